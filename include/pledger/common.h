@@ -1,0 +1,79 @@
+/**
+ * @file common.h
+ * @brief Export macro, error codes and the error-message calls shared by
+ *        every part of the pledger API.
+ *
+ * Conventions (the whole API follows them):
+ * - Every fallible function returns `int`: #PLEDGER_OK (0) or a negative
+ *   `PLEDGER_E*` code.  Output parameters come first; a single one is
+ *   called `out`.  On failure `*out` is set to NULL (or left untouched for
+ *   caller-provided buffers, which are then NUL-terminated and empty).
+ * - What the caller receives through an out-parameter it owns, and frees
+ *   with the matching `*_free` function, which accepts NULL.
+ * - Getters return borrowed pointers, valid until the owner is freed or
+ *   changed.
+ * - The text of the last failure is on the handle: pledger_errmsg().
+ * - Strings are UTF-8.  Instants are microseconds since 1970-01-01T00:00Z.
+ */
+#ifndef PLEDGER_COMMON_H
+#define PLEDGER_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(PLEDGER_BUILDING_LIBRARY) && defined(__GNUC__)
+#define PLEDGER_EXPORT __attribute__((visibility("default")))
+#else
+/** Marks a declaration as part of the public ABI. */
+#define PLEDGER_EXPORT
+#endif
+
+/**
+ * Result codes.  New codes may be added in a minor release; existing
+ * values never change.
+ * @since 0.1
+ */
+typedef enum pledger_error {
+    PLEDGER_OK = 0,            /**< Success. */
+    PLEDGER_EINVAL = -1,       /**< An argument or a field is invalid. */
+    PLEDGER_ENOTFOUND = -2,    /**< The file, record or number does not exist. */
+    PLEDGER_ESTATE = -3,       /**< Not allowed in the record's current state. */
+    PLEDGER_ECONFLICT = -4,    /**< Conflicts with stored data (already pledged, duplicate). */
+    PLEDGER_EPERM = -5,        /**< The actor's role may not do this. */
+    PLEDGER_EREADONLY = -6,    /**< The registry was opened read-only. */
+    PLEDGER_EBUSY = -7,        /**< The database stayed locked past the busy timeout. */
+    PLEDGER_EIO = -8,          /**< An input/output error. */
+    PLEDGER_ECORRUPT = -9,     /**< The database or the journal is damaged. */
+    PLEDGER_ENOTDB = -10,      /**< The file is not a pledger registry. */
+    PLEDGER_ENEWER = -11,      /**< The registry was written by a newer pledger. */
+    PLEDGER_EXML = -12,        /**< A document is not well-formed or not valid. */
+    PLEDGER_ENOMEM = -13,      /**< Out of memory. */
+    PLEDGER_EREVIEW = -14,     /**< The review has blocking findings. */
+    PLEDGER_ECODE = -15        /**< A modification or verification code did not match. */
+} pledger_error;
+
+/**
+ * Name and explain a result code.
+ * @param[in] code a #pledger_error value.
+ * @return a static string; "unknown error" for codes pledger never returns.
+ * @since 0.1
+ */
+PLEDGER_EXPORT const char *pledger_strerror(int code);
+
+/**
+ * The version of the library that is loaded, "MAJOR.MINOR.MICRO".
+ * It may be newer than the headers the program was compiled with.
+ * @return a static string.
+ * @since 0.1
+ */
+PLEDGER_EXPORT const char *pledger_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PLEDGER_COMMON_H */

@@ -1,0 +1,16 @@
+/**
+ * @file pledger.h
+ * @brief The umbrella header: include this one.
+ *
+ * pledger keeps a registry of pledges (and mortgages) over trademarks,
+ * patents, accounts receivable, equity, pollutant discharge rights,
+ * sea-area use rights and rural land management rights.
+ */
+#ifndef PLEDGER_PLEDGER_H
+#define PLEDGER_PLEDGER_H
+
+#include <pledger/version.h>
+#include <pledger/common.h>
+#include <pledger/registry.h>
+
+#endif /* PLEDGER_PLEDGER_H */

@@ -1,0 +1,149 @@
+/**
+ * @file registry.h
+ * @brief Opening and closing a registry; errors and the clock.
+ *
+ * A registry is one SQLite database file.  A #pledger_registry handle is
+ * used by one thread at a time: open one per thread (or per process).
+ * Several handles, in one process or many, may share a file: readers
+ * never block the writer (write-ahead log) and writers wait up to the
+ * busy timeout for each other.
+ */
+#ifndef PLEDGER_REGISTRY_H
+#define PLEDGER_REGISTRY_H
+
+#include <pledger/common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** An open registry.  Opaque. @since 0.1 */
+typedef struct pledger_registry pledger_registry;
+
+/** The version of #pledger_open_options this header describes. @since 0.1 */
+#define PLEDGER_OPEN_OPTIONS_VERSION 1
+
+/**
+ * How to open a registry.  Initialise with #PLEDGER_OPEN_OPTIONS_INIT and
+ * change only the fields you need, so that a program compiled against
+ * these headers keeps working when fields are added.
+ * @since 0.1
+ */
+typedef struct pledger_open_options {
+    /** Must be #PLEDGER_OPEN_OPTIONS_VERSION. */
+    unsigned version;
+    /** Non-zero: a read-only SQLite connection; every write fails with
+     *  #PLEDGER_EREADONLY.  The file must exist. */
+    int read_only;
+    /** Non-zero: create the file and the schema when the file is missing.
+     *  Ignored with @ref read_only. */
+    int create;
+    /** How long to wait for another writer, in milliseconds (>= 0). */
+    int busy_timeout_ms;
+    /** The office (acceptance point or registry office) this handle acts
+     *  for: 1 to 16 characters of A-Z, 0-9 and '-'.  It is recorded on the
+     *  applications the handle accepts and used in the numbers it issues.
+     *  NULL: the registry's default office, set when it was created
+     *  (this value when creating, else "PLEDGER"). */
+    const char *office_code;
+} pledger_open_options;
+
+/** Defaults: create if missing, read-write, 5 s busy timeout, the
+ *  registry's default office. @since 0.1 */
+#define PLEDGER_OPEN_OPTIONS_INIT { PLEDGER_OPEN_OPTIONS_VERSION, 0, 1, 5000, NULL }
+
+/**
+ * Open (and if allowed, create) the registry stored at @p path.
+ *
+ * A new file gets the current schema.  An older registry is migrated to
+ * the current schema in one transaction.  The call refuses, without
+ * changing a byte of the file:
+ * - a file that is not an SQLite database (#PLEDGER_ENOTDB),
+ * - an SQLite database that is not a pledger registry (#PLEDGER_ENOTDB),
+ * - a registry written by a newer pledger (#PLEDGER_ENEWER),
+ * - a missing file when @c create is 0 or @c read_only is set
+ *   (#PLEDGER_ENOTFOUND).
+ *
+ * @param[out] out   the new handle, owned by the caller (pledger_close());
+ *                   NULL on failure.
+ * @param[in]  path  file name (UTF-8).  ":memory:" opens a private
+ *                   in-memory registry.
+ * @param[in]  opts  options, or NULL for #PLEDGER_OPEN_OPTIONS_INIT.
+ * @return 0 or a negative #pledger_error.  On failure the message is
+ *         available from pledger_errmsg(NULL) in the same thread.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_open(pledger_registry **out, const char *path,
+                                const pledger_open_options *opts);
+
+/**
+ * Close a registry and free the handle and everything borrowed from it.
+ * @param[in] reg the handle, or NULL (a no-op).
+ * @since 0.1
+ */
+PLEDGER_EXPORT void pledger_close(pledger_registry *reg);
+
+/**
+ * The message of the last failed call on @p reg.
+ *
+ * With @p reg NULL: the message of the calling thread's last failure that
+ * had no handle to hold it (a failed pledger_open(), a check of a single
+ * identifier, a NULL handle passed to a call).
+ *
+ * @param[in] reg the handle, or NULL.
+ * @return a borrowed string, valid until the next call on the same handle
+ *         (or, for NULL, the next such failure in the thread); "" when the
+ *         last call succeeded.  Never NULL.
+ * @since 0.1
+ */
+PLEDGER_EXPORT const char *pledger_errmsg(const pledger_registry *reg);
+
+/**
+ * The code of the last failed call on @p reg (0 after a success), with
+ * the same rule for NULL as pledger_errmsg().
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_errcode(const pledger_registry *reg);
+
+/**
+ * A source of the current instant, in microseconds since the epoch (UTC).
+ * @param[in] payload the pointer given to pledger_set_clock().
+ * @since 0.1
+ */
+typedef int64_t (*pledger_clock_fn)(void *payload);
+
+/**
+ * Replace the clock the registry reads "now" from: every instant it
+ * stores and every deadline it computes uses it, so tests and replays are
+ * deterministic.
+ * @param[in] reg     the registry.
+ * @param[in] clock   the clock, or NULL for the system clock.
+ * @param[in] payload passed to @p clock unchanged.
+ * @return 0, or #PLEDGER_EINVAL when @p reg is NULL.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_set_clock(pledger_registry *reg,
+                                     pledger_clock_fn clock, void *payload);
+
+/**
+ * The registry's current instant: the clock set with pledger_set_clock(),
+ * else the system clock.
+ * @param[in] reg the registry, or NULL for the system clock.
+ * @return microseconds since 1970-01-01T00:00:00Z.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int64_t pledger_now(const pledger_registry *reg);
+
+/**
+ * The office code this handle acts for (see pledger_open_options).
+ * @param[in] reg the registry.
+ * @return a borrowed string, or NULL when @p reg is NULL.
+ * @since 0.1
+ */
+PLEDGER_EXPORT const char *pledger_office_code(const pledger_registry *reg);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PLEDGER_REGISTRY_H */

@@ -1,0 +1,148 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <pledger/version.h>
+
+#include "api/handle.h"
+
+const char *pledger_version(void) { return PLEDGER_VERSION_STRING; }
+
+pl_err *pl_api_err(pledger_registry *reg)
+{
+    return reg ? &reg->err : pl_err_thread();
+}
+
+int pl_api_enter(pledger_registry *reg, const char *fn)
+{
+    if (!reg)
+        return pl_err_set(pl_err_thread(), PLEDGER_EINVAL,
+                          "%s: the registry handle is NULL", fn);
+    pl_err_clear(&reg->err);
+    return 0;
+}
+
+int pl_api_bad_arg(pledger_registry *reg, const char *fn, const char *param,
+                   const char *why)
+{
+    return pl_err_set(pl_api_err(reg), PLEDGER_EINVAL, "%s: %s %s", fn, param, why);
+}
+
+static int64_t system_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t pl_api_now(const pledger_registry *reg)
+{
+    if (reg && reg->clock)
+        return reg->clock(reg->clock_payload);
+    return system_now();
+}
+
+int64_t pledger_now(const pledger_registry *reg) { return pl_api_now(reg); }
+
+static int valid_office(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 1 || n > 16)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'))
+            return 0;
+    }
+    return 1;
+}
+
+int pledger_open(pledger_registry **out, const char *path,
+                 const pledger_open_options *opts)
+{
+    static const pledger_open_options defaults = PLEDGER_OPEN_OPTIONS_INIT;
+    pl_err *e = pl_err_thread();
+    pledger_registry *reg;
+    pl_db_options o;
+    char *office = NULL;
+    int rc;
+
+    pl_err_clear(e);
+    if (!out)
+        return pl_err_set(e, PLEDGER_EINVAL, "pledger_open: out is NULL");
+    *out = NULL;
+    if (!path || !*path)
+        return pl_err_set(e, PLEDGER_EINVAL, "pledger_open: path is NULL or empty");
+    if (!opts)
+        opts = &defaults;
+    if (opts->version < 1 || opts->version > PLEDGER_OPEN_OPTIONS_VERSION)
+        return pl_err_set(e, PLEDGER_EINVAL,
+                          "pledger_open: opts->version is %u; this library knows 1 to %d "
+                          "(initialise with PLEDGER_OPEN_OPTIONS_INIT)",
+                          opts->version, PLEDGER_OPEN_OPTIONS_VERSION);
+    if (opts->busy_timeout_ms < 0)
+        return pl_err_set(e, PLEDGER_EINVAL,
+                          "pledger_open: opts->busy_timeout_ms is negative (%d)",
+                          opts->busy_timeout_ms);
+    if (opts->office_code && !valid_office(opts->office_code))
+        return pl_err_set(e, PLEDGER_EINVAL,
+                          "pledger_open: opts->office_code '%.40s' must be 1 to 16 "
+                          "characters of A-Z, 0-9 and '-'",
+                          opts->office_code);
+    if (!(reg = calloc(1, sizeof *reg)))
+        return pl_err_oom(e);
+    o.read_only = opts->read_only != 0;
+    o.create = opts->create != 0;
+    o.busy_timeout_ms = opts->busy_timeout_ms;
+    o.default_office = opts->office_code;
+    if ((rc = pl_db_open(&reg->db, e, path, &o)))
+        goto fail;
+    if (opts->office_code) {
+        snprintf(reg->office, sizeof reg->office, "%s", opts->office_code);
+    } else {
+        if ((rc = pl_db_meta_get(reg->db, e, "default_office", &office)))
+            goto fail;
+        snprintf(reg->office, sizeof reg->office, "%s", office);
+        free(office);
+    }
+    *out = reg;
+    return 0;
+fail:
+    pl_db_close(reg->db);
+    free(reg);
+    return rc;
+}
+
+void pledger_close(pledger_registry *reg)
+{
+    if (!reg)
+        return;
+    pl_db_close(reg->db);
+    free(reg);
+}
+
+const char *pledger_errmsg(const pledger_registry *reg)
+{
+    return reg ? reg->err.msg : pl_err_thread()->msg;
+}
+
+int pledger_errcode(const pledger_registry *reg)
+{
+    return reg ? reg->err.code : pl_err_thread()->code;
+}
+
+int pledger_set_clock(pledger_registry *reg, pledger_clock_fn clock, void *payload)
+{
+    int rc = pl_api_enter(reg, "pledger_set_clock");
+    if (rc)
+        return rc;
+    reg->clock = clock;
+    reg->clock_payload = clock ? payload : NULL;
+    return 0;
+}
+
+const char *pledger_office_code(const pledger_registry *reg)
+{
+    return reg ? reg->office : NULL;
+}

@@ -1,0 +1,87 @@
+#include "base/error.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static _Thread_local pl_err thread_err;
+
+pl_err *pl_err_thread(void) { return &thread_err; }
+
+int pl_err_setv(pl_err *e, int code, const char *fmt, va_list ap)
+{
+    if (e) {
+        e->code = code;
+        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    }
+    return code;
+}
+
+int pl_err_set(pl_err *e, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    pl_err_setv(e, code, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int pl_err_prefix(pl_err *e, const char *fmt, ...)
+{
+    char head[PL_ERRMSG_MAX];
+    size_t hl, ml;
+    va_list ap;
+
+    if (!e)
+        return PLEDGER_EINVAL;
+    va_start(ap, fmt);
+    vsnprintf(head, sizeof head, fmt, ap);
+    va_end(ap);
+    hl = strlen(head);
+    if (hl + 3 >= sizeof e->msg)
+        return e->code;
+    ml = strnlen(e->msg, sizeof e->msg - 1);
+    if (hl + 2 + ml >= sizeof e->msg)
+        ml = sizeof e->msg - hl - 3;
+    memmove(e->msg + hl + 2, e->msg, ml);
+    memcpy(e->msg, head, hl);
+    e->msg[hl] = ':';
+    e->msg[hl + 1] = ' ';
+    e->msg[hl + 2 + ml] = '\0';
+    return e->code;
+}
+
+int pl_err_oom(pl_err *e)
+{
+    return pl_err_set(e, PLEDGER_ENOMEM, "out of memory");
+}
+
+void pl_err_clear(pl_err *e)
+{
+    if (e) {
+        e->code = 0;
+        e->msg[0] = '\0';
+    }
+}
+
+const char *pledger_strerror(int code)
+{
+    switch (code) {
+    case PLEDGER_OK: return "success";
+    case PLEDGER_EINVAL: return "invalid argument";
+    case PLEDGER_ENOTFOUND: return "not found";
+    case PLEDGER_ESTATE: return "not allowed in the current state";
+    case PLEDGER_ECONFLICT: return "conflicts with stored data";
+    case PLEDGER_EPERM: return "permission denied for this role";
+    case PLEDGER_EREADONLY: return "registry is read-only";
+    case PLEDGER_EBUSY: return "registry is busy";
+    case PLEDGER_EIO: return "input/output error";
+    case PLEDGER_ECORRUPT: return "registry is corrupt";
+    case PLEDGER_ENOTDB: return "not a pledger registry";
+    case PLEDGER_ENEWER: return "registry is newer than this library";
+    case PLEDGER_EXML: return "invalid document";
+    case PLEDGER_ENOMEM: return "out of memory";
+    case PLEDGER_EREVIEW: return "review has blocking findings";
+    case PLEDGER_ECODE: return "code does not match";
+    default: return "unknown error";
+    }
+}

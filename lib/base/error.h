@@ -1,0 +1,40 @@
+/* Internal error reporting: a code plus a message saying what was wrong
+ * and where (field path, line, identifier).  Every layer reports through
+ * a pl_err that the caller owns; the API layer copies it to the handle. */
+#ifndef PL_BASE_ERROR_H
+#define PL_BASE_ERROR_H
+
+#include <stdarg.h>
+#include <pledger/common.h>
+
+#define PL_ERRMSG_MAX 1024
+
+typedef struct pl_err {
+    int code;
+    char msg[PL_ERRMSG_MAX];
+} pl_err;
+
+#if defined(__GNUC__)
+#define PL_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define PL_PRINTF(a, b)
+#endif
+
+/* Record a failure and return @code, so callers can write
+ * `return pl_err_set(e, PLEDGER_EINVAL, "...")`.  @e may be NULL. */
+int pl_err_set(pl_err *e, int code, const char *fmt, ...) PL_PRINTF(3, 4);
+int pl_err_setv(pl_err *e, int code, const char *fmt, va_list ap) PL_PRINTF(3, 0);
+
+/* Prefix the existing message with more context ("pledgor/id: ..."),
+ * keeping the code.  Returns the code. */
+int pl_err_prefix(pl_err *e, const char *fmt, ...) PL_PRINTF(2, 3);
+
+/* Out of memory: sets PLEDGER_ENOMEM and returns it. */
+int pl_err_oom(pl_err *e);
+
+void pl_err_clear(pl_err *e);
+
+/* The calling thread's error for failures with no handle to hold them. */
+pl_err *pl_err_thread(void);
+
+#endif

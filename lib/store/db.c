@@ -1,0 +1,407 @@
+#include "store/db.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "store/schema.h"
+#include <pledger/version.h>
+#include <stdio.h>
+
+#define pl_schema_version pl_migration_count
+
+typedef struct stmt_slot {
+    const char *sql;
+    sqlite3_stmt *stmt;
+} stmt_slot;
+
+struct pl_db {
+    sqlite3 *h;
+    char *path;
+    bool read_only;
+    int tx_depth;
+    stmt_slot *slots;
+    size_t nslots, used;
+};
+
+sqlite3 *pl_db_handle(pl_db *db) { return db->h; }
+bool pl_db_read_only(const pl_db *db) { return db->read_only; }
+const char *pl_db_path(const pl_db *db) { return db->path; }
+bool pl_db_in_tx(const pl_db *db) { return db->tx_depth > 0; }
+
+int pl_db_fail(pl_db *db, pl_err *e, int rc, const char *what)
+{
+    const char *detail = db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc);
+    const char *path = db && db->path ? db->path : "?";
+    int code;
+
+    switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: code = PLEDGER_EBUSY; break;
+    case SQLITE_NOMEM: code = PLEDGER_ENOMEM; break;
+    case SQLITE_READONLY: code = PLEDGER_EREADONLY; break;
+    case SQLITE_CORRUPT: code = PLEDGER_ECORRUPT; break;
+    case SQLITE_NOTADB: code = PLEDGER_ENOTDB; break;
+    case SQLITE_CONSTRAINT: code = PLEDGER_ECONFLICT; break;
+    case SQLITE_CANTOPEN: code = PLEDGER_ENOTFOUND; break;
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_PROTOCOL: code = PLEDGER_EIO; break;
+    default: code = PLEDGER_EIO; break;
+    }
+    if (code == PLEDGER_ENOMEM)
+        return pl_err_oom(e);
+    return pl_err_set(e, code, "%s: registry '%s': %s", what, path, detail);
+}
+
+/* ---- statement cache ------------------------------------------------- */
+
+static size_t slot_index(const char *sql, size_t n)
+{
+    uintptr_t x = (uintptr_t)sql;
+    x ^= x >> 17;
+    x *= (uintptr_t)0x9E3779B97F4A7C15ull;
+    return (size_t)(x >> 7) & (n - 1);
+}
+
+static int cache_grow(pl_db *db)
+{
+    size_t n = db->nslots ? db->nslots * 2 : 64;
+    stmt_slot *s = calloc(n, sizeof *s);
+
+    if (!s)
+        return -1;
+    for (size_t i = 0; i < db->nslots; i++) {
+        if (!db->slots[i].sql)
+            continue;
+        size_t j = slot_index(db->slots[i].sql, n);
+        while (s[j].sql)
+            j = (j + 1) & (n - 1);
+        s[j] = db->slots[i];
+    }
+    free(db->slots);
+    db->slots = s;
+    db->nslots = n;
+    return 0;
+}
+
+int pl_db_stmt(pl_db *db, pl_err *e, const char *sql, sqlite3_stmt **out)
+{
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    if (db->nslots) {
+        for (i = slot_index(sql, db->nslots); db->slots[i].sql;
+             i = (i + 1) & (db->nslots - 1)) {
+            if (db->slots[i].sql == sql) {
+                sqlite3_reset(db->slots[i].stmt);
+                sqlite3_clear_bindings(db->slots[i].stmt);
+                *out = db->slots[i].stmt;
+                return 0;
+            }
+        }
+    }
+    if ((db->used + 1) * 2 > db->nslots && cache_grow(db) < 0)
+        return pl_err_oom(e);
+    sqlite3_stmt *st = NULL;
+    rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    if (rc != SQLITE_OK)
+        return pl_db_fail(db, e, rc, "preparing a statement");
+    for (i = slot_index(sql, db->nslots); db->slots[i].sql;
+         i = (i + 1) & (db->nslots - 1))
+        ;
+    db->slots[i].sql = sql;
+    db->slots[i].stmt = st;
+    db->used++;
+    *out = st;
+    return 0;
+}
+
+int pl_db_exec(pl_db *db, pl_err *e, const char *sql)
+{
+    int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? 0 : pl_db_fail(db, e, rc, "executing SQL");
+}
+
+/* ---- transactions ---------------------------------------------------- */
+
+int pl_db_write_begin(pl_db *db, pl_err *e)
+{
+    if (db->read_only)
+        return pl_err_set(e, PLEDGER_EREADONLY,
+                          "registry '%s' was opened read-only", db->path);
+    if (db->tx_depth > 0)
+        return pl_err_set(e, PLEDGER_ESTATE, "a transaction is already open");
+    int rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return pl_db_fail(db, e, rc, "starting a write transaction");
+    db->tx_depth = 1;
+    return 0;
+}
+
+int pl_db_read_begin(pl_db *db, pl_err *e)
+{
+    if (db->tx_depth > 0)
+        return pl_err_set(e, PLEDGER_ESTATE, "a transaction is already open");
+    int rc = sqlite3_exec(db->h, "BEGIN DEFERRED", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return pl_db_fail(db, e, rc, "starting a read transaction");
+    db->tx_depth = 1;
+    return 0;
+}
+
+int pl_db_commit(pl_db *db, pl_err *e)
+{
+    int rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        int code = pl_db_fail(db, e, rc, "committing");
+        pl_db_rollback(db);
+        return code;
+    }
+    db->tx_depth = 0;
+    return 0;
+}
+
+void pl_db_rollback(pl_db *db)
+{
+    if (db->tx_depth > 0 || !sqlite3_get_autocommit(db->h))
+        sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+    db->tx_depth = 0;
+}
+
+/* ---- meta ------------------------------------------------------------ */
+
+static const char sql_meta_get[] = "SELECT value FROM meta WHERE key = ?1";
+static const char sql_meta_set[] =
+    "INSERT INTO meta(key, value) VALUES (?1, ?2) "
+    "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+
+int pl_db_meta_get(pl_db *db, pl_err *e, const char *key, char **out)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_meta_get, &st);
+
+    *out = NULL;
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(st);
+        return pl_err_set(e, PLEDGER_ENOTFOUND, "registry setting '%s' is missing", key);
+    }
+    if (rc != SQLITE_ROW) {
+        rc = pl_db_fail(db, e, rc, "reading a registry setting");
+        sqlite3_reset(st);
+        return rc;
+    }
+    *out = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    return *out ? 0 : pl_err_oom(e);
+}
+
+int pl_db_meta_set(pl_db *db, pl_err *e, const char *key, const char *value)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_meta_set, &st);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "writing a registry setting");
+}
+
+/* ---- open ------------------------------------------------------------ */
+
+static int query_int(pl_db *db, pl_err *e, const char *sql, int64_t *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL);
+
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            *out = sqlite3_column_int64(st, 0);
+            rc = SQLITE_OK;
+        }
+    }
+    if (rc != SQLITE_OK)
+        rc = pl_db_fail(db, e, rc, "reading the registry header");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* What the file is, read without writing anything. */
+typedef struct probe {
+    int64_t app_id, user_version, objects;
+} probe;
+
+static int probe_file(pl_db *db, pl_err *e, probe *p)
+{
+    int rc = query_int(db, e, "SELECT count(*) FROM sqlite_master", &p->objects);
+
+    if (rc == PLEDGER_ENOTDB || rc == PLEDGER_ECORRUPT)
+        return pl_err_set(e, PLEDGER_ENOTDB,
+                          "'%s' is not an SQLite database, so not a pledger registry",
+                          db->path);
+    if (rc)
+        return rc;
+    if ((rc = query_int(db, e, "PRAGMA application_id", &p->app_id)) ||
+        (rc = query_int(db, e, "PRAGMA user_version", &p->user_version)))
+        return rc;
+    return 0;
+}
+
+static bool probe_empty(const probe *p)
+{
+    return p->objects == 0 && p->app_id == 0 && p->user_version == 0;
+}
+
+static int probe_check(pl_db *db, pl_err *e, const probe *p)
+{
+    if (probe_empty(p))
+        return 0;
+    if (p->app_id != PL_APPLICATION_ID)
+        return pl_err_set(e, PLEDGER_ENOTDB,
+                          "'%s' is an SQLite database but not a pledger registry "
+                          "(application_id 0x%08llx)",
+                          db->path, (unsigned long long)p->app_id);
+    if (p->user_version > pl_schema_version)
+        return pl_err_set(e, PLEDGER_ENEWER,
+                          "registry '%s' has schema version %lld, newer than the %d "
+                          "this pledger %s knows; use a newer pledger",
+                          db->path, (long long)p->user_version, pl_schema_version,
+                          PLEDGER_VERSION_STRING);
+    return 0;
+}
+
+static int migrate(pl_db *db, pl_err *e, const char *default_office)
+{
+    probe p;
+    int rc;
+
+    if ((rc = pl_db_write_begin(db, e)))
+        return rc;
+    /* Re-read inside the transaction: another process may have won. */
+    if ((rc = probe_file(db, e, &p)) || (rc = probe_check(db, e, &p)))
+        goto fail;
+    for (int v = (int)p.user_version; v < pl_schema_version; v++) {
+        rc = sqlite3_exec(db->h, pl_migrations[v].sql, NULL, NULL, NULL);
+        if (rc != SQLITE_OK) {
+            rc = pl_db_fail(db, e, rc, pl_migrations[v].name);
+            goto fail;
+        }
+    }
+    if (p.user_version == 0) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA application_id = %d", PL_APPLICATION_ID);
+        if ((rc = pl_db_exec(db, e, sql)) ||
+            (rc = pl_db_meta_set(db, e, "default_office",
+                                 default_office ? default_office : "PLEDGER")) ||
+            (rc = pl_db_meta_set(db, e, "number_template", "{office}-{kind}-{year}-{seq:6}")))
+            goto fail;
+    }
+    if (p.user_version != pl_schema_version) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", pl_schema_version);
+        if ((rc = pl_db_exec(db, e, sql)))
+            goto fail;
+    }
+    return pl_db_commit(db, e);
+fail:
+    pl_db_rollback(db);
+    return rc;
+}
+
+static bool file_exists(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+static bool is_memory_path(const char *path)
+{
+    return strcmp(path, ":memory:") == 0 || strncmp(path, "file::memory:", 13) == 0;
+}
+
+int pl_db_open(pl_db **out, pl_err *e, const char *path, const pl_db_options *o)
+{
+    pl_db *db;
+    probe p;
+    int rc, flags;
+
+    *out = NULL;
+    if (!is_memory_path(path) && !file_exists(path)) {
+        if (errno != ENOENT)
+            return pl_err_set(e, PLEDGER_EIO, "registry '%s': %s", path, strerror(errno));
+        if (o->read_only || !o->create)
+            return pl_err_set(e, PLEDGER_ENOTFOUND, "registry '%s' does not exist%s", path,
+                              o->read_only ? " (a read-only open never creates one)" : "");
+    }
+    if (!(db = calloc(1, sizeof *db)) || !(db->path = strdup(path))) {
+        free(db);
+        return pl_err_oom(e);
+    }
+    db->read_only = o->read_only;
+    flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_URI;
+    flags |= o->read_only ? SQLITE_OPEN_READONLY
+                          : SQLITE_OPEN_READWRITE | (o->create ? SQLITE_OPEN_CREATE : 0);
+    rc = sqlite3_open_v2(path, &db->h, flags, NULL);
+    if (rc != SQLITE_OK) {
+        rc = pl_db_fail(db, e, rc, "opening");
+        goto fail;
+    }
+    sqlite3_busy_timeout(db->h, o->busy_timeout_ms);
+    sqlite3_extended_result_codes(db->h, 1);
+    /* Check what the file is before anything can write to it. */
+    if ((rc = probe_file(db, e, &p)) || (rc = probe_check(db, e, &p)))
+        goto fail;
+    if (o->read_only) {
+        if (probe_empty(&p)) {
+            rc = pl_err_set(e, PLEDGER_ENOTDB, "'%s' is an empty database, not a pledger registry",
+                            path);
+            goto fail;
+        }
+        if (p.user_version < pl_schema_version) {
+            rc = pl_err_set(e, PLEDGER_EREADONLY,
+                            "registry '%s' has schema version %lld and needs migrating to %d; "
+                            "open it read-write once",
+                            path, (long long)p.user_version, pl_schema_version);
+            goto fail;
+        }
+    } else {
+        if ((rc = pl_db_exec(db, e, "PRAGMA journal_mode = WAL")) ||
+            (rc = pl_db_exec(db, e, "PRAGMA synchronous = FULL")))
+            goto fail;
+    }
+    if ((rc = pl_db_exec(db, e, "PRAGMA foreign_keys = ON")))
+        goto fail;
+    if (!o->read_only && p.user_version < pl_schema_version &&
+        (rc = migrate(db, e, o->default_office)))
+        goto fail;
+    *out = db;
+    return 0;
+fail:
+    pl_db_close(db);
+    return rc;
+}
+
+void pl_db_close(pl_db *db)
+{
+    if (!db)
+        return;
+    for (size_t i = 0; i < db->nslots; i++)
+        sqlite3_finalize(db->slots[i].stmt);
+    free(db->slots);
+    if (db->h) {
+        pl_db_rollback(db);
+        sqlite3_close_v2(db->h);
+    }
+    free(db->path);
+    free(db);
+}

@@ -1,0 +1,59 @@
+/* The store's narrow interface over SQLite: open with checks and
+ * migrations, cached prepared statements, IMMEDIATE transactions and the
+ * mapping of SQLite failures to pledger codes.  Nothing above this layer
+ * opens a connection or runs BEGIN itself. */
+#ifndef PL_STORE_DB_H
+#define PL_STORE_DB_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/error.h"
+
+/* 'PLDG': PRAGMA application_id of every pledger registry. */
+#define PL_APPLICATION_ID 0x504C4447
+/* The schema version this library writes (PRAGMA user_version) is the
+ * number of migrations in store/schema.c. */
+
+typedef struct pl_db pl_db;
+
+typedef struct pl_db_options {
+    bool read_only;
+    bool create;
+    int busy_timeout_ms;
+    const char *default_office; /* stored when the registry is created */
+} pl_db_options;
+
+int pl_db_open(pl_db **out, pl_err *e, const char *path, const pl_db_options *o);
+void pl_db_close(pl_db *db);
+
+sqlite3 *pl_db_handle(pl_db *db);
+bool pl_db_read_only(const pl_db *db);
+const char *pl_db_path(const pl_db *db);
+
+/* A prepared statement for @sql, cached by the address of @sql (pass a
+ * string literal or a static constant).  The statement comes back reset
+ * with its bindings cleared; do not finalize it. */
+int pl_db_stmt(pl_db *db, pl_err *e, const char *sql, sqlite3_stmt **out);
+
+/* Execute SQL with no result rows (schema, pragmas).  Not for user data. */
+int pl_db_exec(pl_db *db, pl_err *e, const char *sql);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  pl_db_write_begin refuses on a
+ * read-only registry with PLEDGER_EREADONLY.  Rollback never fails. */
+int pl_db_write_begin(pl_db *db, pl_err *e);
+int pl_db_read_begin(pl_db *db, pl_err *e);
+int pl_db_commit(pl_db *db, pl_err *e);
+void pl_db_rollback(pl_db *db);
+bool pl_db_in_tx(const pl_db *db);
+
+/* Map an SQLite result code to a pledger code, with a message naming
+ * what was being done.  Returns the pledger code. */
+int pl_db_fail(pl_db *db, pl_err *e, int rc, const char *what);
+
+/* Settings kept in the registry's meta table. */
+int pl_db_meta_get(pl_db *db, pl_err *e, const char *key, char **out);
+int pl_db_meta_set(pl_db *db, pl_err *e, const char *key, const char *value);
+
+#endif

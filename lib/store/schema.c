@@ -1,0 +1,37 @@
+#include "store/schema.h"
+
+/* 1: the registry itself — settings, gap-free number sequences and the
+ *    append-only, hash-chained journal. */
+static const char m1_base[] =
+    "CREATE TABLE meta ("
+    "  key TEXT PRIMARY KEY,"
+    "  value TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE sequence ("
+    "  name TEXT NOT NULL,"          /* e.g. 'acceptance', 'registration' */
+    "  scope TEXT NOT NULL,"         /* e.g. office + year */
+    "  next INTEGER NOT NULL CHECK (next >= 1),"
+    "  PRIMARY KEY (name, scope)"
+    ") STRICT;"
+    "CREATE TABLE journal ("
+    "  seq INTEGER PRIMARY KEY CHECK (seq >= 1),"
+    "  at_us INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  role TEXT NOT NULL,"
+    "  operation TEXT NOT NULL,"
+    "  subject TEXT NOT NULL,"
+    "  payload TEXT NOT NULL,"
+    "  prev_hash BLOB NOT NULL,"
+    "  hash BLOB NOT NULL"
+    ") STRICT;"
+    "CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal "
+    "BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;"
+    "CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal "
+    "BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;";
+
+const pl_migration pl_migrations[] = {
+    { "registry base: meta, sequences, journal", m1_base },
+};
+
+const int pl_migration_count =
+    (int)(sizeof pl_migrations / sizeof pl_migrations[0]);

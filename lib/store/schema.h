@@ -1,0 +1,15 @@
+/* Ordered schema migrations.  Migration i (1-based) brings a registry
+ * from user_version i-1 to i.  Append new migrations; never edit one that
+ * has been released. */
+#ifndef PL_STORE_SCHEMA_H
+#define PL_STORE_SCHEMA_H
+
+typedef struct pl_migration {
+    const char *name;
+    const char *sql;
+} pl_migration;
+
+extern const pl_migration pl_migrations[];
+extern const int pl_migration_count;
+
+#endif
