@@ -35,8 +35,11 @@ int main(int argc, char **argv)
     return 0;
 }
 C
+san=()
+# A sanitized library needs a sanitized program in front of it.
+[ "${3:-none}" != none ] && san=("-fsanitize=$3")
 # shellcheck disable=SC2046
-cc -std=c11 -Wall -Werror -o "$stage/app" "$stage/app.c" $(pkg-config --cflags --libs pledger)
+cc "${san[@]}" -std=c11 -Wall -Werror -o "$stage/app" "$stage/app.c" $(pkg-config --cflags --libs pledger)
 out=$(LD_LIBRARY_PATH=$libdir "$stage/app" "$stage/registry.db")
 echo "$out"
 [ "$out" = "pledger $2" ]

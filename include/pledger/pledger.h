@@ -11,6 +11,7 @@
 
 #include <pledger/version.h>
 #include <pledger/common.h>
+#include <pledger/types.h>
 #include <pledger/registry.h>
 
 #endif /* PLEDGER_PLEDGER_H */
