@@ -12,25 +12,14 @@ import os
 import sys
 
 
-def c_string(data: bytes) -> str:
-    out, line = [], '"'
-    for b in data:
-        if b == 0x0A:
-            line += '\\n"'
-            out.append(line)
-            line = '"'
-            continue
-        if b in (0x22, 0x5C):
-            line += "\\" + chr(b)
-        elif 0x20 <= b < 0x7F and not (b == 0x3F):  # avoid trigraphs
-            line += chr(b)
-        else:
-            line += "\\%03o" % b
-        if len(line) > 90:
-            out.append(line + '"')
-            line = '"'
-    out.append(line + '"')
-    return "\n    ".join(out)
+def c_bytes(data: bytes) -> str:
+    """A brace-enclosed byte list, NUL-terminated (string literals this long
+    exceed what ISO C guarantees)."""
+    data = data + b"\0"
+    rows = []
+    for i in range(0, len(data), 16):
+        rows.append(", ".join("0x%02x" % b for b in data[i:i + 16]))
+    return "{\n    " + ",\n    ".join(rows) + "\n}"
 
 
 def main():
@@ -46,7 +35,7 @@ def main():
         for i, path in enumerate(files):
             data = open(path, "rb").read()
             names.append((os.path.basename(path), i, len(data)))
-            c.write(f"static const char file{i}[] =\n    {c_string(data)};\n\n")
+            c.write(f"static const char file{i}[] = {c_bytes(data)};\n\n")
         c.write("static const struct { const char *name; const char *data; size_t len; } "
                 "table[] = {\n")
         for name, i, n in names:

@@ -12,6 +12,11 @@
 #include <pledger/version.h>
 #include <pledger/common.h>
 #include <pledger/types.h>
+#include <pledger/ident.h>
 #include <pledger/registry.h>
+#include <pledger/application.h>
+#include <pledger/pledge.h>
+#include <pledger/refreg.h>
+#include <pledger/query.h>
 
 #endif /* PLEDGER_PLEDGER_H */

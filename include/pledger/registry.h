@@ -12,6 +12,7 @@
 #define PLEDGER_REGISTRY_H
 
 #include <pledger/common.h>
+#include <pledger/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -141,6 +142,47 @@ PLEDGER_EXPORT int64_t pledger_now(const pledger_registry *reg);
  * @since 0.1
  */
 PLEDGER_EXPORT const char *pledger_office_code(const pledger_registry *reg);
+
+/**
+ * Say who performs the following calls on this handle, and in which role.
+ * Every call that changes the registry checks the role (DESIGN.md §2):
+ * applicant (draft, review, submit, withdraw), clerk (accept, request and
+ * record corrections), registrar (register, refuse, change, extend,
+ * cancel, revoke, import the reference register), bank (read only),
+ * auditor (read, verify the journal).  The name is recorded in the
+ * journal with each change.
+ * @param[in] reg  the registry.
+ * @param[in] name the actor's name or login, 1 to 128 bytes of UTF-8
+ *                 without control characters; copied.
+ * @param[in] role a #pledger_role.
+ * @return 0 or #PLEDGER_EINVAL (the previous actor stays).
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_set_actor(pledger_registry *reg, const char *name,
+                                     pledger_role role);
+
+/**
+ * The actor set with pledger_set_actor().
+ * @param[in] reg the registry.
+ * @return a borrowed string, or NULL when none is set or @p reg is NULL.
+ * @since 0.1
+ */
+PLEDGER_EXPORT const char *pledger_actor(const pledger_registry *reg);
+
+/**
+ * The API name of a role: "applicant", "clerk", "registrar", "bank",
+ * "auditor".
+ * @return a static string, or NULL for a value that is not a role.
+ * @since 0.1
+ */
+PLEDGER_EXPORT const char *pledger_role_name(pledger_role role);
+
+/**
+ * The role named @p name (as pledger_role_name() writes it).
+ * @return the #pledger_role, or 0 when @p name is NULL or unknown.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_role_from_name(const char *name);
 
 #ifdef __cplusplus
 }

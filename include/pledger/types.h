@@ -70,6 +70,14 @@ typedef enum pledger_id_type {
     PLEDGER_ID_CERTIFICATE = 9  /**< "certificate": sea-area or land right certificate number */
 } pledger_id_type;
 
+/** How serious a review finding is. @since 0.1 */
+typedef enum pledger_severity {
+    PLEDGER_SEVERITY_BLOCKING = 1,    /**< "blocking": the application cannot be registered */
+    PLEDGER_SEVERITY_CORRECTABLE = 2, /**< "correctable": must be cured before submission */
+    PLEDGER_SEVERITY_RISK = 3,        /**< "risk": allowed once acknowledged in writing */
+    PLEDGER_SEVERITY_NOTICE = 4       /**< "notice": for information */
+} pledger_severity;
+
 #ifdef __cplusplus
 }
 #endif

@@ -6,6 +6,10 @@
 #include <pledger/version.h>
 
 #include "api/handle.h"
+#include "base/text.h"
+#include "workflow/flow.h"
+#include "model/kinds.h"
+
 
 const char *pledger_version(void) { return PLEDGER_VERSION_STRING; }
 
@@ -44,6 +48,37 @@ int64_t pl_api_now(const pledger_registry *reg)
 }
 
 int64_t pledger_now(const pledger_registry *reg) { return pl_api_now(reg); }
+
+void pl_api_ctx(pledger_registry *reg, pl_ctx *out)
+{
+    out->db = reg->db;
+    out->e = &reg->err;
+    out->actor = reg->actor;
+    out->role = reg->role;
+    out->now = pl_api_now(reg);
+    out->office = reg->office;
+    out->utc_offset = reg->utc_offset;
+}
+
+int pl_api_check_str(pledger_registry *reg, const char *fn, const char *param, const char *s,
+                     size_t max_len, int required)
+{
+    size_t n;
+
+    if (!s)
+        return required ? pl_api_bad_arg(reg, fn, param, "is NULL") : 0;
+    n = strnlen(s, max_len + 1);
+    if (required && n == 0)
+        return pl_api_bad_arg(reg, fn, param, "is empty");
+    if (n > max_len) {
+        char why[64];
+        snprintf(why, sizeof why, "is longer than %zu bytes", max_len);
+        return pl_api_bad_arg(reg, fn, param, why);
+    }
+    if (!pl_utf8_valid(s, n))
+        return pl_api_bad_arg(reg, fn, param, "is not valid UTF-8");
+    return 0;
+}
 
 static int valid_office(const char *s)
 {
@@ -106,6 +141,12 @@ int pledger_open(pledger_registry **out, const char *path,
         snprintf(reg->office, sizeof reg->office, "%s", office);
         free(office);
     }
+    reg->utc_offset = 480;
+    if (pl_db_meta_get(reg->db, e, "utc_offset_minutes", &office) == 0) {
+        reg->utc_offset = atoi(office);
+        free(office);
+    }
+    pl_err_clear(e);
     *out = reg;
     return 0;
 fail:
@@ -119,7 +160,71 @@ void pledger_close(pledger_registry *reg)
     if (!reg)
         return;
     pl_db_close(reg->db);
+    free(reg->actor);
     free(reg);
+}
+
+const char *pledger_role_name(pledger_role role) { return pl_role_name((int)role); }
+
+int pledger_role_from_name(const char *name) { return pl_role_from_name(name); }
+
+int pledger_set_actor(pledger_registry *reg, const char *name, pledger_role role)
+{
+    static const char fn[] = "pledger_set_actor";
+    int rc = pl_api_enter(reg, fn);
+    size_t n;
+    char *copy;
+
+    if (rc)
+        return rc;
+    if (!name)
+        return pl_api_bad_arg(reg, fn, "name", "is NULL");
+    n = strlen(name);
+    if (n == 0 || n > 128)
+        return pl_api_bad_arg(reg, fn, "name", "must be 1 to 128 bytes long");
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+            return pl_api_bad_arg(reg, fn, "name", "contains a control character");
+    if (!pl_utf8_valid(name, n))
+        return pl_api_bad_arg(reg, fn, "name", "is not valid UTF-8");
+    if (!pledger_role_name(role))
+        return pl_err_set(&reg->err, PLEDGER_EINVAL, "%s: role %d is not a pledger_role",
+                          fn, (int)role);
+    if (!(copy = strdup(name)))
+        return pl_err_oom(&reg->err);
+    free(reg->actor);
+    reg->actor = copy;
+    reg->role = role;
+    return 0;
+}
+
+const char *pledger_actor(const pledger_registry *reg)
+{
+    return reg ? reg->actor : NULL;
+}
+
+int pl_api_require_role(pledger_registry *reg, const char *fn, unsigned mask, int writes)
+{
+    if (writes && pl_db_read_only(reg->db))
+        return pl_err_set(&reg->err, PLEDGER_EREADONLY,
+                          "%s: registry '%s' was opened read-only", fn, pl_db_path(reg->db));
+    if (!reg->actor)
+        return pl_err_set(&reg->err, PLEDGER_EPERM,
+                          "%s: no actor is set (call pledger_set_actor first)", fn);
+    if (!(mask & PL_ROLE_BIT(reg->role))) {
+        char allowed[96] = "";
+        for (int r = PLEDGER_ROLE_APPLICANT; r <= PLEDGER_ROLE_AUDITOR; r++) {
+            if (mask & PL_ROLE_BIT(r)) {
+                if (allowed[0])
+                    strncat(allowed, " or ", sizeof allowed - strlen(allowed) - 1);
+                strncat(allowed, pl_role_name(r), sizeof allowed - strlen(allowed) - 1);
+            }
+        }
+        return pl_err_set(&reg->err, PLEDGER_EPERM,
+                          "%s: actor '%s' has role %s; this needs %s", fn, reg->actor,
+                          pl_role_name(reg->role), allowed);
+    }
+    return 0;
 }
 
 const char *pledger_errmsg(const pledger_registry *reg)

@@ -5,6 +5,7 @@
 #define PL_API_HANDLE_H
 
 #include <pledger/registry.h>
+#include <pledger/types.h>
 
 #include "base/error.h"
 #include "store/db.h"
@@ -15,7 +16,18 @@ struct pledger_registry {
     pledger_clock_fn clock;
     void *clock_payload;
     char office[17];
+    int utc_offset;    /* minutes east of UTC of the registry's dates (meta) */
+    char *actor;       /* pledger_set_actor(); NULL until set */
+    pledger_role role; /* 0 until set */
 };
+
+/* Role bits for pl_api_require_role(). */
+#define PL_ROLE_BIT(r) (1u << (unsigned)(r))
+
+/* Refuse with PLEDGER_EPERM (message names the call, the actor and the
+ * role) unless the handle's actor has one of the roles in @mask.  Also
+ * refuses PLEDGER_EREADONLY on a read-only registry when @writes. */
+int pl_api_require_role(pledger_registry *reg, const char *fn, unsigned mask, int writes);
 
 /* Start a public call: clears the handle's error.  Returns PLEDGER_EINVAL
  * (recorded on the thread) when @reg is NULL. */
@@ -29,5 +41,14 @@ int pl_api_bad_arg(pledger_registry *reg, const char *fn, const char *param,
                    const char *why);
 
 int64_t pl_api_now(const pledger_registry *reg);
+
+/* The workflow context of a call: db, error sink, actor, role, now, office. */
+struct pl_ctx;
+void pl_api_ctx(pledger_registry *reg, struct pl_ctx *out);
+
+/* Argument checks shared by the api-*.c files: each records an
+ * PLEDGER_EINVAL naming the function and the parameter. */
+int pl_api_check_str(pledger_registry *reg, const char *fn, const char *param, const char *s,
+                     size_t max_len, int required);
 
 #endif

@@ -303,7 +303,9 @@ static int migrate(pl_db *db, pl_err *e, const char *default_office)
         if ((rc = pl_db_exec(db, e, sql)) ||
             (rc = pl_db_meta_set(db, e, "default_office",
                                  default_office ? default_office : "PLEDGER")) ||
-            (rc = pl_db_meta_set(db, e, "number_template", "{office}-{kind}-{year}-{seq:6}")))
+            (rc = pl_db_meta_set(db, e, "journal_hash", "sha256")) ||
+            (rc = pl_db_meta_set(db, e, "utc_offset_minutes", "480")) ||
+            (rc = pl_db_meta_set(db, e, "number_template", "{series}-{office}-{kind}-{year}-{seq:6}")))
             goto fail;
     }
     if (p.user_version != pl_schema_version) {

@@ -31,6 +31,9 @@ static const char m1_base[] =
 
 const pl_migration pl_migrations[] = {
     { "registry base: meta, sequences, journal", m1_base },
+    { "applications, pledges, certificates, calendar", pl_sql_workflow },
+    { "reference register of rights", pl_sql_register },
+    { "indexes for verification and search", pl_sql_query },
 };
 
 const int pl_migration_count =

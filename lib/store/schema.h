@@ -9,6 +9,11 @@ typedef struct pl_migration {
     const char *sql;
 } pl_migration;
 
+/* The SQL of each part of the schema, kept beside the layer it serves. */
+extern const char pl_sql_register[];  /* store/schema-register.c */
+extern const char pl_sql_workflow[];  /* store/schema-workflow.c */
+extern const char pl_sql_query[];     /* store/schema-query.c */
+
 extern const pl_migration pl_migrations[];
 extern const int pl_migration_count;
 

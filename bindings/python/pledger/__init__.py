@@ -1,0 +1,103 @@
+"""pledger: a registry of pledges over trademarks, patents, receivables,
+equity, emission rights, sea-area and land rights — Python bindings of
+libpledger.
+
+Quick tour::
+
+    import pledger
+    from pledger import Kind, Role
+
+    with pledger.open("pledger.db", office="FZ01") as reg:
+        app = pledger.Application.from_file("app-trademark.xml")
+        reg.set_actor("applicant-1", Role.APPLICANT)
+        uuid = reg.save(app)
+        review = reg.review(uuid)              # every deficiency at once
+        for f in review:
+            print(f.severity.api_name, f.code, f.path, f.message)
+        reg.submit(uuid)                       # pledger.ReviewBlocked if it may not
+        reg.set_actor("clerk-1", Role.CLERK)
+        acceptance = reg.accept(uuid)
+        reg.set_actor("registrar-1", Role.REGISTRAR)
+        number = reg.register(uuid).number
+        print(reg.pledge(number).state.api_name)   # "active"
+        print(reg.certificate(number))             # the certificate, XML
+
+What is here:
+
+- :func:`open` / :class:`Registry`: a registry database, a context
+  manager; the workflow (save, review, submit, accept,
+  request_correction, correct, register, refuse, withdraw), the later
+  life of a pledge (change, extend, cancel, revoke, object, ...), reading
+  pledges at any instant, certificates, the reference register import
+  with a progress callback, the working-day calendar, the journal check,
+  and the queries of banks when the library has them.
+- :class:`Application`: an application document, read and written by
+  field paths such as ``app["pledgor/name"]``.
+- :func:`normalize_id` / :func:`is_valid_id`: check an identifier (USCC,
+  resident number, patent number, ...) and get its normal form.
+- Enumerations as :class:`enum.IntEnum` (:class:`Kind`, :class:`Role`,
+  :class:`AppState`, :class:`PledgeState`, :class:`Severity`,
+  :class:`IdType`, ...), each member with its ``api_name``.
+- Answers as frozen dataclasses (:class:`Finding`, :class:`Review`,
+  :class:`Pledge`, :class:`Registration`, :class:`ImportReport`,
+  :class:`JournalCheck`, :class:`Verification`, :class:`SearchHit`,
+  :class:`DueItem`, :class:`Stats`, ...).  Instants are UTC datetimes, dates
+  :class:`datetime.date`, amounts ``int`` minor units (fen).
+- Errors: every failing call raises a subclass of :class:`Error`
+  (:class:`NotFound`, :class:`WrongState`, :class:`Conflict`,
+  :class:`PermissionDenied`, :class:`ReadOnly`, :class:`Busy`,
+  :class:`Corrupt`, :class:`InvalidDocument`, ...) carrying ``code`` and
+  the library's ``message``.
+
+C handles are freed when their Python objects are collected (``ffi.gc``)
+or at once with ``close()`` / ``with``.  The library is loaded in cffi's
+ABI mode: ``$PLEDGER_LIBRARY`` if set, else ``libpledger.so.0``; the
+declarations are generated from the C headers at build time
+(``$PLEDGER_CDEF`` overrides where they are read from).
+
+The command line is ``python3 -m pledger --help`` (also installed as
+``pledger``).
+"""
+from __future__ import annotations
+
+from ._ffi import ffi as _ffi_ffi, lib as _lib
+from .application import Application
+from .enums import ALL as _ENUMS
+from .enums import ApiEnum, AppState, ErrorCode, IdType, Kind, PledgeState, Role, Severity
+from .errors import (Busy, CodeMismatch, Conflict, Corrupt, Error, InvalidArgument,
+                     InvalidDocument, IOFailure, NotARegistry, NotFound, OutOfMemory,
+                     PermissionDenied, ReadOnly, ReviewBlocked, TooNew, WrongState,
+                     error_class)
+from .ident import is_valid_id, normalize_id
+from .query import AS_OF_CURRENT, Cursor
+from .registry import ProgressFn, Registry, open
+from .types import (CurrencyAmounts, DateLike, DueItem, Finding, ImportReport, Instant,
+                    JournalCheck, Pledge, Registration, Rejection, Review, RightRank,
+                    SearchHit, Stats, Verification)
+
+globals().update(_ENUMS)
+
+
+def version() -> str:
+    """The version of the loaded libpledger, "MAJOR.MINOR.MICRO"."""
+    return _ffi_ffi.string(_lib.pledger_version()).decode("ascii")
+
+
+def strerror(code: int) -> str:
+    """The library's name and explanation of a result code."""
+    return _ffi_ffi.string(_lib.pledger_strerror(int(code))).decode("utf-8")
+
+
+__version__ = version()
+
+__all__ = sorted(set([
+    "open", "Registry", "Application", "version", "strerror", "ProgressFn",
+    "Instant", "DateLike",
+    "Error", "InvalidArgument", "NotFound", "WrongState", "Conflict", "PermissionDenied",
+    "ReadOnly", "Busy", "IOFailure", "Corrupt", "NotARegistry", "TooNew", "InvalidDocument",
+    "OutOfMemory", "ReviewBlocked", "CodeMismatch", "error_class",
+    "ApiEnum", "Kind", "Role", "AppState", "PledgeState", "Severity", "IdType", "ErrorCode",
+    "Finding", "Review", "Registration", "Pledge", "Rejection", "ImportReport",
+    "JournalCheck", "Verification", "RightRank", "SearchHit", "Cursor", "DueItem", "Stats",
+    "CurrencyAmounts", "AS_OF_CURRENT", "normalize_id", "is_valid_id",
+]) | set(_ENUMS))

@@ -1,0 +1,92 @@
+"""Loading libpledger through cffi in ABI mode.
+
+The declarations come from ``pledger.cdef``, generated from the public C
+headers when the library is built (``gen_cdef.py``); nothing here repeats
+them.  Where things are looked for:
+
+- the declarations: ``$PLEDGER_CDEF``, else ``pledger.cdef`` beside this
+  file (where Meson installs it);
+- the library: ``$PLEDGER_LIBRARY`` (a path, e.g. the build tree's
+  ``lib/libpledger.so``), else ``libpledger.so.0`` by its SONAME.
+
+``lib`` stays referenced by every finalizer (see :func:`gc`), so the
+shared object is never unloaded while a handle still waits to be freed.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Callable
+
+import cffi
+
+SONAME = "libpledger.so.0"
+
+
+def _cdef_path() -> str:
+    env = os.environ.get("PLEDGER_CDEF")
+    if env:
+        return env
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "pledger.cdef")
+
+
+def _load() -> tuple[cffi.FFI, Any]:
+    path = _cdef_path()
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as e:
+        raise ImportError(
+            f"pledger: cannot read the C declarations {path!r} ({e.strerror}); they are "
+            "generated when libpledger is built: set PLEDGER_CDEF to the build tree's "
+            "bindings/python/pledger.cdef, or install the package with Meson") from None
+    ffi = cffi.FFI()
+    ffi.cdef(text)
+    name = os.environ.get("PLEDGER_LIBRARY") or SONAME
+    try:
+        lib = ffi.dlopen(name)
+    except OSError as e:
+        raise ImportError(f"pledger: cannot load {name!r}: {e}") from None
+    return ffi, lib
+
+
+ffi, lib = _load()
+
+
+def gc(ptr: Any, free: Callable[[Any], None]) -> Any:
+    """Attach ``free`` (a libpledger ``*_free`` call) to ``ptr`` as its
+    finalizer; the finalizer holds the library object."""
+    def finalizer(p: Any, _lib: Any = lib, _free: Callable[[Any], None] = free) -> None:
+        _free(p)
+    return ffi.gc(ptr, finalizer)
+
+
+def string(p: Any) -> str | None:
+    """A borrowed ``const char *`` as str (None for NULL)."""
+    if p == ffi.NULL:
+        return None
+    return ffi.string(p).decode("utf-8")
+
+
+def take_string(pp: Any) -> str | None:
+    """The string a ``char **`` out-parameter received, freed with
+    pledger_free() (None for NULL)."""
+    p = pp[0]
+    if p == ffi.NULL:
+        return None
+    try:
+        return ffi.string(p).decode("utf-8")
+    finally:
+        lib.pledger_free(p)
+        pp[0] = ffi.NULL
+
+
+def cstr(s: str | None, what: str = "argument") -> Any:
+    """A str as a NUL-terminated UTF-8 ``char[]`` (NULL for None)."""
+    if s is None:
+        return ffi.NULL
+    if not isinstance(s, str):
+        raise TypeError(f"{what} must be str, not {type(s).__name__}")
+    b = s.encode("utf-8")
+    if b"\0" in b:
+        raise ValueError(f"{what} contains a NUL character")
+    return ffi.new("char[]", b)

@@ -1,0 +1,168 @@
+"""Application documents (``pledger_application``)."""
+from __future__ import annotations
+
+from typing import Any
+
+from . import _ffi
+from ._ffi import ffi, lib
+from .enums import AppState, Kind
+from .errors import InvalidArgument, check
+
+_MISSING: Any = object()
+_ENOTFOUND: int = int(lib.PLEDGER_ENOTFOUND)
+
+
+class Application:
+    """An application document with its stored state.
+
+    Build one with ``Application(Kind.TRADEMARK)`` (empty) or
+    :meth:`from_xml`, or load a stored one with
+    :meth:`pledger.Registry.load`.  Fields are read and written by path::
+
+        app["pledgor/name"] = "福建闽江食品有限公司"
+        app["rights/right[2]/number"]      # NotFound when absent
+        app.get("agent/name")              # None when absent
+        del app["claim/amount"]
+
+    Changes stay in the handle until :meth:`pledger.Registry.save`.  The
+    handle is freed when the object is collected, or at once by
+    :meth:`close` or leaving a ``with`` block.
+    """
+
+    __slots__ = ("_p", "__weakref__")
+
+    def __init__(self, kind: Kind | int | str) -> None:
+        if isinstance(kind, str):
+            kind = Kind.from_name(kind)
+        pp = ffi.new("pledger_application **")
+        check(lib.pledger_application_new(pp, int(kind)))
+        self._p = _ffi.gc(pp[0], lib.pledger_application_free)
+
+    @classmethod
+    def _wrap(cls, p: Any) -> "Application":
+        self = cls.__new__(cls)
+        self._p = _ffi.gc(p, lib.pledger_application_free)
+        return self
+
+    @classmethod
+    def from_xml(cls, xml: str | bytes) -> "Application":
+        """Read an application from its XML document (validated against the
+        schema; :class:`pledger.InvalidDocument` names the line and field)."""
+        data = xml.encode("utf-8") if isinstance(xml, str) else bytes(xml)
+        pp = ffi.new("pledger_application **")
+        check(lib.pledger_application_from_xml(pp, data, len(data)))
+        return cls._wrap(pp[0])
+
+    @classmethod
+    def from_file(cls, path: str) -> "Application":
+        """Read an application from an XML file."""
+        with open(path, "rb") as f:
+            return cls.from_xml(f.read())
+
+    @property
+    def _h(self) -> Any:
+        if self._p is None:
+            raise InvalidArgument(-1, "the application handle is closed")
+        return self._p
+
+    def close(self) -> None:
+        """Free the handle now (it is freed anyway when collected)."""
+        if self._p is not None:
+            ffi.release(self._p)
+            self._p = None
+
+    @property
+    def closed(self) -> bool:
+        return self._p is None
+
+    def __enter__(self) -> "Application":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def to_xml(self) -> str:
+        """The document as XML text."""
+        pp = ffi.new("char **")
+        n = ffi.new("size_t *")
+        check(lib.pledger_application_to_xml(pp, n, self._h))
+        try:
+            return ffi.unpack(pp[0], n[0]).decode("utf-8")
+        finally:
+            lib.pledger_free(pp[0])
+
+    def get(self, path: str, default: Any = None) -> Any:
+        """The text of the field at ``path``, or ``default`` when the
+        document has no such field."""
+        out = ffi.new("const char **")
+        rc = lib.pledger_application_get(out, self._h, _ffi.cstr(path, "path"))
+        if rc == _ENOTFOUND:
+            return default
+        check(rc)
+        return _ffi.string(out[0])
+
+    def __getitem__(self, path: str) -> str:
+        out = ffi.new("const char **")
+        check(lib.pledger_application_get(out, self._h, _ffi.cstr(path, "path")))
+        return _ffi.string(out[0]) or ""
+
+    def __setitem__(self, path: str, value: str | int) -> None:
+        self.set(path, value)
+
+    def __delitem__(self, path: str) -> None:
+        self.set(path, None)
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and self.get(path, _MISSING) is not _MISSING
+
+    def set(self, path: str, value: str | int | None) -> None:
+        """Write the field at ``path`` (creating the elements on the way);
+        None removes it.  A change that would make the document invalid
+        raises and leaves it as it was."""
+        v = None if value is None else str(value)
+        check(lib.pledger_application_set(self._h, _ffi.cstr(path, "path"),
+                                           _ffi.cstr(v, "value")))
+
+    def count(self, path: str) -> int:
+        """How many nodes ``path`` matches (e.g. ``"rights/right"``)."""
+        out = ffi.new("int *")
+        check(lib.pledger_application_count(out, self._h, _ffi.cstr(path, "path")))
+        return int(out[0])
+
+    def add_material(self, kind: str, file_name: str, data: bytes) -> None:
+        """Attach a material: its kind, file name, size and SHA-256 are
+        recorded (the bytes are not stored)."""
+        b = bytes(data)
+        check(lib.pledger_application_add_material(
+            self._h, _ffi.cstr(kind, "kind"), _ffi.cstr(file_name, "file_name"), b, len(b)))
+
+    @property
+    def kind(self) -> Kind:
+        return Kind(lib.pledger_application_kind(self._h))
+
+    @property
+    def uuid(self) -> str | None:
+        """The UUID, None until the application is first saved."""
+        return _ffi.string(lib.pledger_application_uuid(self._h))
+
+    @property
+    def state(self) -> AppState:
+        """The state when it was loaded or last saved."""
+        return AppState(lib.pledger_application_state(self._h))
+
+    @property
+    def acceptance_number(self) -> str | None:
+        return _ffi.string(lib.pledger_application_acceptance_number(self._h))
+
+    @property
+    def registration_number(self) -> str | None:
+        return _ffi.string(lib.pledger_application_registration_number(self._h))
+
+    def __repr__(self) -> str:
+        if self._p is None:
+            return "<pledger.Application closed>"
+        return (f"<pledger.Application {self.kind.api_name} {self.uuid or '(unsaved)'} "
+                f"{self.state.api_name}>")
+
+
+__all__ = ["Application"]

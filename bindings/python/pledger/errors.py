@@ -1,0 +1,149 @@
+"""The exceptions: one class per libpledger result code.
+
+Every failing call raises a subclass of :class:`Error` carrying the
+code (``e.code``, a negative ``PLEDGER_E*`` value), its name
+(``e.name``, e.g. ``"PLEDGER_ENOTFOUND"``) and the library's message
+(``e.message``, also ``str(e)``), which names what was wrong: the field
+path, the line, the number.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ._ffi import ffi, lib
+
+
+class Error(Exception):
+    """A libpledger call failed.  Base class of every pledger exception."""
+
+    #: the PLEDGER_E* name this class stands for (None: the base class)
+    code_name: str | None = None
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    @property
+    def name(self) -> str:
+        """The code's C name, e.g. ``"PLEDGER_EPERM"``."""
+        for n, v in _CODES.items():
+            if v == self.code:
+                return n
+        return f"PLEDGER_E{-self.code}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.code}, {self.message!r})"
+
+
+class InvalidArgument(Error, ValueError):
+    """PLEDGER_EINVAL: an argument or a field is invalid."""
+    code_name = "PLEDGER_EINVAL"
+
+
+class NotFound(Error, LookupError):
+    """PLEDGER_ENOTFOUND: the file, record or number does not exist."""
+    code_name = "PLEDGER_ENOTFOUND"
+
+
+class WrongState(Error):
+    """PLEDGER_ESTATE: not allowed in the record's current state."""
+    code_name = "PLEDGER_ESTATE"
+
+
+class Conflict(Error):
+    """PLEDGER_ECONFLICT: conflicts with stored data (already pledged, a
+    duplicate), or an import cancelled by its progress callback."""
+    code_name = "PLEDGER_ECONFLICT"
+
+
+class PermissionDenied(Error):
+    """PLEDGER_EPERM: the actor's role may not do this (or no actor is set)."""
+    code_name = "PLEDGER_EPERM"
+
+
+class ReadOnly(Error):
+    """PLEDGER_EREADONLY: the registry was opened read-only."""
+    code_name = "PLEDGER_EREADONLY"
+
+
+class Busy(Error):
+    """PLEDGER_EBUSY: the database stayed locked past the busy timeout."""
+    code_name = "PLEDGER_EBUSY"
+
+
+class IOFailure(Error):
+    """PLEDGER_EIO: an input/output error."""
+    code_name = "PLEDGER_EIO"
+
+
+class Corrupt(Error):
+    """PLEDGER_ECORRUPT: the database or the journal is damaged."""
+    code_name = "PLEDGER_ECORRUPT"
+
+
+class NotARegistry(Error):
+    """PLEDGER_ENOTDB: the file is not a pledger registry."""
+    code_name = "PLEDGER_ENOTDB"
+
+
+class TooNew(Error):
+    """PLEDGER_ENEWER: the registry was written by a newer pledger."""
+    code_name = "PLEDGER_ENEWER"
+
+
+class InvalidDocument(Error, ValueError):
+    """PLEDGER_EXML: a document is not well-formed or not valid."""
+    code_name = "PLEDGER_EXML"
+
+
+class OutOfMemory(Error, MemoryError):
+    """PLEDGER_ENOMEM: the library ran out of memory."""
+    code_name = "PLEDGER_ENOMEM"
+
+
+class ReviewBlocked(Error):
+    """PLEDGER_EREVIEW: the latest review has findings that stop submission."""
+    code_name = "PLEDGER_EREVIEW"
+
+
+class CodeMismatch(Error):
+    """PLEDGER_ECODE: a modification or verification code did not match."""
+    code_name = "PLEDGER_ECODE"
+
+
+#: every PLEDGER_E* code the loaded headers know, by name
+_CODES: dict[str, int] = {
+    n: v for n, v in ffi.typeof("pledger_error").relements.items() if v < 0}
+
+#: code -> exception class; a code without a class here raises Error
+_CLASSES: dict[int, type[Error]] = {}
+for _cls in (InvalidArgument, NotFound, WrongState, Conflict, PermissionDenied, ReadOnly, Busy,
+             IOFailure, Corrupt, NotARegistry, TooNew, InvalidDocument, OutOfMemory,
+             ReviewBlocked, CodeMismatch):
+    if _cls.code_name in _CODES:
+        _CLASSES[_CODES[_cls.code_name]] = _cls
+
+
+def error_class(code: int) -> type[Error]:
+    """The exception class raised for a result code."""
+    return _CLASSES.get(code, Error)
+
+
+def make_error(code: int, reg: Any = None) -> Error:
+    """The exception for ``code``, with the message of ``reg`` (a
+    ``pledger_registry *``) or, without one, of the calling thread."""
+    p = lib.pledger_errmsg(reg if reg is not None else ffi.NULL)
+    msg = ffi.string(p).decode("utf-8", "replace") if p != ffi.NULL else ""
+    if not msg and reg is not None:
+        p = lib.pledger_errmsg(ffi.NULL)
+        msg = ffi.string(p).decode("utf-8", "replace") if p != ffi.NULL else ""
+    if not msg:
+        msg = ffi.string(lib.pledger_strerror(code)).decode("utf-8", "replace")
+    return error_class(code)(code, msg)
+
+
+def check(rc: int, reg: Any = None) -> None:
+    """Raise the exception of ``rc`` unless it is 0."""
+    if rc != 0:
+        raise make_error(rc, reg)

@@ -1,0 +1,120 @@
+"""Search results: an iterator over the library's cursor (``pledger_cursor``)."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from . import _ffi
+from ._ffi import ffi, lib
+from .enums import ALL as _ENUMS
+from .enums import Kind, PledgeState
+from .errors import make_error
+from .types import SearchHit, from_us, to_date
+
+AS_OF_CURRENT: int = int(lib.PLEDGER_AS_OF_CURRENT)
+
+
+class Cursor(Iterator[SearchHit]):
+    """The hits of a search, in registration order, as an iterator.
+
+    Hits are read page by page (``page_size`` at a time, one read
+    transaction each); with ``all_pages`` the next page is fetched when
+    one runs out, else iteration stops at the end of the first page and
+    :attr:`continuation` is the token that resumes after it (pass it as
+    ``after=`` to :meth:`pledger.Registry.search`).  Close it early with
+    :meth:`close` or a ``with`` block; it is freed when collected anyway.
+    """
+
+    __slots__ = ("_reg", "_c", "_q", "_keep", "_all", "_count", "continuation")
+
+    def __init__(self, reg: Any, fields: dict[str, Any], all_pages: bool) -> None:
+        self._reg = reg          # keeps the registry open while hits are read
+        self._c: Any = None
+        self._all = all_pages
+        self._count = 0
+        self.continuation: str | None = None
+        q = ffi.new("pledger_query *")
+        q.version = lib.PLEDGER_QUERY_VERSION
+        keep = []
+        for name, value in fields.items():
+            if isinstance(value, str):
+                c = _ffi.cstr(value, name)
+                keep.append(c)
+                setattr(q, name, c)
+            elif value is not None:
+                setattr(q, name, value)
+        self._q = q
+        self._keep = keep
+        self._fetch(fields.get("after"))
+
+    def _fetch(self, after: str | None) -> None:
+        after_c = _ffi.cstr(after, "after")
+        self._q.after = after_c
+        pp = ffi.new("pledger_cursor **")
+        rc = lib.pledger_search(pp, self._reg._h, self._q)
+        self._q.after = ffi.NULL
+        if rc != 0:
+            raise make_error(rc, self._reg._p)
+        self._release()
+        self._c = _ffi.gc(pp[0], lib.pledger_cursor_free)
+        self._count = int(lib.pledger_cursor_count(self._c))
+        self.continuation = _ffi.string(lib.pledger_cursor_continuation(self._c))
+
+    @property
+    def page_count(self) -> int:
+        """How many hits the current page holds."""
+        return self._count
+
+    def _release(self) -> None:
+        if self._c is not None:
+            ffi.release(self._c)
+            self._c = None
+
+    def close(self) -> None:
+        """Free the cursor now; iteration ends."""
+        self._release()
+        self._all = False
+
+    def __enter__(self) -> "Cursor":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __iter__(self) -> "Cursor":
+        return self
+
+    def __next__(self) -> SearchHit:
+        while True:
+            if self._c is None:
+                raise StopIteration
+            rc = lib.pledger_cursor_next(self._c)
+            if rc == 1:
+                return self._hit()
+            if rc < 0:
+                raise make_error(rc)
+            if self._all and self.continuation:
+                self._fetch(self.continuation)
+                continue
+            self._release()
+            raise StopIteration
+
+    def _hit(self) -> SearchHit:
+        c, s = self._c, _ffi.string
+        return SearchHit(
+            number=s(lib.pledger_cursor_number(c)) or "",
+            kind=Kind(lib.pledger_cursor_kind(c)),
+            state=PledgeState(lib.pledger_cursor_state(c)),
+            version=int(lib.pledger_cursor_version(c)),
+            registered_at=from_us(lib.pledger_cursor_registered_at(c)),
+            pledgor_name=s(lib.pledger_cursor_pledgor_name(c)),
+            pledgor_id=s(lib.pledger_cursor_pledgor_id(c)),
+            pledgee_name=s(lib.pledger_cursor_pledgee_name(c)),
+            pledgee_id=s(lib.pledger_cursor_pledgee_id(c)),
+            amount=int(lib.pledger_cursor_amount(c)),
+            currency=s(lib.pledger_cursor_currency(c)),
+            period_start=to_date(s(lib.pledger_cursor_period_start(c))),
+            period_end=to_date(s(lib.pledger_cursor_period_end(c))),
+            name_match=_ENUMS["NameMatch"](lib.pledger_cursor_name_match(c)))
+
+
+__all__ = ["Cursor", "AS_OF_CURRENT"]

@@ -1,0 +1,586 @@
+"""The registry (``pledger_registry``): opening it, the workflow of
+applications, the later life of pledges, the reference register, the
+calendar and the journal."""
+from __future__ import annotations
+
+import os
+from typing import Any, Callable
+
+from . import _ffi
+from ._ffi import ffi, lib
+from .application import Application
+from .enums import ALL as _ENUMS
+from .enums import Kind, PledgeState, Role, Severity
+from .errors import InvalidArgument, check, make_error
+from .query import AS_OF_CURRENT, Cursor
+from .types import (CurrencyAmounts, DateLike, DueItem, Finding, ImportReport, Instant,
+                    JournalCheck, Pledge, Registration, Rejection, Review, RightRank, Stats,
+                    Verification, date_str, from_us, to_date, to_us)
+
+#: progress(records, bytes_read, total_bytes): return False to cancel
+ProgressFn = Callable[[int, int, int], Any]
+
+
+def open(path: str | os.PathLike[str], *, read_only: bool = False, create: bool = True,
+         timeout: float = 5.0, office: str | None = None) -> "Registry":
+    """Open the registry stored at ``path`` (``":memory:"`` for a private
+    in-memory one).
+
+    :param read_only: a read-only connection; every write raises
+        :class:`pledger.ReadOnly`.  The file must exist.
+    :param create: create the file and its schema when it is missing
+        (else :class:`pledger.NotFound`); ignored with ``read_only``.
+    :param timeout: seconds to wait for another writer.
+    :param office: the office code this handle acts for (1-16 of A-Z,
+        0-9, '-'); None for the registry's default.
+    :raises NotARegistry: the file is not a pledger registry.
+    :raises TooNew: the registry was written by a newer pledger.
+
+    The result is a context manager::
+
+        with pledger.open("pledger.db") as reg:
+            ...
+    """
+    return Registry(path, read_only=read_only, create=create, timeout=timeout, office=office)
+
+
+class Registry:
+    """An open registry.  Use one per thread.
+
+    Every call that changes the registry checks the actor set with
+    :meth:`set_actor` and its role (DESIGN.md §2); failures raise the
+    :class:`pledger.Error` subclass of the library's code, with its
+    message.  Closed by :meth:`close`, by leaving a ``with`` block, or
+    when collected.
+    """
+
+    __slots__ = ("_p", "_clock_cb", "path", "__weakref__")
+
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False,
+                 create: bool = True, timeout: float = 5.0,
+                 office: str | None = None) -> None:
+        self._p: Any = None
+        self._clock_cb: Any = None
+        self.path = os.fspath(path)
+        opts = ffi.new("pledger_open_options *")
+        opts.version = lib.PLEDGER_OPEN_OPTIONS_VERSION
+        opts.read_only = 1 if read_only else 0
+        opts.create = 1 if create else 0
+        ms = int(round(timeout * 1000))
+        if ms < 0:
+            raise InvalidArgument(int(lib.PLEDGER_EINVAL), "timeout must be >= 0 seconds")
+        opts.busy_timeout_ms = min(ms, 2**31 - 1)
+        office_c = _ffi.cstr(office, "office")
+        opts.office_code = office_c
+        pp = ffi.new("pledger_registry **")
+        check(lib.pledger_open(pp, _ffi.cstr(self.path, "path"), opts))
+        self._p = _ffi.gc(pp[0], lib.pledger_close)
+
+    # ---- the handle -------------------------------------------------------------
+
+    @property
+    def _h(self) -> Any:
+        if self._p is None:
+            raise InvalidArgument(int(lib.PLEDGER_EINVAL), "the registry is closed")
+        return self._p
+
+    def _check(self, rc: int) -> None:
+        if rc != 0:
+            raise make_error(rc, self._p)
+
+    def close(self) -> None:
+        """Close the registry now (it is closed anyway when collected)."""
+        if self._p is not None:
+            ffi.release(self._p)
+            self._p = None
+            self._clock_cb = None
+
+    @property
+    def closed(self) -> bool:
+        return self._p is None
+
+    def __enter__(self) -> "Registry":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._p is None else f"office {self.office}"
+        return f"<pledger.Registry {self.path!r} {state}>"
+
+    @property
+    def errmsg(self) -> str:
+        """The message of the last failed call on this handle ("" after a success)."""
+        return _ffi.string(lib.pledger_errmsg(self._h)) or ""
+
+    @property
+    def office(self) -> str:
+        """The office code this handle acts for."""
+        return _ffi.string(lib.pledger_office_code(self._h)) or ""
+
+    @property
+    def actor(self) -> str | None:
+        """The actor set with :meth:`set_actor`, or None."""
+        return _ffi.string(lib.pledger_actor(self._h))
+
+    def set_actor(self, name: str, role: Role | int | str) -> None:
+        """Say who performs the following calls, in which role (a
+        :class:`Role` or its API name); the name is journaled."""
+        if isinstance(role, str):
+            role = Role.from_name(role)
+        self._check(lib.pledger_set_actor(self._h, _ffi.cstr(name, "name"), int(role)))
+
+    @property
+    def now(self) -> Any:
+        """The registry's current instant (UTC datetime)."""
+        return from_us(lib.pledger_now(self._h))
+
+    def set_clock(self, clock: Callable[[], Instant] | None) -> None:
+        """Replace the clock "now" is read from (for tests and replays):
+        ``clock()`` returns a datetime or microseconds since the epoch.
+        None restores the system clock."""
+        if clock is None:
+            self._check(lib.pledger_set_clock(self._h, ffi.NULL, ffi.NULL))
+            self._clock_cb = None
+            return
+
+        def read(payload: Any) -> int:
+            return to_us(clock())
+
+        cb = ffi.callback("pledger_clock_fn", read)
+        self._check(lib.pledger_set_clock(self._h, cb, ffi.NULL))
+        self._clock_cb = cb
+
+    # ---- applications ----------------------------------------------------------
+
+    def save(self, app: Application) -> str:
+        """Store an application (the first save creates a draft); returns
+        its UUID.  A saved reviewed application becomes a draft again."""
+        self._check(lib.pledger_application_save(self._h, app._h))
+        return app.uuid or ""
+
+    def load(self, uuid: str) -> Application:
+        """Load a stored application."""
+        pp = ffi.new("pledger_application **")
+        self._check(lib.pledger_application_load(pp, self._h, _ffi.cstr(uuid, "uuid")))
+        return Application._wrap(pp[0])
+
+    def review(self, uuid: str) -> Review:
+        """Review a stored application against every rule of its kind and
+        the reference register; the result is stored and journaled."""
+        pp = ffi.new("pledger_review **")
+        self._check(lib.pledger_application_review(pp, self._h, _ffi.cstr(uuid, "uuid")))
+        rv = _ffi.gc(pp[0], lib.pledger_review_free)
+        try:
+            out = []
+            for i in range(lib.pledger_review_count(rv)):
+                out.append(Finding(
+                    code=_ffi.string(lib.pledger_review_code(rv, i)) or "",
+                    severity=Severity(lib.pledger_review_severity(rv, i)),
+                    path=_ffi.string(lib.pledger_review_path(rv, i)) or "",
+                    message=_ffi.string(lib.pledger_review_message(rv, i)) or "",
+                    basis=_ffi.string(lib.pledger_review_basis(rv, i)) or ""))
+            return Review(tuple(out))
+        finally:
+            ffi.release(rv)
+
+    def submit(self, uuid: str) -> None:
+        """Submit a reviewed application (:class:`pledger.ReviewBlocked`
+        when its review stops it)."""
+        self._check(lib.pledger_application_submit(self._h, _ffi.cstr(uuid, "uuid")))
+
+    def accept(self, uuid: str) -> str:
+        """Accept a submitted application; returns its acceptance number."""
+        pp = ffi.new("char **")
+        self._check(lib.pledger_application_accept(pp, self._h, _ffi.cstr(uuid, "uuid")))
+        return _ffi.take_string(pp) or ""
+
+    def request_correction(self, uuid: str, note: str) -> None:
+        """Ask the applicant to cure a deficiency within 30 days."""
+        self._check(lib.pledger_application_request_correction(
+            self._h, _ffi.cstr(uuid, "uuid"), _ffi.cstr(note, "note")))
+
+    def correct(self, app: Application) -> None:
+        """Record the corrected document of an application awaiting
+        correction (``app`` loaded with :meth:`load`, then edited)."""
+        self._check(lib.pledger_application_correct(self._h, app._h))
+
+    def register(self, uuid: str) -> Registration:
+        """Register an accepted application: the pledge exists from now.
+        Receivables also get their modification code, returned this once."""
+        num = ffi.new("char **")
+        code = ffi.new("char **")
+        rc = lib.pledger_application_register(num, code, self._h, _ffi.cstr(uuid, "uuid"))
+        if rc != 0:
+            err = make_error(rc, self._p)
+            _ffi.take_string(num)
+            _ffi.take_string(code)
+            raise err
+        number = _ffi.take_string(num) or ""
+        return Registration(number=number, modcode=_ffi.take_string(code))
+
+    def refuse(self, uuid: str, ground: str, note: str | None = None) -> None:
+        """Refuse an accepted application on ``ground`` (a ground code)."""
+        self._check(lib.pledger_application_refuse(
+            self._h, _ffi.cstr(uuid, "uuid"), _ffi.cstr(ground, "ground"),
+            _ffi.cstr(note, "note")))
+
+    def withdraw(self, uuid: str) -> None:
+        """Withdraw an application that has not been decided."""
+        self._check(lib.pledger_application_withdraw(self._h, _ffi.cstr(uuid, "uuid")))
+
+    # ---- pledges ---------------------------------------------------------------
+
+    def _snapshot(self, number: str, at: Instant | None) -> Any:
+        pp = ffi.new("pledger_pledge **")
+        if at is None:
+            rc = lib.pledger_pledge_get(pp, self._h, _ffi.cstr(number, "number"))
+        else:
+            rc = lib.pledger_pledge_get_at(pp, self._h, _ffi.cstr(number, "number"), to_us(at))
+        self._check(rc)
+        return _ffi.gc(pp[0], lib.pledger_pledge_free)
+
+    def pledge(self, number: str, at: Instant | None = None) -> Pledge:
+        """The current version of a pledge, or the one valid at ``at``
+        (:class:`pledger.NotFound` before its registration)."""
+        p = self._snapshot(number, at)
+        try:
+            s = _ffi.string
+            valid_to = lib.pledger_pledge_valid_to(p)
+            return Pledge(
+                number=s(lib.pledger_pledge_number(p)) or "",
+                kind=Kind(lib.pledger_pledge_kind(p)),
+                security=s(lib.pledger_pledge_security(p)) or "",
+                state=PledgeState(lib.pledger_pledge_state_of(p)),
+                version=int(lib.pledger_pledge_version(p)),
+                registered_at=from_us(lib.pledger_pledge_registered_at(p)),
+                valid_from=from_us(lib.pledger_pledge_valid_from(p)),
+                valid_to=from_us(valid_to) if valid_to else None,
+                pledgor_name=s(lib.pledger_pledge_pledgor_name(p)),
+                pledgor_id=s(lib.pledger_pledge_pledgor_id(p)),
+                pledgee_name=s(lib.pledger_pledge_pledgee_name(p)),
+                pledgee_id=s(lib.pledger_pledge_pledgee_id(p)),
+                amount=int(lib.pledger_pledge_amount(p)),
+                currency=s(lib.pledger_pledge_currency(p)),
+                period_start=to_date(s(lib.pledger_pledge_period_start(p))),
+                period_end=to_date(s(lib.pledger_pledge_period_end(p))),
+                acceptance_number=s(lib.pledger_pledge_acceptance_number(p)),
+                application_uuid=s(lib.pledger_pledge_application_uuid(p)),
+                rights=tuple(s(lib.pledger_pledge_right_id(p, i)) or ""
+                             for i in range(lib.pledger_pledge_right_count(p))))
+        finally:
+            ffi.release(p)
+
+    def pledge_xml(self, number: str, at: Instant | None = None) -> str:
+        """A pledge version as an XML document, with its history up to it."""
+        p = self._snapshot(number, at)
+        try:
+            pp = ffi.new("char **")
+            check(lib.pledger_pledge_to_xml(pp, p))
+            return _ffi.take_string(pp) or ""
+        finally:
+            ffi.release(p)
+
+    def certificate(self, number: str, version: int = 0) -> str:
+        """The certificate document of a pledge (``version`` 0: the latest;
+        a superseded one says so)."""
+        pp = ffi.new("char **")
+        self._check(lib.pledger_certificate_get(pp, self._h, _ffi.cstr(number, "number"),
+                                                int(version)))
+        return _ffi.take_string(pp) or ""
+
+    def change(self, number: str, *, pledgor_name: str | None = None,
+               pledgee_name: str | None = None, amount: int | None = None,
+               note: str | None = None, modcode: str | None = None) -> None:
+        """Change party names or the secured amount (a new version and a new
+        certificate).  ``modcode`` is required for receivables."""
+        ch = ffi.new("pledger_change *")
+        keep = [_ffi.cstr(pledgor_name, "pledgor_name"), _ffi.cstr(pledgee_name, "pledgee_name"),
+                _ffi.cstr(note, "note")]
+        ch.version = lib.PLEDGER_CHANGE_VERSION
+        ch.pledgor_name, ch.pledgee_name, ch.note = keep
+        ch.amount = -1 if amount is None else int(amount)
+        self._check(lib.pledger_pledge_change(self._h, _ffi.cstr(number, "number"), ch,
+                                              _ffi.cstr(modcode, "modcode")))
+
+    def extend(self, number: str, new_end: DateLike, modcode: str | None = None) -> None:
+        """Extend the registration period to ``new_end``."""
+        self._check(lib.pledger_pledge_extend(
+            self._h, _ffi.cstr(number, "number"), _ffi.cstr(date_str(new_end, "new_end")),
+            _ffi.cstr(modcode, "modcode")))
+
+    def cancel(self, number: str, modcode: str | None = None, note: str | None = None) -> None:
+        """Cancel a pledge."""
+        self._check(lib.pledger_pledge_cancel(self._h, _ffi.cstr(number, "number"),
+                                              _ffi.cstr(modcode, "modcode"),
+                                              _ffi.cstr(note, "note")))
+
+    def revoke(self, number: str, ground: str, note: str | None = None) -> None:
+        """Revoke a registration on ``ground`` (a ground code)."""
+        self._check(lib.pledger_pledge_revoke(self._h, _ffi.cstr(number, "number"),
+                                              _ffi.cstr(ground, "ground"),
+                                              _ffi.cstr(note, "note")))
+
+    def object(self, number: str, objector: str, note: str | None = None) -> None:
+        """Register an objection to a receivable pledge."""
+        self._check(lib.pledger_pledge_object(self._h, _ffi.cstr(number, "number"),
+                                              _ffi.cstr(objector, "objector"),
+                                              _ffi.cstr(note, "note")))
+
+    def record_litigation(self, number: str) -> None:
+        """Record that litigation was filed on an objection."""
+        self._check(lib.pledger_pledge_record_litigation(self._h, _ffi.cstr(number, "number")))
+
+    def dismiss_objection(self, number: str, note: str | None = None) -> None:
+        """End an objection: the pledge is active again."""
+        self._check(lib.pledger_pledge_dismiss_objection(
+            self._h, _ffi.cstr(number, "number"), _ffi.cstr(note, "note")))
+
+    def expire(self) -> int:
+        """Apply every deadline that has passed; returns how many steps
+        were taken."""
+        out = ffi.new("int *")
+        self._check(lib.pledger_registry_expire(out, self._h))
+        return int(out[0])
+
+    # ---- calendar and journal --------------------------------------------------
+
+    def calendar_load(self, text: str) -> None:
+        """Load public holidays and make-up working days
+        (``YYYY-MM-DD holiday|workday [name]``, ranges ``A..B``, ``#`` comments)."""
+        b = text.encode("utf-8")
+        self._check(lib.pledger_calendar_load(self._h, b, len(b)))
+
+    def add_working_days(self, date: DateLike, n: int) -> Any:
+        """``date`` plus ``n`` working days by the registry's calendar."""
+        out = ffi.new("char[11]")
+        self._check(lib.pledger_calendar_add_working_days(
+            out, self._h, _ffi.cstr(date_str(date)), int(n)))
+        return to_date(ffi.string(out).decode("ascii"))
+
+    def journal_verify(self) -> JournalCheck:
+        """Verify the journal's hash chain from the first event."""
+        bad = ffi.new("int64_t *")
+        count = ffi.new("int64_t *")
+        self._check(lib.pledger_journal_verify(bad, count, self._h))
+        msg = self.errmsg if bad[0] else ""
+        return JournalCheck(intact=bad[0] == 0, bad_seq=int(bad[0]) or None,
+                            count=int(count[0]), message=msg)
+
+    # ---- what banks ask (query.h) ----------------------------------------------
+
+    def verify(self, number: str, code: str | None = None,
+               at: Instant | None = None) -> Verification:
+        """Verify a registration (and a certificate's verification code):
+        its version valid at ``at`` (default: the current one), its ranks
+        and what the code is.  :class:`pledger.CodeMismatch` when the code
+        is no certificate's of this pledge, :class:`pledger.NotFound` for
+        an unknown number (or one not yet registered at ``at``)."""
+        opts = ffi.new("pledger_verify_options *")
+        opts.version = lib.PLEDGER_VERIFY_OPTIONS_VERSION
+        code_c = _ffi.cstr(code, "code")
+        opts.code = code_c
+        opts.as_of = AS_OF_CURRENT if at is None else to_us(at)
+        pp = ffi.new("pledger_verification **")
+        self._check(lib.pledger_verify(pp, self._h, _ffi.cstr(number, "number"), opts))
+        v = _ffi.gc(pp[0], lib.pledger_verification_free)
+        try:
+            st = _ffi.string
+            as_of = lib.pledger_verification_as_of(v)
+            sup = lib.pledger_verification_code_superseded_at(v)
+            return Verification(
+                number=st(lib.pledger_verification_number(v)) or "",
+                kind=Kind(lib.pledger_verification_kind(v)),
+                security=st(lib.pledger_verification_security(v)) or "",
+                state=PledgeState(lib.pledger_verification_state(v)),
+                version=int(lib.pledger_verification_version(v)),
+                registered_at=from_us(lib.pledger_verification_registered_at(v)),
+                valid_from=from_us(lib.pledger_verification_valid_from(v)),
+                as_of=None if as_of == AS_OF_CURRENT else from_us(as_of),
+                pledgor_name=st(lib.pledger_verification_pledgor_name(v)),
+                pledgor_id=st(lib.pledger_verification_pledgor_id(v)),
+                pledgee_name=st(lib.pledger_verification_pledgee_name(v)),
+                pledgee_id=st(lib.pledger_verification_pledgee_id(v)),
+                amount=int(lib.pledger_verification_amount(v)),
+                currency=st(lib.pledger_verification_currency(v)),
+                period_start=to_date(st(lib.pledger_verification_period_start(v))),
+                period_end=to_date(st(lib.pledger_verification_period_end(v))),
+                rights=tuple(RightRank(st(lib.pledger_verification_right_id(v, i)) or "",
+                                       int(lib.pledger_verification_right_rank(v, i)))
+                             for i in range(lib.pledger_verification_right_count(v))),
+                rank=int(lib.pledger_verification_rank(v)),
+                code_status=_ENUMS["CodeStatus"](lib.pledger_verification_code_status(v)),
+                code_version=int(lib.pledger_verification_code_version(v)),
+                code_superseded_at=from_us(sup) if sup else None)
+        finally:
+            ffi.release(v)
+
+    def search(self, *, kind: Kind | int | str | None = None, right: str | None = None,
+               party_id: str | None = None, party_name: str | None = None,
+               side: Any = None, state: PledgeState | int | str | None = None,
+               registered_from: DateLike | None = None,
+               registered_to: DateLike | None = None, as_of: Instant | None = None,
+               page_size: int = 0, after: str | None = None,
+               all_pages: bool = True) -> Cursor:
+        """Search pledges; every criterion given must hold.  Returns an
+        iterator of :class:`pledger.SearchHit` in registration order.
+
+        :param kind: a :class:`Kind` (required with ``right``).
+        :param right: a pledged right's identifier (see query.h).
+        :param party_id: a party identifier, exact after normalisation.
+        :param party_name: a party name; hits are marked exact or similar.
+        :param side: a :class:`PartySide` for ``party_id``/``party_name``.
+        :param state: the state at ``as_of``.
+        :param registered_from, registered_to: registration days, inclusive.
+        :param as_of: answer from the versions valid at this instant.
+        :param page_size: hits per page (1-10000, 0 for 100).
+        :param after: a continuation token (resume after that page).
+        :param all_pages: fetch the following pages as iteration goes;
+            False stops after one page (then see ``cursor.continuation``).
+        """
+        if isinstance(kind, str):
+            kind = Kind.from_name(kind)
+        if isinstance(state, str):
+            state = PledgeState.from_name(state)
+        if isinstance(side, str):
+            side = _ENUMS["PartySide"].from_name(side)
+        fields: dict[str, Any] = {
+            "kind": int(kind) if kind is not None else None,
+            "right_id": right, "party_id": party_id, "party_name": party_name,
+            "party_side": int(side) if side is not None else None,
+            "state": int(state) if state is not None else None,
+            "registered_from": None if registered_from is None else date_str(registered_from),
+            "registered_to": None if registered_to is None else date_str(registered_to),
+            "as_of": AS_OF_CURRENT if as_of is None else to_us(as_of),
+            "page_size": int(page_size), "after": after,
+        }
+        return Cursor(self, fields, all_pages)
+
+    def rank(self, number: str, at: Instant | None = None) -> int:
+        """The rank of a pledge among those in force on its right(s) at
+        ``at`` (1 = first); 0 when it is not in force then."""
+        out = ffi.new("int *")
+        self._check(lib.pledger_rank(out, self._h, _ffi.cstr(number, "number"),
+                                     AS_OF_CURRENT if at is None else to_us(at)))
+        return int(out[0])
+
+    def compare(self, number_a: str, number_b: str) -> int:
+        """-1 when ``number_a`` ranks first, 1 when ``number_b`` does, 0
+        when both are the same registration."""
+        out = ffi.new("int *")
+        self._check(lib.pledger_compare(out, self._h, _ffi.cstr(number_a, "number_a"),
+                                        _ffi.cstr(number_b, "number_b")))
+        return int(out[0])
+
+    def due(self, at: Instant | None = None, within_days: int = 30) -> list[DueItem]:
+        """What is due or overdue at ``at`` (default: now), up to
+        ``within_days`` calendar days ahead.  Role: clerk, registrar or
+        auditor."""
+        opts = ffi.new("pledger_due_options *")
+        opts.version = lib.PLEDGER_DUE_OPTIONS_VERSION
+        opts.at = AS_OF_CURRENT if at is None else to_us(at)
+        opts.within_days = int(within_days)
+        pp = ffi.new("pledger_due **")
+        self._check(lib.pledger_due_get(pp, self._h, opts))
+        d = _ffi.gc(pp[0], lib.pledger_due_free)
+        try:
+            what = _ENUMS["DueWhat"]
+            return [DueItem(what=what(lib.pledger_due_what_of(d, i)),
+                            subject=_ffi.string(lib.pledger_due_subject(d, i)) or "",
+                            kind=Kind(lib.pledger_due_kind(d, i)),
+                            date=to_date(_ffi.string(lib.pledger_due_date(d, i))),
+                            days_left=int(lib.pledger_due_days_left(d, i)))
+                    for i in range(lib.pledger_due_count(d))]
+        finally:
+            ffi.release(d)
+
+    def stats(self, start: DateLike, end: DateLike, *, kind: Kind | int | str | None = None,
+              office: str | None = None) -> Stats:
+        """The figures of the days ``start`` to ``end`` (inclusive), for
+        one kind and one office or all."""
+        if isinstance(kind, str):
+            kind = Kind.from_name(kind)
+        q = ffi.new("pledger_stats_query *")
+        q.version = lib.PLEDGER_STATS_QUERY_VERSION
+        keep = [_ffi.cstr(date_str(start, "start")), _ffi.cstr(date_str(end, "end")),
+                _ffi.cstr(office, "office")]
+        setattr(q, "from", keep[0])
+        q.to = keep[1]
+        q.kind = int(kind) if kind is not None else 0
+        q.office = keep[2]
+        pp = ffi.new("pledger_stats **")
+        self._check(lib.pledger_stats_get(pp, self._h, q))
+        st = _ffi.gc(pp[0], lib.pledger_stats_free)
+        try:
+            def amount(v: int) -> int | None:
+                return None if v < 0 else int(v)
+            amounts = tuple(
+                CurrencyAmounts(_ffi.string(lib.pledger_stats_currency(st, i)) or "",
+                                amount(lib.pledger_stats_amount_registered(st, i)),
+                                amount(lib.pledger_stats_amount_active(st, i)))
+                for i in range(lib.pledger_stats_currency_count(st)))
+            return Stats(start=to_date(date_str(start)), end=to_date(date_str(end)),
+                         kind=Kind(kind) if kind else None, office=office,
+                         registrations=int(lib.pledger_stats_registrations(st)),
+                         cancellations=int(lib.pledger_stats_cancellations(st)),
+                         active=int(lib.pledger_stats_active(st)), amounts=amounts)
+        finally:
+            ffi.release(st)
+
+    # ---- the reference register -------------------------------------------------
+
+    def register_import(self, source: str | os.PathLike[str] | bytes, *,
+                        progress: ProgressFn | None = None) -> ImportReport:
+        """Import a reference register: a file name, or the XML as bytes.
+
+        ``progress(records, bytes_read, total_bytes)`` is called as the
+        import goes; returning False cancels it (nothing changes,
+        :class:`pledger.Conflict`), and so does an exception, which is
+        then raised again here."""
+        opts = ffi.new("pledger_import_options *")
+        opts.version = lib.PLEDGER_IMPORT_OPTIONS_VERSION
+        raised: list[BaseException] = []
+        cb = None
+        if progress is not None:
+            def call(records: int, done: int, total: int, payload: Any) -> int:
+                if raised:
+                    return 1
+                try:
+                    return 1 if progress(int(records), int(done), int(total)) is False else 0
+                except BaseException as e:  # noqa: B902 (KeyboardInterrupt cancels too)
+                    raised.append(e)
+                    return 1
+            cb = ffi.callback("pledger_import_progress_fn", call)
+            opts.progress = cb
+        pp = ffi.new("pledger_import_report **")
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            data = bytes(source)
+            rc = lib.pledger_register_import_memory(pp, self._h, data, len(data), opts)
+        else:
+            rc = lib.pledger_register_import(pp, self._h, _ffi.cstr(os.fspath(source), "path"),
+                                             opts)
+        if raised:
+            if rc == 0:
+                lib.pledger_import_report_free(pp[0])
+            raise raised[0]
+        self._check(rc)
+        r = _ffi.gc(pp[0], lib.pledger_import_report_free)
+        try:
+            n = lib.pledger_import_report_rejection_count(r)
+            rejections = tuple(
+                Rejection(int(lib.pledger_import_report_rejection_line(r, i)),
+                          _ffi.string(lib.pledger_import_report_rejection_message(r, i)) or "")
+                for i in range(n))
+            return ImportReport(
+                inserted=int(lib.pledger_import_report_inserted(r)),
+                updated=int(lib.pledger_import_report_updated(r)),
+                unchanged=int(lib.pledger_import_report_unchanged(r)),
+                rejected=int(lib.pledger_import_report_rejected(r)),
+                sha256=_ffi.string(lib.pledger_import_report_sha256(r)),
+                rejections=rejections)
+        finally:
+            ffi.release(r)
+
+
+__all__ = ["open", "Registry", "ProgressFn"]

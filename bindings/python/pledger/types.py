@@ -1,0 +1,278 @@
+"""The answers of the library as small typed objects (dataclasses), and
+the conversions between C and Python values of time.
+
+Instants are timezone-aware :class:`datetime.datetime` in UTC (the C
+side counts microseconds since 1970-01-01T00:00Z, which a datetime holds
+exactly); calendar dates are :class:`datetime.date`; amounts are ``int``
+counts of the currency's minor unit (fen for CNY), never floats.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+from typing import Any, Iterator, Union
+
+from .enums import Kind, PledgeState, Severity
+
+UTC = _dt.timezone.utc
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=UTC)
+
+#: what the calls accept for an instant: an aware datetime (a naive one
+#: is taken as UTC), a date (its midnight UTC) or microseconds since the epoch
+Instant = Union[_dt.datetime, _dt.date, int]
+#: what the calls accept for a calendar date
+DateLike = Union[_dt.date, str]
+
+
+def to_us(t: Instant) -> int:
+    """Microseconds since the epoch of an :data:`Instant`."""
+    if isinstance(t, bool):
+        raise TypeError("an instant must be a datetime, a date or microseconds (int)")
+    if isinstance(t, int):
+        return t
+    if isinstance(t, _dt.datetime):
+        if t.tzinfo is None:
+            t = t.replace(tzinfo=UTC)
+        d = t - _EPOCH
+        return (d.days * 86400 + d.seconds) * 1_000_000 + d.microseconds
+    if isinstance(t, _dt.date):
+        return to_us(_dt.datetime(t.year, t.month, t.day, tzinfo=UTC))
+    raise TypeError(f"an instant must be a datetime, a date or microseconds (int), "
+                    f"not {type(t).__name__}")
+
+
+def from_us(us: int) -> _dt.datetime:
+    """The UTC datetime of microseconds since the epoch."""
+    return _EPOCH + _dt.timedelta(microseconds=int(us))
+
+
+def date_str(d: DateLike, what: str = "date") -> str:
+    """``YYYY-MM-DD`` of a date (a str is passed on for the library to check)."""
+    if isinstance(d, _dt.datetime):
+        raise TypeError(f"{what} must be a date or 'YYYY-MM-DD', not a datetime")
+    if isinstance(d, _dt.date):
+        return d.isoformat()
+    if isinstance(d, str):
+        return d
+    raise TypeError(f"{what} must be a date or 'YYYY-MM-DD', not {type(d).__name__}")
+
+
+def to_date(s: str | None) -> _dt.date | None:
+    """The date of ``YYYY-MM-DD`` (None for None or "")."""
+    if not s:
+        return None
+    return _dt.date.fromisoformat(s)
+
+
+def iso(t: _dt.datetime | _dt.date | None) -> str | None:
+    """ISO 8601 text of an instant (``...Z``) or a date, None for None."""
+    if t is None:
+        return None
+    if isinstance(t, _dt.datetime):
+        return t.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return t.isoformat()
+
+
+def as_dict(obj: Any) -> Any:
+    """A dataclass (or a list of them) as JSON-ready values: enums by
+    their API names, instants and dates in ISO 8601."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: as_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, (list, tuple)):
+        return [as_dict(x) for x in obj]
+    if hasattr(obj, "api_name"):
+        return obj.api_name
+    if isinstance(obj, (_dt.datetime, _dt.date)):
+        return iso(obj)
+    return obj
+
+
+@dataclasses.dataclass(frozen=True)
+class Finding:
+    """One finding of a review (``pledger_review_*``)."""
+    code: str          #: stable code, e.g. "TM_BUNDLE_MISSING"
+    severity: Severity  #: blocking, correctable, risk or notice
+    path: str          #: the document field it is about ("" for the whole)
+    message: str       #: English message
+    basis: str         #: short legal-basis note
+
+    @property
+    def stops_submission(self) -> bool:
+        """Blocking and correctable findings stop a submission."""
+        return self.severity in (Severity.BLOCKING, Severity.CORRECTABLE)
+
+
+@dataclasses.dataclass(frozen=True)
+class Review:
+    """The findings of a review, in the library's order."""
+    findings: tuple[Finding, ...]
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.findings)
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+    def count(self, severity: Severity) -> int:
+        """How many findings have ``severity``."""
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def blocking(self) -> bool:
+        """True when a finding is blocking (the application cannot be registered)."""
+        return self.count(Severity.BLOCKING) > 0
+
+    @property
+    def stops_submission(self) -> bool:
+        """True when the application cannot be submitted as it is
+        (a blocking or a correctable finding)."""
+        return any(f.stops_submission for f in self.findings)
+
+
+@dataclasses.dataclass(frozen=True)
+class Registration:
+    """What registering an application gives."""
+    number: str            #: the registration number
+    modcode: str | None    #: receivables: the modification code (shown this once)
+
+
+@dataclasses.dataclass(frozen=True)
+class Pledge:
+    """One version of a registered pledge (``pledger_pledge_*``)."""
+    number: str
+    kind: Kind
+    security: str           #: "pledge", or "mortgage" for sea-area and land rights
+    state: PledgeState
+    version: int
+    registered_at: _dt.datetime
+    valid_from: _dt.datetime
+    valid_to: _dt.datetime | None  #: None while this version is current
+    pledgor_name: str | None
+    pledgor_id: str | None  #: resident numbers masked unless registrar or auditor
+    pledgee_name: str | None
+    pledgee_id: str | None
+    amount: int             #: secured amount in minor units
+    currency: str | None
+    period_start: _dt.date | None
+    period_end: _dt.date | None
+    acceptance_number: str | None
+    application_uuid: str | None
+    rights: tuple[str, ...]  #: normalised identifiers of the pledged rights
+
+
+@dataclasses.dataclass(frozen=True)
+class Rejection:
+    """A record of a reference-register file that was not imported."""
+    line: int
+    message: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportReport:
+    """The outcome of a reference-register import."""
+    inserted: int
+    updated: int
+    unchanged: int
+    rejected: int           #: all rejected records (only the first ones are kept below)
+    sha256: str | None
+    rejections: tuple[Rejection, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class JournalCheck:
+    """The answer of a journal verification."""
+    intact: bool
+    bad_seq: int | None     #: the first bad event, None when intact
+    count: int              #: events verified
+    message: str            #: what was wrong ("" when intact)
+
+
+@dataclasses.dataclass(frozen=True)
+class RightRank:
+    """A pledged right of a verified pledge and the pledge's rank on it."""
+    right_id: str   #: normalised identifier (masked where it embeds a resident number)
+    rank: int       #: 1 = first among the pledges in force on it; 0 when not in force
+
+
+@dataclasses.dataclass(frozen=True)
+class Verification:
+    """The answer to a verification of a registration number (and
+    possibly a certificate's verification code) at an instant."""
+    number: str
+    kind: Kind
+    security: str
+    state: PledgeState
+    version: int
+    registered_at: _dt.datetime
+    valid_from: _dt.datetime
+    as_of: _dt.datetime | None       #: None: the current versions
+    pledgor_name: str | None
+    pledgor_id: str | None
+    pledgee_name: str | None
+    pledgee_id: str | None
+    amount: int
+    currency: str | None
+    period_start: _dt.date | None
+    period_end: _dt.date | None
+    rights: tuple[RightRank, ...]
+    rank: int                        #: the largest per-right rank; 0 when not in force
+    code_status: Any                 #: a CodeStatus
+    code_version: int                #: the version the matched certificate was issued for
+    code_superseded_at: _dt.datetime | None
+
+    @property
+    def in_force(self) -> bool:
+        """Active or under objection at the instant asked about."""
+        return self.rank > 0
+
+
+@dataclasses.dataclass(frozen=True)
+class SearchHit:
+    """One pledge a search found, read from its version valid at the
+    query's instant."""
+    number: str
+    kind: Kind
+    state: PledgeState
+    version: int
+    registered_at: _dt.datetime
+    pledgor_name: str | None
+    pledgor_id: str | None
+    pledgee_name: str | None
+    pledgee_id: str | None
+    amount: int
+    currency: str | None
+    period_start: _dt.date | None
+    period_end: _dt.date | None
+    name_match: Any                  #: a NameMatch
+
+
+@dataclasses.dataclass(frozen=True)
+class DueItem:
+    """One item of the due list."""
+    what: Any                        #: a DueWhat
+    subject: str                     #: an application UUID or a registration number
+    kind: Kind
+    date: _dt.date                   #: the due day (the last day allowed)
+    days_left: int                   #: 0 due today, negative overdue
+
+
+@dataclasses.dataclass(frozen=True)
+class CurrencyAmounts:
+    """The secured amounts of one currency in statistics (minor units;
+    None when the exact total does not fit in 64 bits)."""
+    currency: str
+    registered: int | None           #: registered in the period (as registered)
+    active: int | None               #: in force at the end of the period
+
+
+@dataclasses.dataclass(frozen=True)
+class Stats:
+    """The figures of a period."""
+    start: _dt.date
+    end: _dt.date
+    kind: Kind | None
+    office: str | None
+    registrations: int
+    cancellations: int
+    active: int                      #: pledges in force at the end of the period
+    amounts: tuple[CurrencyAmounts, ...]

@@ -1,0 +1,388 @@
+"""The command line, driven with subprocess: every subcommand, its --json
+form and its error exits (documented in ``pledger --help``)."""
+from __future__ import annotations
+
+import json
+import pathlib
+import re
+import sqlite3
+import sys
+
+import pytest
+
+from conftest import DATA, HERE, SOURCE_ROOT, run_cli, sample_path
+from pledger import Kind
+
+TM = str(sample_path(Kind.TRADEMARK))
+RV = str(sample_path(Kind.RECEIVABLE))
+LAND = str(sample_path(Kind.LAND))
+
+
+class Cli:
+    """``pledger`` against one database."""
+
+    def __init__(self, db: str) -> None:
+        self.db = db
+
+    def __call__(self, *args: str, expect: int = 0, now: str | None = None,
+                 stdin: str | None = None):
+        env = {"PLEDGER_NOW": now} if now else None
+        r = run_cli(*args, "--db", self.db, env=env, stdin=stdin)
+        assert r.status == expect, r
+        if expect in (0, 1) and "--json" in args:
+            r.data = r.json()
+        if expect >= 2:
+            assert r.out == "" and len(r.err.strip().splitlines()) == 1, r
+        return r
+
+    def flow_to_accepted(self, path: str) -> str:
+        uuid = self("apply", path, "--actor", "applicant-1").out.strip()
+        self("review", uuid, "--actor", "applicant-1")
+        self("submit", uuid, "--actor", "applicant-1")
+        self("accept", uuid, "--actor", "clerk-1")
+        return uuid
+
+
+@pytest.fixture
+def cli(tmp_path: pathlib.Path) -> Cli:
+    c = Cli(str(tmp_path / "cli.db"))
+    r = c("init", "--office", "FZ01")
+    assert r.out.startswith("created ") and "office FZ01" in r.out
+    return c
+
+
+def test_help_documents_exit_codes_and_commands() -> None:
+    r = run_cli("--help")
+    assert r.status == 0
+    for line in ("0  success", "1  the review", "2  usage", "3  not found", "4  refused",
+                 "5  database problem"):
+        assert line in r.out
+    for cmd in ("init", "register-import", "review", "submit", "accept", "request-correction",
+                "correct", "register", "refuse", "change", "extend", "cancel", "revoke",
+                "object", "verify", "search", "rank", "due", "stats", "certificate",
+                "journal-verify", "calendar-load", "apply"):
+        assert re.search(rf"^\s+{re.escape(cmd)}\s", r.out, re.M), cmd
+        sub = run_cli(cmd, "--help")
+        assert sub.status == 0 and "--db" in sub.out and "--json" in sub.out, cmd
+    assert "--actor" in run_cli("accept", "--help").out
+    assert re.match(r"pledger \d+\.\d+\.\d+", run_cli("--version").out)
+
+
+def test_usage_errors_exit_2_on_one_line(cli: Cli) -> None:
+    for args in (["frobnicate"], ["accept"], ["search", "--kind", "car"],
+                 ["change", "R-1", "--actor", "r"],
+                 ["change", "R-1", "--amount", "ten", "--actor", "r"]):
+        r = run_cli(*args, "--db", cli.db)
+        assert r.status == 2, r
+        assert r.out == "" and len(r.err.strip().splitlines()) == 1, r
+    r = run_cli("accept", "x", "--db", cli.db)  # no actor
+    assert r.status == 2 and "--actor" in r.err
+    r = run_cli("search", "--at", "yesterday", "--db", cli.db)
+    assert r.status == 2 and "ISO 8601" in r.err
+
+
+def test_init_json_and_missing_db(tmp_path: pathlib.Path, cli: Cli) -> None:
+    r = cli("init", "--json")
+    assert r.data == {"db": cli.db, "created": False, "office": "FZ01"}
+    r = run_cli("init", "--json", "--db", str(tmp_path / "new.db"))
+    assert r.status == 0 and r.json()["created"] is True and r.json()["office"] == "PLEDGER"
+    missing = str(tmp_path / "nope.db")
+    r = run_cli("search", "--db", missing)
+    assert r.status == 3 and "nope.db" in r.err and "init" in r.err
+    assert not pathlib.Path(missing).exists()
+    r = run_cli("search", "--db", missing, "--json")
+    err = r.error() if r.status == 3 else None
+    assert err and err["name"] == "PLEDGER_ENOTFOUND" and err["status"] == 3
+
+
+def test_database_problems_exit_5(tmp_path: pathlib.Path) -> None:
+    notdb = tmp_path / "notes.db"
+    notdb.write_text("hello\n" * 200)
+    r = run_cli("search", "--db", str(notdb))
+    assert r.status == 5 and len(r.err.strip().splitlines()) == 1
+    r = run_cli("search", "--db", str(notdb), "--json")
+    assert r.status == 5 and r.error()["kind"] == "NotARegistry"
+    newer = tmp_path / "newer.db"
+    assert run_cli("init", "--db", str(newer)).status == 0
+    con = sqlite3.connect(newer)
+    con.execute("PRAGMA user_version = 9999")
+    con.commit()
+    con.close()
+    r = run_cli("stats", "--from", "2024-01-01", "--to", "2024-12-31", "--db", str(newer))
+    assert r.status == 5 and "9999" in r.err
+
+
+def test_application_workflow(cli: Cli) -> None:
+    r = cli("apply", TM, "--actor", "applicant-1", "--json")
+    assert r.data["kind"] == "trademark" and r.data["state"] == "draft"
+    uuid = r.data["uuid"]
+    assert len(uuid) == 36
+    # stdin works too
+    uuid2 = cli("apply", "-", "--actor", "applicant-1",
+                stdin=pathlib.Path(LAND).read_text(encoding="utf-8")).out.strip()
+    assert len(uuid2) == 36 and uuid2 != uuid
+
+    r = cli("review", uuid, "--actor", "applicant-1", "--json")
+    assert r.data["submittable"] is True and r.data["blocking"] is False
+    assert set(r.data["counts"]) == {"blocking", "correctable", "risk", "notice"}
+    for f in r.data["findings"]:
+        assert set(f) == {"code", "severity", "path", "message", "basis"}
+    text = cli("review", uuid, "--actor", "applicant-1").out
+    assert "it can be submitted" in text
+
+    # wrong state and wrong role: 4
+    r = cli("accept", uuid, "--actor", "clerk-1", expect=4)
+    assert "is not allowed" in r.err
+    r = cli("submit", uuid, "--actor", "clerk-1", "--role", "clerk", expect=4)
+    assert "clerk-1" in r.err
+    r = cli("submit", uuid, "--actor", "x", "--role", "bank", "--json", expect=4)
+    assert r.error()["name"] == "PLEDGER_EPERM"
+    cli("submit", uuid, "--actor", "applicant-1", "--json")
+    acc = cli("accept", uuid, "--actor", "clerk-1").out.strip()
+    assert acc == "A-FZ01-TM-2024-000001"
+
+    # correction round trip
+    r = cli("request-correction", uuid, "--note", "the goods list is missing",
+            "--actor", "clerk-1", "--json")
+    assert r.data["state"] == "correction_requested"
+    r = cli("correct", uuid, "--set", "rights/right[1]/goods=罐头；茶", "--actor", "clerk-1",
+            "--json")
+    assert r.data == {"uuid": uuid, "state": "accepted", "changed": 1}
+    cli("correct", uuid, "--set", "nonsense", "--actor", "clerk-1", expect=2)
+
+    r = cli("register", uuid, "--actor", "registrar-1", "--json")
+    number = r.data["number"]
+    assert number == "R-FZ01-TM-2024-000001" and r.data["modcode"] is None
+    assert cli("register", uuid, "--actor", "registrar-1", expect=4).err
+
+    # refuse and withdraw
+    u3 = cli.flow_to_accepted(LAND)
+    r = cli("refuse", u3, "--ground", "RIGHT_SEIZED", "--note", "court", "--actor",
+            "registrar-1", "--json")
+    assert r.data["state"] == "refused"
+    u4 = cli("apply", LAND, "--actor", "applicant-1").out.strip()
+    assert cli("withdraw", u4, "--actor", "applicant-1", "--json").data["state"] == "withdrawn"
+    cli("withdraw", u4, "--actor", "applicant-1", expect=4)
+    cli("review", "00000000-0000-0000-0000-000000000000", "--actor", "applicant-1", expect=3)
+
+
+def test_review_blocked_exit_1(cli: Cli, tmp_path: pathlib.Path) -> None:
+    bad = tmp_path / "bad.xml"
+    bad.write_text(pathlib.Path(TM).read_text(encoding="utf-8").replace(
+        "91350100M000100Y43", "91350100M000100Y44", 1), encoding="utf-8")
+    uuid = cli("apply", str(bad), "--actor", "applicant-1").out.strip()
+    r = cli("review", uuid, "--actor", "applicant-1", expect=1)
+    assert "pledgor/id" in r.out and "cannot be submitted" in r.out
+    r = cli("review", uuid, "--actor", "applicant-1", "--json", expect=1)
+    assert r.data["submittable"] is False
+    assert any(f["path"] == "pledgor/id" for f in r.data["findings"])
+    r = cli("submit", uuid, "--actor", "applicant-1", expect=1)
+    assert r.err.startswith("pledger submit: ")
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<application")
+    r = cli("apply", str(broken), "--actor", "applicant-1", expect=2)
+    assert "line 1" in r.err
+    cli("apply", str(tmp_path / "absent.xml"), "--actor", "applicant-1", expect=3)
+
+
+def test_pledge_life_and_queries(cli: Cli, tmp_path: pathlib.Path) -> None:
+    uuid = cli.flow_to_accepted(TM)
+    number = cli("register", uuid, "--actor", "registrar-1").out.strip()
+
+    r = cli("show", number, "--json")
+    assert r.data["number"] == number and r.data["state"] == "active"
+    assert r.data["kind"] == "trademark" and r.data["version"] == 1
+    assert "state:" in cli("show", number).out
+    assert "<pledge" in cli("show", number, "--xml").out
+
+    cert = cli("certificate", number).out
+    code = re.search(r"<verification_code>([^<]+)<", cert).group(1)
+    r = cli("certificate", number, "--json")
+    assert r.data["number"] == number and "<certificate" in r.data["xml"]
+    cli("certificate", "R-NOPE", expect=3)
+
+    r = cli("verify", number, "--code", code, "--json")
+    assert r.data["verified"] is True and r.data["code_status"] == "matched"
+    assert r.data["rank"] == 1
+    assert "VERIFIED" in cli("verify", number, "--code", code).out
+    r = cli("verify", number, "--code", "ZZZZ-ZZZZ-ZZZZ-ZZZZ", expect=1)
+    assert "NOT VERIFIED" in r.out
+    r = cli("verify", number, "--code", "ZZZZ-ZZZZ-ZZZZ-ZZZZ", "--json", expect=1)
+    assert r.data["verified"] is False and r.data["code_status"] == "mismatch"
+    cli("verify", "R-FZ01-TM-2024-000077", expect=3)
+
+    r = cli("change", number, "--amount", "123456", "--note", "top-up", "--actor",
+            "registrar-1", "--json")
+    assert (r.data["version"], r.data["amount"]) == (2, 123456)
+    cli("change", number, "--actor", "registrar-1", expect=2)  # nothing to change
+    r = cli("verify", number, "--code", code, "--json", expect=1)  # superseded now
+    assert r.data["code_status"] == "superseded" and r.data["verified"] is False
+    r = cli("extend", number, "2027-04-30", "--actor", "registrar-1", "--json")
+    assert r.data["period_end"] == "2027-04-30" and r.data["version"] == 3
+    cli("extend", number, "2027-02-30", "--actor", "registrar-1", expect=2)
+
+    r = cli("search", "--json")
+    assert r.data["count"] == 1 and r.data["hits"][0]["number"] == number
+    assert r.data["continuation"] is None
+    assert number in cli("search", "--kind", "trademark").out
+    r = cli("search", "--party-name", "福建闽江食品", "--json")
+    assert r.data["hits"][0]["name_match"] == "similar"
+    assert "no pledge found" in cli("search", "--state", "cancelled").out
+    cli("search", "--page-size", "-3", expect=2)
+
+    r = cli("rank", number, "--json")
+    assert r.data == {"number": number, "rank": 1, "at": None, "in_force": True}
+    r = cli("rank", number, "--compare", number, "--json")
+    assert r.data["compare"] == 0
+    cli("rank", "R-NOPE", expect=3)
+
+    r = cli("stats", "--from", "2024-01-01", "--to", "2024-12-31", "--json")
+    assert (r.data["registrations"], r.data["active"]) == (1, 1)
+    assert r.data["amounts"] == [{"currency": "CNY", "registered": r.data["amounts"][0][
+        "registered"], "active": 123456}]
+    assert "registrations" in cli("stats", "--from", "2024-01-01", "--to", "2024-12-31").out
+    cli("stats", "--from", "2024-12-31", "--to", "2024-01-01", expect=2)
+
+    # the due list: registrar (default role), the pledge expiring
+    r = cli("due", "--actor", "registrar-1", "--within", "3650", "--json")
+    assert any(i["what"] == "expiry" and i["subject"] == number for i in r.data["items"])
+    cli("due", "--actor", "bank-1", "--role", "bank", expect=4)
+
+    r = cli("revoke", number, "--ground", "CONTRACT_VOID", "--actor", "registrar-1", "--json")
+    assert r.data["state"] == "revoked"
+    cli("cancel", number, "--actor", "registrar-1", expect=4)
+    r = cli("verify", number, "--json", expect=1)  # not in force
+    assert r.data["state"] == "revoked" and r.data["verified"] is False
+    assert "not in force" in cli("rank", number).out
+
+    r = cli("journal-verify", "--actor", "auditor-1", "--json")
+    assert r.data["intact"] is True and r.data["count"] >= 8
+    assert "journal intact" in cli("journal-verify", "--actor", "auditor-1").out
+    cli("journal-verify", "--actor", "bank-1", "--role", "bank", expect=4)
+    con = sqlite3.connect(cli.db)
+    con.executescript("DROP TRIGGER journal_no_update;"
+                      "UPDATE journal SET actor = 'mallory' WHERE seq = 2;")
+    con.close()
+    r = cli("journal-verify", "--actor", "auditor-1", expect=1)
+    assert "broken at event 2" in r.out
+    r = cli("journal-verify", "--actor", "auditor-1", "--json", expect=1)
+    assert r.data["bad_seq"] == 2 and r.data["intact"] is False
+
+
+def test_receivable_modcode_object_cancel_expire(cli: Cli) -> None:
+    uuid = cli.flow_to_accepted(RV)
+    r = cli("register", uuid, "--actor", "registrar-1", "--json")
+    number, code = r.data["number"], r.data["modcode"]
+    assert len(code) == 19
+    text_uuid = cli.flow_to_accepted(RV)
+    text = cli("register", text_uuid, "--actor", "registrar-1").out
+    assert "modification code:" in text and "shown only this once" in text
+
+    cli("change", number, "--pledgee-name", "深圳前海商业银行", "--actor", "pledgee",
+        "--role", "applicant", expect=2)  # the code is required
+    cli("change", number, "--pledgee-name", "深圳前海商业银行", "--actor", "pledgee",
+        "--role", "applicant", "--modcode", "0000-0000-0000-0000", expect=4)
+    r = cli("change", number, "--pledgee-name", "深圳前海商业银行", "--actor", "pledgee",
+            "--role", "applicant", "--modcode", code, "--json")
+    assert r.data["version"] == 2
+
+    r = cli("object", number, "--objector", "福建闽江食品有限公司", "--note", "paid",
+            "--actor", "pledgor", "--json")
+    assert r.data["state"] == "under_objection"
+    # 31 days later the objection lapses
+    r = cli("expire", "--actor", "registrar-1", "--json", now="2024-05-03T00:00:00Z")
+    assert r.data == {"steps": 1}
+    assert "0 deadlines applied" in cli("expire", "--actor", "registrar-1",
+                                        now="2024-05-03T00:00:00Z").out
+    r = cli("extend", number, "2026-10-31", "--modcode", code, "--actor", "pledgee",
+            "--role", "applicant", "--json", now="2025-09-23T02:00:00Z")
+    assert r.data["period_end"] == "2026-10-31"
+    r = cli("cancel", number, "--modcode", code, "--note", "repaid", "--actor", "pledgee",
+            "--role", "applicant", "--json")
+    assert r.data["state"] == "cancelled"
+
+
+def test_calendar_load(cli: Cli, tmp_path: pathlib.Path) -> None:
+    cal = tmp_path / "cal.txt"
+    cal.write_text("# 2025\n2025-10-01..2025-10-08 holiday National Day\n"
+                   "2025-09-28 workday make-up\n")
+    r = cli("calendar-load", str(cal), "--actor", "registrar-1", "--json")
+    assert r.data == {"entries": 2}
+    assert "loaded 2 calendar entries" in cli("calendar-load", str(cal), "--actor",
+                                              "registrar-1").out
+    cal.write_text("2025-13-01 holiday\n")
+    r = cli("calendar-load", str(cal), "--actor", "registrar-1", expect=2)
+    assert "line 1" in r.err
+    cli("calendar-load", str(cal), "--actor", "clerk-1", "--role", "clerk", expect=4)
+
+
+def test_register_import(cli: Cli, tmp_path: pathlib.Path) -> None:
+    small = str(DATA / "register-small.xml")
+    r = cli("register-import", small, "--actor", "registrar-1", "--json")
+    assert r.data["inserted"] > 10 and r.data["rejected"] == 0
+    assert len(r.data["sha256"]) == 64 and r.err == ""  # no progress bar: not a terminal
+    r = cli("register-import", small, "--actor", "registrar-1")
+    assert re.search(r"unchanged:\s+\d", r.out) and re.search(r"inserted:\s+0\b", r.out)
+    r = cli("register-import", str(DATA / "register-bad.xml"), "--actor", "registrar-1",
+            "--json")
+    assert r.data["rejected"] >= 5
+    assert all(x["line"] > 0 and x["message"] for x in r.data["rejections"])
+    text = cli("register-import", str(DATA / "register-bad.xml"), "--actor",
+               "registrar-1").out
+    assert "REJECTED BECAUSE" in text
+
+    # a larger file with the progress bar forced on standard error
+    gen = SOURCE_ROOT / "tests" / "gen-register.py"
+    big = tmp_path / "big.xml"
+    import subprocess
+    subprocess.run([sys.executable, str(gen), "5000", str(big)], check=True)
+    r = cli("register-import", str(big), "--progress", "always", "--actor", "registrar-1")
+    assert "100.0%" in r.err and "5,000 records" in r.err and r.err.endswith("\n")
+    assert re.search(r"inserted:\s+5,000", r.out)
+
+    truncated = tmp_path / "truncated.xml"
+    truncated.write_bytes(big.read_bytes()[:20000])
+    r = cli("register-import", str(truncated), "--actor", "registrar-1", expect=2)
+    assert "line" in r.err
+    cli("register-import", str(tmp_path / "none.xml"), "--actor", "registrar-1", expect=3)
+    cli("register-import", small, "--actor", "clerk-1", "--role", "clerk", expect=4)
+
+
+def test_check_id() -> None:
+    r = run_cli("check-id", "patent", "ZL 2013 1069 9744.2")
+    assert r.status == 0 and r.out.strip() == "201310699744.2"
+    r = run_cli("check-id", "uscc", "９１３５０１００Ｍ０００１００Ｙ４３", "--json")
+    assert r.json() == {"type": "uscc", "text": "９１３５０１００Ｍ０００１００Ｙ４３",
+                        "normalized": "91350100M000100Y43", "valid": True}
+    r = run_cli("check-id", "uscc", "91350100M000100Y44")
+    assert r.status == 2 and "check character" in r.err
+
+
+def test_environment_defaults(cli: Cli) -> None:
+    uuid = run_cli("apply", TM, env={"PLEDGER_DB": cli.db, "PLEDGER_ACTOR": "applicant-9",
+                                     "PLEDGER_ROLE": "applicant"})
+    assert uuid.status == 0
+    r = run_cli("review", uuid.out.strip(), "--json",
+                env={"PLEDGER_DB": cli.db, "PLEDGER_ACTOR": "applicant-9"})
+    assert r.status == 0
+    r = run_cli("submit", uuid.out.strip(), env={"PLEDGER_DB": cli.db,
+                                                 "PLEDGER_NOW": "not-a-time",
+                                                 "PLEDGER_ACTOR": "a"})
+    assert r.status == 2 and "PLEDGER_NOW" in r.err
+
+
+def test_installed_script_runs_the_same_main() -> None:
+    import subprocess
+    p = subprocess.run([sys.executable, str(HERE.parent / "pledger-script.py"), "--version"],
+                       capture_output=True, text=True)
+    assert p.returncode == 0 and p.stdout.startswith("pledger ")
+
+
+def test_in_process_run_returns_status(tmp_path: pathlib.Path) -> None:
+    import io
+    from pledger import cli as m
+    out, err = io.StringIO(), io.StringIO()
+    assert m.run(["init", "--db", str(tmp_path / "x.db"), "--json"], out, err) == 0
+    assert json.loads(out.getvalue())["created"] is True
+    assert m.run(["search", "--db", str(tmp_path / "y.db")], out, err) == 3
+    assert m.table(["a", "name"], [(1, "福建")]) == "A  NAME\n1  福建"

@@ -1,0 +1,214 @@
+"""Every exception class of pledger is raised by a real failure of the
+library, and carries the code and the library's message."""
+from __future__ import annotations
+
+import os
+import pathlib
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+import pledger
+from pledger import ErrorCode, Kind, Role
+from conftest import DATA, Flow, sample
+
+
+def check(e: pytest.ExceptionInfo, cls: type, code: int, *words: str) -> None:
+    assert type(e.value) is cls, repr(e.value)
+    assert isinstance(e.value, pledger.Error)
+    assert e.value.code == code
+    assert e.value.name == f"PLEDGER_{ErrorCode(code).name}"
+    assert str(e.value) == e.value.message and e.value.message
+    for w in words:
+        assert w in e.value.message, (w, e.value.message)
+
+
+def test_invalid_argument(reg: pledger.Registry) -> None:
+    with pytest.raises(pledger.InvalidArgument) as e:
+        reg.set_actor("", Role.BANK)
+    check(e, pledger.InvalidArgument, ErrorCode.EINVAL, "name")
+    assert isinstance(e.value, ValueError)
+    # a call without a registry: the thread's message
+    with pytest.raises(pledger.InvalidArgument) as e:
+        pledger.Application(99)
+    check(e, pledger.InvalidArgument, ErrorCode.EINVAL, "pledger_application_new", "99")
+
+
+def test_not_found(reg: pledger.Registry, tmp_path: pathlib.Path) -> None:
+    with pytest.raises(pledger.NotFound) as e:
+        reg.load("00000000-0000-0000-0000-000000000000")
+    check(e, pledger.NotFound, ErrorCode.ENOTFOUND, "00000000-0000-0000-0000-000000000000")
+    assert isinstance(e.value, LookupError)
+    with pytest.raises(pledger.NotFound) as e:
+        pledger.open(tmp_path / "missing.db", create=False)
+    check(e, pledger.NotFound, ErrorCode.ENOTFOUND, "missing.db")
+
+
+def test_wrong_state(flow: Flow) -> None:
+    uuid = flow.saved(Kind.TRADEMARK)
+    with pytest.raises(pledger.WrongState) as e:
+        flow.reg.submit(uuid)
+    check(e, pledger.WrongState, ErrorCode.ESTATE, "is not allowed")
+
+
+def test_conflict(flow: Flow) -> None:
+    first = flow.registered(Kind.LAND)
+    uuid, _ = flow.accepted(Kind.LAND)
+    flow.act("registrar-1", Role.REGISTRAR)
+    with pytest.raises(pledger.Conflict) as e:
+        flow.reg.register(uuid)
+    check(e, pledger.Conflict, ErrorCode.ECONFLICT, first.number)
+
+
+def test_permission_denied(flow: Flow) -> None:
+    uuid = flow.submitted(Kind.EQUITY)
+    flow.act("intruder", Role.BANK)
+    with pytest.raises(pledger.PermissionDenied) as e:
+        flow.reg.accept(uuid)
+    check(e, pledger.PermissionDenied, ErrorCode.EPERM, "intruder")
+
+
+def test_read_only(flow: Flow, db_path: str) -> None:
+    flow.saved(Kind.LAND)
+    with pledger.open(db_path, read_only=True) as ro:
+        ro.set_actor("applicant-1", Role.APPLICANT)
+        with pytest.raises(pledger.ReadOnly) as e:
+            ro.save(sample(Kind.LAND))
+        check(e, pledger.ReadOnly, ErrorCode.EREADONLY)
+
+
+def test_busy(flow: Flow, db_path: str) -> None:
+    flow.saved(Kind.LAND)
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pledger.open(db_path, timeout=0.05) as r:
+            r.set_actor("applicant-1", Role.APPLICANT)
+            with pytest.raises(pledger.Busy) as e:
+                r.save(sample(Kind.LAND))
+            check(e, pledger.Busy, ErrorCode.EBUSY)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def test_io_failure(flow: Flow, tmp_path: pathlib.Path) -> None:
+    flow.act("registrar-1", Role.REGISTRAR)
+    # a directory where the register file should be: reading it fails
+    d = tmp_path / "a-directory.xml"
+    d.mkdir()
+    with pytest.raises(pledger.IOFailure) as e:
+        flow.reg.register_import(d)
+    check(e, pledger.IOFailure, ErrorCode.EIO, "a-directory.xml")
+
+
+def test_corrupt(flow: Flow, db_path: str) -> None:
+    for _ in range(3):
+        flow.saved(Kind.PATENT)
+    flow.reg.close()
+    size = os.path.getsize(db_path)
+    page = 4096
+    assert size >= 4 * page
+    with open(db_path, "r+b") as f:  # every page but the header page
+        for off in range(page, size, page):
+            f.seek(off)
+            f.write(b"\xa5" * page)
+    with pytest.raises(pledger.Corrupt) as e:
+        with pledger.open(db_path) as r:
+            r.set_actor("applicant-1", Role.APPLICANT)
+            r.save(sample(Kind.PATENT))
+    check(e, pledger.Corrupt, ErrorCode.ECORRUPT)
+
+
+def test_not_a_registry(tmp_path: pathlib.Path) -> None:
+    p = tmp_path / "notes.txt"
+    p.write_text("not a database\n" * 100)
+    with pytest.raises(pledger.NotARegistry) as e:
+        pledger.open(p)
+    check(e, pledger.NotARegistry, ErrorCode.ENOTDB, "notes.txt")
+    con = sqlite3.connect(tmp_path / "other.db")
+    con.execute("CREATE TABLE t (x)")
+    con.commit()
+    con.close()
+    with pytest.raises(pledger.NotARegistry):
+        pledger.open(tmp_path / "other.db")
+
+
+def test_too_new(db_path: str) -> None:
+    pledger.open(db_path).close()
+    con = sqlite3.connect(db_path)
+    con.execute("PRAGMA user_version = 9999")
+    con.commit()
+    con.close()
+    with pytest.raises(pledger.TooNew) as e:
+        pledger.open(db_path)
+    check(e, pledger.TooNew, ErrorCode.ENEWER, "9999")
+
+
+def test_invalid_document() -> None:
+    with pytest.raises(pledger.InvalidDocument) as e:
+        pledger.Application.from_xml("<application xmlns='urn:pledger:1'><x/>")
+    check(e, pledger.InvalidDocument, ErrorCode.EXML, "line 1")
+
+
+def test_review_blocked(flow: Flow) -> None:
+    flow.act("applicant-1", Role.APPLICANT)
+    app = sample(Kind.TRADEMARK)
+    app["pledgor/id"] = "91350100M000100Y44"
+    uuid = flow.reg.save(app)
+    flow.reg.review(uuid)
+    with pytest.raises(pledger.ReviewBlocked) as e:
+        flow.reg.submit(uuid)
+    check(e, pledger.ReviewBlocked, ErrorCode.EREVIEW)
+
+
+def test_code_mismatch(flow: Flow) -> None:
+    r = flow.registered(Kind.RECEIVABLE)
+    with pytest.raises(pledger.CodeMismatch) as e:
+        flow.reg.cancel(r.number, "0000-0000-0000-0000")
+    check(e, pledger.CodeMismatch, ErrorCode.ECODE)
+    with pytest.raises(pledger.CodeMismatch):
+        flow.reg.verify(r.number, code="AAAA-BBBB-CCCC-DDDD")
+
+
+OOM_SCRIPT = r"""
+import resource, sys
+import pledger
+doc = open(sys.argv[1], encoding="utf-8").read()
+# a document of ~100 MB of valid padding: libxml2 and the schema check need
+# several times that, which the address-space limit below refuses
+big = doc.replace("<goods>", "<goods>" + "茶" * (35 * 1024 * 1024), 1).encode()
+soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+with open("/proc/self/statm") as f:
+    vm = int(f.read().split()[0]) * resource.getpagesize()
+resource.setrlimit(resource.RLIMIT_AS, (vm + 160 * 1024 * 1024, hard))
+try:
+    pledger.Application.from_xml(big)
+except pledger.OutOfMemory as e:
+    print("OOM", e.code, isinstance(e, MemoryError), e.message)
+except pledger.Error as e:
+    print("OTHER", type(e).__name__, e.message)
+else:
+    print("PARSED")
+"""
+
+
+def test_out_of_memory(tmp_path: pathlib.Path) -> None:
+    if os.environ.get("PLEDGER_VALGRIND") or "asan" in os.environ.get("LD_PRELOAD", ""):
+        pytest.skip("address-space limits do not mix with memory checkers")
+    script = tmp_path / "oom.py"
+    script.write_text(OOM_SCRIPT)
+    p = subprocess.run([sys.executable, str(script), str(DATA / "app-trademark.xml")],
+                       capture_output=True, text=True, timeout=300)
+    assert p.stdout.startswith("OOM -13 True"), (p.stdout, p.stderr[-2000:])
+
+
+def test_base_class_for_codes_without_a_class() -> None:
+    assert pledger.error_class(-999) is pledger.Error
+    assert pledger.error_class(ErrorCode.EBUSY) is pledger.Busy
+    classes = {pledger.error_class(c) for c in ErrorCode if c != ErrorCode.OK}
+    assert len(classes) == len(ErrorCode) - 1  # one class per code
+    assert "database" in pledger.strerror(ErrorCode.ENOTDB).lower() or \
+        "registry" in pledger.strerror(ErrorCode.ENOTDB).lower()

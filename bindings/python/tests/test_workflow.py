@@ -1,0 +1,290 @@
+"""The whole workflow of every right kind through Python (the order of
+steps and roles of tests/test-workflow.c)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import pledger
+from pledger import AppState, Kind, PledgeState, Role, Severity
+from conftest import DAY_US, KIND_CODES, KINDS, T0, Flow, sample
+
+UTC = dt.timezone.utc
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.api_name)
+def test_full_path(flow: Flow, kind: Kind) -> None:
+    reg, clock = flow.reg, flow.clock
+    uuid, acceptance = flow.accepted(kind)
+    assert len(uuid) == 36
+    assert acceptance == f"A-FZ01-{KIND_CODES[kind]}-2024-000001"
+
+    flow.act("registrar-1", Role.REGISTRAR)
+    clock.advance(1)
+    r = reg.register(uuid)
+    assert r.number == f"R-FZ01-{KIND_CODES[kind]}-2024-000001"
+    if kind == Kind.RECEIVABLE:
+        assert r.modcode is not None and len(r.modcode) == 19
+    else:
+        assert r.modcode is None
+    reg_at = clock.now
+
+    p = reg.pledge(r.number)
+    assert isinstance(p, pledger.Pledge)
+    assert p.kind == kind and p.state == PledgeState.ACTIVE and p.version == 1
+    assert p.registered_at == dt.datetime.fromtimestamp(reg_at / 1e6, UTC)
+    assert p.valid_to is None
+    assert p.acceptance_number == acceptance and p.application_uuid == uuid
+    assert p.security == ("mortgage" if kind in (Kind.SEA_AREA, Kind.LAND) else "pledge")
+    assert len(p.rights) >= 1 and p.amount > 0 and p.currency == "CNY"
+    assert isinstance(p.period_end, dt.date)
+    amount1, end1 = p.amount, p.period_end
+
+    cert = reg.certificate(r.number)
+    assert r.number in cert and "<status>current</status>" in cert
+
+    with reg.load(uuid) as app:
+        assert app.state == AppState.REGISTERED
+        assert app.registration_number == r.number
+        assert app.acceptance_number == acceptance
+
+    # change the amount: version 2, the old certificate superseded
+    clock.advance(1)
+    t_change = clock.now
+    reg.change(r.number, amount=amount1 + 100, note="top-up of the loan", modcode=r.modcode)
+    p = reg.pledge(r.number)
+    assert (p.version, p.amount) == (2, amount1 + 100)
+    assert pledger.types.to_us(p.valid_from) == t_change
+    old = reg.pledge(r.number, at=t_change - 1)
+    assert (old.version, old.amount) == (1, amount1)
+    assert pledger.types.to_us(old.valid_to) == t_change
+    with pytest.raises(pledger.NotFound):
+        reg.pledge(r.number, at=reg_at - 1)
+    assert "<status>superseded</status>" in reg.certificate(r.number, 1)
+    assert "<status>current</status>" in reg.certificate(r.number, 2)
+
+    # extend (receivables: only in the last 90 days of the period)
+    new_end = dt.date(end1.year + 1, end1.month, min(end1.day, 28))
+    if kind == Kind.RECEIVABLE:
+        with pytest.raises(pledger.WrongState):
+            reg.extend(r.number, "2026-10-31", r.modcode)
+        clock.now = T0 + 540 * DAY_US
+    reg.extend(r.number, new_end, r.modcode)
+    p = reg.pledge(r.number)
+    assert (p.version, p.period_end) == (3, new_end)
+
+    # cancel
+    clock.advance(1)
+    reg.cancel(r.number, r.modcode, "loan repaid")
+    p = reg.pledge(r.number)
+    assert (p.state, p.version) == (PledgeState.CANCELLED, 4)
+    assert "cancel" in reg.pledge_xml(r.number)
+    with pytest.raises(pledger.WrongState) as e:
+        reg.cancel(r.number, r.modcode)
+    assert e.value.code == pledger.ErrorCode.ESTATE
+
+    flow.act("auditor-1", Role.AUDITOR)
+    check = reg.journal_verify()
+    assert check.intact and check.bad_seq is None and check.count >= 8
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.api_name)
+def test_refused(flow: Flow, kind: Kind) -> None:
+    reg = flow.reg
+    uuid, _ = flow.accepted(kind)
+    flow.act("registrar-1", Role.REGISTRAR)
+    with pytest.raises(pledger.InvalidArgument):
+        reg.refuse(uuid, "")
+    reg.refuse(uuid, "RIGHT_SEIZED", "seized by a court")
+    with reg.load(uuid) as app:
+        assert app.state == AppState.REFUSED
+        assert app.registration_number is None
+    with pytest.raises(pledger.WrongState):
+        reg.register(uuid)
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.api_name)
+def test_correction_window(flow: Flow, kind: Kind) -> None:
+    reg, clock = flow.reg, flow.clock
+    uuid, _ = flow.accepted(kind)
+    flow.act("clerk-1", Role.CLERK)
+    reg.request_correction(uuid, "the pledge contract is unsigned")
+    flow.act("registrar-1", Role.REGISTRAR)
+    clock.advance(30)
+    assert reg.expire() == 0
+    assert reg.load(uuid).state == AppState.CORRECTION_REQUESTED
+    clock.advance(1)
+    assert reg.expire() == 1
+    assert reg.load(uuid).state == AppState.WITHDRAWN
+    assert reg.expire() == 0
+
+
+def test_correction_cured(flow: Flow) -> None:
+    reg = flow.reg
+    uuid, _ = flow.accepted(Kind.TRADEMARK)
+    flow.act("clerk-1", Role.CLERK)
+    reg.request_correction(uuid, "the goods list is missing")
+    with reg.load(uuid) as app:
+        app["rights/right[1]/goods"] = "罐头；茶"
+        reg.correct(app)
+        assert app.state == AppState.ACCEPTED
+    assert reg.load(uuid)["rights/right[1]/goods"] == "罐头；茶"
+
+
+def test_withdraw(flow: Flow) -> None:
+    uuid = flow.submitted(Kind.LAND)
+    flow.reg.withdraw(uuid)
+    assert flow.reg.load(uuid).state == AppState.WITHDRAWN
+    with pytest.raises(pledger.WrongState):
+        flow.reg.withdraw(uuid)
+
+
+def test_submit_needs_clean_review(flow: Flow) -> None:
+    reg = flow.reg
+    flow.act("applicant-1", Role.APPLICANT)
+    app = sample(Kind.TRADEMARK)
+    app["pledgor/id"] = "91350100M000100Y44"  # wrong check character
+    del app["claim/amount"]
+    uuid = reg.save(app)
+    with pytest.raises(pledger.WrongState):
+        reg.submit(uuid)  # never reviewed
+    review = reg.review(uuid)
+    paths = [f.path for f in review]
+    assert paths.count("pledgor/id") == 1 and paths.count("claim/amount") == 1
+    assert review.count(Severity.CORRECTABLE) >= 2
+    assert review.stops_submission
+    f = next(f for f in review if f.path == "pledgor/id")
+    assert isinstance(f, pledger.Finding) and f.code and f.message and f.basis
+    assert f.severity in (Severity.CORRECTABLE, Severity.BLOCKING)
+    with pytest.raises(pledger.ReviewBlocked):
+        reg.submit(uuid)
+    app["pledgor/id"] = "91350100M000100Y43"
+    app["claim/amount"] = 300000000
+    app["claim/amount/@currency"] = "CNY"
+    reg.save(app)
+    assert app.state == AppState.DRAFT
+    assert not reg.review(uuid).stops_submission
+    reg.submit(uuid)
+    assert reg.load(uuid).state == AppState.SUBMITTED
+
+
+def test_single_pledge_kinds_conflict(flow: Flow) -> None:
+    reg = flow.reg
+    first = flow.registered(Kind.PATENT)
+    uuid, _ = flow.accepted(Kind.PATENT)
+    flow.act("registrar-1", Role.REGISTRAR)
+    with pytest.raises(pledger.Conflict) as e:
+        reg.register(uuid)
+    assert first.number in e.value.message and "rights/right[1]" in e.value.message
+    reg.cancel(first.number)
+    assert reg.register(uuid).number.endswith("-2024-000002")
+
+
+def test_receivables_modcode_objection_and_litigation(flow: Flow) -> None:
+    reg, clock = flow.reg, flow.clock
+    r1 = flow.registered(Kind.RECEIVABLE)
+    clock.now += 1000
+    r2 = flow.registered(Kind.RECEIVABLE)  # the same receivables again: allowed
+    assert r1.number != r2.number and r1.modcode != r2.modcode
+
+    flow.act("pledgee-bank", Role.APPLICANT)
+    with pytest.raises(pledger.InvalidArgument) as e:
+        reg.change(r1.number, pledgee_name="深圳前海商业银行")
+    assert "modcode" in e.value.message
+    with pytest.raises(pledger.CodeMismatch):
+        reg.change(r1.number, pledgee_name="深圳前海商业银行", modcode=r2.modcode)
+    reg.change(r1.number, pledgee_name="深圳前海商业银行", modcode=r1.modcode)
+    assert reg.pledge(r1.number).pledgee_name == "深圳前海商业银行"
+    with pytest.raises(pledger.PermissionDenied):
+        reg.revoke(r1.number, "X")
+
+    # the later pledge ranks second on the same receivables
+    assert reg.rank(r1.number) == 1 and reg.rank(r2.number) == 2
+    assert reg.compare(r1.number, r2.number) == -1
+    assert reg.compare(r2.number, r1.number) == 1
+
+    flow.act("pledgor", Role.APPLICANT)
+    reg.object(r2.number, "福建闽江食品有限公司", "debt already paid")
+    assert reg.pledge(r2.number).state == PledgeState.UNDER_OBJECTION
+    flow.act("registrar-1", Role.REGISTRAR)
+    clock.advance(31)
+    assert reg.expire() == 1  # the objection lapsed
+    assert reg.pledge(r2.number).state == PledgeState.ACTIVE
+
+    flow.act("pledgor", Role.APPLICANT)
+    reg.object(r1.number, "a creditor")
+    flow.act("registrar-1", Role.REGISTRAR)
+    reg.record_litigation(r1.number)
+    with pytest.raises(pledger.WrongState):
+        reg.record_litigation(r1.number)
+    clock.advance(60)
+    reg.expire()
+    assert reg.pledge(r1.number).state == PledgeState.UNDER_OBJECTION
+    reg.dismiss_objection(r1.number, "claim rejected by the court")
+    assert reg.pledge(r1.number).state == PledgeState.ACTIVE
+
+
+def test_revoke_and_expiry(flow: Flow) -> None:
+    reg, clock = flow.reg, flow.clock
+    tm = flow.registered(Kind.TRADEMARK)
+    pt = flow.registered(Kind.PATENT)
+    flow.act("registrar-1", Role.REGISTRAR)
+    reg.revoke(tm.number, "CONTRACT_VOID", "court judgment")
+    assert reg.pledge(tm.number).state == PledgeState.REVOKED
+    with pytest.raises(pledger.NotFound):
+        reg.revoke("R-NOPE", "X")
+    clock.now = T0 + 4000 * DAY_US
+    assert reg.expire() == 1
+    assert reg.pledge(pt.number).state == PledgeState.EXPIRED
+    flow.act("clerk-1", Role.CLERK)
+    with pytest.raises(pledger.PermissionDenied):
+        reg.expire()
+
+
+def test_calendar(flow: Flow) -> None:
+    reg = flow.reg
+    assert reg.add_working_days("2025-09-30", 2) == dt.date(2025, 10, 2)
+    flow.act("registrar-1", Role.REGISTRAR)
+    reg.calendar_load("# 2025 National Day\n"
+                      "2025-10-01..2025-10-08 holiday National Day\n"
+                      "2025-09-28 workday make-up (Sunday)\n"
+                      "2025-10-11 workday make-up (Saturday)\n")
+    assert reg.add_working_days(dt.date(2025, 9, 30), 2) == dt.date(2025, 10, 10)
+    assert reg.add_working_days("2025-09-26", 1) == dt.date(2025, 9, 28)
+    with pytest.raises(pledger.InvalidArgument) as e:
+        reg.calendar_load("2025-13-01 holiday\n")
+    assert "line 1" in e.value.message
+    flow.act("clerk-1", Role.CLERK)
+    with pytest.raises(pledger.PermissionDenied):
+        reg.calendar_load("2025-10-01 holiday\n")
+
+
+def test_journal_tamper_found(flow: Flow, db_path: str) -> None:
+    import sqlite3
+    flow.registered(Kind.EQUITY)
+    con = sqlite3.connect(db_path)
+    con.executescript("DROP TRIGGER journal_no_update;"
+                      "UPDATE journal SET actor = 'mallory' WHERE seq = 4;")
+    con.close()
+    flow.act("auditor-1", Role.AUDITOR)
+    check = flow.reg.journal_verify()
+    assert not check.intact and check.bad_seq == 4 and check.count == 3
+    assert "event 4" in check.message
+    flow.act("bank-1", Role.BANK)
+    with pytest.raises(pledger.PermissionDenied):
+        flow.reg.journal_verify()
+
+
+def test_clock_and_actor(reg: pledger.Registry, clock) -> None:
+    assert reg.now == dt.datetime(2024, 4, 1, 2, 0, tzinfo=UTC)
+    clock.advance(0.5)
+    assert reg.now == dt.datetime(2024, 4, 1, 14, 0, tzinfo=UTC)
+    reg.set_clock(lambda: dt.datetime(2030, 1, 2, 3, 4, 5, 6, tzinfo=UTC))
+    assert reg.now == dt.datetime(2030, 1, 2, 3, 4, 5, 6, tzinfo=UTC)
+    reg.set_clock(None)
+    assert abs((reg.now - dt.datetime.now(UTC)).total_seconds()) < 60
+    assert reg.actor is None
+    reg.set_actor("clerk-7", "clerk")
+    assert reg.actor == "clerk-7"
+    assert reg.office == "FZ01"

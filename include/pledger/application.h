@@ -1,0 +1,313 @@
+/**
+ * @file application.h
+ * @brief Applications: the document, its fields, and the workflow from
+ *        draft to registration (DESIGN.md §2).
+ *
+ * An application is an XML document in the namespace `urn:pledger:1`
+ * (schema `share/pledger/pledger.xsd`, also compiled into the library).
+ * A #pledger_application handle holds one in memory; fields are read and
+ * written by short paths such as `pledgor/name`, `pledgor/id/@type`,
+ * `rights/right[2]/number` (steps separated by `/`, `[n]` 1-based,
+ * a final `@name` for an attribute; any child of `rights` is `right`).
+ *
+ * Calls on a handle alone (no registry) report failures on the calling
+ * thread: read them with pledger_errmsg(NULL).  Workflow calls take the
+ * registry and the application's UUID, check the actor's role
+ * (pledger_set_actor()) and the current state, and run as one
+ * transaction together with their journal event: they either happen
+ * completely or not at all.
+ */
+#ifndef PLEDGER_APPLICATION_H
+#define PLEDGER_APPLICATION_H
+
+#include <pledger/common.h>
+#include <pledger/types.h>
+#include <pledger/registry.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** An application document with its stored state.  Opaque. @since 0.1 */
+typedef struct pledger_application pledger_application;
+
+/** The result of a review: its findings.  Opaque. @since 0.1 */
+typedef struct pledger_review pledger_review;
+
+
+/**
+ * Free memory the library handed to the caller as `char *` (documents,
+ * numbers, codes).  NULL is a no-op.
+ * @since 0.1
+ */
+PLEDGER_EXPORT void pledger_free(void *ptr);
+
+/**
+ * The API name of a right kind: "trademark", "patent", "receivable",
+ * "equity", "emission", "sea_area", "land".
+ * @return a static string, or NULL for a value that is not a kind.
+ * @since 0.1
+ */
+PLEDGER_EXPORT const char *pledger_kind_name(pledger_kind kind);
+
+/**
+ * The kind named @p name.
+ * @return the #pledger_kind, or 0 when unknown or NULL.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_kind_from_name(const char *name);
+
+/** API names of the application states ("draft", "reviewed", ...);
+ *  NULL for an unknown value. @since 0.1 */
+PLEDGER_EXPORT const char *pledger_app_state_name(pledger_app_state state);
+
+/** API names of the pledge states ("active", "cancelled", ...);
+ *  NULL for an unknown value. @since 0.1 */
+PLEDGER_EXPORT const char *pledger_pledge_state_name(pledger_pledge_state state);
+
+/** API names of the severities ("blocking", "correctable", "risk",
+ *  "notice"); NULL for an unknown value. @since 0.1 */
+PLEDGER_EXPORT const char *pledger_severity_name(pledger_severity severity);
+
+/* ---- the document ---------------------------------------------------- */
+
+/**
+ * A new, empty application of @p kind (not yet stored).
+ * @param[out] out  the handle, owned by the caller (pledger_application_free()).
+ * @param[in]  kind the right kind.
+ * @return 0, #PLEDGER_EINVAL (unknown kind) or #PLEDGER_ENOMEM.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_application_new(pledger_application **out, pledger_kind kind);
+
+/**
+ * Read an application from its XML document.  The document is parsed
+ * with the network off, no DTD and no entities, and validated against the
+ * schema; the first problem is reported with its line and field path.
+ * @param[out] out the handle, owned by the caller; NULL on failure.
+ * @param[in]  xml the document (UTF-8), not necessarily NUL-terminated.
+ * @param[in]  len its length in bytes.
+ * @return 0, #PLEDGER_EXML, #PLEDGER_EINVAL or #PLEDGER_ENOMEM.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_application_from_xml(pledger_application **out,
+                                                const char *xml, size_t len);
+
+/**
+ * Write the application's document out.  Reading it back gives an
+ * equivalent application.
+ * @param[out] out     the document, NUL-terminated; free with pledger_free().
+ * @param[out] len_out its length in bytes, or NULL.
+ * @param[in]  app     the application.
+ * @return 0, #PLEDGER_EINVAL or #PLEDGER_ENOMEM.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_application_to_xml(char **out, size_t *len_out,
+                                              const pledger_application *app);
+
+/**
+ * Read one field.
+ * @param[out] out  the text of the element or attribute, borrowed: valid
+ *                  until the next call on @p app.
+ * @param[in]  app  the application.
+ * @param[in]  path a field path, e.g. "pledgor/name".
+ * @return 0, #PLEDGER_ENOTFOUND (no such field in this document) or
+ *         #PLEDGER_EINVAL (malformed path).
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_application_get(const char **out, pledger_application *app,
+                                           const char *path);
+
+/**
+ * Write one field, creating the elements on the way; @p value NULL
+ * removes it.  A change that would make the document invalid is refused
+ * and the document stays as it was.  This changes the handle only:
+ * pledger_application_save() stores it.
+ * @param[in] app   the application.
+ * @param[in] path  a field path.
+ * @param[in] value the new text (UTF-8), or NULL.
+ * @return 0, #PLEDGER_EINVAL or #PLEDGER_EXML.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_application_set(pledger_application *app, const char *path,
+                                           const char *value);
+
+/**
+ * Count the nodes a path matches, e.g. "rights/right" or "materials/material".
+ * @param[out] out the count (0 when none).
+ * @return 0 or #PLEDGER_EINVAL.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_application_count(int *out, pledger_application *app,
+                                             const char *path);
+
+/**
+ * Attach a material (a scanned contract, a power of attorney, ...): the
+ * library records its kind, file name, size and SHA-256 digest; the bytes
+ * themselves are not stored.
+ * @param[in] app       the application.
+ * @param[in] kind      e.g. "pledge_contract", "power_of_attorney" (see the schema).
+ * @param[in] file_name the file's name as the applicant gave it.
+ * @param[in] bytes     its content.
+ * @param[in] len       its length.
+ * @return 0, #PLEDGER_EINVAL or #PLEDGER_EXML.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_application_add_material(pledger_application *app,
+                                                    const char *kind, const char *file_name,
+                                                    const void *bytes, size_t len);
+
+/** The application's kind. @since 0.1 */
+PLEDGER_EXPORT pledger_kind pledger_application_kind(const pledger_application *app);
+
+/** The application's UUID, or NULL while it has never been saved. @since 0.1 */
+PLEDGER_EXPORT const char *pledger_application_uuid(const pledger_application *app);
+
+/** The state when it was loaded or last saved (#PLEDGER_APP_DRAFT for a
+ *  new one). @since 0.1 */
+PLEDGER_EXPORT pledger_app_state pledger_application_state(const pledger_application *app);
+
+/** The acceptance number, or NULL before acceptance. @since 0.1 */
+PLEDGER_EXPORT const char *pledger_application_acceptance_number(const pledger_application *app);
+
+/** The registration number, or NULL unless registered. @since 0.1 */
+PLEDGER_EXPORT const char *pledger_application_registration_number(const pledger_application *app);
+
+/** Free an application handle; NULL is a no-op. @since 0.1 */
+PLEDGER_EXPORT void pledger_application_free(pledger_application *app);
+
+/* ---- the workflow ---------------------------------------------------- */
+
+/**
+ * Store the application: the first save creates a draft and gives it a
+ * UUID (see pledger_application_uuid()); a later save replaces the
+ * document of a draft or reviewed application (which becomes a draft
+ * again, so it must be reviewed again).  Role: applicant or clerk.
+ * @param[in] reg the registry.
+ * @param[in] app the application; its UUID and state are updated.
+ * @return 0, #PLEDGER_EPERM, #PLEDGER_ESTATE, #PLEDGER_EREADONLY, ...
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_application_save(pledger_registry *reg, pledger_application *app);
+
+/**
+ * Load a stored application.
+ * @param[out] out  the handle, owned by the caller; NULL on failure.
+ * @param[in]  reg  the registry.
+ * @param[in]  uuid its UUID.
+ * @return 0, #PLEDGER_ENOTFOUND or #PLEDGER_EINVAL.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_application_load(pledger_application **out, pledger_registry *reg,
+                                            const char *uuid);
+
+/**
+ * Review a stored application against every rule of its kind and the
+ * reference register, store the result with the application and journal
+ * it.  A draft becomes reviewed.  Role: applicant or clerk.
+ * @param[out] out  the findings, owned by the caller (pledger_review_free());
+ *                  may be NULL when only the stored result matters.
+ * @param[in]  reg  the registry.
+ * @param[in]  uuid the application.
+ * @return 0 (whatever was found), or an error code.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_application_review(pledger_review **out, pledger_registry *reg,
+                                              const char *uuid);
+
+/**
+ * Submit a reviewed application.  Refused with #PLEDGER_EREVIEW when its
+ * latest review has blocking or correctable findings, or when the
+ * document changed since that review.  Role: applicant.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_application_submit(pledger_registry *reg, const char *uuid);
+
+/**
+ * Accept a submitted application at this handle's office, giving it an
+ * acceptance number.  Role: clerk.
+ * @param[out] out the acceptance number (free with pledger_free()), or NULL
+ *                 to ignore it.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_application_accept(char **out, pledger_registry *reg,
+                                              const char *uuid);
+
+/**
+ * Ask the applicant to cure a curable deficiency.  The applicant has 30
+ * calendar days; after that, pledger_registry_expire() deems the
+ * application withdrawn.  Role: clerk.
+ * @param[in] note what must be corrected (required, shown to the applicant).
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_application_request_correction(pledger_registry *reg,
+                                                          const char *uuid, const char *note);
+
+/**
+ * Record the corrected document of an application awaiting correction;
+ * it is accepted again.  The document must have the same kind.
+ * Role: clerk.
+ * @param[in] app the corrected application (its UUID names the one to correct).
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_application_correct(pledger_registry *reg,
+                                               pledger_application *app);
+
+/**
+ * Register an accepted application: the pledge exists from now, with a
+ * registration number and a certificate.  Refused with #PLEDGER_ECONFLICT
+ * when a right it names is already pledged and its kind allows one pledge
+ * only (trademarks, patents, equity, emission, sea-area and land rights).
+ * Role: registrar.
+ * @param[out] out          the registration number (free with pledger_free()),
+ *                          or NULL.
+ * @param[out] modcode_out  for receivables: the modification code, returned
+ *                          this once and needed for every later change,
+ *                          extension or cancellation (free with
+ *                          pledger_free()); must not be NULL for a
+ *                          receivable.  NULL for other kinds.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_application_register(char **out, char **modcode_out,
+                                                pledger_registry *reg, const char *uuid);
+
+/**
+ * Refuse an accepted application.  Role: registrar.
+ * @param[in] ground a refusal ground code (e.g. "TM_SEIZED"), required.
+ * @param[in] note   an explanation, or NULL.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_application_refuse(pledger_registry *reg, const char *uuid,
+                                              const char *ground, const char *note);
+
+/**
+ * Withdraw an application that has not been decided.  Role: applicant.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_application_withdraw(pledger_registry *reg, const char *uuid);
+
+/* ---- review results ---------------------------------------------------- */
+
+/** Number of findings. @since 0.1 */
+PLEDGER_EXPORT size_t pledger_review_count(const pledger_review *review);
+/** How many findings have @p severity. @since 0.1 */
+PLEDGER_EXPORT size_t pledger_review_count_severity(const pledger_review *review,
+                                                    pledger_severity severity);
+/** Stable code of finding @p i (e.g. "TM_BUNDLE_MISSING"); NULL if out of range. @since 0.1 */
+PLEDGER_EXPORT const char *pledger_review_code(const pledger_review *review, size_t i);
+/** Severity of finding @p i; 0 if out of range. @since 0.1 */
+PLEDGER_EXPORT pledger_severity pledger_review_severity(const pledger_review *review, size_t i);
+/** Field path finding @p i is about ("" for the whole application). @since 0.1 */
+PLEDGER_EXPORT const char *pledger_review_path(const pledger_review *review, size_t i);
+/** English message of finding @p i. @since 0.1 */
+PLEDGER_EXPORT const char *pledger_review_message(const pledger_review *review, size_t i);
+/** Short legal-basis note of finding @p i. @since 0.1 */
+PLEDGER_EXPORT const char *pledger_review_basis(const pledger_review *review, size_t i);
+/** Free a review; NULL is a no-op. @since 0.1 */
+PLEDGER_EXPORT void pledger_review_free(pledger_review *review);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PLEDGER_APPLICATION_H */

@@ -1,0 +1,238 @@
+/**
+ * @file pledge.h
+ * @brief Registered pledges: reading them (now or at any past instant),
+ *        their certificates, and their later life — change, extension,
+ *        cancellation, revocation, objection and expiry.
+ *
+ * A pledge is versioned, never overwritten: every change closes the
+ * current version and opens a new one, so the state at any past instant
+ * can be read back.  A #pledger_pledge handle is a snapshot of one
+ * version.
+ */
+#ifndef PLEDGER_PLEDGE_H
+#define PLEDGER_PLEDGE_H
+
+#include <pledger/common.h>
+#include <pledger/types.h>
+#include <pledger/registry.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** One version of a registered pledge.  Opaque. @since 0.1 */
+typedef struct pledger_pledge pledger_pledge;
+
+/**
+ * The current version of a pledge.
+ * @param[out] out    the snapshot, owned by the caller (pledger_pledge_free()).
+ * @param[in]  reg    the registry.
+ * @param[in]  number the registration number.
+ * @return 0, #PLEDGER_ENOTFOUND or #PLEDGER_EINVAL.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_pledge_get(pledger_pledge **out, pledger_registry *reg,
+                                      const char *number);
+
+/**
+ * The version of a pledge that was valid at instant @p at_us.
+ * @return 0; #PLEDGER_ENOTFOUND when the number is unknown or the pledge
+ *         was not yet registered at that instant.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_pledge_get_at(pledger_pledge **out, pledger_registry *reg,
+                                         const char *number, int64_t at_us);
+
+/** Free a snapshot; NULL is a no-op. @since 0.1 */
+PLEDGER_EXPORT void pledger_pledge_free(pledger_pledge *pledge);
+
+/** @name Snapshot getters
+ * Borrowed strings, valid until the snapshot is freed.  Dates are
+ * "YYYY-MM-DD"; instants are microseconds since the epoch (UTC).
+ * Resident identity numbers are masked (first 6 and last 4 characters
+ * shown) unless the handle's role was registrar or auditor when the
+ * snapshot was read.
+ * @{ */
+PLEDGER_EXPORT const char *pledger_pledge_number(const pledger_pledge *p);
+PLEDGER_EXPORT pledger_kind pledger_pledge_kind(const pledger_pledge *p);
+/** "pledge", or "mortgage" for sea-area and land rights. */
+PLEDGER_EXPORT const char *pledger_pledge_security(const pledger_pledge *p);
+PLEDGER_EXPORT pledger_pledge_state pledger_pledge_state_of(const pledger_pledge *p);
+PLEDGER_EXPORT int pledger_pledge_version(const pledger_pledge *p);
+PLEDGER_EXPORT int64_t pledger_pledge_registered_at(const pledger_pledge *p);
+/** When this version became valid, and when it stopped (0 if current). */
+PLEDGER_EXPORT int64_t pledger_pledge_valid_from(const pledger_pledge *p);
+PLEDGER_EXPORT int64_t pledger_pledge_valid_to(const pledger_pledge *p);
+PLEDGER_EXPORT const char *pledger_pledge_pledgor_name(const pledger_pledge *p);
+PLEDGER_EXPORT const char *pledger_pledge_pledgor_id(const pledger_pledge *p);
+PLEDGER_EXPORT const char *pledger_pledge_pledgee_name(const pledger_pledge *p);
+PLEDGER_EXPORT const char *pledger_pledge_pledgee_id(const pledger_pledge *p);
+/** Secured amount in the currency's minor unit (fen for CNY). */
+PLEDGER_EXPORT int64_t pledger_pledge_amount(const pledger_pledge *p);
+PLEDGER_EXPORT const char *pledger_pledge_currency(const pledger_pledge *p);
+PLEDGER_EXPORT const char *pledger_pledge_period_start(const pledger_pledge *p);
+PLEDGER_EXPORT const char *pledger_pledge_period_end(const pledger_pledge *p);
+PLEDGER_EXPORT const char *pledger_pledge_acceptance_number(const pledger_pledge *p);
+PLEDGER_EXPORT const char *pledger_pledge_application_uuid(const pledger_pledge *p);
+/** Number of pledged rights, and the normalised identifier of right @p i
+ *  (0-based; NULL out of range). */
+PLEDGER_EXPORT size_t pledger_pledge_right_count(const pledger_pledge *p);
+PLEDGER_EXPORT const char *pledger_pledge_right_id(const pledger_pledge *p, size_t i);
+/** @} */
+
+/**
+ * The pledge version as an XML document (root `pledge`), with the history
+ * of its versions up to this one.
+ * @param[out] out the document; free with pledger_free().
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_pledge_to_xml(char **out, const pledger_pledge *p);
+
+/**
+ * A certificate of a pledge.
+ * @param[out] out     the certificate document (root `certificate`); free
+ *                     with pledger_free().
+ * @param[in]  reg     the registry.
+ * @param[in]  number  the registration number.
+ * @param[in]  version the pledge version it was issued for, or 0 for the
+ *                     latest; a superseded certificate says so.
+ * @return 0, #PLEDGER_ENOTFOUND.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_certificate_get(char **out, pledger_registry *reg,
+                                           const char *number, int version);
+
+/* ---- changes after registration ------------------------------------------ */
+
+/** The version of #pledger_change this header describes. @since 0.1 */
+#define PLEDGER_CHANGE_VERSION 1
+
+/**
+ * What a change alters.  Fields left NULL (or -1 for the amount) stay as
+ * they were; at least one must be given.
+ * @since 0.1
+ */
+typedef struct pledger_change {
+    unsigned version;           /**< #PLEDGER_CHANGE_VERSION */
+    const char *pledgor_name;   /**< the pledgor's new name */
+    const char *pledgee_name;   /**< the pledgee's new name */
+    int64_t amount;             /**< new secured amount (minor units), or -1 */
+    const char *note;           /**< why (recorded in the journal), or NULL */
+} pledger_change;
+
+/** A change that alters nothing yet. @since 0.1 */
+#define PLEDGER_CHANGE_INIT { PLEDGER_CHANGE_VERSION, NULL, NULL, -1, NULL }
+
+/**
+ * Change the party names or the secured amount: a new version and a new
+ * certificate; the old certificate is marked superseded.  Role: registrar
+ * (for receivables also applicant); @p modcode is required for
+ * receivables and ignored for other kinds.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_pledge_change(pledger_registry *reg, const char *number,
+                                         const pledger_change *change, const char *modcode);
+
+/**
+ * Extend the registration period to @p new_end ("YYYY-MM-DD", after the
+ * current end): a new version and a new certificate.  Receivables: only in
+ * the 90 days before expiry, each extension 1 month to 30 years, with the
+ * modification code.  Role: registrar (receivables also applicant).
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_pledge_extend(pledger_registry *reg, const char *number,
+                                         const char *new_end, const char *modcode);
+
+/**
+ * Cancel a pledge (the claim was satisfied, or the parties agree).
+ * Role: registrar (receivables also applicant, with the modification code).
+ * @param[in] note why, or NULL.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_pledge_cancel(pledger_registry *reg, const char *number,
+                                         const char *modcode, const char *note);
+
+/**
+ * Revoke a registration (void contract, the right lost, fraud, a refusal
+ * ground found later).  Role: registrar.
+ * @param[in] ground a ground code, required; @param[in] note or NULL.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_pledge_revoke(pledger_registry *reg, const char *number,
+                                         const char *ground, const char *note);
+
+/**
+ * Register an objection to a receivable pledge (by the pledgor or an
+ * interested party): the pledge is under objection; without litigation
+ * recorded within 30 days the objection lapses (pledger_registry_expire()).
+ * Role: applicant or registrar.
+ * @param[in] objector who objects (name), required.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_pledge_object(pledger_registry *reg, const char *number,
+                                         const char *objector, const char *note);
+
+/**
+ * Record that litigation was filed on an objection: it no longer lapses;
+ * the registrar later dismisses it (pledger_pledge_dismiss_objection()) or
+ * revokes the pledge.  Role: registrar.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_pledge_record_litigation(pledger_registry *reg, const char *number);
+
+/**
+ * End an objection: the pledge is active again.  Role: registrar.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_pledge_dismiss_objection(pledger_registry *reg, const char *number,
+                                                    const char *note);
+
+/**
+ * Apply every deadline that has passed at the registry's current instant:
+ * applications whose 30-day correction window closed are deemed
+ * withdrawn, pledges whose period ended expire, objections without
+ * litigation lapse after 30 days.  Each is its own journaled step.
+ * Role: registrar.
+ * @param[out] out how many steps were taken, or NULL.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_registry_expire(int *out, pledger_registry *reg);
+
+/**
+ * Load a calendar of public holidays and make-up working days, used by
+ * every deadline counted in working days.  Text format, one entry a line:
+ * `YYYY-MM-DD holiday [name]`, `YYYY-MM-DD workday [name]`, ranges
+ * `YYYY-MM-DD..YYYY-MM-DD holiday [name]`, `#` comments.  Entries replace
+ * those stored for the same days.  Role: registrar.
+ * @return 0, #PLEDGER_EINVAL (message names the line).
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_calendar_load(pledger_registry *reg, const char *text, size_t len);
+
+/**
+ * Add @p n working days to @p date ("YYYY-MM-DD") using the registry's
+ * calendar (weekends alone when none was loaded).
+ * @param[out] out the resulting date, "YYYY-MM-DD" (11 bytes).
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_calendar_add_working_days(char out[11], pledger_registry *reg,
+                                                     const char *date, int n);
+
+/**
+ * Verify the journal's hash chain from the first event.  Role: auditor or
+ * registrar.
+ * @param[out] bad_seq_out 0 when intact, else the first bad sequence
+ *                         number (the message says what was wrong).
+ * @param[out] count_out   number of events verified, or NULL.
+ * @return 0 whether or not the chain is intact (check @p bad_seq_out);
+ *         an error code when the verification could not run.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_journal_verify(int64_t *bad_seq_out, int64_t *count_out,
+                                          pledger_registry *reg);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PLEDGER_PLEDGE_H */

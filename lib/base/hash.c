@@ -1,0 +1,152 @@
+#include "base/hash.h"
+
+#include <limits.h>
+#include <stdlib.h>
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+struct pl_hash_ctx {
+    EVP_MD_CTX *md;
+};
+
+static const EVP_MD *md_of(pl_hash_alg a)
+{
+    switch (a) {
+    case PL_HASH_SHA256:
+        return EVP_sha256();
+    case PL_HASH_SM3:
+#ifndef OPENSSL_NO_SM3
+        return EVP_sm3();
+#else
+        return NULL;
+#endif
+    default:
+        return NULL;
+    }
+}
+
+const char *pl_hash_name(pl_hash_alg a)
+{
+    switch (a) {
+    case PL_HASH_SHA256: return "sha256";
+    case PL_HASH_SM3: return "sm3";
+    default: return NULL;
+    }
+}
+
+/* A context initialised for @a, or NULL; *unavailable tells why. */
+static EVP_MD_CTX *start(pl_hash_alg a, bool *unavailable)
+{
+    const EVP_MD *md = md_of(a);
+    EVP_MD_CTX *ctx;
+
+    *unavailable = false;
+    if (!md) {
+        *unavailable = true;
+        return NULL;
+    }
+    if (!(ctx = EVP_MD_CTX_new()))
+        return NULL;
+    if (EVP_DigestInit_ex(ctx, md, NULL) != 1 || EVP_MD_CTX_size(ctx) != PL_HASH_LEN) {
+        /* A provider configuration without the algorithm fails here. */
+        EVP_MD_CTX_free(ctx);
+        *unavailable = true;
+        return NULL;
+    }
+    return ctx;
+}
+
+bool pl_hash_available(pl_hash_alg a)
+{
+    bool unavailable;
+    EVP_MD_CTX *ctx = start(a, &unavailable);
+    EVP_MD_CTX_free(ctx);
+    return ctx != NULL;
+}
+
+int pl_hash_begin(pl_hash_ctx **out, pl_hash_alg a)
+{
+    pl_hash_ctx *c;
+    bool unavailable;
+
+    if (!out)
+        return PLEDGER_EINVAL;
+    *out = NULL;
+    if (!(c = malloc(sizeof *c)))
+        return PLEDGER_ENOMEM;
+    if (!(c->md = start(a, &unavailable))) {
+        free(c);
+        return unavailable ? PLEDGER_EINVAL : PLEDGER_ENOMEM;
+    }
+    *out = c;
+    return 0;
+}
+
+int pl_hash_update(pl_hash_ctx *c, const void *d, size_t n)
+{
+    if (!c || (!d && n))
+        return PLEDGER_EINVAL;
+    if (n && EVP_DigestUpdate(c->md, d, n) != 1)
+        return PLEDGER_ENOMEM;
+    return 0;
+}
+
+int pl_hash_end(pl_hash_ctx *c, unsigned char out[32])
+{
+    unsigned int len = 0;
+    int rc = 0;
+
+    if (!c)
+        return PLEDGER_EINVAL;
+    if (EVP_DigestFinal_ex(c->md, out, &len) != 1 || len != PL_HASH_LEN)
+        rc = PLEDGER_ENOMEM;
+    pl_hash_abort(c);
+    return rc;
+}
+
+void pl_hash_abort(pl_hash_ctx *c)
+{
+    if (c) {
+        EVP_MD_CTX_free(c->md);
+        free(c);
+    }
+}
+
+int pl_hash(pl_hash_alg a, const void *data, size_t n, unsigned char out[32])
+{
+    pl_hash_ctx *c;
+    int rc = pl_hash_begin(&c, a);
+
+    if (rc)
+        return rc;
+    if ((rc = pl_hash_update(c, data, n))) {
+        pl_hash_abort(c);
+        return rc;
+    }
+    return pl_hash_end(c, out);
+}
+
+void pl_hex(const unsigned char *in, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        out[2 * i] = digits[in[i] >> 4];
+        out[2 * i + 1] = digits[in[i] & 0x0F];
+    }
+    out[2 * n] = '\0';
+}
+
+int pl_random_bytes(unsigned char *out, size_t n)
+{
+    while (n > 0) {
+        int chunk = n > INT_MAX ? INT_MAX : (int)n;
+        if (RAND_bytes(out, chunk) != 1)
+            return PLEDGER_EIO;
+        out += chunk;
+        n -= (size_t)chunk;
+    }
+    return 0;
+}

@@ -1,0 +1,415 @@
+#include "base/ident.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/date.h"
+#include "base/text.h"
+
+static const char uscc_alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+static const int uscc_weights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
+static const int resident_weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+static const char resident_checks[] = "10X98765432";
+
+static const struct {
+    const char *name;
+    const char *label;
+} types[] = {
+    [PLEDGER_ID_USCC] = {"uscc", "USCC"},
+    [PLEDGER_ID_RESIDENT] = {"resident", "resident identity number"},
+    [PLEDGER_ID_PASSPORT] = {"passport", "passport number"},
+    [PLEDGER_ID_FOREIGN_REG] = {"foreign_reg", "foreign registration number"},
+    [PLEDGER_ID_PATENT] = {"patent", "patent application number"},
+    [PLEDGER_ID_TRADEMARK] = {"trademark", "trademark registration number"},
+    [PLEDGER_ID_NICE_CLASS] = {"nice_class", "Nice class"},
+    [PLEDGER_ID_PERMIT] = {"permit", "discharge permit number"},
+    [PLEDGER_ID_CERTIFICATE] = {"certificate", "certificate number"},
+};
+#define NTYPES (sizeof types / sizeof types[0])
+
+const char *pl_ident_type_name(pledger_id_type t)
+{
+    size_t i = (size_t)t;
+    return (int)t > 0 && i < NTYPES ? types[i].name : NULL;
+}
+
+const char *pl_ident_type_label(pledger_id_type t)
+{
+    size_t i = (size_t)t;
+    return (int)t > 0 && i < NTYPES ? types[i].label : "identifier";
+}
+
+int pl_ident_type_from_name(const char *name)
+{
+    size_t i;
+    if (!name)
+        return 0;
+    for (i = 1; i < NTYPES; i++)
+        if (strcmp(types[i].name, name) == 0)
+            return (int)i;
+    return 0;
+}
+
+/* ---- helpers --------------------------------------------------------------------------- */
+
+/* What a message calls the value: "USCC '91350100M000100Y44'", or just the
+ * label for personal data.  Long values are cut at a character boundary. */
+typedef struct subject {
+    char text[160];
+} subject;
+
+static void make_subject(subject *s, pledger_id_type type, const char *v)
+{
+    const char *label = pl_ident_type_label(type);
+    size_t n = strlen(v), cut = n, ll = strlen(label);
+
+    if (type == PLEDGER_ID_RESIDENT || type == PLEDGER_ID_PASSPORT) {
+        memcpy(s->text, label, ll + 1);
+        return;
+    }
+    if (cut > 100) {
+        cut = 100;
+        while (cut > 0 && ((unsigned char)v[cut] & 0xC0) == 0x80)
+            cut--;
+    }
+    memcpy(s->text, label, ll);
+    s->text[ll] = ' ';
+    s->text[ll + 1] = '\'';
+    memcpy(s->text + ll + 2, v, cut);
+    if (cut < n) {
+        memcpy(s->text + ll + 2 + cut, "...'", 5);
+    } else {
+        s->text[ll + 2 + cut] = '\'';
+        s->text[ll + 3 + cut] = '\0';
+    }
+}
+
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+
+/* Number of code points of the valid UTF-8 @v. */
+static size_t count_chars(const char *v)
+{
+    size_t n = 0;
+    for (; *v; v++)
+        if (((unsigned char)*v & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+/* Check that every character of @v is ASCII and accepted by @ok; otherwise
+ * name the first one that is not (1-based position in characters). */
+static int check_chars(pl_err *e, const subject *s, const char *v, bool (*ok)(char),
+                       const char *allowed)
+{
+    size_t pos = 0, i = 0;
+
+    while (v[i]) {
+        unsigned char c = (unsigned char)v[i];
+        size_t k = 1;
+        pos++;
+        if (c >= 0x80) {
+            while (((unsigned char)v[i + k] & 0xC0) == 0x80)
+                k++;
+        } else if (ok(v[i])) {
+            i++;
+            continue;
+        }
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: character %zu '%.*s' is not allowed (%s)",
+                          s->text, pos, (int)k, v + i, allowed);
+    }
+    return 0;
+}
+
+static int check_length(pl_err *e, const subject *s, const char *v, size_t min, size_t max)
+{
+    size_t n = count_chars(v);
+    if (n < min || n > max) {
+        if (min == max)
+            return pl_err_set(e, PLEDGER_EINVAL, "%s: has %zu characters, expected %zu",
+                              s->text, n, min);
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: has %zu characters, expected %zu to %zu",
+                          s->text, n, min, max);
+    }
+    return 0;
+}
+
+static bool is_alnum_upper(char c) { return is_digit(c) || is_upper(c); }
+static bool is_foreign_reg(char c) { return is_alnum_upper(c) || c == '-' || c == '/' || c == '.'; }
+static bool is_permit(char c) { return is_alnum_upper(c) || c == '-'; }
+static bool is_uscc_char(char c) { return c != '\0' && strchr(uscc_alphabet, c) != NULL; }
+
+/* ---- one function per type; each may rewrite @v in place (it has room
+ * for two more bytes) ---------------------------------------------------------------------- */
+
+static int check_uscc(pl_err *e, const subject *s, char *v)
+{
+    int rc, sum = 0, i;
+    char want;
+
+    if ((rc = check_length(e, s, v, 18, 18)) ||
+        (rc = check_chars(e, s, v, is_uscc_char, "0-9 and A-Z except I, O, S, V, Z")))
+        return rc;
+    for (i = 2; i < 8; i++)
+        if (!is_digit(v[i]))
+            return pl_err_set(e, PLEDGER_EINVAL,
+                              "%s: characters 3 to 8 (the region code) must be digits, "
+                              "character %d is '%c'", s->text, i + 1, v[i]);
+    for (i = 0; i < 17; i++)
+        sum += (int)(strchr(uscc_alphabet, v[i]) - uscc_alphabet) * uscc_weights[i];
+    want = uscc_alphabet[(31 - sum % 31) % 31];
+    if (v[17] != want)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: check character is '%c', expected '%c'",
+                          s->text, v[17], want);
+    return 0;
+}
+
+static int check_resident(pl_err *e, const subject *s, char *v, int32_t today)
+{
+    int i, sum = 0, y, m, d;
+    size_t n = count_chars(v);
+    char want;
+
+    if (n == 15)
+        return pl_err_set(e, PLEDGER_EINVAL,
+                          "%s: has 15 characters; old 15-digit numbers are not accepted, "
+                          "give the 18-digit number", s->text);
+    if (n != 18)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: has %zu characters, expected 18", s->text,
+                          n);
+    for (i = 0; i < 17; i++)
+        if (!is_digit(v[i]))
+            return pl_err_set(e, PLEDGER_EINVAL, "%s: character %d must be a digit", s->text,
+                              i + 1);
+    if (!is_digit(v[17]) && v[17] != 'X')
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: character 18 must be a digit or X",
+                          s->text);
+    y = (v[6] - '0') * 1000 + (v[7] - '0') * 100 + (v[8] - '0') * 10 + (v[9] - '0');
+    m = (v[10] - '0') * 10 + (v[11] - '0');
+    d = (v[12] - '0') * 10 + (v[13] - '0');
+    if (!pl_date_valid(y, (unsigned)m, (unsigned)d))
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: birth date %.4s-%.2s-%.2s is not a real date",
+                          s->text, v + 6, v + 10, v + 12);
+    if (y < 1900)
+        return pl_err_set(e, PLEDGER_EINVAL,
+                          "%s: birth date %.4s-%.2s-%.2s is before 1900-01-01", s->text, v + 6,
+                          v + 10, v + 12);
+    if (pl_days_from_civil(y, (unsigned)m, (unsigned)d) > today)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: birth date %.4s-%.2s-%.2s is in the future",
+                          s->text, v + 6, v + 10, v + 12);
+    for (i = 0; i < 17; i++)
+        sum += (v[i] - '0') * resident_weights[i];
+    want = resident_checks[sum % 11];
+    if (v[17] != want)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: check character is '%c', expected '%c'",
+                          s->text, v[17], want);
+    return 0;
+}
+
+static int check_patent(pl_err *e, const subject *s, char *v, int32_t today)
+{
+    static const char form[] = "expected YYYYTNNNNNNN.C (12 digits and a check) or "
+                               "NNNNNNNN.C (8 digits and a check)";
+    size_t n, i, digits;
+    char *dot = strchr(v, '.');
+    int sum = 0, ty, year;
+    char want;
+
+    if (dot) {
+        if (dot[1] == '\0' || dot[2] != '\0' || dot == v)
+            return pl_err_set(e, PLEDGER_EINVAL,
+                              "%s: the '.' must come just before the check character (%s)",
+                              s->text, form);
+        memmove(dot, dot + 1, 2);
+    }
+    n = strlen(v); /* now without the dot */
+    if (count_chars(v) != n || (n != 13 && n != 9))
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: %s", s->text, form);
+    digits = n - 1;
+    for (i = 0; i < digits; i++)
+        if (!is_digit(v[i]))
+            return pl_err_set(e, PLEDGER_EINVAL, "%s: character %zu must be a digit (%s)",
+                              s->text, i + 1, form);
+    if (!is_digit(v[digits]) && v[digits] != 'X')
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: the check character must be a digit or X",
+                          s->text);
+    if (n == 13) {
+        int ty_year;
+        unsigned um, ud;
+        year = (v[0] - '0') * 1000 + (v[1] - '0') * 100 + (v[2] - '0') * 10 + (v[3] - '0');
+        pl_civil_from_days(today, &ty_year, &um, &ud);
+        if (year < 2003 || year > ty_year)
+            return pl_err_set(e, PLEDGER_EINVAL,
+                              "%s: year %d is not possible (this form is used from 2003 "
+                              "to %d)", s->text, year, ty_year);
+        ty = v[4] - '0';
+    } else {
+        year = (v[0] - '0') * 10 + (v[1] - '0');
+        if (year > 3 && year < 85)
+            return pl_err_set(e, PLEDGER_EINVAL,
+                              "%s: year %02d is not possible (the 8-digit form was used from "
+                              "1985 to 2003)", s->text, year);
+        ty = v[2] - '0';
+    }
+    if (ty != 1 && ty != 2 && ty != 3 && ty != 8 && ty != 9)
+        return pl_err_set(e, PLEDGER_EINVAL,
+                          "%s: type digit %d is not 1 (invention), 2 (utility model), "
+                          "3 (design), 8 (PCT invention) or 9 (PCT utility model)",
+                          s->text, ty);
+    for (i = 0; i < digits; i++)
+        sum += (v[i] - '0') * (int)(2 + i % 8);
+    want = sum % 11 == 10 ? 'X' : (char)('0' + sum % 11);
+    if (v[digits] != want)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: check character is '%c', expected '%c'",
+                          s->text, v[digits], want);
+    v[digits + 1] = v[digits];
+    v[digits] = '.';
+    v[digits + 2] = '\0';
+    return 0;
+}
+
+static int check_trademark(pl_err *e, const subject *s, char *v)
+{
+    const char *p = v[0] == 'G' ? v + 1 : v;
+    size_t n = strlen(p), i;
+
+    for (i = 0; i < n; i++)
+        if (!is_digit(p[i]))
+            break;
+    if (n < 1 || n > 8 || i < n)
+        return pl_err_set(e, PLEDGER_EINVAL,
+                          "%s: expected 1 to 8 digits, optionally after G "
+                          "(a Madrid designation)", s->text);
+    return 0;
+}
+
+static int check_nice_class(pl_err *e, const subject *s, char *v)
+{
+    size_t i;
+    long value = 0;
+
+    for (i = 0; v[i]; i++) {
+        if (!is_digit(v[i]))
+            return pl_err_set(e, PLEDGER_EINVAL, "%s: is not a whole number", s->text);
+        if (value <= 45)
+            value = value * 10 + (v[i] - '0');
+    }
+    if (value < 1 || value > 45)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: is not a class from 1 to 45", s->text);
+    v[0] = value >= 10 ? (char)('0' + value / 10) : (char)('0' + value);
+    v[1] = value >= 10 ? (char)('0' + value % 10) : '\0';
+    v[2] = '\0';
+    return 0;
+}
+
+static int check_certificate(pl_err *e, const subject *s, char *v)
+{
+    size_t i = 0, pos = 0, n = strlen(v);
+    int rc;
+
+    if ((rc = check_length(e, s, v, 1, 60)))
+        return rc;
+    while (i < n) {
+        uint32_t cp = 0;
+        size_t k = pl_utf8_decode(v + i, n - i, &cp);
+        pos++;
+        if (!k)
+            return pl_err_set(e, PLEDGER_EINVAL, "%s: is not valid UTF-8", s->text);
+        if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
+            return pl_err_set(e, PLEDGER_EINVAL, "%s: character %zu is a control character",
+                              s->text, pos);
+        i += k;
+    }
+    return 0;
+}
+
+/* ---- entry point ----------------------------------------------------------------------- */
+
+int pl_ident_normalize(pl_err *e, pledger_id_type type, const char *in, int32_t today,
+                       char *out, size_t out_size)
+{
+    const char *label = pl_ident_type_label(type);
+    char *norm, *v;
+    size_t n;
+    subject s;
+    int rc;
+
+    if (out && out_size)
+        out[0] = '\0';
+    if (!pl_ident_type_name(type))
+        return pl_err_set(e, PLEDGER_EINVAL, "identifier type %d is unknown", (int)type);
+    if (!out || !out_size)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: no output buffer", label);
+    if (!in)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s is missing", label);
+    if (!pl_utf8_valid(in, strlen(in)))
+        return pl_err_set(e, PLEDGER_EINVAL, "%s is not valid UTF-8", label);
+    if (!(norm = pl_text_normalize_id(in)))
+        return pl_err_oom(e);
+    n = strlen(norm);
+    if (!(v = malloc(n + 3))) {
+        free(norm);
+        return pl_err_oom(e);
+    }
+    if (type == PLEDGER_ID_PATENT &&
+        (strncmp(norm, "ZL", 2) == 0 || strncmp(norm, "CN", 2) == 0))
+        memcpy(v, norm + 2, n - 1);
+    else
+        memcpy(v, norm, n + 1);
+    free(norm);
+    make_subject(&s, type, v);
+
+    if (!*v) {
+        rc = pl_err_set(e, PLEDGER_EINVAL, "%s is empty", label);
+    } else {
+        switch (type) {
+        case PLEDGER_ID_USCC:
+            rc = check_uscc(e, &s, v);
+            break;
+        case PLEDGER_ID_RESIDENT:
+            rc = check_resident(e, &s, v, today);
+            break;
+        case PLEDGER_ID_PASSPORT:
+            rc = check_length(e, &s, v, 5, 20);
+            if (!rc)
+                rc = check_chars(e, &s, v, is_alnum_upper, "A-Z and 0-9");
+            break;
+        case PLEDGER_ID_FOREIGN_REG:
+            rc = check_length(e, &s, v, 1, 40);
+            if (!rc)
+                rc = check_chars(e, &s, v, is_foreign_reg, "A-Z, 0-9, '-', '/' and '.'");
+            break;
+        case PLEDGER_ID_PATENT:
+            rc = check_patent(e, &s, v, today);
+            break;
+        case PLEDGER_ID_TRADEMARK:
+            rc = check_trademark(e, &s, v);
+            break;
+        case PLEDGER_ID_NICE_CLASS:
+            rc = check_nice_class(e, &s, v);
+            break;
+        case PLEDGER_ID_PERMIT:
+            rc = check_length(e, &s, v, 8, 40);
+            if (!rc)
+                rc = check_chars(e, &s, v, is_permit, "A-Z, 0-9 and '-'");
+            break;
+        case PLEDGER_ID_CERTIFICATE:
+            rc = check_certificate(e, &s, v);
+            break;
+        default:
+            rc = pl_err_set(e, PLEDGER_EINVAL, "identifier type %d is unknown", (int)type);
+            break;
+        }
+    }
+    if (!rc) {
+        n = strlen(v);
+        if (n + 1 > out_size)
+            rc = pl_err_set(e, PLEDGER_EINVAL, "%s: needs %zu bytes, the buffer has %zu",
+                            s.text, n + 1, out_size);
+        else
+            memcpy(out, v, n + 1);
+    }
+    free(v);
+    return rc;
+}

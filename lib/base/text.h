@@ -1,0 +1,63 @@
+/* UTF-8 text helpers: validation, folding of full-width forms and white
+ * space, identifier normalisation and the search key of party names.
+ *
+ * "White space" below is the Unicode White_Space property: U+0009..U+000D,
+ * U+0020, U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F,
+ * U+205F and U+3000 (the ideographic space). */
+#ifndef PL_BASE_TEXT_H
+#define PL_BASE_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* True when the @n bytes at @s are strict UTF-8: shortest form only, no
+ * surrogates (U+D800..U+DFFF), nothing above U+10FFFF.  A NUL byte is
+ * U+0000 and so valid; callers that take C strings pass strlen(). */
+bool pl_utf8_valid(const char *s, size_t n);
+
+/* Decode one code point of the valid UTF-8 at @s (at most @n bytes);
+ * returns its length in bytes (1..4) and stores it in *cp, or 0 when the
+ * bytes there are not strict UTF-8. */
+size_t pl_utf8_decode(const char *s, size_t n, uint32_t *cp);
+
+/* True when @cp is white space (the list above). */
+bool pl_text_is_space(uint32_t cp);
+
+/* A malloc'd copy of @s with the full-width ASCII forms U+FF01..U+FF5E
+ * turned into U+0021..U+007E, every white space character into ' ',
+ * leading and trailing white space removed and each run of white space
+ * collapsed to one space.  NULL when @s is NULL or not valid UTF-8, or on
+ * out of memory.  The result is never longer than @s. */
+char *pl_text_fold(const char *s);
+
+/* pl_text_fold(), then every space removed and ASCII a-z upper-cased:
+ * " ｚｌ 2013 1069 9744.2 " -> "ZL201310699744.2".  NULL as pl_text_fold. */
+char *pl_text_normalize_id(const char *s);
+
+/* The key under which a party name is stored and searched: pl_text_fold(),
+ * ASCII lower-case, then punctuation and spaces removed, then at most ONE
+ * trailing legal-form ending removed: the longest that matches, unless
+ * nothing would remain (then the key keeps it).
+ *
+ * Punctuation removed: ASCII punctuation !"#$%&'()*+,-./:;<=>?@[\]^_`{|}~
+ * (full-width forms included, being folded first), U+00A1 ¡ U+00A7 §
+ * U+00A9 © U+00AB « U+00AE ® U+00B6 ¶ U+00B7 · U+00BB » U+00BF ¿,
+ * U+2010..U+2027 and U+2030..U+205E (dashes, quotes, …, ‰, ※), U+2122 ™,
+ * the CJK punctuation U+3001..U+3003 、。〃 and U+3008..U+301F 〈〉《》「」
+ * 『』【】〔〕〖〗〘〙〚〛〜〝〞〟, U+3030 〰, U+30FB ・, the CJK
+ * compatibility and small forms U+FE10..U+FE19, U+FE30..U+FE4F,
+ * U+FE50..U+FE6B, U+FF5F..U+FF65; also the invisible format characters
+ * U+200B..U+200F, U+2060..U+2064 and U+FEFF.
+ *
+ * Legal-form endings (the longest one that matches is removed):
+ *   股份有限公司 有限责任公司 集团有限公司 有限公司 公司
+ *   companylimited corporation coltd corp company limited ltd inc llc plc
+ *   gmbh ag sa
+ * So "深圳市华星光电有限公司" and "深圳市华星光电股份有限公司" both give
+ * "深圳市华星光电"; "ACME Co., Ltd." and "acme inc" both give "acme"; "公司"
+ * and "有限公司" alone stay as they are.  NULL when @name is NULL or not
+ * valid UTF-8, or on out of memory. */
+char *pl_text_name_key(const char *name);
+
+#endif

@@ -1,0 +1,722 @@
+#include "model/xml.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/SAX2.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlsave.h>
+
+#include "base/text.h"
+#include "embedded.h"
+
+#if LIBXML_VERSION >= 21200
+typedef const xmlError *pl_xml_error_t;
+#else
+typedef xmlErrorPtr pl_xml_error_t;
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Initialisation                                                      */
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+static void init_libxml(void)
+{
+    xmlInitParser();
+}
+
+void pl_xml_init(void)
+{
+    pthread_once(&init_once, init_libxml);
+}
+
+/* ------------------------------------------------------------------ */
+/* Error capture                                                       */
+
+/* The first problem seen during one call. */
+typedef struct capture {
+    bool have;
+    long line;
+    xmlNodePtr node;
+    char msg[512];
+    int depth; /* current element depth while parsing */
+} capture;
+
+static void capture_set(capture *c, long line, xmlNodePtr node, const char *fmt, ...)
+    PL_PRINTF(4, 5);
+
+static void capture_set(capture *c, long line, xmlNodePtr node, const char *fmt, ...)
+{
+    va_list ap;
+    size_t n;
+
+    if (c->have)
+        return;
+    c->have = true;
+    c->line = line;
+    c->node = node;
+    va_start(ap, fmt);
+    vsnprintf(c->msg, sizeof c->msg, fmt, ap);
+    va_end(ap);
+    n = strlen(c->msg);
+    while (n > 0 && (c->msg[n - 1] == '\n' || c->msg[n - 1] == ' '))
+        c->msg[--n] = '\0';
+}
+
+static void capture_error(capture *c, pl_xml_error_t err)
+{
+    if (!c || !err || err->level == XML_ERR_WARNING || c->have)
+        return;
+    capture_set(c, err->line, (xmlNodePtr)err->node, "%s",
+                err->message ? err->message : "error");
+}
+
+/* Structured handler whose data is the capture itself. */
+static void on_error(void *data, pl_xml_error_t err)
+{
+    capture_error(data, err);
+}
+
+/* Handler installed in the parser's SAX block: data is the context. */
+static void on_parser_error(void *data, pl_xml_error_t err)
+{
+    xmlParserCtxtPtr ctxt = data;
+    capture_error(ctxt ? ctxt->_private : NULL, err);
+}
+
+static void silent(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+/* While a call runs, every libxml2 report of this thread lands in @c;
+ * the caller's handlers come back afterwards. */
+typedef struct saved_handlers {
+    xmlGenericErrorFunc generic;
+    void *generic_ctx;
+    xmlStructuredErrorFunc structured;
+    void *structured_ctx;
+} saved_handlers;
+
+static void handlers_take(saved_handlers *s, capture *c)
+{
+    s->generic = xmlGenericError;
+    s->generic_ctx = xmlGenericErrorContext;
+    s->structured = xmlStructuredError;
+    s->structured_ctx = xmlStructuredErrorContext;
+    xmlSetGenericErrorFunc(NULL, silent);
+    xmlSetStructuredErrorFunc(c, (xmlStructuredErrorFunc)on_error);
+}
+
+static void handlers_restore(const saved_handlers *s)
+{
+    xmlSetGenericErrorFunc(s->generic_ctx, s->generic);
+    xmlSetStructuredErrorFunc(s->structured_ctx, s->structured);
+}
+
+/* ------------------------------------------------------------------ */
+/* Parsing                                                             */
+
+static long ctxt_line(xmlParserCtxtPtr ctxt)
+{
+    return ctxt && ctxt->input ? (long)ctxt->input->line : 0;
+}
+
+static void refuse(xmlParserCtxtPtr ctxt, const char *msg)
+{
+    capture *c = ctxt->_private;
+    capture_set(c, ctxt_line(ctxt), NULL, "%s", msg);
+    xmlStopParser(ctxt);
+}
+
+static void sax_internal_subset(void *ctx, const xmlChar *name, const xmlChar *external_id,
+                                const xmlChar *system_id)
+{
+    (void)name;
+    (void)external_id;
+    (void)system_id;
+    refuse(ctx, "a DOCTYPE declaration is not allowed");
+}
+
+static void sax_external_subset(void *ctx, const xmlChar *name, const xmlChar *external_id,
+                                const xmlChar *system_id)
+{
+    (void)name;
+    (void)external_id;
+    (void)system_id;
+    refuse(ctx, "an external DTD subset is not allowed");
+}
+
+static void sax_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *public_id,
+                            const xmlChar *system_id, xmlChar *content)
+{
+    (void)name;
+    (void)type;
+    (void)public_id;
+    (void)system_id;
+    (void)content;
+    refuse(ctx, "an entity declaration is not allowed");
+}
+
+static xmlEntityPtr sax_get_entity(void *ctx, const xmlChar *name)
+{
+    /* Only the predefined entities exist; there is no DTD to define more. */
+    (void)ctx;
+    return xmlGetPredefinedEntity(name);
+}
+
+static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                      const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+                      int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    capture *c = ctxt->_private;
+
+    if (++c->depth > PL_XML_MAX_DEPTH) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "elements nested deeper than %d levels", PL_XML_MAX_DEPTH);
+        refuse(ctxt, msg);
+        return;
+    }
+    xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces, namespaces,
+                          nb_attributes, nb_defaulted, attributes);
+}
+
+static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                    const xmlChar *uri)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    capture *c = ctxt->_private;
+
+    c->depth--;
+    xmlSAX2EndElementNs(ctx, localname, prefix, uri);
+}
+
+/* The line of the first byte sequence that is not UTF-8 ('\n' never
+ * occurs inside a multi-byte sequence, so lines can be checked apart). */
+static long bad_utf8_line(const char *buf, size_t len)
+{
+    long line = 1;
+    size_t start = 0;
+
+    while (start <= len) {
+        const char *nl = memchr(buf + start, '\n', len - start);
+        size_t end = nl ? (size_t)(nl - buf) : len;
+        if (!pl_utf8_valid(buf + start, end - start))
+            return line;
+        if (!nl)
+            break;
+        start = end + 1;
+        line++;
+    }
+    return line;
+}
+
+static long line_of_offset(const char *buf, size_t off)
+{
+    long line = 1;
+    for (size_t i = 0; i < off; i++)
+        if (buf[i] == '\n')
+            line++;
+    return line;
+}
+
+int pl_xml_parse(pl_err *e, const char *buf, size_t len, const char *what, xmlDocPtr *out)
+{
+    xmlParserCtxtPtr ctxt;
+    xmlDocPtr doc = NULL;
+    xmlNodePtr root;
+    saved_handlers saved;
+    capture cap;
+    const char *nul;
+    int options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR |
+                  XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES | XML_PARSE_IGNORE_ENC;
+
+    *out = NULL;
+    if (!what)
+        what = "document";
+    if (!buf)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: no document given", what);
+    if (len > PL_XML_MAX_SIZE)
+        return pl_err_set(e, PLEDGER_EXML, "%s: line 1: document of %zu bytes exceeds the "
+                          "limit of %zu bytes (16 MiB)", what, len, PL_XML_MAX_SIZE);
+    if (len > (size_t)INT32_MAX)
+        return pl_err_set(e, PLEDGER_EXML, "%s: line 1: document too large", what);
+    nul = memchr(buf, '\0', len);
+    if (nul)
+        return pl_err_set(e, PLEDGER_EXML, "%s: line %ld: NUL character (is the document "
+                          "UTF-16? only UTF-8 is accepted)", what,
+                          line_of_offset(buf, (size_t)(nul - buf)));
+    if (!pl_utf8_valid(buf, len))
+        return pl_err_set(e, PLEDGER_EXML, "%s: line %ld: invalid UTF-8 (documents must be "
+                          "UTF-8)", what, bad_utf8_line(buf, len));
+
+    pl_xml_init();
+    memset(&cap, 0, sizeof cap);
+    ctxt = xmlNewParserCtxt();
+    if (!ctxt)
+        return pl_err_oom(e);
+    ctxt->_private = &cap;
+    ctxt->sax->serror = (xmlStructuredErrorFunc)on_parser_error;
+    ctxt->sax->internalSubset = sax_internal_subset;
+    ctxt->sax->externalSubset = sax_external_subset;
+    ctxt->sax->entityDecl = sax_entity_decl;
+    ctxt->sax->getEntity = sax_get_entity;
+    ctxt->sax->startElementNs = sax_start;
+    ctxt->sax->endElementNs = sax_end;
+
+    handlers_take(&saved, &cap);
+    doc = xmlCtxtReadMemory(ctxt, buf, (int)len, NULL, "UTF-8", options);
+    handlers_restore(&saved);
+
+    if (cap.have || !doc || !ctxt->wellFormed || !ctxt->nsWellFormed) {
+        int code = PLEDGER_EXML;
+        if (!cap.have && ctxt->errNo == XML_ERR_NO_MEMORY)
+            code = PLEDGER_ENOMEM;
+        if (cap.have && strstr(cap.msg, "Memory allocation failed"))
+            code = PLEDGER_ENOMEM;
+        pl_err_set(e, code, "%s: line %ld: %s", what, cap.have ? cap.line : ctxt_line(ctxt),
+                   cap.have ? cap.msg : "not well-formed");
+        xmlFreeDoc(doc);
+        xmlFreeParserCtxt(ctxt);
+        return code;
+    }
+    xmlFreeParserCtxt(ctxt);
+
+    if (doc->intSubset || doc->extSubset) {
+        xmlFreeDoc(doc);
+        return pl_err_set(e, PLEDGER_EXML, "%s: line 1: a DOCTYPE declaration is not allowed",
+                          what);
+    }
+    root = xmlDocGetRootElement(doc);
+    if (!root) {
+        xmlFreeDoc(doc);
+        return pl_err_set(e, PLEDGER_EXML, "%s: line 1: no root element", what);
+    }
+    if (!root->ns || !root->ns->href || strcmp((const char *)root->ns->href, PL_XML_NS) != 0) {
+        pl_err_set(e, PLEDGER_EXML, "%s: line %ld: root element <%s> is in namespace '%s', "
+                   "expected '%s'", what, xmlGetLineNo(root), (const char *)root->name,
+                   root->ns && root->ns->href ? (const char *)root->ns->href : "",
+                   PL_XML_NS);
+        xmlFreeDoc(doc);
+        return PLEDGER_EXML;
+    }
+    *out = doc;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Schemas                                                             */
+
+#define SCHEMA_SLOTS 8
+
+static pthread_mutex_t schema_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    char name[64];
+    xmlSchemaPtr schema;
+} schemas[SCHEMA_SLOTS];
+
+static int compile_schema(pl_err *e, const char *file, xmlSchemaPtr *out)
+{
+    const char *data;
+    size_t len = 0;
+    xmlSchemaParserCtxtPtr pctxt;
+    xmlSchemaPtr schema;
+    saved_handlers saved;
+    capture cap;
+
+    *out = NULL;
+    data = pl_embedded(file, &len);
+    if (!data)
+        return pl_err_set(e, PLEDGER_ENOTFOUND, "schema %s: not embedded in the library", file);
+    if (len > (size_t)INT32_MAX)
+        return pl_err_set(e, PLEDGER_EXML, "schema %s: too large", file);
+    memset(&cap, 0, sizeof cap);
+    pctxt = xmlSchemaNewMemParserCtxt(data, (int)len);
+    if (!pctxt)
+        return pl_err_oom(e);
+    xmlSchemaSetParserStructuredErrors(pctxt, (xmlStructuredErrorFunc)on_error, &cap);
+    handlers_take(&saved, &cap);
+    schema = xmlSchemaParse(pctxt);
+    handlers_restore(&saved);
+    xmlSchemaFreeParserCtxt(pctxt);
+    if (!schema)
+        return pl_err_set(e, PLEDGER_EXML, "schema %s: line %ld: %s", file, cap.line,
+                          cap.have ? cap.msg : "does not compile");
+    *out = schema;
+    return 0;
+}
+
+xmlSchemaPtr pl_xml_schema(pl_err *e, const char *file)
+{
+    xmlSchemaPtr found = NULL;
+    int free_slot = -1;
+
+    if (!file)
+        file = PL_XML_SCHEMA;
+    if (strlen(file) >= sizeof schemas[0].name) {
+        pl_err_set(e, PLEDGER_ENOTFOUND, "schema %s: unknown", file);
+        return NULL;
+    }
+    pl_xml_init();
+    pthread_mutex_lock(&schema_lock);
+    for (int i = 0; i < SCHEMA_SLOTS; i++) {
+        if (schemas[i].schema && strcmp(schemas[i].name, file) == 0) {
+            found = schemas[i].schema;
+            break;
+        }
+        if (!schemas[i].schema && free_slot < 0)
+            free_slot = i;
+    }
+    if (!found) {
+        if (free_slot < 0) {
+            pl_err_set(e, PLEDGER_ENOTFOUND, "schema %s: too many schemas", file);
+        } else if (compile_schema(e, file, &found) == 0) {
+            snprintf(schemas[free_slot].name, sizeof schemas[free_slot].name, "%s", file);
+            schemas[free_slot].schema = found;
+        }
+    }
+    pthread_mutex_unlock(&schema_lock);
+    return found;
+}
+
+/* libxml2 says "Element '{urn:pledger:1}name', attribute 'type': The
+ * value ..."; the path already names the node, so keep only what follows
+ * (the attribute's name goes to @attr, "" when none) and drop the
+ * namespace braces elsewhere. */
+static void tidy_message(const char *in, char *out, size_t size, char *attr, size_t attr_size)
+{
+    const char *p = in;
+    size_t n = 0;
+    const char *brace = "{" PL_XML_NS "}";
+    size_t bl = strlen(brace);
+
+    attr[0] = '\0';
+    if (strncmp(p, "Element '", 9) == 0) {
+        const char *q = strchr(p + 9, '\'');
+        const char *a = NULL, *a_end = NULL;
+        if (q) {
+            q++;
+            if (strncmp(q, ", attribute '", 13) == 0) {
+                a = q + 13;
+                a_end = strchr(a, '\'');
+                if (a_end)
+                    q = a_end + 1;
+            }
+            if (q[0] == ':' && q[1] == ' ') {
+                p = q + 2;
+                if (a && a_end && (size_t)(a_end - a) < attr_size) {
+                    memcpy(attr, a, (size_t)(a_end - a));
+                    attr[a_end - a] = '\0';
+                }
+            }
+        }
+    }
+    while (*p && n + 1 < size) {
+        if (strncmp(p, brace, bl) == 0) {
+            p += bl;
+            continue;
+        }
+        out[n++] = *p++;
+    }
+    out[n] = '\0';
+}
+
+int pl_xml_validate(pl_err *e, xmlDocPtr doc, const char *file, const char *what)
+{
+    xmlSchemaPtr schema;
+    xmlSchemaValidCtxtPtr vctxt;
+    saved_handlers saved;
+    capture cap;
+    char msg[512], attr[64];
+    char *path;
+    long line = 0;
+    int rc;
+
+    if (!what)
+        what = "document";
+    schema = pl_xml_schema(e, file);
+    if (!schema)
+        return e ? e->code : PLEDGER_EXML;
+    memset(&cap, 0, sizeof cap);
+    vctxt = xmlSchemaNewValidCtxt(schema);
+    if (!vctxt)
+        return pl_err_oom(e);
+    xmlSchemaSetValidStructuredErrors(vctxt, (xmlStructuredErrorFunc)on_error, &cap);
+    handlers_take(&saved, &cap);
+    rc = xmlSchemaValidateDoc(vctxt, doc);
+    handlers_restore(&saved);
+    xmlSchemaFreeValidCtxt(vctxt);
+    if (rc == 0)
+        return 0;
+    if (!cap.have)
+        return pl_err_set(e, rc < 0 ? PLEDGER_ENOMEM : PLEDGER_EXML,
+                          "%s: validation failed (libxml2 code %d)", what, rc);
+
+    tidy_message(cap.msg, msg, sizeof msg, attr, sizeof attr);
+    if (cap.node && cap.node->type == XML_ELEMENT_NODE && attr[0]) {
+        /* The report names the element; point at its attribute. */
+        xmlAttrPtr a = xmlHasProp(cap.node, BAD_CAST attr);
+        if (a)
+            cap.node = (xmlNodePtr)a;
+    }
+    if (cap.node) {
+        xmlNodePtr el = cap.node;
+        if (el->type == XML_ATTRIBUTE_NODE || el->type == XML_TEXT_NODE)
+            el = el->parent;
+        line = el ? xmlGetLineNo(el) : 0;
+    }
+    if (line <= 0)
+        line = cap.line;
+    path = cap.node ? pl_xml_short_path(cap.node) : NULL;
+    if (cap.node && !path)
+        return pl_err_oom(e);
+    if (line > 0)
+        pl_err_set(e, PLEDGER_EXML, "%s: line %ld: %s: %s", what, line,
+                   path ? path : "(document)", msg);
+    else
+        pl_err_set(e, PLEDGER_EXML, "%s: %s: %s", what, path ? path : "(document)", msg);
+    free(path);
+    return PLEDGER_EXML;
+}
+
+/* ------------------------------------------------------------------ */
+/* Short paths                                                         */
+
+bool pl_xml_is(xmlNodePtr n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+           strcmp((const char *)n->ns->href, PL_XML_NS) == 0 &&
+           strcmp((const char *)n->name, name) == 0;
+}
+
+xmlNodePtr pl_xml_child(xmlNodePtr parent, const char *name)
+{
+    if (!parent)
+        return NULL;
+    for (xmlNodePtr c = parent->children; c; c = c->next)
+        if (pl_xml_is(c, name))
+            return c;
+    return NULL;
+}
+
+static bool same_name(xmlNodePtr a, xmlNodePtr b)
+{
+    const xmlChar *ha = a->ns ? a->ns->href : NULL;
+    const xmlChar *hb = b->ns ? b->ns->href : NULL;
+    return xmlStrEqual(a->name, b->name) && xmlStrEqual(ha, hb);
+}
+
+static bool is_rights_child(xmlNodePtr n)
+{
+    xmlNodePtr p = n->parent;
+    return p && p->type == XML_ELEMENT_NODE && pl_xml_is(p, "rights") && p->parent &&
+           p->parent->type == XML_ELEMENT_NODE && p->parent->parent &&
+           p->parent->parent->type == XML_DOCUMENT_NODE;
+}
+
+int pl_xml_index(xmlNodePtr n, bool *written)
+{
+    int index = 0, count = 0;
+    bool rights = is_rights_child(n);
+
+    if (!n->parent) {
+        *written = false;
+        return 1;
+    }
+    for (xmlNodePtr s = n->parent->children; s; s = s->next) {
+        if (s->type != XML_ELEMENT_NODE || (!rights && !same_name(s, n)))
+            continue;
+        count++;
+        if (s == n)
+            index = count;
+    }
+    *written = rights || count > 1;
+    return index;
+}
+
+/* Append @s to the growing path (steps are prepended, so the buffer is
+ * filled from the end). */
+typedef struct pbuf {
+    char *p;
+    size_t len, cap;
+    bool oom;
+} pbuf;
+
+static void pbuf_prepend(pbuf *b, const char *s)
+{
+    size_t n = strlen(s);
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        char *p;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        p = malloc(cap);
+        if (!p) {
+            b->oom = true;
+            return;
+        }
+        if (b->p)
+            memcpy(p, b->p, b->len + 1);
+        else
+            p[0] = '\0';
+        free(b->p);
+        b->p = p;
+        b->cap = cap;
+    }
+    if (!b->p) {
+        b->oom = true;
+        return;
+    }
+    memmove(b->p + n, b->p, b->len + 1);
+    memcpy(b->p, s, n);
+    b->len += n;
+}
+
+char *pl_xml_short_path(xmlNodePtr n)
+{
+    pbuf b = { NULL, 0, 0, false };
+    char step[160];
+
+    if (!n)
+        return NULL;
+    pbuf_prepend(&b, "");
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
+        n = n->parent;
+    if (n && n->type == XML_ATTRIBUTE_NODE) {
+        snprintf(step, sizeof step, "@%s", (const char *)n->name);
+        pbuf_prepend(&b, step);
+        n = n->parent;
+        if (n && n->parent && n->parent->type != XML_DOCUMENT_NODE)
+            pbuf_prepend(&b, "/");
+    }
+    for (; n && n->type == XML_ELEMENT_NODE; n = n->parent) {
+        bool written;
+        int index;
+        if (!n->parent || n->parent->type != XML_ELEMENT_NODE) {
+            /* The root: named only when it is the node itself. */
+            if (b.len == 0)
+                pbuf_prepend(&b, (const char *)n->name);
+            break;
+        }
+        index = pl_xml_index(n, &written);
+        if (is_rights_child(n))
+            snprintf(step, sizeof step, "right[%d]", index);
+        else if (written)
+            snprintf(step, sizeof step, "%s[%d]", (const char *)n->name, index);
+        else
+            snprintf(step, sizeof step, "%s", (const char *)n->name);
+        pbuf_prepend(&b, step);
+        if (n->parent->parent && n->parent->parent->type == XML_ELEMENT_NODE)
+            pbuf_prepend(&b, "/");
+    }
+    if (b.oom) {
+        free(b.p);
+        return NULL;
+    }
+    return b.p;
+}
+
+/* ------------------------------------------------------------------ */
+/* Text, cleanup, output                                               */
+
+int pl_xml_check_text(pl_err *e, const char *text, const char *what)
+{
+    size_t len = strlen(text);
+    const unsigned char *p = (const unsigned char *)text;
+
+    if (!pl_utf8_valid(text, len))
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: value is not valid UTF-8", what);
+    while (*p) {
+        int n = 4;
+        int c = xmlGetUTF8Char(p, &n);
+        if (c < 0 || n <= 0)
+            return pl_err_set(e, PLEDGER_EINVAL, "%s: value is not valid UTF-8", what);
+        if (!(c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
+              (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF)))
+            return pl_err_set(e, PLEDGER_EINVAL, "%s: character U+%04X is not allowed in "
+                              "a document", what, (unsigned)c);
+        p += n;
+    }
+    return 0;
+}
+
+static bool has_element_child(xmlNodePtr n)
+{
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            return true;
+    return false;
+}
+
+static void strip_node(xmlNodePtr n)
+{
+    bool elements = has_element_child(n);
+    xmlNodePtr c = n->children;
+
+    while (c) {
+        xmlNodePtr next = c->next;
+        if (c->type == XML_COMMENT_NODE || c->type == XML_PI_NODE ||
+            (elements && c->type == XML_TEXT_NODE && xmlIsBlankNode(c))) {
+            xmlUnlinkNode(c);
+            xmlFreeNode(c);
+        } else if (c->type == XML_ELEMENT_NODE) {
+            strip_node(c);
+        }
+        c = next;
+    }
+}
+
+void pl_xml_strip(xmlDocPtr doc)
+{
+    xmlNodePtr c;
+
+    if (!doc)
+        return;
+    c = doc->children;
+    while (c) {
+        xmlNodePtr next = c->next;
+        if (c->type == XML_COMMENT_NODE || c->type == XML_PI_NODE) {
+            xmlUnlinkNode(c);
+            xmlFreeNode(c);
+        } else if (c->type == XML_ELEMENT_NODE) {
+            strip_node(c);
+        }
+        c = next;
+    }
+}
+
+int pl_xml_dump(pl_err *e, xmlDocPtr doc, char **out, size_t *len)
+{
+    xmlChar *mem = NULL;
+    int size = 0;
+    char *copy;
+
+    *out = NULL;
+    if (len)
+        *len = 0;
+    xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 1);
+    if (!mem || size < 0) {
+        xmlFree(mem);
+        return pl_err_oom(e);
+    }
+    copy = malloc((size_t)size + 1);
+    if (!copy) {
+        xmlFree(mem);
+        return pl_err_oom(e);
+    }
+    memcpy(copy, mem, (size_t)size);
+    copy[size] = '\0';
+    xmlFree(mem);
+    *out = copy;
+    if (len)
+        *len = (size_t)size;
+    return 0;
+}

@@ -1,0 +1,89 @@
+/* Secure XML for the documents of namespace urn:pledger:1 (DESIGN.md §3.1):
+ * parsing untrusted input with the network off and no DTD at all, the
+ * embedded XML Schema compiled once per process, validation with a message
+ * that names the line and the short path of the first problem, and the
+ * short paths themselves ("pledgor/name", "rights/right[2]/number").
+ *
+ * libxml2 errors are captured per call and reported through pl_err; this
+ * module never prints to stderr. */
+#ifndef PL_MODEL_XML_H
+#define PL_MODEL_XML_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+
+#include "base/error.h"
+
+/* The namespace of every pledger document. */
+#define PL_XML_NS "urn:pledger:1"
+/* The schema that describes application, certificate and pledge. */
+#define PL_XML_SCHEMA "pledger.xsd"
+/* Limits on untrusted input. */
+#define PL_XML_MAX_SIZE ((size_t)16 * 1024 * 1024)
+#define PL_XML_MAX_DEPTH 64
+
+/* Initialise libxml2 once per process (thread-safe; every function of this
+ * module calls it, callers that use libxml2 directly call it first). */
+void pl_xml_init(void);
+
+/* Parse untrusted XML.  Refuses (PLEDGER_EXML) input larger than
+ * PL_XML_MAX_SIZE, containing NUL or invalid UTF-8, a DOCTYPE (and so any
+ * DTD or entity declaration), elements nested deeper than
+ * PL_XML_MAX_DEPTH, anything not well-formed (namespaces included), and a
+ * root element outside PL_XML_NS.  The network is off, no entity is
+ * substituted, no DTD is loaded, CDATA becomes text.  Messages read
+ * "<what>: line N: <message>".  On success *out is the document (free it
+ * with xmlFreeDoc); on failure *out is NULL. */
+int pl_xml_parse(pl_err *e, const char *buf, size_t len, const char *what, xmlDocPtr *out);
+
+/* The embedded schema @file (e.g. PL_XML_SCHEMA), compiled on first use
+ * and kept for the life of the process; safe to call from any thread.
+ * Usable with xmlSchemaNewValidCtxt() and xmlTextReaderSetSchema(); never
+ * free it.  NULL (with @e set to PLEDGER_EXML/ENOTFOUND/ENOMEM) when the
+ * schema is unknown or does not compile. */
+xmlSchemaPtr pl_xml_schema(pl_err *e, const char *file);
+
+/* Validate @doc against the embedded schema @file.  The first problem is
+ * reported as PLEDGER_EXML "<what>: line N: <short path>: message" (the
+ * "line N: " part is left out for nodes built in memory). */
+int pl_xml_validate(pl_err *e, xmlDocPtr doc, const char *file, const char *what);
+
+/* The short path of @n from the root: "pledgor/name",
+ * "rights/right[2]/number", "materials/material[3]/@kind", "@kind" for an
+ * attribute of the root, the root's own name for the root.  Children of
+ * <rights> are always written right[i] (1-based position among the
+ * elements of <rights>); other elements get [i] only when they have
+ * siblings of the same name.  Text nodes give their element's path.
+ * Returns a malloc'd string, NULL when out of memory or @n is NULL. */
+char *pl_xml_short_path(xmlNodePtr n);
+
+/* The 1-based index an element child of its parent gets in a short path
+ * (its position among same-named siblings, among all element siblings
+ * under <rights>), and whether the index is written (more than one such
+ * sibling, or a child of <rights>). */
+int pl_xml_index(xmlNodePtr n, bool *written);
+
+/* Refuse (PLEDGER_EINVAL, "<what>: ...") text that is not valid UTF-8 or
+ * holds characters XML 1.0 cannot carry (C0 controls but tab, newline and
+ * carriage return; U+FFFE, U+FFFF). */
+int pl_xml_check_text(pl_err *e, const char *text, const char *what);
+
+/* Remove comments, processing instructions and whitespace-only text
+ * between elements (text children of elements that also have element
+ * children), so the document serialises with a stable indentation. */
+void pl_xml_strip(xmlDocPtr doc);
+
+/* Serialise @doc as indented UTF-8 with an XML declaration.  *out is
+ * malloc'd and NUL-terminated, *len its length without the NUL. */
+int pl_xml_dump(pl_err *e, xmlDocPtr doc, char **out, size_t *len);
+
+/* True when @n is an element of PL_XML_NS named @name. */
+bool pl_xml_is(xmlNodePtr n, const char *name);
+
+/* The first element child of @parent named @name in PL_XML_NS, or NULL. */
+xmlNodePtr pl_xml_child(xmlNodePtr parent, const char *name);
+
+#endif

@@ -1,0 +1,69 @@
+#include "query/mask.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/ident.h"
+
+bool pl_mask_applies(pledger_role role)
+{
+    return role != PLEDGER_ROLE_REGISTRAR && role != PLEDGER_ROLE_AUDITOR;
+}
+
+void pl_mask_resident(char *id)
+{
+    size_t n = strlen(id);
+    if (n > 10)
+        memset(id + 6, '*', n - 10);
+}
+
+char *pl_mask_id(const char *id_type, const char *id, pledger_role role)
+{
+    char *m;
+
+    if (!id || !(m = strdup(id)))
+        return NULL;
+    if (pl_mask_applies(role) && id_type && strcmp(id_type, "resident") == 0)
+        pl_mask_resident(m);
+    return m;
+}
+
+/* Is the @n bytes at @s a valid resident identity number?  (A USCC never
+ * is: its characters 7 to 14 are not a date of birth with a matching
+ * check character.)  Over-masking would be harmless anyway. */
+static bool is_resident(const char *s, size_t n)
+{
+    char in[19], out[19];
+    pl_err e;
+
+    if (n != 18)
+        return false;
+    memcpy(in, s, n);
+    in[n] = '\0';
+    return pl_ident_normalize(&e, PLEDGER_ID_RESIDENT, in, INT32_MAX, out, sizeof out) == 0;
+}
+
+void pl_mask_right_id(char *identifier, int kind)
+{
+    if (!identifier || kind != PLEDGER_KIND_RECEIVABLE)
+        return;
+    const char *slash = strchr(identifier, '/');
+    size_t n = slash ? (size_t)(slash - identifier) : strlen(identifier);
+    if (is_resident(identifier, n))
+        memset(identifier + 6, '*', n - 10);
+}
+
+void pl_mask_pver(pl_pver *v, pledger_role role)
+{
+    if (!pl_mask_applies(role))
+        return;
+    if (v->pledgor_id && v->pledgor_id_type && strcmp(v->pledgor_id_type, "resident") == 0)
+        pl_mask_resident(v->pledgor_id);
+    if (v->pledgee_id && v->pledgee_id_type && strcmp(v->pledgee_id_type, "resident") == 0)
+        pl_mask_resident(v->pledgee_id);
+    if (v->debtor_id && is_resident(v->debtor_id, strlen(v->debtor_id)))
+        pl_mask_resident(v->debtor_id);
+    for (size_t i = 0; i < v->n_rights; i++)
+        pl_mask_right_id(v->rights[i].identifier, v->kind);
+}

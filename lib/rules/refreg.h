@@ -1,0 +1,267 @@
+/* The reference register of the underlying rights (DESIGN.md §1.4): what
+ * the trademark office, the IP office, the market regulator, the
+ * environment authority and the real-estate registries know about each
+ * right, imported from their XML files (share/pledger/register.xsd) and
+ * read by the review engine.
+ *
+ * Tables: lib/store/schema-register.c.  Import: refreg-import.c.
+ * Lookups: refreg-lookup.c.  Public calls: lib/api/api-refreg.c.
+ *
+ * Every lookup takes numbers and identifiers as the user typed them and
+ * normalises them first (pl_ident_normalize): full-width to half-width,
+ * upper case, no spaces, no ZL/CN prefix on patents.  A lookup fills a
+ * caller-provided struct whose strings it owns until the matching
+ * pl_ref_*_clear(); on failure the struct is left cleared.  Lookups read
+ * through cached statements and start no transaction of their own, so a
+ * caller that wants several lookups to see one snapshot wraps them in
+ * pl_db_read_begin() / pl_db_commit(). */
+#ifndef PL_RULES_REFREG_H
+#define PL_RULES_REFREG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pledger/types.h>
+
+#include "base/error.h"
+#include "store/db.h"
+
+/* ---- values -------------------------------------------------------- */
+
+/* The status the authority records.  Trademarks, permits and
+ * certificates: registered, cancelled, invalidated, expired.  Patents:
+ * not_granted (filed, pending), granted, terminated (lapsed early: fee
+ * unpaid, surrendered), invalidated, expired. */
+typedef enum pl_ref_status {
+    PL_REF_REGISTERED = 1,
+    PL_REF_CANCELLED = 2,
+    PL_REF_INVALIDATED = 3,
+    PL_REF_EXPIRED = 4,
+    PL_REF_TERMINATED = 5,
+    PL_REF_NOT_GRANTED = 6,
+    PL_REF_GRANTED = 7
+} pl_ref_status;
+
+/* "registered", ..., "granted"; NULL for other values. */
+const char *pl_ref_status_name(int status);
+/* The status named @name, 0 when unknown. */
+int pl_ref_status_from_name(const char *name);
+
+typedef enum pl_ref_patent_type {
+    PL_REF_INVENTION = 1,
+    PL_REF_UTILITY_MODEL = 2,
+    PL_REF_DESIGN = 3
+} pl_ref_patent_type;
+
+/* "invention", "utility_model", "design"; NULL for other values. */
+const char *pl_ref_patent_type_name(int type);
+
+/* A date the register does not give (days since 1970-01-01 otherwise). */
+#define PL_REF_NO_DATE INT32_MIN
+
+/* An owner (registrant, patentee, holder) or a shareholder. */
+typedef struct pl_ref_owner {
+    char *name;              /* as the authority wrote it */
+    char *name_key;          /* pl_text_name_key(name) */
+    pledger_id_type id_type; /* USCC, RESIDENT, PASSPORT or FOREIGN_REG */
+    char *id;                /* normalised identifier */
+} pl_ref_owner;
+
+/* What every right on the register has. */
+typedef struct pl_ref_right {
+    pledger_kind kind;
+    char *number;             /* normalised */
+    pl_ref_status status;
+    int32_t valid_from;       /* trademarks: registration date; patents: filing date;
+                               * permits, certificates: start of the term */
+    int32_t valid_to;         /* end of the term (PL_REF_NO_DATE when not given) */
+    bool seized;              /* attached or preserved by a court */
+    bool frozen;              /* frozen by a court or an authority */
+    size_t n_owners;          /* >= 1, in the authority's order */
+    pl_ref_owner *owners;
+    int64_t changed_at;       /* instant of the import that last changed it */
+} pl_ref_right;
+
+/* True when @r lists an owner with identifier @id (normalised) of type
+ * @id_type (0: any type). */
+bool pl_ref_right_has_owner(const pl_ref_right *r, pledger_id_type id_type, const char *id);
+
+typedef struct pl_ref_trademark {
+    pl_ref_right r;
+    char *mark;         /* the words of the mark; NULL for a figurative mark */
+    char *mark_key;     /* mark folded (pl_text_fold) and ASCII lower-case, NULL with it */
+    char *family;       /* the office's family of identical/similar marks, or NULL */
+    size_t n_classes;   /* Nice classes, ascending, 1 to 45 */
+    int classes[45];
+    size_t n_groups;    /* similar-goods group codes ("0901"), ascending */
+    char (*groups)[5];
+} pl_ref_trademark;
+
+typedef struct pl_ref_patent {
+    pl_ref_right r;            /* r.valid_from is the filing date */
+    pl_ref_patent_type patent_type;
+    int32_t filing_date;
+    int32_t grant_date;        /* PL_REF_NO_DATE while not granted */
+    bool fee_paid;             /* the annual fee is paid */
+    bool invalidation_pending; /* an invalidation request is pending (a risk) */
+    bool suspended;            /* proceedings suspended (ownership dispute) */
+    char *twin;                /* same-day invention/utility-model counterpart, or NULL */
+} pl_ref_patent;
+
+typedef struct pl_ref_allowance {
+    char *pollutant;      /* "SO2", "COD", ... */
+    int64_t amount_micro; /* allowance in millionths of @unit */
+    char *unit;           /* "t", "t/a", ... */
+} pl_ref_allowance;
+
+/* A pollutant discharge permit, a sea-area use or a land management right
+ * certificate (r.kind says which). */
+typedef struct pl_ref_certificate {
+    pl_ref_right r;
+    size_t n_allowances;  /* permits only, ascending by pollutant */
+    pl_ref_allowance *allowances;
+} pl_ref_certificate;
+
+/* One shareholder's holding in a company. */
+typedef struct pl_ref_holding {
+    char *company;        /* the company's normalised USCC */
+    char *company_name;   /* or NULL */
+    pl_ref_owner shareholder;
+    int64_t capital;      /* subscribed capital, minor units of @currency */
+    char currency[4];
+    bool frozen;
+    int64_t changed_at;
+} pl_ref_holding;
+
+/* A mark returned by pl_refreg_related_marks(). */
+typedef struct pl_ref_mark {
+    char *number;
+    pl_ref_status status;
+    char *family;         /* or NULL */
+    char *mark;           /* or NULL */
+} pl_ref_mark;
+
+typedef struct pl_ref_marks {
+    size_t n;
+    pl_ref_mark *items;
+} pl_ref_marks;
+
+void pl_ref_trademark_clear(pl_ref_trademark *t);
+void pl_ref_patent_clear(pl_ref_patent *p);
+void pl_ref_certificate_clear(pl_ref_certificate *c);
+void pl_ref_holding_clear(pl_ref_holding *h);
+void pl_ref_marks_clear(pl_ref_marks *m);
+
+/* ---- lookups ------------------------------------------------------- */
+
+/* The trademark registered as @number.  PLEDGER_EINVAL when @number is not
+ * a trademark number, PLEDGER_ENOTFOUND when the register does not have
+ * it (both messages name the number). */
+int pl_refreg_trademark(pl_db *db, pl_err *e, const char *number, pl_ref_trademark *out);
+
+/* The bundling rule (DESIGN.md §1.4: every identical or similar mark of
+ * the pledgor registered on identical or similar goods must be pledged
+ * together): the trademarks other than @number that
+ *   - list the owner (@owner_type, @owner_id) among their owners
+ *     (@owner_type 0: an owner with that identifier of any type), and
+ *   - are in the same family as @number, or have the same mark text
+ *     (compared by mark_key, so case, full-width forms and runs of
+ *     white space do not matter; figurative marks have no text), and
+ *   - share at least one similar-goods group code with @number,
+ * whatever their status (the review decides what a cancelled or expired
+ * related mark means: only registered ones can be pledged).  Sorted by
+ * number: national numbers in numeric order, then Madrid "G" numbers.
+ * PLEDGER_ENOTFOUND when @number itself is not on the register; an empty
+ * list is not an error. */
+int pl_refreg_related_marks(pl_db *db, pl_err *e, pledger_id_type owner_type,
+                            const char *owner_id, const char *number, pl_ref_marks *out);
+
+/* The patent (or application) @number, written with or without the ZL
+ * prefix and check separator as pl_ident_normalize accepts. */
+int pl_refreg_patent(pl_db *db, pl_err *e, const char *number, pl_ref_patent *out);
+
+/* The holding of shareholder (@type, @shareholder) in the company whose
+ * USCC is @company.  PLEDGER_ENOTFOUND when the shareholder holds nothing
+ * in that company. */
+int pl_refreg_holding(pl_db *db, pl_err *e, const char *company, pledger_id_type type,
+                      const char *shareholder, pl_ref_holding *out);
+
+/* The discharge permit (PLEDGER_KIND_EMISSION), sea-area
+ * (PLEDGER_KIND_SEA_AREA) or land (PLEDGER_KIND_LAND) certificate
+ * @number.  PLEDGER_EINVAL for another kind. */
+int pl_refreg_certificate(pl_db *db, pl_err *e, pledger_kind kind, const char *number,
+                          pl_ref_certificate *out);
+
+/* ---- import -------------------------------------------------------- */
+
+/* Rejected-record messages kept in a report; later ones are only counted. */
+#define PL_REFREG_KEEP_REJECTIONS 1000
+/* The progress callback runs at least this often (in records). */
+#define PL_REFREG_PROGRESS_EVERY 1000
+
+typedef int (*pl_refreg_progress_fn)(uint64_t records, uint64_t bytes_read,
+                                     uint64_t total_bytes, void *payload);
+
+typedef struct pl_refreg_rejection {
+    uint64_t line;   /* line of the record's start tag */
+    char *message;   /* "trademark 12345678: valid_to ..." */
+} pl_refreg_rejection;
+
+typedef struct pl_refreg_report {
+    uint64_t records;    /* record elements read: the four counts below */
+    uint64_t inserted, updated, unchanged, rejected;
+    uint64_t bytes;      /* size of the file */
+    char sha256[65];     /* of the file's bytes, lower-case hex */
+    int64_t journal_seq; /* the register_import event */
+    size_t n_kept;       /* min(rejected, PL_REFREG_KEEP_REJECTIONS) */
+    pl_refreg_rejection *kept;
+} pl_refreg_report;
+
+void pl_refreg_report_clear(pl_refreg_report *r);
+
+/* Where the register comes from: a file (@path), or a buffer (@data,
+ * @len) when @path is NULL.  @name names it in messages (default: the
+ * path, or "register"). */
+typedef struct pl_refreg_source {
+    const char *path;
+    const void *data;
+    size_t len;
+    const char *name;
+} pl_refreg_source;
+
+typedef struct pl_refreg_import_opts {
+    int64_t now_us;       /* changed_at of written rows, instant of the journal event */
+    int32_t today;        /* identifiers dated after today (birth dates) are refused */
+    const char *actor;    /* of the journal event */
+    const char *role;     /* of the journal event ("registrar") */
+    pl_refreg_progress_fn progress; /* or NULL */
+    void *payload;
+} pl_refreg_import_opts;
+
+/* Import a register file in one write transaction: each record is
+ * inserted, updated (only when its normalised content differs) or left
+ * unchanged; records absent from the file stay as they are.  A record
+ * whose content is bad (schema, check digit, date, consistency, or a
+ * number already imported from this file) is rejected with its line and
+ * a message, and the others are imported.  The last write before the
+ * commit is one journal event, operation "register_import", subject
+ * "register", payload {"bytes","inserted","records","rejected","sha256",
+ * "unchanged","updated"}.
+ *
+ * Refused whole, with the register exactly as before:
+ *   PLEDGER_EXML      not well-formed (truncated included), a DOCTYPE or an
+ *                     entity, a root other than urn:pledger:1 <register>
+ *                     (message "NAME: line N: ...");
+ *   PLEDGER_ECONFLICT the progress callback returned non-zero (cancelled);
+ *   PLEDGER_ENOTFOUND, PLEDGER_EIO  the file cannot be opened or read;
+ *   PLEDGER_EREADONLY, PLEDGER_EBUSY, ...  from the store.
+ * The progress callback runs every PL_REFREG_PROGRESS_EVERY records and
+ * once at the end (records, bytes read so far, total size or 0 when
+ * unknown), before the commit.  Memory stays constant whatever the size
+ * of the file.  On success *out holds the counts (clear it with
+ * pl_refreg_report_clear); on failure it is left cleared. */
+int pl_refreg_import(pl_db *db, pl_err *e, const pl_refreg_source *src,
+                     const pl_refreg_import_opts *o, pl_refreg_report *out);
+
+#endif

@@ -1,0 +1,23 @@
+/* The review engine: runs every rule of the application's kind against
+ * the document and the registry (reference register, existing pledges,
+ * pending applications) and returns all findings, never stopping at the
+ * first.  Deterministic: same document, same registry -> same findings in
+ * the same order. */
+#ifndef PL_RULES_REVIEW_H
+#define PL_RULES_REVIEW_H
+
+#include <stdint.h>
+
+#include "model/application.h"
+#include "rules/findings.h"
+#include "store/db.h"
+
+typedef struct pl_review_env {
+    int32_t today;          /* local date of the review */
+    int64_t application_id; /* the application under review; 0 when not stored */
+} pl_review_env;
+
+int pl_review_run(pl_db *db, pl_err *e, const pl_app *app, const pl_review_env *env,
+                  pl_findings *out);
+
+#endif

@@ -1,0 +1,24 @@
+/* Applying journal events to the state tables.  Every change of state is
+ * an event whose canonical JSON payload holds every value the change
+ * writes (numbers, codes, documents); one table of SQL statements per
+ * operation writes the rows from the payload.  The live path (record) and
+ * the rebuild path (replay) run the same statements, so the journal alone
+ * rebuilds the state.  Parameters of the statements: ?1 payload, ?2 the
+ * event's sequence number, ?3 its instant, ?4 its actor. */
+#ifndef PL_STORE_APPLY_H
+#define PL_STORE_APPLY_H
+
+#include "store/journal.h"
+
+/* Append @ev to the journal and apply it.  Inside a write transaction. */
+int pl_record(pl_db *db, pl_err *e, const pl_event *ev, int64_t *seq_out);
+
+/* Apply one event's payload to the state tables. */
+int pl_apply(pl_db *db, pl_err *e, const char *operation, const char *payload,
+             int64_t seq, int64_t at_us, const char *actor);
+
+/* Empty the state tables and rebuild them from the journal, in one
+ * transaction.  The reference register and settings are not state. */
+int pl_replay(pl_db *db, pl_err *e);
+
+#endif

@@ -1,0 +1,171 @@
+#include "store/pledge-row.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define VERSION_COLUMNS                                                        \
+    "p.id, p.registration_number, p.kind, p.registered_at, p.office,"          \
+    " p.modcode_salt, p.modcode_hash, a.acceptance_number, a.uuid,"            \
+    " v.version, v.valid_from, v.valid_to, v.state, v.operation,"              \
+    " v.pledgor_name, v.pledgor_key, v.pledgor_id_type, v.pledgor_id,"         \
+    " v.pledgee_name, v.pledgee_key, v.pledgee_id_type, v.pledgee_id,"         \
+    " v.debtor_name, v.debtor_id, v.amount, v.currency, v.period_start,"       \
+    " v.period_end, v.objection_by, v.objection_until, v.litigation, v.note"   \
+    " FROM pledge p JOIN application a ON a.id = p.application_id"             \
+    " JOIN pledge_version v ON v.pledge_id = p.id"
+
+static const char sql_by_number[] =
+    "SELECT " VERSION_COLUMNS " WHERE p.registration_number = ?1"
+    " AND (CASE WHEN ?2 IS NULL THEN v.valid_to IS NULL"
+    "      ELSE v.valid_from <= ?2 AND (v.valid_to IS NULL OR v.valid_to > ?2) END)";
+static const char sql_by_id[] =
+    "SELECT " VERSION_COLUMNS " WHERE p.id = ?1"
+    " AND (CASE WHEN ?2 IS NULL THEN v.valid_to IS NULL"
+    "      ELSE v.valid_from <= ?2 AND (v.valid_to IS NULL OR v.valid_to > ?2) END)";
+static const char sql_rights[] =
+    "SELECT right_key, identifier, classes FROM pledge_right WHERE pledge_id = ?1 ORDER BY idx";
+
+static int dup_col(sqlite3_stmt *st, int i, char **out)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    *out = NULL;
+    if (!t)
+        return 0;
+    *out = strdup((const char *)t);
+    return *out ? 0 : -1;
+}
+
+int pl_pver_set(pl_err *e, char **field, const char *value)
+{
+    char *copy = NULL;
+    if (value && !(copy = strdup(value)))
+        return pl_err_oom(e);
+    free(*field);
+    *field = copy;
+    return 0;
+}
+
+void pl_pver_clear(pl_pver *p)
+{
+    char **strs[] = {
+        &p->number, &p->office, &p->modcode_salt, &p->modcode_hash, &p->acceptance_number,
+        &p->application_uuid, &p->operation, &p->pledgor_name, &p->pledgor_key,
+        &p->pledgor_id_type, &p->pledgor_id, &p->pledgee_name, &p->pledgee_key,
+        &p->pledgee_id_type, &p->pledgee_id, &p->debtor_name, &p->debtor_id, &p->currency,
+        &p->objection_by, &p->note,
+    };
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+        free(*strs[i]);
+    for (size_t i = 0; i < p->n_rights; i++) {
+        free(p->rights[i].key);
+        free(p->rights[i].identifier);
+        free(p->rights[i].classes);
+    }
+    free(p->rights);
+    memset(p, 0, sizeof *p);
+}
+
+static int read_rights(pl_db *db, pl_err *e, pl_pver *p)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_rights, &st);
+    size_t cap = 0;
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, p->pledge_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (p->n_rights == cap) {
+            size_t ncap = cap ? cap * 2 : 4;
+            pl_pright *v = realloc(p->rights, ncap * sizeof *v);
+            if (!v)
+                goto oom;
+            p->rights = v;
+            cap = ncap;
+        }
+        pl_pright *r = &p->rights[p->n_rights];
+        memset(r, 0, sizeof *r);
+        p->n_rights++;
+        if (dup_col(st, 0, &r->key) || dup_col(st, 1, &r->identifier) ||
+            dup_col(st, 2, &r->classes))
+            goto oom;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "reading pledged rights");
+oom:
+    sqlite3_reset(st);
+    return pl_err_oom(e);
+}
+
+static int load(pl_db *db, pl_err *e, const char *sql, const char *number, int64_t id,
+                int64_t at_us, pl_pver *out)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = pl_db_stmt(db, e, sql, &st)))
+        return rc;
+    if (number)
+        sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_int64(st, 1, id);
+    if (at_us != INT64_MIN)
+        sqlite3_bind_int64(st, 2, at_us);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(st);
+        if (number)
+            return pl_err_set(e, PLEDGER_ENOTFOUND,
+                              at_us == INT64_MIN ? "no pledge is registered as '%s'"
+                                                 : "pledge '%s' did not exist at that instant",
+                              number);
+        return pl_err_set(e, PLEDGER_ENOTFOUND, "no pledge with id %lld", (long long)id);
+    }
+    if (rc != SQLITE_ROW) {
+        rc = pl_db_fail(db, e, rc, "reading a pledge");
+        sqlite3_reset(st);
+        return rc;
+    }
+    out->pledge_id = sqlite3_column_int64(st, 0);
+    out->kind = sqlite3_column_int(st, 2);
+    out->registered_at = sqlite3_column_int64(st, 3);
+    out->version = sqlite3_column_int(st, 9);
+    out->valid_from = sqlite3_column_int64(st, 10);
+    out->valid_to = sqlite3_column_type(st, 11) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 11);
+    out->state = sqlite3_column_int(st, 12);
+    out->amount = sqlite3_column_int64(st, 24);
+    out->period_start = sqlite3_column_int(st, 26);
+    out->period_end = sqlite3_column_int(st, 27);
+    out->objection_until = sqlite3_column_type(st, 29) == SQLITE_NULL
+                               ? INT32_MIN : sqlite3_column_int(st, 29);
+    out->litigation = sqlite3_column_int(st, 30);
+    if (dup_col(st, 1, &out->number) || dup_col(st, 4, &out->office) ||
+        dup_col(st, 5, &out->modcode_salt) || dup_col(st, 6, &out->modcode_hash) ||
+        dup_col(st, 7, &out->acceptance_number) || dup_col(st, 8, &out->application_uuid) ||
+        dup_col(st, 13, &out->operation) || dup_col(st, 14, &out->pledgor_name) ||
+        dup_col(st, 15, &out->pledgor_key) || dup_col(st, 16, &out->pledgor_id_type) ||
+        dup_col(st, 17, &out->pledgor_id) || dup_col(st, 18, &out->pledgee_name) ||
+        dup_col(st, 19, &out->pledgee_key) || dup_col(st, 20, &out->pledgee_id_type) ||
+        dup_col(st, 21, &out->pledgee_id) || dup_col(st, 22, &out->debtor_name) ||
+        dup_col(st, 23, &out->debtor_id) || dup_col(st, 25, &out->currency) ||
+        dup_col(st, 28, &out->objection_by) || dup_col(st, 31, &out->note)) {
+        sqlite3_reset(st);
+        pl_pver_clear(out);
+        return pl_err_oom(e);
+    }
+    sqlite3_reset(st);
+    if ((rc = read_rights(db, e, out)))
+        pl_pver_clear(out);
+    return rc;
+}
+
+int pl_pver_load(pl_db *db, pl_err *e, const char *number, int64_t at_us, pl_pver *out)
+{
+    return load(db, e, sql_by_number, number, 0, at_us, out);
+}
+
+int pl_pver_load_id(pl_db *db, pl_err *e, int64_t pledge_id, int64_t at_us, pl_pver *out)
+{
+    return load(db, e, sql_by_id, NULL, pledge_id, at_us, out);
+}

@@ -1,0 +1,54 @@
+/* Reading a pledge version row (with its pledge and rights) from the
+ * store: the workflow changes it, the queries answer from it. */
+#ifndef PL_STORE_PLEDGE_ROW_H
+#define PL_STORE_PLEDGE_ROW_H
+
+#include <stdint.h>
+
+#include "store/db.h"
+
+typedef struct pl_pright {
+    char *key;
+    char *identifier;
+    char *classes; /* NULL unless a trademark */
+} pl_pright;
+
+typedef struct pl_pver {
+    /* the pledge */
+    int64_t pledge_id;
+    char *number;
+    int kind;
+    int64_t registered_at;
+    char *office;
+    char *modcode_salt, *modcode_hash;
+    char *acceptance_number;
+    char *application_uuid;
+    pl_pright *rights;
+    size_t n_rights;
+    /* the version */
+    int version;
+    int64_t valid_from, valid_to; /* valid_to 0: current */
+    int state;
+    char *operation;
+    char *pledgor_name, *pledgor_key, *pledgor_id_type, *pledgor_id;
+    char *pledgee_name, *pledgee_key, *pledgee_id_type, *pledgee_id;
+    char *debtor_name, *debtor_id;
+    int64_t amount;
+    char *currency;
+    int32_t period_start, period_end;
+    char *objection_by;
+    int32_t objection_until; /* INT32_MIN: none */
+    int litigation;
+    char *note;
+} pl_pver;
+
+/* The version of pledge @number current now (@at_us == INT64_MIN) or valid
+ * at @at_us.  PLEDGER_ENOTFOUND when there is none. */
+int pl_pver_load(pl_db *db, pl_err *e, const char *number, int64_t at_us, pl_pver *out);
+/* The same by pledge id. */
+int pl_pver_load_id(pl_db *db, pl_err *e, int64_t pledge_id, int64_t at_us, pl_pver *out);
+void pl_pver_clear(pl_pver *p);
+/* Replace a string field (duplicating @value; NULL allowed). */
+int pl_pver_set(pl_err *e, char **field, const char *value);
+
+#endif

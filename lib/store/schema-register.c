@@ -1,0 +1,112 @@
+#include "store/schema.h"
+
+/* The reference register of the underlying rights (lib/rules/refreg*.c):
+ * what the authorities know about each right, imported from their files
+ * by pledger_register_import() and read by the review.
+ *
+ * ref_right holds one row per trademark, patent, discharge permit,
+ * sea-area or land certificate (kind = pledger_kind), keyed by its
+ * normalised number; ref_owner its owners (registrants, patentees,
+ * holders) in the authority's order; ref_trademark, ref_trademark_class,
+ * ref_trademark_group, ref_patent and ref_allowance what is particular to
+ * a kind.  ref_holding is the market regulator's table of shareholdings.
+ * Dates are days since 1970-01-01, instants microseconds since the epoch,
+ * money integer minor units.  digest is the SHA-256 of the record's
+ * normalised content: a re-import compares it to decide between unchanged
+ * and update.  changed_at is the instant of the import that last inserted
+ * or changed the row. */
+const char pl_sql_register[] =
+    "CREATE TABLE ref_right ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind INTEGER NOT NULL CHECK (kind IN (1, 2, 5, 6, 7)),"
+    "  number TEXT NOT NULL CHECK (length(number) BETWEEN 1 AND 64),"
+    "  status TEXT NOT NULL CHECK (status IN ('registered', 'cancelled', 'invalidated',"
+    "    'expired', 'terminated', 'not_granted', 'granted')),"
+    "  valid_from INTEGER,"
+    "  valid_to INTEGER CHECK (valid_to >= valid_from),"
+    "  seized INTEGER NOT NULL CHECK (seized IN (0, 1)),"
+    "  frozen INTEGER NOT NULL CHECK (frozen IN (0, 1)),"
+    "  digest BLOB NOT NULL CHECK (length(digest) = 32),"
+    "  changed_at INTEGER NOT NULL,"
+    "  UNIQUE (kind, number)"
+    ") STRICT;"
+
+    "CREATE TABLE ref_owner ("
+    "  right_id INTEGER NOT NULL REFERENCES ref_right(id) ON DELETE CASCADE,"
+    "  pos INTEGER NOT NULL CHECK (pos >= 1),"
+    "  name TEXT NOT NULL,"
+    "  name_key TEXT NOT NULL,"
+    "  id_type INTEGER NOT NULL CHECK (id_type BETWEEN 1 AND 4),"
+    "  id_number TEXT NOT NULL,"
+    "  PRIMARY KEY (right_id, pos)"
+    ") STRICT, WITHOUT ROWID;"
+    /* the rights of an owner (bundling rule, 'is the pledgor the owner') */
+    "CREATE INDEX ref_owner_id ON ref_owner(id_number, id_type, right_id);"
+
+    "CREATE TABLE ref_trademark ("
+    "  right_id INTEGER PRIMARY KEY REFERENCES ref_right(id) ON DELETE CASCADE,"
+    "  mark TEXT,"
+    "  mark_key TEXT,"
+    "  family TEXT"
+    ") STRICT;"
+    "CREATE INDEX ref_trademark_family ON ref_trademark(family) WHERE family IS NOT NULL;"
+    "CREATE INDEX ref_trademark_mark ON ref_trademark(mark_key) WHERE mark_key IS NOT NULL;"
+
+    "CREATE TABLE ref_trademark_class ("
+    "  right_id INTEGER NOT NULL REFERENCES ref_right(id) ON DELETE CASCADE,"
+    "  nice INTEGER NOT NULL CHECK (nice BETWEEN 1 AND 45),"
+    "  PRIMARY KEY (right_id, nice)"
+    ") STRICT, WITHOUT ROWID;"
+
+    "CREATE TABLE ref_trademark_group ("
+    "  right_id INTEGER NOT NULL REFERENCES ref_right(id) ON DELETE CASCADE,"
+    "  code TEXT NOT NULL CHECK (length(code) = 4),"
+    "  PRIMARY KEY (right_id, code)"
+    ") STRICT, WITHOUT ROWID;"
+
+    "CREATE TABLE ref_patent ("
+    "  right_id INTEGER PRIMARY KEY REFERENCES ref_right(id) ON DELETE CASCADE,"
+    "  patent_type INTEGER NOT NULL CHECK (patent_type IN (1, 2, 3)),"
+    "  filing_date INTEGER NOT NULL,"
+    "  grant_date INTEGER CHECK (grant_date >= filing_date),"
+    "  fee_paid INTEGER NOT NULL CHECK (fee_paid IN (0, 1)),"
+    "  invalidation_pending INTEGER NOT NULL CHECK (invalidation_pending IN (0, 1)),"
+    "  suspended INTEGER NOT NULL CHECK (suspended IN (0, 1)),"
+    "  twin TEXT"
+    ") STRICT;"
+
+    "CREATE TABLE ref_allowance ("
+    "  right_id INTEGER NOT NULL REFERENCES ref_right(id) ON DELETE CASCADE,"
+    "  pollutant TEXT NOT NULL,"
+    "  amount_micro INTEGER NOT NULL CHECK (amount_micro >= 0),"
+    "  unit TEXT NOT NULL,"
+    "  PRIMARY KEY (right_id, pollutant)"
+    ") STRICT, WITHOUT ROWID;"
+
+    "CREATE TABLE ref_holding ("
+    "  id INTEGER PRIMARY KEY,"
+    "  company TEXT NOT NULL,"
+    "  company_name TEXT,"
+    "  shareholder_type INTEGER NOT NULL CHECK (shareholder_type BETWEEN 1 AND 4),"
+    "  shareholder TEXT NOT NULL,"
+    "  shareholder_name TEXT NOT NULL,"
+    "  shareholder_key TEXT NOT NULL,"
+    "  capital INTEGER NOT NULL CHECK (capital >= 0),"
+    "  currency TEXT NOT NULL CHECK (length(currency) = 3),"
+    "  frozen INTEGER NOT NULL CHECK (frozen IN (0, 1)),"
+    "  digest BLOB NOT NULL CHECK (length(digest) = 32),"
+    "  changed_at INTEGER NOT NULL,"
+    "  UNIQUE (company, shareholder, shareholder_type)"
+    ") STRICT;"
+    "CREATE INDEX ref_holding_shareholder ON ref_holding(shareholder, shareholder_type);"
+
+    /* Scratch space of one import, empty outside it: the records read so
+     * far, so that a number given twice in one file is refused.  (A table
+     * of the main database rather than a TEMP one, so that its pages stay
+     * on disk whatever temp_store the SQLite build defaults to.) */
+    "CREATE TABLE ref_import_seen ("
+    "  kind INTEGER NOT NULL,"
+    "  number TEXT NOT NULL,"
+    "  line INTEGER NOT NULL,"
+    "  PRIMARY KEY (kind, number)"
+    ") STRICT, WITHOUT ROWID;";

@@ -1,0 +1,726 @@
+/* Application steps: save, review, submit, accept, request correction,
+ * correct, register, refuse, withdraw.  Each: one IMMEDIATE transaction,
+ * role and state checked first, one journal event whose payload carries
+ * every value the step writes (store/apply.c writes the rows from it). */
+#include "workflow/app-flow.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uuid/uuid.h>
+
+#include "base/date.h"
+#include "base/hash.h"
+#include "base/ident.h"
+#include "base/json.h"
+#include "model/kinds.h"
+#include "rules/review.h"
+#include "store/apply.h"
+#include "workflow/pledge-common.h"
+#include "workflow/numbers.h"
+
+static const char sql_app[] =
+    "SELECT a.id, a.uuid, a.kind, a.state, a.document, a.doc_hash, a.acceptance_number,"
+    " p.registration_number, a.correction_due"
+    " FROM application a LEFT JOIN pledge p ON p.application_id = a.id WHERE a.uuid = ?1";
+static const char sql_next_app_id[] = "SELECT coalesce(max(id), 0) + 1 FROM application";
+static const char sql_next_review_id[] = "SELECT coalesce(max(id), 0) + 1 FROM review";
+static const char sql_next_pledge_id[] = "SELECT coalesce(max(id), 0) + 1 FROM pledge";
+static const char sql_last_review[] =
+    "SELECT doc_hash, blocking, correctable FROM review WHERE application_id = ?1"
+    " ORDER BY id DESC LIMIT 1";
+static const char sql_right_pledged[] =
+    "SELECT p.registration_number FROM pledge_right r JOIN pledge p ON p.id = r.pledge_id"
+    " JOIN pledge_version v ON v.pledge_id = p.id AND v.valid_to IS NULL"
+    " WHERE r.kind = ?1 AND r.right_key = ?2 AND v.state IN (1, 5) LIMIT 1";
+
+void pl_app_row_clear(pl_app_row *r)
+{
+    free(r->document);
+    free(r->acceptance_number);
+    free(r->registration_number);
+    memset(r, 0, sizeof *r);
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? strdup((const char *)t) : NULL;
+}
+
+int pl_wf_app_load(const pl_ctx *c, const char *uuid, pl_app_row *out)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = pl_db_stmt(c->db, c->e, sql_app, &st)))
+        return rc;
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(st);
+        return pl_err_set(c->e, PLEDGER_ENOTFOUND, "no application has UUID '%s'", uuid);
+    }
+    if (rc != SQLITE_ROW) {
+        rc = pl_db_fail(c->db, c->e, rc, "reading an application");
+        sqlite3_reset(st);
+        return rc;
+    }
+    out->id = sqlite3_column_int64(st, 0);
+    snprintf(out->uuid, sizeof out->uuid, "%s", (const char *)sqlite3_column_text(st, 1));
+    out->kind = sqlite3_column_int(st, 2);
+    out->state = sqlite3_column_int(st, 3);
+    snprintf(out->doc_hash, sizeof out->doc_hash, "%s", (const char *)sqlite3_column_text(st, 5));
+    out->correction_due = sqlite3_column_type(st, 8) == SQLITE_NULL
+                              ? INT32_MIN : sqlite3_column_int(st, 8);
+    out->document = col_dup(st, 4);
+    out->acceptance_number = col_dup(st, 6);
+    out->registration_number = col_dup(st, 7);
+    sqlite3_reset(st);
+    if (!out->document || (sqlite3_column_type(st, 6) != SQLITE_NULL && !out->acceptance_number)) {
+        pl_app_row_clear(out);
+        return pl_err_oom(c->e);
+    }
+    return 0;
+}
+
+static int next_id(const pl_ctx *c, const char *sql, int64_t *out)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(c->db, c->e, sql, &st);
+    if (rc)
+        return rc;
+    rc = sqlite3_step(st);
+    *out = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : pl_db_fail(c->db, c->e, rc, "allocating an id");
+}
+
+static int32_t today(const pl_ctx *c) { return pl_date_of_instant(c->now, c->utc_offset); }
+
+/* Commit the step, or roll it back when @rc says it failed. */
+static int finish(const pl_ctx *c, int rc)
+{
+    if (rc) {
+        pl_db_rollback(c->db);
+        return rc;
+    }
+    return pl_db_commit(c->db, c->e);
+}
+
+/* Begin a step on the application @uuid: role check, transaction, load,
+ * state check. */
+static int begin_step(const pl_ctx *c, pl_step step, const char *uuid, pl_app_row *row)
+{
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    if ((rc = pl_step_check_role(c->e, step, c->role, c->actor, 0)))
+        return rc;
+    if ((rc = pl_db_write_begin(c->db, c->e)))
+        return rc;
+    if ((rc = pl_wf_app_load(c, uuid, row)) ||
+        (rc = pl_step_check_state(c->e, step, row->state, uuid))) {
+        pl_db_rollback(c->db);
+        pl_app_row_clear(row);
+    }
+    return rc;
+}
+
+static int record(const pl_ctx *c, const char *operation, const char *subject, pl_json *j)
+{
+    char *payload = pl_json_finish(j);
+    if (!payload)
+        return pl_err_oom(c->e);
+    pl_event ev = {
+        .at_us = c->now,
+        .actor = c->actor,
+        .role = pl_role_name(c->role),
+        .operation = operation,
+        .subject = subject,
+        .payload = payload,
+    };
+    int rc = pl_record(c->db, c->e, &ev, NULL);
+    free(payload);
+    return rc;
+}
+
+/* ---- the document in a payload ------------------------------------------- */
+
+typedef struct doc_facts {
+    char *xml;
+    char hash[65];
+    pl_app *app;
+} doc_facts;
+
+static void doc_facts_clear(doc_facts *f)
+{
+    free(f->xml);
+    pl_app_free(f->app);
+    memset(f, 0, sizeof *f);
+}
+
+static int doc_facts_of(const pl_ctx *c, pl_doc *doc, doc_facts *f)
+{
+    unsigned char digest[32];
+    size_t len = 0;
+    int rc;
+
+    memset(f, 0, sizeof *f);
+    if ((rc = pl_doc_to_xml(doc, c->e, &f->xml, &len)) ||
+        (rc = pl_doc_extract(doc, c->e, today(c), &f->app)))
+        goto fail;
+    if ((rc = pl_hash(PL_HASH_SHA256, f->xml, len, digest))) {
+        rc = pl_err_set(c->e, rc, "hashing the application document");
+        goto fail;
+    }
+    pl_hex(digest, sizeof digest, f->hash);
+    return 0;
+fail:
+    doc_facts_clear(f);
+    return rc;
+}
+
+/* Members describing the document: document, doc_hash, parties, amount,
+ * right keys (for "pending application on the same right"). */
+static void json_doc(pl_json *j, const doc_facts *f)
+{
+    const pl_app *a = f->app;
+    const pl_app_amount *amt = &a->claim.amount;
+
+    if (amt->valid)
+        pl_json_int(j, "amount", amt->minor);
+    else
+        pl_json_null(j, "amount");
+    pl_json_str(j, "currency", amt->currency);
+    pl_json_str(j, "doc_hash", f->hash);
+    pl_json_str(j, "document", f->xml);
+    pl_json_str(j, "pledgee_id", a->pledgee.id_norm);
+    pl_json_str(j, "pledgee_key", a->pledgee.name_key);
+    pl_json_str(j, "pledgee_name", a->pledgee.name.text);
+    pl_json_str(j, "pledgor_id", a->pledgor.id_norm);
+    pl_json_str(j, "pledgor_key", a->pledgor.name_key);
+    pl_json_str(j, "pledgor_name", a->pledgor.name.text);
+    pl_json_begin_array(j, "rights");
+    for (size_t i = 0; i < a->n_rights; i++)
+        if (a->rights[i].key)
+            pl_json_item_str(j, a->rights[i].key);
+    pl_json_end_array(j);
+}
+
+/* ---- save ------------------------------------------------------------------ */
+
+static int create(const pl_ctx *c, pl_doc *doc, char **uuid_out)
+{
+    char uuid[37];
+    uuid_t u;
+    doc_facts f;
+    int64_t id;
+    pl_json j;
+    int rc;
+
+    if ((rc = pl_step_check_role(c->e, PL_STEP_SAVE, c->role, c->actor, 0)))
+        return rc;
+    if ((rc = doc_facts_of(c, doc, &f)))
+        return rc;
+    uuid_generate_random(u);
+    uuid_unparse_lower(u, uuid);
+    if ((rc = pl_db_write_begin(c->db, c->e))) {
+        doc_facts_clear(&f);
+        return rc;
+    }
+    if (!(rc = next_id(c, sql_next_app_id, &id))) {
+        pl_json_init(&j);
+        pl_json_int(&j, "application_id", id);
+        json_doc(&j, &f);
+        pl_json_int(&j, "kind", (int64_t)pl_doc_kind(doc));
+        pl_json_int(&j, "state", PLEDGER_APP_DRAFT);
+        pl_json_str(&j, "uuid", uuid);
+        rc = record(c, "application.create", uuid, &j);
+    }
+    doc_facts_clear(&f);
+    if ((rc = finish(c, rc)))
+        return rc;
+    if (!(*uuid_out = strdup(uuid)))
+        return pl_err_oom(c->e);
+    return 0;
+}
+
+/* Replace the document (save of a draft, or a correction). */
+static int replace_doc(const pl_ctx *c, pl_step step, const char *uuid, pl_doc *doc,
+                       const char *operation, int new_state)
+{
+    pl_app_row row;
+    doc_facts f;
+    pl_json j;
+    int rc;
+
+    if ((rc = doc_facts_of(c, doc, &f)))
+        return rc;
+    if ((rc = begin_step(c, step, uuid, &row))) {
+        doc_facts_clear(&f);
+        return rc;
+    }
+    if (row.kind != (int)pl_doc_kind(doc)) {
+        rc = pl_err_set(c->e, PLEDGER_EINVAL,
+                        "@kind: application %s is a %s application; the document is a %s one",
+                        uuid, pl_kind(row.kind)->name, pl_kind(pl_doc_kind(doc))->name);
+    } else {
+        pl_json_init(&j);
+        pl_json_int(&j, "application_id", row.id);
+        json_doc(&j, &f);
+        pl_json_int(&j, "state", new_state);
+        rc = record(c, operation, uuid, &j);
+    }
+    doc_facts_clear(&f);
+    pl_app_row_clear(&row);
+    return finish(c, rc);
+}
+
+int pl_wf_save(const pl_ctx *c, pl_doc *doc, char **uuid)
+{
+    if (!*uuid)
+        return create(c, doc, uuid);
+    return replace_doc(c, PL_STEP_SAVE, *uuid, doc, "application.update", PLEDGER_APP_DRAFT);
+}
+
+int pl_wf_correct(const pl_ctx *c, const char *uuid, pl_doc *doc)
+{
+    return replace_doc(c, PL_STEP_CORRECT, uuid, doc, "application.correct",
+                       PLEDGER_APP_ACCEPTED);
+}
+
+/* ---- review ---------------------------------------------------------------- */
+
+/* The stored document, parsed and extracted. */
+static int stored_app(const pl_ctx *c, const pl_app_row *row, pl_doc **doc, pl_app **app)
+{
+    int rc;
+    *doc = NULL;
+    *app = NULL;
+    if ((rc = pl_doc_parse(doc, c->e, row->document, strlen(row->document))))
+        return pl_err_prefix(c->e, "stored application %s", row->uuid);
+    if ((rc = pl_doc_extract(*doc, c->e, today(c), app))) {
+        pl_doc_free(*doc);
+        *doc = NULL;
+    }
+    return rc;
+}
+
+int pl_wf_review(const pl_ctx *c, const char *uuid, pl_findings *out)
+{
+    pl_app_row row;
+    pl_doc *doc = NULL;
+    pl_app *app = NULL;
+    size_t counts[5];
+    int64_t review_id;
+    char *findings = NULL;
+    pl_json j;
+    int rc;
+
+    if ((rc = begin_step(c, PL_STEP_REVIEW, uuid, &row)))
+        return rc;
+    pl_review_env env = { .today = today(c), .application_id = row.id };
+    if ((rc = stored_app(c, &row, &doc, &app)) ||
+        (rc = pl_review_run(c->db, c->e, app, &env, out)) ||
+        (rc = next_id(c, sql_next_review_id, &review_id)))
+        goto done;
+    if (!(findings = pl_findings_json(out))) {
+        rc = pl_err_oom(c->e);
+        goto done;
+    }
+    pl_findings_count(out, counts);
+    pl_json_init(&j);
+    pl_json_int(&j, "application_id", row.id);
+    pl_json_int(&j, "blocking", (int64_t)counts[PLEDGER_SEVERITY_BLOCKING]);
+    pl_json_int(&j, "correctable", (int64_t)counts[PLEDGER_SEVERITY_CORRECTABLE]);
+    pl_json_str(&j, "doc_hash", row.doc_hash);
+    pl_json_raw(&j, "findings", findings);
+    pl_json_int(&j, "notices", (int64_t)counts[PLEDGER_SEVERITY_NOTICE]);
+    pl_json_int(&j, "review_id", review_id);
+    pl_json_int(&j, "risks", (int64_t)counts[PLEDGER_SEVERITY_RISK]);
+    pl_json_int(&j, "state",
+                row.state == PLEDGER_APP_CORRECTION_REQUESTED ? row.state : PLEDGER_APP_REVIEWED);
+    rc = record(c, "application.review", uuid, &j);
+done:
+    free(findings);
+    pl_app_free(app);
+    pl_doc_free(doc);
+    pl_app_row_clear(&row);
+    return finish(c, rc);
+}
+
+/* ---- submit, accept, correction, refuse, withdraw -------------------------- */
+
+int pl_wf_submit(const pl_ctx *c, const char *uuid)
+{
+    pl_app_row row;
+    sqlite3_stmt *st;
+    pl_json j;
+    int rc;
+
+    if ((rc = begin_step(c, PL_STEP_SUBMIT, uuid, &row)))
+        return rc;
+    if ((rc = pl_db_stmt(c->db, c->e, sql_last_review, &st)))
+        goto done;
+    sqlite3_bind_int64(st, 1, row.id);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        rc = rc == SQLITE_DONE
+                 ? pl_err_set(c->e, PLEDGER_EREVIEW, "submit: application %s was never reviewed",
+                              uuid)
+                 : pl_db_fail(c->db, c->e, rc, "reading the last review");
+    } else if (strcmp((const char *)sqlite3_column_text(st, 0), row.doc_hash) != 0) {
+        rc = pl_err_set(c->e, PLEDGER_EREVIEW,
+                        "submit: application %s changed since its last review; review it again",
+                        uuid);
+    } else if (sqlite3_column_int(st, 1) > 0 || sqlite3_column_int(st, 2) > 0) {
+        rc = pl_err_set(c->e, PLEDGER_EREVIEW,
+                        "submit: the last review of application %s has %d blocking and %d "
+                        "correctable findings; cure them and review again",
+                        uuid, sqlite3_column_int(st, 1), sqlite3_column_int(st, 2));
+    } else {
+        rc = 0;
+    }
+    sqlite3_reset(st);
+    if (rc)
+        goto done;
+    pl_json_init(&j);
+    pl_json_int(&j, "application_id", row.id);
+    pl_json_int(&j, "state", PLEDGER_APP_SUBMITTED);
+    rc = record(c, "application.submit", uuid, &j);
+done:
+    pl_app_row_clear(&row);
+    return finish(c, rc);
+}
+
+static int year_of(const pl_ctx *c)
+{
+    int y;
+    unsigned m, d;
+    pl_civil_from_days(today(c), &y, &m, &d);
+    return y;
+}
+
+static void json_sequence(pl_json *j, const char *series, const pl_number *n)
+{
+    pl_json_begin_object(j, "sequence");
+    pl_json_str(j, "name", series);
+    pl_json_str(j, "scope", n->scope);
+    pl_json_int(j, "value", n->value);
+    pl_json_end_object(j);
+}
+
+int pl_wf_accept(const pl_ctx *c, const char *uuid, char **number_out)
+{
+    pl_app_row row;
+    pl_number num;
+    pl_json j;
+    int rc;
+
+    if ((rc = begin_step(c, PL_STEP_ACCEPT, uuid, &row)))
+        return rc;
+    if (!(rc = pl_number_next(c->db, c->e, PL_SERIES_ACCEPTANCE, c->office,
+                              pl_kind(row.kind)->code, year_of(c), &num))) {
+        pl_json_init(&j);
+        pl_json_str(&j, "acceptance_number", num.number);
+        pl_json_int(&j, "application_id", row.id);
+        pl_json_str(&j, "office", c->office);
+        json_sequence(&j, PL_SERIES_ACCEPTANCE, &num);
+        pl_json_int(&j, "state", PLEDGER_APP_ACCEPTED);
+        rc = record(c, "application.accept", uuid, &j);
+    }
+    pl_app_row_clear(&row);
+    if ((rc = finish(c, rc)))
+        return rc;
+    if (number_out && !(*number_out = strdup(num.number)))
+        return pl_err_oom(c->e);
+    return 0;
+}
+
+int pl_wf_request_correction(const pl_ctx *c, const char *uuid, const char *note)
+{
+    pl_app_row row;
+    pl_json j;
+    int rc;
+
+    if ((rc = begin_step(c, PL_STEP_REQUEST_CORRECTION, uuid, &row)))
+        return rc;
+    pl_json_init(&j);
+    pl_json_int(&j, "application_id", row.id);
+    pl_json_int(&j, "due", today(c) + 30);
+    pl_json_str(&j, "note", note);
+    pl_json_int(&j, "state", PLEDGER_APP_CORRECTION_REQUESTED);
+    rc = record(c, "application.request_correction", uuid, &j);
+    pl_app_row_clear(&row);
+    return finish(c, rc);
+}
+
+static int decide(const pl_ctx *c, pl_step step, const char *uuid, int state,
+                  const char *ground, const char *note, const char *withdrawn_reason)
+{
+    pl_app_row row;
+    pl_json j;
+    int rc;
+
+    if ((rc = begin_step(c, step, uuid, &row)))
+        return rc;
+    pl_json_init(&j);
+    pl_json_int(&j, "application_id", row.id);
+    pl_json_str(&j, "ground", ground);
+    pl_json_str(&j, "note", note);
+    pl_json_int(&j, "state", state);
+    pl_json_str(&j, "withdrawn_reason", withdrawn_reason);
+    rc = record(c, state == PLEDGER_APP_REFUSED ? "application.refuse" : "application.withdraw",
+                uuid, &j);
+    pl_app_row_clear(&row);
+    return finish(c, rc);
+}
+
+int pl_wf_refuse(const pl_ctx *c, const char *uuid, const char *ground, const char *note)
+{
+    return decide(c, PL_STEP_REFUSE, uuid, PLEDGER_APP_REFUSED, ground, note, NULL);
+}
+
+int pl_wf_withdraw(const pl_ctx *c, const char *uuid, const char *reason)
+{
+    return decide(c, PL_STEP_WITHDRAW, uuid, PLEDGER_APP_WITHDRAWN, NULL, NULL, reason);
+}
+
+/* ---- register ---------------------------------------------------------------- */
+
+/* Everything a pledge row needs must be present and valid; the review
+ * should have caught each of these, but a registration is never made of
+ * incomplete data. */
+static int registrable(const pl_ctx *c, const pl_app *a)
+{
+    const pl_app_party *parties[] = { &a->pledgor, &a->pledgee };
+    const char *names[] = { "pledgor", "pledgee" };
+    const pl_kind_info *k = pl_kind(a->kind);
+
+    for (int i = 0; i < 2; i++) {
+        const pl_app_party *p = parties[i];
+        if (!p->present || !p->name.text)
+            return pl_err_set(c->e, PLEDGER_EINVAL, "register: %s/name: the %s has no name",
+                              names[i], names[i]);
+        if (!p->id_norm)
+            return pl_err_set(c->e, PLEDGER_EINVAL,
+                              "register: %s: the %s's identifier is missing or invalid",
+                              p->id_path, names[i]);
+    }
+    if (!a->claim.amount.valid || a->claim.amount.minor <= 0)
+        return pl_err_set(c->e, PLEDGER_EINVAL,
+                          "register: %s: the secured amount is missing or not positive",
+                          a->claim.amount.path);
+    if (!a->claim.amount.currency)
+        return pl_err_set(c->e, PLEDGER_EINVAL, "register: %s: the currency is missing",
+                          a->claim.amount.currency_path);
+    if (!a->period.start.valid || !a->period.end.valid)
+        return pl_err_set(c->e, PLEDGER_EINVAL,
+                          "register: period: the registration period is missing or invalid");
+    if (a->period.start.days > a->period.end.days)
+        return pl_err_set(c->e, PLEDGER_EINVAL,
+                          "register: %s: the registration period ends before it starts",
+                          a->period.end.path);
+    if (k->kind == PLEDGER_KIND_RECEIVABLE) {
+        int32_t min = pl_date_add_months(a->period.start.days, 1);
+        int32_t max = pl_date_add_years(a->period.start.days, 30);
+        if (a->period.end.days < min || a->period.end.days > max)
+            return pl_err_set(c->e, PLEDGER_EINVAL,
+                              "register: %s: a receivable pledge is registered for 1 month to "
+                              "30 years; %s to %s is not",
+                              a->period.end.path, a->period.start.raw, a->period.end.raw);
+    }
+    if (a->n_rights == 0)
+        return pl_err_set(c->e, PLEDGER_EINVAL, "register: rights: no right is pledged");
+    for (size_t i = 0; i < a->n_rights; i++) {
+        if (!a->rights[i].key)
+            return pl_err_set(c->e, PLEDGER_EINVAL,
+                              "register: %s: the right's identifier is missing or invalid",
+                              a->rights[i].path);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(a->rights[j].key, a->rights[i].key) == 0)
+                return pl_err_set(c->e, PLEDGER_EINVAL,
+                                  "register: %s: the same right as %s", a->rights[i].path,
+                                  a->rights[j].path);
+    }
+    return 0;
+}
+
+/* One pledge per right for kinds that allow only one. */
+static int check_not_pledged(const pl_ctx *c, const pl_app *a)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    if (pl_kind(a->kind)->several_pledges)
+        return 0;
+    if ((rc = pl_db_stmt(c->db, c->e, sql_right_pledged, &st)))
+        return rc;
+    for (size_t i = 0; i < a->n_rights; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int(st, 1, (int)a->kind);
+        sqlite3_bind_text(st, 2, a->rights[i].key, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            rc = pl_err_set(c->e, PLEDGER_ECONFLICT,
+                            "register: %s: %s %s is already pledged (registration %s)",
+                            a->rights[i].path, pl_kind(a->kind)->name, a->rights[i].key,
+                            (const char *)sqlite3_column_text(st, 0));
+            sqlite3_reset(st);
+            return rc;
+        }
+        if (rc != SQLITE_DONE) {
+            sqlite3_reset(st);
+            return pl_db_fail(c->db, c->e, rc, "checking existing pledges");
+        }
+    }
+    sqlite3_reset(st);
+    return 0;
+}
+
+/* The first version of the pledge, from the application. */
+static int first_version(const pl_ctx *c, const pl_app *a, pl_pver *v)
+{
+    const pl_app_party *debtor = a->debtor.present ? &a->debtor : NULL;
+    char **fields[] = {
+        &v->pledgor_name, &v->pledgor_key, &v->pledgor_id_type, &v->pledgor_id,
+        &v->pledgee_name, &v->pledgee_key, &v->pledgee_id_type, &v->pledgee_id,
+        &v->debtor_name, &v->debtor_id, &v->currency, &v->operation,
+    };
+    const char *values[] = {
+        a->pledgor.name.text, a->pledgor.name_key, pl_ident_type_name(a->pledgor.id_type),
+        a->pledgor.id_norm, a->pledgee.name.text, a->pledgee.name_key,
+        pl_ident_type_name(a->pledgee.id_type), a->pledgee.id_norm,
+        debtor ? debtor->name.text : NULL, debtor ? debtor->id_norm : NULL,
+        a->claim.amount.currency, "register",
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (pl_pver_set(c->e, fields[i], values[i]))
+            return PLEDGER_ENOMEM;
+    v->kind = (int)a->kind;
+    v->version = 1;
+    v->state = PLEDGER_PLEDGE_ACTIVE;
+    v->amount = a->claim.amount.minor;
+    v->period_start = a->period.start.days;
+    v->period_end = a->period.end.days;
+    v->objection_until = INT32_MIN;
+    v->registered_at = c->now;
+    v->valid_from = c->now;
+    if (!(v->rights = calloc(a->n_rights, sizeof *v->rights)))
+        return pl_err_oom(c->e);
+    v->n_rights = a->n_rights;
+    for (size_t i = 0; i < a->n_rights; i++) {
+        const pl_app_ident *id = pl_app_right_ident(&a->rights[i]);
+        if (pl_pver_set(c->e, &v->rights[i].key, a->rights[i].key) ||
+            pl_pver_set(c->e, &v->rights[i].identifier, id ? id->norm : a->rights[i].key) ||
+            pl_pver_set(c->e, &v->rights[i].classes, a->rights[i].classes_raw))
+            return PLEDGER_ENOMEM;
+    }
+    return 0;
+}
+
+int pl_wf_register(const pl_ctx *c, const char *uuid, char **number_out, char **modcode_out)
+{
+    char code[PL_CODE_LEN + 1] = "", salt[33] = "", hash[65] = "";
+    pl_app_row row;
+    pl_doc *doc = NULL;
+    pl_app *app = NULL;
+    pl_pver v;
+    pl_number num = { "", "", 0 };
+    pl_json j;
+    int rc;
+
+    memset(&v, 0, sizeof v);
+    if ((rc = begin_step(c, PL_STEP_REGISTER, uuid, &row)))
+        return rc;
+    const pl_kind_info *k = pl_kind(row.kind);
+    if (k->needs_modcode && !modcode_out) {
+        rc = pl_err_set(c->e, PLEDGER_EINVAL,
+                        "register: modcode_out is NULL; a receivable's modification code is "
+                        "returned only once");
+        goto done;
+    }
+    if ((rc = stored_app(c, &row, &doc, &app)) || (rc = registrable(c, app)) ||
+        (rc = check_not_pledged(c, app)) || (rc = first_version(c, app, &v)) ||
+        (rc = next_id(c, sql_next_pledge_id, &v.pledge_id)) ||
+        (rc = pl_number_next(c->db, c->e, PL_SERIES_REGISTRATION, c->office, k->code,
+                             year_of(c), &num)))
+        goto done;
+    if ((rc = pl_pver_set(c->e, &v.number, num.number)) ||
+        (rc = pl_pver_set(c->e, &v.office, c->office)) ||
+        (rc = pl_pver_set(c->e, &v.acceptance_number, row.acceptance_number)) ||
+        (rc = pl_pver_set(c->e, &v.application_uuid, uuid)))
+        goto done;
+    if (k->needs_modcode && (rc = pl_wf_modcode_new(c->e, code, salt, hash)))
+        goto done;
+    pl_json_init(&j);
+    pl_json_int(&j, "application_id", row.id);
+    if ((rc = pl_wf_json_certificate(c, &j, &v, c->now))) {
+        pl_json_discard(&j);
+        goto done;
+    }
+    pl_json_null(&j, "ground");
+    pl_json_int(&j, "kind", row.kind);
+    pl_json_str(&j, "modcode_hash", k->needs_modcode ? hash : NULL);
+    pl_json_str(&j, "modcode_salt", k->needs_modcode ? salt : NULL);
+    pl_json_null(&j, "note");
+    pl_json_str(&j, "office", c->office);
+    pl_json_int(&j, "pledge_id", v.pledge_id);
+    pl_json_str(&j, "registration_number", num.number);
+    pl_json_begin_array(&j, "rights");
+    for (size_t i = 0; i < v.n_rights; i++) {
+        pl_json_begin_object(&j, NULL);
+        pl_json_str(&j, "classes", v.rights[i].classes);
+        pl_json_str(&j, "identifier", v.rights[i].identifier);
+        pl_json_str(&j, "key", v.rights[i].key);
+        pl_json_end_object(&j);
+    }
+    pl_json_end_array(&j);
+    json_sequence(&j, PL_SERIES_REGISTRATION, &num);
+    pl_json_int(&j, "state", PLEDGER_APP_REGISTERED);
+    pl_wf_json_version(&j, &v);
+    pl_json_null(&j, "withdrawn_reason");
+    rc = record(c, "application.register", uuid, &j);
+done:
+    pl_pver_clear(&v);
+    pl_app_free(app);
+    pl_doc_free(doc);
+    pl_app_row_clear(&row);
+    if ((rc = finish(c, rc)))
+        return rc;
+    if (number_out && !(*number_out = strdup(num.number)))
+        return pl_err_oom(c->e);
+    if (modcode_out && k->needs_modcode && !(*modcode_out = strdup(code)))
+        return pl_err_oom(c->e);
+    return 0;
+}
+
+int pl_wf_deem_withdrawn(const pl_ctx *c, const char *uuid)
+{
+    pl_app_row row;
+    pl_json j;
+    int rc;
+
+    if ((rc = pl_db_write_begin(c->db, c->e)))
+        return rc;
+    if ((rc = pl_wf_app_load(c, uuid, &row)))
+        return finish(c, rc);
+    if (row.state != PLEDGER_APP_CORRECTION_REQUESTED || row.correction_due == INT32_MIN ||
+        row.correction_due >= today(c)) {
+        pl_app_row_clear(&row);
+        pl_db_rollback(c->db);
+        return 1; /* nothing to do any more */
+    }
+    pl_json_init(&j);
+    pl_json_int(&j, "application_id", row.id);
+    pl_json_null(&j, "ground");
+    pl_json_str(&j, "note", "the 30-day correction window closed");
+    pl_json_int(&j, "state", PLEDGER_APP_WITHDRAWN);
+    pl_json_str(&j, "withdrawn_reason", "correction_lapsed");
+    rc = record(c, "application.withdraw", uuid, &j);
+    pl_app_row_clear(&row);
+    return finish(c, rc);
+}

@@ -1,0 +1,41 @@
+/* The application steps of the workflow, by UUID. */
+#ifndef PL_WORKFLOW_APP_FLOW_H
+#define PL_WORKFLOW_APP_FLOW_H
+
+#include "model/application.h"
+#include "rules/findings.h"
+#include "workflow/flow.h"
+
+/* An application as stored. */
+typedef struct pl_app_row {
+    int64_t id;
+    char uuid[37];
+    int kind;
+    int state;
+    char *document;
+    char doc_hash[65];
+    char *acceptance_number;
+    char *registration_number;
+    int32_t correction_due; /* INT32_MIN: none */
+} pl_app_row;
+
+void pl_app_row_clear(pl_app_row *r);
+int pl_wf_app_load(const pl_ctx *c, const char *uuid, pl_app_row *out);
+
+/* Create (when *uuid is NULL; *uuid receives the new UUID, malloc'd) or
+ * replace the document of a draft/reviewed application. */
+int pl_wf_save(const pl_ctx *c, pl_doc *doc, char **uuid);
+int pl_wf_review(const pl_ctx *c, const char *uuid, pl_findings *out);
+int pl_wf_submit(const pl_ctx *c, const char *uuid);
+int pl_wf_accept(const pl_ctx *c, const char *uuid, char **number_out);
+int pl_wf_request_correction(const pl_ctx *c, const char *uuid, const char *note);
+int pl_wf_correct(const pl_ctx *c, const char *uuid, pl_doc *doc);
+int pl_wf_register(const pl_ctx *c, const char *uuid, char **number_out, char **modcode_out);
+int pl_wf_refuse(const pl_ctx *c, const char *uuid, const char *ground, const char *note);
+int pl_wf_withdraw(const pl_ctx *c, const char *uuid, const char *reason);
+/* The sweep's step: an application whose correction window closed before
+ * today is deemed withdrawn.  Returns 1 (nothing done) when it no longer
+ * qualifies.  No role check: the sweep checked it. */
+int pl_wf_deem_withdrawn(const pl_ctx *c, const char *uuid);
+
+#endif

@@ -1,0 +1,104 @@
+#include "workflow/numbers.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char sql_next[] = "SELECT next FROM sequence WHERE name = ?1 AND scope = ?2";
+
+typedef struct fields {
+    const char *series, *office, *kind;
+    int year;
+} fields;
+
+/* Render @tmpl; {seq:N} becomes @seq zero-padded to N digits, or is left
+ * out when @seq < 0 (that rendering is the sequence's scope). */
+static int render(pl_err *e, const char *tmpl, const fields *f, int64_t seq, char *out,
+                  size_t n)
+{
+    size_t len = 0;
+    const char *p = tmpl;
+
+    out[0] = '\0';
+    while (*p) {
+        char piece[48];
+        const char *end;
+        if (*p != '{') {
+            piece[0] = *p++;
+            piece[1] = '\0';
+        } else {
+            if (!(end = strchr(p, '}')))
+                return pl_err_set(e, PLEDGER_ECORRUPT, "number template '%s': unclosed '{'",
+                                  tmpl);
+            size_t k = (size_t)(end - p - 1);
+            if (k == 6 && !strncmp(p + 1, "series", 6))
+                snprintf(piece, sizeof piece, "%s", f->series);
+            else if (k == 6 && !strncmp(p + 1, "office", 6))
+                snprintf(piece, sizeof piece, "%s", f->office);
+            else if (k == 4 && !strncmp(p + 1, "kind", 4))
+                snprintf(piece, sizeof piece, "%s", f->kind);
+            else if (k == 4 && !strncmp(p + 1, "year", 4))
+                snprintf(piece, sizeof piece, "%04d", f->year);
+            else if (k >= 3 && !strncmp(p + 1, "seq", 3)) {
+                int width = k > 4 && p[4] == ':' ? atoi(p + 5) : 1;
+                if (width < 1 || width > 12)
+                    return pl_err_set(e, PLEDGER_ECORRUPT,
+                                      "number template '%s': bad {seq} width", tmpl);
+                if (seq < 0)
+                    piece[0] = '\0';
+                else
+                    snprintf(piece, sizeof piece, "%0*" PRId64, width, seq);
+            } else {
+                return pl_err_set(e, PLEDGER_ECORRUPT,
+                                  "number template '%s': unknown placeholder", tmpl);
+            }
+            p = end + 1;
+        }
+        size_t pl = strlen(piece);
+        if (len + pl + 1 > n)
+            return pl_err_set(e, PLEDGER_ECORRUPT, "number template '%s': number too long",
+                              tmpl);
+        memcpy(out + len, piece, pl + 1);
+        len += pl;
+    }
+    return 0;
+}
+
+int pl_number_next(pl_db *db, pl_err *e, const char *series, const char *office,
+                   const char *kind_code, int year, pl_number *out)
+{
+    fields f = { series, office, kind_code, year };
+    char *tmpl = NULL;
+    sqlite3_stmt *st;
+    int rc;
+
+    if ((rc = pl_db_meta_get(db, e, "number_template", &tmpl)))
+        return rc;
+    if (!strstr(tmpl, "{seq")) {
+        rc = pl_err_set(e, PLEDGER_ECORRUPT, "number template '%s' has no {seq}", tmpl);
+        goto done;
+    }
+    if ((rc = render(e, tmpl, &f, -1, out->scope, sizeof out->scope)))
+        goto done;
+    if ((rc = pl_db_stmt(db, e, sql_next, &st)))
+        goto done;
+    sqlite3_bind_text(st, 1, series, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, out->scope, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->value = sqlite3_column_int64(st, 0);
+        rc = 0;
+    } else if (rc == SQLITE_DONE) {
+        out->value = 1;
+        rc = 0;
+    } else {
+        rc = pl_db_fail(db, e, rc, "reading a number sequence");
+    }
+    sqlite3_reset(st);
+    if (!rc)
+        rc = render(e, tmpl, &f, out->value, out->number, sizeof out->number);
+done:
+    free(tmpl);
+    return rc;
+}

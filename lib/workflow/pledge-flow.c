@@ -1,0 +1,451 @@
+/* Pledge steps: change, extend, cancel, revoke, objection; the deadline
+ * sweep; the working-day calendar.  Every change closes the current
+ * version and opens the next one (store/apply.c), so nothing is lost. */
+#include "workflow/pledge-flow.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/date.h"
+#include "base/text.h"
+#include "model/kinds.h"
+#include "store/apply.h"
+#include "workflow/app-flow.h"
+#include "workflow/pledge-common.h"
+
+static int32_t today(const pl_ctx *c) { return pl_date_of_instant(c->now, c->utc_offset); }
+
+static int finish(const pl_ctx *c, int rc)
+{
+    if (rc) {
+        pl_db_rollback(c->db);
+        return rc;
+    }
+    return pl_db_commit(c->db, c->e);
+}
+
+/* Transaction, current version, role (which may depend on the kind), state. */
+static int begin_pledge(const pl_ctx *c, pl_step step, const char *number, pl_pver *v)
+{
+    int rc;
+
+    memset(v, 0, sizeof *v);
+    if ((rc = pl_db_write_begin(c->db, c->e)))
+        return rc;
+    if ((rc = pl_pver_load(c->db, c->e, number, INT64_MIN, v)) ||
+        (rc = pl_step_check_role(c->e, step, c->role, c->actor, v->kind)) ||
+        (rc = pl_step_check_state(c->e, step, v->state, number))) {
+        pl_db_rollback(c->db);
+        pl_pver_clear(v);
+    }
+    return rc;
+}
+
+static int check_modcode(const pl_ctx *c, const pl_pver *v, const char *step,
+                         const char *modcode)
+{
+    if (!pl_kind(v->kind)->needs_modcode)
+        return 0;
+    if (!modcode || !*modcode)
+        return pl_err_set(c->e, PLEDGER_EINVAL,
+                          "%s: modcode: pledge %s is a receivable pledge; its modification "
+                          "code is required", step, v->number);
+    if (!pl_wf_modcode_matches(modcode, v->modcode_salt, v->modcode_hash))
+        return pl_err_set(c->e, PLEDGER_ECODE,
+                          "%s: modcode: the modification code does not match pledge %s",
+                          step, v->number);
+    return 0;
+}
+
+/* Record version v->version + 1 built by the caller in @v. */
+static int record_version(const pl_ctx *c, pl_pver *v, const char *operation, bool certificate)
+{
+    char op[48];
+    pl_json j;
+    int rc;
+
+    snprintf(op, sizeof op, "pledge.%s", operation);
+    if ((rc = pl_pver_set(c->e, &v->operation, operation)))
+        return rc;
+    v->version++;
+    pl_json_init(&j);
+    if (certificate && (rc = pl_wf_json_certificate(c, &j, v, c->now))) {
+        pl_json_discard(&j);
+        return rc;
+    }
+    pl_json_int(&j, "pledge_id", v->pledge_id);
+    pl_wf_json_version(&j, v);
+    char *payload = pl_json_finish(&j);
+    if (!payload)
+        return pl_err_oom(c->e);
+    pl_event ev = {
+        .at_us = c->now,
+        .actor = c->actor,
+        .role = pl_role_name(c->role),
+        .operation = op,
+        .subject = v->number,
+        .payload = payload,
+    };
+    rc = pl_record(c->db, c->e, &ev, NULL);
+    free(payload);
+    return rc;
+}
+
+static int set_name(const pl_ctx *c, char **name, char **key, const char *value,
+                    const char *field)
+{
+    char *folded, *k;
+    int rc;
+
+    if (!*value || !(folded = pl_text_fold(value)) || !*folded) {
+        if (*value && !folded)
+            return pl_err_oom(c->e);
+        free(*value ? folded : NULL);
+        return pl_err_set(c->e, PLEDGER_EINVAL, "change: %s is empty", field);
+    }
+    if (!(k = pl_text_name_key(folded))) {
+        free(folded);
+        return pl_err_oom(c->e);
+    }
+    rc = pl_pver_set(c->e, name, folded);
+    if (!rc)
+        rc = pl_pver_set(c->e, key, k);
+    free(folded);
+    free(k);
+    return rc;
+}
+
+int pl_wf_change(const pl_ctx *c, const char *number, const pl_change_req *r,
+                 const char *modcode)
+{
+    pl_pver v;
+    int rc;
+
+    if (!r->pledgor_name && !r->pledgee_name && r->amount < 0)
+        return pl_err_set(c->e, PLEDGER_EINVAL, "change: nothing to change");
+    if (r->amount == 0)
+        return pl_err_set(c->e, PLEDGER_EINVAL, "change: amount must be positive");
+    if ((rc = begin_pledge(c, PL_STEP_CHANGE, number, &v)))
+        return rc;
+    if ((rc = check_modcode(c, &v, "change", modcode)))
+        goto done;
+    if (r->pledgor_name &&
+        (rc = set_name(c, &v.pledgor_name, &v.pledgor_key, r->pledgor_name, "pledgor_name")))
+        goto done;
+    if (r->pledgee_name &&
+        (rc = set_name(c, &v.pledgee_name, &v.pledgee_key, r->pledgee_name, "pledgee_name")))
+        goto done;
+    if (r->amount > 0)
+        v.amount = r->amount;
+    if ((rc = pl_pver_set(c->e, &v.note, r->note)))
+        goto done;
+    rc = record_version(c, &v, "change", true);
+done:
+    pl_pver_clear(&v);
+    return finish(c, rc);
+}
+
+int pl_wf_extend(const pl_ctx *c, const char *number, int32_t new_end, const char *modcode)
+{
+    char d1[11], d2[11];
+    pl_pver v;
+    int rc;
+
+    if ((rc = begin_pledge(c, PL_STEP_EXTEND, number, &v)))
+        return rc;
+    if ((rc = check_modcode(c, &v, "extend", modcode)))
+        goto done;
+    pl_date_format(v.period_end, d1);
+    pl_date_format(new_end, d2);
+    if (new_end <= v.period_end) {
+        rc = pl_err_set(c->e, PLEDGER_EINVAL,
+                        "extend: new_end %s is not after the current end of the period %s", d2, d1);
+        goto done;
+    }
+    if (v.kind == PLEDGER_KIND_RECEIVABLE) {
+        int32_t t = today(c);
+        if (t < v.period_end - 90 || t > v.period_end) {
+            rc = pl_err_set(c->e, PLEDGER_ESTATE,
+                            "extend: a receivable pledge is extended only in the 90 days before "
+                            "it expires (%s); not now",
+                            d1);
+            goto done;
+        }
+        if (new_end < pl_date_add_months(v.period_end, 1) ||
+            new_end > pl_date_add_years(v.period_end, 30)) {
+            rc = pl_err_set(c->e, PLEDGER_EINVAL,
+                            "extend: new_end: an extension is 1 month to 30 years; %s to %s is not",
+                            d1, d2);
+            goto done;
+        }
+    }
+    v.period_end = new_end;
+    if ((rc = pl_pver_set(c->e, &v.note, NULL)))
+        goto done;
+    rc = record_version(c, &v, "extend", true);
+done:
+    pl_pver_clear(&v);
+    return finish(c, rc);
+}
+
+/* A step that changes only the state (and the note / objection fields). */
+/* @extra: the modification code (cancel) or the objector (object). */
+static int state_step(const pl_ctx *c, pl_step step, const char *number, const char *extra,
+                      const char *note, const char *operation)
+{
+    pl_pver v;
+    int rc;
+
+    if ((rc = begin_pledge(c, step, number, &v)))
+        return rc;
+    if (step == PL_STEP_CANCEL && (rc = check_modcode(c, &v, operation, extra)))
+        goto done;
+    if (step == PL_STEP_OBJECT && v.kind != PLEDGER_KIND_RECEIVABLE) {
+        rc = pl_err_set(c->e, PLEDGER_ESTATE,
+                        "object: pledge %s is a %s pledge; objections are registered for "
+                        "receivable pledges only",
+                        number, pl_kind(v.kind)->name);
+        goto done;
+    }
+    if (step == PL_STEP_LITIGATION && v.litigation) {
+        rc = pl_err_set(c->e, PLEDGER_ESTATE,
+                        "record_litigation: litigation on the objection to pledge %s is "
+                        "already recorded", number);
+        goto done;
+    }
+    v.state = pl_step_rule_of(step)->to;
+    switch (step) {
+    case PL_STEP_OBJECT:
+        rc = pl_pver_set(c->e, &v.objection_by, extra);
+        v.objection_until = today(c) + 30;
+        v.litigation = 0;
+        break;
+    case PL_STEP_LITIGATION:
+        v.litigation = 1;
+        break;
+    case PL_STEP_DISMISS_OBJECTION:
+        rc = pl_pver_set(c->e, &v.objection_by, NULL);
+        v.objection_until = INT32_MIN;
+        v.litigation = 0;
+        break;
+    default:
+        break;
+    }
+    if (!rc && !(rc = pl_pver_set(c->e, &v.note, note)))
+        rc = record_version(c, &v, operation, false);
+done:
+    pl_pver_clear(&v);
+    return finish(c, rc);
+}
+
+int pl_wf_cancel(const pl_ctx *c, const char *number, const char *modcode, const char *note)
+{
+    return state_step(c, PL_STEP_CANCEL, number, modcode, note, "cancel");
+}
+
+int pl_wf_revoke(const pl_ctx *c, const char *number, const char *ground, const char *note)
+{
+    char *text = NULL;
+    int rc;
+    if (asprintf(&text, "%s%s%s", ground, note ? ": " : "", note ? note : "") < 0)
+        return pl_err_oom(c->e);
+    rc = state_step(c, PL_STEP_REVOKE, number, NULL, text, "revoke");
+    free(text);
+    return rc;
+}
+
+int pl_wf_object(const pl_ctx *c, const char *number, const char *objector, const char *note)
+{
+    return state_step(c, PL_STEP_OBJECT, number, objector, note, "object");
+}
+
+int pl_wf_litigation(const pl_ctx *c, const char *number)
+{
+    return state_step(c, PL_STEP_LITIGATION, number, NULL, NULL, "litigation");
+}
+
+int pl_wf_dismiss_objection(const pl_ctx *c, const char *number, const char *note)
+{
+    return state_step(c, PL_STEP_DISMISS_OBJECTION, number, NULL, note, "dismiss_objection");
+}
+
+/* ---- the deadline sweep ------------------------------------------------------ */
+
+static const char sql_lapsed_corrections[] =
+    "SELECT uuid FROM application WHERE state = 5 AND correction_due < ?1 ORDER BY id";
+static const char sql_ended[] =
+    "SELECT p.registration_number FROM pledge_version v JOIN pledge p ON p.id = v.pledge_id"
+    " WHERE v.valid_to IS NULL AND v.state IN (1, 5) AND v.period_end < ?1 ORDER BY p.id";
+static const char sql_lapsed_objections[] =
+    "SELECT p.registration_number FROM pledge_version v JOIN pledge p ON p.id = v.pledge_id"
+    " WHERE v.valid_to IS NULL AND v.state = 5 AND v.litigation = 0"
+    " AND v.objection_until < ?1 ORDER BY p.id";
+
+typedef struct strlist {
+    char **v;
+    size_t n;
+} strlist;
+
+static void strlist_clear(strlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
+/* The subjects a sweep query selects for @day. */
+static int select_subjects(const pl_ctx *c, const char *sql, int32_t day, strlist *out)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(c->db, c->e, sql, &st);
+
+    memset(out, 0, sizeof *out);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, day);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        char **v = realloc(out->v, (out->n + 1) * sizeof *v);
+        if (!v || !(v[out->n] = strdup((const char *)sqlite3_column_text(st, 0)))) {
+            if (v)
+                out->v = v;
+            sqlite3_reset(st);
+            strlist_clear(out);
+            return pl_err_oom(c->e);
+        }
+        out->v = v;
+        out->n++;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        strlist_clear(out);
+        return pl_db_fail(c->db, c->e, rc, "looking for passed deadlines");
+    }
+    return 0;
+}
+
+/* Expire a pledge, or let its objection lapse, if it still qualifies. */
+static int sweep_pledge(const pl_ctx *c, const char *number, bool objection)
+{
+    int32_t t = today(c);
+    pl_pver v;
+    int rc;
+
+    if ((rc = pl_db_write_begin(c->db, c->e)))
+        return rc;
+    if ((rc = pl_pver_load(c->db, c->e, number, INT64_MIN, &v)))
+        return finish(c, rc);
+    bool due = objection ? v.state == PLEDGER_PLEDGE_UNDER_OBJECTION && !v.litigation &&
+                               v.objection_until != INT32_MIN && v.objection_until < t
+                         : (v.state == PLEDGER_PLEDGE_ACTIVE ||
+                            v.state == PLEDGER_PLEDGE_UNDER_OBJECTION) && v.period_end < t;
+    if (!due) {
+        pl_pver_clear(&v);
+        pl_db_rollback(c->db);
+        return 1;
+    }
+    if (objection) {
+        v.state = PLEDGER_PLEDGE_ACTIVE;
+        v.objection_until = INT32_MIN;
+        rc = pl_pver_set(c->e, &v.objection_by, NULL);
+        if (!rc)
+            rc = pl_pver_set(c->e, &v.note, "no litigation was filed within 30 days");
+    } else {
+        v.state = PLEDGER_PLEDGE_EXPIRED;
+        rc = pl_pver_set(c->e, &v.note, "the registration period ended");
+    }
+    if (!rc)
+        rc = record_version(c, &v, objection ? "objection_lapse" : "expire", false);
+    pl_pver_clear(&v);
+    return finish(c, rc);
+}
+
+int pl_wf_expire(const pl_ctx *c, int *count)
+{
+    const char *sqls[] = { sql_lapsed_corrections, sql_lapsed_objections, sql_ended };
+    int32_t t = today(c);
+    int rc;
+
+    *count = 0;
+    if ((rc = pl_step_check_role(c->e, PL_STEP_EXPIRE, c->role, c->actor, 0)))
+        return rc;
+    for (int pass = 0; pass < 3; pass++) {
+        strlist l;
+        if ((rc = select_subjects(c, sqls[pass], t, &l)))
+            return rc;
+        for (size_t i = 0; i < l.n; i++) {
+            rc = pass == 0 ? pl_wf_deem_withdrawn(c, l.v[i]) : sweep_pledge(c, l.v[i], pass == 1);
+            if (rc < 0) {
+                strlist_clear(&l);
+                return rc;
+            }
+            if (rc == 0)
+                (*count)++;
+        }
+        strlist_clear(&l);
+    }
+    return 0;
+}
+
+/* ---- the calendar ----------------------------------------------------------------- */
+
+static const char sql_calendar[] = "SELECT day, kind FROM calendar_day ORDER BY day";
+
+int pl_wf_calendar_store(const pl_ctx *c, const pl_calendar *cal)
+{
+    pl_json j;
+    int rc;
+
+    if ((rc = pl_step_check_role(c->e, PL_STEP_CALENDAR, c->role, c->actor, 0)) ||
+        (rc = pl_db_write_begin(c->db, c->e)))
+        return rc;
+    pl_json_init(&j);
+    pl_json_begin_array(&j, "days");
+    for (size_t i = 0; i < pl_calendar_count(cal); i++) {
+        int32_t day;
+        int kind;
+        pl_calendar_entry(cal, i, &day, &kind);
+        pl_json_begin_object(&j, NULL);
+        pl_json_int(&j, "day", day);
+        pl_json_int(&j, "kind", kind);
+        pl_json_str(&j, "name", "");
+        pl_json_end_object(&j);
+    }
+    pl_json_end_array(&j);
+    char *payload = pl_json_finish(&j);
+    if (!payload)
+        return finish(c, pl_err_oom(c->e));
+    pl_event ev = { c->now, c->actor, pl_role_name(c->role), "calendar.load", "calendar",
+                    payload };
+    rc = pl_record(c->db, c->e, &ev, NULL);
+    free(payload);
+    return finish(c, rc);
+}
+
+int pl_wf_calendar_read(pl_db *db, pl_err *e, pl_calendar **out)
+{
+    sqlite3_stmt *st;
+    pl_calendar *cal;
+    int rc;
+
+    *out = NULL;
+    if (!(cal = pl_calendar_new()))
+        return pl_err_oom(e);
+    if ((rc = pl_db_stmt(db, e, sql_calendar, &st))) {
+        pl_calendar_free(cal);
+        return rc;
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if ((rc = pl_calendar_set(cal, e, sqlite3_column_int(st, 0), sqlite3_column_int(st, 1))))
+            break;
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        pl_calendar_free(cal);
+        return rc > 0 ? pl_db_fail(db, e, rc, "reading the calendar") : rc;
+    }
+    *out = cal;
+    return 0;
+}

@@ -1,0 +1,91 @@
+#include "workflow/flow.h"
+
+#include <string.h>
+
+#include "model/kinds.h"
+
+#define R(r) (1u << PLEDGER_ROLE_##r)
+#define A(s) (1u << PLEDGER_APP_##s)
+#define PS(s) (1u << PLEDGER_PLEDGE_##s)
+
+/* The state machine, one row per step (DESIGN.md §2). */
+static const pl_step_rule rules[PL_STEP_COUNT] = {
+    [PL_STEP_SAVE] = { "save", R(APPLICANT) | R(CLERK), A(DRAFT) | A(REVIEWED),
+                       PLEDGER_APP_DRAFT, false },
+    [PL_STEP_REVIEW] = { "review", R(APPLICANT) | R(CLERK),
+                         A(DRAFT) | A(REVIEWED) | A(CORRECTION_REQUESTED), 0, false },
+    [PL_STEP_SUBMIT] = { "submit", R(APPLICANT), A(REVIEWED), PLEDGER_APP_SUBMITTED, false },
+    [PL_STEP_ACCEPT] = { "accept", R(CLERK), A(SUBMITTED), PLEDGER_APP_ACCEPTED, false },
+    [PL_STEP_REQUEST_CORRECTION] = { "request_correction", R(CLERK), A(ACCEPTED),
+                                     PLEDGER_APP_CORRECTION_REQUESTED, false },
+    [PL_STEP_CORRECT] = { "correct", R(CLERK), A(CORRECTION_REQUESTED), PLEDGER_APP_ACCEPTED,
+                          false },
+    [PL_STEP_REGISTER] = { "register", R(REGISTRAR), A(ACCEPTED), PLEDGER_APP_REGISTERED,
+                           false },
+    [PL_STEP_REFUSE] = { "refuse", R(REGISTRAR), A(ACCEPTED), PLEDGER_APP_REFUSED, false },
+    [PL_STEP_WITHDRAW] = { "withdraw", R(APPLICANT),
+                           A(DRAFT) | A(REVIEWED) | A(SUBMITTED) | A(ACCEPTED) |
+                               A(CORRECTION_REQUESTED),
+                           PLEDGER_APP_WITHDRAWN, false },
+    [PL_STEP_CHANGE] = { "change", R(REGISTRAR), PS(ACTIVE), PLEDGER_PLEDGE_ACTIVE, true },
+    [PL_STEP_EXTEND] = { "extend", R(REGISTRAR), PS(ACTIVE), PLEDGER_PLEDGE_ACTIVE, true },
+    [PL_STEP_CANCEL] = { "cancel", R(REGISTRAR), PS(ACTIVE), PLEDGER_PLEDGE_CANCELLED, true },
+    [PL_STEP_REVOKE] = { "revoke", R(REGISTRAR), PS(ACTIVE) | PS(UNDER_OBJECTION),
+                         PLEDGER_PLEDGE_REVOKED, true },
+    [PL_STEP_OBJECT] = { "object", R(APPLICANT) | R(REGISTRAR), PS(ACTIVE),
+                         PLEDGER_PLEDGE_UNDER_OBJECTION, true },
+    [PL_STEP_LITIGATION] = { "record_litigation", R(REGISTRAR), PS(UNDER_OBJECTION),
+                             PLEDGER_PLEDGE_UNDER_OBJECTION, true },
+    [PL_STEP_DISMISS_OBJECTION] = { "dismiss_objection", R(REGISTRAR), PS(UNDER_OBJECTION),
+                                    PLEDGER_PLEDGE_ACTIVE, true },
+    [PL_STEP_EXPIRE] = { "expire", R(REGISTRAR), 0, 0, false },
+    [PL_STEP_CALENDAR] = { "calendar_load", R(REGISTRAR), 0, 0, false },
+};
+
+const pl_step_rule *pl_step_rule_of(pl_step step)
+{
+    return step >= 0 && step < PL_STEP_COUNT ? &rules[step] : NULL;
+}
+
+static const char *role_name(int role)
+{
+    const char *n = pl_role_name(role);
+    return n ? n : "none";
+}
+
+int pl_step_check_role(pl_err *e, pl_step step, pledger_role role, const char *actor,
+                       int kind)
+{
+    const pl_step_rule *r = &rules[step];
+    unsigned allowed = r->roles;
+    const pl_kind_info *k = pl_kind(kind);
+
+    /* The pledgee files receivable changes itself, with the modification code. */
+    if (k && k->pledgee_files &&
+        (step == PL_STEP_CHANGE || step == PL_STEP_EXTEND || step == PL_STEP_CANCEL))
+        allowed |= R(APPLICANT);
+    if (allowed & (1u << role))
+        return 0;
+    char need[80] = "";
+    for (int i = PLEDGER_ROLE_APPLICANT; i <= PLEDGER_ROLE_AUDITOR; i++) {
+        if (allowed & (1u << i)) {
+            if (need[0])
+                strncat(need, " or ", sizeof need - strlen(need) - 1);
+            strncat(need, pl_role_name(i), sizeof need - strlen(need) - 1);
+        }
+    }
+    return pl_err_set(e, PLEDGER_EPERM, "%s: actor '%s' has role %s; only %s may do this",
+                      r->name, actor ? actor : "(none)", role_name(role), need);
+}
+
+int pl_step_check_state(pl_err *e, pl_step step, int state, const char *subject)
+{
+    const pl_step_rule *r = &rules[step];
+    const char *name = r->on_pledge ? pl_pledge_state_name(state) : pl_app_state_name(state);
+
+    if (r->from & (1u << state))
+        return 0;
+    return pl_err_set(e, PLEDGER_ESTATE, "%s: %s %s is %s; %s is not allowed in that state",
+                      r->name, r->on_pledge ? "pledge" : "application", subject,
+                      name ? name : "in an unknown state", r->name);
+}

@@ -1,0 +1,1012 @@
+/* The workflow of DESIGN.md §2 for all seven right kinds: full paths,
+ * refusals, withdrawals, every illegal step and role, numbers, versions,
+ * certificates, receivables' modification codes, objections, expiry, the
+ * calendar, and the journal (verification, tampering, replay). */
+#include <sqlite3.h>
+
+#include "testutil.h"
+#include "api/handle.h"
+#include "store/apply.h"
+
+#include <pledger/application.h>
+#include <pledger/pledge.h>
+
+#define DAY_US INT64_C(86400000000)
+
+static char *dir;
+static char *path;
+static pledger_registry *reg;
+static int64_t now_us;
+
+/* 2024-04-01T02:00:00Z, a Monday (10:00 in Beijing) */
+#define T0 INT64_C(1711936800000000)
+
+static int64_t test_clock(void *payload)
+{
+    (void)payload;
+    return now_us;
+}
+
+static void setup(void)
+{
+    dir = pl_test_mkdir();
+    path = pl_test_path(dir, "reg.db");
+    pledger_open_options o = PLEDGER_OPEN_OPTIONS_INIT;
+    o.office_code = "FZ01";
+    PL_OK(NULL, pledger_open(&reg, path, &o));
+    now_us = T0;
+    PL_OK(reg, pledger_set_clock(reg, test_clock, NULL));
+}
+
+static void teardown(void)
+{
+    pledger_close(reg);
+    free(path);
+    pl_test_rmdir(dir);
+}
+
+static void act(const char *name, pledger_role role)
+{
+    PL_OK(reg, pledger_set_actor(reg, name, role));
+}
+
+static const char *const kinds[] = {
+    NULL, "trademark", "patent", "receivable", "equity", "emission", "sea_area", "land",
+};
+
+static pledger_application *sample(int kind)
+{
+    char name[64], *file;
+    size_t len;
+    pledger_application *app = NULL;
+    snprintf(name, sizeof name, "app-%s.xml", kinds[kind]);
+    file = pl_test_path(PLEDGER_TEST_DATADIR, name);
+    char *xml = pl_test_slurp(file, &len);
+    PL_OK(NULL, pledger_application_from_xml(&app, xml, len));
+    free(xml);
+    free(file);
+    return app;
+}
+
+/* Save, review, submit: returns the UUID (caller frees). */
+static char *submitted(int kind)
+{
+    pledger_application *app = sample(kind);
+    pledger_review *rv = NULL;
+    act("applicant-1", PLEDGER_ROLE_APPLICANT);
+    PL_OK(reg, pledger_application_save(reg, app));
+    ck_assert_int_eq(pledger_application_state(app), PLEDGER_APP_DRAFT);
+    char *uuid = strdup(pledger_application_uuid(app));
+    ck_assert_uint_eq(strlen(uuid), 36);
+    pledger_application_free(app);
+    PL_OK(reg, pledger_application_review(&rv, reg, uuid));
+    for (size_t i = 0; i < pledger_review_count(rv); i++)
+        ck_assert_msg(pledger_review_severity(rv, i) > PLEDGER_SEVERITY_CORRECTABLE,
+                      "%s sample: %s at %s: %s", kinds[kind], pledger_review_code(rv, i),
+                      pledger_review_path(rv, i), pledger_review_message(rv, i));
+    pledger_review_free(rv);
+    PL_OK(reg, pledger_application_submit(reg, uuid));
+    return uuid;
+}
+
+static char *accepted(int kind, char **acceptance)
+{
+    char *uuid = submitted(kind), *num = NULL;
+    act("clerk-1", PLEDGER_ROLE_CLERK);
+    PL_OK(reg, pledger_application_accept(&num, reg, uuid));
+    if (acceptance)
+        *acceptance = num;
+    else
+        free(num);
+    return uuid;
+}
+
+/* Register a sample: returns the registration number; *modcode for receivables. */
+static char *registered(int kind, char **modcode)
+{
+    char *uuid = accepted(kind, NULL), *num = NULL, *code = NULL;
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, pledger_application_register(&num, &code, reg, uuid));
+    ck_assert_ptr_nonnull(num);
+    if (kind == PLEDGER_KIND_RECEIVABLE)
+        ck_assert_ptr_nonnull(code);
+    else
+        ck_assert_ptr_null(code);
+    if (modcode)
+        *modcode = code;
+    else
+        pledger_free(code);
+    free(uuid);
+    return num;
+}
+
+/* Every row of every table, in a fixed order: "nothing changed" means
+ * equal dumps. */
+static char *dump(const char *only_prefix)
+{
+    sqlite3 *h;
+    sqlite3_stmt *tables, *rows;
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    ck_assert_int_eq(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT name FROM sqlite_master WHERE type = 'table'"
+                                           " AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                                        -1, &tables, NULL), SQLITE_OK);
+    while (sqlite3_step(tables) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(tables, 0);
+        if (only_prefix && strncmp(t, only_prefix, strlen(only_prefix)) != 0 &&
+            !strstr(only_prefix, t))
+            continue;
+        char sql[256];
+        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" ORDER BY 1, 2", t);
+        ck_assert_int_eq(sqlite3_prepare_v2(h, sql, -1, &rows, NULL), SQLITE_OK);
+        fprintf(f, "## %s\n", t);
+        while (sqlite3_step(rows) == SQLITE_ROW) {
+            for (int i = 0; i < sqlite3_column_count(rows); i++) {
+                if (sqlite3_column_type(rows, i) == SQLITE_BLOB) {
+                    const unsigned char *b = sqlite3_column_blob(rows, i);
+                    for (int k = 0; k < sqlite3_column_bytes(rows, i); k++)
+                        fprintf(f, "%02x", b[k]);
+                } else {
+                    const unsigned char *v = sqlite3_column_text(rows, i);
+                    fprintf(f, "%s", v ? (const char *)v : "NULL");
+                }
+                fputc('|', f);
+            }
+            fputc('\n', f);
+        }
+        sqlite3_finalize(rows);
+    }
+    sqlite3_finalize(tables);
+    sqlite3_close(h);
+    fclose(f);
+    return out;
+}
+
+static int64_t raw_int(const char *sql)
+{
+    sqlite3 *h;
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return v;
+}
+
+static void raw_exec(const char *sql)
+{
+    sqlite3 *h;
+    char *msg = NULL;
+    ck_assert_int_eq(sqlite3_open(path, &h), SQLITE_OK);
+    int rc = sqlite3_exec(h, sql, NULL, NULL, &msg);
+    ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, msg ? msg : "");
+    sqlite3_close(h);
+}
+
+static void assert_journal_intact(void)
+{
+    int64_t bad = -1, count = 0;
+    pledger_role role = reg->role;
+    char *actor = reg->actor ? strdup(reg->actor) : NULL;
+    act("auditor-1", PLEDGER_ROLE_AUDITOR);
+    PL_OK(reg, pledger_journal_verify(&bad, &count, reg));
+    ck_assert_msg(bad == 0, "journal broken at %lld: %s", (long long)bad, pledger_errmsg(reg));
+    ck_assert_int_eq(count, raw_int("SELECT count(*) FROM journal"));
+    if (actor) {
+        act(actor, role);
+        free(actor);
+    }
+}
+
+/* ---- every kind, the whole way ------------------------------------------------ */
+
+START_TEST(test_full_path)
+{
+    int kind = _i;
+    char *acc = NULL, *num = NULL, *code = NULL, *cert = NULL;
+    pledger_pledge *p = NULL;
+    char *uuid = accepted(kind, &acc);
+
+    /* acceptance number: {series}-{office}-{kind}-{year}-{seq:6} */
+    char expect[64];
+    snprintf(expect, sizeof expect, "A-FZ01-%s-2024-000001",
+             (const char *[]){ "", "TM", "PT", "AR", "EQ", "EM", "SA", "LD" }[kind]);
+    ck_assert_str_eq(acc, expect);
+
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    now_us += DAY_US;
+    PL_OK(reg, pledger_application_register(&num, &code, reg, uuid));
+    snprintf(expect, sizeof expect, "R-FZ01-%s-2024-000001",
+             (const char *[]){ "", "TM", "PT", "AR", "EQ", "EM", "SA", "LD" }[kind]);
+    ck_assert_str_eq(num, expect);
+    int64_t reg_at = now_us;
+
+    PL_OK(reg, pledger_pledge_get(&p, reg, num));
+    ck_assert_int_eq(pledger_pledge_kind(p), kind);
+    ck_assert_int_eq(pledger_pledge_state_of(p), PLEDGER_PLEDGE_ACTIVE);
+    ck_assert_int_eq(pledger_pledge_version(p), 1);
+    ck_assert_int_eq(pledger_pledge_registered_at(p), reg_at);
+    ck_assert_str_eq(pledger_pledge_acceptance_number(p), acc);
+    ck_assert_str_eq(pledger_pledge_application_uuid(p), uuid);
+    ck_assert_str_eq(pledger_pledge_security(p),
+                     kind == PLEDGER_KIND_SEA_AREA || kind == PLEDGER_KIND_LAND ? "mortgage"
+                                                                                 : "pledge");
+    ck_assert(pledger_pledge_right_count(p) >= 1);
+    int64_t amount1 = pledger_pledge_amount(p);
+    ck_assert(amount1 > 0);
+    char *end1 = strdup(pledger_pledge_period_end(p));
+    pledger_pledge_free(p);
+
+    PL_OK(reg, pledger_certificate_get(&cert, reg, num, 0));
+    ck_assert_ptr_nonnull(strstr(cert, num));
+    ck_assert_ptr_nonnull(strstr(cert, "<status>current</status>"));
+    pledger_free(cert);
+
+    /* the application knows it is registered */
+    pledger_application *app = NULL;
+    PL_OK(reg, pledger_application_load(&app, reg, uuid));
+    ck_assert_int_eq(pledger_application_state(app), PLEDGER_APP_REGISTERED);
+    ck_assert_str_eq(pledger_application_registration_number(app), num);
+    pledger_application_free(app);
+
+    /* change the secured amount: version 2, certificate 2, the old one superseded */
+    now_us += DAY_US;
+    int64_t t_change = now_us;
+    pledger_change ch = PLEDGER_CHANGE_INIT;
+    ch.amount = amount1 + 100;
+    ch.note = "top-up of the loan";
+    PL_OK(reg, pledger_pledge_change(reg, num, &ch, code));
+    PL_OK(reg, pledger_pledge_get(&p, reg, num));
+    ck_assert_int_eq(pledger_pledge_version(p), 2);
+    ck_assert_int_eq(pledger_pledge_amount(p), amount1 + 100);
+    ck_assert_int_eq(pledger_pledge_valid_from(p), t_change);
+    pledger_pledge_free(p);
+    PL_OK(reg, pledger_pledge_get_at(&p, reg, num, t_change - 1));
+    ck_assert_int_eq(pledger_pledge_version(p), 1);
+    ck_assert_int_eq(pledger_pledge_amount(p), amount1);
+    ck_assert_int_eq(pledger_pledge_valid_to(p), t_change);
+    pledger_pledge_free(p);
+    PL_FAILS(reg, PLEDGER_ENOTFOUND, pledger_pledge_get_at(&p, reg, num, reg_at - 1));
+    PL_OK(reg, pledger_certificate_get(&cert, reg, num, 1));
+    ck_assert_ptr_nonnull(strstr(cert, "<status>superseded</status>"));
+    pledger_free(cert);
+    PL_OK(reg, pledger_certificate_get(&cert, reg, num, 2));
+    ck_assert_ptr_nonnull(strstr(cert, "<status>current</status>"));
+    pledger_free(cert);
+
+    /* extend (receivables only in the last 90 days of the period) */
+    int y, m, d;
+    ck_assert_int_eq(sscanf(end1, "%d-%d-%d", &y, &m, &d), 3);
+    if (kind == PLEDGER_KIND_RECEIVABLE) {
+        PL_FAILS(reg, PLEDGER_ESTATE, pledger_pledge_extend(reg, num, "2026-10-31", code));
+        now_us = T0 + 540 * DAY_US; /* 2025-09-23: within 90 days of 2025-10-31 */
+    }
+    char new_end[32];
+    snprintf(new_end, sizeof new_end, "%04d-%02d-%02d", y + 1, m, d > 28 ? 28 : d);
+    PL_OK(reg, pledger_pledge_extend(reg, num, new_end, code));
+    PL_OK(reg, pledger_pledge_get(&p, reg, num));
+    ck_assert_int_eq(pledger_pledge_version(p), 3);
+    ck_assert_str_eq(pledger_pledge_period_end(p), new_end);
+    pledger_pledge_free(p);
+
+    /* cancel */
+    now_us += DAY_US;
+    PL_OK(reg, pledger_pledge_cancel(reg, num, code, "loan repaid"));
+    PL_OK(reg, pledger_pledge_get(&p, reg, num));
+    ck_assert_int_eq(pledger_pledge_state_of(p), PLEDGER_PLEDGE_CANCELLED);
+    ck_assert_int_eq(pledger_pledge_version(p), 4);
+    char *xml = NULL;
+    PL_OK(NULL, pledger_pledge_to_xml(&xml, p));
+    ck_assert_ptr_nonnull(strstr(xml, "cancel"));
+    pledger_free(xml);
+    pledger_pledge_free(p);
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_pledge_cancel(reg, num, code, NULL));
+
+    assert_journal_intact();
+    free(end1);
+    free(acc);
+    free(num);
+    pledger_free(code);
+    free(uuid);
+}
+END_TEST
+
+START_TEST(test_refused)
+{
+    int kind = _i;
+    char *uuid = accepted(kind, NULL);
+    pledger_application *app = NULL;
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_application_refuse(reg, uuid, "", NULL));
+    PL_OK(reg, pledger_application_refuse(reg, uuid, "RIGHT_SEIZED", "seized by a court"));
+    PL_OK(reg, pledger_application_load(&app, reg, uuid));
+    ck_assert_int_eq(pledger_application_state(app), PLEDGER_APP_REFUSED);
+    ck_assert_ptr_null(pledger_application_registration_number(app));
+    pledger_application_free(app);
+    char *num = NULL, *code = NULL;
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_application_register(&num, &code, reg, uuid));
+    ck_assert_ptr_null(num);
+    ck_assert_int_eq(raw_int("SELECT count(*) FROM pledge"), 0);
+    free(uuid);
+}
+END_TEST
+
+START_TEST(test_correction_window)
+{
+    int kind = _i;
+    char *uuid = accepted(kind, NULL);
+    pledger_application *app = NULL;
+    int n = -1;
+
+    act("clerk-1", PLEDGER_ROLE_CLERK);
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_application_request_correction(reg, uuid, NULL));
+    PL_OK(reg, pledger_application_request_correction(reg, uuid, "the pledge contract is unsigned"));
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    now_us += 30 * DAY_US; /* the 30th day: still open */
+    PL_OK(reg, pledger_registry_expire(&n, reg));
+    ck_assert_int_eq(n, 0);
+    PL_OK(reg, pledger_application_load(&app, reg, uuid));
+    ck_assert_int_eq(pledger_application_state(app), PLEDGER_APP_CORRECTION_REQUESTED);
+    pledger_application_free(app);
+    now_us += DAY_US; /* day 31: deemed withdrawn */
+    PL_OK(reg, pledger_registry_expire(&n, reg));
+    ck_assert_int_eq(n, 1);
+    PL_OK(reg, pledger_application_load(&app, reg, uuid));
+    ck_assert_int_eq(pledger_application_state(app), PLEDGER_APP_WITHDRAWN);
+    pledger_application_free(app);
+    ck_assert_int_eq(raw_int("SELECT count(*) FROM application WHERE withdrawn_reason = "
+                             "'correction_lapsed'"), 1);
+    PL_OK(reg, pledger_registry_expire(&n, reg));
+    ck_assert_int_eq(n, 0);
+    free(uuid);
+}
+END_TEST
+
+START_TEST(test_correction_cured)
+{
+    char *uuid = accepted(PLEDGER_KIND_TRADEMARK, NULL);
+    pledger_application *app = NULL;
+    act("clerk-1", PLEDGER_ROLE_CLERK);
+    PL_OK(reg, pledger_application_request_correction(reg, uuid, "the goods list is missing"));
+    PL_OK(reg, pledger_application_load(&app, reg, uuid));
+    PL_OK(NULL, pledger_application_set(app, "rights/right[1]/goods", "罐头；茶"));
+    PL_OK(reg, pledger_application_correct(reg, app));
+    ck_assert_int_eq(pledger_application_state(app), PLEDGER_APP_ACCEPTED);
+    pledger_application_free(app);
+    PL_OK(reg, pledger_application_load(&app, reg, uuid));
+    const char *goods = NULL;
+    PL_OK(NULL, pledger_application_get(&goods, app, "rights/right[1]/goods"));
+    ck_assert_str_eq(goods, "罐头；茶");
+    pledger_application_free(app);
+    free(uuid);
+}
+END_TEST
+
+/* ---- the state machine: every step from every state, every role ---------------- */
+
+enum { S_DRAFT, S_REVIEWED, S_SUBMITTED, S_ACCEPTED, S_CORR, S_REGISTERED, S_REFUSED,
+       S_WITHDRAWN, S_COUNT };
+
+/* An application of trademark kind in state @s; *number when registered. */
+static char *app_in_state(int s, char **number)
+{
+    pledger_application *app = sample(PLEDGER_KIND_TRADEMARK);
+    char *uuid;
+    *number = NULL;
+    act("applicant-1", PLEDGER_ROLE_APPLICANT);
+    PL_OK(reg, pledger_application_save(reg, app));
+    uuid = strdup(pledger_application_uuid(app));
+    pledger_application_free(app);
+    if (s == S_DRAFT)
+        return uuid;
+    if (s == S_WITHDRAWN) {
+        PL_OK(reg, pledger_application_withdraw(reg, uuid));
+        return uuid;
+    }
+    PL_OK(reg, pledger_application_review(NULL, reg, uuid));
+    if (s == S_REVIEWED)
+        return uuid;
+    PL_OK(reg, pledger_application_submit(reg, uuid));
+    if (s == S_SUBMITTED)
+        return uuid;
+    act("clerk-1", PLEDGER_ROLE_CLERK);
+    PL_OK(reg, pledger_application_accept(NULL, reg, uuid));
+    if (s == S_ACCEPTED)
+        return uuid;
+    if (s == S_CORR) {
+        PL_OK(reg, pledger_application_request_correction(reg, uuid, "fix it"));
+        return uuid;
+    }
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    if (s == S_REFUSED) {
+        PL_OK(reg, pledger_application_refuse(reg, uuid, "TM_CANCELLED", NULL));
+        return uuid;
+    }
+    PL_OK(reg, pledger_application_register(number, NULL, reg, uuid));
+    return uuid;
+}
+
+enum { ST_REVIEW, ST_SUBMIT, ST_ACCEPT, ST_REQCORR, ST_CORRECT, ST_REGISTER, ST_REFUSE,
+       ST_WITHDRAW, ST_SAVE, ST_COUNT };
+static const pledger_role step_role[ST_COUNT] = {
+    PLEDGER_ROLE_APPLICANT, PLEDGER_ROLE_APPLICANT, PLEDGER_ROLE_CLERK, PLEDGER_ROLE_CLERK,
+    PLEDGER_ROLE_CLERK, PLEDGER_ROLE_REGISTRAR, PLEDGER_ROLE_REGISTRAR,
+    PLEDGER_ROLE_APPLICANT, PLEDGER_ROLE_APPLICANT,
+};
+/* allowed[step][state] */
+static const int allowed[ST_COUNT][S_COUNT] = {
+    [ST_REVIEW] = { [S_DRAFT] = 1, [S_REVIEWED] = 1, [S_CORR] = 1 },
+    [ST_SUBMIT] = { [S_REVIEWED] = 1 },
+    [ST_ACCEPT] = { [S_SUBMITTED] = 1 },
+    [ST_REQCORR] = { [S_ACCEPTED] = 1 },
+    [ST_CORRECT] = { [S_CORR] = 1 },
+    [ST_REGISTER] = { [S_ACCEPTED] = 1 },
+    [ST_REFUSE] = { [S_ACCEPTED] = 1 },
+    [ST_WITHDRAW] = { [S_DRAFT] = 1, [S_REVIEWED] = 1, [S_SUBMITTED] = 1, [S_ACCEPTED] = 1,
+                      [S_CORR] = 1 },
+    [ST_SAVE] = { [S_DRAFT] = 1, [S_REVIEWED] = 1 },
+};
+
+static int do_step(int step, const char *uuid)
+{
+    pledger_application *app = NULL;
+    char *num = NULL;
+    int rc;
+    switch (step) {
+    case ST_REVIEW: return pledger_application_review(NULL, reg, uuid);
+    case ST_SUBMIT: return pledger_application_submit(reg, uuid);
+    case ST_ACCEPT: return pledger_application_accept(NULL, reg, uuid);
+    case ST_REQCORR: return pledger_application_request_correction(reg, uuid, "x");
+    case ST_REGISTER:
+        rc = pledger_application_register(&num, NULL, reg, uuid);
+        free(num);
+        return rc;
+    case ST_REFUSE: return pledger_application_refuse(reg, uuid, "G", NULL);
+    case ST_WITHDRAW: return pledger_application_withdraw(reg, uuid);
+    case ST_CORRECT:
+    case ST_SAVE:
+        ck_assert_int_eq(pledger_application_load(&app, reg, uuid), 0);
+        rc = step == ST_SAVE ? pledger_application_save(reg, app)
+                             : pledger_application_correct(reg, app);
+        pledger_application_free(app);
+        return rc;
+    }
+    return -999;
+}
+
+START_TEST(test_illegal_steps)
+{
+    int s = _i;
+    char *num = NULL;
+    char *uuid = app_in_state(s, &num);
+    for (int step = 0; step < ST_COUNT; step++) {
+        if (allowed[step][s])
+            continue;
+        act("someone", step_role[step]);
+        char *before = dump(NULL);
+        int rc = do_step(step, uuid);
+        ck_assert_msg(rc == PLEDGER_ESTATE, "step %d in state %d: %d (%s)", step, s, rc,
+                      pledger_errmsg(reg));
+        ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "is not allowed"));
+        char *after = dump(NULL);
+        ck_assert_msg(strcmp(before, after) == 0, "step %d in state %d changed the registry",
+                      step, s);
+        free(before);
+        free(after);
+    }
+    free(num);
+    free(uuid);
+}
+END_TEST
+
+START_TEST(test_wrong_roles)
+{
+    int s = _i;
+    char *num = NULL;
+    char *uuid = app_in_state(s, &num);
+    for (int step = 0; step < ST_COUNT; step++) {
+        for (int role = PLEDGER_ROLE_APPLICANT; role <= PLEDGER_ROLE_AUDITOR; role++) {
+            int ok = role == (int)step_role[step] ||
+                     ((step == ST_REVIEW || step == ST_SAVE) && role == PLEDGER_ROLE_CLERK);
+            if (ok)
+                continue;
+            act("intruder", (pledger_role)role);
+            char *before = dump(NULL);
+            int rc = do_step(step, uuid);
+            ck_assert_msg(rc == PLEDGER_EPERM, "step %d as role %d in state %d: %d (%s)", step,
+                          role, s, rc, pledger_errmsg(reg));
+            ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "intruder"));
+            char *after = dump(NULL);
+            ck_assert_msg(strcmp(before, after) == 0, "refused step changed the registry");
+            free(before);
+            free(after);
+        }
+    }
+    free(num);
+    free(uuid);
+}
+END_TEST
+
+START_TEST(test_pledge_roles_and_states)
+{
+    char *code = NULL;
+    char *num = registered(PLEDGER_KIND_TRADEMARK, &code);
+    pledger_change ch = PLEDGER_CHANGE_INIT;
+    ch.amount = 5;
+    for (int role = PLEDGER_ROLE_APPLICANT; role <= PLEDGER_ROLE_AUDITOR; role++) {
+        if (role == PLEDGER_ROLE_REGISTRAR)
+            continue;
+        act("intruder", (pledger_role)role);
+        char *before = dump(NULL);
+        PL_FAILS(reg, PLEDGER_EPERM, pledger_pledge_change(reg, num, &ch, NULL));
+        PL_FAILS(reg, PLEDGER_EPERM, pledger_pledge_extend(reg, num, "2030-01-01", NULL));
+        PL_FAILS(reg, PLEDGER_EPERM, pledger_pledge_cancel(reg, num, NULL, NULL));
+        PL_FAILS(reg, PLEDGER_EPERM, pledger_pledge_revoke(reg, num, "VOID", NULL));
+        PL_FAILS(reg, PLEDGER_EPERM, pledger_pledge_record_litigation(reg, num));
+        char *after = dump(NULL);
+        ck_assert_str_eq(before, after);
+        free(before);
+        free(after);
+    }
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    /* objections are for receivables only; litigation/dismissal need one */
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_pledge_object(reg, num, "a creditor", NULL));
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_pledge_record_litigation(reg, num));
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_pledge_dismiss_objection(reg, num, NULL));
+    PL_OK(reg, pledger_pledge_revoke(reg, num, "CONTRACT_VOID", "court judgment"));
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_pledge_change(reg, num, &ch, NULL));
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_pledge_extend(reg, num, "2030-01-01", NULL));
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_pledge_cancel(reg, num, NULL, NULL));
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_pledge_revoke(reg, num, "X", NULL));
+    PL_FAILS(reg, PLEDGER_ENOTFOUND, pledger_pledge_revoke(reg, "R-NOPE", "X", NULL));
+    free(num);
+}
+END_TEST
+
+/* ---- per-kind rules the workflow owns -------------------------------------------- */
+
+START_TEST(test_single_pledge_kinds)
+{
+    /* A trademark (patent, equity, ...) can be pledged once at a time. */
+    for (int kind = PLEDGER_KIND_TRADEMARK; kind <= PLEDGER_KIND_LAND; kind++) {
+        if (kind == PLEDGER_KIND_RECEIVABLE)
+            continue;
+        char *num = registered(kind, NULL);
+        char *uuid = accepted(kind, NULL);
+        char *num2 = NULL;
+        act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+        int64_t seq_before = raw_int("SELECT coalesce(sum(next), 0) FROM sequence");
+        char *before = dump(NULL);
+        PL_FAILS(reg, PLEDGER_ECONFLICT, pledger_application_register(&num2, NULL, reg, uuid));
+        ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), num));
+        ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "rights/right[1]"));
+        char *after = dump(NULL);
+        ck_assert_str_eq(before, after); /* no number consumed, nothing written */
+        ck_assert_int_eq(seq_before, raw_int("SELECT coalesce(sum(next), 0) FROM sequence"));
+        /* once the first pledge is cancelled, the right can be pledged again */
+        PL_OK(reg, pledger_pledge_cancel(reg, num, NULL, NULL));
+        PL_OK(reg, pledger_application_register(&num2, NULL, reg, uuid));
+        /* the sequence is gap-free: this is number 2 of the kind */
+        ck_assert_ptr_nonnull(strstr(num2, "-2024-000002"));
+        free(before);
+        free(after);
+        free(num);
+        free(num2);
+        free(uuid);
+    }
+}
+END_TEST
+
+START_TEST(test_receivable_rules)
+{
+    char *code1 = NULL, *code2 = NULL;
+    char *n1 = registered(PLEDGER_KIND_RECEIVABLE, &code1);
+    now_us += 1000;
+    char *n2 = registered(PLEDGER_KIND_RECEIVABLE, &code2); /* same receivables: allowed */
+    ck_assert_str_ne(n1, n2);
+    ck_assert_str_ne(code1, code2);
+    ck_assert_int_eq(strlen(code1), 19);
+    /* only a salted hash of the code is stored */
+    ck_assert_int_eq(raw_int("SELECT count(*) FROM pledge WHERE modcode_hash IS NOT NULL AND "
+                             "length(modcode_salt) = 32 AND length(modcode_hash) = 64"), 2);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM journal WHERE instr(payload, '%s') > 0",
+             code1);
+    ck_assert_int_eq(raw_int(sql), 0);
+
+    /* the pledgee (applicant role) acts with the code; a wrong or missing code is refused */
+    pledger_change ch = PLEDGER_CHANGE_INIT;
+    ch.pledgee_name = "深圳前海商业银行";
+    act("pledgee-bank", PLEDGER_ROLE_APPLICANT);
+    char *before = dump(NULL);
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_pledge_change(reg, n1, &ch, NULL));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "modcode"));
+    PL_FAILS(reg, PLEDGER_ECODE, pledger_pledge_change(reg, n1, &ch, code2));
+    PL_FAILS(reg, PLEDGER_ECODE, pledger_pledge_cancel(reg, n1, "0000-0000-0000-0000", NULL));
+    char *after = dump(NULL);
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
+    PL_OK(reg, pledger_pledge_change(reg, n1, &ch, code1));
+    /* the bank may not revoke */
+    PL_FAILS(reg, PLEDGER_EPERM, pledger_pledge_revoke(reg, n1, "X", NULL));
+
+    /* objection: lapses after 30 days without litigation */
+    act("pledgor", PLEDGER_ROLE_APPLICANT);
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_pledge_object(reg, n2, NULL, NULL));
+    PL_OK(reg, pledger_pledge_object(reg, n2, "福建闽江食品有限公司", "debt already paid"));
+    pledger_pledge *p = NULL;
+    PL_OK(reg, pledger_pledge_get(&p, reg, n2));
+    ck_assert_int_eq(pledger_pledge_state_of(p), PLEDGER_PLEDGE_UNDER_OBJECTION);
+    pledger_pledge_free(p);
+    int n = 0;
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    now_us += 30 * DAY_US;
+    PL_OK(reg, pledger_registry_expire(&n, reg));
+    ck_assert_int_eq(n, 0);
+    now_us += DAY_US;
+    PL_OK(reg, pledger_registry_expire(&n, reg));
+    ck_assert_int_eq(n, 1);
+    PL_OK(reg, pledger_pledge_get(&p, reg, n2));
+    ck_assert_int_eq(pledger_pledge_state_of(p), PLEDGER_PLEDGE_ACTIVE);
+    pledger_pledge_free(p);
+
+    /* with litigation the objection stays until the registrar decides */
+    act("pledgor", PLEDGER_ROLE_APPLICANT);
+    PL_OK(reg, pledger_pledge_object(reg, n1, "a creditor", NULL));
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, pledger_pledge_record_litigation(reg, n1));
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_pledge_record_litigation(reg, n1));
+    now_us += 60 * DAY_US;
+    PL_OK(reg, pledger_registry_expire(&n, reg));
+    PL_OK(reg, pledger_pledge_get(&p, reg, n1));
+    ck_assert_int_eq(pledger_pledge_state_of(p), PLEDGER_PLEDGE_UNDER_OBJECTION);
+    pledger_pledge_free(p);
+    PL_OK(reg, pledger_pledge_dismiss_objection(reg, n1, "claim rejected by the court"));
+    PL_OK(reg, pledger_pledge_get(&p, reg, n1));
+    ck_assert_int_eq(pledger_pledge_state_of(p), PLEDGER_PLEDGE_ACTIVE);
+    pledger_pledge_free(p);
+
+    /* extension: only in the last 90 days, each 1 month to 30 years */
+    act("pledgee-bank", PLEDGER_ROLE_APPLICANT);
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_pledge_extend(reg, n1, "2026-10-31", code1));
+    now_us = T0 + 560 * DAY_US; /* 2025-10-13 */
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_pledge_extend(reg, n1, "2025-11-15", code1));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_pledge_extend(reg, n1, "2055-11-01", code1));
+    PL_OK(reg, pledger_pledge_extend(reg, n1, "2026-10-31", code1));
+
+    assert_journal_intact();
+    free(n1);
+    free(n2);
+    pledger_free(code1);
+    pledger_free(code2);
+}
+END_TEST
+
+START_TEST(test_receivable_needs_modcode_out)
+{
+    char *uuid = accepted(PLEDGER_KIND_RECEIVABLE, NULL), *num = NULL;
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_application_register(&num, NULL, reg, uuid));
+    ck_assert_ptr_null(num);
+    ck_assert_int_eq(raw_int("SELECT count(*) FROM pledge"), 0);
+    free(uuid);
+}
+END_TEST
+
+START_TEST(test_expiry)
+{
+    char *num = registered(PLEDGER_KIND_PATENT, NULL);
+    pledger_pledge *p = NULL;
+    int n = 0;
+    PL_OK(reg, pledger_pledge_get(&p, reg, num));
+    char end[11];
+    snprintf(end, sizeof end, "%s", pledger_pledge_period_end(p));
+    pledger_pledge_free(p);
+    now_us = T0 + 4000 * DAY_US; /* long after the end of the period */
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, pledger_registry_expire(&n, reg));
+    ck_assert_int_eq(n, 1);
+    PL_OK(reg, pledger_pledge_get(&p, reg, num));
+    ck_assert_int_eq(pledger_pledge_state_of(p), PLEDGER_PLEDGE_EXPIRED);
+    ck_assert_str_eq(pledger_pledge_period_end(p), end);
+    pledger_pledge_free(p);
+    PL_OK(reg, pledger_registry_expire(&n, reg));
+    ck_assert_int_eq(n, 0);
+    act("clerk-1", PLEDGER_ROLE_CLERK);
+    PL_FAILS(reg, PLEDGER_EPERM, pledger_registry_expire(&n, reg));
+    free(num);
+}
+END_TEST
+
+/* ---- submit needs a clean, current review ---------------------------------------- */
+
+START_TEST(test_submit_needs_clean_review)
+{
+    pledger_application *app = sample(PLEDGER_KIND_TRADEMARK);
+    pledger_review *rv = NULL;
+    act("applicant-1", PLEDGER_ROLE_APPLICANT);
+    PL_OK(NULL, pledger_application_set(app, "pledgor/id", "91350100M000100Y44")); /* bad check */
+    PL_OK(NULL, pledger_application_set(app, "claim/amount", NULL));
+    PL_OK(reg, pledger_application_save(reg, app));
+    const char *uuid = pledger_application_uuid(app);
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_application_submit(reg, uuid)); /* never reviewed */
+    PL_OK(reg, pledger_application_review(&rv, reg, uuid));
+    int found_id = 0, found_amount = 0;
+    for (size_t i = 0; i < pledger_review_count(rv); i++) {
+        found_id += strcmp(pledger_review_path(rv, i), "pledgor/id") == 0;
+        found_amount += strcmp(pledger_review_path(rv, i), "claim/amount") == 0;
+    }
+    ck_assert_int_eq(found_id, 1);
+    ck_assert_int_eq(found_amount, 1);
+    ck_assert(pledger_review_count_severity(rv, PLEDGER_SEVERITY_CORRECTABLE) >= 2);
+    pledger_review_free(rv);
+    char *before = dump(NULL);
+    PL_FAILS(reg, PLEDGER_EREVIEW, pledger_application_submit(reg, uuid));
+    char *after = dump(NULL);
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
+    /* the stored review is what the acceptance point sees */
+    ck_assert_int_eq(raw_int("SELECT correctable FROM review ORDER BY id DESC LIMIT 1"), 2);
+    /* fix, save (back to draft), review, submit */
+    PL_OK(NULL, pledger_application_set(app, "pledgor/id", "91350100M000100Y43"));
+    PL_OK(NULL, pledger_application_set(app, "claim/amount", "300000000"));
+    PL_OK(NULL, pledger_application_set(app, "claim/amount/@currency", "CNY"));
+    PL_OK(reg, pledger_application_save(reg, app));
+    ck_assert_int_eq(pledger_application_state(app), PLEDGER_APP_DRAFT);
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_application_submit(reg, uuid));
+    PL_OK(reg, pledger_application_review(NULL, reg, uuid));
+    PL_OK(reg, pledger_application_submit(reg, uuid));
+    pledger_application_free(app);
+}
+END_TEST
+
+/* ---- numbers ------------------------------------------------------------------- */
+
+START_TEST(test_numbers_gap_free_per_year_and_kind)
+{
+    char *a1 = NULL, *a2 = NULL, *a3 = NULL, *a4 = NULL;
+    free(accepted(PLEDGER_KIND_TRADEMARK, &a1));
+    free(accepted(PLEDGER_KIND_TRADEMARK, &a2));
+    free(accepted(PLEDGER_KIND_PATENT, &a3));
+    ck_assert_str_eq(a1, "A-FZ01-TM-2024-000001");
+    ck_assert_str_eq(a2, "A-FZ01-TM-2024-000002");
+    ck_assert_str_eq(a3, "A-FZ01-PT-2024-000001");
+    now_us = INT64_C(1735689600000000) + 3600 * INT64_C(1000000); /* 2025-01-01T01:00Z */
+    free(accepted(PLEDGER_KIND_TRADEMARK, &a4));
+    ck_assert_str_eq(a4, "A-FZ01-TM-2025-000001");
+    free(a1);
+    free(a2);
+    free(a3);
+    free(a4);
+}
+END_TEST
+
+/* ---- the journal ------------------------------------------------------------------ */
+
+START_TEST(test_journal_tamper)
+{
+    char *num = registered(PLEDGER_KIND_EQUITY, NULL);
+    int64_t bad = 0, count = 0;
+    assert_journal_intact();
+    int64_t n = raw_int("SELECT count(*) FROM journal");
+    ck_assert_int_eq(n, 5); /* create, review, submit, accept, register */
+    /* the triggers refuse UPDATE and DELETE */
+    sqlite3 *h;
+    ck_assert_int_eq(sqlite3_open(path, &h), SQLITE_OK);
+    ck_assert_int_ne(sqlite3_exec(h, "UPDATE journal SET actor = 'x' WHERE seq = 1", 0, 0, 0),
+                     SQLITE_OK);
+    ck_assert_int_ne(sqlite3_exec(h, "DELETE FROM journal WHERE seq = 2", 0, 0, 0), SQLITE_OK);
+    sqlite3_close(h);
+    /* with the triggers dropped, an altered payload is found at exactly its sequence */
+    raw_exec("DROP TRIGGER journal_no_update; DROP TRIGGER journal_no_delete;"
+             "UPDATE journal SET payload = replace(payload, '\"state\":4', '\"state\":6')"
+             " WHERE seq = 4");
+    act("auditor-1", PLEDGER_ROLE_AUDITOR);
+    PL_OK(reg, pledger_journal_verify(&bad, &count, reg));
+    ck_assert_int_eq(bad, 4);
+    ck_assert_int_eq(count, 3);
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "event 4"));
+    act("bank-1", PLEDGER_ROLE_BANK);
+    PL_FAILS(reg, PLEDGER_EPERM, pledger_journal_verify(&bad, &count, reg));
+    free(num);
+}
+END_TEST
+
+START_TEST(test_journal_deleted_row)
+{
+    char *num = registered(PLEDGER_KIND_LAND, NULL);
+    int64_t bad = 0, count = 0;
+    raw_exec("DROP TRIGGER journal_no_delete; DELETE FROM journal WHERE seq = 3");
+    act("auditor-1", PLEDGER_ROLE_AUDITOR);
+    PL_OK(reg, pledger_journal_verify(&bad, &count, reg));
+    ck_assert_int_eq(bad, 3);
+    free(num);
+}
+END_TEST
+
+START_TEST(test_replay_rebuilds_state)
+{
+    /* a registry with every kind, changes, an objection, a refusal, a withdrawal */
+    char *code = NULL;
+    char *nums[8] = { 0 };
+    for (int kind = 1; kind <= 7; kind++)
+        nums[kind] = registered(kind, kind == PLEDGER_KIND_RECEIVABLE ? &code : NULL);
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    pledger_change ch = PLEDGER_CHANGE_INIT;
+    ch.amount = 123456;
+    PL_OK(reg, pledger_pledge_change(reg, nums[1], &ch, NULL));
+    PL_OK(reg, pledger_pledge_cancel(reg, nums[2], NULL, NULL));
+    PL_OK(reg, pledger_pledge_object(reg, nums[3], "someone", NULL));
+    char *u = accepted(PLEDGER_KIND_PATENT, NULL);
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, pledger_application_refuse(reg, u, "PT_FEE_UNPAID", NULL));
+    free(u);
+    u = submitted(PLEDGER_KIND_LAND);
+    PL_OK(reg, pledger_application_withdraw(reg, u));
+    free(u);
+    static const char cal[] = "2024-10-01..2024-10-07 holiday\n2024-10-12 workday\n";
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, pledger_calendar_load(reg, cal, strlen(cal)));
+
+    const char *state = "application application_right review pledge pledge_version "
+                        "pledge_right certificate sequence calendar_day";
+    char *before = dump(state);
+    pl_err e;
+    ck_assert_int_eq(pl_replay(reg->db, &e), 0);
+    char *after = dump(state);
+    ck_assert_str_eq(before, after);
+    ck_assert_int_gt(strlen(before), 1000);
+    free(before);
+    free(after);
+    for (int kind = 1; kind <= 7; kind++)
+        free(nums[kind]);
+    pledger_free(code);
+}
+END_TEST
+
+/* ---- the calendar ------------------------------------------------------------------ */
+
+START_TEST(test_calendar_deadlines)
+{
+    char out[11];
+    static const char cal[] =
+        "# 2025 National Day and Mid-Autumn\n"
+        "2025-10-01..2025-10-08 holiday National Day\n"
+        "2025-09-28 workday make-up (Sunday)\n"
+        "2025-10-11 workday make-up (Saturday)\n";
+    PL_OK(reg, pledger_calendar_add_working_days(out, reg, "2025-09-30", 2));
+    ck_assert_str_eq(out, "2025-10-02"); /* weekends alone */
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, pledger_calendar_load(reg, cal, strlen(cal)));
+    PL_OK(reg, pledger_calendar_add_working_days(out, reg, "2025-09-30", 2));
+    ck_assert_str_eq(out, "2025-10-10");
+    PL_OK(reg, pledger_calendar_add_working_days(out, reg, "2025-09-26", 1));
+    ck_assert_str_eq(out, "2025-09-28"); /* the make-up Sunday */
+    PL_OK(reg, pledger_calendar_add_working_days(out, reg, "2025-10-09", 2));
+    ck_assert_str_eq(out, "2025-10-11"); /* the make-up Saturday */
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_calendar_load(reg, "2025-13-01 holiday\n", 19));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "line 1"));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_calendar_add_working_days(out, reg, "2025-02-30", 1));
+    act("clerk-1", PLEDGER_ROLE_CLERK);
+    PL_FAILS(reg, PLEDGER_EPERM, pledger_calendar_load(reg, cal, strlen(cal)));
+}
+END_TEST
+
+/* ---- read-only ---------------------------------------------------------------------- */
+
+START_TEST(test_read_only_registry)
+{
+    char *num = registered(PLEDGER_KIND_TRADEMARK, NULL);
+    char *uuid = accepted(PLEDGER_KIND_PATENT, NULL);
+    pledger_registry *ro = NULL;
+    pledger_open_options o = PLEDGER_OPEN_OPTIONS_INIT;
+    o.read_only = 1;
+    PL_OK(NULL, pledger_open(&ro, path, &o));
+    PL_OK(ro, pledger_set_actor(ro, "registrar-1", PLEDGER_ROLE_REGISTRAR));
+    char *before = dump(NULL);
+    char *n2 = NULL;
+    PL_FAILS(ro, PLEDGER_EREADONLY, pledger_application_register(&n2, NULL, ro, uuid));
+    PL_FAILS(ro, PLEDGER_EREADONLY, pledger_pledge_cancel(ro, num, NULL, NULL));
+    pledger_application *app = sample(PLEDGER_KIND_LAND);
+    PL_FAILS(ro, PLEDGER_EREADONLY, pledger_application_save(ro, app));
+    pledger_application_free(app);
+    pledger_pledge *p = NULL;
+    PL_OK(ro, pledger_pledge_get(&p, ro, num)); /* reads work */
+    pledger_pledge_free(p);
+    char *after = dump(NULL);
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
+    pledger_close(ro);
+    free(num);
+    free(uuid);
+}
+END_TEST
+
+START_TEST(test_bad_arguments)
+{
+    char *s = NULL;
+    act("x", PLEDGER_ROLE_APPLICANT);
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_application_submit(NULL, "x"));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_application_submit(reg, NULL));
+    PL_FAILS(reg, PLEDGER_ENOTFOUND,
+             pledger_application_submit(reg, "00000000-0000-0000-0000-000000000000"));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_application_submit(reg, "\xff\xfe"));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_application_accept(&s, reg, ""));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_set_actor(reg, "x", (pledger_role)9));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_set_actor(reg, "", PLEDGER_ROLE_BANK));
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_application_new(NULL, PLEDGER_KIND_LAND));
+    pledger_application *app = NULL;
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_application_new(&app, (pledger_kind)8));
+    PL_FAILS(NULL, PLEDGER_EXML, pledger_application_from_xml(&app, "<a>", 3));
+    ck_assert_ptr_null(app);
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), "line 1"));
+    pledger_change ch = PLEDGER_CHANGE_INIT;
+    ch.version = 99;
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_pledge_change(reg, "R-1", &ch, NULL));
+    ck_assert_str_eq(pledger_kind_name(PLEDGER_KIND_SEA_AREA), "sea_area");
+    ck_assert_int_eq(pledger_kind_from_name("land"), PLEDGER_KIND_LAND);
+    ck_assert_int_eq(pledger_kind_from_name("car"), 0);
+    ck_assert_ptr_null(pledger_kind_name((pledger_kind)0));
+    ck_assert_str_eq(pledger_app_state_name(PLEDGER_APP_CORRECTION_REQUESTED),
+                     "correction_requested");
+    ck_assert_str_eq(pledger_pledge_state_name(PLEDGER_PLEDGE_UNDER_OBJECTION),
+                     "under_objection");
+    ck_assert_str_eq(pledger_severity_name(PLEDGER_SEVERITY_RISK), "risk");
+    ck_assert_str_eq(pledger_role_name(PLEDGER_ROLE_AUDITOR), "auditor");
+    ck_assert_int_eq(pledger_role_from_name("clerk"), PLEDGER_ROLE_CLERK);
+    ck_assert_str_eq(pledger_actor(reg), "x");
+}
+END_TEST
+
+static Suite *workflow_suite(void)
+{
+    Suite *s = suite_create("workflow");
+    TCase *tc = tcase_create("kinds");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_loop_test(tc, test_full_path, 1, 8);
+    tcase_add_loop_test(tc, test_refused, 1, 8);
+    tcase_add_loop_test(tc, test_correction_window, 1, 8);
+    tcase_add_test(tc, test_correction_cured);
+    tcase_set_timeout(tc, 120);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("state-machine");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_loop_test(tc, test_illegal_steps, 0, S_COUNT);
+    tcase_add_loop_test(tc, test_wrong_roles, 0, S_COUNT);
+    tcase_add_test(tc, test_pledge_roles_and_states);
+    tcase_set_timeout(tc, 120);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("rules");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_single_pledge_kinds);
+    tcase_add_test(tc, test_receivable_rules);
+    tcase_add_test(tc, test_receivable_needs_modcode_out);
+    tcase_add_test(tc, test_expiry);
+    tcase_add_test(tc, test_submit_needs_clean_review);
+    tcase_add_test(tc, test_numbers_gap_free_per_year_and_kind);
+    tcase_add_test(tc, test_calendar_deadlines);
+    tcase_add_test(tc, test_read_only_registry);
+    tcase_add_test(tc, test_bad_arguments);
+    tcase_set_timeout(tc, 120);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("journal");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_journal_tamper);
+    tcase_add_test(tc, test_journal_deleted_row);
+    tcase_add_test(tc, test_replay_rebuilds_state);
+    tcase_set_timeout(tc, 120);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+PL_TEST_MAIN(workflow_suite)
