@@ -9,6 +9,7 @@
 #include "base/hash.h"
 #include "base/text.h"
 #include "model/application.h"
+#include "model/kinds.h"
 #include "model/certificate.h"
 #include "model/xml.h"
 
@@ -118,7 +119,7 @@ START_TEST(samples_round_trip)
     char *once = to_xml(d), *twice;
 
     ck_assert_int_eq(pl_doc_kind(d), _i + 1);
-    ck_assert_str_eq(pl_model_kind_name(pl_doc_kind(d)), kind);
+    ck_assert_str_eq(pl_kind_name(pl_doc_kind(d)), kind);
     d2 = from_string(once);
     twice = to_xml(d2);
     ck_assert_str_eq(once, twice);
@@ -152,9 +153,9 @@ START_TEST(new_documents)
     ck_assert_int_eq(pl_doc_new(&d, &e, (pledger_kind)0), PLEDGER_EINVAL);
     ck_assert_ptr_null(d);
     ck_assert_int_eq(pl_doc_new(&d, &e, (pledger_kind)8), PLEDGER_EINVAL);
-    ck_assert_int_eq(pl_model_kind_from_name("sea_area"), PLEDGER_KIND_SEA_AREA);
-    ck_assert_int_eq(pl_model_kind_from_name("boat"), 0);
-    ck_assert_ptr_null(pl_model_kind_name((pledger_kind)9));
+    ck_assert_int_eq(pl_kind_from_name("sea_area"), PLEDGER_KIND_SEA_AREA);
+    ck_assert_int_eq(pl_kind_from_name("boat"), 0);
+    ck_assert_ptr_null(pl_kind_name((pledger_kind)9));
     pl_doc_free(NULL);
 }
 END_TEST
@@ -1071,7 +1072,7 @@ START_TEST(pledge)
     free(xml);
 
     for (int s = 1; s <= 5; s++)
-        ck_assert_ptr_nonnull(pl_model_pledge_state_name((pledger_pledge_state)s));
+        ck_assert_ptr_nonnull(pl_pledge_state_name(s));
     p.state = (pledger_pledge_state)9;
     ck_assert_int_eq(pl_pledge_to_xml(&e, &p, &xml, &len), PLEDGER_EINVAL);
     ck_assert_ptr_null(xml);

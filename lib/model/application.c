@@ -1,4 +1,5 @@
 #include "model/application.h"
+#include "model/kinds.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -21,27 +22,6 @@ struct pl_doc {
 
 /* ------------------------------------------------------------------ */
 /* Names                                                               */
-
-static const char *const kind_names[] = {
-    NULL, "trademark", "patent", "receivable", "equity", "emission", "sea_area", "land",
-};
-#define N_KINDS ((int)(sizeof kind_names / sizeof kind_names[0]))
-
-const char *pl_model_kind_name(pledger_kind kind)
-{
-    int k = (int)kind;
-    return k > 0 && k < N_KINDS ? kind_names[k] : NULL;
-}
-
-pledger_kind pl_model_kind_from_name(const char *name)
-{
-    if (!name)
-        return (pledger_kind)0;
-    for (int k = 1; k < N_KINDS; k++)
-        if (strcmp(kind_names[k], name) == 0)
-            return (pledger_kind)k;
-    return (pledger_kind)0;
-}
 
 static const char *const material_names[] = {
     NULL,
@@ -106,7 +86,7 @@ static bool is_rights(xmlNodePtr n)
 static int check_rights(pl_err *e, xmlDocPtr doc, pledger_kind kind, const char *what)
 {
     xmlNodePtr rights = pl_xml_child(xmlDocGetRootElement(doc), "rights");
-    const char *want = pl_model_kind_name(kind);
+    const char *want = pl_kind_name(kind);
 
     if (!rights)
         return 0;
@@ -146,7 +126,7 @@ static int doc_wrap(pl_doc **out, pl_err *e, xmlDocPtr doc, pledger_kind kind)
 
 int pl_doc_new(pl_doc **out, pl_err *e, pledger_kind kind)
 {
-    const char *name = pl_model_kind_name(kind);
+    const char *name = pl_kind_name(kind);
     xmlDocPtr doc;
     xmlNodePtr root;
     xmlNsPtr ns;
@@ -208,7 +188,7 @@ int pl_doc_parse(pl_doc **out, pl_err *e, const char *xml, size_t len)
         xmlFreeDoc(doc);
         return pl_err_oom(e);
     }
-    kind = pl_model_kind_from_name((const char *)kind_attr);
+    kind = (pledger_kind)pl_kind_from_name((const char *)kind_attr);
     xmlFree(kind_attr);
     if (!kind) {
         xmlFreeDoc(doc);
@@ -607,7 +587,7 @@ int pl_doc_set(pl_doc *d, pl_err *e, const char *path, const char *value)
                                   want, count, count + 1);
             }
             if (is_rights(node) && strcmp(name, "right") == 0)
-                name = pl_model_kind_name(d->kind);
+                name = pl_kind_name(d->kind);
             child = new_child(copy, node, name);
             if (!child) {
                 xmlFreeDoc(copy);
@@ -1180,7 +1160,7 @@ static void get_right(ex *x, xmlNodePtr r, size_t index, pl_app_right *out)
     const char *path = ex_printf(x, "rights/right[%zu]", index + 1);
     const char *sub;
 
-    out->kind = pl_model_kind_from_name((const char *)r->name);
+    out->kind = (pledger_kind)pl_kind_from_name((const char *)r->name);
     out->path = path;
     switch (out->kind) {
     case PLEDGER_KIND_TRADEMARK:

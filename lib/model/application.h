@@ -29,15 +29,6 @@
 typedef struct pl_doc pl_doc;
 
 /* ------------------------------------------------------------------ */
-/* Kinds                                                               */
-
-/* "trademark", "patent", ... (the element names of rights and the value
- * of @kind); NULL for a value outside pledger_kind. */
-const char *pl_model_kind_name(pledger_kind kind);
-/* The kind named @name, 0 when @name is not one. */
-pledger_kind pl_model_kind_from_name(const char *name);
-
-/* ------------------------------------------------------------------ */
 /* The document handle                                                 */
 
 /* A fresh draft: <application kind="@kind" version="1"/>. */

@@ -1,4 +1,5 @@
 #include "model/certificate.h"
+#include "model/kinds.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -10,17 +11,6 @@
 #include "model/application.h"
 #include "model/xml.h"
 
-const char *pl_model_pledge_state_name(pledger_pledge_state state)
-{
-    switch (state) {
-    case PLEDGER_PLEDGE_ACTIVE: return "active";
-    case PLEDGER_PLEDGE_CANCELLED: return "cancelled";
-    case PLEDGER_PLEDGE_REVOKED: return "revoked";
-    case PLEDGER_PLEDGE_EXPIRED: return "expired";
-    case PLEDGER_PLEDGE_UNDER_OBJECTION: return "under_objection";
-    }
-    return NULL;
-}
 
 static const char *party_id_type_name(pledger_id_type t)
 {
@@ -150,7 +140,7 @@ static xmlNodePtr start(builder *b, pl_err *e, const char *root_name)
 
 static void cert_fields(builder *b, xmlNodePtr root, const pl_cert_fields *f)
 {
-    const char *kind = pl_model_kind_name(f->kind);
+    const char *kind = pl_kind_name(f->kind);
     const char *security = f->security;
     xmlNodePtr rights, amount, period;
 
@@ -173,7 +163,7 @@ static void cert_fields(builder *b, xmlNodePtr root, const pl_cert_fields *f)
     for (size_t i = 0; i < f->n_rights && !b->rc; i++) {
         const pl_cert_right *r = &f->rights[i];
         xmlNodePtr rn;
-        if (!r->kind || !pl_model_kind_from_name(r->kind)) {
+        if (!r->kind || !pl_kind_from_name(r->kind)) {
             b->rc = pl_err_set(b->e, PLEDGER_EINVAL, "rights/right[%zu]: '%s' is not a kind "
                                "of right", i + 1, r->kind ? r->kind : "(null)");
             return;
@@ -242,7 +232,7 @@ int pl_pledge_to_xml(pl_err *e, const pl_pledge_fields *f, char **out, size_t *l
         *len = 0;
     if (!f)
         return pl_err_set(e, PLEDGER_EINVAL, "pledge: no fields given");
-    state = pl_model_pledge_state_name(f->state);
+    state = pl_pledge_state_name(f->state);
     if (!state)
         return pl_err_set(e, PLEDGER_EINVAL, "pledge: state %d is not a pledge state",
                           (int)f->state);

@@ -82,7 +82,5 @@ typedef struct pl_pledge_fields {
 /* Write <pledge version="1">; like pl_cert_to_xml. */
 int pl_pledge_to_xml(pl_err *e, const pl_pledge_fields *f, char **out, size_t *len);
 
-/* "active", "cancelled", ...; NULL outside the enum. */
-const char *pl_model_pledge_state_name(pledger_pledge_state state);
 
 #endif

@@ -19,6 +19,12 @@ const pl_kind_info *pl_kind(int kind)
     return &kinds[kind - 1];
 }
 
+const char *pl_kind_name(int kind)
+{
+    const pl_kind_info *k = pl_kind(kind);
+    return k ? k->name : NULL;
+}
+
 int pl_kind_from_name(const char *name)
 {
     for (size_t i = 0; name && i < sizeof kinds / sizeof kinds[0]; i++)

@@ -19,6 +19,8 @@ typedef struct pl_kind_info {
 /* NULL when @kind is not a kind. */
 const pl_kind_info *pl_kind(int kind);
 int pl_kind_from_name(const char *name);
+/* The API name of @kind ("trademark", ...); NULL when not a kind. */
+const char *pl_kind_name(int kind);
 
 const char *pl_app_state_name(int state);
 const char *pl_pledge_state_name(int state);
