@@ -244,6 +244,7 @@ START_TEST(test_full_path)
     PL_OK(reg, pledger_certificate_get(&cert, reg, num, 0));
     ck_assert_ptr_nonnull(strstr(cert, num));
     ck_assert_ptr_nonnull(strstr(cert, "<status>current</status>"));
+    ck_assert_ptr_nonnull(strstr(cert, "<verification_code>"));
     pledger_free(cert);
 
     /* the application knows it is registered */
@@ -302,6 +303,7 @@ START_TEST(test_full_path)
     char *xml = NULL;
     PL_OK(NULL, pledger_pledge_to_xml(&xml, p));
     ck_assert_ptr_nonnull(strstr(xml, "cancel"));
+    ck_assert_ptr_null(strstr(xml, "verification_code")); /* only certificates carry it */
     pledger_free(xml);
     pledger_pledge_free(p);
     PL_FAILS(reg, PLEDGER_ESTATE, pledger_pledge_cancel(reg, num, code, NULL));

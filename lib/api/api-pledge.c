@@ -204,7 +204,7 @@ int pledger_pledge_to_xml(char **out, const pledger_pledge *p)
             .issued_at = p->v.valid_from,
             .acceptance_number = p->v.acceptance_number,
             .application = p->v.application_uuid,
-            .verification_code = "-",
+            .verification_code = NULL, /* only certificates carry it */
         },
         .state = (pledger_pledge_state)p->v.state,
         .valid_from = p->v.valid_from,

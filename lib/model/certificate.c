@@ -188,7 +188,10 @@ static void cert_fields(builder *b, xmlNodePtr root, const pl_cert_fields *f)
         el(b, root, "acceptance_number", f->acceptance_number);
     if (f->application)
         el(b, root, "application", f->application);
-    el(b, root, "verification_code", f->verification_code ? f->verification_code : "");
+    /* A pledge document leaves the code out: it proves possession of the
+     * certificate, so only the certificate carries it. */
+    if (f->verification_code)
+        el(b, root, "verification_code", f->verification_code);
 }
 
 /* Validate, serialise, free the tree. */
@@ -215,6 +218,8 @@ int pl_cert_to_xml(pl_err *e, const pl_cert_fields *f, char **out, size_t *len)
         *len = 0;
     if (!f)
         return pl_err_set(e, PLEDGER_EINVAL, "certificate: no fields given");
+    if (!f->verification_code || !*f->verification_code)
+        return pl_err_set(e, PLEDGER_EINVAL, "certificate: verification_code is required");
     root = start(&b, e, "certificate");
     if (root)
         cert_fields(&b, root, f);

@@ -49,7 +49,8 @@ typedef struct pl_cert_fields {
     int64_t issued_at;
     const char *acceptance_number;   /* NULL = left out */
     const char *application;         /* the application's UUID; NULL = left out */
-    const char *verification_code;   /* required */
+    const char *verification_code;   /* required for a certificate; NULL in a
+                                        pledge document (left out) */
 } pl_cert_fields;
 
 /* Write <certificate version="1"> with the fields of @f.  *out is
