@@ -98,18 +98,6 @@ static int next_id(const pl_ctx *c, const char *sql, int64_t *out)
     return rc == SQLITE_ROW ? 0 : pl_db_fail(c->db, c->e, rc, "allocating an id");
 }
 
-static int32_t today(const pl_ctx *c) { return pl_date_of_instant(c->now, c->utc_offset); }
-
-/* Commit the step, or roll it back when @rc says it failed. */
-static int finish(const pl_ctx *c, int rc)
-{
-    if (rc) {
-        pl_db_rollback(c->db);
-        return rc;
-    }
-    return pl_db_commit(c->db, c->e);
-}
-
 /* Begin a step on the application @uuid: role check, transaction, load,
  * state check. */
 static int begin_step(const pl_ctx *c, pl_step step, const char *uuid, pl_app_row *row)
@@ -170,7 +158,7 @@ static int doc_facts_of(const pl_ctx *c, pl_doc *doc, doc_facts *f)
 
     memset(f, 0, sizeof *f);
     if ((rc = pl_doc_to_xml(doc, c->e, &f->xml, &len)) ||
-        (rc = pl_doc_extract(doc, c->e, today(c), &f->app)))
+        (rc = pl_doc_extract(doc, c->e, pl_ctx_today(c), &f->app)))
         goto fail;
     if ((rc = pl_hash(PL_HASH_SHA256, f->xml, len, digest))) {
         rc = pl_err_set(c->e, rc, "hashing the application document");
@@ -241,7 +229,7 @@ static int create(const pl_ctx *c, pl_doc *doc, char **uuid_out)
         rc = record(c, "application.create", uuid, &j);
     }
     doc_facts_clear(&f);
-    if ((rc = finish(c, rc)))
+    if ((rc = pl_step_finish(c, rc)))
         return rc;
     if (!(*uuid_out = strdup(uuid)))
         return pl_err_oom(c->e);
@@ -276,7 +264,7 @@ static int replace_doc(const pl_ctx *c, pl_step step, const char *uuid, pl_doc *
     }
     doc_facts_clear(&f);
     pl_app_row_clear(&row);
-    return finish(c, rc);
+    return pl_step_finish(c, rc);
 }
 
 int pl_wf_save(const pl_ctx *c, pl_doc *doc, char **uuid)
@@ -302,7 +290,7 @@ static int stored_app(const pl_ctx *c, const pl_app_row *row, pl_doc **doc, pl_a
     *app = NULL;
     if ((rc = pl_doc_parse(doc, c->e, row->document, strlen(row->document))))
         return pl_err_prefix(c->e, "stored application %s", row->uuid);
-    if ((rc = pl_doc_extract(*doc, c->e, today(c), app))) {
+    if ((rc = pl_doc_extract(*doc, c->e, pl_ctx_today(c), app))) {
         pl_doc_free(*doc);
         *doc = NULL;
     }
@@ -322,7 +310,7 @@ int pl_wf_review(const pl_ctx *c, const char *uuid, pl_findings *out)
 
     if ((rc = begin_step(c, PL_STEP_REVIEW, uuid, &row)))
         return rc;
-    pl_review_env env = { .today = today(c), .application_id = row.id };
+    pl_review_env env = { .today = pl_ctx_today(c), .application_id = row.id };
     if ((rc = stored_app(c, &row, &doc, &app)) ||
         (rc = pl_review_run(c->db, c->e, app, &env, out)) ||
         (rc = next_id(c, sql_next_review_id, &review_id)))
@@ -349,7 +337,7 @@ done:
     pl_app_free(app);
     pl_doc_free(doc);
     pl_app_row_clear(&row);
-    return finish(c, rc);
+    return pl_step_finish(c, rc);
 }
 
 /* ---- submit, accept, correction, refuse, withdraw -------------------------- */
@@ -393,14 +381,14 @@ int pl_wf_submit(const pl_ctx *c, const char *uuid)
     rc = record(c, "application.submit", uuid, &j);
 done:
     pl_app_row_clear(&row);
-    return finish(c, rc);
+    return pl_step_finish(c, rc);
 }
 
 static int year_of(const pl_ctx *c)
 {
     int y;
     unsigned m, d;
-    pl_civil_from_days(today(c), &y, &m, &d);
+    pl_civil_from_days(pl_ctx_today(c), &y, &m, &d);
     return y;
 }
 
@@ -433,7 +421,7 @@ int pl_wf_accept(const pl_ctx *c, const char *uuid, char **number_out)
         rc = record(c, "application.accept", uuid, &j);
     }
     pl_app_row_clear(&row);
-    if ((rc = finish(c, rc)))
+    if ((rc = pl_step_finish(c, rc)))
         return rc;
     if (number_out && !(*number_out = strdup(num.number)))
         return pl_err_oom(c->e);
@@ -450,12 +438,12 @@ int pl_wf_request_correction(const pl_ctx *c, const char *uuid, const char *note
         return rc;
     pl_json_init(&j);
     pl_json_int(&j, "application_id", row.id);
-    pl_json_int(&j, "due", today(c) + 30);
+    pl_json_int(&j, "due", pl_ctx_today(c) + 30);
     pl_json_str(&j, "note", note);
     pl_json_int(&j, "state", PLEDGER_APP_CORRECTION_REQUESTED);
     rc = record(c, "application.request_correction", uuid, &j);
     pl_app_row_clear(&row);
-    return finish(c, rc);
+    return pl_step_finish(c, rc);
 }
 
 static int decide(const pl_ctx *c, pl_step step, const char *uuid, int state,
@@ -476,7 +464,7 @@ static int decide(const pl_ctx *c, pl_step step, const char *uuid, int state,
     rc = record(c, state == PLEDGER_APP_REFUSED ? "application.refuse" : "application.withdraw",
                 uuid, &j);
     pl_app_row_clear(&row);
-    return finish(c, rc);
+    return pl_step_finish(c, rc);
 }
 
 int pl_wf_refuse(const pl_ctx *c, const char *uuid, const char *ground, const char *note)
@@ -689,7 +677,7 @@ done:
     pl_app_free(app);
     pl_doc_free(doc);
     pl_app_row_clear(&row);
-    if ((rc = finish(c, rc)))
+    if ((rc = pl_step_finish(c, rc)))
         return rc;
     if (number_out && !(*number_out = strdup(num.number)))
         return pl_err_oom(c->e);
@@ -707,9 +695,9 @@ int pl_wf_deem_withdrawn(const pl_ctx *c, const char *uuid)
     if ((rc = pl_db_write_begin(c->db, c->e)))
         return rc;
     if ((rc = pl_wf_app_load(c, uuid, &row)))
-        return finish(c, rc);
+        return pl_step_finish(c, rc);
     if (row.state != PLEDGER_APP_CORRECTION_REQUESTED || row.correction_due == INT32_MIN ||
-        row.correction_due >= today(c)) {
+        row.correction_due >= pl_ctx_today(c)) {
         pl_app_row_clear(&row);
         pl_db_rollback(c->db);
         return 1; /* nothing to do any more */
@@ -722,5 +710,5 @@ int pl_wf_deem_withdrawn(const pl_ctx *c, const char *uuid)
     pl_json_str(&j, "withdrawn_reason", "correction_lapsed");
     rc = record(c, "application.withdraw", uuid, &j);
     pl_app_row_clear(&row);
-    return finish(c, rc);
+    return pl_step_finish(c, rc);
 }

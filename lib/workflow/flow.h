@@ -62,4 +62,10 @@ int pl_step_check_role(pl_err *e, pl_step step, pledger_role role, const char *a
  * names the subject, its state and the step. */
 int pl_step_check_state(pl_err *e, pl_step step, int state, const char *subject);
 
+/* The registry-local date of the step's instant. */
+int32_t pl_ctx_today(const pl_ctx *c);
+
+/* End a step: commit, or roll back when @rc says it failed (and return rc). */
+int pl_step_finish(const pl_ctx *c, int rc);
+
 #endif

@@ -15,17 +15,6 @@
 #include "workflow/app-flow.h"
 #include "workflow/pledge-common.h"
 
-static int32_t today(const pl_ctx *c) { return pl_date_of_instant(c->now, c->utc_offset); }
-
-static int finish(const pl_ctx *c, int rc)
-{
-    if (rc) {
-        pl_db_rollback(c->db);
-        return rc;
-    }
-    return pl_db_commit(c->db, c->e);
-}
-
 /* Transaction, current version, role (which may depend on the kind), state. */
 static int begin_pledge(const pl_ctx *c, pl_step step, const char *number, pl_pver *v)
 {
@@ -144,7 +133,7 @@ int pl_wf_change(const pl_ctx *c, const char *number, const pl_change_req *r,
     rc = record_version(c, &v, "change", true);
 done:
     pl_pver_clear(&v);
-    return finish(c, rc);
+    return pl_step_finish(c, rc);
 }
 
 int pl_wf_extend(const pl_ctx *c, const char *number, int32_t new_end, const char *modcode)
@@ -165,7 +154,7 @@ int pl_wf_extend(const pl_ctx *c, const char *number, int32_t new_end, const cha
         goto done;
     }
     if (v.kind == PLEDGER_KIND_RECEIVABLE) {
-        int32_t t = today(c);
+        int32_t t = pl_ctx_today(c);
         if (t < v.period_end - 90 || t > v.period_end) {
             rc = pl_err_set(c->e, PLEDGER_ESTATE,
                             "extend: a receivable pledge is extended only in the 90 days before "
@@ -187,7 +176,7 @@ int pl_wf_extend(const pl_ctx *c, const char *number, int32_t new_end, const cha
     rc = record_version(c, &v, "extend", true);
 done:
     pl_pver_clear(&v);
-    return finish(c, rc);
+    return pl_step_finish(c, rc);
 }
 
 /* A step that changes only the state (and the note / objection fields). */
@@ -219,7 +208,7 @@ static int state_step(const pl_ctx *c, pl_step step, const char *number, const c
     switch (step) {
     case PL_STEP_OBJECT:
         rc = pl_pver_set(c->e, &v.objection_by, extra);
-        v.objection_until = today(c) + 30;
+        v.objection_until = pl_ctx_today(c) + 30;
         v.litigation = 0;
         break;
     case PL_STEP_LITIGATION:
@@ -237,7 +226,7 @@ static int state_step(const pl_ctx *c, pl_step step, const char *number, const c
         rc = record_version(c, &v, operation, false);
 done:
     pl_pver_clear(&v);
-    return finish(c, rc);
+    return pl_step_finish(c, rc);
 }
 
 int pl_wf_cancel(const pl_ctx *c, const char *number, const char *modcode, const char *note)
@@ -330,14 +319,14 @@ static int select_subjects(const pl_ctx *c, const char *sql, int32_t day, strlis
 /* Expire a pledge, or let its objection lapse, if it still qualifies. */
 static int sweep_pledge(const pl_ctx *c, const char *number, bool objection)
 {
-    int32_t t = today(c);
+    int32_t t = pl_ctx_today(c);
     pl_pver v;
     int rc;
 
     if ((rc = pl_db_write_begin(c->db, c->e)))
         return rc;
     if ((rc = pl_pver_load(c->db, c->e, number, INT64_MIN, &v)))
-        return finish(c, rc);
+        return pl_step_finish(c, rc);
     bool due = objection ? v.state == PLEDGER_PLEDGE_UNDER_OBJECTION && !v.litigation &&
                                v.objection_until != INT32_MIN && v.objection_until < t
                          : (v.state == PLEDGER_PLEDGE_ACTIVE ||
@@ -360,13 +349,13 @@ static int sweep_pledge(const pl_ctx *c, const char *number, bool objection)
     if (!rc)
         rc = record_version(c, &v, objection ? "objection_lapse" : "expire", false);
     pl_pver_clear(&v);
-    return finish(c, rc);
+    return pl_step_finish(c, rc);
 }
 
 int pl_wf_expire(const pl_ctx *c, int *count)
 {
     const char *sqls[] = { sql_lapsed_corrections, sql_lapsed_objections, sql_ended };
-    int32_t t = today(c);
+    int32_t t = pl_ctx_today(c);
     int rc;
 
     *count = 0;
@@ -417,12 +406,12 @@ int pl_wf_calendar_store(const pl_ctx *c, const pl_calendar *cal)
     pl_json_end_array(&j);
     char *payload = pl_json_finish(&j);
     if (!payload)
-        return finish(c, pl_err_oom(c->e));
+        return pl_step_finish(c, pl_err_oom(c->e));
     pl_event ev = { c->now, c->actor, pl_role_name(c->role), "calendar.load", "calendar",
                     payload };
     rc = pl_record(c->db, c->e, &ev, NULL);
     free(payload);
-    return finish(c, rc);
+    return pl_step_finish(c, rc);
 }
 
 int pl_wf_calendar_read(pl_db *db, pl_err *e, pl_calendar **out)

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "base/date.h"
 #include "model/kinds.h"
 
 #define R(r) (1u << PLEDGER_ROLE_##r)
@@ -88,4 +89,15 @@ int pl_step_check_state(pl_err *e, pl_step step, int state, const char *subject)
     return pl_err_set(e, PLEDGER_ESTATE, "%s: %s %s is %s; %s is not allowed in that state",
                       r->name, r->on_pledge ? "pledge" : "application", subject,
                       name ? name : "in an unknown state", r->name);
+}
+
+int32_t pl_ctx_today(const pl_ctx *c) { return pl_date_of_instant(c->now, c->utc_offset); }
+
+int pl_step_finish(const pl_ctx *c, int rc)
+{
+    if (rc) {
+        pl_db_rollback(c->db);
+        return rc;
+    }
+    return pl_db_commit(c->db, c->e);
 }
