@@ -789,6 +789,24 @@ START_TEST(test_numbers_gap_free_per_year_and_kind)
 }
 END_TEST
 
+START_TEST(test_number_template)
+{
+    char *a1 = NULL;
+    act("clerk-1", PLEDGER_ROLE_CLERK);
+    PL_FAILS(reg, PLEDGER_EPERM, pledger_set_number_template(reg, "{series}{year}{seq:5}"));
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_set_number_template(reg, "{office}-{seq:6}"));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "{year}"));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_set_number_template(reg, "{series}{year}{seq:13}"));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_set_number_template(reg, "{series}{year}{nope}{seq:3}"));
+    PL_OK(reg, pledger_set_number_template(reg, "{office}{kind}{year}{series}{seq:5}"));
+    free(accepted(PLEDGER_KIND_EQUITY, &a1));
+    ck_assert_str_eq(a1, "FZ01EQ2024A00001");
+    free(a1);
+    assert_journal_intact();
+}
+END_TEST
+
 /* ---- the journal ------------------------------------------------------------------ */
 
 START_TEST(test_journal_tamper)
@@ -995,6 +1013,7 @@ static Suite *workflow_suite(void)
     tcase_add_test(tc, test_expiry);
     tcase_add_test(tc, test_submit_needs_clean_review);
     tcase_add_test(tc, test_numbers_gap_free_per_year_and_kind);
+    tcase_add_test(tc, test_number_template);
     tcase_add_test(tc, test_calendar_deadlines);
     tcase_add_test(tc, test_read_only_registry);
     tcase_add_test(tc, test_bad_arguments);

@@ -170,6 +170,24 @@ PLEDGER_EXPORT int pledger_set_actor(pledger_registry *reg, const char *name,
 PLEDGER_EXPORT const char *pledger_actor(const pledger_registry *reg);
 
 /**
+ * Set the template of acceptance and registration numbers.  Placeholders:
+ * `{series}` ("A" acceptance, "R" registration), `{office}` (the office
+ * code of the handle that issues the number), `{kind}` (TM, PT, AR, EQ,
+ * EM, SA, LD), `{year}` (four digits, the registry's local year) and
+ * `{seq:N}` (the sequence, zero-padded to N digits, 1 <= N <= 12).
+ * `{series}`, `{year}` and `{seq:N}` are required: every series, office,
+ * kind and year has its own gap-free sequence.  The default is
+ * `{series}-{office}-{kind}-{year}-{seq:6}` (e.g. R-SZ01-TM-2026-000001).
+ * Numbers already issued keep their form.  Role: registrar; journaled.
+ * @param[in] reg      the registry.
+ * @param[in] tmpl     the template.
+ * @return 0, #PLEDGER_EINVAL (the message names the problem),
+ *         #PLEDGER_EPERM, #PLEDGER_EREADONLY.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_set_number_template(pledger_registry *reg, const char *tmpl);
+
+/**
  * The API name of a role: "applicant", "clerk", "registrar", "bank",
  * "auditor".
  * @return a static string, or NULL for a value that is not a role.

@@ -8,6 +8,7 @@
 #include "api/handle.h"
 #include "base/text.h"
 #include "workflow/flow.h"
+#include "workflow/numbers.h"
 #include "model/kinds.h"
 
 
@@ -250,4 +251,18 @@ int pledger_set_clock(pledger_registry *reg, pledger_clock_fn clock, void *paylo
 const char *pledger_office_code(const pledger_registry *reg)
 {
     return reg ? reg->office : NULL;
+}
+
+int pledger_set_number_template(pledger_registry *reg, const char *tmpl)
+{
+    static const char fn[] = "pledger_set_number_template";
+    pl_ctx c;
+    int rc = pl_api_enter(reg, fn);
+
+    if (rc || (rc = pl_api_check_str(reg, fn, "tmpl", tmpl, 256, 1)))
+        return rc;
+    pl_api_ctx(reg, &c);
+    if ((rc = pl_number_template_set(&c, tmpl)))
+        return pl_err_prefix(&reg->err, "%s", fn);
+    return 0;
 }

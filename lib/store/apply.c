@@ -97,6 +97,10 @@ static const char calendar_days[] =
     " FROM json_each(?1, '$.days') WHERE true"
     " ON CONFLICT(day) DO UPDATE SET kind = excluded.kind, name = excluded.name";
 
+static const char meta_set[] =
+    "INSERT INTO meta(key, value) VALUES (" P("key") ", " P("value") ")"
+    " ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+
 #define OP(name, ...) { name, (const char *const[]){ __VA_ARGS__, NULL } }
 
 typedef struct op {
@@ -126,6 +130,7 @@ static const op ops[] = {
     OP("pledge.dismiss_objection", version_close, version_insert),
     OP("pledge.objection_lapse", version_close, version_insert),
     OP("calendar.load", calendar_days),
+    OP("registry.setting", meta_set),
     { "register.import", NULL },
 };
 

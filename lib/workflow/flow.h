@@ -41,6 +41,7 @@ typedef enum pl_step {
     PL_STEP_DISMISS_OBJECTION,
     PL_STEP_EXPIRE,
     PL_STEP_CALENDAR,
+    PL_STEP_SETTINGS,
     PL_STEP_COUNT
 } pl_step;
 

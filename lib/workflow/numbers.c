@@ -1,5 +1,10 @@
 #include "workflow/numbers.h"
 
+#include "base/json.h"
+#include "model/kinds.h"
+#include "store/apply.h"
+#include "workflow/flow.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,4 +106,44 @@ int pl_number_next(pl_db *db, pl_err *e, const char *series, const char *office,
 done:
     free(tmpl);
     return rc;
+}
+
+int pl_number_template_check(pl_err *e, const char *tmpl)
+{
+    fields f = { "A", "ABCDEFGHIJKLMNOP", "TM", 2026 };
+    char out[96];
+    int rc;
+
+    if (!strstr(tmpl, "{series}") || !strstr(tmpl, "{year}") || !strstr(tmpl, "{seq"))
+        return pl_err_set(e, PLEDGER_EINVAL,
+                          "number template '%.80s' must contain {series}, {year} and {seq:N}",
+                          tmpl);
+    if ((rc = render(e, tmpl, &f, 999999999999, out, sizeof out)))
+        return pl_err_set(e, PLEDGER_EINVAL, "%s", e->msg);
+    if (strlen(out) > 64)
+        return pl_err_set(e, PLEDGER_EINVAL,
+                          "number template '%.80s' makes numbers longer than 64 characters", tmpl);
+    return 0;
+}
+
+int pl_number_template_set(const pl_ctx *c, const char *tmpl)
+{
+    pl_json j;
+    int rc;
+
+    if ((rc = pl_number_template_check(c->e, tmpl)) ||
+        (rc = pl_step_check_role(c->e, PL_STEP_SETTINGS, c->role, c->actor, 0)) ||
+        (rc = pl_db_write_begin(c->db, c->e)))
+        return rc;
+    pl_json_init(&j);
+    pl_json_str(&j, "key", "number_template");
+    pl_json_str(&j, "value", tmpl);
+    char *payload = pl_json_finish(&j);
+    if (!payload)
+        return pl_step_finish(c, pl_err_oom(c->e));
+    pl_event ev = { c->now, c->actor, pl_role_name(c->role), "registry.setting", "number_template",
+                    payload };
+    rc = pl_record(c->db, c->e, &ev, NULL);
+    free(payload);
+    return pl_step_finish(c, rc);
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "store/db.h"
+#include "workflow/flow.h"
 
 #define PL_SERIES_ACCEPTANCE "A"
 #define PL_SERIES_REGISTRATION "R"
@@ -22,5 +23,13 @@ typedef struct pl_number {
 
 int pl_number_next(pl_db *db, pl_err *e, const char *series, const char *office,
                    const char *kind_code, int year, pl_number *out);
+
+/* Check a template: only known placeholders, and {series}, {year} and
+ * {seq:N} present (so numbers are unique per series and the sequences run
+ * per year); a rendering of at most 64 characters. */
+int pl_number_template_check(pl_err *e, const char *tmpl);
+
+/* Store a new template (a journaled step; registrar). */
+int pl_number_template_set(const pl_ctx *c, const char *tmpl);
 
 #endif

@@ -41,6 +41,7 @@ static const pl_step_rule rules[PL_STEP_COUNT] = {
                                     PLEDGER_PLEDGE_ACTIVE, true },
     [PL_STEP_EXPIRE] = { "expire", R(REGISTRAR), 0, 0, false },
     [PL_STEP_CALENDAR] = { "calendar_load", R(REGISTRAR), 0, 0, false },
+    [PL_STEP_SETTINGS] = { "settings", R(REGISTRAR), 0, 0, false },
 };
 
 const pl_step_rule *pl_step_rule_of(pl_step step)
