@@ -570,7 +570,9 @@ START_TEST(test_reimport_unchanged)
     char *t2 = replace1(t1, "fee_paid=\"false\" suspended=\"true\"",
                         "suspended=\"1\"");
     char *t3 = replace1(t2, "seized=\"true\" frozen=\"1\"", "frozen=\"true\" seized=\"1\"");
-    import_text(reg, t3, &rep);
+    char *t4 = replace1(t3, "classes=\"9\" groups=\"0907\" valid_from=\"2015-03-01\"",
+                        "classes=\" +09 \" groups=\"0907\" valid_from=\" 2015-03-01\"");
+    import_text(reg, t4, &rep);
     assert_counts(rep, 0, 0, 19, 0);
     pledger_import_report_free(rep);
     free(after);
@@ -580,6 +582,7 @@ START_TEST(test_reimport_unchanged)
     free(t1);
     free(t2);
     free(t3);
+    free(t4);
     free(text);
     free(path);
     free(before);
@@ -733,6 +736,100 @@ START_TEST(test_rejections)
     ck_assert_int_eq(query_int(reg, "SELECT count(*) FROM ref_holding"), 0);
     ck_assert_int_eq(query_int(reg, "SELECT json_extract(payload, '$.rejected') FROM journal"),
                      16);
+    pledger_close(reg);
+}
+END_TEST
+
+#define OWN_A "<owner name=\"A\" id_type=\"uscc\" id=\"" OWNER_A "\"/>"
+#define TM_TERM "valid_from=\"2014-01-07\" valid_to=\"2034-01-06\""
+
+START_TEST(test_more_rejections)
+{
+    static const struct {
+        uint64_t line;
+        const char *needle;
+    } want[] = {
+        { 2, "patent 201310000003.0: status not_granted with a grant_date" },
+        { 3, "patent 201320000001.7: twin is the patent itself" },
+        { 4, "patent 201310699744.2: grant_date is before filing_date" },
+        { 5, "trademark 40000001: owner[2] repeats owner[1]" },
+        { 6, "trademark 40000002: groups: '0900' is not a similar-goods group code" },
+        { 7, "emission P-12345678: Element 'allowance', attribute 'amount'" },
+        { 8, "holding 914403001922038216: Element 'holding', attribute 'currency'" },
+        { 10, "holding in 914403001922038216 of " OWNER_A ": already given at line 9" },
+        { 11, "trademark 40000003: Element 'owner', attribute 'id_type'" },
+        { 12, "trademark 40000004: Element 'trademark', attribute 'classes'" },
+    };
+    static const char text[] =
+        "<register xmlns=\"urn:pledger:1\">\n"
+        "<patent number=\"201310000003.0\" patent_type=\"invention\" status=\"not_granted\" "
+        "filing_date=\"2013-02-01\" grant_date=\"2014-01-01\">" OWN_A "</patent>\n"
+        "<patent number=\"201320000001.7\" patent_type=\"utility_model\" status=\"granted\" "
+        "filing_date=\"2013-02-01\" grant_date=\"2014-01-01\" twin=\"2013200000017\">" OWN_A
+        "</patent>\n"
+        "<patent number=\"201310699744.2\" patent_type=\"invention\" status=\"granted\" "
+        "filing_date=\"2013-12-18\" grant_date=\"2013-12-17\">" OWN_A "</patent>\n"
+        "<trademark number=\"40000001\" status=\"registered\" classes=\"9\" " TM_TERM ">"
+        OWN_A OWN_A "</trademark>\n"
+        "<trademark number=\"40000002\" status=\"registered\" classes=\"9\" groups=\"0900\" "
+        TM_TERM ">" OWN_A "</trademark>\n"
+        "<emission number=\"P-12345678\" status=\"registered\" " TM_TERM ">" OWN_A
+        "<allowance pollutant=\"SO2\" amount=\"1.0000001\" unit=\"t\"/></emission>\n"
+        "<holding company=\"914403001922038216\" capital=\"1\" currency=\"cny\">"
+        "<shareholder name=\"A\" id_type=\"uscc\" id=\"" OWNER_A "\"/></holding>\n"
+        "<holding company=\"914403001922038216\" capital=\"1\" currency=\"CNY\">"
+        "<shareholder name=\"A\" id_type=\"uscc\" id=\"" OWNER_A "\"/></holding>\n"
+        "<holding company=\"914403001922038216\" capital=\"2\" currency=\"CNY\">"
+        "<shareholder name=\"A\" id_type=\"uscc\" id=\" " OWNER_A "\"/></holding>\n"
+        "<trademark number=\"40000003\" status=\"registered\" classes=\"9\" " TM_TERM ">"
+        "<owner name=\"A\" id_type=\"patent\" id=\"201310699744.2\"/></trademark>\n"
+        "<trademark number=\"40000004\" status=\"registered\" classes=\"9 46\" " TM_TERM ">"
+        OWN_A "</trademark>\n"
+        "</register>\n";
+    pledger_registry *reg = open_registrar();
+    pledger_import_report *rep = NULL;
+    pl_ref_holding h;
+
+    import_text(reg, text, &rep);
+    assert_counts(rep, 1, 0, 0, 10);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const char *msg = pledger_import_report_rejection_message(rep, i);
+        ck_assert_msg(pledger_import_report_rejection_line(rep, i) == want[i].line,
+                      "rejection %zu at line %" PRIu64 ", expected %" PRIu64 ": %s", i,
+                      pledger_import_report_rejection_line(rep, i), want[i].line, msg);
+        ck_assert_msg(strstr(msg, want[i].needle) != NULL, "'%s' lacks '%s'", msg,
+                      want[i].needle);
+    }
+    pledger_import_report_free(rep);
+    ck_assert_int_eq(pl_refreg_holding(reg->db, NULL, OWNER_B, PLEDGER_ID_USCC, OWNER_A, &h), 0);
+    ck_assert_int_eq(h.capital, 1);
+    pl_ref_holding_clear(&h);
+    pledger_close(reg);
+}
+END_TEST
+
+START_TEST(test_messages_are_utf8)
+{
+    pledger_registry *reg = open_registrar();
+    pledger_import_report *rep = NULL;
+    buf b = { 0 };
+
+    /* a number of 70 CJK characters: too long, and quoted cut at a byte
+     * count that falls inside a character */
+    buf_printf(&b, "<register xmlns=\"urn:pledger:1\">\n  <land number=\"");
+    for (int i = 0; i < 70; i++)
+        buf_printf(&b, "国");
+    buf_printf(&b, "\" status=\"registered\" valid_from=\"2000-01-01\" "
+               "valid_to=\"2001-01-01\"><owner name=\"A\" id_type=\"uscc\" id=\"" OWNER_A
+               "\"/></land>\n</register>\n");
+    import_text(reg, b.s, &rep);
+    assert_counts(rep, 0, 0, 0, 1);
+    const char *msg = pledger_import_report_rejection_message(rep, 0);
+    ck_assert_uint_eq(pledger_import_report_rejection_line(rep, 0), 2);
+    ck_assert_msg(pl_utf8_valid(msg, strlen(msg)), "not UTF-8: %s", msg);
+    ck_assert_ptr_nonnull(strstr(msg, "land 国国国"));
+    pledger_import_report_free(rep);
+    free(b.s);
     pledger_close(reg);
 }
 END_TEST
@@ -1013,7 +1110,7 @@ START_TEST(test_cancel)
     o.payload = &c;
 
     c.cancel_at = 2000;
-    PL_FAILS(reg, PLEDGER_ECONFLICT, pledger_register_import_memory(&rep, reg, text, len, &o));
+    PL_FAILS(reg, PLEDGER_ECANCELLED, pledger_register_import_memory(&rep, reg, text, len, &o));
     ck_assert_ptr_null(rep);
     ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "cancelled"));
     ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "2000 records"));
@@ -1021,7 +1118,7 @@ START_TEST(test_cancel)
     /* cancelled at the very end: still nothing */
     memset(&c, 0, sizeof c);
     c.cancel_at = 2500;
-    PL_FAILS(reg, PLEDGER_ECONFLICT, pledger_register_import_memory(&rep, reg, text, len, &o));
+    PL_FAILS(reg, PLEDGER_ECANCELLED, pledger_register_import_memory(&rep, reg, text, len, &o));
     ck_assert_uint_eq(c.n, 3);
     char *after = dump_ref(reg);
     ck_assert_str_eq(before, after);
@@ -1223,6 +1320,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_reimport_modified);
     tcase_add_test(tc, test_rejections);
     tcase_add_test(tc, test_rejection_line_beyond_65535);
+    tcase_add_test(tc, test_more_rejections);
+    tcase_add_test(tc, test_messages_are_utf8);
     tcase_add_test(tc, test_truncated_and_not_well_formed);
     tcase_add_test(tc, test_doctype_and_entities);
     tcase_add_test(tc, test_progress);

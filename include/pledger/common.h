@@ -53,7 +53,8 @@ typedef enum pledger_error {
     PLEDGER_EXML = -12,        /**< A document is not well-formed or not valid. */
     PLEDGER_ENOMEM = -13,      /**< Out of memory. */
     PLEDGER_EREVIEW = -14,     /**< The review has blocking findings. */
-    PLEDGER_ECODE = -15        /**< A modification or verification code did not match. */
+    PLEDGER_ECODE = -15,       /**< A modification or verification code did not match. */
+    PLEDGER_ECANCELLED = -16   /**< The caller's callback asked to stop; nothing was changed. */
 } pledger_error;
 
 /**

@@ -103,7 +103,7 @@ typedef struct pledger_import_options {
  * @return 0 (even when records were rejected: see
  *         pledger_import_report_rejected()), or
  *         #PLEDGER_EXML (not well-formed, DOCTYPE, wrong root),
- *         #PLEDGER_ECONFLICT (cancelled by the progress callback),
+ *         #PLEDGER_ECANCELLED (cancelled by the progress callback),
  *         #PLEDGER_EPERM (no actor, or not a registrar),
  *         #PLEDGER_EREADONLY (read-only registry),
  *         #PLEDGER_ENOTFOUND (no such file), #PLEDGER_EIO,

@@ -82,6 +82,7 @@ const char *pledger_strerror(int code)
     case PLEDGER_ENOMEM: return "out of memory";
     case PLEDGER_EREVIEW: return "review has blocking findings";
     case PLEDGER_ECODE: return "code does not match";
+    case PLEDGER_ECANCELLED: return "cancelled by the caller";
     default: return "unknown error";
     }
 }

@@ -7,10 +7,17 @@
  * with the file.  Everything happens in one write transaction whose last
  * write is the journal event; any failure rolls all of it back.
  *
- * Record lines: libxml2 keeps element line numbers in 16 bits, so the
- * line of a record is taken from the white space that precedes it (a text
- * node, whose line XML_PARSE_BIG_LINES keeps in full: the line of the '<'
- * that ends it), and from the element itself when no text precedes it. */
+ * Record lines: libxml2 keeps element line numbers in 16 bits (and the
+ * line where the start tag ends), so the line of a record is taken from
+ * the white space that precedes it: a text node, whose line
+ * XML_PARSE_BIG_LINES keeps in full, is the line of the '<' that ends it,
+ * i.e. where the record starts.  When no white space precedes the record
+ * (a comment does), or the white space is long enough to have reached the
+ * parser in pieces, the element's own line is used.
+ *
+ * Duplicates: the keys imported so far live in ref_import_seen, a table
+ * emptied before the commit, so even a file of millions of records is
+ * checked with bounded memory. */
 #include "rules/refreg.h"
 
 #include <errno.h>
@@ -25,9 +32,9 @@
 
 #include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
-#include <openssl/evp.h>
 
 #include "base/date.h"
+#include "base/hash.h"
 #include "base/ident.h"
 #include "base/json.h"
 #include "base/text.h"
@@ -104,7 +111,7 @@ typedef struct input {
     const unsigned char *data;
     size_t len, pos;
     uint64_t bytes, total;
-    EVP_MD_CTX *sha;
+    pl_hash_ctx *sha; /* of the file */
     int err_no;
     /* Until the root element: the line of the first "<!DOCTYPE" (libxml2
      * keeps no line for it). */
@@ -151,7 +158,7 @@ static int input_read(void *ctx, char *buf, int len)
         in->pos += (size_t)n;
     }
     if (n > 0) {
-        if (EVP_DigestUpdate(in->sha, buf, (size_t)n) != 1) {
+        if (pl_hash_update(in->sha, buf, (size_t)n) != 0) {
             in->err_no = ENOMEM;
             return -1;
         }
@@ -173,7 +180,6 @@ typedef struct imp {
     input in;
     xmlTextReaderPtr reader;
     xmlSchemaValidCtxtPtr vctxt;
-    EVP_MD_CTX *dctx;
     pl_refreg_report *rep;
     record *rec;
     /* the first parser error */
@@ -188,11 +194,30 @@ typedef struct imp {
     bool doom;
 } imp;
 
+/* Messages quote the file's text with %.Ns, which may cut a character in
+ * two: turn whatever is not UTF-8 into '?', so that callers (the Python
+ * bindings) can always decode a message. */
+static void utf8_fix(char *s)
+{
+    size_t n = strlen(s);
+    uint32_t cp;
+
+    for (size_t i = 0; i < n;) {
+        size_t k = pl_utf8_decode(s + i, n - i, &cp);
+        if (k == 0) {
+            s[i++] = '?';
+            continue;
+        }
+        i += k;
+    }
+}
+
 static void trim_message(char *s)
 {
     size_t n = strlen(s);
     while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '.'))
         s[--n] = '\0';
+    utf8_fix(s);
 }
 
 static void on_reader_error(void *arg, xml_error_t err)
@@ -266,6 +291,7 @@ static int reject(imp *im, uint64_t line, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    utf8_fix(msg);
     rep->kept[rep->n_kept].line = line;
     if (!(rep->kept[rep->n_kept].message = strdup(msg)))
         return pl_err_oom(im->e);
@@ -676,8 +702,10 @@ static int get_trademark(where *w, xmlNodePtr n, record *r)
             p++;
         if (!*p)
             break;
-        for (; *p >= '0' && *p <= '9' && digits < 3; p++, digits++)
-            c = c * 10 + (*p - '0');
+        if (*p == '+') /* xs:int allows it, and leading zeros */
+            p++;
+        for (; *p >= '0' && *p <= '9'; p++, digits++)
+            c = c < 100 ? c * 10 + (*p - '0') : c;
         if (!digits || (*p && !is_ws(*p)) || c < 1 || c > 45)
             return bad(w, "classes '%.60s': each class must be a number from 1 to 45", v);
         r->classes |= (uint64_t)1 << c;
@@ -925,8 +953,6 @@ static void dg_str(imp *im, const char *s)
 
 static int digest(imp *im, const record *r, unsigned char out[32])
 {
-    unsigned int n = 0;
-
     im->dlen = 0;
     dg_raw(im, "pledger-ref-1", 13);
     dg_int(im, r->kind);
@@ -979,11 +1005,8 @@ static int digest(imp *im, const record *r, unsigned char out[32])
     }
     if (im->doom)
         return pl_err_oom(im->e);
-    if (EVP_DigestInit_ex(im->dctx, EVP_sha256(), NULL) != 1 ||
-        EVP_DigestUpdate(im->dctx, im->dbuf, im->dlen) != 1 ||
-        EVP_DigestFinal_ex(im->dctx, out, &n) != 1 || n != 32)
-        return pl_err_set(im->e, PLEDGER_EIO, "%s: SHA-256 failed", im->name);
-    return 0;
+    int rc = pl_hash(PL_HASH_SHA256, im->dbuf, im->dlen, out);
+    return rc ? pl_err_set(im->e, rc, "%s: SHA-256 failed", im->name) : 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1396,7 +1419,7 @@ static int progress(imp *im)
     if (!o->progress)
         return 0;
     if (o->progress(im->rep->records, im->in.bytes, im->in.total, o->payload) != 0)
-        return pl_err_set(im->e, PLEDGER_ECONFLICT,
+        return pl_err_set(im->e, PLEDGER_ECANCELLED,
                           "%s: import cancelled by the progress callback after %" PRIu64
                           " records; the register is unchanged", im->name, im->rep->records);
     return 0;
@@ -1613,13 +1636,11 @@ void pl_refreg_report_clear(pl_refreg_report *r)
 int pl_refreg_import(pl_db *db, pl_err *e, const pl_refreg_source *src,
                      const pl_refreg_import_opts *o, pl_refreg_report *out)
 {
-    static const char hex[] = "0123456789abcdef";
     xmlGenericErrorFunc saved_generic = xmlGenericError;
     void *saved_generic_ctx = xmlGenericErrorContext;
     xmlStructuredErrorFunc saved_structured = xmlStructuredError;
     void *saved_structured_ctx = xmlStructuredErrorContext;
     unsigned char sha[32];
-    unsigned int shalen = 0;
     xmlSchemaPtr schema;
     bool in_tx = false;
     imp im;
@@ -1639,13 +1660,12 @@ int pl_refreg_import(pl_db *db, pl_err *e, const pl_refreg_source *src,
         rc = e && e->code ? e->code : PLEDGER_EXML;
         goto done;
     }
-    if (!(im.rec = calloc(1, sizeof *im.rec)) || !(im.in.sha = EVP_MD_CTX_new()) ||
-        !(im.dctx = EVP_MD_CTX_new()) || !(im.vctxt = xmlSchemaNewValidCtxt(schema))) {
+    if (!(im.rec = calloc(1, sizeof *im.rec)) || !(im.vctxt = xmlSchemaNewValidCtxt(schema))) {
         rc = pl_err_oom(e);
         goto done;
     }
-    if (EVP_DigestInit_ex(im.in.sha, EVP_sha256(), NULL) != 1) {
-        rc = pl_err_set(e, PLEDGER_EIO, "%s: SHA-256 unavailable", im.name);
+    if ((rc = pl_hash_begin(&im.in.sha, PL_HASH_SHA256))) {
+        rc = pl_err_set(e, rc, "%s: SHA-256 unavailable", im.name);
         goto done;
     }
     xmlSchemaSetValidStructuredErrors(im.vctxt, (xmlStructuredErrorFunc)on_schema_error, &im);
@@ -1665,22 +1685,21 @@ int pl_refreg_import(pl_db *db, pl_err *e, const pl_refreg_source *src,
     if ((rc = pl_db_write_begin(db, e)))
         goto done;
     in_tx = true;
-    if ((rc = stream(&im)))
+    sqlite3_stmt *st;
+    if ((rc = pl_db_stmt(db, e, sql_seen_clear, &st)) ||
+        (rc = step_done(&im, st, "importing the register")) || (rc = stream(&im)))
         goto done;
     /* the whole file was read: its hash and size are final */
-    if (EVP_DigestFinal_ex(im.in.sha, sha, &shalen) != 1 || shalen != 32) {
-        rc = pl_err_set(e, PLEDGER_EIO, "%s: SHA-256 failed", im.name);
+    rc = pl_hash_end(im.in.sha, sha);
+    im.in.sha = NULL;
+    if (rc) {
+        rc = pl_err_set(e, rc, "%s: SHA-256 failed", im.name);
         goto done;
     }
-    for (int i = 0; i < 32; i++) {
-        out->sha256[2 * i] = hex[sha[i] >> 4];
-        out->sha256[2 * i + 1] = hex[sha[i] & 15];
-    }
-    out->sha256[64] = '\0';
+    pl_hex(sha, sizeof sha, out->sha256);
     out->bytes = im.in.bytes;
     if ((rc = progress(&im)))
         goto done;
-    sqlite3_stmt *st;
     if ((rc = pl_db_stmt(db, e, sql_seen_clear, &st)) ||
         (rc = step_done(&im, st, "importing the register")) || (rc = journal(&im)) ||
         (rc = pl_db_commit(db, e)))
@@ -1700,8 +1719,7 @@ done:
         record_reset(im.rec);
         free(im.rec);
     }
-    EVP_MD_CTX_free(im.in.sha);
-    EVP_MD_CTX_free(im.dctx);
+    pl_hash_abort(im.in.sha);
     free(im.dbuf);
     if (im.in.fd >= 0)
         close(im.in.fd);
