@@ -17,6 +17,7 @@
 #include <pledger/application.h>
 #include <pledger/pledge.h>
 #include <pledger/refreg.h>
+#include <pledger/review.h>
 #include <pledger/query.h>
 
 #endif /* PLEDGER_PLEDGER_H */

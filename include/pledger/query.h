@@ -25,8 +25,8 @@
  * — the first 6 and the last 4 characters shown, the others replaced by
  * '*' — unless the handle's role (pledger_set_actor()) is registrar or
  * auditor.  This holds for party identifiers and for right identifiers
- * that embed one (a receivable's names its debtor).  Searching by a full resident number still works; only the
- * answer is masked.
+ * that embed one (a receivable's names its debtor).  Searching by a full
+ * resident number still works; only the answer is masked.
  *
  * No call here writes to the registry: all of them work on a registry
  * opened read-only, also while another process registers (every answer is
@@ -123,7 +123,7 @@ PLEDGER_EXPORT void pledger_verification_free(pledger_verification *v);
 /** @name Answer getters
  * Borrowed strings, valid until the answer is freed; NULL, 0 or -1 for a
  * NULL answer.  Dates are "YYYY-MM-DD"; instants microseconds since the
- * epoch (UTC).  Identifiers are masked as described in @ref query.h.
+ * epoch (UTC).  Resident identity numbers are masked (see the file's introduction).
  * @{ */
 /** The registration number. @since 0.1 */
 PLEDGER_EXPORT const char *pledger_verification_number(const pledger_verification *v);
@@ -269,8 +269,17 @@ typedef struct pledger_query {
      *  number. */
     const char *party_id;
     /** A party name; hits are pledges whose party name has the same name
-     *  key (see @ref PLEDGER_NAME_MATCH_SIMILAR), each marked exact or
-     *  similar (pledger_cursor_name_match()).  NULL: any. */
+     *  key, each marked exact or similar (pledger_cursor_name_match()).
+     *  NULL: any.  The name key — computed by the same function when a
+     *  name is stored and when it is searched — folds full-width forms to
+     *  half-width and white space to single spaces, lower-cases ASCII,
+     *  removes punctuation (ASCII, CJK and full-width) and spaces, then one
+     *  trailing legal-form ending: 股份有限公司, 有限责任公司, 集团有限公司,
+     *  有限公司, 公司, Company Limited, Corporation, Co. Ltd., Corp.,
+     *  Company, Limited, Ltd., Inc., LLC, PLC, GmbH, AG, SA (when something
+     *  remains before it).  So "深圳市华星光电股份有限公司" finds
+     *  "深圳市华星光电有限公司" (similar) and "ACME Co., Ltd." finds
+     *  "acme inc" (similar).  A name with nothing left is refused. */
     const char *party_name;
     /** A #pledger_party_side: which party @ref party_id and @ref party_name
      *  apply to (both to the same party). */
@@ -350,7 +359,7 @@ PLEDGER_EXPORT void pledger_cursor_free(pledger_cursor *cur);
 /** @name The current hit
  * Read from the version valid at the query's instant.  Borrowed strings,
  * valid until the cursor is freed; NULL or 0 when the cursor is not on a
- * hit.  Identifiers masked as described in @ref query.h.
+ * hit.  Resident identity numbers masked (see the file's introduction).
  * @{ */
 /** The registration number. @since 0.1 */
 PLEDGER_EXPORT const char *pledger_cursor_number(const pledger_cursor *cur);

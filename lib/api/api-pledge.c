@@ -2,6 +2,7 @@
  * changes after registration, the deadline sweep, the calendar and the
  * journal. */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,19 +250,23 @@ int pledger_certificate_get(char **out, pledger_registry *reg, const char *numbe
                        : pl_err_set(&reg->err, PLEDGER_ENOTFOUND,
                                     "%s: no pledge is registered as '%s'", fn, number);
     }
-    if (sqlite3_column_type(st, 2) == SQLITE_NULL) {
+    bool superseded = sqlite3_column_type(st, 2) != SQLITE_NULL;
+    if (!superseded && !pl_mask_applies(reg->role)) {
         *out = strdup((const char *)sqlite3_column_text(st, 4));
         sqlite3_reset(st);
         return *out ? 0 : pl_err_oom(&reg->err);
     }
-    /* A superseded certificate: the same document, saying so. */
+    /* A superseded certificate (the same document, saying so), or one
+     * whose natural persons' identity numbers the caller may not see:
+     * rebuilt from the version it was issued for. */
     int64_t issued = sqlite3_column_int64(st, 1);
     char code[PL_CODE_LEN + 1];
     snprintf(code, sizeof code, "%s", (const char *)sqlite3_column_text(st, 3));
     sqlite3_reset(st);
     if ((rc = pl_pver_load(reg->db, &reg->err, number, issued, &v)))
         return rc;
-    rc = pl_wf_certificate_xml(&reg->err, &v, issued, code, true, out);
+    pl_mask_pver(&v, reg->role);
+    rc = pl_wf_certificate_xml(&reg->err, &v, issued, code, superseded, out);
     pl_pver_clear(&v);
     return rc;
 }

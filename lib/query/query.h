@@ -43,19 +43,21 @@ typedef struct pl_q_verify {
 } pl_q_verify;
 
 /* Verify @number at @as_of, with the certificate verification code @code
- * (normalised by pl_q_code_normalize(); NULL: none).  PLEDGER_ENOTFOUND for an unknown number or one not yet
- * registered at @as_of; PLEDGER_ECODE when @code is not the code of a
- * certificate of the pledge issued by @as_of.  One read transaction. */
+ * (normalised by pl_q_code_normalize(); NULL: none).  PLEDGER_ENOTFOUND
+ * for an unknown number or one not yet registered at @as_of;
+ * PLEDGER_ECODE when @code is not the code of a certificate of the pledge
+ * issued by @as_of.  One read transaction. */
 int pl_q_verify_run(pl_db *db, pl_err *e, const char *number, int64_t as_of, const char *code,
                     pledger_role role, pl_q_verify *out);
 void pl_q_verify_clear(pl_q_verify *q);
 
-/* Per-right ranks of pledge @pledge_id registered at @registered_at,
- * among the pledges in force at @as_of on the same right; @own_state is
- * the pledge's state at @as_of (not in force: every rank 0).  @ranks has
- * room for the pledge's rights in idx order (@n of them). */
-int pl_q_ranks(pl_db *db, pl_err *e, int64_t pledge_id, int64_t registered_at, int own_state,
-               int64_t as_of, int *ranks, size_t n);
+/* Per-right ranks of pledge @pledge_id of @kind registered at
+ * @registered_at, among the pledges in force at @as_of on the same right;
+ * @own_state is the pledge's state at @as_of (not in force: every rank 0).
+ * @ranks has room for the pledge's rights in idx order (@n of them).
+ * Kinds that allow one pledge per right rank 1 without a query. */
+int pl_q_ranks(pl_db *db, pl_err *e, int64_t pledge_id, int kind, int64_t registered_at,
+               int own_state, int64_t as_of, int *ranks, size_t n);
 
 /* The pledge's rank at @as_of: the largest per-right rank, 0 when not in
  * force.  PLEDGER_ENOTFOUND as pl_q_verify_run(). */

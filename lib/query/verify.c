@@ -7,6 +7,7 @@
 
 #include "base/date.h"
 #include "base/text.h"
+#include "model/kinds.h"
 #include "query/mask.h"
 
 /* The instant bound in SQL for "valid at": the current versions are the
@@ -28,7 +29,7 @@ static const char sql_certificates[] =
     " WHERE pledge_id = ?1 ORDER BY version";
 
 static const char sql_pledge_at[] =
-    "SELECT p.id, p.registered_at, v.state,"
+    "SELECT p.id, p.registered_at, v.state, p.kind,"
     " (SELECT count(*) FROM pledge_right r WHERE r.pledge_id = p.id)"
     " FROM pledge p JOIN pledge_version v ON v.pledge_id = p.id"
     " WHERE p.registration_number = ?1"
@@ -37,9 +38,10 @@ static const char sql_pledge_at[] =
 static const char sql_order[] =
     "SELECT registered_at, id FROM pledge WHERE registration_number = ?1";
 
-int pl_q_ranks(pl_db *db, pl_err *e, int64_t pledge_id, int64_t registered_at, int own_state,
-               int64_t as_of, int *ranks, size_t n)
+int pl_q_ranks(pl_db *db, pl_err *e, int64_t pledge_id, int kind, int64_t registered_at,
+               int own_state, int64_t as_of, int *ranks, size_t n)
 {
+    const pl_kind_info *k = pl_kind(kind);
     sqlite3_stmt *st;
     size_t i = 0;
     int rc;
@@ -47,6 +49,14 @@ int pl_q_ranks(pl_db *db, pl_err *e, int64_t pledge_id, int64_t registered_at, i
     memset(ranks, 0, n * sizeof *ranks);
     if (!PL_Q_IN_FORCE(own_state) || n == 0)
         return 0;
+    if (k && !k->several_pledges) {
+        /* The registry refuses a second pledge on a right of these kinds
+         * while one is in force (workflow/app-flow.c), so one in force is
+         * the only one: first on each of its rights. */
+        for (i = 0; i < n; i++)
+            ranks[i] = 1;
+        return 0;
+    }
     if ((rc = pl_db_stmt(db, e, sql_ranks, &st)))
         return rc;
     sqlite3_bind_int64(st, 1, pledge_id);
@@ -174,8 +184,8 @@ int pl_q_verify_run(pl_db *db, pl_err *e, const char *number, int64_t as_of, con
         rc = pl_err_oom(e);
         goto done;
     }
-    if ((rc = pl_q_ranks(db, e, out->v.pledge_id, out->v.registered_at, out->v.state, as_of,
-                         out->ranks, out->v.n_rights)))
+    if ((rc = pl_q_ranks(db, e, out->v.pledge_id, out->v.kind, out->v.registered_at,
+                         out->v.state, as_of, out->ranks, out->v.n_rights)))
         goto done;
     for (size_t i = 0; i < out->v.n_rights; i++)
         if (out->ranks[i] > out->rank)
@@ -215,7 +225,7 @@ static int not_found(pl_db *db, pl_err *e, const char *number)
 static int rank_in_tx(pl_db *db, pl_err *e, const char *number, int64_t as_of, int *out)
 {
     int64_t id, registered_at;
-    int state, rc, ranks_small[8], *ranks = ranks_small;
+    int state, kind, rc, ranks_small[8], *ranks = ranks_small;
     size_t n;
     sqlite3_stmt *st;
 
@@ -232,11 +242,12 @@ static int rank_in_tx(pl_db *db, pl_err *e, const char *number, int64_t as_of, i
     id = sqlite3_column_int64(st, 0);
     registered_at = sqlite3_column_int64(st, 1);
     state = sqlite3_column_int(st, 2);
-    n = (size_t)sqlite3_column_int64(st, 3);
+    kind = sqlite3_column_int(st, 3);
+    n = (size_t)sqlite3_column_int64(st, 4);
     sqlite3_reset(st);
     if (n > sizeof ranks_small / sizeof ranks_small[0] && !(ranks = calloc(n, sizeof *ranks)))
         return pl_err_oom(e);
-    rc = pl_q_ranks(db, e, id, registered_at, state, as_of, ranks, n);
+    rc = pl_q_ranks(db, e, id, kind, registered_at, state, as_of, ranks, n);
     *out = 0;
     for (size_t i = 0; !rc && i < n; i++)
         if (ranks[i] > *out)
