@@ -810,6 +810,24 @@ START_TEST(test_number_template)
 }
 END_TEST
 
+START_TEST(test_clock_backwards)
+{
+    char *num = registered(PLEDGER_KIND_TRADEMARK, NULL);
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    now_us -= DAY_US;
+    char *before = dump(NULL);
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_pledge_cancel(reg, num, NULL, NULL));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "clock went backwards"));
+    char *after = dump(NULL);
+    ck_assert_str_eq(before, after);
+    now_us += DAY_US;
+    PL_OK(reg, pledger_pledge_cancel(reg, num, NULL, NULL)); /* the same instant is fine */
+    free(before);
+    free(after);
+    free(num);
+}
+END_TEST
+
 START_TEST(test_certificate_masks_residents)
 {
     pledger_application *app = sample(PLEDGER_KIND_PATENT);
@@ -1048,6 +1066,7 @@ static Suite *workflow_suite(void)
     tcase_add_test(tc, test_numbers_gap_free_per_year_and_kind);
     tcase_add_test(tc, test_number_template);
     tcase_add_test(tc, test_certificate_masks_residents);
+    tcase_add_test(tc, test_clock_backwards);
     tcase_add_test(tc, test_calendar_deadlines);
     tcase_add_test(tc, test_read_only_registry);
     tcase_add_test(tc, test_bad_arguments);

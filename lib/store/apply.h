@@ -10,7 +10,9 @@
 
 #include "store/journal.h"
 
-/* Append @ev to the journal and apply it.  Inside a write transaction. */
+/* Append @ev to the journal and apply it.  Inside a write transaction.
+ * Refuses (PLEDGER_ESTATE) an instant before the last event's: the
+ * registry's instants never go backwards. */
 int pl_record(pl_db *db, pl_err *e, const pl_event *ev, int64_t *seq_out);
 
 /* Apply one event's payload to the state tables. */
