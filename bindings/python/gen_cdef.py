@@ -10,10 +10,14 @@ in a header therefore reaches Python with no hand edit.  The result is
 checked with cffi before it is written, so a header cffi cannot read
 fails the build, not the first import.
 
-usage: gen_cdef.py OUTPUT --keep DIR [--keep DIR ...] -I DIR [-I DIR ...]
-                   HEADER [HEADER ...] -- CC [CC-ARGS ...]
+usage: gen_cdef.py OUTPUT [--module MODULE] --keep DIR [--keep DIR ...]
+                   -I DIR [-I DIR ...] HEADER [HEADER ...] -- CC [CC-ARGS ...]
 
   OUTPUT   the file to write (pledger.cdef)
+  --module also write cffi's "out-of-line ABI" module of the same
+           declarations (_pledger_cffi.py): importing it costs milliseconds
+           where parsing OUTPUT costs a quarter of a second.  It records
+           the SHA-256 of OUTPUT, so a stale one is never used.
   --keep   a directory whose headers' declarations are kept (the source
            and the build tree's include/pledger)
   -I       an include directory for the preprocessor
@@ -42,10 +46,16 @@ def parse_args(argv):
     ours, cc = argv[:split], argv[split + 1:]
     if not cc or not ours:
         sys.exit("gen_cdef.py: need OUTPUT, headers and a compiler")
-    output, keep, incs, headers = ours[0], [], [], []
+    output, keep, incs, headers, module = ours[0], [], [], [], None
     i = 1
     while i < len(ours):
         a = ours[i]
+        if a == "--module":
+            if i + 1 >= len(ours):
+                sys.exit("gen_cdef.py: --module needs a file name")
+            module = ours[i + 1]
+            i += 2
+            continue
         if a in ("--keep", "-I"):
             if i + 1 >= len(ours):
                 sys.exit(f"gen_cdef.py: {a} needs a directory")
@@ -59,7 +69,7 @@ def parse_args(argv):
         i += 1
     if not headers or not keep:
         sys.exit("gen_cdef.py: need at least one HEADER and one --keep directory")
-    return output, [os.path.realpath(k) for k in keep], incs, headers, cc
+    return output, module, [os.path.realpath(k) for k in keep], incs, headers, cc
 
 
 def preprocess(cc, incs, headers):
@@ -187,7 +197,7 @@ def all_headers(headers, keep):
 
 
 def main(argv):
-    output, keep, incs, headers, cc = parse_args(argv)
+    output, module, keep, incs, headers, cc = parse_args(argv)
     headers = all_headers(headers, keep)
     defines, body = build_cdef(preprocess(cc, incs, headers), keep)
     if "pledger_" not in body:
@@ -198,16 +208,41 @@ def main(argv):
             + "\n".join(defines) + "\n" + body + "\n")
     try:
         import cffi
-        cffi.FFI().cdef(text)
     except ImportError:
-        pass  # checked at import time then
-    except Exception as e:  # cffi.CDefError and pycparser errors
-        sys.exit(f"gen_cdef.py: cffi cannot read the generated declarations: {e}")
+        cffi = None  # checked at import time then
+    if cffi is not None:
+        ffi = cffi.FFI()
+        try:
+            ffi.cdef(text)
+        except Exception as e:  # cffi.CDefError and pycparser errors
+            sys.exit(f"gen_cdef.py: cffi cannot read the generated declarations: {e}")
     tmp = output + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(text)
     os.replace(tmp, output)
+    if module:
+        if cffi is None:
+            sys.exit("gen_cdef.py: --module needs cffi")
+        write_module(ffi, module, text)
     return 0
+
+
+def write_module(ffi, path, text):
+    """cffi's out-of-line ABI module of the declarations, stamped with
+    the SHA-256 of their text."""
+    import hashlib
+    name = os.path.splitext(os.path.basename(path))[0]
+    ffi.set_source(name, None)
+    tmp = path + ".tmp.py"
+    import contextlib
+    import io
+    with contextlib.redirect_stdout(io.StringIO()):  # cffi says "generating ..."
+        ffi.emit_python_code(tmp)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    with open(tmp, "a", encoding="utf-8") as f:
+        f.write(f"\n# the SHA-256 of the pledger.cdef this module was made from\n"
+                f"CDEF_SHA256 = {digest!r}\n")
+    os.replace(tmp, path)
 
 
 if __name__ == "__main__":

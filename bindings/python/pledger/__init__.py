@@ -30,7 +30,10 @@ What is here:
   life of a pledge (change, extend, cancel, revoke, object, ...), reading
   pledges at any instant, certificates, the reference register import
   with a progress callback, the working-day calendar, the journal check,
-  and the queries of banks when the library has them.
+  and what banks ask: :meth:`Registry.verify` (with a certificate's
+  code), :meth:`Registry.search` (an iterator over the library's cursor),
+  :meth:`Registry.rank`, :meth:`Registry.compare`, :meth:`Registry.due`
+  and :meth:`Registry.stats`, now or at any past instant.
 - :class:`Application`: an application document, read and written by
   field paths such as ``app["pledgor/name"]``.
 - :func:`normalize_id` / :func:`is_valid_id`: check an identifier (USCC,
@@ -55,16 +58,21 @@ ABI mode: ``$PLEDGER_LIBRARY`` if set, else ``libpledger.so.0``; the
 declarations are generated from the C headers at build time
 (``$PLEDGER_CDEF`` overrides where they are read from).
 
+``pledger.ffi`` and ``pledger.lib`` are the raw cffi objects: every C
+function and constant of the headers, for what the classes above do not
+cover yet.
+
 The command line is ``python3 -m pledger --help`` (also installed as
 ``pledger``).
 """
 from __future__ import annotations
 
+from ._ffi import ffi, lib
 from ._ffi import ffi as _ffi_ffi, lib as _lib
 from .application import Application
 from .enums import ALL as _ENUMS
 from .enums import ApiEnum, AppState, ErrorCode, IdType, Kind, PledgeState, Role, Severity
-from .errors import (Busy, CodeMismatch, Conflict, Corrupt, Error, InvalidArgument,
+from .errors import (Busy, Cancelled, CodeMismatch, Conflict, Corrupt, Error, InvalidArgument,
                      InvalidDocument, IOFailure, NotARegistry, NotFound, OutOfMemory,
                      PermissionDenied, ReadOnly, ReviewBlocked, TooNew, WrongState,
                      error_class)
@@ -90,14 +98,15 @@ def strerror(code: int) -> str:
 
 __version__ = version()
 
-__all__ = sorted(set([
-    "open", "Registry", "Application", "version", "strerror", "ProgressFn",
+__all__ = [
+    "open", "Registry", "Application", "version", "strerror", "ProgressFn", "ffi", "lib",
     "Instant", "DateLike",
     "Error", "InvalidArgument", "NotFound", "WrongState", "Conflict", "PermissionDenied",
     "ReadOnly", "Busy", "IOFailure", "Corrupt", "NotARegistry", "TooNew", "InvalidDocument",
-    "OutOfMemory", "ReviewBlocked", "CodeMismatch", "error_class",
+    "OutOfMemory", "ReviewBlocked", "CodeMismatch", "Cancelled", "error_class",
     "ApiEnum", "Kind", "Role", "AppState", "PledgeState", "Severity", "IdType", "ErrorCode",
     "Finding", "Review", "Registration", "Pledge", "Rejection", "ImportReport",
     "JournalCheck", "Verification", "RightRank", "SearchHit", "Cursor", "DueItem", "Stats",
     "CurrencyAmounts", "AS_OF_CURRENT", "normalize_id", "is_valid_id",
-]) | set(_ENUMS))
+]
+__all__ += sorted(n for n in _ENUMS if n not in __all__)

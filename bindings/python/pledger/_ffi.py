@@ -2,10 +2,15 @@
 
 The declarations come from ``pledger.cdef``, generated from the public C
 headers when the library is built (``gen_cdef.py``); nothing here repeats
-them.  Where things are looked for:
+them.  Beside it the build writes ``_pledger_cffi.py``, cffi's
+"out-of-line ABI" module of the same declarations, stamped with the
+SHA-256 of ``pledger.cdef``: it imports in milliseconds, where parsing
+the text takes a quarter of a second.  It is used when its stamp
+matches; else the text is parsed.  Where things are looked for:
 
 - the declarations: ``$PLEDGER_CDEF``, else ``pledger.cdef`` beside this
-  file (where Meson installs it);
+  file (where Meson installs it); ``_pledger_cffi.py`` in the same
+  directory;
 - the library: ``$PLEDGER_LIBRARY`` (a path, e.g. the build tree's
   ``lib/libpledger.so``), else ``libpledger.so.0`` by its SONAME.
 
@@ -14,6 +19,8 @@ shared object is never unloaded while a handle still waits to be freed.
 """
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import os
 from typing import Any, Callable
 
@@ -39,8 +46,10 @@ def _load() -> tuple[cffi.FFI, Any]:
             f"pledger: cannot read the C declarations {path!r} ({e.strerror}); they are "
             "generated when libpledger is built: set PLEDGER_CDEF to the build tree's "
             "bindings/python/pledger.cdef, or install the package with Meson") from None
-    ffi = cffi.FFI()
-    ffi.cdef(text)
+    ffi = _compiled(os.path.join(os.path.dirname(path), "_pledger_cffi.py"), text)
+    if ffi is None:
+        ffi = cffi.FFI()
+        ffi.cdef(text)
     name = os.environ.get("PLEDGER_LIBRARY") or SONAME
     try:
         lib = ffi.dlopen(name)
@@ -49,7 +58,27 @@ def _load() -> tuple[cffi.FFI, Any]:
     return ffi, lib
 
 
+def _compiled(path: str, text: str) -> Any:
+    """The out-of-line module's ffi when it was made from ``text``, else None."""
+    if not os.path.exists(path):
+        return None
+    spec = importlib.util.spec_from_file_location("pledger._pledger_cffi", path)
+    if spec is None or spec.loader is None:
+        return None
+    mod = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(mod)
+    except Exception:
+        return None
+    if getattr(mod, "CDEF_SHA256", None) != hashlib.sha256(text.encode("utf-8")).hexdigest():
+        return None
+    return mod.ffi
+
+
 ffi, lib = _load()
+
+#: whether the declarations came from the out-of-line module (the fast path)
+COMPILED: bool = not hasattr(ffi, "cdef")
 
 
 def gc(ptr: Any, free: Callable[[Any], None]) -> Any:
@@ -89,4 +118,12 @@ def cstr(s: str | None, what: str = "argument") -> Any:
     b = s.encode("utf-8")
     if b"\0" in b:
         raise ValueError(f"{what} contains a NUL character")
+    return ffi.new("char[]", b)
+
+
+def cpath(path: str | os.PathLike[str]) -> Any:
+    """A file name as a NUL-terminated ``char[]`` (the file system's bytes)."""
+    b = os.fsencode(path)
+    if b"\0" in b:
+        raise ValueError("a file name contains a NUL character")
     return ffi.new("char[]", b)

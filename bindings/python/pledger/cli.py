@@ -44,6 +44,7 @@ exit status:
      pledged), a wrong modification code
   5  database problem: locked (busy), read-only, damaged, not a pledger
      registry, written by a newer pledger, input/output, out of memory
+  130 interrupted (Ctrl-C); an interrupted import changes nothing
 
 environment:
   PLEDGER_DB      default for --db (else ./pledger.db)
@@ -235,17 +236,16 @@ def cmd_review(reg: Registry, a: argparse.Namespace) -> Result:
     counts = {s.api_name: rv.count(s) for s in Severity}
     data = {"uuid": a.uuid, "findings": as_dict(list(rv.findings)), "counts": counts,
             "blocking": rv.blocking, "submittable": not rv.stops_submission}
+    verdict = ("it cannot be submitted as it is" if rv.stops_submission else
+               "it can be submitted")
     if rv.findings:
+        summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
         text = table(["severity", "code", "path", "message", "basis"],
                      [(f.severity.api_name, f.code, f.path, f.message, f.basis)
                       for f in rv.findings])
+        text += f"\n\n{len(rv)} finding{'s' if len(rv) != 1 else ''} ({summary}); {verdict}"
     else:
-        text = "no findings"
-    summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
-    text += f"\n\n{len(rv)} finding{'s' if len(rv) != 1 else ''}" + \
-        (f" ({summary})" if summary else "") + \
-        ("; it cannot be submitted as it is" if rv.stops_submission else
-         "; it can be submitted")
+        text = f"no findings; {verdict}"
     return Result(data, text, EXIT_FAILED if rv.stops_submission else EXIT_OK)
 
 
@@ -720,8 +720,8 @@ def build_parser() -> argparse.ArgumentParser:
                                  + ("" if c.role else "; optional here"))
             sp.add_argument("--role", choices=Role.api_names(),
                             default=os.environ.get("PLEDGER_ROLE") or c.role,
-                            help=f"the actor's role (default: $PLEDGER_ROLE"
-                                 + (f" or {c.role})" if c.role else ")"))
+                            help="the actor's role (default: $PLEDGER_ROLE, else "
+                                 + (f"{c.role})" if c.role else "bank)"))
         sp.set_defaults(_command=c)
     return p
 
@@ -733,6 +733,7 @@ _STATUS: dict[type, int] = {
     E.WrongState: EXIT_REFUSED, E.PermissionDenied: EXIT_REFUSED, E.Conflict: EXIT_REFUSED,
     E.CodeMismatch: EXIT_REFUSED,
     E.ReviewBlocked: EXIT_FAILED,
+    E.Cancelled: 130,
     E.InvalidArgument: EXIT_USAGE, E.InvalidDocument: EXIT_USAGE,
 }
 

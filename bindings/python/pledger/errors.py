@@ -112,6 +112,12 @@ class CodeMismatch(Error):
     code_name = "PLEDGER_ECODE"
 
 
+class Cancelled(Error):
+    """PLEDGER_ECANCELLED: a callback of the caller asked to stop (e.g. an
+    import's progress callback); nothing was changed."""
+    code_name = "PLEDGER_ECANCELLED"
+
+
 #: every PLEDGER_E* code the loaded headers know, by name
 _CODES: dict[str, int] = {
     n: v for n, v in ffi.typeof("pledger_error").relements.items() if v < 0}
@@ -120,7 +126,7 @@ _CODES: dict[str, int] = {
 _CLASSES: dict[int, type[Error]] = {}
 for _cls in (InvalidArgument, NotFound, WrongState, Conflict, PermissionDenied, ReadOnly, Busy,
              IOFailure, Corrupt, NotARegistry, TooNew, InvalidDocument, OutOfMemory,
-             ReviewBlocked, CodeMismatch):
+             ReviewBlocked, CodeMismatch, Cancelled):
     if _cls.code_name in _CODES:
         _CLASSES[_CODES[_cls.code_name]] = _cls
 

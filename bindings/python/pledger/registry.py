@@ -3,6 +3,7 @@ applications, the later life of pledges, the reference register, the
 calendar and the journal."""
 from __future__ import annotations
 
+import datetime as _dt
 import os
 from typing import Any, Callable
 
@@ -73,7 +74,7 @@ class Registry:
         office_c = _ffi.cstr(office, "office")
         opts.office_code = office_c
         pp = ffi.new("pledger_registry **")
-        check(lib.pledger_open(pp, _ffi.cstr(self.path, "path"), opts))
+        check(lib.pledger_open(pp, _ffi.cpath(self.path), opts))
         self._p = _ffi.gc(pp[0], lib.pledger_close)
 
     # ---- the handle -------------------------------------------------------------
@@ -131,15 +132,24 @@ class Registry:
             role = Role.from_name(role)
         self._check(lib.pledger_set_actor(self._h, _ffi.cstr(name, "name"), int(role)))
 
+    def set_number_template(self, template: str) -> None:
+        """Set the template of acceptance and registration numbers, e.g.
+        ``"{series}-{office}-{kind}-{year}-{seq:6}"`` (the default;
+        ``{series}``, ``{year}`` and ``{seq:N}`` are required).  Role:
+        registrar; journaled."""
+        self._check(lib.pledger_set_number_template(self._h, _ffi.cstr(template, "template")))
+
     @property
-    def now(self) -> Any:
-        """The registry's current instant (UTC datetime)."""
+    def now(self) -> _dt.datetime:
+        """The registry's current instant (UTC datetime): the clock set
+        with :meth:`set_clock`, else the system clock."""
         return from_us(lib.pledger_now(self._h))
 
     def set_clock(self, clock: Callable[[], Instant] | None) -> None:
         """Replace the clock "now" is read from (for tests and replays):
         ``clock()`` returns a datetime or microseconds since the epoch.
-        None restores the system clock."""
+        None restores the system clock.  An exception in ``clock`` cannot
+        cross the C call: it is printed and the instant taken as 0."""
         if clock is None:
             self._check(lib.pledger_set_clock(self._h, ffi.NULL, ffi.NULL))
             self._clock_cb = None
@@ -352,12 +362,14 @@ class Registry:
         b = text.encode("utf-8")
         self._check(lib.pledger_calendar_load(self._h, b, len(b)))
 
-    def add_working_days(self, date: DateLike, n: int) -> Any:
+    def add_working_days(self, date: DateLike, n: int) -> _dt.date:
         """``date`` plus ``n`` working days by the registry's calendar."""
         out = ffi.new("char[11]")
         self._check(lib.pledger_calendar_add_working_days(
             out, self._h, _ffi.cstr(date_str(date)), int(n)))
-        return to_date(ffi.string(out).decode("ascii"))
+        d = to_date(ffi.string(out).decode("ascii"))
+        assert d is not None
+        return d
 
     def journal_verify(self) -> JournalCheck:
         """Verify the journal's hash chain from the first event."""
@@ -536,8 +548,8 @@ class Registry:
 
         ``progress(records, bytes_read, total_bytes)`` is called as the
         import goes; returning False cancels it (nothing changes,
-        :class:`pledger.Conflict`), and so does an exception, which is
-        then raised again here."""
+        :class:`pledger.Cancelled`), and so does an exception, which is
+        then raised again here (KeyboardInterrupt included)."""
         opts = ffi.new("pledger_import_options *")
         opts.version = lib.PLEDGER_IMPORT_OPTIONS_VERSION
         raised: list[BaseException] = []
@@ -558,8 +570,7 @@ class Registry:
             data = bytes(source)
             rc = lib.pledger_register_import_memory(pp, self._h, data, len(data), opts)
         else:
-            rc = lib.pledger_register_import(pp, self._h, _ffi.cstr(os.fspath(source), "path"),
-                                             opts)
+            rc = lib.pledger_register_import(pp, self._h, _ffi.cpath(source), opts)
         if raised:
             if rc == 0:
                 lib.pledger_import_report_free(pp[0])

@@ -121,3 +121,26 @@ def test_generator_refuses_what_cffi_cannot_read(tmp_path: pathlib.Path) -> None
         _generate(tmp_path, "#include <stdarg.h>\n"
                   "PLEDGER_EXPORT int pledger_bad(const char *fmt, va_list ap);\n")
     assert "cffi cannot read" in e.value.stderr
+
+
+def test_the_fast_out_of_line_module_is_used() -> None:
+    """Meson builds _pledger_cffi.py beside pledger.cdef; it is what the
+    package loads (a stale one, whose stamp does not match, is not)."""
+    import hashlib
+    mod = pathlib.Path(_ffi._cdef_path()).with_name("_pledger_cffi.py")
+    assert mod.exists()
+    stamp = re.search(r"CDEF_SHA256 = '([0-9a-f]{64})'", mod.read_text()).group(1)
+    assert stamp == hashlib.sha256(cdef_text().encode()).hexdigest()
+    assert _ffi.COMPILED
+
+
+def test_a_stale_module_is_not_used(tmp_path: pathlib.Path) -> None:
+    cdef = tmp_path / "pledger.cdef"
+    cdef.write_text(cdef_text())
+    stale = pathlib.Path(_ffi._cdef_path()).with_name("_pledger_cffi.py").read_text()
+    (tmp_path / "_pledger_cffi.py").write_text(stale.replace("CDEF_SHA256 = '",
+                                                             "CDEF_SHA256 = 'x"))
+    code = "import pledger._ffi as f; print(f.COMPILED, f.lib.pledger_version() != f.ffi.NULL)"
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       env=dict(os.environ, PLEDGER_CDEF=str(cdef)))
+    assert p.returncode == 0 and p.stdout == "False True\n", p

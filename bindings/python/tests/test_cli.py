@@ -137,9 +137,11 @@ def test_application_workflow(cli: Cli) -> None:
     assert "clerk-1" in r.err
     r = cli("submit", uuid, "--actor", "x", "--role", "bank", "--json", expect=4)
     assert r.error()["name"] == "PLEDGER_EPERM"
-    cli("submit", uuid, "--actor", "applicant-1", "--json")
-    acc = cli("accept", uuid, "--actor", "clerk-1").out.strip()
-    assert acc == "A-FZ01-TM-2024-000001"
+    r = cli("submit", uuid, "--actor", "applicant-1", "--json")
+    assert r.data == {"uuid": uuid, "state": "submitted"}
+    cli("request-correction", uuid, "--note", "x", "--actor", "clerk-1", expect=4)
+    r = cli("accept", uuid, "--actor", "clerk-1", "--json")
+    assert r.data == {"uuid": uuid, "acceptance_number": "A-FZ01-TM-2024-000001"}
 
     # correction round trip
     r = cli("request-correction", uuid, "--note", "the goods list is missing",
@@ -160,6 +162,8 @@ def test_application_workflow(cli: Cli) -> None:
     r = cli("refuse", u3, "--ground", "RIGHT_SEIZED", "--note", "court", "--actor",
             "registrar-1", "--json")
     assert r.data["state"] == "refused"
+    cli("refuse", u3, "--ground", "X", "--actor", "registrar-1", expect=4)  # refused already
+    cli("refuse", u3, "--actor", "registrar-1", expect=2)  # --ground is required
     u4 = cli("apply", LAND, "--actor", "applicant-1").out.strip()
     assert cli("withdraw", u4, "--actor", "applicant-1", "--json").data["state"] == "withdrawn"
     cli("withdraw", u4, "--actor", "applicant-1", expect=4)
@@ -298,8 +302,31 @@ def test_receivable_modcode_object_cancel_expire(cli: Cli) -> None:
             "--role", "applicant", "--json", now="2025-09-23T02:00:00Z")
     assert r.data["period_end"] == "2026-10-31"
     r = cli("cancel", number, "--modcode", code, "--note", "repaid", "--actor", "pledgee",
-            "--role", "applicant", "--json")
+            "--role", "applicant", "--json", now="2025-09-24T02:00:00Z")
     assert r.data["state"] == "cancelled"
+
+
+def test_more_error_exits(cli: Cli, tmp_path: pathlib.Path) -> None:
+    uuid = cli.flow_to_accepted(TM)
+    number = cli("register", uuid, "--actor", "registrar-1").out.strip()
+    cli("show", "R-FZ01-TM-2024-000099", expect=3)
+    cli("show", number, "--at", "2020-01-01T00:00:00Z", expect=3)  # not registered yet
+    cli("expire", "--actor", "clerk-1", "--role", "clerk", expect=4)
+    r = cli("object", number, "--objector", "someone", "--actor", "pledgor", expect=4)
+    assert "receivable pledges only" in r.err
+    cli("object", number, "--actor", "pledgor", expect=2)  # --objector is required
+    cli("revoke", "R-FZ01-TM-2024-000099", "--ground", "X", "--actor", "registrar-1",
+        expect=3)
+    cli("correct", uuid, "--set", "pledgor/name=x", "--actor", "clerk-1", expect=4)
+    notdb = tmp_path / "text.db"
+    notdb.write_text("hello\n" * 100)
+    r = run_cli("init", "--db", str(notdb), "--json")
+    assert r.status == 5 and r.error()["name"] == "PLEDGER_ENOTDB"
+    # a read-only command never writes: the registry file is opened read-only
+    before = pathlib.Path(cli.db).read_bytes()
+    cli("search")
+    cli("verify", number)
+    assert pathlib.Path(cli.db).read_bytes() == before
 
 
 def test_calendar_load(cli: Cli, tmp_path: pathlib.Path) -> None:
@@ -310,10 +337,13 @@ def test_calendar_load(cli: Cli, tmp_path: pathlib.Path) -> None:
     assert r.data == {"entries": 2}
     assert "loaded 2 calendar entries" in cli("calendar-load", str(cal), "--actor",
                                               "registrar-1").out
+    cli("calendar-load", str(cal), "--actor", "clerk-1", "--role", "clerk", expect=4)
     cal.write_text("2025-13-01 holiday\n")
     r = cli("calendar-load", str(cal), "--actor", "registrar-1", expect=2)
     assert "line 1" in r.err
-    cli("calendar-load", str(cal), "--actor", "clerk-1", "--role", "clerk", expect=4)
+    r = cli("calendar-load", "-", "--actor", "registrar-1", "--json",
+            stdin="2026-01-01 holiday New Year\n")
+    assert r.data == {"entries": 1}
 
 
 def test_register_import(cli: Cli, tmp_path: pathlib.Path) -> None:
@@ -335,7 +365,8 @@ def test_register_import(cli: Cli, tmp_path: pathlib.Path) -> None:
     gen = SOURCE_ROOT / "tests" / "gen-register.py"
     big = tmp_path / "big.xml"
     import subprocess
-    subprocess.run([sys.executable, str(gen), "5000", str(big)], check=True)
+    subprocess.run([sys.executable, str(gen), "5000", str(big), "--first", "30000000"],
+                   check=True)
     r = cli("register-import", str(big), "--progress", "always", "--actor", "registrar-1")
     assert "100.0%" in r.err and "5,000 records" in r.err and r.err.endswith("\n")
     assert re.search(r"inserted:\s+5,000", r.out)
@@ -348,12 +379,41 @@ def test_register_import(cli: Cli, tmp_path: pathlib.Path) -> None:
     cli("register-import", small, "--actor", "clerk-1", "--role", "clerk", expect=4)
 
 
+def test_progress_bar_when_stderr_is_a_terminal(cli: Cli, tmp_path: pathlib.Path) -> None:
+    import os
+    import pty
+    import subprocess
+    big = tmp_path / "tty.xml"
+    subprocess.run([sys.executable, str(SOURCE_ROOT / "tests" / "gen-register.py"), "3000",
+                    str(big), "--first", "50000000"], check=True)
+    master, slave = pty.openpty()
+    env = dict(os.environ, PLEDGER_NOW="2024-04-01T02:00:00Z")
+    p = subprocess.run([sys.executable, "-m", "pledger", "register-import", str(big),
+                        "--db", cli.db, "--actor", "registrar-1"],
+                       stdout=subprocess.PIPE, stderr=slave, env=env, timeout=120)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert p.returncode == 0
+    assert b"\r[" in seen and b"100.0%" in seen and b"3,000 records" in seen
+    assert b"inserted:  3,000" in p.stdout
+
+
 def test_check_id() -> None:
     r = run_cli("check-id", "patent", "ZL 2013 1069 9744.2")
     assert r.status == 0 and r.out.strip() == "201310699744.2"
-    r = run_cli("check-id", "uscc", "９１３５０１００Ｍ０００１００Ｙ４３", "--json")
-    assert r.json() == {"type": "uscc", "text": "９１３５０１００Ｍ０００１００Ｙ４３",
-                        "normalized": "91350100M000100Y43", "valid": True}
+    wide = "９１３５０１００Ｍ０００１００Ｙ４３"  # full-width, as typed on some keyboards
+    r = run_cli("check-id", "uscc", wide, "--json")
+    assert r.json() == {"type": "uscc", "text": wide, "normalized": "91350100M000100Y43",
+                        "valid": True}
     r = run_cli("check-id", "uscc", "91350100M000100Y44")
     assert r.status == 2 and "check character" in r.err
 

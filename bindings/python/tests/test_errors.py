@@ -54,8 +54,8 @@ def test_wrong_state(flow: Flow) -> None:
 
 
 def test_conflict(flow: Flow) -> None:
-    first = flow.registered(Kind.LAND)
     uuid, _ = flow.accepted(Kind.LAND)
+    first = flow.registered(Kind.LAND)
     flow.act("registrar-1", Role.REGISTRAR)
     with pytest.raises(pledger.Conflict) as e:
         flow.reg.register(uuid)
@@ -105,21 +105,20 @@ def test_io_failure(flow: Flow, tmp_path: pathlib.Path) -> None:
 
 
 def test_corrupt(flow: Flow, db_path: str) -> None:
-    for _ in range(3):
-        flow.saved(Kind.PATENT)
+    uuid = flow.saved(Kind.PATENT)
     flow.reg.close()
-    size = os.path.getsize(db_path)
-    page = 4096
-    assert size >= 4 * page
-    with open(db_path, "r+b") as f:  # every page but the header page
-        for off in range(page, size, page):
-            f.seek(off)
-            f.write(b"\xa5" * page)
-    with pytest.raises(pledger.Corrupt) as e:
-        with pledger.open(db_path) as r:
-            r.set_actor("applicant-1", Role.APPLICANT)
-            r.save(sample(Kind.PATENT))
-    check(e, pledger.Corrupt, ErrorCode.ECORRUPT)
+    con = sqlite3.connect(db_path)
+    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'application'"
+                       ).fetchone()[0]
+    page = con.execute("PRAGMA page_size").fetchone()[0]
+    con.close()
+    with open(db_path, "r+b") as f:  # the application table's root page
+        f.seek((root - 1) * page)
+        f.write(b"\xa5" * page)
+    with pledger.open(db_path) as r:
+        with pytest.raises(pledger.Corrupt) as e:
+            r.load(uuid)
+    check(e, pledger.Corrupt, ErrorCode.ECORRUPT, "malformed")
 
 
 def test_not_a_registry(tmp_path: pathlib.Path) -> None:
@@ -173,17 +172,24 @@ def test_code_mismatch(flow: Flow) -> None:
         flow.reg.verify(r.number, code="AAAA-BBBB-CCCC-DDDD")
 
 
+def test_cancelled(reg: pledger.Registry) -> None:
+    reg.set_actor("registrar-1", Role.REGISTRAR)
+    with pytest.raises(pledger.Cancelled) as e:
+        reg.register_import(DATA / "register-small.xml", progress=lambda *a: False)
+    check(e, pledger.Cancelled, ErrorCode.ECANCELLED, "progress callback")
+
+
 OOM_SCRIPT = r"""
 import resource, sys
 import pledger
 doc = open(sys.argv[1], encoding="utf-8").read()
-# a document of ~100 MB of valid padding: libxml2 and the schema check need
-# several times that, which the address-space limit below refuses
-big = doc.replace("<goods>", "<goods>" + "茶" * (35 * 1024 * 1024), 1).encode()
+# a valid document of 15 MB (under the library's 16 MiB limit): parsing it
+# needs more than the 4 MiB of address space left below
+big = doc.replace("<goods>", "<goods>" + "茶" * (5 * 1024 * 1024), 1).encode()
 soft, hard = resource.getrlimit(resource.RLIMIT_AS)
 with open("/proc/self/statm") as f:
     vm = int(f.read().split()[0]) * resource.getpagesize()
-resource.setrlimit(resource.RLIMIT_AS, (vm + 160 * 1024 * 1024, hard))
+resource.setrlimit(resource.RLIMIT_AS, (vm + 4 * 1024 * 1024, hard))
 try:
     pledger.Application.from_xml(big)
 except pledger.OutOfMemory as e:
@@ -202,7 +208,9 @@ def test_out_of_memory(tmp_path: pathlib.Path) -> None:
     script.write_text(OOM_SCRIPT)
     p = subprocess.run([sys.executable, str(script), str(DATA / "app-trademark.xml")],
                        capture_output=True, text=True, timeout=300)
-    assert p.stdout.startswith("OOM -13 True"), (p.stdout, p.stderr[-2000:])
+    assert p.returncode == 0 and p.stdout.startswith("OOM -13 True"), (p.stdout,
+                                                                       p.stderr[-2000:])
+    assert "Memory allocation failed" in p.stdout
 
 
 def test_base_class_for_codes_without_a_class() -> None:

@@ -17,7 +17,6 @@ import pytest
 
 import pledger
 from pledger import AppState, Kind, PledgeState, Role, Severity
-from conftest import HERE
 
 
 def test_help_documents_the_module() -> None:

@@ -171,14 +171,20 @@ def test_submit_needs_clean_review(flow: Flow) -> None:
 
 def test_single_pledge_kinds_conflict(flow: Flow) -> None:
     reg = flow.reg
-    first = flow.registered(Kind.PATENT)
+    # reviewed before the first is registered (afterwards its review would
+    # say RIGHT_ALREADY_PLEDGED): registration refuses it on its own
     uuid, _ = flow.accepted(Kind.PATENT)
+    first = flow.registered(Kind.PATENT)
     flow.act("registrar-1", Role.REGISTRAR)
     with pytest.raises(pledger.Conflict) as e:
         reg.register(uuid)
     assert first.number in e.value.message and "rights/right[1]" in e.value.message
     reg.cancel(first.number)
     assert reg.register(uuid).number.endswith("-2024-000002")
+    # a later application on the same right: the review says so at once
+    later = flow.saved(Kind.PATENT)
+    codes = [f.code for f in reg.review(later)]
+    assert "RIGHT_ALREADY_PLEDGED" in codes
 
 
 def test_receivables_modcode_objection_and_litigation(flow: Flow) -> None:
@@ -288,3 +294,23 @@ def test_clock_and_actor(reg: pledger.Registry, clock) -> None:
     reg.set_actor("clerk-7", "clerk")
     assert reg.actor == "clerk-7"
     assert reg.office == "FZ01"
+
+
+def test_number_template(flow: Flow) -> None:
+    reg = flow.reg
+    flow.act("registrar-1", Role.REGISTRAR)
+    reg.set_number_template("{office}/{series}{year}{kind}{seq:4}")
+    _, acceptance = flow.accepted(Kind.PATENT)
+    assert acceptance == "FZ01/A2024PT0001"
+    flow.act("registrar-1", Role.REGISTRAR)
+    with pytest.raises(pledger.InvalidArgument) as e:
+        reg.set_number_template("{office}-{kind}")
+    assert "{seq" in e.value.message or "{series}" in e.value.message
+    flow.act("clerk-1", Role.CLERK)
+    with pytest.raises(pledger.PermissionDenied):
+        reg.set_number_template("{series}-{year}-{seq:6}")
+
+
+def test_raw_cffi_objects_reach_every_function() -> None:
+    assert pledger.ffi.string(pledger.lib.pledger_kind_name(Kind.LAND)) == b"land"
+    assert pledger.lib.pledger_kind_from_name(b"patent") == Kind.PATENT
