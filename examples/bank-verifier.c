@@ -1,0 +1,215 @@
+/* A bank's verifier: read-only questions to the registry.
+ *
+ *   bank-verifier REGISTRY.db verify NUMBER [CODE] [AT]
+ *   bank-verifier REGISTRY.db right KIND RIGHT-ID [AT]
+ *   bank-verifier REGISTRY.db party PARTY-ID [AT]
+ *
+ * verify: is this registration real, in force, and is the certificate I
+ * was handed (its verification CODE, "-" for none) the current one?
+ * right:  which pledges are there on this right (KIND trademark, patent,
+ *         receivable, ...; RIGHT-ID its number, see query.h)?
+ * party:  which pledges name this party (a USCC or an identity number)?
+ * AT asks about a past instant instead of now: "2024-05-01T04:00:00Z"
+ * (UTC) or microseconds since the epoch.
+ *
+ * The registry is opened read-only: the bank can ask while the office
+ * writes, and cannot change anything.  Exit status: 0 answered (and, for
+ * verify, the pledge is in force and the code is current), 1 the answer
+ * is negative (not found, not in force, code not genuine or superseded),
+ * 2 usage or another error.
+ *
+ * Build: cc bank-verifier.c $(pkg-config --cflags --libs pledger) */
+#define _POSIX_C_SOURCE 200809L /* strdup, isatty */
+#include <pledger/pledger.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DAY_US INT64_C(86400000000)
+
+static int fail(const pledger_registry *reg, const char *what, int rc)
+{
+    fprintf(stderr, "bank-verifier: %s: %s (%s)\n", what, pledger_errmsg(reg),
+            pledger_strerror(rc));
+    return rc == PLEDGER_ENOTFOUND || rc == PLEDGER_ECODE ? 1 : 2;
+}
+
+/* Days since 1970-01-01 of a civil date, and back (H. Hinnant). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+/* An instant "YYYY-MM-DDTHH:MM:SSZ" or microseconds; -1 when malformed. */
+static int64_t parse_instant(const char *s)
+{
+    int y, mo, d, h, mi, sec;
+    char z;
+    if (strspn(s, "0123456789") == strlen(s) && *s)
+        return strtoll(s, NULL, 10);
+    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &sec, &z) != 7 || z != 'Z')
+        return -1;
+    return (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) * INT64_C(1000000);
+}
+
+/* Microseconds as "YYYY-MM-DDTHH:MM:SSZ" (UTC). */
+static const char *show_instant(int64_t us, char buf[64])
+{
+    int64_t days = us / DAY_US - (us % DAY_US < 0), secs = (us - days * DAY_US) / 1000000;
+    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+    snprintf(buf, 64, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ",
+             (long long)(yoe + era * 400 + (m <= 2)), (long long)m, (long long)d,
+             (long long)(secs / 3600), (long long)(secs / 60 % 60), (long long)(secs % 60));
+    return buf;
+}
+
+/* verify: one indexed lookup of the number, its rights and certificates. */
+static int verify(pledger_registry *reg, const char *number, const char *code, int64_t at)
+{
+    pledger_verify_options opts = PLEDGER_VERIFY_OPTIONS_INIT;
+    pledger_verification *v = NULL;
+    char t[64];
+    opts.code = code;
+    opts.as_of = at;
+    int rc = pledger_verify(&v, reg, number, &opts);
+    if (rc == PLEDGER_ECODE) {
+        /* A code that is no certificate's of this pledge never gets an answer. */
+        printf("certificate  NOT GENUINE: the code %s is not this pledge's\n", code);
+        return 1;
+    }
+    if (rc != 0)
+        return fail(reg, number, rc);
+
+    printf("number       %s\n", pledger_verification_number(v));
+    printf("as of        %s\n", at == PLEDGER_AS_OF_CURRENT ? "now" : show_instant(at, t));
+    printf("kind         %s (%s)\n", pledger_kind_name(pledger_verification_kind(v)),
+           pledger_verification_security(v));
+    printf("state        %s, version %d\n",
+           pledger_pledge_state_name(pledger_verification_state(v)),
+           pledger_verification_version(v));
+    printf("registered   %s\n", show_instant(pledger_verification_registered_at(v), t));
+    printf("pledgor      %s (%s)\n", pledger_verification_pledgor_name(v),
+           pledger_verification_pledgor_id(v));
+    printf("pledgee      %s (%s)\n", pledger_verification_pledgee_name(v),
+           pledger_verification_pledgee_id(v));
+    printf("secured      %lld %s (minor units)\n", (long long)pledger_verification_amount(v),
+           pledger_verification_currency(v));
+    printf("period       %s to %s\n", pledger_verification_period_start(v),
+           pledger_verification_period_end(v));
+    for (size_t i = 0; i < pledger_verification_right_count(v); i++)
+        printf("right        %s, rank %d\n", pledger_verification_right_id(v, i),
+               pledger_verification_right_rank(v, i));
+    printf("rank         %d\n", pledger_verification_rank(v));
+
+    int in_force = pledger_verification_rank(v) > 0;
+    pledger_code_status cs = pledger_verification_code_status(v);
+    if (cs == PLEDGER_CODE_MATCHED)
+        printf("certificate  genuine and current (version %d)\n",
+               pledger_verification_code_version(v));
+    else if (cs == PLEDGER_CODE_SUPERSEDED)
+        printf("certificate  genuine but SUPERSEDED: issued for version %d, replaced %s\n",
+               pledger_verification_code_version(v),
+               show_instant(pledger_verification_code_superseded_at(v), t));
+    else
+        printf("certificate  not checked (no code given)\n");
+    pledger_verification_free(v);
+    return in_force && cs != PLEDGER_CODE_SUPERSEDED ? 0 : 1;
+}
+
+/* search: all pages of hits, in registration order. */
+static int search(pledger_registry *reg, pledger_query *q)
+{
+    pledger_cursor *cur = NULL;
+    char t[64], *after = NULL;
+    size_t total = 0;
+    int rc = 0;
+    printf("%-24s %-10s %-15s %-20s %-34s %-34s %s\n", "number", "kind", "state", "registered",
+           "pledgor", "pledgee", "secured");
+    do {
+        q->after = after; /* NULL first, then the token of the previous page */
+        if ((rc = pledger_search(&cur, reg, q)) != 0)
+            break;
+        while (pledger_cursor_next(cur) == 1) {
+            printf("%-24s %-10s %-15s %-20s %-34s %-34s %lld %s\n", pledger_cursor_number(cur),
+                   pledger_kind_name(pledger_cursor_kind(cur)),
+                   pledger_pledge_state_name(pledger_cursor_state(cur)),
+                   show_instant(pledger_cursor_registered_at(cur), t),
+                   pledger_cursor_pledgor_name(cur), pledger_cursor_pledgee_name(cur),
+                   (long long)pledger_cursor_amount(cur), pledger_cursor_currency(cur));
+            total++;
+        }
+        free(after);
+        after = pledger_cursor_continuation(cur) ? strdup(pledger_cursor_continuation(cur))
+                                                 : NULL;
+        pledger_cursor_free(cur);
+    } while (after);
+    if (rc != 0)
+        return fail(reg, "search", rc);
+    printf("%zu pledge%s\n", total, total == 1 ? "" : "s");
+    return total ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    const char *what = argc > 2 ? argv[2] : "";
+    int nargs = !strcmp(what, "verify") ? 1 : !strcmp(what, "right") ? 2
+              : !strcmp(what, "party") ? 1 : -1;
+    int extra = !strcmp(what, "verify") ? 2 : 1; /* optional arguments */
+    if (nargs < 0 || argc < 3 + nargs || argc > 3 + nargs + extra) {
+        fprintf(stderr, "usage: bank-verifier REGISTRY.db verify NUMBER [CODE|-] [AT]\n"
+                        "       bank-verifier REGISTRY.db right KIND RIGHT-ID [AT]\n"
+                        "       bank-verifier REGISTRY.db party PARTY-ID [AT]\n");
+        return 2;
+    }
+    int64_t at = PLEDGER_AS_OF_CURRENT;
+    const char *at_arg = argc > 3 + nargs + extra - 1 ? argv[3 + nargs + extra - 1] : NULL;
+    if (at_arg && (at = parse_instant(at_arg)) < 0) {
+        fprintf(stderr, "bank-verifier: '%s' is not an instant (2024-05-01T04:00:00Z)\n",
+                at_arg);
+        return 2;
+    }
+    if (!at_arg)
+        at = PLEDGER_AS_OF_CURRENT;
+
+    /* Read-only: a SQLite read-only connection, any write is refused. */
+    pledger_registry *reg = NULL;
+    pledger_open_options opts = PLEDGER_OPEN_OPTIONS_INIT;
+    opts.read_only = 1;
+    int rc = pledger_open(&reg, argv[1], &opts);
+    if (rc != 0)
+        return fail(NULL, argv[1], rc);
+    /* Identity numbers of natural persons come back masked for a bank. */
+    pledger_set_actor(reg, "bank-officer", PLEDGER_ROLE_BANK);
+
+    int status;
+    if (!strcmp(what, "verify")) {
+        const char *code = argc > 4 && strcmp(argv[4], "-") ? argv[4] : NULL;
+        status = verify(reg, argv[3], code, at);
+    } else {
+        pledger_query q = PLEDGER_QUERY_INIT; /* no criterion yet: every pledge */
+        q.as_of = at;
+        if (!strcmp(what, "right")) {
+            q.kind = pledger_kind_from_name(argv[3]); /* 0 when unknown */
+            q.right_id = argv[4]; /* normalised by kind, e.g. "ZL..." patents work too */
+            if (q.kind == 0) {
+                fprintf(stderr, "bank-verifier: '%s' is not a right kind\n", argv[3]);
+                pledger_close(reg);
+                return 2;
+            }
+        } else {
+            q.party_id = argv[3];
+            q.party_side = PLEDGER_PARTY_EITHER;
+        }
+        status = search(reg, &q);
+    }
+    pledger_close(reg);
+    return status;
+}
