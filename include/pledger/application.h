@@ -135,6 +135,8 @@ PLEDGER_EXPORT int pledger_application_set(pledger_application *app, const char 
 /**
  * Count the nodes a path matches, e.g. "rights/right" or "materials/material".
  * @param[out] out the count (0 when none).
+ * @param[in] app the application.
+ * @param[in] path a field path without a final index.
  * @return 0 or #PLEDGER_EINVAL.
  * @since 0.1
  */
@@ -219,6 +221,8 @@ PLEDGER_EXPORT int pledger_application_review(pledger_review **out, pledger_regi
  * Submit a reviewed application.  Refused with #PLEDGER_EREVIEW when its
  * latest review has blocking or correctable findings, or when the
  * document changed since that review.  Role: applicant.
+ * @param[in] reg the registry.
+ * @param[in] uuid the application's UUID.
  * @since 0.1
  */
 PLEDGER_EXPORT int pledger_application_submit(pledger_registry *reg, const char *uuid);
@@ -228,6 +232,8 @@ PLEDGER_EXPORT int pledger_application_submit(pledger_registry *reg, const char 
  * acceptance number.  Role: clerk.
  * @param[out] out the acceptance number (free with pledger_free()), or NULL
  *                 to ignore it.
+ * @param[in] reg the registry.
+ * @param[in] uuid the application's UUID.
  * @since 0.1
  */
 PLEDGER_EXPORT int pledger_application_accept(char **out, pledger_registry *reg,
@@ -238,6 +244,8 @@ PLEDGER_EXPORT int pledger_application_accept(char **out, pledger_registry *reg,
  * calendar days; after that, pledger_registry_expire() deems the
  * application withdrawn.  Role: clerk.
  * @param[in] note what must be corrected (required, shown to the applicant).
+ * @param[in] reg the registry.
+ * @param[in] uuid the application's UUID.
  * @since 0.1
  */
 PLEDGER_EXPORT int pledger_application_request_correction(pledger_registry *reg,
@@ -248,6 +256,7 @@ PLEDGER_EXPORT int pledger_application_request_correction(pledger_registry *reg,
  * it is accepted again.  The document must have the same kind.
  * Role: clerk.
  * @param[in] app the corrected application (its UUID names the one to correct).
+ * @param[in] reg the registry.
  * @since 0.1
  */
 PLEDGER_EXPORT int pledger_application_correct(pledger_registry *reg,
@@ -266,6 +275,8 @@ PLEDGER_EXPORT int pledger_application_correct(pledger_registry *reg,
  *                          extension or cancellation (free with
  *                          pledger_free()); must not be NULL for a
  *                          receivable.  NULL for other kinds.
+ * @param[in] reg the registry.
+ * @param[in] uuid the application's UUID.
  * @since 0.1
  */
 PLEDGER_EXPORT int pledger_application_register(char **out, char **modcode_out,
@@ -275,6 +286,8 @@ PLEDGER_EXPORT int pledger_application_register(char **out, char **modcode_out,
  * Refuse an accepted application.  Role: registrar.
  * @param[in] ground a refusal ground code (e.g. "TM_SEIZED"), required.
  * @param[in] note   an explanation, or NULL.
+ * @param[in] reg the registry.
+ * @param[in] uuid the application's UUID.
  * @since 0.1
  */
 PLEDGER_EXPORT int pledger_application_refuse(pledger_registry *reg, const char *uuid,
@@ -282,6 +295,8 @@ PLEDGER_EXPORT int pledger_application_refuse(pledger_registry *reg, const char 
 
 /**
  * Withdraw an application that has not been decided.  Role: applicant.
+ * @param[in] reg the registry.
+ * @param[in] uuid the application's UUID.
  * @since 0.1
  */
 PLEDGER_EXPORT int pledger_application_withdraw(pledger_registry *reg, const char *uuid);

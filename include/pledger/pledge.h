@@ -47,36 +47,93 @@ PLEDGER_EXPORT int pledger_pledge_get_at(pledger_pledge **out, pledger_registry 
 PLEDGER_EXPORT void pledger_pledge_free(pledger_pledge *pledge);
 
 /** @name Snapshot getters
- * Borrowed strings, valid until the snapshot is freed.  Dates are
- * "YYYY-MM-DD"; instants are microseconds since the epoch (UTC).
- * Resident identity numbers are masked (first 6 and last 4 characters
- * shown) unless the handle's role was registrar or auditor when the
- * snapshot was read.
+ * Each takes a snapshot @p p (NULL gives NULL or 0).  Strings are
+ * borrowed, valid until the snapshot is freed.  Dates are "YYYY-MM-DD";
+ * instants are microseconds since the epoch (UTC).  Resident identity
+ * numbers are masked (first 6 and last 4 characters shown) unless the
+ * handle's role was registrar or auditor when the snapshot was read.
  * @{ */
+/** The registration number.
+ * @param[in] p the snapshot.
+ * @since 0.1 */
 PLEDGER_EXPORT const char *pledger_pledge_number(const pledger_pledge *p);
+/** The kind of the pledged rights.
+ * @param[in] p the snapshot.
+ * @since 0.1 */
 PLEDGER_EXPORT pledger_kind pledger_pledge_kind(const pledger_pledge *p);
-/** "pledge", or "mortgage" for sea-area and land rights. */
+/** "pledge", or "mortgage" for sea-area and land rights.
+ * @param[in] p the snapshot.
+ * @since 0.1 */
 PLEDGER_EXPORT const char *pledger_pledge_security(const pledger_pledge *p);
+/** The state of this version.
+ * @param[in] p the snapshot.
+ * @since 0.1 */
 PLEDGER_EXPORT pledger_pledge_state pledger_pledge_state_of(const pledger_pledge *p);
+/** The version number, 1 for the registration.
+ * @param[in] p the snapshot.
+ * @since 0.1 */
 PLEDGER_EXPORT int pledger_pledge_version(const pledger_pledge *p);
+/** The registration instant (the pledge's priority).
+ * @param[in] p the snapshot.
+ * @since 0.1 */
 PLEDGER_EXPORT int64_t pledger_pledge_registered_at(const pledger_pledge *p);
-/** When this version became valid, and when it stopped (0 if current). */
+/** When this version became valid.
+ * @param[in] p the snapshot.
+ * @since 0.1 */
 PLEDGER_EXPORT int64_t pledger_pledge_valid_from(const pledger_pledge *p);
+/** When this version stopped being valid; 0 while it is current.
+ * @param[in] p the snapshot.
+ * @since 0.1 */
 PLEDGER_EXPORT int64_t pledger_pledge_valid_to(const pledger_pledge *p);
+/** The pledgor's name.
+ * @param[in] p the snapshot.
+ * @since 0.1 */
 PLEDGER_EXPORT const char *pledger_pledge_pledgor_name(const pledger_pledge *p);
+/** The pledgor's normalised identifier (masked for natural persons unless registrar or auditor).
+ * @param[in] p the snapshot.
+ * @since 0.1 */
 PLEDGER_EXPORT const char *pledger_pledge_pledgor_id(const pledger_pledge *p);
+/** The pledgee's name.
+ * @param[in] p the snapshot.
+ * @since 0.1 */
 PLEDGER_EXPORT const char *pledger_pledge_pledgee_name(const pledger_pledge *p);
+/** The pledgee's normalised identifier (masked like the pledgor's).
+ * @param[in] p the snapshot.
+ * @since 0.1 */
 PLEDGER_EXPORT const char *pledger_pledge_pledgee_id(const pledger_pledge *p);
-/** Secured amount in the currency's minor unit (fen for CNY). */
+/** The secured amount in the currency's minor unit (fen for CNY).
+ * @param[in] p the snapshot.
+ * @since 0.1 */
 PLEDGER_EXPORT int64_t pledger_pledge_amount(const pledger_pledge *p);
+/** The ISO 4217 code of the secured amount.
+ * @param[in] p the snapshot.
+ * @since 0.1 */
 PLEDGER_EXPORT const char *pledger_pledge_currency(const pledger_pledge *p);
+/** The first day of the registration period, "YYYY-MM-DD".
+ * @param[in] p the snapshot.
+ * @since 0.1 */
 PLEDGER_EXPORT const char *pledger_pledge_period_start(const pledger_pledge *p);
+/** The last day of the registration period, "YYYY-MM-DD".
+ * @param[in] p the snapshot.
+ * @since 0.1 */
 PLEDGER_EXPORT const char *pledger_pledge_period_end(const pledger_pledge *p);
+/** The acceptance number of the application it came from.
+ * @param[in] p the snapshot.
+ * @since 0.1 */
 PLEDGER_EXPORT const char *pledger_pledge_acceptance_number(const pledger_pledge *p);
+/** The UUID of the application it came from.
+ * @param[in] p the snapshot.
+ * @since 0.1 */
 PLEDGER_EXPORT const char *pledger_pledge_application_uuid(const pledger_pledge *p);
-/** Number of pledged rights, and the normalised identifier of right @p i
- *  (0-based; NULL out of range). */
+/** The number of pledged rights.
+ * @param[in] p the snapshot.
+ * @since 0.1 */
 PLEDGER_EXPORT size_t pledger_pledge_right_count(const pledger_pledge *p);
+/** The normalised identifier of right @p i (0-based).
+ * @param[in] p the snapshot.
+ * @param[in] i the index, below pledger_pledge_right_count().
+ * @return a borrowed string, or NULL when @p i is out of range.
+ * @since 0.1 */
 PLEDGER_EXPORT const char *pledger_pledge_right_id(const pledger_pledge *p, size_t i);
 /** @} */
 
@@ -84,6 +141,7 @@ PLEDGER_EXPORT const char *pledger_pledge_right_id(const pledger_pledge *p, size
  * The pledge version as an XML document (root `pledge`), with the history
  * of its versions up to this one.
  * @param[out] out the document; free with pledger_free().
+ * @param[in] p the snapshot.
  * @since 0.1
  */
 PLEDGER_EXPORT int pledger_pledge_to_xml(char **out, const pledger_pledge *p);
@@ -128,6 +186,10 @@ typedef struct pledger_change {
  * certificate; the old certificate is marked superseded.  Role: registrar
  * (for receivables also applicant); @p modcode is required for
  * receivables and ignored for other kinds.
+ * @param[in] reg the registry.
+ * @param[in] number the registration number.
+ * @param[in] change what changes.
+ * @param[in] modcode the modification code (receivables), else NULL.
  * @since 0.1
  */
 PLEDGER_EXPORT int pledger_pledge_change(pledger_registry *reg, const char *number,
@@ -138,6 +200,10 @@ PLEDGER_EXPORT int pledger_pledge_change(pledger_registry *reg, const char *numb
  * current end): a new version and a new certificate.  Receivables: only in
  * the 90 days before expiry, each extension 1 month to 30 years, with the
  * modification code.  Role: registrar (receivables also applicant).
+ * @param[in] reg the registry.
+ * @param[in] number the registration number.
+ * @param[in] new_end the new last day, "YYYY-MM-DD".
+ * @param[in] modcode the modification code (receivables), else NULL.
  * @since 0.1
  */
 PLEDGER_EXPORT int pledger_pledge_extend(pledger_registry *reg, const char *number,
@@ -147,6 +213,9 @@ PLEDGER_EXPORT int pledger_pledge_extend(pledger_registry *reg, const char *numb
  * Cancel a pledge (the claim was satisfied, or the parties agree).
  * Role: registrar (receivables also applicant, with the modification code).
  * @param[in] note why, or NULL.
+ * @param[in] reg the registry.
+ * @param[in] number the registration number.
+ * @param[in] modcode the modification code (receivables), else NULL.
  * @since 0.1
  */
 PLEDGER_EXPORT int pledger_pledge_cancel(pledger_registry *reg, const char *number,
@@ -155,7 +224,10 @@ PLEDGER_EXPORT int pledger_pledge_cancel(pledger_registry *reg, const char *numb
 /**
  * Revoke a registration (void contract, the right lost, fraud, a refusal
  * ground found later).  Role: registrar.
- * @param[in] ground a ground code, required; @param[in] note or NULL.
+ * @param[in] reg the registry.
+ * @param[in] number the registration number.
+ * @param[in] ground a ground code (e.g. "CONTRACT_VOID"), required.
+ * @param[in] note   an explanation, or NULL.
  * @since 0.1
  */
 PLEDGER_EXPORT int pledger_pledge_revoke(pledger_registry *reg, const char *number,
@@ -167,6 +239,9 @@ PLEDGER_EXPORT int pledger_pledge_revoke(pledger_registry *reg, const char *numb
  * recorded within 30 days the objection lapses (pledger_registry_expire()).
  * Role: applicant or registrar.
  * @param[in] objector who objects (name), required.
+ * @param[in] reg the registry.
+ * @param[in] number the registration number.
+ * @param[in] note why, or NULL.
  * @since 0.1
  */
 PLEDGER_EXPORT int pledger_pledge_object(pledger_registry *reg, const char *number,
@@ -176,6 +251,8 @@ PLEDGER_EXPORT int pledger_pledge_object(pledger_registry *reg, const char *numb
  * Record that litigation was filed on an objection: it no longer lapses;
  * the registrar later dismisses it (pledger_pledge_dismiss_objection()) or
  * revokes the pledge.  Role: registrar.
+ * @param[in] reg the registry.
+ * @param[in] number the registration number.
  * @since 0.1
  */
 PLEDGER_EXPORT int pledger_pledge_record_litigation(pledger_registry *reg, const char *number);
@@ -194,6 +271,7 @@ PLEDGER_EXPORT int pledger_pledge_dismiss_objection(pledger_registry *reg, const
  * litigation lapse after 30 days.  Each is its own journaled step.
  * Role: registrar.
  * @param[out] out how many steps were taken, or NULL.
+ * @param[in]  reg the registry.
  * @since 0.1
  */
 PLEDGER_EXPORT int pledger_registry_expire(int *out, pledger_registry *reg);
@@ -204,6 +282,9 @@ PLEDGER_EXPORT int pledger_registry_expire(int *out, pledger_registry *reg);
  * `YYYY-MM-DD holiday [name]`, `YYYY-MM-DD workday [name]`, ranges
  * `YYYY-MM-DD..YYYY-MM-DD holiday [name]`, `#` comments.  Entries replace
  * those stored for the same days.  Role: registrar.
+ * @param[in] reg the registry.
+ * @param[in] text the calendar text (UTF-8).
+ * @param[in] len its length in bytes.
  * @return 0, #PLEDGER_EINVAL (message names the line).
  * @since 0.1
  */
@@ -213,17 +294,25 @@ PLEDGER_EXPORT int pledger_calendar_load(pledger_registry *reg, const char *text
  * Add @p n working days to @p date ("YYYY-MM-DD") using the registry's
  * calendar (weekends alone when none was loaded).
  * @param[out] out the resulting date, "YYYY-MM-DD" (11 bytes).
+ * @param[in] reg the registry.
+ * @param[in] date the start date, "YYYY-MM-DD" (not counted).
+ * @param[in] n how many working days, 0 to 3650.
  * @since 0.1
  */
 PLEDGER_EXPORT int pledger_calendar_add_working_days(char out[11], pledger_registry *reg,
                                                      const char *date, int n);
 
 /**
- * Verify the journal's hash chain from the first event.  Role: auditor or
- * registrar.
+ * Verify the journal's hash chain from the first event, then that the
+ * state tables (applications, pledges, versions, certificates, numbers,
+ * calendar, settings) are exactly what replaying the journal gives: a row
+ * altered or deleted underneath the library names the event that wrote
+ * it, a row no event wrote the number after the last event.  Role:
+ * auditor or registrar.
  * @param[out] bad_seq_out 0 when intact, else the first bad sequence
  *                         number (the message says what was wrong).
  * @param[out] count_out   number of events verified, or NULL.
+ * @param[in] reg the registry.
  * @return 0 whether or not the chain is intact (check @p bad_seq_out);
  *         an error code when the verification could not run.
  * @since 0.1
