@@ -11,10 +11,6 @@
 #define MAX_PATH 1024
 #define MAX_TEXT (1u << 20)
 
-struct pledger_review {
-    pl_findings f;
-};
-
 /* ---- the document ------------------------------------------------------------- */
 
 static int thread_bad(const char *fn, const char *param, const char *why)

@@ -18,6 +18,7 @@
 #include "model/kinds.h"
 #include "query/mask.h"
 #include "store/apply.h"
+#include "store/state-check.h"
 #include "store/pledge-row.h"
 #include "workflow/pledge-common.h"
 #include "workflow/pledge-flow.h"
@@ -387,6 +388,11 @@ int pledger_registry_expire(int *out, pledger_registry *reg)
         *out = 0;
     if ((rc = pl_api_enter(reg, "pledger_registry_expire")))
         return rc;
+    /* refused even when nothing is due: it is a writing call */
+    if (pl_db_read_only(reg->db))
+        return pl_err_set(&reg->err, PLEDGER_EREADONLY,
+                          "pledger_registry_expire: registry '%s' was opened read-only",
+                          pl_db_path(reg->db));
     pl_api_ctx(reg, &c);
     rc = pl_wf_expire(&c, &count);
     if (out)
@@ -438,8 +444,13 @@ int pledger_calendar_add_working_days(char out[11], pledger_registry *reg, const
         return pl_err_prefix(&reg->err, "%s: date", fn);
     if ((rc = pl_wf_calendar_read(reg->db, &reg->err, &cal)))
         return rc;
-    pl_date_format(pl_calendar_add_working_days(cal, day, n), out);
+    int32_t end = pl_calendar_add_working_days(cal, day, n);
     pl_calendar_free(cal);
+    /* the answer must be a date "YYYY-MM-DD" can write */
+    if (end > pl_days_from_civil(9999, 12, 31))
+        return pl_err_set(&reg->err, PLEDGER_EINVAL, "%s: %d working days after %s is after "
+                          "9999-12-31", fn, n, date);
+    pl_date_format(end, out);
     return 0;
 }
 
@@ -462,6 +473,9 @@ int pledger_journal_verify(int64_t *bad_seq_out, int64_t *count_out, pledger_reg
     if ((rc = pl_db_read_begin(reg->db, &reg->err)))
         return rc;
     rc = pl_journal_verify(reg->db, &reg->err, &bad, &count);
+    /* an intact chain: the state tables must be its replay */
+    if (!rc && !bad)
+        rc = pl_state_verify(reg->db, &reg->err, &bad);
     pl_db_rollback(reg->db);
     if (rc)
         return rc;

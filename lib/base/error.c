@@ -7,11 +7,44 @@ static _Thread_local pl_err thread_err;
 
 pl_err *pl_err_thread(void) { return &thread_err; }
 
+/* Messages are UTF-8 even when they quote bad input, and a message cut
+ * at PL_ERRMSG_MAX does not end inside a character: every byte that does
+ * not belong to a well-formed UTF-8 sequence becomes '?'. */
+static void scrub_utf8(char *msg)
+{
+    unsigned char *s = (unsigned char *)msg;
+    while (*s) {
+        unsigned c = *s;
+        size_t n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+                 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+        size_t i = 1;
+        for (; n > 1 && i < n; i++) {
+            unsigned lo = 0x80, hi = 0xbf;
+            if (i == 1 && c == 0xe0)
+                lo = 0xa0; /* overlong */
+            else if (i == 1 && c == 0xed)
+                hi = 0x9f; /* surrogates */
+            else if (i == 1 && c == 0xf0)
+                lo = 0x90; /* overlong */
+            else if (i == 1 && c == 0xf4)
+                hi = 0x8f; /* above U+10FFFF */
+            if (s[i] < lo || s[i] > hi)
+                break;
+        }
+        if (n == 0 || i < n) {
+            *s++ = '?';
+            continue;
+        }
+        s += n;
+    }
+}
+
 int pl_err_setv(pl_err *e, int code, const char *fmt, va_list ap)
 {
     if (e) {
         e->code = code;
         vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+        scrub_utf8(e->msg);
     }
     return code;
 }
@@ -47,6 +80,7 @@ int pl_err_prefix(pl_err *e, const char *fmt, ...)
     e->msg[hl] = ':';
     e->msg[hl + 1] = ' ';
     e->msg[hl + 2 + ml] = '\0';
+    scrub_utf8(e->msg);
     return e->code;
 }
 

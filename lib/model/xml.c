@@ -183,6 +183,19 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
         refuse(ctxt, msg);
         return;
     }
+    /* Schema location hints name URLs a validator might fetch: refused. */
+    for (int i = 0; i < nb_attributes; i++) {
+        const xmlChar *a_uri = attributes[5 * i + 2];
+        if (a_uri && strcmp((const char *)a_uri, "http://www.w3.org/2001/XMLSchema-instance") == 0 &&
+            (strcmp((const char *)attributes[5 * i], "schemaLocation") == 0 ||
+             strcmp((const char *)attributes[5 * i], "noNamespaceSchemaLocation") == 0)) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "xsi:%s is not allowed (no schema is fetched)",
+                     (const char *)attributes[5 * i]);
+            refuse(ctxt, msg);
+            return;
+        }
+    }
     xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces, namespaces,
                           nb_attributes, nb_defaulted, attributes);
 }

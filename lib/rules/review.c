@@ -1,110 +1,447 @@
+/* The review engine: looks every right up on the reference register once,
+ * then runs every row of the rule tables (rules.h) that applies to the
+ * application's kind, in table order, and collects all their findings. */
 #include "rules/review.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "base/money.h"
+#include "base/date.h"
+#include "base/text.h"
+#include "model/kinds.h"
+#include "rules/rules.h"
 
-/* The rules every kind shares.  Kind-specific tables are added beside
- * this file (one table per kind). */
+/* ---- the tables ----------------------------------------------------------- */
 
-static const char basis_parties[] =
-    "Registration measures: the pledgor and pledgee must be identified";
-static const char basis_claim[] =
-    "Civil Code art. 427: the pledge contract states the kind and amount of the secured claim";
-static const char basis_period[] = "Registration measures: the registration period";
-static const char basis_rights[] = "Civil Code art. 440: the pledged rights";
+static const struct {
+    const pl_rule *rows;
+    const size_t *n;
+} tables[] = {
+    { pl_rules_common, &pl_rules_common_n },
+    { pl_rules_register, &pl_rules_register_n },
+    { pl_rules_trademark, &pl_rules_trademark_n },
+    { pl_rules_patent, &pl_rules_patent_n },
+    { pl_rules_receivable, &pl_rules_receivable_n },
+    { pl_rules_equity, &pl_rules_equity_n },
+    { pl_rules_emission, &pl_rules_emission_n },
+    { pl_rules_sea_land, &pl_rules_sea_land_n },
+};
+#define N_TABLES (sizeof tables / sizeof tables[0])
 
-static void check_party(pl_findings *f, const pl_app_party *p, const char *what, bool required)
+size_t pl_rule_count(void)
 {
-    if (!p->present) {
-        if (required)
-            pl_findings_add(f, "PARTY_MISSING", PLEDGER_SEVERITY_BLOCKING, p->path,
-                            basis_parties, "the %s is missing", what);
+    size_t n = 0;
+    for (size_t t = 0; t < N_TABLES; t++)
+        n += *tables[t].n;
+    return n;
+}
+
+const pl_rule *pl_rule_at(size_t i)
+{
+    for (size_t t = 0; t < N_TABLES; t++) {
+        if (i < *tables[t].n)
+            return &tables[t].rows[i];
+        i -= *tables[t].n;
+    }
+    return NULL;
+}
+
+const pl_rule *pl_rule_find(const char *code)
+{
+    for (size_t t = 0; code && t < N_TABLES; t++)
+        for (size_t i = 0; i < *tables[t].n; i++)
+            if (strcmp(tables[t].rows[i].code, code) == 0)
+                return &tables[t].rows[i];
+    return NULL;
+}
+
+/* ---- reporting ------------------------------------------------------------ */
+
+void pl_rule_emit(pl_rctx *c, const pl_rule *r, const char *path, const char *fmt, ...)
+{
+    char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (vasprintf(&msg, fmt, ap) < 0)
+        msg = NULL;
+    va_end(ap);
+    if (!msg) {
+        c->out->oom = true;
         return;
     }
-    if (!p->name.text)
-        pl_findings_add(f, "PARTY_NAME_MISSING", PLEDGER_SEVERITY_CORRECTABLE, p->name.path,
-                        basis_parties, "the %s has no name", what);
-    if (!p->id_raw)
-        pl_findings_add(f, "PARTY_ID_MISSING", PLEDGER_SEVERITY_CORRECTABLE, p->id_path,
-                        basis_parties, "the %s has no identifier", what);
-    else if (!p->id_norm)
-        pl_findings_add(f, "PARTY_ID_INVALID", PLEDGER_SEVERITY_CORRECTABLE, p->id_path,
-                        basis_parties, "the %s's identifier is invalid: %s", what,
-                        p->id_error ? p->id_error : "unknown error");
+    pl_findings_add(c->out, r->code, r->severity, path, r->basis, "%s", msg);
+    free(msg);
 }
 
-static void check_amount(pl_findings *f, const pl_app_amount *a, const char *what)
+void pl_rule_fail(pl_rctx *c, int rc)
 {
-    if (!a->has) {
-        pl_findings_add(f, "AMOUNT_MISSING", PLEDGER_SEVERITY_CORRECTABLE, a->path, basis_claim,
-                        "the %s is missing", what);
-        return;
+    if (!c->rc)
+        c->rc = rc;
+}
+
+/* ---- helpers ---------------------------------------------------------------- */
+
+const char *pl_rule_right_word(pledger_kind kind)
+{
+    switch (kind) {
+    case PLEDGER_KIND_TRADEMARK: return "trademark";
+    case PLEDGER_KIND_PATENT: return "patent";
+    case PLEDGER_KIND_RECEIVABLE: return "receivable";
+    case PLEDGER_KIND_EQUITY: return "equity in company";
+    case PLEDGER_KIND_EMISSION: return "discharge permit";
+    case PLEDGER_KIND_SEA_AREA: return "sea-area certificate";
+    case PLEDGER_KIND_LAND: return "land certificate";
     }
-    if (!a->valid || a->minor <= 0)
-        pl_findings_add(f, "AMOUNT_INVALID", PLEDGER_SEVERITY_CORRECTABLE, a->path, basis_claim,
-                        "the %s '%s' must be a positive whole number of minor units", what,
-                        a->raw ? a->raw : "");
-    if (!a->currency || pl_currency_digits(a->currency) < 0)
-        pl_findings_add(f, "CURRENCY_UNKNOWN", PLEDGER_SEVERITY_CORRECTABLE, a->currency_path,
-                        basis_claim, "the currency '%s' of the %s is not an ISO 4217 code",
-                        a->currency ? a->currency : "", what);
+    return "right";
 }
 
-static void check_date(pl_findings *f, const pl_app_date *d, const char *what,
-                       const char *basis)
+const char *pl_rule_right_id(const pl_app_right *r)
 {
-    if (!d->has)
-        pl_findings_add(f, "DATE_MISSING", PLEDGER_SEVERITY_CORRECTABLE, d->path, basis,
-                        "the %s is missing", what);
-    else if (!d->valid)
-        pl_findings_add(f, "DATE_INVALID", PLEDGER_SEVERITY_CORRECTABLE, d->path, basis,
-                        "the %s '%s' is not a real date (YYYY-MM-DD)", what, d->raw);
+    const pl_app_ident *id = pl_app_right_ident(r);
+    if (!id)
+        return r->key ? r->key : "";
+    return id->norm ? id->norm : id->raw ? id->raw : "";
 }
+
+const char *pl_rule_right_path(const pl_app_right *r)
+{
+    const pl_app_ident *id = pl_app_right_ident(r);
+    return id ? id->path : r->path;
+}
+
+const pl_app_material *pl_rule_material(const pl_app *a, pl_material_kind kind)
+{
+    for (size_t i = 0; i < a->n_materials; i++)
+        if (a->materials[i].kind == kind)
+            return &a->materials[i];
+    return NULL;
+}
+
+static int ascii_lower(int ch) { return ch >= 'A' && ch <= 'Z' ? ch + 32 : ch; }
+
+static bool ascii_ieq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (ascii_lower((unsigned char)*a) != ascii_lower((unsigned char)*b))
+            return false;
+    return *a == *b;
+}
+
+bool pl_rule_is_chinese(const char *lang)
+{
+    static const char *const names[] = { "zh", "zho", "chi", "chinese", "中文", "汉语" };
+    size_t n;
+
+    if (!lang)
+        return false;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (ascii_ieq(lang, names[i]))
+            return true;
+    /* zh-CN, zh_Hans, ... */
+    n = strlen(lang);
+    return n > 3 && ascii_lower((unsigned char)lang[0]) == 'z' &&
+           ascii_lower((unsigned char)lang[1]) == 'h' && (lang[2] == '-' || lang[2] == '_');
+}
+
+bool pl_rule_same_text(const char *a, const char *b)
+{
+    char *fa, *fb;
+    bool same;
+
+    if (!a || !b)
+        return false;
+    fa = pl_text_fold(a);
+    fb = pl_text_fold(b);
+    same = fa && fb && ascii_ieq(fa, fb);
+    free(fa);
+    free(fb);
+    return same;
+}
+
+bool pl_rule_is_foreign(const pl_app_party *p)
+{
+    return p->present && (p->type == PL_PARTY_FOREIGN || p->id_type == PLEDGER_ID_PASSPORT ||
+                          p->id_type == PLEDGER_ID_FOREIGN_REG);
+}
+
+int32_t pl_rule_patent_term_end(int type, int32_t filing)
+{
+    int years;
+
+    if (filing == INT32_MIN) /* also PL_REF_NO_DATE */
+        return INT32_MIN;
+    switch (type) {
+    case PL_PATENT_INVENTION: years = 20; break;
+    case PL_PATENT_UTILITY_MODEL: years = 10; break;
+    case PL_PATENT_DESIGN:
+        /* Patent Law as amended in 2020, in force 2021-06-01 */
+        years = filing >= pl_days_from_civil(2021, 6, 1) ? 15 : 10;
+        break;
+    default: return INT32_MIN;
+    }
+    return pl_date_add_years(filing, years) - 1;
+}
+
+/* ---- the registry's own pledges ----------------------------------------------- */
+
+static const char sql_pledges_on[] =
+    "SELECT p.registration_number, v.state FROM pledge_right r"
+    " JOIN pledge p ON p.id = r.pledge_id"
+    " JOIN pledge_version v ON v.pledge_id = p.id AND v.valid_to IS NULL"
+    " WHERE r.kind = ?1 AND r.right_key = ?2 AND v.state IN (1, 5)"
+    " GROUP BY p.id ORDER BY p.id";
+
+void pl_rpledges_clear(pl_rpledges *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        free(p->v[i].number);
+    free(p->v);
+    memset(p, 0, sizeof *p);
+}
+
+int pl_rule_pledges_on(pl_rctx *c, pledger_kind kind, const char *key, pl_rpledges *out)
+{
+    sqlite3_stmt *st;
+    size_t cap = 0;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = pl_db_stmt(c->db, c->e, sql_pledges_on, &st)))
+        return rc;
+    sqlite3_bind_int(st, 1, (int)kind);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == cap) {
+            size_t n = cap ? cap * 2 : 4;
+            pl_rpledge *v = realloc(out->v, n * sizeof *v);
+            if (!v) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            out->v = v;
+            cap = n;
+        }
+        const unsigned char *num = sqlite3_column_text(st, 0);
+        out->v[out->n].state = sqlite3_column_int(st, 1);
+        if (!(out->v[out->n].number = strdup(num ? (const char *)num : ""))) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+        out->n++;
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    pl_rpledges_clear(out);
+    if (rc == SQLITE_NOMEM)
+        return pl_err_oom(c->e);
+    return pl_db_fail(c->db, c->e, rc, "reading the pledges on a right");
+}
+
+/* ---- the reference register, looked up once ----------------------------------- */
+
+static const char sql_kind_loaded[] = "SELECT EXISTS (SELECT 1 FROM ref_right WHERE kind = ?1)";
+static const char sql_holdings_loaded[] = "SELECT EXISTS (SELECT 1 FROM ref_holding)";
+static const char sql_company[] =
+    "SELECT company_name FROM ref_holding WHERE company = ?1"
+    " ORDER BY company_name IS NULL, id LIMIT 1";
+
+static int register_loaded(pl_rctx *c, bool *out)
+{
+    bool equity = c->app->kind == PLEDGER_KIND_EQUITY;
+    sqlite3_stmt *st;
+    int rc;
+
+    *out = false;
+    if (!(PL_KBIT(c->app->kind) & (PL_K_REGISTERED | PL_K_EQ)))
+        return 0;
+    if ((rc = pl_db_stmt(c->db, c->e, equity ? sql_holdings_loaded : sql_kind_loaded, &st)))
+        return rc;
+    if (!equity)
+        sqlite3_bind_int(st, 1, (int)c->app->kind);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int(st, 0) != 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : pl_db_fail(c->db, c->e, rc, "reading the reference register");
+}
+
+/* Equity: is the company on the register, and under which name. */
+static int company_known(pl_rctx *c, const char *company, bool *known, char **name)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    *known = false;
+    *name = NULL;
+    if ((rc = pl_db_stmt(c->db, c->e, sql_company, &st)))
+        return rc;
+    sqlite3_bind_text(st, 1, company, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *n = sqlite3_column_text(st, 0);
+        *known = true;
+        if (n && !(*name = strdup((const char *)n))) {
+            sqlite3_reset(st);
+            return pl_err_oom(c->e);
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? 0 : pl_db_fail(c->db, c->e, rc, "reading the reference register");
+}
+
+/* A lookup's result: found, not found (PLEDGER_ENOTFOUND), or a failure. */
+static int settle(pl_rctx *c, int rc, pl_rref *ref, const pl_ref_right *right)
+{
+    if (rc == 0) {
+        ref->state = PL_RREF_FOUND;
+        ref->right = right;
+        return 0;
+    }
+    if (rc == PLEDGER_ENOTFOUND || rc == PLEDGER_EINVAL) {
+        /* EINVAL cannot happen for a normalised number; treat it as absent */
+        pl_err_clear(c->e);
+        ref->state = PL_RREF_ABSENT;
+        return 0;
+    }
+    return rc;
+}
+
+static int look_up(pl_rctx *c, const pl_app_right *r, pl_rref *ref)
+{
+    const pl_app_party *pledgor = &c->app->pledgor;
+    const pl_app_ident *id = pl_app_right_ident(r);
+    bool known;
+    int rc;
+
+    if (!id || !id->norm)
+        return 0;
+    switch (r->kind) {
+    case PLEDGER_KIND_TRADEMARK:
+        rc = pl_refreg_trademark(c->db, c->e, id->norm, &ref->tm);
+        return settle(c, rc, ref, &ref->tm.r);
+    case PLEDGER_KIND_PATENT:
+        rc = pl_refreg_patent(c->db, c->e, id->norm, &ref->pt);
+        return settle(c, rc, ref, &ref->pt.r);
+    case PLEDGER_KIND_EMISSION:
+    case PLEDGER_KIND_SEA_AREA:
+    case PLEDGER_KIND_LAND:
+        rc = pl_refreg_certificate(c->db, c->e, r->kind, id->norm, &ref->cert);
+        return settle(c, rc, ref, &ref->cert.r);
+    case PLEDGER_KIND_EQUITY:
+        if ((rc = company_known(c, id->norm, &known, &ref->company_name)))
+            return rc;
+        if (!known) {
+            ref->state = PL_RREF_ABSENT;
+            return 0;
+        }
+        if (!pledgor->id_norm || pledgor->id_type < PLEDGER_ID_USCC ||
+            pledgor->id_type > PLEDGER_ID_FOREIGN_REG)
+            return 0; /* the company is known; who holds what cannot be told */
+        rc = pl_refreg_holding(c->db, c->e, id->norm, pledgor->id_type, pledgor->id_norm,
+                               &ref->holding);
+        if (rc == PLEDGER_ENOTFOUND) {
+            pl_err_clear(c->e);
+            ref->state = PL_RREF_NOT_HOLDER;
+            return 0;
+        }
+        if (rc == 0)
+            ref->state = PL_RREF_FOUND;
+        return rc;
+    case PLEDGER_KIND_RECEIVABLE:
+        return 0;
+    }
+    return 0;
+}
+
+static void refs_free(pl_rctx *c)
+{
+    for (size_t i = 0; c->refs && i < c->app->n_rights; i++) {
+        pl_ref_trademark_clear(&c->refs[i].tm);
+        pl_ref_patent_clear(&c->refs[i].pt);
+        pl_ref_certificate_clear(&c->refs[i].cert);
+        pl_ref_holding_clear(&c->refs[i].holding);
+        free(c->refs[i].company_name);
+    }
+    free(c->refs);
+    c->refs = NULL;
+}
+
+static int refs_load(pl_rctx *c)
+{
+    int rc;
+
+    if (c->app->n_rights && !(c->refs = calloc(c->app->n_rights, sizeof *c->refs)))
+        return pl_err_oom(c->e);
+    if ((rc = register_loaded(c, &c->register_loaded)) || !c->register_loaded)
+        return rc;
+    for (size_t i = 0; i < c->app->n_rights; i++)
+        if (c->app->rights[i].kind == c->app->kind &&
+            (rc = look_up(c, &c->app->rights[i], &c->refs[i])))
+            return rc;
+    return 0;
+}
+
+/* ---- the parties, in document order ---------------------------------------------- */
+
+static int parties_collect(pl_rctx *c)
+{
+    const pl_app *a = c->app;
+    size_t n = 4;
+
+    for (size_t i = 0; i < a->n_rights; i++)
+        n += a->rights[i].n_co_owners + a->rights[i].n_debtors;
+    if (!(c->parties = calloc(n, sizeof *c->parties)))
+        return pl_err_oom(c->e);
+#define ADD(party, name, main)                                                 \
+    c->parties[c->n_parties++] = (pl_rparty){ (party), (name), (main) }
+    ADD(&a->pledgor, "pledgor", true);
+    ADD(&a->pledgee, "pledgee", true);
+    ADD(&a->debtor, "debtor", false);
+    ADD(&a->agent, "agent", false);
+    for (size_t i = 0; i < a->n_rights; i++) {
+        for (size_t j = 0; j < a->rights[i].n_co_owners; j++)
+            ADD(&a->rights[i].co_owners[j], "co-owner", false);
+        for (size_t j = 0; j < a->rights[i].n_debtors; j++)
+            ADD(&a->rights[i].debtors[j], "debtor of the receivable", false);
+    }
+#undef ADD
+    return 0;
+}
+
+/* ---- the run ------------------------------------------------------------------------ */
 
 int pl_review_run(pl_db *db, pl_err *e, const pl_app *app, const pl_review_env *env,
                   pl_findings *out)
 {
-    (void)db;
-    (void)env;
-    check_party(out, &app->pledgor, "pledgor", true);
-    check_party(out, &app->pledgee, "pledgee", true);
-    check_party(out, &app->debtor, "debtor", false);
-    check_party(out, &app->agent, "agent", false);
+    pl_rctx c;
+    unsigned bit;
+    int rc;
 
-    if (app->n_rights == 0)
-        pl_findings_add(out, "RIGHTS_MISSING", PLEDGER_SEVERITY_BLOCKING, app->rights_path,
-                        basis_rights, "the application pledges no right");
-    for (size_t i = 0; i < app->n_rights; i++) {
-        const pl_app_right *r = &app->rights[i];
-        const pl_app_ident *id = pl_app_right_ident(r);
-        if (id && !id->raw)
-            pl_findings_add(out, "RIGHT_ID_MISSING", PLEDGER_SEVERITY_CORRECTABLE, id->path,
-                            basis_rights, "the right has no identifier");
-        else if (id && !id->norm)
-            pl_findings_add(out, "RIGHT_ID_INVALID", PLEDGER_SEVERITY_CORRECTABLE, id->path,
-                            basis_rights, "the right's identifier is invalid: %s",
-                            id->error ? id->error : "unknown error");
-        for (size_t j = 0; j < i && r->key; j++)
-            if (app->rights[j].key && strcmp(app->rights[j].key, r->key) == 0)
-                pl_findings_add(out, "RIGHT_DUPLICATE", PLEDGER_SEVERITY_CORRECTABLE, r->path,
-                                basis_rights, "the same right is listed twice (see %s)",
-                                app->rights[j].path);
-    }
-
-    if (!app->claim.present)
-        pl_findings_add(out, "CLAIM_MISSING", PLEDGER_SEVERITY_BLOCKING, app->claim.path,
-                        basis_claim, "the secured claim is missing");
-    else
-        check_amount(out, &app->claim.amount, "secured amount");
-
-    check_date(out, &app->period.start, "start of the registration period", basis_period);
-    check_date(out, &app->period.end, "end of the registration period", basis_period);
-    if (app->period.start.valid && app->period.end.valid &&
-        app->period.start.days > app->period.end.days)
-        pl_findings_add(out, "PERIOD_INVERTED", PLEDGER_SEVERITY_CORRECTABLE,
-                        app->period.end.path, basis_period,
-                        "the registration period ends (%s) before it starts (%s)",
-                        app->period.end.raw, app->period.start.raw);
-    return out->oom ? pl_err_oom(e) : 0;
+    if (!pl_kind((int)app->kind))
+        return pl_err_set(e, PLEDGER_EINVAL, "@kind: %d is not a right kind", (int)app->kind);
+    memset(&c, 0, sizeof c);
+    c.db = db;
+    c.e = e;
+    c.app = app;
+    c.env = env;
+    c.out = out;
+    bit = PL_KBIT(app->kind);
+    if ((rc = parties_collect(&c)) || (rc = refs_load(&c)))
+        goto done;
+    for (size_t t = 0; t < N_TABLES && !c.rc; t++)
+        for (size_t i = 0; i < *tables[t].n && !c.rc; i++)
+            if (tables[t].rows[i].kinds & bit)
+                tables[t].rows[i].check(&c, &tables[t].rows[i]);
+    rc = c.rc;
+done:
+    refs_free(&c);
+    free(c.parties);
+    if (!rc && out->oom)
+        rc = pl_err_oom(e);
+    return rc;
 }

@@ -133,7 +133,7 @@ static const op ops[] = {
     OP("pledge.objection_lapse", version_close, version_insert),
     OP("calendar.load", calendar_days),
     OP("registry.setting", meta_set),
-    { "register.import", NULL },
+    { "register_import", NULL },
 };
 
 static const op *find_op(const char *name)

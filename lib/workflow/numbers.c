@@ -118,8 +118,16 @@ int pl_number_template_check(pl_err *e, const char *tmpl)
         return pl_err_set(e, PLEDGER_EINVAL,
                           "number template '%.80s' must contain {series}, {year} and {seq:N}",
                           tmpl);
-    if ((rc = render(e, tmpl, &f, 999999999999, out, sizeof out)))
-        return pl_err_set(e, PLEDGER_EINVAL, "%s", e->msg);
+    for (const char *p = tmpl; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return pl_err_set(e, PLEDGER_EINVAL, "number template: a control character at "
+                              "offset %d", (int)(p - tmpl));
+    if ((rc = render(e, tmpl, &f, 999999999999, out, sizeof out))) {
+        /* render() said what was wrong; the code is EINVAL whatever it was */
+        if (e)
+            e->code = PLEDGER_EINVAL;
+        return PLEDGER_EINVAL;
+    }
     if (strlen(out) > 64)
         return pl_err_set(e, PLEDGER_EINVAL,
                           "number template '%.80s' makes numbers longer than 64 characters", tmpl);

@@ -1,0 +1,756 @@
+/* Rules on the document itself, for every kind (DESIGN.md §1.4 "Every
+ * kind"): parties and their identifiers, the rights' identifiers and
+ * fields, the secured claim, amounts and dates, the registration period,
+ * the pledge contract, the materials, the filing, and what the registry
+ * itself holds on the same rights (pledges, pending applications). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/money.h"
+#include "model/kinds.h"
+#include "rules/rules.h"
+
+/* Legal bases (short notes; the measures are the registration measures of
+ * each authority, see README "The one-pass review"). */
+static const char B_PARTIES[] =
+    "Civil Code art. 427; registration measures: pledgor and pledgee identified";
+static const char B_IDS[] = "GB 32100-2015 (USCC), GB 11643-1999 (resident identity number)";
+static const char B_AGENT[] =
+    "Trademark Law art. 18, Patent Law art. 19: foreign parties file through an agency";
+static const char B_POA[] = "registration measures: an agent files with a power of attorney";
+static const char B_JOINT[] =
+    "registration measures: pledgor and pledgee apply jointly (receivables excepted)";
+static const char B_RIGHTS[] = "Civil Code art. 440: the pledged rights named and identified";
+static const char B_CLAIM[] =
+    "Civil Code art. 427: kind and amount of the secured claim, the debtor's deadline";
+static const char B_PERIOD[] = "registration measures: the registration period, start <= end";
+static const char B_DATES[] =
+    "registration measures: the dates of the claim, the period and the rights";
+static const char B_CONTRACT[] =
+    "Civil Code art. 427: parties, claim, deadline, pledged rights, scope of the guarantee";
+static const char B_MATERIALS[] = "registration measures: the materials to be submitted";
+static const char B_LANGUAGE[] =
+    "registration measures: documents in Chinese, or with a Chinese translation";
+static const char B_ONE_PLEDGE[] =
+    "registration measures: a right pledged and not released is not pledged again";
+static const char B_PENDING[] = "Civil Code art. 414: rank follows the time of registration";
+
+/* ---- parties ------------------------------------------------------------- */
+
+static void party_missing(pl_rctx *c, const pl_rule *r)
+{
+    const pl_app_party *p[] = { &c->app->pledgor, &c->app->pledgee };
+    const char *what[] = { "pledgor", "pledgee" };
+    for (int i = 0; i < 2; i++)
+        if (!p[i]->present)
+            pl_rule_emit(c, r, p[i]->path, "the %s is missing", what[i]);
+}
+
+static void party_type_missing(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->n_parties; i++) {
+        const pl_app_party *p = c->parties[i].p;
+        if (p->present && p->type == PL_PARTY_NONE)
+            pl_rule_emit(c, r, p->type_path,
+                         "the %s's type (organisation, person or foreign) is missing",
+                         c->parties[i].role);
+    }
+}
+
+static void party_name_missing(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->n_parties; i++) {
+        const pl_app_party *p = c->parties[i].p;
+        if (p->present && !p->name.text)
+            pl_rule_emit(c, r, p->name.path, "the %s has no name", c->parties[i].role);
+    }
+}
+
+static void party_id_missing(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->n_parties; i++) {
+        const pl_app_party *p = c->parties[i].p;
+        if (p->present && !p->id_raw)
+            pl_rule_emit(c, r, p->id_path, "the %s has no identifier", c->parties[i].role);
+    }
+}
+
+static void party_id_invalid(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->n_parties; i++) {
+        const pl_app_party *p = c->parties[i].p;
+        if (p->present && p->id_raw && !p->id_norm)
+            pl_rule_emit(c, r, p->id_path, "the %s's identifier is invalid: %s",
+                         c->parties[i].role, p->id_error ? p->id_error : "unknown error");
+    }
+}
+
+/* Which identifier types fit which party type. */
+static bool id_fits(pl_party_type t, pledger_id_type id)
+{
+    switch (t) {
+    case PL_PARTY_ORGANISATION: return id == PLEDGER_ID_USCC;
+    case PL_PARTY_PERSON: return id == PLEDGER_ID_RESIDENT || id == PLEDGER_ID_PASSPORT;
+    case PL_PARTY_FOREIGN: return id == PLEDGER_ID_PASSPORT || id == PLEDGER_ID_FOREIGN_REG;
+    case PL_PARTY_NONE: return true;
+    }
+    return true;
+}
+
+static void party_id_type_mismatch(pl_rctx *c, const pl_rule *r)
+{
+    static const char *const types[] = { "", "an organisation", "a person", "a foreign party" };
+    static const char *const ids[] = {
+        "", "a USCC", "a resident identity number", "a passport number",
+        "a foreign registration number",
+    };
+    for (size_t i = 0; i < c->n_parties; i++) {
+        const pl_app_party *p = c->parties[i].p;
+        if (!p->present || !p->type || p->id_type < PLEDGER_ID_USCC ||
+            p->id_type > PLEDGER_ID_FOREIGN_REG || id_fits(p->type, p->id_type))
+            continue;
+        pl_rule_emit(c, r, p->id_type_path, "the %s is %s but is identified by %s",
+                     c->parties[i].role, types[p->type], ids[p->id_type]);
+    }
+}
+
+static void party_address_missing(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->n_parties; i++) {
+        const pl_app_party *p = c->parties[i].p;
+        if (c->parties[i].principal && p->present && !p->address.text)
+            pl_rule_emit(c, r, p->address.path, "the %s's address is missing",
+                         c->parties[i].role);
+    }
+}
+
+static void parties_identical(pl_rctx *c, const pl_rule *r)
+{
+    const pl_app_party *a = &c->app->pledgor, *b = &c->app->pledgee;
+    if (a->id_norm && b->id_norm && a->id_type == b->id_type &&
+        strcmp(a->id_norm, b->id_norm) == 0)
+        pl_rule_emit(c, r, b->id_path, "the pledgee has the pledgor's identifier: a party "
+                     "cannot take a pledge on its own right");
+}
+
+static void agent_required(pl_rctx *c, const pl_rule *r)
+{
+    const pl_app *a = c->app;
+    const char *who = pl_rule_is_foreign(&a->pledgor) ? "pledgor"
+                      : pl_rule_is_foreign(&a->pledgee) ? "pledgee" : NULL;
+    if (who && !a->agent.present)
+        pl_rule_emit(c, r, a->agent.path,
+                     "the %s is foreign: a %s application must be filed through an agency",
+                     who, pl_kind_name(a->kind));
+}
+
+static void agent_poa_missing(pl_rctx *c, const pl_rule *r)
+{
+    if (c->app->agent.present && !pl_rule_material(c->app, PL_MATERIAL_POWER_OF_ATTORNEY))
+        pl_rule_emit(c, r, c->app->materials_path,
+                     "an agent files: the power of attorney (material kind "
+                     "power_of_attorney) is missing");
+}
+
+static void filing_joint_required(pl_rctx *c, const pl_rule *r)
+{
+    const pl_app_flag *j = &c->app->filing.joint;
+    if (!j->has || !j->value)
+        pl_rule_emit(c, r, j->path, "a %s application is filed jointly by the pledgor and the "
+                     "pledgee: filing/joint must be true", pl_kind_name(c->app->kind));
+}
+
+/* ---- rights -------------------------------------------------------------- */
+
+static void rights_missing(pl_rctx *c, const pl_rule *r)
+{
+    if (c->app->n_rights == 0)
+        pl_rule_emit(c, r, c->app->rights_path, "the application pledges no right");
+}
+
+static void right_id_missing(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_ident *id = pl_app_right_ident(&c->app->rights[i]);
+        if (id && !id->raw)
+            pl_rule_emit(c, r, id->path, "the %s number is missing",
+                         pl_rule_right_word(c->app->rights[i].kind));
+    }
+}
+
+static void right_id_invalid(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_ident *id = pl_app_right_ident(&c->app->rights[i]);
+        if (id && id->raw && !id->norm)
+            pl_rule_emit(c, r, id->path, "the %s number is invalid: %s",
+                         pl_rule_right_word(c->app->rights[i].kind),
+                         id->error ? id->error : "unknown error");
+    }
+}
+
+static void right_duplicate(pl_rctx *c, const pl_rule *r)
+{
+    const pl_app *a = c->app;
+    for (size_t i = 0; i < a->n_rights; i++) {
+        if (!a->rights[i].key)
+            continue;
+        for (size_t j = 0; j < i; j++) {
+            if (a->rights[j].key && strcmp(a->rights[j].key, a->rights[i].key) == 0) {
+                pl_rule_emit(c, r, a->rights[i].path, "the same right is listed twice (see %s)",
+                             a->rights[j].path);
+                break;
+            }
+        }
+    }
+}
+
+typedef struct field_req {
+    bool present;
+    const char *path, *what;
+} field_req;
+
+/* The fields each kind's rights must fill in (the identifier and the
+ * amounts have rules of their own). */
+static void right_field_missing(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        field_req f[2];
+        size_t n = 0;
+        char debtors_path[256];
+
+        switch (x->kind) {
+        case PLEDGER_KIND_TRADEMARK:
+            f[n++] = (field_req){ x->classes_raw != NULL, x->classes_path,
+                                         "the Nice classes" };
+            break;
+        case PLEDGER_KIND_PATENT:
+            f[n++] = (field_req){ x->patent_type != PL_PATENT_TYPE_NONE,
+                                         x->patent_type_path, "the patent type" };
+            f[n++] = (field_req){ x->filing_date.has, x->filing_date.path,
+                                         "the filing date" };
+            break;
+        case PLEDGER_KIND_RECEIVABLE:
+            snprintf(debtors_path, sizeof debtors_path, "%s/party", x->debtors_path);
+            f[n++] = (field_req){ x->description.text != NULL, x->description.path,
+                                         "the description" };
+            f[n++] = (field_req){ x->n_debtors > 0, debtors_path, "the debtor" };
+            break;
+        case PLEDGER_KIND_EQUITY:
+            f[n++] = (field_req){ x->company_name.text != NULL, x->company_name.path,
+                                         "the company's name" };
+            break;
+        case PLEDGER_KIND_EMISSION:
+            f[n++] = (field_req){ x->pollutant.text != NULL, x->pollutant.path,
+                                         "the pollutant" };
+            f[n++] = (field_req){ x->allowance.raw != NULL, x->allowance.path,
+                                         "the allowance pledged" };
+            break;
+        case PLEDGER_KIND_SEA_AREA:
+        case PLEDGER_KIND_LAND:
+            f[n++] = (field_req){ x->location.text != NULL, x->location.path,
+                                         "the location" };
+            f[n++] = (field_req){ x->area.raw != NULL, x->area.path, "the area" };
+            break;
+        }
+        for (size_t k = 0; k < n; k++)
+            if (!f[k].present)
+                pl_rule_emit(c, r, f[k].path, "%s of the pledged %s is missing", f[k].what,
+                             pl_kind_name(x->kind));
+    }
+}
+
+/* ---- claim, amounts, dates, period -------------------------------------------- */
+
+static void claim_missing(pl_rctx *c, const pl_rule *r)
+{
+    if (!c->app->claim.present)
+        pl_rule_emit(c, r, c->app->claim.path, "the secured claim is missing");
+}
+
+static void claim_type_missing(pl_rctx *c, const pl_rule *r)
+{
+    if (c->app->claim.present && c->app->claim.type == PL_CLAIM_NONE)
+        pl_rule_emit(c, r, c->app->claim.type_path,
+                     "the type of the secured claim (loan, credit_line, guarantee, other) "
+                     "is missing");
+}
+
+typedef struct amount_item {
+    const pl_app_amount *a;
+    const char *what;
+    bool required;
+} amount_item;
+
+/* Every amount of the document, in document order. */
+static size_t amounts(const pl_app *a, amount_item *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < a->n_rights && n < max; i++) {
+        const pl_app_right *x = &a->rights[i];
+        if (x->kind == PLEDGER_KIND_RECEIVABLE)
+            out[n++] = (amount_item){ &x->amount, "amount of the receivable", true };
+        else if (x->kind == PLEDGER_KIND_EQUITY)
+            out[n++] = (amount_item){ &x->capital, "pledged capital", true };
+    }
+    if (a->claim.present && n < max)
+        out[n++] = (amount_item){ &a->claim.amount, "secured amount", true };
+    if (a->valuation.present && n < max)
+        out[n++] = (amount_item){ &a->valuation.value, "valuation", true };
+    return n;
+}
+
+typedef void (*amount_fn)(pl_rctx *c, const pl_rule *r, const amount_item *it);
+
+static void each_amount(pl_rctx *c, const pl_rule *r, amount_fn fn)
+{
+    size_t max = c->app->n_rights + 2;
+    amount_item *v = malloc(max * sizeof *v);
+    if (!v) {
+        pl_rule_fail(c, pl_err_oom(c->e));
+        return;
+    }
+    size_t n = amounts(c->app, v, max);
+    for (size_t i = 0; i < n; i++)
+        fn(c, r, &v[i]);
+    free(v);
+}
+
+static void amount_missing_1(pl_rctx *c, const pl_rule *r, const amount_item *it)
+{
+    if (it->required && !it->a->has)
+        pl_rule_emit(c, r, it->a->path, "the %s is missing", it->what);
+}
+
+static void amount_not_positive_1(pl_rctx *c, const pl_rule *r, const amount_item *it)
+{
+    if (it->a->has && (!it->a->valid || it->a->minor <= 0))
+        pl_rule_emit(c, r, it->a->path,
+                     "the %s '%s' must be a positive whole number of minor units", it->what,
+                     it->a->raw ? it->a->raw : "");
+}
+
+static void currency_unknown_1(pl_rctx *c, const pl_rule *r, const amount_item *it)
+{
+    if (!it->a->has)
+        return;
+    if (!it->a->currency)
+        pl_rule_emit(c, r, it->a->currency_path, "the currency of the %s is missing",
+                     it->what);
+    else if (pl_currency_digits(it->a->currency) < 0)
+        pl_rule_emit(c, r, it->a->currency_path,
+                     "the currency '%s' of the %s is not an ISO 4217 code pledger knows",
+                     it->a->currency, it->what);
+}
+
+static void amount_missing(pl_rctx *c, const pl_rule *r) { each_amount(c, r, amount_missing_1); }
+
+static void amount_not_positive(pl_rctx *c, const pl_rule *r)
+{
+    each_amount(c, r, amount_not_positive_1);
+}
+
+static void currency_unknown(pl_rctx *c, const pl_rule *r)
+{
+    each_amount(c, r, currency_unknown_1);
+}
+
+static void check_date(pl_rctx *c, const pl_rule *r, const pl_app_date *d)
+{
+    if (d->has && !d->valid)
+        pl_rule_emit(c, r, d->path, "'%s' is not a date pledger accepts (YYYY-MM-DD, "
+                     "years 1900 to 9999)", d->raw ? d->raw : "");
+}
+
+static void date_invalid(pl_rctx *c, const pl_rule *r)
+{
+    const pl_app *a = c->app;
+    for (size_t i = 0; i < a->n_rights; i++) {
+        const pl_app_right *x = &a->rights[i];
+        const pl_app_date *d[] = { &x->filing_date, &x->grant_date, &x->due_date,
+                                   &x->valid_from, &x->valid_to, &x->term_start,
+                                   &x->term_end };
+        for (size_t k = 0; k < sizeof d / sizeof d[0]; k++)
+            check_date(c, r, d[k]);
+    }
+    check_date(c, r, &a->claim.performance_start);
+    check_date(c, r, &a->claim.performance_end);
+    check_date(c, r, &a->period.start);
+    check_date(c, r, &a->period.end);
+    check_date(c, r, &a->contract.date);
+    check_date(c, r, &a->valuation.date);
+}
+
+static void claim_deadline_missing(pl_rctx *c, const pl_rule *r)
+{
+    if (c->app->claim.present && !c->app->claim.performance_end.has)
+        pl_rule_emit(c, r, c->app->claim.performance_end.path,
+                     "the debtor's performance deadline is missing");
+}
+
+static void claim_period_inverted(pl_rctx *c, const pl_rule *r)
+{
+    const pl_app_date *s = &c->app->claim.performance_start, *e = &c->app->claim.performance_end;
+    if (s->valid && e->valid && s->days > e->days)
+        pl_rule_emit(c, r, e->path, "the debt's performance period ends (%s) before it "
+                     "starts (%s)", e->raw, s->raw);
+}
+
+static void period_missing(pl_rctx *c, const pl_rule *r)
+{
+    const pl_app_date *d[] = { &c->app->period.start, &c->app->period.end };
+    const char *what[] = { "start", "end" };
+    for (int i = 0; i < 2; i++)
+        if (!d[i]->has)
+            pl_rule_emit(c, r, d[i]->path, "the %s of the registration period is missing",
+                         what[i]);
+}
+
+static void period_inverted(pl_rctx *c, const pl_rule *r)
+{
+    const pl_app_period *p = &c->app->period;
+    if (p->start.valid && p->end.valid && p->start.days > p->end.days)
+        pl_rule_emit(c, r, p->end.path,
+                     "the registration period ends (%s) before it starts (%s)", p->end.raw,
+                     p->start.raw);
+}
+
+/* The registration period and the debt's performance period do not
+ * overlap at all. */
+static void period_before_debt(pl_rctx *c, const pl_rule *r)
+{
+    const pl_app_period *p = &c->app->period;
+    const pl_app_claim *cl = &c->app->claim;
+    if (!p->start.valid || !p->end.valid || p->start.days > p->end.days)
+        return;
+    if (cl->performance_start.valid && p->end.days < cl->performance_start.days)
+        pl_rule_emit(c, r, p->end.path, "the registration period ends (%s) before the debt's "
+                     "performance period starts (%s)", p->end.raw,
+                     cl->performance_start.raw);
+    else if (cl->performance_end.valid && p->start.days > cl->performance_end.days)
+        pl_rule_emit(c, r, p->start.path, "the registration period starts (%s) after the "
+                     "debtor's performance deadline (%s)", p->start.raw,
+                     cl->performance_end.raw);
+}
+
+static void period_not_covering_debt(pl_rctx *c, const pl_rule *r)
+{
+    const pl_app_period *p = &c->app->period;
+    const pl_app_claim *cl = &c->app->claim;
+    const pl_app_date *ps = &cl->performance_start, *pe = &cl->performance_end;
+    if (!p->start.valid || !p->end.valid || p->start.days > p->end.days)
+        return;
+    /* no overlap is PERIOD_BEFORE_DEBT's */
+    if ((ps->valid && p->end.days < ps->days) || (pe->valid && p->start.days > pe->days))
+        return;
+    if (pe->valid && p->end.days < pe->days)
+        pl_rule_emit(c, r, p->end.path, "the registration period ends (%s) before the "
+                     "debtor's performance deadline (%s): the pledge lapses while the debt "
+                     "runs", p->end.raw, pe->raw);
+    else if (ps->valid && p->start.days > ps->days)
+        pl_rule_emit(c, r, p->start.path, "the registration period starts (%s) after the "
+                     "debt's performance period (%s)", p->start.raw, ps->raw);
+}
+
+/* ---- the pledge contract ---------------------------------------------------------- */
+
+static void contract_missing(pl_rctx *c, const pl_rule *r)
+{
+    if (!c->app->contract.present)
+        pl_rule_emit(c, r, c->app->contract.path, "the pledge contract is not described");
+}
+
+static void contract_clauses_missing(pl_rctx *c, const pl_rule *r)
+{
+    static const char *const names[] = { "parties", "addresses", "claim", "deadline", "rights",
+                                         "scope" };
+    const pl_app_contract *k = &c->app->contract;
+    char missing[128] = "";
+    size_t len = 0;
+
+    if (!k->present || (k->clauses & PL_CLAUSE_ALL) == PL_CLAUSE_ALL)
+        return;
+    for (unsigned i = 0; i < 6; i++)
+        if (!(k->clauses & (1u << i)))
+            len += (size_t)snprintf(missing + len, sizeof missing - len, "%s%s",
+                                    len ? ", " : "", names[i]);
+    pl_rule_emit(c, r, k->clauses_path, "the pledge contract does not name: %s", missing);
+}
+
+/* ---- materials ----------------------------------------------------------------------- */
+
+enum { WHEN_ALWAYS, WHEN_CO_OWNED, WHEN_VALUED };
+
+/* What each kind must submit (README "The one-pass review"; the power of
+ * attorney is AGENT_POA_MISSING's). */
+typedef struct material_req {
+    unsigned kinds;
+    pl_material_kind material;
+    int when;
+    const char *what;
+} material_req;
+
+static const material_req required_materials[] = {
+    { PL_K_TM | PL_K_PT | PL_K_EQ | PL_K_EM | PL_K_SA | PL_K_LD, PL_MATERIAL_APPLICATION_FORM,
+      WHEN_ALWAYS, "the application form" },
+    { PL_K_TM, PL_MATERIAL_COMMITMENT_LETTER, WHEN_ALWAYS, "the commitment letter" },
+    { PL_K_TM | PL_K_SA | PL_K_LD, PL_MATERIAL_MAIN_CONTRACT, WHEN_ALWAYS,
+      "the main (loan) contract" },
+    { PL_K_ALL, PL_MATERIAL_PLEDGE_CONTRACT, WHEN_ALWAYS, "the pledge contract" },
+    { PL_K_TM | PL_K_PT | PL_K_EQ | PL_K_EM | PL_K_SA | PL_K_LD, PL_MATERIAL_IDENTITY,
+      WHEN_ALWAYS, "the identity documents of the parties" },
+    { PL_K_PT, PL_MATERIAL_CONSENT, WHEN_CO_OWNED, "the consent of the co-owners" },
+    { PL_K_PT, PL_MATERIAL_EVALUATION_REPORT, WHEN_VALUED,
+      "the evaluation report (the patent was valued)" },
+};
+
+/* A right is co-owned: the document names co-owners, or the register
+ * lists more than one owner. */
+static bool co_owned(const pl_rctx *c)
+{
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        if (c->app->rights[i].n_co_owners)
+            return true;
+        if (c->refs[i].state == PL_RREF_FOUND && c->refs[i].right &&
+            c->refs[i].right->n_owners > 1)
+            return true;
+    }
+    return false;
+}
+
+static void material_missing(pl_rctx *c, const pl_rule *r)
+{
+    unsigned bit = PL_KBIT(c->app->kind);
+    for (size_t i = 0; i < sizeof required_materials / sizeof required_materials[0]; i++) {
+        const material_req *m = &required_materials[i];
+        if (!(m->kinds & bit) || pl_rule_material(c->app, m->material))
+            continue;
+        if ((m->when == WHEN_CO_OWNED && !co_owned(c)) ||
+            (m->when == WHEN_VALUED && !c->app->valuation.present))
+            continue;
+        pl_rule_emit(c, r, c->app->materials_path, "%s (material kind %s) is missing", m->what,
+                     pl_material_kind_name(m->material));
+    }
+}
+
+static void material_incomplete(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_materials; i++) {
+        const pl_app_material *m = &c->app->materials[i];
+        if (m->kind == PL_MATERIAL_NONE)
+            pl_rule_emit(c, r, m->kind_path, "the kind of the material is missing");
+        if (!m->file_name.text)
+            pl_rule_emit(c, r, m->file_name.path, "the file name of the material is missing");
+        if (!m->has_size)
+            pl_rule_emit(c, r, m->size_path, "the size of the material is missing");
+    }
+}
+
+static void material_digest_missing(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_materials; i++) {
+        const pl_app_material *m = &c->app->materials[i];
+        if (!m->sha256.text)
+            pl_rule_emit(c, r, m->sha256.path, "the SHA-256 digest of the material %s is "
+                         "missing", m->file_name.text ? m->file_name.text : "");
+    }
+}
+
+static void translation_missing(pl_rctx *c, const pl_rule *r)
+{
+    const pl_app *a = c->app;
+    const pl_app_material *t = NULL;
+
+    for (size_t i = 0; i < a->n_materials && !t; i++)
+        if (a->materials[i].kind == PL_MATERIAL_TRANSLATION &&
+            (!a->materials[i].language.text || pl_rule_is_chinese(a->materials[i].language.text)))
+            t = &a->materials[i];
+    if (t)
+        return;
+    if (a->contract.language.text && !pl_rule_is_chinese(a->contract.language.text))
+        pl_rule_emit(c, r, a->contract.language.path,
+                     "the pledge contract is in '%s' and no Chinese translation (material "
+                     "kind translation) is attached", a->contract.language.text);
+    for (size_t i = 0; i < a->n_materials; i++) {
+        const pl_app_material *m = &a->materials[i];
+        if (m->kind != PL_MATERIAL_TRANSLATION && m->language.text &&
+            !pl_rule_is_chinese(m->language.text))
+            pl_rule_emit(c, r, m->language.path,
+                         "the material %s is in '%s' and no Chinese translation (material "
+                         "kind translation) is attached",
+                         m->file_name.text ? m->file_name.text : "", m->language.text);
+    }
+}
+
+/* ---- what the registry holds --------------------------------------------------------- */
+
+static void right_already_pledged(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_rights && !c->rc; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        pl_rpledges p;
+        int rc;
+        if (!x->key)
+            continue;
+        if ((rc = pl_rule_pledges_on(c, x->kind, x->key, &p))) {
+            pl_rule_fail(c, rc);
+            return;
+        }
+        if (p.n)
+            pl_rule_emit(c, r, pl_rule_right_path(x),
+                         "%s %s is already pledged (registration %s, %s): it can be pledged "
+                         "again only once that pledge ends", pl_rule_right_word(x->kind),
+                         pl_rule_right_id(x), p.v[0].number, pl_pledge_state_name(p.v[0].state));
+        pl_rpledges_clear(&p);
+    }
+}
+
+static const char sql_pending[] =
+    "SELECT a.acceptance_number, a.uuid, a.state FROM application_right ar"
+    " JOIN application a ON a.id = ar.application_id"
+    " WHERE ar.right_key = ?1 AND a.kind = ?2 AND a.state BETWEEN 1 AND 5 AND a.id <> ?3"
+    " GROUP BY a.id ORDER BY a.id";
+
+static void right_pending_application(pl_rctx *c, const pl_rule *r)
+{
+    bool several = pl_kind(c->app->kind)->several_pledges;
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        sqlite3_stmt *st;
+        char first[128] = "";
+        int rc, n = 0;
+        if (!x->key)
+            continue;
+        if ((rc = pl_db_stmt(c->db, c->e, sql_pending, &st))) {
+            pl_rule_fail(c, rc);
+            return;
+        }
+        sqlite3_bind_text(st, 1, x->key, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, (int)c->app->kind);
+        sqlite3_bind_int64(st, 3, c->env ? c->env->application_id : 0);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            if (n++ == 0) {
+                const unsigned char *acc = sqlite3_column_text(st, 0);
+                const unsigned char *uuid = sqlite3_column_text(st, 1);
+                snprintf(first, sizeof first, "application %s (%s%s)",
+                         acc ? (const char *)acc : uuid ? (const char *)uuid : "",
+                         pl_app_state_name(sqlite3_column_int(st, 2)),
+                         acc ? "" : ", not yet accepted");
+            }
+        }
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) {
+            pl_rule_fail(c, pl_db_fail(c->db, c->e, rc, "reading pending applications"));
+            return;
+        }
+        if (n)
+            pl_rule_emit(c, r, pl_rule_right_path(x),
+                         "%s %s is also named by %s%s; %s", pl_rule_right_word(x->kind),
+                         pl_rule_right_id(x), first,
+                         n > 1 ? " and other pending applications" : "",
+                         several ? "the pledges will rank in the order they are registered"
+                                 : "only the first registered can be");
+    }
+}
+
+/* ---- the table ------------------------------------------------------------------------ */
+
+#define NOT_RC (PL_K_ALL & ~PL_K_RC)
+#define B PLEDGER_SEVERITY_BLOCKING
+#define C PLEDGER_SEVERITY_CORRECTABLE
+#define N PLEDGER_SEVERITY_NOTICE
+
+const pl_rule pl_rules_common[] = {
+    { "PARTY_MISSING", B, PL_K_ALL, "The pledgor or the pledgee is missing.", B_PARTIES,
+      party_missing },
+    { "PARTY_TYPE_MISSING", C, PL_K_ALL,
+      "A party does not say whether it is an organisation, a person or foreign.", B_PARTIES,
+      party_type_missing },
+    { "PARTY_NAME_MISSING", C, PL_K_ALL, "A party has no name.", B_PARTIES,
+      party_name_missing },
+    { "PARTY_ID_MISSING", C, PL_K_ALL, "A party has no identifier.", B_PARTIES,
+      party_id_missing },
+    { "PARTY_ID_INVALID", C, PL_K_ALL,
+      "A party's identifier fails its check (check digit, birth date, format, type).", B_IDS,
+      party_id_invalid },
+    { "PARTY_ID_TYPE_MISMATCH", C, PL_K_ALL,
+      "A party's identifier does not fit its type (an organisation needs a USCC).", B_IDS,
+      party_id_type_mismatch },
+    { "PARTY_ADDRESS_MISSING", C, PL_K_ALL,
+      "The pledgor's or the pledgee's address is missing.", B_CONTRACT,
+      party_address_missing },
+    { "PARTIES_IDENTICAL", B, PL_K_ALL, "The pledgor and the pledgee are the same party.",
+      B_PARTIES, parties_identical },
+    { "AGENT_REQUIRED", C, PL_K_TM | PL_K_PT,
+      "A foreign pledgor or pledgee files without an agency.", B_AGENT, agent_required },
+    { "AGENT_POA_MISSING", C, PL_K_ALL, "An agent files without a power of attorney.", B_POA,
+      agent_poa_missing },
+    { "FILING_JOINT_REQUIRED", C, NOT_RC,
+      "The application is not filed jointly by the pledgor and the pledgee.", B_JOINT,
+      filing_joint_required },
+    { "RIGHTS_MISSING", B, PL_K_ALL, "The application pledges no right.", B_RIGHTS,
+      rights_missing },
+    { "RIGHT_ID_MISSING", C, PL_K_ALL & ~PL_K_RC,
+      "A right has no number (registration, patent, company, permit or certificate).",
+      B_RIGHTS, right_id_missing },
+    { "RIGHT_ID_INVALID", C, PL_K_ALL & ~PL_K_RC,
+      "A right's number fails its check (check digit, format).", B_RIGHTS,
+      right_id_invalid },
+    { "RIGHT_DUPLICATE", C, PL_K_ALL, "The same right is listed twice.", B_RIGHTS,
+      right_duplicate },
+    { "RIGHT_FIELD_MISSING", C, PL_K_ALL,
+      "A field the kind needs to describe the right is missing (classes, patent type, "
+      "description, debtor, company, pollutant, allowance, location, area).", B_RIGHTS,
+      right_field_missing },
+    { "CLAIM_MISSING", B, PL_K_ALL, "The secured claim is missing.", B_CLAIM, claim_missing },
+    { "CLAIM_TYPE_MISSING", C, PL_K_ALL, "The type of the secured claim is missing.", B_CLAIM,
+      claim_type_missing },
+    { "AMOUNT_MISSING", C, PL_K_ALL,
+      "An amount is missing (secured amount, receivable, pledged capital, valuation).",
+      B_CLAIM, amount_missing },
+    { "AMOUNT_NOT_POSITIVE", C, PL_K_ALL, "An amount is zero.", B_CLAIM,
+      amount_not_positive },
+    { "CURRENCY_UNKNOWN", C, PL_K_ALL, "An amount has no currency or an unknown one.",
+      B_CLAIM, currency_unknown },
+    { "DATE_INVALID", C, PL_K_ALL, "A date is outside the years 1900 to 9999.", B_DATES,
+      date_invalid },
+    { "CLAIM_DEADLINE_MISSING", C, PL_K_ALL, "The debtor's performance deadline is missing.",
+      B_CLAIM, claim_deadline_missing },
+    { "CLAIM_PERIOD_INVERTED", C, PL_K_ALL,
+      "The debt's performance period ends before it starts.", B_CLAIM,
+      claim_period_inverted },
+    { "PERIOD_MISSING", C, PL_K_ALL,
+      "The start or the end of the registration period is missing.", B_PERIOD,
+      period_missing },
+    { "PERIOD_INVERTED", C, PL_K_ALL, "The registration period ends before it starts.",
+      B_PERIOD, period_inverted },
+    { "PERIOD_BEFORE_DEBT", C, PL_K_ALL,
+      "The registration period and the debt's performance period do not overlap.", B_PERIOD,
+      period_before_debt },
+    { "PERIOD_NOT_COVERING_DEBT", N, PL_K_ALL,
+      "The registration period does not cover the whole performance period of the debt.",
+      B_PERIOD, period_not_covering_debt },
+    { "CONTRACT_MISSING", C, PL_K_ALL, "The pledge contract is not described.", B_CONTRACT,
+      contract_missing },
+    { "CONTRACT_CLAUSES_MISSING", C, PL_K_ALL,
+      "The pledge contract does not name all of: parties, addresses, claim, deadline, "
+      "rights, scope.", B_CONTRACT, contract_clauses_missing },
+    { "MATERIAL_MISSING", C, PL_K_ALL, "A material the kind requires is missing.",
+      B_MATERIALS, material_missing },
+    { "MATERIAL_INCOMPLETE", C, PL_K_ALL, "A material has no kind, file name or size.",
+      B_MATERIALS, material_incomplete },
+    { "MATERIAL_DIGEST_MISSING", C, PL_K_ALL, "A material has no SHA-256 digest.",
+      B_MATERIALS, material_digest_missing },
+    { "TRANSLATION_MISSING", C, PL_K_ALL,
+      "A document is not in Chinese and no Chinese translation is attached.", B_LANGUAGE,
+      translation_missing },
+    { "RIGHT_ALREADY_PLEDGED", B, NOT_RC,
+      "The right is already pledged in this registry (one pledge at a time).", B_ONE_PLEDGE,
+      right_already_pledged },
+    { "RIGHT_PENDING_APPLICATION", N, PL_K_ALL,
+      "Another pending application names the same right.", B_PENDING,
+      right_pending_application },
+};
+const size_t pl_rules_common_n = sizeof pl_rules_common / sizeof pl_rules_common[0];

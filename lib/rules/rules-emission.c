@@ -1,0 +1,148 @@
+/* Pollutant discharge rights (DESIGN.md §1.4 "Emission"): the permit is
+ * on the register in the pledgor's name, in force for the whole period and
+ * not seized (rules-register.c); here, what is pledged fits the permit:
+ * a permitted pollutant, at most the permitted allowance, the permit's
+ * dates as recorded. */
+#include <string.h>
+
+#include "base/date.h"
+#include "rules/rules.h"
+
+static const char B_PERMIT[] =
+    "discharge right pledge measures: the pledged allowance is part of the permit";
+static const char B_TERM[] =
+    "discharge right pledge measures: the permit in force for the whole period";
+
+/* A decimal quantity in millionths, rounded up; false when it is not one. */
+static bool parse_micro(const char *s, int64_t *out)
+{
+    int64_t v = 0;
+    int frac = -1, digits = 0;
+    bool more = false;
+
+    if (!s || !*s)
+        return false;
+    for (; *s; s++) {
+        if (*s == '.' && frac < 0) {
+            frac = 0;
+            continue;
+        }
+        if (*s < '0' || *s > '9')
+            return false;
+        if (frac >= 6) {
+            more |= *s != '0';
+            continue;
+        }
+        if (++digits > 18)
+            return false;
+        v = v * 10 + (*s - '0');
+        if (frac >= 0)
+            frac++;
+    }
+    for (int k = frac < 0 ? 0 : frac; k < 6; k++)
+        v *= 10;
+    *out = v + (more ? 1 : 0);
+    return true;
+}
+
+static const pl_ref_certificate *permit(const pl_rctx *c, size_t i)
+{
+    return c->refs[i].state == PL_RREF_FOUND ? &c->refs[i].cert : NULL;
+}
+
+static const pl_ref_allowance *allowance_of(const pl_ref_certificate *p, const char *pollutant)
+{
+    for (size_t k = 0; p && pollutant && k < p->n_allowances; k++)
+        if (pl_rule_same_text(p->allowances[k].pollutant, pollutant))
+            return &p->allowances[k];
+    return NULL;
+}
+
+static void em_pollutant_not_permitted(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        const pl_ref_certificate *p = permit(c, i);
+        if (p && p->n_allowances && x->pollutant.text && !allowance_of(p, x->pollutant.text))
+            pl_rule_emit(c, r, x->pollutant.path, "discharge permit %s allows no '%s'",
+                         p->r.number, x->pollutant.text);
+    }
+}
+
+static void em_allowance_exceeds(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        const pl_ref_allowance *a = allowance_of(permit(c, i), x->pollutant.text);
+        int64_t want;
+        if (!a || !parse_micro(x->allowance.raw, &want) || !x->allowance.unit ||
+            !pl_rule_same_text(x->allowance.unit, a->unit) || want <= a->amount_micro)
+            continue;
+        pl_rule_emit(c, r, x->allowance.path,
+                     "the pledged allowance %s %s of %s exceeds the permit's %lld.%06lld %s",
+                     x->allowance.raw, x->allowance.unit, a->pollutant,
+                     (long long)(a->amount_micro / 1000000),
+                     (long long)(a->amount_micro % 1000000), a->unit);
+    }
+}
+
+static void date_differs(pl_rctx *c, const pl_rule *r, const pl_app_date *d, int32_t want,
+                         const char *number, const char *what)
+{
+    char s[11];
+    if (!d->valid || want == PL_REF_NO_DATE || d->days == want)
+        return;
+    pl_date_format(want, s);
+    pl_rule_emit(c, r, d->path, "discharge permit %s is %s %s on the register, not %s", number,
+                 what, s, d->raw);
+}
+
+static void em_details_differ(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        const pl_ref_certificate *p = permit(c, i);
+        const pl_ref_allowance *a = allowance_of(p, x->pollutant.text);
+        if (!p)
+            continue;
+        date_differs(c, r, &x->valid_from, p->r.valid_from, p->r.number, "valid from");
+        date_differs(c, r, &x->valid_to, p->r.valid_to, p->r.number, "valid until");
+        if (a && x->allowance.unit && !pl_rule_same_text(x->allowance.unit, a->unit))
+            pl_rule_emit(c, r, x->allowance.unit_path,
+                         "the allowance of %s is counted in '%s' on discharge permit %s, not "
+                         "'%s'", a->pollutant, a->unit, p->r.number, x->allowance.unit);
+    }
+}
+
+/* Without the register's word, the document's own dates. */
+static void em_permit_ends_in_period(pl_rctx *c, const pl_rule *r)
+{
+    const pl_app_date *end = &c->app->period.end;
+    for (size_t i = 0; i < c->app->n_rights && end->valid; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        if (c->refs[i].state != PL_RREF_FOUND && x->valid_to.valid &&
+            x->valid_to.days < end->days)
+            pl_rule_emit(c, r, x->valid_to.path, "the discharge permit is valid until %s, "
+                         "before the end of the registration period (%s)", x->valid_to.raw,
+                         end->raw);
+    }
+}
+
+#define B PLEDGER_SEVERITY_BLOCKING
+#define C PLEDGER_SEVERITY_CORRECTABLE
+
+const pl_rule pl_rules_emission[] = {
+    { "EM_POLLUTANT_NOT_PERMITTED", C, PL_K_EM,
+      "The pledged pollutant is not one the permit allows.", B_PERMIT,
+      em_pollutant_not_permitted },
+    { "EM_ALLOWANCE_EXCEEDS", B, PL_K_EM,
+      "The pledged allowance exceeds the permit's allowance of the pollutant.", B_PERMIT,
+      em_allowance_exceeds },
+    { "EM_DETAILS_DIFFER", C, PL_K_EM,
+      "The permit's dates or the allowance's unit differ from the register.", B_PERMIT,
+      em_details_differ },
+    { "EM_PERMIT_ENDS_IN_PERIOD", C, PL_K_EM,
+      "The permit's validity stated in the application ends before the registration period "
+      "(when the register does not know the permit).", B_TERM, em_permit_ends_in_period },
+};
+const size_t pl_rules_emission_n = sizeof pl_rules_emission / sizeof pl_rules_emission[0];

@@ -1,0 +1,256 @@
+/* Patents (DESIGN.md §1.4 "Patent"): annual fee paid, proceedings not
+ * suspended, the term outlasting the debt, every co-owner consenting, and
+ * the two risks the parties may acknowledge in writing (a pending
+ * invalidation request, a same-day invention/utility-model pair): a risk
+ * until acknowledged, then a notice. */
+#include <string.h>
+
+#include "base/date.h"
+#include "rules/rules.h"
+
+static const char B_FEE[] =
+    "patent pledge registration measures: refused when the annual fee is unpaid (Patent "
+    "Law art. 44: the patent lapses)";
+static const char B_SUSPENDED[] =
+    "patent pledge registration measures: refused while proceedings are suspended or the "
+    "patent is preserved";
+static const char B_TERM[] =
+    "Patent Law art. 42 (20 years invention, 10 utility model, 15 design); registration "
+    "measures: the debt's term may not run past the patent's";
+static const char B_CO_OWNER[] =
+    "Patent Law (co-owned patents) and registration measures: every co-owner consents";
+static const char B_INVALIDATION[] =
+    "patent pledge registration measures: a pending invalidation request is a risk the "
+    "parties acknowledge in writing";
+static const char B_PAIR[] =
+    "Patent Law art. 9: of a same-day invention and utility model only one survives; a risk "
+    "the parties acknowledge in writing";
+static const char B_DETAILS[] = "patent pledge registration measures: the patent as recorded";
+
+static const char *const type_names[] = { "", "invention", "utility model", "design" };
+
+static bool acknowledged(const pl_app *a, pl_risk_code code)
+{
+    for (size_t i = 0; i < a->n_risks; i++)
+        if (a->risks[i].code == code && a->risks[i].text.text)
+            return true;
+    return false;
+}
+
+static const pl_ref_patent *found(const pl_rctx *c, size_t i)
+{
+    return c->refs[i].state == PL_RREF_FOUND ? &c->refs[i].pt : NULL;
+}
+
+static void pt_fee_unpaid(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_ref_patent *p = found(c, i);
+        if (p && p->r.status == PL_REF_GRANTED && !p->fee_paid)
+            pl_rule_emit(c, r, c->app->rights[i].number.path,
+                         "the annual fee of patent %s is unpaid", p->r.number);
+    }
+}
+
+static void pt_suspended(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_ref_patent *p = found(c, i);
+        if (p && p->suspended)
+            pl_rule_emit(c, r, c->app->rights[i].number.path,
+                         "the proceedings on patent %s are suspended (ownership dispute or "
+                         "court preservation)", p->r.number);
+    }
+}
+
+static void pt_term_before_debt(pl_rctx *c, const pl_rule *r)
+{
+    const pl_app_date *end = c->app->claim.performance_end.valid ? &c->app->claim.performance_end
+                             : c->app->period.end.valid          ? &c->app->period.end
+                                                                 : NULL;
+    char term[11];
+
+    if (!end)
+        return;
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        const pl_ref_patent *p = found(c, i);
+        int32_t until;
+        int type;
+        if (p) {
+            type = (int)p->patent_type;
+            until = p->r.valid_to != PL_REF_NO_DATE
+                        ? p->r.valid_to : pl_rule_patent_term_end(type, p->filing_date);
+        } else {
+            type = (int)x->patent_type;
+            until = pl_rule_patent_term_end(type, x->filing_date.valid ? x->filing_date.days
+                                                                       : INT32_MIN);
+        }
+        if (until == INT32_MIN || until >= end->days)
+            continue;
+        pl_date_format(until, term);
+        pl_rule_emit(c, r, x->number.path ? x->number.path : x->path,
+                     "the %s patent %s ends on %s, before %s (%s)",
+                     type >= 1 && type <= 3 ? type_names[type] : "", pl_rule_right_id(x), term,
+                     end == &c->app->claim.performance_end ? "the debtor's performance deadline"
+                                                           : "the end of the registration period",
+                     end->raw);
+    }
+}
+
+static void pt_co_owner_consent(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        for (size_t k = 0; k < x->n_co_owners; k++) {
+            const pl_app_party *o = &x->co_owners[k];
+            if (!o->consent.has || !o->consent.value)
+                pl_rule_emit(c, r, o->consent.path,
+                             "co-owner %s of patent %s has not consented to the pledge",
+                             o->name.text ? o->name.text : "", pl_rule_right_id(x));
+        }
+    }
+}
+
+static bool declared(const pl_app_right *x, const pl_ref_owner *o)
+{
+    for (size_t k = 0; k < x->n_co_owners; k++)
+        if (x->co_owners[k].id_norm && x->co_owners[k].id_type == o->id_type &&
+            strcmp(x->co_owners[k].id_norm, o->id) == 0)
+            return true;
+    return false;
+}
+
+static void pt_co_owner_undeclared(pl_rctx *c, const pl_rule *r)
+{
+    const pl_app_party *p = &c->app->pledgor;
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        const pl_ref_patent *pt = found(c, i);
+        for (size_t k = 0; pt && k < pt->r.n_owners; k++) {
+            const pl_ref_owner *o = &pt->r.owners[k];
+            bool is_pledgor = p->id_norm && p->id_type == o->id_type &&
+                              strcmp(p->id_norm, o->id) == 0;
+            if (!is_pledgor && !declared(x, o))
+                pl_rule_emit(c, r, x->co_owners_path,
+                             "%s, a patentee of %s on the register, is not named as a co-owner",
+                             o->name, pt->r.number);
+        }
+    }
+}
+
+/* The two acknowledgeable risks: @ack selects the rows of acknowledged
+ * ones (notices) or of the others (risks). */
+static void risk(pl_rctx *c, const pl_rule *r, pl_risk_code code, bool ack)
+{
+    static const char *const ack_names[] = { "", "invalidation_pending", "same_day_pair" };
+    if (acknowledged(c->app, code) != ack)
+        return;
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_ref_patent *p = found(c, i);
+        const char *path = c->app->rights[i].number.path;
+        if (!p)
+            continue;
+        if (code == PL_RISK_INVALIDATION_PENDING && p->invalidation_pending)
+            pl_rule_emit(c, r, path, ack
+                         ? "a request to invalidate patent %s is pending; the parties have "
+                           "acknowledged the risk"
+                         : "a request to invalidate patent %s is pending: the parties must "
+                           "acknowledge the risk in writing (acknowledgements/risk code %s)",
+                         p->r.number, ack_names[code]);
+        else if (code == PL_RISK_SAME_DAY_PAIR && p->twin)
+            pl_rule_emit(c, r, path, ack
+                         ? "patent %s was filed the same day as %s (invention and utility "
+                           "model); the parties have acknowledged the risk"
+                         : "patent %s was filed the same day as %s (invention and utility "
+                           "model), only one of which can survive: the parties must "
+                           "acknowledge the risk in writing (acknowledgements/risk code %s)",
+                         p->r.number, p->twin, ack_names[code]);
+    }
+}
+
+static void pt_invalidation_pending(pl_rctx *c, const pl_rule *r)
+{
+    risk(c, r, PL_RISK_INVALIDATION_PENDING, false);
+}
+
+static void pt_invalidation_acknowledged(pl_rctx *c, const pl_rule *r)
+{
+    risk(c, r, PL_RISK_INVALIDATION_PENDING, true);
+}
+
+static void pt_same_day_pair(pl_rctx *c, const pl_rule *r)
+{
+    risk(c, r, PL_RISK_SAME_DAY_PAIR, false);
+}
+
+static void pt_same_day_pair_acknowledged(pl_rctx *c, const pl_rule *r)
+{
+    risk(c, r, PL_RISK_SAME_DAY_PAIR, true);
+}
+
+static void pt_details_differ(pl_rctx *c, const pl_rule *r)
+{
+    char want[11];
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        const pl_ref_patent *p = found(c, i);
+        if (!p)
+            continue;
+        if (x->patent_type && (int)x->patent_type != (int)p->patent_type &&
+            p->patent_type >= 1 && p->patent_type <= 3)
+            pl_rule_emit(c, r, x->patent_type_path, "patent %s is of type %s on the register",
+                         p->r.number, type_names[p->patent_type]);
+        if (x->filing_date.valid && p->filing_date != PL_REF_NO_DATE &&
+            x->filing_date.days != p->filing_date) {
+            pl_date_format(p->filing_date, want);
+            pl_rule_emit(c, r, x->filing_date.path,
+                         "patent %s was filed on %s according to the register, not %s",
+                         p->r.number, want, x->filing_date.raw);
+        }
+        if (x->grant_date.valid && p->grant_date != PL_REF_NO_DATE &&
+            x->grant_date.days != p->grant_date) {
+            pl_date_format(p->grant_date, want);
+            pl_rule_emit(c, r, x->grant_date.path,
+                         "patent %s was granted on %s according to the register, not %s",
+                         p->r.number, want, x->grant_date.raw);
+        }
+    }
+}
+
+#define B PLEDGER_SEVERITY_BLOCKING
+#define C PLEDGER_SEVERITY_CORRECTABLE
+#define R PLEDGER_SEVERITY_RISK
+#define N PLEDGER_SEVERITY_NOTICE
+
+const pl_rule pl_rules_patent[] = {
+    { "PT_FEE_UNPAID", B, PL_K_PT, "The annual fee of a granted patent is unpaid.", B_FEE,
+      pt_fee_unpaid },
+    { "PT_SUSPENDED", B, PL_K_PT,
+      "Proceedings on the patent are suspended (ownership dispute, court preservation).",
+      B_SUSPENDED, pt_suspended },
+    { "PT_TERM_BEFORE_DEBT", B, PL_K_PT,
+      "The patent's term ends before the debtor's performance deadline.", B_TERM,
+      pt_term_before_debt },
+    { "PT_CO_OWNER_CONSENT", C, PL_K_PT, "A co-owner of the patent has not consented.",
+      B_CO_OWNER, pt_co_owner_consent },
+    { "PT_CO_OWNER_UNDECLARED", C, PL_K_PT,
+      "A patentee on the register is neither the pledgor nor a declared co-owner.",
+      B_CO_OWNER, pt_co_owner_undeclared },
+    { "PT_INVALIDATION_PENDING", R, PL_K_PT,
+      "An invalidation request against the patent is pending and the parties have not "
+      "acknowledged it.", B_INVALIDATION, pt_invalidation_pending },
+    { "PT_INVALIDATION_ACKNOWLEDGED", N, PL_K_PT,
+      "An invalidation request is pending; the parties acknowledged the risk.",
+      B_INVALIDATION, pt_invalidation_acknowledged },
+    { "PT_SAME_DAY_PAIR", R, PL_K_PT,
+      "The patent has a same-day invention/utility-model counterpart and the parties have "
+      "not acknowledged it.", B_PAIR, pt_same_day_pair },
+    { "PT_SAME_DAY_PAIR_ACKNOWLEDGED", N, PL_K_PT,
+      "The patent has a same-day counterpart; the parties acknowledged the risk.", B_PAIR,
+      pt_same_day_pair_acknowledged },
+    { "PT_DETAILS_DIFFER", C, PL_K_PT,
+      "The patent's type, filing date or grant date differ from the register.", B_DETAILS,
+      pt_details_differ },
+};
+const size_t pl_rules_patent_n = sizeof pl_rules_patent / sizeof pl_rules_patent[0];

@@ -1,0 +1,106 @@
+/* Accounts receivable (DESIGN.md §1.4 "Receivable"): registered by the
+ * pledgee alone without substantive review, for 1 month to 30 years;
+ * several pledges on the same receivables rank by registration time, so
+ * earlier ones and objections against them are notices, not refusals. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "base/date.h"
+#include "model/kinds.h"
+#include "rules/rules.h"
+
+static const char B_PERIOD[] =
+    "receivable pledge registration measures: a registration period of 1 month to 30 years";
+static const char B_RANK[] =
+    "Civil Code art. 414: pledges of the same receivables rank by registration time";
+static const char B_OBJECTION[] =
+    "receivable pledge registration measures: an objection lapses unless litigation follows "
+    "within 30 days";
+static const char B_PLEDGEE[] =
+    "receivable pledge registration measures: the pledgee registers alone";
+
+static void rc_period_range(pl_rctx *c, const pl_rule *r)
+{
+    const pl_app_period *p = &c->app->period;
+    if (!p->start.valid || !p->end.valid || p->start.days > p->end.days)
+        return;
+    if (p->end.days < pl_date_add_months(p->start.days, 1) ||
+        p->end.days > pl_date_add_years(p->start.days, 30))
+        pl_rule_emit(c, r, p->end.path, "a receivable pledge is registered for 1 month to 30 "
+                     "years; %s to %s is not", p->start.raw, p->end.raw);
+}
+
+/* The pledges on each receivable: @objected selects those under
+ * objection, else all of them (for the rank). */
+static void prior(pl_rctx *c, const pl_rule *r, bool objected)
+{
+    for (size_t i = 0; i < c->app->n_rights && !c->rc; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        pl_rpledges p;
+        char *list = NULL;
+        size_t len = 0, count = 0;
+        FILE *f;
+        int rc;
+
+        if (!x->key)
+            continue;
+        if ((rc = pl_rule_pledges_on(c, x->kind, x->key, &p))) {
+            pl_rule_fail(c, rc);
+            return;
+        }
+        if (!(f = open_memstream(&list, &len))) {
+            pl_rpledges_clear(&p);
+            pl_rule_fail(c, pl_err_oom(c->e));
+            return;
+        }
+        for (size_t k = 0; k < p.n; k++)
+            if (!objected || p.v[k].state == PLEDGER_PLEDGE_UNDER_OBJECTION)
+                fprintf(f, "%s%s", count++ ? ", " : "", p.v[k].number);
+        if (fclose(f) != 0 || !list) {
+            free(list);
+            pl_rpledges_clear(&p);
+            pl_rule_fail(c, pl_err_oom(c->e));
+            return;
+        }
+        if (count && objected)
+            pl_rule_emit(c, r, x->path, "an objection is registered against pledge%s %s on "
+                         "the same receivable", count > 1 ? "s" : "", list);
+        else if (count)
+            pl_rule_emit(c, r, x->path, "the receivable is already pledged (%s): this pledge "
+                         "will rank %zu%s, after %s registered before it", list, count + 1,
+                         count + 1 == 2 ? "nd" : count + 1 == 3 ? "rd" : "th",
+                         count > 1 ? "those" : "the one");
+        free(list);
+        pl_rpledges_clear(&p);
+    }
+}
+
+static void rc_prior_pledge(pl_rctx *c, const pl_rule *r) { prior(c, r, false); }
+static void rc_under_objection(pl_rctx *c, const pl_rule *r) { prior(c, r, true); }
+
+static void rc_filed_jointly(pl_rctx *c, const pl_rule *r)
+{
+    const pl_app_flag *j = &c->app->filing.joint;
+    if (j->has && j->value)
+        pl_rule_emit(c, r, j->path, "a receivable pledge is registered by the pledgee alone; "
+                     "the pledgor need not file");
+}
+
+#define C PLEDGER_SEVERITY_CORRECTABLE
+#define N PLEDGER_SEVERITY_NOTICE
+
+const pl_rule pl_rules_receivable[] = {
+    { "RC_PERIOD_RANGE", C, PL_K_RC,
+      "The registration period is shorter than 1 month or longer than 30 years.", B_PERIOD,
+      rc_period_range },
+    { "RC_PRIOR_PLEDGE", N, PL_K_RC,
+      "The receivable is already pledged; the finding gives the rank this pledge would take.",
+      B_RANK, rc_prior_pledge },
+    { "RC_UNDER_OBJECTION", N, PL_K_RC,
+      "An objection is registered against a pledge on the same receivable.", B_OBJECTION,
+      rc_under_objection },
+    { "RC_FILED_JOINTLY", N, PL_K_RC,
+      "The application says it is filed jointly; the pledgee registers alone.", B_PLEDGEE,
+      rc_filed_jointly },
+};
+const size_t pl_rules_receivable_n = sizeof pl_rules_receivable / sizeof pl_rules_receivable[0];

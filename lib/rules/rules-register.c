@@ -1,0 +1,242 @@
+/* What every right must be on the reference register (DESIGN.md §1.4):
+ * known, owned by the pledgor under the pledgor's name, in force for the
+ * whole registration period, not seized or frozen.  For trademarks,
+ * patents, discharge permits, sea-area and land certificates; for equity
+ * the "right" is the pledgor's holding in the company.
+ *
+ * When the register holds no record at all of the application's kind (it
+ * was never imported), these rules cannot be applied: REGISTER_NOT_LOADED
+ * says so once, and the others stay silent. */
+#include <string.h>
+
+#include "base/date.h"
+#include "model/kinds.h"
+#include "rules/rules.h"
+
+static const char B_REGISTER[] =
+    "registration measures: the right as recorded by its authority (trademark office, IP "
+    "office, market regulator, environment authority, real-estate registry)";
+static const char B_OWNER[] =
+    "Civil Code art. 440: only the holder may pledge; registration measures: the pledgor "
+    "is the recorded owner, or proves the change of name";
+static const char B_STATUS[] =
+    "registration measures: refused when the right is cancelled, invalidated, expired, "
+    "terminated or not granted";
+static const char B_TERM[] = "registration measures: the right in force for the whole period";
+static const char B_SEIZED[] =
+    "Civil Procedure Law (preservation, enforcement); registration measures: seized or "
+    "frozen rights are refused";
+
+static const char *owner_word(pledger_kind kind)
+{
+    switch (kind) {
+    case PLEDGER_KIND_TRADEMARK: return "registrant";
+    case PLEDGER_KIND_PATENT: return "patentee";
+    case PLEDGER_KIND_EQUITY: return "shareholder";
+    case PLEDGER_KIND_EMISSION: return "permit holder";
+    default: return "right holder";
+    }
+}
+
+static void register_not_loaded(pl_rctx *c, const pl_rule *r)
+{
+    if (!c->register_loaded && c->app->n_rights)
+        pl_rule_emit(c, r, c->app->rights_path,
+                     "the reference register holds no %s records yet: the rights were not "
+                     "checked against it (owner, status, seizure)",
+                     c->app->kind == PLEDGER_KIND_EQUITY ? "shareholding"
+                                                         : pl_kind_name(c->app->kind));
+}
+
+static void right_not_on_register(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        if (c->refs[i].state == PL_RREF_ABSENT)
+            pl_rule_emit(c, r, pl_rule_right_path(x), "%s %s is not on the reference register",
+                         pl_rule_right_word(x->kind), pl_rule_right_id(x));
+    }
+}
+
+/* The register's owner record carrying the pledgor's identifier, NULL when
+ * none does. */
+static const pl_ref_owner *pledgor_record(const pl_rctx *c, size_t i)
+{
+    const pl_app_party *p = &c->app->pledgor;
+    const pl_rref *ref = &c->refs[i];
+
+    if (ref->state != PL_RREF_FOUND || !p->id_norm)
+        return NULL;
+    if (c->app->kind == PLEDGER_KIND_EQUITY)
+        return &ref->holding.shareholder;
+    for (size_t k = 0; ref->right && k < ref->right->n_owners; k++)
+        if (ref->right->owners[k].id_type == p->id_type &&
+            strcmp(ref->right->owners[k].id, p->id_norm) == 0)
+            return &ref->right->owners[k];
+    return NULL;
+}
+
+static void pledgor_not_owner(pl_rctx *c, const pl_rule *r)
+{
+    const pl_app_party *p = &c->app->pledgor;
+    if (!p->id_norm)
+        return; /* PARTY_ID_MISSING / PARTY_ID_INVALID */
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        const pl_rref *ref = &c->refs[i];
+        if (ref->state == PL_RREF_NOT_HOLDER)
+            pl_rule_emit(c, r, pl_rule_right_path(x),
+                         "the pledgor is not a recorded shareholder of company %s",
+                         pl_rule_right_id(x));
+        else if (ref->state == PL_RREF_FOUND && c->app->kind != PLEDGER_KIND_EQUITY &&
+                 !pledgor_record(c, i))
+            pl_rule_emit(c, r, pl_rule_right_path(x),
+                         "the pledgor is not the %s of %s %s on the reference register "
+                         "(recorded: %s%s)", owner_word(x->kind), pl_rule_right_word(x->kind),
+                         pl_rule_right_id(x),
+                         ref->right && ref->right->n_owners ? ref->right->owners[0].name : "",
+                         ref->right && ref->right->n_owners > 1 ? " and others" : "");
+    }
+}
+
+/* Rights whose record shows the pledgor under another name; each
+ * recorded name is reported once. */
+static void name_differs(pl_rctx *c, const pl_rule *r, bool with_proof)
+{
+    const pl_app_party *p = &c->app->pledgor;
+    const pl_app_material *proof = pl_rule_material(c->app, PL_MATERIAL_NAME_CHANGE_PROOF);
+
+    if (!p->name_key || (proof != NULL) != with_proof)
+        return;
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_ref_owner *o = pledgor_record(c, i);
+        bool seen = false;
+        if (!o || !o->name_key || strcmp(o->name_key, p->name_key) == 0)
+            continue;
+        for (size_t k = 0; k < i && !seen; k++) {
+            const pl_ref_owner *q = pledgor_record(c, k);
+            seen = q && q->name_key && strcmp(q->name_key, o->name_key) == 0;
+        }
+        if (seen)
+            continue;
+        if (with_proof)
+            pl_rule_emit(c, r, p->name.path,
+                         "the pledgor's name '%s' differs from the %s's name '%s' on the "
+                         "register (%s %s); the proof of the change of name (%s) will be "
+                         "examined", p->name.text, owner_word(c->app->kind), o->name,
+                         pl_rule_right_word(c->app->kind), pl_rule_right_id(&c->app->rights[i]),
+                         proof->path);
+        else
+            pl_rule_emit(c, r, p->name.path,
+                         "the pledgor's name '%s' differs from the %s's name '%s' on the "
+                         "register (%s %s): correct it, or attach the proof of the change of "
+                         "name (material kind name_change_proof)", p->name.text,
+                         owner_word(c->app->kind), o->name, pl_rule_right_word(c->app->kind),
+                         pl_rule_right_id(&c->app->rights[i]));
+    }
+}
+
+static void pledgor_name_differs(pl_rctx *c, const pl_rule *r) { name_differs(c, r, false); }
+static void pledgor_name_changed(pl_rctx *c, const pl_rule *r) { name_differs(c, r, true); }
+
+static void right_not_in_force(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        const pl_ref_right *ref = c->refs[i].right;
+        pl_ref_status ok = x->kind == PLEDGER_KIND_PATENT ? PL_REF_GRANTED : PL_REF_REGISTERED;
+        if (c->refs[i].state == PL_RREF_FOUND && ref && ref->status != ok)
+            pl_rule_emit(c, r, pl_rule_right_path(x), "%s %s is %s on the reference register",
+                         pl_rule_right_word(x->kind), pl_rule_right_id(x),
+                         pl_ref_status_name(ref->status) ? pl_ref_status_name(ref->status)
+                                                         : "not in force");
+    }
+}
+
+static void right_expires_in_period(pl_rctx *c, const pl_rule *r)
+{
+    const pl_app_period *p = &c->app->period;
+    char from[11], to[11];
+
+    if (!p->start.valid || !p->end.valid || p->start.days > p->end.days)
+        return;
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        const pl_ref_right *ref = c->refs[i].right;
+        if (c->refs[i].state != PL_RREF_FOUND || !ref)
+            continue;
+        if (ref->valid_to != PL_REF_NO_DATE && ref->valid_to < p->end.days) {
+            pl_date_format(ref->valid_to, to);
+            pl_rule_emit(c, r, pl_rule_right_path(x),
+                         "%s %s is in force until %s, before the end of the registration "
+                         "period (%s)", pl_rule_right_word(x->kind), pl_rule_right_id(x), to,
+                         p->end.raw);
+        } else if (ref->valid_from != PL_REF_NO_DATE && ref->valid_from > p->start.days) {
+            pl_date_format(ref->valid_from, from);
+            pl_rule_emit(c, r, pl_rule_right_path(x),
+                         "%s %s is in force only from %s, after the start of the registration "
+                         "period (%s)", pl_rule_right_word(x->kind), pl_rule_right_id(x), from,
+                         p->start.raw);
+        }
+    }
+}
+
+static void right_seized(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        const pl_ref_right *ref = c->refs[i].right;
+        if (c->refs[i].state == PL_RREF_FOUND && ref && ref->seized)
+            pl_rule_emit(c, r, pl_rule_right_path(x),
+                         "%s %s is seized (attached or preserved) by a court",
+                         pl_rule_right_word(x->kind), pl_rule_right_id(x));
+    }
+}
+
+static void right_frozen(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        const pl_rref *ref = &c->refs[i];
+        bool frozen = ref->state == PL_RREF_FOUND &&
+                      (ref->right ? ref->right->frozen : ref->holding.frozen);
+        if (frozen)
+            pl_rule_emit(c, r, pl_rule_right_path(x), "%s %s is frozen%s",
+                         pl_rule_right_word(x->kind), pl_rule_right_id(x),
+                         x->kind == PLEDGER_KIND_EQUITY ? " (the pledgor's holding)" : "");
+    }
+}
+
+#define B PLEDGER_SEVERITY_BLOCKING
+#define C PLEDGER_SEVERITY_CORRECTABLE
+#define N PLEDGER_SEVERITY_NOTICE
+#define REG (PL_K_REGISTERED | PL_K_EQ)
+
+const pl_rule pl_rules_register[] = {
+    { "REGISTER_NOT_LOADED", N, REG,
+      "The reference register holds no record of the kind: the register rules were not "
+      "applied.", B_REGISTER, register_not_loaded },
+    { "RIGHT_NOT_ON_REGISTER", B, REG,
+      "The right (equity: the company) is not on the reference register.", B_REGISTER,
+      right_not_on_register },
+    { "PLEDGOR_NOT_OWNER", B, REG,
+      "The pledgor is not the recorded owner (registrant, patentee, shareholder, holder).",
+      B_OWNER, pledgor_not_owner },
+    { "PLEDGOR_NAME_DIFFERS", C, REG,
+      "The pledgor's name differs from the register's and no proof of the change of name is "
+      "attached.", B_OWNER, pledgor_name_differs },
+    { "PLEDGOR_NAME_CHANGED", N, REG,
+      "The pledgor's name differs from the register's; a proof of the change of name is "
+      "attached.", B_OWNER, pledgor_name_changed },
+    { "RIGHT_NOT_IN_FORCE", B, PL_K_REGISTERED,
+      "The right is cancelled, invalidated, expired, terminated or not granted.", B_STATUS,
+      right_not_in_force },
+    { "RIGHT_EXPIRES_IN_PERIOD", B, PL_K_TM | PL_K_EM | PL_K_SA | PL_K_LD,
+      "The right is not in force for the whole registration period.", B_TERM,
+      right_expires_in_period },
+    { "RIGHT_SEIZED", B, PL_K_REGISTERED, "The right is seized by a court.", B_SEIZED,
+      right_seized },
+    { "RIGHT_FROZEN", B, REG, "The right (equity: the holding) is frozen.", B_SEIZED,
+      right_frozen },
+};
+const size_t pl_rules_register_n = sizeof pl_rules_register / sizeof pl_rules_register[0];

@@ -1,0 +1,270 @@
+/* Trademarks (DESIGN.md §1.4 "Trademark"): every identical or similar mark
+ * of the pledgor registered on identical or similar goods is pledged
+ * together, and the marks are described as the register records them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/rules.h"
+
+static const char B_BUNDLE[] =
+    "trademark pledge registration rules, as Trademark Law art. 42 for assignments: "
+    "identical or similar marks on identical or similar goods are pledged together";
+static const char B_DETAILS[] =
+    "trademark pledge registration rules: the marks as registered (number, classes, mark)";
+
+/* The number is pledged by the application. */
+static bool in_application(const pl_app *a, const char *number)
+{
+    for (size_t i = 0; i < a->n_rights; i++)
+        if (a->rights[i].key && strcmp(a->rights[i].key, number) == 0)
+            return true;
+    return false;
+}
+
+/* Growable list of the numbers reported so far. */
+typedef struct numbers {
+    char **v;
+    size_t n, cap;
+} numbers;
+
+static bool numbers_has(const numbers *l, const char *s)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->v[i], s) == 0)
+            return true;
+    return false;
+}
+
+static bool numbers_add(numbers *l, const char *s)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        char **v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return false;
+        l->v = v;
+        l->cap = cap;
+    }
+    if (!(l->v[l->n] = strdup(s)))
+        return false;
+    l->n++;
+    return true;
+}
+
+static void numbers_free(numbers *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+}
+
+/* The candidates of the bundling rule: pl_refreg_related_marks()'s
+ * definition (the other marks that list the pledgor among their owners,
+ * are in the same family or have the same mark text, and share a
+ * similar-goods group), in its order, but looked up from the family and
+ * the mark text (a handful of marks) rather than from the owner (whose
+ * portfolio may hold thousands), and without temporary tables: the review
+ * runs it once per pledged mark (CROSS JOIN: the candidates first, whatever
+ * the planner guesses without statistics).  tests/test-review.c checks that both
+ * give the same lists. */
+#define RELATED_WHERE                                                                    \
+    " r.kind = 1 AND r.number <> ?1"                                                     \
+    " AND EXISTS (SELECT 1 FROM ref_owner o WHERE o.id_number = ?4 AND o.id_type = ?5"   \
+    "             AND o.right_id = r.id)"                                                \
+    " AND EXISTS (SELECT 1 FROM ref_trademark_group g JOIN ref_trademark_group s"        \
+    "             ON s.right_id = (SELECT id FROM ref_right WHERE kind = 1 AND number = ?1)" \
+    "             AND s.code = g.code WHERE g.right_id = r.id)"
+static const char sql_related_family[] =
+    "SELECT r.number, r.status FROM ref_trademark t CROSS JOIN ref_right r ON r.id = t.right_id"
+    " WHERE t.family = ?2 AND" RELATED_WHERE;
+static const char sql_related_mark[] =
+    "SELECT r.number, r.status FROM ref_trademark t CROSS JOIN ref_right r ON r.id = t.right_id"
+    " WHERE t.mark_key = ?3 AND t.family IS NOT ?2 AND" RELATED_WHERE;
+
+/* National numbers in numeric order, then Madrid "G" numbers. */
+static int mark_order(const void *a, const void *b)
+{
+    const char *x = ((const pl_ref_mark *)a)->number, *y = ((const pl_ref_mark *)b)->number;
+    bool gx = x[0] == 'G', gy = y[0] == 'G';
+    size_t lx, ly;
+
+    if (gx != gy)
+        return gx ? 1 : -1;
+    x += gx;
+    y += gy;
+    x += strspn(x, "0");
+    y += strspn(y, "0");
+    lx = strlen(x);
+    ly = strlen(y);
+    if (lx != ly)
+        return lx < ly ? -1 : 1;
+    int c = strcmp(x, y);
+    return c ? c : strcmp(((const pl_ref_mark *)a)->number, ((const pl_ref_mark *)b)->number);
+}
+
+static int related_add(pl_db *db, pl_err *e, const char *sql, pledger_id_type owner_type,
+                       const char *owner_id, const pl_ref_trademark *self, pl_ref_marks *out,
+                       size_t *cap)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    if ((rc = pl_db_stmt(db, e, sql, &st)))
+        return rc;
+    sqlite3_bind_text(st, 1, self->r.number, -1, SQLITE_STATIC);
+    if (self->family)
+        sqlite3_bind_text(st, 2, self->family, -1, SQLITE_STATIC);
+    if (self->mark_key)
+        sqlite3_bind_text(st, 3, self->mark_key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, owner_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, (int)owner_type);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *n = sqlite3_column_text(st, 0);
+        if (out->n == *cap) {
+            size_t k = *cap ? *cap * 2 : 8;
+            pl_ref_mark *m = realloc(out->items, k * sizeof *m);
+            if (!m) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            out->items = m;
+            *cap = k;
+        }
+        pl_ref_mark *m = &out->items[out->n];
+        memset(m, 0, sizeof *m);
+        m->status = (pl_ref_status)pl_ref_status_from_name(
+            (const char *)sqlite3_column_text(st, 1));
+        if (!(m->number = strdup(n ? (const char *)n : ""))) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+        out->n++;
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    if (rc == SQLITE_NOMEM)
+        return pl_err_oom(e);
+    return pl_db_fail(db, e, rc, "reading the marks related to a trademark");
+}
+
+int pl_rule_related_marks(pl_db *db, pl_err *e, pledger_id_type owner_type, const char *owner_id,
+                          const pl_ref_trademark *self, pl_ref_marks *out)
+{
+    size_t cap = 0;
+    int rc;
+
+    memset(out, 0, sizeof out[0]);
+    if ((self->family &&
+         (rc = related_add(db, e, sql_related_family, owner_type, owner_id, self, out, &cap))) ||
+        (self->mark_key &&
+         (rc = related_add(db, e, sql_related_mark, owner_type, owner_id, self, out, &cap)))) {
+        pl_ref_marks_clear(out);
+        return rc;
+    }
+    if (out->n > 1)
+        qsort(out->items, out->n, sizeof out->items[0], mark_order);
+    return 0;
+}
+
+static void tm_bundle_missing(pl_rctx *c, const pl_rule *r)
+{
+    const pl_app_party *p = &c->app->pledgor;
+    numbers reported = { 0 };
+
+    if (!p->id_norm)
+        return;
+    for (size_t i = 0; i < c->app->n_rights && !c->rc; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        pl_ref_marks m;
+        char *list = NULL;
+        size_t len = 0, count = 0;
+        FILE *f;
+        int rc;
+
+        if (c->refs[i].state != PL_RREF_FOUND)
+            continue;
+        rc = pl_rule_related_marks(c->db, c->e, p->id_type, p->id_norm, &c->refs[i].tm, &m);
+        if (rc) {
+            pl_rule_fail(c, rc);
+            break;
+        }
+        if (!(f = open_memstream(&list, &len))) {
+            pl_ref_marks_clear(&m);
+            pl_rule_fail(c, pl_err_oom(c->e));
+            break;
+        }
+        for (size_t k = 0; k < m.n; k++) {
+            const char *n = m.items[k].number;
+            /* only a registered mark can (and must) be pledged */
+            if (m.items[k].status != PL_REF_REGISTERED || in_application(c->app, n) ||
+                numbers_has(&reported, n))
+                continue;
+            if (!numbers_add(&reported, n)) {
+                pl_rule_fail(c, pl_err_oom(c->e));
+                break;
+            }
+            fprintf(f, "%s%s", count++ ? ", " : "", n);
+        }
+        pl_ref_marks_clear(&m);
+        if (fclose(f) != 0 || !list) {
+            free(list);
+            pl_rule_fail(c, pl_err_oom(c->e));
+            break;
+        }
+        if (count && !c->rc)
+            pl_rule_emit(c, r, x->number.path,
+                         "the pledgor's identical or similar mark%s on identical or similar "
+                         "goods must be pledged together with %s: %s %s not in the "
+                         "application", count > 1 ? "s" : "", x->number.norm, list,
+                         count > 1 ? "are" : "is");
+        free(list);
+    }
+    numbers_free(&reported);
+}
+
+static bool has_class(const pl_ref_trademark *t, int nice)
+{
+    for (size_t k = 0; k < t->n_classes; k++)
+        if (t->classes[k] == nice)
+            return true;
+    return false;
+}
+
+static void tm_details_differ(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        const pl_ref_trademark *t = &c->refs[i].tm;
+        char bad[160] = "";
+        size_t len = 0;
+
+        if (c->refs[i].state != PL_RREF_FOUND)
+            continue;
+        for (size_t k = 0; k < x->n_classes && len < sizeof bad - 8; k++)
+            if (!has_class(t, x->classes[k]))
+                len += (size_t)snprintf(bad + len, sizeof bad - len, "%s%d", len ? ", " : "",
+                                        x->classes[k]);
+        if (len)
+            pl_rule_emit(c, r, x->classes_path,
+                         "trademark %s is not registered in class %s", x->number.norm, bad);
+        if (x->mark.text && t->mark && !pl_rule_same_text(x->mark.text, t->mark))
+            pl_rule_emit(c, r, x->mark.path,
+                         "the mark of trademark %s is '%s' on the register, not '%s'",
+                         x->number.norm, t->mark, x->mark.text);
+    }
+}
+
+#define C PLEDGER_SEVERITY_CORRECTABLE
+
+const pl_rule pl_rules_trademark[] = {
+    { "TM_BUNDLE_MISSING", C, PL_K_TM,
+      "An identical or similar registered mark of the pledgor on identical or similar goods "
+      "is not pledged with the others; the finding lists the missing registration numbers.",
+      B_BUNDLE, tm_bundle_missing },
+    { "TM_DETAILS_DIFFER", C, PL_K_TM,
+      "A mark's Nice classes or text differ from the register.", B_DETAILS,
+      tm_details_differ },
+};
+const size_t pl_rules_trademark_n = sizeof pl_rules_trademark / sizeof pl_rules_trademark[0];

@@ -1,0 +1,187 @@
+/* The rule tables of the review (DESIGN.md §1.4) and what their check
+ * functions share.
+ *
+ * A rule is one row: a stable code, the severity of its findings, the
+ * kinds it applies to, what it means, its legal basis and a check
+ * function.  The tables are data: rules-common.c (the document: parties,
+ * identifiers, claim, periods, contract, materials, filing, the
+ * registry's own pledges and applications), rules-register.c (what every
+ * right on the reference register must satisfy), then one table per kind
+ * (rules-trademark.c, rules-patent.c, rules-receivable.c, rules-equity.c,
+ * rules-emission.c, rules-sea-land.c).  The engine (review.c) runs every
+ * row whose kinds include the application's kind, in table order; a check
+ * reports its findings in document order.  A new rule is one row (and a
+ * test in tests/test-review.c, which refuses a row no test trips).
+ *
+ * A check function reports only through pl_rule_emit(), which takes the
+ * code and the severity from the row: a finding always carries its row's
+ * code and severity.  Findings that change severity (a risk that becomes
+ * a notice once acknowledged) are two rows. */
+#ifndef PL_RULES_RULES_H
+#define PL_RULES_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/application.h"
+#include "rules/findings.h"
+#include "rules/refreg.h"
+#include "rules/review.h"
+#include "store/db.h"
+
+/* Kind bits of a row. */
+#define PL_KBIT(kind) (1u << (unsigned)(kind))
+#define PL_K_TM PL_KBIT(PLEDGER_KIND_TRADEMARK)
+#define PL_K_PT PL_KBIT(PLEDGER_KIND_PATENT)
+#define PL_K_RC PL_KBIT(PLEDGER_KIND_RECEIVABLE)
+#define PL_K_EQ PL_KBIT(PLEDGER_KIND_EQUITY)
+#define PL_K_EM PL_KBIT(PLEDGER_KIND_EMISSION)
+#define PL_K_SA PL_KBIT(PLEDGER_KIND_SEA_AREA)
+#define PL_K_LD PL_KBIT(PLEDGER_KIND_LAND)
+#define PL_K_ALL (PL_K_TM | PL_K_PT | PL_K_RC | PL_K_EQ | PL_K_EM | PL_K_SA | PL_K_LD)
+/* The kinds with a record of their own on the reference register. */
+#define PL_K_REGISTERED (PL_K_TM | PL_K_PT | PL_K_EM | PL_K_SA | PL_K_LD)
+
+typedef struct pl_rctx pl_rctx;
+typedef struct pl_rule pl_rule;
+
+/* Runs the rule @r on the context.  Findings go through pl_rule_emit();
+ * a failure of the store goes through pl_rule_fail() and stops the
+ * review. */
+typedef void (*pl_rule_fn)(pl_rctx *c, const pl_rule *r);
+
+struct pl_rule {
+    const char *code;    /* stable, upper case: "TM_BUNDLE_MISSING" */
+    int severity;        /* pledger_severity of every finding of the row */
+    unsigned kinds;      /* PL_K_* bits */
+    const char *meaning; /* one English sentence, for forms and documentation */
+    const char *basis;   /* the legal basis, short */
+    pl_rule_fn check;
+};
+
+/* The tables, in the order the engine runs them. */
+extern const pl_rule pl_rules_common[];
+extern const size_t pl_rules_common_n;
+extern const pl_rule pl_rules_register[];
+extern const size_t pl_rules_register_n;
+extern const pl_rule pl_rules_trademark[];
+extern const size_t pl_rules_trademark_n;
+extern const pl_rule pl_rules_patent[];
+extern const size_t pl_rules_patent_n;
+extern const pl_rule pl_rules_receivable[];
+extern const size_t pl_rules_receivable_n;
+extern const pl_rule pl_rules_equity[];
+extern const size_t pl_rules_equity_n;
+extern const pl_rule pl_rules_emission[];
+extern const size_t pl_rules_emission_n;
+extern const pl_rule pl_rules_sea_land[];
+extern const size_t pl_rules_sea_land_n;
+
+/* Every row of every table, in run order: 0 .. pl_rule_count() - 1. */
+size_t pl_rule_count(void);
+const pl_rule *pl_rule_at(size_t i); /* NULL when out of range */
+const pl_rule *pl_rule_find(const char *code);
+
+/* ---- what a check sees ------------------------------------------------ */
+
+/* What the reference register says about one right of the application. */
+typedef enum pl_rref_state {
+    PL_RREF_UNKNOWN = 0, /* not looked up: no register of the kind loaded, or
+                          * no usable identifier, or a kind without one */
+    PL_RREF_FOUND,       /* the record is below */
+    PL_RREF_ABSENT,      /* the register does not know the right (equity: the company) */
+    PL_RREF_NOT_HOLDER   /* equity: the company is known, the pledgor holds nothing in it */
+} pl_rref_state;
+
+typedef struct pl_rref {
+    pl_rref_state state;
+    const pl_ref_right *right; /* the common part when FOUND (NULL for equity) */
+    pl_ref_trademark tm;
+    pl_ref_patent pt;
+    pl_ref_certificate cert;
+    pl_ref_holding holding;    /* equity, FOUND */
+    char *company_name;        /* equity: the company's name on the register, or NULL */
+} pl_rref;
+
+/* A party of the application with its role, in document order: pledgor,
+ * pledgee, debtor, agent, then the co-owners and debtors of each right. */
+typedef struct pl_rparty {
+    const pl_app_party *p;
+    const char *role;  /* "pledgor", "co-owner", ... for messages */
+    bool principal;    /* pledgor or pledgee */
+} pl_rparty;
+
+struct pl_rctx {
+    pl_db *db;
+    pl_err *e;
+    const pl_app *app;
+    const pl_review_env *env;
+    pl_findings *out;
+    int rc;                 /* the first failure of the store, 0 while none */
+    bool register_loaded;   /* the register holds records of the application's kind */
+    pl_rref *refs;          /* one per app->rights[i] */
+    pl_rparty *parties;
+    size_t n_parties;
+};
+
+/* Add a finding of row @r at @path. */
+void pl_rule_emit(pl_rctx *c, const pl_rule *r, const char *path, const char *fmt, ...)
+    PL_PRINTF(4, 5);
+
+/* Record a failure (the first one wins); the engine stops after the row. */
+void pl_rule_fail(pl_rctx *c, int rc);
+
+/* ---- helpers for the checks ---------------------------------------------- */
+
+/* "trademark 12345678", "patent 201310699744.2", "receivable", "equity in
+ * 91350100M000100Y43", "discharge permit ...": the right in messages. */
+const char *pl_rule_right_word(pledger_kind kind);
+/* The identifier of @r to quote: normalised, else as typed, else "". */
+const char *pl_rule_right_id(const pl_app_right *r);
+/* The path to name for the right itself: its identifier's, or its own. */
+const char *pl_rule_right_path(const pl_app_right *r);
+
+/* The first material of @kind, NULL when none. */
+const pl_app_material *pl_rule_material(const pl_app *a, pl_material_kind kind);
+
+/* A language tag or name meaning Chinese: "zh", "zh-CN", "zh-Hans", "zho",
+ * "chi", "chinese", "中文", "汉语" (ASCII case-insensitive). */
+bool pl_rule_is_chinese(const char *lang);
+
+/* The two texts are equal once folded (pl_text_fold) and ASCII
+ * lower-cased.  False when either is NULL. */
+bool pl_rule_same_text(const char *a, const char *b);
+
+/* The party is foreign: @type foreign, or a passport or foreign
+ * registration number. */
+bool pl_rule_is_foreign(const pl_app_party *p);
+
+/* The pledges of the registry on the right (@kind, @key) that are active
+ * or under objection, in registration order. */
+typedef struct pl_rpledge {
+    char *number;
+    int state; /* pledger_pledge_state */
+} pl_rpledge;
+
+typedef struct pl_rpledges {
+    size_t n;
+    pl_rpledge *v;
+} pl_rpledges;
+
+int pl_rule_pledges_on(pl_rctx *c, pledger_kind kind, const char *key, pl_rpledges *out);
+void pl_rpledges_clear(pl_rpledges *p);
+
+/* The marks the bundling rule requires be pledged with @self: as
+ * pl_refreg_related_marks(@owner_type, @owner_id, @self->r.number) (an
+ * @owner_type is required), with only number and status filled. */
+int pl_rule_related_marks(pl_db *db, pl_err *e, pledger_id_type owner_type, const char *owner_id,
+                          const pl_ref_trademark *self, pl_ref_marks *out);
+
+/* The end of a patent's term: the day before the anniversary of @filing,
+ * 20 years for an invention, 10 for a utility model, 15 for a design
+ * filed on or after 2021-06-01 (10 before).  INT32_MIN when @type or
+ * @filing is unknown. */
+int32_t pl_rule_patent_term_end(int type, int32_t filing);
+
+#endif

@@ -1,0 +1,1647 @@
+/* The API sweep: every function exported in lib/libpledger.map is called
+ * with NULL pointers, empty strings, 1 MB strings, invalid UTF-8, negative
+ * and overflowing numbers, out-of-range enumerations and versions, on a
+ * read-write and a read-only registry.  A fallible call must return a
+ * pledger error code (one pledger_strerror() knows) with a message that is
+ * valid UTF-8 and at most 1 KiB long (never the 1 MB argument echoed); a
+ * getter must return its documented "nothing" (NULL, 0); nothing may
+ * crash (each function runs in its own forked test).
+ *
+ * The table at the end has one entry per exported function.  The coverage
+ * test reads lib/libpledger.map at run time (PLEDGER_SOURCE_ROOT, set by
+ * tests/meson.build) and fails for a mapped function without an entry, and
+ * for an entry the map no longer lists. */
+#include <limits.h>
+
+#include "testutil.h"
+#include "fixture.h"
+
+#include "base/error.h"
+#include "base/text.h"
+
+#define MB ((size_t)1024 * 1024)
+
+static char *dir, *template_path, *path;
+static char *big;         /* 1 MB of 'A' */
+static char *big_utf8;    /* 1 MB of valid UTF-8 CJK text */
+static const char bad_utf8[] = "\xff\xfe\xc3\x28 \xed\xa0\x80";
+static const char *bad_str[4]; /* NULL, "", 1 MB, invalid UTF-8 */
+
+static pledger_registry *R;  /* read-write, actor registrar-1 */
+static pledger_registry *RO; /* read-only, actor registrar-1 */
+static char tm_num[64], ar_num[64], acc_uuid[40], ar_code[32];
+static pledger_application *APP;   /* the trademark sample, not stored */
+static pledger_pledge *P;
+static pledger_verification *V;
+static pledger_cursor *C;
+static pledger_due *D;
+static pledger_stats *S;
+static pledger_import_report *REP;
+static pledger_review *RV;
+
+/* ---- the template registry --------------------------------------------------------- */
+
+static void build_template(void)
+{
+    pledger_registry *reg = NULL;
+    char *num = NULL, *code = NULL, *uuid = NULL;
+
+    dir = pl_test_mkdir();
+    template_path = pl_test_path(dir, "template.db");
+    PL_OK(NULL, fx_open(&reg, template_path, "FZ01", 0, -1));
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_TRADEMARK, &num, NULL));
+    snprintf(tm_num, sizeof tm_num, "%s", num);
+    pledger_free(num);
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_RECEIVABLE, &num, &code));
+    snprintf(ar_num, sizeof ar_num, "%s", num);
+    snprintf(ar_code, sizeof ar_code, "%s", code);
+    pledger_free(num);
+    pledger_free(code);
+    PL_OK(reg, pledger_set_actor(reg, "applicant-1", PLEDGER_ROLE_APPLICANT));
+    PL_OK(reg, pledger_pledge_object(reg, ar_num, "a creditor", NULL));
+    PL_OK(reg, fx_accepted(reg, PLEDGER_KIND_RECEIVABLE, &uuid, NULL));
+    snprintf(acc_uuid, sizeof acc_uuid, "%s", uuid);
+    free(uuid);
+    pledger_close(reg);
+
+    big = malloc(MB + 1);
+    memset(big, 'A', MB);
+    big[MB] = '\0';
+    big_utf8 = malloc(MB + 1);
+    for (size_t i = 0; i + 3 <= MB; i += 3)
+        memcpy(big_utf8 + i, "质", 3);
+    big_utf8[MB - MB % 3] = '\0';
+    bad_str[0] = NULL;
+    bad_str[1] = "";
+    bad_str[2] = big;
+    bad_str[3] = bad_utf8;
+}
+
+static void drop_template(void)
+{
+    free(big);
+    free(big_utf8);
+    free(template_path);
+    pl_test_rmdir(dir);
+}
+
+static int n_copy;
+
+static void setup(void)
+{
+    char name[32];
+    size_t len = 0;
+    snprintf(name, sizeof name, "copy-%d.db", n_copy++);
+    path = pl_test_path(dir, name);
+    char *data = pl_test_slurp(template_path, &len);
+    pl_test_write(path, data, len);
+    free(data);
+    fx_now_us = FX_T0 + 10 * FX_DAY_US;
+    PL_OK(NULL, fx_open(&R, path, NULL, 0, 1000));
+    PL_OK(NULL, fx_open(&RO, path, NULL, 1, 1000));
+    PL_OK(R, pledger_set_actor(R, "registrar-1", PLEDGER_ROLE_REGISTRAR));
+    PL_OK(RO, pledger_set_actor(RO, "registrar-1", PLEDGER_ROLE_REGISTRAR));
+    APP = fx_sample(PLEDGER_KIND_TRADEMARK);
+    ck_assert_ptr_nonnull(APP);
+    PL_OK(R, pledger_pledge_get(&P, R, tm_num));
+    PL_OK(R, pledger_verify(&V, R, tm_num, NULL));
+    pledger_query q = PLEDGER_QUERY_INIT;
+    PL_OK(R, pledger_search(&C, R, &q));
+    PL_OK(R, pledger_due_get(&D, R, NULL));
+    pledger_stats_query sq = PLEDGER_STATS_QUERY_INIT;
+    sq.from = "2024-01-01";
+    sq.to = "2024-12-31";
+    PL_OK(R, pledger_stats_get(&S, R, &sq));
+    PL_OK(R, pledger_application_check(&RV, R, APP));
+    /* a report: the small register, into this copy */
+    char *xml = pl_test_slurp(PLEDGER_TEST_DATADIR "/register-bad.xml", &len);
+    PL_OK(R, pledger_register_import_memory(&REP, R, xml, len, NULL));
+    free(xml);
+}
+
+static void teardown(void)
+{
+    pledger_review_free(RV);
+    pledger_import_report_free(REP);
+    pledger_stats_free(S);
+    pledger_due_free(D);
+    pledger_cursor_free(C);
+    pledger_verification_free(V);
+    pledger_pledge_free(P);
+    pledger_application_free(APP);
+    pledger_close(RO);
+    pledger_close(R);
+    RV = NULL;
+    REP = NULL;
+    S = NULL;
+    D = NULL;
+    C = NULL;
+    V = NULL;
+    P = NULL;
+    APP = NULL;
+    RO = R = NULL;
+    unlink(path);
+    free(path);
+}
+
+/* ---- what a refusal must look like --------------------------------------------------- */
+
+/* @rc is a pledger error code with a message on @r (the calling thread's
+ * when @r is NULL): known to pledger_strerror(), valid UTF-8, short. */
+static void refused(const char *what, int line, pledger_registry *r, int rc)
+{
+    ck_assert_msg(rc < 0, "line %d: %s -> %d: should have failed", line, what, rc);
+    ck_assert_msg(strcmp(pledger_strerror(rc), pledger_strerror(INT_MIN)) != 0,
+                  "line %d: %s -> %d: not a pledger code", line, what, rc);
+    const char *m = pledger_errmsg(r);
+    ck_assert_msg(m && *m, "line %d: %s -> %d (%s) without a message", line, what, rc,
+                  pledger_strerror(rc));
+    ck_assert_msg(strlen(m) < PL_ERRMSG_MAX, "line %d: %s: a message of %zu bytes", line,
+                  what, strlen(m));
+    ck_assert_msg(pl_utf8_valid(m, strlen(m)), "line %d: %s: the message is not UTF-8: %s",
+                  line, what, m);
+    ck_assert_msg(pledger_errcode(r) == rc, "line %d: %s -> %d but errcode says %d", line,
+                  what, rc, pledger_errcode(r));
+}
+
+/* Either way is fine, but a failure must look like one. */
+static void either(const char *what, int line, pledger_registry *r, int rc)
+{
+    if (rc < 0)
+        refused(what, line, r, rc);
+}
+
+#define ERR(r, expr) refused(#expr, __LINE__, (r), (expr))
+#define ANY(r, expr) either(#expr, __LINE__, (r), (expr))
+#define NIL(expr) ck_assert_msg((expr) == 0, "line %d: %s is not NULL/0", __LINE__, #expr)
+#define EACH_BAD(s) for (int k_ = 0; k_ < 4 && ((s) = bad_str[k_], 1); k_++)
+
+static void as(pledger_registry *r, pledger_role role)
+{
+    PL_OK(r, pledger_set_actor(r, "sweeper", role));
+}
+
+/* ---- registry.h ------------------------------------------------------------------------ */
+
+static void sweep_pledger_open(void)
+{
+    pledger_registry *r = (pledger_registry *)&r;
+    const char *s;
+    pledger_open_options o = PLEDGER_OPEN_OPTIONS_INIT;
+    ERR(NULL, pledger_open(NULL, path, NULL));
+    o.create = 0;
+    EACH_BAD(s) {
+        r = (pledger_registry *)&r;
+        ERR(NULL, pledger_open(&r, s, &o));
+        ck_assert_ptr_null(r);
+    }
+    for (unsigned v = 0; v < 3; v += 2) {
+        o = (pledger_open_options)PLEDGER_OPEN_OPTIONS_INIT;
+        o.version = v == 0 ? 0 : 99;
+        ERR(NULL, pledger_open(&r, path, &o));
+    }
+    o = (pledger_open_options)PLEDGER_OPEN_OPTIONS_INIT;
+    o.busy_timeout_ms = -1;
+    ERR(NULL, pledger_open(&r, path, &o));
+    o.busy_timeout_ms = INT_MIN;
+    ERR(NULL, pledger_open(&r, path, &o));
+    o = (pledger_open_options)PLEDGER_OPEN_OPTIONS_INIT;
+    static const char *const offices[] = { "", "fz01", "A B", "12345678901234567", "é" };
+    for (size_t i = 0; i < sizeof offices / sizeof offices[0]; i++) {
+        o.office_code = offices[i];
+        ERR(NULL, pledger_open(&r, path, &o));
+    }
+    o.office_code = big;
+    ERR(NULL, pledger_open(&r, path, &o));
+    o.office_code = bad_utf8;
+    ERR(NULL, pledger_open(&r, path, &o));
+    /* not a registry; a directory; read-only and missing */
+    o = (pledger_open_options)PLEDGER_OPEN_OPTIONS_INIT;
+    ERR(NULL, pledger_open(&r, PLEDGER_TEST_DATADIR "/app-land.xml", &o));
+    ERR(NULL, pledger_open(&r, dir, &o));
+    o.read_only = 1;
+    char *missing = pl_test_path(dir, "missing.db");
+    ERR(NULL, pledger_open(&r, missing, &o));
+    free(missing);
+    ck_assert_ptr_null(r);
+}
+
+static void sweep_pledger_close(void)
+{
+    pledger_close(NULL);
+}
+
+static void sweep_pledger_errmsg(void)
+{
+    ck_assert_ptr_nonnull(pledger_errmsg(NULL));
+    ck_assert_ptr_nonnull(pledger_errmsg(R));
+}
+
+static void sweep_pledger_errcode(void)
+{
+    pledger_pledge *p = NULL;
+    (void)pledger_errcode(NULL);
+    ERR(NULL, pledger_set_clock(NULL, NULL, NULL)); /* errcode(NULL) is checked in there */
+    ERR(R, pledger_pledge_get(&p, R, "R-NONE"));
+    PL_OK(R, pledger_pledge_get(&p, R, tm_num));
+    ck_assert_int_eq(pledger_errcode(R), 0);
+    ck_assert_str_eq(pledger_errmsg(R), "");
+    pledger_pledge_free(p);
+}
+
+static void sweep_pledger_set_clock(void)
+{
+    ERR(NULL, pledger_set_clock(NULL, fx_clock, NULL));
+    PL_OK(R, pledger_set_clock(R, NULL, NULL)); /* back to the system clock */
+    ck_assert(pledger_now(R) > FX_T0);
+    PL_OK(R, pledger_set_clock(R, fx_clock, NULL));
+}
+
+static void sweep_pledger_now(void)
+{
+    ck_assert(pledger_now(NULL) > FX_T0);
+    ck_assert(pledger_now(R) == fx_now_us);
+}
+
+static void sweep_pledger_office_code(void)
+{
+    NIL(pledger_office_code(NULL));
+    ck_assert_str_eq(pledger_office_code(R), "FZ01");
+}
+
+static void sweep_pledger_set_actor(void)
+{
+    const char *s;
+    ERR(NULL, pledger_set_actor(NULL, "x", PLEDGER_ROLE_BANK));
+    EACH_BAD(s)
+        ERR(R, pledger_set_actor(R, s, PLEDGER_ROLE_BANK));
+    ERR(R, pledger_set_actor(R, "a\nb", PLEDGER_ROLE_BANK));
+    static const int roles[] = { -1, 0, 6, INT_MAX, INT_MIN };
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+        ERR(R, pledger_set_actor(R, "x", (pledger_role)roles[i]));
+    ck_assert_str_eq(pledger_actor(R), "registrar-1"); /* unchanged */
+}
+
+static void sweep_pledger_actor(void)
+{
+    NIL(pledger_actor(NULL));
+}
+
+static void sweep_pledger_set_number_template(void)
+{
+    const char *s;
+    ERR(NULL, pledger_set_number_template(NULL, "{series}{year}{seq:6}"));
+    EACH_BAD(s)
+        ERR(R, pledger_set_number_template(R, s));
+    static const char *const bad[] = { "{series}-{year}", "{series}{year}{seq:0}",
+                                       "{series}{year}{seq:13}", "{series}{year}{seq:-1}",
+                                       "{series}{year}{seq:99999999999}", "{bogus}{seq:6}",
+                                       "{series}{year}{seq:6", "{series}{year}{seq:6}\n" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ERR(R, pledger_set_number_template(R, bad[i]));
+    ERR(RO, pledger_set_number_template(RO, "{series}{year}{seq:6}"));
+    as(R, PLEDGER_ROLE_BANK);
+    ERR(R, pledger_set_number_template(R, "{series}{year}{seq:6}"));
+}
+
+static void sweep_pledger_role_name(void)
+{
+    static const int v[] = { -1, 0, 6, INT_MAX, INT_MIN };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        NIL(pledger_role_name((pledger_role)v[i]));
+}
+
+static void sweep_pledger_role_from_name(void)
+{
+    const char *s;
+    EACH_BAD(s)
+        NIL(pledger_role_from_name(s));
+    NIL(pledger_role_from_name("BANK"));
+}
+
+/* ---- common.h --------------------------------------------------------------------------- */
+
+static void sweep_pledger_strerror(void)
+{
+    static const int v[] = { INT_MIN, -1000, -100, 1, 100, INT_MAX };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        ck_assert_ptr_nonnull(pledger_strerror(v[i]));
+}
+
+static void sweep_pledger_version(void)
+{
+    ck_assert_ptr_nonnull(pledger_version());
+}
+
+/* ---- ident.h ----------------------------------------------------------------------------- */
+
+static void sweep_pledger_id_normalize(void)
+{
+    char out[256];
+    const char *s;
+    ERR(NULL, pledger_id_normalize(NULL, 64, PLEDGER_ID_USCC, "91350100M000100Y43"));
+    ERR(NULL, pledger_id_normalize(out, 0, PLEDGER_ID_USCC, "91350100M000100Y43"));
+    out[0] = 'x';
+    ERR(NULL, pledger_id_normalize(out, 5, PLEDGER_ID_USCC, "91350100M000100Y43"));
+    ck_assert_str_eq(out, "");
+    static const int types[] = { -1, 0, 10, INT_MAX, INT_MIN };
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        ERR(NULL, pledger_id_normalize(out, sizeof out, (pledger_id_type)types[i],
+                                       "91350100M000100Y43"));
+    for (int t = PLEDGER_ID_USCC; t <= PLEDGER_ID_CERTIFICATE; t++) {
+        EACH_BAD(s) {
+            out[0] = 'x';
+            ERR(NULL, pledger_id_normalize(out, sizeof out, (pledger_id_type)t, s));
+            ck_assert_str_eq(out, "");
+        }
+        ERR(NULL, pledger_id_normalize(out, sizeof out, (pledger_id_type)t, big_utf8));
+        ERR(NULL, pledger_id_normalize(out, sizeof out, (pledger_id_type)t, "\t\x01\x7f"));
+    }
+}
+
+static void sweep_pledger_id_type_name(void)
+{
+    static const int v[] = { -1, 0, 10, INT_MAX, INT_MIN };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        NIL(pledger_id_type_name((pledger_id_type)v[i]));
+}
+
+static void sweep_pledger_id_type_from_name(void)
+{
+    const char *s;
+    EACH_BAD(s)
+        NIL(pledger_id_type_from_name(s));
+}
+
+/* ---- application.h: names and the document ----------------------------------------------- */
+
+static const int bad_enums[] = { -1, 0, 99, INT_MAX, INT_MIN };
+#define EACH_ENUM(v) for (size_t e_ = 0; e_ < 5 && ((v) = bad_enums[e_], 1); e_++)
+
+static void sweep_pledger_free(void)
+{
+    pledger_free(NULL);
+}
+
+static void sweep_pledger_kind_name(void)
+{
+    int v;
+    EACH_ENUM(v)
+        NIL(pledger_kind_name((pledger_kind)v));
+    NIL(pledger_kind_name((pledger_kind)8));
+}
+
+static void sweep_pledger_kind_from_name(void)
+{
+    const char *s;
+    EACH_BAD(s)
+        NIL(pledger_kind_from_name(s));
+    NIL(pledger_kind_from_name("Trademark"));
+}
+
+static void sweep_pledger_app_state_name(void)
+{
+    int v;
+    EACH_ENUM(v)
+        NIL(pledger_app_state_name((pledger_app_state)v));
+}
+
+static void sweep_pledger_pledge_state_name(void)
+{
+    int v;
+    EACH_ENUM(v)
+        NIL(pledger_pledge_state_name((pledger_pledge_state)v));
+}
+
+static void sweep_pledger_severity_name(void)
+{
+    int v;
+    EACH_ENUM(v)
+        NIL(pledger_severity_name((pledger_severity)v));
+}
+
+static void sweep_pledger_application_new(void)
+{
+    pledger_application *a = (pledger_application *)&a;
+    int v;
+    ERR(NULL, pledger_application_new(NULL, PLEDGER_KIND_LAND));
+    EACH_ENUM(v) {
+        ERR(NULL, pledger_application_new(&a, (pledger_kind)v));
+        ck_assert_ptr_null(a);
+    }
+}
+
+static void sweep_pledger_application_from_xml(void)
+{
+    pledger_application *a = (pledger_application *)&a;
+    size_t len = 0;
+    char *xml = fx_sample_xml(PLEDGER_KIND_LAND, &len);
+    ERR(NULL, pledger_application_from_xml(NULL, xml, len));
+    ERR(NULL, pledger_application_from_xml(&a, NULL, 10));
+    ck_assert_ptr_null(a);
+    ERR(NULL, pledger_application_from_xml(&a, "", 0));
+    ERR(NULL, pledger_application_from_xml(&a, big, MB));
+    ERR(NULL, pledger_application_from_xml(&a, big_utf8, strlen(big_utf8)));
+    ERR(NULL, pledger_application_from_xml(&a, bad_utf8, sizeof bad_utf8 - 1));
+    ERR(NULL, pledger_application_from_xml(&a, xml, len / 2)); /* truncated */
+    ERR(NULL, pledger_application_from_xml(&a, xml, SIZE_MAX)); /* over every limit */
+    ERR(NULL, pledger_application_from_xml(&a, xml, (size_t)INT_MAX + 1));
+    ck_assert_ptr_null(a);
+    free(xml);
+}
+
+static void sweep_pledger_application_to_xml(void)
+{
+    char *s = (char *)&s;
+    size_t len = 7;
+    ERR(NULL, pledger_application_to_xml(NULL, &len, APP));
+    ERR(NULL, pledger_application_to_xml(&s, &len, NULL));
+    ck_assert_ptr_null(s);
+}
+
+static const char *const bad_paths[] = {
+    "[1]", "a//b", "/pledgor", "pledgor/", "rights/right[0]", "rights/right[-1]",
+    "rights/right[99999999999999999999]", "rights/right[1", "@", "pledgor/@", "pledgor/name/@",
+    "..", "pledgor/*", "pledgor/name[2147483648]", "a b", "pledgor\x01",
+};
+#define N_BAD_PATHS (sizeof bad_paths / sizeof bad_paths[0])
+
+static void sweep_pledger_application_get(void)
+{
+    const char *v = "x", *s;
+    ERR(NULL, pledger_application_get(NULL, APP, "pledgor/name"));
+    ERR(NULL, pledger_application_get(&v, NULL, "pledgor/name"));
+    EACH_BAD(s)
+        ERR(NULL, pledger_application_get(&v, APP, s));
+    for (size_t i = 0; i < N_BAD_PATHS; i++)
+        ERR(NULL, pledger_application_get(&v, APP, bad_paths[i]));
+    ERR(NULL, pledger_application_get(&v, APP, "rights/right[3]/number"));
+}
+
+static void sweep_pledger_application_set(void)
+{
+    const char *s;
+    char *before = NULL, *after = NULL;
+    PL_OK(NULL, pledger_application_to_xml(&before, NULL, APP));
+    ERR(NULL, pledger_application_set(NULL, "pledgor/name", "x"));
+    EACH_BAD(s)
+        ERR(NULL, pledger_application_set(APP, s, "x"));
+    for (size_t i = 0; i < N_BAD_PATHS; i++)
+        ERR(NULL, pledger_application_set(APP, bad_paths[i], "x"));
+    ERR(NULL, pledger_application_set(APP, "pledgor/name", bad_utf8));
+    ERR(NULL, pledger_application_set(APP, "pledgor/name", "a\x01"));
+    ERR(NULL, pledger_application_set(APP, "pledgor/name", big));
+    ERR(NULL, pledger_application_set(APP, "claim/amount", "-1"));
+    ERR(NULL, pledger_application_set(APP, "claim/amount", "99999999999999999999"));
+    ERR(NULL, pledger_application_set(APP, "rights/right[99]/number", "1"));
+    ERR(NULL, pledger_application_set(APP, "no_such_element", "1"));
+    ERR(NULL, pledger_application_set(APP, "@kind", "car"));
+    PL_OK(NULL, pledger_application_to_xml(&after, NULL, APP));
+    ck_assert_str_eq(before, after); /* every refusal left the document alone */
+    pledger_free(before);
+    pledger_free(after);
+}
+
+static void sweep_pledger_application_count(void)
+{
+    int n = -1;
+    const char *s;
+    ERR(NULL, pledger_application_count(NULL, APP, "rights/right"));
+    ERR(NULL, pledger_application_count(&n, NULL, "rights/right"));
+    EACH_BAD(s)
+        ERR(NULL, pledger_application_count(&n, APP, s));
+    for (size_t i = 0; i < 4; i++)
+        ERR(NULL, pledger_application_count(&n, APP, bad_paths[i]));
+}
+
+static void sweep_pledger_application_add_material(void)
+{
+    const char *s;
+    ERR(NULL, pledger_application_add_material(NULL, "pledge_contract", "c.pdf", "x", 1));
+    EACH_BAD(s) {
+        ERR(NULL, pledger_application_add_material(APP, s, "c.pdf", "x", 1));
+        ERR(NULL, pledger_application_add_material(APP, "pledge_contract", s, "x", 1));
+    }
+    ERR(NULL, pledger_application_add_material(APP, "no_such_kind", "c.pdf", "x", 1));
+    ERR(NULL, pledger_application_add_material(APP, "pledge_contract", "c.pdf", NULL, 5));
+}
+
+static void sweep_pledger_application_kind(void)
+{
+    NIL(pledger_application_kind(NULL));
+}
+
+static void sweep_pledger_application_uuid(void)
+{
+    NIL(pledger_application_uuid(NULL));
+    NIL(pledger_application_uuid(APP));
+}
+
+static void sweep_pledger_application_state(void)
+{
+    NIL(pledger_application_state(NULL));
+}
+
+static void sweep_pledger_application_acceptance_number(void)
+{
+    NIL(pledger_application_acceptance_number(NULL));
+    NIL(pledger_application_acceptance_number(APP));
+}
+
+static void sweep_pledger_application_registration_number(void)
+{
+    NIL(pledger_application_registration_number(NULL));
+    NIL(pledger_application_registration_number(APP));
+}
+
+static void sweep_pledger_application_free(void)
+{
+    pledger_application_free(NULL);
+}
+
+/* ---- application.h: the workflow ----------------------------------------------------------- */
+
+/* The UUID arguments every step refuses. */
+static const char *const bad_uuids[] = {
+    NULL, "", NULL /* big */, bad_utf8, "00000000-0000-0000-0000-000000000000",
+    "' OR 1=1 --", "not-a-uuid",
+};
+#define EACH_UUID(s)                                                                      \
+    for (int u_ = 0; u_ < 7 && ((s) = u_ == 2 ? big : bad_uuids[u_], 1); u_++)
+
+static void sweep_pledger_application_save(void)
+{
+    ERR(NULL, pledger_application_save(NULL, APP));
+    as(R, PLEDGER_ROLE_APPLICANT);
+    ERR(R, pledger_application_save(R, NULL));
+    ERR(RO, pledger_application_save(RO, APP));
+    as(R, PLEDGER_ROLE_BANK);
+    ERR(R, pledger_application_save(R, APP));
+    NIL(pledger_application_uuid(APP));
+}
+
+static void sweep_pledger_application_load(void)
+{
+    pledger_application *a = (pledger_application *)&a;
+    const char *s;
+    ERR(R, pledger_application_load(NULL, R, acc_uuid));
+    ERR(NULL, pledger_application_load(&a, NULL, acc_uuid));
+    EACH_UUID(s) {
+        ERR(R, pledger_application_load(&a, R, s));
+        ck_assert_ptr_null(a);
+    }
+}
+
+static void sweep_pledger_application_review(void)
+{
+    pledger_review *rv = (pledger_review *)&rv;
+    const char *s;
+    as(R, PLEDGER_ROLE_APPLICANT);
+    ERR(NULL, pledger_application_review(&rv, NULL, acc_uuid));
+    EACH_UUID(s) {
+        ERR(R, pledger_application_review(&rv, R, s));
+        ck_assert_ptr_null(rv);
+    }
+    ERR(R, pledger_application_review(&rv, R, acc_uuid)); /* accepted: too late */
+}
+
+static void sweep_pledger_application_submit(void)
+{
+    const char *s;
+    as(R, PLEDGER_ROLE_APPLICANT);
+    ERR(NULL, pledger_application_submit(NULL, acc_uuid));
+    EACH_UUID(s)
+        ERR(R, pledger_application_submit(R, s));
+    ERR(R, pledger_application_submit(R, acc_uuid));
+}
+
+static void sweep_pledger_application_accept(void)
+{
+    char *n = (char *)&n;
+    const char *s;
+    as(R, PLEDGER_ROLE_CLERK);
+    ERR(NULL, pledger_application_accept(&n, NULL, acc_uuid));
+    EACH_UUID(s) {
+        ERR(R, pledger_application_accept(&n, R, s));
+        ck_assert_ptr_null(n);
+    }
+    ERR(R, pledger_application_accept(&n, R, acc_uuid));
+}
+
+static void sweep_pledger_application_request_correction(void)
+{
+    const char *s;
+    as(R, PLEDGER_ROLE_CLERK);
+    ERR(NULL, pledger_application_request_correction(NULL, acc_uuid, "x"));
+    EACH_UUID(s)
+        ERR(R, pledger_application_request_correction(R, s, "x"));
+    EACH_BAD(s)
+        ERR(R, pledger_application_request_correction(R, acc_uuid, s));
+}
+
+static void sweep_pledger_application_correct(void)
+{
+    pledger_application *a = NULL;
+    as(R, PLEDGER_ROLE_CLERK);
+    ERR(NULL, pledger_application_correct(NULL, APP));
+    ERR(R, pledger_application_correct(R, NULL));
+    ERR(R, pledger_application_correct(R, APP)); /* never saved */
+    PL_OK(R, pledger_application_load(&a, R, acc_uuid));
+    ERR(R, pledger_application_correct(R, a)); /* accepted, not awaiting correction */
+    pledger_application_free(a);
+}
+
+static void sweep_pledger_application_register(void)
+{
+    char *n = (char *)&n, *c = (char *)&c;
+    const char *s;
+    ERR(NULL, pledger_application_register(&n, &c, NULL, acc_uuid));
+    EACH_UUID(s) {
+        ERR(R, pledger_application_register(&n, &c, R, s));
+        ck_assert_ptr_null(n);
+        ck_assert_ptr_null(c);
+    }
+    ERR(R, pledger_application_register(&n, NULL, R, acc_uuid)); /* a receivable */
+    ck_assert_ptr_null(n);
+}
+
+static void sweep_pledger_application_refuse(void)
+{
+    const char *s;
+    ERR(NULL, pledger_application_refuse(NULL, acc_uuid, "G", NULL));
+    EACH_UUID(s)
+        ERR(R, pledger_application_refuse(R, s, "G", NULL));
+    EACH_BAD(s)
+        ERR(R, pledger_application_refuse(R, acc_uuid, s, NULL));
+    ERR(R, pledger_application_refuse(R, acc_uuid, "G", bad_utf8));
+    ERR(R, pledger_application_refuse(R, acc_uuid, "G", big));
+}
+
+static void sweep_pledger_application_withdraw(void)
+{
+    const char *s;
+    as(R, PLEDGER_ROLE_APPLICANT);
+    ERR(NULL, pledger_application_withdraw(NULL, acc_uuid));
+    EACH_UUID(s)
+        ERR(R, pledger_application_withdraw(R, s));
+}
+
+/* ---- application.h: review results --------------------------------------------------------- */
+
+static void sweep_pledger_review_count(void)
+{
+    NIL(pledger_review_count(NULL));
+}
+
+static void sweep_pledger_review_count_severity(void)
+{
+    int v;
+    NIL(pledger_review_count_severity(NULL, PLEDGER_SEVERITY_BLOCKING));
+    EACH_ENUM(v)
+        NIL(pledger_review_count_severity(RV, (pledger_severity)v));
+}
+
+static void sweep_pledger_review_code(void)
+{
+    NIL(pledger_review_code(NULL, 0));
+    NIL(pledger_review_code(RV, SIZE_MAX));
+    NIL(pledger_review_code(RV, pledger_review_count(RV)));
+}
+
+static void sweep_pledger_review_severity(void)
+{
+    NIL(pledger_review_severity(NULL, 0));
+    NIL(pledger_review_severity(RV, SIZE_MAX));
+}
+
+static void sweep_pledger_review_path(void)
+{
+    NIL(pledger_review_path(NULL, 0));
+    NIL(pledger_review_path(RV, SIZE_MAX));
+}
+
+static void sweep_pledger_review_message(void)
+{
+    NIL(pledger_review_message(NULL, 0));
+    NIL(pledger_review_message(RV, SIZE_MAX));
+}
+
+static void sweep_pledger_review_basis(void)
+{
+    NIL(pledger_review_basis(NULL, 0));
+    NIL(pledger_review_basis(RV, SIZE_MAX));
+}
+
+static void sweep_pledger_review_free(void)
+{
+    pledger_review_free(NULL);
+}
+
+/* ---- review.h ----------------------------------------------------------------------------- */
+
+static void sweep_pledger_review_rule_count(void)
+{
+    ck_assert_uint_gt(pledger_review_rule_count(), 0);
+}
+
+static void sweep_pledger_review_rule_code(void)
+{
+    NIL(pledger_review_rule_code(SIZE_MAX));
+    NIL(pledger_review_rule_code(pledger_review_rule_count()));
+}
+
+static void sweep_pledger_review_rule_severity(void)
+{
+    NIL(pledger_review_rule_severity(SIZE_MAX));
+}
+
+static void sweep_pledger_review_rule_kinds(void)
+{
+    NIL(pledger_review_rule_kinds(SIZE_MAX));
+}
+
+static void sweep_pledger_review_rule_meaning(void)
+{
+    NIL(pledger_review_rule_meaning(SIZE_MAX));
+}
+
+static void sweep_pledger_review_rule_basis(void)
+{
+    NIL(pledger_review_rule_basis(SIZE_MAX));
+}
+
+static void sweep_pledger_review_rule_find(void)
+{
+    size_t i = 12345;
+    const char *s;
+    ERR(NULL, pledger_review_rule_find(NULL, "TM_BUNDLE_MISSING"));
+    EACH_BAD(s)
+        ERR(NULL, pledger_review_rule_find(&i, s));
+    ERR(NULL, pledger_review_rule_find(&i, "tm_bundle_missing"));
+    ck_assert_uint_eq(i, 12345);
+}
+
+static void sweep_pledger_application_check(void)
+{
+    pledger_review *rv = (pledger_review *)&rv;
+    ERR(R, pledger_application_check(NULL, R, APP));
+    ERR(NULL, pledger_application_check(&rv, NULL, APP));
+    ERR(R, pledger_application_check(&rv, R, NULL));
+    ck_assert_ptr_null(rv);
+}
+
+/* ---- pledge.h ------------------------------------------------------------------------------ */
+
+static const char *const bad_numbers[] = {
+    NULL, "", NULL /* big */, bad_utf8, "R-FZ01-TM-2024-999999", "' OR 1=1 --", "%",
+};
+#define EACH_NUMBER(s)                                                                    \
+    for (int n_ = 0; n_ < 7 && ((s) = n_ == 2 ? big : bad_numbers[n_], 1); n_++)
+
+static void sweep_pledger_pledge_get(void)
+{
+    pledger_pledge *p = (pledger_pledge *)&p;
+    const char *s;
+    ERR(R, pledger_pledge_get(NULL, R, tm_num));
+    ERR(NULL, pledger_pledge_get(&p, NULL, tm_num));
+    EACH_NUMBER(s) {
+        ERR(R, pledger_pledge_get(&p, R, s));
+        ck_assert_ptr_null(p);
+    }
+}
+
+static void sweep_pledger_pledge_get_at(void)
+{
+    pledger_pledge *p = (pledger_pledge *)&p;
+    const char *s;
+    ERR(R, pledger_pledge_get_at(NULL, R, tm_num, FX_T0));
+    ERR(NULL, pledger_pledge_get_at(&p, NULL, tm_num, FX_T0));
+    EACH_NUMBER(s)
+        ERR(R, pledger_pledge_get_at(&p, R, s, FX_T0 + FX_DAY_US));
+    ERR(R, pledger_pledge_get_at(&p, R, tm_num, -1));
+    ERR(R, pledger_pledge_get_at(&p, R, tm_num, INT64_MIN + 1));
+    ck_assert_ptr_null(p);
+    static const int64_t at[] = { INT64_MIN, INT64_MAX, 0 };
+    for (size_t i = 0; i < 3; i++) {
+        ANY(R, pledger_pledge_get_at(&p, R, tm_num, at[i]));
+        pledger_pledge_free(p);
+        p = NULL;
+    }
+}
+
+static void sweep_pledger_pledge_free(void)
+{
+    pledger_pledge_free(NULL);
+}
+
+#define PLEDGE_GETTER(name)                                                               \
+    static void sweep_pledger_pledge_##name(void)                                        \
+    {                                                                                    \
+        NIL(pledger_pledge_##name(NULL));                                                \
+        (void)pledger_pledge_##name(P);                                                  \
+    }
+PLEDGE_GETTER(number)
+PLEDGE_GETTER(kind)
+PLEDGE_GETTER(security)
+PLEDGE_GETTER(state_of)
+PLEDGE_GETTER(version)
+PLEDGE_GETTER(registered_at)
+PLEDGE_GETTER(valid_from)
+PLEDGE_GETTER(valid_to)
+PLEDGE_GETTER(pledgor_name)
+PLEDGE_GETTER(pledgor_id)
+PLEDGE_GETTER(pledgee_name)
+PLEDGE_GETTER(pledgee_id)
+PLEDGE_GETTER(amount)
+PLEDGE_GETTER(currency)
+PLEDGE_GETTER(period_start)
+PLEDGE_GETTER(period_end)
+PLEDGE_GETTER(acceptance_number)
+PLEDGE_GETTER(application_uuid)
+PLEDGE_GETTER(right_count)
+
+static void sweep_pledger_pledge_right_id(void)
+{
+    NIL(pledger_pledge_right_id(NULL, 0));
+    NIL(pledger_pledge_right_id(P, SIZE_MAX));
+    NIL(pledger_pledge_right_id(P, pledger_pledge_right_count(P)));
+}
+
+static void sweep_pledger_pledge_to_xml(void)
+{
+    char *s = (char *)&s;
+    ERR(NULL, pledger_pledge_to_xml(NULL, P));
+    ERR(NULL, pledger_pledge_to_xml(&s, NULL));
+    ck_assert_ptr_null(s);
+}
+
+static void sweep_pledger_certificate_get(void)
+{
+    char *c = (char *)&c;
+    const char *s;
+    ERR(R, pledger_certificate_get(NULL, R, tm_num, 0));
+    ERR(NULL, pledger_certificate_get(&c, NULL, tm_num, 0));
+    EACH_NUMBER(s)
+        ERR(R, pledger_certificate_get(&c, R, s, 0));
+    static const int versions[] = { -1, INT_MIN, INT_MAX, 2 };
+    for (size_t i = 0; i < 4; i++) {
+        ERR(R, pledger_certificate_get(&c, R, tm_num, versions[i]));
+        ck_assert_ptr_null(c);
+    }
+}
+
+static void sweep_pledger_pledge_change(void)
+{
+    pledger_change ch = PLEDGER_CHANGE_INIT;
+    const char *s;
+    ch.amount = 5;
+    ERR(NULL, pledger_pledge_change(NULL, tm_num, &ch, NULL));
+    EACH_NUMBER(s)
+        ERR(R, pledger_pledge_change(R, s, &ch, NULL));
+    ERR(R, pledger_pledge_change(R, tm_num, NULL, NULL));
+    ch.version = 0;
+    ERR(R, pledger_pledge_change(R, tm_num, &ch, NULL));
+    ch.version = 99;
+    ERR(R, pledger_pledge_change(R, tm_num, &ch, NULL));
+    ch = (pledger_change)PLEDGER_CHANGE_INIT;
+    ERR(R, pledger_pledge_change(R, tm_num, &ch, NULL)); /* nothing to change */
+    static const int64_t amounts[] = { -2, INT64_MIN };
+    for (size_t i = 0; i < 2; i++) {
+        ch.amount = amounts[i];
+        ERR(R, pledger_pledge_change(R, tm_num, &ch, NULL));
+    }
+    ch.amount = -1;
+    EACH_BAD(s) {
+        if (!s)
+            continue;
+        ch.pledgor_name = s;
+        ERR(R, pledger_pledge_change(R, tm_num, &ch, NULL));
+        ch.pledgor_name = NULL;
+        ch.pledgee_name = s;
+        ERR(R, pledger_pledge_change(R, tm_num, &ch, NULL));
+        ch.pledgee_name = NULL;
+    }
+    ch.amount = 5;
+    ch.note = bad_utf8;
+    ERR(R, pledger_pledge_change(R, tm_num, &ch, NULL));
+    ch.note = NULL;
+    EACH_BAD(s)
+        ERR(R, pledger_pledge_change(R, ar_num, &ch, s)); /* a receivable needs its code */
+    ERR(RO, pledger_pledge_change(RO, tm_num, &ch, NULL));
+}
+
+static void sweep_pledger_pledge_extend(void)
+{
+    const char *s;
+    ERR(NULL, pledger_pledge_extend(NULL, tm_num, "2030-01-01", NULL));
+    EACH_NUMBER(s)
+        ERR(R, pledger_pledge_extend(R, s, "2030-01-01", NULL));
+    EACH_BAD(s)
+        ERR(R, pledger_pledge_extend(R, tm_num, s, NULL));
+    static const char *const dates[] = { "2030-02-30", "99999-01-01", "2030-1-1", "2020-01-01",
+                                         "-2030-01-01", "2030-01-01T00:00:00Z" };
+    for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++)
+        ERR(R, pledger_pledge_extend(R, tm_num, dates[i], NULL));
+    EACH_BAD(s)
+        ERR(R, pledger_pledge_extend(R, ar_num, "2030-01-01", s));
+}
+
+static void sweep_pledger_pledge_cancel(void)
+{
+    const char *s;
+    ERR(NULL, pledger_pledge_cancel(NULL, tm_num, NULL, NULL));
+    EACH_NUMBER(s)
+        ERR(R, pledger_pledge_cancel(R, s, NULL, NULL));
+    ERR(R, pledger_pledge_cancel(R, tm_num, NULL, bad_utf8));
+    ERR(R, pledger_pledge_cancel(R, tm_num, NULL, big));
+    EACH_BAD(s)
+        ERR(R, pledger_pledge_cancel(R, ar_num, s, NULL));
+}
+
+static void sweep_pledger_pledge_revoke(void)
+{
+    const char *s;
+    ERR(NULL, pledger_pledge_revoke(NULL, tm_num, "G", NULL));
+    EACH_NUMBER(s)
+        ERR(R, pledger_pledge_revoke(R, s, "G", NULL));
+    EACH_BAD(s)
+        ERR(R, pledger_pledge_revoke(R, tm_num, s, NULL));
+    ERR(R, pledger_pledge_revoke(R, tm_num, "G", bad_utf8));
+    ERR(R, pledger_pledge_revoke(R, tm_num, "G", big));
+}
+
+static void sweep_pledger_pledge_object(void)
+{
+    const char *s;
+    ERR(NULL, pledger_pledge_object(NULL, ar_num, "x", NULL));
+    EACH_NUMBER(s)
+        ERR(R, pledger_pledge_object(R, s, "x", NULL));
+    EACH_BAD(s)
+        ERR(R, pledger_pledge_object(R, ar_num, s, NULL));
+    ERR(R, pledger_pledge_object(R, tm_num, "x", NULL)); /* not a receivable */
+}
+
+static void sweep_pledger_pledge_record_litigation(void)
+{
+    const char *s;
+    ERR(NULL, pledger_pledge_record_litigation(NULL, ar_num));
+    EACH_NUMBER(s)
+        ERR(R, pledger_pledge_record_litigation(R, s));
+    ERR(R, pledger_pledge_record_litigation(R, tm_num));
+}
+
+static void sweep_pledger_pledge_dismiss_objection(void)
+{
+    const char *s;
+    ERR(NULL, pledger_pledge_dismiss_objection(NULL, ar_num, NULL));
+    EACH_NUMBER(s)
+        ERR(R, pledger_pledge_dismiss_objection(R, s, NULL));
+    ERR(R, pledger_pledge_dismiss_objection(R, ar_num, bad_utf8));
+    ERR(R, pledger_pledge_dismiss_objection(R, ar_num, big));
+    ERR(R, pledger_pledge_dismiss_objection(R, tm_num, NULL));
+}
+
+static void sweep_pledger_registry_expire(void)
+{
+    int n = -1;
+    ERR(NULL, pledger_registry_expire(&n, NULL));
+    ERR(RO, pledger_registry_expire(&n, RO));
+    as(R, PLEDGER_ROLE_CLERK);
+    ERR(R, pledger_registry_expire(&n, R));
+}
+
+static void sweep_pledger_calendar_load(void)
+{
+    static const char ok[] = "2025-01-01 holiday\n";
+    ERR(NULL, pledger_calendar_load(NULL, ok, sizeof ok - 1));
+    ERR(R, pledger_calendar_load(R, NULL, 5));
+    ERR(R, pledger_calendar_load(R, big, MB));
+    ERR(R, pledger_calendar_load(R, big_utf8, strlen(big_utf8)));
+    ERR(R, pledger_calendar_load(R, bad_utf8, sizeof bad_utf8 - 1));
+    ERR(R, pledger_calendar_load(R, "2025-01-01 holiday \xff\n", 21));
+    ERR(R, pledger_calendar_load(R, "2025-01-01..2099-01-01 holiday\n", 31));
+    ERR(R, pledger_calendar_load(R, "99999-01-01 holiday\n", 20));
+    ERR(R, pledger_calendar_load(R, "2025-01-01\0holiday\n", 19));
+    ERR(RO, pledger_calendar_load(RO, "", 0));
+    ERR(RO, pledger_calendar_load(RO, ok, sizeof ok - 1));
+    as(R, PLEDGER_ROLE_BANK);
+    ERR(R, pledger_calendar_load(R, ok, sizeof ok - 1));
+}
+
+static void sweep_pledger_calendar_add_working_days(void)
+{
+    char out[11];
+    const char *s;
+    ERR(R, pledger_calendar_add_working_days(NULL, R, "2025-01-01", 1));
+    ERR(NULL, pledger_calendar_add_working_days(out, NULL, "2025-01-01", 1));
+    EACH_BAD(s)
+        ERR(R, pledger_calendar_add_working_days(out, R, s, 1));
+    ERR(R, pledger_calendar_add_working_days(out, R, "2025-02-30", 1));
+    static const int n[] = { -1, INT_MIN, INT_MAX, 3651 };
+    for (size_t i = 0; i < 4; i++)
+        ERR(R, pledger_calendar_add_working_days(out, R, "2025-01-01", n[i]));
+    ERR(R, pledger_calendar_add_working_days(out, R, "9999-12-31", 3650));
+}
+
+static void sweep_pledger_journal_verify(void)
+{
+    int64_t bad = -1, count = -1;
+    ERR(R, pledger_journal_verify(NULL, &count, R));
+    ERR(NULL, pledger_journal_verify(&bad, &count, NULL));
+    as(R, PLEDGER_ROLE_BANK);
+    ERR(R, pledger_journal_verify(&bad, &count, R));
+    as(RO, PLEDGER_ROLE_AUDITOR);
+    PL_OK(RO, pledger_journal_verify(&bad, NULL, RO));
+    ck_assert_int_eq(bad, 0);
+}
+
+/* ---- query.h: verification, rank ------------------------------------------------------------ */
+
+static void sweep_pledger_verify(void)
+{
+    pledger_verification *v = (pledger_verification *)&v;
+    pledger_verify_options o = PLEDGER_VERIFY_OPTIONS_INIT;
+    const char *s;
+    ERR(R, pledger_verify(NULL, R, tm_num, NULL));
+    ERR(NULL, pledger_verify(&v, NULL, tm_num, NULL));
+    EACH_NUMBER(s) {
+        ERR(R, pledger_verify(&v, R, s, NULL));
+        ck_assert_ptr_null(v);
+    }
+    o.version = 0;
+    ERR(R, pledger_verify(&v, R, tm_num, &o));
+    o.version = 99;
+    ERR(R, pledger_verify(&v, R, tm_num, &o));
+    o = (pledger_verify_options)PLEDGER_VERIFY_OPTIONS_INIT;
+    EACH_BAD(s) {
+        if (!s)
+            continue;
+        o.code = s;
+        ERR(R, pledger_verify(&v, R, tm_num, &o));
+    }
+    o.code = "AAAA-BBBB-CCCC-DDDD";
+    ERR(R, pledger_verify(&v, R, tm_num, &o));
+    o.code = NULL;
+    o.as_of = -1;
+    ERR(R, pledger_verify(&v, R, tm_num, &o));
+    o.as_of = INT64_MAX;
+    ANY(R, pledger_verify(&v, R, tm_num, &o));
+    pledger_verification_free(v);
+}
+
+static void sweep_pledger_verification_free(void)
+{
+    pledger_verification_free(NULL);
+}
+
+#define VERIFICATION_GETTER(name)                                                         \
+    static void sweep_pledger_verification_##name(void)                                  \
+    {                                                                                    \
+        NIL(pledger_verification_##name(NULL));                                          \
+        (void)pledger_verification_##name(V);                                            \
+    }
+VERIFICATION_GETTER(number)
+VERIFICATION_GETTER(kind)
+VERIFICATION_GETTER(security)
+VERIFICATION_GETTER(state)
+VERIFICATION_GETTER(version)
+VERIFICATION_GETTER(registered_at)
+VERIFICATION_GETTER(valid_from)
+VERIFICATION_GETTER(as_of)
+VERIFICATION_GETTER(pledgor_name)
+VERIFICATION_GETTER(pledgor_id)
+VERIFICATION_GETTER(pledgee_name)
+VERIFICATION_GETTER(pledgee_id)
+VERIFICATION_GETTER(amount)
+VERIFICATION_GETTER(currency)
+VERIFICATION_GETTER(period_start)
+VERIFICATION_GETTER(period_end)
+VERIFICATION_GETTER(right_count)
+VERIFICATION_GETTER(rank)
+VERIFICATION_GETTER(code_status)
+VERIFICATION_GETTER(code_version)
+VERIFICATION_GETTER(code_superseded_at)
+
+static void sweep_pledger_verification_right_id(void)
+{
+    NIL(pledger_verification_right_id(NULL, 0));
+    NIL(pledger_verification_right_id(V, SIZE_MAX));
+}
+
+static void sweep_pledger_verification_right_rank(void)
+{
+    NIL(pledger_verification_right_rank(NULL, 0));
+    NIL(pledger_verification_right_rank(V, SIZE_MAX));
+}
+
+static void sweep_pledger_rank(void)
+{
+    int r = -7;
+    const char *s;
+    ERR(R, pledger_rank(NULL, R, tm_num, PLEDGER_AS_OF_CURRENT));
+    ERR(NULL, pledger_rank(&r, NULL, tm_num, PLEDGER_AS_OF_CURRENT));
+    EACH_NUMBER(s)
+        ERR(R, pledger_rank(&r, R, s, PLEDGER_AS_OF_CURRENT));
+    ERR(R, pledger_rank(&r, R, tm_num, -1));
+    ANY(R, pledger_rank(&r, R, tm_num, INT64_MAX));
+}
+
+static void sweep_pledger_compare(void)
+{
+    int c = 7;
+    const char *s;
+    ERR(R, pledger_compare(NULL, R, tm_num, ar_num));
+    ERR(NULL, pledger_compare(&c, NULL, tm_num, ar_num));
+    EACH_NUMBER(s) {
+        ERR(R, pledger_compare(&c, R, s, ar_num));
+        ERR(R, pledger_compare(&c, R, tm_num, s));
+    }
+}
+
+/* ---- query.h: search ------------------------------------------------------------------------ */
+
+static void search_refused(int line, const pledger_query *q)
+{
+    pledger_cursor *c = (pledger_cursor *)&c;
+    refused("pledger_search", line, R, pledger_search(&c, R, q));
+    ck_assert_ptr_null(c);
+}
+
+static void sweep_pledger_search(void)
+{
+    pledger_cursor *c = NULL;
+    pledger_query q = PLEDGER_QUERY_INIT;
+    const char *s;
+    ERR(R, pledger_search(NULL, R, &q));
+    ERR(NULL, pledger_search(&c, NULL, &q));
+    ERR(R, pledger_search(&c, R, NULL));
+#define QBAD(field, value)                                                                \
+    do {                                                                                 \
+        q = (pledger_query)PLEDGER_QUERY_INIT;                                           \
+        q.kind = PLEDGER_KIND_TRADEMARK;                                                 \
+        q.field = (value);                                                               \
+        search_refused(__LINE__, &q);                                                    \
+    } while (0)
+    QBAD(version, 0);
+    QBAD(version, 99);
+    QBAD(kind, -1);
+    QBAD(kind, 99);
+    QBAD(kind, INT_MIN);
+    QBAD(state, -1);
+    QBAD(state, 99);
+    QBAD(party_side, -1);
+    QBAD(party_side, 3);
+    QBAD(page_size, -1);
+    QBAD(page_size, 10001);
+    QBAD(page_size, INT_MAX);
+    EACH_BAD(s) {
+        if (!s)
+            continue;
+        QBAD(right_id, s);
+        QBAD(party_id, s);
+        QBAD(registered_from, s);
+        QBAD(registered_to, s);
+        QBAD(after, s);
+    }
+    QBAD(party_name, bad_utf8);
+    QBAD(party_name, big);
+    QBAD(registered_from, "2024-13-01");
+    QBAD(after, "AAAAAAAAAAAAAAAA");
+    q = (pledger_query)PLEDGER_QUERY_INIT;
+    q.right_id = "12345678"; /* a right without its kind */
+    search_refused(__LINE__, &q);
+    q = (pledger_query)PLEDGER_QUERY_INIT;
+    q.registered_from = "2025-01-01";
+    q.registered_to = "2024-01-01";
+    search_refused(__LINE__, &q);
+    q = (pledger_query)PLEDGER_QUERY_INIT;
+    q.as_of = INT64_MAX;
+    ANY(R, pledger_search(&c, R, &q));
+    pledger_cursor_free(c);
+#undef QBAD
+}
+
+static void sweep_pledger_cursor_next(void)
+{
+    ERR(NULL, pledger_cursor_next(NULL));
+    while (pledger_cursor_next(C) == 1)
+        ;
+    ck_assert_int_eq(pledger_cursor_next(C), 0);
+    ck_assert_int_eq(pledger_cursor_next(C), 0);
+    NIL(pledger_cursor_number(C)); /* past the end: no hit */
+}
+
+#define CURSOR_GETTER(name)                                                               \
+    static void sweep_pledger_cursor_##name(void)                                        \
+    {                                                                                    \
+        NIL(pledger_cursor_##name(NULL));                                                \
+        (void)pledger_cursor_##name(C);                                                  \
+    }
+CURSOR_GETTER(count)
+CURSOR_GETTER(continuation)
+CURSOR_GETTER(number)
+CURSOR_GETTER(kind)
+CURSOR_GETTER(state)
+CURSOR_GETTER(version)
+CURSOR_GETTER(registered_at)
+CURSOR_GETTER(pledgor_name)
+CURSOR_GETTER(pledgor_id)
+CURSOR_GETTER(pledgee_name)
+CURSOR_GETTER(pledgee_id)
+CURSOR_GETTER(amount)
+CURSOR_GETTER(currency)
+CURSOR_GETTER(period_start)
+CURSOR_GETTER(period_end)
+CURSOR_GETTER(name_match)
+
+static void sweep_pledger_cursor_free(void)
+{
+    pledger_cursor_free(NULL);
+}
+
+/* ---- query.h: due list, statistics ------------------------------------------------------------ */
+
+static void sweep_pledger_due_get(void)
+{
+    pledger_due *d = (pledger_due *)&d;
+    pledger_due_options o = PLEDGER_DUE_OPTIONS_INIT;
+    ERR(R, pledger_due_get(NULL, R, NULL));
+    ERR(NULL, pledger_due_get(&d, NULL, NULL));
+    static const int within[] = { -1, 3651, INT_MAX, INT_MIN };
+    for (size_t i = 0; i < 4; i++) {
+        o.within_days = within[i];
+        ERR(R, pledger_due_get(&d, R, &o));
+        ck_assert_ptr_null(d);
+    }
+    o = (pledger_due_options)PLEDGER_DUE_OPTIONS_INIT;
+    o.version = 99;
+    ERR(R, pledger_due_get(&d, R, &o));
+    o = (pledger_due_options)PLEDGER_DUE_OPTIONS_INIT;
+    o.at = INT64_MAX;
+    ANY(R, pledger_due_get(&d, R, &o));
+    pledger_due_free(d);
+    d = NULL;
+    o.at = INT64_MIN + 1;
+    ANY(R, pledger_due_get(&d, R, &o));
+    pledger_due_free(d);
+    d = NULL;
+    as(R, PLEDGER_ROLE_BANK);
+    ERR(R, pledger_due_get(&d, R, NULL));
+}
+
+static void sweep_pledger_due_free(void)
+{
+    pledger_due_free(NULL);
+}
+
+static void sweep_pledger_due_count(void)
+{
+    NIL(pledger_due_count(NULL));
+}
+
+#define DUE_GETTER(name)                                                                  \
+    static void sweep_pledger_due_##name(void)                                           \
+    {                                                                                    \
+        NIL(pledger_due_##name(NULL, 0));                                                \
+        NIL(pledger_due_##name(D, SIZE_MAX));                                            \
+        NIL(pledger_due_##name(D, pledger_due_count(D)));                                \
+    }
+DUE_GETTER(what_of)
+DUE_GETTER(subject)
+DUE_GETTER(kind)
+DUE_GETTER(date)
+DUE_GETTER(days_left)
+
+static void sweep_pledger_due_what_name(void)
+{
+    int v;
+    EACH_ENUM(v)
+        NIL(pledger_due_what_name((pledger_due_what)v));
+}
+
+static void sweep_pledger_stats_get(void)
+{
+    pledger_stats *st = (pledger_stats *)&st;
+    pledger_stats_query q = PLEDGER_STATS_QUERY_INIT;
+    const char *s;
+    q.from = "2024-01-01";
+    q.to = "2024-12-31";
+    ERR(R, pledger_stats_get(NULL, R, &q));
+    ERR(NULL, pledger_stats_get(&st, NULL, &q));
+    ERR(R, pledger_stats_get(&st, R, NULL));
+    ck_assert_ptr_null(st);
+    EACH_BAD(s) {
+        q.from = s;
+        ERR(R, pledger_stats_get(&st, R, &q));
+        q.from = "2024-01-01";
+        q.to = s;
+        ERR(R, pledger_stats_get(&st, R, &q));
+        q.to = "2024-12-31";
+        if (s && *s) {
+            q.office = s;
+            ERR(R, pledger_stats_get(&st, R, &q));
+            q.office = NULL;
+        }
+    }
+    q.from = "2025-01-01";
+    ERR(R, pledger_stats_get(&st, R, &q));
+    q.from = "2024-01-01";
+    int v;
+    EACH_ENUM(v) {
+        if (v == 0)
+            continue;
+        q.kind = v;
+        ERR(R, pledger_stats_get(&st, R, &q));
+    }
+    q.kind = 0;
+    q.version = 99;
+    ERR(R, pledger_stats_get(&st, R, &q));
+}
+
+static void sweep_pledger_stats_free(void)
+{
+    pledger_stats_free(NULL);
+}
+
+#define STATS_GETTER(name)                                                                \
+    static void sweep_pledger_stats_##name(void)                                         \
+    {                                                                                    \
+        NIL(pledger_stats_##name(NULL));                                                 \
+        (void)pledger_stats_##name(S);                                                   \
+    }
+STATS_GETTER(registrations)
+STATS_GETTER(cancellations)
+STATS_GETTER(active)
+STATS_GETTER(currency_count)
+
+static void sweep_pledger_stats_currency(void)
+{
+    NIL(pledger_stats_currency(NULL, 0));
+    NIL(pledger_stats_currency(S, SIZE_MAX));
+}
+
+static void sweep_pledger_stats_amount_registered(void)
+{
+    ck_assert_int_eq(pledger_stats_amount_registered(NULL, 0), -1);
+    ck_assert_int_eq(pledger_stats_amount_registered(S, SIZE_MAX), -1);
+}
+
+static void sweep_pledger_stats_amount_active(void)
+{
+    ck_assert_int_eq(pledger_stats_amount_active(NULL, 0), -1);
+    ck_assert_int_eq(pledger_stats_amount_active(S, SIZE_MAX), -1);
+}
+
+/* ---- refreg.h --------------------------------------------------------------------------------- */
+
+static void sweep_pledger_register_import(void)
+{
+    pledger_import_report *r = (pledger_import_report *)&r;
+    pledger_import_options o = PLEDGER_IMPORT_OPTIONS_INIT;
+    const char *file = PLEDGER_TEST_DATADIR "/register-small.xml", *s;
+    ERR(R, pledger_register_import(NULL, R, file, NULL));
+    ERR(NULL, pledger_register_import(&r, NULL, file, NULL));
+    EACH_BAD(s) {
+        ERR(R, pledger_register_import(&r, R, s, NULL));
+        ck_assert_ptr_null(r);
+    }
+    ERR(R, pledger_register_import(&r, R, dir, NULL)); /* a directory */
+    ERR(R, pledger_register_import(&r, R, "/dev/null", NULL));
+    o.version = 99;
+    ERR(R, pledger_register_import(&r, R, file, &o));
+    ERR(RO, pledger_register_import(&r, RO, file, NULL));
+    as(R, PLEDGER_ROLE_CLERK);
+    ERR(R, pledger_register_import(&r, R, file, NULL));
+}
+
+static void sweep_pledger_register_import_memory(void)
+{
+    pledger_import_report *r = (pledger_import_report *)&r;
+    pledger_import_options o = PLEDGER_IMPORT_OPTIONS_INIT;
+    static const char ok[] = "<register xmlns=\"urn:pledger:1\"/>";
+    ERR(R, pledger_register_import_memory(NULL, R, ok, sizeof ok - 1, NULL));
+    ERR(NULL, pledger_register_import_memory(&r, NULL, ok, sizeof ok - 1, NULL));
+    ERR(R, pledger_register_import_memory(&r, R, NULL, 5, NULL));
+    ERR(R, pledger_register_import_memory(&r, R, "", 0, NULL));
+    ERR(R, pledger_register_import_memory(&r, R, big, MB, NULL));
+    ERR(R, pledger_register_import_memory(&r, R, big_utf8, strlen(big_utf8), NULL));
+    ERR(R, pledger_register_import_memory(&r, R, bad_utf8, sizeof bad_utf8 - 1, NULL));
+    ERR(R, pledger_register_import_memory(&r, R, ok, sizeof ok - 5, NULL)); /* truncated */
+    ck_assert_ptr_null(r);
+    o.version = 0;
+    ERR(R, pledger_register_import_memory(&r, R, ok, sizeof ok - 1, &o));
+    ERR(RO, pledger_register_import_memory(&r, RO, ok, sizeof ok - 1, NULL));
+    as(R, PLEDGER_ROLE_BANK);
+    ERR(R, pledger_register_import_memory(&r, R, ok, sizeof ok - 1, NULL));
+}
+
+#define REPORT_GETTER(name)                                                               \
+    static void sweep_pledger_import_report_##name(void)                                 \
+    {                                                                                    \
+        NIL(pledger_import_report_##name(NULL));                                         \
+        (void)pledger_import_report_##name(REP);                                         \
+    }
+REPORT_GETTER(inserted)
+REPORT_GETTER(updated)
+REPORT_GETTER(unchanged)
+REPORT_GETTER(rejected)
+REPORT_GETTER(rejection_count)
+REPORT_GETTER(sha256)
+
+static void sweep_pledger_import_report_rejection_line(void)
+{
+    NIL(pledger_import_report_rejection_line(NULL, 0));
+    NIL(pledger_import_report_rejection_line(REP, SIZE_MAX));
+    NIL(pledger_import_report_rejection_line(REP, pledger_import_report_rejection_count(REP)));
+}
+
+static void sweep_pledger_import_report_rejection_message(void)
+{
+    NIL(pledger_import_report_rejection_message(NULL, 0));
+    NIL(pledger_import_report_rejection_message(REP, SIZE_MAX));
+    /* the messages of a bad file are UTF-8 too */
+    for (size_t i = 0; i < pledger_import_report_rejection_count(REP); i++) {
+        const char *m = pledger_import_report_rejection_message(REP, i);
+        ck_assert(m && *m && pl_utf8_valid(m, strlen(m)));
+    }
+}
+
+static void sweep_pledger_import_report_free(void)
+{
+    pledger_import_report_free(NULL);
+}
+
+/* ---- the table ---------------------------------------------------------------------------------- */
+
+typedef struct entry {
+    const char *name;
+    void (*sweep)(void);
+} entry;
+
+#define E(f) { #f, sweep_##f }
+
+static const entry table[] = {
+    /* registry.h */
+    E(pledger_open), E(pledger_close), E(pledger_errmsg), E(pledger_errcode),
+    E(pledger_set_clock), E(pledger_now), E(pledger_office_code), E(pledger_set_actor),
+    E(pledger_actor), E(pledger_set_number_template), E(pledger_role_name),
+    E(pledger_role_from_name),
+    /* common.h, ident.h */
+    E(pledger_strerror), E(pledger_version), E(pledger_id_normalize), E(pledger_id_type_name),
+    E(pledger_id_type_from_name),
+    /* application.h */
+    E(pledger_free), E(pledger_kind_name), E(pledger_kind_from_name), E(pledger_app_state_name),
+    E(pledger_pledge_state_name), E(pledger_severity_name), E(pledger_application_new),
+    E(pledger_application_from_xml), E(pledger_application_to_xml), E(pledger_application_get),
+    E(pledger_application_set), E(pledger_application_count),
+    E(pledger_application_add_material), E(pledger_application_kind),
+    E(pledger_application_uuid), E(pledger_application_state),
+    E(pledger_application_acceptance_number), E(pledger_application_registration_number),
+    E(pledger_application_free), E(pledger_application_save), E(pledger_application_load),
+    E(pledger_application_review), E(pledger_application_submit), E(pledger_application_accept),
+    E(pledger_application_request_correction), E(pledger_application_correct),
+    E(pledger_application_register), E(pledger_application_refuse),
+    E(pledger_application_withdraw), E(pledger_review_count), E(pledger_review_count_severity),
+    E(pledger_review_code), E(pledger_review_severity), E(pledger_review_path),
+    E(pledger_review_message), E(pledger_review_basis), E(pledger_review_free),
+    /* review.h */
+    E(pledger_review_rule_count), E(pledger_review_rule_code), E(pledger_review_rule_severity),
+    E(pledger_review_rule_kinds), E(pledger_review_rule_meaning), E(pledger_review_rule_basis),
+    E(pledger_review_rule_find), E(pledger_application_check),
+    /* pledge.h */
+    E(pledger_pledge_get), E(pledger_pledge_get_at), E(pledger_pledge_free),
+    E(pledger_pledge_number), E(pledger_pledge_kind), E(pledger_pledge_security),
+    E(pledger_pledge_state_of), E(pledger_pledge_version), E(pledger_pledge_registered_at),
+    E(pledger_pledge_valid_from), E(pledger_pledge_valid_to), E(pledger_pledge_pledgor_name),
+    E(pledger_pledge_pledgor_id), E(pledger_pledge_pledgee_name), E(pledger_pledge_pledgee_id),
+    E(pledger_pledge_amount), E(pledger_pledge_currency), E(pledger_pledge_period_start),
+    E(pledger_pledge_period_end), E(pledger_pledge_acceptance_number),
+    E(pledger_pledge_application_uuid), E(pledger_pledge_right_count),
+    E(pledger_pledge_right_id), E(pledger_pledge_to_xml), E(pledger_certificate_get),
+    E(pledger_pledge_change), E(pledger_pledge_extend), E(pledger_pledge_cancel),
+    E(pledger_pledge_revoke), E(pledger_pledge_object), E(pledger_pledge_record_litigation),
+    E(pledger_pledge_dismiss_objection), E(pledger_registry_expire), E(pledger_calendar_load),
+    E(pledger_calendar_add_working_days), E(pledger_journal_verify),
+    /* query.h */
+    E(pledger_verify), E(pledger_verification_free), E(pledger_verification_number),
+    E(pledger_verification_kind), E(pledger_verification_security),
+    E(pledger_verification_state), E(pledger_verification_version),
+    E(pledger_verification_registered_at), E(pledger_verification_valid_from),
+    E(pledger_verification_as_of), E(pledger_verification_pledgor_name),
+    E(pledger_verification_pledgor_id), E(pledger_verification_pledgee_name),
+    E(pledger_verification_pledgee_id), E(pledger_verification_amount),
+    E(pledger_verification_currency), E(pledger_verification_period_start),
+    E(pledger_verification_period_end), E(pledger_verification_right_count),
+    E(pledger_verification_right_id), E(pledger_verification_right_rank),
+    E(pledger_verification_rank), E(pledger_verification_code_status),
+    E(pledger_verification_code_version), E(pledger_verification_code_superseded_at),
+    E(pledger_rank), E(pledger_compare), E(pledger_search), E(pledger_cursor_next),
+    E(pledger_cursor_count), E(pledger_cursor_continuation), E(pledger_cursor_free),
+    E(pledger_cursor_number), E(pledger_cursor_kind), E(pledger_cursor_state),
+    E(pledger_cursor_version), E(pledger_cursor_registered_at), E(pledger_cursor_pledgor_name),
+    E(pledger_cursor_pledgor_id), E(pledger_cursor_pledgee_name), E(pledger_cursor_pledgee_id),
+    E(pledger_cursor_amount), E(pledger_cursor_currency), E(pledger_cursor_period_start),
+    E(pledger_cursor_period_end), E(pledger_cursor_name_match), E(pledger_due_get),
+    E(pledger_due_free), E(pledger_due_count), E(pledger_due_what_of), E(pledger_due_subject),
+    E(pledger_due_kind), E(pledger_due_date), E(pledger_due_days_left),
+    E(pledger_due_what_name), E(pledger_stats_get), E(pledger_stats_free),
+    E(pledger_stats_registrations), E(pledger_stats_cancellations), E(pledger_stats_active),
+    E(pledger_stats_currency_count), E(pledger_stats_currency),
+    E(pledger_stats_amount_registered), E(pledger_stats_amount_active),
+    /* refreg.h */
+    E(pledger_register_import), E(pledger_register_import_memory),
+    E(pledger_import_report_inserted), E(pledger_import_report_updated),
+    E(pledger_import_report_unchanged), E(pledger_import_report_rejected),
+    E(pledger_import_report_rejection_count), E(pledger_import_report_rejection_line),
+    E(pledger_import_report_rejection_message), E(pledger_import_report_sha256),
+    E(pledger_import_report_free),
+};
+#define N_ENTRIES (int)(sizeof table / sizeof table[0])
+
+START_TEST(test_sweep)
+{
+    char *before = fx_dump(path, "application pledge pledge_version certificate sequence journal");
+    table[_i].sweep();
+    /* the refusals changed nothing (the entries that may succeed touch
+     * nothing stored either) */
+    pledger_close(R);
+    pledger_close(RO);
+    R = RO = NULL;
+    char *after = fx_dump(path, "application pledge pledge_version certificate sequence journal");
+    ck_assert_msg(strcmp(before, after) == 0, "%s changed the registry", table[_i].name);
+    free(before);
+    free(after);
+}
+END_TEST
+
+/* Every function of lib/libpledger.map has its entry, and every entry is
+ * still exported. */
+START_TEST(test_coverage)
+{
+    const char *root = getenv("PLEDGER_SOURCE_ROOT");
+    ck_assert_msg(root && *root, "PLEDGER_SOURCE_ROOT is not set (tests/meson.build sets it)");
+    char *map = pl_test_path(root, "lib/libpledger.map");
+    char *text = pl_test_slurp(map, NULL);
+    char missing[4096] = "";
+    int n_mapped = 0, n_missing = 0;
+    unsigned char seen[N_ENTRIES] = { 0 };
+    char *save = NULL;
+    /* the names in the global: part of each node (comments and local: skipped) */
+    int in_global = 0;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char name[128];
+        while (*line == ' ' || *line == '\t')
+            line++;
+        if (!strncmp(line, "global:", 7)) {
+            in_global = 1;
+            continue;
+        }
+        if (!strncmp(line, "local:", 6) || *line == '}') {
+            in_global = 0;
+            continue;
+        }
+        if (!in_global || sscanf(line, "%127[a-z0-9_];", name) != 1 ||
+            strncmp(name, "pledger_", 8) != 0)
+            continue;
+        n_mapped++;
+        int found = 0;
+        for (int i = 0; i < N_ENTRIES; i++)
+            if (!strcmp(table[i].name, name)) {
+                found = 1;
+                seen[i] = 1;
+            }
+        if (!found) {
+            n_missing++;
+            if (strlen(missing) + strlen(name) + 3 < sizeof missing) {
+                strcat(missing, " ");
+                strcat(missing, name);
+            }
+        }
+    }
+    ck_assert_msg(n_mapped > 100, "%s: only %d names read", map, n_mapped);
+    ck_assert_msg(n_missing == 0, "%d exported functions have no entry in the sweep table of "
+                  "tests/test-api-sweep.c:%s", n_missing, missing);
+    for (int i = 0; i < N_ENTRIES; i++)
+        ck_assert_msg(seen[i], "%s has a sweep entry but is not in %s", table[i].name, map);
+    ck_assert_int_eq(n_mapped, N_ENTRIES);
+    free(text);
+    free(map);
+}
+END_TEST
+
+static Suite *sweep_suite(void)
+{
+    Suite *s = suite_create("api-sweep");
+    TCase *tc = tcase_create("coverage");
+    tcase_add_test(tc, test_coverage);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("sweep");
+    tcase_add_unchecked_fixture(tc, build_template, drop_template);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_loop_test(tc, test_sweep, 0, N_ENTRIES);
+    tcase_set_timeout(tc, getenv("PLEDGER_VALGRIND") ? 900 : 60);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+PL_TEST_MAIN(sweep_suite)

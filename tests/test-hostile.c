@@ -1,0 +1,457 @@
+/* Hostile XML through the public API: entity expansion bombs, external
+ * entities and DTDs, network references, nesting 10,000 deep, a 100 MB
+ * attribute, invalid UTF-8 and documents in another namespace.  Each one
+ * is given to pledger_application_from_xml() and, as a reference
+ * register, to pledger_register_import_memory() and
+ * pledger_register_import(); each must be refused with PLEDGER_EXML and a
+ * message saying why (with its line), give no handle or report, leave the
+ * database exactly as it was, read no file and open no connection: a
+ * TCP listener on 127.0.0.1 stands in for the network and must see no
+ * one, a secret file referenced by an external entity must appear
+ * nowhere. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "testutil.h"
+#include "fixture.h"
+
+static char *dir, *path, *secret;
+static pledger_registry *reg;
+static int listener = -1;
+static int port;
+
+/* A listening socket nobody should ever connect to. */
+static void listen_start(void)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    listener = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    ck_assert_int_ge(listener, 0);
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(bind(listener, (struct sockaddr *)&a, sizeof a), 0);
+    ck_assert_int_eq(listen(listener, 16), 0);
+    ck_assert_int_eq(getsockname(listener, (struct sockaddr *)&a, &len), 0);
+    port = ntohs(a.sin_port);
+}
+
+static int connections(void)
+{
+    int n = 0, c;
+    while ((c = accept(listener, NULL, NULL)) >= 0) {
+        close(c);
+        n++;
+    }
+    ck_assert(errno == EAGAIN || errno == EWOULDBLOCK);
+    return n;
+}
+
+static void setup(void)
+{
+    dir = pl_test_mkdir();
+    path = pl_test_path(dir, "reg.db");
+    secret = pl_test_path(dir, "secret.txt");
+    pl_test_write(secret, "TOP-SECRET-4711\n", 16);
+    PL_OK(NULL, fx_open(&reg, path, "FZ01", 0, -1));
+    PL_OK(reg, pledger_set_actor(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR));
+    /* something stored, so "unchanged" means something */
+    char *num = NULL;
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_PATENT, &num, NULL));
+    pledger_free(num);
+    char *xml = pl_test_slurp(PLEDGER_TEST_DATADIR "/register-small.xml", NULL);
+    pledger_import_report *rep = NULL;
+    PL_OK(reg, pledger_set_actor(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR));
+    PL_OK(reg, pledger_register_import_memory(&rep, reg, xml, strlen(xml), NULL));
+    ck_assert_uint_gt(pledger_import_report_inserted(rep), 0);
+    pledger_import_report_free(rep);
+    free(xml);
+    listen_start();
+}
+
+static void teardown(void)
+{
+    close(listener);
+    pledger_close(reg);
+    free(path);
+    free(secret);
+    pl_test_rmdir(dir);
+}
+
+/* ---- the attacks -------------------------------------------------------- */
+
+/* One attack, built for a root element (application or register). */
+typedef struct attack {
+    const char *name;
+    char *(*build)(const char *root, size_t *len);
+    const char *app_says;      /* in the message of application_from_xml */
+    const char *import_says;   /* in the message of the register import (NULL: not an
+                                * attack on a register) */
+} attack;
+
+static char *printf_doc(size_t *len, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static char *printf_doc(size_t *len, const char *fmt, ...)
+{
+    char *s = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vasprintf(&s, fmt, ap);
+    va_end(ap);
+    ck_assert_int_ge(n, 0);
+    *len = (size_t)n;
+    return s;
+}
+
+static char *billion_laughs(const char *root, size_t *len)
+{
+    return printf_doc(len,
+        "<?xml version=\"1.0\"?>\n"
+        "<!DOCTYPE %s [\n"
+        " <!ENTITY lol \"lol\">\n"
+        " <!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
+        " <!ENTITY lol2 \"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;\">\n"
+        " <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
+        " <!ENTITY lol4 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">\n"
+        " <!ENTITY lol5 \"&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;\">\n"
+        " <!ENTITY lol6 \"&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;\">\n"
+        " <!ENTITY lol7 \"&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;\">\n"
+        " <!ENTITY lol8 \"&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;\">\n"
+        " <!ENTITY lol9 \"&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;\">\n"
+        "]>\n"
+        "<%s xmlns=\"urn:pledger:1\" kind=\"trademark\" version=\"1\">&lol9;</%s>\n",
+        root, root, root);
+}
+
+/* Quadratic blowup: one big entity referenced many times. */
+static char *quadratic(const char *root, size_t *len)
+{
+    size_t big = 50000, refs = 50000;
+    char *s = malloc(big + refs * 3 + 512);
+    ck_assert_ptr_nonnull(s);
+    size_t n = (size_t)sprintf(s, "<!DOCTYPE %s [<!ENTITY a \"", root);
+    memset(s + n, 'a', big);
+    n += big;
+    n += (size_t)sprintf(s + n, "\">]>\n<%s xmlns=\"urn:pledger:1\">", root);
+    for (size_t i = 0; i < refs; i++) {
+        memcpy(s + n, "&a;", 3);
+        n += 3;
+    }
+    n += (size_t)sprintf(s + n, "</%s>\n", root);
+    *len = n;
+    return s;
+}
+
+static char *external_entity_file(const char *root, size_t *len)
+{
+    return printf_doc(len,
+        "<?xml version=\"1.0\"?>\n"
+        "<!DOCTYPE %s [<!ENTITY xxe SYSTEM \"file://%s\">]>\n"
+        "<%s xmlns=\"urn:pledger:1\" kind=\"trademark\" version=\"1\">&xxe;</%s>\n",
+        root, secret, root, root);
+}
+
+static char *external_entity_http(const char *root, size_t *len)
+{
+    return printf_doc(len,
+        "<?xml version=\"1.0\"?>\n"
+        "<!DOCTYPE %s [<!ENTITY xxe SYSTEM \"http://127.0.0.1:%d/entity\">]>\n"
+        "<%s xmlns=\"urn:pledger:1\" kind=\"trademark\" version=\"1\">&xxe;</%s>\n",
+        root, port, root, root);
+}
+
+static char *parameter_entity_http(const char *root, size_t *len)
+{
+    return printf_doc(len,
+        "<?xml version=\"1.0\"?>\n"
+        "<!DOCTYPE %s [<!ENTITY %% dtd SYSTEM \"http://127.0.0.1:%d/evil.dtd\"> %%dtd;]>\n"
+        "<%s xmlns=\"urn:pledger:1\"/>\n",
+        root, port, root);
+}
+
+static char *external_dtd_http(const char *root, size_t *len)
+{
+    return printf_doc(len,
+        "<?xml version=\"1.0\"?>\n"
+        "<!DOCTYPE %s SYSTEM \"http://127.0.0.1:%d/pledger.dtd\">\n"
+        "<%s xmlns=\"urn:pledger:1\"/>\n",
+        root, port, root);
+}
+
+static char *external_dtd_file(const char *root, size_t *len)
+{
+    return printf_doc(len,
+        "<?xml version=\"1.0\"?>\n"
+        "<!DOCTYPE %s PUBLIC \"-//EVIL//DTD//EN\" \"file://%s\">\n"
+        "<%s xmlns=\"urn:pledger:1\"/>\n",
+        root, secret, root);
+}
+
+/* Network references that need no DTD: XInclude, and a schema location
+ * hint (libxml2 would fetch it if asked to assemble schemas from hints). */
+static char *xinclude_http(const char *root, size_t *len)
+{
+    return printf_doc(len,
+        "<?xml version=\"1.0\"?>\n"
+        "<%s xmlns=\"urn:pledger:1\" xmlns:xi=\"http://www.w3.org/2001/XInclude\"%s>\n"
+        "  <xi:include href=\"http://127.0.0.1:%d/part.xml\" parse=\"xml\"/>\n"
+        "</%s>\n",
+        root, strcmp(root, "application") ? "" : " kind=\"trademark\" version=\"1\"", port,
+        root);
+}
+
+static char *schema_location_http(const char *root, size_t *len)
+{
+    return printf_doc(len,
+        "<?xml version=\"1.0\"?>\n"
+        "<%s xmlns=\"urn:pledger:1\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
+        " xsi:schemaLocation=\"urn:pledger:1 http://127.0.0.1:%d/pledger.xsd\"%s/>\n",
+        root, port, strcmp(root, "application") ? "" : " kind=\"trademark\" version=\"1\"");
+}
+
+static char *deep_nesting(const char *root, size_t *len)
+{
+    size_t depth = 10000;
+    char *s = malloc(depth * 7 + 256);
+    ck_assert_ptr_nonnull(s);
+    size_t n = (size_t)sprintf(s, "<%s xmlns=\"urn:pledger:1\">", root);
+    for (size_t i = 0; i < depth; i++) {
+        memcpy(s + n, "<a>", 3);
+        n += 3;
+    }
+    for (size_t i = 0; i < depth; i++) {
+        memcpy(s + n, "</a>", 4);
+        n += 4;
+    }
+    n += (size_t)sprintf(s + n, "</%s>\n", root);
+    *len = n;
+    return s;
+}
+
+static char *huge_attribute(const char *root, size_t *len)
+{
+    size_t big = (size_t)100 * 1024 * 1024;
+    char *s = malloc(big + 256);
+    ck_assert_ptr_nonnull(s);
+    size_t n = (size_t)sprintf(s, "<%s xmlns=\"urn:pledger:1\" as_of=\"", root);
+    memset(s + n, 'x', big);
+    n += big;
+    n += (size_t)sprintf(s + n, "\"/>\n");
+    *len = n;
+    return s;
+}
+
+static char *invalid_utf8(const char *root, size_t *len)
+{
+    return printf_doc(len,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<%s xmlns=\"urn:pledger:1\" kind=\"trademark\" version=\"1\">\n"
+        "  <pledgor type=\"organisation\"><name>\xc3\x28\xff\xfe</name></pledgor>\n"
+        "</%s>\n",
+        root, root);
+}
+
+/* Overlong encoding of '<' and a lone surrogate: both invalid UTF-8. */
+static char *overlong_utf8(const char *root, size_t *len)
+{
+    return printf_doc(len,
+        "<%s xmlns=\"urn:pledger:1\">\n\xc0\xbc\xed\xa0\x80</%s>\n", root, root);
+}
+
+/* Declared in another encoding: the bytes are still read as UTF-8. */
+static char *latin1_declared(const char *root, size_t *len)
+{
+    return printf_doc(len,
+        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
+        "<%s xmlns=\"urn:pledger:1\"><x>caf\xe9</x></%s>\n", root, root);
+}
+
+static char *other_namespace(const char *root, size_t *len)
+{
+    return printf_doc(len,
+        "<?xml version=\"1.0\"?>\n"
+        "<%s xmlns=\"urn:evil:1\" kind=\"trademark\" version=\"1\"/>\n", root);
+}
+
+static char *no_namespace(const char *root, size_t *len)
+{
+    return printf_doc(len, "<?xml version=\"1.0\"?>\n<%s kind=\"trademark\"/>\n", root);
+}
+
+static char *nul_byte(const char *root, size_t *len)
+{
+    char *s = printf_doc(len, "<%s xmlns=\"urn:pledger:1\">AB</%s>\n", root, root);
+    *strchr(s, 'A') = '\0';
+    return s;
+}
+
+static const attack attacks[] = {
+    { "billion laughs", billion_laughs, "DOCTYPE", "DOCTYPE" },
+    { "quadratic blowup", quadratic, "DOCTYPE", "DOCTYPE" },
+    { "external entity (file)", external_entity_file, "DOCTYPE", "DOCTYPE" },
+    { "external entity (http)", external_entity_http, "DOCTYPE", "DOCTYPE" },
+    { "parameter entity (http)", parameter_entity_http, "DOCTYPE", "DOCTYPE" },
+    { "external DTD (http)", external_dtd_http, "DOCTYPE", "DOCTYPE" },
+    { "external DTD (file)", external_dtd_file, "DOCTYPE", "DOCTYPE" },
+    /* in a register, a foreign element is a rejected record: see below */
+    { "XInclude (http)", xinclude_http, "include", NULL },
+    { "schemaLocation (http)", schema_location_http, "schemaLocation", "schemaLocation" },
+    { "nesting 10,000 deep", deep_nesting, "nested deeper than 64", "depth" },
+    { "100 MB attribute", huge_attribute, "exceeds the limit", "Huge input" },
+    { "invalid UTF-8", invalid_utf8, "UTF-8", "UTF-8" },
+    { "overlong UTF-8 and a surrogate", overlong_utf8, "UTF-8", "UTF-8" },
+    /* a register honours a declared encoding: only the application refuses it */
+    { "another encoding declared", latin1_declared, "UTF-8", NULL },
+    { "another namespace", other_namespace, "urn:evil:1", "urn:evil:1" },
+    { "no namespace", no_namespace, "expected 'urn:pledger:1'", "urn:pledger:1" },
+    { "NUL byte", nul_byte, "NUL", "0x0" },
+};
+#define N_ATTACKS (int)(sizeof attacks / sizeof attacks[0])
+
+static void assert_clean_message(const char *msg, const attack *a, const char *api,
+                                 const char *says)
+{
+    ck_assert_msg(*msg, "%s: %s: no message", a->name, api);
+    ck_assert_msg(strstr(msg, says) != NULL, "%s: %s: message '%s' does not say '%s'",
+                  a->name, api, msg, says);
+    ck_assert_msg(strstr(msg, "line ") != NULL, "%s: %s: message '%s' names no line", a->name,
+                  api, msg);
+    ck_assert_msg(strstr(msg, "TOP-SECRET") == NULL, "%s: %s: the secret file leaked: %s",
+                  a->name, api, msg);
+}
+
+START_TEST(test_application_from_xml)
+{
+    const attack *a = &attacks[_i];
+    size_t len = 0;
+    char *doc = a->build("application", &len);
+    pledger_application *app = (pledger_application *)&len; /* must become NULL */
+    int rc = pledger_application_from_xml(&app, doc, len);
+    ck_assert_msg(rc == PLEDGER_EXML, "%s: from_xml -> %d (%s): %s", a->name, rc,
+                  pledger_strerror(rc), pledger_errmsg(NULL));
+    ck_assert_ptr_null(app);
+    ck_assert_int_eq(pledger_errcode(NULL), PLEDGER_EXML);
+    assert_clean_message(pledger_errmsg(NULL), a, "application_from_xml", a->app_says);
+    ck_assert_int_eq(connections(), 0);
+    free(doc);
+}
+END_TEST
+
+START_TEST(test_register_import)
+{
+    const attack *a = &attacks[_i];
+    size_t len = 0;
+    if (!a->import_says)
+        return;
+    char *doc = a->build("register", &len);
+    char *before = fx_dump(path, NULL);
+    pledger_import_report *rep = (pledger_import_report *)&len;
+    int rc = pledger_register_import_memory(&rep, reg, doc, len, NULL);
+    ck_assert_msg(rc == PLEDGER_EXML, "%s: import -> %d (%s): %s", a->name, rc,
+                  pledger_strerror(rc), pledger_errmsg(reg));
+    ck_assert_ptr_null(rep);
+    ck_assert_int_eq(pledger_errcode(reg), PLEDGER_EXML);
+    assert_clean_message(pledger_errmsg(reg), a, "register_import_memory", a->import_says);
+    char *after = fx_dump(path, NULL);
+    ck_assert_msg(strcmp(before, after) == 0, "%s: the import changed the database", a->name);
+    free(after);
+
+    /* the same from a file */
+    char *file = pl_test_path(dir, "register.xml");
+    pl_test_write(file, doc, len);
+    rep = (pledger_import_report *)&len;
+    rc = pledger_register_import(&rep, reg, file, NULL);
+    ck_assert_msg(rc == PLEDGER_EXML, "%s: import (file) -> %d (%s): %s", a->name, rc,
+                  pledger_strerror(rc), pledger_errmsg(reg));
+    ck_assert_ptr_null(rep);
+    assert_clean_message(pledger_errmsg(reg), a, "register_import", a->import_says);
+    after = fx_dump(path, NULL);
+    ck_assert_msg(strcmp(before, after) == 0, "%s: the import changed the database", a->name);
+    ck_assert_int_eq(connections(), 0);
+    unlink(file);
+    free(file);
+    free(after);
+    free(before);
+    free(doc);
+}
+END_TEST
+
+/* In a register, an element of another namespace is not a record: it is
+ * rejected with its line and namespace, nothing is fetched, nothing of it
+ * is stored (the import of the other records, here none, goes on). */
+START_TEST(test_register_xinclude)
+{
+    size_t len = 0;
+    char *doc = xinclude_http("register", &len);
+    pledger_import_report *rep = NULL;
+    const char *tables = "ref_right ref_owner ref_trademark ref_trademark_class "
+                         "ref_trademark_group ref_patent ref_allowance ref_holding application "
+                         "pledge pledge_version certificate";
+    char *before = fx_dump(path, tables);
+    PL_OK(reg, pledger_register_import_memory(&rep, reg, doc, len, NULL));
+    ck_assert_int_eq(connections(), 0);
+    ck_assert_uint_eq(pledger_import_report_inserted(rep), 0);
+    ck_assert_uint_eq(pledger_import_report_updated(rep), 0);
+    ck_assert_uint_eq(pledger_import_report_rejected(rep), 1);
+    ck_assert_uint_eq(pledger_import_report_rejection_line(rep, 0), 3);
+    ck_assert_ptr_nonnull(strstr(pledger_import_report_rejection_message(rep, 0),
+                                 "http://www.w3.org/2001/XInclude"));
+    char *after = fx_dump(path, tables);
+    ck_assert_str_eq(before, after);
+    pledger_import_report_free(rep);
+    free(before);
+    free(after);
+    free(doc);
+}
+END_TEST
+
+/* The same attacks once the document is inside: field values set through
+ * pledger_application_set() cannot smuggle markup, bad UTF-8 or control
+ * characters into the stored document. */
+START_TEST(test_field_values)
+{
+    pledger_application *app = fx_sample(PLEDGER_KIND_TRADEMARK);
+    char *xml = NULL, *before = NULL;
+    size_t len = 0;
+    ck_assert_ptr_nonnull(app);
+    PL_OK(NULL, pledger_application_to_xml(&before, NULL, app));
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_application_set(app, "pledgor/name", "\xc3\x28"));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), "UTF-8"));
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_application_set(app, "pledgor/name", "a\x01z"));
+    PL_OK(NULL, pledger_application_to_xml(&xml, NULL, app));
+    ck_assert_str_eq(xml, before);
+    pledger_free(xml);
+    /* markup in a value is text, escaped on the way out and read back as is */
+    static const char evil[] = "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>&e;";
+    const char *got = NULL;
+    PL_OK(NULL, pledger_application_set(app, "pledgor/address", evil));
+    PL_OK(NULL, pledger_application_to_xml(&xml, &len, app));
+    ck_assert_ptr_null(strstr(xml, "<!DOCTYPE"));
+    pledger_application *back = NULL;
+    PL_OK(NULL, pledger_application_from_xml(&back, xml, len));
+    PL_OK(NULL, pledger_application_get(&got, back, "pledgor/address"));
+    ck_assert_str_eq(got, evil);
+    pledger_application_free(back);
+    pledger_free(xml);
+    pledger_free(before);
+    pledger_application_free(app);
+}
+END_TEST
+
+static Suite *hostile_suite(void)
+{
+    Suite *s = suite_create("hostile");
+    TCase *tc = tcase_create("xml");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_loop_test(tc, test_application_from_xml, 0, N_ATTACKS);
+    tcase_add_loop_test(tc, test_register_import, 0, N_ATTACKS);
+    tcase_add_test(tc, test_register_xinclude);
+    tcase_add_test(tc, test_field_values);
+    tcase_set_timeout(tc, getenv("PLEDGER_VALGRIND") ? 600 : 60);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+PL_TEST_MAIN(hostile_suite)

@@ -1,0 +1,435 @@
+/* Tampering and roles.
+ *
+ * - Rows changed, deleted or added underneath the library with plain
+ *   SQLite (the journal's triggers dropped where they stand in the way),
+ *   in the journal and in the state tables: pledger_journal_verify() finds
+ *   each and names the first bad event (for the state tables, by replaying
+ *   the journal into a private copy and comparing).
+ * - A registry opened read-only refuses every call that would change it
+ *   with PLEDGER_EREADONLY, whatever the actor's role; a bank or auditor
+ *   actor (and no actor at all) gets PLEDGER_EPERM on a read-write one.
+ *   The database dump is the same before and after. */
+#include "testutil.h"
+#include "fixture.h"
+
+static char *dir, *template_path, *path;
+
+/* One registry with something of everything, built once, copied per test. */
+static void build_template(void)
+{
+    pledger_registry *reg = NULL;
+    char *num[8] = { 0 }, *code = NULL, *code2 = NULL;
+    dir = pl_test_mkdir();
+    template_path = pl_test_path(dir, "template.db");
+    fx_now_us = FX_T0;
+    PL_OK(NULL, fx_open(&reg, template_path, "FZ01", 0, -1));
+    for (int k = 1; k <= 7; k++) {
+        fx_now_us += 60 * INT64_C(1000000);
+        PL_OK(reg, fx_registered(reg, k, &num[k], k == PLEDGER_KIND_RECEIVABLE ? &code : NULL));
+    }
+    PL_OK(reg, pledger_set_actor(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR));
+    pledger_change ch = PLEDGER_CHANGE_INIT;
+    ch.amount = 123456789;
+    fx_now_us += FX_DAY_US;
+    PL_OK(reg, pledger_pledge_change(reg, num[PLEDGER_KIND_TRADEMARK], &ch, NULL));
+    PL_OK(reg, pledger_pledge_extend(reg, num[PLEDGER_KIND_PATENT], "2030-06-30", NULL));
+    PL_OK(reg, pledger_pledge_object(reg, num[PLEDGER_KIND_RECEIVABLE], "a creditor", NULL));
+    static const char cal[] = "2024-10-01..2024-10-07 holiday National Day\n"
+                              "2024-10-12 workday\n";
+    PL_OK(reg, pledger_calendar_load(reg, cal, strlen(cal)));
+    PL_OK(reg, pledger_set_number_template(reg, "{series}-{office}-{kind}-{year}-{seq:6}"));
+    char *uuid = NULL;
+    PL_OK(reg, fx_accepted(reg, PLEDGER_KIND_RECEIVABLE, &uuid, NULL));
+    PL_OK(reg, pledger_set_actor(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR));
+    PL_OK(reg, pledger_application_refuse(reg, uuid, "PT_FEE_UNPAID", NULL));
+    free(uuid);
+    PL_OK(reg, fx_submitted(reg, PLEDGER_KIND_RECEIVABLE, &uuid));
+    PL_OK(reg, pledger_application_withdraw(reg, uuid));
+    free(uuid);
+    /* applications waiting in every state, for the calls that must be refused */
+    PL_OK(reg, fx_accepted(reg, PLEDGER_KIND_RECEIVABLE, &uuid, NULL));
+    free(uuid);
+    PL_OK(reg, fx_submitted(reg, PLEDGER_KIND_RECEIVABLE, &uuid));
+    free(uuid);
+    PL_OK(reg, fx_accepted(reg, PLEDGER_KIND_RECEIVABLE, &uuid, NULL));
+    PL_OK(reg, pledger_set_actor(reg, "clerk-1", PLEDGER_ROLE_CLERK));
+    PL_OK(reg, pledger_application_request_correction(reg, uuid, "sign page 2"));
+    free(uuid);
+    pledger_application *app = fx_sample(PLEDGER_KIND_RECEIVABLE);
+    PL_OK(reg, pledger_set_actor(reg, "applicant-1", PLEDGER_ROLE_APPLICANT));
+    PL_OK(reg, pledger_application_save(reg, app));
+    PL_OK(reg, pledger_application_review(NULL, reg, pledger_application_uuid(app)));
+    pledger_application_free(app);
+    char *ar2 = NULL;
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_RECEIVABLE, &ar2, &code2));
+    pledger_free(ar2);
+    /* the reference register (an event without state; it would make the
+     * samples' reviews find problems, so it comes after them) */
+    char *xml = pl_test_slurp(PLEDGER_TEST_DATADIR "/register-small.xml", NULL);
+    pledger_import_report *rep = NULL;
+    PL_OK(reg, pledger_set_actor(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR));
+    PL_OK(reg, pledger_register_import_memory(&rep, reg, xml, strlen(xml), NULL));
+    pledger_import_report_free(rep);
+    free(xml);
+    /* the last event: a cancellation */
+    PL_OK(reg, pledger_set_actor(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR));
+    PL_OK(reg, pledger_pledge_cancel(reg, num[PLEDGER_KIND_EQUITY], NULL, "repaid"));
+    pledger_close(reg);
+    for (int k = 1; k <= 7; k++)
+        pledger_free(num[k]);
+    pledger_free(code);
+    pledger_free(code2);
+}
+
+static void drop_template(void)
+{
+    free(template_path);
+    pl_test_rmdir(dir);
+}
+
+static void copy_file(const char *from, const char *to)
+{
+    size_t len = 0;
+    char *data = pl_test_slurp(from, &len);
+    pl_test_write(to, data, len);
+    free(data);
+}
+
+static int n_copy;
+
+static void setup(void)
+{
+    char name[32];
+    snprintf(name, sizeof name, "copy-%d.db", n_copy++);
+    path = pl_test_path(dir, name);
+    copy_file(template_path, path);
+}
+
+static void teardown(void)
+{
+    unlink(path);
+    free(path);
+}
+
+static int64_t raw(const char *sql)
+{
+    int64_t v = -1;
+    ck_assert_msg(fx_raw_int(path, sql, &v) == 0, "cannot run %s", sql);
+    return v;
+}
+
+static void tamper(const char *sql)
+{
+    char *msg = NULL;
+    int rc = fx_raw_exec(path, sql, &msg);
+    ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, msg ? msg : "");
+    sqlite3_free(msg);
+}
+
+/* ---- tampering ------------------------------------------------------------------- */
+
+typedef struct tamper_case {
+    const char *name;
+    const char *sql;    /* the tampering */
+    const char *expect; /* SQL giving the first bad event, run before tampering */
+    const char *says;   /* in the message */
+} tamper_case;
+
+#define PLEDGE_OF(kind) "(SELECT id FROM pledge WHERE kind = " #kind ")"
+#define LAST_EVENT "(SELECT max(seq) FROM journal)"
+
+static const tamper_case cases[] = {
+    /* the journal itself */
+    { "an event's actor rewritten",
+      "DROP TRIGGER journal_no_update; UPDATE journal SET actor = 'mallory' WHERE seq = 3",
+      "SELECT 3", "event 3" },
+    { "an event's payload rewritten",
+      "DROP TRIGGER journal_no_update;"
+      " UPDATE journal SET payload = replace(payload, '\"state\":6', '\"state\":7')"
+      " WHERE seq = (SELECT min(seq) FROM journal WHERE operation = 'application.register')",
+      "SELECT min(seq) FROM journal WHERE operation = 'application.register'", "altered" },
+    { "an event removed from the middle",
+      "DROP TRIGGER journal_no_delete; DELETE FROM journal WHERE seq = 10", "SELECT 10",
+      "event 10 is missing" },
+    { "the last event removed",
+      "DROP TRIGGER journal_no_delete; DELETE FROM journal WHERE seq = " LAST_EVENT,
+      "SELECT max(seq) FROM journal", "removed from its end" },
+    { "an event appended by hand",
+      "INSERT INTO journal(seq, at_us, actor, role, operation, subject, payload, prev_hash,"
+      " hash) SELECT seq + 1, at_us, actor, role, operation, subject, payload, hash, hash"
+      " FROM journal WHERE seq = " LAST_EVENT,
+      "SELECT max(seq) + 1 FROM journal", "altered" },
+    { "the first event's hash chained to something else",
+      "DROP TRIGGER journal_no_update; UPDATE journal SET prev_hash ="
+      " x'0000000000000000000000000000000000000000000000000000000000000001'"
+      " WHERE seq = 1",
+      "SELECT 1", "does not chain" },
+    /* the state tables, the journal untouched */
+    { "a secured amount raised",
+      "UPDATE pledge_version SET amount = amount * 10 WHERE pledge_id = " PLEDGE_OF(2)
+      " AND valid_to IS NULL",
+      "SELECT journal_seq FROM pledge_version WHERE pledge_id = " PLEDGE_OF(2)
+      " AND valid_to IS NULL",
+      "pledge_version" },
+    { "a pledge deleted with its versions, rights and certificate",
+      "DELETE FROM certificate WHERE pledge_id = " PLEDGE_OF(7) ";"
+      " DELETE FROM pledge_version WHERE pledge_id = " PLEDGE_OF(7) ";"
+      " DELETE FROM pledge_right WHERE pledge_id = " PLEDGE_OF(7) ";"
+      " DELETE FROM pledge WHERE kind = 7",
+      "SELECT min(journal_seq) FROM pledge_version WHERE pledge_id = " PLEDGE_OF(7),
+      "is missing" },
+    { "a refused application made accepted",
+      "UPDATE application SET state = 4 WHERE state = 7",
+      "SELECT journal_seq FROM application WHERE state = 7", "application" },
+    { "a certificate's verification code replaced",
+      "UPDATE certificate SET verification_code = 'AAAA-BBBB-CCCC-DDDD'"
+      " WHERE pledge_id = " PLEDGE_OF(1) " AND superseded_at IS NULL",
+      "SELECT max(journal_seq) FROM pledge_version WHERE pledge_id = " PLEDGE_OF(1),
+      "verification_code" },
+    { "a number sequence rewound",
+      "UPDATE sequence SET next = next - 1 WHERE name = 'R' AND scope LIKE '%-LD-%'",
+      "SELECT min(journal_seq) FROM pledge_version WHERE pledge_id = " PLEDGE_OF(7),
+      "sequence" },
+    { "a holiday removed",
+      "DELETE FROM calendar_day WHERE day = (SELECT min(day) FROM calendar_day)",
+      "SELECT seq FROM journal WHERE operation = 'calendar.load'", "calendar_day" },
+    { "the number template changed",
+      "UPDATE meta SET value = '{series}{seq:6}' WHERE key = 'number_template'",
+      "SELECT seq FROM journal WHERE operation = 'registry.setting'", "meta" },
+    { "a review's findings deleted",
+      "DELETE FROM review WHERE id = 1",
+      "SELECT min(seq) FROM journal WHERE operation = 'application.review'", "review" },
+    { "a pledge added by hand",
+      "INSERT INTO pledge(id, registration_number, application_id, kind, registered_at,"
+      " office) SELECT 99, 'R-FZ01-TM-2024-999999',"
+      " (SELECT min(id) FROM application WHERE state = 2), 1,"
+      " registered_at, office FROM pledge WHERE id = 1",
+      "SELECT max(seq) + 1 FROM journal", "no journal event" },
+    { "a pledge's right swapped",
+      "UPDATE pledge_right SET identifier = '99999999', right_key = '99999999'"
+      " WHERE pledge_id = " PLEDGE_OF(1) " AND idx = 1",
+      "SELECT min(journal_seq) FROM pledge_version WHERE pledge_id = " PLEDGE_OF(1),
+      "pledge_right" },
+};
+#define N_CASES (int)(sizeof cases / sizeof cases[0])
+
+START_TEST(test_tamper)
+{
+    const tamper_case *c = &cases[_i];
+    int64_t bad = -1, count = -1, expect = raw(c->expect);
+    char why[1024];
+
+    /* intact before */
+    PL_OK(NULL, fx_journal_verify(path, &bad, &count, why, sizeof why));
+    ck_assert_msg(bad == 0, "%s: the copy is broken already at %lld: %s", c->name,
+                  (long long)bad, why);
+    ck_assert_int_eq(count, raw("SELECT count(*) FROM journal"));
+    ck_assert_int_gt(expect, 0);
+
+    tamper(c->sql);
+    PL_OK(NULL, fx_journal_verify(path, &bad, &count, why, sizeof why));
+    if (getenv("PL_TAMPER_PRINT"))
+        printf("%-60s %lld %s\n", c->name, (long long)bad, why);
+    ck_assert_msg(bad == expect, "%s: first bad event %lld, expected %lld: %s", c->name,
+                  (long long)bad, (long long)expect, why);
+    ck_assert_msg(strstr(why, c->says) != NULL, "%s: message '%s' does not say '%s'",
+                  c->name, why, c->says);
+    char num[32];
+    snprintf(num, sizeof num, "%lld", (long long)bad);
+    ck_assert_msg(strstr(why, num) != NULL || strstr(c->says, "event") != NULL,
+                  "%s: message '%s' does not name event %s", c->name, why, num);
+}
+END_TEST
+
+/* Verification changes nothing and is allowed to the auditor and the
+ * registrar only. */
+START_TEST(test_verify_roles)
+{
+    pledger_registry *reg = NULL;
+    int64_t bad = -1, count = -1;
+    PL_OK(NULL, fx_open(&reg, path, NULL, 0, -1));
+    PL_FAILS(reg, PLEDGER_EPERM, pledger_journal_verify(&bad, &count, reg));
+    for (int role = PLEDGER_ROLE_APPLICANT; role <= PLEDGER_ROLE_AUDITOR; role++) {
+        PL_OK(reg, pledger_set_actor(reg, "someone", (pledger_role)role));
+        if (role == PLEDGER_ROLE_AUDITOR || role == PLEDGER_ROLE_REGISTRAR) {
+            PL_OK(reg, pledger_journal_verify(&bad, &count, reg));
+            ck_assert_int_eq(bad, 0);
+        } else {
+            PL_FAILS(reg, PLEDGER_EPERM, pledger_journal_verify(&bad, &count, reg));
+        }
+    }
+    pledger_close(reg);
+}
+END_TEST
+
+/* ---- read-only registries and read-only roles ------------------------------------------ */
+
+/* Every public call that changes a registry, with arguments that would
+ * succeed for the right role on a read-write registry: @mode 0 read-only
+ * registry (the right role each time), else the role @mode for all. */
+static void every_mutating_call(pledger_registry *reg, int mode, int expect)
+{
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st = NULL;
+    char v[9][64];
+    /* something in the right state for each call, read raw */
+    ck_assert_int_eq(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(h,
+        "SELECT (SELECT uuid FROM application WHERE state = 2),"
+        " (SELECT uuid FROM application WHERE state = 3),"
+        " (SELECT uuid FROM application WHERE state = 4),"
+        " (SELECT uuid FROM application WHERE state = 5),"
+        " (SELECT registration_number FROM pledge WHERE kind = 1),"
+        " (SELECT registration_number FROM pledge WHERE kind = 2),"
+        " (SELECT p.registration_number FROM pledge p JOIN pledge_version v"
+        "  ON v.pledge_id = p.id AND v.valid_to IS NULL WHERE p.kind = 3 AND v.state = 5),"
+        " (SELECT p.registration_number FROM pledge p JOIN pledge_version v"
+        "  ON v.pledge_id = p.id AND v.valid_to IS NULL WHERE p.kind = 3 AND v.state = 1),"
+        " (SELECT count(*) FROM application)", -1, &st, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    for (int i = 0; i < 9; i++) {
+        ck_assert_msg(sqlite3_column_type(st, i) != SQLITE_NULL, "template: no value %d", i);
+        snprintf(v[i], sizeof v[i], "%s", sqlite3_column_text(st, i));
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    const char *reviewed = v[0], *submitted = v[1], *accepted = v[2], *corr = v[3];
+    const char *tm = v[4], *pt = v[5], *ar_objected = v[6], *ar_active = v[7];
+
+#define AS(role)                                                                         \
+    PL_OK(reg, pledger_set_actor(reg, "actor", mode ? (pledger_role)mode : PLEDGER_ROLE_##role))
+#define REFUSED(call)                                                                    \
+    do {                                                                                 \
+        int rc_ = (call);                                                                \
+        ck_assert_msg(rc_ == expect, "%s -> %d (%s), expected %s: %s", #call, rc_,        \
+                      pledger_strerror(rc_), pledger_strerror(expect), pledger_errmsg(reg)); \
+        ck_assert_msg(*pledger_errmsg(reg), "%s: no message", #call);                    \
+        n_calls++;                                                                       \
+    } while (0)
+
+    int n_calls = 0;
+    char *s = NULL, *s2 = NULL;
+    int n = 0;
+    pledger_application *app = fx_sample(PLEDGER_KIND_LAND);
+    pledger_application *loaded = NULL;
+    pledger_import_report *rep = NULL;
+    pledger_change ch = PLEDGER_CHANGE_INIT;
+    ch.amount = 1;
+    char *regxml = pl_test_slurp(PLEDGER_TEST_DATADIR "/register-small.xml", NULL);
+    char *regfile = pl_test_path(PLEDGER_TEST_DATADIR, "register-small.xml");
+
+    AS(APPLICANT);
+    REFUSED(pledger_application_save(reg, app));
+    ck_assert_ptr_null(pledger_application_uuid(app));
+    PL_OK(reg, pledger_application_load(&loaded, reg, corr));
+    AS(APPLICANT);
+    REFUSED(pledger_application_review(NULL, reg, reviewed));
+    REFUSED(pledger_application_submit(reg, reviewed));
+    REFUSED(pledger_application_withdraw(reg, submitted));
+    AS(CLERK);
+    REFUSED(pledger_application_accept(&s, reg, submitted));
+    ck_assert_ptr_null(s);
+    REFUSED(pledger_application_request_correction(reg, accepted, "sign it"));
+    REFUSED(pledger_application_correct(reg, loaded));
+    AS(REGISTRAR);
+    REFUSED(pledger_application_register(&s, &s2, reg, accepted));
+    ck_assert_ptr_null(s);
+    REFUSED(pledger_application_refuse(reg, accepted, "CONTRACT_VOID", NULL));
+    REFUSED(pledger_pledge_change(reg, tm, &ch, NULL));
+    REFUSED(pledger_pledge_extend(reg, pt, "2031-01-01", NULL));
+    REFUSED(pledger_pledge_cancel(reg, tm, NULL, NULL));
+    REFUSED(pledger_pledge_revoke(reg, tm, "CONTRACT_VOID", NULL));
+    REFUSED(pledger_pledge_record_litigation(reg, ar_objected));
+    REFUSED(pledger_pledge_dismiss_objection(reg, ar_objected, NULL));
+    AS(APPLICANT);
+    REFUSED(pledger_pledge_object(reg, ar_active, "a creditor", NULL));
+    AS(REGISTRAR);
+    fx_now_us += 4000 * FX_DAY_US; /* everything has expired by then */
+    REFUSED(pledger_registry_expire(&n, reg));
+    fx_now_us -= 4000 * FX_DAY_US;
+    REFUSED(pledger_calendar_load(reg, "2025-01-01 holiday\n", 19));
+    REFUSED(pledger_register_import_memory(&rep, reg, regxml, strlen(regxml), NULL));
+    ck_assert_ptr_null(rep);
+    REFUSED(pledger_register_import(&rep, reg, regfile, NULL));
+    ck_assert_ptr_null(rep);
+    REFUSED(pledger_set_number_template(reg, "{series}/{kind}/{year}/{seq:8}"));
+    ck_assert_int_eq(n_calls, 21);
+#undef AS
+#undef REFUSED
+    free(regxml);
+    free(regfile);
+    pledger_application_free(app);
+    pledger_application_free(loaded);
+}
+
+START_TEST(test_read_only_registry)
+{
+    pledger_registry *ro = NULL;
+    char *before = fx_dump(path, NULL);
+    PL_OK(NULL, fx_open(&ro, path, NULL, 1, -1));
+    every_mutating_call(ro, 0, PLEDGER_EREADONLY);
+    pledger_close(ro);
+    char *after = fx_dump(path, NULL);
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
+}
+END_TEST
+
+/* The bank and the auditor read; without an actor nothing changes either. */
+START_TEST(test_read_only_roles)
+{
+    static const pledger_role roles[] = { PLEDGER_ROLE_BANK, PLEDGER_ROLE_AUDITOR };
+    pledger_registry *reg = NULL;
+    char *before = fx_dump(path, NULL);
+    PL_OK(NULL, fx_open(&reg, path, NULL, 0, -1));
+    every_mutating_call(reg, (int)roles[_i], PLEDGER_EPERM);
+    pledger_close(reg);
+    char *after = fx_dump(path, NULL);
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
+}
+END_TEST
+
+START_TEST(test_no_actor)
+{
+    pledger_registry *reg = NULL;
+    char *before = fx_dump(path, NULL), *s = NULL;
+    PL_OK(NULL, fx_open(&reg, path, NULL, 0, -1));
+    pledger_application *app = fx_sample(PLEDGER_KIND_LAND);
+    PL_FAILS(reg, PLEDGER_EPERM, pledger_application_save(reg, app));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "actor"));
+    PL_FAILS(reg, PLEDGER_EPERM, pledger_pledge_cancel(reg, "R-FZ01-TM-2024-000001", NULL,
+                                                       NULL));
+    PL_FAILS(reg, PLEDGER_EPERM, pledger_set_number_template(reg, "{series}{year}{seq:6}"));
+    PL_FAILS(reg, PLEDGER_EPERM, pledger_calendar_load(reg, "2025-01-01 holiday\n", 19));
+    int64_t bad = 0;
+    PL_FAILS(reg, PLEDGER_EPERM, pledger_journal_verify(&bad, NULL, reg));
+    pledger_application_free(app);
+    pledger_free(s);
+    pledger_close(reg);
+    char *after = fx_dump(path, NULL);
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
+}
+END_TEST
+
+static Suite *tamper_suite(void)
+{
+    Suite *s = suite_create("tamper");
+    TCase *tc = tcase_create("journal");
+    tcase_add_unchecked_fixture(tc, build_template, drop_template);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_loop_test(tc, test_tamper, 0, N_CASES);
+    tcase_add_test(tc, test_verify_roles);
+    tcase_add_test(tc, test_read_only_registry);
+    tcase_add_loop_test(tc, test_read_only_roles, 0, 2);
+    tcase_add_test(tc, test_no_actor);
+    tcase_set_timeout(tc, getenv("PLEDGER_VALGRIND") ? 900 : 60);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+PL_TEST_MAIN(tamper_suite)
