@@ -308,8 +308,8 @@ static void setup(void)
     PL_OK(NULL, fx_open(&reg, path, "FZ01", 0, -1));
     pledger_close(reg);
     if (getenv("PLEDGER_VALGRIND")) {
-        n_apps_per_writer = 3;
-        reader_rounds = 6;
+        n_apps_per_writer = 2;
+        reader_rounds = 4;
     }
 }
 

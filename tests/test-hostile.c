@@ -358,7 +358,13 @@ START_TEST(test_register_import)
     ck_assert_msg(strcmp(before, after) == 0, "%s: the import changed the database", a->name);
     free(after);
 
-    /* the same from a file */
+    /* the same from a file (but 100 MB under valgrind: the memory import
+     * above ran the same streaming parser over it already) */
+    if (len > ((size_t)64 << 20) && getenv("PLEDGER_VALGRIND")) {
+        free(before);
+        free(doc);
+        return;
+    }
     char *file = pl_test_path(dir, "register.xml");
     pl_test_write(file, doc, len);
     rep = (pledger_import_report *)&len;
