@@ -11,9 +11,12 @@
  *   --keep                    add to DIR/results.txt (the summary then covers
  *                             earlier runs too) instead of starting it anew
  *
+ * Order: lifecycle, read (each size), review, batch (+ journal), import.
  * Each workload runs in a child process, so its peak RSS is its own.  The
  * figures also go to DIR/results.txt, from which the summary of the
- * targets is printed at the end. */
+ * targets is printed at the end.  Environment, for profiling runs only:
+ * BENCH_ONLY=<key prefix> (one read operation, e.g. "verify.current"),
+ * BENCH_BATCH_N=<n> (pledges of the batch workload). */
 #include "bench.h"
 
 #include <errno.h>
