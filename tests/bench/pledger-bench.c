@@ -16,7 +16,8 @@
  * figures also go to DIR/results.txt, from which the summary of the
  * targets is printed at the end.  Environment, for profiling runs only:
  * BENCH_ONLY=<key prefix> (one read operation, e.g. "verify.current"),
- * BENCH_BATCH_N=<n> (pledges of the batch workload). */
+ * BENCH_BATCH_N=<n> (pledges of the batch workload); BENCH_VERIFY_OPS,
+ * BENCH_SEARCH_OPS (operations per read row). */
 #include "bench.h"
 
 #include <errno.h>
@@ -269,6 +270,10 @@ int main(int argc, char **argv)
     }
     if (getenv("BENCH_BATCH_N")) /* for profiling runs */
         bench.batch_n = (size_t)atol(getenv("BENCH_BATCH_N"));
+    if (getenv("BENCH_VERIFY_OPS")) /* fewer operations on a cold 10M registry */
+        bench.verify_ops = (size_t)atol(getenv("BENCH_VERIFY_OPS"));
+    if (getenv("BENCH_SEARCH_OPS"))
+        bench.search_ops = (size_t)atol(getenv("BENCH_SEARCH_OPS"));
     bench.results = bench_path("results.txt");
     if (!keep)
         unlink(bench.results);
