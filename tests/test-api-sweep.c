@@ -41,7 +41,7 @@ static pledger_stats *S_;
 static pledger_import_report *REP_;
 static pledger_review *RV_;
 
-/* ---- the template registry --------------------------------------------------------- */
+/* ---- the template registry ----------------------------------------------------------------- */
 
 static void build_template(void)
 {
@@ -198,7 +198,7 @@ static void teardown(void)
     free(path);
 }
 
-/* ---- what a refusal must look like --------------------------------------------------- */
+/* ---- what a refusal must look like --------------------------------------------------------- */
 
 /* @rc is a pledger error code with a message on @r (the calling thread's
  * when @r is NULL): known to pledger_strerror(), valid UTF-8, short. */
@@ -235,7 +235,7 @@ static void as(pledger_registry *r, pledger_role role)
     PL_OK(r, pledger_set_actor(r, "sweeper", role));
 }
 
-/* ---- registry.h ------------------------------------------------------------------------ */
+/* ---- registry.h ---------------------------------------------------------------------------- */
 
 static void sweep_pledger_open(void)
 {
@@ -373,7 +373,7 @@ static void sweep_pledger_role_from_name(void)
     NIL(pledger_role_from_name("BANK"));
 }
 
-/* ---- common.h --------------------------------------------------------------------------- */
+/* ---- common.h ------------------------------------------------------------------------------ */
 
 static void sweep_pledger_strerror(void)
 {
@@ -387,7 +387,7 @@ static void sweep_pledger_version(void)
     ck_assert_ptr_nonnull(pledger_version());
 }
 
-/* ---- ident.h ----------------------------------------------------------------------------- */
+/* ---- ident.h ------------------------------------------------------------------------------- */
 
 static void sweep_pledger_id_normalize(void)
 {
@@ -427,7 +427,7 @@ static void sweep_pledger_id_type_from_name(void)
         NIL(pledger_id_type_from_name(s));
 }
 
-/* ---- application.h: names and the document ----------------------------------------------- */
+/* ---- application.h: names and the document ------------------------------------------------- */
 
 static const int bad_enums[] = { -1, 0, 99, INT_MAX, INT_MIN };
 #define EACH_ENUM(v) for (size_t e_ = 0; e_ < 5 && ((v) = bad_enums[e_], 1); e_++)
@@ -791,7 +791,7 @@ static void sweep_pledger_review_free(void)
     pledger_review_free(NULL);
 }
 
-/* ---- review.h ----------------------------------------------------------------------------- */
+/* ---- review.h ------------------------------------------------------------------------------ */
 
 static void sweep_pledger_review_rule_count(void)
 {
@@ -1109,7 +1109,7 @@ static void sweep_pledger_journal_verify(void)
     ck_assert_int_eq(bad, 0);
 }
 
-/* ---- query.h: verification, rank ------------------------------------------------------------ */
+/* ---- query.h: verification, rank ----------------------------------------------------------- */
 
 static void sweep_pledger_verify(void)
 {
@@ -1212,7 +1212,7 @@ static void sweep_pledger_compare(void)
     }
 }
 
-/* ---- query.h: search ------------------------------------------------------------------------ */
+/* ---- query.h: search ----------------------------------------------------------------------- */
 
 static void search_refused(int line, const pledger_query *q)
 {
@@ -1313,7 +1313,7 @@ static void sweep_pledger_cursor_free(void)
     pledger_cursor_free(NULL);
 }
 
-/* ---- query.h: due list, statistics ------------------------------------------------------------ */
+/* ---- query.h: due list, statistics --------------------------------------------------------- */
 
 static void sweep_pledger_due_get(void)
 {
@@ -1446,7 +1446,7 @@ static void sweep_pledger_stats_amount_active(void)
     ck_assert_int_eq(pledger_stats_amount_active(S, SIZE_MAX), -1);
 }
 
-/* ---- refreg.h --------------------------------------------------------------------------------- */
+/* ---- refreg.h ------------------------------------------------------------------------------ */
 
 static void sweep_pledger_register_import(void)
 {
@@ -1525,7 +1525,7 @@ static void sweep_pledger_import_report_free(void)
     pledger_import_report_free(NULL);
 }
 
-/* ---- the table ---------------------------------------------------------------------------------- */
+/* ---- the table ----------------------------------------------------------------------------- */
 
 typedef struct entry {
     const char *name;

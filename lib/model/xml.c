@@ -186,7 +186,8 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
     /* Schema location hints name URLs a validator might fetch: refused. */
     for (int i = 0; i < nb_attributes; i++) {
         const xmlChar *a_uri = attributes[5 * i + 2];
-        if (a_uri && strcmp((const char *)a_uri, "http://www.w3.org/2001/XMLSchema-instance") == 0 &&
+        if (a_uri &&
+            strcmp((const char *)a_uri, "http://www.w3.org/2001/XMLSchema-instance") == 0 &&
             (strcmp((const char *)attributes[5 * i], "schemaLocation") == 0 ||
              strcmp((const char *)attributes[5 * i], "noNamespaceSchemaLocation") == 0)) {
             char msg[96];
