@@ -901,6 +901,37 @@ START_TEST(test_journal_deleted_row)
 }
 END_TEST
 
+/* A stored document is parsed again without the schema check only when it
+ * matches the digest stored with it: one changed underneath the library is
+ * refused by the next step and by a read, and the step changes nothing. */
+START_TEST(test_stored_document_digest)
+{
+    char *acceptance = NULL;
+    char *uuid = accepted(PLEDGER_KIND_TRADEMARK, &acceptance);
+    pledger_application *app = NULL;
+    char *number = NULL;
+
+    raw_exec("UPDATE application SET document = replace(document, '</application>',"
+             " '<unknown/></application>')");
+    int64_t events = raw_int("SELECT count(*) FROM journal");
+    char *before = dump(NULL);
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_FAILS(reg, PLEDGER_ECORRUPT, pledger_application_register(&number, NULL, reg, uuid));
+    ck_assert_ptr_null(number);
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), uuid));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "does not match its digest"));
+    PL_FAILS(reg, PLEDGER_ECORRUPT, pledger_application_load(&app, reg, uuid));
+    ck_assert_ptr_null(app);
+    char *after = dump(NULL);
+    ck_assert_str_eq(before, after);
+    ck_assert_int_eq(raw_int("SELECT count(*) FROM journal"), events);
+    free(before);
+    free(after);
+    free(acceptance);
+    free(uuid);
+}
+END_TEST
+
 START_TEST(test_replay_rebuilds_state)
 {
     /* a registry with every kind, changes, an objection, a refusal, a withdrawal */
@@ -1077,6 +1108,7 @@ static Suite *workflow_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_journal_tamper);
     tcase_add_test(tc, test_journal_deleted_row);
+    tcase_add_test(tc, test_stored_document_digest);
     tcase_add_test(tc, test_replay_rebuilds_state);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);

@@ -259,7 +259,8 @@ int pledger_application_load(pledger_application **out, pledger_registry *reg, c
         pl_app_row_clear(&row);
         return pl_err_oom(&reg->err);
     }
-    if ((rc = pl_doc_parse(&app->doc, &reg->err, row.document, strlen(row.document))) ||
+    if ((rc = pl_doc_parse_stored(&app->doc, &reg->err, row.document, strlen(row.document),
+                                  row.doc_hash)) ||
         !(app->uuid = strdup(row.uuid))) {
         if (!rc)
             rc = pl_err_oom(&reg->err);

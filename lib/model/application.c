@@ -158,7 +158,9 @@ int pl_doc_new(pl_doc **out, pl_err *e, pledger_kind kind)
     return doc_wrap(out, e, doc, kind);
 }
 
-int pl_doc_parse(pl_doc **out, pl_err *e, const char *xml, size_t len)
+/* Parse, strip, then (when @validate) validate against the schema; the
+ * root, its kind and the kinds of the rights are always checked. */
+static int doc_parse(pl_doc **out, pl_err *e, const char *xml, size_t len, bool validate)
 {
     xmlDocPtr doc = NULL;
     xmlNodePtr root;
@@ -178,15 +180,15 @@ int pl_doc_parse(pl_doc **out, pl_err *e, const char *xml, size_t len)
         return PLEDGER_EXML;
     }
     pl_xml_strip(doc);
-    rc = pl_xml_validate(e, doc, PL_XML_SCHEMA, "application");
-    if (rc) {
+    if (validate && (rc = pl_xml_validate(e, doc, PL_XML_SCHEMA, "application"))) {
         xmlFreeDoc(doc);
         return rc;
     }
     kind_attr = xmlGetNoNsProp(root, BAD_CAST "kind");
     if (!kind_attr) {
         xmlFreeDoc(doc);
-        return pl_err_oom(e);
+        return validate ? pl_err_oom(e)
+                        : pl_err_set(e, PLEDGER_EXML, "application: @kind: missing");
     }
     kind = (pledger_kind)pl_kind_from_name((const char *)kind_attr);
     xmlFree(kind_attr);
@@ -200,6 +202,31 @@ int pl_doc_parse(pl_doc **out, pl_err *e, const char *xml, size_t len)
         return rc;
     }
     return doc_wrap(out, e, doc, kind);
+}
+
+int pl_doc_parse(pl_doc **out, pl_err *e, const char *xml, size_t len)
+{
+    return doc_parse(out, e, xml, len, true);
+}
+
+int pl_doc_parse_stored(pl_doc **out, pl_err *e, const char *xml, size_t len,
+                        const char *digest_hex)
+{
+    unsigned char digest[32];
+    char hex[65];
+    int rc;
+
+    *out = NULL;
+    if ((rc = pl_hash(PL_HASH_SHA256, xml, len, digest)))
+        return pl_err_set(e, rc, "application: hashing the stored document");
+    pl_hex(digest, sizeof digest, hex);
+    if (!digest_hex || strcmp(hex, digest_hex) != 0)
+        return pl_err_set(e, PLEDGER_ECORRUPT, "application: the stored document does not "
+                          "match its digest %.16s... (changed outside pledger)",
+                          digest_hex ? digest_hex : "(none)");
+    /* The digest is the one taken of the text the library validated when
+     * it stored it: the schema check would find nothing new. */
+    return doc_parse(out, e, xml, len, false);
 }
 
 int pl_doc_clone(pl_doc **out, pl_err *e, const pl_doc *d)
@@ -750,15 +777,20 @@ static const char *ex_printf(ex *x, const char *fmt, ...) PL_PRINTF(2, 3);
 
 static const char *ex_printf(ex *x, const char *fmt, ...)
 {
+    char buf[256];
     va_list ap;
     int n;
     char *p;
 
-    va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0 || x->oom)
+    if (x->oom)
         return NULL;
+    va_start(ap, fmt);
+    n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    if ((size_t)n < sizeof buf)
+        return ex_strndup(x, buf, (size_t)n);
     p = ex_alloc(x, (size_t)n + 1);
     if (!p)
         return NULL;
@@ -778,9 +810,19 @@ static const char *ex_take(ex *x, char *s)
 
 static const char *join(ex *x, const char *parent, const char *name)
 {
+    size_t np, nn;
+    char *p;
+
     if (!parent || !*parent)
         return ex_strdup(x, name);
-    return ex_printf(x, "%s/%s", parent, name);
+    np = strlen(parent);
+    nn = strlen(name);
+    if (!(p = ex_alloc(x, np + nn + 2)))
+        return NULL;
+    memcpy(p, parent, np);
+    p[np] = '/';
+    memcpy(p + np + 1, name, nn + 1);
+    return p;
 }
 
 static bool is_space(char c)

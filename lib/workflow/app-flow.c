@@ -288,7 +288,8 @@ static int stored_app(const pl_ctx *c, const pl_app_row *row, pl_doc **doc, pl_a
     int rc;
     *doc = NULL;
     *app = NULL;
-    if ((rc = pl_doc_parse(doc, c->e, row->document, strlen(row->document))))
+    if ((rc = pl_doc_parse_stored(doc, c->e, row->document, strlen(row->document),
+                                  row->doc_hash)))
         return pl_err_prefix(c->e, "stored application %s", row->uuid);
     if ((rc = pl_doc_extract(*doc, c->e, pl_ctx_today(c), app))) {
         pl_doc_free(*doc);
