@@ -400,9 +400,13 @@ int pl_db_open(pl_db **out, pl_err *e, const char *path, const pl_db_options *o)
             (rc = pl_db_exec(db, e, "PRAGMA synchronous = FULL")))
             goto fail;
     }
-    /* Reads through the page cache of the OS: fewer copies per lookup. */
+    /* Reads through the page cache of the OS: fewer copies per lookup.  A
+     * read-only handle (a bank's) maps as much of the file as SQLite allows
+     * (2 GiB in its default build): address space, not memory; a writer
+     * keeps 256 MiB so that a long import's resident set stays small. */
     if ((rc = pl_db_exec(db, e, "PRAGMA foreign_keys = ON")) ||
-        (rc = pl_db_exec(db, e, "PRAGMA mmap_size = 268435456")) ||
+        (rc = pl_db_exec(db, e, o->read_only ? "PRAGMA mmap_size = 1099511627776"
+                                             : "PRAGMA mmap_size = 268435456")) ||
         (rc = pl_db_exec(db, e, "PRAGMA cache_size = -16384")))
         goto fail;
     if (!o->read_only && p.user_version < pl_schema_version &&
