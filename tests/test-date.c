@@ -256,6 +256,13 @@ START_TEST(instant_parse)
     instant_bad("2026-3-1", "is not ISO 8601");
     instant_bad("", "is not ISO 8601");
     instant_bad(NULL, "=instant is missing");
+    /* found by fuzz-money-date: an offset carried the instant out of the
+     * years an instant is written in, so it did not read back */
+    instant_bad("0000-01-01T00:00:00+23:59", "in UTC it falls outside the years 0000 to 9999");
+    instant_bad("9999-12-31T23:59:59-00:01", "in UTC it falls outside the years 0000 to 9999");
+    instant_is(parse_instant("0000-01-01T00:00:00Z"), "0000-01-01T00:00:00Z");
+    instant_is(parse_instant("9999-12-31T23:59:59.999999Z"), "9999-12-31T23:59:59.999999Z");
+    instant_is(parse_instant("0000-01-01T23:59:00+23:59"), "0000-01-01T00:00:00Z");
 }
 END_TEST
 
