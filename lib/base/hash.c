@@ -8,15 +8,28 @@
 
 struct pl_hash_ctx {
     EVP_MD_CTX *md;
+    EVP_MD *fetched; /* OpenSSL 3: the implementation, fetched once */
 };
 
-static const EVP_MD *md_of(pl_hash_alg a)
+/* The digest of @a, or NULL.  OpenSSL 3 looks the implementation up on
+ * every EVP_DigestInit_ex given the built-in EVP_sha256() object; one
+ * fetched here makes pl_hash_restart() only reset the state. */
+static const EVP_MD *md_of(pl_hash_alg a, EVP_MD **fetched)
 {
+    *fetched = NULL;
     switch (a) {
     case PL_HASH_SHA256:
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+        if ((*fetched = EVP_MD_fetch(NULL, "SHA256", NULL)))
+            return *fetched;
+#endif
         return EVP_sha256();
     case PL_HASH_SM3:
 #ifndef OPENSSL_NO_SM3
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+        if ((*fetched = EVP_MD_fetch(NULL, "SM3", NULL)))
+            return *fetched;
+#endif
         return EVP_sm3();
 #else
         return NULL;
@@ -24,6 +37,15 @@ static const EVP_MD *md_of(pl_hash_alg a)
     default:
         return NULL;
     }
+}
+
+static void md_free(EVP_MD *fetched)
+{
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+    EVP_MD_free(fetched);
+#else
+    (void)fetched;
+#endif
 }
 
 const char *pl_hash_name(pl_hash_alg a)
@@ -36,9 +58,9 @@ const char *pl_hash_name(pl_hash_alg a)
 }
 
 /* A context initialised for @a, or NULL; *unavailable tells why. */
-static EVP_MD_CTX *start(pl_hash_alg a, bool *unavailable)
+static EVP_MD_CTX *start(pl_hash_alg a, bool *unavailable, EVP_MD **fetched)
 {
-    const EVP_MD *md = md_of(a);
+    const EVP_MD *md = md_of(a, fetched);
     EVP_MD_CTX *ctx;
 
     *unavailable = false;
@@ -46,11 +68,16 @@ static EVP_MD_CTX *start(pl_hash_alg a, bool *unavailable)
         *unavailable = true;
         return NULL;
     }
-    if (!(ctx = EVP_MD_CTX_new()))
+    if (!(ctx = EVP_MD_CTX_new())) {
+        md_free(*fetched);
+        *fetched = NULL;
         return NULL;
+    }
     if (EVP_DigestInit_ex(ctx, md, NULL) != 1 || EVP_MD_CTX_size(ctx) != PL_HASH_LEN) {
         /* A provider configuration without the algorithm fails here. */
         EVP_MD_CTX_free(ctx);
+        md_free(*fetched);
+        *fetched = NULL;
         *unavailable = true;
         return NULL;
     }
@@ -60,8 +87,10 @@ static EVP_MD_CTX *start(pl_hash_alg a, bool *unavailable)
 bool pl_hash_available(pl_hash_alg a)
 {
     bool unavailable;
-    EVP_MD_CTX *ctx = start(a, &unavailable);
+    EVP_MD *fetched;
+    EVP_MD_CTX *ctx = start(a, &unavailable, &fetched);
     EVP_MD_CTX_free(ctx);
+    md_free(fetched);
     return ctx != NULL;
 }
 
@@ -75,11 +104,22 @@ int pl_hash_begin(pl_hash_ctx **out, pl_hash_alg a)
     *out = NULL;
     if (!(c = malloc(sizeof *c)))
         return PLEDGER_ENOMEM;
-    if (!(c->md = start(a, &unavailable))) {
+    if (!(c->md = start(a, &unavailable, &c->fetched))) {
         free(c);
         return unavailable ? PLEDGER_EINVAL : PLEDGER_ENOMEM;
     }
     *out = c;
+    return 0;
+}
+
+int pl_hash_restart(pl_hash_ctx *c)
+{
+    if (!c)
+        return PLEDGER_EINVAL;
+    /* NULL type: the context's own digest, state reset (OpenSSL 1.1.1
+     * and 3 alike). */
+    if (EVP_DigestInit_ex(c->md, NULL, NULL) != 1)
+        return PLEDGER_ENOMEM;
     return 0;
 }
 
@@ -92,15 +132,20 @@ int pl_hash_update(pl_hash_ctx *c, const void *d, size_t n)
     return 0;
 }
 
-int pl_hash_end(pl_hash_ctx *c, unsigned char out[32])
+int pl_hash_digest(pl_hash_ctx *c, unsigned char out[32])
 {
     unsigned int len = 0;
-    int rc = 0;
 
     if (!c)
         return PLEDGER_EINVAL;
     if (EVP_DigestFinal_ex(c->md, out, &len) != 1 || len != PL_HASH_LEN)
-        rc = PLEDGER_ENOMEM;
+        return PLEDGER_ENOMEM;
+    return 0;
+}
+
+int pl_hash_end(pl_hash_ctx *c, unsigned char out[32])
+{
+    int rc = pl_hash_digest(c, out);
     pl_hash_abort(c);
     return rc;
 }
@@ -109,6 +154,7 @@ void pl_hash_abort(pl_hash_ctx *c)
 {
     if (c) {
         EVP_MD_CTX_free(c->md);
+        md_free(c->fetched);
         free(c);
     }
 }

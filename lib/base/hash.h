@@ -36,6 +36,14 @@ int pl_hash_update(pl_hash_ctx *c, const void *d, size_t n);
 int pl_hash_end(pl_hash_ctx *c, unsigned char out[32]);
 void pl_hash_abort(pl_hash_ctx *c);
 
+/* Many digests on one context (no allocation per digest): after begin,
+ * update any number of times, then digest (writes it; the context stays
+ * and must still be ended or aborted), restart, update, digest, ...
+ * restart: 0, PLEDGER_EINVAL for a NULL context, PLEDGER_ENOMEM when
+ * OpenSSL fails; digest: 0, PLEDGER_EINVAL, PLEDGER_ENOMEM. */
+int pl_hash_restart(pl_hash_ctx *c);
+int pl_hash_digest(pl_hash_ctx *c, unsigned char out[32]);
+
 /* Lower-case hexadecimal of the @n bytes at @in; @out has room for 2n+1
  * bytes and is NUL-terminated. */
 void pl_hex(const unsigned char *in, size_t n, char *out);

@@ -1,6 +1,7 @@
 #include "store/journal.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,28 +17,89 @@ static const char sql_all[] =
     " FROM journal ORDER BY seq";
 static const char sql_alg[] = "SELECT value FROM meta WHERE key = 'journal_hash'";
 
-static int field(pl_hash_ctx *c, const void *data, size_t n)
+/* The hashed form of an event: each field as "<length>:<bytes>,", the
+ * numbers in decimal.  The short fields are gathered in a buffer, so one
+ * event is three updates of the digest whatever its fields. */
+typedef struct hbuf {
+    char b[1024];
+    size_t n;
+} hbuf;
+
+/* The decimal digits of @v at the end of @tmp[24]; returns their start. */
+static char *decimal(char tmp[24], uint64_t v, bool minus)
 {
-    char len[24];
-    int k = snprintf(len, sizeof len, "%zu:", n);
-    int rc = pl_hash_update(c, len, (size_t)k);
-    if (!rc && n)
-        rc = pl_hash_update(c, data, n);
-    if (!rc)
-        rc = pl_hash_update(c, ",", 1);
-    return rc;
+    char *p = tmp + 24;
+    do
+        *--p = (char)('0' + v % 10);
+    while (v /= 10);
+    if (minus)
+        *--p = '-';
+    return p;
 }
 
-static int field_int(pl_hash_ctx *c, int64_t v)
+/* "<n>:" into @h (room is always there: at most 21 bytes). */
+static void put_len(hbuf *h, size_t n)
 {
-    char num[24];
-    int k = snprintf(num, sizeof num, "%" PRId64, v);
-    return field(c, num, (size_t)k);
+    char tmp[24], *p = decimal(tmp, n, false);
+    size_t k = (size_t)(tmp + 24 - p);
+    memcpy(h->b + h->n, p, k);
+    h->b[h->n + k] = ':';
+    h->n += k + 1;
 }
 
-static int field_str(pl_hash_ctx *c, const char *s)
+/* One field; a long one goes to the digest directly. */
+static int put_field(pl_hash_ctx *c, hbuf *h, const void *data, size_t n)
 {
-    return field(c, s, strlen(s));
+    int rc;
+    if (h->n + n + 32 > sizeof h->b) {
+        if ((rc = pl_hash_update(c, h->b, h->n)))
+            return rc;
+        h->n = 0;
+        put_len(h, n);
+        if ((rc = pl_hash_update(c, h->b, h->n)) || (rc = pl_hash_update(c, data, n)))
+            return rc;
+        h->n = 0;
+    } else {
+        put_len(h, n);
+        memcpy(h->b + h->n, data, n);
+        h->n += n;
+    }
+    h->b[h->n++] = ',';
+    return 0;
+}
+
+static int put_int(pl_hash_ctx *c, hbuf *h, int64_t v)
+{
+    char tmp[24];
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    char *p = decimal(tmp, u, v < 0);
+    return put_field(c, h, p, (size_t)(tmp + 24 - p));
+}
+
+/* An event's text fields with their lengths (no strlen of the payload
+ * when it comes from a column). */
+typedef struct event_text {
+    const char *s[5]; /* actor, role, operation, subject, payload */
+    size_t n[5];
+} event_text;
+
+/* Hash of one event into @out, on @c (restarted here). */
+static int event_hash_on(pl_hash_ctx *c, const unsigned char *prev, int64_t seq, int64_t at_us,
+                         const event_text *t, unsigned char out[PL_HASH_LEN])
+{
+    hbuf h;
+    int rc;
+
+    h.n = 0;
+    if ((rc = pl_hash_restart(c)) || (rc = put_field(c, &h, prev, PL_HASH_LEN)) ||
+        (rc = put_int(c, &h, seq)) || (rc = put_int(c, &h, at_us)))
+        return rc;
+    for (int i = 0; i < 5; i++)
+        if ((rc = put_field(c, &h, t->s[i], t->n[i])))
+            return rc;
+    if ((rc = pl_hash_update(c, h.b, h.n)))
+        return rc;
+    return pl_hash_digest(c, out);
 }
 
 static pl_hash_alg journal_alg(pl_db *db)
@@ -59,18 +121,20 @@ static pl_hash_alg journal_alg(pl_db *db)
 static int event_hash(pl_hash_alg alg, const unsigned char *prev, int64_t seq,
                       const pl_event *ev, unsigned char out[PL_HASH_LEN])
 {
+    const char *f[5] = { ev->actor, ev->role, ev->operation, ev->subject, ev->payload };
+    event_text t;
     pl_hash_ctx *c = NULL;
     int rc = pl_hash_begin(&c, alg);
+
     if (rc)
         return rc;
-    if ((rc = field(c, prev, PL_HASH_LEN)) || (rc = field_int(c, seq)) ||
-        (rc = field_int(c, ev->at_us)) || (rc = field_str(c, ev->actor)) ||
-        (rc = field_str(c, ev->role)) || (rc = field_str(c, ev->operation)) ||
-        (rc = field_str(c, ev->subject)) || (rc = field_str(c, ev->payload))) {
-        pl_hash_abort(c);
-        return rc;
+    for (int i = 0; i < 5; i++) {
+        t.s[i] = f[i];
+        t.n[i] = strlen(f[i]);
     }
-    return pl_hash_end(c, out);
+    rc = event_hash_on(c, prev, seq, ev->at_us, &t, out);
+    pl_hash_abort(c);
+    return rc;
 }
 
 int pl_journal_head(pl_db *db, pl_err *e, int64_t *seq, unsigned char hash[PL_HASH_LEN])
@@ -128,9 +192,11 @@ int pl_journal_append(pl_db *db, pl_err *e, const pl_event *ev, int64_t *seq_out
     return 0;
 }
 
-static const char *col_text(sqlite3_stmt *st, int i)
+/* Column @i as text and its length ("" for NULL). */
+static const char *col_text(sqlite3_stmt *st, int i, size_t *n)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
+    *n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
     return t ? (const char *)t : "";
 }
 
@@ -138,6 +204,7 @@ int pl_journal_verify(pl_db *db, pl_err *e, int64_t *bad_seq, int64_t *count)
 {
     unsigned char prev[PL_HASH_LEN] = {0}, hash[PL_HASH_LEN];
     pl_hash_alg alg = journal_alg(db);
+    pl_hash_ctx *c = NULL;
     sqlite3_stmt *st;
     int64_t expect = 1;
     int rc;
@@ -148,14 +215,9 @@ int pl_journal_verify(pl_db *db, pl_err *e, int64_t *bad_seq, int64_t *count)
         return rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t seq = sqlite3_column_int64(st, 0);
-        pl_event ev = {
-            .at_us = sqlite3_column_int64(st, 1),
-            .actor = col_text(st, 2),
-            .role = col_text(st, 3),
-            .operation = col_text(st, 4),
-            .subject = col_text(st, 5),
-            .payload = col_text(st, 6),
-        };
+        event_text t;
+        for (int i = 0; i < 5; i++)
+            t.s[i] = col_text(st, 2 + i, &t.n[i]);
         if (seq != expect) {
             *bad_seq = expect;
             pl_err_set(e, PLEDGER_ECORRUPT, "journal: event %" PRId64 " is missing "
@@ -170,9 +232,13 @@ int pl_journal_verify(pl_db *db, pl_err *e, int64_t *bad_seq, int64_t *count)
                        seq, seq - 1);
             break;
         }
-        int hrc = event_hash(alg, prev, seq, &ev, hash);
+        /* one context for the whole chain, made at the first event */
+        int hrc = c ? 0 : pl_hash_begin(&c, alg);
+        if (!hrc)
+            hrc = event_hash_on(c, prev, seq, sqlite3_column_int64(st, 1), &t, hash);
         if (hrc) {
             sqlite3_reset(st);
+            pl_hash_abort(c);
             return pl_err_set(e, hrc, "journal: hashing event %" PRId64, seq);
         }
         if (sqlite3_column_bytes(st, 8) != PL_HASH_LEN ||
@@ -180,13 +246,14 @@ int pl_journal_verify(pl_db *db, pl_err *e, int64_t *bad_seq, int64_t *count)
             *bad_seq = seq;
             pl_err_set(e, PLEDGER_ECORRUPT,
                        "journal: event %" PRId64 " (%s %s) was altered: its hash does not "
-                       "match its content", seq, ev.operation, ev.subject);
+                       "match its content", seq, t.s[2], t.s[3]);
             break;
         }
         memcpy(prev, hash, PL_HASH_LEN);
         expect++;
         (*count)++;
     }
+    pl_hash_abort(c);
     if (!*bad_seq && rc != SQLITE_DONE) {
         rc = pl_db_fail(db, e, rc, "journal: reading events");
         sqlite3_reset(st);
