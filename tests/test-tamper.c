@@ -11,6 +11,8 @@
  *   The database dump is the same before and after. */
 #include "testutil.h"
 #include "fixture.h"
+#include "store/apply.h"
+#include "store/db.h"
 
 static char *dir, *template_path, *path;
 
@@ -205,6 +207,15 @@ static const tamper_case cases[] = {
       " (SELECT min(id) FROM application WHERE state = 2), 1,"
       " registered_at, office FROM pledge WHERE id = 1",
       "SELECT max(seq) + 1 FROM journal", "no journal event" },
+    { "an application's right swapped",
+      "UPDATE application_right SET right_key = '99999999'"
+      " WHERE application_id = 1 AND idx = 1",
+      "SELECT min(seq) FROM journal WHERE operation = 'application.create'",
+      "application_right" },
+    { "a payload given more bytes after a NUL",
+      "DROP TRIGGER journal_no_update;"
+      " UPDATE journal SET payload = payload || char(0) || '{\"state\":7}' WHERE seq = 5",
+      "SELECT 5", "altered" },
     { "a pledge's right swapped",
       "UPDATE pledge_right SET identifier = '99999999', right_key = '99999999'"
       " WHERE pledge_id = " PLEDGE_OF(1) " AND idx = 1",
@@ -238,6 +249,104 @@ START_TEST(test_tamper)
     snprintf(num, sizeof num, "%lld", (long long)bad);
     ck_assert_msg(strstr(why, num) != NULL || strstr(c->says, "event") != NULL,
                   "%s: message '%s' does not name event %s", c->name, why, num);
+}
+END_TEST
+
+/* ---- payloads: what the statements receive ------------------------------------------ */
+
+/* pl_apply reads canonical payloads itself and leaves every other form to
+ * SQLite's -> and ->>: whatever the form, a statement receives exactly
+ * what SQLite's own operators give (here through registry.setting, whose
+ * statement writes $.key and $.value, and calendar.load, which reads
+ * $.days with json_each). */
+START_TEST(test_apply_payload_forms)
+{
+    static const char *const payloads[] = {
+        "{\"key\":\"k1\",\"value\":\"plain\"}",
+        "{\"key\":\"k2\",\"value\":\"q\\\"b\\\\s\\/n\\nt\\tr\\rb\\bf\\f<\\\"x\\\">\"}",
+        "{\"key\":\"k3\",\"value\":\"\\u00e9\\ud83d\\ude00\\u0041\\u0000z\"}",
+        "{ \"key\" : \"k4\", \"value\" : \"spaced\" }",
+        "{\"key\":\"k5\",\"value\":12345678901234567890}",
+        "{\"key\":\"k6\",\"value\":{\"a\":[1,2,{\"b\":null}]}}",
+        "{\"key\":\"k7\",\"value\":\"first\",\"value\":\"second\"}",
+        "{\"key\":\"k8\",\"value\":-0}",
+        "{\"key\":\"k9\",\"value\":1.5e3}",
+        "{\"key\":\"k10\",\"value\":true}",
+        "{\"key\":\"k11\",\"value\":\"\",\"extra\":[\"\\u0022\"]}",
+        "{\"key\":\"k12\",\"value\":-123456789012345678}",
+        "{\"value\":\"v\",\"key\":\"k13\"}",
+        "{\"key\":\"k14\",\"value\":[\"a\",1],\"v\":{\"x\":{\"y\":\"z\"}}}",
+        "{\"key\":\"k15\",\"value\":\"\xe4\xb8\xad\xe6\x96\x87 text \xe4\xb8\xad\"}",
+    };
+    pl_db_options o = { .read_only = false, .create = true, .busy_timeout_ms = 0 };
+    pl_db *db = NULL;
+    pl_err e;
+    sqlite3_stmt *st = NULL;
+
+    ck_assert_int_eq(pl_db_open(&db, &e, ":memory:", &o), 0);
+    ck_assert_int_eq(pl_db_write_begin(db, &e), 0);
+    for (size_t i = 0; i < sizeof payloads / sizeof payloads[0]; i++)
+        ck_assert_msg(pl_apply(db, &e, "registry.setting", payloads[i], (int64_t)i + 1, 1,
+                               "a") == 0, "payload %zu: %s", i, e.msg);
+    /* every row is what ->> gives for the payload */
+    ck_assert_int_eq(sqlite3_prepare_v2(pl_db_handle(db),
+                                        "SELECT count(*) FROM meta WHERE key = ?1 ->> '$.key'"
+                                        " AND value IS CAST(?1 ->> '$.value' AS TEXT)",
+                                        -1, &st, NULL), SQLITE_OK);
+    for (size_t i = 0; i < sizeof payloads / sizeof payloads[0]; i++) {
+        sqlite3_bind_text(st, 1, payloads[i], -1, SQLITE_STATIC);
+        ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+        ck_assert_msg(sqlite3_column_int(st, 0) == 1, "payload %zu was not applied as SQLite "
+                      "reads it", i);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    /* spot checks of the values themselves */
+    char *v = NULL;
+    ck_assert_int_eq(pl_db_meta_get(db, &e, "k1", &v), 0);
+    ck_assert_str_eq(v, "plain");
+    free(v);
+    ck_assert_int_eq(pl_db_meta_get(db, &e, "k2", &v), 0);
+    ck_assert_str_eq(v, "q\"b\\s/n\nt\tr\rb\bf\f<\"x\">");
+    free(v);
+    ck_assert_int_eq(pl_db_meta_get(db, &e, "k7", &v), 0);
+    ck_assert_str_eq(v, "first");
+    free(v);
+    ck_assert_int_eq(pl_db_meta_get(db, &e, "k10", &v), 0);
+    ck_assert_str_eq(v, "1");
+    free(v);
+    ck_assert_int_eq(pl_db_meta_get(db, &e, "k14", &v), 0);
+    ck_assert_str_eq(v, "[\"a\",1]");
+    free(v);
+
+    /* an array read by json_each, canonical and not */
+    ck_assert_int_eq(pl_apply(db, &e, "calendar.load",
+                              "{\"days\":[{\"day\":19000,\"kind\":1,\"name\":\"a\\\"b\"},"
+                              "{\"day\":19001,\"kind\":2,\"name\":\"\"}]}", 20, 1, "a"), 0);
+    ck_assert_int_eq(pl_apply(db, &e, "calendar.load",
+                              "{\"days\": [ {\"day\": 19002, \"kind\": 1, \"name\": \"c\"} ]}",
+                              21, 1, "a"), 0);
+    ck_assert_int_eq(pl_apply(db, &e, "calendar.load",
+                              "{\"days\":[{\"day\":19003,\"kind\":2,\"name\":\"\\u00e9\"}]}",
+                              22, 1, "a"), 0);
+    ck_assert_int_eq(pl_apply(db, &e, "calendar.load", "{\"other\":[]}", 23, 1, "a"), 0);
+    ck_assert_int_eq(sqlite3_prepare_v2(pl_db_handle(db),
+                                        "SELECT group_concat(day || kind || name, ';')"
+                                        " FROM (SELECT * FROM calendar_day ORDER BY day)",
+                                        -1, &st, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_str_eq((const char *)sqlite3_column_text(st, 0),
+                     "190001a\"b;190012;190021c;190032\xc3\xa9");
+    sqlite3_finalize(st);
+
+    /* not JSON: refused, naming the operation and the event */
+    ck_assert_int_ne(pl_apply(db, &e, "registry.setting", "{\"key\":\"k99\",\"value\":\"x\"",
+                              30, 1, "a"), 0);
+    ck_assert_msg(strstr(e.msg, "registry.setting (event 30") != NULL, "%s", e.msg);
+    ck_assert_msg(strstr(e.msg, "JSON") != NULL, "%s", e.msg);
+    ck_assert_int_ne(pl_apply(db, &e, "no.such", "{}", 31, 1, "a"), 0);
+    ck_assert_msg(strstr(e.msg, "event 31") && strstr(e.msg, "no.such"), "%s", e.msg);
+    pl_db_close(db);
 }
 END_TEST
 
@@ -424,6 +533,7 @@ static Suite *tamper_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_loop_test(tc, test_tamper, 0, N_CASES);
     tcase_add_test(tc, test_verify_roles);
+    tcase_add_test(tc, test_apply_payload_forms);
     tcase_add_test(tc, test_read_only_registry);
     tcase_add_loop_test(tc, test_read_only_roles, 0, 2);
     tcase_add_test(tc, test_no_actor);

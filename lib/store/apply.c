@@ -1,106 +1,145 @@
 #include "store/apply.h"
+#include "store/payload.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/date.h"
 
+
 /* ---- statements shared by several operations ----------------------------- */
 
-#define P(path) "(?1->>'$." path "')"
+/* Parameters: $a__b is the payload's value at $.a.b as ->> gives it (SQL
+ * text, integer, NULL), @a the JSON text at $.a as -> gives it; :seq, :at
+ * and :actor the event's sequence number, instant and actor. */
 
-static const char app_doc[] =
-    "UPDATE application SET document = " P("document") ", doc_hash = " P("doc_hash") ","
-    " pledgor_name = " P("pledgor_name") ", pledgor_key = " P("pledgor_key") ","
-    " pledgor_id = " P("pledgor_id") ", pledgee_name = " P("pledgee_name") ","
-    " pledgee_key = " P("pledgee_key") ", pledgee_id = " P("pledgee_id") ","
-    " amount = " P("amount") ", currency = " P("currency")
-    " WHERE id = " P("application_id");
+/* A new document and the state, in one statement: the row (the document
+ * is most of it) is written once. */
+static const char app_doc_state[] =
+    "UPDATE application SET document = $document, doc_hash = $doc_hash,"
+    " pledgor_name = $pledgor_name, pledgor_key = $pledgor_key,"
+    " pledgor_id = $pledgor_id, pledgee_name = $pledgee_name,"
+    " pledgee_key = $pledgee_key, pledgee_id = $pledgee_id,"
+    " amount = $amount, currency = $currency,"
+    " state = $state, updated_at = :at, journal_seq = :seq"
+    " WHERE id = $application_id";
 static const char app_rights_clear[] =
-    "DELETE FROM application_right WHERE application_id = " P("application_id");
+    "DELETE FROM application_right WHERE application_id = $application_id";
 static const char app_rights_insert[] =
     "INSERT INTO application_right(application_id, idx, right_key)"
-    " SELECT " P("application_id") ", key + 1, value FROM json_each(?1, '$.rights')";
+    " SELECT $application_id, key + 1, value FROM json_each(@rights)";
 static const char app_state[] =
-    "UPDATE application SET state = " P("state") ", updated_at = ?3, journal_seq = ?2"
-    " WHERE id = " P("application_id");
+    "UPDATE application SET state = $state, updated_at = :at, journal_seq = :seq"
+    " WHERE id = $application_id";
 static const char sequence_next[] =
     "INSERT INTO sequence(name, scope, next)"
-    " VALUES (" P("sequence.name") ", " P("sequence.scope") ", " P("sequence.value") " + 1)"
+    " VALUES ($sequence__name, $sequence__scope, $sequence__value + 1)"
     " ON CONFLICT(name, scope) DO UPDATE SET next = excluded.next";
 
 static const char version_close[] =
-    "UPDATE pledge_version SET valid_to = ?3"
-    " WHERE pledge_id = " P("pledge_id") " AND valid_to IS NULL";
+    "UPDATE pledge_version SET valid_to = :at"
+    " WHERE pledge_id = $pledge_id AND valid_to IS NULL";
 static const char version_insert[] =
     "INSERT INTO pledge_version(pledge_id, version, valid_from, valid_to, state, operation,"
     " pledgor_name, pledgor_key, pledgor_id_type, pledgor_id,"
     " pledgee_name, pledgee_key, pledgee_id_type, pledgee_id, debtor_name, debtor_id,"
     " amount, currency, period_start, period_end, objection_by, objection_until,"
     " litigation, note, journal_seq)"
-    " VALUES (" P("pledge_id") ", " P("v.version") ", ?3, NULL, " P("v.state") ","
-    " " P("v.operation") ", " P("v.pledgor_name") ", " P("v.pledgor_key") ","
-    " " P("v.pledgor_id_type") ", " P("v.pledgor_id") ", " P("v.pledgee_name") ","
-    " " P("v.pledgee_key") ", " P("v.pledgee_id_type") ", " P("v.pledgee_id") ","
-    " " P("v.debtor_name") ", " P("v.debtor_id") ", " P("v.amount") ", " P("v.currency") ","
-    " " P("v.period_start") ", " P("v.period_end") ", " P("v.objection_by") ","
-    " " P("v.objection_until") ", " P("v.litigation") ", " P("v.note") ", ?2)";
+    " VALUES ($pledge_id, $v__version, :at, NULL, $v__state, $v__operation,"
+    " $v__pledgor_name, $v__pledgor_key, $v__pledgor_id_type, $v__pledgor_id,"
+    " $v__pledgee_name, $v__pledgee_key, $v__pledgee_id_type, $v__pledgee_id,"
+    " $v__debtor_name, $v__debtor_id, $v__amount, $v__currency,"
+    " $v__period_start, $v__period_end, $v__objection_by, $v__objection_until,"
+    " $v__litigation, $v__note, :seq)";
 static const char cert_supersede[] =
-    "UPDATE certificate SET superseded_at = ?3"
-    " WHERE pledge_id = " P("pledge_id") " AND superseded_at IS NULL"
-    " AND " P("certificate.version") " IS NOT NULL";
+    "UPDATE certificate SET superseded_at = :at"
+    " WHERE pledge_id = $pledge_id AND superseded_at IS NULL"
+    " AND $certificate__version IS NOT NULL";
 static const char cert_insert[] =
     "INSERT INTO certificate(pledge_id, version, issued_at, superseded_at,"
     " verification_code, document)"
-    " SELECT " P("pledge_id") ", " P("certificate.version") ", ?3, NULL,"
-    " " P("certificate.code") ", " P("certificate.document")
-    " WHERE " P("certificate.version") " IS NOT NULL";
+    " SELECT $pledge_id, $certificate__version, :at, NULL,"
+    " $certificate__code, $certificate__document"
+    " WHERE $certificate__version IS NOT NULL";
 
 /* ---- per-operation statements ------------------------------------------- */
 
+/* the whole row at once, the document's fields included */
 static const char app_create[] =
-    "INSERT INTO application(id, uuid, kind, state, document, doc_hash, created_at,"
-    " created_by, updated_at, journal_seq)"
-    " VALUES (" P("application_id") ", " P("uuid") ", " P("kind") ", " P("state") ","
-    " " P("document") ", " P("doc_hash") ", ?3, ?4, ?3, ?2)";
+    "INSERT INTO application(id, uuid, kind, state, document, doc_hash,"
+    " pledgor_name, pledgor_key, pledgor_id, pledgee_name, pledgee_key, pledgee_id,"
+    " amount, currency, created_at, created_by, updated_at, journal_seq)"
+    " VALUES ($application_id, $uuid, $kind, $state, $document, $doc_hash,"
+    " $pledgor_name, $pledgor_key, $pledgor_id, $pledgee_name, $pledgee_key, $pledgee_id,"
+    " $amount, $currency, :at, :actor, :at, :seq)";
 static const char review_insert[] =
     "INSERT INTO review(id, application_id, at_us, actor, doc_hash, blocking, correctable,"
     " risks, notices, findings)"
-    " VALUES (" P("review_id") ", " P("application_id") ", ?3, ?4, " P("doc_hash") ","
-    " " P("blocking") ", " P("correctable") ", " P("risks") ", " P("notices") ","
-    " ?1->'$.findings')";
+    " VALUES ($review_id, $application_id, :at, :actor, $doc_hash,"
+    " $blocking, $correctable, $risks, $notices, @findings)";
+/* The state change (app_state) and what else the step writes to the
+ * application, in one statement each: the row is written once. */
+#define APP_STATE "UPDATE application SET state = $state, updated_at = :at, journal_seq = :seq, "
 static const char app_submitted[] =
-    "UPDATE application SET submitted_at = ?3 WHERE id = " P("application_id");
+    APP_STATE "submitted_at = :at WHERE id = $application_id";
 static const char app_accepted[] =
-    "UPDATE application SET office = " P("office") ","
-    " acceptance_number = " P("acceptance_number") ", accepted_at = ?3, accepted_by = ?4"
-    " WHERE id = " P("application_id");
+    APP_STATE "office = $office,"
+    " acceptance_number = $acceptance_number, accepted_at = :at, accepted_by = :actor"
+    " WHERE id = $application_id";
 static const char app_correction[] =
-    "UPDATE application SET correction_note = " P("note") ","
-    " correction_requested_at = ?3, correction_due = " P("due")
-    " WHERE id = " P("application_id");
+    APP_STATE "correction_note = $note,"
+    " correction_requested_at = :at, correction_due = $due"
+    " WHERE id = $application_id";
 static const char app_decided[] =
-    "UPDATE application SET decided_at = ?3, decided_by = ?4,"
-    " refusal_ground = " P("ground") ", decision_note = " P("note") ","
-    " withdrawn_reason = " P("withdrawn_reason")
-    " WHERE id = " P("application_id");
+    APP_STATE "decided_at = :at, decided_by = :actor,"
+    " refusal_ground = $ground, decision_note = $note,"
+    " withdrawn_reason = $withdrawn_reason"
+    " WHERE id = $application_id";
 static const char pledge_insert[] =
     "INSERT INTO pledge(id, registration_number, application_id, kind, registered_at,"
     " office, modcode_salt, modcode_hash)"
-    " VALUES (" P("pledge_id") ", " P("registration_number") ", " P("application_id") ","
-    " " P("kind") ", ?3, " P("office") ", " P("modcode_salt") ", " P("modcode_hash") ")";
+    " VALUES ($pledge_id, $registration_number, $application_id,"
+    " $kind, :at, $office, $modcode_salt, $modcode_hash)";
 static const char pledge_rights[] =
     "INSERT INTO pledge_right(pledge_id, idx, kind, right_key, identifier, classes)"
-    " SELECT " P("pledge_id") ", key + 1, " P("kind") ", value->>'$.key',"
-    " value->>'$.identifier', value->>'$.classes' FROM json_each(?1, '$.rights')";
+    " SELECT $pledge_id, key + 1, $kind, value->>'$.key',"
+    " value->>'$.identifier', value->>'$.classes' FROM json_each(@rights)";
 static const char calendar_days[] =
     "INSERT INTO calendar_day(day, kind, name)"
     " SELECT value->>'$.day', value->>'$.kind', value->>'$.name'"
-    " FROM json_each(?1, '$.days') WHERE true"
+    " FROM json_each(@days) WHERE true"
     " ON CONFLICT(day) DO UPDATE SET kind = excluded.kind, name = excluded.name";
 
+/* The three statements above for one element of the array at a time
+ * ($elem: the element, :idx its position from 1, as json_each's key + 1),
+ * run for each element of a canonical payload's array: json_each parses
+ * the payload again and every value->>'$.x' the element again. */
+static const char app_right_one[] =
+    "INSERT INTO application_right(application_id, idx, right_key)"
+    " VALUES ($application_id, :idx, $elem)";
+static const char pledge_right_one[] =
+    "INSERT INTO pledge_right(pledge_id, idx, kind, right_key, identifier, classes)"
+    " VALUES ($pledge_id, :idx, $kind, $elem__key, $elem__identifier, $elem__classes)";
+static const char calendar_day_one[] =
+    "INSERT INTO calendar_day(day, kind, name) VALUES ($elem__day, $elem__kind, $elem__name)"
+    " ON CONFLICT(day) DO UPDATE SET kind = excluded.kind, name = excluded.name";
+
+typedef struct each {
+    const char *sql;   /* the statement over json_each */
+    const char *one;   /* the same for one element */
+    const char *array; /* the member it reads */
+} each;
+
+static const each eaches[] = {
+    { app_rights_insert, app_right_one, "rights" },
+    { pledge_rights, pledge_right_one, "rights" },
+    { calendar_days, calendar_day_one, "days" },
+};
+
 static const char meta_set[] =
-    "INSERT INTO meta(key, value) VALUES (" P("key") ", " P("value") ")"
+    "INSERT INTO meta(key, value) VALUES ($key, $value)"
     " ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 
 #define OP(name, ...) { name, (const char *const[]){ __VA_ARGS__, NULL } }
@@ -111,16 +150,18 @@ typedef struct op {
 } op;
 
 static const op ops[] = {
-    OP("application.create", app_create, app_doc, app_rights_clear, app_rights_insert),
-    OP("application.update", app_doc, app_rights_clear, app_rights_insert, app_state),
+    /* no app_rights_clear: a new application has no rights rows (they
+     * reference it, and foreign keys are enforced) */
+    OP("application.create", app_create, app_rights_insert),
+    OP("application.update", app_doc_state, app_rights_clear, app_rights_insert),
     OP("application.review", review_insert, app_state),
-    OP("application.submit", app_state, app_submitted),
-    OP("application.accept", app_state, app_accepted, sequence_next),
-    OP("application.request_correction", app_state, app_correction),
-    OP("application.correct", app_doc, app_rights_clear, app_rights_insert, app_state),
-    OP("application.refuse", app_state, app_decided),
-    OP("application.withdraw", app_state, app_decided),
-    OP("application.register", app_state, app_decided, pledge_insert, pledge_rights,
+    OP("application.submit", app_submitted),
+    OP("application.accept", app_accepted, sequence_next),
+    OP("application.request_correction", app_correction),
+    OP("application.correct", app_doc_state, app_rights_clear, app_rights_insert),
+    OP("application.refuse", app_decided),
+    OP("application.withdraw", app_decided),
+    OP("application.register", app_decided, pledge_insert, pledge_rights,
        version_insert, cert_insert, sequence_next),
     OP("pledge.change", version_close, version_insert, cert_supersede, cert_insert),
     OP("pledge.extend", version_close, version_insert, cert_supersede, cert_insert),
@@ -144,32 +185,223 @@ static const op *find_op(const char *name)
     return NULL;
 }
 
-int pl_apply(pl_db *db, pl_err *e, const char *operation, const char *payload,
+static const char sql_arrow2[] = "SELECT ?1 ->> ?2";
+static const char sql_arrow1[] = "SELECT ?1 -> ?2";
+
+/* Bind parameter @i of @st to what SQLite's -> (@text) or ->> gives for
+ * the path that @name spells ("" for the value itself) in the @n bytes
+ * of JSON at @json. */
+static int bind_by_sqlite(pl_db *db, pl_err *e, sqlite3_stmt *st, int i, const char *json,
+                          int n, const char *name, bool text)
+{
+    char path[256];
+    size_t k = 0;
+    sqlite3_stmt *q;
+    int rc;
+
+    path[k++] = '$';
+    if (*name)
+        path[k++] = '.';
+    for (const char *c = name; *c && k + 1 < sizeof path; c++) {
+        if (c[0] == '_' && c[1] == '_') {
+            path[k++] = '.';
+            c++;
+        } else {
+            path[k++] = *c;
+        }
+    }
+    path[k] = '\0';
+    if ((rc = pl_db_stmt(db, e, text ? sql_arrow1 : sql_arrow2, &q)))
+        return rc;
+    sqlite3_bind_text(q, 1, json, n, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, path, (int)k, SQLITE_STATIC);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        rc = sqlite3_bind_value(st, i, sqlite3_column_value(q, 0)) == SQLITE_OK ? 0
+                                                                                 : SQLITE_NOMEM;
+    if (rc)
+        rc = pl_db_fail(db, e, rc, "applying an event");
+    sqlite3_reset(q);
+    return rc;
+}
+
+/* What the statements' parameters are bound to: the payload, the event,
+ * and for a statement of one array element, the element and its place. */
+typedef struct bind_ctx {
+    const pl_payload *p;
+    int64_t seq, at_us;
+    const char *actor;
+    int elem;    /* member index of the element, -1: none */
+    int64_t idx; /* its position from 1 */
+} bind_ctx;
+
+static int bind_member(pl_db *db, pl_err *e, sqlite3_stmt *st, int i, const bind_ctx *c,
+                       const char *name, bool text)
+{
+    const pl_payload *p = c->p;
+    const pl_member *m, *from = NULL;
+
+    if (c->elem >= 0 && strncmp(name, "elem", 4) == 0 && (!name[4] || name[4] == '_')) {
+        /* $elem, $elem__x: the element (of a canonical payload), then x in it */
+        from = &p->m[c->elem];
+        name += name[4] ? 6 : 4;
+        m = *name ? pl_payload_find(p, c->elem, name) : from;
+    } else if (!p->plain) {
+        return bind_by_sqlite(db, e, st, i, p->text, -1, name, text);
+    } else {
+        m = pl_payload_find(p, -1, name);
+    }
+    if (!m)
+        return 0; /* no such member: NULL, as -> and ->> give */
+    if (text) {
+        /* canonical JSON is its own minified rendering */
+        return sqlite3_bind_text(st, i, m->val, (int)m->vlen, SQLITE_STATIC) == SQLITE_OK
+                   ? 0 : pl_err_oom(e);
+    }
+    switch (m->type) {
+    case PL_J_STR:
+        sqlite3_bind_text(st, i, m->val + 1, (int)m->vlen - 2, SQLITE_STATIC);
+        return 0;
+    case PL_J_ESC: {
+        size_t len;
+        char *s = pl_payload_unescape(m->val + 1, m->vlen - 2, &len);
+        if (!s)
+            return pl_err_oom(e);
+        return sqlite3_bind_text64(st, i, s, len, sqlite3_free, SQLITE_UTF8) == SQLITE_OK
+                   ? 0 : pl_err_oom(e);
+    }
+    case PL_J_INT: {
+        const char *d = m->val + (m->val[0] == '-');
+        int64_t v = 0;
+        while (*d >= '0' && *d <= '9')
+            v = v * 10 + (*d++ - '0');
+        sqlite3_bind_int64(st, i, m->val[0] == '-' ? -v : v);
+        return 0;
+    }
+    case PL_J_TRUE:
+        sqlite3_bind_int(st, i, 1);
+        return 0;
+    case PL_J_FALSE:
+        sqlite3_bind_int(st, i, 0);
+        return 0;
+    case PL_J_NULL:
+        return 0;
+    default:
+        /* objects, arrays, \u escapes, other numbers: SQLite's reading */
+        if (from)
+            return bind_by_sqlite(db, e, st, i, from->val, (int)from->vlen, name, text);
+        return bind_by_sqlite(db, e, st, i, p->text, -1, name, text);
+    }
+}
+
+/* Bind every parameter of @st (see the statements above). */
+static int bind_all(pl_db *db, pl_err *e, sqlite3_stmt *st, const bind_ctx *c)
+{
+    int n = sqlite3_bind_parameter_count(st), rc;
+
+    for (int i = 1; i <= n; i++) {
+        const char *name = sqlite3_bind_parameter_name(st, i);
+        if (!name)
+            return pl_err_set(e, PLEDGER_EINVAL, "applying an event: parameter %d has no "
+                              "name", i);
+        switch (name[0]) {
+        case '$':
+        case '@':
+            if ((rc = bind_member(db, e, st, i, c, name + 1, name[0] == '@')))
+                return rc;
+            break;
+        default:
+            if (strcmp(name, ":seq") == 0)
+                sqlite3_bind_int64(st, i, c->seq);
+            else if (strcmp(name, ":at") == 0)
+                sqlite3_bind_int64(st, i, c->at_us);
+            else if (strcmp(name, ":actor") == 0)
+                sqlite3_bind_text(st, i, c->actor, -1, SQLITE_STATIC);
+            else if (strcmp(name, ":idx") == 0 && c->elem >= 0)
+                sqlite3_bind_int64(st, i, c->idx);
+            else
+                return pl_err_set(e, PLEDGER_EINVAL, "applying an event: unknown "
+                                  "parameter %s", name);
+        }
+    }
+    return 0;
+}
+
+/* Run statement @sql once with @c. */
+static int run(pl_db *db, pl_err *e, const char *sql, const bind_ctx *c)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    if ((rc = pl_db_stmt(db, e, sql, &st)))
+        return rc;
+    if ((rc = bind_all(db, e, st, c))) {
+        sqlite3_clear_bindings(st);
+        return rc;
+    }
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "applying an event");
+}
+
+/* Run statement @sql of an operation: a statement over json_each once per
+ * element when the payload is canonical and the member an array (none
+ * when it is absent: json_each of NULL has no rows), else as it is. */
+static int run_statement(pl_db *db, pl_err *e, const char *sql, bind_ctx *c)
+{
+    const pl_payload *p = c->p;
+
+    for (size_t k = 0; p->plain && k < sizeof eaches / sizeof eaches[0]; k++) {
+        if (eaches[k].sql != sql)
+            continue;
+        const pl_member *a = pl_payload_find(p, -1, eaches[k].array);
+        if (!a)
+            return 0;
+        if (a->type != PL_J_ARRAY)
+            break;
+        int ai = (int)(a - p->m), rc;
+        c->idx = 0;
+        for (int j = ai + 1; j < p->n; j++) {
+            if (p->m[j].parent != ai)
+                continue;
+            c->elem = j;
+            c->idx++;
+            rc = run(db, e, eaches[k].one, c);
+            c->elem = -1;
+            if (rc)
+                return rc;
+        }
+        return 0;
+    }
+    return run(db, e, sql, c);
+}
+
+int pl_apply(pl_db *db, pl_err *e, const char *operation, const char *payload_text,
              int64_t seq, int64_t at_us, const char *actor)
 {
     const op *o = find_op(operation);
-    int rc;
+    bind_ctx c = { .seq = seq, .at_us = at_us, .actor = actor, .elem = -1 };
+    pl_payload *p;
+    int rc = 0;
 
     if (!o)
         return pl_err_set(e, PLEDGER_ECORRUPT,
                           "journal event %" PRId64 ": unknown operation '%s'", seq, operation);
-    for (const char *const *s = o->sql; s && *s; s++) {
-        sqlite3_stmt *st;
-        if ((rc = pl_db_stmt(db, e, *s, &st)))
-            return rc;
-        sqlite3_bind_text(st, 1, payload, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, seq);
-        sqlite3_bind_int64(st, 3, at_us);
-        sqlite3_bind_text(st, 4, actor, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE) {
-            rc = pl_db_fail(db, e, rc, "applying an event");
-            return pl_err_prefix(e, "%s (event %" PRId64 ", statement %d)", operation, seq,
-                                 (int)(s - o->sql) + 1);
+    if (!o->sql)
+        return 0;
+    if (!(p = malloc(sizeof *p)))
+        return pl_err_oom(e);
+    pl_payload_read(p, payload_text);
+    c.p = p;
+    for (const char *const *s = o->sql; *s; s++) {
+        if ((rc = run_statement(db, e, *s, &c))) {
+            rc = pl_err_prefix(e, "%s (event %" PRId64 ", statement %d)", operation, seq,
+                               (int)(s - o->sql) + 1);
+            break;
         }
     }
-    return 0;
+    free(p);
+    return rc;
 }
 
 static const char sql_last_instant[] =

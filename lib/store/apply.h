@@ -3,8 +3,11 @@
  * writes (numbers, codes, documents); one table of SQL statements per
  * operation writes the rows from the payload.  The live path (record) and
  * the rebuild path (replay) run the same statements, so the journal alone
- * rebuilds the state.  Parameters of the statements: ?1 payload, ?2 the
- * event's sequence number, ?3 its instant, ?4 its actor. */
+ * rebuilds the state.  The payload is read once per event (canonical JSON)
+ * and its members bound to the statements' named parameters: $a__b is the
+ * value at $.a.b, @x the JSON text of $.x, :seq, :at and :actor the
+ * event's sequence number, instant and actor; anything the reader does not
+ * take as a plain value is bound as SQLite's own ->> would give it. */
 #ifndef PL_STORE_APPLY_H
 #define PL_STORE_APPLY_H
 

@@ -2,6 +2,7 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,11 +26,26 @@ typedef struct slot {
     int table; /* index + 1; 0: empty */
 } slot;
 
+/* Rows are numbered densely from 1 in nearly every table: the writer of
+ * a row whose rowid is below a bound proportional to the rows seen so far
+ * is kept in an array by rowid (sequential, no hashing); any other in a
+ * hash table.  An array entry, once the array covers its rowid, is the
+ * latest: arrays only grow. */
+typedef struct dense {
+    int64_t *seq; /* by rowid; 0: not written */
+    size_t cap;
+} dense;
+
 typedef struct writers {
     slot *slots;
     size_t cap, used;
+    dense by_rowid[N_TABLES];
+    size_t puts;
     int64_t seq; /* the event being applied */
     int oom;
+    /* the name pointers SQLite passed for each table so far: it passes
+     * its schema's own string, the same one every time */
+    const char *seen[N_TABLES];
 } writers;
 
 static size_t slot_of(int table, int64_t rowid, size_t cap)
@@ -41,6 +57,24 @@ static size_t slot_of(int table, int64_t rowid, size_t cap)
 
 static int writers_put(writers *w, int table, int64_t rowid, int64_t seq)
 {
+    dense *d = &w->by_rowid[table];
+
+    w->puts++;
+    if (rowid >= 0 && (uint64_t)rowid >= d->cap && (uint64_t)rowid < 2 * w->puts + 65536) {
+        size_t cap = d->cap ? d->cap * 2 : 1024;
+        while (cap <= (size_t)rowid)
+            cap *= 2;
+        int64_t *a = realloc(d->seq, cap * sizeof *a);
+        if (!a)
+            return -1;
+        memset(a + d->cap, 0, (cap - d->cap) * sizeof *a);
+        d->seq = a;
+        d->cap = cap;
+    }
+    if (rowid >= 0 && (uint64_t)rowid < d->cap) {
+        d->seq[rowid] = seq;
+        return 0;
+    }
     if ((w->used + 1) * 2 > w->cap) {
         size_t cap = w->cap ? w->cap * 2 : 1024;
         slot *s = calloc(cap, sizeof *s);
@@ -70,6 +104,10 @@ static int writers_put(writers *w, int table, int64_t rowid, int64_t seq)
 /* The event that last wrote row @rowid of @table, 0 if none did. */
 static int64_t writers_get(const writers *w, int table, int64_t rowid)
 {
+    const dense *d = &w->by_rowid[table];
+
+    if (rowid >= 0 && (uint64_t)rowid < d->cap && d->seq[rowid])
+        return d->seq[rowid];
     if (!w->cap)
         return 0;
     size_t i = slot_of(table + 1, rowid, w->cap);
@@ -84,14 +122,22 @@ static int64_t writers_get(const writers *w, int table, int64_t rowid)
 static void on_update(void *p, int op, const char *dbname, const char *table, sqlite3_int64 rowid)
 {
     writers *w = p;
+    size_t t;
     (void)op;
     (void)dbname;
-    for (size_t t = 0; t < N_TABLES; t++)
-        if (strcmp(table, state_tables[t]) == 0) {
-            if (writers_put(w, (int)t, rowid, w->seq))
-                w->oom = 1;
+    for (t = 0; t < N_TABLES; t++)
+        if (w->seen[t] == table)
+            break;
+    if (t == N_TABLES) {
+        for (t = 0; t < N_TABLES; t++)
+            if (strcmp(table, state_tables[t]) == 0)
+                break;
+        if (t == N_TABLES)
             return;
-        }
+        w->seen[t] = table;
+    }
+    if (writers_put(w, (int)t, rowid, w->seq))
+        w->oom = 1;
 }
 
 /* ---- comparing rows ------------------------------------------------------------ */
@@ -132,6 +178,34 @@ static int cmp_value(sqlite3_stmt *a, int ia, sqlite3_stmt *b, int ib)
     if (c)
         return c < 0 ? -1 : 1;
     return nx < ny ? -1 : nx > ny;
+}
+
+/* Whether two values are the same: the same type and the same value
+ * (what cmp_value() == 0 with equal types says, in one pass). */
+static bool same_value(sqlite3_stmt *a, sqlite3_stmt *b, int i)
+{
+    int t = sqlite3_column_type(a, i);
+
+    if (t != sqlite3_column_type(b, i))
+        return false;
+    switch (t) {
+    case SQLITE_NULL:
+        return true;
+    case SQLITE_INTEGER:
+        return sqlite3_column_int64(a, i) == sqlite3_column_int64(b, i);
+    case SQLITE_FLOAT: {
+        double x = sqlite3_column_double(a, i), y = sqlite3_column_double(b, i);
+        return !(x < y) && !(x > y);
+    }
+    default: {
+        const void *x = t == SQLITE_TEXT ? (const void *)sqlite3_column_text(a, i)
+                                         : sqlite3_column_blob(a, i);
+        const void *y = t == SQLITE_TEXT ? (const void *)sqlite3_column_text(b, i)
+                                         : sqlite3_column_blob(b, i);
+        int nx = sqlite3_column_bytes(a, i), ny = sqlite3_column_bytes(b, i);
+        return nx == ny && memcmp(x ? x : "", y ? y : "", (size_t)nx) == 0;
+    }
+    }
 }
 
 /* "NULL", a number, or the start of a text in quotes. */
@@ -288,8 +362,7 @@ static int compare_table(pl_db *live, pl_db *mem, pl_err *e, int t, const writer
             continue;
         }
         for (int i = 1; i <= s.ncol; i++) {
-            if (cmp_value(a, i, b, i) == 0 &&
-                sqlite3_column_type(a, i) == sqlite3_column_type(b, i))
+            if (same_value(a, b, i))
                 continue;
             char va[64], vb[64];
             key_text(&s, a, key, sizeof key);
@@ -340,6 +413,51 @@ static int check_tail(pl_db *db, pl_err *e, int64_t last, finding *f)
     return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "checking the state tables");
 }
 
+/* The replay's database is private and thrown away: no rollback journal,
+ * no foreign-key checks (every event was applied under them on the live
+ * side, and the comparison finds any row that differs), and none of the
+ * indexes that only serve queries (they hold no state; the unique ones,
+ * which the statements' upserts and lookups use, stay). */
+static const char sql_lean[] = "PRAGMA foreign_keys = OFF; PRAGMA journal_mode = OFF";
+static const char sql_query_indexes[] =
+    "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"
+    " AND sql NOT LIKE 'CREATE UNIQUE %'";
+
+static int replay_settings(pl_db *mem, pl_err *e)
+{
+    sqlite3 *h = pl_db_handle(mem);
+    sqlite3_stmt *st = NULL;
+    char *drop = NULL;
+    size_t len = 0, cap = 0;
+    int rc;
+
+    if ((rc = pl_db_exec(mem, e, sql_lean)))
+        return rc;
+    if ((rc = sqlite3_prepare_v2(h, sql_query_indexes, -1, &st, NULL)) != SQLITE_OK)
+        return pl_db_fail(mem, e, rc, "checking the state tables");
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        size_t need = len + strlen(name ? name : "") + 32;
+        if (need > cap) {
+            char *d = realloc(drop, cap = need * 2);
+            if (!d) {
+                sqlite3_finalize(st);
+                free(drop);
+                return pl_err_oom(e);
+            }
+            drop = d;
+        }
+        len += (size_t)snprintf(drop + len, cap - len, "DROP INDEX \"%s\";", name ? name : "");
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        rc = pl_db_fail(mem, e, rc, "checking the state tables");
+    else
+        rc = drop ? pl_db_exec(mem, e, drop) : 0;
+    free(drop);
+    return rc;
+}
+
 static const char sql_events[] =
     "SELECT seq, at_us, actor, operation, payload FROM journal ORDER BY seq";
 
@@ -356,6 +474,8 @@ int pl_state_verify(pl_db *db, pl_err *e, int64_t *bad_seq)
     *bad_seq = 0;
     if ((rc = pl_db_open(&mem, e, ":memory:", &o)))
         return pl_err_prefix(e, "checking the state tables");
+    if ((rc = replay_settings(mem, e)))
+        goto done;
     sqlite3_update_hook(pl_db_handle(mem), on_update, &w);
     if ((rc = pl_db_write_begin(mem, e)))
         goto done;
@@ -406,5 +526,7 @@ done:
         sqlite3_update_hook(pl_db_handle(mem), NULL, NULL);
     pl_db_close(mem);
     free(w.slots);
+    for (size_t t = 0; t < N_TABLES; t++)
+        free(w.by_rowid[t].seq);
     return rc;
 }
