@@ -21,7 +21,9 @@
 #include "api/handle.h"
 #include "base/date.h"
 #include "base/text.h"
+#include "model/xml.h"
 #include "rules/refreg.h"
+#include "rules/refreg-valid.h"
 #include "store/db.h"
 
 static char *dir;
@@ -808,6 +810,212 @@ START_TEST(test_more_rejections)
 }
 END_TEST
 
+/* The quick check of a record against register.xsd (refreg-valid.c)
+ * never accepts what libxml2's validator refuses, and accepts the plain
+ * records, which are then not given to libxml2. */
+#define Q_OWNER "<owner name=\"A\" id_type=\"uscc\" id=\"" OWNER_A "\"/>"
+#define Q_TM "<trademark number=\"10000001\" status=\"registered\" classes=\"9 35\" "
+#define Q_TERM "valid_from=\"2014-01-07\" valid_to=\"2034-01-06\""
+#define Q_PAT "<patent number=\"201310699744.2\" patent_type=\"invention\" "
+#define Q_HOLD "<holding company=\"914403001922038216\" "
+#define Q_SH "<shareholder name=\"A\" id_type=\"uscc\" id=\"" OWNER_A "\"/>"
+#define Q_EM "<emission number=\"P-1\" status=\"registered\" " Q_TERM ">" Q_OWNER
+
+enum { Q_PLAIN = 1, Q_VALID = 2, Q_INVALID = 3 };
+
+static void quiet(void *ctx, xmlErrorPtr err)
+{
+    (void)ctx;
+    (void)err;
+}
+
+START_TEST(test_quick_schema_check)
+{
+    static const struct {
+        int expect;
+        const char *rec;
+    } cases[] = {
+        { Q_PLAIN, Q_TM Q_TERM ">" Q_OWNER "</trademark>" },
+        { Q_PLAIN, Q_TM Q_TERM " mark=\"\" family=\"F 1\" groups=\"0901 3501\" seized=\"1\" "
+                   "frozen=\"false\">\n  " Q_OWNER "<!-- c -->" Q_OWNER "\n</trademark>" },
+        { Q_PLAIN, Q_TM "valid_from=\"2024-02-29\" valid_to=\"9999-12-31\">" Q_OWNER
+                   "</trademark>" },
+        { Q_PLAIN, Q_PAT "status=\"granted\" filing_date=\"2013-12-18\" grant_date=\"2016-05-04\" "
+                   "valid_to=\"2033-12-17\" fee_paid=\"true\" invalidation_pending=\"0\" "
+                   "suspended=\"false\" twin=\"2013200000017\" seized=\"true\">" Q_OWNER
+                   "</patent>" },
+        { Q_PLAIN, Q_HOLD "company_name=\"\xe5\x85\xac\xe5\x8f\xb8\" capital=\"000300000000\" "
+                   "currency=\"CNY\" frozen=\"1\">" Q_SH "</holding>" },
+        { Q_PLAIN, Q_EM "<allowance pollutant=\"SO2\" amount=\"120.5\" unit=\"t/a\"/>"
+                   "<allowance pollutant=\"N O x\" amount=\"12345678901.123456\" unit=\"t\"/>"
+                   "</emission>" },
+        { Q_PLAIN, "<sea_area number=\"S1\" status=\"expired\" " Q_TERM ">" Q_OWNER "</sea_area>" },
+        { Q_PLAIN, "<land number=\"L1\" status=\"cancelled\" " Q_TERM ">" Q_OWNER "</land>" },
+        /* valid, but written in ways the quick check leaves to libxml2 */
+        { Q_VALID, Q_TM Q_TERM " groups=\"\">" Q_OWNER "</trademark>" },
+        { Q_VALID, "<trademark number=\"1\" status=\" registered \" classes=\"9\" " Q_TERM ">"
+                   Q_OWNER "</trademark>" },
+        { Q_VALID, "<trademark number=\"1\" status=\"registered\" classes=\" 09  35 \" " Q_TERM
+                   ">" Q_OWNER "</trademark>" },
+        { Q_VALID, Q_TM Q_TERM " seized=\" true\">" Q_OWNER "</trademark>" },
+        { Q_VALID, Q_EM "<allowance pollutant=\"SO2\" amount=\"999999999999\" unit=\"t\"/>"
+                   "</emission>" },
+        { Q_VALID, Q_EM "<allowance pollutant=\"SO2\" amount=\"+1.5\" unit=\"t\"/></emission>" },
+        { Q_VALID, Q_HOLD "capital=\"1000000000000000000\" currency=\"CNY\">" Q_SH "</holding>" },
+        { Q_VALID, Q_TM Q_TERM "><owner name=\"A\" id_type=\"uscc\" id=\"" OWNER_A "\"><!-- -->"
+                   "</owner></trademark>" },
+        /* invalid */
+        { Q_INVALID, Q_TM "valid_from=\"2023-02-29\" valid_to=\"2034-01-06\">" Q_OWNER
+                     "</trademark>" },
+        { Q_INVALID, Q_TM "valid_from=\"2023-13-01\" valid_to=\"2034-01-06\">" Q_OWNER
+                     "</trademark>" },
+        { Q_INVALID, Q_TM "valid_from=\"0000-01-01\" valid_to=\"2034-01-06\">" Q_OWNER
+                     "</trademark>" },
+        { Q_INVALID, Q_TM "valid_from=\"2023-1-01\" valid_to=\"2034-01-06\">" Q_OWNER
+                     "</trademark>" },
+        { Q_INVALID, Q_TM "valid_from=\"2023-04-31\" valid_to=\"2034-01-06\">" Q_OWNER
+                     "</trademark>" },
+        { Q_INVALID, "<trademark number=\"1\" status=\"registered\" classes=\"46\" " Q_TERM ">"
+                     Q_OWNER "</trademark>" },
+        { Q_INVALID, "<trademark number=\"1\" status=\"registered\" classes=\"0\" " Q_TERM ">"
+                     Q_OWNER "</trademark>" },
+        { Q_INVALID, "<trademark number=\"1\" status=\"registered\" classes=\"\" " Q_TERM ">"
+                     Q_OWNER "</trademark>" },
+        { Q_INVALID, Q_TM Q_TERM " groups=\"090\">" Q_OWNER "</trademark>" },
+        { Q_INVALID, Q_TM Q_TERM " groups=\"09010\">" Q_OWNER "</trademark>" },
+        { Q_INVALID, Q_TM Q_TERM " family=\"\">" Q_OWNER "</trademark>" },
+        { Q_INVALID, Q_TM Q_TERM " seized=\"yes\">" Q_OWNER "</trademark>" },
+        { Q_INVALID, Q_TM Q_TERM " foo=\"1\">" Q_OWNER "</trademark>" },
+        { Q_INVALID, Q_TM Q_TERM " xml:lang=\"en\">" Q_OWNER "</trademark>" },
+        { Q_INVALID, Q_TM Q_TERM " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+                     "xsi:nil=\"true\">" Q_OWNER "</trademark>" },
+        { Q_INVALID, Q_TM Q_TERM "></trademark>" },
+        { Q_INVALID, Q_TM Q_TERM ">text" Q_OWNER "</trademark>" },
+        { Q_INVALID, Q_TM Q_TERM ">" Q_OWNER "<allowance pollutant=\"SO2\" amount=\"1\" "
+                     "unit=\"t\"/></trademark>" },
+        { Q_INVALID, Q_TM Q_TERM "><owner name=\"A\" id_type=\"uscc\" id=\"" OWNER_A "\"> "
+                     "</owner></trademark>" },
+        { Q_INVALID, Q_TM Q_TERM "><owner name=\"\" id_type=\"uscc\" id=\"x\"/></trademark>" },
+        { Q_INVALID, Q_TM Q_TERM "><owner name=\"A\" id_type=\"patent\" id=\"x\"/></trademark>" },
+        { Q_INVALID, Q_TM Q_TERM "><owner name=\"A\" id_type=\"uscc\"/></trademark>" },
+        { Q_INVALID, Q_TM Q_TERM "><x:owner xmlns:x=\"urn:other\" name=\"A\" id_type=\"uscc\" "
+                     "id=\"x\"/></trademark>" },
+        { Q_INVALID, "<trademark number=\"\" status=\"registered\" classes=\"9\" " Q_TERM ">"
+                     Q_OWNER "</trademark>" },
+        { Q_INVALID, "<trademark number=\"12345678901234567890123456789012345678901234567890"
+                     "123456789012345\" status=\"registered\" classes=\"9\" " Q_TERM ">" Q_OWNER
+                     "</trademark>" },
+        { Q_INVALID, "<trademark number=\"1\" status=\"granted\" classes=\"9\" " Q_TERM ">"
+                     Q_OWNER "</trademark>" },
+        { Q_INVALID, Q_PAT "status=\"registered\" filing_date=\"2013-12-18\">" Q_OWNER
+                     "</patent>" },
+        { Q_INVALID, Q_PAT "status=\"granted\">" Q_OWNER "</patent>" },
+        { Q_INVALID, Q_HOLD "capital=\"-1\" currency=\"CNY\">" Q_SH "</holding>" },
+        { Q_INVALID, Q_HOLD "capital=\"1\" currency=\"cny\">" Q_SH "</holding>" },
+        { Q_INVALID, Q_HOLD "capital=\"1\" currency=\"CNYY\">" Q_SH "</holding>" },
+        { Q_INVALID, Q_HOLD "capital=\"1\" currency=\"CNY\">" Q_SH Q_SH "</holding>" },
+        { Q_INVALID, Q_HOLD "capital=\"1\" currency=\"CNY\">" Q_OWNER "</holding>" },
+        { Q_INVALID, Q_EM "<allowance pollutant=\"SO2\" amount=\"1.0000001\" unit=\"t\"/>"
+                     "</emission>" },
+        { Q_INVALID, Q_EM "<allowance pollutant=\"SO2\" amount=\"999999999999.5\" unit=\"t\"/>"
+                     "</emission>" },
+        { Q_VALID, Q_EM "<allowance pollutant=\"SO2\" amount=\"1.\" unit=\"t\"/></emission>" },
+        { Q_INVALID, Q_EM "<allowance pollutant=\"\" amount=\"1\" unit=\"t\"/></emission>" },
+        { Q_INVALID, Q_EM "<allowance pollutant=\"123456789012345678901234567890123\" amount=\"1\" "
+                     "unit=\"t\"/></emission>" },
+        { Q_INVALID, "<emission number=\"P-1\" status=\"registered\" " Q_TERM "><allowance "
+                     "pollutant=\"SO2\" amount=\"1\" unit=\"t\"/>" Q_OWNER "</emission>" },
+    };
+    pl_err e = { 0 };
+    xmlSchemaPtr schema = pl_xml_schema(&e, "register.xsd");
+    ck_assert_ptr_nonnull(schema);
+    xmlSchemaValidCtxtPtr v = xmlSchemaNewValidCtxt(schema);
+    ck_assert_ptr_nonnull(v);
+    xmlSchemaSetValidStructuredErrors(v, quiet, NULL); /* the verdict is what counts */
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        buf b = { 0 };
+        buf_printf(&b, "<register xmlns=\"urn:pledger:1\">%s</register>", cases[i].rec);
+        xmlDocPtr doc = xmlReadMemory(b.s, (int)b.n, "case", NULL, XML_PARSE_NONET |
+                                      XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+        ck_assert_msg(doc != NULL, "case %zu is not well-formed: %s", i, cases[i].rec);
+        xmlNodePtr rec = xmlDocGetRootElement(doc)->children;
+        static const struct { const char *name; int kind; } kinds[] = {
+            { "trademark", PLEDGER_KIND_TRADEMARK }, { "patent", PLEDGER_KIND_PATENT },
+            { "holding", PLEDGER_KIND_EQUITY },      { "emission", PLEDGER_KIND_EMISSION },
+            { "sea_area", PLEDGER_KIND_SEA_AREA },   { "land", PLEDGER_KIND_LAND },
+        };
+        int kind = 0;
+        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+            if (strcmp((const char *)rec->name, kinds[k].name) == 0)
+                kind = kinds[k].kind;
+        bool quick = pl_refreg_surely_valid(rec, kind);
+        int full = xmlSchemaValidateOneElement(v, rec);
+        ck_assert_msg(full >= 0, "case %zu: libxml2 failed", i);
+        ck_assert_msg(!quick || full == 0, "case %zu: quick check accepts what libxml2 "
+                      "refuses: %s", i, cases[i].rec);
+        ck_assert_msg((full == 0) == (cases[i].expect != Q_INVALID),
+                      "case %zu: libxml2 says %d: %s", i, full, cases[i].rec);
+        ck_assert_msg(quick == (cases[i].expect == Q_PLAIN), "case %zu: quick check says %d: %s",
+                      i, quick, cases[i].rec);
+        xmlFreeDoc(doc);
+        free(b.s);
+    }
+    xmlSchemaFreeValidCtxt(v);
+}
+END_TEST
+
+/* An import into an empty ref_right (or ref_holding) inserts without
+ * looking records up; one into a filled one compares digests.  The
+ * connection's settings changed for the import are put back. */
+START_TEST(test_fresh_tables_and_settings)
+{
+    static const char holding[] =
+        "<holding company=\"914403001922038216\" capital=\"1\" currency=\"CNY\">"
+        "<shareholder name=\"A\" id_type=\"uscc\" id=\"" OWNER_A "\"/></holding>\n";
+    pledger_registry *reg = open_registrar();
+    pledger_import_report *rep = NULL;
+    buf b = { 0 };
+
+    PL_OK(reg, pl_db_exec(reg->db, NULL, "PRAGMA cache_size = -2000"));
+    PL_OK(reg, pl_db_exec(reg->db, NULL, "PRAGMA temp_store = FILE"));
+    buf_printf(&b, "<register xmlns=\"urn:pledger:1\">\n%s</register>\n", holding);
+    import_text(reg, b.s, &rep);
+    assert_counts(rep, 1, 0, 0, 0);
+    pledger_import_report_free(rep);
+    ck_assert_int_eq(query_int(reg, "PRAGMA cache_size"), -2000);
+    ck_assert_int_eq(query_int(reg, "PRAGMA temp_store"), 1);
+
+    /* rights into an empty ref_right, the holding again into a filled ref_holding */
+    free(b.s);
+    b = (buf){ 0 };
+    buf_printf(&b, "<register xmlns=\"urn:pledger:1\">\n%s<trademark number=\"40000001\" "
+               "status=\"registered\" classes=\"9\" " TM_TERM ">" OWN_A "</trademark>\n"
+               "<trademark number=\"40000001\" status=\"expired\" classes=\"9\" " TM_TERM ">"
+               OWN_A "</trademark>\n</register>\n", holding);
+    import_text(reg, b.s, &rep);
+    assert_counts(rep, 1, 0, 1, 1);
+    ck_assert_uint_eq(pledger_import_report_rejection_line(rep, 0), 4);
+    ck_assert_ptr_nonnull(strstr(pledger_import_report_rejection_message(rep, 0),
+                                 "already given at line 3"));
+    pledger_import_report_free(rep);
+    ck_assert_int_eq(query_int(reg, "SELECT count(*) FROM ref_right WHERE status = "
+                                    "'registered'"), 1);
+
+    /* and now both filled: the changed holding is updated, the mark unchanged */
+    char *t = replace1(b.s, "capital=\"1\"", "capital=\"2\"");
+    import_text(reg, t, &rep);
+    assert_counts(rep, 0, 1, 1, 1);
+    pledger_import_report_free(rep);
+    ck_assert_int_eq(query_int(reg, "SELECT capital FROM ref_holding"), 2);
+    ck_assert_int_eq(query_int(reg, "PRAGMA cache_size"), -2000);
+    ck_assert_int_eq(query_int(reg, "PRAGMA temp_store"), 1);
+    free(t);
+    free(b.s);
+    pledger_close(reg);
+}
+END_TEST
+
 START_TEST(test_messages_are_utf8)
 {
     pledger_registry *reg = open_registrar();
@@ -1322,6 +1530,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_rejection_line_beyond_65535);
     tcase_add_test(tc, test_more_rejections);
     tcase_add_test(tc, test_messages_are_utf8);
+    tcase_add_test(tc, test_quick_schema_check);
+    tcase_add_test(tc, test_fresh_tables_and_settings);
     tcase_add_test(tc, test_truncated_and_not_well_formed);
     tcase_add_test(tc, test_doctype_and_entities);
     tcase_add_test(tc, test_progress);

@@ -2,10 +2,15 @@
  *
  * The file is streamed through libxml2's xmlTextReader: each record (a
  * child of <register>) is expanded on its own, checked against the
- * schema (xmlSchemaValidateOneElement on that subtree), normalised,
- * written, and freed when the reader moves on, so memory does not grow
- * with the file.  Everything happens in one write transaction whose last
- * write is the journal event; any failure rolls all of it back.
+ * schema (the quick check of refreg-valid.c, and when it is not sure
+ * xmlSchemaValidateOneElement on that subtree), normalised, written, and
+ * freed when the reader moves on, so memory does not grow with the file.
+ * Everything happens in one write transaction whose last write is the
+ * journal event; any failure rolls all of it back.  During the import the
+ * connection keeps temporary b-trees in memory and a larger page cache
+ * (refreg-bulk.h); both are put back afterwards.  When ref_right or
+ * ref_holding is empty at the start, its records are inserted without
+ * looking them up first.
  *
  * Record lines: libxml2 keeps element line numbers in 16 bits (and the
  * line where the start tag ends), so the line of a record is taken from
@@ -39,6 +44,8 @@
 #include "base/json.h"
 #include "base/text.h"
 #include "model/xml.h"
+#include "rules/refreg-bulk.h"
+#include "rules/refreg-valid.h"
 #include "store/journal.h"
 
 #if LIBXML_VERSION >= 21200
@@ -192,6 +199,10 @@ typedef struct imp {
     unsigned char *dbuf;
     size_t dlen, dcap;
     bool doom;
+    pl_hash_ctx *dsha; /* the digests, one after the other on one context */
+    /* ref_right, ref_holding were empty when the import began: a record
+     * is new unless this file gave it before (ref_import_seen). */
+    bool no_rights, no_holdings;
 } imp;
 
 /* Messages quote the file's text with %.Ns, which may cut a character in
@@ -1005,8 +1016,11 @@ static int digest(imp *im, const record *r, unsigned char out[32])
     }
     if (im->doom)
         return pl_err_oom(im->e);
-    int rc = pl_hash(PL_HASH_SHA256, im->dbuf, im->dlen, out);
-    return rc ? pl_err_set(im->e, rc, "%s: SHA-256 failed", im->name) : 0;
+    int rc;
+    if ((rc = pl_hash_restart(im->dsha)) || (rc = pl_hash_update(im->dsha, im->dbuf, im->dlen)) ||
+        (rc = pl_hash_digest(im->dsha, out)))
+        return pl_err_set(im->e, rc, "%s: SHA-256 failed", im->name);
+    return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1099,7 +1113,7 @@ static int find(imp *im, const char *sql, const record *r, const unsigned char d
 
     *id = 0;
     *same = false;
-    if (rc)
+    if (rc || (r->kind == PLEDGER_KIND_EQUITY ? im->no_holdings : im->no_rights))
         return rc;
     if (r->kind == PLEDGER_KIND_EQUITY) {
         sqlite3_bind_text(st, 1, r->number, -1, SQLITE_STATIC);
@@ -1118,6 +1132,22 @@ static int find(imp *im, const char *sql, const record *r, const unsigned char d
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : pl_db_fail(im->db, im->e, rc, "reading the register");
+}
+
+static const char sql_rights_none[] = "SELECT NOT EXISTS (SELECT 1 FROM ref_right)";
+static const char sql_holdings_none[] = "SELECT NOT EXISTS (SELECT 1 FROM ref_holding)";
+
+static int is_empty(imp *im, const char *sql, bool *out)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(im->db, im->e, sql, &st);
+
+    if (rc)
+        return rc;
+    rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : pl_db_fail(im->db, im->e, rc, "reading the register");
 }
 
 static int clear_children(imp *im, int64_t id, const char *sql)
@@ -1332,6 +1362,22 @@ static const struct {
     { "sea_area", PLEDGER_KIND_SEA_AREA },   { "land", PLEDGER_KIND_LAND },
 };
 
+/* xmlSchemaValidateOneElement() for record @n of @kind, asked only when
+ * the quick check is not sure (refreg-valid.h). */
+static int validate(imp *im, xmlNodePtr n, int kind)
+{
+    if (!pl_refreg_surely_valid(n, kind))
+        return xmlSchemaValidateOneElement(im->vctxt, n);
+#ifndef NDEBUG
+    if (xmlSchemaValidateOneElement(im->vctxt, n) != 0 || im->verr[0]) {
+        fprintf(stderr, "refreg-valid: line %ld: a record register.xsd refuses was found "
+                "valid: %s\n", xmlGetLineNo(n), im->verr);
+        abort();
+    }
+#endif
+    return 0;
+}
+
 /* Returns 0 (written or rejected) or a code that stops the import. */
 static int do_record(imp *im, xmlNodePtr n, uint64_t line)
 {
@@ -1366,7 +1412,7 @@ static int do_record(imp *im, xmlNodePtr n, uint64_t line)
                  r->kind == PLEDGER_KIND_EQUITY ? "company" : "number");
 
     im->verr[0] = '\0';
-    vr = xmlSchemaValidateOneElement(im->vctxt, n);
+    vr = validate(im, n, r->kind);
     if (vr < 0)
         return pl_err_set(im->e, PLEDGER_EXML, "%s: line %" PRIu64 ": %s could not be "
                           "validated (libxml2 internal error)", im->name, line, w.what);
@@ -1642,6 +1688,7 @@ int pl_refreg_import(pl_db *db, pl_err *e, const pl_refreg_source *src,
     void *saved_structured_ctx = xmlStructuredErrorContext;
     unsigned char sha[32];
     xmlSchemaPtr schema;
+    pl_refreg_bulk bulk = { 0, 0, false };
     bool in_tx = false;
     imp im;
     int rc;
@@ -1664,7 +1711,8 @@ int pl_refreg_import(pl_db *db, pl_err *e, const pl_refreg_source *src,
         rc = pl_err_oom(e);
         goto done;
     }
-    if ((rc = pl_hash_begin(&im.in.sha, PL_HASH_SHA256))) {
+    if ((rc = pl_hash_begin(&im.in.sha, PL_HASH_SHA256)) ||
+        (rc = pl_hash_begin(&im.dsha, PL_HASH_SHA256))) {
         rc = pl_err_set(e, rc, "%s: SHA-256 unavailable", im.name);
         goto done;
     }
@@ -1682,12 +1730,18 @@ int pl_refreg_import(pl_db *db, pl_err *e, const pl_refreg_source *src,
     xmlTextReaderSetStructuredErrorHandler(im.reader,
                                            (xmlStructuredErrorFunc)on_reader_error, &im);
 
-    if ((rc = pl_db_write_begin(db, e)))
+    /* (temp_store cannot change inside a transaction: one already open,
+     * like a read-only registry, is refused by pl_db_write_begin) */
+    if ((!pl_db_in_tx(db) && !pl_db_read_only(db) &&
+         (rc = pl_refreg_bulk_begin(db, e, &bulk))) ||
+        (rc = pl_db_write_begin(db, e)))
         goto done;
     in_tx = true;
     sqlite3_stmt *st;
     if ((rc = pl_db_stmt(db, e, sql_seen_clear, &st)) ||
-        (rc = step_done(&im, st, "importing the register")) || (rc = stream(&im)))
+        (rc = step_done(&im, st, "importing the register")) ||
+        (rc = is_empty(&im, sql_rights_none, &im.no_rights)) ||
+        (rc = is_empty(&im, sql_holdings_none, &im.no_holdings)) || (rc = stream(&im)))
         goto done;
     /* the whole file was read: its hash and size are final */
     rc = pl_hash_end(im.in.sha, sha);
@@ -1709,6 +1763,7 @@ int pl_refreg_import(pl_db *db, pl_err *e, const pl_refreg_source *src,
 done:
     if (in_tx)
         pl_db_rollback(db);
+    pl_refreg_bulk_end(db, &bulk);
     if (im.reader)
         xmlFreeTextReader(im.reader);
     xmlSetGenericErrorFunc(saved_generic_ctx, saved_generic);
@@ -1720,6 +1775,7 @@ done:
         free(im.rec);
     }
     pl_hash_abort(im.in.sha);
+    pl_hash_abort(im.dsha);
     free(im.dbuf);
     if (im.in.fd >= 0)
         close(im.in.fd);
