@@ -1109,6 +1109,18 @@ static void sweep_pledger_journal_verify(void)
     ck_assert_int_eq(bad, 0);
 }
 
+static void sweep_pledger_journal_verify_chain(void)
+{
+    int64_t bad = -1, count = -1;
+    ERR(R, pledger_journal_verify_chain(NULL, &count, R));
+    ERR(NULL, pledger_journal_verify_chain(&bad, &count, NULL));
+    as(R, PLEDGER_ROLE_BANK);
+    ERR(R, pledger_journal_verify_chain(&bad, &count, R));
+    as(RO, PLEDGER_ROLE_AUDITOR);
+    PL_OK(RO, pledger_journal_verify_chain(&bad, NULL, RO));
+    ck_assert_int_eq(bad, 0);
+}
+
 /* ---- query.h: verification, rank ----------------------------------------------------------- */
 
 static void sweep_pledger_verify(void)
@@ -1575,7 +1587,7 @@ static const entry table[] = {
     E(pledger_pledge_change), E(pledger_pledge_extend), E(pledger_pledge_cancel),
     E(pledger_pledge_revoke), E(pledger_pledge_object), E(pledger_pledge_record_litigation),
     E(pledger_pledge_dismiss_objection), E(pledger_registry_expire), E(pledger_calendar_load),
-    E(pledger_calendar_add_working_days), E(pledger_journal_verify),
+    E(pledger_calendar_add_working_days), E(pledger_journal_verify), E(pledger_journal_verify_chain),
     /* query.h */
     E(pledger_verify), E(pledger_verification_free), E(pledger_verification_number),
     E(pledger_verification_kind), E(pledger_verification_security),

@@ -901,6 +901,34 @@ START_TEST(test_journal_deleted_row)
 }
 END_TEST
 
+/* The chain alone finds an altered event but not a state row changed
+ * underneath; the full verification finds both. */
+START_TEST(test_journal_verify_chain)
+{
+    char *num = registered(PLEDGER_KIND_PATENT, NULL);
+    int64_t bad = -1, count = -1;
+
+    act("auditor-1", PLEDGER_ROLE_AUDITOR);
+    PL_OK(reg, pledger_journal_verify_chain(&bad, &count, reg));
+    ck_assert_int_eq(bad, 0);
+    ck_assert_int_eq(count, 5);
+    raw_exec("UPDATE pledge_version SET amount = amount + 1");
+    PL_OK(reg, pledger_journal_verify_chain(&bad, &count, reg));
+    ck_assert_int_eq(bad, 0);
+    PL_OK(reg, pledger_journal_verify(&bad, &count, reg));
+    ck_assert_int_eq(bad, 5);
+    raw_exec("DROP TRIGGER journal_no_update;"
+             "UPDATE journal SET actor = 'mallory' WHERE seq = 2");
+    PL_OK(reg, pledger_journal_verify_chain(&bad, &count, reg));
+    ck_assert_int_eq(bad, 2);
+    ck_assert_int_eq(count, 1);
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "event 2"));
+    act("bank-1", PLEDGER_ROLE_BANK);
+    PL_FAILS(reg, PLEDGER_EPERM, pledger_journal_verify_chain(&bad, &count, reg));
+    free(num);
+}
+END_TEST
+
 /* A stored document is parsed again without the schema check only when it
  * matches the digest stored with it: one changed underneath the library is
  * refused by the next step and by a read, and the step changes nothing. */
@@ -1109,6 +1137,7 @@ static Suite *workflow_suite(void)
     tcase_add_test(tc, test_journal_tamper);
     tcase_add_test(tc, test_journal_deleted_row);
     tcase_add_test(tc, test_stored_document_digest);
+    tcase_add_test(tc, test_journal_verify_chain);
     tcase_add_test(tc, test_replay_rebuilds_state);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);

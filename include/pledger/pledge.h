@@ -320,6 +320,24 @@ PLEDGER_EXPORT int pledger_calendar_add_working_days(char out[11], pledger_regis
 PLEDGER_EXPORT int pledger_journal_verify(int64_t *bad_seq_out, int64_t *count_out,
                                           pledger_registry *reg);
 
+/**
+ * Verify the journal's hash chain alone, from the first event: every
+ * event's hash covers its fields and the previous hash, so an event
+ * altered, removed or inserted names itself.  The state tables are not
+ * compared with the journal's replay (pledger_journal_verify() does that
+ * too, at a fraction of the speed): this is the check to run often, the
+ * full one to run on a schedule.  Role: auditor or registrar.
+ * @param[out] bad_seq_out 0 when intact, else the first bad sequence
+ *                         number (the message says what was wrong).
+ * @param[out] count_out   number of events verified, or NULL.
+ * @param[in] reg the registry.
+ * @return 0 whether or not the chain is intact (check @p bad_seq_out);
+ *         an error code when the verification could not run.
+ * @since 0.1
+ */
+PLEDGER_EXPORT int pledger_journal_verify_chain(int64_t *bad_seq_out, int64_t *count_out,
+                                                pledger_registry *reg);
+
 #ifdef __cplusplus
 }
 #endif

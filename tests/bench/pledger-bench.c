@@ -188,7 +188,7 @@ static void summary(void)
     target("journal verification >= 500,000 events/s", h, a >= 500000,
            "%.0f events/s (pledger_journal_verify: chain + state check)", a);
     h = get("journal.chain_events_s", &a) && get("journal.base_events_s", &b);
-    target("  the hash chain alone >= 500,000 events/s", h, a >= 500000,
+    target("journal chain (pledger_journal_verify_chain) >= 500,000/s", h, a >= 500000,
            "%.0f events/s (baseline %.0f events/s)", a, b);
 }
 
