@@ -4,7 +4,9 @@
  * right, imported from their XML files (share/pledger/register.xsd) and
  * read by the review engine.
  *
- * Tables: lib/store/schema-register.c.  Import: refreg-import.c.
+ * Tables: lib/store/schema-register.c.  Import: refreg-import.c (the
+ * stream), refreg-record.c (a record's fields), refreg-valid.c (the quick
+ * schema check), refreg-write.c (its rows), refreg-bulk.c (the settings).
  * Lookups: refreg-lookup.c.  Public calls: lib/api/api-refreg.c.
  *
  * Every lookup takes numbers and identifiers as the user typed them and

@@ -1,0 +1,80 @@
+/* The state of one import of the reference register, shared by its three
+ * files: refreg-import.c (the stream, rejections, the journal),
+ * refreg-record.c (reading a record) and refreg-write.c (writing it).
+ * Internal to them. */
+#ifndef PL_RULES_REFREG_IMPORT_H
+#define PL_RULES_REFREG_IMPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libxml/xmlreader.h>
+#include <libxml/xmlschemas.h>
+
+#include "base/error.h"
+#include "base/hash.h"
+#include "rules/refreg.h"
+
+#define MSG_MAX 480
+
+typedef struct record record; /* refreg-record.h */
+
+/* ------------------------------------------------------------------ */
+/* The input: a file descriptor or a buffer, hashed as it is read      */
+
+typedef struct input {
+    int fd; /* -1: read from data */
+    const unsigned char *data;
+    size_t len, pos;
+    uint64_t bytes, total;
+    pl_hash_ctx *sha; /* of the file */
+    int err_no;
+    /* Until the root element: the line of the first "<!DOCTYPE" (libxml2
+     * keeps no line for it). */
+    bool scan;
+    unsigned match;
+    long line, doctype_line;
+} input;
+
+/* ------------------------------------------------------------------ */
+/* The state of one import                                             */
+
+typedef struct imp {
+    pl_db *db;
+    pl_err *e;
+    const pl_refreg_import_opts *o;
+    const char *name;
+    input in;
+    xmlTextReaderPtr reader;
+    xmlSchemaValidCtxtPtr vctxt;
+    pl_refreg_report *rep;
+    record *rec;
+    /* the first parser error */
+    bool xml_have;
+    long xml_line;
+    char xml_msg[MSG_MAX];
+    /* the first schema error of the current record */
+    char verr[MSG_MAX];
+    /* the digest's canonical bytes */
+    unsigned char *dbuf;
+    size_t dlen, dcap;
+    bool doom;
+    pl_hash_ctx *dsha; /* the digests, one after the other on one context */
+    /* ref_right, ref_holding were empty when the import began: a record
+     * is new unless this file gave it before (ref_import_seen). */
+    bool no_rights, no_holdings;
+} imp;
+
+/* What makes a record's message: "trademark 12345678". */
+typedef struct where {
+    imp *im;
+    uint64_t line;
+    char what[256];
+} where;
+
+/* Reject the record @w describes: "<what>: <message>".  Returns 1 (the
+ * record is rejected) or PLEDGER_ENOMEM. */
+int pl_refreg_bad(where *w, const char *fmt, ...) PL_PRINTF(2, 3);
+
+#endif
