@@ -47,11 +47,12 @@ static void put_len(hbuf *h, size_t n)
     h->n += k + 1;
 }
 
-/* One field; a long one goes to the digest directly. */
+/* One field; a long one (a payload) goes to the digest directly rather
+ * than being copied into the buffer first. */
 static int put_field(pl_hash_ctx *c, hbuf *h, const void *data, size_t n)
 {
     int rc;
-    if (h->n + n + 32 > sizeof h->b) {
+    if (n > 128 || h->n + n + 32 > sizeof h->b) {
         if ((rc = pl_hash_update(c, h->b, h->n)))
             return rc;
         h->n = 0;
