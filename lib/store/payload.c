@@ -124,6 +124,38 @@ static const char *scan_string(const char *s, const char *end, bool *esc, bool *
     }
 }
 
+static const char *scan_value(pl_payload *p, const char *s, int self, bool rec, int depth,
+                              unsigned char *type);
+
+/* A new member of @self (key @k, NULL for an array's element) whose value
+ * starts at @v; its index, or -1 when the payload has too many. */
+static int add_member(pl_payload *p, const char *k, size_t klen, const char *v, int self)
+{
+    int i;
+    if (p->n == PL_PAYLOAD_MAX_MEMBERS)
+        return -1;
+    i = p->n++;
+    p->m[i] = (pl_member){ .key = k, .klen = (unsigned)klen, .val = v, .parent = self };
+    if (k)
+        slot_put(p, i);
+    return i;
+}
+
+/* Scan the value at @v of member @i (when @rec) and record its extent and
+ * type; the byte after it, or NULL. */
+static const char *scan_member(pl_payload *p, const char *v, int i, bool rec, int depth)
+{
+    unsigned char t;
+    const char *s = scan_value(p, v, i, rec, depth, &t);
+    if (s && rec) {
+        if ((size_t)(s - v) > INT_MAX)
+            return NULL;
+        p->m[i].vlen = (unsigned)(s - v);
+        p->m[i].type = t;
+    }
+    return s;
+}
+
 /* One JSON value at @s; its members (an array's elements too) are
  * recorded when @rec (it is the value of member @self).  The byte after
  * it, or NULL when it is not canonical. */
@@ -154,23 +186,9 @@ static const char *scan_value(pl_payload *p, const char *s, int self, bool rec, 
         if (*++s == ']')
             return s + 1;
         for (;;) {
-            const char *v = s;
-            int i = -1;
-            unsigned char t;
-            if (rec) {
-                if (p->n == PL_PAYLOAD_MAX_MEMBERS)
-                    return NULL;
-                i = p->n++;
-                p->m[i] = (pl_member){ .key = NULL, .klen = 0, .val = v, .parent = self };
-            }
-            if (!(s = scan_value(p, v, i, rec, depth + 1, &t)))
+            int i = rec ? add_member(p, NULL, 0, s, self) : -1;
+            if ((rec && i < 0) || !(s = scan_member(p, s, i, rec, depth + 1)))
                 return NULL;
-            if (rec) {
-                if ((size_t)(s - v) > INT_MAX)
-                    return NULL;
-                p->m[i].vlen = (unsigned)(s - v);
-                p->m[i].type = t;
-            }
             if (*s == ']')
                 return s + 1;
             if (*s++ != ',')
@@ -191,23 +209,10 @@ static const char *scan_value(pl_payload *p, const char *s, int self, bool rec, 
             if (*s != '"' || s == k || s[1] != ':')
                 return NULL;
             v = s + 2;
-            if (rec) {
-                if (p->n == PL_PAYLOAD_MAX_MEMBERS)
-                    return NULL;
-                i = p->n++;
-                p->m[i] = (pl_member){ .key = k, .klen = (unsigned)(s - k), .val = v,
-                                    .parent = self };
-                slot_put(p, i);
-            }
-            unsigned char t;
-            if (!(s = scan_value(p, v, i, rec, depth + 1, &t)))
+            if (rec && (i = add_member(p, k, (size_t)(s - k), v, self)) < 0)
                 return NULL;
-            if (rec) {
-                if ((size_t)(s - v) > INT_MAX)
-                    return NULL;
-                p->m[i].vlen = (unsigned)(s - v);
-                p->m[i].type = t;
-            }
+            if (!(s = scan_member(p, v, i, rec, depth + 1)))
+                return NULL;
             if (*s == '}')
                 return s + 1;
             if (*s++ != ',')
