@@ -34,21 +34,25 @@ static void quoted(pl_json *j, const char *s)
     put(j, "\"", 1);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         char esc[7];
+        /* a run of characters that need no escape goes in one copy */
+        const unsigned char *run = p;
+        while (*p >= 0x20 && *p != '"' && *p != '\\')
+            p++;
+        if (p > run)
+            put(j, (const char *)run, (size_t)(p - run));
+        if (!*p)
+            break;
         switch (*p) {
         case '"': puts_(j, "\\\""); break;
         case '\\': puts_(j, "\\\\"); break;
         case '\n': puts_(j, "\\n"); break;
         case '\r': puts_(j, "\\r"); break;
         case '\t': puts_(j, "\\t"); break;
-        default:
-            if (*p < 0x20) {
-                memcpy(esc, "\\u00", 4);
-                esc[4] = hex[*p >> 4];
-                esc[5] = hex[*p & 15];
-                put(j, esc, 6);
-            } else {
-                put(j, (const char *)p, 1);
-            }
+        default: /* the other control characters */
+            memcpy(esc, "\\u00", 4);
+            esc[4] = hex[*p >> 4];
+            esc[5] = hex[*p & 15];
+            put(j, esc, 6);
         }
     }
     put(j, "\"", 1);
