@@ -1,20 +1,27 @@
-/* Shared fixture of the reliability suites (test-crash, test-concurrency,
- * test-hostile, test-tamper, test-api-sweep): the sample documents of
- * tests/data, a fixed clock, the workflow steps up to registration, and
- * raw looks at the database file (dump, integrity, single values).
+/* Shared fixture of the suites that drive a registry (test-workflow,
+ * test-query, test-review, test-crash, test-concurrency, test-hostile,
+ * test-tamper, test-api-sweep): the sample documents of tests/data, a
+ * fixed clock, the workflow steps up to registration, raw looks at the
+ * database file (dump, integrity, single values), and the reports of
+ * child processes to their parent.
  *
- * Nothing here asserts: every helper returns a pledger code (or NULL), so
- * the helpers also serve in child processes forked outside Check's
- * control, where a failed ck_assert would have nowhere to go.  The Check
- * suites wrap them in PL_OK(). */
+ * The fx_ helpers do not assert: each returns a pledger code (or NULL),
+ * so they also serve in child processes forked outside Check's control,
+ * where a failed ck_assert would have nowhere to go.  The Check suites
+ * wrap them in PL_OK(), or use the fx_ck_ forms at the end, which assert
+ * (in the suite's own process only). */
 #ifndef PL_TEST_FIXTURE_H
 #define PL_TEST_FIXTURE_H
 
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "testutil.h"
 
 #include <pledger/pledger.h>
 
@@ -97,6 +104,16 @@ static inline int fx_open(pledger_registry **out, const char *path, const char *
     return pledger_set_clock(*out, fx_clock, NULL);
 }
 
+/* Apply (path, value) pairs to @app, up to a NULL path; a NULL value
+ * removes the node.  NULL @edits: nothing to do. */
+static inline int fx_edit(pledger_application *app, const char *const *edits)
+{
+    int rc = 0;
+    for (size_t i = 0; !rc && edits && edits[i]; i += 2)
+        rc = pledger_application_set(app, edits[i], edits[i + 1]);
+    return rc;
+}
+
 /* Save, review and submit @app (which keeps its handle, now with a UUID).
  * Acts as "applicant-1".  The review must be clean (nothing blocking or
  * correctable), else PLEDGER_EREVIEW from the submission. */
@@ -125,33 +142,55 @@ static inline int fx_submitted(pledger_registry *reg, int kind, char **uuid)
     return rc;
 }
 
-/* An accepted sample (clerk "clerk-1"); *acceptance its number or NULL. */
-static inline int fx_accepted(pledger_registry *reg, int kind, char **uuid, char **acceptance)
+/* Accept the submitted application @uuid as clerk "clerk-1";
+ * *acceptance (may be NULL) its acceptance number, NULL on failure. */
+static inline int fx_accept(pledger_registry *reg, const char *uuid, char **acceptance)
 {
-    char *num = NULL;
-    int rc = fx_submitted(reg, kind, uuid);
-    if (!rc && !(rc = pledger_set_actor(reg, "clerk-1", PLEDGER_ROLE_CLERK)))
-        rc = pledger_application_accept(&num, reg, *uuid);
+    int rc;
     if (acceptance)
-        *acceptance = num;
-    else
-        pledger_free(num);
-    return rc;
+        *acceptance = NULL;
+    if ((rc = pledger_set_actor(reg, "clerk-1", PLEDGER_ROLE_CLERK)))
+        return rc;
+    return pledger_application_accept(acceptance, reg, uuid);
 }
 
-/* A registered sample (registrar "registrar-1"): *number its registration
- * number, *modcode (may be NULL unless a receivable) its modification code. */
-static inline int fx_registered(pledger_registry *reg, int kind, char **number, char **modcode)
+/* Register the accepted application @uuid as "registrar-1": *number its
+ * registration number, *modcode (may be NULL unless a receivable) its
+ * modification code. */
+static inline int fx_register(pledger_registry *reg, const char *uuid, char **number,
+                              char **modcode)
 {
-    char *uuid = NULL, *code = NULL;
-    int rc = fx_accepted(reg, kind, &uuid, NULL);
+    char *code = NULL;
+    int rc;
     *number = NULL;
-    if (!rc && !(rc = pledger_set_actor(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR)))
+    if (!(rc = pledger_set_actor(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR)))
         rc = pledger_application_register(number, &code, reg, uuid);
     if (modcode)
         *modcode = code;
     else
         pledger_free(code);
+    return rc;
+}
+
+/* An accepted sample (fx_submitted, fx_accept). */
+static inline int fx_accepted(pledger_registry *reg, int kind, char **uuid, char **acceptance)
+{
+    int rc = fx_submitted(reg, kind, uuid);
+    if (rc && acceptance)
+        *acceptance = NULL;
+    return rc ? rc : fx_accept(reg, *uuid, acceptance);
+}
+
+/* A registered sample (fx_accepted, fx_register). */
+static inline int fx_registered(pledger_registry *reg, int kind, char **number, char **modcode)
+{
+    char *uuid = NULL;
+    int rc = fx_accepted(reg, kind, &uuid, NULL);
+    *number = NULL;
+    if (modcode)
+        *modcode = NULL;
+    if (!rc)
+        rc = fx_register(reg, uuid, number, modcode);
     free(uuid);
     return rc;
 }
@@ -296,6 +335,104 @@ static inline int fx_journal_verify(const char *path, int64_t *bad, int64_t *cou
         snprintf(why, why_size, "%s", pledger_errmsg(r));
     pledger_close(r);
     return rc;
+}
+
+/* ---- child processes: reports to the parent ------------------------------- */
+
+/* The write end of the child's pipe to its parent. */
+static int fx_out_fd = -1;
+
+/* One line to the parent.  Lines stay under PIPE_BUF, so each write() is
+ * atomic and a kill never leaves half a line. */
+static void fx_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline void fx_say(const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line - 1, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        _exit(4);
+    if ((size_t)n > sizeof line - 2)
+        n = (int)sizeof line - 2;
+    line[n++] = '\n';
+    if (write(fx_out_fd, line, (size_t)n) != n)
+        _exit(5);
+}
+
+/* An unexpected failure: tell the parent ("X ...") and end the child. */
+static inline void fx_fatal(pledger_registry *reg, const char *what, int rc)
+{
+    fx_say("X %s -> %d (%s): %s", what, rc, pledger_strerror(rc), pledger_errmsg(reg));
+    _exit(3);
+}
+
+/* Act as @name in @role, or fx_fatal(). */
+static inline void fx_act(pledger_registry *reg, const char *name, pledger_role role)
+{
+    int rc = pledger_set_actor(reg, name, role);
+    if (rc)
+        fx_fatal(reg, "pledger_set_actor", rc);
+}
+
+/* ---- the asserting forms, for the Check suites' own process ---------------- */
+
+/* The one-registry fixture: a fresh directory *dir, *path its "reg.db",
+ * opened as *reg for office FZ01 on the fixed clock, set back to FX_T0. */
+static inline void fx_ck_setup(char **dir, char **path, pledger_registry **reg)
+{
+    *dir = pl_test_mkdir();
+    *path = pl_test_path(*dir, "reg.db");
+    fx_now_us = FX_T0;
+    PL_OK(NULL, fx_open(reg, *path, "FZ01", 0, -1));
+}
+
+/* Undo fx_ck_setup(): close, remove the directory, free both names. */
+static inline void fx_ck_teardown(char *dir, char *path, pledger_registry *reg)
+{
+    pledger_close(reg);
+    free(path);
+    pl_test_rmdir(dir);
+}
+
+/* The sample application of @kind, parsed (the test fails if it cannot
+ * be read or parsed). */
+static inline pledger_application *fx_ck_sample(int kind)
+{
+    size_t len = 0;
+    char *xml = fx_sample_xml(kind, &len);
+    pledger_application *app = NULL;
+    ck_assert_msg(xml != NULL, "cannot read the sample of kind %d", kind);
+    PL_OK(NULL, pledger_application_from_xml(&app, xml, len));
+    free(xml);
+    return app;
+}
+
+/* fx_dump() of the file, which must be readable, every table of it. */
+static inline char *fx_ck_dump(const char *path, const char *only)
+{
+    char *d = fx_dump(path, only);
+    ck_assert_msg(d != NULL, "cannot read %s", path);
+    ck_assert_msg(!strstr(d, ": unreadable\n"), "a table of %s cannot be read:\n%s", path, d);
+    return d;
+}
+
+/* The one integer @sql returns on the file. */
+static inline int64_t fx_ck_raw_int(const char *path, const char *sql)
+{
+    int64_t v = -1;
+    ck_assert_msg(fx_raw_int(path, sql, &v) == 0, "cannot run %s", sql);
+    return v;
+}
+
+/* Run @sql on the file (tampering); it must succeed. */
+static inline void fx_ck_raw_exec(const char *path, const char *sql)
+{
+    char *msg = NULL;
+    int rc = fx_raw_exec(path, sql, &msg);
+    ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, msg ? msg : "");
+    sqlite3_free(msg);
 }
 
 #endif

@@ -27,7 +27,6 @@
 #define READERS 4
 
 static char *dir, *path;
-static int out_fd = -1;
 static int n_apps_per_writer = 10;
 static int reader_rounds = 40;
 
@@ -38,28 +37,6 @@ static int64_t mono_us(void)
     return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
 }
 
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
-{
-    char line[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line - 1, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        _exit(4);
-    if ((size_t)n > sizeof line - 2)
-        n = (int)sizeof line - 2;
-    line[n++] = '\n';
-    if (write(out_fd, line, (size_t)n) != n)
-        _exit(5);
-}
-
-static void fatal(pledger_registry *reg, const char *what, int rc)
-{
-    say("X %s -> %d (%s): %s", what, rc, pledger_strerror(rc), pledger_errmsg(reg));
-    _exit(3);
-}
 
 /* ---- writers ------------------------------------------------------------- */
 
@@ -73,21 +50,15 @@ static int busy_seen;
     do {                                                                                 \
         while (((rc) = (call)) == PLEDGER_EBUSY) {                                       \
             if (!(impatient))                                                            \
-                fatal(reg, #call " (busy within the timeout)", rc);                      \
+                fx_fatal(reg, #call " (busy within the timeout)", rc);                   \
             if (!strstr(pledger_errmsg(reg), "locked") &&                                \
                 !strstr(pledger_errmsg(reg), "busy"))                                    \
-                fatal(reg, #call " (EBUSY without a clear message)", rc);                \
+                fx_fatal(reg, #call " (EBUSY without a clear message)", rc);             \
             busy_seen++;                                                                 \
             usleep(500);                                                                 \
         }                                                                                \
     } while (0)
 
-static void act(pledger_registry *reg, const char *name, pledger_role role)
-{
-    int rc = pledger_set_actor(reg, name, role);
-    if (rc)
-        fatal(reg, "pledger_set_actor", rc);
-}
 
 static void writer_main(int w)
 {
@@ -98,66 +69,66 @@ static void writer_main(int w)
     /* open may meet a lock too (it reads the header and sets WAL mode) */
     RETRY(NULL, impatient, rc, fx_open(&reg, path, "FZ01", 0, impatient ? 0 : 10000));
     if (rc)
-        fatal(NULL, "pledger_open", rc);
+        fx_fatal(NULL, "pledger_open", rc);
     snprintf(actor, sizeof actor, "writer-%d", w);
     for (int i = 0; i < n_apps_per_writer; i++) {
         int kind = i % 2 ? PLEDGER_KIND_RECEIVABLE : PLEDGER_KIND_TRADEMARK;
         pledger_application *app = fx_sample(kind);
         char *acc = NULL, *num = NULL, *code = NULL, uuid[40];
         if (!app)
-            fatal(NULL, "loading a sample", PLEDGER_EIO);
+            fx_fatal(NULL, "loading a sample", PLEDGER_EIO);
         if (kind == PLEDGER_KIND_TRADEMARK) {
             char n1[16], n2[16];
             snprintf(n1, sizeof n1, "%d", 20000000 + w * 1000 + 2 * i);
             snprintf(n2, sizeof n2, "%d", 20000000 + w * 1000 + 2 * i + 1);
             if ((rc = pledger_application_set(app, "rights/right[1]/number", n1)) ||
                 (rc = pledger_application_set(app, "rights/right[2]/number", n2)))
-                fatal(NULL, "pledger_application_set", rc);
+                fx_fatal(NULL, "pledger_application_set", rc);
         }
-        act(reg, actor, PLEDGER_ROLE_APPLICANT);
+        fx_act(reg, actor, PLEDGER_ROLE_APPLICANT);
         RETRY(reg, impatient, rc, pledger_application_save(reg, app));
         if (rc)
-            fatal(reg, "pledger_application_save", rc);
+            fx_fatal(reg, "pledger_application_save", rc);
         snprintf(uuid, sizeof uuid, "%s", pledger_application_uuid(app));
         pledger_application_free(app);
-        say("A application.create %s", uuid);
+        fx_say("A application.create %s", uuid);
         RETRY(reg, impatient, rc, pledger_application_review(NULL, reg, uuid));
         if (rc)
-            fatal(reg, "pledger_application_review", rc);
-        say("A application.review %s", uuid);
+            fx_fatal(reg, "pledger_application_review", rc);
+        fx_say("A application.review %s", uuid);
         RETRY(reg, impatient, rc, pledger_application_submit(reg, uuid));
         if (rc)
-            fatal(reg, "pledger_application_submit", rc);
-        say("A application.submit %s", uuid);
-        act(reg, actor, PLEDGER_ROLE_CLERK);
+            fx_fatal(reg, "pledger_application_submit", rc);
+        fx_say("A application.submit %s", uuid);
+        fx_act(reg, actor, PLEDGER_ROLE_CLERK);
         RETRY(reg, impatient, rc, pledger_application_accept(&acc, reg, uuid));
         if (rc)
-            fatal(reg, "pledger_application_accept", rc);
-        say("A application.accept %s %s", uuid, acc);
-        act(reg, actor, PLEDGER_ROLE_REGISTRAR);
+            fx_fatal(reg, "pledger_application_accept", rc);
+        fx_say("A application.accept %s %s", uuid, acc);
+        fx_act(reg, actor, PLEDGER_ROLE_REGISTRAR);
         RETRY(reg, impatient, rc, pledger_application_register(&num, &code, reg, uuid));
         if (rc)
-            fatal(reg, "pledger_application_register", rc);
-        say("A application.register %s %s", uuid, num);
+            fx_fatal(reg, "pledger_application_register", rc);
+        fx_say("A application.register %s %s", uuid, num);
         if (i % 3 == 1) {
             pledger_change ch = PLEDGER_CHANGE_INIT;
             ch.amount = 4200000 + i;
             RETRY(reg, impatient, rc, pledger_pledge_change(reg, num, &ch, code));
             if (rc)
-                fatal(reg, "pledger_pledge_change", rc);
-            say("A pledge.change %s", num);
+                fx_fatal(reg, "pledger_pledge_change", rc);
+            fx_say("A pledge.change %s", num);
         }
         if (i % 3 == 2) {
             RETRY(reg, impatient, rc, pledger_pledge_cancel(reg, num, code, "repaid"));
             if (rc)
-                fatal(reg, "pledger_pledge_cancel", rc);
-            say("A pledge.cancel %s", num);
+                fx_fatal(reg, "pledger_pledge_cancel", rc);
+            fx_say("A pledge.cancel %s", num);
         }
         pledger_free(acc);
         pledger_free(num);
         pledger_free(code);
     }
-    say("W %d %d", w, busy_seen);
+    fx_say("W %d %d", w, busy_seen);
     pledger_close(reg);
 }
 
@@ -199,8 +170,8 @@ static void reader_main(int r)
     int rc, busy = 0;
 
     if ((rc = fx_open(&reg, path, NULL, 1, 10000)))
-        fatal(NULL, "pledger_open (read-only)", rc);
-    act(reg, "reader", r == 0 ? PLEDGER_ROLE_AUDITOR : PLEDGER_ROLE_BANK);
+        fx_fatal(NULL, "pledger_open (read-only)", rc);
+    fx_act(reg, "reader", r == 0 ? PLEDGER_ROLE_AUDITOR : PLEDGER_ROLE_BANK);
     for (int it = 0; it < reader_rounds; it++) {
         /* every pledge, current versions, one page, one read transaction */
         pledger_query q = PLEDGER_QUERY_INIT;
@@ -210,7 +181,7 @@ static void reader_main(int r)
         while ((rc = pledger_search(&cur, reg, &q)) == PLEDGER_EBUSY)
             busy++;
         if (rc)
-            fatal(reg, "pledger_search", rc);
+            fx_fatal(reg, "pledger_search", rc);
         size_t n = pledger_cursor_count(cur);
         char **nums = calloc(n + 1, sizeof *nums);
         size_t k = 0;
@@ -218,14 +189,14 @@ static void reader_main(int r)
             nums[k++] = strdup(pledger_cursor_number(cur));
         pledger_cursor_free(cur);
         if (k != n)
-            fatal(reg, "cursor count and hits differ", PLEDGER_ECORRUPT);
+            fx_fatal(reg, "cursor count and hits differ", PLEDGER_ECORRUPT);
         if (n < last_hits) {
-            say("X reader %d: %zu pledges after %zu: a committed pledge vanished", r, n,
-                last_hits);
+            fx_say("X reader %d: %zu pledges after %zu: a committed pledge vanished", r, n,
+                   last_hits);
             _exit(3);
         }
         if (gap_free(nums, n, why, sizeof why)) {
-            say("X reader %d: numbers of one answer not gap-free: %s", r, why);
+            fx_say("X reader %d: numbers of one answer not gap-free: %s", r, why);
             _exit(3);
         }
         last_hits = n;
@@ -236,9 +207,9 @@ static void reader_main(int r)
             while ((rc = pledger_verify(&v, reg, pick, NULL)) == PLEDGER_EBUSY)
                 busy++;
             if (rc)
-                fatal(reg, "pledger_verify", rc);
+                fx_fatal(reg, "pledger_verify", rc);
             if (strcmp(pledger_verification_number(v), pick) != 0)
-                fatal(reg, "pledger_verify answered another number", PLEDGER_ECORRUPT);
+                fx_fatal(reg, "pledger_verify answered another number", PLEDGER_ECORRUPT);
             pledger_verification_free(v);
         }
         for (size_t i = 0; i < n; i++)
@@ -252,12 +223,12 @@ static void reader_main(int r)
         while ((rc = pledger_stats_get(&st, reg, &sq)) == PLEDGER_EBUSY)
             busy++;
         if (rc)
-            fatal(reg, "pledger_stats_get", rc);
+            fx_fatal(reg, "pledger_stats_get", rc);
         int64_t regs = pledger_stats_registrations(st);
         pledger_stats_free(st);
         if (regs < last_regs) {
-            say("X reader %d: %lld registrations after %lld", r, (long long)regs,
-                (long long)last_regs);
+            fx_say("X reader %d: %lld registrations after %lld", r, (long long)regs,
+                   (long long)last_regs);
             _exit(3);
         }
         last_regs = regs;
@@ -267,21 +238,21 @@ static void reader_main(int r)
             while ((rc = pledger_journal_verify(&bad, &count, reg)) == PLEDGER_EBUSY)
                 busy++;
             if (rc)
-                fatal(reg, "pledger_journal_verify", rc);
+                fx_fatal(reg, "pledger_journal_verify", rc);
             if (bad) {
-                say("X reader 0: journal broken at event %lld: %s", (long long)bad,
-                    pledger_errmsg(reg));
+                fx_say("X reader 0: journal broken at event %lld: %s", (long long)bad,
+                       pledger_errmsg(reg));
                 _exit(3);
             }
             if (count < last_events) {
-                say("X reader 0: %lld events after %lld", (long long)count,
-                    (long long)last_events);
+                fx_say("X reader 0: %lld events after %lld", (long long)count,
+                       (long long)last_events);
                 _exit(3);
             }
             last_events = count;
         }
     }
-    say("R %d %zu %d", r, last_hits, busy);
+    fx_say("R %d %zu %d", r, last_hits, busy);
     pledger_close(reg);
 }
 
@@ -337,7 +308,7 @@ START_TEST(test_writers_and_readers)
             char c;
             close(fds[0]);
             close(go[1]);
-            out_fd = fds[1];
+            fx_out_fd = fds[1];
             /* all start together: the parent closes the "go" pipe */
             if (read(go[0], &c, 1) != 0)
                 _exit(6);

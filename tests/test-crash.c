@@ -131,41 +131,9 @@ static const char *code_of(const char *number)
 
 /* ---- the child ------------------------------------------------------------ */
 
-static int out_fd = -1;
 static int local_serial;
 
-/* One line to the parent.  Lines stay under PIPE_BUF, so each write() is
- * atomic and a kill never leaves half a line. */
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
-{
-    char line[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line - 1, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        _exit(4);
-    if ((size_t)n > sizeof line - 2)
-        n = (int)sizeof line - 2;
-    line[n++] = '\n';
-    if (write(out_fd, line, (size_t)n) != n)
-        _exit(5);
-}
 
-/* An unexpected failure: tell the parent and stop. */
-static void fatal(pledger_registry *reg, const char *what, int rc)
-{
-    say("X %s -> %d (%s): %s", what, rc, pledger_strerror(rc), pledger_errmsg(reg));
-    _exit(3);
-}
-
-static void act(pledger_registry *reg, const char *name, pledger_role role)
-{
-    int rc = pledger_set_actor(reg, name, role);
-    if (rc)
-        fatal(reg, "pledger_set_actor", rc);
-}
 
 /* A new application of a random kind, saved (one step). */
 static void child_create(pledger_registry *reg)
@@ -179,23 +147,23 @@ static void child_create(pledger_registry *reg)
         r -= weights[kind++];
     pledger_application *app = fx_sample(kind);
     if (!app)
-        fatal(NULL, "loading a sample", PLEDGER_EIO);
+        fx_fatal(NULL, "loading a sample", PLEDGER_EIO);
     if (kind == PLEDGER_KIND_TRADEMARK) {
         /* marks of their own, so that their registrations never conflict */
         char num[16];
         int base = 10000000 + 2 * (round_no * 1000 + local_serial++);
         snprintf(num, sizeof num, "%d", base);
         if ((rc = pledger_application_set(app, "rights/right[1]/number", num)))
-            fatal(NULL, "set rights/right[1]/number", rc);
+            fx_fatal(NULL, "set rights/right[1]/number", rc);
         snprintf(num, sizeof num, "%d", base + 1);
         if ((rc = pledger_application_set(app, "rights/right[2]/number", num)))
-            fatal(NULL, "set rights/right[2]/number", rc);
+            fx_fatal(NULL, "set rights/right[2]/number", rc);
     }
-    act(reg, "applicant-1", PLEDGER_ROLE_APPLICANT);
-    say("B save - %d", kind);
+    fx_act(reg, "applicant-1", PLEDGER_ROLE_APPLICANT);
+    fx_say("B save - %d", kind);
     if ((rc = pledger_application_save(reg, app)))
-        fatal(reg, "pledger_application_save (new)", rc);
-    say("A save %s %d", pledger_application_uuid(app), kind);
+        fx_fatal(reg, "pledger_application_save (new)", rc);
+    fx_say("A save %s %d", pledger_application_uuid(app), kind);
     m_app *a = &apps[n_apps++];
     memset(a, 0, sizeof *a);
     snprintf(a->uuid, sizeof a->uuid, "%s", pledger_application_uuid(app));
@@ -210,16 +178,16 @@ static void child_update(pledger_registry *reg, m_app *a)
     pledger_application *app = NULL;
     char amount[32];
     int rc;
-    act(reg, "applicant-1", PLEDGER_ROLE_APPLICANT);
+    fx_act(reg, "applicant-1", PLEDGER_ROLE_APPLICANT);
     if ((rc = pledger_application_load(&app, reg, a->uuid)))
-        fatal(reg, "pledger_application_load", rc);
+        fx_fatal(reg, "pledger_application_load", rc);
     snprintf(amount, sizeof amount, "%d", 100000000 + rnd_below(1000000));
     if ((rc = pledger_application_set(app, "claim/amount", amount)))
-        fatal(NULL, "set claim/amount", rc);
-    say("B save %s", a->uuid);
+        fx_fatal(NULL, "set claim/amount", rc);
+    fx_say("B save %s", a->uuid);
     if ((rc = pledger_application_save(reg, app)))
-        fatal(reg, "pledger_application_save (update)", rc);
-    say("A save %s", a->uuid);
+        fx_fatal(reg, "pledger_application_save (update)", rc);
+    fx_say("A save %s", a->uuid);
     a->state = PLEDGER_APP_DRAFT;
     pledger_application_free(app);
 }
@@ -228,15 +196,15 @@ static void child_correct(pledger_registry *reg, m_app *a)
 {
     pledger_application *app = NULL;
     int rc;
-    act(reg, "clerk-1", PLEDGER_ROLE_CLERK);
+    fx_act(reg, "clerk-1", PLEDGER_ROLE_CLERK);
     if ((rc = pledger_application_load(&app, reg, a->uuid)))
-        fatal(reg, "pledger_application_load", rc);
+        fx_fatal(reg, "pledger_application_load", rc);
     if ((rc = pledger_application_set(app, "contract/guarantee_scope", "主债权本金及利息")))
-        fatal(NULL, "set contract/guarantee_scope", rc);
-    say("B correct %s", a->uuid);
+        fx_fatal(NULL, "set contract/guarantee_scope", rc);
+    fx_say("B correct %s", a->uuid);
     if ((rc = pledger_application_correct(reg, app)))
-        fatal(reg, "pledger_application_correct", rc);
-    say("A correct %s", a->uuid);
+        fx_fatal(reg, "pledger_application_correct", rc);
+    fx_say("A correct %s", a->uuid);
     a->state = PLEDGER_APP_ACCEPTED;
     pledger_application_free(app);
 }
@@ -245,7 +213,7 @@ static void child_correct(pledger_registry *reg, m_app *a)
 static void child_simple(pledger_registry *reg, m_app *a, const char *step, int to)
 {
     int rc;
-    say("B %s %s", step, a->uuid);
+    fx_say("B %s %s", step, a->uuid);
     if (!strcmp(step, "review"))
         rc = pledger_application_review(NULL, reg, a->uuid);
     else if (!strcmp(step, "submit"))
@@ -259,13 +227,13 @@ static void child_simple(pledger_registry *reg, m_app *a, const char *step, int 
     if (rc == PLEDGER_EREVIEW && !strcmp(step, "submit")) {
         /* the right is pledged already: the review says so, the
          * submission is refused, nothing changes */
-        say("F %s %s %d", step, a->uuid, rc);
+        fx_say("F %s %s %d", step, a->uuid, rc);
         a->blocked = 1;
         return;
     }
     if (rc)
-        fatal(reg, step, rc);
-    say("A %s %s", step, a->uuid);
+        fx_fatal(reg, step, rc);
+    fx_say("A %s %s", step, a->uuid);
     a->state = to;
 }
 
@@ -273,17 +241,17 @@ static void child_register(pledger_registry *reg, m_app *a)
 {
     char *num = NULL, *code = NULL;
     int rc;
-    act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
-    say("B register %s", a->uuid);
+    fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    fx_say("B register %s", a->uuid);
     rc = pledger_application_register(&num, &code, reg, a->uuid);
     if (rc == PLEDGER_ECONFLICT) {
         /* the right is pledged already and its kind allows one pledge */
-        say("F register %s %d", a->uuid, rc);
+        fx_say("F register %s %d", a->uuid, rc);
         return;
     }
     if (rc)
-        fatal(reg, "pledger_application_register", rc);
-    say("A register %s %s %s", a->uuid, num, code ? code : "-");
+        fx_fatal(reg, "pledger_application_register", rc);
+    fx_say("A register %s %s %s", a->uuid, num, code ? code : "-");
     a->state = PLEDGER_APP_REGISTERED;
     a->pstate = PLEDGER_PLEDGE_ACTIVE;
     snprintf(a->number, sizeof a->number, "%s", num);
@@ -298,35 +266,35 @@ static void child_pledge(pledger_registry *reg, m_app *a, int r)
     const char *mc = a->modcode[0] ? a->modcode : NULL;
     int receivable = a->kind == PLEDGER_KIND_RECEIVABLE, rc;
 
-    act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
     if (r < 10 || (receivable && !mc)) {
-        say("B revoke %s", a->number);
+        fx_say("B revoke %s", a->number);
         if ((rc = pledger_pledge_revoke(reg, a->number, "CONTRACT_VOID", "court judgment")))
-            fatal(reg, "pledger_pledge_revoke", rc);
-        say("A revoke %s", a->number);
+            fx_fatal(reg, "pledger_pledge_revoke", rc);
+        fx_say("A revoke %s", a->number);
         a->pstate = PLEDGER_PLEDGE_REVOKED;
     } else if (r < 35) {
-        say("B cancel %s", a->number);
+        fx_say("B cancel %s", a->number);
         if ((rc = pledger_pledge_cancel(reg, a->number, mc, "loan repaid")))
-            fatal(reg, "pledger_pledge_cancel", rc);
-        say("A cancel %s", a->number);
+            fx_fatal(reg, "pledger_pledge_cancel", rc);
+        fx_say("A cancel %s", a->number);
         a->pstate = PLEDGER_PLEDGE_CANCELLED;
     } else if (r < 50 && !receivable) {
         pledger_pledge *p = NULL;
         int y, m, d;
         char end[48];
         if ((rc = pledger_pledge_get(&p, reg, a->number)))
-            fatal(reg, "pledger_pledge_get", rc);
+            fx_fatal(reg, "pledger_pledge_get", rc);
         if (sscanf(pledger_pledge_period_end(p), "%d-%d-%d", &y, &m, &d) != 3)
-            fatal(reg, "reading period_end", PLEDGER_EINVAL);
+            fx_fatal(reg, "reading period_end", PLEDGER_EINVAL);
         pledger_pledge_free(p);
         if (y >= 2090) /* far enough: change instead next time */
             y = 2089;
         snprintf(end, sizeof end, "%04d-%02d-%02d", y + 1, m, d > 28 ? 28 : d);
-        say("B extend %s", a->number);
+        fx_say("B extend %s", a->number);
         if ((rc = pledger_pledge_extend(reg, a->number, end, mc)))
-            fatal(reg, "pledger_pledge_extend", rc);
-        say("A extend %s", a->number);
+            fx_fatal(reg, "pledger_pledge_extend", rc);
+        fx_say("A extend %s", a->number);
     } else {
         pledger_change ch = PLEDGER_CHANGE_INIT;
         if (r % 2)
@@ -334,10 +302,10 @@ static void child_pledge(pledger_registry *reg, m_app *a, int r)
         else
             ch.pledgee_name = r % 4 ? "深圳前海商业银行" : "深圳前海商业银行股份有限公司";
         ch.note = "supplementary agreement";
-        say("B change %s", a->number);
+        fx_say("B change %s", a->number);
         if ((rc = pledger_pledge_change(reg, a->number, &ch, mc)))
-            fatal(reg, "pledger_pledge_change", rc);
-        say("A change %s", a->number);
+            fx_fatal(reg, "pledger_pledge_change", rc);
+        fx_say("A change %s", a->number);
     }
 }
 
@@ -354,7 +322,7 @@ static void child_advance(pledger_registry *reg, m_app *a)
             child_update(reg, a);
             return;
         }
-        act(reg, "applicant-1", PLEDGER_ROLE_APPLICANT);
+        fx_act(reg, "applicant-1", PLEDGER_ROLE_APPLICANT);
         if (r < 20 || a->blocked)
             child_simple(reg, a, "withdraw", PLEDGER_APP_WITHDRAWN);
         else if (a->state == PLEDGER_APP_DRAFT)
@@ -365,21 +333,21 @@ static void child_advance(pledger_registry *reg, m_app *a)
     case PLEDGER_APP_SUBMITTED: {
         char *num = NULL;
         int rc;
-        act(reg, "clerk-1", PLEDGER_ROLE_CLERK);
-        say("B accept %s", a->uuid);
+        fx_act(reg, "clerk-1", PLEDGER_ROLE_CLERK);
+        fx_say("B accept %s", a->uuid);
         if ((rc = pledger_application_accept(&num, reg, a->uuid)))
-            fatal(reg, "pledger_application_accept", rc);
-        say("A accept %s %s", a->uuid, num);
+            fx_fatal(reg, "pledger_application_accept", rc);
+        fx_say("A accept %s %s", a->uuid, num);
         a->state = PLEDGER_APP_ACCEPTED;
         pledger_free(num);
         return;
     }
     case PLEDGER_APP_ACCEPTED:
         if (r < 12) {
-            act(reg, "clerk-1", PLEDGER_ROLE_CLERK);
+            fx_act(reg, "clerk-1", PLEDGER_ROLE_CLERK);
             child_simple(reg, a, "request_correction", PLEDGER_APP_CORRECTION_REQUESTED);
         } else if (r < 20) {
-            act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+            fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
             child_simple(reg, a, "refuse", PLEDGER_APP_REFUSED);
         } else {
             child_register(reg, a);
@@ -392,7 +360,7 @@ static void child_advance(pledger_registry *reg, m_app *a)
         child_pledge(reg, a, r);
         return;
     default:
-        fatal(reg, "advancing a decided application", PLEDGER_ESTATE);
+        fx_fatal(reg, "advancing a decided application", PLEDGER_ESTATE);
     }
 }
 
@@ -402,11 +370,11 @@ static void child_calendar(pledger_registry *reg)
     int rc, day = 1 + rnd_below(28) % 28;
     snprintf(text, sizeof text, "2025-10-%02d holiday\n2025-09-%02d workday make-up\n", day,
              day);
-    act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
-    say("B calendar -");
+    fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    fx_say("B calendar -");
     if ((rc = pledger_calendar_load(reg, text, strlen(text))))
-        fatal(reg, "pledger_calendar_load", rc);
-    say("A calendar -");
+        fx_fatal(reg, "pledger_calendar_load", rc);
+    fx_say("A calendar -");
 }
 
 static int actionable(const m_app *a)
@@ -421,8 +389,8 @@ static void child_main(void)
     pledger_registry *reg = NULL;
     int rc = fx_open(&reg, path, "FZ01", 0, 10000);
     if (rc)
-        fatal(NULL, "pledger_open", rc);
-    say("O");
+        fx_fatal(NULL, "pledger_open", rc);
+    fx_say("O");
     for (;;) {
         fx_now_us += 1000 + rnd_below(1000);
         int live = 0, r = rnd_below(100);
@@ -540,7 +508,7 @@ static void run_and_kill(int steps, int64_t extra_us, int64_t limit_us, round_re
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
         close(fds[0]);
-        out_fd = fds[1];
+        fx_out_fd = fds[1];
         seed((uint64_t)base_seed * 7919 + (uint64_t)round_no);
         fx_now_us = FX_T0 + (int64_t)round_no * 3600 * INT64_C(1000000);
         child_main();

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include "testutil.h"
+#include "fixture.h"
 #include "api/handle.h"
 
 #include <pledger/application.h>
@@ -14,95 +15,41 @@
 #include <pledger/query.h>
 
 #define HOUR_US INT64_C(3600000000)
-#define DAY_US INT64_C(86400000000)
 
-/* 2024-04-01T02:00:00Z, a Monday (10:00 in Beijing) */
-#define T0 INT64_C(1711936800000000)
-
-static char *dir;
-static char *path;
+/* The registry of each test (fx_ck_setup: reg.db in a fresh directory). */
+static char *dir, *path;
 static pledger_registry *reg;
-static int64_t now_us;
 
-static int64_t test_clock(void *payload)
-{
-    (void)payload;
-    return now_us;
-}
-
-static void setup(void)
-{
-    dir = pl_test_mkdir();
-    path = pl_test_path(dir, "reg.db");
-    pledger_open_options o = PLEDGER_OPEN_OPTIONS_INIT;
-    o.office_code = "FZ01";
-    PL_OK(NULL, pledger_open(&reg, path, &o));
-    now_us = T0;
-    PL_OK(reg, pledger_set_clock(reg, test_clock, NULL));
-}
-
-static void teardown(void)
-{
-    pledger_close(reg);
-    free(path);
-    pl_test_rmdir(dir);
-}
+static void setup(void) { fx_ck_setup(&dir, &path, &reg); }
+static void teardown(void) { fx_ck_teardown(dir, path, reg); }
 
 static void act(const char *name, pledger_role role)
 {
     PL_OK(reg, pledger_set_actor(reg, name, role));
 }
 
-static const char *const kinds[] = {
-    NULL, "trademark", "patent", "receivable", "equity", "emission", "sea_area", "land",
-};
-
-static pledger_application *sample(int kind)
-{
-    char name[64], *file;
-    size_t len;
-    pledger_application *app = NULL;
-    snprintf(name, sizeof name, "app-%s.xml", kinds[kind]);
-    file = pl_test_path(PLEDGER_TEST_DATADIR, name);
-    char *xml = pl_test_slurp(file, &len);
-    PL_OK(NULL, pledger_application_from_xml(&app, xml, len));
-    free(xml);
-    free(file);
-    return app;
-}
-
 /* Save (with @edit applied: pairs of path, value), review, submit. */
 static char *submitted_edit(int kind, const char *const *edit)
 {
-    pledger_application *app = sample(kind);
-    act("applicant-1", PLEDGER_ROLE_APPLICANT);
-    for (size_t i = 0; edit && edit[i]; i += 2)
-        PL_OK(NULL, pledger_application_set(app, edit[i], edit[i + 1]));
-    PL_OK(reg, pledger_application_save(reg, app));
+    pledger_application *app = fx_ck_sample(kind);
+    PL_OK(NULL, fx_edit(app, edit));
+    PL_OK(reg, fx_submit_app(reg, app));
     char *uuid = strdup(pledger_application_uuid(app));
     pledger_application_free(app);
-    PL_OK(reg, pledger_application_review(NULL, reg, uuid));
-    PL_OK(reg, pledger_application_submit(reg, uuid));
     return uuid;
 }
 
 static char *accepted_edit(int kind, const char *const *edit)
 {
     char *uuid = submitted_edit(kind, edit);
-    act("clerk-1", PLEDGER_ROLE_CLERK);
-    PL_OK(reg, pledger_application_accept(NULL, reg, uuid));
+    PL_OK(reg, fx_accept(reg, uuid, NULL));
     return uuid;
 }
 
 static char *registered_edit(int kind, char **modcode, const char *const *edit)
 {
-    char *uuid = accepted_edit(kind, edit), *num = NULL, *code = NULL;
-    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
-    PL_OK(reg, pledger_application_register(&num, &code, reg, uuid));
-    if (modcode)
-        *modcode = code;
-    else
-        pledger_free(code);
+    char *uuid = accepted_edit(kind, edit), *num = NULL;
+    PL_OK(reg, fx_register(reg, uuid, &num, modcode));
     free(uuid);
     return num;
 }
@@ -146,15 +93,15 @@ enum { TM, PT, R1, EQ, EM, SA, LD, R2, R3, NP };
 
 static const char *const names[NP] = { "TM", "PT", "R1", "EQ", "EM", "SA", "LD", "R2", "R3" };
 /* registration instants: one hour apart, in this order */
-#define REG_AT(i) (T0 + ((i) + 1) * HOUR_US)
+#define REG_AT(i) (FX_T0 + ((i) + 1) * HOUR_US)
 /* the events */
-#define E_CHANGE_TM (T0 + 1 * DAY_US)  /* TM amount 300000000 -> 350000000 (v2) */
-#define E_EXTEND_PT (T0 + 2 * DAY_US)  /* PT period end 2026-03-31 -> 2027-03-31 (v2) */
-#define E_CANCEL_R1 (T0 + 3 * DAY_US)  /* R1 cancelled (v2) */
-#define E_CHANGE_EQ (T0 + 4 * DAY_US)  /* EQ pledgee renamed (v2) */
-#define E_CANCEL_EQ (T0 + 5 * DAY_US)  /* EQ cancelled (v3) */
-#define E_OBJECT_R3 (T0 + 6 * DAY_US)  /* R3 under objection (v2) */
-#define E_REVOKE_LD (T0 + 7 * DAY_US)  /* LD revoked (v2) */
+#define E_CHANGE_TM (FX_T0 + 1 * FX_DAY_US)  /* TM amount 300000000 -> 350000000 (v2) */
+#define E_EXTEND_PT (FX_T0 + 2 * FX_DAY_US)  /* PT period end 2026-03-31 -> 2027-03-31 (v2) */
+#define E_CANCEL_R1 (FX_T0 + 3 * FX_DAY_US)  /* R1 cancelled (v2) */
+#define E_CHANGE_EQ (FX_T0 + 4 * FX_DAY_US)  /* EQ pledgee renamed (v2) */
+#define E_CANCEL_EQ (FX_T0 + 5 * FX_DAY_US)  /* EQ cancelled (v3) */
+#define E_OBJECT_R3 (FX_T0 + 6 * FX_DAY_US)  /* R3 under objection (v2) */
+#define E_REVOKE_LD (FX_T0 + 7 * FX_DAY_US)  /* LD revoked (v2) */
 
 static const int reg_kind[NP] = {
     PLEDGER_KIND_TRADEMARK, PLEDGER_KIND_PATENT, PLEDGER_KIND_RECEIVABLE, PLEDGER_KIND_EQUITY,
@@ -177,29 +124,29 @@ static char *modcode[NP];
 static void fixture(void)
 {
     for (int i = 0; i < NP; i++) {
-        now_us = REG_AT(i);
+        fx_now_us = REG_AT(i);
         num[i] = registered(reg_kind[i], &modcode[i]);
     }
     act("registrar-1", PLEDGER_ROLE_REGISTRAR);
     pledger_change ch = PLEDGER_CHANGE_INIT;
-    now_us = E_CHANGE_TM;
+    fx_now_us = E_CHANGE_TM;
     ch.amount = 350000000;
     PL_OK(reg, pledger_pledge_change(reg, num[TM], &ch, NULL));
-    now_us = E_EXTEND_PT;
+    fx_now_us = E_EXTEND_PT;
     PL_OK(reg, pledger_pledge_extend(reg, num[PT], "2027-03-31", NULL));
-    now_us = E_CANCEL_R1;
+    fx_now_us = E_CANCEL_R1;
     PL_OK(reg, pledger_pledge_cancel(reg, num[R1], modcode[R1], "claim extinguished"));
-    now_us = E_CHANGE_EQ;
+    fx_now_us = E_CHANGE_EQ;
     ch = (pledger_change)PLEDGER_CHANGE_INIT;
     ch.pledgee_name = "深圳前海商业银行有限公司";
     PL_OK(reg, pledger_pledge_change(reg, num[EQ], &ch, NULL));
-    now_us = E_CANCEL_EQ;
+    fx_now_us = E_CANCEL_EQ;
     PL_OK(reg, pledger_pledge_cancel(reg, num[EQ], NULL, NULL));
-    now_us = E_OBJECT_R3;
+    fx_now_us = E_OBJECT_R3;
     PL_OK(reg, pledger_pledge_object(reg, num[R3], "a creditor of the pledgor", NULL));
-    now_us = E_REVOKE_LD;
+    fx_now_us = E_REVOKE_LD;
     PL_OK(reg, pledger_pledge_revoke(reg, num[LD], "CONTRACT_VOID", NULL));
-    now_us = T0 + 10 * DAY_US;
+    fx_now_us = FX_T0 + 10 * FX_DAY_US;
 }
 
 static void fixture_free(void)
@@ -230,7 +177,7 @@ static void expect_at(int i, int64_t at, pledger_pledge_state state, int version
                       version && pledger_verification_rank(v) == rank &&
                       pledger_verification_amount(v) == amount,
                   "%s at %+lld us: state %d version %d rank %d amount %lld, expected %d %d %d "
-                  "%lld", names[i], (long long)(at - T0), pledger_verification_state(v),
+                  "%lld", names[i], (long long)(at - FX_T0), pledger_verification_state(v),
                   pledger_verification_version(v), pledger_verification_rank(v),
                   (long long)pledger_verification_amount(v), state, version, rank,
                   (long long)amount);
@@ -468,7 +415,7 @@ START_TEST(test_rank_compare)
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         PL_OK(reg, pledger_rank(&r, reg, num[cases[k].i], cases[k].at));
         ck_assert_msg(r == cases[k].rank, "%s at %+lld: rank %d, expected %d",
-                      names[cases[k].i], (long long)(cases[k].at - T0), r, cases[k].rank);
+                      names[cases[k].i], (long long)(cases[k].at - FX_T0), r, cases[k].rank);
     }
     PL_FAILS(reg, PLEDGER_ENOTFOUND, pledger_rank(&r, reg, num[R2], REG_AT(R2) - 1));
     ck_assert_int_eq(r, 0);
@@ -503,9 +450,9 @@ START_TEST(test_same_instant_ranks_by_sequence)
     ck_assert_int_eq(r, -1);
     PL_OK(reg, pledger_compare(&r, reg, b, a));
     ck_assert_int_eq(r, 1);
-    PL_OK(reg, pledger_rank(&r, reg, a, T0));
+    PL_OK(reg, pledger_rank(&r, reg, a, FX_T0));
     ck_assert_int_eq(r, 1);
-    PL_OK(reg, pledger_rank(&r, reg, b, T0));
+    PL_OK(reg, pledger_rank(&r, reg, b, FX_T0));
     ck_assert_int_eq(r, 2);
     /* pages resume exactly between registrations of the same instant */
     char *c = registered(PLEDGER_KIND_RECEIVABLE, NULL);
@@ -807,7 +754,7 @@ START_TEST(test_pagination)
     pledger_cursor_free(cur);
 
     /* resuming after registrations made in between: they come at the end */
-    now_us = T0 + 20 * DAY_US;
+    fx_now_us = FX_T0 + 20 * FX_DAY_US;
     char *r4 = registered(PLEDGER_KIND_RECEIVABLE, NULL);
     act("bank-1", PLEDGER_ROLE_BANK);
     q.page_size = 100;
@@ -821,7 +768,7 @@ START_TEST(test_pagination)
     ck_assert_str_eq(pledger_cursor_number(cur), r4);
     pledger_cursor_free(cur);
     /* ... unless the search is pinned to an instant */
-    q.as_of = T0 + 10 * DAY_US;
+    q.as_of = FX_T0 + 10 * FX_DAY_US;
     PL_OK(reg, pledger_search(&cur, reg, &q));
     ck_assert_uint_eq(pledger_cursor_count(cur), 7);
     pledger_cursor_free(cur);
@@ -853,7 +800,7 @@ START_TEST(test_masking_by_role)
     static const char *const person_debtor[] = { "rights/right[2]/contract_number", "zl-7",
                                                  NULL };
     fixture();
-    now_us = T0 + 11 * DAY_US;
+    fx_now_us = FX_T0 + 11 * FX_DAY_US;
     char *rp = registered_edit(PLEDGER_KIND_RECEIVABLE, NULL, person_debtor);
     for (int role = 0; role <= PLEDGER_ROLE_AUDITOR; role++) {
         if (role)
@@ -913,7 +860,7 @@ static const char *due_dump(pledger_due *d)
         char line[128];
         snprintf(line, sizeof line, "%s%s %s %s %d", i ? "; " : "",
                  pledger_due_what_name(pledger_due_what_of(d, i)),
-                 kinds[pledger_due_kind(d, i)], pledger_due_date(d, i),
+                 fx_kinds[pledger_due_kind(d, i)], pledger_due_date(d, i),
                  pledger_due_days_left(d, i));
         strcat(out, line);
     }
@@ -928,7 +875,7 @@ static void expect_due(int64_t at, int within, const char *expected)
     o.within_days = within;
     PL_OK(reg, pledger_due_get(&d, reg, &o));
     ck_assert_msg(strcmp(due_dump(d), expected) == 0, "at %+lld within %d:\n got %s\n want %s",
-                  (long long)(at - T0), within, due_dump(d), expected);
+                  (long long)(at - FX_T0), within, due_dump(d), expected);
     pledger_due_free(d);
 }
 
@@ -953,28 +900,28 @@ START_TEST(test_due_list)
     /* acceptance: 2 working days after 04-01 = 04-03; registration of the
      * online patent 04-03; of the equity 5 working days = 04-09 (04-04..06
      * off, Sunday 04-07 on); correction 30 days = 05-01; objection 05-01 */
-    expect_due(T0, 0, "");
-    expect_due(T0, 1, "");
-    expect_due(T0, 2, "acceptance trademark 2024-04-03 2; registration patent 2024-04-03 2");
-    expect_due(T0, 30,
+    expect_due(FX_T0, 0, "");
+    expect_due(FX_T0, 1, "");
+    expect_due(FX_T0, 2, "acceptance trademark 2024-04-03 2; registration patent 2024-04-03 2");
+    expect_due(FX_T0, 30,
                "acceptance trademark 2024-04-03 2; registration patent 2024-04-03 2; "
                "registration equity 2024-04-09 8; correction land 2024-05-01 30; "
                "objection receivable 2024-05-01 30");
     /* on 04-05 (a holiday) the first two are overdue */
-    expect_due(T0 + 4 * DAY_US, 0,
+    expect_due(FX_T0 + 4 * FX_DAY_US, 0,
                "acceptance trademark 2024-04-03 -2; registration patent 2024-04-03 -2");
     /* before anything happened: nothing */
-    expect_due(T0 - 1, 3650, "");
+    expect_due(FX_T0 - 1, 3650, "");
     /* the receivable's period (2025-10-31) comes within reach; long after,
      * everything is overdue */
-    expect_due(T0 + 570 * DAY_US, 10,
+    expect_due(FX_T0 + 570 * FX_DAY_US, 10,
                "acceptance trademark 2024-04-03 -568; registration patent 2024-04-03 -568; "
                "registration equity 2024-04-09 -562; correction land 2024-05-01 -540; "
                "objection receivable 2024-05-01 -540; expiry receivable 2025-10-31 8");
     /* the subjects: UUIDs of applications, the number of the pledge */
     pledger_due *d = NULL;
     pledger_due_options o = PLEDGER_DUE_OPTIONS_INIT;
-    o.at = T0 + 570 * DAY_US;
+    o.at = FX_T0 + 570 * FX_DAY_US;
     PL_OK(reg, pledger_due_get(&d, reg, &o));
     ck_assert_uint_eq(pledger_due_count(d), 6);
     ck_assert_str_eq(pledger_due_subject(d, 0), s_tm);
@@ -987,7 +934,7 @@ START_TEST(test_due_list)
     ck_assert_int_eq(pledger_due_what_of(d, 6), 0);
     pledger_due_free(d);
     /* the default is now, within 30 days */
-    now_us = T0 + DAY_US;
+    fx_now_us = FX_T0 + FX_DAY_US;
     PL_OK(reg, pledger_due_get(&d, reg, NULL));
     ck_assert_uint_eq(pledger_due_count(d), 5);
     ck_assert_int_eq(pledger_due_days_left(d, 0), 1);
@@ -1001,7 +948,7 @@ START_TEST(test_due_list)
     PL_OK(reg, pledger_application_accept(NULL, reg, s_tm));
     /* accepted on 04-02: the trademark's registration is due 2 working
      * days later, 04-07 (the make-up Sunday) */
-    expect_due(T0 + DAY_US, 30,
+    expect_due(FX_T0 + FX_DAY_US, 30,
                "registration trademark 2024-04-07 5; registration equity 2024-04-09 7; "
                "correction land 2024-05-01 29");
 
@@ -1340,7 +1287,7 @@ static int writer(int ready)
     if (write(ready, "w", 1) != 1)
         return 13;
     close(ready);
-    writer_now = T0;
+    writer_now = FX_T0;
     pledger_set_clock(w, writer_clock, NULL);
     for (int i = 0; i < WRITER_PLEDGES && !rc; i++) {
         char *uuid, *n = NULL, *code = NULL;

@@ -14,41 +14,24 @@
 #include <time.h>
 
 #include "testutil.h"
+#include "fixture.h"
 #include "api/app-handle.h"
 #include "api/handle.h"
 #include "rules/rules.h"
 
 #include <pledger/review.h>
 
-#define DAY_US INT64_C(86400000000)
-/* 2024-04-01T02:00:00Z, a Monday (10:00 in Beijing), as tests/test-workflow.c */
-#define T0 INT64_C(1711936800000000)
-
 static char *dir;
-static int64_t now_us;
 #ifndef PL_REVIEW_SLOW
 static char *path;       /* the registry with the fixture register */
 static char *path_empty; /* a registry whose reference register is empty */
 static pledger_registry *reg, *reg_empty;
 #endif
 
-static const char *const kinds[] = {
-    NULL, "trademark", "patent", "receivable", "equity", "emission", "sea_area", "land",
-};
-
-static int64_t test_clock(void *payload)
-{
-    (void)payload;
-    return now_us;
-}
-
 static pledger_registry *open_at(const char *file)
 {
     pledger_registry *r = NULL;
-    pledger_open_options o = PLEDGER_OPEN_OPTIONS_INIT;
-    o.office_code = "FZ01";
-    PL_OK(NULL, pledger_open(&r, file, &o));
-    PL_OK(r, pledger_set_clock(r, test_clock, NULL));
+    PL_OK(NULL, fx_open(&r, file, "FZ01", 0, -1));
     return r;
 }
 
@@ -77,7 +60,7 @@ static void setup(void)
     dir = pl_test_mkdir();
     path = pl_test_path(dir, "reg.db");
     path_empty = pl_test_path(dir, "empty.db");
-    now_us = T0;
+    fx_now_us = FX_T0;
     reg = open_at(path);
     reg_empty = open_at(path_empty);
     import_fixture(reg);
@@ -124,25 +107,10 @@ static size_t related_agree(pledger_registry *r, pledger_id_type type, const cha
 
 /* ---- documents ------------------------------------------------------------ */
 
-static pledger_application *sample(int kind)
-{
-    char name[64], *file;
-    size_t len;
-    pledger_application *app = NULL;
-    snprintf(name, sizeof name, "app-%s.xml", kinds[kind]);
-    file = pl_test_path(PLEDGER_TEST_DATADIR, name);
-    char *xml = pl_test_slurp(file, &len);
-    PL_OK(NULL, pledger_application_from_xml(&app, xml, len));
-    free(xml);
-    free(file);
-    return app;
-}
-
 /* Apply (path, value) pairs; a NULL value removes the node. */
 static void edit(pledger_application *app, const char *const *edits)
 {
-    for (size_t i = 0; edits && edits[i]; i += 2)
-        PL_OK(NULL, pledger_application_set(app, edits[i], edits[i + 1]));
+    PL_OK(NULL, fx_edit(app, edits));
 }
 
 #ifndef PL_REVIEW_SLOW
@@ -170,7 +138,7 @@ static pledger_review *check(pledger_registry *r, pledger_application *app)
         ck_assert_int_eq(pledger_review_severity(rv, i), rule->severity);
         ck_assert_str_eq(pledger_review_basis(rv, i), rule->basis);
         ck_assert_msg(rule->kinds & PLEDGER_KIND_BIT(pledger_application_kind(app)),
-                      "%s does not apply to %s", code, kinds[pledger_application_kind(app)]);
+                      "%s does not apply to %s", code, fx_kinds[pledger_application_kind(app)]);
         ck_assert_ptr_nonnull(pledger_review_path(rv, i));
         ck_assert(strlen(pledger_review_message(rv, i)) > 10);
     }
@@ -209,7 +177,7 @@ static char *findings_json(const pledger_review *rv) { return pl_findings_json(&
 /* Save, review, submit, accept and register the sample of @kind. */
 static char *register_sample(int kind)
 {
-    pledger_application *app = sample(kind);
+    pledger_application *app = fx_ck_sample(kind);
     char *num = NULL, *code = NULL;
     act(reg, "applicant-1", PLEDGER_ROLE_APPLICANT);
     PL_OK(reg, pledger_application_save(reg, app));
@@ -230,7 +198,7 @@ static void prepare_emission_pledged(void) { free(register_sample(PLEDGER_KIND_E
 
 static void prepare_land_draft(void)
 {
-    pledger_application *app = sample(PLEDGER_KIND_LAND);
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_LAND);
     act(reg, "applicant-2", PLEDGER_ROLE_APPLICANT);
     PL_OK(reg, pledger_application_save(reg, app));
     /* the saved document itself is not "another pending application" */
@@ -510,7 +478,7 @@ START_TEST(test_rule_case)
     ck_assert(rule->kinds & PL_KBIT(k->kind));
 
     /* a document that passes: no finding of the rule */
-    app = sample(k->kind);
+    app = fx_ck_sample(k->kind);
     edit(app, k->pass);
     add_material(app, k->pass_material);
     rv = check(r, app);
@@ -527,7 +495,7 @@ START_TEST(test_rule_case)
     /* a document that trips it, at the path */
     if (k->registry == EMPTY_TRIP)
         r = reg_empty;
-    app = sample(k->kind);
+    app = fx_ck_sample(k->kind);
     edit(app, k->trip);
     add_material(app, k->trip_material);
     rv = check(r, app);
@@ -568,7 +536,7 @@ END_TEST
 START_TEST(test_samples_clean)
 {
     int kind = _i;
-    pledger_application *app = sample(kind);
+    pledger_application *app = fx_ck_sample(kind);
     pledger_review *rv = check(reg, app);
     char *text = describe(rv);
     if (kind == PLEDGER_KIND_PATENT) {
@@ -576,7 +544,7 @@ START_TEST(test_samples_clean)
         ck_assert_str_eq(pledger_review_code(rv, 0), "PT_INVALIDATION_ACKNOWLEDGED");
         ck_assert_str_eq(pledger_review_path(rv, 0), "rights/right[1]/number");
     } else {
-        ck_assert_msg(pledger_review_count(rv) == 0, "%s sample:\n%s", kinds[kind], text);
+        ck_assert_msg(pledger_review_count(rv) == 0, "%s sample:\n%s", fx_kinds[kind], text);
     }
     free(text);
     pledger_review_free(rv);
@@ -587,7 +555,7 @@ START_TEST(test_samples_clean)
     if (kind == PLEDGER_KIND_RECEIVABLE) {
         ck_assert_msg(pledger_review_count(rv) == 0, "%s", text);
     } else {
-        ck_assert_msg(pledger_review_count(rv) == 1, "%s sample:\n%s", kinds[kind], text);
+        ck_assert_msg(pledger_review_count(rv) == 1, "%s sample:\n%s", fx_kinds[kind], text);
         ck_assert_str_eq(pledger_review_code(rv, 0), "REGISTER_NOT_LOADED");
         ck_assert_int_eq(pledger_review_severity(rv, 0), PLEDGER_SEVERITY_NOTICE);
         ck_assert_str_eq(pledger_review_path(rv, 0), "rights");
@@ -646,7 +614,7 @@ static const char *const many_expected[][2] = {
 
 START_TEST(test_many_defects)
 {
-    pledger_application *app = sample(PLEDGER_KIND_TRADEMARK);
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_TRADEMARK);
     edit(app, many_defects);
     pledger_review *rv = check(reg, app);
     char *text = describe(rv);
@@ -678,50 +646,10 @@ END_TEST
 
 /* ---- determinism; the stored review; nothing stored by check ----------------------- */
 
-/* Every row of every table, in a fixed order. */
-static char *dump(const char *file)
-{
-    sqlite3 *h;
-    sqlite3_stmt *tables, *rows;
-    char *out = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&out, &len);
-    ck_assert_int_eq(sqlite3_open_v2(file, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT name FROM sqlite_master WHERE type = 'table'"
-                                           " AND name NOT LIKE 'sqlite_%' ORDER BY name",
-                                        -1, &tables, NULL), SQLITE_OK);
-    while (sqlite3_step(tables) == SQLITE_ROW) {
-        char sql[256];
-        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" ORDER BY 1, 2",
-                 (const char *)sqlite3_column_text(tables, 0));
-        ck_assert_int_eq(sqlite3_prepare_v2(h, sql, -1, &rows, NULL), SQLITE_OK);
-        fprintf(f, "## %s\n", (const char *)sqlite3_column_text(tables, 0));
-        while (sqlite3_step(rows) == SQLITE_ROW) {
-            for (int i = 0; i < sqlite3_column_count(rows); i++) {
-                if (sqlite3_column_type(rows, i) == SQLITE_BLOB) {
-                    const unsigned char *b = sqlite3_column_blob(rows, i);
-                    for (int k = 0; k < sqlite3_column_bytes(rows, i); k++)
-                        fprintf(f, "%02x", b[k]);
-                } else {
-                    const unsigned char *v = sqlite3_column_text(rows, i);
-                    fprintf(f, "%s", v ? (const char *)v : "NULL");
-                }
-                fputc('|', f);
-            }
-            fputc('\n', f);
-        }
-        sqlite3_finalize(rows);
-    }
-    sqlite3_finalize(tables);
-    sqlite3_close(h);
-    fclose(f);
-    return out;
-}
-
 START_TEST(test_deterministic)
 {
     for (int kind = 1; kind <= 7; kind++) {
-        pledger_application *app = sample(kind);
+        pledger_application *app = fx_ck_sample(kind);
         if (kind == PLEDGER_KIND_TRADEMARK)
             edit(app, many_defects);
         pledger_review *a = check(reg, app), *b = check(reg, app);
@@ -754,7 +682,7 @@ END_TEST
 /* The review the workflow stores is what check() said before saving. */
 START_TEST(test_stored_review_is_the_check)
 {
-    pledger_application *app = sample(PLEDGER_KIND_TRADEMARK);
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_TRADEMARK);
     edit(app, many_defects);
     pledger_review *before = check(reg, app), *stored = NULL;
     act(reg, "applicant-1", PLEDGER_ROLE_APPLICANT);
@@ -787,15 +715,12 @@ END_TEST
 START_TEST(test_check_stores_nothing)
 {
     free(register_sample(PLEDGER_KIND_RECEIVABLE)); /* some state to read */
-    char *before = dump(path);
+    char *before = fx_ck_dump(path, NULL);
     /* no actor needed; a read-only registry will do */
     pledger_registry *ro = NULL;
-    pledger_open_options o = PLEDGER_OPEN_OPTIONS_INIT;
-    o.read_only = 1;
-    PL_OK(NULL, pledger_open(&ro, path, &o));
-    PL_OK(ro, pledger_set_clock(ro, test_clock, NULL));
+    PL_OK(NULL, fx_open(&ro, path, NULL, 1, -1));
     for (int kind = 1; kind <= 7; kind++) {
-        pledger_application *app = sample(kind);
+        pledger_application *app = fx_ck_sample(kind);
         if (kind == PLEDGER_KIND_TRADEMARK)
             edit(app, many_defects);
         pledger_review *a = check(reg, app), *b = check(ro, app);
@@ -810,7 +735,7 @@ START_TEST(test_check_stores_nothing)
         pledger_application_free(app);
     }
     pledger_close(ro);
-    char *after = dump(path);
+    char *after = fx_ck_dump(path, NULL);
     ck_assert_str_eq(before, after);
     free(before);
     free(after);
@@ -819,7 +744,7 @@ END_TEST
 
 START_TEST(test_check_arguments)
 {
-    pledger_application *app = sample(PLEDGER_KIND_LAND);
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_LAND);
     pledger_review *rv = (pledger_review *)&rv;
     PL_FAILS(reg, PLEDGER_EINVAL, pledger_application_check(NULL, reg, app));
     ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "out"));
@@ -923,7 +848,7 @@ static const char *kinds_text(unsigned set, char *buf, size_t n)
         return "all but receivable";
     for (int k = 1; k <= 7; k++)
         if (set & PLEDGER_KIND_BIT(k))
-            len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? ", " : "", kinds[k]);
+            len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? ", " : "", fx_kinds[k]);
     return buf;
 }
 
@@ -957,7 +882,7 @@ static const char *const example_edits[] = {
 
 static char *example_table(void)
 {
-    pledger_application *app = sample(PLEDGER_KIND_TRADEMARK);
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_TRADEMARK);
     edit(app, example_edits);
     pledger_review *rv = check(reg, app);
     char *out = NULL;
@@ -1097,7 +1022,7 @@ static char *query_text(const char *file, const char *sql)
  * less @drop marks at the end. */
 static pledger_application *big_application(const char *db, int drop)
 {
-    pledger_application *app = sample(PLEDGER_KIND_TRADEMARK);
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_TRADEMARK);
     char sql[160], p[64], v[32];
     int k = 0;
 
@@ -1228,7 +1153,7 @@ END_TEST
 static void slow_setup(void)
 {
     dir = pl_test_mkdir();
-    now_us = T0;
+    fx_now_us = FX_T0;
 }
 
 static void slow_teardown(void) { pl_test_rmdir(dir); }

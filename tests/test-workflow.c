@@ -5,73 +5,29 @@
 #include <sqlite3.h>
 
 #include "testutil.h"
+#include "fixture.h"
 #include "api/handle.h"
 #include "store/apply.h"
 
 #include <pledger/application.h>
 #include <pledger/pledge.h>
 
-#define DAY_US INT64_C(86400000000)
-
-static char *dir;
-static char *path;
+/* The registry of each test (fx_ck_setup: reg.db in a fresh directory). */
+static char *dir, *path;
 static pledger_registry *reg;
-static int64_t now_us;
 
-/* 2024-04-01T02:00:00Z, a Monday (10:00 in Beijing) */
-#define T0 INT64_C(1711936800000000)
-
-static int64_t test_clock(void *payload)
-{
-    (void)payload;
-    return now_us;
-}
-
-static void setup(void)
-{
-    dir = pl_test_mkdir();
-    path = pl_test_path(dir, "reg.db");
-    pledger_open_options o = PLEDGER_OPEN_OPTIONS_INIT;
-    o.office_code = "FZ01";
-    PL_OK(NULL, pledger_open(&reg, path, &o));
-    now_us = T0;
-    PL_OK(reg, pledger_set_clock(reg, test_clock, NULL));
-}
-
-static void teardown(void)
-{
-    pledger_close(reg);
-    free(path);
-    pl_test_rmdir(dir);
-}
+static void setup(void) { fx_ck_setup(&dir, &path, &reg); }
+static void teardown(void) { fx_ck_teardown(dir, path, reg); }
 
 static void act(const char *name, pledger_role role)
 {
     PL_OK(reg, pledger_set_actor(reg, name, role));
 }
 
-static const char *const kinds[] = {
-    NULL, "trademark", "patent", "receivable", "equity", "emission", "sea_area", "land",
-};
-
-static pledger_application *sample(int kind)
-{
-    char name[64], *file;
-    size_t len;
-    pledger_application *app = NULL;
-    snprintf(name, sizeof name, "app-%s.xml", kinds[kind]);
-    file = pl_test_path(PLEDGER_TEST_DATADIR, name);
-    char *xml = pl_test_slurp(file, &len);
-    PL_OK(NULL, pledger_application_from_xml(&app, xml, len));
-    free(xml);
-    free(file);
-    return app;
-}
-
 /* Save, review, submit: returns the UUID (caller frees). */
 static char *submitted(int kind)
 {
-    pledger_application *app = sample(kind);
+    pledger_application *app = fx_ck_sample(kind);
     pledger_review *rv = NULL;
     act("applicant-1", PLEDGER_ROLE_APPLICANT);
     PL_OK(reg, pledger_application_save(reg, app));
@@ -82,7 +38,7 @@ static char *submitted(int kind)
     PL_OK(reg, pledger_application_review(&rv, reg, uuid));
     for (size_t i = 0; i < pledger_review_count(rv); i++)
         ck_assert_msg(pledger_review_severity(rv, i) > PLEDGER_SEVERITY_CORRECTABLE,
-                      "%s sample: %s at %s: %s", kinds[kind], pledger_review_code(rv, i),
+                      "%s sample: %s at %s: %s", fx_kinds[kind], pledger_review_code(rv, i),
                       pledger_review_path(rv, i), pledger_review_message(rv, i));
     pledger_review_free(rv);
     PL_OK(reg, pledger_application_submit(reg, uuid));
@@ -91,13 +47,8 @@ static char *submitted(int kind)
 
 static char *accepted(int kind, char **acceptance)
 {
-    char *uuid = submitted(kind), *num = NULL;
-    act("clerk-1", PLEDGER_ROLE_CLERK);
-    PL_OK(reg, pledger_application_accept(&num, reg, uuid));
-    if (acceptance)
-        *acceptance = num;
-    else
-        free(num);
+    char *uuid = submitted(kind);
+    PL_OK(reg, fx_accept(reg, uuid, acceptance));
     return uuid;
 }
 
@@ -105,8 +56,7 @@ static char *accepted(int kind, char **acceptance)
 static char *registered(int kind, char **modcode)
 {
     char *uuid = accepted(kind, NULL), *num = NULL, *code = NULL;
-    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
-    PL_OK(reg, pledger_application_register(&num, &code, reg, uuid));
+    PL_OK(reg, fx_register(reg, uuid, &num, &code));
     ck_assert_ptr_nonnull(num);
     if (kind == PLEDGER_KIND_RECEIVABLE)
         ck_assert_ptr_nonnull(code);
@@ -120,71 +70,21 @@ static char *registered(int kind, char **modcode)
     return num;
 }
 
-/* Every row of every table, in a fixed order: "nothing changed" means
- * equal dumps. */
-static char *dump(const char *only_prefix)
+/* Every row of every table (or of the tables named in @only), in a fixed
+ * order: "nothing changed" means equal dumps. */
+static char *dump(const char *only)
 {
-    sqlite3 *h;
-    sqlite3_stmt *tables, *rows;
-    char *out = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&out, &len);
-    ck_assert_int_eq(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT name FROM sqlite_master WHERE type = 'table'"
-                                           " AND name NOT LIKE 'sqlite_%' ORDER BY name",
-                                        -1, &tables, NULL), SQLITE_OK);
-    while (sqlite3_step(tables) == SQLITE_ROW) {
-        const char *t = (const char *)sqlite3_column_text(tables, 0);
-        if (only_prefix && strncmp(t, only_prefix, strlen(only_prefix)) != 0 &&
-            !strstr(only_prefix, t))
-            continue;
-        char sql[256];
-        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" ORDER BY 1, 2", t);
-        ck_assert_int_eq(sqlite3_prepare_v2(h, sql, -1, &rows, NULL), SQLITE_OK);
-        fprintf(f, "## %s\n", t);
-        while (sqlite3_step(rows) == SQLITE_ROW) {
-            for (int i = 0; i < sqlite3_column_count(rows); i++) {
-                if (sqlite3_column_type(rows, i) == SQLITE_BLOB) {
-                    const unsigned char *b = sqlite3_column_blob(rows, i);
-                    for (int k = 0; k < sqlite3_column_bytes(rows, i); k++)
-                        fprintf(f, "%02x", b[k]);
-                } else {
-                    const unsigned char *v = sqlite3_column_text(rows, i);
-                    fprintf(f, "%s", v ? (const char *)v : "NULL");
-                }
-                fputc('|', f);
-            }
-            fputc('\n', f);
-        }
-        sqlite3_finalize(rows);
-    }
-    sqlite3_finalize(tables);
-    sqlite3_close(h);
-    fclose(f);
-    return out;
+    return fx_ck_dump(path, only);
 }
 
 static int64_t raw_int(const char *sql)
 {
-    sqlite3 *h;
-    sqlite3_stmt *st;
-    ck_assert_int_eq(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(h);
-    return v;
+    return fx_ck_raw_int(path, sql);
 }
 
 static void raw_exec(const char *sql)
 {
-    sqlite3 *h;
-    char *msg = NULL;
-    ck_assert_int_eq(sqlite3_open(path, &h), SQLITE_OK);
-    int rc = sqlite3_exec(h, sql, NULL, NULL, &msg);
-    ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, msg ? msg : "");
-    sqlite3_close(h);
+    fx_ck_raw_exec(path, sql);
 }
 
 static void assert_journal_intact(void)
@@ -218,12 +118,12 @@ START_TEST(test_full_path)
     ck_assert_str_eq(acc, expect);
 
     act("registrar-1", PLEDGER_ROLE_REGISTRAR);
-    now_us += DAY_US;
+    fx_now_us += FX_DAY_US;
     PL_OK(reg, pledger_application_register(&num, &code, reg, uuid));
     snprintf(expect, sizeof expect, "R-FZ01-%s-2024-000001",
              (const char *[]){ "", "TM", "PT", "AR", "EQ", "EM", "SA", "LD" }[kind]);
     ck_assert_str_eq(num, expect);
-    int64_t reg_at = now_us;
+    int64_t reg_at = fx_now_us;
 
     PL_OK(reg, pledger_pledge_get(&p, reg, num));
     ck_assert_int_eq(pledger_pledge_kind(p), kind);
@@ -255,8 +155,8 @@ START_TEST(test_full_path)
     pledger_application_free(app);
 
     /* change the secured amount: version 2, certificate 2, the old one superseded */
-    now_us += DAY_US;
-    int64_t t_change = now_us;
+    fx_now_us += FX_DAY_US;
+    int64_t t_change = fx_now_us;
     pledger_change ch = PLEDGER_CHANGE_INIT;
     ch.amount = amount1 + 100;
     ch.note = "top-up of the loan";
@@ -284,7 +184,7 @@ START_TEST(test_full_path)
     ck_assert_int_eq(sscanf(end1, "%d-%d-%d", &y, &m, &d), 3);
     if (kind == PLEDGER_KIND_RECEIVABLE) {
         PL_FAILS(reg, PLEDGER_ESTATE, pledger_pledge_extend(reg, num, "2026-10-31", code));
-        now_us = T0 + 540 * DAY_US; /* 2025-09-23: within 90 days of 2025-10-31 */
+        fx_now_us = FX_T0 + 540 * FX_DAY_US; /* 2025-09-23: within 90 days of 2025-10-31 */
     }
     char new_end[32];
     snprintf(new_end, sizeof new_end, "%04d-%02d-%02d", y + 1, m, d > 28 ? 28 : d);
@@ -295,7 +195,7 @@ START_TEST(test_full_path)
     pledger_pledge_free(p);
 
     /* cancel */
-    now_us += DAY_US;
+    fx_now_us += FX_DAY_US;
     PL_OK(reg, pledger_pledge_cancel(reg, num, code, "loan repaid"));
     PL_OK(reg, pledger_pledge_get(&p, reg, num));
     ck_assert_int_eq(pledger_pledge_state_of(p), PLEDGER_PLEDGE_CANCELLED);
@@ -348,13 +248,13 @@ START_TEST(test_correction_window)
     PL_FAILS(reg, PLEDGER_EINVAL, pledger_application_request_correction(reg, uuid, NULL));
     PL_OK(reg, pledger_application_request_correction(reg, uuid, "the pledge contract is unsigned"));
     act("registrar-1", PLEDGER_ROLE_REGISTRAR);
-    now_us += 30 * DAY_US; /* the 30th day: still open */
+    fx_now_us += 30 * FX_DAY_US; /* the 30th day: still open */
     PL_OK(reg, pledger_registry_expire(&n, reg));
     ck_assert_int_eq(n, 0);
     PL_OK(reg, pledger_application_load(&app, reg, uuid));
     ck_assert_int_eq(pledger_application_state(app), PLEDGER_APP_CORRECTION_REQUESTED);
     pledger_application_free(app);
-    now_us += DAY_US; /* day 31: deemed withdrawn */
+    fx_now_us += FX_DAY_US; /* day 31: deemed withdrawn */
     PL_OK(reg, pledger_registry_expire(&n, reg));
     ck_assert_int_eq(n, 1);
     PL_OK(reg, pledger_application_load(&app, reg, uuid));
@@ -396,7 +296,7 @@ enum { S_DRAFT, S_REVIEWED, S_SUBMITTED, S_ACCEPTED, S_CORR, S_REGISTERED, S_REF
 /* An application of trademark kind in state @s; *number when registered. */
 static char *app_in_state(int s, char **number)
 {
-    pledger_application *app = sample(PLEDGER_KIND_TRADEMARK);
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_TRADEMARK);
     char *uuid;
     *number = NULL;
     act("applicant-1", PLEDGER_ROLE_APPLICANT);
@@ -610,7 +510,7 @@ START_TEST(test_receivable_rules)
 {
     char *code1 = NULL, *code2 = NULL;
     char *n1 = registered(PLEDGER_KIND_RECEIVABLE, &code1);
-    now_us += 1000;
+    fx_now_us += 1000;
     char *n2 = registered(PLEDGER_KIND_RECEIVABLE, &code2); /* same receivables: allowed */
     ck_assert_str_ne(n1, n2);
     ck_assert_str_ne(code1, code2);
@@ -650,10 +550,10 @@ START_TEST(test_receivable_rules)
     pledger_pledge_free(p);
     int n = 0;
     act("registrar-1", PLEDGER_ROLE_REGISTRAR);
-    now_us += 30 * DAY_US;
+    fx_now_us += 30 * FX_DAY_US;
     PL_OK(reg, pledger_registry_expire(&n, reg));
     ck_assert_int_eq(n, 0);
-    now_us += DAY_US;
+    fx_now_us += FX_DAY_US;
     PL_OK(reg, pledger_registry_expire(&n, reg));
     ck_assert_int_eq(n, 1);
     PL_OK(reg, pledger_pledge_get(&p, reg, n2));
@@ -666,7 +566,7 @@ START_TEST(test_receivable_rules)
     act("registrar-1", PLEDGER_ROLE_REGISTRAR);
     PL_OK(reg, pledger_pledge_record_litigation(reg, n1));
     PL_FAILS(reg, PLEDGER_ESTATE, pledger_pledge_record_litigation(reg, n1));
-    now_us += 60 * DAY_US;
+    fx_now_us += 60 * FX_DAY_US;
     PL_OK(reg, pledger_registry_expire(&n, reg));
     PL_OK(reg, pledger_pledge_get(&p, reg, n1));
     ck_assert_int_eq(pledger_pledge_state_of(p), PLEDGER_PLEDGE_UNDER_OBJECTION);
@@ -679,7 +579,7 @@ START_TEST(test_receivable_rules)
     /* extension: only in the last 90 days, each 1 month to 30 years */
     act("pledgee-bank", PLEDGER_ROLE_APPLICANT);
     PL_FAILS(reg, PLEDGER_ESTATE, pledger_pledge_extend(reg, n1, "2026-10-31", code1));
-    now_us = T0 + 560 * DAY_US; /* 2025-10-13 */
+    fx_now_us = FX_T0 + 560 * FX_DAY_US; /* 2025-10-13 */
     PL_FAILS(reg, PLEDGER_EINVAL, pledger_pledge_extend(reg, n1, "2025-11-15", code1));
     PL_FAILS(reg, PLEDGER_EINVAL, pledger_pledge_extend(reg, n1, "2055-11-01", code1));
     PL_OK(reg, pledger_pledge_extend(reg, n1, "2026-10-31", code1));
@@ -712,7 +612,7 @@ START_TEST(test_expiry)
     char end[11];
     snprintf(end, sizeof end, "%s", pledger_pledge_period_end(p));
     pledger_pledge_free(p);
-    now_us = T0 + 4000 * DAY_US; /* long after the end of the period */
+    fx_now_us = FX_T0 + 4000 * FX_DAY_US; /* long after the end of the period */
     act("registrar-1", PLEDGER_ROLE_REGISTRAR);
     PL_OK(reg, pledger_registry_expire(&n, reg));
     ck_assert_int_eq(n, 1);
@@ -732,7 +632,7 @@ END_TEST
 
 START_TEST(test_submit_needs_clean_review)
 {
-    pledger_application *app = sample(PLEDGER_KIND_TRADEMARK);
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_TRADEMARK);
     pledger_review *rv = NULL;
     act("applicant-1", PLEDGER_ROLE_APPLICANT);
     PL_OK(NULL, pledger_application_set(app, "pledgor/id", "91350100M000100Y44")); /* bad check */
@@ -782,7 +682,7 @@ START_TEST(test_numbers_gap_free_per_year_and_kind)
     ck_assert_str_eq(a1, "A-FZ01-TM-2024-000001");
     ck_assert_str_eq(a2, "A-FZ01-TM-2024-000002");
     ck_assert_str_eq(a3, "A-FZ01-PT-2024-000001");
-    now_us = INT64_C(1735689600000000) + 3600 * INT64_C(1000000); /* 2025-01-01T01:00Z */
+    fx_now_us = INT64_C(1735689600000000) + 3600 * INT64_C(1000000); /* 2025-01-01T01:00Z */
     free(accepted(PLEDGER_KIND_TRADEMARK, &a4));
     ck_assert_str_eq(a4, "A-FZ01-TM-2025-000001");
     free(a1);
@@ -814,13 +714,13 @@ START_TEST(test_clock_backwards)
 {
     char *num = registered(PLEDGER_KIND_TRADEMARK, NULL);
     act("registrar-1", PLEDGER_ROLE_REGISTRAR);
-    now_us -= DAY_US;
+    fx_now_us -= FX_DAY_US;
     char *before = dump(NULL);
     PL_FAILS(reg, PLEDGER_ESTATE, pledger_pledge_cancel(reg, num, NULL, NULL));
     ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "clock went backwards"));
     char *after = dump(NULL);
     ck_assert_str_eq(before, after);
-    now_us += DAY_US;
+    fx_now_us += FX_DAY_US;
     PL_OK(reg, pledger_pledge_cancel(reg, num, NULL, NULL)); /* the same instant is fine */
     free(before);
     free(after);
@@ -830,7 +730,7 @@ END_TEST
 
 START_TEST(test_certificate_masks_residents)
 {
-    pledger_application *app = sample(PLEDGER_KIND_PATENT);
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_PATENT);
     char *num = NULL, *cert = NULL;
     act("applicant-1", PLEDGER_ROLE_APPLICANT);
     PL_OK(NULL, pledger_application_set(app, "pledgor/@type", "person"));
@@ -1043,7 +943,7 @@ START_TEST(test_read_only_registry)
     char *n2 = NULL;
     PL_FAILS(ro, PLEDGER_EREADONLY, pledger_application_register(&n2, NULL, ro, uuid));
     PL_FAILS(ro, PLEDGER_EREADONLY, pledger_pledge_cancel(ro, num, NULL, NULL));
-    pledger_application *app = sample(PLEDGER_KIND_LAND);
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_LAND);
     PL_FAILS(ro, PLEDGER_EREADONLY, pledger_application_save(ro, app));
     pledger_application_free(app);
     pledger_pledge *p = NULL;
