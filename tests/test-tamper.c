@@ -12,6 +12,7 @@
 #include "testutil.h"
 #include "fixture.h"
 #include "store/apply.h"
+#include "store/payload.h"
 #include "store/db.h"
 
 static char *dir, *template_path, *path;
@@ -254,6 +255,37 @@ END_TEST
  * what SQLite's own operators give (here through registry.setting, whose
  * statement writes $.key and $.value, and calendar.load, which reads
  * $.days with json_each). */
+/* Member names join keys with "__" ($a__b is $.a.b), so the payload
+ * reader leaves to SQLite any payload whose keys would make such a name
+ * ambiguous: "__" inside a key, or a key starting or ending with '_'. */
+START_TEST(test_payload_reader_names)
+{
+    static const struct {
+        const char *json;
+        bool plain;
+    } forms[] = {
+        { "{\"a_b\":{\"c\":1}}", true },
+        { "{\"a__b\":1}", false },
+        { "{\"a_\":{\"b\":1}}", false },
+        { "{\"_a\":1}", false },
+        { "{\"a\":{\"b_\":1}}", false },
+        { "{\"a\" :1}", false },
+    };
+    pl_payload *p = malloc(sizeof *p);
+    ck_assert_ptr_nonnull(p);
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        pl_payload_read(p, forms[i].json);
+        ck_assert_msg(p->plain == forms[i].plain, "%s", forms[i].json);
+    }
+    pl_payload_read(p, forms[0].json);
+    const pl_member *m = pl_payload_find(p, -1, "a_b__c");
+    ck_assert_ptr_nonnull(m);
+    ck_assert_int_eq(m->type, PL_J_INT);
+    ck_assert_ptr_null(pl_payload_find(p, -1, "a__b_c"));
+    free(p);
+}
+END_TEST
+
 START_TEST(test_apply_payload_forms)
 {
     static const char *const payloads[] = {
@@ -529,6 +561,7 @@ static Suite *tamper_suite(void)
     tcase_add_loop_test(tc, test_tamper, 0, N_CASES);
     tcase_add_test(tc, test_verify_roles);
     tcase_add_test(tc, test_apply_payload_forms);
+    tcase_add_test(tc, test_payload_reader_names);
     tcase_add_test(tc, test_read_only_registry);
     tcase_add_loop_test(tc, test_read_only_roles, 0, 2);
     tcase_add_test(tc, test_no_actor);

@@ -208,6 +208,10 @@ static const char *scan_value(pl_payload *p, const char *s, int self, bool rec, 
                     return NULL; /* "__" separates the levels of a name */
             if (*s != '"' || s == k || s[1] != ':')
                 return NULL;
+            /* nor may a key start or end with '_': "a___b" would not say
+             * which level the third '_' belongs to (fuzz-payload) */
+            if (k[0] == '_' || s[-1] == '_')
+                return NULL;
             v = s + 2;
             if (rec && (i = add_member(p, k, (size_t)(s - k), v, self)) < 0)
                 return NULL;
