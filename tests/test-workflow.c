@@ -850,6 +850,7 @@ START_TEST(test_stored_document_digest)
     ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "does not match its digest"));
     PL_FAILS(reg, PLEDGER_ECORRUPT, pledger_application_load(&app, reg, uuid));
     ck_assert_ptr_null(app);
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), uuid));
     char *after = dump(NULL);
     ck_assert_str_eq(before, after);
     ck_assert_int_eq(raw_int("SELECT count(*) FROM journal"), events);

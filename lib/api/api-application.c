@@ -264,6 +264,8 @@ int pledger_application_load(pledger_application **out, pledger_registry *reg, c
         !(app->uuid = strdup(row.uuid))) {
         if (!rc)
             rc = pl_err_oom(&reg->err);
+        else
+            pl_err_prefix(&reg->err, "%s: stored application %s", fn, row.uuid);
         pl_app_row_clear(&row);
         pledger_application_free(app);
         return rc;

@@ -6,7 +6,8 @@
  * SQLite must find valid too, and every plain value it read must be what
  * SQLite's ->> gives for the same path (the statements of store/apply.c
  * get one or the other); a name lookup finds the first member of that
- * name, as ->> does. */
+ * name, as ->> does.  FUZZ_PAYLOAD_TRACE=1 in the environment prints each
+ * member's path as it is checked (for reading a failing input). */
 #include <sqlite3.h>
 
 #include "fuzz.h"
