@@ -814,6 +814,134 @@ START_TEST(test_many_defects)
 }
 END_TEST
 
+/* ---- the registration step reads the register again ------------------------------- */
+
+static void import_xml(const char *xml)
+{
+    pledger_import_report *rep = NULL;
+    act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, pledger_register_import_memory(&rep, reg, xml, strlen(xml), NULL));
+    ck_assert_uint_eq(pledger_import_report_rejected(rep), 0);
+    pledger_import_report_free(rep);
+}
+
+/* The first patent of app-patent.xml, with or without a pending
+ * invalidation request. */
+#define PATENT_RECORD(as_of, pending)                                                         \
+    "<register xmlns=\"urn:pledger:1\" as_of=\"" as_of "\">"                                  \
+    "<patent number=\"ZL201310699744.2\" patent_type=\"invention\" status=\"granted\""        \
+    " filing_date=\"2013-12-18\" grant_date=\"2016-05-11\" valid_to=\"2033-12-17\""           \
+    " fee_paid=\"true\" invalidation_pending=\"" pending "\">"                                \
+    "<owner name=\"深圳市南山精密仪器有限公司\" id_type=\"uscc\" id=\"914403001922038216\"/>"  \
+    "<owner name=\"王芳\" id_type=\"resident\" id=\"11010519491231002X\"/>"                   \
+    "</patent></register>"
+
+/* Save, review, submit and accept @app; its UUID (caller frees). */
+static char *accept_app(pledger_application *app)
+{
+    act(reg, "applicant-1", PLEDGER_ROLE_APPLICANT);
+    PL_OK(reg, pledger_application_save(reg, app));
+    char *uuid = strdup(pledger_application_uuid(app));
+    PL_OK(reg, pledger_application_review(NULL, reg, uuid));
+    PL_OK(reg, pledger_application_submit(reg, uuid));
+    act(reg, "clerk-1", PLEDGER_ROLE_CLERK);
+    PL_OK(reg, pledger_application_accept(NULL, reg, uuid));
+    return uuid;
+}
+
+/* An invalidation request filed between acceptance and registration:
+ * the registration is refused until the parties acknowledge it. */
+START_TEST(test_register_rechecks_invalidation)
+{
+    static const char *const no_ack[] = { "acknowledgements", NULL, "materials/material[6]",
+                                          NULL, NULL };
+    import_xml(PATENT_RECORD("2024-03-20", "false"));
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_PATENT);
+    edit(app, no_ack);
+    pledger_review *rv = check(reg, app);
+    char *text = describe(rv);
+    ck_assert_msg(pledger_review_count(rv) == 0, "%s", text);
+    free(text);
+    pledger_review_free(rv);
+    char *uuid = accept_app(app);
+
+    import_xml(PATENT_RECORD("2024-03-25", "true"));
+    act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    char *num = NULL;
+    PL_FAILS(reg, PLEDGER_EREVIEW, pledger_application_register(&num, NULL, reg, uuid));
+    ck_assert_ptr_null(num);
+    const char *msg = pledger_errmsg(reg);
+    ck_assert_msg(strstr(msg, "PT_INVALIDATION_PENDING at rights/right[1]/number") &&
+                      strstr(msg, "risk_acknowledgement"), "%s", msg);
+    pledger_application *stored = NULL;
+    PL_OK(reg, pledger_application_load(&stored, reg, uuid));
+    ck_assert_int_eq(pledger_application_state(stored), PLEDGER_APP_ACCEPTED);
+    pledger_application_free(stored);
+
+    /* the parties acknowledge it; the file goes through */
+    act(reg, "clerk-1", PLEDGER_ROLE_CLERK);
+    PL_OK(reg, pledger_application_request_correction(reg, uuid, "acknowledge the risk"));
+    static const char *const ack[] = {
+        "acknowledgements/risk", "出质人与质权人已知悉该专利存在尚未审结的无效宣告请求。",
+        "acknowledgements/risk/@code", "invalidation_pending", NULL,
+    };
+    edit(app, ack);
+    add_material(app, "risk_acknowledgement");
+    PL_OK(reg, pledger_application_correct(reg, app));
+    act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, pledger_application_register(&num, NULL, reg, uuid));
+    ck_assert_ptr_nonnull(num);
+    pledger_free(num);
+    free(uuid);
+    pledger_application_free(app);
+}
+END_TEST
+
+/* A pending invalidation request the parties did not acknowledge in
+ * writing stops submission; the acknowledged sample goes through
+ * (register_sample). */
+START_TEST(test_submit_refuses_unacknowledged_risk)
+{
+    static const char *const unsigned_ack[] = { "materials/material[6]", NULL, NULL };
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_PATENT);
+    pledger_review *rv = NULL;
+    edit(app, unsigned_ack);
+    act(reg, "applicant-1", PLEDGER_ROLE_APPLICANT);
+    PL_OK(reg, pledger_application_save(reg, app));
+    PL_OK(reg, pledger_application_review(&rv, reg, pledger_application_uuid(app)));
+    ck_assert_uint_eq(pledger_review_count_severity(rv, PLEDGER_SEVERITY_CORRECTABLE), 1);
+    ck_assert_str_eq(pledger_review_code(rv, 0), "PT_INVALIDATION_PENDING");
+    PL_FAILS(reg, PLEDGER_EREVIEW, pledger_application_submit(reg, pledger_application_uuid(app)));
+    pledger_review_free(rv);
+    pledger_application_free(app);
+    free(register_sample(PLEDGER_KIND_PATENT));
+}
+END_TEST
+
+/* The class: any reference-register fact that refuses a file, arisen
+ * after acceptance (here a seizure), stops the registration; without
+ * one, it goes through. */
+START_TEST(test_register_rechecks_seizure)
+{
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_TRADEMARK);
+    char *uuid = accept_app(app), *num = NULL;
+    import_xml("<register xmlns=\"urn:pledger:1\" as_of=\"2024-03-25\">"
+               "<trademark number=\"7654321\" status=\"registered\" mark=\"MINJIANG\""
+               " family=\"MJE\" classes=\"35\" groups=\"3501\" valid_from=\"2015-03-01\""
+               " valid_to=\"2035-02-28\" seized=\"true\">"
+               "<owner name=\"福建闽江食品有限公司\" id_type=\"uscc\" id=\"91350100M000100Y43\"/>"
+               "</trademark></register>");
+    PL_FAILS(reg, PLEDGER_EREVIEW, pledger_application_register(&num, NULL, reg, uuid));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "RIGHT_SEIZED at rights/right[2]/number"), "%s",
+                  pledger_errmsg(reg));
+    free(uuid);
+    pledger_application_free(app);
+
+    /* an acknowledged risk is no reason to stop */
+    free(register_sample(PLEDGER_KIND_PATENT));
+}
+END_TEST
+
 /* ---- determinism; the stored review; nothing stored by check ----------------------- */
 
 START_TEST(test_deterministic)
@@ -1149,6 +1277,9 @@ static Suite *review_suite(void)
     tcase_add_test(tc, test_check_stores_nothing);
     tcase_add_test(tc, test_check_arguments);
     tcase_add_test(tc, test_related_marks_agree);
+    tcase_add_test(tc, test_register_rechecks_invalidation);
+    tcase_add_test(tc, test_register_rechecks_seizure);
+    tcase_add_test(tc, test_submit_refuses_unacknowledged_risk);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("readme");
