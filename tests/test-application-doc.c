@@ -242,7 +242,7 @@ START_TEST(count_paths)
 
     ck_assert_int_eq(count(d, "rights/right"), 2);
     ck_assert_int_eq(count(d, "rights/patent"), 2);
-    ck_assert_int_eq(count(d, "materials/material"), 5);
+    ck_assert_int_eq(count(d, "materials/material"), 6);
     ck_assert_int_eq(count(d, "rights/right[1]/co_owners/party"), 1);
     ck_assert_int_eq(count(d, "rights/right[2]/co_owners/party"), 0);
     ck_assert_int_eq(count(d, "pledgor"), 1);

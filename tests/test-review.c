@@ -218,6 +218,101 @@ static void prepare_receivable_objected(void)
     free(num);
 }
 
+/* ---- messages are whole sentences -------------------------------------------- */
+
+/* NULL when @text ends as a sentence, else why not.  A sentence is not
+ * empty, has no space at either end, closes every parenthesis and quote it
+ * opens, does not end on a separator (, ; : - / or an opening
+ * parenthesis), nor on a word that cannot end an English sentence (an
+ * article, a preposition, a conjunction, an auxiliary: what a cut leaves,
+ * "only the first registered can be"); with @stop, it ends with a full
+ * stop ('.' or '。').  Legal-basis notes are citations and end without
+ * one. */
+static const char *not_a_sentence(const char *text, bool stop)
+{
+    static const char *const dangling[] = {
+        "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "from", "with", "into",
+        "and", "or", "but", "nor", "than", "as", "if", "that", "which", "whose", "be", "been",
+        "is", "are", "was", "were", "can", "could", "may", "must", "shall", "should", "will",
+        "would", "its", "their", "his", "her", "each", "every", "per",
+    };
+    size_t n = text ? strlen(text) : 0;
+    int paren = 0, quotes = 0;
+    char word[32];
+    size_t end, w;
+
+    if (n == 0)
+        return "empty";
+    if (text[0] == ' ' || text[n - 1] == ' ')
+        return "a space at an end";
+    for (size_t i = 0; i < n; i++) {
+        paren += text[i] == '(' ? 1 : text[i] == ')' ? -1 : 0;
+        quotes += text[i] == '\'' && (i == 0 || !((text[i - 1] | 32) >= 'a' &&
+                                                   (text[i - 1] | 32) <= 'z'));
+        if (paren < 0)
+            return "a ')' without its '('";
+    }
+    if (paren)
+        return "an unclosed '('";
+    end = n;
+    if (stop) {
+        if (n >= 3 && strcmp(text + n - 3, "。") == 0)
+            end = n - 3;
+        else if (text[n - 1] == '.')
+            end = n - 1;
+        else
+            return "no full stop at the end";
+    }
+    if (end == 0)
+        return "nothing before the full stop";
+    if (strchr(",;:-/( ", text[end - 1]))
+        return "ends on a separator";
+    /* the last word, ASCII letters only */
+    for (w = end; w > 0 && (((text[w - 1] | 32) >= 'a' && (text[w - 1] | 32) <= 'z')); w--)
+        ;
+    if (end - w == 0 || end - w >= sizeof word || (w > 0 && text[w - 1] != ' '))
+        return NULL; /* a number, a code, a quote, a closing parenthesis */
+    for (size_t i = 0; i < end - w; i++)
+        word[i] = (char)(text[w + i] | 32);
+    word[end - w] = '\0';
+    for (size_t i = 0; i < sizeof dangling / sizeof dangling[0]; i++)
+        if (strcmp(word, dangling[i]) == 0)
+            return "ends on a word no sentence ends on (cut off?)";
+    (void)quotes;
+    return NULL;
+}
+
+START_TEST(test_sentence_check)
+{
+    /* the check itself: what it refuses, what it lets through */
+    ck_assert_ptr_nonnull(not_a_sentence("only the first registered can be.", true));
+    ck_assert_ptr_nonnull(not_a_sentence("the pledgor is missing", true));
+    ck_assert_ptr_nonnull(not_a_sentence("the pledge contract does not name:.", true));
+    ck_assert_ptr_nonnull(not_a_sentence("in force until (2025-12-30.", true));
+    ck_assert_ptr_nonnull(not_a_sentence("", false));
+    ck_assert_ptr_null(not_a_sentence("the pledgor is missing.", true));
+    ck_assert_ptr_null(not_a_sentence("patent 201310699744.2 ends on 2026-02-28 (2027-02-28).",
+                                      true));
+    ck_assert_ptr_null(not_a_sentence("已知悉风险。", true));
+    ck_assert_ptr_null(not_a_sentence("Patent Law art. 9", false));
+}
+END_TEST
+
+/* Every row's meaning is a sentence, its legal basis a complete note. */
+START_TEST(test_rule_texts_are_sentences)
+{
+    for (size_t i = 0; i < pledger_review_rule_count(); i++) {
+        const char *why;
+        why = not_a_sentence(pledger_review_rule_meaning(i), true);
+        ck_assert_msg(!why, "%s: meaning '%s': %s", pledger_review_rule_code(i),
+                      pledger_review_rule_meaning(i), why);
+        why = not_a_sentence(pledger_review_rule_basis(i), false);
+        ck_assert_msg(!why, "%s: basis '%s': %s", pledger_review_rule_code(i),
+                      pledger_review_rule_basis(i), why);
+    }
+}
+END_TEST
+
 /* ---- one case per rule (or more) --------------------------------------------- */
 
 /* the reference register of both documents: the fixture, or an empty one;
@@ -261,6 +356,9 @@ static const rcase cases[] = {
       "a person but is identified by a USCC" },
     { "PARTY_ADDRESS_MISSING", PT, { "pledgee/address", NULL }, "pledgee/address", NULL },
     { "PARTIES_IDENTICAL", TM, { "pledgee/id", "91350100m000100y43" }, "pledgee/id", NULL },
+    /* the same wrong number twice */
+    { "PARTIES_IDENTICAL", TM, { "pledgor/id", "91350100M000100Y44", "pledgee/id",
+                                 "91350100m000100y44" }, "pledgee/id", NULL },
     { "AGENT_REQUIRED", PT, { FOREIGN_PLEDGEE }, "agent", "pledgee is foreign",
       { FOREIGN_PLEDGEE, "agent/@type", "organisation", "agent/name", "北京专利代理事务所",
         "agent/id/@type", "uscc", "agent/id", "914403001922038216" },
@@ -279,6 +377,10 @@ static const rcase cases[] = {
     { "RIGHT_ID_INVALID", PT, { "rights/right[2]/number", "201080063196.8" },
       "rights/right[2]/number", "check" },
     { "RIGHT_DUPLICATE", TM, { "rights/right[2]/number", "１２３４５６７８" }, "rights/right[2]",
+      "see rights/right[1]" },
+    /* the same invalid number twice */
+    { "RIGHT_DUPLICATE", PT, { "rights/right[1]/number", "201080063196.8",
+                               "rights/right[2]/number", "201080063196.8" }, "rights/right[2]",
       "see rights/right[1]" },
     { "RIGHT_FIELD_MISSING", EM, { "rights/right[1]/pollutant", NULL },
       "rights/right[1]/pollutant", "the pollutant" },
@@ -305,6 +407,11 @@ static const rcase cases[] = {
     { "PERIOD_INVERTED", TM, { "period/start", "2028-01-01" }, "period/end", NULL },
     { "PERIOD_BEFORE_DEBT", TM, { "period/start", "2020-01-01", "period/end", "2023-12-31" },
       "period/end", "before the debt's performance period starts" },
+    /* an inverted period: each end compared on its own */
+    { "PERIOD_BEFORE_DEBT", TM, { "period/end", "2023-12-31" }, "period/end",
+      "before the debt's performance period starts" },
+    { "PERIOD_BEFORE_DEBT", TM, { "period/start", "2027-03-01", "period/end", "2024-06-30" },
+      "period/start", "after the debtor's performance deadline" },
     { "PERIOD_NOT_COVERING_DEBT", PT, { "period/end", "2025-12-31" }, "period/end",
       "lapses while the debt runs" },
     { "CONTRACT_MISSING", EQ, { "contract", NULL }, "contract", NULL },
@@ -329,7 +436,8 @@ static const rcase cases[] = {
     { "RIGHT_ALREADY_PLEDGED", EM, { NULL }, "rights/right[1]/permit_number",
       "R-FZ01-EM-2024-000001", .prepare = prepare_emission_pledged },
     { "RIGHT_PENDING_APPLICATION", LD, { NULL }, "rights/right[1]/certificate_number",
-      "draft", .prepare = prepare_land_draft },
+      "only the first of them to reach registration can be registered; the right is then "
+      "pledged and the others are refused.", .prepare = prepare_land_draft },
     /* ---- rules-register.c */
     { "REGISTER_NOT_LOADED", SA, { NULL }, "rights", "no sea_area records",
       .registry = EMPTY_TRIP },
@@ -341,6 +449,10 @@ static const rcase cases[] = {
       "rights/right[1]/company_uscc", NULL },
     { "PLEDGOR_NOT_OWNER", TM, { "rights/right[2]/number", "30000005" },
       "rights/right[2]/number", "recorded: Company 0 Ltd." },
+    /* the pledgor's identifier invalid: judged by its name */
+    { "PLEDGOR_NOT_OWNER", TM, { "rights/right[2]/number", "30000005", "pledgor/id",
+                                 "91350100M000100Y44" },
+      "rights/right[2]/number", "recorded: Company 0 Ltd.", { "pledgor/id", "91350100M000100Y44" } },
     { "PLEDGOR_NOT_OWNER", EQ, { "rights/right[1]/company_uscc", "91350100100000016G",
                                  "rights/right[1]/company_name", "Company 1 Ltd." },
       "rights/right[1]/company_uscc", "not a recorded shareholder" },
@@ -362,6 +474,10 @@ static const rcase cases[] = {
       "rights/right[2]/number", "until 2025-12-30" },
     { "RIGHT_EXPIRES_IN_PERIOD", TM, { "rights/right[2]/number", "30000009" },
       "rights/right[2]/number", "only from 2024-06-01" },
+    /* an inverted period still has an end to compare with */
+    { "RIGHT_EXPIRES_IN_PERIOD", TM, { "rights/right[2]/number", "30000007",
+                                       "period/start", "2028-01-01" },
+      "rights/right[2]/number", "until 2025-12-30" },
     { "RIGHT_EXPIRES_IN_PERIOD", EM, { "rights/right[1]/permit_number", "91350100M000100Y43002P" },
       "rights/right[1]/permit_number", NULL },
     { "RIGHT_SEIZED", TM, { "rights/right[2]/number", "30000003" }, "rights/right[2]/number",
@@ -374,6 +490,11 @@ static const rcase cases[] = {
                             "rights/right[1]/company_name", "深圳市南山精密仪器有限公司" },
       "rights/right[1]/company_uscc", "holding" },
     /* ---- rules-trademark.c */
+    /* the pledgor's identifier invalid: its marks found through the registrant */
+    { "TM_BUNDLE_MISSING", TM,
+      { "rights/right[2]/number", "20000001", "rights/right[2]/classes", "30",
+        "rights/right[2]/mark", "榕城", "pledgor/id", "91350100M000100Y44" },
+      "rights/right[2]/number", ": 20000004, G2000006 are not in the application" },
     { "TM_BUNDLE_MISSING", TM,
       { "rights/right[2]/number", "20000001", "rights/right[2]/classes", "30",
         "rights/right[2]/mark", "榕城" },
@@ -386,6 +507,23 @@ static const rcase cases[] = {
       "rights/right[1]/classes", "not registered in class 31" },
     { "TM_DETAILS_DIFFER", TM, { "rights/right[1]/mark", "闽江牌" }, "rights/right[1]/mark",
       NULL, { "rights/right[2]/mark", "ｍｉｎｊｉａｎｇ" } },
+    /* every class named, however long the list */
+    { "TM_DETAILS_DIFFER", TM,
+      { "rights/right[1]/classes", "29 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 "
+        "23 24 25 26 27 28 31 32 33 34 35 36 37 38 39 40 41 42 43 44 45" },
+      "rights/right[1]/classes", "classes 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, "
+      "16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 31, 32, 33, 34, 35, 36, 37, 38, 39, "
+      "40, 41, 42, 43, 44, 45." },
+    /* the mark ends before the debt falls due (and before the period ends) */
+    { "TM_EXPIRES_BEFORE_DEBT", TM, { "rights/right[2]/number", "30000007" },
+      "rights/right[2]/number", "registered until 2025-12-30, before the debtor's "
+      "performance deadline (2027-02-28): renew it",
+      { "rights/right[2]/number", "30000007", "claim/performance_end", "2025-12-30",
+        "period/end", "2025-12-30" } },
+    /* the period ends in time, the debt does not */
+    { "TM_EXPIRES_BEFORE_DEBT", TM, { "rights/right[2]/number", "30000007", "period/end",
+                                      "2025-06-30" },
+      "rights/right[2]/number", "until 2025-12-30" },
     /* ---- rules-patent.c */
     { "PT_FEE_UNPAID", PT, { "rights/right[2]/number", "201410000001.6" },
       "rights/right[2]/number", NULL },
@@ -405,8 +543,26 @@ static const rcase cases[] = {
       "rights/right[1]/co_owners/party/@consent", "王芳" },
     { "PT_CO_OWNER_UNDECLARED", PT, { "rights/right[1]/co_owners", NULL },
       "rights/right[1]/co_owners", "王芳" },
-    { "PT_INVALIDATION_PENDING", PT, { "acknowledgements", NULL }, "rights/right[1]/number",
-      "must acknowledge" },
+    /* invalid identifiers of the pledgor and the co-owner: known by their names */
+    { "PT_CO_OWNER_UNDECLARED", PT, { "rights/right[1]/co_owners", NULL, "pledgor/id",
+                                      "914403001922038217" },
+      "rights/right[1]/co_owners", "王芳",
+      { "pledgor/id", "914403001922038217", "rights/right[1]/co_owners/party/id",
+        "110105194912310021" } },
+    /* neither the declaration nor the signed acknowledgement */
+    { "PT_INVALIDATION_PENDING", PT, { "acknowledgements", NULL, "materials/material[6]", NULL },
+      "rights/right[1]/number", "attach the written acknowledgement the parties signed "
+      "(material kind risk_acknowledgement) and declare the risk in acknowledgements/risk, "
+      "with code invalidation_pending" },
+    /* declared, not signed: the document of the earlier releases */
+    { "PT_INVALIDATION_PENDING", PT, { "materials/material[6]", NULL },
+      "rights/right[1]/number", "acknowledgements/risk declares the risk but is not signed" },
+    /* signed, the risk not declared (or another one declared) */
+    { "PT_INVALIDATION_PENDING", PT, { "acknowledgements/risk/@code", "same_day_pair" },
+      "rights/right[1]/number", "declare the risk the written acknowledgement "
+      "(materials/material[6]) covers" },
+    { "PT_INVALIDATION_ACKNOWLEDGED", PT, { NULL }, "rights/right[1]/number",
+      "acknowledged the risk in writing", { "materials/material[6]", NULL } },
     { "PT_INVALIDATION_ACKNOWLEDGED", PT, { NULL }, "rights/right[1]/number", NULL,
       { "acknowledgements/risk/@code", "same_day_pair" } },
     { "PT_SAME_DAY_PAIR", PT, { "rights/right[2]/number", "201520000002.0" },
@@ -414,6 +570,11 @@ static const rcase cases[] = {
       { "rights/right[2]/number", "201520000002.0", "acknowledgements/risk[2]",
         "知悉同日申请的发明专利与实用新型专利只能保留其一。", "acknowledgements/risk[2]/@code",
         "same_day_pair" } },
+    { "PT_SAME_DAY_PAIR", PT, { "rights/right[2]/number", "201520000002.0",
+                                "acknowledgements/risk[2]", "知悉同日申请的发明专利与实用新型专利只能保留其一。",
+                                "acknowledgements/risk[2]/@code", "same_day_pair",
+                                "materials/material[6]", NULL },
+      "rights/right[2]/number", "is not signed" },
     { "PT_SAME_DAY_PAIR_ACKNOWLEDGED", PT,
       { "rights/right[2]/number", "201520000002.0", "acknowledgements/risk[2]",
         "知悉同日申请的发明专利与实用新型专利只能保留其一。", "acknowledgements/risk[2]/@code",
@@ -507,6 +668,13 @@ START_TEST(test_rule_case)
         ck_assert_msg(strstr(pledger_review_message(rv, (size_t)i), k->needle),
                       "%s: '%s' not in '%s'", k->code, k->needle,
                       pledger_review_message(rv, (size_t)i));
+    /* every finding of the document, this rule's and the others', is a
+     * whole sentence */
+    for (size_t f = 0; f < pledger_review_count(rv); f++) {
+        const char *why = not_a_sentence(pledger_review_message(rv, f), true);
+        ck_assert_msg(!why, "%s: '%s': %s", pledger_review_code(rv, f),
+                      pledger_review_message(rv, f), why);
+    }
     free(text);
     pledger_review_free(rv);
     pledger_application_free(app);
@@ -530,9 +698,9 @@ END_TEST
 
 /* ---- the samples ------------------------------------------------------------------ */
 
-/* Against the fixture register every sample is clean: no blocking,
- * correctable or risk finding; the patent's acknowledged invalidation
- * request is the only notice. */
+/* Against the fixture register every sample is clean: no blocking or
+ * correctable finding and no notice; the patent's acknowledged
+ * invalidation request is the one finding, a recorded risk. */
 START_TEST(test_samples_clean)
 {
     int kind = _i;
@@ -542,6 +710,7 @@ START_TEST(test_samples_clean)
     if (kind == PLEDGER_KIND_PATENT) {
         ck_assert_msg(pledger_review_count(rv) == 1, "%s", text);
         ck_assert_str_eq(pledger_review_code(rv, 0), "PT_INVALIDATION_ACKNOWLEDGED");
+        ck_assert_int_eq(pledger_review_severity(rv, 0), PLEDGER_SEVERITY_RISK);
         ck_assert_str_eq(pledger_review_path(rv, 0), "rights/right[1]/number");
     } else {
         ck_assert_msg(pledger_review_count(rv) == 0, "%s sample:\n%s", fx_kinds[kind], text);
@@ -602,6 +771,7 @@ static const char *const many_expected[][2] = {
     { "RIGHT_ID_INVALID", "rights/right[5]/number" },
     { "CURRENCY_UNKNOWN", "claim/amount/@currency" },
     { "PERIOD_INVERTED", "period/end" },
+    { "PERIOD_BEFORE_DEBT", "period/end" }, /* the end, compared on its own */
     { "CONTRACT_CLAUSES_MISSING", "contract/clauses" },
     { "MATERIAL_MISSING", "materials" },
     { "MATERIAL_DIGEST_MISSING", "materials/material[1]/sha256" },
@@ -637,10 +807,138 @@ START_TEST(test_many_defects)
     ck_assert_int_ge(find(rv, "RIGHT_ID_INVALID", NULL), 0);
     ck_assert_int_ge(find(rv, "RIGHT_SEIZED", NULL), 0);
     ck_assert_uint_eq(pledger_review_count_severity(rv, PLEDGER_SEVERITY_BLOCKING), 3);
-    ck_assert_uint_eq(pledger_review_count_severity(rv, PLEDGER_SEVERITY_CORRECTABLE), 13);
+    ck_assert_uint_eq(pledger_review_count_severity(rv, PLEDGER_SEVERITY_CORRECTABLE), 14);
     free(text);
     pledger_review_free(rv);
     pledger_application_free(app);
+}
+END_TEST
+
+/* ---- the registration step reads the register again ------------------------------- */
+
+static void import_xml(const char *xml)
+{
+    pledger_import_report *rep = NULL;
+    act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, pledger_register_import_memory(&rep, reg, xml, strlen(xml), NULL));
+    ck_assert_uint_eq(pledger_import_report_rejected(rep), 0);
+    pledger_import_report_free(rep);
+}
+
+/* The first patent of app-patent.xml, with or without a pending
+ * invalidation request. */
+#define PATENT_RECORD(as_of, pending)                                                         \
+    "<register xmlns=\"urn:pledger:1\" as_of=\"" as_of "\">"                                  \
+    "<patent number=\"ZL201310699744.2\" patent_type=\"invention\" status=\"granted\""        \
+    " filing_date=\"2013-12-18\" grant_date=\"2016-05-11\" valid_to=\"2033-12-17\""           \
+    " fee_paid=\"true\" invalidation_pending=\"" pending "\">"                                \
+    "<owner name=\"深圳市南山精密仪器有限公司\" id_type=\"uscc\" id=\"914403001922038216\"/>"  \
+    "<owner name=\"王芳\" id_type=\"resident\" id=\"11010519491231002X\"/>"                   \
+    "</patent></register>"
+
+/* Save, review, submit and accept @app; its UUID (caller frees). */
+static char *accept_app(pledger_application *app)
+{
+    act(reg, "applicant-1", PLEDGER_ROLE_APPLICANT);
+    PL_OK(reg, pledger_application_save(reg, app));
+    char *uuid = strdup(pledger_application_uuid(app));
+    PL_OK(reg, pledger_application_review(NULL, reg, uuid));
+    PL_OK(reg, pledger_application_submit(reg, uuid));
+    act(reg, "clerk-1", PLEDGER_ROLE_CLERK);
+    PL_OK(reg, pledger_application_accept(NULL, reg, uuid));
+    return uuid;
+}
+
+/* An invalidation request filed between acceptance and registration:
+ * the registration is refused until the parties acknowledge it. */
+START_TEST(test_register_rechecks_invalidation)
+{
+    static const char *const no_ack[] = { "acknowledgements", NULL, "materials/material[6]",
+                                          NULL, NULL };
+    import_xml(PATENT_RECORD("2024-03-20", "false"));
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_PATENT);
+    edit(app, no_ack);
+    pledger_review *rv = check(reg, app);
+    char *text = describe(rv);
+    ck_assert_msg(pledger_review_count(rv) == 0, "%s", text);
+    free(text);
+    pledger_review_free(rv);
+    char *uuid = accept_app(app);
+
+    import_xml(PATENT_RECORD("2024-03-25", "true"));
+    act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    char *num = NULL;
+    PL_FAILS(reg, PLEDGER_EREVIEW, pledger_application_register(&num, NULL, reg, uuid));
+    ck_assert_ptr_null(num);
+    const char *msg = pledger_errmsg(reg);
+    ck_assert_msg(strstr(msg, "PT_INVALIDATION_PENDING at rights/right[1]/number") &&
+                      strstr(msg, "risk_acknowledgement"), "%s", msg);
+    pledger_application *stored = NULL;
+    PL_OK(reg, pledger_application_load(&stored, reg, uuid));
+    ck_assert_int_eq(pledger_application_state(stored), PLEDGER_APP_ACCEPTED);
+    pledger_application_free(stored);
+
+    /* the parties acknowledge it; the file goes through */
+    act(reg, "clerk-1", PLEDGER_ROLE_CLERK);
+    PL_OK(reg, pledger_application_request_correction(reg, uuid, "acknowledge the risk"));
+    static const char *const ack[] = {
+        "acknowledgements/risk", "出质人与质权人已知悉该专利存在尚未审结的无效宣告请求。",
+        "acknowledgements/risk/@code", "invalidation_pending", NULL,
+    };
+    edit(app, ack);
+    add_material(app, "risk_acknowledgement");
+    PL_OK(reg, pledger_application_correct(reg, app));
+    act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, pledger_application_register(&num, NULL, reg, uuid));
+    ck_assert_ptr_nonnull(num);
+    pledger_free(num);
+    free(uuid);
+    pledger_application_free(app);
+}
+END_TEST
+
+/* A pending invalidation request the parties did not acknowledge in
+ * writing stops submission; the acknowledged sample goes through
+ * (register_sample). */
+START_TEST(test_submit_refuses_unacknowledged_risk)
+{
+    static const char *const unsigned_ack[] = { "materials/material[6]", NULL, NULL };
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_PATENT);
+    pledger_review *rv = NULL;
+    edit(app, unsigned_ack);
+    act(reg, "applicant-1", PLEDGER_ROLE_APPLICANT);
+    PL_OK(reg, pledger_application_save(reg, app));
+    PL_OK(reg, pledger_application_review(&rv, reg, pledger_application_uuid(app)));
+    ck_assert_uint_eq(pledger_review_count_severity(rv, PLEDGER_SEVERITY_CORRECTABLE), 1);
+    ck_assert_str_eq(pledger_review_code(rv, 0), "PT_INVALIDATION_PENDING");
+    PL_FAILS(reg, PLEDGER_EREVIEW, pledger_application_submit(reg, pledger_application_uuid(app)));
+    pledger_review_free(rv);
+    pledger_application_free(app);
+    free(register_sample(PLEDGER_KIND_PATENT));
+}
+END_TEST
+
+/* The class: any reference-register fact that refuses a file, arisen
+ * after acceptance (here a seizure), stops the registration; without
+ * one, it goes through. */
+START_TEST(test_register_rechecks_seizure)
+{
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_TRADEMARK);
+    char *uuid = accept_app(app), *num = NULL;
+    import_xml("<register xmlns=\"urn:pledger:1\" as_of=\"2024-03-25\">"
+               "<trademark number=\"7654321\" status=\"registered\" mark=\"MINJIANG\""
+               " family=\"MJE\" classes=\"35\" groups=\"3501\" valid_from=\"2015-03-01\""
+               " valid_to=\"2035-02-28\" seized=\"true\">"
+               "<owner name=\"福建闽江食品有限公司\" id_type=\"uscc\" id=\"91350100M000100Y43\"/>"
+               "</trademark></register>");
+    PL_FAILS(reg, PLEDGER_EREVIEW, pledger_application_register(&num, NULL, reg, uuid));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "RIGHT_SEIZED at rights/right[2]/number"), "%s",
+                  pledger_errmsg(reg));
+    free(uuid);
+    pledger_application_free(app);
+
+    /* an acknowledged risk is no reason to stop */
+    free(register_sample(PLEDGER_KIND_PATENT));
 }
 END_TEST
 
@@ -699,7 +997,7 @@ START_TEST(test_stored_review_is_the_check)
     ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
     ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), jb);
     ck_assert_int_eq(sqlite3_column_int(st, 1), 3);
-    ck_assert_int_eq(sqlite3_column_int(st, 2), 13);
+    ck_assert_int_eq(sqlite3_column_int(st, 2), 14);
     sqlite3_finalize(st);
     sqlite3_close(h);
     /* submit refuses it */
@@ -831,7 +1129,14 @@ START_TEST(test_rule_table)
     ck_assert_int_eq(pledger_review_rule_severity(at), PLEDGER_SEVERITY_BLOCKING);
     ck_assert_uint_eq(pledger_review_rule_kinds(at) & PLEDGER_KIND_BIT(PLEDGER_KIND_RECEIVABLE),
                       0);
+    /* an unacknowledged risk stops submission; acknowledged, it is recorded */
     PL_OK(NULL, pledger_review_rule_find(&at, "PT_INVALIDATION_PENDING"));
+    ck_assert_int_eq(pledger_review_rule_severity(at), PLEDGER_SEVERITY_CORRECTABLE);
+    PL_OK(NULL, pledger_review_rule_find(&at, "PT_SAME_DAY_PAIR"));
+    ck_assert_int_eq(pledger_review_rule_severity(at), PLEDGER_SEVERITY_CORRECTABLE);
+    PL_OK(NULL, pledger_review_rule_find(&at, "PT_INVALIDATION_ACKNOWLEDGED"));
+    ck_assert_int_eq(pledger_review_rule_severity(at), PLEDGER_SEVERITY_RISK);
+    PL_OK(NULL, pledger_review_rule_find(&at, "PT_SAME_DAY_PAIR_ACKNOWLEDGED"));
     ck_assert_int_eq(pledger_review_rule_severity(at), PLEDGER_SEVERITY_RISK);
 }
 END_TEST
@@ -959,6 +1264,8 @@ static Suite *review_suite(void)
     tcase_add_loop_test(tc, test_rule_case, 0, N_CASES);
     tcase_add_test(tc, test_every_rule_has_a_case);
     tcase_add_test(tc, test_rule_table);
+    tcase_add_test(tc, test_sentence_check);
+    tcase_add_test(tc, test_rule_texts_are_sentences);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("documents");
@@ -970,6 +1277,9 @@ static Suite *review_suite(void)
     tcase_add_test(tc, test_check_stores_nothing);
     tcase_add_test(tc, test_check_arguments);
     tcase_add_test(tc, test_related_marks_agree);
+    tcase_add_test(tc, test_register_rechecks_invalidation);
+    tcase_add_test(tc, test_register_rechecks_seizure);
+    tcase_add_test(tc, test_submit_refuses_unacknowledged_risk);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("readme");

@@ -266,7 +266,12 @@ PLEDGER_EXPORT int pledger_application_correct(pledger_registry *reg,
  * Register an accepted application: the pledge exists from now, with a
  * registration number and a certificate.  Refused with #PLEDGER_ECONFLICT
  * when a right it names is already pledged and its kind allows one pledge
- * only (trademarks, patents, equity, emission, sea-area and land rights).
+ * only (trademarks, patents, equity, emission, sea-area and land rights);
+ * refused with #PLEDGER_EREVIEW when the reference register, read again
+ * now, gives a blocking or correctable finding the review did not (an
+ * invalidation request the parties have not acknowledged in writing, a
+ * seizure, a lapse, a new owner...): the message names the first one;
+ * request a correction or refuse.
  * Role: registrar.
  * @param[out] out          the registration number (free with pledger_free()),
  *                          or NULL.

@@ -22,9 +22,17 @@
  * Severities: #PLEDGER_SEVERITY_BLOCKING (the application cannot be
  * registered as it is) and #PLEDGER_SEVERITY_CORRECTABLE (to be cured
  * before submission) stop pledger_application_submit();
- * #PLEDGER_SEVERITY_RISK (the parties may acknowledge it in writing, after
- * which the same condition is reported by another rule as a notice) and
- * #PLEDGER_SEVERITY_NOTICE do not.
+ * #PLEDGER_SEVERITY_RISK and #PLEDGER_SEVERITY_NOTICE do not.  A risk the
+ * parties may acknowledge in writing (a pending invalidation request, a
+ * same-day invention/utility-model pair) is correctable until they do --
+ * the risk declared in `acknowledgements/risk` and their signed
+ * acknowledgement attached as a material of kind `risk_acknowledgement` --
+ * and is then reported by another rule as a risk, recorded with the
+ * review.  Every message is an English sentence ending with a full stop.
+ *
+ * A rule judges whatever its own inputs allow, whatever else in the
+ * document is wrong: two independent defects give two findings in the
+ * same review.
  */
 #ifndef PLEDGER_REVIEW_H
 #define PLEDGER_REVIEW_H

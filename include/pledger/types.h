@@ -74,7 +74,7 @@ typedef enum pledger_id_type {
 typedef enum pledger_severity {
     PLEDGER_SEVERITY_BLOCKING = 1,    /**< "blocking": the application cannot be registered */
     PLEDGER_SEVERITY_CORRECTABLE = 2, /**< "correctable": must be cured before submission */
-    PLEDGER_SEVERITY_RISK = 3,        /**< "risk": allowed once acknowledged in writing */
+    PLEDGER_SEVERITY_RISK = 3,        /**< "risk": acknowledged in writing; recorded, allowed */
     PLEDGER_SEVERITY_NOTICE = 4       /**< "notice": for information */
 } pledger_severity;
 

@@ -38,6 +38,7 @@ static const char *const material_names[] = {
     "name_change_proof",
     "translation",
     "other",
+    "risk_acknowledgement",
 };
 #define N_MATERIALS ((int)(sizeof material_names / sizeof material_names[0]))
 

@@ -325,7 +325,10 @@ typedef enum pl_material_kind {
     PL_MATERIAL_GUARANTEE_LETTER = 10,
     PL_MATERIAL_NAME_CHANGE_PROOF = 11,
     PL_MATERIAL_TRANSLATION = 12,
-    PL_MATERIAL_OTHER = 13
+    PL_MATERIAL_OTHER = 13,
+    /* the parties' signed acknowledgement of the risks they declare in
+     * acknowledgements/risk (a pending invalidation, a same-day pair) */
+    PL_MATERIAL_RISK_ACKNOWLEDGEMENT = 14
 } pl_material_kind;
 
 /* "application_form", ...; NULL outside the enum. */

@@ -72,7 +72,11 @@ void pl_rule_emit(pl_rctx *c, const pl_rule *r, const char *path, const char *fm
         c->out->oom = true;
         return;
     }
-    pl_findings_add(c->out, r->code, r->severity, path, r->basis, "%s", msg);
+    /* every message is a sentence: the checks leave the full stop here */
+    size_t n = strlen(msg);
+    bool stop = (n && (msg[n - 1] == '.' || msg[n - 1] == '?' || msg[n - 1] == '!')) ||
+                (n >= 3 && strcmp(msg + n - 3, "。") == 0);
+    pl_findings_add(c->out, r->code, r->severity, path, r->basis, stop ? "%s" : "%s.", msg);
     free(msg);
 }
 
@@ -110,6 +114,27 @@ const char *pl_rule_right_path(const pl_app_right *r)
 {
     const pl_app_ident *id = pl_app_right_ident(r);
     return id ? id->path : r->path;
+}
+
+bool pl_rule_is_owner(const pl_app_party *p, const pl_ref_owner *o)
+{
+    if (p->id_norm)
+        return p->id_type == o->id_type && strcmp(p->id_norm, o->id) == 0;
+    return p->name_key && o->name_key && strcmp(p->name_key, o->name_key) == 0;
+}
+
+const pl_ref_owner *pl_rule_pledgor_record(const pl_rctx *c, size_t i)
+{
+    const pl_rref *ref = &c->refs[i];
+
+    if (ref->state != PL_RREF_FOUND)
+        return NULL;
+    if (c->app->kind == PLEDGER_KIND_EQUITY)
+        return &ref->holding.shareholder;
+    for (size_t k = 0; ref->right && k < ref->right->n_owners; k++)
+        if (pl_rule_is_owner(&c->app->pledgor, &ref->right->owners[k]))
+            return &ref->right->owners[k];
+    return NULL;
 }
 
 const pl_app_material *pl_rule_material(const pl_app *a, pl_material_kind kind)
@@ -435,7 +460,8 @@ int pl_review_run(pl_db *db, pl_err *e, const pl_app *app, const pl_review_env *
         goto done;
     for (size_t t = 0; t < N_TABLES && !c.rc; t++)
         for (size_t i = 0; i < *tables[t].n && !c.rc; i++)
-            if (tables[t].rows[i].kinds & bit)
+            if ((tables[t].rows[i].kinds & bit) &&
+                (!env || !env->recheck_only || tables[t].rows[i].recheck))
                 tables[t].rows[i].check(&c, &tables[t].rows[i]);
     rc = c.rc;
 done:
@@ -443,5 +469,36 @@ done:
     free(c.parties);
     if (!rc && out->oom)
         rc = pl_err_oom(e);
+    return rc;
+}
+
+int pl_review_register_check(pl_db *db, pl_err *e, const pl_app *app, const pl_review_env *env)
+{
+    pl_review_env at = *env;
+    pl_findings f = { 0 };
+    const pl_finding *first = NULL;
+    size_t n = 0;
+    int rc;
+
+    at.recheck_only = true;
+    if ((rc = pl_review_run(db, e, app, &at, &f))) {
+        pl_findings_clear(&f);
+        return rc;
+    }
+    for (size_t i = 0; i < f.n; i++) {
+        if (f.v[i].severity != PLEDGER_SEVERITY_BLOCKING &&
+            f.v[i].severity != PLEDGER_SEVERITY_CORRECTABLE)
+            continue;
+        if (!first)
+            first = &f.v[i];
+        n++;
+    }
+    if (first)
+        rc = pl_err_set(e, PLEDGER_EREVIEW,
+                        "register: the reference register, read at registration, gives %zu blocking or "
+                        "correctable finding%s: %s at %s: %s%s; request a correction or refuse "
+                        "the application", n, n > 1 ? "s" : "", first->code, first->path,
+                        first->message, n > 1 ? " (and others)" : "");
+    pl_findings_clear(&f);
     return rc;
 }

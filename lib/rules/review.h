@@ -6,6 +6,7 @@
 #ifndef PL_RULES_REVIEW_H
 #define PL_RULES_REVIEW_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "model/application.h"
@@ -15,9 +16,18 @@
 typedef struct pl_review_env {
     int32_t today;          /* local date of the review */
     int64_t application_id; /* the application under review; 0 when not stored */
+    bool recheck_only;      /* only the rows marked PL_RECHECK (rules.h) */
 } pl_review_env;
 
 int pl_review_run(pl_db *db, pl_err *e, const pl_app *app, const pl_review_env *env,
                   pl_findings *out);
+
+/* The registration step's check of the reference register at its own
+ * instant: runs the rows marked PL_RECHECK (an invalidation request, a
+ * seizure, a lapse may have come after the review).  0 when none reports
+ * a blocking or correctable finding; PLEDGER_EREVIEW naming the first one
+ * (code, path, message) and how many there are; or a failure of the
+ * store.  @env->recheck_only is ignored (always true here). */
+int pl_review_register_check(pl_db *db, pl_err *e, const pl_app *app, const pl_review_env *env);
 
 #endif

@@ -125,11 +125,16 @@ static void party_address_missing(pl_rctx *c, const pl_rule *r)
     }
 }
 
+/* Compared normalised when both identifiers are valid, else as typed
+ * (folded): the same wrong number twice is still the same party. */
 static void parties_identical(pl_rctx *c, const pl_rule *r)
 {
     const pl_app_party *a = &c->app->pledgor, *b = &c->app->pledgee;
-    if (a->id_norm && b->id_norm && a->id_type == b->id_type &&
-        strcmp(a->id_norm, b->id_norm) == 0)
+    bool same = a->id_norm && b->id_norm
+                    ? a->id_type == b->id_type && strcmp(a->id_norm, b->id_norm) == 0
+                    : a->present && b->present && a->id_type == b->id_type &&
+                          pl_rule_same_text(a->id_raw, b->id_raw);
+    if (same)
         pl_rule_emit(c, r, b->id_path, "the pledgee has the pledgor's identifier: a party "
                      "cannot take a pledge on its own right");
 }
@@ -190,14 +195,25 @@ static void right_id_invalid(pl_rctx *c, const pl_rule *r)
     }
 }
 
+/* Two rights are the same when their keys are, or, when a number is
+ * invalid (no key), when they were typed the same (folded). */
+static bool same_right(const pl_app_right *x, const pl_app_right *y)
+{
+    const pl_app_ident *a, *b;
+    if (x->key && y->key)
+        return strcmp(x->key, y->key) == 0;
+    a = pl_app_right_ident(x);
+    b = pl_app_right_ident(y);
+    return x->kind == y->kind && a && b && (!a->norm || !b->norm) &&
+           pl_rule_same_text(a->raw, b->raw);
+}
+
 static void right_duplicate(pl_rctx *c, const pl_rule *r)
 {
     const pl_app *a = c->app;
     for (size_t i = 0; i < a->n_rights; i++) {
-        if (!a->rights[i].key)
-            continue;
         for (size_t j = 0; j < i; j++) {
-            if (a->rights[j].key && strcmp(a->rights[j].key, a->rights[i].key) == 0) {
+            if (same_right(&a->rights[j], &a->rights[i])) {
                 pl_rule_emit(c, r, a->rights[i].path, "the same right is listed twice (see %s)",
                              a->rights[j].path);
                 break;
@@ -418,18 +434,20 @@ static void period_inverted(pl_rctx *c, const pl_rule *r)
 }
 
 /* The registration period and the debt's performance period do not
- * overlap at all. */
+ * overlap at all.  Each comparison on its own two dates: an inverted
+ * period (PERIOD_INVERTED) or debt (CLAIM_PERIOD_INVERTED) still has
+ * dates to compare. */
 static void period_before_debt(pl_rctx *c, const pl_rule *r)
 {
     const pl_app_period *p = &c->app->period;
     const pl_app_claim *cl = &c->app->claim;
-    if (!p->start.valid || !p->end.valid || p->start.days > p->end.days)
-        return;
-    if (cl->performance_start.valid && p->end.days < cl->performance_start.days)
+    if (p->end.valid && cl->performance_start.valid &&
+        p->end.days < cl->performance_start.days)
         pl_rule_emit(c, r, p->end.path, "the registration period ends (%s) before the debt's "
                      "performance period starts (%s)", p->end.raw,
                      cl->performance_start.raw);
-    else if (cl->performance_end.valid && p->start.days > cl->performance_end.days)
+    if (p->start.valid && cl->performance_end.valid &&
+        p->start.days > cl->performance_end.days)
         pl_rule_emit(c, r, p->start.path, "the registration period starts (%s) after the "
                      "debtor's performance deadline (%s)", p->start.raw,
                      cl->performance_end.raw);
@@ -440,16 +458,14 @@ static void period_not_covering_debt(pl_rctx *c, const pl_rule *r)
     const pl_app_period *p = &c->app->period;
     const pl_app_claim *cl = &c->app->claim;
     const pl_app_date *ps = &cl->performance_start, *pe = &cl->performance_end;
-    if (!p->start.valid || !p->end.valid || p->start.days > p->end.days)
-        return;
-    /* no overlap is PERIOD_BEFORE_DEBT's */
-    if ((ps->valid && p->end.days < ps->days) || (pe->valid && p->start.days > pe->days))
-        return;
-    if (pe->valid && p->end.days < pe->days)
+    /* an end before the debt starts, a start after it ends: PERIOD_BEFORE_DEBT's */
+    if (p->end.valid && pe->valid && p->end.days < pe->days &&
+        !(ps->valid && p->end.days < ps->days))
         pl_rule_emit(c, r, p->end.path, "the registration period ends (%s) before the "
                      "debtor's performance deadline (%s): the pledge lapses while the debt "
                      "runs", p->end.raw, pe->raw);
-    else if (ps->valid && p->start.days > ps->days)
+    if (p->start.valid && ps->valid && p->start.days > ps->days &&
+        !(pe->valid && p->start.days > pe->days))
         pl_rule_emit(c, r, p->start.path, "the registration period starts (%s) after the "
                      "debt's performance period (%s)", p->start.raw, ps->raw);
 }
@@ -619,7 +635,7 @@ static void right_pending_application(pl_rctx *c, const pl_rule *r)
     for (size_t i = 0; i < c->app->n_rights; i++) {
         const pl_app_right *x = &c->app->rights[i];
         sqlite3_stmt *st;
-        char first[128] = "";
+        char *first = NULL;
         int rc, n = 0;
         if (!x->key)
             continue;
@@ -634,14 +650,24 @@ static void right_pending_application(pl_rctx *c, const pl_rule *r)
             if (n++ == 0) {
                 const unsigned char *acc = sqlite3_column_text(st, 0);
                 const unsigned char *uuid = sqlite3_column_text(st, 1);
-                snprintf(first, sizeof first, "application %s (%s%s)",
-                         acc ? (const char *)acc : uuid ? (const char *)uuid : "",
-                         pl_app_state_name(sqlite3_column_int(st, 2)),
-                         acc ? "" : ", not yet accepted");
+                /* no fixed buffer: an acceptance number is as long as its template */
+                if (asprintf(&first, "application %s (%s%s)",
+                             acc ? (const char *)acc : uuid ? (const char *)uuid : "",
+                             pl_app_state_name(sqlite3_column_int(st, 2)),
+                             acc ? "" : ", not yet accepted") < 0) {
+                    first = NULL;
+                    rc = SQLITE_NOMEM;
+                    break;
+                }
             }
         }
         sqlite3_reset(st);
+        if (rc == SQLITE_NOMEM) {
+            pl_rule_fail(c, pl_err_oom(c->e));
+            return;
+        }
         if (rc != SQLITE_DONE) {
+            free(first);
             pl_rule_fail(c, pl_db_fail(c->db, c->e, rc, "reading pending applications"));
             return;
         }
@@ -651,7 +677,10 @@ static void right_pending_application(pl_rctx *c, const pl_rule *r)
                          pl_rule_right_id(x), first,
                          n > 1 ? " and other pending applications" : "",
                          several ? "the pledges will rank in the order they are registered"
-                                 : "only the first registered can be");
+                                 : "only the first of them to reach registration can be "
+                                   "registered; the right is then pledged and the others are "
+                                   "refused");
+        free(first);
     }
 }
 

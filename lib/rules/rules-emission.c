@@ -134,13 +134,13 @@ static void em_permit_ends_in_period(pl_rctx *c, const pl_rule *r)
 const pl_rule pl_rules_emission[] = {
     { "EM_POLLUTANT_NOT_PERMITTED", C, PL_K_EM,
       "The pledged pollutant is not one the permit allows.", B_PERMIT,
-      em_pollutant_not_permitted },
+      em_pollutant_not_permitted, PL_RECHECK },
     { "EM_ALLOWANCE_EXCEEDS", B, PL_K_EM,
       "The pledged allowance exceeds the permit's allowance of the pollutant.", B_PERMIT,
-      em_allowance_exceeds },
+      em_allowance_exceeds, PL_RECHECK },
     { "EM_DETAILS_DIFFER", C, PL_K_EM,
       "The permit's dates or the allowance's unit differ from the register.", B_PERMIT,
-      em_details_differ },
+      em_details_differ, PL_RECHECK },
     { "EM_PERMIT_ENDS_IN_PERIOD", C, PL_K_EM,
       "The permit's validity stated in the application ends before the registration period "
       "(when the register does not know the permit).", B_TERM, em_permit_ends_in_period },

@@ -66,11 +66,12 @@ static void eq_company_name_differs(pl_rctx *c, const pl_rule *r)
 const pl_rule pl_rules_equity[] = {
     { "EQ_CAPITAL_EXCEEDS_HOLDING", B, PL_K_EQ,
       "The pledged capital exceeds the pledgor's recorded holding.", B_CAPITAL,
-      eq_capital_exceeds_holding },
+      eq_capital_exceeds_holding, PL_RECHECK },
     { "EQ_CAPITAL_CURRENCY", C, PL_K_EQ,
       "The pledged capital is in another currency than the recorded holding.", B_CAPITAL,
-      eq_capital_currency },
+      eq_capital_currency, PL_RECHECK },
     { "EQ_COMPANY_NAME_DIFFERS", C, PL_K_EQ,
-      "The company's name differs from the register's.", B_COMPANY, eq_company_name_differs },
+      "The company's name differs from the register's.", B_COMPANY, eq_company_name_differs,
+      PL_RECHECK },
 };
 const size_t pl_rules_equity_n = sizeof pl_rules_equity / sizeof pl_rules_equity[0];

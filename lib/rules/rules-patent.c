@@ -1,8 +1,13 @@
 /* Patents (DESIGN.md §1.4 "Patent"): annual fee paid, proceedings not
  * suspended, the term outlasting the debt, every co-owner consenting, and
  * the two risks the parties may acknowledge in writing (a pending
- * invalidation request, a same-day invention/utility-model pair): a risk
- * until acknowledged, then a notice. */
+ * invalidation request, a same-day invention/utility-model pair).  Such a
+ * risk stops the file (correctable) until the parties acknowledge it in
+ * writing: the risk declared in acknowledgements/risk (its code and
+ * wording) and their signed acknowledgement attached as a material of kind
+ * risk_acknowledgement; then it is recorded as a risk and the file
+ * proceeds.  The registration step checks both again (PL_RECHECK). */
+#include <stdio.h>
 #include <string.h>
 
 #include "base/date.h"
@@ -29,12 +34,14 @@ static const char B_DETAILS[] = "patent pledge registration measures: the patent
 
 static const char *const type_names[] = { "", "invention", "utility model", "design" };
 
-static bool acknowledged(const pl_app *a, pl_risk_code code)
+/* The declaration of @code in acknowledgements/risk, with its wording;
+ * NULL when none. */
+static const pl_app_risk *declared_risk(const pl_app *a, pl_risk_code code)
 {
     for (size_t i = 0; i < a->n_risks; i++)
         if (a->risks[i].code == code && a->risks[i].text.text)
-            return true;
-    return false;
+            return &a->risks[i];
+    return NULL;
 }
 
 static const pl_ref_patent *found(const pl_rctx *c, size_t i)
@@ -112,26 +119,25 @@ static void pt_co_owner_consent(pl_rctx *c, const pl_rule *r)
     }
 }
 
+/* A co-owner of the document is the register's owner @o: by identifier,
+ * or by name when the co-owner's identifier is missing or invalid
+ * (PARTY_ID_MISSING, PARTY_ID_INVALID say so). */
 static bool declared(const pl_app_right *x, const pl_ref_owner *o)
 {
     for (size_t k = 0; k < x->n_co_owners; k++)
-        if (x->co_owners[k].id_norm && x->co_owners[k].id_type == o->id_type &&
-            strcmp(x->co_owners[k].id_norm, o->id) == 0)
+        if (pl_rule_is_owner(&x->co_owners[k], o))
             return true;
     return false;
 }
 
 static void pt_co_owner_undeclared(pl_rctx *c, const pl_rule *r)
 {
-    const pl_app_party *p = &c->app->pledgor;
     for (size_t i = 0; i < c->app->n_rights; i++) {
         const pl_app_right *x = &c->app->rights[i];
         const pl_ref_patent *pt = found(c, i);
         for (size_t k = 0; pt && k < pt->r.n_owners; k++) {
             const pl_ref_owner *o = &pt->r.owners[k];
-            bool is_pledgor = p->id_norm && p->id_type == o->id_type &&
-                              strcmp(p->id_norm, o->id) == 0;
-            if (!is_pledgor && !declared(x, o))
+            if (!pl_rule_is_owner(&c->app->pledgor, o) && !declared(x, o))
                 pl_rule_emit(c, r, x->co_owners_path,
                              "%s, a patentee of %s on the register, is not named as a co-owner",
                              o->name, pt->r.number);
@@ -139,33 +145,62 @@ static void pt_co_owner_undeclared(pl_rctx *c, const pl_rule *r)
     }
 }
 
+/* What the parties must still add to acknowledge risk @code in writing,
+ * as the end of a sentence; NULL when the acknowledgement is complete. */
+static const char *missing_ack(const pl_app *a, pl_risk_code code, char *buf, size_t size)
+{
+    static const char *const names[] = { "", "invalidation_pending", "same_day_pair" };
+    const pl_app_risk *d = declared_risk(a, code);
+    const pl_app_material *m = pl_rule_material(a, PL_MATERIAL_RISK_ACKNOWLEDGEMENT);
+
+    if (d && m)
+        return NULL;
+    if (d)
+        snprintf(buf, size, "attach the written acknowledgement the parties signed (material "
+                 "kind risk_acknowledgement); %s declares the risk but is not signed", d->path);
+    else if (m)
+        snprintf(buf, size, "declare the risk the written acknowledgement (%s) covers in "
+                 "acknowledgements/risk, with code %s and its wording", m->path, names[code]);
+    else
+        snprintf(buf, size, "attach the written acknowledgement the parties signed (material "
+                 "kind risk_acknowledgement) and declare the risk in acknowledgements/risk, "
+                 "with code %s and its wording", names[code]);
+    return buf;
+}
+
 /* The two acknowledgeable risks: @ack selects the rows of acknowledged
- * ones (notices) or of the others (risks). */
+ * ones (recorded risks) or of the others (correctable). */
 static void risk(pl_rctx *c, const pl_rule *r, pl_risk_code code, bool ack)
 {
-    static const char *const ack_names[] = { "", "invalidation_pending", "same_day_pair" };
-    if (acknowledged(c->app, code) != ack)
+    char todo[320];
+    const char *missing = missing_ack(c->app, code, todo, sizeof todo);
+
+    if ((missing == NULL) != ack)
         return;
     for (size_t i = 0; i < c->app->n_rights; i++) {
         const pl_ref_patent *p = found(c, i);
         const char *path = c->app->rights[i].number.path;
         if (!p)
             continue;
-        if (code == PL_RISK_INVALIDATION_PENDING && p->invalidation_pending)
-            pl_rule_emit(c, r, path, ack
-                         ? "a request to invalidate patent %s is pending; the parties have "
-                           "acknowledged the risk"
-                         : "a request to invalidate patent %s is pending: the parties must "
-                           "acknowledge the risk in writing (acknowledgements/risk code %s)",
-                         p->r.number, ack_names[code]);
-        else if (code == PL_RISK_SAME_DAY_PAIR && p->twin)
-            pl_rule_emit(c, r, path, ack
-                         ? "patent %s was filed the same day as %s (invention and utility "
-                           "model); the parties have acknowledged the risk"
-                         : "patent %s was filed the same day as %s (invention and utility "
-                           "model), only one of which can survive: the parties must "
-                           "acknowledge the risk in writing (acknowledgements/risk code %s)",
-                         p->r.number, p->twin, ack_names[code]);
+        if (code == PL_RISK_INVALIDATION_PENDING && p->invalidation_pending) {
+            if (ack)
+                pl_rule_emit(c, r, path, "a request to invalidate patent %s is pending; the "
+                             "parties have acknowledged the risk in writing", p->r.number);
+            else
+                pl_rule_emit(c, r, path, "a request to invalidate patent %s is pending: the "
+                             "parties must acknowledge the risk in writing before the file can "
+                             "go through: %s", p->r.number, missing);
+        } else if (code == PL_RISK_SAME_DAY_PAIR && p->twin) {
+            if (ack)
+                pl_rule_emit(c, r, path, "patent %s was filed the same day as %s (invention "
+                             "and utility model); the parties have acknowledged the risk in "
+                             "writing", p->r.number, p->twin);
+            else
+                pl_rule_emit(c, r, path, "patent %s was filed the same day as %s (invention "
+                             "and utility model), only one of which can survive: the parties "
+                             "must acknowledge the risk in writing before the file can go "
+                             "through: %s", p->r.number, p->twin, missing);
+        }
     }
 }
 
@@ -221,36 +256,37 @@ static void pt_details_differ(pl_rctx *c, const pl_rule *r)
 #define B PLEDGER_SEVERITY_BLOCKING
 #define C PLEDGER_SEVERITY_CORRECTABLE
 #define R PLEDGER_SEVERITY_RISK
-#define N PLEDGER_SEVERITY_NOTICE
 
 const pl_rule pl_rules_patent[] = {
     { "PT_FEE_UNPAID", B, PL_K_PT, "The annual fee of a granted patent is unpaid.", B_FEE,
-      pt_fee_unpaid },
+      pt_fee_unpaid, PL_RECHECK },
     { "PT_SUSPENDED", B, PL_K_PT,
       "Proceedings on the patent are suspended (ownership dispute, court preservation).",
-      B_SUSPENDED, pt_suspended },
+      B_SUSPENDED, pt_suspended, PL_RECHECK },
     { "PT_TERM_BEFORE_DEBT", B, PL_K_PT,
       "The patent's term ends before the debtor's performance deadline.", B_TERM,
-      pt_term_before_debt },
+      pt_term_before_debt, PL_RECHECK },
     { "PT_CO_OWNER_CONSENT", C, PL_K_PT, "A co-owner of the patent has not consented.",
       B_CO_OWNER, pt_co_owner_consent },
     { "PT_CO_OWNER_UNDECLARED", C, PL_K_PT,
       "A patentee on the register is neither the pledgor nor a declared co-owner.",
-      B_CO_OWNER, pt_co_owner_undeclared },
-    { "PT_INVALIDATION_PENDING", R, PL_K_PT,
+      B_CO_OWNER, pt_co_owner_undeclared, PL_RECHECK },
+    { "PT_INVALIDATION_PENDING", C, PL_K_PT,
       "An invalidation request against the patent is pending and the parties have not "
-      "acknowledged it.", B_INVALIDATION, pt_invalidation_pending },
-    { "PT_INVALIDATION_ACKNOWLEDGED", N, PL_K_PT,
-      "An invalidation request is pending; the parties acknowledged the risk.",
+      "acknowledged it in writing (acknowledgements/risk and a risk_acknowledgement "
+      "material).", B_INVALIDATION, pt_invalidation_pending, PL_RECHECK },
+    { "PT_INVALIDATION_ACKNOWLEDGED", R, PL_K_PT,
+      "An invalidation request is pending; the parties acknowledged the risk in writing.",
       B_INVALIDATION, pt_invalidation_acknowledged },
-    { "PT_SAME_DAY_PAIR", R, PL_K_PT,
+    { "PT_SAME_DAY_PAIR", C, PL_K_PT,
       "The patent has a same-day invention/utility-model counterpart and the parties have "
-      "not acknowledged it.", B_PAIR, pt_same_day_pair },
-    { "PT_SAME_DAY_PAIR_ACKNOWLEDGED", N, PL_K_PT,
-      "The patent has a same-day counterpart; the parties acknowledged the risk.", B_PAIR,
-      pt_same_day_pair_acknowledged },
+      "not acknowledged it in writing (acknowledgements/risk and a risk_acknowledgement "
+      "material).", B_PAIR, pt_same_day_pair, PL_RECHECK },
+    { "PT_SAME_DAY_PAIR_ACKNOWLEDGED", R, PL_K_PT,
+      "The patent has a same-day counterpart; the parties acknowledged the risk in writing.",
+      B_PAIR, pt_same_day_pair_acknowledged },
     { "PT_DETAILS_DIFFER", C, PL_K_PT,
       "The patent's type, filing date or grant date differ from the register.", B_DETAILS,
-      pt_details_differ },
+      pt_details_differ, PL_RECHECK },
 };
 const size_t pl_rules_patent_n = sizeof pl_rules_patent / sizeof pl_rules_patent[0];

@@ -19,6 +19,9 @@ static const char B_OBJECTION[] =
 static const char B_PLEDGEE[] =
     "receivable pledge registration measures: the pledgee registers alone";
 
+/* The length of the period is its one input: a period that ends before
+ * it starts (PERIOD_INVERTED) has none, and which end is wrong decides
+ * what it would be. */
 static void rc_period_range(pl_rctx *c, const pl_rule *r)
 {
     const pl_app_period *p = &c->app->period;

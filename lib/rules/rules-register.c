@@ -58,29 +58,15 @@ static void right_not_on_register(pl_rctx *c, const pl_rule *r)
     }
 }
 
-/* The register's owner record carrying the pledgor's identifier, NULL when
- * none does. */
-static const pl_ref_owner *pledgor_record(const pl_rctx *c, size_t i)
-{
-    const pl_app_party *p = &c->app->pledgor;
-    const pl_rref *ref = &c->refs[i];
-
-    if (ref->state != PL_RREF_FOUND || !p->id_norm)
-        return NULL;
-    if (c->app->kind == PLEDGER_KIND_EQUITY)
-        return &ref->holding.shareholder;
-    for (size_t k = 0; ref->right && k < ref->right->n_owners; k++)
-        if (ref->right->owners[k].id_type == p->id_type &&
-            strcmp(ref->right->owners[k].id, p->id_norm) == 0)
-            return &ref->right->owners[k];
-    return NULL;
-}
-
+/* The pledgor is judged by identifier, or by name when its identifier is
+ * missing or invalid (PARTY_ID_MISSING / PARTY_ID_INVALID report that):
+ * a pledgor whose name is none of the owners' is not the owner either
+ * way.  Equity without a usable identifier cannot be looked up. */
 static void pledgor_not_owner(pl_rctx *c, const pl_rule *r)
 {
     const pl_app_party *p = &c->app->pledgor;
-    if (!p->id_norm)
-        return; /* PARTY_ID_MISSING / PARTY_ID_INVALID */
+    if (!p->id_norm && !p->name_key)
+        return;
     for (size_t i = 0; i < c->app->n_rights; i++) {
         const pl_app_right *x = &c->app->rights[i];
         const pl_rref *ref = &c->refs[i];
@@ -89,7 +75,7 @@ static void pledgor_not_owner(pl_rctx *c, const pl_rule *r)
                          "the pledgor is not a recorded shareholder of company %s",
                          pl_rule_right_id(x));
         else if (ref->state == PL_RREF_FOUND && c->app->kind != PLEDGER_KIND_EQUITY &&
-                 !pledgor_record(c, i))
+                 !pl_rule_pledgor_record(c, i))
             pl_rule_emit(c, r, pl_rule_right_path(x),
                          "the pledgor is not the %s of %s %s on the reference register "
                          "(recorded: %s%s)", owner_word(x->kind), pl_rule_right_word(x->kind),
@@ -106,15 +92,16 @@ static void name_differs(pl_rctx *c, const pl_rule *r, bool with_proof)
     const pl_app_party *p = &c->app->pledgor;
     const pl_app_material *proof = pl_rule_material(c->app, PL_MATERIAL_NAME_CHANGE_PROOF);
 
-    if (!p->name_key || (proof != NULL) != with_proof)
+    /* which owner is the pledgor can only be told by its identifier here */
+    if (!p->name_key || !p->id_norm || (proof != NULL) != with_proof)
         return;
     for (size_t i = 0; i < c->app->n_rights; i++) {
-        const pl_ref_owner *o = pledgor_record(c, i);
+        const pl_ref_owner *o = pl_rule_pledgor_record(c, i);
         bool seen = false;
         if (!o || !o->name_key || strcmp(o->name_key, p->name_key) == 0)
             continue;
         for (size_t k = 0; k < i && !seen; k++) {
-            const pl_ref_owner *q = pledgor_record(c, k);
+            const pl_ref_owner *q = pl_rule_pledgor_record(c, k);
             seen = q && q->name_key && strcmp(q->name_key, o->name_key) == 0;
         }
         if (seen)
@@ -153,25 +140,27 @@ static void right_not_in_force(pl_rctx *c, const pl_rule *r)
     }
 }
 
+/* Each end of the registration period on its own: an inverted period
+ * (PERIOD_INVERTED) still has two dates the right can be compared with. */
 static void right_expires_in_period(pl_rctx *c, const pl_rule *r)
 {
     const pl_app_period *p = &c->app->period;
     char from[11], to[11];
 
-    if (!p->start.valid || !p->end.valid || p->start.days > p->end.days)
-        return;
     for (size_t i = 0; i < c->app->n_rights; i++) {
         const pl_app_right *x = &c->app->rights[i];
         const pl_ref_right *ref = c->refs[i].right;
         if (c->refs[i].state != PL_RREF_FOUND || !ref)
             continue;
-        if (ref->valid_to != PL_REF_NO_DATE && ref->valid_to < p->end.days) {
+        if (p->end.valid && ref->valid_to != PL_REF_NO_DATE && ref->valid_to < p->end.days) {
             pl_date_format(ref->valid_to, to);
             pl_rule_emit(c, r, pl_rule_right_path(x),
                          "%s %s is in force until %s, before the end of the registration "
                          "period (%s)", pl_rule_right_word(x->kind), pl_rule_right_id(x), to,
                          p->end.raw);
-        } else if (ref->valid_from != PL_REF_NO_DATE && ref->valid_from > p->start.days) {
+        }
+        if (p->start.valid && ref->valid_from != PL_REF_NO_DATE &&
+            ref->valid_from > p->start.days) {
             pl_date_format(ref->valid_from, from);
             pl_rule_emit(c, r, pl_rule_right_path(x),
                          "%s %s is in force only from %s, after the start of the registration "
@@ -218,25 +207,25 @@ const pl_rule pl_rules_register[] = {
       "applied.", B_REGISTER, register_not_loaded },
     { "RIGHT_NOT_ON_REGISTER", B, REG,
       "The right (equity: the company) is not on the reference register.", B_REGISTER,
-      right_not_on_register },
+      right_not_on_register, PL_RECHECK },
     { "PLEDGOR_NOT_OWNER", B, REG,
       "The pledgor is not the recorded owner (registrant, patentee, shareholder, holder).",
-      B_OWNER, pledgor_not_owner },
+      B_OWNER, pledgor_not_owner, PL_RECHECK },
     { "PLEDGOR_NAME_DIFFERS", C, REG,
       "The pledgor's name differs from the register's and no proof of the change of name is "
-      "attached.", B_OWNER, pledgor_name_differs },
+      "attached.", B_OWNER, pledgor_name_differs, PL_RECHECK },
     { "PLEDGOR_NAME_CHANGED", N, REG,
       "The pledgor's name differs from the register's; a proof of the change of name is "
       "attached.", B_OWNER, pledgor_name_changed },
     { "RIGHT_NOT_IN_FORCE", B, PL_K_REGISTERED,
       "The right is cancelled, invalidated, expired, terminated or not granted.", B_STATUS,
-      right_not_in_force },
+      right_not_in_force, PL_RECHECK },
     { "RIGHT_EXPIRES_IN_PERIOD", B, PL_K_TM | PL_K_EM | PL_K_SA | PL_K_LD,
       "The right is not in force for the whole registration period.", B_TERM,
-      right_expires_in_period },
+      right_expires_in_period, PL_RECHECK },
     { "RIGHT_SEIZED", B, PL_K_REGISTERED, "The right is seized by a court.", B_SEIZED,
-      right_seized },
+      right_seized, PL_RECHECK },
     { "RIGHT_FROZEN", B, REG, "The right (equity: the holding) is frozen.", B_SEIZED,
-      right_frozen },
+      right_frozen, PL_RECHECK },
 };
 const size_t pl_rules_register_n = sizeof pl_rules_register / sizeof pl_rules_register[0];

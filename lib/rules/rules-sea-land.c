@@ -52,7 +52,7 @@ static void rl_term_ends_in_period(pl_rctx *c, const pl_rule *r)
 const pl_rule pl_rules_sea_land[] = {
     { "RL_DETAILS_DIFFER", C, PL_K_SA | PL_K_LD,
       "The term of the use right differs from the certificate on the register.", B_DETAILS,
-      rl_details_differ },
+      rl_details_differ, PL_RECHECK },
     { "RL_TERM_ENDS_IN_PERIOD", C, PL_K_SA | PL_K_LD,
       "The term stated in the application ends before the registration period (when the "
       "register does not know the certificate).", B_TERM, rl_term_ends_in_period },

@@ -1,15 +1,20 @@
 /* Trademarks (DESIGN.md §1.4 "Trademark"): every identical or similar mark
  * of the pledgor registered on identical or similar goods is pledged
- * together, and the marks are described as the register records them. */
+ * together, the marks are described as the register records them, and a
+ * mark ending before the debt falls due is reported. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/date.h"
 #include "rules/rules.h"
 
 static const char B_BUNDLE[] =
     "trademark pledge registration rules, as Trademark Law art. 42 for assignments: "
     "identical or similar marks on identical or similar goods are pledged together";
+static const char B_TERM[] =
+    "Trademark Law arts. 39-40: a registration lasts 10 years, renewed in the 12 months before "
+    "it ends; trademark pledge registration rules: a mark ending before the debt is reported";
 static const char B_DETAILS[] =
     "trademark pledge registration rules: the marks as registered (number, classes, mark)";
 
@@ -168,24 +173,27 @@ int pl_rule_related_marks(pl_db *db, pl_err *e, pledger_id_type owner_type, cons
     return 0;
 }
 
+/* The pledgor's marks are found by its identifier; when that is missing
+ * or invalid, by the identifier the register gives the owner of the
+ * pledged mark who bears the pledgor's name. */
 static void tm_bundle_missing(pl_rctx *c, const pl_rule *r)
 {
     const pl_app_party *p = &c->app->pledgor;
     numbers reported = { 0 };
 
-    if (!p->id_norm)
-        return;
     for (size_t i = 0; i < c->app->n_rights && !c->rc; i++) {
         const pl_app_right *x = &c->app->rights[i];
+        const pl_ref_owner *o = pl_rule_pledgor_record(c, i);
         pl_ref_marks m;
         char *list = NULL;
         size_t len = 0, count = 0;
         FILE *f;
         int rc;
 
-        if (c->refs[i].state != PL_RREF_FOUND)
+        if (c->refs[i].state != PL_RREF_FOUND || (!p->id_norm && !o))
             continue;
-        rc = pl_rule_related_marks(c->db, c->e, p->id_type, p->id_norm, &c->refs[i].tm, &m);
+        rc = pl_rule_related_marks(c->db, c->e, p->id_norm ? p->id_type : o->id_type,
+                                   p->id_norm ? p->id_norm : o->id, &c->refs[i].tm, &m);
         if (rc) {
             pl_rule_fail(c, rc);
             break;
@@ -234,21 +242,32 @@ static bool has_class(const pl_ref_trademark *t, int nice)
 
 static void tm_details_differ(pl_rctx *c, const pl_rule *r)
 {
-    for (size_t i = 0; i < c->app->n_rights; i++) {
+    for (size_t i = 0; i < c->app->n_rights && !c->rc; i++) {
         const pl_app_right *x = &c->app->rights[i];
         const pl_ref_trademark *t = &c->refs[i].tm;
-        char bad[160] = "";
-        size_t len = 0;
+        char *bad = NULL;
+        size_t len = 0, count = 0;
+        FILE *f;
 
         if (c->refs[i].state != PL_RREF_FOUND)
             continue;
-        for (size_t k = 0; k < x->n_classes && len < sizeof bad - 8; k++)
+        /* every class, however many: no fixed buffer to cut the list */
+        if (!(f = open_memstream(&bad, &len))) {
+            pl_rule_fail(c, pl_err_oom(c->e));
+            return;
+        }
+        for (size_t k = 0; k < x->n_classes; k++)
             if (!has_class(t, x->classes[k]))
-                len += (size_t)snprintf(bad + len, sizeof bad - len, "%s%d", len ? ", " : "",
-                                        x->classes[k]);
-        if (len)
-            pl_rule_emit(c, r, x->classes_path,
-                         "trademark %s is not registered in class %s", x->number.norm, bad);
+                fprintf(f, "%s%d", count++ ? ", " : "", x->classes[k]);
+        if (fclose(f) != 0 || !bad) {
+            free(bad);
+            pl_rule_fail(c, pl_err_oom(c->e));
+            return;
+        }
+        if (count)
+            pl_rule_emit(c, r, x->classes_path, "trademark %s is not registered in class%s %s",
+                         x->number.norm, count > 1 ? "es" : "", bad);
+        free(bad);
         if (x->mark.text && t->mark && !pl_rule_same_text(x->mark.text, t->mark))
             pl_rule_emit(c, r, x->mark.path,
                          "the mark of trademark %s is '%s' on the register, not '%s'",
@@ -256,15 +275,44 @@ static void tm_details_differ(pl_rctx *c, const pl_rule *r)
     }
 }
 
+/* A mark lasts 10 years and is renewed in the 12 months before it ends
+ * (or the 6 after): one ending before the debt falls due is reported, the
+ * parties to renew it in time; the end of the registration period is
+ * RIGHT_EXPIRES_IN_PERIOD's. */
+static void tm_expires_before_debt(pl_rctx *c, const pl_rule *r)
+{
+    const pl_app_date *due = &c->app->claim.performance_end;
+    char until[11];
+
+    if (!due->valid)
+        return;
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        const pl_ref_right *ref = c->refs[i].right;
+        if (c->refs[i].state != PL_RREF_FOUND || !ref || ref->valid_to == PL_REF_NO_DATE ||
+            ref->valid_to >= due->days)
+            continue;
+        pl_date_format(ref->valid_to, until);
+        pl_rule_emit(c, r, pl_rule_right_path(x),
+                     "trademark %s is registered until %s, before the debtor's performance "
+                     "deadline (%s): renew it in the 12 months before it ends, or the pledge "
+                     "lapses with it", pl_rule_right_id(x), until, due->raw);
+    }
+}
+
 #define C PLEDGER_SEVERITY_CORRECTABLE
+#define N PLEDGER_SEVERITY_NOTICE
 
 const pl_rule pl_rules_trademark[] = {
     { "TM_BUNDLE_MISSING", C, PL_K_TM,
       "An identical or similar registered mark of the pledgor on identical or similar goods "
       "is not pledged with the others; the finding lists the missing registration numbers.",
-      B_BUNDLE, tm_bundle_missing },
+      B_BUNDLE, tm_bundle_missing, PL_RECHECK },
     { "TM_DETAILS_DIFFER", C, PL_K_TM,
       "A mark's Nice classes or text differ from the register.", B_DETAILS,
-      tm_details_differ },
+      tm_details_differ, PL_RECHECK },
+    { "TM_EXPIRES_BEFORE_DEBT", N, PL_K_TM,
+      "A mark's registration ends before the debtor's performance deadline: it must be "
+      "renewed, or the pledge lapses with it.", B_TERM, tm_expires_before_debt },
 };
 const size_t pl_rules_trademark_n = sizeof pl_rules_trademark / sizeof pl_rules_trademark[0];

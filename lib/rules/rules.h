@@ -15,8 +15,21 @@
  *
  * A check function reports only through pl_rule_emit(), which takes the
  * code and the severity from the row: a finding always carries its row's
- * code and severity.  Findings that change severity (a risk that becomes
- * a notice once acknowledged) are two rows. */
+ * code and severity.  Findings that change severity (a risk that stops
+ * submission until the parties acknowledge it, then is recorded as a
+ * risk) are two rows.
+ *
+ * A check judges whatever its own inputs allow, whatever else in the
+ * document is wrong: it does not stay silent because another field (the
+ * other end of the period, a party's identifier) has a defect another
+ * rule reports; only when a value it needs is itself missing or invalid
+ * may it have nothing to say (tests/test-rule-pairs.c).
+ *
+ * Rows marked PL_RECHECK read the reference register's record of the
+ * pledged rights, which its authority may change between the review and
+ * the registration (an invalidation request, a seizure, a lapse): the
+ * registration step runs them again at its own instant
+ * (pl_review_register_check()). */
 #ifndef PL_RULES_RULES_H
 #define PL_RULES_RULES_H
 
@@ -58,7 +71,11 @@ struct pl_rule {
     const char *meaning; /* one English sentence, for forms and documentation */
     const char *basis;   /* the legal basis, short */
     pl_rule_fn check;
+    bool recheck;        /* PL_RECHECK: run again by the registration step */
 };
+
+/* The last member of a row re-run at registration. */
+#define PL_RECHECK true
 
 /* The tables, in the order the engine runs them. */
 extern const pl_rule pl_rules_common[];
@@ -141,6 +158,16 @@ const char *pl_rule_right_word(pledger_kind kind);
 const char *pl_rule_right_id(const pl_app_right *r);
 /* The path to name for the right itself: its identifier's, or its own. */
 const char *pl_rule_right_path(const pl_app_right *r);
+
+/* The register's owner record of right @i that is the pledgor: the owner
+ * with the pledgor's identifier when it is valid, else (the identifier
+ * missing or invalid) the owner with the pledgor's name; NULL when none,
+ * or when the right was not found.  Equity: the recorded shareholder. */
+const pl_ref_owner *pl_rule_pledgor_record(const pl_rctx *c, size_t i);
+
+/* The party is the register's owner @o: same identifier when the party's
+ * is valid, else the same name. */
+bool pl_rule_is_owner(const pl_app_party *p, const pl_ref_owner *o);
 
 /* The first material of @kind, NULL when none. */
 const pl_app_material *pl_rule_material(const pl_app *a, pl_material_kind kind);

@@ -632,8 +632,11 @@ int pl_wf_register(const pl_ctx *c, const char *uuid, char **number_out, char **
                         "returned only once");
         goto done;
     }
+    pl_review_env env = { .today = pl_ctx_today(c), .application_id = row.id };
     if ((rc = stored_app(c, &row, &doc, &app)) || (rc = registrable(c, app)) ||
-        (rc = check_not_pledged(c, app)) || (rc = first_version(c, app, &v)) ||
+        (rc = check_not_pledged(c, app)) ||
+        (rc = pl_review_register_check(c->db, c->e, app, &env)) ||
+        (rc = first_version(c, app, &v)) ||
         (rc = next_id(c, sql_next_pledge_id, &v.pledge_id)) ||
         (rc = pl_number_next(c->db, c->e, PL_SERIES_REGISTRATION, c->office, k->code,
                              year_of(c), &num)))
