@@ -6,6 +6,7 @@
 #include <pledger/version.h>
 
 #include "api/handle.h"
+#include "base/i18n.h"
 #include "base/text.h"
 #include "workflow/flow.h"
 #include "workflow/numbers.h"
@@ -31,7 +32,17 @@ int pl_api_enter(pledger_registry *reg, const char *fn)
 int pl_api_bad_arg(pledger_registry *reg, const char *fn, const char *param,
                    const char *why)
 {
-    return pl_err_set(pl_api_err(reg), PLEDGER_EINVAL, "%s: %s %s", fn, param, why);
+    pl_err *e = pl_api_err(reg);
+    const char *twhy = pl_tr(why);
+
+    pl_err_set(e, PLEDGER_EINVAL, "%s: %s %s", fn, param, why);
+    /* @why is a phrase of its own in the catalogue (xgettext keyword
+     * pl_api_bad_arg:4): the person reads it translated. */
+    if (twhy != why) {
+        snprintf(e->local, sizeof e->local, "%s: %s %s", fn, param, twhy);
+        e->has_local = true;
+    }
+    return PLEDGER_EINVAL;
 }
 
 static int64_t system_now(void)
@@ -230,7 +241,7 @@ int pl_api_require_role(pledger_registry *reg, const char *fn, unsigned mask, in
 
 const char *pledger_errmsg(const pledger_registry *reg)
 {
-    return reg ? reg->err.msg : pl_err_thread()->msg;
+    return pl_err_text(reg ? &reg->err : pl_err_thread());
 }
 
 int pledger_errcode(const pledger_registry *reg)

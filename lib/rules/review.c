@@ -61,19 +61,11 @@ const pl_rule *pl_rule_find(const char *code)
 
 void pl_rule_emit(pl_rctx *c, const pl_rule *r, const char *path, const char *fmt, ...)
 {
-    char *msg = NULL;
     va_list ap;
 
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        msg = NULL;
+    pl_findings_addv(c->out, r->code, r->severity, path, r->basis, fmt, ap);
     va_end(ap);
-    if (!msg) {
-        c->out->oom = true;
-        return;
-    }
-    pl_findings_add(c->out, r->code, r->severity, path, r->basis, "%s", msg);
-    free(msg);
 }
 
 void pl_rule_fail(pl_rctx *c, int rc)
