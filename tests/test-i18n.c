@@ -100,6 +100,43 @@ START_TEST(test_finding_translated_record_english)
 }
 END_TEST
 
+/* The office's time zone: a journaled setting that survives reopening
+ * and the journal's replay; a zone that does not exist is refused with
+ * the registry unchanged. */
+START_TEST(test_time_zone_setting)
+{
+    char *dir, *path, *before, *after;
+    pledger_registry *reg, *ro;
+    int64_t bad = -1, count = 0;
+    char why[512] = "";
+
+    fx_ck_setup(&dir, &path, &reg);
+    ck_assert_str_eq(pledger_time_zone(reg), "Asia/Shanghai");
+    fx_act(reg, "clerk-1", PLEDGER_ROLE_CLERK);
+    PL_FAILS(reg, PLEDGER_EPERM, pledger_set_time_zone(reg, "Asia/Urumqi"));
+    fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    before = fx_ck_dump(path, NULL);
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_set_time_zone(reg, "Asia/Shangai"));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "Asia/Shangai"), "%s", pledger_errmsg(reg));
+    after = fx_ck_dump(path, NULL);
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
+    PL_OK(reg, pledger_set_time_zone(reg, "Asia/Urumqi"));
+    ck_assert_str_eq(pledger_time_zone(reg), "Asia/Urumqi");
+    pledger_close(reg);
+    PL_OK(NULL, fx_open(&ro, path, NULL, 1, -1));
+    ck_assert_str_eq(pledger_time_zone(ro), "Asia/Urumqi");
+    fx_act(ro, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_FAILS(ro, PLEDGER_EREADONLY, pledger_set_time_zone(ro, "UTC"));
+    pledger_close(ro);
+    ck_assert_msg(fx_journal_verify(path, &bad, &count, why, sizeof why) == 0, "%s", why);
+    ck_assert_int_eq(bad, 0);
+    PL_OK(NULL, fx_open(&reg, path, NULL, 0, -1));
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("i18n");
@@ -110,6 +147,9 @@ static Suite *suite(void)
     tcase_add_test(tc, test_bad_language_refused);
     tcase_add_test(tc, test_error_message_translated);
     tcase_add_test(tc, test_finding_translated_record_english);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("time zone");
+    tcase_add_test(tc, test_time_zone_setting);
     suite_add_tcase(s, tc);
     return s;
 }

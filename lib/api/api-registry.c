@@ -158,6 +158,11 @@ int pledger_open(pledger_registry **out, const char *path,
         reg->utc_offset = atoi(office);
         free(office);
     }
+    snprintf(reg->time_zone, sizeof reg->time_zone, "%s", PL_DEFAULT_TIME_ZONE);
+    if (pl_db_meta_get(reg->db, e, "time_zone", &office) == 0) {
+        snprintf(reg->time_zone, sizeof reg->time_zone, "%s", office);
+        free(office);
+    }
     pl_err_clear(e);
     *out = reg;
     return 0;
@@ -262,6 +267,30 @@ int pledger_set_clock(pledger_registry *reg, pledger_clock_fn clock, void *paylo
 const char *pledger_office_code(const pledger_registry *reg)
 {
     return reg ? reg->office : NULL;
+}
+
+const char *pledger_time_zone(const pledger_registry *reg)
+{
+    return reg ? reg->time_zone : NULL;
+}
+
+int pledger_set_time_zone(pledger_registry *reg, const char *tz)
+{
+    static const char fn[] = "pledger_set_time_zone";
+    pl_ctx c;
+    int rc = pl_api_enter(reg, fn);
+
+    if (rc || (rc = pl_api_check_str(reg, fn, "tz", tz, 64, 1)))
+        return rc;
+    if ((rc = pl_api_require_role(reg, fn, PL_ROLE_BIT(PLEDGER_ROLE_REGISTRAR), 1)))
+        return rc;
+    if ((rc = pl_time_zone_check(&reg->err, tz)))
+        return pl_err_prefix(&reg->err, "%s: tz", fn);
+    pl_api_ctx(reg, &c);
+    if ((rc = pl_wf_setting_set(&c, "time_zone", tz)))
+        return pl_err_prefix(&reg->err, "%s", fn);
+    snprintf(reg->time_zone, sizeof reg->time_zone, "%s", tz);
+    return 0;
 }
 
 int pledger_set_number_template(pledger_registry *reg, const char *tmpl)
