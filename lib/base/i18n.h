@@ -12,7 +12,7 @@
 
 /* Marks a string for extraction without translating it where it stands
  * (rule tables, name tables); pl_tr() translates it where it is shown. */
-#define N_(s) (s)
+#define N_(s) s
 
 /* The translation of @msgid in the current language, or @msgid itself
  * (the same pointer) when there is none.  Never NULL for a non-NULL
