@@ -358,6 +358,40 @@ static void sweep_pledger_set_number_template(void)
     ERR(R, pledger_set_number_template(R, "{series}{year}{seq:6}"));
 }
 
+static void sweep_pledger_time_zone(void)
+{
+    NIL(pledger_time_zone(NULL));
+    ck_assert_str_eq(pledger_time_zone(R), "Asia/Shanghai");
+}
+
+static void sweep_pledger_set_time_zone(void)
+{
+    const char *s;
+    ERR(NULL, pledger_set_time_zone(NULL, "UTC"));
+    EACH_BAD(s)
+        ERR(R, pledger_set_time_zone(R, s));
+    static const char *const bad[] = { "Asia/Shangai", "/etc/passwd", "Asia//Shanghai",
+                                       "../../etc/passwd", "Asia/Shanghai\n", "Asia/",
+                                       "Asia Shanghai", "Asia" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ERR(R, pledger_set_time_zone(R, bad[i]));
+    ck_assert_str_eq(pledger_time_zone(R), "Asia/Shanghai"); /* unchanged */
+    ERR(RO, pledger_set_time_zone(RO, "UTC"));
+    as(R, PLEDGER_ROLE_BANK);
+    ERR(R, pledger_set_time_zone(R, "UTC"));
+}
+
+static void sweep_pledger_set_language(void)
+{
+    static const char *const bad[] = { "zh CN", "../x", ":", "zh_CN;", "\x1b[0m" };
+    ERR(NULL, pledger_set_language(big));
+    ERR(NULL, pledger_set_language(bad_utf8));
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ERR(NULL, pledger_set_language(bad[i]));
+    ck_assert_int_eq(pledger_set_language(NULL), 0);
+    ck_assert_int_eq(pledger_set_language(""), 0);
+}
+
 static void sweep_pledger_role_name(void)
 {
     static const int v[] = { -1, 0, 6, INT_MAX, INT_MIN };
@@ -1549,7 +1583,8 @@ typedef struct entry {
 static const entry table[] = {
     /* registry.h */
     E(pledger_open), E(pledger_close), E(pledger_errmsg), E(pledger_errcode),
-    E(pledger_set_clock), E(pledger_now), E(pledger_office_code), E(pledger_set_actor),
+    E(pledger_set_clock), E(pledger_now), E(pledger_office_code), E(pledger_time_zone), E(pledger_set_time_zone),
+    E(pledger_set_language), E(pledger_set_actor),
     E(pledger_actor), E(pledger_set_number_template), E(pledger_role_name),
     E(pledger_role_from_name),
     /* common.h, ident.h */

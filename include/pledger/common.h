@@ -73,6 +73,30 @@ PLEDGER_EXPORT const char *pledger_strerror(int code);
  */
 PLEDGER_EXPORT const char *pledger_version(void);
 
+/**
+ * Choose the language of what pledger says to people: error messages,
+ * finding messages, legal-basis notes and rule meanings.
+ *
+ * By default they follow the process's locale the way gettext does
+ * (`LANGUAGE`, then `LC_ALL`, `LC_MESSAGES`, `LANG`; a program calls
+ * `setlocale(LC_ALL, "")` to adopt the user's).  This call overrides
+ * that for the whole process: it sets `LANGUAGE` and, when the
+ * process's `LC_MESSAGES` is the "C" locale (in which gettext translates
+ * nothing), switches that category alone to "C.UTF-8".  Like
+ * `setlocale()`, call it before starting threads.
+ *
+ * What the registry records (journal payloads, stored findings) stays in
+ * English whatever the language; codes (`PLEDGER_E*`, finding codes) are
+ * never translated.  Translations are UTF-8.
+ *
+ * @param[in] lang a language as `LANGUAGE` takes it: "zh_CN", "en",
+ *            "zh_CN:en"; NULL or "" returns to following the locale.
+ * @return 0, or #PLEDGER_EINVAL when @p lang is not a language name
+ *         (message from pledger_errmsg(NULL)).
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_set_language(const char *lang);
+
 #ifdef __cplusplus
 }
 #endif

@@ -170,6 +170,32 @@ PLEDGER_EXPORT int pledger_set_actor(pledger_registry *reg, const char *name,
 PLEDGER_EXPORT const char *pledger_actor(const pledger_registry *reg);
 
 /**
+ * The office's time zone: the zone in which people are shown the
+ * registry's instants (the command line, printed certificates).  Instants
+ * are stored and exchanged in UTC whatever it is.
+ * @param[in] reg the registry.
+ * @return a borrowed IANA zone name ("Asia/Shanghai" unless
+ *         pledger_set_time_zone() chose another), or NULL when @p reg is
+ *         NULL.
+ * @since 0.2
+ */
+PLEDGER_EXPORT const char *pledger_time_zone(const pledger_registry *reg);
+
+/**
+ * Set the office's time zone (see pledger_time_zone()).  Role:
+ * registrar; journaled.  The registry's calendar dates (deadlines, "today")
+ * keep following its UTC offset.
+ * @param[in] reg the registry.
+ * @param[in] tz  an IANA zone name such as "Asia/Shanghai"; where the
+ *                system has a zone database (TZDIR or
+ *                /usr/share/zoneinfo) it must be in it.
+ * @return 0, #PLEDGER_EINVAL (the message names the problem),
+ *         #PLEDGER_EPERM, #PLEDGER_EREADONLY.
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_set_time_zone(pledger_registry *reg, const char *tz);
+
+/**
  * Set the template of acceptance and registration numbers.  Placeholders:
  * `{series}` ("A" acceptance, "R" registration), `{office}` (the office
  * code of the handle that issues the number), `{kind}` (TM, PT, AR, EQ,

@@ -4,6 +4,7 @@
 
 #include "api/app-handle.h"
 #include "api/handle.h"
+#include "base/i18n.h"
 #include "model/kinds.h"
 #include "rules/findings.h"
 #include "workflow/app-flow.h"
@@ -420,13 +421,13 @@ const char *pledger_review_path(const pledger_review *r, size_t i)
 const char *pledger_review_message(const pledger_review *r, size_t i)
 {
     const pl_finding *f = FINDING(r, i);
-    return f ? f->message : NULL;
+    return f ? pl_finding_text(f) : NULL;
 }
 
 const char *pledger_review_basis(const pledger_review *r, size_t i)
 {
     const pl_finding *f = FINDING(r, i);
-    return f ? f->basis : NULL;
+    return f ? pl_tr(f->basis) : NULL;
 }
 
 void pledger_review_free(pledger_review *r)

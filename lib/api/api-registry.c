@@ -6,6 +6,7 @@
 #include <pledger/version.h>
 
 #include "api/handle.h"
+#include "base/i18n.h"
 #include "base/text.h"
 #include "workflow/flow.h"
 #include "workflow/numbers.h"
@@ -31,7 +32,17 @@ int pl_api_enter(pledger_registry *reg, const char *fn)
 int pl_api_bad_arg(pledger_registry *reg, const char *fn, const char *param,
                    const char *why)
 {
-    return pl_err_set(pl_api_err(reg), PLEDGER_EINVAL, "%s: %s %s", fn, param, why);
+    pl_err *e = pl_api_err(reg);
+    const char *twhy = pl_tr(why);
+
+    pl_err_set(e, PLEDGER_EINVAL, "%s: %s %s", fn, param, why);
+    /* @why is a phrase of its own in the catalogue (xgettext keyword
+     * pl_api_bad_arg:4): the person reads it translated. */
+    if (twhy != why) {
+        snprintf(e->local, sizeof e->local, "%s: %s %s", fn, param, twhy);
+        e->has_local = true;
+    }
+    return PLEDGER_EINVAL;
 }
 
 static int64_t system_now(void)
@@ -147,6 +158,11 @@ int pledger_open(pledger_registry **out, const char *path,
         reg->utc_offset = atoi(office);
         free(office);
     }
+    snprintf(reg->time_zone, sizeof reg->time_zone, "%s", PL_DEFAULT_TIME_ZONE);
+    if (pl_db_meta_get(reg->db, e, "time_zone", &office) == 0) {
+        snprintf(reg->time_zone, sizeof reg->time_zone, "%s", office);
+        free(office);
+    }
     pl_err_clear(e);
     *out = reg;
     return 0;
@@ -230,7 +246,7 @@ int pl_api_require_role(pledger_registry *reg, const char *fn, unsigned mask, in
 
 const char *pledger_errmsg(const pledger_registry *reg)
 {
-    return reg ? reg->err.msg : pl_err_thread()->msg;
+    return pl_err_text(reg ? &reg->err : pl_err_thread());
 }
 
 int pledger_errcode(const pledger_registry *reg)
@@ -251,6 +267,30 @@ int pledger_set_clock(pledger_registry *reg, pledger_clock_fn clock, void *paylo
 const char *pledger_office_code(const pledger_registry *reg)
 {
     return reg ? reg->office : NULL;
+}
+
+const char *pledger_time_zone(const pledger_registry *reg)
+{
+    return reg ? reg->time_zone : NULL;
+}
+
+int pledger_set_time_zone(pledger_registry *reg, const char *tz)
+{
+    static const char fn[] = "pledger_set_time_zone";
+    pl_ctx c;
+    int rc = pl_api_enter(reg, fn);
+
+    if (rc || (rc = pl_api_check_str(reg, fn, "tz", tz, 64, 1)))
+        return rc;
+    if ((rc = pl_api_require_role(reg, fn, PL_ROLE_BIT(PLEDGER_ROLE_REGISTRAR), 1)))
+        return rc;
+    if ((rc = pl_time_zone_check(&reg->err, tz)))
+        return pl_err_prefix(&reg->err, "%s: tz", fn);
+    pl_api_ctx(reg, &c);
+    if ((rc = pl_wf_setting_set(&c, "time_zone", tz)))
+        return pl_err_prefix(&reg->err, "%s", fn);
+    snprintf(reg->time_zone, sizeof reg->time_zone, "%s", tz);
+    return 0;
 }
 
 int pledger_set_number_template(pledger_registry *reg, const char *tmpl)

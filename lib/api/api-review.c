@@ -7,6 +7,7 @@
 
 #include "api/app-handle.h"
 #include "api/handle.h"
+#include "base/i18n.h"
 #include "rules/review.h"
 #include "rules/rules.h"
 #include "workflow/app-flow.h"
@@ -35,13 +36,13 @@ unsigned pledger_review_rule_kinds(size_t i)
 const char *pledger_review_rule_meaning(size_t i)
 {
     const pl_rule *r = pl_rule_at(i);
-    return r ? r->meaning : NULL;
+    return r ? pl_tr(r->meaning) : NULL;
 }
 
 const char *pledger_review_rule_basis(size_t i)
 {
     const pl_rule *r = pl_rule_at(i);
-    return r ? r->basis : NULL;
+    return r ? pl_tr(r->basis) : NULL;
 }
 
 int pledger_review_rule_find(size_t *out, const char *code)

@@ -17,6 +17,7 @@ struct pledger_registry {
     void *clock_payload;
     char office[17];
     int utc_offset;    /* minutes east of UTC of the registry's dates (meta) */
+    char time_zone[65]; /* the office's zone, for showing instants (meta) */
     char *actor;       /* pledger_set_actor(); NULL until set */
     pledger_role role; /* 0 until set */
 };

@@ -1,5 +1,7 @@
 #include "base/error.h"
 
+#include "base/i18n.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -39,15 +41,31 @@ static void scrub_utf8(char *msg)
     }
 }
 
+/* The translated format takes the same arguments as the English one:
+ * the catalogue test (tests/po-check.py) refuses a translation whose
+ * placeholders differ. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
 int pl_err_setv(pl_err *e, int code, const char *fmt, va_list ap)
 {
     if (e) {
+        const char *tfmt = pl_tr(fmt);
+        va_list ap2;
+
+        va_copy(ap2, ap);
         e->code = code;
         vsnprintf(e->msg, sizeof e->msg, fmt, ap);
         scrub_utf8(e->msg);
+        e->has_local = tfmt != fmt;
+        if (e->has_local) {
+            vsnprintf(e->local, sizeof e->local, tfmt, ap2);
+            scrub_utf8(e->local);
+        }
+        va_end(ap2);
     }
     return code;
 }
+#pragma GCC diagnostic pop
 
 int pl_err_set(pl_err *e, int code, const char *fmt, ...)
 {
@@ -58,31 +76,54 @@ int pl_err_set(pl_err *e, int code, const char *fmt, ...)
     return code;
 }
 
+/* Put "@head: " before the message in @msg (PL_ERRMSG_MAX bytes). */
+static void prefix_text(char *msg, const char *head)
+{
+    size_t hl = strlen(head), ml;
+
+    if (hl + 3 >= PL_ERRMSG_MAX)
+        return;
+    ml = strnlen(msg, PL_ERRMSG_MAX - 1);
+    if (hl + 2 + ml >= PL_ERRMSG_MAX)
+        ml = PL_ERRMSG_MAX - hl - 3;
+    memmove(msg + hl + 2, msg, ml);
+    memcpy(msg, head, hl);
+    msg[hl] = ':';
+    msg[hl + 1] = ' ';
+    msg[hl + 2 + ml] = '\0';
+    scrub_utf8(msg);
+}
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
 int pl_err_prefix(pl_err *e, const char *fmt, ...)
 {
     char head[PL_ERRMSG_MAX];
-    size_t hl, ml;
+    const char *tfmt;
     va_list ap;
 
     if (!e)
         return PLEDGER_EINVAL;
+    tfmt = pl_tr(fmt);
     va_start(ap, fmt);
     vsnprintf(head, sizeof head, fmt, ap);
     va_end(ap);
-    hl = strlen(head);
-    if (hl + 3 >= sizeof e->msg)
-        return e->code;
-    ml = strnlen(e->msg, sizeof e->msg - 1);
-    if (hl + 2 + ml >= sizeof e->msg)
-        ml = sizeof e->msg - hl - 3;
-    memmove(e->msg + hl + 2, e->msg, ml);
-    memcpy(e->msg, head, hl);
-    e->msg[hl] = ':';
-    e->msg[hl + 1] = ' ';
-    e->msg[hl + 2 + ml] = '\0';
-    scrub_utf8(e->msg);
+    if (!e->has_local && tfmt != fmt) {
+        memcpy(e->local, e->msg, sizeof e->local);
+        e->has_local = true;
+    }
+    prefix_text(e->msg, head);
+    if (e->has_local) {
+        if (tfmt != fmt) {
+            va_start(ap, fmt);
+            vsnprintf(head, sizeof head, tfmt, ap);
+            va_end(ap);
+        }
+        prefix_text(e->local, head);
+    }
     return e->code;
 }
+#pragma GCC diagnostic pop
 
 int pl_err_oom(pl_err *e)
 {
@@ -93,30 +134,50 @@ void pl_err_clear(pl_err *e)
 {
     if (e) {
         e->code = 0;
+        e->has_local = false;
         e->msg[0] = '\0';
     }
 }
 
-const char *pledger_strerror(int code)
+const char *pl_err_text(const pl_err *e)
+{
+    return e->has_local ? e->local : e->msg;
+}
+
+int pl_err_copy(pl_err *dst, const pl_err *src)
+{
+    if (dst && src && dst != src) {
+        dst->code = src->code;
+        dst->has_local = src->has_local;
+        memcpy(dst->msg, src->msg, sizeof dst->msg);
+        if (src->has_local)
+            memcpy(dst->local, src->local, sizeof dst->local);
+    }
+    return src ? src->code : PLEDGER_EINVAL;
+}
+
+static const char *strerror_en(int code)
 {
     switch (code) {
-    case PLEDGER_OK: return "success";
-    case PLEDGER_EINVAL: return "invalid argument";
-    case PLEDGER_ENOTFOUND: return "not found";
-    case PLEDGER_ESTATE: return "not allowed in the current state";
-    case PLEDGER_ECONFLICT: return "conflicts with stored data";
-    case PLEDGER_EPERM: return "permission denied for this role";
-    case PLEDGER_EREADONLY: return "registry is read-only";
-    case PLEDGER_EBUSY: return "registry is busy";
-    case PLEDGER_EIO: return "input/output error";
-    case PLEDGER_ECORRUPT: return "registry is corrupt";
-    case PLEDGER_ENOTDB: return "not a pledger registry";
-    case PLEDGER_ENEWER: return "registry is newer than this library";
-    case PLEDGER_EXML: return "invalid document";
-    case PLEDGER_ENOMEM: return "out of memory";
-    case PLEDGER_EREVIEW: return "review has blocking findings";
-    case PLEDGER_ECODE: return "code does not match";
-    case PLEDGER_ECANCELLED: return "cancelled by the caller";
-    default: return "unknown error";
+    case PLEDGER_OK: return N_("success");
+    case PLEDGER_EINVAL: return N_("invalid argument");
+    case PLEDGER_ENOTFOUND: return N_("not found");
+    case PLEDGER_ESTATE: return N_("not allowed in the current state");
+    case PLEDGER_ECONFLICT: return N_("conflicts with stored data");
+    case PLEDGER_EPERM: return N_("permission denied for this role");
+    case PLEDGER_EREADONLY: return N_("registry is read-only");
+    case PLEDGER_EBUSY: return N_("registry is busy");
+    case PLEDGER_EIO: return N_("input/output error");
+    case PLEDGER_ECORRUPT: return N_("registry is corrupt");
+    case PLEDGER_ENOTDB: return N_("not a pledger registry");
+    case PLEDGER_ENEWER: return N_("registry is newer than this library");
+    case PLEDGER_EXML: return N_("invalid document");
+    case PLEDGER_ENOMEM: return N_("out of memory");
+    case PLEDGER_EREVIEW: return N_("review has blocking findings");
+    case PLEDGER_ECODE: return N_("code does not match");
+    case PLEDGER_ECANCELLED: return N_("cancelled by the caller");
+    default: return N_("unknown error");
     }
 }
+
+const char *pledger_strerror(int code) { return pl_tr(strerror_en(code)); }

@@ -5,13 +5,19 @@
 #define PL_BASE_ERROR_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <pledger/common.h>
 
 #define PL_ERRMSG_MAX 1024
 
+/* @msg is the English text, the one records keep; @local is the same
+ * message in the current language, for people (pledger_errmsg()), when a
+ * translation was found (has_local). */
 typedef struct pl_err {
     int code;
+    bool has_local;
     char msg[PL_ERRMSG_MAX];
+    char local[PL_ERRMSG_MAX];
 } pl_err;
 
 #if defined(__GNUC__)
@@ -21,7 +27,9 @@ typedef struct pl_err {
 #endif
 
 /* Record a failure and return @code, so callers can write
- * `return pl_err_set(e, PLEDGER_EINVAL, "...")`.  @e may be NULL. */
+ * `return pl_err_set(e, PLEDGER_EINVAL, "...")`.  @e may be NULL.  @fmt
+ * is English; its translation (pl_tr) formats the local message from the
+ * same arguments. */
 int pl_err_set(pl_err *e, int code, const char *fmt, ...) PL_PRINTF(3, 4);
 int pl_err_setv(pl_err *e, int code, const char *fmt, va_list ap) PL_PRINTF(3, 0);
 
@@ -33,6 +41,13 @@ int pl_err_prefix(pl_err *e, const char *fmt, ...) PL_PRINTF(2, 3);
 int pl_err_oom(pl_err *e);
 
 void pl_err_clear(pl_err *e);
+
+/* The message for people: the translation when there is one, else the
+ * English text. */
+const char *pl_err_text(const pl_err *e);
+
+/* Copy @src's code and both messages into @dst (NULL-safe). */
+int pl_err_copy(pl_err *dst, const pl_err *src);
 
 /* The calling thread's error for failures with no handle to hold them. */
 pl_err *pl_err_thread(void);

@@ -1,18 +1,23 @@
 #include "rules/findings.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/json.h"
 #include "model/kinds.h"
 
-int pl_findings_add(pl_findings *f, const char *code, int severity, const char *path,
-                    const char *basis, const char *fmt, ...)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+int pl_findings_addv(pl_findings *f, const char *code, int severity, const char *path,
+                     const char *basis, const char *fmt, va_list ap)
 {
+    const char *tfmt = pl_tr(fmt);
     pl_finding *x;
-    va_list ap;
+    va_list ap2;
 
     if (f->n == f->cap) {
         size_t cap = f->cap ? f->cap * 2 : 16;
@@ -29,10 +34,15 @@ int pl_findings_add(pl_findings *f, const char *code, int severity, const char *
     x->severity = severity;
     x->basis = basis ? basis : "";
     x->path = strdup(path ? path : "");
-    va_start(ap, fmt);
+    x->local = NULL;
+    va_copy(ap2, ap);
     if (vasprintf(&x->message, fmt, ap) < 0)
         x->message = NULL;
-    va_end(ap);
+    if (tfmt != fmt && x->message && vasprintf(&x->local, tfmt, ap2) < 0) {
+        free(x->message);
+        x->message = x->local = NULL;
+    }
+    va_end(ap2);
     if (!x->path || !x->message) {
         free(x->path);
         free(x->message);
@@ -42,12 +52,70 @@ int pl_findings_add(pl_findings *f, const char *code, int severity, const char *
     f->n++;
     return 0;
 }
+#pragma GCC diagnostic pop
+
+int pl_findings_add(pl_findings *f, const char *code, int severity, const char *path,
+                    const char *basis, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = pl_findings_addv(f, code, severity, path, basis, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+static bool ends_sentence(const char *m, size_t n)
+{
+    return (n && (m[n - 1] == '.' || m[n - 1] == '?' || m[n - 1] == '!')) ||
+           (n >= 3 && (!strcmp(m + n - 3, "。") || !strcmp(m + n - 3, "？") ||
+                       !strcmp(m + n - 3, "！")));
+}
+
+/* Append @stop to *@m unless it ends a sentence already. */
+static bool end_sentence(char **m, const char *stop)
+{
+    size_t n = strlen(*m), k = strlen(stop);
+    char *x;
+
+    if (ends_sentence(*m, n))
+        return true;
+    if (!(x = realloc(*m, n + k + 1)))
+        return false;
+    memcpy(x + n, stop, k + 1);
+    *m = x;
+    return true;
+}
+
+void pl_findings_end_sentence(pl_findings *f)
+{
+    pl_finding *x;
+
+    if (!f->n || f->oom)
+        return;
+    x = &f->v[f->n - 1];
+    /* A translation written in CJK ideographs (U+4E00 to U+9FFF: UTF-8
+     * lead bytes E4 to E9) takes the ideographic full stop. */
+    bool cjk = false;
+    for (const unsigned char *p = (const unsigned char *)x->local; p && *p && !cjk; p++)
+        cjk = *p >= 0xe4 && *p <= 0xe9;
+    if (!end_sentence(&x->message, ".") ||
+        (x->local && !end_sentence(&x->local, cjk ? "。" : ".")))
+        f->oom = true;
+}
+
+const char *pl_finding_text(const pl_finding *x)
+{
+    return x->local ? x->local : x->message;
+}
 
 void pl_findings_clear(pl_findings *f)
 {
     for (size_t i = 0; i < f->n; i++) {
         free(f->v[i].path);
         free(f->v[i].message);
+        free(f->v[i].local);
     }
     free(f->v);
     memset(f, 0, sizeof *f);

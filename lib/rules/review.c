@@ -61,23 +61,13 @@ const pl_rule *pl_rule_find(const char *code)
 
 void pl_rule_emit(pl_rctx *c, const pl_rule *r, const char *path, const char *fmt, ...)
 {
-    char *msg = NULL;
     va_list ap;
 
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        msg = NULL;
+    pl_findings_addv(c->out, r->code, r->severity, path, r->basis, fmt, ap);
     va_end(ap);
-    if (!msg) {
-        c->out->oom = true;
-        return;
-    }
     /* every message is a sentence: the checks leave the full stop here */
-    size_t n = strlen(msg);
-    bool stop = (n && (msg[n - 1] == '.' || msg[n - 1] == '?' || msg[n - 1] == '!')) ||
-                (n >= 3 && strcmp(msg + n - 3, "。") == 0);
-    pl_findings_add(c->out, r->code, r->severity, path, r->basis, stop ? "%s" : "%s.", msg);
-    free(msg);
+    pl_findings_end_sentence(c->out);
 }
 
 void pl_rule_fail(pl_rctx *c, int rc)

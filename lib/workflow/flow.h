@@ -69,4 +69,14 @@ int32_t pl_ctx_today(const pl_ctx *c);
 /* End a step: commit, or roll back when @rc says it failed (and return rc). */
 int pl_step_finish(const pl_ctx *c, int rc);
 
+/* Set the registry setting @key to @value (role registrar), journaled as
+ * a "registry.setting" event in its own transaction. */
+int pl_wf_setting_set(const pl_ctx *c, const char *key, const char *value);
+
+/* PLEDGER_EINVAL unless @tz names a time zone (see settings.c). */
+int pl_time_zone_check(pl_err *e, const char *tz);
+
+/* The time zone of a registry that never set one. */
+#define PL_DEFAULT_TIME_ZONE "Asia/Shanghai"
+
 #endif

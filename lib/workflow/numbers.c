@@ -136,22 +136,6 @@ int pl_number_template_check(pl_err *e, const char *tmpl)
 
 int pl_number_template_set(const pl_ctx *c, const char *tmpl)
 {
-    pl_json j;
-    int rc;
-
-    if ((rc = pl_number_template_check(c->e, tmpl)) ||
-        (rc = pl_step_check_role(c->e, PL_STEP_SETTINGS, c->role, c->actor, 0)) ||
-        (rc = pl_db_write_begin(c->db, c->e)))
-        return rc;
-    pl_json_init(&j);
-    pl_json_str(&j, "key", "number_template");
-    pl_json_str(&j, "value", tmpl);
-    char *payload = pl_json_finish(&j);
-    if (!payload)
-        return pl_step_finish(c, pl_err_oom(c->e));
-    pl_event ev = { c->now, c->actor, pl_role_name(c->role), "registry.setting", "number_template",
-                    payload };
-    rc = pl_record(c->db, c->e, &ev, NULL);
-    free(payload);
-    return pl_step_finish(c, rc);
+    int rc = pl_number_template_check(c->e, tmpl);
+    return rc ? rc : pl_wf_setting_set(c, "number_template", tmpl);
 }

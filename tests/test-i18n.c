@@ -1,0 +1,164 @@
+/* Translations: the language follows pledger_set_language(), people get
+ * the translation, the registry keeps English, codes stay as they are. */
+#include "fixture.h"
+
+#include <locale.h>
+#include <stdbool.h>
+
+/* The catalogue of the build tree (tests/meson.build sets
+ * PLEDGER_LOCALEDIR to it); every test starts from English. */
+static void setup(void) { ck_assert_int_eq(pledger_set_language("en"), 0); }
+static void teardown(void) { ck_assert_int_eq(pledger_set_language(NULL), 0); }
+
+START_TEST(test_strerror_follows_language)
+{
+    ck_assert_str_eq(pledger_strerror(PLEDGER_EINVAL), "invalid argument");
+    PL_OK(NULL, pledger_set_language("zh_CN"));
+    ck_assert_str_eq(pledger_strerror(PLEDGER_EINVAL), "参数无效");
+    ck_assert_str_eq(pledger_strerror(PLEDGER_ECORRUPT), "登记库已损坏");
+    PL_OK(NULL, pledger_set_language("en"));
+    ck_assert_str_eq(pledger_strerror(PLEDGER_EINVAL), "invalid argument");
+}
+END_TEST
+
+START_TEST(test_language_list_and_fallback)
+{
+    /* A list, as LANGUAGE takes it: the first with a catalogue wins. */
+    PL_OK(NULL, pledger_set_language("fr:zh_CN"));
+    ck_assert_str_eq(pledger_strerror(PLEDGER_ENOTFOUND), "未找到");
+    /* A language without a catalogue: English. */
+    PL_OK(NULL, pledger_set_language("de_DE"));
+    ck_assert_str_eq(pledger_strerror(PLEDGER_ENOTFOUND), "not found");
+}
+END_TEST
+
+START_TEST(test_bad_language_refused)
+{
+    static const char *const bad[] = { "zh CN", "../../etc", "zh_CN;rm", ":", "\x1b[31m" };
+    PL_OK(NULL, pledger_set_language("zh_CN"));
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        PL_FAILS(NULL, PLEDGER_EINVAL, pledger_set_language(bad[i]));
+        /* The message names the argument, in the language in force. */
+        ck_assert_msg(strstr(pledger_errmsg(NULL), "lang"), "%s", pledger_errmsg(NULL));
+        ck_assert_msg(strstr(pledger_errmsg(NULL), "语言"), "%s", pledger_errmsg(NULL));
+        /* ...and the language in force did not change. */
+        ck_assert_str_eq(pledger_strerror(PLEDGER_EINVAL), "参数无效");
+    }
+}
+END_TEST
+
+/* An error message from a call: translated for pledger_errmsg(), the
+ * same code. */
+START_TEST(test_error_message_translated)
+{
+    char *dir, *path;
+    pledger_registry *reg;
+
+    fx_ck_setup(&dir, &path, &reg);
+    PL_OK(NULL, pledger_set_language("zh_CN"));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_set_language("a b"));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_set_actor(reg, NULL, PLEDGER_ROLE_CLERK));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "pledger_set_actor"), "%s", pledger_errmsg(reg));
+    PL_OK(NULL, pledger_set_language("en"));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_set_actor(reg, NULL, PLEDGER_ROLE_CLERK));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "pledger_set_actor"), "%s", pledger_errmsg(reg));
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
+/* A finding: the review shows the translation, the registry keeps the
+ * English message, the code is the same in both. */
+START_TEST(test_finding_translated_record_english)
+{
+    char *dir, *path, *dump;
+    pledger_registry *reg;
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_TRADEMARK);
+    pledger_review *rv = NULL;
+    bool seen = false;
+
+    fx_ck_setup(&dir, &path, &reg);
+    PL_OK(reg, pledger_application_set(app, "pledgor/name", NULL));
+    PL_OK(reg, pledger_set_actor(reg, "applicant-1", PLEDGER_ROLE_APPLICANT));
+    PL_OK(reg, pledger_application_save(reg, app));
+    PL_OK(NULL, pledger_set_language("zh_CN"));
+    PL_OK(reg, pledger_application_review(&rv, reg, pledger_application_uuid(app)));
+    for (size_t i = 0; i < pledger_review_count(rv); i++) {
+        if (strcmp(pledger_review_code(rv, i), "PARTY_NAME_MISSING"))
+            continue;
+        seen = true;
+        ck_assert_msg(strstr(pledger_review_message(rv, i), "没有名称"), "%s",
+                      pledger_review_message(rv, i));
+    }
+    ck_assert_msg(seen, "no PARTY_NAME_MISSING finding");
+    dump = fx_ck_dump(path, NULL);
+    ck_assert_msg(strstr(dump, "has no name"), "the registry keeps English");
+    ck_assert_msg(!strstr(dump, "没有名称"), "no translation reaches the registry");
+    free(dump);
+    pledger_review_free(rv);
+    pledger_application_free(app);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
+/* The office's time zone: a journaled setting that survives reopening
+ * and the journal's replay; a zone that does not exist is refused with
+ * the registry unchanged. */
+START_TEST(test_time_zone_setting)
+{
+    char *dir, *path, *before, *after;
+    pledger_registry *reg, *ro;
+    int64_t bad = -1, count = 0;
+    char why[512] = "";
+
+    fx_ck_setup(&dir, &path, &reg);
+    ck_assert_str_eq(pledger_time_zone(reg), "Asia/Shanghai");
+    fx_act(reg, "clerk-1", PLEDGER_ROLE_CLERK);
+    PL_FAILS(reg, PLEDGER_EPERM, pledger_set_time_zone(reg, "Asia/Urumqi"));
+    fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    before = fx_ck_dump(path, NULL);
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_set_time_zone(reg, "Asia/Shangai"));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "Asia/Shangai"), "%s", pledger_errmsg(reg));
+    after = fx_ck_dump(path, NULL);
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
+    PL_OK(reg, pledger_set_time_zone(reg, "Asia/Urumqi"));
+    ck_assert_str_eq(pledger_time_zone(reg), "Asia/Urumqi");
+    pledger_close(reg);
+    PL_OK(NULL, fx_open(&ro, path, NULL, 1, -1));
+    ck_assert_str_eq(pledger_time_zone(ro), "Asia/Urumqi");
+    fx_act(ro, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_FAILS(ro, PLEDGER_EREADONLY, pledger_set_time_zone(ro, "UTC"));
+    pledger_close(ro);
+    ck_assert_msg(fx_journal_verify(path, &bad, &count, why, sizeof why) == 0, "%s", why);
+    ck_assert_int_eq(bad, 0);
+    PL_OK(NULL, fx_open(&reg, path, NULL, 0, -1));
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("i18n");
+    TCase *tc = tcase_create("i18n");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_strerror_follows_language);
+    tcase_add_test(tc, test_language_list_and_fallback);
+    tcase_add_test(tc, test_bad_language_refused);
+    tcase_add_test(tc, test_error_message_translated);
+    tcase_add_test(tc, test_finding_translated_record_english);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("time zone");
+    tcase_add_test(tc, test_time_zone_setting);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
