@@ -457,6 +457,7 @@ static void every_mutating_call(pledger_registry *reg, int mode, int expect)
     AS(APPLICANT);
     REFUSED(pledger_application_save(reg, app));
     ck_assert_ptr_null(pledger_application_uuid(app));
+    PL_OK(reg, pledger_set_actor(reg, "clerk", PLEDGER_ROLE_CLERK)); /* a reader of it */
     PL_OK(reg, pledger_application_load(&loaded, reg, corr));
     AS(APPLICANT);
     REFUSED(pledger_application_review(NULL, reg, reviewed));

@@ -19,9 +19,12 @@ static pledger_registry *reg;
 static void setup(void) { fx_ck_setup(&dir, &path, &reg); }
 static void teardown(void) { fx_ck_teardown(dir, path, reg); }
 
+static pledger_role acting; /* the role act() set last */
+
 static void act(const char *name, pledger_role role)
 {
     PL_OK(reg, pledger_set_actor(reg, name, role));
+    acting = role;
 }
 
 /* Save, review, submit: returns the UUID (caller frees). */
@@ -370,12 +373,20 @@ static int do_step(int step, const char *uuid)
     case ST_REFUSE: return pledger_application_refuse(reg, uuid, "G", NULL);
     case ST_WITHDRAW: return pledger_application_withdraw(reg, uuid);
     case ST_CORRECT:
-    case ST_SAVE:
+    case ST_SAVE: {
+        /* a clerk reads it (not every role may), the actor tries the step */
+        char *who = strdup(pledger_actor(reg));
+        pledger_role role = acting;
+        ck_assert_ptr_nonnull(who);
+        act("clerk-reader", PLEDGER_ROLE_CLERK);
         ck_assert_int_eq(pledger_application_load(&app, reg, uuid), 0);
+        act(who, role);
+        free(who);
         rc = step == ST_SAVE ? pledger_application_save(reg, app)
                              : pledger_application_correct(reg, app);
         pledger_application_free(app);
         return rc;
+    }
     }
     return -999;
 }

@@ -193,11 +193,16 @@ PLEDGER_EXPORT void pledger_application_free(pledger_application *app);
 PLEDGER_EXPORT int pledger_application_save(pledger_registry *reg, pledger_application *app);
 
 /**
- * Load a stored application.
+ * Load a stored application: the whole document, every party's identity
+ * number in full.  Role: clerk, registrar or auditor; an applicant only
+ * the applications it saved itself (the actor's name is compared); a bank,
+ * or a caller who set no actor, is refused (a bank reads registrations:
+ * pledger_verify(), pledger_search(), pledger_certificate_get()).
  * @param[out] out  the handle, owned by the caller; NULL on failure.
  * @param[in]  reg  the registry.
  * @param[in]  uuid its UUID.
- * @return 0, #PLEDGER_ENOTFOUND or #PLEDGER_EINVAL.
+ * @return 0, #PLEDGER_EPERM (the message names the actor and the role),
+ *         #PLEDGER_ENOTFOUND or #PLEDGER_EINVAL.
  * @since 0.1
  */
 PLEDGER_EXPORT int pledger_application_load(pledger_application **out, pledger_registry *reg,
@@ -206,7 +211,9 @@ PLEDGER_EXPORT int pledger_application_load(pledger_application **out, pledger_r
 /**
  * Review a stored application against every rule of its kind and the
  * reference register, store the result with the application and journal
- * it.  A draft becomes reviewed.  Role: applicant or clerk.
+ * it.  A draft becomes reviewed.  Role: applicant or clerk.  The messages
+ * the applicant receives show resident identity numbers masked (first 6
+ * and last 4 characters); the clerk's, and the stored result, in full.
  * @param[out] out  the findings, owned by the caller (pledger_review_free());
  *                  may be NULL when only the stored result matters.
  * @param[in]  reg  the registry.

@@ -122,7 +122,9 @@ PLEDGER_EXPORT int pledger_review_rule_find(size_t *out, const char *code);
  * registry opened read-only will do).  When @p app was saved to or loaded
  * from @p reg, its own stored application is not counted as another
  * pending application on the same rights.  "Today" is the registry's
- * clock (pledger_set_clock()).
+ * clock (pledger_set_clock()).  The messages show resident identity
+ * numbers in full to a clerk, a registrar and an auditor, masked (first 6
+ * and last 4 characters) to everyone else.
  * @param[out] out the findings, owned by the caller (pledger_review_free());
  *                 NULL on failure.
  * @param[in]  reg the registry.

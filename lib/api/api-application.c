@@ -6,6 +6,7 @@
 #include "api/handle.h"
 #include "base/i18n.h"
 #include "model/kinds.h"
+#include "query/mask.h"
 #include "rules/findings.h"
 #include "workflow/app-flow.h"
 
@@ -240,22 +241,56 @@ int pledger_application_save(pledger_registry *reg, pledger_application *app)
     return refresh(app, &c);
 }
 
+static const char sql_created_by[] = "SELECT created_by FROM application WHERE id = ?1";
+
+/* PLEDGER_EPERM unless the handle's actor filed the application @row. */
+static int own_application(pledger_registry *reg, const char *fn, const pl_app_row *row)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(reg->db, &reg->err, sql_created_by, &st);
+    bool own;
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, row->id);
+    if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return pl_db_fail(reg->db, &reg->err, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc,
+                          "reading who filed an application");
+    }
+    const unsigned char *by = sqlite3_column_text(st, 0);
+    own = by && strcmp((const char *)by, reg->actor) == 0;
+    sqlite3_reset(st);
+    if (own)
+        return 0;
+    return pl_err_set(&reg->err, PLEDGER_EPERM,
+                      "%s: actor '%s' has role applicant and did not file application %s; "
+                      "an applicant sees only its own applications", fn, reg->actor, row->uuid);
+}
+
 int pledger_application_load(pledger_application **out, pledger_registry *reg, const char *uuid)
 {
     static const char fn[] = "pledger_application_load";
     pledger_application *app;
     pl_app_row row;
     pl_ctx c;
-    int rc;
+    int rc, sight;
 
     if (!out)
         return reg ? pl_api_bad_arg(reg, fn, "out", "is NULL")
                    : thread_bad(fn, "out", "is NULL");
     *out = NULL;
-    if ((rc = enter_uuid(reg, fn, uuid, &c)))
+    if ((rc = enter_uuid(reg, fn, uuid, &c)) ||
+        (rc = pl_api_read(reg, fn, PL_READ_APPLICATION, &sight)))
         return rc;
+    /* the table has no masked sight of a document: its materials (copies
+     * of identity cards, contracts) cannot be masked */
     if ((rc = pl_wf_app_load(&c, uuid, &row)))
         return rc;
+    if (sight == PL_SIGHT_OWN && (rc = own_application(reg, fn, &row))) {
+        pl_app_row_clear(&row);
+        return rc;
+    }
     if (!(app = calloc(1, sizeof *app))) {
         pl_app_row_clear(&row);
         return pl_err_oom(&reg->err);
@@ -285,11 +320,12 @@ int pledger_application_review(pledger_review **out, pledger_registry *reg, cons
     static const char fn[] = "pledger_application_review";
     pledger_review *r;
     pl_ctx c;
-    int rc;
+    int rc, sight;
 
     if (out)
         *out = NULL;
-    if ((rc = enter_uuid(reg, fn, uuid, &c)))
+    if ((rc = enter_uuid(reg, fn, uuid, &c)) ||
+        (rc = pl_api_read(reg, fn, PL_READ_REVIEW, &sight)))
         return rc;
     if (!(r = calloc(1, sizeof *r)))
         return pl_err_oom(&reg->err);
@@ -297,6 +333,8 @@ int pledger_application_review(pledger_review **out, pledger_registry *reg, cons
         pledger_review_free(r);
         return rc;
     }
+    if (sight == PL_SIGHT_MASKED)
+        pl_mask_findings(&r->f);
     if (out)
         *out = r;
     else

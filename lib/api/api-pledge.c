@@ -21,6 +21,7 @@
 #include "store/state-check.h"
 #include "store/pledge-row.h"
 #include "workflow/pledge-common.h"
+#include "workflow/flow.h"
 #include "workflow/pledge-flow.h"
 
 #define MAX_NUMBER 96
@@ -76,14 +77,15 @@ static int get(pledger_pledge **out, pledger_registry *reg, const char *fn, cons
                int64_t at)
 {
     pledger_pledge *p;
-    int rc;
+    int rc, sight;
 
     if (!out)
         return reg ? pl_api_bad_arg(reg, fn, "out", "is NULL")
                    : pl_err_set(pl_err_thread(), PLEDGER_EINVAL, "%s: out is NULL", fn);
     *out = NULL;
     if ((rc = pl_api_enter(reg, fn)) ||
-        (rc = pl_api_check_str(reg, fn, "number", number, MAX_NUMBER, 1)))
+        (rc = pl_api_check_str(reg, fn, "number", number, MAX_NUMBER, 1)) ||
+        (rc = pl_api_read(reg, fn, PL_READ_PLEDGE, &sight)))
         return rc;
     if (!(p = calloc(1, sizeof *p)))
         return pl_err_oom(&reg->err);
@@ -225,14 +227,15 @@ int pledger_certificate_get(char **out, pledger_registry *reg, const char *numbe
     static const char fn[] = "pledger_certificate_get";
     sqlite3_stmt *st;
     pl_pver v;
-    int rc;
+    int rc, sight;
 
     if (!out)
         return reg ? pl_api_bad_arg(reg, fn, "out", "is NULL")
                    : pl_err_set(pl_err_thread(), PLEDGER_EINVAL, "%s: out is NULL", fn);
     *out = NULL;
     if ((rc = pl_api_enter(reg, fn)) ||
-        (rc = pl_api_check_str(reg, fn, "number", number, MAX_NUMBER, 1)))
+        (rc = pl_api_check_str(reg, fn, "number", number, MAX_NUMBER, 1)) ||
+        (rc = pl_api_read(reg, fn, PL_READ_PLEDGE, &sight)))
         return rc;
     if (version < 0)
         return pl_api_bad_arg(reg, fn, "version", "is negative");
@@ -460,7 +463,7 @@ static int journal_verify(const char *fn, int64_t *bad_seq_out, int64_t *count_o
                           pledger_registry *reg, bool state)
 {
     int64_t bad = 0, count = 0;
-    int rc;
+    int rc, sight;
 
     if (!bad_seq_out)
         return reg ? pl_api_bad_arg(reg, fn, "bad_seq_out", "is NULL")
@@ -468,9 +471,7 @@ static int journal_verify(const char *fn, int64_t *bad_seq_out, int64_t *count_o
     *bad_seq_out = 0;
     if (count_out)
         *count_out = 0;
-    if ((rc = pl_api_enter(reg, fn)) ||
-        (rc = pl_api_require_role(reg, fn, PL_ROLE_BIT(PLEDGER_ROLE_AUDITOR) |
-                                               PL_ROLE_BIT(PLEDGER_ROLE_REGISTRAR), 0)))
+    if ((rc = pl_api_enter(reg, fn)) || (rc = pl_api_read(reg, fn, PL_READ_JOURNAL, &sight)))
         return rc;
     if ((rc = pl_db_read_begin(reg->db, &reg->err)))
         return rc;

@@ -10,6 +10,7 @@
 #include "base/text.h"
 #include "model/kinds.h"
 #include "query/query.h"
+#include "workflow/flow.h"
 
 #define MAX_NUMBER 96
 #define MAX_RIGHT 256
@@ -67,13 +68,14 @@ int pledger_verify(pledger_verification **out, pledger_registry *reg, const char
     static const pledger_verify_options defaults = PLEDGER_VERIFY_OPTIONS_INIT;
     pledger_verification *v;
     char code[20];
-    int rc;
+    int rc, sight;
 
     if (!out)
         return null_out(reg, fn, "out");
     *out = NULL;
     if ((rc = pl_api_enter(reg, fn)) ||
-        (rc = pl_api_check_str(reg, fn, "number", number, MAX_NUMBER, 1)))
+        (rc = pl_api_check_str(reg, fn, "number", number, MAX_NUMBER, 1)) ||
+        (rc = pl_api_read(reg, fn, PL_READ_PLEDGE, &sight)))
         return rc;
     if (!opts)
         opts = &defaults;
@@ -147,13 +149,14 @@ int pledger_verification_right_rank(const pledger_verification *v, size_t i)
 int pledger_rank(int *out, pledger_registry *reg, const char *number, int64_t at_us)
 {
     static const char fn[] = "pledger_rank";
-    int rc;
+    int rc, sight;
 
     if (!out)
         return null_out(reg, fn, "out");
     *out = 0;
     if ((rc = pl_api_enter(reg, fn)) ||
-        (rc = pl_api_check_str(reg, fn, "number", number, MAX_NUMBER, 1)))
+        (rc = pl_api_check_str(reg, fn, "number", number, MAX_NUMBER, 1)) ||
+        (rc = pl_api_read(reg, fn, PL_READ_PLEDGE, &sight)))
         return rc;
     if ((rc = pl_q_rank(reg->db, &reg->err, number, at_us, out)))
         return failed(reg, fn, rc);
@@ -163,14 +166,15 @@ int pledger_rank(int *out, pledger_registry *reg, const char *number, int64_t at
 int pledger_compare(int *out, pledger_registry *reg, const char *number_a, const char *number_b)
 {
     static const char fn[] = "pledger_compare";
-    int rc;
+    int rc, sight;
 
     if (!out)
         return null_out(reg, fn, "out");
     *out = 0;
     if ((rc = pl_api_enter(reg, fn)) ||
         (rc = pl_api_check_str(reg, fn, "number_a", number_a, MAX_NUMBER, 1)) ||
-        (rc = pl_api_check_str(reg, fn, "number_b", number_b, MAX_NUMBER, 1)))
+        (rc = pl_api_check_str(reg, fn, "number_b", number_b, MAX_NUMBER, 1)) ||
+        (rc = pl_api_read(reg, fn, PL_READ_PLEDGE, &sight)))
         return rc;
     if ((rc = pl_q_compare(reg->db, &reg->err, number_a, number_b, out)))
         return failed(reg, fn, rc);
@@ -306,12 +310,12 @@ int pledger_search(pledger_cursor **out, pledger_registry *reg, const pledger_qu
     static const char fn[] = "pledger_search";
     pledger_cursor *cur;
     search_args a;
-    int rc;
+    int rc, sight;
 
     if (!out)
         return null_out(reg, fn, "out");
     *out = NULL;
-    if ((rc = pl_api_enter(reg, fn)))
+    if ((rc = pl_api_enter(reg, fn)) || (rc = pl_api_read(reg, fn, PL_READ_PLEDGE, &sight)))
         return rc;
     if ((rc = search_args_build(reg, query, &a))) {
         search_args_clear(&a);
@@ -399,7 +403,7 @@ int pledger_due_get(pledger_due **out, pledger_registry *reg, const pledger_due_
     static const char fn[] = "pledger_due_get";
     static const pledger_due_options defaults = PLEDGER_DUE_OPTIONS_INIT;
     pledger_due *d;
-    int rc;
+    int rc, sight;
 
     if (!out)
         return null_out(reg, fn, "out");
@@ -414,11 +418,7 @@ int pledger_due_get(pledger_due **out, pledger_registry *reg, const pledger_due_
     if (opts->within_days < 0 || opts->within_days > 3650)
         return pl_err_set(&reg->err, PLEDGER_EINVAL,
                           "%s: opts->within_days %d must be 0 to 3650", fn, opts->within_days);
-    if ((rc = pl_api_require_role(reg, fn,
-                                  PL_ROLE_BIT(PLEDGER_ROLE_CLERK) |
-                                      PL_ROLE_BIT(PLEDGER_ROLE_REGISTRAR) |
-                                      PL_ROLE_BIT(PLEDGER_ROLE_AUDITOR),
-                                  0)))
+    if ((rc = pl_api_read(reg, fn, PL_READ_DUE, &sight)))
         return rc;
     if (!(d = calloc(1, sizeof *d)))
         return pl_err_oom(&reg->err);
@@ -502,12 +502,12 @@ int pledger_stats_get(pledger_stats **out, pledger_registry *reg, const pledger_
     static const char fn[] = "pledger_stats_get";
     pledger_stats *s;
     int32_t from, to;
-    int rc;
+    int rc, sight;
 
     if (!out)
         return null_out(reg, fn, "out");
     *out = NULL;
-    if ((rc = pl_api_enter(reg, fn)))
+    if ((rc = pl_api_enter(reg, fn)) || (rc = pl_api_read(reg, fn, PL_READ_STATS, &sight)))
         return rc;
     if (!q)
         return pl_api_bad_arg(reg, fn, "q", "is NULL");

@@ -8,6 +8,7 @@
 #include "api/handle.h"
 #include "base/date.h"
 #include "rules/refreg.h"
+#include "workflow/flow.h"
 
 _Static_assert(PLEDGER_IMPORT_REJECTIONS_KEPT == PL_REFREG_KEEP_REJECTIONS,
                "the public and internal limits agree");
@@ -38,7 +39,7 @@ static int import(pledger_import_report **out, pledger_registry *reg, const char
     static const pledger_import_options defaults = PLEDGER_IMPORT_OPTIONS_INIT;
     pledger_import_report *rep;
     pl_refreg_import_opts o;
-    int rc;
+    int rc, sight;
 
     if (!opts)
         opts = &defaults;
@@ -47,7 +48,7 @@ static int import(pledger_import_report **out, pledger_registry *reg, const char
                           "%s: opts->version is %u; this library knows 1 to %d "
                           "(initialise with PLEDGER_IMPORT_OPTIONS_INIT)",
                           fn, opts->version, PLEDGER_IMPORT_OPTIONS_VERSION);
-    if ((rc = pl_api_require_role(reg, fn, PL_ROLE_BIT(PLEDGER_ROLE_REGISTRAR), 1)))
+    if ((rc = pl_api_writable(reg, fn)) || (rc = pl_api_read(reg, fn, PL_READ_IMPORT, &sight)))
         return rc;
     if (!(rep = calloc(1, sizeof *rep)))
         return pl_err_oom(&reg->err);

@@ -220,28 +220,21 @@ const char *pledger_actor(const pledger_registry *reg)
     return reg ? reg->actor : NULL;
 }
 
-int pl_api_require_role(pledger_registry *reg, const char *fn, unsigned mask, int writes)
+int pl_api_writable(pledger_registry *reg, const char *fn)
 {
-    if (writes && pl_db_read_only(reg->db))
+    if (pl_db_read_only(reg->db))
         return pl_err_set(&reg->err, PLEDGER_EREADONLY,
                           "%s: registry '%s' was opened read-only", fn, pl_db_path(reg->db));
-    if (!reg->actor)
-        return pl_err_set(&reg->err, PLEDGER_EPERM,
-                          "%s: no actor is set (call pledger_set_actor first)", fn);
-    if (!(mask & PL_ROLE_BIT(reg->role))) {
-        char allowed[96] = "";
-        for (int r = PLEDGER_ROLE_APPLICANT; r <= PLEDGER_ROLE_AUDITOR; r++) {
-            if (mask & PL_ROLE_BIT(r)) {
-                if (allowed[0])
-                    strncat(allowed, " or ", sizeof allowed - strlen(allowed) - 1);
-                strncat(allowed, pl_role_name(r), sizeof allowed - strlen(allowed) - 1);
-            }
-        }
-        return pl_err_set(&reg->err, PLEDGER_EPERM,
-                          "%s: actor '%s' has role %s; this needs %s", fn, reg->actor,
-                          pl_role_name(reg->role), allowed);
-    }
     return 0;
+}
+
+int pl_api_read(pledger_registry *reg, const char *fn, int read, int *sight_out)
+{
+    pl_sight sight;
+    int rc = pl_read_check(&reg->err, (pl_read)read, reg->actor ? reg->role : 0, reg->actor,
+                           fn, &sight);
+    *sight_out = (int)sight;
+    return rc;
 }
 
 const char *pledger_errmsg(const pledger_registry *reg)
@@ -282,7 +275,7 @@ int pledger_set_time_zone(pledger_registry *reg, const char *tz)
 
     if (rc || (rc = pl_api_check_str(reg, fn, "tz", tz, 64, 1)))
         return rc;
-    if ((rc = pl_api_require_role(reg, fn, PL_ROLE_BIT(PLEDGER_ROLE_REGISTRAR), 1)))
+    if ((rc = pl_api_writable(reg, fn)))
         return rc;
     if ((rc = pl_time_zone_check(&reg->err, tz)))
         return pl_err_prefix(&reg->err, "%s: tz", fn);

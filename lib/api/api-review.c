@@ -8,6 +8,7 @@
 #include "api/app-handle.h"
 #include "api/handle.h"
 #include "base/i18n.h"
+#include "query/mask.h"
 #include "rules/review.h"
 #include "rules/rules.h"
 #include "workflow/app-flow.h"
@@ -94,11 +95,11 @@ int pledger_application_check(pledger_review **out, pledger_registry *reg,
     pl_app *a = NULL;
     pl_review_env env;
     pl_ctx c;
-    int rc;
+    int rc, sight;
 
     if (out)
         *out = NULL;
-    if ((rc = pl_api_enter(reg, fn)))
+    if ((rc = pl_api_enter(reg, fn)) || (rc = pl_api_read(reg, fn, PL_READ_REVIEW, &sight)))
         return rc;
     if (!out)
         return pl_api_bad_arg(reg, fn, "out", "is NULL");
@@ -127,6 +128,8 @@ int pledger_application_check(pledger_review **out, pledger_registry *reg,
         pledger_review_free(r);
         return rc;
     }
+    if (sight == PL_SIGHT_MASKED)
+        pl_mask_findings(&r->f);
     *out = r;
     return 0;
 }

@@ -22,13 +22,16 @@ struct pledger_registry {
     pledger_role role; /* 0 until set */
 };
 
-/* Role bits for pl_api_require_role(). */
-#define PL_ROLE_BIT(r) (1u << (unsigned)(r))
+/* The one gate of every call that returns registry data: the read table
+ * (pl_read_check(), workflow/states.c).  PLEDGER_EPERM, on the handle,
+ * unless the handle's actor may have @read (a pl_read); else 0 and in
+ * *@sight_out (a pl_sight) whether the answer is masked, full, or the
+ * actor's own only. */
+int pl_api_read(pledger_registry *reg, const char *fn, int read, int *sight_out);
 
-/* Refuse with PLEDGER_EPERM (message names the call, the actor and the
- * role) unless the handle's actor has one of the roles in @mask.  Also
- * refuses PLEDGER_EREADONLY on a read-only registry when @writes. */
-int pl_api_require_role(pledger_registry *reg, const char *fn, unsigned mask, int writes);
+/* PLEDGER_EREADONLY, on the handle, when the registry was opened
+ * read-only. */
+int pl_api_writable(pledger_registry *reg, const char *fn);
 
 /* Start a public call: clears the handle's error.  Returns PLEDGER_EINVAL
  * (recorded on the thread) when @reg is NULL. */

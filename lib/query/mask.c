@@ -5,10 +5,11 @@
 #include <string.h>
 
 #include "base/ident.h"
+#include "workflow/flow.h"
 
 bool pl_mask_applies(pledger_role role)
 {
-    return role != PLEDGER_ROLE_REGISTRAR && role != PLEDGER_ROLE_AUDITOR;
+    return pl_read_sight(PL_READ_PLEDGE, role) != PL_SIGHT_FULL;
 }
 
 void pl_mask_resident(char *id)
@@ -66,4 +67,33 @@ void pl_mask_pver(pl_pver *v, pledger_role role)
         pl_mask_resident(v->debtor_id);
     for (size_t i = 0; i < v->n_rights; i++)
         pl_mask_right_id(v->rights[i].identifier, v->kind);
+}
+
+void pl_mask_text(char *text)
+{
+    size_t run = 0; /* digits (and a final X) ending at text[i] */
+
+    for (size_t i = 0; text && text[i]; i++) {
+        char ch = text[i];
+        if (ch >= '0' && ch <= '9')
+            run++;
+        else if ((ch == 'X' || ch == 'x') && run >= 17)
+            run = 18; /* a check character ends a number */
+        else
+            run = 0;
+        /* every 18 characters that can end here, a longer run included */
+        if (run >= 18 && is_resident(text + i - 17, 18))
+            memset(text + i - 17 + 6, '*', 8);
+        if (ch == 'X' || ch == 'x')
+            run = 0;
+    }
+}
+
+void pl_mask_findings(pl_findings *f)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        pl_mask_text(f->v[i].message);
+        if (f->v[i].local)
+            pl_mask_text(f->v[i].local);
+    }
 }

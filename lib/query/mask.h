@@ -9,9 +9,11 @@
 #include <pledger/types.h>
 
 #include "base/error.h"
+#include "rules/findings.h"
 #include "store/pledge-row.h"
 
-/* True when @role sees resident identity numbers masked. */
+/* True when @role sees resident identity numbers masked in the answers
+ * about registrations (the PL_READ_PLEDGE row of workflow/flow.h). */
 bool pl_mask_applies(pledger_role role);
 
 /* Mask the resident identity number @id in place (18 characters:
@@ -33,5 +35,14 @@ void pl_mask_right_id(char *identifier, int kind);
  * and debtor's identifiers and the rights' identifiers (not their keys,
  * which never leave the library). */
 void pl_mask_pver(pl_pver *v, pledger_role role);
+
+/* Mask, in place, every resident identity number in the free text @text
+ * (a review finding's message): each 18 characters, wherever they stand,
+ * that are a valid number (region digits, a date of birth, the check
+ * character).  NULL: nothing. */
+void pl_mask_text(char *text);
+
+/* pl_mask_text() on the message of every finding of @f. */
+void pl_mask_findings(pl_findings *f);
 
 #endif

@@ -63,6 +63,37 @@ int pl_step_check_role(pl_err *e, pl_step step, pledger_role role, const char *a
  * names the subject, its state and the step. */
 int pl_step_check_state(pl_err *e, pl_step step, int state, const char *subject);
 
+/* What each read call may return to each role: the reading twin of the
+ * step table.  One row per kind of answer; the API layer asks
+ * pl_read_check() before it reads, and masks what the row says. */
+typedef enum pl_read {
+    PL_READ_APPLICATION, /* a stored application: load, then get, count, to_xml */
+    PL_READ_REVIEW,      /* findings of review and check (messages quote identifiers) */
+    PL_READ_PLEDGE,      /* verify, search, snapshots, certificates, rank, compare */
+    PL_READ_DUE,         /* the due list */
+    PL_READ_STATS,       /* the figures of a period */
+    PL_READ_JOURNAL,     /* journal verification (its messages quote payloads) */
+    PL_READ_IMPORT,      /* the reference register's import report (rejected lines) */
+    PL_READ_COUNT
+} pl_read;
+
+/* What a role sees of an answer. */
+typedef enum pl_sight {
+    PL_SIGHT_REFUSED, /* PLEDGER_EPERM */
+    PL_SIGHT_MASKED,  /* resident identity numbers masked (query/mask.h) */
+    PL_SIGHT_OWN,     /* in full, but only what the actor filed; refused otherwise */
+    PL_SIGHT_FULL     /* in full */
+} pl_sight;
+
+/* The sight of @role (0: no actor set) on @read; PL_SIGHT_REFUSED for an
+ * unknown role or read. */
+pl_sight pl_read_sight(pl_read read, pledger_role role);
+
+/* PLEDGER_EPERM (the message names @fn, the actor, the role and who may)
+ * when @role may not have @read; else 0 and *@sight_out. */
+int pl_read_check(pl_err *e, pl_read read, pledger_role role, const char *actor,
+                  const char *fn, pl_sight *sight_out);
+
 /* The registry-local date of the step's instant. */
 int32_t pl_ctx_today(const pl_ctx *c);
 

@@ -80,6 +80,74 @@ int pl_step_check_role(pl_err *e, pl_step step, pledger_role role, const char *a
                       r->name, actor ? actor : "(none)", role_name(role), need);
 }
 
+/* Who reads what, one row per kind of answer, one column per role (the
+ * first: no actor set).  x: refused (PLEDGER_EPERM); M: resident identity
+ * numbers masked, as the bank queries always were; O: in full, what the
+ * actor filed, nothing else; F: in full.
+ *
+ * Banks never see an application: the document is the filer's dossier
+ * (every party's full identity, the attached materials -- identity-card
+ * copies, contracts -- which no pattern can mask) and a bank's questions
+ * are answered by the registration (verify, search, certificate), masked.
+ * An applicant sees the applications it filed; a clerk and a registrar,
+ * who examine them against the parties' papers, and an auditor see every
+ * application in full.  Review findings quote the document and the
+ * register: in full to the office, masked to anyone else. */
+#define x PL_SIGHT_REFUSED
+#define M PL_SIGHT_MASKED
+#define O PL_SIGHT_OWN
+#define F PL_SIGHT_FULL
+static const struct {
+    const char *what;
+    pl_sight sight[PLEDGER_ROLE_AUDITOR + 1];
+} reads[PL_READ_COUNT] = {
+    /*                          none applicant clerk registrar bank auditor */
+    [PL_READ_APPLICATION] = { "an application", { x, O, F, F, x, F } },
+    [PL_READ_REVIEW] = { "review findings", { M, M, F, F, M, F } },
+    [PL_READ_PLEDGE] = { "a registration", { M, M, M, F, M, F } },
+    [PL_READ_DUE] = { "the due list", { x, x, F, F, x, F } },
+    [PL_READ_STATS] = { "the figures", { F, F, F, F, F, F } },
+    [PL_READ_JOURNAL] = { "the journal", { x, x, x, F, x, F } },
+    [PL_READ_IMPORT] = { "an import report", { x, x, x, F, x, x } },
+};
+#undef x
+#undef M
+#undef O
+#undef F
+
+pl_sight pl_read_sight(pl_read read, pledger_role role)
+{
+    if (read < 0 || read >= PL_READ_COUNT || role < 0 || role > PLEDGER_ROLE_AUDITOR)
+        return PL_SIGHT_REFUSED;
+    return reads[read].sight[role];
+}
+
+int pl_read_check(pl_err *e, pl_read read, pledger_role role, const char *actor,
+                  const char *fn, pl_sight *sight_out)
+{
+    pl_sight s = pl_read_sight(read, role);
+    char need[96] = "";
+
+    *sight_out = s;
+    if (s != PL_SIGHT_REFUSED)
+        return 0;
+    if (read < 0 || read >= PL_READ_COUNT)
+        return pl_err_set(e, PLEDGER_EPERM, "%s: unknown kind of answer %d", fn, (int)read);
+    if (!actor && pl_read_sight(read, 0) == PL_SIGHT_REFUSED)
+        return pl_err_set(e, PLEDGER_EPERM,
+                          "%s: no actor is set (call pledger_set_actor first); %s is not "
+                          "shown to anonymous callers", fn, reads[read].what);
+    for (int i = PLEDGER_ROLE_APPLICANT; i <= PLEDGER_ROLE_AUDITOR; i++) {
+        if (reads[read].sight[i] != PL_SIGHT_REFUSED) {
+            if (need[0])
+                strncat(need, " or ", sizeof need - strlen(need) - 1);
+            strncat(need, pl_role_name(i), sizeof need - strlen(need) - 1);
+        }
+    }
+    return pl_err_set(e, PLEDGER_EPERM, "%s: actor '%s' has role %s; %s is shown only to %s",
+                      fn, actor ? actor : "(none)", role_name(role), reads[read].what, need);
+}
+
 int pl_step_check_state(pl_err *e, pl_step step, int state, const char *subject)
 {
     const pl_step_rule *r = &rules[step];

@@ -171,14 +171,20 @@ class Registry:
         return app.uuid or ""
 
     def load(self, uuid: str) -> Application:
-        """Load a stored application."""
+        """Load a stored application, identity numbers in full.  Role:
+        clerk, registrar or auditor; an applicant only what it saved
+        itself; a bank, or no actor, gets :class:`pledger.PermissionDenied`
+        (a bank reads registrations: :meth:`verify`, :meth:`search`,
+        :meth:`certificate`, masked)."""
         pp = ffi.new("pledger_application **")
         self._check(lib.pledger_application_load(pp, self._h, _ffi.cstr(uuid, "uuid")))
         return Application._wrap(pp[0])
 
     def review(self, uuid: str) -> Review:
         """Review a stored application against every rule of its kind and
-        the reference register; the result is stored and journaled."""
+        the reference register; the result is stored and journaled.  The
+        applicant's messages show resident identity numbers masked, the
+        clerk's in full."""
         pp = ffi.new("pledger_review **")
         self._check(lib.pledger_application_review(pp, self._h, _ffi.cstr(uuid, "uuid")))
         rv = _ffi.gc(pp[0], lib.pledger_review_free)
