@@ -38,6 +38,57 @@ static int64_t mono_us(void)
 }
 
 
+/* ---- shared ------------------------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The registration numbers of one answer are gap-free per scope (the
+ * number without its last 6 digits): what any committed state shows. */
+static int gap_free(char **nums, size_t n, char *why, size_t why_size)
+{
+    qsort(nums, n, sizeof *nums, cmp_str);
+    for (size_t i = 0; i < n;) {
+        size_t len = strlen(nums[i]);
+        if (len < 7)
+            return snprintf(why, why_size, "odd number '%s'", nums[i]), -1;
+        size_t j = i;
+        long expect_seq = 1;
+        for (; j < n && strlen(nums[j]) == len && !strncmp(nums[j], nums[i], len - 6); j++) {
+            long seq = strtol(nums[j] + len - 6, NULL, 10);
+            if (seq != expect_seq)
+                return snprintf(why, why_size, "%s follows number %ld of its series", nums[j],
+                                expect_seq - 1), -1;
+            expect_seq++;
+        }
+        i = j;
+    }
+    return 0;
+}
+
+static void setup(void)
+{
+    pledger_registry *reg = NULL;
+    dir = pl_test_mkdir();
+    path = pl_test_path(dir, "shared.db");
+    PL_OK(NULL, fx_open(&reg, path, "FZ01", 0, -1));
+    pledger_close(reg);
+    if (getenv("PLEDGER_VALGRIND")) {
+        n_apps_per_writer = 2;
+        reader_rounds = 4;
+    }
+}
+
+static void teardown(void)
+{
+    free(path);
+    pl_test_rmdir(dir);
+}
+
+#ifndef PL_CONC_REAL_CLOCK
+
 /* ---- writers ------------------------------------------------------------- */
 
 static int busy_seen;
@@ -133,34 +184,6 @@ static void writer_main(int w)
 }
 
 /* ---- readers ------------------------------------------------------------- */
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The registration numbers of one answer are gap-free per scope (the
- * number without its last 6 digits): what any committed state shows. */
-static int gap_free(char **nums, size_t n, char *why, size_t why_size)
-{
-    qsort(nums, n, sizeof *nums, cmp_str);
-    for (size_t i = 0; i < n;) {
-        size_t len = strlen(nums[i]);
-        if (len < 7)
-            return snprintf(why, why_size, "odd number '%s'", nums[i]), -1;
-        size_t j = i;
-        long expect_seq = 1;
-        for (; j < n && strlen(nums[j]) == len && !strncmp(nums[j], nums[i], len - 6); j++) {
-            long seq = strtol(nums[j] + len - 6, NULL, 10);
-            if (seq != expect_seq)
-                return snprintf(why, why_size, "%s follows number %ld of its series", nums[j],
-                                expect_seq - 1), -1;
-            expect_seq++;
-        }
-        i = j;
-    }
-    return 0;
-}
 
 static void reader_main(int r)
 {
@@ -269,25 +292,6 @@ static int cmp_ack(const void *a, const void *b)
     const ack *x = a, *y = b;
     int c = strcmp(x->op, y->op);
     return c ? c : strcmp(x->subject, y->subject);
-}
-
-static void setup(void)
-{
-    pledger_registry *reg = NULL;
-    dir = pl_test_mkdir();
-    path = pl_test_path(dir, "shared.db");
-    PL_OK(NULL, fx_open(&reg, path, "FZ01", 0, -1));
-    pledger_close(reg);
-    if (getenv("PLEDGER_VALGRIND")) {
-        n_apps_per_writer = 2;
-        reader_rounds = 4;
-    }
-}
-
-static void teardown(void)
-{
-    free(path);
-    pl_test_rmdir(dir);
 }
 
 START_TEST(test_writers_and_readers)
@@ -546,13 +550,349 @@ START_TEST(test_busy_timeout)
 }
 END_TEST
 
+#else
+
+/* ---- the real clock ---------------------------------------------------------- */
+
+/* 4 writers and 4 readers on the system clock for RT_SECONDS: every
+ * process reads its own clock, so a step's instant is only ordered with
+ * another writer's if it is taken once the write lock is held.  Writers
+ * take applications through every step that journals an event (save,
+ * review, submit, accept, request correction, correct, register, change,
+ * cancel, expire, calendar, number template, register import); no call
+ * may fail, whatever the other writers do. */
+
+#define RT_SECONDS 30
+
+static int64_t rt_deadline;
+
+/* The registry's date (UTC+8) @days from now, as YYYY-MM-DD. */
+static void rt_date(char out[11], int days)
+{
+    time_t t = time(NULL) + 8 * 3600 + (time_t)days * 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+typedef struct rt_stats {
+    long steps, events, errors;
+    int64_t max_wait; /* the longest call, lock wait included (us) */
+} rt_stats;
+
+/* Count one call that took @us: an error is reported ("E ...") and
+ * counted, never fatal, so the figures show every failure of the run. */
+static void rt_count(rt_stats *s, pledger_registry *reg, const char *what, int rc, int64_t us)
+{
+    if (us > s->max_wait)
+        s->max_wait = us;
+    if (rc) {
+        if (s->errors++ < 20)
+            fx_say("E %s -> %d (%s) after %.3f s: %s", what, rc, pledger_strerror(rc),
+                   (double)us / 1e6, pledger_errmsg(reg));
+        return;
+    }
+    s->steps++;
+    s->events++;
+}
+
+/* @rc = @call, timed and counted in @s. */
+#define RT_STEP(s, reg, what, rc, call)                                                  \
+    do {                                                                                 \
+        int64_t t_ = mono_us();                                                          \
+        (rc) = (call);                                                                   \
+        rt_count(&(s), reg, what, rc, mono_us() - t_);                                   \
+    } while (0)
+
+static void rt_writer_main(int wi)
+{
+    static const char calendar[] = "2030-01-01 holiday New Year\n";
+    static const char reg_xml[] = "<register xmlns=\"urn:pledger:1\"></register>\n";
+    pledger_registry *reg = NULL;
+    rt_stats s = { 0, 0, 0, 0 };
+    char actor[32], end[11];
+    int rc, rc2;
+
+    if ((rc = pledger_open(&reg, path, NULL)))
+        fx_fatal(NULL, "pledger_open", rc);
+    snprintf(actor, sizeof actor, "writer-%d", wi);
+    rt_date(end, 700);
+    for (int i = 0; mono_us() < rt_deadline; i++) {
+        int kind = i % 2 ? PLEDGER_KIND_RECEIVABLE : PLEDGER_KIND_TRADEMARK;
+        pledger_application *app = fx_sample(kind);
+        char *acc = NULL, *num = NULL, *code = NULL, uuid[40] = "";
+        if (!app)
+            fx_fatal(NULL, "loading a sample", PLEDGER_EIO);
+        if (kind == PLEDGER_KIND_TRADEMARK) {
+            char n1[16], n2[16];
+            snprintf(n1, sizeof n1, "%d", 30000000 + wi * 1000000 + 2 * i);
+            snprintf(n2, sizeof n2, "%d", 30000000 + wi * 1000000 + 2 * i + 1);
+            if ((rc = pledger_application_set(app, "rights/right[1]/number", n1)) ||
+                (rc = pledger_application_set(app, "rights/right[2]/number", n2)))
+                fx_fatal(NULL, "pledger_application_set", rc);
+        }
+        /* pledges that do not end while the run lasts (expire passes them by) */
+        if ((rc = pledger_application_set(app, "period/end", end)))
+            fx_fatal(NULL, "pledger_application_set", rc);
+        fx_act(reg, actor, PLEDGER_ROLE_APPLICANT);
+        RT_STEP(s, reg, "save", rc, pledger_application_save(reg, app));
+        if (!rc)
+            snprintf(uuid, sizeof uuid, "%s", pledger_application_uuid(app));
+        if (!rc)
+            RT_STEP(s, reg, "review", rc, pledger_application_review(NULL, reg, uuid));
+        if (!rc)
+            RT_STEP(s, reg, "submit", rc, pledger_application_submit(reg, uuid));
+        fx_act(reg, actor, PLEDGER_ROLE_CLERK);
+        if (!rc) {
+            RT_STEP(s, reg, "accept", rc, pledger_application_accept(&acc, reg, uuid));
+            if (!rc)
+                fx_say("N %s", acc);
+        }
+        if (!rc && i % 4 == 3) {
+            RT_STEP(s, reg, "request_correction", rc,
+                    pledger_application_request_correction(reg, uuid, "a page is missing"));
+            if (!rc)
+                RT_STEP(s, reg, "correct", rc, pledger_application_correct(reg, app));
+        }
+        pledger_application_free(app);
+        fx_act(reg, actor, PLEDGER_ROLE_REGISTRAR);
+        if (!rc) {
+            RT_STEP(s, reg, "register", rc, pledger_application_register(&num, &code, reg, uuid));
+            if (!rc)
+                fx_say("N %s", num);
+        }
+        if (!rc && i % 3 == 1) {
+            pledger_change ch = PLEDGER_CHANGE_INIT;
+            ch.amount = 4200000 + i;
+            RT_STEP(s, reg, "change", rc2, pledger_pledge_change(reg, num, &ch, code));
+        }
+        if (!rc && i % 3 == 2)
+            RT_STEP(s, reg, "cancel", rc2, pledger_pledge_cancel(reg, num, code, "repaid"));
+        /* the registry-wide steps, each writer in its turn */
+        switch ((i + wi) % 8) {
+        case 0: {
+            int n = 0;
+            RT_STEP(s, reg, "expire", rc2, pledger_registry_expire(&n, reg));
+            if (!rc2)
+                s.events += n - 1; /* one event per deadline passed, none else */
+            break;
+        }
+        case 2:
+            RT_STEP(s, reg, "calendar_load", rc2,
+                    pledger_calendar_load(reg, calendar, sizeof calendar - 1));
+            break;
+        case 4:
+            RT_STEP(s, reg, "set_number_template", rc2,
+                    pledger_set_number_template(reg, "{series}-{office}-{kind}-{year}-{seq:6}"));
+            break;
+        case 6: {
+            pledger_import_report *rep = NULL;
+            RT_STEP(s, reg, "register_import", rc2,
+                    pledger_register_import_memory(&rep, reg, reg_xml, sizeof reg_xml - 1, NULL));
+            pledger_import_report_free(rep);
+            break;
+        }
+        default:
+            break;
+        }
+        pledger_free(acc);
+        pledger_free(num);
+        pledger_free(code);
+    }
+    fx_say("W %d %ld %ld %ld %lld", wi, s.steps, s.events, s.errors, (long long)s.max_wait);
+    pledger_close(reg);
+}
+
+static void rt_reader_main(int r)
+{
+    pledger_registry *reg = NULL;
+    pledger_open_options o = PLEDGER_OPEN_OPTIONS_INIT;
+    rt_stats s = { 0, 0, 0, 0 };
+    char today[11];
+    int rc;
+
+    rt_date(today, 0);
+    o.read_only = 1;
+    if ((rc = pledger_open(&reg, path, &o)))
+        fx_fatal(NULL, "pledger_open (read-only)", rc);
+    fx_act(reg, "reader", r == 0 ? PLEDGER_ROLE_AUDITOR : PLEDGER_ROLE_BANK);
+    while (mono_us() < rt_deadline) {
+        pledger_query q = PLEDGER_QUERY_INIT;
+        pledger_cursor *cur = NULL;
+        q.page_size = 50;
+        RT_STEP(s, reg, "search", rc, pledger_search(&cur, reg, &q));
+        if (!rc && pledger_cursor_next(cur) == 1) {
+            pledger_verification *v = NULL;
+            char pick[80];
+            snprintf(pick, sizeof pick, "%s", pledger_cursor_number(cur));
+            RT_STEP(s, reg, "verify", rc, pledger_verify(&v, reg, pick, NULL));
+            pledger_verification_free(v);
+        }
+        pledger_cursor_free(cur);
+        pledger_stats_query sq = PLEDGER_STATS_QUERY_INIT;
+        pledger_stats *st = NULL;
+        sq.from = "2024-01-01";
+        sq.to = today;
+        RT_STEP(s, reg, "stats", rc, pledger_stats_get(&st, reg, &sq));
+        pledger_stats_free(st);
+        if (r == 0) {
+            int64_t bad = -1, count = 0;
+            RT_STEP(s, reg, "journal_verify", rc, pledger_journal_verify(&bad, &count, reg));
+            if (!rc && bad) {
+                fx_say("E journal_verify: broken at event %lld: %s", (long long)bad,
+                       pledger_errmsg(reg));
+                s.errors++;
+            }
+        }
+    }
+    fx_say("R %d %ld %ld %lld", r, s.steps, s.errors, (long long)s.max_wait);
+    pledger_close(reg);
+}
+
+START_TEST(test_real_clock)
+{
+    pid_t pids[WRITERS + READERS];
+    FILE *logs[WRITERS + READERS];
+    int go[2];
+
+    ck_assert_int_eq(pipe(go), 0);
+    rt_deadline = mono_us() + (getenv("PLEDGER_VALGRIND") ? 5 : RT_SECONDS) * INT64_C(1000000);
+    for (int p = 0; p < WRITERS + READERS; p++) {
+        int fds[2];
+        ck_assert_int_eq(pipe(fds), 0);
+        fflush(NULL);
+        pids[p] = fork();
+        ck_assert_int_ge(pids[p], 0);
+        if (pids[p] == 0) {
+            char c;
+            close(fds[0]);
+            close(go[1]);
+            fx_out_fd = fds[1];
+            if (read(go[0], &c, 1) != 0)
+                _exit(6);
+            if (p < WRITERS)
+                rt_writer_main(p);
+            else
+                rt_reader_main(p - WRITERS);
+            _exit(0);
+        }
+        close(fds[1]);
+        logs[p] = fdopen(fds[0], "r");
+        ck_assert_ptr_nonnull(logs[p]);
+    }
+    close(go[0]);
+    close(go[1]);
+
+    char **numbers = NULL;
+    size_t n_numbers = 0, cap = 0;
+    long steps = 0, events = 0, errors = 0, reads = 0, read_errors = 0;
+    long long max_wait = 0, max_read = 0;
+    int done = 0;
+    char line[600], first_error[700] = "";
+    for (int p = 0; p < WRITERS + READERS; p++) {
+        while (fgets(line, sizeof line, logs[p])) {
+            line[strcspn(line, "\n")] = '\0';
+            ck_assert_msg(line[0] != 'X', "process %d: %s", p, line + 2);
+            if (line[0] == 'E') {
+                if (!first_error[0])
+                    snprintf(first_error, sizeof first_error, "process %d: %s", p, line + 2);
+                fprintf(stderr, "process %d: %s\n", p, line + 2);
+            } else if (line[0] == 'N') {
+                if (n_numbers == cap) {
+                    cap = cap ? 2 * cap : 256;
+                    numbers = realloc(numbers, cap * sizeof *numbers);
+                    ck_assert_ptr_nonnull(numbers);
+                }
+                numbers[n_numbers++] = strdup(line + 2);
+            } else if (line[0] == 'W') {
+                long s, ev, er;
+                long long mw;
+                int w;
+                ck_assert_int_eq(sscanf(line + 2, "%d %ld %ld %ld %lld", &w, &s, &ev, &er, &mw),
+                                 5);
+                steps += s;
+                events += ev;
+                errors += er;
+                if (mw > max_wait)
+                    max_wait = mw;
+                done++;
+            } else if (line[0] == 'R') {
+                long s, er;
+                long long mw;
+                int r;
+                ck_assert_int_eq(sscanf(line + 2, "%d %ld %ld %lld", &r, &s, &er, &mw), 4);
+                reads += s;
+                read_errors += er;
+                if (mw > max_read)
+                    max_read = mw;
+                done++;
+            } else {
+                ck_abort_msg("bad line '%s'", line);
+            }
+        }
+        fclose(logs[p]);
+    }
+    for (int p = 0; p < WRITERS + READERS; p++) {
+        int status = 0;
+        ck_assert_int_eq(waitpid(pids[p], &status, 0), pids[p]);
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                      "process %d ended with status 0x%x", p, status);
+    }
+    printf("real clock: %d writers, %d readers, %d s: %ld steps by the writers (%ld events), "
+           "%ld reads, %ld writer errors, %ld reader errors; longest writer call %.3f s, "
+           "longest read %.3f s\n",
+           WRITERS, READERS, RT_SECONDS, steps, events, reads, errors, read_errors,
+           (double)max_wait / 1e6, (double)max_read / 1e6);
+    fflush(stdout);
+    ck_assert_int_eq(done, WRITERS + READERS);
+    ck_assert_msg(errors == 0 && read_errors == 0, "%ld writer and %ld reader errors; first: %s",
+                  errors, read_errors, first_error);
+    ck_assert_int_gt(steps, 0);
+    ck_assert_int_gt(reads, 0);
+
+    /* every number once, in the registry, gap-free per series and scope */
+    char why[1024];
+    qsort(numbers, n_numbers, sizeof *numbers, cmp_str);
+    for (size_t i = 1; i < n_numbers; i++)
+        ck_assert_msg(strcmp(numbers[i - 1], numbers[i]) != 0, "number %s issued twice",
+                      numbers[i]);
+    int64_t stored = 0;
+    PL_OK(NULL, fx_raw_int(path, "SELECT (SELECT count(*) FROM application WHERE"
+                                 " acceptance_number IS NOT NULL) + (SELECT count(*) FROM pledge)",
+                           &stored));
+    ck_assert_int_eq(stored, (int64_t)n_numbers);
+    ck_assert_msg(gap_free(numbers, n_numbers, why, sizeof why) == 0, "%s", why);
+
+    /* the journal: every acknowledged event, intact, instants never going back */
+    int64_t bad = -1, count = 0, back = -1;
+    ck_assert_msg(fx_integrity(path, why, sizeof why) == 0, "integrity_check: %s", why);
+    PL_OK(NULL, fx_journal_verify(path, &bad, &count, why, sizeof why));
+    ck_assert_msg(bad == 0, "journal broken at %lld: %s", (long long)bad, why);
+    ck_assert_int_eq(count, (int64_t)events);
+    PL_OK(NULL, fx_raw_int(path, "SELECT count(*) FROM journal a JOIN journal b"
+                                 " ON b.seq = a.seq + 1 WHERE b.at_us < a.at_us", &back));
+    ck_assert_int_eq(back, 0);
+    for (size_t i = 0; i < n_numbers; i++)
+        free(numbers[i]);
+    free(numbers);
+}
+END_TEST
+
+#endif
+
 static Suite *concurrency_suite(void)
 {
     Suite *s = suite_create("concurrency");
+#ifdef PL_CONC_REAL_CLOCK
+    TCase *tc = tcase_create("real clock");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_real_clock);
+#else
     TCase *tc = tcase_create("processes");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_writers_and_readers);
     tcase_add_test(tc, test_busy_timeout);
+#endif
     tcase_set_timeout(tc, getenv("PLEDGER_VALGRIND") ? 900 : 120);
     suite_add_tcase(s, tc);
     return s;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "store/schema.h"
 #include <pledger/version.h>
@@ -21,6 +22,10 @@ struct pl_db {
     char *path;
     bool read_only;
     int tx_depth;
+    bool tx_write;     /* the open transaction holds the write lock */
+    int64_t tx_now;    /* its instant, read once the lock was held */
+    pl_db_clock_fn clock;
+    void *clock_payload;
     stmt_slot *slots;
     size_t nslots, used;
 };
@@ -125,6 +130,31 @@ int pl_db_exec(pl_db *db, pl_err *e, const char *sql)
     return rc == SQLITE_OK ? 0 : pl_db_fail(db, e, rc, "executing SQL");
 }
 
+/* ---- the clock -------------------------------------------------------- */
+
+static int64_t system_clock(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void pl_db_set_clock(pl_db *db, pl_db_clock_fn fn, void *payload)
+{
+    db->clock = fn;
+    db->clock_payload = fn ? payload : NULL;
+}
+
+int64_t pl_db_clock(const pl_db *db)
+{
+    return db && db->clock ? db->clock(db->clock_payload) : system_clock();
+}
+
+int64_t pl_db_now(const pl_db *db)
+{
+    return db->tx_depth > 0 && db->tx_write ? db->tx_now : pl_db_clock(db);
+}
+
 /* ---- transactions ---------------------------------------------------- */
 
 static const char sql_begin_immediate[] = "BEGIN IMMEDIATE";
@@ -157,6 +187,10 @@ int pl_db_write_begin(pl_db *db, pl_err *e)
     if (rc != SQLITE_OK)
         return pl_db_fail(db, e, rc, "starting a write transaction");
     db->tx_depth = 1;
+    db->tx_write = true;
+    /* Not before: a commit by another connection while this one waited
+     * for the lock would carry a later instant than this step's. */
+    db->tx_now = pl_db_clock(db);
     return 0;
 }
 
@@ -168,6 +202,7 @@ int pl_db_read_begin(pl_db *db, pl_err *e)
     if (rc != SQLITE_OK)
         return pl_db_fail(db, e, rc, "starting a read transaction");
     db->tx_depth = 1;
+    db->tx_write = false;
     return 0;
 }
 
@@ -180,6 +215,7 @@ int pl_db_commit(pl_db *db, pl_err *e)
         return code;
     }
     db->tx_depth = 0;
+    db->tx_write = false;
     return 0;
 }
 
@@ -188,6 +224,7 @@ void pl_db_rollback(pl_db *db)
     if (db->tx_depth > 0 || !sqlite3_get_autocommit(db->h))
         tx_exec(db, sql_rollback);
     db->tx_depth = 0;
+    db->tx_write = false;
 }
 
 /* ---- meta ------------------------------------------------------------ */

@@ -16,7 +16,6 @@ typedef struct pl_ctx {
     pl_err *e;
     const char *actor;
     pledger_role role;
-    int64_t now;          /* the step's instant */
     const char *office;   /* the handle's office code */
     int utc_offset;       /* minutes east of UTC of the registry's calendar */
 } pl_ctx;
@@ -63,6 +62,10 @@ int pl_step_check_role(pl_err *e, pl_step step, pledger_role role, const char *a
  * names the subject, its state and the step. */
 int pl_step_check_state(pl_err *e, pl_step step, int state, const char *subject);
 
+/* The step's instant: read once the step's write transaction holds the
+ * lock (pl_db_now), so that no other writer commits a later one before
+ * this step does.  Outside a transaction, the clock now. */
+int64_t pl_ctx_now(const pl_ctx *c);
 /* The registry-local date of the step's instant. */
 int32_t pl_ctx_today(const pl_ctx *c);
 

@@ -149,8 +149,8 @@ int pl_number_template_set(const pl_ctx *c, const char *tmpl)
     char *payload = pl_json_finish(&j);
     if (!payload)
         return pl_step_finish(c, pl_err_oom(c->e));
-    pl_event ev = { c->now, c->actor, pl_role_name(c->role), "registry.setting", "number_template",
-                    payload };
+    pl_event ev = { pl_ctx_now(c), c->actor, pl_role_name(c->role), "registry.setting",
+                    "number_template", payload };
     rc = pl_record(c->db, c->e, &ev, NULL);
     free(payload);
     return pl_step_finish(c, rc);
