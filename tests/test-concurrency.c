@@ -17,6 +17,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -550,6 +551,146 @@ START_TEST(test_busy_timeout)
 }
 END_TEST
 
+/* ---- the instant of every step is read under the write lock ------------------- */
+
+/* A clock that, each time it is read, tries to take the registry's write
+ * lock on a connection of its own: when it cannot, the step reading it
+ * holds the lock.  It answers 1 us later each time, and remembers which
+ * instants it gave while the lock was held. */
+typedef struct probe_clock {
+    sqlite3 *h;
+    int64_t next;
+    int64_t locked[1024];
+    size_t n_locked, reads;
+} probe_clock;
+
+static int64_t probing_clock(void *payload)
+{
+    probe_clock *p = payload;
+    int64_t t = p->next++;
+    int rc = sqlite3_exec(p->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+    p->reads++;
+    if (rc == SQLITE_OK)
+        sqlite3_exec(p->h, "ROLLBACK", NULL, NULL, NULL);
+    else if ((rc & 0xff) == SQLITE_BUSY && p->n_locked < 1024)
+        p->locked[p->n_locked++] = t;
+    return t;
+}
+
+/* Every step that journals an event takes its instant once it holds the
+ * write lock: read when the call starts, another writer's commit could
+ * come between with a later instant (the clock going backwards), and the
+ * step's dates (numbers' year, deadlines) could be another day's. */
+START_TEST(test_instant_under_lock)
+{
+    static const char regxml[] = "<register xmlns=\"urn:pledger:1\"></register>\n";
+    pledger_registry *reg = NULL;
+    pledger_import_report *rep = NULL;
+    pledger_application *app = NULL;
+    pledger_change ch = PLEDGER_CHANGE_INIT;
+    probe_clock pc;
+    char *tm = NULL, *ar = NULL, *ar_code = NULL, *tm2 = NULL;
+    char *u_fix = NULL, *u_lapse = NULL, *u_refuse = NULL, *u_withdraw = NULL;
+    int n = 0;
+
+    memset(&pc, 0, sizeof pc);
+    pc.next = FX_T0;
+    ck_assert_int_eq(sqlite3_open(path, &pc.h), SQLITE_OK);
+    PL_OK(NULL, fx_open(&reg, path, "FZ01", 0, 5000));
+    PL_OK(reg, pledger_set_clock(reg, probing_clock, &pc));
+
+    /* save, review, submit, accept, register, of two kinds */
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_TRADEMARK, &tm, NULL));
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_RECEIVABLE, &ar, &ar_code));
+    /* save again, request a correction, correct; refuse; withdraw */
+    app = fx_sample(PLEDGER_KIND_EQUITY);
+    ck_assert_ptr_nonnull(app);
+    PL_OK(reg, pledger_set_actor(reg, "applicant-1", PLEDGER_ROLE_APPLICANT));
+    PL_OK(reg, pledger_application_save(reg, app));
+    PL_OK(reg, pledger_application_save(reg, app));
+    PL_OK(reg, pledger_application_review(NULL, reg, pledger_application_uuid(app)));
+    PL_OK(reg, pledger_application_submit(reg, pledger_application_uuid(app)));
+    u_fix = strdup(pledger_application_uuid(app));
+    PL_OK(reg, fx_accept(reg, u_fix, NULL));
+    PL_OK(reg, pledger_application_request_correction(reg, u_fix, "a page is missing"));
+    PL_OK(reg, pledger_application_correct(reg, app));
+    pledger_application_free(app);
+    PL_OK(reg, fx_accepted(reg, PLEDGER_KIND_PATENT, &u_refuse, NULL));
+    PL_OK(reg, pledger_set_actor(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR));
+    PL_OK(reg, pledger_application_refuse(reg, u_refuse, "CONTRACT_VOID", NULL));
+    PL_OK(reg, fx_submitted(reg, PLEDGER_KIND_LAND, &u_withdraw));
+    PL_OK(reg, pledger_application_withdraw(reg, u_withdraw));
+    PL_OK(reg, fx_accepted(reg, PLEDGER_KIND_EMISSION, &u_lapse, NULL));
+    PL_OK(reg, pledger_application_request_correction(reg, u_lapse, "left to lapse"));
+    /* the pledge steps */
+    PL_OK(reg, pledger_set_actor(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR));
+    ch.amount = 4200000;
+    PL_OK(reg, pledger_pledge_change(reg, tm, &ch, NULL));
+    PL_OK(reg, pledger_pledge_extend(reg, tm, "2031-01-01", NULL));
+    PL_OK(reg, pledger_pledge_object(reg, ar, "a creditor", NULL));
+    PL_OK(reg, pledger_pledge_record_litigation(reg, ar));
+    PL_OK(reg, pledger_pledge_dismiss_objection(reg, ar, NULL));
+    PL_OK(reg, pledger_pledge_object(reg, ar, "another creditor", NULL));
+    PL_OK(reg, pledger_pledge_cancel(reg, tm, NULL, "repaid"));
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_SEA_AREA, &tm2, NULL));
+    PL_OK(reg, pledger_set_actor(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR));
+    PL_OK(reg, pledger_pledge_revoke(reg, tm2, "CONTRACT_VOID", NULL));
+    /* the registry-wide steps */
+    PL_OK(reg, pledger_calendar_load(reg, "2030-01-01 holiday\n", 19));
+    PL_OK(reg, pledger_set_number_template(reg, "{series}-{office}-{kind}-{year}-{seq:6}"));
+    PL_OK(reg, pledger_register_import_memory(&rep, reg, regxml, sizeof regxml - 1, NULL));
+    pledger_import_report_free(rep);
+    /* the lapsed correction, the lapsed objection, the ended pledge */
+    pc.next += 4000 * FX_DAY_US;
+    PL_OK(reg, pledger_registry_expire(&n, reg));
+    ck_assert_int_eq(n, 3);
+    pledger_close(reg);
+
+    /* every event's instant was read while its step held the lock */
+    sqlite3_stmt *st = NULL;
+    const char *const ops[] = {
+        "application.create", "application.update", "application.review",
+        "application.submit", "application.accept", "application.request_correction",
+        "application.correct", "application.register", "application.refuse",
+        "application.withdraw", "pledge.change", "pledge.extend", "pledge.object",
+        "pledge.litigation", "pledge.dismiss_objection", "pledge.cancel", "pledge.revoke",
+        "pledge.expire", "pledge.objection_lapse", "calendar.load", "registry.setting",
+        "register_import",
+    };
+    int seen[sizeof ops / sizeof ops[0]] = { 0 };
+    int events = 0;
+    ck_assert_int_eq(sqlite3_prepare_v2(pc.h, "SELECT seq, operation, at_us FROM journal"
+                                              " ORDER BY seq", -1, &st, NULL), SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *op = (const char *)sqlite3_column_text(st, 1);
+        int64_t at = sqlite3_column_int64(st, 2);
+        bool locked = false;
+        for (size_t i = 0; i < pc.n_locked && !locked; i++)
+            locked = pc.locked[i] == at;
+        ck_assert_msg(locked, "event %lld (%s): its instant was read before the step held "
+                      "the write lock", (long long)sqlite3_column_int64(st, 0), op);
+        for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+            if (!strcmp(ops[i], op))
+                seen[i]++;
+        events++;
+    }
+    sqlite3_finalize(st);
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        ck_assert_msg(seen[i] > 0, "no %s event: the test no longer covers it", ops[i]);
+    ck_assert_int_gt(events, 40);
+    sqlite3_close(pc.h);
+    free(tm);
+    free(tm2);
+    free(ar);
+    pledger_free(ar_code);
+    free(u_fix);
+    free(u_lapse);
+    free(u_refuse);
+    free(u_withdraw);
+}
+END_TEST
+
 #else
 
 /* ---- the real clock ---------------------------------------------------------- */
@@ -892,6 +1033,7 @@ static Suite *concurrency_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_writers_and_readers);
     tcase_add_test(tc, test_busy_timeout);
+    tcase_add_test(tc, test_instant_under_lock);
 #endif
     tcase_set_timeout(tc, getenv("PLEDGER_VALGRIND") ? 900 : 120);
     suite_add_tcase(s, tc);
