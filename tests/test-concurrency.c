@@ -717,7 +717,7 @@ static void rt_date(char out[11], int days)
 }
 
 typedef struct rt_stats {
-    long steps, events, errors;
+    long steps, events, errors, busy, clock; /* busy, clock: errors of those kinds */
     int64_t max_wait; /* the longest call, lock wait included (us) */
 } rt_stats;
 
@@ -728,6 +728,8 @@ static void rt_count(rt_stats *s, pledger_registry *reg, const char *what, int r
     if (us > s->max_wait)
         s->max_wait = us;
     if (rc) {
+        s->busy += rc == PLEDGER_EBUSY;
+        s->clock += rc == PLEDGER_ESTATE && strstr(pledger_errmsg(reg), "clock went backwards");
         if (s->errors++ < 20)
             fx_say("E %s -> %d (%s) after %.3f s: %s", what, rc, pledger_strerror(rc),
                    (double)us / 1e6, pledger_errmsg(reg));
@@ -750,7 +752,7 @@ static void rt_writer_main(int wi)
     static const char calendar[] = "2030-01-01 holiday New Year\n";
     static const char reg_xml[] = "<register xmlns=\"urn:pledger:1\"></register>\n";
     pledger_registry *reg = NULL;
-    rt_stats s = { 0, 0, 0, 0 };
+    rt_stats s = { 0, 0, 0, 0, 0, 0 };
     char actor[32], end[11];
     int rc, rc2;
 
@@ -840,7 +842,8 @@ static void rt_writer_main(int wi)
         pledger_free(num);
         pledger_free(code);
     }
-    fx_say("W %d %ld %ld %ld %lld", wi, s.steps, s.events, s.errors, (long long)s.max_wait);
+    fx_say("W %d %ld %ld %ld %ld %ld %lld", wi, s.steps, s.events, s.errors, s.busy, s.clock,
+           (long long)s.max_wait);
     pledger_close(reg);
 }
 
@@ -848,7 +851,7 @@ static void rt_reader_main(int r)
 {
     pledger_registry *reg = NULL;
     pledger_open_options o = PLEDGER_OPEN_OPTIONS_INIT;
-    rt_stats s = { 0, 0, 0, 0 };
+    rt_stats s = { 0, 0, 0, 0, 0, 0 };
     char today[11];
     int rc;
 
@@ -926,7 +929,7 @@ START_TEST(test_real_clock)
 
     char **numbers = NULL;
     size_t n_numbers = 0, cap = 0;
-    long steps = 0, events = 0, errors = 0, reads = 0, read_errors = 0;
+    long steps = 0, events = 0, errors = 0, busy = 0, clock_back = 0, reads = 0, read_errors = 0;
     long long max_wait = 0, max_read = 0;
     int done = 0;
     char line[600], first_error[700] = "";
@@ -946,14 +949,16 @@ START_TEST(test_real_clock)
                 }
                 numbers[n_numbers++] = strdup(line + 2);
             } else if (line[0] == 'W') {
-                long s, ev, er;
+                long s, ev, er, bu, cl;
                 long long mw;
                 int w;
-                ck_assert_int_eq(sscanf(line + 2, "%d %ld %ld %ld %lld", &w, &s, &ev, &er, &mw),
-                                 5);
+                ck_assert_int_eq(sscanf(line + 2, "%d %ld %ld %ld %ld %ld %lld", &w, &s, &ev, &er,
+                                        &bu, &cl, &mw), 7);
                 steps += s;
                 events += ev;
                 errors += er;
+                busy += bu;
+                clock_back += cl;
                 if (mw > max_wait)
                     max_wait = mw;
                 done++;
@@ -980,9 +985,10 @@ START_TEST(test_real_clock)
                       "process %d ended with status 0x%x", p, status);
     }
     printf("real clock: %d writers, %d readers, %d s: %ld steps by the writers (%ld events), "
-           "%ld reads, %ld writer errors, %ld reader errors; longest writer call %.3f s, "
-           "longest read %.3f s\n",
-           WRITERS, READERS, RT_SECONDS, steps, events, reads, errors, read_errors,
+           "%ld reads, %ld writer errors (%ld busy, %ld clock went backwards), %ld reader "
+           "errors; longest writer call %.3f s, longest read %.3f s\n",
+           WRITERS, READERS, RT_SECONDS, steps, events, reads, errors, busy, clock_back,
+           read_errors,
            (double)max_wait / 1e6, (double)max_read / 1e6);
     fflush(stdout);
     ck_assert_int_eq(done, WRITERS + READERS);
