@@ -116,7 +116,9 @@ typedef int64_t (*pledger_clock_fn)(void *payload);
 /**
  * Replace the clock the registry reads "now" from: every instant it
  * stores and every deadline it computes uses it, so tests and replays are
- * deterministic.
+ * deterministic.  A step reads it once, when it holds the registry's
+ * write lock, so steps by several handles or processes get instants in
+ * the order they commit whenever their clocks agree.
  * @param[in] reg     the registry.
  * @param[in] clock   the clock, or NULL for the system clock.
  * @param[in] payload passed to @p clock unchanged.

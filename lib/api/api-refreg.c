@@ -53,8 +53,7 @@ static int import(pledger_import_report **out, pledger_registry *reg, const char
     if (!(rep = calloc(1, sizeof *rep)))
         return pl_err_oom(&reg->err);
     memset(&o, 0, sizeof o);
-    o.now_us = pl_api_now(reg);
-    o.today = registry_today(reg, o.now_us);
+    o.today = registry_today(reg, pl_api_now(reg));
     o.actor = reg->actor;
     o.role = pledger_role_name(reg->role);
     o.progress = opts->progress;

@@ -1,7 +1,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <pledger/version.h>
 
@@ -45,18 +44,9 @@ int pl_api_bad_arg(pledger_registry *reg, const char *fn, const char *param,
     return PLEDGER_EINVAL;
 }
 
-static int64_t system_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 int64_t pl_api_now(const pledger_registry *reg)
 {
-    if (reg && reg->clock)
-        return reg->clock(reg->clock_payload);
-    return system_now();
+    return pl_db_clock(reg ? reg->db : NULL);
 }
 
 int64_t pledger_now(const pledger_registry *reg) { return pl_api_now(reg); }
@@ -67,7 +57,6 @@ void pl_api_ctx(pledger_registry *reg, pl_ctx *out)
     out->e = &reg->err;
     out->actor = reg->actor;
     out->role = reg->role;
-    out->now = pl_api_now(reg);
     out->office = reg->office;
     out->utc_offset = reg->utc_offset;
 }
@@ -252,8 +241,7 @@ int pledger_set_clock(pledger_registry *reg, pledger_clock_fn clock, void *paylo
     int rc = pl_api_enter(reg, "pledger_set_clock");
     if (rc)
         return rc;
-    reg->clock = clock;
-    reg->clock_payload = clock ? payload : NULL;
+    pl_db_set_clock(reg->db, clock, payload);
     return 0;
 }
 

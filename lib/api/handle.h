@@ -13,8 +13,6 @@
 struct pledger_registry {
     pl_db *db;
     pl_err err;
-    pledger_clock_fn clock;
-    void *clock_payload;
     char office[17];
     int utc_offset;    /* minutes east of UTC of the registry's dates (meta) */
     char time_zone[65]; /* the office's zone, for showing instants (meta) */
@@ -46,7 +44,7 @@ int pl_api_bad_arg(pledger_registry *reg, const char *fn, const char *param,
 
 int64_t pl_api_now(const pledger_registry *reg);
 
-/* The workflow context of a call: db, error sink, actor, role, now, office. */
+/* The workflow context of a call: db, error sink, actor, role, office. */
 struct pl_ctx;
 void pl_api_ctx(pledger_registry *reg, struct pl_ctx *out);
 

@@ -510,7 +510,7 @@ static int journal(imp *im)
     pl_json_int(&j, "updated", (int64_t)rep->updated);
     if (!(payload = pl_json_finish(&j)))
         return pl_err_oom(im->e);
-    ev.at_us = im->o->now_us;
+    ev.at_us = pl_db_now(im->db); /* taken under the write lock */
     ev.actor = im->o->actor ? im->o->actor : "";
     ev.role = im->o->role ? im->o->role : "";
     ev.operation = "register_import";

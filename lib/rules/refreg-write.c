@@ -384,7 +384,7 @@ int pl_refreg_write_right(imp *im, const record *r, const unsigned char dg[32])
     sqlite3_bind_int(st, 6, r->seized);
     sqlite3_bind_int(st, 7, r->frozen);
     sqlite3_bind_blob(st, 8, dg, 32, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 9, im->o->now_us);
+    sqlite3_bind_int64(st, 9, pl_db_now(im->db));
     if ((rc = step_done(im, st, id ? "updating the register" : "writing the register")))
         return rc;
     if (id) {
@@ -420,7 +420,7 @@ int pl_refreg_write_holding(imp *im, const record *r, const unsigned char dg[32]
     sqlite3_bind_text(st, 8, r->currency, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 9, r->frozen);
     sqlite3_bind_blob(st, 10, dg, 32, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 11, im->o->now_us);
+    sqlite3_bind_int64(st, 11, pl_db_now(im->db));
     if ((rc = step_done(im, st, id ? "updating a holding" : "writing a holding")))
         return rc;
     if (id)

@@ -233,7 +233,6 @@ typedef struct pl_refreg_source {
 } pl_refreg_source;
 
 typedef struct pl_refreg_import_opts {
-    int64_t now_us;       /* changed_at of written rows, instant of the journal event */
     int32_t today;        /* identifiers dated after today (birth dates) are refused */
     const char *actor;    /* of the journal event */
     const char *role;     /* of the journal event ("registrar") */

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/date.h"
 
 
 /* ---- statements shared by several operations ----------------------------- */
@@ -404,41 +403,11 @@ int pl_apply(pl_db *db, pl_err *e, const char *operation, const char *payload_te
     return rc;
 }
 
-static const char sql_last_instant[] =
-    "SELECT seq, at_us FROM journal ORDER BY seq DESC LIMIT 1";
-
-/* Instants never go backwards: versions and ranks are ordered by them. */
-static int check_monotonic(pl_db *db, pl_err *e, const pl_event *ev)
-{
-    sqlite3_stmt *st;
-    int rc = pl_db_stmt(db, e, sql_last_instant, &st);
-
-    if (rc)
-        return rc;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && sqlite3_column_int64(st, 1) > ev->at_us) {
-        char last[32], now[32];
-        pl_instant_format(sqlite3_column_int64(st, 1), last);
-        pl_instant_format(ev->at_us, now);
-        rc = pl_err_set(e, PLEDGER_ESTATE,
-                        "%s: the clock went backwards: event %lld was recorded at %s, "
-                        "this step's instant is %s",
-                        ev->operation, (long long)sqlite3_column_int64(st, 0), last, now);
-    } else {
-        rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
-                                                   : pl_db_fail(db, e, rc, "reading the journal");
-    }
-    sqlite3_reset(st);
-    return rc;
-}
-
 int pl_record(pl_db *db, pl_err *e, const pl_event *ev, int64_t *seq_out)
 {
     int64_t seq;
-    int rc = check_monotonic(db, e, ev);
+    int rc = pl_journal_append(db, e, ev, &seq);
 
-    if (!rc)
-        rc = pl_journal_append(db, e, ev, &seq);
     if (rc)
         return rc;
     if ((rc = pl_apply(db, e, ev->operation, ev->payload, seq, ev->at_us, ev->actor)))

@@ -13,9 +13,8 @@
 
 #include "store/journal.h"
 
-/* Append @ev to the journal and apply it.  Inside a write transaction.
- * Refuses (PLEDGER_ESTATE) an instant before the last event's: the
- * registry's instants never go backwards. */
+/* Append @ev to the journal (pl_journal_append: refused when its instant
+ * is before the last event's) and apply it.  Inside a write transaction. */
 int pl_record(pl_db *db, pl_err *e, const pl_event *ev, int64_t *seq_out);
 
 /* Apply one event's payload to the state tables. */

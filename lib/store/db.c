@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "store/schema.h"
 #include <pledger/version.h>
@@ -21,6 +22,13 @@ struct pl_db {
     char *path;
     bool read_only;
     int tx_depth;
+    bool tx_write;     /* the open transaction holds the write lock */
+    int64_t tx_now;    /* its instant, read once the lock was held */
+    pl_db_clock_fn clock;
+    void *clock_payload;
+    int64_t busy_timeout_us; /* how long a call waits for a lock */
+    int64_t busy_since;      /* when the present wait began (monotonic) */
+    uint64_t busy_rand;      /* the jitter of the waits */
     stmt_slot *slots;
     size_t nslots, used;
 };
@@ -125,6 +133,67 @@ int pl_db_exec(pl_db *db, pl_err *e, const char *sql)
     return rc == SQLITE_OK ? 0 : pl_db_fail(db, e, rc, "executing SQL");
 }
 
+/* ---- the clock -------------------------------------------------------- */
+
+static int64_t system_clock(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void pl_db_set_clock(pl_db *db, pl_db_clock_fn fn, void *payload)
+{
+    db->clock = fn;
+    db->clock_payload = fn ? payload : NULL;
+}
+
+int64_t pl_db_clock(const pl_db *db)
+{
+    return db && db->clock ? db->clock(db->clock_payload) : system_clock();
+}
+
+int64_t pl_db_now(const pl_db *db)
+{
+    return db->tx_depth > 0 && db->tx_write ? db->tx_now : pl_db_clock(db);
+}
+
+/* ---- waiting for a lock ------------------------------------------------ */
+
+static int64_t monotonic_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* SQLite's own busy handler sleeps longer and longer between tries, up to
+ * 100 ms: a writer that has waited a while looks at the lock ten times a
+ * second, and the writers that look sooner (one that has just committed
+ * looks at once) take it every time it is free in between; with 4 busy
+ * writers some waited out the whole timeout.  This handler looks every
+ * 0.5 to 1.5 ms, and once it has waited 20 ms every 0.1 to 0.3 ms, so a
+ * waiter that has waited longer is likelier to be the first to look when
+ * the lock is let go (jittered, so that waiters do not look in step); a
+ * writer waits about as long as the transactions before its turn take. */
+static int busy_wait(void *payload, int tries)
+{
+    pl_db *db = payload;
+    int64_t now = monotonic_us(), left, nap;
+
+    if (tries == 0)
+        db->busy_since = now;
+    left = db->busy_timeout_us - (now - db->busy_since);
+    if (left <= 0)
+        return 0;
+    db->busy_rand = db->busy_rand * 6364136223846793005u + 1442695040888963407u;
+    nap = now - db->busy_since < 20000 ? 500 + (int64_t)((db->busy_rand >> 33) % 1000)
+                                        : 100 + (int64_t)((db->busy_rand >> 33) % 200);
+    struct timespec ts = { 0, (long)(nap < left ? nap : left) * 1000 };
+    nanosleep(&ts, NULL);
+    return 1;
+}
+
 /* ---- transactions ---------------------------------------------------- */
 
 static const char sql_begin_immediate[] = "BEGIN IMMEDIATE";
@@ -157,6 +226,10 @@ int pl_db_write_begin(pl_db *db, pl_err *e)
     if (rc != SQLITE_OK)
         return pl_db_fail(db, e, rc, "starting a write transaction");
     db->tx_depth = 1;
+    db->tx_write = true;
+    /* Not before: a commit by another connection while this one waited
+     * for the lock would carry a later instant than this step's. */
+    db->tx_now = pl_db_clock(db);
     return 0;
 }
 
@@ -168,6 +241,7 @@ int pl_db_read_begin(pl_db *db, pl_err *e)
     if (rc != SQLITE_OK)
         return pl_db_fail(db, e, rc, "starting a read transaction");
     db->tx_depth = 1;
+    db->tx_write = false;
     return 0;
 }
 
@@ -180,6 +254,7 @@ int pl_db_commit(pl_db *db, pl_err *e)
         return code;
     }
     db->tx_depth = 0;
+    db->tx_write = false;
     return 0;
 }
 
@@ -188,6 +263,7 @@ void pl_db_rollback(pl_db *db)
     if (db->tx_depth > 0 || !sqlite3_get_autocommit(db->h))
         tx_exec(db, sql_rollback);
     db->tx_depth = 0;
+    db->tx_write = false;
 }
 
 /* ---- meta ------------------------------------------------------------ */
@@ -377,7 +453,9 @@ int pl_db_open(pl_db **out, pl_err *e, const char *path, const pl_db_options *o)
         rc = pl_db_fail(db, e, rc, "opening");
         goto fail;
     }
-    sqlite3_busy_timeout(db->h, o->busy_timeout_ms);
+    db->busy_timeout_us = (int64_t)o->busy_timeout_ms * 1000;
+    db->busy_rand = (uint64_t)(uintptr_t)db ^ (uint64_t)monotonic_us();
+    sqlite3_busy_handler(db->h, busy_wait, db);
     sqlite3_extended_result_codes(db->h, 1);
     /* Check what the file is before anything can write to it. */
     if ((rc = probe_file(db, e, &p)) || (rc = probe_check(db, e, &p)))

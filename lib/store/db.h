@@ -48,6 +48,18 @@ int pl_db_commit(pl_db *db, pl_err *e);
 void pl_db_rollback(pl_db *db);
 bool pl_db_in_tx(const pl_db *db);
 
+/* The clock of the registry: microseconds since 1970-01-01T00:00:00Z.
+ * pl_db_set_clock(db, NULL, NULL) (the default) is the system clock. */
+typedef int64_t (*pl_db_clock_fn)(void *payload);
+void pl_db_set_clock(pl_db *db, pl_db_clock_fn fn, void *payload);
+/* A reading of @db's clock (of the system clock when @db is NULL). */
+int64_t pl_db_clock(const pl_db *db);
+/* The instant of the write transaction: the clock read once, when
+ * pl_db_write_begin() held the write lock, so the instants of commits
+ * by any number of connections follow their order whenever the clocks
+ * do.  Outside a write transaction, a fresh reading of the clock. */
+int64_t pl_db_now(const pl_db *db);
+
 /* Map an SQLite result code to a pledger code, with a message naming
  * what was being done.  Returns the pledger code. */
 int pl_db_fail(pl_db *db, pl_err *e, int rc, const char *what);

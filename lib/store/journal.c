@@ -5,10 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/date.h"
 #include "base/hash.h"
 
 static const char sql_head[] =
-    "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1";
+    "SELECT seq, hash, at_us FROM journal ORDER BY seq DESC LIMIT 1";
 static const char sql_insert[] =
     "INSERT INTO journal(seq, at_us, actor, role, operation, subject, payload,"
     " prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
@@ -138,12 +139,16 @@ static int event_hash(pl_hash_alg alg, const unsigned char *prev, int64_t seq,
     return rc;
 }
 
-int pl_journal_head(pl_db *db, pl_err *e, int64_t *seq, unsigned char hash[PL_HASH_LEN])
+/* The last event: its sequence number, hash and instant (0, zeros and
+ * INT64_MIN when the journal is empty). */
+static int head(pl_db *db, pl_err *e, int64_t *seq, unsigned char hash[PL_HASH_LEN],
+                int64_t *at_us)
 {
     sqlite3_stmt *st;
     int rc = pl_db_stmt(db, e, sql_head, &st);
 
     *seq = 0;
+    *at_us = INT64_MIN;
     memset(hash, 0, PL_HASH_LEN);
     if (rc)
         return rc;
@@ -152,23 +157,43 @@ int pl_journal_head(pl_db *db, pl_err *e, int64_t *seq, unsigned char hash[PL_HA
         *seq = sqlite3_column_int64(st, 0);
         if (sqlite3_column_bytes(st, 1) == PL_HASH_LEN)
             memcpy(hash, sqlite3_column_blob(st, 1), PL_HASH_LEN);
+        *at_us = sqlite3_column_int64(st, 2);
         rc = SQLITE_DONE;
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "reading the journal head");
 }
 
+int pl_journal_head(pl_db *db, pl_err *e, int64_t *seq, unsigned char hash[PL_HASH_LEN])
+{
+    int64_t at_us;
+    return head(db, e, seq, hash, &at_us);
+}
+
 int pl_journal_append(pl_db *db, pl_err *e, const pl_event *ev, int64_t *seq_out)
 {
     unsigned char prev[PL_HASH_LEN], hash[PL_HASH_LEN];
     sqlite3_stmt *st;
-    int64_t seq;
+    int64_t seq, last_at;
     int rc;
 
     if (!pl_db_in_tx(db))
         return pl_err_set(e, PLEDGER_ESTATE, "journal: append outside a transaction");
-    if ((rc = pl_journal_head(db, e, &seq, prev)))
+    if ((rc = head(db, e, &seq, prev, &last_at)))
         return rc;
+    /* Instants never go backwards: versions and ranks are ordered by
+     * them.  A step takes its instant once it holds the write lock
+     * (pl_db_now), after every earlier commit, so only a clock set back
+     * meanwhile is refused here. */
+    if (last_at > ev->at_us) {
+        char last[32], now[32];
+        pl_instant_format(last_at, last);
+        pl_instant_format(ev->at_us, now);
+        return pl_err_set(e, PLEDGER_ESTATE,
+                          "%s: the clock went backwards: event %" PRId64 " was recorded at %s, "
+                          "this step's instant is %s",
+                          ev->operation, seq, last, now);
+    }
     seq++;
     if ((rc = event_hash(journal_alg(db), prev, seq, ev, hash)))
         return rc == PLEDGER_ENOMEM ? pl_err_oom(e)

@@ -21,7 +21,9 @@ typedef struct pl_event {
 } pl_event;
 
 /* Append one event.  Must run inside a write transaction (the caller's
- * step), so the event commits or rolls back with the change it records. */
+ * step), so the event commits or rolls back with the change it records.
+ * Refuses (PLEDGER_ESTATE) an instant before the last event's: the
+ * registry's instants never go backwards. */
 int pl_journal_append(pl_db *db, pl_err *e, const pl_event *ev, int64_t *seq_out);
 
 /* Verify the whole chain.  *bad_seq is 0 when intact, else the first

@@ -123,7 +123,7 @@ static int record(const pl_ctx *c, const char *operation, const char *subject, p
     if (!payload)
         return pl_err_oom(c->e);
     pl_event ev = {
-        .at_us = c->now,
+        .at_us = pl_ctx_now(c),
         .actor = c->actor,
         .role = pl_role_name(c->role),
         .operation = operation,
@@ -211,14 +211,13 @@ static int create(const pl_ctx *c, pl_doc *doc, char **uuid_out)
 
     if ((rc = pl_step_check_role(c->e, PL_STEP_SAVE, c->role, c->actor, 0)))
         return rc;
-    if ((rc = doc_facts_of(c, doc, &f)))
-        return rc;
     uuid_generate_random(u);
     uuid_unparse_lower(u, uuid);
-    if ((rc = pl_db_write_begin(c->db, c->e))) {
-        doc_facts_clear(&f);
+    if ((rc = pl_db_write_begin(c->db, c->e)))
         return rc;
-    }
+    /* the document is read at the step's date: under the lock */
+    if ((rc = doc_facts_of(c, doc, &f)))
+        return pl_step_finish(c, rc);
     if (!(rc = next_id(c, sql_next_app_id, &id))) {
         pl_json_init(&j);
         pl_json_int(&j, "application_id", id);
@@ -245,11 +244,11 @@ static int replace_doc(const pl_ctx *c, pl_step step, const char *uuid, pl_doc *
     pl_json j;
     int rc;
 
-    if ((rc = doc_facts_of(c, doc, &f)))
+    if ((rc = begin_step(c, step, uuid, &row)))
         return rc;
-    if ((rc = begin_step(c, step, uuid, &row))) {
-        doc_facts_clear(&f);
-        return rc;
+    if ((rc = doc_facts_of(c, doc, &f))) {
+        pl_app_row_clear(&row);
+        return pl_step_finish(c, rc);
     }
     if (row.kind != (int)pl_doc_kind(doc)) {
         rc = pl_err_set(c->e, PLEDGER_EINVAL,
@@ -596,8 +595,8 @@ static int first_version(const pl_ctx *c, const pl_app *a, pl_pver *v)
     v->period_start = a->period.start.days;
     v->period_end = a->period.end.days;
     v->objection_until = INT32_MIN;
-    v->registered_at = c->now;
-    v->valid_from = c->now;
+    v->registered_at = pl_ctx_now(c);
+    v->valid_from = pl_ctx_now(c);
     if (!(v->rights = calloc(a->n_rights, sizeof *v->rights)))
         return pl_err_oom(c->e);
     v->n_rights = a->n_rights;
@@ -650,7 +649,7 @@ int pl_wf_register(const pl_ctx *c, const char *uuid, char **number_out, char **
         goto done;
     pl_json_init(&j);
     pl_json_int(&j, "application_id", row.id);
-    if ((rc = pl_wf_json_certificate(c, &j, &v, c->now))) {
+    if ((rc = pl_wf_json_certificate(c, &j, &v, pl_ctx_now(c)))) {
         pl_json_discard(&j);
         goto done;
     }

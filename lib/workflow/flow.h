@@ -16,7 +16,6 @@ typedef struct pl_ctx {
     pl_err *e;
     const char *actor;
     pledger_role role;
-    int64_t now;          /* the step's instant */
     const char *office;   /* the handle's office code */
     int utc_offset;       /* minutes east of UTC of the registry's calendar */
 } pl_ctx;
@@ -94,6 +93,10 @@ pl_sight pl_read_sight(pl_read read, pledger_role role);
 int pl_read_check(pl_err *e, pl_read read, pledger_role role, const char *actor,
                   const char *fn, pl_sight *sight_out);
 
+/* The step's instant: read once the step's write transaction holds the
+ * lock (pl_db_now), so that no other writer commits a later one before
+ * this step does.  Outside a transaction, the clock now. */
+int64_t pl_ctx_now(const pl_ctx *c);
 /* The registry-local date of the step's instant. */
 int32_t pl_ctx_today(const pl_ctx *c);
 

@@ -60,7 +60,7 @@ static int record_version(const pl_ctx *c, pl_pver *v, const char *operation, bo
         return rc;
     v->version++;
     pl_json_init(&j);
-    if (certificate && (rc = pl_wf_json_certificate(c, &j, v, c->now))) {
+    if (certificate && (rc = pl_wf_json_certificate(c, &j, v, pl_ctx_now(c)))) {
         pl_json_discard(&j);
         return rc;
     }
@@ -70,7 +70,7 @@ static int record_version(const pl_ctx *c, pl_pver *v, const char *operation, bo
     if (!payload)
         return pl_err_oom(c->e);
     pl_event ev = {
-        .at_us = c->now,
+        .at_us = pl_ctx_now(c),
         .actor = c->actor,
         .role = pl_role_name(c->role),
         .operation = op,
@@ -319,12 +319,13 @@ static int select_subjects(const pl_ctx *c, const char *sql, int32_t day, strlis
 /* Expire a pledge, or let its objection lapse, if it still qualifies. */
 static int sweep_pledge(const pl_ctx *c, const char *number, bool objection)
 {
-    int32_t t = pl_ctx_today(c);
     pl_pver v;
+    int32_t t;
     int rc;
 
     if ((rc = pl_db_write_begin(c->db, c->e)))
         return rc;
+    t = pl_ctx_today(c);
     if ((rc = pl_pver_load(c->db, c->e, number, INT64_MIN, &v)))
         return pl_step_finish(c, rc);
     bool due = objection ? v.state == PLEDGER_PLEDGE_UNDER_OBJECTION && !v.litigation &&
@@ -407,7 +408,7 @@ int pl_wf_calendar_store(const pl_ctx *c, const pl_calendar *cal)
     char *payload = pl_json_finish(&j);
     if (!payload)
         return pl_step_finish(c, pl_err_oom(c->e));
-    pl_event ev = { c->now, c->actor, pl_role_name(c->role), "calendar.load", "calendar",
+    pl_event ev = { pl_ctx_now(c), c->actor, pl_role_name(c->role), "calendar.load", "calendar",
                     payload };
     rc = pl_record(c->db, c->e, &ev, NULL);
     free(payload);

@@ -25,7 +25,7 @@ int pl_wf_setting_set(const pl_ctx *c, const char *key, const char *value)
     pl_json_str(&j, "value", value);
     if (!(payload = pl_json_finish(&j)))
         return pl_step_finish(c, pl_err_oom(c->e));
-    pl_event ev = { c->now, c->actor, pl_role_name(c->role), "registry.setting", key, payload };
+    pl_event ev = { pl_ctx_now(c), c->actor, pl_role_name(c->role), "registry.setting", key, payload };
     rc = pl_record(c->db, c->e, &ev, NULL);
     free(payload);
     return pl_step_finish(c, rc);

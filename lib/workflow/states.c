@@ -160,7 +160,12 @@ int pl_step_check_state(pl_err *e, pl_step step, int state, const char *subject)
                       name ? name : "in an unknown state", r->name);
 }
 
-int32_t pl_ctx_today(const pl_ctx *c) { return pl_date_of_instant(c->now, c->utc_offset); }
+int64_t pl_ctx_now(const pl_ctx *c) { return pl_db_now(c->db); }
+
+int32_t pl_ctx_today(const pl_ctx *c)
+{
+    return pl_date_of_instant(pl_ctx_now(c), c->utc_offset);
+}
 
 int pl_step_finish(const pl_ctx *c, int rc)
 {
