@@ -62,7 +62,7 @@ environment:
 Errors are written to standard error as one line (a JSON object with
 --json).  Without --json the output is a readable table or text.
 Control characters in what is printed (C0, DEL, C1) are shown escaped,
-as \x1b.
+as \\x1b.
 """
 
 

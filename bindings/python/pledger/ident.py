@@ -26,10 +26,12 @@ def normalize_id(id_type: IdType | int | str, text: str) -> str:
 
 def is_valid_id(id_type: IdType | int | str, text: str) -> bool:
     """Whether ``text`` is a valid identifier of ``id_type``."""
-    from .errors import InvalidArgument
+    from .errors import InvalidArgument, WrongType
     try:
         normalize_id(id_type, text)
         return True
+    except WrongType:
+        raise
     except InvalidArgument:
         return False
 

@@ -156,6 +156,9 @@ class Registry:
             self._check(lib.pledger_set_clock(self._h, ffi.NULL, ffi.NULL))
             self._clock_cb = None
             return
+        if not callable(clock):
+            raise _ffi._invalid(f"clock must be callable (or None), not "
+                                f"{type(clock).__name__}", True)
 
         def read(payload: Any) -> int:
             return to_us(clock(), "the clock's instant")
