@@ -39,12 +39,54 @@ static void scrub_utf8(char *msg)
     }
 }
 
+/* The length of the UTF-8 sequence led by @c (scrub_utf8() has run). */
+static size_t seq_len(unsigned char c)
+{
+    return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+}
+
+void pl_err_escape(char *msg, size_t size)
+{
+    char out[PL_ERRMSG_MAX];
+    size_t o = 0, len, max = size < sizeof out ? size : sizeof out;
+    const unsigned char *s = (const unsigned char *)msg;
+
+    if (!msg || size == 0)
+        return;
+    scrub_utf8(msg);
+    len = strlen(msg);
+    while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == '\r'))
+        msg[--len] = '\0';
+    while (*s) {
+        unsigned cp = 0x100;
+        size_t n = seq_len(*s);
+        if (*s < 0x20 || *s == 0x7f)
+            cp = *s;
+        else if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f)
+            cp = s[1];
+        if (cp < 0x100) {
+            if (o + 4 >= max)
+                break;
+            snprintf(out + o, 5, "\\x%02x", cp);
+            o += 4;
+        } else {
+            if (o + n >= max)
+                break;
+            memcpy(out + o, s, n);
+            o += n;
+        }
+        s += n;
+    }
+    out[o] = '\0';
+    memcpy(msg, out, o + 1);
+}
+
 int pl_err_setv(pl_err *e, int code, const char *fmt, va_list ap)
 {
     if (e) {
         e->code = code;
         vsnprintf(e->msg, sizeof e->msg, fmt, ap);
-        scrub_utf8(e->msg);
+        pl_err_escape(e->msg, sizeof e->msg);
     }
     return code;
 }
@@ -80,7 +122,7 @@ int pl_err_prefix(pl_err *e, const char *fmt, ...)
     e->msg[hl] = ':';
     e->msg[hl + 1] = ' ';
     e->msg[hl + 2 + ml] = '\0';
-    scrub_utf8(e->msg);
+    pl_err_escape(e->msg, sizeof e->msg);
     return e->code;
 }
 
