@@ -769,6 +769,41 @@ _MAX_US = to_us(_dt.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=_dt.timezo
 
 # ---- the parser --------------------------------------------------------------------
 
+#: the --json fields of each command that may be null or empty, and why;
+#: every other field is always filled (shown in each command's --help)
+NULLABLE: dict[str, dict[str, str]] = {
+    "review": {"findings": "[] when the application has no finding"},
+    "register": {"modcode": "null but for receivables (their modification code, "
+                            "shown this once)"},
+    "show": {"valid_to": "null while the version shown is the current one"},
+    "verify": {"as_of": "null when the answer is for now (no --at)",
+               "code_superseded_at": "null unless --code matched a superseded "
+                                     "certificate"},
+    "search": {"hits": "[] when no pledge matches",
+               "continuation": "null when no page follows (always without --page-size)"},
+    "rank": {"at": "null without --at (the rank now)"},
+    "due": {"items": "[] when nothing is due"},
+    "stats": {"kind": "null without --kind (all kinds)",
+              "office": "null without --office (all offices)",
+              "amounts": "[] when nothing was registered or in force",
+              "amounts[].registered": "null when the exact total does not fit in 64 bits",
+              "amounts[].active": "null when the exact total does not fit in 64 bits"},
+    "journal-verify": {"bad_seq": "null when the journal is intact",
+                       "message": "empty when the journal is intact"},
+    "register-import": {"rejections": "[] when no record was rejected"},
+}
+
+
+def _nullable_help(cmd: str) -> str:
+    fields = NULLABLE.get(cmd)
+    if not fields:
+        return ""
+    lines = ["--json fields that may be null or empty (all others are always filled):"]
+    for name, why in fields.items():
+        lines.append(f"  {name}: {why}")
+    return "\n".join(lines) + "\n\n"
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message} (see --help)")
@@ -793,7 +828,7 @@ def build_parser() -> argparse.ArgumentParser:
         if c.role:
             desc += f"  Usual role: {c.role}."
         sp = sub.add_parser(c.name, help=c.help, description=desc, parents=parents,
-                            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+                            epilog=_nullable_help(c.name) + EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
         c.setup(sp)
         if c.access not in ("init", "none"):
             sp.add_argument("--actor", metavar="NAME", default=os.environ.get("PLEDGER_ACTOR"),
