@@ -8,6 +8,7 @@
 #include "api/handle.h"
 #include "base/error.h"
 #include "base/text.h"
+#include "rules/findings.h"
 #include "store/db.h"
 #include "store/schema.h"
 
@@ -617,6 +618,15 @@ START_TEST(test_messages_escape_controls)
     ck_assert_str_eq(e.msg, "a\\x1bb");
     pl_err_set(&e, PLEDGER_EINVAL, "two lines\n");
     ck_assert_str_eq(e.msg, "two lines");
+
+    /* review findings quote the document's text: of any length */
+    pl_findings f = { 0 };
+    ck_assert_int_eq(pl_findings_add(&f, "X", 1, "pledgor/name", "b", "name '%s' %s", HOSTILE,
+                                     long_text), 0);
+    ck_assert_uint_eq(f.n, 1);
+    assert_escaped(f.v[0].message);
+    ck_assert_ptr_nonnull(strstr(f.v[0].message, "end"));
+    pl_findings_clear(&f);
 }
 END_TEST
 

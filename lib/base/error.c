@@ -1,6 +1,8 @@
 #include "base/error.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static _Thread_local pl_err thread_err;
@@ -45,25 +47,20 @@ static size_t seq_len(unsigned char c)
     return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
 }
 
-void pl_err_escape(char *msg, size_t size)
+/* Write the escaped form of the scrubbed text @s into @out (room for
+ * @max bytes with the NUL), whole characters only; returns its length. */
+static size_t escape_into(char *out, size_t max, const char *s)
 {
-    char out[PL_ERRMSG_MAX];
-    size_t o = 0, len, max = size < sizeof out ? size : sizeof out;
-    const unsigned char *s = (const unsigned char *)msg;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t o = 0;
 
-    if (!msg || size == 0)
-        return;
-    scrub_utf8(msg);
-    len = strlen(msg);
-    while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == '\r'))
-        msg[--len] = '\0';
-    while (*s) {
+    while (*p) {
         unsigned cp = 0x100;
-        size_t n = seq_len(*s);
-        if (*s < 0x20 || *s == 0x7f)
-            cp = *s;
-        else if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f)
-            cp = s[1];
+        size_t n = seq_len(*p);
+        if (*p < 0x20 || *p == 0x7f)
+            cp = *p;
+        else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+            cp = p[1];
         if (cp < 0x100) {
             if (o + 4 >= max)
                 break;
@@ -72,13 +69,49 @@ void pl_err_escape(char *msg, size_t size)
         } else {
             if (o + n >= max)
                 break;
-            memcpy(out + o, s, n);
+            memcpy(out + o, p, n);
             o += n;
         }
-        s += n;
+        p += n;
     }
     out[o] = '\0';
+    return o;
+}
+
+static void trim_line_breaks(char *s)
+{
+    size_t len = strlen(s);
+    while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r'))
+        s[--len] = '\0';
+}
+
+void pl_err_escape(char *msg, size_t size)
+{
+    char out[PL_ERRMSG_MAX];
+
+    if (!msg || size == 0)
+        return;
+    scrub_utf8(msg);
+    trim_line_breaks(msg);
+    size_t o = escape_into(out, size < sizeof out ? size : sizeof out, msg);
     memcpy(msg, out, o + 1);
+}
+
+char *pl_err_escape_dup(const char *s)
+{
+    size_t n = strlen(s);
+    char *copy = strdup(s), *out = n < SIZE_MAX / 4 ? malloc(4 * n + 1) : NULL;
+
+    if (!copy || !out) {
+        free(copy);
+        free(out);
+        return NULL;
+    }
+    scrub_utf8(copy);
+    trim_line_breaks(copy);
+    escape_into(out, 4 * n + 1, copy);
+    free(copy);
+    return out;
 }
 
 int pl_err_setv(pl_err *e, int code, const char *fmt, va_list ap)

@@ -42,6 +42,10 @@ int pl_err_prefix(pl_err *e, const char *fmt, ...) PL_PRINTF(2, 3);
  * messages that quote user text (review findings, import rejections). */
 void pl_err_escape(char *msg, size_t size);
 
+/* A malloc'd copy of @s under the same rules, never cut (NULL when out
+ * of memory): for messages of any length. */
+char *pl_err_escape_dup(const char *s);
+
 /* Out of memory: sets PLEDGER_ENOMEM and returns it. */
 int pl_err_oom(pl_err *e);
 

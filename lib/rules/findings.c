@@ -30,9 +30,13 @@ int pl_findings_add(pl_findings *f, const char *code, int severity, const char *
     x->basis = basis ? basis : "";
     x->path = strdup(path ? path : "");
     va_start(ap, fmt);
-    if (vasprintf(&x->message, fmt, ap) < 0)
-        x->message = NULL;
+    char *raw = NULL;
+    if (vasprintf(&raw, fmt, ap) < 0)
+        raw = NULL;
     va_end(ap);
+    /* it quotes the document's text: no control character raw */
+    x->message = raw ? pl_err_escape_dup(raw) : NULL;
+    free(raw);
     if (!x->path || !x->message) {
         free(x->path);
         free(x->message);

@@ -134,3 +134,22 @@ def test_control_characters_never_reach_the_terminal(tmp_path: pathlib.Path,
     r = run_cli("show", number, "--db", registry, "--json")
     assert "\\u009b" in r.out and "\\u007f" in r.out
     assert "\\x7f\\x9b2J" in run_cli("show", number, "--db", registry).out
+
+
+def test_import_rejections_escape_the_register_text(tmp_path: pathlib.Path,
+                                                    registry: str) -> None:
+    # XML 1.0 allows DEL and C1 characters in attribute values
+    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n<register xmlns="urn:pledger:1">\n'
+           '  <trademark number="2000\x7f\x9b2J0001" status="registered" classes="9" '
+           'valid_from="2014-01-07" valid_to="2034-01-06"><owner name="A Co." '
+           'id_type="uscc" id="91350100M000100Y43"/></trademark>\n</register>\n')
+    f = tmp_path / "reg.xml"
+    f.write_text(xml, encoding="utf-8")
+    for extra in ([], ["--json"]):
+        r = run_cli("register-import", str(f), "--actor", "r", "--db", registry, *extra)
+        assert r.status == 0 and not RAW.search(r.out + r.err), r
+    import pledger
+    with pledger.open(registry) as reg:
+        reg.set_actor("r", pledger.Role.REGISTRAR)
+        rep = reg.register_import(xml.encode("utf-8"))
+    assert rep.rejected == 1 and "\\x7f\\x9b2J" in rep.rejections[0].message, rep
