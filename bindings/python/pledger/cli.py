@@ -46,8 +46,8 @@ exit status:
      pledged), a wrong modification code
   5  database problem: locked (busy), read-only, damaged, not a pledger
      registry, written by a newer pledger, input/output, out of memory
-  70 internal error: an unexpected exception (a bug; please report the
-     one-line message)
+  70 internal error: libpledger cannot be loaded, or an unexpected
+     exception (a bug; please report the one-line message)
   130 interrupted (Ctrl-C); an interrupted import changes nothing
 
 environment:
@@ -182,29 +182,27 @@ def _read_input(path: str, binary: bool = False) -> Any:
 class IntOption:
     """The type of a numeric option: an integer that fits the C type the
     library takes (``ctype``) and is at least ``minimum``; anything else is
-    a usage error (exit status 2) naming the option, never an overflow."""
+    a usage error (exit status 2) naming the option, never an overflow.
+    The range is checked by the bindings' own conversion (``_ffi.cint``)."""
 
     def __init__(self, ctype: str = "int", minimum: int = 0) -> None:
-        from ._ffi import ffi
-        bits = 8 * ffi.sizeof(ctype)
         self.ctype = ctype
         self.minimum = minimum
-        self.maximum = (1 << (bits - 1)) - 1
         self.__name__ = "integer"   # argparse names the type in its messages
 
     def __call__(self, text: str) -> int:
+        from ._ffi import cint
         t = text.strip()
         if not re.fullmatch(r"[+-]?[0-9]+", t):
             raise argparse.ArgumentTypeError(f"{text!r} is not an integer")
-        # compare the digits before int(): Python refuses to convert
-        # thousands of them
-        digits = t.lstrip("+-").lstrip("0")
-        v = int(t) if len(digits) <= len(str(self.maximum)) else None
-        if v is None or not self.minimum <= v <= self.maximum:
-            shown = t if len(t) <= 40 else t[:20] + "..." + t[-5:]
-            raise argparse.ArgumentTypeError(
-                f"{shown} is out of range: it must be {self.minimum} to {self.maximum}")
-        return v
+        try:
+            v = int(t)
+        except ValueError:  # more digits than Python converts: far out of range
+            v = (-1 if t.startswith("-") else 1) << 100_000
+        try:
+            return cint(v, "the value", self.ctype, self.minimum)
+        except E.InvalidArgument as e:
+            raise argparse.ArgumentTypeError(e.message) from None
 
 
 def _uuid_arg(p: argparse.ArgumentParser) -> None:

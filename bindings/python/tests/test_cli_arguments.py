@@ -115,3 +115,16 @@ def test_an_unexpected_exception_is_one_line(monkeypatch: pytest.MonkeyPatch,
     lines = err.getvalue().splitlines()
     assert len(lines) == 1 and "internal error: ZeroDivisionError" in lines[0], lines
     assert "70 internal error" in m.EPILOG and "\x1b" not in m.EPILOG
+
+
+def test_a_library_that_cannot_be_loaded_is_one_line() -> None:
+    import os
+    import subprocess
+    import sys
+    from conftest import HERE
+    env = dict(os.environ, PLEDGER_CDEF=os.devnull + "/missing.cdef")
+    p = subprocess.run([sys.executable, str(HERE.parent / "pledger-script.py"), "search"],
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert p.returncode == 70 and p.stdout == "", p
+    assert len(p.stderr.splitlines()) == 1 and "Traceback" not in p.stderr, p.stderr
+    assert p.stderr.startswith("pledger: ") and "missing.cdef" in p.stderr
