@@ -439,6 +439,8 @@ START_TEST(test_open_permissions)
     ck_assert_int_eq(open_as_nobody(path, 1, PLEDGER_EIO, "cannot be read"), 0);
     ck_assert_int_eq(chmod(path, 0444), 0);
     ck_assert_int_eq(open_as_nobody(path, 0, PLEDGER_EREADONLY, "open it read-only"), 0);
+    /* a reader of a WAL registry needs the -shm file */
+    ck_assert_int_eq(open_as_nobody(path, 1, PLEDGER_EREADONLY, "-shm' is missing"), 0);
     ck_assert_int_eq(chmod(dir, 0777), 0); /* WAL: the reader creates the -shm file */
     ck_assert_int_eq(open_as_nobody(path, 1, 0, NULL), 0);
     /* a directory on the path this user may not search */

@@ -49,7 +49,14 @@ int pl_db_fail(pl_db *db, pl_err *e, int rc, const char *what)
     case SQLITE_BUSY:
     case SQLITE_LOCKED: code = PLEDGER_EBUSY; break;
     case SQLITE_NOMEM: code = PLEDGER_ENOMEM; break;
-    case SQLITE_READONLY: code = PLEDGER_EREADONLY; break;
+    case SQLITE_READONLY:
+        if (rc == SQLITE_READONLY_CANTINIT || rc == SQLITE_READONLY_DIRECTORY)
+            return pl_err_set(e, PLEDGER_EREADONLY, "%s: registry '%s': its shared-memory "
+                              "file '%s-shm' is missing and cannot be created (a reader "
+                              "needs it, or write access to the directory)", what, path,
+                              path);
+        code = PLEDGER_EREADONLY;
+        break;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
         return pl_err_set(e, PLEDGER_ECORRUPT,
