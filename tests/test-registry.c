@@ -461,6 +461,7 @@ static char *make_registry(const char *name, size_t *len)
     pledger_close(reg); /* checkpointed: the whole registry is in the file */
     char *bytes = pl_test_slurp(path, len);
     ck_assert_uint_gt(*len, 8192);
+    free(path);
     return bytes;
 }
 
