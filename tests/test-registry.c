@@ -2,9 +2,13 @@
  * behaviour, options, errors and the clock. */
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "testutil.h"
 #include "api/handle.h"
+#include "base/error.h"
+#include "base/text.h"
+#include "rules/findings.h"
 #include "store/db.h"
 #include "store/schema.h"
 
@@ -351,6 +355,285 @@ START_TEST(test_clock)
 }
 END_TEST
 
+
+/* ---- paths that cannot be a registry -------------------------------- */
+
+/* Open must fail with @code and a message naming @path and saying @why. */
+static void assert_open_fails(const char *path, const pledger_open_options *o, int code,
+                              const char *why)
+{
+    pledger_registry *reg = (pledger_registry *)1;
+    PL_FAILS(NULL, code, pledger_open(&reg, path, o));
+    ck_assert_ptr_null(reg);
+    ck_assert_msg(strstr(pledger_errmsg(NULL), path) != NULL, "no path: %s",
+                  pledger_errmsg(NULL));
+    ck_assert_msg(strstr(pledger_errmsg(NULL), why) != NULL, "expected '%s' in: %s", why,
+                  pledger_errmsg(NULL));
+}
+
+START_TEST(test_open_paths)
+{
+    pledger_open_options ro = PLEDGER_OPEN_OPTIONS_INIT;
+    ro.read_only = 1;
+    char *sub = pl_test_path(dir, "a-directory");
+    ck_assert_int_eq(mkdir(sub, 0755), 0);
+    assert_open_fails(sub, NULL, PLEDGER_EIO, "is a directory");
+    assert_open_fails(sub, &ro, PLEDGER_EIO, "is a directory");
+    char *deep = pl_test_path(dir, "no-such-dir/reg.db");
+    assert_open_fails(deep, NULL, PLEDGER_ENOTFOUND, "no-such-dir' does not exist");
+    char *file = pl_test_path(dir, "plain");
+    pl_test_write(file, "x", 1);
+    char *through = pl_test_path(dir, "plain/reg.db");
+    assert_open_fails(through, NULL, PLEDGER_ENOTFOUND, "is a file");
+    assert_open_fails(through, &ro, PLEDGER_ENOTFOUND, "is a file");
+    char *missing = pl_test_path(dir, "missing.db");
+    assert_open_fails(missing, &ro, PLEDGER_ENOTFOUND, "read-only open never creates");
+    assert_open_fails("/dev/null", NULL, PLEDGER_EIO, "not a regular file");
+    struct stat sb;
+    ck_assert_int_ne(stat(missing, &sb), 0);
+    free(sub);
+    free(deep);
+    free(file);
+    free(through);
+    free(missing);
+}
+END_TEST
+
+/* Run in a child that cannot pass file permissions (root drops to
+ * nobody): open @path with @o, exit 0 when the result is @code with
+ * @why in the message. */
+static int open_as_nobody(const char *path, int read_only, int code, const char *why)
+{
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+            _exit(90);
+        pledger_open_options o = PLEDGER_OPEN_OPTIONS_INIT;
+        o.read_only = read_only;
+        pledger_registry *reg = NULL;
+        int rc = pledger_open(&reg, path, &o);
+        pledger_close(reg);
+        if (rc != code || (why && !strstr(pledger_errmsg(NULL), why)) ||
+            (rc && !strstr(pledger_errmsg(NULL), path))) {
+            fprintf(stderr, "open(%s, read_only=%d) -> %d: %s\n", path, read_only, rc,
+                    pledger_errmsg(NULL));
+            _exit(1);
+        }
+        _exit(0);
+    }
+    int status = 0;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 99;
+}
+
+START_TEST(test_open_permissions)
+{
+    char *path = pl_test_path(dir, "reg.db");
+    pledger_registry *reg = NULL;
+    PL_OK(NULL, pledger_open(&reg, path, NULL));
+    pledger_close(reg);
+    ck_assert_int_eq(chmod(dir, 0755), 0);
+    ck_assert_int_eq(chmod(path, 0), 0);
+    ck_assert_int_eq(open_as_nobody(path, 0, PLEDGER_EIO, "cannot be read"), 0);
+    ck_assert_int_eq(open_as_nobody(path, 1, PLEDGER_EIO, "cannot be read"), 0);
+    ck_assert_int_eq(chmod(path, 0444), 0);
+    ck_assert_int_eq(open_as_nobody(path, 0, PLEDGER_EREADONLY, "open it read-only"), 0);
+    /* a reader of a WAL registry needs the -shm file */
+    ck_assert_int_eq(open_as_nobody(path, 1, PLEDGER_EREADONLY, "-shm' is missing"), 0);
+    ck_assert_int_eq(chmod(dir, 0777), 0); /* WAL: the reader creates the -shm file */
+    ck_assert_int_eq(open_as_nobody(path, 1, 0, NULL), 0);
+    /* a directory on the path this user may not search */
+    ck_assert_int_eq(chmod(dir, 0700), 0);
+    ck_assert_int_eq(open_as_nobody(path, 1, PLEDGER_EIO, "ermission denied"), 0);
+    ck_assert_int_eq(chmod(path, 0644), 0);
+    free(path);
+}
+END_TEST
+
+/* ---- damaged files ----------------------------------------------------- */
+
+static char *make_registry(const char *name, size_t *len)
+{
+    char *path = pl_test_path(dir, name);
+    pledger_registry *reg = NULL;
+    PL_OK(NULL, pledger_open(&reg, path, NULL));
+    pledger_close(reg); /* checkpointed: the whole registry is in the file */
+    char *bytes = pl_test_slurp(path, len);
+    ck_assert_uint_gt(*len, 8192);
+    free(path);
+    return bytes;
+}
+
+static void refused_both_ways(const char *name, const void *data, size_t n, int code,
+                              const char *why)
+{
+    char *path = pl_test_path(dir, name);
+    pledger_open_options ro = PLEDGER_OPEN_OPTIONS_INIT;
+    pledger_registry *reg = NULL;
+    pl_test_write(path, data, n);
+    assert_refused_unchanged(path, code);
+    ck_assert_msg(strstr(pledger_errmsg(NULL), why), "expected '%s' in: %s", why,
+                  pledger_errmsg(NULL));
+    ro.read_only = 1;
+    PL_FAILS(NULL, code, pledger_open(&reg, path, &ro));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), path));
+    free(path);
+}
+
+START_TEST(test_damaged_files)
+{
+    size_t len;
+    char *good = make_registry("good.db", &len);
+    char *buf = malloc(len);
+    ck_assert_ptr_nonnull(buf);
+
+    /* not SQLite at all: the wrong file */
+    for (size_t i = 0; i < len; i++)
+        buf[i] = (char)(i * 2654435761u >> 13);
+    refused_both_ways("random.db", buf, 8192, PLEDGER_ENOTDB, "not an SQLite database");
+    memset(buf, 0, len);
+    refused_both_ways("zeros.db", buf, 8192, PLEDGER_ENOTDB, "not an SQLite database");
+    /* SQLite's header, then not what it promises: damaged */
+    refused_both_ways("half.db", good, len / 2, PLEDGER_ECORRUPT, "restore it from a backup");
+    refused_both_ways("header.db", good, 100, PLEDGER_ECORRUPT, "damaged");
+    refused_both_ways("ten.db", good, 10, PLEDGER_ECORRUPT, "truncated to 10 bytes");
+    memcpy(buf, good, len);
+    memset(buf + 100, 0xa5, 4096 - 100); /* page 1: the schema */
+    refused_both_ways("page1.db", buf, len, PLEDGER_ECORRUPT, "damaged");
+    memcpy(buf, good, len);
+    buf[16] = 0;
+    buf[17] = 3; /* a page size that is no power of two */
+    refused_both_ways("pagesize.db", buf, len, PLEDGER_ECORRUPT, "damaged");
+    free(buf);
+    free(good);
+}
+END_TEST
+
+/* A page found damaged by a later call, not by the open. */
+START_TEST(test_damage_found_later)
+{
+    char *path = pl_test_path(dir, "later.db");
+    pledger_registry *reg = NULL;
+    PL_OK(NULL, pledger_open(&reg, path, NULL));
+    pledger_close(reg);
+    int64_t page = raw_int(path, "PRAGMA page_size");
+    size_t len;
+    char *bytes = pl_test_slurp(path, &len);
+    /* every table and index of pledges, not the settings read by the open */
+    int64_t n = raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name LIKE '%pledge%'"
+                              " AND rootpage > 0");
+    ck_assert_int_gt(n, 0);
+    for (int64_t i = 0; i < n; i++) {
+        char sql[160];
+        snprintf(sql, sizeof sql, "SELECT rootpage FROM sqlite_master WHERE name LIKE "
+                 "'%%pledge%%' AND rootpage > 0 ORDER BY rootpage LIMIT 1 OFFSET %lld",
+                 (long long)i);
+        int64_t root = raw_int(path, sql);
+        memset(bytes + (root - 1) * page, 0xa5, (size_t)page);
+    }
+    pl_test_write(path, bytes, len);
+    free(bytes);
+
+    pledger_open_options ro = PLEDGER_OPEN_OPTIONS_INIT;
+    ro.read_only = 1;
+    for (int i = 0; i < 2; i++) {
+        PL_OK(NULL, pledger_open(&reg, path, i ? &ro : NULL));
+        pledger_pledge *p = NULL;
+        PL_FAILS(reg, PLEDGER_ECORRUPT, pledger_pledge_get(&p, reg, "R-PLEDGER-TM-2024-000001"));
+        ck_assert_ptr_null(p);
+        ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), path));
+        ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "restore it from a backup"));
+        pledger_close(reg);
+    }
+    free(path);
+}
+END_TEST
+
+/* ---- control characters in messages ------------------------------------ */
+
+/* No C0, DEL or C1 character in @msg, and valid UTF-8. */
+static void assert_printable(const char *msg)
+{
+    const unsigned char *s = (const unsigned char *)msg;
+    for (; *s; s++) {
+        ck_assert_msg(*s >= 0x20 && *s != 0x7f, "control 0x%02x in: %s", *s, msg);
+        ck_assert_msg(!(s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f),
+                      "C1 U+%04X in: %s", s[1], msg);
+    }
+    ck_assert(pl_utf8_valid(msg, strlen(msg)));
+}
+
+#define HOSTILE "\x1b[31mred\x1b]0;title\x07\x01\t\n\r\x7f\xc2\x9b" "2J\xc2\x85"
+
+static void assert_escaped(const char *msg)
+{
+    assert_printable(msg);
+    ck_assert_msg(strstr(msg, "\\x1b[31mred\\x1b]0;title\\x07\\x01\\x09\\x0a\\x0d\\x7f\\x9b"
+                              "2J\\x85"), "not escaped: %s", msg);
+}
+
+START_TEST(test_messages_escape_controls)
+{
+    pledger_registry *reg = NULL;
+    pledger_application *app = NULL;
+    pledger_pledge *p = NULL;
+    const char *v = NULL;
+    char out[256];
+
+    PL_OK(NULL, pledger_open(&reg, ":memory:", NULL));
+    /* an identifier */
+    PL_FAILS(NULL, PLEDGER_EINVAL,
+             pledger_id_normalize(out, sizeof out, PLEDGER_ID_USCC, "9135" HOSTILE));
+    assert_printable(pledger_errmsg(NULL)); /* folded and upper-cased */
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), "9135\\x1b[31MRED\\x1b]0;TITLE\\x07"));
+    /* a UUID and a registration number */
+    PL_OK(reg, pledger_set_actor(reg, "clerk-1", PLEDGER_ROLE_CLERK));
+    PL_FAILS(reg, PLEDGER_ENOTFOUND, pledger_application_load(&app, reg, HOSTILE));
+    assert_escaped(pledger_errmsg(reg));
+    PL_FAILS(reg, PLEDGER_ENOTFOUND, pledger_pledge_get(&p, reg, "R-" HOSTILE));
+    assert_escaped(pledger_errmsg(reg));
+    /* a field path */
+    PL_OK(NULL, pledger_application_new(&app, PLEDGER_KIND_TRADEMARK));
+    ck_assert_int_lt(pledger_application_get(&v, app, "pledgor/" HOSTILE), 0);
+    assert_escaped(pledger_errmsg(NULL));
+    pledger_application_free(app);
+    pledger_close(reg);
+    /* a path */
+    char *path = pl_test_path(dir, HOSTILE "/reg.db");
+    PL_FAILS(NULL, PLEDGER_ENOTFOUND, pledger_open(&reg, path, NULL));
+    assert_escaped(pledger_errmsg(NULL));
+    free(path);
+
+    /* escaping never overflows the message nor cuts a character */
+    char long_text[3000];
+    for (size_t i = 0; i + 3 < sizeof long_text; i += 3)
+        memcpy(long_text + i, i % 2 ? "\x1b" "\xe4\xb8" : "\xad\xc2\x9b", 3);
+    memcpy(long_text + sizeof long_text - 4, "end", 4);
+    pl_err e;
+    pl_err_set(&e, PLEDGER_EINVAL, "x '%s'", long_text);
+    ck_assert_uint_lt(strlen(e.msg), PL_ERRMSG_MAX);
+    assert_printable(e.msg);
+    pl_err_prefix(&e, "prefix \x1b");
+    ck_assert(strncmp(e.msg, "prefix \\x1b: x '", 16) == 0);
+    assert_printable(e.msg);
+    /* what is escaped once stays as it is */
+    pl_err_set(&e, PLEDGER_EINVAL, "a\\x1bb");
+    ck_assert_str_eq(e.msg, "a\\x1bb");
+    pl_err_set(&e, PLEDGER_EINVAL, "two lines\n");
+    ck_assert_str_eq(e.msg, "two lines");
+
+    /* review findings quote the document's text: of any length */
+    pl_findings f = { 0 };
+    ck_assert_int_eq(pl_findings_add(&f, "X", 1, "pledgor/name", "b", "name '%s' %s", HOSTILE,
+                                     long_text), 0);
+    ck_assert_uint_eq(f.n, 1);
+    assert_escaped(f.v[0].message);
+    ck_assert_ptr_nonnull(strstr(f.v[0].message, "end"));
+    pl_findings_clear(&f);
+}
+END_TEST
+
 static Suite *registry_suite(void)
 {
     Suite *s = suite_create("registry");
@@ -369,6 +652,11 @@ static Suite *registry_suite(void)
     tcase_add_test(tc, test_office_code);
     tcase_add_test(tc, test_read_only);
     tcase_add_test(tc, test_clock);
+    tcase_add_test(tc, test_open_paths);
+    tcase_add_test(tc, test_open_permissions);
+    tcase_add_test(tc, test_damaged_files);
+    tcase_add_test(tc, test_damage_found_later);
+    tcase_add_test(tc, test_messages_escape_controls);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -58,12 +58,31 @@ typedef struct pledger_open_options {
  *
  * A new file gets the current schema.  An older registry is migrated to
  * the current schema in one transaction.  The call refuses, without
- * changing a byte of the file:
- * - a file that is not an SQLite database (#PLEDGER_ENOTDB),
- * - an SQLite database that is not a pledger registry (#PLEDGER_ENOTDB),
- * - a registry written by a newer pledger (#PLEDGER_ENEWER),
- * - a missing file when @c create is 0 or @c read_only is set
- *   (#PLEDGER_ENOTFOUND).
+ * changing a byte of the file, and with a message naming the file:
+ * - a file that does not start with SQLite's header (text, random bytes,
+ *   zeros): #PLEDGER_ENOTDB, "not an SQLite database" -- the wrong file
+ *   was given (or, if it was a registry, its first page is gone: nothing
+ *   in it says so);
+ * - a file that starts with SQLite's header but cannot be read as a
+ *   database (truncated, shorter than the header or than its pages, a
+ *   damaged page): #PLEDGER_ECORRUPT, "damaged: restore it from a
+ *   backup";
+ * - an SQLite database that is not a pledger registry (another
+ *   application's, by its application_id): #PLEDGER_ENOTDB;
+ * - a registry written by a newer pledger (#PLEDGER_ENEWER);
+ * - a missing file when @c create is 0 or @c read_only is set, or whose
+ *   directory does not exist, or a path through a file
+ *   (#PLEDGER_ENOTFOUND);
+ * - a directory or another file that is not a regular file, a file this
+ *   process may not read (#PLEDGER_EIO);
+ * - with @c read_only 0, an existing file this process may not write
+ *   (#PLEDGER_EREADONLY: open it read-only).
+ *
+ * An empty (zero-length) file is a new registry, created by a read-write
+ * open; a read-only open refuses it (#PLEDGER_ENOTDB).  A page found
+ * damaged later, by any call, fails that call with #PLEDGER_ECORRUPT
+ * naming the file.  Messages quote paths and other text with their
+ * control characters escaped (ESC as `\x1b`), never raw.
  *
  * @param[out] out   the new handle, owned by the caller (pledger_close());
  *                   NULL on failure.

@@ -2,7 +2,9 @@
 
 #include "base/i18n.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static _Thread_local pl_err thread_err;
@@ -41,6 +43,79 @@ static void scrub_utf8(char *msg)
     }
 }
 
+/* The length of the UTF-8 sequence led by @c (scrub_utf8() has run). */
+static size_t seq_len(unsigned char c)
+{
+    return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+}
+
+/* Write the escaped form of the scrubbed text @s into @out (room for
+ * @max bytes with the NUL), whole characters only; returns its length. */
+static size_t escape_into(char *out, size_t max, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t o = 0;
+
+    while (*p) {
+        unsigned cp = 0x100;
+        size_t n = seq_len(*p);
+        if (*p < 0x20 || *p == 0x7f)
+            cp = *p;
+        else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+            cp = p[1];
+        if (cp < 0x100) {
+            if (o + 4 >= max)
+                break;
+            snprintf(out + o, 5, "\\x%02x", cp);
+            o += 4;
+        } else {
+            if (o + n >= max)
+                break;
+            memcpy(out + o, p, n);
+            o += n;
+        }
+        p += n;
+    }
+    out[o] = '\0';
+    return o;
+}
+
+static void trim_line_breaks(char *s)
+{
+    size_t len = strlen(s);
+    while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r'))
+        s[--len] = '\0';
+}
+
+void pl_err_escape(char *msg, size_t size)
+{
+    char out[PL_ERRMSG_MAX];
+
+    if (!msg || size == 0)
+        return;
+    scrub_utf8(msg);
+    trim_line_breaks(msg);
+    size_t o = escape_into(out, size < sizeof out ? size : sizeof out, msg);
+    memcpy(msg, out, o + 1);
+}
+
+char *pl_err_escape_dup(const char *s)
+{
+    size_t n = strlen(s);
+    char *copy = strdup(s), *out = n < SIZE_MAX / 4 ? malloc(4 * n + 1) : NULL;
+
+    if (!copy || !out) {
+        free(copy);
+        free(out);
+        return NULL;
+    }
+    scrub_utf8(copy);
+    trim_line_breaks(copy);
+    escape_into(out, 4 * n + 1, copy);
+    free(copy);
+    return out;
+}
+
 /* The translated format takes the same arguments as the English one:
  * the catalogue test (tests/po-check.py) refuses a translation whose
  * placeholders differ. */
@@ -55,11 +130,11 @@ int pl_err_setv(pl_err *e, int code, const char *fmt, va_list ap)
         va_copy(ap2, ap);
         e->code = code;
         vsnprintf(e->msg, sizeof e->msg, fmt, ap);
-        scrub_utf8(e->msg);
+        pl_err_escape(e->msg, sizeof e->msg);
         e->has_local = tfmt != fmt;
         if (e->has_local) {
             vsnprintf(e->local, sizeof e->local, tfmt, ap2);
-            scrub_utf8(e->local);
+            pl_err_escape(e->local, sizeof e->local);
         }
         va_end(ap2);
     }
@@ -91,7 +166,7 @@ static void prefix_text(char *msg, const char *head)
     msg[hl] = ':';
     msg[hl + 1] = ' ';
     msg[hl + 2 + ml] = '\0';
-    scrub_utf8(msg);
+    pl_err_escape(msg, PL_ERRMSG_MAX);
 }
 
 #pragma GCC diagnostic push

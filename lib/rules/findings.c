@@ -18,6 +18,7 @@ int pl_findings_addv(pl_findings *f, const char *code, int severity, const char 
     const char *tfmt = pl_tr(fmt);
     pl_finding *x;
     va_list ap2;
+    char *raw = NULL;
 
     if (f->n == f->cap) {
         size_t cap = f->cap ? f->cap * 2 : 16;
@@ -36,11 +37,18 @@ int pl_findings_addv(pl_findings *f, const char *code, int severity, const char 
     x->path = strdup(path ? path : "");
     x->local = NULL;
     va_copy(ap2, ap);
-    if (vasprintf(&x->message, fmt, ap) < 0)
-        x->message = NULL;
-    if (tfmt != fmt && x->message && vasprintf(&x->local, tfmt, ap2) < 0) {
-        free(x->message);
-        x->message = x->local = NULL;
+    /* they quote the document's text: no control character raw */
+    if (vasprintf(&raw, fmt, ap) < 0)
+        raw = NULL;
+    x->message = raw ? pl_err_escape_dup(raw) : NULL;
+    free(raw);
+    raw = NULL;
+    if (tfmt != fmt && x->message) {
+        if (vasprintf(&raw, tfmt, ap2) < 0 || !(x->local = pl_err_escape_dup(raw))) {
+            free(x->message);
+            x->message = NULL;
+        }
+        free(raw);
     }
     va_end(ap2);
     if (!x->path || !x->message) {

@@ -208,7 +208,7 @@ static int reject(imp *im, uint64_t line, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    utf8_fix(msg);
+    pl_err_escape(msg, sizeof msg); /* UTF-8, no control character raw */
     rep->kept[rep->n_kept].line = line;
     if (!(rep->kept[rep->n_kept].message = strdup(msg)))
         return pl_err_oom(im->e);

@@ -1,10 +1,12 @@
 #include "store/db.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "store/schema.h"
 #include <pledger/version.h>
@@ -21,6 +23,7 @@ struct pl_db {
     sqlite3 *h;
     char *path;
     bool read_only;
+    bool sqlite_header; /* the file began with SQLite's header when opened */
     int tx_depth;
     bool tx_write;     /* the open transaction holds the write lock */
     int64_t tx_now;    /* its instant, read once the lock was held */
@@ -38,21 +41,37 @@ bool pl_db_read_only(const pl_db *db) { return db->read_only; }
 const char *pl_db_path(const pl_db *db) { return db->path; }
 bool pl_db_in_tx(const pl_db *db) { return db->tx_depth > 0; }
 
+/* Every SQLite failure of every statement ends here.  A damaged file
+ * (SQLITE_CORRUPT, or SQLITE_NOTADB once the file was opened as a
+ * database: its header was overwritten since) is PLEDGER_ECORRUPT and
+ * says to restore a backup; whether a file is a database at all is
+ * decided when it is opened (probe_file()). */
 int pl_db_fail(pl_db *db, pl_err *e, int rc, const char *what)
 {
     const char *detail = db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc);
     const char *path = db && db->path ? db->path : "?";
+    int sys = db && db->h ? sqlite3_system_errno(db->h) : 0;
     int code;
 
     switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED: code = PLEDGER_EBUSY; break;
     case SQLITE_NOMEM: code = PLEDGER_ENOMEM; break;
-    case SQLITE_READONLY: code = PLEDGER_EREADONLY; break;
-    case SQLITE_CORRUPT: code = PLEDGER_ECORRUPT; break;
-    case SQLITE_NOTADB: code = PLEDGER_ENOTDB; break;
+    case SQLITE_READONLY:
+        if (rc == SQLITE_READONLY_CANTINIT || rc == SQLITE_READONLY_DIRECTORY)
+            return pl_err_set(e, PLEDGER_EREADONLY, "%s: registry '%s': its shared-memory "
+                              "file '%s-shm' is missing and cannot be created (a reader "
+                              "needs it, or write access to the directory)", what, path,
+                              path);
+        code = PLEDGER_EREADONLY;
+        break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return pl_err_set(e, PLEDGER_ECORRUPT,
+                          "%s: registry '%s' is damaged (%s): restore it from a backup", what,
+                          path, detail);
     case SQLITE_CONSTRAINT: code = PLEDGER_ECONFLICT; break;
-    case SQLITE_CANTOPEN: code = PLEDGER_ENOTFOUND; break;
+    case SQLITE_CANTOPEN: code = sys == ENOENT ? PLEDGER_ENOTFOUND : PLEDGER_EIO; break;
     case SQLITE_IOERR:
     case SQLITE_FULL:
     case SQLITE_PROTOCOL: code = PLEDGER_EIO; break;
@@ -60,6 +79,9 @@ int pl_db_fail(pl_db *db, pl_err *e, int rc, const char *what)
     }
     if (code == PLEDGER_ENOMEM)
         return pl_err_oom(e);
+    if (sys && ((rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_IOERR))
+        return pl_err_set(e, code, "%s: registry '%s': %s (%s)", what, path, detail,
+                          strerror(sys));
     return pl_err_set(e, code, "%s: registry '%s': %s", what, path, detail);
 }
 
@@ -340,9 +362,12 @@ static int probe_file(pl_db *db, pl_err *e, probe *p)
 {
     int rc = query_int(db, e, "SELECT count(*) FROM sqlite_master", &p->objects);
 
-    if (rc == PLEDGER_ENOTDB || rc == PLEDGER_ECORRUPT)
+    /* SQLite cannot read it: a file that never was a database, or a
+     * database that is damaged (one that starts with SQLite's header). */
+    if (rc == PLEDGER_ECORRUPT && !db->sqlite_header)
         return pl_err_set(e, PLEDGER_ENOTDB,
-                          "'%s' is not an SQLite database, so not a pledger registry",
+                          "'%s' is not an SQLite database (it does not start with SQLite's "
+                          "header), so not a pledger registry",
                           db->path);
     if (rc)
         return rc;
@@ -415,10 +440,71 @@ fail:
     return rc;
 }
 
-static bool file_exists(const char *path)
+/* The first bytes of every SQLite 3 database file. */
+static const char sqlite_magic[16] = "SQLite format 3";
+
+/* What the file system says about @path before SQLite opens it, so that
+ * each case has its own message: a directory, a missing parent, a file
+ * that cannot be read.  *exists tells whether the file is there;
+ * *sqlite_header whether it starts with SQLite's header (or, shorter than
+ * a header, with the beginning of one: a truncated database). */
+static int check_path(pl_err *e, const char *path, const pl_db_options *o, bool *exists,
+                      bool *sqlite_header)
 {
     struct stat sb;
-    return stat(path, &sb) == 0;
+    char head[sizeof sqlite_magic];
+    ssize_t n;
+    int fd, err;
+
+    *exists = *sqlite_header = false;
+    if (stat(path, &sb) != 0) {
+        err = errno;
+        if (err == ENOTDIR)
+            return pl_err_set(e, PLEDGER_ENOTFOUND, "registry '%s': a directory on the path "
+                              "is a file", path);
+        if (err != ENOENT)
+            return pl_err_set(e, PLEDGER_EIO, "registry '%s': %s", path, strerror(err));
+        if (o->read_only || !o->create)
+            return pl_err_set(e, PLEDGER_ENOTFOUND, "registry '%s' does not exist%s", path,
+                              o->read_only ? " (a read-only open never creates one)" : "");
+        const char *slash = strrchr(path, '/');
+        if (slash && slash != path) {
+            char *dir = strndup(path, (size_t)(slash - path));
+            if (!dir)
+                return pl_err_oom(e);
+            int rc = 0;
+            if (stat(dir, &sb) != 0)
+                rc = pl_err_set(e, PLEDGER_ENOTFOUND, "registry '%s' cannot be created: "
+                                "directory '%s' %s", path, dir,
+                                errno == ENOENT ? "does not exist" : strerror(errno));
+            else if (!S_ISDIR(sb.st_mode))
+                rc = pl_err_set(e, PLEDGER_ENOTFOUND, "registry '%s' cannot be created: "
+                                "'%s' is not a directory", path, dir);
+            free(dir);
+            return rc;
+        }
+        return 0;
+    }
+    if (S_ISDIR(sb.st_mode))
+        return pl_err_set(e, PLEDGER_EIO, "registry '%s' is a directory, not a registry file",
+                          path);
+    if (!S_ISREG(sb.st_mode))
+        return pl_err_set(e, PLEDGER_EIO, "registry '%s' is not a regular file", path);
+    *exists = true;
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return pl_err_set(e, PLEDGER_EIO, "registry '%s' cannot be read: %s", path,
+                          strerror(errno));
+    n = pread(fd, head, sizeof head, 0);
+    err = errno;
+    close(fd);
+    if (n < 0)
+        return pl_err_set(e, PLEDGER_EIO, "registry '%s' cannot be read: %s", path,
+                          strerror(err));
+    *sqlite_header = n > 0 && memcmp(head, sqlite_magic, (size_t)n) == 0;
+    if (*sqlite_header && n < (ssize_t)sizeof head)
+        return pl_err_set(e, PLEDGER_ECORRUPT, "registry '%s' is damaged (truncated to %zd "
+                          "bytes): restore it from a backup", path, n);
+    return 0;
 }
 
 static bool is_memory_path(const char *path)
@@ -431,26 +517,29 @@ int pl_db_open(pl_db **out, pl_err *e, const char *path, const pl_db_options *o)
     pl_db *db;
     probe p;
     int rc, flags;
+    bool exists = false, header = false;
 
     *out = NULL;
-    if (!is_memory_path(path) && !file_exists(path)) {
-        if (errno != ENOENT)
-            return pl_err_set(e, PLEDGER_EIO, "registry '%s': %s", path, strerror(errno));
-        if (o->read_only || !o->create)
-            return pl_err_set(e, PLEDGER_ENOTFOUND, "registry '%s' does not exist%s", path,
-                              o->read_only ? " (a read-only open never creates one)" : "");
-    }
+    if (!is_memory_path(path) && (rc = check_path(e, path, o, &exists, &header)))
+        return rc;
     if (!(db = calloc(1, sizeof *db)) || !(db->path = strdup(path))) {
         free(db);
         return pl_err_oom(e);
     }
     db->read_only = o->read_only;
+    db->sqlite_header = header;
     flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_URI;
     flags |= o->read_only ? SQLITE_OPEN_READONLY
                           : SQLITE_OPEN_READWRITE | (o->create ? SQLITE_OPEN_CREATE : 0);
     rc = sqlite3_open_v2(path, &db->h, flags, NULL);
     if (rc != SQLITE_OK) {
         rc = pl_db_fail(db, e, rc, "opening");
+        goto fail;
+    }
+    /* SQLite falls back to reading a file it may not write: say so now. */
+    if (!o->read_only && exists && sqlite3_db_readonly(db->h, "main") == 1) {
+        rc = pl_err_set(e, PLEDGER_EREADONLY, "registry '%s' cannot be written (%s); "
+                        "open it read-only", path, strerror(EACCES));
         goto fail;
     }
     db->busy_timeout_us = (int64_t)o->busy_timeout_ms * 1000;

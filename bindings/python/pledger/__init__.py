@@ -50,7 +50,9 @@ What is here:
   (:class:`NotFound`, :class:`WrongState`, :class:`Conflict`,
   :class:`PermissionDenied`, :class:`ReadOnly`, :class:`Busy`,
   :class:`Corrupt`, :class:`InvalidDocument`, ...) carrying ``code`` and
-  the library's ``message``.
+  the library's ``message``; so does every argument the bindings refuse
+  before calling it (an int beyond its C type: :class:`InvalidArgument`;
+  a value of the wrong type: :class:`WrongType`, also a TypeError).
 
 C handles are freed when their Python objects are collected (``ffi.gc``)
 or at once with ``close()`` / ``with``.  The library is loaded in cffi's
@@ -75,7 +77,7 @@ from .enums import ApiEnum, AppState, ErrorCode, IdType, Kind, PledgeState, Role
 from .errors import (Busy, Cancelled, CodeMismatch, Conflict, Corrupt, Error, InvalidArgument,
                      InvalidDocument, IOFailure, NotARegistry, NotFound, OutOfMemory,
                      PermissionDenied, ReadOnly, ReviewBlocked, TooNew, WrongState,
-                     error_class)
+                     WrongType, error_class)
 from .ident import is_valid_id, normalize_id
 from .query import AS_OF_CURRENT, Cursor
 from .registry import ProgressFn, Registry, open
@@ -93,7 +95,8 @@ def version() -> str:
 
 def strerror(code: int) -> str:
     """The library's name and explanation of a result code."""
-    return _ffi_ffi.string(_lib.pledger_strerror(int(code))).decode("utf-8")
+    from ._ffi import cint
+    return _ffi_ffi.string(_lib.pledger_strerror(cint(code, "code"))).decode("utf-8")
 
 
 __version__ = version()
@@ -103,7 +106,7 @@ __all__ = [
     "Instant", "DateLike",
     "Error", "InvalidArgument", "NotFound", "WrongState", "Conflict", "PermissionDenied",
     "ReadOnly", "Busy", "IOFailure", "Corrupt", "NotARegistry", "TooNew", "InvalidDocument",
-    "OutOfMemory", "ReviewBlocked", "CodeMismatch", "Cancelled", "error_class",
+    "OutOfMemory", "ReviewBlocked", "CodeMismatch", "Cancelled", "WrongType", "error_class",
     "ApiEnum", "Kind", "Role", "AppState", "PledgeState", "Severity", "IdType", "ErrorCode",
     "Finding", "Review", "Registration", "Pledge", "Rejection", "ImportReport",
     "JournalCheck", "Verification", "RightRank", "SearchHit", "Cursor", "DueItem", "Stats",

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import operator
 import os
 from typing import Any, Callable
 
@@ -109,21 +110,70 @@ def take_string(pp: Any) -> str | None:
         pp[0] = ffi.NULL
 
 
+def _invalid(message: str, wrong_type: bool = False) -> Exception:
+    """pledger.InvalidArgument (pledger.WrongType for a value of the wrong
+    Python type) with ``message``: every argument the bindings refuse
+    raises a :class:`pledger.Error`."""
+    from .errors import InvalidArgument, WrongType
+    cls = WrongType if wrong_type else InvalidArgument
+    return cls(int(lib.PLEDGER_EINVAL), message)
+
+
+def _show_int(v: int) -> str:
+    """``v`` for a message; a huge one by its size, not its digits."""
+    if v.bit_length() <= 256:
+        return str(v)
+    return f"{'-' if v < 0 else ''}an integer of {v.bit_length()} bits"
+
+
+def cint(value: Any, what: str, ctype: str = "int", minimum: int | None = None,
+         maximum: int | None = None) -> int:
+    """An int argument checked against the range of the C type ``ctype``
+    (e.g. ``"int"``, ``"int64_t"``) and the bounds given, before it
+    reaches cffi (which would raise a bare OverflowError).  Any integer
+    (``operator.index``) but bool is accepted."""
+    if isinstance(value, bool):
+        raise _invalid(f"{what} must be an integer, not bool", True)
+    try:
+        v = operator.index(value)
+    except TypeError:
+        raise _invalid(f"{what} must be an integer, not {type(value).__name__}",
+                       True) from None
+    t = ffi.typeof(ctype)
+    bits = 8 * ffi.sizeof(t)
+    signed = ffi.cast(t, -1) < 0
+    lo, hi = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if signed else (0, (1 << bits) - 1)
+    if minimum is not None:
+        lo = max(lo, minimum)
+    if maximum is not None:
+        hi = min(hi, maximum)
+    if not lo <= v <= hi:
+        raise _invalid(f"{what} is {_show_int(v)}: it must be {lo} to {hi}")
+    return v
+
+
 def cstr(s: str | None, what: str = "argument") -> Any:
     """A str as a NUL-terminated UTF-8 ``char[]`` (NULL for None)."""
     if s is None:
         return ffi.NULL
     if not isinstance(s, str):
-        raise TypeError(f"{what} must be str, not {type(s).__name__}")
-    b = s.encode("utf-8")
+        raise _invalid(f"{what} must be str, not {type(s).__name__}", True)
+    try:
+        b = s.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _invalid(f"{what} is not valid Unicode (a lone surrogate)") from None
     if b"\0" in b:
-        raise ValueError(f"{what} contains a NUL character")
+        raise _invalid(f"{what} contains a NUL character")
     return ffi.new("char[]", b)
 
 
 def cpath(path: str | os.PathLike[str]) -> Any:
     """A file name as a NUL-terminated ``char[]`` (the file system's bytes)."""
-    b = os.fsencode(path)
+    try:
+        b = os.fsencode(path)
+    except TypeError:
+        raise _invalid(f"a file name must be str or os.PathLike, not {type(path).__name__}",
+                       True) from None
     if b"\0" in b:
-        raise ValueError("a file name contains a NUL character")
+        raise _invalid("a file name contains a NUL character")
     return ffi.new("char[]", b)

@@ -32,10 +32,8 @@ class Application:
     __slots__ = ("_p", "__weakref__")
 
     def __init__(self, kind: Kind | int | str) -> None:
-        if isinstance(kind, str):
-            kind = Kind.from_name(kind)
         pp = ffi.new("pledger_application **")
-        check(lib.pledger_application_new(pp, int(kind)))
+        check(lib.pledger_application_new(pp, Kind.c_value(kind, "kind")))
         self._p = _ffi.gc(pp[0], lib.pledger_application_free)
 
     @classmethod
@@ -119,7 +117,12 @@ class Application:
         """Write the field at ``path`` (creating the elements on the way);
         None removes it.  A change that would make the document invalid
         raises and leaves it as it was."""
-        v = None if value is None else str(value)
+        if value is None or isinstance(value, str):
+            v = value
+        elif isinstance(value, int) and not isinstance(value, bool):
+            v = str(_ffi.cint(value, "value", "int64_t"))
+        else:
+            raise _ffi._invalid(f"value must be str or int, not {type(value).__name__}", True)
         check(lib.pledger_application_set(self._h, _ffi.cstr(path, "path"),
                                            _ffi.cstr(v, "value")))
 

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as _dt
 import json
 import os
+import re
 import sys
 import unicodedata
 from typing import Any, Callable, NoReturn, Sequence, TextIO
@@ -29,6 +30,7 @@ EXIT_USAGE = 2
 EXIT_NOT_FOUND = 3
 EXIT_REFUSED = 4
 EXIT_DATABASE = 5
+EXIT_INTERNAL = 70   # an unexpected exception: a bug (sysexits EX_SOFTWARE)
 
 EPILOG = """\
 exit status:
@@ -44,6 +46,8 @@ exit status:
      pledged), a wrong modification code
   5  database problem: locked (busy), read-only, damaged, not a pledger
      registry, written by a newer pledger, input/output, out of memory
+  70 internal error: libpledger cannot be loaded, or an unexpected
+     exception (a bug; please report the one-line message)
   130 interrupted (Ctrl-C); an interrupted import changes nothing
 
 environment:
@@ -57,6 +61,8 @@ environment:
 
 Errors are written to standard error as one line (a JSON object with
 --json).  Without --json the output is a readable table or text.
+Control characters in what is printed (C0, DEL, C1) are shown escaped,
+as \\x1b.
 """
 
 
@@ -78,6 +84,30 @@ class Result:
 
 # ---- output ------------------------------------------------------------------------
 
+#: the control characters never written raw to a terminal: C0, DEL and C1
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def _hex(m: "re.Match[str]") -> str:
+    return f"\\x{ord(m.group()):02x}"
+
+
+def escape(s: str, keep_newlines: bool = False) -> str:
+    """``s`` with every control character (U+0000-U+001F, U+007F-U+009F)
+    written as ``\\xNN``, the way the library quotes them in its messages,
+    so that nothing printed can drive the terminal.  ``keep_newlines``
+    leaves line breaks of multi-line text as they are."""
+    return (_CONTROL_BUT_NEWLINE if keep_newlines else _CONTROL).sub(_hex, s)
+
+
+def _json_text(data: Any, **kw: Any) -> str:
+    """JSON of ``data`` in which DEL and C1 characters are \\u escapes too
+    (json.dumps escapes only C0)."""
+    return re.sub("[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}",
+                  json.dumps(data, ensure_ascii=False, **kw))
+
+
 def _width(s: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else
                0 if unicodedata.combining(c) else 1 for c in s)
@@ -89,7 +119,7 @@ def _pad(s: str, w: int) -> str:
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """A plain-text table; columns sized for CJK wide characters."""
-    cells = [[("" if v is None else str(v)).replace("\n", " ") for v in r] for r in rows]
+    cells = [[escape("" if v is None else str(v)) for v in r] for r in rows]
     widths = [_width(h) for h in headers]
     for r in cells:
         for i, v in enumerate(r):
@@ -103,7 +133,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 def fields(pairs: Sequence[tuple[str, Any]]) -> str:
     """``name: value`` lines, aligned."""
     w = max((_width(k) for k, _ in pairs), default=0)
-    return "\n".join(f"{_pad(k + ':', w + 1)} {'' if v is None else v}" for k, v in pairs)
+    return "\n".join(f"{_pad(k + ':', w + 1)} {escape('' if v is None else str(v))}"
+                     for k, v in pairs)
 
 
 def money(amount: int | None, currency: str | None) -> str:
@@ -146,6 +177,32 @@ def _read_input(path: str, binary: bool = False) -> Any:
         return sys.stdin.buffer.read() if binary else sys.stdin.read()
     with open(path, "rb" if binary else "r", **({} if binary else {"encoding": "utf-8"})) as f:
         return f.read()
+
+
+class IntOption:
+    """The type of a numeric option: an integer that fits the C type the
+    library takes (``ctype``) and is at least ``minimum``; anything else is
+    a usage error (exit status 2) naming the option, never an overflow.
+    The range is checked by the bindings' own conversion (``_ffi.cint``)."""
+
+    def __init__(self, ctype: str = "int", minimum: int = 0) -> None:
+        self.ctype = ctype
+        self.minimum = minimum
+        self.__name__ = "integer"   # argparse names the type in its messages
+
+    def __call__(self, text: str) -> int:
+        from ._ffi import cint
+        t = text.strip()
+        if not re.fullmatch(r"[+-]?[0-9]+", t):
+            raise argparse.ArgumentTypeError(f"{text!r} is not an integer")
+        try:
+            v = int(t)
+        except ValueError:  # more digits than Python converts: far out of range
+            v = (-1 if t.startswith("-") else 1) << 100_000
+        try:
+            return cint(v, "the value", self.ctype, self.minimum)
+        except E.InvalidArgument as e:
+            raise argparse.ArgumentTypeError(e.message) from None
 
 
 def _uuid_arg(p: argparse.ArgumentParser) -> None:
@@ -349,7 +406,7 @@ def _change_args(p: argparse.ArgumentParser) -> None:
     _number_arg(p)
     p.add_argument("--pledgor-name", metavar="NAME", help="the pledgor's new name")
     p.add_argument("--pledgee-name", metavar="NAME", help="the pledgee's new name")
-    p.add_argument("--amount", type=int, metavar="MINOR",
+    p.add_argument("--amount", type=IntOption("int64_t", 1), metavar="MINOR",
                    help="the new secured amount in minor units (fen)")
     _note(p)
     _modcode(p)
@@ -432,7 +489,7 @@ def cmd_expire(reg: Registry, a: argparse.Namespace) -> Result:
 
 def _certificate_args(p: argparse.ArgumentParser) -> None:
     _number_arg(p)
-    p.add_argument("--version", type=int, default=0,
+    p.add_argument("--version", type=IntOption("int", 0), default=0,
                    help="the pledge version it was issued for (default: the latest)")
 
 
@@ -440,8 +497,19 @@ def _certificate_args(p: argparse.ArgumentParser) -> None:
          args=_certificate_args)
 def cmd_certificate(reg: Registry, a: argparse.Namespace) -> Result:
     xml = reg.certificate(a.number, a.version)
-    return Result({"number": a.number, "version": a.version or None, "xml": xml},
+    return Result({"number": a.number, "version": _certificate_version(xml), "xml": xml},
                   xml.rstrip("\n"))
+
+
+def _certificate_version(doc: str) -> int:
+    """The pledge version a certificate was issued for (its ``version``
+    element: with version 0 the call answers the latest)."""
+    import xml.etree.ElementTree as ET
+    root = ET.fromstring(doc.encode("utf-8"))
+    for child in root:
+        if child.tag.rsplit("}", 1)[-1] == "version":
+            return int(child.text or "0")
+    raise ValueError("the certificate has no version element")
 
 
 @command("journal-verify", "verify the journal's hash chain from the first event and the "
@@ -554,7 +622,7 @@ def _search_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--to", dest="registered_to", metavar="YYYY-MM-DD",
                    help="registered on or before this day")
     p.add_argument("--at", metavar="INSTANT", help="answer for this instant (ISO 8601)")
-    p.add_argument("--page-size", type=int, metavar="N",
+    p.add_argument("--page-size", type=IntOption("int", 1), metavar="N",
                    help="one page of N hits only, with the token that resumes it")
     p.add_argument("--after", metavar="TOKEN", help="resume after the page of this token")
 
@@ -615,7 +683,7 @@ def cmd_rank(reg: Registry, a: argparse.Namespace) -> Result:
 def _due_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--at", metavar="INSTANT", help="today is this instant's day "
                                                    "(default: now)")
-    p.add_argument("--within", type=int, default=30, metavar="DAYS",
+    p.add_argument("--within", type=IntOption("int", 0), default=30, metavar="DAYS",
                    help="what falls due within DAYS calendar days (default 30); "
                         "overdue items always")
 
@@ -678,8 +746,12 @@ def cmd_check_id(reg: Any, a: argparse.Namespace) -> Result:
 def parse_instant(s: str, what: str) -> _dt.datetime:
     """An ISO 8601 instant or date (UTC when no offset), or microseconds."""
     s = s.strip()
-    if s.lstrip("-").isdigit():
-        return from_us(int(s))
+    if re.fullmatch(r"-?[0-9]+", s):
+        us = int(s) if len(s) <= 20 else None
+        if us is None or not _MIN_US <= us <= _MAX_US:
+            raise UsageError(f"{what}: {s[:40]} microseconds is out of range "
+                             f"({_MIN_US} to {_MAX_US}: years 1 to 9999)")
+        return from_us(us)
     try:
         t = _dt.datetime.fromisoformat(s.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
@@ -688,7 +760,47 @@ def parse_instant(s: str, what: str) -> _dt.datetime:
     return t if t.tzinfo else t.replace(tzinfo=_dt.timezone.utc)
 
 
+#: the instants a datetime can hold, in microseconds since the epoch
+_MIN_US = to_us(_dt.datetime(1, 1, 1, tzinfo=_dt.timezone.utc))
+_MAX_US = to_us(_dt.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=_dt.timezone.utc))
+
+
 # ---- the parser --------------------------------------------------------------------
+
+#: the --json fields of each command that may be null or empty, and why;
+#: every other field is always filled (shown in each command's --help)
+NULLABLE: dict[str, dict[str, str]] = {
+    "review": {"findings": "[] when the application has no finding"},
+    "register": {"modcode": "null but for receivables (their modification code, "
+                            "shown this once)"},
+    "show": {"valid_to": "null while the version shown is the current one"},
+    "verify": {"as_of": "null when the answer is for now (no --at)",
+               "code_superseded_at": "null unless --code matched a superseded "
+                                     "certificate"},
+    "search": {"hits": "[] when no pledge matches",
+               "continuation": "null when no page follows (always without --page-size)"},
+    "rank": {"at": "null without --at (the rank now)"},
+    "due": {"items": "[] when nothing is due"},
+    "stats": {"kind": "null without --kind (all kinds)",
+              "office": "null without --office (all offices)",
+              "amounts": "[] when nothing was registered or in force",
+              "amounts[].registered": "null when the exact total does not fit in 64 bits",
+              "amounts[].active": "null when the exact total does not fit in 64 bits"},
+    "journal-verify": {"bad_seq": "null when the journal is intact",
+                       "message": "empty when the journal is intact"},
+    "register-import": {"rejections": "[] when no record was rejected"},
+}
+
+
+def _nullable_help(cmd: str) -> str:
+    fields = NULLABLE.get(cmd)
+    if not fields:
+        return ""
+    lines = ["--json fields that may be null or empty (all others are always filled):"]
+    for name, why in fields.items():
+        lines.append(f"  {name}: {why}")
+    return "\n".join(lines) + "\n\n"
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
@@ -714,7 +826,7 @@ def build_parser() -> argparse.ArgumentParser:
         if c.role:
             desc += f"  Usual role: {c.role}."
         sp = sub.add_parser(c.name, help=c.help, description=desc, parents=parents,
-                            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+                            epilog=_nullable_help(c.name) + EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
         c.setup(sp)
         if c.access not in ("init", "none"):
             sp.add_argument("--actor", metavar="NAME", default=os.environ.get("PLEDGER_ACTOR"),
@@ -762,7 +874,7 @@ def _error_line(e: BaseException, command: str | None) -> str:
         msg = f"{e.filename}: {e.strerror}"
     else:
         msg = str(e)
-    msg = " ".join(msg.split())
+    msg = escape(msg.strip())
     return f"{PROG}{' ' + command if command else ''}: {msg}"
 
 
@@ -780,9 +892,9 @@ def _open(a: argparse.Namespace, c: Command) -> Registry:
 
 def _emit(result: Result, a: argparse.Namespace, out: TextIO) -> int:
     if a.json:
-        out.write(json.dumps(result.data, ensure_ascii=False, indent=2) + "\n")
+        out.write(_json_text(result.data, indent=2) + "\n")
     elif result.text:
-        out.write(result.text + "\n")
+        out.write(escape(result.text, keep_newlines=True) + "\n")
     out.flush()
     return result.status
 
@@ -817,16 +929,20 @@ def run(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
     except KeyboardInterrupt:
         err.write(f"{PROG}: interrupted\n")
         return 130
-    except (E.Error, UsageError, Failed, OSError, ValueError) as e:
+    except Exception as e:  # noqa: BLE001 (never a traceback: one line and a status)
         cmd = getattr(a, "command", None) if a is not None else None
-        status = exit_status(e)
+        expected = (E.Error, UsageError, Failed, OSError, ValueError)
+        status = exit_status(e) if isinstance(e, expected) else EXIT_INTERNAL
+        line = _error_line(e, cmd)
+        if not isinstance(e, expected):
+            line = _error_line(RuntimeError(f"internal error: {type(e).__name__}: {e}"), cmd)
         if want_json:
-            d: dict[str, Any] = {"error": _error_line(e, cmd), "status": status}
+            d: dict[str, Any] = {"error": line, "status": status}
             if isinstance(e, E.Error):
                 d.update(code=e.code, name=e.name, kind=type(e).__name__, message=e.message)
-            err.write(json.dumps(d, ensure_ascii=False) + "\n")
+            err.write(_json_text(d) + "\n")
         else:
-            err.write(_error_line(e, cmd) + "\n")
+            err.write(line + "\n")
         return status
 
 

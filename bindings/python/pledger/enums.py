@@ -16,6 +16,7 @@ from __future__ import annotations
 import enum
 from typing import Any, TypeVar
 
+from . import _ffi
 from ._ffi import ffi, lib
 
 E = TypeVar("E", bound="ApiEnum")
@@ -38,12 +39,24 @@ class ApiEnum(enum.IntEnum):
     def from_name(cls: type[E], name: str) -> E:
         """The member whose :attr:`api_name` (or Python name) is ``name``.
 
-        Raises ValueError for a name that is not one of them."""
+        Raises :class:`pledger.InvalidArgument` (a ValueError) for a name
+        that is not one of them."""
+        if not isinstance(name, str):
+            raise _ffi._invalid(f"a {cls.__name__} name must be str, not "
+                                f"{type(name).__name__}", True)
         for m in cls:
             if name in (m.api_name, m.name, m.name.lower()):
                 return m
         choices = ", ".join(m.api_name for m in cls)
-        raise ValueError(f"{name!r} is not a {cls.__name__} (one of: {choices})")
+        raise _ffi._invalid(f"{name!r} is not a {cls.__name__} (one of: {choices})")
+
+    @classmethod
+    def c_value(cls, value: Any, what: str) -> int:
+        """The C value of a member, its API name or an int (checked
+        against the range of a C int; the library checks the rest)."""
+        if isinstance(value, str):
+            return int(cls.from_name(value))
+        return _ffi.cint(value, what)
 
     @classmethod
     def api_names(cls) -> list[str]:

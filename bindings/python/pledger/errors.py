@@ -41,6 +41,11 @@ class InvalidArgument(Error, ValueError):
     code_name = "PLEDGER_EINVAL"
 
 
+class WrongType(InvalidArgument, TypeError):
+    """PLEDGER_EINVAL for an argument of the wrong Python type (a str where
+    an int is expected): both an :class:`InvalidArgument` and a TypeError."""
+
+
 class NotFound(Error, LookupError):
     """PLEDGER_ENOTFOUND: the file, record or number does not exist."""
     code_name = "PLEDGER_ENOTFOUND"

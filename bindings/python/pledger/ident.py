@@ -18,19 +18,20 @@ def normalize_id(id_type: IdType | int | str, text: str) -> str:
 
     Raises :class:`pledger.InvalidArgument` naming the identifier and
     what is wrong (e.g. the expected check character)."""
-    if isinstance(id_type, str):
-        id_type = IdType.from_name(id_type)
     out = ffi.new("char[]", _OUT_SIZE)
-    check(lib.pledger_id_normalize(out, _OUT_SIZE, int(id_type), _ffi.cstr(text, "text")))
+    check(lib.pledger_id_normalize(out, _OUT_SIZE, IdType.c_value(id_type, "id_type"),
+                                   _ffi.cstr(text, "text")))
     return ffi.string(out).decode("utf-8")
 
 
 def is_valid_id(id_type: IdType | int | str, text: str) -> bool:
     """Whether ``text`` is a valid identifier of ``id_type``."""
-    from .errors import InvalidArgument
+    from .errors import InvalidArgument, WrongType
     try:
         normalize_id(id_type, text)
         return True
+    except WrongType:
+        raise
     except InvalidArgument:
         return False
 

@@ -67,10 +67,13 @@ class Registry:
         opts.version = lib.PLEDGER_OPEN_OPTIONS_VERSION
         opts.read_only = 1 if read_only else 0
         opts.create = 1 if create else 0
-        ms = int(round(timeout * 1000))
-        if ms < 0:
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+            raise _ffi._invalid(f"timeout must be a number of seconds, not "
+                                f"{type(timeout).__name__}", True)
+        if not timeout >= 0:  # NaN too
             raise InvalidArgument(int(lib.PLEDGER_EINVAL), "timeout must be >= 0 seconds")
-        opts.busy_timeout_ms = min(ms, 2**31 - 1)
+        # a wait longer than a C int of milliseconds (24 days) is "for ever"
+        opts.busy_timeout_ms = int(round(min(timeout * 1000, 2**31 - 1)))
         office_c = _ffi.cstr(office, "office")
         opts.office_code = office_c
         pp = ffi.new("pledger_registry **")
@@ -128,9 +131,8 @@ class Registry:
     def set_actor(self, name: str, role: Role | int | str) -> None:
         """Say who performs the following calls, in which role (a
         :class:`Role` or its API name); the name is journaled."""
-        if isinstance(role, str):
-            role = Role.from_name(role)
-        self._check(lib.pledger_set_actor(self._h, _ffi.cstr(name, "name"), int(role)))
+        self._check(lib.pledger_set_actor(self._h, _ffi.cstr(name, "name"),
+                                          Role.c_value(role, "role")))
 
     def set_number_template(self, template: str) -> None:
         """Set the template of acceptance and registration numbers, e.g.
@@ -154,9 +156,12 @@ class Registry:
             self._check(lib.pledger_set_clock(self._h, ffi.NULL, ffi.NULL))
             self._clock_cb = None
             return
+        if not callable(clock):
+            raise _ffi._invalid(f"clock must be callable (or None), not "
+                                f"{type(clock).__name__}", True)
 
         def read(payload: Any) -> int:
-            return to_us(clock())
+            return to_us(clock(), "the clock's instant")
 
         cb = ffi.callback("pledger_clock_fn", read)
         self._check(lib.pledger_set_clock(self._h, cb, ffi.NULL))
@@ -253,7 +258,8 @@ class Registry:
         if at is None:
             rc = lib.pledger_pledge_get(pp, self._h, _ffi.cstr(number, "number"))
         else:
-            rc = lib.pledger_pledge_get_at(pp, self._h, _ffi.cstr(number, "number"), to_us(at))
+            rc = lib.pledger_pledge_get_at(pp, self._h, _ffi.cstr(number, "number"),
+                                       to_us(at, "at"))
         self._check(rc)
         return _ffi.gc(pp[0], lib.pledger_pledge_free)
 
@@ -303,7 +309,7 @@ class Registry:
         a superseded one says so)."""
         pp = ffi.new("char **")
         self._check(lib.pledger_certificate_get(pp, self._h, _ffi.cstr(number, "number"),
-                                                int(version)))
+                                                _ffi.cint(version, "version", minimum=0)))
         return _ffi.take_string(pp) or ""
 
     def change(self, number: str, *, pledgor_name: str | None = None,
@@ -316,7 +322,7 @@ class Registry:
                 _ffi.cstr(note, "note")]
         ch.version = lib.PLEDGER_CHANGE_VERSION
         ch.pledgor_name, ch.pledgee_name, ch.note = keep
-        ch.amount = -1 if amount is None else int(amount)
+        ch.amount = -1 if amount is None else _ffi.cint(amount, "amount", "int64_t", minimum=1)
         self._check(lib.pledger_pledge_change(self._h, _ffi.cstr(number, "number"), ch,
                                               _ffi.cstr(modcode, "modcode")))
 
@@ -372,7 +378,7 @@ class Registry:
         """``date`` plus ``n`` working days by the registry's calendar."""
         out = ffi.new("char[11]")
         self._check(lib.pledger_calendar_add_working_days(
-            out, self._h, _ffi.cstr(date_str(date)), int(n)))
+            out, self._h, _ffi.cstr(date_str(date)), _ffi.cint(n, "n")))
         d = to_date(ffi.string(out).decode("ascii"))
         assert d is not None
         return d
@@ -402,7 +408,7 @@ class Registry:
         opts.version = lib.PLEDGER_VERIFY_OPTIONS_VERSION
         code_c = _ffi.cstr(code, "code")
         opts.code = code_c
-        opts.as_of = AS_OF_CURRENT if at is None else to_us(at)
+        opts.as_of = AS_OF_CURRENT if at is None else to_us(at, "at")
         pp = ffi.new("pledger_verification **")
         self._check(lib.pledger_verify(pp, self._h, _ffi.cstr(number, "number"), opts))
         v = _ffi.gc(pp[0], lib.pledger_verification_free)
@@ -460,21 +466,16 @@ class Registry:
         :param all_pages: fetch the following pages as iteration goes;
             False stops after one page (then see ``cursor.continuation``).
         """
-        if isinstance(kind, str):
-            kind = Kind.from_name(kind)
-        if isinstance(state, str):
-            state = PledgeState.from_name(state)
-        if isinstance(side, str):
-            side = _ENUMS["PartySide"].from_name(side)
         fields: dict[str, Any] = {
-            "kind": int(kind) if kind is not None else None,
+            "kind": Kind.c_value(kind, "kind") if kind is not None else None,
             "right_id": right, "party_id": party_id, "party_name": party_name,
-            "party_side": int(side) if side is not None else None,
-            "state": int(state) if state is not None else None,
+            "party_side": (_ENUMS["PartySide"].c_value(side, "side")
+                           if side is not None else None),
+            "state": PledgeState.c_value(state, "state") if state is not None else None,
             "registered_from": None if registered_from is None else date_str(registered_from),
             "registered_to": None if registered_to is None else date_str(registered_to),
-            "as_of": AS_OF_CURRENT if as_of is None else to_us(as_of),
-            "page_size": int(page_size), "after": after,
+            "as_of": AS_OF_CURRENT if as_of is None else to_us(as_of, "as_of"),
+            "page_size": _ffi.cint(page_size, "page_size"), "after": after,
         }
         return Cursor(self, fields, all_pages)
 
@@ -483,7 +484,7 @@ class Registry:
         ``at`` (1 = first); 0 when it is not in force then."""
         out = ffi.new("int *")
         self._check(lib.pledger_rank(out, self._h, _ffi.cstr(number, "number"),
-                                     AS_OF_CURRENT if at is None else to_us(at)))
+                                     AS_OF_CURRENT if at is None else to_us(at, "at")))
         return int(out[0])
 
     def compare(self, number_a: str, number_b: str) -> int:
@@ -500,8 +501,8 @@ class Registry:
         auditor."""
         opts = ffi.new("pledger_due_options *")
         opts.version = lib.PLEDGER_DUE_OPTIONS_VERSION
-        opts.at = AS_OF_CURRENT if at is None else to_us(at)
-        opts.within_days = int(within_days)
+        opts.at = AS_OF_CURRENT if at is None else to_us(at, "at")
+        opts.within_days = _ffi.cint(within_days, "within_days")
         pp = ffi.new("pledger_due **")
         self._check(lib.pledger_due_get(pp, self._h, opts))
         d = _ffi.gc(pp[0], lib.pledger_due_free)
@@ -520,15 +521,14 @@ class Registry:
               office: str | None = None) -> Stats:
         """The figures of the days ``start`` to ``end`` (inclusive), for
         one kind and one office or all."""
-        if isinstance(kind, str):
-            kind = Kind.from_name(kind)
+        kind_c = Kind.c_value(kind, "kind") if kind is not None else 0
         q = ffi.new("pledger_stats_query *")
         q.version = lib.PLEDGER_STATS_QUERY_VERSION
         keep = [_ffi.cstr(date_str(start, "start")), _ffi.cstr(date_str(end, "end")),
                 _ffi.cstr(office, "office")]
         setattr(q, "from", keep[0])
         q.to = keep[1]
-        q.kind = int(kind) if kind is not None else 0
+        q.kind = kind_c
         q.office = keep[2]
         pp = ffi.new("pledger_stats **")
         self._check(lib.pledger_stats_get(pp, self._h, q))
@@ -542,7 +542,7 @@ class Registry:
                                 amount(lib.pledger_stats_amount_active(st, i)))
                 for i in range(lib.pledger_stats_currency_count(st)))
             return Stats(start=to_date(date_str(start)), end=to_date(date_str(end)),
-                         kind=Kind(kind) if kind else None, office=office,
+                         kind=Kind(kind_c) if kind_c else None, office=office,
                          registrations=int(lib.pledger_stats_registrations(st)),
                          cancellations=int(lib.pledger_stats_cancellations(st)),
                          active=int(lib.pledger_stats_active(st)), amounts=amounts)

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as _dt
 from typing import Any, Iterator, Union
 
+from . import _ffi
 from .enums import Kind, PledgeState, Severity
 
 UTC = _dt.timezone.utc
@@ -24,12 +25,9 @@ Instant = Union[_dt.datetime, _dt.date, int]
 DateLike = Union[_dt.date, str]
 
 
-def to_us(t: Instant) -> int:
-    """Microseconds since the epoch of an :data:`Instant`."""
-    if isinstance(t, bool):
-        raise TypeError("an instant must be a datetime, a date or microseconds (int)")
-    if isinstance(t, int):
-        return t
+def to_us(t: Instant, what: str = "instant") -> int:
+    """Microseconds since the epoch of an :data:`Instant` (checked to fit
+    the C ``int64_t``)."""
     if isinstance(t, _dt.datetime):
         if t.tzinfo is None:
             t = t.replace(tzinfo=UTC)
@@ -37,8 +35,10 @@ def to_us(t: Instant) -> int:
         return (d.days * 86400 + d.seconds) * 1_000_000 + d.microseconds
     if isinstance(t, _dt.date):
         return to_us(_dt.datetime(t.year, t.month, t.day, tzinfo=UTC))
-    raise TypeError(f"an instant must be a datetime, a date or microseconds (int), "
-                    f"not {type(t).__name__}")
+    if isinstance(t, int) and not isinstance(t, bool):
+        return _ffi.cint(t, what, "int64_t")
+    raise _ffi._invalid(f"{what} must be a datetime, a date or microseconds (int), "
+                        f"not {type(t).__name__}", True)
 
 
 def from_us(us: int) -> _dt.datetime:
@@ -49,12 +49,13 @@ def from_us(us: int) -> _dt.datetime:
 def date_str(d: DateLike, what: str = "date") -> str:
     """``YYYY-MM-DD`` of a date (a str is passed on for the library to check)."""
     if isinstance(d, _dt.datetime):
-        raise TypeError(f"{what} must be a date or 'YYYY-MM-DD', not a datetime")
+        raise _ffi._invalid(f"{what} must be a date or 'YYYY-MM-DD', not a datetime", True)
     if isinstance(d, _dt.date):
         return d.isoformat()
     if isinstance(d, str):
         return d
-    raise TypeError(f"{what} must be a date or 'YYYY-MM-DD', not {type(d).__name__}")
+    raise _ffi._invalid(f"{what} must be a date or 'YYYY-MM-DD', not {type(d).__name__}",
+                        True)
 
 
 def to_date(s: str | None) -> _dt.date | None:

@@ -1,0 +1,180 @@
+"""Every public call that takes an int (or an instant, which may be one)
+refuses a value beyond its C type with pledger.InvalidArgument naming the
+parameter, and a value of the wrong type with pledger.WrongType: never a
+bare OverflowError or TypeError from cffi.  The calls are found by
+inspecting the package, so a new one is covered by itself."""
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from typing import Any, Callable, Iterator
+
+import pytest
+
+import pledger
+
+#: a valid value for each parameter name a public call may require
+SAMPLE: dict[str, Any] = {
+    "path": ":memory:", "number": "R-FZ01-TM-2024-000001", "uuid": "u", "name": "n",
+    "role": pledger.Role.BANK, "template": "{series}-{year}-{seq:6}", "note": "n",
+    "ground": "G", "objector": "o", "new_end": "2030-01-01", "date": "2024-04-01",
+    "n": 1, "text": "t", "start": "2024-01-01", "end": "2024-12-31",
+    "number_a": "R-1", "number_b": "R-2", "kind": pledger.Kind.TRADEMARK,
+    "id_type": pledger.IdType.USCC, "code": 0, "value": "v", "app": None,
+    "clock": None, "source": b"", "file_name": "f", "data": b"", "xml": "",
+}
+
+#: the words of an annotation that mean "an int is accepted here"
+INT_WORDS = ("int", "Instant", "Kind", "Role", "PledgeState", "IdType")
+#: calls that never reach the library: any value has an answer
+PURE = {"pledger.error_class"}
+
+
+def _calls() -> Iterator[tuple[str, Callable[..., Any], inspect.Signature]]:
+    yield "pledger.open", pledger.open, inspect.signature(pledger.open)
+    for cls in (pledger.Registry, pledger.Application):
+        for name, fn in inspect.getmembers(cls, inspect.isfunction):
+            if name.startswith("_") and name != "__init__":
+                continue
+            yield f"{cls.__name__}.{name}", fn, inspect.signature(fn)
+    for name in pledger.__all__:
+        obj = getattr(pledger, name)
+        if inspect.isfunction(obj) and obj is not pledger.open:
+            yield f"pledger.{name}", obj, inspect.signature(obj)
+
+
+def _int_params() -> list[tuple[str, str]]:
+    out = []
+    for label, _fn, sig in _calls():
+        for p in sig.parameters.values():
+            ann = str(p.annotation)
+            if p.name != "self" and any(w in ann for w in INT_WORDS) and "bool" != ann:
+                out.append((label, p.name))
+    return out
+
+
+INT_PARAMS = _int_params()
+
+
+def test_the_sweep_finds_the_int_parameters() -> None:
+    found = set(INT_PARAMS)
+    for expected in [("Registry.certificate", "version"), ("Registry.change", "amount"),
+                     ("Registry.search", "page_size"), ("Registry.due", "within_days"),
+                     ("Registry.due", "at"), ("Registry.verify", "at"),
+                     ("Registry.add_working_days", "n"), ("Registry.set_actor", "role"),
+                     ("Application.__init__", "kind"), ("pledger.normalize_id", "id_type"),
+                     ("pledger.strerror", "code"), ("Application.set", "value")]:
+        assert expected in found, expected
+
+
+@pytest.fixture(scope="module")
+def reg() -> Iterator[pledger.Registry]:
+    with pledger.open(":memory:") as r:
+        yield r
+
+
+def _call(label: str, param: str, value: Any, reg: pledger.Registry,
+          app: pledger.Application) -> Any:
+    fn = dict((lb, f) for lb, f, _ in _calls())[label]
+    sig = inspect.signature(fn)
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
+    for p in sig.parameters.values():
+        if p.name == "self":
+            args.append(reg if label.startswith("Registry.") else
+                        app if label != "Application.__init__" else object.__new__(
+                            pledger.Application))
+            continue
+        if p.name == param:
+            v = value
+        elif p.default is not inspect.Parameter.empty:
+            continue
+        else:
+            assert p.name in SAMPLE, f"{label}: give SAMPLE a value for {p.name!r}"
+            v = SAMPLE[p.name]
+        if p.kind is inspect.Parameter.POSITIONAL_ONLY:
+            args.append(v)
+        else:
+            kwargs[p.name] = v
+    return fn(*args, **kwargs)
+
+
+@pytest.mark.parametrize("label,param", INT_PARAMS, ids=[f"{a}:{b}" for a, b in INT_PARAMS])
+@pytest.mark.parametrize("value", [10**30, -(10**30), 2**63, -(2**63) - 1, 10**5000],
+                         ids=["1e30", "-1e30", "2^63", "-2^63-1", "5000-digits"])
+def test_out_of_range_is_invalid_argument(label: str, param: str, value: int,
+                                          reg: pledger.Registry) -> None:
+    with pledger.Application(pledger.Kind.TRADEMARK) as app:
+        if label == "pledger.is_valid_id":
+            assert pledger.is_valid_id(value, "x") is False
+            return
+        if label in PURE:
+            assert _call(label, param, value, reg, app) is pledger.Error
+            return
+        with pytest.raises(pledger.InvalidArgument) as e:
+            _call(label, param, value, reg, app)
+    assert param in e.value.message or (param in ("at", "as_of") and "instant" in
+                                        e.value.message), e.value.message
+    assert e.value.code == pledger.ErrorCode.EINVAL
+    assert len(e.value.message) < 200  # a huge number is not printed in full
+
+
+@pytest.mark.parametrize("label,param", INT_PARAMS, ids=[f"{a}:{b}" for a, b in INT_PARAMS])
+@pytest.mark.parametrize("value", [1.5, b"1", object(), True],
+                         ids=["float", "bytes", "object", "bool"])
+def test_wrong_type_is_wrong_type(label: str, param: str, value: Any,
+                                  reg: pledger.Registry) -> None:
+    with pledger.Application(pledger.Kind.TRADEMARK) as app:
+        if label == "pledger.is_valid_id":
+            with pytest.raises(pledger.WrongType):
+                pledger.is_valid_id(value, "x")
+            return
+        if label in PURE:
+            assert _call(label, param, value, reg, app) is pledger.Error
+            return
+        with pytest.raises(pledger.Error) as e:
+            _call(label, param, value, reg, app)
+    assert isinstance(e.value, (pledger.WrongType, pledger.InvalidArgument)), repr(e.value)
+    if isinstance(e.value, pledger.WrongType):
+        assert isinstance(e.value, TypeError)
+
+
+def test_limits_themselves_pass(reg: pledger.Registry) -> None:
+    # the largest value of each C type reaches the library, which answers
+    # with its own message (not found, not allowed, ...)
+    with pytest.raises(pledger.NotFound):
+        reg.certificate("R-NOPE", 2**31 - 1)
+    reg.set_actor("registrar-1", pledger.Role.REGISTRAR)
+    with pytest.raises(pledger.NotFound):
+        reg.change("R-NOPE", amount=2**63 - 1)
+    with pytest.raises(pledger.InvalidArgument) as e:
+        reg.change("R-NOPE", amount=-1)  # -1 is the C "unchanged": not an amount
+    assert "amount" in e.value.message
+    with pytest.raises(pledger.NotFound):
+        reg.rank("R-NOPE", -(2**63))
+    assert pledger.strerror(-(2**31)) == "unknown error"
+    with pytest.raises(pledger.InvalidArgument):
+        reg.due(within_days=2**31 - 1)  # the library's own limit: 3650 days
+    assert isinstance(reg.due(within_days=3650), list)
+    with pytest.raises(pledger.InvalidArgument):
+        list(reg.search(page_size=2**31 - 1))
+
+
+def test_timeout_and_names(tmp_path: Any) -> None:
+    for t in (float("inf"), 1e300, 10**30):
+        pledger.open(tmp_path / "t.db", timeout=t).close()
+    for t in (float("nan"), -1, -(10**30)):
+        with pytest.raises(pledger.InvalidArgument):
+            pledger.open(tmp_path / "t.db", timeout=t)
+    with pytest.raises(pledger.WrongType):
+        pledger.open(tmp_path / "t.db", timeout="5")  # type: ignore[arg-type]
+    with pytest.raises(pledger.InvalidArgument):
+        pledger.Kind.from_name("car")
+    with pytest.raises(pledger.InvalidArgument):
+        pledger.open(str(tmp_path / "a\0b.db"))
+    with pytest.raises(pledger.InvalidArgument):
+        pledger.normalize_id("uscc", "\ud800")
+    when = dt.datetime(2024, 4, 1, tzinfo=dt.timezone.utc)
+    with pledger.open(":memory:") as r:
+        with pytest.raises(pledger.NotFound):
+            r.pledge("R-NOPE", when)

@@ -1,0 +1,155 @@
+"""The command line and the files it is given: a directory, a missing
+directory, damaged and truncated registries, damage found by a later
+command; and control characters in arguments, which never reach the
+terminal raw."""
+from __future__ import annotations
+
+import pathlib
+import re
+import sqlite3
+
+import pytest
+
+from conftest import run_cli, sample_path
+from pledger import Kind
+
+#: what must never be written raw: C0 but the line break, DEL, C1
+RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def one_line(r, status: int, *words: str) -> str:
+    assert r.status == status, r
+    assert "Traceback" not in r.err and len(r.err.strip().splitlines()) == 1, r
+    for w in words:
+        assert w in r.err, (w, r.err)
+    return r.err
+
+
+@pytest.fixture
+def registry(tmp_path: pathlib.Path) -> str:
+    db = str(tmp_path / "reg.db")
+    assert run_cli("init", "--db", db).status == 0
+    return db
+
+
+def test_a_directory_or_a_missing_directory(tmp_path: pathlib.Path) -> None:
+    d = tmp_path / "somedir"
+    d.mkdir()
+    for cmd in (["init"], ["search"], ["apply", "x.xml", "--actor", "a"]):
+        r = run_cli(*cmd, "--db", str(d))
+        one_line(r, 5, "is a directory", str(d))
+        assert "disk I/O" not in r.err and "unable to open" not in r.err
+    r = run_cli("search", "--db", str(d), "--json")
+    assert r.error()["name"] == "PLEDGER_EIO"
+    r = run_cli("init", "--db", str(tmp_path / "nowhere" / "reg.db"))
+    one_line(r, 3, "nowhere' does not exist")
+    (tmp_path / "file").write_text("x")
+    r = run_cli("init", "--db", str(tmp_path / "file" / "reg.db"))
+    one_line(r, 3, "is a file")
+
+
+def test_damaged_registries(tmp_path: pathlib.Path, registry: str) -> None:
+    data = pathlib.Path(registry).read_bytes()
+    cases = {
+        "truncated.db": (data[: len(data) // 2], "PLEDGER_ECORRUPT", "damaged"),
+        "header-only.db": (data[:100], "PLEDGER_ECORRUPT", "damaged"),
+        "stub.db": (data[:10], "PLEDGER_ECORRUPT", "truncated"),
+        "text.db": (b"hello\n" * 500, "PLEDGER_ENOTDB", "not an SQLite database"),
+        "zeros.db": (bytes(8192), "PLEDGER_ENOTDB", "not an SQLite database"),
+        "empty.db": (b"", "PLEDGER_ENOTDB", "empty database"),
+    }
+    for name, (content, code, words) in cases.items():
+        p = tmp_path / name
+        p.write_bytes(content)
+        for cmd in (["search"], ["expire", "--actor", "r"]):
+            if name == "empty.db" and cmd[0] == "expire":
+                continue  # a read-write open makes an empty file a registry
+            r = run_cli(*cmd, "--db", str(p))
+            one_line(r, 5, words, str(p))
+            r = run_cli(*cmd, "--db", str(p), "--json")
+            assert r.status == 5 and r.error()["name"] == code, (name, r)
+        assert p.read_bytes() == content
+
+
+def test_damage_found_by_a_later_command(tmp_path: pathlib.Path, registry: str) -> None:
+    con = sqlite3.connect(registry)
+    page = con.execute("PRAGMA page_size").fetchone()[0]
+    roots = [r for (r,) in con.execute("SELECT rootpage FROM sqlite_master WHERE name "
+                                       "LIKE '%pledge%' AND rootpage > 0")]
+    con.close()
+    with open(registry, "r+b") as f:
+        for root in roots:
+            f.seek((root - 1) * page)
+            f.write(b"\xa5" * page)
+    r = run_cli("show", "R-FZ01-TM-2024-000001", "--db", registry)
+    one_line(r, 5, "damaged", "restore it from a backup", registry)
+    r = run_cli("show", "R-FZ01-TM-2024-000001", "--db", registry, "--json")
+    assert r.error()["kind"] == "Corrupt"
+
+
+HOSTILE = "\x1b[31m\x1b]0;t\x07\x01\t\x7f\x9b2J\x85"
+
+
+def test_control_characters_never_reach_the_terminal(tmp_path: pathlib.Path,
+                                                     registry: str) -> None:
+    def clean(r, status: int) -> None:
+        assert r.status == status, r
+        assert not RAW.search(r.out) and not RAW.search(r.err), r
+        assert "Traceback" not in r.err
+
+    # identifiers, UUIDs, numbers, field paths, paths; text and --json
+    for extra in ([], ["--json"]):
+        clean(run_cli("check-id", "uscc", "9135" + HOSTILE, *extra), 2)
+        clean(run_cli("review", HOSTILE, "--actor", "a", "--db", registry, *extra), 3)
+        clean(run_cli("review", HOSTILE, "--actor", "a" + HOSTILE, "--db", registry,
+                      *extra), 2)
+        clean(run_cli("show", "R-" + HOSTILE, "--db", registry, *extra), 3)
+        clean(run_cli("search", "--db", str(tmp_path / (HOSTILE + ".db")), *extra), 3)
+        clean(run_cli("init", "--db", str(tmp_path / HOSTILE / "r.db"), *extra), 3)
+        clean(run_cli("search", "--kind", HOSTILE, "--db", registry, *extra), 2)
+        clean(run_cli("search", "--at", HOSTILE, "--db", registry, *extra), 2)
+        clean(run_cli("apply", str(tmp_path / HOSTILE), "--actor", "a", "--db", registry,
+                      *extra), 3)
+    r = run_cli("review", HOSTILE, "--actor", "a", "--db", registry)
+    assert "\\x1b[31m" in r.err and "\\x9b" in r.err, r.err
+
+    # a field path and a value with control characters
+    uuid = run_cli("apply", str(sample_path(Kind.TRADEMARK)), "--actor", "a",
+                   "--db", registry).out.strip()
+    for step, actor in (("review", "a"), ("submit", "a"), ("accept", "c")):
+        assert run_cli(step, uuid, "--actor", actor, "--db", registry).status == 0
+    assert run_cli("request-correction", uuid, "--note", "n", "--actor", "c",
+                   "--db", registry).status == 0
+    for extra in ([], ["--json"]):
+        clean(run_cli("correct", uuid, "--set", f"pledgor/{HOSTILE}=x", "--actor", "c",
+                      "--db", registry, *extra), 2)
+    # stored text with DEL and C1 (XML allows them) printed back
+    r = run_cli("correct", uuid, "--set", "pledgor/name=福建\x7f\x9b2J闽江食品有限公司",
+                "--actor", "c", "--db", registry)
+    assert r.status == 0, r
+    number = run_cli("register", uuid, "--actor", "r", "--db", registry).out.strip()
+    for extra in ([], ["--json"], ["--xml"]):
+        clean(run_cli("show", number, "--db", registry, *extra), 0)
+    clean(run_cli("search", "--db", registry), 0)
+    r = run_cli("show", number, "--db", registry, "--json")
+    assert "\\u009b" in r.out and "\\u007f" in r.out
+    assert "\\x7f\\x9b2J" in run_cli("show", number, "--db", registry).out
+
+
+def test_import_rejections_escape_the_register_text(tmp_path: pathlib.Path,
+                                                    registry: str) -> None:
+    # XML 1.0 allows DEL and C1 characters in attribute values
+    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n<register xmlns="urn:pledger:1">\n'
+           '  <trademark number="2000\x7f\x9b2J0001" status="registered" classes="9" '
+           'valid_from="2014-01-07" valid_to="2034-01-06"><owner name="A Co." '
+           'id_type="uscc" id="91350100M000100Y43"/></trademark>\n</register>\n')
+    f = tmp_path / "reg.xml"
+    f.write_text(xml, encoding="utf-8")
+    for extra in ([], ["--json"]):
+        r = run_cli("register-import", str(f), "--actor", "r", "--db", registry, *extra)
+        assert r.status == 0 and not RAW.search(r.out + r.err), r
+    import pledger
+    with pledger.open(registry) as reg:
+        reg.set_actor("r", pledger.Role.REGISTRAR)
+        rep = reg.register_import(xml.encode("utf-8"))
+    assert rep.rejected == 1 and "\\x7f\\x9b2J" in rep.rejections[0].message, rep

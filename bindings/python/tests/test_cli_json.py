@@ -1,0 +1,135 @@
+"""Every subcommand's --json output, for a registered pledge: every field
+is filled (not null, not an empty string or list), or it is one that
+``pledger COMMAND --help`` documents as possibly empty, with the reason
+(``cli.NULLABLE``).  Every subcommand of the parser must be run here."""
+from __future__ import annotations
+
+import io
+import json
+import pathlib
+import re
+from typing import Any, Iterator
+
+import pytest
+
+from conftest import DATA, sample_path
+from pledger import Kind
+from pledger import cli as m
+
+NOW = "2024-04-01T02:00:00Z"
+
+
+class Run:
+    def __init__(self, db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.db = db
+        self.mp = monkeypatch
+        self.outputs: dict[str, list[Any]] = {}
+
+    def __call__(self, *args: str, now: str = NOW, expect: int = 0, stdin: str = "") -> Any:
+        self.mp.setenv("PLEDGER_NOW", now)
+        self.mp.setattr("sys.stdin", io.StringIO(stdin))
+        out, err = io.StringIO(), io.StringIO()
+        status = m.run([*args, "--db", self.db, "--json"], out, err)
+        assert status == expect, (args, status, err.getvalue())
+        data = json.loads(out.getvalue())
+        self.outputs.setdefault(args[0], []).append(data)
+        return data
+
+
+def _walk(v: Any, path: str) -> Iterator[tuple[str, Any]]:
+    if isinstance(v, dict):
+        for k, x in v.items():
+            yield from _walk(x, f"{path}.{k}" if path else k)
+    elif isinstance(v, list):
+        yield path, v
+        for x in v:
+            yield from _walk(x, path + "[]")
+    else:
+        yield path, v
+
+
+def _empty(v: Any) -> bool:
+    return v is None or v == "" or v == []
+
+
+def test_every_json_field_is_filled_or_documented(tmp_path: pathlib.Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    run = Run(str(tmp_path / "j.db"), monkeypatch)
+    run("init", "--office", "FZ01")
+    run("calendar-load", "-", "--actor", "registrar-1",
+        stdin="2024-10-01..2024-10-07 holiday National Day\n")
+    run("check-id", "uscc", "91350100M000100Y43")
+
+    def accepted(kind: Kind) -> str:
+        uuid = run("apply", str(sample_path(kind)), "--actor", "applicant-1")["uuid"]
+        run("review", uuid, "--actor", "applicant-1")
+        run("submit", uuid, "--actor", "applicant-1")
+        run("accept", uuid, "--actor", "clerk-1")
+        return uuid
+
+    uuid = accepted(Kind.TRADEMARK)
+    run("request-correction", uuid, "--note", "the goods", "--actor", "clerk-1")
+    run("correct", uuid, "--set", "rights/right[1]/goods=罐头", "--actor", "clerk-1")
+    number = run("register", uuid, "--actor", "registrar-1")["number"]
+    rv = run("register", accepted(Kind.RECEIVABLE), "--actor", "registrar-1")
+    run("refuse", accepted(Kind.LAND), "--ground", "RIGHT_SEIZED", "--note", "court",
+        "--actor", "registrar-1")
+    withdrawn = run("apply", str(sample_path(Kind.PATENT)), "--actor", "applicant-1")["uuid"]
+    run("withdraw", withdrawn, "--actor", "applicant-1")
+
+    cert = run("certificate", number)
+    run("change", number, "--amount", "123456", "--note", "top-up", "--actor", "registrar-1")
+    run("extend", number, "2027-04-30", "--actor", "registrar-1")
+    run("show", number)
+    run("show", number, "--xml")
+    code = re.search(r"<verification_code>([^<]+)<", cert["xml"]).group(1)
+    run("verify", number, "--code", code, expect=1)  # superseded since the change
+    run("verify", number)
+    run("search")
+    run("search", "--party-name", "福建闽江食品", "--page-size", "1")
+    run("rank", number)
+    run("rank", number, "--compare", rv["number"])
+    run("due", "--actor", "registrar-1", "--within", "3650")
+    run("stats", "--from", "2024-01-01", "--to", "2024-12-31")
+    run("object", rv["number"], "--objector", "福建闽江食品有限公司", "--note", "paid",
+        "--actor", "pledgor")
+    run("expire", "--actor", "registrar-1", now="2024-05-03T00:00:00Z")
+    run("journal-verify", "--actor", "auditor-1")
+    # last: the reference register would make the reviews above find more
+    run("register-import", str(DATA / "register-small.xml"), "--actor", "registrar-1",
+        now="2024-05-03T00:00:01Z")
+    run("cancel", rv["number"], "--modcode", rv["modcode"], "--note", "repaid",
+        "--actor", "pledgee", "--role", "applicant", now="2024-05-04T00:00:00Z")
+    run("revoke", number, "--ground", "CONTRACT_VOID", "--note", "void",
+        "--actor", "registrar-1", now="2024-05-04T00:00:00Z")
+
+    assert cert["version"] == 1  # it was null when --version was not given
+
+    parser = m.build_parser()
+    subcommands = next(a for a in parser._actions if hasattr(a, "choices")
+                       and isinstance(a.choices, dict)).choices
+    assert set(run.outputs) == set(subcommands), set(subcommands) ^ set(run.outputs)
+
+    problems = []
+    for cmd, outputs in run.outputs.items():
+        allowed = m.NULLABLE.get(cmd, {})
+        seen = {p for data in outputs for p, _ in _walk(data, "")}
+        for field in allowed:
+            assert field in seen, f"{cmd}: NULLABLE names {field!r}, which it never prints"
+        for data in outputs:
+            for path, v in _walk(data, ""):
+                if _empty(v) and path not in allowed:
+                    problems.append(f"{cmd} {path} = {v!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_help_documents_the_nullable_fields() -> None:
+    for cmd, fields in m.NULLABLE.items():
+        out, err = io.StringIO(), io.StringIO()
+        with pytest.raises(SystemExit):
+            import contextlib
+            with contextlib.redirect_stdout(out):
+                m.build_parser().parse_args([cmd, "--help"])
+        text = " ".join(out.getvalue().split())
+        for field, reason in fields.items():
+            assert field in text and " ".join(reason.split()) in text, (cmd, field)
