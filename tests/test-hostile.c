@@ -299,7 +299,7 @@ static const attack attacks[] = {
     { "XInclude (http)", xinclude_http, "include", NULL },
     { "schemaLocation (http)", schema_location_http, "schemaLocation", "schemaLocation" },
     { "nesting 10,000 deep", deep_nesting, "nested deeper than 64", "depth" },
-    { "100 MB attribute", huge_attribute, "exceeds the limit", "Huge input" },
+    { "100 MB attribute", huge_attribute, "exceeds the limit", "longer than 1048576 bytes" },
     { "invalid UTF-8", invalid_utf8, "UTF-8", "UTF-8" },
     { "overlong UTF-8 and a surrogate", overlong_utf8, "UTF-8", "UTF-8" },
     /* a register honours a declared encoding: only the application refuses it */

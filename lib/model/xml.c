@@ -1,6 +1,7 @@
 #include "model/xml.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +118,146 @@ static void handlers_restore(const saved_handlers *s)
 {
     xmlSetGenericErrorFunc(s->generic_ctx, s->generic);
     xmlSetStructuredErrorFunc(s->structured_ctx, s->structured);
+}
+
+/* ------------------------------------------------------------------ */
+/* The lexical guard                                                   */
+
+enum {
+    G_TEXT,    /* character data */
+    G_LT,      /* just after '<' */
+    G_BANG,    /* after "<!": which of the candidates below */
+    G_TAG,     /* a start or end tag */
+    G_COMMENT, /* until "-->" */
+    G_PI,      /* until "?>" */
+    G_CDATA,   /* until "]]>" */
+    G_DECL     /* another "<!...>", until '>' */
+};
+
+static const char *const bang_open[] = { "<!--", "<![CDATA[", "<!DOCTYPE" };
+
+static const char *const construct_names[] = {
+    [G_LT] = "tag", [G_BANG] = "declaration", [G_TAG] = "tag", [G_COMMENT] = "comment",
+    [G_PI] = "processing instruction", [G_CDATA] = "CDATA section", [G_DECL] = "declaration",
+};
+
+void pl_xml_guard_init(pl_xml_guard *g)
+{
+    memset(g, 0, sizeof *g);
+    g->state = G_TEXT;
+    g->line = 1;
+}
+
+static int guard_fail(pl_xml_guard *g, const char *fmt, ...) PL_PRINTF(2, 3);
+
+static int guard_fail(pl_xml_guard *g, const char *fmt, ...)
+{
+    va_list ap;
+
+    g->failed = true;
+    va_start(ap, fmt);
+    vsnprintf(g->why, sizeof g->why, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int pl_xml_guard_feed(pl_xml_guard *g, const char *p, size_t n)
+{
+    if (g->failed)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+
+        if (g->state == G_TEXT) {
+            if (c == '<') {
+                g->state = G_LT;
+                g->len = 1;
+                g->start_line = g->line;
+                g->attrs = 0;
+                g->quote = 0;
+                g->match = 0;
+            } else if (c == '\n') {
+                g->line++;
+            }
+            continue;
+        }
+        if (c == '\n')
+            g->line++;
+        if (++g->len > PL_XML_MAX_MARKUP)
+            return guard_fail(g, "a %s longer than %zu bytes (the limit of one tag, comment, "
+                              "processing instruction or CDATA section)",
+                              construct_names[g->state], PL_XML_MAX_MARKUP);
+        switch (g->state) {
+        case G_LT:
+            if (c == '!') {
+                g->state = G_BANG;
+                g->match = (1u << 3) - 1; /* every candidate */
+            } else {
+                g->state = c == '?' ? G_PI : G_TAG;
+                g->match = 0;
+                if (c == '>')
+                    g->state = G_TEXT;
+            }
+            break;
+        case G_BANG:
+            for (unsigned k = 0; k < 3; k++) {
+                const char *o = bang_open[k];
+                if (!(g->match & (1u << k)))
+                    continue;
+                if (o[g->len - 1] != c) {
+                    g->match &= ~(1u << k);
+                    continue;
+                }
+                if (o[g->len] != '\0')
+                    continue;
+                if (k == 2) {
+                    g->doctype = true;
+                    return guard_fail(g, "a DOCTYPE declaration is not allowed (no DTD, "
+                                      "no entities)");
+                }
+                g->state = k == 0 ? G_COMMENT : G_CDATA;
+                g->match = 0;
+                break;
+            }
+            if (g->state == G_BANG && !g->match)
+                g->state = c == '>' ? G_TEXT : G_DECL;
+            break;
+        case G_TAG:
+            if (g->quote) {
+                if (c == g->quote)
+                    g->quote = 0;
+            } else if (c == '"' || c == '\'') {
+                g->quote = c;
+            } else if (c == '=') {
+                if (++g->attrs > PL_XML_MAX_ATTRS)
+                    return guard_fail(g, "a tag with more than %d attributes (the limit, "
+                                      "namespace declarations included)", PL_XML_MAX_ATTRS);
+            } else if (c == '>') {
+                g->state = G_TEXT;
+            }
+            break;
+        case G_COMMENT:
+        case G_CDATA:
+            if (c == (g->state == G_COMMENT ? '-' : ']'))
+                g->match = g->match < 2 ? g->match + 1 : 2;
+            else if (c == '>' && g->match == 2)
+                g->state = G_TEXT;
+            else
+                g->match = 0;
+            break;
+        case G_PI:
+            if (c == '>' && g->match)
+                g->state = G_TEXT;
+            else
+                g->match = c == '?';
+            break;
+        default: /* G_DECL */
+            if (c == '>')
+                g->state = G_TEXT;
+            break;
+        }
+    }
+    return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -246,6 +387,7 @@ int pl_xml_parse(pl_err *e, const char *buf, size_t len, const char *what, xmlDo
     xmlDocPtr doc = NULL;
     xmlNodePtr root;
     saved_handlers saved;
+    pl_xml_guard guard;
     capture cap;
     const char *nul;
     int options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR |
@@ -269,6 +411,11 @@ int pl_xml_parse(pl_err *e, const char *buf, size_t len, const char *what, xmlDo
     if (!pl_utf8_valid(buf, len))
         return pl_err_set(e, PLEDGER_EXML, "%s: line %ld: invalid UTF-8 (documents must be "
                           "UTF-8)", what, bad_utf8_line(buf, len));
+
+    pl_xml_guard_init(&guard);
+    if (pl_xml_guard_feed(&guard, buf, len) != 0)
+        return pl_err_set(e, PLEDGER_EXML, "%s: line %ld: %s", what, guard.start_line,
+                          guard.why);
 
     pl_xml_init();
     memset(&cap, 0, sizeof cap);

@@ -25,6 +25,43 @@
 #define PL_XML_MAX_SIZE ((size_t)16 * 1024 * 1024)
 #define PL_XML_MAX_DEPTH 64
 
+/* Limits of the lexical guard (pl_xml_guard), which bound what libxml2
+ * holds at once whatever the input: a tag, comment, processing
+ * instruction, CDATA section or declaration of at most PL_XML_MAX_MARKUP
+ * bytes from '<' to '>', and at most PL_XML_MAX_ATTRS attributes
+ * (namespace declarations included) in one tag.  Text between tags is
+ * bounded by libxml2 itself (10,000,000 bytes a node without
+ * XML_PARSE_HUGE, which no parser here sets). */
+#define PL_XML_MAX_MARKUP ((size_t)1 << 20)
+#define PL_XML_MAX_ATTRS 256
+
+/* A lexical pass over XML bytes before libxml2 sees them, fed in pieces
+ * of any size.  It refuses, naming the line: a construct longer than
+ * PL_XML_MAX_MARKUP, a tag with more than PL_XML_MAX_ATTRS attributes,
+ * and a DOCTYPE declaration (so an internal subset, its entities
+ * included, never reaches the parser).  It knows comments, processing
+ * instructions, CDATA sections and quoted attribute values, so their
+ * content does not count as markup. */
+typedef struct pl_xml_guard {
+    int state;
+    unsigned match;  /* bytes matched of "<!DOCTYPE", "<!--", "<![CDATA[" or a terminator */
+    char quote;      /* in a quoted attribute value: its quote */
+    size_t len;      /* bytes of the current construct, from its '<' */
+    unsigned attrs;  /* '=' outside quotes in the current tag */
+    long line;       /* of the next byte */
+    long start_line; /* of the current construct's '<' */
+    bool failed;
+    bool doctype;    /* failed on a DOCTYPE */
+    char why[160];   /* what was refused; the line is start_line */
+} pl_xml_guard;
+
+/* Start a guard at line 1. */
+void pl_xml_guard_init(pl_xml_guard *g);
+
+/* Scan the next @n bytes.  Returns 0, or -1 once a limit is passed (and
+ * from then on): g->why says what, g->start_line where. */
+int pl_xml_guard_feed(pl_xml_guard *g, const char *p, size_t n);
+
 /* Initialise libxml2 once per process (thread-safe; every function of this
  * module calls it, callers that use libxml2 directly call it first). */
 void pl_xml_init(void);

@@ -202,6 +202,16 @@ int pl_refreg_certificate(pl_db *db, pl_err *e, pledger_kind kind, const char *n
 /* The progress callback runs at least this often (in records). */
 #define PL_REFREG_PROGRESS_EVERY 1000
 
+/* The limits of one record (a child of <register>, its descendants
+ * included): past one, the record is rejected with its line and the
+ * limit, the reader skips the rest of it without keeping it, and the
+ * import goes on.  Far above what a valid record needs (64 owners of
+ * 400-character names, 1000 group codes). */
+#define PL_REFREG_MAX_RECORD_BYTES ((uint64_t)1 << 20)
+#define PL_REFREG_MAX_RECORD_ELEMENTS 1024
+#define PL_REFREG_MAX_RECORD_DEPTH 8   /* levels of elements below the record */
+#define PL_REFREG_MAX_VALUE 16384      /* bytes of one attribute value or text node */
+
 typedef int (*pl_refreg_progress_fn)(uint64_t records, uint64_t bytes_read,
                                      uint64_t total_bytes, void *payload);
 
