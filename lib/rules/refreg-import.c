@@ -676,8 +676,10 @@ static int stream(imp *im)
     return 0;
 }
 
-/* The journal event: last write of the transaction. */
-static int journal(imp *im)
+/* The journal event: last write of the transaction.  For a file refused
+ * whole, @refused says why ("line N: ...") and the payload holds no
+ * counts: nothing of the file was imported. */
+static int journal(imp *im, const char *refused)
 {
     pl_refreg_report *rep = im->rep;
     pl_json j;
@@ -687,12 +689,18 @@ static int journal(imp *im)
 
     pl_json_init(&j);
     pl_json_int(&j, "bytes", (int64_t)rep->bytes);
-    pl_json_int(&j, "inserted", (int64_t)rep->inserted);
-    pl_json_int(&j, "records", (int64_t)rep->records);
-    pl_json_int(&j, "rejected", (int64_t)rep->rejected);
+    if (refused) {
+        pl_json_str(&j, "refused", refused);
+    } else {
+        pl_json_int(&j, "inserted", (int64_t)rep->inserted);
+        pl_json_int(&j, "records", (int64_t)rep->records);
+        pl_json_int(&j, "rejected", (int64_t)rep->rejected);
+    }
     pl_json_str(&j, "sha256", rep->sha256);
-    pl_json_int(&j, "unchanged", (int64_t)rep->unchanged);
-    pl_json_int(&j, "updated", (int64_t)rep->updated);
+    if (!refused) {
+        pl_json_int(&j, "unchanged", (int64_t)rep->unchanged);
+        pl_json_int(&j, "updated", (int64_t)rep->updated);
+    }
     if (!(payload = pl_json_finish(&j)))
         return pl_err_oom(im->e);
     ev.at_us = im->o->now_us;
@@ -704,6 +712,78 @@ static int journal(imp *im)
     rc = pl_journal_append(im->db, im->e, &ev, &rep->journal_seq);
     free(payload);
     return rc;
+}
+
+/* Read and hash the rest of the input, past the guard, so that a refused
+ * file is named by the SHA-256 of all its bytes like an imported one; not
+ * for a pipe or a device (total 0), which may not end: then the hash and
+ * the size are those of what was read. */
+static int drain(input *in)
+{
+    char buf[16384];
+    ssize_t n;
+
+    if (in->fd >= 0 && in->total == 0)
+        return 0;
+    for (;;) {
+        if (in->fd >= 0) {
+            do
+                n = read(in->fd, buf, sizeof buf);
+            while (n < 0 && errno == EINTR);
+            if (n < 0)
+                return PLEDGER_EIO;
+        } else {
+            size_t left = in->len - in->pos;
+            n = (ssize_t)(left < sizeof buf ? left : sizeof buf);
+            memcpy(buf, in->data + in->pos, (size_t)n);
+            in->pos += (size_t)n;
+        }
+        if (n == 0)
+            return 0;
+        if (pl_hash_update(in->sha, buf, (size_t)n) != 0)
+            return PLEDGER_ENOMEM;
+        in->bytes += (uint64_t)n;
+    }
+}
+
+/* The file was refused whole (@code, message on im->e), its writes
+ * rolled back: leave a trace of it, a register_import event that says it
+ * was refused and why, in a transaction of its own that changes nothing
+ * else.  Returns @code with the message as it was, or the code of the
+ * failure to write the trace (with both messages). */
+static int journal_refusal(imp *im, int code)
+{
+    pl_err *e = im->e;
+    pl_err refusal = *e;
+    const char *why = refusal.msg;
+    size_t nl = strlen(im->name);
+    unsigned char sha[32];
+    int rc;
+
+    if (strncmp(why, im->name, nl) == 0 && why[nl] == ':' && why[nl + 1] == ' ')
+        why += nl + 2;
+    if ((rc = drain(&im->in)) || (rc = pl_hash_end(im->in.sha, sha))) {
+        im->in.sha = NULL;
+        rc = pl_err_set(e, rc, "%s; reading the rest of the file to record the refusal "
+                        "failed", refusal.msg);
+        return rc;
+    }
+    im->in.sha = NULL;
+    pl_hex(sha, sizeof sha, im->rep->sha256);
+    im->rep->bytes = im->in.bytes;
+    if ((rc = pl_db_write_begin(im->db, e)))
+        goto failed;
+    if ((rc = journal(im, why)) || (rc = pl_db_commit(im->db, e))) {
+        pl_db_rollback(im->db);
+        goto failed;
+    }
+    *e = refusal;
+    return code;
+failed: {
+    char msg[PL_ERRMSG_MAX];
+    snprintf(msg, sizeof msg, "%s", e->msg);
+    return pl_err_set(e, rc, "%s; the refusal could not be journaled: %s", refusal.msg, msg);
+}
 }
 
 static int open_input(imp *im, const pl_refreg_source *src)
@@ -753,7 +833,7 @@ int pl_refreg_import(pl_db *db, pl_err *e, const pl_refreg_source *src,
     unsigned char sha[32];
     xmlSchemaPtr schema;
     pl_refreg_bulk bulk = { 0, 0, false };
-    bool in_tx = false;
+    bool in_tx = false, streamed = false;
     imp im;
     int rc;
 
@@ -802,9 +882,12 @@ int pl_refreg_import(pl_db *db, pl_err *e, const pl_refreg_source *src,
         (rc = pl_db_write_begin(db, e)))
         goto done;
     in_tx = true;
-    if ((rc = pl_refreg_seen_clear(&im)) || (rc = pl_refreg_note_empty(&im)) ||
-        (rc = stream(&im)))
+    if ((rc = pl_refreg_seen_clear(&im)) || (rc = pl_refreg_note_empty(&im)))
         goto done;
+    streamed = true;
+    if ((rc = stream(&im)))
+        goto done;
+    streamed = false;
     /* the whole file was read: its hash and size are final */
     rc = pl_hash_end(im.in.sha, sha);
     im.in.sha = NULL;
@@ -816,13 +899,17 @@ int pl_refreg_import(pl_db *db, pl_err *e, const pl_refreg_source *src,
     out->bytes = im.in.bytes;
     if ((rc = progress(&im)))
         goto done;
-    if ((rc = pl_refreg_seen_clear(&im)) || (rc = journal(&im)) || (rc = pl_db_commit(db, e)))
+    if ((rc = pl_refreg_seen_clear(&im)) || (rc = journal(&im, NULL)) ||
+        (rc = pl_db_commit(db, e)))
         goto done;
     in_tx = false;
 
 done:
     if (in_tx)
         pl_db_rollback(db);
+    /* the file's content was refused: the registry keeps a trace */
+    if (streamed && rc == PLEDGER_EXML)
+        rc = journal_refusal(&im, rc);
     pl_refreg_bulk_end(db, &bulk);
     if (im.reader)
         xmlFreeTextReader(im.reader);

@@ -261,10 +261,17 @@ typedef struct pl_refreg_import_opts {
  * "register", payload {"bytes","inserted","records","rejected","sha256",
  * "unchanged","updated"}.
  *
+ * A record past its limits (PL_REFREG_MAX_RECORD_*, PL_REFREG_MAX_VALUE)
+ * is rejected like a bad one; the import holds one record at a time.
+ *
  * Refused whole, with the register exactly as before:
  *   PLEDGER_EXML      not well-formed (truncated included), a DOCTYPE or an
- *                     entity, a root other than urn:pledger:1 <register>
- *                     (message "NAME: line N: ...");
+ *                     entity, a construct or tag past the lexical guard's
+ *                     limits (model/xml.h), a root other than urn:pledger:1
+ *                     <register> (message "NAME: line N: ...").  Then a
+ *                     journal event "register_import" of its own records
+ *                     the refusal: {"bytes","refused":"line N: ...",
+ *                     "sha256"} of the whole file (what was read of a pipe);
  *   PLEDGER_ECONFLICT the progress callback returned non-zero (cancelled);
  *   PLEDGER_ENOTFOUND, PLEDGER_EIO  the file cannot be opened or read;
  *   PLEDGER_EREADONLY, PLEDGER_EBUSY, ...  from the store.
