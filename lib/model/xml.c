@@ -45,6 +45,7 @@ typedef struct capture {
     xmlNodePtr node;
     char msg[512];
     int depth; /* current element depth while parsing */
+    size_t items; /* elements, attributes and namespace declarations so far */
 } capture;
 
 static void capture_set(capture *c, long line, xmlNodePtr node, const char *fmt, ...)
@@ -311,6 +312,35 @@ static xmlEntityPtr sax_get_entity(void *ctx, const xmlChar *name)
     return xmlGetPredefinedEntity(name);
 }
 
+/* Count @n more nodes of the tree; past PL_XML_MAX_ITEMS, refuse the
+ * document and return true. */
+static bool count_items(xmlParserCtxtPtr ctxt, size_t n)
+{
+    capture *c = ctxt->_private;
+
+    c->items += n;
+    if (c->items <= PL_XML_MAX_ITEMS)
+        return false;
+    if (!c->have) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "more than %d elements, attributes, namespace "
+                 "declarations and texts (the limit of a document)", PL_XML_MAX_ITEMS);
+        refuse(ctxt, msg);
+    }
+    return true;
+}
+
+/* Text: a new node unless it continues the text before it. */
+static void sax_characters(void *ctx, const xmlChar *ch, int len)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    xmlNodePtr last = ctxt->node ? ctxt->node->last : NULL;
+
+    if ((!last || last->type != XML_TEXT_NODE) && count_items(ctxt, 1))
+        return;
+    xmlSAX2Characters(ctx, ch, len);
+}
+
 static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
                       const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
                       int nb_attributes, int nb_defaulted, const xmlChar **attributes)
@@ -324,6 +354,8 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
         refuse(ctxt, msg);
         return;
     }
+    if (count_items(ctxt, 1 + (size_t)nb_attributes + (size_t)nb_namespaces))
+        return;
     /* Schema location hints name URLs a validator might fetch: refused. */
     for (int i = 0; i < nb_attributes; i++) {
         const xmlChar *a_uri = attributes[5 * i + 2];
@@ -430,9 +462,11 @@ int pl_xml_parse(pl_err *e, const char *buf, size_t len, const char *what, xmlDo
     ctxt->sax->getEntity = sax_get_entity;
     ctxt->sax->startElementNs = sax_start;
     ctxt->sax->endElementNs = sax_end;
+    ctxt->sax->characters = sax_characters;
+    ctxt->sax->ignorableWhitespace = sax_characters;
 
     handlers_take(&saved, &cap);
-    doc = xmlCtxtReadMemory(ctxt, buf, (int)len, NULL, "UTF-8", options);
+    doc = xmlCtxtReadMemory(ctxt, buf, (int)len, NULL, NULL, options);
     handlers_restore(&saved);
 
     if (cap.have || !doc || !ctxt->wellFormed || !ctxt->nsWellFormed) {

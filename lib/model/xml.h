@@ -24,6 +24,11 @@
 /* Limits on untrusted input. */
 #define PL_XML_MAX_SIZE ((size_t)16 * 1024 * 1024)
 #define PL_XML_MAX_DEPTH 64
+/* Elements, attributes, namespace declarations and text nodes of one
+ * document: about 240 bytes each in libxml2's tree, so the tree of the
+ * largest document stays under 32 MiB (a 16 MiB document of empty
+ * elements would otherwise take 580 MB). */
+#define PL_XML_MAX_ITEMS 100000
 
 /* Limits of the lexical guard (pl_xml_guard), which bound what libxml2
  * holds at once whatever the input: a tag, comment, processing
@@ -67,9 +72,12 @@ int pl_xml_guard_feed(pl_xml_guard *g, const char *p, size_t n);
 void pl_xml_init(void);
 
 /* Parse untrusted XML.  Refuses (PLEDGER_EXML) input larger than
- * PL_XML_MAX_SIZE, containing NUL or invalid UTF-8, a DOCTYPE (and so any
- * DTD or entity declaration), elements nested deeper than
- * PL_XML_MAX_DEPTH, anything not well-formed (namespaces included), and a
+ * PL_XML_MAX_SIZE, containing NUL or invalid UTF-8, what the lexical guard
+ * refuses (a DOCTYPE, and so any DTD or entity declaration; a construct
+ * over PL_XML_MAX_MARKUP; a tag of more than PL_XML_MAX_ATTRS
+ * attributes), elements nested deeper than PL_XML_MAX_DEPTH, more than
+ * PL_XML_MAX_ITEMS elements, attributes, namespace declarations and texts,
+ * anything not well-formed (namespaces included), and a
  * root element outside PL_XML_NS.  The network is off, no entity is
  * substituted, no DTD is loaded, CDATA becomes text.  Messages read
  * "<what>: line N: <message>".  On success *out is the document (free it
