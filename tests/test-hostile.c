@@ -19,6 +19,7 @@
 
 #include "testutil.h"
 #include "fixture.h"
+#include "model/xml.h"
 
 static char *dir, *path, *secret;
 static pledger_registry *reg;
@@ -763,6 +764,157 @@ START_TEST(test_register_limits)
 }
 END_TEST
 
+/* ---- application documents: their limits ------------------------------------------ */
+
+/* The trademark sample with @n more materials, written compactly: 3
+ * items each (two elements and a text). */
+static char *sample_with_materials(size_t n, size_t *len)
+{
+    size_t slen = 0;
+    char *xml = fx_sample_xml(PLEDGER_KIND_TRADEMARK, &slen);
+    static const char m[] = "<material><language>x</language></material>";
+    ck_assert_ptr_nonnull(xml);
+    char *at = strstr(xml, "<materials>");
+    ck_assert_ptr_nonnull(at);
+    at += strlen("<materials>");
+    char *s = malloc(slen + n * (sizeof m - 1) + 1);
+    ck_assert_ptr_nonnull(s);
+    size_t k = (size_t)(at - xml);
+    memcpy(s, xml, k);
+    for (size_t i = 0; i < n; i++, k += sizeof m - 1)
+        memcpy(s + k, m, sizeof m - 1);
+    strcpy(s + k, at);
+    *len = k + strlen(at);
+    free(xml);
+    return s;
+}
+
+/* A document of more than 100,000 items is refused; one under it is
+ * read, but written back indented it would pass the limit: to_xml
+ * refuses it, so that nothing is stored that could not be read again. */
+START_TEST(test_application_items)
+{
+    size_t len = 0;
+    char *doc = sample_with_materials(40000, &len);
+    pledger_application *app = NULL;
+    PL_FAILS(NULL, PLEDGER_EXML, pledger_application_from_xml(&app, doc, len));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), "more than 100000 elements"));
+    ck_assert_ptr_null(app);
+    free(doc);
+
+    doc = sample_with_materials(24000, &len);
+    PL_OK(NULL, pledger_application_from_xml(&app, doc, len));
+    char *xml = (char *)&len;
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_application_to_xml(&xml, &len, app));
+    ck_assert_ptr_null(xml);
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), "can be read back"));
+    pledger_application_free(app);
+    free(doc);
+
+    doc = sample_with_materials(1000, &len);
+    PL_OK(NULL, pledger_application_from_xml(&app, doc, len));
+    PL_OK(NULL, pledger_application_to_xml(&xml, &len, app));
+    pledger_free(xml);
+    pledger_application_free(app);
+    free(doc);
+}
+END_TEST
+
+/* The largest hostile documents, parsed in a child that reports its peak
+ * memory, which includes the 16 MiB document itself. */
+typedef struct app_case {
+    const char *name;
+    const char *unit; /* repeated inside <application> up to 16 MiB */
+    const char *says;
+} app_case;
+
+static const app_case app_cases[] = {
+    { "16 MiB of empty elements", "<a/>", "more than 100000 elements" },
+    { "16 MiB of elements and texts", "<a>x</a>", "more than 100000 elements" },
+    { "16 MiB of namespace declarations", "<a xmlns:p=\"u\" xmlns:q=\"v\"/>",
+      "more than 100000 elements" },
+    { "16 MiB of text", "xxxxxxxxxxxxxxxx", "line 1" },
+    { "16 MiB of attributes in one tag", " a=\"\"", "more than 256 attributes" },
+};
+#define N_APP (int)(sizeof app_cases / sizeof app_cases[0])
+
+START_TEST(test_application_memory)
+{
+    const app_case *c = &app_cases[_i];
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        size_t cap = PL_XML_MAX_SIZE, n = 0, ul = strlen(c->unit);
+        char *s = malloc(cap);
+        pledger_application *app = NULL;
+        close(fds[0]);
+        fx_out_fd = fds[1];
+        if (!s)
+            _exit(4);
+        n += (size_t)sprintf(s, "<application xmlns=\"urn:pledger:1\" kind=\"trademark\" "
+                                "version=\"1\"%s", c->unit[0] == ' ' ? "" : ">");
+        while (n + ul + 32 < cap) {
+            memcpy(s + n, c->unit, ul);
+            n += ul;
+        }
+        n += (size_t)sprintf(s + n, "%s</application>", c->unit[0] == ' ' ? ">" : "");
+        int rc = pledger_application_from_xml(&app, s, n);
+        fx_say("%d %ld", rc, peak_kib());
+        fx_say("%.400s", pledger_errmsg(NULL));
+        _exit(0);
+    }
+    close(fds[1]);
+    FILE *in = fdopen(fds[0], "r");
+    char l1[512] = "", l2[512] = "";
+    ck_assert_ptr_nonnull(in);
+    ck_assert_ptr_nonnull(fgets(l1, sizeof l1, in));
+    ck_assert_ptr_nonnull(fgets(l2, sizeof l2, in));
+    fclose(in);
+    int status = 0, rc = 0;
+    long peak = -1;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    l2[strcspn(l2, "\n")] = '\0';
+    ck_assert_int_eq(sscanf(l1, "%d %ld", &rc, &peak), 2);
+    printf("hostile: application, %s: peak RSS %ld KiB: %s\n", c->name, peak, l2);
+    ck_assert_int_eq(rc, PLEDGER_EXML);
+    ck_assert_msg(strstr(l2, c->says), "%s: '%s' does not say '%s'", c->name, l2, c->says);
+    ck_assert_msg(peak > 0 && peak < 64 * 1024, "%s: peak RSS %ld KiB", c->name, peak);
+}
+END_TEST
+
+/* The guard sees the same whatever the pieces it is fed: a DOCTYPE split
+ * anywhere is found, one in a comment, a CDATA section or an attribute
+ * value is not a DOCTYPE, and '=' in a value is not an attribute. */
+START_TEST(test_guard_pieces)
+{
+    static const char ok[] = "<?xml version=\"1.0\"?>\n<!-- <!DOCTYPE x> -->\n"
+                             "<r a=\"<!DOCTYPE b=c\" d='='><![CDATA[<!DOCTYPE]]>t<e/></r>\n";
+    static const char bad[] = "<?xml version=\"1.0\"?>\n<!-- c -->\n\n<!DOCTYPE r>\n<r/>\n";
+    pl_xml_guard whole, g;
+    pl_xml_guard_init(&whole);
+    ck_assert_int_eq(pl_xml_guard_feed(&whole, ok, sizeof ok - 1), 0);
+    /* two newlines of the prolog, r, a, d, the CDATA section, t, e, the final newline */
+    ck_assert_uint_eq(whole.items, 9);
+    for (size_t piece = 1; piece < sizeof bad; piece++) {
+        pl_xml_guard_init(&g);
+        for (size_t i = 0; i < sizeof ok - 1; i += piece)
+            ck_assert_int_eq(pl_xml_guard_feed(&g, ok + i, i + piece < sizeof ok - 1
+                                                           ? piece : sizeof ok - 1 - i), 0);
+        ck_assert_uint_eq(g.items, whole.items);
+        pl_xml_guard_init(&g);
+        int rc = 0;
+        for (size_t i = 0; i < sizeof bad - 1 && !rc; i += piece)
+            rc = pl_xml_guard_feed(&g, bad + i, i + piece < sizeof bad - 1 ? piece
+                                                                           : sizeof bad - 1 - i);
+        ck_assert_int_eq(rc, -1);
+        ck_assert_int_eq(g.start_line, 4);
+        ck_assert_ptr_nonnull(strstr(g.why, "DOCTYPE"));
+    }
+}
+END_TEST
+
 /* The same attacks once the document is inside: field values set through
  * pledger_application_set() cannot smuggle markup, bad UTF-8 or control
  * characters into the stored document. */
@@ -810,6 +962,9 @@ static Suite *hostile_suite(void)
     tc = tcase_create("limits");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_loop_test(tc, test_register_limits, 0, N_BIG);
+    tcase_add_loop_test(tc, test_application_memory, 0, N_APP);
+    tcase_add_test(tc, test_application_items);
+    tcase_add_test(tc, test_guard_pieces);
     tcase_set_timeout(tc, 300);
     suite_add_tcase(s, tc);
     return s;

@@ -151,6 +151,13 @@ void pl_xml_guard_init(pl_xml_guard *g)
 
 static int guard_fail(pl_xml_guard *g, const char *fmt, ...) PL_PRINTF(2, 3);
 
+/* The end of a construct: text follows (not yet a run of it). */
+static void to_text(pl_xml_guard *g)
+{
+    g->state = G_TEXT;
+    g->match = 0;
+}
+
 static int guard_fail(pl_xml_guard *g, const char *fmt, ...)
 {
     va_list ap;
@@ -170,6 +177,10 @@ int pl_xml_guard_feed(pl_xml_guard *g, const char *p, size_t n)
         char c = p[i];
 
         if (g->state == G_TEXT) {
+            if (c != '<' && !g->match) {
+                g->match = 1; /* in a run of text */
+                g->items++;
+            }
             if (c == '<') {
                 g->state = G_LT;
                 g->len = 1;
@@ -196,8 +207,10 @@ int pl_xml_guard_feed(pl_xml_guard *g, const char *p, size_t n)
             } else {
                 g->state = c == '?' ? G_PI : G_TAG;
                 g->match = 0;
+                if (c != '/' && c != '?')
+                    g->items++; /* a start tag */
                 if (c == '>')
-                    g->state = G_TEXT;
+                    to_text(g);
             }
             break;
         case G_BANG:
@@ -211,12 +224,11 @@ int pl_xml_guard_feed(pl_xml_guard *g, const char *p, size_t n)
                 }
                 if (o[g->len] != '\0')
                     continue;
-                if (k == 2) {
-                    g->doctype = true;
+                if (k == 2)
                     return guard_fail(g, "a DOCTYPE declaration is not allowed (no DTD, "
                                       "no entities)");
-                }
                 g->state = k == 0 ? G_COMMENT : G_CDATA;
+                g->items += k == 1; /* a text */
                 g->match = 0;
                 break;
             }
@@ -230,11 +242,12 @@ int pl_xml_guard_feed(pl_xml_guard *g, const char *p, size_t n)
             } else if (c == '"' || c == '\'') {
                 g->quote = c;
             } else if (c == '=') {
+                g->items++;
                 if (++g->attrs > PL_XML_MAX_ATTRS)
                     return guard_fail(g, "a tag with more than %d attributes (the limit, "
                                       "namespace declarations included)", PL_XML_MAX_ATTRS);
             } else if (c == '>') {
-                g->state = G_TEXT;
+                to_text(g);
             }
             break;
         case G_COMMENT:
@@ -242,22 +255,39 @@ int pl_xml_guard_feed(pl_xml_guard *g, const char *p, size_t n)
             if (c == (g->state == G_COMMENT ? '-' : ']'))
                 g->match = g->match < 2 ? g->match + 1 : 2;
             else if (c == '>' && g->match == 2)
-                g->state = G_TEXT;
+                to_text(g);
             else
                 g->match = 0;
             break;
         case G_PI:
             if (c == '>' && g->match)
-                g->state = G_TEXT;
+                to_text(g);
             else
                 g->match = c == '?';
             break;
         default: /* G_DECL */
             if (c == '>')
-                g->state = G_TEXT;
+                to_text(g);
             break;
         }
     }
+    return 0;
+}
+
+int pl_xml_check_readable(pl_err *e, const char *xml, size_t len, const char *what)
+{
+    pl_xml_guard g;
+
+    if (len > PL_XML_MAX_SIZE)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: the document would have %zu bytes, over the "
+                          "limit of %zu that can be read back", what, len, PL_XML_MAX_SIZE);
+    pl_xml_guard_init(&g);
+    if (pl_xml_guard_feed(&g, xml, len) != 0)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: line %ld: %s", what, g.start_line, g.why);
+    if (g.items > PL_XML_MAX_ITEMS)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: the document would have %zu elements, "
+                          "attributes and texts, over the limit of %d that can be read back",
+                          what, g.items, PL_XML_MAX_ITEMS);
     return 0;
 }
 

@@ -55,8 +55,9 @@ typedef struct pl_xml_guard {
     unsigned attrs;  /* '=' outside quotes in the current tag */
     long line;       /* of the next byte */
     long start_line; /* of the current construct's '<' */
+    size_t items;    /* start tags, attributes and runs of text so far: at least
+                      * what pl_xml_parse counts against PL_XML_MAX_ITEMS */
     bool failed;
-    bool doctype;    /* failed on a DOCTYPE */
     char why[160];   /* what was refused; the line is start_line */
 } pl_xml_guard;
 
@@ -66,6 +67,11 @@ void pl_xml_guard_init(pl_xml_guard *g);
 /* Scan the next @n bytes.  Returns 0, or -1 once a limit is passed (and
  * from then on): g->why says what, g->start_line where. */
 int pl_xml_guard_feed(pl_xml_guard *g, const char *p, size_t n);
+
+/* Refuse (PLEDGER_EINVAL, "<what>: ...") the serialised document @xml
+ * that pl_xml_parse() would not read back: larger than PL_XML_MAX_SIZE,
+ * past the guard, or of more than PL_XML_MAX_ITEMS items. */
+int pl_xml_check_readable(pl_err *e, const char *xml, size_t len, const char *what);
 
 /* Initialise libxml2 once per process (thread-safe; every function of this
  * module calls it, callers that use libxml2 directly call it first). */
