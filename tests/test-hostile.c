@@ -915,6 +915,29 @@ START_TEST(test_guard_pieces)
 }
 END_TEST
 
+/* A calendar text of a few hundred kilobytes could name every day of
+ * eight thousand years (870 MB, a minute): past 36,600 days it is
+ * refused, naming the line, and nothing is stored. */
+START_TEST(test_calendar_days)
+{
+    char *text = malloc(200 * 40);
+    size_t n = 0;
+    ck_assert_ptr_nonnull(text);
+    for (int y = 1900; y < 2100; y++)
+        n += (size_t)sprintf(text + n, "%04d-01-01..%04d-12-31 holiday\n", y, y);
+    int64_t days = fx_ck_raw_int(path, "SELECT count(*) FROM calendar_day");
+    int64_t events = fx_ck_raw_int(path, "SELECT count(*) FROM journal");
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_calendar_load(reg, text, n));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "calendar line 101: more than 36600"));
+    ck_assert_int_eq(fx_ck_raw_int(path, "SELECT count(*) FROM calendar_day"), days);
+    ck_assert_int_eq(fx_ck_raw_int(path, "SELECT count(*) FROM journal"), events);
+    /* a century is accepted */
+    PL_OK(reg, pledger_calendar_load(reg, text, (size_t)(strstr(text, "2000-01-01") - text)));
+    ck_assert_int_eq(fx_ck_raw_int(path, "SELECT count(*) FROM calendar_day"), days + 36524);
+    free(text);
+}
+END_TEST
+
 /* The same attacks once the document is inside: field values set through
  * pledger_application_set() cannot smuggle markup, bad UTF-8 or control
  * characters into the stored document. */
@@ -965,6 +988,7 @@ static Suite *hostile_suite(void)
     tcase_add_loop_test(tc, test_application_memory, 0, N_APP);
     tcase_add_test(tc, test_application_items);
     tcase_add_test(tc, test_guard_pieces);
+    tcase_add_test(tc, test_calendar_days);
     tcase_set_timeout(tc, 300);
     suite_add_tcase(s, tc);
     return s;
