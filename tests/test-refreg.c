@@ -1114,6 +1114,10 @@ static void assert_refused_unchanged(pledger_registry *reg, const char *text, in
         free(op);
         free(why);
         free(sha);
+        /* the chain holds and the replay accepts the trace */
+        int64_t bad = -1;
+        PL_OK(reg, pledger_journal_verify(&bad, NULL, reg));
+        ck_assert_msg(bad == 0, "journal: %s", pledger_errmsg(reg));
     }
     ck_assert_int_eq(query_int(reg, "SELECT count(*) FROM ref_import_seen"), 0);
     free(before);
