@@ -456,7 +456,7 @@ static int read_record(imp *im, uint64_t line, xmlNodePtr *out)
 
             n = xmlTextReaderCurrentNode(rd);
             if (im->xml_have || !n)
-                break;
+                return xml_fail(im);
             if (type == XML_READER_TYPE_END_ELEMENT) {
                 if (depth <= 1)
                     break;
@@ -735,6 +735,8 @@ static int drain(input *in)
         } else {
             size_t left = in->len - in->pos;
             n = (ssize_t)(left < sizeof buf ? left : sizeof buf);
+            if (n == 0)
+                return 0;
             memcpy(buf, in->data + in->pos, (size_t)n);
             in->pos += (size_t)n;
         }
@@ -753,7 +755,8 @@ static int drain(input *in)
  * failure to write the trace (with both messages). */
 static int journal_refusal(imp *im, int code)
 {
-    pl_err *e = im->e;
+    pl_err local = { 0 };
+    pl_err *e = im->e ? im->e : (im->e = &local);
     pl_err refusal = *e;
     const char *why = refusal.msg;
     size_t nl = strlen(im->name);
