@@ -1,10 +1,16 @@
 /* Import of the reference register (refreg.h, share/pledger/register.xsd).
  *
- * The file is streamed through libxml2's xmlTextReader: each record (a
- * child of <register>) is expanded on its own, checked against the
- * schema (the quick check of refreg-valid.c, and when it is not sure
- * xmlSchemaValidateOneElement on that subtree), normalised, written, and
- * freed when the reader moves on, so memory does not grow with the file.
+ * The file is streamed through libxml2's xmlTextReader, every byte first
+ * through the lexical guard of model/xml.h (no DOCTYPE, no tag, comment
+ * or processing instruction over 1 MiB, no tag of more than 256
+ * attributes): each record (a child of <register>) is copied out of the
+ * reader node by node within the limits of a record (read_record; a
+ * record past them is rejected and skipped without being kept), checked
+ * against the schema (the quick check of refreg-valid.c, and when it is
+ * not sure xmlSchemaValidateOneElement on the copy), normalised and
+ * written; the reader frees each node as it moves on, so memory grows
+ * neither with the file nor with a record.  A file refused whole for its
+ * content leaves a register_import event that says why.
  * Everything happens in one write transaction whose last write is the
  * journal event; any failure rolls all of it back.  During the import the
  * connection keeps temporary b-trees in memory and a larger page cache
@@ -327,7 +333,8 @@ static void record_what(xmlNodePtr n, char *what, size_t size)
     for (size_t i = 0; i < sizeof record_kinds / sizeof record_kinds[0]; i++) {
         if (!pl_xml_is(n, record_kinds[i].name))
             continue;
-        const char *num = pl_refreg_prop(n, i == 2 ? "company" : "number");
+        const char *num = pl_refreg_prop(n, record_kinds[i].kind == PLEDGER_KIND_EQUITY
+                                                ? "company" : "number");
         if (num && strlen(num) <= 64)
             snprintf(what, size, "%s %s", record_kinds[i].name, num);
         else
