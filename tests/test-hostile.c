@@ -343,7 +343,7 @@ START_TEST(test_application_from_xml)
 END_TEST
 
 /* The one text @sql returns on the file (malloc'd), or an error. */
-static int fx_raw_text(const char *file, const char *sql, char **out)
+static int raw_text(const char *file, const char *sql, char **out)
 {
     sqlite3 *h = NULL;
     sqlite3_stmt *st = NULL;
@@ -376,7 +376,7 @@ static void assert_refusal_event(int64_t events, const char *why)
     ck_assert_int_eq(fx_ck_raw_int(path, "SELECT operation = 'register_import' AND "
                                          "payload ->> '$.inserted' IS NULL FROM journal "
                                          "ORDER BY seq DESC LIMIT 1"), 1);
-    ck_assert_int_eq(fx_raw_text(path, "SELECT payload ->> '$.refused' FROM journal "
+    ck_assert_int_eq(raw_text(path, "SELECT payload ->> '$.refused' FROM journal "
                                        "ORDER BY seq DESC LIMIT 1", &ev), 0);
     ck_assert_msg(strstr(ev, why) && !strncmp(ev, "line ", 5),
                   "the refusal event says '%s', not '%s'", ev, why);
