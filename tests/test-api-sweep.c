@@ -1664,14 +1664,24 @@ START_TEST(test_sweep)
     /* the report comes from an import, which is a change: made first */
     if (!strncmp(table[_i].name, "pledger_import_report_", 22))
         (void)REP;
-    char *before = fx_dump(path, "application pledge pledge_version certificate sequence journal");
+    /* a register file refused for its content leaves a trace in the
+     * journal (refreg.h): the journal is compared without those events */
+    static const char others[] = "SELECT count(*) FROM journal WHERE operation <> "
+                                 "'register_import' OR payload ->> '$.refused' IS NULL";
+    bool traces = !strncmp(table[_i].name, "pledger_register_import", 23);
+    const char *tables = traces ? "application pledge pledge_version certificate sequence"
+                                : "application pledge pledge_version certificate sequence "
+                                  "journal";
+    int64_t events = fx_ck_raw_int(path, others);
+    char *before = fx_dump(path, tables);
     table[_i].sweep();
     /* the refusals changed nothing (the entries that may succeed touch
      * nothing stored either) */
     pledger_close(R);
     pledger_close(RO);
     R = RO = NULL;
-    char *after = fx_dump(path, "application pledge pledge_version certificate sequence journal");
+    char *after = fx_dump(path, tables);
+    ck_assert_int_eq(fx_ck_raw_int(path, others), events);
     ck_assert_msg(strcmp(before, after) == 0, "%s changed the registry", table[_i].name);
     free(before);
     free(after);

@@ -280,7 +280,8 @@ PLEDGER_EXPORT int pledger_registry_expire(int *out, pledger_registry *reg);
  * Load a calendar of public holidays and make-up working days, used by
  * every deadline counted in working days.  Text format, one entry a line:
  * `YYYY-MM-DD holiday [name]`, `YYYY-MM-DD workday [name]`, ranges
- * `YYYY-MM-DD..YYYY-MM-DD holiday [name]`, `#` comments.  Entries replace
+ * `YYYY-MM-DD..YYYY-MM-DD holiday [name]` (at most 366 days), `#`
+ * comments; at most 36,600 days in one text.  Entries replace
  * those stored for the same days.  Role: registrar.
  * @param[in] reg the registry.
  * @param[in] text the calendar text (UTF-8).

@@ -81,17 +81,31 @@ typedef struct pledger_import_options {
  * The file is read as a stream, one record at a time, so memory stays the
  * same whatever its size, and imported in one transaction recorded by one
  * journal event (operation "register_import", with the file's SHA-256 and
- * the counts).  Each record is checked against `register.xsd`, its
+ * the counts).  A record is held only within its limits: 1 MiB, 1024
+ * elements, elements nested 8 levels below it, 16,384 bytes in any
+ * attribute value or text; a record past one is rejected (line and
+ * limit in the report) and read on without being kept, so the peak
+ * memory stays under 64 MiB whatever the file holds.  Each record is
+ * checked against `register.xsd`, its
  * identifiers' check digits, its dates and its consistency (for example
  * a similar-goods group in a class the mark is not registered in); a bad
  * record is rejected, with its line number and a message in the report,
  * and the others are imported.  A record whose number already appeared in
  * the same file is rejected too.
  *
- * The whole file is refused, and the registry left exactly as it was,
+ * The whole file is refused, and the register left exactly as it was,
  * when it is not well-formed XML (a truncated file included), has a
- * DOCTYPE (no DTD and no entities are accepted) or its root is not
- * `<register xmlns="urn:pledger:1">`; the message names the line.
+ * DOCTYPE (no DTD and no entities are accepted; it is refused before
+ * anything of it is parsed), a tag, comment, processing instruction or
+ * CDATA section longer than 1 MiB, a tag with more than 256 attributes
+ * (namespace declarations included), or its root is not
+ * `<register xmlns="urn:pledger:1">`; the message names the line.  Such
+ * a refusal (#PLEDGER_EXML) leaves a trace for the auditor: a journal
+ * event "register_import" whose payload is {"bytes", "refused", "sha256"}
+ * -- the size and SHA-256 of the whole file (of the bytes read, for a
+ * pipe), and the reason, "line N: ..." -- and nothing else: no counts,
+ * no register rows.  A cancelled import, a file that cannot be read and
+ * a failure of the store leave none.
  *
  * Needs an actor with the registrar role (pledger_set_actor()).
  *

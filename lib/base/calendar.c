@@ -247,6 +247,9 @@ static int parse_line(pl_calendar *c, pl_err *e, unsigned long lineno, const cha
     for (d = from;; d++) {
         if ((rc = pl_calendar_set(c, e, d, kind)))
             return rc == PLEDGER_ENOMEM ? rc : pl_err_prefix(e, "calendar line %lu", lineno);
+        if (c->n > PL_CALENDAR_MAX_DAYS)
+            return pl_err_set(e, PLEDGER_EINVAL, "calendar line %lu: more than %d days in "
+                              "the calendar (the limit)", lineno, PL_CALENDAR_MAX_DAYS);
         if (d == to)
             break;
     }

@@ -38,8 +38,13 @@ int pl_calendar_set(pl_calendar *c, pl_err *e, int32_t day, int kind);
  * white space, "holiday" or "workday", then optionally white space and a
  * free-text name (ignored).  Blank lines and lines starting with '#' are
  * skipped; "\r\n" line ends are fine.  A later line about the same day
- * wins.  On error (PLEDGER_EINVAL, message "calendar line N: ...", or
+ * wins.  At most PL_CALENDAR_MAX_DAYS days in all: every day of a
+ * century, far more than the holidays and make-up days of any calendar,
+ * while each range may otherwise cover a year, so that a short text
+ * cannot make millions of days (a 250 KB one took 870 MB and a minute).
+ * On error (PLEDGER_EINVAL, message "calendar line N: ...", or
  * PLEDGER_ENOMEM) @c is unchanged. */
+#define PL_CALENDAR_MAX_DAYS 36600
 int pl_calendar_parse(pl_calendar *c, pl_err *e, const char *text, size_t len);
 
 /* True when @day is a working day; @c may be NULL (weekends only). */

@@ -260,9 +260,20 @@ xmlDocPtr pl_doc_xml(const pl_doc *d)
     return d->doc;
 }
 
+/* Only what pl_doc_parse_stored() can read back is written. */
 int pl_doc_to_xml(pl_doc *d, pl_err *e, char **out, size_t *len)
 {
-    return pl_xml_dump(e, d->doc, out, len);
+    size_t n = 0;
+    int rc = pl_xml_dump(e, d->doc, out, &n);
+
+    if (!rc && (rc = pl_xml_check_readable(e, *out, n, "application"))) {
+        free(*out);
+        *out = NULL;
+        n = 0;
+    }
+    if (len)
+        *len = n;
+    return rc;
 }
 
 /* ------------------------------------------------------------------ */

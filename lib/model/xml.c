@@ -1,6 +1,7 @@
 #include "model/xml.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,7 @@ typedef struct capture {
     xmlNodePtr node;
     char msg[512];
     int depth; /* current element depth while parsing */
+    size_t items; /* elements, attributes and namespace declarations so far */
 } capture;
 
 static void capture_set(capture *c, long line, xmlNodePtr node, const char *fmt, ...)
@@ -120,6 +122,176 @@ static void handlers_restore(const saved_handlers *s)
 }
 
 /* ------------------------------------------------------------------ */
+/* The lexical guard                                                   */
+
+enum {
+    G_TEXT,    /* character data */
+    G_LT,      /* just after '<' */
+    G_BANG,    /* after "<!": which of the candidates below */
+    G_TAG,     /* a start or end tag */
+    G_COMMENT, /* until "-->" */
+    G_PI,      /* until "?>" */
+    G_CDATA,   /* until "]]>" */
+    G_DECL     /* another "<!...>", until '>' */
+};
+
+static const char *const bang_open[] = { "<!--", "<![CDATA[", "<!DOCTYPE" };
+
+static const char *const construct_names[] = {
+    [G_LT] = "tag", [G_BANG] = "declaration", [G_TAG] = "tag", [G_COMMENT] = "comment",
+    [G_PI] = "processing instruction", [G_CDATA] = "CDATA section", [G_DECL] = "declaration",
+};
+
+void pl_xml_guard_init(pl_xml_guard *g)
+{
+    memset(g, 0, sizeof *g);
+    g->state = G_TEXT;
+    g->line = 1;
+}
+
+static int guard_fail(pl_xml_guard *g, const char *fmt, ...) PL_PRINTF(2, 3);
+
+/* The end of a construct: text follows (not yet a run of it). */
+static void to_text(pl_xml_guard *g)
+{
+    g->state = G_TEXT;
+    g->match = 0;
+}
+
+static int guard_fail(pl_xml_guard *g, const char *fmt, ...)
+{
+    va_list ap;
+
+    g->failed = true;
+    va_start(ap, fmt);
+    vsnprintf(g->why, sizeof g->why, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int pl_xml_guard_feed(pl_xml_guard *g, const char *p, size_t n)
+{
+    if (g->failed)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+
+        if (g->state == G_TEXT) {
+            if (c != '<' && !g->match) {
+                g->match = 1; /* in a run of text */
+                g->items++;
+            }
+            if (c == '<') {
+                g->state = G_LT;
+                g->len = 1;
+                g->start_line = g->line;
+                g->attrs = 0;
+                g->quote = 0;
+                g->match = 0;
+            } else if (c == '\n') {
+                g->line++;
+            }
+            continue;
+        }
+        if (c == '\n')
+            g->line++;
+        if (++g->len > PL_XML_MAX_MARKUP)
+            return guard_fail(g, "a %s longer than %zu bytes (the limit of one tag, comment, "
+                              "processing instruction or CDATA section)",
+                              construct_names[g->state], PL_XML_MAX_MARKUP);
+        switch (g->state) {
+        case G_LT:
+            if (c == '!') {
+                g->state = G_BANG;
+                g->match = (1u << 3) - 1; /* every candidate */
+            } else {
+                g->state = c == '?' ? G_PI : G_TAG;
+                g->match = 0;
+                if (c != '/' && c != '?')
+                    g->items++; /* a start tag */
+                if (c == '>')
+                    to_text(g);
+            }
+            break;
+        case G_BANG:
+            for (unsigned k = 0; k < 3; k++) {
+                const char *o = bang_open[k];
+                if (!(g->match & (1u << k)))
+                    continue;
+                if (o[g->len - 1] != c) {
+                    g->match &= ~(1u << k);
+                    continue;
+                }
+                if (o[g->len] != '\0')
+                    continue;
+                if (k == 2)
+                    return guard_fail(g, "a DOCTYPE declaration is not allowed (no DTD, "
+                                      "no entities)");
+                g->state = k == 0 ? G_COMMENT : G_CDATA;
+                g->items += k == 1; /* a text */
+                g->match = 0;
+                break;
+            }
+            if (g->state == G_BANG && !g->match)
+                g->state = c == '>' ? G_TEXT : G_DECL;
+            break;
+        case G_TAG:
+            if (g->quote) {
+                if (c == g->quote)
+                    g->quote = 0;
+            } else if (c == '"' || c == '\'') {
+                g->quote = c;
+            } else if (c == '=') {
+                g->items++;
+                if (++g->attrs > PL_XML_MAX_ATTRS)
+                    return guard_fail(g, "a tag with more than %d attributes (the limit, "
+                                      "namespace declarations included)", PL_XML_MAX_ATTRS);
+            } else if (c == '>') {
+                to_text(g);
+            }
+            break;
+        case G_COMMENT:
+        case G_CDATA:
+            if (c == (g->state == G_COMMENT ? '-' : ']'))
+                g->match = g->match < 2 ? g->match + 1 : 2;
+            else if (c == '>' && g->match == 2)
+                to_text(g);
+            else
+                g->match = 0;
+            break;
+        case G_PI:
+            if (c == '>' && g->match)
+                to_text(g);
+            else
+                g->match = c == '?';
+            break;
+        default: /* G_DECL */
+            if (c == '>')
+                to_text(g);
+            break;
+        }
+    }
+    return 0;
+}
+
+int pl_xml_check_readable(pl_err *e, const char *xml, size_t len, const char *what)
+{
+    pl_xml_guard g;
+
+    if (len > PL_XML_MAX_SIZE)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: the document would have %zu bytes, over the "
+                          "limit of %zu that can be read back", what, len, PL_XML_MAX_SIZE);
+    pl_xml_guard_init(&g);
+    if (pl_xml_guard_feed(&g, xml, len) != 0)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: line %ld: %s", what, g.start_line, g.why);
+    if (g.items > PL_XML_MAX_ITEMS)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: the document would have %zu elements, "
+                          "attributes and texts, over the limit of %d that can be read back",
+                          what, g.items, PL_XML_MAX_ITEMS);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* Parsing                                                             */
 
 static long ctxt_line(xmlParserCtxtPtr ctxt)
@@ -170,6 +342,35 @@ static xmlEntityPtr sax_get_entity(void *ctx, const xmlChar *name)
     return xmlGetPredefinedEntity(name);
 }
 
+/* Count @n more nodes of the tree; past PL_XML_MAX_ITEMS, refuse the
+ * document and return true. */
+static bool count_items(xmlParserCtxtPtr ctxt, size_t n)
+{
+    capture *c = ctxt->_private;
+
+    c->items += n;
+    if (c->items <= PL_XML_MAX_ITEMS)
+        return false;
+    if (!c->have) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "more than %d elements, attributes, namespace "
+                 "declarations and texts (the limit of a document)", PL_XML_MAX_ITEMS);
+        refuse(ctxt, msg);
+    }
+    return true;
+}
+
+/* Text: a new node unless it continues the text before it. */
+static void sax_characters(void *ctx, const xmlChar *ch, int len)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    xmlNodePtr last = ctxt->node ? ctxt->node->last : NULL;
+
+    if ((!last || last->type != XML_TEXT_NODE) && count_items(ctxt, 1))
+        return;
+    xmlSAX2Characters(ctx, ch, len);
+}
+
 static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
                       const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
                       int nb_attributes, int nb_defaulted, const xmlChar **attributes)
@@ -183,6 +384,8 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
         refuse(ctxt, msg);
         return;
     }
+    if (count_items(ctxt, 1 + (size_t)nb_attributes + (size_t)nb_namespaces))
+        return;
     /* Schema location hints name URLs a validator might fetch: refused. */
     for (int i = 0; i < nb_attributes; i++) {
         const xmlChar *a_uri = attributes[5 * i + 2];
@@ -246,6 +449,7 @@ int pl_xml_parse(pl_err *e, const char *buf, size_t len, const char *what, xmlDo
     xmlDocPtr doc = NULL;
     xmlNodePtr root;
     saved_handlers saved;
+    pl_xml_guard guard;
     capture cap;
     const char *nul;
     int options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR |
@@ -270,6 +474,11 @@ int pl_xml_parse(pl_err *e, const char *buf, size_t len, const char *what, xmlDo
         return pl_err_set(e, PLEDGER_EXML, "%s: line %ld: invalid UTF-8 (documents must be "
                           "UTF-8)", what, bad_utf8_line(buf, len));
 
+    pl_xml_guard_init(&guard);
+    if (pl_xml_guard_feed(&guard, buf, len) != 0)
+        return pl_err_set(e, PLEDGER_EXML, "%s: line %ld: %s", what, guard.start_line,
+                          guard.why);
+
     pl_xml_init();
     memset(&cap, 0, sizeof cap);
     ctxt = xmlNewParserCtxt();
@@ -283,9 +492,11 @@ int pl_xml_parse(pl_err *e, const char *buf, size_t len, const char *what, xmlDo
     ctxt->sax->getEntity = sax_get_entity;
     ctxt->sax->startElementNs = sax_start;
     ctxt->sax->endElementNs = sax_end;
+    ctxt->sax->characters = sax_characters;
+    ctxt->sax->ignorableWhitespace = sax_characters;
 
     handlers_take(&saved, &cap);
-    doc = xmlCtxtReadMemory(ctxt, buf, (int)len, NULL, "UTF-8", options);
+    doc = xmlCtxtReadMemory(ctxt, buf, (int)len, NULL, NULL, options);
     handlers_restore(&saved);
 
     if (cap.have || !doc || !ctxt->wellFormed || !ctxt->nsWellFormed) {

@@ -24,15 +24,66 @@
 /* Limits on untrusted input. */
 #define PL_XML_MAX_SIZE ((size_t)16 * 1024 * 1024)
 #define PL_XML_MAX_DEPTH 64
+/* Elements, attributes, namespace declarations and text nodes of one
+ * document: about 240 bytes each in libxml2's tree, so the tree of the
+ * largest document stays under 32 MiB (a 16 MiB document of empty
+ * elements would otherwise take 580 MB). */
+#define PL_XML_MAX_ITEMS 100000
+
+/* Limits of the lexical guard (pl_xml_guard), which bound what libxml2
+ * holds at once whatever the input: a tag, comment, processing
+ * instruction, CDATA section or declaration of at most PL_XML_MAX_MARKUP
+ * bytes from '<' to '>', and at most PL_XML_MAX_ATTRS attributes
+ * (namespace declarations included) in one tag.  Text between tags is
+ * bounded by libxml2 itself (10,000,000 bytes a node without
+ * XML_PARSE_HUGE, which no parser here sets). */
+#define PL_XML_MAX_MARKUP ((size_t)1 << 20)
+#define PL_XML_MAX_ATTRS 256
+
+/* A lexical pass over XML bytes before libxml2 sees them, fed in pieces
+ * of any size.  It refuses, naming the line: a construct longer than
+ * PL_XML_MAX_MARKUP, a tag with more than PL_XML_MAX_ATTRS attributes,
+ * and a DOCTYPE declaration (so an internal subset, its entities
+ * included, never reaches the parser).  It knows comments, processing
+ * instructions, CDATA sections and quoted attribute values, so their
+ * content does not count as markup. */
+typedef struct pl_xml_guard {
+    int state;
+    unsigned match;  /* bytes matched of "<!DOCTYPE", "<!--", "<![CDATA[" or a terminator */
+    char quote;      /* in a quoted attribute value: its quote */
+    size_t len;      /* bytes of the current construct, from its '<' */
+    unsigned attrs;  /* '=' outside quotes in the current tag */
+    long line;       /* of the next byte */
+    long start_line; /* of the current construct's '<' */
+    size_t items;    /* start tags, attributes and runs of text so far: at least
+                      * what pl_xml_parse counts against PL_XML_MAX_ITEMS */
+    bool failed;
+    char why[160];   /* what was refused; the line is start_line */
+} pl_xml_guard;
+
+/* Start a guard at line 1. */
+void pl_xml_guard_init(pl_xml_guard *g);
+
+/* Scan the next @n bytes.  Returns 0, or -1 once a limit is passed (and
+ * from then on): g->why says what, g->start_line where. */
+int pl_xml_guard_feed(pl_xml_guard *g, const char *p, size_t n);
+
+/* Refuse (PLEDGER_EINVAL, "<what>: ...") the serialised document @xml
+ * that pl_xml_parse() would not read back: larger than PL_XML_MAX_SIZE,
+ * past the guard, or of more than PL_XML_MAX_ITEMS items. */
+int pl_xml_check_readable(pl_err *e, const char *xml, size_t len, const char *what);
 
 /* Initialise libxml2 once per process (thread-safe; every function of this
  * module calls it, callers that use libxml2 directly call it first). */
 void pl_xml_init(void);
 
 /* Parse untrusted XML.  Refuses (PLEDGER_EXML) input larger than
- * PL_XML_MAX_SIZE, containing NUL or invalid UTF-8, a DOCTYPE (and so any
- * DTD or entity declaration), elements nested deeper than
- * PL_XML_MAX_DEPTH, anything not well-formed (namespaces included), and a
+ * PL_XML_MAX_SIZE, containing NUL or invalid UTF-8, what the lexical guard
+ * refuses (a DOCTYPE, and so any DTD or entity declaration; a construct
+ * over PL_XML_MAX_MARKUP; a tag of more than PL_XML_MAX_ATTRS
+ * attributes), elements nested deeper than PL_XML_MAX_DEPTH, more than
+ * PL_XML_MAX_ITEMS elements, attributes, namespace declarations and texts,
+ * anything not well-formed (namespaces included), and a
  * root element outside PL_XML_NS.  The network is off, no entity is
  * substituted, no DTD is loaded, CDATA becomes text.  Messages read
  * "<what>: line N: <message>".  On success *out is the document (free it

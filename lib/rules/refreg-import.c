@@ -1,10 +1,16 @@
 /* Import of the reference register (refreg.h, share/pledger/register.xsd).
  *
- * The file is streamed through libxml2's xmlTextReader: each record (a
- * child of <register>) is expanded on its own, checked against the
- * schema (the quick check of refreg-valid.c, and when it is not sure
- * xmlSchemaValidateOneElement on that subtree), normalised, written, and
- * freed when the reader moves on, so memory does not grow with the file.
+ * The file is streamed through libxml2's xmlTextReader, every byte first
+ * through the lexical guard of model/xml.h (no DOCTYPE, no tag, comment
+ * or processing instruction over 1 MiB, no tag of more than 256
+ * attributes): each record (a child of <register>) is copied out of the
+ * reader node by node within the limits of a record (read_record; a
+ * record past them is rejected and skipped without being kept), checked
+ * against the schema (the quick check of refreg-valid.c, and when it is
+ * not sure xmlSchemaValidateOneElement on the copy), normalised and
+ * written; the reader frees each node as it moves on, so memory grows
+ * neither with the file nor with a record.  A file refused whole for its
+ * content leaves a register_import event that says why.
  * Everything happens in one write transaction whose last write is the
  * journal event; any failure rolls all of it back.  During the import the
  * connection keeps temporary b-trees in memory and a larger page cache
@@ -59,22 +65,6 @@ typedef xmlErrorPtr xml_error_t;
 /* ------------------------------------------------------------------ */
 /* The input: a file descriptor or a buffer, hashed as it is read      */
 
-static void scan_doctype(input *in, const char *p, size_t n)
-{
-    static const char pat[] = "<!DOCTYPE";
-
-    for (size_t i = 0; i < n && !in->doctype_line; i++) {
-        if (p[i] == '\n')
-            in->line++;
-        if (p[i] == pat[in->match]) {
-            if (++in->match == sizeof pat - 1)
-                in->doctype_line = in->line;
-        } else {
-            in->match = p[i] == '<';
-        }
-    }
-}
-
 static int input_read(void *ctx, char *buf, int len)
 {
     input *in = ctx;
@@ -102,8 +92,8 @@ static int input_read(void *ctx, char *buf, int len)
             return -1;
         }
         in->bytes += (uint64_t)n;
-        if (in->scan)
-            scan_doctype(in, buf, (size_t)n);
+        if (pl_xml_guard_feed(&in->guard, buf, (size_t)n) != 0)
+            return -1;
     }
     return (int)n;
 }
@@ -315,16 +305,12 @@ static int do_record(imp *im, xmlNodePtr n, uint64_t line)
                                           : pl_refreg_write_right(im, r, dg);
 }
 
-/* ------------------------------------------------------------------ */
-/* The stream                                                          */
-
 static int xml_fail(imp *im)
 {
-    /* A DOCTYPE is the reason, even when libxml2 stumbled in it first
-     * (an entity loop, an entity that expands too much). */
-    if (im->in.scan && im->in.doctype_line)
-        return pl_err_set(im->e, PLEDGER_EXML, "%s: line %ld: a DOCTYPE declaration is not "
-                          "allowed (no DTD, no entities)", im->name, im->in.doctype_line);
+    /* The guard stopped the reading (libxml2 then saw an I/O error). */
+    if (im->in.guard.failed)
+        return pl_err_set(im->e, PLEDGER_EXML, "%s: line %ld: %s", im->name,
+                          im->in.guard.start_line, im->in.guard.why);
     if (im->in.err_no)
         return pl_err_set(im->e, im->in.err_no == ENOMEM ? PLEDGER_ENOMEM : PLEDGER_EIO,
                           "%s: reading failed after %" PRIu64 " bytes: %s", im->name,
@@ -336,6 +322,215 @@ static int xml_fail(imp *im)
     return pl_err_set(im->e, PLEDGER_EXML, "%s: line %d: not well-formed", im->name,
                       xmlTextReaderGetParserLineNumber(im->reader));
 }
+
+/* ------------------------------------------------------------------ */
+/* A record out of the reader, within its limits                       */
+
+/* "trademark 12345678", or "<name>" for an element that is no record,
+ * from the start tag of @n (a record's number is in its start tag). */
+static void record_what(xmlNodePtr n, char *what, size_t size)
+{
+    for (size_t i = 0; i < sizeof record_kinds / sizeof record_kinds[0]; i++) {
+        if (!pl_xml_is(n, record_kinds[i].name))
+            continue;
+        const char *num = pl_refreg_prop(n, record_kinds[i].kind == PLEDGER_KIND_EQUITY
+                                                ? "company" : "number");
+        if (num && strlen(num) <= 64)
+            snprintf(what, size, "%s %s", record_kinds[i].name, num);
+        else
+            snprintf(what, size, "%s", record_kinds[i].name);
+        return;
+    }
+    snprintf(what, size, "<%.40s>", (const char *)n->name);
+}
+
+/* The first value of @n (an attribute's, or its own text) longer than
+ * PL_REFREG_MAX_VALUE: its length, 0 when none. */
+static size_t long_value(xmlNodePtr n)
+{
+    if (n->type != XML_ELEMENT_NODE) {
+        size_t len = n->content ? strlen((const char *)n->content) : 0;
+        return len > PL_REFREG_MAX_VALUE ? len : 0;
+    }
+    for (xmlAttrPtr a = n->properties; a; a = a->next) {
+        size_t len = 0;
+        for (xmlNodePtr t = a->children; t; t = t->next)
+            len += t->content ? strlen((const char *)t->content) : 0;
+        if (len > PL_REFREG_MAX_VALUE)
+            return len;
+    }
+    return 0;
+}
+
+/* A copy of element @n of the reader's tree (name, namespace,
+ * namespace declarations, attributes; no children) as the last child of
+ * @parent, or as the root of im->rdoc when @parent is NULL; then it
+ * also declares every namespace in scope at @n, so that the copy means
+ * what the original meant.  NULL when out of memory. */
+static xmlNodePtr copy_element(imp *im, xmlNodePtr parent, xmlNodePtr n)
+{
+    xmlNodePtr c = xmlNewDocNode(im->rdoc, NULL, n->name, NULL);
+    xmlAttrPtr last = NULL;
+
+    if (!c)
+        return NULL;
+    c->line = n->line;
+    if (parent) {
+        if (!xmlAddChild(parent, c)) {
+            xmlFreeNode(c);
+            return NULL;
+        }
+        for (xmlNsPtr ns = n->nsDef; ns; ns = ns->next)
+            if (!xmlStrEqual(ns->prefix, BAD_CAST "xml") && !xmlNewNs(c, ns->href, ns->prefix))
+                return NULL;
+    } else {
+        xmlNodePtr old = xmlDocSetRootElement(im->rdoc, c);
+        xmlNsPtr *all = xmlGetNsList(n->doc, n);
+        if (old)
+            xmlFreeNode(old);
+        for (size_t i = 0; all && all[i]; i++) {
+            if (!xmlStrEqual(all[i]->prefix, BAD_CAST "xml") &&
+                !xmlNewNs(c, all[i]->href, all[i]->prefix)) {
+                xmlFree(all);
+                return NULL;
+            }
+        }
+        xmlFree(all);
+    }
+    if (n->ns) {
+        xmlNsPtr ns = xmlSearchNs(im->rdoc, c, n->ns->prefix);
+        if (!ns || !xmlStrEqual(ns->href, n->ns->href))
+            ns = xmlNewNs(c, n->ns->href, n->ns->prefix);
+        if (!ns)
+            return NULL;
+        xmlSetNs(c, ns);
+    }
+    for (xmlAttrPtr a = n->properties; a; a = a->next) {
+        xmlAttrPtr q = xmlCopyProp(c, a);
+        if (!q)
+            return NULL;
+        if (last) {
+            last->next = q;
+            q->prev = last;
+        } else {
+            c->properties = q;
+        }
+        last = q;
+    }
+    return c;
+}
+
+static bool blank_text(const xmlChar *s)
+{
+    for (; s && *s; s++)
+        if (!pl_refreg_is_ws((char)*s))
+            return false;
+    return true;
+}
+
+/* Read the record whose start tag is the reader's current node, node by
+ * node: each is copied into im->rdoc while the record stays within its
+ * limits (PL_REFREG_MAX_RECORD_*, PL_REFREG_MAX_VALUE), and freed by the
+ * reader as it moves on, so that no more than one record's worth, and
+ * never more than its limits, is held (xmlTextReaderExpand() would hold
+ * the whole subtree, however large).  Comments, processing instructions
+ * and white space are not copied.  Past a limit the copy is dropped and
+ * the rest of the record is read without keeping anything.
+ *
+ * Returns 0 with *out the copy, 1 when the record was rejected for a
+ * limit, or a code that stops the import.  The reader is left on the
+ * record's last node (its end tag, or itself when empty). */
+static int read_record(imp *im, uint64_t line, xmlNodePtr *out)
+{
+    xmlTextReaderPtr rd = im->reader;
+    xmlNodePtr n = xmlTextReaderCurrentNode(rd), root, cur;
+    uint64_t start = im->in.bytes;
+    size_t elements = 1, vlen;
+    where w = { im, line, "" };
+    char over[160] = "";
+    int ret = 1;
+
+    *out = NULL;
+    record_what(n, w.what, sizeof w.what);
+    if ((vlen = long_value(n)))
+        snprintf(over, sizeof over, "a value of %zu bytes; the limit is %d", vlen,
+                 PL_REFREG_MAX_VALUE);
+    if (!(root = cur = copy_element(im, NULL, n)))
+        return pl_err_oom(im->e);
+    if (!xmlTextReaderIsEmptyElement(rd)) {
+        while ((ret = xmlTextReaderRead(rd)) == 1) {
+            int type = xmlTextReaderNodeType(rd), depth = xmlTextReaderDepth(rd);
+
+            n = xmlTextReaderCurrentNode(rd);
+            if (im->xml_have || !n)
+                return xml_fail(im);
+            if (type == XML_READER_TYPE_END_ELEMENT) {
+                if (depth <= 1)
+                    break;
+                if (cur)
+                    cur = cur->parent;
+                continue;
+            }
+            if (type == XML_READER_TYPE_ENTITY_REFERENCE)
+                return pl_err_set(im->e, PLEDGER_EXML, "%s: line %ld: entity references are "
+                                  "not allowed", im->name, xmlGetLineNo(n));
+            if (!over[0] && im->in.bytes - start > PL_REFREG_MAX_RECORD_BYTES)
+                snprintf(over, sizeof over, "more than %" PRIu64 " bytes (the limit of a "
+                         "record)", PL_REFREG_MAX_RECORD_BYTES);
+            if (type == XML_READER_TYPE_ELEMENT) {
+                bool empty = xmlTextReaderIsEmptyElement(rd) == 1;
+                if (!over[0] && depth - 1 > PL_REFREG_MAX_RECORD_DEPTH)
+                    snprintf(over, sizeof over, "elements nested more than %d levels below "
+                             "the record (the limit)", PL_REFREG_MAX_RECORD_DEPTH);
+                if (!over[0] && ++elements > PL_REFREG_MAX_RECORD_ELEMENTS)
+                    snprintf(over, sizeof over, "more than %d elements (the limit of a "
+                             "record)", PL_REFREG_MAX_RECORD_ELEMENTS);
+                if (!over[0] && (vlen = long_value(n)))
+                    snprintf(over, sizeof over, "a value of %zu bytes; the limit is %d", vlen,
+                             PL_REFREG_MAX_VALUE);
+                if (!over[0]) {
+                    xmlNodePtr c = copy_element(im, cur, n);
+                    if (!c)
+                        return pl_err_oom(im->e);
+                    if (!empty)
+                        cur = c;
+                }
+            } else if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA) {
+                if (!over[0] && (vlen = long_value(n)))
+                    snprintf(over, sizeof over, "a text of %zu bytes; the limit is %d", vlen,
+                             PL_REFREG_MAX_VALUE);
+                if (!over[0] && !blank_text(n->content)) {
+                    xmlNodePtr t = xmlNewDocText(im->rdoc, n->content);
+                    if (!t || !xmlAddChild(cur, t)) {
+                        xmlFreeNode(t);
+                        return pl_err_oom(im->e);
+                    }
+                }
+            }
+            /* white space, comments, processing instructions: not copied */
+            if (over[0] && root) {
+                xmlUnlinkNode(root);
+                xmlFreeNode(root);
+                root = cur = NULL;
+            }
+        }
+    }
+    if (ret != 1 || im->xml_have)
+        return xml_fail(im);
+    if (over[0]) {
+        if (root) {
+            xmlUnlinkNode(root);
+            xmlFreeNode(root);
+        }
+        int rc = pl_refreg_bad(&w, "%s", over);
+        return rc < 0 ? rc : 1;
+    }
+    *out = root;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The stream                                                          */
 
 static int progress(imp *im)
 {
@@ -416,10 +611,9 @@ static int stream(imp *im)
         if (im->xml_have)
             return xml_fail(im);
         if (type == XML_READER_TYPE_DOCUMENT_TYPE)
-            return pl_err_set(im->e, PLEDGER_EXML, "%s: line %ld: a DOCTYPE declaration is "
+            return pl_err_set(im->e, PLEDGER_EXML, "%s: line %d: a DOCTYPE declaration is "
                               "not allowed (no DTD, no entities)", im->name,
-                              im->in.doctype_line ? im->in.doctype_line
-                                                  : (long)xmlTextReaderGetParserLineNumber(rd));
+                              xmlTextReaderGetParserLineNumber(rd));
         if (type == XML_READER_TYPE_ELEMENT)
             break;
     }
@@ -428,7 +622,6 @@ static int stream(imp *im)
             return pl_err_set(im->e, PLEDGER_EXML, "%s: line 1: no root element", im->name);
         return xml_fail(im);
     }
-    im->in.scan = false;
     if ((rc = check_root(im, xmlTextReaderCurrentNode(rd))))
         return rc;
 
@@ -455,18 +648,17 @@ static int stream(imp *im)
              * first; then the element's own line is better, if it has one. */
             bool trust = pending > 0 && (pending_len < 250 || el >= 65535 || el <= 0);
             uint64_t line = (uint64_t)(trust ? pending : el > 0 ? el : 0);
-            xmlNodePtr rec = xmlTextReaderExpand(rd);
+            xmlNodePtr rec = NULL;
 
-            if (!rec || im->xml_have)
-                return xml_fail(im);
             im->rep->records++;
-            if ((rc = do_record(im, rec, line)))
+            rc = read_record(im, line, &rec);
+            if (rc < 0 || (rc == 0 && (rc = do_record(im, rec, line))))
                 return rc;
             if (im->rep->records % PL_REFREG_PROGRESS_EVERY == 0 && (rc = progress(im)))
                 return rc;
             pending = 0;
-            /* skip to the following sibling; the reader frees the record */
-            ret = xmlTextReaderNext(rd);
+            /* on to the node after the record's end */
+            ret = xmlTextReaderRead(rd);
             continue;
         }
         if (is_blank_type(type)) {
@@ -491,8 +683,10 @@ static int stream(imp *im)
     return 0;
 }
 
-/* The journal event: last write of the transaction. */
-static int journal(imp *im)
+/* The journal event: last write of the transaction.  For a file refused
+ * whole, @refused says why ("line N: ...") and the payload holds no
+ * counts: nothing of the file was imported. */
+static int journal(imp *im, const char *refused)
 {
     pl_refreg_report *rep = im->rep;
     pl_json j;
@@ -502,12 +696,18 @@ static int journal(imp *im)
 
     pl_json_init(&j);
     pl_json_int(&j, "bytes", (int64_t)rep->bytes);
-    pl_json_int(&j, "inserted", (int64_t)rep->inserted);
-    pl_json_int(&j, "records", (int64_t)rep->records);
-    pl_json_int(&j, "rejected", (int64_t)rep->rejected);
+    if (refused) {
+        pl_json_str(&j, "refused", refused);
+    } else {
+        pl_json_int(&j, "inserted", (int64_t)rep->inserted);
+        pl_json_int(&j, "records", (int64_t)rep->records);
+        pl_json_int(&j, "rejected", (int64_t)rep->rejected);
+    }
     pl_json_str(&j, "sha256", rep->sha256);
-    pl_json_int(&j, "unchanged", (int64_t)rep->unchanged);
-    pl_json_int(&j, "updated", (int64_t)rep->updated);
+    if (!refused) {
+        pl_json_int(&j, "unchanged", (int64_t)rep->unchanged);
+        pl_json_int(&j, "updated", (int64_t)rep->updated);
+    }
     if (!(payload = pl_json_finish(&j)))
         return pl_err_oom(im->e);
     ev.at_us = pl_db_now(im->db); /* taken under the write lock */
@@ -521,13 +721,87 @@ static int journal(imp *im)
     return rc;
 }
 
+/* Read and hash the rest of the input, past the guard, so that a refused
+ * file is named by the SHA-256 of all its bytes like an imported one; not
+ * for a pipe or a device (total 0), which may not end: then the hash and
+ * the size are those of what was read. */
+static int drain(input *in)
+{
+    char buf[16384];
+    ssize_t n;
+
+    if (in->fd >= 0 && in->total == 0)
+        return 0;
+    for (;;) {
+        if (in->fd >= 0) {
+            do
+                n = read(in->fd, buf, sizeof buf);
+            while (n < 0 && errno == EINTR);
+            if (n < 0)
+                return PLEDGER_EIO;
+        } else {
+            size_t left = in->len - in->pos;
+            n = (ssize_t)(left < sizeof buf ? left : sizeof buf);
+            if (n == 0)
+                return 0;
+            memcpy(buf, in->data + in->pos, (size_t)n);
+            in->pos += (size_t)n;
+        }
+        if (n == 0)
+            return 0;
+        if (pl_hash_update(in->sha, buf, (size_t)n) != 0)
+            return PLEDGER_ENOMEM;
+        in->bytes += (uint64_t)n;
+    }
+}
+
+/* The file was refused whole (@code, message on im->e), its writes
+ * rolled back: leave a trace of it, a register_import event that says it
+ * was refused and why, in a transaction of its own that changes nothing
+ * else.  Returns @code with the message as it was, or the code of the
+ * failure to write the trace (with both messages). */
+static int journal_refusal(imp *im, int code)
+{
+    pl_err local = { 0 };
+    pl_err *e = im->e ? im->e : (im->e = &local);
+    pl_err refusal = *e;
+    const char *why = refusal.msg;
+    size_t nl = strlen(im->name);
+    unsigned char sha[32];
+    int rc;
+
+    if (strncmp(why, im->name, nl) == 0 && why[nl] == ':' && why[nl + 1] == ' ')
+        why += nl + 2;
+    if ((rc = drain(&im->in)) || (rc = pl_hash_end(im->in.sha, sha))) {
+        im->in.sha = NULL;
+        rc = pl_err_set(e, rc, "%s; reading the rest of the file to record the refusal "
+                        "failed", refusal.msg);
+        return rc;
+    }
+    im->in.sha = NULL;
+    pl_hex(sha, sizeof sha, im->rep->sha256);
+    im->rep->bytes = im->in.bytes;
+    if ((rc = pl_db_write_begin(im->db, e)))
+        goto failed;
+    if ((rc = journal(im, why)) || (rc = pl_db_commit(im->db, e))) {
+        pl_db_rollback(im->db);
+        goto failed;
+    }
+    *e = refusal;
+    return code;
+failed: {
+    char msg[PL_ERRMSG_MAX];
+    snprintf(msg, sizeof msg, "%s", e->msg);
+    return pl_err_set(e, rc, "%s; the refusal could not be journaled: %s", refusal.msg, msg);
+}
+}
+
 static int open_input(imp *im, const pl_refreg_source *src)
 {
     struct stat sb;
 
     im->in.fd = -1;
-    im->in.scan = true;
-    im->in.line = 1;
+    pl_xml_guard_init(&im->in.guard);
     if (!src->path) {
         im->in.data = src->data;
         im->in.len = src->len;
@@ -569,7 +843,7 @@ int pl_refreg_import(pl_db *db, pl_err *e, const pl_refreg_source *src,
     unsigned char sha[32];
     xmlSchemaPtr schema;
     pl_refreg_bulk bulk = { 0, 0, false };
-    bool in_tx = false;
+    bool in_tx = false, streamed = false;
     imp im;
     int rc;
 
@@ -587,7 +861,8 @@ int pl_refreg_import(pl_db *db, pl_err *e, const pl_refreg_source *src,
         rc = e && e->code ? e->code : PLEDGER_EXML;
         goto done;
     }
-    if (!(im.rec = calloc(1, sizeof *im.rec)) || !(im.vctxt = xmlSchemaNewValidCtxt(schema))) {
+    if (!(im.rec = calloc(1, sizeof *im.rec)) || !(im.vctxt = xmlSchemaNewValidCtxt(schema)) ||
+        !(im.rdoc = xmlNewDoc(BAD_CAST "1.0"))) {
         rc = pl_err_oom(e);
         goto done;
     }
@@ -617,9 +892,12 @@ int pl_refreg_import(pl_db *db, pl_err *e, const pl_refreg_source *src,
         (rc = pl_db_write_begin(db, e)))
         goto done;
     in_tx = true;
-    if ((rc = pl_refreg_seen_clear(&im)) || (rc = pl_refreg_note_empty(&im)) ||
-        (rc = stream(&im)))
+    if ((rc = pl_refreg_seen_clear(&im)) || (rc = pl_refreg_note_empty(&im)))
         goto done;
+    streamed = true;
+    if ((rc = stream(&im)))
+        goto done;
+    streamed = false;
     /* the whole file was read: its hash and size are final */
     rc = pl_hash_end(im.in.sha, sha);
     im.in.sha = NULL;
@@ -631,13 +909,17 @@ int pl_refreg_import(pl_db *db, pl_err *e, const pl_refreg_source *src,
     out->bytes = im.in.bytes;
     if ((rc = progress(&im)))
         goto done;
-    if ((rc = pl_refreg_seen_clear(&im)) || (rc = journal(&im)) || (rc = pl_db_commit(db, e)))
+    if ((rc = pl_refreg_seen_clear(&im)) || (rc = journal(&im, NULL)) ||
+        (rc = pl_db_commit(db, e)))
         goto done;
     in_tx = false;
 
 done:
     if (in_tx)
         pl_db_rollback(db);
+    /* the file's content was refused: the registry keeps a trace */
+    if (streamed && rc == PLEDGER_EXML)
+        rc = journal_refusal(&im, rc);
     pl_refreg_bulk_end(db, &bulk);
     if (im.reader)
         xmlFreeTextReader(im.reader);
@@ -645,6 +927,8 @@ done:
     xmlSetStructuredErrorFunc(saved_structured_ctx, saved_structured);
     if (im.vctxt)
         xmlSchemaFreeValidCtxt(im.vctxt);
+    if (im.rdoc)
+        xmlFreeDoc(im.rdoc);
     if (im.rec) {
         pl_refreg_record_reset(im.rec);
         free(im.rec);

@@ -14,6 +14,7 @@
 
 #include "base/error.h"
 #include "base/hash.h"
+#include "model/xml.h"
 #include "rules/refreg.h"
 
 #define MSG_MAX 480
@@ -30,11 +31,10 @@ typedef struct input {
     uint64_t bytes, total;
     pl_hash_ctx *sha; /* of the file */
     int err_no;
-    /* Until the root element: the line of the first "<!DOCTYPE" (libxml2
-     * keeps no line for it). */
-    bool scan;
-    unsigned match;
-    long line, doctype_line;
+    /* Every byte passes it before libxml2 sees it (model/xml.h): a
+     * DOCTYPE, an over-long tag or comment, too many attributes stop
+     * the reading. */
+    pl_xml_guard guard;
 } input;
 
 /* ------------------------------------------------------------------ */
@@ -50,6 +50,9 @@ typedef struct imp {
     xmlSchemaValidCtxtPtr vctxt;
     pl_refreg_report *rep;
     record *rec;
+    /* the current record, copied out of the reader within the limits of
+     * a record (its root element is the record) */
+    xmlDocPtr rdoc;
     /* the first parser error */
     bool xml_have;
     long xml_line;

@@ -202,6 +202,16 @@ int pl_refreg_certificate(pl_db *db, pl_err *e, pledger_kind kind, const char *n
 /* The progress callback runs at least this often (in records). */
 #define PL_REFREG_PROGRESS_EVERY 1000
 
+/* The limits of one record (a child of <register>, its descendants
+ * included): past one, the record is rejected with its line and the
+ * limit, the reader skips the rest of it without keeping it, and the
+ * import goes on.  Far above what a valid record needs (64 owners of
+ * 400-character names, 1000 group codes). */
+#define PL_REFREG_MAX_RECORD_BYTES ((uint64_t)1 << 20)
+#define PL_REFREG_MAX_RECORD_ELEMENTS 1024
+#define PL_REFREG_MAX_RECORD_DEPTH 8   /* levels of elements below the record */
+#define PL_REFREG_MAX_VALUE 16384      /* bytes of one attribute value or text node */
+
 typedef int (*pl_refreg_progress_fn)(uint64_t records, uint64_t bytes_read,
                                      uint64_t total_bytes, void *payload);
 
@@ -250,10 +260,17 @@ typedef struct pl_refreg_import_opts {
  * "register", payload {"bytes","inserted","records","rejected","sha256",
  * "unchanged","updated"}.
  *
+ * A record past its limits (PL_REFREG_MAX_RECORD_*, PL_REFREG_MAX_VALUE)
+ * is rejected like a bad one; the import holds one record at a time.
+ *
  * Refused whole, with the register exactly as before:
  *   PLEDGER_EXML      not well-formed (truncated included), a DOCTYPE or an
- *                     entity, a root other than urn:pledger:1 <register>
- *                     (message "NAME: line N: ...");
+ *                     entity, a construct or tag past the lexical guard's
+ *                     limits (model/xml.h), a root other than urn:pledger:1
+ *                     <register> (message "NAME: line N: ...").  Then a
+ *                     journal event "register_import" of its own records
+ *                     the refusal: {"bytes","refused":"line N: ...",
+ *                     "sha256"} of the whole file (what was read of a pipe);
  *   PLEDGER_ECONFLICT the progress callback returned non-zero (cancelled);
  *   PLEDGER_ENOTFOUND, PLEDGER_EIO  the file cannot be opened or read;
  *   PLEDGER_EREADONLY, PLEDGER_EBUSY, ...  from the store.
