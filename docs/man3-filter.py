@@ -36,6 +36,9 @@ def main(src, dst):
         with open(os.path.join(src, n), encoding="utf-8") as f:
             text = f.read()
         text = link.sub(lambda m: ".so man3/" + rename(m.group(1)), text)
+        # Doxygen starts a line of text with a quote ('As of' ...), which
+        # roff reads as a control line: make it text.
+        text = re.sub(r"^'", r"\\&'", text, flags=re.M)
         with open(os.path.join(dst, rename(n)), "w", encoding="utf-8") as f:
             f.write(text)
         kept += 1

@@ -45,6 +45,9 @@ def _load() -> tuple[cffi.FFI, Any]:
         with open(path, encoding="utf-8") as f:
             text = f.read()
     except OSError as e:
+        if os.environ.get("PLEDGER_CDEF"):
+            raise ImportError(f"pledger: cannot read the C declarations {path!r} named by "
+                              f"PLEDGER_CDEF ({e.strerror})") from None
         raise ImportError(
             f"pledger: cannot read the C declarations {path!r} ({e.strerror}); they are "
             "generated when libpledger is built and installed into the package by "
