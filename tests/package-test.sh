@@ -86,7 +86,10 @@ run() { env -u PLEDGER_LIBRARY -u PLEDGER_CDEF -u PYTHONPATH LD_LIBRARY_PATH="$l
           PYTHONDONTWRITEBYTECODE=1 "$@"; }
 
 echo "== the demo, built against libpledger-dev"
-export PKG_CONFIG_PATH=$libdir/pkgconfig PKG_CONFIG_SYSROOT_DIR=$root PKG_CONFIG_LIBDIR=/nonexistent
+# The unpacked /usr/include and /usr/lib are "system" directories to
+# pkg-config, which would drop them from the flags: keep them.
+export PKG_CONFIG_PATH=$libdir/pkgconfig PKG_CONFIG_SYSROOT_DIR=$root \
+       PKG_CONFIG_ALLOW_SYSTEM_CFLAGS=1 PKG_CONFIG_ALLOW_SYSTEM_LIBS=1
 # shellcheck disable=SC2046
 cc -std=c11 -o "$work/demo" "$doc/examples/demo.c" $(pkg-config --cflags --libs pledger)
 demo_out=$(run "$work/demo" "$work/demo.db" "$doc/examples/data") || fail "the demo: $demo_out"
@@ -100,9 +103,9 @@ out=$(run PYTHONPATH="$site" /usr/bin/python3 -m pledger --version)
 out=$(run PYTHONPATH="$site" /usr/bin/python3 -c 'import pledger; print(pledger.__file__)')
 [[ $out == "$site"/* ]] || fail "pledger imported from $out"
 n=0
-while read -r line; do
+while IFS= read -r line; do
   # shellcheck disable=SC2086
-  run PYTHONPATH="$site" /usr/bin/python3 ${line#  /usr/bin/python3 } >/dev/null ||
+  run PYTHONPATH="$site" /usr/bin/python3 ${line#*/usr/bin/python3 } >/dev/null ||
     fail "the demo's command line: $line"
   n=$((n + 1))
 done < <(grep '^  /usr/bin/python3 -m pledger ' <<<"$demo_out")
