@@ -781,12 +781,13 @@ int main(int argc, char **argv)
     printf("==================================================================\n");
     printf("The registry this story left is %s.\n", db_path);
     printf("Explore it with the command line, for example:\n\n");
-#ifdef PLEDGER_DEMO_CLI_ENV
-    printf("  export %s\n", PLEDGER_DEMO_CLI_ENV);
-#endif
     printf("  /usr/bin/python3 -m pledger verify --db %s %s --code %s\n", db_path, number, code_v2);
     printf("  /usr/bin/python3 -m pledger search --db %s --party-id 91350100M000100Y43\n", db_path);
     printf("  /usr/bin/python3 -m pledger stats --db %s --from 2024-01-01 --to 2024-12-31\n", db_path);
+#ifdef PLEDGER_DEMO_BUILDDIR
+    printf("\n(Installed, they run as they are; from the build tree, run them in the\n"
+           "shell that `meson devenv -C %s` opens.)\n", PLEDGER_DEMO_BUILDDIR);
+#endif
 
     free(uuid);
     pledger_free(acceptance);

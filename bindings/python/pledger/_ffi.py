@@ -8,11 +8,14 @@ SHA-256 of ``pledger.cdef``: it imports in milliseconds, where parsing
 the text takes a quarter of a second.  It is used when its stamp
 matches; else the text is parsed.  Where things are looked for:
 
-- the declarations: ``$PLEDGER_CDEF``, else ``pledger.cdef`` beside this
-  file (where Meson installs it); ``_pledger_cffi.py`` in the same
-  directory;
-- the library: ``$PLEDGER_LIBRARY`` (a path, e.g. the build tree's
-  ``lib/libpledger.so``), else ``libpledger.so.0`` by its SONAME.
+- the declarations: ``pledger.cdef`` beside this file (where Meson and
+  pip install it), ``_pledger_cffi.py`` in the same directory;
+- the library: ``libpledger.so.0``, by its SONAME, where the dynamic
+  loader finds it (after ``ldconfig`` for a new library in /usr/local/lib).
+
+Nothing needs an environment variable once installed.  For running from a
+build tree (the tests, ``meson devenv``), ``$PLEDGER_CDEF`` names another
+``pledger.cdef`` and ``$PLEDGER_LIBRARY`` another library file.
 
 ``lib`` stays referenced by every finalizer (see :func:`gc`), so the
 shared object is never unloaded while a handle still waits to be freed.
@@ -43,10 +46,13 @@ def _load() -> tuple[cffi.FFI, Any]:
         with open(path, encoding="utf-8") as f:
             text = f.read()
     except OSError as e:
+        if os.environ.get("PLEDGER_CDEF"):
+            raise ImportError(f"pledger: cannot read the C declarations {path!r} named by "
+                              f"PLEDGER_CDEF ({e.strerror})") from None
         raise ImportError(
             f"pledger: cannot read the C declarations {path!r} ({e.strerror}); they are "
-            "generated when libpledger is built: set PLEDGER_CDEF to the build tree's "
-            "bindings/python/pledger.cdef, or install the package with Meson") from None
+            "generated when libpledger is built and installed into the package by "
+            "`meson install` or `pip install bindings/python`") from None
     ffi = _compiled(os.path.join(os.path.dirname(path), "_pledger_cffi.py"), text)
     if ffi is None:
         ffi = cffi.FFI()
@@ -55,7 +61,10 @@ def _load() -> tuple[cffi.FFI, Any]:
     try:
         lib = ffi.dlopen(name)
     except OSError as e:
-        raise ImportError(f"pledger: cannot load {name!r}: {e}") from None
+        hint = ("" if name != SONAME else
+                "; after installing libpledger into a new directory run ldconfig as "
+                "root (or set LD_LIBRARY_PATH to that directory)")
+        raise ImportError(f"pledger: cannot load {name!r}: {e}{hint}") from None
     return ffi, lib
 
 
