@@ -10,31 +10,32 @@
 #include "base/money.h"
 #include "model/kinds.h"
 #include "rules/rules.h"
+#include "base/i18n.h"
 
 /* Legal bases (short notes; the measures are the registration measures of
  * each authority, see README "The one-pass review"). */
 static const char B_PARTIES[] =
-    "Civil Code art. 427; registration measures: pledgor and pledgee identified";
-static const char B_IDS[] = "GB 32100-2015 (USCC), GB 11643-1999 (resident identity number)";
+    N_("Civil Code art. 427; registration measures: pledgor and pledgee identified");
+static const char B_IDS[] = N_("GB 32100-2015 (USCC), GB 11643-1999 (resident identity number)");
 static const char B_AGENT[] =
-    "Trademark Law art. 18, Patent Law art. 19: foreign parties file through an agency";
-static const char B_POA[] = "registration measures: an agent files with a power of attorney";
+    N_("Trademark Law art. 18, Patent Law art. 19: foreign parties file through an agency");
+static const char B_POA[] = N_("registration measures: an agent files with a power of attorney");
 static const char B_JOINT[] =
-    "registration measures: pledgor and pledgee apply jointly (receivables excepted)";
-static const char B_RIGHTS[] = "Civil Code art. 440: the pledged rights named and identified";
+    N_("registration measures: pledgor and pledgee apply jointly (receivables excepted)");
+static const char B_RIGHTS[] = N_("Civil Code art. 440: the pledged rights named and identified");
 static const char B_CLAIM[] =
-    "Civil Code art. 427: kind and amount of the secured claim, the debtor's deadline";
-static const char B_PERIOD[] = "registration measures: the registration period, start <= end";
+    N_("Civil Code art. 427: kind and amount of the secured claim, the debtor's deadline");
+static const char B_PERIOD[] = N_("registration measures: the registration period, start <= end");
 static const char B_DATES[] =
-    "registration measures: the dates of the claim, the period and the rights";
+    N_("registration measures: the dates of the claim, the period and the rights");
 static const char B_CONTRACT[] =
-    "Civil Code art. 427: parties, claim, deadline, pledged rights, scope of the guarantee";
-static const char B_MATERIALS[] = "registration measures: the materials to be submitted";
+    N_("Civil Code art. 427: parties, claim, deadline, pledged rights, scope of the guarantee");
+static const char B_MATERIALS[] = N_("registration measures: the materials to be submitted");
 static const char B_LANGUAGE[] =
-    "registration measures: documents in Chinese, or with a Chinese translation";
+    N_("registration measures: documents in Chinese, or with a Chinese translation");
 static const char B_ONE_PLEDGE[] =
-    "registration measures: a right pledged and not released is not pledged again";
-static const char B_PENDING[] = "Civil Code art. 414: rank follows the time of registration";
+    N_("registration measures: a right pledged and not released is not pledged again");
+static const char B_PENDING[] = N_("Civil Code art. 414: rank follows the time of registration");
 
 /* ---- parties ------------------------------------------------------------- */
 
@@ -692,94 +693,94 @@ static void right_pending_application(pl_rctx *c, const pl_rule *r)
 #define N PLEDGER_SEVERITY_NOTICE
 
 const pl_rule pl_rules_common[] = {
-    { "PARTY_MISSING", B, PL_K_ALL, "The pledgor or the pledgee is missing.", B_PARTIES,
+    { "PARTY_MISSING", B, PL_K_ALL, N_("The pledgor or the pledgee is missing."), B_PARTIES,
       party_missing },
     { "PARTY_TYPE_MISSING", C, PL_K_ALL,
-      "A party does not say whether it is an organisation, a person or foreign.", B_PARTIES,
+      N_("A party does not say whether it is an organisation, a person or foreign."), B_PARTIES,
       party_type_missing },
-    { "PARTY_NAME_MISSING", C, PL_K_ALL, "A party has no name.", B_PARTIES,
+    { "PARTY_NAME_MISSING", C, PL_K_ALL, N_("A party has no name."), B_PARTIES,
       party_name_missing },
-    { "PARTY_ID_MISSING", C, PL_K_ALL, "A party has no identifier.", B_PARTIES,
+    { "PARTY_ID_MISSING", C, PL_K_ALL, N_("A party has no identifier."), B_PARTIES,
       party_id_missing },
     { "PARTY_ID_INVALID", C, PL_K_ALL,
-      "A party's identifier fails its check (check digit, birth date, format, type).", B_IDS,
+      N_("A party's identifier fails its check (check digit, birth date, format, type)."), B_IDS,
       party_id_invalid },
     { "PARTY_ID_TYPE_MISMATCH", C, PL_K_ALL,
-      "A party's identifier does not fit its type (an organisation needs a USCC).", B_IDS,
+      N_("A party's identifier does not fit its type (an organisation needs a USCC)."), B_IDS,
       party_id_type_mismatch },
     { "PARTY_ADDRESS_MISSING", C, PL_K_ALL,
-      "The pledgor's or the pledgee's address is missing.", B_CONTRACT,
+      N_("The pledgor's or the pledgee's address is missing."), B_CONTRACT,
       party_address_missing },
-    { "PARTIES_IDENTICAL", B, PL_K_ALL, "The pledgor and the pledgee are the same party.",
+    { "PARTIES_IDENTICAL", B, PL_K_ALL, N_("The pledgor and the pledgee are the same party."),
       B_PARTIES, parties_identical },
     { "AGENT_REQUIRED", C, PL_K_TM | PL_K_PT,
-      "A foreign pledgor or pledgee files without an agency.", B_AGENT, agent_required },
-    { "AGENT_POA_MISSING", C, PL_K_ALL, "An agent files without a power of attorney.", B_POA,
+      N_("A foreign pledgor or pledgee files without an agency."), B_AGENT, agent_required },
+    { "AGENT_POA_MISSING", C, PL_K_ALL, N_("An agent files without a power of attorney."), B_POA,
       agent_poa_missing },
     { "FILING_JOINT_REQUIRED", C, NOT_RC,
-      "The application is not filed jointly by the pledgor and the pledgee.", B_JOINT,
+      N_("The application is not filed jointly by the pledgor and the pledgee."), B_JOINT,
       filing_joint_required },
-    { "RIGHTS_MISSING", B, PL_K_ALL, "The application pledges no right.", B_RIGHTS,
+    { "RIGHTS_MISSING", B, PL_K_ALL, N_("The application pledges no right."), B_RIGHTS,
       rights_missing },
     { "RIGHT_ID_MISSING", C, PL_K_ALL & ~PL_K_RC,
-      "A right has no number (registration, patent, company, permit or certificate).",
+      N_("A right has no number (registration, patent, company, permit or certificate)."),
       B_RIGHTS, right_id_missing },
     { "RIGHT_ID_INVALID", C, PL_K_ALL & ~PL_K_RC,
-      "A right's number fails its check (check digit, format).", B_RIGHTS,
+      N_("A right's number fails its check (check digit, format)."), B_RIGHTS,
       right_id_invalid },
-    { "RIGHT_DUPLICATE", C, PL_K_ALL, "The same right is listed twice.", B_RIGHTS,
+    { "RIGHT_DUPLICATE", C, PL_K_ALL, N_("The same right is listed twice."), B_RIGHTS,
       right_duplicate },
     { "RIGHT_FIELD_MISSING", C, PL_K_ALL,
-      "A field the kind needs to describe the right is missing (classes, patent type, "
-      "description, debtor, company, pollutant, allowance, location, area).", B_RIGHTS,
+      N_("A field the kind needs to describe the right is missing (classes, patent type, "
+      "description, debtor, company, pollutant, allowance, location, area)."), B_RIGHTS,
       right_field_missing },
-    { "CLAIM_MISSING", B, PL_K_ALL, "The secured claim is missing.", B_CLAIM, claim_missing },
-    { "CLAIM_TYPE_MISSING", C, PL_K_ALL, "The type of the secured claim is missing.", B_CLAIM,
+    { "CLAIM_MISSING", B, PL_K_ALL, N_("The secured claim is missing."), B_CLAIM, claim_missing },
+    { "CLAIM_TYPE_MISSING", C, PL_K_ALL, N_("The type of the secured claim is missing."), B_CLAIM,
       claim_type_missing },
     { "AMOUNT_MISSING", C, PL_K_ALL,
-      "An amount is missing (secured amount, receivable, pledged capital, valuation).",
+      N_("An amount is missing (secured amount, receivable, pledged capital, valuation)."),
       B_CLAIM, amount_missing },
-    { "AMOUNT_NOT_POSITIVE", C, PL_K_ALL, "An amount is zero.", B_CLAIM,
+    { "AMOUNT_NOT_POSITIVE", C, PL_K_ALL, N_("An amount is zero."), B_CLAIM,
       amount_not_positive },
-    { "CURRENCY_UNKNOWN", C, PL_K_ALL, "An amount has no currency or an unknown one.",
+    { "CURRENCY_UNKNOWN", C, PL_K_ALL, N_("An amount has no currency or an unknown one."),
       B_CLAIM, currency_unknown },
-    { "DATE_INVALID", C, PL_K_ALL, "A date is outside the years 1900 to 9999.", B_DATES,
+    { "DATE_INVALID", C, PL_K_ALL, N_("A date is outside the years 1900 to 9999."), B_DATES,
       date_invalid },
-    { "CLAIM_DEADLINE_MISSING", C, PL_K_ALL, "The debtor's performance deadline is missing.",
+    { "CLAIM_DEADLINE_MISSING", C, PL_K_ALL, N_("The debtor's performance deadline is missing."),
       B_CLAIM, claim_deadline_missing },
     { "CLAIM_PERIOD_INVERTED", C, PL_K_ALL,
-      "The debt's performance period ends before it starts.", B_CLAIM,
+      N_("The debt's performance period ends before it starts."), B_CLAIM,
       claim_period_inverted },
     { "PERIOD_MISSING", C, PL_K_ALL,
-      "The start or the end of the registration period is missing.", B_PERIOD,
+      N_("The start or the end of the registration period is missing."), B_PERIOD,
       period_missing },
-    { "PERIOD_INVERTED", C, PL_K_ALL, "The registration period ends before it starts.",
+    { "PERIOD_INVERTED", C, PL_K_ALL, N_("The registration period ends before it starts."),
       B_PERIOD, period_inverted },
     { "PERIOD_BEFORE_DEBT", C, PL_K_ALL,
-      "The registration period and the debt's performance period do not overlap.", B_PERIOD,
+      N_("The registration period and the debt's performance period do not overlap."), B_PERIOD,
       period_before_debt },
     { "PERIOD_NOT_COVERING_DEBT", N, PL_K_ALL,
-      "The registration period does not cover the whole performance period of the debt.",
+      N_("The registration period does not cover the whole performance period of the debt."),
       B_PERIOD, period_not_covering_debt },
-    { "CONTRACT_MISSING", C, PL_K_ALL, "The pledge contract is not described.", B_CONTRACT,
+    { "CONTRACT_MISSING", C, PL_K_ALL, N_("The pledge contract is not described."), B_CONTRACT,
       contract_missing },
     { "CONTRACT_CLAUSES_MISSING", C, PL_K_ALL,
-      "The pledge contract does not name all of: parties, addresses, claim, deadline, "
-      "rights, scope.", B_CONTRACT, contract_clauses_missing },
-    { "MATERIAL_MISSING", C, PL_K_ALL, "A material the kind requires is missing.",
+      N_("The pledge contract does not name all of: parties, addresses, claim, deadline, "
+      "rights, scope."), B_CONTRACT, contract_clauses_missing },
+    { "MATERIAL_MISSING", C, PL_K_ALL, N_("A material the kind requires is missing."),
       B_MATERIALS, material_missing },
-    { "MATERIAL_INCOMPLETE", C, PL_K_ALL, "A material has no kind, file name or size.",
+    { "MATERIAL_INCOMPLETE", C, PL_K_ALL, N_("A material has no kind, file name or size."),
       B_MATERIALS, material_incomplete },
-    { "MATERIAL_DIGEST_MISSING", C, PL_K_ALL, "A material has no SHA-256 digest.",
+    { "MATERIAL_DIGEST_MISSING", C, PL_K_ALL, N_("A material has no SHA-256 digest."),
       B_MATERIALS, material_digest_missing },
     { "TRANSLATION_MISSING", C, PL_K_ALL,
-      "A document is not in Chinese and no Chinese translation is attached.", B_LANGUAGE,
+      N_("A document is not in Chinese and no Chinese translation is attached."), B_LANGUAGE,
       translation_missing },
     { "RIGHT_ALREADY_PLEDGED", B, NOT_RC,
-      "The right is already pledged in this registry (one pledge at a time).", B_ONE_PLEDGE,
+      N_("The right is already pledged in this registry (one pledge at a time)."), B_ONE_PLEDGE,
       right_already_pledged },
     { "RIGHT_PENDING_APPLICATION", N, PL_K_ALL,
-      "Another pending application names the same right.", B_PENDING,
+      N_("Another pending application names the same right."), B_PENDING,
       right_pending_application },
 };
 const size_t pl_rules_common_n = sizeof pl_rules_common / sizeof pl_rules_common[0];

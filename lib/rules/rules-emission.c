@@ -7,11 +7,12 @@
 
 #include "base/date.h"
 #include "rules/rules.h"
+#include "base/i18n.h"
 
 static const char B_PERMIT[] =
-    "discharge right pledge measures: the pledged allowance is part of the permit";
+    N_("discharge right pledge measures: the pledged allowance is part of the permit");
 static const char B_TERM[] =
-    "discharge right pledge measures: the permit in force for the whole period";
+    N_("discharge right pledge measures: the permit in force for the whole period");
 
 /* A decimal quantity in millionths, rounded up; false when it is not one. */
 static bool parse_micro(const char *s, int64_t *out)
@@ -133,16 +134,16 @@ static void em_permit_ends_in_period(pl_rctx *c, const pl_rule *r)
 
 const pl_rule pl_rules_emission[] = {
     { "EM_POLLUTANT_NOT_PERMITTED", C, PL_K_EM,
-      "The pledged pollutant is not one the permit allows.", B_PERMIT,
+      N_("The pledged pollutant is not one the permit allows."), B_PERMIT,
       em_pollutant_not_permitted, PL_RECHECK },
     { "EM_ALLOWANCE_EXCEEDS", B, PL_K_EM,
-      "The pledged allowance exceeds the permit's allowance of the pollutant.", B_PERMIT,
+      N_("The pledged allowance exceeds the permit's allowance of the pollutant."), B_PERMIT,
       em_allowance_exceeds, PL_RECHECK },
     { "EM_DETAILS_DIFFER", C, PL_K_EM,
-      "The permit's dates or the allowance's unit differ from the register.", B_PERMIT,
+      N_("The permit's dates or the allowance's unit differ from the register."), B_PERMIT,
       em_details_differ, PL_RECHECK },
     { "EM_PERMIT_ENDS_IN_PERIOD", C, PL_K_EM,
-      "The permit's validity stated in the application ends before the registration period "
-      "(when the register does not know the permit).", B_TERM, em_permit_ends_in_period },
+      N_("The permit's validity stated in the application ends before the registration period "
+      "(when the register does not know the permit)."), B_TERM, em_permit_ends_in_period },
 };
 const size_t pl_rules_emission_n = sizeof pl_rules_emission / sizeof pl_rules_emission[0];

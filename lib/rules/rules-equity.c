@@ -5,11 +5,12 @@
 
 #include "base/money.h"
 #include "rules/rules.h"
+#include "base/i18n.h"
 
 static const char B_CAPITAL[] =
-    "equity pledge registration measures: the pledged capital cannot exceed the holding";
+    N_("equity pledge registration measures: the pledged capital cannot exceed the holding");
 static const char B_COMPANY[] =
-    "equity pledge registration measures: the company as recorded by the market regulator";
+    N_("equity pledge registration measures: the company as recorded by the market regulator");
 
 static const pl_ref_holding *holding(const pl_rctx *c, size_t i)
 {
@@ -65,13 +66,13 @@ static void eq_company_name_differs(pl_rctx *c, const pl_rule *r)
 
 const pl_rule pl_rules_equity[] = {
     { "EQ_CAPITAL_EXCEEDS_HOLDING", B, PL_K_EQ,
-      "The pledged capital exceeds the pledgor's recorded holding.", B_CAPITAL,
+      N_("The pledged capital exceeds the pledgor's recorded holding."), B_CAPITAL,
       eq_capital_exceeds_holding, PL_RECHECK },
     { "EQ_CAPITAL_CURRENCY", C, PL_K_EQ,
-      "The pledged capital is in another currency than the recorded holding.", B_CAPITAL,
+      N_("The pledged capital is in another currency than the recorded holding."), B_CAPITAL,
       eq_capital_currency, PL_RECHECK },
     { "EQ_COMPANY_NAME_DIFFERS", C, PL_K_EQ,
-      "The company's name differs from the register's.", B_COMPANY, eq_company_name_differs,
+      N_("The company's name differs from the register's."), B_COMPANY, eq_company_name_differs,
       PL_RECHECK },
 };
 const size_t pl_rules_equity_n = sizeof pl_rules_equity / sizeof pl_rules_equity[0];

@@ -12,25 +12,26 @@
 
 #include "base/date.h"
 #include "rules/rules.h"
+#include "base/i18n.h"
 
 static const char B_FEE[] =
-    "patent pledge registration measures: refused when the annual fee is unpaid (Patent "
-    "Law art. 44: the patent lapses)";
+    N_("patent pledge registration measures: refused when the annual fee is unpaid (Patent "
+    "Law art. 44: the patent lapses)");
 static const char B_SUSPENDED[] =
-    "patent pledge registration measures: refused while proceedings are suspended or the "
-    "patent is preserved";
+    N_("patent pledge registration measures: refused while proceedings are suspended or the "
+    "patent is preserved");
 static const char B_TERM[] =
-    "Patent Law art. 42 (20 years invention, 10 utility model, 15 design); registration "
-    "measures: the debt's term may not run past the patent's";
+    N_("Patent Law art. 42 (20 years invention, 10 utility model, 15 design); registration "
+    "measures: the debt's term may not run past the patent's");
 static const char B_CO_OWNER[] =
-    "Patent Law (co-owned patents) and registration measures: every co-owner consents";
+    N_("Patent Law (co-owned patents) and registration measures: every co-owner consents");
 static const char B_INVALIDATION[] =
-    "patent pledge registration measures: a pending invalidation request is a risk the "
-    "parties acknowledge in writing";
+    N_("patent pledge registration measures: a pending invalidation request is a risk the "
+    "parties acknowledge in writing");
 static const char B_PAIR[] =
-    "Patent Law art. 9: of a same-day invention and utility model only one survives; a risk "
-    "the parties acknowledge in writing";
-static const char B_DETAILS[] = "patent pledge registration measures: the patent as recorded";
+    N_("Patent Law art. 9: of a same-day invention and utility model only one survives; a risk "
+    "the parties acknowledge in writing");
+static const char B_DETAILS[] = N_("patent pledge registration measures: the patent as recorded");
 
 static const char *const type_names[] = { "", "invention", "utility model", "design" };
 
@@ -258,35 +259,35 @@ static void pt_details_differ(pl_rctx *c, const pl_rule *r)
 #define R PLEDGER_SEVERITY_RISK
 
 const pl_rule pl_rules_patent[] = {
-    { "PT_FEE_UNPAID", B, PL_K_PT, "The annual fee of a granted patent is unpaid.", B_FEE,
+    { "PT_FEE_UNPAID", B, PL_K_PT, N_("The annual fee of a granted patent is unpaid."), B_FEE,
       pt_fee_unpaid, PL_RECHECK },
     { "PT_SUSPENDED", B, PL_K_PT,
-      "Proceedings on the patent are suspended (ownership dispute, court preservation).",
+      N_("Proceedings on the patent are suspended (ownership dispute, court preservation)."),
       B_SUSPENDED, pt_suspended, PL_RECHECK },
     { "PT_TERM_BEFORE_DEBT", B, PL_K_PT,
-      "The patent's term ends before the debtor's performance deadline.", B_TERM,
+      N_("The patent's term ends before the debtor's performance deadline."), B_TERM,
       pt_term_before_debt, PL_RECHECK },
-    { "PT_CO_OWNER_CONSENT", C, PL_K_PT, "A co-owner of the patent has not consented.",
+    { "PT_CO_OWNER_CONSENT", C, PL_K_PT, N_("A co-owner of the patent has not consented."),
       B_CO_OWNER, pt_co_owner_consent },
     { "PT_CO_OWNER_UNDECLARED", C, PL_K_PT,
-      "A patentee on the register is neither the pledgor nor a declared co-owner.",
+      N_("A patentee on the register is neither the pledgor nor a declared co-owner."),
       B_CO_OWNER, pt_co_owner_undeclared, PL_RECHECK },
     { "PT_INVALIDATION_PENDING", C, PL_K_PT,
-      "An invalidation request against the patent is pending and the parties have not "
+      N_("An invalidation request against the patent is pending and the parties have not "
       "acknowledged it in writing (acknowledgements/risk and a risk_acknowledgement "
-      "material).", B_INVALIDATION, pt_invalidation_pending, PL_RECHECK },
+      "material)."), B_INVALIDATION, pt_invalidation_pending, PL_RECHECK },
     { "PT_INVALIDATION_ACKNOWLEDGED", R, PL_K_PT,
-      "An invalidation request is pending; the parties acknowledged the risk in writing.",
+      N_("An invalidation request is pending; the parties acknowledged the risk in writing."),
       B_INVALIDATION, pt_invalidation_acknowledged },
     { "PT_SAME_DAY_PAIR", C, PL_K_PT,
-      "The patent has a same-day invention/utility-model counterpart and the parties have "
+      N_("The patent has a same-day invention/utility-model counterpart and the parties have "
       "not acknowledged it in writing (acknowledgements/risk and a risk_acknowledgement "
-      "material).", B_PAIR, pt_same_day_pair, PL_RECHECK },
+      "material)."), B_PAIR, pt_same_day_pair, PL_RECHECK },
     { "PT_SAME_DAY_PAIR_ACKNOWLEDGED", R, PL_K_PT,
-      "The patent has a same-day counterpart; the parties acknowledged the risk in writing.",
+      N_("The patent has a same-day counterpart; the parties acknowledged the risk in writing."),
       B_PAIR, pt_same_day_pair_acknowledged },
     { "PT_DETAILS_DIFFER", C, PL_K_PT,
-      "The patent's type, filing date or grant date differ from the register.", B_DETAILS,
+      N_("The patent's type, filing date or grant date differ from the register."), B_DETAILS,
       pt_details_differ, PL_RECHECK },
 };
 const size_t pl_rules_patent_n = sizeof pl_rules_patent / sizeof pl_rules_patent[0];

@@ -8,16 +8,17 @@
 #include "base/date.h"
 #include "model/kinds.h"
 #include "rules/rules.h"
+#include "base/i18n.h"
 
 static const char B_PERIOD[] =
-    "receivable pledge registration measures: a registration period of 1 month to 30 years";
+    N_("receivable pledge registration measures: a registration period of 1 month to 30 years");
 static const char B_RANK[] =
-    "Civil Code art. 414: pledges of the same receivables rank by registration time";
+    N_("Civil Code art. 414: pledges of the same receivables rank by registration time");
 static const char B_OBJECTION[] =
-    "receivable pledge registration measures: an objection lapses unless litigation follows "
-    "within 30 days";
+    N_("receivable pledge registration measures: an objection lapses unless litigation follows "
+    "within 30 days");
 static const char B_PLEDGEE[] =
-    "receivable pledge registration measures: the pledgee registers alone";
+    N_("receivable pledge registration measures: the pledgee registers alone");
 
 /* The length of the period is its one input: a period that ends before
  * it starts (PERIOD_INVERTED) has none, and which end is wrong decides
@@ -94,16 +95,16 @@ static void rc_filed_jointly(pl_rctx *c, const pl_rule *r)
 
 const pl_rule pl_rules_receivable[] = {
     { "RC_PERIOD_RANGE", C, PL_K_RC,
-      "The registration period is shorter than 1 month or longer than 30 years.", B_PERIOD,
+      N_("The registration period is shorter than 1 month or longer than 30 years."), B_PERIOD,
       rc_period_range },
     { "RC_PRIOR_PLEDGE", N, PL_K_RC,
-      "The receivable is already pledged; the finding gives the rank this pledge would take.",
+      N_("The receivable is already pledged; the finding gives the rank this pledge would take."),
       B_RANK, rc_prior_pledge },
     { "RC_UNDER_OBJECTION", N, PL_K_RC,
-      "An objection is registered against a pledge on the same receivable.", B_OBJECTION,
+      N_("An objection is registered against a pledge on the same receivable."), B_OBJECTION,
       rc_under_objection },
     { "RC_FILED_JOINTLY", N, PL_K_RC,
-      "The application says it is filed jointly; the pledgee registers alone.", B_PLEDGEE,
+      N_("The application says it is filed jointly; the pledgee registers alone."), B_PLEDGEE,
       rc_filed_jointly },
 };
 const size_t pl_rules_receivable_n = sizeof pl_rules_receivable / sizeof pl_rules_receivable[0];

@@ -12,20 +12,21 @@
 #include "base/date.h"
 #include "model/kinds.h"
 #include "rules/rules.h"
+#include "base/i18n.h"
 
 static const char B_REGISTER[] =
-    "registration measures: the right as recorded by its authority (trademark office, IP "
-    "office, market regulator, environment authority, real-estate registry)";
+    N_("registration measures: the right as recorded by its authority (trademark office, IP "
+    "office, market regulator, environment authority, real-estate registry)");
 static const char B_OWNER[] =
-    "Civil Code art. 440: only the holder may pledge; registration measures: the pledgor "
-    "is the recorded owner, or proves the change of name";
+    N_("Civil Code art. 440: only the holder may pledge; registration measures: the pledgor "
+    "is the recorded owner, or proves the change of name");
 static const char B_STATUS[] =
-    "registration measures: refused when the right is cancelled, invalidated, expired, "
-    "terminated or not granted";
-static const char B_TERM[] = "registration measures: the right in force for the whole period";
+    N_("registration measures: refused when the right is cancelled, invalidated, expired, "
+    "terminated or not granted");
+static const char B_TERM[] = N_("registration measures: the right in force for the whole period");
 static const char B_SEIZED[] =
-    "Civil Procedure Law (preservation, enforcement); registration measures: seized or "
-    "frozen rights are refused";
+    N_("Civil Procedure Law (preservation, enforcement); registration measures: seized or "
+    "frozen rights are refused");
 
 static const char *owner_word(pledger_kind kind)
 {
@@ -203,29 +204,29 @@ static void right_frozen(pl_rctx *c, const pl_rule *r)
 
 const pl_rule pl_rules_register[] = {
     { "REGISTER_NOT_LOADED", N, REG,
-      "The reference register holds no record of the kind: the register rules were not "
-      "applied.", B_REGISTER, register_not_loaded },
+      N_("The reference register holds no record of the kind: the register rules were not "
+      "applied."), B_REGISTER, register_not_loaded },
     { "RIGHT_NOT_ON_REGISTER", B, REG,
-      "The right (equity: the company) is not on the reference register.", B_REGISTER,
+      N_("The right (equity: the company) is not on the reference register."), B_REGISTER,
       right_not_on_register, PL_RECHECK },
     { "PLEDGOR_NOT_OWNER", B, REG,
-      "The pledgor is not the recorded owner (registrant, patentee, shareholder, holder).",
+      N_("The pledgor is not the recorded owner (registrant, patentee, shareholder, holder)."),
       B_OWNER, pledgor_not_owner, PL_RECHECK },
     { "PLEDGOR_NAME_DIFFERS", C, REG,
-      "The pledgor's name differs from the register's and no proof of the change of name is "
-      "attached.", B_OWNER, pledgor_name_differs, PL_RECHECK },
+      N_("The pledgor's name differs from the register's and no proof of the change of name is "
+      "attached."), B_OWNER, pledgor_name_differs, PL_RECHECK },
     { "PLEDGOR_NAME_CHANGED", N, REG,
-      "The pledgor's name differs from the register's; a proof of the change of name is "
-      "attached.", B_OWNER, pledgor_name_changed },
+      N_("The pledgor's name differs from the register's; a proof of the change of name is "
+      "attached."), B_OWNER, pledgor_name_changed },
     { "RIGHT_NOT_IN_FORCE", B, PL_K_REGISTERED,
-      "The right is cancelled, invalidated, expired, terminated or not granted.", B_STATUS,
+      N_("The right is cancelled, invalidated, expired, terminated or not granted."), B_STATUS,
       right_not_in_force, PL_RECHECK },
     { "RIGHT_EXPIRES_IN_PERIOD", B, PL_K_TM | PL_K_EM | PL_K_SA | PL_K_LD,
-      "The right is not in force for the whole registration period.", B_TERM,
+      N_("The right is not in force for the whole registration period."), B_TERM,
       right_expires_in_period, PL_RECHECK },
-    { "RIGHT_SEIZED", B, PL_K_REGISTERED, "The right is seized by a court.", B_SEIZED,
+    { "RIGHT_SEIZED", B, PL_K_REGISTERED, N_("The right is seized by a court."), B_SEIZED,
       right_seized, PL_RECHECK },
-    { "RIGHT_FROZEN", B, REG, "The right (equity: the holding) is frozen.", B_SEIZED,
+    { "RIGHT_FROZEN", B, REG, N_("The right (equity: the holding) is frozen."), B_SEIZED,
       right_frozen, PL_RECHECK },
 };
 const size_t pl_rules_register_n = sizeof pl_rules_register / sizeof pl_rules_register[0];

@@ -6,10 +6,11 @@
 #include "base/date.h"
 #include "model/kinds.h"
 #include "rules/rules.h"
+#include "base/i18n.h"
 
 static const char B_TERM[] =
-    "real-right registration rules: the mortgage lasts at most the term of the use right";
-static const char B_DETAILS[] = "real-right registration rules: the right as recorded";
+    N_("real-right registration rules: the mortgage lasts at most the term of the use right");
+static const char B_DETAILS[] = N_("real-right registration rules: the right as recorded");
 
 static void rl_details_differ(pl_rctx *c, const pl_rule *r)
 {
@@ -51,10 +52,10 @@ static void rl_term_ends_in_period(pl_rctx *c, const pl_rule *r)
 
 const pl_rule pl_rules_sea_land[] = {
     { "RL_DETAILS_DIFFER", C, PL_K_SA | PL_K_LD,
-      "The term of the use right differs from the certificate on the register.", B_DETAILS,
+      N_("The term of the use right differs from the certificate on the register."), B_DETAILS,
       rl_details_differ, PL_RECHECK },
     { "RL_TERM_ENDS_IN_PERIOD", C, PL_K_SA | PL_K_LD,
-      "The term stated in the application ends before the registration period (when the "
-      "register does not know the certificate).", B_TERM, rl_term_ends_in_period },
+      N_("The term stated in the application ends before the registration period (when the "
+      "register does not know the certificate)."), B_TERM, rl_term_ends_in_period },
 };
 const size_t pl_rules_sea_land_n = sizeof pl_rules_sea_land / sizeof pl_rules_sea_land[0];

@@ -8,15 +8,16 @@
 
 #include "base/date.h"
 #include "rules/rules.h"
+#include "base/i18n.h"
 
 static const char B_BUNDLE[] =
-    "trademark pledge registration rules, as Trademark Law art. 42 for assignments: "
-    "identical or similar marks on identical or similar goods are pledged together";
+    N_("trademark pledge registration rules, as Trademark Law art. 42 for assignments: "
+    "identical or similar marks on identical or similar goods are pledged together");
 static const char B_TERM[] =
-    "Trademark Law arts. 39-40: a registration lasts 10 years, renewed in the 12 months before "
-    "it ends; trademark pledge registration rules: a mark ending before the debt is reported";
+    N_("Trademark Law arts. 39-40: a registration lasts 10 years, renewed in the 12 months before "
+    "it ends; trademark pledge registration rules: a mark ending before the debt is reported");
 static const char B_DETAILS[] =
-    "trademark pledge registration rules: the marks as registered (number, classes, mark)";
+    N_("trademark pledge registration rules: the marks as registered (number, classes, mark)");
 
 /* The number is pledged by the application. */
 static bool in_application(const pl_app *a, const char *number)
@@ -305,14 +306,14 @@ static void tm_expires_before_debt(pl_rctx *c, const pl_rule *r)
 
 const pl_rule pl_rules_trademark[] = {
     { "TM_BUNDLE_MISSING", C, PL_K_TM,
-      "An identical or similar registered mark of the pledgor on identical or similar goods "
-      "is not pledged with the others; the finding lists the missing registration numbers.",
+      N_("An identical or similar registered mark of the pledgor on identical or similar goods "
+      "is not pledged with the others; the finding lists the missing registration numbers."),
       B_BUNDLE, tm_bundle_missing, PL_RECHECK },
     { "TM_DETAILS_DIFFER", C, PL_K_TM,
-      "A mark's Nice classes or text differ from the register.", B_DETAILS,
+      N_("A mark's Nice classes or text differ from the register."), B_DETAILS,
       tm_details_differ, PL_RECHECK },
     { "TM_EXPIRES_BEFORE_DEBT", N, PL_K_TM,
-      "A mark's registration ends before the debtor's performance deadline: it must be "
-      "renewed, or the pledge lapses with it.", B_TERM, tm_expires_before_debt },
+      N_("A mark's registration ends before the debtor's performance deadline: it must be "
+      "renewed, or the pledge lapses with it."), B_TERM, tm_expires_before_debt },
 };
 const size_t pl_rules_trademark_n = sizeof pl_rules_trademark / sizeof pl_rules_trademark[0];
