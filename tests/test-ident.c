@@ -371,6 +371,40 @@ START_TEST(resident_region)
 }
 END_TEST
 
+/* The reference register import checks resident numbers the same way. */
+START_TEST(register_import_region)
+{
+    static const char xml[] =
+        "<register xmlns=\"urn:pledger:1\" as_of=\"2024-03-15\">\n"
+        "  <land number=\"J110118201800123\" status=\"registered\"\n"
+        "        valid_from=\"2018-01-01\" valid_to=\"2047-12-31\">\n"
+        "    <owner name=\"A\" id_type=\"resident\" id=\"110105-19491231-002X\"/>\n"
+        "  </land>\n"
+        "  <land number=\"J110118201800124\" status=\"registered\"\n"
+        "        valid_from=\"2018-01-01\" valid_to=\"2047-12-31\">\n"
+        "    <owner name=\"B\" id_type=\"resident\" id=\"990101198001010014\"/>\n"
+        "  </land>\n"
+        "</register>\n";
+    char *dir = pl_test_mkdir(), *path = pl_test_path(dir, "reg.db");
+    pledger_registry *reg = NULL;
+    pledger_import_report *rep = NULL;
+
+    PL_OK(NULL, pledger_open(&reg, path, NULL));
+    PL_OK(reg, pledger_set_actor(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR));
+    PL_OK(reg, pledger_register_import_memory(&rep, reg, xml, sizeof xml - 1, NULL));
+    ck_assert_uint_eq(pledger_import_report_inserted(rep), 1);
+    ck_assert_uint_eq(pledger_import_report_rejected(rep), 1);
+    ck_assert_uint_eq(pledger_import_report_rejection_line(rep, 0), 6); /* its record */
+    ck_assert_msg(strstr(pledger_import_report_rejection_message(rep, 0),
+                         "address code 990101: 99 is no province") != NULL,
+                  "%s", pledger_import_report_rejection_message(rep, 0));
+    pledger_import_report_free(rep);
+    pledger_close(reg);
+    free(path);
+    pl_test_rmdir(dir);
+}
+END_TEST
+
 START_TEST(generic_errors)
 {
     char out[64], small[18];
@@ -509,6 +543,7 @@ static Suite *ident_suite(void)
     tcase_add_test(tc, permit_certificate);
     tcase_add_test(tc, as_typed);
     tcase_add_test(tc, resident_region);
+    tcase_add_test(tc, register_import_region);
     tcase_add_test(tc, generic_errors);
     tcase_add_test(tc, long_value_is_cut_in_message);
     tcase_add_test(tc, type_names);

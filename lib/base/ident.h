@@ -1,11 +1,11 @@
-/* Identifiers of parties and rights (DESIGN.md §1.2): check and normalise.
+/* Identifiers of parties and rights: check and normalise.
  *
  * Every identifier is first normalised with pl_text_normalize_id() (full
  * width to half width, white space dropped, ASCII upper case), then
  * undressed as people type it: invisible characters pasted along dropped,
- * dashes of every kind made '-' and then dropped except in foreign
- * registration, permit and certificate numbers (elsewhere they only group
- * digits: "110105-19491231-002X"), "第...号" dropped around trademark,
+ * dashes of every kind made '-', and a '-' between two letters or digits
+ * dropped except in foreign registration, permit and certificate numbers
+ * (elsewhere it only groups them: "110105-19491231-002X"), "第...号" dropped around trademark,
  * patent and permit numbers and "第...类" around a Nice class, and a
  * patent's "。" made its '.'.  A patent number also loses a leading "ZL"
  * or "CN".  Then, by type:
