@@ -274,9 +274,9 @@ int pl_ident_resident_region(pl_err *e, const char *v)
         if (birth > PL_DIVISIONS_CURRENT_YEAR)
             return 0;
         return pl_err_set(e, PLEDGER_EINVAL,
-                          "%s: address code %06d is no GB/T 2260 division (%s has no such "
-                          "county or city in any edition up to %d)", label, (int)code,
-                          division_name(prov), PL_DIVISIONS_CURRENT_YEAR);
+                          "%s: address code %06d is no GB/T 2260 division (the division "
+                          "tables up to %d have no such code in %s)", label, (int)code,
+                          PL_DIVISIONS_CURRENT_YEAR, division_name(prov));
     }
     for (; k < pl_divisions_n && pl_divisions[k].code == code; k++) {
         const pl_division *d = &pl_divisions[k];
