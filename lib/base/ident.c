@@ -236,7 +236,7 @@ static const char *division_name(int32_t code)
         return "";
     while (i + 1 < pl_divisions_n && pl_divisions[i + 1].code == code)
         i++;
-    return pl_divisions[i].name;
+    return (const char *)pl_division_names + pl_divisions[i].name;
 }
 
 int pl_ident_resident_region(pl_err *e, const char *v)
