@@ -447,6 +447,36 @@ static void sweep_pledger_id_normalize(void)
     }
 }
 
+/* ---- money.h ------------------------------------------------------------------------------- */
+
+static void sweep_pledger_money_parse(void)
+{
+    int64_t v = 7;
+    const char *s;
+    ERR(NULL, pledger_money_parse(NULL, "1", "CNY"));
+    ERR(NULL, pledger_money_parse(&v, NULL, "CNY"));
+    ERR(NULL, pledger_money_parse(&v, "1", NULL));
+    ERR(NULL, pledger_money_parse(&v, big_utf8, "CNY"));
+    EACH_BAD(s) {
+        ERR(NULL, pledger_money_parse(&v, s, "CNY"));
+        ERR(NULL, pledger_money_parse(&v, "1", s));
+    }
+    ck_assert_int_eq(v, 7);
+}
+
+static void sweep_pledger_money_format(void)
+{
+    char out[PLEDGER_MONEY_TEXT_MAX];
+    const char *s;
+    ERR(NULL, pledger_money_format(NULL, sizeof out, 1, "CNY"));
+    ERR(NULL, pledger_money_format(out, 0, 1, "CNY"));
+    out[0] = 'x';
+    ERR(NULL, pledger_money_format(out, 3, 100, "CNY"));
+    ck_assert_str_eq(out, "");
+    ERR(NULL, pledger_money_format(out, sizeof out, 1, NULL));
+    EACH_BAD(s) ERR(NULL, pledger_money_format(out, sizeof out, 1, s));
+}
+
 static void sweep_pledger_id_type_name(void)
 {
     static const int v[] = { -1, 0, 10, INT_MAX, INT_MIN };
@@ -1590,6 +1620,8 @@ static const entry table[] = {
     /* common.h, ident.h */
     E(pledger_strerror), E(pledger_version), E(pledger_id_normalize), E(pledger_id_type_name),
     E(pledger_id_type_from_name),
+    /* money.h */
+    E(pledger_money_parse), E(pledger_money_format),
     /* application.h */
     E(pledger_free), E(pledger_kind_name), E(pledger_kind_from_name), E(pledger_app_state_name),
     E(pledger_pledge_state_name), E(pledger_severity_name), E(pledger_application_new),

@@ -75,7 +75,10 @@ START_TEST(uscc)
     bad(PLEDGER_ID_USCC, "91350100I000100Y43",
         "USCC '91350100I000100Y43': character 9 'I' is not allowed");
     bad(PLEDGER_ID_USCC, "91350100O000100Y43", "character 9 'O' is not allowed");
-    bad(PLEDGER_ID_USCC, "9135010-M000100Y43", "character 8 '-' is not allowed");
+    /* a '-' only groups: dropped, so a '-' typed for a character is a
+     * character short */
+    bad(PLEDGER_ID_USCC, "9135010-M000100Y43", "has 17 characters, expected 18");
+    bad(PLEDGER_ID_USCC, "-1350100M000100Y43", "character 1 '-' is not allowed");
     bad(PLEDGER_ID_USCC, "9135010中M000100Y43", "character 8 '中' is not allowed");
     /* a correct check character, but a letter in the region code */
     bad(PLEDGER_ID_USCC, "9135A100M000100Y4Y",
@@ -134,8 +137,9 @@ START_TEST(passport_foreign)
     ok(PLEDGER_ID_PASSPORT, "AB123", "AB123");
     ok(PLEDGER_ID_PASSPORT, "A1234567890123456789", "A1234567890123456789");
     bad(PLEDGER_ID_PASSPORT, "A12345678901234567890", "has 21 characters, expected 5 to 20");
-    bad(PLEDGER_ID_PASSPORT, "E1234-5678",
-        "=passport number: character 6 '-' is not allowed (A-Z and 0-9)");
+    ok(PLEDGER_ID_PASSPORT, "E1234-5678", "E12345678");
+    bad(PLEDGER_ID_PASSPORT, "E12345678-",
+        "=passport number: character 10 '-' is not allowed (A-Z and 0-9)");
 
     ok(PLEDGER_ID_FOREIGN_REG, "HRB 12345", "HRB12345");
     ok(PLEDGER_ID_FOREIGN_REG, "c-123/45.6", "C-123/45.6");
@@ -244,6 +248,163 @@ START_TEST(permit_certificate)
 }
 END_TEST
 
+/* Numbers as people type them: full-width digits, spaces, dashes of any
+ * kind, invisible characters pasted along, "第...号" -- for every type. */
+START_TEST(as_typed)
+{
+    /* USCC */
+    ok(PLEDGER_ID_USCC, "9135-0100-M000-100Y-43", "91350100M000100Y43");
+    ok(PLEDGER_ID_USCC, "91350100\xe2\x80\x93M000100Y43", "91350100M000100Y43"); /* – */
+    ok(PLEDGER_ID_USCC, "\xef\xbb\xbf" "91350100M000\xe2\x80\x8b" "100Y43", "91350100M000100Y43");
+    ok(PLEDGER_ID_USCC, "\xef\xbc\x99\xef\xbc\x91\xef\xbc\x8d" "350100M000100Y43", /* ９１－ */
+       "91350100M000100Y43");
+    /* resident */
+    ok(PLEDGER_ID_RESIDENT, "110105-19491231-002X", "11010519491231002X");
+    ok(PLEDGER_ID_RESIDENT, "110105 1949 1231 002x", "11010519491231002X");
+    ok(PLEDGER_ID_RESIDENT, "\xef\xbc\x91\xef\xbc\x91\xef\xbc\x90\xef\xbc\x91\xef\xbc\x90"
+       "\xef\xbc\x95\xe2\x80\x94" "19491231002\xef\xbd\x98", "11010519491231002X"); /* １１０１０５—…ｘ */
+    /* passport */
+    ok(PLEDGER_ID_PASSPORT, "e 1234\xe2\x80\x90" "5678", "E12345678"); /* ‐ */
+    /* patent */
+    ok(PLEDGER_ID_PATENT, "ZL 2013 1 0699744.2", "201310699744.2");
+    ok(PLEDGER_ID_PATENT, "2013-1-0699744.2", "201310699744.2");
+    ok(PLEDGER_ID_PATENT, "201310699744\xe3\x80\x82" "2", "201310699744.2"); /* 。 */
+    ok(PLEDGER_ID_PATENT, "\xe7\xac\xac ZL201310699744.2 \xe5\x8f\xb7", "201310699744.2");
+    /* trademark */
+    ok(PLEDGER_ID_TRADEMARK, "\xe7\xac\xac" "12345678" "\xe5\x8f\xb7", "12345678"); /* 第…号 */
+    ok(PLEDGER_ID_TRADEMARK, "\xe7\xac\xac 1234 5678 \xe5\x8f\xb7", "12345678");
+    ok(PLEDGER_ID_TRADEMARK, "\xe7\xac\xac\xef\xbc\x91\xef\xbc\x92\xef\xbc\x93\xe5\x8f\xb7",
+       "123");                                                           /* 第１２３号 */
+    ok(PLEDGER_ID_TRADEMARK, "12345678\xe8\x99\x9f", "12345678");      /* 號 */
+    ok(PLEDGER_ID_TRADEMARK, "\xe7\xac\xac" "12345678", "12345678");
+    ok(PLEDGER_ID_TRADEMARK, "\xe7\xac\xacG1234567\xe5\x8f\xb7", "G1234567");
+    ok(PLEDGER_ID_TRADEMARK, "1234-5678", "12345678");
+    bad(PLEDGER_ID_TRADEMARK, "\xe7\xac\xac\xe5\x8f\xb7", "expected 1 to 8 digits"); /* 第号 */
+    bad(PLEDGER_ID_TRADEMARK, "\xe7\xac\xac" "123456789" "\xe5\x8f\xb7",
+        "=trademark registration number '123456789': expected 1 to 8 digits, "
+        "optionally after G (a Madrid designation)");
+    /* Nice class */
+    ok(PLEDGER_ID_NICE_CLASS, "\xe7\xac\xac" "9" "\xe7\xb1\xbb", "9");          /* 第9类 */
+    ok(PLEDGER_ID_NICE_CLASS, "\xe7\xac\xac\xef\xbc\x90\xef\xbc\x99\xe9\xa1\x9e", "9"); /* 第０９類 */
+    ok(PLEDGER_ID_NICE_CLASS, "35\xe7\xb1\xbb", "35");
+    bad(PLEDGER_ID_NICE_CLASS, "9\xe5\x8f\xb7", "is not a whole number");       /* 9号 */
+    /* permit: '-' is part of the number, its other dashes become '-' */
+    ok(PLEDGER_ID_PERMIT, "9135\xe2\x80\x93" "0100", "9135-0100");
+    ok(PLEDGER_ID_PERMIT, "\xe7\xac\xac 91350100M000100Y43001P \xe5\x8f\xb7",
+       "91350100M000100Y43001P");
+    /* foreign registration: '-' kept */
+    ok(PLEDGER_ID_FOREIGN_REG, "HRB\xe2\x88\x92" "123", "HRB-123"); /* − */
+    /* certificate: 第 and 号 belong to it; dashes become '-' */
+    ok(PLEDGER_ID_CERTIFICATE, "\xe5\x9b\xbd\xe6\xb5\xb7\xe8\xaf\x81 2019\xe2\x80\x94" "B33020001"
+       "\xe5\x8f\xb7", "\xe5\x9b\xbd\xe6\xb5\xb7\xe8\xaf\x81" "2019-B33020001\xe5\x8f\xb7");
+    ok(PLEDGER_ID_CERTIFICATE, "\xe7\xac\xac" "0001" "\xe5\x8f\xb7",
+       "\xe7\xac\xac" "0001" "\xe5\x8f\xb7");
+}
+END_TEST
+
+/* pl_ident_check(): pl_ident_normalize() and the GB/T 2260 address code. */
+static void region_ok(const char *in)
+{
+    char out[32];
+    pl_err e;
+    pl_err_clear(&e);
+    ck_assert_msg(pl_ident_check(&e, PLEDGER_ID_RESIDENT, in, today, out, sizeof out) == 0,
+                  "'%s': %s", in, e.msg);
+    ck_assert_int_eq(pl_ident_resident_region(&e, out), 0);
+}
+
+static void region_bad(const char *in, const char *msg)
+{
+    char out[32];
+    pl_err e;
+    pl_err_clear(&e);
+    /* the format is right: pl_ident_normalize() accepts it */
+    ck_assert_int_eq(pl_ident_normalize(&e, PLEDGER_ID_RESIDENT, in, today, out, sizeof out), 0);
+    ck_assert_int_eq(pl_ident_resident_region(&e, out), PLEDGER_EINVAL);
+    if (msg[0] == '=')
+        ck_assert_str_eq(e.msg, msg + 1);
+    else
+        ck_assert_msg(strstr(e.msg, msg) != NULL, "'%s': message '%s' lacks '%s'", in, e.msg,
+                      msg);
+    ck_assert_msg(strstr(e.msg, in + 6) == NULL, "the message repeats the number: %s", e.msg);
+    memset(out, 'x', sizeof out);
+    ck_assert_int_eq(pl_ident_check(&e, PLEDGER_ID_RESIDENT, in, today, out, sizeof out),
+                     PLEDGER_EINVAL);
+    ck_assert_str_eq(out, "");
+    ck_assert_msg(strstr(e.msg, msg + (msg[0] == '=')) != NULL, "'%s': '%s' lacks '%s'", in,
+                  e.msg, msg);
+}
+
+START_TEST(resident_region)
+{
+    region_ok("11010519491231002X");  /* 北京市朝阳区, listed throughout */
+    region_ok("110103198001010013");  /* 崇文区, last listed 2009 */
+    region_ok("110103201001010018");  /* ... born in the year after: still possible */
+    region_bad("110103201101010015",
+               "=resident identity number: address code 110103 (北京市崇文区) was retired "
+               "after 2009, before the holder's birth year 2011; a number is assigned under a code "
+               "in use");
+    region_ok("110221196001010012");  /* 昌平县, retired before 2002 (undated) */
+    region_ok("330112196001010011");  /* 临安区 (2017): assigned after the birth */
+    region_ok("420600201501010015");  /* 襄樊市 renamed 襄阳市, same code */
+    region_ok("830000198001010018");  /* residence permit of a Taiwan resident */
+    region_ok("440120197001010011");  /* 广州市 "市区" of the 1980/1982 editions */
+    region_bad("440120199001010010", "address code 440120 is no GB/T 2260 division");
+    region_ok("46010019700101001X");  /* a prefecture's own code */
+    region_bad("990101198001010014",
+               "=resident identity number: address code 990101: 99 is no province, "
+               "autonomous region or municipality of GB/T 2260");
+    region_bad("110199198001010016",
+               "=resident identity number: address code 110199 is no GB/T 2260 division "
+               "(the division tables up to 2023 have no such code in 北京市)");
+    /* born after the newest edition: the code may be newer than the table */
+    region_ok("110199202401010014");
+    /* other types are not region-checked */
+    {
+        char out[32];
+        pl_err e;
+        ck_assert_int_eq(pl_ident_check(&e, PLEDGER_ID_USCC, "91350100M000100Y43", today, out,
+                                         sizeof out), 0);
+        ck_assert_int_eq(pl_ident_resident_region(&e, "99"), PLEDGER_EINVAL);
+        ck_assert_int_eq(pl_ident_resident_region(&e, NULL), PLEDGER_EINVAL);
+    }
+}
+END_TEST
+
+/* The reference register import checks resident numbers the same way. */
+START_TEST(register_import_region)
+{
+    static const char xml[] =
+        "<register xmlns=\"urn:pledger:1\" as_of=\"2024-03-15\">\n"
+        "  <land number=\"J110118201800123\" status=\"registered\"\n"
+        "        valid_from=\"2018-01-01\" valid_to=\"2047-12-31\">\n"
+        "    <owner name=\"A\" id_type=\"resident\" id=\"110105-19491231-002X\"/>\n"
+        "  </land>\n"
+        "  <land number=\"J110118201800124\" status=\"registered\"\n"
+        "        valid_from=\"2018-01-01\" valid_to=\"2047-12-31\">\n"
+        "    <owner name=\"B\" id_type=\"resident\" id=\"990101198001010014\"/>\n"
+        "  </land>\n"
+        "</register>\n";
+    char *dir = pl_test_mkdir(), *path = pl_test_path(dir, "reg.db");
+    pledger_registry *reg = NULL;
+    pledger_import_report *rep = NULL;
+
+    PL_OK(NULL, pledger_open(&reg, path, NULL));
+    PL_OK(reg, pledger_set_actor(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR));
+    PL_OK(reg, pledger_register_import_memory(&rep, reg, xml, sizeof xml - 1, NULL));
+    ck_assert_uint_eq(pledger_import_report_inserted(rep), 1);
+    ck_assert_uint_eq(pledger_import_report_rejected(rep), 1);
+    ck_assert_uint_eq(pledger_import_report_rejection_line(rep, 0), 6); /* its record */
+    ck_assert_msg(strstr(pledger_import_report_rejection_message(rep, 0),
+                         "address code 990101: 99 is no province") != NULL,
+                  "%s", pledger_import_report_rejection_message(rep, 0));
+    pledger_import_report_free(rep);
+    pledger_close(reg);
+    free(path);
+    pl_test_rmdir(dir);
+}
+END_TEST
+
 START_TEST(generic_errors)
 {
     char out[64], small[18];
@@ -324,6 +485,16 @@ START_TEST(public_normalize)
     PL_OK(NULL, pledger_id_normalize(out, sizeof out, PLEDGER_ID_RESIDENT,
                                      "11010519491231002x"));
     ck_assert_str_eq(out, "11010519491231002X");
+    PL_OK(NULL, pledger_id_normalize(out, sizeof out, PLEDGER_ID_TRADEMARK,
+                                     "\xe7\xac\xac 12345678 \xe5\x8f\xb7"));
+    ck_assert_str_eq(out, "12345678");
+    /* the address code is checked too */
+    PL_FAILS(NULL, PLEDGER_EINVAL,
+             pledger_id_normalize(out, sizeof out, PLEDGER_ID_RESIDENT, "990101198001010014"));
+    ck_assert_str_eq(pledger_errmsg(NULL),
+                     "pledger_id_normalize: resident identity number: address code 990101: "
+                     "99 is no province, autonomous region or municipality of GB/T 2260");
+    ck_assert_str_eq(out, "");
 
     PL_FAILS(NULL, PLEDGER_EINVAL,
              pledger_id_normalize(out, sizeof out, PLEDGER_ID_USCC, "91350100M000100Y44"));
@@ -370,6 +541,9 @@ static Suite *ident_suite(void)
     tcase_add_test(tc, patent);
     tcase_add_test(tc, trademark_nice);
     tcase_add_test(tc, permit_certificate);
+    tcase_add_test(tc, as_typed);
+    tcase_add_test(tc, resident_region);
+    tcase_add_test(tc, register_import_region);
     tcase_add_test(tc, generic_errors);
     tcase_add_test(tc, long_value_is_cut_in_message);
     tcase_add_test(tc, type_names);

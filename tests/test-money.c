@@ -3,6 +3,8 @@
 
 #include "base/money.h"
 
+#include <pledger/money.h>
+
 static void parse_is(const char *text, const char *cur, int64_t want)
 {
     pl_err e;
@@ -103,8 +105,7 @@ START_TEST(parse_chinese_units)
     parse_is("1.000001万", "CNY", 1000001);            /* 4 + 2 decimals */
     parse_is("2亿", "JPY", INT64_C(200000000));
     parse_is("1.00000001亿", "JPY", 100000001);
-    parse_bad("1.0000001万", "CNY",
-              "=amount '1.0000001万' has 7 decimals; CNY allows 6 with 万");
+    parse_bad("1.0000001万", "CNY", "amount '1.0000001万' has 7 decimals; CNY allows 6 with 万;");
     parse_bad("1.000000001亿", "JPY", "has 9 decimals; JPY allows 8 with 亿");
     parse_bad("万", "CNY", "is not a number");
     parse_bad("300万万", "CNY", "is not a number");
@@ -114,37 +115,63 @@ END_TEST
 
 START_TEST(parse_errors)
 {
-    parse_bad("-5", "CNY", "=amount '-5' is negative");
-    parse_bad("", "CNY", "=amount is empty");
-    parse_bad(" \xe3\x80\x80 ", "CNY", "=amount is empty");
+    parse_bad("-5", "CNY", "amount '-5' is negative;");
+    parse_bad("", "CNY", "amount is empty;");
+    parse_bad(" \xe3\x80\x80 ", "CNY", "amount is empty;");
     parse_bad(NULL, "CNY", "=amount is missing");
-    parse_bad("abc", "CNY",
-              "=amount 'abc' is not a number (expected digits, optionally grouped by commas, "
-              "and a decimal point)");
+    parse_bad("abc", "CNY", "amount 'abc' is not a number;");
     parse_bad("+5", "CNY", "is not a number");
-    parse_bad("5元", "CNY", "is not a number");
+    parse_bad("5元元", "CNY", "is not a number");
+    parse_bad("元5", "CNY", "is not a number");
     parse_bad("1.5.5", "CNY", "is not a number");
     parse_bad(".5", "CNY", "is not a number");
     parse_bad("1e6", "CNY", "is not a number");
     parse_bad("1 000", "CNY", "is not a number");
-    parse_bad("1.", "CNY", "=amount '1.': no digits after the '.'");
-    parse_bad("1,00", "CNY", "=amount '1,00': commas must separate groups of three digits");
+    parse_bad("1.", "CNY", "amount '1.': no digits after the '.';");
+    parse_bad("1,00", "CNY", "amount '1,00': commas must separate groups of three digits;");
     parse_bad("1000,000", "CNY", "commas must separate groups of three digits");
     parse_bad("1,000,00", "CNY", "commas must separate groups of three digits");
     parse_bad("1,0000", "CNY", "commas must separate groups of three digits");
     parse_bad(",100", "CNY", "commas must separate groups of three digits");
     parse_bad("1,000,", "CNY", "commas must separate groups of three digits");
-    parse_bad("1.001", "CNY", "=amount '1.001' has 3 decimals; CNY has 2");
-    parse_bad("1000.5", "JPY", "=amount '1000.5' has 1 decimals; JPY has 0");
+    parse_bad("1.001", "CNY", "amount '1.001' has 3 decimals; CNY has 2;");
+    parse_bad("1000.5", "JPY", "amount '1000.5' has 1 decimals; JPY has 0;");
     parse_bad("92233720368547758.08", "CNY",
-              "=amount '92233720368547758.08' is too large (more than 9223372036854775807 "
-              "minor units)");
+              "amount '92233720368547758.08' is too large (more than 9223372036854775807 "
+              "minor units);");
     parse_bad("9223372036854775808", "JPY", "is too large");
     parse_bad("99999999999999999999999999999999", "JPY", "is too large");
     parse_bad("1", "XYZ", "=amount: currency 'XYZ' is not a known ISO 4217 code");
     parse_bad("1", "cny", "currency 'cny' is not a known ISO 4217 code");
     parse_bad("1", NULL, "=amount: the currency is missing");
     parse_bad("1\xc0\xaf", "CNY", "=amount is not valid UTF-8");
+}
+END_TEST
+
+/* As people write money: 万元, the yuan sign, spaces before the unit, full
+ * width; refusals end with the forms that would have been accepted. */
+START_TEST(parse_as_written)
+{
+    parse_is("300万元", "CNY", INT64_C(300000000));
+    parse_is("3000元", "CNY", 300000);
+    parse_is("3.5亿元", "CNY", INT64_C(35000000000));
+    parse_is("300 万元", "CNY", INT64_C(300000000));
+    parse_is("300万 元", "CNY", INT64_C(300000000));
+    parse_is("¥3,000,000.00", "CNY", 300000000);
+    parse_is("￥ 3000000", "CNY", 300000000);
+    parse_is("¥1,000", "JPY", 1000);
+    parse_is("\xef\xbc\x93\xef\xbc\x90\xef\xbc\x90万元", "CNY", INT64_C(300000000)); /* ３００万元 */
+    parse_bad("300万元", "USD", "amount '300万元': 元 is the yuan, but the currency is USD;");
+    parse_bad("¥5", "USD", "the sign is that of the yuan or the yen, but the currency is USD");
+    parse_bad("3 000", "CNY", "is not a number");
+    parse_bad("3,00", "CNY",
+              "=amount '3,00': commas must separate groups of three digits; accepted: 3000000, "
+              "3,000,000.00, 300万, 300万元, 3.5亿 (CNY: at most 2 decimals, commas only "
+              "between groups of three digits)");
+    parse_bad("3.5", "JPY",
+              "=amount '3.5' has 1 decimals; JPY has 0; accepted: 3000000, 3,000,000, 300万, "
+              "3.5亿 (JPY: 0 decimals, commas only between groups of three digits)");
+    parse_bad("1.2345", "KWD", "; accepted: 3000000, 3,000,000.000, 300万, 3.5亿 (KWD: at most 3");
 }
 END_TEST
 
@@ -177,6 +204,60 @@ START_TEST(format)
     ck_assert_str_eq(buf, "");
     ck_assert_int_eq(pl_money_format(100, "CNY", NULL, 0), PLEDGER_EINVAL);
     ck_assert_int_eq(pl_money_format(100, NULL, buf, sizeof buf), PLEDGER_EINVAL);
+}
+END_TEST
+
+/* The public pair: the same parser and formatter, messages named. */
+START_TEST(public_pair)
+{
+    char out[PLEDGER_MONEY_TEXT_MAX];
+    int64_t v = -7;
+
+    PL_OK(NULL, pledger_money_parse(&v, "300万元", "CNY"));
+    ck_assert_int_eq(v, 300000000);
+    PL_OK(NULL, pledger_money_format(out, sizeof out, v, "CNY"));
+    ck_assert_str_eq(out, "3,000,000.00");
+    PL_OK(NULL, pledger_money_parse(&v, "\xef\xbc\x93.5亿", "CNY")); /* ３.5亿 */
+    ck_assert_int_eq(v, INT64_C(35000000000));
+    PL_OK(NULL, pledger_money_format(out, sizeof out, 1234567, "JPY"));
+    ck_assert_str_eq(out, "1,234,567");
+    PL_OK(NULL, pledger_money_format(out, 5, 0, "CNY"));
+    ck_assert_str_eq(out, "0.00");
+
+    v = -7;
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_money_parse(&v, "3,00", "CNY"));
+    ck_assert_int_eq(v, -7);
+    ck_assert_str_eq(pledger_errmsg(NULL),
+                     "pledger_money_parse: amount '3,00': commas must separate groups of three "
+                     "digits; accepted: 3000000, 3,000,000.00, 300万, 300万元, 3.5亿 (CNY: at "
+                     "most 2 decimals, commas only between groups of three digits)");
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_money_parse(&v, "1.001", "CNY"));
+    ck_assert(strstr(pledger_errmsg(NULL), "has 3 decimals; CNY has 2") != NULL);
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_money_parse(&v, "92233720368547758.08", "CNY"));
+    ck_assert(strstr(pledger_errmsg(NULL), "is too large") != NULL);
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_money_parse(&v, "1", "XYZ"));
+    ck_assert_str_eq(pledger_errmsg(NULL),
+                     "pledger_money_parse: amount: currency 'XYZ' is not a known ISO 4217 code");
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_money_parse(NULL, "1", "CNY"));
+    ck_assert_str_eq(pledger_errmsg(NULL), "pledger_money_parse: out is NULL");
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_money_parse(&v, NULL, "CNY"));
+    ck_assert_str_eq(pledger_errmsg(NULL), "pledger_money_parse: text is NULL");
+    ck_assert_int_eq(v, -7);
+
+    strcpy(out, "junk");
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_money_format(out, 4, 0, "CNY"));
+    ck_assert_str_eq(out, "");
+    ck_assert_str_eq(pledger_errmsg(NULL),
+                     "pledger_money_format: '0.00' needs 5 bytes, out_size is 4");
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_money_format(out, sizeof out, 1, "XYZ"));
+    ck_assert_str_eq(pledger_errmsg(NULL),
+                     "pledger_money_format: currency 'XYZ' is not a known ISO 4217 code");
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_money_format(out, sizeof out, 1, NULL));
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_money_format(NULL, 8, 1, "CNY"));
+    ck_assert_str_eq(pledger_errmsg(NULL), "pledger_money_format: out is NULL");
+    /* the longest text fits PLEDGER_MONEY_TEXT_MAX */
+    PL_OK(NULL, pledger_money_format(out, sizeof out, INT64_MIN, "JPY"));
+    ck_assert_str_eq(out, "-9,223,372,036,854,775,808");
 }
 END_TEST
 
@@ -221,7 +302,9 @@ static Suite *money_suite(void)
     tcase_add_test(tc, parse_plain);
     tcase_add_test(tc, parse_chinese_units);
     tcase_add_test(tc, parse_errors);
+    tcase_add_test(tc, parse_as_written);
     tcase_add_test(tc, format);
+    tcase_add_test(tc, public_pair);
     tcase_add_test(tc, round_trip);
     tcase_add_test(tc, add_sub);
     suite_add_tcase(s, tc);

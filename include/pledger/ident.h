@@ -2,16 +2,36 @@
  * @file ident.h
  * @brief Checking and normalising identifiers of parties and rights.
  *
- * pledger stores identifiers in a normal form (DESIGN.md §1.2): full-width
- * characters turned half-width, white space dropped, ASCII upper case, a
- * patent number without its "ZL"/"CN" prefix and always with the dot
- * before its check character.  Checked by type:
+ * pledger stores identifiers in a normal form: full-width characters
+ * turned half-width, white space dropped, ASCII upper case, a patent
+ * number without its "ZL"/"CN" prefix and always with the dot before its
+ * check character.  Numbers are taken as people type them: invisible
+ * characters pasted along are dropped; dashes of every kind become '-',
+ * and a '-' between two letters or digits is dropped except in foreign
+ * registration, permit and certificate numbers (so "110105-19491231-002X"
+ * is a resident identity number); "第12345678号" is trademark 12345678
+ * (also for patent and permit numbers), "第9类" is Nice class 9, and a
+ * patent number's "。" is its dot.  Checked by type:
  *
  * - #PLEDGER_ID_USCC: 18 characters over 0-9 A-Z without I O S V Z, the
  *   3rd to 8th digits, the 18th the GB 32100-2015 check character.
  * - #PLEDGER_ID_RESIDENT: 18 characters, a real birth date from 1900 to
  *   today, the GB 11643 check character (0-9 or X); 15-digit numbers are
- *   refused.
+ *   refused.  The first six digits must be a GB/T 2260 address code the
+ *   holder could have been registered under, from a division table
+ *   compiled into the library (share/pledger/divisions.tsv: every code
+ *   listed from the 1980s to 2023, with the years it was listed).  A
+ *   number keeps the code of the county where it was assigned for life,
+ *   so a code since retired or renamed is accepted, and so is a code
+ *   first listed after the birth year (people born before 1984, and the
+ *   residence permits of Hong Kong, Macao and Taiwan residents, 810000,
+ *   820000 and 830000, were numbered as adults).  Refused: a province
+ *   (first two digits) that does not exist; a code in no edition (unless
+ *   the holder was born after 2023, when the code may be newer than the
+ *   table, or it is a 1980/1982 "xxxx20" city urban area and the holder
+ *   was born by 1983); a code whose every listing ended more than a year
+ *   before the birth year.  The review reports these as
+ *   PARTY_ID_REGION_UNKNOWN.
  * - #PLEDGER_ID_PASSPORT: 5 to 20 of A-Z 0-9.
  * - #PLEDGER_ID_FOREIGN_REG: 1 to 40 of A-Z 0-9 - / .
  * - #PLEDGER_ID_PATENT: "YYYYTNNNNNNN.C" (2003 to this year; type 1, 2, 3,
@@ -35,7 +55,9 @@ extern "C" {
  * Check an identifier and write its normal form.
  *
  * "Today" (for birth dates and patent years) is the system clock's date at
- * UTC+8.  On failure the reason, naming the identifier and what is wrong
+ * UTC+8.  A resident identity number's address code is checked too (see
+ * the file's description); the reference register import applies the same
+ * checks.  On failure the reason, naming the identifier and what is wrong
  * (e.g. "USCC '91350100M000100Y44': check character is '4', expected
  * '3'"), is the calling thread's pledger_errmsg(NULL).
  *

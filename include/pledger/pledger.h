@@ -13,6 +13,7 @@
 #include <pledger/common.h>
 #include <pledger/types.h>
 #include <pledger/ident.h>
+#include <pledger/money.h>
 #include <pledger/registry.h>
 #include <pledger/application.h>
 #include <pledger/pledge.h>

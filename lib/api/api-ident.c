@@ -32,7 +32,7 @@ int pledger_id_normalize(char *out, size_t out_size, pledger_id_type type, const
                           (int)type);
     if (!text)
         return pl_err_set(e, PLEDGER_EINVAL, "%s: text is NULL", fn);
-    if (pl_ident_normalize(e, type, text, today_china(), out, out_size) != 0) {
+    if (pl_ident_check(e, type, text, today_china(), out, out_size) != 0) {
         out[0] = '\0';
         return pl_err_prefix(e, "%s", fn);
     }

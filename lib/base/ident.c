@@ -6,6 +6,7 @@
 
 #include "base/date.h"
 #include "base/text.h"
+#include "divisions.h"
 
 static const char uscc_alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 static const int uscc_weights[17] = {1,  3,  9,  27, 19, 26, 16, 17, 20,
@@ -208,6 +209,93 @@ static int check_resident(pl_err *e, const subject *s, char *v, int32_t today)
     return 0;
 }
 
+/* ---- GB/T 2260 address codes of resident identity numbers ------------------------------- */
+
+/* The index of the first era of @code in pl_divisions[] (sorted by code),
+ * or pl_divisions_n if the table does not list it. */
+static size_t division_find(int32_t code)
+{
+    size_t lo = 0, hi = pl_divisions_n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (pl_divisions[mid].code < code)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < pl_divisions_n && pl_divisions[lo].code == code ? lo : pl_divisions_n;
+}
+
+/* The name of the last era of @code, or "" when it is not listed. */
+static const char *division_name(int32_t code)
+{
+    size_t i = division_find(code);
+
+    if (i == pl_divisions_n)
+        return "";
+    while (i + 1 < pl_divisions_n && pl_divisions[i + 1].code == code)
+        i++;
+    return (const char *)pl_division_names + pl_divisions[i].name;
+}
+
+int pl_ident_resident_region(pl_err *e, const char *v)
+{
+    static const char label[] = "resident identity number";
+    int32_t code = 0, prov;
+    int birth = 0, i;
+    size_t k;
+    bool attributable = false;
+    int last = 0;
+
+    if (!v || strlen(v) < 10)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: no address code and birth year", label);
+    for (i = 0; i < 10; i++) {
+        if (!is_digit(v[i]))
+            return pl_err_set(e, PLEDGER_EINVAL, "%s: character %d must be a digit", label,
+                              i + 1);
+        if (i < 6)
+            code = code * 10 + (v[i] - '0');
+        else
+            birth = birth * 10 + (v[i] - '0');
+    }
+    prov = code / 10000 * 10000;
+    if (division_find(prov) == pl_divisions_n)
+        return pl_err_set(e, PLEDGER_EINVAL,
+                          "%s: address code %06d: %02d is no province, autonomous region or "
+                          "municipality of GB/T 2260", label, (int)code, (int)(code / 10000));
+    k = division_find(code);
+    if (k == pl_divisions_n) {
+        /* The 1980 and 1982 editions coded the urban area of a prefecture
+         * city xxxx20; numbers assigned then keep it. */
+        if (code % 100 == 20 && birth <= 1983 && division_find(code - 20) != pl_divisions_n)
+            return 0;
+        /* A code created after the table's newest edition. */
+        if (birth > PL_DIVISIONS_CURRENT_YEAR)
+            return 0;
+        return pl_err_set(e, PLEDGER_EINVAL,
+                          "%s: address code %06d is no GB/T 2260 division (the division "
+                          "tables up to %d have no such code in %s)", label, (int)code,
+                          PL_DIVISIONS_CURRENT_YEAR, division_name(prov));
+    }
+    for (; k < pl_divisions_n && pl_divisions[k].code == code; k++) {
+        const pl_division *d = &pl_divisions[k];
+        /* Still listed, listed in undated editions only, or listed until
+         * at most a year before the birth (editions appear once a year). */
+        if (d->last == 0 || d->last == 9999 || d->last + 1 >= birth)
+            attributable = true;
+        if (d->last > last && d->last != 9999)
+            last = d->last;
+    }
+    if (attributable)
+        return 0;
+    return pl_err_set(e, PLEDGER_EINVAL,
+                      "%s: address code %06d (%s%s) was retired after %d, before the holder's "
+                      "birth year %d; a number is assigned under a code in use", label,
+                      (int)code, code == prov ? "" : division_name(prov),
+                      division_name(code), last, birth);
+}
+
 static int check_patent(pl_err *e, const subject *s, char *v, int32_t today)
 {
     static const char form[] = "expected YYYYTNNNNNNN.C (12 digits and a check) or "
@@ -325,6 +413,78 @@ static int check_certificate(pl_err *e, const subject *s, char *v)
     return 0;
 }
 
+/* ---- the dress of a number as people type it ------------------------------------------ */
+
+#define DI "\xe7\xac\xac"      /* 第 */
+#define HAO "\xe5\x8f\xb7"     /* 号 */
+#define HAO_T "\xe8\x99\x9f"   /* 號 */
+#define LEI "\xe7\xb1\xbb"     /* 类 */
+#define LEI_T "\xe9\xa1\x9e"   /* 類 */
+
+static bool strip_suffix(char *v, const char *suffix)
+{
+    size_t n = strlen(v), k = strlen(suffix);
+    if (n <= k || memcmp(v + n - k, suffix, k) != 0)
+        return false;
+    v[n - k] = '\0';
+    return true;
+}
+
+/* Undress the normalised (pl_text_normalize_id) @v in place, for @type:
+ * - invisible characters pasted along (soft hyphen U+00AD, U+200B..U+200D,
+ *   U+2060, U+FEFF) are dropped;
+ * - dashes (U+2010..U+2015, U+2212, U+FE58, U+FE63) become '-', and a '-'
+ *   between two letters or digits is dropped where it can only group them:
+ *   every type but foreign_reg, permit and certificate, whose numbers may
+ *   contain it ("110105-19491231-002X"; "-9" keeps its '-' and fails);
+ * - a patent number's ideographic full stop (U+3002, U+FF61) is its '.';
+ * - "第...号" around a trademark, patent or permit number, and "第...类"
+ *   around a Nice class, are dropped ("第12345678号" -> "12345678"). */
+static void undress(pledger_id_type type, char *v)
+{
+    bool keep_dash = type == PLEDGER_ID_FOREIGN_REG || type == PLEDGER_ID_PERMIT ||
+                     type == PLEDGER_ID_CERTIFICATE;
+    size_t i = 0, o = 0, n = strlen(v);
+
+    while (i < n) {
+        uint32_t cp = 0;
+        size_t k = pl_utf8_decode(v + i, n - i, &cp); /* valid: normalize_id checked */
+        if (!k)
+            k = 1;
+        if (cp == 0xAD || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF) {
+            i += k;
+            continue;
+        }
+        if ((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0xFE58 || cp == 0xFE63)
+            cp = '-';
+        else if (type == PLEDGER_ID_PATENT && (cp == 0x3002 || cp == 0xFF61))
+            cp = '.';
+        if (cp < 0x80) {
+            v[o++] = (char)cp;
+        } else {
+            memmove(v + o, v + i, k);
+            o += k;
+        }
+        i += k;
+    }
+    v[o] = '\0';
+    if (!keep_dash) {
+        for (i = 0, o = 0; v[i]; i++)
+            if (v[i] != '-' || o == 0 || !is_alnum_upper(v[o - 1]) ||
+                !is_alnum_upper(v[i + 1]))
+                v[o++] = v[i];
+        v[o] = '\0';
+    }
+    if (type == PLEDGER_ID_TRADEMARK || type == PLEDGER_ID_PATENT ||
+        type == PLEDGER_ID_PERMIT || type == PLEDGER_ID_NICE_CLASS) {
+        bool nice = type == PLEDGER_ID_NICE_CLASS;
+        if (!strip_suffix(v, nice ? LEI : HAO))
+            strip_suffix(v, nice ? LEI_T : HAO_T);
+        if (strncmp(v, DI, 3) == 0 && v[3])
+            memmove(v, v + 3, strlen(v + 3) + 1);
+    }
+}
+
 /* ---- entry point ----------------------------------------------------------------------- */
 
 int pl_ident_normalize(pl_err *e, pledger_id_type type, const char *in, int32_t today,
@@ -348,6 +508,7 @@ int pl_ident_normalize(pl_err *e, pledger_id_type type, const char *in, int32_t 
         return pl_err_set(e, PLEDGER_EINVAL, "%s is not valid UTF-8", label);
     if (!(norm = pl_text_normalize_id(in)))
         return pl_err_oom(e);
+    undress(type, norm);
     n = strlen(norm);
     if (!(v = malloc(n + 3))) {
         free(norm);
@@ -412,5 +573,15 @@ int pl_ident_normalize(pl_err *e, pledger_id_type type, const char *in, int32_t 
             memcpy(out, v, n + 1);
     }
     free(v);
+    return rc;
+}
+
+int pl_ident_check(pl_err *e, pledger_id_type type, const char *in, int32_t today, char *out,
+                   size_t out_size)
+{
+    int rc = pl_ident_normalize(e, type, in, today, out, out_size);
+
+    if (rc == 0 && type == PLEDGER_ID_RESIDENT && (rc = pl_ident_resident_region(e, out)))
+        out[0] = '\0';
     return rc;
 }

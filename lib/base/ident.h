@@ -1,8 +1,14 @@
-/* Identifiers of parties and rights (DESIGN.md §1.2): check and normalise.
+/* Identifiers of parties and rights: check and normalise.
  *
  * Every identifier is first normalised with pl_text_normalize_id() (full
- * width to half width, white space dropped, ASCII upper case); a patent
- * number also loses a leading "ZL" or "CN".  Then, by type:
+ * width to half width, white space dropped, ASCII upper case), then
+ * undressed as people type it: invisible characters pasted along dropped,
+ * dashes of every kind made '-', and a '-' between two letters or digits
+ * dropped except in foreign registration, permit and certificate numbers
+ * (elsewhere it only groups them: "110105-19491231-002X"), "第...号" dropped around trademark,
+ * patent and permit numbers and "第...类" around a Nice class, and a
+ * patent's "。" made its '.'.  A patent number also loses a leading "ZL"
+ * or "CN".  Then, by type:
  *
  *   uscc        18 characters over 0-9 A-Z without I O S V Z; characters
  *               3-8 (the registering authority's region) are digits; the
@@ -10,6 +16,8 @@
  *   resident    18 characters: 6-digit region, birth date YYYYMMDD (a real
  *               date from 1900-01-01 to @today), 3-digit sequence, GB 11643
  *               check character (0-9 or X).  15-digit numbers are refused.
+ *               The address code is checked by pl_ident_resident_region()
+ *               (pl_ident_check() does both).
  *   passport    5 to 20 characters A-Z 0-9.
  *   foreign_reg 1 to 40 characters A-Z 0-9 - / .
  *   patent      YYYYTNNNNNNN.C (year 2003 to @today's year, type 1 2 3 8 9,
@@ -44,6 +52,45 @@
  * the result), or PLEDGER_ENOMEM.  On failure @out is "" if @out_size > 0. */
 int pl_ident_normalize(pl_err *e, pledger_id_type type, const char *in, int32_t today,
                        char *out, size_t out_size);
+
+/* Check the GB/T 2260 address code (the first six digits) of the
+ * resident identity number @v, normalised by pl_ident_normalize(), against
+ * the division table compiled in from share/pledger/divisions.tsv (every
+ * code listed from the 1980s to 2023, with the years it was listed).
+ *
+ * The code is that of the county where the holder was registered when the
+ * number was assigned (at birth since the 1990s; from 1984 for people
+ * born before), and a number is kept for life, also when the county is
+ * later renamed, merged or turned into a city or district and gets a new
+ * code.  So:
+ *   - a code that is still listed, or was listed until the holder's birth
+ *     year or later (the year after the last edition listing it included:
+ *     editions are yearly), is accepted, however long ago it was retired;
+ *   - a code first listed after the birth year is accepted: numbers of
+ *     people born before 1984, and residence permits of Hong Kong, Macao
+ *     and Taiwan residents (810000, 820000, 830000, since 2018), were
+ *     assigned as adults;
+ *   - a code whose province (first two digits) does not exist is refused;
+ *   - a code listed in no edition is refused, unless the holder was born
+ *     after the table's newest edition (2023: the code may be newer) or
+ *     it is a prefecture city's urban area "xxxx20" of the 1980 and 1982
+ *     editions and the holder was born by 1983;
+ *   - a code whose every listing ended more than a year before the birth
+ *     year is refused: no number is assigned under a retired code.
+ * Returns 0 or PLEDGER_EINVAL with a message naming the code (and the
+ * division's name when it is known) but not the number.  A sorted array
+ * and binary search: no allocation, no file. */
+int pl_ident_resident_region(pl_err *e, const char *v);
+
+/* pl_ident_normalize(), then for a resident identity number
+ * pl_ident_resident_region(): the check of an identifier given as input
+ * (pledger_id_normalize(), the reference register import).  Paths that
+ * only recognise or look up a stored identifier use pl_ident_normalize(),
+ * so numbers stored before the address code was checked are still found
+ * and masked; the review reports the address code as its own finding
+ * (PARTY_ID_REGION_UNKNOWN). */
+int pl_ident_check(pl_err *e, pledger_id_type type, const char *in, int32_t today, char *out,
+                   size_t out_size);
 
 /* The API name of @t ("uscc", "resident", "passport", "foreign_reg",
  * "patent", "trademark", "nice_class", "permit", "certificate"), NULL if

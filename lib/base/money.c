@@ -67,6 +67,14 @@ static bool push_digit(int64_t *v, int d)
 
 #define WAN "\xe4\xb8\x87" /* 万 */
 #define YI "\xe4\xba\xbf"  /* 亿 */
+#define YUAN "\xe5\x85\x83" /* 元 */
+#define YEN_SIGN "\xc2\xa5"          /* ¥ */
+#define YEN_SIGN_FULL "\xef\xbf\xa5" /* ￥ */
+
+static const char not_a_number[] = "is not a number";
+
+/* After a space that pl_text_fold() kept (one at most). */
+static const char *skip_space(const char *p) { return *p == ' ' ? p + 1 : p; }
 
 static int parse_folded(pl_err *e, const char *f, const char *q, const char *currency,
                         int digits, int64_t *out)
@@ -81,6 +89,13 @@ static int parse_folded(pl_err *e, const char *f, const char *q, const char *cur
         return pl_err_set(e, PLEDGER_EINVAL, "amount is empty");
     if (*p == '-')
         return pl_err_set(e, PLEDGER_EINVAL, "amount '%s' is negative", q);
+    if (strncmp(p, YEN_SIGN, 2) == 0 || strncmp(p, YEN_SIGN_FULL, 3) == 0) {
+        if (strcmp(currency, "CNY") != 0 && strcmp(currency, "JPY") != 0)
+            return pl_err_set(e, PLEDGER_EINVAL,
+                              "amount '%s': the sign is that of the yuan or the yen, but the "
+                              "currency is %s", q, currency);
+        p = skip_space(p + (*p == YEN_SIGN[0] ? 2 : 3));
+    }
     int_start = p;
     for (;; p++) {
         if (isdig(*p)) {
@@ -102,9 +117,7 @@ static int parse_folded(pl_err *e, const char *f, const char *q, const char *cur
         return pl_err_set(e, PLEDGER_EINVAL,
                           "amount '%s': commas must separate groups of three digits", q);
     if (ndig == 0)
-        return pl_err_set(e, PLEDGER_EINVAL,
-                          "amount '%s' is not a number (expected digits, optionally grouped "
-                          "by commas, and a decimal point)", q);
+        return pl_err_set(e, PLEDGER_EINVAL, "amount '%s' %s", q, not_a_number);
     if (*p == '.') {
         frac_start = ++p;
         while (isdig(*p))
@@ -114,17 +127,23 @@ static int parse_folded(pl_err *e, const char *f, const char *q, const char *cur
         if (nfrac == 0)
             return pl_err_set(e, PLEDGER_EINVAL, "amount '%s': no digits after the '.'", q);
     }
+    p = skip_space(p);
     if (strncmp(p, WAN, 3) == 0) {
         mult = 4;
-        p += 3;
+        p = skip_space(p + 3);
     } else if (strncmp(p, YI, 3) == 0) {
         mult = 8;
+        p = skip_space(p + 3);
+    }
+    if (strncmp(p, YUAN, 3) == 0) {
+        if (strcmp(currency, "CNY") != 0)
+            return pl_err_set(e, PLEDGER_EINVAL,
+                              "amount '%s': " YUAN " is the yuan, but the currency is %s", q,
+                              currency);
         p += 3;
     }
     if (*p != '\0')
-        return pl_err_set(e, PLEDGER_EINVAL,
-                          "amount '%s' is not a number (expected digits, optionally grouped "
-                          "by commas, and a decimal point)", q);
+        return pl_err_set(e, PLEDGER_EINVAL, "amount '%s' %s", q, not_a_number);
     scale = digits + mult;
     if (nfrac > (size_t)scale) {
         if (mult)
@@ -171,6 +190,20 @@ int pl_money_parse(pl_err *e, const char *text, const char *currency, int64_t *o
     quote(q, f);
     rc = parse_folded(e, f, q, currency, digits, out);
     free(f);
+    if (rc && e) {
+        /* What would have been accepted. */
+        char example[PL_MONEY_TEXT_MAX];
+        int64_t three_million = 3000000;
+        size_t n = strlen(e->msg);
+        for (int i = 0; i < digits; i++)
+            three_million *= 10;
+        pl_money_format(three_million, currency, example, sizeof example);
+        snprintf(e->msg + n, sizeof e->msg - n,
+                 "; accepted: 3000000, %s, 300" WAN "%s, 3.5" YI " (%s: %s%d decimals, "
+                 "commas only between groups of three digits)", example,
+                 strcmp(currency, "CNY") == 0 ? ", 300" WAN YUAN : "", currency,
+                 digits ? "at most " : "", digits);
+    }
     return rc;
 }
 

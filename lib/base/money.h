@@ -21,11 +21,16 @@ int pl_currency_digits(const char *code);
 
 /* Parse the non-negative amount @text in @currency into minor units:
  * "3000000", "3,000,000.00" (commas every three digits), "3000000.5", and
- * with a Chinese multiplier "300万" (x 10^4) or "1.5亿" (x 10^8).  Full-width
- * digits and surrounding white space are accepted (pl_text_fold).  At most
- * as many decimals as the currency has (plus 4 with 万, 8 with 亿).
- * PLEDGER_EINVAL with a message for an unknown currency, an empty, negative
- * or malformed amount, too many decimals, or more than INT64_MAX units. */
+ * with a Chinese multiplier "300万" (x 10^4) or "1.5亿" (x 10^8); for CNY
+ * also "元" at the end ("300万元", "3000元"), and for CNY and JPY a leading
+ * "¥" or "￥".  Full-width digits and punctuation and surrounding white
+ * space are accepted (pl_text_fold), and one space before 万, 亿 or 元 and
+ * after the sign.  At most as many decimals as the currency has (plus 4
+ * with 万, 8 with 亿).  PLEDGER_EINVAL with a message for an unknown
+ * currency, an empty, negative or malformed amount ("3,00", "1000,000"),
+ * too many decimals, or more than INT64_MAX units; a message about the
+ * text ends with the accepted forms.  This is the one parser of money
+ * text: pledger_money_parse() is it. */
 int pl_money_parse(pl_err *e, const char *text, const char *currency, int64_t *out);
 
 /* Write @minor units of @currency as "3,000,000.00" (no currency code;

@@ -126,7 +126,7 @@ static int get_id(where *w, const char *field, pledger_id_type type, const char 
 {
     pl_err err = { 0 };
 
-    if (pl_ident_normalize(&err, type, in, w->im->o->today, out, ID_MAX) != 0) {
+    if (pl_ident_check(&err, type, in, w->im->o->today, out, ID_MAX) != 0) {
         out[0] = '\0';
         if (err.code == PLEDGER_ENOMEM)
             return pl_err_oom(w->im->e);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/ident.h"
 #include "base/money.h"
 #include "model/kinds.h"
 #include "rules/rules.h"
@@ -84,6 +85,20 @@ static void party_id_invalid(pl_rctx *c, const pl_rule *r)
         if (p->present && p->id_raw && !p->id_norm)
             pl_rule_emit(c, r, p->id_path, "the %s's identifier is invalid: %s",
                          c->parties[i].role, p->id_error ? p->id_error : "unknown error");
+    }
+}
+
+/* A resident identity number of the right form whose address code is no
+ * GB/T 2260 division the holder could have been registered in
+ * (pl_ident_resident_region() says which codes and why). */
+static void party_id_region_unknown(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->n_parties; i++) {
+        const pl_app_party *p = c->parties[i].p;
+        pl_err e = { 0, "" };
+        if (p->present && p->id_norm && p->id_type == PLEDGER_ID_RESIDENT &&
+            pl_ident_resident_region(&e, p->id_norm) != 0)
+            pl_rule_emit(c, r, p->id_path, "the %s's %s", c->parties[i].role, e.msg);
     }
 }
 
@@ -705,6 +720,11 @@ const pl_rule pl_rules_common[] = {
     { "PARTY_ID_INVALID", C, PL_K_ALL,
       N_("A party's identifier fails its check (check digit, birth date, format, type)."), B_IDS,
       party_id_invalid },
+    { "PARTY_ID_REGION_UNKNOWN", C, PL_K_ALL,
+      "A resident identity number's address code is no GB/T 2260 division: no such "
+      "province, in no edition, or retired before the holder was born.",
+      "GB 11643-1999 (the address code), GB/T 2260 (administrative division codes)",
+      party_id_region_unknown },
     { "PARTY_ID_TYPE_MISMATCH", C, PL_K_ALL,
       N_("A party's identifier does not fit its type (an organisation needs a USCC)."), B_IDS,
       party_id_type_mismatch },

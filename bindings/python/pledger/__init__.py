@@ -38,6 +38,8 @@ What is here:
   field paths such as ``app["pledgor/name"]``.
 - :func:`normalize_id` / :func:`is_valid_id`: check an identifier (USCC,
   resident number, patent number, ...) and get its normal form.
+- :func:`parse_money` / :func:`format_money`: an amount as typed
+  ("3,000,000.00", "300万元", "3.5亿") to minor units, and back.
 - Enumerations as :class:`enum.IntEnum` (:class:`Kind`, :class:`Role`,
   :class:`AppState`, :class:`PledgeState`, :class:`Severity`,
   :class:`IdType`, ...), each member with its ``api_name``.
@@ -79,6 +81,7 @@ from .errors import (Busy, Cancelled, CodeMismatch, Conflict, Corrupt, Error, In
                      PermissionDenied, ReadOnly, ReviewBlocked, TooNew, WrongState,
                      WrongType, error_class)
 from .ident import is_valid_id, normalize_id
+from .money import format_money, parse_money
 from .query import AS_OF_CURRENT, Cursor
 from .registry import ProgressFn, Registry, open
 from .types import (CurrencyAmounts, DateLike, DueItem, Finding, ImportReport, Instant,
@@ -110,6 +113,7 @@ __all__ = [
     "ApiEnum", "Kind", "Role", "AppState", "PledgeState", "Severity", "IdType", "ErrorCode",
     "Finding", "Review", "Registration", "Pledge", "Rejection", "ImportReport",
     "JournalCheck", "Verification", "RightRank", "SearchHit", "Cursor", "DueItem", "Stats",
-    "CurrencyAmounts", "AS_OF_CURRENT", "normalize_id", "is_valid_id",
+    "CurrencyAmounts", "AS_OF_CURRENT", "normalize_id", "is_valid_id", "parse_money",
+    "format_money",
 ]
 __all__ += sorted(n for n in _ENUMS if n not in __all__)
