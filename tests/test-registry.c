@@ -17,6 +17,8 @@ static void raw_exec(const char *path, const char *sql)
 {
     sqlite3 *h = NULL;
     ck_assert_int_eq(sqlite3_open(path, &h), SQLITE_OK);
+    /* what the last migration's backfill calls, as pledger_open() has it */
+    ck_assert_int_eq(pl_schema_functions(h), SQLITE_OK);
     char *msg = NULL;
     int rc = sqlite3_exec(h, sql, NULL, NULL, &msg);
     ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, msg ? msg : "");
@@ -76,7 +78,8 @@ START_TEST(test_create_close_reopen)
     ck_assert_int_eq(raw_int(path, "PRAGMA application_id"), PL_APPLICATION_ID);
     ck_assert_int_eq(raw_int(path, "PRAGMA user_version"), pl_migration_count);
     ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
-    ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE '%STRICT%' AND name NOT LIKE 'sqlite_%'"), 0);
+    ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE '%STRICT%' AND name NOT LIKE 'sqlite_%'"
+                             " AND name NOT LIKE 'party_name_fts%'"), 0); /* FTS5's own */
 
     PL_OK(NULL, pledger_open(&reg, path, NULL));
     pledger_close(reg);
