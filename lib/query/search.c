@@ -45,7 +45,9 @@
  * and the party name plan's own:
  *   ?14 name key   ?15 similar-name key (NULL when empty)
  *   ?16 the FTS5 query of the similar-name key (NULL when it is shorter
- *       than SUFFIX_MIN characters) */
+ *       than SUFFIX_MIN characters)
+ *   ?17 ?18 the similar-name key less its first 2 and 3 characters (NULL
+ *       unless CJK characters and SUFFIX_MIN characters remain) */
 #define HIT_COLS                                                               \
     "p.id, p.registered_at, p.registration_number, p.kind, v.state, v.version," \
     " v.pledgor_name, v.pledgor_key, v.pledgor_id_type, v.pledgor_id,"         \
@@ -93,7 +95,8 @@ static const char sql_name[] =
     "SELECT " HIT_COLS " FROM pledge p CROSS JOIN pledge_version v"
     " WHERE p.id IN (SELECT pledge_id FROM pledge_version WHERE ?12 <> 2 AND pledgor_key = ?14"
     "   UNION ALL SELECT pledge_id FROM pledge_version WHERE ?12 <> 1 AND pledgee_key = ?14"
-    "   UNION ALL SELECT pledge_id FROM party_name WHERE core = ?15 AND ?12 <> 3 - side"
+    "   UNION ALL SELECT pledge_id FROM party_name WHERE core IN (?15, ?17, ?18)"
+    "     AND ?12 <> 3 - side"
     "   UNION ALL SELECT n.pledge_id FROM party_name n WHERE ?16 IS NOT NULL AND n.id IN"
     "     (SELECT rowid FROM party_name_fts WHERE party_name_fts MATCH ?16)"
     "     AND ?12 <> 3 - n.side AND length(n.core) - length(?15) BETWEEN 2 AND 3"
@@ -102,8 +105,8 @@ static const char sql_name[] =
 
 /* The similar-name key of a hit may end in the one searched for after 2
  * or 3 more characters (a place not in the key's list of places:
- * "晋江闽江食品" for "闽江食品") when the key searched for has at least
- * this many characters. */
+ * "晋江闽江食品" for "闽江食品"), or the other way round, when the
+ * shorter key has at least this many characters. */
 #define SUFFIX_MIN 4
 
 #define BY_PARTY(col, index)                                                   \
@@ -194,7 +197,8 @@ static int name_match(const pl_q_search *s, const char *name, const char *key)
     if (!(core = pl_text_name_core(name, &branch)))
         return -1;
     if (strcmp(core, s->name_core) == 0 ||
-        (utf8_chars(s->name_core) >= SUFFIX_MIN && suffix_match(core, s->name_core)))
+        (utf8_chars(s->name_core) >= SUFFIX_MIN && suffix_match(core, s->name_core)) ||
+        (utf8_chars(core) >= SUFFIX_MIN && suffix_match(s->name_core, core)))
         m = branch && !s->name_branch ? PL_Q_NAME_BRANCH : PL_Q_NAME_SIMILAR;
     free(core);
     return m;
@@ -283,6 +287,9 @@ static void bind_all(sqlite3_stmt *st, const pl_q_search *s, const bounds *b, in
             sqlite3_bind_text(st, 15, s->name_core, -1, SQLITE_STATIC);
         if (s->name_fts)
             sqlite3_bind_text(st, 16, s->name_fts, -1, SQLITE_STATIC);
+        for (int i = 0; i < 2; i++)
+            if (s->name_shorter[i])
+                sqlite3_bind_text(st, 17 + i, s->name_shorter[i], -1, SQLITE_STATIC);
     }
     if (s->right_lo) {
         sqlite3_bind_text(st, 10, s->right_lo, -1, SQLITE_STATIC);
@@ -443,6 +450,13 @@ int pl_q_search_run(pl_db *db, pl_err *e, const pl_q_search *s, pledger_role rol
                 return pl_err_oom(e);
             }
             q.name_fts = fts;
+        }
+        /* "晋江闽江食品" -> "闽江食品", "福清市闽江食品" -> "闽江食品" */
+        for (size_t k = 2; k <= 3; k++) {
+            const char *rest = core + 3 * k;
+            if (strlen(core) >= 3 * k && suffix_match(core, rest) &&
+                utf8_chars(rest) >= SUFFIX_MIN)
+                q.name_shorter[k - 2] = rest;
         }
     }
     rc = search_run(db, e, &q, role, out);
