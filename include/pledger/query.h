@@ -308,9 +308,9 @@ typedef struct pledger_query {
      *  branch's name searched for finds its head office and the other
      *  branches as similar.
      *
-     *  Similar and branch hits are found through an index of the
-     *  similar-name keys (an FTS5 trigram index for the longer match), not
-     *  by reading every pledge.  A name with nothing left once spaces and
+     *  Similar and branch hits are found through indexes of the
+     *  similar-name keys (equal keys, and keys less their first 2 or 3
+     *  characters), not by reading every pledge.  A name with nothing left once spaces and
      *  punctuation are removed is refused. */
     const char *party_name;
     /** A #pledger_party_side: which party @ref party_id and @ref party_name

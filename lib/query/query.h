@@ -87,7 +87,7 @@ typedef struct pl_q_search {
     const char *name_folded;  /* pl_text_fold of the name (exact matches) */
     const char *name_core;    /* pl_text_name_core of the name; set by */
     bool name_branch;         /* pl_q_search_run() from name_folded */
-    const char *name_fts;     /* its FTS5 query; NULL: too short */
+    bool name_long;           /* name_core has SUFFIX_MIN characters or more */
     const char *name_shorter[2]; /* name_core less 2, 3 characters, or NULL */
     int side;                 /* PL_Q_SIDE_* */
     int state;                /* 0: any */

@@ -16,8 +16,8 @@
  *   party name  the versions with that name key (pledge_version(pledgor_key
  *               | pledgee_key)), with that similar-name key
  *               (party_name(core)), or whose similar-name key ends in it
- *               after a place the key did not recognise (party_name_fts,
- *               trigrams); sorted, then each hit's names are matched
+ *               after a place the key did not recognise (party_name(
+ *               substr(core, 3 | 4))); sorted, then each hit's names are matched
  *               again in C (name_match()) and the rows that do not match
  *               at the version valid at the instant are skipped;
  *   kind        pledge(kind, registered_at), walked in order;
@@ -44,8 +44,7 @@
  *   ?10 ?11 right keys in [lo, hi)        ?12 side      ?13 row limit
  * and the party name plan's own:
  *   ?14 name key   ?15 similar-name key (NULL when empty)
- *   ?16 the FTS5 query of the similar-name key (NULL when it is shorter
- *       than SUFFIX_MIN characters)
+ *   ?16 1 when the similar-name key has SUFFIX_MIN characters or more
  *   ?17 ?18 the similar-name key less its first 2 and 3 characters (NULL
  *       unless CJK characters and SUFFIX_MIN characters remain) */
 #define HIT_COLS                                                               \
@@ -97,10 +96,10 @@ static const char sql_name[] =
     "   UNION ALL SELECT pledge_id FROM pledge_version WHERE ?12 <> 1 AND pledgee_key = ?14"
     "   UNION ALL SELECT pledge_id FROM party_name WHERE core IN (?15, ?17, ?18)"
     "     AND ?12 <> 3 - side"
-    "   UNION ALL SELECT n.pledge_id FROM party_name n WHERE ?16 IS NOT NULL AND n.id IN"
-    "     (SELECT rowid FROM party_name_fts WHERE party_name_fts MATCH ?16)"
-    "     AND ?12 <> 3 - n.side AND length(n.core) - length(?15) BETWEEN 2 AND 3"
-    "     AND substr(n.core, -length(?15)) = ?15)"
+    "   UNION ALL SELECT pledge_id FROM party_name WHERE ?16 AND substr(core, 3) = ?15"
+    "     AND length(core) >= 6 AND ?12 <> 3 - side"
+    "   UNION ALL SELECT pledge_id FROM party_name WHERE ?16 AND substr(core, 4) = ?15"
+    "     AND length(core) >= 7 AND ?12 <> 3 - side)"
     KEYSET VALID_AT RESIDUAL " ORDER BY +p.registered_at, p.id LIMIT ?13";
 
 /* The similar-name key of a hit may end in the one searched for after 2
@@ -285,8 +284,7 @@ static void bind_all(sqlite3_stmt *st, const pl_q_search *s, const bounds *b, in
         sqlite3_bind_text(st, 14, s->name_key, -1, SQLITE_STATIC);
         if (s->name_core && *s->name_core)
             sqlite3_bind_text(st, 15, s->name_core, -1, SQLITE_STATIC);
-        if (s->name_fts)
-            sqlite3_bind_text(st, 16, s->name_fts, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 16, s->name_long);
         for (int i = 0; i < 2; i++)
             if (s->name_shorter[i])
                 sqlite3_bind_text(st, 17 + i, s->name_shorter[i], -1, SQLITE_STATIC);
@@ -428,13 +426,12 @@ static int search_run(pl_db *db, pl_err *e, const pl_q_search *s, pledger_role r
     return 0;
 }
 
-/* The similar-name key of the name searched for, and its FTS5 query: the
- * key as one phrase (a key holds no '"': it is punctuation). */
+/* The similar-name key of the name searched for, and the keys it finds. */
 int pl_q_search_run(pl_db *db, pl_err *e, const pl_q_search *s, pledger_role role,
                     pl_q_page *out)
 {
     pl_q_search q = *s;
-    char *core = NULL, *fts = NULL;
+    char *core = NULL;
     int rc;
 
     if (s->name_key) {
@@ -443,14 +440,7 @@ int pl_q_search_run(pl_db *db, pl_err *e, const pl_q_search *s, pledger_role rol
             return pl_err_oom(e);
         }
         q.name_core = core;
-        if (utf8_chars(core) >= SUFFIX_MIN) {
-            if (asprintf(&fts, "\"%s\"", core) < 0) {
-                free(core);
-                memset(out, 0, sizeof *out);
-                return pl_err_oom(e);
-            }
-            q.name_fts = fts;
-        }
+        q.name_long = utf8_chars(core) >= SUFFIX_MIN;
         /* "晋江闽江食品" -> "闽江食品", "福清市闽江食品" -> "闽江食品" */
         for (size_t k = 2; k <= 3; k++) {
             const char *rest = core + 3 * k;
@@ -461,7 +451,6 @@ int pl_q_search_run(pl_db *db, pl_err *e, const pl_q_search *s, pledger_role rol
     }
     rc = search_run(db, e, &q, role, out);
     free(core);
-    free(fts);
     return rc;
 }
 

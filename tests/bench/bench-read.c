@@ -109,7 +109,7 @@ static const char sql_s_right[] =
     " ORDER BY f.valid_from, f.pledge_id LIMIT ?4"
 static const char sql_s_pledgor[] = BY("pledgor_id");
 /* the names whose similar-name key is the one searched for (the index of
- * pledger's plan; its other arms, the name key and the trigram index, are
+ * pledger's plan; its other arms, the name key and the keys' tails, are
  * pledger's extra work) */
 static const char sql_s_name[] =
     "SELECT " HIT_COLS " FROM pledge p JOIN pledge_version v ON v.pledge_id = p.id"
