@@ -234,9 +234,11 @@ typedef enum pledger_name_match {
     PLEDGER_NAME_MATCH_NONE = 0,    /**< the query had no party name */
     PLEDGER_NAME_MATCH_EXACT = 1,   /**< the name equals the query once both are
                                          folded (full-width forms, white space) */
-    PLEDGER_NAME_MATCH_SIMILAR = 2  /**< the names differ but have the same name
-                                         key (case, punctuation, spaces and one
-                                         legal-form ending ignored) */
+    PLEDGER_NAME_MATCH_SIMILAR = 2, /**< the names differ but name the same
+                                         company (see pledger_query.party_name) */
+    /** the hit's party is a branch (分公司, 分行, 支行...) of the company
+     *  searched for, found by its head office's name. @since 0.2 */
+    PLEDGER_NAME_MATCH_BRANCH = 3
 } pledger_name_match;
 
 /** The version of #pledger_query this header describes. @since 0.1 */
@@ -268,18 +270,48 @@ typedef struct pledger_query {
      *  NULL: any.  An 18-character value must be a valid USCC or resident
      *  number. */
     const char *party_id;
-    /** A party name; hits are pledges whose party name has the same name
-     *  key, each marked exact or similar (pledger_cursor_name_match()).
-     *  NULL: any.  The name key — computed by the same function when a
-     *  name is stored and when it is searched — folds full-width forms to
-     *  half-width and white space to single spaces, lower-cases ASCII,
-     *  removes punctuation (ASCII, CJK and full-width) and spaces, then one
-     *  trailing legal-form ending: 股份有限公司, 有限责任公司, 集团有限公司,
-     *  有限公司, 公司, Company Limited, Corporation, Co. Ltd., Corp.,
-     *  Company, Limited, Ltd., Inc., LLC, PLC, GmbH, AG, SA (when something
-     *  remains before it).  So "深圳市华星光电股份有限公司" finds
-     *  "深圳市华星光电有限公司" (similar) and "ACME Co., Ltd." finds
-     *  "acme inc" (similar).  A name with nothing left is refused. */
+    /** A party name; hits are pledges with a party of that name however
+     *  it is written, each marked exact, similar or branch
+     *  (pledger_cursor_name_match()).  NULL: any.
+     *
+     *  Exact: the names are equal once both are folded (full-width forms
+     *  to half-width, white space to single spaces).
+     *
+     *  Similar: the names have the same name key -- full-width forms and
+     *  white space folded, ASCII lower-cased, punctuation (ASCII, CJK and
+     *  full-width) and spaces removed, then one trailing legal-form
+     *  ending (股份有限公司, 有限责任公司, 集团有限公司, 有限公司, 公司,
+     *  Company Limited, Corporation, Co. Ltd., Corp., Company, Limited,
+     *  Ltd., Inc., LLC, PLC, GmbH, AG, SA) -- or the same similar-name
+     *  key, which goes further: traditional characters are made
+     *  simplified (閩江 = 闽江; a built-in table of the characters used in
+     *  company names); brackets holding a place, 中国 or 集团 go with what
+     *  they hold ("闽江食品（福建）有限公司"); the legal form and then 集团
+     *  go from the end, also 股份公司; up to three places go from the
+     *  front -- a province with or without 省/市/自治区 (福建省, 福建,
+     *  also in pinyin: "Fujian"), a prefecture-level city with or without
+     *  市 (福州市, 福州), or any two characters followed by 市, 县 or 区 --
+     *  as long as 3 characters remain (so "中山食品有限公司" keeps 中山).
+     *  A name whose similar-name key has 4 or more characters also finds
+     *  the names whose key ends in it after 2 or 3 more Chinese
+     *  characters (a place not in the list: "晋江闽江食品有限公司" for
+     *  "闽江食品有限公司").  So "福建省闽江食品有限公司" finds
+     *  "福建闽江食品有限公司", "闽江食品有限责任公司", "福州市閩江食品股份有限公司"
+     *  and "闽江食品（福建）有限公司"; "ACME Co., Ltd." finds "acme inc".
+     *
+     *  Branch: the hit's party is a branch of the company -- its name ends
+     *  in 分公司, 分厂, 分店, 分行, 支行, 分部, 营业部, 办事处, 分所 or
+     *  "branch", and its head office's name (what comes before, up to the
+     *  last 公司; without one, less the place before the suffix) has the
+     *  same similar-name key: "福建省闽江食品有限公司福州分公司" and
+     *  "闽江食品有限公司（福州）分公司" for "福建省闽江食品有限公司".  A
+     *  branch's name searched for finds its head office and the other
+     *  branches as similar.
+     *
+     *  Similar and branch hits are found through indexes of the
+     *  similar-name keys (equal keys, and keys less their first 2 or 3
+     *  characters), not by reading every pledge.  A name with nothing left once spaces and
+     *  punctuation are removed is refused. */
     const char *party_name;
     /** A #pledger_party_side: which party @ref party_id and @ref party_name
      *  apply to (both to the same party). */

@@ -71,7 +71,7 @@ bool pl_text_is_space(uint32_t cp)
            cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
-static size_t put_utf8(char *out, uint32_t cp)
+size_t pl_utf8_encode(uint32_t cp, char *out)
 {
     if (cp < 0x80) {
         out[0] = (char)cp;
@@ -124,7 +124,7 @@ char *pl_text_fold(const char *s)
             out[o++] = ' ';
             pending_space = false;
         }
-        o += put_utf8(out + o, cp);
+        o += pl_utf8_encode(cp, out + o);
     }
     out[o] = '\0'; /* trailing white space was never written */
     return out;
@@ -149,7 +149,7 @@ char *pl_text_normalize_id(const char *s)
     return f;
 }
 
-static bool is_punct(uint32_t cp)
+bool pl_text_is_punct(uint32_t cp)
 {
     if (cp < 0x80)
         return (cp >= 0x21 && cp <= 0x2F) || (cp >= 0x3A && cp <= 0x40) ||
@@ -193,7 +193,7 @@ char *pl_text_name_key(const char *name)
         k = pl_utf8_decode(f + i, n - i, &cp); /* f is valid: fold checked it */
         if (!k)
             break;
-        if (cp == ' ' || is_punct(cp)) {
+        if (cp == ' ' || pl_text_is_punct(cp)) {
             i += k;
             continue;
         }

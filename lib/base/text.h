@@ -21,8 +21,16 @@ bool pl_utf8_valid(const char *s, size_t n);
  * bytes there are not strict UTF-8. */
 size_t pl_utf8_decode(const char *s, size_t n, uint32_t *cp);
 
+/* Encode @cp (at most U+10FFFF, not a surrogate) at @out; returns its
+ * length in bytes (1..4). */
+size_t pl_utf8_encode(uint32_t cp, char *out);
+
 /* True when @cp is white space (the list above). */
 bool pl_text_is_space(uint32_t cp);
+
+/* True when @cp is punctuation as pl_text_name_key() removes it (the list
+ * there). */
+bool pl_text_is_punct(uint32_t cp);
 
 /* A malloc'd copy of @s with the full-width ASCII forms U+FF01..U+FF5E
  * turned into U+0021..U+007E, every white space character into ' ',
@@ -59,5 +67,27 @@ char *pl_text_normalize_id(const char *s);
  * and "有限公司" alone stay as they are.  NULL when @name is NULL or not
  * valid UTF-8, or on out of memory. */
 char *pl_text_name_key(const char *name);
+
+/* The similar-name key of a party name (base/names.c), under which the
+ * name index (store/schema-names.c) finds a company however its name is
+ * written: pl_text_fold(), traditional characters made simplified (a
+ * built-in table of those used in company names), ASCII lower-case,
+ * punctuation and spaces removed, then
+ *   - brackets holding a place, 中国 or 集团 removed with what they hold
+ *     ("闽江食品（福建）有限公司"), other brackets only themselves;
+ *   - a branch's suffix (分公司 分厂 分店 分行 支行 分部 营业部 办事处 分所
+ *     branch) and what follows its head office's name ("…有限公司福州分公司")
+ *     removed, *branch set;
+ *   - the legal form at the end (股份有限公司 有限责任公司 有限公司 股份公司
+ *     公司 and the English ones of pl_text_name_key), then 集团;
+ *   - in front, up to three places -- a province (福建, 福建省; pinyin
+ *     too), a city (福州, 福州市), or two characters and 市/县/区 -- as long
+ *     as 3 characters remain.
+ * "福建省闽江食品有限公司", "福建闽江食品有限责任公司", "閩江食品有限公司",
+ * "福州市闽江食品（集团）股份有限公司" all give "闽江食品";
+ * "福建省闽江食品有限公司福州分公司" too, with *branch set.  The key may be
+ * empty.  NULL when @name is NULL or not valid UTF-8, or on out of
+ * memory.  @branch may be NULL. */
+char *pl_text_name_core(const char *name, bool *branch);
 
 #endif

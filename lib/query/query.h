@@ -75,7 +75,7 @@ int pl_q_code_normalize(pl_err *e, const char *in, char out[20]);
 /* ---- search --------------------------------------------------------------- */
 
 enum { PL_Q_SIDE_EITHER = 0, PL_Q_SIDE_PLEDGOR = 1, PL_Q_SIDE_PLEDGEE = 2 };
-enum { PL_Q_NAME_NONE = 0, PL_Q_NAME_EXACT = 1, PL_Q_NAME_SIMILAR = 2 };
+enum { PL_Q_NAME_NONE = 0, PL_Q_NAME_EXACT = 1, PL_Q_NAME_SIMILAR = 2, PL_Q_NAME_BRANCH = 3 };
 
 /* A validated search.  Strings are borrowed. */
 typedef struct pl_q_search {
@@ -85,6 +85,10 @@ typedef struct pl_q_search {
     const char *party_id;     /* normalised; NULL: any */
     const char *name_key;     /* pl_text_name_key of the name; NULL: any */
     const char *name_folded;  /* pl_text_fold of the name (exact matches) */
+    const char *name_core;    /* pl_text_name_core of the name; set by */
+    bool name_branch;         /* pl_q_search_run() from name_folded */
+    bool name_long;           /* name_core has SUFFIX_MIN characters or more */
+    const char *name_shorter[2]; /* name_core less 2, 3 characters, or NULL */
     int side;                 /* PL_Q_SIDE_* */
     int state;                /* 0: any */
     int64_t from_us;          /* registered_at >= from_us */

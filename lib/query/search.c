@@ -13,8 +13,13 @@
  *               so a page is read by walking the index from the
  *               continuation point — also for a bank with millions of
  *               pledges; "either party" merges the two walks;
- *   party name  pledge_version(pledgor_key | pledgee_key): the versions
- *               with that name key, sorted;
+ *   party name  the versions with that name key (pledge_version(pledgor_key
+ *               | pledgee_key)), with that similar-name key
+ *               (party_name(core)), or whose similar-name key ends in it
+ *               after a place the key did not recognise (party_name(
+ *               substr(core, 3 | 4))); sorted, then each hit's names are matched
+ *               again in C (name_match()) and the rows that do not match
+ *               at the version valid at the instant are skipped;
  *   kind        pledge(kind, registered_at), walked in order;
  *   otherwise   pledge(registered_at), walked in order.
  * Every statement fetches page_size + 1 rows: the extra one says whether
@@ -35,24 +40,37 @@
 /* Bindings shared by every plan:
  *   ?1 the instant (INT64_MAX: current)   ?2 ?3 resume after (at, id)
  *   ?4 registered_at <= this              ?5 kind (0: any)
- *   ?6 state (0: any)                     ?8 party id   ?9 name key
- *   ?10 ?11 right keys in [lo, hi)        ?12 side      ?13 row limit */
+ *   ?6 state (0: any)                     ?8 party id
+ *   ?10 ?11 right keys in [lo, hi)        ?12 side      ?13 row limit
+ * and the party name plan's own:
+ *   ?14 name key   ?15 similar-name key (NULL when empty)
+ *   ?16 1 when the similar-name key has SUFFIX_MIN characters or more
+ *   ?17 ?18 the similar-name key less its first 2 and 3 characters (NULL
+ *       unless CJK characters and SUFFIX_MIN characters remain) */
 #define HIT_COLS                                                               \
     "p.id, p.registered_at, p.registration_number, p.kind, v.state, v.version," \
     " v.pledgor_name, v.pledgor_key, v.pledgor_id_type, v.pledgor_id,"         \
     " v.pledgee_name, v.pledgee_key, v.pledgee_id_type, v.pledgee_id,"         \
-    " v.amount, v.currency, v.period_start, v.period_end"
+    " v.amount, v.currency, v.period_start, v.period_end," NAME_INDEX(1) ","   \
+    NAME_INDEX(2)
+
+/* With a name searched for (?14), the branch flag and similar-name key of
+ * the version's party on @side as the name index holds them ("0闽江食品"):
+ * read by the index's primary key instead of computed again per hit. */
+#define NAME_INDEX(side)                                                       \
+    " CASE WHEN ?14 IS NULL THEN NULL ELSE (SELECT n.branch || n.core"          \
+    " FROM party_name n WHERE n.pledge_id = v.pledge_id"                        \
+    " AND n.version = v.version AND n.side = " #side ") END"
 
 #define VALID_AT                                                               \
     " AND v.pledge_id = p.id AND v.valid_from <= ?1"                           \
     " AND (v.valid_to IS NULL OR v.valid_to > ?1)"
 
+/* The party name is not here: it is matched in C (read_hit()). */
 #define RESIDUAL                                                               \
     " AND (?5 = 0 OR p.kind = ?5) AND (?6 = 0 OR v.state = ?6)"                \
-    " AND ((?12 <> 2 AND (?8 IS NULL OR v.pledgor_id = ?8)"                    \
-    "       AND (?9 IS NULL OR v.pledgor_key = ?9))"                           \
-    "   OR (?12 <> 1 AND (?8 IS NULL OR v.pledgee_id = ?8)"                    \
-    "       AND (?9 IS NULL OR v.pledgee_key = ?9)))"
+    " AND ((?12 <> 2 AND (?8 IS NULL OR v.pledgor_id = ?8))"                   \
+    "   OR (?12 <> 1 AND (?8 IS NULL OR v.pledgee_id = ?8)))"
 
 #define KEYSET " AND (p.registered_at, p.id) > (?2, ?3) AND p.registered_at <= ?4"
 
@@ -80,11 +98,24 @@ static const char sql_right[] =
     "   AND +r2.right_key < ?11)"
     KEYSET VALID_AT RESIDUAL " ORDER BY +p.registered_at, p.id LIMIT ?13";
 
+/* "?12 <> 3 - side" keeps the side asked for (1 pledgor, 2 pledgee). */
 static const char sql_name[] =
     "SELECT " HIT_COLS " FROM pledge p CROSS JOIN pledge_version v"
-    " WHERE p.id IN (SELECT pledge_id FROM pledge_version WHERE ?12 <> 2 AND pledgor_key = ?9"
-    "   UNION ALL SELECT pledge_id FROM pledge_version WHERE ?12 <> 1 AND pledgee_key = ?9)"
+    " WHERE p.id IN (SELECT pledge_id FROM pledge_version WHERE ?12 <> 2 AND pledgor_key = ?14"
+    "   UNION ALL SELECT pledge_id FROM pledge_version WHERE ?12 <> 1 AND pledgee_key = ?14"
+    "   UNION ALL SELECT pledge_id FROM party_name WHERE core IN (?15, ?17, ?18)"
+    "     AND ?12 <> 3 - side"
+    "   UNION ALL SELECT pledge_id FROM party_name WHERE ?16 AND substr(core, 3) = ?15"
+    "     AND length(core) >= 6 AND ?12 <> 3 - side"
+    "   UNION ALL SELECT pledge_id FROM party_name WHERE ?16 AND substr(core, 4) = ?15"
+    "     AND length(core) >= 7 AND ?12 <> 3 - side)"
     KEYSET VALID_AT RESIDUAL " ORDER BY +p.registered_at, p.id LIMIT ?13";
+
+/* The similar-name key of a hit may end in the one searched for after 2
+ * or 3 more characters (a place not in the key's list of places:
+ * "晋江闽江食品" for "闽江食品"), or the other way round, when the
+ * shorter key has at least this many characters. */
+#define SUFFIX_MIN 4
 
 #define BY_PARTY(col, index)                                                   \
     "SELECT " HIT_COLS " FROM pledge_version f INDEXED BY " index              \
@@ -133,6 +164,71 @@ static bool folded_equal(const char *name, const char *folded_query)
     return eq;
 }
 
+static size_t utf8_chars(const char *s)
+{
+    size_t c = 0;
+    for (; *s; s++)
+        c += ((unsigned char)*s & 0xC0) != 0x80;
+    return c;
+}
+
+/* True when @core ends in @q after 2 or 3 CJK characters (3 bytes each). */
+static bool suffix_match(const char *core, const char *q)
+{
+    size_t n = strlen(core), k = strlen(q), extra;
+
+    if (k > n || memcmp(core + n - k, q, k) != 0)
+        return false;
+    extra = n - k;
+    if (extra != 6 && extra != 9)
+        return false;
+    for (size_t i = 0; i < extra; i += 3)
+        if ((unsigned char)core[i] < 0xE3)
+            return false;
+    return true;
+}
+
+/* How party name @name (name key @key; @indexed its branch flag and
+ * similar-name key from the name index, NULL when absent) matches the
+ * search: PL_Q_NAME_*, NONE when it does not; -1 out of memory. */
+static int name_match(const pl_q_search *s, const char *name, const char *key,
+                      const char *indexed)
+{
+    char *computed = NULL;
+    const char *core;
+    bool branch = false;
+    int m = PL_Q_NAME_NONE;
+
+    if (!name || !key)
+        return PL_Q_NAME_NONE;
+    if (strcmp(key, s->name_key) == 0)
+        return folded_equal(name, s->name_folded) ? PL_Q_NAME_EXACT : PL_Q_NAME_SIMILAR;
+    if (!s->name_core)
+        return PL_Q_NAME_NONE;
+    if (indexed && (indexed[0] == '0' || indexed[0] == '1')) {
+        branch = indexed[0] == '1';
+        core = indexed + 1;
+    } else if (!(core = computed = pl_text_name_core(name, &branch))) {
+        return -1;
+    }
+    if (strcmp(core, s->name_core) == 0 ||
+        (utf8_chars(s->name_core) >= SUFFIX_MIN && suffix_match(core, s->name_core)) ||
+        (utf8_chars(core) >= SUFFIX_MIN && suffix_match(s->name_core, core)))
+        m = branch && !s->name_branch ? PL_Q_NAME_BRANCH : PL_Q_NAME_SIMILAR;
+    free(computed);
+    return m;
+}
+
+/* The better of two matches: exact, similar, branch, none. */
+static int better(int a, int b)
+{
+    static const int rank[] = { [PL_Q_NAME_NONE] = 0, [PL_Q_NAME_EXACT] = 3,
+                                [PL_Q_NAME_SIMILAR] = 2, [PL_Q_NAME_BRANCH] = 1 };
+    return rank[a] >= rank[b] ? a : b;
+}
+
+/* 0, or 1 when the row's names do not match the name searched for (no
+ * hit); -1 out of memory. */
 static int read_hit(sqlite3_stmt *st, const pl_q_search *s, pledger_role role, pl_q_hit *h)
 {
     const char *pledgor_name = (const char *)sqlite3_column_text(st, 6);
@@ -141,6 +237,24 @@ static int read_hit(sqlite3_stmt *st, const pl_q_search *s, pledger_role role, p
     const char *pledgee_key = (const char *)sqlite3_column_text(st, 11);
 
     memset(h, 0, sizeof *h);
+    if (s->name_key) {
+        /* the party the identifier names, when one is given */
+        const char *pledgor_id = (const char *)sqlite3_column_text(st, 9);
+        const char *pledgee_id = (const char *)sqlite3_column_text(st, 13);
+        int a = PL_Q_NAME_NONE, b = PL_Q_NAME_NONE;
+        if (s->side != PL_Q_SIDE_PLEDGEE &&
+            (!s->party_id || (pledgor_id && strcmp(pledgor_id, s->party_id) == 0)) &&
+            (a = name_match(s, pledgor_name, pledgor_key,
+                            (const char *)sqlite3_column_text(st, 18))) < 0)
+            return -1;
+        if (s->side != PL_Q_SIDE_PLEDGOR &&
+            (!s->party_id || (pledgee_id && strcmp(pledgee_id, s->party_id) == 0)) &&
+            (b = name_match(s, pledgee_name, pledgee_key,
+                            (const char *)sqlite3_column_text(st, 19))) < 0)
+            return -1;
+        if ((h->name_match = better(a, b)) == PL_Q_NAME_NONE)
+            return 1;
+    }
     h->pledge_id = sqlite3_column_int64(st, 0);
     h->registered_at = sqlite3_column_int64(st, 1);
     h->kind = sqlite3_column_int(st, 3);
@@ -161,15 +275,6 @@ static int read_hit(sqlite3_stmt *st, const pl_q_search *s, pledger_role role, p
         !h->pledgee_id) {
         hit_clear(h);
         return -1;
-    }
-    if (s->name_key) {
-        bool exact = false;
-        if (s->side != PL_Q_SIDE_PLEDGEE && pledgor_key && strcmp(pledgor_key, s->name_key) == 0)
-            exact = pledgor_name && folded_equal(pledgor_name, s->name_folded);
-        if (!exact && s->side != PL_Q_SIDE_PLEDGOR && pledgee_key &&
-            strcmp(pledgee_key, s->name_key) == 0)
-            exact = pledgee_name && folded_equal(pledgee_name, s->name_folded);
-        h->name_match = exact ? PL_Q_NAME_EXACT : PL_Q_NAME_SIMILAR;
     }
     return 0;
 }
@@ -193,14 +298,22 @@ static void bind_all(sqlite3_stmt *st, const pl_q_search *s, const bounds *b, in
     sqlite3_bind_int(st, 6, s->state);
     if (s->party_id)
         sqlite3_bind_text(st, 8, s->party_id, -1, SQLITE_STATIC);
-    if (s->name_key)
-        sqlite3_bind_text(st, 9, s->name_key, -1, SQLITE_STATIC);
+    if (s->name_key) {
+        sqlite3_bind_text(st, 14, s->name_key, -1, SQLITE_STATIC);
+        if (s->name_core && *s->name_core)
+            sqlite3_bind_text(st, 15, s->name_core, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 16, s->name_long);
+        for (int i = 0; i < 2; i++)
+            if (s->name_shorter[i])
+                sqlite3_bind_text(st, 17 + i, s->name_shorter[i], -1, SQLITE_STATIC);
+    }
     if (s->right_lo) {
         sqlite3_bind_text(st, 10, s->right_lo, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 11, s->right_hi, -1, SQLITE_STATIC);
     }
     sqlite3_bind_int(st, 12, s->side);
-    sqlite3_bind_int(st, 13, limit);
+    /* a name is matched in C, which may skip rows: no limit then */
+    sqlite3_bind_int(st, 13, s->name_key ? -1 : limit);
 }
 
 /* Run @sql, appending up to @limit hits to @out (room allocated by the
@@ -216,11 +329,13 @@ static int run(pl_db *db, pl_err *e, const char *sql, const pl_q_search *s, cons
         return rc;
     bind_all(st, s, b, limit);
     while (*n < (size_t)limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (read_hit(st, s, role, &out[*n])) {
+        int r = read_hit(st, s, role, &out[*n]);
+        if (r < 0) {
             sqlite3_reset(st);
             return pl_err_oom(e);
         }
-        (*n)++;
+        if (r == 0)
+            (*n)++;
     }
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -257,8 +372,8 @@ static size_t merge(pl_q_hit *a, size_t na, pl_q_hit *b, size_t nb, pl_q_hit *ou
     return n;
 }
 
-int pl_q_search_run(pl_db *db, pl_err *e, const pl_q_search *s, pledger_role role,
-                    pl_q_page *out)
+static int search_run(pl_db *db, pl_err *e, const pl_q_search *s, pledger_role role,
+                      pl_q_page *out)
 {
     int limit = s->page_size + 1, rc;
     pl_q_hit *hits, *other = NULL;
@@ -327,6 +442,34 @@ int pl_q_search_run(pl_db *db, pl_err *e, const pl_q_search *s, pledger_role rol
         out->more = true;
     }
     return 0;
+}
+
+/* The similar-name key of the name searched for, and the keys it finds. */
+int pl_q_search_run(pl_db *db, pl_err *e, const pl_q_search *s, pledger_role role,
+                    pl_q_page *out)
+{
+    pl_q_search q = *s;
+    char *core = NULL;
+    int rc;
+
+    if (s->name_key) {
+        if (!(core = pl_text_name_core(s->name_folded, &q.name_branch))) {
+            memset(out, 0, sizeof *out);
+            return pl_err_oom(e);
+        }
+        q.name_core = core;
+        q.name_long = utf8_chars(core) >= SUFFIX_MIN;
+        /* "晋江闽江食品" -> "闽江食品", "福清市闽江食品" -> "闽江食品" */
+        for (size_t k = 2; k <= 3; k++) {
+            const char *rest = core + 3 * k;
+            if (strlen(core) >= 3 * k && suffix_match(core, rest) &&
+                utf8_chars(rest) >= SUFFIX_MIN)
+                q.name_shorter[k - 2] = rest;
+        }
+    }
+    rc = search_run(db, e, &q, role, out);
+    free(core);
+    return rc;
 }
 
 /* ---- criteria ------------------------------------------------------------------- */

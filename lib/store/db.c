@@ -546,6 +546,10 @@ int pl_db_open(pl_db **out, pl_err *e, const char *path, const pl_db_options *o)
     db->busy_rand = (uint64_t)(uintptr_t)db ^ (uint64_t)monotonic_us();
     sqlite3_busy_handler(db->h, busy_wait, db);
     sqlite3_extended_result_codes(db->h, 1);
+    if ((rc = pl_schema_functions(db->h)) != SQLITE_OK) {
+        rc = pl_db_fail(db, e, rc, "registering the schema's SQL functions");
+        goto fail;
+    }
     /* Check what the file is before anything can write to it. */
     if ((rc = probe_file(db, e, &p)) || (rc = probe_check(db, e, &p)))
         goto fail;

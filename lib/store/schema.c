@@ -34,6 +34,7 @@ const pl_migration pl_migrations[] = {
     { "applications, pledges, certificates, calendar", pl_sql_workflow },
     { "reference register of rights", pl_sql_register },
     { "indexes for verification and search", pl_sql_query },
+    { "name index for similar-name search", pl_sql_names },
 };
 
 const int pl_migration_count =

@@ -4,6 +4,8 @@
 #ifndef PL_STORE_SCHEMA_H
 #define PL_STORE_SCHEMA_H
 
+#include <sqlite3.h>
+
 typedef struct pl_migration {
     const char *name;
     const char *sql;
@@ -13,6 +15,11 @@ typedef struct pl_migration {
 extern const char pl_sql_register[];  /* store/schema-register.c */
 extern const char pl_sql_workflow[];  /* store/schema-workflow.c */
 extern const char pl_sql_query[];     /* store/schema-query.c */
+extern const char pl_sql_names[];     /* store/schema-names.c */
+
+/* Register the SQL functions the schema's triggers call (pl_name_core,
+ * pl_name_branch) on a connection; an SQLite result code. */
+int pl_schema_functions(sqlite3 *h);
 
 extern const pl_migration pl_migrations[];
 extern const int pl_migration_count;

@@ -1,6 +1,8 @@
 /* The read workloads at one registry size: 3. verification by
- * registration number, 4. search by right, by party identifier and by
- * bank (a pledgee's page), each current and "as of" a past instant.
+ * registration number, 4. search by right, by party identifier, by
+ * bank (a pledgee's page) and by similar name (a pledgor's name written
+ * another way: its similar-name key and another legal form), each current
+ * and "as of" a past instant.
  *
  * pledger answers through the public API on a read-only handle with the
  * bank role (as a bank would); the baseline is a second, plain SQLite
@@ -14,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "base/text.h"
 
 /* ---- verification ---------------------------------------------------------- */
 
@@ -104,6 +108,14 @@ static const char sql_s_right[] =
     " WHERE f." col " = ?1 AND f.version = 1 AND f.valid_from <= ?2" VALID     \
     " ORDER BY f.valid_from, f.pledge_id LIMIT ?4"
 static const char sql_s_pledgor[] = BY("pledgor_id");
+/* the names whose similar-name key is the one searched for (the index of
+ * pledger's plan; its other arms, the name key and the keys' tails, are
+ * pledger's extra work) */
+static const char sql_s_name[] =
+    "SELECT " HIT_COLS " FROM pledge p JOIN pledge_version v ON v.pledge_id = p.id"
+    " WHERE p.id IN (SELECT pledge_id FROM party_name WHERE core = ?1)"
+    " AND p.registered_at <= ?2" VALID
+    " ORDER BY p.registered_at, p.id LIMIT ?4";
 static const char sql_s_pledgee[] = BY("pledgee_id");
 
 static int base_rows(sqlite3 *h, sqlite3_stmt *st, const char *key, int64_t at, int kind,
@@ -123,12 +135,13 @@ static int base_rows(sqlite3 *h, sqlite3_stmt *st, const char *key, int64_t at, 
     return rows;
 }
 
-typedef enum { S_RIGHT, S_PARTY, S_BANK } search_kind;
-static const char *const search_names[] = { "right", "party", "bank" };
+typedef enum { S_RIGHT, S_PARTY, S_BANK, S_NAME } search_kind;
+static const char *const search_names[] = { "right", "party", "bank", "name" };
 
 typedef struct skey {
     int kind;
     char key[160];
+    char core[160]; /* S_NAME: the similar-name key, for the baseline */
 } skey;
 
 static int pl_search_one(pledger_registry *reg, search_kind sk, const skey *k, int64_t as_of,
@@ -142,6 +155,8 @@ static int pl_search_one(pledger_registry *reg, search_kind sk, const skey *k, i
     if (sk == S_RIGHT) {
         q.kind = k->kind;
         q.right_id = k->key;
+    } else if (sk == S_NAME) {
+        q.party_name = k->key;
     } else {
         q.party_id = k->key;
         q.party_side = sk == S_BANK ? PLEDGER_PARTY_PLEDGEE : PLEDGER_PARTY_EITHER;
@@ -197,7 +212,8 @@ static int op_pl_search(void *c, size_t i)
 static int op_base_search(void *c, size_t i)
 {
     rctx *x = c;
-    int b = base_rows(x->h, x->s1, x->keys[i].key, x->sql_at, x->keys[i].kind, x->page + 1);
+    int b = base_rows(x->h, x->s1, x->sk == S_NAME ? x->keys[i].core : x->keys[i].key,
+                      x->sql_at, x->keys[i].kind, x->page + 1);
     if (x->s2)
         b += base_rows(x->h, x->s2, x->keys[i].key, x->sql_at, 0, x->page + 1);
     return b;
@@ -206,7 +222,10 @@ static int op_base_search(void *c, size_t i)
 static void check_search(void *c, size_t i, int a, int b)
 {
     rctx *x = c;
-    if ((x->sk != S_PARTY && a != (b > x->page ? x->page : b)) ||
+    /* party and name: pledger also matches the other side (or the name
+     * key, and the longer keys), the baseline one side (or the key) */
+    if ((x->sk != S_PARTY && x->sk != S_NAME && a != (b > x->page ? x->page : b)) ||
+        (x->sk == S_NAME && a < (b > x->page ? x->page : b)) ||
         (a == 0 && (x->sk != S_BANK || b != 0)))
         bench_die("search %s '%s': pledger %d hits, baseline %d rows", search_names[x->sk],
                   x->keys[i].key, a, b);
@@ -295,7 +314,7 @@ int wl_read(void *arg)
 
         /* 4. search */
     search:
-        for (search_kind sk = S_RIGHT; sk <= S_BANK; sk++) {
+        for (search_kind sk = S_RIGHT; sk <= S_NAME; sk++) {
             snprintf(key, sizeof key, "search.%s.%s", search_names[sk], when);
             if (only && strncmp(key, only, strlen(only)))
                 continue;
@@ -305,6 +324,10 @@ int wl_read(void *arg)
                 prep(h, sk == S_RIGHT
                             ? "SELECT kind, right_key FROM pledge_right WHERE pledge_id = ?1"
                               " AND idx = 1"
+                        : sk == S_NAME /* a company's: the first from a random pledge on */
+                            ? "SELECT 0, pledgor_name FROM pledge_version WHERE pledge_id >= ?1"
+                              " AND version = 1 AND pledgor_id_type = 'uscc'"
+                              " ORDER BY pledge_id LIMIT 1"
                             : "SELECT 0, pledgor_id FROM pledge_version WHERE pledge_id = ?1"
                               " AND version = 1");
             for (size_t i = 0; i < sops; i++) {
@@ -317,10 +340,21 @@ int wl_read(void *arg)
                 keys[i].kind = sqlite3_column_int(ks, 0);
                 snprintf(keys[i].key, sizeof keys[i].key, "%s", sqlite3_column_text(ks, 1));
                 sqlite3_reset(ks);
+                if (sk == S_NAME) {
+                    /* the name written another way: "福州华兴科技有限公司" is
+                     * searched as "华兴科技有限责任公司" */
+                    char *core = pl_text_name_core(keys[i].key, NULL);
+                    if (!core)
+                        bench_die("out of memory");
+                    snprintf(keys[i].core, sizeof keys[i].core, "%s", core);
+                    snprintf(keys[i].key, sizeof keys[i].key, "%s有限责任公司", core);
+                    free(core);
+                }
             }
             sqlite3_finalize(ks);
             sqlite3_stmt *s1 = prep(h, sk == S_RIGHT ? sql_s_right
                                        : sk == S_BANK ? sql_s_pledgee
+                                       : sk == S_NAME ? sql_s_name
                                                       : sql_s_pledgor);
             sqlite3_stmt *s2 = sk == S_PARTY ? prep(h, sql_s_pledgee) : NULL;
             bench_series spl = { 0 }, sbase = { 0 };
@@ -347,7 +381,9 @@ int wl_read(void *arg)
     bench_note("verify baseline: pledge + version by indexed registration number, then its "
                "rights; pledger also ranks each right (one count per right)");
     bench_note("search baselines: the same indexed walk and rows (pledge_right key; first "
-               "versions by party; both sides for 'party', pledgee side for 'bank')");
+               "versions by party; both sides for 'party', pledgee side for 'bank'; the "
+               "similar-name key's index for 'name', whose query is a company pledgor's name "
+               "as its similar-name key and another legal form)");
     free(numbers);
     free(keys);
     sqlite3_close(h);

@@ -168,6 +168,14 @@ static void summary(void)
                 get("search.%s.%s.%zu.mean_us", &c, searches[s], whens[w], small);
             target(what, h, b <= 2 * c, "%.1f us vs %.1f us (x%.2f)", b, c, c > 0 ? b / c : 0);
         }
+    for (int w = 0; w < 2; w++) {
+        char what[96];
+        size_t at = big >= 1000000 ? (size_t)1000000 : big;
+        snprintf(what, sizeof what, "search name %s: p99 < 2 ms at %s", whens[w],
+                 size_label(at, l1));
+        h = get("search.name.%s.%zu.p99_us", &a, whens[w], at);
+        target(what, h, a < 2000, "%.1f us", a);
+    }
     /* judged on the median; the p99 is printed beside it */
     h = get("review.engine.p99_us", &a) && get("review.engine.median_us", &b);
     target("review (engine), median < 1 ms", h, b < 1000, "median %.1f us, p99 %.1f us", b, a);
