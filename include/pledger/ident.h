@@ -2,10 +2,17 @@
  * @file ident.h
  * @brief Checking and normalising identifiers of parties and rights.
  *
- * pledger stores identifiers in a normal form (DESIGN.md §1.2): full-width
- * characters turned half-width, white space dropped, ASCII upper case, a
- * patent number without its "ZL"/"CN" prefix and always with the dot
- * before its check character.  Checked by type:
+ * pledger stores identifiers in a normal form: full-width characters
+ * turned half-width, white space dropped, ASCII upper case, a patent
+ * number without its "ZL"/"CN" prefix and always with the dot before its
+ * check character.  Numbers are taken as people type them: invisible
+ * characters pasted along are dropped; dashes of every kind become '-',
+ * and a '-' between two letters or digits is dropped except in foreign
+ * registration, permit and certificate numbers (so "110105-19491231-002X"
+ * is a resident identity number); "第12345678号" is trademark 12345678
+ * (also for patent and permit numbers), "第9类" is Nice class 9, and a
+ * patent number's "。" is its dot.  Checked by type:
+ *
  *
  * - #PLEDGER_ID_USCC: 18 characters over 0-9 A-Z without I O S V Z, the
  *   3rd to 8th digits, the 18th the GB 32100-2015 check character.

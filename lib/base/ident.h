@@ -1,4 +1,4 @@
-/* Identifiers of parties and rights (DESIGN.md §1.2): check and normalise.
+/* Identifiers of parties and rights: check and normalise.
  *
  * Every identifier is first normalised with pl_text_normalize_id() (full
  * width to half width, white space dropped, ASCII upper case); a patent
