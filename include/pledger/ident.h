@@ -13,7 +13,6 @@
  * (also for patent and permit numbers), "第9类" is Nice class 9, and a
  * patent number's "。" is its dot.  Checked by type:
  *
- *
  * - #PLEDGER_ID_USCC: 18 characters over 0-9 A-Z without I O S V Z, the
  *   3rd to 8th digits, the 18th the GB 32100-2015 check character.
  * - #PLEDGER_ID_RESIDENT: 18 characters, a real birth date from 1900 to
