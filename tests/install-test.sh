@@ -52,7 +52,7 @@ readelf -d "$libdir/libpledger.so.0" | grep -q 'SONAME.*libpledger.so.0'
 prefix=$(meson introspect "$build" --buildoptions |
          /usr/bin/python3 -c 'import json, sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"))')
 root=$stage$prefix
-for f in README.md COPYING NEWS design.md performance.md examples/demo.c examples/data/demo-register.xml; do
+for f in README.md COPYING NEWS design.md domain.md performance.md examples/demo.c examples/data/demo-register.xml; do
   [ -f "$root/share/doc/pledger/$f" ] || { echo "not installed: share/doc/pledger/$f"; exit 1; }
 done
 [ -f "$root/share/pledger/pledger.xsd" ] || { echo "not installed: share/pledger/pledger.xsd"; exit 1; }

@@ -1,4 +1,4 @@
-/* The preliminary review (DESIGN.md §1.4, lib/rules/): for every rule a
+/* The preliminary review (docs/domain.md §4, lib/rules/): for every rule a
  * document that trips it and one that passes it, a loop over the rule
  * table refusing a rule no case trips; every sample application clean
  * against the fixture register (tests/data/register-review.xml); one

@@ -1,4 +1,4 @@
-/* The workflow of DESIGN.md §2 for all seven right kinds: full paths,
+/* The workflow (docs/design.md §3) for all seven right kinds: full paths,
  * refusals, withdrawals, every illegal step and role, numbers, versions,
  * certificates, receivables' modification codes, objections, expiry, the
  * calendar, and the journal (verification, tampering, replay). */

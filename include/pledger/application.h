@@ -1,7 +1,7 @@
 /**
  * @file application.h
  * @brief Applications: the document, its fields, and the workflow from
- *        draft to registration (DESIGN.md §2).
+ *        draft to registration (see the design notes, docs/design.md §3).
  *
  * An application is an XML document in the namespace `urn:pledger:1`
  * (schema `share/pledger/pledger.xsd`, also compiled into the library).

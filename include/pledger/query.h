@@ -427,7 +427,7 @@ PLEDGER_EXPORT pledger_name_match pledger_cursor_name_match(const pledger_cursor
 /* ---- the due list ---------------------------------------------------------- */
 
 /**
- * What is due.  Limits (DESIGN.md §1.4), working days counted with the
+ * What is due.  Limits (docs/domain.md §4.9), working days counted with the
  * registry's calendar (pledger_calendar_load(); weekends alone without
  * one), from the calendar day of the event in the registry's time zone:
  * @since 0.1

@@ -8,7 +8,7 @@
  * (patentees, status, annual fee, pending invalidation), shareholdings in
  * companies, pollutant discharge permits, sea-area and land certificates,
  * and whether a court has seized or frozen them.  The review checks
- * applications against it (DESIGN.md §1.4).
+ * applications against it (see the domain notes, docs/domain.md §4.2).
  *
  * The register arrives as XML files in the namespace `urn:pledger:1`
  * described by `register.xsd` (installed under `share/pledger/`): a root

@@ -166,7 +166,7 @@ PLEDGER_EXPORT const char *pledger_office_code(const pledger_registry *reg);
 
 /**
  * Say who performs the following calls on this handle, and in which role.
- * Every call that changes the registry checks the role (DESIGN.md §2):
+ * Every call that changes the registry checks the role (docs/design.md §3):
  * applicant (draft, review, submit, withdraw), clerk (accept, request and
  * record corrections), registrar (register, refuse, change, extend,
  * cancel, revoke, import the reference register), bank (read only),

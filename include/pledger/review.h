@@ -6,10 +6,10 @@
  * The review runs every rule of the application's kind against the
  * document, the reference register of the underlying rights
  * (pledger_register_import()) and what the registry already holds, and
- * reports every finding at once, never stopping at the first
- * (DESIGN.md §1.4).  A finding has a stable code, a severity, the short
- * path of the field it is about, an English message and a legal-basis
- * note; read them with the `pledger_review_*` getters of
+ * reports every finding at once, never stopping at the first (the
+ * domain notes, docs/domain.md §4).  A finding has a stable code, a
+ * severity, the short path of the field it is about, an English message
+ * and a legal-basis note; read them with the `pledger_review_*` getters of
  * <pledger/application.h>.  The same document against the same registry
  * gives the same findings in the same order: the rules run in the order of
  * the table below, and each reports in document order.

@@ -16,7 +16,7 @@
 extern "C" {
 #endif
 
-/** The kind of right pledged (DESIGN.md §1.1). @since 0.1 */
+/** The kind of right pledged (see the domain notes, docs/domain.md §1). @since 0.1 */
 typedef enum pledger_kind {
     PLEDGER_KIND_TRADEMARK = 1,  /**< "trademark": exclusive right to use a registered mark */
     PLEDGER_KIND_PATENT = 2,     /**< "patent": invention, utility model or design patent */
@@ -27,7 +27,7 @@ typedef enum pledger_kind {
     PLEDGER_KIND_LAND = 7        /**< "land": rural land management right (a mortgage) */
 } pledger_kind;
 
-/** Who performs a call (DESIGN.md §2). @since 0.1 */
+/** Who performs a call (see the design notes, docs/design.md §3). @since 0.1 */
 typedef enum pledger_role {
     PLEDGER_ROLE_APPLICANT = 1, /**< "applicant": drafts, reviews, submits, withdraws */
     PLEDGER_ROLE_CLERK = 2,     /**< "clerk": accepts, requests and records corrections */
@@ -57,7 +57,7 @@ typedef enum pledger_pledge_state {
     PLEDGER_PLEDGE_UNDER_OBJECTION = 5  /**< "under_objection" (receivables) */
 } pledger_pledge_state;
 
-/** Types of identifiers pledger checks and normalises (DESIGN.md §1.2). @since 0.1 */
+/** Types of identifiers pledger checks and normalises (docs/domain.md §2). @since 0.1 */
 typedef enum pledger_id_type {
     PLEDGER_ID_USCC = 1,        /**< "uscc": unified social credit code, 18 characters */
     PLEDGER_ID_RESIDENT = 2,    /**< "resident": resident identity number, 18 characters */

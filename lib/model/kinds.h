@@ -1,5 +1,5 @@
 /* What pledger knows about each right kind, state and severity: one table,
- * one place (DESIGN.md §1.1). */
+ * one place (docs/domain.md §1). */
 #ifndef PL_MODEL_KINDS_H
 #define PL_MODEL_KINDS_H
 

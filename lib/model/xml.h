@@ -1,4 +1,4 @@
-/* Secure XML for the documents of namespace urn:pledger:1 (DESIGN.md §3.1):
+/* Secure XML for the documents of namespace urn:pledger:1 (docs/design.md §2):
  * parsing untrusted input with the network off and no DTD at all, the
  * embedded XML Schema compiled once per process, validation with a message
  * that names the line and the short path of the first problem, and the

@@ -1,7 +1,7 @@
 /* The due list: decisions the offices owe, correction windows, pledge
  * periods and objections that end soon or have ended.
  *
- * Limits (DESIGN.md §1.4), counted from the calendar day of the event in
+ * Limits (docs/domain.md §4.9), counted from the calendar day of the event in
  * the registry's time zone, working days with the registry's calendar:
  *   acceptance decision    2 working days after the day of submission;
  *   registration decision  2 working days after the day the application

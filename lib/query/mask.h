@@ -1,6 +1,6 @@
 /* Privacy of natural persons: resident identity numbers are shown as their
  * first 6 and last 4 characters, the rest replaced by '*', to every role
- * but registrar and auditor (DESIGN.md §2).  One concept, one place: every
+ * but registrar and auditor (docs/design.md §3).  One concept, one place: every
  * call that returns an identifier masks it here. */
 #ifndef PL_QUERY_MASK_H
 #define PL_QUERY_MASK_H

@@ -1,4 +1,4 @@
-/* The bank queries (DESIGN.md §1.5, §2): verification, rank and order,
+/* The bank queries (docs/domain.md §5, docs/design.md §3): verification, rank and order,
  * search, the due list and statistics.  Everything here only reads, from
  * the pledge versions valid at an instant (store/schema-workflow.c), with
  * cached prepared statements and the indexes of store/schema-query.c.
@@ -148,7 +148,7 @@ enum {
     PL_Q_DUE_OBJECTION = 5,
 };
 
-/* Working days the office has for each decision (DESIGN.md §1.4). */
+/* Working days the office has for each decision (docs/domain.md §4.9). */
 #define PL_Q_ACCEPT_DAYS 2
 #define PL_Q_REGISTER_DAYS_FAST 2 /* trademarks; patents filed online */
 #define PL_Q_REGISTER_DAYS 5      /* everything else */

@@ -1,4 +1,4 @@
-/* The reference register of the underlying rights (DESIGN.md §1.4): what
+/* The reference register of the underlying rights (docs/domain.md §4.2): what
  * the trademark office, the IP office, the market regulator, the
  * environment authority and the real-estate registries know about each
  * right, imported from their XML files (share/pledger/register.xsd) and
@@ -162,7 +162,7 @@ void pl_ref_marks_clear(pl_ref_marks *m);
  * it (both messages name the number). */
 int pl_refreg_trademark(pl_db *db, pl_err *e, const char *number, pl_ref_trademark *out);
 
-/* The bundling rule (DESIGN.md §1.4: every identical or similar mark of
+/* The bundling rule (docs/domain.md §4.3: every identical or similar mark of
  * the pledgor registered on identical or similar goods must be pledged
  * together): the trademarks other than @number that
  *   - list the owner (@owner_type, @owner_id) among their owners

@@ -1,5 +1,5 @@
-/* Rules on the document itself, for every kind (DESIGN.md §1.4 "Every
- * kind"): parties and their identifiers, the rights' identifiers and
+/* Rules on the document itself, for every kind (docs/domain.md §4.1
+ * "Every kind"): parties and their identifiers, the rights' identifiers and
  * fields, the secured claim, amounts and dates, the registration period,
  * the pledge contract, the materials, the filing, and what the registry
  * itself holds on the same rights (pledges, pending applications). */

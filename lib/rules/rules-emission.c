@@ -1,4 +1,4 @@
-/* Pollutant discharge rights (DESIGN.md §1.4 "Emission"): the permit is
+/* Pollutant discharge rights (docs/domain.md §4.7): the permit is
  * on the register in the pledgor's name, in force for the whole period and
  * not seized (rules-register.c); here, what is pledged fits the permit:
  * a permitted pollutant, at most the permitted allowance, the permit's

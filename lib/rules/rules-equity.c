@@ -1,4 +1,4 @@
-/* Equity (DESIGN.md §1.4 "Equity"): the pledgor is a recorded shareholder
+/* Equity (docs/domain.md §4.6): the pledgor is a recorded shareholder
  * (PLEDGOR_NOT_OWNER), the holding is not frozen (RIGHT_FROZEN), and the
  * pledged capital does not exceed the holding. */
 #include <string.h>

@@ -1,4 +1,4 @@
-/* Patents (DESIGN.md §1.4 "Patent"): annual fee paid, proceedings not
+/* Patents (docs/domain.md §4.4): annual fee paid, proceedings not
  * suspended, the term outlasting the debt, every co-owner consenting, and
  * the two risks the parties may acknowledge in writing (a pending
  * invalidation request, a same-day invention/utility-model pair).  Such a

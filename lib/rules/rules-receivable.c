@@ -1,4 +1,4 @@
-/* Accounts receivable (DESIGN.md §1.4 "Receivable"): registered by the
+/* Accounts receivable (docs/domain.md §4.5): registered by the
  * pledgee alone without substantive review, for 1 month to 30 years;
  * several pledges on the same receivables rank by registration time, so
  * earlier ones and objections against them are notices, not refusals. */

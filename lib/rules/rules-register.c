@@ -1,4 +1,4 @@
-/* What every right must be on the reference register (DESIGN.md §1.4):
+/* What every right must be on the reference register (docs/domain.md §4.2):
  * known, owned by the pledgor under the pledgor's name, in force for the
  * whole registration period, not seized or frozen.  For trademarks,
  * patents, discharge permits, sea-area and land certificates; for equity

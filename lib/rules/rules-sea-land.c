@@ -1,5 +1,5 @@
 /* Sea-area use rights and rural land management rights, mortgaged
- * (DESIGN.md §1.4 "Emission, sea area, land"): the certificate is on the
+ * (docs/domain.md §4.8): the certificate is on the
  * register in the pledgor's name, in force for the whole period and not
  * seized (rules-register.c); here, the term as the certificate records
  * it. */

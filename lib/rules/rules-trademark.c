@@ -1,4 +1,4 @@
-/* Trademarks (DESIGN.md §1.4 "Trademark"): every identical or similar mark
+/* Trademarks (docs/domain.md §4.3): every identical or similar mark
  * of the pledgor registered on identical or similar goods is pledged
  * together, the marks are described as the register records them, and a
  * mark ending before the debt falls due is reported. */

@@ -1,4 +1,4 @@
-/* The rule tables of the review (DESIGN.md §1.4) and what their check
+/* The rule tables of the review (docs/domain.md §4) and what their check
  * functions share.
  *
  * A rule is one row: a stable code, the severity of its findings, the

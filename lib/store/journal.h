@@ -1,5 +1,5 @@
 /* The journal: one append-only, hash-chained event per change of state
- * (DESIGN.md §2.1).  hash = H(prev_hash, seq, at, actor, role, operation,
+ * (docs/design.md §4).  hash = H(prev_hash, seq, at, actor, role, operation,
  * subject, payload), each field length-prefixed; H is SHA-256 (or SM3 when
  * the registry was created with it), through OpenSSL's EVP interface. */
 #ifndef PL_STORE_JOURNAL_H

@@ -1,4 +1,4 @@
-/* The workflow (DESIGN.md §2): the state machine of applications and
+/* The workflow (docs/design.md §3): the state machine of applications and
  * pledges, who may do what, and the steps themselves.  Each step runs in
  * one IMMEDIATE transaction together with its journal event. */
 #ifndef PL_WORKFLOW_FLOW_H

@@ -9,7 +9,7 @@
 #define A(s) (1u << PLEDGER_APP_##s)
 #define PS(s) (1u << PLEDGER_PLEDGE_##s)
 
-/* The state machine, one row per step (DESIGN.md §2). */
+/* The state machine, one row per step (docs/design.md §3). */
 static const pl_step_rule rules[PL_STEP_COUNT] = {
     [PL_STEP_SAVE] = { "save", R(APPLICANT) | R(CLERK), A(DRAFT) | A(REVIEWED),
                        PLEDGER_APP_DRAFT, false },

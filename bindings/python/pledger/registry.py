@@ -49,7 +49,7 @@ class Registry:
     """An open registry.  Use one per thread.
 
     Every call that changes the registry checks the actor set with
-    :meth:`set_actor` and its role (DESIGN.md §2); failures raise the
+    :meth:`set_actor` and its role (docs/design.md §3); failures raise the
     :class:`pledger.Error` subclass of the library's code, with its
     message.  Closed by :meth:`close`, by leaving a ``with`` block, or
     when collected.

@@ -57,7 +57,7 @@ def sample(kind: Kind) -> pledger.Application:
 
 
 class Flow:
-    """The steps of the workflow, as the roles of DESIGN.md §2 take them."""
+    """The steps of the workflow, as the roles of docs/design.md §3 take them."""
 
     def __init__(self, reg: pledger.Registry, clock: Clock) -> None:
         self.reg = reg
