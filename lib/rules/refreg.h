@@ -66,6 +66,7 @@ const char *pl_ref_patent_type_name(int type);
 typedef struct pl_ref_owner {
     char *name;              /* as the authority wrote it */
     char *name_key;          /* pl_text_name_key(name) */
+    char *name_en;           /* the registered English name, or NULL */
     pledger_id_type id_type; /* USCC, RESIDENT, PASSPORT or FOREIGN_REG */
     char *id;                /* normalised identifier */
 } pl_ref_owner;
