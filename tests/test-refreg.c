@@ -819,6 +819,9 @@ END_TEST
 #define Q_PAT "<patent number=\"201310699744.2\" patent_type=\"invention\" "
 #define Q_HOLD "<holding company=\"914403001922038216\" "
 #define Q_SH "<shareholder name=\"A\" id_type=\"uscc\" id=\"" OWNER_A "\"/>"
+#define S10 "Abcdefghi "
+#define S100 S10 S10 S10 S10 S10 S10 S10 S10 S10 S10
+#define S400 S100 S100 S100 S100 /* 400 characters */
 #define Q_EM "<emission number=\"P-1\" status=\"registered\" " Q_TERM ">" Q_OWNER
 
 enum { Q_PLAIN = 1, Q_VALID = 2, Q_INVALID = 3 };
@@ -846,6 +849,17 @@ START_TEST(test_quick_schema_check)
                    "</patent>" },
         { Q_PLAIN, Q_HOLD "company_name=\"\xe5\x85\xac\xe5\x8f\xb8\" capital=\"000300000000\" "
                    "currency=\"CNY\" frozen=\"1\">" Q_SH "</holding>" },
+        /* the registered English name, optional on owners and shareholders */
+        { Q_PLAIN, Q_TM Q_TERM "><owner name=\"A\" name_en=\"ACME Co., Ltd.\" id_type=\"uscc\" "
+                   "id=\"" OWNER_A "\"/></trademark>" },
+        { Q_PLAIN, Q_HOLD "capital=\"1\" currency=\"CNY\"><shareholder id=\"" OWNER_A "\" "
+                   "name_en=\" Wang  Fang \" id_type=\"resident\" name=\"A\"/></holding>" },
+        { Q_INVALID, Q_TM Q_TERM "><owner name=\"A\" name_en=\"\" id_type=\"uscc\" id=\""
+                     OWNER_A "\"/></trademark>" },
+        { Q_PLAIN, Q_HOLD "capital=\"1\" currency=\"CNY\"><shareholder name=\"A\" "
+                   "name_en=\"" S400 "\" id_type=\"uscc\" id=\"" OWNER_A "\"/></holding>" },
+        { Q_INVALID, Q_HOLD "capital=\"1\" currency=\"CNY\"><shareholder name=\"A\" "
+                     "name_en=\"" S400 "x\" id_type=\"uscc\" id=\"" OWNER_A "\"/></holding>" },
         { Q_PLAIN, Q_EM "<allowance pollutant=\"SO2\" amount=\"120.5\" unit=\"t/a\"/>"
                    "<allowance pollutant=\"N O x\" amount=\"12345678901.123456\" unit=\"t\"/>"
                    "</emission>" },

@@ -308,9 +308,27 @@ typedef struct pledger_query {
      *  branch's name searched for finds its head office and the other
      *  branches as similar.
      *
+     *  Registered English names (@since 0.2): when the reference
+     *  register (pledger_register_import()) gives an owner or a
+     *  shareholder its registered English name (attribute name_en), a
+     *  name with a Latin letter also finds, as similar, the pledges whose
+     *  party has that owner's identifier (and identifier type), however
+     *  the pledge writes the party's name, when the two English names
+     *  have the same English key: full-width forms folded, ASCII
+     *  lower-cased, the legal-form words at the end taken off as whole
+     *  words (Co., Ltd., Limited, Corp., Corporation, Inc., Company,
+     *  Group, LLC, PLC), then the similar-name key of the rest
+     *  (punctuation and spaces go, a province in front goes, also in
+     *  pinyin).  So "FUJIAN MINJIANG FOOD CO LTD", "Minjiang Food Company
+     *  Limited" and "Fujian Minjiang Food Co." find the pledges of
+     *  福建闽江食品有限公司 when the register gives it "Fujian Minjiang
+     *  Food Co., Ltd."; another company's English name finds none of
+     *  them.  A party whose name equals the query stays exact.
+     *
      *  Similar and branch hits are found through indexes of the
      *  similar-name keys (equal keys, and keys less their first 2 or 3
-     *  characters), not by reading every pledge.  A name with nothing left once spaces and
+     *  characters) and of the register's English keys, not by reading
+     *  every pledge.  A name with nothing left once spaces and
      *  punctuation are removed is refused. */
     const char *party_name;
     /** A #pledger_party_side: which party @ref party_id and @ref party_name

@@ -13,7 +13,12 @@
  * The register arrives as XML files in the namespace `urn:pledger:1`
  * described by `register.xsd` (installed under `share/pledger/`): a root
  * `<register>` holding one element per record (`<trademark>`, `<patent>`,
- * `<holding>`, `<emission>`, `<sea_area>`, `<land>`).  An import
+ * `<holding>`, `<emission>`, `<sea_area>`, `<land>`).  An owner or a
+ * shareholder is named as the authority recorded it (`name`, `id_type`,
+ * `id`) and, when the register has one, by its registered English name
+ * (`name_en`, optional, since 0.2): a similar-name search by that English
+ * name finds the pledges of the party with that identifier
+ * (pledger_query.party_name).  An import
  * inserts new records, updates those whose content changed and leaves the
  * others alone, so importing the same file twice changes nothing the
  * second time.  It never deletes: a right leaves the register by being
@@ -88,7 +93,8 @@ typedef struct pledger_import_options {
  * memory stays under 64 MiB whatever the file holds.  Each record is
  * checked against `register.xsd`, its
  * identifiers' check digits, its dates and its consistency (for example
- * a similar-goods group in a class the mark is not registered in); a bad
+ * a similar-goods group in a class the mark is not registered in, or a
+ * `name_en` without a Latin letter); a bad
  * record is rejected, with its line number and a message in the report,
  * and the others are imported.  A record whose number already appeared in
  * the same file is rejected too.

@@ -515,3 +515,52 @@ char *pl_text_name_core(const char *name, bool *branch)
         *branch = b;
     return s;
 }
+
+/* ---- registered English names ------------------------------------------------- */
+
+/* Legal-form words at the end of an English name, taken off as whole
+ * words (so that "Texaco" keeps its "co"). */
+static const char *const english_forms[] = {
+    "co", "company", "corp", "corporation", "inc", "incorporated", "ltd", "limited",
+    "llc", "plc", "group",
+};
+
+static bool ascii_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+char *pl_text_english_key(const char *name)
+{
+    char *f = pl_text_fold(name), *key;
+    size_t n;
+
+    if (!f)
+        return NULL;
+    for (char *p = f; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    n = strlen(f);
+    for (;;) {
+        size_t end = n, start, i;
+        /* the last word: a run of ASCII letters and digits, after which
+         * only ASCII punctuation and spaces come */
+        while (end > 0 && !ascii_alnum(f[end - 1]) && !((unsigned char)f[end - 1] & 0x80))
+            end--;
+        for (start = end; start > 0 && ascii_alnum(f[start - 1]); start--)
+            ;
+        if (start == 0 || start == end || ((unsigned char)f[start - 1] & 0x80))
+            break; /* the only word, none, or one glued to other characters */
+        for (i = 0; i < COUNT(english_forms); i++)
+            if (strlen(english_forms[i]) == end - start &&
+                memcmp(f + start, english_forms[i], end - start) == 0)
+                break;
+        if (i == COUNT(english_forms))
+            break;
+        n = start;
+        f[n] = '\0';
+    }
+    key = pl_text_name_core(f, NULL);
+    free(f);
+    return key;
+}

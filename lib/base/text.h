@@ -90,4 +90,18 @@ char *pl_text_name_key(const char *name);
  * memory.  @branch may be NULL. */
 char *pl_text_name_core(const char *name, bool *branch);
 
+/* The key under which registered English names compare (base/names.c):
+ * pl_text_fold(), ASCII lower-case, the legal-form words at the end taken
+ * off as whole words, as often as they come (co, company, corp,
+ * corporation, inc, incorporated, ltd, limited, llc, plc, group), then
+ * pl_text_name_core() of what is left (punctuation and spaces, brackets
+ * holding a place, places in front).  "Fujian Minjiang Food Co., Ltd.",
+ * "FUJIAN MINJIANG FOOD CO LTD", "Minjiang Food Company Limited" and
+ * "Fujian Minjiang Food Co." all give "minjiangfood"; "Texaco" keeps its
+ * "co".  The key is stored (ref_owner.name_en_key, ref_holding
+ * .shareholder_en_key): changing it makes stored English names
+ * unfindable until they are imported again.  May be empty.  NULL when
+ * @name is NULL or not valid UTF-8, or on out of memory. */
+char *pl_text_english_key(const char *name);
+
 #endif

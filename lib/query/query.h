@@ -89,6 +89,9 @@ typedef struct pl_q_search {
     bool name_branch;         /* pl_q_search_run() from name_folded */
     bool name_long;           /* name_core has SUFFIX_MIN characters or more */
     const char *name_shorter[2]; /* name_core less 2, 3 characters, or NULL */
+    const char *name_en;      /* pl_text_english_key of the name when it has a
+                               * Latin letter and the key is not empty, else
+                               * NULL; set by pl_q_search_run() */
     int side;                 /* PL_Q_SIDE_* */
     int state;                /* 0: any */
     int64_t from_us;          /* registered_at >= from_us */

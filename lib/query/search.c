@@ -17,9 +17,14 @@
  *               | pledgee_key)), with that similar-name key
  *               (party_name(core)), or whose similar-name key ends in it
  *               after a place the key did not recognise (party_name(
- *               substr(core, 3 | 4))); sorted, then each hit's names are matched
- *               again in C (name_match()) and the rows that do not match
- *               at the version valid at the instant are skipped;
+ *               substr(core, 3 | 4))), or whose party's identifier the
+ *               reference register gives an owner or a shareholder
+ *               registered with that English name (ref_owner(name_en_key,
+ *               id_number), ref_holding(shareholder_en_key, shareholder),
+ *               then pledge_version(pledgor_id | pledgee_id)); sorted, then
+ *               each hit's names are matched again in C (name_match(), and
+ *               the version's English-name flags) and the rows that do not
+ *               match at the version valid at the instant are skipped;
  *   kind        pledge(kind, registered_at), walked in order;
  *   otherwise   pledge(registered_at), walked in order.
  * Every statement fetches page_size + 1 rows: the extra one says whether
@@ -46,13 +51,15 @@
  *   ?14 name key   ?15 similar-name key (NULL when empty)
  *   ?16 1 when the similar-name key has SUFFIX_MIN characters or more
  *   ?17 ?18 the similar-name key less its first 2 and 3 characters (NULL
- *       unless CJK characters and SUFFIX_MIN characters remain) */
+ *       unless CJK characters and SUFFIX_MIN characters remain)
+ *   ?19 the English-name key (pl_text_english_key; NULL when the name has
+ *       no Latin letter) */
 #define HIT_COLS                                                               \
     "p.id, p.registered_at, p.registration_number, p.kind, v.state, v.version," \
     " v.pledgor_name, v.pledgor_key, v.pledgor_id_type, v.pledgor_id,"         \
     " v.pledgee_name, v.pledgee_key, v.pledgee_id_type, v.pledgee_id,"         \
     " v.amount, v.currency, v.period_start, v.period_end," NAME_INDEX(1) ","   \
-    NAME_INDEX(2)
+    NAME_INDEX(2) "," NAME_EN("pledgor") "," NAME_EN("pledgee")
 
 /* With a name searched for (?14), the branch flag and similar-name key of
  * the version's party on @side as the name index holds them ("0闽江食品"):
@@ -61,6 +68,21 @@
     " CASE WHEN ?14 IS NULL THEN NULL ELSE (SELECT n.branch || n.core"          \
     " FROM party_name n WHERE n.pledge_id = v.pledge_id"                        \
     " AND n.version = v.version AND n.side = " #side ") END"
+
+/* With an English name searched for (?19), 1 when the reference register
+ * has an owner or a shareholder registered with that English name and
+ * the identifier (and type) of the version's @party; read from the
+ * indexes ref_owner_en and ref_holding_en alone. */
+#define ID_TYPE_NUMBER(col)                                                    \
+    " CASE " col " WHEN 'uscc' THEN 1 WHEN 'resident' THEN 2"                  \
+    " WHEN 'passport' THEN 3 WHEN 'foreign_reg' THEN 4 END"
+#define NAME_EN(party)                                                         \
+    " CASE WHEN ?19 IS NULL THEN 0 ELSE EXISTS (SELECT 1 FROM ref_owner o"      \
+    " WHERE o.name_en_key = ?19 AND o.id_number = v." party "_id"               \
+    " AND o.id_type =" ID_TYPE_NUMBER("v." party "_id_type") ")"                \
+    " OR EXISTS (SELECT 1 FROM ref_holding h WHERE h.shareholder_en_key = ?19"  \
+    " AND h.shareholder = v." party "_id AND h.shareholder_type ="              \
+    ID_TYPE_NUMBER("v." party "_id_type") ") END"
 
 #define VALID_AT                                                               \
     " AND v.pledge_id = p.id AND v.valid_from <= ?1"                           \
@@ -108,7 +130,15 @@ static const char sql_name[] =
     "   UNION ALL SELECT pledge_id FROM party_name WHERE ?16 AND substr(core, 3) = ?15"
     "     AND length(core) >= 6 AND ?12 <> 3 - side"
     "   UNION ALL SELECT pledge_id FROM party_name WHERE ?16 AND substr(core, 4) = ?15"
-    "     AND length(core) >= 7 AND ?12 <> 3 - side)"
+    "     AND length(core) >= 7 AND ?12 <> 3 - side"
+    "   UNION ALL SELECT f.pledge_id FROM ref_owner o CROSS JOIN pledge_version f"
+    "     WHERE o.name_en_key = ?19 AND ?12 <> 2 AND f.pledgor_id = o.id_number"
+    "   UNION ALL SELECT f.pledge_id FROM ref_owner o CROSS JOIN pledge_version f"
+    "     WHERE o.name_en_key = ?19 AND ?12 <> 1 AND f.pledgee_id = o.id_number"
+    "   UNION ALL SELECT f.pledge_id FROM ref_holding h CROSS JOIN pledge_version f"
+    "     WHERE h.shareholder_en_key = ?19 AND ?12 <> 2 AND f.pledgor_id = h.shareholder"
+    "   UNION ALL SELECT f.pledge_id FROM ref_holding h CROSS JOIN pledge_version f"
+    "     WHERE h.shareholder_en_key = ?19 AND ?12 <> 1 AND f.pledgee_id = h.shareholder)"
     KEYSET VALID_AT RESIDUAL " ORDER BY +p.registered_at, p.id LIMIT ?13";
 
 /* The similar-name key of a hit may end in the one searched for after 2
@@ -243,15 +273,22 @@ static int read_hit(sqlite3_stmt *st, const pl_q_search *s, pledger_role role, p
         const char *pledgee_id = (const char *)sqlite3_column_text(st, 13);
         int a = PL_Q_NAME_NONE, b = PL_Q_NAME_NONE;
         if (s->side != PL_Q_SIDE_PLEDGEE &&
-            (!s->party_id || (pledgor_id && strcmp(pledgor_id, s->party_id) == 0)) &&
-            (a = name_match(s, pledgor_name, pledgor_key,
-                            (const char *)sqlite3_column_text(st, 18))) < 0)
-            return -1;
+            (!s->party_id || (pledgor_id && strcmp(pledgor_id, s->party_id) == 0))) {
+            if ((a = name_match(s, pledgor_name, pledgor_key,
+                                (const char *)sqlite3_column_text(st, 18))) < 0)
+                return -1;
+            /* the party the register knows under the English name searched for */
+            if (sqlite3_column_int(st, 20))
+                a = better(a, PL_Q_NAME_SIMILAR);
+        }
         if (s->side != PL_Q_SIDE_PLEDGOR &&
-            (!s->party_id || (pledgee_id && strcmp(pledgee_id, s->party_id) == 0)) &&
-            (b = name_match(s, pledgee_name, pledgee_key,
-                            (const char *)sqlite3_column_text(st, 19))) < 0)
-            return -1;
+            (!s->party_id || (pledgee_id && strcmp(pledgee_id, s->party_id) == 0))) {
+            if ((b = name_match(s, pledgee_name, pledgee_key,
+                                (const char *)sqlite3_column_text(st, 19))) < 0)
+                return -1;
+            if (sqlite3_column_int(st, 21))
+                b = better(b, PL_Q_NAME_SIMILAR);
+        }
         if ((h->name_match = better(a, b)) == PL_Q_NAME_NONE)
             return 1;
     }
@@ -306,6 +343,8 @@ static void bind_all(sqlite3_stmt *st, const pl_q_search *s, const bounds *b, in
         for (int i = 0; i < 2; i++)
             if (s->name_shorter[i])
                 sqlite3_bind_text(st, 17 + i, s->name_shorter[i], -1, SQLITE_STATIC);
+        if (s->name_en)
+            sqlite3_bind_text(st, 19, s->name_en, -1, SQLITE_STATIC);
     }
     if (s->right_lo) {
         sqlite3_bind_text(st, 10, s->right_lo, -1, SQLITE_STATIC);
@@ -444,12 +483,21 @@ static int search_run(pl_db *db, pl_err *e, const pl_q_search *s, pledger_role r
     return 0;
 }
 
+/* True when folded @s has an ASCII letter (full-width ones are folded). */
+static bool has_latin(const char *s)
+{
+    for (; *s; s++)
+        if ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z'))
+            return true;
+    return false;
+}
+
 /* The similar-name key of the name searched for, and the keys it finds. */
 int pl_q_search_run(pl_db *db, pl_err *e, const pl_q_search *s, pledger_role role,
                     pl_q_page *out)
 {
     pl_q_search q = *s;
-    char *core = NULL;
+    char *core = NULL, *en = NULL;
     int rc;
 
     if (s->name_key) {
@@ -466,9 +514,20 @@ int pl_q_search_run(pl_db *db, pl_err *e, const pl_q_search *s, pledger_role rol
                 utf8_chars(rest) >= SUFFIX_MIN)
                 q.name_shorter[k - 2] = rest;
         }
+        /* an English name: the owners the register knows under it */
+        if (has_latin(s->name_folded)) {
+            if (!(en = pl_text_english_key(s->name_folded))) {
+                free(core);
+                memset(out, 0, sizeof *out);
+                return pl_err_oom(e);
+            }
+            if (*en)
+                q.name_en = en;
+        }
     }
     rc = search_run(db, e, &q, role, out);
     free(core);
+    free(en);
     return rc;
 }
 

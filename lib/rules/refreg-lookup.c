@@ -16,6 +16,7 @@ static void owner_clear(pl_ref_owner *o)
 {
     free(o->name);
     free(o->name_key);
+    free(o->name_en);
     free(o->id);
     memset(o, 0, sizeof *o);
 }
@@ -142,7 +143,7 @@ static int fail(pl_db *db, pl_err *e, sqlite3_stmt *st, int rc)
 }
 
 static const char sql_owners[] =
-    "SELECT name, name_key, id_type, id_number FROM ref_owner WHERE right_id = ?1 "
+    "SELECT name, name_key, id_type, id_number, name_en FROM ref_owner WHERE right_id = ?1 "
     "ORDER BY pos";
 
 static int load_owners(pl_db *db, pl_err *e, int64_t id, pl_ref_right *r)
@@ -171,6 +172,7 @@ static int load_owners(pl_db *db, pl_err *e, int64_t id, pl_ref_right *r)
         o->name_key = col_str(st, 1, &oom);
         o->id_type = (pledger_id_type)sqlite3_column_int(st, 2);
         o->id = col_str(st, 3, &oom);
+        o->name_en = col_str(st, 4, &oom);
     }
     if (rc != SQLITE_DONE)
         return fail(db, e, st, rc);
@@ -499,7 +501,8 @@ done:
 
 static const char sql_holding[] =
     "SELECT company, company_name, shareholder_type, shareholder, shareholder_name, "
-    "shareholder_key, capital, currency, frozen, changed_at FROM ref_holding "
+    "shareholder_key, capital, currency, frozen, changed_at, shareholder_name_en "
+    "FROM ref_holding "
     "WHERE company = ?1 AND shareholder = ?2 AND shareholder_type = ?3";
 
 int pl_refreg_holding(pl_db *db, pl_err *e, const char *company, pledger_id_type type,
@@ -543,6 +546,7 @@ int pl_refreg_holding(pl_db *db, pl_err *e, const char *company, pledger_id_type
     out->currency[3] = '\0';
     out->frozen = sqlite3_column_int(st, 8) != 0;
     out->changed_at = sqlite3_column_int64(st, 9);
+    out->shareholder.name_en = col_str(st, 10, &oom);
     sqlite3_reset(st);
     if (oom) {
         pl_ref_holding_clear(out);

@@ -205,6 +205,32 @@ static xmlNodePtr next_child(xmlNodePtr c, const char *name)
     return NULL;
 }
 
+/* The registered English name (name_en), when given: a name with a
+ * Latin letter, and its key. */
+static int get_name_en(where *w, xmlNodePtr n, const char *path, owner *o)
+{
+    const char *v = pl_refreg_prop(n, "name_en");
+    bool latin = false;
+
+    if (!v)
+        return 0;
+    for (const char *p = v; *p && !latin; p++)
+        latin = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+                /* full-width Latin letters: U+FF21..U+FF3A, U+FF41..U+FF5A */
+                ((unsigned char)p[0] == 0xEF &&
+                 (((unsigned char)p[1] == 0xBC && (unsigned char)p[2] >= 0xA1 &&
+                   (unsigned char)p[2] <= 0xBA) ||
+                  ((unsigned char)p[1] == 0xBD && (unsigned char)p[2] >= 0x81 &&
+                   (unsigned char)p[2] <= 0x9A)));
+    if (!latin)
+        return pl_refreg_bad(w, "%s/@name_en '%.60s' is not an English name: it has no Latin "
+                             "letter", path, v);
+    if (!(o->name_en_key = pl_text_english_key(v)))
+        return pl_err_oom(w->im->e);
+    o->name_en = v;
+    return 0;
+}
+
 static int get_party(where *w, xmlNodePtr n, const char *path, owner *o)
 {
     static const int party_types[] = {
@@ -238,7 +264,7 @@ known:
         return rc;
     if (!(o->name_key = pl_text_name_key(name)))
         return pl_err_oom(w->im->e);
-    return 0;
+    return get_name_en(w, n, path, o);
 }
 
 static int get_owners(where *w, xmlNodePtr n, record *r)
@@ -587,7 +613,9 @@ void pl_refreg_record_reset(record *r)
 {
     for (size_t i = 0; i < MAX_OWNERS; i++) {
         free(r->owners[i].name_key);
-        r->owners[i].name_key = NULL;
+        free(r->owners[i].name_en_key);
+        r->owners[i].name_key = r->owners[i].name_en_key = NULL;
+        r->owners[i].name_en = NULL;
     }
     free(r->mark_key);
     /* the large arrays need no clearing: their counts say what is valid */

@@ -26,8 +26,10 @@
 /* One record, normalised                                              */
 
 typedef struct owner {
-    const char *name; /* borrowed from the tree */
-    char *name_key;   /* malloc'd */
+    const char *name;    /* borrowed from the tree */
+    char *name_key;      /* malloc'd */
+    const char *name_en; /* the registered English name, borrowed; NULL: none */
+    char *name_en_key;   /* pl_text_english_key(name_en), malloc'd; NULL with it */
     int id_type;
     char id[ID_MAX];
 } owner;

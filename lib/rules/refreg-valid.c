@@ -74,7 +74,9 @@ static const attr_spec certificate_attrs[] = {
 };
 
 static const attr_spec party_attrs[] = {
-    { "name", V_NAME, true }, { "id_type", V_ID_TYPE, true }, { "id", V_NUMBER, true }, SPEC_END,
+    { "name", V_NAME, true },     { "name_en", V_NAME, false },
+    { "id_type", V_ID_TYPE, true }, { "id", V_NUMBER, true },
+    SPEC_END,
 };
 
 static const attr_spec allowance_attrs[] = {

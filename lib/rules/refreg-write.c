@@ -107,6 +107,19 @@ int pl_refreg_digest(imp *im, const record *r, unsigned char out[32])
     default:
         break;
     }
+    /* Registered English names, only when the record has one: the digest
+     * of a record without them is what it was before they existed, so a
+     * re-import of an older file leaves its records unchanged. */
+    for (size_t i = 0; i < r->n_owners; i++) {
+        if (!r->owners[i].name_en)
+            continue;
+        dg_raw(im, "name_en", 7);
+        for (size_t j = 0; j < r->n_owners; j++) {
+            dg_str(im, r->owners[j].name_en);
+            dg_str(im, r->owners[j].name_en_key);
+        }
+        break;
+    }
     if (im->doom)
         return pl_err_oom(im->e);
     int rc;
@@ -136,8 +149,8 @@ static const char sql_right_update[] =
     "frozen = ?7, digest = ?8, changed_at = ?9 WHERE id = ?1 AND kind = ?2";
 static const char sql_owner_clear[] = "DELETE FROM ref_owner WHERE right_id = ?1";
 static const char sql_owner_add[] =
-    "INSERT INTO ref_owner(right_id, pos, name, name_key, id_type, id_number) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    "INSERT INTO ref_owner(right_id, pos, name, name_key, id_type, id_number, name_en, "
+    "name_en_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 static const char sql_tm_put[] =
     "INSERT INTO ref_trademark(right_id, mark, mark_key, family) VALUES (?1, ?2, ?3, ?4) "
     "ON CONFLICT(right_id) DO UPDATE SET mark = excluded.mark, mark_key = excluded.mark_key, "
@@ -164,12 +177,14 @@ static const char sql_holding_get[] =
     "WHERE company = ?1 AND shareholder = ?2 AND shareholder_type = ?3";
 static const char sql_holding_insert[] =
     "INSERT INTO ref_holding(company, company_name, shareholder_type, shareholder, "
-    "shareholder_name, shareholder_key, capital, currency, frozen, digest, changed_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    "shareholder_name, shareholder_key, capital, currency, frozen, digest, changed_at, "
+    "shareholder_name_en, shareholder_en_key) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 static const char sql_holding_update[] =
     "UPDATE ref_holding SET company_name = ?2, shareholder_name = ?5, "
     "shareholder_key = ?6, capital = ?7, currency = ?8, frozen = ?9, digest = ?10, "
-    "changed_at = ?11 WHERE company = ?1 AND shareholder_type = ?3 AND shareholder = ?4";
+    "changed_at = ?11, shareholder_name_en = ?12, shareholder_en_key = ?13 "
+    "WHERE company = ?1 AND shareholder_type = ?3 AND shareholder = ?4";
 
 static int step_done(imp *im, sqlite3_stmt *st, const char *what)
 {
@@ -289,6 +304,8 @@ static int write_children(imp *im, const record *r, int64_t id, bool update)
         sqlite3_bind_text(st, 4, r->owners[i].name_key, -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 5, r->owners[i].id_type);
         sqlite3_bind_text(st, 6, r->owners[i].id, -1, SQLITE_STATIC);
+        bind_opt(st, 7, r->owners[i].name_en);
+        bind_opt(st, 8, r->owners[i].name_en_key);
         if ((rc = step_done(im, st, "writing an owner")))
             return rc;
     }
@@ -421,6 +438,8 @@ int pl_refreg_write_holding(imp *im, const record *r, const unsigned char dg[32]
     sqlite3_bind_int(st, 9, r->frozen);
     sqlite3_bind_blob(st, 10, dg, 32, SQLITE_STATIC);
     sqlite3_bind_int64(st, 11, pl_db_now(im->db));
+    bind_opt(st, 12, r->owners[0].name_en);
+    bind_opt(st, 13, r->owners[0].name_en_key);
     if ((rc = step_done(im, st, id ? "updating a holding" : "writing a holding")))
         return rc;
     if (id)

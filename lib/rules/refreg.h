@@ -62,10 +62,14 @@ const char *pl_ref_patent_type_name(int type);
 /* A date the register does not give (days since 1970-01-01 otherwise). */
 #define PL_REF_NO_DATE INT32_MIN
 
-/* An owner (registrant, patentee, holder) or a shareholder. */
+/* An owner (registrant, patentee, holder) or a shareholder.  Its
+ * registered English name's key (pl_text_english_key) is stored beside it
+ * (ref_owner.name_en_key, ref_holding.shareholder_en_key) for the
+ * similar-name search, not read here. */
 typedef struct pl_ref_owner {
     char *name;              /* as the authority wrote it */
     char *name_key;          /* pl_text_name_key(name) */
+    char *name_en;           /* the registered English name, or NULL */
     pledger_id_type id_type; /* USCC, RESIDENT, PASSPORT or FOREIGN_REG */
     char *id;                /* normalised identifier */
 } pl_ref_owner;

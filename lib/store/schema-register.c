@@ -115,3 +115,20 @@ const char pl_sql_register[] =
     "  line INTEGER NOT NULL,"
     "  PRIMARY KEY (kind, number)"
     ") STRICT, WITHOUT ROWID;";
+
+/* Migration 6: the owner's and the shareholder's registered English name
+ * (register.xsd, attribute name_en), NULL when the register gives none,
+ * and its key (pl_text_english_key), under which a similar-name search
+ * by an English name finds the owner's identifier (query/search.c).  The
+ * indexes hold only the rows that have one, and end in the identifier so
+ * that "is this party registered under this English name" is read from
+ * the index alone. */
+const char pl_sql_register_en[] =
+    "ALTER TABLE ref_owner ADD COLUMN name_en TEXT;"
+    "ALTER TABLE ref_owner ADD COLUMN name_en_key TEXT;"
+    "ALTER TABLE ref_holding ADD COLUMN shareholder_name_en TEXT;"
+    "ALTER TABLE ref_holding ADD COLUMN shareholder_en_key TEXT;"
+    "CREATE INDEX ref_owner_en ON ref_owner(name_en_key, id_number, id_type)"
+    "  WHERE name_en_key IS NOT NULL;"
+    "CREATE INDEX ref_holding_en ON ref_holding(shareholder_en_key, shareholder,"
+    "  shareholder_type) WHERE shareholder_en_key IS NOT NULL;";

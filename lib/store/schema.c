@@ -35,6 +35,7 @@ const pl_migration pl_migrations[] = {
     { "reference register of rights", pl_sql_register },
     { "indexes for verification and search", pl_sql_query },
     { "name index for similar-name search", pl_sql_names },
+    { "registered English names of owners and shareholders", pl_sql_register_en },
 };
 
 const int pl_migration_count =

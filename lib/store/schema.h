@@ -13,6 +13,7 @@ typedef struct pl_migration {
 
 /* The SQL of each part of the schema, kept beside the layer it serves. */
 extern const char pl_sql_register[];  /* store/schema-register.c */
+extern const char pl_sql_register_en[]; /* store/schema-register.c */
 extern const char pl_sql_workflow[];  /* store/schema-workflow.c */
 extern const char pl_sql_query[];     /* store/schema-query.c */
 extern const char pl_sql_names[];     /* store/schema-names.c */
