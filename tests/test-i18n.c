@@ -2,8 +2,12 @@
  * the translation, the registry keeps English, codes stay as they are. */
 #include "fixture.h"
 
+#include <inttypes.h>
 #include <locale.h>
+#include <stdarg.h>
 #include <stdbool.h>
+
+#include "base/i18n.h"
 
 /* The catalogue of the build tree (tests/meson.build sets
  * PLEDGER_LOCALEDIR to it); every test starts from English. */
@@ -137,6 +141,120 @@ START_TEST(test_time_zone_setting)
 }
 END_TEST
 
+
+/* The words a message is built from (the party's role, the kind of
+ * right, the amount, the roles allowed) are translated with it; what the
+ * document says is quoted as it is, even when it reads like one of those
+ * words. */
+START_TEST(test_fragments_translated)
+{
+    char *dir, *path, *dump;
+    pledger_registry *reg;
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_TRADEMARK);
+    pledger_review *rv = NULL;
+    static const char *const english[] = {
+        "pledgor", "pledgee", "trademark", "secured amount", "registrar", "the ",
+    };
+    struct { const char *code, *want; bool seen; } want[] = {
+        { "PARTY_ID_MISSING", "质权人没有证件号码", false },
+        { "FILING_JOINT_REQUIRED", "商标专用权质押登记申请", false },
+        { "AMOUNT_NOT_POSITIVE", "被担保债权金额", false },
+    };
+
+    fx_ck_setup(&dir, &path, &reg);
+    PL_OK(reg, pledger_application_set(app, "pledgee/id", NULL));
+    PL_OK(reg, pledger_application_set(app, "filing/joint", "false"));
+    PL_OK(reg, pledger_application_set(app, "claim/amount", "0"));
+    PL_OK(reg, pledger_set_actor(reg, "applicant-1", PLEDGER_ROLE_APPLICANT));
+    PL_OK(reg, pledger_application_save(reg, app));
+    PL_OK(NULL, pledger_set_language("zh_CN"));
+    PL_OK(reg, pledger_application_review(&rv, reg, pledger_application_uuid(app)));
+    for (size_t i = 0; i < pledger_review_count(rv); i++) {
+        const char *m = pledger_review_message(rv, i);
+        for (size_t k = 0; k < sizeof english / sizeof english[0]; k++)
+            ck_assert_msg(!strstr(m, english[k]), "%s: English '%s' in: %s",
+                          pledger_review_code(rv, i), english[k], m);
+        for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+            if (!strcmp(pledger_review_code(rv, i), want[k].code)) {
+                want[k].seen = true;
+                ck_assert_msg(strstr(m, want[k].want), "%s", m);
+            }
+    }
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+        ck_assert_msg(want[k].seen, "no %s finding", want[k].code);
+    pledger_review_free(rv);
+    dump = fx_ck_dump(path, NULL);
+    ck_assert_msg(!strstr(dump, "质权人"), "no translation reaches the registry");
+    free(dump);
+
+    /* An error whose message lists roles: the role names translated. */
+    PL_OK(reg, pledger_set_actor(reg, "bank-1", PLEDGER_ROLE_BANK));
+    PL_FAILS(reg, PLEDGER_EPERM, pledger_application_submit(reg, pledger_application_uuid(app)));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "银行") && !strstr(pledger_errmsg(reg), "bank;"),
+                  "%s", pledger_errmsg(reg));
+
+    /* A party whose name reads "pledgee" is quoted, not translated. */
+    PL_OK(NULL, pledger_set_language("en"));
+    pledger_application_free(app);
+    app = fx_ck_sample(PLEDGER_KIND_TRADEMARK);
+    PL_OK(reg, pledger_application_set(app, "pledgee/id", "pledgee"));
+    PL_OK(reg, pledger_set_actor(reg, "applicant-1", PLEDGER_ROLE_APPLICANT));
+    PL_OK(reg, pledger_application_save(reg, app));
+    PL_OK(NULL, pledger_set_language("zh_CN"));
+    PL_OK(reg, pledger_application_review(&rv, reg, pledger_application_uuid(app)));
+    bool quoted = false;
+    for (size_t i = 0; i < pledger_review_count(rv); i++)
+        if (!strcmp(pledger_review_code(rv, i), "PARTY_ID_INVALID"))
+            quoted = strstr(pledger_review_message(rv, i), "'PLEDGEE'") != NULL;
+    ck_assert_msg(quoted, "the typed identifier is quoted, not translated");
+    pledger_review_free(rv);
+    pledger_application_free(app);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
+static char *local_of(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = pl_vasprintf_local(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+/* Without fragments the translated format is printed exactly as printf
+ * prints it, for every conversion pledger's messages use. */
+START_TEST(test_local_format_matches_printf)
+{
+    char want[256], *got;
+    long long big = -1234567890123LL;
+    size_t z = 42;
+    int64_t w = INT64_MIN;
+
+    got = local_of("%s|%.3s|%5s|%-5s|%d|%ld|%lld|%zu|%06lld|%" PRId64 "|%x|%c|%%|%.*s|%3.1f",
+                   "abc", "abcdef", "ab", "ab", -7, 123456789L, big, z, 12LL, w, 255u, 'q', 2,
+                   "xyz", 2.25);
+    snprintf(want, sizeof want,
+             "%s|%.3s|%5s|%-5s|%d|%ld|%lld|%zu|%06lld|%" PRId64 "|%x|%c|%%|%.*s|%3.1f", "abc",
+             "abcdef", "ab", "ab", -7, 123456789L, big, z, 12LL, w, 255u, 'q', 2, "xyz", 2.25);
+    ck_assert_ptr_nonnull(got);
+    ck_assert_str_eq(got, want);
+    free(got);
+
+    /* A fragment is shown translated only where it is the argument. */
+    PL_OK(NULL, pledger_set_language("zh_CN"));
+    const char *word = pl_frag("pledgor");
+    char copy[] = "pledgor";
+    got = local_of("%s / %s", word, copy);
+    ck_assert_str_eq(got, "出质人 / pledgor");
+    free(got);
+    /* and forgotten once a message is formatted */
+    got = local_of("%s", word);
+    ck_assert_str_eq(got, "pledgor");
+    free(got);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("i18n");
@@ -147,6 +265,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_bad_language_refused);
     tcase_add_test(tc, test_error_message_translated);
     tcase_add_test(tc, test_finding_translated_record_english);
+    tcase_add_test(tc, test_fragments_translated);
+    tcase_add_test(tc, test_local_format_matches_printf);
     suite_add_tcase(s, tc);
     tc = tcase_create("time zone");
     tcase_add_test(tc, test_time_zone_setting);

@@ -595,7 +595,7 @@ static const rcase cases[] = {
       { "period/end", "2024-06-01" } },
     { "RC_PERIOD_RANGE", RC, { "period/end", "2054-05-02" }, "period/end", NULL,
       { "period/end", "2054-05-01" } },
-    { "RC_PRIOR_PLEDGE", RC, { NULL }, "rights/right[1]", "will rank 2nd",
+    { "RC_PRIOR_PLEDGE", RC, { NULL }, "rights/right[1]", "will take rank 2",
       .prepare = prepare_receivable_pledged },
     { "RC_UNDER_OBJECTION", RC, { NULL }, "rights/right[1]", "R-FZ01-AR-2024-000001",
       .prepare = prepare_receivable_objected },

@@ -326,7 +326,8 @@ PLEDGER_EXPORT const char *pledger_review_code(const pledger_review *review, siz
 PLEDGER_EXPORT pledger_severity pledger_review_severity(const pledger_review *review, size_t i);
 /** Field path finding @p i is about ("" for the whole application). @since 0.1 */
 PLEDGER_EXPORT const char *pledger_review_path(const pledger_review *review, size_t i);
-/** English message of finding @p i. @since 0.1 */
+/** Message of finding @p i in the language of pledger_set_language() (the
+ *  locale by default); the registry keeps it in English. @since 0.1 */
 PLEDGER_EXPORT const char *pledger_review_message(const pledger_review *review, size_t i);
 /** Short legal-basis note of finding @p i. @since 0.1 */
 PLEDGER_EXPORT const char *pledger_review_basis(const pledger_review *review, size_t i);

@@ -133,8 +133,17 @@ int pl_err_setv(pl_err *e, int code, const char *fmt, va_list ap)
         pl_err_escape(e->msg, sizeof e->msg);
         e->has_local = tfmt != fmt;
         if (e->has_local) {
-            vsnprintf(e->local, sizeof e->local, tfmt, ap2);
+            /* fragments (pl_frag()) are shown translated */
+            char *local = pl_vasprintf_local(tfmt, ap2);
+            if (local) {
+                snprintf(e->local, sizeof e->local, "%s", local);
+                free(local);
+            } else {
+                vsnprintf(e->local, sizeof e->local, tfmt, ap2);
+            }
             pl_err_escape(e->local, sizeof e->local);
+        } else {
+            pl_frag_clear();
         }
         va_end(ap2);
     }

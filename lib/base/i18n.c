@@ -3,6 +3,8 @@
 #include <libintl.h>
 #include <locale.h>
 #include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,4 +100,210 @@ int pledger_set_language(const char *lang)
     ++_nl_msg_cat_cntr;
     pthread_mutex_unlock(&lang_lock);
     return rc;
+}
+
+/* ---- fragments --------------------------------------------------------- */
+
+#define FRAG_SLOTS 16
+#define FRAG_EN_MAX 256
+#define FRAG_LOCAL_MAX 768
+
+struct frag {
+    const char *ptr;              /* the argument's address */
+    char en[FRAG_EN_MAX];         /* its text when remembered */
+    char local[FRAG_LOCAL_MAX];   /* what the translation shows */
+};
+
+static _Thread_local struct frag frags[FRAG_SLOTS];
+static _Thread_local unsigned frag_next;
+
+const char *pl_frag_pair(const char *en, const char *local)
+{
+    size_t ne, nl;
+
+    if (!en || !local || local == en || strcmp(en, local) == 0)
+        return en;
+    ne = strlen(en);
+    nl = strlen(local);
+    if (ne >= FRAG_EN_MAX || nl >= FRAG_LOCAL_MAX)
+        return en;    /* shown in English: better than cut */
+    struct frag *f = &frags[frag_next++ % FRAG_SLOTS];
+    f->ptr = en;
+    memcpy(f->en, en, ne + 1);
+    memcpy(f->local, local, nl + 1);
+    return en;
+}
+
+const char *pl_frag(const char *s)
+{
+    return pl_frag_pair(s, pl_tr(s));
+}
+
+const char *pl_frag_ctx(const char *ctx, const char *s)
+{
+    char key[128];
+    size_t nc, ns;
+    const char *t;
+
+    if (!ctx || !s)
+        return s;
+    nc = strlen(ctx);
+    ns = strlen(s);
+    if (nc + ns + 2 > sizeof key)
+        return s;
+    memcpy(key, ctx, nc);
+    key[nc] = '\004';    /* gettext's context separator */
+    memcpy(key + nc + 1, s, ns + 1);
+    t = pl_tr(key);
+    return t == key ? s : pl_frag_pair(s, t);
+}
+
+void pl_frag_clear(void)
+{
+    for (unsigned i = 0; i < FRAG_SLOTS; i++)
+        frags[i].ptr = NULL;
+}
+
+static const char *frag_local(const char *arg)
+{
+    if (!arg)
+        return arg;
+    for (unsigned i = 0; i < FRAG_SLOTS; i++)
+        if (frags[i].ptr == arg && strcmp(frags[i].en, arg) == 0)
+            return frags[i].local;
+    return arg;
+}
+
+/* One conversion of a format, "%-08.3lld": copied to @spec, its argument
+ * taken from @ap by its type and written to @out.  Returns the length of
+ * the conversion in @fmt, or 0 when it is not one pledger's formats use
+ * (then the rest is written as it stands). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static size_t one_conversion(FILE *out, const char *fmt, va_list *ap)
+{
+    char spec[32];
+    size_t n = 1;
+    int len = 0;          /* 0 none, 1 h, 2 hh, 3 l, 4 ll, 5 z, 6 j, 7 t, 8 L */
+    int star[2], nstar = 0;
+
+    while (fmt[n] && strchr("-+ #0'", fmt[n]))
+        n++;
+    if (fmt[n] == '*') {
+        star[nstar++] = va_arg(*ap, int);
+        n++;
+    } else {
+        while (fmt[n] >= '0' && fmt[n] <= '9')
+            n++;
+    }
+    if (fmt[n] == '.') {
+        n++;
+        if (fmt[n] == '*') {
+            star[nstar++] = va_arg(*ap, int);
+            n++;
+        } else {
+            while (fmt[n] >= '0' && fmt[n] <= '9')
+                n++;
+        }
+    }
+    switch (fmt[n]) {
+    case 'h': len = fmt[n + 1] == 'h' ? 2 : 1; n += len; break;
+    case 'l': len = fmt[n + 1] == 'l' ? 4 : 3; n += len == 4 ? 2 : 1; break;
+    case 'z': len = 5; n++; break;
+    case 'j': len = 6; n++; break;
+    case 't': len = 7; n++; break;
+    case 'L': len = 8; n++; break;
+    default: break;
+    }
+    char conv = fmt[n];
+    if (!conv || !strchr("diouxXcspfFeEgGaA", conv) || n + 2 > sizeof spec)
+        return 0;
+    n++;
+    memcpy(spec, fmt, n);
+    spec[n] = '\0';
+
+#define EMIT(value)                                                          \
+    do {                                                                     \
+        if (nstar == 2)                                                      \
+            fprintf(out, spec, star[0], star[1], value);                     \
+        else if (nstar == 1)                                                 \
+            fprintf(out, spec, star[0], value);                              \
+        else                                                                 \
+            fprintf(out, spec, value);                                       \
+    } while (0)
+
+    switch (conv) {
+    case 's': EMIT(frag_local(va_arg(*ap, const char *))); break;
+    case 'p': EMIT(va_arg(*ap, void *)); break;
+    case 'c': EMIT(va_arg(*ap, int)); break;
+    case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': case 'a': case 'A':
+        if (len == 8)
+            EMIT(va_arg(*ap, long double));
+        else
+            EMIT(va_arg(*ap, double));
+        break;
+    case 'd': case 'i':
+        switch (len) {
+        case 3: EMIT(va_arg(*ap, long)); break;
+        case 4: EMIT(va_arg(*ap, long long)); break;
+        case 5: EMIT(va_arg(*ap, ptrdiff_t)); break;
+        case 6: EMIT(va_arg(*ap, intmax_t)); break;
+        case 7: EMIT(va_arg(*ap, ptrdiff_t)); break;
+        default: EMIT(va_arg(*ap, int)); break;
+        }
+        break;
+    default: /* o u x X */
+        switch (len) {
+        case 3: EMIT(va_arg(*ap, unsigned long)); break;
+        case 4: EMIT(va_arg(*ap, unsigned long long)); break;
+        case 5: EMIT(va_arg(*ap, size_t)); break;
+        case 6: EMIT(va_arg(*ap, uintmax_t)); break;
+        case 7: EMIT(va_arg(*ap, size_t)); break;
+        default: EMIT(va_arg(*ap, unsigned)); break;
+        }
+        break;
+    }
+#undef EMIT
+    return n;
+}
+#pragma GCC diagnostic pop
+
+char *pl_vasprintf_local(const char *fmt, va_list ap)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&buf, &size);
+    va_list aq;
+
+    if (!out) {
+        pl_frag_clear();
+        return NULL;
+    }
+    va_copy(aq, ap);
+    for (const char *p = fmt; *p;) {
+        const char *pc = strchr(p, '%');
+        if (!pc) {
+            fputs(p, out);
+            break;
+        }
+        fwrite(p, 1, (size_t)(pc - p), out);
+        if (pc[1] == '%') {
+            fputc('%', out);
+            p = pc + 2;
+            continue;
+        }
+        size_t n = one_conversion(out, pc, &aq);
+        if (n == 0) {
+            fputs(pc, out);
+            break;
+        }
+        p = pc + n;
+    }
+    va_end(aq);
+    pl_frag_clear();
+    if (fclose(out) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
 }

@@ -978,7 +978,7 @@ static void get_flag(ex *x, xmlNodePtr parent, const char *base, const char *nam
 
 /* Normalise @raw as @type; fills norm or error. */
 static void normalize(ex *x, pledger_id_type type, const char *raw, const char **norm,
-                      const char **error)
+                      const char **error, const char **error_local)
 {
     char buf[512];
     pl_err err = { 0, "" };
@@ -986,6 +986,7 @@ static void normalize(ex *x, pledger_id_type type, const char *raw, const char *
 
     *norm = NULL;
     *error = NULL;
+    *error_local = NULL;
     if (!raw)
         return;
     rc = pl_ident_normalize(&err, type, raw, x->today, buf, sizeof buf);
@@ -993,8 +994,11 @@ static void normalize(ex *x, pledger_id_type type, const char *raw, const char *
         *norm = ex_strdup(x, buf);
     else if (rc == PLEDGER_ENOMEM)
         x->oom = true;
-    else
+    else {
         *error = ex_strdup(x, err.msg[0] ? err.msg : "invalid identifier");
+        if (err.msg[0] && pl_err_text(&err) != err.msg)
+            *error_local = ex_strdup(x, pl_err_text(&err));
+    }
 }
 
 static void get_ident(ex *x, xmlNodePtr parent, const char *base, const char *name,
@@ -1002,7 +1006,7 @@ static void get_ident(ex *x, xmlNodePtr parent, const char *base, const char *na
 {
     out->path = join(x, base, name);
     out->raw = node_text(x, pl_xml_child(parent, name));
-    normalize(x, type, out->raw, &out->norm, &out->error);
+    normalize(x, type, out->raw, &out->norm, &out->error, &out->error_local);
 }
 
 static const char *const party_type_names[] = { NULL, "organisation", "person", "foreign" };
@@ -1045,7 +1049,8 @@ static void get_party(ex *x, xmlNodePtr n, const char *path, pl_app_party *out)
             out->id_type = party_id_types[i].type;
     if (out->id_raw) {
         if (out->id_type)
-            normalize(x, out->id_type, out->id_raw, &out->id_norm, &out->id_error);
+            normalize(x, out->id_type, out->id_raw, &out->id_norm, &out->id_error,
+                      &out->id_error_local);
         else
             out->id_error = ex_printf(x, "%s: the type of the identifier is missing",
                                       out->id_type_path);

@@ -144,6 +144,7 @@ typedef struct pl_app_ident {
     const char *raw;   /* as typed, trimmed; NULL when absent */
     const char *norm;  /* normalised; NULL when absent or invalid */
     const char *error; /* why it is invalid; NULL when valid or absent */
+    const char *error_local; /* the same in the chosen language, or NULL */
     const char *path;
 } pl_app_ident;
 
@@ -174,6 +175,7 @@ typedef struct pl_app_party {
     const char *id_norm;          /* normalised; NULL when absent or invalid */
     const char *id_error;         /* why id_raw is invalid (also: no @type);
                                      NULL when valid or absent */
+    const char *id_error_local;   /* the same in the chosen language, or NULL */
     const char *id_path;          /* "pledgor/id" */
     pl_app_text address;
     pl_app_text contact;

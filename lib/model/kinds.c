@@ -1,15 +1,17 @@
 #include "model/kinds.h"
 
+#include "base/i18n.h"
+
 #include <string.h>
 
 static const pl_kind_info kinds[] = {
-    { PLEDGER_KIND_TRADEMARK, "trademark", "TM", "pledge", false, false, false },
-    { PLEDGER_KIND_PATENT, "patent", "PT", "pledge", false, false, false },
-    { PLEDGER_KIND_RECEIVABLE, "receivable", "AR", "pledge", true, true, true },
-    { PLEDGER_KIND_EQUITY, "equity", "EQ", "pledge", false, false, false },
-    { PLEDGER_KIND_EMISSION, "emission", "EM", "pledge", false, false, false },
-    { PLEDGER_KIND_SEA_AREA, "sea_area", "SA", "mortgage", false, false, false },
-    { PLEDGER_KIND_LAND, "land", "LD", "mortgage", false, false, false },
+    { PLEDGER_KIND_TRADEMARK, NC_("kind", "trademark"), "TM", "pledge", false, false, false },
+    { PLEDGER_KIND_PATENT, NC_("kind", "patent"), "PT", "pledge", false, false, false },
+    { PLEDGER_KIND_RECEIVABLE, NC_("kind", "receivable"), "AR", "pledge", true, true, true },
+    { PLEDGER_KIND_EQUITY, NC_("kind", "equity"), "EQ", "pledge", false, false, false },
+    { PLEDGER_KIND_EMISSION, NC_("kind", "emission"), "EM", "pledge", false, false, false },
+    { PLEDGER_KIND_SEA_AREA, NC_("kind", "sea_area"), "SA", "mortgage", false, false, false },
+    { PLEDGER_KIND_LAND, NC_("kind", "land"), "LD", "mortgage", false, false, false },
 };
 
 const pl_kind_info *pl_kind(int kind)
@@ -34,14 +36,17 @@ int pl_kind_from_name(const char *name)
 }
 
 static const char *const app_states[] = {
-    NULL, "draft", "reviewed", "submitted", "accepted", "correction_requested",
-    "registered", "refused", "withdrawn",
+    NULL, NC_("state", "draft"), NC_("state", "reviewed"), NC_("state", "submitted"),
+    NC_("state", "accepted"), NC_("state", "correction_requested"),
+    NC_("state", "registered"), NC_("state", "refused"), NC_("state", "withdrawn"),
 };
 static const char *const pledge_states[] = {
-    NULL, "active", "cancelled", "revoked", "expired", "under_objection",
+    NULL, NC_("state", "active"), NC_("state", "cancelled"), NC_("state", "revoked"),
+    NC_("state", "expired"), NC_("state", "under_objection"),
 };
 static const char *const roles[] = {
-    NULL, "applicant", "clerk", "registrar", "bank", "auditor",
+    NULL, NC_("role", "applicant"), NC_("role", "clerk"), NC_("role", "registrar"),
+    NC_("role", "bank"), NC_("role", "auditor"),
 };
 static const char *const severities[] = {
     NULL, "blocking", "correctable", "risk", "notice",

@@ -44,11 +44,14 @@ int pl_findings_addv(pl_findings *f, const char *code, int severity, const char 
     free(raw);
     raw = NULL;
     if (tfmt != fmt && x->message) {
-        if (vasprintf(&raw, tfmt, ap2) < 0 || !(x->local = pl_err_escape_dup(raw))) {
+        /* fragments (pl_frag()) are shown translated */
+        if (!(raw = pl_vasprintf_local(tfmt, ap2)) || !(x->local = pl_err_escape_dup(raw))) {
             free(x->message);
             x->message = NULL;
         }
         free(raw);
+    } else {
+        pl_frag_clear();
     }
     va_end(ap2);
     if (!x->path || !x->message) {

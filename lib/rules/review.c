@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "base/i18n.h"
 #include "base/text.h"
 #include "model/kinds.h"
 #include "rules/rules.h"
@@ -81,15 +82,15 @@ void pl_rule_fail(pl_rctx *c, int rc)
 const char *pl_rule_right_word(pledger_kind kind)
 {
     switch (kind) {
-    case PLEDGER_KIND_TRADEMARK: return "trademark";
-    case PLEDGER_KIND_PATENT: return "patent";
-    case PLEDGER_KIND_RECEIVABLE: return "receivable";
-    case PLEDGER_KIND_EQUITY: return "equity in company";
-    case PLEDGER_KIND_EMISSION: return "discharge permit";
-    case PLEDGER_KIND_SEA_AREA: return "sea-area certificate";
-    case PLEDGER_KIND_LAND: return "land certificate";
+    case PLEDGER_KIND_TRADEMARK: return pl_frag("trademark");
+    case PLEDGER_KIND_PATENT: return pl_frag("patent");
+    case PLEDGER_KIND_RECEIVABLE: return pl_frag("receivable");
+    case PLEDGER_KIND_EQUITY: return pl_frag("equity in company");
+    case PLEDGER_KIND_EMISSION: return pl_frag("discharge permit");
+    case PLEDGER_KIND_SEA_AREA: return pl_frag("sea-area certificate");
+    case PLEDGER_KIND_LAND: return pl_frag("land certificate");
     }
-    return "right";
+    return pl_frag("right");
 }
 
 const char *pl_rule_right_id(const pl_app_right *r)
@@ -414,15 +415,15 @@ static int parties_collect(pl_rctx *c)
         return pl_err_oom(c->e);
 #define ADD(party, name, main)                                                 \
     c->parties[c->n_parties++] = (pl_rparty){ (party), (name), (main) }
-    ADD(&a->pledgor, "pledgor", true);
-    ADD(&a->pledgee, "pledgee", true);
-    ADD(&a->debtor, "debtor", false);
-    ADD(&a->agent, "agent", false);
+    ADD(&a->pledgor, N_("pledgor"), true);
+    ADD(&a->pledgee, N_("pledgee"), true);
+    ADD(&a->debtor, N_("debtor"), false);
+    ADD(&a->agent, N_("agent"), false);
     for (size_t i = 0; i < a->n_rights; i++) {
         for (size_t j = 0; j < a->rights[i].n_co_owners; j++)
-            ADD(&a->rights[i].co_owners[j], "co-owner", false);
+            ADD(&a->rights[i].co_owners[j], N_("co-owner"), false);
         for (size_t j = 0; j < a->rights[i].n_debtors; j++)
-            ADD(&a->rights[i].debtors[j], "debtor of the receivable", false);
+            ADD(&a->rights[i].debtors[j], N_("debtor of the receivable"), false);
     }
 #undef ADD
     return 0;
@@ -483,12 +484,18 @@ int pl_review_register_check(pl_db *db, pl_err *e, const pl_app *app, const pl_r
             first = &f.v[i];
         n++;
     }
-    if (first)
+    if (first && n == 1)
         rc = pl_err_set(e, PLEDGER_EREVIEW,
-                        "register: the reference register, read at registration, gives %zu blocking or "
-                        "correctable finding%s: %s at %s: %s%s; request a correction or refuse "
-                        "the application", n, n > 1 ? "s" : "", first->code, first->path,
-                        first->message, n > 1 ? " (and others)" : "");
+                        "register: the reference register, read at registration, gives a "
+                        "blocking or correctable finding: %s at %s: %s; request a correction "
+                        "or refuse the application", first->code, first->path,
+                        pl_frag_pair(first->message, pl_finding_text(first)));
+    else if (first)
+        rc = pl_err_set(e, PLEDGER_EREVIEW,
+                        "register: the reference register, read at registration, gives %zu "
+                        "blocking or correctable findings: %s at %s: %s (and others); request "
+                        "a correction or refuse the application", n, first->code, first->path,
+                        pl_frag_pair(first->message, pl_finding_text(first)));
     pl_findings_clear(&f);
     return rc;
 }

@@ -40,13 +40,22 @@ static const char B_PENDING[] = N_("Civil Code art. 414: rank follows the time o
 
 /* ---- parties ------------------------------------------------------------- */
 
+/* Why an identifier is invalid, as a fragment: the translated message
+ * quotes the translated reason. */
+static const char *id_error_frag(const char *error, const char *local)
+{
+    if (!error)
+        return pl_frag("unknown error");
+    return local ? pl_frag_pair(error, local) : error;
+}
+
 static void party_missing(pl_rctx *c, const pl_rule *r)
 {
     const pl_app_party *p[] = { &c->app->pledgor, &c->app->pledgee };
-    const char *what[] = { "pledgor", "pledgee" };
+    const char *what[] = { N_("pledgor"), N_("pledgee") };
     for (int i = 0; i < 2; i++)
         if (!p[i]->present)
-            pl_rule_emit(c, r, p[i]->path, "the %s is missing", what[i]);
+            pl_rule_emit(c, r, p[i]->path, "the %s is missing", pl_frag(what[i]));
 }
 
 static void party_type_missing(pl_rctx *c, const pl_rule *r)
@@ -56,7 +65,7 @@ static void party_type_missing(pl_rctx *c, const pl_rule *r)
         if (p->present && p->type == PL_PARTY_NONE)
             pl_rule_emit(c, r, p->type_path,
                          "the %s's type (organisation, person or foreign) is missing",
-                         c->parties[i].role);
+                         pl_frag(c->parties[i].role));
     }
 }
 
@@ -65,7 +74,7 @@ static void party_name_missing(pl_rctx *c, const pl_rule *r)
     for (size_t i = 0; i < c->n_parties; i++) {
         const pl_app_party *p = c->parties[i].p;
         if (p->present && !p->name.text)
-            pl_rule_emit(c, r, p->name.path, "the %s has no name", c->parties[i].role);
+            pl_rule_emit(c, r, p->name.path, "the %s has no name", pl_frag(c->parties[i].role));
     }
 }
 
@@ -74,7 +83,7 @@ static void party_id_missing(pl_rctx *c, const pl_rule *r)
     for (size_t i = 0; i < c->n_parties; i++) {
         const pl_app_party *p = c->parties[i].p;
         if (p->present && !p->id_raw)
-            pl_rule_emit(c, r, p->id_path, "the %s has no identifier", c->parties[i].role);
+            pl_rule_emit(c, r, p->id_path, "the %s has no identifier", pl_frag(c->parties[i].role));
     }
 }
 
@@ -84,7 +93,7 @@ static void party_id_invalid(pl_rctx *c, const pl_rule *r)
         const pl_app_party *p = c->parties[i].p;
         if (p->present && p->id_raw && !p->id_norm)
             pl_rule_emit(c, r, p->id_path, "the %s's identifier is invalid: %s",
-                         c->parties[i].role, p->id_error ? p->id_error : "unknown error");
+                         pl_frag(c->parties[i].role), id_error_frag(p->id_error, p->id_error_local));
     }
 }
 
@@ -98,7 +107,8 @@ static void party_id_region_unknown(pl_rctx *c, const pl_rule *r)
         pl_err e = { 0, "" };
         if (p->present && p->id_norm && p->id_type == PLEDGER_ID_RESIDENT &&
             pl_ident_resident_region(&e, p->id_norm) != 0)
-            pl_rule_emit(c, r, p->id_path, "the %s's %s", c->parties[i].role, e.msg);
+            pl_rule_emit(c, r, p->id_path, "the %s's %s", pl_frag(c->parties[i].role),
+                         pl_frag_pair(e.msg, pl_err_text(&e)));
     }
 }
 
@@ -116,10 +126,11 @@ static bool id_fits(pl_party_type t, pledger_id_type id)
 
 static void party_id_type_mismatch(pl_rctx *c, const pl_rule *r)
 {
-    static const char *const types[] = { "", "an organisation", "a person", "a foreign party" };
+    static const char *const types[] = { "", N_("an organisation"), N_("a person"),
+                                          N_("a foreign party") };
     static const char *const ids[] = {
-        "", "a USCC", "a resident identity number", "a passport number",
-        "a foreign registration number",
+        "", N_("a USCC"), N_("a resident identity number"), N_("a passport number"),
+        N_("a foreign registration number"),
     };
     for (size_t i = 0; i < c->n_parties; i++) {
         const pl_app_party *p = c->parties[i].p;
@@ -127,7 +138,7 @@ static void party_id_type_mismatch(pl_rctx *c, const pl_rule *r)
             p->id_type > PLEDGER_ID_FOREIGN_REG || id_fits(p->type, p->id_type))
             continue;
         pl_rule_emit(c, r, p->id_type_path, "the %s is %s but is identified by %s",
-                     c->parties[i].role, types[p->type], ids[p->id_type]);
+                     pl_frag(c->parties[i].role), pl_frag(types[p->type]), pl_frag(ids[p->id_type]));
     }
 }
 
@@ -137,7 +148,7 @@ static void party_address_missing(pl_rctx *c, const pl_rule *r)
         const pl_app_party *p = c->parties[i].p;
         if (c->parties[i].principal && p->present && !p->address.text)
             pl_rule_emit(c, r, p->address.path, "the %s's address is missing",
-                         c->parties[i].role);
+                         pl_frag(c->parties[i].role));
     }
 }
 
@@ -163,7 +174,7 @@ static void agent_required(pl_rctx *c, const pl_rule *r)
     if (who && !a->agent.present)
         pl_rule_emit(c, r, a->agent.path,
                      "the %s is foreign: a %s application must be filed through an agency",
-                     who, pl_kind_name(a->kind));
+                     pl_frag(who), pl_frag_ctx("kind", pl_kind_name(a->kind)));
 }
 
 static void agent_poa_missing(pl_rctx *c, const pl_rule *r)
@@ -179,7 +190,8 @@ static void filing_joint_required(pl_rctx *c, const pl_rule *r)
     const pl_app_flag *j = &c->app->filing.joint;
     if (!j->has || !j->value)
         pl_rule_emit(c, r, j->path, "a %s application is filed jointly by the pledgor and the "
-                     "pledgee: filing/joint must be true", pl_kind_name(c->app->kind));
+                     "pledgee: filing/joint must be true",
+                     pl_frag_ctx("kind", pl_kind_name(c->app->kind)));
 }
 
 /* ---- rights -------------------------------------------------------------- */
@@ -207,7 +219,7 @@ static void right_id_invalid(pl_rctx *c, const pl_rule *r)
         if (id && id->raw && !id->norm)
             pl_rule_emit(c, r, id->path, "the %s number is invalid: %s",
                          pl_rule_right_word(c->app->rights[i].kind),
-                         id->error ? id->error : "unknown error");
+                         id_error_frag(id->error, id->error_local));
     }
 }
 
@@ -256,41 +268,41 @@ static void right_field_missing(pl_rctx *c, const pl_rule *r)
         switch (x->kind) {
         case PLEDGER_KIND_TRADEMARK:
             f[n++] = (field_req){ x->classes_raw != NULL, x->classes_path,
-                                         "the Nice classes" };
+                                         N_("the Nice classes") };
             break;
         case PLEDGER_KIND_PATENT:
             f[n++] = (field_req){ x->patent_type != PL_PATENT_TYPE_NONE,
-                                         x->patent_type_path, "the patent type" };
+                                         x->patent_type_path, N_("the patent type") };
             f[n++] = (field_req){ x->filing_date.has, x->filing_date.path,
-                                         "the filing date" };
+                                         N_("the filing date") };
             break;
         case PLEDGER_KIND_RECEIVABLE:
             snprintf(debtors_path, sizeof debtors_path, "%s/party", x->debtors_path);
             f[n++] = (field_req){ x->description.text != NULL, x->description.path,
-                                         "the description" };
-            f[n++] = (field_req){ x->n_debtors > 0, debtors_path, "the debtor" };
+                                         N_("the description") };
+            f[n++] = (field_req){ x->n_debtors > 0, debtors_path, N_("the debtor") };
             break;
         case PLEDGER_KIND_EQUITY:
             f[n++] = (field_req){ x->company_name.text != NULL, x->company_name.path,
-                                         "the company's name" };
+                                         N_("the company's name") };
             break;
         case PLEDGER_KIND_EMISSION:
             f[n++] = (field_req){ x->pollutant.text != NULL, x->pollutant.path,
-                                         "the pollutant" };
+                                         N_("the pollutant") };
             f[n++] = (field_req){ x->allowance.raw != NULL, x->allowance.path,
-                                         "the allowance pledged" };
+                                         N_("the allowance pledged") };
             break;
         case PLEDGER_KIND_SEA_AREA:
         case PLEDGER_KIND_LAND:
             f[n++] = (field_req){ x->location.text != NULL, x->location.path,
-                                         "the location" };
-            f[n++] = (field_req){ x->area.raw != NULL, x->area.path, "the area" };
+                                         N_("the location") };
+            f[n++] = (field_req){ x->area.raw != NULL, x->area.path, N_("the area") };
             break;
         }
         for (size_t k = 0; k < n; k++)
             if (!f[k].present)
-                pl_rule_emit(c, r, f[k].path, "%s of the pledged %s is missing", f[k].what,
-                             pl_kind_name(x->kind));
+                pl_rule_emit(c, r, f[k].path, "%s of the pledged %s is missing", pl_frag(f[k].what),
+                             pl_frag_ctx("kind", pl_kind_name(x->kind)));
     }
 }
 
@@ -323,14 +335,14 @@ static size_t amounts(const pl_app *a, amount_item *out, size_t max)
     for (size_t i = 0; i < a->n_rights && n < max; i++) {
         const pl_app_right *x = &a->rights[i];
         if (x->kind == PLEDGER_KIND_RECEIVABLE)
-            out[n++] = (amount_item){ &x->amount, "amount of the receivable", true };
+            out[n++] = (amount_item){ &x->amount, N_("amount of the receivable"), true };
         else if (x->kind == PLEDGER_KIND_EQUITY)
-            out[n++] = (amount_item){ &x->capital, "pledged capital", true };
+            out[n++] = (amount_item){ &x->capital, N_("pledged capital"), true };
     }
     if (a->claim.present && n < max)
-        out[n++] = (amount_item){ &a->claim.amount, "secured amount", true };
+        out[n++] = (amount_item){ &a->claim.amount, N_("secured amount"), true };
     if (a->valuation.present && n < max)
-        out[n++] = (amount_item){ &a->valuation.value, "valuation", true };
+        out[n++] = (amount_item){ &a->valuation.value, N_("valuation"), true };
     return n;
 }
 
@@ -353,14 +365,15 @@ static void each_amount(pl_rctx *c, const pl_rule *r, amount_fn fn)
 static void amount_missing_1(pl_rctx *c, const pl_rule *r, const amount_item *it)
 {
     if (it->required && !it->a->has)
-        pl_rule_emit(c, r, it->a->path, "the %s is missing", it->what);
+        pl_rule_emit(c, r, it->a->path, "the %s is missing", pl_frag(it->what));
 }
 
 static void amount_not_positive_1(pl_rctx *c, const pl_rule *r, const amount_item *it)
 {
     if (it->a->has && (!it->a->valid || it->a->minor <= 0))
         pl_rule_emit(c, r, it->a->path,
-                     "the %s '%s' must be a positive whole number of minor units", it->what,
+                     "the %s '%s' must be a positive whole number of minor units",
+                     pl_frag(it->what),
                      it->a->raw ? it->a->raw : "");
 }
 
@@ -370,11 +383,11 @@ static void currency_unknown_1(pl_rctx *c, const pl_rule *r, const amount_item *
         return;
     if (!it->a->currency)
         pl_rule_emit(c, r, it->a->currency_path, "the currency of the %s is missing",
-                     it->what);
+                     pl_frag(it->what));
     else if (pl_currency_digits(it->a->currency) < 0)
         pl_rule_emit(c, r, it->a->currency_path,
                      "the currency '%s' of the %s is not an ISO 4217 code pledger knows",
-                     it->a->currency, it->what);
+                     it->a->currency, pl_frag(it->what));
 }
 
 static void amount_missing(pl_rctx *c, const pl_rule *r) { each_amount(c, r, amount_missing_1); }
@@ -433,11 +446,11 @@ static void claim_period_inverted(pl_rctx *c, const pl_rule *r)
 static void period_missing(pl_rctx *c, const pl_rule *r)
 {
     const pl_app_date *d[] = { &c->app->period.start, &c->app->period.end };
-    const char *what[] = { "start", "end" };
+    const char *what[] = { N_("start"), N_("end") };
     for (int i = 0; i < 2; i++)
         if (!d[i]->has)
             pl_rule_emit(c, r, d[i]->path, "the %s of the registration period is missing",
-                         what[i]);
+                         pl_frag(what[i]));
 }
 
 static void period_inverted(pl_rctx *c, const pl_rule *r)
@@ -496,19 +509,23 @@ static void contract_missing(pl_rctx *c, const pl_rule *r)
 
 static void contract_clauses_missing(pl_rctx *c, const pl_rule *r)
 {
-    static const char *const names[] = { "parties", "addresses", "claim", "deadline", "rights",
-                                         "scope" };
+    static const char *const names[] = { N_("parties"), N_("addresses"), N_("claim"),
+                                         N_("deadline"), N_("rights"), N_("scope") };
     const pl_app_contract *k = &c->app->contract;
-    char missing[128] = "";
-    size_t len = 0;
+    char missing[128] = "", local[512] = "";
+    size_t len = 0, llen = 0;
 
     if (!k->present || (k->clauses & PL_CLAUSE_ALL) == PL_CLAUSE_ALL)
         return;
     for (unsigned i = 0; i < 6; i++)
-        if (!(k->clauses & (1u << i)))
+        if (!(k->clauses & (1u << i))) {
             len += (size_t)snprintf(missing + len, sizeof missing - len, "%s%s",
                                     len ? ", " : "", names[i]);
-    pl_rule_emit(c, r, k->clauses_path, "the pledge contract does not name: %s", missing);
+            llen += (size_t)snprintf(local + llen, sizeof local - llen, "%s%s",
+                                     llen ? pl_tr(", ") : "", pl_tr(names[i]));
+        }
+    pl_rule_emit(c, r, k->clauses_path, "the pledge contract does not name: %s",
+                 pl_frag_pair(missing, local));
 }
 
 /* ---- materials ----------------------------------------------------------------------- */
@@ -526,16 +543,16 @@ typedef struct material_req {
 
 static const material_req required_materials[] = {
     { PL_K_TM | PL_K_PT | PL_K_EQ | PL_K_EM | PL_K_SA | PL_K_LD, PL_MATERIAL_APPLICATION_FORM,
-      WHEN_ALWAYS, "the application form" },
-    { PL_K_TM, PL_MATERIAL_COMMITMENT_LETTER, WHEN_ALWAYS, "the commitment letter" },
+      WHEN_ALWAYS, N_("the application form") },
+    { PL_K_TM, PL_MATERIAL_COMMITMENT_LETTER, WHEN_ALWAYS, N_("the commitment letter") },
     { PL_K_TM | PL_K_SA | PL_K_LD, PL_MATERIAL_MAIN_CONTRACT, WHEN_ALWAYS,
-      "the main (loan) contract" },
-    { PL_K_ALL, PL_MATERIAL_PLEDGE_CONTRACT, WHEN_ALWAYS, "the pledge contract" },
+      N_("the main (loan) contract") },
+    { PL_K_ALL, PL_MATERIAL_PLEDGE_CONTRACT, WHEN_ALWAYS, N_("the pledge contract") },
     { PL_K_TM | PL_K_PT | PL_K_EQ | PL_K_EM | PL_K_SA | PL_K_LD, PL_MATERIAL_IDENTITY,
-      WHEN_ALWAYS, "the identity documents of the parties" },
-    { PL_K_PT, PL_MATERIAL_CONSENT, WHEN_CO_OWNED, "the consent of the co-owners" },
+      WHEN_ALWAYS, N_("the identity documents of the parties") },
+    { PL_K_PT, PL_MATERIAL_CONSENT, WHEN_CO_OWNED, N_("the consent of the co-owners") },
     { PL_K_PT, PL_MATERIAL_EVALUATION_REPORT, WHEN_VALUED,
-      "the evaluation report (the patent was valued)" },
+      N_("the evaluation report (the patent was valued)") },
 };
 
 /* A right is co-owned: the document names co-owners, or the register
@@ -562,7 +579,8 @@ static void material_missing(pl_rctx *c, const pl_rule *r)
         if ((m->when == WHEN_CO_OWNED && !co_owned(c)) ||
             (m->when == WHEN_VALUED && !c->app->valuation.present))
             continue;
-        pl_rule_emit(c, r, c->app->materials_path, "%s (material kind %s) is missing", m->what,
+        pl_rule_emit(c, r, c->app->materials_path, "%s (material kind %s) is missing",
+                     pl_frag(m->what),
                      pl_material_kind_name(m->material));
     }
 }
@@ -634,7 +652,7 @@ static void right_already_pledged(pl_rctx *c, const pl_rule *r)
             pl_rule_emit(c, r, pl_rule_right_path(x),
                          "%s %s is already pledged (registration %s, %s): it can be pledged "
                          "again only once that pledge ends", pl_rule_right_word(x->kind),
-                         pl_rule_right_id(x), p.v[0].number, pl_pledge_state_name(p.v[0].state));
+                         pl_rule_right_id(x), p.v[0].number, pl_frag_ctx("state", pl_pledge_state_name(p.v[0].state)));
         pl_rpledges_clear(&p);
     }
 }
@@ -691,11 +709,11 @@ static void right_pending_application(pl_rctx *c, const pl_rule *r)
             pl_rule_emit(c, r, pl_rule_right_path(x),
                          "%s %s is also named by %s%s; %s", pl_rule_right_word(x->kind),
                          pl_rule_right_id(x), first,
-                         n > 1 ? " and other pending applications" : "",
-                         several ? "the pledges will rank in the order they are registered"
-                                 : "only the first of them to reach registration can be "
+                         n > 1 ? pl_frag(" and other pending applications") : "",
+                         several ? pl_frag("the pledges will rank in the order they are registered")
+                                 : pl_frag("only the first of them to reach registration can be "
                                    "registered; the right is then pledged and the others are "
-                                   "refused");
+                                   "refused"));
         free(first);
     }
 }

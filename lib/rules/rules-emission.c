@@ -95,7 +95,7 @@ static void date_differs(pl_rctx *c, const pl_rule *r, const pl_app_date *d, int
         return;
     pl_date_format(want, s);
     pl_rule_emit(c, r, d->path, "discharge permit %s is %s %s on the register, not %s", number,
-                 what, s, d->raw);
+                 pl_frag(what), s, d->raw);
 }
 
 static void em_details_differ(pl_rctx *c, const pl_rule *r)
@@ -106,8 +106,8 @@ static void em_details_differ(pl_rctx *c, const pl_rule *r)
         const pl_ref_allowance *a = allowance_of(p, x->pollutant.text);
         if (!p)
             continue;
-        date_differs(c, r, &x->valid_from, p->r.valid_from, p->r.number, "valid from");
-        date_differs(c, r, &x->valid_to, p->r.valid_to, p->r.number, "valid until");
+        date_differs(c, r, &x->valid_from, p->r.valid_from, p->r.number, N_("valid from"));
+        date_differs(c, r, &x->valid_to, p->r.valid_to, p->r.number, N_("valid until"));
         if (a && x->allowance.unit && !pl_rule_same_text(x->allowance.unit, a->unit))
             pl_rule_emit(c, r, x->allowance.unit_path,
                          "the allowance of %s is counted in '%s' on discharge permit %s, not "

@@ -33,7 +33,8 @@ static const char B_PAIR[] =
     "the parties acknowledge in writing");
 static const char B_DETAILS[] = N_("patent pledge registration measures: the patent as recorded");
 
-static const char *const type_names[] = { "", "invention", "utility model", "design" };
+static const char *const type_names[] = { "", N_("invention"), N_("utility model"),
+                                           N_("design") };
 
 /* The declaration of @code in acknowledgements/risk, with its wording;
  * NULL when none. */
@@ -99,9 +100,11 @@ static void pt_term_before_debt(pl_rctx *c, const pl_rule *r)
         pl_date_format(until, term);
         pl_rule_emit(c, r, x->number.path ? x->number.path : x->path,
                      "the %s patent %s ends on %s, before %s (%s)",
-                     type >= 1 && type <= 3 ? type_names[type] : "", pl_rule_right_id(x), term,
-                     end == &c->app->claim.performance_end ? "the debtor's performance deadline"
-                                                           : "the end of the registration period",
+                     type >= 1 && type <= 3 ? pl_frag(type_names[type]) : "", pl_rule_right_id(x),
+                     term,
+                     end == &c->app->claim.performance_end
+                         ? pl_frag("the debtor's performance deadline")
+                         : pl_frag("the end of the registration period"),
                      end->raw);
     }
 }
@@ -236,7 +239,7 @@ static void pt_details_differ(pl_rctx *c, const pl_rule *r)
         if (x->patent_type && (int)x->patent_type != (int)p->patent_type &&
             p->patent_type >= 1 && p->patent_type <= 3)
             pl_rule_emit(c, r, x->patent_type_path, "patent %s is of type %s on the register",
-                         p->r.number, type_names[p->patent_type]);
+                         p->r.number, pl_frag(type_names[p->patent_type]));
         if (x->filing_date.valid && p->filing_date != PL_REF_NO_DATE &&
             x->filing_date.days != p->filing_date) {
             pl_date_format(p->filing_date, want);

@@ -66,14 +66,19 @@ static void prior(pl_rctx *c, const pl_rule *r, bool objected)
             pl_rule_fail(c, pl_err_oom(c->e));
             return;
         }
-        if (count && objected)
-            pl_rule_emit(c, r, x->path, "an objection is registered against pledge%s %s on "
-                         "the same receivable", count > 1 ? "s" : "", list);
+        if (count == 1 && objected)
+            pl_rule_emit(c, r, x->path, "an objection is registered against pledge %s on "
+                         "the same receivable", list);
+        else if (count && objected)
+            pl_rule_emit(c, r, x->path, "an objection is registered against pledges %s on "
+                         "the same receivable", list);
+        else if (count == 1)
+            pl_rule_emit(c, r, x->path, "the receivable is already pledged (%s): this pledge "
+                         "will take rank 2, after the one registered before it", list);
         else if (count)
             pl_rule_emit(c, r, x->path, "the receivable is already pledged (%s): this pledge "
-                         "will rank %zu%s, after %s registered before it", list, count + 1,
-                         count + 1 == 2 ? "nd" : count + 1 == 3 ? "rd" : "th",
-                         count > 1 ? "those" : "the one");
+                         "will take rank %zu, after those registered before it", list,
+                         count + 1);
         free(list);
         pl_rpledges_clear(&p);
     }

@@ -31,11 +31,11 @@ static const char B_SEIZED[] =
 static const char *owner_word(pledger_kind kind)
 {
     switch (kind) {
-    case PLEDGER_KIND_TRADEMARK: return "registrant";
-    case PLEDGER_KIND_PATENT: return "patentee";
-    case PLEDGER_KIND_EQUITY: return "shareholder";
-    case PLEDGER_KIND_EMISSION: return "permit holder";
-    default: return "right holder";
+    case PLEDGER_KIND_TRADEMARK: return pl_frag("registrant");
+    case PLEDGER_KIND_PATENT: return pl_frag("patentee");
+    case PLEDGER_KIND_EQUITY: return pl_frag("shareholder");
+    case PLEDGER_KIND_EMISSION: return pl_frag("permit holder");
+    default: return pl_frag("right holder");
     }
 }
 
@@ -45,8 +45,9 @@ static void register_not_loaded(pl_rctx *c, const pl_rule *r)
         pl_rule_emit(c, r, c->app->rights_path,
                      "the reference register holds no %s records yet: the rights were not "
                      "checked against it (owner, status, seizure)",
-                     c->app->kind == PLEDGER_KIND_EQUITY ? "shareholding"
-                                                         : pl_kind_name(c->app->kind));
+                     c->app->kind == PLEDGER_KIND_EQUITY
+                         ? pl_frag("shareholding")
+                         : pl_frag_ctx("kind", pl_kind_name(c->app->kind)));
 }
 
 static void right_not_on_register(pl_rctx *c, const pl_rule *r)
@@ -82,7 +83,7 @@ static void pledgor_not_owner(pl_rctx *c, const pl_rule *r)
                          "(recorded: %s%s)", owner_word(x->kind), pl_rule_right_word(x->kind),
                          pl_rule_right_id(x),
                          ref->right && ref->right->n_owners ? ref->right->owners[0].name : "",
-                         ref->right && ref->right->n_owners > 1 ? " and others" : "");
+                         ref->right && ref->right->n_owners > 1 ? pl_frag(" and others") : "");
     }
 }
 
@@ -137,7 +138,7 @@ static void right_not_in_force(pl_rctx *c, const pl_rule *r)
             pl_rule_emit(c, r, pl_rule_right_path(x), "%s %s is %s on the reference register",
                          pl_rule_right_word(x->kind), pl_rule_right_id(x),
                          pl_ref_status_name(ref->status) ? pl_ref_status_name(ref->status)
-                                                         : "not in force");
+                                                         : pl_frag("not in force"));
     }
 }
 
@@ -193,7 +194,7 @@ static void right_frozen(pl_rctx *c, const pl_rule *r)
         if (frozen)
             pl_rule_emit(c, r, pl_rule_right_path(x), "%s %s is frozen%s",
                          pl_rule_right_word(x->kind), pl_rule_right_id(x),
-                         x->kind == PLEDGER_KIND_EQUITY ? " (the pledgor's holding)" : "");
+                         x->kind == PLEDGER_KIND_EQUITY ? pl_frag(" (the pledgor's holding)") : "");
     }
 }
 

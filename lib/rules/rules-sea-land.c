@@ -20,7 +20,7 @@ static void rl_details_differ(pl_rctx *c, const pl_rule *r)
         const pl_ref_certificate *p = c->refs[i].state == PL_RREF_FOUND ? &c->refs[i].cert
                                                                        : NULL;
         const pl_app_date *d[] = { &x->term_start, &x->term_end };
-        const char *what[] = { "starts", "ends" };
+        const char *what[] = { N_("starts"), N_("ends") };
         if (!p)
             continue;
         for (int k = 0; k < 2; k++) {
@@ -29,7 +29,8 @@ static void rl_details_differ(pl_rctx *c, const pl_rule *r)
                 continue;
             pl_date_format(v, want);
             pl_rule_emit(c, r, d[k]->path, "the term of %s %s %s on %s on the register, not %s",
-                         pl_rule_right_word(x->kind), p->r.number, what[k], want, d[k]->raw);
+                         pl_rule_right_word(x->kind), p->r.number, pl_frag(what[k]), want,
+                         d[k]->raw);
         }
     }
 }
@@ -43,7 +44,7 @@ static void rl_term_ends_in_period(pl_rctx *c, const pl_rule *r)
         if (c->refs[i].state != PL_RREF_FOUND && x->term_end.valid &&
             x->term_end.days < end->days)
             pl_rule_emit(c, r, x->term_end.path, "the %s right ends on %s, before the end of "
-                         "the registration period (%s)", pl_kind_name(x->kind),
+                         "the registration period (%s)", pl_frag_ctx("kind", pl_kind_name(x->kind)),
                          x->term_end.raw, end->raw);
     }
 }

@@ -222,12 +222,16 @@ static void tm_bundle_missing(pl_rctx *c, const pl_rule *r)
             pl_rule_fail(c, pl_err_oom(c->e));
             break;
         }
-        if (count && !c->rc)
+        if (count == 1 && !c->rc)
             pl_rule_emit(c, r, x->number.path,
-                         "the pledgor's identical or similar mark%s on identical or similar "
-                         "goods must be pledged together with %s: %s %s not in the "
-                         "application", count > 1 ? "s" : "", x->number.norm, list,
-                         count > 1 ? "are" : "is");
+                         "the pledgor's identical or similar mark on identical or similar "
+                         "goods must be pledged together with %s: %s is not in the "
+                         "application", x->number.norm, list);
+        else if (count && !c->rc)
+            pl_rule_emit(c, r, x->number.path,
+                         "the pledgor's identical or similar marks on identical or similar "
+                         "goods must be pledged together with %s: %s are not in the "
+                         "application", x->number.norm, list);
         free(list);
     }
     numbers_free(&reported);
@@ -265,9 +269,12 @@ static void tm_details_differ(pl_rctx *c, const pl_rule *r)
             pl_rule_fail(c, pl_err_oom(c->e));
             return;
         }
-        if (count)
-            pl_rule_emit(c, r, x->classes_path, "trademark %s is not registered in class%s %s",
-                         x->number.norm, count > 1 ? "es" : "", bad);
+        if (count == 1)
+            pl_rule_emit(c, r, x->classes_path, "trademark %s is not registered in class %s",
+                         x->number.norm, bad);
+        else if (count)
+            pl_rule_emit(c, r, x->classes_path, "trademark %s is not registered in classes %s",
+                         x->number.norm, bad);
         free(bad);
         if (x->mark.text && t->mark && !pl_rule_same_text(x->mark.text, t->mark))
             pl_rule_emit(c, r, x->mark.path,

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "base/i18n.h"
 #include "model/kinds.h"
 
 #define R(r) (1u << PLEDGER_ROLE_##r)
@@ -55,6 +56,26 @@ static const char *role_name(int role)
     return n ? n : "none";
 }
 
+/* "registrar or auditor": the roles of @mask, as a fragment (the
+ * translated message lists the translated role names). */
+static const char *role_list(unsigned mask, char *en, size_t en_size, char *local,
+                             size_t local_size)
+{
+    en[0] = local[0] = '\0';
+    for (int i = PLEDGER_ROLE_APPLICANT; i <= PLEDGER_ROLE_AUDITOR; i++) {
+        if (!(mask & (1u << i)))
+            continue;
+        if (en[0]) {
+            strncat(en, " or ", en_size - strlen(en) - 1);
+            strncat(local, pl_tr(" or "), local_size - strlen(local) - 1);
+        }
+        strncat(en, pl_role_name(i), en_size - strlen(en) - 1);
+        strncat(local, pl_frag_ctx("role", pl_role_name(i)), local_size - strlen(local) - 1);
+    }
+    pl_frag_clear();   /* the role names were fragments of this list only */
+    return pl_frag_pair(en, local);
+}
+
 int pl_step_check_role(pl_err *e, pl_step step, pledger_role role, const char *actor,
                        int kind)
 {
@@ -68,16 +89,11 @@ int pl_step_check_role(pl_err *e, pl_step step, pledger_role role, const char *a
         allowed |= R(APPLICANT);
     if (allowed & (1u << role))
         return 0;
-    char need[80] = "";
-    for (int i = PLEDGER_ROLE_APPLICANT; i <= PLEDGER_ROLE_AUDITOR; i++) {
-        if (allowed & (1u << i)) {
-            if (need[0])
-                strncat(need, " or ", sizeof need - strlen(need) - 1);
-            strncat(need, pl_role_name(i), sizeof need - strlen(need) - 1);
-        }
-    }
+    char need[80], need_local[240];
+    const char *list = role_list(allowed, need, sizeof need, need_local, sizeof need_local);
     return pl_err_set(e, PLEDGER_EPERM, "%s: actor '%s' has role %s; only %s may do this",
-                      r->name, actor ? actor : "(none)", role_name(role), need);
+                      r->name, actor ? actor : "(none)",
+                      pl_frag_ctx("role", role_name(role)), list);
 }
 
 /* Who reads what, one row per kind of answer, one column per role (the
@@ -102,13 +118,13 @@ static const struct {
     pl_sight sight[PLEDGER_ROLE_AUDITOR + 1];
 } reads[PL_READ_COUNT] = {
     /*                          none applicant clerk registrar bank auditor */
-    [PL_READ_APPLICATION] = { "an application", { x, O, F, F, x, F } },
-    [PL_READ_REVIEW] = { "review findings", { M, M, F, F, M, F } },
-    [PL_READ_PLEDGE] = { "a registration", { M, M, M, F, M, F } },
-    [PL_READ_DUE] = { "the due list", { x, x, F, F, x, F } },
-    [PL_READ_STATS] = { "the figures", { F, F, F, F, F, F } },
-    [PL_READ_JOURNAL] = { "the journal", { x, x, x, F, x, F } },
-    [PL_READ_IMPORT] = { "an import report", { x, x, x, F, x, x } },
+    [PL_READ_APPLICATION] = { N_("an application"), { x, O, F, F, x, F } },
+    [PL_READ_REVIEW] = { N_("review findings"), { M, M, F, F, M, F } },
+    [PL_READ_PLEDGE] = { N_("a registration"), { M, M, M, F, M, F } },
+    [PL_READ_DUE] = { N_("the due list"), { x, x, F, F, x, F } },
+    [PL_READ_STATS] = { N_("the figures"), { F, F, F, F, F, F } },
+    [PL_READ_JOURNAL] = { N_("the journal"), { x, x, x, F, x, F } },
+    [PL_READ_IMPORT] = { N_("an import report"), { x, x, x, F, x, x } },
 };
 #undef x
 #undef M
@@ -136,16 +152,16 @@ int pl_read_check(pl_err *e, pl_read read, pledger_role role, const char *actor,
     if (!actor && pl_read_sight(read, 0) == PL_SIGHT_REFUSED)
         return pl_err_set(e, PLEDGER_EPERM,
                           "%s: no actor is set (call pledger_set_actor first); %s is not "
-                          "shown to anonymous callers", fn, reads[read].what);
-    for (int i = PLEDGER_ROLE_APPLICANT; i <= PLEDGER_ROLE_AUDITOR; i++) {
-        if (reads[read].sight[i] != PL_SIGHT_REFUSED) {
-            if (need[0])
-                strncat(need, " or ", sizeof need - strlen(need) - 1);
-            strncat(need, pl_role_name(i), sizeof need - strlen(need) - 1);
-        }
-    }
+                          "shown to anonymous callers", fn, pl_frag(reads[read].what));
+    unsigned shown = 0;
+    for (int i = PLEDGER_ROLE_APPLICANT; i <= PLEDGER_ROLE_AUDITOR; i++)
+        if (reads[read].sight[i] != PL_SIGHT_REFUSED)
+            shown |= 1u << i;
+    char need_local[288];
+    const char *list = role_list(shown, need, sizeof need, need_local, sizeof need_local);
     return pl_err_set(e, PLEDGER_EPERM, "%s: actor '%s' has role %s; %s is shown only to %s",
-                      fn, actor ? actor : "(none)", role_name(role), reads[read].what, need);
+                      fn, actor ? actor : "(none)", pl_frag_ctx("role", role_name(role)),
+                      pl_frag(reads[read].what), list);
 }
 
 int pl_step_check_state(pl_err *e, pl_step step, int state, const char *subject)
@@ -156,8 +172,10 @@ int pl_step_check_state(pl_err *e, pl_step step, int state, const char *subject)
     if (r->from & (1u << state))
         return 0;
     return pl_err_set(e, PLEDGER_ESTATE, "%s: %s %s is %s; %s is not allowed in that state",
-                      r->name, r->on_pledge ? "pledge" : "application", subject,
-                      name ? name : "in an unknown state", r->name);
+                      r->name, r->on_pledge ? pl_frag("pledge") : pl_frag("application"),
+                      subject,
+                      name ? pl_frag_ctx("state", name) : pl_frag("in an unknown state"),
+                      r->name);
 }
 
 int64_t pl_ctx_now(const pl_ctx *c) { return pl_db_now(c->db); }

@@ -40,6 +40,8 @@ What is here:
   resident number, patent number, ...) and get its normal form.
 - :func:`parse_money` / :func:`format_money`: an amount as typed
   ("3,000,000.00", "300万元", "3.5亿") to minor units, and back.
+- :func:`set_language`: the language of messages ("zh_CN", "en"), in
+  the library and the bindings alike.
 - Enumerations as :class:`enum.IntEnum` (:class:`Kind`, :class:`Role`,
   :class:`AppState`, :class:`PledgeState`, :class:`Severity`,
   :class:`IdType`, ...), each member with its ``api_name``.
@@ -82,6 +84,7 @@ from .errors import (Busy, Cancelled, CodeMismatch, Conflict, Corrupt, Error, In
                      WrongType, error_class)
 from .ident import is_valid_id, normalize_id
 from .money import format_money, parse_money
+from ._i18n import set_language
 from .query import AS_OF_CURRENT, Cursor
 from .registry import ProgressFn, Registry, open
 from .types import (CurrencyAmounts, DateLike, DueItem, Finding, ImportReport, Instant,
@@ -114,6 +117,6 @@ __all__ = [
     "Finding", "Review", "Registration", "Pledge", "Rejection", "ImportReport",
     "JournalCheck", "Verification", "RightRank", "SearchHit", "Cursor", "DueItem", "Stats",
     "CurrencyAmounts", "AS_OF_CURRENT", "normalize_id", "is_valid_id", "parse_money",
-    "format_money",
+    "format_money", "set_language",
 ]
 __all__ += sorted(n for n in _ENUMS if n not in __all__)

@@ -17,6 +17,7 @@ import unicodedata
 from typing import Any, Callable, NoReturn, Sequence, TextIO
 
 from . import errors as E
+from ._i18n import N_, NP_, _, ngettext, pgettext
 from .application import Application
 from .enums import Kind, PledgeState, Role, Severity
 from .registry import Registry
@@ -32,7 +33,7 @@ EXIT_REFUSED = 4
 EXIT_DATABASE = 5
 EXIT_INTERNAL = 70   # an unexpected exception: a bug (sysexits EX_SOFTWARE)
 
-EPILOG = """\
+EPILOG = N_("""\
 exit status:
   0  success
   1  the review found what stops submission (a blocking or correctable
@@ -57,13 +58,18 @@ environment:
   PLEDGER_NOW     take this instant as "now" (ISO 8601, e.g.
                   2024-04-01T02:00:00Z, or microseconds since the epoch):
                   for replays and tests
+  PLEDGER_LANG    default for --lang
   PLEDGER_LIBRARY the libpledger to load (else libpledger.so.0)
+  LANGUAGE, LC_ALL, LC_MESSAGES, LANG
+                  the language without --lang and $PLEDGER_LANG, as
+                  gettext reads them (LANGUAGE=zh_CN: Simplified Chinese)
 
 Errors are written to standard error as one line (a JSON object with
 --json).  Without --json the output is a readable table or text.
 Control characters in what is printed (C0, DEL, C1) are shown escaped,
-as \\x1b.
-"""
+as \\x1b.  Instants are shown in the registry's time zone, to the
+minute; --json gives them in ISO 8601 (UTC, "Z").
+""")
 
 
 class UsageError(Exception):
@@ -138,11 +144,78 @@ def fields(pairs: Sequence[tuple[str, Any]]) -> str:
 
 
 def money(amount: int | None, currency: str | None) -> str:
+    """An amount as people read it: "3,000,000.00 CNY"."""
     if amount is None:
         return ""
-    sign = "-" if amount < 0 else ""
-    a = abs(int(amount))
-    return f"{sign}{a // 100:,}.{a % 100:02d} {currency or ''}".rstrip()
+    from .money import format_money
+    try:
+        text = format_money(amount, currency or "CNY")
+    except E.Error:  # a currency this library does not know: minor units
+        return f"{amount} {currency or ''}".rstrip()
+    return f"{text} {currency or ''}".rstrip()
+
+
+#: what people read for each enumeration value (the codes stay in --json)
+_LABELS: dict[tuple[str, str], tuple[str, str]] = {k: k for k in [
+    NP_("kind", "trademark"), NP_("kind", "patent"), NP_("kind", "receivable"),
+    NP_("kind", "equity"), NP_("kind", "emission"), NP_("kind", "sea_area"),
+    NP_("kind", "land"),
+    NP_("state", "draft"), NP_("state", "reviewed"), NP_("state", "submitted"),
+    NP_("state", "accepted"), NP_("state", "correction_requested"),
+    NP_("state", "registered"), NP_("state", "refused"), NP_("state", "withdrawn"),
+    NP_("state", "active"), NP_("state", "cancelled"), NP_("state", "revoked"),
+    NP_("state", "expired"), NP_("state", "under_objection"),
+    NP_("severity", "blocking"), NP_("severity", "correctable"), NP_("severity", "risk"),
+    NP_("severity", "notice"),
+    NP_("due", "acceptance"), NP_("due", "registration"), NP_("due", "correction"),
+    NP_("due", "expiry"), NP_("due", "objection"),
+    NP_("match", "none"), NP_("match", "exact"), NP_("match", "similar"),
+    NP_("match", "branch"),
+    NP_("code", "not_given"), NP_("code", "matched"), NP_("code", "superseded"),
+    NP_("role", "applicant"), NP_("role", "clerk"), NP_("role", "registrar"),
+    NP_("role", "bank"), NP_("role", "auditor"),
+    NP_("security", "pledge"), NP_("security", "mortgage"),
+]}
+
+
+def label(context: str, value: Any) -> str:
+    """The word people read for an enumeration value (``api_name``) of
+    ``context`` ("kind", "state", "severity", "due", "match", "code",
+    "role", "security")."""
+    name = getattr(value, "api_name", value)
+    if (context, name) in _LABELS:
+        return pgettext(context, name)
+    return str(name)
+
+
+class Clock:
+    """How the command line shows instants: in the registry's time zone
+    (an attribute of the registry, by default Asia/Shanghai), to the
+    minute, with the offset: "2026-12-03 17:05 +08:00"."""
+
+    def __init__(self, zone_name: str | None) -> None:
+        self.name = zone_name or "UTC"
+        self.zone: _dt.tzinfo = _dt.timezone.utc
+        if zone_name:
+            try:
+                import zoneinfo
+                self.zone = zoneinfo.ZoneInfo(zone_name)
+            except Exception:  # noqa: BLE001 (no zone database: UTC, said so)
+                self.name = "UTC"
+
+    def __call__(self, t: _dt.datetime | _dt.date | None) -> str:
+        if t is None:
+            return ""
+        if not isinstance(t, _dt.datetime):
+            return t.isoformat()
+        local = t.astimezone(self.zone)
+        off = local.strftime("%z")
+        off = f"{off[:3]}:{off[3:]}" if off else "+00:00"
+        return f"{local:%Y-%m-%d %H:%M} {off}"
+
+
+#: the clock of the command running (set in :func:`run`)
+when = Clock(None)
 
 
 # ---- the commands ------------------------------------------------------------------
@@ -194,7 +267,7 @@ class IntOption:
         from ._ffi import cint
         t = text.strip()
         if not re.fullmatch(r"[+-]?[0-9]+", t):
-            raise argparse.ArgumentTypeError(f"{text!r} is not an integer")
+            raise argparse.ArgumentTypeError(_("{text!r} is not an integer").format(text=text))
         try:
             v = int(t)
         except ValueError:  # more digits than Python converts: far out of range
@@ -206,28 +279,29 @@ class IntOption:
 
 
 def _uuid_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("uuid", help="the application's UUID")
+    p.add_argument("uuid", help=_("the application's UUID"))
 
 
 def _number_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("number", help="the registration number")
+    p.add_argument("number", help=_("the registration number"))
 
 
-@command("init", "create a registry database (or check an existing one)", access="init",
+@command("init", N_("create a registry database (or check an existing one)"), access="init",
          args=lambda p: p.add_argument("--office", metavar="CODE",
-                                       help="the registry's default office code "
-                                            "(A-Z, 0-9, '-'; default PLEDGER)"))
+                                       help=_("the registry's default office code "
+                                              "(A-Z, 0-9, '-'; default PLEDGER)")))
 def cmd_init(reg: Registry, a: argparse.Namespace) -> Result:
     created = getattr(a, "_created", False)
     data = {"db": a.db, "created": created, "office": reg.office}
-    verb = "created" if created else "already a registry:"
-    return Result(data, f"{verb} {a.db} (office {reg.office})")
+    text = (_("created {db} (office {office})") if created else
+            _("already a registry: {db} (office {office})"))
+    return Result(data, text.format(db=a.db, office=reg.office))
 
 
 def _import_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", help="the reference register (XML, register.xsd); - reads stdin")
+    p.add_argument("file", help=_("the reference register (XML, register.xsd); - reads stdin"))
     p.add_argument("--progress", choices=["auto", "always", "never"], default="auto",
-                   help="progress bar on standard error: when it is a terminal (auto)")
+                   help=_("progress bar on standard error: when it is a terminal (auto)"))
 
 
 class _ProgressBar:
@@ -239,9 +313,11 @@ class _ProgressBar:
         if total:
             frac = min(1.0, done / total)
             bar = "#" * int(frac * 30)
-            line = f"\r[{bar:<30}] {frac * 100:5.1f}%  {records:,} records"
+            line = "\r" + _("[{bar}] {percent}%  {records} records").format(
+                bar=f"{bar:<30}", percent=f"{frac * 100:5.1f}", records=f"{records:,}")
         else:
-            line = f"\r{records:,} records, {done / 1e6:.1f} MB"
+            line = "\r" + _("{records} records, {mb} MB").format(
+                records=f"{records:,}", mb=f"{done / 1e6:.1f}")
         if line != self.last:
             self.stream.write(line)
             self.stream.flush()
@@ -253,7 +329,7 @@ class _ProgressBar:
             self.stream.flush()
 
 
-@command("register-import", "import the reference register of rights", role="registrar",
+@command("register-import", N_("import the reference register of rights"), role="registrar",
          args=_import_args)
 def cmd_register_import(reg: Registry, a: argparse.Namespace) -> Result:
     show = a.progress == "always" or (a.progress == "auto" and sys.stderr.isatty())
@@ -266,18 +342,18 @@ def cmd_register_import(reg: Registry, a: argparse.Namespace) -> Result:
     finally:
         if bar:
             bar.finish()
-    text = fields([("inserted", f"{r.inserted:,}"), ("updated", f"{r.updated:,}"),
-                   ("unchanged", f"{r.unchanged:,}"), ("rejected", f"{r.rejected:,}"),
+    text = fields([(_("inserted"), f"{r.inserted:,}"), (_("updated"), f"{r.updated:,}"),
+                   (_("unchanged"), f"{r.unchanged:,}"), (_("rejected"), f"{r.rejected:,}"),
                    ("sha256", r.sha256)])
     if r.rejections:
-        text += "\n\n" + table(["line", "rejected because"],
+        text += "\n\n" + table([_("line"), _("rejected because")],
                                [(x.line, x.message) for x in r.rejections])
     return Result(as_dict(r), text)
 
 
-@command("apply", "store a new application from its XML document; prints its UUID",
+@command("apply", N_("store a new application from its XML document; prints its UUID"),
          role="applicant",
-         args=lambda p: p.add_argument("file", help="the application (XML); - reads stdin"))
+         args=lambda p: p.add_argument("file", help=_("the application (XML); - reads stdin")))
 def cmd_apply(reg: Registry, a: argparse.Namespace) -> Result:
     app = Application.from_xml(_read_input(a.file, binary=True))
     with app:
@@ -286,40 +362,44 @@ def cmd_apply(reg: Registry, a: argparse.Namespace) -> Result:
     return Result(data, uuid)
 
 
-@command("review", "review an application: every finding, as a table", role="applicant",
+@command("review", N_("review an application: every finding, as a table"), role="applicant",
          args=_uuid_arg)
 def cmd_review(reg: Registry, a: argparse.Namespace) -> Result:
     rv = reg.review(a.uuid)
     counts = {s.api_name: rv.count(s) for s in Severity}
     data = {"uuid": a.uuid, "findings": as_dict(list(rv.findings)), "counts": counts,
             "blocking": rv.blocking, "submittable": not rv.stops_submission}
-    verdict = ("it cannot be submitted as it is" if rv.stops_submission else
-               "it can be submitted")
+    verdict = (_("it cannot be submitted as it is") if rv.stops_submission else
+               _("it can be submitted"))
     if rv.findings:
-        summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
-        text = table(["severity", "code", "path", "message", "basis"],
-                     [(f.severity.api_name, f.code, f.path, f.message, f.basis)
+        summary = _(", ").join(f"{n} {label('severity', k)}" for k, n in counts.items() if n)
+        text = table([_("severity"), _("code"), _("path"), _("message"), _("basis")],
+                     [(label("severity", f.severity), f.code, f.path, f.message, f.basis)
                       for f in rv.findings])
-        text += f"\n\n{len(rv)} finding{'s' if len(rv) != 1 else ''} ({summary}); {verdict}"
+        text += "\n\n" + ngettext("{n} finding ({summary}); {verdict}",
+                                  "{n} findings ({summary}); {verdict}", len(rv)).format(
+            n=len(rv), summary=summary, verdict=verdict)
     else:
-        text = f"no findings; {verdict}"
+        text = _("no findings; {verdict}").format(verdict=verdict)
     return Result(data, text, EXIT_FAILED if rv.stops_submission else EXIT_OK)
 
 
-@command("submit", "submit a reviewed application", role="applicant", args=_uuid_arg)
+@command("submit", N_("submit a reviewed application"), role="applicant", args=_uuid_arg)
 def cmd_submit(reg: Registry, a: argparse.Namespace) -> Result:
     reg.submit(a.uuid)
-    return Result({"uuid": a.uuid, "state": "submitted"}, f"submitted {a.uuid}")
+    return Result({"uuid": a.uuid, "state": "submitted"},
+                  _("submitted {uuid}").format(uuid=a.uuid))
 
 
-@command("withdraw", "withdraw an application that has not been decided", role="applicant",
-         args=_uuid_arg)
+@command("withdraw", N_("withdraw an application that has not been decided"),
+         role="applicant", args=_uuid_arg)
 def cmd_withdraw(reg: Registry, a: argparse.Namespace) -> Result:
     reg.withdraw(a.uuid)
-    return Result({"uuid": a.uuid, "state": "withdrawn"}, f"withdrew {a.uuid}")
+    return Result({"uuid": a.uuid, "state": "withdrawn"},
+                  _("withdrew {uuid}").format(uuid=a.uuid))
 
 
-@command("accept", "accept a submitted application; prints its acceptance number",
+@command("accept", N_("accept a submitted application; prints its acceptance number"),
          role="clerk", args=_uuid_arg)
 def cmd_accept(reg: Registry, a: argparse.Namespace) -> Result:
     num = reg.accept(a.uuid)
@@ -328,35 +408,35 @@ def cmd_accept(reg: Registry, a: argparse.Namespace) -> Result:
 
 def _reqcorr_args(p: argparse.ArgumentParser) -> None:
     _uuid_arg(p)
-    p.add_argument("--note", required=True, help="what must be corrected (shown to the "
-                                                 "applicant)")
+    p.add_argument("--note", required=True, help=_("what must be corrected (shown to the "
+                                                   "applicant)"))
 
 
-@command("request-correction", "ask the applicant to correct an accepted application "
-         "(30 days)", role="clerk", args=_reqcorr_args)
+@command("request-correction", N_("ask the applicant to correct an accepted application "
+                                  "(30 days)"), role="clerk", args=_reqcorr_args)
 def cmd_request_correction(reg: Registry, a: argparse.Namespace) -> Result:
     reg.request_correction(a.uuid, a.note)
     return Result({"uuid": a.uuid, "state": "correction_requested", "note": a.note},
-                  f"correction requested for {a.uuid}")
+                  _("correction requested for {uuid}").format(uuid=a.uuid))
 
 
 def _correct_args(p: argparse.ArgumentParser) -> None:
     _uuid_arg(p)
     p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
-                   help="set a field of the document (repeatable), e.g. "
-                        "--set 'rights/right[1]/goods=罐头'")
+                   help=_("set a field of the document (repeatable), e.g. "
+                          "--set 'rights/right[1]/goods=罐头'"))
     p.add_argument("--unset", action="append", default=[], metavar="PATH",
-                   help="remove a field (repeatable)")
+                   help=_("remove a field (repeatable)"))
 
 
-@command("correct", "record the corrected document of an application awaiting correction",
-         role="clerk", args=_correct_args)
+@command("correct", N_("record the corrected document of an application awaiting "
+                       "correction"), role="clerk", args=_correct_args)
 def cmd_correct(reg: Registry, a: argparse.Namespace) -> Result:
     edits = []
     for s in a.set:
         path, eq, value = s.partition("=")
         if not eq or not path:
-            raise UsageError(f"--set {s!r}: expected PATH=VALUE")
+            raise UsageError(_("--set {value!r}: expected PATH=VALUE").format(value=s))
         edits.append((path, value))
     with reg.load(a.uuid) as app:
         for path, value in edits:
@@ -366,81 +446,102 @@ def cmd_correct(reg: Registry, a: argparse.Namespace) -> Result:
         reg.correct(app)
         state = app.state.api_name
     return Result({"uuid": a.uuid, "state": state, "changed": len(edits) + len(a.unset)},
-                  f"corrected {a.uuid}: {state}")
+                  _("corrected {uuid}: {state}").format(uuid=a.uuid,
+                                                        state=label("state", state)))
 
 
-@command("register", "register an accepted application; prints the registration number",
+@command("register", N_("register an accepted application; prints the registration number"),
          role="registrar", args=_uuid_arg)
 def cmd_register(reg: Registry, a: argparse.Namespace) -> Result:
     r = reg.register(a.uuid)
     text = r.number
     if r.modcode:
-        text += (f"\nmodification code: {r.modcode}\n(keep it: it is shown only this once "
-                 "and needed for every change, extension or cancellation)")
+        text += "\n" + _("modification code: {modcode}\n(keep it: it is shown only this "
+                         "once and needed for every change, extension or "
+                         "cancellation)").format(modcode=r.modcode)
     return Result({"uuid": a.uuid, "number": r.number, "modcode": r.modcode}, text)
 
 
 def _refuse_args(p: argparse.ArgumentParser) -> None:
     _uuid_arg(p)
-    p.add_argument("--ground", required=True, help="the refusal ground code, e.g. TM_SEIZED")
-    p.add_argument("--note", help="an explanation")
+    p.add_argument("--ground", required=True,
+                   help=_("the refusal ground code, e.g. TM_SEIZED"))
+    p.add_argument("--note", help=_("an explanation"))
 
 
-@command("refuse", "refuse an accepted application", role="registrar", args=_refuse_args)
+@command("refuse", N_("refuse an accepted application"), role="registrar", args=_refuse_args)
 def cmd_refuse(reg: Registry, a: argparse.Namespace) -> Result:
     reg.refuse(a.uuid, a.ground, a.note)
     return Result({"uuid": a.uuid, "state": "refused", "ground": a.ground},
-                  f"refused {a.uuid} ({a.ground})")
+                  _("refused {uuid} ({ground})").format(uuid=a.uuid, ground=a.ground))
 
 
 def _modcode(p: argparse.ArgumentParser) -> None:
     p.add_argument("--modcode", metavar="CODE",
-                   help="the modification code (receivables)")
+                   help=_("the modification code (receivables)"))
 
 
 def _note(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--note", help="why (recorded in the journal)")
+    p.add_argument("--note", help=_("why (recorded in the journal)"))
 
 
 def _change_args(p: argparse.ArgumentParser) -> None:
     _number_arg(p)
-    p.add_argument("--pledgor-name", metavar="NAME", help="the pledgor's new name")
-    p.add_argument("--pledgee-name", metavar="NAME", help="the pledgee's new name")
-    p.add_argument("--amount", type=IntOption("int64_t", 1), metavar="MINOR",
-                   help="the new secured amount in minor units (fen)")
+    p.add_argument("--pledgor-name", metavar="NAME", help=_("the pledgor's new name"))
+    p.add_argument("--pledgee-name", metavar="NAME", help=_("the pledgee's new name"))
+    p.add_argument("--amount", metavar="AMOUNT",
+                   help=_("the new secured amount in the pledge's currency, as written: "
+                          "3000000, 3,000,000.00, 300万, 300万元, 3.5亿"))
     _note(p)
     _modcode(p)
 
 
 def _pledge_summary(reg: Registry, number: str, verb: str) -> Result:
+    """``verb`` is a message with {number}, {state} and {version}."""
     p = reg.pledge(number)
     data = {"number": number, "state": p.state.api_name, "version": p.version,
             "amount": p.amount, "currency": p.currency, "period_end": iso(p.period_end)}
-    return Result(data, f"{verb} {number}: {p.state.api_name}, version {p.version}")
+    return Result(data, verb.format(number=number, state=label("state", p.state),
+                                    version=p.version))
 
 
-@command("change", "change party names or the secured amount of a pledge", role="registrar",
-         args=_change_args)
+@command("change", N_("change party names or the secured amount of a pledge"),
+         role="registrar", args=_change_args)
 def cmd_change(reg: Registry, a: argparse.Namespace) -> Result:
     if a.pledgor_name is None and a.pledgee_name is None and a.amount is None:
-        raise UsageError("change: give at least one of --pledgor-name, --pledgee-name, "
-                         "--amount")
+        raise UsageError(_("change: give at least one of --pledgor-name, --pledgee-name, "
+                           "--amount"))
+    amount = None
+    if a.amount is not None:
+        from .money import parse_money
+        try:
+            amount = parse_money(a.amount, "CNY")   # the form, before any lookup
+            currency = reg.pledge(a.number).currency or "CNY"
+            if currency != "CNY":
+                amount = parse_money(a.amount, currency)
+        except E.InvalidArgument as e:
+            raise UsageError(f"--amount: {e.message}") from None
+        if amount < 1:
+            raise UsageError(_("--amount: {value!r} is not a positive amount").format(
+                value=a.amount))
     reg.change(a.number, pledgor_name=a.pledgor_name, pledgee_name=a.pledgee_name,
-               amount=a.amount, note=a.note, modcode=a.modcode)
-    return _pledge_summary(reg, a.number, "changed")
+               amount=amount, note=a.note, modcode=a.modcode)
+    return _pledge_summary(reg, a.number,
+                           _("changed {number}: {state}, version {version}"))
 
 
 def _extend_args(p: argparse.ArgumentParser) -> None:
     _number_arg(p)
-    p.add_argument("new_end", metavar="YYYY-MM-DD", help="the new end of the period")
+    p.add_argument("new_end", metavar="YYYY-MM-DD", help=_("the new end of the period"))
     _modcode(p)
 
 
-@command("extend", "extend the registration period of a pledge", role="registrar",
+@command("extend", N_("extend the registration period of a pledge"), role="registrar",
          args=_extend_args)
 def cmd_extend(reg: Registry, a: argparse.Namespace) -> Result:
     reg.extend(a.number, a.new_end, a.modcode)
-    return _pledge_summary(reg, a.number, "extended")
+    return _pledge_summary(reg, a.number,
+                           _("extended {number}: {state}, version {version}"))
 
 
 def _cancel_args(p: argparse.ArgumentParser) -> None:
@@ -449,51 +550,56 @@ def _cancel_args(p: argparse.ArgumentParser) -> None:
     _note(p)
 
 
-@command("cancel", "cancel a pledge", role="registrar", args=_cancel_args)
+@command("cancel", N_("cancel a pledge"), role="registrar", args=_cancel_args)
 def cmd_cancel(reg: Registry, a: argparse.Namespace) -> Result:
     reg.cancel(a.number, a.modcode, a.note)
-    return _pledge_summary(reg, a.number, "cancelled")
+    return _pledge_summary(reg, a.number,
+                           _("cancelled {number}: {state}, version {version}"))
 
 
 def _revoke_args(p: argparse.ArgumentParser) -> None:
     _number_arg(p)
-    p.add_argument("--ground", required=True, help="the ground code, e.g. CONTRACT_VOID")
+    p.add_argument("--ground", required=True, help=_("the ground code, e.g. CONTRACT_VOID"))
     _note(p)
 
 
-@command("revoke", "revoke a registration", role="registrar", args=_revoke_args)
+@command("revoke", N_("revoke a registration"), role="registrar", args=_revoke_args)
 def cmd_revoke(reg: Registry, a: argparse.Namespace) -> Result:
     reg.revoke(a.number, a.ground, a.note)
-    return _pledge_summary(reg, a.number, "revoked")
+    return _pledge_summary(reg, a.number,
+                           _("revoked {number}: {state}, version {version}"))
 
 
 def _object_args(p: argparse.ArgumentParser) -> None:
     _number_arg(p)
-    p.add_argument("--objector", required=True, help="who objects (name)")
+    p.add_argument("--objector", required=True, help=_("who objects (name)"))
     _note(p)
 
 
-@command("object", "register an objection to a receivable pledge", role="applicant",
+@command("object", N_("register an objection to a receivable pledge"), role="applicant",
          args=_object_args)
 def cmd_object(reg: Registry, a: argparse.Namespace) -> Result:
     reg.object(a.number, a.objector, a.note)
-    return _pledge_summary(reg, a.number, "objection registered on")
+    return _pledge_summary(reg, a.number,
+                           _("objection registered on {number}: {state}, "
+                             "version {version}"))
 
 
-@command("expire", "apply every deadline that has passed (withdrawals, expiries, lapses)",
-         role="registrar")
+@command("expire", N_("apply every deadline that has passed (withdrawals, expiries, "
+                      "lapses)"), role="registrar")
 def cmd_expire(reg: Registry, a: argparse.Namespace) -> Result:
     n = reg.expire()
-    return Result({"steps": n}, f"{n} deadline{'s' if n != 1 else ''} applied")
+    return Result({"steps": n}, ngettext("{n} deadline applied", "{n} deadlines applied",
+                                         n).format(n=n))
 
 
 def _certificate_args(p: argparse.ArgumentParser) -> None:
     _number_arg(p)
     p.add_argument("--version", type=IntOption("int", 0), default=0,
-                   help="the pledge version it was issued for (default: the latest)")
+                   help=_("the pledge version it was issued for (default: the latest)"))
 
 
-@command("certificate", "print the certificate of a pledge (XML)", access="read",
+@command("certificate", N_("print the certificate of a pledge (XML)"), access="read",
          args=_certificate_args)
 def cmd_certificate(reg: Registry, a: argparse.Namespace) -> Result:
     xml = reg.certificate(a.number, a.version)
@@ -512,40 +618,47 @@ def _certificate_version(doc: str) -> int:
     raise ValueError("the certificate has no version element")
 
 
-@command("journal-verify", "verify the journal's hash chain from the first event and the "
-         "state tables against its replay", role="auditor", access="read",
+@command("journal-verify", N_("verify the journal's hash chain from the first event and the "
+                              "state tables against its replay"), role="auditor",
+         access="read",
          args=lambda p: p.add_argument("--chain-only", action="store_true",
-                                       help="the hash chain alone (fast; no replay)"))
+                                       help=_("the hash chain alone (fast; no replay)")))
 def cmd_journal_verify(reg: Registry, a: argparse.Namespace) -> Result:
     c = reg.journal_verify(chain_only=a.chain_only)
     if c.intact:
-        return Result(as_dict(c), f"journal intact: {c.count:,} events verified")
-    return Result(as_dict(c), f"journal broken at event {c.bad_seq}: {c.message}",
-                  EXIT_FAILED)
+        return Result(as_dict(c), ngettext("journal intact: {n} event verified",
+                                           "journal intact: {n} events verified",
+                                           c.count).format(n=f"{c.count:,}"))
+    return Result(as_dict(c), _("journal broken at event {seq}: {message}").format(
+        seq=c.bad_seq, message=c.message), EXIT_FAILED)
 
 
-@command("calendar-load", "load public holidays and make-up working days", role="registrar",
+@command("calendar-load", N_("load public holidays and make-up working days"),
+         role="registrar",
          args=lambda p: p.add_argument(
-             "file", help="lines 'YYYY-MM-DD[..YYYY-MM-DD] holiday|workday [name]', "
-                          "'#' comments; - reads stdin"))
+             "file", help=_("lines 'YYYY-MM-DD[..YYYY-MM-DD] holiday|workday [name]', "
+                            "'#' comments; - reads stdin")))
 def cmd_calendar_load(reg: Registry, a: argparse.Namespace) -> Result:
     text = _read_input(a.file)
     reg.calendar_load(text)
     n = sum(1 for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#"))
-    return Result({"entries": n}, f"loaded {n} calendar entr{'ies' if n != 1 else 'y'}")
+    return Result({"entries": n}, ngettext("loaded {n} calendar entry",
+                                           "loaded {n} calendar entries", n).format(n=n))
 
 
 def _show_args(p: argparse.ArgumentParser) -> None:
     _number_arg(p)
-    p.add_argument("--at", metavar="INSTANT", help="the version valid at this instant "
-                                                   "(ISO 8601)")
-    p.add_argument("--xml", action="store_true", help="print the pledge document")
+    p.add_argument("--at", metavar="INSTANT", help=_("the version valid at this instant "
+                                                     "(ISO 8601; without an offset, in "
+                                                     "the registry's time zone)"))
+    p.add_argument("--xml", action="store_true", help=_("print the pledge document"))
 
 
-@command("show", "show a registered pledge (now or at an instant)", access="read",
+@command("show", N_("show a registered pledge (now or at an instant)"), access="read",
          args=_show_args)
 def cmd_show(reg: Registry, a: argparse.Namespace) -> Result:
     at = parse_instant(a.at, "--at") if a.at else None
+
     if a.xml:
         xml = reg.pledge_xml(a.number, at)
         return Result({"number": a.number, "xml": xml}, xml.rstrip("\n"))
@@ -555,28 +668,31 @@ def cmd_show(reg: Registry, a: argparse.Namespace) -> Result:
 
 def pledge_text(p: Any) -> str:
     return fields([
-        ("number", p.number), ("kind", p.kind.api_name), ("security", p.security),
-        ("state", p.state.api_name), ("version", p.version),
-        ("registered", iso(p.registered_at)), ("valid from", iso(p.valid_from)),
-        ("valid to", iso(p.valid_to) or "(current)"),
-        ("pledgor", f"{p.pledgor_name or ''} ({p.pledgor_id or ''})"),
-        ("pledgee", f"{p.pledgee_name or ''} ({p.pledgee_id or ''})"),
-        ("amount", money(p.amount, p.currency)),
-        ("period", f"{iso(p.period_start)} .. {iso(p.period_end)}"),
-        ("acceptance", p.acceptance_number), ("application", p.application_uuid),
-        ("rights", ", ".join(p.rights)),
+        (_("number"), p.number), (_("kind"), label("kind", p.kind)),
+        (_("security"), label("security", p.security)),
+        (_("state"), label("state", p.state)), (_("version"), p.version),
+        (_("registered"), when(p.registered_at)), (_("valid from"), when(p.valid_from)),
+        (_("valid to"), when(p.valid_to) or _("(current)")),
+        (_("pledgor"), f"{p.pledgor_name or ''} ({p.pledgor_id or ''})"),
+        (_("pledgee"), f"{p.pledgee_name or ''} ({p.pledgee_id or ''})"),
+        (_("amount"), money(p.amount, p.currency)),
+        (_("period"), f"{when(p.period_start)} .. {when(p.period_end)}"),
+        (_("acceptance"), p.acceptance_number), (_("application"), p.application_uuid),
+        (_("rights"), _(", ").join(p.rights)),
     ])
 
 
 def _verify_args(p: argparse.ArgumentParser) -> None:
     _number_arg(p)
-    p.add_argument("--code", help="the verification code printed on the certificate")
-    p.add_argument("--at", metavar="INSTANT", help="answer for this instant (ISO 8601)")
+    p.add_argument("--code", help=_("the verification code printed on the certificate"))
+    p.add_argument("--at", metavar="INSTANT", help=_("answer for this instant (ISO 8601; "
+                                                     "without an offset, in the "
+                                                     "registry's time zone)"))
 
 
-@command("verify", "verify a registration (and a certificate's code); exit status 1 when "
-         "the code is wrong or out of date or the pledge is not in force", access="read",
-         args=_verify_args)
+@command("verify", N_("verify a registration (and a certificate's code); exit status 1 "
+                      "when the code is wrong or out of date or the pledge is not in force"),
+         access="read", args=_verify_args)
 def cmd_verify(reg: Registry, a: argparse.Namespace) -> Result:
     at = parse_instant(a.at, "--at") if a.at else None
     try:
@@ -584,50 +700,63 @@ def cmd_verify(reg: Registry, a: argparse.Namespace) -> Result:
     except E.CodeMismatch as e:
         data = {"number": a.number, "verified": False, "code_status": "mismatch",
                 "message": e.message}
-        return Result(data, f"NOT VERIFIED: {e.message}", EXIT_FAILED)
+        return Result(data, _("NOT VERIFIED: {reason}").format(reason=e.message),
+                      EXIT_FAILED)
     status = v.code_status.api_name
     problems = []
     if not v.in_force:
-        problems.append(f"the pledge is {v.state.api_name}")
+        problems.append(_("the pledge is {state}").format(state=label("state", v.state)))
     if status == "superseded":
-        problems.append(f"the certificate was issued for version {v.code_version} and "
-                        f"superseded on {iso(v.code_superseded_at)}")
+        problems.append(_("the certificate was issued for version {version} and "
+                          "superseded on {instant}").format(
+                              version=v.code_version, instant=when(v.code_superseded_at)))
     data = as_dict(v)
     data["verified"] = not problems
+    rights = _(", ").join(_("{right} (rank {rank})").format(right=r.right_id,
+                                                            rank=r.rank or "-")
+                          for r in v.rights)
     text = fields([
-        ("number", v.number), ("kind", v.kind.api_name), ("security", v.security),
-        ("state", v.state.api_name), ("version", v.version), ("rank", v.rank or "-"),
-        ("registered", iso(v.registered_at)), ("as of", iso(v.as_of) or "now"),
-        ("pledgor", f"{v.pledgor_name or ''} ({v.pledgor_id or ''})"),
-        ("pledgee", f"{v.pledgee_name or ''} ({v.pledgee_id or ''})"),
-        ("amount", money(v.amount, v.currency)),
-        ("period", f"{iso(v.period_start)} .. {iso(v.period_end)}"),
-        ("rights", ", ".join(f"{r.right_id} (rank {r.rank or '-'})" for r in v.rights)),
-        ("certificate code", status if status != "not_given" else "not given"),
+        (_("number"), v.number), (_("kind"), label("kind", v.kind)),
+        (_("security"), label("security", v.security)),
+        (_("state"), label("state", v.state)), (_("version"), v.version),
+        (_("rank"), v.rank or "-"),
+        (_("registered"), when(v.registered_at)),
+        (_("as of"), when(v.as_of) or _("now")),
+        (_("pledgor"), f"{v.pledgor_name or ''} ({v.pledgor_id or ''})"),
+        (_("pledgee"), f"{v.pledgee_name or ''} ({v.pledgee_id or ''})"),
+        (_("amount"), money(v.amount, v.currency)),
+        (_("period"), f"{when(v.period_start)} .. {when(v.period_end)}"),
+        (_("rights"), rights),
+        (_("certificate code"), label("code", v.code_status)),
     ])
-    text += "\n" + ("NOT VERIFIED: " + "; ".join(problems) if problems else "VERIFIED")
+    text += "\n" + (_("NOT VERIFIED: {reason}").format(reason=_("; ").join(problems))
+                    if problems else _("VERIFIED"))
     return Result(data, text, EXIT_FAILED if problems else EXIT_OK)
 
 
 def _search_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--kind", choices=Kind.api_names(), help="the right kind")
-    p.add_argument("--right", metavar="ID", help="a pledged right (needs --kind)")
-    p.add_argument("--party-id", metavar="ID", help="a party identifier (exact)")
-    p.add_argument("--party-name", metavar="NAME", help="a party name (exact or similar)")
+    p.add_argument("--kind", choices=Kind.api_names(), help=_("the right kind"))
+    p.add_argument("--right", metavar="ID", help=_("a pledged right (needs --kind)"))
+    p.add_argument("--party-id", metavar="ID", help=_("a party identifier (exact)"))
+    p.add_argument("--party-name", metavar="NAME",
+                   help=_("a party name (exact or similar)"))
     p.add_argument("--side", choices=["either", "pledgor", "pledgee"], default="either",
-                   help="which party --party-id/--party-name apply to")
-    p.add_argument("--state", choices=PledgeState.api_names(), help="the state at --at")
+                   help=_("which party --party-id/--party-name apply to"))
+    p.add_argument("--state", choices=PledgeState.api_names(), help=_("the state at --at"))
     p.add_argument("--from", dest="registered_from", metavar="YYYY-MM-DD",
-                   help="registered on or after this day")
+                   help=_("registered on or after this day"))
     p.add_argument("--to", dest="registered_to", metavar="YYYY-MM-DD",
-                   help="registered on or before this day")
-    p.add_argument("--at", metavar="INSTANT", help="answer for this instant (ISO 8601)")
+                   help=_("registered on or before this day"))
+    p.add_argument("--at", metavar="INSTANT", help=_("answer for this instant (ISO 8601; "
+                                                     "without an offset, in the "
+                                                     "registry's time zone)"))
     p.add_argument("--page-size", type=IntOption("int", 1), metavar="N",
-                   help="one page of N hits only, with the token that resumes it")
-    p.add_argument("--after", metavar="TOKEN", help="resume after the page of this token")
+                   help=_("one page of N hits only, with the token that resumes it"))
+    p.add_argument("--after", metavar="TOKEN",
+                   help=_("resume after the page of this token"))
 
 
-@command("search", "search pledges by right, party, state and registration date",
+@command("search", N_("search pledges by right, party, state and registration date"),
          access="read", args=_search_args)
 def cmd_search(reg: Registry, a: argparse.Namespace) -> Result:
     at = parse_instant(a.at, "--at") if a.at else None
@@ -642,99 +771,107 @@ def cmd_search(reg: Registry, a: argparse.Namespace) -> Result:
         token = cur.continuation if one_page else None
     data = {"hits": as_dict(hits), "count": len(hits), "continuation": token}
     named = a.party_name is not None
-    heads = ["number", "kind", "state", "v", "registered", "pledgor", "pledgee", "amount"]
+    heads = [_("number"), _("kind"), _("state"), _("v"), _("registered"), _("pledgor"),
+             _("pledgee"), _("amount")]
     rows = []
     for h in hits:
-        row = [h.number, h.kind.api_name, h.state.api_name, h.version,
-               iso(h.registered_at), h.pledgor_name, h.pledgee_name,
+        row = [h.number, label("kind", h.kind), label("state", h.state), h.version,
+               when(h.registered_at), h.pledgor_name, h.pledgee_name,
                money(h.amount, h.currency)]
         if named:
-            row.append(h.name_match.api_name)
+            row.append(label("match", h.name_match))
         rows.append(row)
-    text = table(heads + (["match"] if named else []), rows) if hits else "no pledge found"
-    text += f"\n\n{len(hits)} pledge{'s' if len(hits) != 1 else ''}"
+    text = (table(heads + ([_("match")] if named else []), rows) if hits
+            else _("no pledge found"))
+    text += "\n\n" + ngettext("{n} pledge", "{n} pledges", len(hits)).format(n=len(hits))
     if token:
-        text += f"; more after --after {token}"
+        text += _("; more after --after {token}").format(token=token)
     return Result(data, text)
 
 
 def _rank_args(p: argparse.ArgumentParser) -> None:
     _number_arg(p)
-    p.add_argument("--at", metavar="INSTANT", help="the rank at this instant (ISO 8601)")
+    p.add_argument("--at", metavar="INSTANT", help=_("the rank at this instant (ISO 8601; "
+                                                     "without an offset, in the "
+                                                     "registry's time zone)"))
     p.add_argument("--compare", metavar="NUMBER",
-                   help="say which of the two registrations ranks first")
+                   help=_("say which of the two registrations ranks first"))
 
 
-@command("rank", "the rank of a pledge on its right(s), or which of two ranks first",
+@command("rank", N_("the rank of a pledge on its right(s), or which of two ranks first"),
          access="read", args=_rank_args)
 def cmd_rank(reg: Registry, a: argparse.Namespace) -> Result:
     if a.compare:
         c = reg.compare(a.number, a.compare)
         first = a.number if c < 0 else a.compare if c > 0 else a.number
         data = {"number": a.number, "other": a.compare, "compare": c, "first": first}
-        text = ("the same registration" if c == 0 else f"{first} ranks first")
+        text = (_("the same registration") if c == 0 else
+                _("{number} ranks first").format(number=first))
         return Result(data, text)
     at = parse_instant(a.at, "--at") if a.at else None
     r = reg.rank(a.number, at)
     data = {"number": a.number, "rank": r, "at": iso(at), "in_force": r > 0}
-    return Result(data, f"{a.number}: rank {r}" if r else f"{a.number}: not in force")
+    return Result(data, (_("{number}: rank {rank}") if r else
+                         _("{number}: not in force")).format(number=a.number, rank=r))
 
 
 def _due_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--at", metavar="INSTANT", help="today is this instant's day "
-                                                   "(default: now)")
+    p.add_argument("--at", metavar="INSTANT", help=_("today is this instant's day "
+                                                     "(default: now)"))
     p.add_argument("--within", type=IntOption("int", 0), default=30, metavar="DAYS",
-                   help="what falls due within DAYS calendar days (default 30); "
-                        "overdue items always")
+                   help=_("what falls due within DAYS calendar days (default 30); "
+                          "overdue items always"))
 
 
-@command("due", "what is due or overdue: decisions, corrections, expiries, objections",
+@command("due", N_("what is due or overdue: decisions, corrections, expiries, objections"),
          role="registrar", access="read", args=_due_args)
 def cmd_due(reg: Registry, a: argparse.Namespace) -> Result:
     at = parse_instant(a.at, "--at") if a.at else None
     items = reg.due(at, a.within)
-    text = table(["due", "days left", "what", "kind", "subject"],
-                 [(iso(i.date), i.days_left, i.what.api_name, i.kind.api_name, i.subject)
-                  for i in items]) if items else "nothing due"
+    text = table([_("due"), _("days left"), _("what"), _("kind"), _("subject")],
+                 [(when(i.date), i.days_left, label("due", i.what), label("kind", i.kind),
+                   i.subject)
+                  for i in items]) if items else _("nothing due")
     return Result({"items": as_dict(items), "count": len(items)}, text)
 
 
 def _stats_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD",
-                   help="first day of the period")
+                   help=_("first day of the period"))
     p.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD",
-                   help="last day of the period (inclusive)")
-    p.add_argument("--kind", choices=Kind.api_names(), help="one right kind only")
-    p.add_argument("--office", metavar="CODE", help="one office only")
+                   help=_("last day of the period (inclusive)"))
+    p.add_argument("--kind", choices=Kind.api_names(), help=_("one right kind only"))
+    p.add_argument("--office", metavar="CODE", help=_("one office only"))
 
 
-@command("stats", "figures of a period: registrations, cancellations, pledges in force, "
-         "secured amounts", access="read", args=_stats_args)
+@command("stats", N_("figures of a period: registrations, cancellations, pledges in force, "
+                     "secured amounts"), access="read", args=_stats_args)
 def cmd_stats(reg: Registry, a: argparse.Namespace) -> Result:
     s = reg.stats(a.start, a.end, kind=a.kind, office=a.office)
-    text = fields([("period", f"{iso(s.start)} .. {iso(s.end)}"),
-                   ("kind", s.kind.api_name if s.kind else "all"),
-                   ("office", s.office or "all"),
-                   ("registrations", f"{s.registrations:,}"),
-                   ("cancellations", f"{s.cancellations:,}"),
-                   ("in force at the end", f"{s.active:,}")])
+    text = fields([(_("period"), f"{when(s.start)} .. {when(s.end)}"),
+                   (_("kind"), label("kind", s.kind) if s.kind else _("all")),
+                   (_("office"), s.office or _("all")),
+                   (_("registrations"), f"{s.registrations:,}"),
+                   (_("cancellations"), f"{s.cancellations:,}"),
+                   (_("in force at the end"), f"{s.active:,}")])
     if s.amounts:
         text += "\n\n" + table(
-            ["currency", "registered", "in force"],
+            [_("currency"), _("registered"), _("in force")],
             [(c.currency, money(c.registered, c.currency) if c.registered is not None
-              else "overflow", money(c.active, c.currency) if c.active is not None
-              else "overflow") for c in s.amounts])
+              else _("overflow"), money(c.active, c.currency) if c.active is not None
+              else _("overflow")) for c in s.amounts])
     return Result(as_dict(s), text)
 
 
 def _check_id_args(p: argparse.ArgumentParser) -> None:
     from .enums import IdType
-    p.add_argument("type", choices=IdType.api_names(), help="the identifier type")
-    p.add_argument("text", help="the identifier as typed")
+    p.add_argument("type", choices=IdType.api_names(), help=_("the identifier type"))
+    p.add_argument("text", help=_("the identifier as typed"))
 
 
-@command("check-id", "check an identifier and print its normal form (no database)",
+@command("check-id", N_("check an identifier and print its normal form (no database)"),
          access="none", args=_check_id_args)
+
 def cmd_check_id(reg: Any, a: argparse.Namespace) -> Result:
     from .ident import normalize_id
     n = normalize_id(a.type, a.text)
@@ -743,21 +880,31 @@ def cmd_check_id(reg: Any, a: argparse.Namespace) -> Result:
 
 # ---- time --------------------------------------------------------------------------
 
-def parse_instant(s: str, what: str) -> _dt.datetime:
-    """An ISO 8601 instant or date (UTC when no offset), or microseconds."""
+def parse_instant(s: str, what: str, zone: _dt.tzinfo | None = None) -> _dt.datetime:
+    """An ISO 8601 instant or date, or microseconds since the epoch.
+    Without an offset it is read in ``zone`` (default: the registry's
+    time zone of the command running)."""
     s = s.strip()
     if re.fullmatch(r"-?[0-9]+", s):
         us = int(s) if len(s) <= 20 else None
         if us is None or not _MIN_US <= us <= _MAX_US:
-            raise UsageError(f"{what}: {s[:40]} microseconds is out of range "
-                             f"({_MIN_US} to {_MAX_US}: years 1 to 9999)")
+            raise UsageError(_("{what}: {value} microseconds is out of range "
+                               "({min} to {max}: years 1 to 9999)").format(
+                                   what=what, value=s[:40], min=_MIN_US, max=_MAX_US))
         return from_us(us)
     try:
         t = _dt.datetime.fromisoformat(s.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        raise UsageError(f"{what}: {s!r} is not an ISO 8601 instant "
-                         "(e.g. 2024-04-01T02:00:00Z)") from None
-    return t if t.tzinfo else t.replace(tzinfo=_dt.timezone.utc)
+        raise UsageError(_("{what}: {value!r} is not an ISO 8601 instant "
+                           "(e.g. 2024-04-01T02:00:00Z, or 2024-04-01 10:00 in the "
+                           "registry's time zone)").format(what=what, value=s)) from None
+    if t.tzinfo:
+        return t
+    try:
+        return t.replace(tzinfo=zone or when.zone).astimezone(_dt.timezone.utc)
+    except OverflowError:
+        raise UsageError(_("{what}: {value!r} is out of range (years 1 to 9999)").format(
+            what=what, value=s)) from None
 
 
 #: the instants a datetime can hold, in microseconds since the epoch
@@ -770,25 +917,27 @@ _MAX_US = to_us(_dt.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=_dt.timezo
 #: the --json fields of each command that may be null or empty, and why;
 #: every other field is always filled (shown in each command's --help)
 NULLABLE: dict[str, dict[str, str]] = {
-    "review": {"findings": "[] when the application has no finding"},
-    "register": {"modcode": "null but for receivables (their modification code, "
-                            "shown this once)"},
-    "show": {"valid_to": "null while the version shown is the current one"},
-    "verify": {"as_of": "null when the answer is for now (no --at)",
-               "code_superseded_at": "null unless --code matched a superseded "
-                                     "certificate"},
-    "search": {"hits": "[] when no pledge matches",
-               "continuation": "null when no page follows (always without --page-size)"},
-    "rank": {"at": "null without --at (the rank now)"},
-    "due": {"items": "[] when nothing is due"},
-    "stats": {"kind": "null without --kind (all kinds)",
-              "office": "null without --office (all offices)",
-              "amounts": "[] when nothing was registered or in force",
-              "amounts[].registered": "null when the exact total does not fit in 64 bits",
-              "amounts[].active": "null when the exact total does not fit in 64 bits"},
-    "journal-verify": {"bad_seq": "null when the journal is intact",
-                       "message": "empty when the journal is intact"},
-    "register-import": {"rejections": "[] when no record was rejected"},
+    "review": {"findings": N_("[] when the application has no finding")},
+    "register": {"modcode": N_("null but for receivables (their modification code, "
+                               "shown this once)")},
+    "show": {"valid_to": N_("null while the version shown is the current one")},
+    "verify": {"as_of": N_("null when the answer is for now (no --at)"),
+               "code_superseded_at": N_("null unless --code matched a superseded "
+                                        "certificate")},
+    "search": {"hits": N_("[] when no pledge matches"),
+               "continuation": N_("null when no page follows (always without "
+                                  "--page-size)")},
+    "rank": {"at": N_("null without --at (the rank now)")},
+    "due": {"items": N_("[] when nothing is due")},
+    "stats": {"kind": N_("null without --kind (all kinds)"),
+              "office": N_("null without --office (all offices)"),
+              "amounts": N_("[] when nothing was registered or in force"),
+              "amounts[].registered": N_("null when the exact total does not fit in "
+                                         "64 bits"),
+              "amounts[].active": N_("null when the exact total does not fit in 64 bits")},
+    "journal-verify": {"bad_seq": N_("null when the journal is intact"),
+                       "message": N_("empty when the journal is intact")},
+    "register-import": {"rejections": N_("[] when no record was rejected")},
 }
 
 
@@ -796,46 +945,69 @@ def _nullable_help(cmd: str) -> str:
     fields = NULLABLE.get(cmd)
     if not fields:
         return ""
-    lines = ["--json fields that may be null or empty (all others are always filled):"]
+    lines = [_("--json fields that may be null or empty (all others are always filled):")]
     for name, why in fields.items():
-        lines.append(f"  {name}: {why}")
+        lines.append(f"  {name}: {_(why)}")
     return "\n".join(lines) + "\n\n"
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message} (see --help)")
+        raise UsageError(_("{prog}: {message} (see --help)").format(prog=self.prog,
+                                                                     message=message))
+
+
+def _sentence(text: str) -> str:
+    """``text`` as a sentence: its first letter upper case, a full stop
+    (or the Chinese full stop after Chinese text)."""
+    if not text:
+        return text
+    stop = "。" if _width(text[-1]) == 2 else "."
+    return text[0].upper() + text[1:] + stop
+
+
+def _lang_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", metavar="LANG", default=os.environ.get("PLEDGER_LANG"),
+                   help=_("the language of messages: zh_CN (Simplified Chinese) or en; "
+                          "default $PLEDGER_LANG, else LANGUAGE, LC_ALL, LC_MESSAGES, "
+                          "LANG"))
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog=PROG, description="pledger: the registry of pledges over rights, "
-                "from the command line.", epilog=EPILOG,
+    p = _Parser(prog=PROG, description=_("pledger: the registry of pledges over rights, "
+                                         "from the command line."), epilog=_(EPILOG),
                 formatter_class=argparse.RawDescriptionHelpFormatter)
     from . import version
     p.add_argument("--version", action="version", version=f"pledger {version()}")
+    _lang_option(p)
     common = _Parser(add_help=False)
     common.add_argument("--db", metavar="PATH",
                         default=os.environ.get("PLEDGER_DB", "pledger.db"),
-                        help="the registry database (default: $PLEDGER_DB or ./pledger.db)")
-    common.add_argument("--json", action="store_true", help="machine-readable output (JSON)")
+                        help=_("the registry database (default: $PLEDGER_DB or "
+                               "./pledger.db)"))
+    common.add_argument("--json", action="store_true",
+                        help=_("machine-readable output (JSON)"))
+    _lang_option(common)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for c in COMMANDS.values():
         parents = [common]
-        desc = c.help[0].upper() + c.help[1:] + "."
+        desc = _sentence(_(c.help))
         if c.role:
-            desc += f"  Usual role: {c.role}."
-        sp = sub.add_parser(c.name, help=c.help, description=desc, parents=parents,
-                            epilog=_nullable_help(c.name) + EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+            desc += "  " + _("Usual role: {role}.").format(role=label("role", c.role))
+        sp = sub.add_parser(c.name, help=_(c.help), description=desc, parents=parents,
+                            epilog=_nullable_help(c.name) + _(EPILOG),
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
         c.setup(sp)
         if c.access not in ("init", "none"):
             sp.add_argument("--actor", metavar="NAME", default=os.environ.get("PLEDGER_ACTOR"),
-                            help="who acts (journaled); default $PLEDGER_ACTOR"
-                                 + ("" if c.role else "; optional here"))
+                            help=(_("who acts (journaled); default $PLEDGER_ACTOR") if c.role
+                                  else _("who acts (journaled); default $PLEDGER_ACTOR; "
+                                         "optional here")))
             sp.add_argument("--role", choices=Role.api_names(),
                             default=os.environ.get("PLEDGER_ROLE") or c.role,
-                            help="the actor's role (default: $PLEDGER_ROLE, else "
-                                 + (f"{c.role})" if c.role else "bank)"))
+                            help=_("the actor's role (default: $PLEDGER_ROLE, else "
+                                   "{role})").format(role=label("role", c.role or "bank")))
         sp.set_defaults(_command=c)
     return p
 
@@ -885,9 +1057,35 @@ def _open(a: argparse.Namespace, c: Command) -> Registry:
         a._created = not existed
         return reg
     if a.db != ":memory:" and not os.path.exists(a.db):
-        raise E.NotFound(-2, f"{a.db}: no such registry (create it with '{PROG} init "
-                             f"--db {a.db}')")
+        raise E.NotFound(-2, _("{db}: no such registry (create it with '{prog} init "
+                               "--db {db}')").format(db=a.db, prog=PROG))
     return Registry(a.db, read_only=c.access == "read", create=False)
+
+
+def _language(argv: Sequence[str]) -> str | None:
+    """The language asked for: --lang (before any "--"), $PLEDGER_LANG,
+    else what gettext reads from the environment."""
+    from ._i18n import environment_language
+    lang = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg[len("--lang="):]
+    return lang or os.environ.get("PLEDGER_LANG") or environment_language()
+
+
+def _speak(lang: str | None) -> None:
+    """Make the library, the bindings and argparse speak ``lang`` (English
+    for "C", "POSIX", "C.UTF-8", "en..." and none)."""
+    from ._i18n import is_english, set_language
+    try:
+        set_language(None if is_english(lang) else lang)
+    except E.InvalidArgument as e:
+        set_language(None)
+        raise UsageError(f"--lang: {e.message}") from None
 
 
 def _emit(result: Result, a: argparse.Namespace, out: TextIO) -> int:
@@ -901,33 +1099,47 @@ def _emit(result: Result, a: argparse.Namespace, out: TextIO) -> int:
 
 def run(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
         stderr: TextIO | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.  The language it
+    chose is given back when it returns (a caller in the same process
+    keeps its own)."""
+    from ._i18n import set_language
+    try:
+        return _run(argv, stdout, stderr)
+    finally:
+        set_language(None)
+
+
+def _run(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | None) -> int:
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     argv = list(sys.argv[1:] if argv is None else argv)
     want_json = "--json" in argv
     a: argparse.Namespace | None = None
+    global when
+    when = Clock(None)
     try:
+        _speak(_language(argv))
         a = build_parser().parse_args(argv)
         c: Command = a._command
         actor = getattr(a, "actor", None)
         if c.role and not actor:
-            raise UsageError(f"{c.name}: --actor is needed (or $PLEDGER_ACTOR)")
+            raise UsageError(_("{command}: --actor is needed (or $PLEDGER_ACTOR)").format(
+                command=c.name))
         now = os.environ.get("PLEDGER_NOW")
-        fixed = parse_instant(now, "PLEDGER_NOW") if now else None
         if c.access == "none":
             result = c.handler(None, a)  # type: ignore[arg-type]
             return _emit(result, a, out)
         with _open(a, c) as reg:
-            if fixed is not None:
-                us = to_us(fixed)
+            when = Clock(reg.time_zone)
+            if now:
+                us = to_us(parse_instant(now, "PLEDGER_NOW"))
                 reg.set_clock(lambda: us)
             if actor:
                 reg.set_actor(actor, a.role or "bank")
             result = c.handler(reg, a)
         return _emit(result, a, out)
     except KeyboardInterrupt:
-        err.write(f"{PROG}: interrupted\n")
+        err.write(f"{PROG}: " + _("interrupted") + "\n")
         return 130
     except Exception as e:  # noqa: BLE001 (never a traceback: one line and a status)
         cmd = getattr(a, "command", None) if a is not None else None
@@ -935,7 +1147,9 @@ def run(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
         status = exit_status(e) if isinstance(e, expected) else EXIT_INTERNAL
         line = _error_line(e, cmd)
         if not isinstance(e, expected):
-            line = _error_line(RuntimeError(f"internal error: {type(e).__name__}: {e}"), cmd)
+            line = _error_line(RuntimeError(_("internal error: {type}: {error}").format(
+                type=type(e).__name__, error=e)), cmd)
+
         if want_json:
             d: dict[str, Any] = {"error": line, "status": status}
             if isinstance(e, E.Error):

@@ -142,6 +142,20 @@ class Registry:
         self._check(lib.pledger_set_number_template(self._h, _ffi.cstr(template, "template")))
 
     @property
+    def time_zone(self) -> str:
+        """The office's time zone, an IANA name ("Asia/Shanghai" unless
+        :meth:`set_time_zone` chose another): the zone in which people
+        are shown instants (the command line shows them to the minute)."""
+        return _ffi.string(lib.pledger_time_zone(self._h)) or ""
+
+    def set_time_zone(self, tz: str) -> None:
+        """Set the office's time zone (an IANA name such as
+        "Asia/Shanghai"; it must be in the system's zone database).  Role:
+        registrar; journaled.  The registry's calendar dates keep following
+        its UTC offset."""
+        self._check(lib.pledger_set_time_zone(self._h, _ffi.cstr(tz, "tz")))
+
+    @property
     def now(self) -> _dt.datetime:
         """The registry's current instant (UTC datetime): the clock set
         with :meth:`set_clock`, else the system clock."""
@@ -313,10 +327,16 @@ class Registry:
         return _ffi.take_string(pp) or ""
 
     def change(self, number: str, *, pledgor_name: str | None = None,
-               pledgee_name: str | None = None, amount: int | None = None,
+               pledgee_name: str | None = None, amount: int | str | None = None,
                note: str | None = None, modcode: str | None = None) -> None:
         """Change party names or the secured amount (a new version and a new
-        certificate).  ``modcode`` is required for receivables."""
+        certificate).  ``amount`` is minor units (an int) or a str as people
+        write it in the pledge's currency ("3,000,000.00", "300万元",
+        :func:`pledger.parse_money`).  ``modcode`` is required for
+        receivables."""
+        if isinstance(amount, str):
+            from .money import parse_money
+            amount = parse_money(amount, self.pledge(number).currency or "CNY")
         ch = ffi.new("pledger_change *")
         keep = [_ffi.cstr(pledgor_name, "pledgor_name"), _ffi.cstr(pledgee_name, "pledgee_name"),
                 _ffi.cstr(note, "note")]

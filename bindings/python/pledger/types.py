@@ -94,7 +94,7 @@ class Finding:
     code: str          #: stable code, e.g. "TM_BUNDLE_MISSING"
     severity: Severity  #: blocking, correctable, risk or notice
     path: str          #: the document field it is about ("" for the whole)
-    message: str       #: English message
+    message: str       #: in the language of pledger.set_language()
     basis: str         #: short legal-basis note
 
     @property

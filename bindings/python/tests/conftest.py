@@ -117,8 +117,10 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: str | None = Non
     import subprocess
     e = dict(os.environ)
     e.setdefault("PLEDGER_NOW", "2024-04-01T02:00:00Z")
-    for k in ("PLEDGER_ACTOR", "PLEDGER_ROLE", "PLEDGER_DB"):
+    for k in ("PLEDGER_ACTOR", "PLEDGER_ROLE", "PLEDGER_DB", "PLEDGER_LANG", "LANGUAGE",
+              "LC_ALL", "LC_MESSAGES"):
         e.pop(k, None)
+    e["LANG"] = "C.UTF-8"   # English unless a test asks for another language
     if env:
         e.update(env)
     p = subprocess.run([sys.executable, "-m", "pledger", *args], capture_output=True,

@@ -215,7 +215,7 @@ def test_pledge_life_and_queries(cli: Cli, tmp_path: pathlib.Path) -> None:
     assert r.data["verified"] is False and r.data["code_status"] == "mismatch"
     cli("verify", "R-FZ01-TM-2024-000077", expect=3)
 
-    r = cli("change", number, "--amount", "123456", "--note", "top-up", "--actor",
+    r = cli("change", number, "--amount", "1,234.56", "--note", "top-up", "--actor",
             "registrar-1", "--json")
     assert (r.data["version"], r.data["amount"]) == (2, 123456)
     cli("change", number, "--actor", "registrar-1", expect=2)  # nothing to change

@@ -78,7 +78,7 @@ def test_every_json_field_is_filled_or_documented(tmp_path: pathlib.Path,
     run("withdraw", withdrawn, "--actor", "applicant-1")
 
     cert = run("certificate", number)
-    run("change", number, "--amount", "123456", "--note", "top-up", "--actor", "registrar-1")
+    run("change", number, "--amount", "1,234.56", "--note", "top-up", "--actor", "registrar-1")
     run("extend", number, "2027-04-30", "--actor", "registrar-1")
     run("show", number)
     run("show", number, "--xml")

@@ -1,0 +1,205 @@
+"""The command line in Chinese, times in the office's zone, money as
+people write it: what a clerk at a Chinese window sees."""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import re
+
+import pytest
+
+import pledger
+from conftest import run_cli, sample_path
+from pledger import Kind
+
+TM = str(sample_path(Kind.TRADEMARK))
+DRAFT = str(pathlib.Path(__file__).resolve().parents[3] / "examples" / "data" /
+            "trademark-draft.xml")
+
+#: ASCII words of the English interface that must not show in Chinese
+ENGLISH = re.compile(r"\b(the|is|of|pledgor|pledgee|trademark|findings?|submitted|"
+                     r"registered|usage|options|arguments?|required)\b")
+
+
+def cli(db: str, *args: str, lang: dict[str, str] | None = None, expect: int = 0,
+        now: str = "2024-04-01T02:00:00Z"):
+    env = {"PLEDGER_NOW": now}
+    env.update(lang or {})
+    r = run_cli(*args, "--db", db, env=env)
+    assert r.status == expect, r
+    return r
+
+
+@pytest.fixture
+def db(tmp_path: pathlib.Path) -> str:
+    d = str(tmp_path / "zh.db")
+    cli(d, "init", "--office", "FZ01")
+    return d
+
+
+ZH_ENV = {"LANGUAGE": "zh_CN"}   # and LANG=C.UTF-8: no zh_CN locale needed
+
+
+def _registered(db: str) -> str:
+    uuid = cli(db, "apply", TM, "--actor", "applicant-1").out.strip()
+    cli(db, "review", uuid, "--actor", "applicant-1")
+    cli(db, "submit", uuid, "--actor", "applicant-1")
+    cli(db, "accept", uuid, "--actor", "clerk-1")
+    return cli(db, "register", uuid, "--actor", "registrar-1").out.splitlines()[0]
+
+
+def test_language_from_the_environment_review_in_chinese(db: str) -> None:
+    uuid = cli(db, "apply", DRAFT, "--actor", "applicant-1").out.strip()
+    r = cli(db, "review", uuid, "--actor", "applicant-1", lang=ZH_ENV, expect=1)
+    head, *rows = r.out.splitlines()
+    assert head.split()[:5] == ["严重程度", "代码", "字段", "说明", "依据"]
+    assert "按现状不能提交" in r.out and "条审查意见" in r.out
+    body = [line for line in rows if line.strip()]
+    for line in body:
+        # codes, paths and quoted document text aside, no English word
+        text = re.sub(r"[A-Z_]{3,}|[a-z_/]+\[\d+\]|[a-z_]+/[a-z_/]+|'[^']*'|“[^”]*”", "", line)
+        assert not ENGLISH.search(text), line
+    # the same review in English: the codes are the same
+    en = cli(db, "review", uuid, "--actor", "applicant-1", expect=1)
+    codes = lambda out: [l.split()[1] for l in out.splitlines()[1:] if l.strip()
+                         and not l[0].isdigit() and len(l.split()) > 1][:-1]
+    assert codes(en.out) == codes(r.out)
+    assert "it cannot be submitted as it is" in en.out
+
+
+@pytest.mark.parametrize("how", [
+    {"args": ["--lang", "zh_CN"]},
+    {"args": ["--lang=zh_CN"]},
+    {"env": {"PLEDGER_LANG": "zh_CN"}},
+    {"env": {"LANG": "zh_CN.UTF-8"}},
+    {"env": {"LC_ALL": "zh_CN.UTF-8"}},
+])
+def test_every_way_to_ask_for_chinese(db: str, how: dict) -> None:
+    r = run_cli("search", "--db", db, *how.get("args", []), env=how.get("env"))
+    assert r.status == 0, r
+    assert "未找到质押登记" in r.out and "0 项质押登记" in r.out, r
+
+
+def test_lang_option_overrides_the_environment(db: str) -> None:
+    r = run_cli("search", "--db", db, "--lang", "en", env={"LANGUAGE": "zh_CN"})
+    assert r.status == 0 and "no pledge found" in r.out, r
+
+
+def test_help_and_usage_errors_in_chinese() -> None:
+    r = run_cli("review", "--help", env=ZH_ENV)
+    assert r.status == 0
+    assert r.out.startswith("用法：pledger review")
+    assert "审查申请：以表格列出全部审查意见。" in r.out and "常用角色：申请人。" in r.out
+    assert "位置参数" in r.out and "选项" in r.out and "显示本帮助信息并退出" in r.out
+    assert "退出状态：" in r.out and "环境变量：" in r.out
+    r = run_cli("review", env=ZH_ENV)
+    assert r.status == 2 and "缺少以下必需参数：uuid" in r.err, r
+    r = run_cli("review", "x", "--role", "boss", env=ZH_ENV)
+    assert r.status == 2 and "无效的选择" in r.err, r
+
+
+def test_bad_language_is_a_usage_error() -> None:
+    r = run_cli("search", "--lang", "zh CN")
+    assert r.status == 2 and "--lang" in r.err and "zh_CN" in r.err, r
+    assert len(r.err.strip().splitlines()) == 1
+
+
+def test_library_errors_in_chinese(db: str) -> None:
+    r = cli(db, "accept", "00000000-0000-4000-8000-000000000000", "--actor", "clerk-1",
+            lang=ZH_ENV, expect=3)
+    assert "不存在" in r.err, r
+    r = cli(db, "review", "x", "--actor", "bank-1", "--role", "bank", lang=ZH_ENV, expect=4)
+    assert "银行" in r.err and "role bank" not in r.err, r
+    r = run_cli("show", "R-1", "--db", db + ".missing", env=ZH_ENV)
+    assert r.status == 3 and "没有这个登记库" in r.err, r
+
+
+def test_json_stays_english_and_utc(db: str) -> None:
+    number = _registered(db)
+    r = cli(db, "show", number, "--json", lang=ZH_ENV)
+    data = json.loads(r.out)
+    assert data["state"] == "active" and data["kind"] == "trademark"
+    assert data["registered_at"] == "2024-04-01T02:00:00Z"
+
+
+def test_instants_in_the_office_zone_to_the_minute(db: str) -> None:
+    number = _registered(db)
+    r = cli(db, "show", number)
+    # 02:00 UTC is 10:00 in Beijing
+    assert re.search(r"^registered:\s+2024-04-01 10:00 \+08:00$", r.out, re.M), r.out
+    assert "02:00:00" not in r.out and ".000000" not in r.out
+    zh = cli(db, "show", number, lang=ZH_ENV)
+    assert re.search(r"^登记时间:\s+2024-04-01 10:00 \+08:00$", zh.out, re.M), zh.out
+    assert re.search(r"^状态:\s+有效$", zh.out, re.M) and "担保方式: 质押" in zh.out
+    # another zone for the office: the same instant in Urumqi time
+    cli(db, "show", number)
+    reg = pledger.open(db)
+    reg.set_actor("registrar-1", "registrar")
+    reg.set_time_zone("Asia/Urumqi")
+    assert reg.time_zone == "Asia/Urumqi"
+    reg.close()
+    r = cli(db, "show", number)
+    assert re.search(r"^registered:\s+2024-04-01 08:00 \+06:00$", r.out, re.M), r.out
+
+
+def test_instant_without_offset_is_office_time(db: str) -> None:
+    number = _registered(db)   # registered 2024-04-01 10:00 Beijing time
+    # 09:59 Beijing is before the registration, 10:01 after
+    r = cli(db, "rank", number, "--at", "2024-04-01T09:59", expect=3)
+    assert "did not exist at that instant" in r.err
+    after = cli(db, "rank", number, "--at", "2024-04-01 10:01", "--json")
+    assert json.loads(after.out)["rank"] == 1
+    # with an offset it is that instant, wherever the office is
+    cli(db, "rank", number, "--at", "2024-04-01T01:59:00Z", expect=3)
+    cli(db, "rank", number, "--at", "2024-04-01T02:01:00+00:00", expect=0)
+
+
+@pytest.mark.parametrize("typed,fen", [
+    ("3000000", 300_000_000), ("3,000,000.00", 300_000_000), ("300万", 300_000_000),
+    ("300万元", 300_000_000), ("3.5亿", 35_000_000_000), ("１２３", 12_300),
+])
+def test_change_amount_as_people_write_it(db: str, typed: str, fen: int) -> None:
+    number = _registered(db)
+    cli(db, "change", number, "--amount", typed, "--actor", "registrar-1")
+    data = json.loads(cli(db, "show", number, "--json").out)
+    assert data["amount"] == fen
+    shown = cli(db, "show", number).out
+    assert pledger.format_money(fen) + " CNY" in shown
+
+
+@pytest.mark.parametrize("typed", ["3,00", "ten", "300万万", "-5", "0", "1.234", "", "1" + "0" * 30,
+                                   "9" * 5000, "1\x1b[31m", str(2**63)])
+def test_change_amount_refused_names_the_forms(db: str, typed: str) -> None:
+    number = _registered(db)
+    before = cli(db, "show", number, "--json").out
+    r = cli(db, "change", number, "--amount", typed, "--actor", "registrar-1", expect=2)
+    assert r.err.count("\n") == 1 and "--amount" in r.err, r
+    assert cli(db, "show", number, "--json").out == before
+
+
+def test_amounts_printed_grouped(db: str) -> None:
+    number = _registered(db)
+    out = cli(db, "show", number).out
+    assert re.search(r"^amount:\s+3,000,000\.00 CNY$", out, re.M), out
+
+
+def test_python_set_language_round_trip(tmp_path: pathlib.Path) -> None:
+    before = os.environ.get("LANGUAGE")
+    try:
+        pledger.set_language("zh_CN")
+        with pytest.raises(pledger.NotFound) as e:
+            with pledger.open(str(tmp_path / "x.db"), create=False):
+                pass
+        assert re.search(r"[\u4e00-\u9fff]", e.value.message), e.value.message
+        with pytest.raises(pledger.InvalidArgument):
+            pledger.set_language("zh CN")
+        with pytest.raises(pledger.WrongType):
+            pledger.set_language(5)  # type: ignore[arg-type]
+    finally:
+        pledger.set_language(None)
+    assert os.environ.get("LANGUAGE") == before
+    with pytest.raises(pledger.NotFound) as e:
+        with pledger.open(str(tmp_path / "x.db"), create=False):
+            pass
+    assert not re.search(r"[\u4e00-\u9fff]", e.value.message), e.value.message
