@@ -12,6 +12,7 @@
 #include <openssl/x509.h>
 
 #include "base/hash.h"
+#include "base/i18n.h"
 #include "base/text.h"
 
 #define SM2_TYPE_ID "pledger-sm2-sm3"
@@ -221,7 +222,7 @@ static int split_go_key(pl_err *e, const char *what, const char *s, char **name,
 {
     const char *p1 = strchr(s, '+'), *p2 = p1 ? strchr(p1 + 1, '+') : NULL;
     if (!p1 || !p2 || p2 - p1 != 9)
-        return pl_err_set(e, PLEDGER_EINVAL, "%s '%.80s': expected name+8hex+base64", what,
+        return pl_err_set(e, PLEDGER_EINVAL, "%s '%.80s': expected name+8hex+base64", pl_frag(what),
                           s);
     char hex[9];
     memcpy(hex, p1 + 1, 8);
@@ -230,12 +231,12 @@ static int split_go_key(pl_err *e, const char *what, const char *s, char **name,
     unsigned long v = strtoul(hex, &end, 16);
     if (*end || strspn(hex, "0123456789abcdef") != 8)
         return pl_err_set(e, PLEDGER_EINVAL, "%s '%.80s': the key ID is not 8 hex digits",
-                          what, s);
+                          pl_frag(what), s);
     if (!pl_unbase64(p2 + 1, strlen(p2 + 1), key, 1 + ED25519_LEN, key_len) ||
         *key_len != 1 + ED25519_LEN || key[0] != 0x01)
         return pl_err_set(e, PLEDGER_EINVAL,
                           "%s '%.80s': not an Ed25519 key (type 0x01 and 32 bytes, base64)",
-                          what, s);
+                          pl_frag(what), s);
     if (!(*name = strndup(s, (size_t)(p1 - s))))
         return pl_err_oom(e);
     *id = (uint32_t)v;
@@ -254,7 +255,7 @@ static int go_key(pl_err *e, const char *what, const char *text, bool priv, pl_n
     if ((rc = split_go_key(e, what, text, &name, &id, raw, &n)))
         return rc;
     if (!name_ok(name)) {
-        rc = pl_err_set(e, PLEDGER_EINVAL, "%s: key name '%.60s' is not allowed", what, name);
+        rc = pl_err_set(e, PLEDGER_EINVAL, "%s: key name '%.60s' is not allowed", pl_frag(what), name);
         free(name);
         return rc;
     }
@@ -265,13 +266,13 @@ static int go_key(pl_err *e, const char *what, const char *text, bool priv, pl_n
     OPENSSL_cleanse(raw, sizeof raw);
     if (!pkey) {
         free(name);
-        return pl_err_set(e, PLEDGER_EINVAL, "%s: not a valid Ed25519 key", what);
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: not a valid Ed25519 key", pl_frag(what));
     }
     rc = key_make(e, name, pkey, priv, out);
     if (!rc && (*out)->id != id) {
         rc = pl_err_set(e, PLEDGER_EINVAL,
                         "%s '%s': key ID %08" PRIx32 " does not match the key (%08" PRIx32 ")",
-                        what, name, id, (*out)->id);
+                        pl_frag(what), name, id, (*out)->id);
         pl_note_key_free(*out);
         *out = NULL;
     }
@@ -283,7 +284,7 @@ int pl_note_key_vkey(pl_err *e, const char *vkey, pl_note_key **out)
 {
     if (!vkey)
         return pl_err_set(e, PLEDGER_EINVAL, "verifier key: NULL");
-    return go_key(e, "verifier key", vkey, false, out);
+    return go_key(e, N_("verifier key"), vkey, false, out);
 }
 
 int pl_note_key_skey(pl_err *e, const char *skey, pl_note_key **out)
@@ -291,7 +292,7 @@ int pl_note_key_skey(pl_err *e, const char *skey, pl_note_key **out)
     static const char prefix[] = "PRIVATE+KEY+";
     if (!skey || strncmp(skey, prefix, sizeof prefix - 1) != 0)
         return pl_err_set(e, PLEDGER_EINVAL, "signer key: expected PRIVATE+KEY+name+id+base64");
-    return go_key(e, "signer key", skey + sizeof prefix - 1, true, out);
+    return go_key(e, N_("signer key"), skey + sizeof prefix - 1, true, out);
 }
 
 void pl_note_key_free(pl_note_key *k)
