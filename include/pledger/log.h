@@ -160,7 +160,7 @@ PLEDGER_EXPORT int pledger_set_log_origin(pledger_registry *reg, const char *ori
 /**
  * Sign a checkpoint of the log as it is now with every key of @p signers
  * (each must hold a private key), keep it in the registry and return the
- * signed note (allocated; free() it).  Role: registrar; not on a
+ * signed note (allocated; pledger_free() it).  Role: registrar; not on a
  * read-only handle.
  * @return 0, #PLEDGER_EPERM, #PLEDGER_EREADONLY, #PLEDGER_EINVAL (no key,
  *         a public key), #PLEDGER_EIO (signing failed), #PLEDGER_ENOMEM.
