@@ -1608,6 +1608,296 @@ typedef struct entry {
     void (*sweep)(void);
 } entry;
 
+
+/* ---- log.h --------------------------------------------------------------------------------- */
+
+static const char sweep_note[] =
+    "If you think cryptography is the answer to your problem,\n"
+    "then you don't know what your problem is.\n"
+    "\n"
+    "\xe2\x80\x94 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKv"
+    "qfqdngotpRZb6KE6RyyBwJnAM=\n";
+static const char sweep_vkey[] =
+    "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
+
+static pledger_keyring *sweep_ring(void)
+{
+    pledger_keyring *kr = NULL;
+    PL_OK(NULL, pledger_keyring_new(&kr));
+    PL_OK(NULL, pledger_keyring_add_vkey(kr, sweep_vkey));
+    return kr;
+}
+
+static void sweep_pledger_keyring_new(void)
+{
+    pledger_keyring *kr = NULL;
+    ERR(NULL, pledger_keyring_new(NULL));
+    PL_OK(NULL, pledger_keyring_new(&kr));
+    ck_assert_uint_eq(pledger_keyring_count(kr), 0);
+    pledger_keyring_free(kr);
+}
+
+static void sweep_pledger_keyring_add_pem_file(void)
+{
+    pledger_keyring *kr = sweep_ring();
+    const char *s;
+    ERR(NULL, pledger_keyring_add_pem_file(NULL, "a", "/etc/hostname"));
+    EACH_BAD(s)
+        ERR(NULL, pledger_keyring_add_pem_file(kr, s, "/etc/hostname"));
+    EACH_BAD(s)
+        ERR(NULL, pledger_keyring_add_pem_file(kr, "a", s));
+    ERR(NULL, pledger_keyring_add_pem_file(kr, "a", "/nonexistent/key.pem"));
+    ERR(NULL, pledger_keyring_add_pem_file(kr, "a", "/etc"));
+    ERR(NULL, pledger_keyring_add_pem_file(kr, "a", path));   /* not PEM */
+    ck_assert_uint_eq(pledger_keyring_count(kr), 1);
+    pledger_keyring_free(kr);
+}
+
+static void sweep_pledger_keyring_add_pem(void)
+{
+    pledger_keyring *kr = sweep_ring();
+    const char *s;
+    ERR(NULL, pledger_keyring_add_pem(NULL, "a", "x", 1));
+    ERR(NULL, pledger_keyring_add_pem(kr, "a", NULL, 1));
+    EACH_BAD(s)
+        ERR(NULL, pledger_keyring_add_pem(kr, s, "x", 1));
+    ERR(NULL, pledger_keyring_add_pem(kr, "a", big, MB));
+    ERR(NULL, pledger_keyring_add_pem(kr, "a", big_utf8, strlen(big_utf8)));
+    ERR(NULL, pledger_keyring_add_pem(kr, "a", bad_utf8, sizeof bad_utf8 - 1));
+    ERR(NULL, pledger_keyring_add_pem(kr, "a", "", 0));
+    pledger_keyring_free(kr);
+}
+
+static void sweep_pledger_keyring_add_vkey(void)
+{
+    pledger_keyring *kr = sweep_ring();
+    const char *s;
+    ERR(NULL, pledger_keyring_add_vkey(NULL, sweep_vkey));
+    EACH_BAD(s)
+        ERR(NULL, pledger_keyring_add_vkey(kr, s));
+    ERR(NULL, pledger_keyring_add_vkey(kr, "PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBf"
+                                           "sVkmqq/LDE4izWy10TW"));
+    ERR(NULL, pledger_keyring_add_vkey(kr, "a b+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4"
+                                           "izWy10TW"));
+    ERR(NULL, pledger_keyring_add_vkey(kr, "x+zzzzzzzz+AAAA"));
+    PL_OK(NULL, pledger_keyring_add_vkey(kr, sweep_vkey));   /* twice: kept once */
+    ck_assert_uint_eq(pledger_keyring_count(kr), 1);
+    pledger_keyring_free(kr);
+}
+
+static void sweep_pledger_keyring_count(void)
+{
+    NIL(pledger_keyring_count(NULL));
+}
+
+static void sweep_pledger_keyring_vkey(void)
+{
+    pledger_keyring *kr = sweep_ring();
+    NIL(pledger_keyring_vkey(NULL, 0));
+    NIL(pledger_keyring_vkey(kr, 1));
+    NIL(pledger_keyring_vkey(kr, SIZE_MAX));
+    ck_assert_str_eq(pledger_keyring_vkey(kr, 0), sweep_vkey);
+    pledger_keyring_free(kr);
+}
+
+static void sweep_pledger_keyring_free(void)
+{
+    pledger_keyring_free(NULL);
+}
+
+static void sweep_pledger_log_size(void)
+{
+    uint64_t n = 0;
+    ERR(NULL, pledger_log_size(NULL, &n));
+    ERR(R, pledger_log_size(R, NULL));
+    PL_OK(RO, pledger_log_size(RO, &n));
+    ck_assert_uint_gt(n, 0);
+}
+
+static void sweep_pledger_log_root(void)
+{
+    unsigned char root[32];
+    ERR(NULL, pledger_log_root(NULL, 1, root));
+    ERR(R, pledger_log_root(R, 1, NULL));
+    ERR(R, pledger_log_root(R, UINT64_MAX, root));
+    ERR(R, pledger_log_root(R, (uint64_t)INT64_MAX + 1, root));
+    PL_OK(RO, pledger_log_root(RO, 0, root));
+}
+
+static void sweep_pledger_log_leaf(void)
+{
+    unsigned char leaf[32];
+    ERR(NULL, pledger_log_leaf(NULL, 1, leaf));
+    ERR(R, pledger_log_leaf(R, 1, NULL));
+    ERR(R, pledger_log_leaf(R, 0, leaf));
+    ERR(R, pledger_log_leaf(R, UINT64_MAX, leaf));
+    ERR(R, pledger_log_leaf(R, (uint64_t)INT64_MAX, leaf));
+    PL_OK(RO, pledger_log_leaf(RO, 1, leaf));
+}
+
+static void sweep_pledger_log_prove_inclusion(void)
+{
+    pledger_proof *p = NULL;
+    ERR(NULL, pledger_log_prove_inclusion(&p, NULL, 1, 0));
+    ERR(R, pledger_log_prove_inclusion(NULL, R, 1, 0));
+    ERR(R, pledger_log_prove_inclusion(&p, R, 0, 0));
+    ERR(R, pledger_log_prove_inclusion(&p, R, UINT64_MAX, 0));
+    ERR(R, pledger_log_prove_inclusion(&p, R, 1, UINT64_MAX));
+    ck_assert_ptr_null(p);
+    PL_OK(RO, pledger_log_prove_inclusion(&p, RO, 1, 0));
+    pledger_proof_free(p);
+}
+
+static void sweep_pledger_log_prove_consistency(void)
+{
+    pledger_proof *p = NULL;
+    ERR(NULL, pledger_log_prove_consistency(&p, NULL, 1, 0));
+    ERR(R, pledger_log_prove_consistency(NULL, R, 1, 0));
+    ERR(R, pledger_log_prove_consistency(&p, R, 0, 0));
+    ERR(R, pledger_log_prove_consistency(&p, R, UINT64_MAX, 0));
+    ERR(R, pledger_log_prove_consistency(&p, R, 2, 1));
+    ERR(R, pledger_log_prove_consistency(&p, R, 1, UINT64_MAX));
+    ck_assert_ptr_null(p);
+}
+
+static void sweep_pledger_proof_parse(void)
+{
+    pledger_proof *p = NULL;
+    const char *s;
+    ERR(NULL, pledger_proof_parse(NULL, ""));
+    ERR(NULL, pledger_proof_parse(&p, NULL));
+    EACH_BAD(s)
+        if (s && *s)
+            ERR(NULL, pledger_proof_parse(&p, s));
+    ERR(NULL, pledger_proof_parse(&p, "AAAA\n"));
+    ck_assert_ptr_null(p);
+    PL_OK(NULL, pledger_proof_parse(&p, ""));
+    ck_assert_uint_eq(pledger_proof_count(p), 0);
+    ck_assert_str_eq(pledger_proof_text(p), "");
+    pledger_proof_free(p);
+}
+
+static void sweep_pledger_proof_count(void) { NIL(pledger_proof_count(NULL)); }
+static void sweep_pledger_proof_hash(void)
+{
+    pledger_proof *p = NULL;
+    NIL(pledger_proof_hash(NULL, 0));
+    PL_OK(NULL, pledger_proof_parse(&p, ""));
+    NIL(pledger_proof_hash(p, 0));
+    NIL(pledger_proof_hash(p, SIZE_MAX));
+    pledger_proof_free(p);
+}
+static void sweep_pledger_proof_text(void) { NIL(pledger_proof_text(NULL)); }
+static void sweep_pledger_proof_free(void) { pledger_proof_free(NULL); }
+
+static void sweep_pledger_log_verify_inclusion(void)
+{
+    unsigned char h[32] = { 0 };
+    pledger_proof *p = NULL;
+    PL_OK(NULL, pledger_proof_parse(&p, ""));
+    ERR(NULL, pledger_log_verify_inclusion(1, 1, NULL, p, h));
+    ERR(NULL, pledger_log_verify_inclusion(1, 1, h, NULL, h));
+    ERR(NULL, pledger_log_verify_inclusion(1, 1, h, p, NULL));
+    ERR(NULL, pledger_log_verify_inclusion(0, 0, h, p, h));
+    ERR(NULL, pledger_log_verify_inclusion(UINT64_MAX, UINT64_MAX, h, p, h));
+    ERR(NULL, pledger_log_verify_inclusion(2, 1, h, p, h));
+    PL_OK(NULL, pledger_log_verify_inclusion(1, 1, h, p, h));
+    pledger_proof_free(p);
+}
+
+static void sweep_pledger_log_verify_consistency(void)
+{
+    unsigned char h[32] = { 0 }, g[32] = { 1 };
+    pledger_proof *p = NULL;
+    PL_OK(NULL, pledger_proof_parse(&p, ""));
+    ERR(NULL, pledger_log_verify_consistency(1, 2, NULL, h, p));
+    ERR(NULL, pledger_log_verify_consistency(1, 2, h, NULL, p));
+    ERR(NULL, pledger_log_verify_consistency(1, 2, h, h, NULL));
+    ERR(NULL, pledger_log_verify_consistency(2, 1, h, h, p));
+    ERR(NULL, pledger_log_verify_consistency(1, 1, h, g, p));
+    ERR(NULL, pledger_log_verify_consistency(UINT64_MAX - 1, UINT64_MAX, h, g, p));
+    pledger_proof_free(p);
+}
+
+static void sweep_pledger_log_origin(void)
+{
+    NIL(pledger_log_origin(NULL));
+    ck_assert_str_eq(pledger_log_origin(R), "pledger/FZ01");
+}
+
+static void sweep_pledger_set_log_origin(void)
+{
+    const char *s;
+    ERR(NULL, pledger_set_log_origin(NULL, "x"));
+    EACH_BAD(s)
+        ERR(R, pledger_set_log_origin(R, s));
+    ERR(R, pledger_set_log_origin(R, "two\nlines"));
+    ERR(R, pledger_set_log_origin(R, "tab\there"));
+    ERR(RO, pledger_set_log_origin(RO, "registry.example.cn/FZ01"));
+    as(R, PLEDGER_ROLE_BANK);
+    ERR(R, pledger_set_log_origin(R, "registry.example.cn/FZ01"));
+    ck_assert_str_eq(pledger_log_origin(R), "pledger/FZ01");
+}
+
+static void sweep_pledger_checkpoint_sign(void)
+{
+    char *note = NULL;
+    pledger_keyring *pub = sweep_ring(), *empty = NULL;
+    PL_OK(NULL, pledger_keyring_new(&empty));
+    ERR(NULL, pledger_checkpoint_sign(&note, NULL, pub));
+    ERR(R, pledger_checkpoint_sign(NULL, R, pub));
+    ERR(R, pledger_checkpoint_sign(&note, R, NULL));
+    ERR(R, pledger_checkpoint_sign(&note, R, empty));
+    ERR(R, pledger_checkpoint_sign(&note, R, pub));      /* a public key cannot sign */
+    ERR(RO, pledger_checkpoint_sign(&note, RO, pub));
+    as(R, PLEDGER_ROLE_BANK);
+    ERR(R, pledger_checkpoint_sign(&note, R, pub));
+    ck_assert_ptr_null(note);
+    pledger_keyring_free(pub);
+    pledger_keyring_free(empty);
+}
+
+static void sweep_pledger_checkpoint_latest(void)
+{
+    char *note = (char *)&note;
+    ERR(NULL, pledger_checkpoint_latest(&note, NULL));
+    ERR(R, pledger_checkpoint_latest(NULL, R));
+    PL_OK(RO, pledger_checkpoint_latest(&note, RO));
+    ck_assert_ptr_null(note);   /* none signed */
+}
+
+static void sweep_pledger_checkpoint_open(void)
+{
+    pledger_checkpoint *c = NULL;
+    pledger_keyring *kr = sweep_ring();
+    ERR(NULL, pledger_checkpoint_open(NULL, sweep_note, sizeof sweep_note - 1, kr));
+    ERR(NULL, pledger_checkpoint_open(&c, NULL, 5, kr));
+    ERR(NULL, pledger_checkpoint_open(&c, sweep_note, sizeof sweep_note - 1, NULL));
+    ERR(NULL, pledger_checkpoint_open(&c, big, MB, kr));
+    ERR(NULL, pledger_checkpoint_open(&c, big_utf8, strlen(big_utf8), kr));
+    ERR(NULL, pledger_checkpoint_open(&c, bad_utf8, sizeof bad_utf8 - 1, kr));
+    ERR(NULL, pledger_checkpoint_open(&c, "", 0, kr));
+    /* a well signed note that is no checkpoint */
+    ERR(NULL, pledger_checkpoint_open(&c, sweep_note, sizeof sweep_note - 1, kr));
+    ck_assert_ptr_null(c);
+    pledger_keyring_free(kr);
+}
+
+#define CHECKPOINT_GETTER(name)                                                           \
+    static void sweep_pledger_checkpoint_##name(void) { NIL(pledger_checkpoint_##name(NULL)); }
+CHECKPOINT_GETTER(origin)
+CHECKPOINT_GETTER(size)
+CHECKPOINT_GETTER(root)
+CHECKPOINT_GETTER(signer_count)
+static void sweep_pledger_checkpoint_signer(void) { NIL(pledger_checkpoint_signer(NULL, 0)); }
+static void sweep_pledger_checkpoint_free(void) { pledger_checkpoint_free(NULL); }
+
+static void sweep_pledger_log_check(void)
+{
+    ERR(NULL, pledger_log_check(NULL, NULL));
+    ERR(R, pledger_log_check(R, NULL));
+}
+
 #define E(f) { #f, sweep_##f }
 
 static const entry table[] = {
@@ -1615,6 +1905,16 @@ static const entry table[] = {
     E(pledger_open), E(pledger_close), E(pledger_errmsg), E(pledger_errcode),
     E(pledger_set_clock), E(pledger_now), E(pledger_office_code), E(pledger_time_zone), E(pledger_set_time_zone),
     E(pledger_set_language), E(pledger_set_actor),
+    E(pledger_keyring_new), E(pledger_keyring_add_pem_file), E(pledger_keyring_add_pem),
+    E(pledger_keyring_add_vkey), E(pledger_keyring_count), E(pledger_keyring_vkey),
+    E(pledger_keyring_free), E(pledger_log_size), E(pledger_log_root), E(pledger_log_leaf),
+    E(pledger_log_prove_inclusion), E(pledger_log_prove_consistency), E(pledger_proof_parse),
+    E(pledger_proof_count), E(pledger_proof_hash), E(pledger_proof_text), E(pledger_proof_free),
+    E(pledger_log_verify_inclusion), E(pledger_log_verify_consistency), E(pledger_log_origin),
+    E(pledger_set_log_origin), E(pledger_checkpoint_sign), E(pledger_checkpoint_latest),
+    E(pledger_checkpoint_open), E(pledger_checkpoint_origin), E(pledger_checkpoint_size),
+    E(pledger_checkpoint_root), E(pledger_checkpoint_signer_count), E(pledger_checkpoint_signer),
+    E(pledger_checkpoint_free), E(pledger_log_check),
     E(pledger_actor), E(pledger_set_number_template), E(pledger_role_name),
     E(pledger_role_from_name),
     /* common.h, ident.h */

@@ -14,6 +14,7 @@
 #include <pledger/types.h>
 #include <pledger/ident.h>
 #include <pledger/money.h>
+#include <pledger/log.h>
 #include <pledger/registry.h>
 #include <pledger/application.h>
 #include <pledger/pledge.h>

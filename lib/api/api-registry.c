@@ -9,6 +9,7 @@
 #include "base/text.h"
 #include "workflow/flow.h"
 #include "workflow/numbers.h"
+#include "store/journal.h"
 #include "model/kinds.h"
 
 
@@ -94,6 +95,29 @@ static int valid_office(const char *s)
     return 1;
 }
 
+/* A registry made before the journal's Merkle tree gets its history's
+ * tree when it is first opened for writing (one transaction; a crash
+ * leaves it to the next opening). */
+static int tree_catch_up(pl_db *db, pl_err *e)
+{
+    uint64_t size;
+    int64_t seq;
+    unsigned char hash[PL_HASH_LEN];
+    int rc;
+
+    if ((rc = pl_journal_tree_size(db, e, &size)) || (rc = pl_journal_head(db, e, &seq, hash)))
+        return rc;
+    if ((uint64_t)seq == size)
+        return 0;
+    if ((rc = pl_db_write_begin(db, e)))
+        return rc;
+    if ((rc = pl_journal_tree_sync(db, e))) {
+        pl_db_rollback(db);
+        return rc;
+    }
+    return pl_db_commit(db, e);
+}
+
 int pledger_open(pledger_registry **out, const char *path,
                  const pledger_open_options *opts)
 {
@@ -133,6 +157,8 @@ int pledger_open(pledger_registry **out, const char *path,
     o.busy_timeout_ms = opts->busy_timeout_ms;
     o.default_office = opts->office_code;
     if ((rc = pl_db_open(&reg->db, e, path, &o)))
+        goto fail;
+    if (!o.read_only && (rc = tree_catch_up(reg->db, e)))
         goto fail;
     if (opts->office_code) {
         snprintf(reg->office, sizeof reg->office, "%s", opts->office_code);

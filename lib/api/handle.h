@@ -16,6 +16,7 @@ struct pledger_registry {
     char office[17];
     int utc_offset;    /* minutes east of UTC of the registry's dates (meta) */
     char time_zone[65]; /* the office's zone, for showing instants (meta) */
+    char log_origin[208]; /* pledger_log_origin()'s answer */
     char *actor;       /* pledger_set_actor(); NULL until set */
     pledger_role role; /* 0 until set */
 };

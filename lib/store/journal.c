@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/date.h"
@@ -102,6 +103,55 @@ static int event_hash_on(pl_hash_ctx *c, const unsigned char *prev, int64_t seq,
     if ((rc = pl_hash_update(c, h.b, h.n)))
         return rc;
     return pl_hash_digest(c, out);
+}
+
+/* The leaf hash of one event, SHA-256(0x00 || canonical bytes), on @c
+ * (a SHA-256 context, restarted here). */
+static int event_leaf_on(pl_hash_ctx *c, int64_t seq, int64_t at_us, const event_text *t,
+                         pl_mhash *out)
+{
+    hbuf h;
+    int rc;
+
+    h.b[0] = 0x00;
+    h.n = 1;
+    if ((rc = pl_hash_restart(c)) || (rc = put_int(c, &h, seq)) ||
+        (rc = put_int(c, &h, at_us)))
+        return rc;
+    for (int i = 0; i < 5; i++)
+        if ((rc = put_field(c, &h, t->s[i], t->n[i])))
+            return rc;
+    if ((rc = pl_hash_update(c, h.b, h.n)))
+        return rc;
+    return pl_hash_digest(c, out->h);
+}
+
+/* The canonical bytes alone, "<n>:<bytes>," per field (what the leaf
+ * hashes after its 0x00). */
+static int event_bytes(int64_t seq, int64_t at_us, const event_text *t, unsigned char **out,
+                       size_t *n)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    if (!f)
+        return PLEDGER_ENOMEM;
+    char num[2][24];
+    int l0 = snprintf(num[0], sizeof num[0], "%" PRId64, seq);
+    int l1 = snprintf(num[1], sizeof num[1], "%" PRId64, at_us);
+    fprintf(f, "%d:%s,%d:%s,", l0, num[0], l1, num[1]);
+    for (int i = 0; i < 5; i++) {
+        fprintf(f, "%zu:", t->n[i]);
+        fwrite(t->s[i], 1, t->n[i], f);
+        fputc(',', f);
+    }
+    if (fclose(f) != 0) {
+        free(buf);
+        return PLEDGER_ENOMEM;
+    }
+    *out = (unsigned char *)buf;
+    *n = size;
+    return 0;
 }
 
 static pl_hash_alg journal_alg(pl_db *db)
@@ -213,6 +263,8 @@ int pl_journal_append(pl_db *db, pl_err *e, const pl_event *ev, int64_t *seq_out
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
         return pl_db_fail(db, e, rc, "journal: appending an event");
+    if ((rc = pl_journal_tree_sync(db, e)))
+        return rc;
     if (seq_out)
         *seq_out = seq;
     return 0;
@@ -226,13 +278,41 @@ static const char *col_text(sqlite3_stmt *st, int i, size_t *n)
     return t ? (const char *)t : "";
 }
 
+/* A pl_merkle_put that compares what the tree must hold with what it
+ * holds. */
+typedef struct tree_check {
+    pl_db *db;
+    bool differs;
+    unsigned level;
+    uint64_t index;
+} tree_check;
+
+static int node_compare(void *ctx, pl_err *e, unsigned level, uint64_t index,
+                        const pl_mhash *h)
+{
+    tree_check *t = ctx;
+    pl_mhash stored;
+    pl_err ignore = { 0, "" };
+    (void)e;
+    if (pl_journal_tree_get(t->db, &ignore, level, index, &stored) != 0 ||
+        memcmp(stored.h, h->h, PL_MERKLE_HASH) != 0) {
+        t->differs = true;
+        t->level = level;
+        t->index = index;
+        return PLEDGER_ECORRUPT;
+    }
+    return 0;
+}
+
 int pl_journal_verify(pl_db *db, pl_err *e, int64_t *bad_seq, int64_t *count)
 {
     unsigned char prev[PL_HASH_LEN] = {0}, hash[PL_HASH_LEN];
     pl_hash_alg alg = journal_alg(db);
-    pl_hash_ctx *c = NULL;
+    pl_hash_ctx *c = NULL, *lc = NULL;
     sqlite3_stmt *st;
     int64_t expect = 1;
+    pl_merkle_edge edge = { 0 };
+    tree_check tc = { db, false, 0, 0 };
     int rc;
 
     *bad_seq = 0;
@@ -275,16 +355,266 @@ int pl_journal_verify(pl_db *db, pl_err *e, int64_t *bad_seq, int64_t *count)
                        "match its content", seq, t.s[2], t.s[3]);
             break;
         }
+        /* the tree: this event's leaf and every subtree it completes
+         * must be what is stored */
+        pl_mhash leaf;
+        pl_err terr = { 0, "" };
+        hrc = lc ? 0 : pl_hash_begin(&lc, PL_HASH_SHA256);
+        if (!hrc)
+            hrc = event_leaf_on(lc, seq, sqlite3_column_int64(st, 1), &t, &leaf);
+        if (hrc) {
+            sqlite3_reset(st);
+            pl_hash_abort(c);
+            pl_hash_abort(lc);
+            return pl_err_set(e, hrc, "journal: hashing event %" PRId64, seq);
+        }
+        if (pl_merkle_edge_append(&terr, &edge, &leaf, node_compare, &tc) != 0) {
+            *bad_seq = seq;
+            pl_err_set(e, PLEDGER_ECORRUPT,
+                       "journal: the Merkle tree does not match event %" PRId64 " (%s %s): "
+                       "its node at level %u, index %" PRIu64 " was altered or is missing",
+                       seq, t.s[2], t.s[3], tc.level, tc.index);
+            break;
+        }
         memcpy(prev, hash, PL_HASH_LEN);
         expect++;
         (*count)++;
     }
     pl_hash_abort(c);
+    pl_hash_abort(lc);
     if (!*bad_seq && rc != SQLITE_DONE) {
         rc = pl_db_fail(db, e, rc, "journal: reading events");
         sqlite3_reset(st);
         return rc;
     }
     sqlite3_reset(st);
+    if (!*bad_seq) {
+        uint64_t stored;
+        if ((rc = pl_journal_tree_size(db, e, &stored)))
+            return rc;
+        if (stored > (uint64_t)*count) {
+            *bad_seq = *count + 1;
+            pl_err_set(e, PLEDGER_ECORRUPT,
+                       "journal: the Merkle tree holds %" PRIu64 " events, the journal %"
+                       PRId64 ": events were removed from its end", stored, *count);
+        } else if (stored < (uint64_t)*count) {
+            *bad_seq = (int64_t)stored + 1;
+            pl_err_set(e, PLEDGER_ECORRUPT,
+                       "journal: event %" PRIu64 " and later are not in the Merkle tree",
+                       stored + 1);
+        }
+    }
     return 0;
+}
+
+/* ---- the tree ------------------------------------------------------------- */
+
+static const char sql_node_get[] = "SELECT hash FROM journal_node WHERE level = ?1 AND idx = ?2";
+static const char sql_node_put[] = "INSERT INTO journal_node(level, idx, hash) VALUES (?1, ?2, ?3)";
+static const char sql_tree_size[] =
+    "SELECT coalesce(max(idx) + 1, 0) FROM journal_node WHERE level = 0";
+static const char sql_event[] =
+    "SELECT seq, at_us, actor, role, operation, subject, payload FROM journal WHERE seq = ?1";
+static const char sql_events_from[] =
+    "SELECT seq, at_us, actor, role, operation, subject, payload FROM journal"
+    " WHERE seq > ?1 ORDER BY seq";
+static const char sql_cp_put[] =
+    "INSERT OR IGNORE INTO checkpoint(size, signed_at, note) VALUES (?1, ?2, ?3)";
+static const char sql_cp_latest[] =
+    "SELECT note FROM checkpoint ORDER BY size DESC, signed_at DESC LIMIT 1";
+
+int pl_journal_tree_size(pl_db *db, pl_err *e, uint64_t *size)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_tree_size, &st);
+
+    *size = 0;
+    if (rc)
+        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *size = (uint64_t)sqlite3_column_int64(st, 0);
+        rc = SQLITE_DONE;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "journal: reading the tree's size");
+}
+
+int pl_journal_tree_get(void *ctx, pl_err *e, unsigned level, uint64_t index, pl_mhash *out)
+{
+    pl_db *db = ctx;
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_node_get, &st);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, (int)level);
+    sqlite3_bind_int64(st, 2, (int64_t)index);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == PL_MERKLE_HASH) {
+        memcpy(out->h, sqlite3_column_blob(st, 0), PL_MERKLE_HASH);
+        sqlite3_reset(st);
+        return 0;
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        return pl_err_set(e, PLEDGER_ECORRUPT,
+                          "journal: the tree's node (level %u, index %" PRIu64 ") is missing "
+                          "or damaged", level, index);
+    return pl_db_fail(db, e, rc, "journal: reading the tree");
+}
+
+static int node_put(void *ctx, pl_err *e, unsigned level, uint64_t index, const pl_mhash *h)
+{
+    pl_db *db = ctx;
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_node_put, &st);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, (int)level);
+    sqlite3_bind_int64(st, 2, (int64_t)index);
+    sqlite3_bind_blob(st, 3, h->h, PL_MERKLE_HASH, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "journal: writing the tree");
+}
+
+/* The event row at @st's current position as text fields. */
+static void row_text(sqlite3_stmt *st, event_text *t)
+{
+    for (int i = 0; i < 5; i++)
+        t->s[i] = col_text(st, 2 + i, &t->n[i]);
+}
+
+int pl_journal_tree_sync(pl_db *db, pl_err *e)
+{
+    uint64_t size;
+    pl_merkle_edge edge;
+    pl_hash_ctx *c = NULL;
+    sqlite3_stmt *st;
+    int rc;
+
+    if ((rc = pl_journal_tree_size(db, e, &size)) ||
+        (rc = pl_merkle_edge_load(e, size, pl_journal_tree_get, db, &edge)))
+        return rc;
+    if ((rc = pl_db_stmt(db, e, sql_events_from, &st)))
+        return rc;
+    sqlite3_bind_int64(st, 1, (int64_t)size);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t seq = sqlite3_column_int64(st, 0);
+        event_text t;
+        pl_mhash leaf;
+        if ((uint64_t)seq != edge.size + 1) {
+            sqlite3_reset(st);
+            pl_hash_abort(c);
+            return pl_err_set(e, PLEDGER_ECORRUPT,
+                              "journal: event %" PRIu64 " is missing (the tree has %" PRIu64
+                              " events, the next stored is %" PRId64 ")",
+                              edge.size + 1, edge.size, seq);
+        }
+        row_text(st, &t);
+        int hrc = c ? 0 : pl_hash_begin(&c, PL_HASH_SHA256);
+        if (!hrc)
+            hrc = event_leaf_on(c, seq, sqlite3_column_int64(st, 1), &t, &leaf);
+        if (hrc) {
+            sqlite3_reset(st);
+            pl_hash_abort(c);
+            return pl_err_oom(e);
+        }
+        if ((rc = pl_merkle_edge_append(e, &edge, &leaf, node_put, db))) {
+            sqlite3_reset(st);
+            pl_hash_abort(c);
+            return rc;
+        }
+    }
+    pl_hash_abort(c);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "journal: reading events for the tree");
+}
+
+/* Event @seq's row, stepped on @st (reset by the caller). */
+static int event_row(pl_db *db, pl_err *e, int64_t seq, sqlite3_stmt **st)
+{
+    int rc = pl_db_stmt(db, e, sql_event, st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(*st, 1, seq);
+    rc = sqlite3_step(*st);
+    if (rc == SQLITE_ROW)
+        return 0;
+    sqlite3_reset(*st);
+    if (rc == SQLITE_DONE)
+        return pl_err_set(e, PLEDGER_ENOTFOUND, "journal: there is no event %" PRId64, seq);
+    return pl_db_fail(db, e, rc, "journal: reading an event");
+}
+
+int pl_journal_event_bytes(pl_db *db, pl_err *e, int64_t seq, unsigned char **out, size_t *n)
+{
+    sqlite3_stmt *st;
+    event_text t;
+    int rc = event_row(db, e, seq, &st);
+
+    *out = NULL;
+    if (rc)
+        return rc;
+    row_text(st, &t);
+    rc = event_bytes(seq, sqlite3_column_int64(st, 1), &t, out, n);
+    sqlite3_reset(st);
+    return rc ? pl_err_oom(e) : 0;
+}
+
+int pl_journal_leaf(pl_db *db, pl_err *e, int64_t seq, pl_mhash *out)
+{
+    sqlite3_stmt *st;
+    event_text t;
+    pl_hash_ctx *c = NULL;
+    int rc = event_row(db, e, seq, &st);
+
+    if (rc)
+        return rc;
+    row_text(st, &t);
+    rc = pl_hash_begin(&c, PL_HASH_SHA256);
+    if (!rc)
+        rc = event_leaf_on(c, seq, sqlite3_column_int64(st, 1), &t, out);
+    pl_hash_abort(c);
+    sqlite3_reset(st);
+    return rc ? pl_err_oom(e) : 0;
+}
+
+int pl_journal_checkpoint_put(pl_db *db, pl_err *e, uint64_t size, int64_t at_us,
+                              const char *note)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_cp_put, &st);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, (int64_t)size);
+    sqlite3_bind_int64(st, 2, at_us);
+    sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "journal: storing a checkpoint");
+}
+
+int pl_journal_checkpoint_latest(pl_db *db, pl_err *e, char **note)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_cp_latest, &st);
+
+    *note = NULL;
+    if (rc)
+        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        if (t && !(*note = strdup(t))) {
+            sqlite3_reset(st);
+            return pl_err_oom(e);
+        }
+        rc = SQLITE_DONE;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "journal: reading checkpoints");
 }

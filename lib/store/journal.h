@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "base/merkle.h"
 #include "store/db.h"
 
 #define PL_HASH_LEN 32
@@ -35,5 +36,31 @@ int pl_journal_verify(pl_db *db, pl_err *e, int64_t *bad_seq, int64_t *count);
 
 /* The last event's sequence number and hash (0 and zeros when empty). */
 int pl_journal_head(pl_db *db, pl_err *e, int64_t *seq, unsigned char hash[PL_HASH_LEN]);
+
+/* ---- the journal as a Merkle tree (RFC 9162) ----------------------------
+ *
+ * Event seq is leaf seq - 1.  Its leaf hash is SHA-256(0x00 || its
+ * canonical bytes): the fields the chain hashes, in the same encoding,
+ * without the previous hash -- seq, at_us, actor, role, operation,
+ * subject, payload, each "<length>:<bytes>,".  The tree always uses
+ * SHA-256 (RFC 9162), whatever digest the chain uses.  pl_journal_append()
+ * adds each event to the tree in the same transaction. */
+
+/* The number of events in the tree. */
+int pl_journal_tree_size(pl_db *db, pl_err *e, uint64_t *size);
+/* A pl_merkle_get over the stored subtrees; @ctx is the pl_db. */
+int pl_journal_tree_get(void *ctx, pl_err *e, unsigned level, uint64_t index, pl_mhash *out);
+/* Event @seq's canonical bytes (allocated; *@n set) and its leaf hash. */
+int pl_journal_event_bytes(pl_db *db, pl_err *e, int64_t seq, unsigned char **out, size_t *n);
+int pl_journal_leaf(pl_db *db, pl_err *e, int64_t seq, pl_mhash *out);
+/* Add every event the tree lacks (a registry made before the tree: its
+ * history is added on the first write).  Inside a write transaction. */
+int pl_journal_tree_sync(pl_db *db, pl_err *e);
+
+/* The signed checkpoints the registry handed out. */
+int pl_journal_checkpoint_put(pl_db *db, pl_err *e, uint64_t size, int64_t at_us,
+                              const char *note);
+/* The latest one (by size, then instant), allocated; NULL when none. */
+int pl_journal_checkpoint_latest(pl_db *db, pl_err *e, char **note);
 
 #endif

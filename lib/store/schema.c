@@ -36,6 +36,7 @@ const pl_migration pl_migrations[] = {
     { "indexes for verification and search", pl_sql_query },
     { "name index for similar-name search", pl_sql_names },
     { "registered English names of owners and shareholders", pl_sql_register_en },
+    { "the journal's Merkle tree and signed checkpoints", pl_sql_log },
 };
 
 const int pl_migration_count =

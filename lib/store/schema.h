@@ -17,6 +17,7 @@ extern const char pl_sql_register_en[]; /* store/schema-register.c */
 extern const char pl_sql_workflow[];  /* store/schema-workflow.c */
 extern const char pl_sql_query[];     /* store/schema-query.c */
 extern const char pl_sql_names[];     /* store/schema-names.c */
+extern const char pl_sql_log[];       /* store/schema-log.c */
 
 /* Register the SQL functions the schema's triggers call (pl_name_core,
  * pl_name_branch) on a connection; an SQLite result code. */

@@ -85,6 +85,7 @@ from .errors import (Busy, Cancelled, CodeMismatch, Conflict, Corrupt, Error, In
 from .ident import is_valid_id, normalize_id
 from .money import format_money, parse_money
 from ._i18n import set_language
+from .log import Checkpoint, Keyring, Proof, verify_consistency, verify_inclusion
 from .query import AS_OF_CURRENT, Cursor
 from .registry import ProgressFn, Registry, open
 from .types import (CurrencyAmounts, DateLike, DueItem, Finding, ImportReport, Instant,
@@ -117,6 +118,7 @@ __all__ = [
     "Finding", "Review", "Registration", "Pledge", "Rejection", "ImportReport",
     "JournalCheck", "Verification", "RightRank", "SearchHit", "Cursor", "DueItem", "Stats",
     "CurrencyAmounts", "AS_OF_CURRENT", "normalize_id", "is_valid_id", "parse_money",
-    "format_money", "set_language",
+    "format_money", "set_language", "Keyring", "Proof", "Checkpoint", "verify_inclusion",
+    "verify_consistency",
 ]
 __all__ += sorted(n for n in _ENUMS if n not in __all__)

@@ -633,6 +633,135 @@ def cmd_journal_verify(reg: Registry, a: argparse.Namespace) -> Result:
         seq=c.bad_seq, message=c.message), EXIT_FAILED)
 
 
+# ---- the journal as a transparency log ------------------------------------------
+
+def _keyring(values: Sequence[str], what: str) -> Any:
+    """A Keyring from NAME=PEMFILE items or verifier keys (name+id+base64)."""
+    from .log import Keyring
+    kr = Keyring()
+    for v in values:
+        left, eq, right = v.partition("=")
+        if eq and "+" not in left:
+            if not left or not right:
+                raise UsageError(_("{what} {value!r}: expected NAME=PEMFILE or a verifier "
+                                   "key name+id+base64").format(what=what, value=v))
+            if not os.path.exists(right):
+                raise FileNotFoundError(2, "No such file or directory", right)
+            kr.add_pem_file(left, right)
+        else:
+            kr.add_vkey(v)
+    return kr
+
+
+def _b64(h: bytes) -> str:
+    import base64
+    return base64.b64encode(h).decode()
+
+
+def _checkpoint_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--key", action="append", default=[], metavar="NAME=PEMFILE",
+                   help=_("sign with this private key (Ed25519 or SM2, PEM), under this "
+                          "name; repeatable.  Without --key: print the latest checkpoint"))
+
+
+@command("checkpoint", N_("sign a checkpoint of the log (its size and root) and print it"),
+         role="registrar", args=_checkpoint_args)
+def cmd_checkpoint(reg: Registry, a: argparse.Namespace) -> Result:
+    if not a.key:
+        note = reg.latest_checkpoint()
+        if note is None:
+            raise E.NotFound(-2, _("no checkpoint has been signed yet (sign one with "
+                                   "--key NAME=PEMFILE)"))
+    else:
+        note = reg.sign_checkpoint(_keyring(a.key, "--key"))
+    return Result({"checkpoint": note, "size": int(note.split("\n")[1])}, note.rstrip("\n"))
+
+
+def _prove_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("event", type=IntOption("int64_t", 1), help=_("the event's number (1 is "
+                                                                 "the first)"))
+    p.add_argument("--size", type=IntOption("int64_t", 0), default=0, metavar="N",
+                   help=_("prove it in the log of N events (default: the log now)"))
+
+
+@command("prove", N_("prove that an event is in the log: its leaf, the root and the "
+                     "inclusion proof"), access="read", args=_prove_args)
+def cmd_prove(reg: Registry, a: argparse.Namespace) -> Result:
+    size = a.size or reg.log_size()
+    proof = reg.prove_inclusion(a.event, size)
+    data = {"event": a.event, "size": size, "leaf": _b64(reg.log_leaf(a.event)),
+            "root": _b64(reg.log_root(size)), "proof": [_b64(h) for h in proof.hashes]}
+    text = fields([(_("event"), a.event), (_("log size"), size), (_("leaf"), data["leaf"]),
+                   (_("root"), data["root"])])
+    text += "\n" + _("proof:") + "\n" + (proof.text.rstrip("\n") or _("(empty)"))
+    return Result(data, text)
+
+
+def _consistency_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("checkpoint", help=_("a checkpoint kept from before (the signed note); - "
+                                        "reads stdin"))
+    p.add_argument("--trust", action="append", default=[], required=True,
+                   metavar="NAME=PEMFILE|VKEY",
+                   help=_("a key the checkpoint must be signed with: NAME=PEMFILE (public "
+                          "key) or a verifier key name+id+base64; repeatable"))
+
+
+def _check_since(reg: Registry, path: str, trust: Sequence[str]) -> tuple[Any, bool, str]:
+    from .log import Checkpoint
+    try:
+        cp = Checkpoint.open(_read_input(path), _keyring(trust, "--trust"))
+    except E.CodeMismatch as e:   # a signature that fails: the check fails
+        raise Failed(e.message) from None
+    try:
+        reg.check_log(cp)
+        return cp, True, ""
+    except E.CodeMismatch as e:
+        return cp, False, e.message
+
+
+@command("consistency", N_("check that the log extends a checkpoint kept from before (a "
+                           "rewritten history fails)"), access="read", args=_consistency_args)
+def cmd_consistency(reg: Registry, a: argparse.Namespace) -> Result:
+    cp, ok, why = _check_since(reg, a.checkpoint, a.trust)
+    size = reg.log_size()
+    data = {"consistent": ok, "checkpoint_size": cp.size, "size": size,
+            "signers": list(cp.signers), "message": why}
+    if ok:
+        return Result(data, _("consistent: the log of {size} events extends the checkpoint's "
+                              "{old} (signed by {signers})").format(
+                                  size=size, old=cp.size, signers=_(", ").join(cp.signers)))
+    return Result(data, _("NOT CONSISTENT: {reason}").format(reason=why), EXIT_FAILED)
+
+
+def _verify_log_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--since", metavar="CHECKPOINT",
+                   help=_("also check that the log extends this checkpoint"))
+    p.add_argument("--trust", action="append", default=[], metavar="NAME=PEMFILE|VKEY",
+                   help=_("a key the --since checkpoint must be signed with; repeatable"))
+
+
+@command("verify-log", N_("verify the journal (chain, Merkle tree, state tables) and, with "
+                          "--since, that it extends a checkpoint"), role="auditor",
+         access="read", args=_verify_log_args)
+def cmd_verify_log(reg: Registry, a: argparse.Namespace) -> Result:
+    if a.since and not a.trust:
+        raise UsageError(_("--since needs --trust (the key the checkpoint is signed with)"))
+    c = reg.journal_verify()
+    data: dict[str, Any] = {"intact": c.intact, "count": c.count, "bad_seq": c.bad_seq,
+                            "message": c.message, "consistent": None}
+    lines = [_("journal intact: {n} events verified").format(n=f"{c.count:,}") if c.intact
+             else _("journal broken at event {seq}: {message}").format(seq=c.bad_seq,
+                                                                        message=c.message)]
+    ok = c.intact
+    if a.since:
+        cp, cons, why = _check_since(reg, a.since, a.trust)
+        data["consistent"] = cons
+        lines.append(_("consistent with the checkpoint of {old} events").format(old=cp.size)
+                     if cons else _("NOT CONSISTENT: {reason}").format(reason=why))
+        ok = ok and cons
+    return Result(data, "\n".join(lines), EXIT_OK if ok else EXIT_FAILED)
+
+
 @command("calendar-load", N_("load public holidays and make-up working days"),
          role="registrar",
          args=lambda p: p.add_argument(
@@ -938,6 +1067,10 @@ NULLABLE: dict[str, dict[str, str]] = {
     "journal-verify": {"bad_seq": N_("null when the journal is intact"),
                        "message": N_("empty when the journal is intact")},
     "register-import": {"rejections": N_("[] when no record was rejected")},
+    "consistency": {"message": N_("empty when the log is consistent")},
+    "verify-log": {"bad_seq": N_("null when the journal is intact"),
+                   "message": N_("empty when the journal is intact"),
+                   "consistent": N_("null without --since")},
 }
 
 

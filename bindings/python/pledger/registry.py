@@ -13,6 +13,7 @@ from .application import Application
 from .enums import ALL as _ENUMS
 from .enums import Kind, PledgeState, Role, Severity
 from .errors import InvalidArgument, check, make_error
+from .log import Checkpoint, Keyring, Proof, _proof
 from .query import AS_OF_CURRENT, Cursor
 from .types import (CurrencyAmounts, DateLike, DueItem, Finding, ImportReport, Instant,
                     JournalCheck, Pledge, Registration, Rejection, Review, RightRank, Stats,
@@ -154,6 +155,80 @@ class Registry:
         registrar; journaled.  The registry's calendar dates keep following
         its UTC offset."""
         self._check(lib.pledger_set_time_zone(self._h, _ffi.cstr(tz, "tz")))
+
+    # ---- the journal as a transparency log (log.h) -------------------------------
+
+    def log_size(self) -> int:
+        """The number of events in the log (the journal)."""
+        out = ffi.new("uint64_t *")
+        self._check(lib.pledger_log_size(self._h, out))
+        return int(out[0])
+
+    def log_root(self, size: int | None = None) -> bytes:
+        """The root hash of the log when it had ``size`` events (default:
+        now)."""
+        n = self.log_size() if size is None else size
+        out = ffi.new("unsigned char[32]")
+        self._check(lib.pledger_log_root(self._h, _ffi.cint(n, "size", "int64_t", minimum=0), out))
+        return bytes(out)
+
+    def log_leaf(self, event: int) -> bytes:
+        """The leaf hash of event ``event`` (1-based)."""
+        out = ffi.new("unsigned char[32]")
+        self._check(lib.pledger_log_leaf(self._h, _ffi.cint(event, "event", "int64_t", minimum=0), out))
+        return bytes(out)
+
+    def prove_inclusion(self, event: int, size: int = 0) -> Proof:
+        """The proof that event ``event`` is in the log of ``size`` events
+        (0: now)."""
+        pp = ffi.new("pledger_proof **")
+        self._check(lib.pledger_log_prove_inclusion(pp, self._h,
+                                                    _ffi.cint(event, "event", "int64_t", minimum=0),
+                                                    _ffi.cint(size, "size", "int64_t", minimum=0)))
+        return _proof(pp[0])
+
+    def prove_consistency(self, old_size: int, size: int = 0) -> Proof:
+        """The proof that the log of ``old_size`` events is a prefix of the
+        log of ``size`` events (0: now)."""
+        pp = ffi.new("pledger_proof **")
+        self._check(lib.pledger_log_prove_consistency(
+            pp, self._h, _ffi.cint(old_size, "old_size", "int64_t", minimum=0),
+            _ffi.cint(size, "size", "int64_t", minimum=0)))
+        return _proof(pp[0])
+
+    @property
+    def log_origin(self) -> str:
+        """The first line of the log's checkpoints."""
+        return _ffi.string(lib.pledger_log_origin(self._h)) or ""
+
+    def set_log_origin(self, origin: str) -> None:
+        """Name the log (e.g. "registry.example.cn/FZ01").  Role:
+        registrar; journaled."""
+        self._check(lib.pledger_set_log_origin(self._h, _ffi.cstr(origin, "origin")))
+
+    def sign_checkpoint(self, signers: Keyring) -> str:
+        """Sign a checkpoint of the log as it is now with every key of
+        ``signers`` (private keys), keep it, and return the signed note.
+        Role: registrar."""
+        if not isinstance(signers, Keyring):
+            raise _ffi._invalid("signers must be a pledger.Keyring", True)
+        pp = ffi.new("char **")
+        self._check(lib.pledger_checkpoint_sign(pp, self._h, signers._p))
+        return _ffi.take_string(pp) or ""
+
+    def latest_checkpoint(self) -> str | None:
+        """The latest checkpoint the registry signed, or None."""
+        pp = ffi.new("char **")
+        self._check(lib.pledger_checkpoint_latest(pp, self._h))
+        return _ffi.take_string(pp)
+
+    def check_log(self, old: Checkpoint) -> None:
+        """The witness check: raises :class:`pledger.CodeMismatch` unless
+        the log today extends the log ``old`` describes (a checkpoint
+        opened with :meth:`pledger.Checkpoint.open`)."""
+        if not isinstance(old, Checkpoint) or old._handle is None:
+            raise _ffi._invalid("old must be a pledger.Checkpoint from Checkpoint.open()", True)
+        self._check(lib.pledger_log_check(self._h, old._handle))
 
     @property
     def now(self) -> _dt.datetime:

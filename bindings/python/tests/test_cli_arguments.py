@@ -29,8 +29,9 @@ def _numeric(sp: argparse.ArgumentParser) -> list[argparse.Action]:
     return [a for a in sp._actions if a.type is int or isinstance(a.type, m.IntOption)]
 
 
-NUMERIC = [(name, a.option_strings[-1]) for name, sp in SUBCOMMANDS.items()
-           for a in _numeric(sp)]
+#: (command, option) of every numeric argument; a positional one by its name
+NUMERIC = [(name, a.option_strings[-1] if a.option_strings else a.dest)
+           for name, sp in SUBCOMMANDS.items() for a in _numeric(sp)]
 
 
 def _line(name: str, option: str, value: str) -> list[str]:
@@ -40,11 +41,12 @@ def _line(name: str, option: str, value: str) -> list[str]:
     for a in sp._actions:
         if a.option_strings or a.dest in ("help",):
             continue
-        args.append("uscc" if a.choices else "x")
+        args.append(value if a.dest == option else "uscc" if a.choices else
+                    "1" if isinstance(a.type, m.IntOption) else "x")
     for a in sp._actions:
         if a.option_strings and a.required:
             args += [a.option_strings[-1], "2024-01-01"]
-    return args + [option, value, "--actor", "a"]
+    return args + ([option, value] if option.startswith("-") else []) + ["--actor", "a"]
 
 
 def test_every_numeric_option_is_typed() -> None:

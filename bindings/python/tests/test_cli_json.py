@@ -8,6 +8,7 @@ import io
 import json
 import pathlib
 import re
+import subprocess
 from typing import Any, Iterator
 
 import pytest
@@ -95,6 +96,18 @@ def test_every_json_field_is_filled_or_documented(tmp_path: pathlib.Path,
         "--actor", "pledgor")
     run("expire", "--actor", "registrar-1", now="2024-05-03T00:00:00Z")
     run("journal-verify", "--actor", "auditor-1")
+    key, pub = tmp_path / "k.pem", tmp_path / "k.pub"
+    subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", str(key)], check=True)
+    subprocess.run(["openssl", "pkey", "-in", str(key), "-pubout", "-out", str(pub)], check=True)
+    cp = run("checkpoint", "--key", f"office={key}", "--actor", "registrar-1")["checkpoint"]
+    run("checkpoint", "--actor", "registrar-1")
+    (tmp_path / "cp.txt").write_text(cp)
+    run("prove", "1")
+    run("prove", "1", "--size", "2")
+    run("consistency", str(tmp_path / "cp.txt"), "--trust", f"office={pub}")
+    run("verify-log", "--actor", "auditor-1")
+    run("verify-log", "--since", str(tmp_path / "cp.txt"), "--trust", f"office={pub}",
+        "--actor", "auditor-1")
     # last: the reference register would make the reviews above find more
     run("register-import", str(DATA / "register-small.xml"), "--actor", "registrar-1",
         now="2024-05-03T00:00:01Z")

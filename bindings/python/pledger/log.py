@@ -1,0 +1,160 @@
+"""The journal as a transparency log (``log.h``): keyrings, proofs,
+signed checkpoints, and the offline checks a bank runs with the office's
+public key alone.
+
+    kr = pledger.Keyring()
+    kr.add_pem_file("registry.example.cn/FZ01", "office.pub")
+    cp = pledger.Checkpoint.open(note_text, kr)      # signature checked
+    reg.check_log(cp)                                # later: the log extends it
+
+Events are numbered from 1 (the journal's sequence numbers); a log's size
+is its number of events.  Hashes are 32-byte ``bytes``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from typing import Any
+
+from . import _ffi
+from ._ffi import ffi, lib
+from .errors import check
+
+HASH_SIZE = 32
+
+
+def _hash_arg(h: bytes, what: str) -> Any:
+    if not isinstance(h, (bytes, bytearray)):
+        raise _ffi._invalid(f"{what} must be bytes, not {type(h).__name__}", True)
+    if len(h) != HASH_SIZE:
+        raise _ffi._invalid(f"{what} must be {HASH_SIZE} bytes, not {len(h)}")
+    return ffi.new("unsigned char[]", bytes(h))
+
+
+class Keyring:
+    """Keys that sign checkpoints (PEM private keys) or that a reader
+    trusts (public keys; several at once, so a key can be rotated)."""
+
+    __slots__ = ("_p",)
+
+    def __init__(self) -> None:
+        pp = ffi.new("pledger_keyring **")
+        check(lib.pledger_keyring_new(pp))
+        self._p = _ffi.gc(pp[0], lib.pledger_keyring_free)
+
+    def add_pem_file(self, name: str, path: str | os.PathLike[str]) -> "Keyring":
+        """Add the Ed25519 or SM2 key in PEM file ``path`` under ``name``
+        (e.g. "registry.example.cn/FZ01").  Returns the keyring."""
+        check(lib.pledger_keyring_add_pem_file(self._p, _ffi.cstr(name, "name"),
+                                               _ffi.cpath(os.fspath(path))))
+        return self
+
+    def add_pem(self, name: str, pem: str | bytes) -> "Keyring":
+        """Add a key from PEM text."""
+        data = pem.encode("utf-8") if isinstance(pem, str) else pem
+        if not isinstance(data, (bytes, bytearray)):
+            raise _ffi._invalid(f"pem must be str or bytes, not {type(pem).__name__}", True)
+        buf = ffi.new("char[]", bytes(data))
+        check(lib.pledger_keyring_add_pem(self._p, _ffi.cstr(name, "name"), buf, len(data)))
+        return self
+
+    def add_vkey(self, vkey: str) -> "Keyring":
+        """Add an Ed25519 verifier key "name+8hex+base64" (Go's note format)."""
+        check(lib.pledger_keyring_add_vkey(self._p, _ffi.cstr(vkey, "vkey")))
+        return self
+
+    def __len__(self) -> int:
+        return int(lib.pledger_keyring_count(self._p))
+
+    @property
+    def vkeys(self) -> list[str]:
+        """Each key's verifier key text, to hand to readers."""
+        return [_ffi.string(lib.pledger_keyring_vkey(self._p, i)) or "" for i in range(len(self))]
+
+
+@dataclasses.dataclass(frozen=True)
+class Proof:
+    """An inclusion or consistency proof: its hashes, leaf side first."""
+    hashes: tuple[bytes, ...]
+
+    @property
+    def text(self) -> str:
+        """One base64 hash a line, as :meth:`from_text` reads it."""
+        import base64
+        return "".join(base64.b64encode(h).decode() + "\n" for h in self.hashes)
+
+    @classmethod
+    def from_text(cls, text: str) -> "Proof":
+        pp = ffi.new("pledger_proof **")
+        check(lib.pledger_proof_parse(pp, _ffi.cstr(text, "text")))
+        return _proof(pp[0])
+
+    def _c(self) -> Any:
+        pp = ffi.new("pledger_proof **")
+        check(lib.pledger_proof_parse(pp, _ffi.cstr(self.text, "proof")))
+        return ffi.gc(pp[0], lib.pledger_proof_free)
+
+
+def _proof(p: Any) -> Proof:
+    try:
+        n = int(lib.pledger_proof_count(p))
+        return Proof(tuple(bytes(ffi.buffer(lib.pledger_proof_hash(p, i), HASH_SIZE))
+                           for i in range(n)))
+    finally:
+        lib.pledger_proof_free(p)
+
+
+def verify_inclusion(event: int, size: int, leaf: bytes, proof: Proof, root: bytes) -> None:
+    """Check offline that ``proof`` shows ``leaf`` is event ``event`` of
+    the log of ``size`` events with ``root``; raises
+    :class:`pledger.CodeMismatch` when it does not."""
+    check(lib.pledger_log_verify_inclusion(_ffi.cint(event, "event", "int64_t", 0),
+                                           _ffi.cint(size, "size", "int64_t", 0),
+                                           _hash_arg(leaf, "leaf"), proof._c(),
+                                           _hash_arg(root, "root")))
+
+
+def verify_consistency(old_size: int, size: int, old_root: bytes, root: bytes,
+                       proof: Proof) -> None:
+    """Check offline that the log of ``old_size`` events with
+    ``old_root`` is a prefix of the log of ``size`` events with ``root``;
+    raises :class:`pledger.CodeMismatch` when it is not."""
+    check(lib.pledger_log_verify_consistency(_ffi.cint(old_size, "old_size", "int64_t", 0),
+                                             _ffi.cint(size, "size", "int64_t", 0),
+                                             _hash_arg(old_root, "old_root"),
+                                             _hash_arg(root, "root"), proof._c()))
+
+
+@dataclasses.dataclass(frozen=True)
+class Checkpoint:
+    """A signed checkpoint whose signature was checked."""
+    origin: str
+    size: int
+    root: bytes
+    signers: tuple[str, ...]   #: the trusted keys that signed it
+    note: str                  #: the signed note itself
+    _handle: Any = dataclasses.field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def open(cls, note: str, trusted: Keyring) -> "Checkpoint":
+        """Read ``note`` and check it was signed by a key of ``trusted``;
+        raises :class:`pledger.CodeMismatch` (no trusted signature, or a
+        failing one) or :class:`pledger.InvalidArgument` (not a
+        checkpoint)."""
+        if not isinstance(trusted, Keyring):
+            raise _ffi._invalid("trusted must be a pledger.Keyring", True)
+        data = note.encode("utf-8") if isinstance(note, str) else note
+        buf = ffi.new("char[]", data)
+        pp = ffi.new("pledger_checkpoint **")
+        check(lib.pledger_checkpoint_open(pp, buf, len(data), trusted._p))
+        c = ffi.gc(pp[0], lib.pledger_checkpoint_free)
+        return cls(origin=_ffi.string(lib.pledger_checkpoint_origin(c)) or "",
+                   size=int(lib.pledger_checkpoint_size(c)),
+                   root=bytes(ffi.buffer(lib.pledger_checkpoint_root(c), HASH_SIZE)),
+                   signers=tuple(_ffi.string(lib.pledger_checkpoint_signer(c, i)) or ""
+                                 for i in range(int(lib.pledger_checkpoint_signer_count(c)))),
+                   note=data.decode("utf-8"), _handle=c)
+
+
+__all__ = ["Keyring", "Proof", "Checkpoint", "verify_inclusion", "verify_consistency",
+           "HASH_SIZE"]

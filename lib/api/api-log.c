@@ -1,0 +1,632 @@
+/* The journal as a transparency log (include/pledger/log.h): keyrings,
+ * roots, proofs and checkpoints over the tree store/journal.c keeps. */
+#include <pledger/log.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/handle.h"
+#include "base/merkle.h"
+#include "base/note.h"
+#include "store/journal.h"
+#include "workflow/flow.h"
+
+/* ---- keyrings ------------------------------------------------------------- */
+
+struct pledger_keyring {
+    pl_note_key **keys;
+    char **vkeys;
+    size_t n, cap;
+};
+
+int pledger_keyring_new(pledger_keyring **out)
+{
+    if (!out)
+        return pl_err_set(pl_err_thread(), PLEDGER_EINVAL, "pledger_keyring_new: out is NULL");
+    if (!(*out = calloc(1, sizeof **out)))
+        return pl_err_oom(pl_err_thread());
+    return 0;
+}
+
+static int keyring_take(pledger_keyring *kr, pl_err *e, const char *fn, pl_note_key *k)
+{
+    char *vkey = NULL;
+    int rc = pl_note_key_vkey_text(e, k, &vkey);
+
+    if (rc) {
+        pl_note_key_free(k);
+        return rc;
+    }
+    for (size_t i = 0; i < kr->n; i++)
+        if (strcmp(kr->vkeys[i], vkey) == 0 &&
+            pl_note_key_can_sign(kr->keys[i]) >= pl_note_key_can_sign(k)) {
+            free(vkey);           /* already there */
+            pl_note_key_free(k);
+            return 0;
+        }
+    if (kr->n == kr->cap) {
+        size_t cap = kr->cap ? kr->cap * 2 : 4;
+        pl_note_key **keys = realloc(kr->keys, cap * sizeof *keys);
+        if (keys)
+            kr->keys = keys;
+        char **vkeys = keys ? realloc(kr->vkeys, cap * sizeof *vkeys) : NULL;
+        if (!keys || !vkeys) {
+            free(vkey);
+            pl_note_key_free(k);
+            return pl_err_oom(e);
+        }
+        kr->vkeys = vkeys;
+        kr->cap = cap;
+    }
+    (void)fn;
+    kr->keys[kr->n] = k;
+    kr->vkeys[kr->n] = vkey;
+    kr->n++;
+    return 0;
+}
+
+int pledger_keyring_add_pem_file(pledger_keyring *kr, const char *name, const char *path)
+{
+    static const char fn[] = "pledger_keyring_add_pem_file";
+    pl_err *e = pl_err_thread();
+    pl_note_key *k = NULL;
+    int rc;
+
+    if (!kr || !path)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: %s is NULL", fn, kr ? "path" : "kr");
+    if ((rc = pl_note_key_pem_file(e, name, path, &k)))
+        return pl_err_prefix(e, "%s", fn);
+    return keyring_take(kr, e, fn, k);
+}
+
+int pledger_keyring_add_pem(pledger_keyring *kr, const char *name, const char *pem, size_t len)
+{
+    static const char fn[] = "pledger_keyring_add_pem";
+    pl_err *e = pl_err_thread();
+    pl_note_key *k = NULL;
+    int rc;
+
+    if (!kr || !pem)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: %s is NULL", fn, kr ? "pem" : "kr");
+    if ((rc = pl_note_key_pem(e, name, pem, len, &k)))
+        return pl_err_prefix(e, "%s", fn);
+    return keyring_take(kr, e, fn, k);
+}
+
+int pledger_keyring_add_vkey(pledger_keyring *kr, const char *vkey)
+{
+    static const char fn[] = "pledger_keyring_add_vkey";
+    pl_err *e = pl_err_thread();
+    pl_note_key *k = NULL;
+    int rc;
+
+    if (!kr || !vkey)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: %s is NULL", fn, kr ? "vkey" : "kr");
+    if ((rc = pl_note_key_vkey(e, vkey, &k)))
+        return pl_err_prefix(e, "%s", fn);
+    return keyring_take(kr, e, fn, k);
+}
+
+size_t pledger_keyring_count(const pledger_keyring *kr) { return kr ? kr->n : 0; }
+
+const char *pledger_keyring_vkey(const pledger_keyring *kr, size_t i)
+{
+    return kr && i < kr->n ? kr->vkeys[i] : NULL;
+}
+
+void pledger_keyring_free(pledger_keyring *kr)
+{
+    if (!kr)
+        return;
+    for (size_t i = 0; i < kr->n; i++) {
+        pl_note_key_free(kr->keys[i]);
+        free(kr->vkeys[i]);
+    }
+    free(kr->keys);
+    free(kr->vkeys);
+    free(kr);
+}
+
+/* ---- proofs --------------------------------------------------------------- */
+
+struct pledger_proof {
+    size_t n;
+    pl_mhash h[PL_MERKLE_MAX_PROOF];
+    char *text;
+};
+
+static int proof_new(pl_err *e, pledger_proof **out, const pl_mhash *h, size_t n)
+{
+    pledger_proof *p = calloc(1, sizeof *p);
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f;
+
+    if (!p || !(f = open_memstream(&buf, &size))) {
+        free(p);
+        return pl_err_oom(e);
+    }
+    for (size_t i = 0; i < n; i++) {
+        char *b = pl_base64(h[i].h, PL_MERKLE_HASH);
+        if (!b) {
+            fclose(f);
+            free(buf);
+            free(p);
+            return pl_err_oom(e);
+        }
+        fprintf(f, "%s\n", b);
+        free(b);
+    }
+    if (fclose(f) != 0) {
+        free(buf);
+        free(p);
+        return pl_err_oom(e);
+    }
+    memcpy(p->h, h, n * sizeof *h);
+    p->n = n;
+    p->text = buf;
+    *out = p;
+    return 0;
+}
+
+int pledger_proof_parse(pledger_proof **out, const char *text)
+{
+    pl_err *e = pl_err_thread();
+    pl_mhash h[PL_MERKLE_MAX_PROOF];
+    size_t n = 0, line = 1;
+
+    if (!out || !text)
+        return pl_err_set(e, PLEDGER_EINVAL, "pledger_proof_parse: %s is NULL",
+                          out ? "text" : "out");
+    *out = NULL;
+    for (const char *p = text; *p; line++) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p), got = 0;
+        if (len && p[len - 1] == '\r')
+            len--;
+        if (len) {
+            if (n == PL_MERKLE_MAX_PROOF)
+                return pl_err_set(e, PLEDGER_EINVAL,
+                                  "pledger_proof_parse: more than %d hashes",
+                                  PL_MERKLE_MAX_PROOF);
+            if (!pl_unbase64(p, len, h[n].h, PL_MERKLE_HASH, &got) || got != PL_MERKLE_HASH)
+                return pl_err_set(e, PLEDGER_EINVAL,
+                                  "pledger_proof_parse: line %zu is not a base64 hash of 32 "
+                                  "bytes", line);
+            n++;
+        }
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    return proof_new(e, out, h, n);
+}
+
+size_t pledger_proof_count(const pledger_proof *p) { return p ? p->n : 0; }
+
+const unsigned char *pledger_proof_hash(const pledger_proof *p, size_t i)
+{
+    return p && i < p->n ? p->h[i].h : NULL;
+}
+
+const char *pledger_proof_text(const pledger_proof *p) { return p ? p->text : NULL; }
+
+void pledger_proof_free(pledger_proof *p)
+{
+    if (!p)
+        return;
+    free(p->text);
+    free(p);
+}
+
+/* ---- the log -------------------------------------------------------------- */
+
+/* The log's size read in the open read transaction. */
+static int log_size(pledger_registry *reg, uint64_t *size)
+{
+    return pl_journal_tree_size(reg->db, &reg->err, size);
+}
+
+/* @size 0 means now; beyond the log is refused. */
+static int resolve_size(pledger_registry *reg, const char *fn, uint64_t *size)
+{
+    uint64_t now;
+    int rc = log_size(reg, &now);
+    if (rc)
+        return rc;
+    if (*size == 0)
+        *size = now;
+    else if (*size > now)
+        return pl_err_set(&reg->err, PLEDGER_EINVAL,
+                          "%s: size: the log has %" PRIu64 " events, not %" PRIu64, fn, now,
+                          *size);
+    return 0;
+}
+
+int pledger_log_size(pledger_registry *reg, uint64_t *size_out)
+{
+    static const char fn[] = "pledger_log_size";
+    int rc = pl_api_enter(reg, fn);
+    if (rc)
+        return rc;
+    if (!size_out)
+        return pl_api_bad_arg(reg, fn, "size_out", "is NULL");
+    *size_out = 0;
+    if ((rc = pl_db_read_begin(reg->db, &reg->err)))
+        return rc;
+    rc = log_size(reg, size_out);
+    pl_db_rollback(reg->db);
+    return rc;
+}
+
+int pledger_log_root(pledger_registry *reg, uint64_t size,
+                     unsigned char root_out[PLEDGER_LOG_HASH_SIZE])
+{
+    static const char fn[] = "pledger_log_root";
+    pl_mhash root;
+    uint64_t now;
+    int rc = pl_api_enter(reg, fn);
+
+    if (rc)
+        return rc;
+    if (!root_out)
+        return pl_api_bad_arg(reg, fn, "root_out", "is NULL");
+    if ((rc = pl_db_read_begin(reg->db, &reg->err)))
+        return rc;
+    if (!(rc = log_size(reg, &now)) && size > now)
+        rc = pl_err_set(&reg->err, PLEDGER_EINVAL,
+                        "%s: size: the log has %" PRIu64 " events, not %" PRIu64, fn, now,
+                        size);
+    if (!rc)
+        rc = pl_merkle_root(&reg->err, size, pl_journal_tree_get, reg->db, &root);
+    pl_db_rollback(reg->db);
+    if (!rc)
+        memcpy(root_out, root.h, PL_MERKLE_HASH);
+    return rc;
+}
+
+int pledger_log_leaf(pledger_registry *reg, uint64_t event,
+                     unsigned char leaf_out[PLEDGER_LOG_HASH_SIZE])
+{
+    static const char fn[] = "pledger_log_leaf";
+    pl_mhash leaf;
+    int rc = pl_api_enter(reg, fn);
+
+    if (rc)
+        return rc;
+    if (!leaf_out)
+        return pl_api_bad_arg(reg, fn, "leaf_out", "is NULL");
+    if (event == 0 || event > INT64_MAX)
+        return pl_api_bad_arg(reg, fn, "event", "must be 1 or more");
+    if ((rc = pl_db_read_begin(reg->db, &reg->err)))
+        return rc;
+    rc = pl_journal_leaf(reg->db, &reg->err, (int64_t)event, &leaf);
+    pl_db_rollback(reg->db);
+    if (!rc)
+        memcpy(leaf_out, leaf.h, PL_MERKLE_HASH);
+    return rc;
+}
+
+int pledger_log_prove_inclusion(pledger_proof **out, pledger_registry *reg, uint64_t event,
+                                uint64_t size)
+{
+    static const char fn[] = "pledger_log_prove_inclusion";
+    pl_mhash h[PL_MERKLE_MAX_PROOF];
+    size_t n = 0;
+    int rc = pl_api_enter(reg, fn);
+
+    if (rc)
+        return rc;
+    if (!out)
+        return pl_api_bad_arg(reg, fn, "out", "is NULL");
+    *out = NULL;
+    if ((rc = pl_db_read_begin(reg->db, &reg->err)))
+        return rc;
+    if (!(rc = resolve_size(reg, fn, &size))) {
+        if (event == 0 || event > size)
+            rc = pl_err_set(&reg->err, PLEDGER_EINVAL,
+                            "%s: event %" PRIu64 " is not in the log of %" PRIu64 " events",
+                            fn, event, size);
+        else
+            rc = pl_merkle_inclusion(&reg->err, event - 1, size, pl_journal_tree_get,
+                                     reg->db, h, &n);
+    }
+    pl_db_rollback(reg->db);
+    return rc ? rc : proof_new(&reg->err, out, h, n);
+}
+
+int pledger_log_prove_consistency(pledger_proof **out, pledger_registry *reg,
+                                  uint64_t old_size, uint64_t size)
+{
+    static const char fn[] = "pledger_log_prove_consistency";
+    pl_mhash h[PL_MERKLE_MAX_PROOF];
+    size_t n = 0;
+    int rc = pl_api_enter(reg, fn);
+
+    if (rc)
+        return rc;
+    if (!out)
+        return pl_api_bad_arg(reg, fn, "out", "is NULL");
+    *out = NULL;
+    if ((rc = pl_db_read_begin(reg->db, &reg->err)))
+        return rc;
+    if (!(rc = resolve_size(reg, fn, &size))) {
+        if (old_size == 0 || old_size > size)
+            rc = pl_err_set(&reg->err, PLEDGER_EINVAL,
+                            "%s: old_size %" PRIu64 " must be 1 to %" PRIu64, fn, old_size,
+                            size);
+        else
+            rc = pl_merkle_consistency(&reg->err, old_size, size, pl_journal_tree_get,
+                                       reg->db, h, &n);
+    }
+    pl_db_rollback(reg->db);
+    return rc ? rc : proof_new(&reg->err, out, h, n);
+}
+
+int pledger_log_verify_inclusion(uint64_t event, uint64_t size,
+                                 const unsigned char leaf[PLEDGER_LOG_HASH_SIZE],
+                                 const pledger_proof *proof,
+                                 const unsigned char root[PLEDGER_LOG_HASH_SIZE])
+{
+    static const char fn[] = "pledger_log_verify_inclusion";
+    pl_err *e = pl_err_thread();
+    pl_mhash l, r;
+
+    if (!leaf || !proof || !root)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: %s is NULL", fn,
+                          !leaf ? "leaf" : !proof ? "proof" : "root");
+    memcpy(l.h, leaf, PL_MERKLE_HASH);
+    memcpy(r.h, root, PL_MERKLE_HASH);
+    if (event == 0 || !pl_merkle_verify_inclusion(event - 1, size, &l, proof->h, proof->n, &r))
+        return pl_err_set(e, PLEDGER_ECODE,
+                          "%s: the proof does not show event %" PRIu64 " in the log of %"
+                          PRIu64 " events with that root", fn, event, size);
+    pl_err_clear(e);
+    return 0;
+}
+
+int pledger_log_verify_consistency(uint64_t old_size, uint64_t size,
+                                   const unsigned char old_root[PLEDGER_LOG_HASH_SIZE],
+                                   const unsigned char root[PLEDGER_LOG_HASH_SIZE],
+                                   const pledger_proof *proof)
+{
+    static const char fn[] = "pledger_log_verify_consistency";
+    pl_err *e = pl_err_thread();
+    pl_mhash a, b;
+
+    if (!old_root || !root || !proof)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: %s is NULL", fn,
+                          !old_root ? "old_root" : !root ? "root" : "proof");
+    memcpy(a.h, old_root, PL_MERKLE_HASH);
+    memcpy(b.h, root, PL_MERKLE_HASH);
+    if (!pl_merkle_verify_consistency(old_size, size, &a, &b, proof->h, proof->n))
+        return pl_err_set(e, PLEDGER_ECODE,
+                          "%s: the proof does not show the log of %" PRIu64 " events is a "
+                          "prefix of the log of %" PRIu64 " events with those roots",
+                          fn, old_size, size);
+    pl_err_clear(e);
+    return 0;
+}
+
+/* ---- checkpoints ------------------------------------------------------------- */
+
+const char *pledger_log_origin(pledger_registry *reg)
+{
+    char *v = NULL;
+
+    if (!reg)
+        return NULL;
+    if (pl_db_meta_get(reg->db, &reg->err, "log_origin", &v) == 0 && v) {
+        snprintf(reg->log_origin, sizeof reg->log_origin, "%s", v);
+        free(v);
+        return reg->log_origin;
+    }
+    pl_err_clear(&reg->err);
+    if (pl_db_meta_get(reg->db, &reg->err, "default_office", &v) == 0 && v) {
+        snprintf(reg->log_origin, sizeof reg->log_origin, "pledger/%s", v);
+        free(v);
+    } else {
+        snprintf(reg->log_origin, sizeof reg->log_origin, "pledger/%s", reg->office);
+    }
+    pl_err_clear(&reg->err);
+    return reg->log_origin;
+}
+
+int pledger_set_log_origin(pledger_registry *reg, const char *origin)
+{
+    static const char fn[] = "pledger_set_log_origin";
+    pl_ctx c;
+    char *text = NULL;
+    pl_mhash zero = { { 0 } };
+    int rc = pl_api_enter(reg, fn);
+
+    if (rc || (rc = pl_api_check_str(reg, fn, "origin", origin, 200, 1)))
+        return rc;
+    if ((rc = pl_api_writable(reg, fn)))
+        return rc;
+    /* the checkpoint's own check of an origin line */
+    if ((rc = pl_checkpoint_text(&reg->err, origin, 0, &zero, &text)))
+        return pl_err_prefix(&reg->err, "%s", fn);
+    free(text);
+    pl_api_ctx(reg, &c);
+    if ((rc = pl_wf_setting_set(&c, "log_origin", origin)))
+        return pl_err_prefix(&reg->err, "%s", fn);
+    return 0;
+}
+
+int pledger_checkpoint_sign(char **note_out, pledger_registry *reg,
+                            const pledger_keyring *signers)
+{
+    static const char fn[] = "pledger_checkpoint_sign";
+    uint64_t size = 0;
+    pl_mhash root;
+    char *text = NULL, *note = NULL;
+    int rc = pl_api_enter(reg, fn);
+
+    if (rc)
+        return rc;
+    if (!note_out)
+        return pl_api_bad_arg(reg, fn, "note_out", "is NULL");
+    *note_out = NULL;
+    if (!signers || signers->n == 0)
+        return pl_api_bad_arg(reg, fn, "signers", "holds no key");
+    if ((rc = pl_api_writable(reg, fn)))
+        return rc;
+    if (!reg->actor || reg->role != PLEDGER_ROLE_REGISTRAR)
+        return pl_err_set(&reg->err, PLEDGER_EPERM,
+                          "%s: actor '%s' has role %s; only registrar may sign the log's "
+                          "checkpoints", fn, reg->actor ? reg->actor : "(none)",
+                          reg->role ? pledger_role_name(reg->role) : "none");
+    const char *origin = pledger_log_origin(reg);
+    if ((rc = pl_db_write_begin(reg->db, &reg->err)))
+        return rc;
+    if (!(rc = log_size(reg, &size)) &&
+        !(rc = pl_merkle_root(&reg->err, size, pl_journal_tree_get, reg->db, &root)) &&
+        !(rc = pl_checkpoint_text(&reg->err, origin, size, &root, &text)) &&
+        !(rc = pl_note_sign(&reg->err, text, (const pl_note_key *const *)signers->keys,
+                            signers->n, &note)))
+        rc = pl_journal_checkpoint_put(reg->db, &reg->err, size, pl_api_now(reg), note);
+    if (rc) {
+        pl_db_rollback(reg->db);
+        free(text);
+        free(note);
+        return pl_err_prefix(&reg->err, "%s", fn);
+    }
+    free(text);
+    if ((rc = pl_db_commit(reg->db, &reg->err))) {
+        free(note);
+        return rc;
+    }
+    *note_out = note;
+    return 0;
+}
+
+int pledger_checkpoint_latest(char **note_out, pledger_registry *reg)
+{
+    static const char fn[] = "pledger_checkpoint_latest";
+    int rc = pl_api_enter(reg, fn);
+
+    if (rc)
+        return rc;
+    if (!note_out)
+        return pl_api_bad_arg(reg, fn, "note_out", "is NULL");
+    return pl_journal_checkpoint_latest(reg->db, &reg->err, note_out);
+}
+
+struct pledger_checkpoint {
+    char *origin;
+    uint64_t size;
+    pl_mhash root;
+    size_t n_signers;
+    char **signers;
+};
+
+int pledger_checkpoint_open(pledger_checkpoint **out, const char *note, size_t len,
+                            const pledger_keyring *trusted)
+{
+    static const char fn[] = "pledger_checkpoint_open";
+    pl_err *e = pl_err_thread();
+    pl_note_opened o;
+    pledger_checkpoint *c;
+    int rc;
+
+    if (!out || !note || !trusted)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: %s is NULL", fn,
+                          !out ? "out" : !note ? "note" : "trusted");
+    *out = NULL;
+    if ((rc = pl_note_open(e, note, len, (const pl_note_key *const *)trusted->keys, trusted->n,
+                           &o)))
+        return pl_err_prefix(e, "%s", fn);
+    if (!(c = calloc(1, sizeof *c)) ||
+        !(c->signers = calloc(o.n_verified ? o.n_verified : 1, sizeof *c->signers))) {
+        free(c);
+        pl_note_opened_clear(&o);
+        return pl_err_oom(e);
+    }
+    rc = pl_checkpoint_parse(e, o.text, &c->origin, &c->size, &c->root);
+    for (size_t i = 0; !rc && i < o.n_verified; i++) {
+        if (!(c->signers[i] = strdup(pl_note_key_name(o.verified[i]))))
+            rc = pl_err_oom(e);
+        else
+            c->n_signers++;
+    }
+    pl_note_opened_clear(&o);
+    if (rc) {
+        pledger_checkpoint_free(c);
+        return pl_err_prefix(e, "%s", fn);
+    }
+    pl_err_clear(e);
+    *out = c;
+    return 0;
+}
+
+const char *pledger_checkpoint_origin(const pledger_checkpoint *c) { return c ? c->origin : NULL; }
+uint64_t pledger_checkpoint_size(const pledger_checkpoint *c) { return c ? c->size : 0; }
+const unsigned char *pledger_checkpoint_root(const pledger_checkpoint *c)
+{
+    return c ? c->root.h : NULL;
+}
+size_t pledger_checkpoint_signer_count(const pledger_checkpoint *c)
+{
+    return c ? c->n_signers : 0;
+}
+const char *pledger_checkpoint_signer(const pledger_checkpoint *c, size_t i)
+{
+    return c && i < c->n_signers ? c->signers[i] : NULL;
+}
+
+void pledger_checkpoint_free(pledger_checkpoint *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n_signers; i++)
+        free(c->signers[i]);
+    free(c->signers);
+    free(c->origin);
+    free(c);
+}
+
+int pledger_log_check(pledger_registry *reg, const pledger_checkpoint *old)
+{
+    static const char fn[] = "pledger_log_check";
+    uint64_t now = 0;
+    pl_mhash root, proof[PL_MERKLE_MAX_PROOF];
+    size_t n = 0;
+    int rc = pl_api_enter(reg, fn);
+
+    if (rc)
+        return rc;
+    if (!old)
+        return pl_api_bad_arg(reg, fn, "old", "is NULL");
+    const char *origin = pledger_log_origin(reg);
+    if (strcmp(origin, old->origin) != 0)
+        return pl_err_set(&reg->err, PLEDGER_ECODE,
+                          "%s: the checkpoint is of log '%s', this registry is log '%s'", fn,
+                          old->origin, origin);
+    if ((rc = pl_db_read_begin(reg->db, &reg->err)))
+        return rc;
+    if ((rc = log_size(reg, &now)))
+        goto done;
+    if (old->size > now) {
+        rc = pl_err_set(&reg->err, PLEDGER_ECODE,
+                        "%s: the checkpoint has %" PRIu64 " events, the registry only %"
+                        PRIu64 ": events were removed, or this is another copy", fn,
+                        old->size, now);
+        goto done;
+    }
+    if ((rc = pl_merkle_root(&reg->err, now, pl_journal_tree_get, reg->db, &root)))
+        goto done;
+    if (old->size > 0 && (rc = pl_merkle_consistency(&reg->err, old->size, now,
+                                                     pl_journal_tree_get, reg->db, proof, &n)))
+        goto done;
+    if (!pl_merkle_verify_consistency(old->size, now, &old->root, &root, proof, n))
+        rc = pl_err_set(&reg->err, PLEDGER_ECODE,
+                        "%s: the registry's log of %" PRIu64 " events is not an extension of "
+                        "the checkpoint's %" PRIu64 " events: its history was rewritten", fn,
+                        now, old->size);
+done:
+    pl_db_rollback(reg->db);
+    return rc;
+}

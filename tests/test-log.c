@@ -1,0 +1,324 @@
+/* include/pledger/log.h: the journal as a transparency log.  Every event
+ * is provably in the log, every older log provably a prefix of the newer,
+ * checkpoints signed and checked with keys alone, and the attack the
+ * chain cannot see -- a history rewritten with every hash recomputed --
+ * refused by the consistency check against a checkpoint kept from
+ * before. */
+#include "fixture.h"
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include <pledger/log.h>
+
+/* A fresh key pair of @alg as PEM files: @priv and @pub in @dir. */
+static void make_key(const char *dir, const char *alg, const char *stem, char **priv,
+                     char **pub)
+{
+    EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, alg);
+    char name[64];
+    FILE *f;
+
+    ck_assert_ptr_nonnull(k);
+    snprintf(name, sizeof name, "%s.key", stem);
+    *priv = pl_test_path(dir, name);
+    snprintf(name, sizeof name, "%s.pub", stem);
+    *pub = pl_test_path(dir, name);
+    ck_assert_ptr_nonnull(f = fopen(*priv, "w"));
+    ck_assert_int_eq(PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL, NULL), 1);
+    fclose(f);
+    ck_assert_ptr_nonnull(f = fopen(*pub, "w"));
+    ck_assert_int_eq(PEM_write_PUBKEY(f, k), 1);
+    fclose(f);
+    EVP_PKEY_free(k);
+}
+
+/* A registry with a history: two registrations and a change. */
+static void history(pledger_registry *reg, const char *amount)
+{
+    char *n1 = NULL, *n2 = NULL;
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_TRADEMARK, &n1, NULL));
+    fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    pledger_change ch = PLEDGER_CHANGE_INIT;
+    int64_t minor = 0;
+    PL_OK(NULL, pledger_money_parse(&minor, amount, "CNY"));
+    ch.amount = minor;
+    PL_OK(reg, pledger_pledge_change(reg, n1, &ch, NULL));
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_PATENT, &n2, NULL));
+    free(n1);
+    free(n2);
+}
+
+START_TEST(test_every_event_proved)
+{
+    char *dir, *path;
+    pledger_registry *reg;
+    uint64_t size = 0;
+    int64_t count = 0;
+    unsigned char root[32], leaf[32], old_root[32];
+
+    fx_ck_setup(&dir, &path, &reg);
+    history(reg, "300万");
+    PL_OK(reg, pledger_log_size(reg, &size));
+    PL_OK(NULL, fx_raw_int(path, "SELECT count(*) FROM journal", &count));
+    ck_assert_uint_eq(size, (uint64_t)count);
+    ck_assert_uint_gt(size, 10);
+    PL_OK(reg, pledger_log_root(reg, size, root));
+    for (uint64_t ev = 1; ev <= size; ev++) {
+        pledger_proof *p = NULL;
+        PL_OK(reg, pledger_log_leaf(reg, ev, leaf));
+        PL_OK(reg, pledger_log_prove_inclusion(&p, reg, ev, 0));
+        PL_OK(NULL, pledger_log_verify_inclusion(ev, size, leaf, p, root));
+        /* through its text, as a bank receives it */
+        pledger_proof *q = NULL;
+        PL_OK(NULL, pledger_proof_parse(&q, pledger_proof_text(p)));
+        ck_assert_uint_eq(pledger_proof_count(q), pledger_proof_count(p));
+        PL_OK(NULL, pledger_log_verify_inclusion(ev, size, leaf, q, root));
+        ck_assert_int_eq(pledger_log_verify_inclusion(ev % size + 1, size, leaf, q, root),
+                         size == 1 ? 0 : PLEDGER_ECODE);
+        pledger_proof_free(p);
+        pledger_proof_free(q);
+        /* every older log is a prefix of this one */
+        PL_OK(reg, pledger_log_root(reg, ev, old_root));
+        PL_OK(reg, pledger_log_prove_consistency(&p, reg, ev, 0));
+        PL_OK(NULL, pledger_log_verify_consistency(ev, size, old_root, root, p));
+        if (ev < size)
+            ck_assert_int_eq(pledger_log_verify_consistency(ev, size, root, root, p),
+                             PLEDGER_ECODE);
+        pledger_proof_free(p);
+    }
+    /* out of range, named */
+    pledger_proof *p = NULL;
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_log_prove_inclusion(&p, reg, size + 1, 0));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "is not in the log"));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_log_prove_inclusion(&p, reg, 1, size + 1));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_log_prove_consistency(&p, reg, 0, 0));
+    PL_FAILS(reg, PLEDGER_ENOTFOUND, pledger_log_leaf(reg, size + 1, leaf));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_log_root(reg, size + 1, root));
+    ck_assert_int_eq(pledger_proof_parse(&p, "not base64\n"), PLEDGER_EINVAL);
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), "line 1"));
+    /* the journal check covers the tree: intact */
+    int64_t bad = -1, n = 0;
+    PL_OK(reg, pledger_journal_verify(&bad, &n, reg));
+    ck_assert_int_eq(bad, 0);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
+START_TEST(test_checkpoints_and_keys)
+{
+    char *dir, *path, *priv, *pub, *priv2, *pub2, *psm2, *ssm2;
+    pledger_registry *reg, *ro;
+    pledger_keyring *signers, *trusted;
+    pledger_checkpoint *cp = NULL;
+    char *note = NULL, *latest = NULL;
+
+    fx_ck_setup(&dir, &path, &reg);
+    make_key(dir, "ED25519", "office", &priv, &pub);
+    make_key(dir, "ED25519", "office-2027", &priv2, &pub2);
+    make_key(dir, "SM2", "office-sm2", &psm2, &ssm2);
+    history(reg, "3,000,000.00");
+    PL_OK(NULL, pledger_keyring_new(&signers));
+    PL_OK(NULL, pledger_keyring_add_pem_file(signers, "registry.example.cn/FZ01", priv));
+    PL_OK(NULL, pledger_keyring_add_pem_file(signers, "registry.example.cn/FZ01-sm2", psm2));
+    ck_assert_uint_eq(pledger_keyring_count(signers), 2);
+
+    /* only the registrar signs; never on a read-only handle */
+    fx_act(reg, "clerk-1", PLEDGER_ROLE_CLERK);
+    PL_FAILS(reg, PLEDGER_EPERM, pledger_checkpoint_sign(&note, reg, signers));
+    ck_assert_ptr_null(note);
+    fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, pledger_set_log_origin(reg, "registry.example.cn/FZ01"));
+    ck_assert_str_eq(pledger_log_origin(reg), "registry.example.cn/FZ01");
+    PL_OK(reg, pledger_checkpoint_sign(&note, reg, signers));
+    PL_OK(reg, pledger_checkpoint_latest(&latest, reg));
+    ck_assert_str_eq(latest, note);
+    free(latest);
+
+    /* a bank trusting the public key (and the next one: rotation) */
+    PL_OK(NULL, pledger_keyring_new(&trusted));
+    PL_OK(NULL, pledger_keyring_add_pem_file(trusted, "registry.example.cn/FZ01", pub2));
+    PL_OK(NULL, pledger_keyring_add_pem_file(trusted, "registry.example.cn/FZ01", pub));
+    PL_OK(NULL, pledger_checkpoint_open(&cp, note, strlen(note), trusted));
+    ck_assert_str_eq(pledger_checkpoint_origin(cp), "registry.example.cn/FZ01");
+    uint64_t size;
+    unsigned char root[32];
+    PL_OK(reg, pledger_log_size(reg, &size));
+    ck_assert_uint_eq(pledger_checkpoint_size(cp), size);
+    PL_OK(reg, pledger_log_root(reg, size, root));
+    ck_assert_mem_eq(pledger_checkpoint_root(cp), root, 32);
+    ck_assert_uint_eq(pledger_checkpoint_signer_count(cp), 1);
+    ck_assert_str_eq(pledger_checkpoint_signer(cp, 0), "registry.example.cn/FZ01");
+    /* the verifier key text round-trips */
+    pledger_keyring *vk = NULL;
+    PL_OK(NULL, pledger_keyring_new(&vk));
+    PL_OK(NULL, pledger_keyring_add_vkey(vk, pledger_keyring_vkey(trusted, 1)));
+    pledger_checkpoint *cp2 = NULL;
+    PL_OK(NULL, pledger_checkpoint_open(&cp2, note, strlen(note), vk));
+    pledger_checkpoint_free(cp2);
+    pledger_keyring_free(vk);
+
+    /* more events later: the witness check holds */
+    char *n3 = NULL;
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_RECEIVABLE, &n3, NULL));
+    free(n3);
+    PL_OK(reg, pledger_log_check(reg, cp));
+    pledger_close(reg);
+    PL_OK(NULL, fx_open(&ro, path, NULL, 1, -1));
+    PL_OK(ro, pledger_log_check(ro, cp));
+    fx_act(ro, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    char *none = NULL;
+    PL_FAILS(ro, PLEDGER_EREADONLY, pledger_checkpoint_sign(&none, ro, signers));
+    pledger_close(ro);
+
+    /* a changed byte: refused */
+    char *forged = strdup(note);
+    char *digit = strchr(forged, '\n') + 1;
+    *digit = *digit == '9' ? '8' : (char)(*digit + 1);
+    pledger_checkpoint *bad = NULL;
+    ck_assert_int_eq(pledger_checkpoint_open(&bad, forged, strlen(forged), trusted),
+                     PLEDGER_ECODE);
+    ck_assert_ptr_null(bad);
+    free(forged);
+    /* a key it does not know: no trusted signature */
+    pledger_keyring *stranger = NULL;
+    PL_OK(NULL, pledger_keyring_new(&stranger));
+    PL_OK(NULL, pledger_keyring_add_pem_file(stranger, "registry.example.cn/FZ01", pub2));
+    ck_assert_int_eq(pledger_checkpoint_open(&bad, note, strlen(note), stranger),
+                     PLEDGER_ECODE);
+    pledger_keyring_free(stranger);
+
+    pledger_checkpoint_free(cp);
+    pledger_keyring_free(signers);
+    pledger_keyring_free(trusted);
+    free(note);
+    free(priv);
+    free(pub);
+    free(priv2);
+    free(pub2);
+    free(psm2);
+    free(ssm2);
+    PL_OK(NULL, fx_open(&reg, path, NULL, 0, -1));
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
+/* The attack: the file is rewritten so that a registration's amount was
+ * always 999 yuan, every event, hash, tree node and state row
+ * recomputed -- the rewritten registry is a self-consistent file whose
+ * own journal check passes.  A bank that kept a checkpoint from before
+ * sees the rewrite. */
+START_TEST(test_history_rewrite_detected)
+{
+    char *dir, *path, *forged_path, *priv, *pub;
+    pledger_registry *reg, *forged;
+    pledger_keyring *signers, *trusted;
+    pledger_checkpoint *kept = NULL;
+    char *note = NULL;
+
+    fx_ck_setup(&dir, &path, &reg);
+    make_key(dir, "ED25519", "office", &priv, &pub);
+    history(reg, "3,000,000.00");
+    PL_OK(NULL, pledger_keyring_new(&signers));
+    PL_OK(NULL, pledger_keyring_add_pem_file(signers, "registry.example.cn/FZ01", priv));
+    PL_OK(NULL, pledger_keyring_new(&trusted));
+    PL_OK(NULL, pledger_keyring_add_pem_file(trusted, "registry.example.cn/FZ01", pub));
+    fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, pledger_checkpoint_sign(&note, reg, signers));
+    PL_OK(NULL, pledger_checkpoint_open(&kept, note, strlen(note), trusted));
+
+    /* the same history, the change's amount rewritten, on the same clock */
+    forged_path = pl_test_path(dir, "forged.db");
+    fx_now_us = FX_T0;
+    PL_OK(NULL, fx_open(&forged, forged_path, "FZ01", 0, -1));
+    history(forged, "999");
+    fx_act(forged, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    uint64_t a = 0, b = 0;
+    PL_OK(reg, pledger_log_size(reg, &a));
+    PL_OK(forged, pledger_log_size(forged, &b));
+    ck_assert_uint_eq(a, b);
+    int64_t bad = -1, count = 0;
+    PL_OK(forged, pledger_journal_verify(&bad, &count, forged));
+    ck_assert_msg(bad == 0, "the forged file is self-consistent");
+    /* and then it goes on (or not) with more events */
+    char *n = NULL;
+    PL_OK(forged, fx_registered(forged, PLEDGER_KIND_EQUITY, &n, NULL));
+    free(n);
+
+    /* the honest registry passes, the forged one does not */
+    PL_OK(reg, pledger_log_check(reg, kept));
+    ck_assert_int_eq(pledger_log_check(forged, kept), PLEDGER_ECODE);
+    ck_assert_msg(strstr(pledger_errmsg(forged), "rewritten"), "%s", pledger_errmsg(forged));
+    /* a forged file that dropped events: refused too */
+    pledger_close(forged);
+    fx_now_us = FX_T0;
+    char *short_path = pl_test_path(dir, "short.db");
+    PL_OK(NULL, fx_open(&forged, short_path, "FZ01", 0, -1));
+    char *n1 = NULL;
+    PL_OK(forged, fx_registered(forged, PLEDGER_KIND_TRADEMARK, &n1, NULL));
+    free(n1);
+    ck_assert_int_eq(pledger_log_check(forged, kept), PLEDGER_ECODE);
+    ck_assert_msg(strstr(pledger_errmsg(forged), "were removed"), "%s",
+                  pledger_errmsg(forged));
+    /* another log's checkpoint is not this log's */
+    fx_act(forged, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(forged, pledger_set_log_origin(forged, "registry.example.cn/XM01"));
+    ck_assert_int_eq(pledger_log_check(forged, kept), PLEDGER_ECODE);
+    ck_assert_msg(strstr(pledger_errmsg(forged), "XM01"), "%s", pledger_errmsg(forged));
+
+    pledger_close(forged);
+    pledger_checkpoint_free(kept);
+    pledger_keyring_free(signers);
+    pledger_keyring_free(trusted);
+    free(note);
+    free(priv);
+    free(pub);
+    free(forged_path);
+    free(short_path);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
+/* Tampering with the stored tree itself is found by the journal check,
+ * which names the event. */
+START_TEST(test_tree_tamper_found)
+{
+    char *dir, *path;
+    pledger_registry *reg;
+    int64_t bad = -1, count = 0;
+    char why[512];
+
+    fx_ck_setup(&dir, &path, &reg);
+    history(reg, "300万");
+    pledger_close(reg);
+    fx_ck_raw_exec(path, "DROP TRIGGER journal_node_no_update;"
+                         " UPDATE journal_node SET hash = zeroblob(32) WHERE level = 1 AND idx = 2");
+    PL_OK(NULL, fx_journal_verify(path, &bad, &count, why, sizeof why));
+    ck_assert_int_eq(bad, 6);
+    ck_assert_msg(strstr(why, "Merkle tree") && strstr(why, "level 1, index 2"), "%s", why);
+    PL_OK(NULL, fx_open(&reg, path, NULL, 0, -1));
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("log");
+    TCase *tc = tcase_create("log");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_every_event_proved);
+    tcase_add_test(tc, test_checkpoints_and_keys);
+    tcase_add_test(tc, test_history_rewrite_detected);
+    tcase_add_test(tc, test_tree_tamper_found);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
