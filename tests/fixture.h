@@ -13,6 +13,8 @@
 #ifndef PL_TEST_FIXTURE_H
 #define PL_TEST_FIXTURE_H
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -433,6 +435,28 @@ static inline void fx_ck_raw_exec(const char *path, const char *sql)
     int rc = fx_raw_exec(path, sql, &msg);
     ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, msg ? msg : "");
     sqlite3_free(msg);
+}
+
+/* Key pair @k (taken: freed here) as PEM files <stem>.key and <stem>.pub
+ * in @dir; *@priv and *@pub are their paths (free them). */
+static inline void fx_ck_write_key(const char *dir, EVP_PKEY *k, const char *stem, char **priv,
+                                   char **pub)
+{
+    char name[64];
+    FILE *f;
+
+    ck_assert_ptr_nonnull(k);
+    snprintf(name, sizeof name, "%s.key", stem);
+    *priv = pl_test_path(dir, name);
+    snprintf(name, sizeof name, "%s.pub", stem);
+    *pub = pl_test_path(dir, name);
+    ck_assert_ptr_nonnull(f = fopen(*priv, "w"));
+    ck_assert_int_eq(PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL, NULL), 1);
+    fclose(f);
+    ck_assert_ptr_nonnull(f = fopen(*pub, "w"));
+    ck_assert_int_eq(PEM_write_PUBKEY(f, k), 1);
+    fclose(f);
+    EVP_PKEY_free(k);
 }
 
 #endif

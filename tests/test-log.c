@@ -11,26 +11,11 @@
 
 #include <pledger/log.h>
 
-/* A fresh key pair of @alg as PEM files: @priv and @pub in @dir. */
+/* A fresh key pair of @alg as PEM files @priv and @pub in @dir. */
 static void make_key(const char *dir, const char *alg, const char *stem, char **priv,
                      char **pub)
 {
-    EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, alg);
-    char name[64];
-    FILE *f;
-
-    ck_assert_ptr_nonnull(k);
-    snprintf(name, sizeof name, "%s.key", stem);
-    *priv = pl_test_path(dir, name);
-    snprintf(name, sizeof name, "%s.pub", stem);
-    *pub = pl_test_path(dir, name);
-    ck_assert_ptr_nonnull(f = fopen(*priv, "w"));
-    ck_assert_int_eq(PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL, NULL), 1);
-    fclose(f);
-    ck_assert_ptr_nonnull(f = fopen(*pub, "w"));
-    ck_assert_int_eq(PEM_write_PUBKEY(f, k), 1);
-    fclose(f);
-    EVP_PKEY_free(k);
+    fx_ck_write_key(dir, EVP_PKEY_Q_keygen(NULL, NULL, alg), stem, priv, pub);
 }
 
 /* A registry with a history: two registrations and a change. */

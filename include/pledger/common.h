@@ -54,7 +54,9 @@ typedef enum pledger_error {
     PLEDGER_ENOMEM = -13,      /**< Out of memory. */
     PLEDGER_EREVIEW = -14,     /**< The review has blocking findings. */
     PLEDGER_ECODE = -15,       /**< A modification or verification code did not match. */
-    PLEDGER_ECANCELLED = -16   /**< The caller's callback asked to stop; nothing was changed. */
+    PLEDGER_ECANCELLED = -16,  /**< The caller's callback asked to stop; nothing was changed. */
+    PLEDGER_ENOTSUP = -17      /**< This build of the library lacks the feature (XML signatures
+                                    need libxmlsec1 at build time). @since 0.2 */
 } pledger_error;
 
 /**

@@ -21,5 +21,6 @@
 #include <pledger/refreg.h>
 #include <pledger/review.h>
 #include <pledger/query.h>
+#include <pledger/evidence.h>
 
 #endif /* PLEDGER_PLEDGER_H */

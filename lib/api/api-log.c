@@ -2,24 +2,22 @@
  * roots, proofs and checkpoints over the tree store/journal.c keeps. */
 #include <pledger/log.h>
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "api/handle.h"
+#include "api/keyring.h"
 #include "base/merkle.h"
 #include "base/note.h"
 #include "store/journal.h"
 #include "workflow/flow.h"
 
 /* ---- keyrings ------------------------------------------------------------- */
-
-struct pledger_keyring {
-    pl_note_key **keys;
-    char **vkeys;
-    size_t n, cap;
-};
 
 int pledger_keyring_new(pledger_keyring **out)
 {
@@ -67,32 +65,103 @@ static int keyring_take(pledger_keyring *kr, pl_err *e, const char *fn, pl_note_
     return 0;
 }
 
+static int keyring_take_doc(pledger_keyring *kr, pl_err *e, pl_doc_key *k)
+{
+    for (size_t i = 0; i < kr->nd; i++)
+        if (pl_doc_key_same(kr->docs[i], k) &&
+            pl_doc_key_can_sign(kr->docs[i]) >= pl_doc_key_can_sign(k)) {
+            pl_doc_key_free(k);   /* already there */
+            return 0;
+        }
+    size_t tl = strlen(pl_doc_key_name(k)) + strlen(pl_doc_key_type(k)) + 2;
+    char *text = malloc(tl);
+    if (text)
+        snprintf(text, tl, "%s %s", pl_doc_key_name(k), pl_doc_key_type(k));
+    if (text && kr->nd == kr->capd) {
+        size_t cap = kr->capd ? kr->capd * 2 : 4;
+        pl_doc_key **docs = realloc(kr->docs, cap * sizeof *docs);
+        if (docs)
+            kr->docs = docs;
+        char **texts = docs ? realloc(kr->doc_texts, cap * sizeof *texts) : NULL;
+        if (texts) {
+            kr->doc_texts = texts;
+            kr->capd = cap;
+        }
+    }
+    if (!text || kr->nd == kr->capd) {
+        free(text);
+        pl_doc_key_free(k);
+        return pl_err_oom(e);
+    }
+    kr->docs[kr->nd] = k;
+    kr->doc_texts[kr->nd] = text;
+    kr->nd++;
+    return 0;
+}
+
+/* A PEM key of either kind: a certificate key (ECDSA P-256, RSA) or a
+ * checkpoint key (Ed25519, SM2). */
+static int keyring_add_pem(pledger_keyring *kr, pl_err *e, const char *fn, const char *name,
+                           const char *pem, size_t len)
+{
+    pl_doc_key *dk = NULL;
+    pl_note_key *k = NULL;
+    bool other = false;
+    int rc = pl_doc_key_pem(e, name, pem, len, &other, &dk);
+
+    if (rc == 0)
+        return keyring_take_doc(kr, e, dk);
+    if (!other)
+        return pl_err_prefix(e, "%s", fn);
+    if ((rc = pl_note_key_pem(e, name, pem, len, &k)))
+        return pl_err_set(e, rc,
+                          "%s: key '%s': checkpoints are signed with Ed25519 or SM2 keys, "
+                          "certificates with ECDSA P-256 or RSA (2048 bits or more) keys", fn,
+                          name);
+    return keyring_take(kr, e, fn, k);
+}
+
 int pledger_keyring_add_pem_file(pledger_keyring *kr, const char *name, const char *path)
 {
     static const char fn[] = "pledger_keyring_add_pem_file";
     pl_err *e = pl_err_thread();
-    pl_note_key *k = NULL;
+    char *buf = NULL;
+    size_t n = 0;
     int rc;
 
     if (!kr || !path)
         return pl_err_set(e, PLEDGER_EINVAL, "%s: %s is NULL", fn, kr ? "path" : "kr");
-    if ((rc = pl_note_key_pem_file(e, name, path, &k)))
-        return pl_err_prefix(e, "%s", fn);
-    return keyring_take(kr, e, fn, k);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return pl_err_set(e, errno == ENOENT ? PLEDGER_ENOTFOUND : PLEDGER_EIO,
+                          "%s: key file '%s': %s", fn, path, strerror(errno));
+    if (!(buf = malloc(64 * 1024 + 1))) {
+        fclose(f);
+        return pl_err_oom(e);
+    }
+    n = fread(buf, 1, 64 * 1024 + 1, f);
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad)
+        rc = pl_err_set(e, PLEDGER_EIO, "%s: key file '%s': read error", fn, path);
+    else if (n > 64 * 1024)
+        rc = pl_err_set(e, PLEDGER_EINVAL, "%s: key file '%s': over 64 KiB, not a key", fn,
+                        path);
+    else
+        rc = keyring_add_pem(kr, e, fn, name, buf, n);
+    OPENSSL_cleanse(buf, 64 * 1024 + 1);
+    free(buf);
+    return rc;
 }
 
 int pledger_keyring_add_pem(pledger_keyring *kr, const char *name, const char *pem, size_t len)
 {
     static const char fn[] = "pledger_keyring_add_pem";
     pl_err *e = pl_err_thread();
-    pl_note_key *k = NULL;
-    int rc;
 
     if (!kr || !pem)
         return pl_err_set(e, PLEDGER_EINVAL, "%s: %s is NULL", fn, kr ? "pem" : "kr");
-    if ((rc = pl_note_key_pem(e, name, pem, len, &k)))
-        return pl_err_prefix(e, "%s", fn);
-    return keyring_take(kr, e, fn, k);
+    return keyring_add_pem(kr, e, fn, name, pem, len);
 }
 
 int pledger_keyring_add_vkey(pledger_keyring *kr, const char *vkey)
@@ -109,11 +178,13 @@ int pledger_keyring_add_vkey(pledger_keyring *kr, const char *vkey)
     return keyring_take(kr, e, fn, k);
 }
 
-size_t pledger_keyring_count(const pledger_keyring *kr) { return kr ? kr->n : 0; }
+size_t pledger_keyring_count(const pledger_keyring *kr) { return kr ? kr->n + kr->nd : 0; }
 
 const char *pledger_keyring_vkey(const pledger_keyring *kr, size_t i)
 {
-    return kr && i < kr->n ? kr->vkeys[i] : NULL;
+    if (!kr)
+        return NULL;
+    return i < kr->n ? kr->vkeys[i] : i - kr->n < kr->nd ? kr->doc_texts[i - kr->n] : NULL;
 }
 
 void pledger_keyring_free(pledger_keyring *kr)
@@ -124,8 +195,14 @@ void pledger_keyring_free(pledger_keyring *kr)
         pl_note_key_free(kr->keys[i]);
         free(kr->vkeys[i]);
     }
+    for (size_t i = 0; i < kr->nd; i++) {
+        pl_doc_key_free(kr->docs[i]);
+        free(kr->doc_texts[i]);
+    }
     free(kr->keys);
     free(kr->vkeys);
+    free(kr->docs);
+    free(kr->doc_texts);
     free(kr);
 }
 
@@ -471,7 +548,7 @@ int pledger_checkpoint_sign(char **note_out, pledger_registry *reg,
         return pl_api_bad_arg(reg, fn, "note_out", "is NULL");
     *note_out = NULL;
     if (!signers || signers->n == 0)
-        return pl_api_bad_arg(reg, fn, "signers", "holds no key");
+        return pl_api_bad_arg(reg, fn, "signers", "holds no checkpoint key (Ed25519 or SM2)");
     if ((rc = pl_api_writable(reg, fn)))
         return rc;
     if (!reg->actor || reg->role != PLEDGER_ROLE_REGISTRAR)

@@ -260,6 +260,7 @@ static const char *strerror_en(int code)
     case PLEDGER_EREVIEW: return N_("review has blocking findings");
     case PLEDGER_ECODE: return N_("code does not match");
     case PLEDGER_ECANCELLED: return N_("cancelled by the caller");
+    case PLEDGER_ENOTSUP: return N_("not supported by this build");
     default: return N_("unknown error");
     }
 }

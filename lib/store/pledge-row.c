@@ -169,3 +169,53 @@ int pl_pver_load_id(pl_db *db, pl_err *e, int64_t pledge_id, int64_t at_us, pl_p
 {
     return load(db, e, sql_by_id, NULL, pledge_id, at_us, out);
 }
+
+/* ---- a certificate and the event that issued it ---------------------------------- */
+
+static const char sql_cert_issue[] =
+    "SELECT c.version, c.document, v.journal_seq FROM pledge p"
+    " JOIN certificate c ON c.pledge_id = p.id"
+    " LEFT JOIN pledge_version v ON v.pledge_id = p.id AND v.valid_from = c.issued_at"
+    " WHERE p.registration_number = ?1"
+    " AND c.version = CASE WHEN ?2 = 0"
+    "     THEN (SELECT max(version) FROM certificate WHERE pledge_id = p.id) ELSE ?2 END"
+    " ORDER BY v.journal_seq";
+
+int pl_cert_issue_load(pl_db *db, pl_err *e, const char *number, int version, char **document,
+                       int *version_out, int64_t *seqs, size_t cap, size_t *n)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    *document = NULL;
+    *version_out = 0;
+    *n = 0;
+    if ((rc = pl_db_stmt(db, e, sql_cert_issue, &st)))
+        return rc;
+    sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, version);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!*document) {
+            *version_out = sqlite3_column_int(st, 0);
+            if (dup_col(st, 1, document)) {
+                sqlite3_reset(st);
+                return pl_err_oom(e);
+            }
+        }
+        if (sqlite3_column_type(st, 2) != SQLITE_NULL && *n < cap)
+            seqs[(*n)++] = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        free(*document);
+        *document = NULL;
+        return pl_db_fail(db, e, rc, "reading a certificate");
+    }
+    if (!*document)
+        return version ? pl_err_set(e, PLEDGER_ENOTFOUND,
+                                    "pledge '%s' has no certificate of version %d", number,
+                                    version)
+                       : pl_err_set(e, PLEDGER_ENOTFOUND, "no pledge is registered as '%s'",
+                                    number);
+    return 0;
+}

@@ -3,6 +3,7 @@
 #ifndef PL_STORE_PLEDGE_ROW_H
 #define PL_STORE_PLEDGE_ROW_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store/db.h"
@@ -48,6 +49,14 @@ int pl_pver_load(pl_db *db, pl_err *e, const char *number, int64_t at_us, pl_pve
 /* The same by pledge id. */
 int pl_pver_load_id(pl_db *db, pl_err *e, int64_t pledge_id, int64_t at_us, pl_pver *out);
 void pl_pver_clear(pl_pver *p);
+
+/* The certificate of version @version (0: the latest) of pledge @number
+ * as stored (*@document allocated, *@version_out its version), and the
+ * journal events that may have issued it -- the pledge's versions that
+ * begin at its issue instant -- at most @cap, oldest first, in @seqs
+ * (*@n of them).  PLEDGER_ENOTFOUND names what is missing. */
+int pl_cert_issue_load(pl_db *db, pl_err *e, const char *number, int version, char **document,
+                       int *version_out, int64_t *seqs, size_t cap, size_t *n);
 /* Replace a string field (duplicating @value; NULL allowed). */
 int pl_pver_set(pl_err *e, char **field, const char *value);
 

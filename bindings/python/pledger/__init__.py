@@ -81,11 +81,12 @@ from .enums import ApiEnum, AppState, ErrorCode, IdType, Kind, PledgeState, Role
 from .errors import (Busy, Cancelled, CodeMismatch, Conflict, Corrupt, Error, InvalidArgument,
                      InvalidDocument, IOFailure, NotARegistry, NotFound, OutOfMemory,
                      PermissionDenied, ReadOnly, ReviewBlocked, TooNew, WrongState,
-                     WrongType, error_class)
+                     WrongType, NotSupported, error_class)
 from .ident import is_valid_id, normalize_id
 from .money import format_money, parse_money
 from ._i18n import set_language
-from .log import Checkpoint, Keyring, Proof, verify_consistency, verify_inclusion
+from .log import (CertificateCheck, Checkpoint, Keyring, Proof, verify_certificate,
+                  verify_consistency, verify_inclusion, xmlsig_available)
 from .query import AS_OF_CURRENT, Cursor
 from .registry import ProgressFn, Registry, open
 from .types import (CurrencyAmounts, DateLike, DueItem, Finding, ImportReport, Instant,
@@ -113,12 +114,13 @@ __all__ = [
     "Instant", "DateLike",
     "Error", "InvalidArgument", "NotFound", "WrongState", "Conflict", "PermissionDenied",
     "ReadOnly", "Busy", "IOFailure", "Corrupt", "NotARegistry", "TooNew", "InvalidDocument",
-    "OutOfMemory", "ReviewBlocked", "CodeMismatch", "Cancelled", "WrongType", "error_class",
+    "OutOfMemory", "ReviewBlocked", "CodeMismatch", "Cancelled", "NotSupported", "WrongType", "error_class",
     "ApiEnum", "Kind", "Role", "AppState", "PledgeState", "Severity", "IdType", "ErrorCode",
     "Finding", "Review", "Registration", "Pledge", "Rejection", "ImportReport",
     "JournalCheck", "Verification", "RightRank", "SearchHit", "Cursor", "DueItem", "Stats",
     "CurrencyAmounts", "AS_OF_CURRENT", "normalize_id", "is_valid_id", "parse_money",
     "format_money", "set_language", "Keyring", "Proof", "Checkpoint", "verify_inclusion",
+    "CertificateCheck", "verify_certificate", "xmlsig_available",
     "verify_consistency",
 ]
 __all__ += sorted(n for n in _ENUMS if n not in __all__)

@@ -597,11 +597,31 @@ def _certificate_args(p: argparse.ArgumentParser) -> None:
     _number_arg(p)
     p.add_argument("--version", type=IntOption("int", 0), default=0,
                    help=_("the pledge version it was issued for (default: the latest)"))
+    p.add_argument("--signed", action="store_true",
+                   help=_("sign it for reading without the registry (XML Signature, the "
+                          "event's inclusion proof and a checkpoint); needs a registrar "
+                          "--actor and --key"))
+    p.add_argument("--key", action="append", default=[], metavar="NAME=PEMFILE",
+                   help=_("with --signed: the certificate key (ECDSA P-256 or RSA, PEM) and, "
+                          "when no checkpoint covers the certificate yet, a checkpoint key "
+                          "(Ed25519 or SM2); repeatable"))
 
 
 @command("certificate", N_("print the certificate of a pledge (XML)"), access="read",
          args=_certificate_args)
 def cmd_certificate(reg: Registry, a: argparse.Namespace) -> Result:
+    if a.key and not a.signed:
+        raise UsageError(_("--key goes with --signed"))
+    if a.signed:
+        if not a.key:
+            raise UsageError(_("--signed needs --key NAME=PEMFILE (the certificate key)"))
+        if not a.actor:
+            raise UsageError(_("--signed needs --actor (a registrar signs)"))
+        if not a.role:   # signing is the registrar's: the default role here
+            reg.set_actor(a.actor, "registrar")
+        xml = reg.sign_certificate(a.number, _keyring(a.key, "--key"), a.version)
+        return Result({"number": a.number, "version": _certificate_version(xml), "xml": xml,
+                       "signed": True}, xml.rstrip("\n"))
     xml = reg.certificate(a.number, a.version)
     return Result({"number": a.number, "version": _certificate_version(xml), "xml": xml},
                   xml.rstrip("\n"))
@@ -609,9 +629,12 @@ def cmd_certificate(reg: Registry, a: argparse.Namespace) -> Result:
 
 def _certificate_version(doc: str) -> int:
     """The pledge version a certificate was issued for (its ``version``
-    element: with version 0 the call answers the latest)."""
+    element: with version 0 the call answers the latest); of a signed
+    certificate, the version of the certificate it carries."""
     import xml.etree.ElementTree as ET
     root = ET.fromstring(doc.encode("utf-8"))
+    if root.tag.rsplit("}", 1)[-1] == "signedCertificate":
+        root = next(c for c in root if c.tag.rsplit("}", 1)[-1] == "certificate")
     for child in root:
         if child.tag.rsplit("}", 1)[-1] == "version":
             return int(child.text or "0")
@@ -992,6 +1015,44 @@ def cmd_stats(reg: Registry, a: argparse.Namespace) -> Result:
     return Result(as_dict(s), text)
 
 
+def _verify_certificate_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help=_("the signed certificate (pledger certificate --signed); - "
+                                  "reads stdin"))
+    p.add_argument("--trust", action="append", default=[], required=True,
+                   metavar="NAME=PEMFILE|VKEY",
+                   help=_("a public key to trust: the office's certificate key (ECDSA P-256 "
+                          "or RSA) and its checkpoint key (Ed25519 or SM2, or a verifier key "
+                          "name+id+base64); repeatable, so old and new keys can both be "
+                          "trusted"))
+
+
+@command("verify-certificate", N_("check a signed certificate with the office's public keys "
+                                  "alone (no database)"), access="none",
+         args=_verify_certificate_args)
+def cmd_verify_certificate(reg: Any, a: argparse.Namespace) -> Result:
+    from .log import verify_certificate
+    data = _read_input(a.file, binary=True)
+    trusted = _keyring(a.trust, "--trust")
+    try:
+        c = verify_certificate(data, trusted)
+    except E.CodeMismatch as e:
+        return Result({"genuine": False, "message": e.message},
+                      _("NOT GENUINE: {reason}").format(reason=e.message), EXIT_FAILED)
+    data_out = {"genuine": True, "number": c.number, "version": c.version, "code": c.code,
+                "signer": c.signer, "event": c.event, "log_size": c.log_size,
+                "origin": c.origin, "checkpoint": c.checkpoint, "document": c.document}
+    text = fields([(_("genuine"), _("yes: signed by {signer}, event {event} of the log of "
+                                    "{size} events ({origin})").format(
+                                        signer=c.signer, event=c.event, size=c.log_size,
+                                        origin=c.origin)),
+                   (_("registration number"), c.number), (_("certificate version"), c.version),
+                   (_("verification code"), c.code)])
+    text += "\n" + _("Whether it is still the current certificate: ask the registry "
+                     "({prog} verify {number} --code {code}).").format(
+                         prog=PROG, number=c.number, code=c.code)
+    return Result(data_out, text)
+
+
 def _check_id_args(p: argparse.ArgumentParser) -> None:
     from .enums import IdType
     p.add_argument("type", choices=IdType.api_names(), help=_("the identifier type"))
@@ -1192,7 +1253,9 @@ def _open(a: argparse.Namespace, c: Command) -> Registry:
     if a.db != ":memory:" and not os.path.exists(a.db):
         raise E.NotFound(-2, _("{db}: no such registry (create it with '{prog} init "
                                "--db {db}')").format(db=a.db, prog=PROG))
-    return Registry(a.db, read_only=c.access == "read", create=False)
+    # a signed certificate may need a new checkpoint kept: a write
+    writes = c.access != "read" or getattr(a, "signed", False)
+    return Registry(a.db, read_only=not writes, create=False)
 
 
 def _language(argv: Sequence[str]) -> str | None:

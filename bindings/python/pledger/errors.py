@@ -123,6 +123,12 @@ class Cancelled(Error):
     code_name = "PLEDGER_ECANCELLED"
 
 
+class NotSupported(Error):
+    """PLEDGER_ENOTSUP: this build of the library lacks the feature (XML
+    signatures need libxmlsec1 when the library is built)."""
+    code_name = "PLEDGER_ENOTSUP"
+
+
 #: every PLEDGER_E* code the loaded headers know, by name
 _CODES: dict[str, int] = {
     n: v for n, v in ffi.typeof("pledger_error").relements.items() if v < 0}
@@ -131,7 +137,7 @@ _CODES: dict[str, int] = {
 _CLASSES: dict[int, type[Error]] = {}
 for _cls in (InvalidArgument, NotFound, WrongState, Conflict, PermissionDenied, ReadOnly, Busy,
              IOFailure, Corrupt, NotARegistry, TooNew, InvalidDocument, OutOfMemory,
-             ReviewBlocked, CodeMismatch, Cancelled):
+             ReviewBlocked, CodeMismatch, Cancelled, NotSupported):
     if _cls.code_name in _CODES:
         _CLASSES[_CODES[_cls.code_name]] = _cls
 

@@ -43,8 +43,10 @@ class Keyring:
         self._p = _ffi.gc(pp[0], lib.pledger_keyring_free)
 
     def add_pem_file(self, name: str, path: str | os.PathLike[str]) -> "Keyring":
-        """Add the Ed25519 or SM2 key in PEM file ``path`` under ``name``
-        (e.g. "registry.example.cn/FZ01").  Returns the keyring."""
+        """Add the key in PEM file ``path`` under ``name`` (e.g.
+        "registry.example.cn/FZ01"): Ed25519 or SM2 for checkpoints, ECDSA
+        P-256 or RSA (2048 bits or more) for certificates.  Returns the
+        keyring."""
         check(lib.pledger_keyring_add_pem_file(self._p, _ffi.cstr(name, "name"),
                                                _ffi.cpath(os.fspath(path))))
         return self
@@ -156,5 +158,57 @@ class Checkpoint:
                    note=data.decode("utf-8"), _handle=c)
 
 
+@dataclasses.dataclass(frozen=True)
+class CertificateCheck:
+    """What checking a signed certificate established (every check held).
+    The certificate is genuine for its version; whether it is still the
+    current one is a question for the registry (``Registry.verify`` with
+    its code)."""
+    signer: str          #: the trusted certificate key that signed it
+    number: str          #: the registration number
+    version: int         #: the certificate's version
+    code: str            #: the verification code printed on it
+    document: str        #: the certificate (root ``certificate``) as the log holds it
+    event: int           #: the journal event that issued it
+    log_size: int        #: the log it is proved in
+    origin: str          #: the log's origin
+    checkpoint: str      #: the signed checkpoint it carries (keep it for later checks)
+
+
+def xmlsig_available() -> bool:
+    """Whether the loaded libpledger can sign and check XML signatures."""
+    return bool(lib.pledger_xmlsig_available())
+
+
+def verify_certificate(xml: str | bytes, trusted: Keyring) -> CertificateCheck:
+    """Check a signed certificate with public keys alone (no registry):
+    the XML signature (a certificate key of ``trusted``), the checkpoint's
+    signature (a checkpoint key of ``trusted``), the inclusion proof, and
+    that the logged event issued this certificate.  Raises
+    :class:`pledger.CodeMismatch` naming the check that failed,
+    :class:`pledger.InvalidDocument` for what is not a signed certificate,
+    :class:`pledger.NotSupported` without libxmlsec1."""
+    if not isinstance(trusted, Keyring):
+        raise _ffi._invalid("trusted must be a pledger.Keyring", True)
+    data = xml.encode("utf-8") if isinstance(xml, str) else xml
+    if not isinstance(data, (bytes, bytearray)):
+        raise _ffi._invalid(f"xml must be str or bytes, not {type(xml).__name__}", True)
+    buf = ffi.new("char[]", bytes(data))
+    pp = ffi.new("pledger_certificate_check **")
+    check(lib.pledger_certificate_verify(pp, buf, len(data), trusted._p))
+    c = ffi.gc(pp[0], lib.pledger_certificate_check_free)
+    s = _ffi.string
+    return CertificateCheck(
+        signer=s(lib.pledger_certificate_check_signer(c)) or "",
+        number=s(lib.pledger_certificate_check_number(c)) or "",
+        version=int(lib.pledger_certificate_check_version(c)),
+        code=s(lib.pledger_certificate_check_code(c)) or "",
+        document=s(lib.pledger_certificate_check_document(c)) or "",
+        event=int(lib.pledger_certificate_check_event(c)),
+        log_size=int(lib.pledger_certificate_check_log_size(c)),
+        origin=s(lib.pledger_certificate_check_origin(c)) or "",
+        checkpoint=s(lib.pledger_certificate_check_checkpoint(c)) or "")
+
+
 __all__ = ["Keyring", "Proof", "Checkpoint", "verify_inclusion", "verify_consistency",
-           "HASH_SIZE"]
+           "HASH_SIZE", "CertificateCheck", "verify_certificate", "xmlsig_available"]

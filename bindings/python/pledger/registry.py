@@ -216,6 +216,22 @@ class Registry:
         self._check(lib.pledger_checkpoint_sign(pp, self._h, signers._p))
         return _ffi.take_string(pp) or ""
 
+    def sign_certificate(self, number: str, signers: Keyring, version: int = 0) -> str:
+        """The certificate of ``version`` (0: the latest) of pledge
+        ``number``, signed for reading without the registry: an XML
+        Signature with the certificate key of ``signers`` (ECDSA P-256 or
+        RSA), the issuing event's inclusion proof and a checkpoint (the
+        latest stored one when it covers the event, else a new one signed
+        with the checkpoint key of ``signers``).  Role: registrar."""
+        if not isinstance(signers, Keyring):
+            raise _ffi._invalid("signers must be a pledger.Keyring", True)
+        pp = ffi.new("char **")
+        self._check(lib.pledger_certificate_sign(pp, ffi.NULL, self._h,
+                                                 _ffi.cstr(number, "number"),
+                                                 _ffi.cint(version, "version", "int", 0),
+                                                 signers._p))
+        return _ffi.take_string(pp) or ""
+
     def latest_checkpoint(self) -> str | None:
         """The latest checkpoint the registry signed, or None."""
         pp = ffi.new("char **")

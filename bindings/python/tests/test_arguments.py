@@ -23,7 +23,7 @@ SAMPLE: dict[str, Any] = {
     "id_type": pledger.IdType.USCC, "code": 0, "value": "v", "app": None,
     "clock": None, "source": b"", "file_name": "f", "data": b"", "xml": "",
     "event": 1, "size": 1, "old_size": 1, "leaf": bytes(32), "root": bytes(32),
-    "old_root": bytes(32), "proof": pledger.Proof(()),
+    "old_root": bytes(32), "proof": pledger.Proof(()), "signers": pledger.Keyring(),
 }
 
 #: the words of an annotation that mean "an int is accepted here"

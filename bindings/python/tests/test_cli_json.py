@@ -108,6 +108,29 @@ def test_every_json_field_is_filled_or_documented(tmp_path: pathlib.Path,
     run("verify-log", "--actor", "auditor-1")
     run("verify-log", "--since", str(tmp_path / "cp.txt"), "--trust", f"office={pub}",
         "--actor", "auditor-1")
+    ec, ec_pub = tmp_path / "ec.pem", tmp_path / "ec.pub"
+    subprocess.run(["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-out", str(ec)], check=True)
+    subprocess.run(["openssl", "pkey", "-in", str(ec), "-pubout", "-out", str(ec_pub)],
+                   check=True)
+    signed = run("certificate", number, "--signed", "--key", f"cert={ec}", "--key",
+                 f"office={key}", "--actor", "registrar-1")
+    assert signed["signed"] is True and signed["version"] >= 2
+    (tmp_path / "cert.xml").write_text(signed["xml"])
+    checked = run("verify-certificate", str(tmp_path / "cert.xml"), "--trust", f"cert={ec_pub}",
+                  "--trust", f"office={pub}")
+    assert checked["genuine"] is True and checked["number"] == number
+    assert checked["version"] == signed["version"] and checked["signer"] == "cert"
+    # the peer tool accepts it too
+    subprocess.run(["xmlsec1", "--verify", "--pubkey-pem", str(ec_pub),
+                    str(tmp_path / "cert.xml")], check=True, capture_output=True)
+    # one changed byte: refused, exit status 1, naming the check
+    bad = re.sub(r"(<amount[^>]*>)(\d)",
+                 lambda g: g.group(1) + str((int(g.group(2)) + 1) % 10), signed["xml"], count=1)
+    assert bad != signed["xml"]
+    (tmp_path / "bad.xml").write_text(bad)
+    run("verify-certificate", str(tmp_path / "bad.xml"), "--trust", f"cert={ec_pub}",
+        "--trust", f"office={pub}", expect=1)
     # last: the reference register would make the reviews above find more
     run("register-import", str(DATA / "register-small.xml"), "--actor", "registrar-1",
         now="2024-05-03T00:00:01Z")

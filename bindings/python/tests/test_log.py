@@ -17,8 +17,9 @@ from pledger import Kind, Role
 
 def keypair(tmp: pathlib.Path, stem: str, alg: str = "ed25519") -> tuple[str, str]:
     key, pub = tmp / f"{stem}.key", tmp / f"{stem}.pub"
-    subprocess.run(["openssl", "genpkey", "-algorithm", alg, "-out", str(key)], check=True,
-                   capture_output=True)
+    curve = ["-pkeyopt", "ec_paramgen_curve:P-256"] if alg == "EC" else []
+    subprocess.run(["openssl", "genpkey", "-algorithm", alg, *curve, "-out", str(key)],
+                   check=True, capture_output=True)
     subprocess.run(["openssl", "pkey", "-in", str(key), "-pubout", "-out", str(pub)],
                    check=True, capture_output=True)
     return str(key), str(pub)
@@ -150,3 +151,42 @@ def test_cli_checkpoint_and_prove(tmp_path: pathlib.Path) -> None:
     r = run_cli("consistency", "-", "--trust", f"pledger/FZ01={pub}", "--db", db,
                 env={"LANGUAGE": "zh_CN"}, stdin=note)
     assert r.status == 0 and "一致" in r.out, r
+
+
+def test_signed_certificate_offline(tmp_path: pathlib.Path, reg: pledger.Registry,
+                                    flow: Flow) -> None:
+    ec, ec_pub = keypair(tmp_path, "cert", "EC")
+    ed, ed_pub = keypair(tmp_path, "log")
+    assert pledger.xmlsig_available()
+    number = flow.registered(Kind.PATENT).number
+    flow.act("registrar-1", Role.REGISTRAR)
+    signers = pledger.Keyring().add_pem_file("office", ec).add_pem_file("log", ed)
+    assert pledger.Keyring().add_pem_file("office", ec).vkeys == ["office ecdsa-p256"]
+    xml = reg.sign_certificate(number, signers)
+    trusted = pledger.Keyring().add_pem_file("office", ec_pub).add_pem_file("log", ed_pub)
+    c = pledger.verify_certificate(xml, trusted)
+    assert (c.number, c.version, c.signer, c.log_size) == (number, 1, "office", reg.log_size())
+    assert c.document == reg.certificate(number)
+    assert c.checkpoint == reg.latest_checkpoint()
+    assert pledger.Checkpoint.open(c.checkpoint, trusted).size == c.log_size
+    # the same from bytes; a changed byte, an untrusted key, not a signed certificate
+    assert pledger.verify_certificate(xml.encode(), trusted).code == c.code
+    with pytest.raises(pledger.CodeMismatch) as e:
+        pledger.verify_certificate(xml.replace(c.code, c.code[::-1]), trusted)
+    assert "signature" in e.value.message
+    other = pledger.Keyring().add_pem_file("office", keypair(tmp_path, "x", "EC")[1]) \
+                             .add_pem_file("log", ed_pub)
+    with pytest.raises(pledger.CodeMismatch):
+        pledger.verify_certificate(xml, other)
+    with pytest.raises(pledger.InvalidDocument):
+        pledger.verify_certificate("<x/>", trusted)
+    with pytest.raises(pledger.WrongType):
+        pledger.verify_certificate(xml, "office.pub")  # type: ignore[arg-type]
+    # a bank may not sign; a keyring without a certificate key is refused
+    flow.act("bank-1", Role.BANK)
+    with pytest.raises(pledger.PermissionDenied):
+        reg.sign_certificate(number, signers)
+    flow.act("registrar-1", Role.REGISTRAR)
+    with pytest.raises(pledger.InvalidArgument) as e:
+        reg.sign_certificate(number, pledger.Keyring().add_pem_file("log", ed))
+    assert "signers" in e.value.message

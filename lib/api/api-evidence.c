@@ -1,0 +1,244 @@
+/* Signed certificates (include/pledger/evidence.h): made from the stored
+ * certificate, its journal event, the log's tree and a checkpoint; read
+ * back with trusted keys alone (model/signed-cert.c). */
+#include <pledger/evidence.h>
+#include <pledger/registry.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/handle.h"
+#include "api/keyring.h"
+#include "base/merkle.h"
+#include "base/note.h"
+#include "model/signed-cert.h"
+#include "store/journal.h"
+#include "store/pledge-row.h"
+
+int pledger_xmlsig_available(void) { return pl_xmlsig_available(); }
+
+/* The first certificate key of @kr that can sign. */
+static const pl_doc_key *signing_doc_key(const pledger_keyring *kr)
+{
+    for (size_t i = 0; kr && i < kr->nd; i++)
+        if (pl_doc_key_can_sign(kr->docs[i]))
+            return kr->docs[i];
+    return NULL;
+}
+
+static bool has_note_signer(const pledger_keyring *kr)
+{
+    for (size_t i = 0; kr && i < kr->n; i++)
+        if (pl_note_key_can_sign(kr->keys[i]))
+            return true;
+    return false;
+}
+
+/* The latest stored checkpoint, when it covers event @seq: its note and
+ * size.  (The stored notes were signed by this registry; the size is read
+ * from the note's text, after its origin line.) */
+static int covering_checkpoint(pledger_registry *reg, uint64_t seq, char **note, uint64_t *size)
+{
+    int rc = pl_journal_checkpoint_latest(reg->db, &reg->err, note);
+    *size = 0;
+    if (rc || !*note)
+        return rc;
+    const char *nl = strchr(*note, '\n');
+    char *end;
+    unsigned long long v = nl ? strtoull(nl + 1, &end, 10) : 0;
+    if (!nl || *end != '\n' || v < seq) {
+        free(*note);
+        *note = NULL;
+        return 0;
+    }
+    *size = v;
+    return 0;
+}
+
+/* Event @seq as the signed certificate carries it, checked to be the one
+ * that issued @document. */
+static int issuing_event(pledger_registry *reg, const char *document, const int64_t *seqs,
+                         size_t n, int64_t *seq, unsigned char **bytes, size_t *len)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *doc = NULL, *code = NULL;
+        int version, rc;
+        if ((rc = pl_journal_event_bytes(reg->db, &reg->err, seqs[i], bytes, len)))
+            return rc;
+        rc = pl_event_certificate(&reg->err, *bytes, *len, &doc, &version, &code);
+        bool same = rc == 0 && strcmp(doc, document) == 0;
+        free(doc);
+        free(code);
+        if (same) {
+            *seq = seqs[i];
+            return 0;
+        }
+        free(*bytes);
+        *bytes = NULL;
+        if (rc && rc != PLEDGER_ENOTFOUND)
+            return rc;
+    }
+    return pl_err_set(&reg->err, PLEDGER_ECORRUPT,
+                      "no journal event issued the stored certificate (the journal or the "
+                      "certificate table was changed; run pledger_journal_verify())");
+}
+
+int pledger_certificate_sign(char **out, size_t *len, pledger_registry *reg, const char *number,
+                             int version, const pledger_keyring *signers)
+{
+    static const char fn[] = "pledger_certificate_sign";
+    char *document = NULL, *note = NULL;
+    unsigned char *bytes = NULL;
+    size_t nbytes = 0, n_seqs = 0, n_proof = 0;
+    int64_t seqs[8], seq = 0;
+    uint64_t size = 0;
+    pl_mhash proof[PL_MERKLE_MAX_PROOF];
+    int have_version = version, rc;
+
+    if (!out)
+        return reg ? pl_api_bad_arg(reg, fn, "out", "is NULL")
+                   : pl_err_set(pl_err_thread(), PLEDGER_EINVAL, "%s: out is NULL", fn);
+    *out = NULL;
+    if (len)
+        *len = 0;
+    if ((rc = pl_api_enter(reg, fn)) ||
+        (rc = pl_api_check_str(reg, fn, "number", number, 96, 1)))
+        return rc;
+    if (version < 0)
+        return pl_api_bad_arg(reg, fn, "version", "is negative");
+    if (!reg->actor || reg->role != PLEDGER_ROLE_REGISTRAR)
+        return pl_err_set(&reg->err, PLEDGER_EPERM,
+                          "%s: actor '%s' has role %s; only registrar may sign certificates",
+                          fn, reg->actor ? reg->actor : "(none)",
+                          reg->role ? pledger_role_name(reg->role) : "none");
+    const pl_doc_key *key = signing_doc_key(signers);
+    if (!key)
+        return pl_api_bad_arg(reg, fn, "signers",
+                              "holds no certificate private key (ECDSA P-256 or RSA)");
+    if (!pl_xmlsig_available())
+        return pl_xmlsig_sign(&reg->err, NULL, NULL);
+
+    /* the certificate, its event, and a checkpoint that covers it */
+    if ((rc = pl_db_read_begin(reg->db, &reg->err)))
+        return rc;
+    if (!(rc = pl_cert_issue_load(reg->db, &reg->err, number, version, &document, &have_version,
+                                  seqs, sizeof seqs / sizeof seqs[0], &n_seqs)) &&
+        !(rc = issuing_event(reg, document, seqs, n_seqs, &seq, &bytes, &nbytes)))
+        rc = covering_checkpoint(reg, (uint64_t)seq, &note, &size);
+    pl_db_rollback(reg->db);
+    if (!rc && !note) {
+        if (!has_note_signer(signers))
+            rc = pl_err_set(&reg->err, PLEDGER_ESTATE,
+                            "no signed checkpoint covers event %" PRId64 " (the certificate's): "
+                            "give a checkpoint private key (Ed25519 or SM2) with the "
+                            "certificate key, or sign one first (pledger_checkpoint_sign)",
+                            seq);
+        else if (!(rc = pledger_checkpoint_sign(&note, reg, signers))) {
+            const char *nl = strchr(note, '\n');
+            size = nl ? strtoull(nl + 1, NULL, 10) : 0;
+        }
+    }
+    /* the proof, in the same read as... any later state: the tree only grows */
+    if (!rc && !(rc = pl_db_read_begin(reg->db, &reg->err))) {
+        rc = pl_merkle_inclusion(&reg->err, (uint64_t)seq - 1, size, pl_journal_tree_get,
+                                 reg->db, proof, &n_proof);
+        pl_db_rollback(reg->db);
+    }
+    if (!rc) {
+        pl_signed_cert_in in = {
+            .certificate = document, .seq = (uint64_t)seq, .event = bytes,
+            .event_len = nbytes, .size = size, .proof = proof, .n_proof = n_proof,
+            .checkpoint = note,
+        };
+        rc = pl_signed_cert_make(&reg->err, &in, key, out, len);
+    }
+    free(document);
+    free(note);
+    free(bytes);
+    if (rc)
+        return pl_err_prefix(&reg->err, "%s: '%s' version %d", fn, number, have_version);
+    pl_err_clear(&reg->err);
+    return 0;
+}
+
+struct pledger_certificate_check {
+    pl_signed_cert c;
+    char *signer;
+};
+
+int pledger_certificate_verify(pledger_certificate_check **out, const char *xml, size_t len,
+                               const pledger_keyring *trusted)
+{
+    static const char fn[] = "pledger_certificate_verify";
+    pl_err *e = pl_err_thread();
+    pledger_certificate_check *c;
+    int rc;
+
+    if (!out || !xml || !trusted)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: %s is NULL", fn,
+                          !out ? "out" : !xml ? "xml" : "trusted");
+    *out = NULL;
+    if (!(c = calloc(1, sizeof *c)))
+        return pl_err_oom(e);
+    if ((rc = pl_signed_cert_open(e, xml, len, (const pl_doc_key *const *)trusted->docs,
+                                  trusted->nd, (const pl_note_key *const *)trusted->keys,
+                                  trusted->n, &c->c))) {
+        free(c);
+        return pl_err_prefix(e, "%s", fn);
+    }
+    if (!(c->signer = strdup(pl_doc_key_name(c->c.signer)))) {
+        pledger_certificate_check_free(c);
+        return pl_err_oom(e);
+    }
+    pl_err_clear(e);
+    *out = c;
+    return 0;
+}
+
+const char *pledger_certificate_check_signer(const pledger_certificate_check *c)
+{
+    return c ? c->signer : NULL;
+}
+const char *pledger_certificate_check_number(const pledger_certificate_check *c)
+{
+    return c ? c->c.number : NULL;
+}
+int pledger_certificate_check_version(const pledger_certificate_check *c)
+{
+    return c ? c->c.version : 0;
+}
+const char *pledger_certificate_check_code(const pledger_certificate_check *c)
+{
+    return c ? c->c.code : NULL;
+}
+const char *pledger_certificate_check_document(const pledger_certificate_check *c)
+{
+    return c ? c->c.document : NULL;
+}
+uint64_t pledger_certificate_check_event(const pledger_certificate_check *c)
+{
+    return c ? c->c.seq : 0;
+}
+uint64_t pledger_certificate_check_log_size(const pledger_certificate_check *c)
+{
+    return c ? c->c.size : 0;
+}
+const char *pledger_certificate_check_origin(const pledger_certificate_check *c)
+{
+    return c ? c->c.origin : NULL;
+}
+const char *pledger_certificate_check_checkpoint(const pledger_certificate_check *c)
+{
+    return c ? c->c.checkpoint : NULL;
+}
+
+void pledger_certificate_check_free(pledger_certificate_check *c)
+{
+    if (!c)
+        return;
+    pl_signed_cert_clear(&c->c);
+    free(c->signer);
+    free(c);
+}

@@ -1,0 +1,417 @@
+/* The signed certificate: made from a certificate, its event, a proof and
+ * a checkpoint; read back with nothing but trusted keys (signed-cert.h). */
+#include "model/signed-cert.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/c14n.h>
+
+#include "model/xml.h"
+
+#define WHAT "signed certificate"
+
+/* ---- the certificate an event issued -------------------------------------------- */
+
+/* Field @i (0-based) of canonical event bytes "<n>:<bytes>,"... */
+static bool event_field(const unsigned char *p, size_t len, int want, const unsigned char **f,
+                        size_t *flen)
+{
+    size_t at = 0;
+    for (int i = 0; i <= want; i++) {
+        size_t n = 0, digits = 0;
+        while (at < len && p[at] >= '0' && p[at] <= '9' && digits < 12) {
+            n = n * 10 + (size_t)(p[at] - '0');
+            at++;
+            digits++;
+        }
+        if (digits == 0 || at >= len || p[at] != ':' || n > len - at - 1 ||
+            at + 1 + n >= len || p[at + 1 + n] != ',')
+            return false;
+        if (i == want) {
+            *f = p + at + 1;
+            *flen = n;
+            return true;
+        }
+        at += 1 + n + 1;
+    }
+    return false;
+}
+
+/* A JSON string as pledger's writer escapes it (base/json.c: \" \\ \n \r
+ * \t and \u00XX for other control characters), starting after its
+ * opening quote; *end is past the closing quote.  Any other escape is
+ * refused: a payload pledger wrote has none. */
+static char *json_string(const char *p, const char *limit, const char **end)
+{
+    size_t cap = 64, n = 0;
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    while (p < limit && *p != '"') {
+        char c = *p++;
+        if (c == '\\') {
+            if (p >= limit)
+                goto bad;
+            char x = *p++;
+            switch (x) {
+            case '"': c = '"'; break;
+            case '\\': c = '\\'; break;
+            case 'n': c = '\n'; break;
+            case 'r': c = '\r'; break;
+            case 't': c = '\t'; break;
+            case 'u': {
+                unsigned v = 0;
+                if (limit - p < 4 || p[0] != '0' || p[1] != '0')
+                    goto bad;
+                for (int i = 2; i < 4; i++) {
+                    char h = p[i];
+                    v = v * 16 + (unsigned)(h >= '0' && h <= '9' ? h - '0'
+                                            : h >= 'a' && h <= 'f' ? h - 'a' + 10 : 99);
+                }
+                if (v >= 0x20)
+                    goto bad;
+                c = (char)v;
+                p += 4;
+                break;
+            }
+            default: goto bad;
+            }
+        }
+        if (n + 2 > cap) {
+            char *grown = realloc(out, cap *= 2);
+            if (!grown)
+                goto bad;
+            out = grown;
+        }
+        out[n++] = c;
+    }
+    if (p >= limit)
+        goto bad;
+    out[n] = '\0';
+    *end = p + 1;
+    return out;
+bad:
+    free(out);
+    return NULL;
+}
+
+int pl_event_certificate(pl_err *e, const unsigned char *event, size_t len, char **document,
+                         int *version, char **code)
+{
+    static const char key[] = "\"certificate\":{\"code\":\"";
+    const unsigned char *payload;
+    size_t plen;
+
+    *document = *code = NULL;
+    *version = 0;
+    if (!event_field(event, len, 6, &payload, &plen))
+        return pl_err_set(e, PLEDGER_EXML, "the event's bytes are not a journal event "
+                                           "(7 fields <length>:<bytes>,)");
+    /* a key in a JSON object: inside a string every quote is escaped, so
+     * the quote after "certificate" cannot be part of one */
+    const char *p = memmem(payload, plen, key, sizeof key - 1);
+    const char *limit = (const char *)payload + plen, *q;
+    if (!p)
+        return pl_err_set(e, PLEDGER_ENOTFOUND, "the event issued no certificate");
+    p += sizeof key - 1;
+    if (!(*code = json_string(p, limit, &q)) || (size_t)(limit - q) < 13 ||
+        memcmp(q, ",\"document\":\"", 13) != 0 ||
+        !(*document = json_string(q + 13, limit, &q)) || (size_t)(limit - q) < 11 ||
+        memcmp(q, ",\"version\":", 11) != 0) {
+        free(*code);
+        free(*document);
+        *code = *document = NULL;
+        return pl_err_set(e, PLEDGER_EXML, "the event's certificate member is not as pledger "
+                                           "writes it");
+    }
+    char *numend;
+    errno = 0;
+    long v = strtol(q + 11, &numend, 10);
+    if (errno || v < 1 || v > 1000000 || numend >= limit || *numend != '}') {
+        free(*code);
+        free(*document);
+        *code = *document = NULL;
+        return pl_err_set(e, PLEDGER_EXML, "the event's certificate version is not a number");
+    }
+    *version = (int)v;
+    return 0;
+}
+
+/* ---- making one ---------------------------------------------------------------- */
+
+static xmlNodePtr add_text(xmlNodePtr parent, xmlNsPtr ns, const char *name, const char *text)
+{
+    return xmlNewTextChild(parent, ns, BAD_CAST name, BAD_CAST text);
+}
+
+int pl_signed_cert_make(pl_err *e, const pl_signed_cert_in *in, const pl_doc_key *key,
+                        char **out, size_t *len)
+{
+    xmlDocPtr cert = NULL, doc = NULL, signed_doc = NULL;
+    char *text = NULL, *b64 = NULL;
+    size_t text_len = 0;
+    char num[24];
+    int rc;
+
+    *out = NULL;
+    if ((rc = pl_xml_parse(e, in->certificate, strlen(in->certificate), "certificate", &cert)))
+        return rc;
+    pl_xml_init();
+    if (!(doc = xmlNewDoc(BAD_CAST "1.0")))
+        goto oom;
+    xmlNodePtr root = xmlNewDocNode(doc, NULL, BAD_CAST "signedCertificate", NULL);
+    xmlNsPtr ns = root ? xmlNewNs(root, BAD_CAST PL_XML_NS, NULL) : NULL;
+    if (!ns)
+        goto oom;
+    xmlSetNs(root, ns);
+    xmlDocSetRootElement(doc, root);
+    xmlNewProp(root, BAD_CAST "version", BAD_CAST "1");
+    xmlNodePtr copy = xmlDocCopyNode(xmlDocGetRootElement(cert), doc, 1);
+    if (!copy || !xmlAddChild(root, copy))
+        goto oom;
+    xmlNodePtr log = xmlNewChild(root, ns, BAD_CAST "log", NULL);
+    if (!log || !(b64 = pl_base64(in->event, in->event_len)))
+        goto oom;
+    xmlNodePtr ev = add_text(log, ns, "event", b64);
+    free(b64);
+    b64 = NULL;
+    snprintf(num, sizeof num, "%" PRIu64, in->seq);
+    if (!ev || !xmlNewProp(ev, BAD_CAST "seq", BAD_CAST num))
+        goto oom;
+    xmlNodePtr inc = xmlNewChild(log, ns, BAD_CAST "inclusion", NULL);
+    snprintf(num, sizeof num, "%" PRIu64, in->size);
+    if (!inc || !xmlNewProp(inc, BAD_CAST "size", BAD_CAST num))
+        goto oom;
+    for (size_t i = 0; i < in->n_proof; i++) {
+        if (!(b64 = pl_base64(in->proof[i].h, PL_MERKLE_HASH)) || !add_text(inc, ns, "hash", b64))
+            goto oom;
+        free(b64);
+        b64 = NULL;
+    }
+    if (!add_text(log, ns, "checkpoint", in->checkpoint))
+        goto oom;
+    /* indented once, read back, then signed: what is signed is exactly
+     * what the reader will parse */
+    if ((rc = pl_xml_dump(e, doc, &text, &text_len)) ||
+        (rc = pl_xml_parse(e, text, text_len, WHAT, &signed_doc)) ||
+        (rc = pl_xmlsig_sign(e, signed_doc, key)))
+        goto done;
+    xmlChar *mem = NULL;
+    int size = 0;
+    xmlDocDumpFormatMemoryEnc(signed_doc, &mem, &size, "UTF-8", 0);
+    if (!mem || size <= 0 || !(*out = malloc((size_t)size + 1))) {
+        xmlFree(mem);
+        goto oom;
+    }
+    memcpy(*out, mem, (size_t)size);
+    (*out)[size] = '\0';
+    xmlFree(mem);
+    if (len)
+        *len = (size_t)size;
+    rc = 0;
+    goto done;
+oom:
+    rc = pl_err_oom(e);
+done:
+    free(b64);
+    free(text);
+    xmlFreeDoc(cert);
+    xmlFreeDoc(doc);
+    xmlFreeDoc(signed_doc);
+    return rc;
+}
+
+/* ---- reading one --------------------------------------------------------------- */
+
+/* Exclusive C14N of @n as the root of a document of its own. */
+static int c14n_of(pl_err *e, xmlNodePtr n, xmlChar **out, int *len)
+{
+    xmlDocPtr d = xmlNewDoc(BAD_CAST "1.0");
+    xmlNodePtr copy = d ? xmlDocCopyNode(n, d, 1) : NULL;
+    if (!copy) {
+        xmlFreeDoc(d);
+        return pl_err_oom(e);
+    }
+    xmlDocSetRootElement(d, copy);
+    *len = xmlC14NDocDumpMemory(d, NULL, XML_C14N_EXCLUSIVE_1_0, NULL, 0, out);
+    xmlFreeDoc(d);
+    return *len < 0 ? pl_err_oom(e) : 0;
+}
+
+static char *text_of(xmlNodePtr n)
+{
+    xmlChar *t = n ? xmlNodeGetContent(n) : NULL;
+    char *s = t ? strdup((const char *)t) : NULL;
+    xmlFree(t);
+    return s;
+}
+
+static bool u64_attr(xmlNodePtr n, const char *name, uint64_t *v)
+{
+    xmlChar *a = xmlGetProp(n, BAD_CAST name);
+    char *end;
+    errno = 0;
+    bool ok = a && a[0] >= '1' && a[0] <= '9' &&
+              (*v = strtoull((const char *)a, &end, 10), !errno && !*end);
+    xmlFree(a);
+    return ok;
+}
+
+static bool b64_of(xmlNodePtr n, unsigned char **out, size_t *len)
+{
+    char *t = text_of(n);
+    size_t tl = t ? strlen(t) : 0;
+    *out = t ? malloc(tl / 4 * 3 + 3) : NULL;
+    bool ok = *out && pl_unbase64(t, tl, *out, tl / 4 * 3 + 3, len);
+    free(t);
+    if (!ok) {
+        free(*out);
+        *out = NULL;
+    }
+    return ok;
+}
+
+static int check_log(pl_err *e, xmlNodePtr root, xmlNodePtr cert_el,
+                     const pl_note_key *const *note_keys, size_t n_note, pl_signed_cert *out)
+{
+    xmlNodePtr log = pl_xml_child(root, "log");
+    xmlNodePtr ev = pl_xml_child(log, "event"), inc = pl_xml_child(log, "inclusion");
+    xmlNodePtr cp = pl_xml_child(log, "checkpoint");
+    unsigned char *bytes = NULL;
+    size_t nbytes = 0;
+    pl_note_opened o = { 0 };
+    pl_mhash proof[PL_MERKLE_MAX_PROOF], root_hash, leaf;
+    size_t n_proof = 0;
+    uint64_t cp_size = 0;
+    char *origin = NULL;
+    xmlDocPtr logged = NULL;
+    xmlChar *c1 = NULL, *c2 = NULL;
+    int l1 = 0, l2 = 0, rc;
+
+    if (!u64_attr(ev, "seq", &out->seq) || !u64_attr(inc, "size", &out->size) ||
+        !b64_of(ev, &bytes, &nbytes))
+        return pl_err_set(e, PLEDGER_EXML, "log/event: not an event number and base64 bytes");
+    for (xmlNodePtr h = inc->children; h; h = h->next) {
+        if (h->type != XML_ELEMENT_NODE)
+            continue;
+        char *t = text_of(h);
+        size_t got = 0;
+        bool ok = t && n_proof < PL_MERKLE_MAX_PROOF &&
+                  pl_unbase64(t, strlen(t), proof[n_proof].h, PL_MERKLE_HASH, &got) &&
+                  got == PL_MERKLE_HASH;
+        free(t);
+        if (!ok) {
+            rc = pl_err_set(e, PLEDGER_EXML, "log/inclusion/hash[%zu]: not a base64 SHA-256 hash",
+                            n_proof + 1);
+            goto done;
+        }
+        n_proof++;
+    }
+    /* the checkpoint: signed by a trusted key, of this log size */
+    if (!(out->checkpoint = text_of(cp))) {
+        rc = pl_err_oom(e);
+        goto done;
+    }
+    if ((rc = pl_note_open(e, out->checkpoint, strlen(out->checkpoint), note_keys, n_note, &o))) {
+        pl_err_prefix(e, "log/checkpoint");
+        goto done;
+    }
+    if ((rc = pl_checkpoint_parse(e, o.text, &origin, &cp_size, &root_hash)))
+        goto done;
+    if (cp_size != out->size) {
+        rc = pl_err_set(e, PLEDGER_ECODE,
+                        "log/checkpoint: it is of %" PRIu64 " events, the proof of %" PRIu64,
+                        cp_size, out->size);
+        goto done;
+    }
+    out->origin = origin;
+    origin = NULL;
+    out->n_note_signers = o.n_verified;
+    memcpy(out->note_signers, o.verified, o.n_verified * sizeof o.verified[0]);
+    /* the event is in that tree */
+    if (out->seq > out->size || (rc = pl_merkle_leaf(&leaf, bytes, nbytes)))
+        rc = rc ? rc : pl_err_set(e, PLEDGER_ECODE, "log/event: event %" PRIu64
+                                  " is not in a log of %" PRIu64 " events", out->seq, out->size);
+    else if (!pl_merkle_verify_inclusion(out->seq - 1, out->size, &leaf, proof, n_proof,
+                                         &root_hash))
+        rc = pl_err_set(e, PLEDGER_ECODE,
+                        "log/inclusion: the proof does not lead from event %" PRIu64
+                        " to the checkpoint's root", out->seq);
+    if (rc)
+        goto done;
+    /* the event issued this certificate */
+    if ((rc = pl_event_certificate(e, bytes, nbytes, &out->document, &out->version, &out->code))) {
+        rc = rc == PLEDGER_ENOTFOUND
+                 ? pl_err_set(e, PLEDGER_ECODE, "log/event: the event issued no certificate")
+                 : pl_err_prefix(e, "log/event");
+        goto done;
+    }
+    if ((rc = pl_xml_parse(e, out->document, strlen(out->document), "the logged certificate",
+                           &logged)) ||
+        (rc = c14n_of(e, xmlDocGetRootElement(logged), &c1, &l1)) ||
+        (rc = c14n_of(e, cert_el, &c2, &l2)))
+        goto done;
+    if (l1 != l2 || memcmp(c1, c2, (size_t)l1) != 0)
+        rc = pl_err_set(e, PLEDGER_ECODE,
+                        "certificate: it differs from the one event %" PRIu64 " issued",
+                        out->seq);
+done:
+    xmlFree(c1);
+    xmlFree(c2);
+    xmlFreeDoc(logged);
+    free(origin);
+    free(bytes);
+    pl_note_opened_clear(&o);
+    return rc;
+}
+
+int pl_signed_cert_open(pl_err *e, const char *xml, size_t len,
+                        const pl_doc_key *const *doc_keys, size_t n_doc,
+                        const pl_note_key *const *note_keys, size_t n_note, pl_signed_cert *out)
+{
+    xmlDocPtr doc = NULL;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = pl_xml_parse(e, xml, len, WHAT, &doc)))
+        return rc;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (!pl_xml_is(root, "signedCertificate")) {
+        rc = pl_err_set(e, PLEDGER_EXML, WHAT ": the root is <%s>, not <signedCertificate>",
+                        (const char *)root->name);
+        goto done;
+    }
+    if ((rc = pl_xmlsig_verify(e, doc, doc_keys, n_doc, &out->signer))) {
+        pl_err_prefix(e, WHAT ": signature");
+        goto done;
+    }
+    if ((rc = pl_xml_validate(e, doc, PL_XML_SCHEMA, WHAT)))
+        goto done;
+    xmlNodePtr cert = pl_xml_child(root, "certificate");
+    if ((rc = check_log(e, root, cert, note_keys, n_note, out))) {
+        pl_err_prefix(e, WHAT);
+        goto done;
+    }
+    xmlNodePtr num = pl_xml_child(cert, "registration_number");
+    if (!(out->number = text_of(num)))
+        rc = pl_err_oom(e);
+done:
+    xmlFreeDoc(doc);
+    if (rc)
+        pl_signed_cert_clear(out);
+    return rc;
+}
+
+void pl_signed_cert_clear(pl_signed_cert *c)
+{
+    free(c->document);
+    free(c->number);
+    free(c->code);
+    free(c->origin);
+    free(c->checkpoint);
+    memset(c, 0, sizeof *c);
+}

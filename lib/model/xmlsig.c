@@ -1,0 +1,374 @@
+/* XML Signature: document keys, and signing and checking through
+ * libxmlsec1 (see xmlsig.h for the profile).  Why libxmlsec1 and not a
+ * hand-written signer: canonicalisation (exclusive C14N) is where XML
+ * signature implementations go wrong, and the peers that check pledger's
+ * documents (xmlsec1, Java's and .NET's XML-DSig) share libxmlsec1's
+ * reading of the W3C text. */
+#include "model/xmlsig.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "model/xml.h"
+
+struct pl_doc_key {
+    char *name;
+    EVP_PKEY *pkey;
+    bool priv;
+    bool ec;            /* ECDSA P-256; else RSA */
+    char type[24];
+};
+
+/* ---- keys ----------------------------------------------------------------------- */
+
+static bool name_ok(const char *name)
+{
+    if (!name || !*name || strlen(name) > 200)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (*p <= ' ' || *p == '+' || *p == 0x7f)
+            return false;
+    return true;
+}
+
+int pl_doc_key_pem(pl_err *e, const char *name, const char *pem, size_t len, bool *other_type,
+                   pl_doc_key **out)
+{
+    *out = NULL;
+    *other_type = false;
+    if (!name_ok(name))
+        return pl_err_set(e, PLEDGER_EINVAL,
+                          "key name '%.60s': it must be non-empty UTF-8 without spaces or '+' "
+                          "(e.g. registry.example.cn/FZ01)", name ? name : "");
+    if (!pem || len == 0 || len > 64 * 1024)
+        return pl_err_set(e, PLEDGER_EINVAL, "key '%s': the PEM text is empty or too long",
+                          name);
+    BIO *b = BIO_new_mem_buf(pem, (int)len);
+    if (!b)
+        return pl_err_oom(e);
+    EVP_PKEY *pkey = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
+    bool priv = pkey != NULL;
+    if (!pkey) {
+        (void)BIO_reset(b);
+        pkey = PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);
+    }
+    BIO_free(b);
+    if (!pkey)
+        return pl_err_set(e, PLEDGER_EINVAL,
+                          "key '%s': no PEM private key (PRIVATE KEY) or public key "
+                          "(PUBLIC KEY) in it", name);
+    bool ec = false;
+    char type[24];
+    if (EVP_PKEY_is_a(pkey, "EC")) {
+        char group[64] = "";
+        size_t glen = 0;
+        if (!EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group,
+                                            sizeof group, &glen) ||
+            strcmp(group, "prime256v1") != 0) {
+            EVP_PKEY_free(pkey);
+            return pl_err_set(e, PLEDGER_EINVAL,
+                              "key '%s': an EC key on curve '%s'; certificates are signed "
+                              "with ECDSA on P-256 (prime256v1) or RSA", name,
+                              group[0] ? group : "?");
+        }
+        ec = true;
+        snprintf(type, sizeof type, "ecdsa-p256");
+    } else if (EVP_PKEY_is_a(pkey, "RSA")) {
+        int bits = EVP_PKEY_get_bits(pkey);
+        if (bits < 2048) {
+            EVP_PKEY_free(pkey);
+            return pl_err_set(e, PLEDGER_EINVAL,
+                              "key '%s': an RSA key of %d bits; at least 2048 are needed", name,
+                              bits);
+        }
+        snprintf(type, sizeof type, "rsa-%d", bits);
+    } else {
+        EVP_PKEY_free(pkey);
+        *other_type = true;
+        return pl_err_set(e, PLEDGER_EINVAL,
+                          "key '%s': not an ECDSA P-256 or RSA key (what certificates are "
+                          "signed with)", name);
+    }
+    pl_doc_key *k = calloc(1, sizeof *k);
+    if (!k || !(k->name = strdup(name))) {
+        free(k);
+        EVP_PKEY_free(pkey);
+        return pl_err_oom(e);
+    }
+    k->pkey = pkey;
+    k->priv = priv;
+    k->ec = ec;
+    memcpy(k->type, type, sizeof type);
+    *out = k;
+    return 0;
+}
+
+void pl_doc_key_free(pl_doc_key *k)
+{
+    if (!k)
+        return;
+    EVP_PKEY_free(k->pkey);
+    free(k->name);
+    free(k);
+}
+
+const char *pl_doc_key_name(const pl_doc_key *k) { return k->name; }
+bool pl_doc_key_can_sign(const pl_doc_key *k) { return k->priv; }
+const char *pl_doc_key_type(const pl_doc_key *k) { return k->type; }
+
+bool pl_doc_key_same(const pl_doc_key *a, const pl_doc_key *b)
+{
+    return strcmp(a->name, b->name) == 0 && EVP_PKEY_eq(a->pkey, b->pkey) == 1;
+}
+
+#ifndef PL_HAVE_XMLSEC
+
+bool pl_xmlsig_available(void) { return false; }
+
+int pl_xmlsig_sign(pl_err *e, xmlDocPtr doc, const pl_doc_key *key)
+{
+    (void)doc;
+    (void)key;
+    return pl_err_set(e, PLEDGER_ENOTSUP,
+                      "XML signatures: this libpledger was built without libxmlsec1 "
+                      "(Debian: libxmlsec1-dev)");
+}
+
+int pl_xmlsig_verify(pl_err *e, xmlDocPtr doc, const pl_doc_key *const *trusted, size_t n,
+                     const pl_doc_key **signer)
+{
+    (void)doc;
+    (void)trusted;
+    (void)n;
+    *signer = NULL;
+    return pl_xmlsig_sign(e, NULL, NULL);
+}
+
+#else /* PL_HAVE_XMLSEC */
+
+#include <xmlsec/crypto.h>
+#include <xmlsec/errors.h>
+#include <xmlsec/openssl/evp.h>
+#include <xmlsec/templates.h>
+#include <xmlsec/xmldsig.h>
+#include <xmlsec/xmlsec.h>
+#include <xmlsec/xmltree.h>
+
+bool pl_xmlsig_available(void) { return true; }
+
+/* libxmlsec1 reports errors through one process-wide callback; pledger
+ * never prints, so the callback keeps the first message of the current
+ * call in a thread-local buffer. */
+static _Thread_local char last_error[200];
+
+static void on_error(const char *file, int line, const char *func, const char *object,
+                     const char *subject, int reason, const char *msg)
+{
+    (void)file;
+    (void)line;
+    (void)object;
+    (void)reason;
+    if (!last_error[0])
+        snprintf(last_error, sizeof last_error, "%s%s%s%s%s", func ? func : "",
+                 subject ? ": " : "", subject ? subject : "", msg ? ": " : "", msg ? msg : "");
+}
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static int init_status = -1;
+
+static void init_xmlsec(void)
+{
+    pl_xml_init();
+    xmlSecErrorsSetCallback(on_error);
+    if (xmlSecInit() < 0 || xmlSecCheckVersion() != 1 || xmlSecCryptoAppInit(NULL) < 0 ||
+        xmlSecCryptoInit() < 0)
+        return;
+    xmlSecErrorsSetCallback(on_error);   /* the initialisation may have reset it */
+    init_status = 0;
+}
+
+static int start(pl_err *e)
+{
+    pthread_once(&init_once, init_xmlsec);
+    last_error[0] = '\0';
+    if (init_status != 0)
+        return pl_err_set(e, PLEDGER_EIO, "XML signatures: libxmlsec1 did not initialise");
+    return 0;
+}
+
+/* An xmlsec key for @k (its own reference to the EVP key). */
+static xmlSecKeyPtr xmlsec_key(const pl_doc_key *k)
+{
+    if (EVP_PKEY_up_ref(k->pkey) != 1)
+        return NULL;
+    xmlSecKeyDataPtr data = xmlSecOpenSSLEvpKeyAdopt(k->pkey);
+    if (!data) {
+        EVP_PKEY_free(k->pkey);
+        return NULL;
+    }
+    xmlSecKeyPtr key = xmlSecKeyCreate();
+    if (!key || xmlSecKeySetValue(key, data) < 0) {
+        xmlSecKeyDataDestroy(data);
+        if (key)
+            xmlSecKeyDestroy(key);
+        return NULL;
+    }
+    return key;
+}
+
+int pl_xmlsig_sign(pl_err *e, xmlDocPtr doc, const pl_doc_key *key)
+{
+    int rc;
+    if ((rc = start(e)))
+        return rc;
+    if (!key->priv)
+        return pl_err_set(e, PLEDGER_EINVAL, "key '%s' is a public key: it cannot sign",
+                          key->name);
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    xmlNodePtr sig = xmlSecTmplSignatureCreate(
+        doc, xmlSecTransformExclC14NId,
+        key->ec ? xmlSecTransformEcdsaSha256Id : xmlSecTransformRsaSha256Id, NULL);
+    if (!sig)
+        return pl_err_oom(e);
+    if (!xmlAddChild(root, sig)) {
+        xmlFreeNode(sig);
+        return pl_err_oom(e);
+    }
+    xmlNodePtr ref = xmlSecTmplSignatureAddReference(sig, xmlSecTransformSha256Id, NULL,
+                                                     BAD_CAST "", NULL);
+    xmlNodePtr ki = ref ? xmlSecTmplSignatureEnsureKeyInfo(sig, NULL) : NULL;
+    if (!ref || !xmlSecTmplReferenceAddTransform(ref, xmlSecTransformEnvelopedId) ||
+        !xmlSecTmplReferenceAddTransform(ref, xmlSecTransformExclC14NId) || !ki ||
+        !xmlSecTmplKeyInfoAddKeyName(ki, BAD_CAST key->name))
+        return pl_err_oom(e);
+    xmlSecDSigCtxPtr ctx = xmlSecDSigCtxCreate(NULL);
+    if (!ctx)
+        return pl_err_oom(e);
+    if (!(ctx->signKey = xmlsec_key(key))) {
+        xmlSecDSigCtxDestroy(ctx);
+        return pl_err_oom(e);
+    }
+    /* KeyName is written from the key's name */
+    if (xmlSecKeySetName(ctx->signKey, BAD_CAST key->name) < 0)
+        rc = pl_err_oom(e);
+    else if (xmlSecDSigCtxSign(ctx, sig) < 0)
+        rc = pl_err_set(e, PLEDGER_EIO, "signing with key '%s' failed: %s", key->name,
+                        last_error[0] ? last_error : "libxmlsec1 gave no reason");
+    xmlSecDSigCtxDestroy(ctx);
+    return rc;
+}
+
+/* The one Signature the profile allows: the root's last element child.
+ * Any other ds:Signature in the document is refused (a second signature
+ * over another part is how signature-wrapping attacks begin). */
+static int find_signature(pl_err *e, xmlDocPtr doc, xmlNodePtr *out)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc), last = NULL, n = root;
+    size_t count = 0;
+
+    *out = NULL;
+    while (n) {   /* document order, iteratively */
+        if (n->type == XML_ELEMENT_NODE && n->ns &&
+            xmlStrEqual(n->ns->href, BAD_CAST PL_XMLDSIG_NS) &&
+            xmlStrEqual(n->name, BAD_CAST "Signature"))
+            count++;
+        if (n->children && n->type == XML_ELEMENT_NODE) {
+            n = n->children;
+            continue;
+        }
+        while (n && n != root && !n->next)
+            n = n->parent;
+        if (!n || n == root)
+            break;
+        n = n->next;
+    }
+    for (xmlNodePtr c = root->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            last = c;
+    if (count == 0 || !last || !last->ns ||
+        !xmlStrEqual(last->ns->href, BAD_CAST PL_XMLDSIG_NS) ||
+        !xmlStrEqual(last->name, BAD_CAST "Signature"))
+        return pl_err_set(e, PLEDGER_ECODE,
+                          "the document is not signed (no Signature as the last element of "
+                          "<%s>)", (const char *)root->name);
+    if (count > 1)
+        return pl_err_set(e, PLEDGER_ECODE,
+                          "the document has %zu Signature elements; one, over the whole "
+                          "document, is expected", count);
+    *out = last;
+    return 0;
+}
+
+/* The reference must be the whole document ("" only), with the
+ * enveloped-signature and exclusive C14N transforms and nothing else. */
+static int check_reference(pl_err *e, xmlSecDSigCtxPtr ctx)
+{
+    if (xmlSecPtrListGetSize(&ctx->signedInfoReferences) != 1)
+        return pl_err_set(e, PLEDGER_ECODE,
+                          "the signature has %u references; one, to the whole document, is "
+                          "expected", (unsigned)xmlSecPtrListGetSize(&ctx->signedInfoReferences));
+    xmlSecDSigReferenceCtxPtr ref = xmlSecPtrListGetItem(&ctx->signedInfoReferences, 0);
+    if (!ref || !ref->uri || ref->uri[0] != '\0')
+        return pl_err_set(e, PLEDGER_ECODE,
+                          "the signature's reference is to '%.80s', not to the whole document "
+                          "(URI=\"\")", ref && ref->uri ? (const char *)ref->uri : "(none)");
+    return 0;
+}
+
+int pl_xmlsig_verify(pl_err *e, xmlDocPtr doc, const pl_doc_key *const *trusted, size_t n,
+                     const pl_doc_key **signer)
+{
+    xmlNodePtr sig;
+    int rc;
+
+    *signer = NULL;
+    if ((rc = start(e)) || (rc = find_signature(e, doc, &sig)))
+        return rc;
+    if (n == 0)
+        return pl_err_set(e, PLEDGER_ECODE,
+                          "no trusted certificate key (ECDSA P-256 or RSA public key) to "
+                          "check the signature with");
+    char why[240] = "";
+    for (size_t i = 0; i < n; i++) {
+        xmlSecDSigCtxPtr ctx = xmlSecDSigCtxCreate(NULL);
+        if (!ctx)
+            return pl_err_oom(e);
+        ctx->flags |= XMLSEC_DSIG_FLAGS_IGNORE_MANIFESTS;
+        ctx->enabledReferenceUris = xmlSecTransformUriTypeEmpty;
+        if (xmlSecDSigCtxEnableSignatureTransform(ctx, xmlSecTransformExclC14NId) < 0 ||
+            xmlSecDSigCtxEnableSignatureTransform(
+                ctx, trusted[i]->ec ? xmlSecTransformEcdsaSha256Id
+                                    : xmlSecTransformRsaSha256Id) < 0 ||
+            xmlSecDSigCtxEnableReferenceTransform(ctx, xmlSecTransformEnvelopedId) < 0 ||
+            xmlSecDSigCtxEnableReferenceTransform(ctx, xmlSecTransformExclC14NId) < 0 ||
+            xmlSecDSigCtxEnableReferenceTransform(ctx, xmlSecTransformSha256Id) < 0 ||
+            !(ctx->signKey = xmlsec_key(trusted[i]))) {
+            xmlSecDSigCtxDestroy(ctx);
+            return pl_err_oom(e);
+        }
+        last_error[0] = '\0';
+        int vrc = xmlSecDSigCtxVerify(ctx, sig);
+        if (vrc == 0 && ctx->status == xmlSecDSigStatusSucceeded) {
+            rc = check_reference(e, ctx);
+            xmlSecDSigCtxDestroy(ctx);
+            if (rc == 0)
+                *signer = trusted[i];
+            return rc;
+        }
+        if (!why[0] || vrc == 0)
+            snprintf(why, sizeof why, "%s",
+                     vrc == 0 ? "the signature does not match the document"
+                              : last_error[0] ? last_error : "not a signature libxmlsec1 reads");
+        xmlSecDSigCtxDestroy(ctx);
+    }
+    return pl_err_set(e, PLEDGER_ECODE, "no trusted key verifies the signature (%zu tried): %s",
+                      n, why);
+}
+
+#endif /* PL_HAVE_XMLSEC */

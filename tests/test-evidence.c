@@ -1,0 +1,571 @@
+/* include/pledger/evidence.h: signed certificates that a bank checks with
+ * public keys alone.  Signed by the registry, accepted by xmlsec1 (the
+ * peer), refused after any change -- to the certificate, the event, the
+ * proof, the checkpoint or the signature -- and for a key the reader does
+ * not trust; a key rotated out still verifies what it signed. */
+#include "fixture.h"
+
+#include <sys/wait.h>
+
+#include <pledger/evidence.h>
+
+#include "api/handle.h"
+#include "model/signed-cert.h"
+#include "store/journal.h"
+
+typedef struct keys {
+    char *ec, *ec_pub, *ed, *ed_pub, *rsa, *rsa_pub, *ec2, *ec2_pub, *ed2, *ed2_pub;
+} keys;
+
+static void make_keys(const char *dir, keys *k)
+{
+    fx_ck_write_key(dir, EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"), "office-ec", &k->ec,
+                    &k->ec_pub);
+    fx_ck_write_key(dir, EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"), "office-ed", &k->ed,
+                    &k->ed_pub);
+    fx_ck_write_key(dir, EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048), "office-rsa",
+                    &k->rsa, &k->rsa_pub);
+    fx_ck_write_key(dir, EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"), "other-ec", &k->ec2,
+                    &k->ec2_pub);
+    fx_ck_write_key(dir, EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"), "other-ed", &k->ed2,
+                    &k->ed2_pub);
+}
+
+static void free_keys(keys *k)
+{
+    char **all[] = { &k->ec, &k->ec_pub, &k->ed, &k->ed_pub, &k->rsa, &k->rsa_pub, &k->ec2,
+                     &k->ec2_pub, &k->ed2, &k->ed2_pub };
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        free(*all[i]);
+}
+
+static pledger_keyring *ring(const char *a_name, const char *a, const char *b_name,
+                             const char *b)
+{
+    pledger_keyring *kr = NULL;
+    PL_OK(NULL, pledger_keyring_new(&kr));
+    if (a)
+        PL_OK(NULL, pledger_keyring_add_pem_file(kr, a_name, a));
+    if (b)
+        PL_OK(NULL, pledger_keyring_add_pem_file(kr, b_name, b));
+    return kr;
+}
+
+/* A registration changed once: certificates of versions 1 and 2. */
+static char *registered_and_changed(pledger_registry *reg)
+{
+    char *number = NULL;
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_TRADEMARK, &number, NULL));
+    fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    pledger_change ch = PLEDGER_CHANGE_INIT;
+    ch.amount = 123456789;
+    PL_OK(reg, pledger_pledge_change(reg, number, &ch, NULL));
+    return number;
+}
+
+/* The <verification_code> of a certificate document. */
+static char *code_of(const char *doc)
+{
+    const char *p = strstr(doc, "<verification_code>");
+    ck_assert_ptr_nonnull(p);
+    p += strlen("<verification_code>");
+    return strndup(p, strcspn(p, "<"));
+}
+
+START_TEST(test_sign_and_verify)
+{
+    char *dir, *path, *xml = NULL, *number, *stored = NULL;
+    size_t len = 0;
+    pledger_registry *reg;
+    pledger_certificate_check *c = NULL;
+    keys k;
+
+    ck_assert(pledger_xmlsig_available());
+    fx_ck_setup(&dir, &path, &reg);
+    make_keys(dir, &k);
+    number = registered_and_changed(reg);
+    PL_OK(reg, pledger_set_log_origin(reg, "registry.example.cn/FZ01"));
+    pledger_keyring *signers = ring("office", k.ec, "registry.example.cn/FZ01", k.ed);
+    pledger_keyring *trusted = ring("office", k.ec_pub, "registry.example.cn/FZ01", k.ed_pub);
+    ck_assert_uint_eq(pledger_keyring_count(signers), 2);
+    ck_assert_str_eq(pledger_keyring_vkey(signers, 1), "office ecdsa-p256");
+
+    /* no checkpoint yet: one is signed with the Ed25519 key and kept */
+    char *latest = NULL;
+    PL_OK(reg, pledger_checkpoint_latest(&latest, reg));
+    ck_assert_ptr_null(latest);
+    PL_OK(reg, pledger_certificate_sign(&xml, &len, reg, number, 0, signers));
+    ck_assert_uint_eq(len, strlen(xml));
+    PL_OK(reg, pledger_checkpoint_latest(&latest, reg));
+    ck_assert_ptr_nonnull(latest);
+
+    PL_OK(NULL, pledger_certificate_verify(&c, xml, len, trusted));
+    PL_OK(reg, pledger_certificate_get(&stored, reg, number, 2));
+    ck_assert_str_eq(pledger_certificate_check_number(c), number);
+    ck_assert_int_eq(pledger_certificate_check_version(c), 2);
+    ck_assert_str_eq(pledger_certificate_check_document(c), stored);
+    char *code = code_of(stored);
+    ck_assert_str_eq(pledger_certificate_check_code(c), code);
+    ck_assert_str_eq(pledger_certificate_check_signer(c), "office");
+    ck_assert_str_eq(pledger_certificate_check_origin(c), "registry.example.cn/FZ01");
+    ck_assert_str_eq(pledger_certificate_check_checkpoint(c), latest);
+    uint64_t size = 0;
+    PL_OK(reg, pledger_log_size(reg, &size));
+    ck_assert_uint_eq(pledger_certificate_check_log_size(c), size);
+    ck_assert_uint_gt(pledger_certificate_check_event(c), 1);
+    ck_assert_uint_le(pledger_certificate_check_event(c), size);
+    /* the event really is the journal's */
+    unsigned char leaf[32];
+    PL_OK(reg, pledger_log_leaf(reg, pledger_certificate_check_event(c), leaf));
+    pledger_certificate_check_free(c);
+    free(code);
+    free(stored);
+    free(xml);
+
+    /* version 1, superseded by the change: still genuine for its version,
+     * proved against the stored checkpoint (no checkpoint key needed) */
+    pledger_keyring *ec_only = ring("office", k.ec, NULL, NULL);
+    PL_OK(reg, pledger_certificate_sign(&xml, &len, reg, number, 1, ec_only));
+    PL_OK(NULL, pledger_certificate_verify(&c, xml, len, trusted));
+    ck_assert_int_eq(pledger_certificate_check_version(c), 1);
+    ck_assert_ptr_nonnull(strstr(pledger_certificate_check_document(c),
+                                 "<status>current</status>"));
+    ck_assert_str_eq(pledger_certificate_check_checkpoint(c), latest);
+    pledger_certificate_check_free(c);
+    free(xml);
+
+    /* a later event is not covered by the stored checkpoint: without a
+     * checkpoint key that is an error naming what to give */
+    char *n2 = NULL;
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_PATENT, &n2, NULL));
+    fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_certificate_sign(&xml, &len, reg, n2, 0, ec_only));
+    ck_assert_ptr_null(xml);
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "checkpoint private key"));
+    PL_OK(reg, pledger_certificate_sign(&xml, &len, reg, n2, 0, signers));
+    PL_OK(NULL, pledger_certificate_verify(&c, xml, len, trusted));
+    ck_assert_str_eq(pledger_certificate_check_number(c), n2);
+    pledger_certificate_check_free(c);
+    free(xml);
+
+    /* RSA signs too */
+    pledger_keyring *rsa = ring("office-rsa", k.rsa, NULL, NULL);
+    pledger_keyring *rsa_pub = ring("office-rsa", k.rsa_pub, "registry.example.cn/FZ01",
+                                    k.ed_pub);
+    PL_OK(reg, pledger_certificate_sign(&xml, &len, reg, number, 0, rsa));
+    ck_assert_ptr_nonnull(strstr(xml, "rsa-sha256"));
+    PL_OK(NULL, pledger_certificate_verify(&c, xml, len, rsa_pub));
+    ck_assert_str_eq(pledger_certificate_check_signer(c), "office-rsa");
+    pledger_certificate_check_free(c);
+    /* ...and a reader that trusts only the EC key refuses it */
+    PL_FAILS(NULL, PLEDGER_ECODE, pledger_certificate_verify(&c, xml, len, trusted));
+    ck_assert_ptr_null(c);
+    free(xml);
+
+    pledger_keyring_free(rsa);
+    pledger_keyring_free(rsa_pub);
+    pledger_keyring_free(ec_only);
+    pledger_keyring_free(signers);
+    pledger_keyring_free(trusted);
+    free(latest);
+    free(number);
+    free(n2);
+    free_keys(&k);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
+/* Run a shell command; its exit status. */
+static int run(const char *cmd)
+{
+    int st = system(cmd);
+    return st == -1 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static void write_file(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+    fclose(f);
+}
+
+/* The peer: Debian's xmlsec1 accepts what pledger signs, and refuses it
+ * (as pledger does) with one byte changed in the certificate. */
+START_TEST(test_xmlsec1_peer)
+{
+    char *dir, *path, *xml = NULL, *number, cmd[1024];
+    size_t len = 0;
+    pledger_registry *reg;
+    pledger_certificate_check *c = NULL;
+    keys k;
+
+    ck_assert_msg(run("command -v xmlsec1 >/dev/null") == 0,
+                  "xmlsec1 is not installed (Debian: xmlsec1; tools/run installs it)");
+    fx_ck_setup(&dir, &path, &reg);
+    make_keys(dir, &k);
+    number = registered_and_changed(reg);
+    pledger_keyring *signers = ring("office", k.ec, "log", k.ed);
+    pledger_keyring *trusted = ring("office", k.ec_pub, "log", k.ed_pub);
+    char *file = pl_test_path(dir, "cert.xml");
+
+    for (int pass = 0; pass < 2; pass++) {
+        pledger_keyring *s = pass ? ring("office-rsa", k.rsa, "log", k.ed) : signers;
+        const char *pub = pass ? k.rsa_pub : k.ec_pub;
+        PL_OK(reg, pledger_certificate_sign(&xml, &len, reg, number, 0, s));
+        write_file(file, xml, len);
+        snprintf(cmd, sizeof cmd, "xmlsec1 --verify --pubkey-pem '%s' '%s' >/dev/null 2>&1",
+                 pub, file);
+        ck_assert_int_eq(run(cmd), 0);
+        /* the wrong key */
+        snprintf(cmd, sizeof cmd, "xmlsec1 --verify --pubkey-pem '%s' '%s' >/dev/null 2>&1",
+                 k.ec2_pub, file);
+        ck_assert_int_ne(run(cmd), 0);
+        /* one byte of the amount changed */
+        char *amount = strstr(xml, "<amount");
+        ck_assert_ptr_nonnull(amount);
+        char *digit = amount + strcspn(amount, "0123456789");
+        *digit = *digit == '9' ? '8' : (char)(*digit + 1);
+        write_file(file, xml, len);
+        snprintf(cmd, sizeof cmd, "xmlsec1 --verify --pubkey-pem '%s' '%s' >/dev/null 2>&1",
+                 pub, file);
+        ck_assert_int_ne(run(cmd), 0);
+        pledger_keyring *t = pass ? ring("office-rsa", k.rsa_pub, "log", k.ed_pub) : trusted;
+        PL_FAILS(NULL, PLEDGER_ECODE, pledger_certificate_verify(&c, xml, len, t));
+        ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), "signature"));
+        if (pass) {
+            pledger_keyring_free(s);
+            pledger_keyring_free(t);
+        }
+        free(xml);
+    }
+    /* and pledger reads what xmlsec1 signs in the same profile: the
+     * template pledger makes, signed again by the peer tool */
+    PL_OK(reg, pledger_certificate_sign(&xml, &len, reg, number, 0, signers));
+    write_file(file, xml, len);
+    char *resigned = pl_test_path(dir, "resigned.xml");
+    snprintf(cmd, sizeof cmd,
+             "xmlsec1 --sign --privkey-pem '%s' --output '%s' '%s' >/dev/null 2>&1", k.ec2,
+             resigned, file);
+    ck_assert_int_eq(run(cmd), 0);
+    size_t rlen = 0;
+    char *rxml = fx_slurp(resigned, &rlen);
+    ck_assert_ptr_nonnull(rxml);
+    pledger_keyring *other = ring("other", k.ec2_pub, "log", k.ed_pub);
+    PL_OK(NULL, pledger_certificate_verify(&c, rxml, rlen, other));
+    ck_assert_str_eq(pledger_certificate_check_signer(c), "other");
+    pledger_certificate_check_free(c);
+    PL_FAILS(NULL, PLEDGER_ECODE, pledger_certificate_verify(&c, rxml, rlen, trusted));
+    pledger_keyring_free(other);
+    free(rxml);
+    free(resigned);
+    free(xml);
+    free(file);
+    pledger_keyring_free(signers);
+    pledger_keyring_free(trusted);
+    free(number);
+    free_keys(&k);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
+/* The office's certificate key, for documents made by hand below. */
+static pl_doc_key *doc_key(const char *file)
+{
+    size_t n = 0;
+    char *pem = fx_slurp(file, &n);
+    pl_doc_key *k = NULL;
+    bool other = false;
+    pl_err e = { 0 };
+    ck_assert_ptr_nonnull(pem);
+    ck_assert_int_eq(pl_doc_key_pem(&e, "office", pem, n, &other, &k), 0);
+    free(pem);
+    return k;
+}
+
+/* Make a document from @in with @key and check it with @trusted: the
+ * code, and the message must name @where. */
+static void expect(const pl_signed_cert_in *in, const pl_doc_key *key,
+                   const pledger_keyring *trusted, int code, const char *where)
+{
+    pl_err e = { 0 };
+    char *xml = NULL;
+    size_t len = 0;
+    pledger_certificate_check *c = NULL;
+
+    ck_assert_int_eq(pl_signed_cert_make(&e, in, key, &xml, &len), 0);
+    int rc = pledger_certificate_verify(&c, xml, len, trusted);
+    ck_assert_msg(rc == code, "expected %d, got %d: %s", code, rc, pledger_errmsg(NULL));
+    if (where)
+        ck_assert_msg(strstr(pledger_errmsg(NULL), where) != NULL, "'%s' not in: %s", where,
+                      pledger_errmsg(NULL));
+    pledger_certificate_check_free(c);
+    free(xml);
+}
+
+/* Every part checked: documents the office key signed, but whose parts
+ * do not agree, are refused at the step that finds it. */
+START_TEST(test_each_part_checked)
+{
+    char *dir, *path, *number, *xml = NULL;
+    size_t len = 0;
+    pledger_registry *reg;
+    pledger_certificate_check *c = NULL;
+    keys k;
+    pl_err e = { 0 };
+
+    fx_ck_setup(&dir, &path, &reg);
+    make_keys(dir, &k);
+    number = registered_and_changed(reg);
+    pledger_keyring *signers = ring("office", k.ec, "log", k.ed);
+    pledger_keyring *trusted = ring("office", k.ec_pub, "log", k.ed_pub);
+    PL_OK(reg, pledger_certificate_sign(&xml, &len, reg, number, 0, signers));
+    PL_OK(NULL, pledger_certificate_verify(&c, xml, len, trusted));
+    uint64_t seq = pledger_certificate_check_event(c), size = pledger_certificate_check_log_size(c);
+    char *cert = strdup(pledger_certificate_check_document(c));
+    char *note = strdup(pledger_certificate_check_checkpoint(c));
+    pledger_certificate_check_free(c);
+
+    /* the parts, from the registry */
+    unsigned char *ev = NULL, *prev = NULL, *first = NULL;
+    size_t ev_len = 0, prev_len = 0, first_len = 0;
+    pl_mhash proof[64], prev_proof[64], first_proof[64];
+    size_t n_proof = 0, n_prev = 0, n_first = 0;
+    ck_assert_int_eq(pl_journal_event_bytes(reg->db, &e, (int64_t)seq, &ev, &ev_len), 0);
+    ck_assert_int_eq(pl_journal_event_bytes(reg->db, &e, (int64_t)seq - 1, &prev, &prev_len), 0);
+    ck_assert_int_eq(pl_journal_event_bytes(reg->db, &e, 1, &first, &first_len), 0);
+    const uint64_t which[3] = { seq, seq - 1, 1 };
+    pl_mhash *proofs[3] = { proof, prev_proof, first_proof };
+    size_t *counts[3] = { &n_proof, &n_prev, &n_first };
+    for (int w = 0; w < 3; w++) {
+        pledger_proof *p = NULL;
+        PL_OK(reg, pledger_log_prove_inclusion(&p, reg, which[w], size));
+        for (size_t i = 0; i < pledger_proof_count(p); i++)
+            memcpy(proofs[w][i].h, pledger_proof_hash(p, i), 32);
+        *counts[w] = pledger_proof_count(p);
+        pledger_proof_free(p);
+    }
+    pl_doc_key *office = doc_key(k.ec);
+    pl_signed_cert_in good = { .certificate = cert, .seq = seq, .event = ev, .event_len = ev_len,
+                               .size = size, .proof = proof, .n_proof = n_proof,
+                               .checkpoint = note };
+    pl_signed_cert_in in = good;
+    expect(&in, office, trusted, 0, NULL);
+
+    /* another event's bytes under this event's number */
+    in.event = prev;
+    in.event_len = prev_len;
+    expect(&in, office, trusted, PLEDGER_ECODE, "log/inclusion");
+    /* another event, with its own (valid) proof: the registration, which
+     * issued version 1, and the first event, which issued none */
+    in.seq = seq - 1;
+    in.proof = prev_proof;
+    in.n_proof = n_prev;
+    expect(&in, office, trusted, PLEDGER_ECODE, "differs from the one event");
+    in.seq = 1;
+    in.event = first;
+    in.event_len = first_len;
+    in.proof = first_proof;
+    in.n_proof = n_first;
+    expect(&in, office, trusted, PLEDGER_ECODE, "log/event: the event issued no certificate");
+    /* a hash of the proof changed */
+    in = good;
+    pl_mhash bent[64];
+    memcpy(bent, proof, sizeof bent);
+    bent[0].h[7] ^= 0x01;
+    in.proof = bent;
+    expect(&in, office, trusted, PLEDGER_ECODE, "log/inclusion");
+    /* a proof one hash short */
+    in.proof = proof;
+    in.n_proof = n_proof - 1;
+    expect(&in, office, trusted, PLEDGER_ECODE, "log/inclusion");
+    /* a checkpoint of another log size */
+    in = good;
+    in.size = size + 1;
+    expect(&in, office, trusted, PLEDGER_ECODE, "log/checkpoint");
+    /* a checkpoint no trusted key signed */
+    {
+        size_t n = 0;
+        char *pem = fx_slurp(k.ed2, &n), *text = NULL, *rogue = NULL;
+        pl_note_key *nk = NULL;
+        pl_mhash root;
+        PL_OK(reg, pledger_log_root(reg, size, root.h));
+        ck_assert_int_eq(pl_note_key_pem(&e, "log", pem, n, &nk), 0);
+        ck_assert_int_eq(pl_checkpoint_text(&e, pledger_log_origin(reg), size, &root, &text), 0);
+        const pl_note_key *const one[] = { nk };
+        ck_assert_int_eq(pl_note_sign(&e, text, one, 1, &rogue), 0);
+        in = good;
+        in.checkpoint = rogue;
+        expect(&in, office, trusted, PLEDGER_ECODE, "log/checkpoint");
+        pl_note_key_free(nk);
+        free(pem);
+        free(text);
+        free(rogue);
+    }
+    /* the certificate differs from the one the event issued */
+    char *forged = strdup(cert);
+    char *amount = strstr(forged, "<amount");
+    ck_assert_ptr_nonnull(amount);
+    char *digit = amount + strcspn(amount, "0123456789");
+    *digit = *digit == '9' ? '8' : (char)(*digit + 1);
+    in = good;
+    in.certificate = forged;
+    expect(&in, office, trusted, PLEDGER_ECODE, "differs from the one event");
+    free(forged);
+
+    /* shapes that are not a signed certificate */
+    static const char *const bad[] = {
+        "", "not xml", "<certificate xmlns=\"urn:pledger:1\"/>",
+        "<signedCertificate xmlns=\"urn:pledger:1\" version=\"1\"/>",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int rc = pledger_certificate_verify(&c, bad[i], strlen(bad[i]), trusted);
+        ck_assert_msg(rc == PLEDGER_EXML || rc == PLEDGER_ECODE, "case %zu: %d", i, rc);
+        ck_assert_ptr_null(c);
+    }
+    /* a second Signature (the start of a wrapping attack) */
+    char *two = malloc(2 * len + 1);
+    const char *sig = strstr(xml, "<Signature");
+    const char *log_end = strstr(xml, "</log>");
+    ck_assert_ptr_nonnull(sig);
+    ck_assert_ptr_nonnull(log_end);
+    size_t sig_len = (size_t)(strstr(sig, "</Signature>") - sig) + strlen("</Signature>");
+    int w = snprintf(two, 2 * len + 1, "%.*s%.*s%s", (int)(log_end - xml), xml, (int)sig_len, sig,
+                     log_end);
+    PL_FAILS(NULL, PLEDGER_ECODE, pledger_certificate_verify(&c, two, (size_t)w, trusted));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), "Signature elements"));
+    free(two);
+    /* truncated anywhere: never accepted */
+    for (size_t cut = 0; cut < len; cut += len / 23 + 1) {
+        int rc = pledger_certificate_verify(&c, xml, cut, trusted);
+        ck_assert_msg(rc == PLEDGER_EXML || rc == PLEDGER_ECODE, "cut %zu: %d", cut, rc);
+    }
+
+    pl_doc_key_free(office);
+    free(ev);
+    free(prev);
+    free(first);
+    free(cert);
+    free(note);
+    free(xml);
+    pledger_keyring_free(signers);
+    pledger_keyring_free(trusted);
+    free(number);
+    free_keys(&k);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
+/* Who may sign, with what; what a reader's keyring takes; rotation. */
+START_TEST(test_roles_keys_rotation)
+{
+    char *dir, *path, *number, *xml = NULL;
+    size_t len = 0;
+    pledger_registry *reg, *ro = NULL;
+    pledger_certificate_check *c = NULL;
+    keys k;
+
+    fx_ck_setup(&dir, &path, &reg);
+    make_keys(dir, &k);
+    number = registered_and_changed(reg);
+    pledger_keyring *signers = ring("office", k.ec, "log", k.ed);
+    pledger_keyring *ed_only = ring("log", k.ed, NULL, NULL);
+
+    /* every role but the registrar is refused, and nothing is kept */
+    static const pledger_role others[] = { PLEDGER_ROLE_APPLICANT, PLEDGER_ROLE_CLERK,
+                                           PLEDGER_ROLE_BANK, PLEDGER_ROLE_AUDITOR };
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+        fx_act(reg, "someone", others[i]);
+        PL_FAILS(reg, PLEDGER_EPERM, pledger_certificate_sign(&xml, &len, reg, number, 0,
+                                                              signers));
+        ck_assert_ptr_null(xml);
+    }
+    char *latest = NULL;
+    PL_OK(reg, pledger_checkpoint_latest(&latest, reg));
+    ck_assert_ptr_null(latest);
+    fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_certificate_sign(&xml, &len, reg, number, 0, ed_only));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "signers"));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_certificate_sign(&xml, &len, reg, number, 0, NULL));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_certificate_sign(&xml, &len, reg, NULL, 0, signers));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_certificate_sign(&xml, &len, reg, number, -1, signers));
+    PL_FAILS(reg, PLEDGER_ENOTFOUND, pledger_certificate_sign(&xml, &len, reg, "R-NONE", 0,
+                                                              signers));
+    PL_FAILS(reg, PLEDGER_ENOTFOUND, pledger_certificate_sign(&xml, &len, reg, number, 3,
+                                                              signers));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "version 3"));
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_certificate_sign(NULL, &len, reg, number, 0, signers));
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_certificate_verify(NULL, "x", 1, signers));
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_certificate_verify(&c, NULL, 1, signers));
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_certificate_verify(&c, "x", 1, NULL));
+
+    /* a read-only handle signs when a stored checkpoint covers the event */
+    PL_OK(reg, pledger_certificate_sign(&xml, &len, reg, number, 0, signers));
+    free(xml);
+    pledger_open_options o = PLEDGER_OPEN_OPTIONS_INIT;
+    o.read_only = 1;
+    PL_OK(NULL, pledger_open(&ro, path, &o));
+    fx_act(ro, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(ro, pledger_certificate_sign(&xml, &len, ro, number, 1, signers));
+
+    /* rotation: the reader trusts the old key and the new one */
+    pledger_keyring *both = ring("office", k.ec_pub, "office-2027", k.ec2_pub);
+    PL_OK(NULL, pledger_keyring_add_pem_file(both, "log", k.ed_pub));
+    ck_assert_uint_eq(pledger_keyring_count(both), 3);
+    PL_OK(NULL, pledger_certificate_verify(&c, xml, len, both));
+    ck_assert_str_eq(pledger_certificate_check_signer(c), "office");
+    pledger_certificate_check_free(c);
+    free(xml);
+    pledger_keyring *next = ring("office-2027", k.ec2, NULL, NULL);
+    PL_OK(reg, pledger_certificate_sign(&xml, &len, reg, number, 0, next));
+    PL_OK(NULL, pledger_certificate_verify(&c, xml, len, both));
+    ck_assert_str_eq(pledger_certificate_check_signer(c), "office-2027");
+    pledger_certificate_check_free(c);
+    free(xml);
+
+    /* keys a keyring refuses, each naming why */
+    char *p384, *p384_pub, *rsa1k, *rsa1k_pub;
+    fx_ck_write_key(dir, EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384"), "p384", &p384, &p384_pub);
+    fx_ck_write_key(dir, EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)1024), "rsa1k", &rsa1k,
+                    &rsa1k_pub);
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_keyring_add_pem_file(both, "x", p384));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), "secp384r1"));
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_keyring_add_pem_file(both, "x", rsa1k_pub));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), "1024 bits"));
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_keyring_add_pem_file(both, "bad name", k.ec));
+    PL_FAILS(NULL, PLEDGER_ENOTFOUND, pledger_keyring_add_pem_file(both, "x", "/nonexistent"));
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_keyring_add_pem(both, "x", "junk", 4));
+    ck_assert_uint_eq(pledger_keyring_count(both), 3);
+    /* the same key twice is kept once */
+    PL_OK(NULL, pledger_keyring_add_pem_file(both, "office", k.ec_pub));
+    ck_assert_uint_eq(pledger_keyring_count(both), 3);
+
+    free(p384);
+    free(p384_pub);
+    free(rsa1k);
+    free(rsa1k_pub);
+    pledger_keyring_free(next);
+    pledger_keyring_free(both);
+    pledger_keyring_free(signers);
+    pledger_keyring_free(ed_only);
+    pledger_close(ro);
+    free(number);
+    free_keys(&k);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("evidence");
+    TCase *tc = tcase_create("evidence");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_sign_and_verify);
+    tcase_add_test(tc, test_xmlsec1_peer);
+    tcase_add_test(tc, test_each_part_checked);
+    tcase_add_test(tc, test_roles_keys_rotation);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+PL_TEST_MAIN(suite)
