@@ -3,7 +3,7 @@
  *   pledger-bench --all                 every workload at the documented sizes
  *   pledger-bench --quick --all         small sizes: checks the program runs
  *   pledger-bench lifecycle batch read import review   (any of them)
- *   pledger-bench journal               journal verification alone, on the
+ *   pledger-bench journal               journal verification and the log alone, on the
  *                                       database the batch workload left
  *   --sizes=10k,100k,1M,10M   registry sizes of the read workloads
  *   --dir=PATH                scratch directory (default: ./bench-data)
