@@ -49,8 +49,11 @@ PLEDGER_EXPORT int pledger_keyring_new(pledger_keyring **out);
 /**
  * Add the key in PEM file @p path under @p name.  A private key (PEM
  * "PRIVATE KEY") can sign and verify; a public key ("PUBLIC KEY")
- * verifies.  Ed25519 and SM2 keys are accepted (`openssl genpkey
- * -algorithm ed25519`, `openssl genpkey -algorithm sm2`).
+ * verifies.  Checkpoint keys are Ed25519 or SM2 (`openssl genpkey
+ * -algorithm ed25519`, `openssl genpkey -algorithm sm2`); certificate keys
+ * (evidence.h) are ECDSA P-256 or RSA of 2048 bits or more (`openssl
+ * genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256`).  The same key
+ * added twice is kept once.
  * @param[in] name the key name signatures carry: a schema-less URL such
  *            as "registry.example.cn/FZ01"; no spaces, no '+'.
  * @return 0, #PLEDGER_EINVAL (the message names what is wrong),
@@ -75,8 +78,10 @@ PLEDGER_EXPORT int pledger_keyring_add_vkey(pledger_keyring *kr, const char *vke
 /** Number of keys. @since 0.2 */
 PLEDGER_EXPORT size_t pledger_keyring_count(const pledger_keyring *kr);
 
-/** Verifier key text of key @p i ("name+8hex+base64"), valid as long as
- *  the keyring; NULL if out of range. @since 0.2 */
+/** Verifier key text of key @p i ("name+8hex+base64") for a checkpoint
+ *  key; "name ecdsa-p256" or "name rsa-BITS" for a certificate key
+ *  (checkpoint keys come first).  Valid as long as the keyring; NULL if
+ *  out of range. @since 0.2 */
 PLEDGER_EXPORT const char *pledger_keyring_vkey(const pledger_keyring *kr, size_t i);
 
 /** Free a keyring; NULL is a no-op. @since 0.2 */
