@@ -1982,6 +1982,76 @@ CERT_CHECK_GETTER(origin)
 CERT_CHECK_GETTER(checkpoint)
 static void sweep_pledger_certificate_check_free(void) { pledger_certificate_check_free(NULL); }
 
+static void sweep_pledger_verify_statement(void)
+{
+    char *xml = NULL;
+    size_t len = 0;
+    const char *s;
+    pledger_keyring *cert = sweep_cert_ring(), *pub = sweep_ring();
+    pledger_verify_options vo = PLEDGER_VERIFY_OPTIONS_INIT;
+    ERR(NULL, pledger_verify_statement(&xml, &len, NULL, tm_num, NULL, cert));
+    ERR(R, pledger_verify_statement(NULL, &len, R, tm_num, NULL, cert));
+    ERR(R, pledger_verify_statement(&xml, &len, R, tm_num, NULL, NULL));
+    ERR(R, pledger_verify_statement(&xml, &len, R, tm_num, NULL, pub));
+    EACH_NUMBER(s)
+        ERR(R, pledger_verify_statement(&xml, &len, R, s, NULL, cert));
+    vo.version = 0;
+    ERR(R, pledger_verify_statement(&xml, &len, R, tm_num, &vo, cert));
+    vo = (pledger_verify_options)PLEDGER_VERIFY_OPTIONS_INIT;
+    vo.code = "AAAA-BBBB-CCCC-DDDD";
+    ERR(R, pledger_verify_statement(&xml, &len, R, tm_num, &vo, cert));
+    vo.code = bad_utf8;
+    ERR(R, pledger_verify_statement(&xml, &len, R, tm_num, &vo, cert));
+    vo.code = NULL;
+    vo.as_of = INT64_MIN + 1;
+    ERR(R, pledger_verify_statement(&xml, &len, R, tm_num, &vo, cert));
+    for (int role = PLEDGER_ROLE_APPLICANT; role <= PLEDGER_ROLE_AUDITOR; role++) {
+        as(R, (pledger_role)role);
+        ANY(R, pledger_verify_statement(&xml, &len, R, tm_num, NULL, cert));
+        pledger_free(xml);
+        xml = NULL;
+    }
+    as(RO, PLEDGER_ROLE_BANK);
+    ANY(RO, pledger_verify_statement(&xml, &len, RO, tm_num, NULL, cert));
+    pledger_free(xml);
+    pledger_keyring_free(cert);
+    pledger_keyring_free(pub);
+}
+
+static void sweep_pledger_statement_verify(void)
+{
+    pledger_statement_check *c = NULL;
+    pledger_keyring *kr = sweep_ring();
+    ERR(NULL, pledger_statement_verify(NULL, "x", 1, kr));
+    ERR(NULL, pledger_statement_verify(&c, NULL, 1, kr));
+    ERR(NULL, pledger_statement_verify(&c, "x", 1, NULL));
+    ERR(NULL, pledger_statement_verify(&c, big, MB, kr));
+    ERR(NULL, pledger_statement_verify(&c, big_utf8, strlen(big_utf8), kr));
+    ERR(NULL, pledger_statement_verify(&c, bad_utf8, sizeof bad_utf8 - 1, kr));
+    ERR(NULL, pledger_statement_verify(&c, "", 0, kr));
+    ck_assert_ptr_null(c);
+    pledger_keyring_free(kr);
+}
+
+#define ST_CHECK_GETTER(name)                                                             \
+    static void sweep_pledger_statement_check_##name(void)                               \
+    {                                                                                    \
+        NIL(pledger_statement_check_##name(NULL));                                       \
+    }
+ST_CHECK_GETTER(signer)
+ST_CHECK_GETTER(number)
+ST_CHECK_GETTER(state)
+ST_CHECK_GETTER(as_of)
+ST_CHECK_GETTER(answered_at)
+ST_CHECK_GETTER(actor)
+ST_CHECK_GETTER(code_status)
+ST_CHECK_GETTER(rank)
+ST_CHECK_GETTER(document)
+ST_CHECK_GETTER(event)
+ST_CHECK_GETTER(log_size)
+ST_CHECK_GETTER(checkpoint)
+static void sweep_pledger_statement_check_free(void) { pledger_statement_check_free(NULL); }
+
 #define E(f) { #f, sweep_##f }
 
 static const entry table[] = {
@@ -2006,6 +2076,13 @@ static const entry table[] = {
     E(pledger_certificate_check_document), E(pledger_certificate_check_event),
     E(pledger_certificate_check_log_size), E(pledger_certificate_check_origin),
     E(pledger_certificate_check_checkpoint), E(pledger_certificate_check_free),
+    E(pledger_verify_statement), E(pledger_statement_verify), E(pledger_statement_check_signer),
+    E(pledger_statement_check_number), E(pledger_statement_check_state),
+    E(pledger_statement_check_as_of), E(pledger_statement_check_answered_at),
+    E(pledger_statement_check_actor), E(pledger_statement_check_code_status),
+    E(pledger_statement_check_rank), E(pledger_statement_check_document),
+    E(pledger_statement_check_event), E(pledger_statement_check_log_size),
+    E(pledger_statement_check_checkpoint), E(pledger_statement_check_free),
     E(pledger_actor), E(pledger_set_number_template), E(pledger_role_name),
     E(pledger_role_from_name),
     /* common.h, ident.h */

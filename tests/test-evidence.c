@@ -346,42 +346,43 @@ START_TEST(test_each_part_checked)
         pledger_proof_free(p);
     }
     pl_doc_key *office = doc_key(k.ec);
-    pl_signed_cert_in good = { .certificate = cert, .seq = seq, .event = ev, .event_len = ev_len,
-                               .size = size, .proof = proof, .n_proof = n_proof,
-                               .checkpoint = note };
+    pl_signed_cert_in good = { .certificate = cert,
+                               .log = { .seq = seq, .event = ev, .event_len = ev_len,
+                                        .size = size, .proof = proof, .n_proof = n_proof,
+                                        .checkpoint = note } };
     pl_signed_cert_in in = good;
     expect(&in, office, trusted, 0, NULL);
 
     /* another event's bytes under this event's number */
-    in.event = prev;
-    in.event_len = prev_len;
+    in.log.event = prev;
+    in.log.event_len = prev_len;
     expect(&in, office, trusted, PLEDGER_ECODE, "log/inclusion");
     /* another event, with its own (valid) proof: the registration, which
      * issued version 1, and the first event, which issued none */
-    in.seq = seq - 1;
-    in.proof = prev_proof;
-    in.n_proof = n_prev;
+    in.log.seq = seq - 1;
+    in.log.proof = prev_proof;
+    in.log.n_proof = n_prev;
     expect(&in, office, trusted, PLEDGER_ECODE, "differs from the one event");
-    in.seq = 1;
-    in.event = first;
-    in.event_len = first_len;
-    in.proof = first_proof;
-    in.n_proof = n_first;
+    in.log.seq = 1;
+    in.log.event = first;
+    in.log.event_len = first_len;
+    in.log.proof = first_proof;
+    in.log.n_proof = n_first;
     expect(&in, office, trusted, PLEDGER_ECODE, "log/event: the event issued no certificate");
     /* a hash of the proof changed */
     in = good;
     pl_mhash bent[64];
     memcpy(bent, proof, sizeof bent);
     bent[0].h[7] ^= 0x01;
-    in.proof = bent;
+    in.log.proof = bent;
     expect(&in, office, trusted, PLEDGER_ECODE, "log/inclusion");
     /* a proof one hash short */
-    in.proof = proof;
-    in.n_proof = n_proof - 1;
+    in.log.proof = proof;
+    in.log.n_proof = n_proof - 1;
     expect(&in, office, trusted, PLEDGER_ECODE, "log/inclusion");
     /* a checkpoint of another log size */
     in = good;
-    in.size = size + 1;
+    in.log.size = size + 1;
     expect(&in, office, trusted, PLEDGER_ECODE, "log/checkpoint");
     /* a checkpoint no trusted key signed */
     {
@@ -395,7 +396,7 @@ START_TEST(test_each_part_checked)
         const pl_note_key *const one[] = { nk };
         ck_assert_int_eq(pl_note_sign(&e, text, one, 1, &rogue), 0);
         in = good;
-        in.checkpoint = rogue;
+        in.log.checkpoint = rogue;
         expect(&in, office, trusted, PLEDGER_ECODE, "log/checkpoint");
         pl_note_key_free(nk);
         free(pem);
@@ -555,6 +556,144 @@ START_TEST(test_roles_keys_rotation)
 }
 END_TEST
 
+/* Verification statements: a bank's answer, signed; checked offline;
+ * the same masking as every bank answer; a wrong code gives none. */
+START_TEST(test_verification_statement)
+{
+    char *dir, *path, *number, *xml = NULL, *cert = NULL, *note = NULL;
+    size_t len = 0;
+    pledger_registry *reg, *bank = NULL;
+    pledger_statement_check *c = NULL;
+    keys k;
+    char cmd[1024];
+
+    fx_ck_setup(&dir, &path, &reg);
+    make_keys(dir, &k);
+    number = NULL;
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_TRADEMARK, &number, NULL));
+    int64_t before_change = fx_now_us;
+    fx_now_us += FX_DAY_US;
+    fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    pledger_change ch = PLEDGER_CHANGE_INIT;
+    ch.amount = 123456789;
+    PL_OK(reg, pledger_pledge_change(reg, number, &ch, NULL));
+    pledger_keyring *office = ring("office", k.ec, "log", k.ed);
+    pledger_keyring *cert_only = ring("office", k.ec, NULL, NULL);
+    pledger_keyring *trusted = ring("office", k.ec_pub, "log", k.ed_pub);
+    PL_OK(reg, pledger_checkpoint_sign(&note, reg, office));
+
+    pledger_open_options oo = PLEDGER_OPEN_OPTIONS_INIT;
+    oo.read_only = 1;
+    PL_OK(NULL, pledger_open(&bank, path, &oo));
+    pledger_set_clock(bank, fx_clock, NULL);
+    fx_act(bank, "zhao.bank", PLEDGER_ROLE_BANK);
+    PL_OK(bank, pledger_verify_statement(&xml, &len, bank, number, NULL, cert_only));
+    PL_OK(NULL, pledger_statement_verify(&c, xml, len, trusted));
+    ck_assert_str_eq(pledger_statement_check_number(c), number);
+    ck_assert_str_eq(pledger_statement_check_state(c), "active");
+    ck_assert_str_eq(pledger_statement_check_actor(c), "zhao.bank");
+    ck_assert_str_eq(pledger_statement_check_code_status(c), "not_given");
+    ck_assert_str_eq(pledger_statement_check_signer(c), "office");
+    ck_assert_int_eq(pledger_statement_check_rank(c), 1);
+    ck_assert_str_eq(pledger_statement_check_checkpoint(c), note);
+    /* the pledge document is the bank's own answer, masked the same way */
+    pledger_pledge *p = NULL;
+    char *mine = NULL;
+    PL_OK(bank, pledger_pledge_get(&p, bank, number));
+    PL_OK(NULL, pledger_pledge_to_xml(&mine, p));
+    ck_assert_str_eq(pledger_statement_check_document(c), mine);
+    pledger_free(mine);
+    pledger_pledge_free(p);
+    /* the event is the journal's, in the log the checkpoint signs */
+    unsigned char leaf[32];
+    PL_OK(bank, pledger_log_leaf(bank, pledger_statement_check_event(c), leaf));
+    ck_assert_ptr_nonnull(strstr(xml, "<leaf seq="));
+    ck_assert_ptr_null(strstr(xml, "<event "));
+    pledger_statement_check_free(c);
+    /* the peer tool accepts it, and refuses one changed byte */
+    char *file = pl_test_path(dir, "statement.xml");
+    write_file(file, xml, len);
+    snprintf(cmd, sizeof cmd, "xmlsec1 --verify --pubkey-pem '%s' '%s' >/dev/null 2>&1",
+             k.ec_pub, file);
+    ck_assert_int_eq(run(cmd), 0);
+    char *state = strstr(xml, "<state>active<");
+    ck_assert_ptr_nonnull(state);
+    memcpy(state + 7, "closed", 6);
+    write_file(file, xml, len);
+    ck_assert_int_ne(run(cmd), 0);
+    PL_FAILS(NULL, PLEDGER_ECODE, pledger_statement_verify(&c, xml, len, trusted));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), "signature"));
+    free(xml);
+    free(file);
+
+    /* as of before the change: version 1; with the codes */
+    PL_OK(reg, pledger_certificate_get(&cert, reg, number, 1));
+    char *code1 = code_of(cert);
+    free(cert);
+    PL_OK(reg, pledger_certificate_get(&cert, reg, number, 0));
+    char *code2 = code_of(cert);
+    free(cert);
+    pledger_verify_options vo = PLEDGER_VERIFY_OPTIONS_INIT;
+    vo.as_of = before_change;
+    vo.code = code1;
+    PL_OK(bank, pledger_verify_statement(&xml, &len, bank, number, &vo, cert_only));
+    PL_OK(NULL, pledger_statement_verify(&c, xml, len, trusted));
+    ck_assert_str_eq(pledger_statement_check_code_status(c), "matched");
+    ck_assert_ptr_nonnull(strstr(pledger_statement_check_document(c), "<version>1</version>"));
+    pledger_statement_check_free(c);
+    free(xml);
+    vo = (pledger_verify_options)PLEDGER_VERIFY_OPTIONS_INIT;
+    vo.code = code1;
+    PL_OK(bank, pledger_verify_statement(&xml, &len, bank, number, &vo, cert_only));
+    PL_OK(NULL, pledger_statement_verify(&c, xml, len, trusted));
+    ck_assert_str_eq(pledger_statement_check_code_status(c), "superseded");
+    pledger_statement_check_free(c);
+    free(xml);
+    vo.code = code2;
+    PL_OK(bank, pledger_verify_statement(&xml, &len, bank, number, &vo, cert_only));
+    PL_OK(NULL, pledger_statement_verify(&c, xml, len, trusted));
+    ck_assert_str_eq(pledger_statement_check_code_status(c), "matched");
+    pledger_statement_check_free(c);
+    free(xml);
+    /* a wrong code, an unknown number: no statement */
+    vo.code = "AAAA-BBBB-CCCC-DDDD";
+    PL_FAILS(bank, PLEDGER_ECODE, pledger_verify_statement(&xml, &len, bank, number, &vo,
+                                                           cert_only));
+    ck_assert_ptr_null(xml);
+    PL_FAILS(bank, PLEDGER_ENOTFOUND, pledger_verify_statement(&xml, &len, bank,
+                                                               "R-FZ01-TM-2024-999999", NULL,
+                                                               cert_only));
+    /* a later change, not yet under a checkpoint: the bank cannot sign
+     * one; a registrar with a checkpoint key can */
+    fx_now_us += FX_DAY_US;
+    ch.amount = 7;
+    PL_OK(reg, pledger_pledge_change(reg, number, &ch, NULL));
+    PL_FAILS(bank, PLEDGER_ESTATE, pledger_verify_statement(&xml, &len, bank, number, NULL,
+                                                            office));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(bank), "checkpoint"));
+    PL_OK(reg, pledger_verify_statement(&xml, &len, reg, number, NULL, office));
+    PL_OK(NULL, pledger_statement_verify(&c, xml, len, trusted));
+    ck_assert_str_eq(pledger_statement_check_actor(c), "registrar-1");
+    pledger_statement_check_free(c);
+    /* a certificate is not a statement, nor the other way round */
+    pledger_certificate_check *cc = NULL;
+    PL_FAILS(NULL, PLEDGER_EXML, pledger_certificate_verify(&cc, xml, len, trusted));
+    ck_assert_ptr_null(cc);
+    free(xml);
+
+    free(code1);
+    free(code2);
+    free(note);
+    pledger_close(bank);
+    pledger_keyring_free(office);
+    pledger_keyring_free(cert_only);
+    pledger_keyring_free(trusted);
+    free(number);
+    free_keys(&k);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("evidence");
@@ -564,6 +703,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_xmlsec1_peer);
     tcase_add_test(tc, test_each_part_checked);
     tcase_add_test(tc, test_roles_keys_rotation);
+    tcase_add_test(tc, test_verification_statement);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,7 +1,7 @@
 /**
  * @file evidence.h
- * @brief Signed certificates: documents a registry hands out that anyone
- *        can check without the registry's file.
+ * @brief Signed certificates and verification statements: documents a
+ *        registry hands out that anyone can check without its file.
  *
  * A signed certificate is the certificate as issued, the journal event
  * that issued it, that event's inclusion proof in the log, a signed
@@ -27,6 +27,7 @@
 
 #include <pledger/common.h>
 #include <pledger/log.h>
+#include <pledger/query.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -111,6 +112,76 @@ PLEDGER_EXPORT const char *
 pledger_certificate_check_checkpoint(const pledger_certificate_check *c);
 /** Free a check; NULL is a no-op. @since 0.2 */
 PLEDGER_EXPORT void pledger_certificate_check_free(pledger_certificate_check *c);
+
+/* ---- verification statements ------------------------------------------ */
+
+/**
+ * Verify a registration (as pledger_verify() does, for the current actor
+ * and with the same masking) and return the answer as a signed statement
+ * a bank can file as evidence: the query, when and to whom it was
+ * answered, the code's status, the rank, the pledge version valid at the
+ * instant (root `pledge`, as that actor may see it), and the leaf hash of
+ * the event that made that version with its inclusion proof and a signed
+ * checkpoint, under an XML Signature (schema: `verificationStatement`).
+ *
+ * A wrong code gives no statement (#PLEDGER_ECODE, as pledger_verify()).
+ * The checkpoint is the latest the registry signed when it covers the
+ * event; otherwise the office must sign one first (pledger_checkpoint_sign()),
+ * or a registrar may pass a checkpoint key in @p signers.
+ *
+ * @param opts    as pledger_verify(); NULL for the current version.
+ * @param signers a certificate private key (ECDSA P-256 or RSA).
+ * @return 0; the codes of pledger_verify(); #PLEDGER_EINVAL (no
+ *         certificate key); #PLEDGER_ESTATE (no checkpoint covers the
+ *         version's event); #PLEDGER_ENOTSUP; #PLEDGER_ENOMEM.
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_verify_statement(char **out, size_t *len, pledger_registry *reg,
+                                            const char *number,
+                                            const pledger_verify_options *opts,
+                                            const pledger_keyring *signers);
+
+/** What checking a verification statement established. */
+typedef struct pledger_statement_check pledger_statement_check;
+
+/**
+ * Check a verification statement with trusted public keys alone: the XML
+ * signature (a certificate key), the checkpoint's signature (a checkpoint
+ * key), and the inclusion of the version's event in the checkpoint's log.
+ * @return 0; #PLEDGER_ECODE naming the check that failed; #PLEDGER_EXML
+ *         (not a statement); #PLEDGER_ENOTSUP; #PLEDGER_ENOMEM.  The message
+ *         is pledger_errmsg(NULL).
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_statement_verify(pledger_statement_check **out, const char *xml,
+                                            size_t len, const pledger_keyring *trusted);
+
+/** The name of the trusted certificate key that signed it. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_statement_check_signer(const pledger_statement_check *c);
+/** The registration number asked about. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_statement_check_number(const pledger_statement_check *c);
+/** The pledge's state then ("active", "cancelled", ...: the pledge document's). @since 0.2 */
+PLEDGER_EXPORT const char *pledger_statement_check_state(const pledger_statement_check *c);
+/** The instant answered for, ISO 8601 UTC. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_statement_check_as_of(const pledger_statement_check *c);
+/** When it was answered, ISO 8601 UTC. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_statement_check_answered_at(const pledger_statement_check *c);
+/** To whom: the actor's name. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_statement_check_actor(const pledger_statement_check *c);
+/** The code's status: "not_given", "matched" or "superseded". @since 0.2 */
+PLEDGER_EXPORT const char *pledger_statement_check_code_status(const pledger_statement_check *c);
+/** The rank then (0: not in force). @since 0.2 */
+PLEDGER_EXPORT int pledger_statement_check_rank(const pledger_statement_check *c);
+/** The pledge document (root `pledge`). @since 0.2 */
+PLEDGER_EXPORT const char *pledger_statement_check_document(const pledger_statement_check *c);
+/** The event that made the version, and the log size it is proved in. @since 0.2 */
+PLEDGER_EXPORT uint64_t pledger_statement_check_event(const pledger_statement_check *c);
+/** @copydoc pledger_statement_check_event */
+PLEDGER_EXPORT uint64_t pledger_statement_check_log_size(const pledger_statement_check *c);
+/** The signed checkpoint it carries. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_statement_check_checkpoint(const pledger_statement_check *c);
+/** Free a check; NULL is a no-op. @since 0.2 */
+PLEDGER_EXPORT void pledger_statement_check_free(pledger_statement_check *c);
 
 #ifdef __cplusplus
 }

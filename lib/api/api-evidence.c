@@ -1,7 +1,10 @@
 /* Signed certificates (include/pledger/evidence.h): made from the stored
  * certificate, its journal event, the log's tree and a checkpoint; read
  * back with trusted keys alone (model/signed-cert.c). */
+#include <pledger/application.h>
 #include <pledger/evidence.h>
+#include <pledger/pledge.h>
+#include <pledger/query.h>
 #include <pledger/registry.h>
 
 #include <inttypes.h>
@@ -11,6 +14,7 @@
 
 #include "api/handle.h"
 #include "api/keyring.h"
+#include "base/date.h"
 #include "base/merkle.h"
 #include "base/note.h"
 #include "model/signed-cert.h"
@@ -85,6 +89,45 @@ static int issuing_event(pledger_registry *reg, const char *document, const int6
                       "certificate table was changed; run pledger_journal_verify())");
 }
 
+/* A checkpoint that covers event @seq -- the latest stored one, else one
+ * signed now with the checkpoint keys of @signers (a registrar's) -- and
+ * the event's inclusion proof in its log.  @whose names the event in a
+ * message. */
+static int checkpoint_and_proof(pledger_registry *reg, const pledger_keyring *signers,
+                                int64_t seq, const char *whose, char **note, uint64_t *size,
+                                pl_mhash *proof, size_t *n_proof)
+{
+    int rc;
+
+    *note = NULL;
+    if ((rc = pl_db_read_begin(reg->db, &reg->err)))
+        return rc;
+    rc = covering_checkpoint(reg, (uint64_t)seq, note, size);
+    pl_db_rollback(reg->db);
+    if (!rc && !*note) {
+        if (!has_note_signer(signers) || reg->role != PLEDGER_ROLE_REGISTRAR)
+            return pl_err_set(&reg->err, PLEDGER_ESTATE,
+                              "no signed checkpoint covers event %" PRId64 " (%s) yet: the "
+                              "office signs one (pledger_checkpoint_sign), or a registrar "
+                              "gives a checkpoint private key (Ed25519 or SM2)", seq, whose);
+        if ((rc = pledger_checkpoint_sign(note, reg, signers)))
+            return rc;
+        const char *nl = strchr(*note, '\n');
+        *size = nl ? strtoull(nl + 1, NULL, 10) : 0;
+    }
+    /* the tree only grows: a later read proves against the same root */
+    if (!rc && !(rc = pl_db_read_begin(reg->db, &reg->err))) {
+        rc = pl_merkle_inclusion(&reg->err, (uint64_t)seq - 1, *size, pl_journal_tree_get,
+                                 reg->db, proof, n_proof);
+        pl_db_rollback(reg->db);
+    }
+    if (rc) {
+        free(*note);
+        *note = NULL;
+    }
+    return rc;
+}
+
 int pledger_certificate_sign(char **out, size_t *len, pledger_registry *reg, const char *number,
                              int version, const pledger_keyring *signers)
 {
@@ -120,37 +163,21 @@ int pledger_certificate_sign(char **out, size_t *len, pledger_registry *reg, con
     if (!pl_xmlsig_available())
         return pl_xmlsig_sign(&reg->err, NULL, NULL);
 
-    /* the certificate, its event, and a checkpoint that covers it */
+    /* the certificate and its event; then a checkpoint that covers it */
     if ((rc = pl_db_read_begin(reg->db, &reg->err)))
         return rc;
     if (!(rc = pl_cert_issue_load(reg->db, &reg->err, number, version, &document, &have_version,
-                                  seqs, sizeof seqs / sizeof seqs[0], &n_seqs)) &&
-        !(rc = issuing_event(reg, document, seqs, n_seqs, &seq, &bytes, &nbytes)))
-        rc = covering_checkpoint(reg, (uint64_t)seq, &note, &size);
+                                  seqs, sizeof seqs / sizeof seqs[0], &n_seqs)))
+        rc = issuing_event(reg, document, seqs, n_seqs, &seq, &bytes, &nbytes);
     pl_db_rollback(reg->db);
-    if (!rc && !note) {
-        if (!has_note_signer(signers))
-            rc = pl_err_set(&reg->err, PLEDGER_ESTATE,
-                            "no signed checkpoint covers event %" PRId64 " (the certificate's): "
-                            "give a checkpoint private key (Ed25519 or SM2) with the "
-                            "certificate key, or sign one first (pledger_checkpoint_sign)",
-                            seq);
-        else if (!(rc = pledger_checkpoint_sign(&note, reg, signers))) {
-            const char *nl = strchr(note, '\n');
-            size = nl ? strtoull(nl + 1, NULL, 10) : 0;
-        }
-    }
-    /* the proof, in the same read as... any later state: the tree only grows */
-    if (!rc && !(rc = pl_db_read_begin(reg->db, &reg->err))) {
-        rc = pl_merkle_inclusion(&reg->err, (uint64_t)seq - 1, size, pl_journal_tree_get,
-                                 reg->db, proof, &n_proof);
-        pl_db_rollback(reg->db);
-    }
+    if (!rc)
+        rc = checkpoint_and_proof(reg, signers, seq, "the certificate's", &note, &size, proof,
+                                  &n_proof);
     if (!rc) {
         pl_signed_cert_in in = {
-            .certificate = document, .seq = (uint64_t)seq, .event = bytes,
-            .event_len = nbytes, .size = size, .proof = proof, .n_proof = n_proof,
-            .checkpoint = note,
+            .certificate = document,
+            .log = { .seq = (uint64_t)seq, .event = bytes, .event_len = nbytes, .size = size,
+                     .proof = proof, .n_proof = n_proof, .checkpoint = note },
         };
         rc = pl_signed_cert_make(&reg->err, &in, key, out, len);
     }
@@ -219,19 +246,19 @@ const char *pledger_certificate_check_document(const pledger_certificate_check *
 }
 uint64_t pledger_certificate_check_event(const pledger_certificate_check *c)
 {
-    return c ? c->c.seq : 0;
+    return c ? c->c.log.seq : 0;
 }
 uint64_t pledger_certificate_check_log_size(const pledger_certificate_check *c)
 {
-    return c ? c->c.size : 0;
+    return c ? c->c.log.size : 0;
 }
 const char *pledger_certificate_check_origin(const pledger_certificate_check *c)
 {
-    return c ? c->c.origin : NULL;
+    return c ? c->c.log.origin : NULL;
 }
 const char *pledger_certificate_check_checkpoint(const pledger_certificate_check *c)
 {
-    return c ? c->c.checkpoint : NULL;
+    return c ? c->c.log.checkpoint : NULL;
 }
 
 void pledger_certificate_check_free(pledger_certificate_check *c)
@@ -239,6 +266,152 @@ void pledger_certificate_check_free(pledger_certificate_check *c)
     if (!c)
         return;
     pl_signed_cert_clear(&c->c);
+    free(c->signer);
+    free(c);
+}
+
+/* ---- verification statements ------------------------------------------------- */
+
+static const char *code_status_name(pledger_code_status s)
+{
+    return s == PLEDGER_CODE_MATCHED ? "matched"
+           : s == PLEDGER_CODE_SUPERSEDED ? "superseded" : "not_given";
+}
+
+int pledger_verify_statement(char **out, size_t *len, pledger_registry *reg, const char *number,
+                             const pledger_verify_options *opts, const pledger_keyring *signers)
+{
+    static const char fn[] = "pledger_verify_statement";
+    pledger_verify_options o = PLEDGER_VERIFY_OPTIONS_INIT;
+    pledger_verification *v = NULL;
+    pledger_pledge *p = NULL;
+    char *pledge = NULL, *note = NULL, as_of[32], now_text[32];
+    int64_t seq = 0;
+    uint64_t size = 0;
+    size_t n_proof = 0;
+    pl_mhash proof[PL_MERKLE_MAX_PROOF], leaf;
+    int rc;
+
+    if (!out)
+        return reg ? pl_api_bad_arg(reg, fn, "out", "is NULL")
+                   : pl_err_set(pl_err_thread(), PLEDGER_EINVAL, "%s: out is NULL", fn);
+    *out = NULL;
+    if (len)
+        *len = 0;
+    if ((rc = pl_api_enter(reg, fn)))
+        return rc;
+    const pl_doc_key *key = signing_doc_key(signers);
+    if (!key)
+        return pl_api_bad_arg(reg, fn, "signers",
+                              "holds no certificate private key (ECDSA P-256 or RSA)");
+    if (!pl_xmlsig_available())
+        return pl_xmlsig_sign(&reg->err, NULL, NULL);
+    if (opts)
+        o = *opts;
+    /* one instant for the answer, the snapshot and the event */
+    int64_t now = pl_api_now(reg);
+    if (o.as_of == PLEDGER_AS_OF_CURRENT)
+        o.as_of = now;
+    if ((rc = pledger_verify(&v, reg, number, &o)))
+        return rc;   /* its message stands: a wrong code gives no statement */
+    if ((rc = pledger_pledge_get_at(&p, reg, number, o.as_of)) ||
+        (rc = pledger_pledge_to_xml(&pledge, p)))
+        goto done;
+    if (!(rc = pl_db_read_begin(reg->db, &reg->err))) {
+        if (!(rc = pl_pver_event(reg->db, &reg->err, number, o.as_of, &seq)))
+            rc = pl_journal_leaf(reg->db, &reg->err, seq, &leaf);
+        pl_db_rollback(reg->db);
+    }
+    if (rc || (rc = checkpoint_and_proof(reg, signers, seq, "the pledge version's", &note, &size,
+                                         proof, &n_proof)))
+        goto done;
+    pl_instant_format(o.as_of, as_of);
+    pl_instant_format(now, now_text);
+    pl_statement_in in = {
+        .number = number, .as_of = as_of, .answered_at = now_text,
+        .actor = reg->actor ? reg->actor : "(anonymous)",
+        .role = reg->role ? pledger_role_name(reg->role) : "none",
+        .code_status = code_status_name(pledger_verification_code_status(v)),
+        .rank = pledger_verification_rank(v), .pledge = pledge,
+        .log = { .seq = (uint64_t)seq, .leaf = leaf, .size = size, .proof = proof,
+                 .n_proof = n_proof, .checkpoint = note },
+    };
+    rc = pl_statement_make(&reg->err, &in, key, out, len);
+done:
+    pledger_verification_free(v);
+    pledger_pledge_free(p);
+    pledger_free(pledge);
+    free(note);
+    if (rc)
+        return pl_err_prefix(&reg->err, "%s: '%s'", fn, number);
+    pl_err_clear(&reg->err);
+    return 0;
+}
+
+struct pledger_statement_check {
+    pl_statement s;
+    char *signer;
+};
+
+int pledger_statement_verify(pledger_statement_check **out, const char *xml, size_t len,
+                             const pledger_keyring *trusted)
+{
+    static const char fn[] = "pledger_statement_verify";
+    pl_err *e = pl_err_thread();
+    pledger_statement_check *c;
+    int rc;
+
+    if (!out || !xml || !trusted)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: %s is NULL", fn,
+                          !out ? "out" : !xml ? "xml" : "trusted");
+    *out = NULL;
+    if (!(c = calloc(1, sizeof *c)))
+        return pl_err_oom(e);
+    if ((rc = pl_statement_open(e, xml, len, (const pl_doc_key *const *)trusted->docs,
+                                trusted->nd, (const pl_note_key *const *)trusted->keys,
+                                trusted->n, &c->s))) {
+        free(c);
+        return pl_err_prefix(e, "%s", fn);
+    }
+    if (!(c->signer = strdup(pl_doc_key_name(c->s.signer)))) {
+        pledger_statement_check_free(c);
+        return pl_err_oom(e);
+    }
+    pl_err_clear(e);
+    *out = c;
+    return 0;
+}
+
+#define ST_STR(name, field)                                                               \
+    const char *pledger_statement_check_##name(const pledger_statement_check *c)         \
+    {                                                                                    \
+        return c ? c->field : NULL;                                                      \
+    }
+ST_STR(signer, signer)
+ST_STR(number, s.number)
+ST_STR(state, s.state)
+ST_STR(as_of, s.as_of)
+ST_STR(answered_at, s.answered_at)
+ST_STR(actor, s.actor)
+ST_STR(code_status, s.code_status)
+ST_STR(document, s.document)
+ST_STR(checkpoint, s.log.checkpoint)
+
+int pledger_statement_check_rank(const pledger_statement_check *c) { return c ? c->s.rank : 0; }
+uint64_t pledger_statement_check_event(const pledger_statement_check *c)
+{
+    return c ? c->s.log.seq : 0;
+}
+uint64_t pledger_statement_check_log_size(const pledger_statement_check *c)
+{
+    return c ? c->s.log.size : 0;
+}
+
+void pledger_statement_check_free(pledger_statement_check *c)
+{
+    if (!c)
+        return;
+    pl_statement_clear(&c->s);
     free(c->signer);
     free(c);
 }

@@ -148,80 +148,122 @@ static xmlNodePtr add_text(xmlNodePtr parent, xmlNsPtr ns, const char *name, con
     return xmlNewTextChild(parent, ns, BAD_CAST name, BAD_CAST text);
 }
 
-int pl_signed_cert_make(pl_err *e, const pl_signed_cert_in *in, const pl_doc_key *key,
-                        char **out, size_t *len)
+/* <log>: the event (its bytes, or only its leaf hash), its inclusion
+ * proof in the log of @in->size events, and the checkpoint of that log. */
+static int add_log(pl_err *e, xmlNodePtr root, xmlNsPtr ns, const pl_log_evidence *in)
 {
-    xmlDocPtr cert = NULL, doc = NULL, signed_doc = NULL;
-    char *text = NULL, *b64 = NULL;
-    size_t text_len = 0;
-    char num[24];
-    int rc;
+    char num[24], *b64 = NULL;
+    xmlNodePtr log = xmlNewChild(root, ns, BAD_CAST "log", NULL), ev;
 
-    *out = NULL;
-    if ((rc = pl_xml_parse(e, in->certificate, strlen(in->certificate), "certificate", &cert)))
-        return rc;
-    pl_xml_init();
-    if (!(doc = xmlNewDoc(BAD_CAST "1.0")))
-        goto oom;
-    xmlNodePtr root = xmlNewDocNode(doc, NULL, BAD_CAST "signedCertificate", NULL);
-    xmlNsPtr ns = root ? xmlNewNs(root, BAD_CAST PL_XML_NS, NULL) : NULL;
-    if (!ns)
-        goto oom;
-    xmlSetNs(root, ns);
-    xmlDocSetRootElement(doc, root);
-    xmlNewProp(root, BAD_CAST "version", BAD_CAST "1");
-    xmlNodePtr copy = xmlDocCopyNode(xmlDocGetRootElement(cert), doc, 1);
-    if (!copy || !xmlAddChild(root, copy))
-        goto oom;
-    xmlNodePtr log = xmlNewChild(root, ns, BAD_CAST "log", NULL);
-    if (!log || !(b64 = pl_base64(in->event, in->event_len)))
-        goto oom;
-    xmlNodePtr ev = add_text(log, ns, "event", b64);
+    if (!log)
+        return pl_err_oom(e);
+    if (in->event)
+        b64 = pl_base64(in->event, in->event_len);
+    else
+        b64 = pl_base64(in->leaf.h, PL_MERKLE_HASH);
+    ev = b64 ? add_text(log, ns, in->event ? "event" : "leaf", b64) : NULL;
     free(b64);
-    b64 = NULL;
     snprintf(num, sizeof num, "%" PRIu64, in->seq);
     if (!ev || !xmlNewProp(ev, BAD_CAST "seq", BAD_CAST num))
-        goto oom;
+        return pl_err_oom(e);
     xmlNodePtr inc = xmlNewChild(log, ns, BAD_CAST "inclusion", NULL);
     snprintf(num, sizeof num, "%" PRIu64, in->size);
     if (!inc || !xmlNewProp(inc, BAD_CAST "size", BAD_CAST num))
-        goto oom;
+        return pl_err_oom(e);
     for (size_t i = 0; i < in->n_proof; i++) {
-        if (!(b64 = pl_base64(in->proof[i].h, PL_MERKLE_HASH)) || !add_text(inc, ns, "hash", b64))
-            goto oom;
+        bool ok = (b64 = pl_base64(in->proof[i].h, PL_MERKLE_HASH)) && add_text(inc, ns, "hash", b64);
         free(b64);
-        b64 = NULL;
+        if (!ok)
+            return pl_err_oom(e);
     }
-    if (!add_text(log, ns, "checkpoint", in->checkpoint))
-        goto oom;
-    /* indented once, read back, then signed: what is signed is exactly
-     * what the reader will parse */
+    return add_text(log, ns, "checkpoint", in->checkpoint) ? 0 : pl_err_oom(e);
+}
+
+/* A new document whose root is @name in PL_XML_NS, version="1". */
+static xmlDocPtr new_root(const char *name, xmlNodePtr *root, xmlNsPtr *ns)
+{
+    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+    *root = doc ? xmlNewDocNode(doc, NULL, BAD_CAST name, NULL) : NULL;
+    *ns = *root ? xmlNewNs(*root, BAD_CAST PL_XML_NS, NULL) : NULL;
+    if (!*ns) {
+        if (*root && doc && !xmlDocGetRootElement(doc))
+            xmlFreeNode(*root);
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    xmlSetNs(*root, *ns);
+    xmlDocSetRootElement(doc, *root);
+    if (!xmlNewProp(*root, BAD_CAST "version", BAD_CAST "1")) {
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+/* Indent @doc once, read it back, sign it, and serialise it as signed:
+ * what is signed is exactly what a reader will parse. */
+static int finish(pl_err *e, xmlDocPtr doc, const char *what, const pl_doc_key *key, char **out,
+                  size_t *len)
+{
+    char *text = NULL;
+    size_t text_len = 0;
+    xmlDocPtr signed_doc = NULL;
+    xmlChar *mem = NULL;
+    int size = 0, rc;
+
     if ((rc = pl_xml_dump(e, doc, &text, &text_len)) ||
-        (rc = pl_xml_parse(e, text, text_len, WHAT, &signed_doc)) ||
+        (rc = pl_xml_parse(e, text, text_len, what, &signed_doc)) ||
         (rc = pl_xmlsig_sign(e, signed_doc, key)))
         goto done;
-    xmlChar *mem = NULL;
-    int size = 0;
     xmlDocDumpFormatMemoryEnc(signed_doc, &mem, &size, "UTF-8", 0);
     if (!mem || size <= 0 || !(*out = malloc((size_t)size + 1))) {
-        xmlFree(mem);
-        goto oom;
+        rc = pl_err_oom(e);
+        goto done;
     }
     memcpy(*out, mem, (size_t)size);
     (*out)[size] = '\0';
-    xmlFree(mem);
     if (len)
         *len = (size_t)size;
-    rc = 0;
-    goto done;
-oom:
-    rc = pl_err_oom(e);
 done:
-    free(b64);
+    xmlFree(mem);
     free(text);
-    xmlFreeDoc(cert);
-    xmlFreeDoc(doc);
     xmlFreeDoc(signed_doc);
+    return rc;
+}
+
+/* Append a copy of the root of document @xml to @parent. */
+static int add_document(pl_err *e, xmlDocPtr doc, xmlNodePtr parent, const char *xml,
+                        const char *what)
+{
+    xmlDocPtr src = NULL;
+    int rc = pl_xml_parse(e, xml, strlen(xml), what, &src);
+    if (rc)
+        return rc;
+    xmlNodePtr copy = xmlDocCopyNode(xmlDocGetRootElement(src), doc, 1);
+    xmlFreeDoc(src);
+    if (!copy || !xmlAddChild(parent, copy)) {
+        xmlFreeNode(copy);
+        return pl_err_oom(e);
+    }
+    return 0;
+}
+
+int pl_signed_cert_make(pl_err *e, const pl_signed_cert_in *in, const pl_doc_key *key,
+                        char **out, size_t *len)
+{
+    xmlNodePtr root;
+    xmlNsPtr ns;
+    int rc;
+
+    *out = NULL;
+    pl_xml_init();
+    xmlDocPtr doc = new_root("signedCertificate", &root, &ns);
+    if (!doc)
+        return pl_err_oom(e);
+    if (!(rc = add_document(e, doc, root, in->certificate, "certificate")) &&
+        !(rc = add_log(e, root, ns, &in->log)))
+        rc = finish(e, doc, WHAT, key, out, len);
+    xmlFreeDoc(doc);
     return rc;
 }
 
@@ -275,26 +317,34 @@ static bool b64_of(xmlNodePtr n, unsigned char **out, size_t *len)
     return ok;
 }
 
-static int check_log(pl_err *e, xmlNodePtr root, xmlNodePtr cert_el,
-                     const pl_note_key *const *note_keys, size_t n_note, pl_signed_cert *out)
+/* <log>, read and checked: the checkpoint signed by a trusted key and of
+ * the proof's log size, the event (or leaf) included in its tree.  With
+ * @want_event, <event> must be there and its bytes are returned in
+ * *@bytes; otherwise <leaf>. */
+static int read_log(pl_err *e, xmlNodePtr root, const pl_note_key *const *note_keys,
+                    size_t n_note, bool want_event, pl_log_checked *out, unsigned char **bytes,
+                    size_t *nbytes)
 {
     xmlNodePtr log = pl_xml_child(root, "log");
-    xmlNodePtr ev = pl_xml_child(log, "event"), inc = pl_xml_child(log, "inclusion");
-    xmlNodePtr cp = pl_xml_child(log, "checkpoint");
-    unsigned char *bytes = NULL;
-    size_t nbytes = 0;
+    xmlNodePtr ev = pl_xml_child(log, want_event ? "event" : "leaf");
+    xmlNodePtr inc = pl_xml_child(log, "inclusion"), cp = pl_xml_child(log, "checkpoint");
     pl_note_opened o = { 0 };
-    pl_mhash proof[PL_MERKLE_MAX_PROOF], root_hash, leaf;
+    pl_mhash proof[PL_MERKLE_MAX_PROOF], root_hash;
     size_t n_proof = 0;
     uint64_t cp_size = 0;
     char *origin = NULL;
-    xmlDocPtr logged = NULL;
-    xmlChar *c1 = NULL, *c2 = NULL;
-    int l1 = 0, l2 = 0, rc;
+    int rc = 0;
 
-    if (!u64_attr(ev, "seq", &out->seq) || !u64_attr(inc, "size", &out->size) ||
-        !b64_of(ev, &bytes, &nbytes))
-        return pl_err_set(e, PLEDGER_EXML, "log/event: not an event number and base64 bytes");
+    *bytes = NULL;
+    *nbytes = 0;
+    if (!ev || !inc || !cp || !u64_attr(ev, "seq", &out->seq) ||
+        !u64_attr(inc, "size", &out->size) || !b64_of(ev, bytes, nbytes))
+        return pl_err_set(e, PLEDGER_EXML, "log/%s: not an event number and base64 %s",
+                          want_event ? "event" : "leaf", want_event ? "bytes" : "hash");
+    if (!want_event && *nbytes != PL_MERKLE_HASH) {
+        rc = pl_err_set(e, PLEDGER_EXML, "log/leaf: not a SHA-256 hash");
+        goto done;
+    }
     for (xmlNodePtr h = inc->children; h; h = h->next) {
         if (h->type != XML_ELEMENT_NODE)
             continue;
@@ -320,8 +370,10 @@ static int check_log(pl_err *e, xmlNodePtr root, xmlNodePtr cert_el,
         pl_err_prefix(e, "log/checkpoint");
         goto done;
     }
-    if ((rc = pl_checkpoint_parse(e, o.text, &origin, &cp_size, &root_hash)))
+    if ((rc = pl_checkpoint_parse(e, o.text, &origin, &cp_size, &root_hash))) {
+        pl_err_prefix(e, "log/checkpoint");
         goto done;
+    }
     if (cp_size != out->size) {
         rc = pl_err_set(e, PLEDGER_ECODE,
                         "log/checkpoint: it is of %" PRIu64 " events, the proof of %" PRIu64,
@@ -333,39 +385,77 @@ static int check_log(pl_err *e, xmlNodePtr root, xmlNodePtr cert_el,
     out->n_note_signers = o.n_verified;
     memcpy(out->note_signers, o.verified, o.n_verified * sizeof o.verified[0]);
     /* the event is in that tree */
-    if (out->seq > out->size || (rc = pl_merkle_leaf(&leaf, bytes, nbytes)))
-        rc = rc ? rc : pl_err_set(e, PLEDGER_ECODE, "log/event: event %" PRIu64
-                                  " is not in a log of %" PRIu64 " events", out->seq, out->size);
-    else if (!pl_merkle_verify_inclusion(out->seq - 1, out->size, &leaf, proof, n_proof,
+    if (want_event)
+        rc = pl_merkle_leaf(&out->leaf, *bytes, *nbytes);
+    else
+        memcpy(out->leaf.h, *bytes, PL_MERKLE_HASH);
+    if (rc)
+        goto done;
+    if (out->seq > out->size)
+        rc = pl_err_set(e, PLEDGER_ECODE, "log/%s: event %" PRIu64 " is not in a log of %" PRIu64
+                        " events", want_event ? "event" : "leaf", out->seq, out->size);
+    else if (!pl_merkle_verify_inclusion(out->seq - 1, out->size, &out->leaf, proof, n_proof,
                                          &root_hash))
         rc = pl_err_set(e, PLEDGER_ECODE,
                         "log/inclusion: the proof does not lead from event %" PRIu64
                         " to the checkpoint's root", out->seq);
-    if (rc)
-        goto done;
-    /* the event issued this certificate */
-    if ((rc = pl_event_certificate(e, bytes, nbytes, &out->document, &out->version, &out->code))) {
-        rc = rc == PLEDGER_ENOTFOUND
-                 ? pl_err_set(e, PLEDGER_ECODE, "log/event: the event issued no certificate")
-                 : pl_err_prefix(e, "log/event");
-        goto done;
+done:
+    if (rc) {
+        free(*bytes);
+        *bytes = NULL;
     }
-    if ((rc = pl_xml_parse(e, out->document, strlen(out->document), "the logged certificate",
-                           &logged)) ||
-        (rc = c14n_of(e, xmlDocGetRootElement(logged), &c1, &l1)) ||
-        (rc = c14n_of(e, cert_el, &c2, &l2)))
-        goto done;
-    if (l1 != l2 || memcmp(c1, c2, (size_t)l1) != 0)
+    free(origin);
+    pl_note_opened_clear(&o);
+    return rc;
+}
+
+/* The event issued this certificate: its payload carries the same
+ * document (compared canonically). */
+static int check_issued(pl_err *e, const unsigned char *bytes, size_t nbytes, xmlNodePtr cert_el,
+                        pl_signed_cert *out)
+{
+    xmlDocPtr logged = NULL;
+    xmlChar *c1 = NULL, *c2 = NULL;
+    int l1 = 0, l2 = 0, rc;
+
+    if ((rc = pl_event_certificate(e, bytes, nbytes, &out->document, &out->version,
+                                   &out->code)))
+        return rc == PLEDGER_ENOTFOUND
+                   ? pl_err_set(e, PLEDGER_ECODE, "log/event: the event issued no certificate")
+                   : pl_err_prefix(e, "log/event");
+    if (!(rc = pl_xml_parse(e, out->document, strlen(out->document), "the logged certificate",
+                            &logged)) &&
+        !(rc = c14n_of(e, xmlDocGetRootElement(logged), &c1, &l1)) &&
+        !(rc = c14n_of(e, cert_el, &c2, &l2)) && (l1 != l2 || memcmp(c1, c2, (size_t)l1) != 0))
         rc = pl_err_set(e, PLEDGER_ECODE,
                         "certificate: it differs from the one event %" PRIu64 " issued",
-                        out->seq);
-done:
+                        out->log.seq);
     xmlFree(c1);
     xmlFree(c2);
     xmlFreeDoc(logged);
-    free(origin);
-    free(bytes);
-    pl_note_opened_clear(&o);
+    return rc;
+}
+
+/* Parse @xml, check its root is @name and its signature. */
+static int open_signed(pl_err *e, const char *xml, size_t len, const char *name,
+                       const char *what, const pl_doc_key *const *doc_keys, size_t n_doc,
+                       xmlDocPtr *doc, const pl_doc_key **signer)
+{
+    int rc = pl_xml_parse(e, xml, len, what, doc);
+    if (rc)
+        return rc;
+    xmlNodePtr root = xmlDocGetRootElement(*doc);
+    if (!pl_xml_is(root, name))
+        rc = pl_err_set(e, PLEDGER_EXML, "%s: the root is <%s>, not <%s>", what,
+                        (const char *)root->name, name);
+    else if ((rc = pl_xmlsig_verify(e, *doc, doc_keys, n_doc, signer)))
+        pl_err_prefix(e, "%s: signature", what);
+    else
+        rc = pl_xml_validate(e, *doc, PL_XML_SCHEMA, what);
+    if (rc) {
+        xmlFreeDoc(*doc);
+        *doc = NULL;
+    }
     return rc;
 }
 
@@ -374,32 +464,21 @@ int pl_signed_cert_open(pl_err *e, const char *xml, size_t len,
                         const pl_note_key *const *note_keys, size_t n_note, pl_signed_cert *out)
 {
     xmlDocPtr doc = NULL;
+    unsigned char *bytes = NULL;
+    size_t nbytes = 0;
     int rc;
 
     memset(out, 0, sizeof *out);
-    if ((rc = pl_xml_parse(e, xml, len, WHAT, &doc)))
+    if ((rc = open_signed(e, xml, len, "signedCertificate", WHAT, doc_keys, n_doc, &doc,
+                          &out->signer)))
         return rc;
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    if (!pl_xml_is(root, "signedCertificate")) {
-        rc = pl_err_set(e, PLEDGER_EXML, WHAT ": the root is <%s>, not <signedCertificate>",
-                        (const char *)root->name);
-        goto done;
-    }
-    if ((rc = pl_xmlsig_verify(e, doc, doc_keys, n_doc, &out->signer))) {
-        pl_err_prefix(e, WHAT ": signature");
-        goto done;
-    }
-    if ((rc = pl_xml_validate(e, doc, PL_XML_SCHEMA, WHAT)))
-        goto done;
-    xmlNodePtr cert = pl_xml_child(root, "certificate");
-    if ((rc = check_log(e, root, cert, note_keys, n_note, out))) {
+    xmlNodePtr root = xmlDocGetRootElement(doc), cert = pl_xml_child(root, "certificate");
+    if ((rc = read_log(e, root, note_keys, n_note, true, &out->log, &bytes, &nbytes)) ||
+        (rc = check_issued(e, bytes, nbytes, cert, out)))
         pl_err_prefix(e, WHAT);
-        goto done;
-    }
-    xmlNodePtr num = pl_xml_child(cert, "registration_number");
-    if (!(out->number = text_of(num)))
+    else if (!(out->number = text_of(pl_xml_child(cert, "registration_number"))))
         rc = pl_err_oom(e);
-done:
+    free(bytes);
     xmlFreeDoc(doc);
     if (rc)
         pl_signed_cert_clear(out);
@@ -411,7 +490,97 @@ void pl_signed_cert_clear(pl_signed_cert *c)
     free(c->document);
     free(c->number);
     free(c->code);
-    free(c->origin);
-    free(c->checkpoint);
+    free(c->log.origin);
+    free(c->log.checkpoint);
     memset(c, 0, sizeof *c);
+}
+
+/* ---- verification statements -------------------------------------------------- */
+
+#define WHAT_ST "verification statement"
+
+int pl_statement_make(pl_err *e, const pl_statement_in *in, const pl_doc_key *key, char **out,
+                      size_t *len)
+{
+    xmlNodePtr root;
+    xmlNsPtr ns;
+    char num[16];
+    int rc = 0;
+
+    *out = NULL;
+    pl_xml_init();
+    xmlDocPtr doc = new_root("verificationStatement", &root, &ns);
+    if (!doc)
+        return pl_err_oom(e);
+    xmlNodePtr to;
+    snprintf(num, sizeof num, "%d", in->rank);
+    if (!add_text(root, ns, "registration_number", in->number) ||
+        !add_text(root, ns, "as_of", in->as_of) ||
+        !add_text(root, ns, "answered_at", in->answered_at) ||
+        !(to = add_text(root, ns, "answered_to", in->actor)) ||
+        !xmlNewProp(to, BAD_CAST "role", BAD_CAST in->role) ||
+        !add_text(root, ns, "code_status", in->code_status) ||
+        !add_text(root, ns, "rank", num))
+        rc = pl_err_oom(e);
+    if (!rc && !(rc = add_document(e, doc, root, in->pledge, "pledge")) &&
+        !(rc = add_log(e, root, ns, &in->log)))
+        rc = finish(e, doc, WHAT_ST, key, out, len);
+    xmlFreeDoc(doc);
+    return rc;
+}
+
+int pl_statement_open(pl_err *e, const char *xml, size_t len, const pl_doc_key *const *doc_keys,
+                      size_t n_doc, const pl_note_key *const *note_keys, size_t n_note,
+                      pl_statement *out)
+{
+    xmlDocPtr doc = NULL;
+    unsigned char *bytes = NULL;
+    size_t nbytes = 0;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = open_signed(e, xml, len, "verificationStatement", WHAT_ST, doc_keys, n_doc, &doc,
+                          &out->signer)))
+        return rc;
+    xmlNodePtr root = xmlDocGetRootElement(doc), pledge = pl_xml_child(root, "pledge");
+    if ((rc = read_log(e, root, note_keys, n_note, false, &out->log, &bytes, &nbytes))) {
+        pl_err_prefix(e, WHAT_ST);
+        goto done;
+    }
+    xmlChar *role = xmlGetProp(pl_xml_child(root, "answered_to"), BAD_CAST "role");
+    char *rank = text_of(pl_xml_child(root, "rank"));
+    xmlDocPtr pd = xmlNewDoc(BAD_CAST "1.0");
+    xmlNodePtr copy = pd ? xmlDocCopyNode(pledge, pd, 1) : NULL;
+    if (copy)
+        xmlDocSetRootElement(pd, copy);
+    out->number = text_of(pl_xml_child(root, "registration_number"));
+    out->as_of = text_of(pl_xml_child(root, "as_of"));
+    out->answered_at = text_of(pl_xml_child(root, "answered_at"));
+    out->actor = text_of(pl_xml_child(root, "answered_to"));
+    out->code_status = text_of(pl_xml_child(root, "code_status"));
+    out->state = text_of(pl_xml_child(pledge, "state"));
+    out->role = role ? strdup((const char *)role) : NULL;
+    out->rank = rank ? atoi(rank) : 0;
+    free(rank);
+    xmlFree(role);
+    if (!copy || !out->number || !out->as_of || !out->answered_at || !out->actor ||
+        !out->code_status || !out->state || !out->role ||
+        (rc = pl_xml_dump(e, pd, &out->document, NULL)))
+        rc = rc ? rc : pl_err_oom(e);
+    xmlFreeDoc(pd);
+done:
+    free(bytes);
+    xmlFreeDoc(doc);
+    if (rc)
+        pl_statement_clear(out);
+    return rc;
+}
+
+void pl_statement_clear(pl_statement *s)
+{
+    char **all[] = { &s->document, &s->number, &s->as_of, &s->answered_at, &s->actor, &s->role,
+                     &s->code_status, &s->state, &s->log.origin, &s->log.checkpoint };
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        free(*all[i]);
+    memset(s, 0, sizeof *s);
 }

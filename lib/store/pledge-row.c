@@ -219,3 +219,29 @@ int pl_cert_issue_load(pl_db *db, pl_err *e, const char *number, int version, ch
                                     number);
     return 0;
 }
+
+static const char sql_version_event[] =
+    "SELECT v.journal_seq FROM pledge p JOIN pledge_version v ON v.pledge_id = p.id"
+    " WHERE p.registration_number = ?1"
+    " AND v.valid_from <= ?2 AND (v.valid_to IS NULL OR v.valid_to > ?2)";
+
+int pl_pver_event(pl_db *db, pl_err *e, const char *number, int64_t at_us, int64_t *seq)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    *seq = 0;
+    if ((rc = pl_db_stmt(db, e, sql_version_event, &st)))
+        return rc;
+    sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, at_us);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *seq = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        return 0;
+    if (rc != SQLITE_DONE)
+        return pl_db_fail(db, e, rc, "reading a pledge version");
+    return pl_err_set(e, PLEDGER_ENOTFOUND, "pledge '%s' had no version at that instant", number);
+}

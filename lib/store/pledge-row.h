@@ -50,6 +50,9 @@ int pl_pver_load(pl_db *db, pl_err *e, const char *number, int64_t at_us, pl_pve
 int pl_pver_load_id(pl_db *db, pl_err *e, int64_t pledge_id, int64_t at_us, pl_pver *out);
 void pl_pver_clear(pl_pver *p);
 
+/* Replace a string field (duplicating @value; NULL allowed). */
+int pl_pver_set(pl_err *e, char **field, const char *value);
+
 /* The certificate of version @version (0: the latest) of pledge @number
  * as stored (*@document allocated, *@version_out its version), and the
  * journal events that may have issued it -- the pledge's versions that
@@ -57,7 +60,9 @@ void pl_pver_clear(pl_pver *p);
  * (*@n of them).  PLEDGER_ENOTFOUND names what is missing. */
 int pl_cert_issue_load(pl_db *db, pl_err *e, const char *number, int version, char **document,
                        int *version_out, int64_t *seqs, size_t cap, size_t *n);
-/* Replace a string field (duplicating @value; NULL allowed). */
-int pl_pver_set(pl_err *e, char **field, const char *value);
+
+/* The journal event that made the version of pledge @number valid at
+ * @at_us. */
+int pl_pver_event(pl_db *db, pl_err *e, const char *number, int64_t at_us, int64_t *seq);
 
 #endif
