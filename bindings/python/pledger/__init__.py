@@ -85,8 +85,9 @@ from .errors import (Busy, Cancelled, CodeMismatch, Conflict, Corrupt, Error, In
 from .ident import is_valid_id, normalize_id
 from .money import format_money, parse_money
 from ._i18n import set_language
-from .log import (CertificateCheck, Checkpoint, Keyring, Proof, verify_certificate,
-                  verify_consistency, verify_inclusion, xmlsig_available)
+from .log import (CertificateCheck, Checkpoint, Keyring, Proof, StatementCheck,
+                  verify_certificate, verify_consistency, verify_inclusion, verify_statement,
+                  xmlsig_available)
 from .query import AS_OF_CURRENT, Cursor
 from .registry import ProgressFn, Registry, open
 from .types import (CurrencyAmounts, DateLike, DueItem, Finding, ImportReport, Instant,
@@ -120,7 +121,8 @@ __all__ = [
     "JournalCheck", "Verification", "RightRank", "SearchHit", "Cursor", "DueItem", "Stats",
     "CurrencyAmounts", "AS_OF_CURRENT", "normalize_id", "is_valid_id", "parse_money",
     "format_money", "set_language", "Keyring", "Proof", "Checkpoint", "verify_inclusion",
-    "CertificateCheck", "verify_certificate", "xmlsig_available",
+    "CertificateCheck", "verify_certificate", "xmlsig_available", "StatementCheck",
+    "verify_statement",
     "verify_consistency",
 ]
 __all__ += sorted(n for n in _ENUMS if n not in __all__)

@@ -840,6 +840,11 @@ def _verify_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--at", metavar="INSTANT", help=_("answer for this instant (ISO 8601; "
                                                      "without an offset, in the "
                                                      "registry's time zone)"))
+    p.add_argument("--signed", action="store_true",
+                   help=_("print the answer as a signed verification statement (XML) to file "
+                          "as evidence; needs --key"))
+    p.add_argument("--key", action="append", default=[], metavar="NAME=PEMFILE",
+                   help=_("with --signed: the certificate key (ECDSA P-256 or RSA, PEM)"))
 
 
 @command("verify", N_("verify a registration (and a certificate's code); exit status 1 "
@@ -847,7 +852,14 @@ def _verify_args(p: argparse.ArgumentParser) -> None:
          access="read", args=_verify_args)
 def cmd_verify(reg: Registry, a: argparse.Namespace) -> Result:
     at = parse_instant(a.at, "--at") if a.at else None
+    if a.key and not a.signed:
+        raise UsageError(_("--key goes with --signed"))
+    if a.signed and not a.key:
+        raise UsageError(_("--signed needs --key NAME=PEMFILE (the certificate key)"))
     try:
+        if a.signed:
+            xml = reg.verify_statement(a.number, _keyring(a.key, "--key"), a.code, at)
+            return Result({"number": a.number, "xml": xml, "signed": True}, xml.rstrip("\n"))
         v = reg.verify(a.number, a.code, at)
     except E.CodeMismatch as e:
         data = {"number": a.number, "verified": False, "code_status": "mismatch",
@@ -1051,6 +1063,40 @@ def cmd_verify_certificate(reg: Any, a: argparse.Namespace) -> Result:
                      "({prog} verify {number} --code {code}).").format(
                          prog=PROG, number=c.number, code=c.code)
     return Result(data_out, text)
+
+
+def _verify_statement_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help=_("the statement (pledger verify --signed); - reads stdin"))
+    p.add_argument("--trust", action="append", default=[], required=True,
+                   metavar="NAME=PEMFILE|VKEY",
+                   help=_("a public key to trust (the office's certificate and checkpoint "
+                          "keys); repeatable"))
+
+
+@command("verify-statement", N_("check a signed verification statement with the office's "
+                                "public keys alone (no database)"), access="none",
+         args=_verify_statement_args)
+def cmd_verify_statement(reg: Any, a: argparse.Namespace) -> Result:
+    from .log import verify_statement
+    data = _read_input(a.file, binary=True)
+    trusted = _keyring(a.trust, "--trust")
+    try:
+        c = verify_statement(data, trusted)
+    except E.CodeMismatch as e:
+        return Result({"genuine": False, "message": e.message},
+                      _("NOT GENUINE: {reason}").format(reason=e.message), EXIT_FAILED)
+    out = {"genuine": True, "number": c.number, "state": c.state, "as_of": c.as_of,
+           "answered_at": c.answered_at, "actor": c.actor, "code_status": c.code_status,
+           "rank": c.rank, "signer": c.signer, "event": c.event, "log_size": c.log_size,
+           "checkpoint": c.checkpoint, "document": c.document}
+    text = fields([(_("genuine"), _("yes: signed by {signer}, event {event} of the log of "
+                                    "{size} events").format(signer=c.signer, event=c.event,
+                                                            size=c.log_size)),
+                   (_("registration number"), c.number), (_("state"), c.state),
+                   (_("as of"), c.as_of), (_("answered at"), c.answered_at),
+                   (_("answered to"), c.actor), (_("certificate code"), c.code_status),
+                   (_("rank"), c.rank or "-")])
+    return Result(out, text)
 
 
 def _check_id_args(p: argparse.ArgumentParser) -> None:

@@ -210,5 +210,53 @@ def verify_certificate(xml: str | bytes, trusted: Keyring) -> CertificateCheck:
         checkpoint=s(lib.pledger_certificate_check_checkpoint(c)) or "")
 
 
-__all__ = ["Keyring", "Proof", "Checkpoint", "verify_inclusion", "verify_consistency",
+@dataclasses.dataclass(frozen=True)
+class StatementCheck:
+    """What checking a verification statement established (every check
+    held): what the registry answered, to whom and when."""
+    signer: str          #: the trusted certificate key that signed it
+    number: str          #: the registration number asked about
+    state: str           #: the pledge's state then ("active", "cancelled", ...)
+    as_of: str           #: the instant answered for (ISO 8601, UTC)
+    answered_at: str     #: when it was answered (ISO 8601, UTC)
+    actor: str           #: to whom
+    code_status: str     #: "not_given", "matched" or "superseded"
+    rank: int            #: the rank then (0: not in force)
+    document: str        #: the pledge document (root ``pledge``)
+    event: int           #: the event that made that version
+    log_size: int        #: the log it is proved in
+    checkpoint: str      #: the signed checkpoint it carries
+
+
+def verify_statement(xml: str | bytes, trusted: Keyring) -> StatementCheck:
+    """Check a verification statement with public keys alone: the XML
+    signature, the checkpoint's signature and the event's inclusion.
+    Raises :class:`pledger.CodeMismatch` naming the check that failed,
+    :class:`pledger.InvalidDocument` for what is not a statement."""
+    if not isinstance(trusted, Keyring):
+        raise _ffi._invalid("trusted must be a pledger.Keyring", True)
+    data = xml.encode("utf-8") if isinstance(xml, str) else xml
+    if not isinstance(data, (bytes, bytearray)):
+        raise _ffi._invalid(f"xml must be str or bytes, not {type(xml).__name__}", True)
+    buf = ffi.new("char[]", bytes(data))
+    pp = ffi.new("pledger_statement_check **")
+    check(lib.pledger_statement_verify(pp, buf, len(data), trusted._p))
+    c = ffi.gc(pp[0], lib.pledger_statement_check_free)
+    s = _ffi.string
+    return StatementCheck(
+        signer=s(lib.pledger_statement_check_signer(c)) or "",
+        number=s(lib.pledger_statement_check_number(c)) or "",
+        state=s(lib.pledger_statement_check_state(c)) or "",
+        as_of=s(lib.pledger_statement_check_as_of(c)) or "",
+        answered_at=s(lib.pledger_statement_check_answered_at(c)) or "",
+        actor=s(lib.pledger_statement_check_actor(c)) or "",
+        code_status=s(lib.pledger_statement_check_code_status(c)) or "",
+        rank=int(lib.pledger_statement_check_rank(c)),
+        document=s(lib.pledger_statement_check_document(c)) or "",
+        event=int(lib.pledger_statement_check_event(c)),
+        log_size=int(lib.pledger_statement_check_log_size(c)),
+        checkpoint=s(lib.pledger_statement_check_checkpoint(c)) or "")
+
+
+__all__ = ["StatementCheck", "verify_statement", "Keyring", "Proof", "Checkpoint", "verify_inclusion", "verify_consistency",
            "HASH_SIZE", "CertificateCheck", "verify_certificate", "xmlsig_available"]

@@ -232,6 +232,27 @@ class Registry:
                                                  signers._p))
         return _ffi.take_string(pp) or ""
 
+    def verify_statement(self, number: str, signers: Keyring, code: str | None = None,
+                         at: Instant | None = None) -> str:
+        """The answer of :meth:`verify` as a signed verification statement
+        (XML) a bank can file as evidence: the query, when and to whom, the
+        code's status, the rank, the pledge version (masked as this actor
+        sees it) and its event's inclusion proof with a checkpoint.
+        ``signers`` holds the certificate key (ECDSA P-256 or RSA).  The
+        exceptions of :meth:`verify`; :class:`pledger.WrongState` when no
+        checkpoint covers the version's event yet."""
+        if not isinstance(signers, Keyring):
+            raise _ffi._invalid("signers must be a pledger.Keyring", True)
+        opts = ffi.new("pledger_verify_options *")
+        opts.version = lib.PLEDGER_VERIFY_OPTIONS_VERSION
+        code_c = _ffi.cstr(code, "code")
+        opts.code = code_c
+        opts.as_of = AS_OF_CURRENT if at is None else to_us(at, "at")
+        pp = ffi.new("char **")
+        self._check(lib.pledger_verify_statement(pp, ffi.NULL, self._h,
+                                                 _ffi.cstr(number, "number"), opts, signers._p))
+        return _ffi.take_string(pp) or ""
+
     def latest_checkpoint(self) -> str | None:
         """The latest checkpoint the registry signed, or None."""
         pp = ffi.new("char **")

@@ -124,6 +124,16 @@ def test_every_json_field_is_filled_or_documented(tmp_path: pathlib.Path,
     # the peer tool accepts it too
     subprocess.run(["xmlsec1", "--verify", "--pubkey-pem", str(ec_pub),
                     str(tmp_path / "cert.xml")], check=True, capture_output=True)
+    stmt = run("verify", number, "--signed", "--key", f"cert={ec}")
+    (tmp_path / "statement.xml").write_text(stmt["xml"])
+    st = run("verify-statement", str(tmp_path / "statement.xml"), "--trust", f"cert={ec_pub}",
+             "--trust", f"office={pub}")
+    assert st["genuine"] is True and st["number"] == number and st["actor"]
+    subprocess.run(["xmlsec1", "--verify", "--pubkey-pem", str(ec_pub),
+                    str(tmp_path / "statement.xml")], check=True, capture_output=True)
+    (tmp_path / "bad-statement.xml").write_text(stmt["xml"].replace("<rank>", "<rank>9", 1))
+    run("verify-statement", str(tmp_path / "bad-statement.xml"), "--trust", f"cert={ec_pub}",
+        "--trust", f"office={pub}", expect=1)
     # one changed byte: refused, exit status 1, naming the check
     bad = re.sub(r"(<amount[^>]*>)(\d)",
                  lambda g: g.group(1) + str((int(g.group(2)) + 1) % 10), signed["xml"], count=1)

@@ -190,3 +190,27 @@ def test_signed_certificate_offline(tmp_path: pathlib.Path, reg: pledger.Registr
     with pytest.raises(pledger.InvalidArgument) as e:
         reg.sign_certificate(number, pledger.Keyring().add_pem_file("log", ed))
     assert "signers" in e.value.message
+
+
+def test_verification_statement_offline(tmp_path: pathlib.Path, reg: pledger.Registry,
+                                        flow: Flow) -> None:
+    ec, ec_pub = keypair(tmp_path, "cert", "EC")
+    ed, ed_pub = keypair(tmp_path, "log")
+    number = flow.registered(Kind.TRADEMARK).number
+    flow.act("registrar-1", Role.REGISTRAR)
+    reg.sign_checkpoint(pledger.Keyring().add_pem_file("log", ed))
+    flow.act("zhao.bank", Role.BANK)
+    signers = pledger.Keyring().add_pem_file("office", ec)
+    xml = reg.verify_statement(number, signers)
+    trusted = pledger.Keyring().add_pem_file("office", ec_pub).add_pem_file("log", ed_pub)
+    s = pledger.verify_statement(xml, trusted)
+    assert (s.number, s.actor, s.state, s.code_status, s.rank) == \
+        (number, "zhao.bank", "active", "not_given", 1)
+    assert s.document == reg.pledge_xml(number)
+    assert s.checkpoint == reg.latest_checkpoint()
+    with pytest.raises(pledger.CodeMismatch):
+        reg.verify_statement(number, signers, code="AAAA-BBBB-CCCC-DDDD")
+    with pytest.raises(pledger.CodeMismatch):
+        pledger.verify_statement(xml.replace("<rank>1<", "<rank>2<"), trusted)
+    with pytest.raises(pledger.InvalidDocument):
+        pledger.verify_certificate(xml, trusted)   # a statement is no certificate
