@@ -524,6 +524,19 @@ START_TEST(test_roles_keys_rotation)
     pledger_certificate_check_free(c);
     free(xml);
 
+    /* the checkpoint key rotated: the stored checkpoint (old key) covers
+     * the event, but a caller with the new key gets a checkpoint it signed,
+     * which a reader trusting only the new keys accepts */
+    pledger_keyring *rotated = ring("office-2027", k.ec2, "log", k.ed2);
+    pledger_keyring *new_pub = ring("office-2027", k.ec2_pub, "log", k.ed2_pub);
+    PL_OK(reg, pledger_certificate_sign(&xml, &len, reg, number, 0, rotated));
+    PL_OK(NULL, pledger_certificate_verify(&c, xml, len, new_pub));
+    ck_assert_str_eq(pledger_certificate_check_signer(c), "office-2027");
+    pledger_certificate_check_free(c);
+    free(xml);
+    pledger_keyring_free(rotated);
+    pledger_keyring_free(new_pub);
+
     /* keys a keyring refuses, each naming why */
     char *p384, *p384_pub, *rsa1k, *rsa1k_pub;
     fx_ck_write_key(dir, EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384"), "p384", &p384, &p384_pub);

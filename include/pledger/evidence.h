@@ -41,7 +41,8 @@ PLEDGER_EXPORT int pledger_xmlsig_available(void);
  *
  * The certificate is the one of @p version (0: the latest), exactly as
  * issued.  Its event is proved against the latest checkpoint the registry
- * signed when that checkpoint covers the event; otherwise a new checkpoint
+ * signed when that checkpoint covers the event (and, if @p signers holds
+ * checkpoint keys, was signed by one of them); otherwise a new checkpoint
  * is signed with the checkpoint keys of @p signers (and kept, as
  * pledger_checkpoint_sign() does).
  *

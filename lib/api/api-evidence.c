@@ -89,6 +89,18 @@ static int issuing_event(pledger_registry *reg, const char *document, const int6
                       "certificate table was changed; run pledger_journal_verify())");
 }
 
+/* Whether a checkpoint key of @kr signed @note. */
+static bool signed_by(const char *note, const pledger_keyring *kr)
+{
+    pl_note_opened o;
+    pl_err ignore = { 0, "" };
+    if (pl_note_open(&ignore, note, strlen(note), (const pl_note_key *const *)kr->keys, kr->n,
+                     &o) != 0)
+        return false;
+    pl_note_opened_clear(&o);
+    return true;
+}
+
 /* A checkpoint that covers event @seq -- the latest stored one, else one
  * signed now with the checkpoint keys of @signers (a registrar's) -- and
  * the event's inclusion proof in its log.  @whose names the event in a
@@ -104,6 +116,12 @@ static int checkpoint_and_proof(pledger_registry *reg, const pledger_keyring *si
         return rc;
     rc = covering_checkpoint(reg, (uint64_t)seq, note, size);
     pl_db_rollback(reg->db);
+    /* a caller who brings checkpoint keys gets a checkpoint they signed
+     * (the stored one may be under a key since rotated out) */
+    if (!rc && *note && has_note_signer(signers) && !signed_by(*note, signers)) {
+        free(*note);
+        *note = NULL;
+    }
     if (!rc && !*note) {
         if (!has_note_signer(signers) || reg->role != PLEDGER_ROLE_REGISTRAR)
             return pl_err_set(&reg->err, PLEDGER_ESTATE,
