@@ -11,6 +11,10 @@
 
 #include <pledger/log.h>
 
+#include "api/handle.h"
+#include "store/db.h"
+#include "store/journal.h"
+
 /* A fresh key pair of @alg as PEM files @priv and @pub in @dir. */
 static void make_key(const char *dir, const char *alg, const char *stem, char **priv,
                      char **pub)
@@ -286,6 +290,78 @@ START_TEST(test_tree_tamper_found)
 }
 END_TEST
 
+/* The right edge a connection keeps between its appends: never used
+ * after a rollback undid the appends it saw, nor after another
+ * connection appended; the tree always matches the events. */
+START_TEST(test_kept_edge_rollback_and_other_writers)
+{
+    char *dir, *path, *n1 = NULL, *n2 = NULL, *n3 = NULL;
+    pledger_registry *reg, *other = NULL;
+    pl_err e = { 0, "" };
+    int64_t bad = -1, count = 0, seq = 0;
+
+    fx_ck_setup(&dir, &path, &reg);
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_TRADEMARK, &n1, NULL));
+    /* an append rolled back: its event and its nodes are gone, and the
+     * next append must not build on them */
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(pl_db_write_begin(reg->db, &e), 0);
+        pl_event ev = { fx_now_us, "tester", "registrar", "test_rolled_back", "x", "{}" };
+        ck_assert_int_eq(pl_journal_append(reg->db, &e, &ev, &seq), 0);
+        pl_db_rollback(reg->db);
+    }
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_PATENT, &n2, NULL));
+    PL_OK(reg, pledger_journal_verify(&bad, &count, reg));
+    ck_assert_int_eq(bad, 0);
+    /* another connection appends between two appends of this one */
+    PL_OK(NULL, fx_open(&other, path, "FZ01", 0, -1));
+    PL_OK(other, fx_registered(other, PLEDGER_KIND_RECEIVABLE, &n3, NULL));
+    free(n3);
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_EQUITY, &n3, NULL));
+    PL_OK(other, pledger_journal_verify(&bad, &count, other));
+    ck_assert_int_eq(bad, 0);
+    uint64_t size = 0;
+    unsigned char root[32], root2[32];
+    PL_OK(reg, pledger_log_size(reg, &size));
+    ck_assert_uint_eq(size, (uint64_t)count);
+    PL_OK(reg, pledger_log_root(reg, size, root));
+    PL_OK(other, pledger_log_root(other, size, root2));
+    ck_assert_mem_eq(root, root2, 32);
+    pledger_close(other);
+    free(n1);
+    free(n2);
+    free(n3);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
+/* Nodes are keyed by the order appends make them: every append's nodes
+ * get the next positions, with no gap and no repeat, at any size. */
+static int record_pos(void *ctx, pl_err *e, unsigned level, uint64_t index, const pl_mhash *h)
+{
+    uint64_t *next = ctx;
+    (void)e;
+    (void)h;
+    ck_assert_uint_eq(pl_journal_node_pos(level, index), *next);
+    (*next)++;
+    return 0;
+}
+
+START_TEST(test_node_positions)
+{
+    pl_merkle_edge edge = { 0 };
+    pl_err e = { 0, "" };
+    pl_mhash leaf = { { 0 } };
+    uint64_t next = 0;
+    for (uint64_t n = 1; n <= 70000; n++) {
+        ck_assert_int_eq(pl_merkle_edge_append(&e, &edge, &leaf, record_pos, &next), 0);
+        ck_assert_uint_eq(next, 2 * n - (uint64_t)__builtin_popcountll(n));
+    }
+    /* far out: the last node of a tree of 2^40 leaves */
+    ck_assert_uint_eq(pl_journal_node_pos(40, 0), (UINT64_C(2) << 40) - 2);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("log");
@@ -295,6 +371,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_checkpoints_and_keys);
     tcase_add_test(tc, test_history_rewrite_detected);
     tcase_add_test(tc, test_tree_tamper_found);
+    tcase_add_test(tc, test_kept_edge_rollback_and_other_writers);
+    tcase_add_test(tc, test_node_positions);
     suite_add_tcase(s, tc);
     return s;
 }

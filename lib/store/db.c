@@ -34,6 +34,11 @@ struct pl_db {
     uint64_t busy_rand;      /* the jitter of the waits */
     stmt_slot *slots;
     size_t nslots, used;
+    /* the Merkle tree's right edge after this connection's last append
+     * (store/journal.c), valid while edge_valid; PRAGMA data_version then */
+    pl_merkle_edge edge;
+    int64_t edge_dv;
+    bool edge_valid;
 };
 
 sqlite3 *pl_db_handle(pl_db *db) { return db->h; }
@@ -282,10 +287,40 @@ int pl_db_commit(pl_db *db, pl_err *e)
 
 void pl_db_rollback(pl_db *db)
 {
+    if (db->tx_write)
+        db->edge_valid = false;   /* the appends it cached are undone */
     if (db->tx_depth > 0 || !sqlite3_get_autocommit(db->h))
         tx_exec(db, sql_rollback);
     db->tx_depth = 0;
     db->tx_write = false;
+}
+
+static const char sql_data_version[] = "PRAGMA data_version";
+
+int pl_db_data_version(pl_db *db, pl_err *e, int64_t *out)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_data_version, &st);
+    if (rc)
+        return rc;
+    rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : pl_db_fail(db, e, rc, "reading the data version");
+}
+
+const pl_merkle_edge *pl_db_edge(const pl_db *db, int64_t data_version)
+{
+    return db->edge_valid && db->edge_dv == data_version ? &db->edge : NULL;
+}
+
+void pl_db_edge_set(pl_db *db, const pl_merkle_edge *edge, int64_t data_version)
+{
+    if (edge) {
+        db->edge = *edge;
+        db->edge_dv = data_version;
+    }
+    db->edge_valid = edge != NULL;
 }
 
 /* ---- meta ------------------------------------------------------------ */

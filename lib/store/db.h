@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "base/error.h"
+#include "base/merkle.h"
 
 /* 'PLDG': PRAGMA application_id of every pledger registry. */
 #define PL_APPLICATION_ID 0x504C4447
@@ -29,6 +30,16 @@ int pl_db_open(pl_db **out, pl_err *e, const char *path, const pl_db_options *o)
 void pl_db_close(pl_db *db);
 
 sqlite3 *pl_db_handle(pl_db *db);
+
+/* SQLite's PRAGMA data_version: it changes when another connection
+ * commits, not for this connection's own changes. */
+int pl_db_data_version(pl_db *db, pl_err *e, int64_t *out);
+/* The journal tree's right edge as this connection's last append left it
+ * (store/journal.c), when nothing changed the file since: NULL unless it
+ * was kept at @data_version.  A rollback of a write transaction drops it. */
+const pl_merkle_edge *pl_db_edge(const pl_db *db, int64_t data_version);
+/* Keep @edge (NULL: drop it). */
+void pl_db_edge_set(pl_db *db, const pl_merkle_edge *edge, int64_t data_version);
 bool pl_db_read_only(const pl_db *db);
 const char *pl_db_path(const pl_db *db);
 

@@ -220,6 +220,8 @@ int pl_journal_head(pl_db *db, pl_err *e, int64_t *seq, unsigned char hash[PL_HA
     return head(db, e, seq, hash, &at_us);
 }
 
+static int tree_append(pl_db *db, pl_err *e, int64_t seq, const pl_event *ev);
+
 int pl_journal_append(pl_db *db, pl_err *e, const pl_event *ev, int64_t *seq_out)
 {
     unsigned char prev[PL_HASH_LEN], hash[PL_HASH_LEN];
@@ -263,7 +265,7 @@ int pl_journal_append(pl_db *db, pl_err *e, const pl_event *ev, int64_t *seq_out
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
         return pl_db_fail(db, e, rc, "journal: appending an event");
-    if ((rc = pl_journal_tree_sync(db, e)))
+    if ((rc = tree_append(db, e, seq, ev)))
         return rc;
     if (seq_out)
         *seq_out = seq;
@@ -280,41 +282,35 @@ static const char *col_text(sqlite3_stmt *st, int i, size_t *n)
 
 /* A pl_merkle_put that compares what the tree must hold with what it
  * holds. */
-/* Checking the stored tree against the one the events make.  The nodes
- * of one level are compared in index order (0, 1, 2, ...), so each level
- * has a cursor that steps through its stored nodes in order: one b-tree
- * step a node instead of a seek. */
-static const char sql_level_scan[] =
-    "SELECT idx, hash FROM journal_node WHERE level = ?1 ORDER BY idx";
+/* Checking the stored tree against the one the events make: nodes are
+ * made, and stored, in post-order, so one cursor reads them in the order
+ * the events make them. */
+static const char sql_node_scan[] = "SELECT pos, level, idx, hash FROM journal_node ORDER BY pos";
 
 typedef struct tree_check {
     pl_db *db;
     bool differs;
     unsigned level;
     uint64_t index;
-    sqlite3_stmt *level_st[PL_MERKLE_MAX_PROOF];
+    sqlite3_stmt *scan;
 } tree_check;
 
 static int node_compare(void *ctx, pl_err *e, unsigned level, uint64_t index,
                         const pl_mhash *h)
 {
     tree_check *t = ctx;
-    sqlite3_stmt **st = level < PL_MERKLE_MAX_PROOF ? &t->level_st[level] : NULL;
     (void)e;
     t->level = level;
     t->index = index;
-    if (!st) {
-        t->differs = true;
-        return PLEDGER_ECORRUPT;
-    }
-    if (!*st) {
-        if (sqlite3_prepare_v2(pl_db_handle(t->db), sql_level_scan, -1, st, NULL) != SQLITE_OK)
-            return PLEDGER_EIO;
-        sqlite3_bind_int(*st, 1, (int)level);
-    }
-    if (sqlite3_step(*st) != SQLITE_ROW || (uint64_t)sqlite3_column_int64(*st, 0) != index ||
-        sqlite3_column_bytes(*st, 1) != PL_MERKLE_HASH ||
-        memcmp(sqlite3_column_blob(*st, 1), h->h, PL_MERKLE_HASH) != 0) {
+    if (!t->scan &&
+        sqlite3_prepare_v2(pl_db_handle(t->db), sql_node_scan, -1, &t->scan, NULL) != SQLITE_OK)
+        return PLEDGER_EIO;
+    if (sqlite3_step(t->scan) != SQLITE_ROW ||
+        (uint64_t)sqlite3_column_int64(t->scan, 0) != pl_journal_node_pos(level, index) ||
+        sqlite3_column_int64(t->scan, 1) != (int64_t)level ||
+        (uint64_t)sqlite3_column_int64(t->scan, 2) != index ||
+        sqlite3_column_bytes(t->scan, 3) != PL_MERKLE_HASH ||
+        memcmp(sqlite3_column_blob(t->scan, 3), h->h, PL_MERKLE_HASH) != 0) {
         t->differs = true;
         return PLEDGER_ECORRUPT;
     }
@@ -323,8 +319,7 @@ static int node_compare(void *ctx, pl_err *e, unsigned level, uint64_t index,
 
 static void tree_check_end(tree_check *t)
 {
-    for (size_t i = 0; i < PL_MERKLE_MAX_PROOF; i++)
-        sqlite3_finalize(t->level_st[i]);
+    sqlite3_finalize(t->scan);
 }
 
 static int verify_with(pl_db *db, pl_err *e, int64_t *bad_seq, int64_t *count, tree_check *tcp)
@@ -439,10 +434,22 @@ int pl_journal_verify(pl_db *db, pl_err *e, int64_t *bad_seq, int64_t *count)
 
 /* ---- the tree ------------------------------------------------------------- */
 
-static const char sql_node_get[] = "SELECT hash FROM journal_node WHERE level = ?1 AND idx = ?2";
-static const char sql_node_put[] = "INSERT INTO journal_node(level, idx, hash) VALUES (?1, ?2, ?3)";
+static const char sql_node_get[] = "SELECT hash FROM journal_node WHERE pos = ?1";
+static const char sql_node_put[] =
+    "INSERT INTO journal_node(pos, level, idx, hash) VALUES (?1, ?2, ?3, ?4)";
+/* the last node made tops the subtree that ends at the last leaf */
 static const char sql_tree_size[] =
-    "SELECT coalesce(max(idx) + 1, 0) FROM journal_node WHERE level = 0";
+    "SELECT level, idx FROM journal_node ORDER BY pos DESC LIMIT 1";
+
+uint64_t pl_journal_node_pos(unsigned level, uint64_t index)
+{
+    /* after the append that makes it, 2n - popcount(n) nodes exist (n
+     * leaves, n = (index + 1) << level); the ones made after it in that
+     * append are its ancestors it completes: one per trailing 1 of index */
+    uint64_t n = (index + 1) << level;
+    return 2 * n - (uint64_t)__builtin_popcountll(index + 1) - 1 -
+           (uint64_t)__builtin_ctzll(~index);
+}
 static const char sql_event[] =
     "SELECT seq, at_us, actor, role, operation, subject, payload FROM journal WHERE seq = ?1";
 static const char sql_events_from[] =
@@ -463,8 +470,13 @@ int pl_journal_tree_size(pl_db *db, pl_err *e, uint64_t *size)
         return rc;
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        *size = (uint64_t)sqlite3_column_int64(st, 0);
-        rc = SQLITE_DONE;
+        int64_t level = sqlite3_column_int64(st, 0), idx = sqlite3_column_int64(st, 1);
+        sqlite3_reset(st);
+        if (level < 0 || level > 62 || idx < 0 || (uint64_t)idx >= (UINT64_C(1) << (62 - level)))
+            return pl_err_set(e, PLEDGER_ECORRUPT, "journal: the tree's last node (level %"
+                              PRId64 ", index %" PRId64 ") is damaged", level, idx);
+        *size = ((uint64_t)idx + 1) << level;
+        return 0;
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "journal: reading the tree's size");
@@ -478,8 +490,7 @@ int pl_journal_tree_get(void *ctx, pl_err *e, unsigned level, uint64_t index, pl
 
     if (rc)
         return rc;
-    sqlite3_bind_int(st, 1, (int)level);
-    sqlite3_bind_int64(st, 2, (int64_t)index);
+    sqlite3_bind_int64(st, 1, (int64_t)pl_journal_node_pos(level, index));
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == PL_MERKLE_HASH) {
         memcpy(out->h, sqlite3_column_blob(st, 0), PL_MERKLE_HASH);
@@ -502,9 +513,10 @@ static int node_put(void *ctx, pl_err *e, unsigned level, uint64_t index, const 
 
     if (rc)
         return rc;
-    sqlite3_bind_int(st, 1, (int)level);
-    sqlite3_bind_int64(st, 2, (int64_t)index);
-    sqlite3_bind_blob(st, 3, h->h, PL_MERKLE_HASH, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 1, (int64_t)pl_journal_node_pos(level, index));
+    sqlite3_bind_int(st, 2, (int)level);
+    sqlite3_bind_int64(st, 3, (int64_t)index);
+    sqlite3_bind_blob(st, 4, h->h, PL_MERKLE_HASH, SQLITE_STATIC);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "journal: writing the tree");
@@ -517,7 +529,52 @@ static void row_text(sqlite3_stmt *st, event_text *t)
         t->s[i] = col_text(st, 2 + i, &t->n[i]);
 }
 
+static int tree_sync_edge(pl_db *db, pl_err *e, pl_merkle_edge *out);
+
 int pl_journal_tree_sync(pl_db *db, pl_err *e)
+{
+    pl_merkle_edge edge;
+    return tree_sync_edge(db, e, &edge);
+}
+
+/* Add event @seq (just inserted, fields @ev) to the tree.  When this
+ * connection appended the event before it and nothing else changed the
+ * file since, the right edge it kept is used: no edge to read back and
+ * no event to re-read.  Otherwise the tree is brought up to date from
+ * the stored events (pl_journal_tree_sync()). */
+static int tree_append(pl_db *db, pl_err *e, int64_t seq, const pl_event *ev)
+{
+    int64_t dv;
+    int rc = pl_db_data_version(db, e, &dv);
+    if (rc)
+        return rc;
+    const pl_merkle_edge *kept = pl_db_edge(db, dv);
+    pl_merkle_edge edge;
+    if (kept && kept->size == (uint64_t)seq - 1) {
+        event_text t;
+        const char *f[5] = { ev->actor, ev->role, ev->operation, ev->subject, ev->payload };
+        pl_hash_ctx *c = NULL;
+        pl_mhash leaf;
+        for (int i = 0; i < 5; i++) {
+            t.s[i] = f[i];
+            t.n[i] = strlen(f[i]);
+        }
+        edge = *kept;
+        int hrc = pl_hash_begin(&c, PL_HASH_SHA256);
+        if (!hrc)
+            hrc = event_leaf_on(c, seq, ev->at_us, &t, &leaf);
+        pl_hash_abort(c);
+        if (hrc)
+            return pl_err_oom(e);
+        rc = pl_merkle_edge_append(e, &edge, &leaf, node_put, db);
+    } else {
+        rc = tree_sync_edge(db, e, &edge);
+    }
+    pl_db_edge_set(db, rc ? NULL : &edge, dv);
+    return rc;
+}
+
+static int tree_sync_edge(pl_db *db, pl_err *e, pl_merkle_edge *out)
 {
     uint64_t size;
     pl_merkle_edge edge;
@@ -560,7 +617,10 @@ int pl_journal_tree_sync(pl_db *db, pl_err *e)
     }
     pl_hash_abort(c);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "journal: reading events for the tree");
+    if (rc != SQLITE_DONE)
+        return pl_db_fail(db, e, rc, "journal: reading events for the tree");
+    *out = edge;
+    return 0;
 }
 
 /* Event @seq's row, stepped on @st (reset by the caller). */
