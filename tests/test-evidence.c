@@ -5,6 +5,7 @@
  * not trust; a key rotated out still verifies what it signed. */
 #include "fixture.h"
 
+#include <pthread.h>
 #include <sys/wait.h>
 
 #include <pledger/evidence.h>
@@ -707,6 +708,77 @@ START_TEST(test_verification_statement)
 }
 END_TEST
 
+/* One keyring shared by threads that check documents at once (a service
+ * does this): every check holds, and one proved against another
+ * checkpoint is checked for itself, not taken from what was remembered. */
+typedef struct shared_check {
+    const char *xml, *other;
+    size_t len, other_len;
+    const pledger_keyring *trusted;
+    int failures;
+} shared_check;
+
+static void *check_many(void *arg)
+{
+    shared_check *sc = arg;
+    for (int i = 0; i < 40; i++) {
+        pledger_certificate_check *c = NULL;
+        const char *x = i % 3 ? sc->xml : sc->other;
+        size_t n = i % 3 ? sc->len : sc->other_len;
+        if (pledger_certificate_verify(&c, x, n, sc->trusted) != 0)
+            sc->failures++;
+        pledger_certificate_check_free(c);
+    }
+    return NULL;
+}
+
+START_TEST(test_shared_keyring_threads)
+{
+    char *dir, *path, *number, *xml = NULL, *other = NULL;
+    size_t len = 0, other_len = 0;
+    pledger_registry *reg;
+    keys k;
+
+    fx_ck_setup(&dir, &path, &reg);
+    make_keys(dir, &k);
+    number = registered_and_changed(reg);
+    pledger_keyring *signers = ring("office", k.ec, "log", k.ed);
+    pledger_keyring *trusted = ring("office", k.ec_pub, "log", k.ed_pub);
+    PL_OK(reg, pledger_certificate_sign(&xml, &len, reg, number, 0, signers));
+    /* the first version, proved against a newer checkpoint */
+    char *note = NULL;
+    char *n2 = NULL;
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_PATENT, &n2, NULL));
+    fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, pledger_checkpoint_sign(&note, reg, signers));
+    PL_OK(reg, pledger_certificate_sign(&other, &other_len, reg, number, 1, signers));
+    ck_assert_ptr_nonnull(strstr(other, "<checkpoint>"));
+    pthread_t t[4];
+    shared_check sc[4];
+    for (int i = 0; i < 4; i++) {
+        sc[i] = (shared_check){ xml, other, len, other_len, trusted, 0 };
+        ck_assert_int_eq(pthread_create(&t[i], NULL, check_many, &sc[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        ck_assert_int_eq(sc[i].failures, 0);
+    }
+    /* a key added drops what was remembered; checks still hold */
+    PL_OK(NULL, pledger_keyring_add_pem_file(trusted, "other", k.ed2_pub));
+    check_many(&sc[0]);
+    ck_assert_int_eq(sc[0].failures, 0);
+    free(note);
+    free(n2);
+    free(xml);
+    free(other);
+    pledger_keyring_free(signers);
+    pledger_keyring_free(trusted);
+    free(number);
+    free_keys(&k);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("evidence");
@@ -717,6 +789,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_each_part_checked);
     tcase_add_test(tc, test_roles_keys_rotation);
     tcase_add_test(tc, test_verification_statement);
+    tcase_add_test(tc, test_shared_keyring_threads);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -40,7 +40,11 @@ extern "C" {
 /* ---- keys -------------------------------------------------------------- */
 
 /** A set of keys: the ones a checkpoint is signed with, or the ones a
- *  reader trusts (several at once, so a key can be rotated). */
+ *  reader trusts (several at once, so a key can be rotated).  Several
+ *  threads may check documents with one keyring at once (it remembers,
+ *  under a lock, the last checkpoints it checked, so documents proved
+ *  against one checkpoint check its signature once); adding keys while
+ *  others use it is not safe. */
 typedef struct pledger_keyring pledger_keyring;
 
 /** A new, empty keyring. @return 0 or #PLEDGER_ENOMEM. @since 0.2 */

@@ -227,9 +227,9 @@ int pledger_certificate_verify(pledger_certificate_check **out, const char *xml,
     *out = NULL;
     if (!(c = calloc(1, sizeof *c)))
         return pl_err_oom(e);
+    pl_note_checker notes = { pl_keyring_open_note, (void *)trusted };
     if ((rc = pl_signed_cert_open(e, xml, len, (const pl_doc_key *const *)trusted->docs,
-                                  trusted->nd, (const pl_note_key *const *)trusted->keys,
-                                  trusted->n, &c->c))) {
+                                  trusted->nd, &notes, &c->c))) {
         free(c);
         return pl_err_prefix(e, "%s", fn);
     }
@@ -385,9 +385,9 @@ int pledger_statement_verify(pledger_statement_check **out, const char *xml, siz
     *out = NULL;
     if (!(c = calloc(1, sizeof *c)))
         return pl_err_oom(e);
+    pl_note_checker notes = { pl_keyring_open_note, (void *)trusted };
     if ((rc = pl_statement_open(e, xml, len, (const pl_doc_key *const *)trusted->docs,
-                                trusted->nd, (const pl_note_key *const *)trusted->keys,
-                                trusted->n, &c->s))) {
+                                trusted->nd, &notes, &c->s))) {
         free(c);
         return pl_err_prefix(e, "%s", fn);
     }

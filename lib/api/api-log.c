@@ -12,6 +12,7 @@
 
 #include "api/handle.h"
 #include "api/keyring.h"
+#include "base/hash.h"
 #include "base/merkle.h"
 #include "base/note.h"
 #include "store/journal.h"
@@ -25,6 +26,59 @@ int pledger_keyring_new(pledger_keyring **out)
         return pl_err_set(pl_err_thread(), PLEDGER_EINVAL, "pledger_keyring_new: out is NULL");
     if (!(*out = calloc(1, sizeof **out)))
         return pl_err_oom(pl_err_thread());
+    if (pthread_mutex_init(&(*out)->lock, NULL) != 0) {
+        free(*out);
+        *out = NULL;
+        return pl_err_oom(pl_err_thread());
+    }
+    return 0;
+}
+
+static void forget_seen(pledger_keyring *kr)
+{
+    pthread_mutex_lock(&kr->lock);
+    for (size_t i = 0; i < PL_KEYRING_SEEN; i++) {
+        free(kr->seen[i].text);
+        memset(&kr->seen[i], 0, sizeof kr->seen[i]);
+    }
+    pthread_mutex_unlock(&kr->lock);
+}
+
+int pl_keyring_open_note(void *ctx, pl_err *e, const char *note, size_t len, pl_note_opened *out)
+{
+    pledger_keyring *kr = ctx;
+    unsigned char d[32];
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if (pl_hash(PL_HASH_SHA256, note, len, d) == 0) {
+        pthread_mutex_lock(&kr->lock);
+        for (size_t i = 0; i < PL_KEYRING_SEEN; i++) {
+            pl_note_seen *s = &kr->seen[i];
+            if (s->text && memcmp(s->digest, d, sizeof d) == 0) {
+                out->text = strdup(s->text);
+                out->n_verified = s->n_verified;
+                memcpy(out->verified, s->verified, s->n_verified * sizeof s->verified[0]);
+                break;
+            }
+        }
+        pthread_mutex_unlock(&kr->lock);
+        if (out->text)
+            return 0;
+    }
+    if ((rc = pl_note_open(e, note, len, (const pl_note_key *const *)kr->keys, kr->n, out)))
+        return rc;
+    char *copy = strdup(out->text);
+    if (copy) {
+        pthread_mutex_lock(&kr->lock);
+        pl_note_seen *s = &kr->seen[kr->next_seen++ % PL_KEYRING_SEEN];
+        free(s->text);
+        memcpy(s->digest, d, sizeof d);
+        s->text = copy;
+        s->n_verified = out->n_verified;
+        memcpy(s->verified, out->verified, out->n_verified * sizeof out->verified[0]);
+        pthread_mutex_unlock(&kr->lock);
+    }
     return 0;
 }
 
@@ -59,6 +113,7 @@ static int keyring_take(pledger_keyring *kr, pl_err *e, const char *fn, pl_note_
         kr->cap = cap;
     }
     (void)fn;
+    forget_seen(kr);
     kr->keys[kr->n] = k;
     kr->vkeys[kr->n] = vkey;
     kr->n++;
@@ -203,6 +258,8 @@ void pledger_keyring_free(pledger_keyring *kr)
     free(kr->vkeys);
     free(kr->docs);
     free(kr->doc_texts);
+    forget_seen(kr);
+    pthread_mutex_destroy(&kr->lock);
     free(kr);
 }
 
@@ -613,8 +670,7 @@ int pledger_checkpoint_open(pledger_checkpoint **out, const char *note, size_t l
         return pl_err_set(e, PLEDGER_EINVAL, "%s: %s is NULL", fn,
                           !out ? "out" : !note ? "note" : "trusted");
     *out = NULL;
-    if ((rc = pl_note_open(e, note, len, (const pl_note_key *const *)trusted->keys, trusted->n,
-                           &o)))
+    if ((rc = pl_keyring_open_note((void *)trusted, e, note, len, &o)))
         return pl_err_prefix(e, "%s", fn);
     if (!(c = calloc(1, sizeof *c)) ||
         !(c->signers = calloc(o.n_verified ? o.n_verified : 1, sizeof *c->signers))) {

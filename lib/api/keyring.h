@@ -4,12 +4,24 @@
 #ifndef PL_API_KEYRING_H
 #define PL_API_KEYRING_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #include <pledger/log.h>
 
 #include "base/note.h"
 #include "model/xmlsig.h"
+
+/* A checkpoint this keyring checked: its SHA-256, and what
+ * pl_note_open() gave (the signed text, the keys that verified it). */
+typedef struct pl_note_seen {
+    unsigned char digest[32];
+    char *text;
+    size_t n_verified;
+    const pl_note_key *verified[PL_NOTE_MAX_SIGS];
+} pl_note_seen;
+
+#define PL_KEYRING_SEEN 4
 
 struct pledger_keyring {
     pl_note_key **keys;      /* checkpoint keys */
@@ -18,6 +30,15 @@ struct pledger_keyring {
     pl_doc_key **docs;       /* certificate keys */
     char **doc_texts;        /* "name type" */
     size_t nd, capd;
+    /* the last checkpoints checked with these keys (dropped when a key is
+     * added); a reader checks many documents against one checkpoint */
+    pthread_mutex_t lock;
+    pl_note_seen seen[PL_KEYRING_SEEN];
+    unsigned next_seen;
 };
+
+/* pl_note_open() with the keyring's checkpoint keys, remembering the
+ * notes it checked: a pl_note_checker's open (ctx: the keyring). */
+int pl_keyring_open_note(void *kr, pl_err *e, const char *note, size_t len, pl_note_opened *out);
 
 #endif

@@ -321,9 +321,8 @@ static bool b64_of(xmlNodePtr n, unsigned char **out, size_t *len)
  * the proof's log size, the event (or leaf) included in its tree.  With
  * @want_event, <event> must be there and its bytes are returned in
  * *@bytes; otherwise <leaf>. */
-static int read_log(pl_err *e, xmlNodePtr root, const pl_note_key *const *note_keys,
-                    size_t n_note, bool want_event, pl_log_checked *out, unsigned char **bytes,
-                    size_t *nbytes)
+static int read_log(pl_err *e, xmlNodePtr root, const pl_note_checker *notes, bool want_event,
+                    pl_log_checked *out, unsigned char **bytes, size_t *nbytes)
 {
     xmlNodePtr log = pl_xml_child(root, "log");
     xmlNodePtr ev = pl_xml_child(log, want_event ? "event" : "leaf");
@@ -366,7 +365,7 @@ static int read_log(pl_err *e, xmlNodePtr root, const pl_note_key *const *note_k
         rc = pl_err_oom(e);
         goto done;
     }
-    if ((rc = pl_note_open(e, out->checkpoint, strlen(out->checkpoint), note_keys, n_note, &o))) {
+    if ((rc = notes->open(notes->ctx, e, out->checkpoint, strlen(out->checkpoint), &o))) {
         pl_err_prefix(e, "log/checkpoint");
         goto done;
     }
@@ -461,7 +460,7 @@ static int open_signed(pl_err *e, const char *xml, size_t len, const char *name,
 
 int pl_signed_cert_open(pl_err *e, const char *xml, size_t len,
                         const pl_doc_key *const *doc_keys, size_t n_doc,
-                        const pl_note_key *const *note_keys, size_t n_note, pl_signed_cert *out)
+                        const pl_note_checker *notes, pl_signed_cert *out)
 {
     xmlDocPtr doc = NULL;
     unsigned char *bytes = NULL;
@@ -473,7 +472,7 @@ int pl_signed_cert_open(pl_err *e, const char *xml, size_t len,
                           &out->signer)))
         return rc;
     xmlNodePtr root = xmlDocGetRootElement(doc), cert = pl_xml_child(root, "certificate");
-    if ((rc = read_log(e, root, note_keys, n_note, true, &out->log, &bytes, &nbytes)) ||
+    if ((rc = read_log(e, root, notes, true, &out->log, &bytes, &nbytes)) ||
         (rc = check_issued(e, bytes, nbytes, cert, out)))
         pl_err_prefix(e, WHAT);
     else if (!(out->number = text_of(pl_xml_child(cert, "registration_number"))))
@@ -530,8 +529,7 @@ int pl_statement_make(pl_err *e, const pl_statement_in *in, const pl_doc_key *ke
 }
 
 int pl_statement_open(pl_err *e, const char *xml, size_t len, const pl_doc_key *const *doc_keys,
-                      size_t n_doc, const pl_note_key *const *note_keys, size_t n_note,
-                      pl_statement *out)
+                      size_t n_doc, const pl_note_checker *notes, pl_statement *out)
 {
     xmlDocPtr doc = NULL;
     unsigned char *bytes = NULL;
@@ -543,7 +541,7 @@ int pl_statement_open(pl_err *e, const char *xml, size_t len, const pl_doc_key *
                           &out->signer)))
         return rc;
     xmlNodePtr root = xmlDocGetRootElement(doc), pledge = pl_xml_child(root, "pledge");
-    if ((rc = read_log(e, root, note_keys, n_note, false, &out->log, &bytes, &nbytes))) {
+    if ((rc = read_log(e, root, notes, false, &out->log, &bytes, &nbytes))) {
         pl_err_prefix(e, WHAT_ST);
         goto done;
     }

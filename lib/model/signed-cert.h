@@ -51,6 +51,14 @@ typedef struct pl_log_checked {
     const pl_note_key *note_signers[PL_NOTE_MAX_SIGS];
 } pl_log_checked;
 
+/* How a reader checks a signed checkpoint: pl_note_open() against its
+ * trusted keys, or a wrapper that remembers the notes it already checked
+ * (a bank checks many documents against one checkpoint). */
+typedef struct pl_note_checker {
+    int (*open)(void *ctx, pl_err *e, const char *note, size_t len, pl_note_opened *out);
+    void *ctx;
+} pl_note_checker;
+
 /* What a signed certificate is made from. */
 typedef struct pl_signed_cert_in {
     const char *certificate;        /* the certificate document as stored */
@@ -71,7 +79,7 @@ typedef struct pl_signed_cert {
 
 int pl_signed_cert_open(pl_err *e, const char *xml, size_t len,
                         const pl_doc_key *const *doc_keys, size_t n_doc,
-                        const pl_note_key *const *note_keys, size_t n_note, pl_signed_cert *out);
+                        const pl_note_checker *notes, pl_signed_cert *out);
 void pl_signed_cert_clear(pl_signed_cert *c);
 
 /* A verification statement (root <verificationStatement>): what the
@@ -108,8 +116,7 @@ typedef struct pl_statement {
 } pl_statement;
 
 int pl_statement_open(pl_err *e, const char *xml, size_t len, const pl_doc_key *const *doc_keys,
-                      size_t n_doc, const pl_note_key *const *note_keys, size_t n_note,
-                      pl_statement *out);
+                      size_t n_doc, const pl_note_checker *notes, pl_statement *out);
 void pl_statement_clear(pl_statement *s);
 
 /* The certificate an event issued: from the canonical bytes of a journal
