@@ -40,6 +40,24 @@ static void free_keys(keys *k)
         free(*all[i]);
 }
 
+/* The keys of every test, made once before the tests run (an unchecked
+ * fixture: forked test processes inherit them); key generation, RSA's
+ * above all, is slow under valgrind. */
+static keys k;
+static char *key_dir;
+
+static void keys_setup(void)
+{
+    key_dir = pl_test_mkdir();
+    make_keys(key_dir, &k);
+}
+
+static void keys_teardown(void)
+{
+    free_keys(&k);
+    pl_test_rmdir(key_dir);
+}
+
 static pledger_keyring *ring(const char *a_name, const char *a, const char *b_name,
                              const char *b)
 {
@@ -79,11 +97,9 @@ START_TEST(test_sign_and_verify)
     size_t len = 0;
     pledger_registry *reg;
     pledger_certificate_check *c = NULL;
-    keys k;
 
     ck_assert(pledger_xmlsig_available());
     fx_ck_setup(&dir, &path, &reg);
-    make_keys(dir, &k);
     number = registered_and_changed(reg);
     PL_OK(reg, pledger_set_log_origin(reg, "registry.example.cn/FZ01"));
     pledger_keyring *signers = ring("office", k.ec, "registry.example.cn/FZ01", k.ed);
@@ -171,7 +187,6 @@ START_TEST(test_sign_and_verify)
     free(latest);
     free(number);
     free(n2);
-    free_keys(&k);
     fx_ck_teardown(dir, path, reg);
 }
 END_TEST
@@ -199,12 +214,10 @@ START_TEST(test_xmlsec1_peer)
     size_t len = 0;
     pledger_registry *reg;
     pledger_certificate_check *c = NULL;
-    keys k;
 
     ck_assert_msg(run("command -v xmlsec1 >/dev/null") == 0,
                   "xmlsec1 is not installed (Debian: xmlsec1; tools/run installs it)");
     fx_ck_setup(&dir, &path, &reg);
-    make_keys(dir, &k);
     number = registered_and_changed(reg);
     pledger_keyring *signers = ring("office", k.ec, "log", k.ed);
     pledger_keyring *trusted = ring("office", k.ec_pub, "log", k.ed_pub);
@@ -265,7 +278,6 @@ START_TEST(test_xmlsec1_peer)
     pledger_keyring_free(signers);
     pledger_keyring_free(trusted);
     free(number);
-    free_keys(&k);
     fx_ck_teardown(dir, path, reg);
 }
 END_TEST
@@ -275,13 +287,13 @@ static pl_doc_key *doc_key(const char *file)
 {
     size_t n = 0;
     char *pem = fx_slurp(file, &n);
-    pl_doc_key *k = NULL;
+    pl_doc_key *key = NULL;
     bool other = false;
     pl_err e = { 0 };
     ck_assert_ptr_nonnull(pem);
-    ck_assert_int_eq(pl_doc_key_pem(&e, "office", pem, n, &other, &k), 0);
+    ck_assert_int_eq(pl_doc_key_pem(&e, "office", pem, n, &other, &key), 0);
     free(pem);
-    return k;
+    return key;
 }
 
 /* Make a document from @in with @key and check it with @trusted: the
@@ -312,11 +324,9 @@ START_TEST(test_each_part_checked)
     size_t len = 0;
     pledger_registry *reg;
     pledger_certificate_check *c = NULL;
-    keys k;
     pl_err e = { 0 };
 
     fx_ck_setup(&dir, &path, &reg);
-    make_keys(dir, &k);
     number = registered_and_changed(reg);
     pledger_keyring *signers = ring("office", k.ec, "log", k.ed);
     pledger_keyring *trusted = ring("office", k.ec_pub, "log", k.ed_pub);
@@ -453,7 +463,6 @@ START_TEST(test_each_part_checked)
     pledger_keyring_free(signers);
     pledger_keyring_free(trusted);
     free(number);
-    free_keys(&k);
     fx_ck_teardown(dir, path, reg);
 }
 END_TEST
@@ -465,10 +474,8 @@ START_TEST(test_roles_keys_rotation)
     size_t len = 0;
     pledger_registry *reg, *ro = NULL;
     pledger_certificate_check *c = NULL;
-    keys k;
 
     fx_ck_setup(&dir, &path, &reg);
-    make_keys(dir, &k);
     number = registered_and_changed(reg);
     pledger_keyring *signers = ring("office", k.ec, "log", k.ed);
     pledger_keyring *ed_only = ring("log", k.ed, NULL, NULL);
@@ -565,7 +572,6 @@ START_TEST(test_roles_keys_rotation)
     pledger_keyring_free(ed_only);
     pledger_close(ro);
     free(number);
-    free_keys(&k);
     fx_ck_teardown(dir, path, reg);
 }
 END_TEST
@@ -578,11 +584,9 @@ START_TEST(test_verification_statement)
     size_t len = 0;
     pledger_registry *reg, *bank = NULL;
     pledger_statement_check *c = NULL;
-    keys k;
     char cmd[1024];
 
     fx_ck_setup(&dir, &path, &reg);
-    make_keys(dir, &k);
     number = NULL;
     PL_OK(reg, fx_registered(reg, PLEDGER_KIND_TRADEMARK, &number, NULL));
     int64_t before_change = fx_now_us;
@@ -703,7 +707,6 @@ START_TEST(test_verification_statement)
     pledger_keyring_free(cert_only);
     pledger_keyring_free(trusted);
     free(number);
-    free_keys(&k);
     fx_ck_teardown(dir, path, reg);
 }
 END_TEST
@@ -737,10 +740,8 @@ START_TEST(test_shared_keyring_threads)
     char *dir, *path, *number, *xml = NULL, *other = NULL;
     size_t len = 0, other_len = 0;
     pledger_registry *reg;
-    keys k;
 
     fx_ck_setup(&dir, &path, &reg);
-    make_keys(dir, &k);
     number = registered_and_changed(reg);
     pledger_keyring *signers = ring("office", k.ec, "log", k.ed);
     pledger_keyring *trusted = ring("office", k.ec_pub, "log", k.ed_pub);
@@ -774,7 +775,6 @@ START_TEST(test_shared_keyring_threads)
     pledger_keyring_free(signers);
     pledger_keyring_free(trusted);
     free(number);
-    free_keys(&k);
     fx_ck_teardown(dir, path, reg);
 }
 END_TEST
@@ -784,6 +784,7 @@ static Suite *suite(void)
     Suite *s = suite_create("evidence");
     TCase *tc = tcase_create("evidence");
     tcase_set_timeout(tc, 120);
+    tcase_add_unchecked_fixture(tc, keys_setup, keys_teardown);
     tcase_add_test(tc, test_sign_and_verify);
     tcase_add_test(tc, test_xmlsec1_peer);
     tcase_add_test(tc, test_each_part_checked);
