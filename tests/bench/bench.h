@@ -145,7 +145,8 @@ int64_t bench_registry_mid(void);
 int wl_lifecycle(void *arg);
 int wl_batch(void *arg);      /* also journal verification on its database */
 void bench_log_section(const char *path); /* 8. the log (bench-log.c) */
-int wl_journal(void *arg);    /* journal verification alone (batch's database) */
+int wl_journal(void *arg);
+int wl_tree(void *arg);       /* proofs from a synthetic log (arg: size_t *events) */    /* journal verification alone (batch's database) */
 int wl_read(void *arg);       /* verify + search at one size (arg: size_t *) */
 int wl_import(void *arg);     /* reference-register import (arg: double *MB) */
 int wl_review(void *arg);

@@ -3,6 +3,8 @@
  *   pledger-bench --all                 every workload at the documented sizes
  *   pledger-bench --quick --all         small sizes: checks the program runs
  *   pledger-bench lifecycle batch read import review   (any of them)
+ *   pledger-bench --sizes=10M tree      proofs from a log of 10M events (a synthetic
+ *                                       tree: bench-log.c, wl_tree)
  *   pledger-bench journal               journal verification and the log alone, on the
  *                                       database the batch workload left
  *   --sizes=10k,100k,1M,10M   registry sizes of the read workloads
@@ -210,9 +212,9 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-    bool want[6] = { false }, any = false, keep = false;
-    static const char *const names[6] = { "lifecycle", "batch", "read", "import", "review",
-                                           "journal" };
+    bool want[7] = { false }, any = false, keep = false;
+    static const char *const names[7] = { "lifecycle", "batch", "read", "import", "review",
+                                           "journal", "tree" };
     const char *sizes = NULL;
     char dir_default[] = "bench-data";
 
@@ -239,9 +241,9 @@ int main(int argc, char **argv)
             return 0;
         } else {
             int k;
-            for (k = 0; k < 6 && strcmp(a, names[k]); k++)
+            for (k = 0; k < 7 && strcmp(a, names[k]); k++)
                 ;
-            if (k == 6) {
+            if (k == 7) {
                 usage();
                 return 2;
             }
@@ -318,6 +320,10 @@ int main(int argc, char **argv)
         bench_child("batch", wl_batch, NULL);
     else if (want[5])
         bench_child("journal", wl_journal, NULL);
+    if (want[6]) {
+        for (size_t i = 0; i < bench.n_sizes; i++)
+            bench_child("tree", wl_tree, &bench.sizes[i]);
+    }
     if (want[3]) {
         for (size_t i = 0; i < bench.n_imports; i++)
             bench_child("import", wl_import, &bench.import_mb[i]);
