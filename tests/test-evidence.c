@@ -198,14 +198,6 @@ static int run(const char *cmd)
     return st == -1 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
-static void write_file(const char *path, const char *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    ck_assert_uint_eq(fwrite(data, 1, len, f), len);
-    fclose(f);
-}
-
 /* The peer: Debian's xmlsec1 accepts what pledger signs, and refuses it
  * (as pledger does) with one byte changed in the certificate. */
 START_TEST(test_xmlsec1_peer)
@@ -227,7 +219,7 @@ START_TEST(test_xmlsec1_peer)
         pledger_keyring *s = pass ? ring("office-rsa", k.rsa, "log", k.ed) : signers;
         const char *pub = pass ? k.rsa_pub : k.ec_pub;
         PL_OK(reg, pledger_certificate_sign(&xml, &len, reg, number, 0, s));
-        write_file(file, xml, len);
+        pl_test_write(file, xml, len);
         snprintf(cmd, sizeof cmd, "xmlsec1 --verify --pubkey-pem '%s' '%s' >/dev/null 2>&1",
                  pub, file);
         ck_assert_int_eq(run(cmd), 0);
@@ -240,7 +232,7 @@ START_TEST(test_xmlsec1_peer)
         ck_assert_ptr_nonnull(amount);
         char *digit = amount + strcspn(amount, "0123456789");
         *digit = *digit == '9' ? '8' : (char)(*digit + 1);
-        write_file(file, xml, len);
+        pl_test_write(file, xml, len);
         snprintf(cmd, sizeof cmd, "xmlsec1 --verify --pubkey-pem '%s' '%s' >/dev/null 2>&1",
                  pub, file);
         ck_assert_int_ne(run(cmd), 0);
@@ -256,7 +248,7 @@ START_TEST(test_xmlsec1_peer)
     /* and pledger reads what xmlsec1 signs in the same profile: the
      * template pledger makes, signed again by the peer tool */
     PL_OK(reg, pledger_certificate_sign(&xml, &len, reg, number, 0, signers));
-    write_file(file, xml, len);
+    pl_test_write(file, xml, len);
     char *resigned = pl_test_path(dir, "resigned.xml");
     snprintf(cmd, sizeof cmd,
              "xmlsec1 --sign --privkey-pem '%s' --output '%s' '%s' >/dev/null 2>&1", k.ec2,
@@ -630,14 +622,14 @@ START_TEST(test_verification_statement)
     pledger_statement_check_free(c);
     /* the peer tool accepts it, and refuses one changed byte */
     char *file = pl_test_path(dir, "statement.xml");
-    write_file(file, xml, len);
+    pl_test_write(file, xml, len);
     snprintf(cmd, sizeof cmd, "xmlsec1 --verify --pubkey-pem '%s' '%s' >/dev/null 2>&1",
              k.ec_pub, file);
     ck_assert_int_eq(run(cmd), 0);
     char *state = strstr(xml, "<state>active<");
     ck_assert_ptr_nonnull(state);
     memcpy(state + 7, "closed", 6);
-    write_file(file, xml, len);
+    pl_test_write(file, xml, len);
     ck_assert_int_ne(run(cmd), 0);
     PL_FAILS(NULL, PLEDGER_ECODE, pledger_statement_verify(&c, xml, len, trusted));
     ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), "signature"));
