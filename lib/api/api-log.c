@@ -161,14 +161,17 @@ static int keyring_add_pem(pledger_keyring *kr, pl_err *e, const char *fn, const
 {
     pl_doc_key *dk = NULL;
     pl_note_key *k = NULL;
-    bool other = false;
-    int rc = pl_doc_key_pem(e, name, pem, len, &other, &dk);
+    EVP_PKEY *pkey = NULL;
+    bool priv = false, other = false;
+    int rc = pl_pem_key_read(e, name, pem, len, &pkey, &priv);
 
-    if (rc == 0)
+    if (rc)
+        return pl_err_prefix(e, "%s", fn);
+    if ((rc = pl_doc_key_take(e, name, pkey, priv, &other, &dk)) == 0)
         return keyring_take_doc(kr, e, dk);
     if (!other)
         return pl_err_prefix(e, "%s", fn);
-    if ((rc = pl_note_key_pem(e, name, pem, len, &k)))
+    if ((rc = pl_note_key_take(e, name, pkey, priv, &k)))
         return pl_err_set(e, rc,
                           "%s: key '%s': checkpoints are signed with Ed25519 or SM2 keys, "
                           "certificates with ECDSA P-256 or RSA (2048 bits or more) keys", fn,

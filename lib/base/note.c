@@ -121,8 +121,8 @@ static int key_id(pl_err *e, pl_note_key *k)
 }
 
 /* Fill in a key around @pkey (taken). */
-static int key_make(pl_err *e, const char *name, EVP_PKEY *pkey, bool can_sign,
-                    pl_note_key **out)
+int pl_note_key_take(pl_err *e, const char *name, EVP_PKEY *pkey, bool can_sign,
+                     pl_note_key **out)
 {
     pl_note_key *k = calloc(1, sizeof *k);
     int rc = 0;
@@ -168,10 +168,11 @@ static int key_make(pl_err *e, const char *name, EVP_PKEY *pkey, bool can_sign,
     return 0;
 }
 
-int pl_note_key_pem(pl_err *e, const char *name, const char *pem, size_t len,
-                    pl_note_key **out)
+int pl_pem_key_read(pl_err *e, const char *name, const char *pem, size_t len, EVP_PKEY **out,
+                    bool *priv)
 {
     *out = NULL;
+    *priv = false;
     if (!name_ok(name))
         return pl_err_set(e, PLEDGER_EINVAL,
                           "key name '%.60s': it must be non-empty UTF-8 without spaces or '+' "
@@ -183,7 +184,7 @@ int pl_note_key_pem(pl_err *e, const char *name, const char *pem, size_t len,
     if (!b)
         return pl_err_oom(e);
     EVP_PKEY *pkey = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
-    bool priv = pkey != NULL;
+    *priv = pkey != NULL;
     if (!pkey) {
         (void)BIO_reset(b);
         pkey = PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);
@@ -193,7 +194,19 @@ int pl_note_key_pem(pl_err *e, const char *name, const char *pem, size_t len,
         return pl_err_set(e, PLEDGER_EINVAL,
                           "key '%s': no PEM private key (PRIVATE KEY) or public key "
                           "(PUBLIC KEY) in it", name);
-    return key_make(e, name, pkey, priv, out);
+    *out = pkey;
+    return 0;
+}
+
+int pl_note_key_pem(pl_err *e, const char *name, const char *pem, size_t len,
+                    pl_note_key **out)
+{
+    EVP_PKEY *pkey;
+    bool priv;
+    int rc = pl_pem_key_read(e, name, pem, len, &pkey, &priv);
+
+    *out = NULL;
+    return rc ? rc : pl_note_key_take(e, name, pkey, priv, out);
 }
 
 int pl_note_key_pem_file(pl_err *e, const char *name, const char *path, pl_note_key **out)
@@ -268,7 +281,7 @@ static int go_key(pl_err *e, const char *what, const char *text, bool priv, pl_n
         free(name);
         return pl_err_set(e, PLEDGER_EINVAL, "%s: not a valid Ed25519 key", pl_frag(what));
     }
-    rc = key_make(e, name, pkey, priv, out);
+    rc = pl_note_key_take(e, name, pkey, priv, out);
     if (!rc && (*out)->id != id) {
         rc = pl_err_set(e, PLEDGER_EINVAL,
                         "%s '%s': key ID %08" PRIx32 " does not match the key (%08" PRIx32 ")",

@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/evp.h>
+
 #include "base/error.h"
 #include "base/merkle.h"
 
@@ -34,6 +36,13 @@ typedef enum { PL_NOTE_ED25519 = 1, PL_NOTE_SM2 = 2 } pl_note_alg;
 
 typedef struct pl_note_key pl_note_key;
 
+/* The key in @len bytes of PEM, named @name (checked as below): a private
+ * key (*@priv) or else a public key.  PLEDGER_EINVAL names what is wrong. */
+int pl_pem_key_read(pl_err *e, const char *name, const char *pem, size_t len, EVP_PKEY **out,
+                    bool *priv);
+/* A checkpoint key from @pkey (taken: freed on failure too). */
+int pl_note_key_take(pl_err *e, const char *name, EVP_PKEY *pkey, bool can_sign,
+                     pl_note_key **out);
 /* A key named @name (a schema-less URL, e.g. "registry.example.cn/FZ01";
  * no space, no '+') from @len bytes of PEM: a private key (can sign and
  * verify) or a public key (verifies).  PLEDGER_EINVAL names what is wrong:

@@ -13,8 +13,8 @@
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/pem.h>
 
+#include "base/note.h"
 #include "model/xml.h"
 
 struct pl_doc_key {
@@ -27,44 +27,14 @@ struct pl_doc_key {
 
 /* ---- keys ----------------------------------------------------------------------- */
 
-static bool name_ok(const char *name)
+int pl_doc_key_take(pl_err *e, const char *name, EVP_PKEY *pkey, bool priv, bool *other_type,
+                    pl_doc_key **out)
 {
-    if (!name || !*name || strlen(name) > 200)
-        return false;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        if (*p <= ' ' || *p == '+' || *p == 0x7f)
-            return false;
-    return true;
-}
-
-int pl_doc_key_pem(pl_err *e, const char *name, const char *pem, size_t len, bool *other_type,
-                   pl_doc_key **out)
-{
-    *out = NULL;
-    *other_type = false;
-    if (!name_ok(name))
-        return pl_err_set(e, PLEDGER_EINVAL,
-                          "key name '%.60s': it must be non-empty UTF-8 without spaces or '+' "
-                          "(e.g. registry.example.cn/FZ01)", name ? name : "");
-    if (!pem || len == 0 || len > 64 * 1024)
-        return pl_err_set(e, PLEDGER_EINVAL, "key '%s': the PEM text is empty or too long",
-                          name);
-    BIO *b = BIO_new_mem_buf(pem, (int)len);
-    if (!b)
-        return pl_err_oom(e);
-    EVP_PKEY *pkey = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
-    bool priv = pkey != NULL;
-    if (!pkey) {
-        (void)BIO_reset(b);
-        pkey = PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);
-    }
-    BIO_free(b);
-    if (!pkey)
-        return pl_err_set(e, PLEDGER_EINVAL,
-                          "key '%s': no PEM private key (PRIVATE KEY) or public key "
-                          "(PUBLIC KEY) in it", name);
     bool ec = false;
     char type[24];
+
+    *out = NULL;
+    *other_type = false;
     if (EVP_PKEY_is_a(pkey, "EC")) {
         char group[64] = "";
         size_t glen = 0;
@@ -89,8 +59,7 @@ int pl_doc_key_pem(pl_err *e, const char *name, const char *pem, size_t len, boo
         }
         snprintf(type, sizeof type, "rsa-%d", bits);
     } else {
-        EVP_PKEY_free(pkey);
-        *other_type = true;
+        *other_type = true;   /* the caller keeps @pkey */
         return pl_err_set(e, PLEDGER_EINVAL,
                           "key '%s': not an ECDSA P-256 or RSA key (what certificates are "
                           "signed with)", name);
@@ -107,6 +76,22 @@ int pl_doc_key_pem(pl_err *e, const char *name, const char *pem, size_t len, boo
     memcpy(k->type, type, sizeof type);
     *out = k;
     return 0;
+}
+
+int pl_doc_key_pem(pl_err *e, const char *name, const char *pem, size_t len, bool *other_type,
+                   pl_doc_key **out)
+{
+    EVP_PKEY *pkey;
+    bool priv;
+    int rc = pl_pem_key_read(e, name, pem, len, &pkey, &priv);
+
+    *out = NULL;
+    *other_type = false;
+    if (rc)
+        return rc;
+    if ((rc = pl_doc_key_take(e, name, pkey, priv, other_type, out)) && *other_type)
+        EVP_PKEY_free(pkey);
+    return rc;
 }
 
 void pl_doc_key_free(pl_doc_key *k)

@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 #include <libxml/tree.h>
+#include <openssl/evp.h>
 
 #include "base/error.h"
 
@@ -36,6 +37,10 @@ typedef struct pl_doc_key pl_doc_key;
  * caller may take it as a checkpoint key) and returns PLEDGER_EINVAL. */
 int pl_doc_key_pem(pl_err *e, const char *name, const char *pem, size_t len,
                    bool *other_type, pl_doc_key **out);
+/* The same from @pkey (pl_pem_key_read()), taken -- except when it is of
+ * another type (*@other_type): then the caller keeps it. */
+int pl_doc_key_take(pl_err *e, const char *name, EVP_PKEY *pkey, bool priv, bool *other_type,
+                    pl_doc_key **out);
 void pl_doc_key_free(pl_doc_key *k);
 const char *pl_doc_key_name(const pl_doc_key *k);
 bool pl_doc_key_can_sign(const pl_doc_key *k);

@@ -1027,6 +1027,18 @@ def cmd_stats(reg: Registry, a: argparse.Namespace) -> Result:
     return Result(as_dict(s), text)
 
 
+def _offline_check(a: argparse.Namespace, check: Callable[[bytes, Any], Any]) -> Any:
+    """Run ``check`` (a signed document's offline check) on ``a.file``
+    with the keys of ``--trust``: what it established, or the Result of a
+    document that is not genuine (exit status 1)."""
+    data = _read_input(a.file, binary=True)
+    try:
+        return check(data, _keyring(a.trust, "--trust"))
+    except E.CodeMismatch as e:
+        return Result({"genuine": False, "message": e.message},
+                      _("NOT GENUINE: {reason}").format(reason=e.message), EXIT_FAILED)
+
+
 def _verify_certificate_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help=_("the signed certificate (pledger certificate --signed); - "
                                   "reads stdin"))
@@ -1043,13 +1055,9 @@ def _verify_certificate_args(p: argparse.ArgumentParser) -> None:
          args=_verify_certificate_args)
 def cmd_verify_certificate(reg: Any, a: argparse.Namespace) -> Result:
     from .log import verify_certificate
-    data = _read_input(a.file, binary=True)
-    trusted = _keyring(a.trust, "--trust")
-    try:
-        c = verify_certificate(data, trusted)
-    except E.CodeMismatch as e:
-        return Result({"genuine": False, "message": e.message},
-                      _("NOT GENUINE: {reason}").format(reason=e.message), EXIT_FAILED)
+    c = _offline_check(a, verify_certificate)
+    if isinstance(c, Result):
+        return c
     data_out = {"genuine": True, "number": c.number, "version": c.version, "code": c.code,
                 "signer": c.signer, "event": c.event, "log_size": c.log_size,
                 "origin": c.origin, "checkpoint": c.checkpoint, "document": c.document}
@@ -1078,13 +1086,9 @@ def _verify_statement_args(p: argparse.ArgumentParser) -> None:
          args=_verify_statement_args)
 def cmd_verify_statement(reg: Any, a: argparse.Namespace) -> Result:
     from .log import verify_statement
-    data = _read_input(a.file, binary=True)
-    trusted = _keyring(a.trust, "--trust")
-    try:
-        c = verify_statement(data, trusted)
-    except E.CodeMismatch as e:
-        return Result({"genuine": False, "message": e.message},
-                      _("NOT GENUINE: {reason}").format(reason=e.message), EXIT_FAILED)
+    c = _offline_check(a, verify_statement)
+    if isinstance(c, Result):
+        return c
     out = {"genuine": True, "number": c.number, "state": c.state, "as_of": c.as_of,
            "answered_at": c.answered_at, "actor": c.actor, "code_status": c.code_status,
            "rank": c.rank, "signer": c.signer, "event": c.event, "log_size": c.log_size,

@@ -175,6 +175,17 @@ class CertificateCheck:
     checkpoint: str      #: the signed checkpoint it carries (keep it for later checks)
 
 
+def _document(xml: str | bytes, trusted: Keyring) -> tuple[Any, int]:
+    """The arguments of an offline check: the document as a C buffer and
+    its length, after the types are checked."""
+    if not isinstance(trusted, Keyring):
+        raise _ffi._invalid("trusted must be a pledger.Keyring", True)
+    data = xml.encode("utf-8") if isinstance(xml, str) else xml
+    if not isinstance(data, (bytes, bytearray)):
+        raise _ffi._invalid(f"xml must be str or bytes, not {type(xml).__name__}", True)
+    return ffi.new("char[]", bytes(data)), len(data)
+
+
 def xmlsig_available() -> bool:
     """Whether the loaded libpledger can sign and check XML signatures."""
     return bool(lib.pledger_xmlsig_available())
@@ -188,14 +199,9 @@ def verify_certificate(xml: str | bytes, trusted: Keyring) -> CertificateCheck:
     :class:`pledger.CodeMismatch` naming the check that failed,
     :class:`pledger.InvalidDocument` for what is not a signed certificate,
     :class:`pledger.NotSupported` without libxmlsec1."""
-    if not isinstance(trusted, Keyring):
-        raise _ffi._invalid("trusted must be a pledger.Keyring", True)
-    data = xml.encode("utf-8") if isinstance(xml, str) else xml
-    if not isinstance(data, (bytes, bytearray)):
-        raise _ffi._invalid(f"xml must be str or bytes, not {type(xml).__name__}", True)
-    buf = ffi.new("char[]", bytes(data))
+    buf, n = _document(xml, trusted)
     pp = ffi.new("pledger_certificate_check **")
-    check(lib.pledger_certificate_verify(pp, buf, len(data), trusted._p))
+    check(lib.pledger_certificate_verify(pp, buf, n, trusted._p))
     c = ffi.gc(pp[0], lib.pledger_certificate_check_free)
     s = _ffi.string
     return CertificateCheck(
@@ -233,14 +239,9 @@ def verify_statement(xml: str | bytes, trusted: Keyring) -> StatementCheck:
     signature, the checkpoint's signature and the event's inclusion.
     Raises :class:`pledger.CodeMismatch` naming the check that failed,
     :class:`pledger.InvalidDocument` for what is not a statement."""
-    if not isinstance(trusted, Keyring):
-        raise _ffi._invalid("trusted must be a pledger.Keyring", True)
-    data = xml.encode("utf-8") if isinstance(xml, str) else xml
-    if not isinstance(data, (bytes, bytearray)):
-        raise _ffi._invalid(f"xml must be str or bytes, not {type(xml).__name__}", True)
-    buf = ffi.new("char[]", bytes(data))
+    buf, n = _document(xml, trusted)
     pp = ffi.new("pledger_statement_check **")
-    check(lib.pledger_statement_verify(pp, buf, len(data), trusted._p))
+    check(lib.pledger_statement_verify(pp, buf, n, trusted._p))
     c = ffi.gc(pp[0], lib.pledger_statement_check_free)
     s = _ffi.string
     return StatementCheck(
