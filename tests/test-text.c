@@ -168,10 +168,39 @@ START_TEST(name_key_latin)
 }
 END_TEST
 
+/* A message quotes at most PL_EXCERPT_MAX bytes of a value, never cutting
+ * a character in two. */
+START_TEST(test_excerpt)
+{
+    char out[PL_EXCERPT_MAX + 8];
+    pl_text_excerpt(out, "short");
+    ck_assert_str_eq(out, "short");
+    /* 39 ASCII bytes then a 3-byte character: cut before it */
+    char s[64];
+    memset(s, 'a', 39);
+    strcpy(s + 39, "福建");
+    pl_text_excerpt(out, s);
+    ck_assert_uint_eq(strlen(out), 39 + 3);
+    ck_assert(pl_utf8_valid(out, strlen(out)));
+    ck_assert_str_eq(out + 39, "...");
+    /* exactly 40 bytes: no "..." */
+    memset(s, 'b', 40);
+    s[40] = '\0';
+    pl_text_excerpt(out, s);
+    ck_assert_str_eq(out, s);
+    for (size_t max = 0; max < 14; max++) {
+        const char *t = "福建省闽江"; /* 3 bytes each */
+        size_t k = pl_utf8_prefix(t, strlen(t), max);
+        ck_assert_uint_eq(k, max >= 15 ? 15 : max / 3 * 3);
+    }
+}
+END_TEST
+
 static Suite *text_suite(void)
 {
     Suite *s = suite_create("text");
     TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_excerpt);
     tcase_add_test(tc, utf8_valid_accepts);
     tcase_add_test(tc, utf8_valid_rejects);
     tcase_add_test(tc, decode_and_space);

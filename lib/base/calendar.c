@@ -182,19 +182,6 @@ void pl_calendar_entry(const pl_calendar *c, size_t i, int32_t *day, int *kind)
 
 static bool blank(char ch) { return ch == ' ' || ch == '\t'; }
 
-/* Up to 40 bytes of the @n bytes at @s (valid UTF-8), cut at a character
- * boundary, for a message. */
-static int quote_len(const char *s, size_t n)
-{
-    size_t cut = n;
-    if (cut > 40) {
-        cut = 40;
-        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-            cut--;
-    }
-    return (int)cut;
-}
-
 static int parse_line(pl_calendar *c, pl_err *e, unsigned long lineno, const char *p, size_t n)
 {
     const char *tok = p, *end = p + n, *kw;
@@ -211,7 +198,7 @@ static int parse_line(pl_calendar *c, pl_err *e, unsigned long lineno, const cha
         return pl_err_set(e, PLEDGER_EINVAL,
                           "calendar line %lu: expected a date YYYY-MM-DD or a range "
                           "YYYY-MM-DD..YYYY-MM-DD, found '%.*s'",
-                          lineno, quote_len(p, tl), p);
+                          lineno, (int)pl_utf8_prefix(p, tl, PL_EXCERPT_MAX), p);
     memcpy(buf, p, 10);
     buf[10] = '\0';
     if (pl_date_parse(&sub, buf, &from) != 0)
@@ -243,7 +230,7 @@ static int parse_line(pl_calendar *c, pl_err *e, unsigned long lineno, const cha
         return pl_err_set(e, PLEDGER_EINVAL,
                           "calendar line %lu: expected 'holiday' or 'workday' after the date, "
                           "found '%.*s'",
-                          lineno, quote_len(kw, kl), kw);
+                          lineno, (int)pl_utf8_prefix(kw, kl, PL_EXCERPT_MAX), kw);
     for (d = from;; d++) {
         if ((rc = pl_calendar_set(c, e, d, kind)))
             return rc == PLEDGER_ENOMEM ? rc : pl_err_prefix(e, "calendar line %lu", lineno);

@@ -1,4 +1,5 @@
 #include "base/date.h"
+#include "base/text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -75,19 +76,6 @@ bool pl_date_valid(int y, unsigned m, unsigned d)
     return d >= 1 && d <= dim64(y, m);
 }
 
-/* @s quoted for a message: at most 40 bytes, cut at a character boundary. */
-static void quote(char buf[48], const char *s)
-{
-    size_t n = strlen(s), cut = n;
-    if (cut > 40) {
-        cut = 40;
-        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-            cut--;
-    }
-    memcpy(buf, s, cut);
-    strcpy(buf + cut, cut < n ? "..." : "");
-}
-
 static int digits(const char *s, int n)
 {
     int v = 0, i;
@@ -113,12 +101,12 @@ static int date_shape(const char *s, int *y, int *m, int *d)
 
 int pl_date_parse(pl_err *e, const char *s, int32_t *out)
 {
-    char q[48];
+    char q[PL_EXCERPT_MAX + 8];
     int y, m, d;
 
     if (!s)
         return pl_err_set(e, PLEDGER_EINVAL, "date is missing");
-    quote(q, s);
+    pl_text_excerpt(q, s);
     if (date_shape(s, &y, &m, &d) != 0 || s[10] != '\0')
         return pl_err_set(e, PLEDGER_EINVAL, "date '%s' is not in the form YYYY-MM-DD", q);
     if (y < 1900)
@@ -211,14 +199,14 @@ int64_t pl_instant_of_date(int32_t days, int utc_offset_minutes)
 int pl_instant_parse(pl_err *e, const char *s, int64_t *out)
 {
     static const char form[] = "expected YYYY-MM-DDTHH:MM:SS[.ffffff] then Z or +HH:MM";
-    char q[48];
+    char q[PL_EXCERPT_MAX + 8];
     int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
     int64_t frac = 0, secs;
     const char *p;
 
     if (!s)
         return pl_err_set(e, PLEDGER_EINVAL, "instant is missing");
-    quote(q, s);
+    pl_text_excerpt(q, s);
     if (date_shape(s, &y, &mo, &d) != 0)
         return pl_err_set(e, PLEDGER_EINVAL, "instant '%s' is not ISO 8601 (%s)", q, form);
     if (!pl_date_valid(y, (unsigned)mo, (unsigned)d))

@@ -70,11 +70,7 @@ static void make_subject(subject *s, pledger_id_type type, const char *v)
         memcpy(s->text, label, ll + 1);
         return;
     }
-    if (cut > 100) {
-        cut = 100;
-        while (cut > 0 && ((unsigned char)v[cut] & 0xC0) == 0x80)
-            cut--;
-    }
+    cut = pl_utf8_prefix(v, n, 100);
     memcpy(s->text, label, ll);
     s->text[ll] = ' ';
     s->text[ll + 1] = '\'';

@@ -44,19 +44,6 @@ int pl_currency_digits(const char *code)
 
 static bool isdig(char c) { return c >= '0' && c <= '9'; }
 
-/* @s quoted for a message: at most 40 bytes, cut at a character boundary. */
-static void quote(char buf[48], const char *s)
-{
-    size_t n = strlen(s), cut = n;
-    if (cut > 40) {
-        cut = 40;
-        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-            cut--;
-    }
-    memcpy(buf, s, cut);
-    strcpy(buf + cut, cut < n ? "..." : "");
-}
-
 static bool push_digit(int64_t *v, int d)
 {
     if (*v > (INT64_MAX - d) / 10)
@@ -169,17 +156,17 @@ overflow:
 int pl_money_parse(pl_err *e, const char *text, const char *currency, int64_t *out)
 {
     int digits = pl_currency_digits(currency);
-    char q[48];
+    char q[PL_EXCERPT_MAX + 8];
     char *f;
     int rc;
 
     if (!text)
         return pl_err_set(e, PLEDGER_EINVAL, "amount is missing");
     if (digits < 0) {
-        char cq[48];
+        char cq[PL_EXCERPT_MAX + 8];
         if (!currency)
             return pl_err_set(e, PLEDGER_EINVAL, "amount: the currency is missing");
-        quote(cq, pl_utf8_valid(currency, strlen(currency)) ? currency : "?");
+        pl_text_excerpt(cq, pl_utf8_valid(currency, strlen(currency)) ? currency : "?");
         return pl_err_set(e, PLEDGER_EINVAL,
                           "amount: currency '%s' is not a known ISO 4217 code", cq);
     }
@@ -187,7 +174,7 @@ int pl_money_parse(pl_err *e, const char *text, const char *currency, int64_t *o
         return pl_err_set(e, PLEDGER_EINVAL, "amount is not valid UTF-8");
     if (!(f = pl_text_fold(text)))
         return pl_err_oom(e);
-    quote(q, f);
+    pl_text_excerpt(q, f);
     rc = parse_folded(e, f, q, currency, digits, out);
     free(f);
     if (rc && e) {

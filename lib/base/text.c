@@ -71,6 +71,23 @@ bool pl_text_is_space(uint32_t cp)
            cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
+size_t pl_utf8_prefix(const char *s, size_t n, size_t max)
+{
+    if (n <= max)
+        return n;
+    size_t cut = max;
+    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+        cut--;
+    return cut;
+}
+
+void pl_text_excerpt(char out[PL_EXCERPT_MAX + 8], const char *s)
+{
+    size_t n = strlen(s), cut = pl_utf8_prefix(s, n, PL_EXCERPT_MAX);
+    memcpy(out, s, cut);
+    strcpy(out + cut, cut < n ? "..." : "");
+}
+
 size_t pl_utf8_encode(uint32_t cp, char *out)
 {
     if (cp < 0x80) {

@@ -25,6 +25,15 @@ size_t pl_utf8_decode(const char *s, size_t n, uint32_t *cp);
  * length in bytes (1..4). */
 size_t pl_utf8_encode(uint32_t cp, char *out);
 
+/* How many of the @n bytes at @s (UTF-8) to keep to keep at most @max,
+ * cut at a character boundary. */
+size_t pl_utf8_prefix(const char *s, size_t n, size_t max);
+
+/* @s quoted for a message: at most PL_EXCERPT_MAX bytes of it, cut at a
+ * character boundary, and "..." when cut. */
+#define PL_EXCERPT_MAX 40
+void pl_text_excerpt(char out[PL_EXCERPT_MAX + 8], const char *s);
+
 /* True when @cp is white space (the list above). */
 bool pl_text_is_space(uint32_t cp);
 
