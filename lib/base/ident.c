@@ -8,7 +8,7 @@
 #include "base/text.h"
 #include "divisions.h"
 
-static const char uscc_alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+const char pl_code_alphabet[32] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 static const int uscc_weights[17] = {1,  3,  9,  27, 19, 26, 16, 17, 20,
                                      29, 25, 13, 8,  24, 10, 30, 28};
 static const int resident_weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
@@ -136,7 +136,7 @@ static int check_length(pl_err *e, const subject *s, const char *v, size_t min, 
 static bool is_alnum_upper(char c) { return is_digit(c) || is_upper(c); }
 static bool is_foreign_reg(char c) { return is_alnum_upper(c) || c == '-' || c == '/' || c == '.'; }
 static bool is_permit(char c) { return is_alnum_upper(c) || c == '-'; }
-static bool is_uscc_char(char c) { return c != '\0' && strchr(uscc_alphabet, c) != NULL; }
+static bool is_uscc_char(char c) { return c != '\0' && strchr(pl_code_alphabet, c) != NULL; }
 
 /* ---- one function per type; each may rewrite @v in place (it has room
  * for two more bytes) ---------------------------------------------------------------------- */
@@ -155,8 +155,8 @@ static int check_uscc(pl_err *e, const subject *s, char *v)
                               "%s: characters 3 to 8 (the region code) must be digits, "
                               "character %d is '%c'", s->text, i + 1, v[i]);
     for (i = 0; i < 17; i++)
-        sum += (int)(strchr(uscc_alphabet, v[i]) - uscc_alphabet) * uscc_weights[i];
-    want = uscc_alphabet[(31 - sum % 31) % 31];
+        sum += (int)(strchr(pl_code_alphabet, v[i]) - pl_code_alphabet) * uscc_weights[i];
+    want = pl_code_alphabet[(31 - sum % 31) % 31];
     if (v[17] != want)
         return pl_err_set(e, PLEDGER_EINVAL, "%s: check character is '%c', expected '%c'",
                           s->text, v[17], want);

@@ -44,6 +44,12 @@
 
 #include "base/error.h"
 
+/* The 31 symbols of GB 32100 codes (USCC): digits and capital letters but
+ * I, O, S, V and Z, which read like digits.  Also the alphabet of the
+ * verification and modification codes pledger prints on certificates,
+ * for the same reason. */
+extern const char pl_code_alphabet[32];
+
 /* Check @in as an identifier of @type and write its normalised form to
  * @out (@out_size bytes including the NUL).  @today is the current date in
  * days since 1970-01-01 (birth dates and patent years may not be later).

@@ -9,8 +9,6 @@
 #include "model/certificate.h"
 #include "model/kinds.h"
 
-static const char code_alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY"; /* 31 symbols */
-
 int pl_wf_random_code(pl_err *e, char out[PL_CODE_LEN + 1])
 {
     unsigned char r[32];
@@ -23,7 +21,7 @@ int pl_wf_random_code(pl_err *e, char out[PL_CODE_LEN + 1])
             out[k++] = '-';
         /* 2 bytes per symbol: the bias of 65536 mod 31 is negligible */
         unsigned v = ((unsigned)r[2 * i] << 8) | r[2 * i + 1];
-        out[k++] = code_alphabet[v % 31];
+        out[k++] = pl_code_alphabet[v % 31];
     }
     out[k] = '\0';
     return 0;
