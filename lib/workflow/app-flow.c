@@ -117,24 +117,6 @@ static int begin_step(const pl_ctx *c, pl_step step, const char *uuid, pl_app_ro
     return rc;
 }
 
-static int record(const pl_ctx *c, const char *operation, const char *subject, pl_json *j)
-{
-    char *payload = pl_json_finish(j);
-    if (!payload)
-        return pl_err_oom(c->e);
-    pl_event ev = {
-        .at_us = pl_ctx_now(c),
-        .actor = c->actor,
-        .role = pl_role_name(c->role),
-        .operation = operation,
-        .subject = subject,
-        .payload = payload,
-    };
-    int rc = pl_record(c->db, c->e, &ev, NULL);
-    free(payload);
-    return rc;
-}
-
 /* ---- the document in a payload ------------------------------------------- */
 
 typedef struct doc_facts {
@@ -225,7 +207,7 @@ static int create(const pl_ctx *c, pl_doc *doc, char **uuid_out)
         pl_json_int(&j, "kind", (int64_t)pl_doc_kind(doc));
         pl_json_int(&j, "state", PLEDGER_APP_DRAFT);
         pl_json_str(&j, "uuid", uuid);
-        rc = record(c, "application.create", uuid, &j);
+        rc = pl_wf_record(c, "application.create", uuid, &j);
     }
     doc_facts_clear(&f);
     if ((rc = pl_step_finish(c, rc)))
@@ -259,7 +241,7 @@ static int replace_doc(const pl_ctx *c, pl_step step, const char *uuid, pl_doc *
         pl_json_int(&j, "application_id", row.id);
         json_doc(&j, &f);
         pl_json_int(&j, "state", new_state);
-        rc = record(c, operation, uuid, &j);
+        rc = pl_wf_record(c, operation, uuid, &j);
     }
     doc_facts_clear(&f);
     pl_app_row_clear(&row);
@@ -331,7 +313,7 @@ int pl_wf_review(const pl_ctx *c, const char *uuid, pl_findings *out)
     pl_json_int(&j, "risks", (int64_t)counts[PLEDGER_SEVERITY_RISK]);
     pl_json_int(&j, "state",
                 row.state == PLEDGER_APP_CORRECTION_REQUESTED ? row.state : PLEDGER_APP_REVIEWED);
-    rc = record(c, "application.review", uuid, &j);
+    rc = pl_wf_record(c, "application.review", uuid, &j);
 done:
     free(findings);
     pl_app_free(app);
@@ -378,7 +360,7 @@ int pl_wf_submit(const pl_ctx *c, const char *uuid)
     pl_json_init(&j);
     pl_json_int(&j, "application_id", row.id);
     pl_json_int(&j, "state", PLEDGER_APP_SUBMITTED);
-    rc = record(c, "application.submit", uuid, &j);
+    rc = pl_wf_record(c, "application.submit", uuid, &j);
 done:
     pl_app_row_clear(&row);
     return pl_step_finish(c, rc);
@@ -418,7 +400,7 @@ int pl_wf_accept(const pl_ctx *c, const char *uuid, char **number_out)
         pl_json_str(&j, "office", c->office);
         json_sequence(&j, PL_SERIES_ACCEPTANCE, &num);
         pl_json_int(&j, "state", PLEDGER_APP_ACCEPTED);
-        rc = record(c, "application.accept", uuid, &j);
+        rc = pl_wf_record(c, "application.accept", uuid, &j);
     }
     pl_app_row_clear(&row);
     if ((rc = pl_step_finish(c, rc)))
@@ -441,7 +423,7 @@ int pl_wf_request_correction(const pl_ctx *c, const char *uuid, const char *note
     pl_json_int(&j, "due", pl_ctx_today(c) + 30);
     pl_json_str(&j, "note", note);
     pl_json_int(&j, "state", PLEDGER_APP_CORRECTION_REQUESTED);
-    rc = record(c, "application.request_correction", uuid, &j);
+    rc = pl_wf_record(c, "application.request_correction", uuid, &j);
     pl_app_row_clear(&row);
     return pl_step_finish(c, rc);
 }
@@ -461,7 +443,7 @@ static int decide(const pl_ctx *c, pl_step step, const char *uuid, int state,
     pl_json_str(&j, "note", note);
     pl_json_int(&j, "state", state);
     pl_json_str(&j, "withdrawn_reason", withdrawn_reason);
-    rc = record(c, state == PLEDGER_APP_REFUSED ? "application.refuse" : "application.withdraw",
+    rc = pl_wf_record(c, state == PLEDGER_APP_REFUSED ? "application.refuse" : "application.withdraw",
                 uuid, &j);
     pl_app_row_clear(&row);
     return pl_step_finish(c, rc);
@@ -674,7 +656,7 @@ int pl_wf_register(const pl_ctx *c, const char *uuid, char **number_out, char **
     pl_json_int(&j, "state", PLEDGER_APP_REGISTERED);
     pl_wf_json_version(&j, &v);
     pl_json_null(&j, "withdrawn_reason");
-    rc = record(c, "application.register", uuid, &j);
+    rc = pl_wf_record(c, "application.register", uuid, &j);
 done:
     pl_pver_clear(&v);
     pl_app_free(app);
@@ -711,7 +693,7 @@ int pl_wf_deem_withdrawn(const pl_ctx *c, const char *uuid)
     pl_json_str(&j, "note", "the 30-day correction window closed");
     pl_json_int(&j, "state", PLEDGER_APP_WITHDRAWN);
     pl_json_str(&j, "withdrawn_reason", "correction_lapsed");
-    rc = record(c, "application.withdraw", uuid, &j);
+    rc = pl_wf_record(c, "application.withdraw", uuid, &j);
     pl_app_row_clear(&row);
     return pl_step_finish(c, rc);
 }

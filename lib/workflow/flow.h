@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <pledger/types.h>
 
+#include "base/json.h"
 #include "store/db.h"
 
 /* Who acts, when, where: built by the API layer from the handle. */
@@ -99,6 +100,12 @@ int pl_read_check(pl_err *e, pl_read read, pledger_role role, const char *actor,
 int64_t pl_ctx_now(const pl_ctx *c);
 /* The registry-local date of the step's instant. */
 int32_t pl_ctx_today(const pl_ctx *c);
+
+/* Journal the step's change: an event at the step's instant by its actor
+ * and role, with the payload @j holds (finished, or discarded on failure,
+ * here). */
+int pl_wf_record(const pl_ctx *c, const char *operation, const char *subject,
+                 pl_json *j);
 
 /* End a step: commit, or roll back when @rc says it failed (and return rc). */
 int pl_step_finish(const pl_ctx *c, int rc);

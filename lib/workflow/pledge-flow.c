@@ -66,20 +66,7 @@ static int record_version(const pl_ctx *c, pl_pver *v, const char *operation, bo
     }
     pl_json_int(&j, "pledge_id", v->pledge_id);
     pl_wf_json_version(&j, v);
-    char *payload = pl_json_finish(&j);
-    if (!payload)
-        return pl_err_oom(c->e);
-    pl_event ev = {
-        .at_us = pl_ctx_now(c),
-        .actor = c->actor,
-        .role = pl_role_name(c->role),
-        .operation = op,
-        .subject = v->number,
-        .payload = payload,
-    };
-    rc = pl_record(c->db, c->e, &ev, NULL);
-    free(payload);
-    return rc;
+    return pl_wf_record(c, op, v->number, &j);
 }
 
 static int set_name(const pl_ctx *c, char **name, char **key, const char *value,
@@ -405,14 +392,7 @@ int pl_wf_calendar_store(const pl_ctx *c, const pl_calendar *cal)
         pl_json_end_object(&j);
     }
     pl_json_end_array(&j);
-    char *payload = pl_json_finish(&j);
-    if (!payload)
-        return pl_step_finish(c, pl_err_oom(c->e));
-    pl_event ev = { pl_ctx_now(c), c->actor, pl_role_name(c->role), "calendar.load", "calendar",
-                    payload };
-    rc = pl_record(c->db, c->e, &ev, NULL);
-    free(payload);
-    return pl_step_finish(c, rc);
+    return pl_step_finish(c, pl_wf_record(c, "calendar.load", "calendar", &j));
 }
 
 int pl_wf_calendar_read(pl_db *db, pl_err *e, pl_calendar **out)

@@ -14,7 +14,6 @@
 int pl_wf_setting_set(const pl_ctx *c, const char *key, const char *value)
 {
     pl_json j;
-    char *payload;
     int rc;
 
     if ((rc = pl_step_check_role(c->e, PL_STEP_SETTINGS, c->role, c->actor, 0)) ||
@@ -23,12 +22,7 @@ int pl_wf_setting_set(const pl_ctx *c, const char *key, const char *value)
     pl_json_init(&j);
     pl_json_str(&j, "key", key);
     pl_json_str(&j, "value", value);
-    if (!(payload = pl_json_finish(&j)))
-        return pl_step_finish(c, pl_err_oom(c->e));
-    pl_event ev = { pl_ctx_now(c), c->actor, pl_role_name(c->role), "registry.setting", key, payload };
-    rc = pl_record(c->db, c->e, &ev, NULL);
-    free(payload);
-    return pl_step_finish(c, rc);
+    return pl_step_finish(c, pl_wf_record(c, "registry.setting", key, &j));
 }
 
 /* An IANA zone name ("Asia/Shanghai", "UTC", "Etc/GMT-8"): 1 to 64

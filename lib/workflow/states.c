@@ -1,9 +1,12 @@
 #include "workflow/flow.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/date.h"
 #include "base/i18n.h"
+#include "base/json.h"
+#include "store/apply.h"
 #include "model/kinds.h"
 
 #define R(r) (1u << PLEDGER_ROLE_##r)
@@ -183,6 +186,24 @@ int64_t pl_ctx_now(const pl_ctx *c) { return pl_db_now(c->db); }
 int32_t pl_ctx_today(const pl_ctx *c)
 {
     return pl_date_of_instant(pl_ctx_now(c), c->utc_offset);
+}
+
+int pl_wf_record(const pl_ctx *c, const char *operation, const char *subject, pl_json *j)
+{
+    char *payload = pl_json_finish(j);
+    if (!payload)
+        return pl_err_oom(c->e);
+    pl_event ev = {
+        .at_us = pl_ctx_now(c),
+        .actor = c->actor,
+        .role = pl_role_name(c->role),
+        .operation = operation,
+        .subject = subject,
+        .payload = payload,
+    };
+    int rc = pl_record(c->db, c->e, &ev, NULL);
+    free(payload);
+    return rc;
 }
 
 int pl_step_finish(const pl_ctx *c, int rc)
