@@ -11,7 +11,7 @@
 #include "fixture.h"
 #include "api/handle.h"
 #include "base/text.h"
-#include "rules/refreg.h"
+#include "refreg/refreg.h"
 #include "store/schema.h"
 
 #include <pledger/pledge.h>

@@ -22,8 +22,8 @@
 #include "base/date.h"
 #include "base/text.h"
 #include "model/xml.h"
-#include "rules/refreg.h"
-#include "rules/refreg-valid.h"
+#include "refreg/refreg.h"
+#include "refreg/valid.h"
 #include "store/db.h"
 
 static char *dir;

@@ -1,5 +1,5 @@
 /* Public calls of include/pledger/refreg.h: importing the reference
- * register (lib/rules/refreg-import.c) and reading the report. */
+ * register (lib/refreg/import.c) and reading the report. */
 #include <pledger/refreg.h>
 
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 
 #include "api/handle.h"
 #include "base/date.h"
-#include "rules/refreg.h"
+#include "refreg/refreg.h"
 #include "workflow/flow.h"
 
 _Static_assert(PLEDGER_IMPORT_REJECTIONS_KEPT == PL_REFREG_KEEP_REJECTIONS,

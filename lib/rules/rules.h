@@ -39,7 +39,7 @@
 
 #include "model/application.h"
 #include "rules/findings.h"
-#include "rules/refreg.h"
+#include "refreg/refreg.h"
 #include "rules/review.h"
 #include "store/db.h"
 

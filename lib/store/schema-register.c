@@ -1,6 +1,6 @@
 #include "store/schema.h"
 
-/* The reference register of the underlying rights (lib/rules/refreg*.c):
+/* The reference register of the underlying rights (lib/refreg/):
  * what the authorities know about each right, imported from their files
  * by pledger_register_import() and read by the review.
  *

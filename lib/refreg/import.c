@@ -6,7 +6,7 @@
  * attributes): each record (a child of <register>) is copied out of the
  * reader node by node within the limits of a record (read_record; a
  * record past them is rejected and skipped without being kept), checked
- * against the schema (the quick check of refreg-valid.c, and when it is
+ * against the schema (the quick check of valid.c, and when it is
  * not sure xmlSchemaValidateOneElement on the copy), normalised and
  * written; the reader frees each node as it moves on, so memory grows
  * neither with the file nor with a record.  A file refused whole for its
@@ -14,7 +14,7 @@
  * Everything happens in one write transaction whose last write is the
  * journal event; any failure rolls all of it back.  During the import the
  * connection keeps temporary b-trees in memory and a larger page cache
- * (refreg-bulk.h); both are put back afterwards.  When ref_right or
+ * (bulk.h); both are put back afterwards.  When ref_right or
  * ref_holding is empty at the start, its records are inserted without
  * looking them up first.
  *
@@ -26,9 +26,9 @@
  * (a comment does), or the white space is long enough to have reached the
  * parser in pieces, the element's own line is used.
  *
- * Reading a record: refreg-record.c; writing it, and the check for
- * duplicates: refreg-write.c. */
-#include "rules/refreg-import.h"
+ * Reading a record: record.c; writing it, and the check for
+ * duplicates: write.c. */
+#include "refreg/import.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -48,10 +48,11 @@
 #include "base/json.h"
 #include "base/text.h"
 #include "model/xml.h"
-#include "rules/refreg-bulk.h"
-#include "rules/refreg-record.h"
-#include "rules/refreg-valid.h"
-#include "rules/refreg-write.h"
+#include "refreg/bulk.h"
+#include "refreg/record.h"
+#include "refreg/reject.h"
+#include "refreg/valid.h"
+#include "refreg/write.h"
 #include "store/journal.h"
 
 #if LIBXML_VERSION >= 21200
@@ -101,32 +102,6 @@ static int input_read(void *ctx, char *buf, int len)
 /* ------------------------------------------------------------------ */
 /* Parser and schema errors                                            */
 
-/* Messages quote the file's text with %.Ns, which may cut a character in
- * two: turn whatever is not UTF-8 into '?', so that callers (the Python
- * bindings) can always decode a message. */
-static void utf8_fix(char *s)
-{
-    size_t n = strlen(s);
-    uint32_t cp;
-
-    for (size_t i = 0; i < n;) {
-        size_t k = pl_utf8_decode(s + i, n - i, &cp);
-        if (k == 0) {
-            s[i++] = '?';
-            continue;
-        }
-        i += k;
-    }
-}
-
-static void trim_message(char *s)
-{
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '.'))
-        s[--n] = '\0';
-    utf8_fix(s);
-}
-
 static void on_reader_error(void *arg, xml_error_t err)
 {
     imp *im = arg;
@@ -136,7 +111,7 @@ static void on_reader_error(void *arg, xml_error_t err)
     im->xml_have = true;
     im->xml_line = err->line;
     snprintf(im->xml_msg, sizeof im->xml_msg, "%s", err->message ? err->message : "error");
-    trim_message(im->xml_msg);
+    pl_refreg_trim_message(im->xml_msg);
 }
 
 /* Keep the first schema error of a record, without the namespace braces. */
@@ -157,7 +132,7 @@ static void on_schema_error(void *arg, xml_error_t err)
         im->verr[n++] = *p++;
     }
     im->verr[n] = '\0';
-    trim_message(im->verr);
+    pl_refreg_trim_message(im->verr);
     if (!im->verr[0])
         snprintf(im->verr, sizeof im->verr, "invalid");
 }
@@ -179,45 +154,6 @@ static void discard_generic(void *ctx, const char *msg, ...)
 
 /* Record that the current record is rejected.  Returns 0, or
  * PLEDGER_ENOMEM when the message cannot be kept. */
-static int reject(imp *im, uint64_t line, const char *fmt, ...) PL_PRINTF(3, 4);
-
-static int reject(imp *im, uint64_t line, const char *fmt, ...)
-{
-    pl_refreg_report *rep = im->rep;
-    char msg[MSG_MAX + 128];
-    va_list ap;
-
-    rep->rejected++;
-    if (rep->n_kept >= PL_REFREG_KEEP_REJECTIONS)
-        return 0;
-    if (!rep->kept) {
-        rep->kept = calloc(PL_REFREG_KEEP_REJECTIONS, sizeof *rep->kept);
-        if (!rep->kept)
-            return pl_err_oom(im->e);
-    }
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    pl_err_escape(msg, sizeof msg); /* UTF-8, no control character raw */
-    rep->kept[rep->n_kept].line = line;
-    if (!(rep->kept[rep->n_kept].message = strdup(msg)))
-        return pl_err_oom(im->e);
-    rep->n_kept++;
-    return 0;
-}
-
-int pl_refreg_bad(where *w, const char *fmt, ...)
-{
-    char msg[MSG_MAX];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    trim_message(msg);
-    return reject(w->im, w->line, "%s: %s", w->what, msg) ? PLEDGER_ENOMEM : 1;
-}
-
 /* ------------------------------------------------------------------ */
 /* One record                                                          */
 
@@ -231,7 +167,7 @@ static const struct {
 };
 
 /* xmlSchemaValidateOneElement() for record @n of @kind, asked only when
- * the quick check is not sure (refreg-valid.h). */
+ * the quick check is not sure (valid.h). */
 static int validate(imp *im, xmlNodePtr n, int kind)
 {
     if (!pl_refreg_surely_valid(n, kind))
@@ -251,7 +187,7 @@ static int do_record(imp *im, xmlNodePtr n, uint64_t line)
 {
     record *r = im->rec;
     unsigned char dg[32];
-    where w = { im, line, "" };
+    where w = { im->rep, im->e, im->o->today, line, "" };
     int rc, vr;
 
     pl_refreg_record_reset(r);
@@ -446,7 +382,7 @@ static int read_record(imp *im, uint64_t line, xmlNodePtr *out)
     xmlNodePtr n = xmlTextReaderCurrentNode(rd), root, cur;
     uint64_t start = im->in.bytes;
     size_t elements = 1, vlen;
-    where w = { im, line, "" };
+    where w = { im->rep, im->e, im->o->today, line, "" };
     char over[160] = "";
     int ret = 1;
 
@@ -665,7 +601,8 @@ static int stream(imp *im)
             pending = text_line(n);
             pending_len = n && n->content ? strlen((const char *)n->content) : 0;
         } else if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA) {
-            where w = { im, (uint64_t)text_start_line(n), "<register>" };
+            where w = { im->rep, im->e, im->o->today, (uint64_t)text_start_line(n),
+                        "<register>" };
             im->rep->records++;
             if ((rc = pl_refreg_bad(&w, "text outside a record")) < 0)
                 return rc;

@@ -1,9 +1,8 @@
-/* The state of one import of the reference register, shared by its three
- * files: refreg-import.c (the stream, rejections, the journal),
- * refreg-record.c (reading a record) and refreg-write.c (writing it).
+/* The state of one import of the reference register, shared by
+ * import.c (the stream, the journal) and write.c (writing a record).
  * Internal to them. */
-#ifndef PL_RULES_REFREG_IMPORT_H
-#define PL_RULES_REFREG_IMPORT_H
+#ifndef PL_REFREG_IMPORT_H
+#define PL_REFREG_IMPORT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,11 +14,10 @@
 #include "base/error.h"
 #include "base/hash.h"
 #include "model/xml.h"
-#include "rules/refreg.h"
+#include "refreg/refreg.h"
+#include "refreg/reject.h"
 
-#define MSG_MAX 480
-
-typedef struct record record; /* refreg-record.h */
+typedef struct record record; /* record.h */
 
 /* ------------------------------------------------------------------ */
 /* The input: a file descriptor or a buffer, hashed as it is read      */
@@ -68,16 +66,5 @@ typedef struct imp {
      * is new unless this file gave it before (ref_import_seen). */
     bool no_rights, no_holdings;
 } imp;
-
-/* What makes a record's message: "trademark 12345678". */
-typedef struct where {
-    imp *im;
-    uint64_t line;
-    char what[256];
-} where;
-
-/* Reject the record @w describes: "<what>: <message>".  Returns 1 (the
- * record is rejected) or PLEDGER_ENOMEM. */
-int pl_refreg_bad(where *w, const char *fmt, ...) PL_PRINTF(2, 3);
 
 #endif

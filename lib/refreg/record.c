@@ -1,6 +1,6 @@
 /* Reading one record of the reference register: the fields of its XML
- * element, checked and normalised into a record (refreg-record.h). */
-#include "rules/refreg-record.h"
+ * element, checked and normalised into a record (record.h). */
+#include "refreg/record.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,10 +126,10 @@ static int get_id(where *w, const char *field, pledger_id_type type, const char 
 {
     pl_err err = { 0 };
 
-    if (pl_ident_check(&err, type, in, w->im->o->today, out, ID_MAX) != 0) {
+    if (pl_ident_check(&err, type, in, w->today, out, ID_MAX) != 0) {
         out[0] = '\0';
         if (err.code == PLEDGER_ENOMEM)
-            return pl_err_oom(w->im->e);
+            return pl_err_oom(w->e);
         return pl_refreg_bad(w, "%s: %s", field, err.msg);
     }
     return 0;
@@ -226,7 +226,7 @@ static int get_name_en(where *w, xmlNodePtr n, const char *path, owner *o)
         return pl_refreg_bad(w, "%s/@name_en '%.60s' is not an English name: it has no Latin "
                              "letter", path, v);
     if (!(o->name_en_key = pl_text_english_key(v)))
-        return pl_err_oom(w->im->e);
+        return pl_err_oom(w->e);
     o->name_en = v;
     return 0;
 }
@@ -263,7 +263,7 @@ known:
     if (rc)
         return rc;
     if (!(o->name_key = pl_text_name_key(name)))
-        return pl_err_oom(w->im->e);
+        return pl_err_oom(w->e);
     return get_name_en(w, n, path, o);
 }
 
@@ -400,7 +400,7 @@ int pl_refreg_get_trademark(where *w, xmlNodePtr n, record *r)
     if ((v = pl_refreg_prop(n, "mark")) && !blank(v)) {
         r->mark = v;
         if (!(r->mark_key = mark_key(v)))
-            return pl_err_oom(w->im->e);
+            return pl_err_oom(w->e);
         if (!r->mark_key[0]) {
             free(r->mark_key);
             r->mark_key = NULL;

@@ -1,11 +1,11 @@
-/* Writing one record of the reference register (refreg-write.h): its
+/* Writing one record of the reference register (write.h): its
  * digest, and its rows in ref_right and the tables of its details, or in
  * ref_holding.
  *
  * Duplicates: the keys imported so far live in ref_import_seen, a table
  * emptied before the commit, so even a file of millions of records is
  * checked with bounded memory. */
-#include "rules/refreg-write.h"
+#include "refreg/write.h"
 
 #include <inttypes.h>
 #include <stdio.h>

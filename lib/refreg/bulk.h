@@ -1,5 +1,5 @@
 /* The settings of the connection while a reference register is imported
- * (refreg-import.c): one long write transaction of many small rows.
+ * (import.c): one long write transaction of many small rows.
  *
  * Temporary b-trees in memory: SQLite builds one for every "x IN (...)"
  * CHECK of each row written (ref_right.kind and .status, ref_patent's
@@ -10,8 +10,8 @@
  * transaction, the peak memory of an import staying well below 64 MiB.
  * Both are put back afterwards: other uses of the connection see no
  * change.  (temp_store cannot change inside a transaction.) */
-#ifndef PL_RULES_REFREG_BULK_H
-#define PL_RULES_REFREG_BULK_H
+#ifndef PL_REFREG_BULK_H
+#define PL_REFREG_BULK_H
 
 #include <stdbool.h>
 

@@ -1,5 +1,5 @@
 /* A quick check of one record of the reference register against
- * share/pledger/register.xsd (refreg-import.c).
+ * share/pledger/register.xsd (import.c).
  *
  * libxml2's validator costs more per record than everything else the
  * import does but SQLite.  pl_refreg_surely_valid() is a narrow, strict
@@ -11,8 +11,8 @@
  * its message: what is checked and every message stay the same.  (Debug
  * builds ask libxml2 about the records it accepts too, and abort on a
  * disagreement.) */
-#ifndef PL_RULES_REFREG_VALID_H
-#define PL_RULES_REFREG_VALID_H
+#ifndef PL_REFREG_VALID_H
+#define PL_REFREG_VALID_H
 
 #include <stdbool.h>
 

@@ -1,12 +1,12 @@
-/* Writing one record of the reference register (refreg-write.c), inside
- * the import's transaction.  Internal to the import (refreg-import.h).
+/* Writing one record of the reference register (write.c), inside
+ * the import's transaction.  Internal to the import (import.h).
  * Each returns 0 or a negative code that stops the import (and
  * pl_refreg_first_time() 1 when it rejects the record). */
-#ifndef PL_RULES_REFREG_WRITE_H
-#define PL_RULES_REFREG_WRITE_H
+#ifndef PL_REFREG_WRITE_H
+#define PL_REFREG_WRITE_H
 
-#include "rules/refreg-import.h"
-#include "rules/refreg-record.h"
+#include "refreg/import.h"
+#include "refreg/record.h"
 
 /* The digest of @r's normalised content into @out (ref_right.digest,
  * ref_holding.digest: a record whose digest is unchanged is not written). */

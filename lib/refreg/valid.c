@@ -1,10 +1,10 @@
-/* The quick, strict reading of register.xsd: see refreg-valid.h.
+/* The quick, strict reading of register.xsd: see valid.h.
  *
  * Every test here is a sufficient condition for the schema's own: a value
  * that passes is valid for its type whatever else the schema allows, and
  * whatever fails goes to libxml2.  Keep it that way when the schema
  * changes (tests/test-refreg.c compares both on many records). */
-#include "rules/refreg-valid.h"
+#include "refreg/valid.h"
 
 #include <stddef.h>
 #include <stdint.h>

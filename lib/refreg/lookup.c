@@ -1,5 +1,5 @@
 /* Lookups in the reference register for the review engine (refreg.h). */
-#include "rules/refreg.h"
+#include "refreg/refreg.h"
 
 #include <stdlib.h>
 #include <string.h>

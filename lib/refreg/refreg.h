@@ -4,10 +4,10 @@
  * right, imported from their XML files (share/pledger/register.xsd) and
  * read by the review engine.
  *
- * Tables: lib/store/schema-register.c.  Import: refreg-import.c (the
- * stream), refreg-record.c (a record's fields), refreg-valid.c (the quick
- * schema check), refreg-write.c (its rows), refreg-bulk.c (the settings).
- * Lookups: refreg-lookup.c.  Public calls: lib/api/api-refreg.c.
+ * Tables: lib/store/schema-register.c.  Import: import.c (the
+ * stream), record.c (a record's fields), valid.c (the quick
+ * schema check), write.c (its rows), bulk.c (the settings).
+ * Lookups: lookup.c.  Public calls: lib/api/api-refreg.c.
  *
  * Every lookup takes numbers and identifiers as the user typed them and
  * normalises them first (pl_ident_normalize): full-width to half-width,
@@ -17,8 +17,8 @@
  * through cached statements and start no transaction of their own, so a
  * caller that wants several lookups to see one snapshot wraps them in
  * pl_db_read_begin() / pl_db_commit(). */
-#ifndef PL_RULES_REFREG_H
-#define PL_RULES_REFREG_H
+#ifndef PL_REFREG_REFREG_H
+#define PL_REFREG_REFREG_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,12 +1,12 @@
 /* One record of the reference register, read from its XML element
- * (refreg-record.c) into the normalised form that refreg-write.c writes.
- * Internal to the import (refreg-import.h).
+ * (record.c) into the normalised form that write.c writes.
+ * Internal to the import.
  *
  * The readers take the record's element @n, already valid against
  * register.xsd, and return 0, 1 when they rejected the record
  * (pl_refreg_bad) or a negative code that stops the import. */
-#ifndef PL_RULES_REFREG_RECORD_H
-#define PL_RULES_REFREG_RECORD_H
+#ifndef PL_REFREG_RECORD_H
+#define PL_REFREG_RECORD_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -14,7 +14,7 @@
 
 #include <libxml/tree.h>
 
-#include "rules/refreg-import.h"
+#include "refreg/reject.h"
 
 #define MAX_OWNERS 64
 #define MAX_ALLOWANCES 64

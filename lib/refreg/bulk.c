@@ -1,5 +1,5 @@
-/* The connection's settings during an import: see refreg-bulk.h. */
-#include "rules/refreg-bulk.h"
+/* The connection's settings during an import: see bulk.h. */
+#include "refreg/bulk.h"
 
 #include <stdio.h>
 
