@@ -11,6 +11,7 @@
 #include <libxml/c14n.h>
 
 #include "model/xml.h"
+#include "store/payload.h"
 
 #define WHAT "signed certificate"
 
@@ -41,104 +42,56 @@ static bool event_field(const unsigned char *p, size_t len, int want, const unsi
     return false;
 }
 
-/* A JSON string as pledger's writer escapes it (base/json.c: \" \\ \n \r
- * \t and \u00XX for other control characters), starting after its
- * opening quote; *end is past the closing quote.  Any other escape is
- * refused: a payload pledger wrote has none. */
-static char *json_string(const char *p, const char *limit, const char **end)
+/* A string member this reader converts (no \u escape). */
+static bool is_string(const pl_member *m)
 {
-    size_t cap = 64, n = 0;
-    char *out = malloc(cap);
-    if (!out)
-        return NULL;
-    while (p < limit && *p != '"') {
-        char c = *p++;
-        if (c == '\\') {
-            if (p >= limit)
-                goto bad;
-            char x = *p++;
-            switch (x) {
-            case '"': c = '"'; break;
-            case '\\': c = '\\'; break;
-            case 'n': c = '\n'; break;
-            case 'r': c = '\r'; break;
-            case 't': c = '\t'; break;
-            case 'u': {
-                unsigned v = 0;
-                if (limit - p < 4 || p[0] != '0' || p[1] != '0')
-                    goto bad;
-                for (int i = 2; i < 4; i++) {
-                    char h = p[i];
-                    v = v * 16 + (unsigned)(h >= '0' && h <= '9' ? h - '0'
-                                            : h >= 'a' && h <= 'f' ? h - 'a' + 10 : 99);
-                }
-                if (v >= 0x20)
-                    goto bad;
-                c = (char)v;
-                p += 4;
-                break;
-            }
-            default: goto bad;
-            }
-        }
-        if (n + 2 > cap) {
-            char *grown = realloc(out, cap *= 2);
-            if (!grown)
-                goto bad;
-            out = grown;
-        }
-        out[n++] = c;
-    }
-    if (p >= limit)
-        goto bad;
-    out[n] = '\0';
-    *end = p + 1;
-    return out;
-bad:
-    free(out);
-    return NULL;
+    return m && (m->type == PL_J_STR || m->type == PL_J_ESC);
 }
 
 int pl_event_certificate(pl_err *e, const unsigned char *event, size_t len, char **document,
                          int *version, char **code)
 {
-    static const char key[] = "\"certificate\":{\"code\":\"";
     const unsigned char *payload;
     size_t plen;
+    int rc = 0;
 
     *document = *code = NULL;
     *version = 0;
     if (!event_field(event, len, 6, &payload, &plen))
         return pl_err_set(e, PLEDGER_EXML, "the event's bytes are not a journal event "
                                            "(7 fields <length>:<bytes>,)");
-    /* a key in a JSON object: inside a string every quote is escaped, so
-     * the quote after "certificate" cannot be part of one */
-    const char *p = memmem(payload, plen, key, sizeof key - 1);
-    const char *limit = (const char *)payload + plen, *q;
-    if (!p)
-        return pl_err_set(e, PLEDGER_ENOTFOUND, "the event issued no certificate");
-    p += sizeof key - 1;
-    if (!(*code = json_string(p, limit, &q)) || (size_t)(limit - q) < 13 ||
-        memcmp(q, ",\"document\":\"", 13) != 0 ||
-        !(*document = json_string(q + 13, limit, &q)) || (size_t)(limit - q) < 11 ||
-        memcmp(q, ",\"version\":", 11) != 0) {
-        free(*code);
-        free(*document);
-        *code = *document = NULL;
-        return pl_err_set(e, PLEDGER_EXML, "the event's certificate member is not as pledger "
-                                           "writes it");
+    /* the payload is read as the journal's replay reads it (store/payload.c) */
+    char *text = strndup((const char *)payload, plen);
+    pl_payload *p = malloc(sizeof *p);
+    if (!text || !p) {
+        free(text);
+        free(p);
+        return pl_err_oom(e);
     }
-    char *numend;
-    errno = 0;
-    long v = strtol(q + 11, &numend, 10);
-    if (errno || v < 1 || v > 1000000 || numend >= limit || *numend != '}') {
-        free(*code);
+    pl_payload_read(p, text);
+    const pl_member *d = p->plain ? pl_payload_find(p, -1, "certificate__document") : NULL;
+    const pl_member *c = p->plain ? pl_payload_find(p, -1, "certificate__code") : NULL;
+    const pl_member *v = p->plain ? pl_payload_find(p, -1, "certificate__version") : NULL;
+    if (!p->plain)
+        rc = pl_err_set(e, PLEDGER_EXML, "the event's payload is not as pledger writes it");
+    else if (!pl_payload_find(p, -1, "certificate"))
+        rc = pl_err_set(e, PLEDGER_ENOTFOUND, "the event issued no certificate");
+    else if (!is_string(d) || !is_string(c) || !v || v->type != PL_J_INT ||
+             pl_payload_int(v) < 1 || pl_payload_int(v) > 1000000)
+        rc = pl_err_set(e, PLEDGER_EXML, "the event's certificate member is not as pledger "
+                                         "writes it (document, code, version)");
+    else if (!(*document = pl_payload_string(d)) || !(*code = pl_payload_string(c)))
+        rc = pl_err_oom(e);
+    else
+        *version = (int)pl_payload_int(v);
+    if (rc) {
         free(*document);
-        *code = *document = NULL;
-        return pl_err_set(e, PLEDGER_EXML, "the event's certificate version is not a number");
+        free(*code);
+        *document = *code = NULL;
     }
-    *version = (int)v;
-    return 0;
+    free(p);
+    free(text);
+    return rc;
 }
 
 /* ---- making one ---------------------------------------------------------------- */

@@ -269,14 +269,9 @@ static int bind_member(pl_db *db, pl_err *e, sqlite3_stmt *st, int i, const bind
         return sqlite3_bind_text64(st, i, s, len, sqlite3_free, SQLITE_UTF8) == SQLITE_OK
                    ? 0 : pl_err_oom(e);
     }
-    case PL_J_INT: {
-        const char *d = m->val + (m->val[0] == '-');
-        int64_t v = 0;
-        while (*d >= '0' && *d <= '9')
-            v = v * 10 + (*d++ - '0');
-        sqlite3_bind_int64(st, i, m->val[0] == '-' ? -v : v);
+    case PL_J_INT:
+        sqlite3_bind_int64(st, i, pl_payload_int(m));
         return 0;
-    }
     case PL_J_TRUE:
         sqlite3_bind_int(st, i, 1);
         return 0;

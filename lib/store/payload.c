@@ -6,6 +6,7 @@
 
 #include <limits.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
@@ -268,13 +269,13 @@ const pl_member *pl_payload_find(const pl_payload *p, int i, const char *name)
 }
 
 /* A string's text without its escapes (none is \u), for SQLite to free. */
-char *pl_payload_unescape(const char *s, size_t n, size_t *out_len)
+/* The @n bytes at @s without their escapes (none is \u) into @out (room
+ * for n + 1); returns the length written, NUL excluded. */
+static size_t unescape_into(char *out, const char *s, size_t n)
 {
-    char *out = sqlite3_malloc64(n + 1), *o = out;
+    char *o = out;
     const char *end = s + n;
 
-    if (!out)
-        return NULL;
     while (s < end) {
         const char *bs = memchr(s, '\\', (size_t)(end - s));
         size_t k = (size_t)((bs ? bs : end) - s);
@@ -296,7 +297,33 @@ char *pl_payload_unescape(const char *s, size_t n, size_t *out_len)
         s += 2;
     }
     *o = '\0';
-    *out_len = (size_t)(o - out);
+    return (size_t)(o - out);
+}
+
+char *pl_payload_unescape(const char *s, size_t n, size_t *out_len)
+{
+    char *out = sqlite3_malloc64(n + 1);
+    if (out)
+        *out_len = unescape_into(out, s, n);
     return out;
 }
 
+char *pl_payload_string(const pl_member *m)
+{
+    if (m->type != PL_J_STR && m->type != PL_J_ESC)
+        return NULL;
+    char *out = malloc((size_t)m->vlen - 1);
+    if (out)
+        unescape_into(out, m->val + 1, (size_t)m->vlen - 2);
+    return out;
+}
+
+
+int64_t pl_payload_int(const pl_member *m)
+{
+    const char *d = m->val + (m->val[0] == '-');
+    int64_t v = 0;
+    while (*d >= '0' && *d <= '9')
+        v = v * 10 + (*d++ - '0');
+    return m->val[0] == '-' ? -v : v;
+}

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* The members of the payload's objects and the elements of its arrays,
  * each with its raw JSON text, parsed once per event (SQLite's -> and ->>
@@ -47,5 +48,13 @@ const pl_member *pl_payload_find(const pl_payload *p, int i, const char *name);
  * \u), allocated with sqlite3_malloc64, NUL-terminated; NULL when out of
  * memory. */
 char *pl_payload_unescape(const char *s, size_t n, size_t *out_len);
+
+/* The value of a PL_J_INT member (a small integer: no overflow). */
+int64_t pl_payload_int(const pl_member *m);
+
+/* The string value of member @m without its quotes and escapes,
+ * allocated with malloc (free()), NUL-terminated; NULL when @m is not a
+ * string read here (PL_J_STR, PL_J_ESC) or out of memory. */
+char *pl_payload_string(const pl_member *m);
 
 #endif
