@@ -40,24 +40,29 @@ static bool has_note_signer(const pledger_keyring *kr)
     return false;
 }
 
+/* The tree size a checkpoint this registry signed states (its second
+ * line), 0 when it cannot be read. */
+static uint64_t note_size(const char *note)
+{
+    const char *nl = strchr(note, '\n');
+    char *end;
+    unsigned long long v = nl ? strtoull(nl + 1, &end, 10) : 0;
+    return nl && *end == '\n' ? v : 0;
+}
+
 /* The latest stored checkpoint, when it covers event @seq: its note and
- * size.  (The stored notes were signed by this registry; the size is read
- * from the note's text, after its origin line.) */
+ * size. */
 static int covering_checkpoint(pledger_registry *reg, uint64_t seq, char **note, uint64_t *size)
 {
     int rc = pl_journal_checkpoint_latest(reg->db, &reg->err, note);
     *size = 0;
     if (rc || !*note)
         return rc;
-    const char *nl = strchr(*note, '\n');
-    char *end;
-    unsigned long long v = nl ? strtoull(nl + 1, &end, 10) : 0;
-    if (!nl || *end != '\n' || v < seq) {
+    if ((*size = note_size(*note)) < seq) {
         free(*note);
         *note = NULL;
-        return 0;
+        *size = 0;
     }
-    *size = v;
     return 0;
 }
 
@@ -94,8 +99,7 @@ static bool signed_by(const char *note, const pledger_keyring *kr)
 {
     pl_note_opened o;
     pl_err ignore = { 0, "" };
-    if (pl_note_open(&ignore, note, strlen(note), (const pl_note_key *const *)kr->keys, kr->n,
-                     &o) != 0)
+    if (pl_keyring_open_note((void *)kr, &ignore, note, strlen(note), &o) != 0)
         return false;
     pl_note_opened_clear(&o);
     return true;
@@ -130,8 +134,7 @@ static int checkpoint_and_proof(pledger_registry *reg, const pledger_keyring *si
                               "gives a checkpoint private key (Ed25519 or SM2)", seq, whose);
         if ((rc = pledger_checkpoint_sign(note, reg, signers)))
             return rc;
-        const char *nl = strchr(*note, '\n');
-        *size = nl ? strtoull(nl + 1, NULL, 10) : 0;
+        *size = note_size(*note);
     }
     /* the tree only grows: a later read proves against the same root */
     if (!rc && !(rc = pl_db_read_begin(reg->db, &reg->err))) {
@@ -210,7 +213,6 @@ int pledger_certificate_sign(char **out, size_t *len, pledger_registry *reg, con
 
 struct pledger_certificate_check {
     pl_signed_cert c;
-    char *signer;
 };
 
 int pledger_certificate_verify(pledger_certificate_check **out, const char *xml, size_t len,
@@ -233,10 +235,6 @@ int pledger_certificate_verify(pledger_certificate_check **out, const char *xml,
         free(c);
         return pl_err_prefix(e, "%s", fn);
     }
-    if (!(c->signer = strdup(pl_doc_key_name(c->c.signer)))) {
-        pledger_certificate_check_free(c);
-        return pl_err_oom(e);
-    }
     pl_err_clear(e);
     *out = c;
     return 0;
@@ -244,7 +242,7 @@ int pledger_certificate_verify(pledger_certificate_check **out, const char *xml,
 
 const char *pledger_certificate_check_signer(const pledger_certificate_check *c)
 {
-    return c ? c->signer : NULL;
+    return c ? c->c.signer : NULL;
 }
 const char *pledger_certificate_check_number(const pledger_certificate_check *c)
 {
@@ -284,7 +282,6 @@ void pledger_certificate_check_free(pledger_certificate_check *c)
     if (!c)
         return;
     pl_signed_cert_clear(&c->c);
-    free(c->signer);
     free(c);
 }
 
@@ -368,7 +365,6 @@ done:
 
 struct pledger_statement_check {
     pl_statement s;
-    char *signer;
 };
 
 int pledger_statement_verify(pledger_statement_check **out, const char *xml, size_t len,
@@ -391,10 +387,6 @@ int pledger_statement_verify(pledger_statement_check **out, const char *xml, siz
         free(c);
         return pl_err_prefix(e, "%s", fn);
     }
-    if (!(c->signer = strdup(pl_doc_key_name(c->s.signer)))) {
-        pledger_statement_check_free(c);
-        return pl_err_oom(e);
-    }
     pl_err_clear(e);
     *out = c;
     return 0;
@@ -405,7 +397,7 @@ int pledger_statement_verify(pledger_statement_check **out, const char *xml, siz
     {                                                                                    \
         return c ? c->field : NULL;                                                      \
     }
-ST_STR(signer, signer)
+ST_STR(signer, s.signer)
 ST_STR(number, s.number)
 ST_STR(state, s.state)
 ST_STR(as_of, s.as_of)
@@ -430,6 +422,5 @@ void pledger_statement_check_free(pledger_statement_check *c)
     if (!c)
         return;
     pl_statement_clear(&c->s);
-    free(c->signer);
     free(c);
 }

@@ -2,13 +2,10 @@
  * roots, proofs and checkpoints over the tree store/journal.c keeps. */
 #include <pledger/log.h>
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <openssl/crypto.h>
 
 #include "api/handle.h"
 #include "api/keyring.h"
@@ -154,16 +151,14 @@ static int keyring_take_doc(pledger_keyring *kr, pl_err *e, pl_doc_key *k)
     return 0;
 }
 
-/* A PEM key of either kind: a certificate key (ECDSA P-256, RSA) or a
- * checkpoint key (Ed25519, SM2). */
-static int keyring_add_pem(pledger_keyring *kr, pl_err *e, const char *fn, const char *name,
-                           const char *pem, size_t len)
+/* A key read from PEM (@rc its reading's result), of either kind: a
+ * certificate key (ECDSA P-256, RSA) or a checkpoint key (Ed25519, SM2). */
+static int keyring_add_read(pledger_keyring *kr, pl_err *e, const char *fn, const char *name,
+                            int rc, EVP_PKEY *pkey, bool priv)
 {
     pl_doc_key *dk = NULL;
     pl_note_key *k = NULL;
-    EVP_PKEY *pkey = NULL;
-    bool priv = false, other = false;
-    int rc = pl_pem_key_read(e, name, pem, len, &pkey, &priv);
+    bool other = false;
 
     if (rc)
         return pl_err_prefix(e, "%s", fn);
@@ -183,43 +178,26 @@ int pledger_keyring_add_pem_file(pledger_keyring *kr, const char *name, const ch
 {
     static const char fn[] = "pledger_keyring_add_pem_file";
     pl_err *e = pl_err_thread();
-    char *buf = NULL;
-    size_t n = 0;
-    int rc;
+    EVP_PKEY *pkey = NULL;
+    bool priv = false;
 
     if (!kr || !path)
         return pl_err_set(e, PLEDGER_EINVAL, "%s: %s is NULL", fn, kr ? "path" : "kr");
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return pl_err_set(e, errno == ENOENT ? PLEDGER_ENOTFOUND : PLEDGER_EIO,
-                          "%s: key file '%s': %s", fn, path, strerror(errno));
-    if (!(buf = malloc(64 * 1024 + 1))) {
-        fclose(f);
-        return pl_err_oom(e);
-    }
-    n = fread(buf, 1, 64 * 1024 + 1, f);
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad)
-        rc = pl_err_set(e, PLEDGER_EIO, "%s: key file '%s': read error", fn, path);
-    else if (n > 64 * 1024)
-        rc = pl_err_set(e, PLEDGER_EINVAL, "%s: key file '%s': over 64 KiB, not a key", fn,
-                        path);
-    else
-        rc = keyring_add_pem(kr, e, fn, name, buf, n);
-    OPENSSL_cleanse(buf, 64 * 1024 + 1);
-    free(buf);
-    return rc;
+    int rc = pl_pem_key_read_file(e, name, path, &pkey, &priv);
+    return keyring_add_read(kr, e, fn, name, rc, pkey, priv);
 }
 
 int pledger_keyring_add_pem(pledger_keyring *kr, const char *name, const char *pem, size_t len)
 {
     static const char fn[] = "pledger_keyring_add_pem";
     pl_err *e = pl_err_thread();
+    EVP_PKEY *pkey = NULL;
+    bool priv = false;
 
     if (!kr || !pem)
         return pl_err_set(e, PLEDGER_EINVAL, "%s: %s is NULL", fn, kr ? "pem" : "kr");
-    return keyring_add_pem(kr, e, fn, name, pem, len);
+    int rc = pl_pem_key_read(e, name, pem, len, &pkey, &priv);
+    return keyring_add_read(kr, e, fn, name, rc, pkey, priv);
 }
 
 int pledger_keyring_add_vkey(pledger_keyring *kr, const char *vkey)

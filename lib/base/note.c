@@ -209,9 +209,11 @@ int pl_note_key_pem(pl_err *e, const char *name, const char *pem, size_t len,
     return rc ? rc : pl_note_key_take(e, name, pkey, priv, out);
 }
 
-int pl_note_key_pem_file(pl_err *e, const char *name, const char *path, pl_note_key **out)
+int pl_pem_key_read_file(pl_err *e, const char *name, const char *path, EVP_PKEY **out,
+                         bool *priv)
 {
     *out = NULL;
+    *priv = false;
     FILE *f = path ? fopen(path, "rb") : NULL;
     if (!f)
         return pl_err_set(e, errno == ENOENT ? PLEDGER_ENOTFOUND : PLEDGER_EIO,
@@ -220,13 +222,22 @@ int pl_note_key_pem_file(pl_err *e, const char *name, const char *path, pl_note_
     size_t n = fread(buf, 1, sizeof buf, f);
     bool bad = ferror(f);
     fclose(f);
-    if (bad)
-        return pl_err_set(e, PLEDGER_EIO, "key file '%s': read error", path);
-    if (n == sizeof buf)
-        return pl_err_set(e, PLEDGER_EINVAL, "key file '%s': over 64 KiB, not a key", path);
-    int rc = pl_note_key_pem(e, name, buf, n, out);
+    int rc = bad ? pl_err_set(e, PLEDGER_EIO, "key file '%s': read error", path)
+             : n == sizeof buf
+                 ? pl_err_set(e, PLEDGER_EINVAL, "key file '%s': over 64 KiB, not a key", path)
+                 : pl_pem_key_read(e, name, buf, n, out, priv);
     OPENSSL_cleanse(buf, sizeof buf);
     return rc;
+}
+
+int pl_note_key_pem_file(pl_err *e, const char *name, const char *path, pl_note_key **out)
+{
+    EVP_PKEY *pkey;
+    bool priv;
+    int rc = pl_pem_key_read_file(e, name, path, &pkey, &priv);
+
+    *out = NULL;
+    return rc ? rc : pl_note_key_take(e, name, pkey, priv, out);
 }
 
 /* "name+8hex+base64(type || key)": the parts. */

@@ -40,6 +40,10 @@ typedef struct pl_note_key pl_note_key;
  * key (*@priv) or else a public key.  PLEDGER_EINVAL names what is wrong. */
 int pl_pem_key_read(pl_err *e, const char *name, const char *pem, size_t len, EVP_PKEY **out,
                     bool *priv);
+/* The same from the PEM file @path (at most 64 KiB; PLEDGER_ENOTFOUND /
+ * PLEDGER_EIO name the file). */
+int pl_pem_key_read_file(pl_err *e, const char *name, const char *path, EVP_PKEY **out,
+                         bool *priv);
 /* A checkpoint key from @pkey (taken: freed on failure too). */
 int pl_note_key_take(pl_err *e, const char *name, EVP_PKEY *pkey, bool can_sign,
                      pl_note_key **out);

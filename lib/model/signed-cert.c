@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -388,11 +389,13 @@ static int check_issued(pl_err *e, const unsigned char *bytes, size_t nbytes, xm
     return rc;
 }
 
-/* Parse @xml, check its root is @name and its signature. */
+/* Parse @xml, check its root is @name, its signature (*@signer: the
+ * name of the key that verified it, allocated) and the schema. */
 static int open_signed(pl_err *e, const char *xml, size_t len, const char *name,
                        const char *what, const pl_doc_key *const *doc_keys, size_t n_doc,
-                       xmlDocPtr *doc, const pl_doc_key **signer)
+                       xmlDocPtr *doc, char **signer)
 {
+    const pl_doc_key *key = NULL;
     int rc = pl_xml_parse(e, xml, len, what, doc);
     if (rc)
         return rc;
@@ -400,13 +403,17 @@ static int open_signed(pl_err *e, const char *xml, size_t len, const char *name,
     if (!pl_xml_is(root, name))
         rc = pl_err_set(e, PLEDGER_EXML, "%s: the root is <%s>, not <%s>", what,
                         (const char *)root->name, name);
-    else if ((rc = pl_xmlsig_verify(e, *doc, doc_keys, n_doc, signer)))
+    else if ((rc = pl_xmlsig_verify(e, *doc, doc_keys, n_doc, &key)))
         pl_err_prefix(e, "%s: signature", what);
+    else if (!(*signer = strdup(pl_doc_key_name(key))))
+        rc = pl_err_oom(e);
     else
         rc = pl_xml_validate(e, *doc, PL_XML_SCHEMA, what);
     if (rc) {
         xmlFreeDoc(*doc);
         *doc = NULL;
+        free(*signer);
+        *signer = NULL;
     }
     return rc;
 }
@@ -444,6 +451,7 @@ void pl_signed_cert_clear(pl_signed_cert *c)
     free(c->code);
     free(c->log.origin);
     free(c->log.checkpoint);
+    free(c->signer);
     memset(c, 0, sizeof *c);
 }
 
@@ -498,7 +506,6 @@ int pl_statement_open(pl_err *e, const char *xml, size_t len, const pl_doc_key *
         pl_err_prefix(e, WHAT_ST);
         goto done;
     }
-    xmlChar *role = xmlGetProp(pl_xml_child(root, "answered_to"), BAD_CAST "role");
     char *rank = text_of(pl_xml_child(root, "rank"));
     xmlDocPtr pd = xmlNewDoc(BAD_CAST "1.0");
     xmlNodePtr copy = pd ? xmlDocCopyNode(pledge, pd, 1) : NULL;
@@ -510,12 +517,12 @@ int pl_statement_open(pl_err *e, const char *xml, size_t len, const pl_doc_key *
     out->actor = text_of(pl_xml_child(root, "answered_to"));
     out->code_status = text_of(pl_xml_child(root, "code_status"));
     out->state = text_of(pl_xml_child(pledge, "state"));
-    out->role = role ? strdup((const char *)role) : NULL;
-    out->rank = rank ? atoi(rank) : 0;
+    /* xs:nonNegativeInteger: any length; a rank past INT_MAX is no rank */
+    long r = rank ? strtol(rank, NULL, 10) : 0;
+    out->rank = r > 0 && r < INT_MAX ? (int)r : 0;
     free(rank);
-    xmlFree(role);
     if (!copy || !out->number || !out->as_of || !out->answered_at || !out->actor ||
-        !out->code_status || !out->state || !out->role ||
+        !out->code_status || !out->state ||
         (rc = pl_xml_dump(e, pd, &out->document, NULL)))
         rc = rc ? rc : pl_err_oom(e);
     xmlFreeDoc(pd);
@@ -529,8 +536,8 @@ done:
 
 void pl_statement_clear(pl_statement *s)
 {
-    char **all[] = { &s->document, &s->number, &s->as_of, &s->answered_at, &s->actor, &s->role,
-                     &s->code_status, &s->state, &s->log.origin, &s->log.checkpoint };
+    char **all[] = { &s->document, &s->number, &s->as_of, &s->answered_at, &s->actor,
+                     &s->code_status, &s->state, &s->log.origin, &s->log.checkpoint, &s->signer };
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         free(*all[i]);
     memset(s, 0, sizeof *s);

@@ -70,7 +70,7 @@ int pl_signed_cert_make(pl_err *e, const pl_signed_cert_in *in, const pl_doc_key
 
 /* What reading one established. */
 typedef struct pl_signed_cert {
-    const pl_doc_key *signer;       /* the trusted key of the XML signature */
+    char *signer;                   /* the name of the trusted key that signed it */
     pl_log_checked log;
     char *document;                 /* the certificate as the log holds it */
     char *number, *code;
@@ -108,10 +108,10 @@ int pl_statement_make(pl_err *e, const pl_statement_in *in, const pl_doc_key *ke
                       size_t *len);
 
 typedef struct pl_statement {
-    const pl_doc_key *signer;
+    char *signer;                   /* the name of the trusted key that signed it */
     pl_log_checked log;
     char *document;                 /* the pledge document */
-    char *number, *as_of, *answered_at, *actor, *role, *code_status, *state;
+    char *number, *as_of, *answered_at, *actor, *code_status, *state;
     int rank;
 } pl_statement;
 

@@ -86,6 +86,16 @@ typedef struct event_text {
     size_t n[5];
 } event_text;
 
+/* An event's text fields. */
+static void ev_text(const pl_event *ev, event_text *t)
+{
+    const char *f[5] = { ev->actor, ev->role, ev->operation, ev->subject, ev->payload };
+    for (int i = 0; i < 5; i++) {
+        t->s[i] = f[i];
+        t->n[i] = strlen(f[i]);
+    }
+}
+
 /* Hash of one event into @out, on @c (restarted here). */
 static int event_hash_on(pl_hash_ctx *c, const unsigned char *prev, int64_t seq, int64_t at_us,
                          const event_text *t, unsigned char out[PL_HASH_LEN])
@@ -173,17 +183,13 @@ static pl_hash_alg journal_alg(pl_db *db)
 static int event_hash(pl_hash_alg alg, const unsigned char *prev, int64_t seq,
                       const pl_event *ev, unsigned char out[PL_HASH_LEN])
 {
-    const char *f[5] = { ev->actor, ev->role, ev->operation, ev->subject, ev->payload };
     event_text t;
     pl_hash_ctx *c = NULL;
     int rc = pl_hash_begin(&c, alg);
 
     if (rc)
         return rc;
-    for (int i = 0; i < 5; i++) {
-        t.s[i] = f[i];
-        t.n[i] = strlen(f[i]);
-    }
+    ev_text(ev, &t);
     rc = event_hash_on(c, prev, seq, ev->at_us, &t, out);
     pl_hash_abort(c);
     return rc;
@@ -280,11 +286,10 @@ static const char *col_text(sqlite3_stmt *st, int i, size_t *n)
     return t ? (const char *)t : "";
 }
 
-/* A pl_merkle_put that compares what the tree must hold with what it
- * holds. */
 /* Checking the stored tree against the one the events make: nodes are
  * made, and stored, in post-order, so one cursor reads them in the order
- * the events make them. */
+ * the events make them; node_compare is the pl_merkle_put that compares
+ * each node the events make with the next stored one. */
 static const char sql_node_scan[] = "SELECT pos, level, idx, hash FROM journal_node ORDER BY pos";
 
 typedef struct tree_check {
@@ -441,15 +446,6 @@ static const char sql_node_put[] =
 static const char sql_tree_size[] =
     "SELECT level, idx FROM journal_node ORDER BY pos DESC LIMIT 1";
 
-uint64_t pl_journal_node_pos(unsigned level, uint64_t index)
-{
-    /* after the append that makes it, 2n - popcount(n) nodes exist (n
-     * leaves, n = (index + 1) << level); the ones made after it in that
-     * append are its ancestors it completes: one per trailing 1 of index */
-    uint64_t n = (index + 1) << level;
-    return 2 * n - (uint64_t)__builtin_popcountll(index + 1) - 1 -
-           (uint64_t)__builtin_ctzll(~index);
-}
 static const char sql_event[] =
     "SELECT seq, at_us, actor, role, operation, subject, payload FROM journal WHERE seq = ?1";
 static const char sql_events_from[] =
@@ -459,6 +455,16 @@ static const char sql_cp_put[] =
     "INSERT OR IGNORE INTO checkpoint(size, signed_at, note) VALUES (?1, ?2, ?3)";
 static const char sql_cp_latest[] =
     "SELECT note FROM checkpoint ORDER BY size DESC, signed_at DESC LIMIT 1";
+
+uint64_t pl_journal_node_pos(unsigned level, uint64_t index)
+{
+    /* after the append that makes it, 2n - popcount(n) nodes exist (n
+     * leaves, n = (index + 1) << level); the ones made after it in that
+     * append are its ancestors it completes: one per trailing 1 of index */
+    uint64_t n = (index + 1) << level;
+    return 2 * n - (uint64_t)__builtin_popcountll(index + 1) - 1 -
+           (uint64_t)__builtin_ctzll(~index);
+}
 
 int pl_journal_tree_size(pl_db *db, pl_err *e, uint64_t *size)
 {
@@ -552,13 +558,9 @@ static int tree_append(pl_db *db, pl_err *e, int64_t seq, const pl_event *ev)
     pl_merkle_edge edge;
     if (kept && kept->size == (uint64_t)seq - 1) {
         event_text t;
-        const char *f[5] = { ev->actor, ev->role, ev->operation, ev->subject, ev->payload };
         pl_hash_ctx *c = NULL;
         pl_mhash leaf;
-        for (int i = 0; i < 5; i++) {
-            t.s[i] = f[i];
-            t.n[i] = strlen(f[i]);
-        }
+        ev_text(ev, &t);
         edge = *kept;
         int hrc = pl_hash_begin(&c, PL_HASH_SHA256);
         if (!hrc)

@@ -70,7 +70,9 @@ class Keyring:
 
     @property
     def vkeys(self) -> list[str]:
-        """Each key's verifier key text, to hand to readers."""
+        """Each key's text: a checkpoint key's verifier key text
+        ("name+id+base64", to hand to readers), then each certificate
+        key's name and type ("office ecdsa-p256")."""
         return [_ffi.string(lib.pledger_keyring_vkey(self._p, i)) or "" for i in range(len(self))]
 
 
