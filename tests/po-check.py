@@ -74,6 +74,22 @@ def main():
     root, langs, xargs = argv[0], argv[1:sep], argv[sep + 1 :]
     po_dir = os.path.join(root, "po")
     failures = []
+    # every source that has messages is listed: a file left out of
+    # po/POTFILES is a file whose messages are never translated
+    with open(os.path.join(po_dir, "POTFILES"), encoding="utf-8") as f:
+        listed = {line.strip() for line in f if line.strip() and not line.startswith("#")}
+    markers = ("pl_err_set(", "pl_err_prefix(", "N_(", "NC_(", "pl_tr(", "pl_findings_add(")
+    for top, exts in (("lib", (".c",)), ("bindings/python/pledger", (".py",))):
+        for dirpath, _dirs, files in os.walk(os.path.join(root, top)):
+            for name in sorted(files):
+                if not name.endswith(exts):
+                    continue
+                full = os.path.join(dirpath, name)
+                rel = os.path.relpath(full, root)
+                with open(full, encoding="utf-8") as f:
+                    text = f.read()
+                if any(m in text for m in markers) and rel not in listed:
+                    failures.append(f"po/POTFILES: {rel} has messages but is not listed")
     with tempfile.TemporaryDirectory() as tmp:
         pot = os.path.join(tmp, "pledger.pot")
         subprocess.run(

@@ -855,6 +855,90 @@ static void sweep_pledger_review_free(void)
     pledger_review_free(NULL);
 }
 
+/* ---- application.h: bulk filing --------------------------------------------------------------- */
+
+/* A filing refused by its review (item 1 has no secured amount): the
+ * result of the getters below; nothing is stored. */
+static pledger_filing *refused_filing(void)
+{
+    pledger_application *apps[2] = { fx_ck_sample(PLEDGER_KIND_RECEIVABLE),
+                                     fx_ck_sample(PLEDGER_KIND_RECEIVABLE) };
+    pledger_filing *f = NULL;
+    PL_OK(NULL, pledger_application_set(apps[1], "claim/amount", NULL));
+    as(R, PLEDGER_ROLE_APPLICANT);
+    PL_FAILS(R, PLEDGER_EREVIEW, pledger_file_batch(&f, R, apps, 2));
+    ck_assert_ptr_nonnull(f);
+    pledger_application_free(apps[0]);
+    pledger_application_free(apps[1]);
+    return f;
+}
+
+static void sweep_pledger_file_batch(void)
+{
+    pledger_application *ar = fx_ck_sample(PLEDGER_KIND_RECEIVABLE), *apps[3] = { ar, ar, NULL };
+    pledger_filing *f = (pledger_filing *)&f;
+    ERR(NULL, pledger_file_batch(&f, NULL, apps, 1));
+    ck_assert_ptr_null(f);
+    as(R, PLEDGER_ROLE_APPLICANT);
+    ERR(R, pledger_file_batch(NULL, R, apps, 1));
+    ERR(R, pledger_file_batch(&f, R, NULL, 1));
+    ERR(R, pledger_file_batch(&f, R, apps, 0));
+    ERR(R, pledger_file_batch(&f, R, apps, 3));            /* apps[2] is NULL */
+    ERR(R, pledger_file_batch(&f, R, apps, SIZE_MAX));
+    ERR(R, pledger_file_batch(&f, R, &APP, 1));            /* a trademark */
+    ERR(RO, pledger_file_batch(&f, RO, apps, 1));          /* read-only */
+    as(R, PLEDGER_ROLE_REGISTRAR);
+    ERR(R, pledger_file_batch(&f, R, apps, 1));
+    ck_assert_ptr_null(f);
+    pledger_application_free(ar);
+}
+
+static void sweep_pledger_filing_count(void) { NIL(pledger_filing_count(NULL)); }
+static void sweep_pledger_filing_blocked(void) { NIL(pledger_filing_blocked(NULL)); }
+
+static void sweep_pledger_filing_item_blocked(void)
+{
+    pledger_filing *f = refused_filing();
+    NIL(pledger_filing_item_blocked(NULL, 0));
+    NIL(pledger_filing_item_blocked(f, 2));
+    NIL(pledger_filing_item_blocked(f, SIZE_MAX));
+    ck_assert_int_eq(pledger_filing_item_blocked(f, 1), 1);
+    pledger_filing_free(f);
+}
+
+/* The getters of item @i's strings: NULL beyond the items, and NULL for
+ * every item of a refused filing. */
+#define SWEEP_FILING_STR(fn)                                                                     \
+    static void sweep_##fn(void)                                                                 \
+    {                                                                                            \
+        pledger_filing *f = refused_filing();                                                    \
+        NIL(fn(NULL, 0));                                                                        \
+        NIL(fn(f, 0));                                                                           \
+        NIL(fn(f, 2));                                                                           \
+        NIL(fn(f, SIZE_MAX));                                                                    \
+        pledger_filing_free(f);                                                                  \
+    }
+SWEEP_FILING_STR(pledger_filing_uuid)
+SWEEP_FILING_STR(pledger_filing_acceptance_number)
+SWEEP_FILING_STR(pledger_filing_number)
+SWEEP_FILING_STR(pledger_filing_modcode)
+
+static void sweep_pledger_filing_review(void)
+{
+    pledger_filing *f = refused_filing();
+    NIL(pledger_filing_review(NULL, 0));
+    NIL(pledger_filing_review(f, 2));
+    NIL(pledger_filing_review(f, SIZE_MAX));
+    ck_assert_uint_gt(pledger_review_count(pledger_filing_review(f, 1)), 0);
+    pledger_filing_free(f);
+}
+
+static void sweep_pledger_filing_free(void)
+{
+    pledger_filing_free(NULL);
+    pledger_filing_free(refused_filing());
+}
+
 /* ---- review.h ------------------------------------------------------------------------------ */
 
 static void sweep_pledger_review_rule_count(void)
@@ -2105,6 +2189,10 @@ static const entry table[] = {
     E(pledger_application_withdraw), E(pledger_review_count), E(pledger_review_count_severity),
     E(pledger_review_code), E(pledger_review_severity), E(pledger_review_path),
     E(pledger_review_message), E(pledger_review_basis), E(pledger_review_free),
+    E(pledger_file_batch), E(pledger_filing_count), E(pledger_filing_blocked),
+    E(pledger_filing_item_blocked), E(pledger_filing_uuid), E(pledger_filing_acceptance_number),
+    E(pledger_filing_number), E(pledger_filing_modcode), E(pledger_filing_review),
+    E(pledger_filing_free),
     /* review.h */
     E(pledger_review_rule_count), E(pledger_review_rule_code), E(pledger_review_rule_severity),
     E(pledger_review_rule_kinds), E(pledger_review_rule_meaning), E(pledger_review_rule_basis),

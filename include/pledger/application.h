@@ -334,6 +334,62 @@ PLEDGER_EXPORT const char *pledger_review_basis(const pledger_review *review, si
 /** Free a review; NULL is a no-op. @since 0.1 */
 PLEDGER_EXPORT void pledger_review_free(pledger_review *review);
 
+/* ---- bulk filing ---------------------------------------------------------- */
+
+/** The outcome of pledger_file_batch(): per item, its application, its
+ * numbers and its review. */
+typedef struct pledger_filing pledger_filing;
+
+/**
+ * File many registrations of one kind in one call (bulk filing).  For the
+ * kinds the pledgee files alone (#PLEDGER_KIND_RECEIVABLE); role
+ * applicant (the pledgee).  Every item goes through the steps of a single
+ * filing -- save, review, submit, accept at this handle's office,
+ * register -- inside one transaction:
+ *
+ * - every item is reviewed first; when any item has blocking or
+ *   correctable findings nothing is filed, the call returns
+ *   #PLEDGER_EREVIEW, and *@p out holds every item's findings
+ *   (pledger_filing_review(); masked as for the applicant) and which
+ *   items stopped the filing (pledger_filing_item_blocked());
+ * - otherwise every item is registered; the registration numbers of one
+ *   batch are consecutive in the order of @p apps, and each handle in
+ *   @p apps is updated (UUID, state registered, numbers) as the single
+ *   steps would.
+ *
+ * Any other failure (an item of another kind, an item already saved, a
+ * register check that fails at registration) names the item ("item 17:
+ * ...") and files nothing.  At most 100,000 items per call.
+ * @param[out] out  the outcome (pledger_filing_free()); set on success and
+ *                  on #PLEDGER_EREVIEW, NULL otherwise.
+ * @param[in]  reg  the registry, opened writable, actor role applicant.
+ * @param[in]  apps @p n applications, none saved yet, all of one kind.
+ * @param[in]  n    how many; at least 1.
+ * @return 0, #PLEDGER_EREVIEW, or another error code.
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_file_batch(pledger_filing **out, pledger_registry *reg,
+                                      pledger_application *const *apps, size_t n);
+/** The number of items of a filing. @since 0.2 */
+PLEDGER_EXPORT size_t pledger_filing_count(const pledger_filing *f);
+/** How many items have findings that stopped the filing (0 once filed). @since 0.2 */
+PLEDGER_EXPORT size_t pledger_filing_blocked(const pledger_filing *f);
+/** 1 when item @p i has blocking or correctable findings, else 0. @since 0.2 */
+PLEDGER_EXPORT int pledger_filing_item_blocked(const pledger_filing *f, size_t i);
+/** Item @p i's application UUID; NULL when nothing was filed. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_filing_uuid(const pledger_filing *f, size_t i);
+/** Item @p i's acceptance number; NULL when nothing was filed. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_filing_acceptance_number(const pledger_filing *f, size_t i);
+/** Item @p i's registration number; NULL when nothing was filed. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_filing_number(const pledger_filing *f, size_t i);
+/** Item @p i's modification code (receivables), given only here, once;
+ * NULL when nothing was filed. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_filing_modcode(const pledger_filing *f, size_t i);
+/** Item @p i's review findings, borrowed from @p f. @since 0.2 */
+PLEDGER_EXPORT const pledger_review *pledger_filing_review(const pledger_filing *f, size_t i);
+/** Free a filing (its modification codes are wiped); NULL is a no-op. @since 0.2 */
+PLEDGER_EXPORT void pledger_filing_free(pledger_filing *f);
+
 #ifdef __cplusplus
 }
 #endif

@@ -60,6 +60,7 @@ void pl_api_ctx(pledger_registry *reg, pl_ctx *out)
     out->role = reg->role;
     out->office = reg->office;
     out->utc_offset = reg->utc_offset;
+    out->self_filing = false;
 }
 
 int pl_api_check_str(pledger_registry *reg, const char *fn, const char *param, const char *s,

@@ -25,6 +25,8 @@ struct pl_db {
     bool read_only;
     bool sqlite_header; /* the file began with SQLite's header when opened */
     int tx_depth;
+    bool batch;        /* pl_db_batch_begin(): steps nest inside one transaction */
+    bool batch_failed; /* a nested step rolled back: the batch can only roll back */
     bool tx_write;     /* the open transaction holds the write lock */
     int64_t tx_now;    /* its instant, read once the lock was held */
     pl_db_clock_fn clock;
@@ -242,11 +244,25 @@ static int tx_exec(pl_db *db, const char *sql)
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* A step's own transaction inside a batch: the batch's.  No savepoint:
+ * a step that fails fails the whole batch (pl_db_batch_end() can then
+ * only roll back), so there is nothing to undo step by step. */
+static int nest(pl_db *db, pl_err *e)
+{
+    if (db->batch_failed)
+        return pl_err_set(e, PLEDGER_ESTATE, "a step of this batch failed; the batch is "
+                          "rolled back");
+    db->tx_depth++;
+    return 0;
+}
+
 int pl_db_write_begin(pl_db *db, pl_err *e)
 {
     if (db->read_only)
         return pl_err_set(e, PLEDGER_EREADONLY,
                           "registry '%s' was opened read-only", db->path);
+    if (db->batch)
+        return nest(db, e);
     if (db->tx_depth > 0)
         return pl_err_set(e, PLEDGER_ESTATE, "a transaction is already open");
     int rc = tx_exec(db, sql_begin_immediate);
@@ -262,6 +278,8 @@ int pl_db_write_begin(pl_db *db, pl_err *e)
 
 int pl_db_read_begin(pl_db *db, pl_err *e)
 {
+    if (db->batch)
+        return nest(db, e);
     if (db->tx_depth > 0)
         return pl_err_set(e, PLEDGER_ESTATE, "a transaction is already open");
     int rc = tx_exec(db, sql_begin_deferred);
@@ -274,6 +292,11 @@ int pl_db_read_begin(pl_db *db, pl_err *e)
 
 int pl_db_commit(pl_db *db, pl_err *e)
 {
+    if (db->batch) {
+        if (db->tx_depth > 1)
+            db->tx_depth--;
+        return 0;
+    }
     int rc = tx_exec(db, sql_commit);
     if (rc != SQLITE_OK) {
         int code = pl_db_fail(db, e, rc, "committing");
@@ -287,12 +310,44 @@ int pl_db_commit(pl_db *db, pl_err *e)
 
 void pl_db_rollback(pl_db *db)
 {
+    if (db->batch) {
+        if (db->tx_depth > 1)
+            db->tx_depth--;
+        db->batch_failed = true;
+        return;
+    }
     if (db->tx_write)
         db->edge_valid = false;   /* the appends it cached are undone */
     if (db->tx_depth > 0 || !sqlite3_get_autocommit(db->h))
         tx_exec(db, sql_rollback);
     db->tx_depth = 0;
     db->tx_write = false;
+}
+
+int pl_db_batch_begin(pl_db *db, pl_err *e)
+{
+    int rc = pl_db_write_begin(db, e);
+    if (rc)
+        return rc;
+    db->batch = true;
+    db->batch_failed = false;
+    return 0;
+}
+
+int pl_db_batch_end(pl_db *db, pl_err *e, bool commit)
+{
+    bool failed = db->batch_failed;
+
+    if (!db->batch)
+        return pl_err_set(e, PLEDGER_ESTATE, "no batch is open");
+    db->batch = db->batch_failed = false;
+    db->tx_depth = 1;
+    if (!commit || failed) {
+        pl_db_rollback(db);
+        return commit ? pl_err_set(e, PLEDGER_ESTATE, "a step of the batch failed; it was "
+                                   "rolled back") : 0;
+    }
+    return pl_db_commit(db, e);
 }
 
 static const char sql_data_version[] = "PRAGMA data_version";

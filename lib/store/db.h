@@ -59,6 +59,15 @@ int pl_db_commit(pl_db *db, pl_err *e);
 void pl_db_rollback(pl_db *db);
 bool pl_db_in_tx(const pl_db *db);
 
+/* A batch: one write transaction in which steps nest.  While it is open,
+ * pl_db_write_begin/read_begin/commit of the steps only count their depth
+ * and a step's pl_db_rollback marks the batch failed (a failed batch
+ * refuses further steps).  pl_db_batch_end() commits (@commit, and no
+ * step failed) or rolls everything back; rolling back returns 0 when
+ * asked for, PLEDGER_ESTATE when a step had failed. */
+int pl_db_batch_begin(pl_db *db, pl_err *e);
+int pl_db_batch_end(pl_db *db, pl_err *e, bool commit);
+
 /* The clock of the registry: microseconds since 1970-01-01T00:00:00Z.
  * pl_db_set_clock(db, NULL, NULL) (the default) is the system clock. */
 typedef int64_t (*pl_db_clock_fn)(void *payload);

@@ -105,12 +105,16 @@ static int begin_step(const pl_ctx *c, pl_step step, const char *uuid, pl_app_ro
     int rc;
 
     memset(row, 0, sizeof *row);
-    if ((rc = pl_step_check_role(c->e, step, c->role, c->actor, 0)))
+    /* a self-filing pledgee (bulk-flow.c) accepts and registers */
+    if (!(c->self_filing && (step == PL_STEP_ACCEPT || step == PL_STEP_REGISTER)) &&
+        (rc = pl_step_check_role(c->e, step, c->role, c->actor, 0)))
         return rc;
     if ((rc = pl_db_write_begin(c->db, c->e)))
         return rc;
     if ((rc = pl_wf_app_load(c, uuid, row)) ||
-        (rc = pl_step_check_state(c->e, step, row->state, uuid))) {
+        (rc = pl_step_check_state(c->e, step, row->state, uuid)) ||
+        (c->self_filing && !pl_kind(row->kind)->pledgee_files &&
+         (rc = pl_step_check_role(c->e, step, c->role, c->actor, 0)))) {
         pl_db_rollback(c->db);
         pl_app_row_clear(row);
     }

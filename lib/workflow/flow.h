@@ -19,6 +19,8 @@ typedef struct pl_ctx {
     pledger_role role;
     const char *office;   /* the handle's office code */
     int utc_offset;       /* minutes east of UTC of the registry's calendar */
+    bool self_filing;     /* bulk filing: the pledgee accepts and registers its own
+                           * filing of a kind it files alone (bulk-flow.c) */
 } pl_ctx;
 
 /* Every step of the workflow. */

@@ -898,3 +898,138 @@ static void journal_baseline(sqlite3 *h, bench_series *out, int64_t *events)
     EVP_MD_CTX_free(ctx);
     free(buf);
 }
+
+/* ---- 9. bulk filing -------------------------------------------------------------- */
+
+/* The tables a filing writes, parents first; party_name is written by
+ * pledge_version's trigger, on both sides. */
+static const char *const bulk_tables[] = {
+    "sequence", "application", "application_right", "review",  "pledge",
+    "pledge_version", "pledge_right", "certificate", "journal", "journal_node",
+};
+#define N_BULK_TABLES (sizeof bulk_tables / sizeof bulk_tables[0])
+
+/* Every row of @table in @src, as values (the caller frees them). */
+static sqlite3_value **table_rows(sqlite3 *src, const char *table, size_t *nrows, int *ncol)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY rowid", table);
+    sqlite3_stmt *st = bench_prepare(src, sql);
+    sqlite3_value **v = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+    *ncol = sqlite3_column_count(st);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n + (size_t)*ncol > cap) {
+            cap = cap ? 2 * cap : 4096;
+            if (!(v = realloc(v, cap * sizeof *v)))
+                bench_die("out of memory");
+        }
+        for (int j = 0; j < *ncol; j++)
+            if (!(v[n++] = sqlite3_value_dup(sqlite3_column_value(st, j))))
+                bench_die("out of memory");
+    }
+    bench_sq(src, rc, table);
+    sqlite3_finalize(st);
+    *nrows = *ncol ? n / (size_t)*ncol : 0;
+    return v;
+}
+
+int wl_bulk(void *arg)
+{
+    (void)arg;
+    char *pl_path = bench_path("bulk.db"), *base_path = bench_path("bulk-base.db");
+    size_t n = bench.bulk_n;
+    pledger_application **apps = calloc(n, sizeof *apps);
+    pledger_filing *f = NULL;
+    bench_rng rng;
+
+    if (!apps)
+        bench_die("out of memory");
+    load_samples();
+    bench_unlink_db(pl_path);
+    bench_unlink_db(base_path);
+    pledger_registry *reg = open_registry(pl_path);
+    pledger_close(open_registry(base_path)); /* the same schema, settings and meta */
+    rng_seed(&rng, bench.seed, 9);
+    for (size_t i = 0; i < n; i++)
+        apps[i] = make_app(PLEDGER_KIND_RECEIVABLE, i, &rng);
+    act(reg, "bank-1", PLEDGER_ROLE_APPLICANT);
+
+    /* pledger: one call, durable (synchronous=FULL commit included) */
+    int64_t cpu0 = bench_cpu_ns(), wall0 = bench_ns();
+    int rc = pledger_file_batch(&f, reg, apps, n);
+    double pl_wall = (double)(bench_ns() - wall0), pl_cpu = (double)(bench_cpu_ns() - cpu0);
+    if (rc) {
+        if (f && pledger_filing_blocked(f))
+            for (size_t i = 0; i < n; i++)
+                if (pledger_filing_item_blocked(f, i)) {
+                    const pledger_review *r = pledger_filing_review(f, i);
+                    for (size_t k = 0; k < pledger_review_count(r); k++)
+                        fprintf(stderr, "item %zu: %s %s\n", i, pledger_review_code(r, k),
+                                pledger_review_message(r, k));
+                    break;
+                }
+        bench_pl(reg, rc, "pledger_file_batch");
+    }
+    pledger_filing_free(f);
+    for (size_t i = 0; i < n; i++)
+        pledger_application_free(apps[i]);
+    free(apps);
+
+    /* baseline: the rows the call left, by prepared INSERTs, one transaction */
+    sqlite3 *src = raw_open(pl_path, true), *dst = raw_open(base_path, false);
+    sqlite3_value **rows[N_BULK_TABLES];
+    size_t nrows[N_BULK_TABLES], total_rows = 0;
+    int ncol[N_BULK_TABLES];
+    sqlite3_stmt *ins[N_BULK_TABLES];
+    for (size_t t = 0; t < N_BULK_TABLES; t++) {
+        char sql[1024];
+        int len = snprintf(sql, sizeof sql, "INSERT INTO %s VALUES (", bulk_tables[t]);
+        rows[t] = table_rows(src, bulk_tables[t], &nrows[t], &ncol[t]);
+        for (int j = 0; j < ncol[t]; j++)
+            len += snprintf(sql + len, sizeof sql - (size_t)len, "%s?", j ? ", " : "");
+        snprintf(sql + len, sizeof sql - (size_t)len, ")");
+        ins[t] = bench_prepare(dst, sql);
+        total_rows += nrows[t];
+    }
+    cpu0 = bench_cpu_ns();
+    wall0 = bench_ns();
+    bench_exec(dst, "BEGIN IMMEDIATE");
+    for (size_t t = 0; t < N_BULK_TABLES; t++)
+        for (size_t r = 0; r < nrows[t]; r++) {
+            for (int j = 0; j < ncol[t]; j++)
+                sqlite3_bind_value(ins[t], j + 1, rows[t][r * (size_t)ncol[t] + (size_t)j]);
+            if (sqlite3_step(ins[t]) != SQLITE_DONE)
+                bench_die("baseline bulk: %s: %s", bulk_tables[t], sqlite3_errmsg(dst));
+            sqlite3_reset(ins[t]);
+        }
+    bench_exec(dst, "COMMIT");
+    double base_wall = (double)(bench_ns() - wall0), base_cpu = (double)(bench_cpu_ns() - cpu0);
+    for (size_t t = 0; t < N_BULK_TABLES; t++) {
+        for (size_t k = 0; k < nrows[t] * (size_t)ncol[t]; k++)
+            sqlite3_value_free(rows[t][k]);
+        free(rows[t]);
+        sqlite3_finalize(ins[t]);
+    }
+    sqlite3_close(src);
+    sqlite3_close(dst);
+    pledger_close(reg);
+
+    bench_section("9. Bulk filing: receivables filed by one pledger_file_batch() call");
+    bench_note("%zu receivables (save, review, submit, accept, register each; 5 journal events "
+               "each), one transaction, durable commit:", n);
+    bench_note("pledger : wall %.3f s = %.0f filings/s; thread CPU %.3f s = %.0f filings/s "
+               "(one core)", pl_wall / 1e9, n / (pl_wall / 1e9), pl_cpu / 1e9,
+               n / (pl_cpu / 1e9));
+    bench_note("baseline: wall %.3f s, thread CPU %.3f s (the same %zu rows of %zu tables "
+               "by prepared INSERT, one transaction)", base_wall / 1e9, base_cpu / 1e9,
+               total_rows, (size_t)N_BULK_TABLES);
+    bench_note("ratio pledger / baseline: wall %.2f, CPU %.2f", pl_wall / base_wall,
+               pl_cpu / base_cpu);
+    bench_result("bulk.filings_s", n / (pl_cpu / 1e9));
+    bench_result("bulk.ratio", pl_cpu / base_cpu);
+    free(pl_path);
+    free(base_path);
+    return 0;
+}

@@ -22,6 +22,7 @@ typedef struct bench_cfg {
     size_t n_sizes;
     size_t lifecycle_n;     /* pledges through the durable lifecycle */
     size_t batch_n;         /* pledges registered in one transaction */
+    size_t bulk_n;          /* receivables filed by one pledger_file_batch() call */
     size_t verify_ops;      /* verifications per size and variant */
     size_t search_ops;      /* searches per size and variant */
     size_t review_marks;    /* marks of the reference register of the review */
@@ -143,6 +144,7 @@ int64_t bench_registry_mid(void);
 /* ---- workloads -------------------------------------------------------------- */
 
 int wl_lifecycle(void *arg);
+int wl_bulk(void *arg);       /* 9. bulk filing (pledger_file_batch) */
 int wl_batch(void *arg);      /* also journal verification on its database */
 void bench_log_section(const char *path); /* 8. the log (bench-log.c) */
 int wl_journal(void *arg);

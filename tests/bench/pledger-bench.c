@@ -194,6 +194,11 @@ static void summary(void)
         h = get("import.%d.peak_mb", &a, mb);
         target(what, h, a < 64, "%.1f MiB peak RSS", a);
     }
+    h = get("bulk.filings_s", &a);
+    target("bulk filing (pledger_file_batch) >= 10,000 receivables/s", h, a >= 10000,
+           "%.0f filings/s (thread CPU)", a);
+    h = get("bulk.ratio", &a);
+    target("bulk filing <= 1.5x bare SQLite writing the same rows", h, a <= 1.5, "%.2f", a);
     h = get("journal.events_s", &a);
     target("journal verification >= 500,000 events/s", h, a >= 500000,
            "%.0f events/s (pledger_journal_verify: chain + state check)", a);
@@ -207,14 +212,14 @@ static void summary(void)
 static void usage(void)
 {
     puts("usage: pledger-bench [--quick] [--keep] [--dir=PATH] [--seed=N] [--sizes=10k,100k,1M]\n"
-         "                     (--all | lifecycle batch read import review ...)");
+         "                     (--all | lifecycle batch read import review journal tree bulk)");
 }
 
 int main(int argc, char **argv)
 {
-    bool want[7] = { false }, any = false, keep = false;
-    static const char *const names[7] = { "lifecycle", "batch", "read", "import", "review",
-                                           "journal", "tree" };
+    bool want[8] = { false }, any = false, keep = false;
+    static const char *const names[8] = { "lifecycle", "batch", "read", "import", "review",
+                                           "journal", "tree", "bulk" };
     const char *sizes = NULL;
     char dir_default[] = "bench-data";
 
@@ -241,9 +246,9 @@ int main(int argc, char **argv)
             return 0;
         } else {
             int k;
-            for (k = 0; k < 7 && strcmp(a, names[k]); k++)
+            for (k = 0; k < 8 && strcmp(a, names[k]); k++)
                 ;
-            if (k == 7) {
+            if (k == 8) {
                 usage();
                 return 2;
             }
@@ -260,6 +265,7 @@ int main(int argc, char **argv)
         parse_sizes(sizes ? sizes : "2k,20k");
         bench.lifecycle_n = 20;
         bench.batch_n = 2000;
+        bench.bulk_n = 1000;
         bench.verify_ops = 5000;
         bench.search_ops = 2000;
         bench.review_marks = 100000;
@@ -270,6 +276,7 @@ int main(int argc, char **argv)
         parse_sizes(sizes ? sizes : "10k,100k,1M");
         bench.lifecycle_n = 300;
         bench.batch_n = 100000;
+        bench.bulk_n = 10000;
         bench.verify_ops = 100000;
         bench.search_ops = 20000;
         bench.review_marks = 1000000;
@@ -324,6 +331,8 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < bench.n_sizes; i++)
             bench_child("tree", wl_tree, &bench.sizes[i]);
     }
+    if (want[7])
+        bench_child("bulk", wl_bulk, NULL);
     if (want[3]) {
         for (size_t i = 0; i < bench.n_imports; i++)
             bench_child("import", wl_import, &bench.import_mb[i]);

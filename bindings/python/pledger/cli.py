@@ -462,6 +462,52 @@ def cmd_register(reg: Registry, a: argparse.Namespace) -> Result:
     return Result({"uuid": a.uuid, "number": r.number, "modcode": r.modcode}, text)
 
 
+def _file_batch_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help=_("the applications (XML), one file each, all of one kind"))
+
+
+@command("file-batch", N_("file many receivable registrations at once (bulk filing): every "
+                          "item is registered, or none"), role="applicant",
+         args=_file_batch_args)
+def cmd_file_batch(reg: Registry, a: argparse.Namespace) -> Result:
+    apps = []
+    try:
+        for f in a.files:
+            try:
+                apps.append(Application.from_xml(_read_input(f, binary=True)))
+            except E.Error as e:
+                raise type(e)(e.code, f"{f}: {e.message}") from None
+        try:
+            items = reg.file_batch(apps)
+            filed, message = True, ""
+        except E.ReviewBlocked as e:
+            items, filed, message = e.items, False, e.message
+    finally:
+        for app in apps:
+            app.close()
+    rows = [{"file": f, "uuid": it.uuid, "acceptance_number": it.acceptance_number,
+             "number": it.number, "modcode": it.modcode, "blocked": it.blocked,
+             "findings": as_dict(list(it.review.findings))}
+            for f, it in zip(a.files, items)]
+    data = {"filed": filed, "count": len(rows), "message": message, "items": rows}
+    if filed:
+        text = table([_("file"), _("registration number"), _("modification code")],
+                     [(r["file"], r["number"], r["modcode"]) for r in rows])
+        text += "\n\n" + ngettext("{n} registration filed (keep the modification codes: "
+                                   "they are shown only this once)",
+                                   "{n} registrations filed (keep the modification codes: "
+                                   "they are shown only this once)", len(rows)).format(
+            n=len(rows))
+        return Result(data, text)
+    text = table([_("file"), _("severity"), _("code"), _("path"), _("message")],
+                 [(r["file"], label("severity", f.severity), f.code, f.path, f.message)
+                  for r, it in zip(rows, items) if it.blocked for f in it.review.findings
+                  if f.severity in (Severity.BLOCKING, Severity.CORRECTABLE)])
+    text += "\n\n" + message
+    return Result(data, text, EXIT_FAILED)
+
+
 def _refuse_args(p: argparse.ArgumentParser) -> None:
     _uuid_arg(p)
     p.add_argument("--ground", required=True,
@@ -1160,6 +1206,12 @@ NULLABLE: dict[str, dict[str, str]] = {
     "review": {"findings": N_("[] when the application has no finding")},
     "register": {"modcode": N_("null but for receivables (their modification code, "
                                "shown this once)")},
+    "file-batch": {"message": N_("empty when the batch was filed"),
+                   "items[].uuid": N_("null when nothing was filed"),
+                   "items[].acceptance_number": N_("null when nothing was filed"),
+                   "items[].number": N_("null when nothing was filed"),
+                   "items[].modcode": N_("null when nothing was filed"),
+                   "items[].findings": N_("[] when the item's review found nothing")},
     "show": {"valid_to": N_("null while the version shown is the current one")},
     "verify": {"as_of": N_("null when the answer is for now (no --at)"),
                "code_superseded_at": N_("null unless --code matched a superseded "

@@ -108,8 +108,15 @@ class OutOfMemory(Error, MemoryError):
 
 
 class ReviewBlocked(Error):
-    """PLEDGER_EREVIEW: the latest review has findings that stop submission."""
+    """PLEDGER_EREVIEW: the latest review has findings that stop submission.
+    From :meth:`pledger.Registry.file_batch`, ``items`` holds every item's
+    :class:`pledger.Filed` (its review, and whether it stopped the batch);
+    elsewhere it is empty."""
     code_name = "PLEDGER_EREVIEW"
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(code, message)
+        self.items: tuple[Any, ...] = ()
 
 
 class CodeMismatch(Error):

@@ -5,23 +5,36 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from . import _ffi
 from ._ffi import ffi, lib
 from .application import Application
 from .enums import ALL as _ENUMS
 from .enums import Kind, PledgeState, Role, Severity
-from .errors import InvalidArgument, check, make_error
+from .errors import InvalidArgument, ReviewBlocked, check, make_error
 from .log import Checkpoint, Keyring, Proof, _proof
 from .query import AS_OF_CURRENT, Cursor
-from .types import (CurrencyAmounts, DateLike, DueItem, Finding, ImportReport, Instant,
+from .types import (CurrencyAmounts, DateLike, DueItem, Filed, Finding, ImportReport, Instant,
                     JournalCheck, Pledge, Registration, Rejection, Review, RightRank, Stats,
                     Verification, date_str, from_us, to_date, to_us)
 
 #: progress(records, bytes_read, total_bytes): return False to cancel
 ProgressFn = Callable[[int, int, int], Any]
 
+
+
+def _review_of(rv: Any) -> Review:
+    """The findings of a ``pledger_review *`` (owned by the caller)."""
+    out = []
+    for i in range(lib.pledger_review_count(rv)):
+        out.append(Finding(
+            code=_ffi.string(lib.pledger_review_code(rv, i)) or "",
+            severity=Severity(lib.pledger_review_severity(rv, i)),
+            path=_ffi.string(lib.pledger_review_path(rv, i)) or "",
+            message=_ffi.string(lib.pledger_review_message(rv, i)) or "",
+            basis=_ffi.string(lib.pledger_review_basis(rv, i)) or ""))
+    return Review(tuple(out))
 
 def open(path: str | os.PathLike[str], *, read_only: bool = False, create: bool = True,
          timeout: float = 5.0, office: str | None = None) -> "Registry":
@@ -311,6 +324,52 @@ class Registry:
         self._check(lib.pledger_application_load(pp, self._h, _ffi.cstr(uuid, "uuid")))
         return Application._wrap(pp[0])
 
+    def file_batch(self, apps: Sequence[Application]) -> tuple[Filed, ...]:
+        """File many registrations of one kind at once (bulk filing: the
+        kinds the pledgee files alone, receivables; role applicant).  Every
+        application is saved, reviewed, submitted, accepted and registered
+        in one transaction, with consecutive registration numbers; each
+        ``Application`` then carries its UUID and numbers.  When any item's
+        review stops it, nothing is filed and :class:`pledger.ReviewBlocked`
+        is raised with ``items``: every item's :class:`Filed`, its review
+        and whether it stopped the batch."""
+        if isinstance(apps, (str, bytes)) or not isinstance(apps, Sequence):
+            raise _ffi._invalid(f"apps must be a sequence of Application, not "
+                                f"{type(apps).__name__}", True)
+        for i, a in enumerate(apps):
+            if not isinstance(a, Application):
+                raise _ffi._invalid(f"apps[{i}] must be an Application, not "
+                                    f"{type(a).__name__}", True)
+        arr = ffi.new("pledger_application *[]", max(len(apps), 1))
+        for i, a in enumerate(apps):
+            arr[i] = a._h
+        pp = ffi.new("pledger_filing **")
+        rc = lib.pledger_file_batch(pp, self._h, arr, len(apps))
+        if rc != 0 and pp[0] == ffi.NULL:
+            raise make_error(rc, self._p)
+        err = make_error(rc, self._p) if rc != 0 else None
+        f = _ffi.gc(pp[0], lib.pledger_filing_free)
+        try:
+            items = tuple(self._filed(f, i) for i in range(lib.pledger_filing_count(f)))
+        finally:
+            ffi.release(f)
+        if err is not None:
+            if isinstance(err, ReviewBlocked):
+                err.items = items
+            raise err
+        return items
+
+    @staticmethod
+    def _filed(f: Any, i: int) -> Filed:
+        rv = lib.pledger_filing_review(f, i)
+        return Filed(
+            uuid=_ffi.string(lib.pledger_filing_uuid(f, i)),
+            acceptance_number=_ffi.string(lib.pledger_filing_acceptance_number(f, i)),
+            number=_ffi.string(lib.pledger_filing_number(f, i)),
+            modcode=_ffi.string(lib.pledger_filing_modcode(f, i)),
+            review=_review_of(rv),
+            blocked=bool(lib.pledger_filing_item_blocked(f, i)))
+
     def review(self, uuid: str) -> Review:
         """Review a stored application against every rule of its kind and
         the reference register; the result is stored and journaled.  The
@@ -320,15 +379,7 @@ class Registry:
         self._check(lib.pledger_application_review(pp, self._h, _ffi.cstr(uuid, "uuid")))
         rv = _ffi.gc(pp[0], lib.pledger_review_free)
         try:
-            out = []
-            for i in range(lib.pledger_review_count(rv)):
-                out.append(Finding(
-                    code=_ffi.string(lib.pledger_review_code(rv, i)) or "",
-                    severity=Severity(lib.pledger_review_severity(rv, i)),
-                    path=_ffi.string(lib.pledger_review_path(rv, i)) or "",
-                    message=_ffi.string(lib.pledger_review_message(rv, i)) or "",
-                    basis=_ffi.string(lib.pledger_review_basis(rv, i)) or ""))
-            return Review(tuple(out))
+            return _review_of(rv)
         finally:
             ffi.release(rv)
 

@@ -138,6 +138,17 @@ class Registration:
 
 
 @dataclasses.dataclass(frozen=True)
+class Filed:
+    """One item of a bulk filing (:meth:`pledger.Registry.file_batch`)."""
+    uuid: str | None                #: the application; None when nothing was filed
+    acceptance_number: str | None   #: None when nothing was filed
+    number: str | None              #: the registration number; None when nothing was filed
+    modcode: str | None             #: the modification code, given this once
+    review: Review                  #: the item's review
+    blocked: bool                   #: its findings stopped the batch
+
+
+@dataclasses.dataclass(frozen=True)
 class Pledge:
     """One version of a registered pledge (``pledger_pledge_*``)."""
     number: str

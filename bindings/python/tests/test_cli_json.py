@@ -108,6 +108,16 @@ def test_every_json_field_is_filled_or_documented(tmp_path: pathlib.Path,
     run("correct", uuid, "--set", "rights/right[1]/goods=罐头", "--actor", "clerk-1")
     number = run("register", uuid, "--actor", "registrar-1")["number"]
     rv = run("register", accepted(Kind.RECEIVABLE), "--actor", "registrar-1")
+    # bulk filing: refused (an item without its amount), then filed
+    bad = tmp_path / "bad-receivable.xml"
+    bad.write_text(sample_path(Kind.RECEIVABLE).read_text(encoding="utf-8").replace(
+        '<amount currency="CNY">100000000</amount>', "", 1), encoding="utf-8")
+    refused = run("file-batch", str(sample_path(Kind.RECEIVABLE)), str(bad), "--actor",
+                  "bank-qh", expect=1)
+    assert not refused["filed"] and [i["blocked"] for i in refused["items"]] == [False, True]
+    filed = run("file-batch", str(sample_path(Kind.RECEIVABLE)),
+                str(sample_path(Kind.RECEIVABLE)), "--actor", "bank-qh")
+    assert filed["filed"] and filed["count"] == 2 and filed["items"][1]["modcode"]
     run("refuse", accepted(Kind.LAND), "--ground", "RIGHT_SEIZED", "--note", "court",
         "--actor", "registrar-1")
     withdrawn = run("apply", str(sample_path(Kind.PATENT)), "--actor", "applicant-1")["uuid"]

@@ -1,0 +1,82 @@
+"""Bulk filing through Python: Registry.file_batch files every item or none,
+numbers consecutive, every item's review on refusal."""
+from __future__ import annotations
+
+import pytest
+
+import pledger
+from pledger import AppState, Kind, Role, Severity
+from conftest import Flow, sample
+
+
+def receivables(n: int) -> list[pledger.Application]:
+    apps = []
+    for i in range(n):
+        app = sample(Kind.RECEIVABLE)
+        app["claim/main_contract_number"] = f"QHB-2024-LD-{i:04d}"
+        apps.append(app)
+    return apps
+
+
+def serial(number: str) -> int:
+    return int(number.rsplit("-", 1)[1])
+
+
+def test_files_every_item(reg: pledger.Registry, flow: Flow) -> None:
+    single = flow.registered(Kind.RECEIVABLE)
+    apps = receivables(12)
+    flow.act("bank-qh", Role.APPLICANT)
+    items = reg.file_batch(apps)
+    assert len(items) == 12
+    assert [serial(it.number or "") for it in items] == \
+        [serial(single.number) + 1 + i for i in range(12)]
+    for app, it in zip(apps, items):
+        assert isinstance(it, pledger.Filed) and not it.blocked
+        assert app.uuid == it.uuid and app.state == AppState.REGISTERED
+        assert app.registration_number == it.number
+        assert app.acceptance_number == it.acceptance_number
+        assert it.modcode and len(it.modcode) >= 16
+        assert it.review.count(Severity.BLOCKING) == 0
+    flow.act("bank-1", Role.BANK)
+    assert reg.verify(items[5].number or "").state == pledger.PledgeState.ACTIVE
+
+
+def test_one_bad_item_files_nothing(reg: pledger.Registry, flow: Flow) -> None:
+    apps = receivables(6)
+    del apps[4]["claim/amount"]
+    flow.act("bank-qh", Role.APPLICANT)
+    with pytest.raises(pledger.ReviewBlocked) as e:
+        reg.file_batch(apps)
+    assert "item 4" in e.value.message and "1 of 6" in e.value.message
+    items = e.value.items
+    assert [it.blocked for it in items] == [False, False, False, False, True, False]
+    assert all(it.uuid is None and it.number is None for it in items)
+    assert any(f.code == "AMOUNT_MISSING" and f.path == "claim/amount"
+               for f in items[4].review)
+    assert all(a.uuid is None for a in apps)
+    flow.act("auditor-1", Role.AUDITOR)
+    assert reg.stats("2024-01-01", "2024-12-31").registrations == 0
+    # cured, the same handles file
+    apps[4]["claim/amount"] = "100000000"
+    apps[4]["claim/amount/@currency"] = "CNY"
+    flow.act("bank-qh", Role.APPLICANT)
+    assert len(reg.file_batch(apps)) == 6
+    flow.act("auditor-1", Role.AUDITOR)
+    assert reg.stats("2024-01-01", "2024-12-31").registrations == 6
+
+
+def test_who_and_what(reg: pledger.Registry, flow: Flow) -> None:
+    apps = receivables(2)
+    for role in (Role.CLERK, Role.REGISTRAR, Role.BANK, Role.AUDITOR):
+        flow.act("someone", role)
+        with pytest.raises(pledger.PermissionDenied):
+            reg.file_batch(apps)
+    flow.act("bank-qh", Role.APPLICANT)
+    with pytest.raises(pledger.InvalidArgument, match="item 1"):
+        reg.file_batch([apps[0], sample(Kind.TRADEMARK)])
+    with pytest.raises(pledger.InvalidArgument, match="no items"):
+        reg.file_batch([])
+    with pytest.raises(pledger.InvalidArgument, match=r"apps\[1\]"):
+        reg.file_batch([apps[0], "not an application"])  # type: ignore[list-item]
+    with pytest.raises(pledger.InvalidArgument):
+        reg.file_batch("apps")  # type: ignore[arg-type]

@@ -1,0 +1,181 @@
+/* Public bulk filing: pledger_file_batch and its result. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/app-handle.h"
+#include "api/handle.h"
+#include "query/mask.h"
+#include "workflow/bulk-flow.h"
+
+typedef struct filing_item {
+    char *uuid, *acceptance_number, *number, *modcode;
+    pledger_review review;
+    bool blocked;
+} filing_item;
+
+struct pledger_filing {
+    filing_item *items;
+    size_t n, blocked;
+};
+
+void pledger_filing_free(pledger_filing *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->n; i++) {
+        filing_item *it = &f->items[i];
+        free(it->uuid);
+        free(it->acceptance_number);
+        free(it->number);
+        if (it->modcode)
+            memset(it->modcode, 0, strlen(it->modcode));
+        free(it->modcode);
+        pl_findings_clear(&it->review.f);
+    }
+    free(f->items);
+    free(f);
+}
+
+/* The application handles of a filed batch say what the registry now
+ * holds, as after pledger_application_save() and the steps. */
+static int update_handles(pledger_filing *f, pledger_application *const *apps)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        filing_item *it = &f->items[i];
+        char *uuid = strdup(it->uuid), *acc = strdup(it->acceptance_number),
+             *num = strdup(it->number);
+        if (!uuid || !acc || !num) {
+            free(uuid);
+            free(acc);
+            free(num);
+            return PLEDGER_ENOMEM;
+        }
+        free(apps[i]->uuid);
+        free(apps[i]->acceptance_number);
+        free(apps[i]->registration_number);
+        apps[i]->uuid = uuid;
+        apps[i]->acceptance_number = acc;
+        apps[i]->registration_number = num;
+        apps[i]->state = PLEDGER_APP_REGISTERED;
+    }
+    return 0;
+}
+
+int pledger_file_batch(pledger_filing **out, pledger_registry *reg,
+                       pledger_application *const *apps, size_t n)
+{
+    static const char fn[] = "pledger_file_batch";
+    pledger_filing *f = NULL;
+    pl_filed *items = NULL;
+    pl_doc **docs = NULL;
+    size_t blocked = 0;
+    pl_ctx c;
+    int rc, sight;
+
+    if (out)
+        *out = NULL;
+    if ((rc = pl_api_enter(reg, fn)))
+        return rc;
+    if (!out)
+        return pl_api_bad_arg(reg, fn, "out", "is NULL");
+    if (!apps && n > 0)
+        return pl_api_bad_arg(reg, fn, "apps", "is NULL");
+    if ((rc = pl_api_writable(reg, fn)) || (rc = pl_api_read(reg, fn, PL_READ_REVIEW, &sight)))
+        return rc;
+    if (n > PL_FILE_BATCH_MAX)
+        return pl_err_set(&reg->err, PLEDGER_EINVAL,
+                          "%s: n: %zu items; one batch files at most %d", fn, n,
+                          PL_FILE_BATCH_MAX);
+    for (size_t i = 0; i < n; i++) {
+        if (!apps[i])
+            return pl_err_set(&reg->err, PLEDGER_EINVAL, "%s: apps[%zu] is NULL", fn, i);
+        if (apps[i]->uuid)
+            return pl_err_set(&reg->err, PLEDGER_EINVAL,
+                              "%s: apps[%zu]: application %s is already saved; a batch files "
+                              "new applications", fn, i, apps[i]->uuid);
+    }
+    if ((n && !(docs = calloc(n, sizeof *docs))) || (n && !(items = calloc(n, sizeof *items))) ||
+        !(f = calloc(1, sizeof *f)) || (n && !(f->items = calloc(n, sizeof *f->items)))) {
+        rc = pl_err_oom(&reg->err);
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        docs[i] = apps[i]->doc;
+    pl_api_ctx(reg, &c);
+    rc = pl_wf_file_batch(&c, docs, n, items, &blocked);
+    if (rc && rc != PLEDGER_EREVIEW)
+        goto done;
+    f->n = n;
+    f->blocked = blocked;
+    for (size_t i = 0; i < n; i++) {
+        filing_item *it = &f->items[i];
+        it->uuid = items[i].uuid;
+        it->acceptance_number = items[i].acceptance_number;
+        it->number = items[i].number;
+        it->modcode = items[i].modcode;
+        it->review.f = items[i].findings;
+        it->blocked = items[i].blocked;
+        memset(&items[i], 0, sizeof items[i]);
+        if (sight == PL_SIGHT_MASKED)
+            pl_mask_findings(&it->review.f);
+    }
+    if (!rc && update_handles(f, apps))
+        rc = pl_err_set(&reg->err, PLEDGER_ENOMEM,
+                        "%s: the batch was filed, but the application handles could not be "
+                        "updated for lack of memory; the filing result holds the numbers", fn);
+    *out = f;
+    f = NULL;
+done:
+    if (rc && !(rc == PLEDGER_ENOMEM && *out))
+        pl_err_prefix(&reg->err, "%s", fn);
+    for (size_t i = 0; items && i < n; i++)
+        pl_filed_clear(&items[i]);
+    free(items);
+    free(docs);
+    pledger_filing_free(f);
+    return rc;
+}
+
+size_t pledger_filing_count(const pledger_filing *f) { return f ? f->n : 0; }
+size_t pledger_filing_blocked(const pledger_filing *f) { return f ? f->blocked : 0; }
+
+static const filing_item *item(const pledger_filing *f, size_t i)
+{
+    return f && i < f->n ? &f->items[i] : NULL;
+}
+
+const char *pledger_filing_uuid(const pledger_filing *f, size_t i)
+{
+    const filing_item *it = item(f, i);
+    return it ? it->uuid : NULL;
+}
+
+const char *pledger_filing_acceptance_number(const pledger_filing *f, size_t i)
+{
+    const filing_item *it = item(f, i);
+    return it ? it->acceptance_number : NULL;
+}
+
+const char *pledger_filing_number(const pledger_filing *f, size_t i)
+{
+    const filing_item *it = item(f, i);
+    return it ? it->number : NULL;
+}
+
+const char *pledger_filing_modcode(const pledger_filing *f, size_t i)
+{
+    const filing_item *it = item(f, i);
+    return it ? it->modcode : NULL;
+}
+
+int pledger_filing_item_blocked(const pledger_filing *f, size_t i)
+{
+    const filing_item *it = item(f, i);
+    return it ? it->blocked : 0;
+}
+
+const pledger_review *pledger_filing_review(const pledger_filing *f, size_t i)
+{
+    const filing_item *it = item(f, i);
+    return it ? &it->review : NULL;
+}

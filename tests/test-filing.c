@@ -1,0 +1,264 @@
+/* Bulk filing (pledger_file_batch): all items registered in one
+ * transaction with consecutive numbers, or none with every item's
+ * findings; who may file, which kinds, and that a refused batch changes
+ * nothing in the file. */
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "testutil.h"
+#include "fixture.h"
+
+#include <pledger/application.h>
+#include <pledger/pledge.h>
+#include <pledger/query.h>
+
+static char *dir, *path;
+static pledger_registry *reg;
+
+static void setup(void) { fx_ck_setup(&dir, &path, &reg); }
+static void teardown(void) { fx_ck_teardown(dir, path, reg); }
+
+#define N_ITEMS 40
+
+/* @n receivable samples, each with its own main contract number. */
+static pledger_application **samples(size_t n)
+{
+    pledger_application **apps = calloc(n, sizeof *apps);
+    ck_assert_ptr_nonnull(apps);
+    for (size_t i = 0; i < n; i++) {
+        char contract[64];
+        apps[i] = fx_ck_sample(PLEDGER_KIND_RECEIVABLE);
+        snprintf(contract, sizeof contract, "QHB-2024-LD-%04zu", i);
+        PL_OK(NULL, pledger_application_set(apps[i], "claim/main_contract_number", contract));
+    }
+    return apps;
+}
+
+static void free_samples(pledger_application **apps, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        pledger_application_free(apps[i]);
+    free(apps);
+}
+
+/* The sequence number at the end of a registration number. */
+static long serial_of(const char *number)
+{
+    const char *dash = strrchr(number, '-');
+    ck_assert_ptr_nonnull(dash);
+    return strtol(dash + 1, NULL, 10);
+}
+
+START_TEST(files_every_item_with_consecutive_numbers)
+{
+    pledger_application **apps = samples(N_ITEMS);
+    pledger_filing *f = NULL;
+    char *number = NULL;
+    int64_t bad = -1, count = 0;
+
+    /* a single registration first: the batch's numbers follow it */
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_RECEIVABLE, &number, NULL));
+    fx_act(reg, "bank-qh", PLEDGER_ROLE_APPLICANT);
+    PL_OK(reg, pledger_file_batch(&f, reg, apps, N_ITEMS));
+    ck_assert_uint_eq(pledger_filing_count(f), N_ITEMS);
+    ck_assert_uint_eq(pledger_filing_blocked(f), 0);
+    for (size_t i = 0; i < N_ITEMS; i++) {
+        const char *num = pledger_filing_number(f, i);
+        ck_assert_ptr_nonnull(num);
+        ck_assert_int_eq(serial_of(num), serial_of(number) + 1 + (long)i);
+        ck_assert_str_eq(pledger_application_registration_number(apps[i]), num);
+        ck_assert_str_eq(pledger_application_uuid(apps[i]), pledger_filing_uuid(f, i));
+        ck_assert_str_eq(pledger_application_acceptance_number(apps[i]),
+                         pledger_filing_acceptance_number(f, i));
+        ck_assert_int_eq(pledger_application_state(apps[i]), PLEDGER_APP_REGISTERED);
+        ck_assert_uint_ge(strlen(pledger_filing_modcode(f, i)), 16);
+        if (i > 0)
+            ck_assert_str_ne(pledger_filing_modcode(f, i), pledger_filing_modcode(f, i - 1));
+        ck_assert_int_eq(pledger_filing_item_blocked(f, i), 0);
+        ck_assert_ptr_nonnull(pledger_filing_review(f, i));
+    }
+    /* what the bank verifies is what was filed */
+    pledger_verification *v = NULL;
+    fx_act(reg, "bank-1", PLEDGER_ROLE_BANK);
+    PL_OK(reg, pledger_verify(&v, reg, pledger_filing_number(f, 7), NULL));
+    ck_assert_int_eq(pledger_verification_state(v), PLEDGER_PLEDGE_ACTIVE);
+    ck_assert_int_eq(pledger_verification_amount(v), 100000000);
+    pledger_verification_free(v);
+    /* the modification code works for a change by the pledgee */
+    pledger_application *loaded = NULL;
+    fx_act(reg, "bank-qh", PLEDGER_ROLE_APPLICANT);
+    PL_OK(reg, pledger_application_load(&loaded, reg, pledger_filing_uuid(f, 3)));
+    ck_assert_str_eq(pledger_application_registration_number(loaded), pledger_filing_number(f, 3));
+    pledger_application_free(loaded);
+    /* every step journaled as itself, the journal intact */
+    fx_act(reg, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    PL_OK(reg, pledger_journal_verify(&bad, &count, reg));
+    ck_assert_int_eq(bad, 0);
+    ck_assert_int_eq(fx_ck_raw_int(path, "SELECT count(*) FROM journal WHERE operation = "
+                                         "'application.register' AND actor = 'bank-qh'"),
+                     N_ITEMS);
+    ck_assert_int_eq(fx_ck_raw_int(path, "SELECT count(*) FROM journal WHERE actor = 'bank-qh'"),
+                     5 * N_ITEMS);
+    pledger_filing_free(f);
+    pledger_free(number);
+    free_samples(apps, N_ITEMS);
+}
+END_TEST
+
+START_TEST(one_bad_item_files_nothing_and_reports_every_item)
+{
+    pledger_application **apps = samples(N_ITEMS);
+    pledger_filing *f = NULL;
+    char *number = NULL;
+
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_RECEIVABLE, &number, NULL));
+    char *before = fx_ck_dump(path, NULL);
+    PL_OK(NULL, pledger_application_set(apps[7], "claim/amount", NULL));
+    PL_OK(NULL, pledger_application_set(apps[31], "pledgor/id", NULL));
+    fx_act(reg, "bank-qh", PLEDGER_ROLE_APPLICANT);
+    PL_FAILS(reg, PLEDGER_EREVIEW, pledger_file_batch(&f, reg, apps, N_ITEMS));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "2 of 40 items") &&
+                      strstr(pledger_errmsg(reg), "item 7"),
+                  "%s", pledger_errmsg(reg));
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(pledger_filing_blocked(f), 2);
+    for (size_t i = 0; i < N_ITEMS; i++) {
+        ck_assert_int_eq(pledger_filing_item_blocked(f, i), i == 7 || i == 31);
+        ck_assert_ptr_null(pledger_filing_uuid(f, i));
+        ck_assert_ptr_null(pledger_filing_number(f, i));
+        ck_assert_ptr_null(pledger_filing_modcode(f, i));
+        ck_assert_ptr_null(pledger_application_uuid(apps[i]));
+    }
+    const pledger_review *r = pledger_filing_review(f, 7);
+    bool seen = false;
+    for (size_t k = 0; k < pledger_review_count(r); k++)
+        if (strcmp(pledger_review_code(r, k), "AMOUNT_MISSING") == 0) {
+            ck_assert_str_eq(pledger_review_path(r, k), "claim/amount");
+            seen = true;
+        }
+    ck_assert_msg(seen, "item 7's review lacks AMOUNT_MISSING");
+    ck_assert_uint_gt(pledger_review_count_severity(pledger_filing_review(f, 31),
+                                                    PLEDGER_SEVERITY_CORRECTABLE) +
+                          pledger_review_count_severity(pledger_filing_review(f, 31),
+                                                        PLEDGER_SEVERITY_BLOCKING),
+                      0);
+    pledger_filing_free(f);
+    f = NULL;
+    /* nothing of the batch is in the file, not even a journal event */
+    char *after = fx_ck_dump(path, NULL);
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
+    /* the cured batch files, its numbers right after the single one */
+    PL_OK(NULL, pledger_application_set(apps[7], "claim/amount", "100000000"));
+    PL_OK(NULL, pledger_application_set(apps[7], "claim/amount/@currency", "CNY"));
+    PL_OK(NULL, pledger_application_set(apps[31], "pledgor/id", "91350100M000100Y43"));
+    PL_OK(NULL, pledger_application_set(apps[31], "pledgor/id/@type", "uscc"));
+    PL_OK(reg, pledger_file_batch(&f, reg, apps, N_ITEMS));
+    ck_assert_int_eq(serial_of(pledger_filing_number(f, 0)), serial_of(number) + 1);
+    ck_assert_int_eq(serial_of(pledger_filing_number(f, N_ITEMS - 1)),
+                     serial_of(number) + N_ITEMS);
+    pledger_filing_free(f);
+    pledger_free(number);
+    free_samples(apps, N_ITEMS);
+}
+END_TEST
+
+START_TEST(who_and_what_may_be_filed_in_bulk)
+{
+    pledger_application **apps = samples(4);
+    pledger_application *tm = fx_ck_sample(PLEDGER_KIND_TRADEMARK);
+    pledger_filing *f = NULL;
+    char *before = fx_ck_dump(path, NULL);
+
+    static const pledger_role refused[] = { PLEDGER_ROLE_CLERK, PLEDGER_ROLE_REGISTRAR,
+                                            PLEDGER_ROLE_BANK, PLEDGER_ROLE_AUDITOR };
+    for (size_t i = 0; i < 4; i++) {
+        fx_act(reg, "someone", refused[i]);
+        PL_FAILS(reg, PLEDGER_EPERM, pledger_file_batch(&f, reg, apps, 4));
+        ck_assert_ptr_null(f);
+        ck_assert_msg(strstr(pledger_errmsg(reg), "only an applicant"), "%s",
+                      pledger_errmsg(reg));
+    }
+    fx_act(reg, "bank-qh", PLEDGER_ROLE_APPLICANT);
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_file_batch(&f, reg, apps, 0));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_file_batch(NULL, reg, apps, 4));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_file_batch(&f, reg, NULL, 4));
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_file_batch(&f, NULL, apps, 4));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_file_batch(&f, reg, apps, 100001));
+    /* a trademark is filed jointly and registered by the registrar */
+    pledger_application *mixed[4] = { apps[0], apps[1], tm, apps[3] };
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_file_batch(&f, reg, mixed, 4));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "item 2") &&
+                      strstr(pledger_errmsg(reg), "trademark"), "%s", pledger_errmsg(reg));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_file_batch(&f, reg, &tm, 1));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "item 0"), "%s", pledger_errmsg(reg));
+    pledger_application *holes[2] = { apps[0], NULL };
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_file_batch(&f, reg, holes, 2));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "apps[1]"), "%s", pledger_errmsg(reg));
+    /* an application already saved is filed through its own steps */
+    PL_OK(reg, pledger_application_save(reg, apps[2]));
+    char *after_save = fx_ck_dump(path, NULL);
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_file_batch(&f, reg, apps, 4));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "apps[2]"), "%s", pledger_errmsg(reg));
+    char *after = fx_ck_dump(path, NULL);
+    ck_assert_str_eq(after_save, after);
+    ck_assert_str_ne(before, after_save);
+    /* a read-only handle */
+    pledger_registry *ro = NULL;
+    PL_OK(NULL, fx_open(&ro, path, "FZ01", 1, -1));
+    PL_OK(ro, pledger_set_actor(ro, "bank-qh", PLEDGER_ROLE_APPLICANT));
+    PL_FAILS(ro, PLEDGER_EREADONLY, pledger_file_batch(&f, ro, apps, 2));
+    pledger_close(ro);
+    free(before);
+    free(after);
+    free(after_save);
+    pledger_application_free(tm);
+    free_samples(apps, 4);
+}
+END_TEST
+
+/* A batch holds the write lock for its whole transaction: a single
+ * filing by another handle during it waits, and numbers stay gap-free. */
+START_TEST(batches_and_single_steps_interleave_without_gaps)
+{
+    pledger_registry *other = NULL;
+    pledger_filing *f = NULL;
+    long serials[3 * 10 + 3];
+    size_t ns = 0;
+
+    PL_OK(NULL, fx_open(&other, path, "FZ01", 0, 5000));
+    for (int round = 0; round < 3; round++) {
+        pledger_application **apps = samples(10);
+        char *number = NULL;
+        fx_act(reg, "bank-qh", PLEDGER_ROLE_APPLICANT);
+        PL_OK(reg, pledger_file_batch(&f, reg, apps, 10));
+        for (size_t i = 0; i < 10; i++)
+            serials[ns++] = serial_of(pledger_filing_number(f, i));
+        pledger_filing_free(f);
+        PL_OK(other, fx_registered(other, PLEDGER_KIND_RECEIVABLE, &number, NULL));
+        serials[ns++] = serial_of(number);
+        pledger_free(number);
+        free_samples(apps, 10);
+    }
+    for (size_t i = 1; i < ns; i++)
+        ck_assert_int_eq(serials[i], serials[i - 1] + 1);
+    pledger_close(other);
+}
+END_TEST
+
+static Suite *make(void)
+{
+    Suite *s = suite_create("filing");
+    TCase *tc = tcase_create("filing");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, files_every_item_with_consecutive_numbers);
+    tcase_add_test(tc, one_bad_item_files_nothing_and_reports_every_item);
+    tcase_add_test(tc, who_and_what_may_be_filed_in_bulk);
+    tcase_add_test(tc, batches_and_single_steps_interleave_without_gaps);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+PL_TEST_MAIN(make)
