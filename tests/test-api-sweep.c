@@ -2034,6 +2034,122 @@ static void sweep_pledger_certificate_sign(void)
     pledger_keyring_free(pub);
 }
 
+/* ---- exchange.h -------------------------------------------------------------------------- */
+
+static void sweep_pledger_set_site(void)
+{
+    const char *s;
+    ERR(NULL, pledger_set_site(NULL, PLEDGER_SITE_OFFICE, NULL));
+    as(R, PLEDGER_ROLE_REGISTRAR);
+    ERR(R, pledger_set_site(R, (pledger_site)0, NULL));
+    ERR(R, pledger_set_site(R, (pledger_site)INT_MAX, NULL));
+    ERR(R, pledger_set_site(R, PLEDGER_SITE_OFFICE, "BJ00"));
+    EACH_BAD(s)
+        ERR(R, pledger_set_site(R, PLEDGER_SITE_ACCEPTANCE_POINT, s));
+    ERR(R, pledger_set_site(R, PLEDGER_SITE_ACCEPTANCE_POINT, "BJ00")); /* applications exist */
+    ERR(RO, pledger_set_site(RO, PLEDGER_SITE_OFFICE, NULL));
+    ck_assert_int_eq(pledger_registry_site(R), PLEDGER_SITE_OFFICE);
+}
+
+static void sweep_pledger_registry_site(void) { NIL(pledger_registry_site(NULL)); }
+static void sweep_pledger_registry_upstream(void)
+{
+    NIL(pledger_registry_upstream(NULL));
+    NIL(pledger_registry_upstream(R));
+}
+static void sweep_pledger_site_name(void)
+{
+    int v;
+    EACH_ENUM(v)
+        if (v != PLEDGER_SITE_OFFICE && v != PLEDGER_SITE_ACCEPTANCE_POINT)
+            NIL(pledger_site_name((pledger_site)v));
+}
+
+static void sweep_pledger_exchange_export(void)
+{
+    char *xml = (char *)&xml;
+    size_t len = 1;
+    const char *s;
+    pledger_keyring *cert = sweep_cert_ring(), *pub = sweep_ring();
+    as(R, PLEDGER_ROLE_CLERK);
+    ERR(NULL, pledger_exchange_export(&xml, &len, NULL, "BJ00", cert));
+    ck_assert_ptr_null(xml);
+    ERR(R, pledger_exchange_export(NULL, &len, R, "BJ00", cert));
+    EACH_BAD(s)
+        ERR(R, pledger_exchange_export(&xml, &len, R, s, cert));
+    ERR(R, pledger_exchange_export(&xml, &len, R, "BJ00", NULL));
+    ERR(R, pledger_exchange_export(&xml, &len, R, "BJ00", pub));
+    ERR(R, pledger_exchange_export(&xml, &len, R, "FZ01", cert)); /* itself */
+    ERR(R, pledger_exchange_export(&xml, &len, R, "BJ00", cert)); /* nothing pending */
+    ERR(RO, pledger_exchange_export(&xml, &len, RO, "BJ00", cert));
+    as(R, PLEDGER_ROLE_BANK);
+    ERR(R, pledger_exchange_export(&xml, &len, R, "BJ00", cert));
+    ck_assert_ptr_null(xml);
+    ck_assert_uint_eq(len, 0);
+    pledger_keyring_free(cert);
+    pledger_keyring_free(pub);
+}
+
+static void sweep_pledger_exchange_import(void)
+{
+    char *r = (char *)&r;
+    size_t len = 1;
+    const char *s;
+    pledger_keyring *cert = sweep_cert_ring(), *pub = sweep_ring();
+    as(R, PLEDGER_ROLE_CLERK);
+    ERR(NULL, pledger_exchange_import(&r, &len, NULL, "<batch/>", 8, cert, cert));
+    ck_assert_ptr_null(r);
+    ERR(R, pledger_exchange_import(NULL, &len, R, "<batch/>", 8, cert, cert));
+    ERR(R, pledger_exchange_import(&r, &len, R, NULL, 8, cert, cert));
+    ERR(R, pledger_exchange_import(&r, &len, R, "<batch/>", 8, NULL, cert));
+    ERR(R, pledger_exchange_import(&r, &len, R, "<batch/>", 8, pub, cert));
+    EACH_BAD(s)
+        if (s)
+            ERR(R, pledger_exchange_import(&r, &len, R, s, strlen(s), cert, cert));
+    ERR(R, pledger_exchange_import(&r, &len, R, big, MB, cert, cert));
+    ERR(R, pledger_exchange_import(&r, &len, R, "<batch/>", SIZE_MAX, cert, cert));
+    ERR(R, pledger_exchange_import(&r, &len, R, bad_utf8, sizeof bad_utf8 - 1, cert, cert));
+    ERR(RO, pledger_exchange_import(&r, &len, RO, "<batch/>", 8, cert, cert));
+    as(R, PLEDGER_ROLE_BANK);
+    ERR(R, pledger_exchange_import(&r, &len, R, "<batch/>", 8, cert, cert));
+    ck_assert_ptr_null(r);
+    ck_assert_uint_eq(len, 0);
+    pledger_keyring_free(cert);
+    pledger_keyring_free(pub);
+}
+
+static void sweep_pledger_exchange_status(void)
+{
+    pledger_exchange_line *l = (pledger_exchange_line *)&l;
+    size_t n = 1;
+    ERR(NULL, pledger_exchange_status(&l, &n, NULL));
+    ERR(R, pledger_exchange_status(NULL, &n, R));
+    ERR(R, pledger_exchange_status(&l, NULL, R));
+    as(R, PLEDGER_ROLE_BANK);
+    ERR(R, pledger_exchange_status(&l, &n, R));
+    ck_assert_ptr_null(l);
+    as(R, PLEDGER_ROLE_CLERK);
+    PL_OK(R, pledger_exchange_status(&l, &n, R));
+    ck_assert_uint_eq(n, 0);
+    pledger_free(l);
+}
+
+static void sweep_pledger_application_certificate(void)
+{
+    char *x = (char *)&x;
+    const char *s;
+    as(R, PLEDGER_ROLE_CLERK);
+    ERR(NULL, pledger_application_certificate(&x, NULL, acc_uuid));
+    ck_assert_ptr_null(x);
+    ERR(R, pledger_application_certificate(NULL, R, acc_uuid));
+    EACH_UUID(s)
+        ERR(R, pledger_application_certificate(&x, R, s));
+    ERR(R, pledger_application_certificate(&x, R, acc_uuid)); /* not registered */
+    as(R, PLEDGER_ROLE_BANK);
+    ERR(R, pledger_application_certificate(&x, R, acc_uuid));
+    ck_assert_ptr_null(x);
+}
+
 static void sweep_pledger_certificate_verify(void)
 {
     pledger_certificate_check *c = NULL;
@@ -2154,6 +2270,9 @@ static const entry table[] = {
     E(pledger_checkpoint_root), E(pledger_checkpoint_signer_count), E(pledger_checkpoint_signer),
     E(pledger_checkpoint_free), E(pledger_log_check),
     /* evidence.h */
+    E(pledger_set_site), E(pledger_registry_site), E(pledger_registry_upstream),
+    E(pledger_site_name), E(pledger_exchange_export), E(pledger_exchange_import),
+    E(pledger_exchange_status), E(pledger_application_certificate),
     E(pledger_xmlsig_available), E(pledger_certificate_sign), E(pledger_certificate_verify),
     E(pledger_certificate_check_signer), E(pledger_certificate_check_number),
     E(pledger_certificate_check_version), E(pledger_certificate_check_code),

@@ -22,5 +22,6 @@
 #include <pledger/review.h>
 #include <pledger/query.h>
 #include <pledger/evidence.h>
+#include <pledger/exchange.h>
 
 #endif /* PLEDGER_PLEDGER_H */

@@ -45,8 +45,17 @@ typedef enum pledger_app_state {
     PLEDGER_APP_CORRECTION_REQUESTED = 5, /**< "correction_requested" */
     PLEDGER_APP_REGISTERED = 6,           /**< "registered" */
     PLEDGER_APP_REFUSED = 7,              /**< "refused" */
-    PLEDGER_APP_WITHDRAWN = 8             /**< "withdrawn" (by the applicant, or deemed) */
+    PLEDGER_APP_WITHDRAWN = 8,            /**< "withdrawn" (by the applicant, or deemed) */
+    PLEDGER_APP_FORWARDED = 9             /**< "forwarded": an acceptance point sent it to
+                                               its office, which decides (@since 0.2) */
 } pledger_app_state;
+
+/** What a registry is (pledger_set_site()). @since 0.2 */
+typedef enum pledger_site {
+    PLEDGER_SITE_OFFICE = 1,           /**< "office": registers, numbers, certifies */
+    PLEDGER_SITE_ACCEPTANCE_POINT = 2  /**< "acceptance_point": saves, reviews, accepts and
+                                            forwards to its office; never registers */
+} pledger_site;
 
 /** The state of a registered pledge. @since 0.1 */
 typedef enum pledger_pledge_state {

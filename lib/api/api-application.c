@@ -243,8 +243,7 @@ int pledger_application_save(pledger_registry *reg, pledger_application *app)
 
 static const char sql_created_by[] = "SELECT created_by FROM application WHERE id = ?1";
 
-/* PLEDGER_EPERM unless the handle's actor filed the application @row. */
-static int own_application(pledger_registry *reg, const char *fn, const pl_app_row *row)
+int pl_api_own_application(pledger_registry *reg, const char *fn, const pl_app_row *row)
 {
     sqlite3_stmt *st;
     int rc = pl_db_stmt(reg->db, &reg->err, sql_created_by, &st);
@@ -287,7 +286,7 @@ int pledger_application_load(pledger_application **out, pledger_registry *reg, c
      * of identity cards, contracts) cannot be masked */
     if ((rc = pl_wf_app_load(&c, uuid, &row)))
         return rc;
-    if (sight == PL_SIGHT_OWN && (rc = own_application(reg, fn, &row))) {
+    if (sight == PL_SIGHT_OWN && (rc = pl_api_own_application(reg, fn, &row))) {
         pl_app_row_clear(&row);
         return rc;
     }

@@ -23,23 +23,6 @@
 
 int pledger_xmlsig_available(void) { return pl_xmlsig_available(); }
 
-/* The first certificate key of @kr that can sign. */
-static const pl_doc_key *signing_doc_key(const pledger_keyring *kr)
-{
-    for (size_t i = 0; kr && i < kr->nd; i++)
-        if (pl_doc_key_can_sign(kr->docs[i]))
-            return kr->docs[i];
-    return NULL;
-}
-
-static bool has_note_signer(const pledger_keyring *kr)
-{
-    for (size_t i = 0; kr && i < kr->n; i++)
-        if (pl_note_key_can_sign(kr->keys[i]))
-            return true;
-    return false;
-}
-
 /* The tree size a checkpoint this registry signed states (its second
  * line), 0 when it cannot be read. */
 static uint64_t note_size(const char *note)
@@ -122,12 +105,12 @@ static int checkpoint_and_proof(pledger_registry *reg, const pledger_keyring *si
     pl_db_rollback(reg->db);
     /* a caller who brings checkpoint keys gets a checkpoint they signed
      * (the stored one may be under a key since rotated out) */
-    if (!rc && *note && has_note_signer(signers) && !signed_by(*note, signers)) {
+    if (!rc && *note && pl_keyring_can_sign_notes(signers) && !signed_by(*note, signers)) {
         free(*note);
         *note = NULL;
     }
     if (!rc && !*note) {
-        if (!has_note_signer(signers) || reg->role != PLEDGER_ROLE_REGISTRAR)
+        if (!pl_keyring_can_sign_notes(signers) || reg->role != PLEDGER_ROLE_REGISTRAR)
             return pl_err_set(&reg->err, PLEDGER_ESTATE,
                               "no signed checkpoint covers event %" PRId64 " (%s) yet: the "
                               "office signs one (pledger_checkpoint_sign), or a registrar "
@@ -177,7 +160,7 @@ int pledger_certificate_sign(char **out, size_t *len, pledger_registry *reg, con
                           "%s: actor '%s' has role %s; only registrar may sign certificates",
                           fn, reg->actor ? reg->actor : "(none)",
                           reg->role ? pledger_role_name(reg->role) : "none");
-    const pl_doc_key *key = signing_doc_key(signers);
+    const pl_doc_key *key = pl_keyring_signer(signers);
     if (!key)
         return pl_api_bad_arg(reg, fn, "signers",
                               "holds no certificate private key (ECDSA P-256 or RSA)");
@@ -315,7 +298,7 @@ int pledger_verify_statement(char **out, size_t *len, pledger_registry *reg, con
         *len = 0;
     if ((rc = pl_api_enter(reg, fn)))
         return rc;
-    const pl_doc_key *key = signing_doc_key(signers);
+    const pl_doc_key *key = pl_keyring_signer(signers);
     if (!key)
         return pl_api_bad_arg(reg, fn, "signers",
                               "holds no certificate private key (ECDSA P-256 or RSA)");

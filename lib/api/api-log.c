@@ -17,6 +17,22 @@
 
 /* ---- keyrings ------------------------------------------------------------- */
 
+const pl_doc_key *pl_keyring_signer(const pledger_keyring *kr)
+{
+    for (size_t i = 0; kr && i < kr->nd; i++)
+        if (pl_doc_key_can_sign(kr->docs[i]))
+            return kr->docs[i];
+    return NULL;
+}
+
+bool pl_keyring_can_sign_notes(const pledger_keyring *kr)
+{
+    for (size_t i = 0; kr && i < kr->n; i++)
+        if (pl_note_key_can_sign(kr->keys[i]))
+            return true;
+    return false;
+}
+
 int pledger_keyring_new(pledger_keyring **out)
 {
     if (!out)

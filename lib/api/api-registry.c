@@ -5,6 +5,7 @@
 #include <pledger/version.h>
 
 #include "api/handle.h"
+#include "workflow/exchange-flow.h"
 #include "base/i18n.h"
 #include "base/text.h"
 #include "workflow/flow.h"
@@ -60,6 +61,7 @@ void pl_api_ctx(pledger_registry *reg, pl_ctx *out)
     out->role = reg->role;
     out->office = reg->office;
     out->utc_offset = reg->utc_offset;
+    out->site = reg->site;
     out->self_filing = false;
 }
 
@@ -174,6 +176,7 @@ int pledger_open(pledger_registry **out, const char *path,
         reg->utc_offset = atoi(office);
         free(office);
     }
+    pl_wf_site_get(reg->db, e, &reg->site, reg->upstream);
     snprintf(reg->time_zone, sizeof reg->time_zone, "%s", PL_DEFAULT_TIME_ZONE);
     if (pl_db_meta_get(reg->db, e, "time_zone", &office) == 0) {
         snprintf(reg->time_zone, sizeof reg->time_zone, "%s", office);

@@ -21,4 +21,9 @@ struct pledger_review {
     pl_findings f;
 };
 
+/* PLEDGER_EPERM unless the handle's actor filed the application @row
+ * (for the applicant's sight PL_SIGHT_OWN). */
+#include "workflow/app-flow.h"
+int pl_api_own_application(pledger_registry *reg, const char *fn, const pl_app_row *row);
+
 #endif

@@ -19,6 +19,8 @@ struct pledger_registry {
     char log_origin[208]; /* pledger_log_origin()'s answer */
     char *actor;       /* pledger_set_actor(); NULL until set */
     pledger_role role; /* 0 until set */
+    int site;          /* pledger_site (meta 'site'; an office when never set) */
+    char upstream[17]; /* an acceptance point's office, "" for an office */
 };
 
 /* The one gate of every call that returns registry data: the read table

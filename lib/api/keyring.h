@@ -5,6 +5,7 @@
 #define PL_API_KEYRING_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <pledger/log.h>
@@ -40,5 +41,10 @@ struct pledger_keyring {
 /* pl_note_open() with the keyring's checkpoint keys, remembering the
  * notes it checked: a pl_note_checker's open (ctx: the keyring). */
 int pl_keyring_open_note(void *kr, pl_err *e, const char *note, size_t len, pl_note_opened *out);
+
+/* The first certificate key of @kr that can sign (NULL: none), and
+ * whether @kr holds a checkpoint key that can sign. */
+const pl_doc_key *pl_keyring_signer(const pledger_keyring *kr);
+bool pl_keyring_can_sign_notes(const pledger_keyring *kr);
 
 #endif

@@ -39,6 +39,7 @@ static const char *const app_states[] = {
     NULL, NC_("state", "draft"), NC_("state", "reviewed"), NC_("state", "submitted"),
     NC_("state", "accepted"), NC_("state", "correction_requested"),
     NC_("state", "registered"), NC_("state", "refused"), NC_("state", "withdrawn"),
+    NC_("state", "forwarded"),
 };
 static const char *const pledge_states[] = {
     NULL, NC_("state", "active"), NC_("state", "cancelled"), NC_("state", "revoked"),

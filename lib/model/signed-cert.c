@@ -11,6 +11,7 @@
 
 #include <libxml/c14n.h>
 
+#include "model/signed-doc.h"
 #include "model/xml.h"
 #include "store/payload.h"
 
@@ -154,37 +155,6 @@ static xmlDocPtr new_root(const char *name, xmlNodePtr *root, xmlNsPtr *ns)
     return doc;
 }
 
-/* Indent @doc once, read it back, sign it, and serialise it as signed:
- * what is signed is exactly what a reader will parse. */
-static int finish(pl_err *e, xmlDocPtr doc, const char *what, const pl_doc_key *key, char **out,
-                  size_t *len)
-{
-    char *text = NULL;
-    size_t text_len = 0;
-    xmlDocPtr signed_doc = NULL;
-    xmlChar *mem = NULL;
-    int size = 0, rc;
-
-    if ((rc = pl_xml_dump(e, doc, &text, &text_len)) ||
-        (rc = pl_xml_parse(e, text, text_len, what, &signed_doc)) ||
-        (rc = pl_xmlsig_sign(e, signed_doc, key)))
-        goto done;
-    xmlDocDumpFormatMemoryEnc(signed_doc, &mem, &size, "UTF-8", 0);
-    if (!mem || size <= 0 || !(*out = malloc((size_t)size + 1))) {
-        rc = pl_err_oom(e);
-        goto done;
-    }
-    memcpy(*out, mem, (size_t)size);
-    (*out)[size] = '\0';
-    if (len)
-        *len = (size_t)size;
-done:
-    xmlFree(mem);
-    free(text);
-    xmlFreeDoc(signed_doc);
-    return rc;
-}
-
 /* Append a copy of the root of document @xml to @parent. */
 static int add_document(pl_err *e, xmlDocPtr doc, xmlNodePtr parent, const char *xml,
                         const char *what)
@@ -216,7 +186,7 @@ int pl_signed_cert_make(pl_err *e, const pl_signed_cert_in *in, const pl_doc_key
         return pl_err_oom(e);
     if (!(rc = add_document(e, doc, root, in->certificate, "certificate")) &&
         !(rc = add_log(e, root, ns, &in->log)))
-        rc = finish(e, doc, WHAT, key, out, len);
+        rc = pl_signed_doc_finish(e, doc, WHAT, key, PL_XML_MAX_SIZE, PL_XML_MAX_ITEMS, out, len);
     xmlFreeDoc(doc);
     return rc;
 }
@@ -389,35 +359,6 @@ static int check_issued(pl_err *e, const unsigned char *bytes, size_t nbytes, xm
     return rc;
 }
 
-/* Parse @xml, check its root is @name, its signature (*@signer: the
- * name of the key that verified it, allocated) and the schema. */
-static int open_signed(pl_err *e, const char *xml, size_t len, const char *name,
-                       const char *what, const pl_doc_key *const *doc_keys, size_t n_doc,
-                       xmlDocPtr *doc, char **signer)
-{
-    const pl_doc_key *key = NULL;
-    int rc = pl_xml_parse(e, xml, len, what, doc);
-    if (rc)
-        return rc;
-    xmlNodePtr root = xmlDocGetRootElement(*doc);
-    if (!pl_xml_is(root, name))
-        rc = pl_err_set(e, PLEDGER_EXML, "%s: the root is <%s>, not <%s>", what,
-                        (const char *)root->name, name);
-    else if ((rc = pl_xmlsig_verify(e, *doc, doc_keys, n_doc, &key)))
-        pl_err_prefix(e, "%s: signature", what);
-    else if (!(*signer = strdup(pl_doc_key_name(key))))
-        rc = pl_err_oom(e);
-    else
-        rc = pl_xml_validate(e, *doc, PL_XML_SCHEMA, what);
-    if (rc) {
-        xmlFreeDoc(*doc);
-        *doc = NULL;
-        free(*signer);
-        *signer = NULL;
-    }
-    return rc;
-}
-
 int pl_signed_cert_open(pl_err *e, const char *xml, size_t len,
                         const pl_doc_key *const *doc_keys, size_t n_doc,
                         const pl_note_checker *notes, pl_signed_cert *out)
@@ -428,7 +369,8 @@ int pl_signed_cert_open(pl_err *e, const char *xml, size_t len,
     int rc;
 
     memset(out, 0, sizeof *out);
-    if ((rc = open_signed(e, xml, len, "signedCertificate", WHAT, doc_keys, n_doc, &doc,
+    if ((rc = pl_signed_doc_open(e, xml, len, "signedCertificate", WHAT, PL_XML_SCHEMA, PL_XML_MAX_SIZE,
+                                  PL_XML_MAX_ITEMS, doc_keys, n_doc, &doc,
                           &out->signer)))
         return rc;
     xmlNodePtr root = xmlDocGetRootElement(doc), cert = pl_xml_child(root, "certificate");
@@ -484,7 +426,8 @@ int pl_statement_make(pl_err *e, const pl_statement_in *in, const pl_doc_key *ke
         rc = pl_err_oom(e);
     if (!rc && !(rc = add_document(e, doc, root, in->pledge, "pledge")) &&
         !(rc = add_log(e, root, ns, &in->log)))
-        rc = finish(e, doc, WHAT_ST, key, out, len);
+        rc = pl_signed_doc_finish(e, doc, WHAT_ST, key, PL_XML_MAX_SIZE, PL_XML_MAX_ITEMS, out,
+                                  len);
     xmlFreeDoc(doc);
     return rc;
 }
@@ -498,7 +441,8 @@ int pl_statement_open(pl_err *e, const char *xml, size_t len, const pl_doc_key *
     int rc;
 
     memset(out, 0, sizeof *out);
-    if ((rc = open_signed(e, xml, len, "verificationStatement", WHAT_ST, doc_keys, n_doc, &doc,
+    if ((rc = pl_signed_doc_open(e, xml, len, "verificationStatement", WHAT_ST, PL_XML_SCHEMA,
+                                  PL_XML_MAX_SIZE, PL_XML_MAX_ITEMS, doc_keys, n_doc, &doc,
                           &out->signer)))
         return rc;
     xmlNodePtr root = xmlDocGetRootElement(doc), pledge = pl_xml_child(root, "pledge");

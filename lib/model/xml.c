@@ -46,6 +46,7 @@ typedef struct capture {
     char msg[512];
     int depth; /* current element depth while parsing */
     size_t items; /* elements, attributes and namespace declarations so far */
+    size_t max_items; /* the limit of this document */
 } capture;
 
 static void capture_set(capture *c, long line, xmlNodePtr node, const char *fmt, ...)
@@ -349,12 +350,12 @@ static bool count_items(xmlParserCtxtPtr ctxt, size_t n)
     capture *c = ctxt->_private;
 
     c->items += n;
-    if (c->items <= PL_XML_MAX_ITEMS)
+    if (c->items <= c->max_items)
         return false;
     if (!c->have) {
         char msg[128];
-        snprintf(msg, sizeof msg, "more than %d elements, attributes, namespace "
-                 "declarations and texts (the limit of a document)", PL_XML_MAX_ITEMS);
+        snprintf(msg, sizeof msg, "more than %zu elements, attributes, namespace "
+                 "declarations and texts (the limit of a document)", c->max_items);
         refuse(ctxt, msg);
     }
     return true;
@@ -445,6 +446,12 @@ static long line_of_offset(const char *buf, size_t off)
 
 int pl_xml_parse(pl_err *e, const char *buf, size_t len, const char *what, xmlDocPtr *out)
 {
+    return pl_xml_parse_large(e, buf, len, what, PL_XML_MAX_SIZE, PL_XML_MAX_ITEMS, out);
+}
+
+int pl_xml_parse_large(pl_err *e, const char *buf, size_t len, const char *what,
+                       size_t max_size, size_t max_items, xmlDocPtr *out)
+{
     xmlParserCtxtPtr ctxt;
     xmlDocPtr doc = NULL;
     xmlNodePtr root;
@@ -460,9 +467,9 @@ int pl_xml_parse(pl_err *e, const char *buf, size_t len, const char *what, xmlDo
         what = "document";
     if (!buf)
         return pl_err_set(e, PLEDGER_EINVAL, "%s: no document given", what);
-    if (len > PL_XML_MAX_SIZE)
+    if (len > max_size)
         return pl_err_set(e, PLEDGER_EXML, "%s: line 1: document of %zu bytes exceeds the "
-                          "limit of %zu bytes (16 MiB)", what, len, PL_XML_MAX_SIZE);
+                          "limit of %zu bytes (%zu MiB)", what, len, max_size, max_size >> 20);
     if (len > (size_t)INT32_MAX)
         return pl_err_set(e, PLEDGER_EXML, "%s: line 1: document too large", what);
     nul = memchr(buf, '\0', len);
@@ -481,6 +488,7 @@ int pl_xml_parse(pl_err *e, const char *buf, size_t len, const char *what, xmlDo
 
     pl_xml_init();
     memset(&cap, 0, sizeof cap);
+    cap.max_items = max_items;
     ctxt = xmlNewParserCtxt();
     if (!ctxt)
         return pl_err_oom(e);

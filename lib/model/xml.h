@@ -89,6 +89,10 @@ void pl_xml_init(void);
  * "<what>: line N: <message>".  On success *out is the document (free it
  * with xmlFreeDoc); on failure *out is NULL. */
 int pl_xml_parse(pl_err *e, const char *buf, size_t len, const char *what, xmlDocPtr *out);
+/* The same with other limits of size and items: for the documents that
+ * carry many others (an exchange batch of thousands of applications). */
+int pl_xml_parse_large(pl_err *e, const char *buf, size_t len, const char *what,
+                       size_t max_size, size_t max_items, xmlDocPtr *out);
 
 /* The embedded schema @file (e.g. PL_XML_SCHEMA), compiled on first use
  * and kept for the life of the process; safe to call from any thread.

@@ -137,6 +137,54 @@ static const each eaches[] = {
     { calendar_days, calendar_day_one, "days" },
 };
 
+/* ---- sites and the data line (workflow/exchange-flow.c) -------------------- */
+
+/* An application received from an acceptance point: accepted there, by
+ * its clerk ($accepted_at, $accepted_by: the site's instant and actor). */
+static const char app_receive[] =
+    "INSERT INTO application(id, uuid, kind, state, document, doc_hash,"
+    " pledgor_name, pledgor_key, pledgor_id, pledgee_name, pledgee_key, pledgee_id,"
+    " amount, currency, created_at, created_by, updated_at, submitted_at,"
+    " office, acceptance_number, accepted_at, accepted_by, origin, journal_seq)"
+    " VALUES ($application_id, $uuid, $kind, $state, $document, $doc_hash,"
+    " $pledgor_name, $pledgor_key, $pledgor_id, $pledgee_name, $pledgee_key, $pledgee_id,"
+    " $amount, $currency, :at, :actor, :at, $accepted_at,"
+    " $office, $acceptance_number, $accepted_at, $accepted_by, $origin, :seq)";
+/* A corrected document received: the state it reports is to be sent again. */
+static const char app_unreport[] =
+    "UPDATE application SET reported_state = NULL WHERE id = $application_id";
+/* The office's decision, received at the acceptance point. */
+static const char app_result[] =
+    APP_STATE "office_number = $registration_number, office_certificate = $certificate,"
+    " decided_at = $decided_at, decided_by = $decided_by, refusal_ground = $ground,"
+    " decision_note = $note, withdrawn_reason = $withdrawn_reason,"
+    " correction_note = $correction_note, correction_requested_at = $correction_at,"
+    " correction_due = $due"
+    " WHERE id = $application_id";
+static const char xbatch_insert[] =
+    "INSERT INTO exchange_batch(id, direction, peer, seq, digest, document, items,"
+    " created_at, receipt, acked_at, journal_seq)"
+    " VALUES ($batch_id, $direction, $peer, $sequence, $digest, $document,"
+    " json_array_length(@items), :at, $receipt, NULL, :seq)";
+static const char xitems_insert[] =
+    "INSERT INTO exchange_item(batch_id, idx, application_id, what, state)"
+    " SELECT $batch_id, key + 1, value->>'$.application_id', value->>'$.what',"
+    " value->>'$.state' FROM json_each(@items)";
+/* What an acceptance point sends is forwarded; what an office sends is
+ * reported. */
+static const char xitems_forwarded[] =
+    "UPDATE application SET state = 9, updated_at = :at, journal_seq = :seq"
+    " WHERE id IN (SELECT value->>'$.application_id' FROM json_each(@items)"
+    " WHERE value->>'$.what' <> 'result') AND $direction = 'out'";
+static const char xitems_reported[] =
+    "UPDATE application SET reported_state = (SELECT value->>'$.state'"
+    " FROM json_each(@items) WHERE value->>'$.application_id' = application.id)"
+    " WHERE id IN (SELECT value->>'$.application_id' FROM json_each(@items)"
+    " WHERE value->>'$.what' = 'result') AND $direction = 'out'";
+static const char xbatch_ack[] =
+    "UPDATE exchange_batch SET receipt = $receipt, acked_at = :at"
+    " WHERE direction = 'out' AND peer = $peer AND seq = $sequence AND acked_at IS NULL";
+
 static const char meta_set[] =
     "INSERT INTO meta(key, value) VALUES ($key, $value)"
     " ON CONFLICT(key) DO UPDATE SET value = excluded.value";
@@ -171,6 +219,13 @@ static const op ops[] = {
     OP("pledge.litigation", version_close, version_insert),
     OP("pledge.dismiss_objection", version_close, version_insert),
     OP("pledge.objection_lapse", version_close, version_insert),
+    OP("application.receive", app_receive, app_rights_insert),
+    OP("application.receive_correction", app_doc_state, app_rights_clear, app_rights_insert,
+       app_unreport),
+    OP("application.result", app_result),
+    OP("exchange.export", xbatch_insert, xitems_insert, xitems_forwarded, xitems_reported),
+    OP("exchange.import", xbatch_insert, xitems_insert),
+    OP("exchange.ack", xbatch_ack),
     OP("calendar.load", calendar_days),
     OP("registry.setting", meta_set),
     { "register_import", NULL },
@@ -420,6 +475,7 @@ int pl_replay(pl_db *db, pl_err *e)
     static const char *const clear[] = {
         "DELETE FROM certificate", "DELETE FROM pledge_version", "DELETE FROM pledge_right",
         "DELETE FROM pledge", "DELETE FROM review", "DELETE FROM application_right",
+        "DELETE FROM exchange_item", "DELETE FROM exchange_batch",
         "DELETE FROM application", "DELETE FROM sequence", "DELETE FROM calendar_day",
     };
     sqlite3_stmt *st = NULL;

@@ -490,6 +490,8 @@ static int probe_check(pl_db *db, pl_err *e, const probe *p)
     return 0;
 }
 
+static int widen_check(sqlite3 *h, const pl_migration *m);
+
 static int migrate(pl_db *db, pl_err *e, const char *default_office)
 {
     probe p;
@@ -502,6 +504,8 @@ static int migrate(pl_db *db, pl_err *e, const char *default_office)
         goto fail;
     for (int v = (int)p.user_version; v < pl_schema_version; v++) {
         rc = sqlite3_exec(db->h, pl_migrations[v].sql, NULL, NULL, NULL);
+        if (rc == SQLITE_OK && pl_migrations[v].widen_table)
+            rc = widen_check(db->h, &pl_migrations[v]);
         if (rc != SQLITE_OK) {
             rc = pl_db_fail(db, e, rc, pl_migrations[v].name);
             goto fail;
@@ -528,6 +532,52 @@ static int migrate(pl_db *db, pl_err *e, const char *default_office)
 fail:
     pl_db_rollback(db);
     return rc;
+}
+
+/* Widen a CHECK constraint of a table (@m->widen_*): the table's SQL in
+ * sqlite_schema rewritten and the schema version bumped, so that every
+ * connection reads the schema again.  What SQLite's documentation gives
+ * for changes that leave the stored content valid (ALTER TABLE, "making
+ * other kinds of table schema changes"); inside the migration's
+ * transaction, so it is undone with it.  SQLITE_CORRUPT when the
+ * table's SQL does not hold the old CHECK exactly once. */
+static int widen_check(sqlite3 *h, const pl_migration *m)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t version = 0;
+    int rc = sqlite3_prepare_v2(h, "PRAGMA schema_version", -1, &st, NULL);
+
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        version = sqlite3_column_int64(st, 0);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_OK)
+        return rc;
+    if ((rc = sqlite3_exec(h, "PRAGMA writable_schema = ON", NULL, NULL, NULL)) != SQLITE_OK)
+        return rc;
+    rc = sqlite3_prepare_v2(h,
+                            "UPDATE sqlite_schema SET sql = replace(sql, ?2, ?3)"
+                            " WHERE type = 'table' AND name = ?1"
+                            " AND instr(sql, ?2) > 0"
+                            " AND instr(substr(sql, instr(sql, ?2) + 1), ?2) = 0",
+                            -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, m->widen_table, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, m->widen_from, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, m->widen_to, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(h);
+        if (rc == SQLITE_OK && sqlite3_changes(h) != 1)
+            rc = SQLITE_CORRUPT;
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_OK) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA schema_version = %lld", (long long)version + 1);
+        rc = sqlite3_exec(h, sql, NULL, NULL, NULL);
+    }
+    int off = sqlite3_exec(h, "PRAGMA writable_schema = OFF", NULL, NULL, NULL);
+    return rc != SQLITE_OK ? rc : off;
 }
 
 /* The first bytes of every SQLite 3 database file. */

@@ -37,6 +37,8 @@ const pl_migration pl_migrations[] = {
     { "name index for similar-name search", pl_sql_names },
     { "registered English names of owners and shareholders", pl_sql_register_en },
     { "the journal's Merkle tree and signed checkpoints", pl_sql_log },
+    { "sites and the data line: exchange batches, forwarded applications", pl_sql_exchange,
+      "application", pl_sql_exchange_check_from, pl_sql_exchange_check_to },
 };
 
 const int pl_migration_count =

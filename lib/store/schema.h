@@ -9,6 +9,9 @@
 typedef struct pl_migration {
     const char *name;
     const char *sql;
+    /* then, in table @widen_table, the CHECK @widen_from becomes @widen_to
+     * (NULL: nothing to widen; see store/db.c) */
+    const char *widen_table, *widen_from, *widen_to;
 } pl_migration;
 
 /* The SQL of each part of the schema, kept beside the layer it serves. */
@@ -18,6 +21,8 @@ extern const char pl_sql_workflow[];  /* store/schema-workflow.c */
 extern const char pl_sql_query[];     /* store/schema-query.c */
 extern const char pl_sql_names[];     /* store/schema-names.c */
 extern const char pl_sql_log[];       /* store/schema-log.c */
+extern const char pl_sql_exchange[];  /* store/schema-exchange.c */
+extern const char pl_sql_exchange_check_from[], pl_sql_exchange_check_to[];
 
 /* Register the SQL functions the schema's triggers call (pl_name_core,
  * pl_name_branch) on a connection; an SQLite result code. */

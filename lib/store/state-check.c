@@ -13,7 +13,8 @@
  * "registry.setting" event wrote (the others are set at creation). */
 static const char *const state_tables[] = {
     "application", "application_right", "review", "pledge", "pledge_version",
-    "pledge_right", "certificate", "sequence", "calendar_day", "meta",
+    "pledge_right", "certificate", "sequence", "calendar_day", "exchange_batch",
+    "exchange_item", "meta",
 };
 #define N_TABLES (sizeof state_tables / sizeof state_tables[0])
 #define META ((int)N_TABLES - 1)

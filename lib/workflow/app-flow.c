@@ -22,7 +22,7 @@
 
 static const char sql_app[] =
     "SELECT a.id, a.uuid, a.kind, a.state, a.document, a.doc_hash, a.acceptance_number,"
-    " p.registration_number, a.correction_due"
+    " coalesce(p.registration_number, a.office_number), a.correction_due"
     " FROM application a LEFT JOIN pledge p ON p.application_id = a.id WHERE a.uuid = ?1";
 static const char sql_next_app_id[] = "SELECT coalesce(max(id), 0) + 1 FROM application";
 static const char sql_next_review_id[] = "SELECT coalesce(max(id), 0) + 1 FROM review";
@@ -105,6 +105,8 @@ static int begin_step(const pl_ctx *c, pl_step step, const char *uuid, pl_app_ro
     int rc;
 
     memset(row, 0, sizeof *row);
+    if ((rc = pl_step_check_site(c, step)))
+        return rc;
     /* a self-filing pledgee (bulk-flow.c) accepts and registers */
     if (!(c->self_filing && (step == PL_STEP_ACCEPT || step == PL_STEP_REGISTER)) &&
         (rc = pl_step_check_role(c->e, step, c->role, c->actor, 0)))
@@ -283,9 +285,10 @@ static int stored_app(const pl_ctx *c, const pl_app_row *row, pl_doc **doc, pl_a
     return rc;
 }
 
-int pl_wf_review(const pl_ctx *c, const char *uuid, pl_findings *out)
+/* Review the application @row (the step's transaction open), recording
+ * the findings and the state @state. */
+static int review_row(const pl_ctx *c, const pl_app_row *row, int state, pl_findings *out)
 {
-    pl_app_row row;
     pl_doc *doc = NULL;
     pl_app *app = NULL;
     size_t counts[5];
@@ -294,10 +297,8 @@ int pl_wf_review(const pl_ctx *c, const char *uuid, pl_findings *out)
     pl_json j;
     int rc;
 
-    if ((rc = begin_step(c, PL_STEP_REVIEW, uuid, &row)))
-        return rc;
-    pl_review_env env = { .today = pl_ctx_today(c), .application_id = row.id };
-    if ((rc = stored_app(c, &row, &doc, &app)) ||
+    pl_review_env env = { .today = pl_ctx_today(c), .application_id = row->id };
+    if ((rc = stored_app(c, row, &doc, &app)) ||
         (rc = pl_review_run(c->db, c->e, app, &env, out)) ||
         (rc = next_id(c, sql_next_review_id, &review_id)))
         goto done;
@@ -307,21 +308,196 @@ int pl_wf_review(const pl_ctx *c, const char *uuid, pl_findings *out)
     }
     pl_findings_count(out, counts);
     pl_json_init(&j);
-    pl_json_int(&j, "application_id", row.id);
+    pl_json_int(&j, "application_id", row->id);
     pl_json_int(&j, "blocking", (int64_t)counts[PLEDGER_SEVERITY_BLOCKING]);
     pl_json_int(&j, "correctable", (int64_t)counts[PLEDGER_SEVERITY_CORRECTABLE]);
-    pl_json_str(&j, "doc_hash", row.doc_hash);
+    pl_json_str(&j, "doc_hash", row->doc_hash);
     pl_json_raw(&j, "findings", findings);
     pl_json_int(&j, "notices", (int64_t)counts[PLEDGER_SEVERITY_NOTICE]);
     pl_json_int(&j, "review_id", review_id);
     pl_json_int(&j, "risks", (int64_t)counts[PLEDGER_SEVERITY_RISK]);
-    pl_json_int(&j, "state",
-                row.state == PLEDGER_APP_CORRECTION_REQUESTED ? row.state : PLEDGER_APP_REVIEWED);
-    rc = pl_wf_record(c, "application.review", uuid, &j);
+    pl_json_int(&j, "state", state);
+    rc = pl_wf_record(c, "application.review", row->uuid, &j);
 done:
     free(findings);
     pl_app_free(app);
     pl_doc_free(doc);
+    return rc;
+}
+
+int pl_wf_review(const pl_ctx *c, const char *uuid, pl_findings *out)
+{
+    pl_app_row row;
+    int rc;
+
+    if ((rc = begin_step(c, PL_STEP_REVIEW, uuid, &row)))
+        return rc;
+    rc = review_row(c, &row,
+                    row.state == PLEDGER_APP_CORRECTION_REQUESTED ? row.state
+                                                                  : PLEDGER_APP_REVIEWED,
+                    out);
+    pl_app_row_clear(&row);
+    return pl_step_finish(c, rc);
+}
+
+/* ---- received from an acceptance point (exchange-flow.c) ------------------ */
+
+int pl_wf_receive(const pl_ctx *c, const pl_wf_received *in, pl_findings *findings)
+{
+    pl_app_row row;
+    pl_doc *doc = NULL;
+    doc_facts f;
+    int64_t id;
+    pl_json j;
+    int rc;
+
+    memset(&f, 0, sizeof f);
+    if ((rc = pl_db_write_begin(c->db, c->e)))
+        return rc;
+    if ((rc = pl_wf_app_load(c, in->uuid, &row)) != PLEDGER_ENOTFOUND) {
+        if (!rc) {
+            rc = pl_err_set(c->e, PLEDGER_ECONFLICT,
+                            "application %s is already in this registry (%s)", in->uuid,
+                            pl_app_state_name(row.state));
+            pl_app_row_clear(&row);
+        }
+        return pl_step_finish(c, rc);
+    }
+    pl_err_clear(c->e);
+    if ((rc = pl_doc_parse_stored(&doc, c->e, in->document, in->document_len, in->digest)) ||
+        (rc = doc_facts_of(c, doc, &f)))
+        goto done;
+    if ((int)pl_doc_kind(doc) != in->kind) {
+        rc = pl_err_set(c->e, PLEDGER_EINVAL, "@kind: the item says %s, the document is a %s "
+                        "application", pl_kind(in->kind) ? pl_kind(in->kind)->name : "?",
+                        pl_kind(pl_doc_kind(doc))->name);
+        goto done;
+    }
+    if (strcmp(f.hash, in->digest) != 0) {
+        rc = pl_err_set(c->e, PLEDGER_EINVAL, "document: not in the form pledger stores "
+                        "(its canonical form hashes to %s, not %s)", f.hash, in->digest);
+        goto done;
+    }
+    if ((rc = next_id(c, sql_next_app_id, &id)))
+        goto done;
+    pl_json_init(&j);
+    pl_json_str(&j, "acceptance_number", in->acceptance_number);
+    pl_json_int(&j, "accepted_at", in->at_us);
+    pl_json_str(&j, "accepted_by", in->by);
+    pl_json_int(&j, "application_id", id);
+    json_doc(&j, &f);
+    pl_json_int(&j, "kind", in->kind);
+    pl_json_str(&j, "office", in->office);
+    pl_json_str(&j, "origin", in->origin);
+    pl_json_int(&j, "state", PLEDGER_APP_ACCEPTED);
+    pl_json_str(&j, "uuid", in->uuid);
+    if ((rc = pl_wf_record(c, "application.receive", in->uuid, &j)) ||
+        (rc = pl_wf_app_load(c, in->uuid, &row)))
+        goto done;
+    rc = review_row(c, &row, PLEDGER_APP_ACCEPTED, findings);
+    pl_app_row_clear(&row);
+done:
+    doc_facts_clear(&f);
+    pl_doc_free(doc);
+    return pl_step_finish(c, rc);
+}
+
+int pl_wf_receive_correction(const pl_ctx *c, const pl_wf_received *in, pl_findings *findings)
+{
+    pl_app_row row;
+    pl_doc *doc = NULL;
+    doc_facts f;
+    pl_json j;
+    int rc;
+
+    memset(&f, 0, sizeof f);
+    if ((rc = pl_db_write_begin(c->db, c->e)))
+        return rc;
+    if ((rc = pl_wf_app_load(c, in->uuid, &row)))
+        return pl_step_finish(c, rc);
+    if (row.state != PLEDGER_APP_CORRECTION_REQUESTED) {
+        rc = pl_err_set(c->e, PLEDGER_ESTATE, "correction of application %s: it is %s, not "
+                        "awaiting correction", in->uuid, pl_app_state_name(row.state));
+        goto done;
+    }
+    if ((rc = pl_doc_parse_stored(&doc, c->e, in->document, in->document_len, in->digest)) ||
+        (rc = doc_facts_of(c, doc, &f)))
+        goto done;
+    if ((int)pl_doc_kind(doc) != row.kind || strcmp(f.hash, in->digest) != 0) {
+        rc = pl_err_set(c->e, PLEDGER_EINVAL, "correction of application %s: the document is "
+                        "not a %s application in the form pledger stores", in->uuid,
+                        pl_kind(row.kind)->name);
+        goto done;
+    }
+    pl_json_init(&j);
+    pl_json_int(&j, "application_id", row.id);
+    pl_json_int(&j, "corrected_at", in->at_us);
+    pl_json_str(&j, "corrected_by", in->by);
+    json_doc(&j, &f);
+    pl_json_int(&j, "state", PLEDGER_APP_ACCEPTED);
+    if ((rc = pl_wf_record(c, "application.receive_correction", in->uuid, &j)))
+        goto done;
+    pl_app_row_clear(&row);
+    if ((rc = pl_wf_app_load(c, in->uuid, &row)))
+        goto done_doc;
+    rc = review_row(c, &row, PLEDGER_APP_ACCEPTED, findings);
+done:
+    pl_app_row_clear(&row);
+done_doc:
+    doc_facts_clear(&f);
+    pl_doc_free(doc);
+    return pl_step_finish(c, rc);
+}
+
+int pl_wf_result(const pl_ctx *c, const pl_wf_decision *in)
+{
+    pl_app_row row;
+    pl_json j;
+    int rc;
+
+    if ((rc = pl_db_write_begin(c->db, c->e)))
+        return rc;
+    if ((rc = pl_wf_app_load(c, in->uuid, &row)))
+        return pl_step_finish(c, rc);
+    if (row.state != PLEDGER_APP_FORWARDED) {
+        rc = pl_err_set(c->e, PLEDGER_ESTATE, "result for application %s: it is %s, not "
+                        "forwarded", in->uuid, pl_app_state_name(row.state));
+    } else if (in->state != PLEDGER_APP_REGISTERED && in->state != PLEDGER_APP_REFUSED &&
+               in->state != PLEDGER_APP_WITHDRAWN &&
+               in->state != PLEDGER_APP_CORRECTION_REQUESTED) {
+        rc = pl_err_set(c->e, PLEDGER_EINVAL, "result for application %s: state %s is not a "
+                        "decision", in->uuid, pl_app_state_name(in->state) ?
+                        pl_app_state_name(in->state) : "?");
+    } else if (in->state == PLEDGER_APP_REGISTERED && (!in->number || !in->certificate)) {
+        rc = pl_err_set(c->e, PLEDGER_EINVAL, "result for application %s: registered without "
+                        "a registration number and certificate", in->uuid);
+    } else {
+        bool decided = in->state != PLEDGER_APP_CORRECTION_REQUESTED;
+        pl_json_init(&j);
+        pl_json_int(&j, "application_id", row.id);
+        pl_json_str(&j, "certificate", in->certificate);
+        pl_json_str(&j, "correction_note", decided ? NULL : in->note);
+        if (decided) {
+            pl_json_null(&j, "correction_at");
+            pl_json_int(&j, "decided_at", in->at_us);
+        } else {
+            pl_json_int(&j, "correction_at", in->at_us);
+            pl_json_null(&j, "decided_at");
+        }
+        pl_json_str(&j, "decided_by", decided ? in->by : NULL);
+        if (!decided && in->due != INT32_MIN)
+            pl_json_int(&j, "due", in->due);
+        else
+            pl_json_null(&j, "due");
+        pl_json_str(&j, "ground", in->state == PLEDGER_APP_REFUSED ? in->ground : NULL);
+        pl_json_str(&j, "note", decided ? in->note : NULL);
+        pl_json_str(&j, "registration_number", in->number);
+        pl_json_str(&j, "site_actor", in->by);
+        pl_json_int(&j, "state", in->state);
+        pl_json_str(&j, "withdrawn_reason", in->state == PLEDGER_APP_WITHDRAWN ? in->ground
+                                                                                : NULL);
+        rc = pl_wf_record(c, "application.result", in->uuid, &j);
+    }
     pl_app_row_clear(&row);
     return pl_step_finish(c, rc);
 }

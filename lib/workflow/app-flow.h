@@ -38,4 +38,38 @@ int pl_wf_withdraw(const pl_ctx *c, const char *uuid, const char *reason);
  * qualifies.  No role check: the sweep checked it. */
 int pl_wf_deem_withdrawn(const pl_ctx *c, const char *uuid);
 
+/* An application an office receives from an acceptance point
+ * (workflow/exchange-flow.c): accepted there at @at_us by @by. */
+typedef struct pl_wf_received {
+    const char *uuid;
+    int kind;
+    const char *document;
+    size_t document_len;
+    const char *digest;            /* SHA-256 of document, hex: its doc_hash */
+    const char *acceptance_number, *office, *origin;
+    int64_t at_us;
+    const char *by;
+} pl_wf_received;
+
+/* Store it, accepted, and review it (*@findings); PLEDGER_ECONFLICT when
+ * the UUID is already here.  No role check: the import checked. */
+int pl_wf_receive(const pl_ctx *c, const pl_wf_received *in, pl_findings *findings);
+/* Its corrected document (it awaits correction), accepted again, reviewed. */
+int pl_wf_receive_correction(const pl_ctx *c, const pl_wf_received *in, pl_findings *findings);
+
+/* An office's decision on an application this acceptance point
+ * forwarded. */
+typedef struct pl_wf_decision {
+    const char *uuid;
+    int state;            /* registered, correction_requested, refused, withdrawn */
+    const char *number;   /* registered */
+    const char *certificate;
+    const char *ground, *note;
+    int32_t due;          /* correction_requested; INT32_MIN: none */
+    int64_t at_us;
+    const char *by;
+} pl_wf_decision;
+
+int pl_wf_result(const pl_ctx *c, const pl_wf_decision *in);
+
 #endif

@@ -19,6 +19,7 @@ typedef struct pl_ctx {
     pledger_role role;
     const char *office;   /* the handle's office code */
     int utc_offset;       /* minutes east of UTC of the registry's calendar */
+    int site;             /* pledger_site of the registry (0: not known, an office) */
     bool self_filing;     /* bulk filing: the pledgee accepts and registers its own
                            * filing of a kind it files alone (bulk-flow.c) */
 } pl_ctx;
@@ -44,6 +45,7 @@ typedef enum pl_step {
     PL_STEP_EXPIRE,
     PL_STEP_CALENDAR,
     PL_STEP_SETTINGS,
+    PL_STEP_EXCHANGE,
     PL_STEP_COUNT
 } pl_step;
 
@@ -56,6 +58,11 @@ typedef struct pl_step_rule {
 } pl_step_rule;
 
 const pl_step_rule *pl_step_rule_of(pl_step step);
+
+/* PLEDGER_EPERM when the registry of @c is an acceptance point and @step
+ * is one only an office takes (register, refuse, and every step on a
+ * pledge); the message names the office that does. */
+int pl_step_check_site(const pl_ctx *c, pl_step step);
 
 /* PLEDGER_EPERM unless @role may take @step (for receivable pledges the
  * pledgee-filed steps also admit the applicant role). */

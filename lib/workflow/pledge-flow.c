@@ -21,7 +21,7 @@ static int begin_pledge(const pl_ctx *c, pl_step step, const char *number, pl_pv
     int rc;
 
     memset(v, 0, sizeof *v);
-    if ((rc = pl_db_write_begin(c->db, c->e)))
+    if ((rc = pl_step_check_site(c, step)) || (rc = pl_db_write_begin(c->db, c->e)))
         return rc;
     if ((rc = pl_pver_load(c->db, c->e, number, INT64_MIN, v)) ||
         (rc = pl_step_check_role(c->e, step, c->role, c->actor, v->kind)) ||
@@ -250,7 +250,13 @@ int pl_wf_dismiss_objection(const pl_ctx *c, const char *number, const char *not
 /* ---- the deadline sweep ------------------------------------------------------ */
 
 static const char sql_lapsed_corrections[] =
-    "SELECT uuid FROM application WHERE state = 5 AND correction_due < ?1 ORDER BY id";
+    "SELECT uuid FROM application WHERE state = 5 AND correction_due < ?1"
+    /* what an acceptance point forwarded, its office deems withdrawn and
+     * reports (workflow/exchange-flow.c) */
+    " AND office_number IS NULL AND NOT EXISTS (SELECT 1 FROM exchange_item i"
+    " JOIN exchange_batch b ON b.id = i.batch_id"
+    " WHERE i.application_id = application.id AND b.direction = 'out'"
+    " AND i.what <> 'result') ORDER BY id";
 static const char sql_ended[] =
     "SELECT p.registration_number FROM pledge_version v JOIN pledge p ON p.id = v.pledge_id"
     " WHERE v.valid_to IS NULL AND v.state IN (1, 5) AND v.period_end < ?1 ORDER BY p.id";

@@ -46,6 +46,7 @@ static const pl_step_rule rules[PL_STEP_COUNT] = {
     [PL_STEP_EXPIRE] = { "expire", R(REGISTRAR), 0, 0, false },
     [PL_STEP_CALENDAR] = { "calendar_load", R(REGISTRAR), 0, 0, false },
     [PL_STEP_SETTINGS] = { "settings", R(REGISTRAR), 0, 0, false },
+    [PL_STEP_EXCHANGE] = { "exchange", R(CLERK) | R(REGISTRAR), 0, 0, false },
 };
 
 const pl_step_rule *pl_step_rule_of(pl_step step)
@@ -77,6 +78,20 @@ static const char *role_list(unsigned mask, char *en, size_t en_size, char *loca
     }
     pl_frag_clear();   /* the role names were fragments of this list only */
     return pl_frag_pair(en, local);
+}
+
+int pl_step_check_site(const pl_ctx *c, pl_step step)
+{
+    const pl_step_rule *r = &rules[step];
+
+    if (c->site != PLEDGER_SITE_ACCEPTANCE_POINT)
+        return 0;
+    if (step != PL_STEP_REGISTER && step != PL_STEP_REFUSE && !r->on_pledge)
+        return 0;
+    return pl_err_set(c->e, PLEDGER_EPERM,
+                      "%s: this registry is an acceptance point; its office registers and "
+                      "decides (forward accepted applications with pledger_exchange_export)",
+                      r->name);
 }
 
 int pl_step_check_role(pl_err *e, pl_step step, pledger_role role, const char *actor,

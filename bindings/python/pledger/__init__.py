@@ -90,7 +90,7 @@ from .log import (CertificateCheck, Checkpoint, Keyring, Proof, StatementCheck,
                   xmlsig_available)
 from .query import AS_OF_CURRENT, Cursor
 from .registry import ProgressFn, Registry, open
-from .types import (CurrencyAmounts, DateLike, DueItem, Filed, Finding, ImportReport, Instant,
+from .types import (CurrencyAmounts, DateLike, DueItem, ExchangeLine, Filed, Finding, ImportReport, Instant,
                     JournalCheck, Pledge, Registration, Rejection, Review, RightRank,
                     SearchHit, Stats, Verification)
 

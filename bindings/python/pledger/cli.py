@@ -19,7 +19,7 @@ from typing import Any, Callable, NoReturn, Sequence, TextIO
 from . import errors as E
 from ._i18n import N_, NP_, _, ngettext, pgettext
 from .application import Application
-from .enums import Kind, PledgeState, Role, Severity
+from .enums import Kind, PledgeState, Role, Severity, Site
 from .registry import Registry
 from .types import as_dict, from_us, iso, to_us
 
@@ -163,6 +163,7 @@ _LABELS: dict[tuple[str, str], tuple[str, str]] = {k: k for k in [
     NP_("state", "draft"), NP_("state", "reviewed"), NP_("state", "submitted"),
     NP_("state", "accepted"), NP_("state", "correction_requested"),
     NP_("state", "registered"), NP_("state", "refused"), NP_("state", "withdrawn"),
+    NP_("state", "forwarded"), NP_("site", "office"), NP_("site", "acceptance_point"),
     NP_("state", "active"), NP_("state", "cancelled"), NP_("state", "revoked"),
     NP_("state", "expired"), NP_("state", "under_objection"),
     NP_("severity", "blocking"), NP_("severity", "correctable"), NP_("severity", "risk"),
@@ -286,16 +287,31 @@ def _number_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("number", help=_("the registration number"))
 
 
+def _init_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--office", metavar="CODE",
+                   help=_("the registry's default office code (A-Z, 0-9, '-'; default "
+                          "PLEDGER)"))
+    p.add_argument("--acceptance-point-of", metavar="OFFICE",
+                   help=_("make it an acceptance point that forwards to the office OFFICE "
+                          "(it never registers); only while it holds no application"))
+
+
 @command("init", N_("create a registry database (or check an existing one)"), access="init",
-         args=lambda p: p.add_argument("--office", metavar="CODE",
-                                       help=_("the registry's default office code "
-                                              "(A-Z, 0-9, '-'; default PLEDGER)")))
+         args=_init_args)
 def cmd_init(reg: Registry, a: argparse.Namespace) -> Result:
     created = getattr(a, "_created", False)
-    data = {"db": a.db, "created": created, "office": reg.office}
+    upstream = a.acceptance_point_of
+    if upstream and (reg.site != Site.ACCEPTANCE_POINT or reg.upstream != upstream):
+        reg.set_actor(os.environ.get("PLEDGER_ACTOR") or "init", Role.REGISTRAR)
+        reg.set_site(Site.ACCEPTANCE_POINT, upstream)
+    data = {"db": a.db, "created": created, "office": reg.office, "site": reg.site.api_name,
+            "upstream": reg.upstream}
     text = (_("created {db} (office {office})") if created else
             _("already a registry: {db} (office {office})"))
-    return Result(data, text.format(db=a.db, office=reg.office))
+    text = text.format(db=a.db, office=reg.office)
+    if reg.site == Site.ACCEPTANCE_POINT:
+        text += "\n" + _("an acceptance point of office {office}").format(office=reg.upstream)
+    return Result(data, text)
 
 
 def _import_args(p: argparse.ArgumentParser) -> None:
@@ -506,6 +522,73 @@ def cmd_file_batch(reg: Registry, a: argparse.Namespace) -> Result:
                   if f.severity in (Severity.BLOCKING, Severity.CORRECTABLE)])
     text += "\n\n" + message
     return Result(data, text, EXIT_FAILED)
+
+
+def _exchange_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", choices=["export", "import", "status"],
+                   help=_("export: print the next batch for --to; import: take a batch "
+                          "(prints the receipt to send back) or a receipt; status: the "
+                          "lines"))
+    p.add_argument("file", nargs="?", help=_("import: the batch or receipt (XML); - reads "
+                                             "stdin"))
+    p.add_argument("--to", metavar="OFFICE", help=_("export: the office (or acceptance "
+                                                    "point) it goes to"))
+    p.add_argument("--key", action="append", default=[], metavar="NAME=PEMFILE",
+                   help=_("this site's certificate private key (ECDSA P-256 or RSA, PEM): "
+                          "signs batches and receipts"))
+    p.add_argument("--trust", action="append", default=[], metavar="NAME=PEMFILE",
+                   help=_("import: a peer's certificate public key, named by its office "
+                          "code; repeatable"))
+
+
+@command("exchange", N_("the data line between an acceptance point and its office: export "
+                        "a batch, import a batch or receipt, show the lines"), role="clerk",
+         args=_exchange_args)
+def cmd_exchange(reg: Registry, a: argparse.Namespace) -> Result:
+    if a.action == "status":
+        lines = reg.exchange_status()
+        data = {"site": reg.site.api_name, "upstream": reg.upstream,
+                "lines": [as_dict(x) for x in lines]}
+        text = fields([(_("site"), label("site", reg.site.api_name))] +
+                      ([(_("office"), reg.upstream)] if reg.upstream else []))
+        if lines:
+            text += "\n\n" + table(
+                [_("peer"), _("last sent"), _("acknowledged"), _("last received"),
+                 _("pending")],
+                [(x.peer, x.last_sent, x.last_acked, x.last_received, x.pending)
+                 for x in lines])
+        return Result(data, text)
+    if a.action == "export":
+        if not a.to:
+            raise UsageError(_("exchange export needs --to OFFICE"))
+        if a.file:
+            raise UsageError(_("exchange export takes no file; redirect its output"))
+        if not a.key:
+            raise UsageError(_("exchange export needs --key NAME=PEMFILE (this site's "
+                               "certificate key)"))
+        xml = reg.exchange_export(a.to, _keyring(a.key, "--key")).decode("utf-8")
+        return Result({"to": a.to, "bytes": len(xml.encode("utf-8")), "xml": xml},
+                      xml.rstrip("\n"))
+    if not a.file:
+        raise UsageError(_("exchange import needs the file of the batch or receipt"))
+    if not a.trust:
+        raise UsageError(_("exchange import needs --trust NAME=PEMFILE (the peer's key)"))
+    data_in = _read_input(a.file, binary=True)
+    receipt = reg.exchange_import(data_in, _keyring(a.trust, "--trust"),
+                                  _keyring(a.key, "--key") if a.key else None)
+    if receipt is None:
+        return Result({"file": a.file, "kind": "receipt", "receipt": None},
+                      _("receipt taken: the batch it acknowledges is closed"))
+    text = receipt.decode("utf-8")
+    return Result({"file": a.file, "kind": "batch", "receipt": text}, text.rstrip("\n"))
+
+
+@command("application-certificate", N_("print the certificate of a registered application "
+                                       "as its office issued it (XML)"), role="clerk",
+         access="read", args=_uuid_arg)
+def cmd_application_certificate(reg: Registry, a: argparse.Namespace) -> Result:
+    xml = reg.application_certificate(a.uuid)
+    return Result({"uuid": a.uuid, "xml": xml}, xml.rstrip("\n"))
 
 
 def _refuse_args(p: argparse.ArgumentParser) -> None:
@@ -1206,6 +1289,10 @@ NULLABLE: dict[str, dict[str, str]] = {
     "review": {"findings": N_("[] when the application has no finding")},
     "register": {"modcode": N_("null but for receivables (their modification code, "
                                "shown this once)")},
+    "init": {"upstream": N_("null for an office")},
+    "exchange": {"upstream": N_("null for an office"),
+                 "lines": N_("[] before the first batch either way"),
+                 "receipt": N_("null when the file was a receipt")},
     "file-batch": {"message": N_("empty when the batch was filed"),
                    "items[].uuid": N_("null when nothing was filed"),
                    "items[].acceptance_number": N_("null when nothing was filed"),

@@ -121,5 +121,6 @@ PledgeState: Any = ALL["PledgeState"]
 Severity: Any = ALL["Severity"]
 IdType: Any = ALL["IdType"]
 ErrorCode: Any = ALL["ErrorCode"]
+Site: Any = ALL["Site"]
 
 __all__ = ["ApiEnum"] + sorted(ALL)

@@ -11,11 +11,11 @@ from . import _ffi
 from ._ffi import ffi, lib
 from .application import Application
 from .enums import ALL as _ENUMS
-from .enums import Kind, PledgeState, Role, Severity
+from .enums import Kind, PledgeState, Role, Severity, Site
 from .errors import InvalidArgument, ReviewBlocked, check, make_error
 from .log import Checkpoint, Keyring, Proof, _proof
 from .query import AS_OF_CURRENT, Cursor
-from .types import (CurrencyAmounts, DateLike, DueItem, Filed, Finding, ImportReport, Instant,
+from .types import (CurrencyAmounts, DateLike, DueItem, ExchangeLine, Filed, Finding, ImportReport, Instant,
                     JournalCheck, Pledge, Registration, Rejection, Review, RightRank, Stats,
                     Verification, date_str, from_us, to_date, to_us)
 
@@ -243,6 +243,93 @@ class Registry:
                                                  _ffi.cstr(number, "number"),
                                                  _ffi.cint(version, "version", "int", 0),
                                                  signers._p))
+        return _ffi.take_string(pp) or ""
+
+    # ---- sites and the data line ----------------------------------------------
+
+    def set_site(self, site: Site | int | str, upstream: str | None = None) -> None:
+        """Record what this registry is, before it holds any application:
+        ``"office"`` (the default), or ``"acceptance_point"`` with the code
+        of the office it forwards to (``upstream``).  Role: registrar."""
+        site_c = Site.c_value(site, "site")
+        self._check(lib.pledger_set_site(self._h, site_c, _ffi.cstr(upstream, "upstream")))
+
+    @property
+    def site(self) -> Site:
+        """What this registry is: :attr:`Site.OFFICE` or
+        :attr:`Site.ACCEPTANCE_POINT`."""
+        return Site(lib.pledger_registry_site(self._h))
+
+    @property
+    def upstream(self) -> str | None:
+        """An acceptance point's office code; None for an office."""
+        return _ffi.string(lib.pledger_registry_upstream(self._h))
+
+    def exchange_export(self, to: str, signers: Keyring) -> bytes:
+        """The next batch for the office (or acceptance point) ``to``,
+        signed with the certificate key of ``signers``: while the last
+        batch sent has no receipt, that batch again, the same bytes.
+        :class:`pledger.NotFound` when nothing is pending.  Role: clerk or
+        registrar."""
+        if not isinstance(signers, Keyring):
+            raise _ffi._invalid("signers must be a pledger.Keyring", True)
+        pp = ffi.new("char **")
+        n = ffi.new("size_t *")
+        self._check(lib.pledger_exchange_export(pp, n, self._h, _ffi.cstr(to, "to"),
+                                                signers._p))
+        try:
+            return bytes(ffi.buffer(pp[0], n[0]))
+        finally:
+            lib.pledger_free(pp[0])
+
+    def exchange_import(self, data: bytes | str, trusted: Keyring,
+                        signers: Keyring | None = None) -> bytes | None:
+        """Import a batch (returns the signed receipt to send back; the
+        same receipt for a batch imported before) or a receipt (returns
+        None).  ``trusted`` holds the peers' certificate public keys, each
+        named by its office code; ``signers`` the certificate key that
+        signs the receipt.  Role: clerk or registrar."""
+        if not isinstance(trusted, Keyring):
+            raise _ffi._invalid("trusted must be a pledger.Keyring", True)
+        if signers is not None and not isinstance(signers, Keyring):
+            raise _ffi._invalid("signers must be a pledger.Keyring", True)
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        if not isinstance(raw, (bytes, bytearray)):
+            raise _ffi._invalid(f"data must be bytes or str, not {type(data).__name__}", True)
+        pp = ffi.new("char **")
+        n = ffi.new("size_t *")
+        self._check(lib.pledger_exchange_import(
+            pp, n, self._h, ffi.new("char[]", bytes(raw)), len(raw), trusted._p,
+            signers._p if signers is not None else ffi.NULL))
+        if pp[0] == ffi.NULL:
+            return None
+        try:
+            return bytes(ffi.buffer(pp[0], n[0]))
+        finally:
+            lib.pledger_free(pp[0])
+
+    def exchange_status(self) -> tuple[ExchangeLine, ...]:
+        """The lines of this registry: per peer, the last batch sent,
+        acknowledged and received, and how many items are pending."""
+        pp = ffi.new("pledger_exchange_line **")
+        n = ffi.new("size_t *")
+        self._check(lib.pledger_exchange_status(pp, n, self._h))
+        try:
+            return tuple(ExchangeLine(peer=ffi.string(pp[0][i].peer).decode("ascii"),
+                                      last_sent=int(pp[0][i].last_sent),
+                                      last_acked=int(pp[0][i].last_acked),
+                                      last_received=int(pp[0][i].last_received),
+                                      pending=int(pp[0][i].pending))
+                         for i in range(n[0]))
+        finally:
+            lib.pledger_free(pp[0])
+
+    def application_certificate(self, uuid: str) -> str:
+        """The certificate of a registered application as its office
+        issued it (at an acceptance point: what the office's decision
+        carried)."""
+        pp = ffi.new("char **")
+        self._check(lib.pledger_application_certificate(pp, self._h, _ffi.cstr(uuid, "uuid")))
         return _ffi.take_string(pp) or ""
 
     def verify_statement(self, number: str, signers: Keyring, code: str | None = None,

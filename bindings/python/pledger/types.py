@@ -138,6 +138,16 @@ class Registration:
 
 
 @dataclasses.dataclass(frozen=True)
+class ExchangeLine:
+    """One line of the data line (:meth:`pledger.Registry.exchange_status`)."""
+    peer: str             #: the other site's office code
+    last_sent: int        #: the last batch sent to it (0: none)
+    last_acked: int       #: the last batch it acknowledged
+    last_received: int    #: the last batch imported from it
+    pending: int          #: items the next export would carry
+
+
+@dataclasses.dataclass(frozen=True)
 class Filed:
     """One item of a bulk filing (:meth:`pledger.Registry.file_batch`)."""
     uuid: str | None                #: the application; None when nothing was filed

@@ -83,7 +83,8 @@ def test_usage_errors_exit_2_on_one_line(cli: Cli) -> None:
 
 def test_init_json_and_missing_db(tmp_path: pathlib.Path, cli: Cli) -> None:
     r = cli("init", "--json")
-    assert r.data == {"db": cli.db, "created": False, "office": "FZ01"}
+    assert r.data == {"db": cli.db, "created": False, "office": "FZ01", "site": "office",
+                      "upstream": None}
     r = run_cli("init", "--json", "--db", str(tmp_path / "new.db"))
     assert r.status == 0 and r.json()["created"] is True and r.json()["office"] == "PLEDGER"
     missing = str(tmp_path / "nope.db")

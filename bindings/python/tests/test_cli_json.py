@@ -88,6 +88,56 @@ def _signed_documents(run: Run, tmp_path: pathlib.Path, number: str, ec: pathlib
         "--trust", f"office={pub}", expect=1)
 
 
+def _data_line(run: Run, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """init --acceptance-point-of, exchange export/import/status and
+    application-certificate: an acceptance point AP01 of the office FZ01
+    (run's registry)."""
+    ap = Run(str(tmp_path / "ap.db"), monkeypatch)
+    ap.outputs = run.outputs
+    ap("init", "--office", "AP01", "--acceptance-point-of", "FZ01")
+    keys = {}
+    for code in ("AP01", "FZ01"):
+        key, pub = tmp_path / f"{code}.key", tmp_path / f"{code}.pub"
+        subprocess.run(["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
+                        "ec_paramgen_curve:P-256", "-out", str(key)], check=True)
+        subprocess.run(["openssl", "pkey", "-in", str(key), "-pubout", "-out", str(pub)],
+                       check=True)
+        keys[code] = (f"{code}={key}", f"{code}={pub}")
+    uuid = ap("apply", str(sample_path(Kind.PATENT)), "--actor", "applicant-1")["uuid"]
+    ap("review", uuid, "--actor", "applicant-1")
+    ap("submit", uuid, "--actor", "applicant-1")
+    ap("accept", uuid, "--actor", "clerk-1")
+    if not pledger.xmlsig_available():
+        assert ap("exchange", "export", "--to", "FZ01", "--key", keys["AP01"][0], "--actor",
+                  "clerk-1", expect=5)["name"] == "PLEDGER_ENOTSUP"
+        assert ap("exchange", "import", str(DATA / "app-patent.xml"), "--trust",
+                  keys["FZ01"][1], "--actor", "clerk-1", expect=5)["name"] == "PLEDGER_ENOTSUP"
+        ap("exchange", "status", "--actor", "clerk-1")
+        run("exchange", "status", "--actor", "registrar-1")
+        ap("application-certificate", uuid, "--actor", "clerk-1", expect=3)
+        return
+    assert run("exchange", "status", "--actor", "registrar-1")["lines"] == []
+    batch = tmp_path / "batch.xml"
+    batch.write_text(ap("exchange", "export", "--to", "FZ01", "--key", keys["AP01"][0],
+                        "--actor", "clerk-1")["xml"], encoding="utf-8")
+    receipt = tmp_path / "receipt.xml"
+    receipt.write_text(run("exchange", "import", str(batch), "--trust", keys["AP01"][1],
+                           "--key", keys["FZ01"][0], "--actor", "registrar-1")["receipt"],
+                       encoding="utf-8")
+    assert ap("exchange", "import", str(receipt), "--trust", keys["FZ01"][1], "--actor",
+              "clerk-1")["kind"] == "receipt"
+    number = run("register", uuid, "--actor", "registrar-1")["number"]
+    results = tmp_path / "results.xml"
+    results.write_text(run("exchange", "export", "--to", "AP01", "--key", keys["FZ01"][0],
+                           "--actor", "registrar-1")["xml"], encoding="utf-8")
+    ap("exchange", "import", str(results), "--trust", keys["FZ01"][1], "--key",
+       keys["AP01"][0], "--actor", "clerk-1")
+    assert number in ap("application-certificate", uuid, "--actor", "clerk-1")["xml"]
+    (line,) = ap("exchange", "status", "--actor", "clerk-1")["lines"]
+    assert line == {"peer": "FZ01", "last_sent": 1, "last_acked": 1, "last_received": 1,
+                    "pending": 0}
+
+
 def test_every_json_field_is_filled_or_documented(tmp_path: pathlib.Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     run = Run(str(tmp_path / "j.db"), monkeypatch)
@@ -122,6 +172,8 @@ def test_every_json_field_is_filled_or_documented(tmp_path: pathlib.Path,
         "--actor", "registrar-1")
     withdrawn = run("apply", str(sample_path(Kind.PATENT)), "--actor", "applicant-1")["uuid"]
     run("withdraw", withdrawn, "--actor", "applicant-1")
+
+    _data_line(run, tmp_path, monkeypatch)
 
     cert = run("certificate", number)
     run("change", number, "--amount", "1,234.56", "--note", "top-up", "--actor", "registrar-1")

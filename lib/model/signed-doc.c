@@ -1,0 +1,75 @@
+#include "model/signed-doc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/xml.h"
+
+int pl_signed_doc_finish(pl_err *e, xmlDocPtr doc, const char *what, const pl_doc_key *key,
+                         size_t max_size, size_t max_items, char **out, size_t *len)
+{
+    char *text = NULL;
+    size_t text_len = 0;
+    xmlDocPtr signed_doc = NULL;
+    xmlChar *mem = NULL;
+    int size = 0, rc;
+
+    *out = NULL;
+    if ((rc = pl_xml_dump(e, doc, &text, &text_len)) ||
+        (rc = pl_xml_parse_large(e, text, text_len, what, max_size, max_items, &signed_doc)) ||
+        (rc = pl_xmlsig_sign(e, signed_doc, key)))
+        goto done;
+    xmlDocDumpFormatMemoryEnc(signed_doc, &mem, &size, "UTF-8", 0);
+    if (!mem || size <= 0 || !(*out = malloc((size_t)size + 1))) {
+        rc = pl_err_oom(e);
+        goto done;
+    }
+    memcpy(*out, mem, (size_t)size);
+    (*out)[size] = '\0';
+    if (len)
+        *len = (size_t)size;
+done:
+    xmlFree(mem);
+    free(text);
+    xmlFreeDoc(signed_doc);
+    return rc;
+}
+
+int pl_signed_doc_check(pl_err *e, xmlDocPtr doc, const char *root_name, const char *what,
+                        const char *schema, const pl_doc_key *const *keys, size_t n,
+                        char **signer)
+{
+    const pl_doc_key *key = NULL;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    int rc;
+
+    *signer = NULL;
+    if (!pl_xml_is(root, root_name))
+        rc = pl_err_set(e, PLEDGER_EXML, "%s: the root is <%s>, not <%s>", what,
+                        (const char *)root->name, root_name);
+    else if ((rc = pl_xmlsig_verify(e, doc, keys, n, &key)))
+        pl_err_prefix(e, "%s: signature", what);
+    else if (!(*signer = strdup(pl_doc_key_name(key))))
+        rc = pl_err_oom(e);
+    else if ((rc = pl_xml_validate(e, doc, schema, what))) {
+        free(*signer);
+        *signer = NULL;
+    }
+    return rc;
+}
+
+int pl_signed_doc_open(pl_err *e, const char *xml, size_t len, const char *root_name,
+                       const char *what, const char *schema, size_t max_size, size_t max_items,
+                       const pl_doc_key *const *keys, size_t n, xmlDocPtr *doc, char **signer)
+{
+    int rc;
+
+    *signer = NULL;
+    if ((rc = pl_xml_parse_large(e, xml, len, what, max_size, max_items, doc)))
+        return rc;
+    if ((rc = pl_signed_doc_check(e, *doc, root_name, what, schema, keys, n, signer))) {
+        xmlFreeDoc(*doc);
+        *doc = NULL;
+    }
+    return rc;
+}

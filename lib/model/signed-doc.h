@@ -1,0 +1,35 @@
+/* Signed documents of pledger (signed certificates, verification
+ * statements, exchange batches and receipts): made by signing exactly
+ * the bytes a reader will parse, and opened by checking the root, the
+ * signature against the reader's trusted keys, and the schema. */
+#ifndef PL_MODEL_SIGNED_DOC_H
+#define PL_MODEL_SIGNED_DOC_H
+
+#include <stddef.h>
+
+#include <libxml/tree.h>
+
+#include "base/error.h"
+#include "model/xmlsig.h"
+
+/* Indent @doc once, read it back (with the limits @max_size, @max_items
+ * of pl_xml_parse_large()), sign it with @key and serialise it as signed
+ * into *@out (malloc'd, NUL-terminated; *@len its length, @len may be
+ * NULL). */
+int pl_signed_doc_finish(pl_err *e, xmlDocPtr doc, const char *what, const pl_doc_key *key,
+                         size_t max_size, size_t max_items, char **out, size_t *len);
+
+/* Parse @xml (those limits), check its root is @root, its signature
+ * against the @n @keys (*@signer: the name of the key that verified it,
+ * allocated) and the embedded schema @schema.  *@doc: the document (free
+ * it with xmlFreeDoc), NULL on failure. */
+int pl_signed_doc_open(pl_err *e, const char *xml, size_t len, const char *root,
+                       const char *what, const char *schema, size_t max_size, size_t max_items,
+                       const pl_doc_key *const *keys, size_t n, xmlDocPtr *doc, char **signer);
+
+/* The checks of pl_signed_doc_open() on a parsed @doc. */
+int pl_signed_doc_check(pl_err *e, xmlDocPtr doc, const char *root, const char *what,
+                        const char *schema, const pl_doc_key *const *keys, size_t n,
+                        char **signer);
+
+#endif

@@ -1,0 +1,720 @@
+/* Sites and the data line: an acceptance point (FZ01) and its office
+ * (BJ00), two registry files, batches passed as bytes.  Trademark, patent
+ * and receivable applications go accept -> forward -> register, refuse or
+ * correction -> result back; exactly-once import, resumable export, the
+ * line's order and chain, signatures and senders, whole-batch refusal,
+ * what an acceptance point may not do; and a kill loop over the exchange
+ * (SIGKILL at any instant) after which both sites agree and the office's
+ * numbers are gap-free. */
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "testutil.h"
+#include "fixture.h"
+
+#include <pledger/exchange.h>
+
+typedef struct site {
+    const char *code;
+    char *path;
+    pledger_registry *reg;
+    pledger_keyring *signers;  /* its certificate key, named by its code */
+    pledger_keyring *trusted;  /* the peer's public key, named by the peer's code */
+} site;
+
+static char *dir, *ap_key, *ap_pub, *of_key, *of_pub, *ed_key, *ed_pub;
+static site ap, of;
+
+static pledger_keyring *ring(const char *name, const char *pem, const char *name2,
+                             const char *pem2)
+{
+    pledger_keyring *kr = NULL;
+    PL_OK(NULL, pledger_keyring_new(&kr));
+    PL_OK(NULL, pledger_keyring_add_pem_file(kr, name, pem));
+    if (name2)
+        PL_OK(NULL, pledger_keyring_add_pem_file(kr, name2, pem2));
+    return kr;
+}
+
+static void open_site(site *s, const char *code, const char *file, int kind)
+{
+    s->code = code;
+    s->path = pl_test_path(dir, file);
+    PL_OK(NULL, fx_open(&s->reg, s->path, code, 0, 5000));
+    if (kind == PLEDGER_SITE_ACCEPTANCE_POINT) {
+        PL_OK(s->reg, pledger_set_actor(s->reg, "registrar-fz", PLEDGER_ROLE_REGISTRAR));
+        PL_OK(s->reg, pledger_set_site(s->reg, PLEDGER_SITE_ACCEPTANCE_POINT, "BJ00"));
+    }
+}
+
+static void setup(void)
+{
+    dir = pl_test_mkdir();
+    fx_now_us = FX_T0;
+    fx_ck_write_key(dir, EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"), "fz01", &ap_key, &ap_pub);
+    fx_ck_write_key(dir, EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"), "bj00", &of_key, &of_pub);
+    fx_ck_write_key(dir, EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"), "log", &ed_key, &ed_pub);
+    open_site(&ap, "FZ01", "ap.db", PLEDGER_SITE_ACCEPTANCE_POINT);
+    open_site(&of, "BJ00", "office.db", PLEDGER_SITE_OFFICE);
+    ap.signers = ring("FZ01", ap_key, NULL, NULL);
+    ap.trusted = ring("BJ00", of_pub, NULL, NULL);
+    of.signers = ring("BJ00", of_key, "BJ00-log", ed_key);
+    of.trusted = ring("FZ01", ap_pub, NULL, NULL);
+}
+
+static void close_site(site *s)
+{
+    pledger_close(s->reg);
+    pledger_keyring_free(s->signers);
+    pledger_keyring_free(s->trusted);
+    free(s->path);
+    memset(s, 0, sizeof *s);
+}
+
+static void teardown(void)
+{
+    close_site(&ap);
+    close_site(&of);
+    char **all[] = { &ap_key, &ap_pub, &of_key, &of_pub, &ed_key, &ed_pub };
+    for (size_t i = 0; i < 6; i++) {
+        free(*all[i]);
+        *all[i] = NULL;
+    }
+    pl_test_rmdir(dir);
+}
+
+static void act(site *s, const char *name, pledger_role role)
+{
+    PL_OK(s->reg, pledger_set_actor(s->reg, name, role));
+}
+
+/* An application of @kind saved, reviewed, submitted and accepted at the
+ * acceptance point; its UUID (caller frees). */
+static char *accepted_at_ap(int kind, const char *const *edits)
+{
+    pledger_application *app = fx_ck_sample(kind);
+    PL_OK(NULL, fx_edit(app, edits));
+    PL_OK(ap.reg, fx_submit_app(ap.reg, app));
+    char *uuid = strdup(pledger_application_uuid(app));
+    pledger_application_free(app);
+    act(&ap, "clerk-fz", PLEDGER_ROLE_CLERK);
+    PL_OK(ap.reg, pledger_application_accept(NULL, ap.reg, uuid));
+    return uuid;
+}
+
+static char *export_from(site *s, site *to)
+{
+    char *xml = NULL;
+    size_t len = 0;
+    act(s, s == &ap ? "clerk-fz" : "registrar-bj",
+        s == &ap ? PLEDGER_ROLE_CLERK : PLEDGER_ROLE_REGISTRAR);
+    PL_OK(s->reg, pledger_exchange_export(&xml, &len, s->reg, to->code, s->signers));
+    ck_assert_uint_eq(len, strlen(xml));
+    return xml;
+}
+
+/* Import @xml at @s; the receipt (caller frees). */
+static char *import_at(site *s, const char *xml)
+{
+    char *receipt = NULL;
+    act(s, s == &ap ? "clerk-fz" : "registrar-bj",
+        s == &ap ? PLEDGER_ROLE_CLERK : PLEDGER_ROLE_REGISTRAR);
+    PL_OK(s->reg, pledger_exchange_import(&receipt, NULL, s->reg, xml, strlen(xml),
+                                          s->trusted, s->signers));
+    ck_assert_ptr_nonnull(receipt);
+    return receipt;
+}
+
+/* One batch from @from to @to, its receipt back. */
+static void send_batch(site *from, site *to)
+{
+    char *xml = export_from(from, to), *receipt = import_at(to, xml), *none = (char *)&none;
+    act(from, from == &ap ? "clerk-fz" : "registrar-bj",
+        from == &ap ? PLEDGER_ROLE_CLERK : PLEDGER_ROLE_REGISTRAR);
+    PL_OK(from->reg, pledger_exchange_import(&none, NULL, from->reg, receipt, strlen(receipt),
+                                             from->trusted, from->signers));
+    ck_assert_ptr_null(none);
+    pledger_free(xml);
+    pledger_free(receipt);
+}
+
+static int app_state(site *s, const char *uuid)
+{
+    pledger_application *a = NULL;
+    act(s, "auditor", PLEDGER_ROLE_AUDITOR);
+    PL_OK(s->reg, pledger_application_load(&a, s->reg, uuid));
+    int st = pledger_application_state(a);
+    pledger_application_free(a);
+    return st;
+}
+
+static char *app_number(site *s, const char *uuid)
+{
+    pledger_application *a = NULL;
+    act(s, "auditor", PLEDGER_ROLE_AUDITOR);
+    PL_OK(s->reg, pledger_application_load(&a, s->reg, uuid));
+    const char *n = pledger_application_registration_number(a);
+    char *out = n ? strdup(n) : NULL;
+    pledger_application_free(a);
+    return out;
+}
+
+static void journal_ok(site *s)
+{
+    int64_t bad = -1, count = 0;
+    act(s, "auditor", PLEDGER_ROLE_AUDITOR);
+    PL_OK(s->reg, pledger_journal_verify(&bad, &count, s->reg));
+    ck_assert_msg(bad == 0, "%s: journal broken at %lld: %s", s->code, (long long)bad,
+                  pledger_errmsg(s->reg));
+}
+
+START_TEST(two_sites_trademark_patent_receivable)
+{
+    if (!PL_TEST_XMLSIG)
+        return;
+    static const char *const tm2[] = { "rights/right[1]/number", "87654321",
+                                       "rights/right[2]/number", "7654322", NULL };
+    char *tm = accepted_at_ap(PLEDGER_KIND_TRADEMARK, NULL);
+    char *pt = accepted_at_ap(PLEDGER_KIND_PATENT, NULL);
+    char *ar = accepted_at_ap(PLEDGER_KIND_RECEIVABLE, NULL);
+    char *pt2 = accepted_at_ap(PLEDGER_KIND_TRADEMARK, tm2);
+    const char *uuids[] = { tm, pt, ar, pt2 };
+
+    /* an acceptance point never registers */
+    act(&ap, "registrar-fz", PLEDGER_ROLE_REGISTRAR);
+    PL_FAILS(ap.reg, PLEDGER_EPERM, pledger_application_register(NULL, NULL, ap.reg, tm));
+    ck_assert_msg(strstr(pledger_errmsg(ap.reg), "acceptance point"), "%s",
+                  pledger_errmsg(ap.reg));
+    PL_FAILS(ap.reg, PLEDGER_EPERM, pledger_application_refuse(ap.reg, tm, "X", NULL));
+    /* and is one from its creation */
+    PL_FAILS(ap.reg, PLEDGER_ESTATE, pledger_set_site(ap.reg, PLEDGER_SITE_OFFICE, NULL));
+    ck_assert_int_eq(pledger_registry_site(ap.reg), PLEDGER_SITE_ACCEPTANCE_POINT);
+    ck_assert_str_eq(pledger_registry_upstream(ap.reg), "BJ00");
+    ck_assert_ptr_null(pledger_registry_upstream(of.reg));
+
+    fx_now_us += 3600 * INT64_C(1000000);
+    send_batch(&ap, &of);
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq(app_state(&ap, uuids[i]), PLEDGER_APP_FORWARDED);
+        ck_assert_int_eq(app_state(&of, uuids[i]), PLEDGER_APP_ACCEPTED);
+    }
+    /* the office keeps the site's acceptance: number, clerk, instant */
+    ck_assert_int_eq(fx_ck_raw_int(of.path, "SELECT count(*) FROM application WHERE origin = "
+                                            "'FZ01' AND accepted_by = 'clerk-fz' AND "
+                                            "acceptance_number LIKE 'A-FZ01-%'"), 4);
+    ck_assert_int_eq(fx_ck_raw_int(of.path, "SELECT count(*) FROM review"), 4);
+
+    /* the office decides */
+    char *num = NULL, *code = NULL;
+    act(&of, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(of.reg, pledger_application_register(&num, NULL, of.reg, tm));
+    pledger_free(num);
+    PL_OK(of.reg, pledger_application_register(&num, NULL, of.reg, pt));
+    pledger_free(num);
+    PL_OK(of.reg, pledger_application_register(&num, &code, of.reg, ar));
+    pledger_free(num);
+    pledger_free(code);
+    act(&of, "clerk-bj", PLEDGER_ROLE_CLERK);
+    PL_OK(of.reg, pledger_application_request_correction(of.reg, pt2, "the contract copy "
+                                                                      "is illegible"));
+    fx_now_us += 3600 * INT64_C(1000000);
+    send_batch(&of, &ap);
+    ck_assert_int_eq(app_state(&ap, tm), PLEDGER_APP_REGISTERED);
+    ck_assert_int_eq(app_state(&ap, pt), PLEDGER_APP_REGISTERED);
+    ck_assert_int_eq(app_state(&ap, ar), PLEDGER_APP_REGISTERED);
+    ck_assert_int_eq(app_state(&ap, pt2), PLEDGER_APP_CORRECTION_REQUESTED);
+    for (int i = 0; i < 3; i++) {
+        char *a = app_number(&ap, uuids[i]), *o = app_number(&of, uuids[i]);
+        ck_assert_str_eq(a, o);
+        free(a);
+        free(o);
+        /* the clerk hands over the office's certificate, as issued */
+        char *ca = NULL, *co = NULL;
+        act(&ap, "clerk-fz", PLEDGER_ROLE_CLERK);
+        PL_OK(ap.reg, pledger_application_certificate(&ca, ap.reg, uuids[i]));
+        act(&of, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
+        PL_OK(of.reg, pledger_application_certificate(&co, of.reg, uuids[i]));
+        ck_assert_str_eq(ca, co);
+        pledger_free(ca);
+        pledger_free(co);
+    }
+    char *none = NULL;
+    act(&ap, "clerk-fz", PLEDGER_ROLE_CLERK);
+    PL_FAILS(ap.reg, PLEDGER_ENOTFOUND, pledger_application_certificate(&none, ap.reg, pt2));
+    ck_assert_int_eq(fx_ck_raw_int(ap.path, "SELECT count(*) FROM application WHERE "
+                                            "correction_note = 'the contract copy is "
+                                            "illegible' AND correction_due IS NOT NULL"), 1);
+
+    /* the applicant's correction goes the same way; the office refuses it */
+    pledger_application *a = NULL;
+    act(&ap, "clerk-fz", PLEDGER_ROLE_CLERK);
+    PL_OK(ap.reg, pledger_application_load(&a, ap.reg, pt2));
+    PL_OK(NULL, pledger_application_set(a, "contract/number", "HT-2024-TM-0002"));
+    PL_OK(ap.reg, pledger_application_correct(ap.reg, a));
+    pledger_application_free(a);
+    send_batch(&ap, &of);
+    ck_assert_int_eq(app_state(&of, pt2), PLEDGER_APP_ACCEPTED);
+    ck_assert_int_eq(app_state(&ap, pt2), PLEDGER_APP_FORWARDED);
+    act(&of, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(of.reg, pledger_application_refuse(of.reg, pt2, "TM_SEIZED", "seized"));
+    send_batch(&of, &ap);
+    ck_assert_int_eq(app_state(&ap, pt2), PLEDGER_APP_REFUSED);
+    ck_assert_int_eq(fx_ck_raw_int(ap.path, "SELECT count(*) FROM application WHERE "
+                                            "refusal_ground = 'TM_SEIZED' AND "
+                                            "decided_by = 'registrar-bj'"), 1);
+    /* nothing is pending now, either way */
+    act(&ap, "clerk-fz", PLEDGER_ROLE_CLERK);
+    char *xml = NULL;
+    PL_FAILS(ap.reg, PLEDGER_ENOTFOUND,
+             pledger_exchange_export(&xml, NULL, ap.reg, "BJ00", ap.signers));
+    pledger_exchange_line *lines = NULL;
+    size_t n = 0;
+    PL_OK(ap.reg, pledger_exchange_status(&lines, &n, ap.reg));
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(lines[0].peer, "BJ00");
+    ck_assert_uint_eq(lines[0].last_sent, 2);
+    ck_assert_uint_eq(lines[0].last_acked, 2);
+    ck_assert_uint_eq(lines[0].last_received, 2);
+    ck_assert_uint_eq(lines[0].pending, 0);
+    pledger_free(lines);
+    act(&of, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(of.reg, pledger_exchange_status(&lines, &n, of.reg));
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(lines[0].peer, "FZ01");
+    ck_assert_uint_eq(lines[0].last_received, 2);
+    ck_assert_uint_eq(lines[0].last_sent, 2);
+    pledger_free(lines);
+    journal_ok(&ap);
+    journal_ok(&of);
+    for (int i = 0; i < 4; i++)
+        free((char *)uuids[i]);
+}
+END_TEST
+
+START_TEST(exactly_once_and_resumable)
+{
+    if (!PL_TEST_XMLSIG)
+        return;
+    char *u1 = accepted_at_ap(PLEDGER_KIND_TRADEMARK, NULL);
+    char *x1 = export_from(&ap, &of), *x2 = export_from(&ap, &of);
+    /* until the receipt: the same batch, byte for byte */
+    ck_assert_str_eq(x1, x2);
+    /* a new acceptance does not change the batch waiting for its receipt */
+    static const char *const other[] = { "rights/right[1]/number", "87654321",
+                                         "rights/right[2]/number", "7654322", NULL };
+    char *u2 = accepted_at_ap(PLEDGER_KIND_TRADEMARK, other);
+    char *x3 = export_from(&ap, &of);
+    ck_assert_str_eq(x1, x3);
+    char *r1 = import_at(&of, x1);
+    int64_t events = fx_ck_raw_int(of.path, "SELECT count(*) FROM journal");
+    char *r2 = import_at(&of, x1);
+    ck_assert_str_eq(r1, r2);
+    ck_assert_int_eq(fx_ck_raw_int(of.path, "SELECT count(*) FROM journal"), events);
+    /* the receipt closes it; taking it twice changes nothing */
+    char *none = NULL;
+    act(&ap, "clerk-fz", PLEDGER_ROLE_CLERK);
+    PL_OK(ap.reg, pledger_exchange_import(&none, NULL, ap.reg, r1, strlen(r1), ap.trusted,
+                                          ap.signers));
+    events = fx_ck_raw_int(ap.path, "SELECT count(*) FROM journal");
+    PL_OK(ap.reg, pledger_exchange_import(&none, NULL, ap.reg, r2, strlen(r2), ap.trusted,
+                                          ap.signers));
+    ck_assert_int_eq(fx_ck_raw_int(ap.path, "SELECT count(*) FROM journal"), events);
+    /* then the next batch: number 2, chained to the first */
+    char *x4 = export_from(&ap, &of);
+    ck_assert_str_ne(x1, x4);
+    ck_assert_ptr_nonnull(strstr(x4, "<sequence>2</sequence>"));
+    ck_assert_ptr_nonnull(strstr(x4, u2));
+    ck_assert_ptr_null(strstr(x4, u1));
+    pledger_free(import_at(&of, x4));
+    ck_assert_int_eq(app_state(&of, u2), PLEDGER_APP_ACCEPTED);
+    journal_ok(&of);
+    journal_ok(&ap);
+    pledger_free(x1);
+    pledger_free(x2);
+    pledger_free(x3);
+    pledger_free(x4);
+    pledger_free(r1);
+    pledger_free(r2);
+    free(u1);
+    free(u2);
+}
+END_TEST
+
+static void import_fails(site *s, const char *xml, int code, const char *needle)
+{
+    char *receipt = (char *)&receipt;
+    act(s, s == &ap ? "clerk-fz" : "registrar-bj",
+        s == &ap ? PLEDGER_ROLE_CLERK : PLEDGER_ROLE_REGISTRAR);
+    char *before = fx_ck_dump(s->path, NULL);
+    PL_FAILS(s->reg, code, pledger_exchange_import(&receipt, NULL, s->reg, xml, strlen(xml),
+                                                   s->trusted, s->signers));
+    ck_assert_ptr_null(receipt);
+    ck_assert_msg(!needle || strstr(pledger_errmsg(s->reg), needle), "'%s' not in: %s", needle,
+                  pledger_errmsg(s->reg));
+    char *after = fx_ck_dump(s->path, NULL);
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
+}
+
+START_TEST(the_line_refuses_gaps_forks_forgeries)
+{
+    if (!PL_TEST_XMLSIG)
+        return;
+    char *u1 = accepted_at_ap(PLEDGER_KIND_TRADEMARK, NULL);
+    char *x1 = export_from(&ap, &of);
+    /* a bad signature: one byte of an attribute changed */
+    char *bad = strdup(x1), *p = strstr(bad, "A-FZ01-");
+    ck_assert_ptr_nonnull(p);
+    p[2] = 'G';
+    import_fails(&of, bad, PLEDGER_ECODE, "signature");
+    free(bad);
+    /* an unknown sender: no key named FZ01 */
+    pledger_keyring *keep = of.trusted;
+    of.trusted = ring("FZ02", ap_pub, NULL, NULL);
+    import_fails(&of, x1, PLEDGER_EPERM, "unknown sender");
+    pledger_keyring_free(of.trusted);
+    /* FZ01's name on another key: that key did not sign it */
+    of.trusted = ring("FZ01", of_pub, NULL, NULL);
+    import_fails(&of, x1, PLEDGER_ECODE, NULL);
+    pledger_keyring_free(of.trusted);
+    of.trusted = keep;
+    /* a batch for another office */
+    site other;
+    open_site(&other, "SH00", "other.db", PLEDGER_SITE_OFFICE);
+    other.signers = ring("SH00", of_key, NULL, NULL);
+    other.trusted = ring("FZ01", ap_pub, NULL, NULL);
+    import_fails(&other, x1, PLEDGER_EINVAL, "BJ00");
+    close_site(&other);
+    /* an office takes applications, not decisions; an acceptance point
+     * takes nothing from an office not its own */
+    char *r1 = import_at(&of, x1);
+    char *none = NULL;
+    act(&ap, "clerk-fz", PLEDGER_ROLE_CLERK);
+    PL_OK(ap.reg, pledger_exchange_import(&none, NULL, ap.reg, r1, strlen(r1), ap.trusted,
+                                          ap.signers));
+    /* batch 2, but office 2 never had batch 1: the gap is named */
+    static const char *const other_tm[] = { "rights/right[1]/number", "87654321",
+                                            "rights/right[2]/number", "7654322", NULL };
+    char *u2 = accepted_at_ap(PLEDGER_KIND_TRADEMARK, other_tm);
+    char *x2 = export_from(&ap, &of);
+    site of2;
+    open_site(&of2, "BJ00", "office2.db", PLEDGER_SITE_OFFICE);
+    of2.signers = ring("BJ00", of_key, NULL, NULL);
+    of2.trusted = ring("FZ01", ap_pub, NULL, NULL);
+    import_fails(&of2, x2, PLEDGER_ESTATE, "batch 1 is missing");
+    /* a fork: another batch 1 from FZ01 (another acceptance point file
+     * with the same code and key), then the real batch 2 */
+    site ap2;
+    open_site(&ap2, "FZ01", "ap2.db", PLEDGER_SITE_ACCEPTANCE_POINT);
+    ap2.signers = ring("FZ01", ap_key, NULL, NULL);
+    ap2.trusted = ring("BJ00", of_pub, NULL, NULL);
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_PATENT);
+    PL_OK(ap2.reg, fx_submit_app(ap2.reg, app));
+    act(&ap2, "clerk-fz", PLEDGER_ROLE_CLERK);
+    PL_OK(ap2.reg, pledger_application_accept(NULL, ap2.reg, pledger_application_uuid(app)));
+    pledger_application_free(app);
+    char *y1 = export_from(&ap2, &of2);
+    pledger_free(import_at(&of2, y1));
+    import_fails(&of2, x2, PLEDGER_ECONFLICT, "previous");
+    /* and batch 1 of the real line, imported after the fork's: another content */
+    import_fails(&of2, x1, PLEDGER_ECONFLICT, "other content");
+    close_site(&ap2);
+    close_site(&of2);
+    /* an office does not take a receipt for a batch it never sent */
+    import_fails(&of, r1, PLEDGER_EPERM, "unknown sender");
+    pledger_free(import_at(&of, x2));
+    ck_assert_int_eq(app_state(&of, u2), PLEDGER_APP_ACCEPTED);
+    pledger_free(x1);
+    pledger_free(x2);
+    pledger_free(y1);
+    pledger_free(r1);
+    free(u1);
+    free(u2);
+}
+END_TEST
+
+START_TEST(an_invalid_item_refuses_the_whole_batch)
+{
+    if (!PL_TEST_XMLSIG)
+        return;
+    static const char *const other_tm[] = { "rights/right[1]/number", "87654321",
+                                            "rights/right[2]/number", "7654322", NULL };
+    char *a = accepted_at_ap(PLEDGER_KIND_TRADEMARK, NULL);
+    char *b = accepted_at_ap(PLEDGER_KIND_TRADEMARK, other_tm);
+    send_batch(&ap, &of);
+    act(&of, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
+    char *num = NULL;
+    PL_OK(of.reg, pledger_application_register(&num, NULL, of.reg, a));
+    pledger_free(num);
+    PL_OK(of.reg, pledger_application_refuse(of.reg, b, "TM_SEIZED", NULL));
+    char *x = export_from(&of, &ap);
+    /* the second item no longer fits: the acceptance point's copy of b
+     * is not forwarded (set behind the library's back) */
+    fx_ck_raw_exec(ap.path, "UPDATE application SET state = 4 WHERE uuid = '' || (SELECT uuid "
+                            "FROM application ORDER BY id DESC LIMIT 1)");
+    import_fails(&ap, x, PLEDGER_ESTATE, "items/result[2]");
+    ck_assert_int_eq(app_state(&ap, a), PLEDGER_APP_FORWARDED);
+    fx_ck_raw_exec(ap.path, "UPDATE application SET state = 9 WHERE uuid = '' || (SELECT uuid "
+                            "FROM application ORDER BY id DESC LIMIT 1)");
+    pledger_free(import_at(&ap, x));
+    ck_assert_int_eq(app_state(&ap, a), PLEDGER_APP_REGISTERED);
+    ck_assert_int_eq(app_state(&ap, b), PLEDGER_APP_REFUSED);
+    /* an office takes no decisions */
+    import_fails(&of, x, PLEDGER_EPERM, NULL);
+    journal_ok(&ap);
+    pledger_free(x);
+    free(a);
+    free(b);
+}
+END_TEST
+
+START_TEST(site_arguments)
+{
+    act(&of, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
+    PL_FAILS(of.reg, PLEDGER_EINVAL, pledger_set_site(of.reg, (pledger_site)7, NULL));
+    PL_FAILS(of.reg, PLEDGER_EINVAL,
+             pledger_set_site(of.reg, PLEDGER_SITE_ACCEPTANCE_POINT, NULL));
+    PL_FAILS(of.reg, PLEDGER_EINVAL,
+             pledger_set_site(of.reg, PLEDGER_SITE_ACCEPTANCE_POINT, "bj 00"));
+    PL_FAILS(of.reg, PLEDGER_EINVAL,
+             pledger_set_site(of.reg, PLEDGER_SITE_ACCEPTANCE_POINT, "BJ00"));
+    PL_FAILS(of.reg, PLEDGER_EINVAL, pledger_set_site(of.reg, PLEDGER_SITE_OFFICE, "SH00"));
+    act(&of, "clerk-bj", PLEDGER_ROLE_CLERK);
+    PL_FAILS(of.reg, PLEDGER_EPERM, pledger_set_site(of.reg, PLEDGER_SITE_OFFICE, NULL));
+    act(&of, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(of.reg, pledger_set_site(of.reg, PLEDGER_SITE_OFFICE, NULL));
+    ck_assert_str_eq(pledger_site_name(pledger_registry_site(of.reg)), "office");
+    ck_assert_ptr_null(pledger_site_name((pledger_site)0));
+    /* exporting: who, to whom, with what */
+    char *xml = NULL;
+    act(&ap, "bank-1", PLEDGER_ROLE_BANK);
+    PL_FAILS(ap.reg, PLEDGER_EPERM, pledger_exchange_export(&xml, NULL, ap.reg, "BJ00",
+                                                            ap.signers));
+    act(&ap, "clerk-fz", PLEDGER_ROLE_CLERK);
+    PL_FAILS(ap.reg, PLEDGER_EINVAL, pledger_exchange_export(&xml, NULL, ap.reg, "SH00",
+                                                             ap.signers));
+    PL_FAILS(ap.reg, PLEDGER_EINVAL, pledger_exchange_export(&xml, NULL, ap.reg, "FZ01",
+                                                             ap.signers));
+    PL_FAILS(ap.reg, PLEDGER_EINVAL, pledger_exchange_export(&xml, NULL, ap.reg, "BJ00",
+                                                             ap.trusted));
+    if (PL_TEST_XMLSIG)
+        PL_FAILS(ap.reg, PLEDGER_ENOTFOUND,
+                 pledger_exchange_export(&xml, NULL, ap.reg, "BJ00", ap.signers));
+    else
+        PL_FAILS(ap.reg, PLEDGER_ENOTSUP,
+                 pledger_exchange_export(&xml, NULL, ap.reg, "BJ00", ap.signers));
+    ck_assert_ptr_null(xml);
+    char *r = NULL;
+    PL_FAILS(ap.reg, PLEDGER_EXML, pledger_exchange_import(&r, NULL, ap.reg, "<x/>", 4,
+                                                           ap.trusted, ap.signers));
+}
+END_TEST
+
+/* ---- the kill loop ------------------------------------------------------------------ */
+
+/* One round of everything either site may be doing: accept, forward,
+ * decide, answer; a child runs rounds until it is killed. */
+static void exchange_round(site *a, site *o, unsigned *seed, int n_apps)
+{
+    static const char *const kinds_edit[3][5] = {
+        { "rights/right[1]/number", NULL, "rights/right[2]/number", NULL, NULL },
+        { "rights/right[1]/number", NULL, NULL },
+        { "claim/main_contract_number", NULL, NULL },
+    };
+    (void)kinds_edit;
+    for (int i = 0; i < n_apps; i++) {
+        int kind = (int[]){ PLEDGER_KIND_TRADEMARK, PLEDGER_KIND_PATENT,
+                            PLEDGER_KIND_RECEIVABLE }[rand_r(seed) % 3];
+        pledger_application *app = fx_sample(kind);
+        if (!app)
+            _exit(4);
+        /* each its own right: the office registers one pledge per right */
+        char num[32];
+        if (kind == PLEDGER_KIND_TRADEMARK) {
+            snprintf(num, sizeof num, "%u", 10000000u + (rand_r(seed) % 89999999u));
+            pledger_application_set(app, "rights/right[1]/number", num);
+            pledger_application_set(app, "rights/right[2]", NULL);
+        } else if (kind == PLEDGER_KIND_RECEIVABLE) {
+            snprintf(num, sizeof num, "HT-%u", rand_r(seed));
+            pledger_application_set(app, "claim/main_contract_number", num);
+        }
+        if (fx_submit_app(a->reg, app) == 0 &&
+            pledger_set_actor(a->reg, "clerk-fz", PLEDGER_ROLE_CLERK) == 0)
+            pledger_application_accept(NULL, a->reg, pledger_application_uuid(app));
+        pledger_application_free(app);
+    }
+    /* forward; the office takes it and answers */
+    char *x = NULL, *r = NULL, *none = NULL;
+    pledger_set_actor(a->reg, "clerk-fz", PLEDGER_ROLE_CLERK);
+    if (pledger_exchange_export(&x, NULL, a->reg, "BJ00", a->signers) == 0) {
+        pledger_set_actor(o->reg, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
+        if (pledger_exchange_import(&r, NULL, o->reg, x, strlen(x), o->trusted, o->signers) == 0)
+            pledger_exchange_import(&none, NULL, a->reg, r, strlen(r), a->trusted, a->signers);
+    }
+    pledger_free(x);
+    pledger_free(r);
+    x = r = NULL;
+    /* the office decides what it holds: register, refuse or ask */
+    pledger_set_actor(o->reg, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
+    sqlite3 *h = NULL;
+    if (sqlite3_open_v2(o->path, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        sqlite3_busy_timeout(h, 5000);
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(h, "SELECT uuid FROM application WHERE state = 4", -1, &st,
+                               NULL) == SQLITE_OK) {
+            char uuids[64][40];
+            int n = 0;
+            while (n < 64 && sqlite3_step(st) == SQLITE_ROW)
+                snprintf(uuids[n++], 40, "%s", sqlite3_column_text(st, 0));
+            sqlite3_finalize(st);
+            sqlite3_close(h);
+            h = NULL;
+            for (int i = 0; i < n; i++) {
+                int what = rand_r(seed) % 4;
+                char *num = NULL, *code = NULL;
+                if (what < 2) {
+                    pledger_application_register(&num, &code, o->reg, uuids[i]);
+                } else if (what == 2) {
+                    pledger_application_refuse(o->reg, uuids[i], "TM_SEIZED", NULL);
+                } else {
+                    pledger_set_actor(o->reg, "clerk-bj", PLEDGER_ROLE_CLERK);
+                    pledger_application_request_correction(o->reg, uuids[i], "unclear");
+                    pledger_set_actor(o->reg, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
+                }
+                pledger_free(num);
+                pledger_free(code);
+            }
+        }
+        if (h)
+            sqlite3_close(h);
+    }
+    if (pledger_exchange_export(&x, NULL, o->reg, "FZ01", o->signers) == 0) {
+        pledger_set_actor(a->reg, "clerk-fz", PLEDGER_ROLE_CLERK);
+        if (pledger_exchange_import(&r, NULL, a->reg, x, strlen(x), a->trusted, a->signers) == 0)
+            pledger_exchange_import(&none, NULL, o->reg, r, strlen(r), o->trusted, o->signers);
+    }
+    pledger_free(x);
+    pledger_free(r);
+}
+
+/* Bring the line to rest: send until nothing is pending either way. */
+static void settle(site *a, site *o)
+{
+    for (int i = 0; i < 6; i++) {
+        char *x = NULL, *r = NULL, *none = NULL;
+        site *from = i % 2 ? o : a, *to = i % 2 ? a : o;
+        act(from, from == a ? "clerk-fz" : "registrar-bj",
+            from == a ? PLEDGER_ROLE_CLERK : PLEDGER_ROLE_REGISTRAR);
+        int rc = pledger_exchange_export(&x, NULL, from->reg, to->code, from->signers);
+        if (rc == PLEDGER_ENOTFOUND)
+            continue;
+        PL_OK(from->reg, rc);
+        act(to, to == a ? "clerk-fz" : "registrar-bj",
+            to == a ? PLEDGER_ROLE_CLERK : PLEDGER_ROLE_REGISTRAR);
+        PL_OK(to->reg, pledger_exchange_import(&r, NULL, to->reg, x, strlen(x), to->trusted,
+                                               to->signers));
+        PL_OK(from->reg, pledger_exchange_import(&none, NULL, from->reg, r, strlen(r),
+                                                 from->trusted, from->signers));
+        pledger_free(x);
+        pledger_free(r);
+    }
+}
+
+START_TEST(kill_loop_over_the_exchange)
+{
+    if (!PL_TEST_XMLSIG)
+        return;
+    const char *env = getenv("PLEDGER_VALGRIND");
+    int rounds = env && *env ? 6 : 40;
+    unsigned seed = (unsigned)time(NULL);
+    fprintf(stderr, "kill loop: seed %u, %d kills\n", seed, rounds);
+    pledger_close(ap.reg);
+    pledger_close(of.reg);
+    ap.reg = of.reg = NULL;
+    for (int k = 0; k < rounds; k++) {
+        pid_t pid = fork();
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0) {
+            /* the real clock: instants as a site would see them */
+            unsigned s = seed + (unsigned)k;
+            if (pledger_open(&ap.reg, ap.path, NULL) || pledger_open(&of.reg, of.path, NULL))
+                _exit(3);
+            for (;;)
+                exchange_round(&ap, &of, &s, 1 + (int)(rand_r(&s) % 3));
+        }
+        struct timespec nap = { 0, (long)(20 + rand_r(&seed) % 400) * 1000000L };
+        nanosleep(&nap, NULL);
+        kill(pid, SIGKILL);
+        int status;
+        waitpid(pid, &status, 0);
+        ck_assert_msg(WIFSIGNALED(status), "the child ended by itself (status %d)", status);
+    }
+    PL_OK(NULL, pledger_open(&ap.reg, ap.path, NULL));
+    PL_OK(NULL, pledger_open(&of.reg, of.path, NULL));
+    settle(&ap, &of);
+    /* both sites agree on every application the office holds */
+    int64_t n_office = fx_ck_raw_int(of.path, "SELECT count(*) FROM application");
+    ck_assert_int_gt(n_office, 0);
+    sqlite3 *h = NULL;
+    ck_assert_int_eq(sqlite3_open_v2(of.path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT a.uuid, a.state, p.registration_number"
+                                           " FROM application a LEFT JOIN pledge p"
+                                           " ON p.application_id = a.id", -1, &st, NULL),
+                     SQLITE_OK);
+    int64_t compared = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *uuid = (const char *)sqlite3_column_text(st, 0);
+        int ostate = sqlite3_column_int(st, 1);
+        int astate = app_state(&ap, uuid);
+        if (ostate == PLEDGER_APP_ACCEPTED)
+            ck_assert_int_eq(astate, PLEDGER_APP_FORWARDED);
+        else
+            ck_assert_msg(astate == ostate, "%s: %d at the acceptance point, %d at the office",
+                          uuid, astate, ostate);
+        if (ostate == PLEDGER_APP_REGISTERED) {
+            char *n = app_number(&ap, uuid);
+            ck_assert_str_eq(n, (const char *)sqlite3_column_text(st, 2));
+            free(n);
+        }
+        compared++;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    /* every forwarded application reached the office */
+    ck_assert_int_eq(fx_ck_raw_int(ap.path, "SELECT count(*) FROM application WHERE state "
+                                            "NOT IN (1, 2, 3, 4)"), compared);
+    /* the office's numbers are gap-free, per series */
+    ck_assert_int_eq(fx_ck_raw_int(of.path, "SELECT count(*) FROM pledge"),
+                     fx_ck_raw_int(of.path, "SELECT coalesce(sum(next - 1), 0) FROM sequence "
+                                            "WHERE name = 'R'"));
+    journal_ok(&ap);
+    journal_ok(&of);
+    fprintf(stderr, "kill loop: %lld applications compared\n", (long long)compared);
+}
+END_TEST
+
+static Suite *make(void)
+{
+    Suite *s = suite_create("exchange");
+    TCase *tc = tcase_create("exchange");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 240);
+    tcase_add_test(tc, two_sites_trademark_patent_receivable);
+    tcase_add_test(tc, exactly_once_and_resumable);
+    tcase_add_test(tc, the_line_refuses_gaps_forks_forgeries);
+    tcase_add_test(tc, an_invalid_item_refuses_the_whole_batch);
+    tcase_add_test(tc, site_arguments);
+    tcase_add_test(tc, kill_loop_over_the_exchange);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+PL_TEST_MAIN(make)
