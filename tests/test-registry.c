@@ -246,8 +246,19 @@ static void make_old_registry(const char *path, int upto)
 {
     char sql[96];
     raw_exec(path, "PRAGMA journal_mode = WAL");
-    for (int i = 0; i < upto; i++)
+    for (int i = 0; i < upto; i++) {
         raw_exec(path, pl_migrations[i].sql);
+        if (pl_migrations[i].widen_table) {
+            /* what store/db.c does, the older pledger's way: by hand */
+            char *w = sqlite3_mprintf("PRAGMA writable_schema = ON;"
+                                      " UPDATE sqlite_schema SET sql = replace(sql, %Q, %Q)"
+                                      " WHERE name = %Q; PRAGMA writable_schema = OFF;",
+                                      pl_migrations[i].widen_from, pl_migrations[i].widen_to,
+                                      pl_migrations[i].widen_table);
+            raw_exec(path, w);
+            sqlite3_free(w);
+        }
+    }
     snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d",
              PL_APPLICATION_ID, upto);
     raw_exec(path, sql);
@@ -275,6 +286,13 @@ START_TEST(test_migrations)
         ck_assert_str_eq(pledger_office_code(reg), "OLD-1");
         pledger_close(reg);
         ck_assert_int_eq(raw_int(path, "PRAGMA user_version"), pl_migration_count);
+        /* a widened CHECK is widened once, whatever the version migrated
+         * from, and the file is sound after it */
+        ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name = "
+                                       "'application' AND sql LIKE '%state BETWEEN 1 AND 9%'"
+                                       " AND sql NOT LIKE '%state BETWEEN 1 AND 8%'"), 1);
+        ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM pragma_integrity_check WHERE "
+                                       "integrity_check <> 'ok'"), 0);
         free(path);
     }
     /* every migration has a name and some SQL */

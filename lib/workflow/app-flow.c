@@ -159,6 +159,25 @@ fail:
     return rc;
 }
 
+/* The facts of a document received as @len bytes whose SHA-256 is @digest
+ * (pl_doc_parse_stored() checked it): stored as received, not written
+ * again. */
+static int doc_facts_received(const pl_ctx *c, pl_doc *doc, const char *bytes, size_t len,
+                              const char *digest, doc_facts *f)
+{
+    int rc;
+
+    memset(f, 0, sizeof *f);
+    if (!(f->xml = malloc(len + 1)))
+        return pl_err_oom(c->e);
+    memcpy(f->xml, bytes, len);
+    f->xml[len] = '\0';
+    snprintf(f->hash, sizeof f->hash, "%s", digest);
+    if ((rc = pl_doc_extract(doc, c->e, pl_ctx_today(c), &f->app)))
+        doc_facts_clear(f);
+    return rc;
+}
+
 /* Members describing the document: document, doc_hash, parties, amount,
  * right keys (for "pending application on the same right"). */
 static void json_doc(pl_json *j, const doc_facts *f)
@@ -286,8 +305,10 @@ static int stored_app(const pl_ctx *c, const pl_app_row *row, pl_doc **doc, pl_a
 }
 
 /* Review the application @row (the step's transaction open), recording
- * the findings and the state @state. */
-static int review_row(const pl_ctx *c, const pl_app_row *row, int state, pl_findings *out)
+ * the findings and the state @state.  @known: its document already read
+ * and extracted at the step's date (NULL: read the stored one). */
+static int review_row(const pl_ctx *c, const pl_app_row *row, int state, const pl_app *known,
+                      pl_findings *out)
 {
     pl_doc *doc = NULL;
     pl_app *app = NULL;
@@ -298,8 +319,8 @@ static int review_row(const pl_ctx *c, const pl_app_row *row, int state, pl_find
     int rc;
 
     pl_review_env env = { .today = pl_ctx_today(c), .application_id = row->id };
-    if ((rc = stored_app(c, row, &doc, &app)) ||
-        (rc = pl_review_run(c->db, c->e, app, &env, out)) ||
+    if ((!known && (rc = stored_app(c, row, &doc, &app))) ||
+        (rc = pl_review_run(c->db, c->e, known ? known : app, &env, out)) ||
         (rc = next_id(c, sql_next_review_id, &review_id)))
         goto done;
     if (!(findings = pl_findings_json(out))) {
@@ -335,7 +356,7 @@ int pl_wf_review(const pl_ctx *c, const char *uuid, pl_findings *out)
     rc = review_row(c, &row,
                     row.state == PLEDGER_APP_CORRECTION_REQUESTED ? row.state
                                                                   : PLEDGER_APP_REVIEWED,
-                    out);
+                    NULL, out);
     pl_app_row_clear(&row);
     return pl_step_finish(c, rc);
 }
@@ -365,17 +386,12 @@ int pl_wf_receive(const pl_ctx *c, const pl_wf_received *in, pl_findings *findin
     }
     pl_err_clear(c->e);
     if ((rc = pl_doc_parse_stored(&doc, c->e, in->document, in->document_len, in->digest)) ||
-        (rc = doc_facts_of(c, doc, &f)))
+        (rc = doc_facts_received(c, doc, in->document, in->document_len, in->digest, &f)))
         goto done;
     if ((int)pl_doc_kind(doc) != in->kind) {
         rc = pl_err_set(c->e, PLEDGER_EINVAL, "@kind: the item says %s, the document is a %s "
                         "application", pl_kind(in->kind) ? pl_kind(in->kind)->name : "?",
                         pl_kind(pl_doc_kind(doc))->name);
-        goto done;
-    }
-    if (strcmp(f.hash, in->digest) != 0) {
-        rc = pl_err_set(c->e, PLEDGER_EINVAL, "document: not in the form pledger stores "
-                        "(its canonical form hashes to %s, not %s)", f.hash, in->digest);
         goto done;
     }
     if ((rc = next_id(c, sql_next_app_id, &id)))
@@ -394,7 +410,7 @@ int pl_wf_receive(const pl_ctx *c, const pl_wf_received *in, pl_findings *findin
     if ((rc = pl_wf_record(c, "application.receive", in->uuid, &j)) ||
         (rc = pl_wf_app_load(c, in->uuid, &row)))
         goto done;
-    rc = review_row(c, &row, PLEDGER_APP_ACCEPTED, findings);
+    rc = review_row(c, &row, PLEDGER_APP_ACCEPTED, f.app, findings);
     pl_app_row_clear(&row);
 done:
     doc_facts_clear(&f);
@@ -421,12 +437,11 @@ int pl_wf_receive_correction(const pl_ctx *c, const pl_wf_received *in, pl_findi
         goto done;
     }
     if ((rc = pl_doc_parse_stored(&doc, c->e, in->document, in->document_len, in->digest)) ||
-        (rc = doc_facts_of(c, doc, &f)))
+        (rc = doc_facts_received(c, doc, in->document, in->document_len, in->digest, &f)))
         goto done;
-    if ((int)pl_doc_kind(doc) != row.kind || strcmp(f.hash, in->digest) != 0) {
+    if ((int)pl_doc_kind(doc) != row.kind) {
         rc = pl_err_set(c->e, PLEDGER_EINVAL, "correction of application %s: the document is "
-                        "not a %s application in the form pledger stores", in->uuid,
-                        pl_kind(row.kind)->name);
+                        "not a %s application", in->uuid, pl_kind(row.kind)->name);
         goto done;
     }
     pl_json_init(&j);
@@ -440,7 +455,7 @@ int pl_wf_receive_correction(const pl_ctx *c, const pl_wf_received *in, pl_findi
     pl_app_row_clear(&row);
     if ((rc = pl_wf_app_load(c, in->uuid, &row)))
         goto done_doc;
-    rc = review_row(c, &row, PLEDGER_APP_ACCEPTED, findings);
+    rc = review_row(c, &row, PLEDGER_APP_ACCEPTED, f.app, findings);
 done:
     pl_app_row_clear(&row);
 done_doc:

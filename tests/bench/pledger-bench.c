@@ -199,6 +199,9 @@ static void summary(void)
            "%.0f filings/s (thread CPU)", a);
     h = get("bulk.ratio", &a);
     target("bulk filing <= 1.5x bare SQLite writing the same rows", h, a <= 1.5, "%.2f", a);
+    h = get("exchange.import_items_s", &a);
+    target("exchange batch of 10,000 imported at the office >= 5,000 items/s", h, a >= 5000,
+           "%.0f items/s (thread CPU)", a);
     h = get("journal.events_s", &a);
     target("journal verification >= 500,000 events/s", h, a >= 500000,
            "%.0f events/s (pledger_journal_verify: chain + state check)", a);
@@ -212,14 +215,14 @@ static void summary(void)
 static void usage(void)
 {
     puts("usage: pledger-bench [--quick] [--keep] [--dir=PATH] [--seed=N] [--sizes=10k,100k,1M]\n"
-         "                     (--all | lifecycle batch read import review journal tree bulk)");
+         "                     (--all | lifecycle batch read import review journal tree bulk exchange)");
 }
 
 int main(int argc, char **argv)
 {
-    bool want[8] = { false }, any = false, keep = false;
-    static const char *const names[8] = { "lifecycle", "batch", "read", "import", "review",
-                                           "journal", "tree", "bulk" };
+    bool want[9] = { false }, any = false, keep = false;
+    static const char *const names[9] = { "lifecycle", "batch", "read", "import", "review",
+                                           "journal", "tree", "bulk", "exchange" };
     const char *sizes = NULL;
     char dir_default[] = "bench-data";
 
@@ -246,9 +249,9 @@ int main(int argc, char **argv)
             return 0;
         } else {
             int k;
-            for (k = 0; k < 8 && strcmp(a, names[k]); k++)
+            for (k = 0; k < 9 && strcmp(a, names[k]); k++)
                 ;
-            if (k == 8) {
+            if (k == 9) {
                 usage();
                 return 2;
             }
@@ -333,6 +336,8 @@ int main(int argc, char **argv)
     }
     if (want[7])
         bench_child("bulk", wl_bulk, NULL);
+    if (want[8])
+        bench_child("exchange", wl_exchange, NULL);
     if (want[3]) {
         for (size_t i = 0; i < bench.n_imports; i++)
             bench_child("import", wl_import, &bench.import_mb[i]);
