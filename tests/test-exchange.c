@@ -475,6 +475,58 @@ START_TEST(an_invalid_item_refuses_the_whole_batch)
 }
 END_TEST
 
+/* The office deems withdrawn what was not corrected in time; the
+ * acceptance point takes that decision whether it still awaits the
+ * correction or has made it without sending it yet, and never deems it
+ * withdrawn itself. */
+START_TEST(lapsed_corrections_are_the_offices_to_decide)
+{
+    if (!PL_TEST_XMLSIG)
+        return;
+    static const char *const other_tm[] = { "rights/right[1]/number", "87654321",
+                                            "rights/right[2]/number", "7654322", NULL };
+    char *a = accepted_at_ap(PLEDGER_KIND_TRADEMARK, NULL);
+    char *b = accepted_at_ap(PLEDGER_KIND_TRADEMARK, other_tm);
+    send_batch(&ap, &of);
+    act(&of, "clerk-bj", PLEDGER_ROLE_CLERK);
+    PL_OK(of.reg, pledger_application_request_correction(of.reg, a, "signature missing"));
+    PL_OK(of.reg, pledger_application_request_correction(of.reg, b, "signature missing"));
+    send_batch(&of, &ap);
+    ck_assert_int_eq(app_state(&ap, a), PLEDGER_APP_CORRECTION_REQUESTED);
+    /* b is corrected at the point, not sent yet */
+    pledger_application *doc = NULL;
+    act(&ap, "clerk-fz", PLEDGER_ROLE_CLERK);
+    PL_OK(ap.reg, pledger_application_load(&doc, ap.reg, b));
+    PL_OK(ap.reg, pledger_application_correct(ap.reg, doc));
+    pledger_application_free(doc);
+    ck_assert_int_eq(app_state(&ap, b), PLEDGER_APP_ACCEPTED);
+    /* 40 days on: the point's sweep leaves them to the office */
+    fx_now_us += 40 * INT64_C(86400000000);
+    int n = -1;
+    act(&ap, "registrar-fz", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(ap.reg, pledger_registry_expire(&n, ap.reg));
+    ck_assert_int_eq(app_state(&ap, a), PLEDGER_APP_CORRECTION_REQUESTED);
+    act(&of, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(of.reg, pledger_registry_expire(&n, of.reg));
+    ck_assert_int_eq(app_state(&of, a), PLEDGER_APP_WITHDRAWN);
+    ck_assert_int_eq(app_state(&of, b), PLEDGER_APP_WITHDRAWN);
+    char *x = export_from(&of, &ap);
+    pledger_free(import_at(&ap, x));
+    ck_assert_int_eq(app_state(&ap, a), PLEDGER_APP_WITHDRAWN);
+    ck_assert_int_eq(app_state(&ap, b), PLEDGER_APP_WITHDRAWN);
+    /* nothing of b is sent any more */
+    char *none = NULL;
+    act(&ap, "clerk-fz", PLEDGER_ROLE_CLERK);
+    PL_FAILS(ap.reg, PLEDGER_ENOTFOUND,
+             pledger_exchange_export(&none, NULL, ap.reg, "BJ00", ap.signers));
+    journal_ok(&ap);
+    journal_ok(&of);
+    pledger_free(x);
+    free(a);
+    free(b);
+}
+END_TEST
+
 START_TEST(site_arguments)
 {
     act(&of, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
@@ -711,6 +763,7 @@ static Suite *make(void)
     tcase_add_test(tc, exactly_once_and_resumable);
     tcase_add_test(tc, the_line_refuses_gaps_forks_forgeries);
     tcase_add_test(tc, an_invalid_item_refuses_the_whole_batch);
+    tcase_add_test(tc, lapsed_corrections_are_the_offices_to_decide);
     tcase_add_test(tc, site_arguments);
     tcase_add_test(tc, kill_loop_over_the_exchange);
     suite_add_tcase(s, tc);

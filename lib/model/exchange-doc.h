@@ -13,9 +13,10 @@
 #include "model/xmlsig.h"
 
 #define PL_EXCHANGE_SCHEMA "exchange.xsd"
-/* The largest batch read: 10,000 applications are about 45 MB. */
-#define PL_EXCHANGE_MAX_SIZE ((size_t)256 * 1024 * 1024)
-#define PL_EXCHANGE_MAX_NODES ((size_t)4 * 1000 * 1000)
+/* The largest batch read: 10,000 applications are about 48 MB and
+ * 150,000 nodes of libxml2's tree (about 240 bytes each). */
+#define PL_EXCHANGE_MAX_SIZE ((size_t)128 * 1024 * 1024)
+#define PL_EXCHANGE_MAX_NODES ((size_t)1000 * 1000)
 /* The most items one batch carries (what an export puts in one). */
 #define PL_EXCHANGE_MAX_ITEMS 20000
 

@@ -464,6 +464,24 @@ done_doc:
     return pl_step_finish(c, rc);
 }
 
+static const char sql_was_forwarded[] =
+    "SELECT EXISTS (SELECT 1 FROM exchange_item i JOIN exchange_batch b ON b.id = i.batch_id"
+    " WHERE i.application_id = ?1 AND b.direction = 'out' AND i.what <> 'result')";
+
+/* Whether application @id left this registry in a batch before. */
+static int was_forwarded(const pl_ctx *c, int64_t id, bool *out)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(c->db, c->e, sql_was_forwarded, &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : pl_db_fail(c->db, c->e, rc, "reading the batches sent");
+}
+
 int pl_wf_result(const pl_ctx *c, const pl_wf_decision *in)
 {
     pl_app_row row;
@@ -474,7 +492,18 @@ int pl_wf_result(const pl_ctx *c, const pl_wf_decision *in)
         return rc;
     if ((rc = pl_wf_app_load(c, in->uuid, &row)))
         return pl_step_finish(c, rc);
-    if (row.state != PLEDGER_APP_FORWARDED) {
+    /* The office's word is final: an application it deemed withdrawn
+     * (the correction it asked for never came in time) is withdrawn here
+     * too, whether the correction is still awaited or made and not yet
+     * sent.  Every other decision answers what was forwarded. */
+    bool withdrawable = row.state == PLEDGER_APP_CORRECTION_REQUESTED;
+    if (row.state == PLEDGER_APP_ACCEPTED && in->state == PLEDGER_APP_WITHDRAWN &&
+        (rc = was_forwarded(c, row.id, &withdrawable))) {
+        pl_app_row_clear(&row);
+        return pl_step_finish(c, rc);
+    }
+    if (row.state != PLEDGER_APP_FORWARDED &&
+        !(in->state == PLEDGER_APP_WITHDRAWN && withdrawable)) {
         rc = pl_err_set(c->e, PLEDGER_ESTATE, "result for application %s: it is %s, not "
                         "forwarded", in->uuid, pl_app_state_name(row.state));
     } else if (in->state != PLEDGER_APP_REGISTERED && in->state != PLEDGER_APP_REFUSED &&

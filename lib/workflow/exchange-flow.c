@@ -474,6 +474,10 @@ static int import_batch(const pl_ctx *c, const char *xml, size_t len, const pl_x
         return pl_err_set(c->e, PLEDGER_EINVAL,
                           "receiver: the batch is addressed to office '%.16s'; this registry "
                           "is '%s'", b->receiver, c->office);
+    if (strcmp(b->sender, c->office) == 0)
+        return pl_err_set(c->e, PLEDGER_EINVAL,
+                          "sender: the batch comes from this registry's own office code '%s'",
+                          c->office);
     if ((rc = pl_wf_site_get(c->db, c->e, &site, upstream)))
         return rc;
     if (c->site == PLEDGER_SITE_ACCEPTANCE_POINT && strcmp(b->sender, upstream) != 0)
