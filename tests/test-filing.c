@@ -193,6 +193,10 @@ START_TEST(who_and_what_may_be_filed_in_bulk)
                       strstr(pledger_errmsg(reg), "trademark"), "%s", pledger_errmsg(reg));
     PL_FAILS(reg, PLEDGER_EINVAL, pledger_file_batch(&f, reg, &tm, 1));
     ck_assert_msg(strstr(pledger_errmsg(reg), "item 0"), "%s", pledger_errmsg(reg));
+    pledger_application *twice[3] = { apps[0], apps[1], apps[0] };
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_file_batch(&f, reg, twice, 3));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "apps[2] is the same application handle as "
+                                             "apps[0]"), "%s", pledger_errmsg(reg));
     pledger_application *holes[2] = { apps[0], NULL };
     PL_FAILS(reg, PLEDGER_EINVAL, pledger_file_batch(&f, reg, holes, 2));
     ck_assert_msg(strstr(pledger_errmsg(reg), "apps[1]"), "%s", pledger_errmsg(reg));

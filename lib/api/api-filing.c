@@ -1,4 +1,5 @@
 /* Public bulk filing: pledger_file_batch and its result. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,6 +62,42 @@ static int update_handles(pledger_filing *f, pledger_application *const *apps)
     return 0;
 }
 
+static int cmp_ptr(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)*(void *const *)a, y = (uintptr_t)*(void *const *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* PLEDGER_EINVAL when a handle appears twice in @apps (it would be filed
+ * twice and keep only its second filing's numbers). */
+static int distinct(pledger_registry *reg, const char *fn, pledger_application *const *apps,
+                    size_t n)
+{
+    pledger_application **v = malloc(n * sizeof *v);
+    int rc = 0;
+
+    if (!v)
+        return pl_err_oom(&reg->err);
+    memcpy(v, apps, n * sizeof *v);
+    qsort(v, n, sizeof *v, cmp_ptr);
+    for (size_t i = 1; i < n && !rc; i++)
+        if (v[i] == v[i - 1]) {
+            size_t first = n, second = n;
+            for (size_t k = 0; k < n; k++)
+                if (apps[k] == v[i]) {
+                    if (first == n)
+                        first = k;
+                    else if (second == n)
+                        second = k;
+                }
+            rc = pl_err_set(&reg->err, PLEDGER_EINVAL,
+                            "%s: apps[%zu] is the same application handle as apps[%zu]; each "
+                            "item is filed once", fn, second, first);
+        }
+    free(v);
+    return rc;
+}
+
 int pledger_file_batch(pledger_filing **out, pledger_registry *reg,
                        pledger_application *const *apps, size_t n)
 {
@@ -94,6 +131,8 @@ int pledger_file_batch(pledger_filing **out, pledger_registry *reg,
                               "%s: apps[%zu]: application %s is already saved; a batch files "
                               "new applications", fn, i, apps[i]->uuid);
     }
+    if (n > 1 && (rc = distinct(reg, fn, apps, n)))
+        return rc;
     if ((n && !(docs = calloc(n, sizeof *docs))) || (n && !(items = calloc(n, sizeof *items))) ||
         !(f = calloc(1, sizeof *f)) || (n && !(f->items = calloc(n, sizeof *f->items)))) {
         rc = pl_err_oom(&reg->err);
