@@ -1,0 +1,216 @@
+#include "accounts.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+static bool hexbytes(const char *hex, unsigned char *out, size_t n)
+{
+    if (strlen(hex) != 2 * n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned v;
+        if (!isxdigit((unsigned char)hex[2 * i]) || !isxdigit((unsigned char)hex[2 * i + 1]) ||
+            sscanf(hex + 2 * i, "%2x", &v) != 1)
+            return false;
+        out[i] = (unsigned char)v;
+    }
+    return true;
+}
+
+static void tohex(const unsigned char *in, size_t n, char *out)
+{
+    for (size_t i = 0; i < n; i++)
+        sprintf(out + 2 * i, "%02x", in[i]);
+}
+
+static bool good_name(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 1 || n > 64)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '.' && s[i] != '_' && s[i] != '-')
+            return false;
+    return true;
+}
+
+static bool digest(const unsigned char salt[16], const char *token, unsigned char out[32])
+{
+    EVP_MD_CTX *m = EVP_MD_CTX_new();
+    unsigned len = 0;
+    bool ok = m && EVP_DigestInit_ex(m, EVP_sha256(), NULL) &&
+              EVP_DigestUpdate(m, salt, 16) && EVP_DigestUpdate(m, token, strlen(token)) &&
+              EVP_DigestFinal_ex(m, out, &len) && len == 32;
+    EVP_MD_CTX_free(m);
+    return ok;
+}
+
+int accounts_load(accounts *out, const char *path, char *err, size_t err_size)
+{
+    FILE *f = fopen(path, "r");
+    char line[1024];
+    long no = 0;
+    account *v = NULL;
+    size_t n = 0, cap = 0;
+
+    if (!f) {
+        snprintf(err, err_size, "accounts file %s: %s", path, strerror(errno));
+        return -1;
+    }
+    while (fgets(line, sizeof line, f)) {
+        no++;
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char name[128], role[32], salt[64], h[128], extra[2];
+        int got = sscanf(line, "%127s %31s %63s %127s %1s", name, role, salt, h, extra);
+        if (got <= 0)
+            continue;
+        account a;
+        memset(&a, 0, sizeof a);
+        int r = pledger_role_from_name(role);
+        if (got != 4 || !good_name(name) || r <= 0 || !hexbytes(salt, a.salt, 16) ||
+            !hexbytes(h, a.hash, 32)) {
+            snprintf(err, err_size,
+                     "accounts file %s: line %ld: expected NAME ROLE SALT HASH (a name of "
+                     "letters, digits, '.', '_', '-'; a role: bank, applicant, clerk, "
+                     "registrar, auditor; 32 and 64 hex digits)", path, no);
+            fclose(f);
+            free(v);
+            return -1;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(v[i].name, name) == 0) {
+                snprintf(err, err_size, "accounts file %s: line %ld: account '%s' again", path,
+                         no, name);
+                fclose(f);
+                free(v);
+                return -1;
+            }
+        memcpy(a.name, name, strlen(name) + 1); /* good_name(): at most 64 */
+        a.role = (pledger_role)r;
+        if (n == cap) {
+            account *nv = realloc(v, (cap = cap ? 2 * cap : 16) * sizeof *nv);
+            if (!nv) {
+                snprintf(err, err_size, "accounts file %s: out of memory", path);
+                fclose(f);
+                free(v);
+                return -1;
+            }
+            v = nv;
+        }
+        v[n++] = a;
+    }
+    fclose(f);
+    /* keep the rate budgets of the accounts that stay */
+    pthread_mutex_lock(&out->lock);
+    for (size_t i = 0; i < n; i++) {
+        v[i].tokens = -1;
+        for (size_t k = 0; k < out->n; k++)
+            if (strcmp(out->v[k].name, v[i].name) == 0) {
+                v[i].tokens = out->v[k].tokens;
+                v[i].refilled_us = out->v[k].refilled_us;
+            }
+    }
+    free(out->v);
+    out->v = v;
+    out->n = n;
+    pthread_mutex_unlock(&out->lock);
+    return 0;
+}
+
+void accounts_free(accounts *a)
+{
+    free(a->v);
+    a->v = NULL;
+    a->n = 0;
+}
+
+bool accounts_check(accounts *a, const char *token, char actor[65], pledger_role *role)
+{
+    const char *dot = strchr(token, '.');
+    char name[65];
+    unsigned char h[32];
+    bool found = false;
+
+    if (!dot || dot == token || (size_t)(dot - token) > 64 || strlen(token) > 200)
+        return false;
+    memcpy(name, token, (size_t)(dot - token));
+    name[dot - token] = '\0';
+    pthread_mutex_lock(&a->lock);
+    for (size_t i = 0; i < a->n && !found; i++) {
+        if (strcmp(a->v[i].name, name) != 0)
+            continue;
+        found = digest(a->v[i].salt, token, h) && CRYPTO_memcmp(h, a->v[i].hash, 32) == 0;
+        if (found) {
+            snprintf(actor, 65, "%s", a->v[i].name);
+            *role = a->v[i].role;
+        }
+    }
+    pthread_mutex_unlock(&a->lock);
+    return found;
+}
+
+bool accounts_rate(accounts *a, const char *name, double per_minute, int64_t now_us)
+{
+    bool ok = true;
+    pthread_mutex_lock(&a->lock);
+    for (size_t i = 0; i < a->n; i++) {
+        account *c = &a->v[i];
+        if (strcmp(c->name, name) != 0)
+            continue;
+        if (c->tokens < 0) {
+            c->tokens = per_minute;
+            c->refilled_us = now_us;
+        }
+        c->tokens += (double)(now_us - c->refilled_us) / 60e6 * per_minute;
+        if (c->tokens > per_minute)
+            c->tokens = per_minute;
+        c->refilled_us = now_us;
+        ok = c->tokens >= 1;
+        if (ok)
+            c->tokens -= 1;
+        break;
+    }
+    pthread_mutex_unlock(&a->lock);
+    return ok;
+}
+
+int accounts_new(const char *name, const char *role, char *token, char *line, char *err,
+                 size_t err_size)
+{
+    unsigned char salt[16], secret[24], h[32];
+    char salt_hex[33], secret_hex[49], h_hex[65];
+
+    if (!good_name(name)) {
+        snprintf(err, err_size, "account name '%.64s': 1 to 64 letters, digits, '.', '_', '-'",
+                 name);
+        return -1;
+    }
+    if (pledger_role_from_name(role) <= 0) {
+        snprintf(err, err_size, "role '%.32s': one of bank, applicant, clerk, registrar, "
+                 "auditor", role);
+        return -1;
+    }
+    if (RAND_bytes(salt, sizeof salt) != 1 || RAND_bytes(secret, sizeof secret) != 1) {
+        snprintf(err, err_size, "no random bytes from OpenSSL");
+        return -1;
+    }
+    tohex(salt, sizeof salt, salt_hex);
+    tohex(secret, sizeof secret, secret_hex);
+    snprintf(token, 200, "%s.%s", name, secret_hex);
+    if (!digest(salt, token, h)) {
+        snprintf(err, err_size, "hashing the token failed");
+        return -1;
+    }
+    tohex(h, sizeof h, h_hex);
+    snprintf(line, 256, "%s %s %s %s", name, role, salt_hex, h_hex);
+    return 0;
+}

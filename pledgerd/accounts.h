@@ -1,0 +1,54 @@
+/* The accounts file: one account per line,
+ *
+ *     NAME ROLE SALT HASH
+ *
+ * NAME the actor the library journals (letters, digits, '.', '_', '-'),
+ * ROLE a pledger role name (bank, applicant, clerk, registrar, auditor),
+ * SALT 32 hex digits, HASH the hex SHA-256 of SALT's bytes followed by
+ * the token.  A client sends "Authorization: Bearer NAME.SECRET"; the
+ * token itself is never stored.  '#' starts a comment. */
+#ifndef PLEDGERD_ACCOUNTS_H
+#define PLEDGERD_ACCOUNTS_H
+
+#include <pledger/pledger.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct account {
+    char name[65];
+    pledger_role role;
+    unsigned char salt[16];
+    unsigned char hash[32];
+    /* the rate limit: a token bucket */
+    double tokens;
+    int64_t refilled_us;
+} account;
+
+typedef struct accounts {
+    account *v;
+    size_t n;
+    pthread_mutex_t lock;
+} accounts;
+
+/* Read @path into @out (replacing nothing on failure): 0, or -1 with
+ * @err (at least 256 bytes) naming the line and what was wrong. */
+int accounts_load(accounts *out, const char *path, char *err, size_t err_size);
+void accounts_free(accounts *a);
+
+/* The account of token @token ("NAME.SECRET"), its actor name copied to
+ * @actor (65 bytes) and role to *@role; false for any other token
+ * (the comparison takes the same time whatever differs). */
+bool accounts_check(accounts *a, const char *token, char actor[65], pledger_role *role);
+
+/* Take one request from @name's budget of @per_minute (burst: the same);
+ * false when it is spent. */
+bool accounts_rate(accounts *a, const char *name, double per_minute, int64_t now_us);
+
+/* A new account line for @name and @role: the token (NAME.SECRET) in
+ * @token (at least 200 bytes) and the line in @line (at least 256). */
+int accounts_new(const char *name, const char *role, char *token, char *line, char *err,
+                 size_t err_size);
+
+#endif

@@ -1,0 +1,148 @@
+#include "service.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+static bool number(const char *v, unsigned long min, unsigned long max, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    if (!isdigit((unsigned char)*v))
+        return false;
+    unsigned long x = strtoul(v, &end, 10);
+    if (errno || *end || x < min || x > max)
+        return false;
+    *out = x;
+    return true;
+}
+
+int config_load(config *c, const char *path, char *err, size_t err_size)
+{
+    FILE *f = fopen(path, "r");
+    char line[1024];
+    long no = 0;
+    unsigned long x;
+
+    memset(c, 0, sizeof *c);
+    snprintf(c->listen_host, sizeof c->listen_host, "127.0.0.1");
+    c->port = 8443;
+    c->tls = true;
+    c->max_request_bytes = 1u << 20;
+    c->max_connections = 256;
+    c->per_ip_connections = 64;
+    c->timeout_s = 10;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    c->threads = cpus > 0 && cpus < 64 ? (unsigned)cpus : 2;
+    c->rate_per_minute = 6000;
+    if (!f) {
+        snprintf(err, err_size, "configuration %s: %s", path, strerror(errno));
+        return -1;
+    }
+    while (fgets(line, sizeof line, f)) {
+        no++;
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char *s = trim(line);
+        if (!*s)
+            continue;
+        char *eq = strchr(s, '=');
+        if (!eq)
+            goto bad;
+        *eq = '\0';
+        char *k = trim(s), *v = trim(eq + 1);
+        bool ok = true;
+        if (!strcmp(k, "listen")) {
+            char *colon = strrchr(v, ':');
+            ok = colon && colon != v && (size_t)(colon - v) < sizeof c->listen_host &&
+                 number(colon + 1, 1, 65535, &x);
+            if (ok) {
+                *colon = '\0';
+                snprintf(c->listen_host, sizeof c->listen_host, "%s", v);
+                c->port = (unsigned)x;
+            }
+        } else if (!strcmp(k, "tls")) {
+            ok = !strcmp(v, "on") || !strcmp(v, "off");
+            c->tls = !strcmp(v, "on");
+        } else if (!strcmp(k, "tls_cert")) {
+            ok = strlen(v) < sizeof c->tls_cert;
+            snprintf(c->tls_cert, sizeof c->tls_cert, "%s", v);
+        } else if (!strcmp(k, "tls_key")) {
+            ok = strlen(v) < sizeof c->tls_key;
+            snprintf(c->tls_key, sizeof c->tls_key, "%s", v);
+        } else if (!strcmp(k, "registry")) {
+            ok = *v && strlen(v) < sizeof c->registry;
+            snprintf(c->registry, sizeof c->registry, "%s", v);
+        } else if (!strcmp(k, "accounts")) {
+            ok = *v && strlen(v) < sizeof c->accounts;
+            snprintf(c->accounts, sizeof c->accounts, "%s", v);
+        } else if (!strcmp(k, "max_request_bytes")) {
+            ok = number(v, 1024, 256ul << 20, &x);
+            c->max_request_bytes = x;
+        } else if (!strcmp(k, "max_connections")) {
+            ok = number(v, 1, 100000, &x);
+            c->max_connections = (unsigned)x;
+        } else if (!strcmp(k, "per_ip_connections")) {
+            ok = number(v, 1, 100000, &x);
+            c->per_ip_connections = (unsigned)x;
+        } else if (!strcmp(k, "timeout_seconds")) {
+            ok = number(v, 1, 3600, &x);
+            c->timeout_s = (unsigned)x;
+        } else if (!strcmp(k, "threads")) {
+            ok = number(v, 1, 256, &x);
+            c->threads = (unsigned)x;
+        } else if (!strcmp(k, "requests_per_minute")) {
+            ok = number(v, 1, 100000000, &x);
+            c->rate_per_minute = (double)x;
+        } else if (!strcmp(k, "exchange_key")) {
+            ok = strchr(v, '=') && strlen(v) < sizeof c->exchange_key;
+            snprintf(c->exchange_key, sizeof c->exchange_key, "%s", v);
+        } else if (!strcmp(k, "exchange_trust")) {
+            ok = strchr(v, '=') && strlen(v) < sizeof c->exchange_trust[0] &&
+                 c->n_trust < sizeof c->exchange_trust / sizeof c->exchange_trust[0];
+            if (ok)
+                snprintf(c->exchange_trust[c->n_trust++], sizeof c->exchange_trust[0], "%s", v);
+        } else {
+            snprintf(err, err_size, "configuration %s: line %ld: unknown setting '%.64s'", path,
+                     no, k);
+            fclose(f);
+            return -1;
+        }
+        if (!ok) {
+            snprintf(err, err_size, "configuration %s: line %ld: %.64s: bad value '%.200s'",
+                     path, no, k, v);
+            fclose(f);
+            return -1;
+        }
+    }
+    fclose(f);
+    if (!*c->registry || !*c->accounts) {
+        snprintf(err, err_size, "configuration %s: 'registry' and 'accounts' are required",
+                 path);
+        return -1;
+    }
+    if (c->tls && (!*c->tls_cert || !*c->tls_key)) {
+        snprintf(err, err_size, "configuration %s: HTTPS needs tls_cert and tls_key (or "
+                 "tls = off, for a loopback test only)", path);
+        return -1;
+    }
+    return 0;
+bad:
+    snprintf(err, err_size, "configuration %s: line %ld: expected key = value", path, no);
+    fclose(f);
+    return -1;
+}

@@ -1,0 +1,76 @@
+/* pledgerd: the registry answering banks, filers and acceptance points
+ * over HTTPS.
+ *
+ *   pledgerd --config /etc/pledger/pledgerd.conf
+ *   pledgerd token NAME ROLE     a new account: the line for the accounts
+ *                                file on stdout, the token on stderr
+ *
+ * SIGTERM or SIGINT: stop accepting, finish what is under way, exit 0.
+ * SIGHUP: read the accounts file again. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accounts.h"
+#include "service.h"
+
+static int usage(void)
+{
+    fputs("usage: pledgerd --config FILE\n"
+          "       pledgerd token NAME ROLE\n", stderr);
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    char err[1024];
+    config cfg;
+
+    if (argc == 4 && strcmp(argv[1], "token") == 0) {
+        char token[200], line[256];
+        if (accounts_new(argv[2], argv[3], token, line, err, sizeof err)) {
+            fprintf(stderr, "pledgerd: %s\n", err);
+            return 2;
+        }
+        printf("%s\n", line);
+        fprintf(stderr, "%s\n", token);
+        return 0;
+    }
+    if (argc != 3 || strcmp(argv[1], "--config") != 0)
+        return usage();
+    if (config_load(&cfg, argv[2], err, sizeof err)) {
+        fprintf(stderr, "pledgerd: %s\n", err);
+        return 2;
+    }
+    /* the signals go to sigwait() below, not to the server's threads */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    service *s = service_start(&cfg, err, sizeof err);
+    if (!s) {
+        fprintf(stderr, "pledgerd: %s\n", err);
+        return 1;
+    }
+    fprintf(stderr, "pledgerd: %s://%s:%u/v1/ serves %s\n", cfg.tls ? "https" : "http",
+            cfg.listen_host, cfg.port, cfg.registry);
+    for (;;) {
+        int sig = 0;
+        if (sigwait(&set, &sig) != 0)
+            continue;
+        if (sig == SIGHUP) {
+            if (service_reload(s, err, sizeof err))
+                fprintf(stderr, "pledgerd: reload refused, the accounts stay: %s\n", err);
+            else
+                fprintf(stderr, "pledgerd: accounts reloaded\n");
+            continue;
+        }
+        fprintf(stderr, "pledgerd: stopping\n");
+        service_stop(s);
+        return 0;
+    }
+}

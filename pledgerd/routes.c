@@ -1,0 +1,476 @@
+/* The endpoints.  Every answer is JSON (XML documents are returned as
+ * they are, with their own type); every failure is {"error": {"code",
+ * "name", "message"}} with the library's code and message. */
+#include "routes.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *arg(route_ctx *c, const char *name)
+{
+    return MHD_lookup_connection_value(c->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* An instant: microseconds since the epoch, or YYYY-MM-DD[THH:MM:SSZ] (UTC). */
+static bool parse_instant(const char *s, int64_t *out)
+{
+    char *end;
+    if (!s || !*s)
+        return false;
+    if (isdigit((unsigned char)s[0]) && strlen(s) > 10) {
+        errno = 0;
+        long long v = strtoll(s, &end, 10);
+        if (!errno && !*end) {
+            *out = v;
+            return true;
+        }
+    }
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    int y, mo, d, h = 0, mi = 0, se = 0, n = 0;
+    size_t len = strlen(s);
+    if (len == 10 ? sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3
+                  : sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &se, &n) != 6)
+        return false;
+    if ((size_t)n != len || y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+        h > 23 || mi > 59 || se > 60)
+        return false;
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = se;
+    time_t t = timegm(&tm);
+    if (t == (time_t)-1)
+        return false;
+    *out = (int64_t)t * 1000000;
+    return true;
+}
+
+static bool parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    if (!s || !isdigit((unsigned char)*s))
+        return false;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return false;
+    *out = v;
+    return true;
+}
+
+static void bad_param(reply *out, const char *name, const char *want)
+{
+    char msg[256];
+    snprintf(msg, sizeof msg, "query parameter %s: %s", name, want);
+    reply_error(out, 400, PLEDGER_EINVAL, msg);
+}
+
+/* Act as the caller on @reg; false (with the reply) when there is none. */
+static bool as_caller(route_ctx *c, pledger_registry *reg, reply *out)
+{
+    if (!c->actor[0]) {
+        reply_error(out, 401, PLEDGER_EPERM, "this request needs a token (Authorization: "
+                                             "Bearer NAME.SECRET)");
+        return false;
+    }
+    int rc = pledger_set_actor(reg, c->actor, c->role);
+    if (rc) {
+        reply_library_error(out, rc, reg);
+        return false;
+    }
+    return true;
+}
+
+/* ---- anonymous ------------------------------------------------------------------ */
+
+static void get_status(route_ctx *c, reply *out)
+{
+    uint64_t size = 0;
+    jw w;
+    jw_init(&w);
+    jw_obj(&w);
+    jw_kstr(&w, "service", "pledgerd");
+    jw_kstr(&w, "version", pledger_version());
+    jw_kstr(&w, "office", pledger_office_code(c->reader));
+    jw_kstr(&w, "log_origin", pledger_log_origin(c->reader));
+    if (pledger_log_size(c->reader, &size) == 0)
+        jw_key(&w, "log_size"), jw_uint(&w, size);
+    jw_end_obj(&w);
+    reply_json(out, 200, &w);
+    jw_free(&w);
+}
+
+static void get_checkpoint(route_ctx *c, reply *out)
+{
+    char *note = NULL;
+    int rc = pledger_checkpoint_latest(&note, c->reader);
+    if (rc) {
+        reply_library_error(out, rc, c->reader);
+        return;
+    }
+    if (!note) {
+        reply_error(out, 404, PLEDGER_ENOTFOUND, "the registry has signed no checkpoint yet");
+        return;
+    }
+    reply_text(out, 200, "text/plain; charset=utf-8", note);
+    pledger_free(note);
+}
+
+/* ---- pledges --------------------------------------------------------------------- */
+
+static void get_pledge(route_ctx *c, const char *number, reply *out)
+{
+    pledger_verify_options o = PLEDGER_VERIFY_OPTIONS_INIT;
+    pledger_verification *v = NULL;
+    const char *at = arg(c, "as_of");
+
+    if (!as_caller(c, c->reader, out))
+        return;
+    o.code = arg(c, "code");
+    if (at && !parse_instant(at, &o.as_of)) {
+        bad_param(out, "as_of", "an instant: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or "
+                                "microseconds since 1970");
+        return;
+    }
+    int rc = pledger_verify(&v, c->reader, number, &o);
+    if (rc) {
+        reply_library_error(out, rc, c->reader);
+        return;
+    }
+    jw w;
+    jw_init(&w);
+    jw_obj(&w);
+    jw_kstr(&w, "number", pledger_verification_number(v));
+    jw_kstr(&w, "kind", pledger_kind_name(pledger_verification_kind(v)));
+    jw_kstr(&w, "security", pledger_verification_security(v));
+    jw_kstr(&w, "state", pledger_pledge_state_name(pledger_verification_state(v)));
+    jw_kint(&w, "version", pledger_verification_version(v));
+    jw_kint(&w, "rank", pledger_verification_rank(v));
+    jw_kint(&w, "registered_at", pledger_verification_registered_at(v));
+    jw_kint(&w, "valid_from", pledger_verification_valid_from(v));
+    jw_key(&w, "pledgor");
+    jw_obj(&w);
+    jw_kstr(&w, "name", pledger_verification_pledgor_name(v));
+    jw_kstr(&w, "id", pledger_verification_pledgor_id(v));
+    jw_end_obj(&w);
+    jw_key(&w, "pledgee");
+    jw_obj(&w);
+    jw_kstr(&w, "name", pledger_verification_pledgee_name(v));
+    jw_kstr(&w, "id", pledger_verification_pledgee_id(v));
+    jw_end_obj(&w);
+    jw_kint(&w, "amount", pledger_verification_amount(v));
+    jw_kstr(&w, "currency", pledger_verification_currency(v));
+    jw_kstr(&w, "period_start", pledger_verification_period_start(v));
+    jw_kstr(&w, "period_end", pledger_verification_period_end(v));
+    jw_key(&w, "rights");
+    jw_arr(&w);
+    for (size_t i = 0; i < pledger_verification_right_count(v); i++) {
+        jw_obj(&w);
+        jw_kstr(&w, "id", pledger_verification_right_id(v, i));
+        jw_kint(&w, "rank", pledger_verification_right_rank(v, i));
+        jw_end_obj(&w);
+    }
+    jw_end_arr(&w);
+    static const char *const status[] = { "not_given", "matched", "superseded" };
+    int cs = (int)pledger_verification_code_status(v);
+    jw_kstr(&w, "code_status", cs >= 0 && cs < 3 ? status[cs] : "?");
+    jw_end_obj(&w);
+    reply_json(out, 200, &w);
+    jw_free(&w);
+    pledger_verification_free(v);
+}
+
+static void get_certificate(route_ctx *c, const char *number, reply *out)
+{
+    uint64_t version = 0;
+    char *xml = NULL;
+    const char *vs = arg(c, "version");
+
+    if (!as_caller(c, c->reader, out))
+        return;
+    if (vs && (!parse_u64(vs, &version) || version > 1000000)) {
+        bad_param(out, "version", "a version number (0: the latest)");
+        return;
+    }
+    int rc = pledger_certificate_get(&xml, c->reader, number, (int)version);
+    if (rc) {
+        reply_library_error(out, rc, c->reader);
+        return;
+    }
+    reply_text(out, 200, "application/xml", xml);
+    pledger_free(xml);
+}
+
+static void search(route_ctx *c, reply *out)
+{
+    pledger_query q = PLEDGER_QUERY_INIT;
+    pledger_cursor *cur = NULL;
+    const char *kind = arg(c, "kind"), *at = arg(c, "as_of"), *size = arg(c, "page_size");
+    uint64_t n;
+
+    if (!as_caller(c, c->reader, out))
+        return;
+    q.right_id = arg(c, "right");
+    q.party_id = arg(c, "party_id");
+    q.party_name = arg(c, "party_name");
+    q.after = arg(c, "after");
+    if (kind && (q.kind = pledger_kind_from_name(kind)) <= 0) {
+        bad_param(out, "kind", "a kind: trademark, patent, receivable, equity, emission, "
+                               "sea_area, land");
+        return;
+    }
+    if (at && !parse_instant(at, &q.as_of)) {
+        bad_param(out, "as_of", "an instant: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or "
+                                "microseconds since 1970");
+        return;
+    }
+    if (size) {
+        if (!parse_u64(size, &n) || n < 1 || n > 10000) {
+            bad_param(out, "page_size", "1 to 10000");
+            return;
+        }
+        q.page_size = (int)n;
+    }
+    int rc = pledger_search(&cur, c->reader, &q);
+    if (rc) {
+        reply_library_error(out, rc, c->reader);
+        return;
+    }
+    jw w;
+    jw_init(&w);
+    jw_obj(&w);
+    jw_key(&w, "hits");
+    jw_arr(&w);
+    while ((rc = pledger_cursor_next(cur)) == 1) {
+        jw_obj(&w);
+        jw_kstr(&w, "number", pledger_cursor_number(cur));
+        jw_kstr(&w, "kind", pledger_kind_name(pledger_cursor_kind(cur)));
+        jw_kstr(&w, "state", pledger_pledge_state_name(pledger_cursor_state(cur)));
+        jw_kint(&w, "version", pledger_cursor_version(cur));
+        jw_kint(&w, "registered_at", pledger_cursor_registered_at(cur));
+        jw_kstr(&w, "pledgor_name", pledger_cursor_pledgor_name(cur));
+        jw_kstr(&w, "pledgor_id", pledger_cursor_pledgor_id(cur));
+        jw_kstr(&w, "pledgee_name", pledger_cursor_pledgee_name(cur));
+        jw_kstr(&w, "pledgee_id", pledger_cursor_pledgee_id(cur));
+        jw_kint(&w, "amount", pledger_cursor_amount(cur));
+        jw_kstr(&w, "currency", pledger_cursor_currency(cur));
+        jw_end_obj(&w);
+    }
+    jw_end_arr(&w);
+    jw_kstr(&w, "continuation", pledger_cursor_continuation(cur));
+    jw_end_obj(&w);
+    if (rc < 0)
+        reply_library_error(out, rc, c->reader);
+    else
+        reply_json(out, 200, &w);
+    jw_free(&w);
+    pledger_cursor_free(cur);
+}
+
+/* ---- the log ---------------------------------------------------------------------- */
+
+static void proof(route_ctx *c, bool inclusion, reply *out)
+{
+    uint64_t a = 0, b = 0;
+    pledger_proof *p = NULL;
+    const char *an = inclusion ? "event" : "old", *bn = inclusion ? "size" : "new";
+    int rc;
+
+    if (!as_caller(c, c->reader, out))
+        return;
+    if (!parse_u64(arg(c, an), &a)) {
+        bad_param(out, an, "a positive integer");
+        return;
+    }
+    if (!parse_u64(arg(c, bn), &b)) {
+        bad_param(out, bn, "a positive integer");
+        return;
+    }
+    rc = inclusion ? pledger_log_prove_inclusion(&p, c->reader, a, b)
+                   : pledger_log_prove_consistency(&p, c->reader, a, b);
+    if (rc) {
+        reply_library_error(out, rc, c->reader);
+        return;
+    }
+    jw w;
+    jw_init(&w);
+    jw_obj(&w);
+    jw_key(&w, an), jw_uint(&w, a);
+    jw_key(&w, bn), jw_uint(&w, b);
+    jw_kstr(&w, "proof", pledger_proof_text(p));
+    jw_end_obj(&w);
+    reply_json(out, 200, &w);
+    jw_free(&w);
+    pledger_proof_free(p);
+}
+
+/* ---- filing and the data line ---------------------------------------------------------- */
+
+static void post_application(route_ctx *c, reply *out)
+{
+    pledger_application *app = NULL;
+    pledger_review *rv = NULL;
+    int rc;
+
+    if (!c->body) {
+        reply_error(out, 400, PLEDGER_EINVAL, "the request body must be an application (XML)");
+        return;
+    }
+    if ((rc = pledger_application_from_xml(&app, c->body, c->body_len))) {
+        reply_library_error(out, rc, NULL);
+        return;
+    }
+    pthread_mutex_lock(c->writer_lock);
+    if (!as_caller(c, c->writer, out))
+        goto done;
+    if ((rc = pledger_application_save(c->writer, app)) ||
+        (rc = pledger_application_review(&rv, c->writer, pledger_application_uuid(app)))) {
+        reply_library_error(out, rc, c->writer);
+        goto done;
+    }
+    bool clean = pledger_review_count_severity(rv, PLEDGER_SEVERITY_BLOCKING) +
+                     pledger_review_count_severity(rv, PLEDGER_SEVERITY_CORRECTABLE) == 0;
+    if (clean && (rc = pledger_application_submit(c->writer, pledger_application_uuid(app)))) {
+        reply_library_error(out, rc, c->writer);
+        goto done;
+    }
+    jw w;
+    jw_init(&w);
+    jw_obj(&w);
+    jw_kstr(&w, "uuid", pledger_application_uuid(app));
+    jw_kstr(&w, "state", clean ? "submitted" : "reviewed");
+    jw_key(&w, "findings");
+    jw_arr(&w);
+    for (size_t i = 0; i < pledger_review_count(rv); i++) {
+        jw_obj(&w);
+        jw_kstr(&w, "code", pledger_review_code(rv, i));
+        jw_kstr(&w, "severity", pledger_severity_name(pledger_review_severity(rv, i)));
+        jw_kstr(&w, "path", pledger_review_path(rv, i));
+        jw_kstr(&w, "message", pledger_review_message(rv, i));
+        jw_end_obj(&w);
+    }
+    jw_end_arr(&w);
+    jw_end_obj(&w);
+    reply_json(out, 201, &w);
+    jw_free(&w);
+done:
+    pthread_mutex_unlock(c->writer_lock);
+    pledger_review_free(rv);
+    pledger_application_free(app);
+}
+
+static void get_application(route_ctx *c, const char *uuid, reply *out)
+{
+    pledger_application *app = NULL;
+    if (!as_caller(c, c->reader, out))
+        return;
+    int rc = pledger_application_load(&app, c->reader, uuid);
+    if (rc) {
+        reply_library_error(out, rc, c->reader);
+        return;
+    }
+    jw w;
+    jw_init(&w);
+    jw_obj(&w);
+    jw_kstr(&w, "uuid", pledger_application_uuid(app));
+    jw_kstr(&w, "kind", pledger_kind_name(pledger_application_kind(app)));
+    jw_kstr(&w, "state", pledger_app_state_name(pledger_application_state(app)));
+    jw_kstr(&w, "acceptance_number", pledger_application_acceptance_number(app));
+    jw_kstr(&w, "registration_number", pledger_application_registration_number(app));
+    jw_end_obj(&w);
+    reply_json(out, 200, &w);
+    jw_free(&w);
+    pledger_application_free(app);
+}
+
+static void post_exchange(route_ctx *c, reply *out)
+{
+    char *receipt = NULL;
+    size_t len = 0;
+
+    if (!c->xkey || !c->xtrust) {
+        reply_error(out, 501, PLEDGER_ENOTSUP, "this service has no exchange_key and "
+                                              "exchange_trust configured");
+        return;
+    }
+    if (!c->body) {
+        reply_error(out, 400, PLEDGER_EINVAL, "the request body must be a batch or receipt");
+        return;
+    }
+    pthread_mutex_lock(c->writer_lock);
+    if (as_caller(c, c->writer, out)) {
+        int rc = pledger_exchange_import(&receipt, &len, c->writer, c->body, c->body_len,
+                                         c->xtrust, c->xkey);
+        if (rc)
+            reply_library_error(out, rc, c->writer);
+        else if (receipt)
+            reply_text(out, 200, "application/xml", receipt);
+        else
+            reply_text(out, 200, "application/json", "{\"receipt_taken\":true}");
+    }
+    pthread_mutex_unlock(c->writer_lock);
+    pledger_free(receipt);
+}
+
+/* ---- routing ---------------------------------------------------------------------- */
+
+/* @url is "/v1/<first>/<id>[/<rest>]": true with id copied (up to 128
+ * bytes, no '/') and *@rest the rest ("" or "/certificate"). */
+static bool path_id(const char *url, const char *first, char id[129], const char **rest)
+{
+    size_t fl = strlen(first);
+    if (strncmp(url, first, fl) != 0 || url[fl] != '/')
+        return false;
+    const char *p = url + fl + 1, *slash = strchr(p, '/');
+    size_t n = slash ? (size_t)(slash - p) : strlen(p);
+    if (n == 0 || n > 128)
+        return false;
+    memcpy(id, p, n);
+    id[n] = '\0';
+    *rest = p + n;
+    return true;
+}
+
+void route(route_ctx *c, reply *out)
+{
+    bool get = strcmp(c->method, "GET") == 0, post = strcmp(c->method, "POST") == 0;
+    const char *rest;
+    char id[129];
+
+    if (!get && !post) {
+        reply_error(out, 405, PLEDGER_EINVAL, "only GET and POST are served");
+        return;
+    }
+    if (get && strcmp(c->url, "/v1/status") == 0)
+        get_status(c, out);
+    else if (get && strcmp(c->url, "/v1/checkpoint") == 0)
+        get_checkpoint(c, out);
+    else if (get && strcmp(c->url, "/v1/pledges") == 0)
+        search(c, out);
+    else if (get && path_id(c->url, "/v1/pledges", id, &rest) && !*rest)
+        get_pledge(c, id, out);
+    else if (get && path_id(c->url, "/v1/pledges", id, &rest) &&
+             strcmp(rest, "/certificate") == 0)
+        get_certificate(c, id, out);
+    else if (get && strcmp(c->url, "/v1/log/inclusion") == 0)
+        proof(c, true, out);
+    else if (get && strcmp(c->url, "/v1/log/consistency") == 0)
+        proof(c, false, out);
+    else if (post && strcmp(c->url, "/v1/applications") == 0)
+        post_application(c, out);
+    else if (get && path_id(c->url, "/v1/applications", id, &rest) && !*rest)
+        get_application(c, id, out);
+    else if (post && strcmp(c->url, "/v1/exchange") == 0)
+        post_exchange(c, out);
+    else
+        reply_error(out, 404, PLEDGER_ENOTFOUND, "no such endpoint (see openapi.yaml)");
+}

@@ -1,0 +1,41 @@
+/* The endpoints of /v1 (docs: pledgerd/openapi.yaml). */
+#ifndef PLEDGERD_ROUTES_H
+#define PLEDGERD_ROUTES_H
+
+#include <pledger/pledger.h>
+#include <pthread.h>
+#include <stddef.h>
+
+#include "jsonw.h"
+
+struct MHD_Connection;
+
+typedef struct reply {
+    unsigned status;
+    const char *type;
+    char *body; /* malloc'd */
+    size_t len;
+} reply;
+
+typedef struct route_ctx {
+    struct MHD_Connection *conn;
+    const char *method, *url;
+    const char *body;
+    size_t body_len;
+    char actor[65];           /* "" without a token */
+    pledger_role role;        /* 0 without a token */
+    pledger_registry *reader; /* this thread's, read-only */
+    pledger_registry *writer; /* shared: under writer_lock */
+    pthread_mutex_t *writer_lock;
+    const pledger_keyring *xkey, *xtrust;
+} route_ctx;
+
+void route(route_ctx *c, reply *out);
+
+void reply_json(reply *out, unsigned status, jw *w);
+void reply_text(reply *out, unsigned status, const char *type, const char *text);
+/* status 0: the HTTP status of @code. */
+void reply_error(reply *out, unsigned status, int code, const char *message);
+void reply_library_error(reply *out, int code, pledger_registry *reg);
+
+#endif

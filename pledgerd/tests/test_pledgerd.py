@@ -1,0 +1,259 @@
+"""pledgerd on loopback with a self-signed certificate, spoken to with curl
+(the peer tool) and read back with the Python standard library: the
+endpoints, accounts and roles, errors as JSON with the library's code,
+limits, SIGHUP and SIGTERM."""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import signal
+import socket
+import subprocess
+import time
+from typing import Iterator
+
+import pytest
+
+import pledger
+from pledger import Kind, Role
+
+DATA = pathlib.Path(os.environ.get("PLEDGER_SOURCE_ROOT", ".")) / "tests" / "data"
+PLEDGERD = os.environ.get("PLEDGERD", "pledgerd")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Daemon:
+    def __init__(self, tmp: pathlib.Path, **settings: str) -> None:
+        self.tmp = tmp
+        self.port = free_port()
+        self.url = f"https://127.0.0.1:{self.port}"
+        self.cert = tmp / "cert.pem"
+        conf = tmp / f"pledgerd-{self.port}.conf"
+        lines = [f"listen = 127.0.0.1:{self.port}", f"tls_cert = {self.cert}",
+                 f"tls_key = {tmp / 'key.pem'}", f"registry = {tmp / 'reg.db'}",
+                 f"accounts = {tmp / 'accounts'}", "threads = 2"]
+        lines += [f"{k} = {v}" for k, v in settings.items()]
+        conf.write_text("\n".join(lines) + "\n")
+        self.proc = subprocess.Popen([PLEDGERD, "--config", str(conf)], stderr=subprocess.PIPE,
+                                     text=True)
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.1).close()
+                return
+            except OSError:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(self.proc.stderr.read())
+                time.sleep(0.05)
+        raise RuntimeError("pledgerd did not start")
+
+    def curl(self, path: str, token: str | None = None, data: bytes | None = None,
+             headers: tuple[str, ...] = ()) -> tuple[int, str, str]:
+        """(HTTP status, content type, body)."""
+        args = ["curl", "-sS", "--cacert", str(self.cert), "-o", "-", "-w",
+                "\n%{http_code} %{content_type}", f"{self.url}{path}"]
+        if token:
+            args += ["-H", f"Authorization: Bearer {token}"]
+        for h in headers:
+            args += ["-H", h]
+        if data is not None:
+            args += ["--data-binary", "@-", "-H", "Content-Type: application/xml"]
+        p = subprocess.run(args, input=data, capture_output=True, timeout=60)
+        assert p.returncode == 0, p.stderr
+        out = p.stdout.decode("utf-8")
+        body, _, tail = out.rpartition("\n")
+        status, _, ctype = tail.partition(" ")
+        return int(status), ctype, body
+
+    def json(self, path: str, token: str | None = None, data: bytes | None = None,
+             expect: int = 200) -> dict:
+        status, ctype, body = self.curl(path, token, data)
+        assert status == expect, (path, status, body)
+        assert ctype.startswith("application/json"), ctype
+        return json.loads(body)
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    tmp = tmp_path_factory.mktemp("pledgerd")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-keyout", str(tmp / "key.pem"),
+                    "-out", str(tmp / "cert.pem"), "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out",
+                    str(tmp / "log.key")], check=True)
+    with pledger.open(str(tmp / "reg.db"), office="FZ01") as reg:
+        reg.set_actor("applicant-1", Role.APPLICANT)
+        with pledger.Application.from_file(str(DATA / "app-trademark.xml")) as app:
+            uuid = reg.save(app)
+        reg.review(uuid)
+        reg.submit(uuid)
+        reg.set_actor("clerk-1", Role.CLERK)
+        reg.accept(uuid)
+        reg.set_actor("registrar-1", Role.REGISTRAR)
+        number = reg.register(uuid).number
+        kr = pledger.Keyring()
+        kr.add_pem_file("FZ01-log", str(tmp / "log.key"))
+        reg.sign_checkpoint(kr)
+    tokens = {}
+    lines = []
+    for name, role in (("bank-1", "bank"), ("filer-1", "applicant"), ("auditor-1", "auditor")):
+        p = subprocess.run([PLEDGERD, "token", name, role], capture_output=True, text=True,
+                           check=True)
+        lines.append(p.stdout)
+        tokens[role] = p.stderr.strip()
+    (tmp / "accounts").write_text("# name role salt hash\n" + "".join(lines))
+    d = Daemon(tmp)
+    yield {"d": d, "tmp": tmp, "number": number, "uuid": uuid, "tokens": tokens}
+    assert d.stop() == 0
+
+
+def test_anonymous_status_and_checkpoint(site: dict) -> None:
+    d = site["d"]
+    st = d.json("/v1/status")
+    assert st["service"] == "pledgerd" and st["office"] == "FZ01" and st["log_size"] >= 5
+    status, ctype, note = d.curl("/v1/checkpoint")
+    assert status == 200 and ctype.startswith("text/plain")
+    assert note.splitlines()[1] == str(st["log_size"]) or int(note.splitlines()[1]) >= 5
+    # everything else needs a token
+    err = d.json(f"/v1/pledges/{site['number']}", expect=401)["error"]
+    assert err["name"] == "PLEDGER_EPERM" and "token" in err["message"]
+    err = d.json(f"/v1/pledges/{site['number']}", token="bank-1.forged", expect=401)["error"]
+    assert err["name"] == "PLEDGER_EPERM"
+    assert d.json(f"/v1/pledges/{site['number']}", token="nobody.x" * 40,
+                  expect=401)["error"]["code"] == -5
+
+
+def test_bank_verifies_and_searches(site: dict) -> None:
+    d, bank = site["d"], site["tokens"]["bank"]
+    v = d.json(f"/v1/pledges/{site['number']}", bank)
+    assert v["number"] == site["number"] and v["state"] == "active" and v["rank"] == 1
+    assert v["kind"] == "trademark" and v["pledgor"]["id"] == "91350100M000100Y43"
+    assert v["code_status"] == "not_given" and len(v["rights"]) == 2
+    # as of a day before it existed: not found
+    err = d.json(f"/v1/pledges/{site['number']}?as_of=2000-01-01", bank, expect=404)["error"]
+    assert err["name"] == "PLEDGER_ENOTFOUND"
+    err = d.json(f"/v1/pledges/{site['number']}?code=AAAA-BBBB-CCCC-DDDD", bank,
+                 expect=409)["error"]
+    assert err["name"] == "PLEDGER_ECODE"
+    for bad in ("yesterday", "2024-13-01", "2024-01-01T25:00:00Z", "-1"):
+        err = d.json(f"/v1/pledges/{site['number']}?as_of={bad}", bank, expect=400)["error"]
+        assert "as_of" in err["message"]
+    assert d.json("/v1/pledges/R-NOPE-1", bank, expect=404)["error"]["code"] == -2
+    hits = d.json("/v1/pledges?party_id=91350100M000100Y43", bank)["hits"]
+    assert [h["number"] for h in hits] == [site["number"]]
+    assert d.json("/v1/pledges?party_id=91350100M000100Y44", bank, expect=400)["error"][
+        "name"] == "PLEDGER_EINVAL"
+    assert d.json("/v1/pledges?page_size=0", bank, expect=400)
+    assert d.json("/v1/pledges?kind=car", bank, expect=400)
+    status, ctype, xml = d.curl(f"/v1/pledges/{site['number']}/certificate", bank)
+    assert status == 200 and ctype.startswith("application/xml") and site["number"] in xml
+    proof = d.json("/v1/log/inclusion?event=1&size=3", bank)
+    assert proof["event"] == 1 and proof["size"] == 3 and proof["proof"]
+    assert d.json("/v1/log/inclusion?event=9&size=3", bank, expect=400)
+    assert d.json("/v1/log/consistency?old=2&new=5", bank)["proof"]
+    assert d.json("/v1/nothing", bank, expect=404)["error"]["name"] == "PLEDGER_ENOTFOUND"
+
+
+def test_roles_decide_as_in_process(site: dict) -> None:
+    d, t = site["d"], site["tokens"]
+    xml = (DATA / "app-patent.xml").read_bytes()
+    # a bank files nothing; a filer does
+    assert d.json("/v1/applications", t["bank"], xml, expect=403)["error"]["name"] == \
+        "PLEDGER_EPERM"
+    filed = d.json("/v1/applications", t["applicant"], xml, expect=201)
+    assert filed["state"] == "submitted" and len(filed["uuid"]) == 36
+    mine = d.json(f"/v1/applications/{filed['uuid']}", t["applicant"])
+    assert mine["state"] == "submitted"
+    # an applicant sees only its own; a bank none
+    assert d.json(f"/v1/applications/{site['uuid']}", t["applicant"], expect=403)
+    assert d.json(f"/v1/applications/{filed['uuid']}", t["bank"], expect=403)
+    assert d.json(f"/v1/applications/{filed['uuid']}", t["auditor"])["kind"] == "patent"
+    err = d.json("/v1/applications", t["applicant"], b"<application", expect=400)["error"]
+    assert err["name"] == "PLEDGER_EXML"
+
+
+def test_hostile_requests(site: dict) -> None:
+    d, bank = site["d"], site["tokens"]["bank"]
+    big = b"<a>" + b"x" * (2 << 20) + b"</a>"
+    status, _, body = d.curl("/v1/applications", site["tokens"]["applicant"], big)
+    assert status == 413 and json.loads(body)["error"]["name"] == "PLEDGER_EINVAL"
+    status, _, _ = d.curl("/v1/status", headers=("X-Junk: " + "j" * 100000,))
+    assert status in (400, 413, 431)
+    status, _, body = d.curl("/v1/pledges/%00%ff%fe", bank)
+    assert status in (400, 404)
+    p = subprocess.run(["curl", "-sS", "--cacert", str(d.cert), "-X", "DELETE", "-o",
+                        "/dev/null", "-w", "%{http_code}", f"{d.url}/v1/status"],
+                       capture_output=True, text=True)
+    assert p.stdout == "405"
+    # plain HTTP to the HTTPS port, and a connection that says nothing
+    with socket.create_connection(("127.0.0.1", d.port)) as s:
+        s.sendall(b"GET /v1/status HTTP/1.1\r\nHost: x\r\n\r\n")
+        s.settimeout(5)
+        try:
+            s.recv(100)
+        except OSError:
+            pass
+    socket.create_connection(("127.0.0.1", d.port)).close()
+    assert d.json("/v1/status")["service"] == "pledgerd"   # still serving
+
+
+def test_rate_limit_reload_and_stop(site: dict, tmp_path: pathlib.Path) -> None:
+    tmp = site["tmp"]
+    d = Daemon(tmp, requests_per_minute="5")
+    try:
+        bank = site["tokens"]["bank"]
+        codes = [d.curl("/v1/pledges?page_size=1", bank)[0] for _ in range(8)]
+        assert codes[:5] == [200] * 5 and codes[5:] == [429] * 3
+        err = d.json("/v1/pledges?page_size=1", bank, expect=429)["error"]
+        assert "too many" in err["message"]
+        # SIGHUP reads the accounts file again: a new account works after it
+        p = subprocess.run([PLEDGERD, "token", "bank-2", "bank"], capture_output=True,
+                           text=True, check=True)
+        token = p.stderr.strip()
+        assert d.json("/v1/pledges?page_size=1", token, expect=401)
+        accounts = tmp / "accounts"
+        accounts.write_text(accounts.read_text() + p.stdout)
+        d.proc.send_signal(signal.SIGHUP)
+        for _ in range(50):
+            if d.curl("/v1/pledges?page_size=1", token)[0] == 200:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the new account was not taken after SIGHUP")
+        # a bad accounts file is refused; the accounts stay
+        saved = accounts.read_text()
+        accounts.write_text("broken line\n")
+        d.proc.send_signal(signal.SIGHUP)
+        time.sleep(0.3)
+        accounts.write_text(saved)
+        assert d.curl("/v1/status")[0] == 200
+    finally:
+        assert d.stop() == 0
+    err = d.proc.stderr.read()
+    assert "reload refused" in err and "line 1" in err and "stopping" in err
+
+
+def test_bad_configuration(tmp_path: pathlib.Path) -> None:
+    conf = tmp_path / "c.conf"
+    for text, needle in (("listen = nowhere\n", "line 1"),
+                         ("registry = /x\naccounts = /y\n", "tls_cert"),
+                         ("registry = /x\naccounts = /y\ncolour = red\n", "unknown setting"),
+                         ("tls = off\nregistry = /nope.db\naccounts = /nope\n", "/nope")):
+        conf.write_text(text)
+        p = subprocess.run([PLEDGERD, "--config", str(conf)], capture_output=True, text=True)
+        assert p.returncode != 0 and needle in p.stderr, (text, p.stderr)
+    p = subprocess.run([PLEDGERD, "token", "bad name", "bank"], capture_output=True, text=True)
+    assert p.returncode == 2 and "account name" in p.stderr
+    p = subprocess.run([PLEDGERD, "token", "x", "king"], capture_output=True, text=True)
+    assert p.returncode == 2 and "role" in p.stderr
