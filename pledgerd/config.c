@@ -35,7 +35,7 @@ int config_load(config *c, const char *path, char *err, size_t err_size)
     FILE *f = fopen(path, "r");
     char line[1024];
     long no = 0;
-    unsigned long x;
+    unsigned long x = 0;
 
     memset(c, 0, sizeof *c);
     snprintf(c->listen_host, sizeof c->listen_host, "127.0.0.1");

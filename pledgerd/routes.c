@@ -102,6 +102,7 @@ static void get_status(route_ctx *c, reply *out)
     jw_kstr(&w, "version", pledger_version());
     jw_kstr(&w, "office", pledger_office_code(c->reader));
     jw_kstr(&w, "log_origin", pledger_log_origin(c->reader));
+    jw_kstr(&w, "time_zone", pledger_time_zone(c->reader));
     if (pledger_log_size(c->reader, &size) == 0)
         jw_key(&w, "log_size"), jw_uint(&w, size);
     jw_end_obj(&w);
@@ -183,6 +184,18 @@ static void get_pledge(route_ctx *c, const char *number, reply *out)
     static const char *const status[] = { "not_given", "matched", "superseded" };
     int cs = (int)pledger_verification_code_status(v);
     jw_kstr(&w, "code_status", cs >= 0 && cs < 3 ? status[cs] : "?");
+    jw_kint(&w, "code_version", pledger_verification_code_version(v));
+    int64_t sup = pledger_verification_code_superseded_at(v);
+    jw_key(&w, "code_superseded_at");
+    if (sup)
+        jw_int(&w, sup);
+    else
+        jw_null(&w);
+    jw_key(&w, "as_of");
+    if (pledger_verification_as_of(v) == PLEDGER_AS_OF_CURRENT)
+        jw_null(&w);
+    else
+        jw_int(&w, pledger_verification_as_of(v));
     jw_end_obj(&w);
     reply_json(out, 200, &w);
     jw_free(&w);
@@ -223,6 +236,31 @@ static void search(route_ctx *c, reply *out)
     q.party_id = arg(c, "party_id");
     q.party_name = arg(c, "party_name");
     q.after = arg(c, "after");
+    q.registered_from = arg(c, "registered_from");
+    q.registered_to = arg(c, "registered_to");
+    const char *side = arg(c, "side"), *state = arg(c, "state");
+    if (side) {
+        if (!strcmp(side, "either"))
+            q.party_side = PLEDGER_PARTY_EITHER;
+        else if (!strcmp(side, "pledgor"))
+            q.party_side = PLEDGER_PARTY_PLEDGOR;
+        else if (!strcmp(side, "pledgee"))
+            q.party_side = PLEDGER_PARTY_PLEDGEE;
+        else {
+            bad_param(out, "side", "either, pledgor or pledgee");
+            return;
+        }
+    }
+    if (state) {
+        q.state = 0;
+        for (int st = PLEDGER_PLEDGE_ACTIVE; st <= PLEDGER_PLEDGE_UNDER_OBJECTION; st++)
+            if (!strcmp(state, pledger_pledge_state_name((pledger_pledge_state)st)))
+                q.state = st;
+        if (!q.state) {
+            bad_param(out, "state", "active, cancelled, revoked, expired or under_objection");
+            return;
+        }
+    }
     if (kind && (q.kind = pledger_kind_from_name(kind)) <= 0) {
         bad_param(out, "kind", "a kind: trademark, patent, receivable, equity, emission, "
                                "sea_area, land");
@@ -263,6 +301,11 @@ static void search(route_ctx *c, reply *out)
         jw_kstr(&w, "pledgee_id", pledger_cursor_pledgee_id(cur));
         jw_kint(&w, "amount", pledger_cursor_amount(cur));
         jw_kstr(&w, "currency", pledger_cursor_currency(cur));
+        jw_kstr(&w, "period_start", pledger_cursor_period_start(cur));
+        jw_kstr(&w, "period_end", pledger_cursor_period_end(cur));
+        static const char *const match[] = { "none", "exact", "similar", "branch" };
+        int m = (int)pledger_cursor_name_match(cur);
+        jw_kstr(&w, "name_match", m >= 0 && m < 4 ? match[m] : "?");
         jw_end_obj(&w);
     }
     jw_end_arr(&w);
@@ -315,10 +358,26 @@ static void proof(route_ctx *c, bool inclusion, reply *out)
 
 /* ---- filing and the data line ---------------------------------------------------------- */
 
+static void findings_json(jw *w, const pledger_review *rv)
+{
+    jw_key(w, "findings");
+    jw_arr(w);
+    for (size_t i = 0; i < pledger_review_count(rv); i++) {
+        jw_obj(w);
+        jw_kstr(w, "code", pledger_review_code(rv, i));
+        jw_kstr(w, "severity", pledger_severity_name(pledger_review_severity(rv, i)));
+        jw_kstr(w, "path", pledger_review_path(rv, i));
+        jw_kstr(w, "message", pledger_review_message(rv, i));
+        jw_kstr(w, "basis", pledger_review_basis(rv, i));
+        jw_end_obj(w);
+    }
+    jw_end_arr(w);
+}
+
+/* POST /v1/applications: save a new application (a draft). */
 static void post_application(route_ctx *c, reply *out)
 {
     pledger_application *app = NULL;
-    pledger_review *rv = NULL;
     int rc;
 
     if (!c->body) {
@@ -330,42 +389,53 @@ static void post_application(route_ctx *c, reply *out)
         return;
     }
     pthread_mutex_lock(c->writer_lock);
+    if (as_caller(c, c->writer, out)) {
+        if ((rc = pledger_application_save(c->writer, app))) {
+            reply_library_error(out, rc, c->writer);
+        } else {
+            jw w;
+            jw_init(&w);
+            jw_obj(&w);
+            jw_kstr(&w, "uuid", pledger_application_uuid(app));
+            jw_kstr(&w, "state", pledger_app_state_name(pledger_application_state(app)));
+            jw_end_obj(&w);
+            reply_json(out, 201, &w);
+            jw_free(&w);
+        }
+    }
+    pthread_mutex_unlock(c->writer_lock);
+    pledger_application_free(app);
+}
+
+/* POST /v1/applications/{uuid}/review and /submit */
+static void post_step(route_ctx *c, const char *uuid, bool review, reply *out)
+{
+    pledger_review *rv = NULL;
+    int rc;
+
+    pthread_mutex_lock(c->writer_lock);
     if (!as_caller(c, c->writer, out))
         goto done;
-    if ((rc = pledger_application_save(c->writer, app)) ||
-        (rc = pledger_application_review(&rv, c->writer, pledger_application_uuid(app)))) {
-        reply_library_error(out, rc, c->writer);
-        goto done;
-    }
-    bool clean = pledger_review_count_severity(rv, PLEDGER_SEVERITY_BLOCKING) +
-                     pledger_review_count_severity(rv, PLEDGER_SEVERITY_CORRECTABLE) == 0;
-    if (clean && (rc = pledger_application_submit(c->writer, pledger_application_uuid(app)))) {
+    rc = review ? pledger_application_review(&rv, c->writer, uuid)
+                : pledger_application_submit(c->writer, uuid);
+    if (rc) {
         reply_library_error(out, rc, c->writer);
         goto done;
     }
     jw w;
     jw_init(&w);
     jw_obj(&w);
-    jw_kstr(&w, "uuid", pledger_application_uuid(app));
-    jw_kstr(&w, "state", clean ? "submitted" : "reviewed");
-    jw_key(&w, "findings");
-    jw_arr(&w);
-    for (size_t i = 0; i < pledger_review_count(rv); i++) {
-        jw_obj(&w);
-        jw_kstr(&w, "code", pledger_review_code(rv, i));
-        jw_kstr(&w, "severity", pledger_severity_name(pledger_review_severity(rv, i)));
-        jw_kstr(&w, "path", pledger_review_path(rv, i));
-        jw_kstr(&w, "message", pledger_review_message(rv, i));
-        jw_end_obj(&w);
-    }
-    jw_end_arr(&w);
+    jw_kstr(&w, "uuid", uuid);
+    if (review)
+        findings_json(&w, rv);
+    else
+        jw_kstr(&w, "state", "submitted");
     jw_end_obj(&w);
-    reply_json(out, 201, &w);
+    reply_json(out, 200, &w);
     jw_free(&w);
 done:
     pthread_mutex_unlock(c->writer_lock);
     pledger_review_free(rv);
-    pledger_application_free(app);
 }
 
 static void get_application(route_ctx *c, const char *uuid, reply *out)
@@ -469,6 +539,9 @@ void route(route_ctx *c, reply *out)
         post_application(c, out);
     else if (get && path_id(c->url, "/v1/applications", id, &rest) && !*rest)
         get_application(c, id, out);
+    else if (post && path_id(c->url, "/v1/applications", id, &rest) &&
+             (!strcmp(rest, "/review") || !strcmp(rest, "/submit")))
+        post_step(c, id, !strcmp(rest, "/review"), out);
     else if (post && strcmp(c->url, "/v1/exchange") == 0)
         post_exchange(c, out);
     else

@@ -172,8 +172,14 @@ def test_roles_decide_as_in_process(site: dict) -> None:
     assert d.json("/v1/applications", t["bank"], xml, expect=403)["error"]["name"] == \
         "PLEDGER_EPERM"
     filed = d.json("/v1/applications", t["applicant"], xml, expect=201)
-    assert filed["state"] == "submitted" and len(filed["uuid"]) == 36
-    mine = d.json(f"/v1/applications/{filed['uuid']}", t["applicant"])
+    assert filed["state"] == "draft" and len(filed["uuid"]) == 36
+    u = filed["uuid"]
+    assert d.json(f"/v1/applications/{u}/submit", t["applicant"], b"", expect=409)[
+        "error"]["name"] == "PLEDGER_ESTATE"   # a draft: review it first
+    review = d.json(f"/v1/applications/{u}/review", t["applicant"], b"")
+    assert all(f["severity"] in ("risk", "notice") for f in review["findings"])
+    assert d.json(f"/v1/applications/{u}/submit", t["applicant"], b"")["state"] == "submitted"
+    mine = d.json(f"/v1/applications/{u}", t["applicant"])
     assert mine["state"] == "submitted"
     # an applicant sees only its own; a bank none
     assert d.json(f"/v1/applications/{site['uuid']}", t["applicant"], expect=403)
@@ -257,3 +263,77 @@ def test_bad_configuration(tmp_path: pathlib.Path) -> None:
     assert p.returncode == 2 and "account name" in p.stderr
     p = subprocess.run([PLEDGERD, "token", "x", "king"], capture_output=True, text=True)
     assert p.returncode == 2 and "role" in p.stderr
+
+
+def test_python_client_answers_as_a_local_registry(site: dict) -> None:
+    """pledger.connect(): the same results and exceptions as pledger.open()."""
+    d, t, number = site["d"], site["tokens"], site["number"]
+    remote = pledger.connect(d.url, token=t["bank"], cafile=str(d.cert))
+    with pledger.open(str(site["tmp"] / "reg.db"), read_only=True) as local:
+        local.set_actor("bank-1", Role.BANK)
+        assert remote.verify(number) == local.verify(number)
+        cert = local.certificate(number)
+        assert remote.certificate(number) == cert
+        code = cert.split("<verification_code>")[1].split("<")[0]
+        assert remote.verify(number, code=code) == local.verify(number, code=code)
+        assert list(remote.search(party_id="91350100M000100Y43")) == \
+            list(local.search(party_id="91350100M000100Y43"))
+        assert list(remote.search(party_name="福建闽江食品", page_size=1)) == \
+            list(local.search(party_name="福建闽江食品", page_size=1))
+        assert remote.latest_checkpoint() == local.latest_checkpoint()
+        assert remote.prove_inclusion(2).text == local.prove_inclusion(2).text
+        for call in (lambda r: r.verify("R-NOPE-1"), lambda r: r.verify(number, code="X" * 16),
+                     lambda r: r.search(party_id="91350100M000100Y44").__next__()):
+            with pytest.raises(pledger.Error) as le:
+                call(local)
+            with pytest.raises(pledger.Error) as re_:
+                call(remote)
+            assert type(le.value) is type(re_.value) and le.value.code == re_.value.code
+    with pytest.raises(pledger.PermissionDenied):
+        pledger.connect(d.url, cafile=str(d.cert)).verify(number)
+    with pytest.raises(pledger.Error):       # an unknown authority: refused, never trusted
+        pledger.connect(d.url, token=t["bank"]).verify(number)
+    filer = pledger.connect(d.url, token=t["applicant"], cafile=str(d.cert))
+    with pledger.Application.from_file(str(DATA / "app-equity.xml")) as app:
+        uuid = filer.save(app)
+    review = filer.review(uuid)
+    assert not review.stops_submission
+    filer.submit(uuid)
+    with pytest.raises(pledger.WrongState):
+        filer.submit(uuid)
+
+
+def test_command_line_with_url(site: dict) -> None:
+    """pledger verify/search/certificate --url: the service's answer, as from the file."""
+    import sys
+    d, bank, number = site["d"], site["tokens"]["bank"], site["number"]
+    env = dict(os.environ, PLEDGER_URL=d.url, PLEDGER_TOKEN=bank, PLEDGER_CACERT=str(d.cert),
+               LANG="C.UTF-8")
+    env.pop("PLEDGER_LANG", None)
+
+    def cli(*args: str, remote: bool = True) -> subprocess.CompletedProcess:
+        e = env if remote else {k: v for k, v in env.items() if not k.startswith("PLEDGER_")
+                                or k in ("PLEDGER_LIBRARY", "PLEDGER_CDEF",
+                                         "PLEDGER_LOCALEDIR")}
+        return subprocess.run([sys.executable, "-m", "pledger", *args], capture_output=True,
+                              text=True, env=e, timeout=60)
+
+    db = str(site["tmp"] / "reg.db")
+    for args in (("verify", number, "--json"), ("search", "--party-id",
+                                                 "91350100M000100Y43", "--json"),
+                 ("certificate", number)):
+        r = cli(*args)
+        local = cli(*args, "--db", db, "--actor", "bank-1", "--role", "bank", remote=False)
+        assert r.returncode == 0 and local.returncode == 0, (r.stderr, local.stderr)
+        assert r.stdout == local.stdout
+    r = cli("verify", "R-NOPE-1")
+    assert r.returncode == 3 and "R-NOPE-1" in r.stderr
+    r = subprocess.run([sys.executable, "-m", "pledger", "verify", number, "--url", d.url,
+                        "--cacert", str(d.cert)], capture_output=True, text=True,
+                       env={k: v for k, v in env.items() if k != "PLEDGER_TOKEN"})
+    assert r.returncode == 4 and "token" in r.stderr
+    # curl, the peer tool, verifies the same certificate code
+    cert = cli("certificate", number).stdout
+    code = cert.split("<verification_code>")[1].split("<")[0]
+    status, _, body = d.curl(f"/v1/pledges/{number}?code={code}", bank)
+    assert status == 200 and json.loads(body)["code_status"] == "matched"

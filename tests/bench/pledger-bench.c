@@ -215,14 +215,14 @@ static void summary(void)
 static void usage(void)
 {
     puts("usage: pledger-bench [--quick] [--keep] [--dir=PATH] [--seed=N] [--sizes=10k,100k,1M]\n"
-         "                     (--all | lifecycle batch read import review journal tree bulk exchange)");
+         "                     (--all | lifecycle batch read import review journal tree bulk exchange gen)");
 }
 
 int main(int argc, char **argv)
 {
-    bool want[9] = { false }, any = false, keep = false;
-    static const char *const names[9] = { "lifecycle", "batch", "read", "import", "review",
-                                           "journal", "tree", "bulk", "exchange" };
+    bool want[10] = { false }, any = false, keep = false;
+    static const char *const names[10] = { "lifecycle", "batch", "read", "import", "review",
+                                            "journal", "tree", "bulk", "exchange", "gen" };
     const char *sizes = NULL;
     char dir_default[] = "bench-data";
 
@@ -249,9 +249,9 @@ int main(int argc, char **argv)
             return 0;
         } else {
             int k;
-            for (k = 0; k < 9 && strcmp(a, names[k]); k++)
+            for (k = 0; k < 10 && strcmp(a, names[k]); k++)
                 ;
-            if (k == 9) {
+            if (k == 10) {
                 usage();
                 return 2;
             }
@@ -338,6 +338,12 @@ int main(int argc, char **argv)
         bench_child("bulk", wl_bulk, NULL);
     if (want[8])
         bench_child("exchange", wl_exchange, NULL);
+    /* gen: only build the registries of --sizes (for pledgerd's load runs) */
+    for (size_t i = 0; want[9] && i < bench.n_sizes; i++) {
+        char *path = bench_registry(bench.sizes[i]);
+        printf("registry of %zu pledges: %s\n", bench.sizes[i], path);
+        free(path);
+    }
     if (want[3]) {
         for (size_t i = 0; i < bench.n_imports; i++)
             bench_child("import", wl_import, &bench.import_mb[i]);

@@ -90,6 +90,7 @@ from .log import (CertificateCheck, Checkpoint, Keyring, Proof, StatementCheck,
                   xmlsig_available)
 from .query import AS_OF_CURRENT, Cursor
 from .registry import ProgressFn, Registry, open
+from .remote import RemoteCursor, RemoteRegistry, connect
 from .types import (CurrencyAmounts, DateLike, DueItem, ExchangeLine, Filed, Finding, ImportReport, Instant,
                     JournalCheck, Pledge, Registration, Rejection, Review, RightRank,
                     SearchHit, Stats, Verification)
@@ -111,7 +112,7 @@ def strerror(code: int) -> str:
 __version__ = version()
 
 __all__ = [
-    "open", "Registry", "Application", "version", "strerror", "ProgressFn", "ffi", "lib",
+    "open", "connect", "Registry", "RemoteRegistry", "RemoteCursor", "Application", "version", "strerror", "ProgressFn", "ffi", "lib",
     "Instant", "DateLike",
     "Error", "InvalidArgument", "NotFound", "WrongState", "Conflict", "PermissionDenied",
     "ReadOnly", "Busy", "IOFailure", "Corrupt", "NotARegistry", "TooNew", "InvalidDocument",

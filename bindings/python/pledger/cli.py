@@ -1356,6 +1356,10 @@ def _lang_option(p: argparse.ArgumentParser) -> None:
                           "LANG"))
 
 
+#: the subcommands that can ask a pledgerd service (--url) instead of a file
+REMOTE_COMMANDS = ("verify", "search", "certificate")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog=PROG, description=_("pledger: the registry of pledges over rights, "
                                          "from the command line."), epilog=_(EPILOG),
@@ -1382,6 +1386,17 @@ def build_parser() -> argparse.ArgumentParser:
                             epilog=_nullable_help(c.name) + _(EPILOG),
                             formatter_class=argparse.RawDescriptionHelpFormatter)
         c.setup(sp)
+        if c.name in REMOTE_COMMANDS:
+            sp.add_argument("--url", metavar="URL", default=os.environ.get("PLEDGER_URL"),
+                            help=_("ask a pledgerd service (https://host:port) instead of "
+                                   "--db; default $PLEDGER_URL"))
+            sp.add_argument("--token", metavar="TOKEN", default=os.environ.get("PLEDGER_TOKEN"),
+                            help=_("the service account's token (NAME.SECRET); default "
+                                   "$PLEDGER_TOKEN"))
+            sp.add_argument("--cacert", metavar="PEMFILE",
+                            default=os.environ.get("PLEDGER_CACERT"),
+                            help=_("with --url: the certificate authority to trust instead of "
+                                   "the system's; default $PLEDGER_CACERT"))
         if c.access not in ("init", "none"):
             sp.add_argument("--actor", metavar="NAME", default=os.environ.get("PLEDGER_ACTOR"),
                             help=(_("who acts (journaled); default $PLEDGER_ACTOR") if c.role
@@ -1513,6 +1528,14 @@ def _run(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | Non
         now = os.environ.get("PLEDGER_NOW")
         if c.access == "none":
             result = c.handler(None, a)  # type: ignore[arg-type]
+            return _emit(result, a, out)
+        if getattr(a, "url", None):
+            from .remote import connect
+            if getattr(a, "signed", False):
+                raise UsageError(_("--signed needs the registry file (--db), not --url"))
+            with connect(a.url, a.token, cafile=a.cacert) as remote:
+                when = Clock(remote.time_zone)
+                result = c.handler(remote, a)  # type: ignore[arg-type]
             return _emit(result, a, out)
         with _open(a, c) as reg:
             when = Clock(reg.time_zone)

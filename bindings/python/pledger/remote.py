@@ -1,0 +1,260 @@
+"""A pledger registry served by pledgerd, over HTTPS: the read and filing
+methods of a local :class:`pledger.Registry`, the same result types and
+the same exceptions, so a bank's script runs unchanged against a file or
+a service::
+
+    reg = pledger.connect("https://registry.example:8443", token="bank-1.…")
+    v = reg.verify("R-FZ01-TM-2024-000001", code="…")
+
+Only the standard library is used (``urllib``, ``ssl``, ``json``).
+"""
+from __future__ import annotations
+
+import json
+import ssl
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Any, Iterator
+
+from . import _ffi
+from .application import Application
+from .enums import ALL as _ENUMS
+from .enums import Kind, PledgeState, Severity
+from .errors import Error, error_class
+from .log import Proof
+from .types import (DateLike, Finding, Instant, Review, RightRank, SearchHit, Verification,
+                    date_str, from_us, to_date, to_us)
+
+
+def connect(url: str, token: str | None = None, *, cafile: str | None = None,
+            timeout: float = 30.0) -> "RemoteRegistry":
+    """A registry served by pledgerd at ``url`` (``https://host:port``),
+    acting as the account of ``token`` (NAME.SECRET).  ``cafile``: the
+    certificate authority (or the self-signed certificate) to trust
+    instead of the system's."""
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        raise _ffi._invalid(f"url must be an https:// address, not {url!r}")
+    return RemoteRegistry(url.rstrip("/"), token, cafile, timeout)
+
+
+class RemoteRegistry:
+    """The registry behind a pledgerd service (see :func:`connect`)."""
+
+    def __init__(self, url: str, token: str | None, cafile: str | None,
+                 timeout: float) -> None:
+        self.url = url
+        self._token = token
+        self._timeout = timeout
+        self._ctx = ssl.create_default_context(cafile=cafile) if url.startswith(
+            "https://") else None
+
+    def __enter__(self) -> "RemoteRegistry":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Nothing is held between requests; here for ``with``."""
+
+    # ---- transport ----------------------------------------------------------------
+
+    def _request(self, method: str, path: str, query: dict[str, Any] | None = None,
+                 body: bytes | None = None) -> tuple[str, bytes]:
+        q = {k: v for k, v in (query or {}).items() if v is not None}
+        url = self.url + path + ("?" + urllib.parse.urlencode(q) if q else "")
+        req = urllib.request.Request(url, data=body, method=method)
+        if self._token:
+            req.add_header("Authorization", f"Bearer {self._token}")
+        if body is not None:
+            req.add_header("Content-Type", "application/xml")
+        try:
+            with urllib.request.urlopen(req, timeout=self._timeout, context=self._ctx) as r:
+                return r.headers.get("Content-Type", ""), r.read()
+        except urllib.error.HTTPError as e:
+            raw = e.read()
+            try:
+                err = json.loads(raw)["error"]
+                code, message = int(err["code"]), str(err["message"])
+            except (ValueError, KeyError, TypeError):
+                raise Error(-8, f"{url}: HTTP {e.code}: {raw[:200]!r}") from None
+            raise error_class(code)(code, message) from None
+        except urllib.error.URLError as e:
+            raise Error(-8, f"{url}: {e.reason}") from None
+
+    def _json(self, method: str, path: str, query: dict[str, Any] | None = None,
+              body: bytes | None = None) -> Any:
+        return json.loads(self._request(method, path, query, body)[1])
+
+    @staticmethod
+    def _quote(s: str, what: str) -> str:
+        if not isinstance(s, str) or not s:
+            raise _ffi._invalid(f"{what} must be a non-empty str", not isinstance(s, str))
+        return urllib.parse.quote(s, safe="")
+
+    # ---- reads --------------------------------------------------------------------
+
+    def verify(self, number: str, code: str | None = None,
+               at: Instant | None = None) -> Verification:
+        """As :meth:`pledger.Registry.verify`."""
+        j = self._json("GET", "/v1/pledges/" + self._quote(number, "number"),
+                       {"code": code, "as_of": None if at is None else to_us(at, "at")})
+        sup = j.get("code_superseded_at")
+        return Verification(
+            number=j["number"], kind=Kind.from_name(j["kind"]), security=j["security"],
+            state=PledgeState.from_name(j["state"]), version=j["version"],
+            registered_at=from_us(j["registered_at"]), valid_from=from_us(j["valid_from"]),
+            as_of=None if j.get("as_of") is None else from_us(j["as_of"]),
+            pledgor_name=j["pledgor"]["name"], pledgor_id=j["pledgor"]["id"],
+            pledgee_name=j["pledgee"]["name"], pledgee_id=j["pledgee"]["id"],
+            amount=j["amount"], currency=j["currency"],
+            period_start=to_date(j["period_start"]), period_end=to_date(j["period_end"]),
+            rights=tuple(RightRank(r["id"], r["rank"]) for r in j["rights"]),
+            rank=j["rank"], code_status=_ENUMS["CodeStatus"].from_name(j["code_status"]),
+            code_version=j["code_version"], code_superseded_at=from_us(sup) if sup else None)
+
+    def search(self, *, kind: Kind | int | str | None = None, right: str | None = None,
+               party_id: str | None = None, party_name: str | None = None,
+               side: Any = None, state: PledgeState | int | str | None = None,
+               registered_from: DateLike | None = None,
+               registered_to: DateLike | None = None, as_of: Instant | None = None,
+               page_size: int = 0, after: str | None = None,
+               all_pages: bool = True) -> "RemoteCursor":
+        """As :meth:`pledger.Registry.search`."""
+        q = {
+            "kind": None if kind is None else Kind(Kind.c_value(kind, "kind")).api_name,
+            "right": right, "party_id": party_id, "party_name": party_name,
+            "side": None if side is None else _ENUMS["PartySide"](
+                _ENUMS["PartySide"].c_value(side, "side")).api_name,
+            "state": None if state is None else PledgeState(
+                PledgeState.c_value(state, "state")).api_name,
+            "registered_from": None if registered_from is None else date_str(registered_from),
+            "registered_to": None if registered_to is None else date_str(registered_to),
+            "as_of": None if as_of is None else to_us(as_of, "as_of"),
+            "page_size": _ffi.cint(page_size, "page_size") or None,
+        }
+        return RemoteCursor(self, q, after, all_pages)
+
+    def certificate(self, number: str, version: int = 0) -> str:
+        """As :meth:`pledger.Registry.certificate`."""
+        return self._request("GET", "/v1/pledges/" + self._quote(number, "number") +
+                             "/certificate", {"version": _ffi.cint(version, "version") or None}
+                             )[1].decode("utf-8")
+
+    def latest_checkpoint(self) -> str | None:
+        """The latest checkpoint the registry signed; None when none."""
+        try:
+            return self._request("GET", "/v1/checkpoint")[1].decode("utf-8")
+        except error_class(-2):
+            return None
+
+    @property
+    def time_zone(self) -> str:
+        """The office's time zone (as :attr:`pledger.Registry.time_zone`)."""
+        return str(self._json("GET", "/v1/status")["time_zone"])
+
+    @property
+    def office(self) -> str:
+        """The registry's office code."""
+        return str(self._json("GET", "/v1/status")["office"])
+
+    def log_size(self) -> int:
+        """The number of events in the registry's log."""
+        return int(self._json("GET", "/v1/status")["log_size"])
+
+    def prove_inclusion(self, event: int, size: int = 0) -> Proof:
+        """As :meth:`pledger.Registry.prove_inclusion`."""
+        j = self._json("GET", "/v1/log/inclusion",
+                       {"event": event, "size": size or self.log_size()})
+        return Proof.from_text(j["proof"])
+
+    def prove_consistency(self, old_size: int, size: int = 0) -> Proof:
+        """As :meth:`pledger.Registry.prove_consistency`."""
+        j = self._json("GET", "/v1/log/consistency",
+                       {"old": old_size, "new": size or self.log_size()})
+        return Proof.from_text(j["proof"])
+
+    # ---- filing -------------------------------------------------------------------
+
+    def save(self, app: Application) -> str:
+        """Store a new application (a draft); returns its UUID."""
+        if not isinstance(app, Application):
+            raise _ffi._invalid("app must be a pledger.Application", True)
+        return str(self._json("POST", "/v1/applications", body=app.to_xml().encode("utf-8"))
+                   ["uuid"])
+
+    def review(self, uuid: str) -> Review:
+        """As :meth:`pledger.Registry.review`."""
+        j = self._json("POST", f"/v1/applications/{self._quote(uuid, 'uuid')}/review",
+                       body=b"")
+        return Review(tuple(Finding(code=f["code"], severity=Severity.from_name(f["severity"]),
+                                    path=f["path"] or "", message=f["message"] or "",
+                                    basis=f["basis"] or "") for f in j["findings"]))
+
+    def submit(self, uuid: str) -> None:
+        """As :meth:`pledger.Registry.submit`."""
+        self._json("POST", f"/v1/applications/{self._quote(uuid, 'uuid')}/submit", body=b"")
+
+    def exchange_import(self, data: bytes | str) -> bytes | None:
+        """Upload a batch (returns the office's signed receipt) or a
+        receipt (returns None) of the data line."""
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        if not isinstance(raw, (bytes, bytearray)):
+            raise _ffi._invalid("data must be bytes or str", True)
+        ctype, body = self._request("POST", "/v1/exchange", body=bytes(raw))
+        return None if ctype.startswith("application/json") else body
+
+
+class RemoteCursor(Iterator[SearchHit]):
+    """The hits of a remote search, page by page (as :class:`pledger.Cursor`)."""
+
+    def __init__(self, reg: RemoteRegistry, query: dict[str, Any], after: str | None,
+                 all_pages: bool) -> None:
+        self._reg = reg
+        self._q = query
+        self._all = all_pages
+        self._page: list[dict] = []
+        self._next_after = after
+        self._started = False
+        self.continuation: str | None = None
+
+    def _fetch(self) -> bool:
+        j = self._reg._json("GET", "/v1/pledges", {**self._q, "after": self._next_after})
+        self._page = list(j["hits"])
+        self.continuation = self._next_after = j.get("continuation")
+        return bool(self._page)
+
+    def __iter__(self) -> "RemoteCursor":
+        return self
+
+    def __next__(self) -> SearchHit:
+        if not self._page:
+            if self._started and (not self._all or not self._next_after):
+                raise StopIteration
+            self._started = True
+            if not self._fetch():
+                raise StopIteration
+        h = self._page.pop(0)
+        return SearchHit(
+            number=h["number"], kind=Kind.from_name(h["kind"]),
+            state=PledgeState.from_name(h["state"]), version=h["version"],
+            registered_at=from_us(h["registered_at"]), pledgor_name=h["pledgor_name"],
+            pledgor_id=h["pledgor_id"], pledgee_name=h["pledgee_name"],
+            pledgee_id=h["pledgee_id"], amount=h["amount"], currency=h["currency"],
+            period_start=to_date(h["period_start"]), period_end=to_date(h["period_end"]),
+            name_match=_ENUMS["NameMatch"].from_name(h["name_match"]))
+
+    def __enter__(self) -> "RemoteCursor":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def count(self) -> int:
+        """Hits on the current page not yet read."""
+        return len(self._page)
+
+    def close(self) -> None:
+        self._page = []
+        self._all = False
