@@ -81,7 +81,8 @@ def check_openapi(method: str, path: str, status: int, ctype: str, body: str) ->
         errors = _schema_errors(json.loads(body), content[media]["schema"], "$")
         assert not errors, f"{method} {template} {status}: " + "; ".join(errors)
     SEEN.add((method.upper(), template, str(status)))
-PLEDGERD = os.environ.get("PLEDGERD", "pledgerd")
+# PLEDGERD_UNDER_TEST: another build of the daemon (tools/run: the sanitizers')
+PLEDGERD = os.environ.get("PLEDGERD_UNDER_TEST") or os.environ.get("PLEDGERD", "pledgerd")
 
 
 def free_port() -> int:
