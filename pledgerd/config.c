@@ -111,6 +111,9 @@ int config_load(config *c, const char *path, char *err, size_t err_size)
         } else if (!strcmp(k, "exchange_key")) {
             ok = strchr(v, '=') && strlen(v) < sizeof c->exchange_key;
             snprintf(c->exchange_key, sizeof c->exchange_key, "%s", v);
+        } else if (!strcmp(k, "statement_key")) {
+            ok = strchr(v, '=') && strlen(v) < sizeof c->statement_key;
+            snprintf(c->statement_key, sizeof c->statement_key, "%s", v);
         } else if (!strcmp(k, "exchange_trust")) {
             ok = strchr(v, '=') && strlen(v) < sizeof c->exchange_trust[0] &&
                  c->n_trust < sizeof c->exchange_trust / sizeof c->exchange_trust[0];

@@ -319,6 +319,74 @@ static void search(route_ctx *c, reply *out)
     pledger_cursor_free(cur);
 }
 
+static void get_rank(route_ctx *c, const char *number, reply *out)
+{
+    const char *at = arg(c, "as_of"), *other = arg(c, "compare");
+    int64_t t = PLEDGER_AS_OF_CURRENT;
+    int value = 0, rc;
+
+    if (!as_caller(c, c->reader, out))
+        return;
+    if (at && !parse_instant(at, &t)) {
+        bad_param(out, "as_of", "an instant: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or "
+                                "microseconds since 1970");
+        return;
+    }
+    if (other && at) {
+        bad_param(out, "compare", "goes without as_of (it compares the pledges now)");
+        return;
+    }
+    rc = other ? pledger_compare(&value, c->reader, number, other)
+               : pledger_rank(&value, c->reader, number, t);
+    if (rc) {
+        reply_library_error(out, rc, c->reader);
+        return;
+    }
+    jw w;
+    jw_init(&w);
+    jw_obj(&w);
+    jw_kstr(&w, "number", number);
+    if (other) {
+        jw_kstr(&w, "compare", other);
+        jw_kint(&w, "order", value);
+    } else {
+        jw_kint(&w, "rank", value);
+    }
+    jw_end_obj(&w);
+    reply_json(out, 200, &w);
+    jw_free(&w);
+}
+
+/* A signed verification statement, signed with the service's key. */
+static void get_statement(route_ctx *c, const char *number, reply *out)
+{
+    pledger_verify_options o = PLEDGER_VERIFY_OPTIONS_INIT;
+    const char *at = arg(c, "as_of");
+    char *xml = NULL;
+    size_t len = 0;
+
+    if (!as_caller(c, c->reader, out))
+        return;
+    if (!c->skey) {
+        reply_error(out, 501, PLEDGER_ENOTSUP, "this service has no statement_key "
+                                              "configured");
+        return;
+    }
+    o.code = arg(c, "code");
+    if (at && !parse_instant(at, &o.as_of)) {
+        bad_param(out, "as_of", "an instant: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or "
+                                "microseconds since 1970");
+        return;
+    }
+    int rc = pledger_verify_statement(&xml, &len, c->reader, number, &o, c->skey);
+    if (rc) {
+        reply_library_error(out, rc, c->reader);
+        return;
+    }
+    reply_text(out, 200, "application/xml", xml);
+    pledger_free(xml);
+}
+
 /* ---- the log ---------------------------------------------------------------------- */
 
 static void proof(route_ctx *c, bool inclusion, reply *out)
@@ -531,6 +599,11 @@ void route(route_ctx *c, reply *out)
     else if (get && path_id(c->url, "/v1/pledges", id, &rest) &&
              strcmp(rest, "/certificate") == 0)
         get_certificate(c, id, out);
+    else if (get && path_id(c->url, "/v1/pledges", id, &rest) && strcmp(rest, "/rank") == 0)
+        get_rank(c, id, out);
+    else if (get && path_id(c->url, "/v1/pledges", id, &rest) &&
+             strcmp(rest, "/statement") == 0)
+        get_statement(c, id, out);
     else if (get && strcmp(c->url, "/v1/log/inclusion") == 0)
         proof(c, true, out);
     else if (get && strcmp(c->url, "/v1/log/consistency") == 0)

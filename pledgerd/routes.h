@@ -28,6 +28,7 @@ typedef struct route_ctx {
     pledger_registry *writer; /* shared: under writer_lock */
     pthread_mutex_t *writer_lock;
     const pledger_keyring *xkey, *xtrust;
+    const pledger_keyring *skey; /* signs verification statements; NULL: none */
 } route_ctx;
 
 void route(route_ctx *c, reply *out);

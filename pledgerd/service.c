@@ -23,7 +23,7 @@ struct service {
     pthread_key_t reader_key;
     pthread_mutex_t writer_lock;
     pledger_registry *writer;
-    pledger_keyring *xkey, *xtrust;
+    pledger_keyring *xkey, *xtrust, *skey;
 };
 
 static char *slurp(const char *path, char *err, size_t err_size)
@@ -230,6 +230,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     rc.writer_lock = &s->writer_lock;
     rc.xkey = s->xkey;
     rc.xtrust = s->xtrust;
+    rc.skey = s->skey;
     route(&rc, &out);
 send:;
     enum MHD_Result ret = send_reply(c, out.status ? out.status : 500,
@@ -293,6 +294,11 @@ service *service_start(const config *cfg, char *err, size_t err_size)
     if (*cfg->exchange_key) {
         char *k = s->cfg.exchange_key;
         if (!(s->xkey = ring(&k, 1, err, err_size)))
+            goto fail;
+    }
+    if (*cfg->statement_key) {
+        char *k = s->cfg.statement_key;
+        if (!(s->skey = ring(&k, 1, err, err_size)))
             goto fail;
     }
     if (cfg->n_trust) {
@@ -362,6 +368,7 @@ void service_stop(service *s)
     pledger_close(s->writer);
     pledger_keyring_free(s->xkey);
     pledger_keyring_free(s->xtrust);
+    pledger_keyring_free(s->skey);
     accounts_free(&s->acc);
     free(s->cert_pem);
     free(s->key_pem);

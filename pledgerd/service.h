@@ -21,6 +21,7 @@ typedef struct config {
     double rate_per_minute;
     /* the data line: this office's certificate key, the peers' public keys */
     char exchange_key[512];   /* NAME=PEMFILE */
+    char statement_key[512];  /* NAME=PEMFILE: signs verification statements */
     char exchange_trust[8][512];
     size_t n_trust;
 } config;

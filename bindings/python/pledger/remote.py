@@ -136,6 +136,25 @@ class RemoteRegistry:
         }
         return RemoteCursor(self, q, after, all_pages)
 
+    def rank(self, number: str, at: Instant | None = None) -> int:
+        """As :meth:`pledger.Registry.rank`."""
+        return int(self._json("GET", f"/v1/pledges/{self._quote(number, 'number')}/rank",
+                              {"as_of": None if at is None else to_us(at, "at")})["rank"])
+
+    def compare(self, number_a: str, number_b: str) -> int:
+        """As :meth:`pledger.Registry.compare`."""
+        return int(self._json("GET", f"/v1/pledges/{self._quote(number_a, 'number_a')}/rank",
+                              {"compare": number_b})["order"])
+
+    def verify_statement(self, number: str, code: str | None = None,
+                         at: Instant | None = None) -> str:
+        """The answer of :meth:`verify` as a verification statement the
+        service signs with its own key (as :meth:`pledger.Registry.
+        verify_statement` with that key)."""
+        return self._request("GET", f"/v1/pledges/{self._quote(number, 'number')}/statement",
+                             {"code": code, "as_of": None if at is None else to_us(at, "at")}
+                             )[1].decode("utf-8")
+
     def certificate(self, number: str, version: int = 0) -> str:
         """As :meth:`pledger.Registry.certificate`."""
         return self._request("GET", "/v1/pledges/" + self._quote(number, "number") +
