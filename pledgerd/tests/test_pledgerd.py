@@ -381,6 +381,11 @@ def test_python_client_answers_as_a_local_registry(site: dict) -> None:
             assert type(le.value) is type(re_.value) and le.value.code == re_.value.code
     with pytest.raises(pledger.PermissionDenied):
         pledger.connect(d.url, cafile=str(d.cert)).verify(number)
+    with pytest.raises(pledger.IOFailure):    # nothing listens there
+        pledger.connect(f"https://127.0.0.1:{free_port()}", token=t["bank"],
+                        cafile=str(d.cert), timeout=5).verify(number)
+    with pytest.raises(pledger.InvalidArgument):
+        pledger.connect("ftp://example.org")
     with pytest.raises(pledger.Error):       # an unknown authority: refused, never trusted
         pledger.connect(d.url, token=t["bank"]).verify(number)
     filer = pledger.connect(d.url, token=t["applicant"], cafile=str(d.cert))

@@ -10,6 +10,7 @@ Only the standard library is used (``urllib``, ``ssl``, ``json``).
 """
 from __future__ import annotations
 
+import http.client
 import json
 import ssl
 import urllib.error
@@ -21,7 +22,7 @@ from . import _ffi
 from .application import Application
 from .enums import ALL as _ENUMS
 from .enums import Kind, PledgeState, Severity
-from .errors import Error, error_class
+from .errors import error_class
 from .log import Proof
 from .types import (DateLike, Finding, Instant, Review, RightRank, SearchHit, Verification,
                     date_str, from_us, to_date, to_us)
@@ -78,10 +79,13 @@ class RemoteRegistry:
                 err = json.loads(raw)["error"]
                 code, message = int(err["code"]), str(err["message"])
             except (ValueError, KeyError, TypeError):
-                raise Error(-8, f"{url}: HTTP {e.code}: {raw[:200]!r}") from None
+                raise error_class(-8)(-8, f"{url}: HTTP {e.code}: {raw[:200]!r}") from None
             raise error_class(code)(code, message) from None
         except urllib.error.URLError as e:
-            raise Error(-8, f"{url}: {e.reason}") from None
+            raise error_class(-8)(-8, f"{url}: {e.reason}") from None
+        except (http.client.HTTPException, OSError) as e:
+            # the connection dropped, timed out or was refused mid-way
+            raise error_class(-8)(-8, f"{url}: {type(e).__name__}: {e}") from None
 
     def _json(self, method: str, path: str, query: dict[str, Any] | None = None,
               body: bytes | None = None) -> Any:
