@@ -416,7 +416,8 @@ def test_command_line_with_url(site: dict) -> None:
     db = str(site["tmp"] / "reg.db")
     for args in (("verify", number, "--json"), ("search", "--party-id",
                                                  "91350100M000100Y43", "--json"),
-                 ("certificate", number)):
+                 ("certificate", number), ("rank", number, "--json"),
+                 ("rank", number, "--compare", number)):
         r = cli(*args)
         local = cli(*args, "--db", db, "--actor", "bank-1", "--role", "bank", remote=False)
         assert r.returncode == 0 and local.returncode == 0, (r.stderr, local.stderr)

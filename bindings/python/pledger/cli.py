@@ -1357,7 +1357,7 @@ def _lang_option(p: argparse.ArgumentParser) -> None:
 
 
 #: the subcommands that can ask a pledgerd service (--url) instead of a file
-REMOTE_COMMANDS = ("verify", "search", "certificate")
+REMOTE_COMMANDS = ("verify", "search", "certificate", "rank")
 
 
 def build_parser() -> argparse.ArgumentParser:
