@@ -387,6 +387,114 @@ static void get_statement(route_ctx *c, const char *number, reply *out)
     pledger_free(xml);
 }
 
+static void get_due(route_ctx *c, reply *out)
+{
+    pledger_due_options o = { PLEDGER_DUE_OPTIONS_VERSION, PLEDGER_AS_OF_CURRENT, 30 };
+    const char *at = arg(c, "as_of"), *within = arg(c, "within_days");
+    pledger_due *d = NULL;
+    uint64_t n;
+
+    if (!as_caller(c, c->reader, out))
+        return;
+    if (at && !parse_instant(at, &o.at)) {
+        bad_param(out, "as_of", "an instant: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or "
+                                "microseconds since 1970");
+        return;
+    }
+    if (within) {
+        if (!parse_u64(within, &n) || n > 3650) {
+            bad_param(out, "within_days", "0 to 3650");
+            return;
+        }
+        o.within_days = (int)n;
+    }
+    int rc = pledger_due_get(&d, c->reader, &o);
+    if (rc) {
+        reply_library_error(out, rc, c->reader);
+        return;
+    }
+    jw w;
+    jw_init(&w);
+    jw_obj(&w);
+    jw_key(&w, "items");
+    jw_arr(&w);
+    for (size_t i = 0; i < pledger_due_count(d); i++) {
+        jw_obj(&w);
+        jw_kstr(&w, "what", pledger_due_what_name(pledger_due_what_of(d, i)));
+        jw_kstr(&w, "subject", pledger_due_subject(d, i));
+        jw_kstr(&w, "kind", pledger_kind_name(pledger_due_kind(d, i)));
+        jw_kstr(&w, "date", pledger_due_date(d, i));
+        jw_kint(&w, "days_left", pledger_due_days_left(d, i));
+        jw_end_obj(&w);
+    }
+    jw_end_arr(&w);
+    jw_end_obj(&w);
+    reply_json(out, 200, &w);
+    jw_free(&w);
+    pledger_due_free(d);
+}
+
+static void get_stats(route_ctx *c, reply *out)
+{
+    pledger_stats_query q = { PLEDGER_STATS_QUERY_VERSION, NULL, NULL, 0, NULL };
+    const char *kind = arg(c, "kind");
+    pledger_stats *st = NULL;
+
+    if (!as_caller(c, c->reader, out))
+        return;
+    q.from = arg(c, "from");
+    q.to = arg(c, "to");
+    q.office = arg(c, "office");
+    if (!q.from || !q.to) {
+        bad_param(out, q.from ? "to" : "from", "required: a day, YYYY-MM-DD");
+        return;
+    }
+    if (kind && (q.kind = pledger_kind_from_name(kind)) <= 0) {
+        bad_param(out, "kind", "a kind: trademark, patent, receivable, equity, emission, "
+                               "sea_area, land");
+        return;
+    }
+    int rc = pledger_stats_get(&st, c->reader, &q);
+    if (rc) {
+        reply_library_error(out, rc, c->reader);
+        return;
+    }
+    jw w;
+    jw_init(&w);
+    jw_obj(&w);
+    jw_kstr(&w, "from", q.from);
+    jw_kstr(&w, "to", q.to);
+    jw_kstr(&w, "kind", kind);
+    jw_kstr(&w, "office", q.office);
+    jw_kint(&w, "registrations", (int64_t)pledger_stats_registrations(st));
+    jw_kint(&w, "cancellations", (int64_t)pledger_stats_cancellations(st));
+    jw_kint(&w, "active", (int64_t)pledger_stats_active(st));
+    jw_key(&w, "amounts");
+    jw_arr(&w);
+    for (size_t i = 0; i < pledger_stats_currency_count(st); i++) {
+        int64_t reg = pledger_stats_amount_registered(st, i),
+                act = pledger_stats_amount_active(st, i);
+        jw_obj(&w);
+        jw_kstr(&w, "currency", pledger_stats_currency(st, i));
+        jw_key(&w, "registered");
+        if (reg < 0)
+            jw_null(&w);
+        else
+            jw_int(&w, reg);
+        jw_key(&w, "active");
+        if (act < 0)
+            jw_null(&w);
+        else
+            jw_int(&w, act);
+        jw_end_obj(&w);
+    }
+    jw_end_arr(&w);
+    jw_end_obj(&w);
+    reply_json(out, 200, &w);
+    jw_free(&w);
+    pledger_stats_free(st);
+}
+
 /* ---- the log ---------------------------------------------------------------------- */
 
 static void proof(route_ctx *c, bool inclusion, reply *out)
@@ -604,6 +712,10 @@ void route(route_ctx *c, reply *out)
     else if (get && path_id(c->url, "/v1/pledges", id, &rest) &&
              strcmp(rest, "/statement") == 0)
         get_statement(c, id, out);
+    else if (get && strcmp(c->url, "/v1/due") == 0)
+        get_due(c, out);
+    else if (get && strcmp(c->url, "/v1/stats") == 0)
+        get_stats(c, out);
     else if (get && strcmp(c->url, "/v1/log/inclusion") == 0)
         proof(c, true, out);
     else if (get && strcmp(c->url, "/v1/log/consistency") == 0)

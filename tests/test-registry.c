@@ -303,6 +303,63 @@ START_TEST(test_migrations)
 }
 END_TEST
 
+/* A second handle on a registry this process already has open must not
+ * cost the first one its locks: closing any descriptor of the database
+ * file drops every POSIX lock the process holds on it, SQLite's shared
+ * lock among them, and another process closing its own handle would then
+ * think itself the last one, checkpoint and delete the WAL from under the
+ * first handle, whose later commits would go to a deleted file (what a
+ * service with a reader per thread and another program on the same file
+ * did).  Here: a writer handle, a second (read-only) handle opened in the
+ * same process, a child process that opens and closes the registry, then
+ * a commit by the first handle -- which another process must see. */
+START_TEST(test_second_handle_keeps_the_first_ones_locks)
+{
+    char *path = pl_test_path(dir, "locks.db");
+    pledger_registry *w = NULL, *r = NULL;
+    pledger_open_options ro = PLEDGER_OPEN_OPTIONS_INIT;
+
+    PL_OK(NULL, pledger_open(&w, path, NULL));
+    PL_OK(w, pledger_set_actor(w, "registrar-1", PLEDGER_ROLE_REGISTRAR));
+    PL_OK(w, pledger_set_number_template(w, "{series}-{office}-{kind}-{year}-{seq:5}"));
+    ro.read_only = 1;
+    PL_OK(NULL, pledger_open(&r, path, &ro));   /* the second handle of this process */
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        pledger_registry *c = NULL;
+        _exit(pledger_open(&c, path, NULL) == 0 ? (pledger_close(c), 0) : 3);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ck_assert_int_eq(WEXITSTATUS(status), 0);
+    /* the first handle commits after the other process closed; a third
+     * process, while both handles are still open, must read that commit */
+    PL_OK(w, pledger_set_number_template(w, "{series}-{office}-{kind}-{year}-{seq:7}"));
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        sqlite3 *h = NULL;
+        sqlite3_stmt *st = NULL;
+        int seen = -1;
+        if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+            sqlite3_prepare_v2(h, "SELECT count(*) FROM meta WHERE key = 'number_template'"
+                                  " AND value LIKE '%seq:7%'", -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            seen = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+        sqlite3_close(h);
+        _exit(seen == 1 ? 0 : 1);
+    }
+    waitpid(pid, &status, 0);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "another process does not see the first handle's commit");
+    pledger_close(r);
+    pledger_close(w);
+    free(path);
+}
+END_TEST
+
 START_TEST(test_office_code)
 {
     char *path = pl_test_path(dir, "office.db");
@@ -670,6 +727,7 @@ static Suite *registry_suite(void)
     tcase_add_test(tc, test_empty_file_becomes_registry);
     tcase_add_test(tc, test_migrations);
     tcase_add_test(tc, test_office_code);
+    tcase_add_test(tc, test_second_handle_keeps_the_first_ones_locks);
     tcase_add_test(tc, test_read_only);
     tcase_add_test(tc, test_clock);
     tcase_add_test(tc, test_open_paths);

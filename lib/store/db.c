@@ -586,15 +586,12 @@ static const char sqlite_magic[16] = "SQLite format 3";
 /* What the file system says about @path before SQLite opens it, so that
  * each case has its own message: a directory, a missing parent, a file
  * that cannot be read.  *exists tells whether the file is there;
- * *sqlite_header whether it starts with SQLite's header (or, shorter than
- * a header, with the beginning of one: a truncated database). */
+ * *sqlite_header is set later, by read_header(). */
 static int check_path(pl_err *e, const char *path, const pl_db_options *o, bool *exists,
                       bool *sqlite_header)
 {
     struct stat sb;
-    char head[sizeof sqlite_magic];
-    ssize_t n;
-    int fd, err;
+    int err;
 
     *exists = *sqlite_header = false;
     if (stat(path, &sb) != 0) {
@@ -631,19 +628,39 @@ static int check_path(pl_err *e, const char *path, const pl_db_options *o, bool 
     if (!S_ISREG(sb.st_mode))
         return pl_err_set(e, PLEDGER_EIO, "registry '%s' is not a regular file", path);
     *exists = true;
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+    /* Readable?  Asked without opening the file: closing a descriptor of
+     * the database file drops every POSIX lock this process holds on it,
+     * SQLite's own among them (another handle of this process on the same
+     * registry would lose its shared lock, and another process could then
+     * take the WAL from under it).  The header is read through SQLite's
+     * own descriptor once the connection is open (read_header). */
+    if (access(path, R_OK) != 0)
         return pl_err_set(e, PLEDGER_EIO, "registry '%s' cannot be read: %s", path,
                           strerror(errno));
-    n = pread(fd, head, sizeof head, 0);
-    err = errno;
-    close(fd);
-    if (n < 0)
-        return pl_err_set(e, PLEDGER_EIO, "registry '%s' cannot be read: %s", path,
-                          strerror(err));
-    *sqlite_header = n > 0 && memcmp(head, sqlite_magic, (size_t)n) == 0;
-    if (*sqlite_header && n < (ssize_t)sizeof head)
-        return pl_err_set(e, PLEDGER_ECORRUPT, "registry '%s' is damaged (truncated to %zd "
-                          "bytes): restore it from a backup", path, n);
+    return 0;
+}
+
+/* The first bytes of the existing database file of @db, read through
+ * SQLite's own descriptor (see check_path): whether it starts with
+ * SQLite's header, and PLEDGER_ECORRUPT for a file cut short inside it. */
+static int read_header(pl_db *db, pl_err *e)
+{
+    char head[sizeof sqlite_magic];
+    sqlite3_file *f = NULL;
+    sqlite3_int64 size = 0;
+
+    if (sqlite3_file_control(db->h, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK || !f ||
+        !f->pMethods)
+        return 0; /* not opened yet: SQLite will say what it finds */
+    if (f->pMethods->xFileSize(f, &size) != SQLITE_OK)
+        return pl_err_set(e, PLEDGER_EIO, "registry '%s' cannot be read", db->path);
+    size_t n = size < (sqlite3_int64)sizeof head ? (size_t)size : sizeof head;
+    if (n && f->pMethods->xRead(f, head, (int)n, 0) != SQLITE_OK)
+        return pl_err_set(e, PLEDGER_EIO, "registry '%s' cannot be read", db->path);
+    db->sqlite_header = n > 0 && memcmp(head, sqlite_magic, n) == 0;
+    if (db->sqlite_header && n < sizeof head)
+        return pl_err_set(e, PLEDGER_ECORRUPT, "registry '%s' is damaged (truncated to %zu "
+                          "bytes): restore it from a backup", db->path, n);
     return 0;
 }
 
@@ -676,6 +693,8 @@ int pl_db_open(pl_db **out, pl_err *e, const char *path, const pl_db_options *o)
         rc = pl_db_fail(db, e, rc, "opening");
         goto fail;
     }
+    if (exists && (rc = read_header(db, e)))
+        goto fail;
     /* SQLite falls back to reading a file it may not write: say so now. */
     if (!o->read_only && exists && sqlite3_db_readonly(db->h, "main") == 1) {
         rc = pl_err_set(e, PLEDGER_EREADONLY, "registry '%s' cannot be written (%s); "

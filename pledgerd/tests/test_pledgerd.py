@@ -265,6 +265,17 @@ def test_roles_decide_as_in_process(site: dict) -> None:
     assert d.json(f"/v1/applications/{site['uuid']}", t["applicant"], expect=403)
     assert d.json(f"/v1/applications/{filed['uuid']}", t["bank"], expect=403)
     assert d.json(f"/v1/applications/{filed['uuid']}", t["auditor"])["kind"] == "patent"
+    # the due list is the office's; the auditor reads it as the local registry does
+    assert d.json("/v1/due", t["bank"], expect=403)["error"]["name"] == "PLEDGER_EPERM"
+    auditor = pledger.connect(d.url, token=t["auditor"], cafile=str(d.cert))
+    with pledger.open(str(site["tmp"] / "reg.db"), read_only=True) as local:
+        local.set_actor("auditor-1", Role.AUDITOR)
+        assert auditor.due(within_days=3650) == local.due(within_days=3650)
+    assert d.json("/v1/due?within_days=3650", t["auditor"])["items"] is not None
+    assert d.json("/v1/due?within_days=99999", t["auditor"], expect=400)
+    assert d.json("/v1/stats?from=2024-01-01&to=2030-12-31", t["bank"])["registrations"] >= 1
+    assert d.json("/v1/stats?from=2024-01-01", t["bank"], expect=400)
+    assert d.json("/v1/stats?from=2024-13-01&to=2030-12-31", t["bank"], expect=400)
     err = d.json("/v1/applications", t["applicant"], b"<application", expect=400)["error"]
     assert err["name"] == "PLEDGER_EXML"
 
@@ -363,6 +374,10 @@ def test_python_client_answers_as_a_local_registry(site: dict) -> None:
         assert remote.latest_checkpoint() == local.latest_checkpoint()
         assert remote.prove_inclusion(2).text == local.prove_inclusion(2).text
         assert remote.rank(number) == local.rank(number) == 1
+        assert remote.stats("2024-01-01", "2030-12-31") == local.stats("2024-01-01",
+                                                                        "2030-12-31")
+        assert remote.stats("2024-01-01", "2030-12-31", kind="trademark", office="FZ01") == \
+            local.stats("2024-01-01", "2030-12-31", kind="trademark", office="FZ01")
         assert remote.compare(number, number) == local.compare(number, number)
         if pledger.xmlsig_available():
             statement = remote.verify_statement(number, code=code)
@@ -417,11 +432,21 @@ def test_command_line_with_url(site: dict) -> None:
     for args in (("verify", number, "--json"), ("search", "--party-id",
                                                  "91350100M000100Y43", "--json"),
                  ("certificate", number), ("rank", number, "--json"),
-                 ("rank", number, "--compare", number)):
+                 ("rank", number, "--compare", number),
+                 ("stats", "--from", "2024-01-01", "--to", "2030-12-31", "--json")):
         r = cli(*args)
         local = cli(*args, "--db", db, "--actor", "bank-1", "--role", "bank", remote=False)
         assert r.returncode == 0 and local.returncode == 0, (r.stderr, local.stderr)
         assert r.stdout == local.stdout
+    r = cli("due", "--within", "3650", "--json", "--token", site["tokens"]["auditor"])
+    local = cli("due", "--within", "3650", "--json", "--db", db, "--actor", "auditor-1",
+                "--role", "auditor", remote=False)
+    pathlib.Path("/tmp/due-remote.json").write_text(r.stdout)
+    pathlib.Path("/tmp/due-local.json").write_text(local.stdout + local.stderr)
+    import sqlite3
+    rows = sqlite3.connect(db).execute("SELECT kind, state, submitted_at, office FROM application").fetchall()
+    pathlib.Path("/tmp/due-raw.txt").write_text(repr(rows))
+    assert r.returncode == 0 and r.stdout == local.stdout, (r.stderr, local.stderr)
     r = cli("verify", "R-NOPE-1")
     assert r.returncode == 3 and "R-NOPE-1" in r.stderr
     r = subprocess.run([sys.executable, "-m", "pledger", "verify", number, "--url", d.url,

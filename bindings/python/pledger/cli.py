@@ -1357,7 +1357,7 @@ def _lang_option(p: argparse.ArgumentParser) -> None:
 
 
 #: the subcommands that can ask a pledgerd service (--url) instead of a file
-REMOTE_COMMANDS = ("verify", "search", "certificate", "rank")
+REMOTE_COMMANDS = ("verify", "search", "certificate", "rank", "due", "stats")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -1522,7 +1522,7 @@ def _run(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | Non
         a = build_parser().parse_args(argv)
         c: Command = a._command
         actor = getattr(a, "actor", None)
-        if c.role and not actor:
+        if c.role and not actor and not getattr(a, "url", None):
             raise UsageError(_("{command}: --actor is needed (or $PLEDGER_ACTOR)").format(
                 command=c.name))
         now = os.environ.get("PLEDGER_NOW")

@@ -24,8 +24,8 @@ from .enums import ALL as _ENUMS
 from .enums import Kind, PledgeState, Severity
 from .errors import error_class
 from .log import Proof
-from .types import (DateLike, Finding, Instant, Review, RightRank, SearchHit, Verification,
-                    date_str, from_us, to_date, to_us)
+from .types import (CurrencyAmounts, DateLike, DueItem, Finding, Instant, Review, RightRank,
+                    SearchHit, Stats, Verification, date_str, from_us, to_date, to_us)
 
 
 def connect(url: str, token: str | None = None, *, cafile: str | None = None,
@@ -158,6 +158,28 @@ class RemoteRegistry:
         return self._request("GET", f"/v1/pledges/{self._quote(number, 'number')}/statement",
                              {"code": code, "as_of": None if at is None else to_us(at, "at")}
                              )[1].decode("utf-8")
+
+    def due(self, at: Instant | None = None, within_days: int = 30) -> list[DueItem]:
+        """As :meth:`pledger.Registry.due`."""
+        j = self._json("GET", "/v1/due", {"as_of": None if at is None else to_us(at, "at"),
+                                          "within_days": _ffi.cint(within_days, "within_days")})
+        return [DueItem(what=_ENUMS["DueWhat"].from_name(i["what"]), subject=i["subject"],
+                        kind=Kind.from_name(i["kind"]), date=to_date(i["date"]),
+                        days_left=i["days_left"]) for i in j["items"]]
+
+    def stats(self, start: DateLike, end: DateLike, *, kind: Kind | int | str | None = None,
+              office: str | None = None) -> Stats:
+        """As :meth:`pledger.Registry.stats`."""
+        k = None if kind is None else Kind(Kind.c_value(kind, "kind"))
+        j = self._json("GET", "/v1/stats", {"from": date_str(start, "start"),
+                                            "to": date_str(end, "end"),
+                                            "kind": k.api_name if k else None,
+                                            "office": office})
+        return Stats(start=to_date(j["from"]), end=to_date(j["to"]), kind=k, office=office,
+                     registrations=j["registrations"], cancellations=j["cancellations"],
+                     active=j["active"],
+                     amounts=tuple(CurrencyAmounts(a["currency"], a["registered"], a["active"])
+                                   for a in j["amounts"]))
 
     def certificate(self, number: str, version: int = 0) -> str:
         """As :meth:`pledger.Registry.certificate`."""
