@@ -730,5 +730,5 @@ void route(route_ctx *c, reply *out)
     else if (post && strcmp(c->url, "/v1/exchange") == 0)
         post_exchange(c, out);
     else
-        reply_error(out, 404, PLEDGER_ENOTFOUND, "no such endpoint (see openapi.yaml)");
+        reply_error(out, 404, PLEDGER_ENOTFOUND, "no such endpoint (see openapi.json)");
 }

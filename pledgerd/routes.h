@@ -1,4 +1,4 @@
-/* The endpoints of /v1 (docs: pledgerd/openapi.yaml). */
+/* The endpoints of /v1 (docs: pledgerd/openapi.json). */
 #ifndef PLEDGERD_ROUTES_H
 #define PLEDGERD_ROUTES_H
 
