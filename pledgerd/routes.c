@@ -74,6 +74,18 @@ static void bad_param(reply *out, const char *name, const char *want)
     reply_error(out, 400, PLEDGER_EINVAL, msg);
 }
 
+/* The instant of query parameter @name into *@t when given; false (the
+ * reply set) when it is not an instant. */
+static bool instant_arg(route_ctx *c, const char *name, int64_t *t, reply *out)
+{
+    const char *v = arg(c, name);
+    if (!v || parse_instant(v, t))
+        return true;
+    bad_param(out, name, "an instant: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or microseconds "
+                         "since 1970");
+    return false;
+}
+
 /* Act as the caller on @reg; false (with the reply) when there is none. */
 static bool as_caller(route_ctx *c, pledger_registry *reg, reply *out)
 {
@@ -132,16 +144,12 @@ static void get_pledge(route_ctx *c, const char *number, reply *out)
 {
     pledger_verify_options o = PLEDGER_VERIFY_OPTIONS_INIT;
     pledger_verification *v = NULL;
-    const char *at = arg(c, "as_of");
 
     if (!as_caller(c, c->reader, out))
         return;
     o.code = arg(c, "code");
-    if (at && !parse_instant(at, &o.as_of)) {
-        bad_param(out, "as_of", "an instant: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or "
-                                "microseconds since 1970");
+    if (!instant_arg(c, "as_of", &o.as_of, out))
         return;
-    }
     int rc = pledger_verify(&v, c->reader, number, &o);
     if (rc) {
         reply_library_error(out, rc, c->reader);
@@ -227,7 +235,7 @@ static void search(route_ctx *c, reply *out)
 {
     pledger_query q = PLEDGER_QUERY_INIT;
     pledger_cursor *cur = NULL;
-    const char *kind = arg(c, "kind"), *at = arg(c, "as_of"), *size = arg(c, "page_size");
+    const char *kind = arg(c, "kind"), *size = arg(c, "page_size");
     uint64_t n;
 
     if (!as_caller(c, c->reader, out))
@@ -266,11 +274,8 @@ static void search(route_ctx *c, reply *out)
                                "sea_area, land");
         return;
     }
-    if (at && !parse_instant(at, &q.as_of)) {
-        bad_param(out, "as_of", "an instant: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or "
-                                "microseconds since 1970");
+    if (!instant_arg(c, "as_of", &q.as_of, out))
         return;
-    }
     if (size) {
         if (!parse_u64(size, &n) || n < 1 || n > 10000) {
             bad_param(out, "page_size", "1 to 10000");
@@ -327,11 +332,8 @@ static void get_rank(route_ctx *c, const char *number, reply *out)
 
     if (!as_caller(c, c->reader, out))
         return;
-    if (at && !parse_instant(at, &t)) {
-        bad_param(out, "as_of", "an instant: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or "
-                                "microseconds since 1970");
+    if (!instant_arg(c, "as_of", &t, out))
         return;
-    }
     if (other && at) {
         bad_param(out, "compare", "goes without as_of (it compares the pledges now)");
         return;
@@ -361,7 +363,6 @@ static void get_rank(route_ctx *c, const char *number, reply *out)
 static void get_statement(route_ctx *c, const char *number, reply *out)
 {
     pledger_verify_options o = PLEDGER_VERIFY_OPTIONS_INIT;
-    const char *at = arg(c, "as_of");
     char *xml = NULL;
     size_t len = 0;
 
@@ -373,11 +374,8 @@ static void get_statement(route_ctx *c, const char *number, reply *out)
         return;
     }
     o.code = arg(c, "code");
-    if (at && !parse_instant(at, &o.as_of)) {
-        bad_param(out, "as_of", "an instant: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or "
-                                "microseconds since 1970");
+    if (!instant_arg(c, "as_of", &o.as_of, out))
         return;
-    }
     int rc = pledger_verify_statement(&xml, &len, c->reader, number, &o, c->skey);
     if (rc) {
         reply_library_error(out, rc, c->reader);
@@ -390,17 +388,14 @@ static void get_statement(route_ctx *c, const char *number, reply *out)
 static void get_due(route_ctx *c, reply *out)
 {
     pledger_due_options o = { PLEDGER_DUE_OPTIONS_VERSION, PLEDGER_AS_OF_CURRENT, 30 };
-    const char *at = arg(c, "as_of"), *within = arg(c, "within_days");
+    const char *within = arg(c, "within_days");
     pledger_due *d = NULL;
     uint64_t n;
 
     if (!as_caller(c, c->reader, out))
         return;
-    if (at && !parse_instant(at, &o.at)) {
-        bad_param(out, "as_of", "an instant: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or "
-                                "microseconds since 1970");
+    if (!instant_arg(c, "as_of", &o.at, out))
         return;
-    }
     if (within) {
         if (!parse_u64(within, &n) || n > 3650) {
             bad_param(out, "within_days", "0 to 3650");

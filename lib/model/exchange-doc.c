@@ -66,26 +66,6 @@ int pl_xdigest(pl_err *e, const char *bytes, size_t len, char out[65])
 
 /* ---- making ---------------------------------------------------------------------- */
 
-static xmlDocPtr new_root(const char *name, xmlNodePtr *root, xmlNsPtr *ns)
-{
-    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-    *root = doc ? xmlNewDocNode(doc, NULL, BAD_CAST name, NULL) : NULL;
-    *ns = *root ? xmlNewNs(*root, BAD_CAST PL_XML_NS, NULL) : NULL;
-    if (!*ns) {
-        if (*root)
-            xmlFreeNode(*root);
-        xmlFreeDoc(doc);
-        return NULL;
-    }
-    xmlSetNs(*root, *ns);
-    xmlDocSetRootElement(doc, *root);
-    if (!xmlNewProp(*root, BAD_CAST "version", BAD_CAST "1")) {
-        xmlFreeDoc(doc);
-        return NULL;
-    }
-    return doc;
-}
-
 static bool add_text(xmlNodePtr parent, xmlNsPtr ns, const char *name, const char *text)
 {
     return xmlNewTextChild(parent, ns, BAD_CAST name, BAD_CAST text) != NULL;
@@ -154,7 +134,7 @@ int pl_xbatch_make(pl_err *e, const pl_xbatch *b, const pl_doc_key *key, char **
 
     *out = NULL;
     pl_xml_init();
-    xmlDocPtr doc = new_root("batch", &root, &ns);
+    xmlDocPtr doc = pl_signed_doc_new("batch", &root, &ns);
     if (!doc)
         return pl_err_oom(e);
     bool ok = add_text(root, ns, "sender", b->sender) &&
@@ -182,7 +162,7 @@ int pl_xreceipt_make(pl_err *e, const pl_xreceipt *r, const pl_doc_key *key, cha
 
     *out = NULL;
     pl_xml_init();
-    xmlDocPtr doc = new_root("receipt", &root, &ns);
+    xmlDocPtr doc = pl_signed_doc_new("receipt", &root, &ns);
     if (!doc)
         return pl_err_oom(e);
     bool ok = add_text(root, ns, "sender", r->sender) &&

@@ -134,27 +134,6 @@ static int add_log(pl_err *e, xmlNodePtr root, xmlNsPtr ns, const pl_log_evidenc
     return add_text(log, ns, "checkpoint", in->checkpoint) ? 0 : pl_err_oom(e);
 }
 
-/* A new document whose root is @name in PL_XML_NS, version="1". */
-static xmlDocPtr new_root(const char *name, xmlNodePtr *root, xmlNsPtr *ns)
-{
-    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-    *root = doc ? xmlNewDocNode(doc, NULL, BAD_CAST name, NULL) : NULL;
-    *ns = *root ? xmlNewNs(*root, BAD_CAST PL_XML_NS, NULL) : NULL;
-    if (!*ns) {
-        if (*root && doc && !xmlDocGetRootElement(doc))
-            xmlFreeNode(*root);
-        xmlFreeDoc(doc);
-        return NULL;
-    }
-    xmlSetNs(*root, *ns);
-    xmlDocSetRootElement(doc, *root);
-    if (!xmlNewProp(*root, BAD_CAST "version", BAD_CAST "1")) {
-        xmlFreeDoc(doc);
-        return NULL;
-    }
-    return doc;
-}
-
 /* Append a copy of the root of document @xml to @parent. */
 static int add_document(pl_err *e, xmlDocPtr doc, xmlNodePtr parent, const char *xml,
                         const char *what)
@@ -181,7 +160,7 @@ int pl_signed_cert_make(pl_err *e, const pl_signed_cert_in *in, const pl_doc_key
 
     *out = NULL;
     pl_xml_init();
-    xmlDocPtr doc = new_root("signedCertificate", &root, &ns);
+    xmlDocPtr doc = pl_signed_doc_new("signedCertificate", &root, &ns);
     if (!doc)
         return pl_err_oom(e);
     if (!(rc = add_document(e, doc, root, in->certificate, "certificate")) &&
@@ -411,7 +390,7 @@ int pl_statement_make(pl_err *e, const pl_statement_in *in, const pl_doc_key *ke
 
     *out = NULL;
     pl_xml_init();
-    xmlDocPtr doc = new_root("verificationStatement", &root, &ns);
+    xmlDocPtr doc = pl_signed_doc_new("verificationStatement", &root, &ns);
     if (!doc)
         return pl_err_oom(e);
     xmlNodePtr to;

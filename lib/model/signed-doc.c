@@ -5,6 +5,26 @@
 
 #include "model/xml.h"
 
+xmlDocPtr pl_signed_doc_new(const char *name, xmlNodePtr *root, xmlNsPtr *ns)
+{
+    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+    *root = doc ? xmlNewDocNode(doc, NULL, BAD_CAST name, NULL) : NULL;
+    *ns = *root ? xmlNewNs(*root, BAD_CAST PL_XML_NS, NULL) : NULL;
+    if (!*ns) {
+        if (*root)
+            xmlFreeNode(*root);
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    xmlSetNs(*root, *ns);
+    xmlDocSetRootElement(doc, *root);
+    if (!xmlNewProp(*root, BAD_CAST "version", BAD_CAST "1")) {
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    return doc;
+}
+
 int pl_signed_doc_finish(pl_err *e, xmlDocPtr doc, const char *what, const pl_doc_key *key,
                          size_t max_size, size_t max_items, char **out, size_t *len)
 {

@@ -12,6 +12,10 @@
 #include "base/error.h"
 #include "model/xmlsig.h"
 
+/* A new document whose root is @name in PL_XML_NS with version="1";
+ * NULL when out of memory. */
+xmlDocPtr pl_signed_doc_new(const char *name, xmlNodePtr *root, xmlNsPtr *ns);
+
 /* Indent @doc once, read it back (with the limits @max_size, @max_items
  * of pl_xml_parse_large()), sign it with @key and serialise it as signed
  * into *@out (malloc'd, NUL-terminated; *@len its length, @len may be

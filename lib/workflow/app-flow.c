@@ -86,7 +86,7 @@ int pl_wf_app_load(const pl_ctx *c, const char *uuid, pl_app_row *out)
     return 0;
 }
 
-static int next_id(const pl_ctx *c, const char *sql, int64_t *out)
+int pl_wf_next_id(const pl_ctx *c, const char *sql, int64_t *out)
 {
     sqlite3_stmt *st;
     int rc = pl_db_stmt(c->db, c->e, sql, &st);
@@ -225,7 +225,7 @@ static int create(const pl_ctx *c, pl_doc *doc, char **uuid_out)
     /* the document is read at the step's date: under the lock */
     if ((rc = doc_facts_of(c, doc, &f)))
         return pl_step_finish(c, rc);
-    if (!(rc = next_id(c, sql_next_app_id, &id))) {
+    if (!(rc = pl_wf_next_id(c, sql_next_app_id, &id))) {
         pl_json_init(&j);
         pl_json_int(&j, "application_id", id);
         json_doc(&j, &f);
@@ -321,7 +321,7 @@ static int review_row(const pl_ctx *c, const pl_app_row *row, int state, const p
     pl_review_env env = { .today = pl_ctx_today(c), .application_id = row->id };
     if ((!known && (rc = stored_app(c, row, &doc, &app))) ||
         (rc = pl_review_run(c->db, c->e, known ? known : app, &env, out)) ||
-        (rc = next_id(c, sql_next_review_id, &review_id)))
+        (rc = pl_wf_next_id(c, sql_next_review_id, &review_id)))
         goto done;
     if (!(findings = pl_findings_json(out))) {
         rc = pl_err_oom(c->e);
@@ -394,7 +394,7 @@ int pl_wf_receive(const pl_ctx *c, const pl_wf_received *in, pl_findings *findin
                         pl_kind(pl_doc_kind(doc))->name);
         goto done;
     }
-    if ((rc = next_id(c, sql_next_app_id, &id)))
+    if ((rc = pl_wf_next_id(c, sql_next_app_id, &id)))
         goto done;
     pl_json_init(&j);
     pl_json_str(&j, "acceptance_number", in->acceptance_number);
@@ -842,7 +842,7 @@ int pl_wf_register(const pl_ctx *c, const char *uuid, char **number_out, char **
         (rc = check_not_pledged(c, app)) ||
         (rc = pl_review_register_check(c->db, c->e, app, &env)) ||
         (rc = first_version(c, app, &v)) ||
-        (rc = next_id(c, sql_next_pledge_id, &v.pledge_id)) ||
+        (rc = pl_wf_next_id(c, sql_next_pledge_id, &v.pledge_id)) ||
         (rc = pl_number_next(c->db, c->e, PL_SERIES_REGISTRATION, c->office, k->code,
                              year_of(c), &num)))
         goto done;

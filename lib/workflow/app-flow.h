@@ -20,6 +20,10 @@ typedef struct pl_app_row {
 } pl_app_row;
 
 void pl_app_row_clear(pl_app_row *r);
+
+/* The one integer @sql (a cached statement without parameters) gives:
+ * the next id of a table, "SELECT coalesce(max(id), 0) + 1 FROM t". */
+int pl_wf_next_id(const pl_ctx *c, const char *sql, int64_t *out);
 int pl_wf_app_load(const pl_ctx *c, const char *uuid, pl_app_row *out);
 
 /* Create (when *uuid is NULL; *uuid receives the new UUID, malloc'd) or

@@ -191,18 +191,6 @@ static int pending(const pl_ctx *c, const char *peer, pl_xbatch *b, int64_t **id
                                                  : pl_db_fail(c->db, c->e, rc, "reading what is pending");
 }
 
-static int one_int(const pl_ctx *c, const char *sql, int64_t *out)
-{
-    sqlite3_stmt *st;
-    int rc = pl_db_stmt(c->db, c->e, sql, &st);
-    if (rc)
-        return rc;
-    rc = sqlite3_step(st);
-    *out = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : pl_db_fail(c->db, c->e, rc, "allocating an id");
-}
-
 /* The items of an exchange event's payload. */
 static void json_items(pl_json *j, const pl_xbatch *b, const int64_t *ids)
 {
@@ -290,7 +278,7 @@ int pl_wf_exchange_export(const pl_ctx *c, const char *peer, const pl_doc_key *k
     }
     if ((rc = pl_xbatch_make(c->e, &b, key, out, len)) ||
         (rc = pl_xdigest(c->e, *out, strlen(*out), digest)) ||
-        (rc = one_int(c, sql_next_batch_id, &batch_id)))
+        (rc = pl_wf_next_id(c, sql_next_batch_id, &batch_id)))
         goto done;
     pl_json j;
     pl_json_init(&j);
@@ -512,7 +500,7 @@ static int import_batch(const pl_ctx *c, const char *xml, size_t len, const pl_x
                       (char *)checkpoint };
     memcpy(r.batch, digest, sizeof digest);
     if ((rc = pl_xreceipt_make(c->e, &r, key, receipt, rlen)) ||
-        (rc = one_int(c, sql_next_batch_id, &batch_id)))
+        (rc = pl_wf_next_id(c, sql_next_batch_id, &batch_id)))
         goto fail;
     pl_json j;
     pl_json_init(&j);
