@@ -29,23 +29,12 @@ const char *pledger_registry_upstream(const pledger_registry *reg)
     return reg && reg->site == PLEDGER_SITE_ACCEPTANCE_POINT ? reg->upstream : NULL;
 }
 
-static bool office_code(const char *s)
-{
-    size_t n = strlen(s);
-    if (n < 1 || n > 16)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-            return false;
-    return true;
-}
-
 static int check_office(pledger_registry *reg, const char *fn, const char *param,
                         const char *code)
 {
     if (!code)
         return pl_api_bad_arg(reg, fn, param, "is NULL");
-    if (!office_code(code))
+    if (!pl_api_office_code_valid(code))
         return pl_err_set(&reg->err, PLEDGER_EINVAL,
                           "%s: %s '%.40s' is not an office code (1 to 16 characters of A-Z, "
                           "0-9 and '-')", fn, param, code);

@@ -486,17 +486,6 @@ const char *pledger_due_what_name(pledger_due_what what)
 
 /* ---- statistics --------------------------------------------------------------------- */
 
-static bool office_code_valid(const char *s)
-{
-    size_t n = strlen(s);
-    if (n < 1 || n > 16)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-            return false;
-    return true;
-}
-
 int pledger_stats_get(pledger_stats **out, pledger_registry *reg, const pledger_stats_query *q)
 {
     static const char fn[] = "pledger_stats_get";
@@ -524,7 +513,7 @@ int pledger_stats_get(pledger_stats **out, pledger_registry *reg, const pledger_
         return pl_err_set(&reg->err, PLEDGER_EINVAL,
                           "%s: q->kind %d is not a right kind (1 to 7, or 0 for all)", fn,
                           q->kind);
-    if (q->office && !office_code_valid(q->office))
+    if (q->office && !pl_api_office_code_valid(q->office))
         return pl_api_bad_arg(reg, fn, "q->office",
                               "must be 1 to 16 characters of A-Z, 0-9 and '-'");
     if (!(s = calloc(1, sizeof *s)))

@@ -85,17 +85,17 @@ int pl_api_check_str(pledger_registry *reg, const char *fn, const char *param, c
     return 0;
 }
 
-static int valid_office(const char *s)
+bool pl_api_office_code_valid(const char *s)
 {
     size_t n = strlen(s);
     if (n < 1 || n > 16)
-        return 0;
+        return false;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'))
-            return 0;
+            return false;
     }
-    return 1;
+    return true;
 }
 
 /* A registry made before the journal's Merkle tree gets its history's
@@ -148,7 +148,7 @@ int pledger_open(pledger_registry **out, const char *path,
         return pl_err_set(e, PLEDGER_EINVAL,
                           "pledger_open: opts->busy_timeout_ms is negative (%d)",
                           opts->busy_timeout_ms);
-    if (opts->office_code && !valid_office(opts->office_code))
+    if (opts->office_code && !pl_api_office_code_valid(opts->office_code))
         return pl_err_set(e, PLEDGER_EINVAL,
                           "pledger_open: opts->office_code '%.40s' must be 1 to 16 "
                           "characters of A-Z, 0-9 and '-'",

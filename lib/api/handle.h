@@ -4,6 +4,8 @@
 #ifndef PL_API_HANDLE_H
 #define PL_API_HANDLE_H
 
+#include <stdbool.h>
+
 #include <pledger/registry.h>
 #include <pledger/types.h>
 
@@ -33,6 +35,10 @@ int pl_api_read(pledger_registry *reg, const char *fn, int read, int *sight_out)
 /* PLEDGER_EREADONLY, on the handle, when the registry was opened
  * read-only. */
 int pl_api_writable(pledger_registry *reg, const char *fn);
+
+/* An office code: 1 to 16 characters of A-Z, 0-9 and '-' (the one check
+ * of pledger_open, pledger_set_site, the exchange calls and statistics). */
+bool pl_api_office_code_valid(const char *s);
 
 /* Start a public call: clears the handle's error.  Returns PLEDGER_EINVAL
  * (recorded on the thread) when @reg is NULL. */
