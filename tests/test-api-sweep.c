@@ -2034,6 +2034,198 @@ static void sweep_pledger_certificate_sign(void)
     pledger_keyring_free(pub);
 }
 
+/* ---- report.h ---------------------------------------------------------------------------- */
+
+static void sweep_pledger_report_kind_name(void)
+{
+    int v;
+    EACH_ENUM(v)
+        if (v != PLEDGER_REPORT_SEARCH && v != PLEDGER_REPORT_VERIFICATION)
+            NIL(pledger_report_kind_name((pledger_report_kind)v));
+}
+
+/* A keyring with a fresh Ed25519 private key (a checkpoint key). */
+static pledger_keyring *sweep_note_signer(void)
+{
+    pledger_keyring *kr = NULL;
+    EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+    BIO *b = BIO_new(BIO_s_mem());
+    char *pem = NULL;
+    ck_assert(k && b && PEM_write_bio_PrivateKey(b, k, NULL, NULL, 0, NULL, NULL) == 1);
+    long n = BIO_get_mem_data(b, &pem);
+    PL_OK(NULL, pledger_keyring_new(&kr));
+    PL_OK(NULL, pledger_keyring_add_pem(kr, "office", pem, (size_t)n));
+    BIO_free(b);
+    EVP_PKEY_free(k);
+    return kr;
+}
+
+static void sweep_pledger_report_issue(void)
+{
+    char *notes[2] = { NULL, NULL };
+    const char *s;
+    pledger_keyring *kr = sweep_note_signer(), *pub = sweep_ring();
+    pledger_report_request r[2] = { PLEDGER_REPORT_REQUEST_INIT, PLEDGER_REPORT_REQUEST_INIT };
+    r[0].query = r[1].query = "right=x";
+    as(R, PLEDGER_ROLE_BANK);
+    ERR(NULL, pledger_report_issue(notes, NULL, NULL, r, 1, kr));
+    ERR(R, pledger_report_issue(NULL, NULL, R, r, 1, kr));
+    ERR(R, pledger_report_issue(notes, NULL, R, NULL, 1, kr));
+    ERR(R, pledger_report_issue(notes, NULL, R, r, 0, kr));
+    ERR(R, pledger_report_issue(notes, NULL, R, r, SIZE_MAX, kr));
+    ERR(R, pledger_report_issue(notes, NULL, R, r, 1, NULL));
+    ERR(R, pledger_report_issue(notes, NULL, R, r, 1, pub));
+    EACH_BAD(s) {
+        r[1].query = s;
+        ERR(R, pledger_report_issue(notes, NULL, R, r, 2, kr));
+        r[1].query = "right=x";
+        r[1].actor = s;
+        if (s) /* NULL: the registry's actor */
+            ERR(R, pledger_report_issue(notes, NULL, R, r, 2, kr));
+        r[1].actor = NULL;
+        r[1].numbers = &s;
+        r[1].number_count = 1;
+        ERR(R, pledger_report_issue(notes, NULL, R, r, 2, kr));
+        r[1].parties = &s;
+        r[1].party_count = 1;
+        r[1].number_count = 0;
+        ERR(R, pledger_report_issue(notes, NULL, R, r, 2, kr));
+        r[1].party_count = 0;
+    }
+    int v;
+    EACH_ENUM(v) {
+        r[1].kind = (pledger_report_kind)v;
+        ERR(R, pledger_report_issue(notes, NULL, R, r, 2, kr));
+        r[1].kind = PLEDGER_REPORT_SEARCH;
+        r[1].role = (pledger_role)v;
+        if (v < 0 || v > PLEDGER_ROLE_AUDITOR || (v != 0 && v != PLEDGER_ROLE_BANK))
+            ERR(R, pledger_report_issue(notes, NULL, R, r, 2, kr));
+        r[1].role = 0;
+    }
+    r[1].version = UINT_MAX;
+    ERR(R, pledger_report_issue(notes, NULL, R, r, 2, kr));
+    r[1].version = PLEDGER_REPORT_REQUEST_VERSION;
+    r[1].log_size = UINT64_MAX;
+    ERR(R, pledger_report_issue(notes, NULL, R, r, 2, kr));
+    r[1].log_size = 0;
+    r[1].number_count = SIZE_MAX;
+    ERR(R, pledger_report_issue(notes, NULL, R, r, 2, kr));
+    r[1].number_count = 0;
+    ERR(RO, pledger_report_issue(notes, NULL, RO, r, 2, kr));
+    ck_assert_ptr_null(notes[0]);
+    PL_OK(R, pledger_report_issue(notes, NULL, R, r, 2, kr));
+    pledger_free(notes[0]);
+    pledger_free(notes[1]);
+    pledger_keyring_free(kr);
+    pledger_keyring_free(pub);
+}
+
+static void sweep_pledger_report_get(void)
+{
+    char *note = (char *)&note;
+    as(R, PLEDGER_ROLE_AUDITOR);
+    ERR(NULL, pledger_report_get(&note, NULL, 1));
+    ck_assert_ptr_null(note);
+    ERR(R, pledger_report_get(NULL, R, 1));
+    ERR(R, pledger_report_get(&note, R, 0));
+    ERR(R, pledger_report_get(&note, R, UINT64_MAX));
+    as(R, PLEDGER_ROLE_CLERK);
+    ERR(R, pledger_report_get(&note, R, 1));
+    ck_assert_ptr_null(note);
+}
+
+static void sweep_pledger_report_find(void)
+{
+    pledger_report_list *l = (pledger_report_list *)&l;
+    pledger_report_filter f = PLEDGER_REPORT_FILTER_INIT;
+    const char *s;
+    as(R, PLEDGER_ROLE_AUDITOR);
+    ERR(NULL, pledger_report_find(&l, NULL, &f));
+    ck_assert_ptr_null(l);
+    ERR(R, pledger_report_find(NULL, R, &f));
+    ERR(R, pledger_report_find(&l, R, NULL));
+    EACH_BAD(s) {
+        if (!s)
+            continue;
+        f.party = s;
+        ERR(R, pledger_report_find(&l, R, &f));
+        f.party = NULL;
+        f.actor = s;
+        ERR(R, pledger_report_find(&l, R, &f));
+        f.actor = NULL;
+    }
+    static const int limits[] = { 0, -1, 10001, INT_MAX, INT_MIN };
+    for (size_t i = 0; i < 5; i++) {
+        f.limit = limits[i];
+        ERR(R, pledger_report_find(&l, R, &f));
+    }
+    f.limit = 10;
+    f.from = INT64_MAX;
+    f.to = 0;
+    ERR(R, pledger_report_find(&l, R, &f));
+    f.from = f.to = PLEDGER_AS_OF_CURRENT;
+    f.version = 0;
+    ERR(R, pledger_report_find(&l, R, &f));
+    f.version = PLEDGER_REPORT_FILTER_VERSION;
+    f.after = UINT64_MAX;
+    PL_OK(R, pledger_report_find(&l, R, &f));
+    ck_assert_uint_eq(pledger_report_list_count(l), 0);
+    pledger_report_list_free(l);
+    as(R, PLEDGER_ROLE_APPLICANT);
+    ERR(R, pledger_report_find(&l, R, &f));
+}
+
+#define REPORT_LIST_GETTER(name)                                                          \
+    static void sweep_pledger_report_list_##name(void)                                    \
+    {                                                                                     \
+        NIL(pledger_report_list_##name(NULL, 0));                                         \
+        NIL(pledger_report_list_##name(NULL, SIZE_MAX));                                  \
+    }
+REPORT_LIST_GETTER(number)
+REPORT_LIST_GETTER(issued_at)
+REPORT_LIST_GETTER(actor)
+REPORT_LIST_GETTER(role)
+REPORT_LIST_GETTER(kind)
+REPORT_LIST_GETTER(query)
+REPORT_LIST_GETTER(result_count)
+REPORT_LIST_GETTER(log_size)
+static void sweep_pledger_report_list_count(void) { NIL(pledger_report_list_count(NULL)); }
+static void sweep_pledger_report_list_free(void) { pledger_report_list_free(NULL); }
+
+static void sweep_pledger_report_open(void)
+{
+    pledger_report *r = NULL;
+    pledger_keyring *kr = sweep_ring();
+    ERR(NULL, pledger_report_open(NULL, sweep_note, sizeof sweep_note - 1, kr));
+    ERR(NULL, pledger_report_open(&r, NULL, 5, kr));
+    ERR(NULL, pledger_report_open(&r, sweep_note, sizeof sweep_note - 1, NULL));
+    ERR(NULL, pledger_report_open(&r, big, MB, kr));
+    ERR(NULL, pledger_report_open(&r, big_utf8, strlen(big_utf8), kr));
+    ERR(NULL, pledger_report_open(&r, bad_utf8, sizeof bad_utf8 - 1, kr));
+    ERR(NULL, pledger_report_open(&r, "", 0, kr));
+    /* a well signed note that is no report */
+    ERR(NULL, pledger_report_open(&r, sweep_note, sizeof sweep_note - 1, kr));
+    ck_assert_ptr_null(r);
+    pledger_keyring_free(kr);
+}
+
+#define SREPORT_GETTER(name)                                                              \
+    static void sweep_pledger_report_##name(void) { NIL(pledger_report_##name(NULL)); }
+SREPORT_GETTER(origin)
+SREPORT_GETTER(number)
+SREPORT_GETTER(issued_at)
+SREPORT_GETTER(actor)
+SREPORT_GETTER(role)
+SREPORT_GETTER(kind_of)
+SREPORT_GETTER(query)
+SREPORT_GETTER(log_size)
+SREPORT_GETTER(log_root)
+SREPORT_GETTER(result_count)
+SREPORT_GETTER(signer_count)
+static void sweep_pledger_report_result(void) { NIL(pledger_report_result(NULL, 0)); }
+static void sweep_pledger_report_signer(void) { NIL(pledger_report_signer(NULL, 0)); }
+static void sweep_pledger_report_free(void) { pledger_report_free(NULL); }
+
 /* ---- exchange.h -------------------------------------------------------------------------- */
 
 static void sweep_pledger_set_site(void)
@@ -2270,6 +2462,18 @@ static const entry table[] = {
     E(pledger_checkpoint_root), E(pledger_checkpoint_signer_count), E(pledger_checkpoint_signer),
     E(pledger_checkpoint_free), E(pledger_log_check),
     /* evidence.h */
+    /* report.h */
+    E(pledger_report_kind_name), E(pledger_report_issue), E(pledger_report_get),
+    E(pledger_report_find), E(pledger_report_list_count), E(pledger_report_list_number),
+    E(pledger_report_list_issued_at), E(pledger_report_list_actor), E(pledger_report_list_role),
+    E(pledger_report_list_kind), E(pledger_report_list_query),
+    E(pledger_report_list_result_count), E(pledger_report_list_log_size),
+    E(pledger_report_list_free), E(pledger_report_open), E(pledger_report_origin),
+    E(pledger_report_number), E(pledger_report_issued_at), E(pledger_report_actor),
+    E(pledger_report_role), E(pledger_report_kind_of), E(pledger_report_query),
+    E(pledger_report_log_size), E(pledger_report_log_root), E(pledger_report_result_count),
+    E(pledger_report_result), E(pledger_report_signer_count), E(pledger_report_signer),
+    E(pledger_report_free),
     E(pledger_set_site), E(pledger_registry_site), E(pledger_registry_upstream),
     E(pledger_site_name), E(pledger_exchange_export), E(pledger_exchange_import),
     E(pledger_exchange_status), E(pledger_application_certificate),

@@ -23,5 +23,6 @@
 #include <pledger/query.h>
 #include <pledger/evidence.h>
 #include <pledger/exchange.h>
+#include <pledger/report.h>
 
 #endif /* PLEDGER_PLEDGER_H */

@@ -23,6 +23,7 @@ extern const char pl_sql_names[];     /* store/schema-names.c */
 extern const char pl_sql_log[];       /* store/schema-log.c */
 extern const char pl_sql_exchange[];  /* store/schema-exchange.c */
 extern const char pl_sql_exchange_check_from[], pl_sql_exchange_check_to[];
+extern const char pl_sql_report[];    /* store/schema-report.c */
 
 /* Register the SQL functions the schema's triggers call (pl_name_core,
  * pl_name_branch) on a connection; an SQLite result code. */

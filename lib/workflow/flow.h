@@ -83,6 +83,7 @@ typedef enum pl_read {
     PL_READ_STATS,       /* the figures of a period */
     PL_READ_JOURNAL,     /* journal verification (its messages quote payloads) */
     PL_READ_IMPORT,      /* the reference register's import report (rejected lines) */
+    PL_READ_REPORTS,     /* search reports: who asked what (a bank: its own) */
     PL_READ_COUNT
 } pl_read;
 

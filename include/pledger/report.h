@@ -1,0 +1,237 @@
+/**
+ * @file report.h
+ * @brief Search reports: a numbered, signed record of each answer given
+ *        to a bank, and the auditor's list of who asked about a party.
+ *
+ * A registry that answers banks (a service, a counter) records each
+ * search and each verification as a report: who asked and in what role,
+ * when, the question, the registration numbers the answer named (none is
+ * an answer too), and the log size and root it was read at.  The report
+ * is a signed note (C2SP signed-note, the format of checkpoints) the
+ * bank keeps as evidence of what the registry told it:
+ *
+ *     <log origin> search report <number>
+ *     issued <instant, UTC>
+ *     by <actor> <role>
+ *     kind search|verification
+ *     query <the question, one line>
+ *     log <size> <base64 root>
+ *     results <count>
+ *     <registration number>        (one line each)
+ *
+ *     — <key name> <signature>
+ *
+ * Anyone with the registry's verifier key checks a report
+ * (pledger_report_open()); a consistency proof from its log size to a
+ * later checkpoint (pledger_log_prove_consistency()) shows the answer was
+ * read from the history everyone else sees.
+ *
+ * Reports are numbered 1, 2, 3 … per registry, without gaps, and kept
+ * append-only beside the register; they are not journal events (asking
+ * does not change the register).  Each is indexed under the parties it
+ * concerned: the parties asked for and, for a verification, the pledgor
+ * and pledgee of the registration.  The auditor (and the registrar) list
+ * them by party, actor and period (pledger_report_find()); a bank lists
+ * and fetches its own.
+ */
+#ifndef PLEDGER_REPORT_H
+#define PLEDGER_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pledger/common.h>
+#include <pledger/log.h>
+#include <pledger/query.h>
+#include <pledger/registry.h>
+#include <pledger/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** What a report answers. @since 0.2 */
+typedef enum pledger_report_kind {
+    PLEDGER_REPORT_SEARCH = 1,      /**< "search": a search (pledger_search()) */
+    PLEDGER_REPORT_VERIFICATION = 2 /**< "verification": one registration by number */
+} pledger_report_kind;
+
+/** "search", "verification"; NULL for another value. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_report_kind_name(pledger_report_kind kind);
+
+/** The version of #pledger_report_request this header describes. */
+#define PLEDGER_REPORT_REQUEST_VERSION 1
+
+/**
+ * One answer to record.  Initialise with #PLEDGER_REPORT_REQUEST_INIT.
+ * @since 0.2
+ */
+typedef struct pledger_report_request {
+    /** Must be #PLEDGER_REPORT_REQUEST_VERSION. */
+    unsigned version;
+    /** What was asked. */
+    pledger_report_kind kind;
+    /** Who asked (1 to 64 bytes, no control character); NULL: the
+     *  registry's actor (pledger_set_actor()). */
+    const char *actor;
+    /** In what role; 0: the registry's role. */
+    pledger_role role;
+    /** The question as one line of printable UTF-8 (at most 2,000 bytes),
+     *  e.g. "party_id=91350100M000100Y43&side=either". */
+    const char *query;
+    /** The parties the question was about (identifiers or names as asked,
+     *  each 1 to 200 bytes); the auditor finds the report under each.  For
+     *  a verification the registration's own pledgor and pledgee are added
+     *  by the library. */
+    const char *const *parties;
+    size_t party_count;
+    /** The registration numbers the answer named, in its order (at most
+     *  10,000). */
+    const char *const *numbers;
+    size_t number_count;
+    /** The log size the answer was read at (pledger_log_size() when it was
+     *  given); 0: the log now.  At most the log's size. */
+    uint64_t log_size;
+} pledger_report_request;
+
+/** A request with its version set and nothing else. */
+#define PLEDGER_REPORT_REQUEST_INIT                                                           \
+    { PLEDGER_REPORT_REQUEST_VERSION, PLEDGER_REPORT_SEARCH, NULL, 0, NULL, NULL, 0, NULL, 0, \
+      0 }
+
+/**
+ * Record @p n answers as reports, in one transaction (all or none), each
+ * signed with every checkpoint key (Ed25519, SM2) of @p signers, and
+ * numbered in the order given.  Issued at the registry's clock.
+ *
+ * Who may: any actor for itself (a request whose actor and role are
+ * NULL/0 or the registry's own); only the registrar (a service answering
+ * for its accounts) for another actor.
+ *
+ * @param[out] notes   @p n signed notes (each pledger_free() it); on
+ *                     failure all NULL
+ * @param[out] numbers the @p n report numbers; may be NULL
+ * @return 0; #PLEDGER_EINVAL naming the request and its field
+ *         (requests[2].query: …); #PLEDGER_EPERM; #PLEDGER_EREADONLY.
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
+                                        const pledger_report_request *requests, size_t n,
+                                        const pledger_keyring *signers);
+
+/**
+ * The signed note of report @p number, as it was handed out.  Role
+ * auditor or registrar; a bank only its own (#PLEDGER_EPERM for another's).
+ * @return 0; #PLEDGER_ENOTFOUND; #PLEDGER_EPERM.
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_report_get(char **note_out, pledger_registry *reg, uint64_t number);
+
+/** The version of #pledger_report_filter this header describes. */
+#define PLEDGER_REPORT_FILTER_VERSION 1
+
+/** Which reports to list.  Initialise with #PLEDGER_REPORT_FILTER_INIT. @since 0.2 */
+typedef struct pledger_report_filter {
+    /** Must be #PLEDGER_REPORT_FILTER_VERSION. */
+    unsigned version;
+    /** Reports about this party (an identifier or a name, as indexed);
+     *  NULL: any. */
+    const char *party;
+    /** Reports issued to this actor; NULL: any (a bank: always itself). */
+    const char *actor;
+    /** Issued at or after this instant (microseconds since 1970, UTC);
+     *  #PLEDGER_AS_OF_CURRENT: no bound. */
+    int64_t from;
+    /** Issued at or before this instant; #PLEDGER_AS_OF_CURRENT: no bound. */
+    int64_t to;
+    /** Only numbers above this one (the last of the previous page). */
+    uint64_t after;
+    /** At most this many (1 to 10,000). */
+    int limit;
+} pledger_report_filter;
+
+/** No bounds, the first 1,000. */
+#define PLEDGER_REPORT_FILTER_INIT                                                \
+    { PLEDGER_REPORT_FILTER_VERSION, NULL, NULL, PLEDGER_AS_OF_CURRENT,          \
+      PLEDGER_AS_OF_CURRENT, 0, 1000 }
+
+/** A list of reports (without their notes).  Opaque. @since 0.2 */
+typedef struct pledger_report_list pledger_report_list;
+
+/**
+ * The reports @p filter selects, by number.  Role auditor or registrar;
+ * a bank lists only its own (the filter's actor is taken as itself).
+ * @return 0 (an empty list when none); #PLEDGER_EINVAL naming the field;
+ *         #PLEDGER_EPERM.
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_report_find(pledger_report_list **out, pledger_registry *reg,
+                                       const pledger_report_filter *filter);
+/** How many reports the list holds. @since 0.2 */
+PLEDGER_EXPORT size_t pledger_report_list_count(const pledger_report_list *l);
+/** Report @p i's number; 0 out of range. @since 0.2 */
+PLEDGER_EXPORT uint64_t pledger_report_list_number(const pledger_report_list *l, size_t i);
+/** When it was issued (microseconds since 1970, UTC). @since 0.2 */
+PLEDGER_EXPORT int64_t pledger_report_list_issued_at(const pledger_report_list *l, size_t i);
+/** To whom. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_report_list_actor(const pledger_report_list *l, size_t i);
+/** In what role. @since 0.2 */
+PLEDGER_EXPORT pledger_role pledger_report_list_role(const pledger_report_list *l, size_t i);
+/** Search or verification. @since 0.2 */
+PLEDGER_EXPORT pledger_report_kind pledger_report_list_kind(const pledger_report_list *l,
+                                                            size_t i);
+/** The question. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_report_list_query(const pledger_report_list *l, size_t i);
+/** How many registrations the answer named. @since 0.2 */
+PLEDGER_EXPORT size_t pledger_report_list_result_count(const pledger_report_list *l, size_t i);
+/** The log size it was read at. @since 0.2 */
+PLEDGER_EXPORT uint64_t pledger_report_list_log_size(const pledger_report_list *l, size_t i);
+/** Free a list; NULL is fine. @since 0.2 */
+PLEDGER_EXPORT void pledger_report_list_free(pledger_report_list *l);
+
+/** A report read from its signed note.  Opaque. @since 0.2 */
+typedef struct pledger_report pledger_report;
+
+/**
+ * Check a report's signature against @p trusted (checkpoint keys) and read
+ * it.  Needs no registry (errors: pledger_errmsg(NULL)).
+ * @return 0; #PLEDGER_ECODE (no trusted key signed it, or a signature
+ *         fails); #PLEDGER_EINVAL naming the line that is not a report's.
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_report_open(pledger_report **out, const char *note, size_t len,
+                                       const pledger_keyring *trusted);
+/** The log origin of the registry that issued it. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_report_origin(const pledger_report *r);
+/** Its number. @since 0.2 */
+PLEDGER_EXPORT uint64_t pledger_report_number(const pledger_report *r);
+/** When it was issued (microseconds since 1970, UTC). @since 0.2 */
+PLEDGER_EXPORT int64_t pledger_report_issued_at(const pledger_report *r);
+/** To whom. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_report_actor(const pledger_report *r);
+/** In what role. @since 0.2 */
+PLEDGER_EXPORT pledger_role pledger_report_role(const pledger_report *r);
+/** Search or verification. @since 0.2 */
+PLEDGER_EXPORT pledger_report_kind pledger_report_kind_of(const pledger_report *r);
+/** The question. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_report_query(const pledger_report *r);
+/** The log size it was read at. @since 0.2 */
+PLEDGER_EXPORT uint64_t pledger_report_log_size(const pledger_report *r);
+/** The log's root at that size (32 bytes). @since 0.2 */
+PLEDGER_EXPORT const unsigned char *pledger_report_log_root(const pledger_report *r);
+/** How many registration numbers the answer named. @since 0.2 */
+PLEDGER_EXPORT size_t pledger_report_result_count(const pledger_report *r);
+/** Registration number @p i of the answer; NULL out of range. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_report_result(const pledger_report *r, size_t i);
+/** The names of the trusted keys whose signature held: how many. @since 0.2 */
+PLEDGER_EXPORT size_t pledger_report_signer_count(const pledger_report *r);
+/** Signer @p i's key name. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_report_signer(const pledger_report *r, size_t i);
+/** Free a report; NULL is fine. @since 0.2 */
+PLEDGER_EXPORT void pledger_report_free(pledger_report *r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

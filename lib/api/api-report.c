@@ -1,0 +1,672 @@
+/* Search reports (include/pledger/report.h): the answers given to banks,
+ * numbered, signed as notes and kept; the auditor's list of them. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pledger/report.h>
+
+#include "api/handle.h"
+#include "api/keyring.h"
+#include "base/date.h"
+#include "base/i18n.h"
+#include "base/merkle.h"
+#include "base/note.h"
+#include "base/text.h"
+#include "store/journal.h"
+#include "store/pledge-row.h"
+#include "store/report.h"
+#include "workflow/flow.h"
+
+#define MAX_REQUESTS 10000
+#define MAX_QUERY 2000
+#define MAX_PARTIES 100
+#define MAX_PARTY 200
+#define MAX_NUMBERS 10000
+#define MAX_NUMBER 64
+#define MAX_ACTOR 64
+
+const char *pledger_report_kind_name(pledger_report_kind kind)
+{
+    switch (kind) {
+    case PLEDGER_REPORT_SEARCH: return "search";
+    case PLEDGER_REPORT_VERIFICATION: return "verification";
+    }
+    return NULL;
+}
+
+static int kind_from_name(const char *s)
+{
+    if (s && !strcmp(s, "search"))
+        return PLEDGER_REPORT_SEARCH;
+    if (s && !strcmp(s, "verification"))
+        return PLEDGER_REPORT_VERIFICATION;
+    return 0;
+}
+
+/* 1 to @max bytes of UTF-8 with no control character (and no space when
+ * @no_space); NULL is not. */
+static bool line_ok(const char *s, size_t max, bool no_space)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > max || !pl_utf8_valid(s, n))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x20 || ch == 0x7f || (no_space && ch == ' '))
+            return false;
+    }
+    return true;
+}
+
+/* ---- issuing --------------------------------------------------------------------- */
+
+static int bad_request(pledger_registry *reg, const char *fn, size_t i, const char *field,
+                       const char *why)
+{
+    return pl_err_set(&reg->err, PLEDGER_EINVAL, "%s: requests[%zu].%s: %s", fn, i, field, why);
+}
+
+static int check_request(pledger_registry *reg, const char *fn, size_t i,
+                         const pledger_report_request *r, uint64_t log_now)
+{
+    if (r->version != PLEDGER_REPORT_REQUEST_VERSION)
+        return bad_request(reg, fn, i, "version", "is not PLEDGER_REPORT_REQUEST_VERSION");
+    if (!pledger_report_kind_name(r->kind))
+        return bad_request(reg, fn, i, "kind", "is neither search nor verification");
+    if (r->actor && !line_ok(r->actor, MAX_ACTOR, false))
+        return bad_request(reg, fn, i, "actor",
+                           "must be 1 to 64 bytes of UTF-8 without control characters");
+    if (r->role && !pledger_role_name(r->role))
+        return bad_request(reg, fn, i, "role", "is not a role");
+    if (!line_ok(r->query, MAX_QUERY, false))
+        return bad_request(reg, fn, i, "query",
+                           "must be 1 to 2000 bytes of UTF-8 on one line, without control "
+                           "characters");
+    if (r->party_count > MAX_PARTIES || (r->party_count && !r->parties))
+        return bad_request(reg, fn, i, "parties", "at most 100, and not NULL when counted");
+    for (size_t k = 0; k < r->party_count; k++)
+        if (!line_ok(r->parties[k], MAX_PARTY, false)) {
+            char field[48];
+            snprintf(field, sizeof field, "parties[%zu]", k);
+            return bad_request(reg, fn, i, field,
+                               "must be 1 to 200 bytes of UTF-8 without control characters");
+        }
+    if (r->number_count > MAX_NUMBERS || (r->number_count && !r->numbers))
+        return bad_request(reg, fn, i, "numbers",
+                           "at most 10000, and not NULL when counted");
+    for (size_t k = 0; k < r->number_count; k++)
+        if (!line_ok(r->numbers[k], MAX_NUMBER, true)) {
+            char field[48];
+            snprintf(field, sizeof field, "numbers[%zu]", k);
+            return bad_request(reg, fn, i, field,
+                               "must be a registration number: 1 to 64 bytes, no space or "
+                               "control character");
+        }
+    if (r->log_size > log_now) {
+        char why[96];
+        snprintf(why, sizeof why, "%" PRIu64 " is beyond the log (%" PRIu64 " events)",
+                 r->log_size, log_now);
+        return bad_request(reg, fn, i, "log_size", why);
+    }
+    bool other = (r->actor && strcmp(r->actor, reg->actor) != 0) ||
+                 (r->role && r->role != reg->role);
+    if (other && reg->role != PLEDGER_ROLE_REGISTRAR)
+        return pl_err_set(&reg->err, PLEDGER_EPERM,
+                          "%s: requests[%zu]: actor '%s' has role %s; only registrar records "
+                          "reports for another actor", fn, i, reg->actor,
+                          pl_frag_ctx("role", pledger_role_name(reg->role)));
+    return 0;
+}
+
+/* The parties a report is indexed under: those asked for, and for a
+ * verification the pledgor's and pledgee's identifiers and names of each
+ * registration named (as registered now). */
+typedef struct party_set {
+    char **v;
+    size_t n, cap;
+} party_set;
+
+static int party_add(pl_err *e, party_set *s, const char *p)
+{
+    if (!p || !*p)
+        return 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (!strcmp(s->v[i], p))
+            return 0;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 8;
+        char **v = realloc(s->v, cap * sizeof *v);
+        if (!v)
+            return pl_err_oom(e);
+        s->v = v;
+        s->cap = cap;
+    }
+    if (!(s->v[s->n] = strdup(p)))
+        return pl_err_oom(e);
+    s->n++;
+    return 0;
+}
+
+static void party_clear(party_set *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    s->n = 0;
+}
+
+static int collect_parties(pledger_registry *reg, const pledger_report_request *r,
+                           party_set *s)
+{
+    int rc = 0;
+
+    for (size_t k = 0; !rc && k < r->party_count; k++)
+        rc = party_add(&reg->err, s, r->parties[k]);
+    if (r->kind != PLEDGER_REPORT_VERIFICATION)
+        return rc;
+    for (size_t k = 0; !rc && k < r->number_count; k++) {
+        pl_pver v;
+        rc = pl_pver_load(reg->db, &reg->err, r->numbers[k], INT64_MIN, &v);
+        if (rc == PLEDGER_ENOTFOUND) {
+            pl_err_clear(&reg->err);
+            rc = 0;
+            continue;
+        }
+        if (!rc && !(rc = party_add(&reg->err, s, v.pledgor_id)) &&
+            !(rc = party_add(&reg->err, s, v.pledgor_name)) &&
+            !(rc = party_add(&reg->err, s, v.pledgee_id)))
+            rc = party_add(&reg->err, s, v.pledgee_name);
+        pl_pver_clear(&v);
+    }
+    return rc;
+}
+
+/* The text a report signs (allocated). */
+static int report_text(pl_err *e, const char *origin, uint64_t number, int64_t at,
+                       const char *actor, pledger_role role, const pledger_report_request *r,
+                       uint64_t size, const pl_mhash *root, char **out)
+{
+    char when[32], *buf = NULL, *b64 = pl_base64(root->h, sizeof root->h);
+    size_t len = 0;
+    FILE *f;
+
+    *out = NULL;
+    if (!b64 || !(f = open_memstream(&buf, &len))) {
+        free(b64);
+        return pl_err_oom(e);
+    }
+    pl_instant_format(at, when);
+    fprintf(f, "%s search report %" PRIu64 "\nissued %s\nby %s %s\nkind %s\nquery %s\n",
+            origin, number, when, actor, pledger_role_name(role),
+            pledger_report_kind_name(r->kind), r->query);
+    fprintf(f, "log %" PRIu64 " %s\nresults %zu\n", size, b64, r->number_count);
+    for (size_t k = 0; k < r->number_count; k++)
+        fprintf(f, "%s\n", r->numbers[k]);
+    free(b64);
+    if (fclose(f) != 0 || !buf) {
+        free(buf);
+        return pl_err_oom(e);
+    }
+    *out = buf;
+    return 0;
+}
+
+int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
+                         const pledger_report_request *requests, size_t n,
+                         const pledger_keyring *signers)
+{
+    static const char fn[] = "pledger_report_issue";
+    const pl_note_key *keys[PL_NOTE_MAX_SIGS];
+    size_t nk = 0;
+    party_set parties = { NULL, 0, 0 };
+    uint64_t log_now = 0, next = 0, root_size = UINT64_MAX;
+    pl_mhash root;
+    int rc;
+
+    for (size_t i = 0; notes && n <= MAX_REQUESTS && i < n; i++)
+        notes[i] = NULL;
+    if ((rc = pl_api_enter(reg, fn)))
+        return rc;
+    if (!notes)
+        return pl_api_bad_arg(reg, fn, "notes", "is NULL");
+    if (n == 0 || n > MAX_REQUESTS)
+        return pl_api_bad_arg(reg, fn, "n", "must be 1 to 10000");
+    if (!requests)
+        return pl_api_bad_arg(reg, fn, "requests", "is NULL");
+    for (size_t i = 0; signers && i < signers->n && nk < PL_NOTE_MAX_SIGS; i++)
+        if (pl_note_key_can_sign(signers->keys[i]))
+            keys[nk++] = signers->keys[i];
+    if (nk == 0)
+        return pl_api_bad_arg(reg, fn, "signers",
+                              "holds no checkpoint private key (Ed25519 or SM2) to sign with");
+    if ((rc = pl_api_writable(reg, fn)))
+        return rc;
+    if (!reg->actor)
+        return pl_err_set(&reg->err, PLEDGER_EPERM,
+                          "%s: no actor is set (call pledger_set_actor first)", fn);
+    const char *origin = pledger_log_origin(reg);
+    if ((rc = pl_db_write_begin(reg->db, &reg->err)))
+        return rc;
+    if (!(rc = pl_journal_tree_size(reg->db, &reg->err, &log_now)))
+        rc = pl_report_next(reg->db, &reg->err, &next);
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = check_request(reg, fn, i, &requests[i], log_now);
+    int64_t at = pl_db_now(reg->db);
+    for (size_t i = 0; !rc && i < n; i++) {
+        const pledger_report_request *r = &requests[i];
+        const char *actor = r->actor ? r->actor : reg->actor;
+        pledger_role role = r->role ? r->role : reg->role;
+        uint64_t size = r->log_size ? r->log_size : log_now;
+        char *text = NULL;
+
+        if (size != root_size) {
+            if ((rc = pl_merkle_root(&reg->err, size, pl_journal_tree_get, reg->db, &root)))
+                break;
+            root_size = size;
+        }
+        party_clear(&parties);
+        if ((rc = collect_parties(reg, r, &parties)) ||
+            (rc = report_text(&reg->err, origin, next + i, at, actor, role, r, size, &root,
+                              &text)) ||
+            (rc = pl_note_sign(&reg->err, text, keys, nk, &notes[i]))) {
+            free(text);
+            break;
+        }
+        free(text);
+        pl_report_row row = { next + i, at, actor, pledger_role_name(role),
+                              pledger_report_kind_name(r->kind), r->query, r->number_count,
+                              size, notes[i] };
+        rc = pl_report_put(reg->db, &reg->err, &row, (const char *const *)parties.v,
+                           parties.n);
+    }
+    party_clear(&parties);
+    free(parties.v);
+    if (!rc)
+        rc = pl_db_commit(reg->db, &reg->err);
+    else
+        pl_db_rollback(reg->db);
+    if (rc) {
+        for (size_t i = 0; i < n; i++) {
+            free(notes[i]);
+            notes[i] = NULL;
+        }
+        if (!strstr(pl_err_text(&reg->err), fn))
+            pl_err_prefix(&reg->err, "%s", fn);
+        return rc;
+    }
+    for (size_t i = 0; numbers && i < n; i++)
+        numbers[i] = next + i;
+    return 0;
+}
+
+/* ---- reading them back -------------------------------------------------------------- */
+
+int pledger_report_get(char **note_out, pledger_registry *reg, uint64_t number)
+{
+    static const char fn[] = "pledger_report_get";
+    char *note = NULL, *actor = NULL;
+    int sight, rc;
+
+    if (note_out)
+        *note_out = NULL;
+    if ((rc = pl_api_enter(reg, fn)))
+        return rc;
+    if (!note_out)
+        return pl_api_bad_arg(reg, fn, "note_out", "is NULL");
+    if ((rc = pl_api_read(reg, fn, PL_READ_REPORTS, &sight)))
+        return rc;
+    if ((rc = pl_report_get(reg->db, &reg->err, number, &note, &actor)))
+        return pl_err_prefix(&reg->err, "%s", fn);
+    if (sight == PL_SIGHT_OWN && strcmp(actor, reg->actor) != 0) {
+        free(note);
+        free(actor);
+        return pl_err_set(&reg->err, PLEDGER_EPERM,
+                          "%s: search report %" PRIu64 " was issued to another actor; '%s' "
+                          "sees its own only", fn, number, reg->actor);
+    }
+    free(actor);
+    *note_out = note;
+    return 0;
+}
+
+typedef struct report_item {
+    uint64_t number, log_size;
+    int64_t issued_at;
+    char *actor, *query;
+    pledger_role role;
+    pledger_report_kind kind;
+    size_t result_count;
+} report_item;
+
+struct pledger_report_list {
+    report_item *v;
+    size_t n, cap;
+};
+
+static int list_add(void *ctx, pl_err *e, const pl_report_row *r)
+{
+    pledger_report_list *l = ctx;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        report_item *v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return pl_err_oom(e);
+        l->v = v;
+        l->cap = cap;
+    }
+    report_item *it = &l->v[l->n];
+    memset(it, 0, sizeof *it);
+    it->number = r->number;
+    it->log_size = r->log_size;
+    it->issued_at = r->issued_at;
+    it->role = (pledger_role)pledger_role_from_name(r->role);
+    it->kind = (pledger_report_kind)kind_from_name(r->kind);
+    it->result_count = (size_t)r->result_count;
+    if (!(it->actor = strdup(r->actor)) || !(it->query = strdup(r->query))) {
+        free(it->actor);
+        return pl_err_oom(e);
+    }
+    l->n++;
+    return 0;
+}
+
+int pledger_report_find(pledger_report_list **out, pledger_registry *reg,
+                        const pledger_report_filter *filter)
+{
+    static const char fn[] = "pledger_report_find";
+    pledger_report_list *l;
+    int sight, rc;
+
+    if (out)
+        *out = NULL;
+    if ((rc = pl_api_enter(reg, fn)))
+        return rc;
+    if (!out)
+        return pl_api_bad_arg(reg, fn, "out", "is NULL");
+    if (!filter)
+        return pl_api_bad_arg(reg, fn, "filter", "is NULL");
+    if (filter->version != PLEDGER_REPORT_FILTER_VERSION)
+        return pl_api_bad_arg(reg, fn, "filter.version", "is not PLEDGER_REPORT_FILTER_VERSION");
+    if (filter->party && !line_ok(filter->party, MAX_PARTY, false))
+        return pl_api_bad_arg(reg, fn, "filter.party",
+                              "must be 1 to 200 bytes of UTF-8 without control characters");
+    if (filter->actor && !line_ok(filter->actor, MAX_ACTOR, false))
+        return pl_api_bad_arg(reg, fn, "filter.actor",
+                              "must be 1 to 64 bytes of UTF-8 without control characters");
+    if (filter->limit < 1 || filter->limit > 10000)
+        return pl_api_bad_arg(reg, fn, "filter.limit", "must be 1 to 10000");
+    if (filter->from != PLEDGER_AS_OF_CURRENT && filter->to != PLEDGER_AS_OF_CURRENT &&
+        filter->from > filter->to)
+        return pl_api_bad_arg(reg, fn, "filter.from", "is after filter.to");
+    if ((rc = pl_api_read(reg, fn, PL_READ_REPORTS, &sight)))
+        return rc;
+    pl_report_filter f = { filter->party, filter->actor,
+                           filter->from == PLEDGER_AS_OF_CURRENT ? INT64_MIN : filter->from,
+                           filter->to == PLEDGER_AS_OF_CURRENT ? INT64_MAX : filter->to,
+                           filter->after, filter->limit };
+    if (sight == PL_SIGHT_OWN) {
+        if (f.actor && strcmp(f.actor, reg->actor) != 0)
+            return pl_err_set(&reg->err, PLEDGER_EPERM,
+                              "%s: actor '%s' lists its own search reports only, not '%s''s",
+                              fn, reg->actor, f.actor);
+        f.actor = reg->actor;
+    }
+    if (!(l = calloc(1, sizeof *l)))
+        return pl_err_oom(&reg->err);
+    if ((rc = pl_db_read_begin(reg->db, &reg->err)) == 0) {
+        rc = pl_report_find(reg->db, &reg->err, &f, list_add, l);
+        if (rc)
+            pl_db_rollback(reg->db);
+        else
+            rc = pl_db_commit(reg->db, &reg->err);
+    }
+    if (rc) {
+        pledger_report_list_free(l);
+        return pl_err_prefix(&reg->err, "%s", fn);
+    }
+    *out = l;
+    return 0;
+}
+
+#define ITEM(l, i) ((l) && (i) < (l)->n ? &(l)->v[i] : NULL)
+
+size_t pledger_report_list_count(const pledger_report_list *l) { return l ? l->n : 0; }
+uint64_t pledger_report_list_number(const pledger_report_list *l, size_t i)
+{
+    const report_item *it = ITEM(l, i);
+    return it ? it->number : 0;
+}
+int64_t pledger_report_list_issued_at(const pledger_report_list *l, size_t i)
+{
+    const report_item *it = ITEM(l, i);
+    return it ? it->issued_at : 0;
+}
+const char *pledger_report_list_actor(const pledger_report_list *l, size_t i)
+{
+    const report_item *it = ITEM(l, i);
+    return it ? it->actor : NULL;
+}
+pledger_role pledger_report_list_role(const pledger_report_list *l, size_t i)
+{
+    const report_item *it = ITEM(l, i);
+    return it ? it->role : 0;
+}
+pledger_report_kind pledger_report_list_kind(const pledger_report_list *l, size_t i)
+{
+    const report_item *it = ITEM(l, i);
+    return it ? it->kind : 0;
+}
+const char *pledger_report_list_query(const pledger_report_list *l, size_t i)
+{
+    const report_item *it = ITEM(l, i);
+    return it ? it->query : NULL;
+}
+size_t pledger_report_list_result_count(const pledger_report_list *l, size_t i)
+{
+    const report_item *it = ITEM(l, i);
+    return it ? it->result_count : 0;
+}
+uint64_t pledger_report_list_log_size(const pledger_report_list *l, size_t i)
+{
+    const report_item *it = ITEM(l, i);
+    return it ? it->log_size : 0;
+}
+
+void pledger_report_list_free(pledger_report_list *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].actor);
+        free(l->v[i].query);
+    }
+    free(l->v);
+    free(l);
+}
+
+/* ---- a report in the bank's hands ----------------------------------------------------- */
+
+struct pledger_report {
+    char *text; /* the signed text; the fields below point into it */
+    const char *origin, *actor, *query;
+    uint64_t number, log_size;
+    int64_t issued_at;
+    pledger_role role;
+    pledger_report_kind kind;
+    pl_mhash root;
+    const char **results;
+    size_t n_results;
+    char **signers;
+    size_t n_signers;
+};
+
+/* Cut the next line of *@p (NUL-terminated in place); NULL at the end. */
+static char *next_line(char **p)
+{
+    char *s = *p, *nl;
+    if (!s || !*s || !(nl = strchr(s, '\n')))
+        return NULL;
+    *nl = '\0';
+    *p = nl + 1;
+    return s;
+}
+
+static bool parse_u64(const char *s, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (!*s || (s[0] == '0' && s[1]))
+        return false;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+            return false;
+        v = v * 10 + (uint64_t)(*s - '0');
+    }
+    *out = v;
+    return true;
+}
+
+static int parse_report(pl_err *e, pledger_report *r)
+{
+    static const char tag[] = " search report ";
+    char *p = r->text, *line, *sp;
+    int n = 0;
+
+#define BAD(what) pl_err_set(e, PLEDGER_EINVAL, "line %d: %s", n, what)
+    /* <origin> search report <number> */
+    n++;
+    if (!(line = next_line(&p)) || !(sp = strstr(line, tag)))
+        return BAD("not a search report (expected '<origin> search report <number>')");
+    while (strstr(sp + 1, tag))
+        sp = strstr(sp + 1, tag);
+    *sp = '\0';
+    r->origin = line;
+    if (!*r->origin || !parse_u64(sp + strlen(tag), &r->number) || r->number == 0)
+        return BAD("expected '<origin> search report <number>' with a number from 1");
+    n++;
+    if (!(line = next_line(&p)) || strncmp(line, "issued ", 7) != 0 ||
+        pl_instant_parse(e, line + 7, &r->issued_at))
+        return BAD("expected 'issued <instant>'");
+    n++;
+    if (!(line = next_line(&p)) || strncmp(line, "by ", 3) != 0 || !(sp = strrchr(line, ' ')) ||
+        sp == line + 2)
+        return BAD("expected 'by <actor> <role>'");
+    *sp = '\0';
+    r->actor = line + 3;
+    if (!*r->actor || pledger_role_from_name(sp + 1) <= 0)
+        return BAD("expected 'by <actor> <role>' with a role");
+    r->role = (pledger_role)pledger_role_from_name(sp + 1);
+    n++;
+    if (!(line = next_line(&p)) || strncmp(line, "kind ", 5) != 0 ||
+        !(r->kind = (pledger_report_kind)kind_from_name(line + 5)))
+        return BAD("expected 'kind search' or 'kind verification'");
+    n++;
+    if (!(line = next_line(&p)) || strncmp(line, "query ", 6) != 0 || !line[6])
+        return BAD("expected 'query <question>'");
+    r->query = line + 6;
+    n++;
+    size_t rl = 0;
+    if (!(line = next_line(&p)) || strncmp(line, "log ", 4) != 0 ||
+        !(sp = strchr(line + 4, ' ')))
+        return BAD("expected 'log <size> <base64 root>'");
+    *sp = '\0';
+    if (!parse_u64(line + 4, &r->log_size) ||
+        !pl_unbase64(sp + 1, strlen(sp + 1), r->root.h, sizeof r->root.h, &rl) ||
+        rl != sizeof r->root.h)
+        return BAD("expected 'log <size> <base64 root>' with a 32-byte root");
+    n++;
+    uint64_t count;
+    if (!(line = next_line(&p)) || strncmp(line, "results ", 8) != 0 ||
+        !parse_u64(line + 8, &count) || count > MAX_NUMBERS)
+        return BAD("expected 'results <count>' (at most 10000)");
+    if (!(r->results = calloc(count ? count : 1, sizeof *r->results)))
+        return pl_err_oom(e);
+    for (; r->n_results < count; r->n_results++) {
+        n++;
+        if (!(line = next_line(&p)) || !line_ok(line, MAX_NUMBER, true))
+            return BAD("expected a registration number");
+        r->results[r->n_results] = line;
+    }
+    if (*p) {
+        n++;
+        return BAD("more lines than the results counted");
+    }
+#undef BAD
+    return 0;
+}
+
+int pledger_report_open(pledger_report **out, const char *note, size_t len,
+                        const pledger_keyring *trusted)
+{
+    static const char fn[] = "pledger_report_open";
+    pl_err *e = pl_err_thread();
+    pl_note_opened o;
+    pledger_report *r;
+    int rc;
+
+    if (!out || !note || !trusted)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: %s is NULL", fn,
+                          !out ? "out" : !note ? "note" : "trusted");
+    *out = NULL;
+    if ((rc = pl_note_open(e, note, len, (const pl_note_key *const *)trusted->keys, trusted->n,
+                           &o)))
+        return pl_err_prefix(e, "%s", fn);
+    if (!(r = calloc(1, sizeof *r)) ||
+        !(r->signers = calloc(o.n_verified ? o.n_verified : 1, sizeof *r->signers))) {
+        free(r);
+        pl_note_opened_clear(&o);
+        return pl_err_oom(e);
+    }
+    r->text = o.text;
+    o.text = NULL;
+    rc = parse_report(e, r);
+    for (size_t i = 0; !rc && i < o.n_verified; i++) {
+        if (!(r->signers[i] = strdup(pl_note_key_name(o.verified[i]))))
+            rc = pl_err_oom(e);
+        else
+            r->n_signers++;
+    }
+    pl_note_opened_clear(&o);
+    if (rc) {
+        pledger_report_free(r);
+        return pl_err_prefix(e, "%s", fn);
+    }
+    pl_err_clear(e);
+    *out = r;
+    return 0;
+}
+
+const char *pledger_report_origin(const pledger_report *r) { return r ? r->origin : NULL; }
+uint64_t pledger_report_number(const pledger_report *r) { return r ? r->number : 0; }
+int64_t pledger_report_issued_at(const pledger_report *r) { return r ? r->issued_at : 0; }
+const char *pledger_report_actor(const pledger_report *r) { return r ? r->actor : NULL; }
+pledger_role pledger_report_role(const pledger_report *r) { return r ? r->role : 0; }
+pledger_report_kind pledger_report_kind_of(const pledger_report *r) { return r ? r->kind : 0; }
+const char *pledger_report_query(const pledger_report *r) { return r ? r->query : NULL; }
+uint64_t pledger_report_log_size(const pledger_report *r) { return r ? r->log_size : 0; }
+const unsigned char *pledger_report_log_root(const pledger_report *r)
+{
+    return r ? r->root.h : NULL;
+}
+size_t pledger_report_result_count(const pledger_report *r) { return r ? r->n_results : 0; }
+const char *pledger_report_result(const pledger_report *r, size_t i)
+{
+    return r && i < r->n_results ? r->results[i] : NULL;
+}
+size_t pledger_report_signer_count(const pledger_report *r) { return r ? r->n_signers : 0; }
+const char *pledger_report_signer(const pledger_report *r, size_t i)
+{
+    return r && i < r->n_signers ? r->signers[i] : NULL;
+}
+
+void pledger_report_free(pledger_report *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n_signers; i++)
+        free(r->signers[i]);
+    free(r->signers);
+    free(r->results);
+    free(r->text);
+    free(r);
+}
