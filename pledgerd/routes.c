@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-static const char *arg(route_ctx *c, const char *name)
+const char *arg(route_ctx *c, const char *name)
 {
     return MHD_lookup_connection_value(c->conn, MHD_GET_ARGUMENT_KIND, name);
 }
@@ -54,7 +54,7 @@ static bool parse_instant(const char *s, int64_t *out)
     return true;
 }
 
-static bool parse_u64(const char *s, uint64_t *out)
+bool parse_u64(const char *s, uint64_t *out)
 {
     char *end;
     if (!s || !isdigit((unsigned char)*s))
@@ -67,7 +67,7 @@ static bool parse_u64(const char *s, uint64_t *out)
     return true;
 }
 
-static void bad_param(reply *out, const char *name, const char *want)
+void bad_param(reply *out, const char *name, const char *want)
 {
     char msg[256];
     snprintf(msg, sizeof msg, "query parameter %s: %s", name, want);
@@ -76,7 +76,7 @@ static void bad_param(reply *out, const char *name, const char *want)
 
 /* The instant of query parameter @name into *@t when given; false (the
  * reply set) when it is not an instant. */
-static bool instant_arg(route_ctx *c, const char *name, int64_t *t, reply *out)
+bool instant_arg(route_ctx *c, const char *name, int64_t *t, reply *out)
 {
     const char *v = arg(c, name);
     if (!v || parse_instant(v, t))
@@ -87,7 +87,7 @@ static bool instant_arg(route_ctx *c, const char *name, int64_t *t, reply *out)
 }
 
 /* Act as the caller on @reg; false (with the reply) when there is none. */
-static bool as_caller(route_ctx *c, pledger_registry *reg, reply *out)
+bool as_caller(route_ctx *c, pledger_registry *reg, reply *out)
 {
     if (!c->actor[0]) {
         reply_error(out, 401, PLEDGER_EPERM, "this request needs a token (Authorization: "
@@ -724,6 +724,6 @@ void route(route_ctx *c, reply *out)
         post_step(c, id, !strcmp(rest, "/review"), out);
     else if (post && strcmp(c->url, "/v1/exchange") == 0)
         post_exchange(c, out);
-    else
+    else if (!route_read(c, out))
         reply_error(out, 404, PLEDGER_ENOTFOUND, "no such endpoint (see openapi.json)");
 }

@@ -4,7 +4,9 @@
 
 #include <pledger/pledger.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "jsonw.h"
 
@@ -32,6 +34,20 @@ typedef struct route_ctx {
 } route_ctx;
 
 void route(route_ctx *c, reply *out);
+/* The reads of routes-read.c (a pledge's version and document, the log's
+ * leaves and roots, the journal's verification): true when it answered. */
+bool route_read(route_ctx *c, reply *out);
+
+/* For the endpoints of both files: query parameter @name (NULL when not
+ * given); a number; a 400 naming the parameter and what it must be; the
+ * instant of @name into *@t when given (false, the reply set, when it is
+ * not one); act as the caller on @reg (false, a 401 or the library's
+ * refusal set, when there is none). */
+const char *arg(route_ctx *c, const char *name);
+bool parse_u64(const char *s, uint64_t *out);
+void bad_param(reply *out, const char *name, const char *want);
+bool instant_arg(route_ctx *c, const char *name, int64_t *t, reply *out);
+bool as_caller(route_ctx *c, pledger_registry *reg, reply *out);
 
 void reply_json(reply *out, unsigned status, jw *w);
 void reply_text(reply *out, unsigned status, const char *type, const char *text);

@@ -858,30 +858,44 @@ def _consistency_args(p: argparse.ArgumentParser) -> None:
                           "key) or a verifier key name+id+base64; repeatable"))
 
 
-def _check_since(reg: Registry, path: str, trust: Sequence[str]) -> tuple[Any, bool, str]:
+def _check_since(reg: Registry, path: str, trust: Sequence[str]
+                 ) -> tuple[Any, bool, str, int | None]:
+    """The kept checkpoint, whether the log extends it, why not, and (of a
+    service, --url) the size of the service's signed checkpoint it was
+    checked up to: the client checks the proof itself, trusting only
+    --trust."""
     from .log import Checkpoint
+    trusted = _keyring(trust, "--trust")
     try:
-        cp = Checkpoint.open(_read_input(path), _keyring(trust, "--trust"))
+        cp = Checkpoint.open(_read_input(path), trusted)
     except E.CodeMismatch as e:   # a signature that fails: the check fails
         raise Failed(e.message) from None
     try:
-        reg.check_log(cp)
-        return cp, True, ""
+        if isinstance(reg, Registry):
+            reg.check_log(cp)
+            return cp, True, "", None
+        return cp, True, "", reg.check_log(cp, trusted=trusted).size
     except E.CodeMismatch as e:
-        return cp, False, e.message
+        return cp, False, e.message, None
 
 
 @command("consistency", N_("check that the log extends a checkpoint kept from before (a "
                            "rewritten history fails)"), access="read", args=_consistency_args)
 def cmd_consistency(reg: Registry, a: argparse.Namespace) -> Result:
-    cp, ok, why = _check_since(reg, a.checkpoint, a.trust)
-    size = reg.log_size()
+    cp, ok, why, checked = _check_since(reg, a.checkpoint, a.trust)
+    now = reg.log_size()
+    size = now if checked is None else checked
     data = {"consistent": ok, "checkpoint_size": cp.size, "size": size,
             "signers": list(cp.signers), "message": why}
     if ok:
-        return Result(data, _("consistent: the log of {size} events extends the checkpoint's "
-                              "{old} (signed by {signers})").format(
-                                  size=size, old=cp.size, signers=_(", ").join(cp.signers)))
+        text = _("consistent: the log of {size} events extends the checkpoint's {old} (signed "
+                 "by {signers})").format(size=size, old=cp.size,
+                                         signers=_(", ").join(cp.signers))
+        if size < now:
+            text += "\n" + _("(up to the service's latest signed checkpoint: its log has {now} "
+                             "events now, the newer ones checked once it signs again)").format(
+                                 now=now)
+        return Result(data, text)
     return Result(data, _("NOT CONSISTENT: {reason}").format(reason=why), EXIT_FAILED)
 
 
@@ -906,7 +920,7 @@ def cmd_verify_log(reg: Registry, a: argparse.Namespace) -> Result:
                                                                         message=c.message)]
     ok = c.intact
     if a.since:
-        cp, cons, why = _check_since(reg, a.since, a.trust)
+        cp, cons, why, _checked = _check_since(reg, a.since, a.trust)
         data["consistent"] = cons
         lines.append(_("consistent with the checkpoint of {old} events").format(old=cp.size)
                      if cons else _("NOT CONSISTENT: {reason}").format(reason=why))
@@ -1357,7 +1371,8 @@ def _lang_option(p: argparse.ArgumentParser) -> None:
 
 
 #: the subcommands that can ask a pledgerd service (--url) instead of a file
-REMOTE_COMMANDS = ("verify", "search", "certificate", "rank", "due", "stats")
+REMOTE_COMMANDS = ("verify", "search", "certificate", "rank", "due", "stats", "show", "prove",
+                   "consistency", "verify-log", "journal-verify")
 
 
 def build_parser() -> argparse.ArgumentParser:

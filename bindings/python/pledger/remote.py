@@ -19,13 +19,15 @@ import urllib.request
 from typing import Any, Iterator
 
 from . import _ffi
+from ._i18n import _
 from .application import Application
 from .enums import ALL as _ENUMS
 from .enums import Kind, PledgeState, Severity
-from .errors import error_class
-from .log import Proof
-from .types import (CurrencyAmounts, DateLike, DueItem, Finding, Instant, Review, RightRank,
-                    SearchHit, Stats, Verification, date_str, from_us, to_date, to_us)
+from .errors import CodeMismatch, error_class
+from .log import HASH_SIZE, Checkpoint, Keyring, Proof, verify_consistency
+from .types import (CurrencyAmounts, DateLike, DueItem, Finding, Instant, JournalCheck, Pledge,
+                    Review, RightRank, SearchHit, Stats, Verification, date_str, from_us,
+                    to_date, to_us)
 
 
 def connect(url: str, token: str | None = None, *, cafile: str | None = None,
@@ -181,6 +183,28 @@ class RemoteRegistry:
                      amounts=tuple(CurrencyAmounts(a["currency"], a["registered"], a["active"])
                                    for a in j["amounts"]))
 
+    def pledge(self, number: str, at: Instant | None = None) -> Pledge:
+        """As :meth:`pledger.Registry.pledge`."""
+        j = self._json("GET", f"/v1/pledges/{self._quote(number, 'number')}/record",
+                       {"as_of": None if at is None else to_us(at, "at")})
+        return Pledge(
+            number=j["number"], kind=Kind.from_name(j["kind"]), security=j["security"],
+            state=PledgeState.from_name(j["state"]), version=j["version"],
+            registered_at=from_us(j["registered_at"]), valid_from=from_us(j["valid_from"]),
+            valid_to=None if j.get("valid_to") is None else from_us(j["valid_to"]),
+            pledgor_name=j["pledgor"]["name"], pledgor_id=j["pledgor"]["id"],
+            pledgee_name=j["pledgee"]["name"], pledgee_id=j["pledgee"]["id"],
+            amount=j["amount"], currency=j["currency"],
+            period_start=to_date(j["period_start"]), period_end=to_date(j["period_end"]),
+            acceptance_number=j["acceptance_number"], application_uuid=j["application_uuid"],
+            rights=tuple(j["rights"]))
+
+    def pledge_xml(self, number: str, at: Instant | None = None) -> str:
+        """As :meth:`pledger.Registry.pledge_xml`."""
+        return self._request("GET", f"/v1/pledges/{self._quote(number, 'number')}/document",
+                             {"as_of": None if at is None else to_us(at, "at")}
+                             )[1].decode("utf-8")
+
     def certificate(self, number: str, version: int = 0) -> str:
         """As :meth:`pledger.Registry.certificate`."""
         return self._request("GET", "/v1/pledges/" + self._quote(number, "number") +
@@ -219,6 +243,92 @@ class RemoteRegistry:
         j = self._json("GET", "/v1/log/consistency",
                        {"old": old_size, "new": size or self.log_size()})
         return Proof.from_text(j["proof"])
+
+    def log_leaf(self, event: int) -> bytes:
+        """As :meth:`pledger.Registry.log_leaf`."""
+        j = self._json("GET", "/v1/log/leaf",
+                       {"event": _ffi.cint(event, "event", "int64_t", minimum=0)})
+        return self._hash(j["leaf"])
+
+    def log_root(self, size: int | None = None) -> bytes:
+        """As :meth:`pledger.Registry.log_root` (the root the service
+        computes: a root only its signed checkpoint binds it to)."""
+        n = self.log_size() if size is None else _ffi.cint(size, "size", "int64_t", minimum=0)
+        return self._hash(self._json("GET", "/v1/log/root", {"size": n})["root"])
+
+    def _hash(self, text: Any) -> bytes:
+        import base64
+        import binascii
+        try:
+            h = base64.b64decode(str(text), validate=True)
+        except (binascii.Error, ValueError):
+            h = b""
+        if len(h) != HASH_SIZE:
+            raise error_class(-8)(-8, f"{self.url}: the service answered {text!r}, not a "
+                                      f"hash of {HASH_SIZE} bytes in base64")
+        return h
+
+    def check_log(self, old: Checkpoint, *, trusted: Keyring | None = None) -> Checkpoint:
+        """The witness check of :meth:`pledger.Registry.check_log`, made
+        here, trusting nothing the service says: its latest signed
+        checkpoint is opened with ``trusted`` (the keys ``old`` was opened
+        with; required), and the service's consistency proof from
+        ``old``'s size to that checkpoint's size is checked against the two
+        signed roots with :func:`pledger.verify_consistency`.  Raises
+        :class:`pledger.CodeMismatch` as the library's check does (with
+        its message for a rewritten history or another log), and also when
+        the service's checkpoint is signed by no trusted key, when it has
+        signed none, or when it is older than ``old``.  Returns the
+        service's checkpoint the log was checked up to: events after it are
+        not covered until the service signs again."""
+        if not isinstance(old, Checkpoint) or old._handle is None:
+            raise _ffi._invalid("old must be a pledger.Checkpoint from Checkpoint.open()", True)
+        if not isinstance(trusted, Keyring):
+            raise _ffi._invalid("trusted must be the pledger.Keyring old was opened with: a "
+                                "remote registry's checkpoint is checked here, not by the "
+                                "service", trusted is not None)
+        ecode = int(_ffi.lib.PLEDGER_ECODE)
+        note = self.latest_checkpoint()
+        if note is None:
+            raise CodeMismatch(ecode, _("{url}: the service has signed no checkpoint: nothing "
+                                        "shows that its log extends the checkpoint of {old} "
+                                        "events").format(url=self.url, old=old.size))
+        try:
+            new = Checkpoint.open(note, trusted)
+        except CodeMismatch as e:
+            raise CodeMismatch(ecode, _("{url}: the service's latest checkpoint is refused: "
+                                        "{reason}").format(url=self.url, reason=e.message)
+                               ) from None
+        if new.origin != old.origin:
+            raise CodeMismatch(ecode, _("pledger_log_check: the checkpoint is of log "
+                                        "'{old}', this registry is log '{origin}'").format(
+                                            old=old.origin, origin=new.origin))
+        if new.size < old.size:
+            raise CodeMismatch(ecode, _(
+                "{url}: the service's latest signed checkpoint has {size} events, the kept "
+                "checkpoint {old}: the service's is older, so nothing shows that its log "
+                "extends the kept one (events were removed, or the kept checkpoint is of "
+                "another copy)").format(url=self.url, size=new.size, old=old.size))
+        proof = Proof(())
+        if 0 < old.size < new.size:
+            proof = self.prove_consistency(old.size, new.size)
+        try:
+            verify_consistency(old.size, new.size, old.root, new.root, proof)
+        except CodeMismatch:
+            raise CodeMismatch(ecode, _(
+                "pledger_log_check: the registry's log of {size} events is not an extension "
+                "of the checkpoint's {old} events: its history was rewritten").format(
+                    size=new.size, old=old.size)) from None
+        return new
+
+    def journal_verify(self, chain_only: bool = False) -> JournalCheck:
+        """As :meth:`pledger.Registry.journal_verify`, run by the service
+        on its registry (roles auditor and registrar); the message, when
+        the journal is broken, is the service's."""
+        j = self._json("GET", "/v1/log/verify",
+                       {"chain_only": "true" if chain_only else "false"})
+        return JournalCheck(intact=bool(j["intact"]), bad_seq=j.get("bad_seq"),
+                            count=int(j["count"]), message=j["message"] or "")
 
     # ---- filing -------------------------------------------------------------------
 

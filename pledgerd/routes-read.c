@@ -1,0 +1,230 @@
+/* The reads behind the command line's show, prove, consistency,
+ * verify-log and journal-verify with --url: a pledge version as the
+ * library holds it and its document, the log's leaves and roots, and the
+ * journal's verification.  As in routes.c, the library decides who may
+ * read what (the handle acts as the caller), every query parameter is
+ * checked and named when refused, and every failure carries the
+ * library's code and message. */
+#include "routes.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* @url is "/v1/pledges/<number><suffix>": true with the number copied
+ * (1 to 128 bytes, no '/'). */
+static bool pledge_path(const char *url, const char *suffix, char number[129])
+{
+    static const char prefix[] = "/v1/pledges/";
+    size_t pl = sizeof prefix - 1, ul = strlen(url), sl = strlen(suffix);
+
+    if (ul <= pl + sl || strncmp(url, prefix, pl) != 0 || strcmp(url + ul - sl, suffix) != 0)
+        return false;
+    size_t n = ul - pl - sl;
+    if (n > 128 || memchr(url + pl, '/', n))
+        return false;
+    memcpy(number, url + pl, n);
+    number[n] = '\0';
+    return true;
+}
+
+/* @n bytes as base64 (RFC 4648, padded) into @out, which holds
+ * 4 * ((n + 2) / 3) + 1 bytes. */
+static void base64(const unsigned char *in, size_t n, char *out)
+{
+    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t o = 0;
+
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)in[i] << 16;
+        if (i + 1 < n)
+            v |= (unsigned)in[i + 1] << 8;
+        if (i + 2 < n)
+            v |= in[i + 2];
+        out[o++] = a[(v >> 18) & 63];
+        out[o++] = a[(v >> 12) & 63];
+        out[o++] = i + 1 < n ? a[(v >> 6) & 63] : '=';
+        out[o++] = i + 2 < n ? a[v & 63] : '=';
+    }
+    out[o] = '\0';
+}
+
+/* ---- a pledge version ------------------------------------------------------------ */
+
+static void pledge_json(jw *w, const pledger_pledge *p)
+{
+    int64_t valid_to = pledger_pledge_valid_to(p);
+
+    jw_obj(w);
+    jw_kstr(w, "number", pledger_pledge_number(p));
+    jw_kstr(w, "kind", pledger_kind_name(pledger_pledge_kind(p)));
+    jw_kstr(w, "security", pledger_pledge_security(p));
+    jw_kstr(w, "state", pledger_pledge_state_name(pledger_pledge_state_of(p)));
+    jw_kint(w, "version", pledger_pledge_version(p));
+    jw_kint(w, "registered_at", pledger_pledge_registered_at(p));
+    jw_kint(w, "valid_from", pledger_pledge_valid_from(p));
+    jw_key(w, "valid_to");
+    if (valid_to)
+        jw_int(w, valid_to);
+    else
+        jw_null(w);
+    jw_key(w, "pledgor");
+    jw_obj(w);
+    jw_kstr(w, "name", pledger_pledge_pledgor_name(p));
+    jw_kstr(w, "id", pledger_pledge_pledgor_id(p));
+    jw_end_obj(w);
+    jw_key(w, "pledgee");
+    jw_obj(w);
+    jw_kstr(w, "name", pledger_pledge_pledgee_name(p));
+    jw_kstr(w, "id", pledger_pledge_pledgee_id(p));
+    jw_end_obj(w);
+    jw_kint(w, "amount", pledger_pledge_amount(p));
+    jw_kstr(w, "currency", pledger_pledge_currency(p));
+    jw_kstr(w, "period_start", pledger_pledge_period_start(p));
+    jw_kstr(w, "period_end", pledger_pledge_period_end(p));
+    jw_kstr(w, "acceptance_number", pledger_pledge_acceptance_number(p));
+    jw_kstr(w, "application_uuid", pledger_pledge_application_uuid(p));
+    jw_key(w, "rights");
+    jw_arr(w);
+    for (size_t i = 0; i < pledger_pledge_right_count(p); i++)
+        jw_str(w, pledger_pledge_right_id(p, i));
+    jw_end_arr(w);
+    jw_end_obj(w);
+}
+
+/* GET /v1/pledges/{number}/record and /document: the version current
+ * now, or the one valid at as_of (pledger_pledge_get, _get_at). */
+static void get_version(route_ctx *c, const char *number, bool document, reply *out)
+{
+    pledger_pledge *p = NULL;
+    int64_t at = 0;
+    int rc;
+
+    if (!as_caller(c, c->reader, out))
+        return;
+    if (!instant_arg(c, "as_of", &at, out))
+        return;
+    rc = arg(c, "as_of") ? pledger_pledge_get_at(&p, c->reader, number, at)
+                         : pledger_pledge_get(&p, c->reader, number);
+    if (rc) {
+        reply_library_error(out, rc, c->reader);
+        return;
+    }
+    if (document) {
+        char *xml = NULL;
+        if ((rc = pledger_pledge_to_xml(&xml, p)))
+            reply_library_error(out, rc, NULL);
+        else
+            reply_text(out, 200, "application/xml", xml);
+        pledger_free(xml);
+    } else {
+        jw w;
+        jw_init(&w);
+        pledge_json(&w, p);
+        reply_json(out, 200, &w);
+        jw_free(&w);
+    }
+    pledger_pledge_free(p);
+}
+
+/* ---- the log's hashes -------------------------------------------------------------- */
+
+/* GET /v1/log/leaf?event=N and /v1/log/root?size=N: a hash of the log,
+ * in base64 like the proofs' lines. */
+static void get_hash(route_ctx *c, bool leaf, reply *out)
+{
+    const char *name = leaf ? "event" : "size";
+    unsigned char h[PLEDGER_LOG_HASH_SIZE];
+    char text[4 * ((PLEDGER_LOG_HASH_SIZE + 2) / 3) + 1];
+    uint64_t n;
+    int rc;
+
+    if (!as_caller(c, c->reader, out))
+        return;
+    if (!parse_u64(arg(c, name), &n) || (leaf && n == 0)) {
+        bad_param(out, name, leaf ? "an event number, 1 or more"
+                                  : "a size of the log, 0 to its number of events");
+        return;
+    }
+    rc = leaf ? pledger_log_leaf(c->reader, n, h) : pledger_log_root(c->reader, n, h);
+    if (rc) {
+        reply_library_error(out, rc, c->reader);
+        return;
+    }
+    base64(h, sizeof h, text);
+    jw w;
+    jw_init(&w);
+    jw_obj(&w);
+    jw_key(&w, name);
+    jw_uint(&w, n);
+    jw_kstr(&w, leaf ? "leaf" : "root", text);
+    jw_end_obj(&w);
+    reply_json(out, 200, &w);
+    jw_free(&w);
+}
+
+/* ---- the journal ------------------------------------------------------------------- */
+
+/* GET /v1/log/verify?chain_only=: pledger_journal_verify (or _chain) on
+ * the service's registry, for the roles the library lets read the journal. */
+static void get_journal_check(route_ctx *c, reply *out)
+{
+    const char *co = arg(c, "chain_only");
+    int64_t bad = 0, count = 0;
+    bool chain = false;
+    int rc;
+
+    if (!as_caller(c, c->reader, out))
+        return;
+    if (co) {
+        if (!strcmp(co, "true"))
+            chain = true;
+        else if (strcmp(co, "false") != 0) {
+            bad_param(out, "chain_only", "true or false");
+            return;
+        }
+    }
+    rc = chain ? pledger_journal_verify_chain(&bad, &count, c->reader)
+               : pledger_journal_verify(&bad, &count, c->reader);
+    if (rc) {
+        reply_library_error(out, rc, c->reader);
+        return;
+    }
+    jw w;
+    jw_init(&w);
+    jw_obj(&w);
+    jw_key(&w, "intact");
+    jw_bool(&w, bad == 0);
+    jw_kint(&w, "count", count);
+    jw_key(&w, "bad_seq");
+    if (bad)
+        jw_int(&w, bad);
+    else
+        jw_null(&w);
+    jw_kstr(&w, "message", bad ? pledger_errmsg(c->reader) : "");
+    jw_key(&w, "chain_only");
+    jw_bool(&w, chain);
+    jw_end_obj(&w);
+    reply_json(out, 200, &w);
+    jw_free(&w);
+}
+
+bool route_read(route_ctx *c, reply *out)
+{
+    char number[129];
+
+    if (strcmp(c->method, "GET") != 0)
+        return false;
+    if (pledge_path(c->url, "/record", number))
+        get_version(c, number, false, out);
+    else if (pledge_path(c->url, "/document", number))
+        get_version(c, number, true, out);
+    else if (strcmp(c->url, "/v1/log/leaf") == 0)
+        get_hash(c, true, out);
+    else if (strcmp(c->url, "/v1/log/root") == 0)
+        get_hash(c, false, out);
+    else if (strcmp(c->url, "/v1/log/verify") == 0)
+        get_journal_check(c, out);
+    else
+        return false;
+    return true;
+}

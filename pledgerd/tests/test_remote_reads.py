@@ -1,0 +1,329 @@
+"""pledger show, prove, consistency, verify-log and journal-verify with
+--url: the same output (text and --json) and exit status as the same
+command on the file; the endpoints behind them (GET /v1/pledges/{number}/
+record and /document, /v1/log/leaf, /v1/log/root, /v1/log/verify) spoken
+to with curl and checked against openapi.json; the remote consistency
+check made by the client, which trusts only the keys it is given."""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import pathlib
+import sqlite3
+import subprocess
+import sys
+from typing import Iterator
+
+import pytest
+
+import pledger
+from pledger import Role
+from test_pledgerd import DATA, Daemon, site  # noqa: F401 (site: the fixture)
+
+LOG = "FZ01-log"
+
+
+def _key(tmp: pathlib.Path, name: str) -> None:
+    """An Ed25519 key pair: name.key, name.pub."""
+    if not (tmp / f"{name}.key").exists():
+        subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out",
+                        str(tmp / f"{name}.key")], check=True)
+    subprocess.run(["openssl", "pkey", "-in", str(tmp / f"{name}.key"), "-pubout", "-out",
+                    str(tmp / f"{name}.pub")], check=True)
+
+
+def _copy(src: str, dst: pathlib.Path) -> str:
+    """A copy of a registry as it is now (SQLite's backup: the WAL too)."""
+    a, b = sqlite3.connect(src), sqlite3.connect(str(dst))
+    try:
+        a.backup(b)
+    finally:
+        a.close()
+        b.close()
+    return str(dst)
+
+
+def _file_more(path: str, n: int) -> None:
+    """Journal @n more events on the registry at @path (applications saved)."""
+    with pledger.open(path) as reg:
+        reg.set_actor("applicant-9", Role.APPLICANT)
+        for _ in range(n):
+            with pledger.Application.from_file(str(DATA / "app-patent.xml")) as app:
+                reg.save(app)
+
+
+def _sign(path: str, key: pathlib.Path, name: str = LOG) -> str:
+    with pledger.open(path) as reg:
+        reg.set_actor("registrar-1", Role.REGISTRAR)
+        kr = pledger.Keyring()
+        kr.add_pem_file(name, str(key))
+        return reg.sign_checkpoint(kr)
+
+
+@pytest.fixture(scope="module")
+def reads(site: dict) -> Iterator[dict]:  # noqa: F811 (the fixture imported above)
+    """The site of test_pledgerd with a pledge of two versions, a
+    checkpoint kept from before the change, one of a forked copy of the
+    log, one of a copy ahead of the service's latest, and one signed by a
+    key nobody trusts."""
+    tmp, number = site["tmp"], site["number"]
+    db = str(tmp / "reg.db")
+    _key(tmp, "log")
+    _key(tmp, "stranger")
+    with pledger.open(db, read_only=True) as reg:
+        kept = reg.latest_checkpoint()
+        assert kept and int(kept.split("\n")[1]) == reg.log_size()
+    (tmp / "kept.txt").write_text(kept)
+    # a fork: a copy of the registry as the kept checkpoint saw it, which
+    # journals something else next and signs with the same key
+    fork = _copy(db, tmp / "fork.db")
+    _file_more(fork, 1)
+    (tmp / "forked.txt").write_text(_sign(fork, tmp / "log.key"))
+    # a checkpoint signed with a key nobody trusts
+    (tmp / "stranger.txt").write_text(_sign(fork, tmp / "stranger.key", "FZ01-stranger"))
+    # the service's registry goes on: a second version of the pledge
+    with pledger.open(db) as reg:
+        reg.set_actor("registrar-1", Role.REGISTRAR)
+        first = reg.pledge(number)
+        reg.change(number, amount=first.amount + 100000, note="more credit")
+        second = reg.pledge(number)
+    _file_more(db, 1)
+    latest = _sign(db, tmp / "log.key")
+    assert int(latest.split("\n")[1]) >= int((tmp / "forked.txt").read_text().split("\n")[1])
+    # a copy that goes further than the service has signed
+    ahead = _copy(db, tmp / "ahead.db")
+    _file_more(ahead, 2)
+    (tmp / "ahead.txt").write_text(_sign(ahead, tmp / "log.key"))
+    yield dict(site, db=db, first=first, second=second)
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pledger", *args], capture_output=True,
+                          text=True, env=env, timeout=120)
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGER_")
+           or k in ("PLEDGER_LIBRARY", "PLEDGER_CDEF", "PLEDGER_LOCALEDIR")}
+    env["LANG"] = "C.UTF-8"
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        env.pop(var, None)
+    return env
+
+
+def both(reads: dict, role: str, *args: str
+         ) -> tuple[subprocess.CompletedProcess, subprocess.CompletedProcess]:
+    """The command asked of the service (--url, the account of @role) and
+    of the file (--db, the same actor and role)."""
+    d = reads["d"]
+    actor = {"bank": "bank-1", "auditor": "auditor-1", "applicant": "filer-1"}[role]
+    remote = _run([*args, "--url", d.url, "--token", reads["tokens"][role], "--cacert",
+                   str(d.cert)], _env())
+    local = _run([*args, "--db", reads["db"], "--actor", actor, "--role", role], _env())
+    return remote, local
+
+
+def same(reads: dict, role: str, *args: str, status: int = 0) -> subprocess.CompletedProcess:
+    """Asserts that the service and the file give the same output, errors
+    and exit status (@status), with --json and without."""
+    for extra in ((), ("--json",)):
+        remote, local = both(reads, role, *args, *extra)
+        assert local.returncode == status, (args, extra, local.stderr)
+        assert (remote.returncode, remote.stdout, remote.stderr) == \
+            (local.returncode, local.stdout, local.stderr), (args, extra)
+    return remote
+
+
+def test_show(reads: dict) -> None:
+    number, first, second = reads["number"], reads["first"], reads["second"]
+    assert second.version == 2 and first.valid_to is None
+    for role in ("bank", "auditor"):
+        r = json.loads(same(reads, role, "show", number).stdout)
+        assert r["version"] == 2 and r["valid_to"] is None and r["rights"]
+        assert r["acceptance_number"] and r["application_uuid"] == reads["uuid"]
+    # --at: the first version, which a second one ended
+    at = (second.valid_from - _dt.timedelta(microseconds=1)).isoformat()
+    r = json.loads(same(reads, "bank", "show", number, "--at", at).stdout)
+    assert r["version"] == 1 and r["valid_to"] and r["amount"] == first.amount
+    # the text says so too
+    assert "(current)" not in same(reads, "bank", "show", number, "--at", at).stdout
+    # --xml, now and then
+    xml = json.loads(same(reads, "bank", "show", number, "--xml").stdout)["xml"]
+    assert "<pledge" in xml and number in xml
+    same(reads, "bank", "show", number, "--xml", "--at", at)
+    # before it was registered, an unknown number: not found (3)
+    same(reads, "bank", "show", number, "--at", "2000-01-01T00:00:00Z", status=3)
+    same(reads, "bank", "show", "R-NOPE-1", status=3)
+    same(reads, "bank", "show", "R-NOPE-1", "--xml", status=3)
+
+
+def test_prove(reads: dict) -> None:
+    r = json.loads(same(reads, "bank", "prove", "2").stdout)
+    assert r["event"] == 2 and r["proof"] and len(r["leaf"]) == 44
+    same(reads, "bank", "prove", "1", "--size", "1")
+    same(reads, "bank", "prove", "3", "--size", "5")
+    same(reads, "bank", "prove", "999999", status=2)          # beyond the log
+    same(reads, "bank", "prove", "2", "--size", "999999", status=2)
+    # the leaf, root and proof of the service check offline
+    with pledger.open(reads["db"], read_only=True) as local:
+        size = local.log_size()
+        remote = pledger.connect(reads["d"].url, token=reads["tokens"]["bank"],
+                                 cafile=str(reads["d"].cert))
+        leaf, root = remote.log_leaf(2), remote.log_root(size)
+        assert (leaf, root) == (local.log_leaf(2), local.log_root(size))
+        assert remote.log_root() == local.log_root()
+        assert remote.log_root(0) == local.log_root(0)
+        pledger.verify_inclusion(2, size, leaf, remote.prove_inclusion(2, size), root)
+        for call in (lambda r: r.log_leaf(0), lambda r: r.log_leaf(10 ** 9),
+                     lambda r: r.log_root(size + 1), lambda r: r.log_leaf(-1)):
+            with pytest.raises(pledger.Error) as le:
+                call(local)
+            with pytest.raises(pledger.Error) as re_:
+                call(remote)
+            assert type(le.value) is type(re_.value), (le.value, re_.value)
+
+
+def test_consistency(reads: dict) -> None:
+    tmp = reads["tmp"]
+    trust = ("--trust", f"{LOG}={tmp / 'log.pub'}")
+    r = json.loads(same(reads, "bank", "consistency", str(tmp / "kept.txt"), *trust).stdout)
+    assert r["consistent"] and r["size"] > r["checkpoint_size"] and r["message"] == ""
+    # the verifier key text instead of the PEM file
+    vkey = pledger.Keyring().add_pem_file(LOG, str(tmp / "log.key")).vkeys[0]
+    same(reads, "bank", "consistency", str(tmp / "kept.txt"), "--trust", vkey)
+    # a fork of the log: refused, with the library's message both ways
+    r = json.loads(same(reads, "bank", "consistency", str(tmp / "forked.txt"), *trust,
+                        status=1).stdout)
+    assert not r["consistent"] and "rewritten" in r["message"]
+    # a checkpoint signed by no trusted key: refused before anything is asked
+    same(reads, "bank", "consistency", str(tmp / "stranger.txt"), *trust, status=1)
+    same(reads, "bank", "consistency", str(tmp / "kept.txt"), "--trust",
+         f"FZ01-stranger={tmp / 'stranger.pub'}", status=1)
+    # a checkpoint of more events than the service has signed: it says so
+    remote, local = both(reads, "bank", "consistency", str(tmp / "ahead.txt"), *trust,
+                         "--json")
+    assert remote.returncode == local.returncode == 1, (remote.stderr, local.stderr)
+    msg = json.loads(remote.stdout)["message"]
+    assert "latest signed checkpoint" in msg and "older" in msg, msg
+    # the Python client: the same check, trusting only the keys it is given
+    kr = pledger.Keyring().add_pem_file(LOG, str(tmp / "log.pub"))
+    remote_reg = pledger.connect(reads["d"].url, token=reads["tokens"]["bank"],
+                                 cafile=str(reads["d"].cert))
+    kept = pledger.Checkpoint.open((tmp / "kept.txt").read_text(), kr)
+    checked = remote_reg.check_log(kept, trusted=kr)
+    assert checked.size >= kept.size and checked.signers == (LOG,)
+    with pytest.raises(pledger.InvalidArgument):
+        remote_reg.check_log(kept)     # the keys are needed here
+    with pytest.raises(pledger.CodeMismatch):
+        remote_reg.check_log(pledger.Checkpoint.open((tmp / "forked.txt").read_text(), kr),
+                             trusted=kr)
+
+
+def test_verify_log_and_journal_verify(reads: dict) -> None:
+    tmp = reads["tmp"]
+    trust = ("--trust", f"{LOG}={tmp / 'log.pub'}")
+    r = json.loads(same(reads, "auditor", "journal-verify").stdout)
+    assert r["intact"] and r["count"] > 5 and r["bad_seq"] is None
+    same(reads, "auditor", "journal-verify", "--chain-only")
+    r = json.loads(same(reads, "auditor", "verify-log").stdout)
+    assert r["intact"] and r["consistent"] is None
+    r = json.loads(same(reads, "auditor", "verify-log", "--since", str(tmp / "kept.txt"),
+                        *trust).stdout)
+    assert r["intact"] and r["consistent"] is True
+    r = json.loads(same(reads, "auditor", "verify-log", "--since", str(tmp / "forked.txt"),
+                        *trust, status=1).stdout)
+    assert r["intact"] and r["consistent"] is False
+    # a bank may not read the journal, here as in-process (4: refused)
+    same(reads, "bank", "journal-verify", status=4)
+    same(reads, "bank", "verify-log", status=4)
+    with pledger.open(reads["db"], read_only=True) as local:
+        local.set_actor("auditor-1", Role.AUDITOR)
+        remote = pledger.connect(reads["d"].url, token=reads["tokens"]["auditor"],
+                                 cafile=str(reads["d"].cert))
+        assert remote.journal_verify() == local.journal_verify()
+        assert remote.journal_verify(chain_only=True) == local.journal_verify(chain_only=True)
+        assert remote.pledge(reads["number"]) == local.pledge(reads["number"])
+        assert remote.pledge_xml(reads["number"]) == local.pledge_xml(reads["number"])
+
+
+def test_the_endpoints(reads: dict) -> None:
+    """curl, the peer tool: every new endpoint answers, refuses a missing
+    token (401), a role the library refuses (403), a bad parameter (400,
+    naming it) and an unknown number (404), as openapi.json says."""
+    d, t, number = reads["d"], reads["tokens"], reads["number"]
+    bank, auditor = t["bank"], t["auditor"]
+    rec = d.json(f"/v1/pledges/{number}/record", bank)
+    assert rec["number"] == number and rec["version"] == 2 and rec["valid_to"] is None
+    assert rec["pledgor"]["id"] == "91350100M000100Y43" and rec["rights"]
+    first = reads["first"]
+    at = int(first.valid_from.timestamp() * 1_000_000) + 1
+    old = d.json(f"/v1/pledges/{number}/record?as_of={at}", bank)
+    assert old["version"] == 1 and old["valid_to"] is not None
+    status, ctype, xml = d.curl(f"/v1/pledges/{number}/document", bank)
+    assert status == 200 and ctype.startswith("application/xml") and "<pledge" in xml
+    status, _, xml1 = d.curl(f"/v1/pledges/{number}/document?as_of={at}", bank)
+    assert status == 200 and xml1 != xml
+    leaf = d.json("/v1/log/leaf?event=1", bank)
+    assert leaf["event"] == 1 and len(leaf["leaf"]) == 44
+    size = d.json("/v1/status")["log_size"]
+    root = d.json(f"/v1/log/root?size={size}", bank)
+    assert root["size"] == size and len(root["root"]) == 44
+    assert d.json("/v1/log/root?size=0", bank)["root"]
+    check = d.json("/v1/log/verify", auditor)
+    assert check == {"intact": True, "count": size, "bad_seq": None, "message": "",
+                     "chain_only": False}
+    assert d.json("/v1/log/verify?chain_only=true", auditor)["chain_only"] is True
+    assert d.json("/v1/log/verify?chain_only=false", auditor)["intact"] is True
+    # no token
+    for path in (f"/v1/pledges/{number}/record", f"/v1/pledges/{number}/document",
+                 "/v1/log/leaf?event=1", "/v1/log/root?size=1", "/v1/log/verify"):
+        err = d.json(path, expect=401)["error"]
+        assert err["name"] == "PLEDGER_EPERM" and "token" in err["message"]
+    # a role the library refuses the journal
+    err = d.json("/v1/log/verify", bank, expect=403)["error"]
+    assert err["name"] == "PLEDGER_EPERM" and "bank" in err["message"]
+    assert d.json("/v1/log/verify", t["applicant"], expect=403)
+    # bad parameters, named
+    for path, name in ((f"/v1/pledges/{number}/record?as_of=yesterday", "as_of"),
+                       (f"/v1/pledges/{number}/document?as_of=2024-13-01", "as_of"),
+                       ("/v1/log/leaf", "event"), ("/v1/log/leaf?event=0", "event"),
+                       ("/v1/log/leaf?event=-1", "event"), ("/v1/log/leaf?event=x", "event"),
+                       ("/v1/log/root", "size"), ("/v1/log/root?size=1e3", "size"),
+                       (f"/v1/log/root?size={size + 1}", "size"),
+                       ("/v1/log/leaf?event=99999999999999999999", "event"),
+                       ("/v1/log/verify?chain_only=yes", "chain_only")):
+        err = d.json(path, auditor if "verify" in path else bank, expect=400)["error"]
+        assert err["name"] == "PLEDGER_EINVAL" and name in err["message"], (path, err)
+    # unknown numbers: not found
+    for path in ("/v1/pledges/R-NOPE-1/record", "/v1/pledges/R-NOPE-1/document",
+                 f"/v1/pledges/{number}/record?as_of=2000-01-01",
+                 f"/v1/log/leaf?event={size + 1000}"):
+        assert d.json(path, bank, expect=404)["error"]["name"] == "PLEDGER_ENOTFOUND", path
+    # not a path of these
+    assert d.json(f"/v1/pledges/{number}/record/x", bank, expect=404)
+    assert d.json("/v1/pledges//record", bank, expect=404)
+
+
+def test_the_service_signs_with_a_key_not_trusted(reads: dict) -> None:
+    """Runs last (it changes the service's latest checkpoint): the
+    client refuses a service whose checkpoint no trusted key signed, and
+    says when the service has signed nothing newer."""
+    tmp, db = reads["tmp"], reads["db"]
+    trust = ("--trust", f"{LOG}={tmp / 'log.pub'}")
+    _sign(db, tmp / "stranger.key", "FZ01-stranger")
+    try:
+        remote, local = both(reads, "bank", "consistency", str(tmp / "kept.txt"), *trust,
+                             "--json")
+        assert local.returncode == 0 and remote.returncode == 1, (local.stderr, remote.stderr)
+        r = json.loads(remote.stdout)
+        assert not r["consistent"] and "service's latest checkpoint is refused" in \
+            r["message"], r
+    finally:
+        _sign(db, tmp / "log.key")
+    # the log grew after the service's latest checkpoint: checked up to it,
+    # and the text says so
+    _file_more(db, 1)
+    remote, local = both(reads, "bank", "consistency", str(tmp / "kept.txt"), *trust)
+    assert remote.returncode == local.returncode == 0, (remote.stderr, local.stderr)
+    assert "latest signed checkpoint" in remote.stdout and "events now" in remote.stdout
