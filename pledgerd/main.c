@@ -6,7 +6,10 @@
  *                                file on stdout, the token on stderr
  *
  * SIGTERM or SIGINT: stop accepting, finish what is under way, exit 0.
- * SIGHUP: read the accounts file again. */
+ * SIGHUP: read the accounts file, the TLS certificate and its key again
+ * (what does not load is refused and stays as it was).  A new certificate
+ * is served to the new connections; the connections made before finish
+ * with the old one. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,13 +63,29 @@ int main(int argc, char **argv)
             cfg.listen_host, cfg.port, cfg.registry);
     for (;;) {
         int sig = 0;
-        if (sigwait(&set, &sig) != 0)
+        /* all the work is done here, in the main thread, never in a signal
+         * handler; while a previous certificate's daemon still has
+         * connections, look at it every 100 ms */
+        if (service_reap(s)) {
+            sig = sigtimedwait(&set, NULL, &(struct timespec){ 0, 100 * 1000 * 1000 });
+            if (sig < 0)
+                continue;
+        } else if (sigwait(&set, &sig) != 0) {
             continue;
+        }
         if (sig == SIGHUP) {
             if (service_reload(s, err, sizeof err))
                 fprintf(stderr, "pledgerd: reload refused, the accounts stay: %s\n", err);
             else
                 fprintf(stderr, "pledgerd: accounts reloaded\n");
+            int tls = service_reload_tls(s, err, sizeof err);
+            if (tls < 0)
+                fprintf(stderr, "pledgerd: reload refused, the certificate stays: %s\n", err);
+            else if (tls > 0)
+                fprintf(stderr, "pledgerd: certificate reloaded: new connections get %s; "
+                        "the connections made before finish with the previous one\n", err);
+            else if (cfg.tls)
+                fprintf(stderr, "pledgerd: certificate unchanged (%s)\n", err);
             continue;
         }
         fprintf(stderr, "pledgerd: stopping\n");

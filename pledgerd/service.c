@@ -1,25 +1,55 @@
 /* The HTTP side: libmicrohttpd's threads, each with a read-only handle of
  * its own; one writer handle behind a lock (filings, exchange); no
  * transaction held across requests.  Routing, authentication, limits and
- * errors are here; each endpoint is a function of routes.c. */
+ * errors are here; each endpoint is a function of routes.c.
+ *
+ * The certificate is served by one libmicrohttpd daemon (a listener, below).
+ * SIGHUP with a new certificate starts another daemon on the same listening
+ * socket and retires the old one: it accepts no more connections, finishes
+ * the ones it has, and is stopped when they are done. */
 #include "service.h"
 #include "routes.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
+
+/* One libmicrohttpd daemon on the listening socket, with one certificate.
+ * Its threads only read it; the main thread (service_start, the reload,
+ * service_reap, service_stop) makes, retires and frees it. */
+typedef struct listener {
+    struct service *s;
+    struct MHD_Daemon *d;
+    char *cert_pem, *key_pem;   /* what it serves (NULL with tls = off) */
+    int quiesced_fd;            /* the listening socket it gave back: closed after it stops */
+    atomic_bool retired;        /* accepts no more; its answers say Connection: close */
+    atomic_uint in_flight;      /* requests begun and not completed */
+    int64_t retired_ms;         /* when, on CLOCK_MONOTONIC */
+    struct listener *next;      /* the next retired one */
+} listener;
+
+/* A retired daemon is stopped when its last connection is gone (idle ones
+ * close after timeout_seconds, and its answers ask the client to close),
+ * or after this long at most. */
+#define DRAIN_MAX_MS 60000
 
 struct service {
     config cfg;
     accounts acc;
-    struct MHD_Daemon *d;
-    char *cert_pem, *key_pem;
+    listener *live;             /* accepts the new connections */
+    listener *retired;          /* finishing the connections they have */
     pthread_key_t reader_key;
     pthread_mutex_t writer_lock;
     pledger_registry *writer;
@@ -28,6 +58,7 @@ struct service {
 
 static char *slurp(const char *path, char *err, size_t err_size)
 {
+    errno = 0;
     FILE *f = fopen(path, "rb");
     char *buf = NULL;
     long n;
@@ -50,6 +81,13 @@ static int64_t now_us(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void close_reader(void *p) { pledger_close(p); }
@@ -79,7 +117,7 @@ typedef struct request {
 } request;
 
 static enum MHD_Result send_reply(struct MHD_Connection *c, unsigned status, const char *type,
-                            const char *body, size_t len)
+                            const char *body, size_t len, bool close_after)
 {
     struct MHD_Response *r =
         MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
@@ -87,6 +125,10 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, unsigned status, con
         return MHD_NO;
     MHD_add_response_header(r, "Content-Type", type);
     MHD_add_response_header(r, "Cache-Control", "no-store");
+    /* a retired daemon's connection: the next request goes to the new one
+     * (should this fail, the connection closes when the daemon stops) */
+    if (close_after)
+        (void)MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return ret;
@@ -173,7 +215,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **con_cls)
 {
-    service *s = cls;
+    listener *l = cls;
+    service *s = l->s;
     request *rq = *con_cls;
     reply out = { 0 };
     (void)version;
@@ -182,6 +225,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         if (!(rq = calloc(1, sizeof *rq)))
             return MHD_NO;
         *con_cls = rq;
+        atomic_fetch_add(&l->in_flight, 1);
         return MHD_YES;
     }
     if (*upload_size) {
@@ -235,7 +279,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 send:;
     enum MHD_Result ret = send_reply(c, out.status ? out.status : 500,
                                out.type ? out.type : "application/json",
-                               out.body ? out.body : "", out.len);
+                               out.body ? out.body : "", out.len,
+                               atomic_load(&l->retired));
     free(out.body);
     return ret;
 }
@@ -243,11 +288,12 @@ send:;
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
                       enum MHD_RequestTerminationCode toe)
 {
+    listener *l = cls;
     request *rq = *con_cls;
-    (void)cls;
     (void)c;
     (void)toe;
     if (rq) {
+        atomic_fetch_sub(&l->in_flight, 1);
         free(rq->body);
         free(rq);
         *con_cls = NULL;
@@ -270,6 +316,179 @@ static pledger_keyring *ring(char *const *specs, size_t n, char *err, size_t err
         }
     }
     return kr;
+}
+
+/* ---- the listeners ---------------------------------------------------------------- */
+
+/* The file of the setting @name (tls_cert, tls_key): NULL with @err naming both. */
+static char *read_pem(const char *name, const char *path, char *err, size_t err_size)
+{
+    char why[640];
+    char *pem = slurp(path, why, sizeof why);
+    if (!pem)
+        snprintf(err, err_size, "%s %s", name, why);
+    return pem;
+}
+
+/* The certificate and key as libmicrohttpd will load them (GnuTLS, no
+ * password): 0 with @about saying which certificate it is, or -1 with @err
+ * naming the file at fault. */
+static int tls_check(const config *c, const char *cert, const char *key, char *about,
+                     size_t about_size, char *err, size_t err_size)
+{
+    gnutls_datum_t cd = { (unsigned char *)cert, (unsigned)strlen(cert) };
+    gnutls_datum_t kd = { (unsigned char *)key, (unsigned)strlen(key) };
+    gnutls_x509_crt_t *crts = NULL;
+    unsigned n = 0;
+    gnutls_x509_privkey_t pk = NULL;
+    gnutls_certificate_credentials_t cred = NULL;
+    gnutls_datum_t dn = { NULL, 0 };
+    int rc = -1, e;
+
+    if ((e = gnutls_x509_crt_list_import2(&crts, &n, &cd, GNUTLS_X509_FMT_PEM, 0)) < 0 || !n) {
+        snprintf(err, err_size, "tls_cert %s: not a PEM certificate (%s)", c->tls_cert,
+                 e < 0 ? gnutls_strerror(e) : "none in it");
+        if (e < 0) {
+            crts = NULL;
+            n = 0;
+        }
+        goto out;
+    }
+    if ((e = gnutls_x509_privkey_init(&pk)) < 0 ||
+        (e = gnutls_x509_privkey_import2(pk, &kd, GNUTLS_X509_FMT_PEM, NULL, 0)) < 0) {
+        snprintf(err, err_size, "tls_key %s: not a PEM private key without a password (%s)",
+                 c->tls_key, gnutls_strerror(e));
+        goto out;
+    }
+    if ((e = gnutls_certificate_allocate_credentials(&cred)) < 0 ||
+        (e = gnutls_certificate_set_x509_key_mem2(cred, &cd, &kd, GNUTLS_X509_FMT_PEM, NULL,
+                                                  0)) < 0) {
+        if (e == GNUTLS_E_CERTIFICATE_KEY_MISMATCH)
+            snprintf(err, err_size, "tls_key %s is not the key of the certificate in "
+                     "tls_cert %s", c->tls_key, c->tls_cert);
+        else
+            snprintf(err, err_size, "tls_cert %s with tls_key %s: %s", c->tls_cert, c->tls_key,
+                     gnutls_strerror(e));
+        goto out;
+    }
+    unsigned char serial[64];
+    size_t serial_size = sizeof serial;
+    char hex[2 * sizeof serial + 1] = "?";
+    if (gnutls_x509_crt_get_serial(crts[0], serial, &serial_size) >= 0)
+        for (size_t i = 0; i < serial_size; i++)
+            snprintf(hex + 2 * i, 3, "%02x", serial[i]);
+    char until[32] = "?";
+    time_t t = gnutls_x509_crt_get_expiration_time(crts[0]);
+    struct tm tm;
+    if (t != (time_t)-1 && gmtime_r(&t, &tm))
+        strftime(until, sizeof until, "%Y-%m-%d %H:%M:%S UTC", &tm);
+    e = gnutls_x509_crt_get_dn3(crts[0], &dn, 0);
+    snprintf(about, about_size, "%s (subject %s, serial %s, valid until %s)", c->tls_cert,
+             e >= 0 && dn.data ? (const char *)dn.data : "?", hex, until);
+    rc = 0;
+out:
+    gnutls_free(dn.data);
+    if (cred)
+        gnutls_certificate_free_credentials(cred);
+    if (pk)
+        gnutls_x509_privkey_deinit(pk);
+    for (unsigned i = 0; i < n; i++)
+        gnutls_x509_crt_deinit(crts[i]);
+    gnutls_free(crts);
+    return rc;
+}
+
+/* Stop it (what it still has is cut), close the socket it gave back. */
+static void listener_free(listener *l)
+{
+    if (!l)
+        return;
+    if (l->d)
+        MHD_stop_daemon(l->d);
+    if (l->quiesced_fd >= 0)
+        close(l->quiesced_fd);
+    free(l->cert_pem);
+    free(l->key_pem);
+    free(l);
+}
+
+/* A daemon serving @cert and @key (taken; NULL with tls = off) on the
+ * listening socket @fd, or when @fd < 0 on a socket of its own for the
+ * configured address.  NULL with @err on failure (then libmicrohttpd may
+ * or may not have closed @fd). */
+static listener *listener_start(service *s, char *cert, char *key, int fd, char *err,
+                                size_t err_size)
+{
+    const config *cfg = &s->cfg;
+    listener *l = calloc(1, sizeof *l);
+    if (!l) {
+        free(cert);
+        free(key);
+        snprintf(err, err_size, "out of memory");
+        return NULL;
+    }
+    l->s = s;
+    l->cert_pem = cert;
+    l->key_pem = key;
+    l->quiesced_fd = -1;
+    atomic_init(&l->retired, false);
+    atomic_init(&l->in_flight, 0);
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG;
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)cfg->port);
+    if (fd < 0 && inet_pton(AF_INET, cfg->listen_host, &addr.sin_addr) != 1) {
+        snprintf(err, err_size, "listen: '%s' is not an IPv4 address", cfg->listen_host);
+        listener_free(l);
+        return NULL;
+    }
+    struct MHD_OptionItem opts[4], *o = opts;
+    if (fd < 0)
+        *o++ = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, &addr };
+    else
+        *o++ = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_SOCKET, fd, NULL };
+    if (cfg->tls) {
+        flags |= MHD_USE_TLS;
+        *o++ = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, cert };
+        *o++ = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, key };
+    }
+    *o = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+    l->d = MHD_start_daemon(
+        flags, (uint16_t)cfg->port, NULL, NULL, handle, l,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_connections,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, l,
+        MHD_OPTION_ARRAY, opts,
+        MHD_OPTION_END);
+    if (!l->d) {
+        if (fd < 0)
+            snprintf(err, err_size, "cannot listen on %s:%u (in use, or the TLS key and "
+                     "certificate do not load)", cfg->listen_host, cfg->port);
+        else
+            snprintf(err, err_size, "libmicrohttpd cannot start with %s and %s on the "
+                     "listening socket (see its message above)", cfg->tls_cert, cfg->tls_key);
+        listener_free(l);
+        return NULL;
+    }
+    return l;
+}
+
+/* @l accepts no more connections and joins the retired ones, which
+ * service_reap stops when they are done. */
+static void listener_retire(service *s, listener *l)
+{
+    MHD_socket fd = MHD_quiesce_daemon(l->d);
+    /* not closed yet: a thread of @l may be in accept() on it right now */
+    l->quiesced_fd = fd == MHD_INVALID_SOCKET ? -1 : fd;
+    atomic_store(&l->retired, true);
+    l->retired_ms = mono_ms();
+    l->next = s->retired;
+    s->retired = l;
 }
 
 service *service_start(const config *cfg, char *err, size_t err_size)
@@ -308,43 +527,19 @@ service *service_start(const config *cfg, char *err, size_t err_size)
         if (!(s->xtrust = ring(t, cfg->n_trust, err, err_size)))
             goto fail;
     }
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG;
+    char *cert = NULL, *key = NULL;
     if (cfg->tls) {
-        if (!(s->cert_pem = slurp(cfg->tls_cert, err, err_size)) ||
-            !(s->key_pem = slurp(cfg->tls_key, err, err_size)))
+        char about[1024];
+        if (!(cert = read_pem("tls_cert", cfg->tls_cert, err, err_size)) ||
+            !(key = read_pem("tls_key", cfg->tls_key, err, err_size)) ||
+            tls_check(cfg, cert, key, about, sizeof about, err, err_size)) {
+            free(cert);
+            free(key);
             goto fail;
-        flags |= MHD_USE_TLS;
+        }
     }
-    struct sockaddr_in addr;
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons((uint16_t)cfg->port);
-    if (inet_pton(AF_INET, cfg->listen_host, &addr.sin_addr) != 1) {
-        snprintf(err, err_size, "listen: '%s' is not an IPv4 address", cfg->listen_host);
+    if (!(s->live = listener_start(s, cert, key, -1, err, err_size)))
         goto fail;
-    }
-    struct MHD_OptionItem tls_opts[] = {
-        { MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert_pem },
-        { MHD_OPTION_HTTPS_MEM_KEY, 0, s->key_pem },
-        { MHD_OPTION_END, 0, NULL },
-    };
-    s->d = MHD_start_daemon(
-        flags, (uint16_t)cfg->port, NULL, NULL, handle, s,
-        MHD_OPTION_SOCK_ADDR, &addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_connections,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, s,
-        MHD_OPTION_ARRAY, cfg->tls ? tls_opts : tls_opts + 2,
-        MHD_OPTION_END);
-    if (!s->d) {
-        snprintf(err, err_size, "cannot listen on %s:%u (in use, or the TLS key and "
-                 "certificate do not load)", cfg->listen_host, cfg->port);
-        goto fail;
-    }
     return s;
 fail:
     service_stop(s);
@@ -356,21 +551,114 @@ int service_reload(service *s, char *err, size_t err_size)
     return accounts_load(&s->acc, s->cfg.accounts, err, err_size);
 }
 
+int service_reload_tls(service *s, char *msg, size_t msg_size)
+{
+    listener *old = s->live;
+    if (!s->cfg.tls) {
+        snprintf(msg, msg_size, "tls is off");
+        return 0;
+    }
+    char *cert = read_pem("tls_cert", s->cfg.tls_cert, msg, msg_size), *key = NULL;
+    if (!cert || !(key = read_pem("tls_key", s->cfg.tls_key, msg, msg_size))) {
+        free(cert);
+        return -1;
+    }
+    if (!strcmp(cert, old->cert_pem) && !strcmp(key, old->key_pem)) {
+        free(cert);
+        free(key);
+        snprintf(msg, msg_size, "tls_cert %s and tls_key %s are as they were", s->cfg.tls_cert,
+                 s->cfg.tls_key);
+        return 0;
+    }
+    char about[1024];
+    if (tls_check(&s->cfg, cert, key, about, sizeof about, msg, msg_size)) {
+        free(cert);
+        free(key);
+        return -1;
+    }
+    /* The new daemon listens on a duplicate of the old one's socket: both
+     * accept for a moment, the connections waiting in the socket's queue
+     * are not lost, and should the new one not start, nothing has changed. */
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(old->d, MHD_DAEMON_INFO_LISTEN_FD);
+    int fd = info ? fcntl(info->listen_fd, F_DUPFD_CLOEXEC, 0) : -1;
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st)) {
+        snprintf(msg, msg_size, "the listening socket cannot be shared: %s",
+                 info ? strerror(errno) : "libmicrohttpd does not say which it is");
+        if (fd >= 0)
+            close(fd);
+        free(cert);
+        free(key);
+        return -1;
+    }
+    listener *l = listener_start(s, cert, key, fd, msg, msg_size);
+    if (!l) {
+        /* close the duplicate unless libmicrohttpd did (the same socket
+         * under that number: a number reused meanwhile is another socket) */
+        struct stat now;
+        if (!fstat(fd, &now) && now.st_dev == st.st_dev && now.st_ino == st.st_ino)
+            close(fd);
+        return -1;
+    }
+    listener_retire(s, old);
+    s->live = l;
+    snprintf(msg, msg_size, "%s", about);
+    return 1;
+}
+
+unsigned service_reap(service *s)
+{
+    unsigned left = 0;
+    int64_t now = mono_ms();
+    for (listener **p = &s->retired; *p;) {
+        listener *l = *p;
+        const union MHD_DaemonInfo *info =
+            MHD_get_daemon_info(l->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+        unsigned conns = info ? info->num_connections : 0;
+        if (conns && now - l->retired_ms < DRAIN_MAX_MS) {
+            left++;
+            p = &l->next;
+            continue;
+        }
+        *p = l->next;
+        listener_free(l);
+        if (conns)
+            fprintf(stderr, "pledgerd: the previous certificate's daemon stopped after %d s, "
+                    "closing its %u connections left\n", DRAIN_MAX_MS / 1000, conns);
+        else
+            fprintf(stderr, "pledgerd: the previous certificate's connections are done; its "
+                    "daemon stopped\n");
+    }
+    return left;
+}
+
 void service_stop(service *s)
 {
     if (!s)
         return;
-    if (s->d) {
-        /* no new connections; the requests under way finish */
-        MHD_quiesce_daemon(s->d);
-        MHD_stop_daemon(s->d);
+    /* no new connections; the requests under way finish (for one connection
+     * timeout at most), then the connections are closed */
+    if (s->live) {
+        listener_retire(s, s->live);
+        s->live = NULL;
+    }
+    int64_t end = mono_ms() + (int64_t)s->cfg.timeout_s * 1000;
+    for (bool busy = true; busy && mono_ms() < end;) {
+        busy = false;
+        for (listener *l = s->retired; l; l = l->next)
+            busy = busy || atomic_load(&l->in_flight) > 0;
+        if (busy)
+            nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+    }
+    while (s->retired) {
+        listener *l = s->retired;
+        s->retired = l->next;
+        listener_free(l);
     }
     pledger_close(s->writer);
     pledger_keyring_free(s->xkey);
     pledger_keyring_free(s->xtrust);
     pledger_keyring_free(s->skey);
     accounts_free(&s->acc);
-    free(s->cert_pem);
-    free(s->key_pem);
     free(s);
 }

@@ -36,7 +36,18 @@ typedef struct service service;
 service *service_start(const config *c, char *err, size_t err_size);
 /* Read the accounts file again: 0, or -1 with @err (the old accounts stay). */
 int service_reload(service *s, char *err, size_t err_size);
-/* Stop accepting, finish the requests under way, close. */
+/* Read tls_cert and tls_key again and, when they changed and load (the key
+ * that of the certificate), serve them to the new connections: a second
+ * libmicrohttpd daemon on the same listening socket; the old one accepts
+ * no more and finishes the connections it has (see service_reap).
+ * 1: switched, @msg says which certificate now serves; 0: unchanged, or
+ * tls = off; -1: refused, @msg names the file, the old certificate stays.
+ * From the main thread only, like service_reap and service_stop. */
+int service_reload_tls(service *s, char *msg, size_t msg_size);
+/* Stop the retired daemons whose connections are done (or that drained
+ * for too long): the number still draining; call again soon while not 0. */
+unsigned service_reap(service *s);
+/* Stop accepting, finish the requests under way (for timeout_s at most), close. */
 void service_stop(service *s);
 
 #endif
