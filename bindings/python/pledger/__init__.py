@@ -91,6 +91,7 @@ from .log import (CertificateCheck, Checkpoint, Keyring, Proof, StatementCheck,
 from .query import AS_OF_CURRENT, Cursor
 from .registry import ProgressFn, Registry, open
 from .remote import RemoteCursor, RemoteRegistry, connect
+from .report import Report, ReportEntry
 from .types import (CurrencyAmounts, DateLike, DueItem, ExchangeLine, Filed, Finding, ImportReport, Instant,
                     JournalCheck, Pledge, Registration, Rejection, Review, RightRank,
                     SearchHit, Stats, Verification)
@@ -124,6 +125,6 @@ __all__ = [
     "format_money", "set_language", "Keyring", "Proof", "Checkpoint", "verify_inclusion",
     "CertificateCheck", "verify_certificate", "xmlsig_available", "StatementCheck",
     "verify_statement",
-    "verify_consistency",
+    "verify_consistency", "Report", "ReportEntry",
 ]
 __all__ += sorted(n for n in _ENUMS if n not in __all__)

@@ -176,6 +176,7 @@ _LABELS: dict[tuple[str, str], tuple[str, str]] = {k: k for k in [
     NP_("role", "applicant"), NP_("role", "clerk"), NP_("role", "registrar"),
     NP_("role", "bank"), NP_("role", "auditor"),
     NP_("security", "pledge"), NP_("security", "mortgage"),
+    NP_("report", "search"), NP_("report", "verification"),
 ]}
 
 
@@ -1246,6 +1247,101 @@ def cmd_verify_statement(reg: Any, a: argparse.Namespace) -> Result:
     return Result(out, text)
 
 
+# ---- search reports --------------------------------------------------------------
+
+def _reports_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--party", help=_("reports about this party: an identifier or a name as "
+                                     "asked, or the pledgor or pledgee of a registration "
+                                     "verified"))
+    p.add_argument("--asked-by", metavar="NAME",
+                   help=_("reports issued to this account (a bank lists its own only)"))
+    p.add_argument("--since", metavar="INSTANT", help=_("issued at or after this instant "
+                                                        "(ISO 8601)"))
+    p.add_argument("--until", metavar="INSTANT", help=_("issued at or before this instant "
+                                                        "(ISO 8601)"))
+    p.add_argument("--after", type=IntOption("int64_t", 0), default=0, metavar="N",
+                   help=_("only reports numbered above N (the next page)"))
+    p.add_argument("--limit", type=IntOption("int", 1), default=1000, metavar="N",
+                   help=_("at most N reports (1 to 10000; default 1000)"))
+
+
+@command("reports", N_("list the search reports: who asked what and when (the auditor: "
+                       "all; a bank: its own)"), role="auditor", access="read",
+         args=_reports_args)
+def cmd_reports(reg: Registry, a: argparse.Namespace) -> Result:
+    since = parse_instant(a.since, "--since") if a.since else None
+    until = parse_instant(a.until, "--until") if a.until else None
+    rows = reg.reports(party=a.party, actor=a.asked_by, since=since, until=until,
+                       after=a.after, limit=a.limit)
+    data = {"count": len(rows), "reports": [as_dict(r) for r in rows]}
+    if not rows:
+        return Result(data, _("no search reports"))
+    text = table([_("number"), _("issued"), _("asked by"), _("role"), _("kind"),
+                  _("results"), _("question")],
+                 [(r.number, when(from_us(r.issued_at)), r.actor, label("role", r.role),
+                   label("report", r.kind), r.result_count, r.query) for r in rows])
+    return Result(data, text)
+
+
+def _report_text(r: Any) -> str:
+    return fields([
+        (_("genuine"), _("yes: signed by {signers}").format(signers=_(", ").join(r.signers))),
+        (_("report"), r.number), (_("issued"), when(from_us(r.issued_at))),
+        (_("asked by"), f"{r.actor} ({label('role', r.role)})"),
+        (_("kind"), label("report", r.kind)), (_("question"), r.query),
+        (_("answered at"), _("log size {size}").format(size=r.log_size)),
+        (_("results"), _(", ").join(r.results) or _("(none)")),
+    ])
+
+
+def _report_dict(r: Any) -> dict[str, Any]:
+    import base64
+    return {"genuine": True, "number": r.number, "origin": r.origin,
+            "issued_at": r.issued_at, "actor": r.actor, "role": r.role.api_name,
+            "kind": r.kind.api_name, "query": r.query, "log_size": r.log_size,
+            "log_root": base64.b64encode(r.log_root).decode(), "results": list(r.results),
+            "signers": list(r.signers), "note": r.note}
+
+
+def _report_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("number", type=IntOption("int64_t", 1), help=_("the report's number"))
+    p.add_argument("--trust", action="append", default=[], metavar="NAME=PEMFILE|VKEY",
+                   help=_("check the report's signature with this key (the registry's "
+                          "report key: Ed25519 or SM2, or a verifier key name+id+base64) and "
+                          "show what it says; repeatable"))
+
+
+@command("report", N_("print a search report as it was handed out (the auditor: any; a "
+                      "bank: its own)"), role="auditor", access="read", args=_report_args)
+def cmd_report(reg: Registry, a: argparse.Namespace) -> Result:
+    from .report import Report
+    note = reg.report(a.number)
+    if not a.trust:
+        return Result({"number": a.number, "note": note}, note.rstrip("\n"))
+    r = Report.open(note, _keyring(a.trust, "--trust"))
+    return Result(_report_dict(r), _report_text(r))
+
+
+def _verify_report_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help=_("the search report (the signed note); - reads stdin"))
+    p.add_argument("--trust", action="append", default=[], required=True,
+                   metavar="NAME=PEMFILE|VKEY",
+                   help=_("the registry's report key (Ed25519 or SM2 public key, or a verifier "
+                          "key name+id+base64); repeatable"))
+
+
+@command("verify-report", N_("check a search report with the registry's public key alone "
+                             "(no database)"), access="none", args=_verify_report_args)
+def cmd_verify_report(reg: Any, a: argparse.Namespace) -> Result:
+    from .report import Report
+    try:
+        r = Report.open(_read_input(a.file), _keyring(a.trust, "--trust"))
+    except E.CodeMismatch as e:
+        return Result({"genuine": False, "message": e.message},
+                      _("NOT GENUINE: {reason}").format(reason=e.message), EXIT_FAILED)
+    return Result(_report_dict(r), _report_text(r))
+
+
 def _check_id_args(p: argparse.ArgumentParser) -> None:
     from .enums import IdType
     p.add_argument("type", choices=IdType.api_names(), help=_("the identifier type"))
@@ -1328,6 +1424,9 @@ NULLABLE: dict[str, dict[str, str]] = {
               "amounts[].registered": N_("null when the exact total does not fit in "
                                          "64 bits"),
               "amounts[].active": N_("null when the exact total does not fit in 64 bits")},
+    "reports": {"reports": N_("[] when no report matches")},
+    "report": {"results": N_("[] when the answer named no registration")},
+    "verify-report": {"results": N_("[] when the answer named no registration")},
     "journal-verify": {"bad_seq": N_("null when the journal is intact"),
                        "message": N_("empty when the journal is intact")},
     "register-import": {"rejections": N_("[] when no record was rejected")},
@@ -1372,7 +1471,7 @@ def _lang_option(p: argparse.ArgumentParser) -> None:
 
 #: the subcommands that can ask a pledgerd service (--url) instead of a file
 REMOTE_COMMANDS = ("verify", "search", "certificate", "rank", "due", "stats", "show", "prove",
-                   "consistency", "verify-log", "journal-verify")
+                   "consistency", "verify-log", "journal-verify", "reports", "report")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -122,5 +122,6 @@ Severity: Any = ALL["Severity"]
 IdType: Any = ALL["IdType"]
 ErrorCode: Any = ALL["ErrorCode"]
 Site: Any = ALL["Site"]
+ReportKind: Any = ALL["ReportKind"]
 
 __all__ = ["ApiEnum"] + sorted(ALL)

@@ -15,6 +15,7 @@ from .enums import Kind, PledgeState, Role, Severity, Site
 from .errors import InvalidArgument, ReviewBlocked, check, make_error
 from .log import Checkpoint, Keyring, Proof, _proof
 from .query import AS_OF_CURRENT, Cursor
+from .report import ReportEntry
 from .types import (CurrencyAmounts, DateLike, DueItem, ExchangeLine, Filed, Finding, ImportReport, Instant,
                     JournalCheck, Pledge, Registration, Rejection, Review, RightRank, Stats,
                     Verification, date_str, from_us, to_date, to_us)
@@ -358,6 +359,79 @@ class Registry:
         pp = ffi.new("char **")
         self._check(lib.pledger_checkpoint_latest(pp, self._h))
         return _ffi.take_string(pp)
+
+    # ---- search reports ----------------------------------------------------------
+
+    def issue_report(self, query: str, numbers: Sequence[str] = (), *,
+                     signers: Keyring, kind: Any = None, parties: Sequence[str] = (),
+                     actor: str | None = None, role: Any = None,
+                     log_size: int = 0) -> tuple[int, str]:
+        """Record an answer given (a search by default; ``kind`` =
+        ``ReportKind.VERIFICATION`` for one registration) as a numbered
+        search report signed with the checkpoint keys of ``signers``:
+        ``query`` the question on one line, ``numbers`` the registration
+        numbers answered, ``parties`` those asked about.  For another
+        ``actor``/``role`` than the registry's, the registrar records (a
+        service).  Returns (number, signed note)."""
+        from .enums import ReportKind
+        if not isinstance(signers, Keyring):
+            raise _ffi._invalid("signers must be a pledger.Keyring", True)
+        for what, seq in (("numbers", numbers), ("parties", parties)):
+            if isinstance(seq, (str, bytes)) or not all(isinstance(x, str) for x in seq):
+                raise _ffi._invalid(f"{what} must be a sequence of str", True)
+        keep = []
+        req = ffi.new("pledger_report_request *")
+        req.version = lib.PLEDGER_REPORT_REQUEST_VERSION
+        req.kind = int(ReportKind.SEARCH if kind is None else ReportKind(kind))
+        keep.append(_ffi.cstr(query, "query"))
+        req.query = keep[-1]
+        if actor is not None:
+            keep.append(_ffi.cstr(actor, "actor"))
+            req.actor = keep[-1]
+        req.role = 0 if role is None else int(Role(role))
+        for field, seq in (("numbers", numbers), ("parties", parties)):
+            arr = ffi.new("char *[]", max(len(seq), 1))
+            for i, x in enumerate(seq):
+                keep.append(_ffi.cstr(x, field))
+                arr[i] = keep[-1]
+            keep.append(arr)
+            setattr(req, field, arr)
+        req.number_count = len(numbers)
+        req.party_count = len(parties)
+        req.log_size = _ffi.cint(log_size, "log_size", "int64_t", 0)
+        notes = ffi.new("char *[1]")
+        nums = ffi.new("uint64_t[1]")
+        self._check(lib.pledger_report_issue(notes, nums, self._h, req, 1, signers._p))
+        return int(nums[0]), _ffi.take_string(notes) or ""
+
+    def report(self, number: int) -> str:
+        """The signed note of search report ``number``, as handed out.
+        Role auditor or registrar; a bank its own."""
+        pp = ffi.new("char **")
+        self._check(lib.pledger_report_get(pp, self._h,
+                                           _ffi.cint(number, "number", "int64_t", 1)))
+        return _ffi.take_string(pp) or ""
+
+    def reports(self, party: str | None = None, actor: str | None = None,
+                since: Instant | None = None, until: Instant | None = None,
+                after: int = 0, limit: int = 1000) -> list[ReportEntry]:
+        """The search reports about ``party`` (an identifier or a name as
+        asked, or a verified registration's pledgor or pledgee), issued to
+        ``actor``, between ``since`` and ``until`` (inclusive), numbered
+        above ``after``, at most ``limit`` (1 to 10,000).  Role auditor or
+        registrar; a bank lists its own."""
+        f = ffi.new("pledger_report_filter *")
+        f.version = lib.PLEDGER_REPORT_FILTER_VERSION
+        keep = [_ffi.cstr(party, "party"), _ffi.cstr(actor, "actor")]
+        f.party, f.actor = keep
+        setattr(f, "from", AS_OF_CURRENT if since is None else to_us(since, "since"))
+        f.to = AS_OF_CURRENT if until is None else to_us(until, "until")
+        f.after = _ffi.cint(after, "after", "int64_t", 0)
+        f.limit = _ffi.cint(limit, "limit", "int")
+        pp = ffi.new("pledger_report_list **")
+        self._check(lib.pledger_report_find(pp, self._h, f))
+        lst = ffi.gc(pp[0], lib.pledger_report_list_free)
+        return ReportEntry.from_list(lst)
 
     def check_log(self, old: Checkpoint) -> None:
         """The witness check: raises :class:`pledger.CodeMismatch` unless

@@ -24,6 +24,7 @@ SAMPLE: dict[str, Any] = {
     "clock": None, "source": b"", "file_name": "f", "data": b"", "xml": "",
     "event": 1, "size": 1, "old_size": 1, "leaf": bytes(32), "root": bytes(32),
     "old_root": bytes(32), "proof": pledger.Proof(()), "signers": pledger.Keyring(),
+    "query": "q",
 }
 
 #: the words of an annotation that mean "an int is accepted here"

@@ -205,6 +205,19 @@ def test_every_json_field_is_filled_or_documented(tmp_path: pathlib.Path,
     run("verify-log", "--actor", "auditor-1")
     run("verify-log", "--since", str(tmp_path / "cp.txt"), "--trust", f"office={pub}",
         "--actor", "auditor-1")
+    # search reports: one recorded as a service would, listed, printed, checked offline
+    kr = pledger.Keyring()
+    kr.add_pem_file("office", str(key))
+    with pledger.open(run.db) as reg:
+        reg.set_actor("bank-1", pledger.Role.BANK)
+        _, note = reg.issue_report(f"/v1/pledges/{number}", [number], signers=kr,
+                                   kind=pledger.ReportKind.VERIFICATION)
+    run("reports", "--actor", "auditor-1", "--role", "auditor")
+    run("report", "1", "--actor", "auditor-1", "--role", "auditor")
+    run("report", "1", "--trust", f"office={pub}", "--actor", "auditor-1", "--role", "auditor")
+    (tmp_path / "report.txt").write_text(note)
+    assert run("verify-report", str(tmp_path / "report.txt"), "--trust",
+               f"office={pub}")["results"] == [number]
     ec, ec_pub = tmp_path / "ec.pem", tmp_path / "ec.pub"
     subprocess.run(["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
                     "ec_paramgen_curve:P-256", "-out", str(ec)], check=True)

@@ -1,0 +1,98 @@
+"""Search reports through Python and the command line: issued, read back
+with the public key alone, listed by party for the auditor, a bank's own
+only; a changed byte is not genuine."""
+from __future__ import annotations
+
+import json
+import pathlib
+import subprocess
+
+import pytest
+
+import pledger
+from pledger import Kind, ReportKind, Role
+from conftest import Flow, run_cli
+
+
+@pytest.fixture
+def keys(tmp_path: pathlib.Path) -> tuple[pledger.Keyring, pledger.Keyring, pathlib.Path]:
+    key, pub = tmp_path / "reports.key", tmp_path / "reports.pub"
+    subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", str(key)], check=True)
+    subprocess.run(["openssl", "pkey", "-in", str(key), "-pubout", "-out", str(pub)], check=True)
+    signer, trusted = pledger.Keyring(), pledger.Keyring()
+    signer.add_pem_file("FZ01-reports", str(key))
+    trusted.add_pem_file("FZ01-reports", str(pub))
+    return signer, trusted, pub
+
+
+def test_issue_open_list(reg: pledger.Registry, flow: Flow, keys, db_path: str,
+                         tmp_path: pathlib.Path) -> None:
+    signer, trusted, pub = keys
+    r1 = flow.registered(Kind.TRADEMARK)
+    flow.act("bank-1", Role.BANK)
+    pledgor = reg.verify(r1.number).pledgor_id     # masked for a bank? an organisation: not
+    n, note = reg.issue_report(f"/v1/pledges/{r1.number}", [r1.number], signers=signer,
+                               kind=ReportKind.VERIFICATION)
+    assert n == 1
+    rep = pledger.Report.open(note, trusted)
+    assert (rep.number, rep.actor, rep.role, rep.kind) == (1, "bank-1", Role.BANK,
+                                                          ReportKind.VERIFICATION)
+    assert rep.results == (r1.number,) and rep.log_root == reg.log_root(rep.log_size)
+    n2, _ = reg.issue_report("party_name=nobody", [], signers=signer, parties=["nobody"])
+    assert n2 == 2
+    # a service records for its accounts; a bank does not record for another
+    with pytest.raises(pledger.PermissionDenied):
+        reg.issue_report("q", signers=signer, actor="bank-2", role=Role.BANK)
+    flow.act("pledgerd", Role.REGISTRAR)
+    n3, _ = reg.issue_report("q", signers=signer, actor="bank-2", role=Role.BANK)
+    assert n3 == 3
+    # the auditor finds the verification under the pledgor it never typed
+    flow.act("auditor-1", Role.AUDITOR)
+    about = reg.reports(party=pledgor)
+    assert [(e.number, e.actor, e.kind) for e in about] == [(1, "bank-1",
+                                                            ReportKind.VERIFICATION)]
+    assert [e.number for e in reg.reports(party="nobody")] == [2]
+    assert [e.number for e in reg.reports(actor="bank-2")] == [3]
+    assert [e.number for e in reg.reports(after=1, limit=1)] == [2]
+    assert reg.report(1) == note
+    # a bank: its own only
+    flow.act("bank-1", Role.BANK)
+    assert {e.actor for e in reg.reports()} == {"bank-1"}
+    with pytest.raises(pledger.PermissionDenied):
+        reg.report(3)
+    with pytest.raises(pledger.PermissionDenied):
+        reg.reports(actor="bank-2")
+    # bad arguments are named
+    with pytest.raises(pledger.InvalidArgument, match="limit"):
+        reg.reports(limit=0)
+    with pytest.raises(pledger.InvalidArgument, match=r"requests\[0\]\.query"):
+        reg.issue_report("two\nlines", signers=signer)
+    with pytest.raises(pledger.WrongType):
+        reg.issue_report("q", "R-1", signers=signer)     # numbers is a sequence, not a str
+    with pytest.raises(pledger.InvalidArgument, match="log_size"):
+        reg.issue_report("q", signers=signer, log_size=10**6)
+    flow.act("registrar-1", Role.REGISTRAR)
+    checkpoint = reg.sign_checkpoint(signer)    # the same key: never read as a report
+    with pytest.raises(pledger.InvalidArgument, match="line 1"):
+        pledger.Report.open(checkpoint, trusted)
+
+    # the command line: the auditor's list, a report checked with the key alone
+    env = ["--db", db_path, "--actor", "auditor-1", "--role", "auditor"]
+    r = run_cli("reports", "--party", pledgor, "--json", *env)
+    assert r.status == 0, r
+    assert [x["number"] for x in json.loads(r.out)["reports"]] == [1]
+    r = run_cli("reports", *env)
+    assert r.status == 0 and "bank-2" in r.out and "verification" in r.out
+    r = run_cli("report", "1", "--trust", f"FZ01-reports={pub}", "--json", *env)
+    assert r.status == 0 and json.loads(r.out)["results"] == [r1.number]
+    f = tmp_path / "kept.txt"
+    f.write_text(note)
+    r = run_cli("verify-report", str(f), "--trust", f"FZ01-reports={pub}")
+    assert r.status == 0 and "genuine" in r.out and r1.number in r.out
+    f.write_text(note.replace("bank-1", "bank-7"))
+    r = run_cli("verify-report", str(f), "--trust", f"FZ01-reports={pub}")
+    assert r.status == 1 and "NOT GENUINE" in r.out
+    r = run_cli("reports", "--db", db_path, "--actor", "clerk-1", "--role", "clerk")
+    assert r.status == 4 and "search report" in r.err
+    r = run_cli("reports", "--limit", "0", *env)
+    assert r.status == 2 and "--limit" in r.err
