@@ -111,6 +111,9 @@ int config_load(config *c, const char *path, char *err, size_t err_size)
         } else if (!strcmp(k, "exchange_key")) {
             ok = strchr(v, '=') && strlen(v) < sizeof c->exchange_key;
             snprintf(c->exchange_key, sizeof c->exchange_key, "%s", v);
+        } else if (!strcmp(k, "report_key")) {
+            ok = strchr(v, '=') && strlen(v) < sizeof c->report_key;
+            snprintf(c->report_key, sizeof c->report_key, "%s", v);
         } else if (!strcmp(k, "statement_key")) {
             ok = strchr(v, '=') && strlen(v) < sizeof c->statement_key;
             snprintf(c->statement_key, sizeof c->statement_key, "%s", v);
@@ -133,9 +136,10 @@ int config_load(config *c, const char *path, char *err, size_t err_size)
         }
     }
     fclose(f);
-    if (!*c->registry || !*c->accounts) {
-        snprintf(err, err_size, "configuration %s: 'registry' and 'accounts' are required",
-                 path);
+    if (!*c->registry || !*c->accounts || !*c->report_key) {
+        snprintf(err, err_size, "configuration %s: 'registry', 'accounts' and 'report_key' "
+                 "(NAME=PEMFILE, the Ed25519 or SM2 key that signs search reports) are "
+                 "required", path);
         return -1;
     }
     if (c->tls && (!*c->tls_cert || !*c->tls_key)) {

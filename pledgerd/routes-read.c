@@ -88,7 +88,6 @@ static void pledge_json(jw *w, const pledger_pledge *p)
     for (size_t i = 0; i < pledger_pledge_right_count(p); i++)
         jw_str(w, pledger_pledge_right_id(p, i));
     jw_end_arr(w);
-    jw_end_obj(w);
 }
 
 /* GET /v1/pledges/{number}/record and /document: the version current
@@ -106,21 +105,25 @@ static void get_version(route_ctx *c, const char *number, bool document, reply *
     rc = arg(c, "as_of") ? pledger_pledge_get_at(&p, c->reader, number, at)
                          : pledger_pledge_get(&p, c->reader, number);
     if (rc) {
-        reply_library_error(out, rc, c->reader);
+        verification_refused(c, rc, out);
         return;
     }
+    /* a look at one registration: a verification, with its search report */
     if (document) {
         char *xml = NULL;
         if ((rc = pledger_pledge_to_xml(&xml, p)))
             reply_library_error(out, rc, NULL);
-        else
+        else if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &number, 1, NULL, out))
             reply_text(out, 200, "application/xml", xml);
         pledger_free(xml);
     } else {
         jw w;
         jw_init(&w);
         pledge_json(&w, p);
-        reply_json(out, 200, &w);
+        if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &number, 1, &w, out)) {
+            jw_end_obj(&w);
+            reply_json(out, 200, &w);
+        }
         jw_free(&w);
     }
     pledger_pledge_free(p);

@@ -2,6 +2,8 @@
  * they are, with their own type); every failure is {"error": {"code",
  * "name", "message"}} with the library's code and message. */
 #include "routes.h"
+#include "filings.h"
+#include "recorder.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -102,6 +104,125 @@ bool as_caller(route_ctx *c, pledger_registry *reg, reply *out)
     return true;
 }
 
+/* ---- search reports ----------------------------------------------------------------- */
+
+/* The question of a request as one line: its path, then its query
+ * parameters in the order sent, percent-encoded where not plain; the
+ * value of a verification code is not kept ("code=*"). */
+typedef struct question {
+    char text[2048];
+    size_t len;
+    bool over;
+} question;
+
+static void q_put(question *q, const char *s, bool encode)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        bool plain = !encode || isalnum(ch) || strchr("-._~:/@,+*", ch) || ch >= 0x80;
+        size_t need = plain ? 1 : 3;
+        if (q->len + need >= sizeof q->text) {
+            q->over = true;
+            return;
+        }
+        if (plain) {
+            q->text[q->len++] = (char)ch;
+        } else {
+            q->text[q->len++] = '%';
+            q->text[q->len++] = hex[ch >> 4];
+            q->text[q->len++] = hex[ch & 15];
+        }
+    }
+    q->text[q->len] = '\0';
+}
+
+static enum MHD_Result q_param(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *value)
+{
+    question *q = cls;
+    (void)kind;
+    q_put(q, q->len && strchr(q->text, '?') ? "&" : "?", false);
+    q_put(q, key, true);
+    q_put(q, "=", false);
+    bool secret = strcmp(key, "code") == 0 && value;
+    q_put(q, secret ? "*" : value ? value : "", !secret);
+    return MHD_YES;
+}
+
+/* Record the answer to this request as a search report: @kind, the
+ * parties asked for, the @nn registration numbers answered.  With @w the
+ * report goes into the JSON answer ("report": number and note); the
+ * number always goes into the Pledger-Report header.  false, with the
+ * reply set, when it cannot be recorded: an answer is not given without
+ * its report. */
+bool record_answer(route_ctx *c, pledger_report_kind kind, const char *const *numbers,
+                   size_t nn, jw *w, reply *out)
+{
+    pledger_report_request r = PLEDGER_REPORT_REQUEST_INIT;
+    const char *parties[2];
+    size_t np = 0;
+    question q;
+    char *note = NULL, msg[512];
+    uint64_t number = 0, size = 0;
+    int rc;
+
+    memset(&q, 0, sizeof q);
+    q_put(&q, c->url, true);
+    MHD_get_connection_values(c->conn, MHD_GET_ARGUMENT_KIND, q_param, &q);
+    if (q.over) {
+        reply_error(out, 400, PLEDGER_EINVAL, "the question is over 2000 bytes: a search "
+                                              "report could not record it");
+        return false;
+    }
+    const char *pid = arg(c, "party_id"), *pname = arg(c, "party_name");
+    if (pid && *pid)
+        parties[np++] = pid;
+    if (pname && *pname)
+        parties[np++] = pname;
+    if ((rc = pledger_log_size(c->reader, &size))) {
+        reply_library_error(out, rc, c->reader);
+        return false;
+    }
+    r.kind = kind;
+    r.actor = c->actor;
+    r.role = c->role;
+    r.query = q.text;
+    r.parties = parties;
+    r.party_count = np;
+    r.numbers = numbers;
+    r.number_count = nn;
+    r.log_size = size;
+    if ((rc = recorder_issue(c->rec, &r, &note, &number, msg, sizeof msg))) {
+        reply_error(out, 0, rc, msg);
+        return false;
+    }
+    out->report = number;
+    if (w) {
+        jw_key(w, "report");
+        jw_obj(w);
+        jw_key(w, "number"), jw_uint(w, number);
+        jw_kstr(w, "note", note);
+        jw_end_obj(w);
+    }
+    pledger_free(note);
+    return true;
+}
+
+/* A verification that found nothing, or not with that code, is an answer
+ * too: its report rides on the error. */
+void verification_refused(route_ctx *c, int rc, reply *out)
+{
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", pledger_errmsg(c->reader));
+    if ((rc == PLEDGER_ENOTFOUND || rc == PLEDGER_ECODE) &&
+        !record_answer(c, PLEDGER_REPORT_VERIFICATION, NULL, 0, NULL, out))
+        return;
+    uint64_t report = out->report;
+    reply_error(out, 0, rc, msg);
+    out->report = report;
+}
+
 /* ---- anonymous ------------------------------------------------------------------ */
 
 static void get_status(route_ctx *c, reply *out)
@@ -152,7 +273,7 @@ static void get_pledge(route_ctx *c, const char *number, reply *out)
         return;
     int rc = pledger_verify(&v, c->reader, number, &o);
     if (rc) {
-        reply_library_error(out, rc, c->reader);
+        verification_refused(c, rc, out);
         return;
     }
     jw w;
@@ -204,8 +325,11 @@ static void get_pledge(route_ctx *c, const char *number, reply *out)
         jw_null(&w);
     else
         jw_int(&w, pledger_verification_as_of(v));
-    jw_end_obj(&w);
-    reply_json(out, 200, &w);
+    const char *found = pledger_verification_number(v);
+    if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &found, 1, &w, out)) {
+        jw_end_obj(&w);
+        reply_json(out, 200, &w);
+    }
     jw_free(&w);
     pledger_verification_free(v);
 }
@@ -224,10 +348,11 @@ static void get_certificate(route_ctx *c, const char *number, reply *out)
     }
     int rc = pledger_certificate_get(&xml, c->reader, number, (int)version);
     if (rc) {
-        reply_library_error(out, rc, c->reader);
+        verification_refused(c, rc, out);
         return;
     }
-    reply_text(out, 200, "application/xml", xml);
+    if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &number, 1, NULL, out))
+        reply_text(out, 200, "application/xml", xml);
     pledger_free(xml);
 }
 
@@ -293,7 +418,17 @@ static void search(route_ctx *c, reply *out)
     jw_obj(&w);
     jw_key(&w, "hits");
     jw_arr(&w);
+    char **numbers = NULL;
+    size_t nn = 0;
     while ((rc = pledger_cursor_next(cur)) == 1) {
+        char **grown = realloc(numbers, (nn + 1) * sizeof *numbers);
+        if (!grown || !(grown[nn] = strdup(pledger_cursor_number(cur)))) {
+            numbers = grown ? grown : numbers;
+            rc = PLEDGER_ENOMEM;
+            break;
+        }
+        numbers = grown;
+        nn++;
         jw_obj(&w);
         jw_kstr(&w, "number", pledger_cursor_number(cur));
         jw_kstr(&w, "kind", pledger_kind_name(pledger_cursor_kind(cur)));
@@ -315,11 +450,18 @@ static void search(route_ctx *c, reply *out)
     }
     jw_end_arr(&w);
     jw_kstr(&w, "continuation", pledger_cursor_continuation(cur));
-    jw_end_obj(&w);
-    if (rc < 0)
+    if (rc == PLEDGER_ENOMEM)
+        reply_error(out, 500, rc, "out of memory");
+    else if (rc < 0)
         reply_library_error(out, rc, c->reader);
-    else
+    else if (record_answer(c, PLEDGER_REPORT_SEARCH, (const char *const *)numbers, nn, &w,
+                           out)) {
+        jw_end_obj(&w);
         reply_json(out, 200, &w);
+    }
+    for (size_t i = 0; i < nn; i++)
+        free(numbers[i]);
+    free(numbers);
     jw_free(&w);
     pledger_cursor_free(cur);
 }
@@ -341,7 +483,7 @@ static void get_rank(route_ctx *c, const char *number, reply *out)
     rc = other ? pledger_compare(&value, c->reader, number, other)
                : pledger_rank(&value, c->reader, number, t);
     if (rc) {
-        reply_library_error(out, rc, c->reader);
+        verification_refused(c, rc, out);
         return;
     }
     jw w;
@@ -354,8 +496,11 @@ static void get_rank(route_ctx *c, const char *number, reply *out)
     } else {
         jw_kint(&w, "rank", value);
     }
-    jw_end_obj(&w);
-    reply_json(out, 200, &w);
+    const char *both[2] = { number, other };
+    if (record_answer(c, PLEDGER_REPORT_VERIFICATION, both, other ? 2 : 1, &w, out)) {
+        jw_end_obj(&w);
+        reply_json(out, 200, &w);
+    }
     jw_free(&w);
 }
 
@@ -378,10 +523,11 @@ static void get_statement(route_ctx *c, const char *number, reply *out)
         return;
     int rc = pledger_verify_statement(&xml, &len, c->reader, number, &o, c->skey);
     if (rc) {
-        reply_library_error(out, rc, c->reader);
+        verification_refused(c, rc, out);
         return;
     }
-    reply_text(out, 200, "application/xml", xml);
+    if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &number, 1, NULL, out))
+        reply_text(out, 200, "application/xml", xml);
     pledger_free(xml);
 }
 
@@ -633,6 +779,65 @@ static void get_application(route_ctx *c, const char *uuid, reply *out)
     pledger_application_free(app);
 }
 
+/* POST /v1/filings: bulk filing (pledger_file_batch), all or nothing. */
+static void post_filings(route_ctx *c, reply *out)
+{
+    pledger_application **apps = NULL;
+    pledger_filing *f = NULL;
+    size_t n = 0;
+    char msg[1024];
+    int rc;
+
+    if (!c->actor[0]) {
+        as_caller(c, c->writer, out);
+        return;
+    }
+    if ((rc = filings_parse(c->body, c->body_len, &apps, &n, msg, sizeof msg))) {
+        reply_error(out, 0, rc, msg);
+        return;
+    }
+    pthread_mutex_lock(c->writer_lock);
+    if (!as_caller(c, c->writer, out))
+        goto done;
+    rc = pledger_file_batch(&f, c->writer, apps, n);
+    if (rc && rc != PLEDGER_EREVIEW) {
+        reply_library_error(out, rc, c->writer);
+        goto done;
+    }
+    jw w;
+    jw_init(&w);
+    jw_obj(&w);
+    if (rc) {
+        jw_key(&w, "error");
+        jw_obj(&w);
+        jw_kint(&w, "code", rc);
+        jw_kstr(&w, "name", "PLEDGER_EREVIEW");
+        jw_kstr(&w, "message", pledger_errmsg(c->writer));
+        jw_end_obj(&w);
+    }
+    jw_key(&w, "items");
+    jw_arr(&w);
+    for (size_t i = 0; i < pledger_filing_count(f); i++) {
+        jw_obj(&w);
+        jw_kstr(&w, "uuid", pledger_filing_uuid(f, i));
+        jw_kstr(&w, "acceptance_number", pledger_filing_acceptance_number(f, i));
+        jw_kstr(&w, "number", pledger_filing_number(f, i));
+        jw_kstr(&w, "modcode", pledger_filing_modcode(f, i));
+        jw_key(&w, "blocked");
+        jw_bool(&w, pledger_filing_item_blocked(f, i) != 0);
+        findings_json(&w, pledger_filing_review(f, i));
+        jw_end_obj(&w);
+    }
+    jw_end_arr(&w);
+    jw_end_obj(&w);
+    reply_json(out, rc ? 409 : 201, &w);
+    jw_free(&w);
+done:
+    pthread_mutex_unlock(c->writer_lock);
+    pledger_filing_free(f);
+    filings_free(apps, n);
+}
+
 static void post_exchange(route_ctx *c, reply *out)
 {
     char *receipt = NULL;
@@ -660,6 +865,88 @@ static void post_exchange(route_ctx *c, reply *out)
     }
     pthread_mutex_unlock(c->writer_lock);
     pledger_free(receipt);
+}
+
+/* ---- search reports: the bank's own, the auditor's list ----------------------------- */
+
+static void get_report(route_ctx *c, const char *id, reply *out)
+{
+    uint64_t n = 0;
+    char *note = NULL;
+
+    if (!as_caller(c, c->reader, out))
+        return;
+    if (!parse_u64(id, &n) || n == 0) {
+        reply_error(out, 400, PLEDGER_EINVAL, "a search report's number is a positive integer");
+        return;
+    }
+    int rc = pledger_report_get(&note, c->reader, n);
+    if (rc) {
+        reply_library_error(out, rc, c->reader);
+        return;
+    }
+    reply_text(out, 200, "text/plain; charset=utf-8", note);
+    pledger_free(note);
+}
+
+static void list_reports(route_ctx *c, reply *out)
+{
+    pledger_report_filter f = PLEDGER_REPORT_FILTER_INIT;
+    pledger_report_list *l = NULL;
+    const char *after = arg(c, "after"), *limit = arg(c, "limit");
+    uint64_t n;
+
+    if (!as_caller(c, c->reader, out))
+        return;
+    f.party = arg(c, "party");
+    f.actor = arg(c, "actor");
+    if (!instant_arg(c, "from", &f.from, out) || !instant_arg(c, "to", &f.to, out))
+        return;
+    if (after && !parse_u64(after, &f.after)) {
+        bad_param(out, "after", "a report number (the last of the previous page)");
+        return;
+    }
+    if (limit) {
+        if (!parse_u64(limit, &n) || n < 1 || n > 10000) {
+            bad_param(out, "limit", "1 to 10000");
+            return;
+        }
+        f.limit = (int)n;
+    }
+    int rc = pledger_report_find(&l, c->reader, &f);
+    if (rc) {
+        reply_library_error(out, rc, c->reader);
+        return;
+    }
+    jw w;
+    jw_init(&w);
+    jw_obj(&w);
+    jw_key(&w, "reports");
+    jw_arr(&w);
+    size_t count = pledger_report_list_count(l);
+    for (size_t i = 0; i < count; i++) {
+        jw_obj(&w);
+        jw_key(&w, "number"), jw_uint(&w, pledger_report_list_number(l, i));
+        jw_kint(&w, "issued_at", pledger_report_list_issued_at(l, i));
+        jw_kstr(&w, "actor", pledger_report_list_actor(l, i));
+        jw_kstr(&w, "role", pledger_role_name(pledger_report_list_role(l, i)));
+        jw_kstr(&w, "kind", pledger_report_kind_name(pledger_report_list_kind(l, i)));
+        jw_kstr(&w, "query", pledger_report_list_query(l, i));
+        jw_key(&w, "result_count"), jw_uint(&w, pledger_report_list_result_count(l, i));
+        jw_key(&w, "log_size"), jw_uint(&w, pledger_report_list_log_size(l, i));
+        jw_end_obj(&w);
+    }
+    jw_end_arr(&w);
+    /* a full page may have a next one */
+    jw_key(&w, "next_after");
+    if (count && count == (size_t)f.limit)
+        jw_uint(&w, pledger_report_list_number(l, count - 1));
+    else
+        jw_null(&w);
+    jw_end_obj(&w);
+    reply_json(out, 200, &w);
+    jw_free(&w);
+    pledger_report_list_free(l);
 }
 
 /* ---- routing ---------------------------------------------------------------------- */
@@ -724,6 +1011,12 @@ void route(route_ctx *c, reply *out)
         post_step(c, id, !strcmp(rest, "/review"), out);
     else if (post && strcmp(c->url, "/v1/exchange") == 0)
         post_exchange(c, out);
+    else if (post && strcmp(c->url, "/v1/filings") == 0)
+        post_filings(c, out);
+    else if (get && strcmp(c->url, "/v1/reports") == 0)
+        list_reports(c, out);
+    else if (get && path_id(c->url, "/v1/reports", id, &rest) && !*rest)
+        get_report(c, id, out);
     else if (!route_read(c, out))
         reply_error(out, 404, PLEDGER_ENOTFOUND, "no such endpoint (see openapi.json)");
 }

@@ -17,6 +17,7 @@ typedef struct reply {
     const char *type;
     char *body; /* malloc'd */
     size_t len;
+    uint64_t report; /* the search report of the answer (header Pledger-Report); 0: none */
 } reply;
 
 typedef struct route_ctx {
@@ -31,9 +32,21 @@ typedef struct route_ctx {
     pthread_mutex_t *writer_lock;
     const pledger_keyring *xkey, *xtrust;
     const pledger_keyring *skey; /* signs verification statements; NULL: none */
+    struct recorder *rec;        /* records search reports (recorder.h) */
 } route_ctx;
 
 void route(route_ctx *c, reply *out);
+
+/* Record the answer to this request as a search report (routes.c): the
+ * question (path and parameters), @kind, the @nn registration numbers
+ * answered; with @w its number and note go into the JSON object being
+ * written, and the number into the Pledger-Report header.  false, with
+ * the reply set, when it cannot be recorded (no answer leaves without). */
+bool record_answer(route_ctx *c, pledger_report_kind kind, const char *const *numbers,
+                   size_t nn, jw *w, reply *out);
+/* The error @rc of a verification: not found and a wrong code are answers
+ * too, recorded (header Pledger-Report) before the error is replied. */
+void verification_refused(route_ctx *c, int rc, reply *out);
 /* The reads of routes-read.c (a pledge's version and document, the log's
  * leaves and roots, the journal's verification): true when it answered. */
 bool route_read(route_ctx *c, reply *out);

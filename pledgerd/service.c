@@ -8,9 +8,11 @@
  * socket and retires the old one: it accepts no more connections, finishes
  * the ones it has, and is stopped when they are done. */
 #include "service.h"
+#include "recorder.h"
 #include "routes.h"
 
 #include <arpa/inet.h>
+#include <libxml/parser.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gnutls/gnutls.h>
@@ -53,7 +55,8 @@ struct service {
     pthread_key_t reader_key;
     pthread_mutex_t writer_lock;
     pledger_registry *writer;
-    pledger_keyring *xkey, *xtrust, *skey;
+    pledger_keyring *xkey, *xtrust, *skey, *rkey;
+    recorder *rec;
 };
 
 static char *slurp(const char *path, char *err, size_t err_size)
@@ -117,7 +120,8 @@ typedef struct request {
 } request;
 
 static enum MHD_Result send_reply(struct MHD_Connection *c, unsigned status, const char *type,
-                            const char *body, size_t len, bool close_after)
+                            const char *body, size_t len, uint64_t report,
+                            bool close_after)
 {
     struct MHD_Response *r =
         MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
@@ -129,6 +133,11 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, unsigned status, con
      * (should this fail, the connection closes when the daemon stops) */
     if (close_after)
         (void)MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    if (report) {
+        char n[24];
+        snprintf(n, sizeof n, "%llu", (unsigned long long)report);
+        MHD_add_response_header(r, "Pledger-Report", n);
+    }
     enum MHD_Result ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return ret;
@@ -275,11 +284,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     rc.xkey = s->xkey;
     rc.xtrust = s->xtrust;
     rc.skey = s->skey;
+    rc.rec = s->rec;
     route(&rc, &out);
 send:;
     enum MHD_Result ret = send_reply(c, out.status ? out.status : 500,
                                out.type ? out.type : "application/json",
-                               out.body ? out.body : "", out.len,
+                               out.body ? out.body : "", out.len, out.report,
                                atomic_load(&l->retired));
     free(out.body);
     return ret;
@@ -499,6 +509,7 @@ service *service_start(const config *cfg, char *err, size_t err_size)
         return NULL;
     }
     s->cfg = *cfg;
+    xmlInitParser(); /* once, before the threads (filings.c reads envelopes) */
     pthread_mutex_init(&s->acc.lock, NULL);
     pthread_mutex_init(&s->writer_lock, NULL);
     pthread_key_create(&s->reader_key, close_reader);
@@ -518,6 +529,22 @@ service *service_start(const config *cfg, char *err, size_t err_size)
     if (*cfg->statement_key) {
         char *k = s->cfg.statement_key;
         if (!(s->skey = ring(&k, 1, err, err_size)))
+            goto fail;
+    }
+    {
+        char *k = s->cfg.report_key;
+        if (!(s->rkey = ring(&k, 1, err, err_size)))
+            goto fail;
+        /* a checkpoint key's text is its verifier key; a certificate key's
+         * is "NAME TYPE" */
+        const char *vkey = pledger_keyring_vkey(s->rkey, 0);
+        if (!vkey || strchr(vkey, ' ')) {
+            snprintf(err, err_size, "report_key %s: search reports are signed notes: the key "
+                     "must be an Ed25519 or SM2 private key", s->cfg.report_key);
+            goto fail;
+        }
+        fprintf(stderr, "pledgerd: search reports signed by %s\n", vkey);
+        if (!(s->rec = recorder_start(s->writer, &s->writer_lock, s->rkey, err, err_size)))
             goto fail;
     }
     if (cfg->n_trust) {
@@ -655,10 +682,12 @@ void service_stop(service *s)
         s->retired = l->next;
         listener_free(l);
     }
+    recorder_stop(s->rec);
     pledger_close(s->writer);
     pledger_keyring_free(s->xkey);
     pledger_keyring_free(s->xtrust);
     pledger_keyring_free(s->skey);
+    pledger_keyring_free(s->rkey);
     accounts_free(&s->acc);
     free(s);
 }

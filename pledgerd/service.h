@@ -22,6 +22,7 @@ typedef struct config {
     /* the data line: this office's certificate key, the peers' public keys */
     char exchange_key[512];   /* NAME=PEMFILE */
     char statement_key[512];  /* NAME=PEMFILE: signs verification statements */
+    char report_key[512];     /* NAME=PEMFILE: signs search reports (Ed25519, SM2) */
     char exchange_trust[8][512];
     size_t n_trust;
 } config;

@@ -25,6 +25,7 @@ PY
 "$top/build/pledgerd/pledgerd" token bank-load bank > accounts 2> token.txt
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout key.pem \
   -out cert.pem -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+openssl genpkey -algorithm ed25519 -out report.key
 cp "$top/pledgerd/load/verify.lua" "$top/pledgerd/load/search.lua" .
 for mode in http https; do
   port=$((20000 + RANDOM % 20000))
@@ -32,7 +33,7 @@ for mode in http https; do
     echo "listen = 127.0.0.1:$port"
     if [ $mode = https ]; then echo "tls_cert = cert.pem"; echo "tls_key = key.pem"
     else echo "tls = off"; fi
-    echo "registry = $db"; echo "accounts = accounts"
+    echo "registry = $db"; echo "accounts = accounts"; echo "report_key = load=report.key"
     echo "requests_per_minute = 100000000"; echo "max_connections = 512"
     echo "per_ip_connections = 512"
   } > pledgerd.conf

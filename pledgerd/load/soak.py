@@ -63,7 +63,8 @@ with socket.socket() as s:
 (tmp / "pledgerd.conf").write_text(
     f"listen = 127.0.0.1:{port}\ntls_cert = {tmp / 'cert.pem'}\ntls_key = {tmp / 'key.pem'}\n"
     f"registry = {tmp / 'reg.db'}\naccounts = {tmp / 'accounts'}\n"
-    "requests_per_minute = 100000000\n")
+    f"report_key = soak={tmp / 'report.key'}\nrequests_per_minute = 100000000\n")
+sh("openssl", "genpkey", "-algorithm", "ed25519", "-out", str(tmp / "report.key"))
 url = f"https://127.0.0.1:{port}"
 
 

@@ -4,6 +4,7 @@ endpoints, accounts and roles, errors as JSON with the library's code,
 limits, SIGHUP and SIGTERM."""
 from __future__ import annotations
 
+import base64
 import json
 import os
 import pathlib
@@ -98,9 +99,16 @@ class Daemon:
         self.url = f"https://127.0.0.1:{self.port}"
         self.cert = tmp / "cert.pem"
         conf = tmp / f"pledgerd-{self.port}.conf"
+        report_key = tmp / "report.key"
+        if not report_key.exists():   # signs the search reports (Ed25519)
+            subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out",
+                            str(report_key)], check=True)
+            subprocess.run(["openssl", "pkey", "-in", str(report_key), "-pubout", "-out",
+                            str(tmp / "report.pub")], check=True)
         lines = [f"listen = 127.0.0.1:{self.port}", f"tls_cert = {self.cert}",
                  f"tls_key = {tmp / 'key.pem'}", f"registry = {tmp / 'reg.db'}",
-                 f"accounts = {tmp / 'accounts'}", "threads = 2"]
+                 f"accounts = {tmp / 'accounts'}", "threads = 2",
+                 f"report_key = FZ01-reports={report_key}"]
         lines += [f"{k} = {v}" for k, v in settings.items()]
         conf.write_text("\n".join(lines) + "\n")
         self.proc = subprocess.Popen([PLEDGERD, "--config", str(conf)], stderr=subprocess.PIPE,
@@ -344,9 +352,12 @@ def test_rate_limit_reload_and_stop(site: dict, tmp_path: pathlib.Path) -> None:
 def test_bad_configuration(tmp_path: pathlib.Path) -> None:
     conf = tmp_path / "c.conf"
     for text, needle in (("listen = nowhere\n", "line 1"),
-                         ("registry = /x\naccounts = /y\n", "tls_cert"),
+                         ("registry = /x\naccounts = /y\n", "report_key"),
+                         ("registry = /x\naccounts = /y\nreport_key = r=/z\n", "tls_cert"),
+                         ("report_key = no-equals-sign\n", "line 1"),
                          ("registry = /x\naccounts = /y\ncolour = red\n", "unknown setting"),
-                         ("tls = off\nregistry = /nope.db\naccounts = /nope\n", "/nope")):
+                         ("tls = off\nregistry = /nope.db\naccounts = /nope\nreport_key = r=/z\n",
+                          "/nope")):
         conf.write_text(text)
         p = subprocess.run([PLEDGERD, "--config", str(conf)], capture_output=True, text=True)
         assert p.returncode != 0 and needle in p.stderr, (text, p.stderr)
@@ -441,12 +452,20 @@ def test_command_line_with_url(site: dict) -> None:
     r = cli("due", "--within", "3650", "--json", "--token", site["tokens"]["auditor"])
     local = cli("due", "--within", "3650", "--json", "--db", db, "--actor", "auditor-1",
                 "--role", "auditor", remote=False)
-    pathlib.Path("/tmp/due-remote.json").write_text(r.stdout)
-    pathlib.Path("/tmp/due-local.json").write_text(local.stdout + local.stderr)
-    import sqlite3
-    rows = sqlite3.connect(db).execute("SELECT kind, state, submitted_at, office FROM application").fetchall()
-    pathlib.Path("/tmp/due-raw.txt").write_text(repr(rows))
     assert r.returncode == 0 and r.stdout == local.stdout, (r.stderr, local.stderr)
+    # the search reports: the auditor's list and one report, as from the file
+    aud = site["tokens"]["auditor"]
+    pub = f"FZ01-reports={site['tmp'] / 'report.pub'}"
+    for args in (("reports", "--party", "91350100M000100Y43", "--json"),
+                 ("reports", "--asked-by", "bank-1", "--limit", "5"),
+                 ("report", "1", "--trust", pub, "--json"), ("report", "2")):
+        r = cli(*args, "--token", aud)
+        local = cli(*args, "--db", db, "--actor", "auditor-1", "--role", "auditor",
+                    remote=False)
+        assert r.returncode == 0 and local.returncode == 0, (r.stderr, local.stderr)
+        assert r.stdout == local.stdout
+    r = cli("report", "1", "--token", site["tokens"]["applicant"])
+    assert r.returncode == 4 and "search report" in r.stderr
     r = cli("verify", "R-NOPE-1")
     assert r.returncode == 3 and "R-NOPE-1" in r.stderr
     r = subprocess.run([sys.executable, "-m", "pledger", "verify", number, "--url", d.url,
@@ -512,3 +531,195 @@ def test_openapi_covers_what_was_answered() -> None:
               for s in op["responses"] if s in ("200", "201")
               and (pledger.xmlsig_available() or not t.endswith(("/statement", "/exchange")))}
     assert wanted <= SEEN, sorted(wanted - SEEN)
+
+
+def _note_signature_holds(note: str, pub: pathlib.Path, tmp: pathlib.Path) -> bool:
+    """openssl (the peer tool) checks the Ed25519 signature of a signed
+    note: the signed text is the note up to its blank line; the signature
+    line holds base64(4-byte key ID || 64-byte signature)."""
+    text, _, sigs = note.rpartition("\n\n")
+    blob = base64.b64decode(sigs.strip().splitlines()[0].rsplit(" ", 1)[1])
+    (tmp / "note.txt").write_bytes((text + "\n").encode("utf-8"))
+    (tmp / "note.sig").write_bytes(blob[4:])
+    p = subprocess.run(["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", str(pub),
+                        "-rawin", "-in", str(tmp / "note.txt"), "-sigfile",
+                        str(tmp / "note.sig")], capture_output=True)
+    return p.returncode == 0
+
+
+def test_every_answer_has_a_search_report(site: dict, tmp_path: pathlib.Path) -> None:
+    d, t, number = site["d"], site["tokens"], site["number"]
+    bank, auditor = t["bank"], t["auditor"]
+    trusted = pledger.Keyring()
+    trusted.add_pem_file("FZ01-reports", str(site["tmp"] / "report.pub"))
+    log_size = d.json("/v1/status")["log_size"]
+    before = d.json("/v1/reports?limit=10000", auditor)["reports"]
+
+    # a verification: the report rides in the answer, signed, about what was answered
+    v = d.json(f"/v1/pledges/{number}", bank)
+    rep = pledger.Report.open(v["report"]["note"], trusted)
+    assert rep.number == v["report"]["number"] and rep.actor == "bank-1"
+    assert rep.role == Role.BANK and rep.kind == pledger.ReportKind.VERIFICATION
+    assert rep.results == (number,) and rep.query == f"/v1/pledges/{number}"
+    assert rep.log_size == log_size and rep.signers == ("FZ01-reports",)
+    with pledger.open(str(site["tmp"] / "reg.db"), read_only=True) as local:
+        assert rep.log_root == local.log_root(rep.log_size)
+    assert _note_signature_holds(rep.note, site["tmp"] / "report.pub", tmp_path)
+    forged = rep.note.replace("bank-1 bank", "bank-9 bank")
+    assert not _note_signature_holds(forged, site["tmp"] / "report.pub", tmp_path)
+    with pytest.raises(pledger.CodeMismatch):
+        pledger.Report.open(forged, trusted)
+    # a wrong code and an unknown number are answers too: the report is in the header
+    status, _, _ = d.curl(f"/v1/pledges/{number}?code=AAAA-BBBB-CCCC-DDDD", bank)
+    assert status == 409
+    client = pledger.connect(d.url, token=bank, cafile=str(d.cert))
+    with pytest.raises(pledger.NotFound):
+        client.verify("R-NOPE-1")
+    missing = pledger.Report.open(client.report(client.last_report), trusted)
+    assert missing.results == () and missing.query == "/v1/pledges/R-NOPE-1"
+    with pytest.raises(pledger.CodeMismatch):
+        client.verify(number, code="AAAA-BBBB-CCCC-DDDD")
+    coded = pledger.Report.open(client.report(client.last_report), trusted)
+    assert "AAAA" not in coded.note and coded.query.endswith("?code=*")   # the code is not kept
+    # a search that finds nothing, one that finds the pledge
+    empty = d.json("/v1/pledges?party_name=%E6%97%A0%E6%AD%A4%E5%85%AC%E5%8F%B8", bank)
+    assert empty["hits"] == []
+    assert pledger.Report.open(empty["report"]["note"], trusted).results == ()
+    hits = list(client.search(party_id="91350100M000100Y43"))
+    assert [h.number for h in hits] == [number]
+    found = pledger.Report.open(client.last_report_note, trusted)
+    assert found.results == (number,) and found.kind == pledger.ReportKind.SEARCH
+    # XML answers name their report in the header; the bank fetches the note
+    status, _, _ = d.curl(f"/v1/pledges/{number}/certificate", bank)
+    assert status == 200
+    cert = client.certificate(number)
+    assert number in cert and client.last_report == found.number + 2
+    status, ctype, note = d.curl(f"/v1/reports/{client.last_report}", bank)
+    assert status == 200 and ctype.startswith("text/plain")
+    assert note == client.report(client.last_report)
+    assert pledger.Report.open(note, trusted).results == (number,)
+    assert d.json(f"/v1/pledges/{number}/rank", bank)["report"]["number"] > client.last_report
+    # asking does not move the log
+    assert d.json("/v1/status")["log_size"] == log_size
+
+    # the auditor: who looked for the pledgor (by its id, though a verification
+    # never typed it), who asked for the name; numbered without gaps
+    every = d.json("/v1/reports?limit=10000", auditor)["reports"]
+    assert [r["number"] for r in every] == list(range(1, len(every) + 1))
+    assert len(every) - len(before) == 9
+    about = d.json("/v1/reports?party=91350100M000100Y43&limit=10000", auditor)["reports"]
+    assert {r["actor"] for r in about} >= {"bank-1"}
+    assert v["report"]["number"] in [r["number"] for r in about]
+    assert found.number in [r["number"] for r in about]
+    named = d.json("/v1/reports?party=%E6%97%A0%E6%AD%A4%E5%85%AC%E5%8F%B8", auditor)["reports"]
+    assert [r["number"] for r in named] == [empty["report"]["number"]]
+    assert named[0]["result_count"] == 0 and named[0]["kind"] == "search"
+    auditor_client = pledger.connect(d.url, token=auditor, cafile=str(d.cert))
+    with pledger.open(str(site["tmp"] / "reg.db"), read_only=True) as local:
+        local.set_actor("auditor-1", Role.AUDITOR)
+        assert auditor_client.reports(party="91350100M000100Y43") == \
+            local.reports(party="91350100M000100Y43")
+        assert local.report(found.number) == found.note
+    page = d.json("/v1/reports?limit=2", auditor)
+    assert len(page["reports"]) == 2 and page["next_after"] == 2
+    rest = d.json(f"/v1/reports?after={page['next_after']}&limit=10000", auditor)
+    assert rest["reports"][0]["number"] == 3 and rest["next_after"] is None
+    # a bank lists and fetches its own; the filer none; bad parameters are named
+    mine = d.json("/v1/reports?limit=10000", bank)["reports"]
+    assert mine and {r["actor"] for r in mine} == {"bank-1"}
+    assert d.json("/v1/reports?actor=auditor-1", bank, expect=403)["error"]["name"] == \
+        "PLEDGER_EPERM"
+    theirs = next(r["number"] for r in every if r["actor"] != "bank-1")
+    assert d.json(f"/v1/reports/{theirs}", bank, expect=403)
+    assert d.json("/v1/reports", t["applicant"], expect=403)
+    assert d.json("/v1/reports", expect=401)
+    for bad in ("limit=0", "limit=10001", "from=yesterday", "after=-1"):
+        assert bad.split("=")[0] in d.json(f"/v1/reports?{bad}", auditor,
+                                           expect=400)["error"]["message"]
+    assert d.json("/v1/reports/abc", auditor, expect=400)
+    assert d.json("/v1/reports/999999", auditor, expect=404)["error"]["code"] == -2
+
+
+def test_reports_of_concurrent_answers(site: dict) -> None:
+    """32 verifications at once (group commit): 32 reports, consecutive
+    numbers, each the one its answer names."""
+    d, bank, number = site["d"], site["tokens"]["bank"], site["number"]
+    procs = [subprocess.Popen(["curl", "-sS", "--cacert", str(d.cert), "-H",
+                               f"Authorization: Bearer {bank}", f"{d.url}/v1/pledges/{number}"],
+                              stdout=subprocess.PIPE, text=True) for _ in range(32)]
+    got = sorted(json.loads(p.communicate(timeout=60)[0])["report"]["number"] for p in procs)
+    assert got == list(range(got[0], got[0] + 32))
+    listed = d.json(f"/v1/reports?after={got[0] - 1}&limit=32", site["tokens"]["auditor"])
+    assert [r["number"] for r in listed["reports"]] == got
+
+
+def test_report_key_must_sign_notes(site: dict, tmp_path: pathlib.Path) -> None:
+    """A certificate key (ECDSA) cannot sign search reports: refused at start."""
+    tmp = site["tmp"]
+    conf = tmp_path / "c.conf"
+    conf.write_text(f"tls = off\nregistry = {tmp / 'reg.db'}\naccounts = {tmp / 'accounts'}\n"
+                    f"report_key = FZ01={tmp / 'office.key'}\n")
+    p = subprocess.run([PLEDGERD, "--config", str(conf)], capture_output=True, text=True,
+                       timeout=30)
+    assert p.returncode != 0 and "Ed25519 or SM2" in p.stderr, p.stderr
+    conf.write_text(f"tls = off\nregistry = {tmp / 'reg.db'}\naccounts = {tmp / 'accounts'}\n"
+                    f"report_key = FZ01={tmp / 'missing.key'}\n")
+    p = subprocess.run([PLEDGERD, "--config", str(conf)], capture_output=True, text=True,
+                       timeout=30)
+    assert p.returncode != 0 and "missing.key" in p.stderr, p.stderr
+
+
+def _filings(*apps: bytes) -> bytes:
+    return (b'<?xml version="1.0" encoding="UTF-8"?>\n<filings xmlns="urn:pledger:1">\n'
+            + b"".join(a.split(b"?>", 1)[1] if a.startswith(b"<?xml") else a for a in apps)
+            + b"</filings>\n")
+
+
+def test_bulk_filing_over_https(site: dict) -> None:
+    d, t = site["d"], site["tokens"]
+    base = (DATA / "app-receivable.xml").read_bytes()
+    apps = [base.replace(b"<main_contract_number>", f"<main_contract_number>B{i}-".encode(), 1)
+            for i in range(3)]
+    assert apps[0] != base
+    size = d.json("/v1/status")["log_size"]
+    # refusals name what is wrong and file nothing
+    for body, status, needle in (
+            (b"<filings", 400, "filings: line"),
+            (b'<other xmlns="urn:pledger:1"/>', 400, "root element"),
+            (b'<filings xmlns="urn:pledger:1"/>', 400, "no <application>"),
+            (b'<!DOCTYPE filings [<!ENTITY a "b">]><filings xmlns="urn:pledger:1"/>', 400,
+             "DOCTYPE"),
+            (_filings(apps[0]).replace(b"</filings>", b"<note/></filings>"), 400, "<note>"),
+            (_filings(apps[0], b"<application/>"), 400, "filings/application[2]"),
+            (_filings(apps[0], (DATA / "app-trademark.xml").read_bytes()), 400,
+             "a batch is of one kind")):
+        err = d.json("/v1/filings", t["applicant"], body, expect=status)["error"]
+        assert needle in err["message"], (needle, err)
+    with pledger.Application.from_xml(apps[1]) as app:
+        del app["claim/amount"]
+        blocked = app.to_xml().encode("utf-8")
+    j = d.json("/v1/filings", t["applicant"], _filings(apps[0], blocked, apps[2]), expect=409)
+    assert j["error"]["name"] == "PLEDGER_EREVIEW"
+    assert [it["blocked"] for it in j["items"]] == [False, True, False]
+    assert all(it["number"] is None for it in j["items"]) and j["items"][1]["findings"]
+    assert d.json("/v1/status")["log_size"] == size
+    assert d.json("/v1/filings", t["bank"], _filings(*apps), expect=403)
+    assert d.json("/v1/filings", None, _filings(*apps), expect=401)
+    # filed: consecutive numbers, each verifiable at once
+    filed = d.json("/v1/filings", t["applicant"], _filings(*apps), expect=201)["items"]
+    serials = [int(it["number"].rsplit("-", 1)[1]) for it in filed]
+    assert serials == list(range(serials[0], serials[0] + 3))
+    assert all(it["modcode"] and not it["blocked"] for it in filed)
+    for it in filed:
+        assert d.json(f"/v1/pledges/{it['number']}", t["bank"])["state"] == "active"
+    # the Python client: the same types and exceptions as the local Registry
+    client = pledger.connect(d.url, token=t["applicant"], cafile=str(d.cert))
+    more = [pledger.Application.from_xml(a.replace(b"B", b"C", 1)) for a in apps]
+    items = client.file_batch(more)
+    assert len(items) == 3 and all(isinstance(i, pledger.Filed) and i.number for i in items)
+    bad = [pledger.Application.from_xml(a.replace(b"B", b"D", 1)) for a in apps]
+    del bad[2]["claim/amount"]
+    with pytest.raises(pledger.ReviewBlocked) as e:
+        client.file_batch(bad)
+    assert [i.blocked for i in e.value.items] == [False, False, True]
+    assert any(f.path == "claim/amount" for f in e.value.items[2].review)

@@ -16,16 +16,17 @@ import ssl
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from . import _ffi
 from ._i18n import _
 from .application import Application
 from .enums import ALL as _ENUMS
-from .enums import Kind, PledgeState, Severity
-from .errors import CodeMismatch, error_class
+from .enums import Kind, PledgeState, Role, Severity
+from .errors import CodeMismatch, ReviewBlocked, error_class
 from .log import HASH_SIZE, Checkpoint, Keyring, Proof, verify_consistency
-from .types import (CurrencyAmounts, DateLike, DueItem, Finding, Instant, JournalCheck, Pledge,
+from .report import ReportEntry
+from .types import (CurrencyAmounts, DateLike, DueItem, Filed, Finding, Instant, JournalCheck, Pledge,
                     Review, RightRank, SearchHit, Stats, Verification, date_str, from_us,
                     to_date, to_us)
 
@@ -51,6 +52,13 @@ class RemoteRegistry:
         self._timeout = timeout
         self._ctx = ssl.create_default_context(cafile=cafile) if url.startswith(
             "https://") else None
+        #: the number of the search report the service recorded for the last
+        #: search or verification (also when it found nothing); None before
+        self.last_report: int | None = None
+        #: that report's signed note when the answer carried it (JSON answers;
+        #: :meth:`report` fetches any); check it with :meth:`pledger.Report.open`
+        self.last_report_note: str | None = None
+        self._last_error_body: Any = None
 
     def __enter__(self) -> "RemoteRegistry":
         return self
@@ -74,11 +82,14 @@ class RemoteRegistry:
             req.add_header("Content-Type", "application/xml")
         try:
             with urllib.request.urlopen(req, timeout=self._timeout, context=self._ctx) as r:
+                self._note_report(r.headers)
                 return r.headers.get("Content-Type", ""), r.read()
         except urllib.error.HTTPError as e:
+            self._note_report(e.headers)
             raw = e.read()
             try:
-                err = json.loads(raw)["error"]
+                self._last_error_body = json.loads(raw)
+                err = self._last_error_body["error"]
                 code, message = int(err["code"]), str(err["message"])
             except (ValueError, KeyError, TypeError):
                 raise error_class(-8)(-8, f"{url}: HTTP {e.code}: {raw[:200]!r}") from None
@@ -89,15 +100,47 @@ class RemoteRegistry:
             # the connection dropped, timed out or was refused mid-way
             raise error_class(-8)(-8, f"{url}: {type(e).__name__}: {e}") from None
 
+    def _note_report(self, headers: Any) -> None:
+        n = headers.get("Pledger-Report") if headers is not None else None
+        if n is not None and n.isdigit():
+            self.last_report, self.last_report_note = int(n), None
+
     def _json(self, method: str, path: str, query: dict[str, Any] | None = None,
               body: bytes | None = None) -> Any:
-        return json.loads(self._request(method, path, query, body)[1])
+        j = json.loads(self._request(method, path, query, body)[1])
+        if isinstance(j, dict) and isinstance(j.get("report"), dict):
+            self.last_report_note = j["report"].get("note")
+        return j
 
     @staticmethod
     def _quote(s: str, what: str) -> str:
         if not isinstance(s, str) or not s:
             raise _ffi._invalid(f"{what} must be a non-empty str", not isinstance(s, str))
         return urllib.parse.quote(s, safe="")
+
+    # ---- search reports -------------------------------------------------------------
+
+    def report(self, number: int) -> str:
+        """As :meth:`pledger.Registry.report`: the signed note of search
+        report ``number`` (a bank: its own)."""
+        n = _ffi.cint(number, "number", "int64_t", 1)
+        return self._request("GET", f"/v1/reports/{n}")[1].decode("utf-8")
+
+    def reports(self, party: str | None = None, actor: str | None = None,
+                since: Instant | None = None, until: Instant | None = None,
+                after: int = 0, limit: int = 1000) -> list[ReportEntry]:
+        """As :meth:`pledger.Registry.reports` (role auditor; a bank its own)."""
+        j = self._json("GET", "/v1/reports", {
+            "party": party, "actor": actor,
+            "from": None if since is None else to_us(since, "since"),
+            "to": None if until is None else to_us(until, "until"),
+            "after": _ffi.cint(after, "after", "int64_t", 0) or None,
+            "limit": _ffi.cint(limit, "limit", "int", 1, 10000)})
+        return [ReportEntry(number=r["number"], issued_at=r["issued_at"], actor=r["actor"],
+                            role=Role.from_name(r["role"]),
+                            kind=_ENUMS["ReportKind"].from_name(r["kind"]), query=r["query"],
+                            result_count=r["result_count"], log_size=r["log_size"])
+                for r in j["reports"]]
 
     # ---- reads --------------------------------------------------------------------
 
@@ -338,6 +381,40 @@ class RemoteRegistry:
             raise _ffi._invalid("app must be a pledger.Application", True)
         return str(self._json("POST", "/v1/applications", body=app.to_xml().encode("utf-8"))
                    ["uuid"])
+
+    def file_batch(self, apps: Sequence[Application]) -> tuple[Filed, ...]:
+        """As :meth:`pledger.Registry.file_batch` (POST /v1/filings): every
+        item filed in one transaction or none, :class:`pledger.ReviewBlocked`
+        with ``items`` when a review stops it.  The ``Application`` objects
+        are not changed here: the UUIDs and numbers are in the items."""
+        if isinstance(apps, (str, bytes)) or not isinstance(apps, Sequence):
+            raise _ffi._invalid(f"apps must be a sequence of Application, not "
+                                f"{type(apps).__name__}", True)
+        docs = []
+        for i, a in enumerate(apps):
+            if not isinstance(a, Application):
+                raise _ffi._invalid(f"apps[{i}] must be an Application, not "
+                                    f"{type(a).__name__}", True)
+            xml = a.to_xml()
+            docs.append(xml.split("?>", 1)[1] if xml.startswith("<?xml") else xml)
+        body = ('<?xml version="1.0" encoding="UTF-8"?>\n<filings xmlns="urn:pledger:1">\n'
+                + "".join(docs) + "</filings>\n").encode("utf-8")
+        try:
+            j = self._json("POST", "/v1/filings", body=body)
+        except ReviewBlocked as e:
+            e.items = self._filed_items(self._last_error_body)
+            raise
+        return self._filed_items(j)
+
+    @staticmethod
+    def _filed_items(j: Any) -> tuple[Filed, ...]:
+        return tuple(Filed(
+            uuid=it["uuid"], acceptance_number=it["acceptance_number"], number=it["number"],
+            modcode=it["modcode"], blocked=bool(it["blocked"]),
+            review=Review(tuple(Finding(code=f["code"], severity=Severity.from_name(f["severity"]),
+                                        path=f["path"] or "", message=f["message"] or "",
+                                        basis=f["basis"] or "") for f in it["findings"])))
+            for it in (j or {}).get("items", []))
 
     def review(self, uuid: str) -> Review:
         """As :meth:`pledger.Registry.review`."""
