@@ -9,47 +9,38 @@
 /* The most answers one transaction records. */
 #define GROUP_MAX 512
 
-typedef struct pending {
-    const pledger_report_request *req;
-    char *note;
-    uint64_t number;
-    int rc;
-    char msg[512];
-    bool done;
-    struct pending *next;
-} pending;
-
 struct recorder {
     pthread_t thread;
     pthread_mutex_t lock;
-    pthread_cond_t work, done;
-    pending *head, *tail;
-    bool stopping, started;
+    pthread_cond_t work;
+    recorder_job *head, *tail;
+    bool stopping, started, joined;
     pledger_registry *writer;
     pthread_mutex_t *writer_lock;
     const pledger_keyring *signers;
+    /* the recorder thread's own */
+    pledger_report_request reqs[GROUP_MAX];
+    char *notes[GROUP_MAX];
+    uint64_t numbers[GROUP_MAX];
 };
 
-/* Record the @n answers of @group under the writer lock: together, and
- * when that fails (one bad request must not cost the others their
- * reports) one by one. */
-static void record(recorder *r, pending **group, size_t n)
+/* Record the @n jobs of @group under the writer lock: together, and when
+ * that fails (one bad request must not cost the others their reports)
+ * one by one. */
+static void record(recorder *r, recorder_job **group, size_t n)
 {
-    static pledger_report_request reqs[GROUP_MAX];
-    static char *notes[GROUP_MAX];
-    static uint64_t numbers[GROUP_MAX];
     int rc;
 
     for (size_t i = 0; i < n; i++)
-        reqs[i] = *group[i]->req;
+        r->reqs[i] = group[i]->req;
     pthread_mutex_lock(r->writer_lock);
     rc = pledger_set_actor(r->writer, "pledgerd", PLEDGER_ROLE_REGISTRAR);
     if (!rc)
-        rc = pledger_report_issue(notes, numbers, r->writer, reqs, n, r->signers);
+        rc = pledger_report_issue(r->notes, r->numbers, r->writer, r->reqs, n, r->signers);
     if (!rc) {
         for (size_t i = 0; i < n; i++) {
-            group[i]->note = notes[i];
-            group[i]->number = numbers[i];
+            group[i]->note = r->notes[i];
+            group[i]->number = r->numbers[i];
             group[i]->rc = 0;
         }
     } else if (n == 1) {
@@ -57,13 +48,13 @@ static void record(recorder *r, pending **group, size_t n)
         snprintf(group[0]->msg, sizeof group[0]->msg, "%s", pledger_errmsg(r->writer));
     } else {
         for (size_t i = 0; i < n; i++) {
-            group[i]->rc = pledger_report_issue(notes, numbers, r->writer, &reqs[i], 1,
-                                                r->signers);
+            group[i]->rc = pledger_report_issue(r->notes, r->numbers, r->writer, &r->reqs[i],
+                                                1, r->signers);
             if (group[i]->rc) {
                 snprintf(group[i]->msg, sizeof group[i]->msg, "%s", pledger_errmsg(r->writer));
             } else {
-                group[i]->note = notes[0];
-                group[i]->number = numbers[0];
+                group[i]->note = r->notes[0];
+                group[i]->number = r->numbers[0];
             }
         }
     }
@@ -73,7 +64,7 @@ static void record(recorder *r, pending **group, size_t n)
 static void *run(void *arg)
 {
     recorder *r = arg;
-    pending *group[GROUP_MAX];
+    recorder_job *group[GROUP_MAX];
 
     pthread_mutex_lock(&r->lock);
     for (;;) {
@@ -90,10 +81,9 @@ static void *run(void *arg)
             r->tail = NULL;
         pthread_mutex_unlock(&r->lock);
         record(r, group, n);
-        pthread_mutex_lock(&r->lock);
         for (size_t i = 0; i < n; i++)
-            group[i]->done = true;
-        pthread_cond_broadcast(&r->done);
+            group[i]->done(group[i]);
+        pthread_mutex_lock(&r->lock);
     }
     pthread_mutex_unlock(&r->lock);
     return NULL;
@@ -111,7 +101,7 @@ recorder *recorder_start(pledger_registry *writer, pthread_mutex_t *writer_lock,
     r->writer_lock = writer_lock;
     r->signers = signers;
     if (pthread_mutex_init(&r->lock, NULL) || pthread_cond_init(&r->work, NULL) ||
-        pthread_cond_init(&r->done, NULL) || pthread_create(&r->thread, NULL, run, r)) {
+        pthread_create(&r->thread, NULL, run, r)) {
         snprintf(err, err_size, "cannot start the search report recorder");
         free(r);
         return NULL;
@@ -120,47 +110,47 @@ recorder *recorder_start(pledger_registry *writer, pthread_mutex_t *writer_lock,
     return r;
 }
 
-int recorder_issue(recorder *r, const pledger_report_request *req, char **note,
-                   uint64_t *number, char *msg, size_t msg_size)
+void recorder_submit(recorder *r, recorder_job *job)
 {
-    pending p;
-    memset(&p, 0, sizeof p);
-    p.req = req;
+    job->next = NULL;
+    job->note = NULL;
+    job->number = 0;
+    job->rc = 0;
     pthread_mutex_lock(&r->lock);
     if (r->stopping) {
         pthread_mutex_unlock(&r->lock);
-        snprintf(msg, msg_size, "the service is stopping");
-        return PLEDGER_EBUSY;
+        job->rc = PLEDGER_EBUSY;
+        snprintf(job->msg, sizeof job->msg, "the service is stopping");
+        job->done(job);
+        return;
     }
     if (r->tail)
-        r->tail->next = &p;
+        r->tail->next = job;
     else
-        r->head = &p;
-    r->tail = &p;
+        r->head = job;
+    r->tail = job;
     pthread_cond_signal(&r->work);
-    while (!p.done)
-        pthread_cond_wait(&r->done, &r->lock);
     pthread_mutex_unlock(&r->lock);
-    *note = p.note;
-    *number = p.number;
-    if (p.rc)
-        snprintf(msg, msg_size, "%s", p.msg);
-    return p.rc;
 }
 
 void recorder_stop(recorder *r)
 {
+    if (!r || !r->started || r->joined)
+        return;
+    pthread_mutex_lock(&r->lock);
+    r->stopping = true;
+    pthread_cond_signal(&r->work);
+    pthread_mutex_unlock(&r->lock);
+    pthread_join(r->thread, NULL);
+    r->joined = true;
+}
+
+void recorder_free(recorder *r)
+{
     if (!r)
         return;
-    if (r->started) {
-        pthread_mutex_lock(&r->lock);
-        r->stopping = true;
-        pthread_cond_signal(&r->work);
-        pthread_mutex_unlock(&r->lock);
-        pthread_join(r->thread, NULL);
-    }
+    recorder_stop(r);
     pthread_mutex_destroy(&r->lock);
     pthread_cond_destroy(&r->work);
-    pthread_cond_destroy(&r->done);
     free(r);
 }

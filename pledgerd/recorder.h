@@ -1,10 +1,11 @@
 /* Search reports with group commit: every search and verification answered
  * is recorded (pledger_report_issue()) before its answer is sent, and the
  * answers of many requests share one transaction of the writer handle.
- * A request waits for the commit of its group, never for a timer: the
- * recorder takes whatever is pending the moment the previous group is
- * committed, so a lone request costs one commit and 64 concurrent ones
- * share a few. */
+ * The request does not hold its thread while it waits: its connection is
+ * suspended (libmicrohttpd) and resumed by the recorder once the group it
+ * joined is committed.  The recorder takes whatever is pending the moment
+ * the previous group is committed, so a lone request costs one commit and
+ * a burst shares a few. */
 #ifndef PLEDGERD_RECORDER_H
 #define PLEDGERD_RECORDER_H
 
@@ -15,18 +16,32 @@
 
 typedef struct recorder recorder;
 
+/* One answer to record. */
+typedef struct recorder_job {
+    pledger_report_request req;            /* filled by the caller; read until done */
+    void (*done)(struct recorder_job *job); /* on the recorder's thread, after */
+    void *ctx;
+    /* the outcome: 0 with the note (malloc'd by the library: pledger_free)
+     * and the number, or the library's code and message */
+    int rc;
+    char *note;
+    uint64_t number;
+    char msg[512];
+    struct recorder_job *next;
+} recorder_job;
+
 /* Start the recorder thread over @writer (shared with the filings under
  * @writer_lock), signing with @signers; NULL (with @err) on failure. */
 recorder *recorder_start(pledger_registry *writer, pthread_mutex_t *writer_lock,
                          const pledger_keyring *signers, char *err, size_t err_size);
 
-/* Record @req (its strings are read until this returns) and wait for its
- * commit: 0 with *@note (malloc'd) and *@number; otherwise the library's
- * code with its message in @msg. */
-int recorder_issue(recorder *r, const pledger_report_request *req, char **note,
-                   uint64_t *number, char *msg, size_t msg_size);
+/* Queue @job; its done() is called once it is recorded or refused (at
+ * once, refused with PLEDGER_EBUSY, when the recorder is stopping). */
+void recorder_submit(recorder *r, recorder_job *job);
 
-/* Record what is pending, then stop the thread and free. */
+/* Record what is queued (each done() called), then stop the thread; later
+ * jobs are refused.  Then free it with recorder_free(). */
 void recorder_stop(recorder *r);
+void recorder_free(recorder *r);
 
 #endif

@@ -150,21 +150,26 @@ static enum MHD_Result q_param(void *cls, enum MHD_ValueKind kind, const char *k
     return MHD_YES;
 }
 
-/* Record the answer to this request as a search report: @kind, the
- * parties asked for, the @nn registration numbers answered.  With @w the
- * report goes into the JSON answer ("report": number and note); the
- * number always goes into the Pledger-Report header.  false, with the
- * reply set, when it cannot be recorded: an answer is not given without
- * its report. */
+void report_ask_free(report_ask *a)
+{
+    if (!a)
+        return;
+    free(a->query);
+    free(a->parties[0]);
+    free(a->parties[1]);
+    for (size_t i = 0; i < a->nn; i++)
+        free(a->numbers[i]);
+    free(a->numbers);
+    pledger_free(a->job.note);
+    free(a);
+}
+
 bool record_answer(route_ctx *c, pledger_report_kind kind, const char *const *numbers,
                    size_t nn, jw *w, reply *out)
 {
-    pledger_report_request r = PLEDGER_REPORT_REQUEST_INIT;
-    const char *parties[2];
-    size_t np = 0;
     question q;
-    char *note = NULL, msg[512];
-    uint64_t number = 0, size = 0;
+    uint64_t size = 0;
+    report_ask *a;
     int rc;
 
     memset(&q, 0, sizeof q);
@@ -175,38 +180,70 @@ bool record_answer(route_ctx *c, pledger_report_kind kind, const char *const *nu
                                               "report could not record it");
         return false;
     }
-    const char *pid = arg(c, "party_id"), *pname = arg(c, "party_name");
-    if (pid && *pid)
-        parties[np++] = pid;
-    if (pname && *pname)
-        parties[np++] = pname;
     if ((rc = pledger_log_size(c->reader, &size))) {
         reply_library_error(out, rc, c->reader);
         return false;
     }
+    if (!(a = calloc(1, sizeof *a)) || !(a->query = strdup(q.text)) ||
+        (nn && !(a->numbers = calloc(nn, sizeof *a->numbers))))
+        goto oom;
+    for (; a->nn < nn; a->nn++)
+        if (!(a->numbers[a->nn] = strdup(numbers[a->nn])))
+            goto oom;
+    const char *asked[2] = { arg(c, "party_id"), arg(c, "party_name") };
+    size_t np = 0;
+    for (size_t i = 0; i < 2; i++)
+        if (asked[i] && *asked[i] && !(a->parties[np++] = strdup(asked[i])))
+            goto oom;
+    snprintf(a->actor, sizeof a->actor, "%s", c->actor);
+    a->in_body = w != NULL;
+    pledger_report_request r = PLEDGER_REPORT_REQUEST_INIT;
     r.kind = kind;
-    r.actor = c->actor;
+    r.actor = a->actor;
     r.role = c->role;
-    r.query = q.text;
-    r.parties = parties;
+    r.query = a->query;
+    r.parties = (const char *const *)a->parties;
     r.party_count = np;
-    r.numbers = numbers;
-    r.number_count = nn;
+    r.numbers = (const char *const *)a->numbers;
+    r.number_count = a->nn;
     r.log_size = size;
-    if ((rc = recorder_issue(c->rec, &r, &note, &number, msg, sizeof msg))) {
-        reply_error(out, 0, rc, msg);
-        return false;
-    }
-    out->report = number;
-    if (w) {
-        jw_key(w, "report");
-        jw_obj(w);
-        jw_key(w, "number"), jw_uint(w, number);
-        jw_kstr(w, "note", note);
-        jw_end_obj(w);
-    }
-    pledger_free(note);
+    a->job.req = r;
+    report_ask_free(out->ask);
+    out->ask = a;
     return true;
+oom:
+    report_ask_free(a);
+    reply_error(out, 500, PLEDGER_ENOMEM, "out of memory");
+    return false;
+}
+
+int reply_add_report(reply *out, uint64_t number, const char *note)
+{
+    jw w;
+    char *end = out->body ? strrchr(out->body, '}') : NULL;
+    int rc = -1;
+
+    if (!end)
+        return -1;
+    jw_init(&w);
+    jw_obj(&w);
+    jw_key(&w, "number"), jw_uint(&w, number);
+    jw_kstr(&w, "note", note);
+    jw_end_obj(&w);
+    const char *obj = jw_text(&w);
+    size_t head = (size_t)(end - out->body);
+    /* "{}" takes no comma before the member */
+    bool empty = head > 0 && out->body[head - 1] == '{';
+    char *b = obj ? malloc(head + strlen(obj) + 16) : NULL;
+    if (b) {
+        int n = sprintf(b, "%.*s%s\"report\":%s}", (int)head, out->body, empty ? "" : ",", obj);
+        free(out->body);
+        out->body = b;
+        out->len = (size_t)n;
+        rc = 0;
+    }
+    jw_free(&w);
+    return rc;
 }
 
 /* A verification that found nothing, or not with that code, is an answer
@@ -218,9 +255,7 @@ void verification_refused(route_ctx *c, int rc, reply *out)
     if ((rc == PLEDGER_ENOTFOUND || rc == PLEDGER_ECODE) &&
         !record_answer(c, PLEDGER_REPORT_VERIFICATION, NULL, 0, NULL, out))
         return;
-    uint64_t report = out->report;
     reply_error(out, 0, rc, msg);
-    out->report = report;
 }
 
 /* ---- anonymous ------------------------------------------------------------------ */

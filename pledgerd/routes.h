@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "jsonw.h"
+#include "recorder.h"
 
 struct MHD_Connection;
 
@@ -18,6 +19,7 @@ typedef struct reply {
     char *body; /* malloc'd */
     size_t len;
     uint64_t report; /* the search report of the answer (header Pledger-Report); 0: none */
+    struct report_ask *ask; /* the answer waits for its search report (record_answer) */
 } reply;
 
 typedef struct route_ctx {
@@ -32,18 +34,38 @@ typedef struct route_ctx {
     pthread_mutex_t *writer_lock;
     const pledger_keyring *xkey, *xtrust;
     const pledger_keyring *skey; /* signs verification statements; NULL: none */
-    struct recorder *rec;        /* records search reports (recorder.h) */
+    recorder *rec;               /* records search reports (recorder.h) */
 } route_ctx;
 
 void route(route_ctx *c, reply *out);
 
-/* Record the answer to this request as a search report (routes.c): the
- * question (path and parameters), @kind, the @nn registration numbers
- * answered; with @w its number and note go into the JSON object being
- * written, and the number into the Pledger-Report header.  false, with
- * the reply set, when it cannot be recorded (no answer leaves without). */
+/* An answer's search report, to be recorded before the answer leaves
+ * (service.c hands it to the recorder and suspends the connection). */
+typedef struct report_ask {
+    recorder_job job; /* the recorder's view: job.req points into the fields below */
+    char *query;
+    char *parties[2];
+    char **numbers;
+    size_t nn;
+    char actor[65];
+    bool in_body;     /* its number and note go into the JSON object of the body */
+    void *request;    /* service.c's */
+} report_ask;
+void report_ask_free(report_ask *a);
+
+/* Ask for the answer to this request to be recorded as a search report
+ * (routes.c): the question (path and parameters), @kind, the @nn
+ * registration numbers answered; with @w (the JSON object being written,
+ * which the caller then ends and replies) the report's number and note
+ * are added to it; the number always goes into the Pledger-Report
+ * header.  The answer leaves only once the report is committed (or the
+ * request fails with the recorder's error).  false, with the reply set,
+ * when the question cannot be recorded. */
 bool record_answer(route_ctx *c, pledger_report_kind kind, const char *const *numbers,
                    size_t nn, jw *w, reply *out);
+/* The body of @out with the report (@number, @note) added to its JSON
+ * object: 0, or -1 out of memory. */
+int reply_add_report(reply *out, uint64_t number, const char *note);
 /* The error @rc of a verification: not found and a wrong code are answers
  * too, recorded (header Pledger-Report) before the error is replied. */
 void verification_refused(route_ctx *c, int rc, reply *out);

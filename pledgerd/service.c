@@ -117,7 +117,21 @@ typedef struct request {
     char *body;
     size_t len;
     bool too_large;
+    /* suspended until its search report is recorded (routes.h, report_ask) */
+    bool waiting;
+    atomic_bool recorded;
+    struct MHD_Connection *conn;
+    reply out;
 } request;
+
+/* On the recorder's thread: the report of a suspended answer is recorded
+ * (or refused); the connection goes on (handle() is called again). */
+static void report_recorded(recorder_job *job)
+{
+    request *rq = job->ctx;
+    atomic_store(&rq->recorded, true);
+    MHD_resume_connection(rq->conn);
+}
 
 static enum MHD_Result send_reply(struct MHD_Connection *c, unsigned status, const char *type,
                             const char *body, size_t len, uint64_t report,
@@ -237,6 +251,31 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         atomic_fetch_add(&l->in_flight, 1);
         return MHD_YES;
     }
+    if (rq->waiting) {
+        /* resumed: its search report is recorded, or the recorder refused */
+        report_ask *a = rq->out.ask;
+        if (!atomic_load(&rq->recorded))
+            return MHD_YES;
+        out = rq->out;
+        out.ask = NULL;
+        memset(&rq->out, 0, sizeof rq->out);
+        rq->waiting = false;
+        if (a->job.rc) {
+            free(out.body);
+            out.body = NULL;
+            reply_error(&out, 0, a->job.rc, a->job.msg);
+        } else {
+            out.report = a->job.number;
+            if (a->in_body && reply_add_report(&out, a->job.number, a->job.note)) {
+                free(out.body);
+                out.body = NULL;
+                out.report = 0;
+                reply_error(&out, 500, PLEDGER_ENOMEM, "out of memory");
+            }
+        }
+        report_ask_free(a);
+        goto send;
+    }
     if (*upload_size) {
         if (rq->len + *upload_size > s->cfg.max_request_bytes) {
             rq->too_large = true;
@@ -286,6 +325,19 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     rc.skey = s->skey;
     rc.rec = s->rec;
     route(&rc, &out);
+    if (out.ask) {
+        /* the answer waits for its search report: suspended, not blocking
+         * this thread; the recorder resumes it */
+        rq->out = out;
+        rq->waiting = true;
+        rq->conn = c;
+        atomic_store(&rq->recorded, false);
+        out.ask->job.done = report_recorded;
+        out.ask->job.ctx = rq;
+        MHD_suspend_connection(c);
+        recorder_submit(s->rec, &rq->out.ask->job);
+        return MHD_YES;
+    }
 send:;
     enum MHD_Result ret = send_reply(c, out.status ? out.status : 500,
                                out.type ? out.type : "application/json",
@@ -305,8 +357,14 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (rq) {
         atomic_fetch_sub(&l->in_flight, 1);
         free(rq->body);
-        free(rq);
         *con_cls = NULL;
+        if (rq->waiting && !atomic_load(&rq->recorded))
+            return; /* the recorder still holds its job (only when stopping): kept */
+        if (rq->waiting) {
+            report_ask_free(rq->out.ask);
+            free(rq->out.body);
+        }
+        free(rq);
     }
 }
 
@@ -444,7 +502,7 @@ static listener *listener_start(service *s, char *cert, char *key, int fd, char 
     atomic_init(&l->retired, false);
     atomic_init(&l->in_flight, 0);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG;
+                     MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     struct sockaddr_in addr;
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
@@ -669,6 +727,9 @@ void service_stop(service *s)
         listener_retire(s, s->live);
         s->live = NULL;
     }
+    /* the answers waiting for their reports get them (later ones are
+     * refused, 503): no connection stays suspended */
+    recorder_stop(s->rec);
     int64_t end = mono_ms() + (int64_t)s->cfg.timeout_s * 1000;
     for (bool busy = true; busy && mono_ms() < end;) {
         busy = false;
@@ -682,7 +743,7 @@ void service_stop(service *s)
         s->retired = l->next;
         listener_free(l);
     }
-    recorder_stop(s->rec);
+    recorder_free(s->rec);
     pledger_close(s->writer);
     pledger_keyring_free(s->xkey);
     pledger_keyring_free(s->xtrust);

@@ -7,7 +7,9 @@
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <ctype.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <pledger/log.h>
 #include <pledger/query.h>
@@ -46,6 +48,16 @@ static char *pledgor_id(pledger_registry *reg, const char *number)
     return id;
 }
 
+static char *pledgor_name(pledger_registry *reg, const char *number)
+{
+    pledger_verification *v = NULL;
+    fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, pledger_verify(&v, reg, number, NULL));
+    char *name = strdup(pledger_verification_pledgor_name(v));
+    pledger_verification_free(v);
+    return name;
+}
+
 START_TEST(test_issue_open_find)
 {
     char *dir, *path, *n1 = NULL, *n2 = NULL;
@@ -56,9 +68,22 @@ START_TEST(test_issue_open_find)
     keys_make(&k, dir);
     PL_OK(reg, fx_registered(reg, PLEDGER_KIND_TRADEMARK, &n1, NULL));
     PL_OK(reg, fx_registered(reg, PLEDGER_KIND_PATENT, &n2, NULL));
-    char *p1 = pledgor_id(reg, n1);
+    char *p1 = pledgor_id(reg, n1), *pname = pledgor_name(reg, n1);
     uint64_t log_before = 0;
     PL_OK(reg, pledger_log_size(reg, &log_before));
+
+    /* no report yet: a read-only handle lists none, finds none */
+    pledger_registry *ro = NULL;
+    PL_OK(NULL, fx_open(&ro, path, NULL, 1, -1));
+    fx_act(ro, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    pledger_report_list *none = NULL;
+    pledger_report_filter all = PLEDGER_REPORT_FILTER_INIT;
+    PL_OK(ro, pledger_report_find(&none, ro, &all));
+    ck_assert_uint_eq(pledger_report_list_count(none), 0);
+    pledger_report_list_free(none);
+    char *nothing = NULL;
+    PL_FAILS(ro, PLEDGER_ENOTFOUND, pledger_report_get(&nothing, ro, 1));
+    char *registry_before = fx_ck_dump(path, NULL);
 
     /* a bank records its own search; a service (registrar) records for
      * two of its accounts, one answer naming nothing */
@@ -101,6 +126,23 @@ START_TEST(test_issue_open_find)
     uint64_t log_after = 0;
     PL_OK(reg, pledger_log_size(reg, &log_after));
     ck_assert_uint_eq(log_after, log_before); /* asking does not change the register */
+    /* nor its file: the reports are in the companion <registry>.reports */
+    char *registry_after = fx_ck_dump(path, NULL);
+    ck_assert_str_eq(registry_before, registry_after);
+    free(registry_before);
+    free(registry_after);
+    char *companion = NULL;
+    ck_assert_int_ne(asprintf(&companion, "%s.reports", path), -1);
+    ck_assert_int_eq(fx_ck_raw_int(companion, "SELECT count(*) FROM search_report"), 3);
+    /* the read-only handle opened before sees them now */
+    PL_OK(ro, pledger_report_find(&none, ro, &all));
+    ck_assert_uint_eq(pledger_report_list_count(none), 3);
+    pledger_report_list_free(none);
+    PL_OK(ro, pledger_report_get(&nothing, ro, 3));
+    ck_assert_str_eq(nothing, notes[2]);
+    free(nothing);
+    pledger_close(ro);
+    free(companion);
 
     /* the bank reads its report with the public key alone */
     pledger_report *rep = NULL;
@@ -136,23 +178,44 @@ START_TEST(test_issue_open_find)
     ck_assert_str_eq(pledger_report_actor(rep), "bank-c");
     pledger_report_free(rep);
 
-    /* the auditor: who looked at the pledgor of n1 (a verification names
-     * it though nobody typed it), who asked for the party id, the name */
+    /* the auditor: who was told about the pledgor of n1 -- the search that
+     * answered n1 and the verification of n1, though nobody typed its
+     * identifier -- by identifier (as typed, lower case and spaced too) */
     pledger_report_list *l = NULL;
     pledger_report_filter f = PLEDGER_REPORT_FILTER_INIT;
     fx_act(reg, "auditor-1", PLEDGER_ROLE_AUDITOR);
     f.party = p1;
     PL_OK(reg, pledger_report_find(&l, reg, &f));
-    ck_assert_uint_eq(pledger_report_list_count(l), 1);
-    ck_assert_uint_eq(pledger_report_list_number(l, 0), 2);
-    ck_assert_str_eq(pledger_report_list_actor(l, 0), "bank-b");
-    ck_assert_int_eq(pledger_report_list_kind(l, 0), PLEDGER_REPORT_VERIFICATION);
-    ck_assert_int_eq(pledger_report_list_role(l, 0), PLEDGER_ROLE_BANK);
-    ck_assert_uint_eq(pledger_report_list_result_count(l, 0), 1);
-    ck_assert_uint_eq(pledger_report_list_log_size(l, 0), log_before - 1);
-    ck_assert_str_eq(pledger_report_list_query(l, 0), n1);
-    ck_assert_int_eq(pledger_report_list_issued_at(l, 0), fx_now_us);
-    ck_assert_uint_eq(pledger_report_list_number(l, 1), 0); /* out of range */
+    ck_assert_uint_eq(pledger_report_list_count(l), 2);
+    ck_assert_uint_eq(pledger_report_list_number(l, 0), 1);
+    ck_assert_str_eq(pledger_report_list_actor(l, 0), "bank-a");
+    ck_assert_int_eq(pledger_report_list_kind(l, 0), PLEDGER_REPORT_SEARCH);
+    ck_assert_uint_eq(pledger_report_list_number(l, 1), 2);
+    ck_assert_str_eq(pledger_report_list_actor(l, 1), "bank-b");
+    ck_assert_int_eq(pledger_report_list_kind(l, 1), PLEDGER_REPORT_VERIFICATION);
+    ck_assert_int_eq(pledger_report_list_role(l, 1), PLEDGER_ROLE_BANK);
+    ck_assert_uint_eq(pledger_report_list_result_count(l, 1), 1);
+    ck_assert_uint_eq(pledger_report_list_log_size(l, 1), log_before - 1);
+    ck_assert_str_eq(pledger_report_list_query(l, 1), n1);
+    ck_assert_int_eq(pledger_report_list_issued_at(l, 1), fx_now_us);
+    ck_assert_uint_eq(pledger_report_list_number(l, 2), 0); /* out of range */
+    pledger_report_list_free(l);
+    char spaced[80];
+    snprintf(spaced, sizeof spaced, " %s ", p1);
+    for (char *c = spaced; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    f.party = spaced;
+    PL_OK(reg, pledger_report_find(&l, reg, &f));
+    ck_assert_uint_eq(pledger_report_list_count(l), 2);
+    pledger_report_list_free(l);
+    /* by the pledgor's name */
+    f.party = pname;
+    PL_OK(reg, pledger_report_find(&l, reg, &f));
+    ck_assert_uint_eq(pledger_report_list_count(l), 2);
+    pledger_report_list_free(l);
+    f.party = "someone else";
+    PL_OK(reg, pledger_report_find(&l, reg, &f));
+    ck_assert_uint_eq(pledger_report_list_count(l), 0);
     pledger_report_list_free(l);
     f.party = "91440300MA5DXXXX1K";
     PL_OK(reg, pledger_report_find(&l, reg, &f));
@@ -200,6 +263,7 @@ START_TEST(test_issue_open_find)
     for (int i = 0; i < 3; i++)
         free(notes[i]);
     free(p1);
+    free(pname);
     free(n1);
     free(n2);
     keys_free(&k);
@@ -283,7 +347,9 @@ START_TEST(test_bad_requests)
     PL_OK(reg, pledger_report_issue(notes, NULL, reg, &good, 1, k.signer));
     free(notes[0]);
     notes[0] = NULL;
-    char *before = fx_ck_dump(path, NULL);
+    char *before = fx_ck_dump(path, NULL), *companion = NULL;
+    ck_assert_int_ne(asprintf(&companion, "%s.reports", path), -1);
+    char *reports_before = fx_ck_dump(companion, NULL);
 
     static const char *const bad_number[] = { "PL 1" };
     static const char *const bad_party[] = { "" };
@@ -352,13 +418,22 @@ START_TEST(test_bad_requests)
     ck_assert_str_eq(before, after);
     free(before);
     free(after);
+    char *reports_after = fx_ck_dump(companion, NULL);
+    ck_assert_str_eq(reports_before, reports_after);
+    free(reports_after);
     /* the rows are append-only below the library too */
     char *msg = NULL;
-    ck_assert_int_ne(fx_raw_exec(path, "UPDATE search_report SET actor = 'x'", &msg), SQLITE_OK);
+    ck_assert_int_eq(fx_ck_raw_int(companion, "SELECT count(*) FROM search_report"), 1);
+    ck_assert_int_ne(fx_raw_exec(companion, "UPDATE search_report SET actor = 'x'", &msg),
+                     SQLITE_OK);
+    ck_assert_ptr_nonnull(strstr(msg, "append-only"));
     sqlite3_free(msg);
     msg = NULL;
-    ck_assert_int_ne(fx_raw_exec(path, "DELETE FROM search_report", &msg), SQLITE_OK);
+    ck_assert_int_ne(fx_raw_exec(companion, "DELETE FROM search_report", &msg), SQLITE_OK);
+    ck_assert_ptr_nonnull(strstr(msg, "append-only"));
     sqlite3_free(msg);
+    free(reports_before);
+    free(companion);
     keys_free(&k);
     fx_ck_teardown(dir, path, reg);
 }
@@ -409,6 +484,41 @@ START_TEST(test_open_refuses)
 }
 END_TEST
 
+/* An in-memory registry keeps its reports in memory; a companion file
+ * that is not one is refused, naming it. */
+START_TEST(test_companion)
+{
+    char *dir, *path, *note = NULL, *companion = NULL;
+    pledger_registry *reg, *mem = NULL;
+    keys k;
+    pledger_report_request r = PLEDGER_REPORT_REQUEST_INIT;
+
+    fx_ck_setup(&dir, &path, &reg);
+    keys_make(&k, dir);
+    r.query = "right=TM-1";
+    PL_OK(NULL, fx_open(&mem, ":memory:", "FZ01", 0, -1));
+    fx_act(mem, "bank-a", PLEDGER_ROLE_BANK);
+    PL_OK(mem, pledger_report_issue(&note, NULL, mem, &r, 1, k.signer));
+    free(note);
+    ck_assert_int_ne(access(":memory:.reports", F_OK), 0);
+    pledger_close(mem);
+
+    ck_assert_int_ne(asprintf(&companion, "%s.reports", path), -1);
+    FILE *f = fopen(companion, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("not a database, only text long enough to be read as a header........\n", f);
+    fclose(f);
+    fx_act(reg, "bank-a", PLEDGER_ROLE_BANK);
+    int rc = pledger_report_issue(&note, NULL, reg, &r, 1, k.signer);
+    ck_assert_int_ne(rc, 0);
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), ".reports"));
+    ck_assert_ptr_null(note);
+    free(companion);
+    keys_free(&k);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("report");
@@ -417,6 +527,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_who_sees_reports);
     tcase_add_test(tc, test_bad_requests);
     tcase_add_test(tc, test_open_refuses);
+    tcase_add_test(tc, test_companion);
     suite_add_tcase(s, tc);
     return s;
 }

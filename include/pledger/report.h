@@ -27,12 +27,16 @@
  * read from the history everyone else sees.
  *
  * Reports are numbered 1, 2, 3 … per registry, without gaps, and kept
- * append-only beside the register; they are not journal events (asking
- * does not change the register).  Each is indexed under the parties it
- * concerned: the parties asked for and, for a verification, the pledgor
- * and pledgee of the registration.  The auditor (and the registrar) list
- * them by party, actor and period (pledger_report_find()); a bank lists
- * and fetches its own.
+ * append-only beside the register, in a companion database
+ * "<registry>.reports" (created by the first report of a writable
+ * handle; back it up with the registry).  They are not journal events:
+ * asking does not change the register.  The auditor (and the registrar)
+ * list them by party, actor and period (pledger_report_find()): a party
+ * finds the reports whose question named it and those whose answer named
+ * one of its registrations; a bank lists and fetches its own.  Reports
+ * are committed with SQLite's synchronous = NORMAL (WAL): a report
+ * survives a crash of the process at once, a crash of the machine once
+ * the companion's log is checkpointed.
  */
 #ifndef PLEDGER_REPORT_H
 #define PLEDGER_REPORT_H
@@ -80,9 +84,8 @@ typedef struct pledger_report_request {
      *  e.g. "party_id=91350100M000100Y43&side=either". */
     const char *query;
     /** The parties the question was about (identifiers or names as asked,
-     *  each 1 to 200 bytes); the auditor finds the report under each.  For
-     *  a verification the registration's own pledgor and pledgee are added
-     *  by the library. */
+     *  each 1 to 200 bytes); the auditor finds the report under each (and
+     *  under the pledgors and pledgees of the registrations answered). */
     const char *const *parties;
     size_t party_count;
     /** The registration numbers the answer named, in its order (at most
@@ -134,8 +137,11 @@ PLEDGER_EXPORT int pledger_report_get(char **note_out, pledger_registry *reg, ui
 typedef struct pledger_report_filter {
     /** Must be #PLEDGER_REPORT_FILTER_VERSION. */
     unsigned version;
-    /** Reports about this party (an identifier or a name, as indexed);
-     *  NULL: any. */
+    /** Reports about this party, NULL: any.  An identifier or a name: the
+     *  reports whose question named it as given, and those whose answer
+     *  named a registration whose pledgor or pledgee has this identifier
+     *  (normalized as the register keeps it) or whose pledgor has this
+     *  name (compared by its name key). */
     const char *party;
     /** Reports issued to this actor; NULL: any (a bank: always itself). */
     const char *actor;

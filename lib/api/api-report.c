@@ -15,7 +15,6 @@
 #include "base/note.h"
 #include "base/text.h"
 #include "store/journal.h"
-#include "store/pledge-row.h"
 #include "store/report.h"
 #include "workflow/flow.h"
 
@@ -120,66 +119,22 @@ static int check_request(pledger_registry *reg, const char *fn, size_t i,
     return 0;
 }
 
-/* The parties a report is indexed under: those asked for, and for a
- * verification the pledgor's and pledgee's identifiers and names of each
- * registration named (as registered now). */
+/* The parties a question named, each once. */
 typedef struct party_set {
-    char **v;
-    size_t n, cap;
+    const char *v[MAX_PARTIES];
+    size_t n;
 } party_set;
 
-static int party_add(pl_err *e, party_set *s, const char *p)
+static void collect_parties(const pledger_report_request *r, party_set *s)
 {
-    if (!p || !*p)
-        return 0;
-    for (size_t i = 0; i < s->n; i++)
-        if (!strcmp(s->v[i], p))
-            return 0;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 8;
-        char **v = realloc(s->v, cap * sizeof *v);
-        if (!v)
-            return pl_err_oom(e);
-        s->v = v;
-        s->cap = cap;
-    }
-    if (!(s->v[s->n] = strdup(p)))
-        return pl_err_oom(e);
-    s->n++;
-    return 0;
-}
-
-static void party_clear(party_set *s)
-{
-    for (size_t i = 0; i < s->n; i++)
-        free(s->v[i]);
     s->n = 0;
-}
-
-static int collect_parties(pledger_registry *reg, const pledger_report_request *r,
-                           party_set *s)
-{
-    int rc = 0;
-
-    for (size_t k = 0; !rc && k < r->party_count; k++)
-        rc = party_add(&reg->err, s, r->parties[k]);
-    if (r->kind != PLEDGER_REPORT_VERIFICATION)
-        return rc;
-    for (size_t k = 0; !rc && k < r->number_count; k++) {
-        pl_pver v;
-        rc = pl_pver_load(reg->db, &reg->err, r->numbers[k], INT64_MIN, &v);
-        if (rc == PLEDGER_ENOTFOUND) {
-            pl_err_clear(&reg->err);
-            rc = 0;
-            continue;
-        }
-        if (!rc && !(rc = party_add(&reg->err, s, v.pledgor_id)) &&
-            !(rc = party_add(&reg->err, s, v.pledgor_name)) &&
-            !(rc = party_add(&reg->err, s, v.pledgee_id)))
-            rc = party_add(&reg->err, s, v.pledgee_name);
-        pl_pver_clear(&v);
+    for (size_t k = 0; k < r->party_count && s->n < MAX_PARTIES; k++) {
+        size_t i = 0;
+        while (i < s->n && strcmp(s->v[i], r->parties[k]) != 0)
+            i++;
+        if (i == s->n)
+            s->v[s->n++] = r->parties[k];
     }
-    return rc;
 }
 
 /* The text a report signs (allocated). */
@@ -219,7 +174,7 @@ int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
     static const char fn[] = "pledger_report_issue";
     const pl_note_key *keys[PL_NOTE_MAX_SIGS];
     size_t nk = 0;
-    party_set parties = { NULL, 0, 0 };
+    party_set parties;
     uint64_t log_now = 0, next = 0, root_size = UINT64_MAX;
     pl_mhash root;
     int rc;
@@ -246,6 +201,9 @@ int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
         return pl_err_set(&reg->err, PLEDGER_EPERM,
                           "%s: no actor is set (call pledger_set_actor first)", fn);
     const char *origin = pledger_log_origin(reg);
+    bool present;
+    if ((rc = pl_report_attach(reg->db, &reg->err, &present)))
+        return pl_err_prefix(&reg->err, "%s", fn);
     if ((rc = pl_db_write_begin(reg->db, &reg->err)))
         return rc;
     if (!(rc = pl_journal_tree_size(reg->db, &reg->err, &log_now)))
@@ -265,9 +223,8 @@ int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
                 break;
             root_size = size;
         }
-        party_clear(&parties);
-        if ((rc = collect_parties(reg, r, &parties)) ||
-            (rc = report_text(&reg->err, origin, next + i, at, actor, role, r, size, &root,
+        collect_parties(r, &parties);
+        if ((rc = report_text(&reg->err, origin, next + i, at, actor, role, r, size, &root,
                               &text)) ||
             (rc = pl_note_sign(&reg->err, text, keys, nk, &notes[i]))) {
             free(text);
@@ -277,11 +234,9 @@ int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
         pl_report_row row = { next + i, at, actor, pledger_role_name(role),
                               pledger_report_kind_name(r->kind), r->query, r->number_count,
                               size, notes[i] };
-        rc = pl_report_put(reg->db, &reg->err, &row, (const char *const *)parties.v,
-                           parties.n);
+        rc = pl_report_put(reg->db, &reg->err, &row, parties.v, parties.n, r->numbers,
+                           r->number_count);
     }
-    party_clear(&parties);
-    free(parties.v);
     if (!rc)
         rc = pl_db_commit(reg->db, &reg->err);
     else
@@ -316,7 +271,18 @@ int pledger_report_get(char **note_out, pledger_registry *reg, uint64_t number)
         return pl_api_bad_arg(reg, fn, "note_out", "is NULL");
     if ((rc = pl_api_read(reg, fn, PL_READ_REPORTS, &sight)))
         return rc;
-    if ((rc = pl_report_get(reg->db, &reg->err, number, &note, &actor)))
+    bool present;
+    if ((rc = pl_report_attach(reg->db, &reg->err, &present)))
+        return pl_err_prefix(&reg->err, "%s", fn);
+    if (!present)
+        return pl_err_set(&reg->err, PLEDGER_ENOTFOUND,
+                          "%s: no search report number %" PRIu64 " (none was recorded)", fn,
+                          number);
+    if ((rc = pl_db_read_begin(reg->db, &reg->err)))
+        return rc;
+    rc = pl_report_get(reg->db, &reg->err, number, &note, &actor);
+    pl_db_rollback(reg->db);
+    if (rc)
         return pl_err_prefix(&reg->err, "%s", fn);
     if (sight == PL_SIGHT_OWN && strcmp(actor, reg->actor) != 0) {
         free(note);
@@ -401,26 +367,45 @@ int pledger_report_find(pledger_report_list **out, pledger_registry *reg,
         return pl_api_bad_arg(reg, fn, "filter.from", "is after filter.to");
     if ((rc = pl_api_read(reg, fn, PL_READ_REPORTS, &sight)))
         return rc;
-    pl_report_filter f = { filter->party, filter->actor,
+    /* the party as an identifier (normalized) and as a name (its key), as
+     * the register keeps them */
+    char *party_id = filter->party ? pl_text_normalize_id(filter->party) : NULL;
+    char *party_key = filter->party ? pl_text_name_key(filter->party) : NULL;
+    if (filter->party && (!party_id || !party_key)) {
+        free(party_id);
+        free(party_key);
+        return pl_err_oom(&reg->err);
+    }
+    pl_report_filter f = { filter->party, party_id, party_key, filter->actor,
                            filter->from == PLEDGER_AS_OF_CURRENT ? INT64_MIN : filter->from,
                            filter->to == PLEDGER_AS_OF_CURRENT ? INT64_MAX : filter->to,
                            filter->after, filter->limit };
     if (sight == PL_SIGHT_OWN) {
-        if (f.actor && strcmp(f.actor, reg->actor) != 0)
+        if (f.actor && strcmp(f.actor, reg->actor) != 0) {
+            free(party_id);
+            free(party_key);
             return pl_err_set(&reg->err, PLEDGER_EPERM,
                               "%s: actor '%s' lists its own search reports only, not '%s''s",
                               fn, reg->actor, f.actor);
+        }
         f.actor = reg->actor;
     }
-    if (!(l = calloc(1, sizeof *l)))
-        return pl_err_oom(&reg->err);
-    if ((rc = pl_db_read_begin(reg->db, &reg->err)) == 0) {
+    bool present;
+    if ((rc = pl_report_attach(reg->db, &reg->err, &present)) ||
+        !(l = calloc(1, sizeof *l))) {
+        free(party_id);
+        free(party_key);
+        return rc ? pl_err_prefix(&reg->err, "%s", fn) : pl_err_oom(&reg->err);
+    }
+    if (present && (rc = pl_db_read_begin(reg->db, &reg->err)) == 0) {
         rc = pl_report_find(reg->db, &reg->err, &f, list_add, l);
         if (rc)
             pl_db_rollback(reg->db);
         else
             rc = pl_db_commit(reg->db, &reg->err);
     }
+    free(party_id);
+    free(party_key);
     if (rc) {
         pledger_report_list_free(l);
         return pl_err_prefix(&reg->err, "%s", fn);

@@ -1,26 +1,169 @@
-/* Search reports: the rows of store/schema-report.c. */
+/* Search reports: the rows of store/schema-report.c, in the registry's
+ * companion database. */
 #include "store/report.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-static const char sql_next[] = "SELECT coalesce(max(number), 0) + 1 FROM search_report";
+#include "store/schema.h"
+
+/* 'PLDR': PRAGMA application_id of a companion database of reports. */
+#define REPORTS_APPLICATION_ID 0x504C4452
+#define REPORTS_VERSION 1
+
+/* The companion's file name: <registry>.reports; for a URI, before its
+ * query; for an in-memory registry, in memory too (allocated). */
+static char *companion_path(const char *path)
+{
+    if (!path || !*path || strcmp(path, ":memory:") == 0 || strstr(path, "mode=memory"))
+        return strdup(":memory:");
+    const char *q = strncmp(path, "file:", 5) == 0 ? strchr(path, '?') : NULL;
+    size_t head = q ? (size_t)(q - path) : strlen(path);
+    size_t n = strlen(path) + sizeof ".reports";
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%.*s.reports%s", (int)head, path, q ? q : "");
+    return out;
+}
+
+static int pragma_int(pl_db *db, pl_err *e, const char *sql, int64_t *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(pl_db_handle(db), sql, -1, &st, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *out = sqlite3_column_int64(st, 0);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_OK ? 0 : pl_db_fail(db, e, rc, "search reports: reading the schema");
+}
+
+int pl_report_attach(pl_db *db, pl_err *e, bool *present)
+{
+    sqlite3 *h = pl_db_handle(db);
+    sqlite3_stmt *st = NULL;
+    int64_t app = 0, version = 0;
+    char *path;
+    int rc;
+
+    *present = true;
+    if (sqlite3_db_filename(h, "reports"))
+        return 0;
+    if (pl_db_in_tx(db))
+        return pl_err_set(e, PLEDGER_ESTATE, "search reports: attached inside a transaction");
+    if (!(path = companion_path(pl_db_path(db))))
+        return pl_err_oom(e);
+    if (pl_db_read_only(db) && strcmp(path, ":memory:") != 0 &&
+        strncmp(path, "file:", 5) != 0 && access(path, F_OK) != 0) {
+        free(path); /* no report was ever recorded */
+        *present = false;
+        return 0;
+    }
+    /* ATTACH opens with the connection's flags, and a registry is opened
+     * without "create": make the (empty) file first, with the registry's
+     * permissions.  O_EXCL: a file that exists is never opened here (closing
+     * a descriptor would drop the POSIX locks SQLite holds on it). */
+    if (!pl_db_read_only(db) && strcmp(path, ":memory:") != 0 &&
+        strncmp(path, "file:", 5) != 0 && access(path, F_OK) != 0) {
+        struct stat reg_st;
+        mode_t mode = stat(pl_db_path(db), &reg_st) == 0 ? (reg_st.st_mode & 0666) : 0600;
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+        if (fd >= 0)
+            close(fd);
+    }
+    rc = sqlite3_prepare_v2(h, "ATTACH ?1 AS reports", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_OK) {
+        if (pl_db_read_only(db)) {  /* gone since, or unreadable: none to show */
+            free(path);
+            *present = false;
+            return 0;
+        }
+        rc = pl_db_fail(db, e, rc, "search reports: opening the companion database");
+        pl_err_prefix(e, "%s", path);
+        free(path);
+        return rc;
+    }
+    if ((rc = pragma_int(db, e, "PRAGMA reports.application_id", &app)) ||
+        (rc = pragma_int(db, e, "PRAGMA reports.user_version", &version)))
+        goto fail;
+    if (version == 0 && app == 0 && !pl_db_read_only(db)) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "PRAGMA reports.application_id = %d; PRAGMA "
+                 "reports.user_version = %d;", REPORTS_APPLICATION_ID, REPORTS_VERSION);
+        if ((rc = pl_db_exec(db, e, "PRAGMA reports.journal_mode = WAL")) ||
+            (rc = pl_db_exec(db, e, "PRAGMA reports.synchronous = NORMAL")) ||
+            (rc = pl_db_write_begin(db, e)))
+            goto fail;
+        if ((rc = pl_db_exec(db, e, pl_sql_report)) || (rc = pl_db_exec(db, e, sql)) ||
+            (rc = pl_db_commit(db, e))) {
+            pl_db_rollback(db);
+            goto fail;
+        }
+        app = REPORTS_APPLICATION_ID;
+        version = REPORTS_VERSION;
+    } else if (!pl_db_read_only(db)) {
+        pl_db_exec(db, e, "PRAGMA reports.synchronous = NORMAL");
+    }
+    if (app != REPORTS_APPLICATION_ID) {
+        rc = pl_err_set(e, PLEDGER_ENOTDB, "%s is not a pledger database of search reports "
+                        "(application_id 0x%08llx)", path, (unsigned long long)app);
+        goto fail;
+    }
+    if (version != REPORTS_VERSION) {
+        rc = pl_err_set(e, version > REPORTS_VERSION ? PLEDGER_ENEWER : PLEDGER_ECORRUPT,
+                        "%s has version %lld of the search reports' schema; this library "
+                        "reads version %d", path, (long long)version, REPORTS_VERSION);
+        goto fail;
+    }
+    free(path);
+    return 0;
+fail:
+    sqlite3_exec(h, "DETACH reports", NULL, NULL, NULL);
+    free(path);
+    return rc;
+}
+
+static const char sql_next[] = "SELECT coalesce(max(number), 0) + 1 FROM reports.search_report";
 static const char sql_put[] =
-    "INSERT INTO search_report (number, issued_at, actor, role, kind, query, result_count, "
+    "INSERT INTO reports.search_report (number, issued_at, actor, role, kind, query, result_count, "
     "log_size, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 static const char sql_party[] =
-    "INSERT OR IGNORE INTO search_report_party (party, number) VALUES (?1, ?2)";
-static const char sql_get[] = "SELECT note, actor FROM search_report WHERE number = ?1";
+    "INSERT OR IGNORE INTO reports.search_report_party (party, number) VALUES (?1, ?2)";
+static const char sql_result[] =
+    "INSERT OR IGNORE INTO reports.search_report_result (registration, number) "
+    "VALUES (?1, ?2)";
+static const char sql_get[] = "SELECT note, actor FROM reports.search_report WHERE number = ?1";
 #define COLS "r.number, r.issued_at, r.actor, r.role, r.kind, r.query, r.result_count, " \
              "r.log_size"
 static const char sql_find[] =
-    "SELECT " COLS " FROM search_report r "
+    "SELECT " COLS " FROM reports.search_report r "
     "WHERE r.number > ?2 AND (?3 IS NULL OR r.actor = ?3) "
     "AND r.issued_at BETWEEN ?4 AND ?5 ORDER BY r.number LIMIT ?6";
+/* About a party: the reports whose question named it (?1, as asked), and
+ * those whose answer named a registration of it -- as pledgor or pledgee
+ * by identifier (?7, normalized), as pledgor by name (?8, its name key) --
+ * found through the register's own indexes (store/schema-workflow.c). */
 static const char sql_find_party[] =
-    "SELECT " COLS " FROM search_report_party p JOIN search_report r USING (number) "
-    "WHERE p.party = ?1 AND p.number > ?2 AND (?3 IS NULL OR r.actor = ?3) "
-    "AND r.issued_at BETWEEN ?4 AND ?5 ORDER BY p.number LIMIT ?6";
+    "SELECT " COLS " FROM reports.search_report r WHERE r.number IN ("
+    "  SELECT number FROM reports.search_report_party WHERE party = ?1"
+    "  UNION SELECT rr.number FROM reports.search_report_result rr"
+    "  WHERE rr.registration IN ("
+    "    SELECT p.registration_number FROM main.pledge p JOIN main.pledge_version v"
+    "    ON v.pledge_id = p.id"
+    "    WHERE v.pledgor_id = ?7 OR v.pledgee_id = ?7 OR v.pledgor_key = ?8)) "
+    "AND r.number > ?2 AND (?3 IS NULL OR r.actor = ?3) "
+    "AND r.issued_at BETWEEN ?4 AND ?5 ORDER BY r.number LIMIT ?6";
 
 int pl_report_next(pl_db *db, pl_err *e, uint64_t *out)
 {
@@ -39,7 +182,7 @@ int pl_report_next(pl_db *db, pl_err *e, uint64_t *out)
 }
 
 int pl_report_put(pl_db *db, pl_err *e, const pl_report_row *r, const char *const *parties,
-                  size_t n)
+                  size_t n, const char *const *results, size_t nr)
 {
     sqlite3_stmt *st;
     int rc = pl_db_stmt(db, e, sql_put, &st);
@@ -68,6 +211,16 @@ int pl_report_put(pl_db *db, pl_err *e, const pl_report_row *r, const char *cons
         sqlite3_reset(st);
         if (rc != SQLITE_DONE)
             return pl_db_fail(db, e, rc, "search reports: indexing a report by party");
+    }
+    for (size_t i = 0; i < nr; i++) {
+        if ((rc = pl_db_stmt(db, e, sql_result, &st)))
+            return rc;
+        sqlite3_bind_text(st, 1, results[i], -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, (int64_t)r->number);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            return pl_db_fail(db, e, rc, "search reports: indexing a report by registration");
     }
     return 0;
 }
@@ -115,8 +268,11 @@ int pl_report_find(pl_db *db, pl_err *e, const pl_report_filter *f,
 
     if (rc)
         return rc;
-    if (f->party)
+    if (f->party) {
         sqlite3_bind_text(st, 1, f->party, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 7, f->party_id ? f->party_id : f->party, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 8, f->party_key ? f->party_key : f->party, -1, SQLITE_STATIC);
+    }
     sqlite3_bind_int64(st, 2, f->after > INT64_MAX ? INT64_MAX : (int64_t)f->after);
     if (f->actor)
         sqlite3_bind_text(st, 3, f->actor, -1, SQLITE_STATIC);

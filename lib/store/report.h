@@ -1,13 +1,21 @@
 /* Search reports in the store (store/schema-report.c): numbered,
- * append-only rows with the signed note handed out, indexed by party. */
+ * append-only rows with the signed note handed out, indexed by party, in
+ * the registry's companion database <registry>.reports. */
 #ifndef PL_STORE_REPORT_H
 #define PL_STORE_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "base/error.h"
 #include "store/db.h"
+
+/* Attach the companion database to @db's connection (once; outside a
+ * transaction).  A writable registry creates it on first use; for a
+ * read-only one that has none, *@present is false: no report was ever
+ * recorded (the calls below must not be made then). */
+int pl_report_attach(pl_db *db, pl_err *e, bool *present);
 
 typedef struct pl_report_row {
     uint64_t number;
@@ -21,17 +29,20 @@ typedef struct pl_report_row {
  * transaction that stores it. */
 int pl_report_next(pl_db *db, pl_err *e, uint64_t *out);
 
-/* Store @r and index it under the @n @parties (a party named twice is
- * indexed once).  Inside a write transaction. */
+/* Store @r and index it under the @n @parties its question named and the
+ * @nr registrations its answer named (each once).  Inside a write
+ * transaction. */
 int pl_report_put(pl_db *db, pl_err *e, const pl_report_row *r, const char *const *parties,
-                  size_t n);
+                  size_t n, const char *const *results, size_t nr);
 
 /* Report @number's note and the actor it was issued to (both allocated;
  * free()); PLEDGER_ENOTFOUND naming the number. */
 int pl_report_get(pl_db *db, pl_err *e, uint64_t number, char **note, char **actor);
 
 typedef struct pl_report_filter {
-    const char *party;  /* NULL: any */
+    const char *party;  /* NULL: any; as asked */
+    const char *party_id;  /* the same as an identifier, normalized (NULL: @party) */
+    const char *party_key; /* the same as a name, its name key (NULL: @party) */
     const char *actor;  /* NULL: any */
     int64_t from, to;   /* issued within [from, to] */
     uint64_t after;     /* numbers above this */

@@ -35,7 +35,7 @@ for mode in http https; do
     else echo "tls = off"; fi
     echo "registry = $db"; echo "accounts = accounts"; echo "report_key = load=report.key"
     echo "requests_per_minute = 100000000"; echo "max_connections = 512"
-    echo "per_ip_connections = 512"
+    echo "per_ip_connections = 512"; echo "threads = ${PLEDGERD_THREADS:-2}"
   } > pledgerd.conf
   "$top/build/pledgerd/pledgerd" --config pledgerd.conf 2> pledgerd.log &
   pid=$!

@@ -1252,7 +1252,7 @@ def cmd_verify_statement(reg: Any, a: argparse.Namespace) -> Result:
 def _reports_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--party", help=_("reports about this party: an identifier or a name as "
                                      "asked, or the pledgor or pledgee of a registration "
-                                     "verified"))
+                                     "answered"))
     p.add_argument("--asked-by", metavar="NAME",
                    help=_("reports issued to this account (a bank lists its own only)"))
     p.add_argument("--since", metavar="INSTANT", help=_("issued at or after this instant "

@@ -415,8 +415,9 @@ class Registry:
     def reports(self, party: str | None = None, actor: str | None = None,
                 since: Instant | None = None, until: Instant | None = None,
                 after: int = 0, limit: int = 1000) -> list[ReportEntry]:
-        """The search reports about ``party`` (an identifier or a name as
-        asked, or a verified registration's pledgor or pledgee), issued to
+        """The search reports about ``party`` (its question named it, or its
+        answer named a registration of which it is the pledgor or pledgee,
+        by identifier, or the pledgor, by name), issued to
         ``actor``, between ``since`` and ``until`` (inclusive), numbered
         above ``after``, at most ``limit`` (1 to 10,000).  Role auditor or
         registrar; a bank lists its own."""
