@@ -88,6 +88,23 @@ bool instant_arg(route_ctx *c, const char *name, int64_t *t, reply *out)
     return false;
 }
 
+/* Query parameter @name, when given, into *@v: an integer from @lo to
+ * @hi; false (the reply set, saying @want) when it is not one. */
+static bool int_arg(route_ctx *c, const char *name, uint64_t lo, uint64_t hi,
+                    const char *want, uint64_t *v, reply *out)
+{
+    const char *s = arg(c, name);
+    uint64_t n;
+    if (!s)
+        return true;
+    if (!parse_u64(s, &n) || n < lo || n > hi) {
+        bad_param(out, name, want);
+        return false;
+    }
+    *v = n;
+    return true;
+}
+
 /* Act as the caller on @reg; false (with the reply) when there is none. */
 bool as_caller(route_ctx *c, pledger_registry *reg, reply *out)
 {
@@ -373,14 +390,11 @@ static void get_certificate(route_ctx *c, const char *number, reply *out)
 {
     uint64_t version = 0;
     char *xml = NULL;
-    const char *vs = arg(c, "version");
 
     if (!as_caller(c, c->reader, out))
         return;
-    if (vs && (!parse_u64(vs, &version) || version > 1000000)) {
-        bad_param(out, "version", "a version number (0: the latest)");
+    if (!int_arg(c, "version", 0, 1000000, "a version number (0: the latest)", &version, out))
         return;
-    }
     int rc = pledger_certificate_get(&xml, c->reader, number, (int)version);
     if (rc) {
         verification_refused(c, rc, out);
@@ -395,7 +409,7 @@ static void search(route_ctx *c, reply *out)
 {
     pledger_query q = PLEDGER_QUERY_INIT;
     pledger_cursor *cur = NULL;
-    const char *kind = arg(c, "kind"), *size = arg(c, "page_size");
+    const char *kind = arg(c, "kind");
     uint64_t n;
 
     if (!as_caller(c, c->reader, out))
@@ -436,13 +450,10 @@ static void search(route_ctx *c, reply *out)
     }
     if (!instant_arg(c, "as_of", &q.as_of, out))
         return;
-    if (size) {
-        if (!parse_u64(size, &n) || n < 1 || n > 10000) {
-            bad_param(out, "page_size", "1 to 10000");
-            return;
-        }
-        q.page_size = (int)n;
-    }
+    n = (uint64_t)q.page_size;
+    if (!int_arg(c, "page_size", 1, 10000, "1 to 10000", &n, out))
+        return;
+    q.page_size = (int)n;
     int rc = pledger_search(&cur, c->reader, &q);
     if (rc) {
         reply_library_error(out, rc, c->reader);
@@ -569,7 +580,6 @@ static void get_statement(route_ctx *c, const char *number, reply *out)
 static void get_due(route_ctx *c, reply *out)
 {
     pledger_due_options o = { PLEDGER_DUE_OPTIONS_VERSION, PLEDGER_AS_OF_CURRENT, 30 };
-    const char *within = arg(c, "within_days");
     pledger_due *d = NULL;
     uint64_t n;
 
@@ -577,13 +587,10 @@ static void get_due(route_ctx *c, reply *out)
         return;
     if (!instant_arg(c, "as_of", &o.at, out))
         return;
-    if (within) {
-        if (!parse_u64(within, &n) || n > 3650) {
-            bad_param(out, "within_days", "0 to 3650");
-            return;
-        }
-        o.within_days = (int)n;
-    }
+    n = (uint64_t)o.within_days;
+    if (!int_arg(c, "within_days", 0, 3650, "0 to 3650", &n, out))
+        return;
+    o.within_days = (int)n;
     int rc = pledger_due_get(&d, c->reader, &o);
     if (rc) {
         reply_library_error(out, rc, c->reader);
@@ -928,7 +935,6 @@ static void list_reports(route_ctx *c, reply *out)
 {
     pledger_report_filter f = PLEDGER_REPORT_FILTER_INIT;
     pledger_report_list *l = NULL;
-    const char *after = arg(c, "after"), *limit = arg(c, "limit");
     uint64_t n;
 
     if (!as_caller(c, c->reader, out))
@@ -937,17 +943,12 @@ static void list_reports(route_ctx *c, reply *out)
     f.actor = arg(c, "actor");
     if (!instant_arg(c, "from", &f.from, out) || !instant_arg(c, "to", &f.to, out))
         return;
-    if (after && !parse_u64(after, &f.after)) {
-        bad_param(out, "after", "a report number (the last of the previous page)");
+    n = (uint64_t)f.limit;
+    if (!int_arg(c, "after", 0, INT64_MAX, "a report number (the last of the previous page)",
+                 &f.after, out) ||
+        !int_arg(c, "limit", 1, 10000, "1 to 10000", &n, out))
         return;
-    }
-    if (limit) {
-        if (!parse_u64(limit, &n) || n < 1 || n > 10000) {
-            bad_param(out, "limit", "1 to 10000");
-            return;
-        }
-        f.limit = (int)n;
-    }
+    f.limit = (int)n;
     int rc = pledger_report_find(&l, c->reader, &f);
     if (rc) {
         reply_library_error(out, rc, c->reader);
