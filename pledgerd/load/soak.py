@@ -83,8 +83,9 @@ def start() -> subprocess.Popen:
 daemon = start()
 stop = time.monotonic() + seconds
 acked: dict[str, str] = {}     # uuid -> the state a 2xx answer gave
+reports: dict[int, str] = {}   # search report number -> the note an answer carried
 lock = threading.Lock()
-counts = {"reads": 0, "read_errors": 0, "filings": 0, "filing_errors": 0}
+counts = {"reads": 0, "read_errors": 0, "filings": 0, "filing_errors": 0, "bad_reports": 0}
 xml = (data / "app-patent.xml").read_text()
 
 
@@ -93,9 +94,15 @@ def reader() -> None:
     while time.monotonic() < stop:
         try:
             r.verify(number)
+            got = [(r.last_report, r.last_report_note)]
             list(r.search(party_id="91350100M000100Y43", page_size=5, all_pages=False))
+            got.append((r.last_report, r.last_report_note))
             with lock:
                 counts["reads"] += 2
+                for n, note in got:
+                    if n is None or not note or n in reports:
+                        counts["bad_reports"] += 1
+                    reports[n or 0] = note or ""
         except pledger.Error:
             with lock:
                 counts["read_errors"] += 1
@@ -149,9 +156,23 @@ with pledger.open(str(tmp / "reg.db"), read_only=True) as reg:
         if got is None or order.index(got) < order.index(state):
             lost.append((uuid, state, got))
     check = reg.journal_verify()
+    # every answer's search report is in the registry's reports, as handed out
+    kept = {e.number: e for e in reg.reports(limit=10000)}
+    after = max(kept, default=0)
+    while len(kept) >= after and after:
+        more = reg.reports(after=after, limit=10000)
+        if not more:
+            break
+        kept.update((e.number, e) for e in more)
+        after = more[-1].number
+    reports_lost = [n for n in reports if n not in kept or reg.report(n) != reports[n]]
 print(f"soak {seconds:.0f} s: {counts['reads']} reads ({counts['read_errors']} failed while "
       f"the daemon was down or restarting), {counts['filings']} filings submitted, "
       f"{len(acked)} acknowledged applications ({killed_at} before the SIGKILL), "
       f"{counts['filing_errors']} filing calls failed; lost: {len(lost)}; journal: "
-      f"{'intact' if check.intact else 'BROKEN'} ({check.count} events); exit {status}")
-sys.exit(1 if lost or not check.intact or status != 0 else 0)
+      f"{'intact' if check.intact else 'BROKEN'} ({check.count} events); "
+      f"{len(reports)} search reports handed out, {len(kept)} recorded, "
+      f"{len(reports_lost)} missing or different, {counts['bad_reports']} answers without "
+      f"a fresh report; exit {status}")
+sys.exit(1 if lost or reports_lost or counts["bad_reports"] or not check.intact or status != 0
+         else 0)
