@@ -24,25 +24,27 @@
 #include "base/date.h"
 #include "model/xml.h"
 #include "workflow/pledge-flow.h"
+#include "store/sql-states.h"
 
 /* Applications awaiting a decision or a correction, with the instant the
  * wait began; the document only where its filing/online flag matters. */
 static const char sql_apps[] =
     "SELECT uuid, kind, state, submitted_at, updated_at, correction_requested_at,"
     " correction_due, CASE WHEN kind = 2 AND state = 4 THEN document END"
-    " FROM application WHERE state IN (3, 4, 5)";
+    " FROM application WHERE state IN (" PL_SQL_APP_SUBMITTED ", " PL_SQL_APP_ACCEPTED ", "
+    PL_SQL_APP_CORRECTION_REQUESTED ")";
 
 static const char sql_expiring[] =
     "SELECT p.registration_number, p.kind, v.period_end"
     " FROM pledge_version v JOIN pledge p ON p.id = v.pledge_id"
-    " WHERE v.state IN (1, 5) AND v.period_end <= ?2"
-    " AND v.valid_from <= ?1 AND (v.valid_to IS NULL OR v.valid_to > ?1)";
+    " WHERE " PL_SQL_IN_FORCE("v.") " AND v.period_end <= ?2"
+    " AND " PL_SQL_VALID_AT("v.", "?1");
 
 static const char sql_objections[] =
     "SELECT p.registration_number, p.kind, v.objection_until"
     " FROM pledge_version v JOIN pledge p ON p.id = v.pledge_id"
-    " WHERE v.state = 5 AND v.objection_until <= ?2 AND v.litigation = 0"
-    " AND v.valid_from <= ?1 AND (v.valid_to IS NULL OR v.valid_to > ?1)";
+    " WHERE " PL_SQL_UNDER_OBJECTION("v.") " AND v.objection_until <= ?2 AND v.litigation = 0"
+    " AND " PL_SQL_VALID_AT("v.", "?1");
 
 void pl_q_due_clear(pl_q_due *d)
 {

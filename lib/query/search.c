@@ -41,6 +41,7 @@
 #include "base/ident.h"
 #include "base/text.h"
 #include "query/mask.h"
+#include "store/sql-states.h"
 
 /* Bindings shared by every plan:
  *   ?1 the instant (INT64_MAX: current)   ?2 ?3 resume after (at, id)
@@ -84,9 +85,7 @@
     " AND h.shareholder = v." party "_id AND h.shareholder_type ="              \
     ID_TYPE_NUMBER("v." party "_id_type") ") END"
 
-#define VALID_AT                                                               \
-    " AND v.pledge_id = p.id AND v.valid_from <= ?1"                           \
-    " AND (v.valid_to IS NULL OR v.valid_to > ?1)"
+#define VALID_AT " AND v.pledge_id = p.id AND " PL_SQL_VALID_AT("v.", "?1")
 
 /* The party name is not here: it is matched in C (read_hit()). */
 #define RESIDUAL                                                               \

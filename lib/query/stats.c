@@ -6,6 +6,7 @@
  * overflow for fewer than 2^31 rows; the halves are recombined here with
  * overflow checks, and a total that does not fit is reported as -1. */
 #include "query/query.h"
+#include "store/sql-states.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@ static const char sql_registered[] =
 /* In force at the instant ?1 (?2 is not used). */
 static const char sql_in_force[] =
     "SELECT" HALVES " FROM pledge_version v JOIN pledge p ON p.id = v.pledge_id"
-    " WHERE v.state IN (1, 5) AND v.valid_from <= ?1 AND (v.valid_to IS NULL OR v.valid_to > ?1)"
+    " WHERE " PL_SQL_IN_FORCE("v.") " AND " PL_SQL_VALID_AT("v.", "?1")
     FILTERS " GROUP BY v.currency ORDER BY v.currency";
 
 static const char sql_cancelled[] =

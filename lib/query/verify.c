@@ -9,6 +9,7 @@
 #include "base/text.h"
 #include "model/kinds.h"
 #include "query/mask.h"
+#include "store/sql-states.h"
 
 /* The instant bound in SQL for "valid at": the current versions are the
  * ones valid at INT64_MAX (valid_to NULL). */
@@ -20,8 +21,8 @@ static const char sql_ranks[] =
     "   JOIN pledge_version v ON v.pledge_id = r.pledge_id"
     "   WHERE r.kind = r0.kind AND r.right_key = r0.right_key"
     "   AND (p.registered_at, p.id) < (?2, ?1)"
-    "   AND v.valid_from <= ?3 AND (v.valid_to IS NULL OR v.valid_to > ?3)"
-    "   AND v.state IN (1, 5))"
+    "   AND " PL_SQL_VALID_AT("v.", "?3")
+    "   AND " PL_SQL_IN_FORCE("v.") ")"
     " FROM pledge_right r0 WHERE r0.pledge_id = ?1 ORDER BY r0.idx";
 
 static const char sql_certificates[] =
@@ -33,7 +34,7 @@ static const char sql_pledge_at[] =
     " (SELECT count(*) FROM pledge_right r WHERE r.pledge_id = p.id)"
     " FROM pledge p JOIN pledge_version v ON v.pledge_id = p.id"
     " WHERE p.registration_number = ?1"
-    " AND v.valid_from <= ?2 AND (v.valid_to IS NULL OR v.valid_to > ?2)";
+    " AND " PL_SQL_VALID_AT("v.", "?2");
 
 static const char sql_order[] =
     "SELECT registered_at, id FROM pledge WHERE registration_number = ?1";

@@ -13,6 +13,7 @@
 #include "base/text.h"
 #include "model/kinds.h"
 #include "rules/rules.h"
+#include "store/sql-states.h"
 
 /* ---- the tables ----------------------------------------------------------- */
 
@@ -207,7 +208,7 @@ static const char sql_pledges_on[] =
     "SELECT p.registration_number, v.state FROM pledge_right r"
     " JOIN pledge p ON p.id = r.pledge_id"
     " JOIN pledge_version v ON v.pledge_id = p.id AND v.valid_to IS NULL"
-    " WHERE r.kind = ?1 AND r.right_key = ?2 AND v.state IN (1, 5)"
+    " WHERE r.kind = ?1 AND r.right_key = ?2 AND " PL_SQL_IN_FORCE("v.")
     " GROUP BY p.id ORDER BY p.id";
 
 void pl_rpledges_clear(pl_rpledges *p)

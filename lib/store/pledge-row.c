@@ -1,4 +1,5 @@
 #include "store/pledge-row.h"
+#include "store/sql-states.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,11 +18,11 @@
 static const char sql_by_number[] =
     "SELECT " VERSION_COLUMNS " WHERE p.registration_number = ?1"
     " AND (CASE WHEN ?2 IS NULL THEN v.valid_to IS NULL"
-    "      ELSE v.valid_from <= ?2 AND (v.valid_to IS NULL OR v.valid_to > ?2) END)";
+    "      ELSE " PL_SQL_VALID_AT("v.", "?2") " END)";
 static const char sql_by_id[] =
     "SELECT " VERSION_COLUMNS " WHERE p.id = ?1"
     " AND (CASE WHEN ?2 IS NULL THEN v.valid_to IS NULL"
-    "      ELSE v.valid_from <= ?2 AND (v.valid_to IS NULL OR v.valid_to > ?2) END)";
+    "      ELSE " PL_SQL_VALID_AT("v.", "?2") " END)";
 static const char sql_rights[] =
     "SELECT right_key, identifier, classes FROM pledge_right WHERE pledge_id = ?1 ORDER BY idx";
 
@@ -223,7 +224,7 @@ int pl_cert_issue_load(pl_db *db, pl_err *e, const char *number, int version, ch
 static const char sql_version_event[] =
     "SELECT v.journal_seq FROM pledge p JOIN pledge_version v ON v.pledge_id = p.id"
     " WHERE p.registration_number = ?1"
-    " AND v.valid_from <= ?2 AND (v.valid_to IS NULL OR v.valid_to > ?2)";
+    " AND " PL_SQL_VALID_AT("v.", "?2");
 
 int pl_pver_event(pl_db *db, pl_err *e, const char *number, int64_t at_us, int64_t *seq)
 {

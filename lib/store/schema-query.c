@@ -1,4 +1,5 @@
 #include "store/schema.h"
+#include "store/sql-states.h"
 
 /* Indexes that serve the bank queries (lib/query).  Each names the query
  * it drives; EXPLAIN QUERY PLAN of every statement of lib/query is checked
@@ -19,8 +20,8 @@ const char pl_sql_query[] =
     "CREATE INDEX pledge_kind_registered ON pledge(kind, registered_at);"
     /* due list: periods ending, objections lapsing (query/due.c) */
     "CREATE INDEX pledge_version_in_force_end"
-    "  ON pledge_version(period_end) WHERE state IN (1, 5);"
+    "  ON pledge_version(period_end) WHERE " PL_SQL_IN_FORCE("") ";"
     "CREATE INDEX pledge_version_objection"
-    "  ON pledge_version(objection_until) WHERE state = 5;"
+    "  ON pledge_version(objection_until) WHERE " PL_SQL_UNDER_OBJECTION("") ";"
     /* statistics: cancellations of a period (query/stats.c) */
     "CREATE INDEX pledge_version_operation ON pledge_version(operation, valid_from);";

@@ -19,6 +19,7 @@
 #include "store/apply.h"
 #include "workflow/pledge-common.h"
 #include "workflow/numbers.h"
+#include "store/sql-states.h"
 
 static const char sql_app[] =
     "SELECT a.id, a.uuid, a.kind, a.state, a.document, a.doc_hash, a.acceptance_number,"
@@ -33,7 +34,7 @@ static const char sql_last_review[] =
 static const char sql_right_pledged[] =
     "SELECT p.registration_number FROM pledge_right r JOIN pledge p ON p.id = r.pledge_id"
     " JOIN pledge_version v ON v.pledge_id = p.id AND v.valid_to IS NULL"
-    " WHERE r.kind = ?1 AND r.right_key = ?2 AND v.state IN (1, 5) LIMIT 1";
+    " WHERE r.kind = ?1 AND r.right_key = ?2 AND " PL_SQL_IN_FORCE("v.") " LIMIT 1";
 
 void pl_app_row_clear(pl_app_row *r)
 {

@@ -14,6 +14,7 @@
 #include "store/apply.h"
 #include "workflow/app-flow.h"
 #include "workflow/pledge-common.h"
+#include "store/sql-states.h"
 
 /* Transaction, current version, role (which may depend on the kind), state. */
 static int begin_pledge(const pl_ctx *c, pl_step step, const char *number, pl_pver *v)
@@ -250,7 +251,8 @@ int pl_wf_dismiss_objection(const pl_ctx *c, const char *number, const char *not
 /* ---- the deadline sweep ------------------------------------------------------ */
 
 static const char sql_lapsed_corrections[] =
-    "SELECT uuid FROM application WHERE state = 5 AND correction_due < ?1"
+    "SELECT uuid FROM application WHERE state = " PL_SQL_APP_CORRECTION_REQUESTED
+    " AND correction_due < ?1"
     /* what an acceptance point forwarded, its office deems withdrawn and
      * reports (workflow/exchange-flow.c) */
     " AND office_number IS NULL AND NOT EXISTS (SELECT 1 FROM exchange_item i"
@@ -259,10 +261,11 @@ static const char sql_lapsed_corrections[] =
     " AND i.what <> 'result') ORDER BY id";
 static const char sql_ended[] =
     "SELECT p.registration_number FROM pledge_version v JOIN pledge p ON p.id = v.pledge_id"
-    " WHERE v.valid_to IS NULL AND v.state IN (1, 5) AND v.period_end < ?1 ORDER BY p.id";
+    " WHERE v.valid_to IS NULL AND " PL_SQL_IN_FORCE("v.") " AND v.period_end < ?1"
+    " ORDER BY p.id";
 static const char sql_lapsed_objections[] =
     "SELECT p.registration_number FROM pledge_version v JOIN pledge p ON p.id = v.pledge_id"
-    " WHERE v.valid_to IS NULL AND v.state = 5 AND v.litigation = 0"
+    " WHERE v.valid_to IS NULL AND " PL_SQL_UNDER_OBJECTION("v.") " AND v.litigation = 0"
     " AND v.objection_until < ?1 ORDER BY p.id";
 
 typedef struct strlist {
