@@ -849,14 +849,8 @@ static void post_filings(route_ctx *c, reply *out)
     jw w;
     jw_init(&w);
     jw_obj(&w);
-    if (rc) {
-        jw_key(&w, "error");
-        jw_obj(&w);
-        jw_kint(&w, "code", rc);
-        jw_kstr(&w, "name", "PLEDGER_EREVIEW");
-        jw_kstr(&w, "message", pledger_errmsg(c->writer));
-        jw_end_obj(&w);
-    }
+    if (rc)
+        json_error(&w, rc, pledger_errmsg(c->writer));
     jw_key(&w, "items");
     jw_arr(&w);
     for (size_t i = 0; i < pledger_filing_count(f); i++) {

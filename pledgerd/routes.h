@@ -88,6 +88,9 @@ void reply_json(reply *out, unsigned status, jw *w);
 void reply_text(reply *out, unsigned status, const char *type, const char *text);
 /* status 0: the HTTP status of @code. */
 void reply_error(reply *out, unsigned status, int code, const char *message);
+/* The member "error": {"code", "name", "message"} of a JSON object being
+ * written (what reply_error() answers alone). */
+void json_error(jw *w, int code, const char *message);
 void reply_library_error(reply *out, int code, pledger_registry *reg);
 
 #endif

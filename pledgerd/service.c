@@ -203,17 +203,22 @@ static const char *code_name(int code)
                                                                        : "PLEDGER_E?";
 }
 
+void json_error(jw *w, int code, const char *message)
+{
+    jw_key(w, "error");
+    jw_obj(w);
+    jw_kint(w, "code", code);
+    jw_kstr(w, "name", code_name(code));
+    jw_kstr(w, "message", message);
+    jw_end_obj(w);
+}
+
 void reply_error(reply *out, unsigned status, int code, const char *message)
 {
     jw w;
     jw_init(&w);
     jw_obj(&w);
-    jw_key(&w, "error");
-    jw_obj(&w);
-    jw_kint(&w, "code", code);
-    jw_kstr(&w, "name", code_name(code));
-    jw_kstr(&w, "message", message);
-    jw_end_obj(&w);
+    json_error(&w, code, message);
     jw_end_obj(&w);
     reply_json(out, status ? status : http_status(code), &w);
     jw_free(&w);

@@ -510,9 +510,21 @@ START_TEST(test_companion)
     fclose(f);
     fx_act(reg, "bank-a", PLEDGER_ROLE_BANK);
     int rc = pledger_report_issue(&note, NULL, reg, &r, 1, k.signer);
-    ck_assert_int_ne(rc, 0);
+    ck_assert_int_eq(rc, PLEDGER_ENOTDB);
     ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), ".reports"));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "not an SQLite database"));
+    ck_assert_ptr_null(strstr(pledger_errmsg(reg), "restore")); /* the registry is fine */
     ck_assert_ptr_null(note);
+    /* a read-only handle does not take it for "no reports" either */
+    pledger_registry *ro = NULL;
+    pledger_report_list *l = NULL;
+    pledger_report_filter all = PLEDGER_REPORT_FILTER_INIT;
+    PL_OK(NULL, fx_open(&ro, path, NULL, 1, -1));
+    fx_act(ro, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    PL_FAILS(ro, PLEDGER_ENOTDB, pledger_report_find(&l, ro, &all));
+    ck_assert_ptr_null(l);
+    PL_FAILS(ro, PLEDGER_ENOTDB, pledger_report_get(&note, ro, 1));
+    pledger_close(ro);
     free(companion);
     keys_free(&k);
     fx_ck_teardown(dir, path, reg);

@@ -115,7 +115,10 @@ typedef struct pledger_report_request {
  *                     failure all NULL
  * @param[out] numbers the @p n report numbers; may be NULL
  * @return 0; #PLEDGER_EINVAL naming the request and its field
- *         (requests[2].query: …); #PLEDGER_EPERM; #PLEDGER_EREADONLY.
+ *         (requests[2].query …); #PLEDGER_EPERM; #PLEDGER_EREADONLY; the
+ *         companion's own failures, naming its file: #PLEDGER_ENOTDB (not
+ *         a database of reports), #PLEDGER_ENEWER, #PLEDGER_ECORRUPT,
+ *         #PLEDGER_EBUSY, #PLEDGER_EIO.
  * @since 0.2
  */
 PLEDGER_EXPORT int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
@@ -125,7 +128,8 @@ PLEDGER_EXPORT int pledger_report_issue(char **notes, uint64_t *numbers, pledger
 /**
  * The signed note of report @p number, as it was handed out.  Role
  * auditor or registrar; a bank only its own (#PLEDGER_EPERM for another's).
- * @return 0; #PLEDGER_ENOTFOUND; #PLEDGER_EPERM.
+ * @return 0; #PLEDGER_ENOTFOUND; #PLEDGER_EPERM; the companion's failures
+ *         as for pledger_report_issue().
  * @since 0.2
  */
 PLEDGER_EXPORT int pledger_report_get(char **note_out, pledger_registry *reg, uint64_t number);
@@ -167,8 +171,10 @@ typedef struct pledger_report_list pledger_report_list;
 /**
  * The reports @p filter selects, by number.  Role auditor or registrar;
  * a bank lists only its own (the filter's actor is taken as itself).
- * @return 0 (an empty list when none); #PLEDGER_EINVAL naming the field;
- *         #PLEDGER_EPERM.
+ * @return 0 (an empty list when none, also when no report was ever
+ *         recorded); #PLEDGER_EINVAL naming the field; #PLEDGER_EPERM; the
+ *         companion's failures as for pledger_report_issue() (a damaged
+ *         one is an error, never an empty list).
  * @since 0.2
  */
 PLEDGER_EXPORT int pledger_report_find(pledger_report_list **out, pledger_registry *reg,

@@ -61,54 +61,60 @@ static bool line_ok(const char *s, size_t max, bool no_space)
 
 /* ---- issuing --------------------------------------------------------------------- */
 
+/* Field @field of request @i is wrong: pl_api_bad_arg() naming
+ * "requests[i].field", @why a phrase marked N_() (translated for the
+ * person, as every argument error). */
 static int bad_request(pledger_registry *reg, const char *fn, size_t i, const char *field,
                        const char *why)
 {
-    return pl_err_set(&reg->err, PLEDGER_EINVAL, "%s: requests[%zu].%s: %s", fn, i, field, why);
+    char param[80];
+    snprintf(param, sizeof param, "requests[%zu].%s", i, field);
+    return pl_api_bad_arg(reg, fn, param, why);
 }
 
 static int check_request(pledger_registry *reg, const char *fn, size_t i,
                          const pledger_report_request *r, uint64_t log_now)
 {
+    char field[48];
+
     if (r->version != PLEDGER_REPORT_REQUEST_VERSION)
-        return bad_request(reg, fn, i, "version", "is not PLEDGER_REPORT_REQUEST_VERSION");
+        return bad_request(reg, fn, i, "version", N_("is not PLEDGER_REPORT_REQUEST_VERSION"));
     if (!pledger_report_kind_name(r->kind))
-        return bad_request(reg, fn, i, "kind", "is neither search nor verification");
+        return bad_request(reg, fn, i, "kind", N_("is neither search nor verification"));
     if (r->actor && !line_ok(r->actor, MAX_ACTOR, false))
         return bad_request(reg, fn, i, "actor",
-                           "must be 1 to 64 bytes of UTF-8 without control characters");
+                           N_("must be 1 to 64 bytes of UTF-8 without control characters"));
     if (r->role && !pledger_role_name(r->role))
-        return bad_request(reg, fn, i, "role", "is not a role");
+        return bad_request(reg, fn, i, "role", N_("is not a role"));
     if (!line_ok(r->query, MAX_QUERY, false))
         return bad_request(reg, fn, i, "query",
-                           "must be 1 to 2000 bytes of UTF-8 on one line, without control "
-                           "characters");
-    if (r->party_count > MAX_PARTIES || (r->party_count && !r->parties))
-        return bad_request(reg, fn, i, "parties", "at most 100, and not NULL when counted");
+                           N_("must be 1 to 2000 bytes of UTF-8 on one line, without control "
+                              "characters"));
+    if (r->party_count > MAX_PARTIES)
+        return bad_request(reg, fn, i, "party_count", N_("must be at most 100"));
+    if (r->party_count && !r->parties)
+        return bad_request(reg, fn, i, "parties", N_("is NULL with party_count above 0"));
     for (size_t k = 0; k < r->party_count; k++)
         if (!line_ok(r->parties[k], MAX_PARTY, false)) {
-            char field[48];
             snprintf(field, sizeof field, "parties[%zu]", k);
             return bad_request(reg, fn, i, field,
-                               "must be 1 to 200 bytes of UTF-8 without control characters");
+                               N_("must be 1 to 200 bytes of UTF-8 without control characters"));
         }
-    if (r->number_count > MAX_NUMBERS || (r->number_count && !r->numbers))
-        return bad_request(reg, fn, i, "numbers",
-                           "at most 10000, and not NULL when counted");
+    if (r->number_count > MAX_NUMBERS)
+        return bad_request(reg, fn, i, "number_count", N_("must be at most 10000"));
+    if (r->number_count && !r->numbers)
+        return bad_request(reg, fn, i, "numbers", N_("is NULL with number_count above 0"));
     for (size_t k = 0; k < r->number_count; k++)
         if (!line_ok(r->numbers[k], MAX_NUMBER, true)) {
-            char field[48];
             snprintf(field, sizeof field, "numbers[%zu]", k);
             return bad_request(reg, fn, i, field,
-                               "must be a registration number: 1 to 64 bytes, no space or "
-                               "control character");
+                               N_("must be a registration number: 1 to 64 bytes, no space or "
+                                  "control character"));
         }
-    if (r->log_size > log_now) {
-        char why[96];
-        snprintf(why, sizeof why, "%" PRIu64 " is beyond the log (%" PRIu64 " events)",
-                 r->log_size, log_now);
-        return bad_request(reg, fn, i, "log_size", why);
-    }
+    if (r->log_size > log_now)
+        return pl_err_set(&reg->err, PLEDGER_EINVAL,
+                          "%s: requests[%zu].log_size %" PRIu64 " is beyond the log (%" PRIu64
+                          " events)", fn, i, r->log_size, log_now);
     bool other = (r->actor && strcmp(r->actor, reg->actor) != 0) ||
                  (r->role && r->role != reg->role);
     if (other && reg->role != PLEDGER_ROLE_REGISTRAR)

@@ -31,7 +31,28 @@ static char *companion_path(const char *path)
     return out;
 }
 
-static int pragma_int(pl_db *db, pl_err *e, const char *sql, int64_t *out)
+/* A failure of the companion @path itself (pl_db_fail() would name the
+ * registry): its code and a message naming the file. */
+static int companion_fail(pl_err *e, int rc, const char *path)
+{
+    switch (rc & 0xff) {
+    case SQLITE_NOTADB:
+        return pl_err_set(e, PLEDGER_ENOTDB, "%s is not an SQLite database; the search "
+                          "reports of the registry belong in it", path);
+    case SQLITE_CORRUPT:
+        return pl_err_set(e, PLEDGER_ECORRUPT, "the search reports' database %s is damaged "
+                          "(%s): restore it from a backup", path, sqlite3_errstr(rc));
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return pl_err_set(e, PLEDGER_EBUSY, "the search reports' database %s is busy (%s)",
+                          path, sqlite3_errstr(rc));
+    default:
+        return pl_err_set(e, PLEDGER_EIO, "the search reports' database %s cannot be opened "
+                          "or read (%s)", path, sqlite3_errstr(rc));
+    }
+}
+
+static int pragma_int(pl_db *db, pl_err *e, const char *sql, const char *path, int64_t *out)
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(pl_db_handle(db), sql, -1, &st, NULL);
@@ -40,7 +61,7 @@ static int pragma_int(pl_db *db, pl_err *e, const char *sql, int64_t *out)
         rc = SQLITE_OK;
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_OK ? 0 : pl_db_fail(db, e, rc, "search reports: reading the schema");
+    return rc == SQLITE_OK ? 0 : companion_fail(e, rc, path);
 }
 
 int pl_report_attach(pl_db *db, pl_err *e, bool *present)
@@ -84,18 +105,17 @@ int pl_report_attach(pl_db *db, pl_err *e, bool *present)
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_OK) {
-        if (pl_db_read_only(db)) {  /* gone since, or unreadable: none to show */
-            free(path);
+        if (pl_db_read_only(db) && (rc & 0xff) == SQLITE_CANTOPEN && access(path, F_OK) != 0) {
+            free(path); /* removed since: none to show (a damaged one is an error) */
             *present = false;
             return 0;
         }
-        rc = pl_db_fail(db, e, rc, "search reports: opening the companion database");
-        pl_err_prefix(e, "%s", path);
+        rc = companion_fail(e, rc, path);
         free(path);
         return rc;
     }
-    if ((rc = pragma_int(db, e, "PRAGMA reports.application_id", &app)) ||
-        (rc = pragma_int(db, e, "PRAGMA reports.user_version", &version)))
+    if ((rc = pragma_int(db, e, "PRAGMA reports.application_id", path, &app)) ||
+        (rc = pragma_int(db, e, "PRAGMA reports.user_version", path, &version)))
         goto fail;
     if (version == 0 && app == 0 && !pl_db_read_only(db)) {
         char sql[96];

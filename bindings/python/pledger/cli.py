@@ -1334,11 +1334,9 @@ def _verify_report_args(p: argparse.ArgumentParser) -> None:
                              "(no database)"), access="none", args=_verify_report_args)
 def cmd_verify_report(reg: Any, a: argparse.Namespace) -> Result:
     from .report import Report
-    try:
-        r = Report.open(_read_input(a.file), _keyring(a.trust, "--trust"))
-    except E.CodeMismatch as e:
-        return Result({"genuine": False, "message": e.message},
-                      _("NOT GENUINE: {reason}").format(reason=e.message), EXIT_FAILED)
+    r = _offline_check(a, Report.open)
+    if isinstance(r, Result):
+        return r
     return Result(_report_dict(r), _report_text(r))
 
 

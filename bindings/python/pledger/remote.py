@@ -407,22 +407,24 @@ class RemoteRegistry:
         return self._filed_items(j)
 
     @staticmethod
-    def _filed_items(j: Any) -> tuple[Filed, ...]:
+    def _review(findings: Any) -> Review:
+        """A Review from the service's "findings" list."""
+        return Review(tuple(Finding(code=f["code"], severity=Severity.from_name(f["severity"]),
+                                    path=f["path"] or "", message=f["message"] or "",
+                                    basis=f["basis"] or "") for f in findings))
+
+    @classmethod
+    def _filed_items(cls, j: Any) -> tuple[Filed, ...]:
         return tuple(Filed(
             uuid=it["uuid"], acceptance_number=it["acceptance_number"], number=it["number"],
-            modcode=it["modcode"], blocked=bool(it["blocked"]),
-            review=Review(tuple(Finding(code=f["code"], severity=Severity.from_name(f["severity"]),
-                                        path=f["path"] or "", message=f["message"] or "",
-                                        basis=f["basis"] or "") for f in it["findings"])))
+            modcode=it["modcode"], blocked=bool(it["blocked"]), review=cls._review(it["findings"]))
             for it in (j or {}).get("items", []))
 
     def review(self, uuid: str) -> Review:
         """As :meth:`pledger.Registry.review`."""
         j = self._json("POST", f"/v1/applications/{self._quote(uuid, 'uuid')}/review",
                        body=b"")
-        return Review(tuple(Finding(code=f["code"], severity=Severity.from_name(f["severity"]),
-                                    path=f["path"] or "", message=f["message"] or "",
-                                    basis=f["basis"] or "") for f in j["findings"]))
+        return self._review(j["findings"])
 
     def submit(self, uuid: str) -> None:
         """As :meth:`pledger.Registry.submit`."""
