@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "store/sqlite.h"
 
 #include <pledger/pledger.h>
 

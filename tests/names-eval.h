@@ -22,6 +22,7 @@
 #include <pledger/registry.h>
 
 #include "api/handle.h"
+#include "store/sqlite.h"
 #include "base/text.h"
 #include "store/db.h"
 

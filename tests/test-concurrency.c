@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "testutil.h"
+#include "store/sqlite.h"
 #include "fixture.h"
 
 #define WRITERS 4

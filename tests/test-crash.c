@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "testutil.h"
+#include "store/sqlite.h"
 #include "fixture.h"
 
 #ifndef PL_CRASH_KILLS

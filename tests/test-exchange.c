@@ -16,6 +16,7 @@
 #include <openssl/pem.h>
 
 #include "testutil.h"
+#include "store/sqlite.h"
 #include "fixture.h"
 
 #include <pledger/exchange.h>

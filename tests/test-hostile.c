@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 
 #include "testutil.h"
+#include "store/sqlite.h"
 #include "fixture.h"
 #include "model/xml.h"
 

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "testutil.h"
+#include "store/sqlite.h"
 #include "fixture.h"
 #include "api/handle.h"
 #include "base/text.h"

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include "testutil.h"
+#include "store/sqlite.h"
 #include "fixture.h"
 #include "api/handle.h"
 

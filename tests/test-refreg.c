@@ -19,6 +19,7 @@
 #include <openssl/evp.h>
 
 #include "testutil.h"
+#include "store/sqlite.h"
 #include "api/handle.h"
 #include "base/date.h"
 #include "base/text.h"

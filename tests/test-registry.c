@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include "testutil.h"
+#include "store/sqlite.h"
 #include "api/handle.h"
 #include "base/error.h"
 #include "base/text.h"

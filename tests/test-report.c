@@ -4,6 +4,7 @@
  * bank only when it is its own; bad requests name the field and store
  * nothing; the journal does not move. */
 #include "fixture.h"
+#include "store/sqlite.h"
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "testutil.h"
+#include "store/sqlite.h"
 #include "fixture.h"
 #include "api/app-handle.h"
 #include "api/handle.h"

@@ -10,6 +10,7 @@
  *   actor (and no actor at all) gets PLEDGER_EPERM on a read-write one.
  *   The database dump is the same before and after. */
 #include "testutil.h"
+#include "store/sqlite.h"
 #include "fixture.h"
 #include "store/apply.h"
 #include "store/payload.h"

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "testutil.h"
+#include "store/sqlite.h"
 #include "fixture.h"
 #include "api/handle.h"
 #include "store/apply.h"

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "api/app-handle.h"
+#include "store/sqlite.h"
 #include "api/handle.h"
 #include "base/i18n.h"
 #include "model/kinds.h"

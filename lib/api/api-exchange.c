@@ -5,6 +5,7 @@
 #include <pledger/exchange.h>
 
 #include "api/app-handle.h"
+#include "store/sqlite.h"
 #include "api/handle.h"
 #include "api/keyring.h"
 #include "model/kinds.h"

@@ -11,6 +11,7 @@
 #include <pledger/pledge.h>
 
 #include "api/handle.h"
+#include "store/sqlite.h"
 #include "base/calendar.h"
 #include "base/date.h"
 #include "base/ident.h"

@@ -14,6 +14,7 @@
  *                          litigation is recorded.
  * Days left are calendar days from today to the due day. */
 #include "query/query.h"
+#include "store/sqlite.h"
 
 #include <stdlib.h>
 #include <string.h>

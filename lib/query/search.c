@@ -30,6 +30,7 @@
  * Every statement fetches page_size + 1 rows: the extra one says whether
  * more hits follow. */
 #include "query/query.h"
+#include "store/sqlite.h"
 
 #include <errno.h>
 #include <inttypes.h>

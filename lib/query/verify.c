@@ -1,6 +1,7 @@
 /* Verification by registration number, ranks on a right, and the order of
  * two registrations. */
 #include "query/query.h"
+#include "store/sqlite.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,6 @@
 /* The connection's settings during an import: see bulk.h. */
 #include "refreg/bulk.h"
+#include "store/sqlite.h"
 
 #include <stdio.h>
 

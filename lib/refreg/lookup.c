@@ -1,5 +1,6 @@
 /* Lookups in the reference register for the review engine (refreg.h). */
 #include "refreg/refreg.h"
+#include "store/sqlite.h"
 
 #include <stdlib.h>
 #include <string.h>

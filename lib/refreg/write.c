@@ -6,6 +6,7 @@
  * emptied before the commit, so even a file of millions of records is
  * checked with bounded memory. */
 #include "refreg/write.h"
+#include "store/sqlite.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -2,6 +2,7 @@
  * then runs every row of the rule tables (rules.h) that applies to the
  * application's kind, in table order, and collects all their findings. */
 #include "rules/review.h"
+#include "store/sqlite.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/ident.h"
+#include "store/sqlite.h"
 #include "base/money.h"
 #include "model/kinds.h"
 #include "rules/rules.h"

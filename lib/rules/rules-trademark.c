@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "store/sqlite.h"
 #include "rules/rules.h"
 #include "base/i18n.h"
 

@@ -1,4 +1,5 @@
 #include "store/apply.h"
+#include "store/sqlite.h"
 #include "store/payload.h"
 
 #include <inttypes.h>

@@ -1,4 +1,6 @@
 #include "store/db.h"
+#include "store/backend.h"
+#include "store/sqlite.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +22,7 @@ typedef struct stmt_slot {
 } stmt_slot;
 
 struct pl_db {
+    const pl_backend *be;
     sqlite3 *h;
     char *path;
     bool read_only;
@@ -44,6 +47,7 @@ struct pl_db {
 };
 
 sqlite3 *pl_db_handle(pl_db *db) { return db->h; }
+const pl_backend *pl_db_backend(const pl_db *db) { return db->be; }
 bool pl_db_read_only(const pl_db *db) { return db->read_only; }
 const char *pl_db_path(const pl_db *db) { return db->path; }
 bool pl_db_in_tx(const pl_db *db) { return db->tx_depth > 0; }
@@ -683,6 +687,7 @@ int pl_db_open(pl_db **out, pl_err *e, const char *path, const pl_db_options *o)
         free(db);
         return pl_err_oom(e);
     }
+    db->be = &pl_sqlite_backend;
     db->read_only = o->read_only;
     db->sqlite_header = header;
     flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_URI;

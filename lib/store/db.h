@@ -1,11 +1,12 @@
-/* The store's narrow interface over SQLite: open with checks and
- * migrations, cached prepared statements, IMMEDIATE transactions and the
- * mapping of SQLite failures to pledger codes.  Nothing above this layer
- * opens a connection or runs BEGIN itself. */
+/* A registry connection as the layers above the store see it: open with
+ * checks and migrations, transactions, the clock, settings.  Nothing here
+ * names SQLite: its statements and result codes are the SQLite backend's
+ * own (store/sqlite.h, included by lib/store/ alone), and the named
+ * operations every backend provides are in store/backend.h.  Nothing
+ * above this layer opens a connection or runs BEGIN itself. */
 #ifndef PL_STORE_DB_H
 #define PL_STORE_DB_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -29,8 +30,6 @@ typedef struct pl_db_options {
 int pl_db_open(pl_db **out, pl_err *e, const char *path, const pl_db_options *o);
 void pl_db_close(pl_db *db);
 
-sqlite3 *pl_db_handle(pl_db *db);
-
 /* SQLite's PRAGMA data_version: it changes when another connection
  * commits, not for this connection's own changes. */
 int pl_db_data_version(pl_db *db, pl_err *e, int64_t *out);
@@ -42,14 +41,6 @@ const pl_merkle_edge *pl_db_edge(const pl_db *db, int64_t data_version);
 void pl_db_edge_set(pl_db *db, const pl_merkle_edge *edge, int64_t data_version);
 bool pl_db_read_only(const pl_db *db);
 const char *pl_db_path(const pl_db *db);
-
-/* A prepared statement for @sql, cached by the address of @sql (pass a
- * string literal or a static constant).  The statement comes back reset
- * with its bindings cleared; do not finalize it. */
-int pl_db_stmt(pl_db *db, pl_err *e, const char *sql, sqlite3_stmt **out);
-
-/* Execute SQL with no result rows (schema, pragmas).  Not for user data. */
-int pl_db_exec(pl_db *db, pl_err *e, const char *sql);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  pl_db_write_begin refuses on a
  * read-only registry with PLEDGER_EREADONLY.  Rollback never fails. */
@@ -79,10 +70,6 @@ int64_t pl_db_clock(const pl_db *db);
  * by any number of connections follow their order whenever the clocks
  * do.  Outside a write transaction, a fresh reading of the clock. */
 int64_t pl_db_now(const pl_db *db);
-
-/* Map an SQLite result code to a pledger code, with a message naming
- * what was being done.  Returns the pledger code. */
-int pl_db_fail(pl_db *db, pl_err *e, int rc, const char *what);
 
 /* Settings kept in the registry's meta table. */
 int pl_db_meta_get(pl_db *db, pl_err *e, const char *key, char **out);

@@ -1,4 +1,5 @@
 #include "store/journal.h"
+#include "store/sqlite.h"
 
 #include <inttypes.h>
 #include <stdbool.h>

@@ -3,6 +3,7 @@
  * open-addressing table.  Used by store/apply.c to bind the statements'
  * parameters without SQLite parsing the payload again for each. */
 #include "store/payload.h"
+#include "store/sqlite.h"
 
 #include <limits.h>
 #include <stdint.h>

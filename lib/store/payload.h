@@ -3,6 +3,7 @@
 #define PL_STORE_PAYLOAD_H
 
 #include <stdbool.h>
+#include "store/sqlite.h"
 #include <stddef.h>
 #include <stdint.h>
 

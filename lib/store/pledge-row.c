@@ -1,4 +1,5 @@
 #include "store/pledge-row.h"
+#include "store/sqlite.h"
 #include "store/sql-states.h"
 
 #include <stdlib.h>

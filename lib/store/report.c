@@ -1,6 +1,7 @@
 /* Search reports: the rows of store/schema-report.c, in the registry's
  * companion database. */
 #include "store/report.h"
+#include "store/sqlite.h"
 
 #include <stdbool.h>
 #include <stdio.h>

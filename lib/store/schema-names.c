@@ -1,4 +1,5 @@
 #include "store/schema.h"
+#include "store/sqlite.h"
 
 #include <stdlib.h>
 #include <string.h>

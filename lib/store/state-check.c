@@ -1,4 +1,5 @@
 #include "store/state-check.h"
+#include "store/sqlite.h"
 
 #include <inttypes.h>
 #include <stdarg.h>

@@ -3,6 +3,7 @@
  * role and state checked first, one journal event whose payload carries
  * every value the step writes (store/apply.c writes the rows from it). */
 #include "workflow/app-flow.h"
+#include "store/sqlite.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -9,6 +9,7 @@
  * through the steps of app-flow.c inside one batch transaction
  * (pl_db_batch_begin): all items or none. */
 #include "workflow/exchange-flow.h"
+#include "store/sqlite.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,4 +1,5 @@
 #include "workflow/numbers.h"
+#include "store/sqlite.h"
 
 #include "base/json.h"
 #include "model/kinds.h"

@@ -2,6 +2,7 @@
  * sweep; the working-day calendar.  Every change closes the current
  * version and opens the next one (store/apply.c), so nothing is lost. */
 #include "workflow/pledge-flow.h"
+#include "store/sqlite.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -14,6 +14,7 @@
  * complete) with the schema's own indexes dropped during the load and
  * re-created, exactly as the schema defines them, afterwards. */
 #include "bench.h"
+#include "store/sqlite.h"
 
 #include <inttypes.h>
 #include <stdio.h>

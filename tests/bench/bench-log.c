@@ -4,6 +4,7 @@
  * (XML signature, checkpoint signature, proof, event).  No baseline:
  * bare SQLite has no Merkle tree; the figures are per operation. */
 #include "bench.h"
+#include "store/sqlite.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -11,6 +11,7 @@
  * once on each side on the same key, the side that goes first alternating,
  * after a warm-up of both. */
 #include "bench.h"
+#include "store/sqlite.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -20,6 +20,7 @@
  * from the register: each of the 20 marks by number with its owner, and
  * the pledgor's marks sharing a similar-goods group (the bundling rule). */
 #include "bench.h"
+#include "store/sqlite.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -1,5 +1,6 @@
 /* Timing, statistics, the report, failures and deterministic identifiers. */
 #include "bench.h"
+#include "store/sqlite.h"
 
 #include <errno.h>
 #include <math.h>

@@ -20,6 +20,7 @@
  * registration step (pledger_application_register), 100,000 times, with
  * one commit. */
 #include "bench.h"
+#include "store/sqlite.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -6,6 +6,7 @@
 #define PL_BENCH_H
 
 #include <sqlite3.h>
+#include "store/sqlite.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

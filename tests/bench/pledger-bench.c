@@ -21,6 +21,7 @@
  * BENCH_BATCH_N=<n> (pledges of the batch workload); BENCH_VERIFY_OPS,
  * BENCH_SEARCH_OPS (operations per read row). */
 #include "bench.h"
+#include "store/sqlite.h"
 
 #include <errno.h>
 #include <stdarg.h>

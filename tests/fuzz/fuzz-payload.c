@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "fuzz.h"
+#include "store/sqlite.h"
 #include "store/payload.h"
 
 static sqlite3 *db;

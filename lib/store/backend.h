@@ -1,0 +1,45 @@
+/* The store's backend interface: the named operations the layers above
+ * the store call, grouped by subject, as tables of function pointers --
+ * the way SQLite's sqlite3_vfs or libgit2's git_odb_backend let a second
+ * implementation slot in.  A backend fills every table; the SQLite
+ * backend (store/sqlite-*.c) is the first.  docs/backend.md tells how to
+ * write another.
+ *
+ * Rules of every operation:
+ * - It takes the connection first and a pl_err second, returns 0 or a
+ *   pledger code (PLEDGER_ENOTFOUND for a missing row, PLEDGER_ESTORE,
+ *   PLEDGER_EBUSY, PLEDGER_ENOMEM ...) with the message set: a backend
+ *   maps its own failures to pledger codes, none of its codes or types
+ *   cross this line.
+ * - It runs inside the transaction its caller opened with
+ *   pl_db_read_begin() / pl_db_write_begin() (store/db.h); it never opens
+ *   or ends one itself unless its description says so.
+ * - Rows come back as the plain C structs of the group's header (owned by
+ *   the caller, freed with the group's clear function) or through a
+ *   callback per row; no cursor, row id or statement escapes.
+ * - Instants are int64 microseconds since 1970 (UTC), dates int32 day
+ *   numbers, amounts int64 minor units: what the columns hold. */
+#ifndef PL_STORE_BACKEND_H
+#define PL_STORE_BACKEND_H
+
+#include "store/db.h"
+
+/* One table per subject, each defined in its own header (store/ops-*.h). */
+typedef struct pl_query_ops pl_query_ops; /* store/ops-query.h: statistics, due list, verification, search */
+
+typedef struct pl_backend {
+    const char *name; /* "sqlite" */
+    const pl_query_ops *query;
+} pl_backend;
+
+/* The backend of @db (set when it was opened). */
+const pl_backend *pl_db_backend(const pl_db *db);
+
+/* The operations of group @group of @db's backend:
+ * PL_OPS(db, query)->stats_sums(db, e, ...). */
+#define PL_OPS(db, group) (pl_db_backend(db)->group)
+
+/* The SQLite backend (store/sqlite-backend.c). */
+extern const pl_backend pl_sqlite_backend;
+
+#endif

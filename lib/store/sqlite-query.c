@@ -1,0 +1,104 @@
+/* The SQLite backend's query operations (store/ops-query.h).
+ *
+ * Statistics: sums are exact in int64 minor units.  SQLite's sum() stops
+ * with an error on overflow, so each amount is summed in two halves --
+ * the high bits (amount >> 32, below 2^31) and the low 32 bits -- which
+ * cannot overflow for fewer than 2^31 rows; the halves are recombined
+ * here with overflow checks, and a total that does not fit is -1. */
+#include "store/ops-query.h"
+#include "store/sql-states.h"
+#include "store/sqlite.h"
+
+#define FILTERS " AND (?3 = 0 OR p.kind = ?3) AND (?4 IS NULL OR p.office = ?4)"
+#define HALVES " v.currency, count(*), sum(v.amount >> 32), sum(v.amount & 4294967295)"
+
+/* Registered in [?1, ?2): counts and amounts of the first versions. */
+static const char sql_registered[] =
+    "SELECT" HALVES " FROM pledge p JOIN pledge_version v ON v.pledge_id = p.id AND v.version = 1"
+    " WHERE p.registered_at >= ?1 AND p.registered_at < ?2" FILTERS
+    " GROUP BY v.currency ORDER BY v.currency";
+
+/* In force at the instant ?1 (?2 is not used). */
+static const char sql_in_force[] =
+    "SELECT" HALVES " FROM pledge_version v JOIN pledge p ON p.id = v.pledge_id"
+    " WHERE " PL_SQL_IN_FORCE("v.") " AND " PL_SQL_VALID_AT("v.", "?1")
+    FILTERS " GROUP BY v.currency ORDER BY v.currency";
+
+static const char sql_cancelled[] =
+    "SELECT count(*) FROM pledge_version v JOIN pledge p ON p.id = v.pledge_id"
+    " WHERE v.operation = 'cancel' AND v.valid_from >= ?1 AND v.valid_from < ?2" FILTERS;
+
+/* hi * 2^32 + lo, or -1 when it does not fit (both are >= 0). */
+static int64_t recombine(int64_t hi, int64_t lo)
+{
+    int64_t t;
+    if (hi < 0 || lo < 0 || __builtin_mul_overflow(hi, INT64_C(4294967296), &t) ||
+        __builtin_add_overflow(t, lo, &t))
+        return -1;
+    return t;
+}
+
+static void bind_filters(sqlite3_stmt *st, int64_t a, int64_t b, const pl_stats_filter *f)
+{
+    sqlite3_bind_int64(st, 1, a);
+    sqlite3_bind_int64(st, 2, b);
+    sqlite3_bind_int(st, 3, f->kind);
+    if (f->office)
+        sqlite3_bind_text(st, 4, f->office, -1, SQLITE_STATIC);
+}
+
+static int sums(pl_db *db, pl_err *e, const char *sql, int64_t a, int64_t b,
+                const pl_stats_filter *f, pl_stats_row_fn row, void *arg)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql, &st);
+
+    if (rc)
+        return rc;
+    bind_filters(st, a, b, f);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *cur = (const char *)sqlite3_column_text(st, 0);
+        int64_t total = recombine(sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3));
+        int r = row(arg, e, cur ? cur : "", sqlite3_column_int64(st, 1), total);
+        if (r) {
+            sqlite3_reset(st);
+            return r;
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "computing statistics");
+}
+
+static int stats_registered(pl_db *db, pl_err *e, int64_t from_us, int64_t end_us,
+                            const pl_stats_filter *f, pl_stats_row_fn row, void *arg)
+{
+    return sums(db, e, sql_registered, from_us, end_us, f, row, arg);
+}
+
+static int stats_in_force(pl_db *db, pl_err *e, int64_t at_us, const pl_stats_filter *f,
+                          pl_stats_row_fn row, void *arg)
+{
+    return sums(db, e, sql_in_force, at_us, 0, f, row, arg);
+}
+
+static int stats_cancelled(pl_db *db, pl_err *e, int64_t from_us, int64_t end_us,
+                           const pl_stats_filter *f, int64_t *out)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_cancelled, &st);
+
+    if (rc)
+        return rc;
+    bind_filters(st, from_us, end_us, f);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : pl_db_fail(db, e, rc, "counting cancellations");
+}
+
+const pl_query_ops pl_sqlite_query_ops = {
+    .stats_registered = stats_registered,
+    .stats_in_force = stats_in_force,
+    .stats_cancelled = stats_cancelled,
+};

@@ -1,0 +1,27 @@
+/* The SQLite backend's own interface: the connection handle, cached
+ * prepared statements and the mapping of SQLite result codes to pledger
+ * codes.  Only lib/store/ includes this header (tests/store-boundary.sh
+ * enforces it): the layers above call the named operations of
+ * store/backend.h, which a second backend implements without SQL. */
+#ifndef PL_STORE_SQLITE_H
+#define PL_STORE_SQLITE_H
+
+#include <sqlite3.h>
+
+#include "store/db.h"
+
+sqlite3 *pl_db_handle(pl_db *db);
+
+/* A prepared statement for @sql, cached by the address of @sql (pass a
+ * string literal or a static constant).  The statement comes back reset
+ * with its bindings cleared; do not finalize it. */
+int pl_db_stmt(pl_db *db, pl_err *e, const char *sql, sqlite3_stmt **out);
+
+/* Execute SQL with no result rows (schema, pragmas).  Not for user data. */
+int pl_db_exec(pl_db *db, pl_err *e, const char *sql);
+
+/* Map an SQLite result code to a pledger code, with a message naming
+ * what was being done.  Returns the pledger code. */
+int pl_db_fail(pl_db *db, pl_err *e, int rc, const char *what);
+
+#endif
