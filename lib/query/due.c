@@ -14,7 +14,7 @@
  *                          litigation is recorded.
  * Days left are calendar days from today to the due day. */
 #include "query/query.h"
-#include "store/sqlite.h"
+#include "store/ops-query.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,27 +25,6 @@
 #include "base/date.h"
 #include "model/xml.h"
 #include "workflow/pledge-flow.h"
-#include "store/sql-states.h"
-
-/* Applications awaiting a decision or a correction, with the instant the
- * wait began; the document only where its filing/online flag matters. */
-static const char sql_apps[] =
-    "SELECT uuid, kind, state, submitted_at, updated_at, correction_requested_at,"
-    " correction_due, CASE WHEN kind = 2 AND state = 4 THEN document END"
-    " FROM application WHERE state IN (" PL_SQL_APP_SUBMITTED ", " PL_SQL_APP_ACCEPTED ", "
-    PL_SQL_APP_CORRECTION_REQUESTED ")";
-
-static const char sql_expiring[] =
-    "SELECT p.registration_number, p.kind, v.period_end"
-    " FROM pledge_version v JOIN pledge p ON p.id = v.pledge_id"
-    " WHERE " PL_SQL_IN_FORCE("v.") " AND v.period_end <= ?2"
-    " AND " PL_SQL_VALID_AT("v.", "?1");
-
-static const char sql_objections[] =
-    "SELECT p.registration_number, p.kind, v.objection_until"
-    " FROM pledge_version v JOIN pledge p ON p.id = v.pledge_id"
-    " WHERE " PL_SQL_UNDER_OBJECTION("v.") " AND v.objection_until <= ?2 AND v.litigation = 0"
-    " AND " PL_SQL_VALID_AT("v.", "?1");
 
 void pl_q_due_clear(pl_q_due *d)
 {
@@ -114,66 +93,42 @@ static bool filed_online(const char *doc)
     return online;
 }
 
-static int applications(pl_db *db, pl_err *e, list *l, int64_t at, int utc_offset,
-                        const pl_calendar *cal)
+typedef struct due_ctx {
+    list *l;
+    int64_t at;
+    int utc_offset;
+    const pl_calendar *cal;
+    int what;
+} due_ctx;
+
+static int application(void *arg, pl_err *e, const pl_due_app *a)
 {
-    sqlite3_stmt *st;
-    int rc = pl_db_stmt(db, e, sql_apps, &st);
+    due_ctx *c = arg;
 
-    if (rc)
-        return rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *uuid = (const char *)sqlite3_column_text(st, 0);
-        int kind = sqlite3_column_int(st, 1), state = sqlite3_column_int(st, 2);
-        int64_t submitted = sqlite3_column_int64(st, 3), since = sqlite3_column_int64(st, 4);
-        int64_t requested = sqlite3_column_int64(st, 5);
-        int err = 0;
-
-        if (state == PLEDGER_APP_SUBMITTED && sqlite3_column_type(st, 3) != SQLITE_NULL &&
-            submitted <= at) {
-            int32_t d = pl_date_of_instant(submitted, utc_offset);
-            err = add(l, e, PL_Q_DUE_ACCEPTANCE, uuid, kind,
-                      pl_calendar_add_working_days(cal, d, PL_Q_ACCEPT_DAYS));
-        } else if (state == PLEDGER_APP_ACCEPTED && since <= at) {
-            bool fast = kind == PLEDGER_KIND_TRADEMARK ||
-                        (kind == PLEDGER_KIND_PATENT &&
-                         filed_online((const char *)sqlite3_column_text(st, 7)));
-            int32_t d = pl_date_of_instant(since, utc_offset);
-            err = add(l, e, PL_Q_DUE_REGISTRATION, uuid, kind,
-                      pl_calendar_add_working_days(cal, d, fast ? PL_Q_REGISTER_DAYS_FAST
-                                                                : PL_Q_REGISTER_DAYS));
-        } else if (state == PLEDGER_APP_CORRECTION_REQUESTED &&
-                   sqlite3_column_type(st, 6) != SQLITE_NULL && requested <= at) {
-            err = add(l, e, PL_Q_DUE_CORRECTION, uuid, kind, sqlite3_column_int(st, 6));
-        }
-        if (err) {
-            sqlite3_reset(st);
-            return err;
-        }
+    if (a->state == PLEDGER_APP_SUBMITTED && a->submitted_at != INT64_MIN &&
+        a->submitted_at <= c->at) {
+        int32_t d = pl_date_of_instant(a->submitted_at, c->utc_offset);
+        return add(c->l, e, PL_Q_DUE_ACCEPTANCE, a->uuid, a->kind,
+                   pl_calendar_add_working_days(c->cal, d, PL_Q_ACCEPT_DAYS));
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "reading pending applications");
+    if (a->state == PLEDGER_APP_ACCEPTED && a->updated_at <= c->at) {
+        bool fast = a->kind == PLEDGER_KIND_TRADEMARK ||
+                    (a->kind == PLEDGER_KIND_PATENT && filed_online(a->document));
+        int32_t d = pl_date_of_instant(a->updated_at, c->utc_offset);
+        return add(c->l, e, PL_Q_DUE_REGISTRATION, a->uuid, a->kind,
+                   pl_calendar_add_working_days(c->cal, d, fast ? PL_Q_REGISTER_DAYS_FAST
+                                                                : PL_Q_REGISTER_DAYS));
+    }
+    if (a->state == PLEDGER_APP_CORRECTION_REQUESTED && a->correction_due != INT32_MIN &&
+        a->correction_requested_at != INT64_MIN && a->correction_requested_at <= c->at)
+        return add(c->l, e, PL_Q_DUE_CORRECTION, a->uuid, a->kind, a->correction_due);
+    return 0;
 }
 
-static int pledges(pl_db *db, pl_err *e, list *l, const char *sql, int what, int64_t at)
+static int pledge(void *arg, pl_err *e, const char *number, int kind, int32_t day)
 {
-    sqlite3_stmt *st;
-    int rc = pl_db_stmt(db, e, sql, &st);
-
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(st, 1, at);
-    sqlite3_bind_int64(st, 2, (int64_t)l->today + l->within);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int err = add(l, e, what, (const char *)sqlite3_column_text(st, 0),
-                      sqlite3_column_int(st, 1), sqlite3_column_int(st, 2));
-        if (err) {
-            sqlite3_reset(st);
-            return err;
-        }
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "reading pledges that fall due");
+    due_ctx *c = arg;
+    return add(c->l, e, c->what, number, kind, day);
 }
 
 static int item_cmp(const void *pa, const void *pb)
@@ -195,10 +150,16 @@ int pl_q_due_run(pl_db *db, pl_err *e, int64_t at, int utc_offset, int within, p
     memset(out, 0, sizeof *out);
     if ((rc = pl_db_read_begin(db, e)))
         return rc;
-    if (!(rc = pl_wf_calendar_read(db, e, &cal)) &&
-        !(rc = applications(db, e, &l, at, utc_offset, cal)) &&
-        !(rc = pledges(db, e, &l, sql_expiring, PL_Q_DUE_EXPIRY, at)))
-        rc = pledges(db, e, &l, sql_objections, PL_Q_DUE_OBJECTION, at);
+    if (!(rc = pl_wf_calendar_read(db, e, &cal))) {
+        const pl_query_ops *q = PL_OPS(db, query);
+        int32_t by = (int32_t)((int64_t)l.today + l.within);
+        due_ctx c = { &l, at, utc_offset, cal, PL_Q_DUE_EXPIRY };
+        if (!(rc = q->due_applications(db, e, application, &c)) &&
+            !(rc = q->due_pledges(db, e, PL_DUE_PERIOD_END, at, by, pledge, &c))) {
+            c.what = PL_Q_DUE_OBJECTION;
+            rc = q->due_pledges(db, e, PL_DUE_OBJECTION, at, by, pledge, &c);
+        }
+    }
     pl_db_rollback(db);
     pl_calendar_free(cal);
     if (rc) {

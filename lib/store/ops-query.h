@@ -20,6 +20,29 @@ typedef struct pl_stats_filter {
 typedef int (*pl_stats_row_fn)(void *arg, pl_err *e, const char *currency, int64_t count,
                                int64_t total);
 
+/* An application awaiting a decision or a correction (the due list). */
+typedef struct pl_due_app {
+    const char *uuid;
+    int kind, state;
+    int64_t submitted_at;            /* INT64_MIN: never submitted */
+    int64_t updated_at;              /* the last change of state */
+    int64_t correction_requested_at; /* INT64_MIN: none */
+    int32_t correction_due;          /* INT32_MIN: none */
+    const char *document;            /* a patent's document while accepted, else NULL */
+} pl_due_app;
+
+typedef int (*pl_due_app_fn)(void *arg, pl_err *e, const pl_due_app *app);
+
+/* Which pledges the due list asks for. */
+typedef enum pl_due_pledges {
+    PL_DUE_PERIOD_END,   /* in force, period_end by the day */
+    PL_DUE_OBJECTION,    /* under objection without litigation, objection_until by the day */
+} pl_due_pledges;
+
+/* A pledge and its due day (days since 1970-01-01). */
+typedef int (*pl_due_pledge_fn)(void *arg, pl_err *e, const char *number, int kind,
+                                int32_t day);
+
 struct pl_query_ops {
     /* Pledges registered in [@from_us, @end_us): per currency, their
      * count and the sum of their first versions' amounts. */
@@ -32,6 +55,14 @@ struct pl_query_ops {
     /* Cancellations that took effect in [@from_us, @end_us). */
     int (*stats_cancelled)(pl_db *db, pl_err *e, int64_t from_us, int64_t end_us,
                            const pl_stats_filter *f, int64_t *out);
+
+    /* Every application submitted, accepted or asked for a correction
+     * (the strings are valid during the call). */
+    int (*due_applications)(pl_db *db, pl_err *e, pl_due_app_fn row, void *arg);
+    /* The pledges of @which whose day falls on or before @by_day, among
+     * the versions valid at the instant @at_us. */
+    int (*due_pledges)(pl_db *db, pl_err *e, pl_due_pledges which, int64_t at_us,
+                       int32_t by_day, pl_due_pledge_fn row, void *arg);
 };
 
 #endif

@@ -97,8 +97,89 @@ static int stats_cancelled(pl_db *db, pl_err *e, int64_t from_us, int64_t end_us
     return rc == SQLITE_ROW ? 0 : pl_db_fail(db, e, rc, "counting cancellations");
 }
 
+/* ---- the due list ---------------------------------------------------------- */
+
+/* Applications awaiting a decision or a correction, with the instant the
+ * wait began; the document only where its filing/online flag matters. */
+static const char sql_due_apps[] =
+    "SELECT uuid, kind, state, submitted_at, updated_at, correction_requested_at,"
+    " correction_due, CASE WHEN kind = 2 AND state = " PL_SQL_APP_ACCEPTED " THEN document END"
+    " FROM application WHERE state IN (" PL_SQL_APP_SUBMITTED ", " PL_SQL_APP_ACCEPTED ", "
+    PL_SQL_APP_CORRECTION_REQUESTED ")";
+
+static const char sql_due_period[] =
+    "SELECT p.registration_number, p.kind, v.period_end"
+    " FROM pledge_version v JOIN pledge p ON p.id = v.pledge_id"
+    " WHERE " PL_SQL_IN_FORCE("v.") " AND v.period_end <= ?2"
+    " AND " PL_SQL_VALID_AT("v.", "?1");
+
+static const char sql_due_objection[] =
+    "SELECT p.registration_number, p.kind, v.objection_until"
+    " FROM pledge_version v JOIN pledge p ON p.id = v.pledge_id"
+    " WHERE " PL_SQL_UNDER_OBJECTION("v.") " AND v.objection_until <= ?2 AND v.litigation = 0"
+    " AND " PL_SQL_VALID_AT("v.", "?1");
+
+static int due_applications(pl_db *db, pl_err *e, pl_due_app_fn row, void *arg)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_due_apps, &st);
+
+    if (rc)
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        pl_due_app a = {
+            .uuid = (const char *)sqlite3_column_text(st, 0),
+            .kind = sqlite3_column_int(st, 1),
+            .state = sqlite3_column_int(st, 2),
+            .submitted_at = sqlite3_column_type(st, 3) == SQLITE_NULL
+                                ? INT64_MIN : sqlite3_column_int64(st, 3),
+            .updated_at = sqlite3_column_int64(st, 4),
+            .correction_requested_at = sqlite3_column_type(st, 5) == SQLITE_NULL
+                                           ? INT64_MIN : sqlite3_column_int64(st, 5),
+            .correction_due = sqlite3_column_type(st, 6) == SQLITE_NULL
+                                  ? INT32_MIN : sqlite3_column_int(st, 6),
+            .document = (const char *)sqlite3_column_text(st, 7),
+        };
+        /* uuid is NOT NULL: NULL here is SQLite out of memory */
+        int r = a.uuid ? row(arg, e, &a) : pl_err_oom(e);
+        if (r) {
+            sqlite3_reset(st);
+            return r;
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "reading pending applications");
+}
+
+static int due_pledges(pl_db *db, pl_err *e, pl_due_pledges which, int64_t at_us,
+                       int32_t by_day, pl_due_pledge_fn row, void *arg)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, which == PL_DUE_OBJECTION ? sql_due_objection : sql_due_period,
+                        &st);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, at_us);
+    sqlite3_bind_int64(st, 2, by_day);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *number = (const char *)sqlite3_column_text(st, 0);
+        int r = number ? row(arg, e, number, sqlite3_column_int(st, 1),
+                             sqlite3_column_int(st, 2))
+                       : pl_err_oom(e); /* NOT NULL: out of memory */
+        if (r) {
+            sqlite3_reset(st);
+            return r;
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "reading pledges that fall due");
+}
+
 const pl_query_ops pl_sqlite_query_ops = {
     .stats_registered = stats_registered,
     .stats_in_force = stats_in_force,
     .stats_cancelled = stats_cancelled,
+    .due_applications = due_applications,
+    .due_pledges = due_pledges,
 };
