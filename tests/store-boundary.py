@@ -20,7 +20,6 @@ lib/api/api-application.c
 lib/api/api-exchange.c
 lib/api/api-pledge.c
 lib/query/search.c
-lib/query/verify.c
 lib/refreg/bulk.c
 lib/refreg/lookup.c
 lib/refreg/write.c

@@ -1,7 +1,7 @@
 /* Verification by registration number, ranks on a right, and the order of
  * two registrations. */
 #include "query/query.h"
-#include "store/sqlite.h"
+#include "store/ops-query.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,42 +10,12 @@
 #include "base/text.h"
 #include "model/kinds.h"
 #include "query/mask.h"
-#include "store/sql-states.h"
-
-/* The instant bound in SQL for "valid at": the current versions are the
- * ones valid at INT64_MAX (valid_to NULL). */
-static int64_t sql_instant(int64_t as_of) { return as_of == PL_Q_CURRENT ? INT64_MAX : as_of; }
-
-static const char sql_ranks[] =
-    "SELECT r0.idx, (SELECT count(*) FROM pledge_right r"
-    "   JOIN pledge p ON p.id = r.pledge_id"
-    "   JOIN pledge_version v ON v.pledge_id = r.pledge_id"
-    "   WHERE r.kind = r0.kind AND r.right_key = r0.right_key"
-    "   AND (p.registered_at, p.id) < (?2, ?1)"
-    "   AND " PL_SQL_VALID_AT("v.", "?3")
-    "   AND " PL_SQL_IN_FORCE("v.") ")"
-    " FROM pledge_right r0 WHERE r0.pledge_id = ?1 ORDER BY r0.idx";
-
-static const char sql_certificates[] =
-    "SELECT version, issued_at, superseded_at, verification_code FROM certificate"
-    " WHERE pledge_id = ?1 ORDER BY version";
-
-static const char sql_pledge_at[] =
-    "SELECT p.id, p.registered_at, v.state, p.kind,"
-    " (SELECT count(*) FROM pledge_right r WHERE r.pledge_id = p.id)"
-    " FROM pledge p JOIN pledge_version v ON v.pledge_id = p.id"
-    " WHERE p.registration_number = ?1"
-    " AND " PL_SQL_VALID_AT("v.", "?2");
-
-static const char sql_order[] =
-    "SELECT registered_at, id FROM pledge WHERE registration_number = ?1";
 
 int pl_q_ranks(pl_db *db, pl_err *e, int64_t pledge_id, int kind, int64_t registered_at,
                int own_state, int64_t as_of, int *ranks, size_t n)
 {
     const pl_kind_info *k = pl_kind(kind);
-    sqlite3_stmt *st;
-    size_t i = 0;
+    size_t i;
     int rc;
 
     memset(ranks, 0, n * sizeof *ranks);
@@ -59,16 +29,11 @@ int pl_q_ranks(pl_db *db, pl_err *e, int64_t pledge_id, int kind, int64_t regist
             ranks[i] = 1;
         return 0;
     }
-    if ((rc = pl_db_stmt(db, e, sql_ranks, &st)))
+    if ((rc = PL_OPS(db, query)->pledges_before(db, e, pledge_id, registered_at, as_of, ranks,
+                                                n)))
         return rc;
-    sqlite3_bind_int64(st, 1, pledge_id);
-    sqlite3_bind_int64(st, 2, registered_at);
-    sqlite3_bind_int64(st, 3, sql_instant(as_of));
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && i < n)
-        ranks[i++] = 1 + sqlite3_column_int(st, 1);
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return pl_db_fail(db, e, rc, "ranking a pledge");
+    for (i = 0; i < n; i++)
+        ranks[i]++;
     return 0;
 }
 
@@ -120,28 +85,38 @@ static bool same_code(const char *a, const char *b)
     return diff == 0;
 }
 
+/* The certificate whose code is @code: every certificate is compared,
+ * without stopping at the first match or difference. */
+typedef struct code_match {
+    const char *code;
+    int version;
+    int64_t issued, superseded;
+} code_match;
+
+static int match_code(void *arg, pl_err *e, const pl_cert_row *c)
+{
+    code_match *m = arg;
+
+    (void)e;
+    if (c->code && same_code(c->code, m->code) && !m->version) {
+        m->version = c->version;
+        m->issued = c->issued_at;
+        m->superseded = c->superseded_at;
+    }
+    return 0;
+}
+
 static int check_code(pl_db *db, pl_err *e, pl_q_verify *q, const char *code)
 {
-    int64_t t = sql_instant(q->as_of), issued = 0, superseded = 0;
-    int version = 0, rc;
-    bool has_superseded = false;
-    sqlite3_stmt *st;
+    int64_t t = q->as_of == PL_Q_CURRENT ? INT64_MAX : q->as_of;
+    code_match m = { code, 0, 0, INT64_MIN };
+    int rc = PL_OPS(db, query)->certificates(db, e, q->v.pledge_id, match_code, &m);
+    int version = m.version;
+    int64_t issued = m.issued, superseded = m.superseded;
+    bool has_superseded = superseded != INT64_MIN;
 
-    if ((rc = pl_db_stmt(db, e, sql_certificates, &st)))
+    if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, q->v.pledge_id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *stored = (const char *)sqlite3_column_text(st, 3);
-        if (stored && same_code(stored, code) && !version) {
-            version = sqlite3_column_int(st, 0);
-            issued = sqlite3_column_int64(st, 1);
-            has_superseded = sqlite3_column_type(st, 2) != SQLITE_NULL;
-            superseded = sqlite3_column_int64(st, 2);
-        }
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return pl_db_fail(db, e, rc, "reading certificates");
     if (!version)
         return pl_err_set(e, PLEDGER_ECODE,
                           "code: the verification code is not that of any certificate of "
@@ -208,50 +183,34 @@ done:
 
 static int not_found(pl_db *db, pl_err *e, const char *number)
 {
-    sqlite3_stmt *st;
-    int rc = pl_db_stmt(db, e, sql_order, &st);
+    int64_t at, id;
+    bool found;
+    int rc = PL_OPS(db, query)->pledge_order(db, e, number, &at, &id, &found);
 
     if (rc)
         return rc;
-    sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc == SQLITE_ROW)
+    if (found)
         return pl_err_set(e, PLEDGER_ENOTFOUND, "pledge '%s' did not exist at that instant",
                           number);
-    if (rc == SQLITE_DONE)
-        return pl_err_set(e, PLEDGER_ENOTFOUND, "no pledge is registered as '%s'", number);
-    return pl_db_fail(db, e, rc, "reading a pledge");
+    return pl_err_set(e, PLEDGER_ENOTFOUND, "no pledge is registered as '%s'", number);
 }
 
 static int rank_in_tx(pl_db *db, pl_err *e, const char *number, int64_t as_of, int *out)
 {
-    int64_t id, registered_at;
-    int state, kind, rc, ranks_small[8], *ranks = ranks_small;
-    size_t n;
-    sqlite3_stmt *st;
+    pl_pledge_brief p;
+    int rc, ranks_small[8], *ranks = ranks_small;
+    bool found;
 
-    if ((rc = pl_db_stmt(db, e, sql_pledge_at, &st)))
+    if ((rc = PL_OPS(db, query)->pledge_brief(db, e, number, as_of, &p, &found)))
         return rc;
-    sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, sql_instant(as_of));
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return rc == SQLITE_DONE ? not_found(db, e, number)
-                                 : pl_db_fail(db, e, rc, "reading a pledge");
-    }
-    id = sqlite3_column_int64(st, 0);
-    registered_at = sqlite3_column_int64(st, 1);
-    state = sqlite3_column_int(st, 2);
-    kind = sqlite3_column_int(st, 3);
-    n = (size_t)sqlite3_column_int64(st, 4);
-    sqlite3_reset(st);
-    if (n > sizeof ranks_small / sizeof ranks_small[0] && !(ranks = calloc(n, sizeof *ranks)))
+    if (!found)
+        return not_found(db, e, number);
+    if (p.n_rights > sizeof ranks_small / sizeof ranks_small[0] &&
+        !(ranks = calloc(p.n_rights, sizeof *ranks)))
         return pl_err_oom(e);
-    rc = pl_q_ranks(db, e, id, kind, registered_at, state, as_of, ranks, n);
+    rc = pl_q_ranks(db, e, p.id, p.kind, p.registered_at, p.state, as_of, ranks, p.n_rights);
     *out = 0;
-    for (size_t i = 0; !rc && i < n; i++)
+    for (size_t i = 0; !rc && i < p.n_rights; i++)
         if (ranks[i] > *out)
             *out = ranks[i];
     if (ranks != ranks_small)
@@ -275,23 +234,12 @@ int pl_q_rank(pl_db *db, pl_err *e, const char *number, int64_t as_of, int *out)
 
 static int order_of(pl_db *db, pl_err *e, const char *number, int64_t *at, int64_t *id)
 {
-    sqlite3_stmt *st;
-    int rc = pl_db_stmt(db, e, sql_order, &st);
+    bool found;
+    int rc = PL_OPS(db, query)->pledge_order(db, e, number, at, id, &found);
 
-    if (rc)
+    if (rc || found)
         return rc;
-    sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *at = sqlite3_column_int64(st, 0);
-        *id = sqlite3_column_int64(st, 1);
-    }
-    sqlite3_reset(st);
-    if (rc == SQLITE_ROW)
-        return 0;
-    if (rc == SQLITE_DONE)
-        return pl_err_set(e, PLEDGER_ENOTFOUND, "no pledge is registered as '%s'", number);
-    return pl_db_fail(db, e, rc, "reading a pledge");
+    return pl_err_set(e, PLEDGER_ENOTFOUND, "no pledge is registered as '%s'", number);
 }
 
 int pl_q_compare(pl_db *db, pl_err *e, const char *a, const char *b, int *out)

@@ -4,6 +4,8 @@
 #ifndef PL_STORE_OPS_QUERY_H
 #define PL_STORE_OPS_QUERY_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store/backend.h"
@@ -43,6 +45,24 @@ typedef enum pl_due_pledges {
 typedef int (*pl_due_pledge_fn)(void *arg, pl_err *e, const char *number, int kind,
                                 int32_t day);
 
+/* A pledge as verification and ranking need it, at an instant. */
+typedef struct pl_pledge_brief {
+    int64_t id;            /* the store's identifier of the pledge */
+    int64_t registered_at;
+    int kind, state;       /* state: of the version valid at the instant */
+    size_t n_rights;
+} pl_pledge_brief;
+
+/* A certificate of a pledge (the code is valid during the call). */
+typedef struct pl_cert_row {
+    int version;
+    int64_t issued_at;
+    int64_t superseded_at; /* INT64_MIN: current */
+    const char *code;      /* the verification code as stored */
+} pl_cert_row;
+
+typedef int (*pl_cert_row_fn)(void *arg, pl_err *e, const pl_cert_row *c);
+
 struct pl_query_ops {
     /* Pledges registered in [@from_us, @end_us): per currency, their
      * count and the sum of their first versions' amounts. */
@@ -63,6 +83,24 @@ struct pl_query_ops {
      * the versions valid at the instant @at_us. */
     int (*due_pledges)(pl_db *db, pl_err *e, pl_due_pledges which, int64_t at_us,
                        int32_t by_day, pl_due_pledge_fn row, void *arg);
+
+    /* Verification and ranks.  An instant @as_of of INT64_MIN asks for
+     * the current versions.  *@found is false (and 0 returned) when
+     * there is no such pledge, or none at the instant. */
+    int (*pledge_brief)(pl_db *db, pl_err *e, const char *number, int64_t as_of,
+                        pl_pledge_brief *out, bool *found);
+    /* The registration order of @number: its instant and identifier
+     * (pledges registered at one instant are ordered by identifier). */
+    int (*pledge_order)(pl_db *db, pl_err *e, const char *number, int64_t *registered_at,
+                        int64_t *id, bool *found);
+    /* For each right of pledge @pledge_id in order (at most @n), the
+     * number of pledges in force at @as_of on the same right registered
+     * before it (instant, then identifier); @before has room for @n. */
+    int (*pledges_before)(pl_db *db, pl_err *e, int64_t pledge_id, int64_t registered_at,
+                          int64_t as_of, int *before, size_t n);
+    /* The certificates of pledge @pledge_id, oldest first. */
+    int (*certificates)(pl_db *db, pl_err *e, int64_t pledge_id, pl_cert_row_fn row,
+                        void *arg);
 };
 
 #endif

@@ -176,10 +176,135 @@ static int due_pledges(pl_db *db, pl_err *e, pl_due_pledges which, int64_t at_us
     return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "reading pledges that fall due");
 }
 
+/* ---- verification and ranks ------------------------------------------------ */
+
+/* The instant bound in SQL for "valid at": the current versions are the
+ * ones valid at INT64_MAX (valid_to NULL). */
+static int64_t sql_instant(int64_t as_of) { return as_of == INT64_MIN ? INT64_MAX : as_of; }
+
+static const char sql_ranks[] =
+    "SELECT r0.idx, (SELECT count(*) FROM pledge_right r"
+    "   JOIN pledge p ON p.id = r.pledge_id"
+    "   JOIN pledge_version v ON v.pledge_id = r.pledge_id"
+    "   WHERE r.kind = r0.kind AND r.right_key = r0.right_key"
+    "   AND (p.registered_at, p.id) < (?2, ?1)"
+    "   AND " PL_SQL_VALID_AT("v.", "?3")
+    "   AND " PL_SQL_IN_FORCE("v.") ")"
+    " FROM pledge_right r0 WHERE r0.pledge_id = ?1 ORDER BY r0.idx";
+
+static const char sql_certificates[] =
+    "SELECT version, issued_at, superseded_at, verification_code FROM certificate"
+    " WHERE pledge_id = ?1 ORDER BY version";
+
+static const char sql_pledge_at[] =
+    "SELECT p.id, p.registered_at, v.state, p.kind,"
+    " (SELECT count(*) FROM pledge_right r WHERE r.pledge_id = p.id)"
+    " FROM pledge p JOIN pledge_version v ON v.pledge_id = p.id"
+    " WHERE p.registration_number = ?1"
+    " AND " PL_SQL_VALID_AT("v.", "?2");
+
+static const char sql_order[] =
+    "SELECT registered_at, id FROM pledge WHERE registration_number = ?1";
+
+static int pledge_brief(pl_db *db, pl_err *e, const char *number, int64_t as_of,
+                        pl_pledge_brief *out, bool *found)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_pledge_at, &st);
+
+    *found = false;
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, sql_instant(as_of));
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *found = true;
+        out->id = sqlite3_column_int64(st, 0);
+        out->registered_at = sqlite3_column_int64(st, 1);
+        out->state = sqlite3_column_int(st, 2);
+        out->kind = sqlite3_column_int(st, 3);
+        out->n_rights = (size_t)sqlite3_column_int64(st, 4);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "reading a pledge");
+}
+
+static int pledge_order(pl_db *db, pl_err *e, const char *number, int64_t *registered_at,
+                        int64_t *id, bool *found)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_order, &st);
+
+    *found = false;
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *found = true;
+        *registered_at = sqlite3_column_int64(st, 0);
+        *id = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "reading a pledge");
+}
+
+static int pledges_before(pl_db *db, pl_err *e, int64_t pledge_id, int64_t registered_at,
+                          int64_t as_of, int *before, size_t n)
+{
+    sqlite3_stmt *st;
+    size_t i = 0;
+    int rc = pl_db_stmt(db, e, sql_ranks, &st);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, pledge_id);
+    sqlite3_bind_int64(st, 2, registered_at);
+    sqlite3_bind_int64(st, 3, sql_instant(as_of));
+    while (i < n && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        before[i++] = sqlite3_column_int(st, 1);
+    sqlite3_reset(st);
+    if (i < n && rc != SQLITE_DONE)
+        return pl_db_fail(db, e, rc, "ranking a pledge");
+    return 0;
+}
+
+static int certificates(pl_db *db, pl_err *e, int64_t pledge_id, pl_cert_row_fn row,
+                        void *arg)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_certificates, &st);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, pledge_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        pl_cert_row c = {
+            .version = sqlite3_column_int(st, 0),
+            .issued_at = sqlite3_column_int64(st, 1),
+            .superseded_at = sqlite3_column_type(st, 2) == SQLITE_NULL
+                                 ? INT64_MIN : sqlite3_column_int64(st, 2),
+            .code = (const char *)sqlite3_column_text(st, 3),
+        };
+        int r = row(arg, e, &c);
+        if (r) {
+            sqlite3_reset(st);
+            return r;
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "reading certificates");
+}
+
 const pl_query_ops pl_sqlite_query_ops = {
     .stats_registered = stats_registered,
     .stats_in_force = stats_in_force,
     .stats_cancelled = stats_cancelled,
     .due_applications = due_applications,
     .due_pledges = due_pledges,
+    .pledge_brief = pledge_brief,
+    .pledge_order = pledge_order,
+    .pledges_before = pledges_before,
+    .certificates = certificates,
 };
