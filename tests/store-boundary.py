@@ -19,7 +19,6 @@ STILL_SQL = set("""
 lib/api/api-application.c
 lib/api/api-exchange.c
 lib/api/api-pledge.c
-lib/query/search.c
 lib/refreg/bulk.c
 lib/refreg/lookup.c
 lib/refreg/write.c

@@ -1,36 +1,16 @@
 /* Search: one page of pledges in registration order (registration instant,
  * then id), read from the versions valid at an instant.
  *
- * Plans.  Each criterion that narrows the search has an index that drives
- * it (store/schema-query.c), and every other criterion is checked on the
- * rows it yields:
- *   right       pledge_right(kind, right_key): the few pledges of a right,
- *               sorted;
- *   party id    pledge_version(pledgor_id | pledgee_id, valid_from, pledge_id)
- *               over first versions: already in registration order (a
- *               first version's valid_from is the registration instant,
- *               and a party's identifier never changes between versions),
- *               so a page is read by walking the index from the
- *               continuation point — also for a bank with millions of
- *               pledges; "either party" merges the two walks;
- *   party name  the versions with that name key (pledge_version(pledgor_key
- *               | pledgee_key)), with that similar-name key
- *               (party_name(core)), or whose similar-name key ends in it
- *               after a place the key did not recognise (party_name(
- *               substr(core, 3 | 4))), or whose party's identifier the
- *               reference register gives an owner or a shareholder
- *               registered with that English name (ref_owner(name_en_key,
- *               id_number), ref_holding(shareholder_en_key, shareholder),
- *               then pledge_version(pledgor_id | pledgee_id)); sorted, then
- *               each hit's names are matched again in C (name_match(), and
- *               the version's English-name flags) and the rows that do not
- *               match at the version valid at the instant are skipped;
- *   kind        pledge(kind, registered_at), walked in order;
- *   otherwise   pledge(registered_at), walked in order.
- * Every statement fetches page_size + 1 rows: the extra one says whether
- * more hits follow. */
+ * The criterion that narrows the search most picks the backend's plan
+ * (store/ops-query.h): a right, a party identifier (for "either party"
+ * the pledgor and pledgee walks are merged), a party name, a kind, or
+ * none.  The backend checks every other criterion on the rows the plan
+ * yields, except the party name: each row's names are matched again here
+ * (name_match(), and the version's English-name flags) and the rows that
+ * do not match at the version valid at the instant are skipped.  A page
+ * asks for page_size + 1 rows: the extra one says whether more follow. */
 #include "query/query.h"
-#include "store/sqlite.h"
+#include "store/ops-query.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -42,121 +22,12 @@
 #include "base/ident.h"
 #include "base/text.h"
 #include "query/mask.h"
-#include "store/sql-states.h"
-
-/* Bindings shared by every plan:
- *   ?1 the instant (INT64_MAX: current)   ?2 ?3 resume after (at, id)
- *   ?4 registered_at <= this              ?5 kind (0: any)
- *   ?6 state (0: any)                     ?8 party id
- *   ?10 ?11 right keys in [lo, hi)        ?12 side      ?13 row limit
- * and the party name plan's own:
- *   ?14 name key   ?15 similar-name key (NULL when empty)
- *   ?16 1 when the similar-name key has SUFFIX_MIN characters or more
- *   ?17 ?18 the similar-name key less its first 2 and 3 characters (NULL
- *       unless CJK characters and SUFFIX_MIN characters remain)
- *   ?19 the English-name key (pl_text_english_key; NULL when the name has
- *       no Latin letter) */
-#define HIT_COLS                                                               \
-    "p.id, p.registered_at, p.registration_number, p.kind, v.state, v.version," \
-    " v.pledgor_name, v.pledgor_key, v.pledgor_id_type, v.pledgor_id,"         \
-    " v.pledgee_name, v.pledgee_key, v.pledgee_id_type, v.pledgee_id,"         \
-    " v.amount, v.currency, v.period_start, v.period_end," NAME_INDEX(1) ","   \
-    NAME_INDEX(2) "," NAME_EN("pledgor") "," NAME_EN("pledgee")
-
-/* With a name searched for (?14), the branch flag and similar-name key of
- * the version's party on @side as the name index holds them ("0闽江食品"):
- * read by the index's primary key instead of computed again per hit. */
-#define NAME_INDEX(side)                                                       \
-    " CASE WHEN ?14 IS NULL THEN NULL ELSE (SELECT n.branch || n.core"          \
-    " FROM party_name n WHERE n.pledge_id = v.pledge_id"                        \
-    " AND n.version = v.version AND n.side = " #side ") END"
-
-/* With an English name searched for (?19), 1 when the reference register
- * has an owner or a shareholder registered with that English name and
- * the identifier (and type) of the version's @party; read from the
- * indexes ref_owner_en and ref_holding_en alone. */
-#define ID_TYPE_NUMBER(col)                                                    \
-    " CASE " col " WHEN 'uscc' THEN 1 WHEN 'resident' THEN 2"                  \
-    " WHEN 'passport' THEN 3 WHEN 'foreign_reg' THEN 4 END"
-#define NAME_EN(party)                                                         \
-    " CASE WHEN ?19 IS NULL THEN 0 ELSE EXISTS (SELECT 1 FROM ref_owner o"      \
-    " WHERE o.name_en_key = ?19 AND o.id_number = v." party "_id"               \
-    " AND o.id_type =" ID_TYPE_NUMBER("v." party "_id_type") ")"                \
-    " OR EXISTS (SELECT 1 FROM ref_holding h WHERE h.shareholder_en_key = ?19"  \
-    " AND h.shareholder = v." party "_id AND h.shareholder_type ="              \
-    ID_TYPE_NUMBER("v." party "_id_type") ") END"
-
-#define VALID_AT " AND v.pledge_id = p.id AND " PL_SQL_VALID_AT("v.", "?1")
-
-/* The party name is not here: it is matched in C (read_hit()). */
-#define RESIDUAL                                                               \
-    " AND (?5 = 0 OR p.kind = ?5) AND (?6 = 0 OR v.state = ?6)"                \
-    " AND ((?12 <> 2 AND (?8 IS NULL OR v.pledgor_id = ?8))"                   \
-    "   OR (?12 <> 1 AND (?8 IS NULL OR v.pledgee_id = ?8)))"
-
-#define KEYSET " AND (p.registered_at, p.id) > (?2, ?3) AND p.registered_at <= ?4"
-
-#define ORDER " ORDER BY p.registered_at, p.id LIMIT ?13"
-
-static const char sql_all[] =
-    "SELECT " HIT_COLS " FROM pledge p CROSS JOIN pledge_version v"
-    " WHERE 1" KEYSET VALID_AT RESIDUAL ORDER;
-
-static const char sql_kind[] =
-    "SELECT " HIT_COLS " FROM pledge p INDEXED BY pledge_kind_registered"
-    " CROSS JOIN pledge_version v"
-    " WHERE p.kind = ?5" KEYSET VALID_AT RESIDUAL ORDER;
-
-/* Driven by the matching rights themselves; a pledge with several rights
- * in the range is listed once, by its first one (the NOT EXISTS reads the
- * pledge's earlier rights by primary key).  Not "p.id IN (SELECT ...)":
- * that builds a temporary b-tree on every execution, which cost more than
- * the rest of a one-hit search (tests/bench, README "Performance"). */
-static const char sql_right[] =
-    "SELECT " HIT_COLS " FROM pledge_right r CROSS JOIN pledge p CROSS JOIN pledge_version v"
-    " WHERE r.kind = ?5 AND r.right_key >= ?10 AND r.right_key < ?11 AND p.id = r.pledge_id"
-    " AND NOT EXISTS (SELECT 1 FROM pledge_right r2 WHERE r2.pledge_id = r.pledge_id"
-    "   AND r2.idx < r.idx AND +r2.kind = r.kind AND +r2.right_key >= ?10"
-    "   AND +r2.right_key < ?11)"
-    KEYSET VALID_AT RESIDUAL " ORDER BY +p.registered_at, p.id LIMIT ?13";
-
-/* "?12 <> 3 - side" keeps the side asked for (1 pledgor, 2 pledgee). */
-static const char sql_name[] =
-    "SELECT " HIT_COLS " FROM pledge p CROSS JOIN pledge_version v"
-    " WHERE p.id IN (SELECT pledge_id FROM pledge_version WHERE ?12 <> 2 AND pledgor_key = ?14"
-    "   UNION ALL SELECT pledge_id FROM pledge_version WHERE ?12 <> 1 AND pledgee_key = ?14"
-    "   UNION ALL SELECT pledge_id FROM party_name WHERE core IN (?15, ?17, ?18)"
-    "     AND ?12 <> 3 - side"
-    "   UNION ALL SELECT pledge_id FROM party_name WHERE ?16 AND substr(core, 3) = ?15"
-    "     AND length(core) >= 6 AND ?12 <> 3 - side"
-    "   UNION ALL SELECT pledge_id FROM party_name WHERE ?16 AND substr(core, 4) = ?15"
-    "     AND length(core) >= 7 AND ?12 <> 3 - side"
-    "   UNION ALL SELECT f.pledge_id FROM ref_owner o CROSS JOIN pledge_version f"
-    "     WHERE o.name_en_key = ?19 AND ?12 <> 2 AND f.pledgor_id = o.id_number"
-    "   UNION ALL SELECT f.pledge_id FROM ref_owner o CROSS JOIN pledge_version f"
-    "     WHERE o.name_en_key = ?19 AND ?12 <> 1 AND f.pledgee_id = o.id_number"
-    "   UNION ALL SELECT f.pledge_id FROM ref_holding h CROSS JOIN pledge_version f"
-    "     WHERE h.shareholder_en_key = ?19 AND ?12 <> 2 AND f.pledgor_id = h.shareholder"
-    "   UNION ALL SELECT f.pledge_id FROM ref_holding h CROSS JOIN pledge_version f"
-    "     WHERE h.shareholder_en_key = ?19 AND ?12 <> 1 AND f.pledgee_id = h.shareholder)"
-    KEYSET VALID_AT RESIDUAL " ORDER BY +p.registered_at, p.id LIMIT ?13";
 
 /* The similar-name key of a hit may end in the one searched for after 2
  * or 3 more characters (a place not in the key's list of places:
  * "晋江闽江食品" for "闽江食品"), or the other way round, when the
  * shorter key has at least this many characters. */
 #define SUFFIX_MIN 4
-
-#define BY_PARTY(col, index)                                                   \
-    "SELECT " HIT_COLS " FROM pledge_version f INDEXED BY " index              \
-    " CROSS JOIN pledge p CROSS JOIN pledge_version v"                         \
-    " WHERE f." col " = ?8 AND f.version = 1"                                  \
-    " AND (f.valid_from, f.pledge_id) > (?2, ?3) AND f.valid_from <= ?4"       \
-    " AND p.id = f.pledge_id" VALID_AT RESIDUAL                                \
-    " ORDER BY f.valid_from, f.pledge_id LIMIT ?13"
-
-static const char sql_pledgor[] = BY_PARTY("pledgor_id", "pledge_version_pledgor_first");
-static const char sql_pledgee[] = BY_PARTY("pledgee_id", "pledge_version_pledgee_first");
 
 /* ---- hits ------------------------------------------------------------------- */
 
@@ -179,11 +50,7 @@ void pl_q_page_clear(pl_q_page *p)
     memset(p, 0, sizeof *p);
 }
 
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-    const char *t = (const char *)sqlite3_column_text(st, i);
-    return strdup(t ? t : "");
-}
+static char *dup_or_empty(const char *t) { return strdup(t ? t : ""); }
 
 /* Exact when the folded name equals the folded query. */
 static bool folded_equal(const char *name, const char *folded_query)
@@ -259,55 +126,45 @@ static int better(int a, int b)
 
 /* 0, or 1 when the row's names do not match the name searched for (no
  * hit); -1 out of memory. */
-static int read_hit(sqlite3_stmt *st, const pl_q_search *s, pledger_role role, pl_q_hit *h)
+static int read_hit(const pl_search_row *r, const pl_q_search *s, pledger_role role,
+                    pl_q_hit *h)
 {
-    const char *pledgor_name = (const char *)sqlite3_column_text(st, 6);
-    const char *pledgor_key = (const char *)sqlite3_column_text(st, 7);
-    const char *pledgee_name = (const char *)sqlite3_column_text(st, 10);
-    const char *pledgee_key = (const char *)sqlite3_column_text(st, 11);
-
     memset(h, 0, sizeof *h);
     if (s->name_key) {
         /* the party the identifier names, when one is given */
-        const char *pledgor_id = (const char *)sqlite3_column_text(st, 9);
-        const char *pledgee_id = (const char *)sqlite3_column_text(st, 13);
         int a = PL_Q_NAME_NONE, b = PL_Q_NAME_NONE;
         if (s->side != PL_Q_SIDE_PLEDGEE &&
-            (!s->party_id || (pledgor_id && strcmp(pledgor_id, s->party_id) == 0))) {
-            if ((a = name_match(s, pledgor_name, pledgor_key,
-                                (const char *)sqlite3_column_text(st, 18))) < 0)
+            (!s->party_id || (r->pledgor_id && strcmp(r->pledgor_id, s->party_id) == 0))) {
+            if ((a = name_match(s, r->pledgor_name, r->pledgor_key, r->pledgor_core)) < 0)
                 return -1;
             /* the party the register knows under the English name searched for */
-            if (sqlite3_column_int(st, 20))
+            if (r->pledgor_en)
                 a = better(a, PL_Q_NAME_SIMILAR);
         }
         if (s->side != PL_Q_SIDE_PLEDGOR &&
-            (!s->party_id || (pledgee_id && strcmp(pledgee_id, s->party_id) == 0))) {
-            if ((b = name_match(s, pledgee_name, pledgee_key,
-                                (const char *)sqlite3_column_text(st, 19))) < 0)
+            (!s->party_id || (r->pledgee_id && strcmp(r->pledgee_id, s->party_id) == 0))) {
+            if ((b = name_match(s, r->pledgee_name, r->pledgee_key, r->pledgee_core)) < 0)
                 return -1;
-            if (sqlite3_column_int(st, 21))
+            if (r->pledgee_en)
                 b = better(b, PL_Q_NAME_SIMILAR);
         }
         if ((h->name_match = better(a, b)) == PL_Q_NAME_NONE)
             return 1;
     }
-    h->pledge_id = sqlite3_column_int64(st, 0);
-    h->registered_at = sqlite3_column_int64(st, 1);
-    h->kind = sqlite3_column_int(st, 3);
-    h->state = sqlite3_column_int(st, 4);
-    h->version = sqlite3_column_int(st, 5);
-    h->amount = sqlite3_column_int64(st, 14);
-    pl_date_format(sqlite3_column_int(st, 16), h->start);
-    pl_date_format(sqlite3_column_int(st, 17), h->end);
-    h->number = col_dup(st, 2);
-    h->pledgor_name = col_dup(st, 6);
-    h->pledgee_name = col_dup(st, 10);
-    h->currency = col_dup(st, 15);
-    h->pledgor_id = pl_mask_id((const char *)sqlite3_column_text(st, 8),
-                               (const char *)sqlite3_column_text(st, 9), role);
-    h->pledgee_id = pl_mask_id((const char *)sqlite3_column_text(st, 12),
-                               (const char *)sqlite3_column_text(st, 13), role);
+    h->pledge_id = r->pledge_id;
+    h->registered_at = r->registered_at;
+    h->kind = r->kind;
+    h->state = r->state;
+    h->version = r->version;
+    h->amount = r->amount;
+    pl_date_format(r->period_start, h->start);
+    pl_date_format(r->period_end, h->end);
+    h->number = dup_or_empty(r->number);
+    h->pledgor_name = dup_or_empty(r->pledgor_name);
+    h->pledgee_name = dup_or_empty(r->pledgee_name);
+    h->currency = dup_or_empty(r->currency);
+    h->pledgor_id = pl_mask_id(r->pledgor_id_type, r->pledgor_id, role);
+    h->pledgee_id = pl_mask_id(r->pledgee_id_type, r->pledgee_id, role);
     if (!h->number || !h->pledgor_name || !h->pledgee_name || !h->currency || !h->pledgor_id ||
         !h->pledgee_id) {
         hit_clear(h);
@@ -318,68 +175,39 @@ static int read_hit(sqlite3_stmt *st, const pl_q_search *s, pledger_role role, p
 
 /* ---- running a plan ------------------------------------------------------------- */
 
-typedef struct bounds {
-    int64_t t;          /* ?1 */
-    int64_t after_at;   /* ?2 */
-    int64_t after_id;   /* ?3 */
-    int64_t upper;      /* ?4 */
-} bounds;
+/* Collects up to @limit hits in @out (room allocated by the caller). */
+typedef struct collect {
+    const pl_q_search *s;
+    pledger_role role;
+    pl_q_hit *out;
+    size_t n, limit;
+} collect;
 
-static void bind_all(sqlite3_stmt *st, const pl_q_search *s, const bounds *b, int limit)
+static int take_row(void *arg, pl_err *e, const pl_search_row *row)
 {
-    sqlite3_bind_int64(st, 1, b->t);
-    sqlite3_bind_int64(st, 2, b->after_at);
-    sqlite3_bind_int64(st, 3, b->after_id);
-    sqlite3_bind_int64(st, 4, b->upper);
-    sqlite3_bind_int(st, 5, s->kind);
-    sqlite3_bind_int(st, 6, s->state);
-    if (s->party_id)
-        sqlite3_bind_text(st, 8, s->party_id, -1, SQLITE_STATIC);
-    if (s->name_key) {
-        sqlite3_bind_text(st, 14, s->name_key, -1, SQLITE_STATIC);
-        if (s->name_core && *s->name_core)
-            sqlite3_bind_text(st, 15, s->name_core, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 16, s->name_long);
-        for (int i = 0; i < 2; i++)
-            if (s->name_shorter[i])
-                sqlite3_bind_text(st, 17 + i, s->name_shorter[i], -1, SQLITE_STATIC);
-        if (s->name_en)
-            sqlite3_bind_text(st, 19, s->name_en, -1, SQLITE_STATIC);
-    }
-    if (s->right_lo) {
-        sqlite3_bind_text(st, 10, s->right_lo, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 11, s->right_hi, -1, SQLITE_STATIC);
-    }
-    sqlite3_bind_int(st, 12, s->side);
-    /* a name is matched in C, which may skip rows: no limit then */
-    sqlite3_bind_int(st, 13, s->name_key ? -1 : limit);
+    collect *c = arg;
+    int r = read_hit(row, c->s, c->role, &c->out[c->n]);
+
+    if (r < 0)
+        return pl_err_oom(e);
+    if (r == 0)
+        c->n++;
+    return c->n < c->limit ? 0 : 1;
 }
 
-/* Run @sql, appending up to @limit hits to @out (room allocated by the
- * caller). */
-static int run(pl_db *db, pl_err *e, const char *sql, const pl_q_search *s, const bounds *b,
-               int limit, pledger_role role, pl_q_hit *out, size_t *n)
+/* Run @plan over @spec, appending up to @limit hits to @out. */
+static int run(pl_db *db, pl_err *e, pl_search_plan plan, const pl_search_spec *spec,
+               const pl_q_search *s, int limit, pledger_role role, pl_q_hit *out, size_t *n)
 {
-    sqlite3_stmt *st;
-    int rc = pl_db_stmt(db, e, sql, &st);
+    pl_search_spec sp = *spec;
+    collect c = { s, role, out, 0, (size_t)limit };
+    int rc;
 
-    *n = 0;
-    if (rc)
-        return rc;
-    bind_all(st, s, b, limit);
-    while (*n < (size_t)limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int r = read_hit(st, s, role, &out[*n]);
-        if (r < 0) {
-            sqlite3_reset(st);
-            return pl_err_oom(e);
-        }
-        if (r == 0)
-            (*n)++;
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return pl_db_fail(db, e, rc, "searching pledges");
-    return 0;
+    /* a name is matched here, which may skip rows: no limit then */
+    sp.limit = s->name_key ? -1 : limit;
+    rc = PL_OPS(db, query)->search(db, e, plan, &sp, take_row, &c);
+    *n = c.n;
+    return rc;
 }
 
 static int hit_cmp(const pl_q_hit *a, const pl_q_hit *b)
@@ -417,11 +245,24 @@ static int search_run(pl_db *db, pl_err *e, const pl_q_search *s, pledger_role r
     int limit = s->page_size + 1, rc;
     pl_q_hit *hits, *other = NULL;
     size_t n = 0, n2 = 0;
-    bounds b;
+    int64_t t = s->as_of == PL_Q_CURRENT ? INT64_MAX : s->as_of;
+    pl_search_spec b = {
+        .at = s->as_of == PL_Q_CURRENT ? INT64_MIN : s->as_of,
+        .upper = s->to_us < t ? s->to_us : t,
+        .kind = s->kind,
+        .state = s->state,
+        .party_id = s->party_id,
+        .side = s->side,
+        .right_lo = s->right_lo,
+        .right_hi = s->right_hi,
+        .name_key = s->name_key,
+        .name_core = s->name_core,
+        .name_long = s->name_long,
+        .name_shorter = { s->name_shorter[0], s->name_shorter[1] },
+        .name_en = s->name_en,
+    };
 
     memset(out, 0, sizeof *out);
-    b.t = s->as_of == PL_Q_CURRENT ? INT64_MAX : s->as_of;
-    b.upper = s->to_us < b.t ? s->to_us : b.t;
     /* Resume after (after_at, after_id), but not before from_us:
      * (registered_at, id) > (from_us, INT64_MIN) is registered_at >= from_us. */
     if (s->after_at < s->from_us) {
@@ -438,18 +279,18 @@ static int search_run(pl_db *db, pl_err *e, const pl_q_search *s, pledger_role r
         return rc;
     }
     if (s->right_lo) {
-        rc = run(db, e, sql_right, s, &b, limit, role, hits, &n);
+        rc = run(db, e, PL_SEARCH_RIGHT, &b, s, limit, role, hits, &n);
     } else if (s->party_id && s->side != PL_Q_SIDE_EITHER) {
-        rc = run(db, e, s->side == PL_Q_SIDE_PLEDGOR ? sql_pledgor : sql_pledgee, s, &b, limit,
-                 role, hits, &n);
+        rc = run(db, e, s->side == PL_Q_SIDE_PLEDGOR ? PL_SEARCH_PLEDGOR : PL_SEARCH_PLEDGEE, &b,
+                 s, limit, role, hits, &n);
     } else if (s->party_id) {
         pl_q_hit *first = calloc((size_t)limit, sizeof *first);
         other = calloc((size_t)limit, sizeof *other);
         size_t n1 = 0;
         if (!first || !other) {
             rc = pl_err_oom(e);
-        } else if (!(rc = run(db, e, sql_pledgor, s, &b, limit, role, first, &n1)) &&
-                   !(rc = run(db, e, sql_pledgee, s, &b, limit, role, other, &n2))) {
+        } else if (!(rc = run(db, e, PL_SEARCH_PLEDGOR, &b, s, limit, role, first, &n1)) &&
+                   !(rc = run(db, e, PL_SEARCH_PLEDGEE, &b, s, limit, role, other, &n2))) {
             n = merge(first, n1, other, n2, hits, (size_t)limit);
             n2 = 0;
         }
@@ -457,11 +298,11 @@ static int search_run(pl_db *db, pl_err *e, const pl_q_search *s, pledger_role r
             hit_clear(&first[i]);
         free(first);
     } else if (s->name_key) {
-        rc = run(db, e, sql_name, s, &b, limit, role, hits, &n);
+        rc = run(db, e, PL_SEARCH_NAME, &b, s, limit, role, hits, &n);
     } else if (s->kind) {
-        rc = run(db, e, sql_kind, s, &b, limit, role, hits, &n);
+        rc = run(db, e, PL_SEARCH_KIND, &b, s, limit, role, hits, &n);
     } else {
-        rc = run(db, e, sql_all, s, &b, limit, role, hits, &n);
+        rc = run(db, e, PL_SEARCH_ALL, &b, s, limit, role, hits, &n);
     }
     pl_db_rollback(db);
     if (other) {

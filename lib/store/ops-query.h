@@ -63,6 +63,57 @@ typedef struct pl_cert_row {
 
 typedef int (*pl_cert_row_fn)(void *arg, pl_err *e, const pl_cert_row *c);
 
+/* Search plans: which criterion drives the walk (query/search.c says
+ * why each exists); every other criterion of the spec is checked on the
+ * rows the walk yields, except the party name, which the caller matches
+ * on the row's names. */
+typedef enum pl_search_plan {
+    PL_SEARCH_ALL,     /* registration order */
+    PL_SEARCH_KIND,    /* the pledges of one kind, in registration order */
+    PL_SEARCH_RIGHT,   /* the pledges of the rights in [right_lo, right_hi) */
+    PL_SEARCH_PLEDGOR, /* the pledges of the pledgor party_id */
+    PL_SEARCH_PLEDGEE, /* the pledges of the pledgee party_id */
+    PL_SEARCH_NAME,    /* the pledges whose parties' names match the name keys */
+} pl_search_plan;
+
+typedef struct pl_search_spec {
+    int64_t at;                  /* versions valid at this instant; INT64_MIN: current */
+    int64_t after_at, after_id;  /* rows after (registered_at, id) only */
+    int64_t upper;               /* registered_at <= upper */
+    int kind, state;             /* 0: any */
+    const char *party_id;        /* normalised; NULL: any */
+    int side;                    /* 0 either, 1 pledgor, 2 pledgee */
+    const char *right_lo, *right_hi;
+    int limit;                   /* rows at most; -1: no limit */
+    /* the name plan's keys, and the rows' name columns when name_key is set */
+    const char *name_key;        /* pl_text_name_key of the name */
+    const char *name_core;       /* its similar-name key; NULL or "" when empty */
+    bool name_long;              /* name_core has enough characters for suffixes */
+    const char *name_shorter[2]; /* name_core less 2, 3 characters, or NULL */
+    const char *name_en;         /* its English-name key, or NULL */
+} pl_search_spec;
+
+/* A row of a search: a pledge and its version valid at the instant (the
+ * strings are valid during the call). */
+typedef struct pl_search_row {
+    int64_t pledge_id, registered_at;
+    const char *number;
+    int kind, state, version;
+    const char *pledgor_name, *pledgor_key, *pledgor_id_type, *pledgor_id;
+    const char *pledgee_name, *pledgee_key, *pledgee_id_type, *pledgee_id;
+    int64_t amount;
+    const char *currency;
+    int32_t period_start, period_end;
+    /* with a name_key only: each side's branch flag and similar-name key
+     * as the name index holds them ("0闽江食品"), and whether the
+     * reference register knows the side's party under name_en */
+    const char *pledgor_core, *pledgee_core;
+    bool pledgor_en, pledgee_en;
+} pl_search_row;
+
+/* 0: go on; > 0: stop (no error); < 0: a pledger code, stop. */
+typedef int (*pl_search_row_fn)(void *arg, pl_err *e, const pl_search_row *row);
+
 struct pl_query_ops {
     /* Pledges registered in [@from_us, @end_us): per currency, their
      * count and the sum of their first versions' amounts. */
@@ -101,6 +152,11 @@ struct pl_query_ops {
     /* The certificates of pledge @pledge_id, oldest first. */
     int (*certificates)(pl_db *db, pl_err *e, int64_t pledge_id, pl_cert_row_fn row,
                         void *arg);
+
+    /* Walk @plan over the pledges matching @spec, in registration order
+     * (registered_at, then id), at most spec->limit rows. */
+    int (*search)(pl_db *db, pl_err *e, pl_search_plan plan, const pl_search_spec *spec,
+                  pl_search_row_fn row, void *arg);
 };
 
 #endif

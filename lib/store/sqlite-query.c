@@ -7,6 +7,7 @@
  * here with overflow checks, and a total that does not fit is -1. */
 #include "store/ops-query.h"
 #include "store/sql-states.h"
+#include "store/sqlite-search.h"
 #include "store/sqlite.h"
 
 #define FILTERS " AND (?3 = 0 OR p.kind = ?3) AND (?4 IS NULL OR p.office = ?4)"
@@ -307,4 +308,5 @@ const pl_query_ops pl_sqlite_query_ops = {
     .pledge_order = pledge_order,
     .pledges_before = pledges_before,
     .certificates = certificates,
+    .search = pl_sqlite_search,
 };
