@@ -7,16 +7,20 @@
  *
  * Rules of every operation:
  * - It takes the connection first and a pl_err second, returns 0 or a
- *   pledger code (PLEDGER_ENOTFOUND for a missing row, PLEDGER_ESTORE,
- *   PLEDGER_EBUSY, PLEDGER_ENOMEM ...) with the message set: a backend
- *   maps its own failures to pledger codes, none of its codes or types
- *   cross this line.
+ *   pledger code (PLEDGER_ENOMEM, PLEDGER_EBUSY, PLEDGER_EIO,
+ *   PLEDGER_ECORRUPT ...) with the message set: a backend maps its own
+ *   failures to pledger codes, none of its codes or types cross this
+ *   line.  A row that is not there is not a failure: a lookup says so
+ *   (a bool *found, or no call of its callback) and the layer above
+ *   words the domain's message.
  * - It runs inside the transaction its caller opened with
  *   pl_db_read_begin() / pl_db_write_begin() (store/db.h); it never opens
  *   or ends one itself unless its description says so.
  * - Rows come back as the plain C structs of the group's header (owned by
  *   the caller, freed with the group's clear function) or through a
- *   callback per row; no cursor, row id or statement escapes.
+ *   callback per row (strings valid during the call; the callback
+ *   returns 0 to go on, > 0 to stop early, < 0 a pledger code to stop
+ *   with); no cursor, row id or statement escapes.
  * - Instants are int64 microseconds since 1970 (UTC), dates int32 day
  *   numbers, amounts int64 minor units: what the columns hold. */
 #ifndef PL_STORE_BACKEND_H
