@@ -28,11 +28,39 @@
 
 #include "store/db.h"
 
+/* The connection: what store/db.h does over a backend.  pl_db_open()
+ * makes the pl_db (its path and mode) and calls open, which keeps its
+ * own state with pl_db_conn_set() and, when it may write, creates or
+ * migrates the schema; pl_db_close() rolls back and calls close.  The
+ * nesting of transactions in a batch, the clock and the settings' error
+ * messages are db.c's, the same for every backend. */
+typedef struct pl_conn_ops {
+    int (*open)(pl_db *db, pl_err *e, const char *path, const pl_db_options *o);
+    void (*close)(pl_db *db);
+    /* Begin a transaction: @write takes the write lock now (waiting for
+     * it up to the busy timeout: PLEDGER_EBUSY), else a read snapshot. */
+    int (*begin)(pl_db *db, pl_err *e, bool write);
+    int (*commit)(pl_db *db, pl_err *e);
+    /* End the open transaction, if any, undoing it; never fails. */
+    void (*rollback)(pl_db *db);
+    /* A number that changes when another connection commits. */
+    int (*data_version)(pl_db *db, pl_err *e, int64_t *out);
+    /* The registry's settings (the meta table): *found false when @key
+     * has none. */
+    int (*meta_get)(pl_db *db, pl_err *e, const char *key, char **out, bool *found);
+    int (*meta_set)(pl_db *db, pl_err *e, const char *key, const char *value);
+} pl_conn_ops;
+
+/* The backend's state of @db, as its open kept it. */
+void *pl_db_conn(const pl_db *db);
+void pl_db_conn_set(pl_db *db, void *conn);
+
 /* One table per subject, each defined in its own header (store/ops-*.h). */
 typedef struct pl_query_ops pl_query_ops; /* store/ops-query.h: statistics, due list, verification, search */
 
 typedef struct pl_backend {
     const char *name; /* "sqlite" */
+    const pl_conn_ops *conn;
     const pl_query_ops *query;
 } pl_backend;
 
