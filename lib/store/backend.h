@@ -55,12 +55,18 @@ typedef struct pl_conn_ops {
 void *pl_db_conn(const pl_db *db);
 void pl_db_conn_set(pl_db *db, void *conn);
 
-/* One table per subject, each defined in its own header (store/ops-*.h). */
+/* One table per subject, each defined in its own header. */
+typedef struct pl_journal_ops pl_journal_ops; /* store/journal.h: the journal, its tree, checkpoints */
+typedef struct pl_rows_ops pl_rows_ops;       /* store/pledge-row.h: a pledge's rows at an instant */
+typedef struct pl_reports_ops pl_reports_ops; /* store/report.h: the search reports */
 typedef struct pl_query_ops pl_query_ops; /* store/ops-query.h: statistics, due list, verification, search */
 
 typedef struct pl_backend {
     const char *name; /* "sqlite" */
     const pl_conn_ops *conn;
+    const pl_journal_ops *journal;
+    const pl_rows_ops *rows;
+    const pl_reports_ops *reports;
     const pl_query_ops *query;
 } pl_backend;
 

@@ -221,7 +221,7 @@ static int head(pl_db *db, pl_err *e, int64_t *seq, unsigned char hash[PL_HASH_L
     return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "reading the journal head");
 }
 
-int pl_journal_head(pl_db *db, pl_err *e, int64_t *seq, unsigned char hash[PL_HASH_LEN])
+static int sq_head(pl_db *db, pl_err *e, int64_t *seq, unsigned char hash[PL_HASH_LEN])
 {
     int64_t at_us;
     return head(db, e, seq, hash, &at_us);
@@ -229,7 +229,7 @@ int pl_journal_head(pl_db *db, pl_err *e, int64_t *seq, unsigned char hash[PL_HA
 
 static int tree_append(pl_db *db, pl_err *e, int64_t seq, const pl_event *ev);
 
-int pl_journal_append(pl_db *db, pl_err *e, const pl_event *ev, int64_t *seq_out)
+static int sq_append(pl_db *db, pl_err *e, const pl_event *ev, int64_t *seq_out)
 {
     unsigned char prev[PL_HASH_LEN], hash[PL_HASH_LEN];
     sqlite3_stmt *st;
@@ -430,7 +430,7 @@ static int verify_with(pl_db *db, pl_err *e, int64_t *bad_seq, int64_t *count, t
     return 0;
 }
 
-int pl_journal_verify(pl_db *db, pl_err *e, int64_t *bad_seq, int64_t *count)
+static int sq_verify(pl_db *db, pl_err *e, int64_t *bad_seq, int64_t *count)
 {
     tree_check tc = { .db = db };
     int rc = verify_with(db, e, bad_seq, count, &tc);
@@ -467,7 +467,7 @@ uint64_t pl_journal_node_pos(unsigned level, uint64_t index)
            (uint64_t)__builtin_ctzll(~index);
 }
 
-int pl_journal_tree_size(pl_db *db, pl_err *e, uint64_t *size)
+static int sq_tree_size(pl_db *db, pl_err *e, uint64_t *size)
 {
     sqlite3_stmt *st;
     int rc = pl_db_stmt(db, e, sql_tree_size, &st);
@@ -489,7 +489,7 @@ int pl_journal_tree_size(pl_db *db, pl_err *e, uint64_t *size)
     return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "journal: reading the tree's size");
 }
 
-int pl_journal_tree_get(void *ctx, pl_err *e, unsigned level, uint64_t index, pl_mhash *out)
+static int sq_tree_get(void *ctx, pl_err *e, unsigned level, uint64_t index, pl_mhash *out)
 {
     pl_db *db = ctx;
     sqlite3_stmt *st;
@@ -538,7 +538,7 @@ static void row_text(sqlite3_stmt *st, event_text *t)
 
 static int tree_sync_edge(pl_db *db, pl_err *e, pl_merkle_edge *out);
 
-int pl_journal_tree_sync(pl_db *db, pl_err *e)
+static int sq_tree_sync(pl_db *db, pl_err *e)
 {
     pl_merkle_edge edge;
     return tree_sync_edge(db, e, &edge);
@@ -642,7 +642,7 @@ static int event_row(pl_db *db, pl_err *e, int64_t seq, sqlite3_stmt **st)
     return pl_db_fail(db, e, rc, "journal: reading an event");
 }
 
-int pl_journal_event_bytes(pl_db *db, pl_err *e, int64_t seq, unsigned char **out, size_t *n)
+static int sq_event_bytes(pl_db *db, pl_err *e, int64_t seq, unsigned char **out, size_t *n)
 {
     sqlite3_stmt *st;
     event_text t;
@@ -657,7 +657,7 @@ int pl_journal_event_bytes(pl_db *db, pl_err *e, int64_t seq, unsigned char **ou
     return rc ? pl_err_oom(e) : 0;
 }
 
-int pl_journal_leaf(pl_db *db, pl_err *e, int64_t seq, pl_mhash *out)
+static int sq_leaf(pl_db *db, pl_err *e, int64_t seq, pl_mhash *out)
 {
     sqlite3_stmt *st;
     event_text t;
@@ -675,7 +675,7 @@ int pl_journal_leaf(pl_db *db, pl_err *e, int64_t seq, pl_mhash *out)
     return rc ? pl_err_oom(e) : 0;
 }
 
-int pl_journal_checkpoint_put(pl_db *db, pl_err *e, uint64_t size, int64_t at_us,
+static int sq_checkpoint_put(pl_db *db, pl_err *e, uint64_t size, int64_t at_us,
                               const char *note)
 {
     sqlite3_stmt *st;
@@ -691,7 +691,7 @@ int pl_journal_checkpoint_put(pl_db *db, pl_err *e, uint64_t size, int64_t at_us
     return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "journal: storing a checkpoint");
 }
 
-int pl_journal_checkpoint_latest(pl_db *db, pl_err *e, char **note)
+static int sq_checkpoint_latest(pl_db *db, pl_err *e, char **note)
 {
     sqlite3_stmt *st;
     int rc = pl_db_stmt(db, e, sql_cp_latest, &st);
@@ -711,3 +711,16 @@ int pl_journal_checkpoint_latest(pl_db *db, pl_err *e, char **note)
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "journal: reading checkpoints");
 }
+
+const pl_journal_ops pl_sqlite_journal_ops = {
+    .append = sq_append,
+    .verify = sq_verify,
+    .head = sq_head,
+    .tree_size = sq_tree_size,
+    .tree_get = sq_tree_get,
+    .event_bytes = sq_event_bytes,
+    .leaf = sq_leaf,
+    .tree_sync = sq_tree_sync,
+    .checkpoint_put = sq_checkpoint_put,
+    .checkpoint_latest = sq_checkpoint_latest,
+};

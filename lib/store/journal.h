@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "base/merkle.h"
+#include "store/backend.h"
 #include "store/db.h"
 
 #define PL_HASH_LEN 32
@@ -65,5 +66,19 @@ int pl_journal_checkpoint_put(pl_db *db, pl_err *e, uint64_t size, int64_t at_us
                               const char *note);
 /* The latest one (by size, then instant), allocated; NULL when none. */
 int pl_journal_checkpoint_latest(pl_db *db, pl_err *e, char **note);
+
+/* What a backend implements of the above (store/backend.h). */
+struct pl_journal_ops {
+    int (*append)(pl_db *db, pl_err *e, const pl_event *ev, int64_t *seq_out);
+    int (*verify)(pl_db *db, pl_err *e, int64_t *bad_seq, int64_t *count);
+    int (*head)(pl_db *db, pl_err *e, int64_t *seq, unsigned char hash[PL_HASH_LEN]);
+    int (*tree_size)(pl_db *db, pl_err *e, uint64_t *size);
+    int (*tree_get)(void *ctx, pl_err *e, unsigned level, uint64_t index, pl_mhash *out);
+    int (*event_bytes)(pl_db *db, pl_err *e, int64_t seq, unsigned char **out, size_t *n);
+    int (*leaf)(pl_db *db, pl_err *e, int64_t seq, pl_mhash *out);
+    int (*tree_sync)(pl_db *db, pl_err *e);
+    int (*checkpoint_put)(pl_db *db, pl_err *e, uint64_t size, int64_t at_us, const char *note);
+    int (*checkpoint_latest)(pl_db *db, pl_err *e, char **note);
+};
 
 #endif

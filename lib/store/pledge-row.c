@@ -162,12 +162,12 @@ static int load(pl_db *db, pl_err *e, const char *sql, const char *number, int64
     return rc;
 }
 
-int pl_pver_load(pl_db *db, pl_err *e, const char *number, int64_t at_us, pl_pver *out)
+static int sq_pver_load(pl_db *db, pl_err *e, const char *number, int64_t at_us, pl_pver *out)
 {
     return load(db, e, sql_by_number, number, 0, at_us, out);
 }
 
-int pl_pver_load_id(pl_db *db, pl_err *e, int64_t pledge_id, int64_t at_us, pl_pver *out)
+static int sq_pver_load_id(pl_db *db, pl_err *e, int64_t pledge_id, int64_t at_us, pl_pver *out)
 {
     return load(db, e, sql_by_id, NULL, pledge_id, at_us, out);
 }
@@ -183,7 +183,7 @@ static const char sql_cert_issue[] =
     "     THEN (SELECT max(version) FROM certificate WHERE pledge_id = p.id) ELSE ?2 END"
     " ORDER BY v.journal_seq";
 
-int pl_cert_issue_load(pl_db *db, pl_err *e, const char *number, int version, char **document,
+static int sq_cert_issue_load(pl_db *db, pl_err *e, const char *number, int version, char **document,
                        int *version_out, int64_t *seqs, size_t cap, size_t *n)
 {
     sqlite3_stmt *st;
@@ -227,7 +227,7 @@ static const char sql_version_event[] =
     " WHERE p.registration_number = ?1"
     " AND " PL_SQL_VALID_AT("v.", "?2");
 
-int pl_pver_event(pl_db *db, pl_err *e, const char *number, int64_t at_us, int64_t *seq)
+static int sq_pver_event(pl_db *db, pl_err *e, const char *number, int64_t at_us, int64_t *seq)
 {
     sqlite3_stmt *st;
     int rc;
@@ -247,3 +247,10 @@ int pl_pver_event(pl_db *db, pl_err *e, const char *number, int64_t at_us, int64
         return pl_db_fail(db, e, rc, "reading a pledge version");
     return pl_err_set(e, PLEDGER_ENOTFOUND, "pledge '%s' had no version at that instant", number);
 }
+
+const pl_rows_ops pl_sqlite_rows_ops = {
+    .pver_load = sq_pver_load,
+    .pver_load_id = sq_pver_load_id,
+    .cert_issue_load = sq_cert_issue_load,
+    .pver_event = sq_pver_event,
+};

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/backend.h"
 #include "store/db.h"
 
 typedef struct pl_pright {
@@ -64,5 +65,14 @@ int pl_cert_issue_load(pl_db *db, pl_err *e, const char *number, int version, ch
 /* The journal event that made the version of pledge @number valid at
  * @at_us. */
 int pl_pver_event(pl_db *db, pl_err *e, const char *number, int64_t at_us, int64_t *seq);
+
+/* What a backend implements of the above (store/backend.h). */
+struct pl_rows_ops {
+    int (*pver_load)(pl_db *db, pl_err *e, const char *number, int64_t at_us, pl_pver *out);
+    int (*pver_load_id)(pl_db *db, pl_err *e, int64_t pledge_id, int64_t at_us, pl_pver *out);
+    int (*cert_issue_load)(pl_db *db, pl_err *e, const char *number, int version, char **document,
+                           int *version_out, int64_t *seqs, size_t cap, size_t *n);
+    int (*pver_event)(pl_db *db, pl_err *e, const char *number, int64_t at_us, int64_t *seq);
+};
 
 #endif

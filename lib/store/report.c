@@ -65,7 +65,7 @@ static int pragma_int(pl_db *db, pl_err *e, const char *sql, const char *path, i
     return rc == SQLITE_OK ? 0 : companion_fail(e, rc, path);
 }
 
-int pl_report_attach(pl_db *db, pl_err *e, bool *present)
+static int sq_attach(pl_db *db, pl_err *e, bool *present)
 {
     sqlite3 *h = pl_db_handle(db);
     sqlite3_stmt *st = NULL;
@@ -186,7 +186,7 @@ static const char sql_find_party[] =
     "AND r.number > ?2 AND (?3 IS NULL OR r.actor = ?3) "
     "AND r.issued_at BETWEEN ?4 AND ?5 ORDER BY r.number LIMIT ?6";
 
-int pl_report_next(pl_db *db, pl_err *e, uint64_t *out)
+static int sq_next(pl_db *db, pl_err *e, uint64_t *out)
 {
     sqlite3_stmt *st;
     int rc = pl_db_stmt(db, e, sql_next, &st);
@@ -202,7 +202,7 @@ int pl_report_next(pl_db *db, pl_err *e, uint64_t *out)
     return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "search reports: the next number");
 }
 
-int pl_report_put(pl_db *db, pl_err *e, const pl_report_row *r, const char *const *parties,
+static int sq_put(pl_db *db, pl_err *e, const pl_report_row *r, const char *const *parties,
                   size_t n, const char *const *results, size_t nr)
 {
     sqlite3_stmt *st;
@@ -252,7 +252,7 @@ static char *column_dup(sqlite3_stmt *st, int col)
     return strdup(t ? t : "");
 }
 
-int pl_report_get(pl_db *db, pl_err *e, uint64_t number, char **note, char **actor)
+static int sq_get(pl_db *db, pl_err *e, uint64_t number, char **note, char **actor)
 {
     sqlite3_stmt *st;
     int rc = pl_db_stmt(db, e, sql_get, &st);
@@ -281,7 +281,7 @@ int pl_report_get(pl_db *db, pl_err *e, uint64_t number, char **note, char **act
     return pl_db_fail(db, e, rc, "search reports: reading a report");
 }
 
-int pl_report_find(pl_db *db, pl_err *e, const pl_report_filter *f,
+static int sq_find(pl_db *db, pl_err *e, const pl_report_filter *f,
                    int (*each)(void *ctx, pl_err *e, const pl_report_row *r), void *ctx)
 {
     sqlite3_stmt *st;
@@ -320,3 +320,11 @@ int pl_report_find(pl_db *db, pl_err *e, const pl_report_filter *f,
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "search reports: listing reports");
 }
+
+const pl_reports_ops pl_sqlite_reports_ops = {
+    .attach = sq_attach,
+    .next = sq_next,
+    .put = sq_put,
+    .get = sq_get,
+    .find = sq_find,
+};

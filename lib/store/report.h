@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "base/error.h"
+#include "store/backend.h"
 #include "store/db.h"
 
 /* Attach the companion database to @db's connection (once; outside a
@@ -53,5 +54,16 @@ typedef struct pl_report_filter {
  * return of @each stops and is returned. */
 int pl_report_find(pl_db *db, pl_err *e, const pl_report_filter *f,
                    int (*each)(void *ctx, pl_err *e, const pl_report_row *r), void *ctx);
+
+/* What a backend implements of the above (store/backend.h). */
+struct pl_reports_ops {
+    int (*attach)(pl_db *db, pl_err *e, bool *present);
+    int (*next)(pl_db *db, pl_err *e, uint64_t *out);
+    int (*put)(pl_db *db, pl_err *e, const pl_report_row *r, const char *const *parties, size_t n,
+               const char *const *results, size_t nr);
+    int (*get)(pl_db *db, pl_err *e, uint64_t number, char **note, char **actor);
+    int (*find)(pl_db *db, pl_err *e, const pl_report_filter *f,
+                int (*each)(void *ctx, pl_err *e, const pl_report_row *r), void *ctx);
+};
 
 #endif

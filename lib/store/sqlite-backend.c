@@ -3,10 +3,16 @@
 #include "store/backend.h"
 
 extern const pl_conn_ops pl_sqlite_conn_ops;
+extern const pl_journal_ops pl_sqlite_journal_ops;
+extern const pl_rows_ops pl_sqlite_rows_ops;
+extern const pl_reports_ops pl_sqlite_reports_ops;
 extern const pl_query_ops pl_sqlite_query_ops;
 
 const pl_backend pl_sqlite_backend = {
     .name = "sqlite",
     .conn = &pl_sqlite_conn_ops,
+    .journal = &pl_sqlite_journal_ops,
+    .rows = &pl_sqlite_rows_ops,
+    .reports = &pl_sqlite_reports_ops,
     .query = &pl_sqlite_query_ops,
 };

@@ -1,0 +1,107 @@
+/* The store's operations that every backend implements, called by name:
+ * each passes the call to the table of the connection's backend
+ * (store/backend.h), so the layers above (and the SQLite backend's own
+ * files) never name an implementation. */
+#include "store/backend.h"
+#include "store/journal.h"
+#include "store/pledge-row.h"
+#include "store/report.h"
+
+int pl_journal_append(pl_db *db, pl_err *e, const pl_event *ev, int64_t *seq_out)
+{
+    return PL_OPS(db, journal)->append(db, e, ev, seq_out);
+}
+
+int pl_journal_verify(pl_db *db, pl_err *e, int64_t *bad_seq, int64_t *count)
+{
+    return PL_OPS(db, journal)->verify(db, e, bad_seq, count);
+}
+
+int pl_journal_head(pl_db *db, pl_err *e, int64_t *seq, unsigned char hash[PL_HASH_LEN])
+{
+    return PL_OPS(db, journal)->head(db, e, seq, hash);
+}
+
+int pl_journal_tree_size(pl_db *db, pl_err *e, uint64_t *size)
+{
+    return PL_OPS(db, journal)->tree_size(db, e, size);
+}
+
+int pl_journal_tree_get(void *ctx, pl_err *e, unsigned level, uint64_t index, pl_mhash *out)
+{
+    return PL_OPS((pl_db *)ctx, journal)->tree_get(ctx, e, level, index, out);
+}
+
+int pl_journal_event_bytes(pl_db *db, pl_err *e, int64_t seq, unsigned char **out, size_t *n)
+{
+    return PL_OPS(db, journal)->event_bytes(db, e, seq, out, n);
+}
+
+int pl_journal_leaf(pl_db *db, pl_err *e, int64_t seq, pl_mhash *out)
+{
+    return PL_OPS(db, journal)->leaf(db, e, seq, out);
+}
+
+int pl_journal_tree_sync(pl_db *db, pl_err *e)
+{
+    return PL_OPS(db, journal)->tree_sync(db, e);
+}
+
+int pl_journal_checkpoint_put(pl_db *db, pl_err *e, uint64_t size, int64_t at_us, const char *note)
+{
+    return PL_OPS(db, journal)->checkpoint_put(db, e, size, at_us, note);
+}
+
+int pl_journal_checkpoint_latest(pl_db *db, pl_err *e, char **note)
+{
+    return PL_OPS(db, journal)->checkpoint_latest(db, e, note);
+}
+
+int pl_pver_load(pl_db *db, pl_err *e, const char *number, int64_t at_us, pl_pver *out)
+{
+    return PL_OPS(db, rows)->pver_load(db, e, number, at_us, out);
+}
+
+int pl_pver_load_id(pl_db *db, pl_err *e, int64_t pledge_id, int64_t at_us, pl_pver *out)
+{
+    return PL_OPS(db, rows)->pver_load_id(db, e, pledge_id, at_us, out);
+}
+
+int pl_cert_issue_load(pl_db *db, pl_err *e, const char *number, int version, char **document,
+                       int *version_out, int64_t *seqs, size_t cap, size_t *n)
+{
+    return PL_OPS(db, rows)->cert_issue_load(db, e, number, version, document, version_out, seqs,
+                                             cap, n);
+}
+
+int pl_pver_event(pl_db *db, pl_err *e, const char *number, int64_t at_us, int64_t *seq)
+{
+    return PL_OPS(db, rows)->pver_event(db, e, number, at_us, seq);
+}
+
+int pl_report_attach(pl_db *db, pl_err *e, bool *present)
+{
+    return PL_OPS(db, reports)->attach(db, e, present);
+}
+
+int pl_report_next(pl_db *db, pl_err *e, uint64_t *out)
+{
+    return PL_OPS(db, reports)->next(db, e, out);
+}
+
+int pl_report_put(pl_db *db, pl_err *e, const pl_report_row *r, const char *const *parties,
+                  size_t n, const char *const *results, size_t nr)
+{
+    return PL_OPS(db, reports)->put(db, e, r, parties, n, results, nr);
+}
+
+int pl_report_get(pl_db *db, pl_err *e, uint64_t number, char **note, char **actor)
+{
+    return PL_OPS(db, reports)->get(db, e, number, note, actor);
+}
+
+int pl_report_find(pl_db *db, pl_err *e, const pl_report_filter *f,
+                   int (*each)(void *ctx, pl_err *e, const pl_report_row *r), void *ctx)
+{
+    return PL_OPS(db, reports)->find(db, e, f, each, ctx);
+}
