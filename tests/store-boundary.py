@@ -19,12 +19,8 @@ STILL_SQL = set("""
 lib/api/api-application.c
 lib/api/api-exchange.c
 lib/api/api-pledge.c
-lib/refreg/bulk.c
-lib/refreg/lookup.c
-lib/refreg/write.c
 lib/rules/review.c
 lib/rules/rules-common.c
-lib/rules/rules-trademark.c
 lib/workflow/app-flow.c
 lib/workflow/exchange-flow.c
 lib/workflow/numbers.c

@@ -13,8 +13,8 @@
  * content leaves a register_import event that says why.
  * Everything happens in one write transaction whose last write is the
  * journal event; any failure rolls all of it back.  During the import the
- * connection keeps temporary b-trees in memory and a larger page cache
- * (bulk.h); both are put back afterwards.  When ref_right or
+ * backend tunes the connection (bulk.h: with SQLite, temporary b-trees in
+ * memory and a larger page cache); it is put back afterwards.  When ref_right or
  * ref_holding is empty at the start, its records are inserted without
  * looking them up first.
  *
@@ -779,7 +779,7 @@ int pl_refreg_import(pl_db *db, pl_err *e, const pl_refreg_source *src,
     void *saved_structured_ctx = xmlStructuredErrorContext;
     unsigned char sha[32];
     xmlSchemaPtr schema;
-    pl_refreg_bulk bulk = { 0, 0, false };
+    pl_refreg_bulk bulk = { { 0 }, false };
     bool in_tx = false, streamed = false;
     imp im;
     int rc;

@@ -17,7 +17,7 @@
 #include "refreg/refreg.h"
 #include "refreg/reject.h"
 
-typedef struct record record; /* record.h */
+typedef struct pl_ref_record record; /* record.h */
 
 /* ------------------------------------------------------------------ */
 /* The input: a file descriptor or a buffer, hashed as it is read      */

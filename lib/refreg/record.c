@@ -291,25 +291,8 @@ static int get_owners(where *w, xmlNodePtr n, record *r)
     return 0;
 }
 
-static const char *const status_names[] = {
-    NULL, "registered", "cancelled", "invalidated", "expired", "terminated", "not_granted",
-    "granted",
-};
-
-const char *pl_ref_status_name(int status)
-{
-    if (status < PL_REF_REGISTERED || status > PL_REF_GRANTED)
-        return NULL;
-    return status_names[status];
-}
-
-int pl_ref_status_from_name(const char *name)
-{
-    for (int s = PL_REF_REGISTERED; name && s <= PL_REF_GRANTED; s++)
-        if (strcmp(status_names[s], name) == 0)
-            return s;
-    return 0;
-}
+/* pl_ref_status_name(), pl_ref_status_from_name(): store/refreg-rows.c, the
+ * names the store writes too. */
 
 static const char *const patent_type_names[] = { NULL, "invention", "utility_model", "design" };
 

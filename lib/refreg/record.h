@@ -16,61 +16,19 @@
 
 #include "refreg/reject.h"
 
-#define MAX_OWNERS 64
-#define MAX_ALLOWANCES 64
-#define MAX_GROUPS 1000
-#define ID_MAX 256 /* 60 code points of a certificate number, in UTF-8 */
-#define TOKEN_MAX 72
+#include "store/ops-refreg.h"
 
-/* ------------------------------------------------------------------ */
-/* One record, normalised                                              */
+#define MAX_OWNERS PL_REF_MAX_OWNERS
+#define MAX_ALLOWANCES PL_REF_MAX_ALLOWANCES
+#define MAX_GROUPS PL_REF_MAX_GROUPS
+#define ID_MAX PL_REF_ID_MAX
+#define TOKEN_MAX PL_REF_TOKEN_MAX
 
-typedef struct owner {
-    const char *name;    /* borrowed from the tree */
-    char *name_key;      /* malloc'd */
-    const char *name_en; /* the registered English name, borrowed; NULL: none */
-    char *name_en_key;   /* pl_text_english_key(name_en), malloc'd; NULL with it */
-    int id_type;
-    char id[ID_MAX];
-} owner;
-
-typedef struct allowance {
-    char pollutant[TOKEN_MAX];
-    int64_t micro;
-    char unit[TOKEN_MAX];
-} allowance;
-
-typedef struct record {
-    int kind;               /* pledger_kind; EQUITY for a holding */
-    const char *label;      /* element name */
-    const char *raw_number; /* for messages, may be NULL */
-    char number[ID_MAX];    /* normalised; the company's USCC for a holding */
-    int status;
-    int32_t valid_from, valid_to;
-    bool seized, frozen;
-    size_t n_owners; /* the shareholder of a holding is owners[0] */
-    owner owners[MAX_OWNERS];
-    /* trademark */
-    const char *mark;
-    char *mark_key;
-    char family[TOKEN_MAX];
-    bool has_family;
-    uint64_t classes; /* bit n: Nice class n */
-    size_t n_groups;
-    char groups[MAX_GROUPS][5];
-    /* patent */
-    int patent_type;
-    int32_t grant_date;
-    bool fee_paid, invalidation_pending, suspended, has_twin;
-    char twin[ID_MAX];
-    /* emission */
-    size_t n_allowances;
-    allowance allowances[MAX_ALLOWANCES];
-    /* holding */
-    const char *company_name;
-    int64_t capital;
-    char currency[4];
-} record;
+/* One record, normalised: the row the store writes (store/ops-refreg.h,
+ * pl_ref_record). */
+typedef pl_ref_record_owner owner;
+typedef pl_ref_record_allowance allowance;
+typedef pl_ref_record record;
 
 /* True for XML white space. */
 bool pl_refreg_is_ws(char c);

@@ -4,10 +4,10 @@
  * right, imported from their XML files (share/pledger/register.xsd) and
  * read by the review engine.
  *
- * Tables: lib/store/schema-register.c.  Import: import.c (the
- * stream), record.c (a record's fields), valid.c (the quick
- * schema check), write.c (its rows), bulk.c (the settings).
- * Lookups: lookup.c.  Public calls: lib/api/api-refreg.c.
+ * Tables: lib/store/schema-register.c; the backend's operations:
+ * store/ops-refreg.h.  Import: import.c (the stream), record.c (a
+ * record's fields), valid.c (the quick schema check), write.c (its
+ * rows), bulk.c (the settings).  Lookups: lookup.c.  Public calls: lib/api/api-refreg.c.
  *
  * Every lookup takes numbers and identifiers as the user typed them and
  * normalises them first (pl_ident_normalize): full-width to half-width,
@@ -28,136 +28,18 @@
 
 #include "base/error.h"
 #include "store/db.h"
+#include "store/ops-refreg.h"
 
-/* ---- values -------------------------------------------------------- */
-
-/* The status the authority records.  Trademarks, permits and
- * certificates: registered, cancelled, invalidated, expired.  Patents:
- * not_granted (filed, pending), granted, terminated (lapsed early: fee
- * unpaid, surrendered), invalidated, expired. */
-typedef enum pl_ref_status {
-    PL_REF_REGISTERED = 1,
-    PL_REF_CANCELLED = 2,
-    PL_REF_INVALIDATED = 3,
-    PL_REF_EXPIRED = 4,
-    PL_REF_TERMINATED = 5,
-    PL_REF_NOT_GRANTED = 6,
-    PL_REF_GRANTED = 7
-} pl_ref_status;
-
-/* "registered", ..., "granted"; NULL for other values. */
-const char *pl_ref_status_name(int status);
-/* The status named @name, 0 when unknown. */
-int pl_ref_status_from_name(const char *name);
-
-typedef enum pl_ref_patent_type {
-    PL_REF_INVENTION = 1,
-    PL_REF_UTILITY_MODEL = 2,
-    PL_REF_DESIGN = 3
-} pl_ref_patent_type;
+/* The values and rows of the register (pl_ref_status, pl_ref_trademark,
+ * ... and their pl_ref_*_clear) are store/ops-refreg.h's: the backend
+ * fills them. */
 
 /* "invention", "utility_model", "design"; NULL for other values. */
 const char *pl_ref_patent_type_name(int type);
 
-/* A date the register does not give (days since 1970-01-01 otherwise). */
-#define PL_REF_NO_DATE INT32_MIN
-
-/* An owner (registrant, patentee, holder) or a shareholder.  Its
- * registered English name's key (pl_text_english_key) is stored beside it
- * (ref_owner.name_en_key, ref_holding.shareholder_en_key) for the
- * similar-name search, not read here. */
-typedef struct pl_ref_owner {
-    char *name;              /* as the authority wrote it */
-    char *name_key;          /* pl_text_name_key(name) */
-    char *name_en;           /* the registered English name, or NULL */
-    pledger_id_type id_type; /* USCC, RESIDENT, PASSPORT or FOREIGN_REG */
-    char *id;                /* normalised identifier */
-} pl_ref_owner;
-
-/* What every right on the register has. */
-typedef struct pl_ref_right {
-    pledger_kind kind;
-    char *number;             /* normalised */
-    pl_ref_status status;
-    int32_t valid_from;       /* trademarks: registration date; patents: filing date;
-                               * permits, certificates: start of the term */
-    int32_t valid_to;         /* end of the term (PL_REF_NO_DATE when not given) */
-    bool seized;              /* attached or preserved by a court */
-    bool frozen;              /* frozen by a court or an authority */
-    size_t n_owners;          /* >= 1, in the authority's order */
-    pl_ref_owner *owners;
-    int64_t changed_at;       /* instant of the import that last changed it */
-} pl_ref_right;
-
 /* True when @r lists an owner with identifier @id (normalised) of type
  * @id_type (0: any type). */
 bool pl_ref_right_has_owner(const pl_ref_right *r, pledger_id_type id_type, const char *id);
-
-typedef struct pl_ref_trademark {
-    pl_ref_right r;
-    char *mark;         /* the words of the mark; NULL for a figurative mark */
-    char *mark_key;     /* mark folded (pl_text_fold) and ASCII lower-case, NULL with it */
-    char *family;       /* the office's family of identical/similar marks, or NULL */
-    size_t n_classes;   /* Nice classes, ascending, 1 to 45 */
-    int classes[45];
-    size_t n_groups;    /* similar-goods group codes ("0901"), ascending */
-    char (*groups)[5];
-} pl_ref_trademark;
-
-typedef struct pl_ref_patent {
-    pl_ref_right r;            /* r.valid_from is the filing date */
-    pl_ref_patent_type patent_type;
-    int32_t filing_date;
-    int32_t grant_date;        /* PL_REF_NO_DATE while not granted */
-    bool fee_paid;             /* the annual fee is paid */
-    bool invalidation_pending; /* an invalidation request is pending (a risk) */
-    bool suspended;            /* proceedings suspended (ownership dispute) */
-    char *twin;                /* same-day invention/utility-model counterpart, or NULL */
-} pl_ref_patent;
-
-typedef struct pl_ref_allowance {
-    char *pollutant;      /* "SO2", "COD", ... */
-    int64_t amount_micro; /* allowance in millionths of @unit */
-    char *unit;           /* "t", "t/a", ... */
-} pl_ref_allowance;
-
-/* A pollutant discharge permit, a sea-area use or a land management right
- * certificate (r.kind says which). */
-typedef struct pl_ref_certificate {
-    pl_ref_right r;
-    size_t n_allowances;  /* permits only, ascending by pollutant */
-    pl_ref_allowance *allowances;
-} pl_ref_certificate;
-
-/* One shareholder's holding in a company. */
-typedef struct pl_ref_holding {
-    char *company;        /* the company's normalised USCC */
-    char *company_name;   /* or NULL */
-    pl_ref_owner shareholder;
-    int64_t capital;      /* subscribed capital, minor units of @currency */
-    char currency[4];
-    bool frozen;
-    int64_t changed_at;
-} pl_ref_holding;
-
-/* A mark returned by pl_refreg_related_marks(). */
-typedef struct pl_ref_mark {
-    char *number;
-    pl_ref_status status;
-    char *family;         /* or NULL */
-    char *mark;           /* or NULL */
-} pl_ref_mark;
-
-typedef struct pl_ref_marks {
-    size_t n;
-    pl_ref_mark *items;
-} pl_ref_marks;
-
-void pl_ref_trademark_clear(pl_ref_trademark *t);
-void pl_ref_patent_clear(pl_ref_patent *p);
-void pl_ref_certificate_clear(pl_ref_certificate *c);
-void pl_ref_holding_clear(pl_ref_holding *h);
-void pl_ref_marks_clear(pl_ref_marks *m);
 
 /* ---- lookups ------------------------------------------------------- */
 

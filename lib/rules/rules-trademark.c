@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "base/date.h"
-#include "store/sqlite.h"
+#include "store/ops-refreg.h"
 #include "rules/rules.h"
 #include "base/i18n.h"
 
@@ -66,29 +66,6 @@ static void numbers_free(numbers *l)
     free(l->v);
 }
 
-/* The candidates of the bundling rule: pl_refreg_related_marks()'s
- * definition (the other marks that list the pledgor among their owners,
- * are in the same family or have the same mark text, and share a
- * similar-goods group), in its order, but looked up from the family and
- * the mark text (a handful of marks) rather than from the owner (whose
- * portfolio may hold thousands), and without temporary tables: the review
- * runs it once per pledged mark (CROSS JOIN: the candidates first, whatever
- * the planner guesses without statistics).  tests/test-review.c checks that both
- * give the same lists. */
-#define RELATED_WHERE                                                                    \
-    " r.kind = 1 AND r.number <> ?1"                                                     \
-    " AND EXISTS (SELECT 1 FROM ref_owner o WHERE o.id_number = ?4 AND o.id_type = ?5"   \
-    "             AND o.right_id = r.id)"                                                \
-    " AND EXISTS (SELECT 1 FROM ref_trademark_group g JOIN ref_trademark_group s"        \
-    "             ON s.right_id = (SELECT id FROM ref_right WHERE kind = 1 AND number = ?1)" \
-    "             AND s.code = g.code WHERE g.right_id = r.id)"
-static const char sql_related_family[] =
-    "SELECT r.number, r.status FROM ref_trademark t CROSS JOIN ref_right r ON r.id = t.right_id"
-    " WHERE t.family = ?2 AND" RELATED_WHERE;
-static const char sql_related_mark[] =
-    "SELECT r.number, r.status FROM ref_trademark t CROSS JOIN ref_right r ON r.id = t.right_id"
-    " WHERE t.mark_key = ?3 AND t.family IS NOT ?2 AND" RELATED_WHERE;
-
 /* National numbers in numeric order, then Madrid "G" numbers. */
 static int mark_order(const void *a, const void *b)
 {
@@ -110,63 +87,18 @@ static int mark_order(const void *a, const void *b)
     return c ? c : strcmp(((const pl_ref_mark *)a)->number, ((const pl_ref_mark *)b)->number);
 }
 
-static int related_add(pl_db *db, pl_err *e, const char *sql, pledger_id_type owner_type,
-                       const char *owner_id, const pl_ref_trademark *self, pl_ref_marks *out,
-                       size_t *cap)
-{
-    sqlite3_stmt *st;
-    int rc;
-
-    if ((rc = pl_db_stmt(db, e, sql, &st)))
-        return rc;
-    sqlite3_bind_text(st, 1, self->r.number, -1, SQLITE_STATIC);
-    if (self->family)
-        sqlite3_bind_text(st, 2, self->family, -1, SQLITE_STATIC);
-    if (self->mark_key)
-        sqlite3_bind_text(st, 3, self->mark_key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, owner_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 5, (int)owner_type);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const unsigned char *n = sqlite3_column_text(st, 0);
-        if (out->n == *cap) {
-            size_t k = *cap ? *cap * 2 : 8;
-            pl_ref_mark *m = realloc(out->items, k * sizeof *m);
-            if (!m) {
-                rc = SQLITE_NOMEM;
-                break;
-            }
-            out->items = m;
-            *cap = k;
-        }
-        pl_ref_mark *m = &out->items[out->n];
-        memset(m, 0, sizeof *m);
-        m->status = (pl_ref_status)pl_ref_status_from_name(
-            (const char *)sqlite3_column_text(st, 1));
-        if (!(m->number = strdup(n ? (const char *)n : ""))) {
-            rc = SQLITE_NOMEM;
-            break;
-        }
-        out->n++;
-    }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
-        return 0;
-    if (rc == SQLITE_NOMEM)
-        return pl_err_oom(e);
-    return pl_db_fail(db, e, rc, "reading the marks related to a trademark");
-}
-
+/* The candidates of the bundling rule: pl_refreg_related_marks()'s
+ * definition, in its order, but looked up from the family and the mark
+ * text rather than from the owner (store/ops-refreg.h, marks_similar).
+ * tests/test-review.c checks that both give the same lists. */
 int pl_rule_related_marks(pl_db *db, pl_err *e, pledger_id_type owner_type, const char *owner_id,
                           const pl_ref_trademark *self, pl_ref_marks *out)
 {
-    size_t cap = 0;
+    pl_ref_owner_key owner = { owner_type, owner_id };
     int rc;
 
     memset(out, 0, sizeof out[0]);
-    if ((self->family &&
-         (rc = related_add(db, e, sql_related_family, owner_type, owner_id, self, out, &cap))) ||
-        (self->mark_key &&
-         (rc = related_add(db, e, sql_related_mark, owner_type, owner_id, self, out, &cap)))) {
+    if ((rc = PL_OPS(db, refreg)->marks_similar(db, e, &owner, self, out))) {
         pl_ref_marks_clear(out);
         return rc;
     }

@@ -60,6 +60,7 @@ typedef struct pl_journal_ops pl_journal_ops; /* store/journal.h: the journal, i
 typedef struct pl_rows_ops pl_rows_ops;       /* store/pledge-row.h: a pledge's rows at an instant */
 typedef struct pl_reports_ops pl_reports_ops; /* store/report.h: the search reports */
 typedef struct pl_query_ops pl_query_ops; /* store/ops-query.h: statistics, due list, verification, search */
+typedef struct pl_refreg_ops pl_refreg_ops; /* store/ops-refreg.h: the reference register's import and lookups */
 
 typedef struct pl_backend {
     const char *name; /* "sqlite" */
@@ -68,6 +69,7 @@ typedef struct pl_backend {
     const pl_rows_ops *rows;
     const pl_reports_ops *reports;
     const pl_query_ops *query;
+    const pl_refreg_ops *refreg;
 } pl_backend;
 
 /* The backend of @db (set when it was opened). */

@@ -7,6 +7,7 @@ extern const pl_journal_ops pl_sqlite_journal_ops;
 extern const pl_rows_ops pl_sqlite_rows_ops;
 extern const pl_reports_ops pl_sqlite_reports_ops;
 extern const pl_query_ops pl_sqlite_query_ops;
+extern const pl_refreg_ops pl_sqlite_refreg_ops;
 
 const pl_backend pl_sqlite_backend = {
     .name = "sqlite",
@@ -15,4 +16,5 @@ const pl_backend pl_sqlite_backend = {
     .rows = &pl_sqlite_rows_ops,
     .reports = &pl_sqlite_reports_ops,
     .query = &pl_sqlite_query_ops,
+    .refreg = &pl_sqlite_refreg_ops,
 };
