@@ -2,7 +2,6 @@
  * then runs every row of the rule tables (rules.h) that applies to the
  * application's kind, in table order, and collects all their findings. */
 #include "rules/review.h"
-#include "store/sqlite.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,7 +13,8 @@
 #include "base/text.h"
 #include "model/kinds.h"
 #include "rules/rules.h"
-#include "store/sql-states.h"
+#include "store/ops-refreg.h"
+#include "store/ops-review.h"
 
 /* ---- the tables ----------------------------------------------------------- */
 
@@ -205,13 +205,6 @@ int32_t pl_rule_patent_term_end(int type, int32_t filing)
 
 /* ---- the registry's own pledges ----------------------------------------------- */
 
-static const char sql_pledges_on[] =
-    "SELECT p.registration_number, v.state FROM pledge_right r"
-    " JOIN pledge p ON p.id = r.pledge_id"
-    " JOIN pledge_version v ON v.pledge_id = p.id AND v.valid_to IS NULL"
-    " WHERE r.kind = ?1 AND r.right_key = ?2 AND " PL_SQL_IN_FORCE("v.")
-    " GROUP BY p.id ORDER BY p.id";
-
 void pl_rpledges_clear(pl_rpledges *p)
 {
     for (size_t i = 0; i < p->n; i++)
@@ -220,96 +213,56 @@ void pl_rpledges_clear(pl_rpledges *p)
     memset(p, 0, sizeof *p);
 }
 
+typedef struct {
+    pl_rpledges *out;
+    size_t cap;
+} pledges_acc;
+
+static int pledge_add(void *arg, pl_err *e, const char *number, int state)
+{
+    pledges_acc *a = arg;
+    pl_rpledges *out = a->out;
+
+    if (out->n == a->cap) {
+        size_t n = a->cap ? a->cap * 2 : 4;
+        pl_rpledge *v = realloc(out->v, n * sizeof *v);
+        if (!v)
+            return pl_err_oom(e);
+        out->v = v;
+        a->cap = n;
+    }
+    out->v[out->n].state = state;
+    if (!(out->v[out->n].number = strdup(number)))
+        return pl_err_oom(e);
+    out->n++;
+    return 0;
+}
+
 int pl_rule_pledges_on(pl_rctx *c, pledger_kind kind, const char *key, pl_rpledges *out)
 {
-    sqlite3_stmt *st;
-    size_t cap = 0;
+    pledges_acc a = { out, 0 };
     int rc;
 
     memset(out, 0, sizeof *out);
-    if ((rc = pl_db_stmt(c->db, c->e, sql_pledges_on, &st)))
-        return rc;
-    sqlite3_bind_int(st, 1, (int)kind);
-    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->n == cap) {
-            size_t n = cap ? cap * 2 : 4;
-            pl_rpledge *v = realloc(out->v, n * sizeof *v);
-            if (!v) {
-                rc = SQLITE_NOMEM;
-                break;
-            }
-            out->v = v;
-            cap = n;
-        }
-        const unsigned char *num = sqlite3_column_text(st, 0);
-        out->v[out->n].state = sqlite3_column_int(st, 1);
-        if (!(out->v[out->n].number = strdup(num ? (const char *)num : ""))) {
-            rc = SQLITE_NOMEM;
-            break;
-        }
-        out->n++;
-    }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
-        return 0;
-    pl_rpledges_clear(out);
-    if (rc == SQLITE_NOMEM)
-        return pl_err_oom(c->e);
-    return pl_db_fail(c->db, c->e, rc, "reading the pledges on a right");
+    if ((rc = PL_OPS(c->db, review)->pledges_on_right(c->db, c->e, kind, key, pledge_add, &a)))
+        pl_rpledges_clear(out);
+    return rc;
 }
 
 /* ---- the reference register, looked up once ----------------------------------- */
 
-static const char sql_kind_loaded[] = "SELECT EXISTS (SELECT 1 FROM ref_right WHERE kind = ?1)";
-static const char sql_holdings_loaded[] = "SELECT EXISTS (SELECT 1 FROM ref_holding)";
-static const char sql_company[] =
-    "SELECT company_name FROM ref_holding WHERE company = ?1"
-    " ORDER BY company_name IS NULL, id LIMIT 1";
-
 static int register_loaded(pl_rctx *c, bool *out)
 {
-    bool equity = c->app->kind == PLEDGER_KIND_EQUITY;
-    sqlite3_stmt *st;
-    int rc;
-
     *out = false;
     if (!(PL_KBIT(c->app->kind) & (PL_K_REGISTERED | PL_K_EQ)))
         return 0;
-    if ((rc = pl_db_stmt(c->db, c->e, equity ? sql_holdings_loaded : sql_kind_loaded, &st)))
-        return rc;
-    if (!equity)
-        sqlite3_bind_int(st, 1, (int)c->app->kind);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int(st, 0) != 0;
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : pl_db_fail(c->db, c->e, rc, "reading the reference register");
+    return PL_OPS(c->db, refreg)->kind_loaded(c->db, c->e, c->app->kind, out);
 }
 
 /* Equity: is the company on the register, and under which name. */
 static int company_known(pl_rctx *c, const char *company, bool *known, char **name)
 {
-    sqlite3_stmt *st;
-    int rc;
-
-    *known = false;
-    *name = NULL;
-    if ((rc = pl_db_stmt(c->db, c->e, sql_company, &st)))
-        return rc;
-    sqlite3_bind_text(st, 1, company, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        const unsigned char *n = sqlite3_column_text(st, 0);
-        *known = true;
-        if (n && !(*name = strdup((const char *)n))) {
-            sqlite3_reset(st);
-            return pl_err_oom(c->e);
-        }
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE
-               ? 0 : pl_db_fail(c->db, c->e, rc, "reading the reference register");
+    return PL_OPS(c->db, refreg)->company_get(c->db, c->e, company, known, name);
 }
 
 /* A lookup's result: found, not found (PLEDGER_ENOTFOUND), or a failure. */

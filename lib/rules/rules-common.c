@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "base/ident.h"
-#include "store/sqlite.h"
+#include "store/ops-review.h"
 #include "base/money.h"
 #include "model/kinds.h"
 #include "rules/rules.h"
@@ -658,64 +658,54 @@ static void right_already_pledged(pl_rctx *c, const pl_rule *r)
     }
 }
 
-static const char sql_pending[] =
-    "SELECT a.acceptance_number, a.uuid, a.state FROM application_right ar"
-    " JOIN application a ON a.id = ar.application_id"
-    " WHERE ar.right_key = ?1 AND a.kind = ?2 AND a.state BETWEEN 1 AND 5 AND a.id <> ?3"
-    " GROUP BY a.id ORDER BY a.id";
+/* The pending applications on a right: how many, and the first of them
+ * in words. */
+typedef struct {
+    int n;
+    char *first;
+} pending_acc;
+
+static int pending_add(void *arg, pl_err *e, const char *acc, const char *uuid, int state)
+{
+    pending_acc *p = arg;
+
+    if (p->n++ == 0) {
+        /* no fixed buffer: an acceptance number is as long as its template */
+        if (asprintf(&p->first, "application %s (%s%s)", acc ? acc : uuid,
+                     pl_app_state_name(state), acc ? "" : ", not yet accepted") < 0) {
+            p->first = NULL;
+            return pl_err_oom(e);
+        }
+    }
+    return 0;
+}
 
 static void right_pending_application(pl_rctx *c, const pl_rule *r)
 {
     bool several = pl_kind(c->app->kind)->several_pledges;
     for (size_t i = 0; i < c->app->n_rights; i++) {
         const pl_app_right *x = &c->app->rights[i];
-        sqlite3_stmt *st;
-        char *first = NULL;
-        int rc, n = 0;
+        pending_acc p = { 0, NULL };
+        int rc;
         if (!x->key)
             continue;
-        if ((rc = pl_db_stmt(c->db, c->e, sql_pending, &st))) {
+        if ((rc = PL_OPS(c->db, review)->applications_on_right(
+                 c->db, c->e, c->app->kind, x->key, c->env ? c->env->application_id : 0,
+                 pending_add, &p))) {
+            free(p.first);
             pl_rule_fail(c, rc);
             return;
         }
-        sqlite3_bind_text(st, 1, x->key, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 2, (int)c->app->kind);
-        sqlite3_bind_int64(st, 3, c->env ? c->env->application_id : 0);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            if (n++ == 0) {
-                const unsigned char *acc = sqlite3_column_text(st, 0);
-                const unsigned char *uuid = sqlite3_column_text(st, 1);
-                /* no fixed buffer: an acceptance number is as long as its template */
-                if (asprintf(&first, "application %s (%s%s)",
-                             acc ? (const char *)acc : uuid ? (const char *)uuid : "",
-                             pl_app_state_name(sqlite3_column_int(st, 2)),
-                             acc ? "" : ", not yet accepted") < 0) {
-                    first = NULL;
-                    rc = SQLITE_NOMEM;
-                    break;
-                }
-            }
-        }
-        sqlite3_reset(st);
-        if (rc == SQLITE_NOMEM) {
-            pl_rule_fail(c, pl_err_oom(c->e));
-            return;
-        }
-        if (rc != SQLITE_DONE) {
-            free(first);
-            pl_rule_fail(c, pl_db_fail(c->db, c->e, rc, "reading pending applications"));
-            return;
-        }
-        if (n)
+        if (p.n)
             pl_rule_emit(c, r, pl_rule_right_path(x),
                          "%s %s is also named by %s%s; %s", pl_rule_right_word(x->kind),
-                         pl_rule_right_id(x), first,
-                         n > 1 ? pl_frag(" and other pending applications") : "",
+                         pl_rule_right_id(x), p.first,
+                         p.n > 1 ? pl_frag(" and other pending applications") : "",
                          several ? pl_frag("the pledges will rank in the order they are registered")
                                  : pl_frag("only the first of them to reach registration can be "
                                    "registered; the right is then pledged and the others are "
                                    "refused"));
-        free(first);
+        free(p.first);
     }
 }
 

@@ -61,6 +61,7 @@ typedef struct pl_rows_ops pl_rows_ops;       /* store/pledge-row.h: a pledge's 
 typedef struct pl_reports_ops pl_reports_ops; /* store/report.h: the search reports */
 typedef struct pl_query_ops pl_query_ops; /* store/ops-query.h: statistics, due list, verification, search */
 typedef struct pl_refreg_ops pl_refreg_ops; /* store/ops-refreg.h: the reference register's import and lookups */
+typedef struct pl_review_ops pl_review_ops; /* store/ops-review.h: pledges and applications on a right */
 
 typedef struct pl_backend {
     const char *name; /* "sqlite" */
@@ -70,6 +71,7 @@ typedef struct pl_backend {
     const pl_reports_ops *reports;
     const pl_query_ops *query;
     const pl_refreg_ops *refreg;
+    const pl_review_ops *review;
 } pl_backend;
 
 /* The backend of @db (set when it was opened). */

@@ -8,6 +8,7 @@ extern const pl_rows_ops pl_sqlite_rows_ops;
 extern const pl_reports_ops pl_sqlite_reports_ops;
 extern const pl_query_ops pl_sqlite_query_ops;
 extern const pl_refreg_ops pl_sqlite_refreg_ops;
+extern const pl_review_ops pl_sqlite_review_ops;
 
 const pl_backend pl_sqlite_backend = {
     .name = "sqlite",
@@ -17,4 +18,5 @@ const pl_backend pl_sqlite_backend = {
     .reports = &pl_sqlite_reports_ops,
     .query = &pl_sqlite_query_ops,
     .refreg = &pl_sqlite_refreg_ops,
+    .review = &pl_sqlite_review_ops,
 };

@@ -1,0 +1,77 @@
+/* The SQLite backend's review operations (store/ops-review.h). */
+#include "store/ops-review.h"
+#include "store/sql-states.h"
+#include "store/sqlite.h"
+
+/* One row per pledge: a pledge may name the same right twice. */
+static const char sql_pledges_on[] =
+    "SELECT p.registration_number, v.state FROM pledge_right r"
+    " JOIN pledge p ON p.id = r.pledge_id"
+    " JOIN pledge_version v ON v.pledge_id = p.id AND v.valid_to IS NULL"
+    " WHERE r.kind = ?1 AND r.right_key = ?2 AND " PL_SQL_IN_FORCE("v.")
+    " GROUP BY p.id ORDER BY p.id";
+
+static const char sql_pending[] =
+    "SELECT a.acceptance_number, a.uuid, a.state FROM application_right ar"
+    " JOIN application a ON a.id = ar.application_id"
+    " WHERE ar.right_key = ?1 AND a.kind = ?2 AND a.state BETWEEN 1 AND 5 AND a.id <> ?3"
+    " GROUP BY a.id ORDER BY a.id";
+
+static int pledges_on_right(pl_db *db, pl_err *e, pledger_kind kind, const char *key,
+                            pl_review_pledge_fn row, void *arg)
+{
+    const char *what = "reading the pledges on a right";
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_pledges_on, &st);
+
+    if (rc)
+        return rc;
+    if ((rc = sqlite3_bind_int(st, 1, (int)kind)) ||
+        (rc = sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC))) {
+        sqlite3_reset(st);
+        return pl_db_fail(db, e, rc, what);
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *num = sqlite3_column_text(st, 0);
+        int r = row(arg, e, num ? (const char *)num : "", sqlite3_column_int(st, 1));
+        if (r) {
+            sqlite3_reset(st);
+            return r < 0 ? r : 0;
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, what);
+}
+
+static int applications_on_right(pl_db *db, pl_err *e, pledger_kind kind, const char *key,
+                                 int64_t except, pl_review_app_fn row, void *arg)
+{
+    const char *what = "reading pending applications";
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_pending, &st);
+
+    if (rc)
+        return rc;
+    if ((rc = sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC)) ||
+        (rc = sqlite3_bind_int(st, 2, (int)kind)) || (rc = sqlite3_bind_int64(st, 3, except))) {
+        sqlite3_reset(st);
+        return pl_db_fail(db, e, rc, what);
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *acc = sqlite3_column_text(st, 0);
+        const unsigned char *uuid = sqlite3_column_text(st, 1);
+        int r = row(arg, e, (const char *)acc, uuid ? (const char *)uuid : "",
+                    sqlite3_column_int(st, 2));
+        if (r) {
+            sqlite3_reset(st);
+            return r < 0 ? r : 0;
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, what);
+}
+
+const pl_review_ops pl_sqlite_review_ops = {
+    .pledges_on_right = pledges_on_right,
+    .applications_on_right = applications_on_right,
+};
