@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "api/app-handle.h"
-#include "store/sqlite.h"
 #include "api/handle.h"
 #include "base/i18n.h"
 #include "model/kinds.h"
@@ -242,25 +241,16 @@ int pledger_application_save(pledger_registry *reg, pledger_application *app)
     return refresh(app, &c);
 }
 
-static const char sql_created_by[] = "SELECT created_by FROM application WHERE id = ?1";
-
 int pl_api_own_application(pledger_registry *reg, const char *fn, const pl_app_row *row)
 {
-    sqlite3_stmt *st;
-    int rc = pl_db_stmt(reg->db, &reg->err, sql_created_by, &st);
+    char *by;
+    int rc = PL_OPS(reg->db, flow)->app_filer(reg->db, &reg->err, row->id, &by);
     bool own;
 
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, row->id);
-    if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return pl_db_fail(reg->db, &reg->err, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc,
-                          "reading who filed an application");
-    }
-    const unsigned char *by = sqlite3_column_text(st, 0);
-    own = by && strcmp((const char *)by, reg->actor) == 0;
-    sqlite3_reset(st);
+    own = by && strcmp(by, reg->actor) == 0;
+    free(by);
     if (own)
         return 0;
     return pl_err_set(&reg->err, PLEDGER_EPERM,

@@ -5,11 +5,11 @@
 #include <pledger/exchange.h>
 
 #include "api/app-handle.h"
-#include "store/sqlite.h"
 #include "api/handle.h"
 #include "api/keyring.h"
 #include "model/kinds.h"
 #include "store/journal.h"
+#include "store/ops-flow.h"
 #include "workflow/exchange-flow.h"
 
 static const char *const site_names[] = { NULL, "office", "acceptance_point" };
@@ -198,16 +198,10 @@ int pledger_exchange_status(pledger_exchange_line **out, size_t *n, pledger_regi
     return 0;
 }
 
-static const char sql_certificate[] =
-    "SELECT coalesce(a.office_certificate, (SELECT c.document FROM certificate c"
-    " JOIN pledge p ON p.id = c.pledge_id WHERE p.application_id = a.id"
-    " ORDER BY c.version LIMIT 1)) FROM application a WHERE a.id = ?1";
-
 int pledger_application_certificate(char **out, pledger_registry *reg, const char *uuid)
 {
     static const char fn[] = "pledger_application_certificate";
     pl_app_row row;
-    sqlite3_stmt *st;
     pl_ctx c;
     int rc, sight;
 
@@ -225,21 +219,12 @@ int pledger_application_certificate(char **out, pledger_registry *reg, const cha
         return pl_err_prefix(&reg->err, "%s", fn);
     if (sight == PL_SIGHT_OWN && (rc = pl_api_own_application(reg, fn, &row)))
         goto done;
-    if ((rc = pl_db_stmt(reg->db, &reg->err, sql_certificate, &st)))
+    if ((rc = PL_OPS(reg->db, flow)->app_certificate(reg->db, &reg->err, row.id, out)))
         goto done;
-    sqlite3_bind_int64(st, 1, row.id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-        rc = (*out = strdup((const char *)sqlite3_column_text(st, 0))) ? 0
-                                                                         : pl_err_oom(&reg->err);
-    } else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+    if (!*out)
         rc = pl_err_set(&reg->err, PLEDGER_ENOTFOUND,
                         "%s: application %s is %s; it has no certificate", fn, uuid,
                         pl_app_state_name(row.state));
-    } else {
-        rc = pl_db_fail(reg->db, &reg->err, rc, "reading a certificate");
-    }
-    sqlite3_reset(st);
 done:
     pl_app_row_clear(&row);
     return rc;

@@ -1,13 +1,12 @@
 #include "store/apply.h"
 #include "store/sqlite.h"
 #include "store/payload.h"
+#include "store/steps.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-
-
 
 /* ---- statements shared by several operations ----------------------------- */
 
@@ -197,46 +196,72 @@ typedef struct op {
     const char *const *sql; /* NULL-terminated; NULL: the event changes no state */
 } op;
 
-static const op ops[] = {
+/* The operation each step records, indexed by the step (store/steps.h):
+ * pl_step_operation() names it to the workflow, pl_apply() applies it. */
+static const op step_ops[] = {
+    [PL_STEP_SAVE] = OP("application.update", app_doc_state, app_rights_clear,
+                        app_rights_insert),
+    [PL_STEP_REVIEW] = OP("application.review", review_insert, app_state),
+    [PL_STEP_SUBMIT] = OP("application.submit", app_submitted),
+    [PL_STEP_ACCEPT] = OP("application.accept", app_accepted, sequence_next),
+    [PL_STEP_REQUEST_CORRECTION] = OP("application.request_correction", app_correction),
+    [PL_STEP_CORRECT] = OP("application.correct", app_doc_state, app_rights_clear,
+                           app_rights_insert),
+    [PL_STEP_REGISTER] = OP("application.register", app_decided, pledge_insert,
+                            pledge_rights, version_insert, cert_insert, sequence_next),
+    [PL_STEP_REFUSE] = OP("application.refuse", app_decided),
+    /* also the sweep's application whose correction window closed */
+    [PL_STEP_WITHDRAW] = OP("application.withdraw", app_decided),
+    [PL_STEP_CHANGE] = OP("pledge.change", version_close, version_insert, cert_supersede,
+                          cert_insert),
+    [PL_STEP_EXTEND] = OP("pledge.extend", version_close, version_insert, cert_supersede,
+                          cert_insert),
+    [PL_STEP_CANCEL] = OP("pledge.cancel", version_close, version_insert),
+    [PL_STEP_REVOKE] = OP("pledge.revoke", version_close, version_insert),
+    [PL_STEP_OBJECT] = OP("pledge.object", version_close, version_insert),
+    [PL_STEP_LITIGATION] = OP("pledge.litigation", version_close, version_insert),
+    [PL_STEP_DISMISS_OBJECTION] = OP("pledge.dismiss_objection", version_close,
+                                     version_insert),
+    /* the sweep: an ended period (a lapsed objection is PL_OP_OBJECTION_LAPSE) */
+    [PL_STEP_EXPIRE] = OP("pledge.expire", version_close, version_insert),
+    [PL_STEP_CALENDAR] = OP("calendar.load", calendar_days),
+    [PL_STEP_SETTINGS] = OP("registry.setting", meta_set),
+    /* several operations: the PL_OP_EXCHANGE_* of other_ops */
+    [PL_STEP_EXCHANGE] = { NULL, NULL },
+};
+_Static_assert(sizeof step_ops / sizeof step_ops[0] == PL_STEP_COUNT,
+               "store/apply.c: step_ops has one row per step of store/steps.h");
+
+/* The operations that are no step's own (store/steps.h says whose they are). */
+static const op other_ops[] = {
     /* no app_rights_clear: a new application has no rights rows (they
      * reference it, and foreign keys are enforced) */
-    OP("application.create", app_create, app_rights_insert),
-    OP("application.update", app_doc_state, app_rights_clear, app_rights_insert),
-    OP("application.review", review_insert, app_state),
-    OP("application.submit", app_submitted),
-    OP("application.accept", app_accepted, sequence_next),
-    OP("application.request_correction", app_correction),
-    OP("application.correct", app_doc_state, app_rights_clear, app_rights_insert),
-    OP("application.refuse", app_decided),
-    OP("application.withdraw", app_decided),
-    OP("application.register", app_decided, pledge_insert, pledge_rights,
-       version_insert, cert_insert, sequence_next),
-    OP("pledge.change", version_close, version_insert, cert_supersede, cert_insert),
-    OP("pledge.extend", version_close, version_insert, cert_supersede, cert_insert),
-    OP("pledge.cancel", version_close, version_insert),
-    OP("pledge.revoke", version_close, version_insert),
-    OP("pledge.expire", version_close, version_insert),
-    OP("pledge.object", version_close, version_insert),
-    OP("pledge.litigation", version_close, version_insert),
-    OP("pledge.dismiss_objection", version_close, version_insert),
-    OP("pledge.objection_lapse", version_close, version_insert),
-    OP("application.receive", app_receive, app_rights_insert),
-    OP("application.receive_correction", app_doc_state, app_rights_clear, app_rights_insert,
+    OP(PL_OP_APP_CREATE, app_create, app_rights_insert),
+    OP(PL_OP_OBJECTION_LAPSE, version_close, version_insert),
+    OP(PL_OP_APP_RECEIVE, app_receive, app_rights_insert),
+    OP(PL_OP_APP_RECEIVE_CORRECTION, app_doc_state, app_rights_clear, app_rights_insert,
        app_unreport),
-    OP("application.result", app_result),
-    OP("exchange.export", xbatch_insert, xitems_insert, xitems_forwarded, xitems_reported),
-    OP("exchange.import", xbatch_insert, xitems_insert),
-    OP("exchange.ack", xbatch_ack),
-    OP("calendar.load", calendar_days),
-    OP("registry.setting", meta_set),
-    { "register_import", NULL },
+    OP(PL_OP_APP_RESULT, app_result),
+    OP(PL_OP_EXCHANGE_EXPORT, xbatch_insert, xitems_insert, xitems_forwarded,
+       xitems_reported),
+    OP(PL_OP_EXCHANGE_IMPORT, xbatch_insert, xitems_insert),
+    OP(PL_OP_EXCHANGE_ACK, xbatch_ack),
+    { PL_OP_REGISTER_IMPORT, NULL },
 };
+
+const char *pl_step_operation(pl_step step)
+{
+    return step >= 0 && step < PL_STEP_COUNT ? step_ops[step].name : NULL;
+}
 
 static const op *find_op(const char *name)
 {
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-        if (strcmp(ops[i].name, name) == 0)
-            return &ops[i];
+    for (size_t i = 0; i < sizeof step_ops / sizeof step_ops[0]; i++)
+        if (step_ops[i].name && strcmp(step_ops[i].name, name) == 0)
+            return &step_ops[i];
+    for (size_t i = 0; i < sizeof other_ops / sizeof other_ops[0]; i++)
+        if (strcmp(other_ops[i].name, name) == 0)
+            return &other_ops[i];
     return NULL;
 }
 

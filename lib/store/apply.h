@@ -1,7 +1,9 @@
 /* Applying journal events to the state tables.  Every change of state is
  * an event whose canonical JSON payload holds every value the change
  * writes (numbers, codes, documents); one table of SQL statements per
- * operation writes the rows from the payload.  The live path (record) and
+ * operation writes the rows from the payload.  The table is indexed by the
+ * workflow's steps (store/steps.h: pl_step_operation() names each step's
+ * operation), with the operations that are no step's own listed apart.  The live path (record) and
  * the rebuild path (replay) run the same statements, so the journal alone
  * rebuilds the state.  The payload is read once per event (canonical JSON)
  * and its members bound to the statements' named parameters: $a__b is the

@@ -62,6 +62,8 @@ typedef struct pl_reports_ops pl_reports_ops; /* store/report.h: the search repo
 typedef struct pl_query_ops pl_query_ops; /* store/ops-query.h: statistics, due list, verification, search */
 typedef struct pl_refreg_ops pl_refreg_ops; /* store/ops-refreg.h: the reference register's import and lookups */
 typedef struct pl_review_ops pl_review_ops; /* store/ops-review.h: pledges and applications on a right */
+typedef struct pl_flow_ops pl_flow_ops; /* store/ops-flow.h: applications, ids, sequences, sweep, calendar */
+typedef struct pl_exchange_ops pl_exchange_ops; /* store/ops-exchange.h: the data line's batches */
 
 typedef struct pl_backend {
     const char *name; /* "sqlite" */
@@ -72,6 +74,8 @@ typedef struct pl_backend {
     const pl_query_ops *query;
     const pl_refreg_ops *refreg;
     const pl_review_ops *review;
+    const pl_flow_ops *flow;
+    const pl_exchange_ops *exchange;
 } pl_backend;
 
 /* The backend of @db (set when it was opened). */

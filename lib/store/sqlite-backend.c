@@ -9,6 +9,8 @@ extern const pl_reports_ops pl_sqlite_reports_ops;
 extern const pl_query_ops pl_sqlite_query_ops;
 extern const pl_refreg_ops pl_sqlite_refreg_ops;
 extern const pl_review_ops pl_sqlite_review_ops;
+extern const pl_flow_ops pl_sqlite_flow_ops;
+extern const pl_exchange_ops pl_sqlite_exchange_ops;
 
 const pl_backend pl_sqlite_backend = {
     .name = "sqlite",
@@ -19,4 +21,6 @@ const pl_backend pl_sqlite_backend = {
     .query = &pl_sqlite_query_ops,
     .refreg = &pl_sqlite_refreg_ops,
     .review = &pl_sqlite_review_ops,
+    .flow = &pl_sqlite_flow_ops,
+    .exchange = &pl_sqlite_exchange_ops,
 };

@@ -3,7 +3,6 @@
  * role and state checked first, one journal event whose payload carries
  * every value the step writes (store/apply.c writes the rows from it). */
 #include "workflow/app-flow.h"
-#include "store/sqlite.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -18,87 +17,22 @@
 #include "model/kinds.h"
 #include "rules/review.h"
 #include "store/apply.h"
+#include "store/ops-exchange.h"
 #include "workflow/pledge-common.h"
 #include "workflow/numbers.h"
-#include "store/sql-states.h"
-
-static const char sql_app[] =
-    "SELECT a.id, a.uuid, a.kind, a.state, a.document, a.doc_hash, a.acceptance_number,"
-    " coalesce(p.registration_number, a.office_number), a.correction_due"
-    " FROM application a LEFT JOIN pledge p ON p.application_id = a.id WHERE a.uuid = ?1";
-static const char sql_next_app_id[] = "SELECT coalesce(max(id), 0) + 1 FROM application";
-static const char sql_next_review_id[] = "SELECT coalesce(max(id), 0) + 1 FROM review";
-static const char sql_next_pledge_id[] = "SELECT coalesce(max(id), 0) + 1 FROM pledge";
-static const char sql_last_review[] =
-    "SELECT doc_hash, blocking, correctable FROM review WHERE application_id = ?1"
-    " ORDER BY id DESC LIMIT 1";
-static const char sql_right_pledged[] =
-    "SELECT p.registration_number FROM pledge_right r JOIN pledge p ON p.id = r.pledge_id"
-    " JOIN pledge_version v ON v.pledge_id = p.id AND v.valid_to IS NULL"
-    " WHERE r.kind = ?1 AND r.right_key = ?2 AND " PL_SQL_IN_FORCE("v.") " LIMIT 1";
-
-void pl_app_row_clear(pl_app_row *r)
-{
-    free(r->document);
-    free(r->acceptance_number);
-    free(r->registration_number);
-    memset(r, 0, sizeof *r);
-}
-
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? strdup((const char *)t) : NULL;
-}
 
 int pl_wf_app_load(const pl_ctx *c, const char *uuid, pl_app_row *out)
 {
-    sqlite3_stmt *st;
-    int rc;
-
-    memset(out, 0, sizeof *out);
-    if ((rc = pl_db_stmt(c->db, c->e, sql_app, &st)))
-        return rc;
-    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        sqlite3_reset(st);
-        return pl_err_set(c->e, PLEDGER_ENOTFOUND, "no application has UUID '%s'", uuid);
-    }
-    if (rc != SQLITE_ROW) {
-        rc = pl_db_fail(c->db, c->e, rc, "reading an application");
-        sqlite3_reset(st);
-        return rc;
-    }
-    out->id = sqlite3_column_int64(st, 0);
-    snprintf(out->uuid, sizeof out->uuid, "%s", (const char *)sqlite3_column_text(st, 1));
-    out->kind = sqlite3_column_int(st, 2);
-    out->state = sqlite3_column_int(st, 3);
-    snprintf(out->doc_hash, sizeof out->doc_hash, "%s", (const char *)sqlite3_column_text(st, 5));
-    out->correction_due = sqlite3_column_type(st, 8) == SQLITE_NULL
-                              ? INT32_MIN : sqlite3_column_int(st, 8);
-    out->document = col_dup(st, 4);
-    out->acceptance_number = col_dup(st, 6);
-    out->registration_number = col_dup(st, 7);
-    sqlite3_reset(st);
-    if (!out->document || (sqlite3_column_type(st, 6) != SQLITE_NULL && !out->acceptance_number)) {
-        pl_app_row_clear(out);
-        return pl_err_oom(c->e);
-    }
-    return 0;
+    return PL_OPS(c->db, flow)->app_load(c->db, c->e, uuid, out);
 }
 
-int pl_wf_next_id(const pl_ctx *c, const char *sql, int64_t *out)
+int pl_wf_next_id(const pl_ctx *c, pl_id_of table, int64_t *out)
 {
-    sqlite3_stmt *st;
-    int rc = pl_db_stmt(c->db, c->e, sql, &st);
-    if (rc)
-        return rc;
-    rc = sqlite3_step(st);
-    *out = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : pl_db_fail(c->db, c->e, rc, "allocating an id");
+    return PL_OPS(c->db, flow)->id_next(c->db, c->e, table, out);
 }
+
+/* The state @step leads to (workflow/states.c). */
+static int target(pl_step step) { return pl_step_rule_of(step)->to; }
 
 /* Begin a step on the application @uuid: role check, transaction, load,
  * state check. */
@@ -227,14 +161,14 @@ static int create(const pl_ctx *c, pl_doc *doc, char **uuid_out)
     /* the document is read at the step's date: under the lock */
     if ((rc = doc_facts_of(c, doc, &f)))
         return pl_step_finish(c, rc);
-    if (!(rc = pl_wf_next_id(c, sql_next_app_id, &id))) {
+    if (!(rc = pl_wf_next_id(c, PL_ID_APPLICATION, &id))) {
         pl_json_init(&j);
         pl_json_int(&j, "application_id", id);
         json_doc(&j, &f);
         pl_json_int(&j, "kind", (int64_t)pl_doc_kind(doc));
-        pl_json_int(&j, "state", PLEDGER_APP_DRAFT);
+        pl_json_int(&j, "state", target(PL_STEP_SAVE));
         pl_json_str(&j, "uuid", uuid);
-        rc = pl_wf_record(c, "application.create", uuid, &j);
+        rc = pl_wf_record(c, PL_OP_APP_CREATE, uuid, &j);
     }
     doc_facts_clear(&f);
     if ((rc = pl_step_finish(c, rc)))
@@ -245,8 +179,7 @@ static int create(const pl_ctx *c, pl_doc *doc, char **uuid_out)
 }
 
 /* Replace the document (save of a draft, or a correction). */
-static int replace_doc(const pl_ctx *c, pl_step step, const char *uuid, pl_doc *doc,
-                       const char *operation, int new_state)
+static int replace_doc(const pl_ctx *c, pl_step step, const char *uuid, pl_doc *doc)
 {
     pl_app_row row;
     doc_facts f;
@@ -267,8 +200,8 @@ static int replace_doc(const pl_ctx *c, pl_step step, const char *uuid, pl_doc *
         pl_json_init(&j);
         pl_json_int(&j, "application_id", row.id);
         json_doc(&j, &f);
-        pl_json_int(&j, "state", new_state);
-        rc = pl_wf_record(c, operation, uuid, &j);
+        pl_json_int(&j, "state", target(step));
+        rc = pl_wf_record(c, pl_step_operation(step), uuid, &j);
     }
     doc_facts_clear(&f);
     pl_app_row_clear(&row);
@@ -279,13 +212,12 @@ int pl_wf_save(const pl_ctx *c, pl_doc *doc, char **uuid)
 {
     if (!*uuid)
         return create(c, doc, uuid);
-    return replace_doc(c, PL_STEP_SAVE, *uuid, doc, "application.update", PLEDGER_APP_DRAFT);
+    return replace_doc(c, PL_STEP_SAVE, *uuid, doc);
 }
 
 int pl_wf_correct(const pl_ctx *c, const char *uuid, pl_doc *doc)
 {
-    return replace_doc(c, PL_STEP_CORRECT, uuid, doc, "application.correct",
-                       PLEDGER_APP_ACCEPTED);
+    return replace_doc(c, PL_STEP_CORRECT, uuid, doc);
 }
 
 /* ---- review ---------------------------------------------------------------- */
@@ -323,7 +255,7 @@ static int review_row(const pl_ctx *c, const pl_app_row *row, int state, const p
     pl_review_env env = { .today = pl_ctx_today(c), .application_id = row->id };
     if ((!known && (rc = stored_app(c, row, &doc, &app))) ||
         (rc = pl_review_run(c->db, c->e, known ? known : app, &env, out)) ||
-        (rc = pl_wf_next_id(c, sql_next_review_id, &review_id)))
+        (rc = pl_wf_next_id(c, PL_ID_REVIEW, &review_id)))
         goto done;
     if (!(findings = pl_findings_json(out))) {
         rc = pl_err_oom(c->e);
@@ -340,7 +272,7 @@ static int review_row(const pl_ctx *c, const pl_app_row *row, int state, const p
     pl_json_int(&j, "review_id", review_id);
     pl_json_int(&j, "risks", (int64_t)counts[PLEDGER_SEVERITY_RISK]);
     pl_json_int(&j, "state", state);
-    rc = pl_wf_record(c, "application.review", row->uuid, &j);
+    rc = pl_wf_record(c, pl_step_operation(PL_STEP_REVIEW), row->uuid, &j);
 done:
     free(findings);
     pl_app_free(app);
@@ -396,7 +328,7 @@ int pl_wf_receive(const pl_ctx *c, const pl_wf_received *in, pl_findings *findin
                         pl_kind(pl_doc_kind(doc))->name);
         goto done;
     }
-    if ((rc = pl_wf_next_id(c, sql_next_app_id, &id)))
+    if ((rc = pl_wf_next_id(c, PL_ID_APPLICATION, &id)))
         goto done;
     pl_json_init(&j);
     pl_json_str(&j, "acceptance_number", in->acceptance_number);
@@ -409,7 +341,7 @@ int pl_wf_receive(const pl_ctx *c, const pl_wf_received *in, pl_findings *findin
     pl_json_str(&j, "origin", in->origin);
     pl_json_int(&j, "state", PLEDGER_APP_ACCEPTED);
     pl_json_str(&j, "uuid", in->uuid);
-    if ((rc = pl_wf_record(c, "application.receive", in->uuid, &j)) ||
+    if ((rc = pl_wf_record(c, PL_OP_APP_RECEIVE, in->uuid, &j)) ||
         (rc = pl_wf_app_load(c, in->uuid, &row)))
         goto done;
     rc = review_row(c, &row, PLEDGER_APP_ACCEPTED, f.app, findings);
@@ -452,7 +384,7 @@ int pl_wf_receive_correction(const pl_ctx *c, const pl_wf_received *in, pl_findi
     pl_json_str(&j, "corrected_by", in->by);
     json_doc(&j, &f);
     pl_json_int(&j, "state", PLEDGER_APP_ACCEPTED);
-    if ((rc = pl_wf_record(c, "application.receive_correction", in->uuid, &j)))
+    if ((rc = pl_wf_record(c, PL_OP_APP_RECEIVE_CORRECTION, in->uuid, &j)))
         goto done;
     pl_app_row_clear(&row);
     if ((rc = pl_wf_app_load(c, in->uuid, &row)))
@@ -466,22 +398,10 @@ done_doc:
     return pl_step_finish(c, rc);
 }
 
-static const char sql_was_forwarded[] =
-    "SELECT EXISTS (SELECT 1 FROM exchange_item i JOIN exchange_batch b ON b.id = i.batch_id"
-    " WHERE i.application_id = ?1 AND b.direction = 'out' AND i.what <> 'result')";
-
 /* Whether application @id left this registry in a batch before. */
 static int was_forwarded(const pl_ctx *c, int64_t id, bool *out)
 {
-    sqlite3_stmt *st;
-    int rc = pl_db_stmt(c->db, c->e, sql_was_forwarded, &st);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    *out = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : pl_db_fail(c->db, c->e, rc, "reading the batches sent");
+    return PL_OPS(c->db, exchange)->app_forwarded(c->db, c->e, id, out);
 }
 
 int pl_wf_result(const pl_ctx *c, const pl_wf_decision *in)
@@ -542,7 +462,7 @@ int pl_wf_result(const pl_ctx *c, const pl_wf_decision *in)
         pl_json_int(&j, "state", in->state);
         pl_json_str(&j, "withdrawn_reason", in->state == PLEDGER_APP_WITHDRAWN ? in->ground
                                                                                 : NULL);
-        rc = pl_wf_record(c, "application.result", in->uuid, &j);
+        rc = pl_wf_record(c, PL_OP_APP_RESULT, in->uuid, &j);
     }
     pl_app_row_clear(&row);
     return pl_step_finish(c, rc);
@@ -553,40 +473,33 @@ int pl_wf_result(const pl_ctx *c, const pl_wf_decision *in)
 int pl_wf_submit(const pl_ctx *c, const char *uuid)
 {
     pl_app_row row;
-    sqlite3_stmt *st;
+    pl_review_last last;
     pl_json j;
     int rc;
 
     if ((rc = begin_step(c, PL_STEP_SUBMIT, uuid, &row)))
         return rc;
-    if ((rc = pl_db_stmt(c->db, c->e, sql_last_review, &st)))
+    if ((rc = PL_OPS(c->db, flow)->review_last(c->db, c->e, row.id, row.doc_hash, &last)))
         goto done;
-    sqlite3_bind_int64(st, 1, row.id);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        rc = rc == SQLITE_DONE
-                 ? pl_err_set(c->e, PLEDGER_EREVIEW, "submit: application %s was never reviewed",
-                              uuid)
-                 : pl_db_fail(c->db, c->e, rc, "reading the last review");
-    } else if (strcmp((const char *)sqlite3_column_text(st, 0), row.doc_hash) != 0) {
+    if (!last.found) {
+        rc = pl_err_set(c->e, PLEDGER_EREVIEW, "submit: application %s was never reviewed",
+                        uuid);
+    } else if (!last.same_doc) {
         rc = pl_err_set(c->e, PLEDGER_EREVIEW,
                         "submit: application %s changed since its last review; review it again",
                         uuid);
-    } else if (sqlite3_column_int(st, 1) > 0 || sqlite3_column_int(st, 2) > 0) {
+    } else if (last.blocking > 0 || last.correctable > 0) {
         rc = pl_err_set(c->e, PLEDGER_EREVIEW,
                         "submit: the last review of application %s has %d blocking and %d "
                         "correctable findings; cure them and review again",
-                        uuid, sqlite3_column_int(st, 1), sqlite3_column_int(st, 2));
-    } else {
-        rc = 0;
+                        uuid, last.blocking, last.correctable);
     }
-    sqlite3_reset(st);
     if (rc)
         goto done;
     pl_json_init(&j);
     pl_json_int(&j, "application_id", row.id);
-    pl_json_int(&j, "state", PLEDGER_APP_SUBMITTED);
-    rc = pl_wf_record(c, "application.submit", uuid, &j);
+    pl_json_int(&j, "state", target(PL_STEP_SUBMIT));
+    rc = pl_wf_record(c, pl_step_operation(PL_STEP_SUBMIT), uuid, &j);
 done:
     pl_app_row_clear(&row);
     return pl_step_finish(c, rc);
@@ -625,8 +538,8 @@ int pl_wf_accept(const pl_ctx *c, const char *uuid, char **number_out)
         pl_json_int(&j, "application_id", row.id);
         pl_json_str(&j, "office", c->office);
         json_sequence(&j, PL_SERIES_ACCEPTANCE, &num);
-        pl_json_int(&j, "state", PLEDGER_APP_ACCEPTED);
-        rc = pl_wf_record(c, "application.accept", uuid, &j);
+        pl_json_int(&j, "state", target(PL_STEP_ACCEPT));
+        rc = pl_wf_record(c, pl_step_operation(PL_STEP_ACCEPT), uuid, &j);
     }
     pl_app_row_clear(&row);
     if ((rc = pl_step_finish(c, rc)))
@@ -648,14 +561,14 @@ int pl_wf_request_correction(const pl_ctx *c, const char *uuid, const char *note
     pl_json_int(&j, "application_id", row.id);
     pl_json_int(&j, "due", pl_ctx_today(c) + 30);
     pl_json_str(&j, "note", note);
-    pl_json_int(&j, "state", PLEDGER_APP_CORRECTION_REQUESTED);
-    rc = pl_wf_record(c, "application.request_correction", uuid, &j);
+    pl_json_int(&j, "state", target(PL_STEP_REQUEST_CORRECTION));
+    rc = pl_wf_record(c, pl_step_operation(PL_STEP_REQUEST_CORRECTION), uuid, &j);
     pl_app_row_clear(&row);
     return pl_step_finish(c, rc);
 }
 
-static int decide(const pl_ctx *c, pl_step step, const char *uuid, int state,
-                  const char *ground, const char *note, const char *withdrawn_reason)
+static int decide(const pl_ctx *c, pl_step step, const char *uuid, const char *ground,
+                  const char *note, const char *withdrawn_reason)
 {
     pl_app_row row;
     pl_json j;
@@ -667,22 +580,21 @@ static int decide(const pl_ctx *c, pl_step step, const char *uuid, int state,
     pl_json_int(&j, "application_id", row.id);
     pl_json_str(&j, "ground", ground);
     pl_json_str(&j, "note", note);
-    pl_json_int(&j, "state", state);
+    pl_json_int(&j, "state", target(step));
     pl_json_str(&j, "withdrawn_reason", withdrawn_reason);
-    rc = pl_wf_record(c, state == PLEDGER_APP_REFUSED ? "application.refuse" : "application.withdraw",
-                uuid, &j);
+    rc = pl_wf_record(c, pl_step_operation(step), uuid, &j);
     pl_app_row_clear(&row);
     return pl_step_finish(c, rc);
 }
 
 int pl_wf_refuse(const pl_ctx *c, const char *uuid, const char *ground, const char *note)
 {
-    return decide(c, PL_STEP_REFUSE, uuid, PLEDGER_APP_REFUSED, ground, note, NULL);
+    return decide(c, PL_STEP_REFUSE, uuid, ground, note, NULL);
 }
 
 int pl_wf_withdraw(const pl_ctx *c, const char *uuid, const char *reason)
 {
-    return decide(c, PL_STEP_WITHDRAW, uuid, PLEDGER_APP_WITHDRAWN, NULL, NULL, reason);
+    return decide(c, PL_STEP_WITHDRAW, uuid, NULL, NULL, reason);
 }
 
 /* ---- register ---------------------------------------------------------------- */
@@ -748,32 +660,24 @@ static int registrable(const pl_ctx *c, const pl_app *a)
 /* One pledge per right for kinds that allow only one. */
 static int check_not_pledged(const pl_ctx *c, const pl_app *a)
 {
-    sqlite3_stmt *st;
     int rc;
 
     if (pl_kind(a->kind)->several_pledges)
         return 0;
-    if ((rc = pl_db_stmt(c->db, c->e, sql_right_pledged, &st)))
-        return rc;
     for (size_t i = 0; i < a->n_rights; i++) {
-        sqlite3_reset(st);
-        sqlite3_bind_int(st, 1, (int)a->kind);
-        sqlite3_bind_text(st, 2, a->rights[i].key, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
+        char *number;
+        if ((rc = PL_OPS(c->db, flow)->right_pledged(c->db, c->e, (int)a->kind,
+                                                     a->rights[i].key, &number)))
+            return rc;
+        if (number) {
             rc = pl_err_set(c->e, PLEDGER_ECONFLICT,
                             "register: %s: %s %s is already pledged (registration %s)",
                             a->rights[i].path, pl_kind(a->kind)->name, a->rights[i].key,
-                            (const char *)sqlite3_column_text(st, 0));
-            sqlite3_reset(st);
+                            number);
+            free(number);
             return rc;
         }
-        if (rc != SQLITE_DONE) {
-            sqlite3_reset(st);
-            return pl_db_fail(c->db, c->e, rc, "checking existing pledges");
-        }
     }
-    sqlite3_reset(st);
     return 0;
 }
 
@@ -844,7 +748,7 @@ int pl_wf_register(const pl_ctx *c, const char *uuid, char **number_out, char **
         (rc = check_not_pledged(c, app)) ||
         (rc = pl_review_register_check(c->db, c->e, app, &env)) ||
         (rc = first_version(c, app, &v)) ||
-        (rc = pl_wf_next_id(c, sql_next_pledge_id, &v.pledge_id)) ||
+        (rc = pl_wf_next_id(c, PL_ID_PLEDGE, &v.pledge_id)) ||
         (rc = pl_number_next(c->db, c->e, PL_SERIES_REGISTRATION, c->office, k->code,
                              year_of(c), &num)))
         goto done;
@@ -879,10 +783,10 @@ int pl_wf_register(const pl_ctx *c, const char *uuid, char **number_out, char **
     }
     pl_json_end_array(&j);
     json_sequence(&j, PL_SERIES_REGISTRATION, &num);
-    pl_json_int(&j, "state", PLEDGER_APP_REGISTERED);
+    pl_json_int(&j, "state", target(PL_STEP_REGISTER));
     pl_wf_json_version(&j, &v);
     pl_json_null(&j, "withdrawn_reason");
-    rc = pl_wf_record(c, "application.register", uuid, &j);
+    rc = pl_wf_record(c, pl_step_operation(PL_STEP_REGISTER), uuid, &j);
 done:
     pl_pver_clear(&v);
     pl_app_free(app);
@@ -917,9 +821,9 @@ int pl_wf_deem_withdrawn(const pl_ctx *c, const char *uuid)
     pl_json_int(&j, "application_id", row.id);
     pl_json_null(&j, "ground");
     pl_json_str(&j, "note", "the 30-day correction window closed");
-    pl_json_int(&j, "state", PLEDGER_APP_WITHDRAWN);
+    pl_json_int(&j, "state", target(PL_STEP_WITHDRAW));
     pl_json_str(&j, "withdrawn_reason", "correction_lapsed");
-    rc = pl_wf_record(c, "application.withdraw", uuid, &j);
+    rc = pl_wf_record(c, pl_step_operation(PL_STEP_WITHDRAW), uuid, &j);
     pl_app_row_clear(&row);
     return pl_step_finish(c, rc);
 }

@@ -4,26 +4,13 @@
 
 #include "model/application.h"
 #include "rules/findings.h"
+#include "store/ops-flow.h"
 #include "workflow/flow.h"
 
-/* An application as stored. */
-typedef struct pl_app_row {
-    int64_t id;
-    char uuid[37];
-    int kind;
-    int state;
-    char *document;
-    char doc_hash[65];
-    char *acceptance_number;
-    char *registration_number;
-    int32_t correction_due; /* INT32_MIN: none */
-} pl_app_row;
+/* An application as stored: pl_app_row (store/ops-flow.h). */
 
-void pl_app_row_clear(pl_app_row *r);
-
-/* The one integer @sql (a cached statement without parameters) gives:
- * the next id of a table, "SELECT coalesce(max(id), 0) + 1 FROM t". */
-int pl_wf_next_id(const pl_ctx *c, const char *sql, int64_t *out);
+/* The next id of a row of @table (a backend operation). */
+int pl_wf_next_id(const pl_ctx *c, pl_id_of table, int64_t *out);
 int pl_wf_app_load(const pl_ctx *c, const char *uuid, pl_app_row *out);
 
 /* Create (when *uuid is NULL; *uuid receives the new UUID, malloc'd) or

@@ -9,7 +9,6 @@
  * through the steps of app-flow.c inside one batch transaction
  * (pl_db_batch_begin): all items or none. */
 #include "workflow/exchange-flow.h"
-#include "store/sqlite.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -19,13 +18,13 @@
 #include "model/exchange-doc.h"
 #include "model/kinds.h"
 #include "store/apply.h"
+#include "store/ops-exchange.h"
+#include "store/ops-flow.h"
 #include "workflow/app-flow.h"
 
 static const char zeros[65] = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /* ---- the site ------------------------------------------------------------------------ */
-
-static const char sql_any_application[] = "SELECT EXISTS (SELECT 1 FROM application)";
 
 int pl_wf_site_get(pl_db *db, pl_err *e, int *site, char upstream[17])
 {
@@ -50,21 +49,14 @@ int pl_wf_site_get(pl_db *db, pl_err *e, int *site, char upstream[17])
 
 int pl_wf_site_set(const pl_ctx *c, int site, const char *upstream)
 {
-    sqlite3_stmt *st;
+    bool any;
     int rc;
 
     if ((rc = pl_step_check_role(c->e, PL_STEP_SETTINGS, c->role, c->actor, 0)) ||
         (rc = pl_db_batch_begin(c->db, c->e)))
         return rc;
-    if ((rc = pl_db_stmt(c->db, c->e, sql_any_application, &st)))
+    if ((rc = PL_OPS(c->db, flow)->apps_exist(c->db, c->e, &any)))
         goto done;
-    rc = sqlite3_step(st);
-    bool any = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW) {
-        rc = pl_db_fail(c->db, c->e, rc, "reading the applications");
-        goto done;
-    }
     if (any) {
         rc = pl_err_set(c->e, PLEDGER_ESTATE,
                         "site: the registry already holds applications; a registry is an "
@@ -83,113 +75,104 @@ done:
 
 /* ---- export ---------------------------------------------------------------------------- */
 
-static const char sql_unacked[] =
-    "SELECT document FROM exchange_batch WHERE direction = 'out' AND peer = ?1"
-    " AND acked_at IS NULL ORDER BY seq LIMIT 1";
-static const char sql_last_out[] =
-    "SELECT seq, digest FROM exchange_batch WHERE direction = 'out' AND peer = ?1"
-    " ORDER BY seq DESC LIMIT 1";
-static const char sql_next_batch_id[] = "SELECT coalesce(max(id), 0) + 1 FROM exchange_batch";
-/* An acceptance point's accepted applications, not yet forwarded (again):
- * 'correction' when the office has seen them before.  The instant and
- * actor of the step that accepted (or corrected) them is their last
- * journal event's. */
-static const char sql_pending_apps[] =
-    "SELECT a.id, a.uuid, a.kind, a.document, a.doc_hash, a.acceptance_number, a.office,"
-    " j.at_us, j.actor, EXISTS (SELECT 1 FROM exchange_item i JOIN exchange_batch b"
-    " ON b.id = i.batch_id WHERE i.application_id = a.id AND b.direction = 'out')"
-    " FROM application a JOIN journal j ON j.seq = a.journal_seq"
-    " WHERE a.state = 4 AND a.origin IS NULL ORDER BY a.id LIMIT ?1";
-/* An office's decisions on what @peer forwarded, not yet reported. */
-static const char sql_pending_results[] =
-    "SELECT a.id, a.uuid, a.state, p.registration_number,"
-    " (SELECT c.document FROM certificate c WHERE c.pledge_id = p.id ORDER BY c.version"
-    "  LIMIT 1),"
-    " CASE a.state WHEN 7 THEN a.refusal_ground WHEN 8 THEN a.withdrawn_reason END,"
-    " CASE a.state WHEN 5 THEN a.correction_note ELSE a.decision_note END,"
-    " CASE a.state WHEN 5 THEN a.correction_due END, j.at_us, j.actor"
-    " FROM application a JOIN journal j ON j.seq = a.journal_seq"
-    " LEFT JOIN pledge p ON p.application_id = a.id"
-    " WHERE a.origin = ?2 AND a.state IN (5, 6, 7, 8)"
-    " AND (a.reported_state IS NULL OR a.reported_state <> a.state)"
-    " ORDER BY a.id LIMIT ?1";
+/* The next batch's items and their application ids, as they are read. */
+typedef struct pending_ctx {
+    const pl_ctx *c;
+    pl_xbatch *b;
+    int64_t **ids;
+    size_t cap;
+} pending_ctx;
 
-static char *col(sqlite3_stmt *st, int i, bool *oom)
+/* Room for one more item (zeroed, no due day) with application id @id. */
+static pl_xitem *pending_add(pending_ctx *p, int64_t id)
 {
-    const unsigned char *t = sqlite3_column_text(st, i);
-    char *s = t ? strdup((const char *)t) : NULL;
-    if (t && !s)
+    pl_xbatch *b = p->b;
+
+    if (b->n == p->cap) {
+        size_t nc = p->cap ? 2 * p->cap : 64;
+        pl_xitem *ni = realloc(b->items, nc * sizeof *ni);
+        int64_t *nid = ni ? realloc(*p->ids, nc * sizeof *nid) : NULL;
+        if (ni)
+            b->items = ni;
+        if (!nid)
+            return NULL;
+        *p->ids = nid;
+        p->cap = nc;
+    }
+    pl_xitem *it = &b->items[b->n];
+    memset(it, 0, sizeof *it);
+    it->due = INT32_MIN;
+    (*p->ids)[b->n++] = id;
+    return it;
+}
+
+/* A copy of @s (NULL stays NULL); *@oom when it could not be made. */
+static char *dup_str(const char *s, bool *oom)
+{
+    char *d = s ? strdup(s) : NULL;
+    if (s && !d)
         *oom = true;
-    return s;
+    return d;
+}
+
+static int pending_app(void *arg, pl_err *e, const pl_xpending_app *a)
+{
+    pending_ctx *p = arg;
+    pl_xitem *it = pending_add(p, a->id);
+    bool oom = !it;
+
+    if (oom)
+        return pl_err_oom(e);
+    it->uuid = dup_str(a->uuid, &oom);
+    it->what = a->sent_before ? PL_XITEM_CORRECTION : PL_XITEM_APPLICATION;
+    it->kind = a->kind;
+    it->document = dup_str(a->document, &oom);
+    it->document_len = it->document ? strlen(it->document) : 0;
+    snprintf(it->digest, sizeof it->digest, "%s", a->doc_hash);
+    it->acceptance_number = dup_str(a->acceptance_number, &oom);
+    it->office = dup_str(a->office, &oom);
+    it->at_us = a->at_us;
+    it->by = dup_str(a->by, &oom);
+    return oom ? pl_err_oom(e) : 0;
+}
+
+static int pending_result(void *arg, pl_err *e, const pl_xpending_result *r)
+{
+    pending_ctx *p = arg;
+    pl_xitem *it = pending_add(p, r->id);
+    bool oom = !it;
+
+    if (oom)
+        return pl_err_oom(e);
+    it->uuid = dup_str(r->uuid, &oom);
+    it->what = PL_XITEM_RESULT;
+    it->state = r->state;
+    it->number = dup_str(r->number, &oom);
+    it->document = dup_str(r->certificate, &oom);
+    if (it->document) {
+        it->document_len = strlen(it->document);
+        if (pl_xdigest(p->c->e, it->document, it->document_len, it->digest))
+            oom = true;
+    }
+    it->ground = dup_str(r->ground, &oom);
+    it->note = dup_str(r->note, &oom);
+    it->due = r->due;
+    it->at_us = r->at_us;
+    it->by = dup_str(r->by, &oom);
+    return oom ? pl_err_oom(e) : 0;
 }
 
 /* The items the next batch to @peer carries (at most
  * PL_EXCHANGE_MAX_ITEMS), with their application ids. */
 static int pending(const pl_ctx *c, const char *peer, pl_xbatch *b, int64_t **ids)
 {
-    bool ap = c->site == PLEDGER_SITE_ACCEPTANCE_POINT, oom = false;
-    sqlite3_stmt *st;
-    size_t cap = 0;
-    int rc;
+    const pl_exchange_ops *x = PL_OPS(c->db, exchange);
+    pending_ctx p = { c, b, ids, 0 };
 
     *ids = NULL;
-    if ((rc = pl_db_stmt(c->db, c->e, ap ? sql_pending_apps : sql_pending_results, &st)))
-        return rc;
-    sqlite3_bind_int(st, 1, PL_EXCHANGE_MAX_ITEMS);
-    if (!ap)
-        sqlite3_bind_text(st, 2, peer, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && !oom) {
-        if (b->n == cap) {
-            size_t nc = cap ? 2 * cap : 64;
-            pl_xitem *ni = realloc(b->items, nc * sizeof *ni);
-            int64_t *nid = ni ? realloc(*ids, nc * sizeof *nid) : NULL;
-            if (ni)
-                b->items = ni;
-            if (!nid) {
-                oom = true;
-                break;
-            }
-            *ids = nid;
-            cap = nc;
-        }
-        pl_xitem *it = &b->items[b->n];
-        memset(it, 0, sizeof *it);
-        it->due = INT32_MIN;
-        (*ids)[b->n++] = sqlite3_column_int64(st, 0);
-        it->uuid = col(st, 1, &oom);
-        if (ap) {
-            it->what = sqlite3_column_int(st, 9) ? PL_XITEM_CORRECTION : PL_XITEM_APPLICATION;
-            it->kind = sqlite3_column_int(st, 2);
-            it->document = col(st, 3, &oom);
-            it->document_len = it->document ? strlen(it->document) : 0;
-            snprintf(it->digest, sizeof it->digest, "%s", sqlite3_column_text(st, 4));
-            it->acceptance_number = col(st, 5, &oom);
-            it->office = col(st, 6, &oom);
-            it->at_us = sqlite3_column_int64(st, 7);
-            it->by = col(st, 8, &oom);
-        } else {
-            it->what = PL_XITEM_RESULT;
-            it->state = sqlite3_column_int(st, 2);
-            it->number = col(st, 3, &oom);
-            it->document = col(st, 4, &oom);
-            if (it->document) {
-                it->document_len = strlen(it->document);
-                if (pl_xdigest(c->e, it->document, it->document_len, it->digest))
-                    oom = true;
-            }
-            it->ground = col(st, 5, &oom);
-            it->note = col(st, 6, &oom);
-            if (sqlite3_column_type(st, 7) != SQLITE_NULL)
-                it->due = sqlite3_column_int(st, 7);
-            it->at_us = sqlite3_column_int64(st, 8);
-            it->by = col(st, 9, &oom);
-        }
-    }
-    sqlite3_reset(st);
-    if (oom)
-        return pl_err_oom(c->e);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0
-                                                 : pl_db_fail(c->db, c->e, rc, "reading what is pending");
+    if (c->site == PLEDGER_SITE_ACCEPTANCE_POINT)
+        return x->pending_applications(c->db, c->e, PL_EXCHANGE_MAX_ITEMS, pending_app, &p);
+    return x->pending_results(c->db, c->e, peer, PL_EXCHANGE_MAX_ITEMS, pending_result, &p);
 }
 
 /* The items of an exchange event's payload. */
@@ -225,7 +208,9 @@ int pl_wf_exchange_export(const pl_ctx *c, const char *peer, const pl_doc_key *k
     char upstream[17], digest[65];
     pl_xbatch b;
     int64_t *ids = NULL, batch_id;
-    sqlite3_stmt *st;
+    const pl_exchange_ops *x = PL_OPS(c->db, exchange);
+    pl_xbatch_row last;
+    char *again;
     int site, rc;
 
     *out = NULL;
@@ -235,20 +220,15 @@ int pl_wf_exchange_export(const pl_ctx *c, const char *peer, const pl_doc_key *k
         (rc = check_peer(c, peer, upstream)) || (rc = pl_db_write_begin(c->db, c->e)))
         return rc;
     /* a batch not acknowledged yet goes again, the same bytes */
-    if ((rc = pl_db_stmt(c->db, c->e, sql_unacked, &st)))
+    if ((rc = x->batch_unacked(c->db, c->e, peer, &again)))
         return pl_step_finish(c, rc);
-    sqlite3_bind_text(st, 1, peer, -1, SQLITE_STATIC);
-    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        *out = strdup((const char *)sqlite3_column_text(st, 0));
-        if (len && *out)
+    if (again) {
+        *out = again;
+        if (len)
             *len = strlen(*out);
-        sqlite3_reset(st);
         pl_db_rollback(c->db);
-        return *out ? 0 : pl_err_oom(c->e);
+        return 0;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return pl_step_finish(c, pl_db_fail(c->db, c->e, rc, "reading the batches sent"));
     if ((rc = pending(c, peer, &b, &ids)))
         goto done;
     if (b.n == 0) {
@@ -257,18 +237,13 @@ int pl_wf_exchange_export(const pl_ctx *c, const char *peer, const pl_doc_key *k
     }
     b.seq = 1;
     memcpy(b.previous, zeros, sizeof zeros);
-    if ((rc = pl_db_stmt(c->db, c->e, sql_last_out, &st)))
+    if ((rc = x->batch_last(c->db, c->e, true, peer, &last)))
         goto done;
-    sqlite3_bind_text(st, 1, peer, -1, SQLITE_STATIC);
-    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        b.seq = (uint64_t)sqlite3_column_int64(st, 0) + 1;
-        snprintf(b.previous, sizeof b.previous, "%s", sqlite3_column_text(st, 1));
+    if (last.found) {
+        b.seq = last.seq + 1;
+        snprintf(b.previous, sizeof b.previous, "%s", last.digest);
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        rc = pl_db_fail(c->db, c->e, rc, "reading the batches sent");
-        goto done;
-    }
+    pl_xbatch_row_clear(&last);
     b.sender = strdup(c->office);
     b.receiver = strdup(peer);
     b.checkpoint = checkpoint ? strdup(checkpoint) : NULL;
@@ -279,7 +254,7 @@ int pl_wf_exchange_export(const pl_ctx *c, const char *peer, const pl_doc_key *k
     }
     if ((rc = pl_xbatch_make(c->e, &b, key, out, len)) ||
         (rc = pl_xdigest(c->e, *out, strlen(*out), digest)) ||
-        (rc = pl_wf_next_id(c, sql_next_batch_id, &batch_id)))
+        (rc = pl_wf_next_id(c, PL_ID_BATCH, &batch_id)))
         goto done;
     pl_json j;
     pl_json_init(&j);
@@ -291,7 +266,7 @@ int pl_wf_exchange_export(const pl_ctx *c, const char *peer, const pl_doc_key *k
     pl_json_str(&j, "peer", peer);
     pl_json_null(&j, "receipt");
     pl_json_int(&j, "sequence", (int64_t)b.seq);
-    rc = pl_wf_record(c, "exchange.export", peer, &j);
+    rc = pl_wf_record(c, PL_OP_EXCHANGE_EXPORT, peer, &j);
 done:
     pl_xbatch_clear(&b);
     free(ids);
@@ -304,20 +279,9 @@ done:
 
 /* ---- import -------------------------------------------------------------------------- */
 
-static const char sql_last_in[] =
-    "SELECT seq, digest FROM exchange_batch WHERE direction = 'in' AND peer = ?1"
-    " ORDER BY seq DESC LIMIT 1";
-static const char sql_in_seq[] =
-    "SELECT digest, receipt FROM exchange_batch WHERE direction = 'in' AND peer = ?1"
-    " AND seq = ?2";
-static const char sql_out_seq[] =
-    "SELECT digest, acked_at FROM exchange_batch WHERE direction = 'out' AND peer = ?1"
-    " AND seq = ?2";
-static const char sql_app_id[] = "SELECT id FROM application WHERE uuid = ?1";
-
 static int take_receipt(const pl_ctx *c, const char *xml, const pl_xreceipt *r)
 {
-    sqlite3_stmt *st;
+    pl_xbatch_row sent;
     pl_json j;
     int rc;
 
@@ -325,36 +289,29 @@ static int take_receipt(const pl_ctx *c, const char *xml, const pl_xreceipt *r)
         return pl_err_set(c->e, PLEDGER_EINVAL,
                           "receipt: it is addressed to office '%.16s'; this registry is '%s'",
                           r->receiver, c->office);
-    if ((rc = pl_db_write_begin(c->db, c->e)) || (rc = pl_db_stmt(c->db, c->e, sql_out_seq, &st)))
+    if ((rc = pl_db_write_begin(c->db, c->e)) ||
+        (rc = PL_OPS(c->db, exchange)->batch_get(c->db, c->e, true, r->sender, r->seq, &sent)))
         return pl_step_finish(c, rc);
-    sqlite3_bind_text(st, 1, r->sender, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (int64_t)r->seq);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
+    if (!sent.found) {
         rc = pl_err_set(c->e, PLEDGER_ENOTFOUND, "receipt: no batch %" PRIu64 " was sent to '%s'",
                         r->seq, r->sender);
-    } else if (rc != SQLITE_ROW) {
-        rc = pl_db_fail(c->db, c->e, rc, "reading the batches sent");
-    } else if (strcmp((const char *)sqlite3_column_text(st, 0), r->batch) != 0) {
+    } else if (strcmp(sent.digest, r->batch) != 0) {
         rc = pl_err_set(c->e, PLEDGER_ECONFLICT,
                         "receipt: batch %" PRIu64 " sent to '%s' has SHA-256 %s; the receipt "
-                        "acknowledges %s", r->seq, r->sender, sqlite3_column_text(st, 0),
-                        r->batch);
-    } else if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
-        sqlite3_reset(st);
+                        "acknowledges %s", r->seq, r->sender, sent.digest, r->batch);
+    } else if (sent.acked) {
+        pl_xbatch_row_clear(&sent);
         pl_db_rollback(c->db);
         return 0; /* taken before */
-    } else {
-        rc = 0;
     }
-    sqlite3_reset(st);
+    pl_xbatch_row_clear(&sent);
     if (rc)
         return pl_step_finish(c, rc);
     pl_json_init(&j);
     pl_json_str(&j, "peer", r->sender);
     pl_json_str(&j, "receipt", xml);
     pl_json_int(&j, "sequence", (int64_t)r->seq);
-    return pl_step_finish(c, pl_wf_record(c, "exchange.ack", r->sender, &j));
+    return pl_step_finish(c, pl_wf_record(c, PL_OP_EXCHANGE_ACK, r->sender, &j));
 }
 
 /* Where batch @b stands on its line: 0 to import it; 1 when it was
@@ -362,41 +319,37 @@ static int take_receipt(const pl_ctx *c, const char *xml, const pl_xreceipt *r)
  * does not follow the last one imported. */
 static int line_check(const pl_ctx *c, const pl_xbatch *b, const char *digest, char **receipt)
 {
-    sqlite3_stmt *st;
+    const pl_exchange_ops *x = PL_OPS(c->db, exchange);
+    pl_xbatch_row row;
     uint64_t last = 0;
     char last_digest[65];
     int rc;
 
     memcpy(last_digest, zeros, sizeof zeros);
-    if ((rc = pl_db_stmt(c->db, c->e, sql_last_in, &st)))
+    if ((rc = x->batch_last(c->db, c->e, false, b->sender, &row)))
         return rc;
-    sqlite3_bind_text(st, 1, b->sender, -1, SQLITE_STATIC);
-    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        last = (uint64_t)sqlite3_column_int64(st, 0);
-        snprintf(last_digest, sizeof last_digest, "%s", sqlite3_column_text(st, 1));
+    if (row.found) {
+        last = row.seq;
+        snprintf(last_digest, sizeof last_digest, "%s", row.digest);
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return pl_db_fail(c->db, c->e, rc, "reading the batches imported");
+    pl_xbatch_row_clear(&row);
     if (b->seq <= last) {
-        if ((rc = pl_db_stmt(c->db, c->e, sql_in_seq, &st)))
+        if ((rc = x->batch_get(c->db, c->e, false, b->sender, b->seq, &row)))
             return rc;
-        sqlite3_bind_text(st, 1, b->sender, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, (int64_t)b->seq);
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), digest) == 0) {
-            *receipt = strdup((const char *)sqlite3_column_text(st, 1));
-            rc = *receipt ? 1 : pl_err_oom(c->e);
-        } else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+        if (row.found && strcmp(row.digest, digest) == 0) {
+            *receipt = row.receipt;
+            row.receipt = NULL;
+            rc = *receipt ? 1
+                          : pl_err_set(c->e, PLEDGER_ECORRUPT,
+                                       "sequence: batch %" PRIu64 " from '%s' was imported "
+                                       "without a receipt", b->seq, b->sender);
+        } else {
             rc = pl_err_set(c->e, PLEDGER_ECONFLICT,
                             "sequence: batch %" PRIu64 " from '%s' was imported before with "
                             "other content (SHA-256 %s, this one %s)", b->seq, b->sender,
-                            rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : "?",
-                            digest);
-        } else {
-            rc = pl_db_fail(c->db, c->e, rc, "reading the batches imported");
+                            row.found ? row.digest : "?", digest);
         }
-        sqlite3_reset(st);
+        pl_xbatch_row_clear(&row);
         return rc;
     }
     if (b->seq > last + 1)
@@ -414,15 +367,7 @@ static int line_check(const pl_ctx *c, const pl_xbatch *b, const char *digest, c
 
 static int app_id(const pl_ctx *c, const char *uuid, int64_t *id)
 {
-    sqlite3_stmt *st;
-    int rc = pl_db_stmt(c->db, c->e, sql_app_id, &st);
-    if (rc)
-        return rc;
-    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    *id = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : pl_db_fail(c->db, c->e, rc, "reading an application");
+    return PL_OPS(c->db, exchange)->app_id(c->db, c->e, uuid, id);
 }
 
 static int import_item(const pl_ctx *c, const pl_xbatch *b, const pl_xitem *it)
@@ -501,7 +446,7 @@ static int import_batch(const pl_ctx *c, const char *xml, size_t len, const pl_x
                       (char *)checkpoint };
     memcpy(r.batch, digest, sizeof digest);
     if ((rc = pl_xreceipt_make(c->e, &r, key, receipt, rlen)) ||
-        (rc = pl_wf_next_id(c, sql_next_batch_id, &batch_id)))
+        (rc = pl_wf_next_id(c, PL_ID_BATCH, &batch_id)))
         goto fail;
     pl_json j;
     pl_json_init(&j);
@@ -513,7 +458,7 @@ static int import_batch(const pl_ctx *c, const char *xml, size_t len, const pl_x
     pl_json_str(&j, "peer", b->sender);
     pl_json_str(&j, "receipt", *receipt);
     pl_json_int(&j, "sequence", (int64_t)b->seq);
-    if ((rc = pl_wf_record(c, "exchange.import", b->sender, &j)))
+    if ((rc = pl_wf_record(c, PL_OP_EXCHANGE_IMPORT, b->sender, &j)))
         goto fail;
     free(ids);
     if ((rc = pl_db_batch_end(c->db, c->e, true))) {
@@ -555,79 +500,63 @@ int pl_wf_exchange_import(const pl_ctx *c, const char *xml, size_t len,
 
 /* ---- status ---------------------------------------------------------------------------- */
 
-static const char sql_lines[] =
-    "SELECT peer, coalesce(max(CASE WHEN direction = 'out' THEN seq END), 0),"
-    " coalesce(max(CASE WHEN direction = 'out' AND acked_at IS NOT NULL THEN seq END), 0),"
-    " coalesce(max(CASE WHEN direction = 'in' THEN seq END), 0)"
-    " FROM (SELECT peer, direction, seq, acked_at FROM exchange_batch"
-    "  UNION ALL SELECT DISTINCT origin, NULL, NULL, NULL FROM application"
-    "  WHERE origin IS NOT NULL"
-    "  UNION ALL SELECT ?1, NULL, NULL, NULL WHERE ?1 <> '')"
-    " GROUP BY peer ORDER BY peer";
-static const char sql_count_apps[] =
-    "SELECT count(*) FROM application WHERE state = 4 AND origin IS NULL";
-static const char sql_count_results[] =
-    "SELECT count(*) FROM application WHERE origin = ?1 AND state IN (5, 6, 7, 8)"
-    " AND (reported_state IS NULL OR reported_state <> state)";
+/* The lines as they are read. */
+typedef struct lines_ctx {
+    pl_xline *v;
+    size_t n, cap;
+} lines_ctx;
+
+static int line_add(void *arg, pl_err *e, const char *peer, uint64_t last_sent,
+                    uint64_t last_acked, uint64_t last_received)
+{
+    lines_ctx *x = arg;
+
+    if (x->n == x->cap) {
+        size_t nc = x->cap ? 2 * x->cap : 8;
+        pl_xline *nv = realloc(x->v, nc * sizeof *nv);
+        if (!nv)
+            return pl_err_oom(e);
+        x->v = nv;
+        x->cap = nc;
+    }
+    pl_xline *l = &x->v[x->n++];
+    memset(l, 0, sizeof *l);
+    snprintf(l->peer, sizeof l->peer, "%s", peer);
+    l->last_sent = last_sent;
+    l->last_acked = last_acked;
+    l->last_received = last_received;
+    return 0;
+}
 
 int pl_wf_exchange_status(const pl_ctx *c, pl_xline **out, size_t *n)
 {
+    const pl_exchange_ops *x = PL_OPS(c->db, exchange);
     char upstream[17];
-    sqlite3_stmt *st, *cnt;
-    pl_xline *v = NULL;
-    size_t cap = 0;
+    lines_ctx l = { NULL, 0, 0 };
+    bool ap;
     int site, rc;
 
     *out = NULL;
     *n = 0;
-    if ((rc = pl_wf_site_get(c->db, c->e, &site, upstream)) ||
-        (rc = pl_db_stmt(c->db, c->e, sql_lines, &st)))
+    if ((rc = pl_wf_site_get(c->db, c->e, &site, upstream)))
         return rc;
-    sqlite3_bind_text(st, 1, site == PLEDGER_SITE_ACCEPTANCE_POINT ? upstream : "", -1,
-                      SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            pl_xline *nv = realloc(v, (cap = cap ? 2 * cap : 8) * sizeof *nv);
-            if (!nv) {
-                rc = SQLITE_NOMEM;
-                break;
-            }
-            v = nv;
-        }
-        pl_xline *l = &v[(*n)++];
-        memset(l, 0, sizeof *l);
-        snprintf(l->peer, sizeof l->peer, "%s", sqlite3_column_text(st, 0));
-        l->last_sent = (uint64_t)sqlite3_column_int64(st, 1);
-        l->last_acked = (uint64_t)sqlite3_column_int64(st, 2);
-        l->last_received = (uint64_t)sqlite3_column_int64(st, 3);
+    ap = site == PLEDGER_SITE_ACCEPTANCE_POINT;
+    if ((rc = x->lines(c->db, c->e, ap ? upstream : "", line_add, &l))) {
+        free(l.v);
+        return rc;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        free(v);
-        *n = 0;
-        return rc == SQLITE_NOMEM ? pl_err_oom(c->e)
-                                  : pl_db_fail(c->db, c->e, rc, "reading the lines");
-    }
-    for (size_t i = 0; i < *n; i++) {
-        bool ap = site == PLEDGER_SITE_ACCEPTANCE_POINT;
-        if (ap && strcmp(v[i].peer, upstream) != 0)
+    for (size_t i = 0; i < l.n; i++) {
+        int64_t count;
+        if (ap && strcmp(l.v[i].peer, upstream) != 0)
             continue;
-        if ((rc = pl_db_stmt(c->db, c->e, ap ? sql_count_apps : sql_count_results, &cnt))) {
-            free(v);
-            *n = 0;
+        if ((rc = ap ? x->pending_applications_count(c->db, c->e, &count)
+                     : x->pending_results_count(c->db, c->e, l.v[i].peer, &count))) {
+            free(l.v);
             return rc;
         }
-        if (!ap)
-            sqlite3_bind_text(cnt, 1, v[i].peer, -1, SQLITE_STATIC);
-        if ((rc = sqlite3_step(cnt)) == SQLITE_ROW)
-            v[i].pending = (size_t)sqlite3_column_int64(cnt, 0);
-        sqlite3_reset(cnt);
-        if (rc != SQLITE_ROW) {
-            free(v);
-            *n = 0;
-            return pl_db_fail(c->db, c->e, rc, "counting what is pending");
-        }
+        l.v[i].pending = (size_t)count;
     }
-    *out = v;
+    *out = l.v;
+    *n = l.n;
     return 0;
 }

@@ -10,6 +10,7 @@
 
 #include "base/json.h"
 #include "store/db.h"
+#include "store/steps.h"
 
 /* Who acts, when, where: built by the API layer from the handle. */
 typedef struct pl_ctx {
@@ -24,33 +25,12 @@ typedef struct pl_ctx {
                            * filing of a kind it files alone (bulk-flow.c) */
 } pl_ctx;
 
-/* Every step of the workflow. */
-typedef enum pl_step {
-    PL_STEP_SAVE,
-    PL_STEP_REVIEW,
-    PL_STEP_SUBMIT,
-    PL_STEP_ACCEPT,
-    PL_STEP_REQUEST_CORRECTION,
-    PL_STEP_CORRECT,
-    PL_STEP_REGISTER,
-    PL_STEP_REFUSE,
-    PL_STEP_WITHDRAW,
-    PL_STEP_CHANGE,
-    PL_STEP_EXTEND,
-    PL_STEP_CANCEL,
-    PL_STEP_REVOKE,
-    PL_STEP_OBJECT,
-    PL_STEP_LITIGATION,
-    PL_STEP_DISMISS_OBJECTION,
-    PL_STEP_EXPIRE,
-    PL_STEP_CALENDAR,
-    PL_STEP_SETTINGS,
-    PL_STEP_EXCHANGE,
-    PL_STEP_COUNT
-} pl_step;
+/* Every step of the workflow: enum pl_step and the journal operation each
+ * records, pl_step_operation(), in store/steps.h. */
 
 typedef struct pl_step_rule {
-    const char *name;     /* as in messages and the journal ("accept") */
+    const char *name;     /* as in messages ("accept"); the journal's operation is
+                           * pl_step_operation(step) */
     unsigned roles;       /* role bits (1u << pledger_role) allowed */
     unsigned from;        /* state bits (1u << state) it starts from */
     int to;               /* the state it leads to, 0: stays / depends */

@@ -1,17 +1,15 @@
 #include "workflow/numbers.h"
-#include "store/sqlite.h"
 
 #include "base/json.h"
 #include "model/kinds.h"
 #include "store/apply.h"
+#include "store/ops-flow.h"
 #include "workflow/flow.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char sql_next[] = "SELECT next FROM sequence WHERE name = ?1 AND scope = ?2";
 
 typedef struct fields {
     const char *series, *office, *kind;
@@ -76,7 +74,6 @@ int pl_number_next(pl_db *db, pl_err *e, const char *series, const char *office,
 {
     fields f = { series, office, kind_code, year };
     char *tmpl = NULL;
-    sqlite3_stmt *st;
     int rc;
 
     if ((rc = pl_db_meta_get(db, e, "number_template", &tmpl)))
@@ -87,22 +84,7 @@ int pl_number_next(pl_db *db, pl_err *e, const char *series, const char *office,
     }
     if ((rc = render(e, tmpl, &f, -1, out->scope, sizeof out->scope)))
         goto done;
-    if ((rc = pl_db_stmt(db, e, sql_next, &st)))
-        goto done;
-    sqlite3_bind_text(st, 1, series, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, out->scope, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        out->value = sqlite3_column_int64(st, 0);
-        rc = 0;
-    } else if (rc == SQLITE_DONE) {
-        out->value = 1;
-        rc = 0;
-    } else {
-        rc = pl_db_fail(db, e, rc, "reading a number sequence");
-    }
-    sqlite3_reset(st);
-    if (!rc)
+    if (!(rc = PL_OPS(db, flow)->sequence_next(db, e, series, out->scope, &out->value)))
         rc = render(e, tmpl, &f, out->value, out->number, sizeof out->number);
 done:
     free(tmpl);

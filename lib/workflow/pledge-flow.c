@@ -2,7 +2,6 @@
  * sweep; the working-day calendar.  Every change closes the current
  * version and opens the next one (store/apply.c), so nothing is lost. */
 #include "workflow/pledge-flow.h"
-#include "store/sqlite.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -13,9 +12,9 @@
 #include "base/text.h"
 #include "model/kinds.h"
 #include "store/apply.h"
+#include "store/ops-flow.h"
 #include "workflow/app-flow.h"
 #include "workflow/pledge-common.h"
-#include "store/sql-states.h"
 
 /* Transaction, current version, role (which may depend on the kind), state. */
 static int begin_pledge(const pl_ctx *c, pl_step step, const char *number, pl_pver *v)
@@ -50,15 +49,16 @@ static int check_modcode(const pl_ctx *c, const pl_pver *v, const char *step,
     return 0;
 }
 
-/* Record version v->version + 1 built by the caller in @v. */
+/* Record version v->version + 1 built by the caller in @v, as the journal
+ * operation @operation ("pledge.change"); the version's operation is its
+ * name without "pledge." ("change"). */
 static int record_version(const pl_ctx *c, pl_pver *v, const char *operation, bool certificate)
 {
-    char op[48];
+    const char *dot = strchr(operation, '.');
     pl_json j;
     int rc;
 
-    snprintf(op, sizeof op, "pledge.%s", operation);
-    if ((rc = pl_pver_set(c->e, &v->operation, operation)))
+    if ((rc = pl_pver_set(c->e, &v->operation, dot ? dot + 1 : operation)))
         return rc;
     v->version++;
     pl_json_init(&j);
@@ -68,7 +68,7 @@ static int record_version(const pl_ctx *c, pl_pver *v, const char *operation, bo
     }
     pl_json_int(&j, "pledge_id", v->pledge_id);
     pl_wf_json_version(&j, v);
-    return pl_wf_record(c, op, v->number, &j);
+    return pl_wf_record(c, operation, v->number, &j);
 }
 
 static int set_name(const pl_ctx *c, char **name, char **key, const char *value,
@@ -119,7 +119,7 @@ int pl_wf_change(const pl_ctx *c, const char *number, const pl_change_req *r,
         v.amount = r->amount;
     if ((rc = pl_pver_set(c->e, &v.note, r->note)))
         goto done;
-    rc = record_version(c, &v, "change", true);
+    rc = record_version(c, &v, pl_step_operation(PL_STEP_CHANGE), true);
 done:
     pl_pver_clear(&v);
     return pl_step_finish(c, rc);
@@ -162,7 +162,7 @@ int pl_wf_extend(const pl_ctx *c, const char *number, int32_t new_end, const cha
     v.period_end = new_end;
     if ((rc = pl_pver_set(c->e, &v.note, NULL)))
         goto done;
-    rc = record_version(c, &v, "extend", true);
+    rc = record_version(c, &v, pl_step_operation(PL_STEP_EXTEND), true);
 done:
     pl_pver_clear(&v);
     return pl_step_finish(c, rc);
@@ -171,14 +171,14 @@ done:
 /* A step that changes only the state (and the note / objection fields). */
 /* @extra: the modification code (cancel) or the objector (object). */
 static int state_step(const pl_ctx *c, pl_step step, const char *number, const char *extra,
-                      const char *note, const char *operation)
+                      const char *note)
 {
     pl_pver v;
     int rc;
 
     if ((rc = begin_pledge(c, step, number, &v)))
         return rc;
-    if (step == PL_STEP_CANCEL && (rc = check_modcode(c, &v, operation, extra)))
+    if (step == PL_STEP_CANCEL && (rc = check_modcode(c, &v, pl_step_rule_of(step)->name, extra)))
         goto done;
     if (step == PL_STEP_OBJECT && v.kind != PLEDGER_KIND_RECEIVABLE) {
         rc = pl_err_set(c->e, PLEDGER_ESTATE,
@@ -212,7 +212,7 @@ static int state_step(const pl_ctx *c, pl_step step, const char *number, const c
         break;
     }
     if (!rc && !(rc = pl_pver_set(c->e, &v.note, note)))
-        rc = record_version(c, &v, operation, false);
+        rc = record_version(c, &v, pl_step_operation(step), false);
 done:
     pl_pver_clear(&v);
     return pl_step_finish(c, rc);
@@ -220,7 +220,7 @@ done:
 
 int pl_wf_cancel(const pl_ctx *c, const char *number, const char *modcode, const char *note)
 {
-    return state_step(c, PL_STEP_CANCEL, number, modcode, note, "cancel");
+    return state_step(c, PL_STEP_CANCEL, number, modcode, note);
 }
 
 int pl_wf_revoke(const pl_ctx *c, const char *number, const char *ground, const char *note)
@@ -229,45 +229,27 @@ int pl_wf_revoke(const pl_ctx *c, const char *number, const char *ground, const 
     int rc;
     if (asprintf(&text, "%s%s%s", ground, note ? ": " : "", note ? note : "") < 0)
         return pl_err_oom(c->e);
-    rc = state_step(c, PL_STEP_REVOKE, number, NULL, text, "revoke");
+    rc = state_step(c, PL_STEP_REVOKE, number, NULL, text);
     free(text);
     return rc;
 }
 
 int pl_wf_object(const pl_ctx *c, const char *number, const char *objector, const char *note)
 {
-    return state_step(c, PL_STEP_OBJECT, number, objector, note, "object");
+    return state_step(c, PL_STEP_OBJECT, number, objector, note);
 }
 
 int pl_wf_litigation(const pl_ctx *c, const char *number)
 {
-    return state_step(c, PL_STEP_LITIGATION, number, NULL, NULL, "litigation");
+    return state_step(c, PL_STEP_LITIGATION, number, NULL, NULL);
 }
 
 int pl_wf_dismiss_objection(const pl_ctx *c, const char *number, const char *note)
 {
-    return state_step(c, PL_STEP_DISMISS_OBJECTION, number, NULL, note, "dismiss_objection");
+    return state_step(c, PL_STEP_DISMISS_OBJECTION, number, NULL, note);
 }
 
 /* ---- the deadline sweep ------------------------------------------------------ */
-
-static const char sql_lapsed_corrections[] =
-    "SELECT uuid FROM application WHERE state = " PL_SQL_APP_CORRECTION_REQUESTED
-    " AND correction_due < ?1"
-    /* what an acceptance point forwarded, its office deems withdrawn and
-     * reports (workflow/exchange-flow.c) */
-    " AND office_number IS NULL AND NOT EXISTS (SELECT 1 FROM exchange_item i"
-    " JOIN exchange_batch b ON b.id = i.batch_id"
-    " WHERE i.application_id = application.id AND b.direction = 'out'"
-    " AND i.what <> 'result') ORDER BY id";
-static const char sql_ended[] =
-    "SELECT p.registration_number FROM pledge_version v JOIN pledge p ON p.id = v.pledge_id"
-    " WHERE v.valid_to IS NULL AND " PL_SQL_IN_FORCE("v.") " AND v.period_end < ?1"
-    " ORDER BY p.id";
-static const char sql_lapsed_objections[] =
-    "SELECT p.registration_number FROM pledge_version v JOIN pledge p ON p.id = v.pledge_id"
-    " WHERE v.valid_to IS NULL AND " PL_SQL_UNDER_OBJECTION("v.") " AND v.litigation = 0"
-    " AND v.objection_until < ?1 ORDER BY p.id";
 
 typedef struct strlist {
     char **v;
@@ -283,34 +265,29 @@ static void strlist_clear(strlist *l)
     l->n = 0;
 }
 
-/* The subjects a sweep query selects for @day. */
-static int select_subjects(const pl_ctx *c, const char *sql, int32_t day, strlist *out)
+static int strlist_add(void *arg, pl_err *e, const char *subject)
 {
-    sqlite3_stmt *st;
-    int rc = pl_db_stmt(c->db, c->e, sql, &st);
+    strlist *l = arg;
+    char **v = realloc(l->v, (l->n + 1) * sizeof *v);
+
+    if (!v)
+        return pl_err_oom(e);
+    l->v = v;
+    if (!(v[l->n] = strdup(subject)))
+        return pl_err_oom(e);
+    l->n++;
+    return 0;
+}
+
+/* The subjects of sweep @which for @day. */
+static int select_subjects(const pl_ctx *c, pl_sweep which, int32_t day, strlist *out)
+{
+    int rc;
 
     memset(out, 0, sizeof *out);
-    if (rc)
-        return rc;
-    sqlite3_bind_int(st, 1, day);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        char **v = realloc(out->v, (out->n + 1) * sizeof *v);
-        if (!v || !(v[out->n] = strdup((const char *)sqlite3_column_text(st, 0)))) {
-            if (v)
-                out->v = v;
-            sqlite3_reset(st);
-            strlist_clear(out);
-            return pl_err_oom(c->e);
-        }
-        out->v = v;
-        out->n++;
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
+    if ((rc = PL_OPS(c->db, flow)->sweep_subjects(c->db, c->e, which, day, strlist_add, out)))
         strlist_clear(out);
-        return pl_db_fail(c->db, c->e, rc, "looking for passed deadlines");
-    }
-    return 0;
+    return rc;
 }
 
 /* Expire a pledge, or let its objection lapse, if it still qualifies. */
@@ -345,14 +322,15 @@ static int sweep_pledge(const pl_ctx *c, const char *number, bool objection)
         rc = pl_pver_set(c->e, &v.note, "the registration period ended");
     }
     if (!rc)
-        rc = record_version(c, &v, objection ? "objection_lapse" : "expire", false);
+        rc = record_version(c, &v, objection ? PL_OP_OBJECTION_LAPSE
+                                             : pl_step_operation(PL_STEP_EXPIRE), false);
     pl_pver_clear(&v);
     return pl_step_finish(c, rc);
 }
 
 int pl_wf_expire(const pl_ctx *c, int *count)
 {
-    const char *sqls[] = { sql_lapsed_corrections, sql_lapsed_objections, sql_ended };
+    const pl_sweep sweeps[] = { PL_SWEEP_CORRECTIONS, PL_SWEEP_OBJECTIONS, PL_SWEEP_ENDED };
     int32_t t = pl_ctx_today(c);
     int rc;
 
@@ -361,7 +339,7 @@ int pl_wf_expire(const pl_ctx *c, int *count)
         return rc;
     for (int pass = 0; pass < 3; pass++) {
         strlist l;
-        if ((rc = select_subjects(c, sqls[pass], t, &l)))
+        if ((rc = select_subjects(c, sweeps[pass], t, &l)))
             return rc;
         for (size_t i = 0; i < l.n; i++) {
             rc = pass == 0 ? pl_wf_deem_withdrawn(c, l.v[i]) : sweep_pledge(c, l.v[i], pass == 1);
@@ -378,8 +356,6 @@ int pl_wf_expire(const pl_ctx *c, int *count)
 }
 
 /* ---- the calendar ----------------------------------------------------------------- */
-
-static const char sql_calendar[] = "SELECT day, kind FROM calendar_day ORDER BY day";
 
 int pl_wf_calendar_store(const pl_ctx *c, const pl_calendar *cal)
 {
@@ -402,29 +378,26 @@ int pl_wf_calendar_store(const pl_ctx *c, const pl_calendar *cal)
         pl_json_end_object(&j);
     }
     pl_json_end_array(&j);
-    return pl_step_finish(c, pl_wf_record(c, "calendar.load", "calendar", &j));
+    return pl_step_finish(c, pl_wf_record(c, pl_step_operation(PL_STEP_CALENDAR), "calendar",
+                                          &j));
+}
+
+static int calendar_add(void *arg, pl_err *e, int32_t day, int kind)
+{
+    return pl_calendar_set(arg, e, day, kind);
 }
 
 int pl_wf_calendar_read(pl_db *db, pl_err *e, pl_calendar **out)
 {
-    sqlite3_stmt *st;
     pl_calendar *cal;
     int rc;
 
     *out = NULL;
     if (!(cal = pl_calendar_new()))
         return pl_err_oom(e);
-    if ((rc = pl_db_stmt(db, e, sql_calendar, &st))) {
+    if ((rc = PL_OPS(db, flow)->calendar_days(db, e, calendar_add, cal))) {
         pl_calendar_free(cal);
         return rc;
-    }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if ((rc = pl_calendar_set(cal, e, sqlite3_column_int(st, 0), sqlite3_column_int(st, 1))))
-            break;
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        pl_calendar_free(cal);
-        return rc > 0 ? pl_db_fail(db, e, rc, "reading the calendar") : rc;
     }
     *out = cal;
     return 0;

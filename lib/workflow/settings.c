@@ -22,7 +22,7 @@ int pl_wf_setting_set(const pl_ctx *c, const char *key, const char *value)
     pl_json_init(&j);
     pl_json_str(&j, "key", key);
     pl_json_str(&j, "value", value);
-    return pl_step_finish(c, pl_wf_record(c, "registry.setting", key, &j));
+    return pl_step_finish(c, pl_wf_record(c, pl_step_operation(PL_STEP_SETTINGS), key, &j));
 }
 
 /* An IANA zone name ("Asia/Shanghai", "UTC", "Etc/GMT-8"): 1 to 64

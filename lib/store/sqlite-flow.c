@@ -1,0 +1,322 @@
+/* The SQLite backend's workflow operations (store/ops-flow.h): the reads
+ * the steps make before they journal their change. */
+#include "store/ops-flow.h"
+#include "store/sql-states.h"
+#include "store/sqlite.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void pl_app_row_clear(pl_app_row *r)
+{
+    free(r->document);
+    free(r->acceptance_number);
+    free(r->registration_number);
+    memset(r, 0, sizeof *r);
+}
+
+/* Column @i of the row as an allocated string, NULL for NULL; *@oom set
+ * when a value could not be copied. */
+static char *col_dup(sqlite3_stmt *st, int i, bool *oom)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    char *s = t ? strdup((const char *)t) : NULL;
+
+    if (!s && sqlite3_column_type(st, i) != SQLITE_NULL)
+        *oom = true;
+    return s;
+}
+
+/* ---- applications ----------------------------------------------------------- */
+
+static const char sql_app[] =
+    "SELECT a.id, a.uuid, a.kind, a.state, a.document, a.doc_hash, a.acceptance_number,"
+    " coalesce(p.registration_number, a.office_number), a.correction_due"
+    " FROM application a LEFT JOIN pledge p ON p.application_id = a.id WHERE a.uuid = ?1";
+static const char sql_any_application[] = "SELECT EXISTS (SELECT 1 FROM application)";
+static const char sql_created_by[] = "SELECT created_by FROM application WHERE id = ?1";
+static const char sql_certificate[] =
+    "SELECT coalesce(a.office_certificate, (SELECT c.document FROM certificate c"
+    " JOIN pledge p ON p.id = c.pledge_id WHERE p.application_id = a.id"
+    " ORDER BY c.version LIMIT 1)) FROM application a WHERE a.id = ?1";
+static const char sql_last_review[] =
+    "SELECT doc_hash, blocking, correctable FROM review WHERE application_id = ?1"
+    " ORDER BY id DESC LIMIT 1";
+
+static int app_load(pl_db *db, pl_err *e, const char *uuid, pl_app_row *out)
+{
+    sqlite3_stmt *st;
+    bool oom = false;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = pl_db_stmt(db, e, sql_app, &st)))
+        return rc;
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(st);
+        return pl_err_set(e, PLEDGER_ENOTFOUND, "no application has UUID '%s'", uuid);
+    }
+    if (rc != SQLITE_ROW) {
+        rc = pl_db_fail(db, e, rc, "reading an application");
+        sqlite3_reset(st);
+        return rc;
+    }
+    out->id = sqlite3_column_int64(st, 0);
+    snprintf(out->uuid, sizeof out->uuid, "%s", (const char *)sqlite3_column_text(st, 1));
+    out->kind = sqlite3_column_int(st, 2);
+    out->state = sqlite3_column_int(st, 3);
+    snprintf(out->doc_hash, sizeof out->doc_hash, "%s", (const char *)sqlite3_column_text(st, 5));
+    out->correction_due = sqlite3_column_type(st, 8) == SQLITE_NULL
+                              ? INT32_MIN : sqlite3_column_int(st, 8);
+    out->document = col_dup(st, 4, &oom);
+    out->acceptance_number = col_dup(st, 6, &oom);
+    out->registration_number = col_dup(st, 7, &oom);
+    sqlite3_reset(st);
+    if (!out->document || oom) {
+        pl_app_row_clear(out);
+        return pl_err_oom(e);
+    }
+    return 0;
+}
+
+static int apps_exist(pl_db *db, pl_err *e, bool *out)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_any_application, &st);
+
+    *out = false;
+    if (rc)
+        return rc;
+    rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : pl_db_fail(db, e, rc, "reading the applications");
+}
+
+static int app_filer(pl_db *db, pl_err *e, int64_t app_id, char **actor)
+{
+    sqlite3_stmt *st;
+    bool oom = false;
+    int rc = pl_db_stmt(db, e, sql_created_by, &st);
+
+    *actor = NULL;
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, app_id);
+    if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+        sqlite3_reset(st);
+        /* no row: the application was just read, so the file is damaged */
+        return pl_db_fail(db, e, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc,
+                          "reading who filed an application");
+    }
+    *actor = col_dup(st, 0, &oom);
+    sqlite3_reset(st);
+    return oom ? pl_err_oom(e) : 0;
+}
+
+static int app_certificate(pl_db *db, pl_err *e, int64_t app_id, char **document)
+{
+    sqlite3_stmt *st;
+    bool oom = false;
+    int rc = pl_db_stmt(db, e, sql_certificate, &st);
+
+    *document = NULL;
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, app_id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *document = col_dup(st, 0, &oom);
+    sqlite3_reset(st);
+    if (oom)
+        return pl_err_oom(e);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
+                                                 : pl_db_fail(db, e, rc, "reading a certificate");
+}
+
+static int review_last(pl_db *db, pl_err *e, int64_t app_id, const char *doc_hash,
+                       pl_review_last *out)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_last_review, &st);
+
+    memset(out, 0, sizeof *out);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, app_id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *h = sqlite3_column_text(st, 0);
+        out->found = true;
+        out->same_doc = h && strcmp((const char *)h, doc_hash) == 0;
+        out->blocking = sqlite3_column_int(st, 1);
+        out->correctable = sqlite3_column_int(st, 2);
+        if (!h && sqlite3_column_type(st, 0) != SQLITE_NULL)
+            rc = SQLITE_NOMEM;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? 0 : pl_db_fail(db, e, rc, "reading the last review");
+}
+
+/* ---- identifiers and sequences ---------------------------------------------- */
+
+static const char sql_next_app_id[] = "SELECT coalesce(max(id), 0) + 1 FROM application";
+static const char sql_next_review_id[] = "SELECT coalesce(max(id), 0) + 1 FROM review";
+static const char sql_next_pledge_id[] = "SELECT coalesce(max(id), 0) + 1 FROM pledge";
+static const char sql_next_batch_id[] = "SELECT coalesce(max(id), 0) + 1 FROM exchange_batch";
+static const char sql_sequence[] = "SELECT next FROM sequence WHERE name = ?1 AND scope = ?2";
+
+static int id_next(pl_db *db, pl_err *e, pl_id_of table, int64_t *out)
+{
+    static const char *const sqls[] = {
+        [PL_ID_APPLICATION] = sql_next_app_id,
+        [PL_ID_REVIEW] = sql_next_review_id,
+        [PL_ID_PLEDGE] = sql_next_pledge_id,
+        [PL_ID_BATCH] = sql_next_batch_id,
+    };
+    sqlite3_stmt *st;
+    int rc;
+
+    *out = 0;
+    if ((unsigned)table >= sizeof sqls / sizeof sqls[0])
+        return pl_err_set(e, PLEDGER_EINVAL, "allocating an id: no table %d", (int)table);
+    if ((rc = pl_db_stmt(db, e, sqls[table], &st)))
+        return rc;
+    rc = sqlite3_step(st);
+    *out = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : pl_db_fail(db, e, rc, "allocating an id");
+}
+
+static int sequence_next(pl_db *db, pl_err *e, const char *name, const char *scope,
+                         int64_t *out)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_sequence, &st);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *out = sqlite3_column_int64(st, 0);
+        rc = 0;
+    } else if (rc == SQLITE_DONE) {
+        *out = 1;
+        rc = 0;
+    } else {
+        rc = pl_db_fail(db, e, rc, "reading a number sequence");
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* ---- the rights pledged ------------------------------------------------------ */
+
+static const char sql_right_pledged[] =
+    "SELECT p.registration_number FROM pledge_right r JOIN pledge p ON p.id = r.pledge_id"
+    " JOIN pledge_version v ON v.pledge_id = p.id AND v.valid_to IS NULL"
+    " WHERE r.kind = ?1 AND r.right_key = ?2 AND " PL_SQL_IN_FORCE("v.") " LIMIT 1";
+
+static int right_pledged(pl_db *db, pl_err *e, int kind, const char *key, char **number)
+{
+    sqlite3_stmt *st;
+    bool oom = false;
+    int rc = pl_db_stmt(db, e, sql_right_pledged, &st);
+
+    *number = NULL;
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, kind);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *number = col_dup(st, 0, &oom);
+    sqlite3_reset(st);
+    if (oom)
+        return pl_err_oom(e);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? 0 : pl_db_fail(db, e, rc, "checking existing pledges");
+}
+
+/* ---- the deadline sweep and the calendar ------------------------------------ */
+
+static const char sql_lapsed_corrections[] =
+    "SELECT uuid FROM application WHERE state = " PL_SQL_APP_CORRECTION_REQUESTED
+    " AND correction_due < ?1"
+    /* what an acceptance point forwarded, its office deems withdrawn and
+     * reports (workflow/exchange-flow.c) */
+    " AND office_number IS NULL AND NOT EXISTS (SELECT 1 FROM exchange_item i"
+    " JOIN exchange_batch b ON b.id = i.batch_id"
+    " WHERE i.application_id = application.id AND b.direction = 'out'"
+    " AND i.what <> 'result') ORDER BY id";
+static const char sql_ended[] =
+    "SELECT p.registration_number FROM pledge_version v JOIN pledge p ON p.id = v.pledge_id"
+    " WHERE v.valid_to IS NULL AND " PL_SQL_IN_FORCE("v.") " AND v.period_end < ?1"
+    " ORDER BY p.id";
+static const char sql_lapsed_objections[] =
+    "SELECT p.registration_number FROM pledge_version v JOIN pledge p ON p.id = v.pledge_id"
+    " WHERE v.valid_to IS NULL AND " PL_SQL_UNDER_OBJECTION("v.") " AND v.litigation = 0"
+    " AND v.objection_until < ?1 ORDER BY p.id";
+static const char sql_calendar[] = "SELECT day, kind FROM calendar_day ORDER BY day";
+
+static int sweep_subjects(pl_db *db, pl_err *e, pl_sweep which, int32_t day,
+                          pl_subject_fn row, void *arg)
+{
+    const char *sql = which == PL_SWEEP_CORRECTIONS ? sql_lapsed_corrections
+                      : which == PL_SWEEP_OBJECTIONS ? sql_lapsed_objections
+                                                     : sql_ended;
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql, &st);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, day);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *s = sqlite3_column_text(st, 0);
+        /* uuid and registration_number are NOT NULL: NULL is out of memory */
+        int r = s ? row(arg, e, (const char *)s) : pl_err_oom(e);
+        if (r) {
+            sqlite3_reset(st);
+            return r;
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "looking for passed deadlines");
+}
+
+static int calendar_days(pl_db *db, pl_err *e, pl_calendar_day_fn row, void *arg)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_calendar, &st);
+
+    if (rc)
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int r = row(arg, e, sqlite3_column_int(st, 0), sqlite3_column_int(st, 1));
+        if (r) {
+            sqlite3_reset(st);
+            return r;
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "reading the calendar");
+}
+
+const pl_flow_ops pl_sqlite_flow_ops = {
+    .app_load = app_load,
+    .apps_exist = apps_exist,
+    .app_filer = app_filer,
+    .app_certificate = app_certificate,
+    .review_last = review_last,
+    .id_next = id_next,
+    .sequence_next = sequence_next,
+    .right_pledged = right_pledged,
+    .sweep_subjects = sweep_subjects,
+    .calendar_days = calendar_days,
+};
