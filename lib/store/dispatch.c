@@ -105,3 +105,15 @@ int pl_report_find(pl_db *db, pl_err *e, const pl_report_filter *f,
 {
     return PL_OPS(db, reports)->find(db, e, f, each, ctx);
 }
+
+int pl_pver_history(pl_db *db, pl_err *e, int64_t pledge_id, int up_to, pl_history_fn each,
+                    void *arg)
+{
+    return PL_OPS(db, rows)->history(db, e, pledge_id, up_to, each, arg);
+}
+
+int pl_cert_stored_load(pl_db *db, pl_err *e, const char *number, int version,
+                        bool with_document, pl_cert_stored *out, bool *found)
+{
+    return PL_OPS(db, rows)->certificate(db, e, number, version, with_document, out, found);
+}

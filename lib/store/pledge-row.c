@@ -183,8 +183,9 @@ static const char sql_cert_issue[] =
     "     THEN (SELECT max(version) FROM certificate WHERE pledge_id = p.id) ELSE ?2 END"
     " ORDER BY v.journal_seq";
 
-static int sq_cert_issue_load(pl_db *db, pl_err *e, const char *number, int version, char **document,
-                       int *version_out, int64_t *seqs, size_t cap, size_t *n)
+static int sq_cert_issue_load(pl_db *db, pl_err *e, const char *number, int version,
+                              char **document, int *version_out, int64_t *seqs, size_t cap,
+                              size_t *n)
 {
     sqlite3_stmt *st;
     int rc;
@@ -248,9 +249,85 @@ static int sq_pver_event(pl_db *db, pl_err *e, const char *number, int64_t at_us
     return pl_err_set(e, PLEDGER_ENOTFOUND, "pledge '%s' had no version at that instant", number);
 }
 
+/* ---- a pledge's history and its stored certificates ------------------------------ */
+
+static const char sql_history[] =
+    "SELECT version, operation, valid_from FROM pledge_version"
+    " WHERE pledge_id = ?1 AND version <= ?2 ORDER BY version";
+
+static int sq_history(pl_db *db, pl_err *e, int64_t pledge_id, int up_to,
+                      int (*each)(void *arg, pl_err *e, int version, const char *operation,
+                                  int64_t at_us),
+                      void *arg)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    if ((rc = pl_db_stmt(db, e, sql_history, &st)))
+        return rc;
+    sqlite3_bind_int64(st, 1, pledge_id);
+    sqlite3_bind_int(st, 2, up_to);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *op = (const char *)sqlite3_column_text(st, 1);
+        int r = op ? each(arg, e, sqlite3_column_int(st, 0), op, sqlite3_column_int64(st, 2))
+                   : pl_err_oom(e); /* NOT NULL: out of memory */
+        if (r) {
+            sqlite3_reset(st);
+            return r < 0 ? r : 0;
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "reading a pledge's history");
+}
+
+static const char sql_cert[] =
+    "SELECT version, issued_at, superseded_at, verification_code, document FROM certificate"
+    " WHERE pledge_id = (SELECT id FROM pledge WHERE registration_number = ?1)"
+    " AND (?2 = 0 OR version = ?2) ORDER BY version DESC LIMIT 1";
+
+void pl_cert_stored_clear(pl_cert_stored *c)
+{
+    free(c->code);
+    free(c->document);
+    memset(c, 0, sizeof *c);
+}
+
+static int sq_certificate(pl_db *db, pl_err *e, const char *number, int version,
+                          bool with_document, pl_cert_stored *out, bool *found)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    *found = false;
+    if ((rc = pl_db_stmt(db, e, sql_cert, &st)))
+        return rc;
+    sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, version);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *found = true;
+        out->version = sqlite3_column_int(st, 0);
+        out->issued_at = sqlite3_column_int64(st, 1);
+        out->superseded_at = sqlite3_column_type(st, 2) == SQLITE_NULL
+                                 ? INT64_MIN : sqlite3_column_int64(st, 2);
+        if (dup_col(st, 3, &out->code) || (with_document && dup_col(st, 4, &out->document))) {
+            sqlite3_reset(st);
+            pl_cert_stored_clear(out);
+            *found = false;
+            return pl_err_oom(e);
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
+                                                 : pl_db_fail(db, e, rc, "reading a certificate");
+}
+
 const pl_rows_ops pl_sqlite_rows_ops = {
     .pver_load = sq_pver_load,
     .pver_load_id = sq_pver_load_id,
     .cert_issue_load = sq_cert_issue_load,
     .pver_event = sq_pver_event,
+    .history = sq_history,
+    .certificate = sq_certificate,
 };

@@ -3,6 +3,7 @@
 #ifndef PL_STORE_PLEDGE_ROW_H
 #define PL_STORE_PLEDGE_ROW_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -66,6 +67,30 @@ int pl_cert_issue_load(pl_db *db, pl_err *e, const char *number, int version, ch
  * @at_us. */
 int pl_pver_event(pl_db *db, pl_err *e, const char *number, int64_t at_us, int64_t *seq);
 
+/* The versions 1..@up_to of pledge @pledge_id, oldest first: each one's
+ * operation and the instant it took effect (@operation valid during the
+ * call; @each returns 0 to go on, > 0 to stop, < 0 a code). */
+typedef int (*pl_history_fn)(void *arg, pl_err *e, int version, const char *operation,
+                             int64_t at_us);
+int pl_pver_history(pl_db *db, pl_err *e, int64_t pledge_id, int up_to, pl_history_fn each,
+                    void *arg);
+
+/* A certificate as stored. */
+typedef struct pl_cert_stored {
+    int version;
+    int64_t issued_at;
+    int64_t superseded_at; /* INT64_MIN: current */
+    char *code;            /* its verification code */
+    char *document;        /* the XML as issued; NULL unless asked for */
+} pl_cert_stored;
+
+/* Certificate @version (0: the latest) of pledge @number, its document
+ * too when @with_document; *@found false when there is none (no such
+ * pledge, or no such version).  pl_cert_stored_clear() frees it. */
+int pl_cert_stored_load(pl_db *db, pl_err *e, const char *number, int version,
+                        bool with_document, pl_cert_stored *out, bool *found);
+void pl_cert_stored_clear(pl_cert_stored *c);
+
 /* What a backend implements of the above (store/backend.h). */
 struct pl_rows_ops {
     int (*pver_load)(pl_db *db, pl_err *e, const char *number, int64_t at_us, pl_pver *out);
@@ -73,6 +98,10 @@ struct pl_rows_ops {
     int (*cert_issue_load)(pl_db *db, pl_err *e, const char *number, int version, char **document,
                            int *version_out, int64_t *seqs, size_t cap, size_t *n);
     int (*pver_event)(pl_db *db, pl_err *e, const char *number, int64_t at_us, int64_t *seq);
+    int (*history)(pl_db *db, pl_err *e, int64_t pledge_id, int up_to, pl_history_fn each,
+                   void *arg);
+    int (*certificate)(pl_db *db, pl_err *e, const char *number, int version, bool with_document,
+                       pl_cert_stored *out, bool *found);
 };
 
 #endif
