@@ -88,24 +88,26 @@ static int verify(pledger_registry *reg, const char *number, const char *code, i
     if (rc != 0)
         return fail(reg, number, rc);
 
-    printf("number       %s\n", pledger_verification_number(v));
+    /* the pledge answered about: the snapshot pledger_pledge_get() gives too */
+    const pledger_pledge *p = pledger_verification_pledge(v);
+    printf("number       %s\n", pledger_pledge_number(p));
     printf("as of        %s\n", at == PLEDGER_AS_OF_CURRENT ? "now" : show_instant(at, t));
-    printf("kind         %s (%s)\n", pledger_kind_name(pledger_verification_kind(v)),
-           pledger_verification_security(v));
+    printf("kind         %s (%s)\n", pledger_kind_name(pledger_pledge_kind(p)),
+           pledger_pledge_security(p));
     printf("state        %s, version %d\n",
-           pledger_pledge_state_name(pledger_verification_state(v)),
-           pledger_verification_version(v));
-    printf("registered   %s\n", show_instant(pledger_verification_registered_at(v), t));
-    printf("pledgor      %s (%s)\n", pledger_verification_pledgor_name(v),
-           pledger_verification_pledgor_id(v));
-    printf("pledgee      %s (%s)\n", pledger_verification_pledgee_name(v),
-           pledger_verification_pledgee_id(v));
-    printf("secured      %lld %s (minor units)\n", (long long)pledger_verification_amount(v),
-           pledger_verification_currency(v));
-    printf("period       %s to %s\n", pledger_verification_period_start(v),
-           pledger_verification_period_end(v));
-    for (size_t i = 0; i < pledger_verification_right_count(v); i++)
-        printf("right        %s, rank %d\n", pledger_verification_right_id(v, i),
+           pledger_pledge_state_name(pledger_pledge_state_of(p)),
+           pledger_pledge_version(p));
+    printf("registered   %s\n", show_instant(pledger_pledge_registered_at(p), t));
+    printf("pledgor      %s (%s)\n", pledger_pledge_pledgor_name(p),
+           pledger_pledge_pledgor_id(p));
+    printf("pledgee      %s (%s)\n", pledger_pledge_pledgee_name(p),
+           pledger_pledge_pledgee_id(p));
+    printf("secured      %lld %s (minor units)\n", (long long)pledger_pledge_amount(p),
+           pledger_pledge_currency(p));
+    printf("period       %s to %s\n", pledger_pledge_period_start(p),
+           pledger_pledge_period_end(p));
+    for (size_t i = 0; i < pledger_pledge_right_count(p); i++)
+        printf("right        %s, rank %d\n", pledger_pledge_right_id(p, i),
                pledger_verification_right_rank(v, i));
     printf("rank         %d\n", pledger_verification_rank(v));
 
@@ -138,12 +140,13 @@ static int search(pledger_registry *reg, pledger_query *q)
         if ((rc = pledger_search(&cur, reg, q)) != 0)
             break;
         while (pledger_cursor_next(cur) == 1) {
-            printf("%-24s %-10s %-15s %-20s %-34s %-34s %lld %s\n", pledger_cursor_number(cur),
-                   pledger_kind_name(pledger_cursor_kind(cur)),
-                   pledger_pledge_state_name(pledger_cursor_state(cur)),
-                   show_instant(pledger_cursor_registered_at(cur), t),
-                   pledger_cursor_pledgor_name(cur), pledger_cursor_pledgee_name(cur),
-                   (long long)pledger_cursor_amount(cur), pledger_cursor_currency(cur));
+            const pledger_pledge *p = pledger_cursor_pledge(cur);
+            printf("%-24s %-10s %-15s %-20s %-34s %-34s %lld %s\n", pledger_pledge_number(p),
+                   pledger_kind_name(pledger_pledge_kind(p)),
+                   pledger_pledge_state_name(pledger_pledge_state_of(p)),
+                   show_instant(pledger_pledge_registered_at(p), t),
+                   pledger_pledge_pledgor_name(p), pledger_pledge_pledgee_name(p),
+                   (long long)pledger_pledge_amount(p), pledger_pledge_currency(p));
             total++;
         }
         free(after);

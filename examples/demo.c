@@ -148,138 +148,79 @@ static const char *show_money(int64_t minor, const char *currency, char buf[64])
     return buf;
 }
 
-/* ---- reading the certificate document ----------------------------------- */
+/* ---- reading a certificate --------------------------------------------- */
 
-/* The text of the first <tag>...</tag> at or after @from, unescaped, into
- * @buf; returns a pointer just after the element, or NULL when there is
- * none.  The certificate is a small, flat document of known shape
- * (share/pledger/pledger.xsd), so a scan is enough here; a program that
- * reads arbitrary documents uses an XML parser. */
-static const char *xml_text(const char *from, const char *tag, char *buf, size_t size)
+/* A field of a pledge snapshot by its path in the pledge document
+ * (pledger_pledge_field()), "" when the pledge has none. */
+static const char *field(const pledger_pledge *p, const char *path)
 {
-    char open[64];
-    size_t tl = (size_t)snprintf(open, sizeof open, "<%s", tag);
-    const char *p = from;
-    buf[0] = '\0';
-    while ((p = strstr(p, open)) != NULL && p[tl] != '>' && p[tl] != ' ')
-        p += tl;
-    if (!p)
-        return NULL;
-    p = strchr(p, '>') + 1;
-    const char *end = strchr(p, '<');
-    size_t o = 0;
-    while (p < end && o + 1 < size) {
-        static const char *const ent[][2] = {
-            { "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" },
-            { "&apos;", "'" },
-        };
-        size_t k = 0;
-        for (; k < sizeof ent / sizeof ent[0]; k++)
-            if (!strncmp(p, ent[k][0], strlen(ent[k][0])))
-                break;
-        if (k < sizeof ent / sizeof ent[0]) {
-            buf[o++] = ent[k][1][0];
-            p += strlen(ent[k][0]);
-        } else {
-            buf[o++] = *p++;
-        }
-    }
-    buf[o] = '\0';
-    return strchr(end, '>') + 1;
+    const char *v = pledger_pledge_field(p, path);
+    return v ? v : "";
 }
 
-/* The value of attribute @name of the first <tag ...> at or after @from. */
-static void xml_attr(const char *from, const char *tag, const char *name, char *buf,
-                     size_t size)
+/* Print a certificate as a person reads it: its own facts from the
+ * certificate (number, version, status, issue instant, code), the
+ * pledge's from a snapshot of the version it was issued for. */
+static void print_certificate(pledger_registry *reg, const pledger_certificate *c)
 {
-    char open[64], key[64];
-    snprintf(open, sizeof open, "<%s ", tag);
-    snprintf(key, sizeof key, " %s=\"", name);
-    buf[0] = '\0';
-    const char *p = strstr(from, open), *gt, *v;
-    if (!p || !(gt = strchr(p, '>')) || !(v = strstr(p, key)) || v > gt)
-        return;
-    v += strlen(key);
-    size_t n = (size_t)(strchr(v, '"') - v);
-    snprintf(buf, size, "%.*s", (int)(n < size ? n : size - 1), v);
-}
+    pledger_pledge *p = NULL;
+    char path[64], t[48], m[64];
 
-/* An instant of the certificate ("2024-04-02T06:00:00Z") as Beijing time. */
-static const char *show_iso(const char *iso, char buf[48])
-{
-    int y, mo, d, h, mi, s;
-    if (sscanf(iso, "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &s) != 6)
-        return iso;
-    return show_instant(days_from_civil(y, mo, d) * DAY_US + (h * 60 + mi) * MINUTE_US, buf);
-}
-
-/* Print a certificate as a person reads it. */
-static void print_certificate(const char *xml)
-{
-    char v[512], w[512], t[48], m[64];
-    const char *p;
-
-    xml_text(xml, "status", v, sizeof v);
-    xml_text(xml, "version", w, sizeof w);
+    check(pledger_pledge_get_at(&p, reg, pledger_certificate_number(c),
+                                pledger_certificate_issued_at(c)),
+          reg, "pledger_pledge_get_at");
     printf("     +----------------------------------------------------------------\n");
-    printf("     | CERTIFICATE OF PLEDGE REGISTRATION       version %s (%s)\n", w, v);
+    printf("     | CERTIFICATE OF PLEDGE REGISTRATION       version %d (%s)\n",
+           pledger_certificate_version(c),
+           pledger_certificate_status_of(c) == PLEDGER_CERTIFICATE_SUPERSEDED ? "superseded"
+                                                                              : "current");
     printf("     |\n");
-    xml_text(xml, "registration_number", v, sizeof v);
-    printf("     | Registration number   %s\n", v);
-    xml_text(xml, "kind", v, sizeof v);
-    xml_text(xml, "security", w, sizeof w);
-    printf("     | Right, security       %s, %s\n", v, w);
+    printf("     | Registration number   %s\n", pledger_certificate_number(c));
+    printf("     | Right, security       %s, %s\n", field(p, "kind"), field(p, "security"));
     static const char *const parties[] = { "pledgor", "pledgee" };
     for (int i = 0; i < 2; i++) {
-        char open[16], type[16];
-        snprintf(open, sizeof open, "<%s>", parties[i]);
-        p = strstr(xml, open);
-        xml_text(p, "name", v, sizeof v);
-        xml_text(p, "id", w, sizeof w);
-        xml_attr(p, "id", "type", type, sizeof type);
-        printf("     | %-21s %s\n     | %-21s %s %s\n", i ? "Pledgee" : "Pledgor", v, "",
-               strcmp(type, "uscc") ? type : "USCC", w);
+        char name[32], id[32], type[32];
+        snprintf(name, sizeof name, "%s/name", parties[i]);
+        snprintf(id, sizeof id, "%s/id", parties[i]);
+        snprintf(type, sizeof type, "%s/id/@type", parties[i]);
+        printf("     | %-21s %s\n     | %-21s %s %s\n", i ? "Pledgee" : "Pledgor",
+               field(p, name), "", strcmp(field(p, type), "uscc") ? field(p, type) : "USCC",
+               field(p, id));
     }
-    p = strstr(xml, "<rights>");
-    const char *rights_end = strstr(xml, "</rights>");
     const char *label = "Pledged rights";
-    while ((p = xml_text(p, "identifier", v, sizeof v)) != NULL && p < rights_end) {
-        const char *next = strstr(p, "<identifier>");
-        const char *cls = strstr(p, "<classes>");
-        w[0] = '\0';
-        if (cls && (!next || cls < next) && cls < rights_end)
-            xml_text(cls, "classes", w, sizeof w);
-        printf("     | %-21s No. %s%s%s%s\n", label, v,
+    for (size_t i = 0; i < pledger_pledge_right_count(p); i++) {
+        snprintf(path, sizeof path, "rights/*[%zu]/classes", i + 1);
+        const char *w = field(p, path);
+        printf("     | %-21s No. %s%s%s%s\n", label, pledger_pledge_right_id(p, i),
                !w[0] ? "" : strchr(w, ' ') ? " (Nice classes " : " (Nice class ", w,
                w[0] ? ")" : "");
         label = "";
     }
-    xml_text(xml, "amount", v, sizeof v);
-    xml_attr(xml, "amount", "currency", w, sizeof w);
-    printf("     | Secured amount        %s\n", show_money(strtoll(v, NULL, 10), w, m));
-    p = strstr(xml, "<period>");
-    xml_text(p, "start", v, sizeof v);
-    xml_text(p, "end", w, sizeof w);
-    printf("     | Registration period   %s to %s\n", v, w);
-    xml_text(xml, "registered_at", v, sizeof v);
-    printf("     | Registered            %s (UTC+8)\n", show_iso(v, t));
-    xml_text(xml, "issued_at", v, sizeof v);
-    printf("     | Issued                %s (UTC+8)\n", show_iso(v, t));
-    if (xml_text(xml, "acceptance_number", v, sizeof v))
-        printf("     | Acceptance number     %s\n", v);
-    xml_text(xml, "verification_code", v, sizeof v);
-    printf("     | Verification code     %s\n", v);
+    printf("     | Secured amount        %s\n",
+           show_money(pledger_pledge_amount(p), pledger_pledge_currency(p), m));
+    printf("     | Registration period   %s to %s\n", pledger_pledge_period_start(p),
+           pledger_pledge_period_end(p));
+    printf("     | Registered            %s (UTC+8)\n",
+           show_instant(pledger_pledge_registered_at(p), t));
+    printf("     | Issued                %s (UTC+8)\n",
+           show_instant(pledger_certificate_issued_at(c), t));
+    if (pledger_pledge_acceptance_number(p))
+        printf("     | Acceptance number     %s\n", pledger_pledge_acceptance_number(p));
+    printf("     | Verification code     %s\n", pledger_certificate_code(c));
     printf("     +----------------------------------------------------------------\n\n");
+    pledger_pledge_free(p);
 }
 
 /* The verification code printed on the certificate of @number. */
 static char *certificate_code(pledger_registry *reg, const char *number, int version)
 {
-    char *xml = NULL, code[64];
-    check(pledger_certificate_get(&xml, reg, number, version), reg, "pledger_certificate_get");
-    xml_text(xml, "verification_code", code, sizeof code);
-    pledger_free(xml);
-    return strdup(code);
+    pledger_certificate *c = NULL;
+    check(pledger_certificate_load(&c, reg, number, version), reg, "pledger_certificate_load");
+    char *code = strdup(pledger_certificate_code(c));
+    pledger_certificate_free(c);
+    if (!code)
+        check(PLEDGER_ENOMEM, NULL, "strdup");
+    return code;
 }
 
 /* ---- the review's findings, as a table ---------------------------------- */
@@ -585,16 +526,17 @@ int main(int argc, char **argv)
 
     /* ---- 5. registration and the certificate ---- */
     step(5, "2024-04-02 14:00", "Registration and the certificate");
-    char *number = NULL, *none = NULL, *cert = NULL;
+    char *number = NULL, *none = NULL;
+    pledger_certificate *cert = NULL;
     check(pledger_set_actor(reg, "registrar.chen", PLEDGER_ROLE_REGISTRAR), reg, "set_actor");
     check(pledger_application_register(&number, &none, reg, uuid), reg,
           "pledger_application_register");
-    check(pledger_certificate_get(&cert, reg, number, 0), reg, "pledger_certificate_get");
+    check(pledger_certificate_load(&cert, reg, number, 0), reg, "pledger_certificate_load");
     para("The next afternoon registrar Chen registers the pledge: it exists from this "
          "instant, with the registration number %s. The certificate is a document the "
          "library produces (XML, share/pledger/pledger.xsd); printed, it reads:", number);
-    print_certificate(cert);
-    pledger_free(cert);
+    print_certificate(reg, cert);
+    pledger_certificate_free(cert);
     char *code_v1 = certificate_code(reg, number, 0);
 
     /* ---- 6. a bank verifies ---- */
@@ -614,10 +556,12 @@ int main(int argc, char **argv)
     printf("     number %s, code %s: %s\n", number, code_v1,
            pledger_verification_code_status(v) == PLEDGER_CODE_MATCHED
                ? "genuine and current" : "NOT CURRENT");
+    /* the pledge of the answer: the same snapshot pledger_pledge_get() gives */
+    const pledger_pledge *vp = pledger_verification_pledge(v);
     printf("     state %s, version %d, rank %d, secured %s\n\n",
-           pledger_pledge_state_name(pledger_verification_state(v)),
-           pledger_verification_version(v), pledger_verification_rank(v),
-           show_money(pledger_verification_amount(v), pledger_verification_currency(v), m1));
+           pledger_pledge_state_name(pledger_pledge_state_of(vp)), pledger_pledge_version(vp),
+           pledger_verification_rank(v),
+           show_money(pledger_pledge_amount(vp), pledger_pledge_currency(vp), m1));
     pledger_verification_free(v);
     vo.code = "AAAA-BBBB-CCCC-DDDD";
     rc = pledger_verify(&v, bank, number, &vo);
@@ -632,10 +576,12 @@ int main(int argc, char **argv)
     para("Before lending more, she asks whether the mark MIN JIANG (No. 12345679) is "
          "pledged, and to whom:");
     printf("     %-22s %-7s %-32s %s\n", "number", "state", "pledgor", "pledgee");
-    while (pledger_cursor_next(cur) == 1)
-        printf("     %-22s %-7s %-32s %s\n", pledger_cursor_number(cur),
-               pledger_pledge_state_name(pledger_cursor_state(cur)),
-               pledger_cursor_pledgor_name(cur), pledger_cursor_pledgee_name(cur));
+    while (pledger_cursor_next(cur) == 1) {
+        const pledger_pledge *hit = pledger_cursor_pledge(cur);
+        printf("     %-22s %-7s %-32s %s\n", pledger_pledge_number(hit),
+               pledger_pledge_state_name(pledger_pledge_state_of(hit)),
+               pledger_pledge_pledgor_name(hit), pledger_pledge_pledgee_name(hit));
+    }
     printf("     (%zu pledge%s)\n\n", pledger_cursor_count(cur),
            pledger_cursor_count(cur) == 1 ? "" : "s");
     pledger_cursor_free(cur);
@@ -662,7 +608,7 @@ int main(int argc, char **argv)
                                                                         : "NOT SUPERSEDED",
          pledger_verification_code_version(v),
          show_instant(pledger_verification_code_superseded_at(v), t),
-         pledger_verification_version(v));
+         pledger_pledge_version(pledger_verification_pledge(v)));
     pledger_verification_free(v);
 
     para("And the bank's auditors ask what was pledged on 1 May 2024, before the change:");
@@ -671,11 +617,10 @@ int main(int argc, char **argv)
         vo = (pledger_verify_options)PLEDGER_VERIFY_OPTIONS_INIT;
         vo.as_of = beijing(instants[i]);
         check(pledger_verify(&v, bank, number, &vo), bank, "pledger_verify (point in time)");
+        vp = pledger_verification_pledge(v);
         printf("     as of %s: version %d, %s, secured %s\n", instants[i],
-               pledger_verification_version(v),
-               pledger_pledge_state_name(pledger_verification_state(v)),
-               show_money(pledger_verification_amount(v), pledger_verification_currency(v),
-                          m1));
+               pledger_pledge_version(vp), pledger_pledge_state_name(pledger_pledge_state_of(vp)),
+               show_money(pledger_pledge_amount(vp), pledger_pledge_currency(vp), m1));
         pledger_verification_free(v);
     }
     printf("\n");
@@ -705,13 +650,14 @@ int main(int argc, char **argv)
     printf("     %-4s %-22s %-16s %-16s %s\n", "rank", "number", "registered", "secured",
            "pledgee");
     while (pledger_cursor_next(cur) == 1) {
+        const pledger_pledge *hit = pledger_cursor_pledge(cur);
         int rank = 0;
-        check(pledger_rank(&rank, bank, pledger_cursor_number(cur), PLEDGER_AS_OF_CURRENT),
+        check(pledger_rank(&rank, bank, pledger_pledge_number(hit), PLEDGER_AS_OF_CURRENT),
               bank, "pledger_rank");
-        printf("     %-4d %-22s %-16s %-16s %s\n", rank, pledger_cursor_number(cur),
-               show_instant(pledger_cursor_registered_at(cur), t),
-               show_money(pledger_cursor_amount(cur), pledger_cursor_currency(cur), m1),
-               pledger_cursor_pledgee_name(cur));
+        printf("     %-4d %-22s %-16s %-16s %s\n", rank, pledger_pledge_number(hit),
+               show_instant(pledger_pledge_registered_at(hit), t),
+               show_money(pledger_pledge_amount(hit), pledger_pledge_currency(hit), m1),
+               pledger_pledge_pledgee_name(hit));
     }
     pledger_cursor_free(cur);
     int cmp = 0;

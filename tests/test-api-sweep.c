@@ -13,6 +13,12 @@
  * for an entry the map no longer lists. */
 #include <limits.h>
 
+/* The sweep calls every exported function, the deprecated getters
+ * (query.h, PLEDGER_DEPRECATED) among them, on purpose. */
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+
 #include "testutil.h"
 #include "fixture.h"
 
@@ -40,6 +46,7 @@ static pledger_due *D_;
 static pledger_stats *S_;
 static pledger_import_report *REP_;
 static pledger_review *RV_;
+static pledger_certificate *CE_;
 
 /* ---- the template registry ----------------------------------------------------------------- */
 
@@ -165,7 +172,15 @@ static pledger_review *need_review(void)
     return RV_;
 }
 
+static pledger_certificate *need_certificate(void)
+{
+    if (!CE_)
+        PL_OK(R, pledger_certificate_load(&CE_, R, tm_num, 0));
+    return CE_;
+}
+
 #define P need_pledge()
+#define CE need_certificate()
 #define V need_verification()
 #define C need_cursor()
 #define D need_due()
@@ -175,6 +190,8 @@ static pledger_review *need_review(void)
 
 static void teardown(void)
 {
+    pledger_certificate_free(CE_);
+    CE_ = NULL;
     pledger_review_free(RV_);
     pledger_import_report_free(REP_);
     pledger_stats_free(S_);
@@ -1077,6 +1094,107 @@ static void sweep_pledger_pledge_to_xml(void)
     ck_assert_ptr_null(s);
 }
 
+/* A getter that answers NULL for @path and says why on the thread, with
+ * the code @code. */
+#define FIELD_REFUSED(p, path, code)                                                      \
+    do {                                                                                 \
+        NIL(pledger_pledge_field((p), (path)));                                          \
+        refused("pledger_pledge_field(" #p ", " #path ")", __LINE__, NULL,                \
+                pledger_errcode(NULL));                                                  \
+        ck_assert_int_eq(pledger_errcode(NULL), (code));                                 \
+    } while (0)
+
+static void sweep_pledger_pledge_field(void)
+{
+    const char *s;
+    FIELD_REFUSED(NULL, "registration_number", PLEDGER_EINVAL);
+    EACH_BAD(s)
+        FIELD_REFUSED(P, s, PLEDGER_EINVAL);
+    FIELD_REFUSED(P, big_utf8, PLEDGER_EINVAL);
+    static const char *const unknown[] = {
+        "number", "/registration_number", "registration_number/", "pledgor", "pledgor/",
+        "rights", "rights/*", "rights/*[0]/identifier", "rights/*[-1]/identifier",
+        "rights/*[1]", "rights/*[1]/", "rights/*[1]/identifier/", "rights/patent[1]x",
+        "rights/nokind[1]/identifier", "rights/*[18446744073709551616]/identifier",
+        "history/entry[0]/at", "history/entry[1]", "history/entry[1]/when", "*", "//",
+        "pledgor/id/@", "amount/@", "amount/@CURRENCY", "Registration_Number",
+    };
+    for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
+        FIELD_REFUSED(P, unknown[i], PLEDGER_EINVAL);
+    /* fields a pledge document may have and this one has not */
+    static const char *const absent[] = {
+        "valid_to", "rights/*[3]/identifier", "rights/*[1000000]/classes",
+        "rights/patent[1]/identifier", "history/entry[2]/at", "history/entry[99]/version",
+    };
+    for (size_t i = 0; i < sizeof absent / sizeof absent[0]; i++) {
+        ck_assert_msg(!pledger_pledge_field(P, absent[i]), "%s: '%s'", absent[i],
+                      pledger_pledge_field(P, absent[i]));
+        FIELD_REFUSED(P, absent[i], PLEDGER_ENOTFOUND);
+    }
+    /* every path the snapshot lists answers */
+    for (size_t i = 0; i < pledger_pledge_field_count(P); i++)
+        ck_assert_ptr_nonnull(pledger_pledge_field(P, pledger_pledge_field_path(P, i)));
+}
+
+static void sweep_pledger_pledge_field_count(void)
+{
+    NIL(pledger_pledge_field_count(NULL));
+    ck_assert_uint_gt(pledger_pledge_field_count(P), 20);
+}
+
+static void sweep_pledger_pledge_field_path(void)
+{
+    NIL(pledger_pledge_field_path(NULL, 0));
+    NIL(pledger_pledge_field_path(P, SIZE_MAX));
+    NIL(pledger_pledge_field_path(P, pledger_pledge_field_count(P)));
+}
+
+static void sweep_pledger_certificate_load(void)
+{
+    pledger_certificate *c = (pledger_certificate *)&c;
+    const char *s;
+    ERR(R, pledger_certificate_load(NULL, R, tm_num, 0));
+    ERR(NULL, pledger_certificate_load(&c, NULL, tm_num, 0));
+    ck_assert_ptr_null(c);
+    EACH_NUMBER(s) {
+        c = (pledger_certificate *)&c;
+        ERR(R, pledger_certificate_load(&c, R, s, 0));
+        ck_assert_ptr_null(c);
+    }
+    static const int versions[] = { -1, INT_MIN, INT_MAX, 2 };
+    for (size_t i = 0; i < 4; i++) {
+        c = (pledger_certificate *)&c;
+        ERR(R, pledger_certificate_load(&c, R, tm_num, versions[i]));
+        ck_assert_ptr_null(c);
+    }
+    /* a role that may not read registrations */
+    as(RO, PLEDGER_ROLE_APPLICANT);
+    ANY(RO, pledger_certificate_load(&c, RO, tm_num, 0));
+    pledger_certificate_free(c);
+    c = NULL;
+    PL_OK(RO, pledger_certificate_load(&c, RO, ar_num, 1));
+    pledger_certificate_free(c);
+}
+
+static void sweep_pledger_certificate_free(void)
+{
+    pledger_certificate_free(NULL);
+}
+
+#define CERTIFICATE_GETTER(name)                                                          \
+    static void sweep_pledger_certificate_##name(void)                                   \
+    {                                                                                    \
+        NIL(pledger_certificate_##name(NULL));                                           \
+        (void)pledger_certificate_##name(CE);                                            \
+    }
+CERTIFICATE_GETTER(number)
+CERTIFICATE_GETTER(version)
+CERTIFICATE_GETTER(code)
+CERTIFICATE_GETTER(status_of)
+CERTIFICATE_GETTER(issued_at)
+CERTIFICATE_GETTER(superseded_at)
+CERTIFICATE_GETTER(xml)
+
 static void sweep_pledger_certificate_get(void)
 {
     char *c = (char *)&c;
@@ -1336,6 +1454,12 @@ VERIFICATION_GETTER(code_status)
 VERIFICATION_GETTER(code_version)
 VERIFICATION_GETTER(code_superseded_at)
 
+static void sweep_pledger_verification_pledge(void)
+{
+    NIL(pledger_verification_pledge(NULL));
+    ck_assert_ptr_nonnull(pledger_verification_pledge(V));
+}
+
 static void sweep_pledger_verification_right_id(void)
 {
     NIL(pledger_verification_right_id(NULL, 0));
@@ -1467,6 +1591,15 @@ CURSOR_GETTER(currency)
 CURSOR_GETTER(period_start)
 CURSOR_GETTER(period_end)
 CURSOR_GETTER(name_match)
+
+static void sweep_pledger_cursor_pledge(void)
+{
+    NIL(pledger_cursor_pledge(NULL));
+    NIL(pledger_cursor_pledge(C)); /* before the first hit */
+    while (pledger_cursor_next(C) == 1)
+        ck_assert_ptr_nonnull(pledger_cursor_pledge(C));
+    NIL(pledger_cursor_pledge(C)); /* past the end */
+}
 
 static void sweep_pledger_cursor_free(void)
 {
@@ -2530,6 +2663,11 @@ static const entry table[] = {
     E(pledger_pledge_period_end), E(pledger_pledge_acceptance_number),
     E(pledger_pledge_application_uuid), E(pledger_pledge_right_count),
     E(pledger_pledge_right_id), E(pledger_pledge_to_xml), E(pledger_certificate_get),
+    E(pledger_pledge_field), E(pledger_pledge_field_count), E(pledger_pledge_field_path),
+    E(pledger_certificate_load), E(pledger_certificate_free), E(pledger_certificate_number),
+    E(pledger_certificate_version), E(pledger_certificate_code), E(pledger_certificate_status_of),
+    E(pledger_certificate_issued_at), E(pledger_certificate_superseded_at),
+    E(pledger_certificate_xml), E(pledger_verification_pledge), E(pledger_cursor_pledge),
     E(pledger_pledge_change), E(pledger_pledge_extend), E(pledger_pledge_cancel),
     E(pledger_pledge_revoke), E(pledger_pledge_object), E(pledger_pledge_record_litigation),
     E(pledger_pledge_dismiss_objection), E(pledger_registry_expire), E(pledger_calendar_load),

@@ -16,6 +16,9 @@
 #include <pledger/query.h>
 
 #define HOUR_US INT64_C(3600000000)
+/* The snapshot of an answer and of a cursor's hit (the pledge's fields). */
+#define VP(v) pledger_verification_pledge(v)
+#define CP(c) pledger_cursor_pledge(c)
 
 /* The registry of each test (fx_ck_setup: reg.db in a fresh directory). */
 static char *dir, *path;
@@ -174,17 +177,17 @@ static void expect_at(int i, int64_t at, pledger_pledge_state state, int version
                       int64_t amount)
 {
     pledger_verification *v = verify_at(num[i], at);
-    ck_assert_msg(pledger_verification_state(v) == state && pledger_verification_version(v) ==
+    ck_assert_msg(pledger_pledge_state_of(VP(v)) == state && pledger_pledge_version(VP(v)) ==
                       version && pledger_verification_rank(v) == rank &&
-                      pledger_verification_amount(v) == amount,
+                      pledger_pledge_amount(VP(v)) == amount,
                   "%s at %+lld us: state %d version %d rank %d amount %lld, expected %d %d %d "
-                  "%lld", names[i], (long long)(at - FX_T0), pledger_verification_state(v),
-                  pledger_verification_version(v), pledger_verification_rank(v),
-                  (long long)pledger_verification_amount(v), state, version, rank,
+                  "%lld", names[i], (long long)(at - FX_T0), pledger_pledge_state_of(VP(v)),
+                  pledger_pledge_version(VP(v)), pledger_verification_rank(v),
+                  (long long)pledger_pledge_amount(VP(v)), state, version, rank,
                   (long long)amount);
     ck_assert_int_eq(pledger_verification_as_of(v), at);
-    ck_assert_int_eq(pledger_verification_registered_at(v), REG_AT(i));
-    ck_assert_int_eq(pledger_verification_kind(v), reg_kind[i]);
+    ck_assert_int_eq(pledger_pledge_registered_at(VP(v)), REG_AT(i));
+    ck_assert_int_eq(pledger_pledge_kind(VP(v)), reg_kind[i]);
     pledger_verification_free(v);
 }
 
@@ -218,14 +221,14 @@ START_TEST(test_verify_timeline)
     expect_at(TM, PLEDGER_AS_OF_CURRENT, A, 2, 1, 350000000);
     /* patent: extended */
     pledger_verification *v = verify_at(num[PT], E_EXTEND_PT - 1);
-    ck_assert_str_eq(pledger_verification_period_start(v), "2024-04-01");
-    ck_assert_str_eq(pledger_verification_period_end(v), "2026-03-31");
-    ck_assert_int_eq(pledger_verification_version(v), 1);
+    ck_assert_str_eq(pledger_pledge_period_start(VP(v)), "2024-04-01");
+    ck_assert_str_eq(pledger_pledge_period_end(VP(v)), "2026-03-31");
+    ck_assert_int_eq(pledger_pledge_version(VP(v)), 1);
     pledger_verification_free(v);
     v = verify_at(num[PT], E_EXTEND_PT);
-    ck_assert_str_eq(pledger_verification_period_end(v), "2027-03-31");
-    ck_assert_int_eq(pledger_verification_version(v), 2);
-    ck_assert_int_eq(pledger_verification_valid_from(v), E_EXTEND_PT);
+    ck_assert_str_eq(pledger_pledge_period_end(VP(v)), "2027-03-31");
+    ck_assert_int_eq(pledger_pledge_version(VP(v)), 2);
+    ck_assert_int_eq(pledger_pledge_valid_from(VP(v)), E_EXTEND_PT);
     pledger_verification_free(v);
     /* receivables: R1 first until cancelled, then R2 first and R3 second */
     expect_at(R1, E_CANCEL_R1 - 1, A, 1, 1, 100000000);
@@ -241,21 +244,21 @@ START_TEST(test_verify_timeline)
     expect_at(R1, PLEDGER_AS_OF_CURRENT, PLEDGER_PLEDGE_CANCELLED, 2, 0, 100000000);
     /* each receivable right has its own rank; the pledge's is the largest */
     v = verify_at(num[R3], E_CANCEL_R1 - 1);
-    ck_assert_uint_eq(pledger_verification_right_count(v), 2);
-    ck_assert_str_eq(pledger_verification_right_id(v, 0), USCC_B "/GY-2024-017");
-    ck_assert_ptr_nonnull(strstr(pledger_verification_right_id(v, 1), "desc:"));
+    ck_assert_uint_eq(pledger_pledge_right_count(VP(v)), 2);
+    ck_assert_str_eq(pledger_pledge_right_id(VP(v), 0), USCC_B "/GY-2024-017");
+    ck_assert_ptr_nonnull(strstr(pledger_pledge_right_id(VP(v), 1), "desc:"));
     ck_assert_int_eq(pledger_verification_right_rank(v, 0), 3);
     ck_assert_int_eq(pledger_verification_right_rank(v, 1), 3);
     ck_assert_int_eq(pledger_verification_right_rank(v, 2), 0);
-    ck_assert_ptr_null(pledger_verification_right_id(v, 2));
+    ck_assert_ptr_null(pledger_pledge_right_id(VP(v), 2));
     pledger_verification_free(v);
     /* equity: renamed pledgee, then cancelled */
     v = verify_at(num[EQ], E_CHANGE_EQ - 1);
-    ck_assert_str_eq(pledger_verification_pledgee_name(v), "深圳前海商业银行股份有限公司");
+    ck_assert_str_eq(pledger_pledge_pledgee_name(VP(v)), "深圳前海商业银行股份有限公司");
     pledger_verification_free(v);
     expect_at(EQ, E_CHANGE_EQ, A, 2, 1, 800000000);
     v = verify_at(num[EQ], E_CHANGE_EQ);
-    ck_assert_str_eq(pledger_verification_pledgee_name(v), "深圳前海商业银行有限公司");
+    ck_assert_str_eq(pledger_pledge_pledgee_name(VP(v)), "深圳前海商业银行有限公司");
     pledger_verification_free(v);
     expect_at(EQ, E_CANCEL_EQ, PLEDGER_PLEDGE_CANCELLED, 3, 0, 800000000);
     /* land: revoked */
@@ -267,29 +270,29 @@ START_TEST(test_verify_timeline)
 
     /* the whole answer of one pledge */
     v = verify_at(num[TM], PLEDGER_AS_OF_CURRENT);
-    ck_assert_str_eq(pledger_verification_number(v), num[TM]);
-    ck_assert_str_eq(pledger_verification_security(v), "pledge");
-    ck_assert_str_eq(pledger_verification_pledgor_name(v), "福建闽江食品有限公司");
-    ck_assert_str_eq(pledger_verification_pledgor_id(v), USCC_A);
-    ck_assert_str_eq(pledger_verification_pledgee_name(v), "深圳前海商业银行股份有限公司");
-    ck_assert_str_eq(pledger_verification_pledgee_id(v), USCC_B);
-    ck_assert_str_eq(pledger_verification_currency(v), "CNY");
-    ck_assert_str_eq(pledger_verification_period_start(v), "2024-03-01");
-    ck_assert_str_eq(pledger_verification_period_end(v), "2027-02-28");
-    ck_assert_uint_eq(pledger_verification_right_count(v), 2);
-    ck_assert_str_eq(pledger_verification_right_id(v, 0), "12345678");
-    ck_assert_str_eq(pledger_verification_right_id(v, 1), "7654321");
-    ck_assert_int_eq(pledger_verification_valid_from(v), E_CHANGE_TM);
+    ck_assert_str_eq(pledger_pledge_number(VP(v)), num[TM]);
+    ck_assert_str_eq(pledger_pledge_security(VP(v)), "pledge");
+    ck_assert_str_eq(pledger_pledge_pledgor_name(VP(v)), "福建闽江食品有限公司");
+    ck_assert_str_eq(pledger_pledge_pledgor_id(VP(v)), USCC_A);
+    ck_assert_str_eq(pledger_pledge_pledgee_name(VP(v)), "深圳前海商业银行股份有限公司");
+    ck_assert_str_eq(pledger_pledge_pledgee_id(VP(v)), USCC_B);
+    ck_assert_str_eq(pledger_pledge_currency(VP(v)), "CNY");
+    ck_assert_str_eq(pledger_pledge_period_start(VP(v)), "2024-03-01");
+    ck_assert_str_eq(pledger_pledge_period_end(VP(v)), "2027-02-28");
+    ck_assert_uint_eq(pledger_pledge_right_count(VP(v)), 2);
+    ck_assert_str_eq(pledger_pledge_right_id(VP(v), 0), "12345678");
+    ck_assert_str_eq(pledger_pledge_right_id(VP(v), 1), "7654321");
+    ck_assert_int_eq(pledger_pledge_valid_from(VP(v)), E_CHANGE_TM);
     ck_assert_int_eq(pledger_verification_as_of(v), PLEDGER_AS_OF_CURRENT);
     ck_assert_int_eq(pledger_verification_code_status(v), PLEDGER_CODE_NOT_GIVEN);
     ck_assert_int_eq(pledger_verification_code_version(v), 0);
     pledger_verification_free(v);
     v = verify_at(num[SA], PLEDGER_AS_OF_CURRENT);
-    ck_assert_str_eq(pledger_verification_security(v), "mortgage");
+    ck_assert_str_eq(pledger_pledge_security(VP(v)), "mortgage");
     pledger_verification_free(v);
     v = verify_at(num[PT], PLEDGER_AS_OF_CURRENT);
-    ck_assert_str_eq(pledger_verification_right_id(v, 0), "201310699744.2");
-    ck_assert_str_eq(pledger_verification_right_id(v, 1), "201080063196.9");
+    ck_assert_str_eq(pledger_pledge_right_id(VP(v), 0), "201310699744.2");
+    ck_assert_str_eq(pledger_pledge_right_id(VP(v), 1), "201080063196.9");
     pledger_verification_free(v);
 
     /* the default options are the current versions */
@@ -330,7 +333,7 @@ START_TEST(test_verify_codes)
     ck_assert_int_eq(pledger_verification_code_status(v), PLEDGER_CODE_MATCHED);
     ck_assert_int_eq(pledger_verification_code_version(v), 2);
     ck_assert_int_eq(pledger_verification_code_superseded_at(v), 0);
-    ck_assert_int_eq(pledger_verification_version(v), 2);
+    ck_assert_int_eq(pledger_pledge_version(VP(v)), 2);
     pledger_verification_free(v);
     /* case, spaces, full-width forms and dashes do not matter */
     char loose[64];
@@ -346,13 +349,13 @@ START_TEST(test_verify_codes)
     ck_assert_int_eq(pledger_verification_code_status(v), PLEDGER_CODE_SUPERSEDED);
     ck_assert_int_eq(pledger_verification_code_version(v), 1);
     ck_assert_int_eq(pledger_verification_code_superseded_at(v), E_CHANGE_TM);
-    ck_assert_int_eq(pledger_verification_version(v), 2); /* the answer is the current one */
-    ck_assert_int_eq(pledger_verification_amount(v), 350000000);
+    ck_assert_int_eq(pledger_pledge_version(VP(v)), 2); /* the answer is the current one */
+    ck_assert_int_eq(pledger_pledge_amount(VP(v)), 350000000);
     pledger_verification_free(v);
     /* ... but it was the valid one before the change */
     v = verify_code(num[TM], c1, E_CHANGE_TM - 1, 0);
     ck_assert_int_eq(pledger_verification_code_status(v), PLEDGER_CODE_MATCHED);
-    ck_assert_int_eq(pledger_verification_version(v), 1);
+    ck_assert_int_eq(pledger_pledge_version(VP(v)), 1);
     pledger_verification_free(v);
     /* the second certificate did not exist yet then */
     verify_code(num[TM], c2, E_CHANGE_TM - 1, PLEDGER_ECODE);
@@ -376,7 +379,7 @@ START_TEST(test_verify_codes)
     char *r1 = cert_code(num[R1], 1);
     v = verify_code(num[R1], r1, PLEDGER_AS_OF_CURRENT, 0);
     ck_assert_int_eq(pledger_verification_code_status(v), PLEDGER_CODE_MATCHED);
-    ck_assert_int_eq(pledger_verification_state(v), PLEDGER_PLEDGE_CANCELLED);
+    ck_assert_int_eq(pledger_pledge_state_of(VP(v)), PLEDGER_PLEDGE_CANCELLED);
     ck_assert_int_eq(pledger_verification_rank(v), 0);
     pledger_verification_free(v);
     /* malformed codes are argument errors naming the field */
@@ -469,7 +472,7 @@ START_TEST(test_same_instant_ranks_by_sequence)
             q.after = i ? token : NULL;
             PL_OK(reg, pledger_search(&cur, reg, &q));
             ck_assert_int_eq(pledger_cursor_next(cur), 1);
-            ck_assert_str_eq(pledger_cursor_number(cur), order[i]);
+            ck_assert_str_eq(pledger_pledge_number(CP(cur)), order[i]);
             if (i < 2)
                 strcpy(token, pledger_cursor_continuation(cur));
             else
@@ -499,7 +502,7 @@ static char *search_all(pledger_query q)
         PL_OK(reg, pledger_search(&cur, reg, &q));
         ck_assert_uint_le(pledger_cursor_count(cur), q.page_size ? (size_t)q.page_size : 100);
         while (pledger_cursor_next(cur) == 1) {
-            const char *n = pledger_cursor_number(cur);
+            const char *n = pledger_pledge_number(CP(cur));
             int i = 0;
             while (i < NP && (!num[i] || strcmp(num[i], n) != 0))
                 i++;
@@ -579,7 +582,7 @@ START_TEST(test_search_criteria)
     /* the description key of a receivable without contract number */
     pledger_verification *v = verify_at(num[R1], PLEDGER_AS_OF_CURRENT);
     char desc[80];
-    snprintf(desc, sizeof desc, "%s", pledger_verification_right_id(v, 1));
+    snprintf(desc, sizeof desc, "%s", pledger_pledge_right_id(VP(v), 1));
     pledger_verification_free(v);
     for (char *p = desc + 5; *p; p++)
         if (*p >= 'a' && *p <= 'f')
@@ -681,24 +684,24 @@ START_TEST(test_search_criteria)
     q.as_of = E_CHANGE_TM - 1;
     pledger_cursor *cur = NULL;
     PL_OK(reg, pledger_search(&cur, reg, &q));
-    ck_assert_ptr_null(pledger_cursor_number(cur)); /* not yet on a hit */
+    ck_assert_ptr_null(pledger_pledge_number(CP(cur))); /* not yet on a hit */
     ck_assert_int_eq(pledger_cursor_next(cur), 1);
-    ck_assert_str_eq(pledger_cursor_number(cur), num[TM]);
-    ck_assert_int_eq(pledger_cursor_kind(cur), PLEDGER_KIND_TRADEMARK);
-    ck_assert_int_eq(pledger_cursor_state(cur), PLEDGER_PLEDGE_ACTIVE);
-    ck_assert_int_eq(pledger_cursor_version(cur), 1);
-    ck_assert_int_eq(pledger_cursor_amount(cur), 300000000);
-    ck_assert_int_eq(pledger_cursor_registered_at(cur), REG_AT(TM));
-    ck_assert_str_eq(pledger_cursor_currency(cur), "CNY");
-    ck_assert_str_eq(pledger_cursor_period_start(cur), "2024-03-01");
-    ck_assert_str_eq(pledger_cursor_period_end(cur), "2027-02-28");
-    ck_assert_str_eq(pledger_cursor_pledgor_name(cur), "福建闽江食品有限公司");
-    ck_assert_str_eq(pledger_cursor_pledgor_id(cur), USCC_A);
-    ck_assert_str_eq(pledger_cursor_pledgee_name(cur), "深圳前海商业银行股份有限公司");
-    ck_assert_str_eq(pledger_cursor_pledgee_id(cur), USCC_B);
+    ck_assert_str_eq(pledger_pledge_number(CP(cur)), num[TM]);
+    ck_assert_int_eq(pledger_pledge_kind(CP(cur)), PLEDGER_KIND_TRADEMARK);
+    ck_assert_int_eq(pledger_pledge_state_of(CP(cur)), PLEDGER_PLEDGE_ACTIVE);
+    ck_assert_int_eq(pledger_pledge_version(CP(cur)), 1);
+    ck_assert_int_eq(pledger_pledge_amount(CP(cur)), 300000000);
+    ck_assert_int_eq(pledger_pledge_registered_at(CP(cur)), REG_AT(TM));
+    ck_assert_str_eq(pledger_pledge_currency(CP(cur)), "CNY");
+    ck_assert_str_eq(pledger_pledge_period_start(CP(cur)), "2024-03-01");
+    ck_assert_str_eq(pledger_pledge_period_end(CP(cur)), "2027-02-28");
+    ck_assert_str_eq(pledger_pledge_pledgor_name(CP(cur)), "福建闽江食品有限公司");
+    ck_assert_str_eq(pledger_pledge_pledgor_id(CP(cur)), USCC_A);
+    ck_assert_str_eq(pledger_pledge_pledgee_name(CP(cur)), "深圳前海商业银行股份有限公司");
+    ck_assert_str_eq(pledger_pledge_pledgee_id(CP(cur)), USCC_B);
     ck_assert_int_eq(pledger_cursor_name_match(cur), PLEDGER_NAME_MATCH_NONE);
     ck_assert_int_eq(pledger_cursor_next(cur), 0);
-    ck_assert_ptr_null(pledger_cursor_number(cur));
+    ck_assert_ptr_null(pledger_pledge_number(CP(cur)));
     ck_assert_int_eq(pledger_cursor_next(cur), 0);
     ck_assert_ptr_null(pledger_cursor_continuation(cur));
     pledger_cursor_free(cur);
@@ -723,7 +726,7 @@ START_TEST(test_pagination)
         PL_OK(reg, pledger_search(&cur, reg, &q));
         while (pledger_cursor_next(cur) == 1) {
             for (int i = 0; i < NP; i++)
-                if (strcmp(num[i], pledger_cursor_number(cur)) == 0) {
+                if (strcmp(num[i], pledger_pledge_number(CP(cur))) == 0) {
                     if (got[0])
                         strcat(got, " ");
                     strcat(got, names[i]);
@@ -763,10 +766,10 @@ START_TEST(test_pagination)
     PL_OK(reg, pledger_search(&cur, reg, &q));
     ck_assert_uint_eq(pledger_cursor_count(cur), 8);
     ck_assert_int_eq(pledger_cursor_next(cur), 1);
-    ck_assert_str_eq(pledger_cursor_number(cur), num[R1]);
+    ck_assert_str_eq(pledger_pledge_number(CP(cur)), num[R1]);
     for (int i = 0; i < 7; i++)
         ck_assert_int_eq(pledger_cursor_next(cur), 1);
-    ck_assert_str_eq(pledger_cursor_number(cur), r4);
+    ck_assert_str_eq(pledger_pledge_number(CP(cur)), r4);
     pledger_cursor_free(cur);
     /* ... unless the search is pinned to an instant */
     q.as_of = FX_T0 + 10 * FX_DAY_US;
@@ -787,7 +790,7 @@ START_TEST(test_pagination)
     PL_OK(reg, pledger_search(&cur, reg, &q));
     ck_assert_uint_eq(pledger_cursor_count(cur), 6); /* EQ EM SA R2 R3 R4 */
     ck_assert_int_eq(pledger_cursor_next(cur), 1);
-    ck_assert_str_eq(pledger_cursor_number(cur), num[EQ]);
+    ck_assert_str_eq(pledger_pledge_number(CP(cur)), num[EQ]);
     pledger_cursor_free(cur);
     free(r4);
     fixture_free();
@@ -813,14 +816,14 @@ START_TEST(test_masking_by_role)
         const char *right = whole ? RESIDENT_W "/ZL-7" : RESIDENT_W_MASKED "/ZL-7";
 
         pledger_verification *v = verify_at(num[EQ], PLEDGER_AS_OF_CURRENT);
-        ck_assert_str_eq(pledger_verification_pledgor_id(v), id);
-        ck_assert_str_eq(pledger_verification_pledgee_id(v), USCC_B); /* not a person */
-        ck_assert_str_eq(pledger_verification_right_id(v, 0), USCC_A); /* the company */
+        ck_assert_str_eq(pledger_pledge_pledgor_id(VP(v)), id);
+        ck_assert_str_eq(pledger_pledge_pledgee_id(VP(v)), USCC_B); /* not a person */
+        ck_assert_str_eq(pledger_pledge_right_id(VP(v), 0), USCC_A); /* the company */
         pledger_verification_free(v);
         /* a receivable owed by a natural person names her in its identifier */
         v = verify_at(rp, PLEDGER_AS_OF_CURRENT);
-        ck_assert_str_eq(pledger_verification_right_id(v, 0), USCC_B "/GY-2024-017");
-        ck_assert_str_eq(pledger_verification_right_id(v, 1), right);
+        ck_assert_str_eq(pledger_pledge_right_id(VP(v), 0), USCC_B "/GY-2024-017");
+        ck_assert_str_eq(pledger_pledge_right_id(VP(v), 1), right);
         pledger_verification_free(v);
 
         pledger_query q = PLEDGER_QUERY_INIT;
@@ -829,7 +832,7 @@ START_TEST(test_masking_by_role)
         PL_OK(reg, pledger_search(&cur, reg, &q));
         ck_assert_uint_eq(pledger_cursor_count(cur), 2);
         while (pledger_cursor_next(cur) == 1)
-            ck_assert_str_eq(pledger_cursor_pledgor_id(cur), id);
+            ck_assert_str_eq(pledger_pledge_pledgor_id(CP(cur)), id);
         pledger_cursor_free(cur);
 
         pledger_pledge *p = NULL;
@@ -1159,7 +1162,7 @@ START_TEST(test_bad_arguments)
     pledger_cursor_free(cur);
     PL_FAILS(NULL, PLEDGER_EINVAL, pledger_cursor_next(NULL));
     ck_assert_uint_eq(pledger_cursor_count(NULL), 0);
-    ck_assert_ptr_null(pledger_cursor_number(NULL));
+    ck_assert_ptr_null(pledger_pledge_number(CP(NULL)));
 
     /* rank, compare */
     PL_FAILS(NULL, PLEDGER_EINVAL, pledger_rank(NULL, reg, tm, 0));
@@ -1330,7 +1333,7 @@ static size_t reader_pass(pledger_registry *ro, char **seen, size_t n_seen)
         q.after = token[0] ? token : NULL;
         PL_OK(ro, pledger_search(&cur, ro, &q));
         while (pledger_cursor_next(cur) == 1) {
-            const char *number = pledger_cursor_number(cur);
+            const char *number = pledger_pledge_number(CP(cur));
             ck_assert_uint_lt(n, WRITER_PLEDGES);
             if (n < n_seen) /* what was seen before is still there, in order */
                 ck_assert_str_eq(seen[n], number);
@@ -1338,10 +1341,10 @@ static size_t reader_pass(pledger_registry *ro, char **seen, size_t n_seen)
                 seen[n] = strdup(number);
             pledger_verification *v = NULL;
             PL_OK(ro, pledger_verify(&v, ro, number, NULL));
-            ck_assert_int_eq(pledger_verification_state(v), PLEDGER_PLEDGE_ACTIVE);
+            ck_assert_int_eq(pledger_pledge_state_of(VP(v)), PLEDGER_PLEDGE_ACTIVE);
             ck_assert_int_eq(pledger_verification_rank(v), (int)n + 1);
-            ck_assert_int_eq(pledger_verification_registered_at(v),
-                             pledger_cursor_registered_at(cur));
+            ck_assert_int_eq(pledger_pledge_registered_at(VP(v)),
+                             pledger_pledge_registered_at(CP(cur)));
             pledger_verification_free(v);
             n++;
         }

@@ -12,6 +12,9 @@
  *   with the matching `*_free` function, which accepts NULL.
  * - Getters return borrowed pointers, valid until the owner is freed or
  *   changed.
+ * - One snapshot type, #pledger_pledge (pledge.h), answers every read of a
+ *   pledge: pledger_pledge_get(), a verification's
+ *   pledger_verification_pledge() and a search's pledger_cursor_pledge().
  * - The text of the last failure is on the handle: pledger_errmsg().
  * - Strings are UTF-8.  Instants are microseconds since 1970-01-01T00:00Z.
  */
@@ -30,6 +33,20 @@ extern "C" {
 #else
 /** Marks a declaration as part of the public ABI. */
 #define PLEDGER_EXPORT
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PLEDGER_DEPRECATED(msg) __attribute__((deprecated(msg)))
+#else
+/**
+ * Marks a declaration as deprecated: the compiler warns where it is used
+ * (-Wdeprecated-declarations) and says what to use instead (@p msg).  A
+ * deprecated function stays exported until the next major release (the
+ * ABI policy in README.md; NEWS lists what goes).  Empty for compilers
+ * other than GCC and Clang.
+ * @since 0.2
+ */
+#define PLEDGER_DEPRECATED(msg)
 #endif
 
 /**

@@ -7,7 +7,10 @@
  * A pledge is versioned, never overwritten: every change closes the
  * current version and opens a new one, so the state at any past instant
  * can be read back.  A #pledger_pledge handle is a snapshot of one
- * version.
+ * version, and the one form every read of a pledge takes: the snapshots
+ * of pledger_pledge_get(), pledger_verification_pledge() and
+ * pledger_cursor_pledge() have the same fields, read with the getters
+ * below or by path (pledger_pledge_field()).
  */
 #ifndef PLEDGER_PLEDGE_H
 #define PLEDGER_PLEDGE_H
@@ -146,6 +149,74 @@ PLEDGER_EXPORT const char *pledger_pledge_right_id(const pledger_pledge *p, size
  */
 PLEDGER_EXPORT int pledger_pledge_to_xml(char **out, const pledger_pledge *p);
 
+/** @name Field paths
+ * Every field of the snapshot by the path of its element or attribute in
+ * the pledge document (pledger_pledge_to_xml()), relative to the root
+ * `pledge`, with the text the document gives it:
+ *
+ * | path | example |
+ * |------|---------|
+ * | `registration_number` | "FZ01-TM-2024-000001" |
+ * | `version` | "2" |
+ * | `status` | "current" or "superseded" |
+ * | `kind`, `security` | "trademark", "pledge" |
+ * | `pledgor/name`, `pledgor/id`, `pledgor/id/@type` | the pledgor ("uscc", "resident", "passport", "foreign_reg") |
+ * | `pledgee/name`, `pledgee/id`, `pledgee/id/@type` | the pledgee |
+ * | `rights/KIND[N]/identifier` | right N (1-based) |
+ * | `rights/KIND[N]/classes` | its Nice classes (trademarks that give them) |
+ * | `amount`, `amount/@currency` | "1000000" (minor units), "CNY" |
+ * | `period/start`, `period/end` | "2024-01-15" |
+ * | `registered_at`, `issued_at` | "2024-01-15T02:00:00Z" (`issued_at`: when this version took effect) |
+ * | `acceptance_number`, `application` | the application it came from |
+ * | `state` | "active", "under_objection", "cancelled", ... |
+ * | `valid_from`, `valid_to` | this version's validity (`valid_to` only once superseded) |
+ * | `history/entry[N]/version`, `.../operation`, `.../at` | versions 1 to this one |
+ *
+ * KIND is the kind's name as the document writes it (pledger_kind_name():
+ * "trademark", "receivable" ...); `*` stands for it as in XPath, and
+ * `right` as in the application paths (application.h):
+ * "rights/\*[2]/identifier", "rights/right[2]/identifier".  Numbers and instants come as the document
+ * writes them (decimal integers; instants ISO 8601 in UTC, microseconds
+ * when not whole seconds).  Resident identity numbers are masked as by the
+ * other getters.  The strings are borrowed from the snapshot: valid until
+ * it is freed (for a verification's or a cursor's, see their calls).
+ * @{ */
+
+/**
+ * One field of a snapshot by its path in the pledge document.
+ * @param[in] p    the snapshot.
+ * @param[in] path a path of the table above, e.g. "pledgor/name".
+ * @return a borrowed string; NULL when @p p or @p path is NULL
+ *         (#PLEDGER_EINVAL), when @p path is no field of a pledge
+ *         document (#PLEDGER_EINVAL, the message names the path), or when
+ *         this pledge has no such field (#PLEDGER_ENOTFOUND: a third right
+ *         of a pledge of two, `valid_to` of a current version, `classes`
+ *         of a right that has none).  The code and the message are the
+ *         calling thread's: pledger_errcode(NULL), pledger_errmsg(NULL).
+ * @since 0.2
+ */
+PLEDGER_EXPORT const char *pledger_pledge_field(const pledger_pledge *p, const char *path);
+
+/**
+ * How many fields the snapshot has: the paths pledger_pledge_field_path()
+ * lists, in the order of the document.
+ * @param[in] p the snapshot.
+ * @return the count; 0 for NULL.
+ * @since 0.2
+ */
+PLEDGER_EXPORT size_t pledger_pledge_field_count(const pledger_pledge *p);
+
+/**
+ * The path of field @p i (0-based, in the order of the document), with
+ * the kind's name in the rights' paths ("rights/trademark[1]/identifier").
+ * @param[in] p the snapshot.
+ * @param[in] i the index, below pledger_pledge_field_count().
+ * @return a borrowed string, or NULL when @p i is out of range.
+ * @since 0.2
+ */
+PLEDGER_EXPORT const char *pledger_pledge_field_path(const pledger_pledge *p, size_t i);
+/** @} */
+
 /**
  * A certificate of a pledge.
  * @param[out] out     the certificate document (root `certificate`); free
@@ -159,6 +230,82 @@ PLEDGER_EXPORT int pledger_pledge_to_xml(char **out, const pledger_pledge *p);
  */
 PLEDGER_EXPORT int pledger_certificate_get(char **out, pledger_registry *reg,
                                            const char *number, int version);
+
+/* ---- certificates as records ----------------------------------------------- */
+
+/** An issued certificate of a pledge, read from the registry.  Opaque.
+ *  (Not the offline check of a signed certificate,
+ *  #pledger_certificate_check of evidence.h.) @since 0.2 */
+typedef struct pledger_certificate pledger_certificate;
+
+/** Whether a certificate is the pledge's latest. @since 0.2 */
+typedef enum pledger_certificate_status {
+    /** The certificate of the pledge's current version. */
+    PLEDGER_CERTIFICATE_CURRENT = 1,
+    /** A change or an extension issued a newer one: the document is
+     *  genuine but out of date (pledger_certificate_superseded_at()). */
+    PLEDGER_CERTIFICATE_SUPERSEDED = 2
+} pledger_certificate_status;
+
+/**
+ * Read a certificate of a pledge: its version, verification code, status,
+ * the instants it was issued and superseded, and its document (as
+ * pledger_certificate_get() gives it).  The same roles may read it as
+ * pledger_certificate_get(), and the same identity numbers are masked in
+ * its document.
+ * @param[out] out     the certificate, owned by the caller
+ *                     (pledger_certificate_free()); NULL on failure.
+ * @param[in]  reg     the registry (read-only is fine).
+ * @param[in]  number  the registration number.
+ * @param[in]  version the pledge version it was issued for, or 0 for the
+ *                     latest.
+ * @return 0; #PLEDGER_ENOTFOUND (no such pledge, or no certificate of that
+ *         version); #PLEDGER_EPERM; #PLEDGER_EINVAL (the message names the
+ *         argument).
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_certificate_load(pledger_certificate **out, pledger_registry *reg,
+                                            const char *number, int version);
+
+/** Free a certificate; NULL is a no-op. @since 0.2 */
+PLEDGER_EXPORT void pledger_certificate_free(pledger_certificate *c);
+
+/** @name Certificate getters
+ * Each takes a certificate @p c (NULL gives NULL or 0).  Strings are
+ * borrowed, valid until it is freed.
+ * @{ */
+/** The registration number of the pledge.
+ * @param[in] c the certificate.
+ * @since 0.2 */
+PLEDGER_EXPORT const char *pledger_certificate_number(const pledger_certificate *c);
+/** The pledge version it was issued for (1 for the registration).
+ * @param[in] c the certificate.
+ * @since 0.2 */
+PLEDGER_EXPORT int pledger_certificate_version(const pledger_certificate *c);
+/** Its verification code, "XXXX-XXXX-XXXX-XXXX" (what pledger_verify() takes).
+ * @param[in] c the certificate.
+ * @since 0.2 */
+PLEDGER_EXPORT const char *pledger_certificate_code(const pledger_certificate *c);
+/** Current or superseded (0 for NULL).
+ * @param[in] c the certificate.
+ * @since 0.2 */
+PLEDGER_EXPORT pledger_certificate_status pledger_certificate_status_of(
+    const pledger_certificate *c);
+/** When it was issued (microseconds since the epoch): when the version it
+ *  is for took effect.
+ * @param[in] c the certificate.
+ * @since 0.2 */
+PLEDGER_EXPORT int64_t pledger_certificate_issued_at(const pledger_certificate *c);
+/** When a newer certificate superseded it; 0 while it is current.
+ * @param[in] c the certificate.
+ * @since 0.2 */
+PLEDGER_EXPORT int64_t pledger_certificate_superseded_at(const pledger_certificate *c);
+/** The certificate document (root `certificate`), UTF-8 XML; a superseded
+ *  one says so in its `status`.
+ * @param[in] c the certificate.
+ * @since 0.2 */
+PLEDGER_EXPORT const char *pledger_certificate_xml(const pledger_certificate *c);
+/** @} */
 
 /* ---- changes after registration ------------------------------------------ */
 

@@ -39,6 +39,7 @@
 #include <pledger/common.h>
 #include <pledger/types.h>
 #include <pledger/registry.h>
+#include <pledger/pledge.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -120,52 +121,85 @@ PLEDGER_EXPORT int pledger_verify(pledger_verification **out, pledger_registry *
 /** Free an answer; NULL is a no-op. @since 0.1 */
 PLEDGER_EXPORT void pledger_verification_free(pledger_verification *v);
 
+/**
+ * The pledge version the answer is about (the one valid at the instant
+ * asked about), as a snapshot like pledger_pledge_get()'s: read its
+ * fields with the pledger_pledge_* getters or pledger_pledge_field().
+ * Resident identity numbers are masked (see the file's introduction).
+ * @param[in] v the answer.
+ * @return a snapshot borrowed from @p v, valid until @p v is freed (do not
+ *         pass it to pledger_pledge_free()); NULL for a NULL answer.
+ * @since 0.2
+ */
+PLEDGER_EXPORT const pledger_pledge *pledger_verification_pledge(const pledger_verification *v);
+
 /** @name Answer getters
+ * What a verification adds to the pledge (pledger_verification_pledge()):
+ * the instant, the ranks and what the code was.  The getters of the
+ * pledge's own fields here are deprecated: each is the pledger_pledge_*
+ * getter of pledger_verification_pledge(), and goes at 1.0.
  * Borrowed strings, valid until the answer is freed; NULL, 0 or -1 for a
  * NULL answer.  Dates are "YYYY-MM-DD"; instants microseconds since the
  * epoch (UTC).  Resident identity numbers are masked (see the file's introduction).
  * @{ */
 /** The registration number. @since 0.1 */
-PLEDGER_EXPORT const char *pledger_verification_number(const pledger_verification *v);
+PLEDGER_EXPORT const char *pledger_verification_number(const pledger_verification *v)
+    PLEDGER_DEPRECATED("use pledger_pledge_number(pledger_verification_pledge())");
 /** The right kind. @since 0.1 */
-PLEDGER_EXPORT pledger_kind pledger_verification_kind(const pledger_verification *v);
+PLEDGER_EXPORT pledger_kind pledger_verification_kind(const pledger_verification *v)
+    PLEDGER_DEPRECATED("use pledger_pledge_kind(pledger_verification_pledge())");
 /** "pledge", or "mortgage" for sea-area and land rights. @since 0.1 */
-PLEDGER_EXPORT const char *pledger_verification_security(const pledger_verification *v);
+PLEDGER_EXPORT const char *pledger_verification_security(const pledger_verification *v)
+    PLEDGER_DEPRECATED("use pledger_pledge_security(pledger_verification_pledge())");
 /** The state at the instant asked about. @since 0.1 */
-PLEDGER_EXPORT pledger_pledge_state pledger_verification_state(const pledger_verification *v);
+PLEDGER_EXPORT pledger_pledge_state pledger_verification_state(const pledger_verification *v)
+    PLEDGER_DEPRECATED("use pledger_pledge_state_of(pledger_verification_pledge())");
 /** The version number (1 at registration). @since 0.1 */
-PLEDGER_EXPORT int pledger_verification_version(const pledger_verification *v);
+PLEDGER_EXPORT int pledger_verification_version(const pledger_verification *v)
+    PLEDGER_DEPRECATED("use pledger_pledge_version(pledger_verification_pledge())");
 /** The registration instant. @since 0.1 */
-PLEDGER_EXPORT int64_t pledger_verification_registered_at(const pledger_verification *v);
+PLEDGER_EXPORT int64_t pledger_verification_registered_at(const pledger_verification *v)
+    PLEDGER_DEPRECATED("use pledger_pledge_registered_at(pledger_verification_pledge())");
 /** When the version answered from became valid. @since 0.1 */
-PLEDGER_EXPORT int64_t pledger_verification_valid_from(const pledger_verification *v);
+PLEDGER_EXPORT int64_t pledger_verification_valid_from(const pledger_verification *v)
+    PLEDGER_DEPRECATED("use pledger_pledge_valid_from(pledger_verification_pledge())");
 /** The instant the answer is for (#PLEDGER_AS_OF_CURRENT when current). @since 0.1 */
 PLEDGER_EXPORT int64_t pledger_verification_as_of(const pledger_verification *v);
 /** The pledgor's name. @since 0.1 */
-PLEDGER_EXPORT const char *pledger_verification_pledgor_name(const pledger_verification *v);
+PLEDGER_EXPORT const char *pledger_verification_pledgor_name(const pledger_verification *v)
+    PLEDGER_DEPRECATED("use pledger_pledge_pledgor_name(pledger_verification_pledge())");
 /** The pledgor's identifier (normalised; masked when a resident number). @since 0.1 */
-PLEDGER_EXPORT const char *pledger_verification_pledgor_id(const pledger_verification *v);
+PLEDGER_EXPORT const char *pledger_verification_pledgor_id(const pledger_verification *v)
+    PLEDGER_DEPRECATED("use pledger_pledge_pledgor_id(pledger_verification_pledge())");
 /** The pledgee's name. @since 0.1 */
-PLEDGER_EXPORT const char *pledger_verification_pledgee_name(const pledger_verification *v);
+PLEDGER_EXPORT const char *pledger_verification_pledgee_name(const pledger_verification *v)
+    PLEDGER_DEPRECATED("use pledger_pledge_pledgee_name(pledger_verification_pledge())");
 /** The pledgee's identifier (normalised; masked when a resident number). @since 0.1 */
-PLEDGER_EXPORT const char *pledger_verification_pledgee_id(const pledger_verification *v);
+PLEDGER_EXPORT const char *pledger_verification_pledgee_id(const pledger_verification *v)
+    PLEDGER_DEPRECATED("use pledger_pledge_pledgee_id(pledger_verification_pledge())");
 /** The secured amount in the currency's minor unit (fen for CNY). @since 0.1 */
-PLEDGER_EXPORT int64_t pledger_verification_amount(const pledger_verification *v);
+PLEDGER_EXPORT int64_t pledger_verification_amount(const pledger_verification *v)
+    PLEDGER_DEPRECATED("use pledger_pledge_amount(pledger_verification_pledge())");
 /** The ISO 4217 code of the secured amount. @since 0.1 */
-PLEDGER_EXPORT const char *pledger_verification_currency(const pledger_verification *v);
+PLEDGER_EXPORT const char *pledger_verification_currency(const pledger_verification *v)
+    PLEDGER_DEPRECATED("use pledger_pledge_currency(pledger_verification_pledge())");
 /** First day of the registration period. @since 0.1 */
-PLEDGER_EXPORT const char *pledger_verification_period_start(const pledger_verification *v);
+PLEDGER_EXPORT const char *pledger_verification_period_start(const pledger_verification *v)
+    PLEDGER_DEPRECATED("use pledger_pledge_period_start(pledger_verification_pledge())");
 /** Last day of the registration period. @since 0.1 */
-PLEDGER_EXPORT const char *pledger_verification_period_end(const pledger_verification *v);
+PLEDGER_EXPORT const char *pledger_verification_period_end(const pledger_verification *v)
+    PLEDGER_DEPRECATED("use pledger_pledge_period_end(pledger_verification_pledge())");
 /** Number of pledged rights. @since 0.1 */
-PLEDGER_EXPORT size_t pledger_verification_right_count(const pledger_verification *v);
+PLEDGER_EXPORT size_t pledger_verification_right_count(const pledger_verification *v)
+    PLEDGER_DEPRECATED("use pledger_pledge_right_count(pledger_verification_pledge())");
 /** Normalised identifier of right @p i (0-based), NULL out of range: the
  *  trademark or patent number, the permit or certificate number, for
  *  equity the company's USCC, for a receivable
  *  "<debtor id>/<contract number>" (or "desc:<digest>" when it has no
  *  debtor identifier and contract number). @since 0.1 */
 PLEDGER_EXPORT const char *pledger_verification_right_id(const pledger_verification *v,
-                                                         size_t i);
+                                                         size_t i)
+    PLEDGER_DEPRECATED("use pledger_pledge_right_id(pledger_verification_pledge())");
 /** Rank of this pledge among the pledges in force on right @p i at the
  *  instant (1 = first); 0 when this pledge is not in force then, or @p i
  *  is out of range. @since 0.1 */
@@ -406,37 +440,67 @@ PLEDGER_EXPORT const char *pledger_cursor_continuation(const pledger_cursor *cur
 /** Free a cursor; NULL is a no-op. @since 0.1 */
 PLEDGER_EXPORT void pledger_cursor_free(pledger_cursor *cur);
 
+/**
+ * The pledge of the current hit: its version valid at the query's instant,
+ * as a snapshot like pledger_pledge_get()'s (every field, the rights and
+ * the history included): read it with the pledger_pledge_* getters or
+ * pledger_pledge_field().  Resident identity numbers masked (see the
+ * file's introduction).
+ * @param[in] cur the cursor.
+ * @return a snapshot borrowed from @p cur, valid until the next
+ *         pledger_cursor_next() or pledger_cursor_free() (do not pass it
+ *         to pledger_pledge_free()); NULL when the cursor is not on a hit.
+ * @since 0.2
+ */
+PLEDGER_EXPORT const pledger_pledge *pledger_cursor_pledge(const pledger_cursor *cur);
+
 /** @name The current hit
- * Read from the version valid at the query's instant.  Borrowed strings,
- * valid until the cursor is freed; NULL or 0 when the cursor is not on a
- * hit.  Resident identity numbers masked (see the file's introduction).
+ * How the hit matched; the getters of the pledge's own fields here are
+ * deprecated: each is the pledger_pledge_* getter of
+ * pledger_cursor_pledge(), and goes at 1.0.  Read from the version valid
+ * at the query's instant.  Borrowed strings, valid until the cursor is
+ * freed; NULL or 0 when the cursor is not on a hit.  Resident identity
+ * numbers masked (see the file's introduction).
  * @{ */
 /** The registration number. @since 0.1 */
-PLEDGER_EXPORT const char *pledger_cursor_number(const pledger_cursor *cur);
+PLEDGER_EXPORT const char *pledger_cursor_number(const pledger_cursor *cur)
+    PLEDGER_DEPRECATED("use pledger_pledge_number(pledger_cursor_pledge())");
 /** The right kind. @since 0.1 */
-PLEDGER_EXPORT pledger_kind pledger_cursor_kind(const pledger_cursor *cur);
+PLEDGER_EXPORT pledger_kind pledger_cursor_kind(const pledger_cursor *cur)
+    PLEDGER_DEPRECATED("use pledger_pledge_kind(pledger_cursor_pledge())");
 /** The state. @since 0.1 */
-PLEDGER_EXPORT pledger_pledge_state pledger_cursor_state(const pledger_cursor *cur);
+PLEDGER_EXPORT pledger_pledge_state pledger_cursor_state(const pledger_cursor *cur)
+    PLEDGER_DEPRECATED("use pledger_pledge_state_of(pledger_cursor_pledge())");
 /** The version number. @since 0.1 */
-PLEDGER_EXPORT int pledger_cursor_version(const pledger_cursor *cur);
+PLEDGER_EXPORT int pledger_cursor_version(const pledger_cursor *cur)
+    PLEDGER_DEPRECATED("use pledger_pledge_version(pledger_cursor_pledge())");
 /** The registration instant. @since 0.1 */
-PLEDGER_EXPORT int64_t pledger_cursor_registered_at(const pledger_cursor *cur);
+PLEDGER_EXPORT int64_t pledger_cursor_registered_at(const pledger_cursor *cur)
+    PLEDGER_DEPRECATED("use pledger_pledge_registered_at(pledger_cursor_pledge())");
 /** The pledgor's name. @since 0.1 */
-PLEDGER_EXPORT const char *pledger_cursor_pledgor_name(const pledger_cursor *cur);
+PLEDGER_EXPORT const char *pledger_cursor_pledgor_name(const pledger_cursor *cur)
+    PLEDGER_DEPRECATED("use pledger_pledge_pledgor_name(pledger_cursor_pledge())");
 /** The pledgor's identifier. @since 0.1 */
-PLEDGER_EXPORT const char *pledger_cursor_pledgor_id(const pledger_cursor *cur);
+PLEDGER_EXPORT const char *pledger_cursor_pledgor_id(const pledger_cursor *cur)
+    PLEDGER_DEPRECATED("use pledger_pledge_pledgor_id(pledger_cursor_pledge())");
 /** The pledgee's name. @since 0.1 */
-PLEDGER_EXPORT const char *pledger_cursor_pledgee_name(const pledger_cursor *cur);
+PLEDGER_EXPORT const char *pledger_cursor_pledgee_name(const pledger_cursor *cur)
+    PLEDGER_DEPRECATED("use pledger_pledge_pledgee_name(pledger_cursor_pledge())");
 /** The pledgee's identifier. @since 0.1 */
-PLEDGER_EXPORT const char *pledger_cursor_pledgee_id(const pledger_cursor *cur);
+PLEDGER_EXPORT const char *pledger_cursor_pledgee_id(const pledger_cursor *cur)
+    PLEDGER_DEPRECATED("use pledger_pledge_pledgee_id(pledger_cursor_pledge())");
 /** The secured amount (minor units). @since 0.1 */
-PLEDGER_EXPORT int64_t pledger_cursor_amount(const pledger_cursor *cur);
+PLEDGER_EXPORT int64_t pledger_cursor_amount(const pledger_cursor *cur)
+    PLEDGER_DEPRECATED("use pledger_pledge_amount(pledger_cursor_pledge())");
 /** The currency. @since 0.1 */
-PLEDGER_EXPORT const char *pledger_cursor_currency(const pledger_cursor *cur);
+PLEDGER_EXPORT const char *pledger_cursor_currency(const pledger_cursor *cur)
+    PLEDGER_DEPRECATED("use pledger_pledge_currency(pledger_cursor_pledge())");
 /** First day of the registration period. @since 0.1 */
-PLEDGER_EXPORT const char *pledger_cursor_period_start(const pledger_cursor *cur);
+PLEDGER_EXPORT const char *pledger_cursor_period_start(const pledger_cursor *cur)
+    PLEDGER_DEPRECATED("use pledger_pledge_period_start(pledger_cursor_pledge())");
 /** Last day of the registration period. @since 0.1 */
-PLEDGER_EXPORT const char *pledger_cursor_period_end(const pledger_cursor *cur);
+PLEDGER_EXPORT const char *pledger_cursor_period_end(const pledger_cursor *cur)
+    PLEDGER_DEPRECATED("use pledger_pledge_period_end(pledger_cursor_pledge())");
 /** How the party name matched (#PLEDGER_NAME_MATCH_NONE without a name
  *  criterion). @since 0.1 */
 PLEDGER_EXPORT pledger_name_match pledger_cursor_name_match(const pledger_cursor *cur);

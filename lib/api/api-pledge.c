@@ -11,6 +11,7 @@
 #include <pledger/pledge.h>
 
 #include "api/handle.h"
+#include "api/snapshot.h"
 #include "store/sqlite.h"
 #include "base/calendar.h"
 #include "base/date.h"
@@ -26,14 +27,33 @@
 #include "workflow/pledge-flow.h"
 
 #define MAX_NUMBER 96
+#define MAX_PATH 256
+
+/* One field of a snapshot: its path in the pledge document and its text
+ * there (both in the snapshot's text). */
+typedef struct snap_field {
+    const char *path;
+    const char *value;
+} snap_field;
 
 struct pledger_pledge {
-    pl_pver v;
+    pl_pver v; /* masked for the reader's role (query/mask.h) */
     char start[11], end[11];
-    char *pledgor_id, *pledgee_id; /* as shown to the caller (maybe masked) */
     pl_pledge_history *history;
     size_t n_history;
     char **history_ops;
+    snap_field *fields; /* in the order of the document */
+    size_t n_fields;
+    char *text;         /* the fields' paths and values, one after another */
+};
+
+struct pledger_certificate {
+    char *number;
+    int version;
+    char code[PL_CODE_LEN + 1];
+    bool superseded;
+    int64_t issued_at, superseded_at;
+    char *xml;
 };
 
 static const char sql_history[] =
@@ -44,24 +64,29 @@ static const char sql_cert[] =
     " WHERE pledge_id = (SELECT id FROM pledge WHERE registration_number = ?1)"
     " AND (?2 = 0 OR version = ?2) ORDER BY version DESC LIMIT 1";
 
-static int read_history(pledger_registry *reg, pledger_pledge *p)
+/* Versions 1 to @version of pledge @pledge_id into p->history. */
+static int read_history(pl_db *db, pl_err *e, int64_t pledge_id, int version, pledger_pledge *p)
 {
     sqlite3_stmt *st;
-    int rc = pl_db_stmt(reg->db, &reg->err, sql_history, &st);
+    int rc;
 
-    if (rc)
+    if (version < 1)
+        return pl_err_set(e, PLEDGER_ECORRUPT, "pledge %" PRId64 " has a version %d", pledge_id,
+                          version);
+    if ((rc = pl_db_stmt(db, e, sql_history, &st)))
         return rc;
-    p->history = calloc((size_t)p->v.version, sizeof *p->history);
-    p->history_ops = calloc((size_t)p->v.version, sizeof *p->history_ops);
+    p->history = calloc((size_t)version, sizeof *p->history);
+    p->history_ops = calloc((size_t)version, sizeof *p->history_ops);
     if (!p->history || !p->history_ops)
-        return pl_err_oom(&reg->err);
-    sqlite3_bind_int64(st, 1, p->v.pledge_id);
-    sqlite3_bind_int(st, 2, p->v.version);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && p->n_history < (size_t)p->v.version) {
+        return pl_err_oom(e);
+    sqlite3_bind_int64(st, 1, pledge_id);
+    sqlite3_bind_int(st, 2, version);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && p->n_history < (size_t)version) {
         size_t i = p->n_history;
-        if (!(p->history_ops[i] = strdup((const char *)sqlite3_column_text(st, 1)))) {
+        const char *op = (const char *)sqlite3_column_text(st, 1);
+        if (!(p->history_ops[i] = strdup(op ? op : ""))) {
             sqlite3_reset(st);
-            return pl_err_oom(&reg->err);
+            return pl_err_oom(e);
         }
         p->history[i].version = sqlite3_column_int(st, 0);
         p->history[i].operation = p->history_ops[i];
@@ -69,15 +94,236 @@ static int read_history(pledger_registry *reg, pledger_pledge *p)
         p->n_history++;
     }
     sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
-                                                 : pl_db_fail(reg->db, &reg->err, rc,
-                                                              "reading a pledge's history");
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return pl_db_fail(db, e, rc, "reading a pledge's history");
+    return 0;
 }
+
+/* ---- the field table ---------------------------------------------------------------- */
+
+/* The fields as they are added: paths and values one after another in
+ * @text, their offsets in @offs (path, value, path, value ...). */
+typedef struct field_builder {
+    pl_err *e;
+    char *text;
+    size_t len, cap;
+    size_t *offs;
+    size_t n, n_cap;
+    int rc;
+} field_builder;
+
+static bool fb_append(field_builder *b, const char *s)
+{
+    size_t n = strlen(s) + 1;
+
+    if (b->cap - b->len < n) {
+        size_t cap = b->cap ? b->cap : 512;
+        while (cap - b->len < n)
+            cap *= 2;
+        char *t = realloc(b->text, cap);
+        if (!t)
+            return false;
+        b->text = t;
+        b->cap = cap;
+    }
+    if (b->n == b->n_cap) {
+        size_t n_cap = b->n_cap ? 2 * b->n_cap : 64;
+        size_t *o = realloc(b->offs, n_cap * sizeof *o);
+        if (!o)
+            return false;
+        b->offs = o;
+        b->n_cap = n_cap;
+    }
+    b->offs[b->n++] = b->len;
+    memcpy(b->text + b->len, s, n);
+    b->len += n;
+    return true;
+}
+
+/* Add the field @path with text @value; NULL @value: the document has no
+ * such element. */
+static void fb_put(field_builder *b, const char *path, const char *value)
+{
+    if (b->rc || !value)
+        return;
+    if (!fb_append(b, path) || !fb_append(b, value))
+        b->rc = pl_err_oom(b->e);
+}
+
+static void fb_int(field_builder *b, const char *path, int64_t v)
+{
+    char buf[24];
+    snprintf(buf, sizeof buf, "%" PRId64, v);
+    fb_put(b, path, buf);
+}
+
+static void fb_instant(field_builder *b, const char *path, int64_t us)
+{
+    char buf[32];
+    pl_instant_format(us, buf);
+    fb_put(b, path, buf);
+}
+
+static void fb_party(field_builder *b, const char *side, const char *name, const char *type_name,
+                     const char *id)
+{
+    char path[32];
+    int type = type_name ? pl_ident_type_from_name(type_name) : 0;
+
+    snprintf(path, sizeof path, "%s/name", side);
+    fb_put(b, path, name ? name : "");
+    if (id || type) {
+        snprintf(path, sizeof path, "%s/id", side);
+        fb_put(b, path, id ? id : "");
+        snprintf(path, sizeof path, "%s/id/@type", side);
+        fb_put(b, path, pl_ident_type_name((pledger_id_type)type));
+    }
+}
+
+/* The fields of @p as pledger_pledge_to_xml() writes them (model/certificate.c:
+ * cert_fields() and pl_pledge_to_xml()), in the same order. */
+static int build_fields(pl_err *e, pledger_pledge *p)
+{
+    const pl_pver *v = &p->v;
+    const char *kind = pl_kind(v->kind) ? pl_kind(v->kind)->name : NULL;
+    field_builder b = { .e = e };
+    char path[64];
+
+    if (!kind)
+        return pl_err_set(e, PLEDGER_ECORRUPT, "pledge '%s' has the kind %d",
+                          v->number ? v->number : "", v->kind);
+    fb_put(&b, "registration_number", v->number ? v->number : "");
+    fb_int(&b, "version", v->version);
+    fb_put(&b, "status", v->valid_to ? "superseded" : "current");
+    fb_put(&b, "kind", kind);
+    fb_put(&b, "security", pl_kind(v->kind)->security);
+    fb_party(&b, "pledgor", v->pledgor_name, v->pledgor_id_type, v->pledgor_id);
+    fb_party(&b, "pledgee", v->pledgee_name, v->pledgee_id_type, v->pledgee_id);
+    for (size_t i = 0; i < v->n_rights; i++) {
+        snprintf(path, sizeof path, "rights/%s[%zu]/identifier", kind, i + 1);
+        fb_put(&b, path, v->rights[i].identifier ? v->rights[i].identifier : "");
+        snprintf(path, sizeof path, "rights/%s[%zu]/classes", kind, i + 1);
+        fb_put(&b, path, v->rights[i].classes);
+    }
+    fb_int(&b, "amount", v->amount);
+    fb_put(&b, "amount/@currency", v->currency ? v->currency : "");
+    fb_put(&b, "period/start", p->start);
+    fb_put(&b, "period/end", p->end);
+    fb_instant(&b, "registered_at", v->registered_at);
+    fb_instant(&b, "issued_at", v->valid_from);
+    fb_put(&b, "acceptance_number", v->acceptance_number);
+    fb_put(&b, "application", v->application_uuid);
+    fb_put(&b, "state", pl_pledge_state_name(v->state));
+    fb_instant(&b, "valid_from", v->valid_from);
+    if (v->valid_to)
+        fb_instant(&b, "valid_to", v->valid_to);
+    for (size_t i = 0; i < p->n_history; i++) {
+        snprintf(path, sizeof path, "history/entry[%zu]/version", i + 1);
+        fb_int(&b, path, p->history[i].version);
+        snprintf(path, sizeof path, "history/entry[%zu]/operation", i + 1);
+        fb_put(&b, path, p->history[i].operation ? p->history[i].operation : "");
+        snprintf(path, sizeof path, "history/entry[%zu]/at", i + 1);
+        fb_instant(&b, path, p->history[i].at);
+    }
+    if (!b.rc && !(p->fields = calloc(b.n / 2 + 1, sizeof *p->fields)))
+        b.rc = pl_err_oom(e);
+    if (b.rc) {
+        free(b.text);
+        free(b.offs);
+        return b.rc;
+    }
+    p->text = b.text;
+    p->n_fields = b.n / 2;
+    for (size_t i = 0; i < p->n_fields; i++) {
+        p->fields[i].path = b.text + b.offs[2 * i];
+        p->fields[i].value = b.text + b.offs[2 * i + 1];
+    }
+    free(b.offs);
+    return 0;
+}
+
+/* The dates, the history and the fields of a snapshot whose version is
+ * loaded (and masked). */
+static int finish(pl_db *db, pl_err *e, pledger_pledge *p)
+{
+    int rc;
+
+    pl_date_format(p->v.period_start, p->start);
+    pl_date_format(p->v.period_end, p->end);
+    if (!p->history && (rc = read_history(db, e, p->v.pledge_id, p->v.version, p)))
+        return rc;
+    if ((size_t)p->v.version != p->n_history)
+        return pl_err_set(e, PLEDGER_ECORRUPT,
+                          "pledge '%s' has %zu of its %d versions in the store", p->v.number,
+                          p->n_history, p->v.version);
+    return build_fields(e, p);
+}
+
+int pl_snap_from_pver(pl_db *db, pl_err *e, pl_pver *v, pledger_pledge **out)
+{
+    pledger_pledge *p = calloc(1, sizeof *p);
+    int rc;
+
+    *out = NULL;
+    if (!p) {
+        pl_pver_clear(v);
+        memset(v, 0, sizeof *v);
+        return pl_err_oom(e);
+    }
+    p->v = *v;
+    memset(v, 0, sizeof *v);
+    if ((rc = finish(db, e, p))) {
+        pledger_pledge_free(p);
+        return rc;
+    }
+    *out = p;
+    return 0;
+}
+
+int pl_snap_load_version(pl_db *db, pl_err *e, int64_t pledge_id, int version,
+                         pledger_role role, pledger_pledge **out)
+{
+    pledger_pledge *p = calloc(1, sizeof *p);
+    int rc;
+
+    *out = NULL;
+    if (!p)
+        return pl_err_oom(e);
+    /* the history first: it gives the instant version @version took
+     * effect, at which it is the version valid */
+    if ((rc = read_history(db, e, pledge_id, version, p)))
+        goto fail;
+    if (p->n_history != (size_t)version) {
+        rc = pl_err_set(e, PLEDGER_ECORRUPT, "pledge %" PRId64 " has no version %d in the store",
+                        pledge_id, version);
+        goto fail;
+    }
+    if ((rc = pl_pver_load_id(db, e, pledge_id, p->history[version - 1].at, &p->v)))
+        goto fail;
+    if (p->v.version != version) {
+        /* two versions that took effect at one instant: the first of
+         * them is valid at no instant, and no search names it */
+        rc = pl_err_set(e, PLEDGER_ECORRUPT,
+                        "pledge '%s': version %d is not the one valid when it took effect",
+                        p->v.number, version);
+        goto fail;
+    }
+    pl_mask_pver(&p->v, role);
+    if ((rc = finish(db, e, p)))
+        goto fail;
+    *out = p;
+    return 0;
+fail:
+    pledger_pledge_free(p);
+    return rc;
+}
+
+/* ---- snapshots ------------------------------------------------------------------------ */
 
 static int get(pledger_pledge **out, pledger_registry *reg, const char *fn, const char *number,
                int64_t at)
 {
-    pledger_pledge *p;
+    pl_pver v;
     int rc, sight;
 
     if (!out)
@@ -88,28 +334,12 @@ static int get(pledger_pledge **out, pledger_registry *reg, const char *fn, cons
         (rc = pl_api_check_str(reg, fn, "number", number, MAX_NUMBER, 1)) ||
         (rc = pl_api_read(reg, fn, PL_READ_PLEDGE, &sight)))
         return rc;
-    if (!(p = calloc(1, sizeof *p)))
-        return pl_err_oom(&reg->err);
-    if ((rc = pl_pver_load(reg->db, &reg->err, number, at, &p->v)))
-        goto fail;
-    pl_date_format(p->v.period_start, p->start);
-    pl_date_format(p->v.period_end, p->end);
+    if ((rc = pl_pver_load(reg->db, &reg->err, number, at, &v)))
+        return rc;
     /* resident identity numbers masked for the role (query/mask.h),
      * in the snapshot itself, so its XML form is masked too */
-    pl_mask_pver(&p->v, reg->role);
-    p->pledgor_id = pl_mask_id(p->v.pledgor_id_type, p->v.pledgor_id, reg->role);
-    p->pledgee_id = pl_mask_id(p->v.pledgee_id_type, p->v.pledgee_id, reg->role);
-    if (!p->pledgor_id || !p->pledgee_id) {
-        rc = pl_err_oom(&reg->err);
-        goto fail;
-    }
-    if ((rc = read_history(reg, p)))
-        goto fail;
-    *out = p;
-    return 0;
-fail:
-    pledger_pledge_free(p);
-    return rc;
+    pl_mask_pver(&v, reg->role);
+    return pl_snap_from_pver(reg->db, &reg->err, &v, out);
 }
 
 int pledger_pledge_get(pledger_pledge **out, pledger_registry *reg, const char *number)
@@ -132,10 +362,10 @@ void pledger_pledge_free(pledger_pledge *p)
     for (size_t i = 0; p->history_ops && i < p->n_history; i++)
         free(p->history_ops[i]);
     pl_pver_clear(&p->v);
-    free(p->pledgor_id);
-    free(p->pledgee_id);
     free(p->history_ops);
     free(p->history);
+    free(p->fields);
+    free(p->text);
     free(p);
 }
 
@@ -151,9 +381,9 @@ GET(int64_t, pledger_pledge_registered_at, p->v.registered_at, 0)
 GET(int64_t, pledger_pledge_valid_from, p->v.valid_from, 0)
 GET(int64_t, pledger_pledge_valid_to, p->v.valid_to, 0)
 GET(const char *, pledger_pledge_pledgor_name, p->v.pledgor_name, NULL)
-GET(const char *, pledger_pledge_pledgor_id, p->pledgor_id, NULL)
+GET(const char *, pledger_pledge_pledgor_id, p->v.pledgor_id, NULL)
 GET(const char *, pledger_pledge_pledgee_name, p->v.pledgee_name, NULL)
-GET(const char *, pledger_pledge_pledgee_id, p->pledgee_id, NULL)
+GET(const char *, pledger_pledge_pledgee_id, p->v.pledgee_id, NULL)
 GET(int64_t, pledger_pledge_amount, p->v.amount, 0)
 GET(const char *, pledger_pledge_currency, p->v.currency, NULL)
 GET(const char *, pledger_pledge_period_start, p->start, NULL)
@@ -161,10 +391,101 @@ GET(const char *, pledger_pledge_period_end, p->end, NULL)
 GET(const char *, pledger_pledge_acceptance_number, p->v.acceptance_number, NULL)
 GET(const char *, pledger_pledge_application_uuid, p->v.application_uuid, NULL)
 GET(size_t, pledger_pledge_right_count, p->v.n_rights, 0)
+GET(size_t, pledger_pledge_field_count, p->n_fields, 0)
 
 const char *pledger_pledge_right_id(const pledger_pledge *p, size_t i)
 {
     return p && i < p->v.n_rights ? p->v.rights[i].identifier : NULL;
+}
+
+const char *pledger_pledge_field_path(const pledger_pledge *p, size_t i)
+{
+    return p && i < p->n_fields ? p->fields[i].path : NULL;
+}
+
+/* "[N]" at @s, N a positive decimal of at most 9 digits without a
+ * leading zero: the text after it, or NULL. */
+static const char *index_step(const char *s)
+{
+    size_t n = 0;
+
+    if (*s++ != '[' || *s == '0')
+        return NULL;
+    while (s[n] >= '0' && s[n] <= '9' && n < 10)
+        n++;
+    return n >= 1 && n <= 9 && s[n] == ']' ? s + n + 1 : NULL;
+}
+
+/* Whether @path names a field some pledge document may have: the fixed
+ * ones, a right's, a history entry's. */
+static bool path_known(const char *path)
+{
+    static const char *const fixed[] = {
+        "registration_number", "version", "status", "kind", "security", "pledgor/name",
+        "pledgor/id", "pledgor/id/@type", "pledgee/name", "pledgee/id", "pledgee/id/@type",
+        "amount", "amount/@currency", "period/start", "period/end", "registered_at",
+        "issued_at", "acceptance_number", "application", "state", "valid_from", "valid_to",
+    };
+    const char *rest;
+
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        if (!strcmp(path, fixed[i]))
+            return true;
+    if (!strncmp(path, "rights/", 7)) {
+        char name[32];
+        size_t n = strcspn(path + 7, "[");
+        if (n == 0 || n >= sizeof name)
+            return false;
+        memcpy(name, path + 7, n);
+        name[n] = '\0';
+        return pl_kind_from_name(name) && (rest = index_step(path + 7 + n)) &&
+               (!strcmp(rest, "/identifier") || !strcmp(rest, "/classes"));
+    }
+    if (!strncmp(path, "history/entry", 13))
+        return (rest = index_step(path + 13)) &&
+               (!strcmp(rest, "/version") || !strcmp(rest, "/operation") ||
+                !strcmp(rest, "/at"));
+    return false;
+}
+
+const char *pledger_pledge_field(const pledger_pledge *p, const char *path)
+{
+    static const char fn[] = "pledger_pledge_field";
+    pl_err *e = pl_err_thread();
+    char buf[MAX_PATH + 32];
+    const char *want = path;
+
+    if (!p) {
+        pl_err_set(e, PLEDGER_EINVAL, "%s: p is NULL", fn);
+        return NULL;
+    }
+    if (!path) {
+        pl_err_set(e, PLEDGER_EINVAL, "%s: path is NULL", fn);
+        return NULL;
+    }
+    if (strlen(path) > MAX_PATH) {
+        pl_err_set(e, PLEDGER_EINVAL, "%s: path is over %d bytes", fn, MAX_PATH);
+        return NULL;
+    }
+    /* "rights/\*[N]/..." and "rights/right[N]/..." (as application paths
+     * name any right): the element is named after the pledge's kind */
+    if (!strncmp(path, "rights/*[", 9) || !strncmp(path, "rights/right[", 13)) {
+        snprintf(buf, sizeof buf, "rights/%s%s", pl_kind(p->v.kind)->name,
+                 strchr(path + 7, '['));
+        want = buf;
+    }
+    for (size_t i = 0; i < p->n_fields; i++)
+        if (!strcmp(p->fields[i].path, want))
+            return p->fields[i].value;
+    if (path_known(want))
+        pl_err_set(e, PLEDGER_ENOTFOUND, "%s: pledge '%s' (version %d) has no field '%s'", fn,
+                   p->v.number, p->v.version, path);
+    else
+        pl_err_set(e, PLEDGER_EINVAL,
+                   "%s: '%s' is not a field of a pledge document (a path as in "
+                   "pledger_pledge_to_xml(): 'pledgor/name', 'rights/*[1]/identifier' ...)",
+                   fn, path);
+    return NULL;
 }
 
 int pledger_pledge_to_xml(char **out, const pledger_pledge *p)
@@ -195,10 +516,10 @@ int pledger_pledge_to_xml(char **out, const pledger_pledge *p)
             .security = pl_kind(p->v.kind)->security,
             .pledgor = { p->v.pledgor_name,
                          (pledger_id_type)pl_ident_type_from_name(p->v.pledgor_id_type),
-                         p->pledgor_id },
+                         p->v.pledgor_id },
             .pledgee = { p->v.pledgee_name,
                          (pledger_id_type)pl_ident_type_from_name(p->v.pledgee_id_type),
-                         p->pledgee_id },
+                         p->v.pledgee_id },
             .rights = rights,
             .n_rights = p->v.n_rights,
             .currency = p->v.currency,
@@ -223,17 +544,17 @@ int pledger_pledge_to_xml(char **out, const pledger_pledge *p)
     return rc;
 }
 
-int pledger_certificate_get(char **out, pledger_registry *reg, const char *number, int version)
+/* ---- certificates ---------------------------------------------------------------------- */
+
+/* The certificate of @version (0: the latest) of pledge @number as the
+ * handle's role may read it, into @c (its number left to the caller). */
+static int cert_read(pledger_registry *reg, const char *fn, const char *number, int version,
+                     pledger_certificate *c)
 {
-    static const char fn[] = "pledger_certificate_get";
     sqlite3_stmt *st;
     pl_pver v;
     int rc, sight;
 
-    if (!out)
-        return reg ? pl_api_bad_arg(reg, fn, "out", "is NULL")
-                   : pl_err_set(pl_err_thread(), PLEDGER_EINVAL, "%s: out is NULL", fn);
-    *out = NULL;
     if ((rc = pl_api_enter(reg, fn)) ||
         (rc = pl_api_check_str(reg, fn, "number", number, MAX_NUMBER, 1)) ||
         (rc = pl_api_read(reg, fn, PL_READ_PLEDGE, &sight)))
@@ -255,26 +576,97 @@ int pledger_certificate_get(char **out, pledger_registry *reg, const char *numbe
                        : pl_err_set(&reg->err, PLEDGER_ENOTFOUND,
                                     "%s: no pledge is registered as '%s'", fn, number);
     }
-    bool superseded = sqlite3_column_type(st, 2) != SQLITE_NULL;
-    if (!superseded && !pl_mask_applies(reg->role)) {
-        *out = strdup((const char *)sqlite3_column_text(st, 4));
+    const char *code = (const char *)sqlite3_column_text(st, 3);
+    c->version = sqlite3_column_int(st, 0);
+    c->issued_at = sqlite3_column_int64(st, 1);
+    c->superseded = sqlite3_column_type(st, 2) != SQLITE_NULL;
+    c->superseded_at = c->superseded ? sqlite3_column_int64(st, 2) : 0;
+    snprintf(c->code, sizeof c->code, "%s", code ? code : "");
+    if (!c->superseded && !pl_mask_applies(reg->role)) {
+        const char *doc = (const char *)sqlite3_column_text(st, 4);
+        c->xml = doc ? strdup(doc) : NULL;
         sqlite3_reset(st);
-        return *out ? 0 : pl_err_oom(&reg->err);
+        if (!doc)
+            return pl_err_set(&reg->err, PLEDGER_ECORRUPT,
+                              "%s: the certificate of pledge '%s' has no document", fn, number);
+        return c->xml ? 0 : pl_err_oom(&reg->err);
     }
+    sqlite3_reset(st);
     /* A superseded certificate (the same document, saying so), or one
      * whose natural persons' identity numbers the caller may not see:
      * rebuilt from the version it was issued for. */
-    int64_t issued = sqlite3_column_int64(st, 1);
-    char code[PL_CODE_LEN + 1];
-    snprintf(code, sizeof code, "%s", (const char *)sqlite3_column_text(st, 3));
-    sqlite3_reset(st);
-    if ((rc = pl_pver_load(reg->db, &reg->err, number, issued, &v)))
+    if ((rc = pl_pver_load(reg->db, &reg->err, number, c->issued_at, &v)))
         return rc;
     pl_mask_pver(&v, reg->role);
-    rc = pl_wf_certificate_xml(&reg->err, &v, issued, code, superseded, out);
+    rc = pl_wf_certificate_xml(&reg->err, &v, c->issued_at, c->code, c->superseded, &c->xml);
     pl_pver_clear(&v);
     return rc;
 }
+
+int pledger_certificate_get(char **out, pledger_registry *reg, const char *number, int version)
+{
+    static const char fn[] = "pledger_certificate_get";
+    pledger_certificate c = { 0 };
+    int rc;
+
+    if (!out)
+        return reg ? pl_api_bad_arg(reg, fn, "out", "is NULL")
+                   : pl_err_set(pl_err_thread(), PLEDGER_EINVAL, "%s: out is NULL", fn);
+    *out = NULL;
+    if ((rc = cert_read(reg, fn, number, version, &c))) {
+        free(c.xml);
+        return rc;
+    }
+    *out = c.xml;
+    return 0;
+}
+
+int pledger_certificate_load(pledger_certificate **out, pledger_registry *reg, const char *number,
+                             int version)
+{
+    static const char fn[] = "pledger_certificate_load";
+    pledger_certificate *c;
+    int rc;
+
+    if (!out)
+        return reg ? pl_api_bad_arg(reg, fn, "out", "is NULL")
+                   : pl_err_set(pl_err_thread(), PLEDGER_EINVAL, "%s: out is NULL", fn);
+    *out = NULL;
+    if (!(c = calloc(1, sizeof *c)))
+        return pl_err_oom(pl_api_err(reg));
+    if ((rc = cert_read(reg, fn, number, version, c))) {
+        pledger_certificate_free(c);
+        return rc;
+    }
+    if (!(c->number = strdup(number))) {
+        pledger_certificate_free(c);
+        return pl_err_oom(&reg->err);
+    }
+    *out = c;
+    return 0;
+}
+
+void pledger_certificate_free(pledger_certificate *c)
+{
+    if (!c)
+        return;
+    free(c->number);
+    free(c->xml);
+    free(c);
+}
+
+#define CERT_GET(type, name, expr, none)                                        \
+    type name(const pledger_certificate *c) { return c ? (expr) : (none); }
+
+CERT_GET(const char *, pledger_certificate_number, c->number, NULL)
+CERT_GET(int, pledger_certificate_version, c->version, 0)
+CERT_GET(const char *, pledger_certificate_code, c->code, NULL)
+CERT_GET(pledger_certificate_status, pledger_certificate_status_of,
+         c->superseded ? PLEDGER_CERTIFICATE_SUPERSEDED : PLEDGER_CERTIFICATE_CURRENT,
+         (pledger_certificate_status)0)
+CERT_GET(int64_t, pledger_certificate_issued_at, c->issued_at, 0)
+CERT_GET(int64_t, pledger_certificate_superseded_at, c->superseded_at, 0)
+CERT_GET(const char *, pledger_certificate_xml, c->xml, NULL)
 
 /* ---- changes ------------------------------------------------------------------- */
 

@@ -6,6 +6,7 @@
 #include <pledger/query.h>
 
 #include "api/handle.h"
+#include "api/snapshot.h"
 #include "base/date.h"
 #include "base/text.h"
 #include "model/kinds.h"
@@ -20,11 +21,13 @@
 #define DEFAULT_PAGE 100
 
 struct pledger_verification {
-    pl_q_verify q;
+    pl_q_verify q;         /* its version moved into @pledge */
+    pledger_pledge *pledge;
 };
 
 struct pledger_cursor {
     pl_q_page page;
+    pledger_pledge **pledges; /* one per hit */
     size_t pos; /* 0: before the first hit; i + 1: on hit i */
     char token[PL_Q_TOKEN_MAX];
 };
@@ -95,6 +98,12 @@ int pledger_verify(pledger_verification **out, pledger_registry *reg, const char
         free(v);
         return failed(reg, fn, rc);
     }
+    /* the version answered from, masked by the query layer, becomes the
+     * answer's snapshot */
+    if ((rc = pl_snap_from_pver(reg->db, &reg->err, &v->q.v, &v->pledge))) {
+        pledger_verification_free(v);
+        return failed(reg, fn, rc);
+    }
     *out = v;
     return 0;
 }
@@ -103,45 +112,58 @@ void pledger_verification_free(pledger_verification *v)
 {
     if (!v)
         return;
+    pledger_pledge_free(v->pledge);
     pl_q_verify_clear(&v->q);
     free(v);
+}
+
+const pledger_pledge *pledger_verification_pledge(const pledger_verification *v)
+{
+    return v ? v->pledge : NULL;
 }
 
 #define VGET(type, name, expr, none)                                           \
     type name(const pledger_verification *v) { return v ? (expr) : (none); }
 
-VGET(const char *, pledger_verification_number, v->q.v.number, NULL)
-VGET(pledger_kind, pledger_verification_kind, (pledger_kind)v->q.v.kind, (pledger_kind)0)
-VGET(const char *, pledger_verification_security, pl_kind(v->q.v.kind)->security, NULL)
-VGET(pledger_pledge_state, pledger_verification_state, (pledger_pledge_state)v->q.v.state,
-     (pledger_pledge_state)0)
-VGET(int, pledger_verification_version, v->q.v.version, 0)
-VGET(int64_t, pledger_verification_registered_at, v->q.v.registered_at, 0)
-VGET(int64_t, pledger_verification_valid_from, v->q.v.valid_from, 0)
+/* What the verification adds to its pledge. */
 VGET(int64_t, pledger_verification_as_of, v->q.as_of, 0)
-VGET(const char *, pledger_verification_pledgor_name, v->q.v.pledgor_name, NULL)
-VGET(const char *, pledger_verification_pledgor_id, v->q.v.pledgor_id, NULL)
-VGET(const char *, pledger_verification_pledgee_name, v->q.v.pledgee_name, NULL)
-VGET(const char *, pledger_verification_pledgee_id, v->q.v.pledgee_id, NULL)
-VGET(int64_t, pledger_verification_amount, v->q.v.amount, 0)
-VGET(const char *, pledger_verification_currency, v->q.v.currency, NULL)
-VGET(const char *, pledger_verification_period_start, v->q.start, NULL)
-VGET(const char *, pledger_verification_period_end, v->q.end, NULL)
-VGET(size_t, pledger_verification_right_count, v->q.v.n_rights, 0)
 VGET(int, pledger_verification_rank, v->q.rank, 0)
 VGET(pledger_code_status, pledger_verification_code_status,
      (pledger_code_status)v->q.code_status, PLEDGER_CODE_NOT_GIVEN)
 VGET(int, pledger_verification_code_version, v->q.code_version, 0)
 VGET(int64_t, pledger_verification_code_superseded_at, v->q.code_superseded_at, 0)
 
-const char *pledger_verification_right_id(const pledger_verification *v, size_t i)
-{
-    return v && i < v->q.v.n_rights ? v->q.v.rights[i].identifier : NULL;
-}
-
 int pledger_verification_right_rank(const pledger_verification *v, size_t i)
 {
-    return v && i < v->q.v.n_rights ? v->q.ranks[i] : 0;
+    return v && i < pledger_pledge_right_count(v->pledge) ? v->q.ranks[i] : 0;
+}
+
+/* The deprecated getters of the pledge's fields (query.h): each is the
+ * snapshot's getter of pledger_verification_pledge(), NULL or 0 for a
+ * NULL answer. */
+#define VPLEDGE(type, name, getter)                                            \
+    type name(const pledger_verification *v) { return getter(pledger_verification_pledge(v)); }
+
+VPLEDGE(const char *, pledger_verification_number, pledger_pledge_number)
+VPLEDGE(pledger_kind, pledger_verification_kind, pledger_pledge_kind)
+VPLEDGE(const char *, pledger_verification_security, pledger_pledge_security)
+VPLEDGE(pledger_pledge_state, pledger_verification_state, pledger_pledge_state_of)
+VPLEDGE(int, pledger_verification_version, pledger_pledge_version)
+VPLEDGE(int64_t, pledger_verification_registered_at, pledger_pledge_registered_at)
+VPLEDGE(int64_t, pledger_verification_valid_from, pledger_pledge_valid_from)
+VPLEDGE(const char *, pledger_verification_pledgor_name, pledger_pledge_pledgor_name)
+VPLEDGE(const char *, pledger_verification_pledgor_id, pledger_pledge_pledgor_id)
+VPLEDGE(const char *, pledger_verification_pledgee_name, pledger_pledge_pledgee_name)
+VPLEDGE(const char *, pledger_verification_pledgee_id, pledger_pledge_pledgee_id)
+VPLEDGE(int64_t, pledger_verification_amount, pledger_pledge_amount)
+VPLEDGE(const char *, pledger_verification_currency, pledger_pledge_currency)
+VPLEDGE(const char *, pledger_verification_period_start, pledger_pledge_period_start)
+VPLEDGE(const char *, pledger_verification_period_end, pledger_pledge_period_end)
+VPLEDGE(size_t, pledger_verification_right_count, pledger_pledge_right_count)
+
+const char *pledger_verification_right_id(const pledger_verification *v, size_t i)
+{
+    return pledger_pledge_right_id(pledger_verification_pledge(v), i);
 }
 
 /* ---- rank and order ------------------------------------------------------------- */
@@ -331,6 +353,20 @@ int pledger_search(pledger_cursor **out, pledger_registry *reg, const pledger_qu
         free(cur);
         return failed(reg, fn, rc);
     }
+    /* each hit's snapshot: the very version the search found (versions
+     * never change once written, so this needs no shared transaction) */
+    if (cur->page.n && !(cur->pledges = calloc(cur->page.n, sizeof *cur->pledges))) {
+        pledger_cursor_free(cur);
+        return pl_err_oom(&reg->err);
+    }
+    for (size_t i = 0; i < cur->page.n; i++) {
+        const pl_q_hit *h = &cur->page.hits[i];
+        if ((rc = pl_snap_load_version(reg->db, &reg->err, h->pledge_id, h->version, reg->role,
+                                       &cur->pledges[i]))) {
+            pledger_cursor_free(cur);
+            return failed(reg, fn, rc);
+        }
+    }
     if (cur->page.more) {
         const pl_q_hit *last = &cur->page.hits[cur->page.n - 1];
         pl_q_token_format(last->registered_at, last->pledge_id, cur->token);
@@ -362,6 +398,9 @@ void pledger_cursor_free(pledger_cursor *cur)
 {
     if (!cur)
         return;
+    for (size_t i = 0; cur->pledges && i < cur->page.n; i++)
+        pledger_pledge_free(cur->pledges[i]);
+    free(cur->pledges);
     pl_q_page_clear(&cur->page);
     free(cur);
 }
@@ -372,29 +411,35 @@ static const pl_q_hit *hit(const pledger_cursor *cur)
                                                            : NULL;
 }
 
-#define CGET(type, name, expr, none)                                           \
-    type name(const pledger_cursor *cur)                                       \
-    {                                                                          \
-        const pl_q_hit *h = hit(cur);                                          \
-        return h ? (expr) : (none);                                            \
-    }
+const pledger_pledge *pledger_cursor_pledge(const pledger_cursor *cur)
+{
+    return hit(cur) ? cur->pledges[cur->pos - 1] : NULL;
+}
 
-CGET(const char *, pledger_cursor_number, h->number, NULL)
-CGET(pledger_kind, pledger_cursor_kind, (pledger_kind)h->kind, (pledger_kind)0)
-CGET(pledger_pledge_state, pledger_cursor_state, (pledger_pledge_state)h->state,
-     (pledger_pledge_state)0)
-CGET(int, pledger_cursor_version, h->version, 0)
-CGET(int64_t, pledger_cursor_registered_at, h->registered_at, 0)
-CGET(const char *, pledger_cursor_pledgor_name, h->pledgor_name, NULL)
-CGET(const char *, pledger_cursor_pledgor_id, h->pledgor_id, NULL)
-CGET(const char *, pledger_cursor_pledgee_name, h->pledgee_name, NULL)
-CGET(const char *, pledger_cursor_pledgee_id, h->pledgee_id, NULL)
-CGET(int64_t, pledger_cursor_amount, h->amount, 0)
-CGET(const char *, pledger_cursor_currency, h->currency, NULL)
-CGET(const char *, pledger_cursor_period_start, h->start, NULL)
-CGET(const char *, pledger_cursor_period_end, h->end, NULL)
-CGET(pledger_name_match, pledger_cursor_name_match, (pledger_name_match)h->name_match,
-     PLEDGER_NAME_MATCH_NONE)
+pledger_name_match pledger_cursor_name_match(const pledger_cursor *cur)
+{
+    const pl_q_hit *h = hit(cur);
+    return h ? (pledger_name_match)h->name_match : PLEDGER_NAME_MATCH_NONE;
+}
+
+/* The deprecated getters of the pledge's fields (query.h): each is the
+ * snapshot's getter of pledger_cursor_pledge(), NULL or 0 off a hit. */
+#define CPLEDGE(type, name, getter)                                            \
+    type name(const pledger_cursor *cur) { return getter(pledger_cursor_pledge(cur)); }
+
+CPLEDGE(const char *, pledger_cursor_number, pledger_pledge_number)
+CPLEDGE(pledger_kind, pledger_cursor_kind, pledger_pledge_kind)
+CPLEDGE(pledger_pledge_state, pledger_cursor_state, pledger_pledge_state_of)
+CPLEDGE(int, pledger_cursor_version, pledger_pledge_version)
+CPLEDGE(int64_t, pledger_cursor_registered_at, pledger_pledge_registered_at)
+CPLEDGE(const char *, pledger_cursor_pledgor_name, pledger_pledge_pledgor_name)
+CPLEDGE(const char *, pledger_cursor_pledgor_id, pledger_pledge_pledgor_id)
+CPLEDGE(const char *, pledger_cursor_pledgee_name, pledger_pledge_pledgee_name)
+CPLEDGE(const char *, pledger_cursor_pledgee_id, pledger_pledge_pledgee_id)
+CPLEDGE(int64_t, pledger_cursor_amount, pledger_pledge_amount)
+CPLEDGE(const char *, pledger_cursor_currency, pledger_pledge_currency)
+CPLEDGE(const char *, pledger_cursor_period_start, pledger_pledge_period_start)
+CPLEDGE(const char *, pledger_cursor_period_end, pledger_pledge_period_end)
 
 /* ---- the due list ------------------------------------------------------------------ */
 

@@ -48,6 +48,7 @@ What is here:
 - Answers as frozen dataclasses (:class:`Finding`, :class:`Review`,
   :class:`Pledge`, :class:`Registration`, :class:`ImportReport`,
   :class:`JournalCheck`, :class:`Verification`, :class:`SearchHit`,
+  :class:`Certificate`,
   :class:`DueItem`, :class:`Stats`, ...).  Instants are UTC datetimes, dates
   :class:`datetime.date`, amounts ``int`` minor units (fen).
 - Errors: every failing call raises a subclass of :class:`Error`
@@ -94,7 +95,7 @@ from .remote import RemoteCursor, RemoteRegistry, connect
 from .report import Report, ReportEntry
 from .types import (CurrencyAmounts, DateLike, DueItem, ExchangeLine, Filed, Finding, ImportReport, Instant,
                     JournalCheck, Pledge, Registration, Rejection, Review, RightRank,
-                    SearchHit, Stats, Verification)
+                    SearchHit, Stats, Verification, Certificate)
 
 globals().update(_ENUMS)
 
@@ -120,7 +121,7 @@ __all__ = [
     "OutOfMemory", "ReviewBlocked", "CodeMismatch", "Cancelled", "NotSupported", "WrongType", "error_class",
     "ApiEnum", "Kind", "Role", "AppState", "PledgeState", "Severity", "IdType", "ErrorCode",
     "Finding", "Review", "Registration", "Pledge", "Rejection", "ImportReport",
-    "JournalCheck", "Verification", "RightRank", "SearchHit", "Cursor", "DueItem", "Stats",
+    "JournalCheck", "Verification", "RightRank", "SearchHit", "Certificate", "Cursor", "DueItem", "Stats",
     "CurrencyAmounts", "AS_OF_CURRENT", "normalize_id", "is_valid_id", "parse_money",
     "format_money", "set_language", "Keyring", "Proof", "Checkpoint", "verify_inclusion",
     "CertificateCheck", "verify_certificate", "xmlsig_available", "StatementCheck",

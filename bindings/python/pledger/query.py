@@ -1,4 +1,6 @@
-"""Search results: an iterator over the library's cursor (``pledger_cursor``)."""
+"""Search results: an iterator over the library's cursor (``pledger_cursor``),
+and the one conversion of a pledge snapshot (``pledger_pledge``) into a
+:class:`pledger.Pledge`."""
 from __future__ import annotations
 
 from typing import Any, Iterator
@@ -8,9 +10,50 @@ from ._ffi import ffi, lib
 from .enums import ALL as _ENUMS
 from .enums import Kind, PledgeState
 from .errors import make_error
-from .types import SearchHit, from_us, to_date
+from .types import Pledge, SearchHit, from_iso, to_date
 
 AS_OF_CURRENT: int = int(lib.PLEDGER_AS_OF_CURRENT)
+
+
+def pledge_of(p: Any) -> Pledge:
+    """The :class:`pledger.Pledge` of a snapshot (``const pledger_pledge *``,
+    owned or borrowed): its fields by their paths in the pledge document
+    (``pledger_pledge_field_count``, ``_path``, ``pledger_pledge_field``),
+    the one way every read of a pledge reaches Python."""
+    s = _ffi.string
+    fields: dict[str, str] = {}
+    for i in range(lib.pledger_pledge_field_count(p)):
+        path = s(lib.pledger_pledge_field_path(p, i)) or ""
+        value = lib.pledger_pledge_field(p, path.encode("utf-8"))
+        if value == ffi.NULL:
+            raise make_error(int(lib.pledger_errcode(ffi.NULL)))
+        fields[path] = s(value) or ""
+    kind = Kind.from_name(fields["kind"])
+    rights = []
+    while (r := fields.get(f"rights/{kind.api_name}[{len(rights) + 1}]/identifier")) is not None:
+        rights.append(r)
+    valid_to = fields.get("valid_to")
+    return Pledge(
+        number=fields["registration_number"],
+        kind=kind,
+        security=fields["security"],
+        state=PledgeState.from_name(fields["state"]),
+        version=int(fields["version"]),
+        registered_at=from_iso(fields["registered_at"]),
+        valid_from=from_iso(fields["valid_from"]),
+        valid_to=from_iso(valid_to) if valid_to else None,
+        pledgor_name=fields.get("pledgor/name"),
+        pledgor_id=fields.get("pledgor/id"),
+        pledgee_name=fields.get("pledgee/name"),
+        pledgee_id=fields.get("pledgee/id"),
+        amount=int(fields["amount"]),
+        currency=fields.get("amount/@currency"),
+        period_start=to_date(fields.get("period/start")),
+        period_end=to_date(fields.get("period/end")),
+        acceptance_number=fields.get("acceptance_number"),
+        application_uuid=fields.get("application"),
+        rights=tuple(rights),
+        fields=fields)
 
 
 class Cursor(Iterator[SearchHit]):
@@ -99,22 +142,16 @@ class Cursor(Iterator[SearchHit]):
             raise StopIteration
 
     def _hit(self) -> SearchHit:
-        c, s = self._c, _ffi.string
+        c = self._c
+        p = pledge_of(lib.pledger_cursor_pledge(c))
         return SearchHit(
-            number=s(lib.pledger_cursor_number(c)) or "",
-            kind=Kind(lib.pledger_cursor_kind(c)),
-            state=PledgeState(lib.pledger_cursor_state(c)),
-            version=int(lib.pledger_cursor_version(c)),
-            registered_at=from_us(lib.pledger_cursor_registered_at(c)),
-            pledgor_name=s(lib.pledger_cursor_pledgor_name(c)),
-            pledgor_id=s(lib.pledger_cursor_pledgor_id(c)),
-            pledgee_name=s(lib.pledger_cursor_pledgee_name(c)),
-            pledgee_id=s(lib.pledger_cursor_pledgee_id(c)),
-            amount=int(lib.pledger_cursor_amount(c)),
-            currency=s(lib.pledger_cursor_currency(c)),
-            period_start=to_date(s(lib.pledger_cursor_period_start(c))),
-            period_end=to_date(s(lib.pledger_cursor_period_end(c))),
-            name_match=_ENUMS["NameMatch"](lib.pledger_cursor_name_match(c)))
+            number=p.number, kind=p.kind, state=p.state, version=p.version,
+            registered_at=p.registered_at, pledgor_name=p.pledgor_name,
+            pledgor_id=p.pledgor_id, pledgee_name=p.pledgee_name, pledgee_id=p.pledgee_id,
+            amount=p.amount, currency=p.currency, period_start=p.period_start,
+            period_end=p.period_end,
+            name_match=_ENUMS["NameMatch"](lib.pledger_cursor_name_match(c)),
+            pledge=p)
 
 
-__all__ = ["Cursor", "AS_OF_CURRENT"]
+__all__ = ["Cursor", "AS_OF_CURRENT", "pledge_of"]

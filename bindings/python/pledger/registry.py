@@ -14,10 +14,10 @@ from .enums import ALL as _ENUMS
 from .enums import Kind, PledgeState, Role, Severity, Site
 from .errors import InvalidArgument, ReviewBlocked, check, make_error
 from .log import Checkpoint, Keyring, Proof, _proof
-from .query import AS_OF_CURRENT, Cursor
+from .query import AS_OF_CURRENT, Cursor, pledge_of
 from .report import ReportEntry
-from .types import (CurrencyAmounts, DateLike, DueItem, ExchangeLine, Filed, Finding, ImportReport, Instant,
-                    JournalCheck, Pledge, Registration, Rejection, Review, RightRank, Stats,
+from .types import (Certificate, CurrencyAmounts, DateLike, DueItem, ExchangeLine, Filed, Finding,
+                    ImportReport, Instant, JournalCheck, Pledge, Registration, Rejection, Review, RightRank, Stats,
                     Verification, date_str, from_us, to_date, to_us)
 
 #: progress(records, bytes_read, total_bytes): return False to cancel
@@ -607,29 +607,7 @@ class Registry:
         (:class:`pledger.NotFound` before its registration)."""
         p = self._snapshot(number, at)
         try:
-            s = _ffi.string
-            valid_to = lib.pledger_pledge_valid_to(p)
-            return Pledge(
-                number=s(lib.pledger_pledge_number(p)) or "",
-                kind=Kind(lib.pledger_pledge_kind(p)),
-                security=s(lib.pledger_pledge_security(p)) or "",
-                state=PledgeState(lib.pledger_pledge_state_of(p)),
-                version=int(lib.pledger_pledge_version(p)),
-                registered_at=from_us(lib.pledger_pledge_registered_at(p)),
-                valid_from=from_us(lib.pledger_pledge_valid_from(p)),
-                valid_to=from_us(valid_to) if valid_to else None,
-                pledgor_name=s(lib.pledger_pledge_pledgor_name(p)),
-                pledgor_id=s(lib.pledger_pledge_pledgor_id(p)),
-                pledgee_name=s(lib.pledger_pledge_pledgee_name(p)),
-                pledgee_id=s(lib.pledger_pledge_pledgee_id(p)),
-                amount=int(lib.pledger_pledge_amount(p)),
-                currency=s(lib.pledger_pledge_currency(p)),
-                period_start=to_date(s(lib.pledger_pledge_period_start(p))),
-                period_end=to_date(s(lib.pledger_pledge_period_end(p))),
-                acceptance_number=s(lib.pledger_pledge_acceptance_number(p)),
-                application_uuid=s(lib.pledger_pledge_application_uuid(p)),
-                rights=tuple(s(lib.pledger_pledge_right_id(p, i)) or ""
-                             for i in range(lib.pledger_pledge_right_count(p))))
+            return pledge_of(p)
         finally:
             ffi.release(p)
 
@@ -650,6 +628,28 @@ class Registry:
         self._check(lib.pledger_certificate_get(pp, self._h, _ffi.cstr(number, "number"),
                                                 _ffi.cint(version, "version", minimum=0)))
         return _ffi.take_string(pp) or ""
+
+    def load_certificate(self, number: str, version: int = 0) -> Certificate:
+        """A certificate of a pledge as a record (``pledger_certificate_load``):
+        its version, verification code, status, the instants it was issued
+        and superseded, and its document (``version`` 0: the latest)."""
+        pp = ffi.new("pledger_certificate **")
+        self._check(lib.pledger_certificate_load(pp, self._h, _ffi.cstr(number, "number"),
+                                                 _ffi.cint(version, "version", minimum=0)))
+        c = _ffi.gc(pp[0], lib.pledger_certificate_free)
+        try:
+            s = _ffi.string
+            sup = lib.pledger_certificate_superseded_at(c)
+            return Certificate(
+                number=s(lib.pledger_certificate_number(c)) or "",
+                version=int(lib.pledger_certificate_version(c)),
+                code=s(lib.pledger_certificate_code(c)) or "",
+                status=_ENUMS["CertificateStatus"](lib.pledger_certificate_status_of(c)),
+                issued_at=from_us(lib.pledger_certificate_issued_at(c)),
+                superseded_at=from_us(sup) if sup else None,
+                xml=s(lib.pledger_certificate_xml(c)) or "")
+        finally:
+            ffi.release(c)
 
     def change(self, number: str, *, pledgor_name: str | None = None,
                pledgee_name: str | None = None, amount: int | str | None = None,
@@ -758,33 +758,24 @@ class Registry:
         self._check(lib.pledger_verify(pp, self._h, _ffi.cstr(number, "number"), opts))
         v = _ffi.gc(pp[0], lib.pledger_verification_free)
         try:
-            st = _ffi.string
+            p = pledge_of(lib.pledger_verification_pledge(v))
             as_of = lib.pledger_verification_as_of(v)
             sup = lib.pledger_verification_code_superseded_at(v)
             return Verification(
-                number=st(lib.pledger_verification_number(v)) or "",
-                kind=Kind(lib.pledger_verification_kind(v)),
-                security=st(lib.pledger_verification_security(v)) or "",
-                state=PledgeState(lib.pledger_verification_state(v)),
-                version=int(lib.pledger_verification_version(v)),
-                registered_at=from_us(lib.pledger_verification_registered_at(v)),
-                valid_from=from_us(lib.pledger_verification_valid_from(v)),
+                number=p.number, kind=p.kind, security=p.security, state=p.state,
+                version=p.version, registered_at=p.registered_at, valid_from=p.valid_from,
                 as_of=None if as_of == AS_OF_CURRENT else from_us(as_of),
-                pledgor_name=st(lib.pledger_verification_pledgor_name(v)),
-                pledgor_id=st(lib.pledger_verification_pledgor_id(v)),
-                pledgee_name=st(lib.pledger_verification_pledgee_name(v)),
-                pledgee_id=st(lib.pledger_verification_pledgee_id(v)),
-                amount=int(lib.pledger_verification_amount(v)),
-                currency=st(lib.pledger_verification_currency(v)),
-                period_start=to_date(st(lib.pledger_verification_period_start(v))),
-                period_end=to_date(st(lib.pledger_verification_period_end(v))),
-                rights=tuple(RightRank(st(lib.pledger_verification_right_id(v, i)) or "",
-                                       int(lib.pledger_verification_right_rank(v, i)))
-                             for i in range(lib.pledger_verification_right_count(v))),
+                pledgor_name=p.pledgor_name, pledgor_id=p.pledgor_id,
+                pledgee_name=p.pledgee_name, pledgee_id=p.pledgee_id,
+                amount=p.amount, currency=p.currency,
+                period_start=p.period_start, period_end=p.period_end,
+                rights=tuple(RightRank(r, int(lib.pledger_verification_right_rank(v, i)))
+                             for i, r in enumerate(p.rights)),
                 rank=int(lib.pledger_verification_rank(v)),
                 code_status=_ENUMS["CodeStatus"](lib.pledger_verification_code_status(v)),
                 code_version=int(lib.pledger_verification_code_version(v)),
-                code_superseded_at=from_us(sup) if sup else None)
+                code_superseded_at=from_us(sup) if sup else None,
+                pledge=p)
         finally:
             ffi.release(v)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-from typing import Any, Iterator, Union
+from typing import Any, Iterator, Mapping, Union
 
 from . import _ffi
 from .enums import Kind, PledgeState, Severity
@@ -74,11 +74,23 @@ def iso(t: _dt.datetime | _dt.date | None) -> str | None:
     return t.isoformat()
 
 
+def from_iso(text: str) -> _dt.datetime:
+    """The UTC datetime of an instant as the library writes it in its
+    documents: ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z``."""
+    return _dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+#: metadata of a dataclass field that :func:`as_dict` leaves out (a
+#: nested object whose fields the answer already gives)
+NOT_IN_DICT = {"as_dict": False}
+
+
 def as_dict(obj: Any) -> Any:
     """A dataclass (or a list of them) as JSON-ready values: enums by
     their API names, instants and dates in ISO 8601."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: as_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        return {f.name: as_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)
+                if f.metadata.get("as_dict", True)}
     if isinstance(obj, (list, tuple)):
         return [as_dict(x) for x in obj]
     if hasattr(obj, "api_name"):
@@ -160,7 +172,13 @@ class Filed:
 
 @dataclasses.dataclass(frozen=True)
 class Pledge:
-    """One version of a registered pledge (``pledger_pledge_*``)."""
+    """One version of a registered pledge: the snapshot every read of a
+    pledge gives (``pledger_pledge``) -- :meth:`pledger.Registry.pledge`,
+    :attr:`Verification.pledge`, :attr:`SearchHit.pledge`.
+
+    :meth:`field` reads any field by its path in the pledge document
+    (``pledger_pledge_field``): ``"pledgor/name"``,
+    ``"rights/*[2]/identifier"``, ``"history/entry[1]/operation"``."""
     number: str
     kind: Kind
     security: str           #: "pledge", or "mortgage" for sea-area and land rights
@@ -180,6 +198,19 @@ class Pledge:
     acceptance_number: str | None
     application_uuid: str | None
     rights: tuple[str, ...]  #: normalised identifiers of the pledged rights
+    #: every field by its path in the pledge document, with its text there
+    fields: Mapping[str, str] = dataclasses.field(default_factory=dict, repr=False,
+                                                  compare=False, metadata=NOT_IN_DICT)
+
+    def field(self, path: str) -> str | None:
+        """The text of the field at ``path`` in the pledge document
+        (:meth:`pledger.Registry.pledge_xml`), None when this pledge has no
+        such field; ``*`` (or ``right``, as in application paths) stands for the
+        kind's element in ``rights/*[N]/...``."""
+        for alias in ("rights/*[", "rights/right["):
+            if path.startswith(alias):
+                path = f"rights/{self.kind.api_name}" + path[len(alias) - 1:]
+        return self.fields.get(path)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -241,6 +272,10 @@ class Verification:
     code_status: Any                 #: a CodeStatus
     code_version: int                #: the version the matched certificate was issued for
     code_superseded_at: _dt.datetime | None
+    #: the pledge version answered from, as :meth:`pledger.Registry.pledge`
+    #: gives it (None from a remote registry)
+    pledge: Pledge | None = dataclasses.field(default=None, repr=False, compare=False,
+                                              metadata=NOT_IN_DICT)
 
     @property
     def in_force(self) -> bool:
@@ -266,6 +301,28 @@ class SearchHit:
     period_start: _dt.date | None
     period_end: _dt.date | None
     name_match: Any                  #: a NameMatch
+    #: the pledge version found, as :meth:`pledger.Registry.pledge` gives it
+    #: (None from a remote registry)
+    pledge: Pledge | None = dataclasses.field(default=None, repr=False, compare=False,
+                                              metadata=NOT_IN_DICT)
+
+
+@dataclasses.dataclass(frozen=True)
+class Certificate:
+    """An issued certificate of a pledge (``pledger_certificate``):
+    :meth:`pledger.Registry.load_certificate`."""
+    number: str                      #: the registration number
+    version: int                     #: the pledge version it was issued for
+    code: str                        #: the verification code, "XXXX-XXXX-XXXX-XXXX"
+    status: Any                      #: a CertificateStatus: current or superseded
+    issued_at: _dt.datetime
+    superseded_at: _dt.datetime | None  #: None while it is current
+    xml: str = dataclasses.field(repr=False)  #: the certificate document
+
+    @property
+    def current(self) -> bool:
+        """True while no newer certificate superseded it."""
+        return self.superseded_at is None
 
 
 @dataclasses.dataclass(frozen=True)
