@@ -18,6 +18,9 @@
 #include "testutil.h"
 #include "store/sqlite.h"
 #include "fixture.h"
+#include "api/handle.h"
+#include "store/apply.h"
+#include "store/steps.h"
 
 #include <pledger/exchange.h>
 
@@ -174,6 +177,84 @@ static void journal_ok(site *s)
     ck_assert_msg(bad == 0, "%s: journal broken at %lld: %s", s->code, (long long)bad,
                   pledger_errmsg(s->reg));
 }
+
+/* ---- what the line journals ------------------------------------------------------ */
+
+/* How many events of @operation the journal of @s holds. */
+static int64_t journaled(site *s, const char *operation)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM journal WHERE operation = '%s'", operation);
+    return fx_ck_raw_int(s->path, sql);
+}
+
+/* The pending items of @s's only line (to @peer). */
+static size_t pending_on_line(site *s, const char *peer)
+{
+    pledger_exchange_line *lines = NULL;
+    size_t n = 0, pending;
+    act(s, "auditor", PLEDGER_ROLE_AUDITOR);
+    PL_OK(s->reg, pledger_exchange_status(&lines, &n, s->reg));
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(lines[0].peer, peer);
+    pending = lines[0].pending;
+    pledger_free(lines);
+    return pending;
+}
+
+/* The data line's events are the operations of no step (store/steps.h):
+ * each batch, receipt and item journals the one store/apply.c applies,
+ * and what is pending counts what the next batch carries. */
+START_TEST(the_line_journals_its_operations)
+{
+    if (!PL_TEST_XMLSIG)
+        return;
+    char *tm = accepted_at_ap(PLEDGER_KIND_TRADEMARK, NULL);
+    char *pt = accepted_at_ap(PLEDGER_KIND_PATENT, NULL);
+    ck_assert_uint_eq(pending_on_line(&ap, "BJ00"), 2);
+
+    fx_now_us += 3600 * INT64_C(1000000);
+    send_batch(&ap, &of);
+    ck_assert_uint_eq(pending_on_line(&ap, "BJ00"), 0);
+    ck_assert_int_eq(journaled(&ap, PL_OP_EXCHANGE_EXPORT), 1);
+    ck_assert_int_eq(journaled(&ap, PL_OP_EXCHANGE_ACK), 1);
+    ck_assert_int_eq(journaled(&of, PL_OP_EXCHANGE_IMPORT), 1);
+    ck_assert_int_eq(journaled(&of, PL_OP_APP_RECEIVE), 2);
+    ck_assert_int_eq(journaled(&of, "application.review"), 2);
+    ck_assert_int_eq(fx_ck_raw_int(of.path, "SELECT count(*) FROM application WHERE state = 4"),
+                     2);
+
+    act(&of, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
+    char *num = NULL;
+    PL_OK(of.reg, pledger_application_register(&num, NULL, of.reg, tm));
+    pledger_free(num);
+    PL_OK(of.reg, pledger_application_refuse(of.reg, pt, "PT_LAPSED", NULL));
+    ck_assert_uint_eq(pending_on_line(&of, "FZ01"), 2);
+    fx_now_us += 3600 * INT64_C(1000000);
+    send_batch(&of, &ap);
+    ck_assert_uint_eq(pending_on_line(&of, "FZ01"), 0);
+    ck_assert_int_eq(journaled(&of, PL_OP_EXCHANGE_EXPORT), 1);
+    ck_assert_int_eq(journaled(&of, PL_OP_EXCHANGE_ACK), 1);
+    ck_assert_int_eq(journaled(&ap, PL_OP_EXCHANGE_IMPORT), 1);
+    ck_assert_int_eq(journaled(&ap, PL_OP_APP_RESULT), 2);
+    ck_assert_int_eq(app_state(&ap, tm), PLEDGER_APP_REGISTERED);
+    ck_assert_int_eq(app_state(&ap, pt), PLEDGER_APP_REFUSED);
+    /* the receive, result and batch events rebuild the same rows */
+    site *both[] = { &ap, &of };
+    for (int i = 0; i < 2; i++) {
+        char *before = fx_ck_dump(both[i]->path, NULL);
+        PL_OK(both[i]->reg, pl_replay(both[i]->reg->db, &both[i]->reg->err));
+        char *after = fx_ck_dump(both[i]->path, NULL);
+        ck_assert_str_eq(before, after);
+        free(before);
+        free(after);
+    }
+    journal_ok(&ap);
+    journal_ok(&of);
+    free(tm);
+    free(pt);
+}
+END_TEST
 
 START_TEST(two_sites_trademark_patent_receivable)
 {
@@ -761,6 +842,7 @@ static Suite *make(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 240);
     tcase_add_test(tc, two_sites_trademark_patent_receivable);
+    tcase_add_test(tc, the_line_journals_its_operations);
     tcase_add_test(tc, exactly_once_and_resumable);
     tcase_add_test(tc, the_line_refuses_gaps_forks_forgeries);
     tcase_add_test(tc, an_invalid_item_refuses_the_whole_batch);
