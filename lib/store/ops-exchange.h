@@ -17,7 +17,8 @@ typedef struct pl_xbatch_row {
     bool found;
     uint64_t seq;
     char *digest;   /* SHA-256 of the batch, hex */
-    char *receipt;  /* "in": the receipt given; NULL otherwise */
+    char *receipt;  /* "in": the receipt given (a batch imported without one
+                     * is PLEDGER_ECORRUPT); NULL for "out" */
     bool acked;     /* "out": a receipt was taken */
 } pl_xbatch_row;
 

@@ -35,6 +35,7 @@ typedef enum pl_id_of {
     PL_ID_REVIEW,
     PL_ID_PLEDGE,
     PL_ID_BATCH, /* a batch of the data line (store/ops-exchange.h) */
+    PL_ID_COUNT
 } pl_id_of;
 
 /* The last review of an application. */

@@ -115,13 +115,15 @@ static int batch_get(pl_db *db, pl_err *e, bool out, const char *peer, uint64_t 
         row->digest = col_dup(st, 0, &oom);
         if (out)
             row->acked = sqlite3_column_type(st, 1) != SQLITE_NULL;
+        else if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+            rc = SQLITE_CORRUPT; /* a batch imported always has our receipt */
         else
             row->receipt = col_dup(st, 1, &oom);
     }
     sqlite3_reset(st);
-    if (oom) {
+    if (oom || rc == SQLITE_CORRUPT) {
         pl_xbatch_row_clear(row);
-        return pl_err_oom(e);
+        return oom ? pl_err_oom(e) : pl_db_fail(db, e, rc, what_read(out));
     }
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, what_read(out));
 }

@@ -172,7 +172,7 @@ static const char sql_sequence[] = "SELECT next FROM sequence WHERE name = ?1 AN
 
 static int id_next(pl_db *db, pl_err *e, pl_id_of table, int64_t *out)
 {
-    static const char *const sqls[] = {
+    static const char *const sqls[PL_ID_COUNT] = {
         [PL_ID_APPLICATION] = sql_next_app_id,
         [PL_ID_REVIEW] = sql_next_review_id,
         [PL_ID_PLEDGE] = sql_next_pledge_id,
@@ -182,8 +182,8 @@ static int id_next(pl_db *db, pl_err *e, pl_id_of table, int64_t *out)
     int rc;
 
     *out = 0;
-    if ((unsigned)table >= sizeof sqls / sizeof sqls[0])
-        return pl_err_set(e, PLEDGER_EINVAL, "allocating an id: no table %d", (int)table);
+    if ((unsigned)table >= PL_ID_COUNT || !sqls[table])
+        return pl_db_fail(db, e, SQLITE_MISUSE, "allocating an id");
     if ((rc = pl_db_stmt(db, e, sqls[table], &st)))
         return rc;
     rc = sqlite3_step(st);
