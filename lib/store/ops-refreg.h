@@ -248,9 +248,9 @@ struct pl_refreg_ops {
     int (*holding_write)(pl_db *db, pl_err *e, const pl_ref_record *r,
                          const unsigned char dg[32], bool is_new, pl_ref_written *out);
 
-    /* ---- lookups (numbers and identifiers normalised); each fills a
-     * cleared row, *@found false (and 0 returned) when there is none; on
-     * failure the row is left cleared. */
+    /* ---- lookups (numbers and identifiers normalised).  A *_get fills
+     * @out from cleared, *@found false (and 0 returned) when there is no
+     * such row; on failure @out is left cleared. */
 
     int (*trademark_get)(pl_db *db, pl_err *e, const char *number, pl_ref_trademark *out,
                          bool *found);
@@ -271,13 +271,16 @@ struct pl_refreg_ops {
     /* The bundling rule's marks (refreg/refreg.h, pl_refreg_related_marks):
      * the trademarks other than @self (on the register) owned by @owner,
      * in @self's family or with its mark text, sharing a similar-goods
-     * group with it.  Appended to @out (every field), in number order as
-     * the SQL backend sorts them: the definition, walked from the owner. */
+     * group with it, whatever their status.  Appended to @out (every
+     * field) in number order (national numbers in numeric order, then
+     * Madrid "G" numbers): the definition, walked from the owner.  On
+     * failure @out holds what was appended; the caller clears it. */
     int (*marks_related)(pl_db *db, pl_err *e, const pl_ref_owner_key *owner,
                          const pl_ref_trademark *self, pl_ref_marks *out);
     /* The same marks, walked from @self's family and mark text (a handful
      * of marks, where an owner may hold thousands), in no particular
-     * order, with number and status only: the review's candidates. */
+     * order, with number and status only: the review's candidates.
+     * Failure as marks_related. */
     int (*marks_similar)(pl_db *db, pl_err *e, const pl_ref_owner_key *owner,
                          const pl_ref_trademark *self, pl_ref_marks *out);
 };
