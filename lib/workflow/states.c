@@ -13,7 +13,11 @@
 #define A(s) (1u << PLEDGER_APP_##s)
 #define PS(s) (1u << PLEDGER_PLEDGE_##s)
 
-/* The state machine, one row per step (docs/design.md §3). */
+/* The state machine, one row per step (docs/design.md §3).  The journal
+ * operation each step records is not here but with the statements that
+ * apply it, in the store's table indexed by the same enum (store/apply.c,
+ * pl_step_operation() of store/steps.h): the store reads the name back
+ * from the journal when it replays, and it may not include this layer. */
 static const pl_step_rule rules[PL_STEP_COUNT] = {
     [PL_STEP_SAVE] = { "save", R(APPLICANT) | R(CLERK), A(DRAFT) | A(REVIEWED),
                        PLEDGER_APP_DRAFT, false },
