@@ -48,7 +48,8 @@ static char *xml_of(const pledger_pledge *p)
 /* Every getter, every field and the document of @a and @b agree. */
 static void same_pledge(const pledger_pledge *a, const pledger_pledge *b, const char *what)
 {
-#define SAME_STR(g) ck_assert_msg(!strcmp(g(a), g(b)), "%s: %s '%s' vs '%s'", what, #g, g(a), g(b))
+#define SAME_STR(g)                                                                       \
+    ck_assert_msg(!strcmp(g(a), g(b)), "%s: %s '%s' vs '%s'", what, #g, g(a), g(b))
 #define SAME_INT(g)                                                                       \
     ck_assert_msg(g(a) == g(b), "%s: %s %" PRId64 " vs %" PRId64, what, #g, (int64_t)g(a), \
                   (int64_t)g(b))
@@ -128,7 +129,7 @@ static void three_forms_agree(const char *num, int kind, const char *right, int6
     pledger_pledge_free(p);
 }
 
-/* ---- one snapshot, three ways ----------------------------------------------------------------- */
+/* ---- one snapshot, three ways ---------------------------------------------------------------- */
 
 START_TEST(test_three_forms)
 {
@@ -264,8 +265,8 @@ static void getters_match_fields(const pledger_pledge *p)
     ck_assert_str_eq(F("status"), pledger_pledge_valid_to(p) ? "superseded" : "current");
     for (size_t i = 0; i < pledger_pledge_right_count(p); i++) {
         char a[64], b[64];
-        snprintf(a, sizeof a, "rights/%s[%zu]/identifier", pledger_kind_name(pledger_pledge_kind(p)),
-                 i + 1);
+        snprintf(a, sizeof a, "rights/%s[%zu]/identifier",
+                 pledger_kind_name(pledger_pledge_kind(p)), i + 1);
         snprintf(b, sizeof b, "rights/*[%zu]/identifier", i + 1);
         ck_assert_str_eq(F(a), pledger_pledge_right_id(p, i));
         ck_assert_str_eq(F(b), pledger_pledge_right_id(p, i));
@@ -306,7 +307,8 @@ START_TEST(test_field_paths)
     pledger_pledge *p = get(tm);
     ck_assert_ptr_nonnull(pledger_pledge_field(p, "rights/trademark[1]/classes"));
     ck_assert_str_eq(pledger_pledge_field(p, "registered_at"), "2024-04-01T02:00:00Z");
-    ck_assert_str_eq(pledger_pledge_field(p, "issued_at"), pledger_pledge_field(p, "valid_from"));
+    ck_assert_str_eq(pledger_pledge_field(p, "issued_at"),
+                     pledger_pledge_field(p, "valid_from"));
     pledger_pledge_free(p);
 }
 END_TEST
@@ -347,7 +349,7 @@ START_TEST(test_unknown_paths)
 }
 END_TEST
 
-/* ---- the certificate handle ------------------------------------------------------------------- */
+/* ---- the certificate handle ------------------------------------------------------------------ */
 
 /* The text of element @name (a child of the root) of the certificate document. */
 static char *cert_text(const char *xml, const char *name)
@@ -471,7 +473,7 @@ START_TEST(test_certificate)
 }
 END_TEST
 
-/* ---- masking ---------------------------------------------------------------------------------- */
+/* ---- masking --------------------------------------------------------------------------------- */
 
 START_TEST(test_masked_for_bank)
 {
@@ -528,7 +530,7 @@ START_TEST(test_masked_for_bank)
 }
 END_TEST
 
-/* ---- the deprecated getters: wrappers over the snapshot --------------------------------------- */
+/* ---- the deprecated getters: wrappers over the snapshot -------------------------------------- */
 
 #if defined(__GNUC__) || defined(__clang__)
 #pragma GCC diagnostic push

@@ -65,7 +65,9 @@ PLEDGER_EXPORT int pledger_certificate_sign(char **out, size_t *len, pledger_reg
                                             const char *number, int version,
                                             const pledger_keyring *signers);
 
-/** What checking a signed certificate established. */
+/** What checking a signed certificate established (offline, from the
+ *  document alone).  A certificate read from the registry itself is a
+ *  #pledger_certificate (pledger_certificate_load(), pledge.h). */
 typedef struct pledger_certificate_check pledger_certificate_check;
 
 /**

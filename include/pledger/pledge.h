@@ -160,24 +160,24 @@ PLEDGER_EXPORT int pledger_pledge_to_xml(char **out, const pledger_pledge *p);
  * | `version` | "2" |
  * | `status` | "current" or "superseded" |
  * | `kind`, `security` | "trademark", "pledge" |
- * | `pledgor/name`, `pledgor/id`, `pledgor/id/@type` | the pledgor ("uscc", "resident", "passport", "foreign_reg") |
+ * | `pledgor/name`, `pledgor/id`, `pledgor/id/@type` | the pledgor; type "uscc", "resident" ... |
  * | `pledgee/name`, `pledgee/id`, `pledgee/id/@type` | the pledgee |
  * | `rights/KIND[N]/identifier` | right N (1-based) |
  * | `rights/KIND[N]/classes` | its Nice classes (trademarks that give them) |
  * | `amount`, `amount/@currency` | "1000000" (minor units), "CNY" |
  * | `period/start`, `period/end` | "2024-01-15" |
- * | `registered_at`, `issued_at` | "2024-01-15T02:00:00Z" (`issued_at`: when this version took effect) |
+ * | `registered_at`, `issued_at` | "2024-01-15T02:00:00Z" (issued: this version took effect) |
  * | `acceptance_number`, `application` | the application it came from |
  * | `state` | "active", "under_objection", "cancelled", ... |
  * | `valid_from`, `valid_to` | this version's validity (`valid_to` only once superseded) |
- * | `history/entry[N]/version`, `.../operation`, `.../at` | versions 1 to this one |
+ * | `history/entry[N]/version`, `/operation`, `/at` | versions 1 to this one |
  *
  * KIND is the kind's name as the document writes it (pledger_kind_name():
  * "trademark", "receivable" ...); `*` stands for it as in XPath, and
  * `right` as in the application paths (application.h):
- * "rights/\*[2]/identifier", "rights/right[2]/identifier".  Numbers and instants come as the document
- * writes them (decimal integers; instants ISO 8601 in UTC, microseconds
- * when not whole seconds).  Resident identity numbers are masked as by the
+ * "rights/\*[2]/identifier", "rights/right[2]/identifier".  Numbers and
+ * instants come as the document writes them (decimal integers; instants
+ * ISO 8601 in UTC, microseconds when not whole seconds).  Resident identity numbers are masked as by the
  * other getters.  The strings are borrowed from the snapshot: valid until
  * it is freed (for a verification's or a cursor's, see their calls).
  * @{ */
