@@ -331,33 +331,33 @@ static void get_pledge(route_ctx *c, const char *number, reply *out)
     jw w;
     jw_init(&w);
     jw_obj(&w);
-    jw_kstr(&w, "number", pledger_verification_number(v));
-    jw_kstr(&w, "kind", pledger_kind_name(pledger_verification_kind(v)));
-    jw_kstr(&w, "security", pledger_verification_security(v));
-    jw_kstr(&w, "state", pledger_pledge_state_name(pledger_verification_state(v)));
-    jw_kint(&w, "version", pledger_verification_version(v));
+    jw_kstr(&w, "number", pledger_pledge_number(pledger_verification_pledge(v)));
+    jw_kstr(&w, "kind", pledger_kind_name(pledger_pledge_kind(pledger_verification_pledge(v))));
+    jw_kstr(&w, "security", pledger_pledge_security(pledger_verification_pledge(v)));
+    jw_kstr(&w, "state", pledger_pledge_state_name(pledger_pledge_state_of(pledger_verification_pledge(v))));
+    jw_kint(&w, "version", pledger_pledge_version(pledger_verification_pledge(v)));
     jw_kint(&w, "rank", pledger_verification_rank(v));
-    jw_kint(&w, "registered_at", pledger_verification_registered_at(v));
-    jw_kint(&w, "valid_from", pledger_verification_valid_from(v));
+    jw_kint(&w, "registered_at", pledger_pledge_registered_at(pledger_verification_pledge(v)));
+    jw_kint(&w, "valid_from", pledger_pledge_valid_from(pledger_verification_pledge(v)));
     jw_key(&w, "pledgor");
     jw_obj(&w);
-    jw_kstr(&w, "name", pledger_verification_pledgor_name(v));
-    jw_kstr(&w, "id", pledger_verification_pledgor_id(v));
+    jw_kstr(&w, "name", pledger_pledge_pledgor_name(pledger_verification_pledge(v)));
+    jw_kstr(&w, "id", pledger_pledge_pledgor_id(pledger_verification_pledge(v)));
     jw_end_obj(&w);
     jw_key(&w, "pledgee");
     jw_obj(&w);
-    jw_kstr(&w, "name", pledger_verification_pledgee_name(v));
-    jw_kstr(&w, "id", pledger_verification_pledgee_id(v));
+    jw_kstr(&w, "name", pledger_pledge_pledgee_name(pledger_verification_pledge(v)));
+    jw_kstr(&w, "id", pledger_pledge_pledgee_id(pledger_verification_pledge(v)));
     jw_end_obj(&w);
-    jw_kint(&w, "amount", pledger_verification_amount(v));
-    jw_kstr(&w, "currency", pledger_verification_currency(v));
-    jw_kstr(&w, "period_start", pledger_verification_period_start(v));
-    jw_kstr(&w, "period_end", pledger_verification_period_end(v));
+    jw_kint(&w, "amount", pledger_pledge_amount(pledger_verification_pledge(v)));
+    jw_kstr(&w, "currency", pledger_pledge_currency(pledger_verification_pledge(v)));
+    jw_kstr(&w, "period_start", pledger_pledge_period_start(pledger_verification_pledge(v)));
+    jw_kstr(&w, "period_end", pledger_pledge_period_end(pledger_verification_pledge(v)));
     jw_key(&w, "rights");
     jw_arr(&w);
-    for (size_t i = 0; i < pledger_verification_right_count(v); i++) {
+    for (size_t i = 0; i < pledger_pledge_right_count(pledger_verification_pledge(v)); i++) {
         jw_obj(&w);
-        jw_kstr(&w, "id", pledger_verification_right_id(v, i));
+        jw_kstr(&w, "id", pledger_pledge_right_id(pledger_verification_pledge(v), i));
         jw_kint(&w, "rank", pledger_verification_right_rank(v, i));
         jw_end_obj(&w);
     }
@@ -377,7 +377,7 @@ static void get_pledge(route_ctx *c, const char *number, reply *out)
         jw_null(&w);
     else
         jw_int(&w, pledger_verification_as_of(v));
-    const char *found = pledger_verification_number(v);
+    const char *found = pledger_pledge_number(pledger_verification_pledge(v));
     if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &found, 1, &w, out)) {
         jw_end_obj(&w);
         reply_json(out, 200, &w);
@@ -468,7 +468,7 @@ static void search(route_ctx *c, reply *out)
     size_t nn = 0;
     while ((rc = pledger_cursor_next(cur)) == 1) {
         char **grown = realloc(numbers, (nn + 1) * sizeof *numbers);
-        if (!grown || !(grown[nn] = strdup(pledger_cursor_number(cur)))) {
+        if (!grown || !(grown[nn] = strdup(pledger_pledge_number(pledger_cursor_pledge(cur))))) {
             numbers = grown ? grown : numbers;
             rc = PLEDGER_ENOMEM;
             break;
@@ -476,19 +476,19 @@ static void search(route_ctx *c, reply *out)
         numbers = grown;
         nn++;
         jw_obj(&w);
-        jw_kstr(&w, "number", pledger_cursor_number(cur));
-        jw_kstr(&w, "kind", pledger_kind_name(pledger_cursor_kind(cur)));
-        jw_kstr(&w, "state", pledger_pledge_state_name(pledger_cursor_state(cur)));
-        jw_kint(&w, "version", pledger_cursor_version(cur));
-        jw_kint(&w, "registered_at", pledger_cursor_registered_at(cur));
-        jw_kstr(&w, "pledgor_name", pledger_cursor_pledgor_name(cur));
-        jw_kstr(&w, "pledgor_id", pledger_cursor_pledgor_id(cur));
-        jw_kstr(&w, "pledgee_name", pledger_cursor_pledgee_name(cur));
-        jw_kstr(&w, "pledgee_id", pledger_cursor_pledgee_id(cur));
-        jw_kint(&w, "amount", pledger_cursor_amount(cur));
-        jw_kstr(&w, "currency", pledger_cursor_currency(cur));
-        jw_kstr(&w, "period_start", pledger_cursor_period_start(cur));
-        jw_kstr(&w, "period_end", pledger_cursor_period_end(cur));
+        jw_kstr(&w, "number", pledger_pledge_number(pledger_cursor_pledge(cur)));
+        jw_kstr(&w, "kind", pledger_kind_name(pledger_pledge_kind(pledger_cursor_pledge(cur))));
+        jw_kstr(&w, "state", pledger_pledge_state_name(pledger_pledge_state_of(pledger_cursor_pledge(cur))));
+        jw_kint(&w, "version", pledger_pledge_version(pledger_cursor_pledge(cur)));
+        jw_kint(&w, "registered_at", pledger_pledge_registered_at(pledger_cursor_pledge(cur)));
+        jw_kstr(&w, "pledgor_name", pledger_pledge_pledgor_name(pledger_cursor_pledge(cur)));
+        jw_kstr(&w, "pledgor_id", pledger_pledge_pledgor_id(pledger_cursor_pledge(cur)));
+        jw_kstr(&w, "pledgee_name", pledger_pledge_pledgee_name(pledger_cursor_pledge(cur)));
+        jw_kstr(&w, "pledgee_id", pledger_pledge_pledgee_id(pledger_cursor_pledge(cur)));
+        jw_kint(&w, "amount", pledger_pledge_amount(pledger_cursor_pledge(cur)));
+        jw_kstr(&w, "currency", pledger_pledge_currency(pledger_cursor_pledge(cur)));
+        jw_kstr(&w, "period_start", pledger_pledge_period_start(pledger_cursor_pledge(cur)));
+        jw_kstr(&w, "period_end", pledger_pledge_period_end(pledger_cursor_pledge(cur)));
         static const char *const match[] = { "none", "exact", "similar", "branch" };
         int m = (int)pledger_cursor_name_match(cur);
         jw_kstr(&w, "name_match", m >= 0 && m < 4 ? match[m] : "?");

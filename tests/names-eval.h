@@ -82,7 +82,7 @@ static inline int ne_run(const char *tsv, const char *db_path, ne_result *r)
     size_t n = 0, cap = 0, npl = 0;
     char buf[1024];
     pledger_registry *reg = NULL;
-    sqlite3_stmt *ins_p = NULL, *ins_v = NULL;
+    sqlite3_stmt *ins_a = NULL, *ins_p = NULL, *ins_v = NULL;
     double *lat = NULL;
     int rc = -1;
 
@@ -122,6 +122,10 @@ static inline int ne_run(const char *tsv, const char *db_path, ne_result *r)
     }
     sqlite3 *h = pl_db_handle(reg->db);
     if (sqlite3_exec(h, "PRAGMA foreign_keys = OFF; BEGIN", NULL, NULL, NULL) ||
+        sqlite3_prepare_v2(h, "INSERT INTO application(id, uuid, kind, state, document,"
+                              " doc_hash, created_at, created_by, updated_at, journal_seq)"
+                              " VALUES (?1, 'app-' || ?1, 1, 7, '', '', 0, 'eval', 0, 0)",
+                           -1, &ins_a, NULL) ||
         sqlite3_prepare_v2(h, "INSERT INTO pledge(id, registration_number, application_id,"
                               " kind, registered_at, office) VALUES (?1, ?2, ?1, 1, ?3, 'FZ01')",
                            -1, &ins_p, NULL) ||
@@ -150,6 +154,7 @@ static inline int ne_run(const char *tsv, const char *db_path, ne_result *r)
         sqlite3_bind_int64(ins_p, 1, (sqlite3_int64)i + 1);
         sqlite3_bind_text(ins_p, 2, number, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(ins_p, 3, 1700000000000000LL + (sqlite3_int64)i);
+        sqlite3_bind_int64(ins_a, 1, (sqlite3_int64)i + 1);
         sqlite3_bind_int64(ins_v, 1, (sqlite3_int64)i + 1);
         sqlite3_bind_int64(ins_v, 2, 1700000000000000LL + (sqlite3_int64)i);
         sqlite3_bind_text(ins_v, 3, lines[i].name, -1, SQLITE_STATIC);
@@ -157,11 +162,13 @@ static inline int ne_run(const char *tsv, const char *db_path, ne_result *r)
         sqlite3_bind_text(ins_v, 5, id, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(ins_v, 6, bank_key, -1, SQLITE_STATIC);
         free(key);
-        if (sqlite3_step(ins_p) != SQLITE_DONE || sqlite3_step(ins_v) != SQLITE_DONE) {
+        if (sqlite3_step(ins_a) != SQLITE_DONE || sqlite3_step(ins_p) != SQLITE_DONE ||
+            sqlite3_step(ins_v) != SQLITE_DONE) {
             ne_fail(r, "inserting a pledge", sqlite3_errmsg(h));
             free(bank_key);
             goto done;
         }
+        sqlite3_reset(ins_a);
         sqlite3_reset(ins_p);
         sqlite3_reset(ins_v);
     }
@@ -208,7 +215,7 @@ static inline int ne_run(const char *tsv, const char *db_path, ne_result *r)
             fprintf(stderr, "slow: %s %.0f us\n", lines[i].name, lat[r->queries]);
         r->queries++;
         while (pledger_cursor_next(cur) == 1) {
-            size_t k = (size_t)strtoul(pledger_cursor_number(cur) + 1, NULL, 10);
+            size_t k = (size_t)strtoul(pledger_pledge_number(pledger_cursor_pledge(cur)) + 1, NULL, 10);
             r->hits++;
             if (k < n && strcmp(lines[k].company, lines[i].company) == 0) {
                 found++;
@@ -217,7 +224,7 @@ static inline int ne_run(const char *tsv, const char *db_path, ne_result *r)
                 wrong++;
                 if (getenv("NAMES_EVAL_VERBOSE"))
                     fprintf(stderr, "wrong: %s -> %s (%d)\n", lines[i].name,
-                            pledger_cursor_pledgor_name(cur), pledger_cursor_name_match(cur));
+                            pledger_pledge_pledgor_name(pledger_cursor_pledge(cur)), pledger_cursor_name_match(cur));
             }
         }
         pledger_cursor_free(cur);
@@ -242,6 +249,7 @@ oom:
 done:
     if (f)
         fclose(f);
+    sqlite3_finalize(ins_a);
     sqlite3_finalize(ins_p);
     sqlite3_finalize(ins_v);
     pledger_close(reg);

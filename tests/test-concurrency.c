@@ -217,7 +217,7 @@ static void reader_main(int r)
         char **nums = calloc(n + 1, sizeof *nums);
         size_t k = 0;
         while (pledger_cursor_next(cur) == 1 && k < n)
-            nums[k++] = strdup(pledger_cursor_number(cur));
+            nums[k++] = strdup(pledger_pledge_number(pledger_cursor_pledge(cur)));
         pledger_cursor_free(cur);
         if (k != n)
             fx_fatal(reg, "cursor count and hits differ", PLEDGER_ECORRUPT);
@@ -239,7 +239,7 @@ static void reader_main(int r)
                 busy++;
             if (rc)
                 fx_fatal(reg, "pledger_verify", rc);
-            if (strcmp(pledger_verification_number(v), pick) != 0)
+            if (strcmp(pledger_pledge_number(pledger_verification_pledge(v)), pick) != 0)
                 fx_fatal(reg, "pledger_verify answered another number", PLEDGER_ECORRUPT);
             pledger_verification_free(v);
         }
@@ -875,7 +875,7 @@ static void rt_reader_main(int r)
         if (!rc && pledger_cursor_next(cur) == 1) {
             pledger_verification *v = NULL;
             char pick[80];
-            snprintf(pick, sizeof pick, "%s", pledger_cursor_number(cur));
+            snprintf(pick, sizeof pick, "%s", pledger_pledge_number(pledger_cursor_pledge(cur)));
             RT_STEP(s, reg, "verify", rc, pledger_verify(&v, reg, pick, NULL));
             pledger_verification_free(v);
         }

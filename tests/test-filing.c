@@ -81,8 +81,8 @@ START_TEST(files_every_item_with_consecutive_numbers)
     pledger_verification *v = NULL;
     fx_act(reg, "bank-1", PLEDGER_ROLE_BANK);
     PL_OK(reg, pledger_verify(&v, reg, pledger_filing_number(f, 7), NULL));
-    ck_assert_int_eq(pledger_verification_state(v), PLEDGER_PLEDGE_ACTIVE);
-    ck_assert_int_eq(pledger_verification_amount(v), 100000000);
+    ck_assert_int_eq(pledger_pledge_state_of(pledger_verification_pledge(v)), PLEDGER_PLEDGE_ACTIVE);
+    ck_assert_int_eq(pledger_pledge_amount(pledger_verification_pledge(v)), 100000000);
     pledger_verification_free(v);
     /* the modification code works for a change by the pledgee */
     pledger_application *loaded = NULL;

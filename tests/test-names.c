@@ -154,9 +154,12 @@ static void insert_pledge(sqlite3 *h, int id, const char *pledgor)
     ck_assert_ptr_nonnull(key);
     ck_assert(asprintf(&sql,
                        "PRAGMA foreign_keys = OFF;"
+                       "INSERT INTO application(id, uuid, kind, state, document, doc_hash,"
+                       " created_at, created_by, updated_at, journal_seq)"
+                       " VALUES (%d, 'app-%d', 1, 7, '', '', 0, 'test', 0, 0);"
                        "INSERT INTO pledge(id, registration_number, application_id, kind,"
                        " registered_at, office) VALUES (%d, 'N%d', %d, 1, %d, 'FZ01');",
-                       id, id, id, 1000 + id) > 0);
+                       id, id, id, id, id, 1000 + id) > 0);
     ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
     free(sql);
     ck_assert_int_eq(

@@ -44,7 +44,7 @@ static char *pledgor_id(pledger_registry *reg, const char *number)
     pledger_verification *v = NULL;
     fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
     PL_OK(reg, pledger_verify(&v, reg, number, NULL));
-    char *id = strdup(pledger_verification_pledgor_id(v));
+    char *id = strdup(pledger_pledge_pledgor_id(pledger_verification_pledge(v)));
     pledger_verification_free(v);
     return id;
 }
@@ -54,7 +54,7 @@ static char *pledgor_name(pledger_registry *reg, const char *number)
     pledger_verification *v = NULL;
     fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
     PL_OK(reg, pledger_verify(&v, reg, number, NULL));
-    char *name = strdup(pledger_verification_pledgor_name(v));
+    char *name = strdup(pledger_pledge_pledgor_name(pledger_verification_pledge(v)));
     pledger_verification_free(v);
     return name;
 }

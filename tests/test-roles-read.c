@@ -303,13 +303,13 @@ static int row_verify(pledger_registry *reg, buf *out)
             int rc = pledger_verify(&v, reg, numbers(i), &o);
             if (rc)
                 return rc;
-            put(out, pledger_verification_number(v));
-            put(out, pledger_verification_pledgor_name(v));
-            put(out, pledger_verification_pledgor_id(v));
-            put(out, pledger_verification_pledgee_name(v));
-            put(out, pledger_verification_pledgee_id(v));
-            for (size_t k = 0; k < pledger_verification_right_count(v); k++)
-                put(out, pledger_verification_right_id(v, k));
+            put(out, pledger_pledge_number(pledger_verification_pledge(v)));
+            put(out, pledger_pledge_pledgor_name(pledger_verification_pledge(v)));
+            put(out, pledger_pledge_pledgor_id(pledger_verification_pledge(v)));
+            put(out, pledger_pledge_pledgee_name(pledger_verification_pledge(v)));
+            put(out, pledger_pledge_pledgee_id(pledger_verification_pledge(v)));
+            for (size_t k = 0; k < pledger_pledge_right_count(pledger_verification_pledge(v)); k++)
+                put(out, pledger_pledge_right_id(pledger_verification_pledge(v), k));
             pledger_verification_free(v);
         }
     }
@@ -323,11 +323,11 @@ static int search(pledger_registry *reg, buf *out, const pledger_query *q)
     if (rc)
         return rc;
     while (pledger_cursor_next(cur) == 1) {
-        put(out, pledger_cursor_number(cur));
-        put(out, pledger_cursor_pledgor_name(cur));
-        put(out, pledger_cursor_pledgor_id(cur));
-        put(out, pledger_cursor_pledgee_name(cur));
-        put(out, pledger_cursor_pledgee_id(cur));
+        put(out, pledger_pledge_number(pledger_cursor_pledge(cur)));
+        put(out, pledger_pledge_pledgor_name(pledger_cursor_pledge(cur)));
+        put(out, pledger_pledge_pledgor_id(pledger_cursor_pledge(cur)));
+        put(out, pledger_pledge_pledgee_name(pledger_cursor_pledge(cur)));
+        put(out, pledger_pledge_pledgee_id(pledger_cursor_pledge(cur)));
     }
     put(out, pledger_cursor_continuation(cur));
     pledger_cursor_free(cur);

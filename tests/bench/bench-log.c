@@ -96,7 +96,7 @@ void bench_log_section(const char *path)
     bench_pl(reg, pledger_search(&cur, reg, &q), "search");
     if (pledger_cursor_next(cur) != 1)
         bench_die("the batch database has no pledge");
-    char *number = strdup(pledger_cursor_number(cur));
+    char *number = strdup(pledger_pledge_number(pledger_cursor_pledge(cur)));
     pledger_cursor_free(cur);
     char *xml = NULL;
     size_t len = 0;

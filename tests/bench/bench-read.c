@@ -82,9 +82,9 @@ static int pl_verify_one(pledger_registry *reg, const char *number, int64_t as_o
     pledger_verify_options o = PLEDGER_VERIFY_OPTIONS_INIT;
     o.as_of = as_of;
     bench_pl(reg, pledger_verify(&v, reg, number, &o), number);
-    int n = (int)pledger_verification_right_count(v);
-    sink += (uint64_t)pledger_verification_state(v) + (uint64_t)pledger_verification_amount(v) +
-            (uint64_t)*pledger_verification_pledgor_name(v);
+    int n = (int)pledger_pledge_right_count(pledger_verification_pledge(v));
+    sink += (uint64_t)pledger_pledge_state_of(pledger_verification_pledge(v)) + (uint64_t)pledger_pledge_amount(pledger_verification_pledge(v)) +
+            (uint64_t)*pledger_pledge_pledgor_name(pledger_verification_pledge(v));
     pledger_verification_free(v);
     return n;
 }
@@ -164,7 +164,7 @@ static int pl_search_one(pledger_registry *reg, search_kind sk, const skey *k, i
     }
     bench_pl(reg, pledger_search(&cur, reg, &q), k->key);
     while (pledger_cursor_next(cur) == 1) {
-        sink += (uint64_t)*pledger_cursor_number(cur);
+        sink += (uint64_t)*pledger_pledge_number(pledger_cursor_pledge(cur));
         n++;
     }
     pledger_cursor_free(cur);
