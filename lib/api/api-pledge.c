@@ -12,7 +12,6 @@
 
 #include "api/handle.h"
 #include "api/snapshot.h"
-#include "store/sqlite.h"
 #include "base/calendar.h"
 #include "base/date.h"
 #include "base/ident.h"
@@ -40,7 +39,7 @@ struct pledger_pledge {
     pl_pver v; /* masked for the reader's role (query/mask.h) */
     char start[11], end[11];
     pl_pledge_history *history;
-    size_t n_history;
+    size_t n_history, history_cap; /* history_cap: room in history and history_ops */
     char **history_ops;
     snap_field *fields; /* in the order of the document */
     size_t n_fields;
@@ -56,47 +55,31 @@ struct pledger_certificate {
     char *xml;
 };
 
-static const char sql_history[] =
-    "SELECT version, operation, valid_from FROM pledge_version"
-    " WHERE pledge_id = ?1 AND version <= ?2 ORDER BY version";
-static const char sql_cert[] =
-    "SELECT version, issued_at, superseded_at, verification_code, document FROM certificate"
-    " WHERE pledge_id = (SELECT id FROM pledge WHERE registration_number = ?1)"
-    " AND (?2 = 0 OR version = ?2) ORDER BY version DESC LIMIT 1";
-
 /* Versions 1 to @version of pledge @pledge_id into p->history. */
+static int add_history(void *arg, pl_err *e, int version, const char *operation, int64_t at_us)
+{
+    pledger_pledge *p = arg;
+    size_t i = p->n_history;
+
+    if (!(p->history_ops[i] = strdup(operation)))
+        return pl_err_oom(e);
+    p->history[i].version = version;
+    p->history[i].operation = p->history_ops[i];
+    p->history[i].at = at_us;
+    return ++p->n_history < p->history_cap ? 0 : 1;
+}
+
 static int read_history(pl_db *db, pl_err *e, int64_t pledge_id, int version, pledger_pledge *p)
 {
-    sqlite3_stmt *st;
-    int rc;
-
     if (version < 1)
         return pl_err_set(e, PLEDGER_ECORRUPT, "pledge %" PRId64 " has a version %d", pledge_id,
                           version);
-    if ((rc = pl_db_stmt(db, e, sql_history, &st)))
-        return rc;
     p->history = calloc((size_t)version, sizeof *p->history);
     p->history_ops = calloc((size_t)version, sizeof *p->history_ops);
     if (!p->history || !p->history_ops)
         return pl_err_oom(e);
-    sqlite3_bind_int64(st, 1, pledge_id);
-    sqlite3_bind_int(st, 2, version);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && p->n_history < (size_t)version) {
-        size_t i = p->n_history;
-        const char *op = (const char *)sqlite3_column_text(st, 1);
-        if (!(p->history_ops[i] = strdup(op ? op : ""))) {
-            sqlite3_reset(st);
-            return pl_err_oom(e);
-        }
-        p->history[i].version = sqlite3_column_int(st, 0);
-        p->history[i].operation = p->history_ops[i];
-        p->history[i].at = sqlite3_column_int64(st, 2);
-        p->n_history++;
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return pl_db_fail(db, e, rc, "reading a pledge's history");
-    return 0;
+    p->history_cap = (size_t)version;
+    return pl_pver_history(db, e, pledge_id, version, add_history, p);
 }
 
 /* ---- the field table ---------------------------------------------------------------- */
@@ -278,44 +261,6 @@ int pl_snap_from_pver(pl_db *db, pl_err *e, pl_pver *v, pledger_pledge **out)
     }
     *out = p;
     return 0;
-}
-
-int pl_snap_load_version(pl_db *db, pl_err *e, int64_t pledge_id, int version,
-                         pledger_role role, pledger_pledge **out)
-{
-    pledger_pledge *p = calloc(1, sizeof *p);
-    int rc;
-
-    *out = NULL;
-    if (!p)
-        return pl_err_oom(e);
-    /* the history first: it gives the instant version @version took
-     * effect, at which it is the version valid */
-    if ((rc = read_history(db, e, pledge_id, version, p)))
-        goto fail;
-    if (p->n_history != (size_t)version) {
-        rc = pl_err_set(e, PLEDGER_ECORRUPT, "pledge %" PRId64 " has no version %d in the store",
-                        pledge_id, version);
-        goto fail;
-    }
-    if ((rc = pl_pver_load_id(db, e, pledge_id, p->history[version - 1].at, &p->v)))
-        goto fail;
-    if (p->v.version != version) {
-        /* two versions that took effect at one instant: the first of
-         * them is valid at no instant, and no search names it */
-        rc = pl_err_set(e, PLEDGER_ECORRUPT,
-                        "pledge '%s': version %d is not the one valid when it took effect",
-                        p->v.number, version);
-        goto fail;
-    }
-    pl_mask_pver(&p->v, role);
-    if ((rc = finish(db, e, p)))
-        goto fail;
-    *out = p;
-    return 0;
-fail:
-    pledger_pledge_free(p);
-    return rc;
 }
 
 /* ---- snapshots ------------------------------------------------------------------------ */
@@ -551,8 +496,9 @@ int pledger_pledge_to_xml(char **out, const pledger_pledge *p)
 static int cert_read(pledger_registry *reg, const char *fn, const char *number, int version,
                      pledger_certificate *c)
 {
-    sqlite3_stmt *st;
+    pl_cert_stored stored;
     pl_pver v;
+    bool found;
     int rc, sight;
 
     if ((rc = pl_api_enter(reg, fn)) ||
@@ -561,37 +507,30 @@ static int cert_read(pledger_registry *reg, const char *fn, const char *number, 
         return rc;
     if (version < 0)
         return pl_api_bad_arg(reg, fn, "version", "is negative");
-    if ((rc = pl_db_stmt(reg->db, &reg->err, sql_cert, &st)))
+    if ((rc = pl_cert_stored_load(reg->db, &reg->err, number, version,
+                                  !pl_mask_applies(reg->role), &stored, &found)))
         return rc;
-    sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, version);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE)
-            return pl_db_fail(reg->db, &reg->err, rc, "reading a certificate");
+    if (!found)
         return version ? pl_err_set(&reg->err, PLEDGER_ENOTFOUND,
                                     "%s: pledge '%s' has no certificate of version %d", fn,
                                     number, version)
                        : pl_err_set(&reg->err, PLEDGER_ENOTFOUND,
                                     "%s: no pledge is registered as '%s'", fn, number);
-    }
-    const char *code = (const char *)sqlite3_column_text(st, 3);
-    c->version = sqlite3_column_int(st, 0);
-    c->issued_at = sqlite3_column_int64(st, 1);
-    c->superseded = sqlite3_column_type(st, 2) != SQLITE_NULL;
-    c->superseded_at = c->superseded ? sqlite3_column_int64(st, 2) : 0;
-    snprintf(c->code, sizeof c->code, "%s", code ? code : "");
+    c->version = stored.version;
+    c->issued_at = stored.issued_at;
+    c->superseded = stored.superseded_at != INT64_MIN;
+    c->superseded_at = c->superseded ? stored.superseded_at : 0;
+    snprintf(c->code, sizeof c->code, "%s", stored.code ? stored.code : "");
     if (!c->superseded && !pl_mask_applies(reg->role)) {
-        const char *doc = (const char *)sqlite3_column_text(st, 4);
-        c->xml = doc ? strdup(doc) : NULL;
-        sqlite3_reset(st);
-        if (!doc)
+        c->xml = stored.document;
+        stored.document = NULL;
+        pl_cert_stored_clear(&stored);
+        if (!c->xml)
             return pl_err_set(&reg->err, PLEDGER_ECORRUPT,
                               "%s: the certificate of pledge '%s' has no document", fn, number);
-        return c->xml ? 0 : pl_err_oom(&reg->err);
+        return 0;
     }
-    sqlite3_reset(st);
+    pl_cert_stored_clear(&stored);
     /* A superseded certificate (the same document, saying so), or one
      * whose natural persons' identity numbers the caller may not see:
      * rebuilt from the version it was issued for. */

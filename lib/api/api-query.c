@@ -353,16 +353,15 @@ int pledger_search(pledger_cursor **out, pledger_registry *reg, const pledger_qu
         free(cur);
         return failed(reg, fn, rc);
     }
-    /* each hit's snapshot: the very version the search found (versions
-     * never change once written, so this needs no shared transaction) */
+    /* each hit's snapshot: the version the search read, whole, in its
+     * transaction (pl_q_search_run) */
     if (cur->page.n && !(cur->pledges = calloc(cur->page.n, sizeof *cur->pledges))) {
         pledger_cursor_free(cur);
         return pl_err_oom(&reg->err);
     }
     for (size_t i = 0; i < cur->page.n; i++) {
-        const pl_q_hit *h = &cur->page.hits[i];
-        if ((rc = pl_snap_load_version(reg->db, &reg->err, h->pledge_id, h->version, reg->role,
-                                       &cur->pledges[i]))) {
+        if ((rc = pl_snap_from_pver(reg->db, &reg->err, &cur->page.hits[i].full,
+                                    &cur->pledges[i]))) {
             pledger_cursor_free(cur);
             return failed(reg, fn, rc);
         }

@@ -22,10 +22,4 @@
  * *@out is NULL and the error on @e. */
 int pl_snap_from_pver(pl_db *db, pl_err *e, pl_pver *v, pledger_pledge **out);
 
-/* A snapshot of version @version of pledge @pledge_id, masked for @role:
- * the version a search hit names, even when the pledge changed since the
- * search read it.  PLEDGER_ECORRUPT when the store has no such version. */
-int pl_snap_load_version(pl_db *db, pl_err *e, int64_t pledge_id, int version,
-                         pledger_role role, pledger_pledge **out);
-
 #endif

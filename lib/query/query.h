@@ -113,6 +113,8 @@ typedef struct pl_q_hit {
     char *currency;
     char start[11], end[11];
     int name_match;           /* PL_Q_NAME_* */
+    pl_pver full;             /* the version found, whole, masked for the role: read in
+                               * the search's transaction (a page's hits only) */
 } pl_q_hit;
 
 typedef struct pl_q_page {

@@ -39,6 +39,7 @@ static void hit_clear(pl_q_hit *h)
     free(h->pledgee_name);
     free(h->pledgee_id);
     free(h->currency);
+    pl_pver_clear(&h->full);
     memset(h, 0, sizeof *h);
 }
 
@@ -304,6 +305,13 @@ static int search_run(pl_db *db, pl_err *e, const pl_q_search *s, pledger_role r
     } else {
         rc = run(db, e, PL_SEARCH_ALL, &b, s, limit, role, hits, &n);
     }
+    /* The page's versions whole, by number, in the same read transaction:
+     * the very rows the search found, whatever another writer commits
+     * before the caller reads them. */
+    for (size_t i = 0; !rc && i < n && i < (size_t)s->page_size; i++)
+        if (!(rc = pl_pver_load_version(db, e, hits[i].pledge_id, hits[i].version,
+                                        &hits[i].full)))
+            pl_mask_pver(&hits[i].full, role);
     pl_db_rollback(db);
     if (other) {
         for (size_t i = 0; i < n2; i++)

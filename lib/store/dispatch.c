@@ -117,3 +117,8 @@ int pl_cert_stored_load(pl_db *db, pl_err *e, const char *number, int version,
 {
     return PL_OPS(db, rows)->certificate(db, e, number, version, with_document, out, found);
 }
+
+int pl_pver_load_version(pl_db *db, pl_err *e, int64_t pledge_id, int version, pl_pver *out)
+{
+    return PL_OPS(db, rows)->pver_load_version(db, e, pledge_id, version, out);
+}

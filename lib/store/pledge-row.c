@@ -24,6 +24,8 @@ static const char sql_by_id[] =
     "SELECT " VERSION_COLUMNS " WHERE p.id = ?1"
     " AND (CASE WHEN ?2 IS NULL THEN v.valid_to IS NULL"
     "      ELSE " PL_SQL_VALID_AT("v.", "?2") " END)";
+static const char sql_by_version[] =
+    "SELECT " VERSION_COLUMNS " WHERE p.id = ?1 AND v.version = ?2";
 static const char sql_rights[] =
     "SELECT right_key, identifier, classes FROM pledge_right WHERE pledge_id = ?1 ORDER BY idx";
 
@@ -170,6 +172,20 @@ static int sq_pver_load(pl_db *db, pl_err *e, const char *number, int64_t at_us,
 static int sq_pver_load_id(pl_db *db, pl_err *e, int64_t pledge_id, int64_t at_us, pl_pver *out)
 {
     return load(db, e, sql_by_id, NULL, pledge_id, at_us, out);
+}
+
+/* Version @version exactly, whatever its validity (a search names the
+ * versions it found by number: two that took effect at one instant are
+ * both there). */
+static int sq_pver_load_version(pl_db *db, pl_err *e, int64_t pledge_id, int version,
+                                pl_pver *out)
+{
+    int rc = load(db, e, sql_by_version, NULL, pledge_id, version, out);
+
+    if (rc == PLEDGER_ENOTFOUND)
+        return pl_err_set(e, PLEDGER_ENOTFOUND, "pledge %lld has no version %d",
+                          (long long)pledge_id, version);
+    return rc;
 }
 
 /* ---- a certificate and the event that issued it ---------------------------------- */
@@ -328,6 +344,7 @@ const pl_rows_ops pl_sqlite_rows_ops = {
     .pver_load_id = sq_pver_load_id,
     .cert_issue_load = sq_cert_issue_load,
     .pver_event = sq_pver_event,
+    .pver_load_version = sq_pver_load_version,
     .history = sq_history,
     .certificate = sq_certificate,
 };

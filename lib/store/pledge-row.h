@@ -67,6 +67,10 @@ int pl_cert_issue_load(pl_db *db, pl_err *e, const char *number, int version, ch
  * @at_us. */
 int pl_pver_event(pl_db *db, pl_err *e, const char *number, int64_t at_us, int64_t *seq);
 
+/* Version @version of pledge @pledge_id, whatever its validity.
+ * PLEDGER_ENOTFOUND when there is none. */
+int pl_pver_load_version(pl_db *db, pl_err *e, int64_t pledge_id, int version, pl_pver *out);
+
 /* The versions 1..@up_to of pledge @pledge_id, oldest first: each one's
  * operation and the instant it took effect (@operation valid during the
  * call; @each returns 0 to go on, > 0 to stop, < 0 a code). */
@@ -98,6 +102,8 @@ struct pl_rows_ops {
     int (*cert_issue_load)(pl_db *db, pl_err *e, const char *number, int version, char **document,
                            int *version_out, int64_t *seqs, size_t cap, size_t *n);
     int (*pver_event)(pl_db *db, pl_err *e, const char *number, int64_t at_us, int64_t *seq);
+    int (*pver_load_version)(pl_db *db, pl_err *e, int64_t pledge_id, int version,
+                             pl_pver *out);
     int (*history)(pl_db *db, pl_err *e, int64_t pledge_id, int up_to, pl_history_fn each,
                    void *arg);
     int (*certificate)(pl_db *db, pl_err *e, const char *number, int version, bool with_document,
