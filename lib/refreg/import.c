@@ -54,6 +54,7 @@
 #include "refreg/valid.h"
 #include "refreg/write.h"
 #include "store/journal.h"
+#include "store/steps.h"
 
 #if LIBXML_VERSION >= 21200
 typedef const xmlError *xml_error_t;
@@ -650,7 +651,7 @@ static int journal(imp *im, const char *refused)
     ev.at_us = pl_db_now(im->db); /* taken under the write lock */
     ev.actor = im->o->actor ? im->o->actor : "";
     ev.role = im->o->role ? im->o->role : "";
-    ev.operation = "register_import";
+    ev.operation = PL_OP_REGISTER_IMPORT;
     ev.subject = "register";
     ev.payload = payload;
     rc = pl_journal_append(im->db, im->e, &ev, &rep->journal_seq);
