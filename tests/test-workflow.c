@@ -1187,6 +1187,15 @@ START_TEST(test_step_table)
     char *last = last_operation();
     ck_assert_str_eq(last, op);
     free(last);
+    /* every step's statements were prepared once (a change of schema may
+     * prepare them again once; a plan depending on a bound value would at
+     * every new value: tests/test-query.c, test_statements_prepared_once) */
+    {
+        const char *worst = NULL;
+        int most = pl_db_reprepared_most(reg->db, &worst);
+        ck_assert_msg(most <= 1, "a statement was prepared again %d times: %s", most,
+                      worst ? worst : "?");
+    }
     /* and the state the journal rebuilds is the same */
     act("auditor-1", PLEDGER_ROLE_AUDITOR);
     char *before = dump(NULL);

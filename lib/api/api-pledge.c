@@ -239,7 +239,22 @@ static int finish(pl_db *db, pl_err *e, pledger_pledge *p)
         return pl_err_set(e, PLEDGER_ECORRUPT,
                           "pledge '%s' has %zu of its %d versions in the store", p->v.number,
                           p->n_history, p->v.version);
-    return build_fields(e, p);
+    if (!pl_kind(p->v.kind))
+        return pl_err_set(e, PLEDGER_ECORRUPT, "pledge '%s' has the kind %d",
+                          p->v.number ? p->v.number : "", p->v.kind);
+    return 0;
+}
+
+/* The field table, made when a field is first asked for: most answers
+ * (a page of search hits, a verification) are read through the getters
+ * alone, and the table costs more than reading the rows did.  A snapshot
+ * is read by one thread at a time, as its registry is.  False, with the
+ * error on the thread, when it cannot be made. */
+static bool fields_ready(const pledger_pledge *p)
+{
+    if (!p->fields)
+        build_fields(pl_err_thread(), (pledger_pledge *)p);
+    return p->fields != NULL;
 }
 
 int pl_snap_from_pver(pl_db *db, pl_err *e, pl_pver *v, pledger_pledge **out)
@@ -279,12 +294,17 @@ static int get(pledger_pledge **out, pledger_registry *reg, const char *fn, cons
         (rc = pl_api_check_str(reg, fn, "number", number, MAX_NUMBER, 1)) ||
         (rc = pl_api_read(reg, fn, PL_READ_PLEDGE, &sight)))
         return rc;
-    if ((rc = pl_pver_load(reg->db, &reg->err, number, at, &v)))
+    /* the version and its history in one read transaction */
+    if ((rc = pl_db_read_begin(reg->db, &reg->err)))
         return rc;
-    /* resident identity numbers masked for the role (query/mask.h),
-     * in the snapshot itself, so its XML form is masked too */
-    pl_mask_pver(&v, reg->role);
-    return pl_snap_from_pver(reg->db, &reg->err, &v, out);
+    if (!(rc = pl_pver_load(reg->db, &reg->err, number, at, &v))) {
+        /* resident identity numbers masked for the role (query/mask.h),
+         * in the snapshot itself, so its XML form is masked too */
+        pl_mask_pver(&v, reg->role);
+        rc = pl_snap_from_pver(reg->db, &reg->err, &v, out);
+    }
+    pl_db_rollback(reg->db);
+    return rc;
 }
 
 int pledger_pledge_get(pledger_pledge **out, pledger_registry *reg, const char *number)
@@ -336,7 +356,11 @@ GET(const char *, pledger_pledge_period_end, p->end, NULL)
 GET(const char *, pledger_pledge_acceptance_number, p->v.acceptance_number, NULL)
 GET(const char *, pledger_pledge_application_uuid, p->v.application_uuid, NULL)
 GET(size_t, pledger_pledge_right_count, p->v.n_rights, 0)
-GET(size_t, pledger_pledge_field_count, p->n_fields, 0)
+
+size_t pledger_pledge_field_count(const pledger_pledge *p)
+{
+    return p && fields_ready(p) ? p->n_fields : 0;
+}
 
 const char *pledger_pledge_right_id(const pledger_pledge *p, size_t i)
 {
@@ -345,7 +369,7 @@ const char *pledger_pledge_right_id(const pledger_pledge *p, size_t i)
 
 const char *pledger_pledge_field_path(const pledger_pledge *p, size_t i)
 {
-    return p && i < p->n_fields ? p->fields[i].path : NULL;
+    return p && fields_ready(p) && i < p->n_fields ? p->fields[i].path : NULL;
 }
 
 /* "[N]" at @s, N a positive decimal of at most 9 digits without a
@@ -419,6 +443,8 @@ const char *pledger_pledge_field(const pledger_pledge *p, const char *path)
                  strchr(path + 7, '['));
         want = buf;
     }
+    if (!fields_ready(p))
+        return NULL;
     for (size_t i = 0; i < p->n_fields; i++)
         if (!strcmp(p->fields[i].path, want))
             return p->fields[i].value;

@@ -93,14 +93,23 @@ int pledger_verify(pledger_verification **out, pledger_registry *reg, const char
     }
     if (!(v = calloc(1, sizeof *v)))
         return pl_err_oom(&reg->err);
+    /* one read transaction for the answer and its snapshot's history: a
+     * statement outside one is a read transaction of its own */
+    if ((rc = pl_db_read_begin(reg->db, &reg->err))) {
+        free(v);
+        return failed(reg, fn, rc);
+    }
     if ((rc = pl_q_verify_run(reg->db, &reg->err, number, opts->as_of,
                               opts->code ? code : NULL, reg->role, &v->q))) {
+        pl_db_rollback(reg->db);
         free(v);
         return failed(reg, fn, rc);
     }
     /* the version answered from, masked by the query layer, becomes the
      * answer's snapshot */
-    if ((rc = pl_snap_from_pver(reg->db, &reg->err, &v->q.v, &v->pledge))) {
+    rc = pl_snap_from_pver(reg->db, &reg->err, &v->q.v, &v->pledge);
+    pl_db_rollback(reg->db);
+    if (rc) {
         pledger_verification_free(v);
         return failed(reg, fn, rc);
     }
@@ -347,24 +356,28 @@ int pledger_search(pledger_cursor **out, pledger_registry *reg, const pledger_qu
         search_args_clear(&a);
         return pl_err_oom(&reg->err);
     }
-    rc = pl_q_search_run(reg->db, &reg->err, &a.s, reg->role, &cur->page);
-    search_args_clear(&a);
-    if (rc) {
+    /* one read transaction for the page and its hits' snapshots */
+    if ((rc = pl_db_read_begin(reg->db, &reg->err))) {
+        search_args_clear(&a);
         free(cur);
         return failed(reg, fn, rc);
     }
-    /* each hit's snapshot: the version the search read, whole, in its
-     * transaction (pl_q_search_run) */
-    if (cur->page.n && !(cur->pledges = calloc(cur->page.n, sizeof *cur->pledges))) {
-        pledger_cursor_free(cur);
-        return pl_err_oom(&reg->err);
+    rc = pl_q_search_run(reg->db, &reg->err, &a.s, reg->role, &cur->page);
+    search_args_clear(&a);
+    if (rc) {
+        pl_db_rollback(reg->db);
+        free(cur);
+        return failed(reg, fn, rc);
     }
-    for (size_t i = 0; i < cur->page.n; i++) {
-        if ((rc = pl_snap_from_pver(reg->db, &reg->err, &cur->page.hits[i].full,
-                                    &cur->pledges[i]))) {
-            pledger_cursor_free(cur);
-            return failed(reg, fn, rc);
-        }
+    /* each hit's snapshot: the version the search read, whole */
+    if (cur->page.n && !(cur->pledges = calloc(cur->page.n, sizeof *cur->pledges)))
+        rc = pl_err_oom(&reg->err);
+    for (size_t i = 0; !rc && i < cur->page.n; i++)
+        rc = pl_snap_from_pver(reg->db, &reg->err, &cur->page.hits[i].full, &cur->pledges[i]);
+    pl_db_rollback(reg->db);
+    if (rc) {
+        pledger_cursor_free(cur);
+        return failed(reg, fn, rc);
     }
     if (cur->page.more) {
         const pl_q_hit *last = &cur->page.hits[cur->page.n - 1];

@@ -18,6 +18,7 @@ struct pl_db {
     bool batch;        /* pl_db_batch_begin(): steps nest inside one transaction */
     bool batch_failed; /* a nested step rolled back: the batch can only roll back */
     bool tx_write;     /* the open transaction holds the write lock */
+    int read_nest;     /* reads begun inside an open read transaction, not yet ended */
     int64_t tx_now;    /* its instant, read once the lock was held */
     pl_db_clock_fn clock;
     void *clock_payload;
@@ -98,6 +99,12 @@ int pl_db_read_begin(pl_db *db, pl_err *e)
 {
     if (db->batch)
         return nest(db, e);
+    if (db->tx_depth > 0 && !db->tx_write) {
+        /* a read inside a read: it joins the snapshot already open */
+        db->tx_depth++;
+        db->read_nest++;
+        return 0;
+    }
     if (db->tx_depth > 0)
         return pl_err_set(e, PLEDGER_ESTATE, "a transaction is already open");
     int rc = db->be->conn->begin(db, e, false);
@@ -110,6 +117,11 @@ int pl_db_read_begin(pl_db *db, pl_err *e)
 
 int pl_db_commit(pl_db *db, pl_err *e)
 {
+    if (db->read_nest > 0) {
+        db->read_nest--;
+        db->tx_depth--;
+        return 0;
+    }
     if (db->batch) {
         if (db->tx_depth > 1)
             db->tx_depth--;
@@ -127,6 +139,11 @@ int pl_db_commit(pl_db *db, pl_err *e)
 
 void pl_db_rollback(pl_db *db)
 {
+    if (db->read_nest > 0) { /* the inner read ends; the outer one goes on */
+        db->read_nest--;
+        db->tx_depth--;
+        return;
+    }
     if (db->batch) {
         if (db->tx_depth > 1)
             db->tx_depth--;
@@ -229,6 +246,7 @@ void pl_db_close(pl_db *db)
     if (!db)
         return;
     if (db->conn) {
+        db->read_nest = 0;  /* whatever was open ends here */
         pl_db_rollback(db); /* the backend's statements are still there */
         db->be->conn->close(db);
     }

@@ -45,6 +45,9 @@ const char *pl_db_path(const pl_db *db);
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  pl_db_write_begin refuses on a
  * read-only registry with PLEDGER_EREADONLY.  Rollback never fails. */
 int pl_db_write_begin(pl_db *db, pl_err *e);
+/* pl_db_read_begin() inside an open read transaction joins it: the
+ * inner read's commit or rollback only ends the inner read, so a query
+ * run inside a caller's read reads the caller's snapshot. */
 int pl_db_read_begin(pl_db *db, pl_err *e);
 int pl_db_commit(pl_db *db, pl_err *e);
 void pl_db_rollback(pl_db *db);

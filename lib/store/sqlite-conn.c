@@ -151,6 +151,26 @@ int pl_db_stmt(pl_db *pdb, pl_err *e, const char *sql, sqlite3_stmt **out)
     return 0;
 }
 
+int pl_db_reprepared_most(pl_db *pdb, const char **sql)
+{
+    sq_conn *db = conn_of(pdb);
+    int most = 0;
+
+    if (sql)
+        *sql = NULL;
+    for (size_t i = 0; i < db->nslots; i++) {
+        if (!db->slots[i].stmt)
+            continue;
+        int n = sqlite3_stmt_status(db->slots[i].stmt, SQLITE_STMTSTATUS_REPREPARE, 0);
+        if (n > most) {
+            most = n;
+            if (sql)
+                *sql = db->slots[i].sql;
+        }
+    }
+    return most;
+}
+
 int pl_db_exec(pl_db *db, pl_err *e, const char *sql)
 {
     int rc = sqlite3_exec(conn_of(db)->h, sql, NULL, NULL, NULL);

@@ -17,6 +17,14 @@ sqlite3 *pl_db_handle(pl_db *db);
  * with its bindings cleared; do not finalize it. */
 int pl_db_stmt(pl_db *db, pl_err *e, const char *sql, sqlite3_stmt **out);
 
+/* The most times any one cached statement was prepared again since it
+ * was first (SQLITE_STMTSTATUS_REPREPARE), and its SQL (NULL when none).
+ * A change of schema (ATTACH, a migration) prepares each statement again
+ * once; a statement whose plan SQLite marks as depending on a bound
+ * value is prepared again at every new value, which costs more than most
+ * lookups: the tests hold every statement to once. */
+int pl_db_reprepared_most(pl_db *db, const char **sql);
+
 /* Execute SQL with no result rows (schema, pragmas).  Not for user data. */
 int pl_db_exec(pl_db *db, pl_err *e, const char *sql);
 
