@@ -390,6 +390,50 @@ START_TEST(test_office_code)
 }
 END_TEST
 
+/* A read begun inside a read joins it: the inner read's end leaves the
+ * outer snapshot open (a commit by another handle stays unseen until the
+ * outer read ends); a write cannot begin inside a read; a read cannot
+ * begin inside a write. */
+START_TEST(test_nested_reads)
+{
+    char *path = pl_test_path(dir, "nest.db");
+    pledger_registry *a = NULL, *b = NULL;
+    char *v = NULL;
+    pl_err e;
+
+    PL_OK(NULL, pledger_open(&a, path, NULL));
+    PL_OK(NULL, pledger_open(&b, path, NULL));
+    ck_assert_int_eq(pl_db_meta_set(a->db, &e, "probe", "one"), 0);
+    ck_assert_int_eq(pl_db_read_begin(b->db, &e), 0);
+    ck_assert_int_eq(pl_db_meta_get(b->db, &e, "probe", &v), 0); /* the snapshot starts */
+    ck_assert_str_eq(v, "one");
+    free(v);
+    ck_assert_int_eq(pl_db_read_begin(b->db, &e), 0);           /* joins */
+    ck_assert_int_eq(pl_db_write_begin(b->db, &e), PLEDGER_ESTATE);
+    ck_assert_int_eq(pl_db_meta_set(a->db, &e, "probe", "two"), 0);
+    pl_db_rollback(b->db);                                       /* the inner read ends */
+    ck_assert(pl_db_in_tx(b->db));
+    ck_assert_int_eq(pl_db_meta_get(b->db, &e, "probe", &v), 0);
+    ck_assert_str_eq(v, "one");                                  /* still the outer snapshot */
+    free(v);
+    ck_assert_int_eq(pl_db_read_begin(b->db, &e), 0);
+    ck_assert_int_eq(pl_db_commit(b->db, &e), 0);                /* an inner commit too */
+    ck_assert(pl_db_in_tx(b->db));
+    pl_db_rollback(b->db);                                       /* the outer read ends */
+    ck_assert(!pl_db_in_tx(b->db));
+    ck_assert_int_eq(pl_db_meta_get(b->db, &e, "probe", &v), 0);
+    ck_assert_str_eq(v, "two");
+    free(v);
+    ck_assert_int_eq(pl_db_write_begin(b->db, &e), 0);
+    ck_assert_int_eq(pl_db_read_begin(b->db, &e), PLEDGER_ESTATE);
+    pl_db_rollback(b->db);
+    ck_assert(!pl_db_in_tx(b->db));
+    pledger_close(b);
+    pledger_close(a);
+    free(path);
+}
+END_TEST
+
 START_TEST(test_read_only)
 {
     char *path = pl_test_path(dir, "ro.db");
@@ -727,6 +771,7 @@ static Suite *registry_suite(void)
     TCase *tc = tcase_create("open");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_create_close_reopen);
+    tcase_add_test(tc, test_nested_reads);
     tcase_add_test(tc, test_version);
     tcase_add_test(tc, test_strerror);
     tcase_add_test(tc, test_bad_arguments);
