@@ -12,9 +12,14 @@
  *
  * Calls on a handle alone (no registry) report failures on the calling
  * thread: read them with pledger_errmsg(NULL).  Workflow calls take the
- * registry and the application's UUID, check the actor's role
- * (pledger_set_actor()) and the current state, and run as one
- * transaction together with their journal event: they either happen
+ * registry and name the application one way throughout: the two that
+ * bring a document (pledger_application_save() and
+ * pledger_application_correct()) take the handle that holds it, every
+ * other step takes the UUID of the stored application (what
+ * pledger_application_uuid() gives after a save), so a step never acts
+ * on a document the registry has not checked.  Each checks the actor's
+ * role (pledger_set_actor()) and the current state, and runs as one
+ * transaction together with its journal event: it either happens
  * completely or not at all.
  */
 #ifndef PLEDGER_APPLICATION_H
