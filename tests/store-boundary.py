@@ -2,11 +2,11 @@
 """The store is the only layer that speaks SQL.
 
 Every file of lib/ outside lib/store/ that includes <sqlite3.h> or the
-SQLite backend's header "store/sqlite.h", or names an sqlite3_ function
-or type, fails this test, unless it is on the list below of files whose
-SQL is still being moved into the store's named operations
-(store/backend.h).  A file on the list that no longer speaks SQL fails
-too, so the list only shrinks.
+SQLite backend's header "store/sqlite.h", or names an sqlite3_ function,
+type or SQLITE_ constant, fails this test: the layers above the store
+call its named operations (store/backend.h).  STILL_SQL was the list of
+files whose SQL was being moved; it is empty, and a file put on it that
+does not speak SQL fails too.
 
 usage: store-boundary.py SOURCE_ROOT
 """
@@ -14,7 +14,7 @@ import pathlib
 import re
 import sys
 
-# Files above the store whose SQL has not yet moved behind the backend.
+# Files above the store allowed to speak SQL: none.
 STILL_SQL = set("""
 """.split())
 
