@@ -370,7 +370,6 @@ typedef struct pl_app_filing {
     pl_app_flag joint;
 } pl_app_filing;
 
-typedef struct pl_app_arena pl_app_arena;
 
 typedef struct pl_app {
     pledger_kind kind;
@@ -392,7 +391,7 @@ typedef struct pl_app {
     pl_app_risk *risks;
     size_t n_risks;
     pl_app_filing filing;
-    pl_app_arena *arena;       /* private: owns every string and array */
+    struct pl_arena *arena;    /* private: owns every string and array (base/arena.h) */
 } pl_app;
 
 /* Extract everything from @d.  Lenient: missing or invalid content is

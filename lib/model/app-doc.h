@@ -1,0 +1,41 @@
+/* What the files of the application document share (application.c the
+ * handle, app-path.c the field paths, app-extract.c the extraction): the
+ * handle's insides and the checks every change of the document makes. */
+#ifndef PL_MODEL_APP_DOC_H
+#define PL_MODEL_APP_DOC_H
+
+#include <stdbool.h>
+
+#include <libxml/tree.h>
+#include <pledger/types.h>
+
+#include "base/error.h"
+#include "model/application.h"
+
+struct pl_doc {
+    xmlDocPtr doc;
+    pledger_kind kind;
+    char *scratch; /* the last pl_doc_get result */
+};
+
+/* The root element <application>. */
+xmlNodePtr pl_doc_root(const pl_doc *d);
+
+/* Whether @n is the document's <rights> (a child of the root). */
+bool pl_doc_is_rights(xmlNodePtr n);
+
+/* Every child of <rights> must be named after @kind: PLEDGER_EXML naming
+ * the line and the path of the first that is not ("@what: ..."). */
+int pl_doc_check_rights(pl_err *e, xmlDocPtr doc, pledger_kind kind, const char *what);
+
+/* The direct text children of @n (an element or an attribute),
+ * concatenated; malloc'd ("" when none), NULL out of memory. */
+char *pl_doc_direct_text(xmlNodePtr n);
+
+/* The text of attribute @name of @n; NULL when absent or out of memory. */
+char *pl_doc_attr_text(xmlNodePtr n, const char *name);
+
+/* Index of @name in @names[1..n-1], 0 when absent. */
+int pl_name_index(const char *const *names, int n, const char *name);
+
+#endif
