@@ -50,7 +50,7 @@ static void base64(const unsigned char *in, size_t n, char *out)
 
 /* ---- a pledge version ------------------------------------------------------------ */
 
-static void pledge_json(jw *w, const pledger_pledge *p)
+void pledge_json(jw *w, const pledger_pledge *p)
 {
     int64_t valid_to = pledger_pledge_valid_to(p);
 
@@ -88,6 +88,13 @@ static void pledge_json(jw *w, const pledger_pledge *p)
     for (size_t i = 0; i < pledger_pledge_right_count(p); i++)
         jw_str(w, pledger_pledge_right_id(p, i));
     jw_end_arr(w);
+    jw_key(w, "fields");
+    jw_obj(w);
+    for (size_t i = 0, n = pledger_pledge_field_count(p); i < n; i++) {
+        const char *path = pledger_pledge_field_path(p, i);
+        jw_kstr(w, path, pledger_pledge_field(p, path));
+    }
+    jw_end_obj(w);
 }
 
 /* GET /v1/pledges/{number}/record and /document: the version current

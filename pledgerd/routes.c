@@ -377,6 +377,10 @@ static void get_pledge(route_ctx *c, const char *number, reply *out)
         jw_null(&w);
     else
         jw_int(&w, pledger_verification_as_of(v));
+    /* the whole registration, as GET /v1/pledges/{number}/record gives it */
+    jw_key(&w, "pledge");
+    pledge_json(&w, pledger_verification_pledge(v));
+    jw_end_obj(&w);
     const char *found = pledger_pledge_number(pledger_verification_pledge(v));
     if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &found, 1, &w, out)) {
         jw_end_obj(&w);
@@ -492,6 +496,9 @@ static void search(route_ctx *c, reply *out)
         static const char *const match[] = { "none", "exact", "similar", "branch" };
         int m = (int)pledger_cursor_name_match(cur);
         jw_kstr(&w, "name_match", m >= 0 && m < 4 ? match[m] : "?");
+        jw_key(&w, "pledge");
+        pledge_json(&w, pledger_cursor_pledge(cur));
+        jw_end_obj(&w);
         jw_end_obj(&w);
     }
     jw_end_arr(&w);

@@ -244,6 +244,16 @@ def test_verify_log_and_journal_verify(reads: dict) -> None:
         assert remote.journal_verify() == local.journal_verify()
         assert remote.journal_verify(chain_only=True) == local.journal_verify(chain_only=True)
         assert remote.pledge(reads["number"]) == local.pledge(reads["number"])
+        # one Pledge everywhere: the record, a verification's and a search
+        # hit's, every field by its path, the same remotely as in-process
+        number = reads["number"]
+        lp, rp = local.pledge(number), remote.pledge(number)
+        assert rp.fields == lp.fields and rp.field("history/entry[2]/operation") == "change"
+        lv, rv = local.verify(number), remote.verify(number)
+        assert rv.pledge == lv.pledge and rv.pledge.fields == lv.pledge.fields == lp.fields
+        lh = [h.pledge for h in local.search(party_id="91350100M000100Y43")]
+        rh = [h.pledge for h in remote.search(party_id="91350100M000100Y43")]
+        assert rh == lh and [p.fields for p in rh] == [p.fields for p in lh] and lh
         assert remote.pledge_xml(reads["number"]) == local.pledge_xml(reads["number"])
 
 

@@ -28,32 +28,7 @@ def pledge_of(p: Any) -> Pledge:
         if value == ffi.NULL:
             raise make_error(int(lib.pledger_errcode(ffi.NULL)))
         fields[path] = s(value) or ""
-    kind = Kind.from_name(fields["kind"])
-    rights = []
-    while (r := fields.get(f"rights/{kind.api_name}[{len(rights) + 1}]/identifier")) is not None:
-        rights.append(r)
-    valid_to = fields.get("valid_to")
-    return Pledge(
-        number=fields["registration_number"],
-        kind=kind,
-        security=fields["security"],
-        state=PledgeState.from_name(fields["state"]),
-        version=int(fields["version"]),
-        registered_at=from_iso(fields["registered_at"]),
-        valid_from=from_iso(fields["valid_from"]),
-        valid_to=from_iso(valid_to) if valid_to else None,
-        pledgor_name=fields.get("pledgor/name"),
-        pledgor_id=fields.get("pledgor/id"),
-        pledgee_name=fields.get("pledgee/name"),
-        pledgee_id=fields.get("pledgee/id"),
-        amount=int(fields["amount"]),
-        currency=fields.get("amount/@currency"),
-        period_start=to_date(fields.get("period/start")),
-        period_end=to_date(fields.get("period/end")),
-        acceptance_number=fields.get("acceptance_number"),
-        application_uuid=fields.get("application"),
-        rights=tuple(rights),
-        fields=fields)
+    return Pledge.from_fields(fields)
 
 
 class Cursor(Iterator[SearchHit]):

@@ -161,7 +161,8 @@ class RemoteRegistry:
             period_start=to_date(j["period_start"]), period_end=to_date(j["period_end"]),
             rights=tuple(RightRank(r["id"], r["rank"]) for r in j["rights"]),
             rank=j["rank"], code_status=_ENUMS["CodeStatus"].from_name(j["code_status"]),
-            code_version=j["code_version"], code_superseded_at=from_us(sup) if sup else None)
+            code_version=j["code_version"], code_superseded_at=from_us(sup) if sup else None,
+            pledge=Pledge.from_fields(j["pledge"]["fields"]))
 
     def search(self, *, kind: Kind | int | str | None = None, right: str | None = None,
                party_id: str | None = None, party_name: str | None = None,
@@ -230,17 +231,7 @@ class RemoteRegistry:
         """As :meth:`pledger.Registry.pledge`."""
         j = self._json("GET", f"/v1/pledges/{self._quote(number, 'number')}/record",
                        {"as_of": None if at is None else to_us(at, "at")})
-        return Pledge(
-            number=j["number"], kind=Kind.from_name(j["kind"]), security=j["security"],
-            state=PledgeState.from_name(j["state"]), version=j["version"],
-            registered_at=from_us(j["registered_at"]), valid_from=from_us(j["valid_from"]),
-            valid_to=None if j.get("valid_to") is None else from_us(j["valid_to"]),
-            pledgor_name=j["pledgor"]["name"], pledgor_id=j["pledgor"]["id"],
-            pledgee_name=j["pledgee"]["name"], pledgee_id=j["pledgee"]["id"],
-            amount=j["amount"], currency=j["currency"],
-            period_start=to_date(j["period_start"]), period_end=to_date(j["period_end"]),
-            acceptance_number=j["acceptance_number"], application_uuid=j["application_uuid"],
-            rights=tuple(j["rights"]))
+        return Pledge.from_fields(j["fields"])
 
     def pledge_xml(self, number: str, at: Instant | None = None) -> str:
         """As :meth:`pledger.Registry.pledge_xml`."""
@@ -477,7 +468,8 @@ class RemoteCursor(Iterator[SearchHit]):
             pledgor_id=h["pledgor_id"], pledgee_name=h["pledgee_name"],
             pledgee_id=h["pledgee_id"], amount=h["amount"], currency=h["currency"],
             period_start=to_date(h["period_start"]), period_end=to_date(h["period_end"]),
-            name_match=_ENUMS["NameMatch"].from_name(h["name_match"]))
+            name_match=_ENUMS["NameMatch"].from_name(h["name_match"]),
+            pledge=Pledge.from_fields(h["pledge"]["fields"]))
 
     def __enter__(self) -> "RemoteCursor":
         return self

@@ -212,6 +212,39 @@ class Pledge:
                 path = f"rights/{self.kind.api_name}" + path[len(alias) - 1:]
         return self.fields.get(path)
 
+    @classmethod
+    def from_fields(cls, fields: Mapping[str, str]) -> "Pledge":
+        """The pledge whose fields by their paths in the pledge document are
+        ``fields`` (``pledger_pledge_field``; pledgerd sends them as
+        "fields")."""
+        kind = Kind.from_name(fields["kind"])
+        rights = []
+        while (r := fields.get(f"rights/{kind.api_name}[{len(rights) + 1}]/identifier")
+               ) is not None:
+            rights.append(r)
+        valid_to = fields.get("valid_to")
+        return cls(
+            number=fields["registration_number"],
+            kind=kind,
+            security=fields["security"],
+            state=PledgeState.from_name(fields["state"]),
+            version=int(fields["version"]),
+            registered_at=from_iso(fields["registered_at"]),
+            valid_from=from_iso(fields["valid_from"]),
+            valid_to=from_iso(valid_to) if valid_to else None,
+            pledgor_name=fields.get("pledgor/name"),
+            pledgor_id=fields.get("pledgor/id"),
+            pledgee_name=fields.get("pledgee/name"),
+            pledgee_id=fields.get("pledgee/id"),
+            amount=int(fields["amount"]),
+            currency=fields.get("amount/@currency"),
+            period_start=to_date(fields.get("period/start")),
+            period_end=to_date(fields.get("period/end")),
+            acceptance_number=fields.get("acceptance_number"),
+            application_uuid=fields.get("application"),
+            rights=tuple(rights),
+            fields=dict(fields))
+
 
 @dataclasses.dataclass(frozen=True)
 class Rejection:
@@ -273,7 +306,7 @@ class Verification:
     code_version: int                #: the version the matched certificate was issued for
     code_superseded_at: _dt.datetime | None
     #: the pledge version answered from, as :meth:`pledger.Registry.pledge`
-    #: gives it (None from a remote registry)
+    #: gives it (from a remote registry too: pledgerd sends its fields)
     pledge: Pledge | None = dataclasses.field(default=None, repr=False, compare=False,
                                               metadata=NOT_IN_DICT)
 
@@ -302,7 +335,7 @@ class SearchHit:
     period_end: _dt.date | None
     name_match: Any                  #: a NameMatch
     #: the pledge version found, as :meth:`pledger.Registry.pledge` gives it
-    #: (None from a remote registry)
+    #: (from a remote registry too: pledgerd sends its fields)
     pledge: Pledge | None = dataclasses.field(default=None, repr=False, compare=False,
                                               metadata=NOT_IN_DICT)
 
