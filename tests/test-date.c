@@ -1,6 +1,9 @@
 /* lib/base/date: civil dates, month arithmetic, weekdays, instants. */
 #include "testutil.h"
 
+#include <stdbool.h>
+#include <stdlib.h>
+
 #include "base/date.h"
 
 #define D(y, m, d) pl_days_from_civil((y), (m), (d))
@@ -78,8 +81,13 @@ END_TEST
 
 START_TEST(civil_round_trip)
 {
-    int32_t z, prev = D(1599, 12, 31);
-    for (z = D(1600, 1, 1); z <= D(2400, 12, 31); z++) {
+    /* every day of 1600-2400; under memcheck (26 s) the century around
+     * 2000, leap rules of 2000 and 2100 included: the same code paths */
+    const char *vg = getenv("PLEDGER_VALGRIND");
+    bool full = !vg || !*vg;
+    int32_t z, prev = full ? D(1599, 12, 31) : D(1949, 12, 31);
+    for (z = full ? D(1600, 1, 1) : D(1950, 1, 1); z <= (full ? D(2400, 12, 31) : D(2101, 12, 31));
+         z++) {
         int y, py;
         unsigned m, d, pm, pd;
         pl_civil_from_days(z, &y, &m, &d);

@@ -783,7 +783,11 @@ START_TEST(kill_loop_over_the_exchange)
             for (;;)
                 exchange_round(&ap, &of, &s, 1 + (int)(rand_r(&s) % 3));
         }
-        struct timespec nap = { 0, (long)(20 + rand_r(&seed) % 400) * 1000000L };
+        /* under valgrind a child needs far longer to open both sites and
+         * carry its first batch: with the naps of a plain run, six kills
+         * could all come before anything reached the office */
+        long ms = env && *env ? 300 + rand_r(&seed) % 2000 : 20 + rand_r(&seed) % 400;
+        struct timespec nap = { ms / 1000, (ms % 1000) * 1000000L };
         nanosleep(&nap, NULL);
         kill(pid, SIGKILL);
         int status;
