@@ -50,7 +50,7 @@ static void base64(const unsigned char *in, size_t n, char *out)
 
 /* ---- a pledge version ------------------------------------------------------------ */
 
-void pledge_json(jw *w, const pledger_pledge *p)
+int pledge_json(jw *w, const pledger_pledge *p)
 {
     int64_t valid_to = pledger_pledge_valid_to(p);
 
@@ -88,13 +88,19 @@ void pledge_json(jw *w, const pledger_pledge *p)
     for (size_t i = 0; i < pledger_pledge_right_count(p); i++)
         jw_str(w, pledger_pledge_right_id(p, i));
     jw_end_arr(w);
+    /* a registration always has fields: none is the table that could not
+     * be made (out of memory), not an answer to send */
+    size_t n = pledger_pledge_field_count(p);
+    if (n == 0)
+        return pledger_errcode(NULL) < 0 ? pledger_errcode(NULL) : PLEDGER_ENOMEM;
     jw_key(w, "fields");
     jw_obj(w);
-    for (size_t i = 0, n = pledger_pledge_field_count(p); i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
         const char *path = pledger_pledge_field_path(p, i);
         jw_kstr(w, path, pledger_pledge_field(p, path));
     }
     jw_end_obj(w);
+    return 0;
 }
 
 /* GET /v1/pledges/{number}/record and /document: the version current
@@ -126,8 +132,9 @@ static void get_version(route_ctx *c, const char *number, bool document, reply *
     } else {
         jw w;
         jw_init(&w);
-        pledge_json(&w, p);
-        if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &number, 1, &w, out)) {
+        if ((rc = pledge_json(&w, p)))
+            reply_library_error(out, rc, NULL);
+        else if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &number, 1, &w, out)) {
             jw_end_obj(&w);
             reply_json(out, 200, &w);
         }

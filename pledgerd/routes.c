@@ -379,10 +379,12 @@ static void get_pledge(route_ctx *c, const char *number, reply *out)
         jw_int(&w, pledger_verification_as_of(v));
     /* the whole registration, as GET /v1/pledges/{number}/record gives it */
     jw_key(&w, "pledge");
-    pledge_json(&w, pledger_verification_pledge(v));
+    rc = pledge_json(&w, pledger_verification_pledge(v));
     jw_end_obj(&w);
     const char *found = pledger_pledge_number(pledger_verification_pledge(v));
-    if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &found, 1, &w, out)) {
+    if (rc)
+        reply_library_error(out, rc, NULL);
+    else if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &found, 1, &w, out)) {
         jw_end_obj(&w);
         reply_json(out, 200, &w);
     }
@@ -497,16 +499,18 @@ static void search(route_ctx *c, reply *out)
         int m = (int)pledger_cursor_name_match(cur);
         jw_kstr(&w, "name_match", m >= 0 && m < 4 ? match[m] : "?");
         jw_key(&w, "pledge");
-        pledge_json(&w, pledger_cursor_pledge(cur));
+        rc = pledge_json(&w, pledger_cursor_pledge(cur));
         jw_end_obj(&w);
         jw_end_obj(&w);
+        if (rc)
+            break;
     }
     jw_end_arr(&w);
     jw_kstr(&w, "continuation", pledger_cursor_continuation(cur));
     if (rc == PLEDGER_ENOMEM)
         reply_error(out, 500, rc, "out of memory");
     else if (rc < 0)
-        reply_library_error(out, rc, c->reader);
+        reply_library_error(out, rc, NULL); /* the cursor's or the snapshot's */
     else if (record_answer(c, PLEDGER_REPORT_SEARCH, (const char *const *)numbers, nn, &w,
                            out)) {
         jw_end_obj(&w);

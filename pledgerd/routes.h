@@ -71,8 +71,10 @@ int reply_add_report(reply *out, uint64_t number, const char *note);
 void verification_refused(route_ctx *c, int rc, reply *out);
 /* Open a JSON object and write pledge snapshot @p into it: its getters'
  * values and "fields", every field by its path in the pledge document
- * (pledger_pledge_field); the caller adds what it will and closes it. */
-void pledge_json(jw *w, const pledger_pledge *p);
+ * (pledger_pledge_field); the caller adds what it will and closes it.
+ * 0, or the library's code when the fields could not be read (nothing
+ * fit to send: the caller answers the error). */
+int pledge_json(jw *w, const pledger_pledge *p);
 /* The reads of routes-read.c (a pledge's version and document, the log's
  * leaves and roots, the journal's verification): true when it answered. */
 bool route_read(route_ctx *c, reply *out);

@@ -22,7 +22,10 @@ def pledge_of(p: Any) -> Pledge:
     the one way every read of a pledge reaches Python."""
     s = _ffi.string
     fields: dict[str, str] = {}
-    for i in range(lib.pledger_pledge_field_count(p)):
+    n = lib.pledger_pledge_field_count(p)
+    if n == 0:  # a registration always has fields: the table could not be made
+        raise make_error(int(lib.pledger_errcode(ffi.NULL)) or lib.PLEDGER_ENOMEM)
+    for i in range(n):
         path = s(lib.pledger_pledge_field_path(p, i)) or ""
         value = lib.pledger_pledge_field(p, path.encode("utf-8"))
         if value == ffi.NULL:
