@@ -41,25 +41,33 @@ void jw_end_obj(jw *w) { put(w, "}", 1); w->comma = true; }
 void jw_arr(jw *w) { value_start(w); put(w, "[", 1); w->comma = false; }
 void jw_end_arr(jw *w) { put(w, "]", 1); w->comma = true; }
 
+/* The JSON string of @s: runs of characters that need no escape are
+ * copied at once (an answer is mostly such runs). */
 static void quoted(jw *w, const char *s)
 {
+    const unsigned char *p = (const unsigned char *)s, *run = p;
+
     put(w, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    for (;; p++) {
+        unsigned char ch = *p;
+        if (ch >= 0x20 && ch != '"' && ch != '\\' && ch != 0x7f)
+            continue;
+        if (p > run)
+            put(w, (const char *)run, (size_t)(p - run));
+        if (!ch)
+            break;
         char esc[8];
-        switch (*p) {
+        switch (ch) {
         case '"': put(w, "\\\"", 2); break;
         case '\\': put(w, "\\\\", 2); break;
         case '\n': put(w, "\\n", 2); break;
         case '\r': put(w, "\\r", 2); break;
         case '\t': put(w, "\\t", 2); break;
         default:
-            if (*p < 0x20 || *p == 0x7f) {
-                snprintf(esc, sizeof esc, "\\u%04x", *p);
-                put(w, esc, 6);
-            } else {
-                put(w, (const char *)p, 1);
-            }
+            snprintf(esc, sizeof esc, "\\u%04x", ch);
+            put(w, esc, 6);
         }
+        run = p + 1;
     }
     put(w, "\"", 1);
 }

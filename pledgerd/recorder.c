@@ -5,15 +5,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The most answers one transaction records. */
 #define GROUP_MAX 512
+/* A group smaller than this waits up to GATHER_NS for more answers to
+ * join it: each group costs a commit and a signature, so under load a
+ * short wait makes the groups large, and a lone answer waits no longer. */
+#define GATHER_MIN 48
+#define GATHER_NS 1000000L
 
 struct recorder {
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t work;
     recorder_job *head, *tail;
+    size_t queued;
     bool stopping, started, joined;
     pledger_registry *writer;
     pthread_mutex_t *writer_lock;
@@ -72,10 +79,23 @@ static void *run(void *arg)
             pthread_cond_wait(&r->work, &r->lock);
         if (!r->head)
             break;
+        if (r->queued < GATHER_MIN && !r->stopping) {
+            struct timespec until;
+            clock_gettime(CLOCK_MONOTONIC, &until);
+            until.tv_nsec += GATHER_NS;
+            if (until.tv_nsec >= 1000000000L) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000L;
+            }
+            while (r->queued < GATHER_MIN && !r->stopping &&
+                   pthread_cond_timedwait(&r->work, &r->lock, &until) == 0)
+                ;
+        }
         size_t n = 0;
         while (r->head && n < GROUP_MAX) {
             group[n++] = r->head;
             r->head = r->head->next;
+            r->queued--;
         }
         if (!r->head)
             r->tail = NULL;
@@ -100,7 +120,12 @@ recorder *recorder_start(pledger_registry *writer, pthread_mutex_t *writer_lock,
     r->writer = writer;
     r->writer_lock = writer_lock;
     r->signers = signers;
-    if (pthread_mutex_init(&r->lock, NULL) || pthread_cond_init(&r->work, NULL) ||
+    pthread_condattr_t ca;
+    bool cond_ok = pthread_condattr_init(&ca) == 0 &&
+                   pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
+                   pthread_cond_init(&r->work, &ca) == 0;
+    pthread_condattr_destroy(&ca);
+    if (pthread_mutex_init(&r->lock, NULL) || !cond_ok ||
         pthread_create(&r->thread, NULL, run, r)) {
         snprintf(err, err_size, "cannot start the search report recorder");
         free(r);
@@ -129,7 +154,10 @@ void recorder_submit(recorder *r, recorder_job *job)
     else
         r->head = job;
     r->tail = job;
-    pthread_cond_signal(&r->work);
+    /* wake the recorder for the first answer, and when a gathering group
+     * is large enough */
+    if (++r->queued == 1 || r->queued == GATHER_MIN)
+        pthread_cond_signal(&r->work);
     pthread_mutex_unlock(&r->lock);
 }
 

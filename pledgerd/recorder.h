@@ -3,9 +3,10 @@
  * answers of many requests share one transaction of the writer handle.
  * The request does not hold its thread while it waits: its connection is
  * suspended (libmicrohttpd) and resumed by the recorder once the group it
- * joined is committed.  The recorder takes whatever is pending the moment
- * the previous group is committed, so a lone request costs one commit and
- * a burst shares a few. */
+ * joined is committed.  The recorder takes whatever is pending once the
+ * previous group is committed, waiting up to a millisecond while fewer
+ * than 48 are (each group costs a commit and a signature): a lone request
+ * costs one commit and that millisecond, a burst shares a few. */
 #ifndef PLEDGERD_RECORDER_H
 #define PLEDGERD_RECORDER_H
 

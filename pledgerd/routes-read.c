@@ -126,7 +126,7 @@ static void get_version(route_ctx *c, const char *number, bool document, reply *
         char *xml = NULL;
         if ((rc = pledger_pledge_to_xml(&xml, p)))
             reply_library_error(out, rc, NULL);
-        else if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &number, 1, NULL, out))
+        else if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &number, 1, LOG_SIZE_NOW, NULL, out))
             reply_text(out, 200, "application/xml", xml);
         pledger_free(xml);
     } else {
@@ -134,7 +134,7 @@ static void get_version(route_ctx *c, const char *number, bool document, reply *
         jw_init(&w);
         if ((rc = pledge_json(&w, p)))
             reply_library_error(out, rc, NULL);
-        else if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &number, 1, &w, out)) {
+        else if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &number, 1, LOG_SIZE_NOW, &w, out)) {
             jw_end_obj(&w);
             reply_json(out, 200, &w);
         }

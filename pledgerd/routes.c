@@ -182,7 +182,7 @@ void report_ask_free(report_ask *a)
 }
 
 bool record_answer(route_ctx *c, pledger_report_kind kind, const char *const *numbers,
-                   size_t nn, jw *w, reply *out)
+                   size_t nn, uint64_t log_size, jw *w, reply *out)
 {
     question q;
     uint64_t size = 0;
@@ -197,7 +197,9 @@ bool record_answer(route_ctx *c, pledger_report_kind kind, const char *const *nu
                                               "report could not record it");
         return false;
     }
-    if ((rc = pledger_log_size(c->reader, &size))) {
+    if (log_size != LOG_SIZE_NOW)
+        size = log_size;
+    else if ((rc = pledger_log_size(c->reader, &size))) {
         reply_library_error(out, rc, c->reader);
         return false;
     }
@@ -270,7 +272,7 @@ void verification_refused(route_ctx *c, int rc, reply *out)
     char msg[1024];
     snprintf(msg, sizeof msg, "%s", pledger_errmsg(c->reader));
     if ((rc == PLEDGER_ENOTFOUND || rc == PLEDGER_ECODE) &&
-        !record_answer(c, PLEDGER_REPORT_VERIFICATION, NULL, 0, NULL, out))
+        !record_answer(c, PLEDGER_REPORT_VERIFICATION, NULL, 0, LOG_SIZE_NOW, NULL, out))
         return;
     reply_error(out, 0, rc, msg);
 }
@@ -384,7 +386,8 @@ static void get_pledge(route_ctx *c, const char *number, reply *out)
     const char *found = pledger_pledge_number(pledger_verification_pledge(v));
     if (rc)
         reply_library_error(out, rc, NULL);
-    else if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &found, 1, &w, out)) {
+    else if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &found, 1,
+                           pledger_verification_log_size(v), &w, out)) {
         jw_end_obj(&w);
         reply_json(out, 200, &w);
     }
@@ -406,7 +409,7 @@ static void get_certificate(route_ctx *c, const char *number, reply *out)
         verification_refused(c, rc, out);
         return;
     }
-    if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &number, 1, NULL, out))
+    if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &number, 1, LOG_SIZE_NOW, NULL, out))
         reply_text(out, 200, "application/xml", xml);
     pledger_free(xml);
 }
@@ -511,8 +514,8 @@ static void search(route_ctx *c, reply *out)
         reply_error(out, 500, rc, "out of memory");
     else if (rc < 0)
         reply_library_error(out, rc, NULL); /* the cursor's or the snapshot's */
-    else if (record_answer(c, PLEDGER_REPORT_SEARCH, (const char *const *)numbers, nn, &w,
-                           out)) {
+    else if (record_answer(c, PLEDGER_REPORT_SEARCH, (const char *const *)numbers, nn,
+                           pledger_cursor_log_size(cur), &w, out)) {
         jw_end_obj(&w);
         reply_json(out, 200, &w);
     }
@@ -554,7 +557,7 @@ static void get_rank(route_ctx *c, const char *number, reply *out)
         jw_kint(&w, "rank", value);
     }
     const char *both[2] = { number, other };
-    if (record_answer(c, PLEDGER_REPORT_VERIFICATION, both, other ? 2 : 1, &w, out)) {
+    if (record_answer(c, PLEDGER_REPORT_VERIFICATION, both, other ? 2 : 1, LOG_SIZE_NOW, &w, out)) {
         jw_end_obj(&w);
         reply_json(out, 200, &w);
     }
@@ -583,7 +586,7 @@ static void get_statement(route_ctx *c, const char *number, reply *out)
         verification_refused(c, rc, out);
         return;
     }
-    if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &number, 1, NULL, out))
+    if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &number, 1, LOG_SIZE_NOW, NULL, out))
         reply_text(out, 200, "application/xml", xml);
     pledger_free(xml);
 }

@@ -58,11 +58,15 @@ void report_ask_free(report_ask *a);
  * registration numbers answered; with @w (the JSON object being written,
  * which the caller then ends and replies) the report's number and note
  * are added to it; the number always goes into the Pledger-Report
- * header.  The answer leaves only once the report is committed (or the
- * request fails with the recorder's error).  false, with the reply set,
- * when the question cannot be recorded. */
+ * header.  @log_size is the size of the log the answer was read from
+ * (pledger_verification_log_size(), pledger_cursor_log_size()), or
+ * LOG_SIZE_NOW when the answer does not tell: read it now.  The answer
+ * leaves only once the report is committed (or the request fails with
+ * the recorder's error).  false, with the reply set, when the question
+ * cannot be recorded. */
+#define LOG_SIZE_NOW UINT64_MAX
 bool record_answer(route_ctx *c, pledger_report_kind kind, const char *const *numbers,
-                   size_t nn, jw *w, reply *out);
+                   size_t nn, uint64_t log_size, jw *w, reply *out);
 /* The body of @out with the report (@number, @note) added to its JSON
  * object: 0, or -1 out of memory. */
 int reply_add_report(reply *out, uint64_t number, const char *note);

@@ -1592,6 +1592,25 @@ CURSOR_GETTER(period_start)
 CURSOR_GETTER(period_end)
 CURSOR_GETTER(name_match)
 
+/* the log size read with the answer: the registry's, nothing changed since */
+static void sweep_pledger_cursor_log_size(void)
+{
+    uint64_t n = 0;
+    ck_assert_uint_eq(pledger_cursor_log_size(NULL), 0);
+    PL_OK(R, pledger_log_size(R, &n));
+    ck_assert_uint_gt(n, 0);
+    ck_assert_uint_eq(pledger_cursor_log_size(C), n);
+}
+
+static void sweep_pledger_verification_log_size(void)
+{
+    uint64_t n = 0;
+    ck_assert_uint_eq(pledger_verification_log_size(NULL), 0);
+    PL_OK(R, pledger_log_size(R, &n));
+    ck_assert_uint_gt(n, 0);
+    ck_assert_uint_eq(pledger_verification_log_size(V), n);
+}
+
 static void sweep_pledger_cursor_pledge(void)
 {
     NIL(pledger_cursor_pledge(NULL));
@@ -2668,6 +2687,7 @@ static const entry table[] = {
     E(pledger_certificate_version), E(pledger_certificate_code), E(pledger_certificate_status_of),
     E(pledger_certificate_issued_at), E(pledger_certificate_superseded_at),
     E(pledger_certificate_xml), E(pledger_verification_pledge), E(pledger_cursor_pledge),
+    E(pledger_verification_log_size), E(pledger_cursor_log_size),
     E(pledger_pledge_change), E(pledger_pledge_extend), E(pledger_pledge_cancel),
     E(pledger_pledge_revoke), E(pledger_pledge_object), E(pledger_pledge_record_litigation),
     E(pledger_pledge_dismiss_objection), E(pledger_registry_expire), E(pledger_calendar_load),

@@ -342,7 +342,7 @@ static int record_pos(void *ctx, pl_err *e, unsigned level, uint64_t index, cons
     uint64_t *next = ctx;
     (void)e;
     (void)h;
-    ck_assert_uint_eq(pl_journal_node_pos(level, index), *next);
+    ck_assert_uint_eq(pl_merkle_node_pos(level, index), *next);
     (*next)++;
     return 0;
 }
@@ -361,7 +361,7 @@ START_TEST(test_node_positions)
         ck_assert_uint_eq(next, 2 * n - (uint64_t)__builtin_popcountll(n));
     }
     /* far out: the last node of a tree of 2^40 leaves */
-    ck_assert_uint_eq(pl_journal_node_pos(40, 0), (UINT64_C(2) << 40) - 2);
+    ck_assert_uint_eq(pl_merkle_node_pos(40, 0), (UINT64_C(2) << 40) - 2);
 }
 END_TEST
 

@@ -1330,8 +1330,14 @@ static size_t reader_pass(pledger_registry *ro, char **seen, size_t n_seen)
     q.kind = PLEDGER_KIND_RECEIVABLE;
     q.page_size = 4;
     for (;;) {
+        uint64_t before = 0, after = 0;
         q.after = token[0] ? token : NULL;
+        PL_OK(ro, pledger_log_size(ro, &before));
         PL_OK(ro, pledger_search(&cur, ro, &q));
+        PL_OK(ro, pledger_log_size(ro, &after));
+        /* the page's log size is one the log had while it was read */
+        ck_assert_uint_ge(pledger_cursor_log_size(cur), before);
+        ck_assert_uint_le(pledger_cursor_log_size(cur), after);
         while (pledger_cursor_next(cur) == 1) {
             const char *number = pledger_pledge_number(CP(cur));
             ck_assert_uint_lt(n, WRITER_PLEDGES);
@@ -1340,7 +1346,12 @@ static size_t reader_pass(pledger_registry *ro, char **seen, size_t n_seen)
             else
                 seen[n] = strdup(number);
             pledger_verification *v = NULL;
+            PL_OK(ro, pledger_log_size(ro, &before));
             PL_OK(ro, pledger_verify(&v, ro, number, NULL));
+            PL_OK(ro, pledger_log_size(ro, &after));
+            ck_assert_uint_ge(pledger_verification_log_size(v), before);
+            ck_assert_uint_le(pledger_verification_log_size(v), after);
+            ck_assert_uint_gt(pledger_verification_log_size(v), 0);
             ck_assert_int_eq(pledger_pledge_state_of(VP(v)), PLEDGER_PLEDGE_ACTIVE);
             ck_assert_int_eq(pledger_verification_rank(v), (int)n + 1);
             ck_assert_int_eq(pledger_pledge_registered_at(VP(v)),

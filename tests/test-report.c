@@ -12,6 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/merkle.h"
+#include "base/note.h"
+#include "store/report.h"
+
 #include <pledger/log.h>
 #include <pledger/query.h>
 #include <pledger/report.h>
@@ -532,6 +536,368 @@ START_TEST(test_companion)
 }
 END_TEST
 
+/* The part of a report document after its text: the tlog-proof. */
+static const char *proof_of(const char *doc)
+{
+    const char *p = strstr(doc, "\n\nc2sp.org/tlog-proof@v1\n");
+    ck_assert_ptr_nonnull(p);
+    return p + 2;
+}
+
+/* The checkpoint a report's proof ends with. */
+static const char *checkpoint_of(const char *doc)
+{
+    const char *p = strstr(proof_of(doc), "\n\n");
+    ck_assert_ptr_nonnull(p);
+    return p + 2;
+}
+
+/* Reports are the leaves of a log: a group issued together shares one
+ * checkpoint (one signature), each carries its inclusion proof to it as
+ * C2SP tlog-proof text; every part of it is checked on opening. */
+START_TEST(test_proofs)
+{
+    char *dir, *path, *g1[3] = { NULL, NULL, NULL }, *g2 = NULL, *got = NULL;
+    pledger_registry *reg;
+    pledger_report *rep = NULL;
+    keys k;
+
+    fx_ck_setup(&dir, &path, &reg);
+    keys_make(&k, dir);
+    fx_act(reg, "bank-a", PLEDGER_ROLE_BANK);
+    pledger_report_request r[3] = { PLEDGER_REPORT_REQUEST_INIT, PLEDGER_REPORT_REQUEST_INIT,
+                                    PLEDGER_REPORT_REQUEST_INIT };
+    r[0].query = "q=1";
+    r[1].query = "q=2";
+    r[2].query = "q=3";
+    PL_OK(reg, pledger_report_issue(g1, NULL, reg, r, 3, k.signer));
+    PL_OK(reg, pledger_report_issue(&g2, NULL, reg, r, 1, k.signer));
+
+    /* one checkpoint of the reports' log for the group of three */
+    for (int i = 0; i < 3; i++) {
+        char head[64];
+        snprintf(head, sizeof head, "c2sp.org/tlog-proof@v1\nindex %d\n", i);
+        ck_assert_int_eq(strncmp(proof_of(g1[i]), head, strlen(head)), 0);
+        ck_assert_str_eq(checkpoint_of(g1[i]), checkpoint_of(g1[0]));
+        PL_OK(NULL, pledger_report_open(&rep, g1[i], strlen(g1[i]), k.trusted));
+        ck_assert_uint_eq(pledger_report_number(rep), (uint64_t)i + 1);
+        ck_assert_str_eq(pledger_report_query(rep), r[i].query);
+        ck_assert_uint_eq(pledger_report_signer_count(rep), 1);
+        pledger_report_free(rep);
+        rep = NULL;
+    }
+    ck_assert_int_eq(strncmp(checkpoint_of(g1[0]), "pledger/FZ01/reports\n3\n", 23), 0);
+    ck_assert_int_eq(strncmp(checkpoint_of(g2), "pledger/FZ01/reports\n4\n", 23), 0);
+    /* read back: the same bytes, proof and checkpoint of its own group */
+    PL_OK(reg, pledger_report_get(&got, reg, 2));
+    ck_assert_str_eq(got, g1[1]);
+    free(got);
+    PL_OK(reg, pledger_report_get(&got, reg, 4));
+    ck_assert_str_eq(got, g2);
+    free(got);
+
+    /* forgeries: each is refused (a changed text, hash, index, a proof
+     * or checkpoint of another report, another log's checkpoint) */
+    char *bad = strdup(g1[1]);
+    char *h = strstr(bad, "\nindex 1\n") + 9; /* the first hash of the proof */
+    *h = *h == 'A' ? 'B' : 'A';
+    PL_FAILS(NULL, PLEDGER_ECODE, pledger_report_open(&rep, bad, strlen(bad), k.trusted));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), "not in the reports' log"));
+    free(bad);
+    bad = strdup(g1[1]);
+    memcpy(strstr(bad, "\nindex 1\n"), "\nindex 2\n", 9);
+    PL_FAILS(NULL, PLEDGER_ECODE, pledger_report_open(&rep, bad, strlen(bad), k.trusted));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), "entry 2"));
+    free(bad);
+    /* report 2's text with report 3's proof */
+    size_t tl = (size_t)(proof_of(g1[1]) - g1[1]);
+    ck_assert_int_ne(asprintf(&bad, "%.*s%s", (int)tl, g1[1], proof_of(g1[2])), -1);
+    PL_FAILS(NULL, PLEDGER_ECODE, pledger_report_open(&rep, bad, strlen(bad), k.trusted));
+    free(bad);
+    /* report 4's text and proof, the checkpoint of the first group */
+    size_t pl = (size_t)(checkpoint_of(g2) - g2);
+    ck_assert_int_ne(asprintf(&bad, "%.*s%s", (int)pl, g2, checkpoint_of(g1[0])), -1);
+    PL_FAILS(NULL, PLEDGER_ECODE, pledger_report_open(&rep, bad, strlen(bad), k.trusted));
+    free(bad);
+    /* the registry's own checkpoint (same key) in place of the reports' */
+    char *cp = NULL;
+    fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, pledger_checkpoint_sign(&cp, reg, k.signer));
+    ck_assert_int_ne(asprintf(&bad, "%.*s%s", (int)(checkpoint_of(g1[0]) - g1[0]), g1[0], cp),
+                     -1);
+    PL_FAILS(NULL, PLEDGER_ECODE, pledger_report_open(&rep, bad, strlen(bad), k.trusted));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), "not of the reports of"));
+    free(bad);
+    free(cp);
+    /* malformed proofs name their line: the text has 7 lines, an empty
+     * one, then the proof from line 9 */
+    static const char *const broken[][2] = {
+        { "c2sp.org/tlog-proof@v2\n", "line 9" },
+        { "c2sp.org/tlog-proof@v1\nindex 01\n", "line 10" },
+        { "c2sp.org/tlog-proof@v1\nindex 0\nnot base64!\n\n", "line 11" },
+        { "c2sp.org/tlog-proof@v1\nindex 0\n", "line 11" },
+        { "c2sp.org/tlog-proof@v1\nindex 0\n\n", "line 12" },
+    };
+    for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
+        ck_assert_int_ne(asprintf(&bad, "%.*s%s", (int)(proof_of(g1[0]) - g1[0]), g1[0],
+                                  broken[i][0]), -1);
+        PL_FAILS(NULL, PLEDGER_EINVAL, pledger_report_open(&rep, bad, strlen(bad), k.trusted));
+        ck_assert_msg(strstr(pledger_errmsg(NULL), broken[i][1]), "%zu: %s", i,
+                      pledger_errmsg(NULL));
+        ck_assert_ptr_null(rep);
+        free(bad);
+    }
+    /* the untrusted key is refused for a proved report too */
+    keys other;
+    char *sub = pl_test_path(dir, "other");
+    ck_assert_int_eq(mkdir(sub, 0700), 0);
+    keys_make(&other, sub);
+    PL_FAILS(NULL, PLEDGER_ECODE, pledger_report_open(&rep, g2, strlen(g2), other.trusted));
+    keys_free(&other);
+    free(sub);
+
+    for (int i = 0; i < 3; i++)
+        free(g1[i]);
+    free(g2);
+    keys_free(&k);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
+/* The companion's first schema (reports signed one by one, keys indexed
+ * as they came), as a registry of pledger 0.2's first builds left it. */
+static const char v1_schema[] =
+    "PRAGMA reports.application_id = 1347175506; PRAGMA reports.user_version = 1;"
+    "CREATE TABLE reports.search_report (number INTEGER PRIMARY KEY CHECK (number >= 1),"
+    " issued_at INTEGER NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL, kind TEXT NOT NULL"
+    " CHECK (kind IN ('search', 'verification')), query TEXT NOT NULL, result_count INTEGER"
+    " NOT NULL CHECK (result_count >= 0), log_size INTEGER NOT NULL CHECK (log_size >= 0),"
+    " note TEXT NOT NULL) STRICT;"
+    "CREATE INDEX reports.search_report_actor ON search_report(actor, number);"
+    "CREATE TABLE reports.search_report_party (party TEXT NOT NULL, number INTEGER NOT NULL"
+    " REFERENCES search_report(number), PRIMARY KEY (party, number)) STRICT, WITHOUT ROWID;"
+    "CREATE TABLE reports.search_report_result (registration TEXT NOT NULL, number INTEGER"
+    " NOT NULL REFERENCES search_report(number), PRIMARY KEY (registration, number)) STRICT,"
+    " WITHOUT ROWID;"
+    "CREATE TRIGGER reports.search_report_no_update BEFORE UPDATE ON search_report "
+    "BEGIN SELECT RAISE(ABORT, 'search_report is append-only'); END;";
+
+/* A companion of the first schema is brought to the second when a
+ * writable handle first uses it: its reports keep their own signatures
+ * and become the first leaves of the log, their keys stay found; a
+ * read-only handle says what to do. */
+START_TEST(test_upgrade_v1)
+{
+    char *dir, *path, *companion = NULL, *got = NULL, *note1 = NULL, *note3 = NULL;
+    pledger_registry *reg;
+    sqlite3 *h;
+    keys k;
+    pl_err e = { 0 };
+
+    fx_ck_setup(&dir, &path, &reg);
+    keys_make(&k, dir);
+    pledger_close(reg);
+    ck_assert_int_ne(asprintf(&companion, "%s.reports", path), -1);
+    /* two reports as the first schema kept them: a signed note each */
+    pl_note_key *key = NULL;
+    ck_assert_int_eq(pl_note_key_pem_file(&e, "registry.example.cn/FZ01", k.priv, &key), 0);
+    ck_assert_int_eq(sqlite3_open(path, &h), SQLITE_OK);
+    char *sql = NULL;
+    ck_assert_int_ne(asprintf(&sql, "ATTACH '%s' AS reports; PRAGMA reports.journal_mode = WAL;",
+                              companion), -1);
+    ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    free(sql);
+    ck_assert_int_eq(sqlite3_exec(h, v1_schema, NULL, NULL, NULL), SQLITE_OK);
+    const char *who[2] = { "91440300MA5DXXXX1K", "R-FZ01-TM-2026-000001" };
+    for (int i = 1; i <= 2; i++) {
+        char text[512], *note = NULL;
+        snprintf(text, sizeof text, "pledger/FZ01 search report %d\nissued "
+                 "2026-12-01T00:00:00.000000Z\nby bank-a bank\nkind %s\nquery q=%d\nlog 0 "
+                 "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\nresults %d\n%s", i,
+                 i == 1 ? "search" : "verification", i, i == 1 ? 0 : 1,
+                 i == 1 ? "" : "R-FZ01-TM-2026-000001\n");
+        ck_assert_int_eq(pl_note_sign(&e, text, (const pl_note_key *const *)&key, 1, &note), 0);
+        ck_assert_int_ne(asprintf(&sql, "INSERT INTO reports.search_report VALUES (%d, 0, "
+                                  "'bank-a', 'bank', '%s', 'q=%d', %d, 0, '%s');"
+                                  "INSERT INTO reports.search_report_%s VALUES ('%s', %d);",
+                                  i, i == 1 ? "search" : "verification", i, i - 1, note,
+                                  i == 1 ? "party" : "result", who[i - 1], i), -1);
+        ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+        free(sql);
+        if (i == 1)
+            note1 = note;
+        else
+            free(note);
+    }
+    sqlite3_close(h);
+    pl_note_key_free(key);
+
+    /* read-only: told to open it writable once; nothing changed */
+    pledger_registry *ro = NULL;
+    PL_OK(NULL, fx_open(&ro, path, NULL, 1, -1));
+    fx_act(ro, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    PL_FAILS(ro, PLEDGER_EREADONLY, pledger_report_get(&got, ro, 1));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(ro), "writable"));
+    pledger_close(ro);
+
+    /* writable: upgraded on first use, the next report is number 3 */
+    PL_OK(NULL, fx_open(&reg, path, NULL, 0, -1));
+    fx_act(reg, "bank-a", PLEDGER_ROLE_BANK);
+    pledger_report_request r = PLEDGER_REPORT_REQUEST_INIT;
+    r.query = "q=3";
+    uint64_t number = 0;
+    PL_OK(reg, pledger_report_issue(&note3, &number, reg, &r, 1, k.signer));
+    ck_assert_uint_eq(number, 3);
+    ck_assert_int_eq(strncmp(checkpoint_of(note3), "pledger/FZ01/reports\n3\n", 23), 0);
+    pledger_report *rep = NULL;
+    PL_OK(NULL, pledger_report_open(&rep, note3, strlen(note3), k.trusted));
+    pledger_report_free(rep);
+    /* the old report: the same signed note, still opened */
+    fx_act(reg, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    PL_OK(reg, pledger_report_get(&got, reg, 1));
+    ck_assert_str_eq(got, note1);
+    PL_OK(NULL, pledger_report_open(&rep, got, strlen(got), k.trusted));
+    ck_assert_uint_eq(pledger_report_number(rep), 1);
+    pledger_report_free(rep);
+    free(got);
+    /* its keys are found: by the party asked */
+    pledger_report_list *l = NULL;
+    pledger_report_filter f = PLEDGER_REPORT_FILTER_INIT;
+    f.party = who[0];
+    PL_OK(reg, pledger_report_find(&l, reg, &f));
+    ck_assert_uint_eq(pledger_report_list_count(l), 1);
+    ck_assert_uint_eq(pledger_report_list_number(l, 0), 1);
+    pledger_report_list_free(l);
+
+    free(note1);
+    free(note3);
+    free(companion);
+    keys_free(&k);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
+/* More reports than a segment: the keys of a full segment move to the
+ * index, those of the next stay recent; the auditor finds both, each
+ * once, in order, page by page; the plan seeks each segment. */
+START_TEST(test_segments)
+{
+    char *dir, *path;
+    pledger_registry *reg;
+    keys k;
+    enum { BATCH = 4000, TOTAL = PL_REPORT_SEGMENT + 3 * BATCH / 2 };
+
+    fx_ck_setup(&dir, &path, &reg);
+    keys_make(&k, dir);
+    char *n1 = NULL;
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_TRADEMARK, &n1, NULL));
+    char *p1 = pledgor_id(reg, n1);
+    fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    pledger_report_request *r = calloc(BATCH, sizeof *r);
+    char **notes = calloc(BATCH, sizeof *notes);
+    const char *alice[] = { "alice" }, *bob[] = { "bob" }, *reg_n[] = { n1 };
+    uint64_t want_alice = 0, want_reg = 0;
+    for (int done = 0; done < TOTAL;) {
+        int n = TOTAL - done < BATCH ? TOTAL - done : BATCH;
+        for (int i = 0; i < n; i++) {
+            int no = done + i + 1; /* the number it will take */
+            r[i] = (pledger_report_request)PLEDGER_REPORT_REQUEST_INIT;
+            r[i].query = "q";
+            r[i].actor = no % 2 ? "bank-a" : "bank-b";
+            r[i].role = PLEDGER_ROLE_BANK;
+            r[i].parties = no % 3 == 0 ? alice : bob;
+            r[i].party_count = 1;
+            r[i].numbers = no % 1000 == 7 ? reg_n : NULL;
+            r[i].number_count = no % 1000 == 7;
+            want_alice += no % 3 == 0;
+            want_reg += no % 1000 == 7;
+        }
+        PL_OK(reg, pledger_report_issue(notes, NULL, reg, r, (size_t)n, k.signer));
+        for (int i = 0; i < n; i++)
+            free(notes[i]);
+        done += n;
+    }
+    /* the first segment's keys are in the index, the rest recent */
+    sqlite3 *h = NULL;
+    ck_assert_int_eq(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    char *sql = NULL;
+    ck_assert_int_ne(asprintf(&sql, "ATTACH '%s.reports' AS reports", path), -1);
+    ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    free(sql);
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT (SELECT count(*) FROM reports.report_key), "
+                                        "(SELECT max(segment) FROM reports.report_key), "
+                                        "(SELECT min(number) FROM reports.report_key_recent)",
+                                        -1, &st, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_int_eq(sqlite3_column_int64(st, 0),
+                     PL_REPORT_SEGMENT + (PL_REPORT_SEGMENT - 7) / 1000 + 1);
+    ck_assert_int_eq(sqlite3_column_int64(st, 1), 0);
+    ck_assert_int_eq(sqlite3_column_int64(st, 2), PL_REPORT_SEGMENT + 1);
+    sqlite3_finalize(st);
+    /* the auditor's statement seeks each segment: never reads one whole */
+    ck_assert_int_ne(asprintf(&sql, "EXPLAIN QUERY PLAN %s", pl_report_sql_find_party), -1);
+    ck_assert_int_eq(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+    int seeks = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *d = (const char *)sqlite3_column_text(st, 3);
+        seeks += strstr(d, "SEARCH k USING PRIMARY KEY (segment=? AND what=? AND key=?)") != NULL;
+        ck_assert_msg(!strstr(d, "(segment=? AND what=?)") && !strstr(d, "SCAN k"), "%s", d);
+    }
+    ck_assert_int_eq(seeks, 2);
+    sqlite3_finalize(st);
+    free(sql);
+    sqlite3_close(h);
+
+    /* the auditor finds each report once, in order, page after page */
+    fx_act(reg, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    const char *const who[] = { "alice", p1 }; /* asked; answered a registration of */
+    const uint64_t want[] = { want_alice, want_reg };
+    for (int w = 0; w < 2; w++) {
+        pledger_report_filter f = PLEDGER_REPORT_FILTER_INIT;
+        f.party = who[w];
+        f.limit = 5000;
+        uint64_t seen = 0, last = 0;
+        for (;;) {
+            pledger_report_list *l = NULL;
+            PL_OK(reg, pledger_report_find(&l, reg, &f));
+            size_t n = pledger_report_list_count(l);
+            for (size_t i = 0; i < n; i++) {
+                uint64_t no = pledger_report_list_number(l, i);
+                ck_assert_uint_gt(no, last);
+                ck_assert(w == 0 ? no % 3 == 0 : no % 1000 == 7);
+                last = no;
+            }
+            seen += n;
+            f.after = last;
+            pledger_report_list_free(l);
+            if (n < 5000)
+                break;
+        }
+        ck_assert_uint_eq(seen, want[w]);
+    }
+    /* and by actor and party together */
+    pledger_report_list *l = NULL;
+    pledger_report_filter f = PLEDGER_REPORT_FILTER_INIT;
+    f.party = p1;
+    f.actor = "bank-a"; /* odd numbers: 7, 1007, ... all odd */
+    PL_OK(reg, pledger_report_find(&l, reg, &f));
+    ck_assert_uint_eq(pledger_report_list_count(l), want_reg);
+    pledger_report_list_free(l);
+    f.actor = "bank-b";
+    PL_OK(reg, pledger_report_find(&l, reg, &f));
+    ck_assert_uint_eq(pledger_report_list_count(l), 0);
+    pledger_report_list_free(l);
+
+    free(r);
+    free(notes);
+    free(n1);
+    free(p1);
+    keys_free(&k);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("report");
@@ -541,7 +907,14 @@ static Suite *suite(void)
     tcase_add_test(tc, test_bad_requests);
     tcase_add_test(tc, test_open_refuses);
     tcase_add_test(tc, test_companion);
+    tcase_add_test(tc, test_proofs);
+    tcase_add_test(tc, test_upgrade_v1);
     suite_add_tcase(s, tc);
+    /* over a segment of reports: its own test in the heavy suite */
+    TCase *seg = tcase_create("segments");
+    tcase_set_timeout(seg, 120);
+    tcase_add_test(seg, test_segments);
+    suite_add_tcase(s, seg);
     return s;
 }
 

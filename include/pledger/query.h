@@ -165,6 +165,13 @@ PLEDGER_EXPORT int64_t pledger_verification_valid_from(const pledger_verificatio
     PLEDGER_DEPRECATED("use pledger_pledge_valid_from(pledger_verification_pledge())");
 /** The instant the answer is for (#PLEDGER_AS_OF_CURRENT when current). @since 0.1 */
 PLEDGER_EXPORT int64_t pledger_verification_as_of(const pledger_verification *v);
+/**
+ * The size of the journal's log (pledger_log_size()) in the same read as
+ * the answer: the log the answer was read from, the size a search report
+ * of it names (pledger_report_request.log_size).  0 for NULL.
+ * @since 0.2
+ */
+PLEDGER_EXPORT uint64_t pledger_verification_log_size(const pledger_verification *v);
 /** The pledgor's name. @since 0.1 */
 PLEDGER_EXPORT const char *pledger_verification_pledgor_name(const pledger_verification *v)
     PLEDGER_DEPRECATED("use pledger_pledge_pledgor_name(pledger_verification_pledge())");
@@ -436,6 +443,13 @@ PLEDGER_EXPORT size_t pledger_cursor_count(const pledger_cursor *cur);
  * @since 0.1
  */
 PLEDGER_EXPORT const char *pledger_cursor_continuation(const pledger_cursor *cur);
+
+/**
+ * The size of the journal's log in the same read as this page of hits
+ * (see pledger_verification_log_size()).  0 for NULL.
+ * @since 0.2
+ */
+PLEDGER_EXPORT uint64_t pledger_cursor_log_size(const pledger_cursor *cur);
 
 /** Free a cursor; NULL is a no-op. @since 0.1 */
 PLEDGER_EXPORT void pledger_cursor_free(pledger_cursor *cur);

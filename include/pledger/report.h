@@ -6,9 +6,11 @@
  * A registry that answers banks (a service, a counter) records each
  * search and each verification as a report: who asked and in what role,
  * when, the question, the registration numbers the answer named (none is
- * an answer too), and the log size and root it was read at.  The report
- * is a signed note (C2SP signed-note, the format of checkpoints) the
- * bank keeps as evidence of what the registry told it:
+ * an answer too), and the log size and root it was read at.  The bank
+ * keeps the report as evidence of what the registry told it: its text,
+ * an empty line, and the proof that the text is in the registry's log of
+ * reports (C2SP tlog-proof: the index, the Merkle inclusion proof, the
+ * signed checkpoint of that log):
  *
  *     <log origin> search report <number>
  *     issued <instant, UTC>
@@ -19,7 +21,24 @@
  *     results <count>
  *     <registration number>        (one line each)
  *
+ *     c2sp.org/tlog-proof@v1
+ *     index <number - 1>
+ *     <base64 hash>                (the inclusion proof, one line each)
+ *
+ *     <log origin>/reports
+ *     <reports in the log>
+ *     <base64 root>
+ *
  *     — <key name> <signature>
+ *
+ * The reports form a transparency log of their own (RFC 9162 hashing):
+ * report n is leaf n - 1, its text the leaf's data.  The answers recorded
+ * together (pledger_report_issue() with n of them) share one signed
+ * checkpoint, so a service signs once per group, not once per answer,
+ * and no report can later be dropped or changed without breaking the
+ * checkpoints banks hold.  Reports of pledger's first 0.2 builds were
+ * each a signed note (the text, an empty line, the signature lines);
+ * they still open.
  *
  * Anyone with the registry's verifier key checks a report
  * (pledger_report_open()); a consistency proof from its log size to a
@@ -36,7 +55,10 @@
  * one of its registrations; a bank lists and fetches its own.  Reports
  * are committed with SQLite's synchronous = NORMAL (WAL): a report
  * survives a crash of the process at once, a crash of the machine once
- * the companion's log is checkpointed.
+ * the companion's log is checkpointed.  A companion written by the first
+ * 0.2 builds is brought to the present form (its reports become the log's
+ * first leaves) the first time a writable handle uses it; a read-only
+ * handle gets #PLEDGER_EREADONLY saying so.
  */
 #ifndef PLEDGER_REPORT_H
 #define PLEDGER_REPORT_H
@@ -103,16 +125,17 @@ typedef struct pledger_report_request {
       0 }
 
 /**
- * Record @p n answers as reports, in one transaction (all or none), each
- * signed with every checkpoint key (Ed25519, SM2) of @p signers, and
- * numbered in the order given.  Issued at the registry's clock.
+ * Record @p n answers as reports, in one transaction (all or none),
+ * numbered in the order given, as the next leaves of the reports' log;
+ * one checkpoint of that log, signed with every checkpoint key (Ed25519,
+ * SM2) of @p signers, proves them all.  Issued at the registry's clock.
  *
  * Who may: any actor for itself (a request whose actor and role are
  * NULL/0 or the registry's own); only the registrar (a service answering
  * for its accounts) for another actor.
  *
- * @param[out] notes   @p n signed notes (each pledger_free() it); on
- *                     failure all NULL
+ * @param[out] notes   @p n reports, each its text and its proof (see
+ *                     above; pledger_free() each); on failure all NULL
  * @param[out] numbers the @p n report numbers; may be NULL
  * @return 0; #PLEDGER_EINVAL naming the request and its field
  *         (requests[2].query …); #PLEDGER_EPERM; #PLEDGER_EREADONLY; the
@@ -126,7 +149,9 @@ PLEDGER_EXPORT int pledger_report_issue(char **notes, uint64_t *numbers, pledger
                                         const pledger_keyring *signers);
 
 /**
- * The signed note of report @p number, as it was handed out.  Role
+ * Report @p number as it was handed out: the same bytes, its proof to
+ * the checkpoint of its group (a report of the first form: its signed
+ * note).  Role
  * auditor or registrar; a bank only its own (#PLEDGER_EPERM for another's).
  * @return 0; #PLEDGER_ENOTFOUND; #PLEDGER_EPERM; the companion's failures
  *         as for pledger_report_issue().
@@ -201,14 +226,19 @@ PLEDGER_EXPORT uint64_t pledger_report_list_log_size(const pledger_report_list *
 /** Free a list; NULL is fine. @since 0.2 */
 PLEDGER_EXPORT void pledger_report_list_free(pledger_report_list *l);
 
-/** A report read from its signed note.  Opaque. @since 0.2 */
+/** A report read from its text and proof.  Opaque. @since 0.2 */
 typedef struct pledger_report pledger_report;
 
 /**
- * Check a report's signature against @p trusted (checkpoint keys) and read
- * it.  Needs no registry (errors: pledger_errmsg(NULL)).
- * @return 0; #PLEDGER_ECODE (no trusted key signed it, or a signature
- *         fails); #PLEDGER_EINVAL naming the line that is not a report's.
+ * Check a report against @p trusted (checkpoint keys) and read it: its
+ * proof must be of leaf number - 1 of the log "<origin>/reports" its
+ * checkpoint names, must hold for its text, and the checkpoint must be
+ * signed by a trusted key (a report of the first form: its own
+ * signature).  Needs no registry (errors: pledger_errmsg(NULL)).
+ * @return 0; #PLEDGER_ECODE (no trusted key signed the checkpoint, a
+ *         signature fails, the proof does not hold for the text, or is of
+ *         another entry or another log); #PLEDGER_EINVAL naming the line
+ *         that is not a report's.
  * @since 0.2
  */
 PLEDGER_EXPORT int pledger_report_open(pledger_report **out, const char *note, size_t len,
@@ -235,7 +265,8 @@ PLEDGER_EXPORT const unsigned char *pledger_report_log_root(const pledger_report
 PLEDGER_EXPORT size_t pledger_report_result_count(const pledger_report *r);
 /** Registration number @p i of the answer; NULL out of range. @since 0.2 */
 PLEDGER_EXPORT const char *pledger_report_result(const pledger_report *r, size_t i);
-/** The names of the trusted keys whose signature held: how many. @since 0.2 */
+/** The names of the trusted keys whose signature held (on the
+ *  checkpoint, or on a report of the first form): how many. @since 0.2 */
 PLEDGER_EXPORT size_t pledger_report_signer_count(const pledger_report *r);
 /** Signer @p i's key name. @since 0.2 */
 PLEDGER_EXPORT const char *pledger_report_signer(const pledger_report *r, size_t i);

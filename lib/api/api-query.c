@@ -11,6 +11,7 @@
 #include "base/text.h"
 #include "model/kinds.h"
 #include "query/query.h"
+#include "store/journal.h"
 #include "workflow/flow.h"
 
 #define MAX_NUMBER 96
@@ -23,6 +24,7 @@
 struct pledger_verification {
     pl_q_verify q;         /* its version moved into @pledge */
     pledger_pledge *pledge;
+    uint64_t log_size;     /* read with the answer */
 };
 
 struct pledger_cursor {
@@ -30,6 +32,7 @@ struct pledger_cursor {
     pledger_pledge **pledges; /* one per hit */
     size_t pos; /* 0: before the first hit; i + 1: on hit i */
     char token[PL_Q_TOKEN_MAX];
+    uint64_t log_size; /* read with the page */
 };
 
 struct pledger_due {
@@ -106,8 +109,10 @@ int pledger_verify(pledger_verification **out, pledger_registry *reg, const char
         return failed(reg, fn, rc);
     }
     /* the version answered from, masked by the query layer, becomes the
-     * answer's snapshot */
+     * answer's snapshot; the log it was read from */
     rc = pl_snap_from_pver(reg->db, &reg->err, &v->q.v, &v->pledge);
+    if (!rc)
+        rc = pl_journal_tree_size(reg->db, &reg->err, &v->log_size);
     pl_db_rollback(reg->db);
     if (rc) {
         pledger_verification_free(v);
@@ -129,6 +134,16 @@ void pledger_verification_free(pledger_verification *v)
 const pledger_pledge *pledger_verification_pledge(const pledger_verification *v)
 {
     return v ? v->pledge : NULL;
+}
+
+uint64_t pledger_verification_log_size(const pledger_verification *v)
+{
+    return v ? v->log_size : 0;
+}
+
+uint64_t pledger_cursor_log_size(const pledger_cursor *cur)
+{
+    return cur ? cur->log_size : 0;
 }
 
 #define VGET(type, name, expr, none)                                           \
@@ -374,6 +389,8 @@ int pledger_search(pledger_cursor **out, pledger_registry *reg, const pledger_qu
         rc = pl_err_oom(&reg->err);
     for (size_t i = 0; !rc && i < cur->page.n; i++)
         rc = pl_snap_from_pver(reg->db, &reg->err, &cur->page.hits[i].full, &cur->pledges[i]);
+    if (!rc)
+        rc = pl_journal_tree_size(reg->db, &reg->err, &cur->log_size);
     pl_db_rollback(reg->db);
     if (rc) {
         pledger_cursor_free(cur);

@@ -5,14 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include <pledger/report.h>
 
 #include "api/handle.h"
 #include "api/keyring.h"
+#include "api/report-log.h"
 #include "base/date.h"
 #include "base/i18n.h"
 #include "base/merkle.h"
 #include "base/note.h"
+#include "base/tlog-proof.h"
 #include "base/text.h"
 #include "store/journal.h"
 #include "store/report.h"
@@ -143,32 +147,40 @@ static void collect_parties(const pledger_report_request *r, party_set *s)
     }
 }
 
-/* The text a report signs (allocated). */
+/* The report's text: the leaf of the reports' log (allocated). */
 static int report_text(pl_err *e, const char *origin, uint64_t number, int64_t at,
                        const char *actor, pledger_role role, const pledger_report_request *r,
                        uint64_t size, const pl_mhash *root, char **out)
 {
-    char when[32], *buf = NULL, *b64 = pl_base64(root->h, sizeof root->h);
-    size_t len = 0;
-    FILE *f;
+    char when[32], b64[48];
+    size_t cap = 512 + strlen(origin) + strlen(actor) + strlen(r->query), len;
 
     *out = NULL;
-    if (!b64 || !(f = open_memstream(&buf, &len))) {
-        free(b64);
-        return pl_err_oom(e);
-    }
-    pl_instant_format(at, when);
-    fprintf(f, "%s search report %" PRIu64 "\nissued %s\nby %s %s\nkind %s\nquery %s\n",
-            origin, number, when, actor, pledger_role_name(role),
-            pledger_report_kind_name(r->kind), r->query);
-    fprintf(f, "log %" PRIu64 " %s\nresults %zu\n", size, b64, r->number_count);
     for (size_t k = 0; k < r->number_count; k++)
-        fprintf(f, "%s\n", r->numbers[k]);
-    free(b64);
-    if (fclose(f) != 0 || !buf) {
-        free(buf);
+        cap += strlen(r->numbers[k]) + 1;
+    char *buf = malloc(cap);
+    if (!buf)
         return pl_err_oom(e);
+    EVP_EncodeBlock((unsigned char *)b64, root->h, sizeof root->h);
+    pl_instant_format(at, when);
+    len = (size_t)snprintf(buf, cap,
+                           "%s search report %" PRIu64 "\nissued %s\nby %s %s\nkind %s\n"
+                           "query %s\nlog %" PRIu64 " %s\nresults %zu\n",
+                           origin, number, when, actor, pledger_role_name(role),
+                           pledger_report_kind_name(r->kind), r->query, size, b64,
+                           r->number_count);
+    for (size_t k = 0; k < r->number_count && len < cap; k++) {
+        size_t nl = strlen(r->numbers[k]);
+        memcpy(buf + len, r->numbers[k], nl);
+        len += nl;
+        buf[len++] = '\n';
     }
+    if (len >= cap) { /* cannot be: the fixed lines are under 512 bytes */
+        free(buf);
+        return pl_err_set(e, PLEDGER_EINVAL, "search report %" PRIu64 ": its text is longer "
+                          "than it can be", number);
+    }
+    buf[len] = '\0';
     *out = buf;
     return 0;
 }
@@ -217,12 +229,17 @@ int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
     for (size_t i = 0; !rc && i < n; i++)
         rc = check_request(reg, fn, i, &requests[i], log_now);
     int64_t at = pl_db_now(reg->db);
+    pl_report_group *g = NULL;
+    char **texts = rc ? NULL : calloc(n, sizeof *texts);
+    if (!rc && !texts)
+        rc = pl_err_oom(&reg->err);
+    if (!rc)
+        rc = pl_report_group_begin(reg->db, &reg->err, next - 1, n, &g);
     for (size_t i = 0; !rc && i < n; i++) {
         const pledger_report_request *r = &requests[i];
         const char *actor = r->actor ? r->actor : reg->actor;
         pledger_role role = r->role ? r->role : reg->role;
         uint64_t size = r->log_size ? r->log_size : log_now;
-        char *text = NULL;
 
         if (size != root_size) {
             if ((rc = pl_merkle_root(&reg->err, size, pl_journal_tree_get, reg->db, &root)))
@@ -231,18 +248,24 @@ int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
         }
         collect_parties(r, &parties);
         if ((rc = report_text(&reg->err, origin, next + i, at, actor, role, r, size, &root,
-                              &text)) ||
-            (rc = pl_note_sign(&reg->err, text, keys, nk, &notes[i]))) {
-            free(text);
+                              &texts[i])) ||
+            (rc = pl_report_group_add(g, &reg->err, texts[i])))
             break;
-        }
-        free(text);
         pl_report_row row = { next + i, at, actor, pledger_role_name(role),
                               pledger_report_kind_name(r->kind), r->query, r->number_count,
-                              size, notes[i] };
+                              size, texts[i], next - 1 + n };
         rc = pl_report_put(reg->db, &reg->err, &row, parties.v, parties.n, r->numbers,
                            r->number_count);
     }
+    uint64_t sealed = 0;
+    if (!rc)
+        rc = pl_report_group_seal(g, &reg->err, origin, keys, nk, at, &sealed);
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = pl_report_group_document(g, &reg->err, i, texts[i], &notes[i]);
+    pl_report_group_free(g);
+    for (size_t i = 0; texts && i < n; i++)
+        free(texts[i]);
+    free(texts);
     if (!rc)
         rc = pl_db_commit(reg->db, &reg->err);
     else
@@ -266,7 +289,8 @@ int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
 int pledger_report_get(char **note_out, pledger_registry *reg, uint64_t number)
 {
     static const char fn[] = "pledger_report_get";
-    char *note = NULL, *actor = NULL;
+    char *note = NULL, *actor = NULL, *doc = NULL;
+    uint64_t checkpoint = 0;
     int sight, rc;
 
     if (note_out)
@@ -286,10 +310,19 @@ int pledger_report_get(char **note_out, pledger_registry *reg, uint64_t number)
                           number);
     if ((rc = pl_db_read_begin(reg->db, &reg->err)))
         return rc;
-    rc = pl_report_get(reg->db, &reg->err, number, &note, &actor);
+    rc = pl_report_get(reg->db, &reg->err, number, &note, &actor, &checkpoint);
+    if (!rc && checkpoint) {
+        /* its proof to the checkpoint it was handed out with */
+        rc = pl_report_document(reg->db, &reg->err, number, note, checkpoint, &doc);
+        free(note);
+        note = doc;
+    }
     pl_db_rollback(reg->db);
-    if (rc)
+    if (rc) {
+        free(note);
+        free(actor);
         return pl_err_prefix(&reg->err, "%s", fn);
+    }
     if (sight == PL_SIGHT_OWN && strcmp(actor, reg->actor) != 0) {
         free(note);
         free(actor);
@@ -586,12 +619,70 @@ static int parse_report(pl_err *e, pledger_report *r)
     return 0;
 }
 
+/* Keep the names of the @o's verified keys as @r's signers. */
+static int take_signers(pl_err *e, pledger_report *r, const pl_note_opened *o)
+{
+    if (!(r->signers = calloc(o->n_verified ? o->n_verified : 1, sizeof *r->signers)))
+        return pl_err_oom(e);
+    for (size_t i = 0; i < o->n_verified; i++) {
+        if (!(r->signers[i] = strdup(pl_note_key_name(o->verified[i]))))
+            return pl_err_oom(e);
+        r->n_signers++;
+    }
+    return 0;
+}
+
+/* A report with its proof (the form reports take since the reports' log):
+ * the text, an empty line, a C2SP tlog-proof of it as leaf number - 1 of
+ * the reports' log, to a checkpoint of that log a trusted key signed. */
+static int open_proved(pl_err *e, pledger_report *r, const char *note, size_t body_len,
+                       size_t len, const pledger_keyring *trusted)
+{
+    pl_tlog_proof tp;
+    pl_note_opened o;
+    char *origin = NULL;
+    uint64_t size = 0;
+    pl_mhash root, leaf;
+    int rc, first_line = 2;
+
+    for (size_t i = 0; i < body_len; i++)
+        first_line += note[i] == '\n';
+    if (!(r->text = strndup(note, body_len)))
+        return pl_err_oom(e);
+    if (pl_merkle_leaf(&leaf, note, body_len))
+        return pl_err_oom(e);
+    if ((rc = parse_report(e, r)) ||
+        (rc = pl_tlog_proof_read(e, note + body_len + 1, len - body_len - 1, first_line, &tp)))
+        return rc;
+    if ((rc = pl_keyring_open_note((void *)trusted, e, tp.checkpoint, tp.checkpoint_len, &o)))
+        return rc;
+    rc = take_signers(e, r, &o);
+    if (!rc)
+        rc = pl_checkpoint_parse(e, o.text, &origin, &size, &root);
+    pl_note_opened_clear(&o);
+    if (rc)
+        return rc;
+    size_t ol = strlen(r->origin);
+    if (strncmp(origin, r->origin, ol) != 0 || strcmp(origin + ol, PL_REPORT_LOG_SUFFIX) != 0)
+        rc = pl_err_set(e, PLEDGER_ECODE, "the checkpoint is of log '%s', not of the reports "
+                        "of '%s' ('%s%s')", origin, r->origin, r->origin, PL_REPORT_LOG_SUFFIX);
+    else if (tp.index != r->number - 1)
+        rc = pl_err_set(e, PLEDGER_ECODE, "the proof is of entry %" PRIu64 ", report %" PRIu64
+                        " is entry %" PRIu64, tp.index, r->number, r->number - 1);
+    else if (!pl_merkle_verify_inclusion(tp.index, size, &leaf, tp.proof, tp.n, &root))
+        rc = pl_err_set(e, PLEDGER_ECODE, "report %" PRIu64 " is not in the reports' log the "
+                        "checkpoint signs (%" PRIu64 " reports): its text or its proof was "
+                        "changed", r->number, size);
+    free(origin);
+    return rc;
+}
+
 int pledger_report_open(pledger_report **out, const char *note, size_t len,
                         const pledger_keyring *trusted)
 {
     static const char fn[] = "pledger_report_open";
+    static const char signature[] = "\n\n\xe2\x80\x94 "; /* an em dash, a space */
     pl_err *e = pl_err_thread();
-    pl_note_opened o;
     pledger_report *r;
     int rc;
 
@@ -599,25 +690,29 @@ int pledger_report_open(pledger_report **out, const char *note, size_t len,
         return pl_err_set(e, PLEDGER_EINVAL, "%s: %s is NULL", fn,
                           !out ? "out" : !note ? "note" : "trusted");
     *out = NULL;
-    if ((rc = pl_note_open(e, note, len, (const pl_note_key *const *)trusted->keys, trusted->n,
-                           &o)))
-        return pl_err_prefix(e, "%s", fn);
-    if (!(r = calloc(1, sizeof *r)) ||
-        !(r->signers = calloc(o.n_verified ? o.n_verified : 1, sizeof *r->signers))) {
-        free(r);
-        pl_note_opened_clear(&o);
+    if (len > PL_NOTE_MAX_LEN + MAX_NUMBERS * (MAX_NUMBER + 1) || memchr(note, '\0', len))
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: not a search report (%zu bytes, or a NUL "
+                          "byte in it)", fn, len);
+    if (!(r = calloc(1, sizeof *r)))
         return pl_err_oom(e);
+    /* the report's text ends at its first empty line; a signature line
+     * after it is the first form, anything else must be a proof */
+    const char *blank = len >= 2 ? memmem(note, len, "\n\n", 2) : NULL;
+    if (blank && !((size_t)(note + len - blank) >= sizeof signature - 1 &&
+                   memcmp(blank, signature, sizeof signature - 1) == 0)) {
+        rc = open_proved(e, r, note, (size_t)(blank - note) + 1, len, trusted);
+    } else {
+        /* a report of the first form, signed on its own */
+        pl_note_opened o;
+        if (!(rc = pl_note_open(e, note, len, (const pl_note_key *const *)trusted->keys,
+                                trusted->n, &o))) {
+            r->text = o.text;
+            o.text = NULL;
+            if (!(rc = take_signers(e, r, &o)))
+                rc = parse_report(e, r);
+            pl_note_opened_clear(&o);
+        }
     }
-    r->text = o.text;
-    o.text = NULL;
-    rc = parse_report(e, r);
-    for (size_t i = 0; !rc && i < o.n_verified; i++) {
-        if (!(r->signers[i] = strdup(pl_note_key_name(o.verified[i]))))
-            rc = pl_err_oom(e);
-        else
-            r->n_signers++;
-    }
-    pl_note_opened_clear(&o);
     if (rc) {
         pledger_report_free(r);
         return pl_err_prefix(e, "%s", fn);

@@ -1,6 +1,7 @@
 #include "base/hash.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 
 #include <openssl/evp.h>
@@ -12,23 +13,39 @@ struct pl_hash_ctx {
 };
 
 /* The digest of @a, or NULL.  OpenSSL 3 looks the implementation up on
- * every EVP_DigestInit_ex given the built-in EVP_sha256() object; one
- * fetched here makes pl_hash_restart() only reset the state. */
+ * every EVP_DigestInit_ex given the built-in EVP_sha256() object, and a
+ * fetch costs more than hashing a Merkle node: each implementation is
+ * fetched once per process and kept (*@fetched is left NULL: nothing to
+ * free). */
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+static EVP_MD *kept_sha256, *kept_sm3;
+static pthread_once_t kept_once = PTHREAD_ONCE_INIT;
+
+static void fetch_kept(void)
+{
+    kept_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+    kept_sm3 = EVP_MD_fetch(NULL, "SM3", NULL);
+}
+#endif
+
 static const EVP_MD *md_of(pl_hash_alg a, EVP_MD **fetched)
 {
     *fetched = NULL;
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+    pthread_once(&kept_once, fetch_kept);
+#endif
     switch (a) {
     case PL_HASH_SHA256:
 #if OPENSSL_VERSION_NUMBER >= 0x30000000L
-        if ((*fetched = EVP_MD_fetch(NULL, "SHA256", NULL)))
-            return *fetched;
+        if (kept_sha256)
+            return kept_sha256;
 #endif
         return EVP_sha256();
     case PL_HASH_SM3:
 #ifndef OPENSSL_NO_SM3
 #if OPENSSL_VERSION_NUMBER >= 0x30000000L
-        if ((*fetched = EVP_MD_fetch(NULL, "SM3", NULL)))
-            return *fetched;
+        if (kept_sm3)
+            return kept_sm3;
 #endif
         return EVP_sm3();
 #else

@@ -331,3 +331,13 @@ int pl_merkle_edge_root(const pl_merkle_edge *edge, pl_mhash *out)
     *out = r;
     return 0;
 }
+
+uint64_t pl_merkle_node_pos(unsigned level, uint64_t index)
+{
+    /* after the append that makes it, 2n - popcount(n) nodes exist (n
+     * leaves, n = (index + 1) << level); the ones made after it in that
+     * append are its ancestors it completes: one per trailing 1 of index */
+    uint64_t n = (index + 1) << level;
+    return 2 * n - (uint64_t)__builtin_popcountll(index + 1) - 1 -
+           (uint64_t)__builtin_ctzll(~index);
+}

@@ -89,4 +89,9 @@ int pl_merkle_edge_append(pl_err *e, pl_merkle_edge *edge, const pl_mhash *leaf,
 /* The root of the edge's tree. */
 int pl_merkle_edge_root(const pl_merkle_edge *edge, pl_mhash *out);
 
+/* The position of the complete subtree (@level, @index) in the order the
+ * appends make subtrees (post-order, from 0: a leaf, then the subtrees it
+ * completes).  A table keyed by it grows at its right end only. */
+uint64_t pl_merkle_node_pos(unsigned level, uint64_t index);
+
 #endif

@@ -95,9 +95,31 @@ int pl_report_put(pl_db *db, pl_err *e, const pl_report_row *r, const char *cons
     return PL_OPS(db, reports)->put(db, e, r, parties, n, results, nr);
 }
 
-int pl_report_get(pl_db *db, pl_err *e, uint64_t number, char **note, char **actor)
+int pl_report_get(pl_db *db, pl_err *e, uint64_t number, char **note, char **actor,
+                  uint64_t *checkpoint)
 {
-    return PL_OPS(db, reports)->get(db, e, number, note, actor);
+    return PL_OPS(db, reports)->get(db, e, number, note, actor, checkpoint);
+}
+
+int pl_report_node_get(void *ctx, pl_err *e, unsigned level, uint64_t index, pl_mhash *out)
+{
+    return PL_OPS((pl_db *)ctx, reports)->node_get(ctx, e, level, index, out);
+}
+
+int pl_report_node_put(void *ctx, pl_err *e, unsigned level, uint64_t index,
+                       const pl_mhash *hash)
+{
+    return PL_OPS((pl_db *)ctx, reports)->node_put(ctx, e, level, index, hash);
+}
+
+int pl_report_checkpoint_put(pl_db *db, pl_err *e, uint64_t size, int64_t at, const char *note)
+{
+    return PL_OPS(db, reports)->checkpoint_put(db, e, size, at, note);
+}
+
+int pl_report_checkpoint_get(pl_db *db, pl_err *e, uint64_t size, char **note)
+{
+    return PL_OPS(db, reports)->checkpoint_get(db, e, size, note);
 }
 
 int pl_report_find(pl_db *db, pl_err *e, const pl_report_filter *f,

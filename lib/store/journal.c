@@ -312,7 +312,7 @@ static int node_compare(void *ctx, pl_err *e, unsigned level, uint64_t index,
         sqlite3_prepare_v2(pl_db_handle(t->db), sql_node_scan, -1, &t->scan, NULL) != SQLITE_OK)
         return PLEDGER_EIO;
     if (sqlite3_step(t->scan) != SQLITE_ROW ||
-        (uint64_t)sqlite3_column_int64(t->scan, 0) != pl_journal_node_pos(level, index) ||
+        (uint64_t)sqlite3_column_int64(t->scan, 0) != pl_merkle_node_pos(level, index) ||
         sqlite3_column_int64(t->scan, 1) != (int64_t)level ||
         (uint64_t)sqlite3_column_int64(t->scan, 2) != index ||
         sqlite3_column_bytes(t->scan, 3) != PL_MERKLE_HASH ||
@@ -457,16 +457,6 @@ static const char sql_cp_put[] =
 static const char sql_cp_latest[] =
     "SELECT note FROM checkpoint ORDER BY size DESC, signed_at DESC LIMIT 1";
 
-uint64_t pl_journal_node_pos(unsigned level, uint64_t index)
-{
-    /* after the append that makes it, 2n - popcount(n) nodes exist (n
-     * leaves, n = (index + 1) << level); the ones made after it in that
-     * append are its ancestors it completes: one per trailing 1 of index */
-    uint64_t n = (index + 1) << level;
-    return 2 * n - (uint64_t)__builtin_popcountll(index + 1) - 1 -
-           (uint64_t)__builtin_ctzll(~index);
-}
-
 static int sq_tree_size(pl_db *db, pl_err *e, uint64_t *size)
 {
     sqlite3_stmt *st;
@@ -497,7 +487,7 @@ static int sq_tree_get(void *ctx, pl_err *e, unsigned level, uint64_t index, pl_
 
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, (int64_t)pl_journal_node_pos(level, index));
+    sqlite3_bind_int64(st, 1, (int64_t)pl_merkle_node_pos(level, index));
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == PL_MERKLE_HASH) {
         memcpy(out->h, sqlite3_column_blob(st, 0), PL_MERKLE_HASH);
@@ -520,7 +510,7 @@ static int node_put(void *ctx, pl_err *e, unsigned level, uint64_t index, const 
 
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, (int64_t)pl_journal_node_pos(level, index));
+    sqlite3_bind_int64(st, 1, (int64_t)pl_merkle_node_pos(level, index));
     sqlite3_bind_int(st, 2, (int)level);
     sqlite3_bind_int64(st, 3, (int64_t)index);
     sqlite3_bind_blob(st, 4, h->h, PL_MERKLE_HASH, SQLITE_STATIC);

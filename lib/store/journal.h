@@ -47,9 +47,6 @@ int pl_journal_head(pl_db *db, pl_err *e, int64_t *seq, unsigned char hash[PL_HA
  * SHA-256 (RFC 9162), whatever digest the chain uses.  pl_journal_append()
  * adds each event to the tree in the same transaction. */
 
-/* The key of node (@level, @index) in journal_node: its position in the
- * order the appends make nodes (post-order, from 0). */
-uint64_t pl_journal_node_pos(unsigned level, uint64_t index);
 /* The number of events in the tree. */
 int pl_journal_tree_size(pl_db *db, pl_err *e, uint64_t *size);
 /* A pl_merkle_get over the stored subtrees; @ctx is the pl_db. */

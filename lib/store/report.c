@@ -11,12 +11,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/merkle.h"
 #include "store/schema.h"
 
 /* 'PLDR': PRAGMA application_id of a companion database of reports. */
 #define REPORTS_APPLICATION_ID 0x504C4452
-#define REPORTS_VERSION 1
+#define REPORTS_VERSION 2
 
+static int node_put(void *ctx, pl_err *e, unsigned level, uint64_t index, const pl_mhash *h);
 /* The companion's file name: <registry>.reports; for a URI, before its
  * query; for an in-memory registry, in memory too (allocated). */
 static char *companion_path(const char *path)
@@ -63,6 +65,61 @@ static int pragma_int(pl_db *db, pl_err *e, const char *sql, const char *path, i
     }
     sqlite3_finalize(st);
     return rc == SQLITE_OK ? 0 : companion_fail(e, rc, path);
+}
+
+/* Version 1 to 2 (store/schema-report.c): the tree, with the reports kept
+ * so far as its first leaves -- each its text, the signed note without
+ * its signatures -- in one transaction. */
+static int seal(pl_db *db, pl_err *e, uint64_t last);
+
+static int upgrade_v1(pl_db *db, pl_err *e, const char *path)
+{
+    sqlite3_stmt *st = NULL;
+    pl_merkle_edge edge = { 0 };
+    char sql[64];
+    int rc;
+
+    if ((rc = pl_db_write_begin(db, e)))
+        return rc;
+    if ((rc = pl_db_exec(db, e, pl_sql_report_v2)))
+        goto out;
+    rc = sqlite3_prepare_v2(pl_db_handle(db),
+                            "SELECT number, note FROM reports.search_report ORDER BY number",
+                            -1, &st, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *note = (const char *)sqlite3_column_text(st, 1);
+        const char *end = note ? strstr(note, "\n\n") : NULL;
+        pl_mhash leaf;
+        if ((uint64_t)sqlite3_column_int64(st, 0) != edge.size + 1 || !end) {
+            rc = pl_err_set(e, PLEDGER_ECORRUPT, "%s: search report %lld is not a signed "
+                            "note in its place: the reports cannot be brought to version %d",
+                            path, (long long)sqlite3_column_int64(st, 0), REPORTS_VERSION);
+            goto out;
+        }
+        if (pl_merkle_leaf(&leaf, note, (size_t)(end - note) + 1)) {
+            rc = pl_err_oom(e);
+            goto out;
+        }
+        if ((rc = pl_merkle_edge_append(e, &edge, &leaf, node_put, db)))
+            goto out;
+        rc = SQLITE_OK;
+    }
+    if (rc != SQLITE_DONE) {
+        rc = companion_fail(e, rc, path);
+        goto out;
+    }
+    rc = 0;
+    for (uint64_t last = PL_REPORT_SEGMENT; !rc && last <= edge.size; last += PL_REPORT_SEGMENT)
+        rc = seal(db, e, last);
+    snprintf(sql, sizeof sql, "PRAGMA reports.user_version = %d", REPORTS_VERSION);
+    if (!rc)
+        rc = pl_db_exec(db, e, sql);
+out:
+    sqlite3_finalize(st);
+    if (!rc)
+        return pl_db_commit(db, e);
+    pl_db_rollback(db);
+    return rc;
 }
 
 static int sq_attach(pl_db *db, pl_err *e, bool *present)
@@ -115,6 +172,12 @@ static int sq_attach(pl_db *db, pl_err *e, bool *present)
         free(path);
         return rc;
     }
+    /* the auditor's index by registration takes a page anywhere in the
+     * file for each report: read those pages through the map, and keep
+     * many of them */
+    pl_db_exec(db, e, "PRAGMA reports.mmap_size = 1099511627776");
+    pl_db_exec(db, e, "PRAGMA reports.cache_size = -65536");
+    pl_err_clear(e);
     if ((rc = pragma_int(db, e, "PRAGMA reports.application_id", path, &app)) ||
         (rc = pragma_int(db, e, "PRAGMA reports.user_version", path, &version)))
         goto fail;
@@ -135,6 +198,11 @@ static int sq_attach(pl_db *db, pl_err *e, bool *present)
         version = REPORTS_VERSION;
     } else if (!pl_db_read_only(db)) {
         pl_db_exec(db, e, "PRAGMA reports.synchronous = NORMAL");
+        if (app == REPORTS_APPLICATION_ID && version == 1) {
+            if ((rc = upgrade_v1(db, e, path)))
+                goto fail;
+            version = 2;
+        }
     }
     if (app != REPORTS_APPLICATION_ID) {
         rc = pl_err_set(e, PLEDGER_ENOTDB, "%s is not a pledger database of search reports "
@@ -142,9 +210,14 @@ static int sq_attach(pl_db *db, pl_err *e, bool *present)
         goto fail;
     }
     if (version != REPORTS_VERSION) {
-        rc = pl_err_set(e, version > REPORTS_VERSION ? PLEDGER_ENEWER : PLEDGER_ECORRUPT,
-                        "%s has version %lld of the search reports' schema; this library "
-                        "reads version %d", path, (long long)version, REPORTS_VERSION);
+        if (version == 1 && pl_db_read_only(db))
+            rc = pl_err_set(e, PLEDGER_EREADONLY, "%s has version 1 of the search reports' "
+                            "schema: open the registry writable once to bring it to version "
+                            "%d", path, REPORTS_VERSION);
+        else
+            rc = pl_err_set(e, version > REPORTS_VERSION ? PLEDGER_ENEWER : PLEDGER_ECORRUPT,
+                            "%s has version %lld of the search reports' schema; this library "
+                            "reads version %d", path, (long long)version, REPORTS_VERSION);
         goto fail;
     }
     free(path);
@@ -158,13 +231,23 @@ fail:
 static const char sql_next[] = "SELECT coalesce(max(number), 0) + 1 FROM reports.search_report";
 static const char sql_put[] =
     "INSERT INTO reports.search_report (number, issued_at, actor, role, kind, query, result_count, "
-    "log_size, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
-static const char sql_party[] =
-    "INSERT OR IGNORE INTO reports.search_report_party (party, number) VALUES (?1, ?2)";
-static const char sql_result[] =
-    "INSERT OR IGNORE INTO reports.search_report_result (registration, number) "
-    "VALUES (?1, ?2)";
-static const char sql_get[] = "SELECT note, actor FROM reports.search_report WHERE number = ?1";
+    "log_size, note, checkpoint) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+static const char sql_key[] =
+    "INSERT INTO reports.report_key_recent (number, what, key) VALUES (?1, ?2, ?3)";
+/* A segment's keys, sorted, to the index; out of the recent ones. */
+static const char sql_seal[] =
+    "INSERT OR IGNORE INTO reports.report_key (segment, what, key, number) "
+    "SELECT ?1, what, key, number FROM reports.report_key_recent WHERE number <= ?2 "
+    "ORDER BY what, key, number";
+static const char sql_seal_drop[] = "DELETE FROM reports.report_key_recent WHERE number <= ?1";
+static const char sql_get[] =
+    "SELECT note, actor, checkpoint FROM reports.search_report WHERE number = ?1";
+static const char sql_node_get[] = "SELECT hash FROM reports.report_node WHERE pos = ?1";
+static const char sql_node_put[] =
+    "INSERT INTO reports.report_node (pos, level, idx, hash) VALUES (?1, ?2, ?3, ?4)";
+static const char sql_cp_put[] =
+    "INSERT INTO reports.report_checkpoint (size, signed_at, note) VALUES (?1, ?2, ?3)";
+static const char sql_cp_get[] = "SELECT note FROM reports.report_checkpoint WHERE size = ?1";
 #define COLS "r.number, r.issued_at, r.actor, r.role, r.kind, r.query, r.result_count, " \
              "r.log_size"
 static const char sql_find[] =
@@ -174,15 +257,26 @@ static const char sql_find[] =
 /* About a party: the reports whose question named it (?1, as asked), and
  * those whose answer named a registration of it -- as pledgor or pledgee
  * by identifier (?7, normalized), as pledgor by name (?8, its name key) --
- * found through the register's own indexes (store/schema-workflow.c). */
-static const char sql_find_party[] =
-    "SELECT " COLS " FROM reports.search_report r WHERE r.number IN ("
-    "  SELECT number FROM reports.search_report_party WHERE party = ?1"
-    "  UNION SELECT rr.number FROM reports.search_report_result rr"
-    "  WHERE rr.registration IN ("
-    "    SELECT p.registration_number FROM main.pledge p JOIN main.pledge_version v"
-    "    ON v.pledge_id = p.id"
-    "    WHERE v.pledgor_id = ?7 OR v.pledgee_id = ?7 OR v.pledgor_key = ?8)) "
+ * found through the register's own indexes (store/schema-workflow.c): in
+ * each sealed segment of report_key by a seek (CROSS JOIN: the planner
+ * would rather read a whole segment's registrations), in the recent keys
+ * by reading them through (one segment at most). */
+const char pl_report_sql_find_party[] =
+    "WITH RECURSIVE"
+    " seg(n) AS (SELECT 0 WHERE EXISTS (SELECT 1 FROM reports.report_key)"
+    "   UNION ALL SELECT n + 1 FROM seg"
+    "   WHERE n < (SELECT max(segment) FROM reports.report_key)),"
+    " regs(reg) AS (SELECT p.registration_number FROM main.pledge p"
+    "   JOIN main.pledge_version v ON v.pledge_id = p.id"
+    "   WHERE v.pledgor_id = ?7 OR v.pledgee_id = ?7 OR v.pledgor_key = ?8),"
+    " hits(number) AS ("
+    "   SELECT k.number FROM seg CROSS JOIN reports.report_key k"
+    "   WHERE k.segment = seg.n AND k.what = 1 AND k.key = ?1"
+    "   UNION SELECT k.number FROM regs CROSS JOIN seg CROSS JOIN reports.report_key k"
+    "   WHERE k.segment = seg.n AND k.what = 2 AND k.key = regs.reg"
+    "   UNION SELECT number FROM reports.report_key_recent"
+    "   WHERE (what = 1 AND key = ?1) OR (what = 2 AND key IN regs)) "
+    "SELECT " COLS " FROM reports.search_report r WHERE r.number IN hits "
     "AND r.number > ?2 AND (?3 IS NULL OR r.actor = ?3) "
     "AND r.issued_at BETWEEN ?4 AND ?5 ORDER BY r.number LIMIT ?6";
 
@@ -202,6 +296,30 @@ static int sq_next(pl_db *db, pl_err *e, uint64_t *out)
     return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "search reports: the next number");
 }
 
+/* The segment that ends with report @last is complete: its keys move,
+ * sorted, to the index. */
+static int seal(pl_db *db, pl_err *e, uint64_t last)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_seal, &st);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, (int64_t)((last - 1) / PL_REPORT_SEGMENT));
+    sqlite3_bind_int64(st, 2, (int64_t)last);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE && !(rc = pl_db_stmt(db, e, sql_seal_drop, &st))) {
+        sqlite3_bind_int64(st, 1, (int64_t)last);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+    } else if (rc != SQLITE_DONE) {
+        return pl_db_fail(db, e, rc, "search reports: indexing a segment's keys");
+    }
+    return rc == SQLITE_DONE ? 0
+                             : pl_db_fail(db, e, rc, "search reports: indexing a segment's keys");
+}
+
 static int sq_put(pl_db *db, pl_err *e, const pl_report_row *r, const char *const *parties,
                   size_t n, const char *const *results, size_t nr)
 {
@@ -219,30 +337,27 @@ static int sq_put(pl_db *db, pl_err *e, const pl_report_row *r, const char *cons
     sqlite3_bind_int64(st, 7, (int64_t)r->result_count);
     sqlite3_bind_int64(st, 8, (int64_t)r->log_size);
     sqlite3_bind_text(st, 9, r->note, -1, SQLITE_STATIC);
+    if (r->checkpoint)
+        sqlite3_bind_int64(st, 10, (int64_t)r->checkpoint);
+    else
+        sqlite3_bind_null(st, 10);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
         return pl_db_fail(db, e, rc, "search reports: storing a report");
-    for (size_t i = 0; i < n; i++) {
-        if ((rc = pl_db_stmt(db, e, sql_party, &st)))
+    for (size_t i = 0; i < n + nr; i++) {
+        if ((rc = pl_db_stmt(db, e, sql_key, &st)))
             return rc;
-        sqlite3_bind_text(st, 1, parties[i], -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, (int64_t)r->number);
+        sqlite3_bind_int64(st, 1, (int64_t)r->number);
+        sqlite3_bind_int(st, 2, i < n ? 1 : 2);
+        sqlite3_bind_text(st, 3, i < n ? parties[i] : results[i - n], -1, SQLITE_STATIC);
         rc = sqlite3_step(st);
         sqlite3_reset(st);
         if (rc != SQLITE_DONE)
-            return pl_db_fail(db, e, rc, "search reports: indexing a report by party");
+            return pl_db_fail(db, e, rc, "search reports: keeping a report's keys");
     }
-    for (size_t i = 0; i < nr; i++) {
-        if ((rc = pl_db_stmt(db, e, sql_result, &st)))
-            return rc;
-        sqlite3_bind_text(st, 1, results[i], -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, (int64_t)r->number);
-        rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE)
-            return pl_db_fail(db, e, rc, "search reports: indexing a report by registration");
-    }
+    if (r->number % PL_REPORT_SEGMENT == 0)
+        return seal(db, e, r->number);
     return 0;
 }
 
@@ -252,12 +367,14 @@ static char *column_dup(sqlite3_stmt *st, int col)
     return strdup(t ? t : "");
 }
 
-static int sq_get(pl_db *db, pl_err *e, uint64_t number, char **note, char **actor)
+static int sq_get(pl_db *db, pl_err *e, uint64_t number, char **note, char **actor,
+                  uint64_t *checkpoint)
 {
     sqlite3_stmt *st;
     int rc = pl_db_stmt(db, e, sql_get, &st);
 
     *note = *actor = NULL;
+    *checkpoint = 0;
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, number > INT64_MAX ? INT64_MAX : (int64_t)number);
@@ -265,6 +382,8 @@ static int sq_get(pl_db *db, pl_err *e, uint64_t number, char **note, char **act
     if (rc == SQLITE_ROW) {
         *note = column_dup(st, 0);
         *actor = column_dup(st, 1);
+        int64_t cp = sqlite3_column_int64(st, 2);
+        *checkpoint = cp > 0 ? (uint64_t)cp : 0;
         sqlite3_reset(st);
         if (!*note || !*actor) {
             free(*note);
@@ -285,7 +404,7 @@ static int sq_find(pl_db *db, pl_err *e, const pl_report_filter *f,
                    int (*each)(void *ctx, pl_err *e, const pl_report_row *r), void *ctx)
 {
     sqlite3_stmt *st;
-    int rc = pl_db_stmt(db, e, f->party ? sql_find_party : sql_find, &st);
+    int rc = pl_db_stmt(db, e, f->party ? pl_report_sql_find_party : sql_find, &st);
 
     if (rc)
         return rc;
@@ -321,10 +440,92 @@ static int sq_find(pl_db *db, pl_err *e, const pl_report_filter *f,
     return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "search reports: listing reports");
 }
 
+static int sq_node_get(void *ctx, pl_err *e, unsigned level, uint64_t index, pl_mhash *out)
+{
+    pl_db *db = ctx;
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_node_get, &st);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, (int64_t)pl_merkle_node_pos(level, index));
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == PL_MERKLE_HASH) {
+        memcpy(out->h, sqlite3_column_blob(st, 0), PL_MERKLE_HASH);
+        sqlite3_reset(st);
+        return 0;
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        return pl_err_set(e, PLEDGER_ECORRUPT,
+                          "search reports: the tree's node (level %u, index %llu) is missing "
+                          "or damaged", level, (unsigned long long)index);
+    return pl_db_fail(db, e, rc, "search reports: reading the tree");
+}
+
+static int node_put(void *ctx, pl_err *e, unsigned level, uint64_t index, const pl_mhash *h)
+{
+    pl_db *db = ctx;
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_node_put, &st);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, (int64_t)pl_merkle_node_pos(level, index));
+    sqlite3_bind_int(st, 2, (int)level);
+    sqlite3_bind_int64(st, 3, (int64_t)index);
+    sqlite3_bind_blob(st, 4, h->h, PL_MERKLE_HASH, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "search reports: writing the tree");
+}
+
+static int sq_cp_put(pl_db *db, pl_err *e, uint64_t size, int64_t at, const char *note)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_cp_put, &st);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, (int64_t)size);
+    sqlite3_bind_int64(st, 2, at);
+    sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0
+                             : pl_db_fail(db, e, rc, "search reports: keeping a checkpoint");
+}
+
+static int sq_cp_get(pl_db *db, pl_err *e, uint64_t size, char **note)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_cp_get, &st);
+
+    *note = NULL;
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, size > INT64_MAX ? INT64_MAX : (int64_t)size);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *note = column_dup(st, 0);
+        sqlite3_reset(st);
+        return *note ? 0 : pl_err_oom(e);
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return pl_err_set(e, PLEDGER_ECORRUPT, "search reports: the checkpoint of the first "
+                          "%llu reports is missing", (unsigned long long)size);
+    return pl_db_fail(db, e, rc, "search reports: reading a checkpoint");
+}
+
 const pl_reports_ops pl_sqlite_reports_ops = {
     .attach = sq_attach,
     .next = sq_next,
     .put = sq_put,
     .get = sq_get,
     .find = sq_find,
+    .node_get = sq_node_get,
+    .node_put = node_put,
+    .checkpoint_put = sq_cp_put,
+    .checkpoint_get = sq_cp_get,
 };

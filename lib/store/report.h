@@ -1,6 +1,7 @@
 /* Search reports in the store (store/schema-report.c): numbered,
- * append-only rows with the signed note handed out, indexed by party, in
- * the registry's companion database <registry>.reports. */
+ * append-only rows with the report's text, indexed by party, the Merkle
+ * tree whose leaves they are and the checkpoints signed over it, in the
+ * registry's companion database <registry>.reports. */
 #ifndef PL_STORE_REPORT_H
 #define PL_STORE_REPORT_H
 
@@ -9,6 +10,7 @@
 #include <stdint.h>
 
 #include "base/error.h"
+#include "base/merkle.h"
 #include "store/backend.h"
 #include "store/db.h"
 
@@ -18,12 +20,19 @@
  * recorded (the calls below must not be made then). */
 int pl_report_attach(pl_db *db, pl_err *e, bool *present);
 
+/* Reports are indexed for the auditor by segments of this many
+ * (store/schema-report.c). */
+#define PL_REPORT_SEGMENT 16384
+
 typedef struct pl_report_row {
     uint64_t number;
     int64_t issued_at;
     const char *actor, *role, *kind, *query;
     uint64_t result_count, log_size;
-    const char *note; /* NULL in the rows of pl_report_find() */
+    const char *note;    /* the report's text (a report of schema version 1:
+                          * its signed note); NULL in pl_report_find() */
+    uint64_t checkpoint; /* the size of the tree whose checkpoint proves it;
+                          * 0: a report signed on its own (version 1) */
 } pl_report_row;
 
 /* The number the next report takes (1 for the first).  Inside the write
@@ -37,8 +46,23 @@ int pl_report_put(pl_db *db, pl_err *e, const pl_report_row *r, const char *cons
                   size_t n, const char *const *results, size_t nr);
 
 /* Report @number's note and the actor it was issued to (both allocated;
- * free()); PLEDGER_ENOTFOUND naming the number. */
-int pl_report_get(pl_db *db, pl_err *e, uint64_t number, char **note, char **actor);
+ * free()) and its checkpoint's tree size (0: signed on its own);
+ * PLEDGER_ENOTFOUND naming the number. */
+int pl_report_get(pl_db *db, pl_err *e, uint64_t number, char **note, char **actor,
+                  uint64_t *checkpoint);
+
+/* The reports' tree: a pl_merkle_get and a pl_merkle_put over the stored
+ * complete subtrees (@ctx is the pl_db); put inside a write transaction.
+ * Its size is the number of reports (pl_report_next() - 1). */
+int pl_report_node_get(void *ctx, pl_err *e, unsigned level, uint64_t index, pl_mhash *out);
+int pl_report_node_put(void *ctx, pl_err *e, unsigned level, uint64_t index,
+                       const pl_mhash *hash);
+
+/* Keep the signed checkpoint of the reports' tree of @size leaves, signed
+ * at @at (inside a write transaction); read it back (allocated;
+ * PLEDGER_ECORRUPT when a report names one that is not kept). */
+int pl_report_checkpoint_put(pl_db *db, pl_err *e, uint64_t size, int64_t at, const char *note);
+int pl_report_checkpoint_get(pl_db *db, pl_err *e, uint64_t size, char **note);
 
 typedef struct pl_report_filter {
     const char *party;  /* NULL: any; as asked */
@@ -55,13 +79,22 @@ typedef struct pl_report_filter {
 int pl_report_find(pl_db *db, pl_err *e, const pl_report_filter *f,
                    int (*each)(void *ctx, pl_err *e, const pl_report_row *r), void *ctx);
 
+/* The SQLite backend's statement for a party (tests/test-report.c checks
+ * its plan seeks every segment). */
+extern const char pl_report_sql_find_party[];
+
 /* What a backend implements of the above (store/backend.h). */
 struct pl_reports_ops {
     int (*attach)(pl_db *db, pl_err *e, bool *present);
     int (*next)(pl_db *db, pl_err *e, uint64_t *out);
     int (*put)(pl_db *db, pl_err *e, const pl_report_row *r, const char *const *parties, size_t n,
                const char *const *results, size_t nr);
-    int (*get)(pl_db *db, pl_err *e, uint64_t number, char **note, char **actor);
+    int (*get)(pl_db *db, pl_err *e, uint64_t number, char **note, char **actor,
+               uint64_t *checkpoint);
+    int (*node_get)(void *ctx, pl_err *e, unsigned level, uint64_t index, pl_mhash *out);
+    int (*node_put)(void *ctx, pl_err *e, unsigned level, uint64_t index, const pl_mhash *hash);
+    int (*checkpoint_put)(pl_db *db, pl_err *e, uint64_t size, int64_t at, const char *note);
+    int (*checkpoint_get)(pl_db *db, pl_err *e, uint64_t size, char **note);
     int (*find)(pl_db *db, pl_err *e, const pl_report_filter *f,
                 int (*each)(void *ctx, pl_err *e, const pl_report_row *r), void *ctx);
 };

@@ -14,11 +14,72 @@
  * registry file either -- a service records thousands a second, and every
  * commit to the registry file would empty the page cache of each of its
  * readers.  Like checkpoints they are append-only.  Two indexes serve the
- * auditor's "who looked at this party?": search_report_party, the
- * parties a question named, and search_report_result, the registrations
- * each answer named -- joined at the auditor's query with the register's
- * own party indexes, so a verification is found under the pledgor it
- * never typed, at no cost to the answer. */
+ * auditor's "who looked at this party?": the parties a question named
+ * and the registrations each answer named (report_key, below) -- joined
+ * at the auditor's query with the register's own party indexes, so a
+ * verification is found under the pledgor it never typed, at no cost to
+ * the answer.
+ *
+ * The reports are also the leaves of a Merkle tree (RFC 9162 hashing, as
+ * the journal's): leaf i is the text of report i + 1, report_node keeps
+ * every complete subtree in the order appends make them (as journal_node
+ * does), and report_checkpoint the signed checkpoint of each group of
+ * reports issued together.  A report handed out carries its inclusion
+ * proof to its group's checkpoint: one signature serves the group, and a
+ * report cannot be dropped or changed later without breaking the
+ * checkpoints banks hold.  search_report.note is the report's text and
+ * checkpoint the size of the tree its group's checkpoint signs; reports
+ * of version 1 of this schema were signed one by one: their note is the
+ * signed note and their checkpoint NULL. */
+/* The auditor's keys of each report: the parties its question named
+ * (what = 1, as asked) and the registrations its answer named (what =
+ * 2).  A key is random in any order of keys, so indexing each report as
+ * it is recorded would write a page anywhere in the index for each one;
+ * instead the keys of the reports of the current segment (2^14 reports,
+ * store/report.c) are appended to report_key_recent in the order they
+ * come, and when the segment's last report is recorded they move, sorted,
+ * to report_key under their segment's number -- at the index's right
+ * end, a page written once for a hundred keys.  The auditor seeks each
+ * segment and reads the recent ones through. */
+#define REPORT_KEYS \
+    "CREATE TABLE reports.report_key_recent (" \
+    "  number INTEGER NOT NULL REFERENCES search_report(number)," \
+    "  what INTEGER NOT NULL CHECK (what IN (1, 2))," \
+    "  key TEXT NOT NULL" \
+    ") STRICT;" \
+    "CREATE TABLE reports.report_key (" \
+    "  segment INTEGER NOT NULL CHECK (segment >= 0)," \
+    "  what INTEGER NOT NULL CHECK (what IN (1, 2))," \
+    "  key TEXT NOT NULL," \
+    "  number INTEGER NOT NULL REFERENCES search_report(number)," \
+    "  PRIMARY KEY (segment, what, key, number)" \
+    ") STRICT, WITHOUT ROWID;" \
+    "CREATE TRIGGER reports.report_key_no_update BEFORE UPDATE ON report_key " \
+    "BEGIN SELECT RAISE(ABORT, 'report_key is append-only'); END;" \
+    "CREATE TRIGGER reports.report_key_no_delete BEFORE DELETE ON report_key " \
+    "BEGIN SELECT RAISE(ABORT, 'report_key is append-only'); END;"
+
+#define REPORT_TREE \
+    "CREATE TABLE reports.report_node (" \
+    "  pos INTEGER PRIMARY KEY CHECK (pos >= 0)," \
+    "  level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 63)," \
+    "  idx INTEGER NOT NULL CHECK (idx >= 0)," \
+    "  hash BLOB NOT NULL CHECK (length(hash) = 32)" \
+    ") STRICT;" \
+    "CREATE TRIGGER reports.report_node_no_update BEFORE UPDATE ON report_node " \
+    "BEGIN SELECT RAISE(ABORT, 'report_node is append-only'); END;" \
+    "CREATE TRIGGER reports.report_node_no_delete BEFORE DELETE ON report_node " \
+    "BEGIN SELECT RAISE(ABORT, 'report_node is append-only'); END;" \
+    "CREATE TABLE reports.report_checkpoint (" \
+    "  size INTEGER PRIMARY KEY CHECK (size >= 1)," \
+    "  signed_at INTEGER NOT NULL," \
+    "  note TEXT NOT NULL" \
+    ") STRICT;" \
+    "CREATE TRIGGER reports.report_checkpoint_no_update BEFORE UPDATE ON report_checkpoint " \
+    "BEGIN SELECT RAISE(ABORT, 'report_checkpoint is append-only'); END;" \
+    "CREATE TRIGGER reports.report_checkpoint_no_delete BEFORE DELETE ON report_checkpoint " \
+    "BEGIN SELECT RAISE(ABORT, 'report_checkpoint is append-only'); END;"
+
 const char pl_sql_report[] =
     "CREATE TABLE reports.search_report ("
     "  number INTEGER PRIMARY KEY CHECK (number >= 1),"
@@ -29,32 +90,28 @@ const char pl_sql_report[] =
     "  query TEXT NOT NULL,"
     "  result_count INTEGER NOT NULL CHECK (result_count >= 0),"
     "  log_size INTEGER NOT NULL CHECK (log_size >= 0),"
-    "  note TEXT NOT NULL"
+    "  note TEXT NOT NULL,"
+    "  checkpoint INTEGER CHECK (checkpoint >= number)"
     ") STRICT;"
     "CREATE INDEX reports.search_report_actor ON search_report(actor, number);"
-    "CREATE TABLE reports.search_report_party ("
-    "  party TEXT NOT NULL,"
-    "  number INTEGER NOT NULL REFERENCES search_report(number),"
-    "  PRIMARY KEY (party, number)"
-    ") STRICT, WITHOUT ROWID;"
-    "CREATE TABLE reports.search_report_result ("
-    "  registration TEXT NOT NULL,"
-    "  number INTEGER NOT NULL REFERENCES search_report(number),"
-    "  PRIMARY KEY (registration, number)"
-    ") STRICT, WITHOUT ROWID;"
-    "CREATE TRIGGER reports.search_report_result_no_change BEFORE UPDATE ON "
-    "search_report_result "
-    "BEGIN SELECT RAISE(ABORT, 'search_report_result is append-only'); END;"
-    "CREATE TRIGGER reports.search_report_result_no_delete BEFORE DELETE ON "
-    "search_report_result "
-    "BEGIN SELECT RAISE(ABORT, 'search_report_result is append-only'); END;"
+    REPORT_KEYS
     "CREATE TRIGGER reports.search_report_no_update BEFORE UPDATE ON search_report "
     "BEGIN SELECT RAISE(ABORT, 'search_report is append-only'); END;"
     "CREATE TRIGGER reports.search_report_no_delete BEFORE DELETE ON search_report "
     "BEGIN SELECT RAISE(ABORT, 'search_report is append-only'); END;"
-    "CREATE TRIGGER reports.search_report_party_no_update BEFORE UPDATE ON "
-    "search_report_party "
-    "BEGIN SELECT RAISE(ABORT, 'search_report_party is append-only'); END;"
-    "CREATE TRIGGER reports.search_report_party_no_delete BEFORE DELETE ON "
-    "search_report_party "
-    "BEGIN SELECT RAISE(ABORT, 'search_report_party is append-only'); END;";
+    REPORT_TREE;
+
+/* Version 1 to 2: the tree (its leaves for the reports already kept are
+ * added by store/report.c in the same transaction) and the keys by
+ * segment, the keys of version 1 moved into them (store/report.c). */
+const char pl_sql_report_v2[] =
+    "ALTER TABLE reports.search_report ADD COLUMN checkpoint INTEGER "
+    "CHECK (checkpoint >= number);"
+    REPORT_TREE
+    REPORT_KEYS
+    "INSERT INTO reports.report_key_recent (number, what, key) "
+    "  SELECT number, 1, party FROM reports.search_report_party"
+    "  UNION ALL SELECT number, 2, registration FROM reports.search_report_result"
+    "  ORDER BY 1;"
+    "DROP TABLE reports.search_report_party;"
+    "DROP TABLE reports.search_report_result;";

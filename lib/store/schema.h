@@ -26,6 +26,7 @@ extern const char pl_sql_exchange_check_from[], pl_sql_exchange_check_to[];
 /* The companion database of search reports (attached as "reports"), not a
  * migration of the registry: store/report.c creates it. */
 extern const char pl_sql_report[];    /* store/schema-report.c */
+extern const char pl_sql_report_v2[]; /* the same: version 1 to 2 */
 
 /* Register the SQL functions the schema's triggers call (pl_name_core,
  * pl_name_branch) on a connection; an SQLite result code. */

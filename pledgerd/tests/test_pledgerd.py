@@ -5,6 +5,7 @@ limits, SIGHUP and SIGTERM."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import pathlib
@@ -547,6 +548,47 @@ def _note_signature_holds(note: str, pub: pathlib.Path, tmp: pathlib.Path) -> bo
     return p.returncode == 0
 
 
+def _report_proof_holds(doc: str, pub: pathlib.Path, tmp: pathlib.Path) -> bool:
+    """A report as a bank checks it without pledger: its text is leaf
+    (number - 1) of the reports' log (RFC 9162 hashing, the inclusion
+    check of RFC 9162 2.1.3.2 written out here with hashlib), its proof
+    is C2SP tlog-proof text, and openssl checks the checkpoint's
+    signature."""
+    text, _, proof = doc.partition("\n\n")
+    text += "\n"
+    lines = proof.split("\n")
+    if lines[0] != "c2sp.org/tlog-proof@v1" or not lines[1].startswith("index "):
+        return False
+    index, path, i = int(lines[1][6:]), [], 2
+    while lines[i]:
+        path.append(base64.b64decode(lines[i]))
+        i += 1
+    checkpoint = "\n".join(lines[i + 1:])
+    origin, size, root = checkpoint.split("\n")[:3]
+    first = text.split("\n")[0]
+    if origin != first.split(" search report ")[0] + "/reports" or \
+            index != int(first.rsplit(" ", 1)[1]) - 1:
+        return False
+    if not _note_signature_holds(checkpoint, pub, tmp):
+        return False
+    fn, sn = index, int(size) - 1
+    r = hashlib.sha256(b"\x00" + text.encode("utf-8")).digest()
+    for p in path:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            r = hashlib.sha256(b"\x01" + p + r).digest()
+            if not fn & 1:
+                while fn and not fn & 1:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            r = hashlib.sha256(b"\x01" + r + p).digest()
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and r == base64.b64decode(root)
+
+
 def test_every_answer_has_a_search_report(site: dict, tmp_path: pathlib.Path) -> None:
     d, t, number = site["d"], site["tokens"], site["number"]
     bank, auditor = t["bank"], t["auditor"]
@@ -564,9 +606,16 @@ def test_every_answer_has_a_search_report(site: dict, tmp_path: pathlib.Path) ->
     assert rep.log_size == log_size and rep.signers == ("FZ01-reports",)
     with pledger.open(str(site["tmp"] / "reg.db"), read_only=True) as local:
         assert rep.log_root == local.log_root(rep.log_size)
-    assert _note_signature_holds(rep.note, site["tmp"] / "report.pub", tmp_path)
+    assert _report_proof_holds(rep.note, site["tmp"] / "report.pub", tmp_path)
     forged = rep.note.replace("bank-1 bank", "bank-9 bank")
-    assert not _note_signature_holds(forged, site["tmp"] / "report.pub", tmp_path)
+    assert not _report_proof_holds(forged, site["tmp"] / "report.pub", tmp_path)
+    # one checkpoint signs a group of reports: another byte of its
+    # signature, or a hash of the proof changed, and the report fails
+    sig = rep.note.rstrip("\n").rsplit(" ", 1)[1]
+    bad_sig = rep.note.replace(sig, sig[:10] + ("A" if sig[10] != "A" else "B") + sig[11:])
+    assert not _report_proof_holds(bad_sig, site["tmp"] / "report.pub", tmp_path)
+    with pytest.raises(pledger.CodeMismatch):
+        pledger.Report.open(bad_sig, trusted)
     with pytest.raises(pledger.CodeMismatch):
         pledger.Report.open(forged, trusted)
     # a wrong code and an unknown number are answers too: the report is in the header

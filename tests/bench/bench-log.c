@@ -144,7 +144,7 @@ static int put_node(void *ctx, pl_err *e, unsigned level, uint64_t index, const 
 {
     tree_fill *f = ctx;
     (void)e;
-    sqlite3_bind_int64(f->put, 1, (int64_t)pl_journal_node_pos(level, index));
+    sqlite3_bind_int64(f->put, 1, (int64_t)pl_merkle_node_pos(level, index));
     sqlite3_bind_int(f->put, 2, (int)level);
     sqlite3_bind_int64(f->put, 3, (int64_t)index);
     sqlite3_bind_blob(f->put, 4, h->h, PL_MERKLE_HASH, SQLITE_STATIC);

@@ -1,7 +1,9 @@
 """Search reports: the numbered, signed record of an answer given to a bank
-(``<pledger/report.h>``).  A bank keeps the note and checks it with the
-registry's public key alone (:meth:`Report.open`); the auditor lists who
-asked about a party (:meth:`pledger.Registry.reports`)."""
+(``<pledger/report.h>``).  A bank keeps the note -- the report's text and
+its proof in the registry's log of reports, up to a signed checkpoint --
+and checks it with the registry's public key alone (:meth:`Report.open`);
+the auditor lists who asked about a party
+(:meth:`pledger.Registry.reports`)."""
 from __future__ import annotations
 
 import dataclasses
@@ -16,7 +18,7 @@ from .log import HASH_SIZE, Keyring
 
 @dataclasses.dataclass(frozen=True)
 class Report:
-    """A search report whose signature was checked."""
+    """A search report whose proof and checkpoint signature were checked."""
     origin: str                 #: the log origin of the registry that issued it
     number: int                 #: its number (1, 2, 3 … per registry)
     issued_at: int              #: when, microseconds since 1970 (UTC)
@@ -27,15 +29,16 @@ class Report:
     log_size: int               #: the log size the answer was read at
     log_root: bytes             #: the log's root at that size
     results: tuple[str, ...]    #: the registration numbers the answer named
-    signers: tuple[str, ...]    #: the trusted keys that signed it
-    note: str                   #: the signed note itself
+    signers: tuple[str, ...]    #: the trusted keys that signed its checkpoint
+    note: str                   #: the report as handed out: text and proof
 
     @classmethod
     def open(cls, note: str | bytes, trusted: Keyring) -> "Report":
-        """Read ``note`` and check it was signed by a key of ``trusted``;
-        raises :class:`pledger.CodeMismatch` (no trusted signature, or a
-        failing one) or :class:`pledger.InvalidArgument` (not a report,
-        naming the line)."""
+        """Read ``note`` and check its proof holds for its text up to a
+        checkpoint of the reports' log signed by a key of ``trusted``;
+        raises :class:`pledger.CodeMismatch` (no trusted signature, a
+        failing one, a proof that does not hold) or
+        :class:`pledger.InvalidArgument` (not a report, naming the line)."""
         if not isinstance(trusted, Keyring):
             raise _ffi._invalid("trusted must be a pledger.Keyring", True)
         data = note.encode("utf-8") if isinstance(note, str) else note

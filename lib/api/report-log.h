@@ -1,0 +1,45 @@
+/* The search reports as a transparency log (docs/design.md, "Search
+ * reports"): report n is leaf n - 1 of a Merkle tree kept in the store
+ * (store/report.h), each group of reports issued together is sealed by
+ * one signed checkpoint of that tree, and each report is handed out with
+ * its inclusion proof to its group's checkpoint (base/tlog-proof.h). */
+#ifndef PL_API_REPORT_LOG_H
+#define PL_API_REPORT_LOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+#include "base/note.h"
+#include "store/db.h"
+
+/* The origin line of the reports' checkpoints: "<log origin>/reports". */
+#define PL_REPORT_LOG_SUFFIX "/reports"
+
+typedef struct pl_report_group pl_report_group;
+
+/* Begin a group of at most @n reports after the @size already kept
+ * (inside the write transaction that stores them). */
+int pl_report_group_begin(pl_db *db, pl_err *e, uint64_t size, size_t n,
+                          pl_report_group **out);
+/* Append the report whose text is @text as the next leaf. */
+int pl_report_group_add(pl_report_group *g, pl_err *e, const char *text);
+/* Sign the checkpoint of the tree with every report added, origin
+ * @origin + PL_REPORT_LOG_SUFFIX, with the @nk @keys; keep it, signed at
+ * @at.  The tree's new size in *@size. */
+int pl_report_group_seal(pl_report_group *g, pl_err *e, const char *origin,
+                         const pl_note_key *const *keys, size_t nk, int64_t at,
+                         uint64_t *size);
+/* The document handed out for the @i-th report of the group (its @text,
+ * an empty line, its proof to the group's checkpoint), allocated. */
+int pl_report_group_document(pl_report_group *g, pl_err *e, size_t i, const char *text,
+                             char **out);
+void pl_report_group_free(pl_report_group *g);
+
+/* The same document for report @number read back: @text, its proof to the
+ * checkpoint of the tree of @size reports, that checkpoint (inside a read
+ * transaction). */
+int pl_report_document(pl_db *db, pl_err *e, uint64_t number, const char *text, uint64_t size,
+                       char **out);
+
+#endif
