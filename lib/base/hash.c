@@ -176,18 +176,50 @@ void pl_hash_abort(pl_hash_ctx *c)
     }
 }
 
+/* One context per thread for the one-shot digests below: the Merkle tree
+ * hashes two 32-byte halves at a time, and making a context for each
+ * cost more than the hashing.  Freed when the thread ends. */
+static pthread_key_t ctx_key;
+static pthread_once_t ctx_once = PTHREAD_ONCE_INIT;
+static bool ctx_key_ok;
+
+static void ctx_free(void *p) { EVP_MD_CTX_free(p); }
+static void ctx_key_make(void) { ctx_key_ok = pthread_key_create(&ctx_key, ctx_free) == 0; }
+
+int pl_hash_parts(pl_hash_alg a, const void *d1, size_t n1, const void *d2, size_t n2,
+                  unsigned char out[32])
+{
+    EVP_MD *fetched = NULL;
+    const EVP_MD *md = md_of(a, &fetched);
+    EVP_MD_CTX *ctx = NULL, *own = NULL;
+    unsigned int len = 0;
+    int rc = 0;
+
+    if (!md || (!d1 && n1) || (!d2 && n2))
+        return PLEDGER_EINVAL;
+    pthread_once(&ctx_once, ctx_key_make);
+    if (ctx_key_ok && !(ctx = pthread_getspecific(ctx_key))) {
+        if ((ctx = EVP_MD_CTX_new()) && pthread_setspecific(ctx_key, ctx) != 0)
+            own = ctx; /* not kept: freed below */
+    } else if (!ctx_key_ok) {
+        own = ctx = EVP_MD_CTX_new();
+    }
+    if (!ctx)
+        rc = PLEDGER_ENOMEM;
+    else if (EVP_DigestInit_ex(ctx, md, NULL) != 1)
+        rc = PLEDGER_EINVAL; /* a provider configuration without the algorithm */
+    else if ((n1 && EVP_DigestUpdate(ctx, d1, n1) != 1) ||
+             (n2 && EVP_DigestUpdate(ctx, d2, n2) != 1) ||
+             EVP_DigestFinal_ex(ctx, out, &len) != 1 || len != PL_HASH_LEN)
+        rc = PLEDGER_ENOMEM;
+    EVP_MD_CTX_free(own);
+    md_free(fetched);
+    return rc;
+}
+
 int pl_hash(pl_hash_alg a, const void *data, size_t n, unsigned char out[32])
 {
-    pl_hash_ctx *c;
-    int rc = pl_hash_begin(&c, a);
-
-    if (rc)
-        return rc;
-    if ((rc = pl_hash_update(c, data, n))) {
-        pl_hash_abort(c);
-        return rc;
-    }
-    return pl_hash_end(c, out);
+    return pl_hash_parts(a, data, n, NULL, 0, out);
 }
 
 void pl_hex(const unsigned char *in, size_t n, char *out)

@@ -23,6 +23,10 @@ const char *pl_hash_name(pl_hash_alg a);
 /* Digest of the @n bytes at @data into @out.  0, PLEDGER_EINVAL when @a is
  * unknown or unavailable, PLEDGER_ENOMEM when OpenSSL fails. */
 int pl_hash(pl_hash_alg a, const void *data, size_t n, unsigned char out[32]);
+/* The digest of @d1 then @d2 (either may be empty), in one call (the same
+ * results). */
+int pl_hash_parts(pl_hash_alg a, const void *d1, size_t n1, const void *d2, size_t n2,
+                  unsigned char out[32]);
 
 /* Incremental digest: begin, update any number of times, then end (which
  * writes the digest and frees the context) or abort (which only frees it;

@@ -8,19 +8,8 @@
 
 int pl_merkle_leaf(pl_mhash *out, const void *data, size_t len)
 {
-    pl_hash_ctx *c = NULL;
     static const unsigned char prefix = 0x00;
-    int rc = pl_hash_begin(&c, PL_HASH_SHA256);
-
-    if (!rc)
-        rc = pl_hash_update(c, &prefix, 1);
-    if (!rc && len)
-        rc = pl_hash_update(c, data, len);
-    if (rc) {
-        pl_hash_abort(c);
-        return rc;
-    }
-    return pl_hash_end(c, out->h);
+    return pl_hash_parts(PL_HASH_SHA256, &prefix, 1, data, len, out->h);
 }
 
 int pl_merkle_node(pl_mhash *out, const pl_mhash *left, const pl_mhash *right)
