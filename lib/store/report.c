@@ -109,8 +109,8 @@ static int upgrade_v1(pl_db *db, pl_err *e, const char *path)
         goto out;
     }
     rc = 0;
-    for (uint64_t last = PL_REPORT_SEGMENT; !rc && last <= edge.size; last += PL_REPORT_SEGMENT)
-        rc = seal(db, e, last);
+    if (edge.size >= PL_REPORT_SEGMENT)
+        rc = seal(db, e, edge.size / PL_REPORT_SEGMENT * PL_REPORT_SEGMENT);
     snprintf(sql, sizeof sql, "PRAGMA reports.user_version = %d", REPORTS_VERSION);
     if (!rc)
         rc = pl_db_exec(db, e, sql);
@@ -237,8 +237,8 @@ static const char sql_key[] =
 /* A segment's keys, sorted, to the index; out of the recent ones. */
 static const char sql_seal[] =
     "INSERT OR IGNORE INTO reports.report_key (segment, what, key, number) "
-    "SELECT ?1, what, key, number FROM reports.report_key_recent WHERE number <= ?2 "
-    "ORDER BY what, key, number";
+    "SELECT (number - 1) / ?1, what, key, number FROM reports.report_key_recent "
+    "WHERE number <= ?2 ORDER BY 1, 2, 3, 4";
 static const char sql_seal_drop[] = "DELETE FROM reports.report_key_recent WHERE number <= ?1";
 static const char sql_get[] =
     "SELECT note, actor, checkpoint FROM reports.search_report WHERE number = ?1";
@@ -296,8 +296,9 @@ static int sq_next(pl_db *db, pl_err *e, uint64_t *out)
     return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "search reports: the next number");
 }
 
-/* The segment that ends with report @last is complete: its keys move,
- * sorted, to the index. */
+/* The segments up to the one that ends with report @last are complete:
+ * their keys move, sorted, to the index (one segment as reports are
+ * recorded; all but the last at an upgrade). */
 static int seal(pl_db *db, pl_err *e, uint64_t last)
 {
     sqlite3_stmt *st;
@@ -305,7 +306,7 @@ static int seal(pl_db *db, pl_err *e, uint64_t last)
 
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, (int64_t)((last - 1) / PL_REPORT_SEGMENT));
+    sqlite3_bind_int64(st, 1, PL_REPORT_SEGMENT);
     sqlite3_bind_int64(st, 2, (int64_t)last);
     rc = sqlite3_step(st);
     sqlite3_reset(st);

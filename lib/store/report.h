@@ -22,7 +22,7 @@ int pl_report_attach(pl_db *db, pl_err *e, bool *present);
 
 /* Reports are indexed for the auditor by segments of this many
  * (store/schema-report.c). */
-#define PL_REPORT_SEGMENT 16384
+#define PL_REPORT_SEGMENT 4096
 
 typedef struct pl_report_row {
     uint64_t number;

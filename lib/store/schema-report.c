@@ -35,7 +35,7 @@
  * (what = 1, as asked) and the registrations its answer named (what =
  * 2).  A key is random in any order of keys, so indexing each report as
  * it is recorded would write a page anywhere in the index for each one;
- * instead the keys of the reports of the current segment (2^14 reports,
+ * instead the keys of the reports of the current segment (4,096 reports,
  * store/report.c) are appended to report_key_recent in the order they
  * come, and when the segment's last report is recorded they move, sorted,
  * to report_key under their segment's number -- at the index's right
