@@ -443,42 +443,12 @@ static int sq_find(pl_db *db, pl_err *e, const pl_report_filter *f,
 
 static int sq_node_get(void *ctx, pl_err *e, unsigned level, uint64_t index, pl_mhash *out)
 {
-    pl_db *db = ctx;
-    sqlite3_stmt *st;
-    int rc = pl_db_stmt(db, e, sql_node_get, &st);
-
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(st, 1, (int64_t)pl_merkle_node_pos(level, index));
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == PL_MERKLE_HASH) {
-        memcpy(out->h, sqlite3_column_blob(st, 0), PL_MERKLE_HASH);
-        sqlite3_reset(st);
-        return 0;
-    }
-    sqlite3_reset(st);
-    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-        return pl_err_set(e, PLEDGER_ECORRUPT,
-                          "search reports: the tree's node (level %u, index %llu) is missing "
-                          "or damaged", level, (unsigned long long)index);
-    return pl_db_fail(db, e, rc, "search reports: reading the tree");
+    return pl_sq_node_get(ctx, e, sql_node_get, "search reports", level, index, out);
 }
 
 static int node_put(void *ctx, pl_err *e, unsigned level, uint64_t index, const pl_mhash *h)
 {
-    pl_db *db = ctx;
-    sqlite3_stmt *st;
-    int rc = pl_db_stmt(db, e, sql_node_put, &st);
-
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(st, 1, (int64_t)pl_merkle_node_pos(level, index));
-    sqlite3_bind_int(st, 2, (int)level);
-    sqlite3_bind_int64(st, 3, (int64_t)index);
-    sqlite3_bind_blob(st, 4, h->h, PL_MERKLE_HASH, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "search reports: writing the tree");
+    return pl_sq_node_put(ctx, e, sql_node_put, "search reports", level, index, h);
 }
 
 static int sq_cp_put(pl_db *db, pl_err *e, uint64_t size, int64_t at, const char *note)

@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "base/merkle.h"
 #include "store/db.h"
 
 sqlite3 *pl_db_handle(pl_db *db);
@@ -31,5 +32,14 @@ int pl_db_exec(pl_db *db, pl_err *e, const char *sql);
 /* Map an SQLite result code to a pledger code, with a message naming
  * what was being done.  Returns the pledger code. */
 int pl_db_fail(pl_db *db, pl_err *e, int rc, const char *what);
+
+/* A tree's subtree (@level, @index) from a table keyed by its post-order
+ * position (store/sqlite-tree.c): @sql selects the hash for ?1 (put:
+ * inserts ?1 position, ?2 level, ?3 index, ?4 hash); @what names the tree
+ * in messages ("journal"). */
+int pl_sq_node_get(pl_db *db, pl_err *e, const char *sql, const char *what, unsigned level,
+                   uint64_t index, pl_mhash *out);
+int pl_sq_node_put(pl_db *db, pl_err *e, const char *sql, const char *what, unsigned level,
+                   uint64_t index, const pl_mhash *h);
 
 #endif

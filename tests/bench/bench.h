@@ -147,6 +147,7 @@ int64_t bench_registry_mid(void);
 int wl_lifecycle(void *arg);
 int wl_bulk(void *arg);       /* 9. bulk filing (pledger_file_batch) */
 int wl_exchange(void *arg);   /* 10. an exchange batch imported at the office */
+int wl_reports(void *arg);    /* 11. search reports (bench-report.c) */
 int wl_batch(void *arg);      /* also journal verification on its database */
 void bench_log_section(const char *path); /* 8. the log (bench-log.c) */
 int wl_journal(void *arg);

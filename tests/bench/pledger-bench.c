@@ -216,14 +216,16 @@ static void summary(void)
 static void usage(void)
 {
     puts("usage: pledger-bench [--quick] [--keep] [--dir=PATH] [--seed=N] [--sizes=10k,100k,1M]\n"
-         "                     (--all | lifecycle batch read import review journal tree bulk exchange gen)");
+         "                     (--all | lifecycle batch read import review journal tree bulk exchange gen\n"
+         "                      reports)");
 }
 
 int main(int argc, char **argv)
 {
-    bool want[10] = { false }, any = false, keep = false;
-    static const char *const names[10] = { "lifecycle", "batch", "read", "import", "review",
-                                            "journal", "tree", "bulk", "exchange", "gen" };
+    bool want[11] = { false }, any = false, keep = false;
+    static const char *const names[11] = { "lifecycle", "batch", "read", "import", "review",
+                                            "journal", "tree", "bulk", "exchange", "gen",
+                                            "reports" };
     const char *sizes = NULL;
     char dir_default[] = "bench-data";
 
@@ -250,9 +252,9 @@ int main(int argc, char **argv)
             return 0;
         } else {
             int k;
-            for (k = 0; k < 10 && strcmp(a, names[k]); k++)
+            for (k = 0; k < 11 && strcmp(a, names[k]); k++)
                 ;
-            if (k == 10) {
+            if (k == 11) {
                 usage();
                 return 2;
             }
@@ -339,6 +341,8 @@ int main(int argc, char **argv)
         bench_child("bulk", wl_bulk, NULL);
     if (want[8])
         bench_child("exchange", wl_exchange, NULL);
+    if (want[10])
+        bench_child("reports", wl_reports, NULL);
     /* gen: only build the registries of --sizes (for pledgerd's load runs) */
     for (size_t i = 0; want[9] && i < bench.n_sizes; i++) {
         char *path = bench_registry(bench.sizes[i]);

@@ -1,0 +1,47 @@
+/* A Merkle tree's complete subtrees in a table keyed by their post-order
+ * position (pl_merkle_node_pos()): the journal's (journal_node) and the
+ * search reports' (reports.report_node) are such tables. */
+#include "store/sqlite.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+int pl_sq_node_get(pl_db *db, pl_err *e, const char *sql, const char *what, unsigned level,
+                   uint64_t index, pl_mhash *out)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql, &st);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, (int64_t)pl_merkle_node_pos(level, index));
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == PL_MERKLE_HASH) {
+        memcpy(out->h, sqlite3_column_blob(st, 0), PL_MERKLE_HASH);
+        sqlite3_reset(st);
+        return 0;
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        return pl_err_set(e, PLEDGER_ECORRUPT,
+                          "%s: the tree's node (level %u, index %" PRIu64 ") is missing or "
+                          "damaged", what, level, index);
+    return pl_db_fail(db, e, rc, what);
+}
+
+int pl_sq_node_put(pl_db *db, pl_err *e, const char *sql, const char *what, unsigned level,
+                   uint64_t index, const pl_mhash *h)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql, &st);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, (int64_t)pl_merkle_node_pos(level, index));
+    sqlite3_bind_int(st, 2, (int)level);
+    sqlite3_bind_int64(st, 3, (int64_t)index);
+    sqlite3_bind_blob(st, 4, h->h, PL_MERKLE_HASH, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, what);
+}
