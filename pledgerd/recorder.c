@@ -9,9 +9,11 @@
 
 /* The most answers one transaction records. */
 #define GROUP_MAX 512
-/* A group smaller than this waits up to GATHER_NS for more answers to
- * join it: each group costs a commit and a signature, so under load a
- * short wait makes the groups large, and a lone answer waits no longer. */
+/* Under load (the previous group held at least GATHER_LOAD answers), a
+ * group smaller than GATHER_MIN waits up to GATHER_NS for more answers
+ * to join it: each group costs a commit and a signature, so a short wait
+ * makes the groups large.  Without load an answer does not wait. */
+#define GATHER_LOAD 8
 #define GATHER_MIN 48
 #define GATHER_NS 1000000L
 
@@ -20,7 +22,7 @@ struct recorder {
     pthread_mutex_t lock;
     pthread_cond_t work;
     recorder_job *head, *tail;
-    size_t queued;
+    size_t queued, last_group;
     bool stopping, started, joined;
     pledger_registry *writer;
     pthread_mutex_t *writer_lock;
@@ -79,7 +81,7 @@ static void *run(void *arg)
             pthread_cond_wait(&r->work, &r->lock);
         if (!r->head)
             break;
-        if (r->queued < GATHER_MIN && !r->stopping) {
+        if (r->queued < GATHER_MIN && r->last_group >= GATHER_LOAD && !r->stopping) {
             struct timespec until;
             clock_gettime(CLOCK_MONOTONIC, &until);
             until.tv_nsec += GATHER_NS;
@@ -97,6 +99,7 @@ static void *run(void *arg)
             r->head = r->head->next;
             r->queued--;
         }
+        r->last_group = n;
         if (!r->head)
             r->tail = NULL;
         pthread_mutex_unlock(&r->lock);

@@ -4,9 +4,10 @@
  * The request does not hold its thread while it waits: its connection is
  * suspended (libmicrohttpd) and resumed by the recorder once the group it
  * joined is committed.  The recorder takes whatever is pending once the
- * previous group is committed, waiting up to a millisecond while fewer
- * than 48 are (each group costs a commit and a signature): a lone request
- * costs one commit and that millisecond, a burst shares a few. */
+ * previous group is committed; under load (a previous group of 8 or more)
+ * it waits up to a millisecond while fewer than 48 are (each group costs
+ * a commit and a signature): a lone request costs one commit and no wait,
+ * a burst shares a few. */
 #ifndef PLEDGERD_RECORDER_H
 #define PLEDGERD_RECORDER_H
 

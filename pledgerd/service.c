@@ -602,11 +602,11 @@ service *service_start(const config *cfg, char *err, size_t err_size)
          * is "NAME TYPE" */
         const char *vkey = pledger_keyring_vkey(s->rkey, 0);
         if (!vkey || strchr(vkey, ' ')) {
-            snprintf(err, err_size, "report_key %s: search reports are signed notes: the key "
-                     "must be an Ed25519 or SM2 private key", s->cfg.report_key);
+            snprintf(err, err_size, "report_key %s: it signs the checkpoints of the search "
+                     "reports: an Ed25519 or SM2 private key", s->cfg.report_key);
             goto fail;
         }
-        fprintf(stderr, "pledgerd: search reports signed by %s\n", vkey);
+        fprintf(stderr, "pledgerd: search reports' checkpoints signed by %s\n", vkey);
         if (!(s->rec = recorder_start(s->writer, &s->writer_lock, s->rkey, err, err_size)))
             goto fail;
     }

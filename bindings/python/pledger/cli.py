@@ -1306,9 +1306,9 @@ def _report_dict(r: Any) -> dict[str, Any]:
 def _report_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("number", type=IntOption("int64_t", 1), help=_("the report's number"))
     p.add_argument("--trust", action="append", default=[], metavar="NAME=PEMFILE|VKEY",
-                   help=_("check the report's signature with this key (the registry's "
-                          "report key: Ed25519 or SM2, or a verifier key name+id+base64) and "
-                          "show what it says; repeatable"))
+                   help=_("check the report's proof and its checkpoint's signature with this "
+                          "key (the registry's report key: Ed25519 or SM2, or a verifier key "
+                          "name+id+base64) and show what it says; repeatable"))
 
 
 @command("report", N_("print a search report as it was handed out (the auditor: any; a "
@@ -1323,7 +1323,7 @@ def cmd_report(reg: Registry, a: argparse.Namespace) -> Result:
 
 
 def _verify_report_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", help=_("the search report (the signed note); - reads stdin"))
+    p.add_argument("file", help=_("the search report as handed out (its text and proof); - reads stdin"))
     p.add_argument("--trust", action="append", default=[], required=True,
                    metavar="NAME=PEMFILE|VKEY",
                    help=_("the registry's report key (Ed25519 or SM2 public key, or a verifier "

@@ -405,7 +405,8 @@ class Registry:
         return int(nums[0]), _ffi.take_string(notes) or ""
 
     def report(self, number: int) -> str:
-        """The signed note of search report ``number``, as handed out.
+        """Search report ``number`` as handed out: its text and its proof
+        (the same bytes; a report of the first form: its signed note).
         Role auditor or registrar; a bank its own."""
         pp = ffi.new("char **")
         self._check(lib.pledger_report_get(pp, self._h,

@@ -55,7 +55,7 @@ class RemoteRegistry:
         #: the number of the search report the service recorded for the last
         #: search or verification (also when it found nothing); None before
         self.last_report: int | None = None
-        #: that report's signed note when the answer carried it (JSON answers;
+        #: that report (text and proof) when the answer carried it (JSON answers;
         #: :meth:`report` fetches any); check it with :meth:`pledger.Report.open`
         self.last_report_note: str | None = None
         self._last_error_body: Any = None
@@ -121,8 +121,8 @@ class RemoteRegistry:
     # ---- search reports -------------------------------------------------------------
 
     def report(self, number: int) -> str:
-        """As :meth:`pledger.Registry.report`: the signed note of search
-        report ``number`` (a bank: its own)."""
+        """As :meth:`pledger.Registry.report`: search report ``number`` as
+        handed out, text and proof (a bank: its own)."""
         n = _ffi.cint(number, "number", "int64_t", 1)
         return self._request("GET", f"/v1/reports/{n}")[1].decode("utf-8")
 
