@@ -647,6 +647,16 @@ START_TEST(test_proofs)
         ck_assert_ptr_null(rep);
         free(bad);
     }
+    /* an "extra" line (unauthenticated, C2SP tlog-proof) is skipped */
+    const char *hdr = proof_of(g1[0]);
+    ck_assert_int_ne(asprintf(&bad, "%.*sc2sp.org/tlog-proof@v1\nextra AAAA\n%s",
+                              (int)(hdr - g1[0]), g1[0], hdr + strlen("c2sp.org/tlog-proof@v1\n")),
+                     -1);
+    PL_OK(NULL, pledger_report_open(&rep, bad, strlen(bad), k.trusted));
+    ck_assert_uint_eq(pledger_report_number(rep), 1);
+    pledger_report_free(rep);
+    rep = NULL;
+    free(bad);
     /* the untrusted key is refused for a proved report too */
     keys other;
     char *sub = pl_test_path(dir, "other");

@@ -19,13 +19,13 @@ int pl_tlog_proof_write(pl_err *e, const char *head, uint64_t index, const pl_mh
 {
     size_t hl = strlen(head), cl = strlen(checkpoint);
     size_t cap = hl + 1 + sizeof PL_TLOG_PROOF_HEADER + 32 + n * (B64_HASH + 1) + 1 + cl + 1;
-    char *b = malloc(cap), *p;
+    char *b, *p;
 
     *out = NULL;
     if (n > PL_MERKLE_MAX_PROOF)
         return pl_err_set(e, PLEDGER_EINVAL, "tlog-proof: %zu hashes is more than a proof has",
                           n);
-    if (!b)
+    if (!(b = malloc(cap)))
         return pl_err_oom(e);
     memcpy(b, head, hl);
     p = b + hl;

@@ -638,17 +638,8 @@ static int sq_leaf(pl_db *db, pl_err *e, int64_t seq, pl_mhash *out)
 static int sq_checkpoint_put(pl_db *db, pl_err *e, uint64_t size, int64_t at_us,
                               const char *note)
 {
-    sqlite3_stmt *st;
-    int rc = pl_db_stmt(db, e, sql_cp_put, &st);
-
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(st, 1, (int64_t)size);
-    sqlite3_bind_int64(st, 2, at_us);
-    sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "journal: storing a checkpoint");
+    return pl_sq_checkpoint_put(db, e, sql_cp_put, "journal: storing a checkpoint", size, at_us,
+                                note);
 }
 
 static int sq_checkpoint_latest(pl_db *db, pl_err *e, char **note)

@@ -310,13 +310,13 @@ static int seal(pl_db *db, pl_err *e, uint64_t last)
     sqlite3_bind_int64(st, 2, (int64_t)last);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
-    if (rc == SQLITE_DONE && !(rc = pl_db_stmt(db, e, sql_seal_drop, &st))) {
-        sqlite3_bind_int64(st, 1, (int64_t)last);
-        rc = sqlite3_step(st);
-        sqlite3_reset(st);
-    } else if (rc != SQLITE_DONE) {
+    if (rc != SQLITE_DONE)
         return pl_db_fail(db, e, rc, "search reports: indexing a segment's keys");
-    }
+    if ((rc = pl_db_stmt(db, e, sql_seal_drop, &st)))
+        return rc;
+    sqlite3_bind_int64(st, 1, (int64_t)last);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0
                              : pl_db_fail(db, e, rc, "search reports: indexing a segment's keys");
 }
@@ -453,18 +453,8 @@ static int node_put(void *ctx, pl_err *e, unsigned level, uint64_t index, const 
 
 static int sq_cp_put(pl_db *db, pl_err *e, uint64_t size, int64_t at, const char *note)
 {
-    sqlite3_stmt *st;
-    int rc = pl_db_stmt(db, e, sql_cp_put, &st);
-
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(st, 1, (int64_t)size);
-    sqlite3_bind_int64(st, 2, at);
-    sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0
-                             : pl_db_fail(db, e, rc, "search reports: keeping a checkpoint");
+    return pl_sq_checkpoint_put(db, e, sql_cp_put, "search reports: keeping a checkpoint", size,
+                                at, note);
 }
 
 static int sq_cp_get(pl_db *db, pl_err *e, uint64_t size, char **note)

@@ -1,6 +1,7 @@
 /* A Merkle tree's complete subtrees in a table keyed by their post-order
- * position (pl_merkle_node_pos()): the journal's (journal_node) and the
- * search reports' (reports.report_node) are such tables. */
+ * position (pl_merkle_node_pos()), and the checkpoints signed over it:
+ * the journal's (journal_node, checkpoint) and the search reports'
+ * (reports.report_node, reports.report_checkpoint) are such tables. */
 #include "store/sqlite.h"
 
 #include <inttypes.h>
@@ -41,6 +42,22 @@ int pl_sq_node_put(pl_db *db, pl_err *e, const char *sql, const char *what, unsi
     sqlite3_bind_int(st, 2, (int)level);
     sqlite3_bind_int64(st, 3, (int64_t)index);
     sqlite3_bind_blob(st, 4, h->h, PL_MERKLE_HASH, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, what);
+}
+
+int pl_sq_checkpoint_put(pl_db *db, pl_err *e, const char *sql, const char *what, uint64_t size,
+                         int64_t at, const char *note)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql, &st);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, (int64_t)size);
+    sqlite3_bind_int64(st, 2, at);
+    sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, what);

@@ -41,5 +41,9 @@ int pl_sq_node_get(pl_db *db, pl_err *e, const char *sql, const char *what, unsi
                    uint64_t index, pl_mhash *out);
 int pl_sq_node_put(pl_db *db, pl_err *e, const char *sql, const char *what, unsigned level,
                    uint64_t index, const pl_mhash *h);
+/* Keep a signed checkpoint: @sql inserts ?1 size, ?2 instant, ?3 note;
+ * @what says what was being done, for the message. */
+int pl_sq_checkpoint_put(pl_db *db, pl_err *e, const char *sql, const char *what, uint64_t size,
+                         int64_t at, const char *note);
 
 #endif
