@@ -60,7 +60,9 @@ void report_ask_free(report_ask *a);
  * are added to it; the number always goes into the Pledger-Report
  * header.  @log_size is the size of the log the answer was read from
  * (pledger_verification_log_size(), pledger_cursor_log_size()), or
- * LOG_SIZE_NOW when the answer does not tell: read it now.  The answer
+ * LOG_SIZE_NOW when the answer does not tell: read it now, in the read
+ * service.c holds for the whole GET (pledger_read_begin), so it is the
+ * size the answer was read at too.  The answer
  * leaves only once the report is committed (or the request fails with
  * the recorder's error).  false, with the reply set, when the question
  * cannot be recorded. */

@@ -329,7 +329,17 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     rc.xtrust = s->xtrust;
     rc.skey = s->skey;
     rc.rec = s->rec;
+    /* A GET answers from one snapshot: its search report names the log
+     * size the answer was read at, also when it found nothing. */
+    bool get = strcmp(method, "GET") == 0;
+    int brc = get ? pledger_read_begin(rc.reader) : 0;
+    if (brc) {
+        reply_library_error(&out, brc, rc.reader);
+        goto send;
+    }
     route(&rc, &out);
+    if (get)
+        pledger_read_end(rc.reader);
     if (out.ask) {
         /* the answer waits for its search report: suspended, not blocking
          * this thread; the recorder resumes it */

@@ -1950,6 +1950,27 @@ static void sweep_pledger_log_size(void)
     ck_assert_uint_gt(n, 0);
 }
 
+static void sweep_pledger_read_begin(void)
+{
+    uint64_t n = 0, m = 0;
+    ERR(NULL, pledger_read_begin(NULL));
+    PL_OK(RO, pledger_read_begin(RO));
+    ERR(RO, pledger_read_begin(RO));          /* one read at a time */
+    PL_OK(RO, pledger_log_size(RO, &n));
+    PL_OK(RO, pledger_log_size(RO, &m));
+    ck_assert_uint_eq(n, m);
+    PL_OK(RO, pledger_read_end(RO));
+}
+
+static void sweep_pledger_read_end(void)
+{
+    ERR(NULL, pledger_read_end(NULL));
+    ERR(RO, pledger_read_end(RO));            /* none held */
+    PL_OK(R, pledger_read_begin(R));
+    PL_OK(R, pledger_read_end(R));
+    ERR(R, pledger_read_end(R));
+}
+
 static void sweep_pledger_log_root(void)
 {
     unsigned char root[32];
@@ -2605,7 +2626,7 @@ static const entry table[] = {
     E(pledger_set_language), E(pledger_set_actor),
     E(pledger_keyring_new), E(pledger_keyring_add_pem_file), E(pledger_keyring_add_pem),
     E(pledger_keyring_add_vkey), E(pledger_keyring_count), E(pledger_keyring_vkey),
-    E(pledger_keyring_free), E(pledger_log_size), E(pledger_log_root), E(pledger_log_leaf),
+    E(pledger_keyring_free), E(pledger_log_size), E(pledger_read_begin), E(pledger_read_end), E(pledger_log_root), E(pledger_log_leaf),
     E(pledger_log_prove_inclusion), E(pledger_log_prove_consistency), E(pledger_proof_parse),
     E(pledger_proof_count), E(pledger_proof_hash), E(pledger_proof_text), E(pledger_proof_free),
     E(pledger_log_verify_inclusion), E(pledger_log_verify_consistency), E(pledger_log_origin),

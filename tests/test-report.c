@@ -696,6 +696,91 @@ static const char v1_schema[] =
  * writable handle first uses it: its reports keep their own signatures
  * and become the first leaves of the log, their keys stay found; a
  * read-only handle says what to do. */
+/* pledger_read_begin(): the answers read inside a held read, found or
+ * not, and the log size and the search reports read with them, are one
+ * snapshot, whatever another handle commits meanwhile; a change on the
+ * holding handle is refused and names pledger_read_end; the read ends
+ * only at pledger_read_end (or pledger_close), not at a failed read. */
+START_TEST(test_read_held)
+{
+    char *dir, *path, *n1 = NULL, *n2 = NULL, *xml = NULL, *note = NULL;
+    pledger_registry *reg, *ro = NULL;
+    pledger_verification *v = NULL;
+    pledger_pledge *p = NULL;
+    uint64_t held = 0, size = 0, numbers[1] = { 0 };
+    keys k;
+    int rank = 0;
+
+    fx_ck_setup(&dir, &path, &reg);
+    keys_make(&k, dir);
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_TRADEMARK, &n1, NULL));
+    PL_OK(NULL, fx_open(&ro, path, NULL, 1, -1));
+    fx_act(ro, "bank-a", PLEDGER_ROLE_BANK);
+    PL_FAILS(ro, PLEDGER_ESTATE, pledger_read_end(ro));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(ro), "no read is held"));
+
+    PL_OK(ro, pledger_read_begin(ro));
+    PL_OK(ro, pledger_log_size(ro, &held));
+    PL_FAILS(ro, PLEDGER_ESTATE, pledger_read_begin(ro));
+    /* meanwhile the office registers a second pledge and records the
+     * first search report (the companion did not exist when the read began) */
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_PATENT, &n2, NULL));
+    fx_act(reg, "bank-a", PLEDGER_ROLE_BANK);
+    pledger_report_request r = PLEDGER_REPORT_REQUEST_INIT;
+    r.query = "/v1/pledges/x";
+    char *notes[1] = { NULL };
+    PL_OK(reg, pledger_report_issue(notes, numbers, reg, &r, 1, k.signer));
+    pledger_free(notes[0]);
+
+    /* every read on the holding handle answers from the snapshot */
+    PL_FAILS(ro, PLEDGER_ENOTFOUND, pledger_verify(&v, ro, n2, NULL));
+    PL_FAILS(ro, PLEDGER_ENOTFOUND, pledger_pledge_get(&p, ro, n2));
+    PL_FAILS(ro, PLEDGER_ENOTFOUND, pledger_certificate_get(&xml, ro, n2, 0));
+    PL_FAILS(ro, PLEDGER_ENOTFOUND, pledger_rank(&rank, ro, n2, PLEDGER_AS_OF_CURRENT));
+    PL_FAILS(ro, PLEDGER_ENOTFOUND, pledger_report_get(&note, ro, numbers[0]));
+    PL_OK(ro, pledger_log_size(ro, &size));          /* failed reads did not end it */
+    ck_assert_uint_eq(size, held);
+    PL_OK(ro, pledger_verify(&v, ro, n1, NULL));
+    ck_assert_uint_eq(pledger_verification_log_size(v), held);
+    pledger_verification_free(v);
+    v = NULL;
+    PL_OK(ro, pledger_rank(&rank, ro, n1, PLEDGER_AS_OF_CURRENT));
+    ck_assert_int_eq(rank, 1);
+
+    PL_OK(ro, pledger_read_end(ro));
+    PL_OK(ro, pledger_log_size(ro, &size));
+    ck_assert_uint_gt(size, held);
+    PL_OK(ro, pledger_verify(&v, ro, n2, NULL));
+    pledger_verification_free(v);
+    PL_OK(ro, pledger_report_get(&note, ro, numbers[0]));
+    pledger_free(note);
+
+    /* a change on a handle that holds a read is refused, nothing stored */
+    PL_OK(reg, pledger_log_size(reg, &held));
+    PL_OK(reg, pledger_read_begin(reg));
+    char *n3 = NULL;
+    ck_assert_int_eq(fx_registered(reg, PLEDGER_KIND_EQUITY, &n3, NULL), PLEDGER_ESTATE);
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "pledger_read_end"));
+    fx_act(reg, "bank-a", PLEDGER_ROLE_BANK);
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_report_issue(notes, numbers, reg, &r, 1, k.signer));
+    PL_OK(reg, pledger_read_end(reg));
+    PL_OK(reg, pledger_log_size(reg, &size));
+    ck_assert_uint_eq(size, held);
+    PL_OK(reg, pledger_report_issue(notes, numbers, reg, &r, 1, k.signer));
+    ck_assert_uint_eq(numbers[0], 2);
+    pledger_free(notes[0]);
+
+    /* closing a handle ends its read (no leak under the sanitizers) */
+    PL_OK(ro, pledger_read_begin(ro));
+    pledger_close(ro);
+    free(n1);
+    free(n2);
+    free(n3);
+    keys_free(&k);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
 START_TEST(test_upgrade_v1)
 {
     char *dir, *path, *companion = NULL, *got = NULL, *note1 = NULL, *note3 = NULL;
@@ -918,6 +1003,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_companion);
     tcase_add_test(tc, test_proofs);
     tcase_add_test(tc, test_upgrade_v1);
+    tcase_add_test(tc, test_read_held);
     suite_add_tcase(s, tc);
     /* over a segment of reports: its own test in the heavy suite */
     TCase *seg = tcase_create("segments");

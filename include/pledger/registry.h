@@ -104,6 +104,37 @@ PLEDGER_EXPORT int pledger_open(pledger_registry **out, const char *path,
 PLEDGER_EXPORT void pledger_close(pledger_registry *reg);
 
 /**
+ * Hold one read of the registry across several calls on @p reg.
+ *
+ * Until pledger_read_end(), every read on @p reg (a verification, a search
+ * and its pages, a rank, a certificate, a statement, pledger_log_size(),
+ * the search reports …) answers from the same snapshot: the registry as it
+ * was when this call began, whatever other handles or processes change
+ * meanwhile.  A service uses it to name, in a search report, the log size
+ * its answer was read at, also for an answer that found nothing.
+ *
+ * While the read is held, a change on @p reg (a workflow step, an import,
+ * a search report) fails with ::PLEDGER_ESTATE.  Hold it briefly: a
+ * registry's write-ahead log cannot be folded back past a held read, so a
+ * read held for hours makes the log grow.  pledger_close() ends it.
+ *
+ * @param[in] reg the handle.
+ * @return 0; ::PLEDGER_ESTATE when a read is already held, or a batch or
+ *         another transaction is open on @p reg; ::PLEDGER_EBUSY,
+ *         ::PLEDGER_ECORRUPT or ::PLEDGER_EIO from the store.
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_read_begin(pledger_registry *reg);
+
+/**
+ * End the read pledger_read_begin() holds on @p reg.
+ * @param[in] reg the handle.
+ * @return 0; ::PLEDGER_ESTATE when no read is held.
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_read_end(pledger_registry *reg);
+
+/**
  * The message of the last failed call on @p reg.
  *
  * With @p reg NULL: the message of the calling thread's last failure that

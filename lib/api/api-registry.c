@@ -11,6 +11,7 @@
 #include "workflow/flow.h"
 #include "workflow/numbers.h"
 #include "store/journal.h"
+#include "store/report.h"
 #include "model/kinds.h"
 
 
@@ -314,6 +315,34 @@ int pledger_set_number_template(pledger_registry *reg, const char *tmpl)
         return rc;
     pl_api_ctx(reg, &c);
     if ((rc = pl_number_template_set(&c, tmpl)))
+        return pl_err_prefix(&reg->err, "%s", fn);
+    return 0;
+}
+
+int pledger_read_begin(pledger_registry *reg)
+{
+    static const char fn[] = "pledger_read_begin";
+    int rc = pl_api_enter(reg, fn);
+    bool present;
+
+    if (rc)
+        return rc;
+    /* the search reports' companion joins the snapshot only when it is
+     * attached before the read begins */
+    if ((rc = pl_report_attach(reg->db, &reg->err, false, &present)) ||
+        (rc = pl_db_hold_read(reg->db, &reg->err)))
+        return pl_err_prefix(&reg->err, "%s", fn);
+    return 0;
+}
+
+int pledger_read_end(pledger_registry *reg)
+{
+    static const char fn[] = "pledger_read_end";
+    int rc = pl_api_enter(reg, fn);
+
+    if (rc)
+        return rc;
+    if ((rc = pl_db_release_read(reg->db, &reg->err)))
         return pl_err_prefix(&reg->err, "%s", fn);
     return 0;
 }

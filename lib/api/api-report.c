@@ -220,7 +220,7 @@ int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
                           "%s: no actor is set (call pledger_set_actor first)", fn);
     const char *origin = pledger_log_origin(reg);
     bool present;
-    if ((rc = pl_report_attach(reg->db, &reg->err, &present)))
+    if ((rc = pl_report_attach(reg->db, &reg->err, true, &present)))
         return pl_err_prefix(&reg->err, "%s", fn);
     if ((rc = pl_db_write_begin(reg->db, &reg->err)))
         return rc;
@@ -302,7 +302,7 @@ int pledger_report_get(char **note_out, pledger_registry *reg, uint64_t number)
     if ((rc = pl_api_read(reg, fn, PL_READ_REPORTS, &sight)))
         return rc;
     bool present;
-    if ((rc = pl_report_attach(reg->db, &reg->err, &present)))
+    if ((rc = pl_report_attach(reg->db, &reg->err, true, &present)))
         return pl_err_prefix(&reg->err, "%s", fn);
     if (!present)
         return pl_err_set(&reg->err, PLEDGER_ENOTFOUND,
@@ -430,7 +430,7 @@ int pledger_report_find(pledger_report_list **out, pledger_registry *reg,
         f.actor = reg->actor;
     }
     bool present;
-    if ((rc = pl_report_attach(reg->db, &reg->err, &present)) ||
+    if ((rc = pl_report_attach(reg->db, &reg->err, true, &present)) ||
         !(l = calloc(1, sizeof *l))) {
         free(party_id);
         free(party_key);

@@ -19,6 +19,7 @@ struct pl_db {
     bool batch_failed; /* a nested step rolled back: the batch can only roll back */
     bool tx_write;     /* the open transaction holds the write lock */
     int read_nest;     /* reads begun inside an open read transaction, not yet ended */
+    bool read_held;    /* the open read is the caller's (pl_db_hold_read) */
     int64_t tx_now;    /* its instant, read once the lock was held */
     pl_db_clock_fn clock;
     void *clock_payload;
@@ -35,6 +36,8 @@ void pl_db_conn_set(pl_db *db, void *conn) { db->conn = conn; }
 bool pl_db_read_only(const pl_db *db) { return db->read_only; }
 const char *pl_db_path(const pl_db *db) { return db->path; }
 bool pl_db_in_tx(const pl_db *db) { return db->tx_depth > 0; }
+
+bool pl_db_read_held(const pl_db *db) { return db->read_held; }
 
 /* ---- the clock -------------------------------------------------------- */
 
@@ -80,6 +83,9 @@ int pl_db_write_begin(pl_db *db, pl_err *e)
     if (db->read_only)
         return pl_err_set(e, PLEDGER_EREADONLY,
                           "registry '%s' was opened read-only", db->path);
+    if (db->read_held)
+        return pl_err_set(e, PLEDGER_ESTATE, "a read is held on this handle "
+                          "(pledger_read_begin): end it with pledger_read_end before a change");
     if (db->batch)
         return nest(db, e);
     if (db->tx_depth > 0)
@@ -115,6 +121,30 @@ int pl_db_read_begin(pl_db *db, pl_err *e)
     return 0;
 }
 
+int pl_db_hold_read(pl_db *db, pl_err *e)
+{
+    if (db->read_held)
+        return pl_err_set(e, PLEDGER_ESTATE, "a read is already held on this handle "
+                          "(pledger_read_begin)");
+    if (db->batch || db->tx_depth > 0)
+        return pl_err_set(e, PLEDGER_ESTATE, "a transaction is open on this handle");
+    int rc = pl_db_read_begin(db, e);
+    if (rc == 0)
+        db->read_held = true;
+    return rc;
+}
+
+int pl_db_release_read(pl_db *db, pl_err *e)
+{
+    if (!db->read_held)
+        return pl_err_set(e, PLEDGER_ESTATE, "no read is held on this handle "
+                          "(pledger_read_begin)");
+    db->read_held = false;
+    db->read_nest = 0;
+    pl_db_rollback(db);
+    return 0;
+}
+
 int pl_db_commit(pl_db *db, pl_err *e)
 {
     if (db->read_nest > 0) {
@@ -122,6 +152,8 @@ int pl_db_commit(pl_db *db, pl_err *e)
         db->tx_depth--;
         return 0;
     }
+    if (db->read_held)
+        return 0;   /* only pl_db_release_read() ends the caller's read */
     if (db->batch) {
         if (db->tx_depth > 1)
             db->tx_depth--;
@@ -144,6 +176,8 @@ void pl_db_rollback(pl_db *db)
         db->tx_depth--;
         return;
     }
+    if (db->read_held)
+        return;     /* only pl_db_release_read() ends the caller's read */
     if (db->batch) {
         if (db->tx_depth > 1)
             db->tx_depth--;
@@ -247,6 +281,7 @@ void pl_db_close(pl_db *db)
         return;
     if (db->conn) {
         db->read_nest = 0;  /* whatever was open ends here */
+        db->read_held = false;
         pl_db_rollback(db); /* the backend's statements are still there */
         db->be->conn->close(db);
     }

@@ -52,6 +52,12 @@ int pl_db_read_begin(pl_db *db, pl_err *e);
 int pl_db_commit(pl_db *db, pl_err *e);
 void pl_db_rollback(pl_db *db);
 bool pl_db_in_tx(const pl_db *db);
+/* A read the caller holds across calls (pledger_read_begin): the reads
+ * inside it join its snapshot, a write is refused until
+ * pl_db_release_read().  Refused while any transaction is open. */
+int pl_db_hold_read(pl_db *db, pl_err *e);
+int pl_db_release_read(pl_db *db, pl_err *e);
+bool pl_db_read_held(const pl_db *db);
 
 /* A batch: one write transaction in which steps nest.  While it is open,
  * pl_db_write_begin/read_begin/commit of the steps only count their depth

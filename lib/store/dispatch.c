@@ -79,9 +79,9 @@ int pl_pver_event(pl_db *db, pl_err *e, const char *number, int64_t at_us, int64
     return PL_OPS(db, rows)->pver_event(db, e, number, at_us, seq);
 }
 
-int pl_report_attach(pl_db *db, pl_err *e, bool *present)
+int pl_report_attach(pl_db *db, pl_err *e, bool create, bool *present)
 {
-    return PL_OPS(db, reports)->attach(db, e, present);
+    return PL_OPS(db, reports)->attach(db, e, create, present);
 }
 
 int pl_report_next(pl_db *db, pl_err *e, uint64_t *out)

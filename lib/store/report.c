@@ -122,7 +122,7 @@ out:
     return rc;
 }
 
-static int sq_attach(pl_db *db, pl_err *e, bool *present)
+static int sq_attach(pl_db *db, pl_err *e, bool create, bool *present)
 {
     sqlite3 *h = pl_db_handle(db);
     sqlite3_stmt *st = NULL;
@@ -133,11 +133,17 @@ static int sq_attach(pl_db *db, pl_err *e, bool *present)
     *present = true;
     if (sqlite3_db_filename(h, "reports"))
         return 0;
+    if (pl_db_read_held(db)) {
+        /* the read the caller holds attached what was there when it
+         * began (pledger_read_begin): no report was, in its snapshot */
+        *present = false;
+        return 0;
+    }
     if (pl_db_in_tx(db))
         return pl_err_set(e, PLEDGER_ESTATE, "search reports: attached inside a transaction");
     if (!(path = companion_path(pl_db_path(db))))
         return pl_err_oom(e);
-    if (pl_db_read_only(db) && strcmp(path, ":memory:") != 0 &&
+    if ((pl_db_read_only(db) || !create) && strcmp(path, ":memory:") != 0 &&
         strncmp(path, "file:", 5) != 0 && access(path, F_OK) != 0) {
         free(path); /* no report was ever recorded */
         *present = false;

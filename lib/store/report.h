@@ -15,10 +15,11 @@
 #include "store/db.h"
 
 /* Attach the companion database to @db's connection (once; outside a
- * transaction).  A writable registry creates it on first use; for a
- * read-only one that has none, *@present is false: no report was ever
- * recorded (the calls below must not be made then). */
-int pl_report_attach(pl_db *db, pl_err *e, bool *present);
+ * transaction).  A writable registry creates it on first use when
+ * @create; for a read-only one that has none (or when not @create),
+ * *@present is false: no report was ever recorded (the calls below must
+ * not be made then). */
+int pl_report_attach(pl_db *db, pl_err *e, bool create, bool *present);
 
 /* Reports are indexed for the auditor by segments of this many
  * (store/schema-report.c). */
@@ -85,7 +86,7 @@ extern const char pl_report_sql_find_party[];
 
 /* What a backend implements of the above (store/backend.h). */
 struct pl_reports_ops {
-    int (*attach)(pl_db *db, pl_err *e, bool *present);
+    int (*attach)(pl_db *db, pl_err *e, bool create, bool *present);
     int (*next)(pl_db *db, pl_err *e, uint64_t *out);
     int (*put)(pl_db *db, pl_err *e, const pl_report_row *r, const char *const *parties, size_t n,
                const char *const *results, size_t nr);

@@ -702,6 +702,107 @@ def test_reports_of_concurrent_answers(site: dict) -> None:
     assert [r["number"] for r in listed["reports"]] == got
 
 
+def test_reports_name_the_log_the_answer_was_read_at(site: dict,
+                                                     tmp_path: pathlib.Path) -> None:
+    """While a writer registers pledges, every kind of answer about the
+    next number (found or not) has a report whose log size is the one
+    the answer was read at: not found means the registration is not in
+    the log of that size, found means it is."""
+    import http.client
+    import shutil
+    import ssl
+    import threading
+
+    for f in ("cert.pem", "key.pem", "accounts", "report.key", "report.pub", "office.key"):
+        shutil.copy(site["tmp"] / f, tmp_path / f)
+    trusted = pledger.Keyring()
+    trusted.add_pem_file("FZ01-reports", str(tmp_path / "report.pub"))
+    sizes: dict[str, int] = {}      # number -> the log size its registration made
+    with pledger.open(str(tmp_path / "reg.db"), office="FZ01") as reg:
+        def register() -> str:
+            reg.set_actor("applicant-1", Role.APPLICANT)
+            with pledger.Application.from_file(str(DATA / "app-trademark.xml")) as app:
+                for r in (1, 2):   # marks not pledged yet
+                    app[f"rights/right[{r}]/number"] = str(30000000 + 2 * len(sizes) + r)
+                uuid = reg.save(app)
+            reg.review(uuid)
+            reg.submit(uuid)
+            reg.set_actor("clerk-1", Role.CLERK)
+            reg.accept(uuid)
+            reg.set_actor("registrar-1", Role.REGISTRAR)
+            number = reg.register(uuid).number
+            reg.sign_checkpoint(kr)     # a statement names a signed checkpoint
+            sizes[number] = reg.log_size()
+            return number
+
+        kr = pledger.Keyring()
+        kr.add_pem_file("FZ01-log", str(site["tmp"] / "log.key"))
+        first = register()
+        head, digits = first.rstrip("0123456789"), first[len(first.rstrip("0123456789")):]
+        numbers = [f"{head}{int(digits) + i:0{len(digits)}d}" for i in range(1, 41)]
+        d = Daemon(tmp_path, statement_key=f"FZ01={tmp_path / 'office.key'}")
+        stop = threading.Event()
+
+        def writer() -> None:
+            while not stop.is_set() and len(sizes) <= len(numbers):
+                register()
+                time.sleep(0.005)
+
+        ctx = ssl.create_default_context(cafile=str(d.cert))
+        conn = http.client.HTTPSConnection("127.0.0.1", d.port, context=ctx, timeout=30)
+        auth = {"Authorization": f"Bearer {site['tokens']['bank']}"}
+
+        def ask(path: str) -> tuple[int, int | None]:
+            conn.request("GET", path, headers=auth)
+            r = conn.getresponse()
+            body = r.read()
+            if r.status == 409 and path.endswith("/statement") and b"checkpoint" in body:
+                return r.status, None   # registered, its checkpoint not signed yet
+            assert r.getheader("Pledger-Report"), (path, r.status, body)
+            n = int(r.getheader("Pledger-Report"))
+            conn.request("GET", f"/v1/reports/{n}", headers=auth)
+            note = conn.getresponse().read().decode()
+            return r.status, pledger.Report.open(note, trusted).log_size
+
+        tails = ["", "/certificate", "/rank", "/record", "/document"]
+        if pledger.xmlsig_available():
+            tails.append("/statement")
+        t = threading.Thread(target=writer)
+        t.start()
+        answers = []                    # (number, HTTP status, report's log size)
+        try:
+            deadline = time.monotonic() + 60
+            i = 0
+            while t.is_alive() and time.monotonic() < deadline:
+                for number in numbers:
+                    if number in sizes and i % 7:
+                        continue    # mostly ask for numbers about to be registered
+                    answers.append((number, *ask(f"/v1/pledges/{number}"
+                                                 f"{tails[i % len(tails)]}")))
+                    i += 1
+                    break
+        finally:
+            stop.set()
+            t.join()
+            conn.close()
+            assert d.stop() == 0
+    # checked once the writer has said what size each registration made
+    checked = {"found": 0, "not found": 0}
+    for number, status, size in answers:
+        made = sizes.get(number)
+        if size is None:
+            assert made is not None, number
+            continue
+        if status == 200:
+            assert made is not None and size >= made, (number, size, made)
+            checked["found"] += 1
+        else:
+            assert status == 404, (number, status)
+            assert made is None or size < made, (number, size, made)
+            checked["not found"] += 1
+    assert checked["found"] > 10 and checked["not found"] > 10, checked
+
+
 def test_report_key_must_sign_notes(site: dict, tmp_path: pathlib.Path) -> None:
     """A certificate key (ECDSA) cannot sign search reports: refused at start."""
     tmp = site["tmp"]

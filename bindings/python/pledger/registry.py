@@ -3,9 +3,10 @@ applications, the later life of pledges, the reference register, the
 calendar and the journal."""
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from . import _ffi
 from ._ffi import ffi, lib
@@ -169,6 +170,21 @@ class Registry:
         registrar; journaled.  The registry's calendar dates keep following
         its UTC offset."""
         self._check(lib.pledger_set_time_zone(self._h, _ffi.cstr(tz, "tz")))
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator["Registry"]:
+        """Read from one state of the registry: inside ``with
+        reg.snapshot():`` every read on this handle (verifications,
+        searches, ranks, certificates, ``log_size()``, search reports)
+        answers from the registry as it was when the block began, whatever
+        other handles or processes change meanwhile.  A change on this
+        handle inside the block raises :class:`pledger.WrongState`
+        (``PLEDGER_ESTATE``).  Keep the block short."""
+        self._check(lib.pledger_read_begin(self._h))
+        try:
+            yield self
+        finally:
+            lib.pledger_read_end(self._h)
 
     # ---- the journal as a transparency log (log.h) -------------------------------
 

@@ -177,3 +177,27 @@ def test_masking_by_role(flow: Flow) -> None:
     assert next(iter(reg.search(kind=Kind.LAND))).pledgor_id == "110105********002X"
     flow.act("auditor-1", Role.AUDITOR)
     assert reg.verify(number).pledgor_id == "11010519491231002X"
+
+
+def test_snapshot_reads_one_state(flow: Flow, db_path: str) -> None:
+    """Inside ``snapshot()`` a second handle's registration stays unseen,
+    the log size stays, a change on the holding handle is refused; after
+    it, both are seen."""
+    first = flow.registered(Kind.TRADEMARK).number
+    with pledger.open(db_path, read_only=True) as ro:
+        ro.set_actor("bank-1", Role.BANK)
+        with ro.snapshot() as snap:
+            assert snap is ro
+            size = ro.log_size()
+            later = flow.registered(Kind.PATENT).number
+            with pytest.raises(pledger.NotFound):
+                ro.verify(later)
+            assert ro.verify(first).number == first and ro.log_size() == size
+            with pytest.raises(pledger.WrongState):
+                with ro.snapshot():
+                    pass
+        assert ro.verify(later).number == later and ro.log_size() > size
+    with flow.reg.snapshot():
+        with pytest.raises(pledger.WrongState, match="pledger_read_end"):
+            flow.registered(Kind.EQUITY)
+    flow.registered(Kind.EQUITY)
