@@ -16,11 +16,20 @@
 #define GATHER_LOAD 8
 #define GATHER_MIN 48
 #define GATHER_NS 1000000L
+/* The flusher folds the reports' write-ahead log back into their file
+ * (pledger_report_flush) once this many reports were recorded since it
+ * last did, and at least every FLUSH_NS: most of it while the recorder
+ * goes on, the pages committed meanwhile while the recorder waits. */
+#define FLUSH_REPORTS 1000
+#define FLUSH_NS 250000000L
 
 struct recorder {
-    pthread_t thread;
+    pthread_t thread, flush_thread;
     pthread_mutex_t lock;
-    pthread_cond_t work;
+    pthread_cond_t work, flush;
+    pledger_registry *flusher;  /* NULL: the writer's commits fold the log */
+    size_t unflushed;           /* reports recorded since the last flush */
+    bool flush_started;
     recorder_job *head, *tail;
     size_t queued, last_group;
     bool stopping, started, joined;
@@ -70,6 +79,17 @@ static void record(recorder *r, recorder_job **group, size_t n)
     pthread_mutex_unlock(r->writer_lock);
 }
 
+/* @ns from now on CLOCK_MONOTONIC (the conditions' clock). */
+static void deadline(struct timespec *t, long ns)
+{
+    clock_gettime(CLOCK_MONOTONIC, t);
+    t->tv_nsec += ns;
+    while (t->tv_nsec >= 1000000000L) {
+        t->tv_sec++;
+        t->tv_nsec -= 1000000000L;
+    }
+}
+
 static void *run(void *arg)
 {
     recorder *r = arg;
@@ -83,12 +103,7 @@ static void *run(void *arg)
             break;
         if (r->queued < GATHER_MIN && r->last_group >= GATHER_LOAD && !r->stopping) {
             struct timespec until;
-            clock_gettime(CLOCK_MONOTONIC, &until);
-            until.tv_nsec += GATHER_NS;
-            if (until.tv_nsec >= 1000000000L) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000000000L;
-            }
+            deadline(&until, GATHER_NS);
             while (r->queued < GATHER_MIN && !r->stopping &&
                    pthread_cond_timedwait(&r->work, &r->lock, &until) == 0)
                 ;
@@ -107,13 +122,57 @@ static void *run(void *arg)
         for (size_t i = 0; i < n; i++)
             group[i]->done(group[i]);
         pthread_mutex_lock(&r->lock);
+        if ((r->unflushed += n) >= FLUSH_REPORTS && r->flusher)
+            pthread_cond_signal(&r->flush);
+    }
+    pthread_mutex_unlock(&r->lock);
+    return NULL;
+}
+
+/* The flusher's thread: the fold and its sync happen here, on a handle of
+ * its own, while the recorder goes on committing groups. */
+static void *flush_run(void *arg)
+{
+    recorder *r = arg;
+    int last_rc = 0;
+
+    pthread_mutex_lock(&r->lock);
+    while (!r->stopping) {
+        struct timespec until;
+        deadline(&until, FLUSH_NS);
+        while (r->unflushed < FLUSH_REPORTS && !r->stopping &&
+               pthread_cond_timedwait(&r->flush, &r->lock, &until) == 0)
+            ;
+        if (r->stopping)
+            break;
+        bool any = r->unflushed > 0;
+        r->unflushed = 0;
+        pthread_mutex_unlock(&r->lock);
+        uint64_t left = 0;
+        int rc = any ? pledger_report_flush(r->flusher, &left) : 0;
+        /* What the recorder committed meanwhile is left (SQLite counts
+         * only the pages there were when the fold began): fold the rest
+         * while it waits (a few pages and the sync, not a thousand), so
+         * that its next commit starts the log again from its beginning.
+         * Without this the log grew by gigabytes under load: the recorder
+         * commits every millisecond or two and a fold never caught up. */
+        if (rc == 0 && any) {
+            pthread_mutex_lock(r->writer_lock);
+            rc = pledger_report_flush(r->flusher, &left);
+            pthread_mutex_unlock(r->writer_lock);
+        }
+        if (rc && rc != last_rc)
+            fprintf(stderr, "pledgerd: search reports: %s\n", pledger_errmsg(r->flusher));
+        last_rc = rc;
+        pthread_mutex_lock(&r->lock);
     }
     pthread_mutex_unlock(&r->lock);
     return NULL;
 }
 
 recorder *recorder_start(pledger_registry *writer, pthread_mutex_t *writer_lock,
-                         const pledger_keyring *signers, char *err, size_t err_size)
+                         pledger_registry *flusher, const pledger_keyring *signers,
+                         char *err, size_t err_size)
 {
     recorder *r = calloc(1, sizeof *r);
     if (!r) {
@@ -126,7 +185,8 @@ recorder *recorder_start(pledger_registry *writer, pthread_mutex_t *writer_lock,
     pthread_condattr_t ca;
     bool cond_ok = pthread_condattr_init(&ca) == 0 &&
                    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
-                   pthread_cond_init(&r->work, &ca) == 0;
+                   pthread_cond_init(&r->work, &ca) == 0 &&
+                   pthread_cond_init(&r->flush, &ca) == 0;
     pthread_condattr_destroy(&ca);
     if (pthread_mutex_init(&r->lock, NULL) || !cond_ok ||
         pthread_create(&r->thread, NULL, run, r)) {
@@ -135,6 +195,23 @@ recorder *recorder_start(pledger_registry *writer, pthread_mutex_t *writer_lock,
         return NULL;
     }
     r->started = true;
+    /* the writer's commits no longer fold the reports' log: the flusher
+     * does, off the answers' path */
+    if (flusher) {
+        pthread_mutex_lock(writer_lock);
+        int rc = pledger_report_set_autoflush(writer, 0);
+        pthread_mutex_unlock(writer_lock);
+        if (rc == 0) {
+            r->flusher = flusher;
+            r->flush_started = pthread_create(&r->flush_thread, NULL, flush_run, r) == 0;
+        }
+        if (!r->flush_started) {
+            pthread_mutex_lock(writer_lock);
+            pledger_report_set_autoflush(writer, 1000);
+            pthread_mutex_unlock(writer_lock);
+            r->flusher = NULL;
+        }
+    }
     return r;
 }
 
@@ -171,8 +248,11 @@ void recorder_stop(recorder *r)
     pthread_mutex_lock(&r->lock);
     r->stopping = true;
     pthread_cond_signal(&r->work);
+    pthread_cond_signal(&r->flush);
     pthread_mutex_unlock(&r->lock);
     pthread_join(r->thread, NULL);
+    if (r->flush_started)
+        pthread_join(r->flush_thread, NULL);
     r->joined = true;
 }
 
@@ -183,5 +263,6 @@ void recorder_free(recorder *r)
     recorder_stop(r);
     pthread_mutex_destroy(&r->lock);
     pthread_cond_destroy(&r->work);
+    pthread_cond_destroy(&r->flush);
     free(r);
 }

@@ -33,9 +33,15 @@ typedef struct recorder_job {
 } recorder_job;
 
 /* Start the recorder thread over @writer (shared with the filings under
- * @writer_lock), signing with @signers; NULL (with @err) on failure. */
+ * @writer_lock), signing with @signers; NULL (with @err) on failure.
+ * With @flusher (a second writable handle on the registry, the
+ * recorder's alone), a thread of its own folds the reports' write-ahead
+ * log back into their file (pledger_report_flush) and the writer's
+ * commits do not (pledger_report_set_autoflush 0): a commit that folded
+ * the log held every answer waiting for its group for the fold's sync. */
 recorder *recorder_start(pledger_registry *writer, pthread_mutex_t *writer_lock,
-                         const pledger_keyring *signers, char *err, size_t err_size);
+                         pledger_registry *flusher, const pledger_keyring *signers,
+                         char *err, size_t err_size);
 
 /* Queue @job; its done() is called once it is recorded or refused (at
  * once, refused with PLEDGER_EBUSY, when the recorder is stopping). */

@@ -55,6 +55,7 @@ struct service {
     pthread_key_t reader_key;
     pthread_mutex_t writer_lock;
     pledger_registry *writer;
+    pledger_registry *flusher;  /* folds the reports' log (recorder.h) */
     pledger_keyring *xkey, *xtrust, *skey, *rkey;
     recorder *rec;
 };
@@ -617,7 +618,12 @@ service *service_start(const config *cfg, char *err, size_t err_size)
             goto fail;
         }
         fprintf(stderr, "pledgerd: search reports' checkpoints signed by %s\n", vkey);
-        if (!(s->rec = recorder_start(s->writer, &s->writer_lock, s->rkey, err, err_size)))
+        if (pledger_open(&s->flusher, cfg->registry, &o)) {
+            snprintf(err, err_size, "%s", pledger_errmsg(NULL));
+            goto fail;
+        }
+        if (!(s->rec = recorder_start(s->writer, &s->writer_lock, s->flusher, s->rkey, err,
+                                      err_size)))
             goto fail;
     }
     if (cfg->n_trust) {
@@ -759,6 +765,7 @@ void service_stop(service *s)
         listener_free(l);
     }
     recorder_free(s->rec);
+    pledger_close(s->flusher);
     pledger_close(s->writer);
     pledger_keyring_free(s->xkey);
     pledger_keyring_free(s->xtrust);

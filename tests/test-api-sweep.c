@@ -2307,6 +2307,32 @@ static void sweep_pledger_report_get(void)
     ck_assert_ptr_null(note);
 }
 
+static void sweep_pledger_report_set_autoflush(void)
+{
+    ERR(NULL, pledger_report_set_autoflush(NULL, 0));
+    ERR(R, pledger_report_set_autoflush(R, -1));
+    ERR(R, pledger_report_set_autoflush(R, INT_MIN));
+    ERR(R, pledger_report_set_autoflush(R, 1000001));
+    ERR(R, pledger_report_set_autoflush(R, INT_MAX));
+    ERR(RO, pledger_report_set_autoflush(RO, 0));
+    PL_OK(R, pledger_report_set_autoflush(R, 0));
+    PL_OK(R, pledger_report_set_autoflush(R, 1000000));
+    PL_OK(R, pledger_report_set_autoflush(R, 1000));
+}
+
+static void sweep_pledger_report_flush(void)
+{
+    uint64_t left = 7;
+    ERR(NULL, pledger_report_flush(NULL, &left));
+    ERR(RO, pledger_report_flush(RO, &left));
+    ck_assert_uint_eq(left, 0);
+    PL_OK(R, pledger_read_begin(R));
+    ERR(R, pledger_report_flush(R, &left));
+    PL_OK(R, pledger_read_end(R));
+    PL_OK(R, pledger_report_flush(R, NULL));
+    PL_OK(R, pledger_report_flush(R, &left));
+}
+
 static void sweep_pledger_report_find(void)
 {
     pledger_report_list *l = (pledger_report_list *)&l;
@@ -2637,7 +2663,8 @@ static const entry table[] = {
     /* evidence.h */
     /* report.h */
     E(pledger_report_kind_name), E(pledger_report_issue), E(pledger_report_get),
-    E(pledger_report_find), E(pledger_report_list_count), E(pledger_report_list_number),
+    E(pledger_report_find), E(pledger_report_set_autoflush), E(pledger_report_flush),
+    E(pledger_report_list_count), E(pledger_report_list_number),
     E(pledger_report_list_issued_at), E(pledger_report_list_actor), E(pledger_report_list_role),
     E(pledger_report_list_kind), E(pledger_report_list_query),
     E(pledger_report_list_result_count), E(pledger_report_list_log_size),

@@ -781,6 +781,98 @@ START_TEST(test_read_held)
 }
 END_TEST
 
+static off_t file_size(const char *path, const char *suffix)
+{
+    char name[4096];
+    struct stat st;
+    snprintf(name, sizeof name, "%s%s", path, suffix);
+    return stat(name, &st) == 0 ? st.st_size : -1;
+}
+
+/* Record @groups groups of 20 reports on @reg. */
+static void record_groups(pledger_registry *reg, const pledger_keyring *signer, int groups)
+{
+    pledger_report_request r[20];
+    char *notes[20], query[1501];
+    memset(query, 'q', sizeof query - 1);    /* long questions: many pages a group */
+    query[sizeof query - 1] = '\0';
+    for (int i = 0; i < 20; i++) {
+        r[i] = (pledger_report_request)PLEDGER_REPORT_REQUEST_INIT;
+        r[i].query = query;
+    }
+    fx_act(reg, "bank-a", PLEDGER_ROLE_BANK);
+    for (int g = 0; g < groups; g++) {
+        PL_OK(reg, pledger_report_issue(notes, NULL, reg, r, 20, signer));
+        for (int i = 0; i < 20; i++)
+            pledger_free(notes[i]);
+    }
+}
+
+/* pledger_report_set_autoflush(0): the recording handle's commits leave
+ * the reports in the write-ahead log; pledger_report_flush() from a
+ * second handle folds them into the file (nothing left, every report
+ * still read back); a limit of pages folds at the handle's own commits
+ * again; bad limits, a read-only handle and a held read are refused. */
+START_TEST(test_flush)
+{
+    char *dir, *path, *note = NULL;
+    pledger_registry *reg, *other = NULL, *ro = NULL;
+    uint64_t left = 99;
+    keys k;
+
+    fx_ck_setup(&dir, &path, &reg);
+    keys_make(&k, dir);
+    PL_OK(NULL, fx_open(&other, path, NULL, 0, -1));
+    PL_OK(other, pledger_report_flush(other, &left));   /* no companion: nothing to do */
+    ck_assert_uint_eq(left, 0);
+    ck_assert_int_eq(file_size(path, ".reports"), -1);
+
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_report_set_autoflush(reg, -1));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "pages"));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_report_set_autoflush(reg, 1000001));
+    PL_OK(reg, pledger_report_set_autoflush(reg, 0));
+    record_groups(reg, k.signer, 1);
+    off_t db0 = file_size(path, ".reports"), wal0 = file_size(path, ".reports-wal");
+    /* past the 1000 pages at which a commit folds by default */
+    int groups = 1;
+    while (file_size(path, ".reports-wal") < wal0 + 1100 * 4096 && groups < 3000) {
+        record_groups(reg, k.signer, 10);
+        groups += 10;
+    }
+    ck_assert_int_ge(file_size(path, ".reports-wal"), wal0 + 1100 * 4096);
+    ck_assert_int_eq(file_size(path, ".reports"), db0);      /* nothing folded */
+
+    PL_OK(NULL, fx_open(&ro, path, NULL, 1, -1));
+    PL_FAILS(ro, PLEDGER_EREADONLY, pledger_report_flush(ro, &left));
+    PL_FAILS(ro, PLEDGER_EREADONLY, pledger_report_set_autoflush(ro, 0));
+    PL_OK(other, pledger_read_begin(other));
+    PL_FAILS(other, PLEDGER_ESTATE, pledger_report_flush(other, &left));
+    PL_OK(other, pledger_read_end(other));
+
+    PL_OK(other, pledger_report_flush(other, &left));
+    ck_assert_uint_eq(left, 0);
+    off_t db1 = file_size(path, ".reports");
+    ck_assert_int_gt(db1, db0 + 50 * 4096);                  /* folded back */
+    fx_act(ro, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    PL_OK(ro, pledger_report_get(&note, ro, (uint64_t)groups * 20));
+    pledger_free(note);
+
+    /* a limit again: the recording handle folds at its own commits */
+    PL_OK(reg, pledger_report_set_autoflush(reg, 50));
+    record_groups(reg, k.signer, 60);
+    ck_assert_int_gt(file_size(path, ".reports"), db1 + 50 * 4096);
+    PL_OK(other, pledger_report_flush(other, &left));
+    ck_assert_uint_lt(left, 50);
+    PL_OK(ro, pledger_report_get(&note, ro, (uint64_t)(groups + 60) * 20));
+    pledger_free(note);
+
+    pledger_close(ro);
+    pledger_close(other);
+    keys_free(&k);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
 START_TEST(test_upgrade_v1)
 {
     char *dir, *path, *companion = NULL, *got = NULL, *note1 = NULL, *note3 = NULL;
@@ -1004,6 +1096,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_proofs);
     tcase_add_test(tc, test_upgrade_v1);
     tcase_add_test(tc, test_read_held);
+    tcase_add_test(tc, test_flush);
     suite_add_tcase(s, tc);
     /* over a segment of reports: its own test in the heavy suite */
     TCase *seg = tcase_create("segments");

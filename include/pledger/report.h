@@ -149,6 +149,44 @@ PLEDGER_EXPORT int pledger_report_issue(char **notes, uint64_t *numbers, pledger
                                         const pledger_keyring *signers);
 
 /**
+ * How the commits of @p reg fold the search reports' write-ahead log back
+ * into their file (`<registry>.reports`).
+ *
+ * The reports are committed to a write-ahead log first; the commit that
+ * finds @p pages pages in it folds them back, with a sync of the file,
+ * before it returns (1000 by default: some 10 ms every few thousand
+ * reports on a disk that syncs in milliseconds, which the answers waiting
+ * for their reports wait too).  With @p pages 0 the commits of @p reg
+ * never do: another handle on the same file calls pledger_report_flush(),
+ * off the path of the answers.  The registry's own log is not affected.
+ *
+ * @param[in] reg a writable handle.
+ * @param[in] pages 0 (never), or 1 to 1,000,000.
+ * @return 0; #PLEDGER_EINVAL naming @p pages; #PLEDGER_EREADONLY.
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_report_set_autoflush(pledger_registry *reg, int pages);
+
+/**
+ * Fold what the search reports' write-ahead log holds back into their
+ * file, and sync it, neither waiting for nor blocking a handle that
+ * records reports meanwhile.  For a service whose recording handle has
+ * pledger_report_set_autoflush() 0: it calls this from a handle of its
+ * own, every few hundred milliseconds or more often while @p left_out
+ * stays large.  Without a companion (no report recorded yet) there is
+ * nothing to do.
+ *
+ * @param[in] reg a writable handle, outside a transaction and a held read.
+ * @param[out] left_out (may be NULL) the pages left in the log: those
+ *             committed while it ran, or still read by another handle.
+ * @return 0 (also when another handle was folding the log at the time);
+ *         #PLEDGER_EREADONLY; #PLEDGER_ESTATE inside a batch or a held
+ *         read; the companion's failures as for pledger_report_issue().
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_report_flush(pledger_registry *reg, uint64_t *left_out);
+
+/**
  * Report @p number as it was handed out: the same bytes, its proof to
  * the checkpoint of its group (a report of the first form: its signed
  * note).  Role

@@ -756,3 +756,43 @@ void pledger_report_free(pledger_report *r)
     free(r->text);
     free(r);
 }
+
+int pledger_report_set_autoflush(pledger_registry *reg, int pages)
+{
+    static const char fn[] = "pledger_report_set_autoflush";
+    int rc = pl_api_enter(reg, fn);
+
+    if (rc)
+        return rc;
+    if (pages < 0 || pages > 1000000)
+        return pl_api_bad_arg(reg, fn, "pages", "is not 0 (never) or 1 to 1,000,000");
+    if ((rc = pl_api_writable(reg, fn)))
+        return rc;
+    if ((rc = pl_report_autoflush(reg->db, &reg->err, pages)))
+        return pl_err_prefix(&reg->err, "%s", fn);
+    return 0;
+}
+
+int pledger_report_flush(pledger_registry *reg, uint64_t *left_out)
+{
+    static const char fn[] = "pledger_report_flush";
+    int rc = pl_api_enter(reg, fn);
+    uint64_t left = 0;
+    bool present;
+
+    if (rc)
+        return rc;
+    if (left_out)
+        *left_out = 0;
+    if ((rc = pl_api_writable(reg, fn)))
+        return rc;
+    if (pl_db_in_tx(reg->db))
+        return pl_err_set(&reg->err, PLEDGER_ESTATE, "%s: a batch or a held read is open on "
+                          "this handle", fn);
+    if ((rc = pl_report_attach(reg->db, &reg->err, false, &present)) ||
+        (present && (rc = pl_report_flush(reg->db, &reg->err, &left))))
+        return pl_err_prefix(&reg->err, "%s", fn);
+    if (left_out)
+        *left_out = left;
+    return 0;
+}

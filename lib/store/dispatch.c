@@ -144,3 +144,13 @@ int pl_pver_load_version(pl_db *db, pl_err *e, int64_t pledge_id, int version, p
 {
     return PL_OPS(db, rows)->pver_load_version(db, e, pledge_id, version, out);
 }
+
+int pl_report_autoflush(pl_db *db, pl_err *e, int pages)
+{
+    return PL_OPS(db, reports)->autoflush(db, e, pages);
+}
+
+int pl_report_flush(pl_db *db, pl_err *e, uint64_t *left)
+{
+    return PL_OPS(db, reports)->flush(db, e, left);
+}

@@ -4,6 +4,7 @@
 #include "store/sqlite.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -485,6 +486,42 @@ static int sq_cp_get(pl_db *db, pl_err *e, uint64_t size, char **note)
     return pl_db_fail(db, e, rc, "search reports: reading a checkpoint");
 }
 
+/* SQLite folds a database's write-ahead log back from the committing
+ * connection's wal hook, by default once it holds 1000 pages; a hook of
+ * our own keeps that for the registry and takes the reports' limit from
+ * its argument (0: never). */
+#define DEFAULT_AUTOCHECKPOINT 1000
+
+static int wal_hook(void *arg, sqlite3 *h, const char *name, int pages)
+{
+    int limit = strcmp(name, "reports") == 0 ? (int)(intptr_t)arg : DEFAULT_AUTOCHECKPOINT;
+    if (limit > 0 && pages >= limit)
+        sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return SQLITE_OK;
+}
+
+static int sq_autoflush(pl_db *db, pl_err *e, int pages)
+{
+    (void)e;
+    sqlite3_wal_hook(pl_db_handle(db), wal_hook, (void *)(intptr_t)pages);
+    return 0;
+}
+
+static int sq_flush(pl_db *db, pl_err *e, uint64_t *left)
+{
+    int in_log = 0, folded = 0;
+    *left = 0;
+    int rc = sqlite3_wal_checkpoint_v2(pl_db_handle(db), "reports", SQLITE_CHECKPOINT_PASSIVE,
+                                       &in_log, &folded);
+    if (rc == SQLITE_BUSY)  /* another connection is folding it: not an error */
+        return 0;
+    if (rc != SQLITE_OK)
+        return pl_db_fail(db, e, rc, "search reports: folding the write-ahead log back");
+    if (in_log > folded)
+        *left = (uint64_t)(in_log - folded);
+    return 0;
+}
+
 const pl_reports_ops pl_sqlite_reports_ops = {
     .attach = sq_attach,
     .next = sq_next,
@@ -495,4 +532,6 @@ const pl_reports_ops pl_sqlite_reports_ops = {
     .node_put = node_put,
     .checkpoint_put = sq_cp_put,
     .checkpoint_get = sq_cp_get,
+    .autoflush = sq_autoflush,
+    .flush = sq_flush,
 };

@@ -84,6 +84,17 @@ int pl_report_find(pl_db *db, pl_err *e, const pl_report_filter *f,
  * its plan seeks every segment). */
 extern const char pl_report_sql_find_party[];
 
+/* How this connection's own commits fold the reports' write-ahead log
+ * back into their file: once it holds @pages pages (the default 1000), or
+ * never (0: another connection calls pl_report_flush).  The registry's
+ * own log keeps the default. */
+int pl_report_autoflush(pl_db *db, pl_err *e, int pages);
+/* Fold what the reports' log holds back into their file, neither waiting
+ * for nor blocking a writer (outside a transaction; the companion
+ * attached).  *@left: the pages of the log not folded back (those
+ * committed meanwhile, or kept for a reader). */
+int pl_report_flush(pl_db *db, pl_err *e, uint64_t *left);
+
 /* What a backend implements of the above (store/backend.h). */
 struct pl_reports_ops {
     int (*attach)(pl_db *db, pl_err *e, bool create, bool *present);
@@ -98,6 +109,8 @@ struct pl_reports_ops {
     int (*checkpoint_get)(pl_db *db, pl_err *e, uint64_t size, char **note);
     int (*find)(pl_db *db, pl_err *e, const pl_report_filter *f,
                 int (*each)(void *ctx, pl_err *e, const pl_report_row *r), void *ctx);
+    int (*autoflush)(pl_db *db, pl_err *e, int pages);
+    int (*flush)(pl_db *db, pl_err *e, uint64_t *left);
 };
 
 #endif
