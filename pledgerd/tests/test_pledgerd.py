@@ -157,6 +157,23 @@ class Daemon:
         return self.proc.wait(timeout=30)
 
 
+def register_trademark(reg: pledger.Registry,
+                       edits: dict[str, str] | None = None) -> tuple[str, str]:
+    """The sample trademark application (with @edits) through every step
+    to its registration: (its uuid, its registration number)."""
+    reg.set_actor("applicant-1", Role.APPLICANT)
+    with pledger.Application.from_file(str(DATA / "app-trademark.xml")) as app:
+        for path, value in (edits or {}).items():
+            app[path] = value
+        uuid = reg.save(app)
+    reg.review(uuid)
+    reg.submit(uuid)
+    reg.set_actor("clerk-1", Role.CLERK)
+    reg.accept(uuid)
+    reg.set_actor("registrar-1", Role.REGISTRAR)
+    return uuid, reg.register(uuid).number
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     tmp = tmp_path_factory.mktemp("pledgerd")
@@ -171,15 +188,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     subprocess.run(["openssl", "pkey", "-in", str(tmp / "office.key"), "-pubout", "-out",
                     str(tmp / "office.pub")], check=True)
     with pledger.open(str(tmp / "reg.db"), office="FZ01") as reg:
-        reg.set_actor("applicant-1", Role.APPLICANT)
-        with pledger.Application.from_file(str(DATA / "app-trademark.xml")) as app:
-            uuid = reg.save(app)
-        reg.review(uuid)
-        reg.submit(uuid)
-        reg.set_actor("clerk-1", Role.CLERK)
-        reg.accept(uuid)
-        reg.set_actor("registrar-1", Role.REGISTRAR)
-        number = reg.register(uuid).number
+        uuid, number = register_trademark(reg)
         kr = pledger.Keyring()
         kr.add_pem_file("FZ01-log", str(tmp / "log.key"))
         reg.sign_checkpoint(kr)
@@ -735,17 +744,9 @@ def test_reports_name_the_log_the_answer_was_read_at(site: dict,
     sizes: dict[str, int] = {}      # number -> the log size its registration made
     with pledger.open(str(tmp_path / "reg.db"), office="FZ01") as reg:
         def register() -> str:
-            reg.set_actor("applicant-1", Role.APPLICANT)
-            with pledger.Application.from_file(str(DATA / "app-trademark.xml")) as app:
-                for r in (1, 2):   # marks not pledged yet
-                    app[f"rights/right[{r}]/number"] = str(30000000 + 2 * len(sizes) + r)
-                uuid = reg.save(app)
-            reg.review(uuid)
-            reg.submit(uuid)
-            reg.set_actor("clerk-1", Role.CLERK)
-            reg.accept(uuid)
-            reg.set_actor("registrar-1", Role.REGISTRAR)
-            number = reg.register(uuid).number
+            marks = {f"rights/right[{r}]/number": str(30000000 + 2 * len(sizes) + r)
+                     for r in (1, 2)}   # marks not pledged yet
+            _, number = register_trademark(reg, marks)
             reg.sign_checkpoint(kr)     # a statement names a signed checkpoint
             sizes[number] = reg.log_size()
             return number
