@@ -359,6 +359,40 @@ def test_rate_limit_reload_and_stop(site: dict, tmp_path: pathlib.Path) -> None:
     assert "reload refused" in err and "line 1" in err and "stopping" in err
 
 
+def test_connection_limits(site: dict) -> None:
+    """per_ip_connections: a connection over the limit is closed at once.
+    max_connections: one over the limit is not served (libmicrohttpd
+    leaves it waiting to be accepted, and timeout_seconds closes the idle
+    ones that hold the places).  Once the held connections are gone the
+    service answers again."""
+    for setting in ("per_ip_connections", "max_connections"):
+        d = Daemon(site["tmp"], **{setting: "2"})
+        try:
+            assert d.curl("/v1/status")[0] == 200   # serving, not only listening
+            time.sleep(0.2)
+            held = [socket.create_connection(("127.0.0.1", d.port)) for _ in range(2)]
+            time.sleep(0.2)
+            if setting == "per_ip_connections":
+                with socket.create_connection(("127.0.0.1", d.port)) as over:
+                    over.settimeout(5)
+                    try:
+                        closed = over.recv(1) == b""
+                    except ConnectionResetError:
+                        closed = True
+                    assert closed, "a third connection from the address was kept"
+            else:
+                p = subprocess.run(["curl", "-sS", "--max-time", "2", "--cacert", str(d.cert),
+                                    "-o", "/dev/null", "-w", "%{http_code}",
+                                    f"{d.url}/v1/status"], capture_output=True, text=True)
+                assert p.returncode == 28 and p.stdout == "000", (p.returncode, p.stdout)
+            for h in held:
+                h.close()
+            time.sleep(0.2)
+            assert d.curl("/v1/status")[0] == 200, setting
+        finally:
+            assert d.stop() == 0
+
+
 def test_bad_configuration(tmp_path: pathlib.Path) -> None:
     conf = tmp_path / "c.conf"
     for text, needle in (("listen = nowhere\n", "line 1"),
@@ -371,6 +405,20 @@ def test_bad_configuration(tmp_path: pathlib.Path) -> None:
         conf.write_text(text)
         p = subprocess.run([PLEDGERD, "--config", str(conf)], capture_output=True, text=True)
         assert p.returncode != 0 and needle in p.stderr, (text, p.stderr)
+    # every numeric setting: out of its range, or not a whole number, is
+    # refused naming the setting and the line
+    base = "tls = off\nregistry = /x\naccounts = /y\nreport_key = r=/z\n"
+    for key, low, high in (("max_request_bytes", 1023, (256 << 20) + 1),
+                           ("max_connections", 0, 100001), ("per_ip_connections", 0, 100001),
+                           ("timeout_seconds", 0, 3601), ("threads", 0, 257),
+                           ("requests_per_minute", 0, 100000001)):
+        for bad in (str(low), str(high), "-1", "ten", "1e3", "12abc", "",
+                    "99999999999999999999999"):
+            conf.write_text(base + f"{key} = {bad}\n")
+            p = subprocess.run([PLEDGERD, "--config", str(conf)], capture_output=True,
+                               text=True)
+            assert p.returncode != 0 and key in p.stderr and "line 5" in p.stderr, \
+                (key, bad, p.stderr)
     p = subprocess.run([PLEDGERD, "token", "bad name", "bank"], capture_output=True, text=True)
     assert p.returncode == 2 and "account name" in p.stderr
     p = subprocess.run([PLEDGERD, "token", "x", "king"], capture_output=True, text=True)
