@@ -41,12 +41,27 @@ def db(tmp_path: pathlib.Path) -> str:
 ZH_ENV = {"LANGUAGE": "zh_CN"}   # and LANG=C.UTF-8: no zh_CN locale needed
 
 
-def _registered(db: str) -> str:
+@pytest.fixture(scope="module")
+def registered_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """A registry with the sample trademark registered through the
+    command line (2024-04-01 10:00 Beijing time), made once: (its path,
+    the registration number)."""
+    db = str(tmp_path_factory.mktemp("zh") / "template.db")
+    cli(db, "init", "--office", "FZ01")
     uuid = cli(db, "apply", TM, "--actor", "applicant-1").out.strip()
     cli(db, "review", uuid, "--actor", "applicant-1")
     cli(db, "submit", uuid, "--actor", "applicant-1")
     cli(db, "accept", uuid, "--actor", "clerk-1")
-    return cli(db, "register", uuid, "--actor", "registrar-1").out.splitlines()[0]
+    return db, cli(db, "register", uuid, "--actor", "registrar-1").out.splitlines()[0]
+
+
+@pytest.fixture
+def registered(registered_template: tuple[str, str], tmp_path: pathlib.Path) -> tuple[str, str]:
+    """A copy of the registered template for one test: (path, number)."""
+    import shutil
+    db = str(tmp_path / "registered.db")
+    shutil.copyfile(registered_template[0], db)
+    return db, registered_template[1]
 
 
 def test_language_from_the_environment_review_in_chinese(db: str) -> None:
@@ -115,16 +130,16 @@ def test_library_errors_in_chinese(db: str) -> None:
     assert r.status == 3 and "没有这个登记库" in r.err, r
 
 
-def test_json_stays_english_and_utc(db: str) -> None:
-    number = _registered(db)
+def test_json_stays_english_and_utc(registered: tuple[str, str]) -> None:
+    db, number = registered
     r = cli(db, "show", number, "--json", lang=ZH_ENV)
     data = json.loads(r.out)
     assert data["state"] == "active" and data["kind"] == "trademark"
     assert data["registered_at"] == "2024-04-01T02:00:00Z"
 
 
-def test_instants_in_the_office_zone_to_the_minute(db: str) -> None:
-    number = _registered(db)
+def test_instants_in_the_office_zone_to_the_minute(registered: tuple[str, str]) -> None:
+    db, number = registered
     r = cli(db, "show", number)
     # 02:00 UTC is 10:00 in Beijing
     assert re.search(r"^registered:\s+2024-04-01 10:00 \+08:00$", r.out, re.M), r.out
@@ -143,8 +158,8 @@ def test_instants_in_the_office_zone_to_the_minute(db: str) -> None:
     assert re.search(r"^registered:\s+2024-04-01 08:00 \+06:00$", r.out, re.M), r.out
 
 
-def test_instant_without_offset_is_office_time(db: str) -> None:
-    number = _registered(db)   # registered 2024-04-01 10:00 Beijing time
+def test_instant_without_offset_is_office_time(registered: tuple[str, str]) -> None:
+    db, number = registered   # registered 2024-04-01 10:00 Beijing time
     # 09:59 Beijing is before the registration, 10:01 after
     r = cli(db, "rank", number, "--at", "2024-04-01T09:59", expect=3)
     assert "did not exist at that instant" in r.err
@@ -159,8 +174,9 @@ def test_instant_without_offset_is_office_time(db: str) -> None:
     ("3000000", 300_000_000), ("3,000,000.00", 300_000_000), ("300万", 300_000_000),
     ("300万元", 300_000_000), ("3.5亿", 35_000_000_000), ("１２３", 12_300),
 ])
-def test_change_amount_as_people_write_it(db: str, typed: str, fen: int) -> None:
-    number = _registered(db)
+def test_change_amount_as_people_write_it(registered: tuple[str, str], typed: str,
+                                          fen: int) -> None:
+    db, number = registered
     cli(db, "change", number, "--amount", typed, "--actor", "registrar-1")
     data = json.loads(cli(db, "show", number, "--json").out)
     assert data["amount"] == fen
@@ -170,16 +186,17 @@ def test_change_amount_as_people_write_it(db: str, typed: str, fen: int) -> None
 
 @pytest.mark.parametrize("typed", ["3,00", "ten", "300万万", "-5", "0", "1.234", "", "1" + "0" * 30,
                                    "9" * 5000, "1\x1b[31m", str(2**63)])
-def test_change_amount_refused_names_the_forms(db: str, typed: str) -> None:
-    number = _registered(db)
+def test_change_amount_refused_names_the_forms(registered: tuple[str, str],
+                                               typed: str) -> None:
+    db, number = registered
     before = cli(db, "show", number, "--json").out
     r = cli(db, "change", number, "--amount", typed, "--actor", "registrar-1", expect=2)
     assert r.err.count("\n") == 1 and "--amount" in r.err, r
     assert cli(db, "show", number, "--json").out == before
 
 
-def test_amounts_printed_grouped(db: str) -> None:
-    number = _registered(db)
+def test_amounts_printed_grouped(registered: tuple[str, str]) -> None:
+    db, number = registered
     out = cli(db, "show", number).out
     assert re.search(r"^amount:\s+3,000,000\.00 CNY$", out, re.M), out
 
