@@ -207,7 +207,7 @@ recorder *recorder_start(pledger_registry *writer, pthread_mutex_t *writer_lock,
         }
         if (!r->flush_started) {
             pthread_mutex_lock(writer_lock);
-            pledger_report_set_autoflush(writer, 1000);
+            pledger_report_set_autoflush(writer, 1000);   /* the library's default */
             pthread_mutex_unlock(writer_lock);
             r->flusher = NULL;
         }

@@ -5,7 +5,16 @@
 #include "store/sqlite.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
+
+/* A failure of SQLite's, named "<tree>: <doing>" (journal: reading the tree). */
+static int tree_fail(pl_db *db, pl_err *e, int rc, const char *what, const char *doing)
+{
+    char where[96];
+    snprintf(where, sizeof where, "%s: %s", what, doing);
+    return pl_db_fail(db, e, rc, where);
+}
 
 int pl_sq_node_get(pl_db *db, pl_err *e, const char *sql, const char *what, unsigned level,
                    uint64_t index, pl_mhash *out)
@@ -27,7 +36,7 @@ int pl_sq_node_get(pl_db *db, pl_err *e, const char *sql, const char *what, unsi
         return pl_err_set(e, PLEDGER_ECORRUPT,
                           "%s: the tree's node (level %u, index %" PRIu64 ") is missing or "
                           "damaged", what, level, index);
-    return pl_db_fail(db, e, rc, what);
+    return tree_fail(db, e, rc, what, "reading the tree");
 }
 
 int pl_sq_node_put(pl_db *db, pl_err *e, const char *sql, const char *what, unsigned level,
@@ -44,7 +53,7 @@ int pl_sq_node_put(pl_db *db, pl_err *e, const char *sql, const char *what, unsi
     sqlite3_bind_blob(st, 4, h->h, PL_MERKLE_HASH, SQLITE_STATIC);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, what);
+    return rc == SQLITE_DONE ? 0 : tree_fail(db, e, rc, what, "writing the tree");
 }
 
 int pl_sq_checkpoint_put(pl_db *db, pl_err *e, const char *sql, const char *what, uint64_t size,
