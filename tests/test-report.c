@@ -9,6 +9,8 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <ctype.h>
+#include <pthread.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -533,6 +535,154 @@ START_TEST(test_companion)
     free(companion);
     keys_free(&k);
     fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
+/* Readers of a companion that another handle is making (the file there,
+ * empty or with only its header, the schema not yet committed) see no
+ * report yet, not a foreign file; the maker finishes it. */
+static void ro_sees_none(const char *path)
+{
+    pledger_registry *ro = NULL;
+    pledger_report_list *l = NULL;
+    pledger_report_filter all = PLEDGER_REPORT_FILTER_INIT;
+    char *note = NULL;
+
+    PL_OK(NULL, fx_open(&ro, path, NULL, 1, -1));
+    fx_act(ro, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    PL_OK(ro, pledger_report_find(&l, ro, &all));
+    ck_assert_uint_eq(pledger_report_list_count(l), 0);
+    pledger_report_list_free(l);
+    PL_FAILS(ro, PLEDGER_ENOTFOUND, pledger_report_get(&note, ro, 1));
+    PL_OK(ro, pledger_read_begin(ro));
+    PL_FAILS(ro, PLEDGER_ENOTFOUND, pledger_report_get(&note, ro, 1));
+    PL_OK(ro, pledger_read_end(ro));
+    pledger_close(ro);
+}
+
+typedef struct maker {
+    const char *path;
+    pledger_keyring *signer;
+    int rc;
+    char msg[512];
+} maker;
+
+/* One handle of its own issuing 10 reports, on the real clock. */
+static void *make_reports(void *arg)
+{
+    maker *m = arg;
+    pledger_registry *reg = NULL;
+    pledger_open_options o = PLEDGER_OPEN_OPTIONS_INIT;
+    pledger_report_request r = PLEDGER_REPORT_REQUEST_INIT;
+    r.query = "right=TM-1";
+    o.busy_timeout_ms = 30000;
+    if ((m->rc = pledger_open(&reg, m->path, &o))) {
+        snprintf(m->msg, sizeof m->msg, "%s", pledger_errmsg(NULL));
+        return NULL;
+    }
+    pledger_set_actor(reg, "bank-a", PLEDGER_ROLE_BANK);
+    for (int i = 0; i < 10 && !m->rc; i++) {
+        char *note = NULL;
+        if ((m->rc = pledger_report_issue(&note, NULL, reg, &r, 1, m->signer)))
+            snprintf(m->msg, sizeof m->msg, "%s", pledger_errmsg(reg));
+        free(note);
+    }
+    pledger_close(reg);
+    return NULL;
+}
+
+/* One read-only handle reading the reports while they are being made. */
+static void *read_reports(void *arg)
+{
+    maker *m = arg;
+    pledger_registry *ro = NULL;
+    pledger_open_options o = PLEDGER_OPEN_OPTIONS_INIT;
+    pledger_report_filter all = PLEDGER_REPORT_FILTER_INIT;
+    o.read_only = 1;
+    o.busy_timeout_ms = 30000;
+    if ((m->rc = pledger_open(&ro, m->path, &o))) {
+        snprintf(m->msg, sizeof m->msg, "%s", pledger_errmsg(NULL));
+        return NULL;
+    }
+    pledger_set_actor(ro, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    for (int i = 0; i < 200 && !m->rc; i++) {
+        pledger_report_list *l = NULL;
+        if ((m->rc = pledger_report_find(&l, ro, &all)))
+            snprintf(m->msg, sizeof m->msg, "%s", pledger_errmsg(ro));
+        pledger_report_list_free(l);
+    }
+    pledger_close(ro);
+    return NULL;
+}
+
+START_TEST(test_companion_being_made)
+{
+    char *dir, *path, *companion = NULL, *note = NULL;
+    pledger_registry *reg;
+    keys k;
+    pledger_report_request r = PLEDGER_REPORT_REQUEST_INIT;
+    r.query = "right=TM-1";
+
+    fx_ck_setup(&dir, &path, &reg);
+    keys_make(&k, dir);
+    ck_assert_int_ne(asprintf(&companion, "%s.reports", path), -1);
+    /* the maker's first step: the empty file */
+    FILE *f = fopen(companion, "w");
+    ck_assert_ptr_nonnull(f);
+    fclose(f);
+    ro_sees_none(path);
+    /* its second: the header of a database in WAL mode, no schema */
+    sqlite3 *h = NULL;
+    ck_assert_int_eq(sqlite3_open(companion, &h), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(h, "PRAGMA journal_mode = WAL", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    struct stat st;
+    ck_assert_int_eq(stat(companion, &st), 0);
+    ck_assert_int_gt(st.st_size, 0);
+    ro_sees_none(path);
+    /* a writable handle finishes it */
+    fx_act(reg, "bank-a", PLEDGER_ROLE_BANK);
+    PL_OK(reg, pledger_report_issue(&note, NULL, reg, &r, 1, k.signer));
+    free(note);
+    pledger_registry *ro = NULL;
+    PL_OK(NULL, fx_open(&ro, path, NULL, 1, -1));
+    fx_act(ro, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    PL_OK(ro, pledger_report_get(&note, ro, 1));
+    free(note);
+    pledger_close(ro);
+    pledger_close(reg);
+
+    /* on the real clock: a new registry's companion made by whichever of
+     * four writers comes first while two readers read */
+    unlink(companion);
+    char wal[600];
+    snprintf(wal, sizeof wal, "%s-wal", companion);
+    unlink(wal);
+    snprintf(wal, sizeof wal, "%s-shm", companion);
+    unlink(wal);
+    maker m[6];
+    pthread_t t[6];
+    for (int i = 0; i < 6; i++) {
+        m[i] = (maker){ .path = path, .signer = k.signer };
+        ck_assert_int_eq(pthread_create(&t[i], NULL, i < 4 ? make_reports : read_reports, &m[i]),
+                         0);
+    }
+    for (int i = 0; i < 6; i++) {
+        pthread_join(t[i], NULL);
+        ck_assert_msg(m[i].rc == 0, "%s %d: %s", i < 4 ? "writer" : "reader", i, m[i].msg);
+    }
+    PL_OK(NULL, fx_open(&ro, path, NULL, 1, -1));
+    fx_act(ro, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    pledger_report_list *l = NULL;
+    pledger_report_filter all = PLEDGER_REPORT_FILTER_INIT;
+    all.limit = 100;
+    PL_OK(ro, pledger_report_find(&l, ro, &all));
+    ck_assert_uint_eq(pledger_report_list_count(l), 40);   /* 4 x 10, numbered anew */
+    pledger_report_list_free(l);
+    pledger_close(ro);
+    free(companion);
+    keys_free(&k);
+    fx_ck_teardown(dir, path, NULL);
 }
 END_TEST
 
@@ -1093,6 +1243,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_bad_requests);
     tcase_add_test(tc, test_open_refuses);
     tcase_add_test(tc, test_companion);
+    tcase_add_test(tc, test_companion_being_made);
     tcase_add_test(tc, test_proofs);
     tcase_add_test(tc, test_upgrade_v1);
     tcase_add_test(tc, test_read_held);

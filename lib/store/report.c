@@ -127,7 +127,7 @@ static int sq_attach(pl_db *db, pl_err *e, bool create, bool *present)
 {
     sqlite3 *h = pl_db_handle(db);
     sqlite3_stmt *st = NULL;
-    int64_t app = 0, version = 0;
+    int64_t app = 0, version = 0, tables = 0;
     char *path;
     int rc;
 
@@ -185,9 +185,27 @@ static int sq_attach(pl_db *db, pl_err *e, bool create, bool *present)
     pl_db_exec(db, e, "PRAGMA reports.mmap_size = 1099511627776");
     pl_db_exec(db, e, "PRAGMA reports.cache_size = -65536");
     pl_err_clear(e);
-    if ((rc = pragma_int(db, e, "PRAGMA reports.application_id", path, &app)) ||
-        (rc = pragma_int(db, e, "PRAGMA reports.user_version", path, &version)))
+    /* the three from one snapshot: a maker may commit between two reads */
+    if ((rc = sqlite3_exec(h, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK) {
+        rc = companion_fail(e, rc, path);
         goto fail;
+    }
+    if ((rc = pragma_int(db, e, "PRAGMA reports.application_id", path, &app)) ||
+        (rc = pragma_int(db, e, "PRAGMA reports.user_version", path, &version)) ||
+        (rc = pragma_int(db, e, "SELECT count(*) FROM reports.sqlite_schema", path, &tables))) {
+        sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+        goto fail;
+    }
+    sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
+    if (version == 0 && app == 0 && tables == 0 && (pl_db_read_only(db) || !create)) {
+        /* empty: another handle is making it right now (the file exists
+         * from its first step, the schema from its commit), or never
+         * finished: no report yet, as when there is no file */
+        sqlite3_exec(h, "DETACH reports", NULL, NULL, NULL);
+        free(path);
+        *present = false;
+        return 0;
+    }
     if (version == 0 && app == 0 && !pl_db_read_only(db)) {
         char sql[96];
         snprintf(sql, sizeof sql, "PRAGMA reports.application_id = %d; PRAGMA "
@@ -196,13 +214,20 @@ static int sq_attach(pl_db *db, pl_err *e, bool create, bool *present)
             (rc = pl_db_exec(db, e, "PRAGMA reports.synchronous = NORMAL")) ||
             (rc = pl_db_write_begin(db, e)))
             goto fail;
-        if ((rc = pl_db_exec(db, e, pl_sql_report)) || (rc = pl_db_exec(db, e, sql)) ||
+        /* again under the write lock: another handle may have made it
+         * between the first look and the lock */
+        if ((rc = pragma_int(db, e, "PRAGMA reports.application_id", path, &app)) ||
+            (rc = pragma_int(db, e, "PRAGMA reports.user_version", path, &version)) ||
+            (version == 0 && app == 0 &&
+             ((rc = pl_db_exec(db, e, pl_sql_report)) || (rc = pl_db_exec(db, e, sql)))) ||
             (rc = pl_db_commit(db, e))) {
             pl_db_rollback(db);
             goto fail;
         }
-        app = REPORTS_APPLICATION_ID;
-        version = REPORTS_VERSION;
+        if (version == 0 && app == 0) {
+            app = REPORTS_APPLICATION_ID;
+            version = REPORTS_VERSION;
+        }
     } else if (!pl_db_read_only(db)) {
         pl_db_exec(db, e, "PRAGMA reports.synchronous = NORMAL");
         if (app == REPORTS_APPLICATION_ID && version == 1) {
