@@ -3,18 +3,18 @@
  * transaction held across requests.  Routing, authentication, limits and
  * errors are here; each endpoint is a function of routes.c.
  *
- * The certificate is served by one libmicrohttpd daemon (a listener, below).
- * SIGHUP with a new certificate starts another daemon on the same listening
- * socket and retires the old one: it accepts no more connections, finishes
- * the ones it has, and is stopped when they are done. */
+ * pledgerd accepts on its listening socket itself (acceptor.h) and hands
+ * each connection to the libmicrohttpd daemon serving the certificate (a
+ * listener, below).  SIGHUP with a new certificate starts another daemon
+ * and retires the old one: it gets no more connections, finishes the ones
+ * it has, and is stopped when they are done. */
 #include "service.h"
+#include "acceptor.h"
 #include "recorder.h"
 #include "routes.h"
 
-#include <arpa/inet.h>
 #include <libxml/parser.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 #include <microhttpd.h>
@@ -24,18 +24,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-/* One libmicrohttpd daemon on the listening socket, with one certificate.
- * Its threads only read it; the main thread (service_start, the reload,
- * service_reap, service_stop) makes, retires and frees it. */
+/* One libmicrohttpd daemon, with one certificate, taking the connections
+ * the acceptor hands it while it is the live one.  Its threads only read
+ * it; the main thread (service_start, the reload, service_reap,
+ * service_stop) makes, retires and frees it. */
 typedef struct listener {
     struct service *s;
     struct MHD_Daemon *d;
     char *cert_pem, *key_pem;   /* what it serves (NULL with tls = off) */
-    int quiesced_fd;            /* the listening socket it gave back: closed after it stops */
     atomic_bool retired;        /* accepts no more; its answers say Connection: close */
     atomic_uint in_flight;      /* requests begun and not completed */
     int64_t retired_ms;         /* when, on CLOCK_MONOTONIC */
@@ -50,7 +49,9 @@ typedef struct listener {
 struct service {
     config cfg;
     accounts acc;
-    listener *live;             /* accepts the new connections */
+    acceptor *acc_thread;       /* the listening socket and its thread */
+    pthread_mutex_t live_lock;  /* @live, as the accepting thread reads it */
+    listener *live;             /* gets the new connections */
     listener *retired;          /* finishing the connections they have */
     pthread_key_t reader_key;
     pthread_mutex_t writer_lock;
@@ -482,26 +483,47 @@ out:
     return rc;
 }
 
-/* Stop it (what it still has is cut), close the socket it gave back. */
+/* Stop it (what it still has is cut). */
 static void listener_free(listener *l)
 {
     if (!l)
         return;
     if (l->d)
         MHD_stop_daemon(l->d);
-    if (l->quiesced_fd >= 0)
-        close(l->quiesced_fd);
     free(l->cert_pem);
     free(l->key_pem);
     free(l);
 }
 
-/* A daemon serving @cert and @key (taken; NULL with tls = off) on the
- * listening socket @fd, or when @fd < 0 on a socket of its own for the
- * configured address.  NULL with @err on failure (then libmicrohttpd may
- * or may not have closed @fd). */
-static listener *listener_start(service *s, char *cert, char *key, int fd, char *err,
-                                size_t err_size)
+/* libmicrohttpd's notices of the connections the acceptor handed over. */
+static void connection_notice(void *cls, struct MHD_Connection *c, void **socket_ctx,
+                              enum MHD_ConnectionNotificationCode code)
+{
+    service *s = cls;
+    (void)c;
+    (void)socket_ctx;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED)
+        acceptor_opened(s->acc_thread);
+    else if (code == MHD_CONNECTION_NOTIFY_CLOSED)
+        acceptor_closed(s->acc_thread);
+}
+
+/* On the accepting thread: the live daemon takes @fd (or refuses it, over
+ * the per-address limit: then it closes it). */
+static void hand_over(void *cls, int fd, const struct sockaddr *addr, socklen_t len)
+{
+    service *s = cls;
+    pthread_mutex_lock(&s->live_lock);
+    if (s->live)
+        (void)MHD_add_connection(s->live->d, fd, addr, len);
+    else
+        close(fd);
+    pthread_mutex_unlock(&s->live_lock);
+}
+
+/* A daemon serving @cert and @key (taken; NULL with tls = off) to the
+ * connections the acceptor hands it.  NULL with @err on failure. */
+static listener *listener_start(service *s, char *cert, char *key, char *err, size_t err_size)
 {
     const config *cfg = &s->cfg;
     listener *l = calloc(1, sizeof *l);
@@ -514,61 +536,47 @@ static listener *listener_start(service *s, char *cert, char *key, int fd, char 
     l->s = s;
     l->cert_pem = cert;
     l->key_pem = key;
-    l->quiesced_fd = -1;
     atomic_init(&l->retired, false);
     atomic_init(&l->in_flight, 0);
+    /* MHD_USE_ITC: a connection handed over wakes the thread that gets it */
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
-    struct sockaddr_in addr;
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons((uint16_t)cfg->port);
-    if (fd < 0 && inet_pton(AF_INET, cfg->listen_host, &addr.sin_addr) != 1) {
-        snprintf(err, err_size, "listen: '%s' is not an IPv4 address", cfg->listen_host);
-        listener_free(l);
-        return NULL;
-    }
-    struct MHD_OptionItem opts[4], *o = opts;
-    if (fd < 0)
-        *o++ = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, &addr };
-    else
-        *o++ = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_SOCKET, fd, NULL };
+                     MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
+    struct MHD_OptionItem opts[3], *o = opts;
     if (cfg->tls) {
         flags |= MHD_USE_TLS;
         *o++ = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, cert };
         *o++ = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, key };
     }
     *o = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+    /* the acceptor keeps max_connections over all daemons; each daemon's
+     * own limit is the same number, split among its threads */
     l->d = MHD_start_daemon(
-        flags, (uint16_t)cfg->port, NULL, NULL, handle, l,
+        flags, 0, NULL, NULL, handle, l,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
         MHD_OPTION_NOTIFY_COMPLETED, completed, l,
+        MHD_OPTION_NOTIFY_CONNECTION, connection_notice, s,
         MHD_OPTION_ARRAY, opts,
         MHD_OPTION_END);
     if (!l->d) {
-        if (fd < 0)
-            snprintf(err, err_size, "cannot listen on %s:%u (in use, or the TLS key and "
-                     "certificate do not load)", cfg->listen_host, cfg->port);
+        if (cfg->tls)
+            snprintf(err, err_size, "libmicrohttpd cannot start with %s and %s (see its "
+                     "message above)", cfg->tls_cert, cfg->tls_key);
         else
-            snprintf(err, err_size, "libmicrohttpd cannot start with %s and %s on the "
-                     "listening socket (see its message above)", cfg->tls_cert, cfg->tls_key);
+            snprintf(err, err_size, "libmicrohttpd cannot start (see its message above)");
         listener_free(l);
         return NULL;
     }
     return l;
 }
 
-/* @l accepts no more connections and joins the retired ones, which
+/* @l gets no more connections and joins the retired ones, which
  * service_reap stops when they are done. */
 static void listener_retire(service *s, listener *l)
 {
-    MHD_socket fd = MHD_quiesce_daemon(l->d);
-    /* not closed yet: a thread of @l may be in accept() on it right now */
-    l->quiesced_fd = fd == MHD_INVALID_SOCKET ? -1 : fd;
     atomic_store(&l->retired, true);
     l->retired_ms = mono_ms();
     l->next = s->retired;
@@ -586,6 +594,7 @@ service *service_start(const config *cfg, char *err, size_t err_size)
     xmlInitParser(); /* once, before the threads (filings.c reads envelopes) */
     pthread_mutex_init(&s->acc.lock, NULL);
     pthread_mutex_init(&s->writer_lock, NULL);
+    pthread_mutex_init(&s->live_lock, NULL);
     pthread_key_create(&s->reader_key, close_reader);
     if (accounts_load(&s->acc, cfg->accounts, err, err_size))
         goto fail;
@@ -644,7 +653,9 @@ service *service_start(const config *cfg, char *err, size_t err_size)
             goto fail;
         }
     }
-    if (!(s->live = listener_start(s, cert, key, -1, err, err_size)))
+    if (!(s->live = listener_start(s, cert, key, err, err_size)) ||
+        !(s->acc_thread = acceptor_start(cfg->listen_host, cfg->port, cfg->max_connections,
+                                         hand_over, s, err, err_size)))
         goto fail;
     return s;
 fail:
@@ -682,32 +693,15 @@ int service_reload_tls(service *s, char *msg, size_t msg_size)
         free(key);
         return -1;
     }
-    /* The new daemon listens on a duplicate of the old one's socket: both
-     * accept for a moment, the connections waiting in the socket's queue
-     * are not lost, and should the new one not start, nothing has changed. */
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(old->d, MHD_DAEMON_INFO_LISTEN_FD);
-    int fd = info ? fcntl(info->listen_fd, F_DUPFD_CLOEXEC, 0) : -1;
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st)) {
-        snprintf(msg, msg_size, "the listening socket cannot be shared: %s",
-                 info ? strerror(errno) : "libmicrohttpd does not say which it is");
-        if (fd >= 0)
-            close(fd);
-        free(cert);
-        free(key);
+    /* the new daemon gets the next connection; should it not start,
+     * nothing has changed */
+    listener *l = listener_start(s, cert, key, msg, msg_size);
+    if (!l)
         return -1;
-    }
-    listener *l = listener_start(s, cert, key, fd, msg, msg_size);
-    if (!l) {
-        /* close the duplicate unless libmicrohttpd did (the same socket
-         * under that number: a number reused meanwhile is another socket) */
-        struct stat now;
-        if (!fstat(fd, &now) && now.st_dev == st.st_dev && now.st_ino == st.st_ino)
-            close(fd);
-        return -1;
-    }
-    listener_retire(s, old);
+    pthread_mutex_lock(&s->live_lock);
     s->live = l;
+    pthread_mutex_unlock(&s->live_lock);
+    listener_retire(s, old);
     snprintf(msg, msg_size, "%s", about);
     return 1;
 }
@@ -744,6 +738,7 @@ void service_stop(service *s)
         return;
     /* no new connections; the requests under way finish (for one connection
      * timeout at most), then the connections are closed */
+    acceptor_stop(s->acc_thread);
     if (s->live) {
         listener_retire(s, s->live);
         s->live = NULL;
@@ -764,6 +759,7 @@ void service_stop(service *s)
         s->retired = l->next;
         listener_free(l);
     }
+    acceptor_free(s->acc_thread); /* the daemons are stopped: no more notices */
     recorder_free(s->rec);
     pledger_close(s->flusher);
     pledger_close(s->writer);

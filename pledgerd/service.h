@@ -33,14 +33,15 @@ int config_load(config *c, const char *path, char *err, size_t err_size);
 
 typedef struct service service;
 
-/* Start serving (threads of libmicrohttpd); NULL with @err on failure. */
+/* Start serving (an accepting thread, libmicrohttpd's threads); NULL with
+ * @err on failure. */
 service *service_start(const config *c, char *err, size_t err_size);
 /* Read the accounts file again: 0, or -1 with @err (the old accounts stay). */
 int service_reload(service *s, char *err, size_t err_size);
 /* Read tls_cert and tls_key again and, when they changed and load (the key
  * that of the certificate), serve them to the new connections: a second
- * libmicrohttpd daemon on the same listening socket; the old one accepts
- * no more and finishes the connections it has (see service_reap).
+ * libmicrohttpd daemon gets the connections accepted from then on; the old
+ * one gets no more and finishes the ones it has (see service_reap).
  * 1: switched, @msg says which certificate now serves; 0: unchanged, or
  * tls = off; -1: refused, @msg names the file, the old certificate stays.
  * From the main thread only, like service_reap and service_stop. */

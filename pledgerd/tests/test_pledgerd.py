@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import http.client
 import json
 import os
 import pathlib
 import signal
 import socket
+import ssl
 import subprocess
 import time
 from typing import Iterator
@@ -391,6 +393,46 @@ def test_connection_limits(site: dict) -> None:
             assert d.curl("/v1/status")[0] == 200, setting
         finally:
             assert d.stop() == 0
+
+
+def _worker_ticks(pid: int) -> list[int]:
+    """CPU time (clock ticks) of each of the daemon's libmicrohttpd threads."""
+    ticks = []
+    for task in pathlib.Path(f"/proc/{pid}/task").iterdir():
+        if (task / "comm").read_text().strip() == "MHD-worker":
+            fields = (task / "stat").read_text().rpartition(")")[2].split()
+            ticks.append(int(fields[11]) + int(fields[12]))   # utime + stime
+    return ticks
+
+
+def test_connections_spread_over_threads(site: dict) -> None:
+    """Eight keep-alive connections opened at once are served by both of
+    the daemon's threads, not all by the one that woke first: each thread
+    does at least a quarter of the work (the same work goes over each
+    connection)."""
+    d, bank, number = site["d"], site["tokens"]["bank"], site["number"]
+    ctx = ssl.create_default_context(cafile=str(d.cert))
+    before = _worker_ticks(d.proc.pid)
+    assert len(before) == 2, before          # threads = 2
+    # all eight reach the listening socket at once, as a pool's would
+    raw = [socket.create_connection(("127.0.0.1", d.port), timeout=60) for _ in range(8)]
+    conns = []
+    for s in raw:
+        c = http.client.HTTPSConnection("127.0.0.1", d.port, context=ctx, timeout=60)
+        c.sock = ctx.wrap_socket(s, server_hostname="127.0.0.1")
+        conns.append(c)
+    auth = {"Authorization": f"Bearer {bank}"}
+    for _ in range(250):
+        for c in conns:
+            c.request("GET", f"/v1/pledges/{number}", headers=auth)
+        for c in conns:
+            r = c.getresponse()
+            body = r.read()
+            assert r.status == 200, body
+    for c in conns:
+        c.close()
+    used = [a - b for a, b in zip(_worker_ticks(d.proc.pid), before)]
+    assert min(used) * 4 >= sum(used) > 0, used
 
 
 def test_bad_configuration(tmp_path: pathlib.Path) -> None:

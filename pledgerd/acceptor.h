@@ -1,0 +1,39 @@
+/* The listening socket and the thread that accepts on it.
+ *
+ * libmicrohttpd's own accepting lets whichever of its threads wakes first
+ * take up to ten connections in a row, so a burst of keep-alive
+ * connections (a bank's pool opening 64 at once) could all land on one
+ * thread while the others idle.  pledgerd accepts itself and hands each
+ * connection to libmicrohttpd (MHD_add_connection), which spreads them
+ * over its threads by socket number; the socket outlives the daemons, so
+ * a certificate reload only changes where the next connection goes. */
+#ifndef PLEDGERD_ACCEPTOR_H
+#define PLEDGERD_ACCEPTOR_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+
+typedef struct acceptor acceptor;
+
+/* Hand the accepted socket @fd (non-blocking, close-on-exec; from @addr)
+ * to the service, which owns it from then on, also when it refuses it. */
+typedef void (*acceptor_add_fn)(void *cls, int fd, const struct sockaddr *addr,
+                                socklen_t addr_len);
+
+/* Listen on @host (IPv4 dotted) : @port and accept on a thread of its
+ * own, at most @max_connections open at once (counted by
+ * acceptor_opened/acceptor_closed): beyond that, new connections wait in
+ * the socket's queue until one closes.  NULL with @err on failure. */
+acceptor *acceptor_start(const char *host, unsigned port, unsigned max_connections,
+                         acceptor_add_fn add, void *cls, char *err, size_t err_size);
+/* A connection handed over was taken (libmicrohttpd's start notice), or
+ * is gone (its close notice).  Any thread. */
+void acceptor_opened(acceptor *a);
+void acceptor_closed(acceptor *a);
+/* Stop accepting and close the socket; what was accepted stays with the
+ * service, and its close notices may still come.  NULL is ignored. */
+void acceptor_stop(acceptor *a);
+/* Stop, then free: after the last connection handed over is closed. */
+void acceptor_free(acceptor *a);
+
+#endif
