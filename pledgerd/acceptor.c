@@ -20,10 +20,11 @@ struct acceptor {
     int fd;                 /* the listening socket */
     int wake;               /* eventfd: stop, or a place freed while full */
     unsigned max;
-    atomic_uint open;       /* connections taken and not yet closed */
+    atomic_uint open;       /* connections handed over and not yet closed */
     atomic_bool waiting;    /* full: the thread waits on @wake for a place */
     atomic_bool stopping;
     acceptor_add_fn add;
+    acceptor_count_fn count;
     void *cls;
     pthread_t thread;
 };
@@ -59,8 +60,16 @@ static void *run(void *arg)
             atomic_store(&a->waiting, true);
             if (atomic_load(&a->open) >= a->max && !atomic_load(&a->stopping)) {
                 struct pollfd w = { a->wake, POLLIN, 0 };
-                if (poll(&w, 1, 1000) > 0)
+                int n = poll(&w, 1, 1000);
+                if (n > 0)
                     drain(a);
+                else if (n == 0) {
+                    /* full for a second with no close: a connection the
+                     * service dropped without telling is counted still */
+                    unsigned real = a->count(a->cls), now = atomic_load(&a->open);
+                    if (real < now)
+                        atomic_fetch_sub(&a->open, now - real);
+                }
             }
             atomic_store(&a->waiting, false);
             continue;
@@ -90,13 +99,16 @@ static void *run(void *arg)
             continue; /* EAGAIN, EINTR, ECONNABORTED: the next one */
         }
         said = false;
-        a->add(a->cls, c, (struct sockaddr *)&addr, len);
+        atomic_fetch_add(&a->open, 1);
+        if (!a->add(a->cls, c, (struct sockaddr *)&addr, len))
+            atomic_fetch_sub(&a->open, 1);
     }
     return NULL;
 }
 
 acceptor *acceptor_start(const char *host, unsigned port, unsigned max_connections,
-                         acceptor_add_fn add, void *cls, char *err, size_t err_size)
+                         acceptor_add_fn add, acceptor_count_fn count, void *cls, char *err,
+                         size_t err_size)
 {
     struct sockaddr_in sin;
     memset(&sin, 0, sizeof sin);
@@ -113,6 +125,7 @@ acceptor *acceptor_start(const char *host, unsigned port, unsigned max_connectio
     }
     a->max = max_connections;
     a->add = add;
+    a->count = count;
     a->cls = cls;
     atomic_init(&a->open, 0);
     atomic_init(&a->waiting, false);
@@ -140,11 +153,13 @@ fail:
     return NULL;
 }
 
-void acceptor_opened(acceptor *a) { atomic_fetch_add(&a->open, 1); }
-
 void acceptor_closed(acceptor *a)
 {
-    atomic_fetch_sub(&a->open, 1);
+    /* never below 0 (a count made up again from the service's may already
+     * have left this one out) */
+    unsigned n = atomic_load(&a->open);
+    while (n && !atomic_compare_exchange_weak(&a->open, &n, n - 1))
+        ;
     if (atomic_load(&a->waiting))
         poke(a);
 }

@@ -10,25 +10,33 @@
 #ifndef PLEDGERD_ACCEPTOR_H
 #define PLEDGERD_ACCEPTOR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
 
 typedef struct acceptor acceptor;
 
 /* Hand the accepted socket @fd (non-blocking, close-on-exec; from @addr)
- * to the service, which owns it from then on, also when it refuses it. */
-typedef void (*acceptor_add_fn)(void *cls, int fd, const struct sockaddr *addr,
+ * to the service, which owns it from then on: true when it took it, false
+ * when it refused (and closed) it at once. */
+typedef bool (*acceptor_add_fn)(void *cls, int fd, const struct sockaddr *addr,
                                 socklen_t addr_len);
+/* How many connections the service has open, as it knows them. */
+typedef unsigned (*acceptor_count_fn)(void *cls);
 
 /* Listen on @host (IPv4 dotted) : @port and accept on a thread of its
- * own, at most @max_connections open at once (counted by
- * acceptor_opened/acceptor_closed): beyond that, new connections wait in
- * the socket's queue until one closes.  NULL with @err on failure. */
+ * own, at most @max_connections open at once: beyond that, new
+ * connections wait in the socket's queue until one closes.  A connection
+ * counts from its hand-over (not from the service's notice that it began,
+ * which may come later, from another thread) until acceptor_closed.  One
+ * the service dropped without a close notice (out of memory) is found when
+ * the acceptor has been full for a second: it asks @count then.  NULL with
+ * @err on failure. */
 acceptor *acceptor_start(const char *host, unsigned port, unsigned max_connections,
-                         acceptor_add_fn add, void *cls, char *err, size_t err_size);
-/* A connection handed over was taken (libmicrohttpd's start notice), or
- * is gone (its close notice).  Any thread. */
-void acceptor_opened(acceptor *a);
+                         acceptor_add_fn add, acceptor_count_fn count, void *cls, char *err,
+                         size_t err_size);
+/* A connection handed over is gone (libmicrohttpd's close notice).  Any
+ * thread. */
 void acceptor_closed(acceptor *a);
 /* Stop accepting and close the socket; what was accepted stays with the
  * service, and its close notices may still come.  NULL is ignored. */

@@ -502,23 +502,45 @@ static void connection_notice(void *cls, struct MHD_Connection *c, void **socket
     service *s = cls;
     (void)c;
     (void)socket_ctx;
-    if (code == MHD_CONNECTION_NOTIFY_STARTED)
-        acceptor_opened(s->acc_thread);
-    else if (code == MHD_CONNECTION_NOTIFY_CLOSED)
+    if (code == MHD_CONNECTION_NOTIFY_CLOSED)
         acceptor_closed(s->acc_thread);
 }
 
-/* On the accepting thread: the live daemon takes @fd (or refuses it, over
- * the per-address limit: then it closes it). */
-static void hand_over(void *cls, int fd, const struct sockaddr *addr, socklen_t len)
+/* On the accepting thread: the live daemon takes @fd (false: it refused
+ * it, over the per-address limit, and closed it). */
+static bool hand_over(void *cls, int fd, const struct sockaddr *addr, socklen_t len)
 {
     service *s = cls;
+    bool taken = false;
     pthread_mutex_lock(&s->live_lock);
     if (s->live)
-        (void)MHD_add_connection(s->live->d, fd, addr, len);
+        taken = MHD_add_connection(s->live->d, fd, addr, len) == MHD_YES;
     else
         close(fd);
     pthread_mutex_unlock(&s->live_lock);
+    return taken;
+}
+
+static unsigned daemon_connections(const listener *l)
+{
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(l->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+    return info ? info->num_connections : 0;
+}
+
+/* On the accepting thread, when it has been full for a while: the
+ * connections the daemons have, live and retired. */
+static unsigned connections_open(void *cls)
+{
+    service *s = cls;
+    unsigned n = 0;
+    pthread_mutex_lock(&s->live_lock);
+    if (s->live)
+        n += daemon_connections(s->live);
+    for (const listener *l = s->retired; l; l = l->next)
+        n += daemon_connections(l);
+    pthread_mutex_unlock(&s->live_lock);
+    return n;
 }
 
 /* A daemon serving @cert and @key (taken; NULL with tls = off) to the
@@ -548,12 +570,13 @@ static listener *listener_start(service *s, char *cert, char *key, char *err, si
         *o++ = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, key };
     }
     *o = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
-    /* the acceptor keeps max_connections over all daemons; each daemon's
-     * own limit is the same number, split among its threads */
+    /* the acceptor keeps max_connections over all daemons: libmicrohttpd's
+     * own limit, split among its threads, gives each thread all of it (a
+     * thread's share must not refuse what the acceptor let in) */
     l->d = MHD_start_daemon(
         flags, 0, NULL, NULL, handle, l,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
+        MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections * cfg->threads,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
@@ -579,8 +602,10 @@ static void listener_retire(service *s, listener *l)
 {
     atomic_store(&l->retired, true);
     l->retired_ms = mono_ms();
+    pthread_mutex_lock(&s->live_lock);
     l->next = s->retired;
     s->retired = l;
+    pthread_mutex_unlock(&s->live_lock);
 }
 
 service *service_start(const config *cfg, char *err, size_t err_size)
@@ -655,7 +680,8 @@ service *service_start(const config *cfg, char *err, size_t err_size)
     }
     if (!(s->live = listener_start(s, cert, key, err, err_size)) ||
         !(s->acc_thread = acceptor_start(cfg->listen_host, cfg->port, cfg->max_connections,
-                                         hand_over, s, err, err_size)))
+                                         hand_over, connections_open, s, err,
+                                         err_size)))
         goto fail;
     return s;
 fail:
@@ -712,15 +738,15 @@ unsigned service_reap(service *s)
     int64_t now = mono_ms();
     for (listener **p = &s->retired; *p;) {
         listener *l = *p;
-        const union MHD_DaemonInfo *info =
-            MHD_get_daemon_info(l->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-        unsigned conns = info ? info->num_connections : 0;
+        unsigned conns = daemon_connections(l);
         if (conns && now - l->retired_ms < DRAIN_MAX_MS) {
             left++;
             p = &l->next;
             continue;
         }
+        pthread_mutex_lock(&s->live_lock); /* the accepting thread counts them */
         *p = l->next;
+        pthread_mutex_unlock(&s->live_lock);
         listener_free(l);
         if (conns)
             fprintf(stderr, "pledgerd: the previous certificate's daemon stopped after %d s, "
