@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -480,6 +481,69 @@ END_TEST
 /* A writer holds the lock past the busy timeout: PLEDGER_EBUSY after
  * waiting about that long, with a message, nothing changed; reads go on
  * meanwhile.  Released within the timeout: the call waits and succeeds. */
+/* Six handles, each on a thread of its own, open one registry that does
+ * not exist yet at the same instant: the four writers all open it (one
+ * makes it, the others wait for it: turning a new file to WAL can be
+ * answered BUSY at once, without the busy wait, when two connections ask
+ * together); the two readers open it or are told it does not exist yet, or
+ * is empty. */
+typedef struct opener {
+    const char *path;
+    bool read_only;
+    pthread_barrier_t *gate;
+    int rc;
+    char msg[512];
+} opener;
+
+static void *open_new(void *arg)
+{
+    opener *op = arg;
+    pledger_open_options o = PLEDGER_OPEN_OPTIONS_INIT;
+    pledger_registry *r = NULL;
+    o.office_code = "FZ01";
+    o.read_only = op->read_only;
+    o.busy_timeout_ms = 30000;
+    pthread_barrier_wait(op->gate);
+    op->rc = pledger_open(&r, op->path, &o);
+    snprintf(op->msg, sizeof op->msg, "%s", op->rc ? pledger_errmsg(NULL) : "");
+    pledger_close(r);
+    return NULL;
+}
+
+START_TEST(test_open_new_at_once)
+{
+    char *fresh = pl_test_path(dir, "fresh.db");
+    pthread_barrier_t gate;
+    pthread_t t[6];
+    opener op[6];
+
+    for (int round = 0; round < 3; round++) {
+        unlink(fresh);
+        ck_assert_int_eq(pthread_barrier_init(&gate, NULL, 6), 0);
+        for (int i = 0; i < 6; i++) {
+            op[i] = (opener){ .path = fresh, .read_only = i >= 4, .gate = &gate };
+            ck_assert_int_eq(pthread_create(&t[i], NULL, open_new, &op[i]), 0);
+        }
+        for (int i = 0; i < 6; i++) {
+            pthread_join(t[i], NULL);
+            bool ok = op[i].rc == 0 || (op[i].read_only && (op[i].rc == PLEDGER_ENOTFOUND ||
+                                                            op[i].rc == PLEDGER_ENOTDB));
+            ck_assert_msg(ok, "%s %d: %s", op[i].read_only ? "reader" : "writer", i, op[i].msg);
+        }
+        pthread_barrier_destroy(&gate);
+        pledger_registry *r = NULL;
+        PL_OK(NULL, fx_open(&r, fresh, NULL, 1, -1));
+        pledger_close(r);
+        char side[600];
+        snprintf(side, sizeof side, "%s-wal", fresh);
+        unlink(side);
+        snprintf(side, sizeof side, "%s-shm", fresh);
+        unlink(side);
+    }
+    free(fresh);
+}
+END_TEST
+
 START_TEST(test_busy_timeout)
 {
     pledger_registry *reg = NULL, *ro = NULL;
@@ -1051,6 +1115,7 @@ static Suite *concurrency_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_writers_and_readers);
     tcase_add_test(tc, test_busy_timeout);
+    tcase_add_test(tc, test_open_new_at_once);
     tcase_add_test(tc, test_instant_under_lock);
 #endif
     tcase_set_timeout(tc, getenv("PLEDGER_VALGRIND") ? 900 : 120);

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -124,23 +123,6 @@ out:
     return rc;
 }
 
-/* The companion to WAL mode.  Two handles making it at once can both ask:
- * the change wants the file to itself, and SQLite answers BUSY at once
- * rather than wait when waiting could deadlock; so try again, for 10 s at
- * most. */
-static int wal_mode(pl_db *db, pl_err *e, const char *path)
-{
-    sqlite3 *h = pl_db_handle(db);
-    int rc = SQLITE_BUSY;
-
-    for (int i = 0; i < 2000 && (rc & 0xff) == SQLITE_BUSY; i++) {
-        if (i)
-            nanosleep(&(struct timespec){ 0, 5 * 1000 * 1000 }, NULL);
-        rc = sqlite3_exec(h, "PRAGMA reports.journal_mode = WAL", NULL, NULL, NULL);
-    }
-    return rc == SQLITE_OK ? 0 : companion_fail(e, rc, path);
-}
-
 static int sq_attach(pl_db *db, pl_err *e, bool create, bool *present)
 {
     sqlite3 *h = pl_db_handle(db);
@@ -245,8 +227,11 @@ static int sq_attach(pl_db *db, pl_err *e, bool create, bool *present)
             app = REPORTS_APPLICATION_ID;
             version = REPORTS_VERSION;
         }
-        if ((rc = wal_mode(db, e, path)) ||
-            (rc = pl_db_exec(db, e, "PRAGMA reports.synchronous = NORMAL")))
+        if ((rc = pl_db_wal_mode(db, "reports")) != SQLITE_OK) {
+            rc = companion_fail(e, rc, path);
+            goto fail;
+        }
+        if ((rc = pl_db_exec(db, e, "PRAGMA reports.synchronous = NORMAL")))
             goto fail;
     } else if (!pl_db_read_only(db)) {
         pl_db_exec(db, e, "PRAGMA reports.synchronous = NORMAL");

@@ -186,6 +186,20 @@ static int64_t monotonic_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+int pl_db_wal_mode(pl_db *db, const char *schema)
+{
+    sq_conn *q = conn_of(db);
+    char sql[80];
+    int rc;
+
+    snprintf(sql, sizeof sql, "PRAGMA %s.journal_mode = WAL", schema);
+    int64_t end = monotonic_us() + q->busy_timeout_us;
+    while (((rc = sqlite3_exec(q->h, sql, NULL, NULL, NULL)) & 0xff) == SQLITE_BUSY &&
+           monotonic_us() < end)
+        nanosleep(&(struct timespec){ 0, 5 * 1000 * 1000 }, NULL);
+    return rc;
+}
+
 /* SQLite's own busy handler sleeps longer and longer between tries, up to
  * 100 ms: a writer that has waited a while looks at the lock ten times a
  * second, and the writers that look sooner (one that has just committed
@@ -612,8 +626,9 @@ static int sq_open(pl_db *db, pl_err *e, const char *path, const pl_db_options *
                               "%d; open it read-write once",
                               path, (long long)p.user_version, pl_schema_version);
     } else {
-        if ((rc = pl_db_exec(db, e, "PRAGMA journal_mode = WAL")) ||
-            (rc = pl_db_exec(db, e, "PRAGMA synchronous = FULL")))
+        if ((rc = pl_db_wal_mode(db, "main")) != SQLITE_OK)
+            return pl_db_fail(db, e, rc, "turning on WAL mode");
+        if ((rc = pl_db_exec(db, e, "PRAGMA synchronous = FULL")))
             return rc;
     }
     /* Reads through the page cache of the OS: fewer copies per lookup.  A

@@ -28,6 +28,11 @@ int pl_db_reprepared_most(pl_db *db, const char **sql);
 
 /* Execute SQL with no result rows (schema, pragmas).  Not for user data. */
 int pl_db_exec(pl_db *db, pl_err *e, const char *sql);
+/* PRAGMA @schema.journal_mode = WAL.  Two connections turning a new file
+ * to WAL at once can each be answered SQLITE_BUSY at once (SQLite does not
+ * wait where waiting could deadlock): tried again every 5 ms for the
+ * handle's busy timeout.  The SQLite result code. */
+int pl_db_wal_mode(pl_db *db, const char *schema);
 
 /* Map an SQLite result code to a pledger code, with a message naming
  * what was being done.  Returns the pledger code. */
