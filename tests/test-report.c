@@ -651,6 +651,24 @@ START_TEST(test_companion_being_made)
     free(note);
     pledger_close(ro);
     pledger_close(reg);
+    /* a maker stopped between its schema and the change to WAL: the next
+     * writable handle makes it WAL */
+    ck_assert_int_eq(sqlite3_open(companion, &h), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(h, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(h);
+    PL_OK(NULL, fx_open(&reg, path, NULL, 0, -1));
+    fx_act(reg, "bank-a", PLEDGER_ROLE_BANK);
+    PL_OK(reg, pledger_report_issue(&note, NULL, reg, &r, 1, k.signer));
+    free(note);
+    pledger_close(reg);
+    sqlite3_stmt *mode = NULL;
+    ck_assert_int_eq(sqlite3_open(companion, &h), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(h, "PRAGMA journal_mode", -1, &mode, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(mode), SQLITE_ROW);
+    ck_assert_str_eq((const char *)sqlite3_column_text(mode, 0), "wal");
+    sqlite3_finalize(mode);
+    sqlite3_close(h);
 
     /* on the real clock: a new registry's companion made by whichever of
      * four writers comes first while two readers read */

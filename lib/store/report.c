@@ -186,17 +186,16 @@ static int sq_attach(pl_db *db, pl_err *e, bool create, bool *present)
     pl_db_exec(db, e, "PRAGMA reports.cache_size = -65536");
     pl_err_clear(e);
     /* the three from one snapshot: a maker may commit between two reads */
-    if ((rc = sqlite3_exec(h, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK) {
-        rc = companion_fail(e, rc, path);
+    if ((rc = pl_db_read_begin(db, e)))
         goto fail;
-    }
-    if ((rc = pragma_int(db, e, "PRAGMA reports.application_id", path, &app)) ||
-        (rc = pragma_int(db, e, "PRAGMA reports.user_version", path, &version)) ||
-        (rc = pragma_int(db, e, "SELECT count(*) FROM reports.sqlite_schema", path, &tables))) {
-        sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+    rc = pragma_int(db, e, "PRAGMA reports.application_id", path, &app);
+    if (!rc)
+        rc = pragma_int(db, e, "PRAGMA reports.user_version", path, &version);
+    if (!rc)
+        rc = pragma_int(db, e, "SELECT count(*) FROM reports.sqlite_schema", path, &tables);
+    pl_db_rollback(db);
+    if (rc)
         goto fail;
-    }
-    sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
     if (version == 0 && app == 0 && tables == 0 && (pl_db_read_only(db) || !create)) {
         /* empty: another handle is making it right now (the file exists
          * from its first step, the schema from its commit), or never
@@ -227,15 +226,18 @@ static int sq_attach(pl_db *db, pl_err *e, bool create, bool *present)
             app = REPORTS_APPLICATION_ID;
             version = REPORTS_VERSION;
         }
+    }
+    if (!pl_db_read_only(db) && app == REPORTS_APPLICATION_ID) {
+        /* WAL at every writable attach, not only by its maker: a maker
+         * stopped between its schema and the mode change (the mode change
+         * refused) would leave it in rollback mode for good; on a
+         * companion already in WAL this only reads the mode */
         if ((rc = pl_db_wal_mode(db, "reports")) != SQLITE_OK) {
             rc = companion_fail(e, rc, path);
             goto fail;
         }
-        if ((rc = pl_db_exec(db, e, "PRAGMA reports.synchronous = NORMAL")))
-            goto fail;
-    } else if (!pl_db_read_only(db)) {
         pl_db_exec(db, e, "PRAGMA reports.synchronous = NORMAL");
-        if (app == REPORTS_APPLICATION_ID && version == 1) {
+        if (version == 1) {
             if ((rc = upgrade_v1(db, e, path)))
                 goto fail;
             version = 2;
