@@ -3,6 +3,7 @@
  * "name", "message"}} with the library's code and message. */
 #include "routes.h"
 #include "filings.h"
+#include "params.h"
 #include "recorder.h"
 
 #include <ctype.h>
@@ -19,41 +20,28 @@ const char *arg(route_ctx *c, const char *name)
     return MHD_lookup_connection_value(c->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
-/* An instant: microseconds since the epoch, or YYYY-MM-DD[THH:MM:SSZ] (UTC). */
-static bool parse_instant(const char *s, int64_t *out)
+/* An instant: microseconds since the epoch (more than 10 digits), or
+ * ISO 8601 as the library reads it (pledger_instant_parse: YYYY-MM-DD,
+ * YYYY-MM-DDTHH:MM:SS[.ffffff] then Z or +HH:MM); false with the
+ * library's reason in @why. */
+static bool parse_instant(const char *s, int64_t *out, char *why, size_t why_size)
 {
     char *end;
-    if (!s || !*s)
-        return false;
-    if (isdigit((unsigned char)s[0]) && strlen(s) > 10) {
+    *why = '\0';
+    if (s && isdigit((unsigned char)s[0]) && strlen(s) > 10 && !strchr(s, '-')) {
         errno = 0;
         long long v = strtoll(s, &end, 10);
         if (!errno && !*end) {
             *out = v;
             return true;
         }
+        snprintf(why, why_size, "'%.32s' is not a number of microseconds", s);
+        return false;
     }
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    int y, mo, d, h = 0, mi = 0, se = 0, n = 0;
-    size_t len = strlen(s);
-    if (len == 10 ? sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3
-                  : sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &se, &n) != 6)
-        return false;
-    if ((size_t)n != len || y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
-        h > 23 || mi > 59 || se > 60)
-        return false;
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = se;
-    time_t t = timegm(&tm);
-    if (t == (time_t)-1)
-        return false;
-    *out = (int64_t)t * 1000000;
-    return true;
+    if (pledger_instant_parse(out, s) == 0)
+        return true;
+    snprintf(why, why_size, "%s", pledger_errmsg(NULL));
+    return false;
 }
 
 bool parse_u64(const char *s, uint64_t *out)
@@ -71,7 +59,7 @@ bool parse_u64(const char *s, uint64_t *out)
 
 void bad_param(reply *out, const char *name, const char *want)
 {
-    char msg[256];
+    char msg[768];
     snprintf(msg, sizeof msg, "query parameter %s: %s", name, want);
     reply_error(out, 400, PLEDGER_EINVAL, msg);
 }
@@ -81,10 +69,12 @@ void bad_param(reply *out, const char *name, const char *want)
 bool instant_arg(route_ctx *c, const char *name, int64_t *t, reply *out)
 {
     const char *v = arg(c, name);
-    if (!v || parse_instant(v, t))
+    char why[256], want[512];
+    if (!v || parse_instant(v, t, why, sizeof why))
         return true;
-    bad_param(out, name, "an instant: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or microseconds "
-                         "since 1970");
+    snprintf(want, sizeof want, "an instant: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS[.ffffff] then Z "
+             "or +HH:MM (%%2B in a URL), or microseconds since 1970 (%s)", why);
+    bad_param(out, name, want);
     return false;
 }
 
@@ -1022,6 +1012,8 @@ void route(route_ctx *c, reply *out)
         reply_error(out, 405, PLEDGER_EINVAL, "only GET and POST are served");
         return;
     }
+    if (!params_check(c, out))
+        return;
     if (get && strcmp(c->url, "/v1/status") == 0)
         get_status(c, out);
     else if (get && strcmp(c->url, "/v1/checkpoint") == 0)

@@ -116,6 +116,9 @@ static pledger_registry *reader(service *s, int *rc)
 /* ---- a request ------------------------------------------------------------------ */
 
 typedef struct request {
+    bool begun;       /* handle() has seen it (uri_seen() may make it first) */
+    bool path_nul;    /* its path, as sent, holds %00 */
+    bool path_slash;  /* its path, as sent, holds %2F */
     char *body;
     size_t len;
     bool too_large;
@@ -241,6 +244,31 @@ static const char *bearer(struct MHD_Connection *c)
     return h + 7;
 }
 
+/* The request's path as sent, before libmicrohttpd decodes it: a %00 in
+ * it would cut the decoded path there ("/v1/pledges/R-1%00x" read as
+ * "/v1/pledges/R-1", an answer about another registration than the one
+ * asked), and a %2F would become a '/' between segments
+ * ("/v1/pledges/R-1%2Frank", the pledge "R-1/rank", read as the rank of
+ * "R-1"), so both are noted here and refused (query parameters keep
+ * their length and are refused in params.c).  The request is made here
+ * (its libmicrohttpd context); NULL out of memory: handle() makes it. */
+static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    request *rq = calloc(1, sizeof *rq);
+    (void)cls;
+    (void)c;
+    if (rq && uri) {
+        size_t n = strcspn(uri, "?");
+        for (size_t i = 0; i + 2 < n; i++) {
+            if (uri[i] != '%')
+                continue;
+            rq->path_nul |= uri[i + 1] == '0' && uri[i + 2] == '0';
+            rq->path_slash |= uri[i + 1] == '2' && (uri[i + 2] == 'F' || uri[i + 2] == 'f');
+        }
+    }
+    return rq;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **con_cls)
@@ -251,9 +279,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     reply out = { 0 };
     (void)version;
 
-    if (!rq) {
-        if (!(rq = calloc(1, sizeof *rq)))
+    if (!rq || !rq->begun) {
+        if (!rq && !(rq = calloc(1, sizeof *rq)))
             return MHD_NO;
+        rq->begun = true;
         *con_cls = rq;
         atomic_fetch_add(&l->in_flight, 1);
         return MHD_YES;
@@ -297,6 +326,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         }
         *upload_size = 0;
         return MHD_YES;
+    }
+    if (rq->path_nul) {
+        reply_error(&out, 400, PLEDGER_EINVAL, "the path holds a NUL byte (%00)");
+        goto send;
+    }
+    if (rq->path_slash) {
+        /* what the library answers for such a number: none is registered */
+        reply_error(&out, 404, PLEDGER_ENOTFOUND, "the path names an identifier with a '/' "
+                    "in it (%2F): no registration, application or search report has one");
+        goto send;
     }
     if (rq->too_large) {
         char msg[128];
@@ -372,7 +411,8 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     (void)c;
     (void)toe;
     if (rq) {
-        atomic_fetch_sub(&l->in_flight, 1);
+        if (rq->begun)
+            atomic_fetch_sub(&l->in_flight, 1);
         free(rq->body);
         *con_cls = NULL;
         if (rq->waiting && !atomic_load(&rq->recorded))
@@ -581,6 +621,7 @@ static listener *listener_start(service *s, char *cert, char *key, char *err, si
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
         MHD_OPTION_NOTIFY_COMPLETED, completed, l,
+        MHD_OPTION_URI_LOG_CALLBACK, uri_seen, l,
         MHD_OPTION_NOTIFY_CONNECTION, connection_notice, s,
         MHD_OPTION_ARRAY, opts,
         MHD_OPTION_END);

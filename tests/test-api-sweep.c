@@ -464,6 +464,32 @@ static void sweep_pledger_id_normalize(void)
     }
 }
 
+/* ---- common.h: instants ------------------------------------------------------------------- */
+
+static void sweep_pledger_instant_parse(void)
+{
+    static const char *const bad[] = { "2026-02-30", "2026-1-1", "2026- 1-01", " 2026-01-01",
+                                       "2026-01-01T10:00:60Z", "2026-01-01T24:00:00Z",
+                                       "2026-01-01T00:00:00", "2026-01-01x", "" };
+    int64_t v = 7;
+    const char *s;
+    ERR(NULL, pledger_instant_parse(NULL, "2026-01-01"));
+    ERR(NULL, pledger_instant_parse(&v, NULL));
+    ERR(NULL, pledger_instant_parse(&v, big_utf8));
+    EACH_BAD(s)
+        ERR(NULL, pledger_instant_parse(&v, s));
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ERR(NULL, pledger_instant_parse(&v, bad[i]));
+    ck_assert_int_eq(v, 7); /* untouched */
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), "pledger_instant_parse"));
+    ck_assert_int_eq(pledger_instant_parse(&v, "2026-03-01T08:00:00+08:00"), 0);
+    ck_assert_int_eq(v, INT64_C(1772323200000000));
+    ck_assert_int_eq(pledger_instant_parse(&v, "2026-03-01"), 0);
+    ck_assert_int_eq(v, INT64_C(1772323200000000));
+    ck_assert_int_eq(pledger_instant_parse(&v, "1970-01-01T00:00:00.000001Z"), 0);
+    ck_assert_int_eq(v, 1);
+}
+
 /* ---- money.h ------------------------------------------------------------------------------- */
 
 static void sweep_pledger_money_parse(void)
@@ -2697,7 +2723,7 @@ static const entry table[] = {
     E(pledger_strerror), E(pledger_version), E(pledger_id_normalize), E(pledger_id_type_name),
     E(pledger_id_type_from_name),
     /* money.h */
-    E(pledger_money_parse), E(pledger_money_format),
+    E(pledger_instant_parse), E(pledger_money_parse), E(pledger_money_format),
     /* application.h */
     E(pledger_free), E(pledger_kind_name), E(pledger_kind_from_name), E(pledger_app_state_name),
     E(pledger_pledge_state_name), E(pledger_severity_name), E(pledger_application_new),

@@ -116,6 +116,30 @@ PLEDGER_EXPORT const char *pledger_version(void);
  */
 PLEDGER_EXPORT int pledger_set_language(const char *lang);
 
+/**
+ * Read an instant written as ISO 8601 text, as the library writes
+ * instants in documents and messages: "YYYY-MM-DDTHH:MM:SS", an optional
+ * fraction of a second of 1 to 6 digits, then "Z" or an offset "+HH:MM" /
+ * "-HH:MM" ("2026-03-01T08:00:00+08:00"); or a bare date "YYYY-MM-DD",
+ * meaning its midnight UTC.  A program that takes instants from people or
+ * from the network reads them here, so that it refuses what the library
+ * would refuse.
+ *
+ * Refused with #PLEDGER_EINVAL, the message quoting the text: a day its
+ * month does not have ("2026-02-30"), an hour, minute or second out of
+ * range (no leap second), a missing digit or separator ("2026-1-1",
+ * "2026- 1-01"), anything before or after the instant, an instant that
+ * falls outside the years 0000 to 9999 in UTC, text that is NULL.
+ *
+ * @param[out] out  receives the instant, microseconds since
+ *                  1970-01-01T00:00Z; untouched on failure.
+ * @param[in]  text the instant, NUL-terminated.
+ * @return #PLEDGER_OK or #PLEDGER_EINVAL (the reason is the calling
+ *         thread's pledger_errmsg(NULL)).
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_instant_parse(int64_t *out, const char *text);
+
 #ifdef __cplusplus
 }
 #endif

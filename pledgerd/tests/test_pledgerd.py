@@ -325,6 +325,102 @@ def test_hostile_requests(site: dict) -> None:
     assert d.json("/v1/status")["service"] == "pledgerd"   # still serving
 
 
+# Values no query parameter of its type takes (the library's parsers or
+# the service's own decide; each must be refused naming the parameter).
+_BAD_TEXT = ["", "%01", "%0a", "%7f", "%ff%fe", "%ed%a0%80", "a%00b"]
+_BAD_INT = ["", "-1", "1.5", "1e3", "0x10", "99999999999999999999999", "%201", "+1", "abc",
+            "a%00b"]
+_BAD_INSTANT = ["", "2026-02-30", "2026-13-01", "2026-1-1", "2026-%201-01", "2026-01-01T25:00:00Z",
+                "2026-01-01T10:00:60Z", "2026-01-01T00:00:00", "-5", "99999999999999999999",
+                "2026-01-01T00:00:00+08:00", "2026-01-01%00"]
+_INSTANTS = ("as_of", "from", "to")
+# what an endpoint needs besides the parameter swept
+_BASE = {"/v1/stats": {"from": "2024-01-01", "to": "2030-12-31"},
+         "/v1/log/inclusion": {"event": "1", "size": "1"},
+         "/v1/log/consistency": {"old": "1", "new": "1"}, "/v1/log/leaf": {"event": "1"}}
+
+
+def _documented(op: dict) -> list[dict]:
+    out = []
+    for p in op.get("parameters", []):
+        if "$ref" in p:
+            p = SPEC["components"]["parameters"][p["$ref"].rsplit("/", 1)[1]]
+        out.append(p)
+    return out
+
+
+def test_every_query_parameter_is_checked(site: dict) -> None:
+    """The class of "a question read otherwise than asked", swept over
+    every endpoint and every query parameter openapi.json documents, for
+    a bank and an auditor: a bad value, a parameter given twice, one
+    without a value, one with a NUL byte, an unknown one (a misspelt
+    "asof" must not answer for now) -- each refused with 400 naming the
+    parameter, nothing answered; and every documented parameter is one
+    the service takes."""
+    d, t = site["d"], site["tokens"]
+    ctx = ssl.create_default_context(cafile=str(d.cert))
+    conn = http.client.HTTPSConnection("127.0.0.1", d.port, context=ctx, timeout=30)
+
+    def ask(method: str, path: str, token: str) -> tuple[int, str]:
+        conn.request(method, path, body=b"" if method == "POST" else None,
+                     headers={"Authorization": f"Bearer {token}"})
+        r = conn.getresponse()
+        body = r.read().decode("utf-8")
+        # a refused question is not an answer: no search report
+        assert r.getheader("Pledger-Report") is None or r.status != 400, (path, body)
+        check_openapi(method, path, r.status, r.getheader("Content-Type", ""), body)
+        return r.status, json.loads(body)["error"]["message"] if r.status >= 400 else ""
+
+    swept = 0
+    for template, ops in SPEC["paths"].items():
+        path = template.replace("{number}", site["number"]).replace("{uuid}", site["uuid"])
+        if template == "/v1/reports/{number}":
+            path = "/v1/reports/1"
+        for method, op in ops.items():
+            params = [p for p in _documented(op) if p["in"] == "query"]
+            base = _BASE.get(template, {})
+            for role in ("bank", "auditor"):
+                # an unknown parameter, on every endpoint (POST ones take none)
+                status, msg = ask(method.upper(), f"{path}?asof=2025-01-01", t[role])
+                assert status == 400 and "asof" in msg and "not one" in msg, (path, msg)
+                for p in params:
+                    name, typ = p["name"], p.get("schema", {}).get("type")
+                    rest = "".join(f"&{k}={v}" for k, v in base.items() if k != name)
+                    # documented, so taken: never refused as unknown
+                    good = {"integer": "1", "boolean": "true"}.get(typ, "2026-01-01")
+                    _, msg = ask("GET", f"{path}?{name}={good}{rest}", t[role])
+                    assert "not one" not in msg, (path, name, msg)
+                    bad = _BAD_INSTANT if name in _INSTANTS else \
+                        _BAD_INT if typ == "integer" else \
+                        ["", "maybe", "a%00b"] if typ == "boolean" else _BAD_TEXT
+                    for v in bad + [None, "twice"]:
+                        q = name if v is None else f"{name}=1&{name}=2" if v == "twice" \
+                            else f"{name}={v}"
+                        status, msg = ask("GET", f"{path}?{q}{rest}", t[role])
+                        assert status == 400 and name in msg, (path, q, status, msg)
+                        swept += 1
+    assert swept > 800
+    # a path with %00 or %2F is not read as a shorter or another path
+    n = site["number"]
+    assert ask("GET", f"/v1/pledges/{n}%00junk", t["bank"]) == \
+        (400, "the path holds a NUL byte (%00)")
+    status, msg = ask("GET", f"/v1/pledges/{n}%2Frank", t["bank"])
+    assert status == 404 and "%2F" in msg
+    # a leading or doubled '&' asks nothing: served
+    assert ask("GET", f"/v1/pledges/{n}?&code=AAAA-BBBB-CCCC-DDDD&&", t["bank"])[0] == 409
+    conn.close()
+    # the client raises what the local registry raises for such a number
+    remote = pledger.connect(d.url, token=t["bank"], cafile=str(d.cert))
+    with pledger.open(str(site["tmp"] / "reg.db"), read_only=True) as local:
+        local.set_actor("bank-1", Role.BANK)
+        for bad_number in (f"{n}/rank", f"{n}/certificate"):
+            with pytest.raises(pledger.NotFound):
+                local.verify(bad_number)
+            with pytest.raises(pledger.NotFound):
+                remote.verify(bad_number)
+    assert d.json("/v1/status")["service"] == "pledgerd"   # still serving
+
+
 def test_rate_limit_reload_and_stop(site: dict, tmp_path: pathlib.Path) -> None:
     tmp = site["tmp"]
     d = Daemon(tmp, requests_per_minute="5")
