@@ -52,6 +52,24 @@ static bool digest(const unsigned char salt[16], const char *token, unsigned cha
     return ok;
 }
 
+static int by_name_then_line(const void *x, const void *y)
+{
+    const account *a = x, *b = y;
+    int c = strcmp(a->name, b->name);
+    return c ? c : (a->line > b->line) - (a->line < b->line);
+}
+
+static int name_cmp(const void *key, const void *elem)
+{
+    return strcmp(key, ((const account *)elem)->name);
+}
+
+/* The account named @name (under a->lock), or NULL. */
+static account *find(accounts *a, const char *name)
+{
+    return a->n ? bsearch(name, a->v, a->n, sizeof *a->v, name_cmp) : NULL;
+}
+
 int accounts_load(accounts *out, const char *path, char *err, size_t err_size)
 {
     FILE *f = fopen(path, "r");
@@ -86,15 +104,8 @@ int accounts_load(accounts *out, const char *path, char *err, size_t err_size)
             free(v);
             return -1;
         }
-        for (size_t i = 0; i < n; i++)
-            if (strcmp(v[i].name, name) == 0) {
-                snprintf(err, err_size, "accounts file %s: line %ld: account '%s' again", path,
-                         no, name);
-                fclose(f);
-                free(v);
-                return -1;
-            }
         memcpy(a.name, name, strlen(name) + 1); /* good_name(): at most 64 */
+        a.line = no;
         a.role = (pledger_role)r;
         if (n == cap) {
             account *nv = realloc(v, (cap = cap ? 2 * cap : 16) * sizeof *nv);
@@ -109,15 +120,23 @@ int accounts_load(accounts *out, const char *path, char *err, size_t err_size)
         v[n++] = a;
     }
     fclose(f);
+    /* sorted by name (a request finds its account by binary search, also
+     * among thousands); the same name twice is refused, naming both lines */
+    if (n > 1)
+        qsort(v, n, sizeof *v, by_name_then_line);
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(v[i - 1].name, v[i].name) == 0) {
+            snprintf(err, err_size, "accounts file %s: line %ld: account '%s' again (first on "
+                     "line %ld)", path, v[i].line, v[i].name, v[i - 1].line);
+            free(v);
+            return -1;
+        }
     /* keep the rate budgets of the accounts that stay */
     pthread_mutex_lock(&out->lock);
     for (size_t i = 0; i < n; i++) {
-        v[i].tokens = -1;
-        for (size_t k = 0; k < out->n; k++)
-            if (strcmp(out->v[k].name, v[i].name) == 0) {
-                v[i].tokens = out->v[k].tokens;
-                v[i].refilled_us = out->v[k].refilled_us;
-            }
+        account *old = find(out, v[i].name);
+        v[i].tokens = old ? old->tokens : -1;
+        v[i].refilled_us = old ? old->refilled_us : 0;
     }
     free(out->v);
     out->v = v;
@@ -145,13 +164,12 @@ bool accounts_check(accounts *a, const char *token, char actor[65], pledger_role
     memcpy(name, token, (size_t)(dot - token));
     name[dot - token] = '\0';
     pthread_mutex_lock(&a->lock);
-    for (size_t i = 0; i < a->n && !found; i++) {
-        if (strcmp(a->v[i].name, name) != 0)
-            continue;
-        found = digest(a->v[i].salt, token, h) && CRYPTO_memcmp(h, a->v[i].hash, 32) == 0;
+    account *c = find(a, name);
+    if (c) {
+        found = digest(c->salt, token, h) && CRYPTO_memcmp(h, c->hash, 32) == 0;
         if (found) {
-            snprintf(actor, 65, "%s", a->v[i].name);
-            *role = a->v[i].role;
+            snprintf(actor, 65, "%s", c->name);
+            *role = c->role;
         }
     }
     pthread_mutex_unlock(&a->lock);
@@ -162,10 +180,8 @@ bool accounts_rate(accounts *a, const char *name, double per_minute, int64_t now
 {
     bool ok = true;
     pthread_mutex_lock(&a->lock);
-    for (size_t i = 0; i < a->n; i++) {
-        account *c = &a->v[i];
-        if (strcmp(c->name, name) != 0)
-            continue;
+    account *c = find(a, name);
+    if (c) {
         if (c->tokens < 0) {
             c->tokens = per_minute;
             c->refilled_us = now_us;
@@ -177,7 +193,6 @@ bool accounts_rate(accounts *a, const char *name, double per_minute, int64_t now
         ok = c->tokens >= 1;
         if (ok)
             c->tokens -= 1;
-        break;
     }
     pthread_mutex_unlock(&a->lock);
     return ok;

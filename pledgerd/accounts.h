@@ -18,6 +18,7 @@
 
 typedef struct account {
     char name[65];
+    long line;          /* of the accounts file */
     pledger_role role;
     unsigned char salt[16];
     unsigned char hash[32];
@@ -27,7 +28,7 @@ typedef struct account {
 } account;
 
 typedef struct accounts {
-    account *v;
+    account *v;         /* sorted by name: found by binary search */
     size_t n;
     pthread_mutex_t lock;
 } accounts;

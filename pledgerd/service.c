@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -236,12 +237,46 @@ void reply_library_error(reply *out, int code, pledger_registry *reg)
 
 /* ---- the handler ---------------------------------------------------------------- */
 
-static const char *bearer(struct MHD_Connection *c)
+static enum MHD_Result count_authorization(void *cls, enum MHD_ValueKind kind,
+                                           const char *key, const char *value)
 {
+    (void)kind;
+    (void)value;
+    if (key && strcasecmp(key, "Authorization") == 0)
+        ++*(unsigned *)cls;
+    return MHD_YES;
+}
+
+/* The token of the request: NULL (and *@why NULL) without an
+ * Authorization header; NULL with *@why saying what is wrong with the
+ * header (given twice: whose request would it be?; another scheme than
+ * Bearer, which is case-insensitive (RFC 9110 11.1), with no token). */
+static const char *bearer(struct MHD_Connection *c, const char **why)
+{
+    unsigned n = 0;
     const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
-    if (!h || strncmp(h, "Bearer ", 7) != 0)
+
+    *why = NULL;
+    if (!h)
         return NULL;
-    return h + 7;
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_authorization, &n);
+    if (n > 1) {
+        *why = "the Authorization header is given more than once";
+        return NULL;
+    }
+    if (strncasecmp(h, "Bearer ", 7) != 0) {
+        *why = "Authorization: only the Bearer scheme is taken (Authorization: Bearer "
+               "NAME.SECRET)";
+        return NULL;
+    }
+    h += 7;
+    while (*h == ' ')
+        h++;
+    if (!*h) {
+        *why = "Authorization: Bearer without a token";
+        return NULL;
+    }
+    return h;
 }
 
 /* The request's path as sent, before libmicrohttpd decodes it: a %00 in
@@ -346,7 +381,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     route_ctx rc = { .conn = c, .method = method, .url = url, .body = rq->body,
                      .body_len = rq->len };
-    const char *token = bearer(c);
+    const char *why;
+    const char *token = bearer(c, &why);
+    if (why) {
+        reply_error(&out, 401, PLEDGER_EPERM, why);
+        goto send;
+    }
     if (token) {
         if (!accounts_check(&s->acc, token, rc.actor, &rc.role)) {
             reply_error(&out, 401, PLEDGER_EPERM, "the token is not one of this service's");

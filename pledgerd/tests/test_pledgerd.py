@@ -323,6 +323,29 @@ def test_hostile_requests(site: dict) -> None:
             pass
     socket.create_connection(("127.0.0.1", d.port)).close()
     assert d.json("/v1/status")["service"] == "pledgerd"   # still serving
+    # whose request is it? an Authorization header read one way only
+    ctx = ssl.create_default_context(cafile=str(d.cert))
+    number, auditor = site["number"], site["tokens"]["auditor"]
+    for path in (f"/v1/pledges/{number}", "/v1/status"):
+        for auth, want in (([f"Bearer {bank}", f"Bearer {auditor}"], "more than once"),
+                           ([f"Basic {bank}"], "only the Bearer scheme"),
+                           (["Bearer   "], "without a token"),
+                           ([f"bearer {bank}"], None), ([f"BEARER  {bank}"], None)):
+            c = http.client.HTTPSConnection("127.0.0.1", d.port, context=ctx, timeout=30)
+            c.putrequest("GET", path)
+            for a in auth:
+                c.putheader("Authorization", a)
+            c.endheaders()
+            r = c.getresponse()
+            body = r.read().decode("utf-8")
+            c.close()
+            check_openapi("GET", path, r.status, r.getheader("Content-Type", ""), body)
+            if want is None:
+                assert r.status == 200, (path, auth, body)
+            else:
+                assert r.status == 401 and want in json.loads(body)["error"]["message"], \
+                    (path, auth, body)
+                assert r.getheader("Pledger-Report") is None
 
 
 # Values no query parameter of its type takes (the library's parsers or
@@ -455,6 +478,54 @@ def test_rate_limit_reload_and_stop(site: dict, tmp_path: pathlib.Path) -> None:
         assert d.stop() == 0
     err = d.proc.stderr.read()
     assert "reload refused" in err and "line 1" in err and "stopping" in err
+
+
+def _account_line(name: str, role: str) -> tuple[str, str]:
+    """An accounts-file line and its token, made as `pledgerd token` makes
+    them (salted SHA-256 of the token), without a process each."""
+    salt, secret = os.urandom(16), os.urandom(24).hex()
+    token = f"{name}.{secret}"
+    h = hashlib.sha256(salt + token.encode()).hexdigest()
+    return f"{name} {role} {salt.hex()} {h}\n", token
+
+
+def test_many_accounts(site: dict) -> None:
+    """Thousands of accounts in no order: each token is its own account
+    (the report of its answer names it), a wrong secret or an unknown name
+    is refused; a name twice is refused naming both lines, at start and at
+    SIGHUP (the accounts in service stay)."""
+    tmp = site["tmp"] / "many"
+    tmp.mkdir()
+    for f in ("cert.pem", "key.pem", "reg.db"):
+        (tmp / f).symlink_to(site["tmp"] / f)
+    made = [_account_line(f"bank-{i:05d}", "bank") for i in range(3000)]
+    order = sorted(range(3000), key=lambda i: hashlib.sha256(str(i).encode()).digest())
+    (tmp / "accounts").write_text("".join(made[i][0] for i in order))
+    d = Daemon(tmp)
+    try:
+        number = site["number"]
+        for i in (0, 1, 1499, 2998, 2999, order[0], order[-1]):
+            j = d.json(f"/v1/pledges/{number}", made[i][1])
+            assert f"\nby bank-{i:05d} bank\n" in j["report"]["note"], (i, j["report"])
+        wrong = made[7][1][:-4] + ("0000" if not made[7][1].endswith("0000") else "1111")
+        for token in (wrong, "bank-99999." + "0" * 48, "bank-00007", ".x"):
+            assert d.json(f"/v1/pledges/{number}", token, expect=401)
+        # a name twice: refused at SIGHUP, naming both lines; the accounts stay
+        good = (tmp / "accounts").read_text()
+        lines = good.splitlines(keepends=True)
+        dup = _account_line(lines[9].split()[0], "auditor")[0]
+        (tmp / "accounts").write_text("".join(lines[:2500]) + dup + "".join(lines[2500:]))
+        d.proc.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+        assert d.json(f"/v1/pledges/{number}", made[5][1])["report"]
+    finally:
+        assert d.stop() == 0
+    err = d.proc.stderr.read()
+    assert "reload refused" in err and "line 2501" in err and "first on line 10" in err, err
+    conf = next(tmp.glob("pledgerd-*.conf"))
+    p = subprocess.run([PLEDGERD, "--config", str(conf)], capture_output=True, text=True,
+                       timeout=30)
+    assert p.returncode != 0 and "line 2501" in p.stderr and "again" in p.stderr, p.stderr
 
 
 def test_connection_limits(site: dict) -> None:
