@@ -83,6 +83,19 @@ START_TEST(test_every_event_proved)
     PL_FAILS(reg, PLEDGER_EINVAL, pledger_log_prove_inclusion(&p, reg, 1, size + 1));
     PL_FAILS(reg, PLEDGER_EINVAL, pledger_log_prove_consistency(&p, reg, 0, 0));
     PL_FAILS(reg, PLEDGER_ENOTFOUND, pledger_log_leaf(reg, size + 1, leaf));
+    /* beyond any log, as beyond this one: not "must be 1 or more" (2^63
+     * once read as a negative number) */
+    for (uint64_t far = (uint64_t)INT64_MAX; far != 0 && far >= (uint64_t)INT64_MAX; far++) {
+        PL_FAILS(reg, PLEDGER_ENOTFOUND, pledger_log_leaf(reg, far, leaf));
+        ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "there is no event"));
+        PL_FAILS(reg, PLEDGER_EINVAL, pledger_log_root(reg, far, root));
+        PL_FAILS(reg, PLEDGER_EINVAL, pledger_log_prove_inclusion(&p, reg, far, 0));
+        PL_FAILS(reg, PLEDGER_EINVAL, pledger_log_prove_inclusion(&p, reg, 1, far));
+        PL_FAILS(reg, PLEDGER_EINVAL, pledger_log_prove_consistency(&p, reg, far, 0));
+        PL_FAILS(reg, PLEDGER_EINVAL, pledger_log_prove_consistency(&p, reg, 1, far));
+        if (far == (uint64_t)INT64_MAX + 1)
+            far = UINT64_MAX - 1;
+    }
     PL_FAILS(reg, PLEDGER_EINVAL, pledger_log_root(reg, size + 1, root));
     ck_assert_int_eq(pledger_proof_parse(&p, "not base64\n"), PLEDGER_EINVAL);
     ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), "line 1"));

@@ -429,8 +429,11 @@ int pledger_log_leaf(pledger_registry *reg, uint64_t event,
         return rc;
     if (!leaf_out)
         return pl_api_bad_arg(reg, fn, "leaf_out", "is NULL");
-    if (event == 0 || event > INT64_MAX)
+    if (event == 0)
         return pl_api_bad_arg(reg, fn, "event", "must be 1 or more");
+    if (event > INT64_MAX) /* as for any number beyond the log */
+        return pl_err_set(&reg->err, PLEDGER_ENOTFOUND, "%s: journal: there is no event %"
+                          PRIu64, fn, event);
     if ((rc = pl_db_read_begin(reg->db, &reg->err)))
         return rc;
     rc = pl_journal_leaf(reg->db, &reg->err, (int64_t)event, &leaf);
