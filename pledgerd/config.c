@@ -30,11 +30,23 @@ static bool number(const char *v, unsigned long min, unsigned long max, unsigned
     return true;
 }
 
+/* The settings given once (exchange_trust may repeat): a second line
+ * for one of them is refused, not taken in place of the first (an
+ * operator who appended "registry = ..." would serve another registry
+ * than the one the file first names). */
+static const char *const once[] = {
+    "listen", "tls", "tls_cert", "tls_key", "registry", "accounts", "max_request_bytes",
+    "max_connections", "per_ip_connections", "timeout_seconds", "threads",
+    "requests_per_minute", "exchange_key", "report_key", "statement_key",
+};
+
 int config_load(config *c, const char *path, char *err, size_t err_size)
 {
     FILE *f = fopen(path, "r");
-    char line[1024];
-    long no = 0;
+    char *line = NULL;
+    size_t line_cap = 0;
+    ssize_t got;
+    long no = 0, first[sizeof once / sizeof once[0]] = { 0 };
     unsigned long x = 0;
 
     memset(c, 0, sizeof *c);
@@ -52,8 +64,12 @@ int config_load(config *c, const char *path, char *err, size_t err_size)
         snprintf(err, err_size, "configuration %s: %s", path, strerror(errno));
         return -1;
     }
-    while (fgets(line, sizeof line, f)) {
+    while ((got = getline(&line, &line_cap, f)) >= 0) {
         no++;
+        if ((size_t)got != strlen(line)) {
+            snprintf(err, err_size, "configuration %s: line %ld: holds a NUL byte", path, no);
+            goto fail;
+        }
         char *hash = strchr(line, '#');
         if (hash)
             *hash = '\0';
@@ -66,6 +82,16 @@ int config_load(config *c, const char *path, char *err, size_t err_size)
         *eq = '\0';
         char *k = trim(s), *v = trim(eq + 1);
         bool ok = true;
+        for (size_t i = 0; i < sizeof once / sizeof once[0]; i++) {
+            if (strcmp(k, once[i]) != 0)
+                continue;
+            if (first[i]) {
+                snprintf(err, err_size, "configuration %s: line %ld: %s is set again (first "
+                         "on line %ld); a setting is given once", path, no, k, first[i]);
+                goto fail;
+            }
+            first[i] = no;
+        }
         if (!strcmp(k, "listen")) {
             char *colon = strrchr(v, ':');
             ok = colon && colon != v && (size_t)(colon - v) < sizeof c->listen_host &&
@@ -125,16 +151,19 @@ int config_load(config *c, const char *path, char *err, size_t err_size)
         } else {
             snprintf(err, err_size, "configuration %s: line %ld: unknown setting '%.64s'", path,
                      no, k);
-            fclose(f);
-            return -1;
+            goto fail;
         }
         if (!ok) {
             snprintf(err, err_size, "configuration %s: line %ld: %.64s: bad value '%.200s'",
                      path, no, k, v);
-            fclose(f);
-            return -1;
+            goto fail;
         }
     }
+    if (ferror(f)) {
+        snprintf(err, err_size, "configuration %s: %s", path, strerror(errno));
+        goto fail;
+    }
+    free(line);
     fclose(f);
     if (!*c->registry || !*c->accounts || !*c->report_key) {
         snprintf(err, err_size, "configuration %s: 'registry', 'accounts' and 'report_key' "
@@ -150,6 +179,8 @@ int config_load(config *c, const char *path, char *err, size_t err_size)
     return 0;
 bad:
     snprintf(err, err_size, "configuration %s: line %ld: expected key = value", path, no);
+fail:
+    free(line);
     fclose(f);
     return -1;
 }

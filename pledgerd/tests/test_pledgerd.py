@@ -619,7 +619,14 @@ def test_bad_configuration(tmp_path: pathlib.Path) -> None:
                          ("report_key = no-equals-sign\n", "line 1"),
                          ("registry = /x\naccounts = /y\ncolour = red\n", "unknown setting"),
                          ("tls = off\nregistry = /nope.db\naccounts = /nope\nreport_key = r=/z\n",
-                          "/nope")):
+                          "/nope"),
+                         # a setting given twice is not the last one silently
+                         ("tls = off\nregistry = /x\naccounts = /y\nreport_key = r=/z\n"
+                          "registry = /other\n", "line 5: registry is set again (first on line 2)"),
+                         ("tls = off\nregistry = /x\x00.db\n", "line 2: holds a NUL byte"),
+                         # a long comment is one line (it was cut into lines at 1023 bytes)
+                         ("# " + "c" * 3000 + "= x\ntls = off\nregistry = /x\naccounts = /nope\n"
+                          "report_key = r=/z\n", "accounts file /nope")):
         conf.write_text(text)
         p = subprocess.run([PLEDGERD, "--config", str(conf)], capture_output=True, text=True)
         assert p.returncode != 0 and needle in p.stderr, (text, p.stderr)
