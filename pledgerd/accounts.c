@@ -73,7 +73,9 @@ static account *find(accounts *a, const char *name)
 int accounts_load(accounts *out, const char *path, char *err, size_t err_size)
 {
     FILE *f = fopen(path, "r");
-    char line[1024];
+    char *line = NULL;
+    size_t line_cap = 0;
+    ssize_t got;
     long no = 0;
     account *v = NULL;
     size_t n = 0, cap = 0;
@@ -82,27 +84,30 @@ int accounts_load(accounts *out, const char *path, char *err, size_t err_size)
         snprintf(err, err_size, "accounts file %s: %s", path, strerror(errno));
         return -1;
     }
-    while (fgets(line, sizeof line, f)) {
+    /* lines of any length (a long comment is one line) */
+    while ((got = getline(&line, &line_cap, f)) >= 0) {
         no++;
+        if ((size_t)got != strlen(line)) {
+            snprintf(err, err_size, "accounts file %s: line %ld: holds a NUL byte", path, no);
+            goto fail;
+        }
         char *hash = strchr(line, '#');
         if (hash)
             *hash = '\0';
         char name[128], role[32], salt[64], h[128], extra[2];
-        int got = sscanf(line, "%127s %31s %63s %127s %1s", name, role, salt, h, extra);
-        if (got <= 0)
+        int fields = sscanf(line, "%127s %31s %63s %127s %1s", name, role, salt, h, extra);
+        if (fields <= 0)
             continue;
         account a;
         memset(&a, 0, sizeof a);
         int r = pledger_role_from_name(role);
-        if (got != 4 || !good_name(name) || r <= 0 || !hexbytes(salt, a.salt, 16) ||
+        if (fields != 4 || !good_name(name) || r <= 0 || !hexbytes(salt, a.salt, 16) ||
             !hexbytes(h, a.hash, 32)) {
             snprintf(err, err_size,
                      "accounts file %s: line %ld: expected NAME ROLE SALT HASH (a name of "
                      "letters, digits, '.', '_', '-'; a role: bank, applicant, clerk, "
                      "registrar, auditor; 32 and 64 hex digits)", path, no);
-            fclose(f);
-            free(v);
-            return -1;
+            goto fail;
         }
         memcpy(a.name, name, strlen(name) + 1); /* good_name(): at most 64 */
         a.line = no;
@@ -111,15 +116,20 @@ int accounts_load(accounts *out, const char *path, char *err, size_t err_size)
             account *nv = realloc(v, (cap = cap ? 2 * cap : 16) * sizeof *nv);
             if (!nv) {
                 snprintf(err, err_size, "accounts file %s: out of memory", path);
-                fclose(f);
-                free(v);
-                return -1;
+                goto fail;
             }
             v = nv;
         }
         v[n++] = a;
     }
+    if (ferror(f)) {
+        snprintf(err, err_size, "accounts file %s: %s", path, strerror(errno));
+        goto fail;
+    }
+    free(line);
+    line = NULL;
     fclose(f);
+    f = NULL;
     /* sorted by name (a request finds its account by binary search, also
      * among thousands); the same name twice is refused, naming both lines */
     if (n > 1)
@@ -128,8 +138,7 @@ int accounts_load(accounts *out, const char *path, char *err, size_t err_size)
         if (strcmp(v[i - 1].name, v[i].name) == 0) {
             snprintf(err, err_size, "accounts file %s: line %ld: account '%s' again (first on "
                      "line %ld)", path, v[i].line, v[i].name, v[i - 1].line);
-            free(v);
-            return -1;
+            goto fail;
         }
     /* keep the rate budgets of the accounts that stay */
     pthread_mutex_lock(&out->lock);
@@ -143,6 +152,12 @@ int accounts_load(accounts *out, const char *path, char *err, size_t err_size)
     out->n = n;
     pthread_mutex_unlock(&out->lock);
     return 0;
+fail:
+    free(line);
+    if (f)
+        fclose(f);
+    free(v);
+    return -1;
 }
 
 void accounts_free(accounts *a)

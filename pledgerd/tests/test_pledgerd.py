@@ -500,7 +500,9 @@ def test_many_accounts(site: dict) -> None:
         (tmp / f).symlink_to(site["tmp"] / f)
     made = [_account_line(f"bank-{i:05d}", "bank") for i in range(3000)]
     order = sorted(range(3000), key=lambda i: hashlib.sha256(str(i).encode()).digest())
-    (tmp / "accounts").write_text("".join(made[i][0] for i in order))
+    # a long comment is one line (it was cut at 1023 bytes, its rest read as an account)
+    (tmp / "accounts").write_text("# " + "c" * 3000 + " x y z\n" +
+                                  "".join(made[i][0] for i in order))
     d = Daemon(tmp)
     try:
         number = site["number"]
@@ -526,6 +528,10 @@ def test_many_accounts(site: dict) -> None:
     p = subprocess.run([PLEDGERD, "--config", str(conf)], capture_output=True, text=True,
                        timeout=30)
     assert p.returncode != 0 and "line 2501" in p.stderr and "again" in p.stderr, p.stderr
+    (tmp / "accounts").write_text(made[0][0] + made[1][0].replace(" bank ", " bank\x00"))
+    p = subprocess.run([PLEDGERD, "--config", str(conf)], capture_output=True, text=True,
+                       timeout=30)
+    assert p.returncode != 0 and "line 2: holds a NUL byte" in p.stderr, p.stderr
 
 
 def test_connection_limits(site: dict) -> None:
