@@ -663,6 +663,22 @@ def test_python_client_answers_as_a_local_registry(site: dict) -> None:
     with pledger.open(str(site["tmp"] / "reg.db"), read_only=True) as local:
         local.set_actor("bank-1", Role.BANK)
         assert remote.verify(number) == local.verify(number)
+        # a token as read from a file or the environment (its line's end is
+        # not part of it); one that cannot be a token is refused by name, as
+        # a pledger.Error (a newline in it escaped as http.client's ValueError)
+        for read in (t["bank"] + "\n", f"  {t['bank']}\r\n", "\t" + t["bank"]):
+            assert pledger.connect(d.url, token=read, cafile=str(d.cert)).verify(number) == \
+                local.verify(number)
+        for bad in (t["bank"] + "\nX-Injected: 1", t["bank"][:8] + " " + t["bank"][8:],
+                    t["bank"] + "\x00", "bank-1.sécret"):
+            with pytest.raises(pledger.InvalidArgument, match="token"):
+                pledger.connect(d.url, token=bad, cafile=str(d.cert))
+        with pytest.raises(pledger.WrongType):
+            pledger.connect(d.url, token=b"bank-1.x", cafile=str(d.cert))   # type: ignore
+        anonymous = pledger.connect(d.url, token=" \n", cafile=str(d.cert))
+        assert anonymous.office == local.office
+        with pytest.raises(pledger.PermissionDenied):
+            anonymous.verify(number)
         cert = local.certificate(number)
         assert remote.certificate(number) == cert
         code = cert.split("<verification_code>")[1].split("<")[0]
@@ -738,6 +754,13 @@ def test_command_line_with_url(site: dict) -> None:
         local = cli(*args, "--db", db, "--actor", "bank-1", "--role", "bank", remote=False)
         assert r.returncode == 0 and local.returncode == 0, (r.stderr, local.stderr)
         assert r.stdout == local.stdout
+    # $PLEDGER_TOKEN as `export PLEDGER_TOKEN=$(cat token)` or a file's line leaves it
+    env["PLEDGER_TOKEN"] = bank + "\n"
+    r = cli("verify", number, "--json")
+    assert r.returncode == 0 and r.stdout == cli("verify", number, "--json", "--db", db,
+                                                 "--actor", "bank-1", "--role", "bank",
+                                                 remote=False).stdout, r.stderr
+    env["PLEDGER_TOKEN"] = bank
     r = cli("due", "--within", "3650", "--json", "--token", site["tokens"]["auditor"])
     local = cli("due", "--within", "3650", "--json", "--db", db, "--actor", "auditor-1",
                 "--role", "auditor", remote=False)

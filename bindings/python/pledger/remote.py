@@ -34,11 +34,20 @@ from .types import (CurrencyAmounts, DateLike, DueItem, Filed, Finding, Instant,
 def connect(url: str, token: str | None = None, *, cafile: str | None = None,
             timeout: float = 30.0) -> "RemoteRegistry":
     """A registry served by pledgerd at ``url`` (``https://host:port``),
-    acting as the account of ``token`` (NAME.SECRET).  ``cafile``: the
+    acting as the account of ``token`` (NAME.SECRET; white space around it,
+    as a line read from a file has, is not part of it).  ``cafile``: the
     certificate authority (or the self-signed certificate) to trust
     instead of the system's."""
     if not isinstance(url, str) or not url.startswith(("https://", "http://")):
         raise _ffi._invalid(f"url must be an https:// address, not {url!r}")
+    if token is not None:
+        if not isinstance(token, str):
+            raise _ffi._invalid(f"token must be a str, not {type(token).__name__}", True)
+        # read from a file or the environment: the line's end is not the token's
+        token = token.strip(" \t\r\n") or None   # "": no token, as None
+        if token and any(not 0x21 <= ord(ch) <= 0x7e for ch in token):
+            raise _ffi._invalid("token must be NAME.SECRET as pledgerd token printed it "
+                                "(visible ASCII, no space or control character)")
     return RemoteRegistry(url.rstrip("/"), token, cafile, timeout)
 
 
