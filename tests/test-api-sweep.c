@@ -1175,6 +1175,17 @@ static void sweep_pledger_pledge_field_path(void)
     NIL(pledger_pledge_field_path(P, pledger_pledge_field_count(P)));
 }
 
+static void sweep_pledger_pledge_field_value(void)
+{
+    NIL(pledger_pledge_field_value(NULL, 0));
+    NIL(pledger_pledge_field_value(P, SIZE_MAX));
+    NIL(pledger_pledge_field_value(P, pledger_pledge_field_count(P)));
+    /* the value by index is the value by path, the same string */
+    for (size_t i = 0; i < pledger_pledge_field_count(P); i++)
+        ck_assert_ptr_eq(pledger_pledge_field_value(P, i),
+                         pledger_pledge_field(P, pledger_pledge_field_path(P, i)));
+}
+
 static void sweep_pledger_certificate_load(void)
 {
     pledger_certificate *c = (pledger_certificate *)&c;
@@ -2758,6 +2769,7 @@ static const entry table[] = {
     E(pledger_pledge_application_uuid), E(pledger_pledge_right_count),
     E(pledger_pledge_right_id), E(pledger_pledge_to_xml), E(pledger_certificate_get),
     E(pledger_pledge_field), E(pledger_pledge_field_count), E(pledger_pledge_field_path),
+    E(pledger_pledge_field_value),
     E(pledger_certificate_load), E(pledger_certificate_free), E(pledger_certificate_number),
     E(pledger_certificate_version), E(pledger_certificate_code), E(pledger_certificate_status_of),
     E(pledger_certificate_issued_at), E(pledger_certificate_superseded_at),

@@ -215,6 +215,18 @@ PLEDGER_EXPORT size_t pledger_pledge_field_count(const pledger_pledge *p);
  * @since 0.2
  */
 PLEDGER_EXPORT const char *pledger_pledge_field_path(const pledger_pledge *p, size_t i);
+
+/**
+ * The value of field @p i, as pledger_pledge_field() gives it for
+ * pledger_pledge_field_path(p, i): walking the fields by index reads
+ * each value at once, where looking each path up again would compare it
+ * with the paths before it.
+ * @param[in] p the snapshot.
+ * @param[in] i the index, below pledger_pledge_field_count().
+ * @return a borrowed string, or NULL when @p i is out of range.
+ * @since 0.2
+ */
+PLEDGER_EXPORT const char *pledger_pledge_field_value(const pledger_pledge *p, size_t i);
 /** @} */
 
 /**

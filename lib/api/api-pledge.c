@@ -372,6 +372,11 @@ const char *pledger_pledge_field_path(const pledger_pledge *p, size_t i)
     return p && fields_ready(p) && i < p->n_fields ? p->fields[i].path : NULL;
 }
 
+const char *pledger_pledge_field_value(const pledger_pledge *p, size_t i)
+{
+    return p && fields_ready(p) && i < p->n_fields ? p->fields[i].value : NULL;
+}
+
 /* "[N]" at @s, N a positive decimal of at most 9 digits without a
  * leading zero: the text after it, or NULL. */
 static const char *index_step(const char *s)

@@ -18,7 +18,7 @@ AS_OF_CURRENT: int = int(lib.PLEDGER_AS_OF_CURRENT)
 def pledge_of(p: Any) -> Pledge:
     """The :class:`pledger.Pledge` of a snapshot (``const pledger_pledge *``,
     owned or borrowed): its fields by their paths in the pledge document
-    (``pledger_pledge_field_count``, ``_path``, ``pledger_pledge_field``),
+    (``pledger_pledge_field_count``, ``_path``, ``_value``),
     the one way every read of a pledge reaches Python."""
     s = _ffi.string
     fields: dict[str, str] = {}
@@ -27,7 +27,7 @@ def pledge_of(p: Any) -> Pledge:
         raise make_error(int(lib.pledger_errcode(ffi.NULL)) or lib.PLEDGER_ENOMEM)
     for i in range(n):
         path = s(lib.pledger_pledge_field_path(p, i)) or ""
-        value = lib.pledger_pledge_field(p, path.encode("utf-8"))
+        value = lib.pledger_pledge_field_value(p, i)
         if value == ffi.NULL:
             raise make_error(int(lib.pledger_errcode(ffi.NULL)))
         fields[path] = s(value) or ""
