@@ -150,6 +150,7 @@ int accounts_load(accounts *out, const char *path, char *err, size_t err_size)
     free(out->v);
     out->v = v;
     out->n = n;
+    out->generation++; /* what connections remember was checked against the old */
     pthread_mutex_unlock(&out->lock);
     return 0;
 fail:
@@ -189,6 +190,38 @@ bool accounts_check(accounts *a, const char *token, char actor[65], pledger_role
     }
     pthread_mutex_unlock(&a->lock);
     return found;
+}
+
+bool accounts_check_memo(accounts *a, token_memo *memo, const char *token, char actor[65],
+                         pledger_role *role)
+{
+    size_t len = strlen(token);
+    if (memo && len < sizeof memo->token) {
+        pthread_mutex_lock(&a->lock);
+        bool same = memo->generation == a->generation && memo->generation != 0 &&
+                    memo->len == len && CRYPTO_memcmp(memo->token, token, len) == 0;
+        pthread_mutex_unlock(&a->lock);
+        if (same) {
+            memcpy(actor, memo->actor, sizeof memo->actor);
+            *role = memo->role;
+            return true;
+        }
+    }
+    pthread_mutex_lock(&a->lock);
+    uint64_t generation = a->generation;
+    pthread_mutex_unlock(&a->lock);
+    if (!accounts_check(a, token, actor, role))
+        return false;
+    if (memo && len < sizeof memo->token) {
+        /* checked against @generation or a later one: remembered for the
+         * earliest, so a reload meanwhile only costs a check more */
+        memo->generation = generation;
+        memo->len = len;
+        memcpy(memo->token, token, len + 1);
+        memcpy(memo->actor, actor, sizeof memo->actor);
+        memo->role = *role;
+    }
+    return true;
 }
 
 bool accounts_rate(accounts *a, const char *name, double per_minute, int64_t now_us)

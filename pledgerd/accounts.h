@@ -30,6 +30,7 @@ typedef struct account {
 typedef struct accounts {
     account *v;         /* sorted by name: found by binary search */
     size_t n;
+    uint64_t generation; /* how many times the file was taken (accounts_load) */
     pthread_mutex_t lock;
 } accounts;
 
@@ -42,6 +43,22 @@ void accounts_free(accounts *a);
  * @actor (65 bytes) and role to *@role; false for any other token
  * (the comparison takes the same time whatever differs). */
 bool accounts_check(accounts *a, const char *token, char actor[65], pledger_role *role);
+
+/* A connection's last token and what accounts_check() found for it: a
+ * client on a kept-alive connection sends the same token with every
+ * request, and its salted hash need not be computed again while the
+ * accounts are those it was checked against. */
+typedef struct token_memo {
+    uint64_t generation; /* 0: nothing remembered */
+    size_t len;
+    char token[201];
+    char actor[65];
+    pledger_role role;
+} token_memo;
+
+/* accounts_check() through @memo (NULL: none): the same answer. */
+bool accounts_check_memo(accounts *a, token_memo *memo, const char *token, char actor[65],
+                         pledger_role *role);
 
 /* Take one request from @name's budget of @per_minute (burst: the same);
  * false when it is spent. */

@@ -1,6 +1,5 @@
 #include "jsonw.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,22 +7,31 @@
 void jw_init(jw *w) { memset(w, 0, sizeof *w); }
 void jw_free(jw *w) { free(w->buf); memset(w, 0, sizeof *w); }
 
-static void put(jw *w, const char *s, size_t n)
+/* Room for @n more bytes and the NUL after them; false (w->oom) when
+ * there is none. */
+static bool room(jw *w, size_t n)
 {
     if (w->oom)
-        return;
-    if (w->len + n + 1 > w->cap) {
-        size_t cap = w->cap ? w->cap : 256;
-        while (cap < w->len + n + 1)
-            cap *= 2;
-        char *b = realloc(w->buf, cap);
-        if (!b) {
-            w->oom = true;
-            return;
-        }
-        w->buf = b;
-        w->cap = cap;
+        return false;
+    if (w->len + n + 1 <= w->cap)
+        return true;
+    size_t cap = w->cap ? w->cap : 256;
+    while (cap < w->len + n + 1)
+        cap *= 2;
+    char *b = realloc(w->buf, cap);
+    if (!b) {
+        w->oom = true;
+        return false;
     }
+    w->buf = b;
+    w->cap = cap;
+    return true;
+}
+
+static void put(jw *w, const char *s, size_t n)
+{
+    if (!room(w, n))
+        return;
     memcpy(w->buf + w->len, s, n);
     w->len += n;
     w->buf[w->len] = '\0';
@@ -41,16 +49,51 @@ void jw_end_obj(jw *w) { put(w, "}", 1); w->comma = true; }
 void jw_arr(jw *w) { value_start(w); put(w, "[", 1); w->comma = false; }
 void jw_end_arr(jw *w) { put(w, "]", 1); w->comma = true; }
 
-/* The JSON string of @s: runs of characters that need no escape are
- * copied at once (an answer is mostly such runs). */
+/* The bytes a JSON string holds as they are (RFC 8259: not '"', not
+ * '\\', not a control character; DEL escaped too); 0 ends the string. */
+static const unsigned char as_is[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x00 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x10 */
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* 0x20: '"' */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,  /* 0x50: '\\' */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,  /* 0x70: DEL */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* 0x80..0xff: UTF-8 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+/* The JSON string of @s.  Most strings of an answer need no escape: they
+ * are written in one copy; the others by runs between escapes. */
 static void quoted(jw *w, const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s, *run = p;
+    const unsigned char *p = (const unsigned char *)s, *run;
+    size_t n = 0;
 
+    while (as_is[p[n]])
+        n++;
+    if (!p[n]) {
+        if (!room(w, n + 2))
+            return;
+        char *o = w->buf + w->len;
+        o[0] = '"';
+        memcpy(o + 1, s, n);
+        o[n + 1] = '"';
+        o[n + 2] = '\0';
+        w->len += n + 2;
+        return;
+    }
     put(w, "\"", 1);
-    for (;; p++) {
+    for (run = p, p += n;; p++) {
         unsigned char ch = *p;
-        if (ch >= 0x20 && ch != '"' && ch != '\\' && ch != 0x7f)
+        if (as_is[ch])
             continue;
         if (p > run)
             put(w, (const char *)run, (size_t)(p - run));
@@ -90,18 +133,35 @@ void jw_str(jw *w, const char *s)
     quoted(w, s);
 }
 
+/* @v in decimal, "-" first when @neg, written at the end of @b (24
+ * bytes): its first byte. */
+static char *decimal(char b[24], uint64_t v, bool neg)
+{
+    char *o = b + 24;
+    do
+        *--o = (char)('0' + v % 10);
+    while (v /= 10);
+    if (neg)
+        *--o = '-';
+    return o;
+}
+
 void jw_int(jw *w, int64_t v)
 {
     char b[24];
+    /* the magnitude as unsigned: -INT64_MIN does not fit an int64_t */
+    uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    char *o = decimal(b, m, v < 0);
     value_start(w);
-    put(w, b, (size_t)snprintf(b, sizeof b, "%" PRId64, v));
+    put(w, o, (size_t)(b + 24 - o));
 }
 
 void jw_uint(jw *w, uint64_t v)
 {
     char b[24];
+    char *o = decimal(b, v, false);
     value_start(w);
-    put(w, b, (size_t)snprintf(b, sizeof b, "%" PRIu64, v));
+    put(w, o, (size_t)(b + 24 - o));
 }
 
 void jw_bool(jw *w, bool v)

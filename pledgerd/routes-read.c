@@ -95,10 +95,8 @@ int pledge_json(jw *w, const pledger_pledge *p)
         return pledger_errcode(NULL) < 0 ? pledger_errcode(NULL) : PLEDGER_ENOMEM;
     jw_key(w, "fields");
     jw_obj(w);
-    for (size_t i = 0; i < n; i++) {
-        const char *path = pledger_pledge_field_path(p, i);
-        jw_kstr(w, path, pledger_pledge_field(p, path));
-    }
+    for (size_t i = 0; i < n; i++)
+        jw_kstr(w, pledger_pledge_field_path(p, i), pledger_pledge_field_value(p, i));
     jw_end_obj(w);
     return 0;
 }

@@ -243,12 +243,20 @@ int reply_add_report(reply *out, uint64_t number, const char *note)
     size_t head = (size_t)(end - out->body);
     /* "{}" takes no comma before the member */
     bool empty = head > 0 && out->body[head - 1] == '{';
-    char *b = obj ? malloc(head + strlen(obj) + 16) : NULL;
+    /* in place of the closing brace, growing the body where it lies */
+    size_t ol = obj ? strlen(obj) : 0;
+    char *b = obj ? realloc(out->body, head + ol + 16) : NULL;
     if (b) {
-        int n = sprintf(b, "%.*s%s\"report\":%s}", (int)head, out->body, empty ? "" : ",", obj);
-        free(out->body);
+        size_t n = head;
+        if (!empty)
+            b[n++] = ',';
+        memcpy(b + n, "\"report\":", 9);
+        memcpy(b + n + 9, obj, ol);
+        n += 9 + ol;
+        b[n++] = '}';
+        b[n] = '\0';
         out->body = b;
-        out->len = (size_t)n;
+        out->len = n;
         rc = 0;
     }
     jw_free(&w);

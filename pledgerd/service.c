@@ -388,7 +388,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         goto send;
     }
     if (token) {
-        if (!accounts_check(&s->acc, token, rc.actor, &rc.role)) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        token_memo *memo = ci ? ci->socket_context : NULL;
+        if (!accounts_check_memo(&s->acc, memo, token, rc.actor, &rc.role)) {
             reply_error(&out, 401, PLEDGER_EPERM, "the token is not one of this service's");
             goto send;
         }
@@ -581,9 +584,13 @@ static void connection_notice(void *cls, struct MHD_Connection *c, void **socket
 {
     service *s = cls;
     (void)c;
-    (void)socket_ctx;
-    if (code == MHD_CONNECTION_NOTIFY_CLOSED)
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        *socket_ctx = calloc(1, sizeof(token_memo)); /* NULL: no memo, every token checked */
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        free(*socket_ctx);
+        *socket_ctx = NULL;
         acceptor_closed(s->acc_thread);
+    }
 }
 
 /* On the accepting thread: the live daemon takes @fd (false: it refused
@@ -659,7 +666,7 @@ static listener *listener_start(service *s, char *cert, char *key, char *err, si
         MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections * cfg->threads,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
         MHD_OPTION_NOTIFY_COMPLETED, completed, l,
         MHD_OPTION_URI_LOG_CALLBACK, uri_seen, l,
         MHD_OPTION_NOTIFY_CONNECTION, connection_notice, s,
