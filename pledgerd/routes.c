@@ -20,22 +20,24 @@ const char *arg(route_ctx *c, const char *name)
     return MHD_lookup_connection_value(c->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
-/* An instant: microseconds since the epoch (more than 10 digits), or
+/* An instant: microseconds since the epoch ("-" and/or more than 10
+ * digits: fewer could be a day typed without its dashes, 20260301), or
  * ISO 8601 as the library reads it (pledger_instant_parse: YYYY-MM-DD,
  * YYYY-MM-DDTHH:MM:SS[.ffffff] then Z or +HH:MM); false with the
  * library's reason in @why. */
 static bool parse_instant(const char *s, int64_t *out, char *why, size_t why_size)
 {
-    char *end;
+    const char *digits = s && *s == '-' ? s + 1 : s;
     *why = '\0';
-    if (s && isdigit((unsigned char)s[0]) && strlen(s) > 10 && !strchr(s, '-')) {
+    if (digits && strlen(digits) > 10 && strspn(digits, "0123456789") == strlen(digits)) {
         errno = 0;
+        char *end;
         long long v = strtoll(s, &end, 10);
         if (!errno && !*end) {
             *out = v;
             return true;
         }
-        snprintf(why, why_size, "'%.32s' is not a number of microseconds", s);
+        snprintf(why, why_size, "'%.32s' is beyond the microseconds an instant holds", s);
         return false;
     }
     if (pledger_instant_parse(out, s) == 0)

@@ -19,6 +19,7 @@
 #include <gnutls/x509.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <openssl/crypto.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -587,6 +588,8 @@ static void connection_notice(void *cls, struct MHD_Connection *c, void **socket
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
         *socket_ctx = calloc(1, sizeof(token_memo)); /* NULL: no memo, every token checked */
     } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        if (*socket_ctx) /* the token it remembered is a secret: not left in the heap */
+            OPENSSL_cleanse(*socket_ctx, sizeof(token_memo));
         free(*socket_ctx);
         *socket_ctx = NULL;
         acceptor_closed(s->acc_thread);

@@ -361,7 +361,8 @@ _BAD_INT = ["", "-1", "1.5", "1e3", "0x10", "99999999999999999999999", "%201", "
             "a%00b"]
 _BAD_INSTANT = ["", "2026-02-30", "2026-13-01", "2026-1-1", "2026-%201-01", "2026-01-01T25:00:00Z",
                 "2026-01-01T10:00:60Z", "2026-01-01T00:00:00", "-5", "99999999999999999999",
-                "2026-01-01T00:00:00+08:00", "2026-01-01%00"]
+                "2026-01-01T00:00:00+08:00", "2026-01-01%00",
+                "20260301", "-20260301"]   # a day without its dashes is not 20 seconds
 _INSTANTS = ("as_of", "from", "to")
 # what an endpoint needs besides the parameter swept
 _BASE = {"/v1/stats": {"from": "2024-01-01", "to": "2030-12-31"},
@@ -435,6 +436,9 @@ def test_every_query_parameter_is_checked(site: dict) -> None:
         (400, "the path holds a NUL byte (%00)")
     status, msg = ask("GET", f"/v1/pledges/{n}%2Frank", t["bank"])
     assert status == 404 and "%2F" in msg
+    # microseconds before 1970 are an instant too (the client sends them)
+    status, msg = ask("GET", f"/v1/pledges/{n}?as_of=-62135596800000000", t["bank"])
+    assert status == 404 and "did not exist" in msg, msg
     # a leading or doubled '&' asks nothing: served
     assert ask("GET", f"/v1/pledges/{n}?&code=AAAA-BBBB-CCCC-DDDD&&", t["bank"])[0] == 409
     conn.close()
@@ -710,6 +714,24 @@ def test_python_client_answers_as_a_local_registry(site: dict) -> None:
                 pledger.connect(d.url, token=bad, cafile=str(d.cert))
         with pytest.raises(pledger.WrongType):
             pledger.connect(d.url, token=b"bank-1.x", cafile=str(d.cert))   # type: ignore
+        # every instant the local registry takes, the service takes and answers
+        # alike: near 1970 (sent as ISO 8601, not as a count of fewer than 11
+        # digits the service would not read), before it, the library's "now"
+        import datetime as _dt
+        for at in (0, 1000, -1, 9_999_999_999, -10_000_000_000, _dt.datetime(1960, 1, 1),
+                   _dt.datetime(1, 1, 1), _dt.datetime(2030, 1, 1), pledger.AS_OF_CURRENT):
+            try:
+                want = local.verify(number, at=at)
+            except pledger.Error as e:
+                with pytest.raises(type(e)):
+                    remote.verify(number, at=at)
+            else:
+                assert remote.verify(number, at=at) == want, at
+        # one a datetime cannot hold is refused by name (it escaped as OverflowError)
+        for reg in (local, remote):
+            for at in (2**63 - 1, -2**62):
+                with pytest.raises(pledger.InvalidArgument, match="at"):
+                    reg.verify(number, at=at)
         anonymous = pledger.connect(d.url, token=" \n", cafile=str(d.cert))
         assert anonymous.office == local.office
         with pytest.raises(pledger.PermissionDenied):

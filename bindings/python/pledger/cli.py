@@ -21,7 +21,7 @@ from ._i18n import N_, NP_, _, ngettext, pgettext
 from .application import Application
 from .enums import Kind, PledgeState, Role, Severity, Site
 from .registry import Registry
-from .types import as_dict, from_us, iso, to_us
+from .types import MAX_US, MIN_US, as_dict, from_us, iso, to_us
 
 PROG = "pledger"
 
@@ -1385,8 +1385,7 @@ def parse_instant(s: str, what: str, zone: _dt.tzinfo | None = None) -> _dt.date
 
 
 #: the instants a datetime can hold, in microseconds since the epoch
-_MIN_US = to_us(_dt.datetime(1, 1, 1, tzinfo=_dt.timezone.utc))
-_MAX_US = to_us(_dt.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=_dt.timezone.utc))
+_MIN_US, _MAX_US = MIN_US, MAX_US
 
 
 # ---- the parser --------------------------------------------------------------------

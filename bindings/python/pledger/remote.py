@@ -31,6 +31,18 @@ from .types import (CurrencyAmounts, DateLike, DueItem, Filed, Finding, Instant,
                     to_date, to_us)
 
 
+def _instant(t: Instant | None, what: str) -> str | None:
+    """An instant as a query parameter: microseconds since 1970 when they
+    have more than 10 digits (the service reads fewer as a day typed
+    without its dashes), else the same instant in ISO 8601."""
+    if t is None:
+        return None
+    us = to_us(t, what)
+    if abs(us) >= 10_000_000_000:
+        return str(us)
+    return from_us(us).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def connect(url: str, token: str | None = None, *, cafile: str | None = None,
             timeout: float = 30.0) -> "RemoteRegistry":
     """A registry served by pledgerd at ``url`` (``https://host:port``),
@@ -141,8 +153,8 @@ class RemoteRegistry:
         """As :meth:`pledger.Registry.reports` (role auditor; a bank its own)."""
         j = self._json("GET", "/v1/reports", {
             "party": party, "actor": actor,
-            "from": None if since is None else to_us(since, "since"),
-            "to": None if until is None else to_us(until, "until"),
+            "from": _instant(since, "since"),
+            "to": _instant(until, "until"),
             "after": _ffi.cint(after, "after", "int64_t", 0) or None,
             "limit": _ffi.cint(limit, "limit", "int", 1, 10000)})
         return [ReportEntry(number=r["number"], issued_at=r["issued_at"], actor=r["actor"],
@@ -157,7 +169,7 @@ class RemoteRegistry:
                at: Instant | None = None) -> Verification:
         """As :meth:`pledger.Registry.verify`."""
         j = self._json("GET", "/v1/pledges/" + self._quote(number, "number"),
-                       {"code": code, "as_of": None if at is None else to_us(at, "at")})
+                       {"code": code, "as_of": _instant(at, "at")})
         sup = j.get("code_superseded_at")
         return Verification(
             number=j["number"], kind=Kind.from_name(j["kind"]), security=j["security"],
@@ -190,7 +202,7 @@ class RemoteRegistry:
                 PledgeState.c_value(state, "state")).api_name,
             "registered_from": None if registered_from is None else date_str(registered_from),
             "registered_to": None if registered_to is None else date_str(registered_to),
-            "as_of": None if as_of is None else to_us(as_of, "as_of"),
+            "as_of": _instant(as_of, "as_of"),
             "page_size": _ffi.cint(page_size, "page_size") or None,
         }
         return RemoteCursor(self, q, after, all_pages)
@@ -198,7 +210,7 @@ class RemoteRegistry:
     def rank(self, number: str, at: Instant | None = None) -> int:
         """As :meth:`pledger.Registry.rank`."""
         return int(self._json("GET", f"/v1/pledges/{self._quote(number, 'number')}/rank",
-                              {"as_of": None if at is None else to_us(at, "at")})["rank"])
+                              {"as_of": _instant(at, "at")})["rank"])
 
     def compare(self, number_a: str, number_b: str) -> int:
         """As :meth:`pledger.Registry.compare`."""
@@ -211,12 +223,12 @@ class RemoteRegistry:
         service signs with its own key (as :meth:`pledger.Registry.
         verify_statement` with that key)."""
         return self._request("GET", f"/v1/pledges/{self._quote(number, 'number')}/statement",
-                             {"code": code, "as_of": None if at is None else to_us(at, "at")}
+                             {"code": code, "as_of": _instant(at, "at")}
                              )[1].decode("utf-8")
 
     def due(self, at: Instant | None = None, within_days: int = 30) -> list[DueItem]:
         """As :meth:`pledger.Registry.due`."""
-        j = self._json("GET", "/v1/due", {"as_of": None if at is None else to_us(at, "at"),
+        j = self._json("GET", "/v1/due", {"as_of": _instant(at, "at"),
                                           "within_days": _ffi.cint(within_days, "within_days")})
         return [DueItem(what=_ENUMS["DueWhat"].from_name(i["what"]), subject=i["subject"],
                         kind=Kind.from_name(i["kind"]), date=to_date(i["date"]),
@@ -239,13 +251,13 @@ class RemoteRegistry:
     def pledge(self, number: str, at: Instant | None = None) -> Pledge:
         """As :meth:`pledger.Registry.pledge`."""
         j = self._json("GET", f"/v1/pledges/{self._quote(number, 'number')}/record",
-                       {"as_of": None if at is None else to_us(at, "at")})
+                       {"as_of": _instant(at, "at")})
         return Pledge.from_fields(j["fields"])
 
     def pledge_xml(self, number: str, at: Instant | None = None) -> str:
         """As :meth:`pledger.Registry.pledge_xml`."""
         return self._request("GET", f"/v1/pledges/{self._quote(number, 'number')}/document",
-                             {"as_of": None if at is None else to_us(at, "at")}
+                             {"as_of": _instant(at, "at")}
                              )[1].decode("utf-8")
 
     def certificate(self, number: str, version: int = 0) -> str:

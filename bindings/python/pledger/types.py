@@ -36,9 +36,20 @@ def to_us(t: Instant, what: str = "instant") -> int:
     if isinstance(t, _dt.date):
         return to_us(_dt.datetime(t.year, t.month, t.day, tzinfo=UTC))
     if isinstance(t, int) and not isinstance(t, bool):
-        return _ffi.cint(t, what, "int64_t")
+        us = _ffi.cint(t, what, "int64_t")
+        # what is taken is read back as a datetime: within its years (the
+        # library's "now" marker aside, which means no instant)
+        if us != int(_ffi.lib.PLEDGER_AS_OF_CURRENT) and not MIN_US <= us <= MAX_US:
+            raise _ffi._invalid(f"{what} {us} is outside the years 1 to 9999 (microseconds "
+                                f"{MIN_US} to {MAX_US})")
+        return us
     raise _ffi._invalid(f"{what} must be a datetime, a date or microseconds (int), "
                         f"not {type(t).__name__}", True)
+
+
+#: the microseconds of the first and the last instant a datetime holds
+MIN_US = -62135596800000000    # 0001-01-01T00:00:00Z
+MAX_US = 253402300799999999    # 9999-12-31T23:59:59.999999Z
 
 
 def from_us(us: int) -> _dt.datetime:
