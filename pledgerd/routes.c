@@ -33,11 +33,14 @@ static bool parse_instant(const char *s, int64_t *out, char *why, size_t why_siz
         errno = 0;
         char *end;
         long long v = strtoll(s, &end, 10);
-        if (!errno && !*end) {
+        /* the library's "now" marker (PLEDGER_AS_OF_CURRENT) is below
+         * them: a question about the first instant is not one about now */
+        if (!errno && !*end && v >= PLEDGER_INSTANT_MIN && v <= PLEDGER_INSTANT_MAX) {
             *out = v;
             return true;
         }
-        snprintf(why, why_size, "'%.32s' is beyond the microseconds an instant holds", s);
+        snprintf(why, why_size, "'%.32s' microseconds fall outside the years 0000 to 9999 "
+                 "(%lld to %lld)", s, PLEDGER_INSTANT_MIN, PLEDGER_INSTANT_MAX);
         return false;
     }
     if (pledger_instant_parse(out, s) == 0)

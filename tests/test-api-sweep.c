@@ -488,6 +488,16 @@ static void sweep_pledger_instant_parse(void)
     ck_assert_int_eq(v, INT64_C(1772323200000000));
     ck_assert_int_eq(pledger_instant_parse(&v, "1970-01-01T00:00:00.000001Z"), 0);
     ck_assert_int_eq(v, 1);
+    /* the first and last instants it reads are the published bounds, and
+     * the one past either is refused */
+    ck_assert_int_eq(pledger_instant_parse(&v, "0000-01-01"), 0);
+    ck_assert_int_eq(v, PLEDGER_INSTANT_MIN);
+    ck_assert_int_eq(pledger_instant_parse(&v, "9999-12-31T23:59:59.999999Z"), 0);
+    ck_assert_int_eq(v, PLEDGER_INSTANT_MAX);
+    ERR(NULL, pledger_instant_parse(&v, "0000-01-01T00:00:00+00:01"));
+    ERR(NULL, pledger_instant_parse(&v, "9999-12-31T23:59:59-00:01"));
+    ck_assert_int_eq(v, PLEDGER_INSTANT_MAX);
+    ck_assert(PLEDGER_AS_OF_CURRENT < PLEDGER_INSTANT_MIN);
 }
 
 /* ---- money.h ------------------------------------------------------------------------------- */

@@ -140,6 +140,17 @@ PLEDGER_EXPORT int pledger_set_language(const char *lang);
  */
 PLEDGER_EXPORT int pledger_instant_parse(int64_t *out, const char *text);
 
+/** The first instant the library reads and writes as text,
+ *  0000-01-01T00:00:00Z, in microseconds since 1970-01-01T00:00Z.  A
+ *  program that takes instants as microseconds from people or from the
+ *  network refuses those outside #PLEDGER_INSTANT_MIN to
+ *  #PLEDGER_INSTANT_MAX, as pledger_instant_parse() refuses such text:
+ *  #PLEDGER_AS_OF_CURRENT, below them, is not an instant but "now".
+ *  @since 0.2 */
+#define PLEDGER_INSTANT_MIN (-62167219200000000LL)
+/** The last such instant, 9999-12-31T23:59:59.999999Z. @since 0.2 */
+#define PLEDGER_INSTANT_MAX 253402300799999999LL
+
 #ifdef __cplusplus
 }
 #endif

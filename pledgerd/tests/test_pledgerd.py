@@ -362,7 +362,11 @@ _BAD_INT = ["", "-1", "1.5", "1e3", "0x10", "99999999999999999999999", "%201", "
 _BAD_INSTANT = ["", "2026-02-30", "2026-13-01", "2026-1-1", "2026-%201-01", "2026-01-01T25:00:00Z",
                 "2026-01-01T10:00:60Z", "2026-01-01T00:00:00", "-5", "99999999999999999999",
                 "2026-01-01T00:00:00+08:00", "2026-01-01%00",
-                "20260301", "-20260301"]   # a day without its dashes is not 20 seconds
+                "20260301", "-20260301",   # a day without its dashes is not 20 seconds
+                # microseconds outside the years 0000 to 9999; the first is
+                # the library's "now" marker, which answered for now
+                "-9223372036854775808", "-62167219200000001", "253402300800000000",
+                "9223372036854775807"]
 _INSTANTS = ("as_of", "from", "to")
 # what an endpoint needs besides the parameter swept
 _BASE = {"/v1/stats": {"from": "2024-01-01", "to": "2030-12-31"},
@@ -439,6 +443,10 @@ def test_every_query_parameter_is_checked(site: dict) -> None:
     # microseconds before 1970 are an instant too (the client sends them)
     status, msg = ask("GET", f"/v1/pledges/{n}?as_of=-62135596800000000", t["bank"])
     assert status == 404 and "did not exist" in msg, msg
+    # the first and last instants are questions too (0000-01-01, 9999-12-31)
+    status, msg = ask("GET", f"/v1/pledges/{n}?as_of=-62167219200000000", t["bank"])
+    assert status == 404 and "did not exist" in msg, msg
+    assert ask("GET", f"/v1/pledges/{n}?as_of=253402300799999999", t["bank"])[0] == 200
     # a leading or doubled '&' asks nothing: served
     assert ask("GET", f"/v1/pledges/{n}?&code=AAAA-BBBB-CCCC-DDDD&&", t["bank"])[0] == 409
     conn.close()
