@@ -1044,6 +1044,13 @@ def test_every_answer_has_a_search_report(site: dict, tmp_path: pathlib.Path) ->
         local.set_actor("auditor-1", Role.AUDITOR)
         assert auditor_client.reports(party="91350100M000100Y43") == \
             local.reports(party="91350100M000100Y43")
+        # the library's "now" marker as a bound is no bound, remotely too
+        # (sent as microseconds the service refused it)
+        assert auditor_client.reports(party="91350100M000100Y43",
+                                      since=pledger.AS_OF_CURRENT,
+                                      until=pledger.AS_OF_CURRENT) == \
+            local.reports(party="91350100M000100Y43", since=pledger.AS_OF_CURRENT,
+                          until=pledger.AS_OF_CURRENT) != []
         assert local.report(found.number) == found.note
     page = d.json("/v1/reports?limit=2", auditor)
     assert len(page["reports"]) == 2 and page["next_after"] == 2

@@ -34,10 +34,15 @@ from .types import (CurrencyAmounts, DateLike, DueItem, Filed, Finding, Instant,
 def _instant(t: Instant | None, what: str) -> str | None:
     """An instant as a query parameter: microseconds since 1970 when they
     have more than 10 digits (the service reads fewer as a day typed
-    without its dashes), else the same instant in ISO 8601."""
+    without its dashes), else the same instant in ISO 8601.  The
+    library's "now" marker (AS_OF_CURRENT) is no instant: nothing is sent,
+    which asks the service for now (it refuses the marker as microseconds
+    outside the years 0000 to 9999)."""
     if t is None:
         return None
     us = to_us(t, what)
+    if us == int(_ffi.lib.PLEDGER_AS_OF_CURRENT):
+        return None
     if abs(us) >= 10_000_000_000:
         return str(us)
     return from_us(us).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
