@@ -613,9 +613,9 @@ int pledger_checkpoint_sign(char **note_out, pledger_registry *reg,
                           "%s: actor '%s' has role %s; only registrar may sign the log's "
                           "checkpoints", fn, reg->actor ? reg->actor : "(none)",
                           reg->role ? pledger_role_name(reg->role) : "none");
-    const char *origin = pledger_log_origin(reg);
     if ((rc = pl_db_write_begin(reg->db, &reg->err)))
         return rc;
+    const char *origin = pledger_log_origin(reg);
     if (!(rc = log_size(reg, &size)) &&
         !(rc = pl_merkle_root(&reg->err, size, pl_journal_tree_get, reg->db, &root)) &&
         !(rc = pl_checkpoint_text(&reg->err, origin, size, &root, &text)) &&

@@ -218,12 +218,14 @@ int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
     if (!reg->actor)
         return pl_err_set(&reg->err, PLEDGER_EPERM,
                           "%s: no actor is set (call pledger_set_actor first)", fn);
-    const char *origin = pledger_log_origin(reg);
     bool present;
     if ((rc = pl_report_attach(reg->db, &reg->err, true, &present)))
         return pl_err_prefix(&reg->err, "%s", fn);
     if ((rc = pl_db_write_begin(reg->db, &reg->err)))
         return rc;
+    /* read in the transaction: outside it the read was a transaction of
+     * its own (locks taken and dropped), a tenth of a small group's cost */
+    const char *origin = pledger_log_origin(reg);
     if (!(rc = pl_journal_tree_size(reg->db, &reg->err, &log_now)))
         rc = pl_report_next(reg->db, &reg->err, &next);
     for (size_t i = 0; !rc && i < n; i++)
