@@ -54,6 +54,9 @@ static void *run(void *arg)
     acceptor *a = arg;
     bool said = false;
 
+    /* its name in top -H, ps -L and /proc: the threads' CPU apart */
+    pthread_setname_np(pthread_self(), "pledgerd-accept");
+
     while (!atomic_load(&a->stopping)) {
         /* full: leave the next connection in the queue until one closes */
         if (atomic_load(&a->open) >= a->max) {

@@ -95,6 +95,8 @@ static void *run(void *arg)
     recorder *r = arg;
     recorder_job *group[GROUP_MAX];
 
+    pthread_setname_np(pthread_self(), "pledgerd-record");
+
     pthread_mutex_lock(&r->lock);
     for (;;) {
         while (!r->head && !r->stopping)
@@ -135,6 +137,8 @@ static void *flush_run(void *arg)
 {
     recorder *r = arg;
     int last_rc = 0;
+
+    pthread_setname_np(pthread_self(), "pledgerd-flush");
 
     pthread_mutex_lock(&r->lock);
     while (!r->stopping) {

@@ -7,6 +7,9 @@
 # Starts pledgerd from build/ on loopback (HTTP, then HTTPS with a
 # self-signed certificate), warms up 10 s, runs wrk 64 connections for
 # SECONDS (30) on verify and on search by party, stops it with SIGTERM.
+# Each run also says where the CPU went (pledgerd/load/cpu.py): the CPU
+# time per request of pledgerd's threads by name and of wrk, and the
+# share of the cores that stood idle.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 db=$(realpath "$1")
@@ -43,8 +46,9 @@ for mode in http https; do
   wrk -t2 -c64 -d10s -s verify.lua "$mode://127.0.0.1:$port" > /dev/null
   for w in verify search; do
     echo "== $w, $mode"
-    wrk -t2 -c64 -d"${secs}s" --latency -s $w.lua "$mode://127.0.0.1:$port" |
-      grep -E 'requests in|Requests/sec|p50'
+    /usr/bin/python3 "$top/pledgerd/load/cpu.py" $pid \
+      wrk -t2 -c64 -d"${secs}s" --latency -s $w.lua "$mode://127.0.0.1:$port" |
+      grep -E 'requests in|Requests/sec|p50|CPU us'
   done
   kill -TERM $pid
   wait $pid
