@@ -10,7 +10,8 @@
  *         receivable, ...; RIGHT-ID its number, see query.h)?
  * party:  which pledges name this party (a USCC or an identity number)?
  * AT asks about a past instant instead of now: "2024-05-01T04:00:00Z"
- * (UTC) or microseconds since the epoch.
+ * (UTC; or with an offset, "2024-05-01T12:00:00+08:00"; or a day,
+ * 2024-05-01, its midnight UTC) or microseconds since the epoch.
  *
  * The registry is opened read-only: the bank can ask while the office
  * writes, and cannot change anything.  Exit status: 0 answered (and, for
@@ -22,6 +23,8 @@
 #define _POSIX_C_SOURCE 200809L /* strdup, isatty */
 #include <pledger/pledger.h>
 
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,28 +38,27 @@ static int fail(const pledger_registry *reg, const char *what, int rc)
     return rc == PLEDGER_ENOTFOUND || rc == PLEDGER_ECODE ? 1 : 2;
 }
 
-/* Days since 1970-01-01 of a civil date, and back (H. Hinnant). */
-static int64_t days_from_civil(int64_t y, int m, int d)
+/* AT: an instant as the library reads it (pledger_instant_parse:
+ * "2024-05-01T04:00:00Z", an offset "+08:00", or a bare date, its
+ * midnight UTC) or microseconds since the epoch up to the last instant
+ * (PLEDGER_INSTANT_MAX); false when it is neither.  A day its month does
+ * not have (2024-02-30) is refused, not read as another day: a bank
+ * must get the answer about the day it asked. */
+static bool parse_instant(const char *s, int64_t *out)
 {
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+    if (*s && strspn(s, "0123456789") == strlen(s)) {
+        char *end;
+        errno = 0;
+        long long v = strtoll(s, &end, 10);
+        if (errno || *end || v > PLEDGER_INSTANT_MAX)
+            return false;
+        *out = v;
+        return true;
+    }
+    return pledger_instant_parse(out, s) == PLEDGER_OK;
 }
 
-/* An instant "YYYY-MM-DDTHH:MM:SSZ" or microseconds; -1 when malformed. */
-static int64_t parse_instant(const char *s)
-{
-    int y, mo, d, h, mi, sec;
-    char z;
-    if (strspn(s, "0123456789") == strlen(s) && *s)
-        return strtoll(s, NULL, 10);
-    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &sec, &z) != 7 || z != 'Z')
-        return -1;
-    return (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) * INT64_C(1000000);
-}
-
-/* Microseconds as "YYYY-MM-DDTHH:MM:SSZ" (UTC). */
+/* Microseconds as "YYYY-MM-DDTHH:MM:SSZ" (UTC; civil date after H. Hinnant). */
 static const char *show_instant(int64_t us, char buf[64])
 {
     int64_t days = us / DAY_US - (us % DAY_US < 0), secs = (us - days * DAY_US) / 1000000;
@@ -174,13 +176,11 @@ int main(int argc, char **argv)
     }
     int64_t at = PLEDGER_AS_OF_CURRENT;
     const char *at_arg = argc > 3 + nargs + extra - 1 ? argv[3 + nargs + extra - 1] : NULL;
-    if (at_arg && (at = parse_instant(at_arg)) < 0) {
+    if (at_arg && !parse_instant(at_arg, &at)) {
         fprintf(stderr, "bank-verifier: '%s' is not an instant (2024-05-01T04:00:00Z)\n",
                 at_arg);
         return 2;
     }
-    if (!at_arg)
-        at = PLEDGER_AS_OF_CURRENT;
 
     /* Read-only: a SQLite read-only connection, any write is refused. */
     pledger_registry *reg = NULL;

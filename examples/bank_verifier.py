@@ -12,8 +12,9 @@ verify: is this registration real and in force, and is the certificate I
 right:  which pledges are there on this right (KIND trademark, patent,
         receivable, ...; RIGHT-ID its number)?
 party:  which pledges name this party (a USCC or an identity number)?
-AT asks about a past instant instead of now: 2024-05-01T04:00:00Z (UTC)
-or microseconds since the epoch.
+AT asks about a past instant instead of now: 2024-05-01T04:00:00Z (UTC;
+or with an offset, 2024-05-01T12:00:00+08:00; or a day, 2024-05-01, its
+midnight UTC) or microseconds since the epoch.
 
 Exit status: 0 answered (for verify: in force, code current), 1 the answer
 is negative, 2 usage or another error.  Needs the bindings on PYTHONPATH
@@ -21,6 +22,7 @@ is negative, 2 usage or another error.  Needs the bindings on PYTHONPATH
 PLEDGER_LIBRARY and PLEDGER_CDEF pointing into a build directory).
 """
 import datetime as dt
+import re
 import sys
 
 import pledger
@@ -29,14 +31,25 @@ from pledger import Role
 PROG = "bank-verifier"
 
 
+# what the library reads as an instant (pledger_instant_parse), as in the C twin
+INSTANT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+                     r"(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2}))?")
+
+
 def instant(text):
-    """An AT argument as an aware UTC datetime (or microseconds)."""
-    if text.isdigit():
-        return int(text)
+    """An AT argument as an aware UTC datetime, or microseconds: the
+    C program's forms; None for another text (a day its month does not
+    have, 2024-02-30, is refused, not read as another day)."""
     try:
-        return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
-    except ValueError:
-        sys.exit(f"{PROG}: '{text}' is not an instant (2024-05-01T04:00:00Z)")
+        if re.fullmatch(r"[0-9]+", text):
+            if int(text) <= pledger.types.MAX_US:
+                return int(text)
+        elif INSTANT.fullmatch(text):
+            t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            return t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
+    except (ValueError, OverflowError):
+        pass
+    return None
 
 
 def show(t):
@@ -104,7 +117,10 @@ def main(argv):
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 2
     at_arg = argv[3 + nargs + extra - 1] if len(argv) == 3 + nargs + extra else None
-    at = instant(at_arg) if at_arg else None
+    at = instant(at_arg) if at_arg is not None else None
+    if at_arg is not None and at is None:
+        print(f"{PROG}: '{at_arg}' is not an instant (2024-05-01T04:00:00Z)", file=sys.stderr)
+        return 2
 
     # Read-only: the bank can ask while the office writes, and cannot write.
     try:

@@ -493,6 +493,19 @@ def scenario_bank_verifier(c):
     ask("verify", tm, "-", "2024-04-01T00:00:00Z", rc=1)
     out, _ = ask("verify", tm, "-", str(T0 + 2 * DAY))   # microseconds work too
     c.has(out, r"^state\s+active, version 1$")
+    # an offset, or a day (its midnight UTC), as the library reads them
+    out, _ = ask("verify", tm, "-", "2024-05-01T12:00:00+08:00")
+    c.has(out, r"^as of\s+2024-05-01T04:00:00Z$")
+    out, _ = ask("verify", tm, "-", "2024-05-02")
+    c.has(out, r"^as of\s+2024-05-02T00:00:00Z$")
+    c.has(out, r"^state\s+active, version 1$")
+    # what is not an instant is refused, not read as another one: a day its
+    # month does not have (it was read as 1 March), a count past the year
+    # 9999, an empty argument (the Python twin answered for now)
+    for bad in ("2024-02-30T00:00:00Z", "2024-13-01", "2024-5-1T00:00:00Z",
+                "99999999999999999999", "253402300800000000", "", "1٢3"):
+        _, err = ask("verify", tm, "-", bad, rc=2)
+        c.has(err, r"is not an instant")
 
     out, _ = ask("verify", "R-FZ01-AR-2024-000001", rc=1)
     c.has(out, r"^state\s+cancelled, version 2$")
