@@ -14,6 +14,7 @@
  * Build: cc acceptance-window.c $(pkg-config --cflags --libs pledger) */
 #include <pledger/pledger.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,8 +82,19 @@ int main(int argc, char **argv)
         status = fail(NULL, argv[1], rc);
         goto out;
     }
-    if (getenv("PLEDGER_NOW")) {
-        fixed_now = strtoll(getenv("PLEDGER_NOW"), NULL, 10);
+    /* PLEDGER_NOW fixes the clock (repeatable runs): microseconds since
+     * the epoch, refused when it is not one rather than read as another */
+    const char *now = getenv("PLEDGER_NOW");
+    if (now && *now) {
+        char *end;
+        errno = 0;
+        fixed_now = strtoll(now, &end, 10);
+        if ((*now != '-' && (*now < '0' || *now > '9')) || errno || *end) {
+            fprintf(stderr, "acceptance-window: PLEDGER_NOW '%s' is not microseconds since the "
+                            "epoch\n", now);
+            status = 2;
+            goto out;
+        }
         pledger_set_clock(reg, fixed_clock, NULL);
     }
 

@@ -18,6 +18,7 @@
 #define _POSIX_C_SOURCE 200809L /* strdup, isatty */
 #include <pledger/pledger.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -74,8 +75,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "register-import: %s\n", pledger_errmsg(NULL));
         return 2;
     }
-    if (getenv("PLEDGER_NOW")) {
-        fixed_now = strtoll(getenv("PLEDGER_NOW"), NULL, 10);
+    /* PLEDGER_NOW fixes the clock (repeatable runs): microseconds since
+     * the epoch, refused when it is not one rather than read as another */
+    const char *now = getenv("PLEDGER_NOW");
+    if (now && *now) {
+        char *end;
+        errno = 0;
+        fixed_now = strtoll(now, &end, 10);
+        if ((*now != '-' && (*now < '0' || *now > '9')) || errno || *end) {
+            fprintf(stderr, "register-import: PLEDGER_NOW '%s' is not microseconds since the "
+                            "epoch\n", now);
+            pledger_close(reg);
+            return 2;
+        }
         pledger_set_clock(reg, fixed_clock, NULL);
     }
     /* Importing the register is the registry office's job. */

@@ -13,6 +13,7 @@ standard output.  Exit status: 0 imported (even with rejected records),
 PLEDGER_NOW (microseconds since the epoch) fixes the clock.
 """
 import os
+import re
 import sys
 
 import pledger
@@ -53,9 +54,14 @@ def main(argv):
         print(f"{PROG}: {e.message}", file=sys.stderr)
         return 2
     with reg:
-        if os.environ.get("PLEDGER_NOW"):
-            now = int(os.environ["PLEDGER_NOW"])
-            reg.set_clock(lambda: now)
+        now = os.environ.get("PLEDGER_NOW")
+        if now:
+            # refused when it is not microseconds, as in the C twin
+            if not re.fullmatch(r"-?[0-9]+", now) or not -2**63 <= int(now) < 2**63:
+                print(f"{PROG}: PLEDGER_NOW '{now}' is not microseconds since the epoch",
+                      file=sys.stderr)
+                return 2
+            reg.set_clock(lambda: int(now))
         reg.set_actor("registrar", Role.REGISTRAR)   # the registry office's job
         progress = Progress(sys.stderr)
         try:

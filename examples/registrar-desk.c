@@ -15,6 +15,7 @@
  * Build: cc registrar-desk.c $(pkg-config --cflags --libs pledger) */
 #include <pledger/pledger.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,9 +109,13 @@ static int do_change(pledger_registry *reg, const char *number, const char *amou
 {
     pledger_change change = PLEDGER_CHANGE_INIT; /* fields left NULL/-1 stay as they are */
     char *end = NULL;
+    errno = 0;
     change.amount = strtoll(amount, &end, 10);
-    if (!*amount || *end || change.amount <= 0) {
-        fprintf(stderr, "registrar-desk: AMOUNT must be a positive number of minor units\n");
+    /* digits only: one past the largest amount is refused, not recorded
+     * as the largest (strtoll saturates) */
+    if (*amount < '0' || *amount > '9' || errno || *end || change.amount <= 0) {
+        fprintf(stderr, "registrar-desk: AMOUNT must be a positive number of minor units "
+                        "(at most %lld)\n", (long long)INT64_MAX);
         return 2;
     }
     change.note = "secured amount changed at the registrar's desk";
@@ -156,8 +161,19 @@ int main(int argc, char **argv)
     opts.office_code = "FZ01";
     if ((rc = pledger_open(&reg, argv[1], &opts)) != 0)
         return fail(NULL, argv[1], rc);
-    if (getenv("PLEDGER_NOW")) {
-        fixed_now = strtoll(getenv("PLEDGER_NOW"), NULL, 10);
+    /* PLEDGER_NOW fixes the clock (repeatable runs): microseconds since
+     * the epoch, refused when it is not one rather than read as another */
+    const char *now = getenv("PLEDGER_NOW");
+    if (now && *now) {
+        char *end;
+        errno = 0;
+        fixed_now = strtoll(now, &end, 10);
+        if ((*now != '-' && (*now < '0' || *now > '9')) || errno || *end) {
+            fprintf(stderr, "registrar-desk: PLEDGER_NOW '%s' is not microseconds since the "
+                            "epoch\n", now);
+            pledger_close(reg);
+            return 2;
+        }
         pledger_set_clock(reg, fixed_clock, NULL);
     }
     /* Every change is checked against the actor's role and journaled

@@ -296,6 +296,11 @@ def scenario_register_import(c):
     size = os.path.getsize(src)
     db = c.db("reg.db")
 
+    # a clock that is not microseconds is refused (by both twins), not read
+    # as another instant; nothing is imported
+    for bad in ("2024-04-01", "1e6", "99999999999999999999", " 5"):
+        _, err = c.run(c.program("register-import") + [db, src], rc=2, env={"PLEDGER_NOW": bad})
+        c.has(err, r"PLEDGER_NOW '.*' is not microseconds since the epoch")
     out, err = c.example("register-import", db, src)
     c.eq(import_report(c, out), {"inserted": 8, "updated": 0, "unchanged": 0, "rejected": 0},
          "first import")
@@ -404,6 +409,15 @@ def accept(c, db, name, now):
 
 def scenario_registrar_desk(c):
     db = c.db("desk.db")
+    # a clock that is not microseconds is refused by every program that
+    # takes one, not read as another instant (2024-04-01 was 2024 us after 1970)
+    c.example("register-import", c.db("clock.db"), os.path.join(c.data, "demo-register.xml"))
+    for name, args in (("acceptance-window", [os.path.join(c.data, "trademark.xml")]),
+                       ("registrar-desk", ["cancel", "R-1"])):
+        for bad in ("2024-04-01", "1e6", "99999999999999999999", " 5"):
+            _, err = c.run(c.program(name) + [c.db("clock.db")] + args, rc=2,
+                           env={"PLEDGER_NOW": bad})
+            c.has(err, r"PLEDGER_NOW '.*' is not microseconds since the epoch")
     c.example("register-import", db, os.path.join(c.data, "demo-register.xml"), now=T0 - DAY)
     tm = accept(c, db, "trademark.xml", T0)
     rc_ = accept(c, db, "receivable.xml", T0)
@@ -447,6 +461,13 @@ def scenario_registrar_desk(c):
     c.has(out, r"^pledge\s+R-FZ01-TM-2024-000001: cancelled, version 3, secured 450000000 CNY$")
     c.example("registrar-desk", db, "cancel", "R-FZ01-TM-2024-000001", rc=1, now=T0 + 51 * DAY)
     c.example("registrar-desk", db, "change", "R-FZ01-TM-2024-000001", "-5", rc=2)
+    # one past the largest amount is refused, not recorded as the largest
+    for bad in ("9223372036854775808", "99999999999999999999", "+5", " 5", "5x"):
+        _, err = c.example("registrar-desk", db, "change", "R-FZ01-TM-2024-000001", bad, rc=2)
+        c.has(err, r"AMOUNT must be a positive number")
+    out, _ = c.example("bank-verifier", db, "verify", "R-FZ01-TM-2024-000001", rc=1)
+    c.has(out, r"^state\s+cancelled, version 3$", "the refused changes changed nothing")
+    c.has(out, r"^secured\s+450000000 CNY")
     c.example("registrar-desk", db, "launder", "x", rc=2)
     c.example("registrar-desk", c.db("missing.db"), "cancel", "R-1", rc=2)
 
