@@ -113,12 +113,23 @@ acceptor *acceptor_start(const char *host, unsigned port, unsigned max_connectio
                          acceptor_add_fn add, acceptor_count_fn count, void *cls, char *err,
                          size_t err_size)
 {
-    struct sockaddr_in sin;
-    memset(&sin, 0, sizeof sin);
-    sin.sin_family = AF_INET;
-    sin.sin_port = htons((uint16_t)port);
-    if (inet_pton(AF_INET, host, &sin.sin_addr) != 1) {
-        snprintf(err, err_size, "listen: '%s' is not an IPv4 address", host);
+    /* an IPv4 or IPv6 address as written, never a name to look up */
+    struct sockaddr_storage at;
+    socklen_t at_len;
+    memset(&at, 0, sizeof at);
+    struct sockaddr_in *v4 = (struct sockaddr_in *)&at;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&at;
+    if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)port);
+        at_len = sizeof *v4;
+    } else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)port);
+        at_len = sizeof *v6;
+    } else {
+        snprintf(err, err_size, "listen: '%s' is not an IPv4 or IPv6 address (an IPv6 "
+                 "address is written in brackets: [::1]:8443)", host);
         return NULL;
     }
     acceptor *a = calloc(1, sizeof *a);
@@ -135,11 +146,13 @@ acceptor *acceptor_start(const char *host, unsigned port, unsigned max_connectio
     atomic_init(&a->stopping, false);
     int on = 1;
     a->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    a->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    a->fd = socket(at.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (a->wake < 0 || a->fd < 0 ||
         setsockopt(a->fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) ||
-        bind(a->fd, (struct sockaddr *)&sin, sizeof sin) || listen(a->fd, SOMAXCONN)) {
-        snprintf(err, err_size, "cannot listen on %s:%u: %s", host, port, strerror(errno));
+        bind(a->fd, (struct sockaddr *)&at, at_len) || listen(a->fd, SOMAXCONN)) {
+        bool in6 = at.ss_family == AF_INET6;
+        snprintf(err, err_size, "cannot listen on %s%s%s:%u: %s", in6 ? "[" : "", host,
+                 in6 ? "]" : "", port, strerror(errno));
         goto fail;
     }
     if ((errno = pthread_create(&a->thread, NULL, run, a))) {

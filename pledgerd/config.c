@@ -93,12 +93,22 @@ int config_load(config *c, const char *path, char *err, size_t err_size)
             first[i] = no;
         }
         if (!strcmp(k, "listen")) {
-            char *colon = strrchr(v, ':');
-            ok = colon && colon != v && (size_t)(colon - v) < sizeof c->listen_host &&
+            /* ADDRESS:PORT; an IPv6 address in brackets, [::1]:8443 (the
+             * acceptor says when the address is not one) */
+            const char *host = v, *end, *colon;
+            if (*v == '[') {
+                host = v + 1;
+                end = strchr(v, ']');
+                colon = end && end > host ? end + 1 : NULL;
+                ok = colon && *colon == ':';
+            } else {
+                end = colon = strrchr(v, ':');
+                ok = colon && colon != v && !memchr(v, ':', (size_t)(colon - v));
+            }
+            ok = ok && (size_t)(end - host) < sizeof c->listen_host &&
                  number(colon + 1, 1, 65535, &x);
             if (ok) {
-                *colon = '\0';
-                snprintf(c->listen_host, sizeof c->listen_host, "%s", v);
+                snprintf(c->listen_host, sizeof c->listen_host, "%.*s", (int)(end - host), host);
                 c->port = (unsigned)x;
             }
         } else if (!strcmp(k, "tls")) {

@@ -66,8 +66,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "pledgerd: %s\n", err);
         return 1;
     }
-    fprintf(stderr, "pledgerd: %s://%s:%u/v1/ serves %s\n", cfg.tls ? "https" : "http",
-            cfg.listen_host, cfg.port, cfg.registry);
+    bool v6 = strchr(cfg.listen_host, ':') != NULL;
+    fprintf(stderr, "pledgerd: %s://%s%s%s:%u/v1/ serves %s\n", cfg.tls ? "https" : "http",
+            v6 ? "[" : "", cfg.listen_host, v6 ? "]" : "", cfg.port, cfg.registry);
     for (;;) {
         int sig = 0;
         /* all the work is done here, in the main thread, never in a signal

@@ -96,10 +96,12 @@ def free_port() -> int:
 
 
 class Daemon:
-    def __init__(self, tmp: pathlib.Path, **settings: str) -> None:
+    def __init__(self, tmp: pathlib.Path, host: str = "127.0.0.1", **settings: str) -> None:
         self.tmp = tmp
         self.port = free_port()
-        self.url = f"https://127.0.0.1:{self.port}"
+        self.host = host
+        at = f"[{host}]" if ":" in host else host
+        self.url = f"https://{at}:{self.port}"
         self.cert = tmp / "cert.pem"
         conf = tmp / f"pledgerd-{self.port}.conf"
         report_key = tmp / "report.key"
@@ -108,7 +110,7 @@ class Daemon:
                             str(report_key)], check=True)
             subprocess.run(["openssl", "pkey", "-in", str(report_key), "-pubout", "-out",
                             str(tmp / "report.pub")], check=True)
-        lines = [f"listen = 127.0.0.1:{self.port}", f"tls_cert = {self.cert}",
+        lines = [f"listen = {at}:{self.port}", f"tls_cert = {self.cert}",
                  f"tls_key = {tmp / 'key.pem'}", f"registry = {tmp / 'reg.db'}",
                  f"accounts = {tmp / 'accounts'}", "threads = 2",
                  f"report_key = FZ01-reports={report_key}"]
@@ -118,7 +120,7 @@ class Daemon:
                                      text=True)
         for _ in range(200):
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.1).close()
+                socket.create_connection((host, self.port), timeout=0.1).close()
                 return
             except OSError:
                 if self.proc.poll() is not None:
@@ -129,7 +131,7 @@ class Daemon:
     def curl(self, path: str, token: str | None = None, data: bytes | None = None,
              headers: tuple[str, ...] = ()) -> tuple[int, str, str]:
         """(HTTP status, content type, body)."""
-        args = ["curl", "-sS", "--cacert", str(self.cert), "-o", "-", "-w",
+        args = ["curl", "-sS", "-g", "--cacert", str(self.cert), "-o", "-", "-w",
                 "\n%{http_code} %{content_type}", f"{self.url}{path}"]
         if token:
             args += ["-H", f"Authorization: Bearer {token}"]
@@ -182,7 +184,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
                     "ec_paramgen_curve:P-256", "-nodes", "-keyout", str(tmp / "key.pem"),
                     "-out", str(tmp / "cert.pem"), "-days", "2", "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+                    "-addext", "subjectAltName=IP:127.0.0.1,IP:::1"], check=True,
+                   capture_output=True)
     subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out",
                     str(tmp / "log.key")], check=True)
     subprocess.run(["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
@@ -662,6 +665,50 @@ def test_connections_spread_over_threads(site: dict) -> None:
         c.close()
     used = [a - b for a, b in zip(_worker_ticks(d.proc.pid), before)]
     assert min(used) * 4 >= sum(used) > 0, used
+
+
+def test_listens_on_ipv6(site: dict) -> None:
+    """listen = [::1]:PORT serves over IPv6 (curl and the Python client,
+    HTTPS verified), and only there; an address that is neither IPv4 nor
+    IPv6, or IPv6 without its brackets, is refused by name."""
+    d = Daemon(site["tmp"], host="::1")
+    try:
+        assert d.url.startswith("https://[::1]:")
+        assert d.json("/v1/status")["service"] == "pledgerd"
+        v = d.json(f"/v1/pledges/{site['number']}", site["tokens"]["bank"])
+        assert v["number"] == site["number"] and v["report"]["number"] >= 1
+        remote = pledger.connect(d.url, token=site["tokens"]["bank"], cafile=str(d.cert))
+        assert remote.verify(site["number"]).number == site["number"]
+        with pytest.raises(OSError):   # not on IPv4's loopback
+            socket.create_connection(("127.0.0.1", d.port), timeout=1).close()
+    finally:
+        assert d.stop() == 0
+    tmp = site["tmp"]
+    conf = tmp / "listen.conf"
+    rest = (f"tls = off\nregistry = {tmp / 'reg.db'}\naccounts = {tmp / 'accounts'}\n"
+            f"report_key = r={tmp / 'report.key'}\n")
+    for listen, needle in (("::1:8443", "line 1: listen: bad value"),
+                           ("[::1]8443", "line 1: listen: bad value"),
+                           ("[]:8443", "line 1: listen: bad value"),
+                           ("[::1]:", "line 1: listen: bad value"),
+                           ("[::1]:70000", "line 1: listen: bad value"),
+                           ("localhost:8443", "'localhost' is not an IPv4 or IPv6 address"),
+                           ("[fe80::zz]:8443", "'fe80::zz' is not an IPv4 or IPv6 address"),
+                           (f"[127.0.0.1]:{free_port()}", None)):
+        conf.write_text(f"listen = {listen}\n" + rest)
+        p = subprocess.Popen([PLEDGERD, "--config", str(conf)], stderr=subprocess.PIPE,
+                             text=True)
+        try:
+            if needle is None:   # brackets around IPv4 are read too
+                time.sleep(0.5)
+                assert p.poll() is None
+                continue
+            _, err = p.communicate(timeout=30)
+            assert p.returncode != 0 and needle in err, (listen, err)
+        finally:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                p.wait(timeout=30)
 
 
 def test_bad_configuration(tmp_path: pathlib.Path) -> None:
