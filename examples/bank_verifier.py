@@ -46,7 +46,9 @@ def instant(text):
                 return int(text)
         elif INSTANT.fullmatch(text):
             t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-            return t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
+            # in UTC, where an offset may carry it past the year 9999
+            # (OverflowError: refused, as the C twin refuses it)
+            return t.replace(tzinfo=t.tzinfo or dt.timezone.utc).astimezone(dt.timezone.utc)
     except (ValueError, OverflowError):
         pass
     return None

@@ -524,7 +524,8 @@ def scenario_bank_verifier(c):
     # month does not have (it was read as 1 March), a count past the year
     # 9999, an empty argument (the Python twin answered for now)
     for bad in ("2024-02-30T00:00:00Z", "2024-13-01", "2024-5-1T00:00:00Z",
-                "99999999999999999999", "253402300800000000", "", "1٢3"):
+                "99999999999999999999", "253402300800000000", "", "1٢3",
+                "9999-12-31T23:00:00-02:00"):   # past the year 9999 in UTC
         _, err = ask("verify", tm, "-", bad, rc=2)
         c.has(err, r"is not an instant")
 

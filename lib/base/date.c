@@ -1,6 +1,8 @@
 #include "base/date.h"
 #include "base/text.h"
 
+#include <pledger/common.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -250,11 +252,13 @@ int pl_instant_parse(pl_err *e, const char *s, int64_t *out)
     secs = days64(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec -
            sign * (oh * 3600 + om * 60);
     /* An offset can carry 0000-01-01 into year -1, or 9999-12-31 into
-     * 10000, in UTC: instants are read and written as years 0000 to 9999. */
-    if (secs < days64(0, 1, 1) * 86400 || secs >= days64(10000, 1, 1) * 86400)
+     * 10000, in UTC: instants are read and written as years 0000 to 9999,
+     * the published bounds (common.h). */
+    int64_t us = secs * US_PER_SEC + frac;
+    if (us < PLEDGER_INSTANT_MIN || us > PLEDGER_INSTANT_MAX)
         return pl_err_set(e, PLEDGER_EINVAL,
                           "instant '%s': in UTC it falls outside the years 0000 to 9999", q);
-    *out = secs * US_PER_SEC + frac;
+    *out = us;
     return 0;
 }
 
