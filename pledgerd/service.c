@@ -280,6 +280,30 @@ static const char *bearer(struct MHD_Connection *c, const char **why)
     return h;
 }
 
+/* A body declared as something else than XML (Content-Type), or NULL: the
+ * media type before its parameters, any case; no header is taken as XML.
+ * Written into @why (@size bytes) when refused. */
+static bool body_not_xml(struct MHD_Connection *c, char *why, size_t size)
+{
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    if (!h)
+        return false;
+    size_t n = strcspn(h, ";");
+    while (n && (h[n - 1] == ' ' || h[n - 1] == '\t'))
+        n--;
+    const char *t = h;
+    while (n && (*t == ' ' || *t == '\t')) {
+        t++;
+        n--;
+    }
+    if ((n == 15 && !strncasecmp(t, "application/xml", 15)) ||
+        (n == 8 && !strncasecmp(t, "text/xml", 8)))
+        return false;
+    snprintf(why, size, "Content-Type: the body is declared as '%.*s'; this service reads "
+             "application/xml", (int)(n > 80 ? 80 : n), t);
+    return true;
+}
+
 /* The request's path as sent, before libmicrohttpd decodes it: a %00 in
  * it would cut the decoded path there ("/v1/pledges/R-1%00x" read as
  * "/v1/pledges/R-1", an answer about another registration than the one
@@ -401,6 +425,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                         "again in a minute");
             goto send;
         }
+    }
+    char type_why[160];
+    if (rq->len && strcmp(method, "POST") == 0 && body_not_xml(c, type_why, sizeof type_why)) {
+        reply_error(&out, 415, PLEDGER_EINVAL, type_why);
+        goto send;
     }
     int orc = 0;
     rc.reader = reader(s, &orc);

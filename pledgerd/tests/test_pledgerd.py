@@ -386,6 +386,45 @@ def _documented(op: dict) -> list[dict]:
     return out
 
 
+def test_a_body_declared_as_other_than_xml_is_refused(site: dict) -> None:
+    """Each endpoint that reads a body reads XML: one declared as JSON, as a
+    form (curl -d) or as plain text gets 415 naming Content-Type, and is not
+    read -- nothing is filed; application/xml and text/xml (any case, with
+    parameters) and a body with no Content-Type are read."""
+    d, t = site["d"], site["tokens"]
+    xml = (DATA / "app-patent.xml").read_bytes()
+    ctx = ssl.create_default_context(cafile=str(d.cert))
+    conn = http.client.HTTPSConnection("127.0.0.1", d.port, context=ctx, timeout=30)
+
+    def post(path: str, ctype: str | None, body: bytes = xml) -> tuple[int, dict]:
+        headers = {"Authorization": f"Bearer {t['applicant']}"}
+        if ctype is not None:
+            headers["Content-Type"] = ctype
+        conn.request("POST", path, body=body, headers=headers)
+        r = conn.getresponse()
+        text = r.read().decode("utf-8")
+        check_openapi("POST", path, r.status, r.getheader("Content-Type", ""), text)
+        return r.status, json.loads(text)
+
+    size = d.json("/v1/status")["log_size"]
+    for path in ("/v1/applications", "/v1/filings", "/v1/exchange"):
+        for ctype in ("application/json", "application/x-www-form-urlencoded",
+                      "text/plain; charset=utf-8", "application/xmlx", "", "xml"):
+            status, j = post(path, ctype)
+            assert status == 415, (path, ctype, status, j)
+            assert j["error"]["name"] == "PLEDGER_EINVAL"
+            assert "Content-Type" in j["error"]["message"], j
+            assert "application/xml" in j["error"]["message"], j
+    assert d.json("/v1/status")["log_size"] == size   # nothing was filed
+    for ctype in ("application/xml", "Application/XML; charset=utf-8", " text/xml ", None):
+        status, j = post("/v1/applications", ctype)
+        assert status == 201 and j["state"] == "draft", (ctype, status, j)
+    # an empty body is not declared as anything: review and submit take none
+    status, j = post(f"/v1/applications/{j['uuid']}/review", "application/json", b"")
+    assert status == 200, j
+    conn.close()
+
+
 def test_every_query_parameter_is_checked(site: dict) -> None:
     """The class of "a question read otherwise than asked", swept over
     every endpoint and every query parameter openapi.json documents, for
