@@ -82,6 +82,7 @@ int config_load(config *c, const char *path, char *err, size_t err_size)
         *eq = '\0';
         char *k = trim(s), *v = trim(eq + 1);
         bool ok = true;
+        char want[96] = "";   /* what the setting takes, said when refused */
         for (size_t i = 0; i < sizeof once / sizeof once[0]; i++) {
             if (strcmp(k, once[i]) != 0)
                 continue;
@@ -107,55 +108,77 @@ int config_load(config *c, const char *path, char *err, size_t err_size)
             }
             ok = ok && (size_t)(end - host) < sizeof c->listen_host &&
                  number(colon + 1, 1, 65535, &x);
+            snprintf(want, sizeof want, "ADDRESS:PORT (IPv4, or IPv6 in brackets: [::1]:8443), "
+                     "the port 1 to 65535");
             if (ok) {
                 snprintf(c->listen_host, sizeof c->listen_host, "%.*s", (int)(end - host), host);
                 c->port = (unsigned)x;
             }
         } else if (!strcmp(k, "tls")) {
             ok = !strcmp(v, "on") || !strcmp(v, "off");
+            snprintf(want, sizeof want, "on or off");
             c->tls = !strcmp(v, "on");
         } else if (!strcmp(k, "tls_cert")) {
             ok = strlen(v) < sizeof c->tls_cert;
+            snprintf(want, sizeof want, "a path of at most %zu bytes", sizeof c->tls_cert - 1);
             snprintf(c->tls_cert, sizeof c->tls_cert, "%s", v);
         } else if (!strcmp(k, "tls_key")) {
             ok = strlen(v) < sizeof c->tls_key;
+            snprintf(want, sizeof want, "a path of at most %zu bytes", sizeof c->tls_key - 1);
             snprintf(c->tls_key, sizeof c->tls_key, "%s", v);
         } else if (!strcmp(k, "registry")) {
             ok = *v && strlen(v) < sizeof c->registry;
+            snprintf(want, sizeof want, "a path of 1 to %zu bytes", sizeof c->registry - 1);
             snprintf(c->registry, sizeof c->registry, "%s", v);
         } else if (!strcmp(k, "accounts")) {
             ok = *v && strlen(v) < sizeof c->accounts;
+            snprintf(want, sizeof want, "a path of 1 to %zu bytes", sizeof c->accounts - 1);
             snprintf(c->accounts, sizeof c->accounts, "%s", v);
         } else if (!strcmp(k, "max_request_bytes")) {
             ok = number(v, 1024, 256ul << 20, &x);
+            snprintf(want, sizeof want, "a whole number from 1024 to 268435456");
             c->max_request_bytes = x;
         } else if (!strcmp(k, "max_connections")) {
             ok = number(v, 1, 100000, &x);
+            snprintf(want, sizeof want, "a whole number from 1 to 100000");
             c->max_connections = (unsigned)x;
         } else if (!strcmp(k, "per_ip_connections")) {
             ok = number(v, 1, 100000, &x);
+            snprintf(want, sizeof want, "a whole number from 1 to 100000");
             c->per_ip_connections = (unsigned)x;
         } else if (!strcmp(k, "timeout_seconds")) {
             ok = number(v, 1, 3600, &x);
+            snprintf(want, sizeof want, "a whole number from 1 to 3600");
             c->timeout_s = (unsigned)x;
         } else if (!strcmp(k, "threads")) {
             ok = number(v, 1, 256, &x);
+            snprintf(want, sizeof want, "a whole number from 1 to 256");
             c->threads = (unsigned)x;
         } else if (!strcmp(k, "requests_per_minute")) {
             ok = number(v, 1, 100000000, &x);
+            snprintf(want, sizeof want, "a whole number from 1 to 100000000");
             c->rate_per_minute = (double)x;
         } else if (!strcmp(k, "exchange_key")) {
             ok = strchr(v, '=') && strlen(v) < sizeof c->exchange_key;
+            snprintf(want, sizeof want, "NAME=PEMFILE, at most %zu bytes",
+                     sizeof c->exchange_key - 1);
             snprintf(c->exchange_key, sizeof c->exchange_key, "%s", v);
         } else if (!strcmp(k, "report_key")) {
             ok = strchr(v, '=') && strlen(v) < sizeof c->report_key;
+            snprintf(want, sizeof want, "NAME=PEMFILE, at most %zu bytes",
+                     sizeof c->report_key - 1);
             snprintf(c->report_key, sizeof c->report_key, "%s", v);
         } else if (!strcmp(k, "statement_key")) {
             ok = strchr(v, '=') && strlen(v) < sizeof c->statement_key;
+            snprintf(want, sizeof want, "NAME=PEMFILE, at most %zu bytes",
+                     sizeof c->statement_key - 1);
             snprintf(c->statement_key, sizeof c->statement_key, "%s", v);
         } else if (!strcmp(k, "exchange_trust")) {
             ok = strchr(v, '=') && strlen(v) < sizeof c->exchange_trust[0] &&
                  c->n_trust < sizeof c->exchange_trust / sizeof c->exchange_trust[0];
+            snprintf(want, sizeof want, "NAME=PEMFILE, at most %zu bytes, on at most %zu lines",
+                     sizeof c->exchange_trust[0] - 1,
+                     sizeof c->exchange_trust / sizeof c->exchange_trust[0]);
             if (ok)
                 snprintf(c->exchange_trust[c->n_trust++], sizeof c->exchange_trust[0], "%s", v);
         } else {
@@ -164,8 +187,8 @@ int config_load(config *c, const char *path, char *err, size_t err_size)
             goto fail;
         }
         if (!ok) {
-            snprintf(err, err_size, "configuration %s: line %ld: %.64s: bad value '%.200s'",
-                     path, no, k, v);
+            snprintf(err, err_size, "configuration %s: line %ld: %.64s: bad value '%.200s': "
+                     "it takes %s", path, no, k, v, want);
             goto fail;
         }
     }

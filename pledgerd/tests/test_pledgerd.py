@@ -770,7 +770,7 @@ def test_bad_configuration(tmp_path: pathlib.Path) -> None:
         p = subprocess.run([PLEDGERD, "--config", str(conf)], capture_output=True, text=True)
         assert p.returncode != 0 and needle in p.stderr, (text, p.stderr)
     # every numeric setting: out of its range, or not a whole number, is
-    # refused naming the setting and the line
+    # refused naming the setting, the line and the range it takes
     base = "tls = off\nregistry = /x\naccounts = /y\nreport_key = r=/z\n"
     for key, low, high in (("max_request_bytes", 1023, (256 << 20) + 1),
                            ("max_connections", 0, 100001), ("per_ip_connections", 0, 100001),
@@ -783,6 +783,21 @@ def test_bad_configuration(tmp_path: pathlib.Path) -> None:
                                text=True)
             assert p.returncode != 0 and key in p.stderr and "line 5" in p.stderr, \
                 (key, bad, p.stderr)
+            assert f"it takes a whole number from {low + 1} to {high - 1}" in p.stderr, \
+                (key, bad, p.stderr)
+    # and every other setting says what it takes
+    for line, needle in (("listen = 127.0.0.1:0", "it takes ADDRESS:PORT"),
+                         ("tls = yes", "it takes on or off"),
+                         ("registry = ", "it takes a path of 1 to"),
+                         ("accounts = " + "a" * 5000, "it takes a path of 1 to"),
+                         ("tls_cert = " + "c" * 5000, "it takes a path of at most"),
+                         ("exchange_key = nokey", "it takes NAME=PEMFILE"),
+                         ("statement_key = nokey", "it takes NAME=PEMFILE"),
+                         ("exchange_trust = nokey", "it takes NAME=PEMFILE")):
+        conf.write_text(f"{line}\n")
+        p = subprocess.run([PLEDGERD, "--config", str(conf)], capture_output=True, text=True)
+        assert p.returncode != 0 and "line 1" in p.stderr and needle in p.stderr, \
+            (line, p.stderr)
     p = subprocess.run([PLEDGERD, "token", "bad name", "bank"], capture_output=True, text=True)
     assert p.returncode == 2 and "account name" in p.stderr
     p = subprocess.run([PLEDGERD, "token", "x", "king"], capture_output=True, text=True)
