@@ -69,6 +69,8 @@ int main(int argc, char **argv)
     bool v6 = strchr(cfg.listen_host, ':') != NULL;
     fprintf(stderr, "pledgerd: %s://%s%s%s:%u/v1/ serves %s\n", cfg.tls ? "https" : "http",
             v6 ? "[" : "", cfg.listen_host, v6 ? "]" : "", cfg.port, cfg.registry);
+    service_accounts_said(s, err, sizeof err);
+    fprintf(stderr, "pledgerd: %s\n", err);
     for (;;) {
         int sig = 0;
         /* all the work is done here, in the main thread, never in a signal
@@ -85,7 +87,7 @@ int main(int argc, char **argv)
             if (service_reload(s, err, sizeof err))
                 fprintf(stderr, "pledgerd: reload refused, the accounts stay: %s\n", err);
             else
-                fprintf(stderr, "pledgerd: accounts reloaded\n");
+                fprintf(stderr, "pledgerd: accounts reloaded: %s\n", err);
             int tls = service_reload_tls(s, err, sizeof err);
             if (tls < 0)
                 fprintf(stderr, "pledgerd: reload refused, the certificate stays: %s\n", err);

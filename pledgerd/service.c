@@ -809,9 +809,25 @@ fail:
     return NULL;
 }
 
-int service_reload(service *s, char *err, size_t err_size)
+void service_accounts_said(service *s, char *msg, size_t msg_size)
 {
-    return accounts_load(&s->acc, s->cfg.accounts, err, err_size);
+    pthread_mutex_lock(&s->acc.lock);
+    size_t n = s->acc.n;
+    pthread_mutex_unlock(&s->acc.lock);
+    if (n)
+        snprintf(msg, msg_size, "%zu account%s from %s", n, n == 1 ? "" : "s", s->cfg.accounts);
+    else
+        snprintf(msg, msg_size, "no account in %s: every token is refused until it names one "
+                 "(pledgerd token NAME ROLE >> %s, then SIGHUP)", s->cfg.accounts,
+                 s->cfg.accounts);
+}
+
+int service_reload(service *s, char *msg, size_t msg_size)
+{
+    if (accounts_load(&s->acc, s->cfg.accounts, msg, msg_size))
+        return -1;
+    service_accounts_said(s, msg, msg_size);
+    return 0;
 }
 
 int service_reload_tls(service *s, char *msg, size_t msg_size)

@@ -36,8 +36,12 @@ typedef struct service service;
 /* Start serving (an accepting thread, libmicrohttpd's threads); NULL with
  * @err on failure. */
 service *service_start(const config *c, char *err, size_t err_size);
-/* Read the accounts file again: 0, or -1 with @err (the old accounts stay). */
-int service_reload(service *s, char *err, size_t err_size);
+/* Read the accounts file again: 0 with @msg saying how many accounts it
+ * holds (service_accounts_said), or -1 with @msg saying why not (the old
+ * accounts stay). */
+int service_reload(service *s, char *msg, size_t msg_size);
+/* "N accounts from PATH", or that there is none and every token is refused. */
+void service_accounts_said(service *s, char *msg, size_t msg_size);
 /* Read tls_cert and tls_key again and, when they changed and load (the key
  * that of the certificate), serve them to the new connections: a second
  * libmicrohttpd daemon gets the connections accepted from then on; the old

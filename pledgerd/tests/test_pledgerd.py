@@ -534,10 +534,31 @@ def test_rate_limit_reload_and_stop(site: dict, tmp_path: pathlib.Path) -> None:
         time.sleep(0.3)
         accounts.write_text(saved)
         assert d.curl("/v1/status")[0] == 200
+        # an empty file is taken (every account revoked at once), and said so
+        accounts.write_text("")
+        d.proc.send_signal(signal.SIGHUP)
+        for _ in range(50):
+            if d.curl("/v1/pledges?page_size=1", token)[0] == 401:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("an empty accounts file was not taken after SIGHUP")
+        accounts.write_text(saved)
+        d.proc.send_signal(signal.SIGHUP)
+        for _ in range(50):
+            if d.curl("/v1/pledges?page_size=1", token)[0] == 200:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the accounts were not taken back after SIGHUP")
     finally:
         assert d.stop() == 0
     err = d.proc.stderr.read()
     assert "reload refused" in err and "line 1" in err and "stopping" in err
+    n = len([line for line in saved.splitlines() if line and not line.startswith("#")])
+    assert f"pledgerd: {n - 1} accounts from {accounts}" in err, err   # at start
+    assert f"accounts reloaded: {n} accounts from {accounts}" in err, err
+    assert f"accounts reloaded: no account in {accounts}: every token is refused" in err, err
 
 
 def _account_line(name: str, role: str) -> tuple[str, str]:
