@@ -119,12 +119,14 @@ static void get_version(route_ctx *c, const char *number, bool document, reply *
         verification_refused(c, rc, out);
         return;
     }
-    /* a look at one registration: a verification, with its search report */
+    /* a look at one registration: a verification, with its search report
+     * naming the number as the registry keeps it (not as typed) */
+    const char *kept = pledger_pledge_number(p);
     if (document) {
         char *xml = NULL;
         if ((rc = pledger_pledge_to_xml(&xml, p)))
             reply_library_error(out, rc, NULL);
-        else if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &number, 1, LOG_SIZE_NOW, NULL, out))
+        else if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &kept, 1, LOG_SIZE_NOW, NULL, out))
             reply_text(out, 200, "application/xml", xml);
         pledger_free(xml);
     } else {
@@ -132,7 +134,7 @@ static void get_version(route_ctx *c, const char *number, bool document, reply *
         jw_init(&w);
         if ((rc = pledge_json(&w, p)))
             reply_library_error(out, rc, NULL);
-        else if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &number, 1, LOG_SIZE_NOW, &w, out)) {
+        else if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &kept, 1, LOG_SIZE_NOW, &w, out)) {
             jw_end_obj(&w);
             reply_json(out, 200, &w);
         }

@@ -339,7 +339,8 @@ static void get_pledge(route_ctx *c, const char *number, reply *out)
     jw_kstr(&w, "number", pledger_pledge_number(pledger_verification_pledge(v)));
     jw_kstr(&w, "kind", pledger_kind_name(pledger_pledge_kind(pledger_verification_pledge(v))));
     jw_kstr(&w, "security", pledger_pledge_security(pledger_verification_pledge(v)));
-    jw_kstr(&w, "state", pledger_pledge_state_name(pledger_pledge_state_of(pledger_verification_pledge(v))));
+    jw_kstr(&w, "state",
+            pledger_pledge_state_name(pledger_pledge_state_of(pledger_verification_pledge(v))));
     jw_kint(&w, "version", pledger_pledge_version(pledger_verification_pledge(v)));
     jw_kint(&w, "rank", pledger_verification_rank(v));
     jw_kint(&w, "registered_at", pledger_pledge_registered_at(pledger_verification_pledge(v)));
@@ -398,6 +399,23 @@ static void get_pledge(route_ctx *c, const char *number, reply *out)
     pledger_verification_free(v);
 }
 
+/* The registration number @typed names, as the registry keeps it (the
+ * library finds "r-fz01-..." as R-FZ01-...): what an answer and its search
+ * report name.  false, with @out answered, when there is none. */
+static bool kept_number(route_ctx *c, const char *typed, char kept[128], reply *out)
+{
+    pledger_pledge *p = NULL;
+    int rc = pledger_pledge_get(&p, c->reader, typed);
+
+    if (rc) {
+        verification_refused(c, rc, out);
+        return false;
+    }
+    snprintf(kept, 128, "%s", pledger_pledge_number(p));
+    pledger_pledge_free(p);
+    return true;
+}
+
 static void get_certificate(route_ctx *c, const char *number, reply *out)
 {
     uint64_t version = 0;
@@ -412,7 +430,10 @@ static void get_certificate(route_ctx *c, const char *number, reply *out)
         verification_refused(c, rc, out);
         return;
     }
-    if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &number, 1, LOG_SIZE_NOW, NULL, out))
+    char kept[128];
+    const char *named = kept;
+    if (kept_number(c, number, kept, out) &&
+        record_answer(c, PLEDGER_REPORT_VERIFICATION, &named, 1, LOG_SIZE_NOW, NULL, out))
         reply_text(out, 200, "application/xml", xml);
     pledger_free(xml);
 }
@@ -490,7 +511,8 @@ static void search(route_ctx *c, reply *out)
         jw_obj(&w);
         jw_kstr(&w, "number", pledger_pledge_number(pledger_cursor_pledge(cur)));
         jw_kstr(&w, "kind", pledger_kind_name(pledger_pledge_kind(pledger_cursor_pledge(cur))));
-        jw_kstr(&w, "state", pledger_pledge_state_name(pledger_pledge_state_of(pledger_cursor_pledge(cur))));
+        jw_kstr(&w, "state",
+                pledger_pledge_state_name(pledger_pledge_state_of(pledger_cursor_pledge(cur))));
         jw_kint(&w, "version", pledger_pledge_version(pledger_cursor_pledge(cur)));
         jw_kint(&w, "registered_at", pledger_pledge_registered_at(pledger_cursor_pledge(cur)));
         jw_kstr(&w, "pledgor_name", pledger_pledge_pledgor_name(pledger_cursor_pledge(cur)));
@@ -549,17 +571,20 @@ static void get_rank(route_ctx *c, const char *number, reply *out)
         verification_refused(c, rc, out);
         return;
     }
+    char kept[128], kept_other[128] = "";
+    if (!kept_number(c, number, kept, out) || (other && !kept_number(c, other, kept_other, out)))
+        return;
     jw w;
     jw_init(&w);
     jw_obj(&w);
-    jw_kstr(&w, "number", number);
+    jw_kstr(&w, "number", kept);
     if (other) {
-        jw_kstr(&w, "compare", other);
+        jw_kstr(&w, "compare", kept_other);
         jw_kint(&w, "order", value);
     } else {
         jw_kint(&w, "rank", value);
     }
-    const char *both[2] = { number, other };
+    const char *both[2] = { kept, kept_other };
     if (record_answer(c, PLEDGER_REPORT_VERIFICATION, both, other ? 2 : 1, LOG_SIZE_NOW, &w, out)) {
         jw_end_obj(&w);
         reply_json(out, 200, &w);
@@ -589,7 +614,10 @@ static void get_statement(route_ctx *c, const char *number, reply *out)
         verification_refused(c, rc, out);
         return;
     }
-    if (record_answer(c, PLEDGER_REPORT_VERIFICATION, &number, 1, LOG_SIZE_NOW, NULL, out))
+    char kept[128];
+    const char *named = kept;
+    if (kept_number(c, number, kept, out) &&
+        record_answer(c, PLEDGER_REPORT_VERIFICATION, &named, 1, LOG_SIZE_NOW, NULL, out))
         reply_text(out, 200, "application/xml", xml);
     pledger_free(xml);
 }

@@ -104,7 +104,12 @@ typedef struct pledger_verify_options {
  * @param[out] out    the answer, owned by the caller
  *                    (pledger_verification_free()); NULL on failure.
  * @param[in]  reg    the registry (read-only is fine).
- * @param[in]  number the registration number, exactly as issued.
+ * @param[in]  number the registration number, as issued or as a person
+ *                    types it: letters in either case, white space around
+ *                    or inside, full-width forms ("r-fz01-tm-2024-000001"
+ *                    finds R-FZ01-TM-2024-000001; a number issued with
+ *                    lower-case letters or spaces is also found as issued).
+ *                    The answer names the number as issued.
  * @param[in]  opts   options, or NULL for #PLEDGER_VERIFY_OPTIONS_INIT.
  * @return 0;
  *         #PLEDGER_ENOTFOUND when no pledge has that number, or it was

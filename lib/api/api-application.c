@@ -194,13 +194,15 @@ void pledger_application_free(pledger_application *app)
 
 /* ---- the workflow --------------------------------------------------------------- */
 
-/* Common entry of a workflow call taking a UUID. */
-static int enter_uuid(pledger_registry *reg, const char *fn, const char *uuid, pl_ctx *c)
+/* Common entry of a workflow call taking a UUID, written to @typed as
+ * the registry keeps it (pl_api_uuid). */
+static int enter_uuid(pledger_registry *reg, const char *fn, const char *uuid, char typed[37],
+                      pl_ctx *c)
 {
     int rc = pl_api_enter(reg, fn);
     if (rc)
         return rc;
-    if ((rc = pl_api_check_str(reg, fn, "uuid", uuid, 36, 1)))
+    if ((rc = pl_api_uuid(reg, fn, "uuid", uuid, typed)))
         return rc;
     pl_api_ctx(reg, c);
     return 0;
@@ -260,6 +262,7 @@ int pl_api_own_application(pledger_registry *reg, const char *fn, const pl_app_r
 
 int pledger_application_load(pledger_application **out, pledger_registry *reg, const char *uuid)
 {
+    char typed[37];
     static const char fn[] = "pledger_application_load";
     pledger_application *app;
     pl_app_row row;
@@ -270,12 +273,12 @@ int pledger_application_load(pledger_application **out, pledger_registry *reg, c
         return reg ? pl_api_bad_arg(reg, fn, "out", "is NULL")
                    : thread_bad(fn, "out", "is NULL");
     *out = NULL;
-    if ((rc = enter_uuid(reg, fn, uuid, &c)) ||
+    if ((rc = enter_uuid(reg, fn, uuid, typed, &c)) ||
         (rc = pl_api_read(reg, fn, PL_READ_APPLICATION, &sight)))
         return rc;
     /* the table has no masked sight of a document: its materials (copies
      * of identity cards, contracts) cannot be masked */
-    if ((rc = pl_wf_app_load(&c, uuid, &row)))
+    if ((rc = pl_wf_app_load(&c, typed, &row)))
         return rc;
     if (sight == PL_SIGHT_OWN && (rc = pl_api_own_application(reg, fn, &row))) {
         pl_app_row_clear(&row);
@@ -307,6 +310,7 @@ int pledger_application_load(pledger_application **out, pledger_registry *reg, c
 
 int pledger_application_review(pledger_review **out, pledger_registry *reg, const char *uuid)
 {
+    char typed[37];
     static const char fn[] = "pledger_application_review";
     pledger_review *r;
     pl_ctx c;
@@ -314,12 +318,12 @@ int pledger_application_review(pledger_review **out, pledger_registry *reg, cons
 
     if (out)
         *out = NULL;
-    if ((rc = enter_uuid(reg, fn, uuid, &c)) ||
+    if ((rc = enter_uuid(reg, fn, uuid, typed, &c)) ||
         (rc = pl_api_read(reg, fn, PL_READ_REVIEW, &sight)))
         return rc;
     if (!(r = calloc(1, sizeof *r)))
         return pl_err_oom(&reg->err);
-    if ((rc = pl_wf_review(&c, uuid, &r->f))) {
+    if ((rc = pl_wf_review(&c, typed, &r->f))) {
         pledger_review_free(r);
         return rc;
     }
@@ -334,32 +338,35 @@ int pledger_application_review(pledger_review **out, pledger_registry *reg, cons
 
 int pledger_application_submit(pledger_registry *reg, const char *uuid)
 {
+    char typed[37];
     pl_ctx c;
-    int rc = enter_uuid(reg, "pledger_application_submit", uuid, &c);
-    return rc ? rc : pl_wf_submit(&c, uuid);
+    int rc = enter_uuid(reg, "pledger_application_submit", uuid, typed, &c);
+    return rc ? rc : pl_wf_submit(&c, typed);
 }
 
 int pledger_application_accept(char **out, pledger_registry *reg, const char *uuid)
 {
+    char typed[37];
     pl_ctx c;
     int rc;
 
     if (out)
         *out = NULL;
-    if ((rc = enter_uuid(reg, "pledger_application_accept", uuid, &c)))
+    if ((rc = enter_uuid(reg, "pledger_application_accept", uuid, typed, &c)))
         return rc;
-    return pl_wf_accept(&c, uuid, out);
+    return pl_wf_accept(&c, typed, out);
 }
 
 int pledger_application_request_correction(pledger_registry *reg, const char *uuid,
                                            const char *note)
 {
+    char typed[37];
     static const char fn[] = "pledger_application_request_correction";
     pl_ctx c;
-    int rc = enter_uuid(reg, fn, uuid, &c);
+    int rc = enter_uuid(reg, fn, uuid, typed, &c);
     if (rc || (rc = pl_api_check_str(reg, fn, "note", note, 4096, 1)))
         return rc;
-    return pl_wf_request_correction(&c, uuid, note);
+    return pl_wf_request_correction(&c, typed, note);
 }
 
 int pledger_application_correct(pledger_registry *reg, pledger_application *app)
@@ -383,6 +390,7 @@ int pledger_application_correct(pledger_registry *reg, pledger_application *app)
 int pledger_application_register(char **out, char **modcode_out, pledger_registry *reg,
                                  const char *uuid)
 {
+    char typed[37];
     pl_ctx c;
     int rc;
 
@@ -390,28 +398,30 @@ int pledger_application_register(char **out, char **modcode_out, pledger_registr
         *out = NULL;
     if (modcode_out)
         *modcode_out = NULL;
-    if ((rc = enter_uuid(reg, "pledger_application_register", uuid, &c)))
+    if ((rc = enter_uuid(reg, "pledger_application_register", uuid, typed, &c)))
         return rc;
-    return pl_wf_register(&c, uuid, out, modcode_out);
+    return pl_wf_register(&c, typed, out, modcode_out);
 }
 
 int pledger_application_refuse(pledger_registry *reg, const char *uuid, const char *ground,
                                const char *note)
 {
+    char typed[37];
     static const char fn[] = "pledger_application_refuse";
     pl_ctx c;
-    int rc = enter_uuid(reg, fn, uuid, &c);
+    int rc = enter_uuid(reg, fn, uuid, typed, &c);
     if (rc || (rc = pl_api_check_str(reg, fn, "ground", ground, 64, 1)) ||
         (rc = pl_api_check_str(reg, fn, "note", note, 4096, 0)))
         return rc;
-    return pl_wf_refuse(&c, uuid, ground, note);
+    return pl_wf_refuse(&c, typed, ground, note);
 }
 
 int pledger_application_withdraw(pledger_registry *reg, const char *uuid)
 {
+    char typed[37];
     pl_ctx c;
-    int rc = enter_uuid(reg, "pledger_application_withdraw", uuid, &c);
-    return rc ? rc : pl_wf_withdraw(&c, uuid, "applicant");
+    int rc = enter_uuid(reg, "pledger_application_withdraw", uuid, typed, &c);
+    return rc ? rc : pl_wf_withdraw(&c, typed, "applicant");
 }
 
 /* ---- review results ----------------------------------------------------------- */

@@ -136,6 +136,7 @@ int pledger_certificate_sign(char **out, size_t *len, pledger_registry *reg, con
                              int version, const pledger_keyring *signers)
 {
     static const char fn[] = "pledger_certificate_sign";
+    char typed[PL_API_NUMBER_MAX + 1];
     char *document = NULL, *note = NULL;
     unsigned char *bytes = NULL;
     size_t nbytes = 0, n_seqs = 0, n_proof = 0;
@@ -151,7 +152,7 @@ int pledger_certificate_sign(char **out, size_t *len, pledger_registry *reg, con
     if (len)
         *len = 0;
     if ((rc = pl_api_enter(reg, fn)) ||
-        (rc = pl_api_check_str(reg, fn, "number", number, 96, 1)))
+        (rc = pl_api_number(reg, fn, "number", number, typed)))
         return rc;
     if (version < 0)
         return pl_api_bad_arg(reg, fn, "version", "is negative");
@@ -170,7 +171,7 @@ int pledger_certificate_sign(char **out, size_t *len, pledger_registry *reg, con
     /* the certificate and its event; then a checkpoint that covers it */
     if ((rc = pl_db_read_begin(reg->db, &reg->err)))
         return rc;
-    if (!(rc = pl_cert_issue_load(reg->db, &reg->err, number, version, &document, &have_version,
+    if (!(rc = pl_cert_issue_load(reg->db, &reg->err, typed, version, &document, &have_version,
                                   seqs, sizeof seqs / sizeof seqs[0], &n_seqs)))
         rc = issuing_event(reg, document, seqs, n_seqs, &seq, &bytes, &nbytes);
     pl_db_rollback(reg->db);
@@ -312,11 +313,13 @@ int pledger_verify_statement(char **out, size_t *len, pledger_registry *reg, con
         o.as_of = now;
     if ((rc = pledger_verify(&v, reg, number, &o)))
         return rc;   /* its message stands: a wrong code gives no statement */
-    if ((rc = pledger_pledge_get_at(&p, reg, number, o.as_of)) ||
+    /* the number as the registry keeps it (as typed: "r-fz01-...") */
+    const char *kept = pledger_pledge_number(pledger_verification_pledge(v));
+    if ((rc = pledger_pledge_get_at(&p, reg, kept, o.as_of)) ||
         (rc = pledger_pledge_to_xml(&pledge, p)))
         goto done;
     if (!(rc = pl_db_read_begin(reg->db, &reg->err))) {
-        if (!(rc = pl_pver_event(reg->db, &reg->err, number, o.as_of, &seq)))
+        if (!(rc = pl_pver_event(reg->db, &reg->err, kept, o.as_of, &seq)))
             rc = pl_journal_leaf(reg->db, &reg->err, seq, &leaf);
         pl_db_rollback(reg->db);
     }
@@ -326,7 +329,7 @@ int pledger_verify_statement(char **out, size_t *len, pledger_registry *reg, con
     pl_instant_format(o.as_of, as_of);
     pl_instant_format(now, now_text);
     pl_statement_in in = {
-        .number = number, .as_of = as_of, .answered_at = now_text,
+        .number = kept, .as_of = as_of, .answered_at = now_text,
         .actor = reg->actor ? reg->actor : "(anonymous)",
         .role = reg->role ? pledger_role_name(reg->role) : "none",
         .code_status = code_status_name(pledger_verification_code_status(v)),

@@ -14,7 +14,6 @@
 #include "store/journal.h"
 #include "workflow/flow.h"
 
-#define MAX_NUMBER 96
 #define MAX_RIGHT 256
 #define MAX_PARTY_ID 64
 #define MAX_NAME 512
@@ -70,6 +69,7 @@ static int bad_version(pledger_registry *reg, const char *fn, const char *param,
 int pledger_verify(pledger_verification **out, pledger_registry *reg, const char *number,
                    const pledger_verify_options *opts)
 {
+    char number_typed[PL_API_NUMBER_MAX + 1];
     static const char fn[] = "pledger_verify";
     static const pledger_verify_options defaults = PLEDGER_VERIFY_OPTIONS_INIT;
     pledger_verification *v;
@@ -80,7 +80,7 @@ int pledger_verify(pledger_verification **out, pledger_registry *reg, const char
         return null_out(reg, fn, "out");
     *out = NULL;
     if ((rc = pl_api_enter(reg, fn)) ||
-        (rc = pl_api_check_str(reg, fn, "number", number, MAX_NUMBER, 1)) ||
+        (rc = pl_api_number(reg, fn, "number", number, number_typed)) ||
         (rc = pl_api_read(reg, fn, PL_READ_PLEDGE, &sight)))
         return rc;
     if (!opts)
@@ -102,7 +102,7 @@ int pledger_verify(pledger_verification **out, pledger_registry *reg, const char
         free(v);
         return failed(reg, fn, rc);
     }
-    if ((rc = pl_q_verify_run(reg->db, &reg->err, number, opts->as_of,
+    if ((rc = pl_q_verify_run(reg->db, &reg->err, number_typed, opts->as_of,
                               opts->code ? code : NULL, reg->role, &v->q))) {
         pl_db_rollback(reg->db);
         free(v);
@@ -194,6 +194,7 @@ const char *pledger_verification_right_id(const pledger_verification *v, size_t 
 
 int pledger_rank(int *out, pledger_registry *reg, const char *number, int64_t at_us)
 {
+    char number_typed[PL_API_NUMBER_MAX + 1];
     static const char fn[] = "pledger_rank";
     int rc, sight;
 
@@ -201,16 +202,18 @@ int pledger_rank(int *out, pledger_registry *reg, const char *number, int64_t at
         return null_out(reg, fn, "out");
     *out = 0;
     if ((rc = pl_api_enter(reg, fn)) ||
-        (rc = pl_api_check_str(reg, fn, "number", number, MAX_NUMBER, 1)) ||
+        (rc = pl_api_number(reg, fn, "number", number, number_typed)) ||
         (rc = pl_api_read(reg, fn, PL_READ_PLEDGE, &sight)))
         return rc;
-    if ((rc = pl_q_rank(reg->db, &reg->err, number, at_us, out)))
+    if ((rc = pl_q_rank(reg->db, &reg->err, number_typed, at_us, out)))
         return failed(reg, fn, rc);
     return 0;
 }
 
 int pledger_compare(int *out, pledger_registry *reg, const char *number_a, const char *number_b)
 {
+    char number_b_typed[PL_API_NUMBER_MAX + 1];
+    char number_a_typed[PL_API_NUMBER_MAX + 1];
     static const char fn[] = "pledger_compare";
     int rc, sight;
 
@@ -218,11 +221,11 @@ int pledger_compare(int *out, pledger_registry *reg, const char *number_a, const
         return null_out(reg, fn, "out");
     *out = 0;
     if ((rc = pl_api_enter(reg, fn)) ||
-        (rc = pl_api_check_str(reg, fn, "number_a", number_a, MAX_NUMBER, 1)) ||
-        (rc = pl_api_check_str(reg, fn, "number_b", number_b, MAX_NUMBER, 1)) ||
+        (rc = pl_api_number(reg, fn, "number_a", number_a, number_a_typed)) ||
+        (rc = pl_api_number(reg, fn, "number_b", number_b, number_b_typed)) ||
         (rc = pl_api_read(reg, fn, PL_READ_PLEDGE, &sight)))
         return rc;
-    if ((rc = pl_q_compare(reg->db, &reg->err, number_a, number_b, out)))
+    if ((rc = pl_q_compare(reg->db, &reg->err, number_a_typed, number_b_typed, out)))
         return failed(reg, fn, rc);
     return 0;
 }

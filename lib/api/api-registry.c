@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -5,6 +6,7 @@
 #include <pledger/version.h>
 
 #include "api/handle.h"
+#include "query/query.h"
 #include "workflow/exchange-flow.h"
 #include "base/i18n.h"
 #include "base/text.h"
@@ -83,6 +85,60 @@ int pl_api_check_str(pledger_registry *reg, const char *fn, const char *param, c
     }
     if (!pl_utf8_valid(s, n))
         return pl_api_bad_arg(reg, fn, param, "is not valid UTF-8");
+    return 0;
+}
+
+int pl_api_number(pledger_registry *reg, const char *fn, const char *param, const char *in,
+                  char out[PL_API_NUMBER_MAX + 1])
+{
+    int rc = pl_api_check_str(reg, fn, param, in, PL_API_NUMBER_MAX, 1);
+
+    if (rc)
+        return rc;
+    if ((rc = pl_q_number_typed(reg->db, &reg->err, in, out, PL_API_NUMBER_MAX + 1)))
+        return pl_err_prefix(&reg->err, "%s: %s", fn, param);
+    return 0;
+}
+
+int pl_api_uuid(pledger_registry *reg, const char *fn, const char *param, const char *in,
+                char out[37])
+{
+    int rc = pl_api_check_str(reg, fn, param, in, 256, 1);
+    const unsigned char *p = (const unsigned char *)in, *end = p + strlen(in);
+    size_t n = 0;
+
+    if (rc)
+        return rc;
+    /* white space around it dropped; full-width forms (U+FF01..U+FF5E,
+     * an input method left on) and upper-case letters read as the
+     * registry writes them; anything else kept, for the message to show */
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+        p++;
+    while (end > p &&
+           (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
+        end--;
+    while (p < end) {
+        unsigned ch = *p++;
+        if (ch == 0xef && end - p >= 2 && ((p[0] == 0xbc && p[1] >= 0x81) ||
+                                           (p[0] == 0xbd && p[1] <= 0x9e))) {
+            ch = (0xf000u | (p[0] & 0x3fu) << 6 | (p[1] & 0x3fu)) - 0xfee0u;   /* U+FF01 is '!' */
+            p += 2;
+        }
+        if (n == 36)
+            return pl_api_bad_arg(reg, fn, param, "is longer than 36 characters");
+        out[n++] = (char)ch;
+    }
+    if (n == 0)
+        return pl_api_bad_arg(reg, fn, param, "is only white space");
+    out[n] = '\0';
+    /* a UUID in upper case is the same UUID (RFC 9562); anything else is
+     * left as typed, for the message that it is not found to show */
+    bool uuid = n == 36;
+    for (size_t i = 0; uuid && i < n; i++)
+        uuid = (i == 8 || i == 13 || i == 18 || i == 23) ? out[i] == '-'
+                                                          : isxdigit((unsigned char)out[i]);
+    for (size_t i = 0; uuid && i < n; i++)
+        out[i] = (char)tolower((unsigned char)out[i]);
     return 0;
 }
 

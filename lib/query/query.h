@@ -63,6 +63,16 @@ int pl_q_ranks(pl_db *db, pl_err *e, int64_t pledge_id, int kind, int64_t regist
  * force.  PLEDGER_ENOTFOUND as pl_q_verify_run(). */
 int pl_q_rank(pl_db *db, pl_err *e, const char *number, int64_t as_of, int *out);
 
+/* A registration number as a person typed it, as the registry keeps it:
+ * @in itself when a pledge has that number (or it is already in the
+ * folded form), else pl_text_normalize_id(@in) when a pledge has that --
+ * full-width forms and letters' case as issued, white space dropped:
+ * "r-fz01-tm-2024-000001 " finds R-FZ01-TM-2024-000001 -- else @in (a
+ * number found in neither form is named as typed).  Written to @out (@out_size bytes, at
+ * least strlen(@in) + 1); reads in its own read transaction (or the one
+ * held). */
+int pl_q_number_typed(pl_db *db, pl_err *e, const char *in, char *out, size_t out_size);
+
 /* -1 when @a was registered before @b (instant, then sequence), 1 after,
  * 0 when the same registration. */
 int pl_q_compare(pl_db *db, pl_err *e, const char *a, const char *b, int *out);

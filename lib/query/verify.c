@@ -3,6 +3,7 @@
 #include "query/query.h"
 #include "store/ops-query.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -179,6 +180,36 @@ done:
     pl_date_format(out->v.period_start, out->start);
     pl_date_format(out->v.period_end, out->end);
     return 0;
+}
+
+int pl_q_number_typed(pl_db *db, pl_err *e, const char *in, char *out, size_t out_size)
+{
+    char *norm = pl_text_normalize_id(in);
+    int64_t at, id;
+    bool found = false;
+    int rc = 0;
+
+    if (!norm)
+        return pl_utf8_valid(in, strlen(in))
+                   ? pl_err_oom(e)
+                   : pl_err_set(e, PLEDGER_EINVAL, "the registration number is not valid UTF-8");
+    bool as_norm = false;
+    if (strcmp(norm, in) != 0 && *norm && !(rc = pl_db_read_begin(db, e))) {
+        /* a number issued in another form (a template with lower-case
+         * letters or a space) is found as it was typed; one found in
+         * neither form is named as typed */
+        rc = PL_OPS(db, query)->pledge_order(db, e, in, &at, &id, &found);
+        if (!rc && !found)
+            rc = PL_OPS(db, query)->pledge_order(db, e, norm, &at, &id, &as_norm);
+        if (rc)
+            pl_db_rollback(db);
+        else
+            rc = pl_db_commit(db, e);   /* a read: a batch's step is not failed by it */
+    }
+    if (!rc)
+        snprintf(out, out_size, "%s", as_norm ? norm : in);
+    free(norm);
+    return rc;
 }
 
 static int not_found(pl_db *db, pl_err *e, const char *number)

@@ -13,6 +13,7 @@ import pathlib
 import signal
 import socket
 import ssl
+import urllib.parse
 import subprocess
 import time
 from typing import Iterator
@@ -832,6 +833,36 @@ def test_python_client_answers_as_a_local_registry(site: dict) -> None:
     with pledger.open(str(site["tmp"] / "reg.db"), read_only=True) as local:
         local.set_actor("bank-1", Role.BANK)
         assert remote.verify(number) == local.verify(number)
+        # the number as a bank types it: lower case, spaces, full-width forms
+        full = "".join(chr(ord(ch) + 0xFEE0) for ch in number)
+        for typed in (number.lower(), f" {number} ", full):
+            assert remote.verify(typed) == local.verify(typed) == local.verify(number)
+            assert remote.pledge(typed) == local.pledge(number)
+            assert remote.certificate(typed) == local.certificate(number)
+            assert remote.rank(typed) == local.rank(number)
+            assert remote.compare(typed, number) == 0
+        # each answer's search report names the registration as kept, and
+        # the rank's answer too (it echoed the number as typed)
+        auditor = pledger.connect(d.url, token=t["auditor"], cafile=str(d.cert))
+        ctx = ssl.create_default_context(cafile=str(d.cert))
+        conn = http.client.HTTPSConnection("127.0.0.1", d.port, context=ctx, timeout=30)
+        low = number.lower()
+        for path in (f"/v1/pledges/{full}", f"/v1/pledges/{low}/record",
+                     f"/v1/pledges/{low}/document", f"/v1/pledges/{low}/certificate",
+                     f"/v1/pledges/{low}/rank", f"/v1/pledges/{low}/rank?compare={full}"):
+            conn.request("GET", urllib.parse.quote(path, safe="/?="),
+                         headers={"Authorization": f"Bearer {t['bank']}"})
+            r = conn.getresponse()
+            body = r.read().decode("utf-8")
+            assert r.status == 200, (path, body)
+            if "/rank" in path:
+                assert json.loads(body)["number"] == number
+            if "compare" in path:
+                assert json.loads(body)["compare"] == number
+            note = auditor.report(int(r.getheader("Pledger-Report")))
+            want = f"\nresults {2 if 'compare' in path else 1}\n{number}\n"
+            assert want in note, (path, note)
+        conn.close()
         # a token as read from a file or the environment (its line's end is
         # not part of it); one that cannot be a token is refused by name, as
         # a pledger.Error (a newline in it escaped as http.client's ValueError)

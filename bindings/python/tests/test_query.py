@@ -201,3 +201,69 @@ def test_snapshot_reads_one_state(flow: Flow, db_path: str) -> None:
         with pytest.raises(pledger.WrongState, match="pledger_read_end"):
             flow.registered(Kind.EQUITY)
     flow.registered(Kind.EQUITY)
+
+
+def typed_forms(ident: str) -> list[str]:
+    """An identifier as people type it: lower case, with spaces around,
+    in full-width forms (an input method left on), upper case."""
+    full = "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in ident)
+    return [ident.lower(), f"  {ident}\t", full, f" {full.lower()} ", ident.upper()]
+
+
+def test_numbers_and_uuids_as_typed(flow: Flow, book: dict) -> None:
+    """Every call that takes a registration number or an application UUID
+    finds it as a person types it: "r-fz01-..." was answered "no pledge
+    is registered" -- to a bank, about a pledge that is registered."""
+    reg = flow.reg
+    tm, ar = book["trademark"].number, book["receivable"].number
+    flow.act("bank-1", Role.BANK)
+    v0, p0, c0 = reg.verify(tm), reg.pledge(tm), reg.certificate(tm)
+    code = code_of(c0)
+    for typed in typed_forms(tm):
+        if typed == tm:
+            continue
+        v = reg.verify(typed, code=code)
+        assert v.number == tm and v.code_status == CodeStatus.MATCHED, typed
+        assert v == reg.verify(tm, code=code)
+        assert reg.verify(typed, at=flow.clock.now).number == tm
+        assert reg.rank(typed) == reg.rank(tm) == 1
+        assert reg.compare(typed, tm) == 0 and reg.compare(tm, typed) == 0
+        assert reg.compare(typed, ar) == reg.compare(tm, ar) != 0
+        assert reg.pledge(typed) == p0 and reg.pledge(typed, at=flow.clock.now) == p0
+        assert reg.pledge_xml(typed) == reg.pledge_xml(tm)
+        assert reg.certificate(typed) == c0
+        assert reg.load_certificate(typed).number == tm
+    # a number that is not registered is still not found, in any form
+    for typed in typed_forms(tm[:-1] + "9"):
+        with pytest.raises(pledger.NotFound, match="no pledge is registered"):
+            reg.verify(typed)
+    # the writing calls act on the pledge typed so, and journal its number
+    flow.act("registrar-1", Role.REGISTRAR)
+    reg.change(tm.lower(), amount=777)
+    assert reg.pledge(tm).amount == 777 and reg.pledge(tm).version == 2
+    reg.extend(f" {tm} ", "2031-12-31")
+    assert str(reg.pledge(tm).period_end) == "2031-12-31"
+    reg.cancel(typed_forms(tm)[2])
+    assert reg.verify(tm).state == PledgeState.CANCELLED
+    assert reg.journal_verify().intact
+    # application UUIDs: stored lower case, found in any case or width
+    uuid = flow.saved(Kind.PATENT)
+    for typed in typed_forms(uuid):
+        with reg.load(typed) as app:
+            assert app.uuid == uuid
+    assert reg.review(uuid.upper()) == reg.review(uuid)   # the patent is pledged: blocked
+    with reg.load(uuid) as app:
+        assert app.state == pledger.AppState.REVIEWED
+    reg.withdraw(f" {uuid.upper()} ")
+    with reg.load(uuid) as app:
+        assert app.state == pledger.AppState.WITHDRAWN
+    with pytest.raises(pledger.InvalidArgument, match="uuid"):
+        reg.review(uuid + "0")
+    # a number issued with lower-case letters and a space is found as issued
+    flow.act("registrar-1", Role.REGISTRAR)
+    reg.set_number_template("{series} no.{office}-{kind}-{year}-{seq:6}")
+    odd = flow.registered(Kind.RECEIVABLE).number
+    assert " no." in odd
+    flow.act("bank-1", Role.BANK)
+    assert reg.verify(odd).number == odd and reg.pledge(odd).number == odd
+    assert reg.rank(odd) >= 1
