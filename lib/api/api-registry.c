@@ -104,11 +104,11 @@ int pl_api_uuid(pledger_registry *reg, const char *fn, const char *param, const 
                 char out[37])
 {
     int rc = pl_api_check_str(reg, fn, param, in, 256, 1);
-    const unsigned char *p = (const unsigned char *)in, *end = p + strlen(in);
     size_t n = 0;
 
     if (rc)
         return rc;
+    const unsigned char *p = (const unsigned char *)in, *end = p + strlen(in);
     /* white space around it dropped; full-width forms (U+FF01..U+FF5E,
      * an input method left on) and upper-case letters read as the
      * registry writes them; anything else kept, for the message to show */
