@@ -520,14 +520,19 @@ def test_rate_limit_reload_and_stop(site: dict, tmp_path: pathlib.Path) -> None:
         token = p.stderr.strip()
         assert d.json("/v1/pledges?page_size=1", token, expect=401)
         accounts = tmp / "accounts"
-        accounts.write_text(accounts.read_text() + p.stdout)
-        d.proc.send_signal(signal.SIGHUP)
-        for _ in range(50):
-            if d.curl("/v1/pledges?page_size=1", token)[0] == 200:
-                break
-            time.sleep(0.1)
-        else:
-            pytest.fail("the new account was not taken after SIGHUP")
+
+        def reload(text: str, status: int, what: str) -> None:
+            """Write the accounts file, SIGHUP, and wait for the new token's
+            answer to become @status."""
+            accounts.write_text(text)
+            d.proc.send_signal(signal.SIGHUP)
+            for _ in range(50):
+                if d.curl("/v1/pledges?page_size=1", token)[0] == status:
+                    return
+                time.sleep(0.1)
+            pytest.fail(f"{what} was not taken after SIGHUP")
+
+        reload(accounts.read_text() + p.stdout, 200, "the new account")
         # a bad accounts file is refused; the accounts stay
         saved = accounts.read_text()
         accounts.write_text("broken line\n")
@@ -536,22 +541,8 @@ def test_rate_limit_reload_and_stop(site: dict, tmp_path: pathlib.Path) -> None:
         accounts.write_text(saved)
         assert d.curl("/v1/status")[0] == 200
         # an empty file is taken (every account revoked at once), and said so
-        accounts.write_text("")
-        d.proc.send_signal(signal.SIGHUP)
-        for _ in range(50):
-            if d.curl("/v1/pledges?page_size=1", token)[0] == 401:
-                break
-            time.sleep(0.1)
-        else:
-            pytest.fail("an empty accounts file was not taken after SIGHUP")
-        accounts.write_text(saved)
-        d.proc.send_signal(signal.SIGHUP)
-        for _ in range(50):
-            if d.curl("/v1/pledges?page_size=1", token)[0] == 200:
-                break
-            time.sleep(0.1)
-        else:
-            pytest.fail("the accounts were not taken back after SIGHUP")
+        reload("", 401, "an empty accounts file")
+        reload(saved, 200, "the accounts taken back")
     finally:
         assert d.stop() == 0
     err = d.proc.stderr.read()
