@@ -826,10 +826,16 @@ static void post_step(route_ctx *c, const char *uuid, bool review, reply *out)
         reply_library_error(out, rc, c->writer);
         goto done;
     }
+    /* the UUID as the registry keeps it (the library reads it in either
+     * case): the answer names that */
+    pledger_application *app = NULL;
+    if (pledger_application_load(&app, c->writer, uuid) == 0)
+        uuid = pledger_application_uuid(app);
     jw w;
     jw_init(&w);
     jw_obj(&w);
     jw_kstr(&w, "uuid", uuid);
+    pledger_application_free(app);
     if (review)
         findings_json(&w, rv);
     else

@@ -280,11 +280,14 @@ def test_roles_decide_as_in_process(site: dict) -> None:
     u = filed["uuid"]
     assert d.json(f"/v1/applications/{u}/submit", t["applicant"], b"", expect=409)[
         "error"]["name"] == "PLEDGER_ESTATE"   # a draft: review it first
-    review = d.json(f"/v1/applications/{u}/review", t["applicant"], b"")
+    # the UUID in upper case is the same UUID; answers name it as kept
+    review = d.json(f"/v1/applications/{u.upper()}/review", t["applicant"], b"")
+    assert review["uuid"] == u
     assert all(f["severity"] in ("risk", "notice") for f in review["findings"])
-    assert d.json(f"/v1/applications/{u}/submit", t["applicant"], b"")["state"] == "submitted"
-    mine = d.json(f"/v1/applications/{u}", t["applicant"])
-    assert mine["state"] == "submitted"
+    submitted = d.json(f"/v1/applications/{u.upper()}/submit", t["applicant"], b"")
+    assert submitted == {"uuid": u, "state": "submitted"}
+    mine = d.json(f"/v1/applications/{u.upper()}", t["applicant"])
+    assert mine["state"] == "submitted" and mine["uuid"] == u
     # an applicant sees only its own; a bank none
     assert d.json(f"/v1/applications/{site['uuid']}", t["applicant"], expect=403)
     assert d.json(f"/v1/applications/{filed['uuid']}", t["bank"], expect=403)
