@@ -626,9 +626,18 @@ def _change_args(p: argparse.ArgumentParser) -> None:
     _modcode(p)
 
 
+def _kept(reg: Registry, number: str) -> str:
+    """The registration number as the registry keeps it: the library reads
+    one as typed ("r-fz01-tm-2024-000001"); what is printed names it as
+    issued.  Over --url it is left as typed: one more question to the
+    service would be one more search report in the bank's name."""
+    return reg.pledge(number).number if isinstance(reg, Registry) else number
+
+
 def _pledge_summary(reg: Registry, number: str, verb: str) -> Result:
     """``verb`` is a message with {number}, {state} and {version}."""
     p = reg.pledge(number)
+    number = p.number
     data = {"number": number, "state": p.state.api_name, "version": p.version,
             "amount": p.amount, "currency": p.currency, "period_end": iso(p.period_end)}
     return Result(data, verb.format(number=number, state=label("state", p.state),
@@ -750,10 +759,12 @@ def cmd_certificate(reg: Registry, a: argparse.Namespace) -> Result:
         if not a.role:   # signing is the registrar's: the default role here
             reg.set_actor(a.actor, "registrar")
         xml = reg.sign_certificate(a.number, _keyring(a.key, "--key"), a.version)
-        return Result({"number": a.number, "version": _certificate_version(xml), "xml": xml,
+        return Result({"number": _kept(reg, a.number), "version": _certificate_version(xml),
+                       "xml": xml,
                        "signed": True}, xml.rstrip("\n"))
     xml = reg.certificate(a.number, a.version)
-    return Result({"number": a.number, "version": _certificate_version(xml), "xml": xml},
+    return Result({"number": _kept(reg, a.number), "version": _certificate_version(xml),
+                   "xml": xml},
                   xml.rstrip("\n"))
 
 
@@ -957,7 +968,7 @@ def cmd_show(reg: Registry, a: argparse.Namespace) -> Result:
 
     if a.xml:
         xml = reg.pledge_xml(a.number, at)
-        return Result({"number": a.number, "xml": xml}, xml.rstrip("\n"))
+        return Result({"number": _kept(reg, a.number), "xml": xml}, xml.rstrip("\n"))
     p = reg.pledge(a.number, at)
     return Result(as_dict(p), pledge_text(p))
 
@@ -1003,10 +1014,11 @@ def cmd_verify(reg: Registry, a: argparse.Namespace) -> Result:
     try:
         if a.signed:
             xml = reg.verify_statement(a.number, _keyring(a.key, "--key"), a.code, at)
-            return Result({"number": a.number, "xml": xml, "signed": True}, xml.rstrip("\n"))
+            return Result({"number": _kept(reg, a.number), "xml": xml, "signed": True},
+                          xml.rstrip("\n"))
         v = reg.verify(a.number, a.code, at)
     except E.CodeMismatch as e:
-        data = {"number": a.number, "verified": False, "code_status": "mismatch",
+        data = {"number": _kept(reg, a.number), "verified": False, "code_status": "mismatch",
                 "message": e.message}
         return Result(data, _("NOT VERIFIED: {reason}").format(reason=e.message),
                       EXIT_FAILED)
@@ -1111,16 +1123,18 @@ def _rank_args(p: argparse.ArgumentParser) -> None:
 def cmd_rank(reg: Registry, a: argparse.Namespace) -> Result:
     if a.compare:
         c = reg.compare(a.number, a.compare)
-        first = a.number if c < 0 else a.compare if c > 0 else a.number
-        data = {"number": a.number, "other": a.compare, "compare": c, "first": first}
+        number, other = _kept(reg, a.number), _kept(reg, a.compare)
+        first = number if c < 0 else other if c > 0 else number
+        data = {"number": number, "other": other, "compare": c, "first": first}
         text = (_("the same registration") if c == 0 else
                 _("{number} ranks first").format(number=first))
         return Result(data, text)
     at = parse_instant(a.at, "--at") if a.at else None
     r = reg.rank(a.number, at)
-    data = {"number": a.number, "rank": r, "at": iso(at), "in_force": r > 0}
+    number = _kept(reg, a.number)
+    data = {"number": number, "rank": r, "at": iso(at), "in_force": r > 0}
     return Result(data, (_("{number}: rank {rank}") if r else
-                         _("{number}: not in force")).format(number=a.number, rank=r))
+                         _("{number}: not in force")).format(number=number, rank=r))
 
 
 def _due_args(p: argparse.ArgumentParser) -> None:

@@ -240,6 +240,19 @@ def test_pledge_life_and_queries(cli: Cli, tmp_path: pathlib.Path) -> None:
     r = cli("rank", number, "--compare", number, "--json")
     assert r.data["compare"] == 0
     cli("rank", "R-NOPE", expect=3)
+    # the number as a person types it; what is printed names it as issued
+    typed = f" {number.lower()} "
+    r = cli("rank", typed, "--json")
+    assert r.data == {"number": number, "rank": 1, "at": None, "in_force": True}
+    assert cli("rank", typed).out.startswith(f"{number}: rank 1")
+    r = cli("rank", typed, "--compare", number.lower(), "--json")
+    assert (r.data["number"], r.data["other"], r.data["first"]) == (number, number, number)
+    assert cli("verify", typed, "--json").data["number"] == number
+    assert cli("certificate", typed, "--json").data["number"] == number
+    assert cli("show", typed, "--json").data["number"] == number
+    r = cli("verify", typed, "--code", "AAAA-BBBB-CCCC-DDDD", "--json", expect=1)
+    assert r.data["number"] == number
+    cli("rank", "r-nope", expect=3)
 
     r = cli("stats", "--from", "2024-01-01", "--to", "2024-12-31", "--json")
     assert (r.data["registrations"], r.data["active"]) == (1, 1)
