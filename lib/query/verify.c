@@ -184,6 +184,15 @@ done:
 
 int pl_q_number_typed(pl_db *db, pl_err *e, const char *in, char *out, size_t out_size)
 {
+    /* printable ASCII without a space or a lower-case letter is its own
+     * folded form: what every program sends, read at no cost */
+    const unsigned char *q = (const unsigned char *)in;
+    while (*q > 0x20 && *q < 0x7f && !(*q >= 'a' && *q <= 'z'))
+        q++;
+    if (!*q && (size_t)(q - (const unsigned char *)in) < out_size) {
+        memcpy(out, in, (size_t)(q - (const unsigned char *)in) + 1);
+        return 0;
+    }
     char *norm = pl_text_normalize_id(in);
     int64_t at, id;
     bool found = false;
