@@ -348,7 +348,8 @@ typedef struct pledger_change {
  * @param[in] reg the registry.
  * @param[in] number the registration number.
  * @param[in] change what changes.
- * @param[in] modcode the modification code (receivables), else NULL.
+ * @param[in] modcode the modification code (receivables), else NULL;
+ *            read in either case, with or without the dashes.
  * @since 0.1
  */
 PLEDGER_EXPORT int pledger_pledge_change(pledger_registry *reg, const char *number,
@@ -362,7 +363,8 @@ PLEDGER_EXPORT int pledger_pledge_change(pledger_registry *reg, const char *numb
  * @param[in] reg the registry.
  * @param[in] number the registration number.
  * @param[in] new_end the new last day, "YYYY-MM-DD".
- * @param[in] modcode the modification code (receivables), else NULL.
+ * @param[in] modcode the modification code (receivables), else NULL;
+ *            read in either case, with or without the dashes.
  * @since 0.1
  */
 PLEDGER_EXPORT int pledger_pledge_extend(pledger_registry *reg, const char *number,
@@ -374,7 +376,8 @@ PLEDGER_EXPORT int pledger_pledge_extend(pledger_registry *reg, const char *numb
  * @param[in] note why, or NULL.
  * @param[in] reg the registry.
  * @param[in] number the registration number.
- * @param[in] modcode the modification code (receivables), else NULL.
+ * @param[in] modcode the modification code (receivables), else NULL;
+ *            read in either case, with or without the dashes.
  * @since 0.1
  */
 PLEDGER_EXPORT int pledger_pledge_cancel(pledger_registry *reg, const char *number,

@@ -194,15 +194,15 @@ void pledger_application_free(pledger_application *app)
 
 /* ---- the workflow --------------------------------------------------------------- */
 
-/* Common entry of a workflow call taking a UUID, written to @typed as
+/* Common entry of a workflow call taking a UUID, written to @kept as
  * the registry keeps it (pl_api_uuid). */
-static int enter_uuid(pledger_registry *reg, const char *fn, const char *uuid, char typed[37],
-                      pl_ctx *c)
+static int enter_uuid(pledger_registry *reg, const char *fn, const char *uuid,
+                      char kept[PL_API_UUID_LEN + 1], pl_ctx *c)
 {
     int rc = pl_api_enter(reg, fn);
     if (rc)
         return rc;
-    if ((rc = pl_api_uuid(reg, fn, "uuid", uuid, typed)))
+    if ((rc = pl_api_uuid(reg, fn, "uuid", uuid, kept)))
         return rc;
     pl_api_ctx(reg, c);
     return 0;
@@ -262,8 +262,8 @@ int pl_api_own_application(pledger_registry *reg, const char *fn, const pl_app_r
 
 int pledger_application_load(pledger_application **out, pledger_registry *reg, const char *uuid)
 {
-    char typed[37];
     static const char fn[] = "pledger_application_load";
+    char kept[PL_API_UUID_LEN + 1];
     pledger_application *app;
     pl_app_row row;
     pl_ctx c;
@@ -273,12 +273,12 @@ int pledger_application_load(pledger_application **out, pledger_registry *reg, c
         return reg ? pl_api_bad_arg(reg, fn, "out", "is NULL")
                    : thread_bad(fn, "out", "is NULL");
     *out = NULL;
-    if ((rc = enter_uuid(reg, fn, uuid, typed, &c)) ||
+    if ((rc = enter_uuid(reg, fn, uuid, kept, &c)) ||
         (rc = pl_api_read(reg, fn, PL_READ_APPLICATION, &sight)))
         return rc;
     /* the table has no masked sight of a document: its materials (copies
      * of identity cards, contracts) cannot be masked */
-    if ((rc = pl_wf_app_load(&c, typed, &row)))
+    if ((rc = pl_wf_app_load(&c, kept, &row)))
         return rc;
     if (sight == PL_SIGHT_OWN && (rc = pl_api_own_application(reg, fn, &row))) {
         pl_app_row_clear(&row);
@@ -310,20 +310,20 @@ int pledger_application_load(pledger_application **out, pledger_registry *reg, c
 
 int pledger_application_review(pledger_review **out, pledger_registry *reg, const char *uuid)
 {
-    char typed[37];
     static const char fn[] = "pledger_application_review";
+    char kept[PL_API_UUID_LEN + 1];
     pledger_review *r;
     pl_ctx c;
     int rc, sight;
 
     if (out)
         *out = NULL;
-    if ((rc = enter_uuid(reg, fn, uuid, typed, &c)) ||
+    if ((rc = enter_uuid(reg, fn, uuid, kept, &c)) ||
         (rc = pl_api_read(reg, fn, PL_READ_REVIEW, &sight)))
         return rc;
     if (!(r = calloc(1, sizeof *r)))
         return pl_err_oom(&reg->err);
-    if ((rc = pl_wf_review(&c, typed, &r->f))) {
+    if ((rc = pl_wf_review(&c, kept, &r->f))) {
         pledger_review_free(r);
         return rc;
     }
@@ -338,35 +338,35 @@ int pledger_application_review(pledger_review **out, pledger_registry *reg, cons
 
 int pledger_application_submit(pledger_registry *reg, const char *uuid)
 {
-    char typed[37];
+    char kept[PL_API_UUID_LEN + 1];
     pl_ctx c;
-    int rc = enter_uuid(reg, "pledger_application_submit", uuid, typed, &c);
-    return rc ? rc : pl_wf_submit(&c, typed);
+    int rc = enter_uuid(reg, "pledger_application_submit", uuid, kept, &c);
+    return rc ? rc : pl_wf_submit(&c, kept);
 }
 
 int pledger_application_accept(char **out, pledger_registry *reg, const char *uuid)
 {
-    char typed[37];
+    char kept[PL_API_UUID_LEN + 1];
     pl_ctx c;
     int rc;
 
     if (out)
         *out = NULL;
-    if ((rc = enter_uuid(reg, "pledger_application_accept", uuid, typed, &c)))
+    if ((rc = enter_uuid(reg, "pledger_application_accept", uuid, kept, &c)))
         return rc;
-    return pl_wf_accept(&c, typed, out);
+    return pl_wf_accept(&c, kept, out);
 }
 
 int pledger_application_request_correction(pledger_registry *reg, const char *uuid,
                                            const char *note)
 {
-    char typed[37];
     static const char fn[] = "pledger_application_request_correction";
+    char kept[PL_API_UUID_LEN + 1];
     pl_ctx c;
-    int rc = enter_uuid(reg, fn, uuid, typed, &c);
+    int rc = enter_uuid(reg, fn, uuid, kept, &c);
     if (rc || (rc = pl_api_check_str(reg, fn, "note", note, 4096, 1)))
         return rc;
-    return pl_wf_request_correction(&c, typed, note);
+    return pl_wf_request_correction(&c, kept, note);
 }
 
 int pledger_application_correct(pledger_registry *reg, pledger_application *app)
@@ -390,7 +390,7 @@ int pledger_application_correct(pledger_registry *reg, pledger_application *app)
 int pledger_application_register(char **out, char **modcode_out, pledger_registry *reg,
                                  const char *uuid)
 {
-    char typed[37];
+    char kept[PL_API_UUID_LEN + 1];
     pl_ctx c;
     int rc;
 
@@ -398,30 +398,30 @@ int pledger_application_register(char **out, char **modcode_out, pledger_registr
         *out = NULL;
     if (modcode_out)
         *modcode_out = NULL;
-    if ((rc = enter_uuid(reg, "pledger_application_register", uuid, typed, &c)))
+    if ((rc = enter_uuid(reg, "pledger_application_register", uuid, kept, &c)))
         return rc;
-    return pl_wf_register(&c, typed, out, modcode_out);
+    return pl_wf_register(&c, kept, out, modcode_out);
 }
 
 int pledger_application_refuse(pledger_registry *reg, const char *uuid, const char *ground,
                                const char *note)
 {
-    char typed[37];
     static const char fn[] = "pledger_application_refuse";
+    char kept[PL_API_UUID_LEN + 1];
     pl_ctx c;
-    int rc = enter_uuid(reg, fn, uuid, typed, &c);
+    int rc = enter_uuid(reg, fn, uuid, kept, &c);
     if (rc || (rc = pl_api_check_str(reg, fn, "ground", ground, 64, 1)) ||
         (rc = pl_api_check_str(reg, fn, "note", note, 4096, 0)))
         return rc;
-    return pl_wf_refuse(&c, typed, ground, note);
+    return pl_wf_refuse(&c, kept, ground, note);
 }
 
 int pledger_application_withdraw(pledger_registry *reg, const char *uuid)
 {
-    char typed[37];
+    char kept[PL_API_UUID_LEN + 1];
     pl_ctx c;
-    int rc = enter_uuid(reg, "pledger_application_withdraw", uuid, typed, &c);
-    return rc ? rc : pl_wf_withdraw(&c, typed, "applicant");
+    int rc = enter_uuid(reg, "pledger_application_withdraw", uuid, kept, &c);
+    return rc ? rc : pl_wf_withdraw(&c, kept, "applicant");
 }
 
 /* ---- review results ----------------------------------------------------------- */

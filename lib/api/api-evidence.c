@@ -136,7 +136,7 @@ int pledger_certificate_sign(char **out, size_t *len, pledger_registry *reg, con
                              int version, const pledger_keyring *signers)
 {
     static const char fn[] = "pledger_certificate_sign";
-    char typed[PL_API_NUMBER_MAX + 1];
+    char kept[PL_API_NUMBER_MAX + 1];
     char *document = NULL, *note = NULL;
     unsigned char *bytes = NULL;
     size_t nbytes = 0, n_seqs = 0, n_proof = 0;
@@ -152,7 +152,7 @@ int pledger_certificate_sign(char **out, size_t *len, pledger_registry *reg, con
     if (len)
         *len = 0;
     if ((rc = pl_api_enter(reg, fn)) ||
-        (rc = pl_api_number(reg, fn, "number", number, typed)))
+        (rc = pl_api_number(reg, fn, "number", number, kept)))
         return rc;
     if (version < 0)
         return pl_api_bad_arg(reg, fn, "version", "is negative");
@@ -171,7 +171,7 @@ int pledger_certificate_sign(char **out, size_t *len, pledger_registry *reg, con
     /* the certificate and its event; then a checkpoint that covers it */
     if ((rc = pl_db_read_begin(reg->db, &reg->err)))
         return rc;
-    if (!(rc = pl_cert_issue_load(reg->db, &reg->err, typed, version, &document, &have_version,
+    if (!(rc = pl_cert_issue_load(reg->db, &reg->err, kept, version, &document, &have_version,
                                   seqs, sizeof seqs / sizeof seqs[0], &n_seqs)))
         rc = issuing_event(reg, document, seqs, n_seqs, &seq, &bytes, &nbytes);
     pl_db_rollback(reg->db);
@@ -313,7 +313,7 @@ int pledger_verify_statement(char **out, size_t *len, pledger_registry *reg, con
         o.as_of = now;
     if ((rc = pledger_verify(&v, reg, number, &o)))
         return rc;   /* its message stands: a wrong code gives no statement */
-    /* the number as the registry keeps it (as typed: "r-fz01-...") */
+    /* the number as the registry keeps it (it may have been kept "r-fz01-...") */
     const char *kept = pledger_pledge_number(pledger_verification_pledge(v));
     if ((rc = pledger_pledge_get_at(&p, reg, kept, o.as_of)) ||
         (rc = pledger_pledge_to_xml(&pledge, p)))

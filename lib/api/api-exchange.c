@@ -200,8 +200,8 @@ int pledger_exchange_status(pledger_exchange_line **out, size_t *n, pledger_regi
 
 int pledger_application_certificate(char **out, pledger_registry *reg, const char *uuid)
 {
-    char typed[37];
     static const char fn[] = "pledger_application_certificate";
+    char kept[PL_API_UUID_LEN + 1];
     pl_app_row row;
     pl_ctx c;
     int rc, sight;
@@ -212,11 +212,11 @@ int pledger_application_certificate(char **out, pledger_registry *reg, const cha
         return rc;
     if (!out)
         return pl_api_bad_arg(reg, fn, "out", "is NULL");
-    if ((rc = pl_api_uuid(reg, fn, "uuid", uuid, typed)) ||
+    if ((rc = pl_api_uuid(reg, fn, "uuid", uuid, kept)) ||
         (rc = pl_api_read(reg, fn, PL_READ_APPLICATION, &sight)))
         return rc;
     pl_api_ctx(reg, &c);
-    if ((rc = pl_wf_app_load(&c, typed, &row)))
+    if ((rc = pl_wf_app_load(&c, kept, &row)))
         return pl_err_prefix(&reg->err, "%s", fn);
     if (sight == PL_SIGHT_OWN && (rc = pl_api_own_application(reg, fn, &row)))
         goto done;
@@ -224,7 +224,7 @@ int pledger_application_certificate(char **out, pledger_registry *reg, const cha
         goto done;
     if (!*out)
         rc = pl_err_set(&reg->err, PLEDGER_ENOTFOUND,
-                        "%s: application %s is %s; it has no certificate", fn, typed,
+                        "%s: application %s is %s; it has no certificate", fn, kept,
                         pl_app_state_name(row.state));
 done:
     pl_app_row_clear(&row);

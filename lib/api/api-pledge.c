@@ -282,7 +282,7 @@ int pl_snap_from_pver(pl_db *db, pl_err *e, pl_pver *v, pledger_pledge **out)
 static int get(pledger_pledge **out, pledger_registry *reg, const char *fn, const char *number,
                int64_t at)
 {
-    char number_typed[PL_API_NUMBER_MAX + 1];
+    char kept[PL_API_NUMBER_MAX + 1];
     pl_pver v;
     int rc, sight;
 
@@ -291,13 +291,13 @@ static int get(pledger_pledge **out, pledger_registry *reg, const char *fn, cons
                    : pl_err_set(pl_err_thread(), PLEDGER_EINVAL, "%s: out is NULL", fn);
     *out = NULL;
     if ((rc = pl_api_enter(reg, fn)) ||
-        (rc = pl_api_number(reg, fn, "number", number, number_typed)) ||
+        (rc = pl_api_number(reg, fn, "number", number, kept)) ||
         (rc = pl_api_read(reg, fn, PL_READ_PLEDGE, &sight)))
         return rc;
     /* the version and its history in one read transaction */
     if ((rc = pl_db_read_begin(reg->db, &reg->err)))
         return rc;
-    if (!(rc = pl_pver_load(reg->db, &reg->err, number_typed, at, &v))) {
+    if (!(rc = pl_pver_load(reg->db, &reg->err, kept, at, &v))) {
         /* resident identity numbers masked for the role (query/mask.h),
          * in the snapshot itself, so its XML form is masked too */
         pl_mask_pver(&v, reg->role);
@@ -527,28 +527,28 @@ int pledger_pledge_to_xml(char **out, const pledger_pledge *p)
 static int cert_read(pledger_registry *reg, const char *fn, const char *number, int version,
                      pledger_certificate *c)
 {
-    char number_typed[PL_API_NUMBER_MAX + 1];
+    char kept[PL_API_NUMBER_MAX + 1];
     pl_cert_stored stored;
     pl_pver v;
     bool found;
     int rc, sight;
 
     if ((rc = pl_api_enter(reg, fn)) ||
-        (rc = pl_api_number(reg, fn, "number", number, number_typed)) ||
+        (rc = pl_api_number(reg, fn, "number", number, kept)) ||
         (rc = pl_api_read(reg, fn, PL_READ_PLEDGE, &sight)))
         return rc;
     if (version < 0)
         return pl_api_bad_arg(reg, fn, "version", "is negative");
-    if ((rc = pl_cert_stored_load(reg->db, &reg->err, number_typed, version,
+    if ((rc = pl_cert_stored_load(reg->db, &reg->err, kept, version,
                                   !pl_mask_applies(reg->role), &stored, &found)))
         return rc;
     if (!found)
         return version ? pl_err_set(&reg->err, PLEDGER_ENOTFOUND,
                                     "%s: pledge '%s' has no certificate of version %d", fn,
-                                    number_typed, version)
+                                    kept, version)
                        : pl_err_set(&reg->err, PLEDGER_ENOTFOUND,
-                                    "%s: no pledge is registered as '%s'", fn, number_typed);
-    if (!(c->number = strdup(number_typed))) {
+                                    "%s: no pledge is registered as '%s'", fn, kept);
+    if (!(c->number = strdup(kept))) {
         pl_cert_stored_clear(&stored);
         return pl_err_oom(&reg->err);
     }
@@ -564,14 +564,14 @@ static int cert_read(pledger_registry *reg, const char *fn, const char *number, 
         if (!c->xml)
             return pl_err_set(&reg->err, PLEDGER_ECORRUPT,
                               "%s: the certificate of pledge '%s' has no document", fn,
-                              number_typed);
+                              kept);
         return 0;
     }
     pl_cert_stored_clear(&stored);
     /* A superseded certificate (the same document, saying so), or one
      * whose natural persons' identity numbers the caller may not see:
      * rebuilt from the version it was issued for. */
-    if ((rc = pl_pver_load(reg->db, &reg->err, number_typed, c->issued_at, &v)))
+    if ((rc = pl_pver_load(reg->db, &reg->err, kept, c->issued_at, &v)))
         return rc;
     pl_mask_pver(&v, reg->role);
     rc = pl_wf_certificate_xml(&reg->err, &v, c->issued_at, c->code, c->superseded, &c->xml);
@@ -644,13 +644,13 @@ CERT_GET(const char *, pledger_certificate_xml, c->xml, NULL)
 
 /* ---- changes ------------------------------------------------------------------- */
 
-/* Enter @fn with registration number @number, resolved into @typed
+/* Enter @fn with registration number @number, resolved into @kept
  * (pl_api_number: as the registry keeps it). */
 static int enter_number(pledger_registry *reg, const char *fn, const char *number,
-                        char typed[PL_API_NUMBER_MAX + 1], pl_ctx *c)
+                        char kept[PL_API_NUMBER_MAX + 1], pl_ctx *c)
 {
     int rc = pl_api_enter(reg, fn);
-    if (rc || (rc = pl_api_number(reg, fn, "number", number, typed)))
+    if (rc || (rc = pl_api_number(reg, fn, "number", number, kept)))
         return rc;
     pl_api_ctx(reg, c);
     return 0;
@@ -660,9 +660,9 @@ int pledger_pledge_change(pledger_registry *reg, const char *number,
                           const pledger_change *change, const char *modcode)
 {
     static const char fn[] = "pledger_pledge_change";
-    char typed[PL_API_NUMBER_MAX + 1];
+    char kept[PL_API_NUMBER_MAX + 1];
     pl_ctx c;
-    int rc = enter_number(reg, fn, number, typed, &c);
+    int rc = enter_number(reg, fn, number, kept, &c);
 
     if (rc)
         return rc;
@@ -680,7 +680,7 @@ int pledger_pledge_change(pledger_registry *reg, const char *number,
         return pl_api_bad_arg(reg, fn, "change->amount", "must be positive, or -1 for unchanged");
     pl_change_req r = { change->pledgor_name, change->pledgee_name, change->amount,
                         change->note };
-    return pl_wf_change(&c, typed, &r, modcode);
+    return pl_wf_change(&c, kept, &r, modcode);
 }
 
 int pledger_pledge_extend(pledger_registry *reg, const char *number, const char *new_end,
@@ -688,75 +688,75 @@ int pledger_pledge_extend(pledger_registry *reg, const char *number, const char 
 {
     static const char fn[] = "pledger_pledge_extend";
     int32_t day;
-    char typed[PL_API_NUMBER_MAX + 1];
+    char kept[PL_API_NUMBER_MAX + 1];
     pl_ctx c;
-    int rc = enter_number(reg, fn, number, typed, &c);
+    int rc = enter_number(reg, fn, number, kept, &c);
 
     if (rc || (rc = pl_api_check_str(reg, fn, "new_end", new_end, 10, 1)) ||
         (rc = pl_api_check_str(reg, fn, "modcode", modcode, 64, 0)))
         return rc;
     if ((rc = pl_date_parse(&reg->err, new_end, &day)))
         return pl_err_prefix(&reg->err, "%s: new_end", fn);
-    return pl_wf_extend(&c, typed, day, modcode);
+    return pl_wf_extend(&c, kept, day, modcode);
 }
 
 int pledger_pledge_cancel(pledger_registry *reg, const char *number, const char *modcode,
                           const char *note)
 {
     static const char fn[] = "pledger_pledge_cancel";
-    char typed[PL_API_NUMBER_MAX + 1];
+    char kept[PL_API_NUMBER_MAX + 1];
     pl_ctx c;
-    int rc = enter_number(reg, fn, number, typed, &c);
+    int rc = enter_number(reg, fn, number, kept, &c);
     if (rc || (rc = pl_api_check_str(reg, fn, "modcode", modcode, 64, 0)) ||
         (rc = pl_api_check_str(reg, fn, "note", note, 4096, 0)))
         return rc;
-    return pl_wf_cancel(&c, typed, modcode, note);
+    return pl_wf_cancel(&c, kept, modcode, note);
 }
 
 int pledger_pledge_revoke(pledger_registry *reg, const char *number, const char *ground,
                           const char *note)
 {
     static const char fn[] = "pledger_pledge_revoke";
-    char typed[PL_API_NUMBER_MAX + 1];
+    char kept[PL_API_NUMBER_MAX + 1];
     pl_ctx c;
-    int rc = enter_number(reg, fn, number, typed, &c);
+    int rc = enter_number(reg, fn, number, kept, &c);
     if (rc || (rc = pl_api_check_str(reg, fn, "ground", ground, 64, 1)) ||
         (rc = pl_api_check_str(reg, fn, "note", note, 4096, 0)))
         return rc;
-    return pl_wf_revoke(&c, typed, ground, note);
+    return pl_wf_revoke(&c, kept, ground, note);
 }
 
 int pledger_pledge_object(pledger_registry *reg, const char *number, const char *objector,
                           const char *note)
 {
     static const char fn[] = "pledger_pledge_object";
-    char typed[PL_API_NUMBER_MAX + 1];
+    char kept[PL_API_NUMBER_MAX + 1];
     pl_ctx c;
-    int rc = enter_number(reg, fn, number, typed, &c);
+    int rc = enter_number(reg, fn, number, kept, &c);
     if (rc || (rc = pl_api_check_str(reg, fn, "objector", objector, 512, 1)) ||
         (rc = pl_api_check_str(reg, fn, "note", note, 4096, 0)))
         return rc;
-    return pl_wf_object(&c, typed, objector, note);
+    return pl_wf_object(&c, kept, objector, note);
 }
 
 int pledger_pledge_record_litigation(pledger_registry *reg, const char *number)
 {
-    char typed[PL_API_NUMBER_MAX + 1];
+    char kept[PL_API_NUMBER_MAX + 1];
     pl_ctx c;
-    int rc = enter_number(reg, "pledger_pledge_record_litigation", number, typed, &c);
-    return rc ? rc : pl_wf_litigation(&c, typed);
+    int rc = enter_number(reg, "pledger_pledge_record_litigation", number, kept, &c);
+    return rc ? rc : pl_wf_litigation(&c, kept);
 }
 
 int pledger_pledge_dismiss_objection(pledger_registry *reg, const char *number,
                                      const char *note)
 {
     static const char fn[] = "pledger_pledge_dismiss_objection";
-    char typed[PL_API_NUMBER_MAX + 1];
+    char kept[PL_API_NUMBER_MAX + 1];
     pl_ctx c;
-    int rc = enter_number(reg, fn, number, typed, &c);
+    int rc = enter_number(reg, fn, number, kept, &c);
     if (rc || (rc = pl_api_check_str(reg, fn, "note", note, 4096, 0)))
         return rc;
-    return pl_wf_dismiss_objection(&c, typed, note);
+    return pl_wf_dismiss_objection(&c, kept, note);
 }
 
 int pledger_registry_expire(int *out, pledger_registry *reg)

@@ -11,6 +11,7 @@
 #include "base/text.h"
 #include "model/kinds.h"
 #include "query/query.h"
+#include "workflow/pledge-common.h"
 #include "store/journal.h"
 #include "workflow/flow.h"
 
@@ -69,8 +70,8 @@ static int bad_version(pledger_registry *reg, const char *fn, const char *param,
 int pledger_verify(pledger_verification **out, pledger_registry *reg, const char *number,
                    const pledger_verify_options *opts)
 {
-    char number_typed[PL_API_NUMBER_MAX + 1];
     static const char fn[] = "pledger_verify";
+    char kept[PL_API_NUMBER_MAX + 1];
     static const pledger_verify_options defaults = PLEDGER_VERIFY_OPTIONS_INIT;
     pledger_verification *v;
     char code[20];
@@ -80,7 +81,7 @@ int pledger_verify(pledger_verification **out, pledger_registry *reg, const char
         return null_out(reg, fn, "out");
     *out = NULL;
     if ((rc = pl_api_enter(reg, fn)) ||
-        (rc = pl_api_number(reg, fn, "number", number, number_typed)) ||
+        (rc = pl_api_number(reg, fn, "number", number, kept)) ||
         (rc = pl_api_read(reg, fn, PL_READ_PLEDGE, &sight)))
         return rc;
     if (!opts)
@@ -91,7 +92,7 @@ int pledger_verify(pledger_verification **out, pledger_registry *reg, const char
     if (opts->code) {
         if ((rc = pl_api_check_str(reg, fn, "opts->code", opts->code, 64, 1)))
             return rc;
-        if ((rc = pl_q_code_normalize(&reg->err, opts->code, code)))
+        if ((rc = pl_wf_code_normalize(&reg->err, opts->code, code)))
             return pl_err_prefix(&reg->err, "%s: opts->code", fn);
     }
     if (!(v = calloc(1, sizeof *v)))
@@ -102,7 +103,7 @@ int pledger_verify(pledger_verification **out, pledger_registry *reg, const char
         free(v);
         return failed(reg, fn, rc);
     }
-    if ((rc = pl_q_verify_run(reg->db, &reg->err, number_typed, opts->as_of,
+    if ((rc = pl_q_verify_run(reg->db, &reg->err, kept, opts->as_of,
                               opts->code ? code : NULL, reg->role, &v->q))) {
         pl_db_rollback(reg->db);
         free(v);
@@ -194,38 +195,37 @@ const char *pledger_verification_right_id(const pledger_verification *v, size_t 
 
 int pledger_rank(int *out, pledger_registry *reg, const char *number, int64_t at_us)
 {
-    char number_typed[PL_API_NUMBER_MAX + 1];
     static const char fn[] = "pledger_rank";
+    char kept[PL_API_NUMBER_MAX + 1];
     int rc, sight;
 
     if (!out)
         return null_out(reg, fn, "out");
     *out = 0;
     if ((rc = pl_api_enter(reg, fn)) ||
-        (rc = pl_api_number(reg, fn, "number", number, number_typed)) ||
+        (rc = pl_api_number(reg, fn, "number", number, kept)) ||
         (rc = pl_api_read(reg, fn, PL_READ_PLEDGE, &sight)))
         return rc;
-    if ((rc = pl_q_rank(reg->db, &reg->err, number_typed, at_us, out)))
+    if ((rc = pl_q_rank(reg->db, &reg->err, kept, at_us, out)))
         return failed(reg, fn, rc);
     return 0;
 }
 
 int pledger_compare(int *out, pledger_registry *reg, const char *number_a, const char *number_b)
 {
-    char number_b_typed[PL_API_NUMBER_MAX + 1];
-    char number_a_typed[PL_API_NUMBER_MAX + 1];
     static const char fn[] = "pledger_compare";
+    char kept_a[PL_API_NUMBER_MAX + 1], kept_b[PL_API_NUMBER_MAX + 1];
     int rc, sight;
 
     if (!out)
         return null_out(reg, fn, "out");
     *out = 0;
     if ((rc = pl_api_enter(reg, fn)) ||
-        (rc = pl_api_number(reg, fn, "number_a", number_a, number_a_typed)) ||
-        (rc = pl_api_number(reg, fn, "number_b", number_b, number_b_typed)) ||
+        (rc = pl_api_number(reg, fn, "number_a", number_a, kept_a)) ||
+        (rc = pl_api_number(reg, fn, "number_b", number_b, kept_b)) ||
         (rc = pl_api_read(reg, fn, PL_READ_PLEDGE, &sight)))
         return rc;
-    if ((rc = pl_q_compare(reg->db, &reg->err, number_a_typed, number_b_typed, out)))
+    if ((rc = pl_q_compare(reg->db, &reg->err, kept_a, kept_b, out)))
         return failed(reg, fn, rc);
     return 0;
 }

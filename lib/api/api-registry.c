@@ -95,13 +95,13 @@ int pl_api_number(pledger_registry *reg, const char *fn, const char *param, cons
 
     if (rc)
         return rc;
-    if ((rc = pl_q_number_typed(reg->db, &reg->err, in, out, PL_API_NUMBER_MAX + 1)))
+    if ((rc = pl_q_number_kept(reg->db, &reg->err, in, out, PL_API_NUMBER_MAX + 1)))
         return pl_err_prefix(&reg->err, "%s: %s", fn, param);
     return 0;
 }
 
 int pl_api_uuid(pledger_registry *reg, const char *fn, const char *param, const char *in,
-                char out[37])
+                char out[PL_API_UUID_LEN + 1])
 {
     int rc = pl_api_check_str(reg, fn, param, in, 256, 1);
     size_t n = 0;
@@ -124,7 +124,7 @@ int pl_api_uuid(pledger_registry *reg, const char *fn, const char *param, const 
             ch = (0xf000u | (p[0] & 0x3fu) << 6 | (p[1] & 0x3fu)) - 0xfee0u;   /* U+FF01 is '!' */
             p += 2;
         }
-        if (n == 36)
+        if (n == PL_API_UUID_LEN)
             return pl_api_bad_arg(reg, fn, param, "is longer than 36 characters");
         out[n++] = (char)ch;
     }
@@ -133,7 +133,7 @@ int pl_api_uuid(pledger_registry *reg, const char *fn, const char *param, const 
     out[n] = '\0';
     /* a UUID in upper case is the same UUID (RFC 9562); anything else is
      * left as typed, for the message that it is not found to show */
-    bool uuid = n == 36;
+    bool uuid = n == PL_API_UUID_LEN;
     for (size_t i = 0; uuid && i < n; i++)
         uuid = (i == 8 || i == 13 || i == 18 || i == 23) ? out[i] == '-'
                                                           : isxdigit((unsigned char)out[i]);

@@ -66,15 +66,18 @@ int pl_api_check_str(pledger_registry *reg, const char *fn, const char *param, c
 #define PL_API_NUMBER_MAX 96
 /* Registration number argument @param: checked as pl_api_check_str
  * (required, PL_API_NUMBER_MAX bytes), then resolved as the registry
- * keeps it (pl_q_number_typed: "r-fz01-tm-2024-000001" or its full-width
+ * keeps it (pl_q_number_kept: "r-fz01-tm-2024-000001" or its full-width
  * form finds R-FZ01-TM-2024-000001) into @out. */
 int pl_api_number(pledger_registry *reg, const char *fn, const char *param, const char *in,
                   char out[PL_API_NUMBER_MAX + 1]);
+/* The length of an application UUID as the registry keeps it. */
+#define PL_API_UUID_LEN 36
 /* Application UUID argument @param as typed -- white space around it,
  * upper-case hex digits, full-width forms -- in the form the registry
- * keeps (lower case, 36 characters) into @out; checked as
- * pl_api_check_str (required). */
+ * keeps (lower case) into @out; what is not a UUID is left as typed, for
+ * the message that it is not found.  Checked as pl_api_check_str
+ * (required). */
 int pl_api_uuid(pledger_registry *reg, const char *fn, const char *param, const char *in,
-                char out[37]);
+                char out[PL_API_UUID_LEN + 1]);
 
 #endif

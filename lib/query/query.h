@@ -43,7 +43,7 @@ typedef struct pl_q_verify {
 } pl_q_verify;
 
 /* Verify @number at @as_of, with the certificate verification code @code
- * (normalised by pl_q_code_normalize(); NULL: none).  PLEDGER_ENOTFOUND
+ * (normalised by pl_wf_code_normalize(); NULL: none).  PLEDGER_ENOTFOUND
  * for an unknown number or one not yet registered at @as_of;
  * PLEDGER_ECODE when @code is not the code of a certificate of the pledge
  * issued by @as_of.  One read transaction. */
@@ -63,24 +63,20 @@ int pl_q_ranks(pl_db *db, pl_err *e, int64_t pledge_id, int kind, int64_t regist
  * force.  PLEDGER_ENOTFOUND as pl_q_verify_run(). */
 int pl_q_rank(pl_db *db, pl_err *e, const char *number, int64_t as_of, int *out);
 
-/* A registration number as a person typed it, as the registry keeps it:
- * @in itself when a pledge has that number (or it is already in the
- * folded form), else pl_text_normalize_id(@in) when a pledge has that --
- * full-width forms and letters' case as issued, white space dropped:
- * "r-fz01-tm-2024-000001 " finds R-FZ01-TM-2024-000001 -- else @in (a
- * number found in neither form is named as typed).  Written to @out (@out_size bytes, at
- * least strlen(@in) + 1); reads in its own read transaction (or the one
- * held). */
-int pl_q_number_typed(pl_db *db, pl_err *e, const char *in, char *out, size_t out_size);
+/* A registration number as a person typed it, as the registry keeps it,
+ * written to @out (@out_size bytes, at least strlen(@in) + 1):
+ * - @in itself when it is already folded, or a pledge has that number
+ *   (one issued with lower-case letters or a space);
+ * - else pl_text_normalize_id(@in) -- full-width forms and letters' case
+ *   as issued, white space dropped -- when a pledge has that:
+ *   "r-fz01-tm-2024-000001 " finds R-FZ01-TM-2024-000001;
+ * - else @in, so that a number found in neither form is named as typed.
+ * Reads in its own read transaction (or joins the one held). */
+int pl_q_number_kept(pl_db *db, pl_err *e, const char *in, char *out, size_t out_size);
 
 /* -1 when @a was registered before @b (instant, then sequence), 1 after,
  * 0 when the same registration. */
 int pl_q_compare(pl_db *db, pl_err *e, const char *a, const char *b, int *out);
-
-/* Normalise a verification code: folded, upper case, spaces and dashes
- * dropped, then written "XXXX-XXXX-XXXX-XXXX" when 16 characters.
- * PLEDGER_EINVAL when it cannot be a code. */
-int pl_q_code_normalize(pl_err *e, const char *in, char out[20]);
 
 /* ---- search --------------------------------------------------------------- */
 

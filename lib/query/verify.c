@@ -38,41 +38,6 @@ int pl_q_ranks(pl_db *db, pl_err *e, int64_t pledge_id, int kind, int64_t regist
     return 0;
 }
 
-int pl_q_code_normalize(pl_err *e, const char *in, char out[20])
-{
-    char *n = pl_text_normalize_id(in);
-    char raw[17];
-    size_t k = 0;
-
-    out[0] = '\0';
-    if (!n)
-        return in && pl_utf8_valid(in, strlen(in))
-                   ? pl_err_oom(e)
-                   : pl_err_set(e, PLEDGER_EINVAL, "the verification code is not valid UTF-8");
-    for (const char *p = n; *p; p++) {
-        if (*p == '-')
-            continue;
-        if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z')) || k == 16) {
-            free(n);
-            return pl_err_set(e, PLEDGER_EINVAL,
-                              "the verification code must be 16 letters and digits, written "
-                              "XXXX-XXXX-XXXX-XXXX");
-        }
-        raw[k++] = *p;
-    }
-    free(n);
-    if (k != 16)
-        return pl_err_set(e, PLEDGER_EINVAL,
-                          "the verification code must be 16 letters and digits, written "
-                          "XXXX-XXXX-XXXX-XXXX; this one has %zu", k);
-    for (size_t g = 0, o = 0; g < 4; g++) {
-        memcpy(out + o, raw + 4 * g, 4);
-        o += 4;
-        out[o++] = g < 3 ? '-' : '\0';
-    }
-    return 0;
-}
-
 /* Compare without stopping at the first difference. */
 static bool same_code(const char *a, const char *b)
 {
@@ -182,7 +147,7 @@ done:
     return 0;
 }
 
-int pl_q_number_typed(pl_db *db, pl_err *e, const char *in, char *out, size_t out_size)
+int pl_q_number_kept(pl_db *db, pl_err *e, const char *in, char *out, size_t out_size)
 {
     /* printable ASCII without a space or a lower-case letter is its own
      * folded form: what every program sends, read at no cost */

@@ -6,6 +6,7 @@
 
 #include "base/hash.h"
 #include "base/ident.h"
+#include "base/text.h"
 #include "model/certificate.h"
 #include "model/kinds.h"
 
@@ -43,6 +44,41 @@ static void salted_hash(const char *code, const char *salt, char hash[65])
     free(buf);
 }
 
+int pl_wf_code_normalize(pl_err *e, const char *in, char out[PL_CODE_LEN + 1])
+{
+    char *n = pl_text_normalize_id(in);
+    char raw[17];
+    size_t k = 0;
+
+    out[0] = '\0';
+    if (!n)
+        return in && pl_utf8_valid(in, strlen(in))
+                   ? pl_err_oom(e)
+                   : pl_err_set(e, PLEDGER_EINVAL, "the verification code is not valid UTF-8");
+    for (const char *p = n; *p; p++) {
+        if (*p == '-')
+            continue;
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z')) || k == 16) {
+            free(n);
+            return pl_err_set(e, PLEDGER_EINVAL,
+                              "the verification code must be 16 letters and digits, written "
+                              "XXXX-XXXX-XXXX-XXXX");
+        }
+        raw[k++] = *p;
+    }
+    free(n);
+    if (k != 16)
+        return pl_err_set(e, PLEDGER_EINVAL,
+                          "the verification code must be 16 letters and digits, written "
+                          "XXXX-XXXX-XXXX-XXXX; this one has %zu", k);
+    for (size_t g = 0, o = 0; g < 4; g++) {
+        memcpy(out + o, raw + 4 * g, 4);
+        o += 4;
+        out[o++] = g < 3 ? '-' : '\0';
+    }
+    return 0;
+}
+
 int pl_wf_modcode_new(pl_err *e, char code[PL_CODE_LEN + 1], char salt[33], char hash[65])
 {
     unsigned char s[16];
@@ -61,10 +97,14 @@ int pl_wf_modcode_new(pl_err *e, char code[PL_CODE_LEN + 1], char salt[33], char
 
 bool pl_wf_modcode_matches(const char *code, const char *salt, const char *hash)
 {
-    char h[65];
+    char h[65], norm[PL_CODE_LEN + 1];
 
     if (!code || !salt || !hash || strlen(hash) != 64)
         return false;
+    /* as a person types it, as the verification code is read: either
+     * case, with or without the dashes, white space, full-width forms */
+    if (pl_wf_code_normalize(NULL, code, norm) == 0)
+        code = norm;
     salted_hash(code, salt, h);
     return h[0] && CRYPTO_memcmp(h, hash, 64) == 0;
 }

@@ -330,10 +330,16 @@ def test_receivable_modcode_object_cancel_expire(cli: Cli) -> None:
     assert r.data == {"steps": 1}
     assert "0 deadlines applied" in cli("expire", "--actor", "registrar-1",
                                         now="2024-05-03T00:00:00Z").out
-    r = cli("extend", number, "2026-10-31", "--modcode", code, "--actor", "pledgee",
+    # the modification code as a person types it: lower case, no dashes,
+    # spaces, full-width -- as the verification code is read
+    typed = " " + code.lower().replace("-", " ") + " "
+    full = "".join(chr(ord(ch) + 0xFEE0) for ch in code.replace("-", ""))
+    r = cli("extend", number, "2026-10-31", "--modcode", typed, "--actor", "pledgee",
             "--role", "applicant", "--json", now="2025-09-23T02:00:00Z")
     assert r.data["period_end"] == "2026-10-31"
-    r = cli("cancel", number, "--modcode", code, "--note", "repaid", "--actor", "pledgee",
+    cli("extend", number, "2026-11-30", "--modcode", code[:-1], "--actor", "pledgee",
+        "--role", "applicant", now="2025-09-23T03:00:00Z", expect=4)   # still a wrong one
+    r = cli("cancel", number, "--modcode", full, "--note", "repaid", "--actor", "pledgee",
             "--role", "applicant", "--json", now="2025-09-24T02:00:00Z")
     assert r.data["state"] == "cancelled"
 
