@@ -24,6 +24,13 @@ static void teardown(void) { fx_ck_teardown(dir, path, reg); }
 
 static pledger_role acting; /* the role act() set last */
 
+/* Who takes a step as @role: an applicant acts only on what it filed
+ * (every application here is filed by applicant-1). */
+static const char *filer_or_someone(pledger_role role)
+{
+    return role == PLEDGER_ROLE_APPLICANT ? "applicant-1" : "someone";
+}
+
 static void act(const char *name, pledger_role role)
 {
     PL_OK(reg, pledger_set_actor(reg, name, role));
@@ -402,7 +409,7 @@ START_TEST(test_illegal_steps)
     for (int step = 0; step < ST_COUNT; step++) {
         if (allowed[step][s])
             continue;
-        act("someone", step_role[step]);
+        act(filer_or_someone(step_role[step]), step_role[step]);
         char *before = dump(NULL);
         int rc = do_step(step, uuid);
         ck_assert_msg(rc == PLEDGER_ESTATE, "step %d in state %d: %d (%s)", step, s, rc,
@@ -448,6 +455,86 @@ START_TEST(test_wrong_roles)
     free(after);
     free(num);
     free(uuid);
+}
+END_TEST
+
+/* An applicant acts on, and reads, only the applications it filed:
+ * another applicant is refused every applicant step in every state, with
+ * the same refusal whether the step would be allowed there or not (the
+ * state is not told), and nothing changes. */
+START_TEST(test_other_applicant)
+{
+    int s = _i;
+    char *num = NULL, *cert = NULL;
+    char *uuid = app_in_state(s, &num);
+    static const int steps[] = { ST_REVIEW, ST_SUBMIT, ST_WITHDRAW, ST_SAVE };
+    pledger_application *app = NULL;
+    char *before = dump(NULL);
+
+    act("applicant-2", PLEDGER_ROLE_APPLICANT);
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        int rc = do_step(steps[i], uuid);
+        ck_assert_msg(rc == PLEDGER_EPERM, "step %d in state %d: %d (%s)", steps[i], s, rc,
+                      pledger_errmsg(reg));
+        ck_assert_msg(strstr(pledger_errmsg(reg), "did not file application") &&
+                          strstr(pledger_errmsg(reg), "applicant-2"),
+                      "%s", pledger_errmsg(reg));
+    }
+    PL_FAILS(reg, PLEDGER_EPERM, pledger_application_load(&app, reg, uuid));
+    ck_assert_ptr_null(app);
+    PL_FAILS(reg, PLEDGER_EPERM, pledger_application_certificate(&cert, reg, uuid));
+    ck_assert_ptr_null(cert);
+    char *after = dump(NULL);
+    ck_assert_msg(strcmp(before, after) == 0, "another applicant changed the registry in "
+                  "state %d", s);
+    /* the filer still may */
+    act("applicant-1", PLEDGER_ROLE_APPLICANT);
+    if (allowed[ST_REVIEW][s])
+        PL_OK(reg, do_step(ST_REVIEW, uuid));
+    free(before);
+    free(after);
+    free(num);
+    free(uuid);
+}
+END_TEST
+
+/* A finding about another filer's pending application says it exists;
+ * shown to an applicant, it does not name it (its UUID is masked but for
+ * its first eight digits); the office reads it in full. */
+START_TEST(test_pending_application_masked)
+{
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_TRADEMARK);
+    pledger_review *rv = NULL;
+    char *mine, *theirs;
+    act("applicant-2", PLEDGER_ROLE_APPLICANT);
+    PL_OK(reg, pledger_application_save(reg, app));
+    theirs = strdup(pledger_application_uuid(app));
+    pledger_application_free(app);
+    app = fx_ck_sample(PLEDGER_KIND_TRADEMARK);
+    act("applicant-1", PLEDGER_ROLE_APPLICANT);
+    PL_OK(reg, pledger_application_save(reg, app));
+    mine = strdup(pledger_application_uuid(app));
+    pledger_application_free(app);
+    for (int office = 0; office < 2; office++) {
+        if (office)
+            act("clerk-1", PLEDGER_ROLE_CLERK);
+        PL_OK(reg, pledger_application_review(&rv, reg, mine));
+        int seen = 0;
+        for (size_t i = 0; i < pledger_review_count(rv); i++) {
+            if (strcmp(pledger_review_code(rv, i), "RIGHT_PENDING_APPLICATION") != 0)
+                continue;
+            const char *m = pledger_review_message(rv, i);
+            char masked[40];
+            snprintf(masked, sizeof masked, "%.8s-****-****-****-************", theirs);
+            ck_assert_msg(!office == !strstr(m, theirs), "%s", m);
+            ck_assert_msg(!office == !!strstr(m, masked), "%s", m);
+            seen++;
+        }
+        ck_assert_int_ge(seen, 1); /* one per right of the sample */
+        pledger_review_free(rv);
+    }
+    free(mine);
+    free(theirs);
 }
 END_TEST
 
@@ -1121,7 +1208,7 @@ START_TEST(test_step_table)
             [PL_STEP_WITHDRAW] = { S_SUBMITTED, ST_WITHDRAW, PLEDGER_ROLE_APPLICANT },
         };
         uuid = app_in_state(how[step].from, &num);
-        act("someone", how[step].role);
+        act(filer_or_someone(how[step].role), how[step].role);
         fx_now_us += FX_DAY_US;
         ck_assert_msg(do_step(how[step].st, uuid) == 0, "%s: %s", r->name,
                       pledger_errmsg(reg));
@@ -1232,6 +1319,8 @@ static Suite *workflow_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_loop_test(tc, test_illegal_steps, 0, S_COUNT);
     tcase_add_loop_test(tc, test_wrong_roles, 0, S_COUNT);
+    tcase_add_loop_test(tc, test_other_applicant, 0, S_COUNT);
+    tcase_add_test(tc, test_pending_application_masked);
     tcase_add_test(tc, test_pledge_roles_and_states);
     tcase_add_loop_test(tc, test_step_table, 0, PL_STEP_COUNT);
     tcase_set_timeout(tc, 120);

@@ -245,19 +245,9 @@ int pledger_application_save(pledger_registry *reg, pledger_application *app)
 
 int pl_api_own_application(pledger_registry *reg, const char *fn, const pl_app_row *row)
 {
-    char *by;
-    int rc = PL_OPS(reg->db, flow)->app_filer(reg->db, &reg->err, row->id, &by);
-    bool own;
-
-    if (rc)
-        return rc;
-    own = by && strcmp(by, reg->actor) == 0;
-    free(by);
-    if (own)
-        return 0;
-    return pl_err_set(&reg->err, PLEDGER_EPERM,
-                      "%s: actor '%s' has role applicant and did not file application %s; "
-                      "an applicant sees only its own applications", fn, reg->actor, row->uuid);
+    pl_ctx c;
+    pl_api_ctx(reg, &c);
+    return pl_wf_own_application(&c, fn, row);
 }
 
 int pledger_application_load(pledger_application **out, pledger_registry *reg, const char *uuid)

@@ -89,11 +89,40 @@ void pl_mask_text(char *text)
     }
 }
 
+static bool is_hex(char ch)
+{
+    return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+}
+
+/* Mask every UUID in @text but its first eight digits: a finding about
+ * another filer's application (one pending on the same right) says that
+ * it exists, not how to name it. */
+static void mask_uuids(char *text)
+{
+    static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+    size_t n = text ? strlen(text) : 0;
+
+    for (size_t i = 0; i + sizeof shape - 1 <= n; i++) {
+        size_t k = 0;
+        while (shape[k] && (shape[k] == '-' ? text[i + k] == '-' : is_hex(text[i + k])))
+            k++;
+        if (shape[k])
+            continue;
+        for (k = 9; shape[k]; k++)
+            if (shape[k] != '-')
+                text[i + k] = '*';
+        i += sizeof shape - 2;
+    }
+}
+
 void pl_mask_findings(pl_findings *f)
 {
     for (size_t i = 0; i < f->n; i++) {
         pl_mask_text(f->v[i].message);
-        if (f->v[i].local)
+        mask_uuids(f->v[i].message);
+        if (f->v[i].local) {
             pl_mask_text(f->v[i].local);
+            mask_uuids(f->v[i].local);
+        }
     }
 }

@@ -42,7 +42,8 @@ void pl_mask_pver(pl_pver *v, pledger_role role);
  * character).  NULL: nothing. */
 void pl_mask_text(char *text);
 
-/* pl_mask_text() on the message of every finding of @f. */
+/* pl_mask_text() on the message of every finding of @f, and every UUID
+ * in it masked but its first eight digits. */
 void pl_mask_findings(pl_findings *f);
 
 #endif

@@ -31,6 +31,24 @@ int pl_wf_next_id(const pl_ctx *c, pl_id_of table, int64_t *out)
     return PL_OPS(c->db, flow)->id_next(c->db, c->e, table, out);
 }
 
+int pl_wf_own_application(const pl_ctx *c, const char *what, const pl_app_row *row)
+{
+    char *by;
+    int rc = PL_OPS(c->db, flow)->app_filer(c->db, c->e, row->id, &by);
+    bool own;
+
+    if (rc)
+        return rc;
+    own = by && c->actor && strcmp(by, c->actor) == 0;
+    free(by);
+    if (own)
+        return 0;
+    return pl_err_set(c->e, PLEDGER_EPERM,
+                      "%s: actor '%s' has role applicant and did not file application %s; "
+                      "an applicant sees only its own applications", what,
+                      c->actor ? c->actor : "(none)", row->uuid);
+}
+
 /* The state @step leads to (workflow/states.c). */
 static int target(pl_step step) { return pl_step_rule_of(step)->to; }
 
@@ -50,6 +68,10 @@ static int begin_step(const pl_ctx *c, pl_step step, const char *uuid, pl_app_ro
     if ((rc = pl_db_write_begin(c->db, c->e)))
         return rc;
     if ((rc = pl_wf_app_load(c, uuid, row)) ||
+        /* an applicant acts on the applications it filed, and on no other:
+         * checked before the state, which would tell whether one exists */
+        (c->role == PLEDGER_ROLE_APPLICANT &&
+         (rc = pl_wf_own_application(c, pl_step_rule_of(step)->name, row))) ||
         (rc = pl_step_check_state(c->e, step, row->state, uuid)) ||
         (c->self_filing && !pl_kind(row->kind)->pledgee_files &&
          (rc = pl_step_check_role(c->e, step, c->role, c->actor, 0)))) {

@@ -12,6 +12,11 @@
 /* The next id of a row of @table (a backend operation). */
 int pl_wf_next_id(const pl_ctx *c, pl_id_of table, int64_t *out);
 int pl_wf_app_load(const pl_ctx *c, const char *uuid, pl_app_row *out);
+/* PLEDGER_EPERM unless the context's actor filed the application @row;
+ * the message begins with @what (a function or step name).  Every step
+ * an applicant takes on an application checks it, as does every read of
+ * one by an applicant. */
+int pl_wf_own_application(const pl_ctx *c, const char *what, const pl_app_row *row);
 
 /* Create (when *uuid is NULL; *uuid receives the new UUID, malloc'd) or
  * replace the document of a draft/reviewed application. */
