@@ -189,7 +189,8 @@ PLEDGER_EXPORT void pledger_application_free(pledger_application *app);
  * Store the application: the first save creates a draft and gives it a
  * UUID (see pledger_application_uuid()); a later save replaces the
  * document of a draft or reviewed application (which becomes a draft
- * again, so it must be reviewed again).  Role: applicant or clerk.
+ * again, so it must be reviewed again).  Role: applicant or clerk; an
+ * applicant saves over only an application it filed (#PLEDGER_EPERM).
  * @param[in] reg the registry.
  * @param[in] app the application; its UUID and state are updated.
  * @return 0, #PLEDGER_EPERM, #PLEDGER_ESTATE, #PLEDGER_EREADONLY, ...
@@ -216,9 +217,11 @@ PLEDGER_EXPORT int pledger_application_load(pledger_application **out, pledger_r
 /**
  * Review a stored application against every rule of its kind and the
  * reference register, store the result with the application and journal
- * it.  A draft becomes reviewed.  Role: applicant or clerk.  The messages
- * the applicant receives show resident identity numbers masked (first 6
- * and last 4 characters); the clerk's, and the stored result, in full.
+ * it.  A draft becomes reviewed.  Role: applicant (only of an application
+ * it filed: #PLEDGER_EPERM otherwise, whatever its state) or clerk.  The
+ * messages the applicant receives show resident identity numbers masked
+ * (first 6 and last 4 characters) and another application's UUID masked
+ * but for its first 8 digits; the clerk's, and the stored result, in full.
  * @param[out] out  the findings, owned by the caller (pledger_review_free());
  *                  may be NULL when only the stored result matters.
  * @param[in]  reg  the registry.
@@ -232,7 +235,8 @@ PLEDGER_EXPORT int pledger_application_review(pledger_review **out, pledger_regi
 /**
  * Submit a reviewed application.  Refused with #PLEDGER_EREVIEW when its
  * latest review has blocking or correctable findings, or when the
- * document changed since that review.  Role: applicant.
+ * document changed since that review.  Role: applicant, of an
+ * application it filed (#PLEDGER_EPERM otherwise, whatever its state).
  * @param[in] reg the registry.
  * @param[in] uuid the application's UUID.
  * @since 0.1
@@ -311,7 +315,8 @@ PLEDGER_EXPORT int pledger_application_refuse(pledger_registry *reg, const char 
                                               const char *ground, const char *note);
 
 /**
- * Withdraw an application that has not been decided.  Role: applicant.
+ * Withdraw an application that has not been decided.  Role: applicant,
+ * of an application it filed (#PLEDGER_EPERM otherwise).
  * @param[in] reg the registry.
  * @param[in] uuid the application's UUID.
  * @since 0.1
