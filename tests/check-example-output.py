@@ -25,6 +25,7 @@ check holds; else each failed check is printed with the command and its
 output.
 """
 import argparse
+import datetime
 import hashlib
 import os
 import re
@@ -474,6 +475,15 @@ def scenario_registrar_desk(c):
 
 # ---- bank-verifier ------------------------------------------------------------------------
 
+def state_now(end):
+    """The state now of a pledge in force whose period's last day is @end
+    (ISO date): the bank verifier answers for now, on the registry's date
+    (UTC+8), and a pledge expires when its period has run out."""
+    today = (datetime.datetime.now(datetime.timezone.utc)
+             + datetime.timedelta(hours=8)).date().isoformat()
+    return "active" if today <= end else "expired"
+
+
 def scenario_bank_verifier(c):
     db = c.db("bank.db")
     demo = run_demo(c, db)
@@ -489,13 +499,17 @@ def scenario_bank_verifier(c):
         outputs.append((args, rc, out))
         return out, err
 
-    out, _ = ask("verify", tm, code2)
+    tm_now = state_now("2027-03-31")         # the demo's trademark pledge
+    ar_now = state_now("2025-06-30")         # its second receivable pledge
+    tm_rank = 1 if tm_now == "active" else 0
+    out, _ = ask("verify", tm, code2, rc=0 if tm_now == "active" else 1)
     for p in (rf"^number\s+{tm}$", r"^as of\s+now$", r"^kind\s+trademark \(pledge\)$",
-              r"^state\s+active, version 2$", r"^registered\s+2024-04-02T06:00:00Z$",
+              rf"^state\s+{tm_now}, version 2$", r"^registered\s+2024-04-02T06:00:00Z$",
               r"^pledgor\s+Fujian Minjiang Foods Co\., Ltd\. \(91350100M000100Y43\)$",
               r"^pledgee\s+Qianhai Commercial Bank Co\., Ltd\. \(914403001922038216\)$",
               r"^secured\s+450000000 CNY \(minor units\)$", r"^period\s+2024-04-01 to 2027-03-31$",
-              r"^right\s+12345678, rank 1$", r"^right\s+12345679, rank 1$", r"^rank\s+1$",
+              rf"^right\s+12345678, rank {tm_rank}$", rf"^right\s+12345679, rank {tm_rank}$",
+              rf"^rank\s+{tm_rank}$",
               r"^certificate\s+genuine and current \(version 2\)$"):
         c.has(out, p)
     out, _ = ask("verify", tm, code1, rc=1)
@@ -537,14 +551,14 @@ def scenario_bank_verifier(c):
     # search by right: every pledge of the debtor's receivables, in order
     out, _ = ask("right", "receivable", "91440300MA5F00001A")
     hits = re.findall(r"^(R-\S+)\s+receivable\s+(\S+)\s", out, re.M)
-    c.eq(hits, [("R-FZ01-AR-2024-000001", "cancelled"), ("R-FZ01-AR-2024-000002", "active")],
+    c.eq(hits, [("R-FZ01-AR-2024-000001", "cancelled"), ("R-FZ01-AR-2024-000002", ar_now)],
          "pledges on the receivable, in registration order")
     c.has(out, r"^2 pledges$")
     out, _ = ask("right", "receivable", "91440300MA5F00001A/SS-2024-017", "2024-07-05T00:00:00Z")
     c.eq(re.findall(r"^(R-\S+)\s+receivable\s+(\S+)\s", out, re.M),
          [("R-FZ01-AR-2024-000001", "active")], "on 5 July, one pledge, active")
     out, _ = ask("right", "trademark", "12345679")
-    c.has(out, rf"^{tm}\s+trademark\s+active\s+2024-04-02T06:00:00Z\s+Fujian Minjiang")
+    c.has(out, rf"^{tm}\s+trademark\s+{tm_now}\s+2024-04-02T06:00:00Z\s+Fujian Minjiang")
     c.has(out, r"^1 pledge$")
     out, _ = ask("right", "trademark", "12345679", "2024-04-01T00:00:00Z", rc=1)
     c.has(out, r"^0 pledges$")
@@ -554,7 +568,7 @@ def scenario_bank_verifier(c):
     out, _ = ask("party", "91350100M000100Y43")
     c.has(out, r"^3 pledges$")
     out, _ = ask("party", "91350100MA2Y00002L")
-    c.has(out, r"^R-FZ01-AR-2024-000002\s+receivable\s+active\s")
+    c.has(out, rf"^R-FZ01-AR-2024-000002\s+receivable\s+{ar_now}\s")
     c.has(out, r"^1 pledge$")
     out, _ = ask("party", "11010519491231002X", rc=1)
     c.has(out, r"^0 pledges$")

@@ -1403,6 +1403,10 @@ START_TEST(test_concurrent_reader)
     close(ready[0]);
     o.read_only = 1;
     PL_OK(NULL, pledger_open(&ro, path, &o));
+    /* the reader's date is the writer's (the pledges' periods run from
+     * FX_T0; on the real clock of today they have run out) */
+    fx_now_us = FX_T0;
+    PL_OK(ro, pledger_set_clock(ro, fx_clock, NULL));
     PL_OK(ro, pledger_set_actor(ro, "bank-1", PLEDGER_ROLE_BANK));
     for (;;) {
         pid_t done = waitpid(pid, &status, WNOHANG);

@@ -433,8 +433,10 @@ static const struct row {
       NOBODY_ELSE | B(APPLICANT) | B(BANK), NOBODY_ELSE | B(APPLICANT) | B(BANK), REG, false },
     { "application_load (draft)", row_load_draft, NOBODY_ELSE | B(APPLICANT) | B(BANK),
       NOBODY_ELSE | B(APPLICANT) | B(BANK), REG, false },
+    /* the draft is applicant-1's: applicant-2 may not review it */
     { "application_review", row_review, NOBODY_ELSE | B(APPLICANT) | B(BANK),
-      NOBODY_ELSE | B(REGISTRAR) | B(BANK) | B(AUDITOR), PLEDGER_ROLE_CLERK, true },
+      NOBODY_ELSE | B(APPLICANT) | B(REGISTRAR) | B(BANK) | B(AUDITOR), PLEDGER_ROLE_CLERK,
+      true },
     { "application_check", row_check, NOBODY_ELSE | B(APPLICANT) | B(BANK), 0, REG, false },
     { "pledge_get", row_pledge_get, NOBODY_ELSE | B(APPLICANT) | B(CLERK) | B(BANK), 0, REG,
       false },

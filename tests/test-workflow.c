@@ -733,6 +733,109 @@ START_TEST(test_expiry)
 }
 END_TEST
 
+/* A pledge whose period has run out is expired from the first instant of
+ * the next day (the registry's date, UTC+8), in every answer, before the
+ * expiry sweep has recorded it as after; no step is taken on it.  The
+ * patent sample's period ends on 2026-03-31. */
+#define END_OF_PATENT_PERIOD INT64_C(1774972800000000) /* 2026-04-01T00:00:00+08:00 */
+
+static int stats_active_on(const char *day)
+{
+    pledger_stats_query q = PLEDGER_STATS_QUERY_INIT;
+    pledger_stats *st = NULL;
+    q.from = "2024-01-01";
+    q.to = day;
+    q.kind = PLEDGER_KIND_PATENT;
+    PL_OK(reg, pledger_stats_get(&st, reg, &q));
+    int n = (int)pledger_stats_active(st);
+    pledger_stats_free(st);
+    return n;
+}
+
+static int search_count(int state, int64_t as_of, pledger_pledge_state *seen)
+{
+    pledger_query q = PLEDGER_QUERY_INIT;
+    pledger_cursor *cur = NULL;
+    int n = 0;
+    q.kind = PLEDGER_KIND_PATENT;
+    q.state = state;
+    q.as_of = as_of;
+    PL_OK(reg, pledger_search(&cur, reg, &q));
+    while (pledger_cursor_next(cur) == 1) {
+        *seen = pledger_pledge_state_of(pledger_cursor_pledge(cur));
+        n++;
+    }
+    pledger_cursor_free(cur);
+    return n;
+}
+
+static void assert_in_force(const char *num, int64_t as_of, bool in_force)
+{
+    pledger_verification *v = NULL;
+    pledger_pledge *p = NULL;
+    pledger_pledge_state seen = 0;
+    int rank = -1, want = in_force ? PLEDGER_PLEDGE_ACTIVE : PLEDGER_PLEDGE_EXPIRED;
+    pledger_verify_options o = PLEDGER_VERIFY_OPTIONS_INIT;
+    o.as_of = as_of;
+    PL_OK(reg, pledger_verify(&v, reg, num, &o));
+    ck_assert_int_eq(pledger_pledge_state_of(pledger_verification_pledge(v)), want);
+    ck_assert_int_eq(pledger_verification_rank(v), in_force);
+    ck_assert_int_eq(pledger_verification_right_rank(v, 0), in_force);
+    pledger_verification_free(v);
+    PL_OK(reg, pledger_rank(&rank, reg, num, as_of));
+    ck_assert_int_eq(rank, in_force);
+    if (as_of == PLEDGER_AS_OF_CURRENT)
+        PL_OK(reg, pledger_pledge_get(&p, reg, num));
+    else
+        PL_OK(reg, pledger_pledge_get_at(&p, reg, num, as_of));
+    ck_assert_int_eq(pledger_pledge_state_of(p), want);
+    pledger_pledge_free(p);
+    ck_assert_int_eq(search_count(PLEDGER_PLEDGE_ACTIVE, as_of, &seen), in_force);
+    ck_assert_int_eq(search_count(PLEDGER_PLEDGE_EXPIRED, as_of, &seen), !in_force);
+    ck_assert_int_eq(search_count(0, as_of, &seen), 1);
+    ck_assert_int_eq(seen, want);
+}
+
+START_TEST(test_expired_before_the_sweep)
+{
+    char *num = registered(PLEDGER_KIND_PATENT, NULL);
+    pledger_change ch = PLEDGER_CHANGE_INIT;
+    int n = -1;
+
+    act("bank-1", PLEDGER_ROLE_BANK);
+    assert_in_force(num, END_OF_PATENT_PERIOD - 1, true);
+    assert_in_force(num, END_OF_PATENT_PERIOD, false);
+    fx_now_us = END_OF_PATENT_PERIOD - 1;
+    assert_in_force(num, PLEDGER_AS_OF_CURRENT, true);
+    ck_assert_int_eq(stats_active_on("2026-03-31"), 1);
+    fx_now_us = END_OF_PATENT_PERIOD;
+    assert_in_force(num, PLEDGER_AS_OF_CURRENT, false);
+    ck_assert_int_eq(stats_active_on("2026-04-01"), 0);
+    /* no step on it: it is expired, not active */
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    char *before = dump(NULL);
+    ch.amount = 5;
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_pledge_change(reg, num, &ch, NULL));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "expired"));
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_pledge_cancel(reg, num, NULL, NULL));
+    char *after = dump(NULL);
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
+    /* the sweep records it; every answer stays the same */
+    PL_OK(reg, pledger_registry_expire(&n, reg));
+    ck_assert_int_eq(n, 1);
+    act("bank-1", PLEDGER_ROLE_BANK);
+    assert_in_force(num, PLEDGER_AS_OF_CURRENT, false);
+    assert_in_force(num, END_OF_PATENT_PERIOD, false);
+    assert_in_force(num, END_OF_PATENT_PERIOD - 1, true);
+    /* on the real clock (after 2026-03-31), it is expired */
+    PL_OK(reg, pledger_set_clock(reg, NULL, NULL));
+    assert_in_force(num, PLEDGER_AS_OF_CURRENT, false);
+    free(num);
+}
+END_TEST
+
 /* ---- submit needs a clean, current review ---------------------------------------- */
 
 START_TEST(test_submit_needs_clean_review)
@@ -1332,6 +1435,7 @@ static Suite *workflow_suite(void)
     tcase_add_test(tc, test_receivable_rules);
     tcase_add_test(tc, test_receivable_needs_modcode_out);
     tcase_add_test(tc, test_expiry);
+    tcase_add_test(tc, test_expired_before_the_sweep);
     tcase_add_test(tc, test_submit_needs_clean_review);
     tcase_add_test(tc, test_numbers_gap_free_per_year_and_kind);
     tcase_add_test(tc, test_number_template);

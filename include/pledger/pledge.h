@@ -431,6 +431,11 @@ PLEDGER_EXPORT int pledger_pledge_dismiss_objection(pledger_registry *reg, const
  * applications whose 30-day correction window closed are deemed
  * withdrawn, pledges whose period ended expire, objections without
  * litigation lapse after 30 days.  Each is its own journaled step.
+ * A pledge whose period has run out is answered as expired from the
+ * first instant after its last day (the registry's date) by every read
+ * -- verification, ranks, snapshots, search, statistics -- and no step
+ * is taken on it, whether or not this sweep has recorded the expiry yet;
+ * the sweep records it in the journal and the pledge's history.
  * Role: registrar.
  * @param[out] out how many steps were taken, or NULL.
  * @param[in]  reg the registry.

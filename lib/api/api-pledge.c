@@ -298,6 +298,7 @@ static int get(pledger_pledge **out, pledger_registry *reg, const char *fn, cons
     if ((rc = pl_db_read_begin(reg->db, &reg->err)))
         return rc;
     if (!(rc = pl_pver_load(reg->db, &reg->err, kept, at, &v))) {
+        pl_pver_lapse(&v, pl_db_day_of(reg->db, at));
         /* resident identity numbers masked for the role (query/mask.h),
          * in the snapshot itself, so its XML form is masked too */
         pl_mask_pver(&v, reg->role);

@@ -310,8 +310,10 @@ static int search_run(pl_db *db, pl_err *e, const pl_q_search *s, pledger_role r
      * before the caller reads them. */
     for (size_t i = 0; !rc && i < n && i < (size_t)s->page_size; i++)
         if (!(rc = pl_pver_load_version(db, e, hits[i].pledge_id, hits[i].version,
-                                        &hits[i].full)))
+                                        &hits[i].full))) {
+            pl_pver_lapse(&hits[i].full, pl_db_day_of(db, b.at));
             pl_mask_pver(&hits[i].full, role);
+        }
     pl_db_rollback(db);
     if (other) {
         for (size_t i = 0; i < n2; i++)

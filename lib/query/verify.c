@@ -123,6 +123,7 @@ int pl_q_verify_run(pl_db *db, pl_err *e, const char *number, int64_t as_of, con
         return rc;
     if ((rc = pl_pver_load(db, e, number, as_of, &out->v)))
         goto done;
+    pl_pver_lapse(&out->v, pl_db_day_of(db, as_of));
     if (!(out->ranks = calloc(out->v.n_rights ? out->v.n_rights : 1, sizeof *out->ranks))) {
         rc = pl_err_oom(e);
         goto done;

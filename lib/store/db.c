@@ -4,6 +4,7 @@
  * connection operations (store/backend.h, pl_conn_ops). */
 #include "store/db.h"
 #include "store/backend.h"
+#include "base/date.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@ struct pl_db {
     int64_t tx_now;    /* its instant, read once the lock was held */
     pl_db_clock_fn clock;
     void *clock_payload;
+    int utc_offset;    /* minutes east of UTC of the registry's dates */
     /* the Merkle tree's right edge after this connection's last append
      * (store/journal.c), valid while edge_valid; the data version then */
     pl_merkle_edge edge;
@@ -57,6 +59,13 @@ void pl_db_set_clock(pl_db *db, pl_db_clock_fn fn, void *payload)
 int64_t pl_db_clock(const pl_db *db)
 {
     return db && db->clock ? db->clock(db->clock_payload) : system_clock();
+}
+
+void pl_db_set_utc_offset(pl_db *db, int minutes) { db->utc_offset = minutes; }
+
+int32_t pl_db_day_of(const pl_db *db, int64_t at)
+{
+    return pl_date_of_instant(at == INT64_MIN ? pl_db_now(db) : at, db->utc_offset);
 }
 
 int64_t pl_db_now(const pl_db *db)

@@ -72,6 +72,13 @@ int pl_db_batch_end(pl_db *db, pl_err *e, bool commit);
  * pl_db_set_clock(db, NULL, NULL) (the default) is the system clock. */
 typedef int64_t (*pl_db_clock_fn)(void *payload);
 void pl_db_set_clock(pl_db *db, pl_db_clock_fn fn, void *payload);
+/* The registry's calendar: its dates are days at @minutes east of UTC
+ * (meta utc_offset_minutes, set by the API layer when it opens @db). */
+void pl_db_set_utc_offset(pl_db *db, int minutes);
+/* The registry's date at the instant @at (INT64_MIN: now, pl_db_now()):
+ * the day a pledge's period is compared with to tell whether it has run
+ * out (PL_SQL_IN_FORCE_ON, pl_pver_lapse). */
+int32_t pl_db_day_of(const pl_db *db, int64_t at);
 /* A reading of @db's clock (of the system clock when @db is NULL). */
 int64_t pl_db_clock(const pl_db *db);
 /* The instant of the write transaction: the clock read once, when

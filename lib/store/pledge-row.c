@@ -42,6 +42,13 @@ static int dup_col(sqlite3_stmt *st, int i, char **out)
     return *out ? 0 : -1;
 }
 
+void pl_pver_lapse(pl_pver *v, int32_t day)
+{
+    if ((v->state == PLEDGER_PLEDGE_ACTIVE || v->state == PLEDGER_PLEDGE_UNDER_OBJECTION) &&
+        v->period_end < day)
+        v->state = PLEDGER_PLEDGE_EXPIRED;
+}
+
 int pl_pver_set(pl_err *e, char **field, const char *value)
 {
     char *copy = NULL;

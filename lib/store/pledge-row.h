@@ -52,6 +52,14 @@ int pl_pver_load(pl_db *db, pl_err *e, const char *number, int64_t at_us, pl_pve
 int pl_pver_load_id(pl_db *db, pl_err *e, int64_t pledge_id, int64_t at_us, pl_pver *out);
 void pl_pver_clear(pl_pver *p);
 
+/* The version @v as it stands on the registry date @day (pl_db_day_of()):
+ * a pledge in force as recorded whose period's last day is before @day
+ * has expired, whether or not the expiry sweep has recorded it yet
+ * (PL_SQL_IN_FORCE_ON is the same rule in SQL).  Every answer about a
+ * pledge reads its version through this; the sweep and the steps' state
+ * checks read the recorded one. */
+void pl_pver_lapse(pl_pver *v, int32_t day);
+
 /* Replace a string field (duplicating @value; NULL allowed). */
 int pl_pver_set(pl_err *e, char **field, const char *value);
 

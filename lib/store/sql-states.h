@@ -11,12 +11,14 @@
 #include <pledger/types.h>
 
 #define PL_SQL_PLEDGE_ACTIVE "1"
+#define PL_SQL_PLEDGE_EXPIRED "4"
 #define PL_SQL_PLEDGE_UNDER_OBJECTION "5"
 #define PL_SQL_APP_SUBMITTED "3"
 #define PL_SQL_APP_ACCEPTED "4"
 #define PL_SQL_APP_CORRECTION_REQUESTED "5"
 
 _Static_assert(PLEDGER_PLEDGE_ACTIVE == 1, "PL_SQL_PLEDGE_ACTIVE is 1");
+_Static_assert(PLEDGER_PLEDGE_EXPIRED == 4, "PL_SQL_PLEDGE_EXPIRED is 4");
 _Static_assert(PLEDGER_PLEDGE_UNDER_OBJECTION == 5, "PL_SQL_PLEDGE_UNDER_OBJECTION is 5");
 _Static_assert(PLEDGER_APP_SUBMITTED == 3, "PL_SQL_APP_SUBMITTED is 3");
 _Static_assert(PLEDGER_APP_ACCEPTED == 4, "PL_SQL_APP_ACCEPTED is 4");
@@ -31,6 +33,18 @@ _Static_assert(PLEDGER_APP_FORWARDED == 9, "application states are 1 to 9");
  * or "") is active or under objection. */
 #define PL_SQL_IN_FORCE(v) \
     v "state IN (" PL_SQL_PLEDGE_ACTIVE ", " PL_SQL_PLEDGE_UNDER_OBJECTION ")"
+/* In force on the registry date of parameter @day ("?4", pl_db_day_of()):
+ * in force as recorded, and its period not run out by then.  A pledge
+ * expires when its period's last day ends, whether or not the expiry
+ * sweep (pledger_registry_expire) has recorded it yet: every reader asks
+ * this, never the recorded state alone. */
+#define PL_SQL_IN_FORCE_ON(v, day) \
+    "(" PL_SQL_IN_FORCE(v) " AND " v "period_end >= " day ")"
+/* The state on the registry date @day: the recorded one, or expired when
+ * in force as recorded with its period run out (PL_SQL_IN_FORCE_ON). */
+#define PL_SQL_STATE_ON(v, day) \
+    "(CASE WHEN " PL_SQL_IN_FORCE(v) " AND " v "period_end < " day \
+    " THEN " PL_SQL_PLEDGE_EXPIRED " ELSE " v "state END)"
 /* Under objection. */
 #define PL_SQL_UNDER_OBJECTION(v) v "state = " PL_SQL_PLEDGE_UNDER_OBJECTION
 /* The version of alias @v valid at the instant of parameter @p ("?2"). */

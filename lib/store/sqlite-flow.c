@@ -221,7 +221,7 @@ static int sequence_next(pl_db *db, pl_err *e, const char *name, const char *sco
 static const char sql_right_pledged[] =
     "SELECT p.registration_number FROM pledge_right r JOIN pledge p ON p.id = r.pledge_id"
     " JOIN pledge_version v ON v.pledge_id = p.id AND v.valid_to IS NULL"
-    " WHERE r.kind = ?1 AND r.right_key = ?2 AND " PL_SQL_IN_FORCE("v.") " LIMIT 1";
+    " WHERE r.kind = ?1 AND r.right_key = ?2 AND " PL_SQL_IN_FORCE_ON("v.", "?3") " LIMIT 1";
 
 static int right_pledged(pl_db *db, pl_err *e, int kind, const char *key, char **number)
 {
@@ -234,6 +234,7 @@ static int right_pledged(pl_db *db, pl_err *e, int kind, const char *key, char *
         return rc;
     sqlite3_bind_int(st, 1, kind);
     sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, pl_db_day_of(db, INT64_MIN));
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *number = col_dup(st, 0, &oom);

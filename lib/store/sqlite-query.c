@@ -19,10 +19,10 @@ static const char sql_registered[] =
     " WHERE p.registered_at >= ?1 AND p.registered_at < ?2" FILTERS
     " GROUP BY v.currency ORDER BY v.currency";
 
-/* In force at the instant ?1 (?2 is not used). */
+/* In force at the instant ?1, whose registry date is ?2. */
 static const char sql_in_force[] =
     "SELECT" HALVES " FROM pledge_version v JOIN pledge p ON p.id = v.pledge_id"
-    " WHERE " PL_SQL_IN_FORCE("v.") " AND " PL_SQL_VALID_AT("v.", "?1")
+    " WHERE " PL_SQL_IN_FORCE_ON("v.", "?2") " AND " PL_SQL_VALID_AT("v.", "?1")
     FILTERS " GROUP BY v.currency ORDER BY v.currency";
 
 static const char sql_cancelled[] =
@@ -79,7 +79,7 @@ static int stats_registered(pl_db *db, pl_err *e, int64_t from_us, int64_t end_u
 static int stats_in_force(pl_db *db, pl_err *e, int64_t at_us, const pl_stats_filter *f,
                           pl_stats_row_fn row, void *arg)
 {
-    return sums(db, e, sql_in_force, at_us, 0, f, row, arg);
+    return sums(db, e, sql_in_force, at_us, pl_db_day_of(db, at_us), f, row, arg);
 }
 
 static int stats_cancelled(pl_db *db, pl_err *e, int64_t from_us, int64_t end_us,
@@ -190,7 +190,7 @@ static const char sql_ranks[] =
     "   WHERE r.kind = r0.kind AND r.right_key = r0.right_key"
     "   AND (p.registered_at, p.id) < (?2, ?1)"
     "   AND " PL_SQL_VALID_AT("v.", "?3")
-    "   AND " PL_SQL_IN_FORCE("v.") ")"
+    "   AND " PL_SQL_IN_FORCE_ON("v.", "?4") ")"
     " FROM pledge_right r0 WHERE r0.pledge_id = ?1 ORDER BY r0.idx";
 
 static const char sql_certificates[] =
@@ -198,7 +198,7 @@ static const char sql_certificates[] =
     " WHERE pledge_id = ?1 ORDER BY version";
 
 static const char sql_pledge_at[] =
-    "SELECT p.id, p.registered_at, v.state, p.kind,"
+    "SELECT p.id, p.registered_at, " PL_SQL_STATE_ON("v.", "?3") ", p.kind,"
     " (SELECT count(*) FROM pledge_right r WHERE r.pledge_id = p.id)"
     " FROM pledge p JOIN pledge_version v ON v.pledge_id = p.id"
     " WHERE p.registration_number = ?1"
@@ -218,6 +218,7 @@ static int pledge_brief(pl_db *db, pl_err *e, const char *number, int64_t as_of,
         return rc;
     sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, sql_instant(as_of));
+    sqlite3_bind_int(st, 3, pl_db_day_of(db, as_of));
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *found = true;
@@ -263,6 +264,7 @@ static int pledges_before(pl_db *db, pl_err *e, int64_t pledge_id, int64_t regis
     sqlite3_bind_int64(st, 1, pledge_id);
     sqlite3_bind_int64(st, 2, registered_at);
     sqlite3_bind_int64(st, 3, sql_instant(as_of));
+    sqlite3_bind_int(st, 4, pl_db_day_of(db, as_of));
     while (i < n && (rc = sqlite3_step(st)) == SQLITE_ROW)
         before[i++] = sqlite3_column_int(st, 1);
     sqlite3_reset(st);

@@ -8,7 +8,7 @@ static const char sql_pledges_on[] =
     "SELECT p.registration_number, v.state FROM pledge_right r"
     " JOIN pledge p ON p.id = r.pledge_id"
     " JOIN pledge_version v ON v.pledge_id = p.id AND v.valid_to IS NULL"
-    " WHERE r.kind = ?1 AND r.right_key = ?2 AND " PL_SQL_IN_FORCE("v.")
+    " WHERE r.kind = ?1 AND r.right_key = ?2 AND " PL_SQL_IN_FORCE_ON("v.", "?3")
     " GROUP BY p.id ORDER BY p.id";
 
 static const char sql_pending[] =
@@ -27,7 +27,8 @@ static int pledges_on_right(pl_db *db, pl_err *e, pledger_kind kind, const char 
     if (rc)
         return rc;
     if ((rc = sqlite3_bind_int(st, 1, (int)kind)) ||
-        (rc = sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC))) {
+        (rc = sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC)) ||
+        (rc = sqlite3_bind_int(st, 3, pl_db_day_of(db, INT64_MIN)))) {
         sqlite3_reset(st);
         return pl_db_fail(db, e, rc, what);
     }

@@ -28,7 +28,7 @@
 /* Bindings shared by every plan:
  *   ?1 the instant (INT64_MAX: current)   ?2 ?3 resume after (at, id)
  *   ?4 registered_at <= this              ?5 kind (0: any)
- *   ?6 state (0: any)                     ?8 party id
+ *   ?6 state (0: any) on the date ?20     ?8 party id
  *   ?10 ?11 right keys in [lo, hi)        ?12 side      ?13 row limit
  * and the party name plan's own:
  *   ?14 name key   ?15 similar-name key (NULL when empty)
@@ -38,7 +38,8 @@
  *   ?19 the English-name key (pl_text_english_key; NULL when the name has
  *       no Latin letter) */
 #define HIT_COLS                                                               \
-    "p.id, p.registered_at, p.registration_number, p.kind, v.state, v.version," \
+    "p.id, p.registered_at, p.registration_number, p.kind,"                    \
+    PL_SQL_STATE_ON("v.", "?20") ", v.version,"                                \
     " v.pledgor_name, v.pledgor_key, v.pledgor_id_type, v.pledgor_id,"         \
     " v.pledgee_name, v.pledgee_key, v.pledgee_id_type, v.pledgee_id,"         \
     " v.amount, v.currency, v.period_start, v.period_end," NAME_INDEX(1) ","   \
@@ -71,7 +72,8 @@
 
 /* The party name is not here: it is matched in C (read_hit()). */
 #define RESIDUAL                                                               \
-    " AND (?5 = 0 OR p.kind = ?5) AND (?6 = 0 OR v.state = ?6)"                \
+    " AND (?5 = 0 OR p.kind = ?5)"                                             \
+    " AND (?6 = 0 OR " PL_SQL_STATE_ON("v.", "?20") " = ?6)"                   \
     " AND ((?12 <> 2 AND (?8 IS NULL OR v.pledgor_id = ?8))"                   \
     "   OR (?12 <> 1 AND (?8 IS NULL OR v.pledgee_id = ?8)))"
 
@@ -140,7 +142,7 @@ static const char *const plans[] = {
 };
 _Static_assert(sizeof plans / sizeof plans[0] == PL_SEARCH_NAME + 1, "one statement a plan");
 
-static void bind_all(sqlite3_stmt *st, const pl_search_spec *s)
+static void bind_all(pl_db *db, sqlite3_stmt *st, const pl_search_spec *s)
 {
     sqlite3_bind_int64(st, 1, s->at == INT64_MIN ? INT64_MAX : s->at);
     sqlite3_bind_int64(st, 2, s->after_at);
@@ -148,6 +150,7 @@ static void bind_all(sqlite3_stmt *st, const pl_search_spec *s)
     sqlite3_bind_int64(st, 4, s->upper);
     sqlite3_bind_int(st, 5, s->kind);
     sqlite3_bind_int(st, 6, s->state);
+    sqlite3_bind_int(st, 20, pl_db_day_of(db, s->at));
     if (s->party_id)
         sqlite3_bind_text(st, 8, s->party_id, -1, SQLITE_STATIC);
     if (s->name_key) {
@@ -181,7 +184,7 @@ int pl_sqlite_search(pl_db *db, pl_err *e, pl_search_plan plan, const pl_search_
         return pl_err_set(e, PLEDGER_EINVAL, "search: unknown plan %d", (int)plan);
     if ((rc = pl_db_stmt(db, e, plans[plan], &st)))
         return rc;
-    bind_all(st, spec);
+    bind_all(db, st, spec);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         pl_search_row r = {
             .pledge_id = sqlite3_column_int64(st, 0),

@@ -16,7 +16,9 @@
 #include "workflow/app-flow.h"
 #include "workflow/pledge-common.h"
 
-/* Transaction, current version, role (which may depend on the kind), state. */
+/* Transaction, current version, role (which may depend on the kind), state
+ * -- on today's date: a pledge whose period ran out has expired, and no
+ * step but the sweep's recording of it is taken on it. */
 static int begin_pledge(const pl_ctx *c, pl_step step, const char *number, pl_pver *v)
 {
     int rc;
@@ -25,6 +27,7 @@ static int begin_pledge(const pl_ctx *c, pl_step step, const char *number, pl_pv
     if ((rc = pl_step_check_site(c, step)) || (rc = pl_db_write_begin(c->db, c->e)))
         return rc;
     if ((rc = pl_pver_load(c->db, c->e, number, INT64_MIN, v)) ||
+        (pl_pver_lapse(v, pl_ctx_today(c)), 0) ||
         (rc = pl_step_check_role(c->e, step, c->role, c->actor, v->kind)) ||
         (rc = pl_step_check_state(c->e, step, v->state, number))) {
         pl_db_rollback(c->db);

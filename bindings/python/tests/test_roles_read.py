@@ -136,9 +136,16 @@ def test_applicant_reads_only_its_own(world: World, db_path: str) -> None:
         with pytest.raises(pledger.PermissionDenied) as e:
             reg.load(world.draft)
         assert "applicant-2" in e.value.message and world.draft in e.value.message
-        # the review of somebody else's draft: findings masked
+        # nor review it (that is a step on it)
+        with pytest.raises(pledger.PermissionDenied) as e:
+            reg.review(world.draft)
+        assert "did not file" in e.value.message and world.draft in e.value.message
+        # the review of its own draft: findings masked, the other
+        # draft on the same right named but not by its UUID
+        reg.set_actor("applicant-1", Role.APPLICANT)
         msgs = " ".join(f.message for f in reg.review(world.draft))
         assert MASKED in msgs and resident_numbers(msgs) == []
+        assert "-****-****-****-************" in msgs
 
 
 def _cli_runs(db: str, w: World, role: str) -> list:
