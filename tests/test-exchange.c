@@ -522,6 +522,47 @@ START_TEST(the_line_refuses_gaps_forks_forgeries)
 }
 END_TEST
 
+/* The office takes an acceptance point's word for what it accepted only
+ * under a number of that point's: a number of the office's own (which
+ * would later stop the office's acceptances on a unique key), of another
+ * kind or of no template is refused, and nothing is stored. */
+START_TEST(a_point_cannot_take_the_offices_numbers)
+{
+    if (!PL_TEST_XMLSIG)
+        return;
+    static const struct {
+        const char *number, *needle;
+    } bad[] = {
+        { "A-BJ00-TM-2024-000001", "not a number of office 'FZ01'" },
+        { "A-FZ01-PT-2024-000001", "not a number of office 'FZ01'" },
+        { "A-FZ01-TM-2024-", "not a number of office 'FZ01'" },
+        { "R-FZ01-TM-2024-000001", "not a number of office 'FZ01'" },
+    };
+    _Static_assert(sizeof bad / sizeof bad[0] == 4, "the loop runs 0..3");
+    char *u = accepted_at_ap(PLEDGER_KIND_TRADEMARK, NULL);
+    char sql[256];
+    snprintf(sql, sizeof sql, "UPDATE application SET acceptance_number = '%s' WHERE uuid = '%s'",
+             bad[_i].number, u);
+    fx_ck_raw_exec(ap.path, sql);
+    char *x = export_from(&ap, &of);
+    ck_assert_ptr_nonnull(strstr(x, bad[_i].number));
+    import_fails(&of, x, PLEDGER_EINVAL, bad[_i].needle);
+    ck_assert_msg(strstr(pledger_errmsg(of.reg), "acceptance_number"), "%s",
+                  pledger_errmsg(of.reg));
+    pledger_free(x);
+    /* the office still numbers its own acceptances from 1 */
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_TRADEMARK);
+    char *num = NULL;
+    PL_OK(of.reg, fx_submit_app(of.reg, app));
+    act(&of, "clerk-bj", PLEDGER_ROLE_CLERK);
+    PL_OK(of.reg, pledger_application_accept(&num, of.reg, pledger_application_uuid(app)));
+    ck_assert_str_eq(num, "A-BJ00-TM-2024-000001");
+    pledger_free(num);
+    pledger_application_free(app);
+    free(u);
+}
+END_TEST
+
 START_TEST(an_invalid_item_refuses_the_whole_batch)
 {
     if (!PL_TEST_XMLSIG)
@@ -850,6 +891,7 @@ static Suite *make(void)
     tcase_add_test(tc, exactly_once_and_resumable);
     tcase_add_test(tc, the_line_refuses_gaps_forks_forgeries);
     tcase_add_test(tc, an_invalid_item_refuses_the_whole_batch);
+    tcase_add_loop_test(tc, a_point_cannot_take_the_offices_numbers, 0, 4);
     tcase_add_test(tc, lapsed_corrections_are_the_offices_to_decide);
     tcase_add_test(tc, site_arguments);
     tcase_add_test(tc, kill_loop_over_the_exchange);

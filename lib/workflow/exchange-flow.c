@@ -21,6 +21,7 @@
 #include "store/ops-exchange.h"
 #include "store/ops-flow.h"
 #include "workflow/app-flow.h"
+#include "workflow/numbers.h"
 
 static const char zeros[65] = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -367,6 +368,32 @@ static int app_id(const pl_ctx *c, const char *uuid, int64_t *id)
     return PL_OPS(c->db, exchange)->app_id(c->db, c->e, uuid, id);
 }
 
+/* What an acceptance point says of an application it accepted, checked
+ * before the office stores it: accepted by the point that sends the
+ * batch, under a number that point makes (never one of the office's own
+ * or another point's), at an instant that has passed, by someone. */
+static int check_acceptance(const pl_ctx *c, const pl_xbatch *b, const pl_xitem *it)
+{
+    /* the point's clock may run somewhat ahead of the office's */
+    const int64_t ahead = INT64_C(3600000000);
+
+    if (!it->office || strcmp(it->office, b->sender) != 0)
+        return pl_err_set(c->e, PLEDGER_EINVAL,
+                          "office: accepted at '%.16s', but the batch comes from '%s'; a "
+                          "point sends only what it accepted", it->office ? it->office : "",
+                          b->sender);
+    if (it->at_us <= 0 || it->at_us > pl_ctx_now(c) + ahead)
+        return pl_err_set(c->e, PLEDGER_EINVAL,
+                          "at: the acceptance instant %" PRId64 " is not one that has passed",
+                          it->at_us);
+    if (!it->by || !*it->by)
+        return pl_err_set(c->e, PLEDGER_EINVAL, "by: no clerk named");
+    /* the caller's prefix names the item and the application */
+    return pl_number_check_foreign(c->db, c->e, "acceptance_number",
+                                   it->acceptance_number ? it->acceptance_number : "",
+                                   PL_SERIES_ACCEPTANCE, b->sender, pl_kind(it->kind)->code);
+}
+
 static int import_item(const pl_ctx *c, const pl_xbatch *b, const pl_xitem *it)
 {
     pl_findings f = { 0 };
@@ -385,6 +412,8 @@ static int import_item(const pl_ctx *c, const pl_xbatch *b, const pl_xitem *it)
                           "decisions");
     if (!pl_kind(it->kind))
         return pl_err_set(c->e, PLEDGER_EINVAL, "@kind: not a kind");
+    if (it->what == PL_XITEM_APPLICATION && (rc = check_acceptance(c, b, it)))
+        return rc;
     pl_wf_received r = { it->uuid, it->kind, it->document, it->document_len, it->digest,
                          it->acceptance_number, it->office, b->sender, it->at_us, it->by };
     rc = it->what == PL_XITEM_APPLICATION ? pl_wf_receive(c, &r, &f)

@@ -91,6 +91,71 @@ done:
     return rc;
 }
 
+/* Does @s match the template @t from here on?  Placeholders match their
+ * value; {year} four digits; {seq:N} at least N digits (backtracking). */
+static bool match(const char *t, const char *s, const fields *f)
+{
+    while (*t) {
+        if (*t != '{') {
+            if (*s++ != *t++)
+                return false;
+            continue;
+        }
+        const char *end = strchr(t, '}');
+        if (!end)
+            return false;
+        size_t k = (size_t)(end - t - 1);
+        const char *value = k == 6 && !strncmp(t + 1, "series", 6)   ? f->series
+                            : k == 6 && !strncmp(t + 1, "office", 6) ? f->office
+                            : k == 4 && !strncmp(t + 1, "kind", 4)   ? f->kind
+                                                                     : NULL;
+        t = end + 1;
+        if (value) {
+            size_t n = strlen(value);
+            if (strncmp(s, value, n) != 0)
+                return false;
+            s += n;
+        } else if (k == 4 && !strncmp(end - 4, "year", 4)) {
+            for (int i = 0; i < 4; i++)
+                if (*s < '0' || *s++ > '9')
+                    return false;
+        } else if (k >= 3 && !strncmp(end - k, "seq", 3)) {
+            int width = k > 4 && end[-k + 3] == ':' ? atoi(end - k + 4) : 1;
+            size_t run = strspn(s, "0123456789");
+            for (size_t n = run; n >= (size_t)(width > 0 ? width : 1); n--)
+                if (match(t, s + n, f))
+                    return true;
+            return false;
+        } else {
+            return false;
+        }
+    }
+    return *s == '\0';
+}
+
+int pl_number_check_foreign(pl_db *db, pl_err *e, const char *what, const char *number,
+                            const char *series, const char *office, const char *kind_code)
+{
+    fields f = { series, office, kind_code, 0 };
+    char *tmpl = NULL;
+    int rc;
+
+    if ((rc = pl_db_meta_get(db, e, "number_template", &tmpl)))
+        return rc;
+    if (!strstr(tmpl, "{office}"))
+        rc = pl_err_set(e, PLEDGER_EINVAL,
+                        "%s: '%.64s' cannot be taken: this registry's number template '%s' "
+                        "does not name the office, so numbers an acceptance point makes could "
+                        "be this office's own (set a template with {office})", what, number,
+                        tmpl);
+    else if (!match(tmpl, number, &f))
+        rc = pl_err_set(e, PLEDGER_EINVAL,
+                        "%s: '%.64s' is not a number of office '%s' (template '%s', series %s, "
+                        "kind %s)", what, number, office, tmpl, series, kind_code);
+    free(tmpl);
+    return rc;
+}
+
 int pl_number_template_check(pl_err *e, const char *tmpl)
 {
     fields f = { "A", "ABCDEFGHIJKLMNOP", "TM", 2026 };

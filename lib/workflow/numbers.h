@@ -24,6 +24,16 @@ typedef struct pl_number {
 int pl_number_next(pl_db *db, pl_err *e, const char *series, const char *office,
                    const char *kind_code, int year, pl_number *out);
 
+/* PLEDGER_EINVAL (the message begins with @what) unless @number is one
+ * this registry's template makes for @series, @office and @kind_code, of
+ * any year and sequence value -- and the template names the office, so
+ * that no number of @office can be one of this registry's own.  An
+ * office checks so the numbers its acceptance points send (a point's
+ * number taken as it is would later stop the office's own sequence on a
+ * unique key). */
+int pl_number_check_foreign(pl_db *db, pl_err *e, const char *what, const char *number,
+                            const char *series, const char *office, const char *kind_code);
+
 /* Check a template: only known placeholders, and {series}, {year} and
  * {seq:N} present (so numbers are unique per series and the sequences run
  * per year); a rendering of at most 64 characters. */
