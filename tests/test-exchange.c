@@ -563,6 +563,100 @@ START_TEST(a_point_cannot_take_the_offices_numbers)
 }
 END_TEST
 
+/* A batch is the content its signature covers, not its bytes: carried
+ * with CRLF line ends, a byte-order mark and another (unsigned) KeyName,
+ * it imports; its receipt is taken by the point; the original bytes
+ * sent again are the same batch (its receipt again, nothing changed). */
+START_TEST(a_re_encoded_batch_is_the_same_batch)
+{
+    if (!PL_TEST_XMLSIG)
+        return;
+    char *u = accepted_at_ap(PLEDGER_KIND_TRADEMARK, NULL);
+    char *x = export_from(&ap, &of);
+    size_t n = strlen(x), k = 3;
+    char *y = malloc(2 * n + 16);
+    ck_assert_ptr_nonnull(y);
+    memcpy(y, "\xEF\xBB\xBF", 3);
+    for (size_t i = 0; i < n; i++) {
+        if (x[i] == '\n')
+            y[k++] = '\r';
+        y[k++] = x[i];
+    }
+    y[k] = '\0';
+    char *kn = strstr(y, "KeyName>FZ01<");
+    ck_assert_ptr_nonnull(kn);
+    memcpy(kn + 8, "ZZ99", 4);
+    ck_assert_ptr_null(strstr(y, "KeyName>FZ01<"));
+    char *receipt = import_at(&of, y);
+    ck_assert_int_eq(app_state(&of, u), PLEDGER_APP_ACCEPTED);
+    /* the point takes the receipt: it names the batch it sent */
+    char *none = (char *)&none;
+    act(&ap, "clerk-fz", PLEDGER_ROLE_CLERK);
+    PL_OK(ap.reg, pledger_exchange_import(&none, NULL, ap.reg, receipt, strlen(receipt),
+                                          ap.trusted, ap.signers));
+    ck_assert_ptr_null(none);
+    ck_assert_uint_eq(pending_on_line(&ap, "BJ00"), 0);
+    /* the original bytes: the same batch, answered with its receipt */
+    char *before = fx_ck_dump(of.path, NULL);
+    char *again = import_at(&of, x);
+    char *after = fx_ck_dump(of.path, NULL);
+    ck_assert_str_eq(before, after);
+    pledger_free(again);
+    free(before);
+    free(after);
+    journal_ok(&ap);
+    journal_ok(&of);
+    pledger_free(receipt);
+    pledger_free(x);
+    free(y);
+    free(u);
+}
+END_TEST
+
+/* The office checks an application a point sends as every document filed
+ * here, against the schema: a point's document that is well-formed, has
+ * its digest, and holds an element the schema does not know is refused
+ * (with the item's path), and nothing is stored. */
+START_TEST(a_batch_document_is_checked_against_the_schema)
+{
+    if (!PL_TEST_XMLSIG)
+        return;
+    char *u = accepted_at_ap(PLEDGER_KIND_TRADEMARK, NULL);
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st = NULL;
+    ck_assert_int_eq(sqlite3_open(ap.path, &h), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT document FROM application WHERE uuid = ?1",
+                                        -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, u, -1, SQLITE_STATIC);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    const char *doc = (const char *)sqlite3_column_text(st, 0), *end = strstr(doc, "</application>");
+    ck_assert_ptr_nonnull(end);
+    char *bad = NULL;
+    ck_assert_int_gt(asprintf(&bad, "%.*s<smuggled>x</smuggled>%s", (int)(end - doc), doc, end),
+                     0);
+    sqlite3_finalize(st);
+    unsigned char d[32];
+    char hex[65];
+    ck_assert_int_eq(EVP_Digest(bad, strlen(bad), d, NULL, EVP_sha256(), NULL), 1);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    ck_assert_int_eq(sqlite3_prepare_v2(h, "UPDATE application SET document = ?1, doc_hash = ?2 "
+                                        "WHERE uuid = ?3", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, bad, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, hex, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, u, -1, SQLITE_STATIC);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    char *x = export_from(&ap, &of);
+    import_fails(&of, x, PLEDGER_EXML, "smuggled");
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(of.reg), "items/application[1]"));
+    pledger_free(x);
+    free(bad);
+    free(u);
+}
+END_TEST
+
 START_TEST(an_invalid_item_refuses_the_whole_batch)
 {
     if (!PL_TEST_XMLSIG)
@@ -892,6 +986,8 @@ static Suite *make(void)
     tcase_add_test(tc, the_line_refuses_gaps_forks_forgeries);
     tcase_add_test(tc, an_invalid_item_refuses_the_whole_batch);
     tcase_add_loop_test(tc, a_point_cannot_take_the_offices_numbers, 0, 4);
+    tcase_add_test(tc, a_re_encoded_batch_is_the_same_batch);
+    tcase_add_test(tc, a_batch_document_is_checked_against_the_schema);
     tcase_add_test(tc, lapsed_corrections_are_the_offices_to_decide);
     tcase_add_test(tc, site_arguments);
     tcase_add_test(tc, kill_loop_over_the_exchange);

@@ -200,8 +200,8 @@ int pl_doc_parse(pl_doc **out, pl_err *e, const char *xml, size_t len)
     return doc_parse(out, e, xml, len, true);
 }
 
-int pl_doc_parse_stored(pl_doc **out, pl_err *e, const char *xml, size_t len,
-                        const char *digest_hex)
+static int parse_digested(pl_doc **out, pl_err *e, const char *xml, size_t len,
+                          const char *digest_hex, bool validate)
 {
     unsigned char digest[32];
     char hex[65];
@@ -215,9 +215,22 @@ int pl_doc_parse_stored(pl_doc **out, pl_err *e, const char *xml, size_t len,
         return pl_err_set(e, PLEDGER_ECORRUPT, "application: the stored document does not "
                           "match its digest %.16s... (changed outside pledger)",
                           digest_hex ? digest_hex : "(none)");
+    return doc_parse(out, e, xml, len, validate);
+}
+
+int pl_doc_parse_stored(pl_doc **out, pl_err *e, const char *xml, size_t len,
+                        const char *digest_hex)
+{
     /* The digest is the one taken of the text the library validated when
      * it stored it: the schema check would find nothing new. */
-    return doc_parse(out, e, xml, len, false);
+    return parse_digested(out, e, xml, len, digest_hex, false);
+}
+
+int pl_doc_parse_received(pl_doc **out, pl_err *e, const char *xml, size_t len,
+                          const char *digest_hex)
+{
+    /* another registry's text: checked as every document filed here is */
+    return parse_digested(out, e, xml, len, digest_hex, true);
 }
 
 int pl_doc_clone(pl_doc **out, pl_err *e, const pl_doc *d)

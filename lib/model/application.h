@@ -47,6 +47,11 @@ int pl_doc_parse(pl_doc **out, pl_err *e, const char *xml, size_t len);
  * changed outside the library: PLEDGER_ECORRUPT, nothing parsed. */
 int pl_doc_parse_stored(pl_doc **out, pl_err *e, const char *xml, size_t len,
                         const char *digest_hex);
+/* The same for a document another registry sends (an exchange batch's
+ * application): its digest checked, and the schema too, as for every
+ * document filed here (pl_doc_parse). */
+int pl_doc_parse_received(pl_doc **out, pl_err *e, const char *xml, size_t len,
+                          const char *digest_hex);
 
 /* A deep copy of @d. */
 int pl_doc_clone(pl_doc **out, pl_err *e, const pl_doc *d);

@@ -64,6 +64,17 @@ int pl_xdigest(pl_err *e, const char *bytes, size_t len, char out[65])
     return 0;
 }
 
+int pl_xdigest_signed(pl_err *e, const char *xml, size_t len, char out[65])
+{
+    xmlDocPtr doc = NULL;
+    int rc = pl_xml_parse_large(e, xml, len, "exchange document", PL_EXCHANGE_MAX_SIZE,
+                                PL_EXCHANGE_MAX_NODES, &doc);
+    if (!rc)
+        rc = pl_xmlsig_signed_digest(e, doc, out);
+    xmlFreeDoc(doc);
+    return rc;
+}
+
 /* ---- making ---------------------------------------------------------------------- */
 
 static bool add_text(xmlNodePtr parent, xmlNsPtr ns, const char *name, const char *text)

@@ -59,7 +59,7 @@ typedef struct pl_xbatch {
 typedef struct pl_xreceipt {
     char *sender, *receiver;  /* the receipt's: the batch's receiver, then its sender */
     uint64_t seq;
-    char batch[65];           /* SHA-256 of the batch as sent */
+    char batch[65];           /* the batch's identity (pl_xdigest_signed) */
     int64_t received_us;
     uint64_t items;
     char *checkpoint;
@@ -71,6 +71,11 @@ void pl_xreceipt_clear(pl_xreceipt *r);
 
 /* SHA-256 of @len bytes, as 64 hex digits in @out. */
 int pl_xdigest(pl_err *e, const char *bytes, size_t len, char out[65]);
+/* The identity of the signed exchange document @xml: the digest its
+ * signature covers (pl_xmlsig_signed_digest), not that of its bytes, so a
+ * batch whose line ends, byte-order mark or KeyInfo changed on its way is
+ * still the same batch, and its receipt still names it. */
+int pl_xdigest_signed(pl_err *e, const char *xml, size_t len, char out[65]);
 
 /* Make and sign (with @key, a certificate key) a batch / a receipt. */
 int pl_xbatch_make(pl_err *e, const pl_xbatch *b, const pl_doc_key *key, char **out,

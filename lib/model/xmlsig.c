@@ -14,6 +14,7 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 
+#include "base/hash.h"
 #include "base/note.h"
 #include "model/xml.h"
 
@@ -110,6 +111,51 @@ const char *pl_doc_key_type(const pl_doc_key *k) { return k->type; }
 bool pl_doc_key_same(const pl_doc_key *a, const pl_doc_key *b)
 {
     return strcmp(a->name, b->name) == 0 && EVP_PKEY_eq(a->pkey, b->pkey) == 1;
+}
+
+/* The element child of @parent named @name in the XML-DSig namespace. */
+static xmlNodePtr dsig_child(xmlNodePtr parent, const char *name)
+{
+    for (xmlNodePtr n = parent ? parent->children : NULL; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE && n->ns &&
+            xmlStrEqual(n->ns->href, BAD_CAST PL_XMLDSIG_NS) &&
+            xmlStrEqual(n->name, BAD_CAST name))
+            return n;
+    return NULL;
+}
+
+int pl_xmlsig_signed_digest(pl_err *e, xmlDocPtr doc, char out[65])
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc), sig = NULL;
+    unsigned char b64[64], raw[48];
+    size_t n = 0;
+
+    for (xmlNodePtr c = root ? root->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            sig = c;
+    xmlNodePtr dv = NULL;
+    if (sig && sig->ns && xmlStrEqual(sig->ns->href, BAD_CAST PL_XMLDSIG_NS) &&
+        xmlStrEqual(sig->name, BAD_CAST "Signature"))
+        dv = dsig_child(dsig_child(dsig_child(sig, "SignedInfo"), "Reference"), "DigestValue");
+    xmlChar *text = dv ? xmlNodeGetContent(dv) : NULL;
+    for (const xmlChar *p = text; p && *p; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+            continue;
+        if (n == sizeof b64 - 1) {
+            n = 0;
+            break;
+        }
+        b64[n++] = *p;
+    }
+    b64[n] = '\0';
+    xmlFree(text);
+    /* SHA-256: 32 bytes, 44 base64 characters ending in one '=' */
+    if (n != 44 || b64[43] != '=' || b64[42] == '=' ||
+        EVP_DecodeBlock(raw, b64, (int)n) != 33)
+        return pl_err_set(e, PLEDGER_ECODE,
+                          "the document's signature has no SHA-256 reference digest");
+    pl_hex(raw, 32, out);
+    return 0;
 }
 
 #ifndef PL_HAVE_XMLSEC

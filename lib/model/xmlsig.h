@@ -56,6 +56,15 @@ bool pl_xmlsig_available(void);
  * child.  @key must hold a private key. */
 int pl_xmlsig_sign(pl_err *e, xmlDocPtr doc, const pl_doc_key *key);
 
+/* The identity of the signed content of @doc: the SHA-256 its signature's
+ * one reference gives (ds:DigestValue, as 64 hex digits) -- the digest of
+ * the document's exclusive canonical form without the signature, which
+ * the signature covers.  Two encodings of the same signed content (line
+ * ends, a byte-order mark, another KeyInfo) have the same one; read it
+ * from a document pl_xmlsig_verify() verified, or one this library
+ * signed.  PLEDGER_ECODE when there is none. */
+int pl_xmlsig_signed_digest(pl_err *e, xmlDocPtr doc, char out[65]);
+
 /* Check the signature of @doc (parsed with pl_xml_parse) against the @n
  * @trusted keys; *@signer is the key that verified.  PLEDGER_ECODE when no
  * trusted key verifies it or the signature is not of the profile above

@@ -118,7 +118,7 @@ fail:
 }
 
 /* The facts of a document received as @len bytes whose SHA-256 is @digest
- * (pl_doc_parse_stored() checked it): stored as received, not written
+ * (pl_doc_parse_received() checked it): stored as received, not written
  * again. */
 static int doc_facts_received(const pl_ctx *c, pl_doc *doc, const char *bytes, size_t len,
                               const char *digest, doc_facts *f)
@@ -341,7 +341,7 @@ int pl_wf_receive(const pl_ctx *c, const pl_wf_received *in, pl_findings *findin
         return pl_step_finish(c, rc);
     }
     pl_err_clear(c->e);
-    if ((rc = pl_doc_parse_stored(&doc, c->e, in->document, in->document_len, in->digest)) ||
+    if ((rc = pl_doc_parse_received(&doc, c->e, in->document, in->document_len, in->digest)) ||
         (rc = doc_facts_received(c, doc, in->document, in->document_len, in->digest, &f)))
         goto done;
     if ((int)pl_doc_kind(doc) != in->kind) {
@@ -392,7 +392,7 @@ int pl_wf_receive_correction(const pl_ctx *c, const pl_wf_received *in, pl_findi
                         "awaiting correction", in->uuid, pl_app_state_name(row.state));
         goto done;
     }
-    if ((rc = pl_doc_parse_stored(&doc, c->e, in->document, in->document_len, in->digest)) ||
+    if ((rc = pl_doc_parse_received(&doc, c->e, in->document, in->document_len, in->digest)) ||
         (rc = doc_facts_received(c, doc, in->document, in->document_len, in->digest, &f)))
         goto done;
     if ((int)pl_doc_kind(doc) != row.kind) {

@@ -254,7 +254,7 @@ int pl_wf_exchange_export(const pl_ctx *c, const char *peer, const pl_doc_key *k
         goto done;
     }
     if ((rc = pl_xbatch_make(c->e, &b, key, out, len)) ||
-        (rc = pl_xdigest(c->e, *out, strlen(*out), digest)) ||
+        (rc = pl_xdigest_signed(c->e, *out, strlen(*out), digest)) ||
         (rc = pl_wf_next_id(c, PL_ID_BATCH, &batch_id)))
         goto done;
     pl_json j;
@@ -447,7 +447,9 @@ static int import_batch(const pl_ctx *c, const char *xml, size_t len, const pl_x
     if (!key)
         return pl_err_set(c->e, PLEDGER_EINVAL,
                           "signers: no certificate private key to sign the receipt with");
-    if ((rc = pl_xdigest(c->e, xml, len, digest)) || (rc = pl_db_batch_begin(c->db, c->e)))
+    /* verified by pl_xdoc_open(): the digest its signature covers */
+    if ((rc = pl_xdigest_signed(c->e, xml, len, digest)) ||
+        (rc = pl_db_batch_begin(c->db, c->e)))
         return rc;
     if ((rc = line_check(c, b, digest, receipt)) == 1) {
         pl_db_batch_end(c->db, c->e, false);
