@@ -175,7 +175,7 @@ END_TEST
 START_TEST(parse_forms)
 {
     static const char crlf[] = "2025-10-01..2025-10-02 holiday\r\n2025-10-11 workday\r\n";
-    static const char later[] = "2025-10-01 holiday first\n2025-10-01 workday # wins\n";
+    static const char later[] = "2025-10-01 workday # wins\n2025-10-01 workday again\n";
     pl_calendar *c = pl_calendar_new(), *k;
     pl_err e;
 
@@ -183,7 +183,8 @@ START_TEST(parse_forms)
     ck_assert_uint_eq(pl_calendar_count(c), 3);
     ck_assert(pl_calendar_is_working_day(c, D(2025, 10, 11)));
     ck_assert(!pl_calendar_is_working_day(c, D(2025, 10, 2)));
-    /* parsing adds to what is there; a later line about a day wins */
+    /* parsing adds to what is there; a later text about a day wins (and
+     * one text may name a day twice the same way) */
     ck_assert_int_eq(pl_calendar_parse(c, &e, later, strlen(later)), 0);
     ck_assert_uint_eq(pl_calendar_count(c), 3);
     ck_assert(pl_calendar_is_working_day(c, D(2025, 10, 1)));
@@ -233,6 +234,14 @@ START_TEST(parse_errors)
               "found 'x'");
     parse_bad("2025-10-01 holiday\r\n\r\n1899-12-31 holiday\n",
               "calendar line 3: date '1899-12-31': the year must be 1900 to 9999");
+    /* one text names a day one way: a holiday and a workday on the same
+     * day is a mistake in the text, not a later line that wins */
+    parse_bad("2025-10-01 holiday\n2025-09-28..2025-10-02 workday\n",
+              "calendar line 2: 2025-10-01 is named a workday here and a holiday on an "
+              "earlier line; a day is one or the other");
+    parse_bad("2025-10-01..2025-10-07 workday\n# x\n2025-10-07 holiday\n",
+              "calendar line 3: 2025-10-07 is named a holiday here and a workday on an "
+              "earlier line; a day is one or the other");
     /* a good line before the bad one is not kept either (parse_bad checks) */
     parse_bad("2026-05-01 holiday\nbad\n",
               "calendar line 2: expected a date YYYY-MM-DD or a range YYYY-MM-DD..YYYY-MM-DD, "

@@ -448,8 +448,9 @@ PLEDGER_EXPORT int pledger_registry_expire(int *out, pledger_registry *reg);
  * every deadline counted in working days.  Text format, one entry a line:
  * `YYYY-MM-DD holiday [name]`, `YYYY-MM-DD workday [name]`, ranges
  * `YYYY-MM-DD..YYYY-MM-DD holiday [name]` (at most 366 days), `#`
- * comments; at most 36,600 days in one text.  Entries replace
- * those stored for the same days.  Role: registrar.
+ * comments; at most 36,600 days in one text, and no day named both a
+ * holiday and a workday in it.  Entries replace those stored for the
+ * same days.  Role: registrar.
  * @param[in] reg the registry.
  * @param[in] text the calendar text (UTF-8).
  * @param[in] len its length in bytes.

@@ -182,7 +182,18 @@ void pl_calendar_entry(const pl_calendar *c, size_t i, int32_t *day, int *kind)
 
 static bool blank(char ch) { return ch == ' ' || ch == '\t'; }
 
-static int parse_line(pl_calendar *c, pl_err *e, unsigned long lineno, const char *p, size_t n)
+/* The kind @c gives @day, 0 when it names no kind. */
+static int kind_in(const pl_calendar *c, int32_t day)
+{
+    size_t i = lower_bound(c, day);
+    return i < c->n && c->v[i].day == day ? c->v[i].kind : 0;
+}
+
+/* One line into @c; @seen holds what the text's earlier lines named, so
+ * that one text cannot name a day both a holiday and a workday (the later
+ * line silently won). */
+static int parse_line(pl_calendar *c, pl_calendar *seen, pl_err *e, unsigned long lineno,
+                      const char *p, size_t n)
 {
     const char *tok = p, *end = p + n, *kw;
     size_t tl, kl;
@@ -232,6 +243,18 @@ static int parse_line(pl_calendar *c, pl_err *e, unsigned long lineno, const cha
                           "found '%.*s'",
                           lineno, (int)pl_utf8_prefix(kw, kl, PL_EXCERPT_MAX), kw);
     for (d = from;; d++) {
+        int before = kind_in(seen, d);
+        if (before && before != kind) {
+            char day[11];
+            pl_date_format(d, day);
+            return pl_err_set(e, PLEDGER_EINVAL,
+                              "calendar line %lu: %s is named a %s here and a %s on an earlier "
+                              "line; a day is one or the other", lineno, day,
+                              kind == PL_DAY_HOLIDAY ? "holiday" : "workday",
+                              before == PL_DAY_HOLIDAY ? "holiday" : "workday");
+        }
+        if ((rc = pl_calendar_set(seen, e, d, kind)) == PLEDGER_ENOMEM)
+            return rc;
         if ((rc = pl_calendar_set(c, e, d, kind)))
             return rc == PLEDGER_ENOMEM ? rc : pl_err_prefix(e, "calendar line %lu", lineno);
         if (c->n > PL_CALENDAR_MAX_DAYS)
@@ -254,6 +277,7 @@ int pl_calendar_parse(pl_calendar *c, pl_err *e, const char *text, size_t len)
         return pl_err_set(e, PLEDGER_EINVAL, "calendar: no calendar");
     if (!text && len)
         return pl_err_set(e, PLEDGER_EINVAL, "calendar: no text");
+    pl_calendar seen = { 0 };
     if (!(k = pl_calendar_copy(c)))
         return pl_err_oom(e);
     while (pos < len && !rc) {
@@ -276,8 +300,9 @@ int pl_calendar_parse(pl_calendar *c, pl_err *e, const char *text, size_t len)
             b++;
         if (b == n || line[b] == '#')
             continue;
-        rc = parse_line(k, e, lineno, line + b, n - b);
+        rc = parse_line(k, &seen, e, lineno, line + b, n - b);
     }
+    free(seen.v);
     if (!rc) {
         cal_entry *v = c->v;
         *c = *k;
