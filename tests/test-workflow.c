@@ -836,6 +836,39 @@ START_TEST(test_expired_before_the_sweep)
 }
 END_TEST
 
+/* An extension cannot outlast a pledged right's term on the reference
+ * register, as the registration could not (RIGHT_EXPIRES_IN_PERIOD): the
+ * trademark sample's mark 12345678 is in force until 2034-01-06. */
+START_TEST(test_extend_within_the_rights_term)
+{
+    char *file = pl_test_path(PLEDGER_TEST_DATADIR, "register-review.xml");
+    pledger_import_report *rep = NULL;
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, pledger_register_import(&rep, reg, file, NULL));
+    ck_assert_uint_eq(pledger_import_report_rejected(rep), 0);
+    pledger_import_report_free(rep);
+    free(file);
+    char *num = registered(PLEDGER_KIND_TRADEMARK, NULL);
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    char *before = dump(NULL);
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_pledge_extend(reg, num, "2034-06-30", NULL));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "12345678") &&
+                      strstr(pledger_errmsg(reg), "2034-01-06") &&
+                      strstr(pledger_errmsg(reg), "new_end"),
+                  "%s", pledger_errmsg(reg));
+    char *after = dump(NULL);
+    ck_assert_str_eq(before, after);
+    PL_OK(reg, pledger_pledge_extend(reg, num, "2034-01-06", NULL));
+    pledger_pledge *p = NULL;
+    PL_OK(reg, pledger_pledge_get(&p, reg, num));
+    ck_assert_str_eq(pledger_pledge_period_end(p), "2034-01-06");
+    pledger_pledge_free(p);
+    free(before);
+    free(after);
+    free(num);
+}
+END_TEST
+
 /* ---- submit needs a clean, current review ---------------------------------------- */
 
 START_TEST(test_submit_needs_clean_review)
@@ -1436,6 +1469,7 @@ static Suite *workflow_suite(void)
     tcase_add_test(tc, test_receivable_needs_modcode_out);
     tcase_add_test(tc, test_expiry);
     tcase_add_test(tc, test_expired_before_the_sweep);
+    tcase_add_test(tc, test_extend_within_the_rights_term);
     tcase_add_test(tc, test_submit_needs_clean_review);
     tcase_add_test(tc, test_numbers_gap_free_per_year_and_kind);
     tcase_add_test(tc, test_number_template);

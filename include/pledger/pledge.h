@@ -359,7 +359,12 @@ PLEDGER_EXPORT int pledger_pledge_change(pledger_registry *reg, const char *numb
  * Extend the registration period to @p new_end ("YYYY-MM-DD", after the
  * current end): a new version and a new certificate.  Receivables: only in
  * the 90 days before expiry, each extension 1 month to 30 years, with the
- * modification code.  Role: registrar (receivables also applicant).
+ * modification code.  Not past the term of a pledged right on the
+ * reference register (a trademark's, a permit's or certificate's
+ * valid_to): #PLEDGER_EINVAL naming the right and its last day, as the
+ * registration's review refused (RIGHT_EXPIRES_IN_PERIOD).  An expired
+ * pledge is not extended (#PLEDGER_ESTATE).
+ * Role: registrar (receivables also applicant).
  * @param[in] reg the registry.
  * @param[in] number the registration number.
  * @param[in] new_end the new last day, "YYYY-MM-DD".

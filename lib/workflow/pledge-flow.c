@@ -11,6 +11,7 @@
 #include "base/date.h"
 #include "base/text.h"
 #include "model/kinds.h"
+#include "refreg/refreg.h"
 #include "store/apply.h"
 #include "store/ops-flow.h"
 #include "workflow/app-flow.h"
@@ -128,6 +129,62 @@ done:
     return pl_step_finish(c, rc);
 }
 
+/* The end of the term of right @r of a pledge of @kind on the reference
+ * register, or PL_REF_NO_DATE when the register gives none or does not
+ * have the right (kinds whose rights have no term: patents, holdings,
+ * receivables).  A failure to read is returned. */
+static int right_term_end(const pl_ctx *c, int kind, const pl_pright *r, int32_t *end)
+{
+    int rc = 0;
+
+    *end = PL_REF_NO_DATE;
+    if (!r->identifier)
+        return 0;
+    if (kind == PLEDGER_KIND_TRADEMARK) {
+        pl_ref_trademark tm;
+        if (!(rc = pl_refreg_trademark(c->db, c->e, r->identifier, &tm))) {
+            *end = tm.r.valid_to;
+            pl_ref_trademark_clear(&tm);
+        }
+    } else if (kind == PLEDGER_KIND_EMISSION || kind == PLEDGER_KIND_SEA_AREA ||
+               kind == PLEDGER_KIND_LAND) {
+        pl_ref_certificate cert;
+        if (!(rc = pl_refreg_certificate(c->db, c->e, (pledger_kind)kind, r->identifier,
+                                         &cert))) {
+            *end = cert.r.valid_to;
+            pl_ref_certificate_clear(&cert);
+        }
+    }
+    if (rc == PLEDGER_ENOTFOUND || rc == PLEDGER_EINVAL) {
+        pl_err_clear(c->e);
+        rc = 0;
+    }
+    return rc;
+}
+
+/* An extension is refused past the term of a pledged right, as the
+ * registration was (RIGHT_EXPIRES_IN_PERIOD): a pledge cannot outlast what
+ * it is on. */
+static int check_terms(const pl_ctx *c, const pl_pver *v, int32_t new_end)
+{
+    for (size_t i = 0; i < v->n_rights; i++) {
+        int32_t end;
+        int rc = right_term_end(c, v->kind, &v->rights[i], &end);
+        if (rc)
+            return rc;
+        if (end != PL_REF_NO_DATE && end < new_end) {
+            char d1[11], d2[11];
+            pl_date_format(end, d1);
+            pl_date_format(new_end, d2);
+            return pl_err_set(c->e, PLEDGER_EINVAL,
+                              "extend: new_end: right %s is in force until %s, before the new "
+                              "end of the period %s (RIGHT_EXPIRES_IN_PERIOD)",
+                              v->rights[i].identifier, d1, d2);
+        }
+    }
+    return 0;
+}
+
 int pl_wf_extend(const pl_ctx *c, const char *number, int32_t new_end, const char *modcode)
 {
     char d1[11], d2[11];
@@ -162,6 +219,8 @@ int pl_wf_extend(const pl_ctx *c, const char *number, int32_t new_end, const cha
             goto done;
         }
     }
+    if ((rc = check_terms(c, &v, new_end)))
+        goto done;
     v.period_end = new_end;
     if ((rc = pl_pver_set(c->e, &v.note, NULL)))
         goto done;
