@@ -295,8 +295,12 @@ START_TEST(published_consistency_proofs)
     /* the sizes that are always consistent, and time travel */
     pl_mhash r1 = H(roots_hex[0]), r2 = H(roots_hex[1]), empty;
     pl_merkle_empty_root(&empty);
-    ck_assert(pl_merkle_verify_consistency(0, 0, &r1, &r1, NULL, 0));
-    ck_assert(pl_merkle_verify_consistency(0, 1, &r1, &r2, NULL, 0));
+    /* the empty tree's root is SHA-256 of nothing: another "root of size
+     * 0" is consistent with nothing */
+    ck_assert(pl_merkle_verify_consistency(0, 0, &empty, &empty, NULL, 0));
+    ck_assert(pl_merkle_verify_consistency(0, 1, &empty, &r2, NULL, 0));
+    ck_assert(!pl_merkle_verify_consistency(0, 0, &r1, &r1, NULL, 0));
+    ck_assert(!pl_merkle_verify_consistency(0, 1, &r1, &r2, NULL, 0));
     ck_assert(!pl_merkle_verify_consistency(0, 1, &empty, &r2, &empty, 1));
     ck_assert(!pl_merkle_verify_consistency(1, 1, &r1, &r2, NULL, 0));
     ck_assert(!pl_merkle_verify_consistency(1, 0, &r1, &r2, NULL, 0));

@@ -207,10 +207,15 @@ bool pl_merkle_verify_consistency(uint64_t m, uint64_t n, const pl_mhash *root_m
 {
     if (m > n || count > PL_MERKLE_MAX_PROOF)
         return false;
-    if (m == n)
+    if (m == n && m > 0)
         return count == 0 && same(root_m, root_n);
-    if (m == 0)
-        return count == 0;
+    if (m == 0) {
+        /* every tree extends the empty one, whose root is SHA-256 of
+         * nothing (RFC 9162 2.1.1): any other "root of size 0" is not one */
+        pl_mhash empty;
+        pl_merkle_empty_root(&empty);
+        return count == 0 && same(root_m, &empty) && (n > 0 || same(root_n, &empty));
+    }
     if (count == 0)
         return false;
 
