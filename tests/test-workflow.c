@@ -839,6 +839,48 @@ END_TEST
 /* An extension cannot outlast a pledged right's term on the reference
  * register, as the registration could not (RIGHT_EXPIRES_IN_PERIOD): the
  * trademark sample's mark 12345678 is in force until 2034-01-06. */
+/* An objection to a receivable pledge lapses when its 30 days for
+ * litigation end with none recorded: every answer reads the pledge as
+ * active again from then, before the sweep records it, and search's
+ * state filter agrees. */
+START_TEST(test_objection_lapses_before_the_sweep)
+{
+    char *code = NULL;
+    char *num = registered(PLEDGER_KIND_RECEIVABLE, &code);
+    pledger_verification *v = NULL;
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, pledger_pledge_object(reg, num, "debtor-1", "the receivable was paid"));
+    int64_t objected = fx_now_us;
+    int64_t at[] = { objected + 29 * FX_DAY_US, objected + 32 * FX_DAY_US };
+    int want[] = { PLEDGER_PLEDGE_UNDER_OBJECTION, PLEDGER_PLEDGE_ACTIVE };
+    for (int i = 0; i < 2; i++) {
+        fx_now_us = at[i];
+        PL_OK(reg, pledger_verify(&v, reg, num, NULL));
+        ck_assert_int_eq(pledger_pledge_state_of(pledger_verification_pledge(v)), want[i]);
+        pledger_verification_free(v);
+        pledger_query q = PLEDGER_QUERY_INIT;
+        pledger_cursor *cur = NULL;
+        q.kind = PLEDGER_KIND_RECEIVABLE;
+        q.state = want[i];
+        PL_OK(reg, pledger_search(&cur, reg, &q));
+        ck_assert_int_eq(pledger_cursor_next(cur), 1);
+        ck_assert_int_eq(pledger_pledge_state_of(pledger_cursor_pledge(cur)), want[i]);
+        pledger_cursor_free(cur);
+    }
+    /* no litigation is recorded on a lapsed objection */
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_pledge_record_litigation(reg, num));
+    int n = 0;
+    PL_OK(reg, pledger_registry_expire(&n, reg));
+    ck_assert_int_eq(n, 1);
+    PL_OK(reg, pledger_verify(&v, reg, num, NULL));
+    ck_assert_int_eq(pledger_pledge_state_of(pledger_verification_pledge(v)),
+                     PLEDGER_PLEDGE_ACTIVE);
+    pledger_verification_free(v);
+    pledger_free(code);
+    free(num);
+}
+END_TEST
+
 START_TEST(test_extend_within_the_rights_term)
 {
     char *file = pl_test_path(PLEDGER_TEST_DATADIR, "register-review.xml");
@@ -1470,6 +1512,7 @@ static Suite *workflow_suite(void)
     tcase_add_test(tc, test_expiry);
     tcase_add_test(tc, test_expired_before_the_sweep);
     tcase_add_test(tc, test_extend_within_the_rights_term);
+    tcase_add_test(tc, test_objection_lapses_before_the_sweep);
     tcase_add_test(tc, test_submit_needs_clean_review);
     tcase_add_test(tc, test_numbers_gap_free_per_year_and_kind);
     tcase_add_test(tc, test_number_template);

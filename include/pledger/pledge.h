@@ -440,7 +440,8 @@ PLEDGER_EXPORT int pledger_pledge_dismiss_objection(pledger_registry *reg, const
  * first instant after its last day (the registry's date) by every read
  * -- verification, ranks, snapshots, search, statistics -- and no step
  * is taken on it, whether or not this sweep has recorded the expiry yet;
- * the sweep records it in the journal and the pledge's history.
+ * the sweep records it in the journal and the pledge's history.  A lapsed
+ * objection likewise: the pledge reads as active once the 30 days ended.
  * Role: registrar.
  * @param[out] out how many steps were taken, or NULL.
  * @param[in]  reg the registry.

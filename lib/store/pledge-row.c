@@ -47,6 +47,9 @@ void pl_pver_lapse(pl_pver *v, int32_t day)
     if ((v->state == PLEDGER_PLEDGE_ACTIVE || v->state == PLEDGER_PLEDGE_UNDER_OBJECTION) &&
         v->period_end < day)
         v->state = PLEDGER_PLEDGE_EXPIRED;
+    else if (v->state == PLEDGER_PLEDGE_UNDER_OBJECTION && !v->litigation &&
+             v->objection_until != INT32_MIN && v->objection_until < day)
+        v->state = PLEDGER_PLEDGE_ACTIVE;
 }
 
 int pl_pver_set(pl_err *e, char **field, const char *value)

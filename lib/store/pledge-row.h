@@ -54,8 +54,10 @@ void pl_pver_clear(pl_pver *p);
 
 /* The version @v as it stands on the registry date @day (pl_db_day_of()):
  * a pledge in force as recorded whose period's last day is before @day
- * has expired, whether or not the expiry sweep has recorded it yet
- * (PL_SQL_IN_FORCE_ON is the same rule in SQL).  Every answer about a
+ * has expired, and an objection whose 30 days for litigation ended
+ * before @day with none recorded has lapsed (the pledge is active again),
+ * whether or not the sweep has recorded either yet (PL_SQL_IN_FORCE_ON
+ * and PL_SQL_STATE_ON are the same rules in SQL).  Every answer about a
  * pledge reads its version through this; the sweep and the steps' state
  * checks read the recorded one. */
 void pl_pver_lapse(pl_pver *v, int32_t day);

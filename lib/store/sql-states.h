@@ -40,11 +40,15 @@ _Static_assert(PLEDGER_APP_FORWARDED == 9, "application states are 1 to 9");
  * this, never the recorded state alone. */
 #define PL_SQL_IN_FORCE_ON(v, day) \
     "(" PL_SQL_IN_FORCE(v) " AND " v "period_end >= " day ")"
-/* The state on the registry date @day: the recorded one, or expired when
- * in force as recorded with its period run out (PL_SQL_IN_FORCE_ON). */
+/* The state on the registry date @day: the recorded one; expired when in
+ * force as recorded with its period run out (PL_SQL_IN_FORCE_ON); active
+ * again when under objection with the 30 days for litigation run out and
+ * none recorded (the objection has lapsed). */
 #define PL_SQL_STATE_ON(v, day) \
     "(CASE WHEN " PL_SQL_IN_FORCE(v) " AND " v "period_end < " day \
-    " THEN " PL_SQL_PLEDGE_EXPIRED " ELSE " v "state END)"
+    " THEN " PL_SQL_PLEDGE_EXPIRED \
+    " WHEN " PL_SQL_UNDER_OBJECTION(v) " AND " v "litigation = 0 AND " \
+    v "objection_until < " day " THEN " PL_SQL_PLEDGE_ACTIVE " ELSE " v "state END)"
 /* Under objection. */
 #define PL_SQL_UNDER_OBJECTION(v) v "state = " PL_SQL_PLEDGE_UNDER_OBJECTION
 /* The version of alias @v valid at the instant of parameter @p ("?2"). */
