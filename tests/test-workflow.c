@@ -268,6 +268,19 @@ START_TEST(test_correction_window)
     ck_assert_int_eq(pledger_application_state(app), PLEDGER_APP_CORRECTION_REQUESTED);
     pledger_application_free(app);
     fx_now_us += FX_DAY_US; /* day 31: deemed withdrawn */
+    /* before the sweep records it: read so, and no correction is made */
+    PL_OK(reg, pledger_application_load(&app, reg, uuid));
+    ck_assert_int_eq(pledger_application_state(app), PLEDGER_APP_WITHDRAWN);
+    act("clerk-1", PLEDGER_ROLE_CLERK);
+    char *before = dump(NULL);
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_application_correct(reg, app));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "deemed withdrawn"), "%s", pledger_errmsg(reg));
+    char *after = dump(NULL);
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
+    pledger_application_free(app);
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
     PL_OK(reg, pledger_registry_expire(&n, reg));
     ck_assert_int_eq(n, 1);
     PL_OK(reg, pledger_application_load(&app, reg, uuid));

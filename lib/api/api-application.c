@@ -214,7 +214,7 @@ static int refresh(pledger_application *app, const pl_ctx *c)
     int rc = pl_wf_app_load(c, app->uuid, &row);
     if (rc)
         return rc;
-    app->state = (pledger_app_state)row.state;
+    app->state = (pledger_app_state)pl_wf_app_state_on(c, &row);
     free(app->acceptance_number);
     free(app->registration_number);
     app->acceptance_number = row.acceptance_number;
@@ -289,7 +289,7 @@ int pledger_application_load(pledger_application **out, pledger_registry *reg, c
         pledger_application_free(app);
         return rc;
     }
-    app->state = (pledger_app_state)row.state;
+    app->state = (pledger_app_state)pl_wf_app_state_on(&c, &row);
     app->acceptance_number = row.acceptance_number;
     app->registration_number = row.registration_number;
     row.acceptance_number = row.registration_number = NULL;

@@ -49,6 +49,31 @@ int pl_wf_own_application(const pl_ctx *c, const char *what, const pl_app_row *r
                       c->actor ? c->actor : "(none)", row->uuid);
 }
 
+int pl_wf_app_state_on(const pl_ctx *c, const pl_app_row *row)
+{
+    if (row->state == PLEDGER_APP_CORRECTION_REQUESTED && row->correction_due != INT32_MIN &&
+        c->site != PLEDGER_SITE_ACCEPTANCE_POINT && row->correction_due < pl_ctx_today(c))
+        return PLEDGER_APP_WITHDRAWN;
+    return row->state;
+}
+
+/* The state check of @step on @row, on today's date: an application whose
+ * correction window closed is deemed withdrawn, and no step is taken on
+ * it but the sweep's recording of that. */
+static int check_state_today(const pl_ctx *c, pl_step step, const pl_app_row *row)
+{
+    int state = pl_wf_app_state_on(c, row);
+    if (state != row->state && !(pl_step_rule_of(step)->from & (1u << state))) {
+        char due[11];
+        pl_date_format(row->correction_due, due);
+        return pl_err_set(c->e, PLEDGER_ESTATE,
+                          "%s: application %s is deemed withdrawn: the correction requested "
+                          "was due by %s and was not made", pl_step_rule_of(step)->name,
+                          row->uuid, due);
+    }
+    return pl_step_check_state(c->e, step, state, row->uuid);
+}
+
 /* The state @step leads to (workflow/states.c). */
 static int target(pl_step step) { return pl_step_rule_of(step)->to; }
 
@@ -72,7 +97,7 @@ static int begin_step(const pl_ctx *c, pl_step step, const char *uuid, pl_app_ro
          * checked before the state, which would tell whether one exists */
         (c->role == PLEDGER_ROLE_APPLICANT &&
          (rc = pl_wf_own_application(c, pl_step_rule_of(step)->name, row))) ||
-        (rc = pl_step_check_state(c->e, step, row->state, uuid)) ||
+        (rc = check_state_today(c, step, row)) ||
         (c->self_filing && !pl_kind(row->kind)->pledgee_files &&
          (rc = pl_step_check_role(c->e, step, c->role, c->actor, 0)))) {
         pl_db_rollback(c->db);

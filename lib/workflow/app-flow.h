@@ -12,6 +12,12 @@
 /* The next id of a row of @table (a backend operation). */
 int pl_wf_next_id(const pl_ctx *c, pl_id_of table, int64_t *out);
 int pl_wf_app_load(const pl_ctx *c, const char *uuid, pl_app_row *out);
+/* The state of the application @row today: the recorded one, or, at an
+ * office, withdrawn when a correction was requested and its 30 days ended
+ * before today (deemed withdrawn, whether or not the sweep has recorded it
+ * yet).  An acceptance point leaves that decision to its office. */
+int pl_wf_app_state_on(const pl_ctx *c, const pl_app_row *row);
+
 /* PLEDGER_EPERM unless the context's actor filed the application @row;
  * the message begins with @what (a function or step name).  Every step
  * an applicant takes on an application checks it, as does every read of
