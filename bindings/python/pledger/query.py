@@ -71,10 +71,11 @@ class Cursor(Iterator[SearchHit]):
         after_c = _ffi.cstr(after, "after")
         self._q.after = after_c
         pp = ffi.new("pledger_cursor **")
-        rc = lib.pledger_search(pp, self._reg._h, self._q)
-        self._q.after = ffi.NULL
-        if rc != 0:
-            raise make_error(rc, self._reg._p)
+        with self._reg._lock:   # the registry's turn (registry.py)
+            rc = lib.pledger_search(pp, self._reg._h, self._q)
+            self._q.after = ffi.NULL
+            if rc != 0:
+                raise make_error(rc, self._reg._p)
         self._release()
         self._c = _ffi.gc(pp[0], lib.pledger_cursor_free)
         self._count = int(lib.pledger_cursor_count(self._c))

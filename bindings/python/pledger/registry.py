@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import functools
 import os
+import threading
 from typing import Any, Callable, Iterator, Sequence
 
 from . import _ffi
@@ -62,7 +64,10 @@ def open(path: str | os.PathLike[str], *, read_only: bool = False, create: bool 
 
 
 class Registry:
-    """An open registry.  Use one per thread.
+    """An open registry.  It may be shared by threads: its calls take
+    turns (one lock a registry, held for the whole call, so each call's
+    error message is its own); threads that should read and write side by
+    side open a registry each.
 
     Every call that changes the registry checks the actor set with
     :meth:`set_actor` and its role (docs/design.md §3); failures raise the
@@ -71,11 +76,12 @@ class Registry:
     when collected.
     """
 
-    __slots__ = ("_p", "_clock_cb", "path", "__weakref__")
+    __slots__ = ("_p", "_clock_cb", "_lock", "path", "__weakref__")
 
     def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False,
                  create: bool = True, timeout: float = 5.0,
                  office: str | None = None) -> None:
+        self._lock = threading.RLock()
         self._p: Any = None
         self._clock_cb: Any = None
         self.path = os.fspath(path)
@@ -955,5 +961,31 @@ class Registry:
         finally:
             ffi.release(r)
 
+
+def _take_turns(cls: type) -> type:
+    """Every method of @cls holds the registry's lock for the whole call:
+    the C handle is used by one thread at a time (two at once crashed the
+    interpreter), and the error message a failed call reads is its own."""
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def locked(self: Any, *args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                return fn(self, *args, **kwargs)
+        return locked
+
+    for name, member in list(vars(cls).items()):
+        if name in ("__init__", "__slots__") or name.startswith("__") and name not in (
+                "__enter__", "__exit__"):
+            continue
+        if isinstance(member, property):
+            setattr(cls, name, property(wrap(member.fget) if member.fget else None,
+                                        wrap(member.fset) if member.fset else None,
+                                        member.fdel, member.__doc__))
+        elif callable(member) and not isinstance(member, (staticmethod, classmethod, type)):
+            setattr(cls, name, wrap(member))
+    return cls
+
+
+_take_turns(Registry)
 
 __all__ = ["open", "Registry", "ProgressFn"]
