@@ -1002,6 +1002,27 @@ def _verify_args(p: argparse.ArgumentParser) -> None:
                    help=_("with --signed: the certificate key (ECDSA P-256 or RSA, PEM)"))
 
 
+def _statement_answer(xml: str) -> tuple[str, str]:
+    """The pledge's state and the code's status a verification statement
+    (the library's own, just made) says."""
+    import xml.etree.ElementTree as ET
+
+    def local(tag: str) -> str:
+        return tag.rsplit("}", 1)[-1]
+
+    root = ET.fromstring(xml)
+    code = state = ""
+    for child in root:
+        if local(child.tag) == "code_status":
+            code = (child.text or "").strip()
+        elif local(child.tag) == "pledge":
+            for el in child.iter():
+                if local(el.tag) == "state":
+                    state = (el.text or "").strip()
+                    break
+    return state, code
+
+
 @command("verify", N_("verify a registration (and a certificate's code); exit status 1 "
                       "when the code is wrong or out of date or the pledge is not in force"),
          access="read", args=_verify_args)
@@ -1014,8 +1035,12 @@ def cmd_verify(reg: Registry, a: argparse.Namespace) -> Result:
     try:
         if a.signed:
             xml = reg.verify_statement(a.number, _keyring(a.key, "--key"), a.code, at)
-            return Result({"number": _kept(reg, a.number), "xml": xml, "signed": True},
-                          xml.rstrip("\n"))
+            state, code = _statement_answer(xml)
+            ok = state in ("active", "under_objection") and code != "superseded"
+            # the same exit status as the plain answer: 1 unless verified
+            return Result({"number": _kept(reg, a.number), "xml": xml, "signed": True,
+                           "state": state, "code_status": code, "verified": ok},
+                          xml.rstrip("\n"), EXIT_OK if ok else EXIT_FAILED)
         v = reg.verify(a.number, a.code, at)
     except E.CodeMismatch as e:
         data = {"number": _kept(reg, a.number), "verified": False, "code_status": "mismatch",

@@ -70,6 +70,14 @@ def _signed_documents(run: Run, tmp_path: pathlib.Path, number: str, ec: pathlib
     subprocess.run(["xmlsec1", "--verify", "--pubkey-pem", str(ec_pub),
                     str(tmp_path / "cert.xml")], check=True, capture_output=True)
     stmt = run("verify", number, "--signed", "--key", f"cert={ec}")
+    assert stmt["verified"] is True and stmt["state"] == "active"
+    # not in force: the signed answer fails as the plain one does (exit 1)
+    for args in ((), ("--at", "2040-01-01T00:00:00Z")):
+        late = run("verify", number, "--signed", "--key", f"cert={ec}", *args,
+                   now="2040-01-01T00:00:00Z", expect=1)
+        plain = run("verify", number, *args, now="2040-01-01T00:00:00Z", expect=1)
+        assert late["verified"] is plain["verified"] is False
+        assert late["state"] == plain["state"] == "expired"
     (tmp_path / "statement.xml").write_text(stmt["xml"])
     st = run("verify-statement", str(tmp_path / "statement.xml"), "--trust", f"cert={ec_pub}",
              "--trust", f"office={pub}")
