@@ -32,6 +32,7 @@ EXIT_NOT_FOUND = 3
 EXIT_REFUSED = 4
 EXIT_DATABASE = 5
 EXIT_INTERNAL = 70   # an unexpected exception: a bug (sysexits EX_SOFTWARE)
+EXIT_OUTPUT = 74     # the answer could not be written (sysexits EX_IOERR)
 
 EPILOG = N_("""\
 exit status:
@@ -49,6 +50,8 @@ exit status:
      registry, written by a newer pledger, input/output, out of memory
   70 internal error: libpledger cannot be loaded, or an unexpected
      exception (a bug; please report the one-line message)
+  74 the answer could not be written (a full disk, a closed pipe): what
+     a writing command did is done, and its answer is on standard error
   130 interrupted (Ctrl-C); an interrupted import changes nothing
 
 environment:
@@ -1638,13 +1641,45 @@ def _speak(lang: str | None) -> None:
         raise UsageError(f"--lang: {e.message}") from None
 
 
-def _emit(result: Result, a: argparse.Namespace, out: TextIO) -> int:
-    if a.json:
-        out.write(_json_text(result.data, indent=2) + "\n")
-    elif result.text:
-        out.write(escape(result.text, keep_newlines=True) + "\n")
-    out.flush()
-    return result.status
+def _emit(result: Result, a: argparse.Namespace, out: TextIO,
+          err: TextIO | None = None) -> int:
+    text = (_json_text(result.data, indent=2) + "\n" if a.json
+            else escape(result.text, keep_newlines=True) + "\n" if result.text else "")
+    try:
+        out.write(text)
+        out.flush()
+        return result.status
+    except OSError as e:
+        return _output_failed(e, text, a, out, err or sys.stderr)
+
+
+def _output_failed(e: OSError, text: str, a: argparse.Namespace, out: TextIO,
+                   err: TextIO) -> int:
+    """The answer could not be written (a full disk, a closed pipe).  What
+    a writing command did is done -- the registration made, its one-time
+    modification code issued -- so its answer goes to stderr rather than
+    nowhere, and the status (74) is not that of a refused command: a script
+    must not take it as "nothing happened" and file again."""
+    if out is sys.stdout:
+        # the interpreter's own flush at exit would fail again
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
+    command = a._command
+    if isinstance(e, BrokenPipeError) and command.access in ("read", "none"):
+        return EXIT_OK    # a reader that stopped reading (| head): nothing was lost
+    try:
+        err.write(f"{PROG} {command.name}: " + _("the answer could not be written: {error}")
+                  .format(error=e.strerror or e) + "\n")
+        if command.access not in ("read", "none") and text:
+            err.write(_("what was done is done; its answer follows:") + "\n" + text)
+        err.flush()
+    except OSError:
+        pass
+    return EXIT_OUTPUT
 
 
 def run(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
@@ -1678,7 +1713,7 @@ def _run(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | Non
         now = os.environ.get("PLEDGER_NOW")
         if c.access == "none":
             result = c.handler(None, a)  # type: ignore[arg-type]
-            return _emit(result, a, out)
+            return _emit(result, a, out, err)
         if getattr(a, "url", None):
             from .remote import connect
             if getattr(a, "signed", False):
@@ -1686,7 +1721,7 @@ def _run(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | Non
             with connect(a.url, a.token, cafile=a.cacert) as remote:
                 when = Clock(remote.time_zone)
                 result = c.handler(remote, a)  # type: ignore[arg-type]
-            return _emit(result, a, out)
+            return _emit(result, a, out, err)
         with _open(a, c) as reg:
             when = Clock(reg.time_zone)
             if now:
@@ -1695,7 +1730,7 @@ def _run(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | Non
             if actor:
                 reg.set_actor(actor, a.role or "bank")
             result = c.handler(reg, a)
-        return _emit(result, a, out)
+        return _emit(result, a, out, err)
     except KeyboardInterrupt:
         err.write(f"{PROG}: " + _("interrupted") + "\n")
         return 130
