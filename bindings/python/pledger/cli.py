@@ -1402,9 +1402,17 @@ def cmd_check_id(reg: Any, a: argparse.Namespace) -> Result:
 def parse_instant(s: str, what: str, zone: _dt.tzinfo | None = None) -> _dt.datetime:
     """An ISO 8601 instant or date, or microseconds since the epoch.
     Without an offset it is read in ``zone`` (default: the registry's
-    time zone of the command running)."""
+    time zone of the command running).  Eight digits are a date in ISO
+    8601's basic form (20240601), never 100 seconds after 1970."""
     s = s.strip()
-    if re.fullmatch(r"-?[0-9]+", s):
+    if re.fullmatch(r"[0-9]{8}", s):
+        try:
+            day = _dt.date(int(s[:4]), int(s[4:6]), int(s[6:]))
+        except ValueError:
+            raise UsageError(_("{what}: {value} is not a date YYYYMMDD").format(
+                what=what, value=s)) from None
+        s = day.isoformat()
+    elif re.fullmatch(r"-?[0-9]+", s):
         us = int(s) if len(s) <= 20 else None
         if us is None or not _MIN_US <= us <= _MAX_US:
             raise UsageError(_("{what}: {value} microseconds is out of range "

@@ -111,6 +111,35 @@ def test_limits_reach_the_library(tmp_path: pathlib.Path) -> None:
     assert r.status == 2 and "PLEDGER_NOW" in r.err, r
 
 
+def test_compact_dates_are_dates(tmp_path: pathlib.Path) -> None:
+    """20240601 is ISO 8601's basic form of a date, for --at, --since,
+    --until and $PLEDGER_NOW alike (it was read as 20 seconds after
+    1970); other digit strings stay microseconds."""
+    import datetime as dt
+    from pledger import cli as m
+    utc = dt.timezone.utc
+    assert m.parse_instant("20240601", "--at", utc) == dt.datetime(2024, 6, 1, tzinfo=utc)
+    assert m.parse_instant(" 20240601 ", "--at", utc) == dt.datetime(2024, 6, 1, tzinfo=utc)
+    assert m.parse_instant("1711936800000000", "--at", utc) == dt.datetime(
+        2024, 4, 1, 2, 0, tzinfo=utc)
+    for bad in ("20241301", "20240230", "00000000"):
+        with pytest.raises(m.UsageError) as e:
+            m.parse_instant(bad, "--since", utc)
+        assert "--since" in str(e.value) and "YYYYMMDD" in str(e.value)
+    db = str(tmp_path / "r.db")
+    assert run_cli("init", "--db", db).status == 0
+    for opt in ("--since", "--until"):
+        r = run_cli("reports", opt, "20241301", "--actor", "a", "--role", "auditor",
+                    "--db", db)
+        assert r.status == 2 and opt in r.err and "YYYYMMDD" in r.err, r
+    r = run_cli("search", "--at", "20240230", "--db", db)
+    assert r.status == 2 and "--at" in r.err and "YYYYMMDD" in r.err, r
+    r = run_cli("search", "--db", db, env={"PLEDGER_NOW": "20240231"})
+    assert r.status == 2 and "PLEDGER_NOW" in r.err and "YYYYMMDD" in r.err, r
+    r = run_cli("search", "--db", db, env={"PLEDGER_NOW": "20240601"})
+    assert r.status == 0, r
+
+
 def test_an_unexpected_exception_is_one_line(monkeypatch: pytest.MonkeyPatch,
                                              tmp_path: pathlib.Path) -> None:
     def boom(reg: object, a: object) -> None:
