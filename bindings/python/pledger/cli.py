@@ -250,11 +250,29 @@ def command(name: str, help: str, *, role: str | None = None, access: str = "wri
     return deco
 
 
-def _read_input(path: str, binary: bool = False) -> Any:
+#: the most the library reads of a document (PL_XML_MAX_SIZE), and of an
+#: exchange batch (PL_EXCHANGE_MAX_SIZE)
+DOCUMENT_MAX = 16 * 1024 * 1024
+BATCH_MAX = 128 * 1024 * 1024
+REGISTER_STDIN_MAX = 1024 * 1024 * 1024
+
+
+def _read_input(path: str, binary: bool = False, limit: int = DOCUMENT_MAX) -> Any:
+    """The whole of file @path ("-": standard input), refused past @limit
+    bytes (characters, read as text) before more is read: /dev/zero or a
+    wrong file is an error naming it, not all the memory there is."""
     if path == "-":
-        return sys.stdin.buffer.read() if binary else sys.stdin.read()
-    with open(path, "rb" if binary else "r", **({} if binary else {"encoding": "utf-8"})) as f:
-        return f.read()
+        f = sys.stdin.buffer if binary else sys.stdin
+        data = f.read(limit + 1)
+    else:
+        with open(path, "rb" if binary else "r",
+                  **({} if binary else {"encoding": "utf-8"})) as f:
+            data = f.read(limit + 1)
+    if len(data) > limit:
+        raise UsageError(_("{file}: larger than {limit} bytes, the most the library reads "
+                           "of it").format(file="standard input" if path == "-" else path,
+                                           limit=limit))
+    return data
 
 
 class IntOption:
@@ -354,7 +372,10 @@ class _ProgressBar:
 def cmd_register_import(reg: Registry, a: argparse.Namespace) -> Result:
     show = a.progress == "always" or (a.progress == "auto" and sys.stderr.isatty())
     bar = _ProgressBar(sys.stderr) if show else None
-    source: Any = _read_input("-", binary=True) if a.file == "-" else a.file
+    # a file is read as a stream, whatever its size; standard input is held
+    # in memory, up to 1 GiB
+    source: Any = (_read_input("-", binary=True, limit=REGISTER_STDIN_MAX) if a.file == "-"
+                   else a.file)
     if a.file != "-" and not os.path.exists(a.file):
         raise FileNotFoundError(2, "No such file or directory", a.file)
     try:
@@ -577,7 +598,7 @@ def cmd_exchange(reg: Registry, a: argparse.Namespace) -> Result:
         raise UsageError(_("exchange import needs the file of the batch or receipt"))
     if not a.trust:
         raise UsageError(_("exchange import needs --trust NAME=PEMFILE (the peer's key)"))
-    data_in = _read_input(a.file, binary=True)
+    data_in = _read_input(a.file, binary=True, limit=BATCH_MAX)
     receipt = reg.exchange_import(data_in, _keyring(a.trust, "--trust"),
                                   _keyring(a.key, "--key") if a.key else None)
     if receipt is None:

@@ -93,3 +93,18 @@ def test_a_reader_that_stops_reading(tmp_path: pathlib.Path) -> None:
         p = subprocess.run([sys.executable, "-m", "pledger", "search", "--db", db], stdout=full,
                            stderr=subprocess.PIPE, text=True, env=_env(), timeout=120)
     assert p.returncode == 74 and "could not be written" in p.stderr, p.stderr
+
+
+@pytest.mark.parametrize("cmd", [["apply", "/dev/zero", "--actor", "a"],
+                                 ["calendar-load", "/dev/zero", "--actor", "r"],
+                                 ["exchange", "import", "/dev/zero", "--trust", "x=/dev/null",
+                                  "--actor", "c"]])
+def test_an_endless_input_file_is_refused(tmp_path: pathlib.Path, cmd: list[str]) -> None:
+    """/dev/zero (or any file past the library's limit) is refused naming
+    it and the limit, after reading no more than that; it grew to 1.9 GB
+    and ended in a MemoryError."""
+    db = str(tmp_path / "r.db")
+    assert run_cli("init", "--office", "FZ01", "--db", db).status == 0
+    r = run_cli(*cmd, "--db", db)
+    assert r.status == 2, r
+    assert "/dev/zero" in r.err and "larger than" in r.err, r
