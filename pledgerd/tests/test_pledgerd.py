@@ -1416,3 +1416,46 @@ def test_bulk_filing_over_https(site: dict) -> None:
         client.file_batch(bad)
     assert [i.blocked for i in e.value.items] == [False, False, True]
     assert any(f.path == "claim/amount" for f in e.value.items[2].review)
+
+
+def test_python_client_refuses_arguments_as_a_local_registry(site: dict) -> None:
+    """A wrong argument raises the same pledger.Error class over the service
+    as in-process (remote kind=0 raised ValueError, compare(a, None) a
+    KeyError, search(right=5) went to the service), and a remote save gives
+    the application its UUID and never files a second draft of it."""
+    d, t, number = site["d"], site["tokens"], site["number"]
+    remote = pledger.connect(d.url, token=t["bank"], cafile=str(d.cert))
+    with pledger.open(str(site["tmp"] / "reg.db"), read_only=True) as local:
+        local.set_actor("bank-1", Role.BANK)
+        # 0 is any kind or state for both
+        assert ([h.number for h in remote.search(kind=0, page_size=5, all_pages=False)]
+                == [h.number for h in local.search(kind=0, page_size=5, all_pages=False)])
+        calls = [
+            lambda r: r.search(kind=99), lambda r: r.search(state=77),
+            lambda r: r.search(right=12345678, kind="trademark"),
+            lambda r: r.search(party_id=5), lambda r: r.search(party_name=b"x"),
+            lambda r: r.search(after=3), lambda r: r.compare(number, None),
+            lambda r: r.compare(None, number), lambda r: r.compare(number, 7),
+            lambda r: r.verify(None), lambda r: r.verify(5), lambda r: r.rank(b"R"),
+            lambda r: r.rank(number, at="junk"), lambda r: r.pledge(None),
+            lambda r: r.search(page_size=-1), lambda r: r.search(kind="castle"),
+        ]
+        for i, call in enumerate(calls):
+            seen = []
+            for reg in (local, remote):
+                try:
+                    list(call(reg))
+                    seen.append(None)
+                except pledger.Error as e:
+                    seen.append(pledger.InvalidArgument if isinstance(e, pledger.InvalidArgument)
+                                else type(e))
+            assert seen[0] is not None and seen[0] == seen[1], (i, seen)
+    applicant = pledger.connect(d.url, token=t["applicant"], cafile=str(d.cert))
+    app = pledger.Application.from_file(str(DATA / "app-trademark.xml"))
+    uuid = applicant.save(app)
+    assert app.uuid == uuid and len(uuid) == 36
+    app["pledgee/contact"] = "0755-1"
+    with pytest.raises(pledger.NotSupported) as e:
+        applicant.save(app)
+    assert uuid in e.value.message
+    assert app.uuid == uuid

@@ -128,6 +128,18 @@ def _invalid(message: str, wrong_type: bool = False) -> Exception:
     return cls(int(lib.PLEDGER_EINVAL), message)
 
 
+def data(value: Any, what: str, text: bool = False) -> bytes:
+    """@value as bytes: bytes, bytearray or memoryview (and str, as UTF-8,
+    when @text).  Anything else is refused naming @what -- bytes(184320)
+    is 184,320 zero bytes, not an error."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    if text and isinstance(value, str):
+        return value.encode("utf-8")
+    raise _invalid(f"{what} must be {'str or ' if text else ''}bytes, not "
+                   f"{type(value).__name__}", True)
+
+
 def _show_int(v: int) -> str:
     """``v`` for a message; a huge one by its size, not its digits."""
     if v.bit_length() <= 256:

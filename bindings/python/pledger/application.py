@@ -1,6 +1,7 @@
 """Application documents (``pledger_application``)."""
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from . import _ffi
@@ -29,9 +30,10 @@ class Application:
     :meth:`close` or leaving a ``with`` block.
     """
 
-    __slots__ = ("_p", "__weakref__")
+    __slots__ = ("_p", "_saved_as", "__weakref__")
 
     def __init__(self, kind: Kind | int | str) -> None:
+        self._saved_as: str | None = None
         pp = ffi.new("pledger_application **")
         check(lib.pledger_application_new(pp, Kind.c_value(kind, "kind")))
         self._p = _ffi.gc(pp[0], lib.pledger_application_free)
@@ -39,6 +41,7 @@ class Application:
     @classmethod
     def _wrap(cls, p: Any) -> "Application":
         self = cls.__new__(cls)
+        self._saved_as = None
         self._p = _ffi.gc(p, lib.pledger_application_free)
         return self
 
@@ -46,7 +49,7 @@ class Application:
     def from_xml(cls, xml: str | bytes) -> "Application":
         """Read an application from its XML document (validated against the
         schema; :class:`pledger.InvalidDocument` names the line and field)."""
-        data = xml.encode("utf-8") if isinstance(xml, str) else bytes(xml)
+        data = _ffi.data(xml, "xml", text=True)
         pp = ffi.new("pledger_application **")
         check(lib.pledger_application_from_xml(pp, data, len(data)))
         return cls._wrap(pp[0])
@@ -54,6 +57,10 @@ class Application:
     @classmethod
     def from_file(cls, path: str) -> "Application":
         """Read an application from an XML file."""
+        if not isinstance(path, (str, bytes, os.PathLike)):
+            # an int would be read as an open file descriptor
+            raise _ffi._invalid(f"path must be str or os.PathLike, not {type(path).__name__}",
+                                True)
         with open(path, "rb") as f:
             return cls.from_xml(f.read())
 
@@ -135,7 +142,7 @@ class Application:
     def add_material(self, kind: str, file_name: str, data: bytes) -> None:
         """Attach a material: its kind, file name, size and SHA-256 are
         recorded (the bytes are not stored)."""
-        b = bytes(data)
+        b = _ffi.data(data, "data")
         check(lib.pledger_application_add_material(
             self._h, _ffi.cstr(kind, "kind"), _ffi.cstr(file_name, "file_name"), b, len(b)))
 
@@ -145,8 +152,9 @@ class Application:
 
     @property
     def uuid(self) -> str | None:
-        """The UUID, None until the application is first saved."""
-        return _ffi.string(lib.pledger_application_uuid(self._h))
+        """The UUID, None until the application is first saved (in a local
+        registry, or through a service: pledger.connect)."""
+        return _ffi.string(lib.pledger_application_uuid(self._h)) or self._saved_as
 
     @property
     def state(self) -> AppState:

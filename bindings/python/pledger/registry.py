@@ -825,6 +825,10 @@ class Registry:
         :param all_pages: fetch the following pages as iteration goes;
             False stops after one page (then see ``cursor.continuation``).
         """
+        for arg, value in (("right", right), ("party_id", party_id),
+                           ("party_name", party_name), ("after", after)):
+            if value is not None and not isinstance(value, str):
+                raise _ffi._invalid(f"{arg} must be str, not {type(value).__name__}", True)
         fields: dict[str, Any] = {
             "kind": Kind.c_value(kind, "kind") if kind is not None else None,
             "right_id": right, "party_id": party_id, "party_name": party_name,

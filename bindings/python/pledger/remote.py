@@ -23,7 +23,7 @@ from ._i18n import _
 from .application import Application
 from .enums import ALL as _ENUMS
 from .enums import Kind, PledgeState, Role, Severity
-from .errors import CodeMismatch, ReviewBlocked, error_class
+from .errors import CodeMismatch, NotSupported, ReviewBlocked, error_class
 from .log import HASH_SIZE, Checkpoint, Keyring, Proof, verify_consistency
 from .report import ReportEntry
 from .types import (CurrencyAmounts, DateLike, DueItem, Filed, Finding, Instant, JournalCheck, Pledge,
@@ -67,6 +67,22 @@ def connect(url: str, token: str | None = None, *, cafile: str | None = None,
                                 "(visible ASCII, no space or control character)")
     return RemoteRegistry(url.rstrip("/"), token, cafile, timeout)
 
+
+
+def _member(cls: Any, value: Any, what: str) -> str | None:
+    """The API name of @value (a member, its name or its number) for a
+    query parameter; None for None and for 0, which the library's query
+    reads as "any".  A number that is no member is refused as the library
+    refuses it (pledger.InvalidArgument), not with a ValueError."""
+    if value is None:
+        return None
+    v = cls.c_value(value, what)
+    if v == 0:
+        return None
+    try:
+        return cls(v).api_name
+    except ValueError:
+        raise _ffi._invalid(f"{what}: {v} is not a {cls.__name__}") from None
 
 class RemoteRegistry:
     """The registry behind a pledgerd service (see :func:`connect`)."""
@@ -198,13 +214,15 @@ class RemoteRegistry:
                page_size: int = 0, after: str | None = None,
                all_pages: bool = True) -> "RemoteCursor":
         """As :meth:`pledger.Registry.search`."""
+        for arg, value in (("right", right), ("party_id", party_id),
+                           ("party_name", party_name), ("after", after)):
+            if value is not None and not isinstance(value, str):
+                raise _ffi._invalid(f"{arg} must be str, not {type(value).__name__}", True)
         q = {
-            "kind": None if kind is None else Kind(Kind.c_value(kind, "kind")).api_name,
+            "kind": _member(Kind, kind, "kind"),
             "right": right, "party_id": party_id, "party_name": party_name,
-            "side": None if side is None else _ENUMS["PartySide"](
-                _ENUMS["PartySide"].c_value(side, "side")).api_name,
-            "state": None if state is None else PledgeState(
-                PledgeState.c_value(state, "state")).api_name,
+            "side": _member(_ENUMS["PartySide"], side, "side"),
+            "state": _member(PledgeState, state, "state"),
             "registered_from": None if registered_from is None else date_str(registered_from),
             "registered_to": None if registered_to is None else date_str(registered_to),
             "as_of": _instant(as_of, "as_of"),
@@ -219,6 +237,7 @@ class RemoteRegistry:
 
     def compare(self, number_a: str, number_b: str) -> int:
         """As :meth:`pledger.Registry.compare`."""
+        self._quote(number_b, "number_b")   # refused as the local call refuses it
         return int(self._json("GET", f"/v1/pledges/{self._quote(number_a, 'number_a')}/rank",
                               {"compare": number_b})["order"])
 
@@ -393,11 +412,22 @@ class RemoteRegistry:
     # ---- filing -------------------------------------------------------------------
 
     def save(self, app: Application) -> str:
-        """Store a new application (a draft); returns its UUID."""
+        """Store a new application (a draft); returns its UUID, which
+        ``app.uuid`` then gives, as after a local save.  The service has no
+        call that replaces a stored draft: saving an application that
+        already has a UUID raises :class:`pledger.NotSupported` rather than
+        filing a second draft (a local registry replaces the first)."""
         if not isinstance(app, Application):
             raise _ffi._invalid("app must be a pledger.Application", True)
-        return str(self._json("POST", "/v1/applications", body=app.to_xml().encode("utf-8"))
-                   ["uuid"])
+        if app.uuid:
+            raise NotSupported(int(_ffi.lib.PLEDGER_ENOTSUP),
+                               f"application {app.uuid} is already saved; the service does "
+                               f"not replace a stored draft (save a new Application, or "
+                               f"correct it at the office)")
+        uuid = str(self._json("POST", "/v1/applications",
+                              body=app.to_xml().encode("utf-8"))["uuid"])
+        app._saved_as = uuid
+        return uuid
 
     def file_batch(self, apps: Sequence[Application]) -> tuple[Filed, ...]:
         """As :meth:`pledger.Registry.file_batch` (POST /v1/filings): every

@@ -181,3 +181,28 @@ def test_timeout_and_names(tmp_path: Any) -> None:
     with pledger.open(":memory:") as r:
         with pytest.raises(pledger.NotFound):
             r.pledge("R-NOPE", when)
+
+
+def test_bytes_arguments_are_bytes(reg: pledger.Registry) -> None:
+    """bytes(184320) is 184,320 zero bytes: an int given for a material's
+    data or a document was recorded as that.  Every bytes argument takes
+    bytes-like values only, a file name no int (an int is a descriptor)."""
+    from pledger import Kind
+    app = pledger.Application(Kind.TRADEMARK)
+    for bad in (184320, 3.5, None, ["x"]):
+        with pytest.raises(pledger.WrongType) as e:
+            app.add_material("contract", "c.pdf", bad)
+        assert "data" in e.value.message
+        with pytest.raises(pledger.WrongType) as e:
+            pledger.Application.from_xml(bad)
+        assert "xml" in e.value.message
+    with pytest.raises(pledger.WrongType):
+        pledger.Application.from_file(0)
+    app.add_material("pledge_contract", "c.pdf", bytearray(b"%PDF"))
+    app.add_material("pledge_contract", "d.pdf", memoryview(b"%PDF-1"))
+    reg.set_actor("bank-1", pledger.Role.BANK)
+    for kw in ({"right": 12345678, "kind": Kind.TRADEMARK}, {"party_id": 5},
+               {"party_name": b"x"}, {"after": 1}):
+        with pytest.raises(pledger.WrongType) as e:
+            reg.search(**kw)
+        assert next(k for k in kw if k != "kind") in e.value.message
