@@ -74,15 +74,17 @@ int main(int argc, char **argv)
     for (;;) {
         int sig = 0;
         /* all the work is done here, in the main thread, never in a signal
-         * handler; while a previous certificate's daemon still has
-         * connections, look at it every 100 ms */
-        if (service_reap(s)) {
-            sig = sigtimedwait(&set, NULL, &(struct timespec){ 0, 100 * 1000 * 1000 });
-            if (sig < 0)
-                continue;
-        } else if (sigwait(&set, &sig) != 0) {
+         * handler */
+        unsigned cut = service_sweep(s);
+        if (cut)
+            fprintf(stderr, "pledgerd: closed %u connection%s that did not send a whole "
+                    "request within timeout_seconds\n", cut, cut == 1 ? "" : "s");
+        /* every 100 ms while a previous certificate's daemon drains, else
+         * every 500 ms: the sweep of slow clients */
+        long wait_ns = service_reap(s) ? 100 * 1000 * 1000 : 500 * 1000 * 1000;
+        sig = sigtimedwait(&set, NULL, &(struct timespec){ 0, wait_ns });
+        if (sig < 0)
             continue;
-        }
         if (sig == SIGHUP) {
             if (service_reload(s, err, sizeof err))
                 fprintf(stderr, "pledgerd: reload refused, the accounts stay: %s\n", err);

@@ -39,6 +39,7 @@ typedef struct listener {
     char *cert_pem, *key_pem;   /* what it serves (NULL with tls = off) */
     atomic_bool retired;        /* accepts no more; its answers say Connection: close */
     atomic_uint in_flight;      /* requests begun and not completed */
+    atomic_uint at_work;        /* of them, read whole and being answered */
     int64_t retired_ms;         /* when, on CLOCK_MONOTONIC */
     struct listener *next;      /* the next retired one */
 } listener;
@@ -47,9 +48,27 @@ typedef struct listener {
  * close after timeout_seconds, and its answers ask the client to close),
  * or after this long at most. */
 #define DRAIN_MAX_MS 60000
+/* At SIGTERM, how long a request being answered is waited for. */
+#define DRAIN_WORK_MAX_MS 600000
+
+/* A connection's record (its libmicrohttpd socket context): the token it
+ * last proved, and the instant by which its next request must have been
+ * read whole.  libmicrohttpd's connection timeout only counts idle time,
+ * so a client trickling a byte a second would hold its connection, and a
+ * few such the whole service, for ever: service_sweep() cuts a
+ * connection past its deadline. */
+typedef struct conn_rec {
+    token_memo memo;            /* first: what accounts_check_memo() reads */
+    int fd;
+    atomic_llong deadline_ms;   /* CLOCK_MONOTONIC; 0: a request being answered */
+    bool cut;                   /* shut down by the sweep (under conns_lock) */
+    struct conn_rec *prev, *next;
+} conn_rec;
 
 struct service {
     config cfg;
+    pthread_mutex_t conns_lock; /* @conns */
+    conn_rec *conns;            /* every connection of every daemon */
     accounts acc;
     acceptor *acc_thread;       /* the listening socket and its thread */
     pthread_mutex_t live_lock;  /* @live, as the accepting thread reads it */
@@ -119,10 +138,11 @@ static pledger_registry *reader(service *s, int *rc)
 
 typedef struct request {
     bool begun;       /* handle() has seen it (uri_seen() may make it first) */
+    bool at_work;     /* read whole; counted in at_work */
     bool path_nul;    /* its path, as sent, holds %00 */
     bool path_slash;  /* its path, as sent, holds %2F */
     char *body;
-    size_t len;
+    size_t len, cap;  /* cap: body's size, grown by doubling */
     bool too_large;
     /* suspended until its search report is recorded (routes.h, report_ask) */
     bool waiting;
@@ -329,6 +349,16 @@ static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
     return rq;
 }
 
+/* Set the deadline of @c's connection (0: none, a request at work). */
+static void conn_deadline(struct MHD_Connection *c, int64_t at_ms)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    conn_rec *r = ci ? ci->socket_context : NULL;
+    if (r)
+        atomic_store(&r->deadline_ms, at_ms);
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **con_cls)
@@ -376,16 +406,31 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         if (rq->len + *upload_size > s->cfg.max_request_bytes) {
             rq->too_large = true;
         } else if (!rq->too_large) {
-            char *b = realloc(rq->body, rq->len + *upload_size + 1);
-            if (!b)
-                return MHD_NO;
-            memcpy(b + rq->len, upload, *upload_size);
-            rq->body = b;
+            /* doubling: a body of many pieces is copied a few times, not
+             * once a piece (an 8 MB filing took seconds to read) */
+            if (rq->len + *upload_size + 1 > rq->cap) {
+                size_t cap = rq->cap ? rq->cap : 16384;
+                while (cap < rq->len + *upload_size + 1)
+                    cap *= 2;
+                char *b = realloc(rq->body, cap);
+                if (!b)
+                    return MHD_NO;
+                rq->body = b;
+                rq->cap = cap;
+            }
+            memcpy(rq->body + rq->len, upload, *upload_size);
             rq->len += *upload_size;
             rq->body[rq->len] = '\0';
         }
         *upload_size = 0;
         return MHD_YES;
+    }
+    /* read whole: from here the service works, whatever it takes (a bulk
+     * filing's commit); neither the sweep nor a drain cuts it */
+    if (!rq->at_work) {
+        rq->at_work = true;
+        atomic_fetch_add(&l->at_work, 1);
+        conn_deadline(c, 0);
     }
     if (rq->path_nul) {
         reply_error(&out, 400, PLEDGER_EINVAL, "the path holds a NUL byte (%00)");
@@ -415,7 +460,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (token) {
         const union MHD_ConnectionInfo *ci =
             MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-        token_memo *memo = ci ? ci->socket_context : NULL;
+        conn_rec *cr = ci ? ci->socket_context : NULL;
+        token_memo *memo = cr ? &cr->memo : NULL;
         if (!accounts_check_memo(&s->acc, memo, token, rc.actor, &rc.role)) {
             reply_error(&out, 401, PLEDGER_EPERM, "the token is not one of this service's");
             goto send;
@@ -483,9 +529,13 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     request *rq = *con_cls;
     (void)c;
     (void)toe;
+    /* the next request on this connection has timeout_seconds to arrive */
+    conn_deadline(c, mono_ms() + (int64_t)l->s->cfg.timeout_s * 1000);
     if (rq) {
         if (rq->begun)
             atomic_fetch_sub(&l->in_flight, 1);
+        if (rq->at_work)
+            atomic_fetch_sub(&l->at_work, 1);
         free(rq->body);
         *con_cls = NULL;
         if (rq->waiting && !atomic_load(&rq->recorded))
@@ -613,16 +663,59 @@ static void connection_notice(void *cls, struct MHD_Connection *c, void **socket
                               enum MHD_ConnectionNotificationCode code)
 {
     service *s = cls;
-    (void)c;
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-        *socket_ctx = calloc(1, sizeof(token_memo)); /* NULL: no memo, every token checked */
+        /* NULL (out of memory): no memo, every token checked, no deadline
+         * but libmicrohttpd's own */
+        conn_rec *r = calloc(1, sizeof *r);
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_ctx = r;
+        if (!r)
+            return;
+        r->fd = ci ? ci->connect_fd : -1;
+        atomic_init(&r->deadline_ms, mono_ms() + (int64_t)s->cfg.timeout_s * 1000);
+        pthread_mutex_lock(&s->conns_lock);
+        r->next = s->conns;
+        if (s->conns)
+            s->conns->prev = r;
+        s->conns = r;
+        pthread_mutex_unlock(&s->conns_lock);
     } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
-        if (*socket_ctx) /* the token it remembered is a secret: not left in the heap */
-            OPENSSL_cleanse(*socket_ctx, sizeof(token_memo));
-        free(*socket_ctx);
+        conn_rec *r = *socket_ctx;
+        if (r) {
+            pthread_mutex_lock(&s->conns_lock);
+            if (r->prev)
+                r->prev->next = r->next;
+            else
+                s->conns = r->next;
+            if (r->next)
+                r->next->prev = r->prev;
+            pthread_mutex_unlock(&s->conns_lock);
+            /* the token it remembered is a secret: not left in the heap */
+            OPENSSL_cleanse(&r->memo, sizeof r->memo);
+        }
+        free(r);
         *socket_ctx = NULL;
         acceptor_closed(s->acc_thread);
     }
+}
+
+unsigned service_sweep(service *s)
+{
+    int64_t now = mono_ms();
+    unsigned cut = 0;
+    pthread_mutex_lock(&s->conns_lock);
+    for (conn_rec *r = s->conns; r; r = r->next) {
+        int64_t d = atomic_load(&r->deadline_ms);
+        if (d && now > d && !r->cut && r->fd >= 0) {
+            /* libmicrohttpd sees the end of the stream and closes it */
+            shutdown(r->fd, SHUT_RDWR);
+            r->cut = true;
+            cut++;
+        }
+    }
+    pthread_mutex_unlock(&s->conns_lock);
+    return cut;
 }
 
 /* On the accepting thread: the live daemon takes @fd (false: it refused
@@ -739,6 +832,7 @@ service *service_start(const config *cfg, char *err, size_t err_size)
     xmlInitParser(); /* once, before the threads (filings.c reads envelopes) */
     pthread_mutex_init(&s->acc.lock, NULL);
     pthread_mutex_init(&s->writer_lock, NULL);
+    pthread_mutex_init(&s->conns_lock, NULL);
     pthread_mutex_init(&s->live_lock, NULL);
     pthread_key_create(&s->reader_key, close_reader);
     if (accounts_load(&s->acc, cfg->accounts, err, err_size))
@@ -908,13 +1002,22 @@ void service_stop(service *s)
     /* the answers waiting for their reports get them (later ones are
      * refused, 503): no connection stays suspended */
     recorder_stop(s->rec);
-    int64_t end = mono_ms() + (int64_t)s->cfg.timeout_s * 1000;
-    for (bool busy = true; busy && mono_ms() < end;) {
-        busy = false;
-        for (listener *l = s->retired; l; l = l->next)
-            busy = busy || atomic_load(&l->in_flight) > 0;
-        if (busy)
-            nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+    /* a request still being read gets timeout_seconds; one read whole is
+     * being answered -- a bulk filing may be committing -- and is waited
+     * for, up to DRAIN_WORK_MAX_MS: cutting it would leave its client
+     * without the answer to what was done */
+    int64_t start = mono_ms(), end = start + (int64_t)s->cfg.timeout_s * 1000;
+    for (;;) {
+        unsigned reading = 0, working = 0;
+        for (listener *l = s->retired; l; l = l->next) {
+            unsigned w = atomic_load(&l->at_work), f = atomic_load(&l->in_flight);
+            working += w;
+            reading += f > w ? f - w : 0;
+        }
+        int64_t now = mono_ms();
+        if (!(working && now < start + DRAIN_WORK_MAX_MS) && !(reading && now < end))
+            break;
+        nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
     }
     while (s->retired) {
         listener *l = s->retired;

@@ -53,7 +53,14 @@ int service_reload_tls(service *s, char *msg, size_t msg_size);
 /* Stop the retired daemons whose connections are done (or that drained
  * for too long): the number still draining; call again soon while not 0. */
 unsigned service_reap(service *s);
-/* Stop accepting, finish the requests under way (for timeout_s at most), close. */
+/* Cut the connections whose request was not read whole within
+ * timeout_seconds of the connection's start or of its previous answer,
+ * however steadily its bytes trickle (libmicrohttpd's own timeout counts
+ * idle time only).  Returns how many; from the main thread, often. */
+unsigned service_sweep(service *s);
+/* Stop accepting; finish the requests being read (for timeout_s at most)
+ * and those read whole and being answered (up to 10 minutes: a bulk
+ * filing committing is answered, not cut); close. */
 void service_stop(service *s);
 
 #endif

@@ -1459,3 +1459,114 @@ def test_python_client_refuses_arguments_as_a_local_registry(site: dict) -> None
         applicant.save(app)
     assert uuid in e.value.message
     assert app.uuid == uuid
+
+
+def _trickle(host: str, port: int, cert: pathlib.Path, every: float, until: float,
+             out: list) -> None:
+    """A client sending its request's headers a byte at a time, never
+    finishing them; @out gets how long the service kept it (None: to the
+    end of the test)."""
+    ctx = ssl.create_default_context(cafile=str(cert))
+    start = time.monotonic()
+    try:
+        with socket.create_connection((host, port), timeout=5) as raw, \
+                ctx.wrap_socket(raw, server_hostname=host) as s:
+            s.sendall(b"GET /v1/status HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            while time.monotonic() - start < until:
+                s.sendall(b"a")
+                time.sleep(every)
+    except (OSError, ssl.SSLError):
+        out.append(time.monotonic() - start)
+        return
+    out.append(None)
+
+
+def test_slow_clients_are_cut(site: dict) -> None:
+    """timeout_seconds bounds the whole request, not only idle time: three
+    clients trickling a header byte every 0.3 s held every place
+    (max_connections = 3) for ever, and nobody else was answered.  Now
+    each is cut once its request is not read whole within the timeout
+    (2 s here), and an honest client is answered.  Real sockets, the real
+    clock; the margins are wide (a shared machine)."""
+    import threading
+    d = Daemon(site["tmp"], timeout_seconds="2", max_connections="3", per_ip_connections="8")
+    try:
+        assert d.curl("/v1/status")[0] == 200
+        time.sleep(0.3)
+        kept: list = []
+        slow = [threading.Thread(target=_trickle, args=("127.0.0.1", d.port, d.cert, 0.3, 15.0,
+                                                        kept)) for _ in range(3)]
+        for t in slow:
+            t.start()
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        p = subprocess.run(["curl", "-sS", "--max-time", "12", "--cacert", str(d.cert),
+                            "-o", "/dev/null", "-w", "%{http_code}", f"{d.url}/v1/status"],
+                           capture_output=True, text=True)
+        waited = time.monotonic() - t0
+        for t in slow:
+            t.join()
+        assert p.stdout == "200", (p.returncode, p.stdout, p.stderr)
+        assert waited < 10, waited
+        assert len(kept) == 3 and all(k is not None and 1.5 < k < 8 for k in kept), kept
+    finally:
+        assert d.stop() == 0
+    # the log says so
+    assert "did not send a whole request within timeout_seconds" in d.proc.stderr.read()
+
+
+def test_sigterm_answers_a_filing_being_committed(site: dict) -> None:
+    """At SIGTERM a request read whole is answered, however long it takes:
+    the drain cut a bulk filing still committing after timeout_seconds
+    (1 s here), the filing committed and its client never had the
+    answer.  Real clock; SIGTERM once the body is sent, the answer must
+    come more than the drain's second after it."""
+    import threading
+    tmp = site["tmp"] / "drain"
+    tmp.mkdir()
+    for f in ("cert.pem", "key.pem", "report.key", "report.pub", "accounts"):
+        (tmp / f).write_bytes((site["tmp"] / f).read_bytes())
+    with pledger.open(str(tmp / "reg.db"), office="FZ01"):
+        pass
+    d = Daemon(tmp, timeout_seconds="1", max_request_bytes=str(64 << 20))
+    base = (DATA / "app-receivable.xml").read_bytes().replace(
+        b"<end>2025-10-31</end>", b"<end>2049-10-31</end>", 1)
+    n = 1500
+    apps = [base.replace(b"<main_contract_number>", f"<main_contract_number>T{i}-".encode(), 1)
+            for i in range(n)]
+    body = _filings(*apps)
+    answer: list = []
+    sent = threading.Event()
+
+    def file() -> None:
+        ctx = ssl.create_default_context(cafile=str(d.cert))
+        conn = http.client.HTTPSConnection("127.0.0.1", d.port, context=ctx, timeout=300)
+        try:
+            conn.request("POST", "/v1/filings", body=body,
+                         headers={"Authorization": f"Bearer {site['tokens']['applicant']}",
+                                  "Content-Type": "application/xml"})
+            sent.set()
+            r = conn.getresponse()
+            answer.append((r.status, r.read(), time.monotonic()))
+        except OSError as e:
+            answer.append((None, repr(e).encode(), time.monotonic()))
+        sent.set()
+
+    t = threading.Thread(target=file)
+    t.start()
+    assert sent.wait(timeout=120)
+    time.sleep(0.7)             # the body read whole; the filing is being committed
+    term = time.monotonic()
+    d.proc.send_signal(signal.SIGTERM)
+    t.join(timeout=300)
+    assert d.proc.wait(timeout=300) == 0
+    assert answer and answer[0][0] == 201, (answer[0][0] if answer else None,
+                                             answer[0][1][:300] if answer else None)
+    took = answer[0][2] - term
+    items = json.loads(answer[0][1])["items"]
+    assert len(items) == n and all(it["number"] for it in items)
+    with pledger.open(str(tmp / "reg.db"), read_only=True) as reg:
+        reg.set_actor("auditor-1", Role.AUDITOR)
+        assert reg.verify(items[-1]["number"]).number == items[-1]["number"]
+    print(f"answered {took:.1f} s after SIGTERM")
+    assert took > 1, f"answered {took:.1f} s after SIGTERM: too soon to show the drain waits"
