@@ -141,6 +141,7 @@ typedef struct request {
     bool at_work;     /* read whole; counted in at_work */
     bool path_nul;    /* its path, as sent, holds %00 */
     bool path_slash;  /* its path, as sent, holds %2F */
+    bool ambiguous;   /* its headers are (ambiguous_headers()): refused, 400 */
     char *body;
     size_t len, cap;  /* cap: body's size, grown by doubling */
     bool too_large;
@@ -258,14 +259,46 @@ void reply_library_error(reply *out, int code, pledger_registry *reg)
 
 /* ---- the handler ---------------------------------------------------------------- */
 
-static enum MHD_Result count_authorization(void *cls, enum MHD_ValueKind kind,
-                                           const char *key, const char *value)
+/* How many times each header that says what the request is was given. */
+enum { H_AUTHORIZATION, H_CONTENT_LENGTH, H_CONTENT_TYPE, H_TRANSFER_ENCODING, H_HOST, H_COUNT };
+static const char *const header_names[H_COUNT] = {
+    "Authorization", "Content-Length", "Content-Type", "Transfer-Encoding", "Host",
+};
+
+static enum MHD_Result count_headers(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
 {
+    unsigned *n = cls;
     (void)kind;
     (void)value;
-    if (key && strcasecmp(key, "Authorization") == 0)
-        ++*(unsigned *)cls;
+    for (int i = 0; key && i < H_COUNT; i++)
+        if (strcasecmp(key, header_names[i]) == 0)
+            n[i]++;
     return MHD_YES;
+}
+
+/* Why the headers of @c make an ambiguous request, or NULL: a header
+ * that says where the body ends, what it is, whose it is or for whom
+ * given twice, or a length with a transfer coding -- two readers (a proxy
+ * and this service) could each take another one, and read another
+ * request (RFC 9112 6.3: such a message is refused, not guessed at).
+ * Written into @why (@size bytes). */
+static const char *ambiguous_headers(struct MHD_Connection *c, char *why, size_t size)
+{
+    unsigned n[H_COUNT] = { 0 };
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_headers, n);
+    for (int i = 0; i < H_COUNT; i++)
+        if (n[i] > 1) {
+            snprintf(why, size, "the %s header is given %u times; once is the most",
+                     header_names[i], n[i]);
+            return why;
+        }
+    if (n[H_CONTENT_LENGTH] && n[H_TRANSFER_ENCODING]) {
+        snprintf(why, size, "Content-Length and Transfer-Encoding are both given; a "
+                 "request says where its body ends one way");
+        return why;
+    }
+    return NULL;
 }
 
 /* The token of the request: NULL (and *@why NULL) without an
@@ -280,7 +313,9 @@ static const char *bearer(struct MHD_Connection *c, const char **why)
     *why = NULL;
     if (!h)
         return NULL;
-    MHD_get_connection_values(c, MHD_HEADER_KIND, count_authorization, &n);
+    unsigned counts[H_COUNT] = { 0 };
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_headers, counts);
+    n = counts[H_AUTHORIZATION];
     if (n > 1) {
         *why = "the Authorization header is given more than once";
         return NULL;
@@ -375,6 +410,21 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         rq->begun = true;
         *con_cls = rq;
         atomic_fetch_add(&l->in_flight, 1);
+        char why[128];
+        if (ambiguous_headers(c, why, sizeof why)) {
+            /* answered at once; the body, whichever length it has, is not
+             * read (the connection closes after the answer) */
+            rq->ambiguous = true;
+            reply_error(&out, 400, PLEDGER_EINVAL, why);
+            enum MHD_Result r = send_reply(c, 400, out.type ? out.type : "application/json",
+                                           out.body ? out.body : "", out.len, 0, true);
+            free(out.body);
+            return r;
+        }
+        return MHD_YES;
+    }
+    if (rq->ambiguous) {   /* answered: what else comes is not read */
+        *upload_size = 0;
         return MHD_YES;
     }
     if (rq->waiting) {

@@ -1570,3 +1570,58 @@ def test_sigterm_answers_a_filing_being_committed(site: dict) -> None:
         assert reg.verify(items[-1]["number"]).number == items[-1]["number"]
     print(f"answered {took:.1f} s after SIGTERM")
     assert took > 1, f"answered {took:.1f} s after SIGTERM: too soon to show the drain waits"
+
+
+def _raw(d: Daemon, request: bytes) -> tuple[int, str]:
+    """Send @request as it is over TLS; (status, body) of the answer."""
+    ctx = ssl.create_default_context(cafile=str(d.cert))
+    with socket.create_connection(("127.0.0.1", d.port), timeout=10) as raw, \
+            ctx.wrap_socket(raw, server_hostname="127.0.0.1") as s:
+        s.sendall(request)
+        data = b""
+        try:
+            while chunk := s.recv(65536):
+                data += chunk
+                if b"\r\n\r\n" in data:
+                    head, _, rest = data.partition(b"\r\n\r\n")
+                    m = [ln for ln in head.split(b"\r\n") if ln.lower().startswith(
+                        b"content-length:")]
+                    if m and len(rest) >= int(m[0].split(b":")[1]):
+                        break
+        except (OSError, ssl.SSLError):
+            pass
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split(b" ")[1]), body.decode("utf-8", "replace")
+
+
+def test_ambiguous_headers_are_refused(site: dict) -> None:
+    """A header that says where the body ends, what it is, whose it is or
+    for whom, given twice -- or a length with a transfer coding -- is
+    refused with 400 naming it (RFC 9112 6.3), before the body is read:
+    two Content-Length headers were taken (one of them)."""
+    d, t = site["d"], site["tokens"]
+    body = (DATA / "app-trademark.xml").read_bytes()
+    auth = f"Authorization: Bearer {t['applicant']}\r\n".encode()
+    cases = {
+        "Content-Length": b"Content-Length: %d\r\nContent-Length: 5\r\n" % len(body),
+        "Content-Type": (b"Content-Length: %d\r\nContent-Type: application/xml\r\n"
+                         b"Content-Type: text/xml\r\n" % len(body)),
+        "Transfer-Encoding": (b"Content-Length: %d\r\nTransfer-Encoding: chunked\r\n"
+                              % len(body)),
+        "Host": b"Host: b\r\nContent-Length: %d\r\n" % len(body),
+    }
+    size = d.json("/v1/status")["log_size"]
+    for name, headers in cases.items():
+        req = (b"POST /v1/applications HTTP/1.1\r\nHost: a\r\n" + auth + headers
+               + b"Connection: close\r\n\r\n" + body)
+        status, text = _raw(d, req)
+        assert status == 400, (name, status, text)
+        if status == 400 and text:
+            err = json.loads(text)["error"]
+            assert name in err["message"] and err["name"] == "PLEDGER_EINVAL", (name, err)
+    assert d.json("/v1/status")["log_size"] == size   # nothing was filed
+    # once each is fine
+    req = (b"POST /v1/applications HTTP/1.1\r\nHost: a\r\n" + auth
+           + b"Content-Type: application/xml\r\nContent-Length: %d\r\n"
+           b"Connection: close\r\n\r\n" % len(body) + body)
+    assert _raw(d, req)[0] == 201
