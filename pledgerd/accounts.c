@@ -170,7 +170,9 @@ void accounts_free(accounts *a)
 
 bool accounts_check(accounts *a, const char *token, char actor[65], pledger_role *role)
 {
-    const char *dot = strchr(token, '.');
+    /* NAME.SECRET: the secret is hex, the name may hold dots itself
+     * ("bank.east"): the last dot ends the name */
+    const char *dot = strrchr(token, '.');
     char name[65];
     unsigned char h[32];
     bool found = false;

@@ -575,16 +575,26 @@ def test_many_accounts(site: dict) -> None:
     for f in ("cert.pem", "key.pem", "reg.db"):
         (tmp / f).symlink_to(site["tmp"] / f)
     made = [_account_line(f"bank-{i:05d}", "bank") for i in range(3000)]
+    # a name may hold dots (the token's last dot ends it): bank.east could
+    # never log in (the first dot was taken as the end of the name)
+    dotted = [_account_line(name, "bank") for name in ("bank.east", "a.b.c.d", "x.")]
     order = sorted(range(3000), key=lambda i: hashlib.sha256(str(i).encode()).digest())
     # a long comment is one line (it was cut at 1023 bytes, its rest read as an account)
     (tmp / "accounts").write_text("# " + "c" * 3000 + " x y z\n" +
-                                  "".join(made[i][0] for i in order))
+                                  "".join(made[i][0] for i in order) +
+                                  "".join(line for line, _ in dotted))
     d = Daemon(tmp)
     try:
         number = site["number"]
         for i in (0, 1, 1499, 2998, 2999, order[0], order[-1]):
             j = d.json(f"/v1/pledges/{number}", made[i][1])
             assert f"\nby bank-{i:05d} bank\n" in j["report"]["note"], (i, j["report"])
+        for (line, token), name in zip(dotted, ("bank.east", "a.b.c.d", "x.")):
+            j = d.json(f"/v1/pledges/{number}", token)
+            assert f"\nby {name} bank\n" in j["report"]["note"], (name, j["report"])
+            # its secret under another dotted name is not its token
+            assert d.json(f"/v1/pledges/{number}", "bank." + token.rsplit(".", 1)[1],
+                          expect=401)
         wrong = made[7][1][:-4] + ("0000" if not made[7][1].endswith("0000") else "1111")
         for token in (wrong, "bank-99999." + "0" * 48, "bank-00007", ".x"):
             assert d.json(f"/v1/pledges/{number}", token, expect=401)
