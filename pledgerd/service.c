@@ -675,11 +675,26 @@ static int tls_check(const config *c, const char *cert, const char *key, char *a
     if (gnutls_x509_crt_get_serial(crts[0], serial, &serial_size) >= 0)
         for (size_t i = 0; i < serial_size; i++)
             snprintf(hex + 2 * i, 3, "%02x", serial[i]);
-    char until[32] = "?";
+    char until[32] = "?", from[32] = "?";
     time_t t = gnutls_x509_crt_get_expiration_time(crts[0]);
+    time_t t0 = gnutls_x509_crt_get_activation_time(crts[0]), now = time(NULL);
     struct tm tm;
     if (t != (time_t)-1 && gmtime_r(&t, &tm))
         strftime(until, sizeof until, "%Y-%m-%d %H:%M:%S UTC", &tm);
+    if (t0 != (time_t)-1 && gmtime_r(&t0, &tm))
+        strftime(from, sizeof from, "%Y-%m-%d %H:%M:%S UTC", &tm);
+    /* a certificate every client refuses would stop the service for all
+     * of them: not served (at a reload, the one in service stays) */
+    if (t == (time_t)-1 || t < now) {
+        snprintf(err, err_size, "tls_cert %s: the certificate expired (valid until %s)",
+                 c->tls_cert, until);
+        goto out;
+    }
+    if (t0 == (time_t)-1 || t0 > now) {
+        snprintf(err, err_size, "tls_cert %s: the certificate is not valid yet (valid from "
+                 "%s)", c->tls_cert, from);
+        goto out;
+    }
     e = gnutls_x509_crt_get_dn3(crts[0], &dn, 0);
     snprintf(about, about_size, "%s (subject %s, serial %s, valid until %s)", c->tls_cert,
              e >= 0 && dn.data ? (const char *)dn.data : "?", hex, until);

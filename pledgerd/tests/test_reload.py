@@ -330,3 +330,52 @@ def test_sigterm_after_reloads(place: dict) -> None:
     assert time.monotonic() - start < 8    # the idle ones were not waited for
     for conn in held:
         conn.close()
+
+
+def dated_pair(tmp: pathlib.Path, name: str, start: str, end: str
+               ) -> tuple[pathlib.Path, pathlib.Path]:
+    """A self-signed certificate for 127.0.0.1 valid from @start to @end
+    (YYYYMMDDHHMMSSZ), made with `openssl ca` (req cannot date one), and
+    its key: NAME.pem, NAME.key."""
+    d = tmp / f"ca-{name}"
+    d.mkdir()
+    key, csr, cert = tmp / f"{name}.key", d / "r.csr", tmp / f"{name}.pem"
+    subprocess.run(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-keyout", str(key), "-out", str(csr),
+                    "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+    (d / "index.txt").write_text("")
+    (d / "serial").write_text("01\n")
+    (d / "ca.cnf").write_text(
+        f"[ca]\ndefault_ca = d\n[d]\ndatabase = {d / 'index.txt'}\nnew_certs_dir = {d}\n"
+        f"serial = {d / 'serial'}\ndefault_md = sha256\npolicy = p\n[p]\n"
+        "commonName = supplied\n")
+    subprocess.run(["openssl", "ca", "-batch", "-config", str(d / "ca.cnf"), "-selfsign",
+                    "-keyfile", str(key), "-in", str(csr), "-out", str(cert), "-notext",
+                    "-startdate", start, "-enddate", end], check=True, capture_output=True)
+    return cert, key
+
+
+def test_a_certificate_out_of_its_dates_is_refused(place: dict,
+                                                   tmp_path: pathlib.Path) -> None:
+    """An expired certificate, or one not valid yet, is refused at a
+    reload naming the file and its dates (every client would refuse it:
+    the service would stop for all of them); the one in service stays.
+    At start it is refused the same way."""
+    tmp, d, log = place["tmp"], place["d"], place["log"]
+    fa = served(d)
+    old = dated_pair(tmp, "old", "20200101000000Z", "20200102000000Z")
+    future = dated_pair(tmp, "future", "20400101000000Z", "20410101000000Z")
+    for (cert, key), words in ((old, "expired (valid until 2020-01-02"),
+                               (future, "not valid yet (valid from 2040-01-01")):
+        install(tmp, cert, key)
+        mark = len(log.lines)
+        d.proc.send_signal(signal.SIGHUP)
+        line = log.wait("reload refused, the certificate stays", mark)
+        assert words in line and str(tmp / "cert.pem") in line, line
+        assert served(d) == fa
+    start = tmp_path / "start"
+    start.mkdir()
+    prepare(start)
+    install(start, *old)
+    with pytest.raises(RuntimeError, match="the certificate expired"):
+        Daemon(start)
