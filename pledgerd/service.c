@@ -287,7 +287,8 @@ static const char *ambiguous_headers(struct MHD_Connection *c, char *why, size_t
 {
     unsigned n[H_COUNT] = { 0 };
     MHD_get_connection_values(c, MHD_HEADER_KIND, count_headers, n);
-    for (int i = 0; i < H_COUNT; i++)
+    /* Authorization twice is bearer()'s to refuse, 401 */
+    for (int i = H_AUTHORIZATION + 1; i < H_COUNT; i++)
         if (n[i] > 1) {
             snprintf(why, size, "the %s header is given %u times; once is the most",
                      header_names[i], n[i]);

@@ -300,8 +300,18 @@ static void child_pledge(pledger_registry *reg, m_app *a, int r)
         pledger_change ch = PLEDGER_CHANGE_INIT;
         if (r % 2)
             ch.amount = 1000000 + rnd_below(100000000);
-        else
-            ch.pledgee_name = r % 4 ? "深圳前海商业银行" : "深圳前海商业银行股份有限公司";
+        else {
+            /* the other name than the pledge has: a change that changes
+             * nothing is refused */
+            static const char *const names[] = { "深圳前海商业银行",
+                                                 "深圳前海商业银行股份有限公司" };
+            pledger_pledge *p = NULL;
+            if ((rc = pledger_pledge_get(&p, reg, a->number)))
+                fx_fatal(reg, "pledger_pledge_get", rc);
+            ch.pledgee_name = strcmp(pledger_pledge_pledgee_name(p), names[0]) == 0 ? names[1]
+                                                                                 : names[0];
+            pledger_pledge_free(p);
+        }
         ch.note = "supplementary agreement";
         fx_say("B change %s", a->number);
         if ((rc = pledger_pledge_change(reg, a->number, &ch, mc)))

@@ -47,7 +47,7 @@ START_TEST(test_every_event_proved)
     unsigned char root[32], leaf[32], old_root[32];
 
     fx_ck_setup(&dir, &path, &reg);
-    history(reg, "300万");
+    history(reg, "450万");
     PL_OK(reg, pledger_log_size(reg, &size));
     PL_OK(NULL, fx_raw_int(path, "SELECT count(*) FROM journal", &count));
     ck_assert_uint_eq(size, (uint64_t)count);
@@ -119,7 +119,7 @@ START_TEST(test_checkpoints_and_keys)
     make_key(dir, "ED25519", "office", &priv, &pub);
     make_key(dir, "ED25519", "office-2027", &priv2, &pub2);
     make_key(dir, "SM2", "office-sm2", &psm2, &ssm2);
-    history(reg, "3,000,000.00");
+    history(reg, "4,500,000.00");
     PL_OK(NULL, pledger_keyring_new(&signers));
     PL_OK(NULL, pledger_keyring_add_pem_file(signers, "registry.example.cn/FZ01", priv));
     PL_OK(NULL, pledger_keyring_add_pem_file(signers, "registry.example.cn/FZ01-sm2", psm2));
@@ -220,7 +220,7 @@ START_TEST(test_history_rewrite_detected)
 
     fx_ck_setup(&dir, &path, &reg);
     make_key(dir, "ED25519", "office", &priv, &pub);
-    history(reg, "3,000,000.00");
+    history(reg, "4,500,000.00");
     PL_OK(NULL, pledger_keyring_new(&signers));
     PL_OK(NULL, pledger_keyring_add_pem_file(signers, "registry.example.cn/FZ01", priv));
     PL_OK(NULL, pledger_keyring_new(&trusted));
@@ -291,7 +291,7 @@ START_TEST(test_tree_tamper_found)
     char why[512];
 
     fx_ck_setup(&dir, &path, &reg);
-    history(reg, "300万");
+    history(reg, "450万");
     pledger_close(reg);
     fx_ck_raw_exec(path, "DROP TRIGGER journal_node_no_update;"
                          " UPDATE journal_node SET hash = zeroblob(32) WHERE level = 1 AND idx = 2");

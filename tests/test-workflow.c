@@ -894,6 +894,44 @@ START_TEST(test_objection_lapses_before_the_sweep)
 }
 END_TEST
 
+/* A change that changes nothing is refused and records nothing: it made
+ * a new version and a new certificate, and the certificate a bank held
+ * read "superseded".  The same names typed otherwise (white space,
+ * full-width forms) are the same names. */
+START_TEST(test_a_change_of_nothing)
+{
+    char *num = registered(PLEDGER_KIND_TRADEMARK, NULL);
+    pledger_pledge *p = NULL;
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, pledger_pledge_get(&p, reg, num));
+    int64_t amount = pledger_pledge_amount(p);
+    char *pledgee = strdup(pledger_pledge_pledgee_name(p));
+    pledger_pledge_free(p);
+    char spaced[512];
+    snprintf(spaced, sizeof spaced, "  %s ", pledgee);
+    char *before = dump(NULL);
+    pledger_change ch = PLEDGER_CHANGE_INIT;
+    ch.amount = amount;
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_pledge_change(reg, num, &ch, NULL));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "nothing would change"), "%s",
+                  pledger_errmsg(reg));
+    ch = (pledger_change)PLEDGER_CHANGE_INIT;
+    ch.pledgee_name = spaced;
+    ch.note = "the same bank";
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_pledge_change(reg, num, &ch, NULL));
+    char *after = dump(NULL);
+    ck_assert_str_eq(before, after);
+    /* a real change still goes through */
+    ch = (pledger_change)PLEDGER_CHANGE_INIT;
+    ch.amount = amount + 100;
+    PL_OK(reg, pledger_pledge_change(reg, num, &ch, NULL));
+    free(before);
+    free(after);
+    free(pledgee);
+    free(num);
+}
+END_TEST
+
 START_TEST(test_extend_within_the_rights_term)
 {
     char *file = pl_test_path(PLEDGER_TEST_DATADIR, "register-review.xml");
@@ -1525,6 +1563,7 @@ static Suite *workflow_suite(void)
     tcase_add_test(tc, test_expiry);
     tcase_add_test(tc, test_expired_before_the_sweep);
     tcase_add_test(tc, test_extend_within_the_rights_term);
+    tcase_add_test(tc, test_a_change_of_nothing);
     tcase_add_test(tc, test_objection_lapses_before_the_sweep);
     tcase_add_test(tc, test_submit_needs_clean_review);
     tcase_add_test(tc, test_numbers_gap_free_per_year_and_kind);

@@ -344,7 +344,10 @@ typedef struct pledger_change {
  * Change the party names or the secured amount: a new version and a new
  * certificate; the old certificate is marked superseded.  Role: registrar
  * (for receivables also applicant); @p modcode is required for
- * receivables and ignored for other kinds.
+ * receivables and ignored for other kinds.  A change that leaves the
+ * names (as folded: white space, full-width forms) and the amount as they
+ * are is refused with #PLEDGER_EINVAL and records nothing -- no version,
+ * no certificate superseded.
  * @param[in] reg the registry.
  * @param[in] number the registration number.
  * @param[in] change what changes.

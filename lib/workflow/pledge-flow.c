@@ -99,6 +99,12 @@ static int set_name(const pl_ctx *c, char **name, char **key, const char *value,
     return rc;
 }
 
+/* Whether two strings (NULL allowed) differ. */
+static bool differ(const char *a, const char *b)
+{
+    return (a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0);
+}
+
 int pl_wf_change(const pl_ctx *c, const char *number, const pl_change_req *r,
                  const char *modcode)
 {
@@ -113,17 +119,31 @@ int pl_wf_change(const pl_ctx *c, const char *number, const pl_change_req *r,
         return rc;
     if ((rc = check_modcode(c, &v, "change", modcode)))
         goto done;
-    if (r->pledgor_name &&
-        (rc = set_name(c, &v.pledgor_name, &v.pledgor_key, r->pledgor_name, "pledgor_name")))
-        goto done;
-    if (r->pledgee_name &&
-        (rc = set_name(c, &v.pledgee_name, &v.pledgee_key, r->pledgee_name, "pledgee_name")))
-        goto done;
-    if (r->amount > 0)
+    char *was_pledgor = v.pledgor_name ? strdup(v.pledgor_name) : NULL;
+    char *was_pledgee = v.pledgee_name ? strdup(v.pledgee_name) : NULL;
+    int64_t was_amount = v.amount;
+    if ((v.pledgor_name && !was_pledgor) || (v.pledgee_name && !was_pledgee))
+        rc = pl_err_oom(c->e);
+    if (!rc && r->pledgor_name)
+        rc = set_name(c, &v.pledgor_name, &v.pledgor_key, r->pledgor_name, "pledgor_name");
+    if (!rc && r->pledgee_name)
+        rc = set_name(c, &v.pledgee_name, &v.pledgee_key, r->pledgee_name, "pledgee_name");
+    if (!rc && r->amount > 0)
         v.amount = r->amount;
-    if ((rc = pl_pver_set(c->e, &v.note, r->note)))
-        goto done;
-    rc = record_version(c, &v, pl_step_operation(PL_STEP_CHANGE), true);
+    /* a change that changes nothing is no new version: it would supersede
+     * the certificate a bank holds, and a retried request would pile up
+     * versions */
+    if (!rc && v.amount == was_amount && !differ(v.pledgor_name, was_pledgor) &&
+        !differ(v.pledgee_name, was_pledgee))
+        rc = pl_err_set(c->e, PLEDGER_EINVAL,
+                        "change: pledge %s already has these names and this amount; nothing "
+                        "would change", v.number);
+    free(was_pledgor);
+    free(was_pledgee);
+    if (!rc)
+        rc = pl_pver_set(c->e, &v.note, r->note);
+    if (!rc)
+        rc = record_version(c, &v, pl_step_operation(PL_STEP_CHANGE), true);
 done:
     pl_pver_clear(&v);
     return pl_step_finish(c, rc);

@@ -96,7 +96,7 @@ def _history(db: str, amount: str) -> None:
 def test_rewritten_history_refused(tmp_path: pathlib.Path) -> None:
     key, pub = keypair(tmp_path, "office")
     honest, forged = str(tmp_path / "honest.db"), str(tmp_path / "forged.db")
-    _history(honest, "3,000,000.00")
+    _history(honest, "4,500,000.00")
     _history(forged, "999")            # the same steps, an amount rewritten
     with pledger.open(honest) as r:
         r.set_actor("registrar-1", Role.REGISTRAR)
