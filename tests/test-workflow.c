@@ -849,9 +849,6 @@ START_TEST(test_expired_before_the_sweep)
 }
 END_TEST
 
-/* An extension cannot outlast a pledged right's term on the reference
- * register, as the registration could not (RIGHT_EXPIRES_IN_PERIOD): the
- * trademark sample's mark 12345678 is in force until 2034-01-06. */
 /* An objection to a receivable pledge lapses when its 30 days for
  * litigation end with none recorded: every answer reads the pledge as
  * active again from then, before the sweep records it, and search's
@@ -932,6 +929,9 @@ START_TEST(test_a_change_of_nothing)
 }
 END_TEST
 
+/* An extension cannot outlast a pledged right's term on the reference
+ * register, as the registration could not (RIGHT_EXPIRES_IN_PERIOD): the
+ * trademark sample's mark 12345678 is in force until 2034-01-06. */
 START_TEST(test_extend_within_the_rights_term)
 {
     char *file = pl_test_path(PLEDGER_TEST_DATADIR, "register-review.xml");
