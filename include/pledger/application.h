@@ -287,7 +287,9 @@ PLEDGER_EXPORT int pledger_application_correct(pledger_registry *reg,
  * now, gives a blocking or correctable finding the review did not (an
  * invalidation request the parties have not acknowledged in writing, a
  * seizure, a lapse, a new owner...): the message names the first one;
- * request a correction or refuse.
+ * request a correction or refuse.  An application whose registration
+ * period ended before today is not registered (#PLEDGER_EINVAL naming
+ * period/end): the pledge would be expired at once; refuse it.
  * Role: registrar.
  * @param[out] out          the registration number (free with pledger_free()),
  *                          or NULL.

@@ -679,6 +679,13 @@ static int registrable(const pl_ctx *c, const pl_app *a)
         return pl_err_set(c->e, PLEDGER_EINVAL,
                           "register: %s: the registration period ends before it starts",
                           a->period.end.path);
+    /* a pledge whose period has run out would be expired the moment it is
+     * registered (every read says so): refuse the application instead */
+    if (a->period.end.days < pl_ctx_today(c))
+        return pl_err_set(c->e, PLEDGER_EINVAL,
+                          "register: %s: the registration period ended on %s, before today; "
+                          "the pledge would be expired as soon as registered",
+                          a->period.end.path, a->period.end.raw);
     if (k->kind == PLEDGER_KIND_RECEIVABLE) {
         int32_t min = pl_date_add_months(a->period.start.days, 1);
         int32_t max = pl_date_add_years(a->period.start.days, 30);
