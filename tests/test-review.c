@@ -510,6 +510,8 @@ static const rcase cases[] = {
         "rights/right[4]/classes", "30" } },
     { "TM_DETAILS_DIFFER", TM, { "rights/right[1]/classes", "29 31" },
       "rights/right[1]/classes", "not registered in class 31" },
+    { "TM_CLASS_REPEATED", TM, { "rights/right[1]/classes", "29 29" },
+      "rights/right[1]/classes", "class 29 is listed more than once for trademark 12345678" },
     { "TM_DETAILS_DIFFER", TM, { "rights/right[1]/mark", "闽江牌" }, "rights/right[1]/mark",
       NULL, { "rights/right[2]/mark", "ｍｉｎｊｉａｎｇ" } },
     /* every class named, however long the list */

@@ -87,6 +87,7 @@ static const breaker breakers[] = {
       { "rights/right[1]/number", "20000001", "rights/right[1]/classes", "30",
         "rights/right[1]/mark", "榕城" } },
     { TM, "TM_DETAILS_DIFFER", "rights/right[1]/classes", { "rights/right[1]/classes", "29 30 31" } },
+    { TM, "TM_CLASS_REPEATED", "rights/right[2]/classes", { "rights/right[2]/classes", "35 35" } },
 
     /* ---- patent: the risks, the term, co-owners, the register */
     { PT, "PARTY_ID_INVALID", "pledgor/id", { "pledgor/id", "914403001922038217" } },

@@ -216,6 +216,27 @@ static void tm_details_differ(pl_rctx *c, const pl_rule *r)
     }
 }
 
+/* A class named twice for one mark ("29 29"): the applicant meant another
+ * one, or copied the list wrongly; each repeated class once. */
+static void tm_class_repeated(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        bool seen[46] = { false }, told[46] = { false };
+        for (size_t k = 0; k < x->n_classes; k++) {
+            int nice = x->classes[k];
+            if (nice < 1 || nice > 45)
+                continue;
+            if (seen[nice] && !told[nice]) {
+                pl_rule_emit(c, r, x->classes_path, "class %d is listed more than once for "
+                             "trademark %s", nice, pl_rule_right_id(x));
+                told[nice] = true;
+            }
+            seen[nice] = true;
+        }
+    }
+}
+
 /* A mark lasts 10 years and is renewed in the 12 months before it ends
  * (or the 6 after): one ending before the debt falls due is reported, the
  * parties to renew it in time; the end of the registration period is
@@ -252,6 +273,8 @@ const pl_rule pl_rules_trademark[] = {
     { "TM_DETAILS_DIFFER", C, PL_K_TM,
       N_("A mark's Nice classes or text differ from the register."), B_DETAILS,
       tm_details_differ, PL_RECHECK },
+    { "TM_CLASS_REPEATED", C, PL_K_TM, N_("A mark's list of Nice classes names a class twice."),
+      B_DETAILS, tm_class_repeated },
     { "TM_EXPIRES_BEFORE_DEBT", N, PL_K_TM,
       N_("A mark's registration ends before the debtor's performance deadline: it must be "
       "renewed, or the pledge lapses with it."), B_TERM, tm_expires_before_debt },
