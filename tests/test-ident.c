@@ -529,6 +529,27 @@ START_TEST(public_normalize)
 }
 END_TEST
 
+/* ISO 3166-1 alpha-2: the codes assigned, upper case, two letters; every
+ * letter pair is tried (the table is searched by halves: one out of
+ * order would hide its neighbours). */
+START_TEST(country_codes)
+{
+    static const char *const yes[] = { "AD", "CN", "HK", "MO", "TW", "US", "ZW", "XK" };
+    static const char *const no[] = { "ZZ", "cn", "Cn", "C", "CNN", "", "UK", "EU", "XK " };
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+        ck_assert_msg(pl_ident_country(yes[i]) == (strcmp(yes[i], "XK") != 0), "%s", yes[i]);
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        ck_assert_msg(!pl_ident_country(no[i]), "%s", no[i]);
+    ck_assert(!pl_ident_country(NULL));
+    int n = 0;
+    char code[3] = "";
+    for (code[0] = 'A'; code[0] <= 'Z'; code[0]++)
+        for (code[1] = 'A'; code[1] <= 'Z'; code[1]++)
+            n += pl_ident_country(code);
+    ck_assert_int_eq(n, 249);
+}
+END_TEST
+
 static Suite *ident_suite(void)
 {
     Suite *s = suite_create("ident");
@@ -548,6 +569,7 @@ static Suite *ident_suite(void)
     tcase_add_test(tc, long_value_is_cut_in_message);
     tcase_add_test(tc, type_names);
     tcase_add_test(tc, public_normalize);
+    tcase_add_test(tc, country_codes);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -360,6 +360,11 @@ static const rcase cases[] = {
     { "PARTY_ID_TYPE_MISMATCH", TM, { "pledgee/@type", "person" }, "pledgee/id/@type",
       "a person but is identified by a USCC" },
     { "PARTY_ADDRESS_MISSING", PT, { "pledgee/address", NULL }, "pledgee/address", NULL },
+    { "PARTY_COUNTRY_UNKNOWN", EQ, { "pledgor/country", "ZZ" }, "pledgor/country",
+      "the pledgor's country 'ZZ' is not an ISO 3166-1 two-letter code" },
+    { "PARTY_COUNTRY_UNKNOWN", EQ, { "pledgee/country", "China" }, "pledgee/country",
+      "'China' is not" },
+    { "PARTY_COUNTRY_UNKNOWN", EQ, { "pledgor/country", "cn" }, "pledgor/country", "'cn'" },
     { "PARTIES_IDENTICAL", TM, { "pledgee/id", "91350100m000100y43" }, "pledgee/id", NULL },
     /* the same wrong number twice */
     { "PARTIES_IDENTICAL", TM, { "pledgor/id", "91350100M000100Y44", "pledgee/id",

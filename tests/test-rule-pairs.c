@@ -127,6 +127,7 @@ static const breaker breakers[] = {
     { EQ, "EQ_COMPANY_NAME_DIFFERS", "rights/right[1]/company_name",
       { "rights/right[1]/company_name", "闽江食品集团" } },
     { EQ, "PARTY_ID_INVALID", "pledgor/id", { "pledgor/id", "110105194912310021" } },
+    { EQ, "PARTY_COUNTRY_UNKNOWN", "pledgee/country", { "pledgee/country", "ZZ" } },
     { EQ, "PERIOD_INVERTED", "period/end", { "period/start", "2030-01-01" } },
     { EQ, "CURRENCY_UNKNOWN", "claim/amount/@currency", { "claim/amount/@currency", "XYZ" } },
 

@@ -110,4 +110,8 @@ int pl_ident_type_from_name(const char *name);
  * "patent application number", ...; "identifier" if @t is unknown. */
 const char *pl_ident_type_label(pledger_id_type t);
 
+/* Whether @code is an ISO 3166-1 alpha-2 country code ("CN", "HK"): two
+ * upper-case letters the standard assigns. */
+bool pl_ident_country(const char *code);
+
 #endif

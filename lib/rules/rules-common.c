@@ -113,6 +113,19 @@ static void party_id_region_unknown(pl_rctx *c, const pl_rule *r)
     }
 }
 
+/* A party's country that is no ISO 3166-1 alpha-2 code ("ZZ", "China",
+ * "cn"): the register and the banks read the code. */
+static void party_country_unknown(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->n_parties; i++) {
+        const pl_app_party *p = c->parties[i].p;
+        if (p->present && p->country.text && !pl_ident_country(p->country.text))
+            pl_rule_emit(c, r, p->country.path,
+                         "the %s's country '%s' is not an ISO 3166-1 two-letter code (CN, HK, "
+                         "US...)", pl_frag(c->parties[i].role), p->country.text);
+    }
+}
+
 /* Which identifier types fit which party type. */
 static bool id_fits(pl_party_type t, pledger_id_type id)
 {
@@ -737,6 +750,9 @@ const pl_rule pl_rules_common[] = {
     { "PARTY_ID_TYPE_MISMATCH", C, PL_K_ALL,
       N_("A party's identifier does not fit its type (an organisation needs a USCC)."), B_IDS,
       party_id_type_mismatch },
+    { "PARTY_COUNTRY_UNKNOWN", C, PL_K_ALL,
+      N_("A party's country is not an ISO 3166-1 two-letter code."),
+      N_("ISO 3166-1 (country codes)"), party_country_unknown },
     { "PARTY_ADDRESS_MISSING", C, PL_K_ALL,
       N_("The pledgor's or the pledgee's address is missing."), B_CONTRACT,
       party_address_missing },
