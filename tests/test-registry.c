@@ -172,6 +172,18 @@ START_TEST(test_missing_file)
     char *deep = pl_test_path(dir, "no/such/dir/reg.db");
     PL_FAILS(NULL, PLEDGER_ENOTFOUND, pledger_open(&reg, deep, NULL));
     free(deep);
+    /* an empty file (a wrong --db, a touch): not a registry unless the
+     * handle may create one; it stays empty */
+    pl_test_write(path, "", 0);
+    o.read_only = 0;
+    o.create = 0;
+    PL_FAILS(NULL, PLEDGER_ENOTFOUND, pledger_open(&reg, path, &o));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), "an empty file"));
+    ck_assert_int_eq(stat(path, &sb), 0);
+    ck_assert_int_eq(sb.st_size, 0);
+    o.create = 1;
+    PL_OK(NULL, pledger_open(&reg, path, &o));
+    pledger_close(reg);
     free(path);
 }
 END_TEST

@@ -36,7 +36,8 @@ typedef struct pledger_open_options {
     /** Non-zero: a read-only SQLite connection; every write fails with
      *  #PLEDGER_EREADONLY.  The file must exist. */
     int read_only;
-    /** Non-zero: create the file and the schema when the file is missing.
+    /** Non-zero: create the file and the schema when the file is missing
+     *  (or empty).  Zero: a missing or empty file is #PLEDGER_ENOTFOUND.
      *  Ignored with @ref read_only. */
     int create;
     /** How long to wait for another writer, in milliseconds (>= 0). */

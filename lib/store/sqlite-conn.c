@@ -537,6 +537,11 @@ static int check_path(pl_err *e, const char *path, const pl_db_options *o, bool 
                           path);
     if (!S_ISREG(sb.st_mode))
         return pl_err_set(e, PLEDGER_EIO, "registry '%s' is not a regular file", path);
+    /* an empty file is where a registry may be made (create), not one: a
+     * write through a handle that may not create would make it one */
+    if (sb.st_size == 0 && !o->read_only && !o->create)
+        return pl_err_set(e, PLEDGER_ENOTFOUND, "registry '%s' is an empty file, not a "
+                          "registry (open it with create to make one there)", path);
     *exists = true;
     /* Readable?  Asked without opening the file: closing a descriptor of
      * the database file drops every POSIX lock this process holds on it,

@@ -108,3 +108,17 @@ def test_an_endless_input_file_is_refused(tmp_path: pathlib.Path, cmd: list[str]
     r = run_cli(*cmd, "--db", db)
     assert r.status == 2, r
     assert "/dev/zero" in r.err and "larger than" in r.err, r
+
+
+def test_an_empty_file_is_no_registry(tmp_path: pathlib.Path) -> None:
+    """--db naming an empty file (a wrong path, a touch) is refused by
+    every command but init, and the file stays empty: a write made it a
+    registry."""
+    db = tmp_path / "empty.db"
+    db.write_bytes(b"")
+    r = run_cli("apply", str(DATA / "app-trademark.xml"), "--actor", "a", "--db", str(db))
+    assert r.status == 3 and "an empty file" in r.err, r
+    assert db.stat().st_size == 0
+    r = run_cli("init", "--office", "FZ01", "--db", str(db))
+    assert r.status == 0, r
+    assert db.stat().st_size > 0
