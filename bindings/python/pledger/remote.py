@@ -10,12 +10,8 @@ Only the standard library is used (``urllib``, ``ssl``, ``json``).
 """
 from __future__ import annotations
 
-import http.client
 import json
-import ssl
-import urllib.error
 import urllib.parse
-import urllib.request
 from typing import Any, Iterator, Sequence
 
 from . import _ffi
@@ -92,6 +88,10 @@ class RemoteRegistry:
         self.url = url
         self._token = token
         self._timeout = timeout
+        # The network modules are loaded here, not at import: every local
+        # command of the CLI imports this module, and http.client with ssl is
+        # a third of its start-up.
+        import ssl
         self._ctx = ssl.create_default_context(cafile=cafile) if url.startswith(
             "https://") else None
         #: the number of the search report the service recorded for the last
@@ -115,6 +115,9 @@ class RemoteRegistry:
 
     def _request(self, method: str, path: str, query: dict[str, Any] | None = None,
                  body: bytes | None = None) -> tuple[str, bytes]:
+        import http.client
+        import urllib.error
+        import urllib.request
         q = {k: v for k, v in (query or {}).items() if v is not None}
         url = self.url + path + ("?" + urllib.parse.urlencode(q) if q else "")
         req = urllib.request.Request(url, data=body, method=method)
