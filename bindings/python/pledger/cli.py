@@ -79,6 +79,11 @@ class UsageError(Exception):
     """A command line that cannot run (exit status 2)."""
 
 
+class _ParseError(UsageError):
+    """argparse's refusal, already a whole line: it names the command
+    (``pledger search: ...``) and must not be prefixed again."""
+
+
 class Failed(Exception):
     """The command ran and its answer is negative (exit status 1)."""
 
@@ -758,7 +763,8 @@ def cmd_expire(reg: Registry, a: argparse.Namespace) -> Result:
 
 def _certificate_args(p: argparse.ArgumentParser) -> None:
     _number_arg(p)
-    p.add_argument("--version", type=IntOption("int", 0), default=0,
+    # versions count from 1; 0 is the library's "the latest", not a version
+    p.add_argument("--version", type=IntOption("int", 1), default=0,
                    help=_("the pledge version it was issued for (default: the latest)"))
     p.add_argument("--signed", action="store_true",
                    help=_("sign it for reading without the registry (XML Signature, the "
@@ -1516,9 +1522,21 @@ def _nullable_help(cmd: str) -> str:
 
 
 class _Parser(argparse.ArgumentParser):
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                   namespace: argparse.Namespace | None = None) -> argparse.Namespace:
+        # argparse leaves what no parser took to the top one, which would
+        # name no command: name the command that was given
+        a, extra = self.parse_known_args(args, namespace)
+        if extra:
+            cmd = getattr(a, "command", None)
+            prog = f"{self.prog} {cmd}" if cmd else self.prog
+            raise _ParseError(_("{prog}: {message} (see --help)").format(
+                prog=prog, message=argparse._("unrecognized arguments: %s") % " ".join(extra)))
+        return a
+
     def error(self, message: str) -> NoReturn:
-        raise UsageError(_("{prog}: {message} (see --help)").format(prog=self.prog,
-                                                                     message=message))
+        raise _ParseError(_("{prog}: {message} (see --help)").format(prog=self.prog,
+                                                                      message=message))
 
 
 def _sentence(text: str) -> str:
@@ -1588,7 +1606,8 @@ def build_parser() -> argparse.ArgumentParser:
                             default=os.environ.get("PLEDGER_ROLE") or c.role,
                             help=_("the actor's role (default: $PLEDGER_ROLE, else "
                                    "{role})").format(role=label("role", c.role or "bank")))
-        sp.set_defaults(_command=c)
+        sp.set_defaults(_command=c, _options=frozenset(
+            o for act in sp._actions for o in act.option_strings))
     return p
 
 
@@ -1619,13 +1638,40 @@ def exit_status(e: BaseException) -> int:
     return EXIT_DATABASE
 
 
-def _error_line(e: BaseException, command: str | None) -> str:
+_C_CALL = re.compile(r"\bpledger_[a-z0-9_]+: ")
+_C_FIELD = re.compile(r"\b(?:[a-z]+->)?([a-z]+(?:_[a-z]+)*)\b")
+
+
+def _in_cli_words(msg: str, command: str | None, options: frozenset[str]) -> str:
+    """A library message in the words of the command line: without the C
+    functions it names (``pledger_stats_get: ``) or the step that is the
+    command itself (``change: ``), and with a field of the C call
+    (``q->to``, ``opts->code``, ``pledgor_name``) named as the option that
+    fills it (``--to``, ``--code``, ``--pledgor-name``)."""
+    msg = _C_CALL.sub("", msg)
+    if command and msg.startswith(command + ": "):
+        msg = msg[len(command) + 2:]
+
+    def field(m: re.Match[str]) -> str:
+        whole, name = m.group(0), m.group(1)
+        if "->" not in whole and "_" not in name:
+            return whole    # a plain word of the sentence
+        opt = "--" + name.replace("_", "-")
+        return opt if opt in options else name
+    return _C_FIELD.sub(field, msg)
+
+
+def _error_line(e: BaseException, command: str | None,
+                options: frozenset[str] = frozenset()) -> str:
+    if isinstance(e, _ParseError):
+        return escape(str(e).strip())
     if isinstance(e, E.Error):
-        msg = e.message
+        msg = _in_cli_words(e.message, command, options)
     elif isinstance(e, OSError) and e.filename:
         msg = f"{e.filename}: {e.strerror}"
     else:
         msg = str(e)
+    msg = _C_CALL.sub("", msg)   # also where a command quoted the library
     msg = escape(msg.strip())
     return f"{PROG}{' ' + command if command else ''}: {msg}"
 
@@ -1642,6 +1688,34 @@ def _open(a: argparse.Namespace, c: Command) -> Registry:
     # a signed certificate may need a new checkpoint kept: a write
     writes = c.access != "read" or getattr(a, "signed", False)
     return Registry(a.db, read_only=not writes, create=False)
+
+
+#: the options the program itself takes before a command
+_TOP_OPTIONS = ("--lang", "--version", "-h", "--help")
+
+
+def _options_before_command(argv: Sequence[str]) -> None:
+    """A command's options written before it (``pledger --db r.db search``)
+    are refused naming where they go; argparse took the option's value for
+    the command and said it was no command."""
+    lead: list[str] = []
+    for i, arg in enumerate(argv):
+        if arg in COMMANDS:
+            if lead:
+                raise UsageError(_("{options}: a command's options go after it: "
+                                   "{prog} {command} {options}").format(
+                                       options=" ".join(lead), prog=PROG, command=arg))
+            return
+        if arg == "--":
+            return
+        if arg.split("=", 1)[0] in _TOP_OPTIONS:
+            if arg == "--lang" and i + 1 < len(argv):
+                lead.append("")   # its value follows: skipped below
+            continue
+        if lead and lead[-1] == "":
+            lead.pop()            # the value of --lang
+            continue
+        lead.append(arg)
 
 
 def _language(argv: Sequence[str]) -> str | None:
@@ -1733,12 +1807,12 @@ def _run(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | Non
     when = Clock(None)
     try:
         _speak(_language(argv))
+        _options_before_command(argv)
         a = build_parser().parse_args(argv)
         c: Command = a._command
         actor = getattr(a, "actor", None)
         if c.role and not actor and not getattr(a, "url", None):
-            raise UsageError(_("{command}: --actor is needed (or $PLEDGER_ACTOR)").format(
-                command=c.name))
+            raise UsageError(_("--actor is needed (or $PLEDGER_ACTOR)"))
         now = os.environ.get("PLEDGER_NOW")
         if c.access == "none":
             result = c.handler(None, a)  # type: ignore[arg-type]
@@ -1767,7 +1841,7 @@ def _run(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | Non
         cmd = getattr(a, "command", None) if a is not None else None
         expected = (E.Error, UsageError, Failed, OSError, ValueError)
         status = exit_status(e) if isinstance(e, expected) else EXIT_INTERNAL
-        line = _error_line(e, cmd)
+        line = _error_line(e, cmd, getattr(a, "_options", frozenset()))
         if not isinstance(e, expected):
             line = _error_line(RuntimeError(_("internal error: {type}: {error}").format(
                 type=type(e).__name__, error=e)), cmd)

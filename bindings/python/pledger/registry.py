@@ -835,8 +835,10 @@ class Registry:
             "party_side": (_ENUMS["PartySide"].c_value(side, "side")
                            if side is not None else None),
             "state": PledgeState.c_value(state, "state") if state is not None else None,
-            "registered_from": None if registered_from is None else date_str(registered_from),
-            "registered_to": None if registered_to is None else date_str(registered_to),
+            "registered_from": None if registered_from is None else date_str(
+                registered_from, "registered_from"),
+            "registered_to": None if registered_to is None else date_str(
+                registered_to, "registered_to"),
             "as_of": AS_OF_CURRENT if as_of is None else to_us(as_of, "as_of"),
             "page_size": _ffi.cint(page_size, "page_size"), "after": after,
         }

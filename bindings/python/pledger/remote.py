@@ -226,8 +226,10 @@ class RemoteRegistry:
             "right": right, "party_id": party_id, "party_name": party_name,
             "side": _member(_ENUMS["PartySide"], side, "side"),
             "state": _member(PledgeState, state, "state"),
-            "registered_from": None if registered_from is None else date_str(registered_from),
-            "registered_to": None if registered_to is None else date_str(registered_to),
+            "registered_from": None if registered_from is None else date_str(
+                registered_from, "registered_from"),
+            "registered_to": None if registered_to is None else date_str(
+                registered_to, "registered_to"),
             "as_of": _instant(as_of, "as_of"),
             "page_size": _ffi.cint(page_size, "page_size") or None,
         }

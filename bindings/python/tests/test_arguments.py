@@ -206,3 +206,32 @@ def test_bytes_arguments_are_bytes(reg: pledger.Registry) -> None:
         with pytest.raises(pledger.WrongType) as e:
             reg.search(**kw)
         assert next(k for k in kw if k != "kind") in e.value.message
+
+
+def _date_params() -> list[tuple[str, str]]:
+    return [(label, p.name) for label, _fn, sig in _calls() for p in sig.parameters.values()
+            if "DateLike" in str(p.annotation)]
+
+
+DATE_PARAMS = _date_params()
+
+
+def test_the_sweep_finds_the_date_parameters() -> None:
+    assert {("Registry.search", "registered_from"), ("Registry.search", "registered_to"),
+            ("Registry.stats", "start"), ("Registry.extend", "new_end")} <= set(DATE_PARAMS)
+
+
+@pytest.mark.parametrize("label,param", DATE_PARAMS, ids=[f"{a}:{b}" for a, b in DATE_PARAMS])
+@pytest.mark.parametrize("value", [20240101, 1.5, b"2024-01-01",
+                                   dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)],
+                         ids=["int", "float", "bytes", "datetime"])
+def test_a_date_of_the_wrong_type_names_its_parameter(label: str, param: str, value: Any,
+                                                      reg: pledger.Registry) -> None:
+    """A day given as a number, bytes or an instant is refused naming the
+    parameter it was given for (search said "date must be ...")."""
+    with pledger.Application(pledger.Kind.TRADEMARK) as app:
+        with pytest.raises(pledger.WrongType) as e:
+            r = _call(label, param, value, reg, app)
+            if isinstance(r, pledger.Cursor):
+                list(r)
+    assert e.value.message.startswith(param + " "), e.value.message

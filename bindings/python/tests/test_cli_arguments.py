@@ -166,3 +166,76 @@ def test_a_library_that_cannot_be_loaded_is_one_line() -> None:
     assert p.returncode == 70 and p.stdout == "", p
     assert len(p.stderr.splitlines()) == 1 and "Traceback" not in p.stderr, p.stderr
     assert p.stderr.startswith("pledger: ") and "missing.cdef" in p.stderr
+
+
+@pytest.mark.parametrize("name", [None] + sorted(SUBCOMMANDS))
+def test_a_refused_command_line_names_the_program_once(name: str | None,
+                                                        tmp_path: pathlib.Path) -> None:
+    """argparse's refusals -- an unknown option, a missing argument, an
+    unknown command -- are one line that begins with the program and the
+    command, once ("pledger: pledger: ..." was printed)."""
+    for argv in ([name, "--no-such-option"] if name else ["no-such-command"],
+                 [name] if name else []):
+        out, err = io.StringIO(), io.StringIO()
+        status = m.run([a for a in argv if a is not None], out, err)
+        lines = err.getvalue().splitlines()
+        if status == 0:   # the command needs nothing more
+            continue
+        assert status == m.EXIT_USAGE and len(lines) == 1, (argv, lines)
+        assert lines[0].count("pledger") == 1 + lines[0].count("pledger_"), lines[0]
+        assert lines[0].startswith(f"pledger {name}: " if name else "pledger: "), lines[0]
+
+
+#: command lines the library refuses for one option's value (the library's
+#: message names the C call and its field: q->to, opts->code)
+LIBRARY_REFUSALS = [
+    (["stats", "--from", "2024-12-31", "--to", "2024-01-01"], "--to"),
+    (["stats", "--from", "1800-01-01", "--to", "2024-01-01"], "--from"),
+    (["verify", "R-FZ01-TM-2024-000001", "--code", ""], "--code"),
+    (["search", "--party-name", ""], "--party-name"),
+    (["search", "--party-id", ""], "--party-id"),
+    (["check-id", "uscc", ""], "USCC"),
+]
+
+
+@pytest.mark.parametrize("argv,option", LIBRARY_REFUSALS)
+def test_library_refusals_speak_of_options(argv: list[str], option: str,
+                                           tmp_path: pathlib.Path) -> None:
+    """A refusal the library words names the command line's option, not
+    the C call and its structure's field ("pledger_stats_get: q->to ...");
+    --json keeps the library's own message beside it."""
+    db = str(tmp_path / "r.db")
+    assert run_cli("init", "--db", db).status == 0
+    r = run_cli(*argv, "--db", db)
+    assert r.status == 2, r
+    line = r.err.strip()
+    assert line.startswith(f"pledger {argv[0]}: ") and option in line, line
+    assert "->" not in line and "pledger_" not in line, line
+    r = run_cli(*argv, "--db", db, "--json")
+    assert r.status == 2 and option in r.error()["error"], r
+    assert r.error()["message"].startswith("pledger_"), r.error()
+
+
+def test_certificate_version_counts_from_one(tmp_path: pathlib.Path) -> None:
+    """--version 0 was taken as "the latest": 0 is no version."""
+    db = str(tmp_path / "r.db")
+    assert run_cli("init", "--db", db).status == 0
+    r = run_cli("certificate", "R-FZ01-TM-2024-000001", "--version", "0", "--db", db)
+    assert r.status == 2 and "--version" in r.err, r
+    r = run_cli("due", "--db", db)
+    assert r.status == 2 and r.err.strip() == \
+        "pledger due: --actor is needed (or $PLEDGER_ACTOR)", r
+
+
+def test_options_before_the_command_are_shown_where_they_go() -> None:
+    """``pledger --db r.db search`` said "invalid choice: 'r.db'"."""
+    for argv, lead in ((["--db", "r.db", "search"], "--db r.db"),
+                       (["--lang", "en", "--db=r.db", "--json", "show", "R-1"],
+                        "--db=r.db --json")):
+        out, err = io.StringIO(), io.StringIO()
+        assert m.run(argv, out, err) == m.EXIT_USAGE
+        cmd = [a for a in argv if a in m.COMMANDS][0]
+        assert f"{lead}: " in err.getvalue() and f"pledger {cmd} {lead}" in err.getvalue(), \
+            err.getvalue()
+    r = run_cli("--lang", "zh_CN", "--db", "r.db", "search")
+    assert r.status == 2 and "命令的选项" in r.err and "pledger search --db r.db" in r.err, r
