@@ -112,6 +112,9 @@ static const breaker breakers[] = {
 
     /* ---- receivable: the period's range, the debt, the receivables */
     { RC, "RC_PERIOD_RANGE", "period/end", { "period/end", "2024-05-31" } },
+    { RC, "RC_DEBTOR_IS_PLEDGOR", "rights/right[1]/debtors/party/id",
+      { "rights/right[1]/debtors/party[1]/id", "91350100M000100Y43" } },
+    { LD, "CONTRACT_DATE_FUTURE", "contract/date", { "contract/date", "2024-12-01" } },
     { RC, "PERIOD_INVERTED", "period/end", { "period/start", "2026-01-01" } },
     { RC, "CLAIM_PERIOD_INVERTED", "claim/performance_end",
       { "claim/performance_start", "2025-06-01" } },

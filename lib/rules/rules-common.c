@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/date.h"
 #include "base/ident.h"
 #include "store/ops-review.h"
 #include "base/money.h"
@@ -168,15 +169,18 @@ static void party_address_missing(pl_rctx *c, const pl_rule *r)
 
 /* Compared normalised when both identifiers are valid, else as typed
  * (folded): the same wrong number twice is still the same party. */
+bool pl_rule_same_party(const pl_app_party *a, const pl_app_party *b)
+{
+    return a->id_norm && b->id_norm
+               ? a->id_type == b->id_type && strcmp(a->id_norm, b->id_norm) == 0
+               : a->present && b->present && a->id_type == b->id_type &&
+                     pl_rule_same_text(a->id_raw, b->id_raw);
+}
+
 static void parties_identical(pl_rctx *c, const pl_rule *r)
 {
-    const pl_app_party *a = &c->app->pledgor, *b = &c->app->pledgee;
-    bool same = a->id_norm && b->id_norm
-                    ? a->id_type == b->id_type && strcmp(a->id_norm, b->id_norm) == 0
-                    : a->present && b->present && a->id_type == b->id_type &&
-                          pl_rule_same_text(a->id_raw, b->id_raw);
-    if (same)
-        pl_rule_emit(c, r, b->id_path, "the pledgee has the pledgor's identifier: a party "
+    if (pl_rule_same_party(&c->app->pledgor, &c->app->pledgee))
+        pl_rule_emit(c, r, c->app->pledgee.id_path, "the pledgee has the pledgor's identifier: a party "
                      "cannot take a pledge on its own right");
 }
 
@@ -521,6 +525,20 @@ static void contract_missing(pl_rctx *c, const pl_rule *r)
         pl_rule_emit(c, r, c->app->contract.path, "the pledge contract is not described");
 }
 
+/* A contract dated after the day of the review is not yet made: the
+ * register records a pledge on a contract signed, not on one to come. */
+static void contract_date_future(pl_rctx *c, const pl_rule *r)
+{
+    const pl_app_date *d = &c->app->contract.date;
+    char today[11];
+
+    if (!c->env || !d->valid || d->days <= c->env->today)
+        return;
+    pl_date_format(c->env->today, today);
+    pl_rule_emit(c, r, d->path, "the pledge contract is dated %s, after the day of the review "
+                 "(%s): a contract not yet made cannot be registered", d->raw, today);
+}
+
 static void contract_clauses_missing(pl_rctx *c, const pl_rule *r)
 {
     static const char *const names[] = { N_("parties"), N_("addresses"), N_("claim"),
@@ -809,6 +827,9 @@ const pl_rule pl_rules_common[] = {
       B_PERIOD, period_not_covering_debt },
     { "CONTRACT_MISSING", C, PL_K_ALL, N_("The pledge contract is not described."), B_CONTRACT,
       contract_missing },
+    { "CONTRACT_DATE_FUTURE", C, PL_K_ALL,
+      N_("The pledge contract is dated after the day of the review."), B_CONTRACT,
+      contract_date_future },
     { "CONTRACT_CLAUSES_MISSING", C, PL_K_ALL,
       N_("The pledge contract does not name all of: parties, addresses, claim, deadline, "
       "rights, scope."), B_CONTRACT, contract_clauses_missing },

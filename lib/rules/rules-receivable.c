@@ -17,6 +17,9 @@ static const char B_RANK[] =
 static const char B_OBJECTION[] =
     N_("receivable pledge registration measures: an objection lapses unless litigation follows "
     "within 30 days");
+static const char B_DEBTOR[] =
+    N_("Civil Code art. 440: a receivable, a claim of the pledgor against another, may be "
+       "pledged");
 static const char B_PLEDGEE[] =
     N_("receivable pledge registration measures: the pledgee registers alone");
 
@@ -87,6 +90,20 @@ static void prior(pl_rctx *c, const pl_rule *r, bool objected)
 static void rc_prior_pledge(pl_rctx *c, const pl_rule *r) { prior(c, r, false); }
 static void rc_under_objection(pl_rctx *c, const pl_rule *r) { prior(c, r, true); }
 
+/* A receivable the pledgor owes itself is none it can pledge: a debtor
+ * with the pledgor's identifier (a wrong identifier, most often). */
+static void rc_debtor_is_pledgor(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        for (size_t j = 0; j < x->n_debtors; j++)
+            if (pl_rule_same_party(&c->app->pledgor, &x->debtors[j]))
+                pl_rule_emit(c, r, x->debtors[j].id_path, "the debtor has the pledgor's "
+                             "identifier: a receivable the pledgor owes itself cannot be "
+                             "pledged");
+    }
+}
+
 static void rc_filed_jointly(pl_rctx *c, const pl_rule *r)
 {
     const pl_app_flag *j = &c->app->filing.joint;
@@ -102,6 +119,8 @@ const pl_rule pl_rules_receivable[] = {
     { "RC_PERIOD_RANGE", C, PL_K_RC,
       N_("The registration period is shorter than 1 month or longer than 30 years."), B_PERIOD,
       rc_period_range },
+    { "RC_DEBTOR_IS_PLEDGOR", C, PL_K_RC,
+      N_("A debtor of the receivable is the pledgor itself."), B_DEBTOR, rc_debtor_is_pledgor },
     { "RC_PRIOR_PLEDGE", N, PL_K_RC,
       N_("The receivable is already pledged; the finding gives the rank this pledge would take."),
       B_RANK, rc_prior_pledge },

@@ -180,6 +180,11 @@ bool pl_rule_is_chinese(const char *lang);
  * lower-cased.  False when either is NULL. */
 bool pl_rule_same_text(const char *a, const char *b);
 
+/* The two parties have the same identifier: equal once normalised when
+ * both are valid, else equal as typed (pl_rule_same_text: the same wrong
+ * number twice is still the same party), of the same type. */
+bool pl_rule_same_party(const pl_app_party *a, const pl_app_party *b);
+
 /* The party is foreign: @type foreign, or a passport or foreign
  * registration number. */
 bool pl_rule_is_foreign(const pl_app_party *p);
