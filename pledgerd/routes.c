@@ -889,10 +889,14 @@ static void post_filings(route_ctx *c, reply *out)
         reply_error(out, 0, rc, msg);
         return;
     }
+    /* a client that may send the batch again names it (a retry after a
+     * lost answer is then answered, not filed twice) */
+    const char *key = MHD_lookup_connection_value(c->conn, MHD_HEADER_KIND, "Idempotency-Key");
     pthread_mutex_lock(c->writer_lock);
     if (!as_caller(c, c->writer, out))
         goto done;
-    rc = pledger_file_batch(&f, c->writer, apps, n);
+    rc = key ? pledger_file_batch_keyed(&f, c->writer, key, apps, n)
+             : pledger_file_batch(&f, c->writer, apps, n);
     if (rc && rc != PLEDGER_EREVIEW) {
         reply_library_error(out, rc, c->writer);
         goto done;
@@ -902,6 +906,8 @@ static void post_filings(route_ctx *c, reply *out)
     jw_obj(&w);
     if (rc)
         json_error(&w, rc, pledger_errmsg(c->writer));
+    jw_key(&w, "replayed");
+    jw_bool(&w, pledger_filing_replayed(f) != 0);
     jw_key(&w, "items");
     jw_arr(&w);
     for (size_t i = 0; i < pledger_filing_count(f); i++) {
@@ -917,7 +923,8 @@ static void post_filings(route_ctx *c, reply *out)
     }
     jw_end_arr(&w);
     jw_end_obj(&w);
-    reply_json(out, rc ? 409 : 201, &w);
+    /* filed before under its key: 200, what was filed then */
+    reply_json(out, rc ? 409 : pledger_filing_replayed(f) ? 200 : 201, &w);
     jw_free(&w);
 done:
     pthread_mutex_unlock(c->writer_lock);

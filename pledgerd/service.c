@@ -260,9 +260,13 @@ void reply_library_error(reply *out, int code, pledger_registry *reg)
 /* ---- the handler ---------------------------------------------------------------- */
 
 /* How many times each header that says what the request is was given. */
-enum { H_AUTHORIZATION, H_CONTENT_LENGTH, H_CONTENT_TYPE, H_TRANSFER_ENCODING, H_HOST, H_COUNT };
+enum {
+    H_AUTHORIZATION, H_CONTENT_LENGTH, H_CONTENT_TYPE, H_TRANSFER_ENCODING, H_HOST,
+    H_IDEMPOTENCY_KEY, H_COUNT
+};
 static const char *const header_names[H_COUNT] = {
     "Authorization", "Content-Length", "Content-Type", "Transfer-Encoding", "Host",
+    "Idempotency-Key",
 };
 
 static enum MHD_Result count_headers(void *cls, enum MHD_ValueKind kind, const char *key,

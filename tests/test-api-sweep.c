@@ -946,6 +946,44 @@ static void sweep_pledger_file_batch(void)
     pledger_application_free(ar);
 }
 
+static void sweep_pledger_file_batch_keyed(void)
+{
+    static const char *const bad_keys[] = { "", "a b", "key/1", "ключ", "x\ty", NULL };
+    pledger_application *ar = fx_ck_sample(PLEDGER_KIND_RECEIVABLE), *apps[3] = { ar, ar, NULL };
+    pledger_filing *f = (pledger_filing *)&f;
+    char longest[PLEDGER_FILING_KEY_MAX + 2];
+    ERR(NULL, pledger_file_batch_keyed(&f, NULL, "k", apps, 1));
+    ck_assert_ptr_null(f);
+    as(R, PLEDGER_ROLE_APPLICANT);
+    ERR(R, pledger_file_batch_keyed(NULL, R, "k", apps, 1));
+    ERR(R, pledger_file_batch_keyed(&f, R, NULL, apps, 1));
+    ERR(R, pledger_file_batch_keyed(&f, R, "k", NULL, 1));
+    ERR(R, pledger_file_batch_keyed(&f, R, "k", apps, 0));
+    ERR(R, pledger_file_batch_keyed(&f, R, "k", apps, 3)); /* apps[2] is NULL */
+    ERR(R, pledger_file_batch_keyed(&f, R, "k", apps, SIZE_MAX));
+    ERR(R, pledger_file_batch_keyed(&f, R, "k", &APP, 1)); /* a trademark */
+    for (int i = 0; bad_keys[i]; i++) {
+        ERR(R, pledger_file_batch_keyed(&f, R, bad_keys[i], apps, 1));
+        ck_assert_msg(strstr(pledger_errmsg(R), "key"), "%s", pledger_errmsg(R));
+    }
+    memset(longest, 'k', sizeof longest - 1);
+    longest[sizeof longest - 1] = '\0';    /* one too many */
+    ERR(R, pledger_file_batch_keyed(&f, R, longest, apps, 1));
+    ERR(RO, pledger_file_batch_keyed(&f, RO, "k", apps, 1)); /* read-only */
+    as(R, PLEDGER_ROLE_REGISTRAR);
+    ERR(R, pledger_file_batch_keyed(&f, R, "k", apps, 1));
+    ck_assert_ptr_null(f);
+    pledger_application_free(ar);
+}
+
+static void sweep_pledger_filing_replayed(void)
+{
+    pledger_filing *f = refused_filing();
+    NIL(pledger_filing_replayed(NULL));
+    NIL(pledger_filing_replayed(f));
+    pledger_filing_free(f);
+}
+
 static void sweep_pledger_filing_count(void) { NIL(pledger_filing_count(NULL)); }
 static void sweep_pledger_filing_blocked(void) { NIL(pledger_filing_blocked(NULL)); }
 
@@ -2760,7 +2798,8 @@ static const entry table[] = {
     E(pledger_application_withdraw), E(pledger_review_count), E(pledger_review_count_severity),
     E(pledger_review_code), E(pledger_review_severity), E(pledger_review_path),
     E(pledger_review_message), E(pledger_review_basis), E(pledger_review_free),
-    E(pledger_file_batch), E(pledger_filing_count), E(pledger_filing_blocked),
+    E(pledger_file_batch), E(pledger_file_batch_keyed), E(pledger_filing_replayed),
+    E(pledger_filing_count), E(pledger_filing_blocked),
     E(pledger_filing_item_blocked), E(pledger_filing_uuid), E(pledger_filing_acceptance_number),
     E(pledger_filing_number), E(pledger_filing_modcode), E(pledger_filing_review),
     E(pledger_filing_free),

@@ -251,6 +251,96 @@ START_TEST(batches_and_single_steps_interleave_without_gaps)
 }
 END_TEST
 
+/* A batch sent again under its key (the answer was lost) is filed once:
+ * the second call answers with the first one's UUIDs and numbers, writes
+ * nothing, and gives no modification codes again; the same key with other
+ * documents is a conflict; another actor's key is another key; a refused
+ * batch keeps no key; the key survives the journal's replay. */
+START_TEST(a_keyed_batch_is_filed_once)
+{
+    enum { N = 3 };
+    pledger_application **apps = samples(N), **again = samples(N), **other = samples(N);
+    pledger_filing *f = NULL, *g = NULL;
+    int64_t bad = -1, count = 0;
+
+    fx_act(reg, "bank-qh", PLEDGER_ROLE_APPLICANT);
+    PL_OK(reg, pledger_file_batch_keyed(&f, reg, "batch-2024-0001", apps, N));
+    ck_assert_int_eq(pledger_filing_replayed(f), 0);
+    char *before = fx_ck_dump(path, NULL);
+    PL_OK(reg, pledger_file_batch_keyed(&g, reg, "batch-2024-0001", again, N));
+    ck_assert_int_eq(pledger_filing_replayed(g), 1);
+    ck_assert_uint_eq(pledger_filing_count(g), N);
+    for (size_t i = 0; i < N; i++) {
+        ck_assert_str_eq(pledger_filing_uuid(g, i), pledger_filing_uuid(f, i));
+        ck_assert_str_eq(pledger_filing_number(g, i), pledger_filing_number(f, i));
+        ck_assert_str_eq(pledger_filing_acceptance_number(g, i),
+                         pledger_filing_acceptance_number(f, i));
+        ck_assert_ptr_nonnull(pledger_filing_modcode(f, i));
+        ck_assert_ptr_null(pledger_filing_modcode(g, i)); /* given once */
+        ck_assert_str_eq(pledger_application_registration_number(again[i]),
+                         pledger_filing_number(f, i));
+        ck_assert_int_eq(pledger_application_state(again[i]), PLEDGER_APP_REGISTERED);
+    }
+    char *after = fx_ck_dump(path, NULL);
+    ck_assert_str_eq(before, after); /* nothing written, not even a journal event */
+    free(after);
+    pledger_filing_free(g);
+    g = NULL;
+
+    /* the same key, other documents (another amount; then fewer of them) */
+    PL_OK(NULL, pledger_application_set(other[1], "claim/amount", "200000000"));
+    PL_FAILS(reg, PLEDGER_ECONFLICT,
+             pledger_file_batch_keyed(&g, reg, "batch-2024-0001", other, N));
+    ck_assert_ptr_null(g);
+    ck_assert_msg(strstr(pledger_errmsg(reg), "batch-2024-0001"), "%s", pledger_errmsg(reg));
+    free_samples(other, N);
+    other = samples(N);
+    PL_FAILS(reg, PLEDGER_ECONFLICT,
+             pledger_file_batch_keyed(&g, reg, "batch-2024-0001", other, N - 1));
+    after = fx_ck_dump(path, NULL);
+    ck_assert_str_eq(before, after);
+    free(after);
+
+    /* a refused batch keeps no key: corrected, it is filed under it */
+    free_samples(other, N);
+    other = samples(N);
+    PL_OK(NULL, pledger_application_set(other[2], "claim/amount", NULL));
+    PL_FAILS(reg, PLEDGER_EREVIEW, pledger_file_batch_keyed(&g, reg, "batch-2024-0002", other, N));
+    pledger_filing_free(g);
+    g = NULL;
+    free_samples(other, N);
+    other = samples(N);
+    PL_OK(reg, pledger_file_batch_keyed(&g, reg, "batch-2024-0002", other, N));
+    ck_assert_int_eq(pledger_filing_replayed(g), 0);
+    ck_assert_str_ne(pledger_filing_number(g, 0), pledger_filing_number(f, 0));
+    pledger_filing_free(g);
+    g = NULL;
+
+    /* another pledgee's key of the same name is its own */
+    free_samples(other, N);
+    other = samples(N);
+    fx_act(reg, "bank-other", PLEDGER_ROLE_APPLICANT);
+    PL_OK(reg, pledger_file_batch_keyed(&g, reg, "batch-2024-0001", other, N));
+    ck_assert_int_eq(pledger_filing_replayed(g), 0);
+    ck_assert_str_ne(pledger_filing_uuid(g, 0), pledger_filing_uuid(f, 0));
+
+    /* the keys are state the journal's replay rebuilds, and checks */
+    ck_assert_int_eq(fx_ck_raw_int(path, "SELECT count(*) FROM filing_key"), 3);
+    ck_assert_int_eq(fx_ck_raw_int(path, "SELECT count(*) FROM journal WHERE operation = "
+                                         "'filing.key'"), 3);
+    fx_act(reg, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    PL_OK(reg, pledger_journal_verify(&bad, &count, reg));
+    ck_assert_int_eq(bad, 0);
+    free(before);
+    pledger_filing_free(f);
+    pledger_filing_free(g);
+    free_samples(apps, N);
+    free_samples(again, N);
+    free_samples(other, N);
+}
+END_TEST
+
+
 static Suite *make(void)
 {
     Suite *s = suite_create("filing");
@@ -261,6 +351,7 @@ static Suite *make(void)
     tcase_add_test(tc, one_bad_item_files_nothing_and_reports_every_item);
     tcase_add_test(tc, who_and_what_may_be_filed_in_bulk);
     tcase_add_test(tc, batches_and_single_steps_interleave_without_gaps);
+    tcase_add_test(tc, a_keyed_batch_is_filed_once);
     suite_add_tcase(s, tc);
     return s;
 }

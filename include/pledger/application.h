@@ -382,6 +382,44 @@ typedef struct pledger_filing pledger_filing;
  */
 PLEDGER_EXPORT int pledger_file_batch(pledger_filing **out, pledger_registry *reg,
                                       pledger_application *const *apps, size_t n);
+/** The longest key of pledger_file_batch_keyed(), in characters. @since 0.2 */
+#define PLEDGER_FILING_KEY_MAX 128
+
+/**
+ * pledger_file_batch() under a key the caller makes (a UUID, its own
+ * reference of the batch), so that a batch is filed once however often
+ * it is sent: for a pledgee that did not hear the answer (a connection
+ * lost, a process killed) and sends the batch again.
+ *
+ * - The first call under @p key files as pledger_file_batch() does; once
+ *   filed, the key is kept with the batch (the actor's own: another
+ *   actor's same key is another key), in the same transaction.
+ * - A later call by the same actor under the same key with the same
+ *   documents, in the same order, files nothing and returns 0 with what
+ *   the first registered: the UUIDs, acceptance and registration numbers
+ *   (the handles in @p apps are updated as if filed).
+ *   pledger_filing_replayed() says so.  The modification codes are not
+ *   given again (pledger_filing_modcode() is NULL): they are given once.
+ * - Under the same key, other documents (or another number of them) are
+ *   #PLEDGER_ECONFLICT, and nothing is filed.
+ * - A batch refused (#PLEDGER_EREVIEW or another error) files nothing and
+ *   keeps no key: corrected, it may be sent again under the same key.
+ *
+ * @param[out] out  as for pledger_file_batch().
+ * @param[in]  reg  the registry, opened writable, actor role applicant.
+ * @param[in]  key  1 to #PLEDGER_FILING_KEY_MAX characters of A-Z a-z 0-9
+ *                  and . _ : - (anything else is #PLEDGER_EINVAL naming it).
+ * @param[in]  apps @p n applications, none saved yet, all of one kind.
+ * @param[in]  n    how many; at least 1.
+ * @return 0, #PLEDGER_EREVIEW, #PLEDGER_ECONFLICT, or another error code.
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_file_batch_keyed(pledger_filing **out, pledger_registry *reg,
+                                            const char *key, pledger_application *const *apps,
+                                            size_t n);
+/** 1 when the filing was made before under its key and nothing was filed
+ * by this call (pledger_file_batch_keyed()), else 0. @since 0.2 */
+PLEDGER_EXPORT int pledger_filing_replayed(const pledger_filing *f);
 /** The number of items of a filing. @since 0.2 */
 PLEDGER_EXPORT size_t pledger_filing_count(const pledger_filing *f);
 /** How many items have findings that stopped the filing (0 once filed). @since 0.2 */

@@ -17,6 +17,7 @@ typedef struct filing_item {
 struct pledger_filing {
     filing_item *items;
     size_t n, blocked;
+    bool replayed; /* filed before under its key: nothing was filed now */
 };
 
 void pledger_filing_free(pledger_filing *f)
@@ -98,14 +99,32 @@ static int distinct(pledger_registry *reg, const char *fn, pledger_application *
     return rc;
 }
 
-int pledger_file_batch(pledger_filing **out, pledger_registry *reg,
-                       pledger_application *const *apps, size_t n)
+/* A key a client makes: 1 to 128 of A-Z a-z 0-9 and . _ : - (a UUID, a
+ * batch reference). */
+static int check_key(pledger_registry *reg, const char *fn, const char *key)
 {
-    static const char fn[] = "pledger_file_batch";
+    size_t len = strlen(key);
+    if (len == 0 || len > PLEDGER_FILING_KEY_MAX)
+        return pl_err_set(&reg->err, PLEDGER_EINVAL, "%s: key: %zu characters; a key has 1 "
+                          "to %d", fn, len, PLEDGER_FILING_KEY_MAX);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)key[i];
+        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+              ch == '.' || ch == '_' || ch == ':' || ch == '-'))
+            return pl_err_set(&reg->err, PLEDGER_EINVAL, "%s: key: character %zu (byte 0x%02x) "
+                              "is not one of A-Z a-z 0-9 . _ : -", fn, i + 1, ch);
+    }
+    return 0;
+}
+
+static int file_batch(const char *fn, pledger_filing **out, pledger_registry *reg,
+                      const char *key, pledger_application *const *apps, size_t n)
+{
     pledger_filing *f = NULL;
     pl_filed *items = NULL;
     pl_doc **docs = NULL;
     size_t blocked = 0;
+    bool replayed = false;
     pl_ctx c;
     int rc, sight;
 
@@ -115,6 +134,8 @@ int pledger_file_batch(pledger_filing **out, pledger_registry *reg,
         return rc;
     if (!out)
         return pl_api_bad_arg(reg, fn, "out", "is NULL");
+    if (key && (rc = check_key(reg, fn, key)))
+        return rc;
     if (!apps && n > 0)
         return pl_api_bad_arg(reg, fn, "apps", "is NULL");
     if ((rc = pl_api_writable(reg, fn)) || (rc = pl_api_read(reg, fn, PL_READ_REVIEW, &sight)))
@@ -141,11 +162,12 @@ int pledger_file_batch(pledger_filing **out, pledger_registry *reg,
     for (size_t i = 0; i < n; i++)
         docs[i] = apps[i]->doc;
     pl_api_ctx(reg, &c);
-    rc = pl_wf_file_batch(&c, docs, n, items, &blocked);
+    rc = pl_wf_file_batch(&c, docs, n, key, items, &blocked, &replayed);
     if (rc && rc != PLEDGER_EREVIEW)
         goto done;
     f->n = n;
     f->blocked = blocked;
+    f->replayed = replayed;
     for (size_t i = 0; i < n; i++) {
         filing_item *it = &f->items[i];
         it->uuid = items[i].uuid;
@@ -174,6 +196,27 @@ done:
     pledger_filing_free(f);
     return rc;
 }
+
+int pledger_file_batch(pledger_filing **out, pledger_registry *reg,
+                       pledger_application *const *apps, size_t n)
+{
+    return file_batch("pledger_file_batch", out, reg, NULL, apps, n);
+}
+
+int pledger_file_batch_keyed(pledger_filing **out, pledger_registry *reg, const char *key,
+                             pledger_application *const *apps, size_t n)
+{
+    static const char fn[] = "pledger_file_batch_keyed";
+    if (!key) {
+        if (out)
+            *out = NULL;
+        int rc = pl_api_enter(reg, fn);
+        return rc ? rc : pl_api_bad_arg(reg, fn, "key", "is NULL");
+    }
+    return file_batch(fn, out, reg, key, apps, n);
+}
+
+int pledger_filing_replayed(const pledger_filing *f) { return f && f->replayed; }
 
 size_t pledger_filing_count(const pledger_filing *f) { return f ? f->n : 0; }
 size_t pledger_filing_blocked(const pledger_filing *f) { return f ? f->blocked : 0; }

@@ -185,6 +185,12 @@ static const char xbatch_ack[] =
     "UPDATE exchange_batch SET receipt = $receipt, acked_at = :at"
     " WHERE direction = 'out' AND peer = $peer AND seq = $sequence AND acked_at IS NULL";
 
+/* ---- bulk filing (workflow/bulk-flow.c) ------------------------------------ */
+
+static const char filing_key_insert[] =
+    "INSERT INTO filing_key(actor, key, digest, applications, created_at, journal_seq)"
+    " VALUES (:actor, $key, $digest, @applications, :at, :seq)";
+
 static const char meta_set[] =
     "INSERT INTO meta(key, value) VALUES ($key, $value)"
     " ON CONFLICT(key) DO UPDATE SET value = excluded.value";
@@ -246,6 +252,7 @@ static const op other_ops[] = {
        xitems_reported),
     OP(PL_OP_EXCHANGE_IMPORT, xbatch_insert, xitems_insert),
     OP(PL_OP_EXCHANGE_ACK, xbatch_ack),
+    OP(PL_OP_FILING_KEY, filing_key_insert),
     { PL_OP_REGISTER_IMPORT, NULL },
 };
 

@@ -88,6 +88,11 @@ struct pl_flow_ops {
     /* The subjects of @which for the day @day (days since 1970). */
     int (*sweep_subjects)(pl_db *db, pl_err *e, pl_sweep which, int32_t day,
                           pl_subject_fn row, void *arg);
+    /* The bulk filing @actor made under @key: *@digest (the SHA-256 of its
+     * documents, hex) and *@applications (its UUIDs, a JSON array), both
+     * allocated; both NULL when none was. */
+    int (*filing_key_get)(pl_db *db, pl_err *e, const char *actor, const char *key,
+                          char **digest, char **applications);
     /* The calendar's days, in order. */
     int (*calendar_days)(pl_db *db, pl_err *e, pl_calendar_day_fn row, void *arg);
 };

@@ -117,6 +117,39 @@ static int app_filer(pl_db *db, pl_err *e, int64_t app_id, char **actor)
     return oom ? pl_err_oom(e) : 0;
 }
 
+static const char sql_filing_key[] =
+    "SELECT digest, applications FROM filing_key WHERE actor = ?1 AND key = ?2";
+
+static int filing_key_get(pl_db *db, pl_err *e, const char *actor, const char *key,
+                          char **digest, char **applications)
+{
+    sqlite3_stmt *st;
+    bool oom = false;
+    int rc = pl_db_stmt(db, e, sql_filing_key, &st);
+
+    *digest = *applications = NULL;
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, actor, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *digest = col_dup(st, 0, &oom);
+        *applications = col_dup(st, 1, &oom);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return pl_db_fail(db, e, rc, "reading the key of a bulk filing");
+    if (oom || (rc == SQLITE_ROW && (!*digest || !*applications))) {
+        free(*digest);
+        free(*applications);
+        *digest = *applications = NULL;
+        return oom ? pl_err_oom(e) : pl_db_fail(db, e, SQLITE_CORRUPT,
+                                                "reading the key of a bulk filing");
+    }
+    return 0;
+}
+
 static int app_certificate(pl_db *db, pl_err *e, int64_t app_id, char **document)
 {
     sqlite3_stmt *st;
@@ -320,4 +353,5 @@ const pl_flow_ops pl_sqlite_flow_ops = {
     .right_pledged = right_pledged,
     .sweep_subjects = sweep_subjects,
     .calendar_days = calendar_days,
+    .filing_key_get = filing_key_get,
 };

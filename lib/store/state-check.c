@@ -15,7 +15,7 @@
 static const char *const state_tables[] = {
     "application", "application_right", "review", "pledge", "pledge_version",
     "pledge_right", "certificate", "sequence", "calendar_day", "exchange_batch",
-    "exchange_item", "meta",
+    "exchange_item", "filing_key", "meta",
 };
 #define N_TABLES (sizeof state_tables / sizeof state_tables[0])
 #define META ((int)N_TABLES - 1)

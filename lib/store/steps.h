@@ -58,6 +58,9 @@ const char *pl_step_operation(pl_step step);
 #define PL_OP_APP_RECEIVE "application.receive"
 #define PL_OP_APP_RECEIVE_CORRECTION "application.receive_correction"
 #define PL_OP_APP_RESULT "application.result"
+/* - the key a bulk filing was made under (PL_STEP_SAVE's batch,
+ *   workflow/bulk-flow.c): the table filing_key; */
+#define PL_OP_FILING_KEY "filing.key"
 /* - an import of the reference register that failed (refreg/import.c):
  *   it changes no state. */
 #define PL_OP_REGISTER_IMPORT "register_import"

@@ -8,7 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
+#include "base/json.h"
 #include "model/kinds.h"
+#include "store/apply.h"
+#include "store/ops-flow.h"
 #include "workflow/app-flow.h"
 
 void pl_filed_clear(pl_filed *f)
@@ -81,14 +85,127 @@ static int item_failed(const pl_ctx *c, int rc, size_t i)
     return rc;
 }
 
-int pl_wf_file_batch(const pl_ctx *c, pl_doc *const *docs, size_t n, pl_filed *items,
-                     size_t *n_blocked)
+/* The SHA-256 (hex) of the batch: of the SHA-256s of its documents as
+ * stored, in order -- what a key is bound to. */
+static int batch_digest(const pl_ctx *c, pl_doc *const *docs, size_t n, char out[65])
+{
+    char *hexes = malloc(n * 65 + 1);
+    unsigned char d[32];
+    int rc = 0;
+
+    if (!hexes)
+        return pl_err_oom(c->e);
+    for (size_t i = 0; i < n && !rc; i++) {
+        char *xml = NULL;
+        size_t len = 0;
+        if (!(rc = pl_doc_to_xml(docs[i], c->e, &xml, &len)) &&
+            (rc = pl_hash(PL_HASH_SHA256, xml, len, d)))
+            rc = pl_err_set(c->e, rc, "item %zu: hashing its document", i);
+        free(xml);
+        if (!rc) {
+            pl_hex(d, sizeof d, hexes + i * 65);
+            hexes[i * 65 + 64] = '\n';
+        }
+    }
+    if (!rc && (rc = pl_hash(PL_HASH_SHA256, hexes, n * 65, d)))
+        rc = pl_err_set(c->e, rc, "hashing the batch");
+    if (!rc)
+        pl_hex(d, sizeof d, out);
+    free(hexes);
+    return rc;
+}
+
+/* The UUIDs of a filing_key row's JSON array, into @items (n of them):
+ * what the first filing under the key registered. */
+static int replay(const pl_ctx *c, const char *key, const char *applications, size_t n,
+                  pl_filed *items)
+{
+    const char *p = applications;
+    size_t i = 0;
+    int rc = 0;
+
+    if (*p++ != '[')
+        goto corrupt;
+    for (; i < n; i++) {
+        pl_app_row row;
+        if (p[0] != '"' || strlen(p) < 38 || p[37] != '"' || (p[38] != ',' && p[38] != ']'))
+            goto corrupt;
+        char uuid[37];
+        memcpy(uuid, p + 1, 36);
+        uuid[36] = '\0';
+        p += 39;
+        memset(&row, 0, sizeof row);
+        if ((rc = PL_OPS(c->db, flow)->app_load(c->db, c->e, uuid, &row)))
+            return pl_err_prefix(c->e, "the filing made under key '%s'", key);
+        items[i].uuid = strdup(row.uuid);
+        items[i].acceptance_number = row.acceptance_number ? strdup(row.acceptance_number) : NULL;
+        items[i].number = row.registration_number ? strdup(row.registration_number) : NULL;
+        pl_app_row_clear(&row);
+        if (!items[i].uuid || !items[i].acceptance_number || !items[i].number)
+            return pl_err_oom(c->e);
+    }
+    if (p[-1] != ']')
+        goto corrupt;
+    return 0;
+corrupt:
+    return pl_err_set(c->e, PLEDGER_ECORRUPT, "the filing made under key '%s': its record "
+                      "of %zu applications is damaged (item %zu)", key, n, i);
+}
+
+/* Under @key: 0 and *@found false when it was never used (*@digest: the
+ * batch's, to record); *@found true when the same batch was filed under
+ * it (@items: what was registered); PLEDGER_ECONFLICT when it was used
+ * for another batch. */
+static int look_up_key(const pl_ctx *c, const char *key, pl_doc *const *docs, size_t n,
+                       char digest[65], pl_filed *items, bool *found)
+{
+    char *was = NULL, *apps = NULL;
+    int rc;
+
+    *found = false;
+    if ((rc = batch_digest(c, docs, n, digest)) ||
+        (rc = PL_OPS(c->db, flow)->filing_key_get(c->db, c->e, c->actor, key, &was, &apps)))
+        return rc;
+    if (was && strcmp(was, digest) != 0)
+        rc = pl_err_set(c->e, PLEDGER_ECONFLICT,
+                        "key: '%s' was used by '%s' for another batch (other documents or "
+                        "another number of them); a key names one batch", key, c->actor);
+    else if (was && !(rc = replay(c, key, apps, n, items)))
+        *found = true;
+    free(was);
+    free(apps);
+    return rc;
+}
+
+/* Record that the batch of @items was filed under @key (inside the batch). */
+static int record_key(const pl_ctx *c, const char *key, const char *digest,
+                      const pl_filed *items, size_t n)
+{
+    pl_json j;
+    int rc;
+
+    if ((rc = pl_db_write_begin(c->db, c->e)))
+        return rc;
+    pl_json_init(&j);
+    pl_json_begin_array(&j, "applications");
+    for (size_t i = 0; i < n; i++)
+        pl_json_item_str(&j, items[i].uuid);
+    pl_json_end_array(&j);
+    pl_json_str(&j, "digest", digest);
+    pl_json_str(&j, "key", key);
+    return pl_step_finish(c, pl_wf_record(c, PL_OP_FILING_KEY, key, &j));
+}
+
+int pl_wf_file_batch(const pl_ctx *c, pl_doc *const *docs, size_t n, const char *key,
+                     pl_filed *items, size_t *n_blocked, bool *replayed)
 {
     pl_ctx self = *c;
     size_t blocked = 0, first = 0, cur = 0;
+    char digest[65] = "";
     int rc;
 
     *n_blocked = 0;
+    *replayed = false;
     if ((rc = check_items(c, docs, n)))
         return rc;
     /* the pledgee alone files these kinds: it accepts and registers its
@@ -96,6 +213,15 @@ int pl_wf_file_batch(const pl_ctx *c, pl_doc *const *docs, size_t n, pl_filed *i
     self.self_filing = true;
     if ((rc = pl_db_batch_begin(c->db, c->e)))
         return rc;
+    if (key && (rc = look_up_key(c, key, docs, n, digest, items, replayed))) {
+        pl_db_batch_end(c->db, c->e, false);
+        unfile(items, n);
+        return rc;
+    }
+    if (*replayed) { /* filed before: nothing to write */
+        pl_db_batch_end(c->db, c->e, false);
+        return 0;
+    }
     for (size_t i = 0; i < n; i++) {
         cur = i;
         if ((rc = pl_wf_save(&self, docs[i], &items[i].uuid)) ||
@@ -125,13 +251,16 @@ int pl_wf_file_batch(const pl_ctx *c, pl_doc *const *docs, size_t n, pl_filed *i
             (rc = pl_wf_accept(&self, items[i].uuid, &items[i].acceptance_number)) ||
             (rc = pl_wf_register(&self, items[i].uuid, &items[i].number, &items[i].modcode)))
             goto fail;
+    if (key && (cur = n, rc = record_key(c, key, digest, items, n)))
+        goto fail;
     if ((rc = pl_db_batch_end(c->db, c->e, true))) {
         unfile(items, n);
         return rc;
     }
     return 0;
 fail:
-    item_failed(c, rc, cur);
+    if (cur < n)
+        item_failed(c, rc, cur);
     pl_db_batch_end(c->db, c->e, false);
     unfile(items, n);
     return rc;

@@ -31,8 +31,11 @@ void pl_filed_clear(pl_filed *f);
  * findings in @items (*n_blocked: how many stopped it); otherwise each
  * is submitted, accepted and registered (consecutive numbers), and the
  * whole commits at once.  Any other failure names the item and keeps
- * nothing. */
-int pl_wf_file_batch(const pl_ctx *c, pl_doc *const *docs, size_t n, pl_filed *items,
-                     size_t *n_blocked);
+ * nothing.  @key (NULL: none) names the batch for its filer: filed once
+ * under it, the same documents again are not filed but answered with what
+ * was registered (*@replayed true, no modification codes: they were given
+ * once), other documents under it are PLEDGER_ECONFLICT. */
+int pl_wf_file_batch(const pl_ctx *c, pl_doc *const *docs, size_t n, const char *key,
+                     pl_filed *items, size_t *n_blocked, bool *replayed);
 
 #endif

@@ -1428,6 +1428,53 @@ def test_bulk_filing_over_https(site: dict) -> None:
     assert any(f.path == "claim/amount" for f in e.value.items[2].review)
 
 
+def test_a_keyed_bulk_filing_is_filed_once(site: dict) -> None:
+    """A batch sent again under its Idempotency-Key (the answer was lost)
+    is answered 200 with what the first request registered and files
+    nothing; other documents under the key are 409; with curl and with the
+    Python client."""
+    d, t = site["d"], site["tokens"]
+    base = (DATA / "app-receivable.xml").read_bytes().replace(
+        b"<end>2025-10-31</end>", b"<end>2049-10-31</end>", 1)
+    apps = [base.replace(b"<main_contract_number>", f"<main_contract_number>K{i}-".encode(), 1)
+            for i in range(3)]
+
+    def post(body: bytes, *headers: str) -> tuple[int, dict]:
+        status, ctype, text = d.curl("/v1/filings", t["applicant"], body, headers)
+        assert ctype.startswith("application/json"), ctype
+        return status, json.loads(text)
+
+    status, first = post(_filings(*apps), "Idempotency-Key: batch-K-1")
+    assert status == 201 and first["replayed"] is False, first
+    assert all(it["modcode"] for it in first["items"])
+    size = d.json("/v1/status")["log_size"]
+    status, again = post(_filings(*apps), "Idempotency-Key: batch-K-1")
+    assert status == 200 and again["replayed"] is True, again
+    assert [it["number"] for it in again["items"]] == [it["number"] for it in first["items"]]
+    assert [it["uuid"] for it in again["items"]] == [it["uuid"] for it in first["items"]]
+    assert all(it["modcode"] is None for it in again["items"])
+    assert d.json("/v1/status")["log_size"] == size   # nothing filed, nothing journaled
+    # other documents under the key, a bad key, the key twice: refused, nothing filed
+    status, j = post(_filings(apps[0], apps[1]), "Idempotency-Key: batch-K-1")
+    assert status == 409 and j["error"]["name"] == "PLEDGER_ECONFLICT", j
+    assert "batch-K-1" in j["error"]["message"]
+    status, j = post(_filings(*apps), "Idempotency-Key: a b")
+    assert status == 400 and "key" in j["error"]["message"], j
+    status, j = post(_filings(*apps), "Idempotency-Key: k1", "Idempotency-Key: k2")
+    assert status == 400 and "Idempotency-Key" in j["error"]["message"], j
+    assert d.json("/v1/status")["log_size"] == size
+    # the Python client sends the key; its retry gets the first answer
+    client = pledger.connect(d.url, token=t["applicant"], cafile=str(d.cert))
+    more = [a.replace(b"K", b"P", 1) for a in apps]
+    items = client.file_batch([pledger.Application.from_xml(a) for a in more], key="py-1")
+    assert not any(i.replayed for i in items) and all(i.modcode for i in items)
+    retry = client.file_batch([pledger.Application.from_xml(a) for a in more], key="py-1")
+    assert all(i.replayed for i in retry) and [i.number for i in retry] == \
+        [i.number for i in items] and all(i.modcode is None for i in retry)
+    with pytest.raises(pledger.Conflict):
+        client.file_batch([pledger.Application.from_xml(a) for a in more[:2]], key="py-1")
+
+
 def test_python_client_refuses_arguments_as_a_local_registry(site: dict) -> None:
     """A wrong argument raises the same pledger.Error class over the service
     as in-process (remote kind=0 raised ValueError, compare(a, None) a

@@ -511,6 +511,10 @@ def cmd_register(reg: Registry, a: argparse.Namespace) -> Result:
 def _file_batch_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="+", metavar="FILE",
                    help=_("the applications (XML), one file each, all of one kind"))
+    p.add_argument("--batch-key", metavar="KEY",
+                   help=_("your name of the batch (1 to 128 of A-Z a-z 0-9 . _ : -): the "
+                          "same files sent again under it are filed once, and the command "
+                          "shows what was registered"))
 
 
 @command("file-batch", N_("file many receivable registrations at once (bulk filing): every "
@@ -525,7 +529,7 @@ def cmd_file_batch(reg: Registry, a: argparse.Namespace) -> Result:
             except E.Error as e:
                 raise type(e)(e.code, f"{f}: {e.message}") from None
         try:
-            items = reg.file_batch(apps)
+            items = reg.file_batch(apps, key=a.batch_key)
             filed, message = True, ""
         except E.ReviewBlocked as e:
             items, filed, message = e.items, False, e.message
@@ -536,7 +540,18 @@ def cmd_file_batch(reg: Registry, a: argparse.Namespace) -> Result:
              "number": it.number, "modcode": it.modcode, "blocked": it.blocked,
              "findings": as_dict(list(it.review.findings))}
             for f, it in zip(a.files, items)]
-    data = {"filed": filed, "count": len(rows), "message": message, "items": rows}
+    replayed = filed and any(it.replayed for it in items)
+    data = {"filed": filed, "replayed": replayed, "count": len(rows), "message": message,
+            "items": rows}
+    if replayed:
+        text = table([_("file"), _("registration number")],
+                     [(r["file"], r["number"]) for r in rows])
+        text += "\n\n" + ngettext("{n} registration was filed before under key {key}; nothing "
+                                   "was filed now (the modification codes were shown then)",
+                                   "{n} registrations were filed before under key {key}; "
+                                   "nothing was filed now (the modification codes were shown "
+                                   "then)", len(rows)).format(n=len(rows), key=a.batch_key)
+        return Result(data, text)
     if filed:
         text = table([_("file"), _("registration number"), _("modification code")],
                      [(r["file"], r["number"], r["modcode"]) for r in rows])
@@ -1481,7 +1496,8 @@ NULLABLE: dict[str, dict[str, str]] = {
                    "items[].uuid": N_("null when nothing was filed"),
                    "items[].acceptance_number": N_("null when nothing was filed"),
                    "items[].number": N_("null when nothing was filed"),
-                   "items[].modcode": N_("null when nothing was filed"),
+                   "items[].modcode": N_("null when nothing was filed, or when it was "
+                                         "filed before under --batch-key"),
                    "items[].findings": N_("[] when the item's review found nothing")},
     "show": {"valid_to": N_("null while the version shown is the current one")},
     "verify": {"as_of": N_("null when the answer is for now (no --at)"),

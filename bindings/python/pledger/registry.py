@@ -509,7 +509,8 @@ class Registry:
         self._check(lib.pledger_application_load(pp, self._h, _ffi.cstr(uuid, "uuid")))
         return Application._wrap(pp[0])
 
-    def file_batch(self, apps: Sequence[Application]) -> tuple[Filed, ...]:
+    def file_batch(self, apps: Sequence[Application], *,
+                   key: str | None = None) -> tuple[Filed, ...]:
         """File many registrations of one kind at once (bulk filing: the
         kinds the pledgee files alone, receivables; role applicant).  Every
         application is saved, reviewed, submitted, accepted and registered
@@ -517,7 +518,14 @@ class Registry:
         ``Application`` then carries its UUID and numbers.  When any item's
         review stops it, nothing is filed and :class:`pledger.ReviewBlocked`
         is raised with ``items``: every item's :class:`Filed`, its review
-        and whether it stopped the batch."""
+        and whether it stopped the batch.
+
+        :param key: the caller's name of the batch (1 to 128 of A-Z a-z 0-9
+            . _ : -), to send it again safely when the answer was lost: the
+            same documents under the same key are filed once, and the call
+            answers with what was registered (``Filed.replayed``, no
+            modification codes); other documents under it raise
+            :class:`pledger.Conflict` (``pledger_file_batch_keyed``)."""
         if isinstance(apps, (str, bytes)) or not isinstance(apps, Sequence):
             raise _ffi._invalid(f"apps must be a sequence of Application, not "
                                 f"{type(apps).__name__}", True)
@@ -529,7 +537,11 @@ class Registry:
         for i, a in enumerate(apps):
             arr[i] = a._h
         pp = ffi.new("pledger_filing **")
-        rc = lib.pledger_file_batch(pp, self._h, arr, len(apps))
+        if key is None:
+            rc = lib.pledger_file_batch(pp, self._h, arr, len(apps))
+        else:
+            rc = lib.pledger_file_batch_keyed(pp, self._h, _ffi.cstr(key, "key"), arr,
+                                              len(apps))
         if rc != 0 and pp[0] == ffi.NULL:
             raise make_error(rc, self._p)
         err = make_error(rc, self._p) if rc != 0 else None
@@ -553,7 +565,8 @@ class Registry:
             number=_ffi.string(lib.pledger_filing_number(f, i)),
             modcode=_ffi.string(lib.pledger_filing_modcode(f, i)),
             review=_review_of(rv),
-            blocked=bool(lib.pledger_filing_item_blocked(f, i)))
+            blocked=bool(lib.pledger_filing_item_blocked(f, i)),
+            replayed=bool(lib.pledger_filing_replayed(f)))
 
     def review(self, uuid: str) -> Review:
         """Review a stored application against every rule of its kind and

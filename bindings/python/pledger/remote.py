@@ -114,7 +114,8 @@ class RemoteRegistry:
     # ---- transport ----------------------------------------------------------------
 
     def _request(self, method: str, path: str, query: dict[str, Any] | None = None,
-                 body: bytes | None = None) -> tuple[str, bytes]:
+                 body: bytes | None = None,
+                 headers: dict[str, str] | None = None) -> tuple[str, bytes]:
         import http.client
         import urllib.error
         import urllib.request
@@ -125,6 +126,8 @@ class RemoteRegistry:
             req.add_header("Authorization", f"Bearer {self._token}")
         if body is not None:
             req.add_header("Content-Type", "application/xml")
+        for name, value in (headers or {}).items():
+            req.add_header(name, value)
         try:
             with urllib.request.urlopen(req, timeout=self._timeout, context=self._ctx) as r:
                 self._note_report(r.headers)
@@ -151,8 +154,8 @@ class RemoteRegistry:
             self.last_report, self.last_report_note = int(n), None
 
     def _json(self, method: str, path: str, query: dict[str, Any] | None = None,
-              body: bytes | None = None) -> Any:
-        j = json.loads(self._request(method, path, query, body)[1])
+              body: bytes | None = None, headers: dict[str, str] | None = None) -> Any:
+        j = json.loads(self._request(method, path, query, body, headers)[1])
         if isinstance(j, dict) and isinstance(j.get("report"), dict):
             self.last_report_note = j["report"].get("note")
         return j
@@ -434,11 +437,16 @@ class RemoteRegistry:
         app._saved_as = uuid
         return uuid
 
-    def file_batch(self, apps: Sequence[Application]) -> tuple[Filed, ...]:
+    def file_batch(self, apps: Sequence[Application], *,
+                   key: str | None = None) -> tuple[Filed, ...]:
         """As :meth:`pledger.Registry.file_batch` (POST /v1/filings): every
         item filed in one transaction or none, :class:`pledger.ReviewBlocked`
         with ``items`` when a review stops it.  The ``Application`` objects
-        are not changed here: the UUIDs and numbers are in the items."""
+        are not changed here: the UUIDs and numbers are in the items.
+        ``key`` goes as the Idempotency-Key header: a call repeated after a
+        lost answer (a timeout, a dropped connection) files nothing again."""
+        if key is not None and not isinstance(key, str):
+            raise _ffi._invalid(f"key must be str, not {type(key).__name__}", True)
         if isinstance(apps, (str, bytes)) or not isinstance(apps, Sequence):
             raise _ffi._invalid(f"apps must be a sequence of Application, not "
                                 f"{type(apps).__name__}", True)
@@ -452,7 +460,8 @@ class RemoteRegistry:
         body = ('<?xml version="1.0" encoding="UTF-8"?>\n<filings xmlns="urn:pledger:1">\n'
                 + "".join(docs) + "</filings>\n").encode("utf-8")
         try:
-            j = self._json("POST", "/v1/filings", body=body)
+            j = self._json("POST", "/v1/filings", body=body,
+                           headers=None if key is None else {"Idempotency-Key": key})
         except ReviewBlocked as e:
             e.items = self._filed_items(self._last_error_body)
             raise
@@ -467,9 +476,11 @@ class RemoteRegistry:
 
     @classmethod
     def _filed_items(cls, j: Any) -> tuple[Filed, ...]:
+        replayed = bool((j or {}).get("replayed"))
         return tuple(Filed(
             uuid=it["uuid"], acceptance_number=it["acceptance_number"], number=it["number"],
-            modcode=it["modcode"], blocked=bool(it["blocked"]), review=cls._review(it["findings"]))
+            modcode=it["modcode"], blocked=bool(it["blocked"]), review=cls._review(it["findings"]),
+            replayed=replayed)
             for it in (j or {}).get("items", []))
 
     def review(self, uuid: str) -> Review:

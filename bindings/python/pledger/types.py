@@ -179,6 +179,8 @@ class Filed:
     modcode: str | None             #: the modification code, given this once
     review: Review                  #: the item's review
     blocked: bool                   #: its findings stopped the batch
+    #: filed before under the batch's key: this call filed nothing
+    replayed: bool = False
 
 
 @dataclasses.dataclass(frozen=True)

@@ -176,6 +176,15 @@ def test_every_json_field_is_filled_or_documented(tmp_path: pathlib.Path,
     filed = run("file-batch", str(sample_path(Kind.RECEIVABLE)),
                 str(sample_path(Kind.RECEIVABLE)), "--actor", "bank-qh")
     assert filed["filed"] and filed["count"] == 2 and filed["items"][1]["modcode"]
+    assert filed["replayed"] is False
+    # under a key, sent twice: filed once, the second answer without modcodes
+    keyed = [run("file-batch", str(sample_path(Kind.RECEIVABLE)), "--batch-key", "cli-1",
+                 "--actor", "bank-qh") for _ in range(2)]
+    assert [k["replayed"] for k in keyed] == [False, True]
+    assert keyed[0]["items"][0]["number"] == keyed[1]["items"][0]["number"]
+    assert keyed[0]["items"][0]["modcode"] and keyed[1]["items"][0]["modcode"] is None
+    run("file-batch", str(sample_path(Kind.RECEIVABLE)), str(sample_path(Kind.RECEIVABLE)),
+        "--batch-key", "cli-1", "--actor", "bank-qh", expect=4)
     run("refuse", accepted(Kind.LAND), "--ground", "RIGHT_SEIZED", "--note", "court",
         "--actor", "registrar-1")
     withdrawn = run("apply", str(sample_path(Kind.PATENT)), "--actor", "applicant-1")["uuid"]

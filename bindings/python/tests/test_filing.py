@@ -80,3 +80,30 @@ def test_who_and_what(reg: pledger.Registry, flow: Flow) -> None:
         reg.file_batch([apps[0], "not an application"])  # type: ignore[list-item]
     with pytest.raises(pledger.InvalidArgument):
         reg.file_batch("apps")  # type: ignore[arg-type]
+
+
+def test_a_keyed_batch_is_filed_once(reg: pledger.Registry, flow: Flow) -> None:
+    """file_batch(key=...) sent again (the answer was lost) files nothing
+    and answers with the first filing; other documents under the key
+    raise Conflict; a key of the wrong type or form is refused naming it."""
+    flow.act("bank-qh", Role.APPLICANT)
+    first = reg.file_batch(receivables(3), key="batch-7")
+    assert not any(it.replayed for it in first) and all(it.modcode for it in first)
+    size = reg.log_size()
+    apps = receivables(3)
+    again = reg.file_batch(apps, key="batch-7")
+    assert all(it.replayed for it in again)
+    assert [it.number for it in again] == [it.number for it in first]
+    assert [a.registration_number for a in apps] == [it.number for it in first]
+    assert all(it.modcode is None for it in again)
+    assert reg.log_size() == size   # nothing journaled
+    with pytest.raises(pledger.Conflict) as e:
+        reg.file_batch(receivables(2), key="batch-7")
+    assert "batch-7" in e.value.message
+    with pytest.raises(pledger.WrongType):
+        reg.file_batch(receivables(1), key=7)  # type: ignore[arg-type]
+    with pytest.raises(pledger.InvalidArgument) as e:
+        reg.file_batch(receivables(1), key="batch 7")
+    assert "key" in e.value.message
+    # without a key the same documents are filed again: two more pledges
+    assert reg.file_batch(receivables(3))[0].number != first[0].number

@@ -1,0 +1,20 @@
+#include "store/schema.h"
+
+/* 9: the keys of bulk filings (workflow/bulk-flow.c).  A pledgee that
+ * files a batch under a key of its own and does not hear the answer
+ * files it again under the same key: the registry answers with what the
+ * first filing registered instead of registering it twice.  One row per
+ * (actor, key): the SHA-256 of the batch's documents (a key reused for
+ * other documents is refused) and the UUIDs of its applications, in
+ * order (a JSON array).  Written by the journal event "filing.key", in
+ * the batch's own transaction. */
+const char pl_sql_filing[] =
+    "CREATE TABLE filing_key ("
+    "  actor TEXT NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  digest TEXT NOT NULL,"
+    "  applications TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  journal_seq INTEGER NOT NULL,"
+    "  PRIMARY KEY (actor, key)"
+    ") STRICT;";
