@@ -565,6 +565,10 @@ static void get_rank(route_ctx *c, const char *number, reply *out)
         bad_param(out, "compare", "goes without as_of (it compares the pledges now)");
         return;
     }
+    if (other && !*other) {
+        bad_param(out, "compare", "is empty; it names the registration to compare with");
+        return;
+    }
     rc = other ? pledger_compare(&value, c->reader, number, other)
                : pledger_rank(&value, c->reader, number, t);
     if (rc) {

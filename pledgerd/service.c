@@ -231,13 +231,51 @@ static const char *code_name(int code)
                                                                        : "PLEDGER_E?";
 }
 
+static bool word_char(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           ch == '_';
+}
+
+/* The library's message in the service's words, into @out (@size bytes):
+ * without the C functions it names ("pledger_search: "), and a field of a
+ * C call's options ("query->party_name", "q->to") named bare, as the
+ * query parameter that fills it is ("party_name", "to"). */
+static void service_words(const char *msg, char *out, size_t size)
+{
+    size_t o = 0;
+    for (size_t i = 0; msg[i] && o + 1 < size;) {
+        bool start = i == 0 || !word_char(msg[i - 1]);
+        size_t k = i;
+        if (start && strncmp(msg + i, "pledger_", 8) == 0) {
+            for (k = i + 8; word_char(msg[k]); k++)
+                ;
+            if (msg[k] == ':' && msg[k + 1] == ' ') {
+                i = k + 2;
+                continue;
+            }
+        } else if (start && msg[i] >= 'a' && msg[i] <= 'z') {
+            for (k = i; msg[k] >= 'a' && msg[k] <= 'z'; k++)
+                ;
+            if (msg[k] == '-' && msg[k + 1] == '>' && word_char(msg[k + 2])) {
+                i = k + 2;
+                continue;
+            }
+        }
+        out[o++] = msg[i++];
+    }
+    out[o] = '\0';
+}
+
 void json_error(jw *w, int code, const char *message)
 {
+    char said[2048];
+    service_words(message ? message : "", said, sizeof said);
     jw_key(w, "error");
     jw_obj(w);
     jw_kint(w, "code", code);
     jw_kstr(w, "name", code_name(code));
-    jw_kstr(w, "message", message);
+    jw_kstr(w, "message", said);
     jw_end_obj(w);
 }
 

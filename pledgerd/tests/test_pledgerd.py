@@ -8,6 +8,7 @@ import base64
 import hashlib
 import http.client
 import json
+import re
 import os
 import pathlib
 import signal
@@ -1426,6 +1427,24 @@ def test_bulk_filing_over_https(site: dict) -> None:
         client.file_batch(bad)
     assert [i.blocked for i in e.value.items] == [False, False, True]
     assert any(f.path == "claim/amount" for f in e.value.items[2].review)
+
+
+def test_refusals_speak_of_query_parameters(site: dict) -> None:
+    """A refusal the library words names the query parameter, not the C
+    call and its structure's field ("pledger_search: query->party_name
+    is longer ..."), for every read that passes one on."""
+    d, t = site["d"], site["tokens"]
+    for path, param in (("/v1/pledges?party_name=" + "a" * 600, "party_name"),
+                        ("/v1/pledges?registered_from=2024-13-01", "registered_from"),
+                        ("/v1/pledges?registered_to=2024-02-30", "registered_to"),
+                        ("/v1/stats?from=2024-02-01&to=2024-01-01", "to 2024-01-01"),
+                        ("/v1/stats?from=1800-01-01&to=2024-01-01", "from"),
+                        ("/v1/pledges/R-FZ01-TM-2024-000001?code=1234", "code"),
+                        ("/v1/pledges/R-NO-SUCH/rank", "R-NO-SUCH")):
+        status, _ctype, body = d.curl(path, t["bank"])
+        msg = json.loads(body)["error"]["message"]
+        assert status in (400, 404) and param in msg, (path, status, msg)
+        assert "->" not in msg and not re.search(r"\bpledger_[a-z_]+: ", msg), (path, msg)
 
 
 def test_a_keyed_bulk_filing_is_filed_once(site: dict) -> None:

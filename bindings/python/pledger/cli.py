@@ -1656,6 +1656,14 @@ def exit_status(e: BaseException) -> int:
 
 _C_CALL = re.compile(r"\bpledger_[a-z0-9_]+: ")
 _C_FIELD = re.compile(r"\b(?:[a-z]+->)?([a-z]+(?:_[a-z]+)*)\b")
+_C_ARROW = re.compile(r"\b[a-z]+->(?=\w)")
+
+
+def _bare_words(msg: str) -> str:
+    """A library message without the C functions it names and with the
+    fields of a C call's options bare (``q->to`` is ``to``): what pledgerd
+    answers too, so that --json says the same of a file and a service."""
+    return _C_ARROW.sub("", _C_CALL.sub("", msg))
 
 
 def _in_cli_words(msg: str, command: str | None, options: frozenset[str]) -> str:
@@ -1865,7 +1873,8 @@ def _run(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | Non
         if want_json:
             d: dict[str, Any] = {"error": line, "status": status}
             if isinstance(e, E.Error):
-                d.update(code=e.code, name=e.name, kind=type(e).__name__, message=e.message)
+                d.update(code=e.code, name=e.name, kind=type(e).__name__,
+                         message=_bare_words(e.message))
             err.write(_json_text(d) + "\n")
         else:
             err.write(line + "\n")
