@@ -68,16 +68,6 @@ static int pragma_int(pl_db *db, pl_err *e, const char *sql, const char *path, i
     return rc == SQLITE_OK ? 0 : companion_fail(e, rc, path);
 }
 
-int pl_report_write_begin(pl_db *db, pl_err *e)
-{
-    int rc = pl_db_write_begin_lazy(db, e);
-    /* a write statement takes the companion's write lock even when it
-     * changes no row (SQLite begins the write at the statement's start) */
-    if (!rc && (rc = pl_db_exec(db, e, "DELETE FROM reports.search_report WHERE 0")))
-        pl_db_rollback(db);
-    return rc;
-}
-
 /* Version 1 to 2 (store/schema-report.c): the tree, with the reports kept
  * so far as its first leaves -- each its text, the signed note without
  * its signatures -- in one transaction. */
