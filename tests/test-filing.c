@@ -331,6 +331,25 @@ START_TEST(a_keyed_batch_is_filed_once)
     fx_act(reg, "auditor-1", PLEDGER_ROLE_AUDITOR);
     PL_OK(reg, pledger_journal_verify(&bad, &count, reg));
     ck_assert_int_eq(bad, 0);
+
+    /* a damaged record of a key is said to be damage, and files nothing */
+    pledger_filing_free(g);
+    g = NULL;
+    free_samples(other, N);
+    other = samples(N);
+    ck_assert_int_eq(fx_raw_exec(path, "UPDATE filing_key SET applications = '[\"nope\"]' "
+                                       "WHERE key = 'batch-2024-0002'", NULL), 0);
+    free(before);
+    before = fx_ck_dump(path, NULL);
+    fx_act(reg, "bank-qh", PLEDGER_ROLE_APPLICANT);
+    PL_FAILS(reg, PLEDGER_ECORRUPT,
+             pledger_file_batch_keyed(&g, reg, "batch-2024-0002", other, N));
+    ck_assert_ptr_null(g);
+    ck_assert_msg(strstr(pledger_errmsg(reg), "batch-2024-0002"), "%s", pledger_errmsg(reg));
+    after = fx_ck_dump(path, NULL);
+    ck_assert_str_eq(before, after);
+    free(after);
+
     free(before);
     pledger_filing_free(f);
     pledger_filing_free(g);

@@ -137,9 +137,15 @@ static int replay(const pl_ctx *c, const char *key, const char *applications, si
         memset(&row, 0, sizeof row);
         if ((rc = PL_OPS(c->db, flow)->app_load(c->db, c->e, uuid, &row)))
             return pl_err_prefix(c->e, "the filing made under key '%s'", key);
+        if (!row.acceptance_number || !row.registration_number) {
+            /* what the key names was registered: a row without its numbers
+             * is damage, not a lack of memory */
+            pl_app_row_clear(&row);
+            goto corrupt;
+        }
         items[i].uuid = strdup(row.uuid);
-        items[i].acceptance_number = row.acceptance_number ? strdup(row.acceptance_number) : NULL;
-        items[i].number = row.registration_number ? strdup(row.registration_number) : NULL;
+        items[i].acceptance_number = strdup(row.acceptance_number);
+        items[i].number = strdup(row.registration_number);
         pl_app_row_clear(&row);
         if (!items[i].uuid || !items[i].acceptance_number || !items[i].number)
             return pl_err_oom(c->e);
