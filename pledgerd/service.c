@@ -77,9 +77,20 @@ struct service {
     pthread_key_t reader_key;
     pthread_mutex_t writer_lock;
     pledger_registry *writer;
+    /* the recorder's own handle and lock: it writes only the reports (their
+     * lock alone), so a bulk filing holding the writer for seconds does not
+     * hold the answers waiting for their reports */
+    pthread_mutex_t reports_lock;
+    pledger_registry *reports;
     pledger_registry *flusher;  /* folds the reports' log (recorder.h) */
     pledger_keyring *xkey, *xtrust, *skey, *rkey;
     recorder *rec;
+    /* the long writes, answered off the connections' threads (write_run) */
+    pthread_mutex_t writes_lock;
+    pthread_cond_t writes_cv;
+    struct request *writes_head, *writes_tail;
+    bool writes_stop, writes_started;
+    pthread_t writes_thread;
 };
 
 static char *slurp(const char *path, char *err, size_t err_size)
@@ -150,6 +161,13 @@ typedef struct request {
     atomic_bool recorded;
     struct MHD_Connection *conn;
     reply out;
+    /* suspended while the writes thread answers it (a bulk filing, a batch
+     * of the data line: seconds, which this thread's other connections
+     * would otherwise wait out) */
+    bool writing;
+    atomic_bool written;
+    route_ctx rc;
+    struct request *wnext;
 } request;
 
 /* On the recorder's thread: the report of a suspended answer is recorded
@@ -159,6 +177,57 @@ static void report_recorded(recorder_job *job)
     request *rq = job->ctx;
     atomic_store(&rq->recorded, true);
     MHD_resume_connection(rq->conn);
+}
+
+/* The writes thread: answers each queued request (route(): it takes the
+ * writer's lock), then resumes its connection (handle() sends the answer). */
+static void *write_run(void *arg)
+{
+    service *s = arg;
+    pthread_mutex_lock(&s->writes_lock);
+    for (;;) {
+        while (!s->writes_head && !s->writes_stop)
+            pthread_cond_wait(&s->writes_cv, &s->writes_lock);
+        request *rq = s->writes_head;
+        if (!rq)
+            break; /* stopping, nothing left */
+        s->writes_head = rq->wnext;
+        if (!s->writes_head)
+            s->writes_tail = NULL;
+        pthread_mutex_unlock(&s->writes_lock);
+        route(&rq->rc, &rq->out);
+        struct MHD_Connection *c = rq->conn;
+        atomic_store(&rq->written, true);
+        MHD_resume_connection(c);
+        pthread_mutex_lock(&s->writes_lock);
+    }
+    pthread_mutex_unlock(&s->writes_lock);
+    return NULL;
+}
+
+static bool write_submit(service *s, request *rq)
+{
+    pthread_mutex_lock(&s->writes_lock);
+    bool ok = s->writes_started && !s->writes_stop;
+    if (ok) {
+        rq->wnext = NULL;
+        if (s->writes_tail)
+            s->writes_tail->wnext = rq;
+        else
+            s->writes_head = rq;
+        s->writes_tail = rq;
+        pthread_cond_signal(&s->writes_cv);
+    }
+    pthread_mutex_unlock(&s->writes_lock);
+    return ok;
+}
+
+/* The requests answered on the writes thread: those that may write for
+ * seconds. */
+static bool long_write(const char *method, const char *url)
+{
+    return strcmp(method, "POST") == 0 &&
+           (strcmp(url, "/v1/filings") == 0 || strcmp(url, "/v1/exchange") == 0);
 }
 
 static enum MHD_Result send_reply(struct MHD_Connection *c, unsigned status, const char *type,
@@ -470,6 +539,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         *upload_size = 0;
         return MHD_YES;
     }
+    if (rq->writing) {
+        /* resumed: the writes thread answered it */
+        if (!atomic_load(&rq->written))
+            return MHD_YES;
+        rq->writing = false;
+        out = rq->out;
+        memset(&rq->out, 0, sizeof rq->out);
+        goto send;
+    }
     if (rq->waiting) {
         /* resumed: its search report is recorded, or the recorder refused */
         report_ask *a = rq->out.ask;
@@ -582,6 +660,18 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     rc.xtrust = s->xtrust;
     rc.skey = s->skey;
     rc.rec = s->rec;
+    if (long_write(method, url)) {
+        rq->rc = rc;
+        rq->rc.reader = NULL; /* this thread's: the writes use the writer */
+        rq->conn = c;
+        rq->writing = true;
+        atomic_store(&rq->written, false);
+        MHD_suspend_connection(c);
+        if (write_submit(s, rq))
+            return MHD_YES;
+        MHD_resume_connection(c); /* stopping: answered here */
+        rq->writing = false;
+    }
     /* A GET answers from one snapshot: its search report names the log
      * size the answer was read at, also when it found nothing. */
     bool get = strcmp(method, "GET") == 0;
@@ -633,6 +723,8 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
         *con_cls = NULL;
         if (rq->waiting && !atomic_load(&rq->recorded))
             return; /* the recorder still holds its job (only when stopping): kept */
+        if (rq->writing && !atomic_load(&rq->written))
+            return; /* the writes thread still holds it (only when stopping): kept */
         if (rq->waiting) {
             report_ask_free(rq->out.ask);
             free(rq->out.body);
@@ -940,6 +1032,10 @@ service *service_start(const config *cfg, char *err, size_t err_size)
     xmlInitParser(); /* once, before the threads (filings.c reads envelopes) */
     pthread_mutex_init(&s->acc.lock, NULL);
     pthread_mutex_init(&s->writer_lock, NULL);
+    pthread_mutex_init(&s->reports_lock, NULL);
+    pthread_mutex_init(&s->writes_lock, NULL);
+    pthread_cond_init(&s->writes_cv, NULL);
+    s->writes_started = pthread_create(&s->writes_thread, NULL, write_run, s) == 0;
     pthread_mutex_init(&s->conns_lock, NULL);
     pthread_mutex_init(&s->live_lock, NULL);
     pthread_key_create(&s->reader_key, close_reader);
@@ -974,11 +1070,12 @@ service *service_start(const config *cfg, char *err, size_t err_size)
             goto fail;
         }
         fprintf(stderr, "pledgerd: search reports' checkpoints signed by %s\n", vkey);
-        if (pledger_open(&s->flusher, cfg->registry, &o)) {
+        if (pledger_open(&s->flusher, cfg->registry, &o) ||
+            pledger_open(&s->reports, cfg->registry, &o)) {
             snprintf(err, err_size, "%s", pledger_errmsg(NULL));
             goto fail;
         }
-        if (!(s->rec = recorder_start(s->writer, &s->writer_lock, s->flusher, s->rkey, err,
+        if (!(s->rec = recorder_start(s->reports, &s->reports_lock, s->flusher, s->rkey, err,
                                       err_size)))
             goto fail;
     }
@@ -1132,9 +1229,17 @@ void service_stop(service *s)
         s->retired = l->next;
         listener_free(l);
     }
+    /* the daemons are stopped: every queued write was answered */
+    pthread_mutex_lock(&s->writes_lock);
+    s->writes_stop = true;
+    pthread_cond_signal(&s->writes_cv);
+    pthread_mutex_unlock(&s->writes_lock);
+    if (s->writes_started)
+        pthread_join(s->writes_thread, NULL);
     acceptor_free(s->acc_thread); /* the daemons are stopped: no more notices */
     recorder_free(s->rec);
     pledger_close(s->flusher);
+    pledger_close(s->reports);
     pledger_close(s->writer);
     pledger_keyring_free(s->xkey);
     pledger_keyring_free(s->xtrust);

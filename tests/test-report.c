@@ -532,6 +532,28 @@ START_TEST(test_companion)
     ck_assert_ptr_null(l);
     PL_FAILS(ro, PLEDGER_ENOTDB, pledger_report_get(&note, ro, 1));
     pledger_close(ro);
+    /* a database of another program (a table, no identifier, no version):
+     * refused, and left as it was -- not marked as reports */
+    ck_assert_int_eq(unlink(companion), 0);
+    sqlite3 *h = NULL;
+    ck_assert_int_eq(sqlite3_open(companion, &h), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(h, "CREATE TABLE other(x); INSERT INTO other VALUES (7);",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    PL_FAILS(reg, PLEDGER_ENOTDB, pledger_report_issue(&note, NULL, reg, &r, 1, k.signer));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "not a pledger database of search"));
+    ck_assert_int_eq(sqlite3_open(companion, &h), SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT (SELECT application_id FROM "
+                                        "pragma_application_id), (SELECT count(*) FROM "
+                                        "sqlite_schema), (SELECT x FROM other)", -1, &st, NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_int_eq(sqlite3_column_int(st, 0), 0);
+    ck_assert_int_eq(sqlite3_column_int(st, 1), 1);
+    ck_assert_int_eq(sqlite3_column_int(st, 2), 7);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
     free(companion);
     keys_free(&k);
     fx_ck_teardown(dir, path, reg);
@@ -614,6 +636,78 @@ static void *read_reports(void *arg)
     pledger_close(ro);
     return NULL;
 }
+
+/* Another connection holding the registry's write lock, as a bulk filing
+ * does for seconds: a write to the registry made and not committed. */
+static sqlite3 *hold_registry(const char *path)
+{
+    sqlite3 *h = NULL;
+    ck_assert_int_eq(sqlite3_open(path, &h), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(h, "BEGIN IMMEDIATE; CREATE TABLE held(x);", NULL, NULL,
+                                  NULL), SQLITE_OK);
+    return h;
+}
+
+static void release_registry(sqlite3 *h)
+{
+    ck_assert_int_eq(sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+}
+
+/* A report is recorded while another handle holds the registry's write
+ * lock: the first one (which makes the companion), the next ones, a
+ * group; each read at the log as it was committed.  They waited for the
+ * writer before (a 100 ms busy timeout: PLEDGER_EBUSY). */
+START_TEST(test_reports_beside_a_writer)
+{
+    char *dir, *path, *note = NULL;
+    pledger_registry *reg, *bank = NULL;
+    keys k;
+    uint64_t size = 0, number = 0;
+    pledger_report_request r[2] = { PLEDGER_REPORT_REQUEST_INIT, PLEDGER_REPORT_REQUEST_INIT };
+    r[0].query = "right=TM-1";
+    r[1].query = "right=TM-2";
+
+    fx_ck_setup(&dir, &path, &reg);
+    keys_make(&k, dir);
+    char *n1 = NULL;
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_TRADEMARK, &n1, NULL));
+    free(n1);
+    PL_OK(reg, pledger_log_size(reg, &size));
+    ck_assert_uint_gt(size, 0);
+    PL_OK(NULL, fx_open(&bank, path, NULL, 0, 100));
+    fx_act(bank, "bank-a", PLEDGER_ROLE_BANK);
+    sqlite3 *h = hold_registry(path);
+    for (int i = 1; i <= 2; i++) {
+        PL_OK(bank, pledger_report_issue(&note, &number, bank, r, 1, k.signer));
+        ck_assert_uint_eq(number, (uint64_t)i);
+        pledger_report *rep = NULL;
+        PL_OK(NULL, pledger_report_open(&rep, note, strlen(note), k.trusted));
+        ck_assert_uint_eq(pledger_report_log_size(rep), size);
+        pledger_report_free(rep);
+        free(note);
+        note = NULL;
+    }
+    char *notes[2] = { NULL, NULL };
+    PL_OK(bank, pledger_report_issue(notes, NULL, bank, r, 2, k.signer));
+    free(notes[0]);
+    free(notes[1]);
+    /* the registry's own writes still wait for the holder */
+    fx_act(bank, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_FAILS(bank, PLEDGER_EBUSY, pledger_checkpoint_sign(&note, bank, k.signer));
+    ck_assert_ptr_null(note);
+    release_registry(h);
+    fx_act(bank, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    pledger_report_list *l = NULL;
+    pledger_report_filter all = PLEDGER_REPORT_FILTER_INIT;
+    PL_OK(bank, pledger_report_find(&l, bank, &all));
+    ck_assert_uint_eq(pledger_report_list_count(l), 4);
+    pledger_report_list_free(l);
+    pledger_close(bank);
+    keys_free(&k);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
 
 START_TEST(test_companion_being_made)
 {
@@ -1262,6 +1356,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_open_refuses);
     tcase_add_test(tc, test_companion);
     tcase_add_test(tc, test_companion_being_made);
+    tcase_add_test(tc, test_reports_beside_a_writer);
     tcase_add_test(tc, test_proofs);
     tcase_add_test(tc, test_upgrade_v1);
     tcase_add_test(tc, test_read_held);

@@ -221,7 +221,9 @@ int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
     bool present;
     if ((rc = pl_report_attach(reg->db, &reg->err, true, &present)))
         return pl_err_prefix(&reg->err, "%s", fn);
-    if ((rc = pl_db_write_begin(reg->db, &reg->err)))
+    /* the reports' write lock only: a writer of the registry (a bulk
+     * filing's one long transaction) does not hold the answers back */
+    if ((rc = pl_report_write_begin(reg->db, &reg->err)))
         return rc;
     /* read in the transaction: outside it the read was a transaction of
      * its own (locks taken and dropped), a tenth of a small group's cost */

@@ -87,7 +87,7 @@ static int nest(pl_db *db, pl_err *e)
     return 0;
 }
 
-int pl_db_write_begin(pl_db *db, pl_err *e)
+static int write_begin(pl_db *db, pl_err *e, bool lock_now)
 {
     if (db->read_only)
         return pl_err_set(e, PLEDGER_EREADONLY,
@@ -99,7 +99,7 @@ int pl_db_write_begin(pl_db *db, pl_err *e)
         return nest(db, e);
     if (db->tx_depth > 0)
         return pl_err_set(e, PLEDGER_ESTATE, "a transaction is already open");
-    int rc = db->be->conn->begin(db, e, true);
+    int rc = db->be->conn->begin(db, e, lock_now);
     if (rc)
         return rc;
     db->tx_depth = 1;
@@ -109,6 +109,10 @@ int pl_db_write_begin(pl_db *db, pl_err *e)
     db->tx_now = pl_db_clock(db);
     return 0;
 }
+
+int pl_db_write_begin(pl_db *db, pl_err *e) { return write_begin(db, e, true); }
+
+int pl_db_write_begin_lazy(pl_db *db, pl_err *e) { return write_begin(db, e, false); }
 
 int pl_db_read_begin(pl_db *db, pl_err *e)
 {

@@ -45,6 +45,11 @@ const char *pl_db_path(const pl_db *db);
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  pl_db_write_begin refuses on a
  * read-only registry with PLEDGER_EREADONLY.  Rollback never fails. */
 int pl_db_write_begin(pl_db *db, pl_err *e);
+/* A write transaction that takes no lock yet (BEGIN DEFERRED): each
+ * database of the connection is locked by its first write, and read at
+ * the snapshot of its first read.  For a writer of the search reports
+ * alone (store/report.c): the registry's writer does not hold it back. */
+int pl_db_write_begin_lazy(pl_db *db, pl_err *e);
 /* pl_db_read_begin() inside an open read transaction joins it: the
  * inner read's commit or rollback only ends the inner read, so a query
  * run inside a caller's read reads the caller's snapshot. */

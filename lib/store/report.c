@@ -68,6 +68,26 @@ static int pragma_int(pl_db *db, pl_err *e, const char *sql, const char *path, i
     return rc == SQLITE_OK ? 0 : companion_fail(e, rc, path);
 }
 
+/* A transaction that writes the companion alone: BEGIN DEFERRED, then
+ * @sql, a write to the companion that changes nothing, takes its write
+ * lock at once (SQLite takes it at a write statement's start, with the
+ * busy wait, when the transaction has not read the companion yet).  The
+ * registry's lock is never asked for: the registry is read at the
+ * snapshot of its first read.  BEGIN IMMEDIATE would lock every attached
+ * file, and wait for a bulk filing holding the registry for seconds. */
+static int companion_write_begin(pl_db *db, pl_err *e, const char *sql)
+{
+    int rc = pl_db_write_begin_lazy(db, e);
+    if (!rc && (rc = pl_db_exec(db, e, sql)))
+        pl_db_rollback(db);
+    return rc;
+}
+
+int pl_report_write_begin(pl_db *db, pl_err *e)
+{
+    return companion_write_begin(db, e, "DELETE FROM reports.search_report WHERE 0");
+}
+
 /* Version 1 to 2 (store/schema-report.c): the tree, with the reports kept
  * so far as its first leaves -- each its text, the signed note without
  * its signatures -- in one transaction. */
@@ -80,8 +100,13 @@ static int upgrade_v1(pl_db *db, pl_err *e, const char *path)
     char sql[64];
     int rc;
 
-    if ((rc = pl_db_write_begin(db, e)))
+    int64_t version = 0;
+    if ((rc = pl_report_write_begin(db, e)))
         return rc;
+    /* another handle may have brought it up between the look and the lock */
+    if ((rc = pragma_int(db, e, "PRAGMA reports.user_version", path, &version)) ||
+        version != 1)
+        goto out;
     if ((rc = pl_db_exec(db, e, pl_sql_report_v2)))
         goto out;
     rc = sqlite3_prepare_v2(pl_db_handle(db),
@@ -205,26 +230,37 @@ static int sq_attach(pl_db *db, pl_err *e, bool create, bool *present)
         *present = false;
         return 0;
     }
-    if (version == 0 && app == 0 && !pl_db_read_only(db)) {
+    if (version == 0 && app == 0 && tables == 0 && !pl_db_read_only(db)) {
         char sql[96];
         snprintf(sql, sizeof sql, "PRAGMA reports.application_id = %d; PRAGMA "
                  "reports.user_version = %d;", REPORTS_APPLICATION_ID, REPORTS_VERSION);
-        /* the schema first, under the write lock (the handle's busy wait
-         * applies), looking again there: another handle may have made it
-         * between the first look and the lock; then the WAL mode */
-        if ((rc = pl_db_write_begin(db, e)))
+        /* the schema first, under the companion's write lock (the
+         * handle's busy wait applies), looking again there: another handle
+         * may have made it between the first look and the lock; then the
+         * WAL mode.  The lock is taken by setting the identifier every
+         * maker sets: the same value whoever made it. */
+        char lock_sql[64];
+        snprintf(lock_sql, sizeof lock_sql, "PRAGMA reports.application_id = %d",
+                 REPORTS_APPLICATION_ID);
+        if ((rc = companion_write_begin(db, e, lock_sql)))
             goto fail;
-        if ((rc = pragma_int(db, e, "PRAGMA reports.application_id", path, &app)) ||
-            (rc = pragma_int(db, e, "PRAGMA reports.user_version", path, &version)) ||
-            (version == 0 && app == 0 &&
-             ((rc = pl_db_exec(db, e, pl_sql_report)) || (rc = pl_db_exec(db, e, sql)))) ||
-            (rc = pl_db_commit(db, e))) {
+        /* made by another: its version is set (the identifier is ours now) */
+        if ((rc = pragma_int(db, e, "PRAGMA reports.user_version", path, &version)) ||
+            (rc = pragma_int(db, e, "SELECT count(*) FROM reports.sqlite_schema", path,
+                             &tables)) ||
+            (version == 0 && tables == 0 &&
+             ((rc = pl_db_exec(db, e, pl_sql_report)) || (rc = pl_db_exec(db, e, sql))))) {
             pl_db_rollback(db);
             goto fail;
         }
-        if (version == 0 && app == 0) {
+        if (version == 0 && tables != 0) {
+            pl_db_rollback(db); /* tables of another program: not ours to mark */
+        } else {
+            if ((rc = pl_db_commit(db, e)))
+                goto fail;
             app = REPORTS_APPLICATION_ID;
-            version = REPORTS_VERSION;
+            if (version == 0)
+                version = REPORTS_VERSION;
         }
     }
     if (!pl_db_read_only(db) && app == REPORTS_APPLICATION_ID) {

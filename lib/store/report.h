@@ -21,6 +21,12 @@
  * not be made then). */
 int pl_report_attach(pl_db *db, pl_err *e, bool create, bool *present);
 
+/* A write transaction on the companion only (attached): its write lock is
+ * taken now, the registry's is never asked for -- the registry is read,
+ * at one snapshot, from its first read on.  A bulk filing holding the
+ * registry's write lock for minutes does not hold the reports back. */
+int pl_report_write_begin(pl_db *db, pl_err *e);
+
 /* Reports are indexed for the auditor by segments of this many
  * (store/schema-report.c). */
 #define PL_REPORT_SEGMENT 4096

@@ -1648,6 +1648,85 @@ def test_sigterm_answers_a_filing_being_committed(site: dict) -> None:
     assert took > 1, f"answered {took:.1f} s after SIGTERM: too soon to show the drain waits"
 
 
+def test_answers_go_on_while_a_bulk_filing_commits(site: dict) -> None:
+    """A bulk filing takes seconds in one transaction.  It held its
+    connection thread (the other connections of that thread waited it out,
+    and the sweep cut them as slow clients after timeout_seconds) and the
+    writer's lock, which the search reports were recorded under (every
+    verification waited for its report).  Now it is answered on a thread
+    of its own and the reports have their own handle: on every connection
+    verifications are answered while the filing commits.  Real clock."""
+    import threading
+    tmp = site["tmp"] / "during"
+    tmp.mkdir()
+    for f in ("cert.pem", "key.pem", "report.key", "report.pub", "accounts"):
+        (tmp / f).write_bytes((site["tmp"] / f).read_bytes())
+    with pledger.open(str(tmp / "reg.db"), office="FZ01"):
+        pass
+    d = Daemon(tmp, timeout_seconds="3", max_request_bytes=str(64 << 20),
+               requests_per_minute="1000000")
+    base = (DATA / "app-receivable.xml").read_bytes().replace(
+        b"<end>2025-10-31</end>", b"<end>2049-10-31</end>", 1)
+    body = _filings(*[base.replace(b"<main_contract_number>",
+                                   f"<main_contract_number>W{i}-".encode(), 1)
+                      for i in range(1500)])
+    filed = threading.Event()
+    answer: list = []
+    ctx = ssl.create_default_context(cafile=str(d.cert))
+
+    def file() -> None:
+        conn = http.client.HTTPSConnection("127.0.0.1", d.port, context=ctx, timeout=300)
+        conn.request("POST", "/v1/filings", body=body,
+                     headers={"Authorization": f"Bearer {site['tokens']['applicant']}",
+                              "Content-Type": "application/xml"})
+        r = conn.getresponse()
+        answer.append((r.status, len(r.read())))
+        filed.set()
+
+    conns: list = []
+    during = [0] * 4
+    errors: list = []
+
+    def verify(k: int) -> None:
+        try:
+            while not filed.is_set():
+                conns[k].request("GET", "/v1/pledges/R-FZ01-AR-2024-999999",
+                                 headers={"Authorization": f"Bearer {site['tokens']['bank']}"})
+                r = conns[k].getresponse()
+                got = r.read()
+                assert r.status == 404, (r.status, got)
+                if not filed.is_set():
+                    during[k] += 1
+        except Exception as e:  # noqa: BLE001 (reported below)
+            errors.append((k, repr(e)))
+
+    t = threading.Thread(target=file)
+    t.start()
+    time.sleep(1.0)   # the body sent and read; the filing is committing
+    assert not filed.is_set(), "the filing was over before the verifications began"
+    # four kept-alive connections: the acceptor hands them to the threads in
+    # turn, so two share the filing's thread
+    conns += [http.client.HTTPSConnection("127.0.0.1", d.port, context=ctx, timeout=60)
+              for _ in range(4)]
+    vs = [threading.Thread(target=verify, args=(k,)) for k in range(len(conns))]
+    for v in vs:
+        v.start()
+    t.join(timeout=300)
+    for v in vs:
+        v.join(timeout=60)
+    if not (answer and answer[0][0] == 201 and not errors):
+        d.stop()
+    assert answer and answer[0][0] == 201, answer
+    assert not errors, errors
+    print(f"verifications answered on each connection while the filing committed: {during}")
+    try:
+        # the two that share the filing's thread were answered about as often
+        # as the others (before: a few answers, once the commit was over)
+        assert min(during) >= 3 and min(during) * 5 >= max(during), during
+    finally:
+        assert d.stop() == 0
+
+
 def _raw(d: Daemon, request: bytes) -> tuple[int, str]:
     """Send @request as it is over TLS; (status, body) of the answer."""
     ctx = ssl.create_default_context(cafile=str(d.cert))
