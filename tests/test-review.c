@@ -1066,6 +1066,69 @@ START_TEST(test_check_stores_nothing)
 }
 END_TEST
 
+/* The occurrences of @needle in @hay. */
+static int occurrences(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* A receivable pledged many times: the findings name the first ten
+ * pledges and count the others, the rank stays exact (each review listed
+ * every pledge: a batch of thousands on one receivable took minutes). */
+START_TEST(test_prior_pledges_named_and_counted)
+{
+    char *nums[12];
+    for (int i = 0; i < 12; i++)
+        nums[i] = register_sample(PLEDGER_KIND_RECEIVABLE);
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_RECEIVABLE);
+    pledger_review *rv = check(reg, app);
+    long at = find(rv, "RC_PRIOR_PLEDGE", "rights/right[1]");
+    ck_assert_int_ge(at, 0);
+    const char *m = pledger_review_message(rv, (size_t)at);
+    ck_assert_ptr_nonnull(strstr(m, "and 2 more"));
+    ck_assert_ptr_nonnull(strstr(m, "will take rank 13,"));
+    ck_assert_int_eq(occurrences(m, "R-FZ01-AR-"), 10);
+    ck_assert_ptr_nonnull(strstr(m, nums[0]));
+    ck_assert_ptr_nonnull(strstr(m, nums[9]));
+    ck_assert_ptr_null(strstr(m, nums[10]));
+    ck_assert_ptr_null(not_a_sentence(m, false));
+    ck_assert_int_eq(find(rv, "RC_UNDER_OBJECTION", NULL), -1);
+    pledger_review_free(rv);
+    /* under objection: eleven of them, named and counted the same way;
+     * the rank still counts all twelve */
+    act(reg, "pledgor", PLEDGER_ROLE_APPLICANT);
+    for (int i = 1; i < 12; i++)
+        PL_OK(reg, pledger_pledge_object(reg, nums[i], "福建闽江食品有限公司", "paid"));
+    rv = check(reg, app);
+    at = find(rv, "RC_UNDER_OBJECTION", "rights/right[1]");
+    ck_assert_int_ge(at, 0);
+    m = pledger_review_message(rv, (size_t)at);
+    ck_assert_ptr_nonnull(strstr(m, "and 1 more"));
+    ck_assert_int_eq(occurrences(m, "R-FZ01-AR-"), 10);
+    ck_assert_ptr_null(strstr(m, nums[0]));
+    ck_assert_ptr_nonnull(strstr(m, nums[1]));
+    ck_assert_ptr_null(not_a_sentence(m, false));
+    at = find(rv, "RC_PRIOR_PLEDGE", "rights/right[1]");
+    ck_assert_ptr_nonnull(strstr(pledger_review_message(rv, (size_t)at), "will take rank 13,"));
+    pledger_review_free(rv);
+    /* in Chinese too, the count kept */
+    ck_assert_int_eq(pledger_set_language("zh_CN"), 0);
+    rv = NULL;
+    int crc = pledger_application_check(&rv, reg, app);
+    ck_assert_int_eq(pledger_set_language(NULL), 0);
+    PL_OK(reg, crc);
+    at = find(rv, "RC_PRIOR_PLEDGE", "rights/right[1]");
+    ck_assert_ptr_nonnull(strstr(pledger_review_message(rv, (size_t)at), "另外 2 项"));
+    pledger_review_free(rv);
+    pledger_application_free(app);
+    for (int i = 0; i < 12; i++)
+        free(nums[i]);
+}
+END_TEST
+
 START_TEST(test_check_arguments)
 {
     pledger_application *app = fx_ck_sample(PLEDGER_KIND_LAND);
@@ -1301,6 +1364,7 @@ static Suite *review_suite(void)
     tcase_add_test(tc, test_deterministic);
     tcase_add_test(tc, test_stored_review_is_the_check);
     tcase_add_test(tc, test_check_stores_nothing);
+    tcase_add_test(tc, test_prior_pledges_named_and_counted);
     tcase_add_test(tc, test_check_arguments);
     tcase_add_test(tc, test_related_marks_agree);
     tcase_add_test(tc, test_register_rechecks_invalidation);

@@ -215,7 +215,8 @@ void pl_rpledges_clear(pl_rpledges *p)
 
 typedef struct {
     pl_rpledges *out;
-    size_t cap;
+    size_t cap, max;
+    int state;
 } pledges_acc;
 
 static int pledge_add(void *arg, pl_err *e, const char *number, int state)
@@ -223,6 +224,10 @@ static int pledge_add(void *arg, pl_err *e, const char *number, int state)
     pledges_acc *a = arg;
     pl_rpledges *out = a->out;
 
+    if (a->state && state != a->state)
+        return 0;
+    if (out->total++ >= a->max)
+        return 0; /* counted, not named */
     if (out->n == a->cap) {
         size_t n = a->cap ? a->cap * 2 : 4;
         pl_rpledge *v = realloc(out->v, n * sizeof *v);
@@ -238,9 +243,10 @@ static int pledge_add(void *arg, pl_err *e, const char *number, int state)
     return 0;
 }
 
-int pl_rule_pledges_on(pl_rctx *c, pledger_kind kind, const char *key, pl_rpledges *out)
+int pl_rule_pledges_on(pl_rctx *c, pledger_kind kind, const char *key, int state, size_t max,
+                       pl_rpledges *out)
 {
-    pledges_acc a = { out, 0 };
+    pledges_acc a = { out, 0, max, state };
     int rc;
 
     memset(out, 0, sizeof *out);

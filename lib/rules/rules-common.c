@@ -676,11 +676,11 @@ static void right_already_pledged(pl_rctx *c, const pl_rule *r)
         int rc;
         if (!x->key)
             continue;
-        if ((rc = pl_rule_pledges_on(c, x->kind, x->key, &p))) {
+        if ((rc = pl_rule_pledges_on(c, x->kind, x->key, 0, 1, &p))) {
             pl_rule_fail(c, rc);
             return;
         }
-        if (p.n)
+        if (p.total)
             pl_rule_emit(c, r, pl_rule_right_path(x),
                          "%s %s is already pledged (registration %s, %s): it can be pledged "
                          "again only once that pledge ends", pl_rule_right_word(x->kind),

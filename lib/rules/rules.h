@@ -190,18 +190,22 @@ bool pl_rule_same_party(const pl_app_party *a, const pl_app_party *b);
 bool pl_rule_is_foreign(const pl_app_party *p);
 
 /* The pledges of the registry on the right (@kind, @key) that are active
- * or under objection, in registration order. */
+ * or under objection, in registration order: @total of them (those in
+ * @state alone when it is not 0), the first @max of those in @v.  A
+ * receivable may carry thousands of pledges: a finding names a few and
+ * counts the rest, or each review of the next one would copy them all. */
 typedef struct pl_rpledge {
     char *number;
     int state; /* pledger_pledge_state */
 } pl_rpledge;
 
 typedef struct pl_rpledges {
-    size_t n;
+    size_t n, total;
     pl_rpledge *v;
 } pl_rpledges;
 
-int pl_rule_pledges_on(pl_rctx *c, pledger_kind kind, const char *key, pl_rpledges *out);
+int pl_rule_pledges_on(pl_rctx *c, pledger_kind kind, const char *key, int state, size_t max,
+                       pl_rpledges *out);
 void pl_rpledges_clear(pl_rpledges *p);
 
 /* The marks the bundling rule requires be pledged with @self: as
