@@ -5,13 +5,15 @@ po-check.py SOURCE_ROOT LANG... -- XGETTEXT_ARGS...
 
 For each language: every message that xgettext finds in the sources named
 by po/POTFILES has a translation in po/LANG.po that is neither empty nor
-fuzzy; the catalogue has no message the sources no longer use; and
+fuzzy; the catalogue has no message the sources no longer use; no
+message names a C call ("pledger_x()"); and
 `msgfmt --check` accepts it, which refuses a translation whose printf or
 Python placeholders differ from the English (a lost %s would crash or
 print garbage).  Codes (finding codes, PLEDGER_E*) are not messages and
 are never translated.
 """
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -98,6 +100,11 @@ def main():
         )
         wanted = parse_po(pot)
         print(f"{len(wanted)} messages in the sources")
+        # a message is read through the command line, Python and the
+        # service too: it says what to do in words, not as a C call
+        for m in wanted:
+            if re.search(r"\bpledger_[a-z0-9_]+\(\)", m):
+                failures.append(f"a message names a C call: {m!r}")
         for lang in langs:
             po = os.path.join(po_dir, f"{lang}.po")
             have = parse_po(po)

@@ -1154,6 +1154,8 @@ START_TEST(test_bad_arguments)
     for (size_t k = 0; k < sizeof bad_tokens / sizeof bad_tokens[0]; k++) {
         q.after = bad_tokens[k];
         FAILS_NAMING(PLEDGER_EINVAL, pledger_search(&cur, reg, &q), "query->after");
+        ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "is not a continuation token (one "
+                                     "comes with each page of results"));
         ck_assert_ptr_null(cur);
     }
     q.after = "1.-5.1";

@@ -1286,10 +1286,12 @@ START_TEST(test_truncated_and_not_well_formed)
         "        valid_to=\"2001-01-01\"><owner name=\"A\" id_type=\"uscc\" id=\"" OWNER_A "\"/>\n"
         "  </sea_area>\n"
         "</register>\n",
-        PLEDGER_EXML, "register: line 6: ");
+        PLEDGER_EXML, "register: line 6: the element <land> opened on line 4 is closed "
+        "by </sea_area>");
     /* garbage after the root, two roots, bad UTF-8, no root at all */
     assert_refused_unchanged(reg, "<register xmlns=\"urn:pledger:1\"/>\n<register/>\n",
-                             PLEDGER_EXML, "line 2");
+                             PLEDGER_EXML, "line 2: there is more after the end of the "
+                             "document's root element");
     assert_refused_unchanged(reg, "<register xmlns=\"urn:pledger:1\"><land number=\"\xff\"/>"
                              "</register>", PLEDGER_EXML, "line 1");
     assert_refused_unchanged(reg, "<?xml version=\"1.0\"?>\n", PLEDGER_EXML, "line");

@@ -90,6 +90,59 @@ START_TEST(refuse_not_well_formed)
 }
 END_TEST
 
+/* Every kind of ill-formed document is told in words a person filing it
+ * reads, naming what is wrong and where -- not in libxml2's ("PCDATA
+ * invalid Char value 7", "xmlParseEntityRef: no name"); in Chinese too. */
+START_TEST(not_well_formed_in_words)
+{
+    static const struct {
+        const char *xml, *words, *zh;
+    } cases[] = {
+        { HEAD APP_OPEN "\n<pledgor><name>a\x07" "b</name></pledgor></application>",
+          "line 3: the text holds a character XML does not allow (U+0007)", "U+0007" },
+        { HEAD APP_OPEN "\n<pledgor><name>&#1;</name></pledgor></application>",
+          "line 3: the text holds a character XML does not allow (U+0001)", "U+0001" },
+        { "", "line 1: the document holds no XML element", "没有 XML 元素" },
+        { "{\"json\": 1}", "line 1: the document holds no XML element", "没有 XML 元素" },
+        { HEAD APP_OPEN "</application>\n<more/>",
+          "line 3: there is more after the end of the document's root element", "还有内容" },
+        { HEAD APP_OPEN "\n<pledgor><name>A & B</name></pledgor></application>",
+          "line 3: a '&' begins no entity reference: write it as &amp;", "&amp;" },
+        { HEAD APP_OPEN "\n<pledgor><name>&nbsp;</name></pledgor></application>",
+          "line 3: the entity &nbsp; is not defined", "&nbsp;" },
+        { HEAD "<application a=\"x<y\"/>",
+          "line 2: an attribute's value holds a '<': write it as &lt;", "&lt;" },
+        { HEAD "<application a=\"1\" a=\"2\"/>",
+          "line 2: the attribute a is given twice in one element", "属性 a" },
+        { HEAD "<application a=1/>", "line 2: an attribute's value is not in quotes",
+          "引号" },
+        { HEAD APP_OPEN "\n<pledgor>\n<name>x</nam>\n</pledgor></application>",
+          "line 4: the element <name> opened on line 4 is closed by </nam>",
+          "第 4 行开始的元素 <name> 被 </nam> 结束" },
+        { HEAD APP_OPEN "\n<pledgor>\n<name", "the start tag <name> of line 4 does not end",
+          "<name>" },
+        { HEAD APP_OPEN "\n<pledgor>\n<name>x",
+          "the document ends before the element <name> of line 4 is closed", "<name>" },
+        { HEAD APP_OPEN "\n<x:pledgor/></application>",
+          "line 3: the namespace prefix x is not declared", "前缀 x" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        REFUSED(cases[i].xml, cases[i].words);
+        pl_err e = { 0, "" };
+        xmlDocPtr doc = NULL;
+        ck_assert_int_eq(pledger_set_language("zh_CN"), 0);
+        int rc = pl_xml_parse(&e, cases[i].xml, strlen(cases[i].xml), "doc", &doc);
+        ck_assert_int_eq(pledger_set_language(NULL), 0);
+        ck_assert_int_eq(rc, PLEDGER_EXML);
+        const char *local = pl_err_text(&e);
+        ck_assert_msg(strstr(local, cases[i].zh), "case %zu: '%s' lacks '%s'", i, local,
+                      cases[i].zh);
+        ck_assert_msg(!strstr(local, "the "), "case %zu: '%s' is in English", i, local);
+        ck_assert_ptr_nonnull(strstr(e.msg, cases[i].words)); /* the English kept */
+    }
+}
+END_TEST
+
 START_TEST(refuse_dtd)
 {
     /* Billion laughs: refused at the DOCTYPE, before any expansion. */
@@ -494,6 +547,7 @@ static Suite *xml_suite(void)
 
     tcase_add_test(tc, parse_valid);
     tcase_add_test(tc, refuse_not_well_formed);
+    tcase_add_test(tc, not_well_formed_in_words);
     tcase_add_test(tc, refuse_dtd);
     tcase_add_test(tc, refuse_namespace);
     tcase_add_test(tc, refuse_depth);

@@ -74,7 +74,7 @@ static int issuing_event(pledger_registry *reg, const char *document, const int6
     }
     return pl_err_set(&reg->err, PLEDGER_ECORRUPT,
                       "no journal event issued the stored certificate (the journal or the "
-                      "certificate table was changed; run pledger_journal_verify())");
+                      "certificate table was changed; verify the journal)");
 }
 
 /* Whether a checkpoint key of @kr signed @note. */

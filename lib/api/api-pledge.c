@@ -459,8 +459,8 @@ const char *pledger_pledge_field(const pledger_pledge *p, const char *path)
                    p->v.number, p->v.version, path);
     else
         pl_err_set(e, PLEDGER_EINVAL,
-                   "%s: '%s' is not a field of a pledge document (a path as in "
-                   "pledger_pledge_to_xml(): 'pledgor/name', 'rights/*[1]/identifier' ...)",
+                   "%s: '%s' is not a field of a pledge document (a path in the pledge's "
+                   "XML document: 'pledgor/name', 'rights/*[1]/identifier' ...)",
                    fn, path);
     return NULL;
 }

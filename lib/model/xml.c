@@ -11,6 +11,7 @@
 #include <libxml/xmlerror.h>
 #include <libxml/xmlsave.h>
 
+#include "base/i18n.h"
 #include "base/text.h"
 #include "embedded.h"
 
@@ -44,6 +45,7 @@ typedef struct capture {
     long line;
     xmlNodePtr node;
     char msg[512];
+    char local[512]; /* @msg in the messages' language ("" when the same) */
     int depth; /* current element depth while parsing */
     size_t items; /* elements, attributes and namespace declarations so far */
     size_t max_items; /* the limit of this document */
@@ -62,6 +64,7 @@ static void capture_set(capture *c, long line, xmlNodePtr node, const char *fmt,
     c->have = true;
     c->line = line;
     c->node = node;
+    c->local[0] = '\0';
     va_start(ap, fmt);
     vsnprintf(c->msg, sizeof c->msg, fmt, ap);
     va_end(ap);
@@ -70,12 +73,139 @@ static void capture_set(capture *c, long line, xmlNodePtr node, const char *fmt,
         c->msg[--n] = '\0';
 }
 
+/* @fmt's English into @en and its translation into @local. */
+static void say(char *en, char *local, size_t size, const char *fmt, ...) PL_PRINTF(4, 5);
+
+static void say(char *en, char *local, size_t size, const char *fmt, ...)
+{
+    va_list ap, aq;
+    va_start(ap, fmt);
+    va_copy(aq, ap);
+    vsnprintf(en, size, fmt, ap);
+    const char *t = pl_tr(fmt);
+    if (t == fmt) {
+        local[0] = '\0';
+    } else {
+        /* the catalogue's checks (msgfmt --check) keep its conversions
+         * those of @fmt */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+        vsnprintf(local, size, t, aq);
+#pragma GCC diagnostic pop
+    }
+    va_end(aq);
+    va_end(ap);
+}
+
+/* The number libxml2 puts after "value " in its message, or -1. */
+static long value_in(const char *msg)
+{
+    const char *p = msg ? strstr(msg, "value ") : NULL;
+    char *end;
+    if (!p)
+        return -1;
+    long v = strtol(p + 6, &end, 0);
+    return end == p + 6 || v < 0 ? -1 : v;
+}
+
+void pl_xml_error_words(const xmlError *err, char *en, char *local, size_t size)
+{
+    const char *s1 = err->str1 ? err->str1 : "?", *s2 = err->str2 ? err->str2 : "?";
+    long v = value_in(err->message);
+
+    switch (err->code) {
+    case XML_ERR_INVALID_CHAR:
+        if (v >= 0 && err->message && strstr(err->message, "Char value"))
+            say(en, local, size, N_("the text holds a character XML does not allow (U+%04lX)"), v);
+        else
+            say(en, local, size, "%s", err->message ? err->message : "invalid character");
+        return;
+    case XML_ERR_INVALID_HEX_CHARREF:
+    case XML_ERR_INVALID_DEC_CHARREF:
+    case XML_ERR_INVALID_CHARREF:
+        if (v >= 0)
+            say(en, local, size, N_("a character reference names a character XML does not "
+                "allow (&#%ld;)"), v);
+        else
+            say(en, local, size, N_("a character reference (&#...;) is not a number XML allows"));
+        return;
+    case XML_ERR_DOCUMENT_EMPTY:
+        say(en, local, size, N_("the document holds no XML element (it is empty or does not "
+            "begin with '<')"));
+        return;
+    case XML_ERR_DOCUMENT_END:
+        say(en, local, size, N_("there is more after the end of the document's root element"));
+        return;
+    case XML_ERR_NAME_REQUIRED:
+        if (err->message && strstr(err->message, "EntityRef"))
+            say(en, local, size, N_("a '&' begins no entity reference: write it as &amp;"));
+        else
+            say(en, local, size, N_("a name is missing where the XML grammar needs one"));
+        return;
+    case XML_ERR_ENTITYREF_SEMICOL_MISSING:
+        say(en, local, size, N_("an entity reference does not end with ';' (a '&' in text is "
+            "written &amp;)"));
+        return;
+    case XML_ERR_UNDECLARED_ENTITY:
+    case XML_WAR_UNDECLARED_ENTITY:
+        say(en, local, size, N_("the entity &%s; is not defined: XML has only &lt; &gt; &amp; "
+            "&quot; &apos; (write other characters as they are)"), s1);
+        return;
+    case XML_ERR_LT_IN_ATTRIBUTE:
+        say(en, local, size, N_("an attribute's value holds a '<': write it as &lt;"));
+        return;
+    case XML_ERR_ATTRIBUTE_REDEFINED:
+        say(en, local, size, N_("the attribute %s is given twice in one element"), s1);
+        return;
+    case XML_ERR_ATTRIBUTE_NOT_STARTED:
+    case XML_ERR_ATTRIBUTE_WITHOUT_VALUE:
+        say(en, local, size, N_("an attribute's value is not in quotes"));
+        return;
+    case XML_ERR_TAG_NAME_MISMATCH:
+        say(en, local, size, N_("the element <%s> opened on line %d is closed by </%s>"), s1,
+            err->int1, s2);
+        return;
+    case XML_ERR_GT_REQUIRED:
+        say(en, local, size, N_("the start tag <%s> of line %d does not end with '>'"), s1,
+            err->int1);
+        return;
+    case XML_ERR_TAG_NOT_FINISHED:
+        say(en, local, size, N_("the document ends before the element <%s> of line %d is "
+            "closed"), s1, err->int1);
+        return;
+    case XML_NS_ERR_UNDEFINED_NAMESPACE:
+        say(en, local, size, N_("the namespace prefix %s is not declared"), s1);
+        return;
+    default:
+        break;
+    }
+    /* libxml2's own words, without the name of its function */
+    const char *m = err->message ? err->message : "not well-formed";
+    if (strncmp(m, "xml", 3) == 0 && strstr(m, ": "))
+        m = strstr(m, ": ") + 2;
+    snprintf(en, size, "%s", m);
+    local[0] = '\0';
+}
+
 static void capture_error(capture *c, pl_xml_error_t err)
 {
     if (!c || !err || err->level == XML_ERR_WARNING || c->have)
         return;
     capture_set(c, err->line, (xmlNodePtr)err->node, "%s",
                 err->message ? err->message : "error");
+    if (err->domain == XML_FROM_PARSER || err->domain == XML_FROM_NAMESPACE) {
+        pl_xml_error_words(err, c->msg, c->local, sizeof c->msg);
+        size_t n = strlen(c->msg);
+        while (n > 0 && (c->msg[n - 1] == '\n' || c->msg[n - 1] == ' '))
+            c->msg[--n] = '\0';
+    }
+}
+
+/* The captured message, its translation remembered for the next message
+ * formatted (pl_frag_pair). */
+static const char *cap_text(capture *c)
+{
+    return c->local[0] ? pl_frag_pair(c->msg, c->local) : c->msg;
 }
 
 /* Structured handler whose data is the capture itself. */
@@ -514,7 +644,7 @@ int pl_xml_parse_large(pl_err *e, const char *buf, size_t len, const char *what,
         if (cap.have && strstr(cap.msg, "Memory allocation failed"))
             code = PLEDGER_ENOMEM;
         pl_err_set(e, code, "%s: line %ld: %s", what, cap.have ? cap.line : ctxt_line(ctxt),
-                   cap.have ? cap.msg : "not well-formed");
+                   cap.have ? cap_text(&cap) : "not well-formed");
         xmlFreeDoc(doc);
         xmlFreeParserCtxt(ctxt);
         return code;

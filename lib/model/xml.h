@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 #include <libxml/xmlschemas.h>
 
 #include "base/error.h"
@@ -72,6 +73,14 @@ int pl_xml_guard_feed(pl_xml_guard *g, const char *p, size_t n);
  * that pl_xml_parse() would not read back: larger than PL_XML_MAX_SIZE,
  * past the guard, or of more than PL_XML_MAX_ITEMS items. */
 int pl_xml_check_readable(pl_err *e, const char *xml, size_t len, const char *what);
+
+/* libxml2's report of a document that is not well-formed (XML_FROM_PARSER,
+ * XML_FROM_NAMESPACE) in words a person filing it reads -- its own name
+ * its functions and grammar ("PCDATA invalid Char value 7"): @en in
+ * English, @local in the messages' language ("" when the same), each of
+ * @size bytes.  Codes without words keep libxml2's text, without the name
+ * of its function. */
+void pl_xml_error_words(const xmlError *err, char *en, char *local, size_t size);
 
 /* Initialise libxml2 once per process (thread-safe; every function of this
  * module calls it, callers that use libxml2 directly call it first). */

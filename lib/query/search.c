@@ -587,5 +587,6 @@ int pl_q_token_parse(pl_err *e, const char *token, int64_t *at, int64_t *id)
         parse_i64(p + 1, &p, id) && *p == '\0' && *id >= 1)
         return 0;
     return pl_err_set(e, PLEDGER_EINVAL,
-                      "is not a continuation token returned by pledger_cursor_continuation()");
+                      "is not a continuation token (one comes with each page of results, "
+                      "to ask for the next)");
 }

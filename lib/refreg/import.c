@@ -45,6 +45,7 @@
 
 #include "base/date.h"
 #include "base/hash.h"
+#include "base/i18n.h"
 #include "base/json.h"
 #include "base/text.h"
 #include "model/xml.h"
@@ -112,7 +113,11 @@ static void on_reader_error(void *arg, xml_error_t err)
     im->xml_have = true;
     im->xml_line = err->line;
     snprintf(im->xml_msg, sizeof im->xml_msg, "%s", err->message ? err->message : "error");
+    im->xml_local[0] = '\0';
+    if (err->domain == XML_FROM_PARSER || err->domain == XML_FROM_NAMESPACE)
+        pl_xml_error_words(err, im->xml_msg, im->xml_local, sizeof im->xml_msg);
     pl_refreg_trim_message(im->xml_msg);
+    pl_refreg_trim_message(im->xml_local);
 }
 
 /* Keep the first schema error of a record, without the namespace braces. */
@@ -255,7 +260,9 @@ static int xml_fail(imp *im)
     if (im->xml_have)
         return pl_err_set(im->e, strstr(im->xml_msg, "Memory allocation failed")
                                      ? PLEDGER_ENOMEM : PLEDGER_EXML,
-                          "%s: line %ld: %s", im->name, im->xml_line, im->xml_msg);
+                          "%s: line %ld: %s", im->name, im->xml_line,
+                          im->xml_local[0] ? pl_frag_pair(im->xml_msg, im->xml_local)
+                                           : im->xml_msg);
     return pl_err_set(im->e, PLEDGER_EXML, "%s: line %d: not well-formed", im->name,
                       xmlTextReaderGetParserLineNumber(im->reader));
 }

@@ -55,6 +55,7 @@ typedef struct imp {
     bool xml_have;
     long xml_line;
     char xml_msg[MSG_MAX];
+    char xml_local[MSG_MAX]; /* xml_msg translated ("" when the same) */
     /* the first schema error of the current record */
     char verr[MSG_MAX];
     /* the digest's canonical bytes */
