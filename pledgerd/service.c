@@ -184,6 +184,7 @@ static void report_recorded(recorder_job *job)
 static void *write_run(void *arg)
 {
     service *s = arg;
+    pthread_setname_np(pthread_self(), "pledgerd-write");
     pthread_mutex_lock(&s->writes_lock);
     for (;;) {
         while (!s->writes_head && !s->writes_stop)

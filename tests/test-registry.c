@@ -288,9 +288,20 @@ START_TEST(test_migrations)
         char *path = pl_test_path(dir, name);
         pledger_registry *reg = NULL;
         make_old_registry(path, upto);
-        if (upto < pl_migration_count) {
-            pledger_open_options o = PLEDGER_OPEN_OPTIONS_INIT;
-            o.read_only = 1;
+        /* read-only: read as it is when every migration it lacks may be
+         * read without, else refused (it must be opened read-write once) */
+        bool readable = true;
+        for (int v = upto; v < pl_migration_count; v++)
+            readable = readable && pl_migrations[v].readable_before;
+        pledger_open_options o = PLEDGER_OPEN_OPTIONS_INIT;
+        o.read_only = 1;
+        if (readable) {
+            PL_OK(NULL, pledger_open(&reg, path, &o));
+            ck_assert_str_eq(pledger_office_code(reg), "OLD-1");
+            pledger_close(reg);
+            reg = NULL;
+            ck_assert_int_eq(raw_int(path, "PRAGMA user_version"), upto);
+        } else {
             PL_FAILS(NULL, PLEDGER_EREADONLY, pledger_open(&reg, path, &o));
             ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), "migrat"));
         }
@@ -308,6 +319,10 @@ START_TEST(test_migrations)
                                        "integrity_check <> 'ok'"), 0);
         free(path);
     }
+    /* the last migration is read without (a bank's copy after an upgrade);
+     * the one before it is not */
+    ck_assert(pl_migrations[pl_migration_count - 1].readable_before);
+    ck_assert(!pl_migrations[pl_migration_count - 2].readable_before);
     /* every migration has a name and some SQL */
     for (int i = 0; i < pl_migration_count; i++) {
         ck_assert_ptr_nonnull(pl_migrations[i].name);

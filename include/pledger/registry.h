@@ -77,7 +77,12 @@ typedef struct pledger_open_options {
  * - a directory or another file that is not a regular file, a file this
  *   process may not read (#PLEDGER_EIO);
  * - with @c read_only 0, an existing file this process may not write
- *   (#PLEDGER_EREADONLY: open it read-only).
+ *   (#PLEDGER_EREADONLY: open it read-only);
+ * - with @c read_only set, an older registry that needs migrating before
+ *   this library can read it (#PLEDGER_EREADONLY: open it read-write
+ *   once).  A registry that lacks only the keys of bulk filings (the
+ *   schema of 0.2's last step) is read as it is, unchanged: a bank's
+ *   read-only copy stays readable after the library is upgraded.
  *
  * An empty (zero-length) file is a new registry, created by a read-write
  * open; a read-only open refuses it (#PLEDGER_ENOTDB).  A page found

@@ -39,7 +39,7 @@ const pl_migration pl_migrations[] = {
     { "the journal's Merkle tree and signed checkpoints", pl_sql_log },
     { "sites and the data line: exchange batches, forwarded applications", pl_sql_exchange,
       "application", pl_sql_exchange_check_from, pl_sql_exchange_check_to },
-    { "the keys of bulk filings", pl_sql_filing },
+    { "the keys of bulk filings", pl_sql_filing, .readable_before = true },
 };
 
 const int pl_migration_count =

@@ -6,12 +6,19 @@
 
 #include <sqlite3.h>
 
+#include <stdbool.h>
+
 typedef struct pl_migration {
     const char *name;
     const char *sql;
     /* then, in table @widen_table, the CHECK @widen_from becomes @widen_to
      * (NULL: nothing to widen; see store/db.c) */
     const char *widen_table, *widen_from, *widen_to;
+    /* A read-only handle reads a registry this migration has not reached
+     * yet: a bank's copy stays readable after an upgrade of the library.
+     * Only for a migration that adds tables nothing reads but writes and
+     * the journal's check, which looks whether they are there. */
+    bool readable_before;
 } pl_migration;
 
 /* The SQL of each part of the schema, kept beside the layer it serves. */

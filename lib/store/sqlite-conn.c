@@ -625,7 +625,10 @@ static int sq_open(pl_db *db, pl_err *e, const char *path, const pl_db_options *
         if (probe_empty(&p))
             return pl_err_set(e, PLEDGER_ENOTDB,
                               "'%s' is an empty database, not a pledger registry", path);
-        if (p.user_version < pl_schema_version)
+        int first_needed = (int)p.user_version;
+        while (first_needed < pl_schema_version && pl_migrations[first_needed].readable_before)
+            first_needed++;
+        if (first_needed < pl_schema_version)
             return pl_err_set(e, PLEDGER_EREADONLY,
                               "registry '%s' has schema version %lld and needs migrating to "
                               "%d; open it read-write once",
