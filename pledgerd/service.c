@@ -223,12 +223,13 @@ static bool write_submit(service *s, request *rq)
     return ok;
 }
 
-/* The requests answered on the writes thread: those that may write for
- * seconds. */
-static bool long_write(const char *method, const char *url)
+/* The requests answered on the writes thread: every POST (each writes, under
+ * the writer's lock).  A bulk filing writes for seconds; a short write
+ * answered on its connection's thread waited as long for the lock, and
+ * held that thread's other connections meanwhile. */
+static bool on_writes_thread(const char *method)
 {
-    return strcmp(method, "POST") == 0 &&
-           (strcmp(url, "/v1/filings") == 0 || strcmp(url, "/v1/exchange") == 0);
+    return strcmp(method, "POST") == 0;
 }
 
 static enum MHD_Result send_reply(struct MHD_Connection *c, unsigned status, const char *type,
@@ -661,7 +662,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     rc.xtrust = s->xtrust;
     rc.skey = s->skey;
     rc.rec = s->rec;
-    if (long_write(method, url)) {
+    if (on_writes_thread(method)) {
         rq->rc = rc;
         rq->rc.reader = NULL; /* this thread's: the writes use the writer */
         rq->conn = c;

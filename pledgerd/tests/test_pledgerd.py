@@ -1653,9 +1653,11 @@ def test_answers_go_on_while_a_bulk_filing_commits(site: dict) -> None:
     connection thread (the other connections of that thread waited it out,
     and the sweep cut them as slow clients after timeout_seconds) and the
     writer's lock, which the search reports were recorded under (every
-    verification waited for its report).  Now it is answered on a thread
-    of its own and the reports have their own handle: on every connection
-    verifications are answered while the filing commits.  Real clock."""
+    verification waited for its report), and so did a draft saved
+    meanwhile, waiting for the writer's lock.  Now every write is answered
+    on a thread of its own and the reports have their own handle: on every
+    connection verifications are answered while the filing commits.  Real
+    clock."""
     import threading
     tmp = site["tmp"] / "during"
     tmp.mkdir()
@@ -1704,20 +1706,39 @@ def test_answers_go_on_while_a_bulk_filing_commits(site: dict) -> None:
     t.start()
     time.sleep(1.0)   # the body sent and read; the filing is committing
     assert not filed.is_set(), "the filing was over before the verifications began"
-    # four kept-alive connections: the acceptor hands them to the threads in
-    # turn, so two share the filing's thread
+    # four kept-alive connections, then a fifth that saves a draft: the
+    # acceptor hands them to the two threads in turn (connected in order),
+    # so two share the filing's thread and two the draft's, whose write
+    # waits for the filing's lock
     conns += [http.client.HTTPSConnection("127.0.0.1", d.port, context=ctx, timeout=60)
               for _ in range(4)]
+    for c in conns:
+        c.connect()
+    draft_conn = http.client.HTTPSConnection("127.0.0.1", d.port, context=ctx, timeout=300)
+    draft_conn.connect()
+    drafted: list = []
+
+    def draft() -> None:
+        draft_conn.request("POST", "/v1/applications", body=base,
+                           headers={"Authorization": f"Bearer {site['tokens']['applicant']}",
+                                    "Content-Type": "application/xml"})
+        r = draft_conn.getresponse()
+        drafted.append((r.status, r.read(), filed.is_set()))
+
     vs = [threading.Thread(target=verify, args=(k,)) for k in range(len(conns))]
     for v in vs:
         v.start()
+    dt = threading.Thread(target=draft)
+    dt.start()
     t.join(timeout=300)
     for v in vs:
         v.join(timeout=60)
+    dt.join(timeout=60)
     if not (answer and answer[0][0] == 201 and not errors):
         d.stop()
     assert answer and answer[0][0] == 201, answer
     assert not errors, errors
+    assert drafted and drafted[0][0] == 201, drafted
     print(f"verifications answered on each connection while the filing committed: {during}")
     try:
         # the two that share the filing's thread were answered about as often
