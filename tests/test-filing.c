@@ -105,6 +105,108 @@ START_TEST(files_every_item_with_consecutive_numbers)
 }
 END_TEST
 
+static const char *finding_of(const pledger_filing *f, size_t i, const char *code);
+
+/* The message of item @i's RC_PRIOR_PLEDGE finding, or NULL. */
+static const char *prior_of(const pledger_filing *f, size_t i)
+{
+    return finding_of(f, i, "RC_PRIOR_PLEDGE");
+}
+
+/* File @n samples on the one receivable of the sample; each item's rank
+ * notice gives the rank the registry then gives it. */
+static pledger_filing *file_ranked(size_t n)
+{
+    pledger_application **apps = samples(n);
+    pledger_filing *f = NULL;
+    fx_act(reg, "bank-qh", PLEDGER_ROLE_APPLICANT);
+    PL_OK(reg, pledger_file_batch(&f, reg, apps, n));
+    fx_act(reg, "bank-1", PLEDGER_ROLE_BANK);
+    for (size_t i = 0; i < n; i++) {
+        int rank = 0;
+        char want[32];
+        PL_OK(reg, pledger_rank(&rank, reg, pledger_filing_number(f, i), PLEDGER_AS_OF_CURRENT));
+        snprintf(want, sizeof want, "will take rank %d,", rank);
+        const char *m = prior_of(f, i);
+        if (rank == 1)
+            ck_assert_ptr_null(m);
+        else
+            ck_assert_msg(m && strstr(m, want), "item %zu (rank %d): %s", i, rank,
+                          m ? m : "no rank notice");
+    }
+    free_samples(apps, n);
+    return f;
+}
+
+/* Every item of a batch is reviewed before any is registered: each
+ * item's rank notice gave the rank after the registry's pledges alone
+ * (every item of a batch on one receivable said "rank 2"), though the
+ * batch's earlier items register before it.  Now each counts them; what
+ * the registry holds on the receivable is read once for the batch. */
+/* The message of item @i's finding @code, or NULL. */
+static const char *finding_of(const pledger_filing *f, size_t i, const char *code)
+{
+    const pledger_review *r = pledger_filing_review(f, i);
+    for (size_t k = 0; r && k < pledger_review_count(r); k++)
+        if (strcmp(pledger_review_code(r, k), code) == 0)
+            return pledger_review_message(r, k);
+    return NULL;
+}
+
+START_TEST(a_batch_ranks_its_items_after_each_other)
+{
+    /* an application of another applicant on the receivable, pending */
+    pledger_application *pending = fx_ck_sample(PLEDGER_KIND_RECEIVABLE);
+    fx_act(reg, "applicant-2", PLEDGER_ROLE_APPLICANT);
+    PL_OK(reg, pledger_application_save(reg, pending));
+    PL_OK(reg, pledger_application_review(NULL, reg, pledger_application_uuid(pending)));
+    /* a receivable pledged by no one: the first item has no notice */
+    pledger_filing *f = file_ranked(3);
+    /* every item names the pending one, and no item the batch's others
+     * as "pending": they are ranked */
+    for (size_t i = 0; i < 3; i++) {
+        const char *m = finding_of(f, i, "RIGHT_PENDING_APPLICATION");
+        char head[9]; /* another applicant's: shown masked after its first 8 */
+        snprintf(head, sizeof head, "%s", pledger_application_uuid(pending));
+        ck_assert_msg(m && strstr(m, head) && strstr(m, "(reviewed, not yet accepted)"),
+                      "item %zu: %s", i, m ? m : "no notice");
+        ck_assert_ptr_null(strstr(m, "other pending applications"));
+    }
+    pledger_application_free(pending);
+    ck_assert_ptr_nonnull(strstr(prior_of(f, 1), "earlier items of this batch pledge the same "
+                                                 "receivable (1 of them)"));
+    ck_assert_ptr_nonnull(strstr(prior_of(f, 2), "(2 of them): this pledge will take rank 3"));
+    pledger_filing_free(f);
+    /* three before it: named, then the batch's own counted */
+    f = file_ranked(12);
+    ck_assert_ptr_nonnull(strstr(prior_of(f, 0), "will take rank 4, after those registered"));
+    ck_assert_ptr_nonnull(strstr(prior_of(f, 11), "), and earlier items of this batch pledge it "
+                                                  "too (11 of them): this pledge will take "
+                                                  "rank 15, after them all"));
+    pledger_filing_free(f);
+    /* fifteen before it: ten named, five counted, then the batch's */
+    f = file_ranked(2);
+    ck_assert_ptr_nonnull(strstr(prior_of(f, 1), " and 5 more), and earlier items of this "
+                                                 "batch pledge it too (1 of them): this pledge "
+                                                 "will take rank 17"));
+    pledger_filing_free(f);
+    /* a single filing afterwards: the registry's 17, no batch */
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_RECEIVABLE);
+    pledger_review *rv = NULL;
+    PL_OK(reg, pledger_application_check(&rv, reg, app));
+    bool seen = false;
+    for (size_t k = 0; k < pledger_review_count(rv); k++)
+        if (strcmp(pledger_review_code(rv, k), "RC_PRIOR_PLEDGE") == 0) {
+            ck_assert_ptr_nonnull(strstr(pledger_review_message(rv, k), " and 7 more): this "
+                                         "pledge will take rank 18,"));
+            seen = true;
+        }
+    ck_assert(seen);
+    pledger_review_free(rv);
+    pledger_application_free(app);
+}
+END_TEST
+
 START_TEST(one_bad_item_files_nothing_and_reports_every_item)
 {
     pledger_application **apps = samples(N_ITEMS);
@@ -367,6 +469,7 @@ static Suite *make(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, files_every_item_with_consecutive_numbers);
+    tcase_add_test(tc, a_batch_ranks_its_items_after_each_other);
     tcase_add_test(tc, one_bad_item_files_nothing_and_reports_every_item);
     tcase_add_test(tc, who_and_what_may_be_filed_in_bulk);
     tcase_add_test(tc, batches_and_single_steps_interleave_without_gaps);

@@ -58,14 +58,9 @@ int64_t pledger_now(const pledger_registry *reg) { return pl_api_now(reg); }
 
 void pl_api_ctx(pledger_registry *reg, pl_ctx *out)
 {
-    out->db = reg->db;
-    out->e = &reg->err;
-    out->actor = reg->actor;
-    out->role = reg->role;
-    out->office = reg->office;
-    out->utc_offset = reg->utc_offset;
-    out->site = reg->site;
-    out->self_filing = false;
+    /* every other member zero: no bulk filing, no review memory */
+    *out = (pl_ctx){ .db = reg->db, .e = &reg->err, .actor = reg->actor, .role = reg->role,
+                     .office = reg->office, .utc_offset = reg->utc_offset, .site = reg->site };
 }
 
 int pl_api_check_str(pledger_registry *reg, const char *fn, const char *param, const char *s,

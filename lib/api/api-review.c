@@ -93,7 +93,7 @@ int pledger_application_check(pledger_review **out, pledger_registry *reg,
     static const char fn[] = "pledger_application_check";
     pledger_review *r = NULL;
     pl_app *a = NULL;
-    pl_review_env env;
+    pl_review_env env = { 0 };
     pl_ctx c;
     int rc, sight;
 

@@ -243,16 +243,172 @@ static int pledge_add(void *arg, pl_err *e, const char *number, int state)
     return 0;
 }
 
+/* ---- a bulk filing's memory ------------------------------------------------------ */
+
+typedef struct memo_entry {
+    int kind, state;
+    size_t max;
+    char *key;
+    pl_rpledges got;      /* a copy, handed out copied */
+    size_t earlier;       /* items reviewed so far that pledge the right */
+    int64_t marked_by;    /* the application that counted last (once an item) */
+    bool have_got;
+    int pend_n;           /* the pending applications on the right, before the batch */
+    char *pend_first;     /* the first of them in words (NULL: none) */
+} memo_entry;
+
+struct pl_review_memo {
+    memo_entry *v;
+    size_t n, cap;
+};
+
+pl_review_memo *pl_review_memo_new(void) { return calloc(1, sizeof(pl_review_memo)); }
+
+void pl_review_memo_free(pl_review_memo *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n; i++) {
+        free(m->v[i].key);
+        free(m->v[i].pend_first);
+        pl_rpledges_clear(&m->v[i].got);
+    }
+    free(m->v);
+    free(m);
+}
+
+/* The entry of (@kind, @key, @state, @max), made when missing; NULL when
+ * out of memory.  A batch names few rights: a linear search. */
+static memo_entry *memo_at(pl_review_memo *m, int kind, const char *key, int state, size_t max)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (m->v[i].kind == kind && m->v[i].state == state && m->v[i].max == max &&
+            strcmp(m->v[i].key, key) == 0)
+            return &m->v[i];
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 8;
+        memo_entry *v = realloc(m->v, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        m->v = v;
+        m->cap = cap;
+    }
+    memo_entry *x = &m->v[m->n];
+    memset(x, 0, sizeof *x);
+    if (!(x->key = strdup(key)))
+        return NULL;
+    x->kind = kind;
+    x->state = state;
+    x->max = max;
+    m->n++;
+    return x;
+}
+
+static int rpledges_copy(pl_err *e, const pl_rpledges *from, pl_rpledges *to)
+{
+    memset(to, 0, sizeof *to);
+    to->total = from->total;
+    if (!from->n)
+        return 0;
+    if (!(to->v = calloc(from->n, sizeof *to->v)))
+        return pl_err_oom(e);
+    for (size_t i = 0; i < from->n; i++, to->n++) {
+        to->v[i].state = from->v[i].state;
+        if (!(to->v[i].number = strdup(from->v[i].number))) {
+            pl_rpledges_clear(to);
+            return pl_err_oom(e);
+        }
+    }
+    return 0;
+}
+
 int pl_rule_pledges_on(pl_rctx *c, pledger_kind kind, const char *key, int state, size_t max,
                        pl_rpledges *out)
 {
     pledges_acc a = { out, 0, max, state };
+    pl_review_memo *m = c->env ? c->env->memo : NULL;
+    memo_entry *x = NULL;
     int rc;
 
     memset(out, 0, sizeof *out);
-    if ((rc = PL_OPS(c->db, review)->pledges_on_right(c->db, c->e, kind, key, pledge_add, &a)))
+    if (m) {
+        if (!(x = memo_at(m, (int)kind, key, state, max)))
+            return pl_err_oom(c->e);
+        if (x->have_got)
+            return rpledges_copy(c->e, &x->got, out);
+    }
+    if ((rc = PL_OPS(c->db, review)->pledges_on_right(c->db, c->e, kind, key, pledge_add, &a))) {
         pl_rpledges_clear(out);
-    return rc;
+        return rc;
+    }
+    if (x) {
+        if ((rc = rpledges_copy(c->e, out, &x->got))) {
+            pl_rpledges_clear(out);
+            return rc;
+        }
+        x->have_got = true;
+    }
+    return 0;
+}
+
+/* The pending applications on a right: kept with state -2, max 0, made
+ * by the first item of the batch that names the right -- before it, no
+ * item of the batch names it, so they are those from before the batch
+ * (the batch's own items are ranked by RC_PRIOR_PLEDGE, not "pending"). */
+int pl_rule_pending_get(pl_rctx *c, pledger_kind kind, const char *key, bool *have, int *n,
+                        char **first)
+{
+    pl_review_memo *m = c->env ? c->env->memo : NULL;
+    *have = false;
+    *n = 0;
+    *first = NULL;
+    for (size_t i = 0; m && i < m->n; i++)
+        if (m->v[i].kind == (int)kind && m->v[i].state == -2 && strcmp(m->v[i].key, key) == 0) {
+            if (m->v[i].pend_first && !(*first = strdup(m->v[i].pend_first)))
+                return pl_err_oom(c->e);
+            *n = m->v[i].pend_n;
+            *have = true;
+            return 0;
+        }
+    return 0;
+}
+
+int pl_rule_pending_keep(pl_rctx *c, pledger_kind kind, const char *key, int n,
+                         const char *first)
+{
+    pl_review_memo *m = c->env ? c->env->memo : NULL;
+    if (!m)
+        return 0;
+    memo_entry *x = memo_at(m, (int)kind, key, -2, 0);
+    if (!x || (first && !(x->pend_first = strdup(first))))
+        return pl_err_oom(c->e);
+    x->pend_n = n;
+    return 0;
+}
+
+/* The batch's count of a right: kept with state -1, max 0. */
+size_t pl_rule_batch_earlier(pl_rctx *c, pledger_kind kind, const char *key)
+{
+    pl_review_memo *m = c->env ? c->env->memo : NULL;
+    for (size_t i = 0; m && i < m->n; i++)
+        if (m->v[i].kind == (int)kind && m->v[i].state == -1 && strcmp(m->v[i].key, key) == 0)
+            return m->v[i].earlier;
+    return 0;
+}
+
+int pl_rule_batch_mark(pl_rctx *c, pledger_kind kind, const char *key)
+{
+    pl_review_memo *m = c->env ? c->env->memo : NULL;
+    if (!m)
+        return 0;
+    memo_entry *x = memo_at(m, (int)kind, key, -1, 0);
+    if (!x)
+        return pl_err_oom(c->e);
+    if (x->marked_by != c->env->application_id || !x->earlier) {
+        x->marked_by = c->env->application_id;
+        x->earlier++;
+    }
+    return 0;
 }
 
 /* ---- the reference register, looked up once ----------------------------------- */

@@ -717,12 +717,16 @@ static void right_pending_application(pl_rctx *c, const pl_rule *r)
     for (size_t i = 0; i < c->app->n_rights; i++) {
         const pl_app_right *x = &c->app->rights[i];
         pending_acc p = { 0, NULL };
+        bool have;
         int rc;
         if (!x->key)
             continue;
-        if ((rc = PL_OPS(c->db, review)->applications_on_right(
-                 c->db, c->e, c->app->kind, x->key, c->env ? c->env->application_id : 0,
-                 pending_add, &p))) {
+        /* in a bulk filing, read once for the batch (review.h) */
+        if ((rc = pl_rule_pending_get(c, c->app->kind, x->key, &have, &p.n, &p.first)) ||
+            (!have && ((rc = PL_OPS(c->db, review)->applications_on_right(
+                            c->db, c->e, c->app->kind, x->key,
+                            c->env ? c->env->application_id : 0, pending_add, &p)) ||
+                       (rc = pl_rule_pending_keep(c, c->app->kind, x->key, p.n, p.first))))) {
             free(p.first);
             pl_rule_fail(c, rc);
             return;

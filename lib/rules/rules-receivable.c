@@ -64,6 +64,16 @@ static void prior(pl_rctx *c, const pl_rule *r, bool objected)
             return;
         }
         size_t count = p.total;
+        /* in a bulk filing, its items reviewed before this one register
+         * before it: they rank before it too */
+        size_t earlier = objected ? 0 : pl_rule_batch_earlier(c, x->kind, x->key);
+        if (!count && earlier) {
+            pl_rule_emit(c, r, x->path, "earlier items of this batch pledge the same "
+                         "receivable (%zu of them): this pledge will take rank %zu, after them",
+                         earlier, earlier + 1);
+            pl_rpledges_clear(&p);
+            continue;
+        }
         if (!count) {
             pl_rpledges_clear(&p);
             continue;
@@ -91,6 +101,15 @@ static void prior(pl_rctx *c, const pl_rule *r, bool objected)
         else if (objected)
             pl_rule_emit(c, r, x->path, "an objection is registered against pledges %s on "
                          "the same receivable", list);
+        else if (earlier && more)
+            pl_rule_emit(c, r, x->path, "the receivable is already pledged (%s and %zu more), "
+                         "and earlier items of this batch pledge it too (%zu of them): this "
+                         "pledge will take rank %zu, after them all", list, more, earlier,
+                         count + earlier + 1);
+        else if (earlier)
+            pl_rule_emit(c, r, x->path, "the receivable is already pledged (%s), and earlier "
+                         "items of this batch pledge it too (%zu of them): this pledge will "
+                         "take rank %zu, after them all", list, earlier, count + earlier + 1);
         else if (count == 1)
             pl_rule_emit(c, r, x->path, "the receivable is already pledged (%s): this pledge "
                          "will take rank 2, after the one registered before it", list);
@@ -104,6 +123,15 @@ static void prior(pl_rctx *c, const pl_rule *r, bool objected)
                          count + 1);
         free(list);
         pl_rpledges_clear(&p);
+    }
+    /* counted once every right is ranked: an item naming a right twice
+     * does not rank after itself */
+    for (size_t i = 0; !objected && i < c->app->n_rights && !c->rc; i++) {
+        int rc = c->app->rights[i].key
+                     ? pl_rule_batch_mark(c, c->app->rights[i].kind, c->app->rights[i].key)
+                     : 0;
+        if (rc)
+            pl_rule_fail(c, rc);
     }
 }
 

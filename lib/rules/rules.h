@@ -206,6 +206,17 @@ typedef struct pl_rpledges {
 
 int pl_rule_pledges_on(pl_rctx *c, pledger_kind kind, const char *key, int state, size_t max,
                        pl_rpledges *out);
+/* In a bulk filing's review (env->memo): how many items reviewed before
+ * this one pledge the right (@kind, @key), and this item counted for the
+ * next (once, however often it names the right); 0 outside a batch. */
+size_t pl_rule_batch_earlier(pl_rctx *c, pledger_kind kind, const char *key);
+int pl_rule_batch_mark(pl_rctx *c, pledger_kind kind, const char *key);
+/* In a bulk filing's review: the pending applications on a right found
+ * for an earlier item (*have), and keeping them for the next items. */
+int pl_rule_pending_get(pl_rctx *c, pledger_kind kind, const char *key, bool *have, int *n,
+                        char **first);
+int pl_rule_pending_keep(pl_rctx *c, pledger_kind kind, const char *key, int n,
+                         const char *first);
 void pl_rpledges_clear(pl_rpledges *p);
 
 /* The marks the bundling rule requires be pledged with @self: as

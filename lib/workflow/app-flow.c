@@ -299,7 +299,8 @@ static int review_row(const pl_ctx *c, const pl_app_row *row, int state, const p
     pl_json j;
     int rc;
 
-    pl_review_env env = { .today = pl_ctx_today(c), .application_id = row->id };
+    pl_review_env env = { .today = pl_ctx_today(c), .application_id = row->id,
+                          .memo = c->review_memo };
     if ((!known && (rc = stored_app(c, row, &doc, &app))) ||
         (rc = pl_review_run(c->db, c->e, known ? known : app, &env, out)) ||
         (rc = pl_wf_next_id(c, PL_ID_REVIEW, &review_id)))

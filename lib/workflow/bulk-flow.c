@@ -13,6 +13,7 @@
 #include "model/kinds.h"
 #include "store/apply.h"
 #include "store/ops-flow.h"
+#include "rules/review.h"
 #include "workflow/app-flow.h"
 
 void pl_filed_clear(pl_filed *f)
@@ -228,6 +229,12 @@ int pl_wf_file_batch(const pl_ctx *c, pl_doc *const *docs, size_t n, const char 
         pl_db_batch_end(c->db, c->e, false);
         return 0;
     }
+    /* every item is reviewed before any is registered: what the registry
+     * holds on a right is read once for the batch (review.h) */
+    if (!(self.review_memo = pl_review_memo_new())) {
+        rc = pl_err_oom(c->e);
+        goto fail;
+    }
     for (size_t i = 0; i < n; i++) {
         cur = i;
         if ((rc = pl_wf_save(&self, docs[i], &items[i].uuid)) ||
@@ -236,6 +243,8 @@ int pl_wf_file_batch(const pl_ctx *c, pl_doc *const *docs, size_t n, const char 
         if ((items[i].blocked = stops_filing(&items[i].findings)) && blocked++ == 0)
             first = i;
     }
+    pl_review_memo_free(self.review_memo);
+    self.review_memo = NULL; /* the registrations change what it holds */
     if (blocked) {
         const pl_finding *f = &items[first].findings.v[0];
         for (size_t j = 0; j < items[first].findings.n; j++)
@@ -265,6 +274,7 @@ int pl_wf_file_batch(const pl_ctx *c, pl_doc *const *docs, size_t n, const char 
     }
     return 0;
 fail:
+    pl_review_memo_free(self.review_memo);
     if (cur < n)
         item_failed(c, rc, cur);
     pl_db_batch_end(c->db, c->e, false);

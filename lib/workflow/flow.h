@@ -23,6 +23,7 @@ typedef struct pl_ctx {
     int site;             /* pledger_site of the registry (0: not known, an office) */
     bool self_filing;     /* bulk filing: the pledgee accepts and registers its own
                            * filing of a kind it files alone (bulk-flow.c) */
+    struct pl_review_memo *review_memo; /* bulk filing, while it reviews (review.h) */
 } pl_ctx;
 
 /* Every step of the workflow: enum pl_step and the journal operation each
