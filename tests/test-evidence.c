@@ -427,6 +427,33 @@ START_TEST(test_each_part_checked)
         ck_assert_msg(rc == PLEDGER_EXML || rc == PLEDGER_ECODE, "case %zu: %d", i, rc);
         ck_assert_ptr_null(c);
     }
+    /* a signature libxmlsec1 cannot process, told in words, not in its
+     * own ("xmlSecTransformNodeRead: xmlSecTransformIdListFindByHref:
+     * href=..."): the algorithm named, the element out of place */
+    {
+        static const char *const swaps[][3] = {
+            { "exc-c14n#", "exc-c14n-bad#",
+              "names an algorithm this registry does not accept "
+              "(http://www.w3.org/2001/10/xml-exc-c14n-bad#)" },
+            { "xmlenc#sha256", "xmldsig#sha1", "names an algorithm this registry does not "
+              "accept (http://www.w3.org/2001/04/xmldsig#sha1)" },
+            { "<SignedInfo>", "<SignedInfo><Foo/>",
+              "the signature has the element <Foo> where <CanonicalizationMethod> belongs" },
+            { "<SignatureValue>", "<SignatureValue>!!!", "a value in the signature is not "
+              "base64" },
+        };
+        for (size_t s = 0; s < sizeof swaps / sizeof swaps[0]; s++) {
+            const char *at = strstr(xml, swaps[s][0]);
+            char *v = NULL;
+            ck_assert_ptr_nonnull(at);
+            ck_assert_int_ge(asprintf(&v, "%.*s%s%s", (int)(at - xml), xml, swaps[s][1],
+                                      at + strlen(swaps[s][0])), 0);
+            PL_FAILS(NULL, PLEDGER_ECODE, pledger_certificate_verify(&c, v, strlen(v), trusted));
+            ck_assert_msg(strstr(pledger_errmsg(NULL), swaps[s][2]), "%s", pledger_errmsg(NULL));
+            ck_assert_ptr_null(strstr(pledger_errmsg(NULL), "xmlSec"));
+            free(v);
+        }
+    }
     /* a second Signature (the start of a wrapping attack) */
     char *two = malloc(2 * len + 1);
     const char *sig = strstr(xml, "<Signature");

@@ -197,6 +197,7 @@ bool pl_xmlsig_available(void) { return true; }
  * never prints, so the callback keeps the first message of the current
  * call in a thread-local buffer. */
 static _Thread_local char last_error[200];
+static _Thread_local char last_detail[200]; /* its message alone, for words() */
 
 static void on_error(const char *file, int line, const char *func, const char *object,
                      const char *subject, int reason, const char *msg)
@@ -205,9 +206,34 @@ static void on_error(const char *file, int line, const char *func, const char *o
     (void)line;
     (void)object;
     (void)reason;
-    if (!last_error[0])
+    if (!last_error[0]) {
         snprintf(last_error, sizeof last_error, "%s%s%s%s%s", func ? func : "",
                  subject ? ": " : "", subject ? subject : "", msg ? ": " : "", msg ? msg : "");
+        snprintf(last_detail, sizeof last_detail, "%s", msg ? msg : "");
+    }
+}
+
+/* Why libxmlsec1 could not process a signature, in words a person reads
+ * (its own name its functions: "xmlSecTransformNodeRead:
+ * xmlSecTransformIdListFindByHref: href=..."). */
+static void words(char *out, size_t size)
+{
+    const char *d = last_detail, *p;
+    if (strncmp(d, "href=", 5) == 0) {
+        snprintf(out, size, "the signature names an algorithm this registry does not accept "
+                 "(%.150s)", d + 5);
+    } else if ((p = strstr(d, "actual=")) && strstr(d, "expected=")) {
+        const char *x = strstr(d, "expected=") + 9;
+        int na = (int)strcspn(p + 7, "; ");
+        snprintf(out, size, "the signature has the element <%.*s> where <%.*s> belongs", na,
+                 p + 7, (int)strcspn(x, "; "), x);
+    } else if (strstr(d, "base64")) {
+        snprintf(out, size, "a value in the signature is not base64");
+    } else if (last_error[0]) {
+        snprintf(out, size, "the signature cannot be read (%.150s)", d[0] ? d : last_error);
+    } else {
+        snprintf(out, size, "the signature cannot be read");
+    }
 }
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -392,10 +418,10 @@ int pl_xmlsig_verify(pl_err *e, xmlDocPtr doc, const pl_doc_key *const *trusted,
                 *signer = trusted[i];
             return rc;
         }
-        if (!why[0] || vrc == 0)
-            snprintf(why, sizeof why, "%s",
-                     vrc == 0 ? "the signature does not match the document"
-                              : last_error[0] ? last_error : "not a signature libxmlsec1 reads");
+        if (vrc == 0)
+            snprintf(why, sizeof why, "the signature does not match the document");
+        else if (!why[0])
+            words(why, sizeof why);
         xmlSecDSigCtxDestroy(ctx);
     }
     return pl_err_set(e, PLEDGER_ECODE, "no trusted key verifies the signature (%zu tried): %s",
