@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "store/apply.h"
+#include "store/schema.h"
 
 /* The tables events write (store/apply.c); meta only for the keys a
  * "registry.setting" event wrote (the others are set at creation). */
@@ -298,6 +299,19 @@ static void found(finding *f, int64_t seq, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Whether the registry's schema is older than this library's (only a
+ * read-only handle opens one: sqlite-conn.c). */
+static bool behind(pl_db *live)
+{
+    sqlite3_stmt *st = NULL;
+    bool older = false;
+    if (sqlite3_prepare_v2(pl_db_handle(live), "PRAGMA main.user_version", -1, &st, NULL) ==
+            SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        older = sqlite3_column_int64(st, 0) < pl_migration_count;
+    sqlite3_finalize(st);
+    return older;
+}
+
 static int compare_table(pl_db *live, pl_db *mem, pl_err *e, int t, const writers *w,
                          int64_t last_seq, finding *f)
 {
@@ -310,9 +324,10 @@ static int compare_table(pl_db *live, pl_db *mem, pl_err *e, int t, const writer
 
     /* a registry a migration has not reached, read by a read-only handle
      * (store/schema.h, readable_before): the table it adds is not there,
-     * and no event of its journal may have written to it */
-    if (sqlite3_table_column_metadata(pl_db_handle(live), "main", table, NULL, NULL, NULL,
-                                      NULL, NULL, NULL) != SQLITE_OK) {
+     * and no event of its journal may have written to it.  A table missing
+     * from a registry of the current version fails the check as before. */
+    if (behind(live) && sqlite3_table_column_metadata(pl_db_handle(live), "main", table, NULL,
+                                                      NULL, NULL, NULL, NULL, NULL) != SQLITE_OK) {
         snprintf(sql, sizeof sql, "SELECT rowid FROM \"%s\" ORDER BY rowid LIMIT 1", table);
         if ((rc = sqlite3_prepare_v2(pl_db_handle(mem), sql, -1, &b, NULL)) != SQLITE_OK)
             return pl_db_fail(mem, e, rc, "checking the state tables");
