@@ -431,16 +431,22 @@ START_TEST(test_each_part_checked)
      * own ("xmlSecTransformNodeRead: xmlSecTransformIdListFindByHref:
      * href=..."): the algorithm named, the element out of place */
     {
-        static const char *const swaps[][3] = {
+        static const char *const swaps[][4] = {
             { "exc-c14n#", "exc-c14n-bad#",
               "names an algorithm this registry does not accept "
-              "(http://www.w3.org/2001/10/xml-exc-c14n-bad#)" },
+              "(http://www.w3.org/2001/10/xml-exc-c14n-bad#)",
+              "签名使用了本登记机构不接受的算法（http://www.w3.org/2001/10/xml-exc-c14n-bad#）" },
             { "xmlenc#sha256", "xmldsig#sha1", "names an algorithm this registry does not "
-              "accept (http://www.w3.org/2001/04/xmldsig#sha1)" },
+              "accept (http://www.w3.org/2001/04/xmldsig#sha1)",
+              "不接受的算法（http://www.w3.org/2001/04/xmldsig#sha1）" },
             { "<SignedInfo>", "<SignedInfo><Foo/>",
-              "the signature has the element <Foo> where <CanonicalizationMethod> belongs" },
+              "the signature has the element <Foo> where <CanonicalizationMethod> belongs",
+              "签名中出现了元素 <Foo>，此处应为 <CanonicalizationMethod>" },
             { "<SignatureValue>", "<SignatureValue>!!!", "a value in the signature is not "
-              "base64" },
+              "base64", "签名中有一个值不是 base64 编码" },
+            /* a value changed: the signature, read, does not match */
+            { "<amount", "<amount data-x=\"1\"", "the signature does not match the document",
+              "签名与文档不符" },
         };
         for (size_t s = 0; s < sizeof swaps / sizeof swaps[0]; s++) {
             const char *at = strstr(xml, swaps[s][0]);
@@ -451,6 +457,13 @@ START_TEST(test_each_part_checked)
             PL_FAILS(NULL, PLEDGER_ECODE, pledger_certificate_verify(&c, v, strlen(v), trusted));
             ck_assert_msg(strstr(pledger_errmsg(NULL), swaps[s][2]), "%s", pledger_errmsg(NULL));
             ck_assert_ptr_null(strstr(pledger_errmsg(NULL), "xmlSec"));
+            /* and in the language of the person at the window */
+            ck_assert_int_eq(pledger_set_language("zh_CN"), 0);
+            PL_FAILS(NULL, PLEDGER_ECODE, pledger_certificate_verify(&c, v, strlen(v), trusted));
+            ck_assert_msg(strstr(pledger_errmsg(NULL), "没有受信任的密钥能核验该签名"), "%s",
+                          pledger_errmsg(NULL));
+            ck_assert_msg(strstr(pledger_errmsg(NULL), swaps[s][3]), "%s", pledger_errmsg(NULL));
+            ck_assert_int_eq(pledger_set_language(NULL), 0);
             free(v);
         }
     }

@@ -307,3 +307,24 @@ char *pl_vasprintf_local(const char *fmt, va_list ap)
     }
     return buf;
 }
+
+void pl_say(char *en, char *local, size_t size, const char *fmt, ...)
+{
+    va_list ap, aq;
+    va_start(ap, fmt);
+    va_copy(aq, ap);
+    vsnprintf(en, size, fmt, ap);
+    const char *t = pl_tr(fmt);
+    if (t == fmt) {
+        local[0] = '\0';
+    } else {
+        /* the catalogue's checks (msgfmt --check) keep its conversions
+         * those of @fmt */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+        vsnprintf(local, size, t, aq);
+#pragma GCC diagnostic pop
+    }
+    va_end(aq);
+    va_end(ap);
+}

@@ -11,6 +11,8 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
+#include "base/error.h"
+
 /* Marks a string for extraction without translating it where it stands
  * (rule tables, name tables); pl_tr() translates it where it is shown. */
 #define N_(s) s
@@ -44,6 +46,12 @@ const char *pl_frag_ctx(const char *ctx, const char *s);
  * as its translation (pl_frag_pair()); forgets the fragments.  NULL when
  * out of memory. */
 char *pl_vasprintf_local(const char *fmt, va_list ap);
+
+/* @fmt (a message marked with N_()) formatted into @en, and its
+ * translation into @local (empty when the catalogue has none): words
+ * made from a library's error, to pass on with pl_frag_pair(). */
+void pl_say(char *en, char *local, size_t size, const char *fmt, ...)
+    PL_PRINTF(4, 5);
 
 /* Forget the fragments remembered for this thread. */
 void pl_frag_clear(void);

@@ -73,30 +73,6 @@ static void capture_set(capture *c, long line, xmlNodePtr node, const char *fmt,
         c->msg[--n] = '\0';
 }
 
-/* @fmt's English into @en and its translation into @local. */
-static void say(char *en, char *local, size_t size, const char *fmt, ...) PL_PRINTF(4, 5);
-
-static void say(char *en, char *local, size_t size, const char *fmt, ...)
-{
-    va_list ap, aq;
-    va_start(ap, fmt);
-    va_copy(aq, ap);
-    vsnprintf(en, size, fmt, ap);
-    const char *t = pl_tr(fmt);
-    if (t == fmt) {
-        local[0] = '\0';
-    } else {
-        /* the catalogue's checks (msgfmt --check) keep its conversions
-         * those of @fmt */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-        vsnprintf(local, size, t, aq);
-#pragma GCC diagnostic pop
-    }
-    va_end(aq);
-    va_end(ap);
-}
-
 /* The number libxml2 puts after "value " in its message, or -1. */
 static long value_in(const char *msg)
 {
@@ -116,65 +92,67 @@ void pl_xml_error_words(const xmlError *err, char *en, char *local, size_t size)
     switch (err->code) {
     case XML_ERR_INVALID_CHAR:
         if (v >= 0 && err->message && strstr(err->message, "Char value"))
-            say(en, local, size, N_("the text holds a character XML does not allow (U+%04lX)"), v);
+            pl_say(en, local, size,
+                   N_("the text holds a character XML does not allow (U+%04lX)"), v);
         else
-            say(en, local, size, "%s", err->message ? err->message : "invalid character");
+            pl_say(en, local, size, "%s", err->message ? err->message : "invalid character");
         return;
     case XML_ERR_INVALID_HEX_CHARREF:
     case XML_ERR_INVALID_DEC_CHARREF:
     case XML_ERR_INVALID_CHARREF:
         if (v >= 0)
-            say(en, local, size, N_("a character reference names a character XML does not "
+            pl_say(en, local, size, N_("a character reference names a character XML does not "
                 "allow (&#%ld;)"), v);
         else
-            say(en, local, size, N_("a character reference (&#...;) is not a number XML allows"));
+            pl_say(en, local, size,
+                   N_("a character reference (&#...;) is not a number XML allows"));
         return;
     case XML_ERR_DOCUMENT_EMPTY:
-        say(en, local, size, N_("the document holds no XML element (it is empty or does not "
+        pl_say(en, local, size, N_("the document holds no XML element (it is empty or does not "
             "begin with '<')"));
         return;
     case XML_ERR_DOCUMENT_END:
-        say(en, local, size, N_("there is more after the end of the document's root element"));
+        pl_say(en, local, size, N_("there is more after the end of the document's root element"));
         return;
     case XML_ERR_NAME_REQUIRED:
         if (err->message && strstr(err->message, "EntityRef"))
-            say(en, local, size, N_("a '&' begins no entity reference: write it as &amp;"));
+            pl_say(en, local, size, N_("a '&' begins no entity reference: write it as &amp;"));
         else
-            say(en, local, size, N_("a name is missing where the XML grammar needs one"));
+            pl_say(en, local, size, N_("a name is missing where the XML grammar needs one"));
         return;
     case XML_ERR_ENTITYREF_SEMICOL_MISSING:
-        say(en, local, size, N_("an entity reference does not end with ';' (a '&' in text is "
+        pl_say(en, local, size, N_("an entity reference does not end with ';' (a '&' in text is "
             "written &amp;)"));
         return;
     case XML_ERR_UNDECLARED_ENTITY:
     case XML_WAR_UNDECLARED_ENTITY:
-        say(en, local, size, N_("the entity &%s; is not defined: XML has only &lt; &gt; &amp; "
+        pl_say(en, local, size, N_("the entity &%s; is not defined: XML has only &lt; &gt; &amp; "
             "&quot; &apos; (write other characters as they are)"), s1);
         return;
     case XML_ERR_LT_IN_ATTRIBUTE:
-        say(en, local, size, N_("an attribute's value holds a '<': write it as &lt;"));
+        pl_say(en, local, size, N_("an attribute's value holds a '<': write it as &lt;"));
         return;
     case XML_ERR_ATTRIBUTE_REDEFINED:
-        say(en, local, size, N_("the attribute %s is given twice in one element"), s1);
+        pl_say(en, local, size, N_("the attribute %s is given twice in one element"), s1);
         return;
     case XML_ERR_ATTRIBUTE_NOT_STARTED:
     case XML_ERR_ATTRIBUTE_WITHOUT_VALUE:
-        say(en, local, size, N_("an attribute's value is not in quotes"));
+        pl_say(en, local, size, N_("an attribute's value is not in quotes"));
         return;
     case XML_ERR_TAG_NAME_MISMATCH:
-        say(en, local, size, N_("the element <%s> opened on line %d is closed by </%s>"), s1,
+        pl_say(en, local, size, N_("the element <%s> opened on line %d is closed by </%s>"), s1,
             err->int1, s2);
         return;
     case XML_ERR_GT_REQUIRED:
-        say(en, local, size, N_("the start tag <%s> of line %d does not end with '>'"), s1,
+        pl_say(en, local, size, N_("the start tag <%s> of line %d does not end with '>'"), s1,
             err->int1);
         return;
     case XML_ERR_TAG_NOT_FINISHED:
-        say(en, local, size, N_("the document ends before the element <%s> of line %d is "
+        pl_say(en, local, size, N_("the document ends before the element <%s> of line %d is "
             "closed"), s1, err->int1);
         return;
     case XML_NS_ERR_UNDEFINED_NAMESPACE:
-        say(en, local, size, N_("the namespace prefix %s is not declared"), s1);
+        pl_say(en, local, size, N_("the namespace prefix %s is not declared"), s1);
         return;
     default:
         break;

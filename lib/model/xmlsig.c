@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 
 #include "base/hash.h"
+#include "base/i18n.h"
 #include "base/note.h"
 #include "model/xml.h"
 
@@ -215,24 +216,26 @@ static void on_error(const char *file, int line, const char *func, const char *o
 
 /* Why libxmlsec1 could not process a signature, in words a person reads
  * (its own name its functions: "xmlSecTransformNodeRead:
- * xmlSecTransformIdListFindByHref: href=..."). */
-static void words(char *out, size_t size)
+ * xmlSecTransformIdListFindByHref: href=..."), in English into @en and
+ * in the current language into @local (empty: no translation). */
+static void words(char *en, char *local, size_t size)
 {
     const char *d = last_detail, *p;
     if (strncmp(d, "href=", 5) == 0) {
-        snprintf(out, size, "the signature names an algorithm this registry does not accept "
-                 "(%.150s)", d + 5);
+        pl_say(en, local, size, N_("the signature names an algorithm this registry does not "
+               "accept (%.150s)"), d + 5);
     } else if ((p = strstr(d, "actual=")) && strstr(d, "expected=")) {
         const char *x = strstr(d, "expected=") + 9;
         int na = (int)strcspn(p + 7, "; ");
-        snprintf(out, size, "the signature has the element <%.*s> where <%.*s> belongs", na,
-                 p + 7, (int)strcspn(x, "; "), x);
+        pl_say(en, local, size, N_("the signature has the element <%.*s> where <%.*s> belongs"),
+               na, p + 7, (int)strcspn(x, "; "), x);
     } else if (strstr(d, "base64")) {
-        snprintf(out, size, "a value in the signature is not base64");
+        pl_say(en, local, size, N_("a value in the signature is not base64"));
     } else if (last_error[0]) {
-        snprintf(out, size, "the signature cannot be read (%.150s)", d[0] ? d : last_error);
+        pl_say(en, local, size, N_("the signature cannot be read (%.150s)"),
+               d[0] ? d : last_error);
     } else {
-        snprintf(out, size, "the signature cannot be read");
+        pl_say(en, local, size, N_("the signature cannot be read"));
     }
 }
 
@@ -391,7 +394,7 @@ int pl_xmlsig_verify(pl_err *e, xmlDocPtr doc, const pl_doc_key *const *trusted,
         return pl_err_set(e, PLEDGER_ECODE,
                           "no trusted certificate key (ECDSA P-256 or RSA public key) to "
                           "check the signature with");
-    char why[240] = "";
+    char why[480] = "", why_local[480] = "";
     for (size_t i = 0; i < n; i++) {
         xmlSecDSigCtxPtr ctx = xmlSecDSigCtxCreate(NULL);
         if (!ctx)
@@ -419,13 +422,13 @@ int pl_xmlsig_verify(pl_err *e, xmlDocPtr doc, const pl_doc_key *const *trusted,
             return rc;
         }
         if (vrc == 0)
-            snprintf(why, sizeof why, "the signature does not match the document");
+            pl_say(why, why_local, sizeof why, N_("the signature does not match the document"));
         else if (!why[0])
-            words(why, sizeof why);
+            words(why, why_local, sizeof why);
         xmlSecDSigCtxDestroy(ctx);
     }
     return pl_err_set(e, PLEDGER_ECODE, "no trusted key verifies the signature (%zu tried): %s",
-                      n, why);
+                      n, why_local[0] ? pl_frag_pair(why, why_local) : why);
 }
 
 #endif /* PL_HAVE_XMLSEC */
