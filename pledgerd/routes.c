@@ -782,11 +782,13 @@ static void findings_json(jw *w, const pledger_review *rv)
     jw_end_arr(w);
 }
 
-/* POST /v1/applications: save a new application (a draft). */
+/* POST /v1/applications: save a new application (a draft); under an
+ * Idempotency-Key, once (pledger_application_save_keyed): the same
+ * document sent again is answered 200 with what the first request saved. */
 static void post_application(route_ctx *c, reply *out)
 {
     pledger_application *app = NULL;
-    int rc;
+    int rc, replayed = 0;
 
     if (!c->body) {
         reply_error(out, 400, PLEDGER_EINVAL, "the request body must be an application (XML)");
@@ -796,9 +798,12 @@ static void post_application(route_ctx *c, reply *out)
         reply_library_error(out, rc, NULL);
         return;
     }
+    const char *key = MHD_lookup_connection_value(c->conn, MHD_HEADER_KIND, "Idempotency-Key");
     pthread_mutex_lock(c->writer_lock);
     if (as_caller(c, c->writer, out)) {
-        if ((rc = pledger_application_save(c->writer, app))) {
+        rc = key ? pledger_application_save_keyed(c->writer, app, key, &replayed)
+                 : pledger_application_save(c->writer, app);
+        if (rc) {
             reply_library_error(out, rc, c->writer);
         } else {
             jw w;
@@ -806,8 +811,10 @@ static void post_application(route_ctx *c, reply *out)
             jw_obj(&w);
             jw_kstr(&w, "uuid", pledger_application_uuid(app));
             jw_kstr(&w, "state", pledger_app_state_name(pledger_application_state(app)));
+            jw_key(&w, "replayed");
+            jw_bool(&w, replayed != 0);
             jw_end_obj(&w);
-            reply_json(out, 201, &w);
+            reply_json(out, replayed ? 200 : 201, &w);
             jw_free(&w);
         }
     }

@@ -751,6 +751,30 @@ static void sweep_pledger_application_save(void)
     NIL(pledger_application_uuid(APP));
 }
 
+static void sweep_pledger_application_save_keyed(void)
+{
+    static const char *const bad_keys[] = { "", "a b", "key/1", "ключ", "x\ty", NULL };
+    char longest[PLEDGER_FILING_KEY_MAX + 2];
+    int replayed = -1;
+    ERR(NULL, pledger_application_save_keyed(NULL, APP, "k", &replayed));
+    ck_assert_int_eq(replayed, 0);
+    as(R, PLEDGER_ROLE_APPLICANT);
+    ERR(R, pledger_application_save_keyed(R, NULL, "k", NULL));
+    ERR(R, pledger_application_save_keyed(R, APP, NULL, NULL));
+    for (int i = 0; bad_keys[i]; i++) {
+        ERR(R, pledger_application_save_keyed(R, APP, bad_keys[i], NULL));
+        ck_assert_msg(strstr(pledger_errmsg(R), "key"), "%s", pledger_errmsg(R));
+    }
+    memset(longest, 'k', sizeof longest - 1);
+    longest[sizeof longest - 1] = '\0';    /* one too many */
+    ERR(R, pledger_application_save_keyed(R, APP, longest, NULL));
+    ERR(RO, pledger_application_save_keyed(RO, APP, "k", NULL)); /* read-only */
+    as(R, PLEDGER_ROLE_BANK);
+    ERR(R, pledger_application_save_keyed(R, APP, "k", &replayed));
+    ck_assert_int_eq(replayed, 0);
+    NIL(pledger_application_uuid(APP));
+}
+
 static void sweep_pledger_application_load(void)
 {
     pledger_application *a = (pledger_application *)&a;
@@ -2799,6 +2823,7 @@ static const entry table[] = {
     E(pledger_review_code), E(pledger_review_severity), E(pledger_review_path),
     E(pledger_review_message), E(pledger_review_basis), E(pledger_review_free),
     E(pledger_file_batch), E(pledger_file_batch_keyed), E(pledger_filing_replayed),
+    E(pledger_application_save_keyed),
     E(pledger_filing_count), E(pledger_filing_blocked),
     E(pledger_filing_item_blocked), E(pledger_filing_uuid), E(pledger_filing_acceptance_number),
     E(pledger_filing_number), E(pledger_filing_modcode), E(pledger_filing_review),

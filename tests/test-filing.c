@@ -462,6 +462,146 @@ START_TEST(a_keyed_batch_is_filed_once)
 END_TEST
 
 
+/* The first save of an application under a key (its answer lost, the
+ * client sends it again) saves one draft: the second call gives the first
+ * one's UUID and state, writes nothing; another document under the key,
+ * or a key of a bulk filing, is a conflict; another actor's key is its
+ * own; a refused save keeps no key; keys outside the alphabet, a handle
+ * already saved and a read-only registry are refused; the journal's
+ * replay rebuilds the keys and checks them. */
+START_TEST(a_keyed_save_saves_one_draft)
+{
+    pledger_application **apps = samples(4);
+    pledger_application *again = fx_ck_sample(PLEDGER_KIND_RECEIVABLE);
+    pledger_registry *ro = NULL;
+    pledger_filing *f = NULL;
+    pledger_review *rv = NULL;
+    int64_t bad = -1, count = 0;
+    int replayed = -1;
+    char uuid[37];
+
+    PL_OK(NULL, pledger_application_set(again, "claim/main_contract_number", "QHB-2024-LD-0000"));
+    fx_act(reg, "bank-qh", PLEDGER_ROLE_APPLICANT);
+    PL_OK(reg, pledger_application_save_keyed(reg, apps[0], "draft-0001", &replayed));
+    ck_assert_int_eq(replayed, 0);
+    ck_assert_int_eq(pledger_application_state(apps[0]), PLEDGER_APP_DRAFT);
+    snprintf(uuid, sizeof uuid, "%s", pledger_application_uuid(apps[0]));
+    char *before = fx_ck_dump(path, NULL);
+
+    /* sent again: the same draft, nothing written */
+    PL_OK(reg, pledger_application_save_keyed(reg, again, "draft-0001", &replayed));
+    ck_assert_int_eq(replayed, 1);
+    ck_assert_str_eq(pledger_application_uuid(again), uuid);
+    ck_assert_int_eq(pledger_application_state(again), PLEDGER_APP_DRAFT);
+    char *after = fx_ck_dump(path, NULL);
+    ck_assert_str_eq(before, after);
+    free(after);
+
+    /* once it moved on, the answer gives the state it has now */
+    PL_OK(reg, pledger_application_review(&rv, reg, uuid));
+    pledger_review_free(rv);
+    pledger_application_free(again);
+    again = fx_ck_sample(PLEDGER_KIND_RECEIVABLE);
+    PL_OK(NULL, pledger_application_set(again, "claim/main_contract_number", "QHB-2024-LD-0000"));
+    PL_OK(reg, pledger_application_save_keyed(reg, again, "draft-0001", NULL));
+    ck_assert_str_eq(pledger_application_uuid(again), uuid);
+    ck_assert_int_eq(pledger_application_state(again), PLEDGER_APP_REVIEWED);
+    free(before);
+    before = fx_ck_dump(path, NULL);
+
+    /* another document under the key; a batch's key; a save's key for a
+     * batch: conflicts, nothing written */
+    PL_FAILS(reg, PLEDGER_ECONFLICT,
+             pledger_application_save_keyed(reg, apps[1], "draft-0001", &replayed));
+    ck_assert_int_eq(replayed, 0);
+    ck_assert_ptr_null(pledger_application_uuid(apps[1]));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "'draft-0001' was used by 'bank-qh' to save another "
+                                              "application"), "%s", pledger_errmsg(reg));
+    ck_assert_int_eq(pledger_set_language("zh_CN"), 0);
+    PL_FAILS(reg, PLEDGER_ECONFLICT,
+             pledger_application_save_keyed(reg, apps[1], "draft-0001", NULL));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "“draft-0001”已由“bank-qh”用于保存另一件申请"),
+                  "%s", pledger_errmsg(reg));
+    ck_assert_int_eq(pledger_set_language(NULL), 0);
+    PL_FAILS(reg, PLEDGER_ECONFLICT, pledger_file_batch_keyed(&f, reg, "draft-0001", apps + 1, 1));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "not for a bulk filing"), "%s", pledger_errmsg(reg));
+    after = fx_ck_dump(path, NULL);
+    ck_assert_str_eq(before, after);
+    free(after);
+    PL_OK(reg, pledger_file_batch_keyed(&f, reg, "batch-0001", apps + 2, 1));
+    pledger_filing_free(f);
+    f = NULL;
+    PL_FAILS(reg, PLEDGER_ECONFLICT,
+             pledger_application_save_keyed(reg, apps[1], "batch-0001", NULL));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "for a bulk filing, not to save one application"),
+                  "%s", pledger_errmsg(reg));
+    ck_assert_ptr_null(pledger_application_uuid(apps[1]));
+
+    /* refused: keys outside the alphabet, a saved handle, a bank's save
+     * (which keeps no key) */
+    static const char *const bad_keys[] = { "", "draft 1", "draft/1", "ключ" };
+    for (size_t i = 0; i < sizeof bad_keys / sizeof bad_keys[0]; i++) {
+        PL_FAILS(reg, PLEDGER_EINVAL,
+                 pledger_application_save_keyed(reg, apps[1], bad_keys[i], NULL));
+        ck_assert_msg(strstr(pledger_errmsg(reg), "key:"), "%s", pledger_errmsg(reg));
+    }
+    char longest[PLEDGER_FILING_KEY_MAX + 2];
+    memset(longest, 'k', sizeof longest - 1);
+    longest[sizeof longest - 1] = '\0';
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_application_save_keyed(reg, apps[1], longest, NULL));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_application_save_keyed(reg, apps[1], NULL, NULL));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_application_save_keyed(reg, NULL, "draft-0002", NULL));
+    PL_FAILS(reg, PLEDGER_EINVAL,
+             pledger_application_save_keyed(reg, apps[0], "draft-0002", NULL));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "already saved"), "%s", pledger_errmsg(reg));
+    fx_act(reg, "bank-x", PLEDGER_ROLE_BANK);
+    PL_FAILS(reg, PLEDGER_EPERM, pledger_application_save_keyed(reg, apps[1], "draft-0002", NULL));
+    ck_assert_ptr_null(pledger_application_uuid(apps[1]));
+    ck_assert_int_eq(fx_ck_raw_int(path, "SELECT count(*) FROM filing_key WHERE key = "
+                                         "'draft-0002'"), 0);
+    PL_OK(NULL, fx_open(&ro, path, "FZ01", 1, -1));
+    fx_act(ro, "bank-qh", PLEDGER_ROLE_APPLICANT);
+    PL_FAILS(ro, PLEDGER_EREADONLY,
+             pledger_application_save_keyed(ro, apps[1], "draft-0003", NULL));
+    pledger_close(ro);
+
+    /* another actor's key of the same name is its own */
+    fx_act(reg, "clerk-1", PLEDGER_ROLE_CLERK);
+    PL_OK(reg, pledger_application_save_keyed(reg, apps[1], "draft-0001", &replayed));
+    ck_assert_int_eq(replayed, 0);
+    ck_assert_str_ne(pledger_application_uuid(apps[1]), uuid);
+
+    /* the keys are state the journal's replay rebuilds, and checks */
+    ck_assert_int_eq(fx_ck_raw_int(path, "SELECT count(*) FROM filing_key"), 3);
+    fx_act(reg, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    PL_OK(reg, pledger_journal_verify(&bad, &count, reg));
+    ck_assert_int_eq(bad, 0);
+
+    /* a damaged record of a key is said to be damage, and saves nothing */
+    ck_assert_int_eq(fx_raw_exec(path, "UPDATE filing_key SET applications = '[\"nope\"]' "
+                                       "WHERE key = 'draft-0001' AND actor = 'bank-qh'", NULL), 0);
+    free(before);
+    before = fx_ck_dump(path, NULL);
+    fx_act(reg, "bank-qh", PLEDGER_ROLE_APPLICANT);
+    pledger_application_free(again);
+    again = fx_ck_sample(PLEDGER_KIND_RECEIVABLE);
+    PL_OK(NULL, pledger_application_set(again, "claim/main_contract_number", "QHB-2024-LD-0000"));
+    PL_FAILS(reg, PLEDGER_ECORRUPT,
+             pledger_application_save_keyed(reg, again, "draft-0001", &replayed));
+    ck_assert_int_eq(replayed, 0);
+    ck_assert_ptr_null(pledger_application_uuid(again));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "draft-0001"), "%s", pledger_errmsg(reg));
+    after = fx_ck_dump(path, NULL);
+    ck_assert_str_eq(before, after);
+    free(after);
+
+    free(before);
+    pledger_application_free(again);
+    free_samples(apps, 4);
+}
+END_TEST
+
+
 static Suite *make(void)
 {
     Suite *s = suite_create("filing");
@@ -474,6 +614,7 @@ static Suite *make(void)
     tcase_add_test(tc, who_and_what_may_be_filed_in_bulk);
     tcase_add_test(tc, batches_and_single_steps_interleave_without_gaps);
     tcase_add_test(tc, a_keyed_batch_is_filed_once);
+    tcase_add_test(tc, a_keyed_save_saves_one_draft);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -199,6 +199,39 @@ PLEDGER_EXPORT void pledger_application_free(pledger_application *app);
 PLEDGER_EXPORT int pledger_application_save(pledger_registry *reg, pledger_application *app);
 
 /**
+ * The first save of a new application (pledger_application_save()) under
+ * a key the caller makes (a UUID, its own reference of the application),
+ * so that it is saved once however often it is sent: for a client that did
+ * not hear the answer (a timeout, a connection lost, a process killed) and
+ * sends it again.
+ *
+ * - The first call under @p key saves a draft and keeps the key with it
+ *   (the actor's own: another actor's same key is another key), in the
+ *   same transaction.
+ * - A later call by the same actor under the same key with the same
+ *   document saves nothing and returns 0: @p app gets the UUID, state and
+ *   numbers of the application saved then (which may have moved on since:
+ *   reviewed, submitted, registered), and *@p replayed is 1.
+ * - Under the same key, another document, or a key that named a bulk
+ *   filing (pledger_file_batch_keyed()), is #PLEDGER_ECONFLICT and
+ *   nothing is saved.  A save refused (#PLEDGER_EPERM, ...) keeps no key.
+ *
+ * Later saves of the draft are pledger_application_save()'s.
+ * @param[in]  reg      the registry, opened writable; role applicant or clerk.
+ * @param[in]  app      a new application (one with a UUID is #PLEDGER_EINVAL).
+ * @param[in]  key      1 to #PLEDGER_FILING_KEY_MAX characters of A-Z a-z 0-9
+ *                      and . _ : - (anything else is #PLEDGER_EINVAL).
+ * @param[out] replayed 1 when the application was saved before under the
+ *                      key and nothing was saved now, else 0; may be NULL.
+ * @return 0, #PLEDGER_ECONFLICT, #PLEDGER_EPERM, #PLEDGER_EINVAL,
+ *         #PLEDGER_EREADONLY, ...
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_application_save_keyed(pledger_registry *reg,
+                                                  pledger_application *app, const char *key,
+                                                  int *replayed);
+
+/**
  * Load a stored application: the whole document, every party's identity
  * number in full.  Role: clerk, registrar or auditor; an applicant only
  * the applications it saved itself (the actor's name is compared); a bank,

@@ -9,6 +9,7 @@
 #include "query/mask.h"
 #include "rules/findings.h"
 #include "workflow/app-flow.h"
+#include "workflow/filing-key.h"
 
 #define MAX_PATH 1024
 #define MAX_TEXT (1u << 20)
@@ -240,6 +241,39 @@ int pledger_application_save(pledger_registry *reg, pledger_application *app)
     pl_api_ctx(reg, &c);
     if ((rc = pl_wf_save(&c, app->doc, &app->uuid)))
         return rc;
+    return refresh(app, &c);
+}
+
+int pledger_application_save_keyed(pledger_registry *reg, pledger_application *app,
+                                   const char *key, int *replayed)
+{
+    static const char fn[] = "pledger_application_save_keyed";
+    bool again = false;
+    pl_ctx c;
+    int rc = pl_api_enter(reg, fn);
+
+    if (replayed)
+        *replayed = 0;
+    if (rc)
+        return rc;
+    if (!app)
+        return pl_api_bad_arg(reg, fn, "app", "is NULL");
+    if (!key)
+        return pl_api_bad_arg(reg, fn, "key", "is NULL");
+    if ((rc = pl_api_check_key(reg, fn, key)))
+        return rc;
+    if (app->uuid)
+        return pl_err_set(&reg->err, PLEDGER_EINVAL,
+                          "%s: app: application %s is already saved; a key names the first "
+                          "save of a new application (a saved one is saved again without a "
+                          "key)", fn, app->uuid);
+    if ((rc = pl_api_writable(reg, fn)))
+        return rc;
+    pl_api_ctx(reg, &c);
+    if ((rc = pl_wf_save_keyed(&c, app->doc, key, &app->uuid, &again)))
+        return pl_err_prefix(&reg->err, "%s", fn);
+    if (replayed)
+        *replayed = again;
     return refresh(app, &c);
 }
 

@@ -99,24 +99,6 @@ static int distinct(pledger_registry *reg, const char *fn, pledger_application *
     return rc;
 }
 
-/* A key a client makes: 1 to 128 of A-Z a-z 0-9 and . _ : - (a UUID, a
- * batch reference). */
-static int check_key(pledger_registry *reg, const char *fn, const char *key)
-{
-    size_t len = strlen(key);
-    if (len == 0 || len > PLEDGER_FILING_KEY_MAX)
-        return pl_err_set(&reg->err, PLEDGER_EINVAL, "%s: key: %zu characters; a key has 1 "
-                          "to %d", fn, len, PLEDGER_FILING_KEY_MAX);
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)key[i];
-        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-              ch == '.' || ch == '_' || ch == ':' || ch == '-'))
-            return pl_err_set(&reg->err, PLEDGER_EINVAL, "%s: key: character %zu (byte 0x%02x) "
-                              "is not one of A-Z a-z 0-9 . _ : -", fn, i + 1, ch);
-    }
-    return 0;
-}
-
 static int file_batch(const char *fn, pledger_filing **out, pledger_registry *reg,
                       const char *key, pledger_application *const *apps, size_t n)
 {
@@ -134,7 +116,7 @@ static int file_batch(const char *fn, pledger_filing **out, pledger_registry *re
         return rc;
     if (!out)
         return pl_api_bad_arg(reg, fn, "out", "is NULL");
-    if (key && (rc = check_key(reg, fn, key)))
+    if (key && (rc = pl_api_check_key(reg, fn, key)))
         return rc;
     if (!apps && n > 0)
         return pl_api_bad_arg(reg, fn, "apps", "is NULL");

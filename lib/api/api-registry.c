@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pledger/application.h>
 #include <pledger/version.h>
 
 #include "api/handle.h"
@@ -297,6 +298,22 @@ int pl_api_writable(pledger_registry *reg, const char *fn)
     if (pl_db_read_only(reg->db))
         return pl_err_set(&reg->err, PLEDGER_EREADONLY,
                           "%s: registry '%s' was opened read-only", fn, pl_db_path(reg->db));
+    return 0;
+}
+
+int pl_api_check_key(pledger_registry *reg, const char *fn, const char *key)
+{
+    size_t len = strlen(key);
+    if (len == 0 || len > PLEDGER_FILING_KEY_MAX)
+        return pl_err_set(&reg->err, PLEDGER_EINVAL, "%s: key: %zu characters; a key has 1 "
+                          "to %d", fn, len, PLEDGER_FILING_KEY_MAX);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)key[i];
+        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+              ch == '.' || ch == '_' || ch == ':' || ch == '-'))
+            return pl_err_set(&reg->err, PLEDGER_EINVAL, "%s: key: character %zu (byte 0x%02x) "
+                              "is not one of A-Z a-z 0-9 . _ : -", fn, i + 1, ch);
+    }
     return 0;
 }
 

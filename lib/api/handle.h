@@ -36,6 +36,12 @@ int pl_api_read(pledger_registry *reg, const char *fn, int read, int *sight_out)
  * read-only. */
 int pl_api_writable(pledger_registry *reg, const char *fn);
 
+/* A key a client makes for a request it may send again
+ * (pledger_file_batch_keyed, pledger_application_save_keyed): 1 to
+ * PLEDGER_FILING_KEY_MAX of A-Z a-z 0-9 and . _ : - (a UUID, a
+ * reference of its own). */
+int pl_api_check_key(pledger_registry *reg, const char *fn, const char *key);
+
 /* An office code: 1 to 16 characters of A-Z, 0-9 and '-' (the one check
  * of pledger_open, pledger_set_site, the exchange calls and statistics). */
 bool pl_api_office_code_valid(const char *s);

@@ -8,13 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/hash.h"
-#include "base/json.h"
 #include "model/kinds.h"
 #include "store/apply.h"
 #include "store/ops-flow.h"
 #include "rules/review.h"
 #include "workflow/app-flow.h"
+#include "workflow/filing-key.h"
 
 void pl_filed_clear(pl_filed *f)
 {
@@ -86,100 +85,63 @@ static int item_failed(const pl_ctx *c, int rc, size_t i)
     return rc;
 }
 
-/* The SHA-256 (hex) of the batch: of the SHA-256s of its documents as
- * stored, in order -- what a key is bound to. */
-static int batch_digest(const pl_ctx *c, pl_doc *const *docs, size_t n, char out[65])
-{
-    char *hexes = malloc(n * 65 + 1);
-    unsigned char d[32];
-    int rc = 0;
-
-    if (!hexes)
-        return pl_err_oom(c->e);
-    for (size_t i = 0; i < n && !rc; i++) {
-        char *xml = NULL;
-        size_t len = 0;
-        if (!(rc = pl_doc_to_xml(docs[i], c->e, &xml, &len)) &&
-            (rc = pl_hash(PL_HASH_SHA256, xml, len, d)))
-            rc = pl_err_set(c->e, rc, "item %zu: hashing its document", i);
-        free(xml);
-        if (!rc) {
-            pl_hex(d, sizeof d, hexes + i * 65);
-            hexes[i * 65 + 64] = '\n';
-        }
-    }
-    if (!rc && (rc = pl_hash(PL_HASH_SHA256, hexes, n * 65, d)))
-        rc = pl_err_set(c->e, rc, "hashing the batch");
-    if (!rc)
-        pl_hex(d, sizeof d, out);
-    free(hexes);
-    return rc;
-}
-
-/* The UUIDs of a filing_key row's JSON array, into @items (n of them):
- * what the first filing under the key registered. */
-static int replay(const pl_ctx *c, const char *key, const char *applications, size_t n,
+/* The applications the first filing under @key registered (@apps: its
+ * record, @n of them), into @items. */
+static int replay(const pl_ctx *c, const char *key, const char *apps, size_t n,
                   pl_filed *items)
 {
-    const char *p = applications;
-    size_t i = 0;
-    int rc = 0;
+    char (*uuids)[37] = malloc(n * sizeof *uuids);
+    int rc;
 
-    if (*p++ != '[')
-        goto corrupt;
-    for (; i < n; i++) {
+    if (!uuids)
+        return pl_err_oom(c->e);
+    if ((rc = pl_key_uuids(c, key, apps, n, uuids)))
+        goto done;
+    for (size_t i = 0; i < n; i++) {
         pl_app_row row;
-        if (p[0] != '"' || strlen(p) < 38 || p[37] != '"' || (p[38] != ',' && p[38] != ']'))
-            goto corrupt;
-        char uuid[37];
-        memcpy(uuid, p + 1, 36);
-        uuid[36] = '\0';
-        p += 39;
         memset(&row, 0, sizeof row);
-        if ((rc = PL_OPS(c->db, flow)->app_load(c->db, c->e, uuid, &row)))
-            return pl_err_prefix(c->e, "the filing made under key '%s'", key);
+        if ((rc = PL_OPS(c->db, flow)->app_load(c->db, c->e, uuids[i], &row))) {
+            pl_err_prefix(c->e, "the filing made under key '%s'", key);
+            goto done;
+        }
         if (!row.acceptance_number || !row.registration_number) {
             /* what the key names was registered: a row without its numbers
              * is damage, not a lack of memory */
             pl_app_row_clear(&row);
-            goto corrupt;
+            rc = pl_err_set(c->e, PLEDGER_ECORRUPT, "the filing made under key '%s': item %zu "
+                            "(application %s) has no registration number", key, i, uuids[i]);
+            goto done;
         }
         items[i].uuid = strdup(row.uuid);
         items[i].acceptance_number = strdup(row.acceptance_number);
         items[i].number = strdup(row.registration_number);
         pl_app_row_clear(&row);
-        if (!items[i].uuid || !items[i].acceptance_number || !items[i].number)
-            return pl_err_oom(c->e);
+        if (!items[i].uuid || !items[i].acceptance_number || !items[i].number) {
+            rc = pl_err_oom(c->e);
+            goto done;
+        }
     }
-    if (p[-1] != ']')
-        goto corrupt;
-    return 0;
-corrupt:
-    return pl_err_set(c->e, PLEDGER_ECORRUPT, "the filing made under key '%s': its record "
-                      "of %zu applications is damaged (item %zu)", key, n, i);
+done:
+    free(uuids);
+    return rc;
 }
 
 /* Under @key: 0 and *@found false when it was never used (*@digest: the
  * batch's, to record); *@found true when the same batch was filed under
  * it (@items: what was registered); PLEDGER_ECONFLICT when it was used
- * for another batch. */
+ * for another request. */
 static int look_up_key(const pl_ctx *c, const char *key, pl_doc *const *docs, size_t n,
-                       char digest[65], pl_filed *items, bool *found)
+                       char *digest, pl_filed *items, bool *found)
 {
-    char *was = NULL, *apps = NULL;
+    char *apps = NULL;
     int rc;
 
     *found = false;
-    if ((rc = batch_digest(c, docs, n, digest)) ||
-        (rc = PL_OPS(c->db, flow)->filing_key_get(c->db, c->e, c->actor, key, &was, &apps)))
+    if ((rc = pl_key_digest(c, PL_KEYED_BATCH, docs, n, digest)) ||
+        (rc = pl_key_look_up(c, key, digest, &apps)))
         return rc;
-    if (was && strcmp(was, digest) != 0)
-        rc = pl_err_set(c->e, PLEDGER_ECONFLICT,
-                        "key: '%s' was used by '%s' for another batch (other documents or "
-                        "another number of them); a key names one batch", key, c->actor);
-    else if (was && !(rc = replay(c, key, apps, n, items)))
+    if (apps && !(rc = replay(c, key, apps, n, items)))
         *found = true;
-    free(was);
     free(apps);
     return rc;
 }
@@ -188,19 +150,16 @@ static int look_up_key(const pl_ctx *c, const char *key, pl_doc *const *docs, si
 static int record_key(const pl_ctx *c, const char *key, const char *digest,
                       const pl_filed *items, size_t n)
 {
-    pl_json j;
+    const char **uuids = malloc(n * sizeof *uuids);
     int rc;
 
-    if ((rc = pl_db_write_begin(c->db, c->e)))
-        return rc;
-    pl_json_init(&j);
-    pl_json_begin_array(&j, "applications");
+    if (!uuids)
+        return pl_err_oom(c->e);
     for (size_t i = 0; i < n; i++)
-        pl_json_item_str(&j, items[i].uuid);
-    pl_json_end_array(&j);
-    pl_json_str(&j, "digest", digest);
-    pl_json_str(&j, "key", key);
-    return pl_step_finish(c, pl_wf_record(c, PL_OP_FILING_KEY, key, &j));
+        uuids[i] = items[i].uuid;
+    rc = pl_key_record(c, key, digest, uuids, n);
+    free(uuids);
+    return rc;
 }
 
 int pl_wf_file_batch(const pl_ctx *c, pl_doc *const *docs, size_t n, const char *key,
@@ -208,7 +167,7 @@ int pl_wf_file_batch(const pl_ctx *c, pl_doc *const *docs, size_t n, const char 
 {
     pl_ctx self = *c;
     size_t blocked = 0, first = 0, cur = 0;
-    char digest[65] = "";
+    char digest[PL_KEY_DIGEST_MAX + 1] = "";
     int rc;
 
     *n_blocked = 0;

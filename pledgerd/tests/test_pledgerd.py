@@ -1494,6 +1494,63 @@ def test_a_keyed_bulk_filing_is_filed_once(site: dict) -> None:
         client.file_batch([pledger.Application.from_xml(a) for a in more[:2]], key="py-1")
 
 
+def test_a_keyed_application_is_saved_once(site: dict) -> None:
+    """An application sent again under its Idempotency-Key (the answer was
+    lost) is answered 200 with the draft the first request saved, in the
+    state it has now, and saves nothing; another document under the key, or
+    a bulk filing's key, is 409; a refused save keeps no key; with curl and
+    with the Python client."""
+    d, t = site["d"], site["tokens"]
+    xml = (DATA / "app-patent.xml").read_bytes()
+    other = xml.replace(b">1000000000</amount>", b">1000000001</amount>", 1)
+    assert other != xml
+
+    def post(body: bytes, token: str, *headers: str) -> tuple[int, dict]:
+        status, ctype, text = d.curl("/v1/applications", token, body, headers)
+        assert ctype.startswith("application/json"), ctype
+        return status, json.loads(text)
+
+    # a bank's save is refused, and keeps no key: the applicant's own is free
+    status, j = post(xml, t["bank"], "Idempotency-Key: app-K-1")
+    assert status == 403, j
+    status, first = post(xml, t["applicant"], "Idempotency-Key: app-K-1")
+    assert status == 201 and first["replayed"] is False and first["state"] == "draft", first
+    size = d.json("/v1/status")["log_size"]
+    status, again = post(xml, t["applicant"], "Idempotency-Key: app-K-1")
+    assert status == 200 and again == {"uuid": first["uuid"], "state": "draft",
+                                       "replayed": True}, again
+    assert d.json("/v1/status")["log_size"] == size   # nothing saved, nothing journaled
+    # moved on since: the answer gives the state it has now
+    d.json(f"/v1/applications/{first['uuid']}/review", t["applicant"], b"")
+    status, again = post(xml, t["applicant"], "Idempotency-Key: app-K-1")
+    assert status == 200 and again["state"] == "reviewed" and again["replayed"], again
+    size = d.json("/v1/status")["log_size"]
+    # another document under the key; a bad key; the key twice: refused, nothing saved
+    status, j = post(other, t["applicant"], "Idempotency-Key: app-K-1")
+    assert status == 409 and j["error"]["name"] == "PLEDGER_ECONFLICT", j
+    assert "app-K-1" in j["error"]["message"]
+    status, j = post(xml, t["applicant"], "Idempotency-Key: a b")
+    assert status == 400 and "key" in j["error"]["message"], j
+    status, j = post(xml, t["applicant"], "Idempotency-Key: k1", "Idempotency-Key: k2")
+    assert status == 400 and "Idempotency-Key" in j["error"]["message"], j
+    assert d.json("/v1/status")["log_size"] == size
+    # without a key, each request is a new draft
+    status, a = post(xml, t["applicant"])
+    status2, b = post(xml, t["applicant"])
+    assert (status, status2) == (201, 201) and a["uuid"] != b["uuid"] and not a["replayed"]
+    # the Python client sends the key; its retry gets the first draft
+    client = pledger.connect(d.url, token=t["applicant"], cafile=str(d.cert))
+    u = client.save(pledger.Application.from_xml(xml), key="py-app-1")
+    size = d.json("/v1/status")["log_size"]
+    retry = pledger.Application.from_xml(xml)
+    assert client.save(retry, key="py-app-1") == u and retry.uuid == u
+    assert d.json("/v1/status")["log_size"] == size
+    with pytest.raises(pledger.Conflict):
+        client.save(pledger.Application.from_xml(other), key="py-app-1")
+    with pytest.raises(pledger.WrongType):
+        client.save(pledger.Application.from_xml(xml), key=5)  # type: ignore[arg-type]
+
+
 def test_python_client_refuses_arguments_as_a_local_registry(site: dict) -> None:
     """A wrong argument raises the same pledger.Error class over the service
     as in-process (remote kind=0 raised ValueError, compare(a, None) a

@@ -397,13 +397,20 @@ def cmd_register_import(reg: Registry, a: argparse.Namespace) -> Result:
     return Result(as_dict(r), text)
 
 
+def _apply_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help=_("the application (XML); - reads stdin"))
+    p.add_argument("--key", metavar="KEY",
+                   help=_("your name of this application (1 to 128 of A-Z a-z 0-9 . _ : -): "
+                          "the same file stored again under it is stored once, and the "
+                          "command prints the UUID stored then"))
+
+
 @command("apply", N_("store a new application from its XML document; prints its UUID"),
-         role="applicant",
-         args=lambda p: p.add_argument("file", help=_("the application (XML); - reads stdin")))
+         role="applicant", args=_apply_args)
 def cmd_apply(reg: Registry, a: argparse.Namespace) -> Result:
     app = Application.from_xml(_read_input(a.file, binary=True))
     with app:
-        uuid = reg.save(app)
+        uuid = reg.save(app, key=a.key)
         data = {"uuid": uuid, "kind": app.kind.api_name, "state": app.state.api_name}
     return Result(data, uuid)
 

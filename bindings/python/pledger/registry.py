@@ -493,10 +493,24 @@ class Registry:
 
     # ---- applications ----------------------------------------------------------
 
-    def save(self, app: Application) -> str:
+    def save(self, app: Application, *, key: str | None = None) -> str:
         """Store an application (the first save creates a draft); returns
-        its UUID.  A saved reviewed application becomes a draft again."""
-        self._check(lib.pledger_application_save(self._h, app._h))
+        its UUID.  A saved reviewed application becomes a draft again.
+
+        :param key: the caller's name of a new application's first save (1
+            to 128 of A-Z a-z 0-9 . _ : -), to send it again safely when the
+            answer was lost: the same document under the same key is saved
+            once, and the call returns the UUID saved then (``app`` gets its
+            state now); another document under it, or a key of a bulk
+            filing, raises :class:`pledger.Conflict`
+            (``pledger_application_save_keyed``)."""
+        if key is None:
+            self._check(lib.pledger_application_save(self._h, app._h))
+        else:
+            if not isinstance(key, str):
+                raise _ffi._invalid(f"key must be str, not {type(key).__name__}", True)
+            self._check(lib.pledger_application_save_keyed(self._h, app._h,
+                                                           _ffi.cstr(key, "key"), ffi.NULL))
         return app.uuid or ""
 
     def load(self, uuid: str) -> Application:

@@ -419,21 +419,26 @@ class RemoteRegistry:
 
     # ---- filing -------------------------------------------------------------------
 
-    def save(self, app: Application) -> str:
+    def save(self, app: Application, *, key: str | None = None) -> str:
         """Store a new application (a draft); returns its UUID, which
         ``app.uuid`` then gives, as after a local save.  The service has no
         call that replaces a stored draft: saving an application that
         already has a UUID raises :class:`pledger.NotSupported` rather than
-        filing a second draft (a local registry replaces the first)."""
+        filing a second draft (a local registry replaces the first).
+        ``key`` goes as the Idempotency-Key header: a call repeated after a
+        lost answer (a timeout, a dropped connection) saves nothing again and
+        returns the UUID saved then."""
         if not isinstance(app, Application):
             raise _ffi._invalid("app must be a pledger.Application", True)
+        if key is not None and not isinstance(key, str):
+            raise _ffi._invalid(f"key must be str, not {type(key).__name__}", True)
         if app.uuid:
             raise NotSupported(int(_ffi.lib.PLEDGER_ENOTSUP),
                                f"application {app.uuid} is already saved; the service does "
                                f"not replace a stored draft (save a new Application, or "
                                f"correct it at the office)")
-        uuid = str(self._json("POST", "/v1/applications",
-                              body=app.to_xml().encode("utf-8"))["uuid"])
+        uuid = str(self._json("POST", "/v1/applications", body=app.to_xml().encode("utf-8"),
+                              headers=None if key is None else {"Idempotency-Key": key})["uuid"])
         app._saved_as = uuid
         return uuid
 

@@ -188,6 +188,12 @@ def test_every_json_field_is_filled_or_documented(tmp_path: pathlib.Path,
     run("refuse", accepted(Kind.LAND), "--ground", "RIGHT_SEIZED", "--note", "court",
         "--actor", "registrar-1")
     withdrawn = run("apply", str(sample_path(Kind.PATENT)), "--actor", "applicant-1")["uuid"]
+    # stored under a key, twice: one draft; another file under the key: refused (4)
+    drafts = [run("apply", str(sample_path(Kind.PATENT)), "--key", "cli-app-1", "--actor",
+                  "applicant-1")["uuid"] for _ in range(2)]
+    assert drafts[0] == drafts[1] != withdrawn
+    run("apply", str(sample_path(Kind.EQUITY)), "--key", "cli-app-1", "--actor", "applicant-1",
+        expect=4)
     run("withdraw", withdrawn, "--actor", "applicant-1")
 
     _data_line(run, tmp_path, monkeypatch)

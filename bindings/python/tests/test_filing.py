@@ -107,3 +107,36 @@ def test_a_keyed_batch_is_filed_once(reg: pledger.Registry, flow: Flow) -> None:
     assert "key" in e.value.message
     # without a key the same documents are filed again: two more pledges
     assert reg.file_batch(receivables(3))[0].number != first[0].number
+
+
+def test_a_keyed_save_saves_one_draft(reg: pledger.Registry, flow: Flow) -> None:
+    """save(key=...) sent again (the answer was lost) saves nothing and
+    returns the first draft's UUID, the handle in the state it has now;
+    another document under the key, or a batch's key, raises Conflict; a
+    key of the wrong type or form is refused naming it."""
+    flow.act("bank-qh", Role.APPLICANT)
+    first = receivables(1)[0]
+    uuid = reg.save(first, key="draft-7")
+    assert first.uuid == uuid and first.state == AppState.DRAFT
+    size = reg.log_size()
+    again = receivables(1)[0]
+    assert reg.save(again, key="draft-7") == uuid and again.uuid == uuid
+    assert reg.log_size() == size   # nothing journaled
+    reg.review(uuid)
+    later = receivables(1)[0]
+    assert reg.save(later, key="draft-7") == uuid and later.state == AppState.REVIEWED
+    other = receivables(2)[1]
+    with pytest.raises(pledger.Conflict) as e:
+        reg.save(other, key="draft-7")
+    assert "draft-7" in e.value.message and other.uuid is None
+    reg.file_batch(receivables(1), key="batch-8")
+    with pytest.raises(pledger.Conflict) as e:
+        reg.save(other, key="batch-8")
+    assert "bulk filing" in e.value.message
+    with pytest.raises(pledger.WrongType):
+        reg.save(other, key=7)  # type: ignore[arg-type]
+    with pytest.raises(pledger.InvalidArgument) as e:
+        reg.save(other, key="draft 7")
+    assert "key" in e.value.message
+    # without a key the same document is a new draft
+    assert reg.save(receivables(1)[0]) != uuid
