@@ -42,6 +42,8 @@ static const endpoint endpoints[] = {
     { "POST", "/v1/applications", "" },
     { "POST", "/v1/applications/*/review", "" },
     { "POST", "/v1/applications/*/submit", "" },
+    { "POST", "/v1/applications/*/withdraw", "" },
+    { "PUT", "/v1/applications/*", "" },
     { "POST", "/v1/exchange", "" },
     { "POST", "/v1/filings", "" },
 };

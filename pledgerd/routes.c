@@ -822,17 +822,58 @@ static void post_application(route_ctx *c, reply *out)
     pledger_application_free(app);
 }
 
-/* POST /v1/applications/{uuid}/review and /submit */
-static void post_step(route_ctx *c, const char *uuid, bool review, reply *out)
+/* PUT /v1/applications/{uuid}: the document of a draft replaced (a
+ * corrected one after its review; a reviewed application becomes a draft
+ * again), by the applicant that filed it or a clerk. */
+static void put_application(route_ctx *c, const char *uuid, reply *out)
+{
+    pledger_application *app = NULL;
+    int rc;
+
+    if (!c->body) {
+        reply_error(out, 400, PLEDGER_EINVAL, "the request body must be an application (XML)");
+        return;
+    }
+    if ((rc = pledger_application_from_xml(&app, c->body, c->body_len))) {
+        reply_library_error(out, rc, NULL);
+        return;
+    }
+    pthread_mutex_lock(c->writer_lock);
+    if (as_caller(c, c->writer, out)) {
+        if ((rc = pledger_application_replace(c->writer, uuid, app))) {
+            reply_library_error(out, rc, c->writer);
+        } else {
+            jw w;
+            jw_init(&w);
+            jw_obj(&w);
+            jw_kstr(&w, "uuid", pledger_application_uuid(app));
+            jw_kstr(&w, "state", pledger_app_state_name(pledger_application_state(app)));
+            jw_key(&w, "replayed");
+            jw_bool(&w, false);
+            jw_end_obj(&w);
+            reply_json(out, 200, &w);
+            jw_free(&w);
+        }
+    }
+    pthread_mutex_unlock(c->writer_lock);
+    pledger_application_free(app);
+}
+
+typedef enum { STEP_REVIEW, STEP_SUBMIT, STEP_WITHDRAW } step_kind;
+
+/* POST /v1/applications/{uuid}/review, /submit and /withdraw */
+static void post_step(route_ctx *c, const char *uuid, step_kind step, reply *out)
 {
     pledger_review *rv = NULL;
+    bool review = step == STEP_REVIEW;
     int rc;
 
     pthread_mutex_lock(c->writer_lock);
     if (!as_caller(c, c->writer, out))
         goto done;
     rc = review ? pledger_application_review(&rv, c->writer, uuid)
-                : pledger_application_submit(c->writer, uuid);
+         : step == STEP_SUBMIT ? pledger_application_submit(c->writer, uuid)
+                               : pledger_application_withdraw(c->writer, uuid);
     if (rc) {
         reply_library_error(out, rc, c->writer);
         goto done;
@@ -850,7 +891,7 @@ static void post_step(route_ctx *c, const char *uuid, bool review, reply *out)
     if (review)
         findings_json(&w, rv);
     else
-        jw_kstr(&w, "state", "submitted");
+        jw_kstr(&w, "state", step == STEP_SUBMIT ? "submitted" : "withdrawn");
     jw_end_obj(&w);
     reply_json(out, 200, &w);
     jw_free(&w);
@@ -1069,12 +1110,18 @@ static bool path_id(const char *url, const char *first, char id[129], const char
 
 void route(route_ctx *c, reply *out)
 {
-    bool get = strcmp(c->method, "GET") == 0, post = strcmp(c->method, "POST") == 0;
+    bool get = strcmp(c->method, "GET") == 0, post = strcmp(c->method, "POST") == 0,
+         put = strcmp(c->method, "PUT") == 0;
     const char *rest;
     char id[129];
 
-    if (!get && !post) {
-        reply_error(out, 405, PLEDGER_EINVAL, "only GET and POST are served");
+    if (!get && !post && !put) {
+        reply_error(out, 405, PLEDGER_EINVAL, "only GET, POST and PUT are served");
+        return;
+    }
+    if (put && !(path_id(c->url, "/v1/applications", id, &rest) && !*rest)) {
+        reply_error(out, 405, PLEDGER_EINVAL, "PUT is served only at /v1/applications/{uuid} "
+                    "(the document of a draft replaced)");
         return;
     }
     if (!params_check(c, out))
@@ -1107,9 +1154,14 @@ void route(route_ctx *c, reply *out)
         post_application(c, out);
     else if (get && path_id(c->url, "/v1/applications", id, &rest) && !*rest)
         get_application(c, id, out);
+    else if (put && path_id(c->url, "/v1/applications", id, &rest) && !*rest)
+        put_application(c, id, out);
     else if (post && path_id(c->url, "/v1/applications", id, &rest) &&
-             (!strcmp(rest, "/review") || !strcmp(rest, "/submit")))
-        post_step(c, id, !strcmp(rest, "/review"), out);
+             (!strcmp(rest, "/review") || !strcmp(rest, "/submit") ||
+              !strcmp(rest, "/withdraw")))
+        post_step(c, id, !strcmp(rest, "/review")   ? STEP_REVIEW
+                         : !strcmp(rest, "/submit") ? STEP_SUBMIT
+                                                    : STEP_WITHDRAW, out);
     else if (post && strcmp(c->url, "/v1/exchange") == 0)
         post_exchange(c, out);
     else if (post && strcmp(c->url, "/v1/filings") == 0)

@@ -223,13 +223,13 @@ static bool write_submit(service *s, request *rq)
     return ok;
 }
 
-/* The requests answered on the writes thread: every POST (each writes, under
- * the writer's lock).  A bulk filing writes for seconds; a short write
+/* The requests answered on the writes thread: every POST and PUT (each
+ * writes, under the writer's lock).  A bulk filing writes for seconds; a short write
  * answered on its connection's thread waited as long for the lock, and
  * held that thread's other connections meanwhile. */
 static bool on_writes_thread(const char *method)
 {
-    return strcmp(method, "POST") == 0;
+    return strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0;
 }
 
 static enum MHD_Result send_reply(struct MHD_Connection *c, unsigned status, const char *type,
@@ -646,7 +646,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         }
     }
     char type_why[160];
-    if (rq->len && strcmp(method, "POST") == 0 && body_not_xml(c, type_why, sizeof type_why)) {
+    if (rq->len && on_writes_thread(method) && body_not_xml(c, type_why, sizeof type_why)) {
         reply_error(&out, 415, PLEDGER_EINVAL, type_why);
         goto send;
     }

@@ -751,6 +751,21 @@ static void sweep_pledger_application_save(void)
     NIL(pledger_application_uuid(APP));
 }
 
+static void sweep_pledger_application_replace(void)
+{
+    const char *s;
+    ERR(NULL, pledger_application_replace(NULL, acc_uuid, APP));
+    as(R, PLEDGER_ROLE_APPLICANT);
+    ERR(R, pledger_application_replace(R, acc_uuid, NULL));
+    EACH_UUID(s)
+        ERR(R, pledger_application_replace(R, s, APP));
+    ERR(R, pledger_application_replace(R, acc_uuid, APP)); /* accepted: too late */
+    ERR(RO, pledger_application_replace(RO, acc_uuid, APP)); /* read-only */
+    as(R, PLEDGER_ROLE_BANK);
+    ERR(R, pledger_application_replace(R, acc_uuid, APP));
+    NIL(pledger_application_uuid(APP));
+}
+
 static void sweep_pledger_application_save_keyed(void)
 {
     static const char *const bad_keys[] = { "", "a b", "key/1", "ключ", "x\ty", NULL };
@@ -2823,7 +2838,7 @@ static const entry table[] = {
     E(pledger_review_code), E(pledger_review_severity), E(pledger_review_path),
     E(pledger_review_message), E(pledger_review_basis), E(pledger_review_free),
     E(pledger_file_batch), E(pledger_file_batch_keyed), E(pledger_filing_replayed),
-    E(pledger_application_save_keyed),
+    E(pledger_application_save_keyed), E(pledger_application_replace),
     E(pledger_filing_count), E(pledger_filing_blocked),
     E(pledger_filing_item_blocked), E(pledger_filing_uuid), E(pledger_filing_acceptance_number),
     E(pledger_filing_number), E(pledger_filing_modcode), E(pledger_filing_review),

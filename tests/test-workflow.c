@@ -2,6 +2,7 @@
  * refusals, withdrawals, every illegal step and role, numbers, versions,
  * certificates, receivables' modification codes, objections, expiry, the
  * calendar, and the journal (verification, tampering, replay). */
+#include <ctype.h>
 #include <sqlite3.h>
 
 #include "testutil.h"
@@ -359,11 +360,11 @@ static char *app_in_state(int s, char **number)
 }
 
 enum { ST_REVIEW, ST_SUBMIT, ST_ACCEPT, ST_REQCORR, ST_CORRECT, ST_REGISTER, ST_REFUSE,
-       ST_WITHDRAW, ST_SAVE, ST_COUNT };
+       ST_WITHDRAW, ST_SAVE, ST_REPLACE, ST_COUNT };
 static const pledger_role step_role[ST_COUNT] = {
     PLEDGER_ROLE_APPLICANT, PLEDGER_ROLE_APPLICANT, PLEDGER_ROLE_CLERK, PLEDGER_ROLE_CLERK,
     PLEDGER_ROLE_CLERK, PLEDGER_ROLE_REGISTRAR, PLEDGER_ROLE_REGISTRAR,
-    PLEDGER_ROLE_APPLICANT, PLEDGER_ROLE_APPLICANT,
+    PLEDGER_ROLE_APPLICANT, PLEDGER_ROLE_APPLICANT, PLEDGER_ROLE_APPLICANT,
 };
 /* allowed[step][state] */
 static const int allowed[ST_COUNT][S_COUNT] = {
@@ -377,6 +378,7 @@ static const int allowed[ST_COUNT][S_COUNT] = {
     [ST_WITHDRAW] = { [S_DRAFT] = 1, [S_REVIEWED] = 1, [S_SUBMITTED] = 1, [S_ACCEPTED] = 1,
                       [S_CORR] = 1 },
     [ST_SAVE] = { [S_DRAFT] = 1, [S_REVIEWED] = 1 },
+    [ST_REPLACE] = { [S_DRAFT] = 1, [S_REVIEWED] = 1 },
 };
 
 static int do_step(int step, const char *uuid)
@@ -410,9 +412,108 @@ static int do_step(int step, const char *uuid)
         pledger_application_free(app);
         return rc;
     }
+    case ST_REPLACE: {
+        /* the document alone, as a service's client sends it, over the UUID */
+        char *who = strdup(pledger_actor(reg)), *xml = NULL;
+        pledger_role role = acting;
+        size_t len = 0;
+        ck_assert_ptr_nonnull(who);
+        act("clerk-reader", PLEDGER_ROLE_CLERK);
+        ck_assert_int_eq(pledger_application_load(&app, reg, uuid), 0);
+        ck_assert_int_eq(pledger_application_to_xml(&xml, &len, app), 0);
+        pledger_application_free(app);
+        ck_assert_int_eq(pledger_application_from_xml(&app, xml, len), 0);
+        pledger_free(xml);
+        act(who, role);
+        free(who);
+        rc = pledger_application_replace(reg, uuid, app);
+        if (rc == 0) {
+            ck_assert_str_eq(pledger_application_uuid(app), uuid);
+            ck_assert_int_eq(pledger_application_state(app), PLEDGER_APP_DRAFT);
+        } else {
+            ck_assert_ptr_null(pledger_application_uuid(app));
+        }
+        pledger_application_free(app);
+        return rc;
+    }
     }
     return -999;
 }
+
+/* A document saved over a stored application by its UUID (a service's
+ * client holds no handle): it replaces the draft's document, a reviewed
+ * one becomes a draft again; another kind, another application's handle,
+ * a bad or unknown UUID and a read-only registry are refused, nothing
+ * changed; the handle takes the UUID. */
+START_TEST(test_replace_by_uuid)
+{
+    pledger_application *first = fx_ck_sample(PLEDGER_KIND_PATENT), *next = NULL, *got = NULL;
+    pledger_application *other = fx_ck_sample(PLEDGER_KIND_PATENT);
+    pledger_review *rv = NULL;
+    pledger_registry *ro = NULL;
+    const char *amount = NULL;
+
+    act("applicant-1", PLEDGER_ROLE_APPLICANT);
+    PL_OK(reg, pledger_application_save(reg, first));
+    char *uuid = strdup(pledger_application_uuid(first));
+    ck_assert_ptr_nonnull(uuid);
+    PL_OK(reg, pledger_application_review(&rv, reg, uuid));
+    pledger_review_free(rv);
+    PL_OK(reg, pledger_application_save(reg, other));
+
+    /* the corrected document alone, over the UUID typed in upper case */
+    next = fx_ck_sample(PLEDGER_KIND_PATENT);
+    PL_OK(NULL, pledger_application_set(next, "claim/amount", "777000000"));
+    char upper[37];
+    for (size_t i = 0; i < 37; i++)
+        upper[i] = (char)toupper((unsigned char)uuid[i]);
+    PL_OK(reg, pledger_application_replace(reg, upper, next));
+    ck_assert_str_eq(pledger_application_uuid(next), uuid);
+    ck_assert_int_eq(pledger_application_state(next), PLEDGER_APP_DRAFT);
+    PL_OK(reg, pledger_application_load(&got, reg, uuid));
+    PL_OK(NULL, pledger_application_get(&amount, got, "claim/amount"));
+    ck_assert_str_eq(amount, "777000000");
+    ck_assert_int_eq(pledger_application_state(got), PLEDGER_APP_DRAFT);
+    pledger_application_free(got);
+    /* the same handle again: its own UUID */
+    PL_OK(NULL, pledger_application_set(next, "claim/amount", "778000000"));
+    PL_OK(reg, pledger_application_replace(reg, uuid, next));
+
+    char *before = dump(NULL);
+    /* another application's handle; another kind; bad and unknown UUIDs */
+    PL_FAILS(reg, PLEDGER_EINVAL,
+             pledger_application_replace(reg, pledger_application_uuid(other), next));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "app:"), "%s", pledger_errmsg(reg));
+    pledger_application *tm = fx_ck_sample(PLEDGER_KIND_TRADEMARK);
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_application_replace(reg, uuid, tm));
+    ck_assert_ptr_null(pledger_application_uuid(tm));
+    PL_FAILS(reg, PLEDGER_ENOTFOUND, pledger_application_replace(reg, "not-a-uuid", tm));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "not-a-uuid"), "%s", pledger_errmsg(reg));
+    PL_FAILS(reg, PLEDGER_ENOTFOUND,
+             pledger_application_replace(reg, "00000000-0000-4000-8000-000000000000", tm));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_application_replace(reg, uuid, NULL));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_application_replace(reg, NULL, tm));
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_application_replace(NULL, uuid, tm));
+    PL_OK(NULL, fx_open(&ro, path, "FZ01", 1, -1));
+    PL_OK(ro, pledger_set_actor(ro, "applicant-1", PLEDGER_ROLE_APPLICANT));
+    pledger_application *again = fx_ck_sample(PLEDGER_KIND_PATENT);
+    PL_FAILS(ro, PLEDGER_EREADONLY, pledger_application_replace(ro, uuid, again));
+    ck_assert_ptr_null(pledger_application_uuid(again));
+    pledger_close(ro);
+    char *after = dump(NULL);
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
+    assert_journal_intact();
+
+    pledger_application_free(again);
+    pledger_application_free(tm);
+    pledger_application_free(next);
+    pledger_application_free(other);
+    pledger_application_free(first);
+    free(uuid);
+}
+END_TEST
 
 START_TEST(test_illegal_steps)
 {
@@ -451,7 +552,8 @@ START_TEST(test_wrong_roles)
     for (int step = 0; step < ST_COUNT; step++) {
         for (int role = PLEDGER_ROLE_APPLICANT; role <= PLEDGER_ROLE_AUDITOR; role++) {
             int ok = role == (int)step_role[step] ||
-                     ((step == ST_REVIEW || step == ST_SAVE) && role == PLEDGER_ROLE_CLERK);
+                     ((step == ST_REVIEW || step == ST_SAVE || step == ST_REPLACE) &&
+                      role == PLEDGER_ROLE_CLERK);
             if (ok)
                 continue;
             act("intruder", (pledger_role)role);
@@ -480,7 +582,7 @@ START_TEST(test_other_applicant)
     int s = _i;
     char *num = NULL, *cert = NULL;
     char *uuid = app_in_state(s, &num);
-    static const int steps[] = { ST_REVIEW, ST_SUBMIT, ST_WITHDRAW, ST_SAVE };
+    static const int steps[] = { ST_REVIEW, ST_SUBMIT, ST_WITHDRAW, ST_SAVE, ST_REPLACE };
     pledger_application *app = NULL;
     /* every change is journaled: a journal that did not grow is a registry
      * that did not change (a whole dump per state made this slow) */
@@ -1602,6 +1704,7 @@ static Suite *workflow_suite(void)
     tcase_add_test(tc, test_calendar_deadlines);
     tcase_add_test(tc, test_read_only_registry);
     tcase_add_test(tc, test_bad_arguments);
+    tcase_add_test(tc, test_replace_by_uuid);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
 

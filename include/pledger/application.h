@@ -199,6 +199,27 @@ PLEDGER_EXPORT void pledger_application_free(pledger_application *app);
 PLEDGER_EXPORT int pledger_application_save(pledger_registry *reg, pledger_application *app);
 
 /**
+ * Save @p app's document over the stored application @p uuid, as
+ * pledger_application_save() does for a handle that was loaded or saved
+ * before: for a caller that holds the document and the UUID but not that
+ * handle (a service's client, a script started again).  The application
+ * must be a draft or reviewed (a reviewed one becomes a draft again, so it
+ * must be reviewed again) and of the same kind.  Role: applicant, of an
+ * application it filed (#PLEDGER_EPERM otherwise), or clerk.
+ * @param[in] reg  the registry, opened writable.
+ * @param[in] uuid the stored application's UUID (any case).
+ * @param[in] app  the new document: a handle not saved yet, or one of
+ *                 @p uuid itself (another application's handle is
+ *                 #PLEDGER_EINVAL); its UUID and state are updated.
+ * @return 0, #PLEDGER_ENOTFOUND, #PLEDGER_EPERM, #PLEDGER_ESTATE,
+ *         #PLEDGER_EINVAL (another kind, another application's handle),
+ *         #PLEDGER_EREADONLY, ...
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_application_replace(pledger_registry *reg, const char *uuid,
+                                               pledger_application *app);
+
+/**
  * The first save of a new application (pledger_application_save()) under
  * a key the caller makes (a UUID, its own reference of the application),
  * so that it is saved once however often it is sent: for a client that did

@@ -244,6 +244,37 @@ int pledger_application_save(pledger_registry *reg, pledger_application *app)
     return refresh(app, &c);
 }
 
+int pledger_application_replace(pledger_registry *reg, const char *uuid,
+                                pledger_application *app)
+{
+    static const char fn[] = "pledger_application_replace";
+    char kept[PL_API_UUID_LEN + 1], *u;
+    pl_ctx c;
+    int rc;
+
+    if ((rc = enter_uuid(reg, fn, uuid, kept, &c)))
+        return rc;
+    if (!app)
+        return pl_api_bad_arg(reg, fn, "app", "is NULL");
+    if (app->uuid && strcmp(app->uuid, kept) != 0)
+        return pl_err_set(&reg->err, PLEDGER_EINVAL,
+                          "%s: app: the handle is application %s, not %s; its document "
+                          "replaces only its own", fn, app->uuid, kept);
+    if ((rc = pl_api_writable(reg, fn)))
+        return rc;
+    if (!(u = strdup(kept)))
+        return pl_err_oom(&reg->err);
+    if ((rc = pl_wf_save(&c, app->doc, &u))) {
+        free(u);
+        return pl_err_prefix(&reg->err, "%s", fn);
+    }
+    if (app->uuid)
+        free(u);
+    else
+        app->uuid = u;
+    return refresh(app, &c);
+}
+
 int pledger_application_save_keyed(pledger_registry *reg, pledger_application *app,
                                    const char *key, int *replayed)
 {

@@ -19,7 +19,7 @@ from ._i18n import _
 from .application import Application
 from .enums import ALL as _ENUMS
 from .enums import Kind, PledgeState, Role, Severity
-from .errors import CodeMismatch, NotSupported, ReviewBlocked, error_class
+from .errors import CodeMismatch, ReviewBlocked, error_class
 from .log import HASH_SIZE, Checkpoint, Keyring, Proof, verify_consistency
 from .report import ReportEntry
 from .types import (CurrencyAmounts, DateLike, DueItem, Filed, Finding, Instant, JournalCheck, Pledge,
@@ -420,24 +420,26 @@ class RemoteRegistry:
     # ---- filing -------------------------------------------------------------------
 
     def save(self, app: Application, *, key: str | None = None) -> str:
-        """Store a new application (a draft); returns its UUID, which
-        ``app.uuid`` then gives, as after a local save.  The service has no
-        call that replaces a stored draft: saving an application that
-        already has a UUID raises :class:`pledger.NotSupported` rather than
-        filing a second draft (a local registry replaces the first).
-        ``key`` goes as the Idempotency-Key header: a call repeated after a
-        lost answer (a timeout, a dropped connection) saves nothing again and
-        returns the UUID saved then."""
+        """As :meth:`pledger.Registry.save`: a new application is stored as
+        a draft (POST /v1/applications) and its UUID returned, which
+        ``app.uuid`` then gives; one that has a UUID replaces the document
+        of that draft or reviewed application (PUT
+        /v1/applications/{uuid}; a reviewed one becomes a draft again).
+        ``key`` (a new application only) goes as the Idempotency-Key
+        header: a call repeated after a lost answer (a timeout, a dropped
+        connection) saves nothing again and returns the UUID saved then."""
         if not isinstance(app, Application):
             raise _ffi._invalid("app must be a pledger.Application", True)
         if key is not None and not isinstance(key, str):
             raise _ffi._invalid(f"key must be str, not {type(key).__name__}", True)
+        body = app.to_xml().encode("utf-8")
         if app.uuid:
-            raise NotSupported(int(_ffi.lib.PLEDGER_ENOTSUP),
-                               f"application {app.uuid} is already saved; the service does "
-                               f"not replace a stored draft (save a new Application, or "
-                               f"correct it at the office)")
-        uuid = str(self._json("POST", "/v1/applications", body=app.to_xml().encode("utf-8"),
+            if key is not None:
+                raise _ffi._invalid(f"app: application {app.uuid} is already saved; a key "
+                                    f"names the first save of a new application", False)
+            self._json("PUT", f"/v1/applications/{self._quote(app.uuid, 'uuid')}", body=body)
+            return app.uuid
+        uuid = str(self._json("POST", "/v1/applications", body=body,
                               headers=None if key is None else {"Idempotency-Key": key})["uuid"])
         app._saved_as = uuid
         return uuid
@@ -497,6 +499,10 @@ class RemoteRegistry:
     def submit(self, uuid: str) -> None:
         """As :meth:`pledger.Registry.submit`."""
         self._json("POST", f"/v1/applications/{self._quote(uuid, 'uuid')}/submit", body=b"")
+
+    def withdraw(self, uuid: str) -> None:
+        """As :meth:`pledger.Registry.withdraw`."""
+        self._json("POST", f"/v1/applications/{self._quote(uuid, 'uuid')}/withdraw", body=b"")
 
     def exchange_import(self, data: bytes | str) -> bytes | None:
         """Upload a batch (returns the office's signed receipt) or a
