@@ -47,6 +47,19 @@ START_TEST(test_every_event_proved)
     unsigned char root[32], leaf[32], old_root[32];
 
     fx_ck_setup(&dir, &path, &reg);
+    /* an empty log proves nothing, and says so (not "must be 1 to 0") */
+    {
+        pledger_proof *none = NULL;
+        PL_OK(reg, pledger_log_size(reg, &size));
+        ck_assert_uint_eq(size, 0);
+        PL_FAILS(reg, PLEDGER_EINVAL, pledger_log_prove_consistency(&none, reg, 1, 0));
+        ck_assert_msg(strstr(pledger_errmsg(reg), "the log has no event yet"), "%s",
+                      pledger_errmsg(reg));
+        PL_FAILS(reg, PLEDGER_EINVAL, pledger_log_prove_inclusion(&none, reg, 1, 0));
+        ck_assert_msg(strstr(pledger_errmsg(reg), "is not in the log of 0 events"), "%s",
+                      pledger_errmsg(reg));
+        ck_assert_ptr_null(none);
+    }
     history(reg, "450万");
     PL_OK(reg, pledger_log_size(reg, &size));
     PL_OK(NULL, fx_raw_int(path, "SELECT count(*) FROM journal", &count));

@@ -487,7 +487,11 @@ int pledger_log_prove_consistency(pledger_proof **out, pledger_registry *reg,
     if ((rc = pl_db_read_begin(reg->db, &reg->err)))
         return rc;
     if (!(rc = resolve_size(reg, fn, &size))) {
-        if (old_size == 0 || old_size > size)
+        if (size == 0)
+            rc = pl_err_set(&reg->err, PLEDGER_EINVAL,
+                            "%s: old_size %" PRIu64 ": the log has no event yet, so no size "
+                            "to prove it consistent with", fn, old_size);
+        else if (old_size == 0 || old_size > size)
             rc = pl_err_set(&reg->err, PLEDGER_EINVAL,
                             "%s: old_size %" PRIu64 " must be 1 to %" PRIu64, fn, old_size,
                             size);
