@@ -782,10 +782,13 @@ static void findings_json(jw *w, const pledger_review *rv)
     jw_end_arr(w);
 }
 
-/* POST /v1/applications: save a new application (a draft); under an
- * Idempotency-Key, once (pledger_application_save_keyed): the same
- * document sent again is answered 200 with what the first request saved. */
-static void post_application(route_ctx *c, reply *out)
+/* POST /v1/applications (@uuid NULL): save a new application (a draft);
+ * under an Idempotency-Key, once (pledger_application_save_keyed): the
+ * same document sent again is answered 200 with what the first request
+ * saved.  PUT /v1/applications/{uuid}: replace the document of a draft (a
+ * corrected one after its review; a reviewed application becomes a draft
+ * again), by the applicant that filed it or a clerk. */
+static void save_application(route_ctx *c, const char *uuid, reply *out)
 {
     pledger_application *app = NULL;
     int rc, replayed = 0;
@@ -798,11 +801,13 @@ static void post_application(route_ctx *c, reply *out)
         reply_library_error(out, rc, NULL);
         return;
     }
-    const char *key = MHD_lookup_connection_value(c->conn, MHD_HEADER_KIND, "Idempotency-Key");
+    const char *key =
+        uuid ? NULL : MHD_lookup_connection_value(c->conn, MHD_HEADER_KIND, "Idempotency-Key");
     pthread_mutex_lock(c->writer_lock);
     if (as_caller(c, c->writer, out)) {
-        rc = key ? pledger_application_save_keyed(c->writer, app, key, &replayed)
-                 : pledger_application_save(c->writer, app);
+        rc = uuid ? pledger_application_replace(c->writer, uuid, app)
+             : key ? pledger_application_save_keyed(c->writer, app, key, &replayed)
+                   : pledger_application_save(c->writer, app);
         if (rc) {
             reply_library_error(out, rc, c->writer);
         } else {
@@ -814,44 +819,7 @@ static void post_application(route_ctx *c, reply *out)
             jw_key(&w, "replayed");
             jw_bool(&w, replayed != 0);
             jw_end_obj(&w);
-            reply_json(out, replayed ? 200 : 201, &w);
-            jw_free(&w);
-        }
-    }
-    pthread_mutex_unlock(c->writer_lock);
-    pledger_application_free(app);
-}
-
-/* PUT /v1/applications/{uuid}: the document of a draft replaced (a
- * corrected one after its review; a reviewed application becomes a draft
- * again), by the applicant that filed it or a clerk. */
-static void put_application(route_ctx *c, const char *uuid, reply *out)
-{
-    pledger_application *app = NULL;
-    int rc;
-
-    if (!c->body) {
-        reply_error(out, 400, PLEDGER_EINVAL, "the request body must be an application (XML)");
-        return;
-    }
-    if ((rc = pledger_application_from_xml(&app, c->body, c->body_len))) {
-        reply_library_error(out, rc, NULL);
-        return;
-    }
-    pthread_mutex_lock(c->writer_lock);
-    if (as_caller(c, c->writer, out)) {
-        if ((rc = pledger_application_replace(c->writer, uuid, app))) {
-            reply_library_error(out, rc, c->writer);
-        } else {
-            jw w;
-            jw_init(&w);
-            jw_obj(&w);
-            jw_kstr(&w, "uuid", pledger_application_uuid(app));
-            jw_kstr(&w, "state", pledger_app_state_name(pledger_application_state(app)));
-            jw_key(&w, "replayed");
-            jw_bool(&w, false);
-            jw_end_obj(&w);
-            reply_json(out, 200, &w);
+            reply_json(out, uuid || replayed ? 200 : 201, &w);
             jw_free(&w);
         }
     }
@@ -1151,11 +1119,11 @@ void route(route_ctx *c, reply *out)
     else if (get && strcmp(c->url, "/v1/log/consistency") == 0)
         proof(c, false, out);
     else if (post && strcmp(c->url, "/v1/applications") == 0)
-        post_application(c, out);
+        save_application(c, NULL, out);
     else if (get && path_id(c->url, "/v1/applications", id, &rest) && !*rest)
         get_application(c, id, out);
     else if (put && path_id(c->url, "/v1/applications", id, &rest) && !*rest)
-        put_application(c, id, out);
+        save_application(c, id, out);
     else if (post && path_id(c->url, "/v1/applications", id, &rest) &&
              (!strcmp(rest, "/review") || !strcmp(rest, "/submit") ||
               !strcmp(rest, "/withdraw")))
