@@ -140,3 +140,45 @@ def test_a_keyed_save_saves_one_draft(reg: pledger.Registry, flow: Flow) -> None
     assert "key" in e.value.message
     # without a key the same document is a new draft
     assert reg.save(receivables(1)[0]) != uuid
+
+
+def test_a_keyed_save_sent_twice_at_once_saves_one_draft(db_path: str) -> None:
+    """Two handles (two processes' worth: each its own connection) send
+    the same application under the same key at the same moment, many
+    times, on the real clock: every pair gets one UUID, and the registry
+    holds one draft per key."""
+    import threading
+    doc = receivables(1)[0].to_xml()
+    handles = []
+    for _ in range(2):
+        h = pledger.open(db_path, office="FZ01")
+        h.set_actor("bank-qh", Role.APPLICANT)
+        handles.append(h)
+    rounds = 40
+    got: list[list[str]] = [[], []]
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def run(i: int) -> None:
+        try:
+            for k in range(rounds):
+                start.wait()
+                got[i].append(handles[i].save(pledger.Application.from_xml(doc),
+                                              key=f"race-{k}"))
+        except BaseException as e:  # noqa: BLE001 -- reported below
+            errors.append(e)
+            start.abort()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    for h in handles:
+        h.close()
+    assert not errors, errors
+    assert got[0] == got[1] and len(set(got[0])) == rounds
+    import sqlite3
+    with sqlite3.connect(db_path) as c:
+        assert c.execute("SELECT count(*) FROM application").fetchone()[0] == rounds
+        assert c.execute("SELECT count(*) FROM filing_key").fetchone()[0] == rounds
