@@ -504,6 +504,9 @@ class Registry:
             state now); another document under it, or a key of a bulk
             filing, raises :class:`pledger.Conflict`
             (``pledger_application_save_keyed``)."""
+        if not isinstance(app, Application):
+            raise _ffi._invalid(f"app must be a pledger.Application, not {type(app).__name__}",
+                                True)
         if key is None:
             self._check(lib.pledger_application_save(self._h, app._h))
         else:
@@ -614,6 +617,9 @@ class Registry:
     def correct(self, app: Application) -> None:
         """Record the corrected document of an application awaiting
         correction (``app`` loaded with :meth:`load`, then edited)."""
+        if not isinstance(app, Application):
+            raise _ffi._invalid(f"app must be a pledger.Application, not {type(app).__name__}",
+                                True)
         self._check(lib.pledger_application_correct(self._h, app._h))
 
     def register(self, uuid: str) -> Registration:

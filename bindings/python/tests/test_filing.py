@@ -182,3 +182,17 @@ def test_a_keyed_save_sent_twice_at_once_saves_one_draft(db_path: str) -> None:
     with sqlite3.connect(db_path) as c:
         assert c.execute("SELECT count(*) FROM application").fetchone()[0] == rounds
         assert c.execute("SELECT count(*) FROM filing_key").fetchone()[0] == rounds
+
+
+def test_an_application_argument_of_another_type_is_refused(reg: pledger.Registry,
+                                                            flow: Flow) -> None:
+    """save() and correct() name the argument that is not an Application
+    (they raised AttributeError), as file_batch() and the remote client do."""
+    flow.act("bank-qh", Role.APPLICANT)
+    for bad in (None, "<application/>", 5, receivables(1)):
+        for call in (lambda: reg.save(bad), lambda: reg.save(bad, key="k-1"),  # noqa: B023
+                     lambda: reg.correct(bad)):  # noqa: B023
+            with pytest.raises(pledger.WrongType) as e:
+                call()
+            assert "app must be a pledger.Application" in e.value.message
+    assert reg.log_size() == 0
