@@ -1714,6 +1714,22 @@ def test_slow_clients_are_cut(site: dict) -> None:
     assert "did not send a whole request within timeout_seconds" in d.proc.stderr.read()
 
 
+def _tcp_queued(client: int, server: int) -> tuple[int, int]:
+    """(bytes the client's socket has not had acknowledged, bytes the
+    server's socket holds unread) of the loopback connection between ports
+    @client and @server, from /proc/net/tcp."""
+    tx = rx = -1
+    for line in pathlib.Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        f = line.split()
+        local, remote = int(f[1].split(":")[1], 16), int(f[2].split(":")[1], 16)
+        queues = [int(q, 16) for q in f[4].split(":")]
+        if (local, remote) == (client, server):
+            tx = queues[0]
+        elif (local, remote) == (server, client):
+            rx = queues[1]
+    return tx, rx
+
+
 def test_sigterm_answers_a_filing_being_committed(site: dict) -> None:
     """At SIGTERM a request read whole is answered, however long it takes:
     the drain cut a bulk filing still committing after timeout_seconds
@@ -1738,11 +1754,14 @@ def test_sigterm_answers_a_filing_being_committed(site: dict) -> None:
     body = _filings(*apps)
     answer: list = []
     sent = threading.Event()
+    client_port: list = []
 
     def file() -> None:
         ctx = ssl.create_default_context(cafile=str(d.cert))
         conn = http.client.HTTPSConnection("127.0.0.1", d.port, context=ctx, timeout=300)
         try:
+            conn.connect()
+            client_port.append(conn.sock.getsockname()[1])
             conn.request("POST", "/v1/filings", body=body,
                          headers={"Authorization": f"Bearer {site['tokens']['applicant']}",
                                   "Content-Type": "application/xml"})
@@ -1756,7 +1775,15 @@ def test_sigterm_answers_a_filing_being_committed(site: dict) -> None:
     t = threading.Thread(target=file)
     t.start()
     assert sent.wait(timeout=120)
-    time.sleep(0.7)             # the body read whole; the filing is being committed
+    # the body read whole by the daemon (a loaded machine or the sanitizers'
+    # daemon may still be reading it when the client has sent it all: a
+    # request still being read is cut after timeout_seconds, as it should)
+    assert client_port, answer
+    deadline = time.monotonic() + 120
+    while _tcp_queued(client_port[0], d.port) != (0, 0) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _tcp_queued(client_port[0], d.port) == (0, 0)
+    time.sleep(0.5)             # the filing is being committed
     term = time.monotonic()
     d.proc.send_signal(signal.SIGTERM)
     t.join(timeout=300)
