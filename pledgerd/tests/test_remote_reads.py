@@ -337,3 +337,56 @@ def test_the_service_signs_with_a_key_not_trusted(reads: dict) -> None:
     remote, local = both(reads, "bank", "consistency", str(tmp / "kept.txt"), *trust)
     assert remote.returncode == local.returncode == 0, (remote.stderr, local.stderr)
     assert "latest signed checkpoint" in remote.stdout and "events now" in remote.stdout
+
+
+def test_filing_over_url(reads: dict, tmp_path: pathlib.Path) -> None:
+    """The applicant's filing commands ask the service with --url, as the
+    token's account: apply (with --key: once), review, submit, withdraw,
+    file-batch (with --batch-key: once); their JSON is the local one's
+    shape and a refusal has the local exit status and message."""
+    d = reads["d"]
+    url = ["--url", d.url, "--token", reads["tokens"]["applicant"], "--cacert", str(d.cert)]
+    env = _env()
+
+    def run(*args: str, status: int = 0) -> dict:
+        r = _run([*args, *url, "--json"], env)
+        assert r.returncode == status, (args, r.stdout, r.stderr)
+        return json.loads(r.stdout if status == 0 else r.stderr)
+
+    patent = str(DATA / "app-patent.xml")
+    first = run("apply", patent, "--key", "cli-url-1")
+    again = run("apply", patent, "--key", "cli-url-1")
+    assert first["uuid"] == again["uuid"] and first["kind"] == "patent"
+    u = first["uuid"]
+    review = run("review", u)
+    assert review["uuid"] == u and review["submittable"], review
+    assert run("submit", u) == {"uuid": u, "state": "submitted"}
+    assert run("withdraw", u) == {"uuid": u, "state": "withdrawn"}
+    # withdrawn: refused, as from the file (the same status, the service's words)
+    local = _run(["withdraw", u, "--db", reads["db"], "--actor", "filer-1", "--role",
+                  "applicant", "--json"], env)
+    err = run("withdraw", u, status=local.returncode)
+    assert local.returncode != 0 and err["name"] == json.loads(local.stderr)["name"] == \
+        "PLEDGER_ESTATE" and "withdrawn" in err["message"], err
+    # the registry the service keeps has it so
+    with pledger.open(reads["db"], read_only=True) as reg:
+        reg.set_actor("auditor-1", Role.AUDITOR)
+        assert reg.load(u).state == pledger.AppState.WITHDRAWN
+    # bulk filing under a key: filed once
+    base = (DATA / "app-receivable.xml").read_text(encoding="utf-8").replace(
+        "<end>2025-10-31</end>", "<end>2049-10-31</end>", 1)
+    files = []
+    for i in range(2):
+        f = tmp_path / f"r{i}.xml"
+        f.write_text(base.replace("<main_contract_number>",
+                                  f"<main_contract_number>URL{i}-", 1), encoding="utf-8")
+        files.append(str(f))
+    filed = run("file-batch", *files, "--batch-key", "cli-url-batch")
+    assert filed["filed"] and not filed["replayed"] and all(i["modcode"] for i in filed["items"])
+    again = run("file-batch", *files, "--batch-key", "cli-url-batch")
+    assert again["replayed"] and [i["number"] for i in again["items"]] == \
+        [i["number"] for i in filed["items"]]
+    # a bank's token files nothing
+    bank = ["--url", d.url, "--token", reads["tokens"]["bank"], "--cacert", str(d.cert)]
+    r = _run(["apply", patent, *bank, "--json"], env)
+    assert r.returncode != 0 and json.loads(r.stderr)["name"] == "PLEDGER_EPERM", r

@@ -1578,9 +1578,11 @@ def _lang_option(p: argparse.ArgumentParser) -> None:
                           "LANG"))
 
 
-#: the subcommands that can ask a pledgerd service (--url) instead of a file
+#: the subcommands that can ask a pledgerd service (--url) instead of a file: the
+#: reads, and the filing an applicant does (the service's account is the actor)
 REMOTE_COMMANDS = ("verify", "search", "certificate", "rank", "due", "stats", "show", "prove",
-                   "consistency", "verify-log", "journal-verify", "reports", "report")
+                   "consistency", "verify-log", "journal-verify", "reports", "report",
+                   "apply", "review", "submit", "withdraw", "file-batch")
 
 
 def build_parser() -> argparse.ArgumentParser:
