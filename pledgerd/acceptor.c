@@ -109,10 +109,11 @@ static void *run(void *arg)
     return NULL;
 }
 
-acceptor *acceptor_start(const char *host, unsigned port, unsigned max_connections,
-                         acceptor_add_fn add, acceptor_count_fn count, void *cls, char *err,
-                         size_t err_size)
+bool acceptor_start(acceptor **out, const char *host, unsigned port, unsigned max_connections,
+                    acceptor_add_fn add, acceptor_count_fn count, void *cls, char *err,
+                    size_t err_size)
 {
+    *out = NULL;
     /* an IPv4 or IPv6 address as written, never a name to look up */
     struct sockaddr_storage at;
     socklen_t at_len;
@@ -130,12 +131,12 @@ acceptor *acceptor_start(const char *host, unsigned port, unsigned max_connectio
     } else {
         snprintf(err, err_size, "listen: '%s' is not an IPv4 or IPv6 address (an IPv6 "
                  "address is written in brackets: [::1]:8443)", host);
-        return NULL;
+        return false;
     }
     acceptor *a = calloc(1, sizeof *a);
     if (!a) {
         snprintf(err, err_size, "out of memory");
-        return NULL;
+        return false;
     }
     a->max = max_connections;
     a->add = add;
@@ -155,18 +156,21 @@ acceptor *acceptor_start(const char *host, unsigned port, unsigned max_connectio
                  in6 ? "]" : "", port, strerror(errno));
         goto fail;
     }
+    /* the service knows it before the first connection can close */
+    *out = a;
     if ((errno = pthread_create(&a->thread, NULL, run, a))) {
         snprintf(err, err_size, "cannot start the accepting thread: %s", strerror(errno));
+        *out = NULL;
         goto fail;
     }
-    return a;
+    return true;
 fail:
     if (a->fd >= 0)
         close(a->fd);
     if (a->wake >= 0)
         close(a->wake);
     free(a);
-    return NULL;
+    return false;
 }
 
 void acceptor_closed(acceptor *a)

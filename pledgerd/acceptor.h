@@ -30,11 +30,15 @@ typedef unsigned (*acceptor_count_fn)(void *cls);
  * counts from its hand-over (not from the service's notice that it began,
  * which may come later, from another thread) until acceptor_closed.  One
  * the service dropped without a close notice (out of memory) is found when
- * the acceptor has been full for a second: it asks @count then.  NULL with
- * @err on failure. */
-acceptor *acceptor_start(const char *host, unsigned port, unsigned max_connections,
-                         acceptor_add_fn add, acceptor_count_fn count, void *cls, char *err,
-                         size_t err_size);
+ * the acceptor has been full for a second: it asks @count then.
+ *
+ * *@out is the acceptor before its thread starts: a connection accepted at
+ * once and closed at once (a client that only checks the port is open)
+ * has its close notice call acceptor_closed(*@out) before this returns.
+ * false, *@out NULL and @err on failure. */
+bool acceptor_start(acceptor **out, const char *host, unsigned port, unsigned max_connections,
+                    acceptor_add_fn add, acceptor_count_fn count, void *cls, char *err,
+                    size_t err_size);
 /* A connection handed over is gone (libmicrohttpd's close notice).  Any
  * thread. */
 void acceptor_closed(acceptor *a);

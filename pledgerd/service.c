@@ -1099,10 +1099,12 @@ service *service_start(const config *cfg, char *err, size_t err_size)
             goto fail;
         }
     }
+    /* s->acc_thread is set before the accepting thread starts: the close
+     * notice of a connection taken at once reads it (it read NULL, and
+     * crashed, when a client checked the port as the service started) */
     if (!(s->live = listener_start(s, cert, key, err, err_size)) ||
-        !(s->acc_thread = acceptor_start(cfg->listen_host, cfg->port, cfg->max_connections,
-                                         hand_over, connections_open, s, err,
-                                         err_size)))
+        !acceptor_start(&s->acc_thread, cfg->listen_host, cfg->port, cfg->max_connections,
+                        hand_over, connections_open, s, err, err_size))
         goto fail;
     return s;
 fail:
