@@ -206,14 +206,19 @@ recorder *recorder_start(pledger_registry *writer, pthread_mutex_t *writer_lock,
         int rc = pledger_report_set_autoflush(writer, 0);
         pthread_mutex_unlock(writer_lock);
         if (rc == 0) {
+            /* under the lock: the recorder's thread, running already, reads
+             * it after each group */
+            pthread_mutex_lock(&r->lock);
             r->flusher = flusher;
             r->flush_started = pthread_create(&r->flush_thread, NULL, flush_run, r) == 0;
+            if (!r->flush_started)
+                r->flusher = NULL;
+            pthread_mutex_unlock(&r->lock);
         }
         if (!r->flush_started) {
             pthread_mutex_lock(writer_lock);
             pledger_report_set_autoflush(writer, 1000);   /* the library's default */
             pthread_mutex_unlock(writer_lock);
-            r->flusher = NULL;
         }
     }
     return r;
