@@ -224,9 +224,9 @@ static bool write_submit(service *s, request *rq)
 }
 
 /* The requests answered on the writes thread: every POST and PUT (each
- * writes, under the writer's lock).  A bulk filing writes for seconds; a short write
- * answered on its connection's thread waited as long for the lock, and
- * held that thread's other connections meanwhile. */
+ * writes, under the writer's lock).  A bulk filing writes for seconds; a
+ * short write answered on its connection's thread waited as long for the
+ * lock, and held that thread's other connections meanwhile. */
 static bool on_writes_thread(const char *method)
 {
     return strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0;
@@ -1228,18 +1228,21 @@ void service_stop(service *s)
             break;
         nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
     }
-    while (s->retired) {
-        listener *l = s->retired;
-        s->retired = l->next;
-        listener_free(l);
-    }
-    /* the daemons are stopped: every queued write was answered */
+    /* the writes still queued or under way (one past the drain's limit)
+     * are finished while their daemons run: the writes thread resumes each
+     * connection, which must still be there; later writes are answered on
+     * their connections' threads (write_submit refuses them) */
     pthread_mutex_lock(&s->writes_lock);
     s->writes_stop = true;
     pthread_cond_signal(&s->writes_cv);
     pthread_mutex_unlock(&s->writes_lock);
     if (s->writes_started)
         pthread_join(s->writes_thread, NULL);
+    while (s->retired) {
+        listener *l = s->retired;
+        s->retired = l->next;
+        listener_free(l);
+    }
     acceptor_free(s->acc_thread); /* the daemons are stopped: no more notices */
     recorder_free(s->rec);
     pledger_close(s->flusher);

@@ -554,6 +554,9 @@ START_TEST(a_keyed_save_saves_one_draft)
     PL_FAILS(reg, PLEDGER_EINVAL,
              pledger_application_save_keyed(reg, apps[0], "draft-0002", NULL));
     ck_assert_msg(strstr(pledger_errmsg(reg), "already saved"), "%s", pledger_errmsg(reg));
+    fx_act(reg, "bank-qh", PLEDGER_ROLE_BANK); /* its own key, in a role that saves nothing */
+    PL_FAILS(reg, PLEDGER_EPERM, pledger_application_save_keyed(reg, apps[1], "draft-0001", NULL));
+    ck_assert_ptr_null(pledger_application_uuid(apps[1]));
     fx_act(reg, "bank-x", PLEDGER_ROLE_BANK);
     PL_FAILS(reg, PLEDGER_EPERM, pledger_application_save_keyed(reg, apps[1], "draft-0002", NULL));
     ck_assert_ptr_null(pledger_application_uuid(apps[1]));

@@ -91,11 +91,10 @@ void pl_xml_error_words(const xmlError *err, char *en, char *local, size_t size)
 
     switch (err->code) {
     case XML_ERR_INVALID_CHAR:
-        if (v >= 0 && err->message && strstr(err->message, "Char value"))
-            pl_say(en, local, size,
-                   N_("the text holds a character XML does not allow (U+%04lX)"), v);
-        else
-            pl_say(en, local, size, "%s", err->message ? err->message : "invalid character");
+        if (!(v >= 0 && err->message && strstr(err->message, "Char value")))
+            break; /* libxml2's own words, below */
+        pl_say(en, local, size, N_("the text holds a character XML does not allow (U+%04lX)"),
+               v);
         return;
     case XML_ERR_INVALID_HEX_CHARREF:
     case XML_ERR_INVALID_DEC_CHARREF:

@@ -75,8 +75,8 @@ int pl_xml_guard_feed(pl_xml_guard *g, const char *p, size_t n);
 int pl_xml_check_readable(pl_err *e, const char *xml, size_t len, const char *what);
 
 /* libxml2's report of a document that is not well-formed (XML_FROM_PARSER,
- * XML_FROM_NAMESPACE) in words a person filing it reads -- its own name
- * its functions and grammar ("PCDATA invalid Char value 7"): @en in
+ * XML_FROM_NAMESPACE) in words a person filing it reads -- libxml2's own
+ * name its functions and its grammar ("PCDATA invalid Char value 7"): @en in
  * English, @local in the messages' language ("" when the same), each of
  * @size bytes.  Codes without words keep libxml2's text, without the name
  * of its function. */

@@ -215,7 +215,7 @@ static void on_error(const char *file, int line, const char *func, const char *o
 }
 
 /* Why libxmlsec1 could not process a signature, in words a person reads
- * (its own name its functions: "xmlSecTransformNodeRead:
+ * (libxmlsec1's own name its functions: "xmlSecTransformNodeRead:
  * xmlSecTransformIdListFindByHref: href=..."), in English into @en and
  * in the current language into @local (empty: no translation). */
 static void words(char *en, char *local, size_t size)

@@ -159,7 +159,10 @@ int pl_wf_save_keyed(const pl_ctx *c, pl_doc *doc, const char *key, char **uuid,
 
     *replayed = false;
     *uuid = NULL;
-    if ((rc = pl_db_batch_begin(c->db, c->e)))
+    /* who may not save is refused before the key is looked at: the same
+     * actor's name in a role that saves nothing replays nothing either */
+    if ((rc = pl_step_check_role(c->e, PL_STEP_SAVE, c->role, c->actor, 0)) ||
+        (rc = pl_db_batch_begin(c->db, c->e)))
         return rc;
     if ((rc = pl_key_digest(c, PL_KEYED_SAVE, &doc, 1, digest)) ||
         (rc = pl_key_look_up(c, key, digest, &apps)))
