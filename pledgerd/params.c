@@ -38,6 +38,7 @@ static const endpoint endpoints[] = {
     { "GET", "/v1/stats", "from to kind office" },
     { "GET", "/v1/reports", "party actor from to after limit" },
     { "GET", "/v1/reports/*", "" },
+    { "GET", "/v1/applications", "state kind filed_by after limit" },
     { "GET", "/v1/applications/*", "" },
     { "POST", "/v1/applications", "" },
     { "POST", "/v1/applications/*/review", "" },

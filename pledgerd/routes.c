@@ -892,6 +892,91 @@ static void get_application(route_ctx *c, const char *uuid, reply *out)
     pledger_application_free(app);
 }
 
+/* @list ("submitted,accepted"): each name a state, into *@mask (a bit
+ * per state); false when a name is no state. */
+static bool state_mask(const char *list, unsigned *mask)
+{
+    *mask = 0;
+    for (const char *p = list;; p++) {
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        int found = 0;
+        for (int st = PLEDGER_APP_DRAFT; st <= PLEDGER_APP_FORWARDED; st++) {
+            const char *name = pledger_app_state_name((pledger_app_state)st);
+            if (strlen(name) == n && !strncmp(p, name, n))
+                found = st;
+        }
+        if (!found)
+            return false;
+        *mask |= 1u << found;
+        if (!end)
+            return true;
+        p = end;
+    }
+}
+
+/* GET /v1/applications: an applicant's own applications, or (clerk,
+ * registrar, auditor) any actor's, by state and kind, a page at a time. */
+static void list_applications(route_ctx *c, reply *out)
+{
+    pledger_app_filter f = PLEDGER_APP_FILTER_INIT;
+    pledger_app_list *l = NULL;
+    const char *state = arg(c, "state"), *kind = arg(c, "kind");
+    uint64_t n = (uint64_t)f.limit;
+
+    if (!as_caller(c, c->reader, out))
+        return;
+    if (state && !state_mask(state, &f.states)) {
+        bad_param(out, "state", "application states separated by commas: draft, reviewed, "
+                                "submitted, accepted, correction_requested, registered, "
+                                "refused, withdrawn, forwarded");
+        return;
+    }
+    if (kind && (f.kind = pledger_kind_from_name(kind)) <= 0) {
+        bad_param(out, "kind", "a kind: trademark, patent, receivable, equity, emission, "
+                               "sea_area, land");
+        return;
+    }
+    f.filed_by = arg(c, "filed_by");
+    f.after = arg(c, "after");
+    if (!int_arg(c, "limit", 1, 10000, "1 to 10000", &n, out))
+        return;
+    f.limit = (int)n;
+    int rc = pledger_application_list(&l, c->reader, &f);
+    if (rc) {
+        reply_library_error(out, rc, c->reader);
+        return;
+    }
+    jw w;
+    jw_init(&w);
+    jw_obj(&w);
+    jw_key(&w, "applications");
+    jw_arr(&w);
+    size_t count = pledger_app_list_count(l);
+    for (size_t i = 0; i < count; i++) {
+        jw_obj(&w);
+        jw_kstr(&w, "uuid", pledger_app_list_uuid(l, i));
+        jw_kstr(&w, "kind", pledger_kind_name(pledger_app_list_kind(l, i)));
+        jw_kstr(&w, "state", pledger_app_state_name(pledger_app_list_state(l, i)));
+        jw_kstr(&w, "filed_by", pledger_app_list_filed_by(l, i));
+        jw_kint(&w, "saved_at", pledger_app_list_saved_at(l, i));
+        jw_kint(&w, "updated_at", pledger_app_list_updated_at(l, i));
+        jw_kstr(&w, "acceptance_number", pledger_app_list_acceptance_number(l, i));
+        jw_kstr(&w, "registration_number", pledger_app_list_registration_number(l, i));
+        jw_kstr(&w, "pledgor_name", pledger_app_list_pledgor_name(l, i));
+        jw_kstr(&w, "pledgee_name", pledger_app_list_pledgee_name(l, i));
+        jw_end_obj(&w);
+    }
+    jw_end_arr(&w);
+    /* a full page may have a next one */
+    jw_key(&w, "next_after");
+    jw_str(&w, count && count == (size_t)f.limit ? pledger_app_list_uuid(l, count - 1) : NULL);
+    jw_end_obj(&w);
+    reply_json(out, 200, &w);
+    jw_free(&w);
+    pledger_app_list_free(l);
+}
+
 /* POST /v1/filings: bulk filing (pledger_file_batch), all or nothing. */
 static void post_filings(route_ctx *c, reply *out)
 {
@@ -1120,6 +1205,8 @@ void route(route_ctx *c, reply *out)
         proof(c, false, out);
     else if (post && strcmp(c->url, "/v1/applications") == 0)
         save_application(c, NULL, out);
+    else if (get && strcmp(c->url, "/v1/applications") == 0)
+        list_applications(c, out);
     else if (get && path_id(c->url, "/v1/applications", id, &rest) && !*rest)
         get_application(c, id, out);
     else if (put && path_id(c->url, "/v1/applications", id, &rest) && !*rest)

@@ -310,8 +310,9 @@ static bool word_char(char ch)
 
 /* The library's message in the service's words, into @out (@size bytes):
  * without the C functions it names ("pledger_search: "), and a field of a
- * C call's options ("query->party_name", "q->to") named bare, as the
- * query parameter that fills it is ("party_name", "to"). */
+ * C call's options ("query->party_name", "q->to", "filter.after") named
+ * bare, as the query parameter that fills it is ("party_name", "to",
+ * "after"). */
 static void service_words(const char *msg, char *out, size_t size)
 {
     size_t o = 0;
@@ -330,6 +331,12 @@ static void service_words(const char *msg, char *out, size_t size)
                 ;
             if (msg[k] == '-' && msg[k + 1] == '>' && word_char(msg[k + 2])) {
                 i = k + 2;
+                continue;
+            }
+            /* a filter's field: "filter.after" */
+            if (k - i == 6 && !strncmp(msg + i, "filter", 6) && msg[k] == '.' &&
+                word_char(msg[k + 1])) {
+                i = k + 1;
                 continue;
             }
         }

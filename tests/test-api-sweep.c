@@ -802,6 +802,76 @@ static void sweep_pledger_application_load(void)
     }
 }
 
+static void sweep_pledger_application_list(void)
+{
+    pledger_app_list *l = (pledger_app_list *)&l;
+    pledger_app_filter f = PLEDGER_APP_FILTER_INIT;
+    const char *s;
+    as(R, PLEDGER_ROLE_CLERK);
+    ERR(NULL, pledger_application_list(&l, NULL, &f));
+    ck_assert_ptr_null(l);
+    ERR(R, pledger_application_list(NULL, R, &f));
+    ERR(R, pledger_application_list(&l, R, NULL));
+    EACH_BAD(s) {
+        f.filed_by = s;
+        if (s)
+            ERR(R, pledger_application_list(&l, R, &f));
+        f.filed_by = NULL;
+        f.after = s;
+        if (s)
+            ERR(R, pledger_application_list(&l, R, &f));
+        f.after = NULL;
+    }
+    static const int limits[] = { 0, -1, 10001, INT_MAX, INT_MIN };
+    for (size_t i = 0; i < 5; i++) {
+        f.limit = limits[i];
+        ERR(R, pledger_application_list(&l, R, &f));
+    }
+    f.limit = 10;
+    static const unsigned states[] = { 1u, 1u << 10, UINT_MAX };
+    for (size_t i = 0; i < 3; i++) {
+        f.states = states[i];
+        ERR(R, pledger_application_list(&l, R, &f));
+    }
+    f.states = 0;
+    static const int kinds[] = { -1, 8, INT_MAX, INT_MIN };
+    for (size_t i = 0; i < 4; i++) {
+        f.kind = kinds[i];
+        ERR(R, pledger_application_list(&l, R, &f));
+    }
+    f.kind = 0;
+    f.version = 0;
+    ERR(R, pledger_application_list(&l, R, &f));
+    f.version = PLEDGER_APP_FILTER_VERSION;
+    PL_OK(R, pledger_application_list(&l, R, &f));
+    ck_assert_uint_ge(pledger_app_list_count(l), 1);
+    pledger_app_list_free(l);
+    as(R, PLEDGER_ROLE_BANK);
+    ERR(R, pledger_application_list(&l, R, &f));
+    as(R, PLEDGER_ROLE_APPLICANT);
+    f.filed_by = "someone-else";
+    ERR(R, pledger_application_list(&l, R, &f));
+}
+
+#define APP_LIST_GETTER(name)                                                             \
+    static void sweep_pledger_app_list_##name(void)                                       \
+    {                                                                                     \
+        NIL(pledger_app_list_##name(NULL, 0));                                            \
+        NIL(pledger_app_list_##name(NULL, SIZE_MAX));                                     \
+    }
+APP_LIST_GETTER(uuid)
+APP_LIST_GETTER(kind)
+APP_LIST_GETTER(state)
+APP_LIST_GETTER(filed_by)
+APP_LIST_GETTER(saved_at)
+APP_LIST_GETTER(updated_at)
+APP_LIST_GETTER(acceptance_number)
+APP_LIST_GETTER(registration_number)
+APP_LIST_GETTER(pledgor_name)
+APP_LIST_GETTER(pledgee_name)
+static void sweep_pledger_app_list_count(void) { NIL(pledger_app_list_count(NULL)); }
+static void sweep_pledger_app_list_free(void) { pledger_app_list_free(NULL); }
+
 static void sweep_pledger_application_review(void)
 {
     pledger_review *rv = (pledger_review *)&rv;
@@ -2839,6 +2909,12 @@ static const entry table[] = {
     E(pledger_review_message), E(pledger_review_basis), E(pledger_review_free),
     E(pledger_file_batch), E(pledger_file_batch_keyed), E(pledger_filing_replayed),
     E(pledger_application_save_keyed), E(pledger_application_replace),
+    E(pledger_application_list), E(pledger_app_list_count), E(pledger_app_list_uuid),
+    E(pledger_app_list_kind), E(pledger_app_list_state), E(pledger_app_list_filed_by),
+    E(pledger_app_list_saved_at), E(pledger_app_list_updated_at),
+    E(pledger_app_list_acceptance_number), E(pledger_app_list_registration_number),
+    E(pledger_app_list_pledgor_name), E(pledger_app_list_pledgee_name),
+    E(pledger_app_list_free),
     E(pledger_filing_count), E(pledger_filing_blocked),
     E(pledger_filing_item_blocked), E(pledger_filing_uuid), E(pledger_filing_acceptance_number),
     E(pledger_filing_number), E(pledger_filing_modcode), E(pledger_filing_review),

@@ -65,6 +65,56 @@ static char *pledgor_name(pledger_registry *reg, const char *number)
     return name;
 }
 
+/* Any actor the registry accepts (pledger_set_actor: up to 128 bytes) is
+ * one a report names and an auditor lists reports of. */
+START_TEST(test_every_actor_name_is_listed)
+{
+    char *dir, *path, *n1 = NULL;
+    pledger_registry *reg;
+    keys k;
+    char longest[129], longer[130], *note[1] = { NULL };
+
+    fx_ck_setup(&dir, &path, &reg);
+    keys_make(&k, dir);
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_TRADEMARK, &n1, NULL));
+    memset(longest, 'b', 128);
+    longest[128] = '\0';
+    memset(longer, 'b', 129);
+    longer[129] = '\0';
+    fx_act(reg, longest, PLEDGER_ROLE_BANK);
+    pledger_report_request r = PLEDGER_REPORT_REQUEST_INIT;
+    r.kind = PLEDGER_REPORT_VERIFICATION;
+    r.query = n1;
+    const char *found[] = { n1 };
+    r.numbers = found;
+    r.number_count = 1;
+    PL_OK(reg, pledger_report_issue(note, NULL, reg, &r, 1, k.signer));
+    pledger_free(note[0]);
+    fx_act(reg, "pledgerd", PLEDGER_ROLE_REGISTRAR);
+    r.actor = longest;
+    r.role = PLEDGER_ROLE_BANK;
+    PL_OK(reg, pledger_report_issue(note, NULL, reg, &r, 1, k.signer));
+    pledger_free(note[0]);
+    note[0] = NULL;
+    r.actor = longer;
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_report_issue(note, NULL, reg, &r, 1, k.signer));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "128"));
+    fx_act(reg, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    pledger_report_filter f = PLEDGER_REPORT_FILTER_INIT;
+    pledger_report_list *l = NULL;
+    f.actor = longest;
+    PL_OK(reg, pledger_report_find(&l, reg, &f));
+    ck_assert_uint_eq(pledger_report_list_count(l), 2);
+    ck_assert_str_eq(pledger_report_list_actor(l, 1), longest);
+    pledger_report_list_free(l);
+    f.actor = longer;
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_report_find(&l, reg, &f));
+    keys_free(&k);
+    pledger_free(n1);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
 START_TEST(test_issue_open_find)
 {
     char *dir, *path, *n1 = NULL, *n2 = NULL;
@@ -1351,6 +1401,7 @@ static Suite *suite(void)
     Suite *s = suite_create("report");
     TCase *tc = tcase_create("report");
     tcase_add_test(tc, test_issue_open_find);
+    tcase_add_test(tc, test_every_actor_name_is_listed);
     tcase_add_test(tc, test_who_sees_reports);
     tcase_add_test(tc, test_bad_requests);
     tcase_add_test(tc, test_open_refuses);

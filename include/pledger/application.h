@@ -268,6 +268,83 @@ PLEDGER_EXPORT int pledger_application_save_keyed(pledger_registry *reg,
 PLEDGER_EXPORT int pledger_application_load(pledger_application **out, pledger_registry *reg,
                                             const char *uuid);
 
+/** The version of #pledger_app_filter this header describes. */
+#define PLEDGER_APP_FILTER_VERSION 1
+
+/** Which applications pledger_application_list() lists.  Initialise with
+ *  #PLEDGER_APP_FILTER_INIT. @since 0.2 */
+typedef struct pledger_app_filter {
+    /** Must be #PLEDGER_APP_FILTER_VERSION. */
+    unsigned version;
+    /** The states wanted: `1u << state` for each #pledger_app_state (as
+     *  pledger_application_state() would give it today: an application
+     *  whose correction window closed counts as withdrawn); 0: any. */
+    unsigned states;
+    /** Of this kind (a #pledger_kind); 0: any. */
+    int kind;
+    /** Saved by this actor; NULL: any (an applicant: always itself). */
+    const char *filed_by;
+    /** Only applications saved after this one: the UUID of the last of
+     *  the previous page; NULL: from the first. */
+    const char *after;
+    /** At most this many (1 to 10,000). */
+    int limit;
+} pledger_app_filter;
+
+/** Any application, the first 1,000. */
+#define PLEDGER_APP_FILTER_INIT { PLEDGER_APP_FILTER_VERSION, 0, 0, NULL, NULL, 1000 }
+
+/** A list of applications (without their documents).  Opaque. @since 0.2 */
+typedef struct pledger_app_list pledger_app_list;
+
+/**
+ * The applications @p filter selects, in the order they were saved: an
+ * acceptance point's queue (the submitted ones), an applicant's own
+ * drafts.  Role: clerk, registrar or auditor see every application; an
+ * applicant only those it saved itself (the filter's `filed_by` is taken
+ * as the actor, and another actor's name is #PLEDGER_EPERM); a bank, or a
+ * caller who set no actor, is refused, as by pledger_application_load().
+ * @param[out] out    the list, owned by the caller
+ *                    (pledger_app_list_free()); NULL on failure.
+ * @param[in]  reg    the registry.
+ * @param[in]  filter what to list.
+ * @return 0 (an empty list when none matches); #PLEDGER_EINVAL naming the
+ *         field (`filter.states` with a bit that is no state,
+ *         `filter.kind`, `filter.filed_by`, `filter.after`,
+ *         `filter.limit`); #PLEDGER_ENOTFOUND when no application has
+ *         the UUID `filter.after`; #PLEDGER_EPERM.
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_application_list(pledger_app_list **out, pledger_registry *reg,
+                                            const pledger_app_filter *filter);
+/** How many applications the list holds. @since 0.2 */
+PLEDGER_EXPORT size_t pledger_app_list_count(const pledger_app_list *l);
+/** Application @p i's UUID; NULL out of range (so for every getter). @since 0.2 */
+PLEDGER_EXPORT const char *pledger_app_list_uuid(const pledger_app_list *l, size_t i);
+/** Its kind; 0 out of range. @since 0.2 */
+PLEDGER_EXPORT pledger_kind pledger_app_list_kind(const pledger_app_list *l, size_t i);
+/** Its state today (as pledger_application_state() after a load). @since 0.2 */
+PLEDGER_EXPORT pledger_app_state pledger_app_list_state(const pledger_app_list *l, size_t i);
+/** The actor who saved it. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_app_list_filed_by(const pledger_app_list *l, size_t i);
+/** When it was first saved (microseconds since 1970, UTC). @since 0.2 */
+PLEDGER_EXPORT int64_t pledger_app_list_saved_at(const pledger_app_list *l, size_t i);
+/** When its last step was taken. @since 0.2 */
+PLEDGER_EXPORT int64_t pledger_app_list_updated_at(const pledger_app_list *l, size_t i);
+/** Its acceptance number; NULL before acceptance. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_app_list_acceptance_number(const pledger_app_list *l,
+                                                              size_t i);
+/** Its registration number (an acceptance point: the one its office
+ *  sent); NULL before registration. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_app_list_registration_number(const pledger_app_list *l,
+                                                                size_t i);
+/** The pledgor's name as the document gives it; NULL when it has none. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_app_list_pledgor_name(const pledger_app_list *l, size_t i);
+/** The pledgee's name as the document gives it; NULL when it has none. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_app_list_pledgee_name(const pledger_app_list *l, size_t i);
+/** Free a list; NULL is fine. @since 0.2 */
+PLEDGER_EXPORT void pledger_app_list_free(pledger_app_list *l);
+
 /**
  * Review a stored application against every rule of its kind and the
  * reference register, store the result with the application and journal

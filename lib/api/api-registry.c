@@ -270,7 +270,7 @@ int pledger_set_actor(pledger_registry *reg, const char *name, pledger_role role
     if (!name)
         return pl_api_bad_arg(reg, fn, "name", "is NULL");
     n = strlen(name);
-    if (n == 0 || n > 128)
+    if (n == 0 || n > PL_API_ACTOR_MAX)
         return pl_api_bad_arg(reg, fn, "name", "must be 1 to 128 bytes long");
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
@@ -315,6 +315,19 @@ int pl_api_check_key(pledger_registry *reg, const char *fn, const char *key)
                               "is not one of A-Z a-z 0-9 . _ : -", fn, i + 1, ch);
     }
     return 0;
+}
+
+bool pl_api_line_ok(const char *s, size_t max, bool no_space)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > max || !pl_utf8_valid(s, n))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x20 || ch == 0x7f || (no_space && ch == ' '))
+            return false;
+    }
+    return true;
 }
 
 int pl_api_read(pledger_registry *reg, const char *fn, int read, int *sight_out)

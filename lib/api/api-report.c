@@ -28,7 +28,7 @@
 #define MAX_PARTY 200
 #define MAX_NUMBERS 10000
 #define MAX_NUMBER 64
-#define MAX_ACTOR 64
+#define MAX_ACTOR PL_API_ACTOR_MAX
 
 const char *pledger_report_kind_name(pledger_report_kind kind)
 {
@@ -46,21 +46,6 @@ static int kind_from_name(const char *s)
     if (s && !strcmp(s, "verification"))
         return PLEDGER_REPORT_VERIFICATION;
     return 0;
-}
-
-/* 1 to @max bytes of UTF-8 with no control character (and no space when
- * @no_space); NULL is not. */
-static bool line_ok(const char *s, size_t max, bool no_space)
-{
-    size_t n = s ? strlen(s) : 0;
-    if (n == 0 || n > max || !pl_utf8_valid(s, n))
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch < 0x20 || ch == 0x7f || (no_space && ch == ' '))
-            return false;
-    }
-    return true;
 }
 
 /* ---- issuing --------------------------------------------------------------------- */
@@ -85,12 +70,12 @@ static int check_request(pledger_registry *reg, const char *fn, size_t i,
         return bad_request(reg, fn, i, "version", N_("is not PLEDGER_REPORT_REQUEST_VERSION"));
     if (!pledger_report_kind_name(r->kind))
         return bad_request(reg, fn, i, "kind", N_("is neither search nor verification"));
-    if (r->actor && !line_ok(r->actor, MAX_ACTOR, false))
+    if (r->actor && !pl_api_line_ok(r->actor, MAX_ACTOR, false))
         return bad_request(reg, fn, i, "actor",
-                           N_("must be 1 to 64 bytes of UTF-8 without control characters"));
+                           N_("must be 1 to 128 bytes of UTF-8 without control characters"));
     if (r->role && !pledger_role_name(r->role))
         return bad_request(reg, fn, i, "role", N_("is not a role"));
-    if (!line_ok(r->query, MAX_QUERY, false))
+    if (!pl_api_line_ok(r->query, MAX_QUERY, false))
         return bad_request(reg, fn, i, "query",
                            N_("must be 1 to 2000 bytes of UTF-8 on one line, without control "
                               "characters"));
@@ -99,7 +84,7 @@ static int check_request(pledger_registry *reg, const char *fn, size_t i,
     if (r->party_count && !r->parties)
         return bad_request(reg, fn, i, "parties", N_("is NULL with party_count above 0"));
     for (size_t k = 0; k < r->party_count; k++)
-        if (!line_ok(r->parties[k], MAX_PARTY, false)) {
+        if (!pl_api_line_ok(r->parties[k], MAX_PARTY, false)) {
             snprintf(field, sizeof field, "parties[%zu]", k);
             return bad_request(reg, fn, i, field,
                                N_("must be 1 to 200 bytes of UTF-8 without control characters"));
@@ -109,7 +94,7 @@ static int check_request(pledger_registry *reg, const char *fn, size_t i,
     if (r->number_count && !r->numbers)
         return bad_request(reg, fn, i, "numbers", N_("is NULL with number_count above 0"));
     for (size_t k = 0; k < r->number_count; k++)
-        if (!line_ok(r->numbers[k], MAX_NUMBER, true)) {
+        if (!pl_api_line_ok(r->numbers[k], MAX_NUMBER, true)) {
             snprintf(field, sizeof field, "numbers[%zu]", k);
             return bad_request(reg, fn, i, field,
                                N_("must be a registration number: 1 to 64 bytes, no space or "
@@ -397,12 +382,12 @@ int pledger_report_find(pledger_report_list **out, pledger_registry *reg,
         return pl_api_bad_arg(reg, fn, "filter", "is NULL");
     if (filter->version != PLEDGER_REPORT_FILTER_VERSION)
         return pl_api_bad_arg(reg, fn, "filter.version", "is not PLEDGER_REPORT_FILTER_VERSION");
-    if (filter->party && !line_ok(filter->party, MAX_PARTY, false))
+    if (filter->party && !pl_api_line_ok(filter->party, MAX_PARTY, false))
         return pl_api_bad_arg(reg, fn, "filter.party",
                               "must be 1 to 200 bytes of UTF-8 without control characters");
-    if (filter->actor && !line_ok(filter->actor, MAX_ACTOR, false))
+    if (filter->actor && !pl_api_line_ok(filter->actor, MAX_ACTOR, false))
         return pl_api_bad_arg(reg, fn, "filter.actor",
-                              "must be 1 to 64 bytes of UTF-8 without control characters");
+                              "must be 1 to 128 bytes of UTF-8 without control characters");
     if (filter->limit < 1 || filter->limit > 10000)
         return pl_api_bad_arg(reg, fn, "filter.limit", "must be 1 to 10000");
     if (filter->from != PLEDGER_AS_OF_CURRENT && filter->to != PLEDGER_AS_OF_CURRENT &&
@@ -611,7 +596,7 @@ static int parse_report(pl_err *e, pledger_report *r)
         return pl_err_oom(e);
     for (; r->n_results < count; r->n_results++) {
         n++;
-        if (!(line = next_line(&p)) || !line_ok(line, MAX_NUMBER, true))
+        if (!(line = next_line(&p)) || !pl_api_line_ok(line, MAX_NUMBER, true))
             return BAD("expected a registration number");
         r->results[r->n_results] = line;
     }

@@ -63,6 +63,13 @@ int64_t pl_api_now(const pledger_registry *reg);
 struct pl_ctx;
 void pl_api_ctx(pledger_registry *reg, struct pl_ctx *out);
 
+/* The longest actor name (pledger_set_actor), in bytes. */
+#define PL_API_ACTOR_MAX 128
+
+/* 1 to @max bytes of UTF-8 with no control character (and no space when
+ * @no_space); NULL is not. */
+bool pl_api_line_ok(const char *s, size_t max, bool no_space);
+
 /* Argument checks shared by the api-*.c files: each records an
  * PLEDGER_EINVAL naming the function and the parameter. */
 int pl_api_check_str(pledger_registry *reg, const char *fn, const char *param, const char *s,

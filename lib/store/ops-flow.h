@@ -55,6 +55,29 @@ typedef enum pl_sweep {
     PL_SWEEP_ENDED,       /* current versions in force whose period ended before the day */
 } pl_sweep;
 
+/* An application as a list shows it (strings valid during the call;
+ * NULL when the application has none). */
+typedef struct pl_app_entry {
+    const char *uuid;
+    int kind;
+    int state;                 /* as stored (see pl_wf_app_state_on) */
+    int32_t correction_due;    /* INT32_MIN: none */
+    const char *filed_by;
+    int64_t saved_at, updated_at;
+    const char *acceptance_number;
+    const char *registration_number; /* its pledge's, or the office's */
+    const char *pledgor_name, *pledgee_name;
+} pl_app_entry;
+
+/* Which applications pl_flow_ops.app_list reads. */
+typedef struct pl_app_scan {
+    const char *filed_by; /* NULL: any */
+    unsigned states;      /* a bit (1u << state) per stored state; 0: any */
+    int64_t after_id;     /* only ids above this one */
+} pl_app_scan;
+
+typedef int (*pl_app_entry_fn)(void *arg, pl_err *e, const pl_app_entry *a);
+
 /* One subject: an application's UUID or a pledge's number. */
 typedef int (*pl_subject_fn)(void *arg, pl_err *e, const char *subject);
 /* One day of the calendar. */
@@ -65,6 +88,11 @@ struct pl_flow_ops {
     int (*app_load)(pl_db *db, pl_err *e, const char *uuid, pl_app_row *out);
     /* Whether the registry holds any application. */
     int (*apps_exist)(pl_db *db, pl_err *e, bool *out);
+    /* The internal id of application @uuid; *@found false when none has it. */
+    int (*app_id)(pl_db *db, pl_err *e, const char *uuid, int64_t *id, bool *found);
+    /* The applications @scan selects, by id (the order they were saved). */
+    int (*app_list)(pl_db *db, pl_err *e, const pl_app_scan *scan, pl_app_entry_fn row,
+                    void *arg);
     /* Who filed application @app_id (*@actor allocated; NULL when not known). */
     int (*app_filer)(pl_db *db, pl_err *e, int64_t app_id, char **actor);
     /* The certificate of application @app_id: its pledge's first, or the

@@ -18,3 +18,10 @@ const char pl_sql_filing[] =
     "  journal_seq INTEGER NOT NULL,"
     "  PRIMARY KEY (actor, key)"
     ") STRICT;";
+
+/* 10: the applications an actor filed, in the order they were saved: an
+ * applicant lists its own (pledger_application_list) without reading
+ * every application of the registry.  An index only: a handle that
+ * cannot migrate reads the list the slower way without it. */
+const char pl_sql_app_filer[] =
+    "CREATE INDEX IF NOT EXISTS application_created_by ON application(created_by);";

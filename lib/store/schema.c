@@ -40,6 +40,7 @@ const pl_migration pl_migrations[] = {
     { "sites and the data line: exchange batches, forwarded applications", pl_sql_exchange,
       "application", pl_sql_exchange_check_from, pl_sql_exchange_check_to },
     { "the keys of bulk filings", pl_sql_filing, .readable_before = true },
+    { "applications by who filed them", pl_sql_app_filer, .readable_before = true },
 };
 
 const int pl_migration_count =

@@ -17,7 +17,8 @@ typedef struct pl_migration {
     /* A read-only handle reads a registry this migration has not reached
      * yet: a bank's copy stays readable after an upgrade of the library.
      * Only for a migration that adds tables nothing reads but writes and
-     * the journal's check, which looks whether they are there. */
+     * the journal's check, which looks whether they are there, or indexes
+     * a read goes without (more slowly). */
     bool readable_before;
 } pl_migration;
 
@@ -31,6 +32,7 @@ extern const char pl_sql_log[];       /* store/schema-log.c */
 extern const char pl_sql_exchange[];  /* store/schema-exchange.c */
 extern const char pl_sql_exchange_check_from[], pl_sql_exchange_check_to[];
 extern const char pl_sql_filing[];    /* store/schema-filing.c */
+extern const char pl_sql_app_filer[]; /* store/schema-filing.c */
 /* The companion database of search reports (attached as "reports"), not a
  * migration of the registry: store/report.c creates it. */
 extern const char pl_sql_report[];    /* store/schema-report.c */

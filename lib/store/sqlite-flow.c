@@ -117,6 +117,94 @@ static int app_filer(pl_db *db, pl_err *e, int64_t app_id, char **actor)
     return oom ? pl_err_oom(e) : 0;
 }
 
+static const char sql_app_id[] = "SELECT id FROM application WHERE uuid = ?1";
+
+static int app_id(pl_db *db, pl_err *e, const char *uuid, int64_t *id, bool *found)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_app_id, &st);
+
+    *found = false;
+    *id = 0;
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        *found = true;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
+                                                 : pl_db_fail(db, e, rc, "reading an application");
+}
+
+/* The listing's columns, then one of three ways to the rows: an actor's
+ * (the index of who filed), some states' (the index of states), all. */
+#define APP_LIST_COLUMNS                                                                  \
+    "SELECT a.id, a.uuid, a.kind, a.state, a.correction_due, a.created_by, a.created_at," \
+    " a.updated_at, a.acceptance_number, coalesce(p.registration_number, a.office_number)," \
+    " a.pledgor_name, a.pledgee_name"                                                     \
+    " FROM application a LEFT JOIN pledge p ON p.application_id = a.id"
+static const char sql_app_list_by[] =
+    APP_LIST_COLUMNS " WHERE a.created_by = ?1 AND a.id > ?2"
+    " AND (?3 = 0 OR (?3 >> a.state) & 1) ORDER BY a.id";
+static const char sql_app_list_states[] =
+    APP_LIST_COLUMNS " WHERE a.state IN (SELECT value FROM json_each(?4)) AND a.id > ?2"
+    " ORDER BY a.id";
+static const char sql_app_list_all[] = APP_LIST_COLUMNS " WHERE a.id > ?2 ORDER BY a.id";
+
+static int app_list(pl_db *db, pl_err *e, const pl_app_scan *scan, pl_app_entry_fn row,
+                    void *arg)
+{
+    const char *sql = scan->filed_by ? sql_app_list_by
+                      : scan->states ? sql_app_list_states : sql_app_list_all;
+    char states[64] = "[";
+    sqlite3_stmt *st;
+    size_t n = 1;
+    int rc;
+
+    for (int s = 0; s < 32 && scan->states; s++)
+        if (scan->states & (1u << s))
+            n += (size_t)snprintf(states + n, sizeof states - n, "%s%d", n > 1 ? "," : "", s);
+    snprintf(states + n, sizeof states - n, "]");
+    if ((rc = pl_db_stmt(db, e, sql, &st)))
+        return rc;
+    if (scan->filed_by)
+        sqlite3_bind_text(st, 1, scan->filed_by, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, scan->after_id);
+    if (scan->filed_by)
+        sqlite3_bind_int64(st, 3, scan->states);
+    else if (scan->states)
+        sqlite3_bind_text(st, 4, states, -1, SQLITE_TRANSIENT);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        pl_app_entry a = {
+            .uuid = (const char *)sqlite3_column_text(st, 1),
+            .kind = sqlite3_column_int(st, 2),
+            .state = sqlite3_column_int(st, 3),
+            .correction_due = sqlite3_column_type(st, 4) == SQLITE_NULL
+                                  ? INT32_MIN : sqlite3_column_int(st, 4),
+            .filed_by = (const char *)sqlite3_column_text(st, 5),
+            .saved_at = sqlite3_column_int64(st, 6),
+            .updated_at = sqlite3_column_int64(st, 7),
+            .acceptance_number = (const char *)sqlite3_column_text(st, 8),
+            .registration_number = (const char *)sqlite3_column_text(st, 9),
+            .pledgor_name = (const char *)sqlite3_column_text(st, 10),
+            .pledgee_name = (const char *)sqlite3_column_text(st, 11),
+        };
+        if (!a.uuid || !a.filed_by) {
+            sqlite3_reset(st);
+            return pl_db_fail(db, e, SQLITE_NOMEM, "listing the applications");
+        }
+        int r = row(arg, e, &a);
+        if (r) {
+            sqlite3_reset(st);
+            return r < 0 ? r : 0;
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "listing the applications");
+}
+
 static const char sql_filing_key[] =
     "SELECT digest, applications FROM filing_key WHERE actor = ?1 AND key = ?2";
 
@@ -345,6 +433,8 @@ static int calendar_days(pl_db *db, pl_err *e, pl_calendar_day_fn row, void *arg
 const pl_flow_ops pl_sqlite_flow_ops = {
     .app_load = app_load,
     .apps_exist = apps_exist,
+    .app_id = app_id,
+    .app_list = app_list,
     .app_filer = app_filer,
     .app_certificate = app_certificate,
     .review_last = review_last,

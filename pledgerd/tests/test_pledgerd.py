@@ -13,6 +13,7 @@ import os
 import pathlib
 import signal
 import socket
+import sys
 import ssl
 import urllib.parse
 import subprocess
@@ -205,7 +206,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         reg.sign_checkpoint(kr)
     tokens = {}
     lines = []
-    for name, role in (("bank-1", "bank"), ("filer-1", "applicant"), ("auditor-1", "auditor")):
+    for name, role in (("bank-1", "bank"), ("filer-1", "applicant"), ("auditor-1", "auditor"),
+                       ("clerk-ap", "clerk")):
         p = subprocess.run([PLEDGERD, "token", name, role], capture_output=True, text=True,
                            check=True)
         lines.append(p.stdout)
@@ -1658,6 +1660,102 @@ def test_a_draft_is_corrected_and_withdrawn(site: dict) -> None:
     client.withdraw(uuid)
     with pytest.raises(pledger.WrongState):
         client.withdraw(uuid)
+
+
+def test_applications_are_listed_to_whom_they_belong(site: dict) -> None:
+    """GET /v1/applications: an applicant lists its own, page by page (it
+    need not keep its UUIDs), a clerk any account's by state (the
+    acceptance point's queue), a bank nothing; every bad parameter is a
+    400 naming it, an unknown cursor a 404; curl, the Python client and
+    the CLI with --url give the same list."""
+    d, t = site["d"], site["tokens"]
+    xml = (DATA / "app-patent.xml").read_bytes()
+    mine = [d.json("/v1/applications", t["applicant"], xml, expect=201)["uuid"]
+            for _ in range(3)]
+    d.json(f"/v1/applications/{mine[1]}/review", t["applicant"], b"")
+    d.json(f"/v1/applications/{mine[1]}/submit", t["applicant"], b"")
+    # the applicant's own, in the order saved, a page of two at a time
+    first = d.json("/v1/applications?limit=2", t["applicant"])
+    listed = [a["uuid"] for a in first["applications"]]
+    assert first["next_after"] == listed[-1]
+    rest = d.json(f"/v1/applications?limit=2&after={first['next_after'].upper()}",
+                  t["applicant"])
+    listed += [a["uuid"] for a in rest["applications"]]
+    while rest["next_after"]:
+        rest = d.json(f"/v1/applications?limit=2&after={rest['next_after']}", t["applicant"])
+        listed += [a["uuid"] for a in rest["applications"]]
+    assert listed[-3:] == mine
+    everything = d.json("/v1/applications", t["applicant"])["applications"]
+    assert {a["filed_by"] for a in everything} == {"filer-1"}
+    entry = next(a for a in everything if a["uuid"] == mine[1])
+    assert entry["kind"] == "patent" and entry["state"] == "submitted"
+    assert entry["acceptance_number"] is None and entry["pledgor_name"]
+    # the clerk's queue: submitted, of any account; the in-process
+    # applicant's registration is not in it
+    queue = d.json("/v1/applications?state=submitted", t["clerk"])["applications"]
+    assert mine[1] in [a["uuid"] for a in queue]
+    assert {a["state"] for a in queue} == {"submitted"}
+    both = d.json("/v1/applications?state=draft,registered&kind=patent", t["clerk"])
+    assert {a["state"] for a in both["applications"]} <= {"draft", "registered"}
+    assert mine[0] in [a["uuid"] for a in both["applications"]]
+    reg = d.json("/v1/applications?state=registered&filed_by=applicant-1", t["auditor"])
+    assert [a["uuid"] for a in reg["applications"]] == [site["uuid"]]
+    assert reg["applications"][0]["registration_number"] == site["number"]
+    # refused: a bank, no token, another account's list for an applicant
+    assert d.json("/v1/applications", t["bank"], expect=403)["error"]["name"] == "PLEDGER_EPERM"
+    assert d.json("/v1/applications", None, expect=401)
+    other = d.json("/v1/applications?filed_by=applicant-1", t["applicant"], expect=403)
+    assert "filed_by" in other["error"]["message"]
+    assert "filter." not in other["error"]["message"]
+    # every bad parameter named; a cursor nobody has
+    for query, name in (("state=drafts", "state"), ("state=draft,", "state"),
+                        ("state=", "state"), ("kind=boat", "kind"), ("limit=0", "limit"),
+                        ("limit=10001", "limit"), ("limit=x", "limit"),
+                        ("filed_by=%FF", "filed_by"), ("after=", "after")):
+        err = d.json(f"/v1/applications?{query}", t["clerk"], expect=400)["error"]
+        assert err["name"] == "PLEDGER_EINVAL" and name in err["message"], (query, err)
+    err = d.json("/v1/applications?after=00000000-0000-4000-8000-000000000000", t["clerk"],
+                 expect=404)["error"]
+    assert "after" in err["message"] and "filter." not in err["message"]
+    # the Python client and the command line say the same
+    client = pledger.connect(d.url, token=t["applicant"], cafile=str(d.cert))
+    remote = client.applications()
+    assert [a.uuid for a in remote] == [a["uuid"] for a in everything]
+    assert remote[-1].state == pledger.AppState.DRAFT
+    assert client.applications(pledger.AppState.SUBMITTED)[-1].uuid == mine[1]
+    assert [a.uuid for a in client.applications(after=mine[0], limit=1)] == [mine[1]]
+    with pytest.raises(pledger.PermissionDenied):
+        client.applications(filed_by="applicant-1")
+    with pytest.raises(pledger.NotFound):
+        client.applications(after="00000000-0000-4000-8000-000000000000")
+    with pytest.raises(pledger.InvalidArgument):
+        client.applications("drafts")
+    with pytest.raises(pledger.WrongType):
+        client.applications(filed_by=7)
+    with pledger.open(str(site["tmp"] / "reg.db"), read_only=True) as local:
+        local.set_actor("filer-1", Role.APPLICANT)
+        assert local.applications() == remote
+    env = {k: v for k, v in os.environ.items() if k not in ("PLEDGER_URL", "PLEDGER_TOKEN",
+                                                             "PLEDGER_LANG")}
+    env["LANG"] = "C.UTF-8"
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pledger", "applications", *args],
+                              capture_output=True, text=True, env=env, timeout=60)
+
+    over = cli("--url", d.url, "--token", t["applicant"], "--cacert", str(d.cert), "--json")
+    here = cli("--db", str(site["tmp"] / "reg.db"), "--actor", "filer-1", "--role",
+               "applicant", "--json")
+    assert over.returncode == 0 and here.returncode == 0, (over.stderr, here.stderr)
+    assert over.stdout == here.stdout
+    assert [a["uuid"] for a in json.loads(over.stdout)["applications"]][-3:] == mine
+    queue = cli("--url", d.url, "--token", t["clerk"], "--cacert", str(d.cert), "--state",
+                "submitted", "--json")
+    assert queue.returncode == 0, queue.stderr
+    assert mine[1] in [a["uuid"] for a in json.loads(queue.stdout)["applications"]]
+    bad = cli("--url", d.url, "--token", t["clerk"], "--cacert", str(d.cert), "--after",
+              "00000000-0000-4000-8000-000000000000")
+    assert bad.returncode != 0 and "--after" in bad.stderr, bad.stderr
 
 
 def _trickle(host: str, port: int, cert: pathlib.Path, every: float, until: float,

@@ -177,3 +177,30 @@ class Application:
 
 
 __all__ = ["Application"]
+
+
+def app_states(states: Any) -> list[Any]:
+    """``states`` of :meth:`pledger.Registry.applications` -- None, one
+    :class:`pledger.AppState` (or its name, or its value) or an iterable
+    of them -- as a list of AppState members (empty: any state)."""
+    if states is None:
+        return []
+    one = isinstance(states, (str, int, AppState))
+    if not one and not hasattr(states, "__iter__"):
+        raise _ffi._invalid("states must be an AppState, its name, or an iterable of them, "
+                            f"not {type(states).__name__}", True)
+    out = []
+    for s in ([states] if one else states):
+        if isinstance(s, str):
+            try:
+                out.append(AppState.from_name(s))
+            except InvalidArgument as e:
+                raise _ffi._invalid(f"states: {e}") from None
+            continue
+        v = AppState.c_value(s, "states")
+        try:
+            out.append(AppState(v))
+        except ValueError:
+            raise _ffi._invalid(f"states: {v} is not an AppState (one of: "
+                                f"{', '.join(AppState.api_names())})") from None
+    return out

@@ -19,7 +19,7 @@ from typing import Any, Callable, NoReturn, Sequence, TextIO
 from . import errors as E
 from ._i18n import N_, NP_, _, ngettext, pgettext
 from .application import Application
-from .enums import Kind, PledgeState, Role, Severity, Site
+from .enums import AppState, Kind, PledgeState, Role, Severity, Site
 from .registry import Registry
 from .types import MAX_US, MIN_US, as_dict, from_us, iso, to_us
 
@@ -513,6 +513,39 @@ def cmd_register(reg: Registry, a: argparse.Namespace) -> Result:
                          "once and needed for every change, extension or "
                          "cancellation)").format(modcode=r.modcode)
     return Result({"uuid": a.uuid, "number": r.number, "modcode": r.modcode}, text)
+
+
+def _applications_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--state", action="append", default=[], choices=AppState.api_names(),
+                   help=_("only applications in this state (today's: one whose correction "
+                          "window closed is withdrawn); again for several"))
+    p.add_argument("--kind", choices=Kind.api_names(), help=_("one right kind only"))
+    p.add_argument("--filed-by", metavar="NAME",
+                   help=_("only those saved by this account (an applicant lists its own only)"))
+    p.add_argument("--after", metavar="UUID",
+                   help=_("only those saved after this application (the next page)"))
+    p.add_argument("--limit", type=IntOption("int", 1), default=1000, metavar="N",
+                   help=_("at most N applications (1 to 10000; default 1000)"))
+
+
+@command("applications", N_("list applications in the order they were saved: an acceptance "
+                            "point's queue (--state submitted), an applicant's own"),
+         role="clerk", access="read", args=_applications_args)
+def cmd_applications(reg: Registry, a: argparse.Namespace) -> Result:
+    rows = reg.applications(a.state or None, kind=a.kind, filed_by=a.filed_by,
+                            after=a.after, limit=a.limit)
+    data = {"count": len(rows), "applications": [as_dict(r) for r in rows],
+            "next_after": rows[-1].uuid if rows and len(rows) == a.limit else None}
+    if not rows:
+        return Result(data, _("no applications"))
+    text = table([_("UUID"), _("kind"), _("state"), _("saved"), _("saved by"), _("pledgor"),
+                  _("number")],
+                 [(r.uuid, label("kind", r.kind), label("state", r.state), when(r.saved_at),
+                   r.filed_by, r.pledgor_name or "",
+                   r.registration_number or r.acceptance_number or "") for r in rows])
+    if data["next_after"]:
+        text += "\n" + _("more: --after {uuid}").format(uuid=data["next_after"])
+    return Result(data, text)
 
 
 def _file_batch_args(p: argparse.ArgumentParser) -> None:
@@ -1522,6 +1555,15 @@ NULLABLE: dict[str, dict[str, str]] = {
                                          "64 bits"),
               "amounts[].active": N_("null when the exact total does not fit in 64 bits")},
     "reports": {"reports": N_("[] when no report matches")},
+    "applications": {"applications": N_("[] when no application matches"),
+                     "next_after": N_("null unless the page is full: then the --after of "
+                                      "the next page"),
+                     "applications[].acceptance_number": N_("null before acceptance"),
+                     "applications[].registration_number": N_("null before registration"),
+                     "applications[].pledgor_name": N_("null when the document names no "
+                                                       "pledgor yet"),
+                     "applications[].pledgee_name": N_("null when the document names no "
+                                                       "pledgee yet")},
     "report": {"results": N_("[] when the answer named no registration")},
     "verify-report": {"results": N_("[] when the answer named no registration")},
     "journal-verify": {"bad_seq": N_("null when the journal is intact"),
@@ -1582,7 +1624,7 @@ def _lang_option(p: argparse.ArgumentParser) -> None:
 #: reads, and the filing an applicant does (the service's account is the actor)
 REMOTE_COMMANDS = ("verify", "search", "certificate", "rank", "due", "stats", "show", "prove",
                    "consistency", "verify-log", "journal-verify", "reports", "report",
-                   "apply", "review", "submit", "withdraw", "file-batch")
+                   "apply", "review", "submit", "withdraw", "file-batch", "applications")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -1664,8 +1706,8 @@ def exit_status(e: BaseException) -> int:
 
 
 _C_CALL = re.compile(r"\bpledger_[a-z0-9_]+: ")
-_C_FIELD = re.compile(r"\b(?:[a-z]+->)?([a-z]+(?:_[a-z]+)*)\b")
-_C_ARROW = re.compile(r"\b[a-z]+->(?=\w)")
+_C_FIELD = re.compile(r"\b(?:[a-z]+->|filter\.)?([a-z]+(?:_[a-z]+)*)\b")
+_C_ARROW = re.compile(r"\b(?:[a-z]+->|filter\.)(?=\w)")
 
 
 def _bare_words(msg: str) -> str:
@@ -1679,16 +1721,18 @@ def _in_cli_words(msg: str, command: str | None, options: frozenset[str]) -> str
     """A library message in the words of the command line: without the C
     functions it names (``pledger_stats_get: ``) or the step that is the
     command itself (``change: ``), and with a field of the C call
-    (``q->to``, ``opts->code``, ``pledgor_name``) named as the option that
-    fills it (``--to``, ``--code``, ``--pledgor-name``)."""
+    (``q->to``, ``opts->code``, ``filter.after``, ``pledgor_name``) named as
+    the option that fills it (``--to``, ``--code``, ``--after``,
+    ``--pledgor-name``)."""
     msg = _C_CALL.sub("", msg)
     if command and msg.startswith(command + ": "):
         msg = msg[len(command) + 2:]
 
     def field(m: re.Match[str]) -> str:
         whole, name = m.group(0), m.group(1)
-        if "->" not in whole and "_" not in name:
-            return whole    # a plain word of the sentence
+        if "->" not in whole and not whole.startswith("filter.") and "_" not in name and \
+                not (m.start() == 0 and msg[m.end():m.end() + 2] == ": "):
+            return whole    # a plain word of the sentence, not the field it begins with
         opt = "--" + name.replace("_", "-")
         return opt if opt in options else name
     return _C_FIELD.sub(field, msg)

@@ -12,16 +12,17 @@ from typing import Any, Callable, Iterator, Sequence
 
 from . import _ffi
 from ._ffi import ffi, lib
-from .application import Application
+from .application import Application, app_states
 from .enums import ALL as _ENUMS
 from .enums import Kind, PledgeState, Role, Severity, Site
 from .errors import InvalidArgument, ReviewBlocked, check, make_error
 from .log import Checkpoint, Keyring, Proof, _proof
 from .query import AS_OF_CURRENT, Cursor, pledge_of
 from .report import ReportEntry
-from .types import (Certificate, CurrencyAmounts, DateLike, DueItem, ExchangeLine, Filed, Finding,
-                    ImportReport, Instant, JournalCheck, Pledge, Registration, Rejection, Review, RightRank, Stats,
-                    Verification, date_str, from_us, to_date, to_us)
+from .types import (ApplicationEntry, Certificate, CurrencyAmounts, DateLike, DueItem,
+                    ExchangeLine, Filed, Finding, ImportReport, Instant, JournalCheck, Pledge,
+                    Registration, Rejection, Review, RightRank, Stats, Verification, date_str,
+                    from_us, to_date, to_us)
 
 #: progress(records, bytes_read, total_bytes): return False to cancel
 ProgressFn = Callable[[int, int, int], Any]
@@ -525,6 +526,44 @@ class Registry:
         pp = ffi.new("pledger_application **")
         self._check(lib.pledger_application_load(pp, self._h, _ffi.cstr(uuid, "uuid")))
         return Application._wrap(pp[0])
+
+    def applications(self, states: Any = None, *, kind: Kind | int | str | None = None,
+                     filed_by: str | None = None, after: str | None = None,
+                     limit: int = 1000) -> list[ApplicationEntry]:
+        """The applications in the order they were saved, without their
+        documents: in ``states`` (an :class:`pledger.AppState`, its name,
+        or several; the state today: an application whose correction
+        window closed is withdrawn), of ``kind``, saved by ``filed_by``,
+        saved after the application ``after`` (the last UUID of the
+        previous page), at most ``limit`` (1 to 10,000).  Role: clerk,
+        registrar or auditor; an applicant lists its own (another
+        ``filed_by`` raises :class:`pledger.PermissionDenied`); a bank is
+        refused."""
+        f = ffi.new("pledger_app_filter *")
+        f.version = lib.PLEDGER_APP_FILTER_VERSION
+        for st in app_states(states):
+            f.states |= 1 << int(st)
+        f.kind = Kind.c_value(kind, "kind") if kind is not None else 0
+        keep = [_ffi.cstr(filed_by, "filed_by"), _ffi.cstr(after, "after")]
+        f.filed_by, f.after = keep
+        f.limit = _ffi.cint(limit, "limit", "int")
+        pp = ffi.new("pledger_app_list **")
+        self._check(lib.pledger_application_list(pp, self._h, f))
+        lst = ffi.gc(pp[0], lib.pledger_app_list_free)
+        AppState = _ENUMS["AppState"]
+        s = _ffi.string
+        return [ApplicationEntry(
+                    uuid=s(lib.pledger_app_list_uuid(lst, i)) or "",
+                    kind=Kind(int(lib.pledger_app_list_kind(lst, i))),
+                    state=AppState(int(lib.pledger_app_list_state(lst, i))),
+                    filed_by=s(lib.pledger_app_list_filed_by(lst, i)) or "",
+                    saved_at=from_us(lib.pledger_app_list_saved_at(lst, i)),
+                    updated_at=from_us(lib.pledger_app_list_updated_at(lst, i)),
+                    acceptance_number=s(lib.pledger_app_list_acceptance_number(lst, i)),
+                    registration_number=s(lib.pledger_app_list_registration_number(lst, i)),
+                    pledgor_name=s(lib.pledger_app_list_pledgor_name(lst, i)),
+                    pledgee_name=s(lib.pledger_app_list_pledgee_name(lst, i)))
+                for i in range(int(lib.pledger_app_list_count(lst)))]
 
     def file_batch(self, apps: Sequence[Application], *,
                    key: str | None = None) -> tuple[Filed, ...]:

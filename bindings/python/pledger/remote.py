@@ -16,14 +16,14 @@ from typing import Any, Iterator, Sequence
 
 from . import _ffi
 from ._i18n import _
-from .application import Application
+from .application import Application, app_states
 from .enums import ALL as _ENUMS
 from .enums import Kind, PledgeState, Role, Severity
 from .errors import CodeMismatch, ReviewBlocked, error_class
 from .log import HASH_SIZE, Checkpoint, Keyring, Proof, verify_consistency
 from .report import ReportEntry
-from .types import (CurrencyAmounts, DateLike, DueItem, Filed, Finding, Instant, JournalCheck, Pledge,
-                    Review, RightRank, SearchHit, Stats, Verification, date_str, from_us,
+from .types import (ApplicationEntry, CurrencyAmounts, DateLike, DueItem, Filed, Finding,
+                    Instant, JournalCheck, Pledge, Review, RightRank, SearchHit, Stats, Verification, date_str, from_us,
                     to_date, to_us)
 
 
@@ -499,6 +499,30 @@ class RemoteRegistry:
     def submit(self, uuid: str) -> None:
         """As :meth:`pledger.Registry.submit`."""
         self._json("POST", f"/v1/applications/{self._quote(uuid, 'uuid')}/submit", body=b"")
+
+    def applications(self, states: Any = None, *, kind: Kind | int | str | None = None,
+                     filed_by: str | None = None, after: str | None = None,
+                     limit: int = 1000) -> list[ApplicationEntry]:
+        """As :meth:`pledger.Registry.applications` (GET /v1/applications):
+        an applicant's own, or (clerk, registrar, auditor) any account's."""
+        names = ",".join(st.api_name for st in app_states(states))
+        kind_name = (Kind(Kind.c_value(kind, "kind")).api_name
+                     if kind is not None and not isinstance(kind, str) else kind)
+        for name, v in (("filed_by", filed_by), ("after", after)):
+            if v is not None and not isinstance(v, str):
+                raise _ffi._invalid(f"{name} must be str or None, not {type(v).__name__}", True)
+        j = self._json("GET", "/v1/applications", {
+            "state": names or None, "kind": kind_name, "filed_by": filed_by,
+            "after": after, "limit": _ffi.cint(limit, "limit", "int", 1, 10000)})
+        AppState = _ENUMS["AppState"]
+        return [ApplicationEntry(uuid=a["uuid"], kind=Kind.from_name(a["kind"]),
+                                 state=AppState.from_name(a["state"]), filed_by=a["filed_by"],
+                                 saved_at=from_us(a["saved_at"]),
+                                 updated_at=from_us(a["updated_at"]),
+                                 acceptance_number=a["acceptance_number"],
+                                 registration_number=a["registration_number"],
+                                 pledgor_name=a["pledgor_name"], pledgee_name=a["pledgee_name"])
+                for a in j["applications"]]
 
     def withdraw(self, uuid: str) -> None:
         """As :meth:`pledger.Registry.withdraw`."""

@@ -382,6 +382,22 @@ class DueItem:
 
 
 @dataclasses.dataclass(frozen=True)
+class ApplicationEntry:
+    """One application of a list (:meth:`pledger.Registry.applications`),
+    without its document."""
+    uuid: str
+    kind: Kind
+    state: Any                       #: an AppState, as it is today
+    filed_by: str                    #: the actor that saved it
+    saved_at: _dt.datetime           #: when it was first saved (UTC)
+    updated_at: _dt.datetime         #: when its last step was taken (UTC)
+    acceptance_number: str | None
+    registration_number: str | None
+    pledgor_name: str | None
+    pledgee_name: str | None
+
+
+@dataclasses.dataclass(frozen=True)
 class CurrencyAmounts:
     """The secured amounts of one currency in statistics (minor units;
     None when the exact total does not fit in 64 bits)."""

@@ -195,6 +195,16 @@ def test_every_json_field_is_filled_or_documented(tmp_path: pathlib.Path,
     run("apply", str(sample_path(Kind.EQUITY)), "--key", "cli-app-1", "--actor", "applicant-1",
         expect=4)
     run("withdraw", withdrawn, "--actor", "applicant-1")
+    # the lists of applications: the clerk's queue, an applicant's own by pages
+    queue = run("applications", "--state", "submitted", "--actor", "clerk-1")
+    assert queue["count"] == 0 and queue["next_after"] is None
+    everything = run("applications", "--actor", "clerk-1")["applications"]
+    assert {a["filed_by"] for a in everything} == {"applicant-1", "bank-qh"}
+    page = run("applications", "--limit", "1", "--actor", "applicant-1", "--role", "applicant")
+    assert page["next_after"] == page["applications"][0]["uuid"]
+    later = run("applications", "--after", page["next_after"], "--state", "withdrawn",
+                "--actor", "applicant-1", "--role", "applicant")["applications"]
+    assert [a["uuid"] for a in later] == [withdrawn]
 
     _data_line(run, tmp_path, monkeypatch)
 

@@ -314,3 +314,56 @@ def test_number_template(flow: Flow) -> None:
 def test_raw_cffi_objects_reach_every_function() -> None:
     assert pledger.ffi.string(pledger.lib.pledger_kind_name(Kind.LAND)) == b"land"
     assert pledger.lib.pledger_kind_from_name(b"patent") == Kind.PATENT
+
+
+def test_applications_are_listed(flow: Flow) -> None:
+    """Registry.applications: an applicant's own, the office's all, by
+    state (today's), kind and page; bad arguments name themselves."""
+    reg, clock = flow.reg, flow.clock
+    draft = flow.saved(Kind.TRADEMARK)
+    late, _ = flow.accepted(Kind.PATENT)
+    flow.act("clerk-1", Role.CLERK)
+    reg.request_correction(late, "the contract is unsigned")
+    number = flow.registered(Kind.EQUITY).number
+    flow.act("applicant-2", Role.APPLICANT)
+    with sample(Kind.TRADEMARK) as app:
+        other = reg.save(app)
+
+    flow.act("applicant-1", Role.APPLICANT)
+    mine = reg.applications()
+    assert [a.uuid for a in mine[:2]] == [draft, late] and len(mine) == 3
+    assert all(a.filed_by == "applicant-1" for a in mine)
+    assert mine[2].registration_number == number and mine[2].state == AppState.REGISTERED
+    assert mine[0].saved_at == reg.now  # the fixed clock
+    assert [a.uuid for a in reg.applications("correction_requested")] == [late]
+    with pytest.raises(pledger.PermissionDenied, match="applicant-2"):
+        reg.applications(filed_by="applicant-2")
+    # the correction window closes: withdrawn, as a load says
+    clock.advance(31)
+    assert reg.applications(AppState.CORRECTION_REQUESTED) == []
+    (gone,) = reg.applications([AppState.WITHDRAWN, "refused"])
+    assert gone.uuid == late and gone.state == reg.load(late).state == AppState.WITHDRAWN
+
+    flow.act("clerk-1", Role.CLERK)
+    every = reg.applications()
+    assert [a.uuid for a in every] == [a.uuid for a in mine] + [other]
+    assert [a.uuid for a in reg.applications(kind=Kind.TRADEMARK)] == [draft, other]
+    assert [a.uuid for a in reg.applications(kind="trademark", after=draft.upper())] == [other]
+    assert [a.uuid for a in reg.applications(filed_by="applicant-2")] == [other]
+    assert [a.uuid for a in reg.applications(limit=1, after=every[1].uuid)] == [every[2].uuid]
+    with pytest.raises(pledger.NotFound, match="after"):
+        reg.applications(after="00000000-0000-4000-8000-000000000000")
+    for bad, exc in ((dict(states="drafts"), pledger.InvalidArgument),
+                     (dict(states=99), pledger.InvalidArgument),
+                     (dict(states=1.5), pledger.WrongType),
+                     (dict(kind="boat"), pledger.InvalidArgument),
+                     (dict(limit=0), pledger.InvalidArgument),
+                     (dict(limit=10001), pledger.InvalidArgument),
+                     (dict(filed_by=""), pledger.InvalidArgument),
+                     (dict(filed_by=7), pledger.WrongType),
+                     (dict(after="a\x01"), pledger.InvalidArgument)):
+        with pytest.raises(exc):
+            reg.applications(**bad)
+    flow.act("bank-1", Role.BANK)
+    with pytest.raises(pledger.PermissionDenied):
+        reg.applications()
