@@ -1,5 +1,6 @@
 /* The envelope of a bulk filing (filings.h), read with libxml2. */
 #include "filings.h"
+#include "language.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -27,7 +28,7 @@ static int application_of(xmlNode *el, size_t i, pledger_application **out, char
 
     if (!copy) {
         xmlFreeDoc(doc);
-        snprintf(msg, msg_size, "filings/application[%zu]: out of memory", i + 1);
+        snprintf(msg, msg_size, TR("filings/application[%zu]: out of memory"), i + 1);
         return PLEDGER_ENOMEM;
     }
     xmlDocSetRootElement(doc, copy);
@@ -35,13 +36,13 @@ static int application_of(xmlNode *el, size_t i, pledger_application **out, char
     xmlDocDumpMemoryEnc(doc, &text, &len, "UTF-8");
     xmlFreeDoc(doc);
     if (!text) {
-        snprintf(msg, msg_size, "filings/application[%zu]: out of memory", i + 1);
+        snprintf(msg, msg_size, TR("filings/application[%zu]: out of memory"), i + 1);
         return PLEDGER_ENOMEM;
     }
     rc = pledger_application_from_xml(out, (const char *)text, (size_t)len);
     xmlFree(text);
     if (rc)
-        snprintf(msg, msg_size, "filings/application[%zu]: %s", i + 1, pledger_errmsg(NULL));
+        snprintf(msg, msg_size, TR("filings/application[%zu]: %s"), i + 1, pledger_errmsg(NULL));
     return rc;
 }
 
@@ -56,14 +57,14 @@ int filings_parse(const char *body, size_t len, pledger_application ***apps, siz
     *apps = NULL;
     *n = 0;
     if (!body || len == 0 || len > (size_t)0x7fffffff) {
-        snprintf(msg, msg_size, "the request body must be a <filings> document (XML)");
+        snprintf(msg, msg_size, TR("the request body must be a <filings> document (XML)"));
         return PLEDGER_EINVAL;
     }
     doc = xmlReadMemory(body, (int)len, "filings.xml", NULL,
                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!doc) {
         const xmlError *e = xmlGetLastError();
-        snprintf(msg, msg_size, "filings: line %d: %s", e ? e->line : 0,
+        snprintf(msg, msg_size, TR("filings: line %d: %s"), e ? e->line : 0,
                  e && e->message ? e->message : "not well-formed XML");
         size_t l = strlen(msg);
         if (l && msg[l - 1] == '\n')
@@ -72,37 +73,37 @@ int filings_parse(const char *body, size_t len, pledger_application ***apps, siz
     }
     root = xmlDocGetRootElement(doc);
     if (doc->intSubset || doc->extSubset) {
-        snprintf(msg, msg_size, "filings: a DOCTYPE declaration is not allowed");
+        snprintf(msg, msg_size, TR("filings: a DOCTYPE declaration is not allowed"));
         rc = PLEDGER_EXML;
     } else if (!root || !named(root, "filings")) {
-        snprintf(msg, msg_size, "filings: the root element must be <filings xmlns=\"" NS
-                                "\">");
+        snprintf(msg, msg_size,
+                 TR("filings: the root element must be <filings xmlns=\"urn:pledger:1\">"));
         rc = PLEDGER_EINVAL;
     }
     for (xmlNode *c = root && !rc ? root->children : NULL; c && !rc; c = c->next) {
         if (c->type == XML_ELEMENT_NODE) {
             if (!named(c, "application")) {
-                snprintf(msg, msg_size, "filings: element <%.64s> at line %ld: only "
-                         "<application> elements may be filed", (const char *)c->name,
+                snprintf(msg, msg_size, TR("filings: element <%.64s> at line %ld: only "
+                         "<application> elements may be filed"), (const char *)c->name,
                          (long)xmlGetLineNo(c));
                 rc = PLEDGER_EINVAL;
             } else if (++count > FILINGS_MAX) {
-                snprintf(msg, msg_size, "filings: more than %d applications in one request",
+                snprintf(msg, msg_size, TR("filings: more than %d applications in one request"),
                          FILINGS_MAX);
                 rc = PLEDGER_EINVAL;
             }
         } else if (c->type == XML_TEXT_NODE && !xmlIsBlankNode(c)) {
-            snprintf(msg, msg_size, "filings: text at line %ld between the applications",
+            snprintf(msg, msg_size, TR("filings: text at line %ld between the applications"),
                      (long)xmlGetLineNo(c));
             rc = PLEDGER_EINVAL;
         }
     }
     if (!rc && count == 0) {
-        snprintf(msg, msg_size, "filings: no <application> to file");
+        snprintf(msg, msg_size, TR("filings: no <application> to file"));
         rc = PLEDGER_EINVAL;
     }
     if (!rc && !(*apps = calloc(count, sizeof **apps))) {
-        snprintf(msg, msg_size, "out of memory");
+        snprintf(msg, msg_size, TR("out of memory"));
         rc = PLEDGER_ENOMEM;
     }
     for (xmlNode *c = !rc ? root->children : NULL; c && !rc; c = c->next) {

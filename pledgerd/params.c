@@ -7,6 +7,7 @@
  * twice is refused, not read once; a value with a NUL byte is refused,
  * not cut at it (that would search for another party). */
 #include "params.h"
+#include "language.h"
 
 #include <microhttpd.h>
 #include <stdio.h>
@@ -129,8 +130,8 @@ static enum MHD_Result each(void *cls, enum MHD_ValueKind kind, const char *key,
     if (key && key_size == 0 && (!value || value_size == 0))
         return MHD_YES; /* "?&a=1", "a=1&&b=2": nothing was asked there */
     if (!key || key_size == 0 || !plain_text(key, key_size) || strlen(key) != key_size) {
-        snprintf(s->msg, sizeof s->msg, "a query parameter's name is empty or not plain "
-                 "text (UTF-8 without control characters)");
+        snprintf(s->msg, sizeof s->msg, TR("a query parameter's name is empty or not plain "
+                 "text (UTF-8 without control characters)"));
         return MHD_NO;
     }
     if (!listed(s->ep->params, key, key_size)) {
@@ -139,26 +140,26 @@ static enum MHD_Result each(void *cls, enum MHD_ValueKind kind, const char *key,
         if (cut > 64)
             for (cut = 64; ((unsigned char)key[cut] & 0xc0) == 0x80; cut--)
                 ;
-        snprintf(s->msg, sizeof s->msg, "query parameter %.*s%s: not one %s %s takes (%s)",
+        snprintf(s->msg, sizeof s->msg, TR("query parameter %.*s%s: not one %s %s takes (%s)"),
                  (int)cut, key, cut < key_size ? "..." : "", s->ep->method, s->ep->path,
                  *s->ep->params ? s->ep->params : "it takes none");
         return MHD_NO;
     }
     for (size_t i = 0; i < s->n_seen; i++)
         if (strcmp(s->seen[i], key) == 0) {
-            snprintf(s->msg, sizeof s->msg, "query parameter %s: given twice (a question "
-                     "names each at most once)", key);
+            snprintf(s->msg, sizeof s->msg, TR("query parameter %s: given twice (a question "
+                     "names each at most once)"), key);
             return MHD_NO;
         }
     if (s->n_seen < sizeof s->seen / sizeof s->seen[0] && key_size < sizeof s->seen[0])
         memcpy(s->seen[s->n_seen++], key, key_size + 1);
     if (!value)
-        snprintf(s->msg, sizeof s->msg, "query parameter %s: has no value (%s=...)", key, key);
+        snprintf(s->msg, sizeof s->msg, TR("query parameter %s: has no value (%s=...)"), key, key);
     else if (strlen(value) != value_size)
-        snprintf(s->msg, sizeof s->msg, "query parameter %s: holds a NUL byte (%%00)", key);
+        snprintf(s->msg, sizeof s->msg, TR("query parameter %s: holds a NUL byte (%%00)"), key);
     else if (!plain_text(value, value_size))
-        snprintf(s->msg, sizeof s->msg, "query parameter %s: not UTF-8 text without control "
-                 "characters", key);
+        snprintf(s->msg, sizeof s->msg, TR("query parameter %s: not UTF-8 text without control "
+                 "characters"), key);
     return s->msg[0] ? MHD_NO : MHD_YES;
 }
 

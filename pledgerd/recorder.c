@@ -1,5 +1,6 @@
 /* Search reports with group commit (recorder.h). */
 #include "recorder.h"
+#include "language.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -234,7 +235,7 @@ void recorder_submit(recorder *r, recorder_job *job)
     if (r->stopping) {
         pthread_mutex_unlock(&r->lock);
         job->rc = PLEDGER_EBUSY;
-        snprintf(job->msg, sizeof job->msg, "the service is stopping");
+        snprintf(job->msg, sizeof job->msg, "%s", N_("the service is stopping"));
         job->done(job);
         return;
     }

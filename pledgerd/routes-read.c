@@ -6,6 +6,7 @@
  * checked and named when refused, and every failure carries the
  * library's code and message. */
 #include "routes.h"
+#include "language.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -158,8 +159,8 @@ static void get_hash(route_ctx *c, bool leaf, reply *out)
     if (!as_caller(c, c->reader, out))
         return;
     if (!parse_u64(arg(c, name), &n) || (leaf && n == 0)) {
-        bad_param(out, name, leaf ? "an event number, 1 or more"
-                                  : "a size of the log, 0 to its number of events");
+        bad_param(out, name, leaf ? N_("an event number, 1 or more")
+                                  : N_("a size of the log, 0 to its number of events"));
         return;
     }
     rc = leaf ? pledger_log_leaf(c->reader, n, h) : pledger_log_root(c->reader, n, h);

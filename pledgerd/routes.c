@@ -1,6 +1,7 @@
 /* The endpoints.  Every answer is JSON (XML documents are returned as
  * they are, with their own type); every failure is {"error": {"code",
  * "name", "message"}} with the library's code and message. */
+#include "language.h"
 #include "routes.h"
 #include "filings.h"
 #include "params.h"
@@ -39,8 +40,8 @@ static bool parse_instant(const char *s, int64_t *out, char *why, size_t why_siz
             *out = v;
             return true;
         }
-        snprintf(why, why_size, "'%.32s' microseconds fall outside the years 0000 to 9999 "
-                 "(%lld to %lld)", s, PLEDGER_INSTANT_MIN, PLEDGER_INSTANT_MAX);
+        snprintf(why, why_size, TR("'%.32s' microseconds fall outside the years 0000 to 9999 "
+                 "(%lld to %lld)"), s, PLEDGER_INSTANT_MIN, PLEDGER_INSTANT_MAX);
         return false;
     }
     if (pledger_instant_parse(out, s) == 0)
@@ -65,7 +66,7 @@ bool parse_u64(const char *s, uint64_t *out)
 void bad_param(reply *out, const char *name, const char *want)
 {
     char msg[768];
-    snprintf(msg, sizeof msg, "query parameter %s: %s", name, want);
+    snprintf(msg, sizeof msg, TR("query parameter %s: %s"), name, TR(want));
     reply_error(out, 400, PLEDGER_EINVAL, msg);
 }
 
@@ -77,8 +78,8 @@ bool instant_arg(route_ctx *c, const char *name, int64_t *t, reply *out)
     char why[256], want[512];
     if (!v || parse_instant(v, t, why, sizeof why))
         return true;
-    snprintf(want, sizeof want, "an instant: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS[.ffffff] then Z "
-             "or +HH:MM (%%2B in a URL), or microseconds since 1970 (%s)", why);
+    snprintf(want, sizeof want, TR("an instant: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS[.ffffff] then Z "
+             "or +HH:MM (%%2B in a URL), or microseconds since 1970 (%s)"), why);
     bad_param(out, name, want);
     return false;
 }

@@ -35,6 +35,7 @@ typedef struct route_ctx {
     const pledger_keyring *xkey, *xtrust;
     const pledger_keyring *skey; /* signs verification statements; NULL: none */
     recorder *rec;               /* records search reports (recorder.h) */
+    char lang[24];               /* the answer's language (language.h); "": the service's */
 } route_ctx;
 
 void route(route_ctx *c, reply *out);

@@ -9,6 +9,7 @@
  * and retires the old one: it gets no more connections, finishes the ones
  * it has, and is stopped when they are done. */
 #include "service.h"
+#include "language.h"
 #include "acceptor.h"
 #include "recorder.h"
 #include "routes.h"
@@ -196,7 +197,11 @@ static void *write_run(void *arg)
         if (!s->writes_head)
             s->writes_tail = NULL;
         pthread_mutex_unlock(&s->writes_lock);
+        /* in the language its connection's thread chose (handle()) */
+        if (rq->rc.lang[0])
+            pledger_set_thread_language(rq->rc.lang);
         route(&rq->rc, &rq->out);
+        pledger_set_thread_language(NULL);
         struct MHD_Connection *c = rq->conn;
         atomic_store(&rq->written, true);
         MHD_resume_connection(c);
@@ -234,7 +239,7 @@ static bool on_writes_thread(const char *method)
 
 static enum MHD_Result send_reply(struct MHD_Connection *c, unsigned status, const char *type,
                             const char *body, size_t len, uint64_t report,
-                            bool close_after)
+                            bool close_after, const char *lang)
 {
     struct MHD_Response *r =
         MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
@@ -242,6 +247,11 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, unsigned status, con
         return MHD_NO;
     MHD_add_response_header(r, "Content-Type", type);
     MHD_add_response_header(r, "Cache-Control", "no-store");
+    /* the language the client asked for and the messages are in */
+    if (lang && *lang) {
+        MHD_add_response_header(r, "Content-Language", lang);
+        MHD_add_response_header(r, "Vary", "Accept-Language");
+    }
     /* a retired daemon's connection: the next request goes to the new one
      * (should this fail, the connection closes when the daemon stops) */
     if (close_after)
@@ -362,7 +372,9 @@ void reply_error(reply *out, unsigned status, int code, const char *message)
     jw w;
     jw_init(&w);
     jw_obj(&w);
-    json_error(&w, code, message);
+    /* a message of the service's, in the client's language; the library's
+     * and those formatted with TR() come translated */
+    json_error(&w, code, TR(message));
     jw_end_obj(&w);
     reply_json(out, status ? status : http_status(code), &w);
     jw_free(&w);
@@ -410,13 +422,13 @@ static const char *ambiguous_headers(struct MHD_Connection *c, char *why, size_t
     /* Authorization twice is bearer()'s to refuse, 401 */
     for (int i = H_AUTHORIZATION + 1; i < H_COUNT; i++)
         if (n[i] > 1) {
-            snprintf(why, size, "the %s header is given %u times; once is the most",
+            snprintf(why, size, TR("the %s header is given %u times; once is the most"),
                      header_names[i], n[i]);
             return why;
         }
     if (n[H_CONTENT_LENGTH] && n[H_TRANSFER_ENCODING]) {
-        snprintf(why, size, "Content-Length and Transfer-Encoding are both given; a "
-                 "request says where its body ends one way");
+        snprintf(why, size, TR("Content-Length and Transfer-Encoding are both given; a "
+                 "request says where its body ends one way"));
         return why;
     }
     return NULL;
@@ -438,19 +450,19 @@ static const char *bearer(struct MHD_Connection *c, const char **why)
     MHD_get_connection_values(c, MHD_HEADER_KIND, count_headers, counts);
     n = counts[H_AUTHORIZATION];
     if (n > 1) {
-        *why = "the Authorization header is given more than once";
+        *why = N_("the Authorization header is given more than once");
         return NULL;
     }
     if (strncasecmp(h, "Bearer ", 7) != 0) {
-        *why = "Authorization: only the Bearer scheme is taken (Authorization: Bearer "
-               "NAME.SECRET)";
+        *why = N_("Authorization: only the Bearer scheme is taken (Authorization: Bearer "
+                  "NAME.SECRET)");
         return NULL;
     }
     h += 7;
     while (*h == ' ')
         h++;
     if (!*h) {
-        *why = "Authorization: Bearer without a token";
+        *why = N_("Authorization: Bearer without a token");
         return NULL;
     }
     return h;
@@ -475,8 +487,8 @@ static bool body_not_xml(struct MHD_Connection *c, char *why, size_t size)
     if ((n == 15 && !strncasecmp(t, "application/xml", 15)) ||
         (n == 8 && !strncasecmp(t, "text/xml", 8)))
         return false;
-    snprintf(why, size, "Content-Type: the body is declared as '%.*s'; this service reads "
-             "application/xml", (int)(n > 80 ? 80 : n), t);
+    snprintf(why, size, TR("Content-Type: the body is declared as '%.*s'; this service reads "
+             "application/xml"), (int)(n > 80 ? 80 : n), t);
     return true;
 }
 
@@ -515,15 +527,14 @@ static void conn_deadline(struct MHD_Connection *c, int64_t at_ms)
         atomic_store(&r->deadline_ms, at_ms);
 }
 
-static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
-                              const char *method, const char *version, const char *upload,
-                              size_t *upload_size, void **con_cls)
+static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char *url,
+                                 const char *method, const char *upload, size_t *upload_size,
+                                 void **con_cls, const char *lang)
 {
     listener *l = cls;
     service *s = l->s;
     request *rq = *con_cls;
     reply out = { 0 };
-    (void)version;
 
     if (!rq || !rq->begun) {
         if (!rq && !(rq = calloc(1, sizeof *rq)))
@@ -538,7 +549,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             rq->ambiguous = true;
             reply_error(&out, 400, PLEDGER_EINVAL, why);
             enum MHD_Result r = send_reply(c, 400, out.type ? out.type : "application/json",
-                                           out.body ? out.body : "", out.len, 0, true);
+                                           out.body ? out.body : "", out.len, 0, true, lang);
             free(out.body);
             return r;
         }
@@ -624,13 +635,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     if (rq->too_large) {
         char msg[128];
-        snprintf(msg, sizeof msg, "the request body is over the limit of %zu bytes",
+        snprintf(msg, sizeof msg, TR("the request body is over the limit of %zu bytes"),
                  s->cfg.max_request_bytes);
         reply_error(&out, 413, PLEDGER_EINVAL, msg);
         goto send;
     }
     route_ctx rc = { .conn = c, .method = method, .url = url, .body = rq->body,
                      .body_len = rq->len };
+    snprintf(rc.lang, sizeof rc.lang, "%s", lang ? lang : "");
     const char *why;
     const char *token = bearer(c, &why);
     if (why) {
@@ -709,9 +721,27 @@ send:;
     enum MHD_Result ret = send_reply(c, out.status ? out.status : 500,
                                out.type ? out.type : "application/json",
                                out.body ? out.body : "", out.len, out.report,
-                               atomic_load(&l->retired));
+                               atomic_load(&l->retired), lang);
     free(out.body);
     return ret;
+}
+
+/* libmicrohttpd's handler: handle_in() in the language the client asked
+ * for (Accept-Language), which this thread speaks for the time of the
+ * call, and names in the answer's Content-Language. */
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version, const char *upload,
+                              size_t *upload_size, void **con_cls)
+{
+    const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
+    char tag[24];
+    bool picked = accept && language_pick(accept, tag);
+    (void)version;
+    enum MHD_Result r =
+        handle_in(cls, c, url, method, upload, upload_size, con_cls, picked ? tag : NULL);
+    if (picked)
+        pledger_set_thread_language(NULL);
+    return r;
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,

@@ -409,6 +409,28 @@ static void sweep_pledger_set_language(void)
     ck_assert_int_eq(pledger_set_language(""), 0);
 }
 
+static void sweep_pledger_set_thread_language(void)
+{
+    static const char *const bad[] = { "zh CN", "../x", ":", "zh_CN:en", "zh_CN;", "\x1b[0m",
+                                       "z", "zh_CN_CN" };
+    ERR(NULL, pledger_set_thread_language(big));
+    ERR(NULL, pledger_set_thread_language(bad_utf8));
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ERR(NULL, pledger_set_thread_language(bad[i]));
+    ERR(NULL, pledger_set_thread_language("xx-YY")); /* no catalogue */
+    ck_assert_int_eq(pledger_set_thread_language("en"), 0);
+    ck_assert_int_eq(pledger_set_thread_language(NULL), 0);
+    ck_assert_int_eq(pledger_set_thread_language(""), 0);
+}
+
+static void sweep_pledger_translate(void)
+{
+    NIL(pledger_translate(NULL));
+    ck_assert_str_eq(pledger_translate(""), "");
+    ck_assert_str_eq(pledger_translate(big), big);
+    ck_assert_str_eq(pledger_translate(bad_utf8), bad_utf8);
+}
+
 static void sweep_pledger_role_name(void)
 {
     static const int v[] = { -1, 0, 6, INT_MAX, INT_MIN };
@@ -2843,7 +2865,8 @@ static const entry table[] = {
     /* registry.h */
     E(pledger_open), E(pledger_close), E(pledger_errmsg), E(pledger_errcode),
     E(pledger_set_clock), E(pledger_now), E(pledger_office_code), E(pledger_time_zone), E(pledger_set_time_zone),
-    E(pledger_set_language), E(pledger_set_actor),
+    E(pledger_set_language), E(pledger_set_thread_language), E(pledger_translate),
+    E(pledger_set_actor),
     E(pledger_keyring_new), E(pledger_keyring_add_pem_file), E(pledger_keyring_add_pem),
     E(pledger_keyring_add_vkey), E(pledger_keyring_count), E(pledger_keyring_vkey),
     E(pledger_keyring_free), E(pledger_log_size), E(pledger_read_begin), E(pledger_read_end),

@@ -7,7 +7,10 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
+#include "base/catalog.h"
 #include "base/i18n.h"
+
+#include <pthread.h>
 
 /* The catalogue of the build tree (tests/meson.build sets
  * PLEDGER_LOCALEDIR to it); every test starts from English. */
@@ -255,6 +258,170 @@ START_TEST(test_local_format_matches_printf)
 }
 END_TEST
 
+/* A thread's own language: over the process's, per thread, back with NULL. */
+START_TEST(test_thread_language)
+{
+    static const char *const bad[] = { "zh CN", "zh_CN:en", "../zh_CN", "z", "zh_", "_CN",
+                                       "zh_CN_XX", "zh-CN-x", "\x1b[31m", "zh_CN;rm" };
+    ck_assert_str_eq(pledger_strerror(PLEDGER_EINVAL), "invalid argument");
+    static const char *const zh[] = { "zh_CN", "zh-CN", "zh-cn", "ZH_cn", "zh_CN.UTF-8",
+                                      "zh_CN.utf8@x" };
+    for (size_t i = 0; i < sizeof zh / sizeof zh[0]; i++) {
+        PL_OK(NULL, pledger_set_thread_language(zh[i]));
+        ck_assert_msg(!strcmp(pledger_strerror(PLEDGER_EINVAL), "参数无效"), "%s", zh[i]);
+        PL_OK(NULL, pledger_set_thread_language(NULL));
+        ck_assert_str_eq(pledger_strerror(PLEDGER_EINVAL), "invalid argument");
+    }
+    /* English over a Chinese process; a language with no catalogue is
+     * refused and leaves the thread's as it was */
+    PL_OK(NULL, pledger_set_language("zh_CN"));
+    ck_assert_str_eq(pledger_strerror(PLEDGER_EINVAL), "参数无效");
+    static const char *const en[] = { "en", "en-GB", "en_US.UTF-8", "C", "POSIX", "C.UTF-8" };
+    for (size_t i = 0; i < sizeof en / sizeof en[0]; i++) {
+        PL_OK(NULL, pledger_set_thread_language(en[i]));
+        ck_assert_msg(!strcmp(pledger_strerror(PLEDGER_EINVAL), "invalid argument"), "%s",
+                      en[i]);
+        PL_FAILS(NULL, PLEDGER_ENOTFOUND, pledger_set_thread_language("fr-FR"));
+        ck_assert_msg(strstr(pledger_errmsg(NULL), "fr-FR"), "%s", pledger_errmsg(NULL));
+        ck_assert_str_eq(pledger_strerror(PLEDGER_EINVAL), "invalid argument");
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        PL_FAILS(NULL, PLEDGER_EINVAL, pledger_set_thread_language(bad[i]));
+        ck_assert_msg(strstr(pledger_errmsg(NULL), "lang"), "%s", pledger_errmsg(NULL));
+        ck_assert_str_eq(pledger_strerror(PLEDGER_EINVAL), "invalid argument");
+    }
+    PL_OK(NULL, pledger_set_thread_language(""));
+    ck_assert_str_eq(pledger_strerror(PLEDGER_EINVAL), "参数无效");
+    /* a program's own message kept in the catalogue, in the thread's
+     * language; a format keeps its conversions */
+    PL_OK(NULL, pledger_set_language("en"));
+    static const char fmt[] = "query parameter %s: %s";
+    ck_assert_ptr_eq(pledger_translate(fmt), fmt);
+    PL_OK(NULL, pledger_set_thread_language("zh-CN"));
+    char out[128];
+    snprintf(out, sizeof out, pledger_translate(fmt), "limit", "1 to 10000");
+    ck_assert_msg(strstr(out, "查询参数 limit") != NULL, "%s", out);
+    static const char none[] = "no message of the catalogue reads like this";
+    ck_assert_ptr_eq(pledger_translate(none), none);
+    ck_assert_ptr_null(pledger_translate(NULL));
+    PL_OK(NULL, pledger_set_thread_language(NULL));
+    ck_assert_ptr_eq(pledger_translate(fmt), fmt);
+}
+END_TEST
+
+/* An error formatted on a thread: in that thread's language, with its
+ * fragments, while another thread speaks another. */
+typedef struct speaker {
+    const char *lang, *want;
+    pthread_barrier_t *start;
+    int wrong;
+} speaker;
+
+static void *speak(void *arg)
+{
+    speaker *sp = arg;
+    pledger_set_thread_language(sp->lang);
+    pthread_barrier_wait(sp->start);
+    for (int i = 0; i < 20000; i++) {
+        pledger_set_language("a b"); /* refused: the message names "lang" */
+        if (!strstr(pledger_errmsg(NULL), sp->want) ||
+            strcmp(pledger_strerror(PLEDGER_EBUSY), pledger_strerror(PLEDGER_EBUSY)) != 0)
+            sp->wrong++;
+    }
+    pledger_set_thread_language(NULL);
+    return NULL;
+}
+
+START_TEST(test_threads_speak_their_own_language)
+{
+    pthread_barrier_t start;
+    pthread_t t[4];
+    speaker sp[4] = {
+        { "zh_CN", "语言", &start, 0 }, { "en", "is not a language name", &start, 0 },
+        { "zh-CN", "语言", &start, 0 }, { "C", "is not a language name", &start, 0 },
+    };
+    ck_assert_int_eq(pthread_barrier_init(&start, NULL, 4), 0);
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, speak, &sp[i]), 0);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        ck_assert_msg(sp[i].wrong == 0, "%s: %d wrong", sp[i].lang, sp[i].wrong);
+    }
+    pthread_barrier_destroy(&start);
+    /* this thread was not touched */
+    ck_assert_str_eq(pledger_strerror(PLEDGER_EINVAL), "invalid argument");
+}
+END_TEST
+
+/* The catalogue reader on the real catalogue, on every prefix of it, on
+ * damaged offsets and on the other byte order. */
+START_TEST(test_catalogue_bytes)
+{
+    char path[4096];
+    size_t len = 0;
+    snprintf(path, sizeof path, "%s/zh_CN/LC_MESSAGES/pledger.mo", getenv("PLEDGER_LOCALEDIR"));
+    unsigned char *mo = (unsigned char *)pl_test_slurp(path, &len);
+    ck_assert_ptr_nonnull(mo);
+    pl_catalog *c = pl_catalog_parse(mo, len);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_str_eq(pl_catalog_find(c, "invalid argument"), "参数无效");
+    ck_assert_ptr_null(pl_catalog_find(c, "no such message, surely"));
+    ck_assert_ptr_null(pl_catalog_find(c, ""));
+    pl_catalog_free(c);
+    /* every prefix that cuts a string or a table is refused, never read past */
+    size_t refused = 0;
+    for (size_t n = 0; n < len; n += n < 4096 ? 1 : 997) {
+        pl_catalog *p = pl_catalog_parse(mo, n);
+        refused += p == NULL;
+        pl_catalog_free(p);
+    }
+    ck_assert_uint_gt(refused, 0);
+    /* an offset pointing outside, a length past the end, a count too large */
+    uint32_t n_msgs, orig;
+    memcpy(&n_msgs, mo + 8, 4);
+    memcpy(&orig, mo + 12, 4);
+    unsigned char *bad = malloc(len);
+    ck_assert_ptr_nonnull(bad);
+    static const uint32_t wrong[] = { 0xFFFFFFF0u, 0x7FFFFFFFu };
+    for (int k = 0; k < 2; k++) {
+        memcpy(bad, mo, len);
+        memcpy(bad + orig + 8 * (n_msgs / 2) + 4, &wrong[k], 4); /* an offset */
+        ck_assert_ptr_null(pl_catalog_parse(bad, len));
+        memcpy(bad, mo, len);
+        memcpy(bad + orig + 8 * (n_msgs / 2), &wrong[k], 4); /* a length */
+        ck_assert_ptr_null(pl_catalog_parse(bad, len));
+        memcpy(bad, mo, len);
+        memcpy(bad + 8, &wrong[k], 4); /* the count */
+        ck_assert_ptr_null(pl_catalog_parse(bad, len));
+    }
+    /* the same catalogue written in the other byte order */
+    memcpy(bad, mo, len);
+    uint32_t tr;
+    memcpy(&tr, mo + 16, 4);
+    for (size_t w = 0; w < 7; w++)
+        for (size_t b = 0; b < 2; b++) {
+            unsigned char *q = bad + 4 * w, tmp;
+            tmp = q[b], q[b] = q[3 - b], q[3 - b] = tmp;
+        }
+    for (uint32_t i = 0; i < 2 * n_msgs; i++) {
+        unsigned char *q = bad + (i < n_msgs ? orig + 8 * i : tr + 8 * (i - n_msgs));
+        for (int half = 0; half < 2; half++, q += 4) {
+            unsigned char tmp;
+            tmp = q[0], q[0] = q[3], q[3] = tmp;
+            tmp = q[1], q[1] = q[2], q[2] = tmp;
+        }
+    }
+    c = pl_catalog_parse(bad, len);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_str_eq(pl_catalog_find(c, "invalid argument"), "参数无效");
+    pl_catalog_free(c);
+    ck_assert_ptr_null(pl_catalog_parse("\xde\x12\x04\x95", 4));
+    ck_assert_ptr_null(pl_catalog_parse(NULL, 100));
+    free(bad);
+    free(mo);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("i18n");
@@ -267,6 +434,9 @@ static Suite *suite(void)
     tcase_add_test(tc, test_finding_translated_record_english);
     tcase_add_test(tc, test_fragments_translated);
     tcase_add_test(tc, test_local_format_matches_printf);
+    tcase_add_test(tc, test_thread_language);
+    tcase_add_test(tc, test_threads_speak_their_own_language);
+    tcase_add_test(tc, test_catalogue_bytes);
     suite_add_tcase(s, tc);
     tc = tcase_create("time zone");
     tcase_add_test(tc, test_time_zone_setting);

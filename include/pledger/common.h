@@ -49,6 +49,18 @@ extern "C" {
 #define PLEDGER_DEPRECATED(msg)
 #endif
 
+#if defined(__GNUC__) || defined(__clang__)
+#define PLEDGER_FORMAT_ARG(n) __attribute__((format_arg(n)))
+#else
+/**
+ * Says that a function returns a translation of its argument @p n, a
+ * printf format: the compiler checks a call's arguments against the
+ * format given (-Wformat).  Empty for compilers other than GCC and Clang.
+ * @since 0.2
+ */
+#define PLEDGER_FORMAT_ARG(n)
+#endif
+
 /**
  * Result codes.  New codes may be added in a minor release; existing
  * values never change.
@@ -115,6 +127,44 @@ PLEDGER_EXPORT const char *pledger_version(void);
  * @since 0.2
  */
 PLEDGER_EXPORT int pledger_set_language(const char *lang);
+
+/**
+ * Choose the language of what pledger says on the calling thread alone,
+ * whatever the process's (pledger_set_language(), the locale): a service
+ * answering each request in the language its client asked for.  The
+ * thread keeps it until the next call; NULL or "" returns the thread to
+ * the process's language.
+ *
+ * @p lang is one language, as a locale names it or as HTTP's
+ * `Accept-Language` does: "zh_CN", "zh-CN", "zh_CN.UTF-8", "zh" (its
+ * catalogue, else that of the language without its territory); "en", any
+ * "en-..." and "C" are English.  The catalogues are read from the same
+ * directory as gettext's (the library's locale directory, or
+ * `$PLEDGER_LOCALEDIR`), each once per process.
+ *
+ * @param[in] lang the language.
+ * @return 0; #PLEDGER_EINVAL when @p lang is not one language name;
+ *         #PLEDGER_ENOTFOUND when pledger has no translation into it
+ *         (the thread's language is then unchanged: try the client's
+ *         next choice).  The message is read with pledger_errmsg(NULL).
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_set_thread_language(const char *lang);
+
+/**
+ * The translation of a message of pledger's catalogue (the gettext domain
+ * "pledger") into the calling thread's language
+ * (pledger_set_thread_language()), else the process's
+ * (pledger_set_language(), the locale); @p msgid itself when there is
+ * none.  For programs built on pledger whose own messages are kept in its
+ * catalogue (pledgerd answers its clients in their language with it); a
+ * printf format translated keeps its conversions.
+ * @param[in] msgid the English message, as the catalogue has it.
+ * @return a string owned by the library (valid for the life of the
+ *         process), or @p msgid; NULL for NULL.
+ * @since 0.2
+ */
+PLEDGER_EXPORT const char *pledger_translate(const char *msgid) PLEDGER_FORMAT_ARG(1);
 
 /**
  * Read an instant written as ISO 8601 text, as the library writes

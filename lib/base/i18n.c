@@ -11,6 +11,7 @@
 
 #include <pledger/common.h>
 
+#include "base/catalog.h"
 #include "base/error.h"
 
 #ifndef PLEDGER_LOCALEDIR
@@ -37,10 +38,19 @@ static void bind_domain(void)
     bind_textdomain_codeset(DOMAIN, "UTF-8");
 }
 
+/* The calling thread's own language (pledger_set_thread_language):
+ * thread_set with thread_cat NULL is English. */
+static _Thread_local bool thread_set;
+static _Thread_local const pl_catalog *thread_cat;
+
 const char *pl_tr(const char *msgid)
 {
     if (!msgid || !*msgid)
         return msgid;
+    if (thread_set) {
+        const char *t = pl_catalog_find(thread_cat, msgid);
+        return t ? t : msgid;
+    }
     pthread_once(&bound, bind_domain);
     return dgettext(DOMAIN, msgid);
 }
@@ -100,6 +110,81 @@ int pledger_set_language(const char *lang)
     ++_nl_msg_cat_cntr;
     pthread_mutex_unlock(&lang_lock);
     return rc;
+}
+
+/* @lang as a catalogue's directory is named: "zh-cn" and "zh_CN.UTF-8" are
+ * "zh_CN" (the language in lower case, the territory in upper case, no
+ * character set: the catalogues are UTF-8); false when it is not a
+ * language and territory of letters. */
+static bool catalogue_name(const char *lang, char out[16])
+{
+    size_t n = 0, i = 0;
+    for (; lang[i] && lang[i] != '.' && lang[i] != '@'; i++) {
+        char ch = lang[i];
+        if (n >= 15)
+            return false;
+        if (ch == '-' || ch == '_') {
+            if (n == 0 || memchr(out, '_', n))
+                return false;
+            out[n++] = '_';
+        } else if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')) {
+            bool territory = memchr(out, '_', n) != NULL;
+            out[n++] = (char)(territory ? (ch & ~0x20) : (ch | 0x20));
+        } else {
+            return false;
+        }
+    }
+    out[n] = '\0';
+    return n >= 2 && out[n - 1] != '_' && (lang[i] == '\0' || lang[i] == '.' || lang[i] == '@');
+}
+
+int pledger_set_thread_language(const char *lang)
+{
+    static const char fn[] = "pledger_set_thread_language";
+    char name[16], lc[3];
+    const pl_catalog *cat;
+    const char *dir;
+
+    if (!lang || !*lang) {
+        thread_set = false;
+        thread_cat = NULL;
+        return 0;
+    }
+    if (!strcmp(lang, "C") || !strcmp(lang, "POSIX") || !strncmp(lang, "C.", 2)) {
+        thread_set = true;
+        thread_cat = NULL;
+        return 0;
+    }
+    if (!language_ok(lang) || strchr(lang, ':') || !catalogue_name(lang, name))
+        return pl_err_set(pl_err_thread(), PLEDGER_EINVAL,
+                          "%s: lang: '%.40s' is not one language (for example zh_CN, zh-CN "
+                          "or en)", fn, lang);
+    memcpy(lc, name, 2);
+    lc[2] = '\0';
+    if (!strcmp(lc, "en")) {
+        thread_set = true;
+        thread_cat = NULL;
+        return 0;
+    }
+    dir = getenv("PLEDGER_LOCALEDIR");
+    if (!dir || !*dir)
+        dir = PLEDGER_LOCALEDIR;
+    /* "zh_CN", then "zh" alone */
+    if (!(cat = pl_catalog_get(dir, DOMAIN, name)) && strchr(name, '_')) {
+        *strchr(name, '_') = '\0';
+        cat = pl_catalog_get(dir, DOMAIN, name);
+    }
+    if (!cat)
+        return pl_err_set(pl_err_thread(), PLEDGER_ENOTFOUND,
+                          "%s: lang: pledger has no translation into '%.40s'", fn, lang);
+    thread_set = true;
+    thread_cat = cat;
+    return 0;
+}
+
+const char *pledger_translate(const char *msgid)
+{
+    return pl_tr(msgid);
 }
 
 /* ---- fragments --------------------------------------------------------- */

@@ -17,6 +17,7 @@ import sys
 import ssl
 import urllib.parse
 import subprocess
+import threading
 import time
 from typing import Iterator
 
@@ -1451,6 +1452,106 @@ def test_refusals_speak_of_query_parameters(site: dict) -> None:
         msg = json.loads(body)["error"]["message"]
         assert status in (400, 404) and param in msg, (path, status, msg)
         assert "->" not in msg and not re.search(r"\bpledger_[a-z_]+: ", msg), (path, msg)
+
+
+def _ask_in(d: Daemon, path: str, token: str, lang: str | None,
+            method: str = "GET") -> tuple[int, str | None, str]:
+    """(status, Content-Language, the error's message) of a request with
+    Accept-Language @lang, through curl."""
+    args = ["curl", "-sS", "--cacert", str(d.cert), "-D", "-", "-o", "-",
+            "-H", f"Authorization: Bearer {token}", f"{d.url}{path}"]
+    if lang is not None:
+        args += ["-H", f"Accept-Language: {lang}"]
+    if method == "POST":
+        args += ["-X", "POST", "--data-binary", "", "-H", "Content-Type: application/xml"]
+    p = subprocess.run(args, capture_output=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    head, _, body = p.stdout.decode("utf-8").partition("\r\n\r\n")
+    status = int(head.split()[1])
+    cl = next((h.split(":", 1)[1].strip() for h in head.split("\r\n")
+               if h.lower().startswith("content-language:")), None)
+    check_openapi(method, path, status, "application/json", body)
+    return status, cl, json.loads(body)["error"]["message"] if status >= 400 else ""
+
+
+def test_answers_speak_the_clients_language(site: dict) -> None:
+    """Accept-Language: the library's messages and the service's own in
+    the first language by quality that pledger speaks (zh-CN, zh, zh-Hans:
+    Simplified Chinese), named in Content-Language; English otherwise,
+    also for a language without a catalogue; on the reading threads and
+    the writes thread alike; each answer in its own request's language
+    while others ask in another; curl, the Python client, the CLI."""
+    d, t = site["d"], site["tokens"]
+    missing = "/v1/pledges/R-FZ01-TM-2024-999999"
+    zh_found = "不存在"
+    for lang, cl in (("zh-CN", "zh-CN"), ("zh", "zh-CN"), ("zh-Hans-CN", "zh-CN"),
+                     ("fr;q=1, zh-CN;q=0.5", "zh-CN"), ("ZH-cn", "zh-CN"),
+                     ("en, zh-CN;q=0.9", "en"), ("en-GB", "en")):
+        status, got_cl, msg = _ask_in(d, missing, t["bank"], lang)
+        assert status == 404 and got_cl == cl, (lang, got_cl, msg)
+        assert (zh_found in msg) == (cl == "zh-CN"), (lang, msg)
+    for lang in (None, "*", "zh-TW", "fr", "", "q=1", ";;;,,, ;q=abc", "zh-CN;q=0",
+                 "x" * 300, "zh-CN;q=2", "de, *;q=0.5, zh-CN;q=0.1"):
+        status, got_cl, msg = _ask_in(d, missing, t["bank"], lang)
+        assert status == 404 and got_cl is None, (lang, got_cl, msg)
+        assert zh_found not in msg and "R-FZ01-TM-2024-999999" in msg, (lang, msg)
+    # the service's own words: a bad parameter, a missing token, an unknown endpoint
+    assert "查询参数 limit" in _ask_in(d, "/v1/applications?limit=0", t["clerk"], "zh-CN")[2]
+    assert "query parameter limit" in _ask_in(d, "/v1/applications?limit=0", t["clerk"],
+                                              None)[2]
+    assert "令牌" in _ask_in(d, "/v1/applications", "nobody.0000", "zh-CN")[2]
+    assert "端点" in _ask_in(d, "/v1/nothing", t["bank"], "zh-CN")[2]
+    # a write (the writes thread) in the language of its request
+    gone = "/v1/applications/00000000-0000-4000-8000-000000000000/submit"
+    status, cl, msg = _ask_in(d, gone, t["applicant"], "zh-CN", method="POST")
+    assert status == 404 and cl == "zh-CN" and "不存在 UUID" in msg, msg
+    status, cl, msg = _ask_in(d, gone, t["applicant"], None, method="POST")
+    assert status == 404 and cl is None and "no application has UUID" in msg, msg
+    # two clients asking in two languages at once, on the same threads
+    ctx = ssl.create_default_context(cafile=str(d.cert))
+    wrong: list[str] = []
+
+    def client(lang: str, want: str) -> None:
+        conn = http.client.HTTPSConnection("127.0.0.1", d.port, context=ctx, timeout=30)
+        for _ in range(150):
+            conn.request("GET", missing, headers={"Authorization": f"Bearer {t['bank']}",
+                                                  "Accept-Language": lang})
+            r = conn.getresponse()
+            msg = json.loads(r.read())["error"]["message"]
+            if want not in msg:
+                wrong.append(f"{lang}: {msg}")
+        conn.close()
+    threads = [threading.Thread(target=client, args=a) for a in
+               (("zh-CN", zh_found), ("en", "R-FZ01-TM-2024-999999"), ("zh", zh_found),
+                ("en-US", "R-FZ01-TM-2024-999999"))]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not wrong, wrong[:3]
+    en_msg = _ask_in(d, missing, t["bank"], "en")[2]
+    assert zh_found not in en_msg
+    # the Python client asks in the language the bindings speak
+    client_ = pledger.connect(d.url, token=t["bank"], cafile=str(d.cert))
+    pledger.set_language("zh_CN")
+    try:
+        with pytest.raises(pledger.NotFound, match=zh_found):
+            client_.verify("R-FZ01-TM-2024-999999")
+    finally:
+        pledger.set_language(None)
+    with pytest.raises(pledger.NotFound) as e:
+        client_.verify("R-FZ01-TM-2024-999999")
+    assert zh_found not in str(e.value)
+    # the command line: --lang zh_CN over --url
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PLEDGER_URL",
+                                                                     "PLEDGER_TOKEN",
+                                                                     "PLEDGER_LANG"))}
+    env["LANG"] = "C.UTF-8"
+    r = subprocess.run([sys.executable, "-m", "pledger", "--lang", "zh_CN", "verify",
+                        "R-FZ01-TM-2024-999999", "--url", d.url, "--token", t["bank"],
+                        "--cacert", str(d.cert)], capture_output=True, text=True, env=env,
+                       timeout=60)
+    assert r.returncode != 0 and zh_found in r.stderr, r.stderr
 
 
 def test_a_keyed_bulk_filing_is_filed_once(site: dict) -> None:

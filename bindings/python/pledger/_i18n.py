@@ -121,6 +121,25 @@ def language() -> str | None:
     return _language
 
 
+def accept_language() -> str | None:
+    """The language the bindings speak as an HTTP ``Accept-Language``
+    value, for a service to answer in ("zh_CN:en" is "zh-CN, en;q=0.9");
+    None while they speak English (the service's default)."""
+    lang = _language if _language is not None else _process_language()
+    if is_english(lang):
+        return None
+    assert lang is not None
+    tags = []
+    for x in lang.split(":"):
+        tag = x.split(".")[0].split("@")[0].replace("_", "-")
+        if tag and tag not in tags and all(c.isalnum() or c == "-" for c in tag):
+            tags.append(tag)
+    if not tags:
+        return None
+    return ", ".join(t if i == 0 else f"{t};q={max(1, 10 - i) / 10:.1f}"
+                     for i, t in enumerate(tags[:9]))
+
+
 def _(message: str) -> str:
     """``message`` in the chosen language."""
     return _tr().gettext(message)

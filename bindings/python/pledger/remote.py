@@ -15,7 +15,7 @@ import urllib.parse
 from typing import Any, Iterator, Sequence
 
 from . import _ffi
-from ._i18n import _
+from ._i18n import _, accept_language
 from .application import Application, app_states
 from .enums import ALL as _ENUMS
 from .enums import Kind, PledgeState, Role, Severity
@@ -124,6 +124,10 @@ class RemoteRegistry:
         req = urllib.request.Request(url, data=body, method=method)
         if self._token:
             req.add_header("Authorization", f"Bearer {self._token}")
+        # the service's messages in the language these bindings speak
+        lang = accept_language()
+        if lang:
+            req.add_header("Accept-Language", lang)
         if body is not None:
             req.add_header("Content-Type", "application/xml")
         for name, value in (headers or {}).items():
