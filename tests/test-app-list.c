@@ -189,6 +189,60 @@ START_TEST(states_and_kinds_follow_the_workflow)
 }
 END_TEST
 
+/* Several states at once: the rows of each state's cursor merged in the
+ * order saved, page after page, the same as the whole list filtered. */
+START_TEST(states_merge_in_the_order_saved)
+{
+    enum { N = 24 };
+    char *uuid[N];
+    pledger_app_filter f = PLEDGER_APP_FILTER_INIT;
+    const unsigned want = (1u << PLEDGER_APP_DRAFT) | (1u << PLEDGER_APP_SUBMITTED) |
+                          (1u << PLEDGER_APP_ACCEPTED);
+
+    for (size_t i = 0; i < N; i++) {
+        switch (i % 4) {
+        case 0: uuid[i] = saved("applicant-1", PLEDGER_KIND_TRADEMARK, NULL); break;
+        case 1: PL_OK(reg, fx_submitted(reg, PLEDGER_KIND_PATENT, &uuid[i])); break;
+        case 2: PL_OK(reg, fx_accepted(reg, PLEDGER_KIND_EQUITY, &uuid[i], NULL)); break;
+        default: /* withdrawn: in none of the states asked */
+            uuid[i] = saved("applicant-1", PLEDGER_KIND_TRADEMARK, NULL);
+            PL_OK(reg, pledger_application_withdraw(reg, uuid[i]));
+        }
+    }
+    static const pledger_role who[] = { PLEDGER_ROLE_CLERK, PLEDGER_ROLE_APPLICANT };
+    for (size_t w = 0; w < 2; w++) {
+        fx_act(reg, who[w] == PLEDGER_ROLE_CLERK ? "clerk-1" : "applicant-1", who[w]);
+        f.states = want;
+        f.after = NULL;
+        f.limit = 5;
+        size_t seen = 0;
+        for (;;) {
+            pledger_app_list *l = NULL;
+            PL_OK(reg, pledger_application_list(&l, reg, &f));
+            size_t n = pledger_app_list_count(l);
+            for (size_t i = 0; i < n; i++) {
+                while (seen < N && seen % 4 == 3)
+                    seen++; /* the withdrawn ones are skipped */
+                ck_assert_uint_lt(seen, N);
+                ck_assert_str_eq(pledger_app_list_uuid(l, i), uuid[seen]);
+                ck_assert(want & (1u << pledger_app_list_state(l, i)));
+                seen++;
+            }
+            static char last[37];
+            if (n)
+                snprintf(last, sizeof last, "%s", pledger_app_list_uuid(l, n - 1));
+            pledger_app_list_free(l);
+            if (n < (size_t)f.limit)
+                break;
+            f.after = last;
+        }
+        ck_assert_uint_eq(seen, N - 1); /* the last one, withdrawn, not listed */
+    }
+    for (size_t i = 0; i < N; i++)
+        free(uuid[i]);
+}
+END_TEST
+
 START_TEST(pages_follow_each_other)
 {
     enum { N = 25 };
@@ -375,6 +429,7 @@ static Suite *make(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, each_role_sees_what_it_may);
     tcase_add_test(tc, states_and_kinds_follow_the_workflow);
+    tcase_add_test(tc, states_merge_in_the_order_saved);
     tcase_add_test(tc, pages_follow_each_other);
     tcase_add_test(tc, bad_filters_name_the_field);
     tcase_add_test(tc, a_registry_before_the_index_lists_too);

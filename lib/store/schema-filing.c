@@ -19,9 +19,10 @@ const char pl_sql_filing[] =
     "  PRIMARY KEY (actor, key)"
     ") STRICT;";
 
-/* 10: the applications an actor filed, in the order they were saved: an
- * applicant lists its own (pledger_application_list) without reading
- * every application of the registry.  An index only: a handle that
- * cannot migrate reads the list the slower way without it. */
+/* 10: the applications an actor filed, by state, in the order they were
+ * saved (the rowid ends the index): an applicant lists its own
+ * (pledger_application_list) without reading every application of the
+ * registry.  An index only: a handle that cannot migrate reads the list
+ * the slower way without it. */
 const char pl_sql_app_filer[] =
-    "CREATE INDEX IF NOT EXISTS application_created_by ON application(created_by);";
+    "CREATE INDEX IF NOT EXISTS application_created_by ON application(created_by, state);";

@@ -138,71 +138,112 @@ static int app_id(pl_db *db, pl_err *e, const char *uuid, int64_t *id, bool *fou
                                                  : pl_db_fail(db, e, rc, "reading an application");
 }
 
-/* The listing's columns, then one of three ways to the rows: an actor's
- * (the index of who filed), some states' (the index of states), all. */
+/* The listing's columns.  With neither an actor nor states, the rows in
+ * id order; else one cursor per state, on the index of states or on that
+ * of who filed and state, each in id order, merged: a page of a common
+ * state of a large registry is a seek and a page of rows, never a sort
+ * of all of them. */
 #define APP_LIST_COLUMNS                                                                  \
     "SELECT a.id, a.uuid, a.kind, a.state, a.correction_due, a.created_by, a.created_at," \
     " a.updated_at, a.acceptance_number, coalesce(p.registration_number, a.office_number)," \
     " a.pledgor_name, a.pledgee_name"                                                     \
     " FROM application a LEFT JOIN pledge p ON p.application_id = a.id"
-static const char sql_app_list_by[] =
-    APP_LIST_COLUMNS " WHERE a.created_by = ?1 AND a.id > ?2"
-    " AND (?3 = 0 OR (?3 >> a.state) & 1) ORDER BY a.id";
-static const char sql_app_list_states[] =
-    APP_LIST_COLUMNS " WHERE a.state IN (SELECT value FROM json_each(?4)) AND a.id > ?2"
-    " ORDER BY a.id";
 static const char sql_app_list_all[] = APP_LIST_COLUMNS " WHERE a.id > ?2 ORDER BY a.id";
+static const char sql_app_list_state[] =
+    APP_LIST_COLUMNS " WHERE a.state = ?3 AND a.id > ?2 ORDER BY a.id";
+static const char sql_app_list_by[] =
+    APP_LIST_COLUMNS " WHERE a.created_by = ?1 AND a.state = ?3 AND a.id > ?2 ORDER BY a.id";
+
+#define APP_STATES 10 /* states 1 to 9 */
+
+/* Row of @st as an entry; false (out of memory) when its text is missing. */
+static bool app_entry(sqlite3_stmt *st, pl_app_entry *a)
+{
+    *a = (pl_app_entry){
+        .uuid = (const char *)sqlite3_column_text(st, 1),
+        .kind = sqlite3_column_int(st, 2),
+        .state = sqlite3_column_int(st, 3),
+        .correction_due = sqlite3_column_type(st, 4) == SQLITE_NULL
+                              ? INT32_MIN : sqlite3_column_int(st, 4),
+        .filed_by = (const char *)sqlite3_column_text(st, 5),
+        .saved_at = sqlite3_column_int64(st, 6),
+        .updated_at = sqlite3_column_int64(st, 7),
+        .acceptance_number = (const char *)sqlite3_column_text(st, 8),
+        .registration_number = (const char *)sqlite3_column_text(st, 9),
+        .pledgor_name = (const char *)sqlite3_column_text(st, 10),
+        .pledgee_name = (const char *)sqlite3_column_text(st, 11),
+    };
+    return a->uuid && a->filed_by;
+}
 
 static int app_list(pl_db *db, pl_err *e, const pl_app_scan *scan, pl_app_entry_fn row,
                     void *arg)
 {
-    const char *sql = scan->filed_by ? sql_app_list_by
-                      : scan->states ? sql_app_list_states : sql_app_list_all;
-    char states[64] = "[";
-    sqlite3_stmt *st;
-    size_t n = 1;
-    int rc;
+    sqlite3_stmt *cur[APP_STATES] = { NULL };
+    int live[APP_STATES], n = 0, rc = 0;
+    unsigned states = scan->states ? scan->states : ((1u << APP_STATES) - 2);
+    pl_app_entry a;
 
-    for (int s = 0; s < 32 && scan->states; s++)
-        if (scan->states & (1u << s))
-            n += (size_t)snprintf(states + n, sizeof states - n, "%s%d", n > 1 ? "," : "", s);
-    snprintf(states + n, sizeof states - n, "]");
-    if ((rc = pl_db_stmt(db, e, sql, &st)))
-        return rc;
-    if (scan->filed_by)
-        sqlite3_bind_text(st, 1, scan->filed_by, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, scan->after_id);
-    if (scan->filed_by)
-        sqlite3_bind_int64(st, 3, scan->states);
-    else if (scan->states)
-        sqlite3_bind_text(st, 4, states, -1, SQLITE_TRANSIENT);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        pl_app_entry a = {
-            .uuid = (const char *)sqlite3_column_text(st, 1),
-            .kind = sqlite3_column_int(st, 2),
-            .state = sqlite3_column_int(st, 3),
-            .correction_due = sqlite3_column_type(st, 4) == SQLITE_NULL
-                                  ? INT32_MIN : sqlite3_column_int(st, 4),
-            .filed_by = (const char *)sqlite3_column_text(st, 5),
-            .saved_at = sqlite3_column_int64(st, 6),
-            .updated_at = sqlite3_column_int64(st, 7),
-            .acceptance_number = (const char *)sqlite3_column_text(st, 8),
-            .registration_number = (const char *)sqlite3_column_text(st, 9),
-            .pledgor_name = (const char *)sqlite3_column_text(st, 10),
-            .pledgee_name = (const char *)sqlite3_column_text(st, 11),
-        };
-        if (!a.uuid || !a.filed_by) {
-            sqlite3_reset(st);
-            return pl_db_fail(db, e, SQLITE_NOMEM, "listing the applications");
+    if (!scan->filed_by && !scan->states) {
+        sqlite3_stmt *st;
+        if ((rc = pl_db_stmt(db, e, sql_app_list_all, &st)))
+            return rc;
+        sqlite3_bind_int64(st, 2, scan->after_id);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            int r = app_entry(st, &a) ? row(arg, e, &a)
+                                      : pl_db_fail(db, e, SQLITE_NOMEM, "listing the applications");
+            if (r) {
+                sqlite3_reset(st);
+                return r < 0 ? r : 0;
+            }
         }
-        int r = row(arg, e, &a);
-        if (r) {
-            sqlite3_reset(st);
-            return r < 0 ? r : 0;
-        }
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "listing the applications");
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "listing the applications");
+    /* a cursor per state, each on its first row */
+    for (int s = 1; s < APP_STATES && !rc; s++) {
+        if (!(states & (1u << s)))
+            continue;
+        const char *sql = scan->filed_by ? sql_app_list_by : sql_app_list_state;
+        sqlite3_stmt *st = NULL;
+        if ((rc = sqlite3_prepare_v2(pl_db_handle(db), sql, -1, &st, NULL)) != SQLITE_OK) {
+            rc = pl_db_fail(db, e, rc, "listing the applications");
+            break;
+        }
+        cur[n] = st;
+        if (scan->filed_by)
+            sqlite3_bind_text(st, 1, scan->filed_by, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, scan->after_id);
+        sqlite3_bind_int(st, 3, s);
+        int r = sqlite3_step(st);
+        live[n++] = r == SQLITE_ROW;
+        if (r != SQLITE_ROW && r != SQLITE_DONE)
+            rc = pl_db_fail(db, e, r, "listing the applications");
+    }
+    /* merged: the lowest id of the cursors' rows, then that cursor on */
+    while (!rc) {
+        int best = -1;
+        for (int k = 0; k < n; k++)
+            if (live[k] && (best < 0 || sqlite3_column_int64(cur[k], 0) <
+                                            sqlite3_column_int64(cur[best], 0)))
+                best = k;
+        if (best < 0)
+            break;
+        int r = app_entry(cur[best], &a) ? row(arg, e, &a)
+                                         : pl_db_fail(db, e, SQLITE_NOMEM,
+                                                      "listing the applications");
+        if (r) {
+            rc = r < 0 ? r : 0;
+            break;
+        }
+        r = sqlite3_step(cur[best]);
+        live[best] = r == SQLITE_ROW;
+        if (r != SQLITE_ROW && r != SQLITE_DONE)
+            rc = pl_db_fail(db, e, r, "listing the applications");
+    }
+    for (int k = 0; k < n; k++)
+        sqlite3_finalize(cur[k]);
+    return rc;
 }
 
 static const char sql_filing_key[] =
