@@ -181,6 +181,13 @@ int config_load(config *c, const char *path, char *err, size_t err_size)
                      sizeof c->exchange_trust / sizeof c->exchange_trust[0]);
             if (ok)
                 snprintf(c->exchange_trust[c->n_trust++], sizeof c->exchange_trust[0], "%s", v);
+        } else if (!strcmp(k, "language")) {
+            /* checked here as a name; that pledger speaks it: at start */
+            ok = *v && strlen(v) < sizeof c->language &&
+                 strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-.@") ==
+                     strlen(v);
+            snprintf(want, sizeof want, "a language pledger speaks, as zh-CN or en");
+            snprintf(c->language, sizeof c->language, "%s", v);
         } else {
             snprintf(err, err_size, "configuration %s: line %ld: unknown setting '%.64s'", path,
                      no, k);

@@ -51,6 +51,40 @@ static const char *catalogue_of(const char *tag)
     return tag;
 }
 
+void language_tag(const char *lang, char tag[24])
+{
+    size_t n = strcspn(lang, ".@");
+    if (!strncasecmp(lang, "en", 2) && (n == 2 || lang[2] == '-' || lang[2] == '_')) {
+        snprintf(tag, 24, "en");
+        return;
+    }
+    snprintf(tag, 24, "%.*s", (int)(n < 23 ? n : 23), lang);
+    for (char *u = tag; *u; u++)
+        if (*u == '_')
+            *u = '-';
+}
+
+int language_default(const char *lang, char *err, size_t err_size)
+{
+    char name[24];
+    const char *cat = catalogue_of(lang);
+    if (pledger_set_thread_language(cat) != 0) {
+        snprintf(err, err_size, "language: '%s': %s", lang, pledger_errmsg(NULL));
+        return -1;
+    }
+    pledger_set_thread_language(NULL);
+    /* as LANGUAGE takes it: "zh_CN" */
+    snprintf(name, sizeof name, "%.*s", (int)strcspn(cat, ".@"), cat);
+    for (char *u = name; *u; u++)
+        if (*u == '-')
+            *u = '_';
+    if (pledger_set_language(name) != 0) {
+        snprintf(err, err_size, "language: '%s': %s", lang, pledger_errmsg(NULL));
+        return -1;
+    }
+    return 0;
+}
+
 bool language_pick(const char *accept, char tag[24])
 {
     choice c[MAX_CHOICES];
@@ -94,15 +128,7 @@ bool language_pick(const char *accept, char tag[24])
         const char *cat = catalogue_of(c[i].tag);
         if (pledger_set_thread_language(cat) != 0)
             continue;
-        if (!strncasecmp(cat, "en", 2) && (!cat[2] || cat[2] == '-' || cat[2] == '_'))
-            snprintf(tag, 24, "en");
-        else {
-            /* "zh_CN" as a language tag: "zh-CN" */
-            snprintf(tag, 24, "%.23s", cat);
-            for (char *u = tag; *u; u++)
-                if (*u == '_')
-                    *u = '-';
-        }
+        language_tag(cat, tag);
         return true;
     }
     return false;

@@ -5,6 +5,7 @@
 #define PLEDGERD_LANGUAGE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <pledger/pledger.h>
 
@@ -21,5 +22,13 @@
  * Content-Language ("zh-CN", "en").  false, with the thread's language
  * left as it was and @tag empty, when the header names none. */
 bool language_pick(const char *accept, char tag[24]);
+
+/* Make @lang ("zh-CN", "zh_CN", "en") the language of the whole process
+ * (pledger_set_language(): call it before any thread starts): 0, or -1
+ * with @err saying that pledger speaks no such language. */
+int language_default(const char *lang, char *err, size_t err_size);
+
+/* @lang as Content-Language names it ("zh_CN.UTF-8" is "zh-CN"), into @tag. */
+void language_tag(const char *lang, char tag[24]);
 
 #endif

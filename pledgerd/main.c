@@ -18,6 +18,7 @@
 
 #include "accounts.h"
 #include "service.h"
+#include "language.h"
 
 static int usage(void)
 {
@@ -51,6 +52,12 @@ int main(int argc, char **argv)
         return usage();
     if (config_load(&cfg, argv[2], err, sizeof err)) {
         fprintf(stderr, "pledgerd: %s\n", err);
+        return 2;
+    }
+    /* the default language of the answers: the whole process's, set
+     * before any thread starts */
+    if (cfg.language[0] && language_default(cfg.language, err, sizeof err)) {
+        fprintf(stderr, "pledgerd: configuration %s: %s\n", argv[2], err);
         return 2;
     }
     /* the signals go to sigwait() below, not to the server's threads */

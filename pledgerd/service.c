@@ -68,6 +68,7 @@ typedef struct conn_rec {
 
 struct service {
     config cfg;
+    char lang_tag[24]; /* Content-Language of the answers in cfg.language; "": none */
     pthread_mutex_t conns_lock; /* @conns */
     conn_rec *conns;            /* every connection of every daemon */
     accounts acc;
@@ -733,12 +734,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **con_cls)
 {
+    const listener *l = cls;
     const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
     char tag[24];
     bool picked = accept && language_pick(accept, tag);
     (void)version;
-    enum MHD_Result r =
-        handle_in(cls, c, url, method, upload, upload_size, con_cls, picked ? tag : NULL);
+    /* none asked that pledger speaks: the service's own (language = ...) */
+    const char *lang = picked ? tag : l->s->lang_tag[0] ? l->s->lang_tag : NULL;
+    enum MHD_Result r = handle_in(cls, c, url, method, upload, upload_size, con_cls, lang);
     if (picked)
         pledger_set_thread_language(NULL);
     return r;
@@ -1068,6 +1071,8 @@ service *service_start(const config *cfg, char *err, size_t err_size)
         return NULL;
     }
     s->cfg = *cfg;
+    if (cfg->language[0])
+        language_tag(cfg->language, s->lang_tag);
     xmlInitParser(); /* once, before the threads (filings.c reads envelopes) */
     pthread_mutex_init(&s->acc.lock, NULL);
     pthread_mutex_init(&s->writer_lock, NULL);

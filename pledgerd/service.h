@@ -25,6 +25,9 @@ typedef struct config {
     char report_key[512];     /* NAME=PEMFILE: signs search reports (Ed25519, SM2) */
     char exchange_trust[8][512];
     size_t n_trust;
+    /* the answers' language when the client asks for none it can have
+     * ("zh-CN"; "": the process's, English by default) */
+    char language[24];
 } config;
 
 /* Read the configuration file @path (key = value lines): 0, or -1 with

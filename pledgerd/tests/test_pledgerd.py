@@ -827,11 +827,18 @@ def test_bad_configuration(tmp_path: pathlib.Path) -> None:
                          ("tls_cert = " + "c" * 5000, "it takes a path of at most"),
                          ("exchange_key = nokey", "it takes NAME=PEMFILE"),
                          ("statement_key = nokey", "it takes NAME=PEMFILE"),
-                         ("exchange_trust = nokey", "it takes NAME=PEMFILE")):
+                         ("exchange_trust = nokey", "it takes NAME=PEMFILE"),
+                         ("language = ../zh_CN", "it takes a language pledger speaks"),
+                         ("language = ", "it takes a language pledger speaks")):
         conf.write_text(f"{line}\n")
         p = subprocess.run([PLEDGERD, "--config", str(conf)], capture_output=True, text=True)
         assert p.returncode != 0 and "line 1" in p.stderr and needle in p.stderr, \
             (line, p.stderr)
+    # a language pledger has no catalogue for: refused before anything starts
+    for lang in ("fr", "zh-TW", "xx_YY"):
+        conf.write_text(base + f"language = {lang}\n")
+        p = subprocess.run([PLEDGERD, "--config", str(conf)], capture_output=True, text=True)
+        assert p.returncode == 2 and "language" in p.stderr and lang in p.stderr, p.stderr
     p = subprocess.run([PLEDGERD, "token", "bad name", "bank"], capture_output=True, text=True)
     assert p.returncode == 2 and "account name" in p.stderr
     p = subprocess.run([PLEDGERD, "token", "x", "king"], capture_output=True, text=True)
@@ -1552,6 +1559,20 @@ def test_answers_speak_the_clients_language(site: dict) -> None:
                         "--cacert", str(d.cert)], capture_output=True, text=True, env=env,
                        timeout=60)
     assert r.returncode != 0 and zh_found in r.stderr, r.stderr
+    # a service whose own language is Chinese (language = zh-CN): that when
+    # the client names nothing pledger speaks, English when it asks for it
+    zh = Daemon(site["tmp"], language="zh-CN")
+    try:
+        for lang, cl, chinese in ((None, "zh-CN", True), ("fr", "zh-CN", True),
+                                  ("en", "en", False), ("zh-CN", "zh-CN", True)):
+            status, got_cl, msg = _ask_in(zh, missing, t["bank"], lang)
+            assert status == 404 and got_cl == cl and (zh_found in msg) == chinese, \
+                (lang, got_cl, msg)
+        assert "查询参数 limit" in _ask_in(zh, "/v1/applications?limit=0", t["clerk"], None)[2]
+        status, cl, msg = _ask_in(zh, gone, t["applicant"], None, method="POST")
+        assert status == 404 and cl == "zh-CN" and "不存在 UUID" in msg, msg
+    finally:
+        assert zh.stop() == 0
 
 
 def test_a_keyed_bulk_filing_is_filed_once(site: dict) -> None:
