@@ -101,6 +101,21 @@ static bool int_arg(route_ctx *c, const char *name, uint64_t lo, uint64_t hi,
     return true;
 }
 
+/* Query parameter "kind", when given, into *@kind (a pledger_kind);
+ * false (the reply set) when it names none. */
+static bool kind_arg(route_ctx *c, int *kind, reply *out)
+{
+    const char *s = arg(c, "kind");
+    if (!s)
+        return true;
+    if ((*kind = pledger_kind_from_name(s)) <= 0) {
+        bad_param(out, "kind", N_("a kind: trademark, patent, receivable, equity, emission, "
+                                  "sea_area, land"));
+        return false;
+    }
+    return true;
+}
+
 /* Act as the caller on @reg; false (with the reply) when there is none. */
 bool as_caller(route_ctx *c, pledger_registry *reg, reply *out)
 {
@@ -443,7 +458,6 @@ static void search(route_ctx *c, reply *out)
 {
     pledger_query q = PLEDGER_QUERY_INIT;
     pledger_cursor *cur = NULL;
-    const char *kind = arg(c, "kind");
     uint64_t n;
 
     if (!as_caller(c, c->reader, out))
@@ -477,11 +491,8 @@ static void search(route_ctx *c, reply *out)
             return;
         }
     }
-    if (kind && (q.kind = pledger_kind_from_name(kind)) <= 0) {
-        bad_param(out, "kind", "a kind: trademark, patent, receivable, equity, emission, "
-                               "sea_area, land");
+    if (!kind_arg(c, &q.kind, out))
         return;
-    }
     if (!instant_arg(c, "as_of", &q.as_of, out))
         return;
     n = (uint64_t)q.page_size;
@@ -670,7 +681,6 @@ static void get_due(route_ctx *c, reply *out)
 static void get_stats(route_ctx *c, reply *out)
 {
     pledger_stats_query q = { PLEDGER_STATS_QUERY_VERSION, NULL, NULL, 0, NULL };
-    const char *kind = arg(c, "kind");
     pledger_stats *st = NULL;
 
     if (!as_caller(c, c->reader, out))
@@ -682,11 +692,8 @@ static void get_stats(route_ctx *c, reply *out)
         bad_param(out, q.from ? "to" : "from", "required: a day, YYYY-MM-DD");
         return;
     }
-    if (kind && (q.kind = pledger_kind_from_name(kind)) <= 0) {
-        bad_param(out, "kind", "a kind: trademark, patent, receivable, equity, emission, "
-                               "sea_area, land");
+    if (!kind_arg(c, &q.kind, out))
         return;
-    }
     int rc = pledger_stats_get(&st, c->reader, &q);
     if (rc) {
         reply_library_error(out, rc, c->reader);
@@ -697,7 +704,7 @@ static void get_stats(route_ctx *c, reply *out)
     jw_obj(&w);
     jw_kstr(&w, "from", q.from);
     jw_kstr(&w, "to", q.to);
-    jw_kstr(&w, "kind", kind);
+    jw_kstr(&w, "kind", q.kind ? pledger_kind_name((pledger_kind)q.kind) : NULL);
     jw_kstr(&w, "office", q.office);
     jw_kint(&w, "registrations", (int64_t)pledger_stats_registrations(st));
     jw_kint(&w, "cancellations", (int64_t)pledger_stats_cancellations(st));
@@ -922,7 +929,7 @@ static void list_applications(route_ctx *c, reply *out)
 {
     pledger_app_filter f = PLEDGER_APP_FILTER_INIT;
     pledger_app_list *l = NULL;
-    const char *state = arg(c, "state"), *kind = arg(c, "kind");
+    const char *state = arg(c, "state");
     uint64_t n = (uint64_t)f.limit;
 
     if (!as_caller(c, c->reader, out))
@@ -933,11 +940,8 @@ static void list_applications(route_ctx *c, reply *out)
                                 "refused, withdrawn, forwarded");
         return;
     }
-    if (kind && (f.kind = pledger_kind_from_name(kind)) <= 0) {
-        bad_param(out, "kind", "a kind: trademark, patent, receivable, equity, emission, "
-                               "sea_area, land");
+    if (!kind_arg(c, &f.kind, out))
         return;
-    }
     f.filed_by = arg(c, "filed_by");
     f.after = arg(c, "after");
     if (!int_arg(c, "limit", 1, 10000, "1 to 10000", &n, out))
