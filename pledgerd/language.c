@@ -54,14 +54,25 @@ static const char *catalogue_of(const char *tag)
 void language_tag(const char *lang, char tag[24])
 {
     size_t n = strcspn(lang, ".@");
-    if (!strncasecmp(lang, "en", 2) && (n == 2 || lang[2] == '-' || lang[2] == '_')) {
+    /* English, and the "C" and "POSIX" locales, which speak it */
+    if ((!strncasecmp(lang, "en", 2) && (n == 2 || lang[2] == '-' || lang[2] == '_')) ||
+        (n == 1 && lang[0] == 'C') || (n == 5 && !strncmp(lang, "POSIX", 5))) {
         snprintf(tag, 24, "en");
         return;
     }
+    /* as a language tag is written: "zh_cn" is "zh-CN" */
     snprintf(tag, 24, "%.*s", (int)(n < 23 ? n : 23), lang);
-    for (char *u = tag; *u; u++)
-        if (*u == '_')
+    bool region = false;
+    for (char *u = tag; *u; u++) {
+        if (*u == '_' || *u == '-') {
             *u = '-';
+            region = true;
+        } else if (*u >= 'A' && *u <= 'Z' && !region) {
+            *u = (char)(*u - 'A' + 'a');
+        } else if (*u >= 'a' && *u <= 'z' && region) {
+            *u = (char)(*u - 'a' + 'A');
+        }
+    }
 }
 
 int language_default(const char *lang, char *err, size_t err_size)

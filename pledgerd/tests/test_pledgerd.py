@@ -1493,7 +1493,8 @@ def test_answers_speak_the_clients_language(site: dict) -> None:
     zh_found = "不存在"
     for lang, cl in (("zh-CN", "zh-CN"), ("zh", "zh-CN"), ("zh-Hans-CN", "zh-CN"),
                      ("fr;q=1, zh-CN;q=0.5", "zh-CN"), ("ZH-cn", "zh-CN"),
-                     ("en, zh-CN;q=0.9", "en"), ("en-GB", "en")):
+                     ("en, zh-CN;q=0.9", "en"), ("en-GB", "en"), ("C", "en"),
+                     ("zh_cn", "zh-CN"), ("zh_CN.UTF-8", "zh-CN")):
         status, got_cl, msg = _ask_in(d, missing, t["bank"], lang)
         assert status == 404 and got_cl == cl, (lang, got_cl, msg)
         assert (zh_found in msg) == (cl == "zh-CN"), (lang, msg)
@@ -1538,6 +1539,23 @@ def test_answers_speak_the_clients_language(site: dict) -> None:
     assert not wrong, wrong[:3]
     en_msg = _ask_in(d, missing, t["bank"], "en")[2]
     assert zh_found not in en_msg
+    # any bytes a header may hold: answered, in Chinese or English, never a crash
+    import random
+    rng = random.Random(7)
+    alphabet = b"zhCNen-_;,.=q*01 \t\x01\x7f\xff\xe4\xb8\xad@:/\\"
+    conn = http.client.HTTPSConnection("127.0.0.1", d.port, context=ctx, timeout=30)
+    for i in range(400):
+        value = bytes(rng.choice(alphabet) for _ in range(rng.randrange(0, 300)))
+        conn.putrequest("GET", missing)
+        conn.putheader("Authorization", f"Bearer {t['bank']}")
+        conn.putheader("Accept-Language", value)
+        conn.endheaders()
+        r = conn.getresponse()
+        body = json.loads(r.read())
+        assert r.status == 404 and body["error"]["name"] == "PLEDGER_ENOTFOUND", (value, body)
+        cl = r.getheader("Content-Language")
+        assert cl in (None, "en", "zh-CN"), (value, cl)
+        assert (zh_found in body["error"]["message"]) == (cl == "zh-CN"), (value, cl, body)
     # the Python client asks in the language the bindings speak
     client_ = pledger.connect(d.url, token=t["bank"], cafile=str(d.cert))
     pledger.set_language("zh_CN")
