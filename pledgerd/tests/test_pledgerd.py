@@ -1729,6 +1729,33 @@ def test_python_client_refuses_arguments_as_a_local_registry(site: dict) -> None
                     seen.append(pledger.InvalidArgument if isinstance(e, pledger.InvalidArgument)
                                 else type(e))
             assert seen[0] is not None and seen[0] == seen[1], (i, seen)
+    # the same for an auditor's statistics and a clerk's lists of applications
+    for token, actor, role, calls in (
+            (t["auditor"], "auditor-1", Role.AUDITOR,
+             [lambda r: r.stats("2024-01-01", "2030-12-31", kind=99),
+              lambda r: r.stats("2024-01-01", "2030-12-31", kind="castle"),
+              lambda r: r.stats("2024-01-01", "2030-12-31", kind=1.5)]),
+            (t["clerk"], "clerk-ap", Role.CLERK,
+             [lambda r: r.applications(kind=99), lambda r: r.applications(states=99),
+              lambda r: r.applications(kind="castle"), lambda r: r.applications(after=5),
+              lambda r: r.applications(filed_by=b"x"), lambda r: r.applications(limit=0),
+              lambda r: r.applications(states=[1.5])])):
+        remote = pledger.connect(d.url, token=token, cafile=str(d.cert))
+        with pledger.open(str(site["tmp"] / "reg.db"), read_only=True) as local:
+            local.set_actor(actor, role)
+            for i, call in enumerate(calls):
+                seen = []
+                for reg in (local, remote):
+                    try:
+                        call(reg)
+                        seen.append(None)
+                    except pledger.Error as e:
+                        seen.append(pledger.InvalidArgument
+                                    if isinstance(e, pledger.InvalidArgument) else type(e))
+                assert seen[0] is not None and seen[0] == seen[1], (actor, i, seen)
+            if role == Role.AUDITOR:
+                assert remote.stats("2024-01-01", "2030-12-31", kind=0) == \
+                    local.stats("2024-01-01", "2030-12-31", kind=0)
     applicant = pledger.connect(d.url, token=t["applicant"], cafile=str(d.cert))
     app = pledger.Application.from_file(str(DATA / "app-trademark.xml"))
     uuid = applicant.save(app)

@@ -273,11 +273,11 @@ class RemoteRegistry:
     def stats(self, start: DateLike, end: DateLike, *, kind: Kind | int | str | None = None,
               office: str | None = None) -> Stats:
         """As :meth:`pledger.Registry.stats`."""
-        k = None if kind is None else Kind(Kind.c_value(kind, "kind"))
+        name = _member(Kind, kind, "kind")
+        k = Kind.from_name(name) if name else None
         j = self._json("GET", "/v1/stats", {"from": date_str(start, "start"),
                                             "to": date_str(end, "end"),
-                                            "kind": k.api_name if k else None,
-                                            "office": office})
+                                            "kind": name, "office": office})
         return Stats(start=to_date(j["from"]), end=to_date(j["to"]), kind=k, office=office,
                      registrations=j["registrations"], cancellations=j["cancellations"],
                      active=j["active"],
@@ -510,8 +510,7 @@ class RemoteRegistry:
         """As :meth:`pledger.Registry.applications` (GET /v1/applications):
         an applicant's own, or (clerk, registrar, auditor) any account's."""
         names = ",".join(st.api_name for st in app_states(states))
-        kind_name = (Kind(Kind.c_value(kind, "kind")).api_name
-                     if kind is not None and not isinstance(kind, str) else kind)
+        kind_name = _member(Kind, kind, "kind")
         for name, v in (("filed_by", filed_by), ("after", after)):
             if v is not None and not isinstance(v, str):
                 raise _ffi._invalid(f"{name} must be str or None, not {type(v).__name__}", True)
