@@ -125,9 +125,14 @@ def _data_line(run: Run, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
         ap("application-certificate", uuid, "--actor", "clerk-1", expect=3)
         return
     assert run("exchange", "status", "--actor", "registrar-1")["lines"] == []
+    # the acceptance point's list: accepted, then forwarded with its batch
+    (entry,) = ap("applications", "--state", "accepted", "--actor", "clerk-1")["applications"]
+    assert entry["uuid"] == uuid and entry["acceptance_number"]
     batch = tmp_path / "batch.xml"
     batch.write_text(ap("exchange", "export", "--to", "FZ01", "--key", keys["AP01"][0],
                         "--actor", "clerk-1")["xml"], encoding="utf-8")
+    (entry,) = ap("applications", "--state", "forwarded", "--actor", "clerk-1")["applications"]
+    assert entry["uuid"] == uuid and entry["registration_number"] is None
     receipt = tmp_path / "receipt.xml"
     receipt.write_text(run("exchange", "import", str(batch), "--trust", keys["AP01"][1],
                            "--key", keys["FZ01"][0], "--actor", "registrar-1")["receipt"],
@@ -141,6 +146,9 @@ def _data_line(run: Run, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
     ap("exchange", "import", str(results), "--trust", keys["FZ01"][1], "--key",
        keys["AP01"][0], "--actor", "clerk-1")
     assert number in ap("application-certificate", uuid, "--actor", "clerk-1")["xml"]
+    # the office's registration number, as the acceptance point was told it
+    (entry,) = ap("applications", "--actor", "clerk-1")["applications"]
+    assert entry["registration_number"] == number, entry
     (line,) = ap("exchange", "status", "--actor", "clerk-1")["lines"]
     assert line == {"peer": "FZ01", "last_sent": 1, "last_acked": 1, "last_received": 1,
                     "pending": 0}
