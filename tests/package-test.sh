@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Debian packages: build libpledger0, libpledger-dev and python3-pledger
+# The Debian packages: build libpledger0, libpledger-dev, python3-pledger and pledgerd
 # from a copy of the source tree with `dpkg-buildpackage -b -us -uc`,
 # check them with lintian (no error, no warning but the documented
 # overrides in debian/*.lintian-overrides), unpack them into a scratch root
@@ -122,6 +122,17 @@ man -w pledger_open | grep -q 'man3/pledger-registry.h.3' || fail "man pledger_o
 MANWIDTH=80 man pledger_open 2>/dev/null | grep -q 'pledger_open' || fail "man pledger_open text"
 unset MANPATH
 
+echo "== the Chinese catalogue, from the package"
+mo=$root/usr/share/locale/zh_CN/LC_MESSAGES/pledger.mo
+[ -f "$mo" ] || fail "no /usr/share/locale/zh_CN/LC_MESSAGES/pledger.mo"
+[ -x "$root/usr/sbin/pledgerd" ] || fail "no /usr/sbin/pledgerd"
+MANWIDTH=80 man -l "$root"/usr/share/man/man8/pledgerd.8* 2>/dev/null | grep -q 'Accept-Language' ||
+  fail "man pledgerd"
+# the library's own reader of it (a thread's language) and gettext's (the CLI)
+out=$(run PLEDGER_LOCALEDIR="$root/usr/share/locale" PYTHONPATH="$site" /usr/bin/python3 \
+        -m pledger --lang zh_CN verify R-X --db "$work/none/x.db" 2>&1 || true)
+grep -qF '登记库' <<<"$out" || fail "pledger --lang zh_CN did not speak Chinese: $out"
+
 echo "== pip install bindings/python into a virtual environment"
 /usr/bin/python3 -m venv --system-site-packages "$work/venv"
 "$work/venv/bin/pip" install -q --no-build-isolation --no-index "$tree/bindings/python" \
@@ -135,4 +146,4 @@ out=$(run "$work/venv/bin/pledger" --version)
 [ -f "$(dirname "$(run "$work/venv/bin/python" -c 'import pledger; print(pledger.__file__)')")/py.typed" ] ||
   fail "no py.typed"
 
-echo "package test: 3 packages built, lintian clean, installed files work"
+echo "package test: 4 packages built, lintian clean, installed files work"
