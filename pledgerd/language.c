@@ -80,7 +80,8 @@ int language_default(const char *lang, char *err, size_t err_size)
     char name[24];
     const char *cat = catalogue_of(lang);
     if (pledger_set_thread_language(cat) != 0) {
-        snprintf(err, err_size, "language: '%s': %s", lang, pledger_errmsg(NULL));
+        snprintf(err, err_size, "language: pledger has no translation into '%s' (zh-CN or en)",
+                 lang);
         return -1;
     }
     pledger_set_thread_language(NULL);
@@ -90,7 +91,7 @@ int language_default(const char *lang, char *err, size_t err_size)
         if (*u == '-')
             *u = '_';
     if (pledger_set_language(name) != 0) {
-        snprintf(err, err_size, "language: '%s': %s", lang, pledger_errmsg(NULL));
+        snprintf(err, err_size, "language: '%s' is not a language name (zh-CN or en)", lang);
         return -1;
     }
     return 0;

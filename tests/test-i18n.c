@@ -283,6 +283,8 @@ START_TEST(test_thread_language)
                       en[i]);
         PL_FAILS(NULL, PLEDGER_ENOTFOUND, pledger_set_thread_language("fr-FR"));
         ck_assert_msg(strstr(pledger_errmsg(NULL), "fr-FR"), "%s", pledger_errmsg(NULL));
+        /* a language whose code begins with "en" is not English */
+        PL_FAILS(NULL, PLEDGER_ENOTFOUND, pledger_set_thread_language("enm"));
         ck_assert_str_eq(pledger_strerror(PLEDGER_EINVAL), "invalid argument");
     }
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

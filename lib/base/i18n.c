@@ -28,12 +28,15 @@ static pthread_mutex_t lang_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* The catalogues come from the installed locale directory; a build tree
  * points PLEDGER_LOCALEDIR at its own po/ output. */
-static void bind_domain(void)
+static const char *locale_dir(void)
 {
     const char *dir = getenv("PLEDGER_LOCALEDIR");
-    if (!dir || !*dir)
-        dir = PLEDGER_LOCALEDIR;
-    bindtextdomain(DOMAIN, dir);
+    return dir && *dir ? dir : PLEDGER_LOCALEDIR;
+}
+
+static void bind_domain(void)
+{
+    bindtextdomain(DOMAIN, locale_dir());
     /* Messages are UTF-8 whatever the character set of the locale. */
     bind_textdomain_codeset(DOMAIN, "UTF-8");
 }
@@ -141,9 +144,8 @@ static bool catalogue_name(const char *lang, char out[16])
 int pledger_set_thread_language(const char *lang)
 {
     static const char fn[] = "pledger_set_thread_language";
-    char name[16], lc[3];
+    char name[16];
     const pl_catalog *cat;
-    const char *dir;
 
     if (!lang || !*lang) {
         thread_set = false;
@@ -159,20 +161,16 @@ int pledger_set_thread_language(const char *lang)
         return pl_err_set(pl_err_thread(), PLEDGER_EINVAL,
                           "%s: lang: '%.40s' is not one language (for example zh_CN, zh-CN "
                           "or en)", fn, lang);
-    memcpy(lc, name, 2);
-    lc[2] = '\0';
-    if (!strcmp(lc, "en")) {
+    /* English: "en" and "en_*", the messages as written */
+    if (!strcmp(name, "en") || !strncmp(name, "en_", 3)) {
         thread_set = true;
         thread_cat = NULL;
         return 0;
     }
-    dir = getenv("PLEDGER_LOCALEDIR");
-    if (!dir || !*dir)
-        dir = PLEDGER_LOCALEDIR;
     /* "zh_CN", then "zh" alone */
-    if (!(cat = pl_catalog_get(dir, DOMAIN, name)) && strchr(name, '_')) {
+    if (!(cat = pl_catalog_get(locale_dir(), DOMAIN, name)) && strchr(name, '_')) {
         *strchr(name, '_') = '\0';
-        cat = pl_catalog_get(dir, DOMAIN, name);
+        cat = pl_catalog_get(locale_dir(), DOMAIN, name);
     }
     if (!cat)
         return pl_err_set(pl_err_thread(), PLEDGER_ENOTFOUND,

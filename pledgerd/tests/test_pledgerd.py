@@ -839,6 +839,7 @@ def test_bad_configuration(tmp_path: pathlib.Path) -> None:
         conf.write_text(base + f"language = {lang}\n")
         p = subprocess.run([PLEDGERD, "--config", str(conf)], capture_output=True, text=True)
         assert p.returncode == 2 and "language" in p.stderr and lang in p.stderr, p.stderr
+        assert "pledger_" not in p.stderr, p.stderr   # the operator's words, no C call
     p = subprocess.run([PLEDGERD, "token", "bad name", "bank"], capture_output=True, text=True)
     assert p.returncode == 2 and "account name" in p.stderr
     p = subprocess.run([PLEDGERD, "token", "x", "king"], capture_output=True, text=True)
