@@ -501,7 +501,8 @@ static void search(route_ctx *c, reply *out)
     q.page_size = (int)n;
     int rc = pledger_search(&cur, c->reader, &q);
     if (rc) {
-        reply_library_error(out, rc, c->reader);
+        static const char *const renames[] = { "right_id", "right", NULL };
+        reply_library_error_as(out, rc, c->reader, renames);
         return;
     }
     jw w;
@@ -757,7 +758,9 @@ static void proof(route_ctx *c, bool inclusion, reply *out)
     rc = inclusion ? pledger_log_prove_inclusion(&p, c->reader, a, b)
                    : pledger_log_prove_consistency(&p, c->reader, a, b);
     if (rc) {
-        reply_library_error(out, rc, c->reader);
+        /* the library's old_size and size are the consistency's old and new */
+        static const char *const renames[] = { "old_size", "old", "size", "new", NULL };
+        reply_library_error_as(out, rc, c->reader, inclusion ? renames + 4 : renames);
         return;
     }
     jw w;

@@ -386,6 +386,38 @@ void reply_library_error(reply *out, int code, pledger_registry *reg)
     reply_error(out, 0, code, pledger_errmsg(reg));
 }
 
+void reply_library_error_as(reply *out, int code, pledger_registry *reg,
+                            const char *const *renames)
+{
+    char said[2048], named[2048];
+    size_t o = 0;
+
+    service_words(pledger_errmsg(reg), said, sizeof said);
+    for (size_t i = 0; said[i] && o + 1 < sizeof named;) {
+        const char *to = NULL;
+        size_t k = i;
+        if (i == 0 || !word_char(said[i - 1])) {
+            while (word_char(said[k]))
+                k++;
+            for (size_t r = 0; k > i && renames[r]; r += 2)
+                if (strlen(renames[r]) == k - i && !strncmp(said + i, renames[r], k - i))
+                    to = renames[r + 1];
+        }
+        if (to) {
+            size_t n = strlen(to);
+            if (o + n + 1 > sizeof named)
+                break;
+            memcpy(named + o, to, n);
+            o += n;
+            i = k;
+        } else {
+            named[o++] = said[i++];
+        }
+    }
+    named[o] = '\0';
+    reply_error(out, 0, code, named);
+}
+
 /* ---- the handler ---------------------------------------------------------------- */
 
 /* How many times each header that says what the request is was given. */

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import http.client
+import inspect
 import json
 import re
 import os
@@ -1018,6 +1019,12 @@ def test_command_line_with_url(site: dict) -> None:
     assert r.returncode == 4 and "search report" in r.stderr
     r = cli("verify", "R-NOPE-1")
     assert r.returncode == 3 and "R-NOPE-1" in r.stderr
+    # a refusal names the option, from a service as from a file
+    for args, said in ((("--right", "", "--kind", "trademark"), "--right is empty"),
+                       (("--right", "abc", "--kind", "trademark"), "--right (trademark)")):
+        r, local = cli("search", *args), cli("search", *args, "--db", db, remote=False)
+        assert r.returncode == local.returncode == 2, (r.stderr, local.stderr)
+        assert said in r.stderr and said in local.stderr, (r.stderr, local.stderr)
     r = subprocess.run([sys.executable, "-m", "pledger", "verify", number, "--url", d.url,
                         "--cacert", str(d.cert)], capture_output=True, text=True,
                        env={k: v for k, v in env.items() if k != "PLEDGER_TOKEN"})
@@ -1455,11 +1462,22 @@ def test_refusals_speak_of_query_parameters(site: dict) -> None:
                         ("/v1/stats?from=2024-02-01&to=2024-01-01", "to 2024-01-01"),
                         ("/v1/stats?from=1800-01-01&to=2024-01-01", "from"),
                         ("/v1/pledges/R-FZ01-TM-2024-000001?code=1234", "code"),
-                        ("/v1/pledges/R-NO-SUCH/rank", "R-NO-SUCH")):
+                        ("/v1/pledges/R-NO-SUCH/rank", "R-NO-SUCH"),
+                        # the library's name differs from the parameter's
+                        ("/v1/pledges?right=&kind=trademark", "right is empty"),
+                        ("/v1/pledges?right=abc&kind=trademark", "right (trademark)"),
+                        ("/v1/pledges?right=abc", "right needs kind"),
+                        ("/v1/log/consistency?old=5&new=2", "old 5"),
+                        ("/v1/log/consistency?old=1&new=99999999", "new: the log has"),
+                        ("/v1/log/inclusion?event=1&size=99999999", "size: the log has")):
         status, _ctype, body = d.curl(path, t["bank"])
         msg = json.loads(body)["error"]["message"]
         assert status in (400, 404) and param in msg, (path, status, msg)
         assert "->" not in msg and not re.search(r"\bpledger_[a-z_]+: ", msg), (path, msg)
+        assert "right_id" not in msg and "old_size" not in msg, (path, msg)
+    # in the client's language too: the field keeps the request's name
+    status, _cl, msg = _ask_in(d, "/v1/pledges?right=&kind=trademark", t["bank"], "zh-CN")
+    assert status == 400 and msg.startswith("right ") and "为空" in msg, msg
 
 
 def _ask_in(d: Daemon, path: str, token: str, lang: str | None,
@@ -2275,3 +2293,40 @@ def test_ambiguous_headers_are_refused(site: dict) -> None:
            + b"Content-Type: application/xml\r\nContent-Length: %d\r\n"
            b"Connection: close\r\n\r\n" % len(body) + body)
     assert _raw(d, req)[0] == 201
+
+
+def test_client_refuses_bad_arguments_as_the_library_does(site: dict) -> None:
+    """Every method of the service's client refuses a value of the wrong
+    type, a str with a lone surrogate and one with a NUL with pledger.Error
+    before anything is sent, as a local Registry does: never
+    UnicodeEncodeError from the URL's encoding, never a request with a
+    NUL in its query."""
+    d, t = site["d"], site["tokens"]
+    client = pledger.connect(d.url, token=t["clerk"], cafile=str(d.cert))
+    sample = {"number": "R-FZ01-TM-2024-000001", "uuid": "u", "trusted": pledger.Keyring(),
+              "signers": pledger.Keyring(), "data": b"", "apps": [], "event": 1, "size": 1,
+              "old_size": 1, "start": "2024-01-01", "end": "2024-12-31", "number_a": "R-1",
+              "number_b": "R-2", "app": pledger.Application(pledger.Kind.TRADEMARK)}
+    tried = 0
+    for name, fn in inspect.getmembers(client, inspect.ismethod):
+        if name.startswith("_") or name == "close":
+            continue
+        params = [p for p in inspect.signature(fn).parameters.values()
+                  if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+        for p in params:
+            if not any(w in str(p.annotation) for w in ("str", "bytes")):
+                continue
+            for value in (object(), "\ud800", "a\0b"):
+                kw = {q.name: sample.get(q.name, "x") for q in params
+                      if q.default is inspect.Parameter.empty and q is not p}
+                kw[p.name] = value
+                tried += 1
+                try:
+                    r = fn(**kw)
+                    if isinstance(r, pledger.Cursor) or hasattr(r, "__next__"):
+                        list(r)     # a search asks as its pages are read
+                except pledger.Error:
+                    continue
+                assert isinstance(value, str) and "\0" not in value and \
+                    "\ud800" not in value, (name, p.name, value)
+    assert tried > 60, tried

@@ -128,16 +128,20 @@ def _invalid(message: str, wrong_type: bool = False) -> Exception:
     return cls(int(lib.PLEDGER_EINVAL), message)
 
 
-def data(value: Any, what: str, text: bool = False) -> bytes:
-    """@value as bytes: bytes, bytearray or memoryview (and str, as UTF-8,
-    when @text).  Anything else is refused naming @what -- bytes(184320)
-    is 184,320 zero bytes, not an error."""
-    if isinstance(value, (bytes, bytearray, memoryview)):
+def data(value: Any, what: str, text: bool = False, binary: bool = True) -> bytes:
+    """@value as bytes: bytes, bytearray or memoryview (unless not
+    @binary), and str, as UTF-8, when @text.  Anything else is refused
+    naming @what -- bytes(184320) is 184,320 zero bytes, not an error --
+    and so is a str that is not Unicode (a lone surrogate)."""
+    if binary and isinstance(value, (bytes, bytearray, memoryview)):
         return bytes(value)
     if text and isinstance(value, str):
-        return value.encode("utf-8")
-    raise _invalid(f"{what} must be {'str or ' if text else ''}bytes, not "
-                   f"{type(value).__name__}", True)
+        try:
+            return value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _invalid(f"{what} is not valid Unicode (a lone surrogate)") from None
+    kinds = " or ".join(k for k, on in (("str", text), ("bytes", binary)) if on)
+    raise _invalid(f"{what} must be {kinds}, not {type(value).__name__}", True)
 
 
 def _show_int(v: int) -> str:
@@ -195,6 +199,9 @@ def cpath(path: str | os.PathLike[str]) -> Any:
     except TypeError:
         raise _invalid(f"a file name must be str or os.PathLike, not {type(path).__name__}",
                        True) from None
+    except UnicodeEncodeError:
+        raise _invalid("a file name is not valid Unicode (a lone surrogate that is not "
+                       "an undecodable byte of the file system's)") from None
     if b"\0" in b:
         raise _invalid("a file name contains a NUL character")
     return ffi.new("char[]", b)

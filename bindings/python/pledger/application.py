@@ -61,6 +61,7 @@ class Application:
             # an int would be read as an open file descriptor
             raise _ffi._invalid(f"path must be str or os.PathLike, not {type(path).__name__}",
                                 True)
+        _ffi.cpath(path)    # a NUL or a lone surrogate: pledger.InvalidArgument, as elsewhere
         with open(path, "rb") as f:
             return cls.from_xml(f.read())
 

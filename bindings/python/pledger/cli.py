@@ -1717,6 +1717,13 @@ def _bare_words(msg: str) -> str:
     return _C_ARROW.sub("", _C_CALL.sub("", msg))
 
 
+#: the fields whose option is not their name with dashes
+_FIELD_OPTIONS = {"right_id": "--right", "right": "--right"}
+#: a field as a service names it (its query parameter), where the library's
+#: name differs: "right is empty" begins with the field, not a word
+_SERVICE_FIELDS = frozenset({"right"})
+
+
 def _in_cli_words(msg: str, command: str | None, options: frozenset[str]) -> str:
     """A library message in the words of the command line: without the C
     functions it names (``pledger_stats_get: ``) or the step that is the
@@ -1731,9 +1738,10 @@ def _in_cli_words(msg: str, command: str | None, options: frozenset[str]) -> str
     def field(m: re.Match[str]) -> str:
         whole, name = m.group(0), m.group(1)
         if "->" not in whole and not whole.startswith("filter.") and "_" not in name and \
-                not (m.start() == 0 and msg[m.end():m.end() + 2] == ": "):
+                not (m.start() == 0 and (msg[m.end():m.end() + 2] == ": " or
+                                         name in _SERVICE_FIELDS)):
             return whole    # a plain word of the sentence, not the field it begins with
-        opt = "--" + name.replace("_", "-")
+        opt = _FIELD_OPTIONS.get(name) or "--" + name.replace("_", "-")
         return opt if opt in options else name
     return _C_FIELD.sub(field, msg)
 

@@ -56,7 +56,10 @@ class ApiEnum(enum.IntEnum):
         against the range of a C int; the library checks the rest)."""
         if isinstance(value, str):
             return int(cls.from_name(value))
-        return _ffi.cint(value, what)
+        # a C enum without negative members is unsigned to cffi: -1 would
+        # be a bare OverflowError there
+        low = 0 if min(int(m) for m in cls) >= 0 else None
+        return _ffi.cint(value, what, minimum=low)
 
     @classmethod
     def api_names(cls) -> list[str]:

@@ -53,9 +53,7 @@ class Keyring:
 
     def add_pem(self, name: str, pem: str | bytes) -> "Keyring":
         """Add a key from PEM text."""
-        data = pem.encode("utf-8") if isinstance(pem, str) else pem
-        if not isinstance(data, (bytes, bytearray)):
-            raise _ffi._invalid(f"pem must be str or bytes, not {type(pem).__name__}", True)
+        data = _ffi.data(pem, "pem", text=True)
         buf = ffi.new("char[]", bytes(data))
         check(lib.pledger_keyring_add_pem(self._p, _ffi.cstr(name, "name"), buf, len(data)))
         return self
@@ -147,7 +145,7 @@ class Checkpoint:
         checkpoint)."""
         if not isinstance(trusted, Keyring):
             raise _ffi._invalid("trusted must be a pledger.Keyring", True)
-        data = note.encode("utf-8") if isinstance(note, str) else note
+        data = _ffi.data(note, "note", text=True)
         buf = ffi.new("char[]", data)
         pp = ffi.new("pledger_checkpoint **")
         check(lib.pledger_checkpoint_open(pp, buf, len(data), trusted._p))
@@ -182,9 +180,7 @@ def _document(xml: str | bytes, trusted: Keyring) -> tuple[Any, int]:
     its length, after the types are checked."""
     if not isinstance(trusted, Keyring):
         raise _ffi._invalid("trusted must be a pledger.Keyring", True)
-    data = xml.encode("utf-8") if isinstance(xml, str) else xml
-    if not isinstance(data, (bytes, bytearray)):
-        raise _ffi._invalid(f"xml must be str or bytes, not {type(xml).__name__}", True)
+    data = _ffi.data(xml, "xml", text=True)
     return ffi.new("char[]", bytes(data)), len(data)
 
 

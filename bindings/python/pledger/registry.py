@@ -85,6 +85,7 @@ class Registry:
         self._lock = threading.RLock()
         self._p: Any = None
         self._clock_cb: Any = None
+        c_path = _ffi.cpath(path)    # refused by type, NUL or surrogate before anything
         self.path = os.fspath(path)
         opts = ffi.new("pledger_open_options *")
         opts.version = lib.PLEDGER_OPEN_OPTIONS_VERSION
@@ -100,7 +101,7 @@ class Registry:
         office_c = _ffi.cstr(office, "office")
         opts.office_code = office_c
         pp = ffi.new("pledger_registry **")
-        check(lib.pledger_open(pp, _ffi.cpath(self.path), opts))
+        check(lib.pledger_open(pp, c_path, opts))
         self._p = _ffi.gc(pp[0], lib.pledger_close)
 
     # ---- the handle -------------------------------------------------------------
@@ -317,9 +318,7 @@ class Registry:
             raise _ffi._invalid("trusted must be a pledger.Keyring", True)
         if signers is not None and not isinstance(signers, Keyring):
             raise _ffi._invalid("signers must be a pledger.Keyring", True)
-        raw = data.encode("utf-8") if isinstance(data, str) else data
-        if not isinstance(raw, (bytes, bytearray)):
-            raise _ffi._invalid(f"data must be bytes or str, not {type(data).__name__}", True)
+        raw = _ffi.data(data, "data", text=True)
         pp = ffi.new("char **")
         n = ffi.new("size_t *")
         self._check(lib.pledger_exchange_import(
@@ -399,9 +398,16 @@ class Registry:
         from .enums import ReportKind
         if not isinstance(signers, Keyring):
             raise _ffi._invalid("signers must be a pledger.Keyring", True)
+        seqs = []
         for what, seq in (("numbers", numbers), ("parties", parties)):
-            if isinstance(seq, (str, bytes)) or not all(isinstance(x, str) for x in seq):
+            try:    # any iterable of str (a generator too), read once
+                items = None if isinstance(seq, (str, bytes)) else list(seq)
+            except TypeError:
+                items = None
+            if items is None or not all(isinstance(x, str) for x in items):
                 raise _ffi._invalid(f"{what} must be a sequence of str", True)
+            seqs.append(items)
+        numbers, parties = seqs
         keep = []
         req = ffi.new("pledger_report_request *")
         req.version = lib.PLEDGER_REPORT_REQUEST_VERSION
@@ -756,6 +762,7 @@ class Registry:
         receivables."""
         if isinstance(amount, str):
             from .money import parse_money
+            _ffi.cstr(amount, "amount")     # refused as the amount, not parse_money's text
             amount = parse_money(amount, self.pledge(number).currency or "CNY")
         ch = ffi.new("pledger_change *")
         keep = [_ffi.cstr(pledgor_name, "pledgor_name"), _ffi.cstr(pledgee_name, "pledgee_name"),
@@ -811,7 +818,7 @@ class Registry:
     def calendar_load(self, text: str) -> None:
         """Load public holidays and make-up working days
         (``YYYY-MM-DD holiday|workday [name]``, ranges ``A..B``, ``#`` comments)."""
-        b = text.encode("utf-8")
+        b = _ffi.data(text, "text", text=True, binary=False)
         self._check(lib.pledger_calendar_load(self._h, b, len(b)))
 
     def add_working_days(self, date: DateLike, n: int) -> _dt.date:

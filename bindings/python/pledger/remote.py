@@ -11,6 +11,7 @@ Only the standard library is used (``urllib``, ``ssl``, ``json``).
 from __future__ import annotations
 
 import json
+import os
 import urllib.parse
 from typing import Any, Iterator, Sequence
 
@@ -61,6 +62,11 @@ def connect(url: str, token: str | None = None, *, cafile: str | None = None,
         if token and any(not 0x21 <= ord(ch) <= 0x7e for ch in token):
             raise _ffi._invalid("token must be NAME.SECRET as pledgerd token printed it "
                                 "(visible ASCII, no space or control character)")
+    if cafile is not None:
+        if not isinstance(cafile, (str, os.PathLike)):
+            raise _ffi._invalid(f"cafile must be a file name, not {type(cafile).__name__}",
+                                True)
+        _ffi.cpath(cafile)      # a NUL or a lone surrogate, refused as elsewhere
     return RemoteRegistry(url.rstrip("/"), token, cafile, timeout)
 
 
@@ -85,6 +91,9 @@ class RemoteRegistry:
 
     def __init__(self, url: str, token: str | None, cafile: str | None,
                  timeout: float) -> None:
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+            raise _ffi._invalid(f"url must be an https:// address, not {url!r}",
+                                not isinstance(url, str))
         self.url = url
         self._token = token
         self._timeout = timeout
@@ -120,6 +129,15 @@ class RemoteRegistry:
         import urllib.error
         import urllib.request
         q = {k: v for k, v in (query or {}).items() if v is not None}
+        for k, v in q.items():
+            if isinstance(v, str):  # as the library's cstr() refuses it, naming it
+                _ffi.data(v, k, text=True, binary=False)
+                if "\0" in v:
+                    raise _ffi._invalid(f"{k} contains a NUL character")
+        for k, v in (headers or {}).items():
+            if not v.isprintable() or not v.isascii():
+                raise _ffi._invalid(f"{'key' if k == 'Idempotency-Key' else k} must be "
+                                    "visible ASCII (it goes as an HTTP header)")
         url = self.url + path + ("?" + urllib.parse.urlencode(q) if q else "")
         req = urllib.request.Request(url, data=body, method=method)
         if self._token:
@@ -168,6 +186,7 @@ class RemoteRegistry:
     def _quote(s: str, what: str) -> str:
         if not isinstance(s, str) or not s:
             raise _ffi._invalid(f"{what} must be a non-empty str", not isinstance(s, str))
+        _ffi.data(s, what, text=True, binary=False)    # no lone surrogate, named
         return urllib.parse.quote(s, safe="")
 
     # ---- search reports -------------------------------------------------------------
@@ -534,9 +553,7 @@ class RemoteRegistry:
     def exchange_import(self, data: bytes | str) -> bytes | None:
         """Upload a batch (returns the office's signed receipt) or a
         receipt (returns None) of the data line."""
-        raw = data.encode("utf-8") if isinstance(data, str) else data
-        if not isinstance(raw, (bytes, bytearray)):
-            raise _ffi._invalid("data must be bytes or str", True)
+        raw = _ffi.data(data, "data", text=True)
         ctype, body = self._request("POST", "/v1/exchange", body=bytes(raw))
         return None if ctype.startswith("application/json") else body
 

@@ -41,9 +41,7 @@ class Report:
         :class:`pledger.InvalidArgument` (not a report, naming the line)."""
         if not isinstance(trusted, Keyring):
             raise _ffi._invalid("trusted must be a pledger.Keyring", True)
-        data = note.encode("utf-8") if isinstance(note, str) else note
-        if not isinstance(data, (bytes, bytearray)):
-            raise _ffi._invalid(f"note must be str or bytes, not {type(note).__name__}", True)
+        data = _ffi.data(note, "note", text=True)
         buf = ffi.new("char[]", bytes(data))
         pp = ffi.new("pledger_report **")
         check(lib.pledger_report_open(pp, buf, len(data), trusted._p))

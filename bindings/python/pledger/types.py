@@ -64,6 +64,7 @@ def date_str(d: DateLike, what: str = "date") -> str:
     if isinstance(d, _dt.date):
         return d.isoformat()
     if isinstance(d, str):
+        _ffi.data(d, what, text=True, binary=False)    # no lone surrogate, named
         return d
     raise _ffi._invalid(f"{what} must be a date or 'YYYY-MM-DD', not {type(d).__name__}",
                         True)

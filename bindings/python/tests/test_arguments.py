@@ -24,7 +24,8 @@ SAMPLE: dict[str, Any] = {
     "clock": None, "source": b"", "file_name": "f", "data": b"", "xml": "",
     "event": 1, "size": 1, "old_size": 1, "leaf": bytes(32), "root": bytes(32),
     "old_root": bytes(32), "proof": pledger.Proof(()), "signers": pledger.Keyring(),
-    "query": "q",
+    "query": "q", "trusted": pledger.Keyring(), "url": "https://127.0.0.1:9",
+    "site": pledger.Site.OFFICE, "minor": 1, "apps": [],
 }
 
 #: the words of an annotation that mean "an int is accepted here"
@@ -36,7 +37,8 @@ PURE = {"pledger.error_class"}
 def _calls() -> Iterator[tuple[str, Callable[..., Any], inspect.Signature]]:
     yield "pledger.open", pledger.open, inspect.signature(pledger.open)
     for cls in (pledger.Registry, pledger.Application):
-        for name, fn in inspect.getmembers(cls, inspect.isfunction):
+        for name, fn in inspect.getmembers(cls, lambda m: inspect.isfunction(m) or
+                                           inspect.ismethod(m)):   # and class methods
             if name.startswith("_") and name != "__init__":
                 continue
             yield f"{cls.__name__}.{name}", fn, inspect.signature(fn)
@@ -84,7 +86,8 @@ def _call(label: str, param: str, value: Any, reg: pledger.Registry,
     kwargs: dict[str, Any] = {}
     for p in sig.parameters.values():
         if p.name == "self":
-            args.append(reg if label.startswith("Registry.") else
+            args.append(object.__new__(pledger.Registry) if label == "Registry.__init__" else
+                        reg if label.startswith("Registry.") else
                         app if label != "Application.__init__" else object.__new__(
                             pledger.Application))
             continue
@@ -235,3 +238,68 @@ def test_a_date_of_the_wrong_type_names_its_parameter(label: str, param: str, va
             if isinstance(r, pledger.Cursor):
                 list(r)
     assert e.value.message.startswith(param + " "), e.value.message
+
+
+def _text_params() -> list[tuple[str, str]]:
+    return [(label, p.name) for label, _fn, sig in _calls() for p in sig.parameters.values()
+            if p.name != "self" and any(w in str(p.annotation) for w in ("str", "bytes"))]
+
+
+TEXT_PARAMS = _text_params()
+
+
+def test_the_sweep_finds_the_text_parameters() -> None:
+    assert {("pledger.open", "path"), ("Registry.calendar_load", "text"),
+            ("Registry.search", "right"), ("Application.from_file", "path"),
+            ("pledger.normalize_id", "text"), ("Registry.change", "amount")} <= set(TEXT_PARAMS)
+
+
+@pytest.mark.parametrize("label,param", TEXT_PARAMS, ids=[f"{a}:{b}" for a, b in TEXT_PARAMS])
+@pytest.mark.parametrize("value", [object(), 1.5, "\ud800", "a\0b"],
+                         ids=["object", "float", "surrogate", "nul"])
+def test_text_of_the_wrong_kind_is_refused(label: str, param: str, value: Any,
+                                           reg: pledger.Registry) -> None:
+    """Every parameter that takes text (or bytes) refuses a value of another
+    type, a str that is no Unicode (a lone surrogate) and a NUL with
+    pledger.Error, never AttributeError, UnicodeEncodeError or cffi's
+    TypeError (calendar_load said "'int' object has no attribute
+    'encode'", pledger.open a bare TypeError)."""
+    with pledger.Application(pledger.Kind.TRADEMARK) as app:
+        try:
+            r = _call(label, param, value, reg, app)
+            if isinstance(r, pledger.Cursor):
+                list(r)
+        except pledger.Error as e:
+            if isinstance(value, str) and not isinstance(e, (pledger.InvalidArgument,
+                                                             pledger.NotFound)):
+                return  # refused for its value further on (no such pledge, ...)
+            assert len(e.message) < 300
+            return
+        except FileNotFoundError:
+            assert value == "a\0b" and False, "a NUL reached the file system"
+        # accepted: only where such a value is text the call may keep
+        assert isinstance(value, str), (label, param, value)
+
+
+def test_enum_arguments_below_zero(reg: pledger.Registry) -> None:
+    """-1 for an enumeration the C side holds unsigned is refused naming the
+    parameter (normalize_id raised cffi's bare OverflowError)."""
+    with pytest.raises(pledger.InvalidArgument) as e:
+        pledger.normalize_id(-1, "x")
+    assert "id_type" in e.value.message
+    assert pledger.is_valid_id(-1, "x") is False
+    with pytest.raises(pledger.InvalidArgument) as e:
+        reg.set_actor("a", -1)
+    assert "role" in e.value.message
+
+
+def test_addresses_and_amounts_name_themselves(reg: pledger.Registry) -> None:
+    for url in (None, 5, b"https://x"):
+        with pytest.raises(pledger.WrongType):
+            pledger.RemoteRegistry(url, None, None, 5.0)  # type: ignore[arg-type]
+    with pytest.raises(pledger.InvalidArgument):
+        pledger.RemoteRegistry("ftp://x", None, None, 5.0)
+    reg.set_actor("registrar-1", pledger.Role.REGISTRAR)
+    with pytest.raises(pledger.InvalidArgument) as e:
+        reg.change("R-NOPE", amount="1\0")
+    assert e.value.message.startswith("amount "), e.value.message

@@ -194,6 +194,10 @@ LIBRARY_REFUSALS = [
     (["verify", "R-FZ01-TM-2024-000001", "--code", ""], "--code"),
     (["search", "--party-name", ""], "--party-name"),
     (["search", "--party-id", ""], "--party-id"),
+    # the library's field (right_id) is not the option's name
+    (["search", "--right", "", "--kind", "trademark"], "--right is empty"),
+    (["search", "--right", "abc", "--kind", "trademark"], "--right (trademark)"),
+    (["search", "--right", "abc"], "--right needs --kind"),
     (["check-id", "uscc", ""], "USCC"),
 ]
 
@@ -211,7 +215,7 @@ def test_library_refusals_speak_of_options(argv: list[str], option: str,
     assert r.status == 2, r
     line = r.err.strip()
     assert line.startswith(f"pledger {argv[0]}: ") and option in line, line
-    assert "->" not in line and "pledger_" not in line, line
+    assert "->" not in line and "pledger_" not in line and "right_id" not in line, line
     r = run_cli(*argv, "--db", db, "--json")
     assert r.status == 2 and option in r.error()["error"], r
     message = r.error()["message"]
