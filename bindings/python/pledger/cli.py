@@ -842,7 +842,7 @@ def cmd_certificate(reg: Registry, a: argparse.Namespace) -> Result:
         if not a.actor:
             raise UsageError(_("--signed needs --actor (a registrar signs)"))
         if not a.role:   # signing is the registrar's: the default role here
-            reg.set_actor(a.actor, "registrar")
+            _set_actor(reg, a.actor, "registrar")
         xml = reg.sign_certificate(a.number, _keyring(a.key, "--key"), a.version)
         return Result({"number": _kept(reg, a.number), "version": _certificate_version(xml),
                        "xml": xml,
@@ -1722,6 +1722,9 @@ _FIELD_OPTIONS = {"right_id": "--right", "right": "--right"}
 #: a field as a service names it (its query parameter), where the library's
 #: name differs: "right is empty" begins with the field, not a word
 _SERVICE_FIELDS = frozenset({"right"})
+#: a field a command fills from an option of another name, where an option
+#: of the field's name means something else (reports: --actor is who asks)
+_COMMAND_FIELDS = {"reports": {"actor": "--asked-by"}}
 
 
 def _in_cli_words(msg: str, command: str | None, options: frozenset[str]) -> str:
@@ -1741,7 +1744,8 @@ def _in_cli_words(msg: str, command: str | None, options: frozenset[str]) -> str
                 not (m.start() == 0 and (msg[m.end():m.end() + 2] == ": " or
                                          name in _SERVICE_FIELDS)):
             return whole    # a plain word of the sentence, not the field it begins with
-        opt = _FIELD_OPTIONS.get(name) or "--" + name.replace("_", "-")
+        opt = _COMMAND_FIELDS.get(command or "", {}).get(name) or _FIELD_OPTIONS.get(name) \
+            or "--" + name.replace("_", "-")
         return opt if opt in options else name
     return _C_FIELD.sub(field, msg)
 
@@ -1759,6 +1763,18 @@ def _error_line(e: BaseException, command: str | None,
     msg = _C_CALL.sub("", msg)   # also where a command quoted the library
     msg = escape(msg.strip())
     return f"{PROG}{' ' + command if command else ''}: {msg}"
+
+
+def _set_actor(reg: Registry, actor: str, role: str) -> None:
+    """reg.set_actor(), a refused name said of --actor (or $PLEDGER_ACTOR),
+    not of the C call's "name"."""
+    try:
+        reg.set_actor(actor, role)
+    except E.InvalidArgument as e:
+        msg = _C_CALL.sub("", e.message)
+        if msg.startswith("name "):
+            raise type(e)(e.code, "--actor" + msg[4:]) from None
+        raise
 
 
 def _open(a: argparse.Namespace, c: Command) -> Registry:
@@ -1916,7 +1932,7 @@ def _run(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | Non
                 us = to_us(parse_instant(now, "PLEDGER_NOW"))
                 reg.set_clock(lambda: us)
             if actor:
-                reg.set_actor(actor, a.role or "bank")
+                _set_actor(reg, actor, a.role or "bank")
             result = c.handler(reg, a)
         return _emit(result, a, out, err)
     except KeyboardInterrupt:

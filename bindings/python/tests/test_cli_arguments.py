@@ -198,6 +198,11 @@ LIBRARY_REFUSALS = [
     (["search", "--right", "", "--kind", "trademark"], "--right is empty"),
     (["search", "--right", "abc", "--kind", "trademark"], "--right (trademark)"),
     (["search", "--right", "abc"], "--right needs --kind"),
+    # the actor's name is --actor (the C call's "name"); who asked is --asked-by
+    (["due", "--actor", "\x7f"], "--actor contains a control character"),
+    (["due", "--actor", "a" * 200], "--actor must be 1 to 128 bytes"),
+    (["reports", "--asked-by", "", "--actor", "a-1", "--role", "auditor"],
+     "--asked-by must be"),
     (["check-id", "uscc", ""], "USCC"),
 ]
 
