@@ -1724,7 +1724,8 @@ _FIELD_OPTIONS = {"right_id": "--right", "right": "--right"}
 _SERVICE_FIELDS = frozenset({"right"})
 #: a field a command fills from an option of another name, where an option
 #: of the field's name means something else (reports: --actor is who asks)
-_COMMAND_FIELDS = {"reports": {"actor": "--asked-by"}}
+_COMMAND_FIELDS = {"reports": {"actor": "--asked-by", "from": "--since", "to": "--until"},
+                   "due": {"within_days": "--within"}}
 
 
 def _in_cli_words(msg: str, command: str | None, options: frozenset[str]) -> str:

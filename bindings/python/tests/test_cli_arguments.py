@@ -210,6 +210,9 @@ LIBRARY_REFUSALS = [
     (["due", "--actor", "a" * 200], "--actor must be 1 to 128 bytes"),
     (["reports", "--asked-by", "", "--actor", "a-1", "--role", "auditor"],
      "--asked-by must be"),
+    (["reports", "--since", "2025-01-01", "--until", "2024-01-01", "--actor", "a-1",
+      "--role", "auditor"], "--since is after --until"),
+    (["due", "--within", "3651", "--actor", "bank-1"], "--within 3651 must be 0 to 3650"),
     (["check-id", "uscc", ""], "USCC"),
 ]
 
