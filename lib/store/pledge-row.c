@@ -157,6 +157,11 @@ static int load(pl_db *db, pl_err *e, const char *sql, const char *number, int64
     out->objection_until = sqlite3_column_type(st, 29) == SQLITE_NULL
                                ? INT32_MIN : sqlite3_column_int(st, 29);
     out->litigation = sqlite3_column_int(st, 30);
+    if ((rc = pl_sq_pledge_ok(e, (const char *)sqlite3_column_text(st, 1), out->kind,
+                              out->state))) {
+        sqlite3_reset(st);
+        return rc;
+    }
     if (dup_col(st, 1, &out->number) || dup_col(st, 4, &out->office) ||
         dup_col(st, 5, &out->modcode_salt) || dup_col(st, 6, &out->modcode_hash) ||
         dup_col(st, 7, &out->acceptance_number) || dup_col(st, 8, &out->application_uuid) ||

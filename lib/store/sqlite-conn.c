@@ -41,6 +41,46 @@ static sq_conn *conn_of(const pl_db *db) { return pl_db_conn(db); }
 
 sqlite3 *pl_db_handle(pl_db *db) { return conn_of(db)->h; }
 
+int pl_sq_code_ok(pl_err *e, int value, int lo, int hi, const char *what, const char *whose)
+{
+    if (value >= lo && value <= hi)
+        return 0;
+    return pl_err_set(e, PLEDGER_ECORRUPT, "%s: %s %d in the registry file is none pledger "
+                      "writes (%d to %d): the file was changed outside pledger; restore it "
+                      "from a backup", whose, what, value, lo, hi);
+}
+
+static int codes_ok(pl_err *e, const char *what, const char *name, bool has_kind, int kind,
+                    int state, int state_lo, int state_hi)
+{
+    char whose[200];
+    int rc;
+
+    snprintf(whose, sizeof whose, "%s '%s'", what, name ? name : "?");
+    if (has_kind && (rc = pl_sq_code_ok(e, kind, PLEDGER_KIND_TRADEMARK, PLEDGER_KIND_LAND,
+                                        "kind", whose)))
+        return rc;
+    return pl_sq_code_ok(e, state, state_lo, state_hi, "state", whose);
+}
+
+int pl_sq_pledge_ok(pl_err *e, const char *number, int kind, int state)
+{
+    return codes_ok(e, "pledge", number, true, kind, state, PLEDGER_PLEDGE_ACTIVE,
+                    PLEDGER_PLEDGE_UNDER_OBJECTION);
+}
+
+int pl_sq_app_ok(pl_err *e, const char *uuid, int kind, int state)
+{
+    return codes_ok(e, "application", uuid, true, kind, state, PLEDGER_APP_DRAFT,
+                    PLEDGER_APP_FORWARDED);
+}
+
+int pl_sq_app_state_ok(pl_err *e, const char *uuid, int state)
+{
+    return codes_ok(e, "application", uuid, false, 0, state, PLEDGER_APP_DRAFT,
+                    PLEDGER_APP_FORWARDED);
+}
+
 /* Every SQLite failure of every statement ends here.  A damaged file
  * (SQLITE_CORRUPT, or SQLITE_NOTADB once the file was opened as a
  * database: its header was overwritten since) is PLEDGER_ECORRUPT and

@@ -68,6 +68,10 @@ static int app_load(pl_db *db, pl_err *e, const char *uuid, pl_app_row *out)
     snprintf(out->uuid, sizeof out->uuid, "%s", (const char *)sqlite3_column_text(st, 1));
     out->kind = sqlite3_column_int(st, 2);
     out->state = sqlite3_column_int(st, 3);
+    if ((rc = pl_sq_app_ok(e, out->uuid, out->kind, out->state))) {
+        sqlite3_reset(st);
+        return rc;
+    }
     snprintf(out->doc_hash, sizeof out->doc_hash, "%s", (const char *)sqlite3_column_text(st, 5));
     out->correction_due = sqlite3_column_type(st, 8) == SQLITE_NULL
                               ? INT32_MIN : sqlite3_column_int(st, 8);
@@ -156,8 +160,9 @@ static const char sql_app_list_by[] =
 
 #define APP_STATES 10 /* states 1 to 9 */
 
-/* Row of @st as an entry; false (out of memory) when its text is missing. */
-static bool app_entry(sqlite3_stmt *st, pl_app_entry *a)
+/* Row of @st as an entry: out of memory when its text is missing, the
+ * file damaged when its kind or state is none pledger writes. */
+static int app_entry(pl_db *db, pl_err *e, sqlite3_stmt *st, pl_app_entry *a)
 {
     *a = (pl_app_entry){
         .uuid = (const char *)sqlite3_column_text(st, 1),
@@ -173,7 +178,9 @@ static bool app_entry(sqlite3_stmt *st, pl_app_entry *a)
         .pledgor_name = (const char *)sqlite3_column_text(st, 10),
         .pledgee_name = (const char *)sqlite3_column_text(st, 11),
     };
-    return a->uuid && a->filed_by;
+    if (!a->uuid || !a->filed_by)
+        return pl_db_fail(db, e, SQLITE_NOMEM, "listing the applications");
+    return pl_sq_app_ok(e, a->uuid, a->kind, a->state);
 }
 
 static int app_list(pl_db *db, pl_err *e, const pl_app_scan *scan, pl_app_entry_fn row,
@@ -190,8 +197,9 @@ static int app_list(pl_db *db, pl_err *e, const pl_app_scan *scan, pl_app_entry_
             return rc;
         sqlite3_bind_int64(st, 2, scan->after_id);
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            int r = app_entry(st, &a) ? row(arg, e, &a)
-                                      : pl_db_fail(db, e, SQLITE_NOMEM, "listing the applications");
+            int r = app_entry(db, e, st, &a);
+            if (!r)
+                r = row(arg, e, &a);
             if (r) {
                 sqlite3_reset(st);
                 return r < 0 ? r : 0;
@@ -229,9 +237,9 @@ static int app_list(pl_db *db, pl_err *e, const pl_app_scan *scan, pl_app_entry_
                 best = k;
         if (best < 0)
             break;
-        int r = app_entry(cur[best], &a) ? row(arg, e, &a)
-                                         : pl_db_fail(db, e, SQLITE_NOMEM,
-                                                      "listing the applications");
+        int r = app_entry(db, e, cur[best], &a);
+        if (!r)
+            r = row(arg, e, &a);
         if (r) {
             rc = r < 0 ? r : 0;
             break;

@@ -142,7 +142,9 @@ static int due_applications(pl_db *db, pl_err *e, pl_due_app_fn row, void *arg)
             .document = (const char *)sqlite3_column_text(st, 7),
         };
         /* uuid is NOT NULL: NULL here is SQLite out of memory */
-        int r = a.uuid ? row(arg, e, &a) : pl_err_oom(e);
+        int r = !a.uuid ? pl_err_oom(e) : pl_sq_app_ok(e, a.uuid, a.kind, a.state);
+        if (!r)
+            r = row(arg, e, &a);
         if (r) {
             sqlite3_reset(st);
             return r;
@@ -165,9 +167,12 @@ static int due_pledges(pl_db *db, pl_err *e, pl_due_pledges which, int64_t at_us
     sqlite3_bind_int64(st, 2, by_day);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *number = (const char *)sqlite3_column_text(st, 0);
-        int r = number ? row(arg, e, number, sqlite3_column_int(st, 1),
-                             sqlite3_column_int(st, 2))
-                       : pl_err_oom(e); /* NOT NULL: out of memory */
+        int kind = sqlite3_column_int(st, 1);
+        int r = !number ? pl_err_oom(e) /* NOT NULL: out of memory */
+                        : pl_sq_code_ok(e, kind, PLEDGER_KIND_TRADEMARK, PLEDGER_KIND_LAND,
+                                        "kind", number);
+        if (!r)
+            r = row(arg, e, number, kind, sqlite3_column_int(st, 2));
         if (r) {
             sqlite3_reset(st);
             return r;
@@ -227,6 +232,11 @@ static int pledge_brief(pl_db *db, pl_err *e, const char *number, int64_t as_of,
         out->state = sqlite3_column_int(st, 2);
         out->kind = sqlite3_column_int(st, 3);
         out->n_rights = (size_t)sqlite3_column_int64(st, 4);
+        int r = pl_sq_pledge_ok(e, number, out->kind, out->state);
+        if (r) {
+            sqlite3_reset(st);
+            return r;
+        }
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "reading a pledge");

@@ -8,6 +8,8 @@
 
 #include <sqlite3.h>
 
+#include "pledger/types.h"
+
 #include "base/merkle.h"
 #include "store/db.h"
 
@@ -37,6 +39,20 @@ int pl_db_wal_mode(pl_db *db, const char *schema);
 /* Map an SQLite result code to a pledger code, with a message naming
  * what was being done.  Returns the pledger code. */
 int pl_db_fail(pl_db *db, pl_err *e, int rc, const char *what);
+
+/* The code the kinds and states of a row are kept as, checked on the way
+ * out of the store: the file's CHECK constraints hold for what pledger
+ * writes, but a registry edited outside pledger may hold any integer, and
+ * an unknown one must not reach the layers that look it up.  0 when
+ * @value is @lo to @hi, else PLEDGER_ECORRUPT naming @what ("kind") of
+ * @whose ("pledge 'R-...'"). */
+int pl_sq_code_ok(pl_err *e, int value, int lo, int hi, const char *what, const char *whose);
+/* The kind and state of pledge @number (a pledger_kind, a
+ * pledger_pledge_state), of application @uuid (a pledger_app_state), or
+ * the state alone, as pl_sq_code_ok() */
+int pl_sq_pledge_ok(pl_err *e, const char *number, int kind, int state);
+int pl_sq_app_ok(pl_err *e, const char *uuid, int kind, int state);
+int pl_sq_app_state_ok(pl_err *e, const char *uuid, int state);
 
 /* A tree's subtree (@level, @index) from a table keyed by its post-order
  * position (store/sqlite-tree.c): @sql selects the hash for ?1 (put:
