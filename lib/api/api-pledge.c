@@ -465,6 +465,18 @@ const char *pledger_pledge_field(const pledger_pledge *p, const char *path)
     return NULL;
 }
 
+/* @rc of a document built from what the store holds for pledge @number:
+ * the document's own checks (EINVAL, EXML) failing there are not the
+ * caller's input but the registry file's, edited outside pledger. */
+static int stored_invalid(pl_err *e, int rc, const char *number)
+{
+    if (rc != PLEDGER_EINVAL && rc != PLEDGER_EXML)
+        return rc;
+    pl_err_prefix(e, "pledge '%s' as the registry file holds it, changed outside pledger "
+                  "(restore it from a backup)", number ? number : "");
+    return pl_err_recode(e, PLEDGER_ECORRUPT);
+}
+
 int pledger_pledge_to_xml(char **out, const pledger_pledge *p)
 {
     pl_err *e = pl_err_thread();
@@ -516,7 +528,7 @@ int pledger_pledge_to_xml(char **out, const pledger_pledge *p)
         .history = p->history,
         .n_history = p->n_history,
     };
-    rc = pl_pledge_to_xml(e, &f, out, NULL);
+    rc = stored_invalid(e, pl_pledge_to_xml(e, &f, out, NULL), p->v.number);
     free(rights);
     return rc;
 }
@@ -576,6 +588,7 @@ static int cert_read(pledger_registry *reg, const char *fn, const char *number, 
         return rc;
     pl_mask_pver(&v, reg->role);
     rc = pl_wf_certificate_xml(&reg->err, &v, c->issued_at, c->code, c->superseded, &c->xml);
+    rc = stored_invalid(&reg->err, rc, kept);
     pl_pver_clear(&v);
     return rc;
 }

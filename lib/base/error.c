@@ -180,6 +180,13 @@ static void prefix_text(char *msg, const char *head)
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
+int pl_err_recode(pl_err *e, int code)
+{
+    if (e)
+        e->code = code;
+    return code;
+}
+
 int pl_err_prefix(pl_err *e, const char *fmt, ...)
 {
     char head[PL_ERRMSG_MAX];

@@ -45,6 +45,12 @@ int pl_err_setv(pl_err *e, int code, const char *fmt, va_list ap) PL_PRINTF(3, 0
  * keeping the code.  Returns the code. */
 int pl_err_prefix(pl_err *e, const char *fmt, ...) PL_PRINTF(2, 3);
 
+/* Keep the message, change its code to @code (a failure that means
+ * something else where it happened: a document built from the store that
+ * fails its own checks is a damaged registry, not bad input).  Returns
+ * @code. */
+int pl_err_recode(pl_err *e, int code);
+
 /* Apply the rules above to the NUL-terminated text in @msg, a buffer of
  * @size bytes (at most PL_ERRMSG_MAX are used), in place: for other
  * messages that quote user text (review findings, import rejections). */
