@@ -58,6 +58,8 @@ static const code_case cases[] = {
     { "application state 42", "UPDATE application SET state = 42 WHERE state = 3",
       "state 42" },
     { "application kind 9", "UPDATE application SET kind = 9 WHERE state = 3", "kind 9" },
+    { "calendar day kind 3", "INSERT INTO calendar_day (day, kind) VALUES (20200, 3)",
+      "kind 3" },
     /* values a certificate or a pledge's document may not say: the
      * document built from them fails its own checks, which is the file's
      * fault, not the caller's (it was PLEDGER_EINVAL or PLEDGER_EXML) */

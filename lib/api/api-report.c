@@ -356,6 +356,11 @@ static int list_add(void *ctx, pl_err *e, const pl_report_row *r)
     it->issued_at = r->issued_at;
     it->role = (pledger_role)pledger_role_from_name(r->role);
     it->kind = (pledger_report_kind)kind_from_name(r->kind);
+    if ((int)it->role <= 0 || (int)it->kind <= 0)
+        return pl_err_set(e, PLEDGER_ECORRUPT, "search report %lld: role '%s' or kind '%s' "
+                          "is none pledger writes: the search reports' file was changed "
+                          "outside pledger; restore it from a backup", (long long)r->number,
+                          r->role ? r->role : "", r->kind ? r->kind : "");
     it->result_count = (size_t)r->result_count;
     if (!(it->actor = strdup(r->actor)) || !(it->query = strdup(r->query))) {
         free(it->actor);

@@ -1,6 +1,7 @@
 /* The SQLite backend's workflow operations (store/ops-flow.h): the reads
  * the steps make before they journal their change. */
 #include "store/ops-flow.h"
+#include "base/calendar.h"
 #include "store/sql-states.h"
 #include "store/sqlite.h"
 
@@ -469,7 +470,12 @@ static int calendar_days(pl_db *db, pl_err *e, pl_calendar_day_fn row, void *arg
     if (rc)
         return rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int r = row(arg, e, sqlite3_column_int(st, 0), sqlite3_column_int(st, 1));
+        int day = sqlite3_column_int(st, 0), kind = sqlite3_column_int(st, 1);
+        char whose[48];
+        snprintf(whose, sizeof whose, "calendar day %d", day);
+        int r = pl_sq_code_ok(e, kind, PL_DAY_HOLIDAY, PL_DAY_WORKDAY, "kind", whose);
+        if (!r)
+            r = row(arg, e, day, kind);
         if (r) {
             sqlite3_reset(st);
             return r;

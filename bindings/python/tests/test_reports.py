@@ -96,3 +96,31 @@ def test_issue_open_list(reg: pledger.Registry, flow: Flow, keys, db_path: str,
     assert r.status == 4 and "search report" in r.err
     r = run_cli("reports", "--limit", "0", *env)
     assert r.status == 2 and "--limit" in r.err
+
+
+def test_a_tampered_report_row_is_corrupt(reg: pledger.Registry, flow: Flow, keys,
+                                          db_path: str) -> None:
+    """A report whose role or kind in the reports' file is none pledger
+    writes (the file edited with its checks ignored) is PLEDGER_ECORRUPT
+    naming the report; the auditor's list gave it role and kind None."""
+    import sqlite3
+    signer, _trusted, _pub = keys
+    flow.act("bank-1", Role.BANK)
+    for q in ("a", "b"):
+        reg.issue_report(q, [], signers=signer)
+    flow.act("auditor-1", Role.AUDITOR)
+    assert [e.number for e in reg.reports()] == [1, 2]
+    for column, value in (("role", "martian"), ("kind", "x")):
+        c = sqlite3.connect(db_path + ".reports")
+        c.executescript("PRAGMA ignore_check_constraints = 1;"
+                        "DROP TRIGGER IF EXISTS search_report_no_update;"
+                        f"UPDATE search_report SET {column} = '{value}' WHERE number = 2;")
+        c.close()
+        with pytest.raises(pledger.Corrupt, match=f"search report 2: .*'{value}'"):
+            reg.reports()
+        c = sqlite3.connect(db_path + ".reports")
+        c.execute(f"UPDATE search_report SET {column} = ? WHERE number = 2",
+                  ("bank" if column == "role" else "search",))
+        c.commit()
+        c.close()
+        assert [e.number for e in reg.reports()] == [1, 2]
