@@ -53,8 +53,17 @@ MAX_US = 253402300799999999    # 9999-12-31T23:59:59.999999Z
 
 
 def from_us(us: int) -> _dt.datetime:
-    """The UTC datetime of microseconds since the epoch."""
-    return _EPOCH + _dt.timedelta(microseconds=int(us))
+    """The UTC datetime of microseconds since the epoch, an instant the
+    registry handed out.  One outside the years 1 to 9999 (which pledger
+    never writes: a registry file changed outside pledger) raises
+    :class:`pledger.Corrupt`, not Python's OverflowError."""
+    try:
+        return _EPOCH + _dt.timedelta(microseconds=int(us))
+    except OverflowError:
+        from .errors import Corrupt
+        raise Corrupt(int(_ffi.lib.PLEDGER_ECORRUPT),
+                      f"an instant of {int(us)} microseconds since 1970 is outside the years "
+                      "1 to 9999: the registry holds what pledger never writes") from None
 
 
 def date_str(d: DateLike, what: str = "date") -> str:

@@ -124,3 +124,23 @@ def test_a_tampered_report_row_is_corrupt(reg: pledger.Registry, flow: Flow, key
         c.commit()
         c.close()
         assert [e.number for e in reg.reports()] == [1, 2]
+
+
+def test_an_instant_no_year_holds_is_corrupt(reg: pledger.Registry, flow: Flow, keys,
+                                             db_path: str) -> None:
+    """A report issued at an instant outside the years 1 to 9999 (the
+    reports' file edited outside pledger): the command line said
+    "internal error: OverflowError"; it is the registry's damage, named."""
+    import sqlite3
+    signer, _trusted, _pub = keys
+    flow.act("bank-1", Role.BANK)
+    reg.issue_report("a", [], signers=signer)
+    c = sqlite3.connect(db_path + ".reports")
+    c.executescript("DROP TRIGGER IF EXISTS search_report_no_update;"
+                    "UPDATE search_report SET issued_at = -9223372036854775808;")
+    c.close()
+    with pytest.raises(pledger.Corrupt, match="outside the years 1 to 9999"):
+        pledger.types.from_us(-(2**63))
+    r = run_cli("reports", "--db", db_path, "--actor", "auditor-1", "--role", "auditor")
+    assert r.status == 5 and "outside the years 1 to 9999" in r.err, r
+    assert "internal error" not in r.err and "Traceback" not in r.err
