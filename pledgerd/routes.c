@@ -793,6 +793,10 @@ static void findings_json(jw *w, const pledger_review *rv)
     jw_end_arr(w);
 }
 
+/* The library's "key" of a keyed filing is the request's Idempotency-Key
+ * header (reply_library_error_as()). */
+static const char *const key_header[] = { "key", "Idempotency-Key", NULL };
+
 /* POST /v1/applications (@uuid NULL): save a new application (a draft);
  * under an Idempotency-Key, once (pledger_application_save_keyed): the
  * same document sent again is answered 200 with what the first request
@@ -820,7 +824,7 @@ static void save_application(route_ctx *c, const char *uuid, reply *out)
              : key ? pledger_application_save_keyed(c->writer, app, key, &replayed)
                    : pledger_application_save(c->writer, app);
         if (rc) {
-            reply_library_error(out, rc, c->writer);
+            reply_library_error_as(out, rc, c->writer, key_header);
         } else {
             jw w;
             jw_init(&w);
@@ -1011,7 +1015,7 @@ static void post_filings(route_ctx *c, reply *out)
     rc = key ? pledger_file_batch_keyed(&f, c->writer, key, apps, n)
              : pledger_file_batch(&f, c->writer, apps, n);
     if (rc && rc != PLEDGER_EREVIEW) {
-        reply_library_error(out, rc, c->writer);
+        reply_library_error_as(out, rc, c->writer, key_header);
         goto done;
     }
     jw w;

@@ -105,8 +105,8 @@ void reply_error(reply *out, unsigned status, int code, const char *message);
  * written (what reply_error() answers alone). */
 void json_error(jw *w, int code, const char *message);
 void reply_library_error(reply *out, int code, pledger_registry *reg);
-/* The same, with the library's names of the fields the request filled
- * given as the request names them: @renames holds pairs (the library's
+/* The same, with the library's name of the field a refusal begins with
+ * given as the request names it: @renames holds pairs (the library's
  * word, the request's) and ends with NULL ("right_id", "right", NULL). */
 void reply_library_error_as(reply *out, int code, pledger_registry *reg,
                             const char *const *renames);

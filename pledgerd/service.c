@@ -390,32 +390,21 @@ void reply_library_error_as(reply *out, int code, pledger_registry *reg,
                             const char *const *renames)
 {
     char said[2048], named[2048];
-    size_t o = 0;
+    size_t k = 0;
 
+    /* the field a refusal is about begins it ("right is empty", "key: 300
+     * characters; a key has 1 to 128"): that word only, not the same word
+     * later in the sentence */
     service_words(pledger_errmsg(reg), said, sizeof said);
-    for (size_t i = 0; said[i] && o + 1 < sizeof named;) {
-        const char *to = NULL;
-        size_t k = i;
-        if (i == 0 || !word_char(said[i - 1])) {
-            while (word_char(said[k]))
-                k++;
-            for (size_t r = 0; k > i && renames[r]; r += 2)
-                if (strlen(renames[r]) == k - i && !strncmp(said + i, renames[r], k - i))
-                    to = renames[r + 1];
+    while (word_char(said[k]))
+        k++;
+    for (size_t r = 0; k && renames[r]; r += 2)
+        if (strlen(renames[r]) == k && !strncmp(said, renames[r], k)) {
+            snprintf(named, sizeof named, "%s%s", renames[r + 1], said + k);
+            reply_error(out, 0, code, named);
+            return;
         }
-        if (to) {
-            size_t n = strlen(to);
-            if (o + n + 1 > sizeof named)
-                break;
-            memcpy(named + o, to, n);
-            o += n;
-            i = k;
-        } else {
-            named[o++] = said[i++];
-        }
-    }
-    named[o] = '\0';
-    reply_error(out, 0, code, named);
+    reply_error(out, 0, code, said);
 }
 
 /* ---- the handler ---------------------------------------------------------------- */

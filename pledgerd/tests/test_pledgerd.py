@@ -1643,7 +1643,7 @@ def test_a_keyed_bulk_filing_is_filed_once(site: dict) -> None:
     assert status == 409 and j["error"]["name"] == "PLEDGER_ECONFLICT", j
     assert "batch-K-1" in j["error"]["message"]
     status, j = post(_filings(*apps), "Idempotency-Key: a b")
-    assert status == 400 and "key" in j["error"]["message"], j
+    assert status == 400 and j["error"]["message"].startswith("Idempotency-Key: "), j
     status, j = post(_filings(*apps), "Idempotency-Key: k1", "Idempotency-Key: k2")
     assert status == 400 and "Idempotency-Key" in j["error"]["message"], j
     assert d.json("/v1/status")["log_size"] == size
@@ -1695,7 +1695,11 @@ def test_a_keyed_application_is_saved_once(site: dict) -> None:
     assert status == 409 and j["error"]["name"] == "PLEDGER_ECONFLICT", j
     assert "app-K-1" in j["error"]["message"]
     status, j = post(xml, t["applicant"], "Idempotency-Key: a b")
-    assert status == 400 and "key" in j["error"]["message"], j
+    assert status == 400 and j["error"]["message"].startswith("Idempotency-Key: "), j
+    # named as the request names it, the rest of the sentence as it was
+    status, j = post(xml, t["applicant"], "Idempotency-Key: " + "k" * 300)
+    assert status == 400 and j["error"]["message"] == \
+        "Idempotency-Key: 300 characters; a key has 1 to 128", j
     status, j = post(xml, t["applicant"], "Idempotency-Key: k1", "Idempotency-Key: k2")
     assert status == 400 and "Idempotency-Key" in j["error"]["message"], j
     assert d.json("/v1/status")["log_size"] == size
