@@ -2334,3 +2334,37 @@ def test_client_refuses_bad_arguments_as_the_library_does(site: dict) -> None:
                 assert isinstance(value, str) and "\0" not in value and \
                     "\ud800" not in value, (name, p.name, value)
     assert tried > 60, tried
+
+
+def test_a_registry_changed_outside_pledger_is_answered_500(site: dict,
+                                                            tmp_path: pathlib.Path) -> None:
+    """A pledge whose kind in the registry file is none pledger writes (the
+    file edited with its CHECK constraints ignored) crashed the daemon on
+    its certificate; every read of it is 500 PLEDGER_ECORRUPT naming the
+    registration, as openapi.json documents, and the daemon goes on."""
+    import shutil
+    import sqlite3
+    src, number, t = site["tmp"], site["number"], site["tokens"]
+    for name in ("cert.pem", "key.pem", "accounts"):
+        shutil.copy(src / name, tmp_path / name)
+    with sqlite3.connect(f"file:{src / 'reg.db'}?mode=ro", uri=True) as a, \
+            sqlite3.connect(tmp_path / "reg.db") as b:
+        a.backup(b)
+    c = sqlite3.connect(tmp_path / "reg.db")
+    c.executescript("PRAGMA ignore_check_constraints = 1;"
+                    f"UPDATE pledge SET kind = 0 WHERE registration_number = '{number}';")
+    c.close()
+    d = Daemon(tmp_path)
+    try:
+        for path in (f"/v1/pledges/{number}", f"/v1/pledges/{number}/certificate",
+                     f"/v1/pledges/{number}/record", f"/v1/pledges/{number}/rank",
+                     "/v1/pledges?registered_from=2000-01-01"):
+            for role in ("bank", "auditor"):
+                status, ctype, body = d.curl(path, t[role])
+                check_openapi("GET", path, status, ctype, body)
+                err = json.loads(body)["error"]
+                assert status == 500 and err["name"] == "PLEDGER_ECORRUPT", (path, body)
+                assert number in err["message"] and "outside pledger" in err["message"]
+        assert d.json("/v1/status")["office"] == "FZ01"    # still serving
+    finally:
+        assert d.stop() == 0
