@@ -218,7 +218,10 @@ class Clock:
             return ""
         if not isinstance(t, _dt.datetime):
             return t.isoformat()
-        local = t.astimezone(self.zone)
+        try:
+            local = t.astimezone(self.zone)
+        except OverflowError:   # the zone's offset takes it past the year 9999 (or 1)
+            local = t.astimezone(_dt.timezone.utc)
         off = local.strftime("%z")
         off = f"{off[:3]}:{off[3:]}" if off else "+00:00"
         return f"{local:%Y-%m-%d %H:%M} {off}"
@@ -1507,10 +1510,11 @@ def parse_instant(s: str, what: str, zone: _dt.tzinfo | None = None) -> _dt.date
         raise UsageError(_("{what}: {value!r} is not an ISO 8601 instant "
                            "(e.g. 2024-04-01T02:00:00Z, or 2024-04-01 10:00 in the "
                            "registry's time zone)").format(what=what, value=s)) from None
-    if t.tzinfo:
-        return t
     try:
-        return t.replace(tzinfo=zone or when.zone).astimezone(_dt.timezone.utc)
+        # with its offset, or in the zone: in UTC it must still be a year 1 to 9999
+        # ("9999-12-31T23:59-14:00" is the year 10000 there)
+        return (t if t.tzinfo else t.replace(tzinfo=zone or when.zone)).astimezone(
+            _dt.timezone.utc)
     except OverflowError:
         raise UsageError(_("{what}: {value!r} is out of range (years 1 to 9999)").format(
             what=what, value=s)) from None

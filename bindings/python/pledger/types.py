@@ -32,7 +32,13 @@ def to_us(t: Instant, what: str = "instant") -> int:
         if t.tzinfo is None:
             t = t.replace(tzinfo=UTC)
         d = t - _EPOCH
-        return (d.days * 86400 + d.seconds) * 1_000_000 + d.microseconds
+        us = (d.days * 86400 + d.seconds) * 1_000_000 + d.microseconds
+        # an offset can take a datetime past the years it holds in UTC
+        # ("9999-12-31 23:59 -14:00" is the year 10000 there)
+        if not MIN_US <= us <= MAX_US:
+            raise _ffi._invalid(f"{what} {t.isoformat()} is outside the years 1 to 9999 "
+                                "in UTC")
+        return us
     if isinstance(t, _dt.date):
         return to_us(_dt.datetime(t.year, t.month, t.day, tzinfo=UTC))
     if isinstance(t, int) and not isinstance(t, bool):

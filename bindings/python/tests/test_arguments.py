@@ -303,3 +303,31 @@ def test_addresses_and_amounts_name_themselves(reg: pledger.Registry) -> None:
     with pytest.raises(pledger.InvalidArgument) as e:
         reg.change("R-NOPE", amount="1\0")
     assert e.value.message.startswith("amount "), e.value.message
+
+
+def _instant_params() -> list[tuple[str, str]]:
+    return [(label, p.name) for label, _fn, sig in _calls() for p in sig.parameters.values()
+            if "Instant" in str(p.annotation) and "Callable" not in str(p.annotation)]
+
+
+INSTANT_PARAMS = _instant_params()
+
+
+@pytest.mark.parametrize("label,param", INSTANT_PARAMS,
+                         ids=[f"{a}:{b}" for a, b in INSTANT_PARAMS])
+@pytest.mark.parametrize("value", [
+    dt.datetime(9999, 12, 31, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=-14))),
+    dt.datetime(1, 1, 1, 0, 0, tzinfo=dt.timezone(dt.timedelta(hours=14)))],
+    ids=["year-10000-in-utc", "year-0-in-utc"])
+def test_an_aware_instant_past_the_years_is_refused(label: str, param: str, value: Any,
+                                                    reg: pledger.Registry) -> None:
+    """A datetime whose offset takes it past the year 9999 (or before the
+    year 1) in UTC was passed on; the answer's as_of then failed to
+    convert back.  It is refused naming the parameter."""
+    assert INSTANT_PARAMS
+    with pledger.Application(pledger.Kind.TRADEMARK) as app:
+        with pytest.raises(pledger.InvalidArgument) as e:
+            r = _call(label, param, value, reg, app)
+            if isinstance(r, pledger.Cursor):
+                list(r)
+    assert e.value.message.startswith(param + " ") and "years 1 to 9999" in e.value.message

@@ -260,3 +260,21 @@ def test_options_before_the_command_are_shown_where_they_go() -> None:
             err.getvalue()
     r = run_cli("--lang", "zh_CN", "--db", "r.db", "search")
     assert r.status == 2 and "命令的选项" in r.err and "pledger search --db r.db" in r.err, r
+
+
+def test_instants_at_the_edges_of_the_years(tmp_path: pathlib.Path) -> None:
+    """The last instant of the year 9999 in UTC is shown (in UTC: the
+    registry's zone would take it past the year 9999; it said "internal
+    error: OverflowError"); one whose offset takes it past 9999 in UTC is a
+    usage error naming --at."""
+    db = str(tmp_path / "r.db")
+    assert run_cli("init", "--db", db).status == 0
+    for at in ("9999-12-31T23:59:59.999999Z", "253402300799999999"):
+        r = run_cli("verify", "R-NOPE", "--at", at, "--db", db)
+        assert r.status == 3 and "internal error" not in r.err, r
+    r = run_cli("due", "--at", "9999-12-31T23:59:59.999999Z", "--db", db, "--actor", "c-1",
+                "--role", "clerk")
+    assert r.status == 0 and "internal error" not in r.err, r
+    for at in ("9999-12-31T23:59:59.999999-14:00", "0001-01-01T00:00:00+14:00"):
+        r = run_cli("verify", "R-NOPE", "--at", at, "--db", db)
+        assert r.status == 2 and "--at" in r.err and "years 1 to 9999" in r.err, r
