@@ -1336,6 +1336,13 @@ START_TEST(test_doctype_and_entities)
                              "<!DOCTYPE register SYSTEM \"file:///etc/passwd\">\n"
                              "<register xmlns=\"urn:pledger:1\"/>",
                              PLEDGER_EXML, "DOCTYPE");
+    /* a file with no element: libxml2's reader calls it "extra content
+     * at the end of the document", which it said as "there is more after
+     * the end of the document's root element" */
+    static const char *const no_element[] = { "", "  \n\n ", "<?xml version=\"1.0\"?>\n" };
+    for (size_t i = 0; i < sizeof no_element / sizeof no_element[0]; i++)
+        assert_refused_unchanged(reg, no_element[i], PLEDGER_EXML,
+                                 "the document holds no XML element");
     /* the billion laughs */
     buf b = { 0 };
     buf_printf(&b, "<?xml version=\"1.0\"?>\n<!DOCTYPE register [\n<!ENTITY l0 \"lol\">\n");

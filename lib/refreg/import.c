@@ -114,8 +114,16 @@ static void on_reader_error(void *arg, xml_error_t err)
     im->xml_line = err->line;
     snprintf(im->xml_msg, sizeof im->xml_msg, "%s", err->message ? err->message : "error");
     im->xml_local[0] = '\0';
-    if (err->domain == XML_FROM_PARSER || err->domain == XML_FROM_NAMESPACE)
-        pl_xml_error_words(err, im->xml_msg, im->xml_local, sizeof im->xml_msg);
+    if (err->domain == XML_FROM_PARSER || err->domain == XML_FROM_NAMESPACE) {
+        /* libxml2's reader says of an empty file (or one of white space)
+         * "Extra content at the end of the document": it holds no element */
+        xmlError empty = *err;
+        xmlParserCtxtPtr ctxt = err->ctxt;
+        if (!im->root_seen && err->code == XML_ERR_DOCUMENT_END &&
+            !(ctxt && ctxt->myDoc && xmlDocGetRootElement(ctxt->myDoc)))
+            empty.code = XML_ERR_DOCUMENT_EMPTY;
+        pl_xml_error_words(&empty, im->xml_msg, im->xml_local, sizeof im->xml_msg);
+    }
     pl_refreg_trim_message(im->xml_msg);
     pl_refreg_trim_message(im->xml_local);
 }
@@ -558,8 +566,10 @@ static int stream(imp *im)
             return pl_err_set(im->e, PLEDGER_EXML, "%s: line %d: a DOCTYPE declaration is "
                               "not allowed (no DTD, no entities)", im->name,
                               xmlTextReaderGetParserLineNumber(rd));
-        if (type == XML_READER_TYPE_ELEMENT)
+        if (type == XML_READER_TYPE_ELEMENT) {
+            im->root_seen = true;
             break;
+        }
     }
     if (ret != 1 || im->xml_have || im->in.err_no) {
         if (ret == 0 && !im->xml_have && !im->in.err_no)

@@ -51,6 +51,8 @@ typedef struct imp {
     /* the current record, copied out of the reader within the limits of
      * a record (its root element is the record) */
     xmlDocPtr rdoc;
+    /* the root element was read (an error before it: the prolog's) */
+    bool root_seen;
     /* the first parser error */
     bool xml_have;
     long xml_line;
