@@ -758,9 +758,13 @@ static void proof(route_ctx *c, bool inclusion, reply *out)
     rc = inclusion ? pledger_log_prove_inclusion(&p, c->reader, a, b)
                    : pledger_log_prove_consistency(&p, c->reader, a, b);
     if (rc) {
-        /* the library's old_size and size are the consistency's old and new */
-        static const char *const renames[] = { "old_size", "old", "size", "new", NULL };
-        reply_library_error_as(out, rc, c->reader, inclusion ? renames + 4 : renames);
+        /* the library's old_size and size are the consistency's old and new
+         * (an inclusion's event and size are the library's names too) */
+        static const char *const consistency[] = { "old_size", "old", "size", "new", NULL };
+        if (inclusion)
+            reply_library_error(out, rc, c->reader);
+        else
+            reply_library_error_as(out, rc, c->reader, consistency);
         return;
     }
     jw w;

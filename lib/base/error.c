@@ -178,8 +178,6 @@ static void prefix_text(char *msg, const char *head)
     pl_err_escape(msg, PL_ERRMSG_MAX);
 }
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
 int pl_err_recode(pl_err *e, int code)
 {
     if (e)
@@ -187,6 +185,8 @@ int pl_err_recode(pl_err *e, int code)
     return code;
 }
 
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
 int pl_err_prefix(pl_err *e, const char *fmt, ...)
 {
     char head[PL_ERRMSG_MAX];

@@ -157,8 +157,8 @@ static int load(pl_db *db, pl_err *e, const char *sql, const char *number, int64
     out->objection_until = sqlite3_column_type(st, 29) == SQLITE_NULL
                                ? INT32_MIN : sqlite3_column_int(st, 29);
     out->litigation = sqlite3_column_int(st, 30);
-    if ((rc = pl_sq_pledge_ok(e, (const char *)sqlite3_column_text(st, 1), out->kind,
-                              out->state))) {
+    if ((rc = pl_sq_row_ok(e, PL_SQ_PLEDGE, (const char *)sqlite3_column_text(st, 1),
+                           &out->kind, &out->state))) {
         sqlite3_reset(st);
         return rc;
     }

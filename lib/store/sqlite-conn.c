@@ -50,35 +50,24 @@ int pl_sq_code_ok(pl_err *e, int value, int lo, int hi, const char *what, const 
                       "from a backup", whose, what, value, lo, hi);
 }
 
-static int codes_ok(pl_err *e, const char *what, const char *name, bool has_kind, int kind,
-                    int state, int state_lo, int state_hi)
+int pl_sq_row_ok(pl_err *e, pl_sq_row row, const char *name, const int *kind,
+                 const int *state)
 {
+    bool pledge = row == PL_SQ_PLEDGE;
     char whose[200];
     int rc;
 
-    snprintf(whose, sizeof whose, "%s '%s'", what, name ? name : "?");
-    if (has_kind && (rc = pl_sq_code_ok(e, kind, PLEDGER_KIND_TRADEMARK, PLEDGER_KIND_LAND,
-                                        "kind", whose)))
+    snprintf(whose, sizeof whose, "%s '%s'", pledge ? "pledge" : "application",
+             name ? name : "?");
+    if (kind && (rc = pl_sq_code_ok(e, *kind, PLEDGER_KIND_TRADEMARK, PLEDGER_KIND_LAND, "kind",
+                                    whose)))
         return rc;
-    return pl_sq_code_ok(e, state, state_lo, state_hi, "state", whose);
-}
-
-int pl_sq_pledge_ok(pl_err *e, const char *number, int kind, int state)
-{
-    return codes_ok(e, "pledge", number, true, kind, state, PLEDGER_PLEDGE_ACTIVE,
-                    PLEDGER_PLEDGE_UNDER_OBJECTION);
-}
-
-int pl_sq_app_ok(pl_err *e, const char *uuid, int kind, int state)
-{
-    return codes_ok(e, "application", uuid, true, kind, state, PLEDGER_APP_DRAFT,
-                    PLEDGER_APP_FORWARDED);
-}
-
-int pl_sq_app_state_ok(pl_err *e, const char *uuid, int state)
-{
-    return codes_ok(e, "application", uuid, false, 0, state, PLEDGER_APP_DRAFT,
-                    PLEDGER_APP_FORWARDED);
+    if (!state)
+        return 0;
+    return pledge ? pl_sq_code_ok(e, *state, PLEDGER_PLEDGE_ACTIVE,
+                                  PLEDGER_PLEDGE_UNDER_OBJECTION, "state", whose)
+                  : pl_sq_code_ok(e, *state, PLEDGER_APP_DRAFT, PLEDGER_APP_FORWARDED, "state",
+                                  whose);
 }
 
 /* Every SQLite failure of every statement ends here.  A damaged file

@@ -214,8 +214,7 @@ static int pending_applications(pl_db *db, pl_err *e, int limit, pl_xpending_app
         /* uuid, document, doc_hash are NOT NULL: NULL is out of memory */
         int r = !(a.uuid && a.document && a.doc_hash)
                     ? pl_err_oom(e)
-                    : pl_sq_code_ok(e, a.kind, PLEDGER_KIND_TRADEMARK, PLEDGER_KIND_LAND, "kind",
-                                    a.uuid);
+                    : pl_sq_row_ok(e, PL_SQ_APPLICATION, a.uuid, &a.kind, NULL);
         if (!r)
             r = row(arg, e, &a);
         if (r) {
@@ -251,7 +250,8 @@ static int pending_results(pl_db *db, pl_err *e, const char *peer, int limit,
             .at_us = sqlite3_column_int64(st, 8),
             .by = col_text(st, 9),
         };
-        int k = r.uuid ? pl_sq_app_state_ok(e, r.uuid, r.state) : pl_err_oom(e); /* NOT NULL */
+        int k = r.uuid ? pl_sq_row_ok(e, PL_SQ_APPLICATION, r.uuid, NULL, &r.state)
+                       : pl_err_oom(e); /* uuid NOT NULL */
         if (!k)
             k = row(arg, e, &r);
         if (k) {

@@ -69,7 +69,7 @@ static int app_load(pl_db *db, pl_err *e, const char *uuid, pl_app_row *out)
     snprintf(out->uuid, sizeof out->uuid, "%s", (const char *)sqlite3_column_text(st, 1));
     out->kind = sqlite3_column_int(st, 2);
     out->state = sqlite3_column_int(st, 3);
-    if ((rc = pl_sq_app_ok(e, out->uuid, out->kind, out->state))) {
+    if ((rc = pl_sq_row_ok(e, PL_SQ_APPLICATION, out->uuid, &out->kind, &out->state))) {
         sqlite3_reset(st);
         return rc;
     }
@@ -181,7 +181,7 @@ static int app_entry(pl_db *db, pl_err *e, sqlite3_stmt *st, pl_app_entry *a)
     };
     if (!a->uuid || !a->filed_by)
         return pl_db_fail(db, e, SQLITE_NOMEM, "listing the applications");
-    return pl_sq_app_ok(e, a->uuid, a->kind, a->state);
+    return pl_sq_row_ok(e, PL_SQ_APPLICATION, a->uuid, &a->kind, &a->state);
 }
 
 static int app_list(pl_db *db, pl_err *e, const pl_app_scan *scan, pl_app_entry_fn row,

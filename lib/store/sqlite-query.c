@@ -142,7 +142,8 @@ static int due_applications(pl_db *db, pl_err *e, pl_due_app_fn row, void *arg)
             .document = (const char *)sqlite3_column_text(st, 7),
         };
         /* uuid is NOT NULL: NULL here is SQLite out of memory */
-        int r = !a.uuid ? pl_err_oom(e) : pl_sq_app_ok(e, a.uuid, a.kind, a.state);
+        int r = !a.uuid ? pl_err_oom(e)
+                        : pl_sq_row_ok(e, PL_SQ_APPLICATION, a.uuid, &a.kind, &a.state);
         if (!r)
             r = row(arg, e, &a);
         if (r) {
@@ -169,8 +170,7 @@ static int due_pledges(pl_db *db, pl_err *e, pl_due_pledges which, int64_t at_us
         const char *number = (const char *)sqlite3_column_text(st, 0);
         int kind = sqlite3_column_int(st, 1);
         int r = !number ? pl_err_oom(e) /* NOT NULL: out of memory */
-                        : pl_sq_code_ok(e, kind, PLEDGER_KIND_TRADEMARK, PLEDGER_KIND_LAND,
-                                        "kind", number);
+                        : pl_sq_row_ok(e, PL_SQ_PLEDGE, number, &kind, NULL);
         if (!r)
             r = row(arg, e, number, kind, sqlite3_column_int(st, 2));
         if (r) {
@@ -232,7 +232,7 @@ static int pledge_brief(pl_db *db, pl_err *e, const char *number, int64_t as_of,
         out->state = sqlite3_column_int(st, 2);
         out->kind = sqlite3_column_int(st, 3);
         out->n_rights = (size_t)sqlite3_column_int64(st, 4);
-        int r = pl_sq_pledge_ok(e, number, out->kind, out->state);
+        int r = pl_sq_row_ok(e, PL_SQ_PLEDGE, number, &out->kind, &out->state);
         if (r) {
             sqlite3_reset(st);
             return r;

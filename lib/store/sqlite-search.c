@@ -205,7 +205,7 @@ int pl_sqlite_search(pl_db *db, pl_err *e, pl_search_plan plan, const pl_search_
             .pledgor_en = sqlite3_column_int(st, 20) != 0,
             .pledgee_en = sqlite3_column_int(st, 21) != 0,
         };
-        int r2 = r.number ? pl_sq_pledge_ok(e, r.number, r.kind, r.state) : 0;
+        int r2 = r.number ? pl_sq_row_ok(e, PL_SQ_PLEDGE, r.number, &r.kind, &r.state) : 0;
         if (!r2)
             r2 = row(arg, e, &r);
         if (r2) {

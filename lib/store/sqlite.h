@@ -47,12 +47,12 @@ int pl_db_fail(pl_db *db, pl_err *e, int rc, const char *what);
  * @value is @lo to @hi, else PLEDGER_ECORRUPT naming @what ("kind") of
  * @whose ("pledge 'R-...'"). */
 int pl_sq_code_ok(pl_err *e, int value, int lo, int hi, const char *what, const char *whose);
-/* The kind and state of pledge @number (a pledger_kind, a
- * pledger_pledge_state), of application @uuid (a pledger_app_state), or
- * the state alone, as pl_sq_code_ok() */
-int pl_sq_pledge_ok(pl_err *e, const char *number, int kind, int state);
-int pl_sq_app_ok(pl_err *e, const char *uuid, int kind, int state);
-int pl_sq_app_state_ok(pl_err *e, const char *uuid, int state);
+/* The kind (a pledger_kind) and the state (a pledger_pledge_state or a
+ * pledger_app_state) of pledge or application @name, as pl_sq_code_ok();
+ * NULL for what the row does not hold. */
+typedef enum { PL_SQ_PLEDGE, PL_SQ_APPLICATION } pl_sq_row;
+int pl_sq_row_ok(pl_err *e, pl_sq_row row, const char *name, const int *kind,
+                 const int *state);
 
 /* A tree's subtree (@level, @index) from a table keyed by its post-order
  * position (store/sqlite-tree.c): @sql selects the hash for ?1 (put:

@@ -52,8 +52,6 @@ def connect(url: str, token: str | None = None, *, cafile: str | None = None,
     as a line read from a file has, is not part of it).  ``cafile``: the
     certificate authority (or the self-signed certificate) to trust
     instead of the system's."""
-    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
-        raise _ffi._invalid(f"url must be an https:// address, not {url!r}")
     if token is not None:
         if not isinstance(token, str):
             raise _ffi._invalid(f"token must be a str, not {type(token).__name__}", True)
@@ -67,7 +65,7 @@ def connect(url: str, token: str | None = None, *, cafile: str | None = None,
             raise _ffi._invalid(f"cafile must be a file name, not {type(cafile).__name__}",
                                 True)
         _ffi.cpath(cafile)      # a NUL or a lone surrogate, refused as elsewhere
-    return RemoteRegistry(url.rstrip("/"), token, cafile, timeout)
+    return RemoteRegistry(url, token, cafile, timeout)
 
 
 
@@ -94,7 +92,7 @@ class RemoteRegistry:
         if not isinstance(url, str) or not url.startswith(("https://", "http://")):
             raise _ffi._invalid(f"url must be an https:// address, not {url!r}",
                                 not isinstance(url, str))
-        self.url = url
+        self.url = url.rstrip("/")
         self._token = token
         self._timeout = timeout
         # The network modules are loaded here, not at import: every local
