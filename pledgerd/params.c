@@ -9,6 +9,7 @@
 #include "params.h"
 #include "language.h"
 
+#include <ctype.h>
 #include <microhttpd.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,6 +66,47 @@ static bool path_matches(const char *path, const char *url)
         }
     }
     return !*path && !*url;
+}
+
+bool method_check(route_ctx *c, reply *out)
+{
+    /* in the order an Allow header lists them; HEAD wherever GET is */
+    static const char *const order[] = { "GET", "POST", "PUT" };
+    bool serves[3] = { false, false, false }, found = false;
+    const char *pattern = NULL;
+
+    for (size_t i = 0; i < sizeof endpoints / sizeof endpoints[0]; i++) {
+        if (!path_matches(endpoints[i].path, c->url))
+            continue;
+        pattern = endpoints[i].path;
+        for (size_t m = 0; m < 3; m++)
+            if (strcmp(endpoints[i].method, order[m]) == 0) {
+                serves[m] = true;
+                found |= strcmp(c->method, order[m]) == 0;
+            }
+    }
+    if (!pattern) {
+        reply_error(out, 404, PLEDGER_ENOTFOUND, "no such endpoint (see openapi.json)");
+        return false;
+    }
+    if (found)
+        return true;
+    size_t n = 0;
+    for (size_t m = 0; m < 3; m++)
+        if (serves[m])
+            n += (size_t)snprintf(out->allow + n, sizeof out->allow - n, "%s%s%s",
+                                  n ? ", " : "", order[m], m == 0 ? ", HEAD" : "");
+    /* the method quoted up to 16 bytes, a byte no method has as '?': it
+     * is the client's */
+    char said[20], msg[256];
+    size_t k = 0;
+    for (const char *p = c->method; *p && k < 16; p++)
+        said[k++] = strchr("!#$%&'*+-.^_`|~", *p) || isalnum((unsigned char)*p) ? *p : '?';
+    snprintf(said + k, sizeof said - k, "%s", c->method[k] ? "..." : "");
+    snprintf(msg, sizeof msg, TR("%s is not served at %s: it serves %s"), said, pattern,
+             out->allow);
+    reply_error(out, 405, PLEDGER_EINVAL, msg);
+    return false;
 }
 
 /* @name (@n bytes) is a word of the space-separated @list. */

@@ -7,10 +7,16 @@
 
 #include "routes.h"
 
+/* The request's path is one of an endpoint and its method one that path
+ * serves (HEAD wherever GET is); false, with the reply set, when not: 404
+ * for a path no endpoint has, whatever the method; 405 naming the methods
+ * the path serves (also in the header Allow) for another method. */
+bool method_check(route_ctx *c, reply *out);
+
 /* Every query parameter of the request is one its endpoint takes, given
  * once, with a value of UTF-8 text without NUL or control characters;
  * false, with the 400 reply set naming the parameter, when one is not.
- * A path no endpoint has passes (the router answers 404 or 405). */
+ * A path no endpoint has passes (method_check() answers it). */
 bool params_check(route_ctx *c, reply *out);
 
 #endif

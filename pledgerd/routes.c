@@ -1184,15 +1184,7 @@ void route(route_ctx *c, reply *out)
     const char *rest;
     char id[129];
 
-    if (!get && !post && !put) {
-        reply_error(out, 405, PLEDGER_EINVAL, "only GET, POST and PUT are served");
-        return;
-    }
-    if (put && !(path_id(c->url, "/v1/applications", id, &rest) && !*rest)) {
-        reply_error(out, 405, PLEDGER_EINVAL, "PUT is served only at /v1/applications/{uuid} "
-                    "(the document of a draft replaced)");
-        return;
-    }
+    /* the path and its method: checked by service.c (method_check) */
     if (!params_check(c, out))
         return;
     if (get && strcmp(c->url, "/v1/status") == 0)

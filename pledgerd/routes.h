@@ -20,6 +20,7 @@ typedef struct reply {
     size_t len;
     uint64_t report; /* the search report of the answer (header Pledger-Report); 0: none */
     struct report_ask *ask; /* the answer waits for its search report (record_answer) */
+    char allow[24]; /* a 405's header Allow: the methods the path serves; "": none */
 } reply;
 
 typedef struct route_ctx {

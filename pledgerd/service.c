@@ -11,6 +11,7 @@
 #include "service.h"
 #include "language.h"
 #include "acceptor.h"
+#include "params.h"
 #include "recorder.h"
 #include "routes.h"
 
@@ -240,7 +241,7 @@ static bool on_writes_thread(const char *method)
 
 static enum MHD_Result send_reply(struct MHD_Connection *c, unsigned status, const char *type,
                             const char *body, size_t len, uint64_t report,
-                            bool close_after, const char *lang)
+                            bool close_after, const char *lang, const char *allow)
 {
     struct MHD_Response *r =
         MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
@@ -257,6 +258,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, unsigned status, con
      * (should this fail, the connection closes when the daemon stops) */
     if (close_after)
         (void)MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    if (allow && *allow) /* a 405: what the path serves (RFC 9110, 15.5.6) */
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
     if (report) {
         char n[24];
         snprintf(n, sizeof n, "%llu", (unsigned long long)report);
@@ -571,7 +574,7 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
             rq->ambiguous = true;
             reply_error(&out, 400, PLEDGER_EINVAL, why);
             enum MHD_Result r = send_reply(c, 400, out.type ? out.type : "application/json",
-                                           out.body ? out.body : "", out.len, 0, true, lang);
+                                           out.body ? out.body : "", out.len, 0, true, lang, NULL);
             free(out.body);
             return r;
         }
@@ -662,6 +665,11 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
         reply_error(&out, 413, PLEDGER_EINVAL, msg);
         goto send;
     }
+    /* HEAD is answered as GET is, its search report recorded too (the
+     * status alone tells whether a registration exists); libmicrohttpd
+     * leaves the body out */
+    if (strcmp(method, "HEAD") == 0)
+        method = "GET";
     route_ctx rc = { .conn = c, .method = method, .url = url, .body = rq->body,
                      .body_len = rq->len };
     snprintf(rc.lang, sizeof rc.lang, "%s", lang ? lang : "");
@@ -686,6 +694,8 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
             goto send;
         }
     }
+    if (!method_check(&rc, &out))
+        goto send;
     char type_why[160];
     if (rq->len && on_writes_thread(method) && body_not_xml(c, type_why, sizeof type_why)) {
         reply_error(&out, 415, PLEDGER_EINVAL, type_why);
@@ -743,7 +753,7 @@ send:;
     enum MHD_Result ret = send_reply(c, out.status ? out.status : 500,
                                out.type ? out.type : "application/json",
                                out.body ? out.body : "", out.len, out.report,
-                               atomic_load(&l->retired), lang);
+                               atomic_load(&l->retired), lang, out.allow);
     free(out.body);
     return ret;
 }

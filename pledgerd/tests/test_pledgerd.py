@@ -77,9 +77,14 @@ def check_openapi(method: str, path: str, status: int, ctype: str, body: str) ->
         template, ops = None, {}
     if template is None:
         return
-    op = ops.get(method.lower())
+    # HEAD is served wherever GET is, as GET is (the body left out)
+    op = ops.get("get" if method.upper() == "HEAD" else method.lower())
     if op is None:
         assert status == 405, f"{method} {template}: not in openapi.json"
+        return
+    if method.upper() == "HEAD":
+        assert str(status) in op["responses"], f"HEAD {template}: {status} not documented"
+        assert body == "", f"HEAD {template}: a body"
         return
     responses = op["responses"]
     assert str(status) in responses, f"{method} {template}: status {status} not documented"
@@ -435,6 +440,72 @@ def test_a_body_declared_as_other_than_xml_is_refused(site: dict) -> None:
     # an empty body is not declared as anything: review and submit take none
     status, j = post(f"/v1/applications/{j['uuid']}/review", "application/json", b"")
     assert status == 200, j
+    conn.close()
+
+
+def test_every_method_on_every_path(site: dict) -> None:
+    """The class of "a method the path does not serve", swept over every
+    path of openapi.json and the usual methods: a documented one is
+    served; HEAD wherever GET is, with GET's status and headers (a
+    verification's search report recorded too: the status alone tells
+    whether a registration exists) and no body; any other is 405 with an
+    Allow header naming what the path serves, the same list the message
+    gives; a path no endpoint has is 404 whatever the method."""
+    d, t = site["d"], site["tokens"]
+    ctx = ssl.create_default_context(cafile=str(d.cert))
+    conn = http.client.HTTPSConnection("127.0.0.1", d.port, context=ctx, timeout=30)
+
+    def ask(method: str, path: str, token: str | None = None) -> http.client.HTTPResponse:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        conn.request(method, path, headers=headers)
+        r = conn.getresponse()
+        r.body = r.read()
+        return r
+
+    swept = 0
+    methods = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "FOO")
+    for template, ops in SPEC["paths"].items():
+        path = template.replace("{number}", site["number"]).replace("{uuid}", site["uuid"])
+        if template == "/v1/reports/{number}":
+            path = "/v1/reports/1"
+        served = [m for m in ("GET", "POST", "PUT") if m.lower() in ops]
+        allow = ", ".join(m + (", HEAD" if m == "GET" else "") for m in served)
+        for method in methods:
+            r = ask(method, path, t["auditor"])
+            swept += 1
+            if method in served or (method == "HEAD" and "GET" in served):
+                assert r.status not in (404, 405), (method, path, r.status, r.body)
+                continue
+            assert r.status == 405, (method, path, r.status, r.body)
+            assert r.getheader("Allow") == allow, (method, path, r.getheader("Allow"))
+            assert r.getheader("Pledger-Report") is None
+            if method == "HEAD":   # (no body: the message is GET's to read)
+                assert r.body == b""
+                continue
+            message = json.loads(r.body)["error"]["message"]
+            assert message == f"{method} is not served at {template.replace('{number}', '*')}"\
+                .replace("{uuid}", "*") + ": it serves " + allow, message
+    assert swept == len(SPEC["paths"]) * len(methods)
+    # a path no endpoint has: 404 for every method, no Allow
+    for method in methods:
+        for path in ("/v1/nothing", "/v1/pledges/x/y/z", "/v2/status", "/"):
+            r = ask(method, path, t["bank"])
+            assert r.status == 404 and r.getheader("Allow") is None, (method, path, r.status)
+    # HEAD of a verification: GET's status and report, no body; the
+    # report is the bank's, recorded as a verification
+    for number, status in ((site["number"], 200), ("R-FZ01-TM-2099-999999", 404)):
+        got = ask("GET", f"/v1/pledges/{number}", t["bank"])
+        head = ask("HEAD", f"/v1/pledges/{number}", t["bank"])
+        assert (got.status, head.status, head.body) == (status, status, b"")
+        assert head.getheader("Content-Type") == got.getheader("Content-Type")
+        n = int(head.getheader("Pledger-Report"))
+        assert n == int(got.getheader("Pledger-Report")) + 1
+        report = ask("GET", f"/v1/reports/{n}", t["bank"])
+        assert report.status == 200 and f"/v1/pledges/{number}" in report.body.decode()
+    # anonymous: the same (the method is no secret of an account's)
+    r = ask("DELETE", "/v1/checkpoint")
+    assert r.status == 405 and r.getheader("Allow") == "GET, HEAD"
+    assert ask("HEAD", "/v1/status").status == 200
     conn.close()
 
 
