@@ -12,8 +12,8 @@
 #include <string.h>
 
 /* @url is "/v1/pledges/<number><suffix>": true with the number copied
- * (1 to 128 bytes, no '/'). */
-static bool pledge_path(const char *url, const char *suffix, char number[129])
+ * (1 to PATH_MAX_BYTES bytes, no '/'). */
+static bool pledge_path(const char *url, const char *suffix, char number[PATH_MAX_BYTES + 1])
 {
     static const char prefix[] = "/v1/pledges/";
     size_t pl = sizeof prefix - 1, ul = strlen(url), sl = strlen(suffix);
@@ -21,7 +21,7 @@ static bool pledge_path(const char *url, const char *suffix, char number[129])
     if (ul <= pl + sl || strncmp(url, prefix, pl) != 0 || strcmp(url + ul - sl, suffix) != 0)
         return false;
     size_t n = ul - pl - sl;
-    if (n > 128 || memchr(url + pl, '/', n))
+    if (n > PATH_MAX_BYTES || memchr(url + pl, '/', n))
         return false;
     memcpy(number, url + pl, n);
     number[n] = '\0';
@@ -228,7 +228,7 @@ static void get_journal_check(route_ctx *c, reply *out)
 
 bool route_read(route_ctx *c, reply *out)
 {
-    char number[129];
+    char number[PATH_MAX_BYTES + 1];
 
     if (strcmp(c->method, "GET") != 0)
         return false;

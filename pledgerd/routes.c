@@ -1160,16 +1160,17 @@ static void list_reports(route_ctx *c, reply *out)
 
 /* ---- routing ---------------------------------------------------------------------- */
 
-/* @url is "/v1/<first>/<id>[/<rest>]": true with id copied (up to 128
+/* @url is "/v1/<first>/<id>[/<rest>]": true with id copied (up to PATH_MAX_BYTES
  * bytes, no '/') and *@rest the rest ("" or "/certificate"). */
-static bool path_id(const char *url, const char *first, char id[129], const char **rest)
+static bool path_id(const char *url, const char *first, char id[PATH_MAX_BYTES + 1],
+                    const char **rest)
 {
     size_t fl = strlen(first);
     if (strncmp(url, first, fl) != 0 || url[fl] != '/')
         return false;
     const char *p = url + fl + 1, *slash = strchr(p, '/');
     size_t n = slash ? (size_t)(slash - p) : strlen(p);
-    if (n == 0 || n > 128)
+    if (n == 0 || n > PATH_MAX_BYTES)
         return false;
     memcpy(id, p, n);
     id[n] = '\0';
@@ -1182,7 +1183,7 @@ void route(route_ctx *c, reply *out)
     bool get = strcmp(c->method, "GET") == 0, post = strcmp(c->method, "POST") == 0,
          put = strcmp(c->method, "PUT") == 0;
     const char *rest;
-    char id[129];
+    char id[PATH_MAX_BYTES + 1];
 
     /* the path and its method: checked by service.c (method_check) */
     if (!params_check(c, out))

@@ -41,6 +41,12 @@ typedef struct route_ctx {
 
 void route(route_ctx *c, reply *out);
 
+/* The longest path served (service.c answers a longer one 414): an
+ * identifier in it (a registration number, a UUID, a report's number) is
+ * copied whole and the library says what is wrong with it ("number is
+ * longer than 96 bytes"), not cut or taken for another endpoint. */
+#define PATH_MAX_BYTES 4096
+
 /* An answer's search report, to be recorded before the answer leaves
  * (service.c hands it to the recorder and suspends the connection). */
 typedef struct report_ask {

@@ -463,7 +463,7 @@ static const char *ambiguous_headers(struct MHD_Connection *c, char *why, size_t
  * Authorization header; NULL with *@why saying what is wrong with the
  * header (given twice: whose request would it be?; another scheme than
  * Bearer, which is case-insensitive (RFC 9110 11.1), with no token). */
-static const char *bearer(struct MHD_Connection *c, const char **why)
+static const char *bearer(struct MHD_Connection *c, char *buf, size_t size, const char **why)
 {
     unsigned n = 0;
     const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
@@ -486,11 +486,21 @@ static const char *bearer(struct MHD_Connection *c, const char **why)
     h += 7;
     while (*h == ' ')
         h++;
-    if (!*h) {
+    /* white space after the value is not part of it (RFC 9110, 5.5) */
+    size_t len = strlen(h);
+    while (len && (h[len - 1] == ' ' || h[len - 1] == '\t'))
+        len--;
+    if (!len) {
         *why = N_("Authorization: Bearer without a token");
         return NULL;
     }
-    return h;
+    if (len >= size) {   /* longer than any token pledgerd makes */
+        *why = N_("the token is not one of this service's");
+        return NULL;
+    }
+    memcpy(buf, h, len);
+    buf[len] = '\0';
+    return buf;
 }
 
 /* A body declared as something else than XML (Content-Type), or NULL: the
@@ -652,6 +662,13 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
         reply_error(&out, 400, PLEDGER_EINVAL, "the path holds a NUL byte (%00)");
         goto send;
     }
+    if (strlen(url) > PATH_MAX_BYTES) {
+        /* no identifier is that long: what it names is not read */
+        char msg[128];
+        snprintf(msg, sizeof msg, TR("the path is longer than %d bytes"), PATH_MAX_BYTES);
+        reply_error(&out, 414, PLEDGER_EINVAL, msg);
+        goto send;
+    }
     if (rq->path_slash) {
         /* what the library answers for such a number: none is registered */
         reply_error(&out, 404, PLEDGER_ENOTFOUND, "the path names an identifier with a '/' "
@@ -674,7 +691,8 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
                      .body_len = rq->len };
     snprintf(rc.lang, sizeof rc.lang, "%s", lang ? lang : "");
     const char *why;
-    const char *token = bearer(c, &why);
+    char token_buf[512];
+    const char *token = bearer(c, token_buf, sizeof token_buf, &why);
     if (why) {
         reply_error(&out, 401, PLEDGER_EPERM, why);
         goto send;

@@ -9,9 +9,9 @@ import hashlib
 import http.client
 import inspect
 import json
-import re
 import os
 import pathlib
+import re
 import signal
 import socket
 import sys
@@ -357,6 +357,12 @@ def test_hostile_requests(site: dict) -> None:
         for auth, want in (([f"Bearer {bank}", f"Bearer {auditor}"], "more than once"),
                            ([f"Basic {bank}"], "only the Bearer scheme"),
                            (["Bearer   "], "without a token"),
+                           ([f"Bearer \t"], "without a token"),
+                           ([f"Bearer {bank}x"], "not one of this service's"),
+                           ([f"Bearer {'x' * 600}"], "not one of this service's"),
+                           # white space after a header's value is not part
+                           # of it (RFC 9110 5.5)
+                           ([f"Bearer {bank} "], None), ([f"Bearer {bank}\t "], None),
                            ([f"bearer {bank}"], None), ([f"BEARER  {bank}"], None)):
             c = http.client.HTTPSConnection("127.0.0.1", d.port, context=ctx, timeout=30)
             c.putrequest("GET", path)
@@ -506,6 +512,55 @@ def test_every_method_on_every_path(site: dict) -> None:
     r = ask("DELETE", "/v1/checkpoint")
     assert r.status == 405 and r.getheader("Allow") == "GET, HEAD"
     assert ask("HEAD", "/v1/status").status == 200
+    conn.close()
+
+
+def test_identifiers_in_the_path_of_any_length(site: dict) -> None:
+    """The class of "an identifier in the path too long": for every path
+    that names a registration, an application or a search report, one of
+    97 to 4,000 bytes is the library's to refuse, naming the field (it was
+    404 "no such endpoint" from 129 bytes on); a path over 4,096 bytes is
+    414. Nothing is recorded for either."""
+    d, t = site["d"], site["tokens"]
+    ctx = ssl.create_default_context(cafile=str(d.cert))
+    conn = http.client.HTTPSConnection("127.0.0.1", d.port, context=ctx, timeout=30)
+
+    xml = (DATA / "app-patent.xml").read_bytes()
+
+    def ask(method: str, path: str, token: str) -> tuple[int, str, object]:
+        conn.request(method, path, body=xml if method == "PUT" else b"" if method == "POST"
+                     else None, headers={"Authorization": f"Bearer {token}",
+                                         "Content-Type": "application/xml"})
+        r = conn.getresponse()
+        body = r.read().decode("utf-8")
+        check_openapi(method, path, r.status, r.getheader("Content-Type", ""), body)
+        return r.status, json.loads(body)["error"]["message"], r.getheader("Pledger-Report")
+
+    swept, wanted = 0, 0
+    for template, ops in SPEC["paths"].items():
+        if "{" not in template:
+            continue
+        wanted += 4 * len(ops)
+        for method in ops:
+            token = t["bank"] if "pledges" in template or "reports" in template \
+                else t["applicant"]
+            for n in (97, 129, 300, 4000):
+                path = re.sub(r"\{\w+\}", "A" * n, template)
+                status, message, report = ask(method.upper(), path, token)
+                swept += 1
+                assert status == 400 and "no such endpoint" not in message, \
+                    (method, template, n, status, message)
+                field = template.rsplit("{", 1)[1].split("}")[0]
+                if "reports" in template:
+                    field = "search report"   # /v1/reports/{number}: a report's number
+                assert message.lower().startswith(field) or field in message, \
+                    (method, template, n, message)
+                assert report is None
+            status, message, report = ask(method.upper(), re.sub(r"\{\w+\}", "A" * 4097,
+                                                                 template), token)
+            assert status == 414 and "longer than 4096 bytes" in message
+            assert report is None
+    assert swept == wanted and wanted >= 48
     conn.close()
 
 
