@@ -35,7 +35,7 @@ static bool number(const char *v, unsigned long min, unsigned long max, unsigned
  * operator who appended "registry = ..." would serve another registry
  * than the one the file first names). */
 static const char *const once[] = {
-    "listen", "tls", "tls_cert", "tls_key", "registry", "accounts", "max_request_bytes",
+    "listen", "tls", "tls_cert", "tls_key", "tls_priorities", "registry", "accounts", "max_request_bytes",
     "max_connections", "per_ip_connections", "timeout_seconds", "threads",
     "requests_per_minute", "exchange_key", "report_key", "statement_key",
 };
@@ -126,6 +126,12 @@ int config_load(config *c, const char *path, char *err, size_t err_size)
             ok = strlen(v) < sizeof c->tls_key;
             snprintf(want, sizeof want, "a path of at most %zu bytes", sizeof c->tls_key - 1);
             snprintf(c->tls_key, sizeof c->tls_key, "%s", v);
+        } else if (!strcmp(k, "tls_priorities")) {
+            /* that GnuTLS takes it: at start, naming where it stops */
+            ok = *v && strlen(v) < sizeof c->tls_priorities;
+            snprintf(want, sizeof want, "a GnuTLS priority string of 1 to %zu bytes",
+                     sizeof c->tls_priorities - 1);
+            snprintf(c->tls_priorities, sizeof c->tls_priorities, "%s", v);
         } else if (!strcmp(k, "registry")) {
             ok = *v && strlen(v) < sizeof c->registry;
             snprintf(want, sizeof want, "a path of 1 to %zu bytes", sizeof c->registry - 1);

@@ -867,8 +867,16 @@ static int tls_check(const config *c, const char *cert, const char *key, char *a
     gnutls_x509_privkey_t pk = NULL;
     gnutls_certificate_credentials_t cred = NULL;
     gnutls_datum_t dn = { NULL, 0 };
+    gnutls_priority_t prio = NULL;
+    const char *stop = NULL;
     int rc = -1, e;
 
+    if ((e = gnutls_priority_init(&prio, TLS_PRIORITIES(c), &stop)) < 0) {
+        snprintf(err, err_size, "tls_priorities: GnuTLS does not take '%.60s' (%s)",
+                 stop ? stop : TLS_PRIORITIES(c), gnutls_strerror(e));
+        prio = NULL;
+        goto out;
+    }
     if ((e = gnutls_x509_crt_list_import2(&crts, &n, &cd, GNUTLS_X509_FMT_PEM, 0)) < 0 || !n) {
         snprintf(err, err_size, "tls_cert %s: not a PEM certificate (%s)", c->tls_cert,
                  e < 0 ? gnutls_strerror(e) : "none in it");
@@ -926,6 +934,8 @@ static int tls_check(const config *c, const char *cert, const char *key, char *a
              e >= 0 && dn.data ? (const char *)dn.data : "?", hex, until);
     rc = 0;
 out:
+    if (prio)
+        gnutls_priority_deinit(prio);
     gnutls_free(dn.data);
     if (cred)
         gnutls_certificate_free_credentials(cred);
@@ -1066,11 +1076,13 @@ static listener *listener_start(service *s, char *cert, char *key, char *err, si
     /* MHD_USE_ITC: a connection handed over wakes the thread that gets it */
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
                      MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
-    struct MHD_OptionItem opts[3], *o = opts;
+    struct MHD_OptionItem opts[4], *o = opts;
     if (cfg->tls) {
         flags |= MHD_USE_TLS;
         *o++ = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, cert };
         *o++ = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, key };
+        *o++ = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_PRIORITIES, 0,
+                                        (void *)TLS_PRIORITIES(cfg) };
     }
     *o = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
     /* the acceptor keeps max_connections over all daemons: libmicrohttpd's

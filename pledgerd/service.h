@@ -14,6 +14,9 @@ typedef struct config {
     unsigned port;
     char tls_cert[512], tls_key[512]; /* both, or tls = off */
     bool tls;
+    /* the protocols and ciphers offered (a GnuTLS priority string); ""
+     * offers TLS_DEFAULT_PRIORITIES */
+    char tls_priorities[512];
     char registry[512];
     char accounts[512];
     size_t max_request_bytes;
@@ -29,6 +32,17 @@ typedef struct config {
      * ("zh-CN"; "": the process's, English by default) */
     char language[24];
 } config;
+
+/* TLS 1.2 and 1.3 only (RFC 8996 deprecates 1.0 and 1.1), with
+ * authenticated encryption and forward secrecy: the ciphers of Mozilla's
+ * "intermediate" configuration, in GnuTLS's words. */
+#define TLS_DEFAULT_PRIORITIES                                                     \
+    "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:+AES-128-GCM:"         \
+    "+AES-256-GCM:+CHACHA20-POLY1305:-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:" \
+    "+DHE-RSA"
+
+/* The priority string configuration @c offers. */
+#define TLS_PRIORITIES(c) (*(c)->tls_priorities ? (c)->tls_priorities : TLS_DEFAULT_PRIORITIES)
 
 /* Read the configuration file @path (key = value lines): 0, or -1 with
  * @err naming the line. */

@@ -911,6 +911,53 @@ def test_listens_on_ipv6(site: dict) -> None:
                 p.wait(timeout=30)
 
 
+def _handshake(port: int, *args: str) -> str | None:
+    """The protocol openssl s_client (the peer tool) agrees on with the
+    service, or None when the service refuses the handshake."""
+    p = subprocess.run(["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-brief",
+                        *args], stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                       timeout=30)
+    m = re.search(r"Protocol version: (\S+)", p.stderr + p.stdout)
+    return m.group(1) if p.returncode == 0 and m else None
+
+
+def test_tls_offers_current_protocols_only(site: dict, tmp_path: pathlib.Path) -> None:
+    """TLS 1.0 and 1.1 (RFC 8996) and ciphers without authenticated
+    encryption or forward secrecy are refused, whatever the client will
+    take; TLS 1.3 and TLS 1.2 with ECDHE and GCM or ChaCha20 are served.
+    tls_priorities sets another list, and one GnuTLS does not take stops
+    the start naming the setting."""
+    d = site["d"]
+    for args in (["-tls1", "-cipher", "DEFAULT@SECLEVEL=0"],
+                 ["-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"],
+                 ["-tls1_2", "-cipher", "AES128-SHA:AES256-SHA:AES128-GCM-SHA256"],
+                 ["-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA384"]):
+        assert _handshake(d.port, *args) is None, args
+    assert _handshake(d.port, "-tls1_3") == "TLSv1.3"
+    for cipher in ("ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
+                   "ECDHE-ECDSA-CHACHA20-POLY1305"):
+        assert _handshake(d.port, "-tls1_2", "-cipher", cipher) == "TLSv1.2", cipher
+    # the operator's own list: TLS 1.2 only
+    tmp = site["tmp"]
+    own = Daemon(tmp, tls_priorities="NORMAL:-VERS-ALL:+VERS-TLS1.2")
+    try:
+        assert _handshake(own.port, "-tls1_3") is None
+        assert _handshake(own.port, "-tls1_2") == "TLSv1.2"
+        assert own.json("/v1/status")["service"] == "pledgerd"
+    finally:
+        assert own.stop() == 0
+    for bad in ("NORMAL:+NO-SUCH-CIPHER", "@NOTHING", "-VERS-ALL"):
+        port = free_port()
+        conf = tmp_path / "c.conf"
+        conf.write_text(f"listen = 127.0.0.1:{port}\ntls_cert = {tmp / 'cert.pem'}\n"
+                        f"tls_key = {tmp / 'key.pem'}\nregistry = {tmp / 'reg.db'}\n"
+                        f"accounts = {tmp / 'accounts'}\nreport_key = r={tmp / 'report.key'}\n"
+                        f"tls_priorities = {bad}\n")
+        p = subprocess.run([PLEDGERD, "--config", str(conf)], capture_output=True, text=True,
+                           timeout=60)
+        assert p.returncode != 0 and "tls_priorities" in p.stderr, (bad, p.stderr)
+
+
 def test_bad_configuration(tmp_path: pathlib.Path) -> None:
     conf = tmp_path / "c.conf"
     for text, needle in (("listen = nowhere\n", "line 1"),
@@ -952,6 +999,8 @@ def test_bad_configuration(tmp_path: pathlib.Path) -> None:
                          ("registry = ", "it takes a path of 1 to"),
                          ("accounts = " + "a" * 5000, "it takes a path of 1 to"),
                          ("tls_cert = " + "c" * 5000, "it takes a path of at most"),
+                         ("tls_priorities = ", "it takes a GnuTLS priority string"),
+                         ("tls_priorities = " + "N" * 600, "it takes a GnuTLS priority string"),
                          ("exchange_key = nokey", "it takes NAME=PEMFILE"),
                          ("statement_key = nokey", "it takes NAME=PEMFILE"),
                          ("exchange_trust = nokey", "it takes NAME=PEMFILE"),
