@@ -18,7 +18,7 @@ packages=(
   dpkg-dev debhelper dh-python fakeroot lintian
   meson ninja-build pkgconf gcc libsqlite3-dev libxml2-dev uuid-dev libssl-dev
   python3 python3-cffi python3-setuptools python3-venv python3-pip
-  doxygen bash-completion man-db
+  doxygen bash-completion man-db systemd
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -126,6 +126,16 @@ echo "== the Chinese catalogue, from the package"
 mo=$root/usr/share/locale/zh_CN/LC_MESSAGES/pledger.mo
 [ -f "$mo" ] || fail "no /usr/share/locale/zh_CN/LC_MESSAGES/pledger.mo"
 [ -x "$root/usr/sbin/pledgerd" ] || fail "no /usr/sbin/pledgerd"
+# the account the unit runs as is made at installation (systemd-sysusers)
+grep -q '^u pledger ' "$root/usr/lib/sysusers.d/pledgerd.conf" ||
+  fail "no sysusers.d entry for the pledger account"
+dpkg-deb --ctrl-tarfile "$work"/pledgerd_"${version}"_*.deb | tar -xOf - ./postinst |
+  grep -q 'systemd-sysusers.*pledgerd.conf' || fail "pledgerd's postinst makes no account"
+unit=$root/usr/lib/systemd/system/pledgerd.service
+grep -q '^User=pledger$' "$unit" || fail "pledgerd.service: User"
+sed "s|/usr/sbin/pledgerd|$root/usr/sbin/pledgerd|" "$unit" > "$work/pledgerd.service"
+out=$(systemd-analyze verify --man=no "$work/pledgerd.service" 2>&1) && [ -z "$out" ] ||
+  fail "systemd-analyze verify pledgerd.service: $out"
 MANWIDTH=80 man -l "$root"/usr/share/man/man8/pledgerd.8* 2>/dev/null | grep -q 'Accept-Language' ||
   fail "man pledgerd"
 # the library's own reader of it (a thread's language) and gettext's (the CLI)
