@@ -226,7 +226,8 @@ bool accounts_check_memo(accounts *a, token_memo *memo, const char *token, char 
     return true;
 }
 
-bool accounts_rate(accounts *a, const char *name, double per_minute, int64_t now_us)
+bool accounts_rate(accounts *a, const char *name, double per_minute, int64_t now_us,
+                   unsigned *retry_s)
 {
     bool ok = true;
     pthread_mutex_lock(&a->lock);
@@ -241,8 +242,13 @@ bool accounts_rate(accounts *a, const char *name, double per_minute, int64_t now
             c->tokens = per_minute;
         c->refilled_us = now_us;
         ok = c->tokens >= 1;
-        if (ok)
+        if (ok) {
             c->tokens -= 1;
+        } else {
+            double wait = (1 - c->tokens) * 60 / per_minute;
+            unsigned whole = wait > 60 ? 60 : (unsigned)wait;
+            *retry_s = whole < wait && whole < 60 ? whole + 1 : whole ? whole : 1;
+        }
     }
     pthread_mutex_unlock(&a->lock);
     return ok;

@@ -61,8 +61,10 @@ bool accounts_check_memo(accounts *a, token_memo *memo, const char *token, char 
                          pledger_role *role);
 
 /* Take one request from @name's budget of @per_minute (burst: the same);
- * false when it is spent. */
-bool accounts_rate(accounts *a, const char *name, double per_minute, int64_t now_us);
+ * false when it is spent, with *@retry_s the whole seconds until the
+ * next request is in it again (at least 1). */
+bool accounts_rate(accounts *a, const char *name, double per_minute, int64_t now_us,
+                   unsigned *retry_s);
 
 /* A new account line for @name and @role: the token (NAME.SECRET) in
  * @token (at least 200 bytes) and the line in @line (at least 256). */

@@ -21,6 +21,7 @@ typedef struct reply {
     uint64_t report; /* the search report of the answer (header Pledger-Report); 0: none */
     struct report_ask *ask; /* the answer waits for its search report (record_answer) */
     char allow[24]; /* a 405's header Allow: the methods the path serves; "": none */
+    unsigned retry_after; /* a 429's header Retry-After, in seconds; 0: none */
 } reply;
 
 typedef struct route_ctx {

@@ -241,7 +241,7 @@ static bool on_writes_thread(const char *method)
 
 static enum MHD_Result send_reply(struct MHD_Connection *c, unsigned status, const char *type,
                             const char *body, size_t len, uint64_t report,
-                            bool close_after, const char *lang, const char *allow)
+                            bool close_after, const char *lang, const reply *more)
 {
     struct MHD_Response *r =
         MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
@@ -258,8 +258,21 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, unsigned status, con
      * (should this fail, the connection closes when the daemon stops) */
     if (close_after)
         (void)MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
-    if (allow && *allow) /* a 405: what the path serves (RFC 9110, 15.5.6) */
-        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+    if (more && *more->allow) /* a 405: what the path serves (RFC 9110, 15.5.6) */
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, more->allow);
+    if (more && more->retry_after) { /* a 429: when the account may ask again */
+        char n[16];
+        snprintf(n, sizeof n, "%u", more->retry_after);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, n);
+    }
+    if (status == 401) {
+        /* the challenge a 401 carries (RFC 9110 15.5.2; RFC 6750 3: a
+         * token was given and is not taken, or none was) */
+        bool given = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+        MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                given ? "Bearer realm=\"pledgerd\", error=\"invalid_token\""
+                                      : "Bearer realm=\"pledgerd\"");
+    }
     if (report) {
         char n[24];
         snprintf(n, sizeof n, "%llu", (unsigned long long)report);
@@ -706,9 +719,12 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
             reply_error(&out, 401, PLEDGER_EPERM, "the token is not one of this service's");
             goto send;
         }
-        if (!accounts_rate(&s->acc, rc.actor, s->cfg.rate_per_minute, now_us())) {
-            reply_error(&out, 429, PLEDGER_EBUSY, "too many requests for this account; try "
-                        "again in a minute");
+        if (!accounts_rate(&s->acc, rc.actor, s->cfg.rate_per_minute, now_us(),
+                           &out.retry_after)) {
+            char msg[160];
+            snprintf(msg, sizeof msg, TR("too many requests for this account (%.0f a minute); "
+                     "try again in %u s"), s->cfg.rate_per_minute, out.retry_after);
+            reply_error(&out, 429, PLEDGER_EBUSY, msg);
             goto send;
         }
     }
@@ -771,7 +787,7 @@ send:;
     enum MHD_Result ret = send_reply(c, out.status ? out.status : 500,
                                out.type ? out.type : "application/json",
                                out.body ? out.body : "", out.len, out.report,
-                               atomic_load(&l->retired), lang, out.allow);
+                               atomic_load(&l->retired), lang, &out);
     free(out.body);
     return ret;
 }

@@ -691,6 +691,56 @@ def test_rate_limit_reload_and_stop(site: dict, tmp_path: pathlib.Path) -> None:
     assert f"accounts reloaded: no account in {accounts}: every token is refused" in err, err
 
 
+def test_refusals_say_how_to_ask_again(site: dict) -> None:
+    """A 401 carries its challenge (WWW-Authenticate: Bearer, with
+    error="invalid_token" when a token was given and is not taken; RFC
+    9110 15.5.2, RFC 6750 3); a 429 says in Retry-After when the account
+    may ask again, and it may then, by the real clock."""
+    d = site["d"]
+    ctx = ssl.create_default_context(cafile=str(d.cert))
+    conn = http.client.HTTPSConnection("127.0.0.1", d.port, context=ctx, timeout=30)
+
+    def ask(path: str, auth: str | None) -> http.client.HTTPResponse:
+        conn.request("GET", path, headers={"Authorization": auth} if auth else {})
+        r = conn.getresponse()
+        r.read()
+        return r
+
+    number = site["number"]
+    for auth, challenge in ((None, 'Bearer realm="pledgerd"'),
+                            ("Bearer nobody.secret",
+                             'Bearer realm="pledgerd", error="invalid_token"'),
+                            ("Basic dXNlcjpwdw==",
+                             'Bearer realm="pledgerd", error="invalid_token"')):
+        for path in (f"/v1/pledges/{number}", "/v1/reports", "/v1/due"):
+            r = ask(path, auth)
+            assert r.status == 401 and r.getheader("WWW-Authenticate") == challenge, \
+                (path, auth, r.status, r.getheader("WWW-Authenticate"))
+    assert ask("/v1/status", None).getheader("WWW-Authenticate") is None
+    conn.close()
+    # 60 a minute: one a second once the first 60 are spent
+    own = Daemon(site["tmp"], requests_per_minute="60")
+    try:
+        conn = http.client.HTTPSConnection("127.0.0.1", own.port, context=ctx, timeout=30)
+        auth = f"Bearer {site['tokens']['bank']}"
+        statuses = [ask("/v1/status", auth).status for _ in range(60)]
+        assert statuses == [200] * 60
+        r = ask(f"/v1/pledges/{number}", auth)
+        assert r.status == 429 and r.getheader("Retry-After") == "1", \
+            (r.status, r.getheader("Retry-After"))
+        conn.request("GET", "/v1/status", headers={"Authorization": auth})
+        r = conn.getresponse()
+        message = json.loads(r.read())["error"]["message"]
+        assert r.status == 429 and message == "too many requests for this account " \
+            "(60 a minute); try again in 1 s", message
+        assert r.getheader("Pledger-Report") is None
+        time.sleep(float(r.getheader("Retry-After")) + 0.05)
+        assert ask(f"/v1/pledges/{number}", auth).status == 200
+        conn.close()
+    finally:
+        assert own.stop() == 0
+
+
 def _account_line(name: str, role: str) -> tuple[str, str]:
     """An accounts-file line and its token, made as `pledgerd token` makes
     them (salted SHA-256 of the token), without a process each."""
