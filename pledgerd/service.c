@@ -675,6 +675,12 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
         reply_error(&out, 400, PLEDGER_EINVAL, "the path holds a NUL byte (%00)");
         goto send;
     }
+    /* the absolute form, "GET https://host/v1/status": a server takes it
+     * as the path it names (RFC 9112 3.2.2) */
+    if (!strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8)) {
+        const char *path = strchr(url + (url[4] == ':' ? 7 : 8), '/');
+        url = path ? path : "/";
+    }
     if (strlen(url) > PATH_MAX_BYTES) {
         /* no identifier is that long: what it names is not read */
         char msg[128];

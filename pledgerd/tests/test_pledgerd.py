@@ -2491,6 +2491,27 @@ def _raw(d: Daemon, request: bytes) -> tuple[int, str]:
     return int(head.split(b" ")[1]), body.decode("utf-8", "replace")
 
 
+def test_the_absolute_form_of_a_request_target(site: dict) -> None:
+    """GET https://host/v1/... names the same resource as GET /v1/... (RFC
+    9112 3.2.2: a server must take the absolute form): the same answer,
+    its query checked the same way; it was 404."""
+    d, t = site["d"], site["tokens"]
+    number = site["number"]
+    auth = f"Authorization: Bearer {t['bank']}\r\n"
+    for target in (f"https://127.0.0.1:{d.port}", f"HTTPS://127.0.0.1:{d.port}",
+                   "http://registry.example", ""):
+        status, body = _raw(d, f"GET {target}/v1/pledges/{number} HTTP/1.1\r\nHost: "
+                               f"127.0.0.1\r\n{auth}Connection: close\r\n\r\n".encode())
+        assert status == 200 and json.loads(body)["number"] == number, (target, body)
+        status, body = _raw(d, f"GET {target}/v1/pledges/{number}?asof=2024-01-01 HTTP/1.1"
+                               f"\r\nHost: 127.0.0.1\r\n{auth}Connection: close\r\n\r\n".encode())
+        assert status == 400 and "asof" in json.loads(body)["error"]["message"], body
+    for target in (f"https://127.0.0.1:{d.port}", "http://x/v2/status", "https://x/v1/nothing"):
+        status, _ = _raw(d, f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                         .encode())
+        assert status == 404, target
+
+
 def test_ambiguous_headers_are_refused(site: dict) -> None:
     """A header that says where the body ends, what it is, whose it is or
     for whom, given twice -- or a length with a transfer coding -- is
