@@ -518,9 +518,24 @@ static const char *bearer(struct MHD_Connection *c, char *buf, size_t size, cons
 
 /* A body declared as something else than XML (Content-Type), or NULL: the
  * media type before its parameters, any case; no header is taken as XML.
- * Written into @why (@size bytes) when refused. */
+ * A body in a content coding other than identity (Content-Encoding) is
+ * refused too.  Written into @why (@size bytes) when refused. */
 static bool body_not_xml(struct MHD_Connection *c, char *why, size_t size)
 {
+    /* a body in a content coding (gzip) would be read as XML as sent */
+    const char *e = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Encoding");
+    if (e) {
+        e += strspn(e, " \t");
+        size_t n = strlen(e);
+        while (n && (e[n - 1] == ' ' || e[n - 1] == '\t'))
+            n--;
+        if (n && !(n == 8 && !strncasecmp(e, "identity", 8))) {
+            snprintf(why, size, TR("Content-Encoding: the body is encoded as '%.*s'; this "
+                     "service reads it as sent, without a content coding"),
+                     (int)(n > 80 ? 80 : n), e);
+            return true;
+        }
+    }
     const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
     if (!h)
         return false;

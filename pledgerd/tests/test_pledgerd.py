@@ -5,6 +5,7 @@ limits, SIGHUP and SIGTERM."""
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import http.client
 import inspect
@@ -420,10 +421,13 @@ def test_a_body_declared_as_other_than_xml_is_refused(site: dict) -> None:
     ctx = ssl.create_default_context(cafile=str(d.cert))
     conn = http.client.HTTPSConnection("127.0.0.1", d.port, context=ctx, timeout=30)
 
-    def post(path: str, ctype: str | None, body: bytes = xml) -> tuple[int, dict]:
+    def post(path: str, ctype: str | None, body: bytes = xml,
+             coding: str | None = None) -> tuple[int, dict]:
         headers = {"Authorization": f"Bearer {t['applicant']}"}
         if ctype is not None:
             headers["Content-Type"] = ctype
+        if coding is not None:
+            headers["Content-Encoding"] = coding
         conn.request("POST", path, body=body, headers=headers)
         r = conn.getresponse()
         text = r.read().decode("utf-8")
@@ -439,7 +443,16 @@ def test_a_body_declared_as_other_than_xml_is_refused(site: dict) -> None:
             assert j["error"]["name"] == "PLEDGER_EINVAL"
             assert "Content-Type" in j["error"]["message"], j
             assert "application/xml" in j["error"]["message"], j
+        # a content coding: the body is not XML as sent (gzip was read as
+        # if it were, and a plain body under "gzip" was filed)
+        for coding, body in (("gzip", gzip.compress(xml)), ("gzip", xml), ("br", xml),
+                             ("identity, gzip", xml)):
+            status, j = post(path, "application/xml", body, coding)
+            assert status == 415 and "Content-Encoding" in j["error"]["message"], \
+                (path, coding, status, j)
     assert d.json("/v1/status")["log_size"] == size   # nothing was filed
+    status, j = post("/v1/applications", "application/xml", xml, " Identity ")
+    assert status == 201, j
     for ctype in ("application/xml", "Application/XML; charset=utf-8", " text/xml ", None):
         status, j = post("/v1/applications", ctype)
         assert status == 201 and j["state"] == "draft", (ctype, status, j)
