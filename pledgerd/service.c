@@ -453,8 +453,10 @@ static enum MHD_Result count_headers(void *cls, enum MHD_ValueKind kind, const c
  * and this service) could each take another one, and read another
  * request (RFC 9112 6.3: such a message is refused, not guessed at).
  * Written into @why (@size bytes). */
-static const char *ambiguous_headers(struct MHD_Connection *c, char *why, size_t size)
+static const char *ambiguous_headers(struct MHD_Connection *c, char *why, size_t size,
+                                     unsigned *status)
 {
+    *status = 400;
     unsigned n[H_COUNT] = { 0 };
     MHD_get_connection_values(c, MHD_HEADER_KIND, count_headers, n);
     /* Authorization twice is bearer()'s to refuse, 401 */
@@ -468,6 +470,20 @@ static const char *ambiguous_headers(struct MHD_Connection *c, char *why, size_t
         snprintf(why, size, TR("Content-Length and Transfer-Encoding are both given; a "
                  "request says where its body ends one way"));
         return why;
+    }
+    /* a transfer coding libmicrohttpd does not undo ("gzip, chunked"; it
+     * reads "chunked" only, in any case, nothing after it): where the body
+     * ends is not known (RFC 9112 6.1: 501) */
+    const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding");
+    if (te) {
+        te += strspn(te, " \t");
+        size_t len = strlen(te);
+        if (strcasecmp(te, "chunked") != 0) {
+            snprintf(why, size, TR("Transfer-Encoding: '%.*s' is not read; a body is sent "
+                     "with Content-Length or as chunked"), (int)(len > 80 ? 80 : len), te);
+            *status = 501;
+            return why;
+        }
     }
     return NULL;
 }
@@ -605,13 +621,14 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
         rq->begun = true;
         *con_cls = rq;
         atomic_fetch_add(&l->in_flight, 1);
-        char why[128];
-        if (ambiguous_headers(c, why, sizeof why)) {
+        char why[256];
+        unsigned status;
+        if (ambiguous_headers(c, why, sizeof why, &status)) {
             /* answered at once; the body, whichever length it has, is not
              * read (the connection closes after the answer) */
             rq->ambiguous = true;
-            reply_error(&out, 400, PLEDGER_EINVAL, why);
-            enum MHD_Result r = send_reply(c, 400, out.type ? out.type : "application/json",
+            reply_error(&out, status, status == 501 ? PLEDGER_ENOTSUP : PLEDGER_EINVAL, why);
+            enum MHD_Result r = send_reply(c, status, out.type ? out.type : "application/json",
                                            out.body ? out.body : "", out.len, 0, true, lang, NULL);
             free(out.body);
             return r;
