@@ -69,6 +69,21 @@ def connect(url: str, token: str | None = None, *, cafile: str | None = None,
 
 
 
+def _loopback(url: str) -> bool:
+    """The host of @url is this machine: localhost or a loopback address."""
+    import ipaddress
+    try:
+        host = urllib.parse.urlsplit(url).hostname or ""
+    except ValueError:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _member(cls: Any, value: Any, what: str) -> str | None:
     """The API name of @value (a member, its name or its number) for a
     query parameter; None for None and for 0, which the library's query
@@ -92,6 +107,11 @@ class RemoteRegistry:
         if not isinstance(url, str) or not url.startswith(("https://", "http://")):
             raise _ffi._invalid(f"url must be an https:// address, not {url!r}",
                                 not isinstance(url, str))
+        if token and url.startswith("http://") and not _loopback(url):
+            # a service with tls = off listens on loopback only
+            raise _ffi._invalid(f"url {url!r}: http:// would send the token in clear; "
+                                "it is taken only for this machine (127.0.0.1, [::1], "
+                                "localhost): use https://")
         self.url = url.rstrip("/")
         self._token = token
         self._timeout = timeout
@@ -99,8 +119,21 @@ class RemoteRegistry:
         # command of the CLI imports this module, and http.client with ssl is
         # a third of its start-up.
         import ssl
+        import urllib.request
         self._ctx = ssl.create_default_context(cafile=cafile) if url.startswith(
             "https://") else None
+
+        class Stay(urllib.request.HTTPRedirectHandler):
+            """A redirect is not followed: the token goes to the address
+            given and nowhere else (urllib would send it on, to any host)."""
+
+            def redirect_request(self, *args: Any) -> None:
+                return None
+
+        handlers: list[Any] = [Stay()]
+        if self._ctx is not None:
+            handlers.append(urllib.request.HTTPSHandler(context=self._ctx))
+        self._open = urllib.request.build_opener(*handlers).open
         #: the number of the search report the service recorded for the last
         #: search or verification (also when it found nothing); None before
         self.last_report: int | None = None
@@ -149,11 +182,16 @@ class RemoteRegistry:
         for name, value in (headers or {}).items():
             req.add_header(name, value)
         try:
-            with urllib.request.urlopen(req, timeout=self._timeout, context=self._ctx) as r:
+            with self._open(req, timeout=self._timeout) as r:
                 self._note_report(r.headers)
                 return r.headers.get("Content-Type", ""), r.read()
         except urllib.error.HTTPError as e:
             self._note_report(e.headers)
+            if 300 <= e.code < 400:
+                where = e.headers.get("Location") if e.headers is not None else None
+                raise error_class(-8)(-8, f"{url}: HTTP {e.code}: the answer sends the "
+                                      f"request to {where!r}; not followed (the token goes "
+                                      "to the address given only)") from None
             raw = e.read()
             try:
                 self._last_error_body = json.loads(raw)

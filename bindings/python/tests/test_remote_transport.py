@@ -1,0 +1,103 @@
+"""The service's client (pledger.connect) keeps its token to the address it
+was given: a redirect is not followed (urllib sends the Authorization
+header on to wherever a 3xx points, to any host and over plain HTTP), and
+plain http:// with a token is taken for this machine only."""
+from __future__ import annotations
+
+import http.server
+import threading
+from typing import Iterator
+
+import pytest
+
+import pledger
+from conftest import run_cli
+
+
+class _Servers:
+    """Two plain-HTTP servers on loopback: one answers every request with a
+    redirect to the other, which records the requests it gets."""
+
+    def __init__(self, code: int) -> None:
+        self.caught: list[dict[str, str]] = []
+        caught = self.caught
+
+        class Catcher(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:      # noqa: N802 (http.server's name)
+                caught.append(dict(self.headers))
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.catcher = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Catcher)
+        target = f"http://127.0.0.1:{self.catcher.server_port}"
+
+        class Redirector(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:      # noqa: N802
+                self.send_response(code)
+                self.send_header("Location", target + self.path)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_POST = do_GET   # noqa: N815
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.redirector = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirector)
+        self.url = f"http://127.0.0.1:{self.redirector.server_port}"
+        for s in (self.catcher, self.redirector):
+            threading.Thread(target=s.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        for s in (self.catcher, self.redirector):
+            s.shutdown()
+            s.server_close()
+
+
+@pytest.fixture(params=[301, 302, 303, 307, 308])
+def servers(request: pytest.FixtureRequest) -> Iterator[_Servers]:
+    s = _Servers(request.param)
+    yield s
+    s.close()
+
+
+def test_a_redirect_is_not_followed(servers: _Servers) -> None:
+    client = pledger.connect(servers.url, token="bank-1.secret")
+    for call in (lambda: client.verify("R-FZ01-TM-2024-000001"),
+                 lambda: client.search(party_id="91350100M000100Y43").__next__(),
+                 lambda: client.latest_checkpoint(),
+                 lambda: client.submit("00000000-0000-4000-8000-000000000000")):
+        with pytest.raises(pledger.IOFailure) as e:
+            call()
+        assert "not followed" in str(e.value) and servers.url in str(e.value)
+    assert servers.caught == []     # the token went nowhere else
+
+
+def test_the_command_line_does_not_follow_a_redirect(servers: _Servers) -> None:
+    r = run_cli("verify", "R-FZ01-TM-2024-000001", "--url", servers.url, "--token",
+                "bank-1.secret")
+    assert r.status != 0 and "not followed" in r.err, r
+    assert servers.caught == []
+
+
+@pytest.mark.parametrize("url", ["http://registry.example:8443", "http://10.0.0.1:8443",
+                                 "http://[2001:db8::1]:8443", "http://localhost.example"])
+def test_plain_http_with_a_token_is_for_this_machine_only(url: str) -> None:
+    with pytest.raises(pledger.InvalidArgument) as e:
+        pledger.connect(url, token="bank-1.secret")
+    assert "in clear" in str(e.value) and "https://" in str(e.value)
+    r = run_cli("verify", "R-1", "--url", url, "--token", "bank-1.secret")
+    assert r.status == 2 and "in clear" in r.err, r
+    pledger.connect(url)            # no token: nothing to keep
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:1", "http://127.0.0.2:1",
+                                 "http://[::1]:1", "http://localhost:1",
+                                 "https://registry.example:8443"])
+def test_loopback_or_https_is_taken(url: str) -> None:
+    assert pledger.connect(url, token="bank-1.secret").url == url
