@@ -155,7 +155,8 @@ typedef struct request {
     bool at_work;     /* read whole; counted in at_work */
     bool path_nul;    /* its path, as sent, holds %00 */
     bool path_slash;  /* its path, as sent, holds %2F */
-    bool ambiguous;   /* its headers are (ambiguous_headers()): refused, 400 */
+    bool early;       /* answered before its body was read (ambiguous_headers(),
+                       * a body from no account): what else comes is not read */
     char *body;
     size_t len, cap;  /* cap: body's size, grown by doubling */
     bool too_large;
@@ -532,6 +533,17 @@ static const char *bearer(struct MHD_Connection *c, char *buf, size_t size, cons
     return buf;
 }
 
+/* @token is one of the service's accounts (through the connection's
+ * memo of the last token it checked): its actor and role. */
+static bool token_taken(service *s, struct MHD_Connection *c, const char *token,
+                        char actor[65], pledger_role *role)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    conn_rec *cr = ci ? ci->socket_context : NULL;
+    return accounts_check_memo(&s->acc, cr ? &cr->memo : NULL, token, actor, role);
+}
+
 /* A body declared as something else than XML (Content-Type), or NULL: the
  * media type before its parameters, any case; no header is taken as XML.
  * A body in a content coding other than identity (Content-Encoding) is
@@ -626,16 +638,39 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
         if (ambiguous_headers(c, why, sizeof why, &status)) {
             /* answered at once; the body, whichever length it has, is not
              * read (the connection closes after the answer) */
-            rq->ambiguous = true;
+            rq->early = true;
             reply_error(&out, status, status == 501 ? PLEDGER_ENOTSUP : PLEDGER_EINVAL, why);
             enum MHD_Result r = send_reply(c, status, out.type ? out.type : "application/json",
                                            out.body ? out.body : "", out.len, 0, true, lang, NULL);
             free(out.body);
             return r;
         }
+        /* a body from no account of this service's is not read: 401 at
+         * once (anyone could otherwise have the service take in
+         * max_request_bytes a request, as often as they like) */
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        const char *who = NULL;
+        if ((cl && strspn(cl, " \t0") != strlen(cl)) ||
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding")) {
+            char tb[512], actor[65];
+            pledger_role role;
+            const char *token = bearer(c, tb, sizeof tb, &who);
+            if (!who && !token)
+                who = N_("this request needs a token (Authorization: Bearer NAME.SECRET)");
+            else if (!who && !token_taken(s, c, token, actor, &role))
+                who = N_("the token is not one of this service's");
+        }
+        if (who) {
+            rq->early = true;
+            reply_error(&out, 401, PLEDGER_EPERM, who);
+            enum MHD_Result r = send_reply(c, 401, out.type, out.body ? out.body : "",
+                                           out.len, 0, true, lang, NULL);
+            free(out.body);
+            return r;
+        }
         return MHD_YES;
     }
-    if (rq->ambiguous) {   /* answered: what else comes is not read */
+    if (rq->early) {   /* answered: what else comes is not read */
         *upload_size = 0;
         return MHD_YES;
     }
@@ -749,11 +784,7 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
         goto send;
     }
     if (token) {
-        const union MHD_ConnectionInfo *ci =
-            MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-        conn_rec *cr = ci ? ci->socket_context : NULL;
-        token_memo *memo = cr ? &cr->memo : NULL;
-        if (!accounts_check_memo(&s->acc, memo, token, rc.actor, &rc.role)) {
+        if (!token_taken(s, c, token, rc.actor, &rc.role)) {
             reply_error(&out, 401, PLEDGER_EPERM, "the token is not one of this service's");
             goto send;
         }

@@ -2525,6 +2525,38 @@ def test_the_absolute_form_of_a_request_target(site: dict) -> None:
         assert status == 404, target
 
 
+def test_a_body_from_no_account_is_not_read(site: dict) -> None:
+    """A request that announces a body without a token of the service's
+    is answered 401 as soon as its headers are in, the body not read (no
+    anonymous client can have the service take in max_request_bytes a
+    request): the answer comes though not one byte of the body was sent."""
+    d, t = site["d"], site["tokens"]
+    ctx = ssl.create_default_context(cafile=str(d.cert))
+    for auth, want in ((b"", "needs a token"),
+                       (b"Authorization: Bearer nobody.secret\r\n", "not one of this"),
+                       (b"Authorization: Basic eDp5\r\n", "only the Bearer scheme")):
+        for framing in (b"Content-Length: 1000000\r\n", b"Transfer-Encoding: chunked\r\n"):
+            for path in (b"/v1/applications", b"/v1/filings", b"/v1/exchange", b"/v1/status"):
+                with socket.create_connection(("127.0.0.1", d.port), timeout=10) as raw, \
+                        ctx.wrap_socket(raw, server_hostname="127.0.0.1") as sock:
+                    sock.sendall(b"POST " + path + b" HTTP/1.1\r\nHost: x\r\n" + auth
+                                 + b"Content-Type: application/xml\r\n" + framing + b"\r\n")
+                    data = b""
+                    while b"\r\n\r\n" not in data or not data.rstrip().endswith(b"}"):
+                        chunk = sock.recv(65536)
+                        if not chunk:
+                            break
+                        data += chunk
+                head, _, body = data.partition(b"\r\n\r\n")
+                assert head.startswith(b"HTTP/1.1 401"), (auth, framing, path, head)
+                assert want in json.loads(body)["error"]["message"], body
+                assert b"WWW-Authenticate: Bearer" in head
+    # with a token the body is read and answered as ever
+    status, _, _ = d.curl("/v1/applications", t["applicant"],
+                          (DATA / "app-patent.xml").read_bytes())
+    assert status == 201
+
+
 def test_ambiguous_headers_are_refused(site: dict) -> None:
     """A header that says where the body ends, what it is, whose it is or
     for whom, given twice -- or a length with a transfer coding -- is
