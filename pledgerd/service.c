@@ -156,7 +156,9 @@ typedef struct request {
     bool path_nul;    /* its path, as sent, holds %00 */
     bool path_slash;  /* its path, as sent, holds %2F */
     bool early;       /* answered before its body was read (ambiguous_headers(),
-                       * a body from no account): what else comes is not read */
+                       * a body from no account, or over its rate): what else
+                       * comes is not read */
+    bool rated;       /* its account's budget was charged for it */
     char *body;
     size_t len, cap;  /* cap: body's size, grown by doubling */
     bool too_large;
@@ -544,6 +546,19 @@ static bool token_taken(service *s, struct MHD_Connection *c, const char *token,
     return accounts_check_memo(&s->acc, cr ? &cr->memo : NULL, token, actor, role);
 }
 
+/* One request taken from @actor's budget: false; or true with the 429
+ * set in @out when the budget is spent (its Retry-After too). */
+static bool over_rate(service *s, const char *actor, reply *out)
+{
+    if (accounts_rate(&s->acc, actor, s->cfg.rate_per_minute, now_us(), &out->retry_after))
+        return false;
+    char msg[160];
+    snprintf(msg, sizeof msg, TR("too many requests for this account (%.0f a minute); try "
+             "again in %u s"), s->cfg.rate_per_minute, out->retry_after);
+    reply_error(out, 429, PLEDGER_EBUSY, msg);
+    return true;
+}
+
 /* A body declared as something else than XML (Content-Type), or NULL: the
  * media type before its parameters, any case; no header is taken as XML.
  * A body in a content coding other than identity (Content-Encoding) is
@@ -659,12 +674,15 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
                 who = N_("this request needs a token (Authorization: Bearer NAME.SECRET)");
             else if (!who && !token_taken(s, c, token, actor, &role))
                 who = N_("the token is not one of this service's");
+            else if (!who && !over_rate(s, actor, &out))
+                rq->rated = true;   /* charged here, not again once it is read */
         }
-        if (who) {
+        if (who || out.status) {
             rq->early = true;
-            reply_error(&out, 401, PLEDGER_EPERM, who);
-            enum MHD_Result r = send_reply(c, 401, out.type, out.body ? out.body : "",
-                                           out.len, 0, true, lang, NULL);
+            if (who)
+                reply_error(&out, 401, PLEDGER_EPERM, who);
+            enum MHD_Result r = send_reply(c, out.status, out.type, out.body ? out.body : "",
+                                           out.len, 0, true, lang, &out);
             free(out.body);
             return r;
         }
@@ -788,14 +806,8 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
             reply_error(&out, 401, PLEDGER_EPERM, "the token is not one of this service's");
             goto send;
         }
-        if (!accounts_rate(&s->acc, rc.actor, s->cfg.rate_per_minute, now_us(),
-                           &out.retry_after)) {
-            char msg[160];
-            snprintf(msg, sizeof msg, TR("too many requests for this account (%.0f a minute); "
-                     "try again in %u s"), s->cfg.rate_per_minute, out.retry_after);
-            reply_error(&out, 429, PLEDGER_EBUSY, msg);
+        if (!rq->rated && over_rate(s, rc.actor, &out))
             goto send;
-        }
     }
     if (!method_check(&rc, &out))
         goto send;

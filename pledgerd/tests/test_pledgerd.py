@@ -747,9 +747,32 @@ def test_refusals_say_how_to_ask_again(site: dict) -> None:
         assert r.status == 429 and message == "too many requests for this account " \
             "(60 a minute); try again in 1 s", message
         assert r.getheader("Pledger-Report") is None
+        # a body over the rate: refused as soon as the headers are in, unread
+        with socket.create_connection(("127.0.0.1", own.port), timeout=10) as raw, \
+                ctx.wrap_socket(raw, server_hostname="127.0.0.1") as sock:
+            sock.sendall(f"POST /v1/applications HTTP/1.1\r\nHost: x\r\nAuthorization: "
+                         f"{auth}\r\nContent-Type: application/xml\r\nContent-Length: "
+                         "1000000\r\n\r\n".encode())
+            data = b""
+            while not data.rstrip().endswith(b"}"):
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        assert data.startswith(b"HTTP/1.1 429") and b"Retry-After: 1\r\n" in data, data
         time.sleep(float(r.getheader("Retry-After")) + 0.05)
         assert ask(f"/v1/pledges/{number}", auth).status == 200
         conn.close()
+    finally:
+        assert own.stop() == 0
+    # a request with a body is charged once, when its headers are in: ten
+    # filings on a budget of ten a minute are all taken, the eleventh not
+    own = Daemon(site["tmp"], requests_per_minute="10")
+    try:
+        xml = (DATA / "app-patent.xml").read_bytes()
+        statuses = [own.curl("/v1/applications", site["tokens"]["applicant"], xml)[0]
+                    for _ in range(11)]
+        assert statuses == [201] * 10 + [429], statuses
     finally:
         assert own.stop() == 0
 
