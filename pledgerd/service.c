@@ -662,7 +662,8 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
         }
         /* a body from no account of this service's is not read: 401 at
          * once (anyone could otherwise have the service take in
-         * max_request_bytes a request, as often as they like) */
+         * max_request_bytes a request, as often as they like); nor one
+         * over the account's rate (429) or over the limit (413) */
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         const char *who = NULL;
         if ((cl && strspn(cl, " \t0") != strlen(cl)) ||
@@ -676,6 +677,16 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
                 who = N_("the token is not one of this service's");
             else if (!who && !over_rate(s, actor, &out))
                 rq->rated = true;   /* charged here, not again once it is read */
+            /* a length over the limit: not read to be thrown away */
+            char *end;
+            errno = 0;
+            unsigned long long n = cl ? strtoull(cl, &end, 10) : 0;
+            if (!who && !out.status && cl && (errno == ERANGE || n > s->cfg.max_request_bytes)) {
+                char msg[128];
+                snprintf(msg, sizeof msg, TR("the request body is over the limit of %zu bytes"),
+                         s->cfg.max_request_bytes);
+                reply_error(&out, 413, PLEDGER_EINVAL, msg);
+            }
         }
         if (who || out.status) {
             rq->early = true;

@@ -2552,7 +2552,8 @@ def test_a_body_from_no_account_is_not_read(site: dict) -> None:
     """A request that announces a body without a token of the service's
     is answered 401 as soon as its headers are in, the body not read (no
     anonymous client can have the service take in max_request_bytes a
-    request): the answer comes though not one byte of the body was sent."""
+    request): the answer comes though not one byte of the body was sent.
+    So is one whose length is over max_request_bytes (413)."""
     d, t = site["d"], site["tokens"]
     ctx = ssl.create_default_context(cafile=str(d.cert))
     for auth, want in ((b"", "needs a token"),
@@ -2574,6 +2575,23 @@ def test_a_body_from_no_account_is_not_read(site: dict) -> None:
                 assert head.startswith(b"HTTP/1.1 401"), (auth, framing, path, head)
                 assert want in json.loads(body)["error"]["message"], body
                 assert b"WWW-Authenticate: Bearer" in head
+    # nor one over the limit, from an account: 413 at once (it was read
+    # whole to be thrown away, a gigabyte if the client said so)
+    for length in (b"1048577", b"999999999999", b"99999999999999999999999"):
+        with socket.create_connection(("127.0.0.1", d.port), timeout=10) as raw, \
+                ctx.wrap_socket(raw, server_hostname="127.0.0.1") as sock:
+            sock.sendall(b"POST /v1/applications HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                         + t["applicant"].encode() + b"\r\nContent-Type: application/xml\r\n"
+                         b"Content-Length: " + length + b"\r\n\r\n")
+            data = b""
+            while not data.rstrip().endswith(b"}"):
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        assert data.startswith(b"HTTP/1.1 413"), (length, data[:200])
+        if len(length) < 20:    # past 2^64 libmicrohttpd answers it itself
+            assert b"over the limit of 1048576 bytes" in data, data
     # with a token the body is read and answered as ever
     status, _, _ = d.curl("/v1/applications", t["applicant"],
                           (DATA / "app-patent.xml").read_bytes())
