@@ -660,14 +660,21 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
             free(out.body);
             return r;
         }
-        /* a body from no account of this service's is not read: 401 at
-         * once (anyone could otherwise have the service take in
-         * max_request_bytes a request, as often as they like); nor one
-         * over the account's rate (429) or over the limit (413) */
+        /* A client that waits before sending its body (Expect:
+         * 100-continue, as curl does for a large one) is answered at once
+         * when the answer does not depend on the body: a body from no
+         * account of this service's (401), from an account over its rate
+         * (429), or over the limit (413) -- not sent for nothing.  One that
+         * sends it at once has it read first (bounded by the limit and the
+         * timeout): an answer before it would close the connection on a
+         * body still coming, and the client would see the connection
+         * reset, not the answer. */
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Expect");
         const char *who = NULL;
-        if ((cl && strspn(cl, " \t0") != strlen(cl)) ||
-            MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding")) {
+        if (expect && !strcasecmp(expect, "100-continue") &&
+            ((cl && strspn(cl, " \t0") != strlen(cl)) ||
+             MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding"))) {
             char tb[512], actor[65];
             pledger_role role;
             const char *token = bearer(c, tb, sizeof tb, &who);

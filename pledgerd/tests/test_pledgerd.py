@@ -751,8 +751,8 @@ def test_refusals_say_how_to_ask_again(site: dict) -> None:
         with socket.create_connection(("127.0.0.1", own.port), timeout=10) as raw, \
                 ctx.wrap_socket(raw, server_hostname="127.0.0.1") as sock:
             sock.sendall(f"POST /v1/applications HTTP/1.1\r\nHost: x\r\nAuthorization: "
-                         f"{auth}\r\nContent-Type: application/xml\r\nContent-Length: "
-                         "1000000\r\n\r\n".encode())
+                         f"{auth}\r\nContent-Type: application/xml\r\nExpect: 100-continue"
+                         "\r\nContent-Length: 1000000\r\n\r\n".encode())
             data = b""
             while not data.rstrip().endswith(b"}"):
                 chunk = sock.recv(65536)
@@ -2549,11 +2549,13 @@ def test_the_absolute_form_of_a_request_target(site: dict) -> None:
 
 
 def test_a_body_from_no_account_is_not_read(site: dict) -> None:
-    """A request that announces a body without a token of the service's
-    is answered 401 as soon as its headers are in, the body not read (no
-    anonymous client can have the service take in max_request_bytes a
-    request): the answer comes though not one byte of the body was sent.
-    So is one whose length is over max_request_bytes (413)."""
+    """A client that waits before sending its body (Expect: 100-continue)
+    and has no token of the service's is answered 401 as soon as its
+    headers are in: the answer comes though not one byte of the body was
+    sent. So is one whose length is over max_request_bytes (413). One
+    that sends its body at once has it read, then gets the same answer
+    (an early one would reach it as a reset connection): the service's
+    own client included, whatever the body's size."""
     d, t = site["d"], site["tokens"]
     ctx = ssl.create_default_context(cafile=str(d.cert))
     for auth, want in ((b"", "needs a token"),
@@ -2564,7 +2566,8 @@ def test_a_body_from_no_account_is_not_read(site: dict) -> None:
                 with socket.create_connection(("127.0.0.1", d.port), timeout=10) as raw, \
                         ctx.wrap_socket(raw, server_hostname="127.0.0.1") as sock:
                     sock.sendall(b"POST " + path + b" HTTP/1.1\r\nHost: x\r\n" + auth
-                                 + b"Content-Type: application/xml\r\n" + framing + b"\r\n")
+                                 + b"Content-Type: application/xml\r\nExpect: 100-continue"
+                                 b"\r\n" + framing + b"\r\n")
                     data = b""
                     while b"\r\n\r\n" not in data or not data.rstrip().endswith(b"}"):
                         chunk = sock.recv(65536)
@@ -2582,7 +2585,7 @@ def test_a_body_from_no_account_is_not_read(site: dict) -> None:
                 ctx.wrap_socket(raw, server_hostname="127.0.0.1") as sock:
             sock.sendall(b"POST /v1/applications HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
                          + t["applicant"].encode() + b"\r\nContent-Type: application/xml\r\n"
-                         b"Content-Length: " + length + b"\r\n\r\n")
+                         b"Expect: 100-continue\r\nContent-Length: " + length + b"\r\n\r\n")
             data = b""
             while not data.rstrip().endswith(b"}"):
                 chunk = sock.recv(65536)
@@ -2596,6 +2599,19 @@ def test_a_body_from_no_account_is_not_read(site: dict) -> None:
     status, _, _ = d.curl("/v1/applications", t["applicant"],
                           (DATA / "app-patent.xml").read_bytes())
     assert status == 201
+    # a body sent at once (no Expect) is read, then answered: the client
+    # gets the refusal, not a reset connection, whatever the body's size
+    for size in (10_000, 900_000):
+        data = b"<a>" + b"x" * size + b"</a>"
+        with pytest.raises(pledger.PermissionDenied, match="not one of this service's"):
+            pledger.connect(d.url, token="nobody.secret", cafile=str(d.cert)
+                            ).exchange_import(data)
+        with pytest.raises(pledger.PermissionDenied, match="not one of this service's"):
+            pledger.connect(d.url, token="nobody.secret", cafile=str(d.cert)
+                            ).save(pledger.Application.from_file(str(DATA / "app-patent.xml")))
+    with pytest.raises(pledger.InvalidArgument, match="over the limit of 1048576 bytes"):
+        pledger.connect(d.url, token=t["applicant"], cafile=str(d.cert)).exchange_import(
+            b"<a>" + b"x" * 2_000_000 + b"</a>")
 
 
 def test_ambiguous_headers_are_refused(site: dict) -> None:
