@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -82,6 +83,17 @@ int accounts_load(accounts *out, const char *path, char *err, size_t err_size)
 
     if (!f) {
         snprintf(err, err_size, "accounts file %s: %s", path, strerror(errno));
+        return -1;
+    }
+    /* whoever may write it may give themselves any role: only its owner
+     * (as sshd takes an authorized_keys file) */
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && (st.st_mode & (S_IWGRP | S_IWOTH))) {
+        snprintf(err, err_size, "accounts file %s: writable by %s (mode %03o): whoever may "
+                 "write it may give themselves any role; chmod go-w it", path,
+                 st.st_mode & S_IWOTH ? "anyone" : "its group",
+                 (unsigned)(st.st_mode & 0777));
+        fclose(f);
         return -1;
     }
     /* lines of any length (a long comment is one line) */

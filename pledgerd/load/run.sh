@@ -26,6 +26,7 @@ open("parties.txt", "w").write("\n".join(r[0] for r in c.execute(
     "SELECT pledgor_id FROM pledge_version WHERE pledge_id % 997 = 0 LIMIT 1000")) + "\n")
 PY
 "$top/build/pledgerd/pledgerd" token bank-load bank > accounts 2> token.txt
+chmod 600 accounts
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout key.pem \
   -out cert.pem -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null
 openssl genpkey -algorithm ed25519 -out report.key

@@ -57,6 +57,7 @@ for name, role in (("bank-1", "bank"), ("filer-1", "applicant"), ("filer-2", "ap
     lines += p.stdout
     tokens[name] = p.stderr.strip()
 (tmp / "accounts").write_text(lines)
+(tmp / "accounts").chmod(0o600)     # its owner's to write, whatever the umask
 with socket.socket() as s:
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]

@@ -121,11 +121,12 @@ class Daemon:
                             str(report_key)], check=True)
             subprocess.run(["openssl", "pkey", "-in", str(report_key), "-pubout", "-out",
                             str(tmp / "report.pub")], check=True)
-        lines = [f"listen = {at}:{self.port}", f"tls_cert = {self.cert}",
-                 f"tls_key = {tmp / 'key.pem'}", f"registry = {tmp / 'reg.db'}",
-                 f"accounts = {tmp / 'accounts'}", "threads = 2",
-                 f"report_key = FZ01-reports={report_key}"]
-        lines += [f"{k} = {v}" for k, v in settings.items()]
+        conf_settings = {"listen": f"{at}:{self.port}", "tls_cert": str(self.cert),
+                         "tls_key": str(tmp / "key.pem"), "registry": str(tmp / "reg.db"),
+                         "accounts": str(tmp / "accounts"), "threads": "2",
+                         "report_key": f"FZ01-reports={report_key}"}
+        conf_settings.update(settings)      # a setting given is given once
+        lines = [f"{k} = {v}" for k, v in conf_settings.items()]
         conf.write_text("\n".join(lines) + "\n")
         self.proc = subprocess.Popen([PLEDGERD, "--config", str(conf)], stderr=subprocess.PIPE,
                                      text=True)
@@ -221,6 +222,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         lines.append(p.stdout)
         tokens[role] = p.stderr.strip()
     (tmp / "accounts").write_text("# name role salt hash\n" + "".join(lines))
+    (tmp / "accounts").chmod(0o600)     # its owner's to write, whatever the umask
     d = Daemon(tmp, statement_key=f"FZ01={tmp / 'office.key'}")
     yield {"d": d, "tmp": tmp, "number": number, "uuid": uuid, "tokens": tokens}
     assert d.stop() == 0
@@ -775,6 +777,40 @@ def test_refusals_say_how_to_ask_again(site: dict) -> None:
         assert statuses == [201] * 10 + [429], statuses
     finally:
         assert own.stop() == 0
+
+
+def test_an_accounts_file_others_may_write_is_refused(site: dict,
+                                                      tmp_path: pathlib.Path) -> None:
+    """Whoever may write the accounts file may give themselves any role:
+    one writable by its group or by anyone is refused at start, naming it
+    and its mode, and at a reload (SIGHUP) the accounts in service stay."""
+    tmp = site["tmp"]
+    accounts = tmp_path / "accounts"
+    accounts.write_text((tmp / "accounts").read_text())
+    for mode in (0o666, 0o620, 0o602):
+        accounts.chmod(mode)
+        conf = tmp_path / "c.conf"
+        conf.write_text(f"listen = 127.0.0.1:{free_port()}\ntls_cert = {tmp / 'cert.pem'}\n"
+                        f"tls_key = {tmp / 'key.pem'}\nregistry = {tmp / 'reg.db'}\n"
+                        f"accounts = {accounts}\nreport_key = r={tmp / 'report.key'}\n")
+        p = subprocess.run([PLEDGERD, "--config", str(conf)], capture_output=True, text=True,
+                           timeout=60)
+        assert p.returncode != 0 and str(accounts) in p.stderr and f"{mode:03o}" in p.stderr \
+            and "chmod go-w" in p.stderr, (oct(mode), p.stderr)
+    accounts.chmod(0o640)
+    d = Daemon(tmp, accounts=str(accounts))
+    try:
+        bank = site["tokens"]["bank"]
+        assert d.curl("/v1/pledges?page_size=1", bank)[0] == 200
+        accounts.write_text("")            # every account revoked ...
+        accounts.chmod(0o664)              # ... in a file others may write
+        d.proc.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+        assert d.curl("/v1/pledges?page_size=1", bank)[0] == 200   # refused: they stay
+    finally:
+        assert d.stop() == 0
+    err = d.proc.stderr.read()
+    assert "reload refused" in err and "writable by its group" in err, err
 
 
 def _account_line(name: str, role: str) -> tuple[str, str]:

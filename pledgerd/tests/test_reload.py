@@ -113,6 +113,7 @@ def prepare(tmp: pathlib.Path) -> tuple[str, tuple[pathlib.Path, pathlib.Path]]:
     with pledger.open(str(tmp / "reg.db"), office="FZ01"):
         pass
     (tmp / "accounts").write_text("# name role salt hash\n")
+    (tmp / "accounts").chmod(0o600)     # its owner's to write, whatever the umask
     bank = new_account(tmp, "bank-1")
     a = make_pair(tmp, "a")
     install(tmp, *a)
