@@ -35,8 +35,8 @@ static bool number(const char *v, unsigned long min, unsigned long max, unsigned
  * operator who appended "registry = ..." would serve another registry
  * than the one the file first names). */
 static const char *const once[] = {
-    "listen", "tls", "tls_cert", "tls_key", "tls_priorities", "registry", "accounts", "max_request_bytes",
-    "max_connections", "per_ip_connections", "timeout_seconds", "threads",
+    "listen", "tls", "tls_cert", "tls_key", "tls_priorities", "registry", "accounts",
+    "max_request_bytes", "max_connections", "per_ip_connections", "timeout_seconds", "threads",
     "requests_per_minute", "exchange_key", "report_key", "statement_key",
 };
 

@@ -24,8 +24,8 @@ from .errors import CodeMismatch, ReviewBlocked, error_class
 from .log import HASH_SIZE, Checkpoint, Keyring, Proof, verify_consistency
 from .report import ReportEntry
 from .types import (ApplicationEntry, CurrencyAmounts, DateLike, DueItem, Filed, Finding,
-                    Instant, JournalCheck, Pledge, Review, RightRank, SearchHit, Stats, Verification, date_str, from_us,
-                    to_date, to_us)
+                    Instant, JournalCheck, Pledge, Review, RightRank, SearchHit, Stats,
+                    Verification, date_str, from_us, to_date, to_us)
 
 
 def _instant(t: Instant | None, what: str) -> str | None:
