@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -957,6 +958,20 @@ static pledger_keyring *ring(char *const *specs, size_t n, char *err, size_t err
     return kr;
 }
 
+/* A private key's file anyone may read (@spec: NAME=PATH or a PATH):
+ * said in the log at start, not refused -- whoever reads it can sign as
+ * this service.  Its group may (root:pledger 0640 is how a service
+ * account is given a key). */
+static void warn_if_readable(const char *setting, const char *spec)
+{
+    const char *eq = strchr(spec, '='), *path = eq ? eq + 1 : spec;
+    struct stat st;
+    if (*path && stat(path, &st) == 0 && (st.st_mode & S_IROTH))
+        fprintf(stderr, "pledgerd: warning: %s %s: anyone may read it (mode %03o), and sign "
+                "as this service with it; chmod o-r it\n", setting, path,
+                (unsigned)(st.st_mode & 0777));
+}
+
 /* ---- the listeners ---------------------------------------------------------------- */
 
 /* The file of the setting @name (tls_cert, tls_key): NULL with @err naming both. */
@@ -1267,6 +1282,13 @@ service *service_start(const config *cfg, char *err, size_t err_size)
         snprintf(err, err_size, "%s", pledger_errmsg(NULL));
         goto fail;
     }
+    warn_if_readable("report_key", cfg->report_key);
+    if (*cfg->statement_key)
+        warn_if_readable("statement_key", cfg->statement_key);
+    if (*cfg->exchange_key)
+        warn_if_readable("exchange_key", cfg->exchange_key);
+    if (cfg->tls)
+        warn_if_readable("tls_key", cfg->tls_key);
     if (*cfg->exchange_key) {
         char *k = s->cfg.exchange_key;
         if (!(s->xkey = ring(&k, 1, err, err_size)))

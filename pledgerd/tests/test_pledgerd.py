@@ -805,6 +805,33 @@ def test_an_accounts_file_others_may_write_is_refused(site: dict,
     assert "reload refused" in err and "writable by its group" in err, err
 
 
+def test_a_private_key_anyone_may_read_is_said(site: dict, tmp_path: pathlib.Path) -> None:
+    """A signing key anyone on the machine may read (report_key,
+    statement_key, tls_key) is said in the log at start, naming the
+    setting, the file and its mode; one only its owner and group may read
+    is not (root:pledger 0640 is how the service's account is given it)."""
+    tmp = site["tmp"]
+    keys = {}
+    for name, source in (("report.key", tmp / "report.key"), ("office.key", tmp / "office.key"),
+                         ("tls.key", tmp / "key.pem")):
+        keys[name] = tmp_path / name
+        keys[name].write_bytes(source.read_bytes())
+    for mode, said in ((0o644, True), (0o640, False)):
+        for k in keys.values():
+            k.chmod(mode)
+        d = Daemon(tmp, report_key=f"FZ01-reports={keys['report.key']}",
+                   statement_key=f"FZ01={keys['office.key']}", tls_key=str(keys["tls.key"]))
+        try:
+            assert d.json("/v1/status")["service"] == "pledgerd"
+        finally:
+            assert d.stop() == 0
+        err = d.proc.stderr.read()
+        for setting, name in (("report_key", "report.key"), ("statement_key", "office.key"),
+                              ("tls_key", "tls.key")):
+            line = f"warning: {setting} {keys[name]}: anyone may read it (mode 644)"
+            assert (line in err) == said, (oct(mode), setting, err)
+
+
 def _account_line(name: str, role: str) -> tuple[str, str]:
     """An accounts-file line and its token, made as `pledgerd token` makes
     them (salted SHA-256 of the token), without a process each."""
