@@ -560,6 +560,17 @@ static bool over_rate(service *s, const char *actor, reply *out)
     return true;
 }
 
+/* The path @url names: itself, or in the absolute form ("GET
+ * https://host/v1/status") the path after the authority, which a server
+ * takes as the request's (RFC 9112 3.2.2). */
+static const char *origin_form(const char *url)
+{
+    if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0)
+        return url;
+    const char *path = strchr(url + (url[4] == ':' ? 7 : 8), '/');
+    return path ? path : "/";
+}
+
 /* A body declared as something else than XML (Content-Type), or NULL: the
  * media type before its parameters, any case; no header is taken as XML.
  * A body in a content coding other than identity (Content-Encoding) is
@@ -695,6 +706,14 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
                          s->cfg.max_request_bytes);
                 reply_error(&out, 413, PLEDGER_EINVAL, msg);
             }
+            /* nor to a path or a method no endpoint has (404, 405), nor
+             * in a form no endpoint reads (415) */
+            route_ctx probe = { .conn = c, .url = origin_form(url),
+                                .method = strcmp(method, "HEAD") ? method : "GET" };
+            char type_why[160];
+            if (!who && !out.status && method_check(&probe, &out) &&
+                on_writes_thread(method) && body_not_xml(c, type_why, sizeof type_why))
+                reply_error(&out, 415, PLEDGER_EINVAL, type_why);
         }
         if (who || out.status) {
             rq->early = true;
@@ -779,12 +798,7 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
         reply_error(&out, 400, PLEDGER_EINVAL, "the path holds a NUL byte (%00)");
         goto send;
     }
-    /* the absolute form, "GET https://host/v1/status": a server takes it
-     * as the path it names (RFC 9112 3.2.2) */
-    if (!strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8)) {
-        const char *path = strchr(url + (url[4] == ':' ? 7 : 8), '/');
-        url = path ? path : "/";
-    }
+    url = origin_form(url);
     if (strlen(url) > PATH_MAX_BYTES) {
         /* no identifier is that long: what it names is not read */
         char msg[128];

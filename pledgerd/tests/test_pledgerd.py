@@ -2651,6 +2651,17 @@ def test_a_body_from_no_account_is_not_read(site: dict) -> None:
         assert data.startswith(b"HTTP/1.1 413"), (length, data[:200])
         if len(length) < 20:    # past 2^64 libmicrohttpd answers it itself
             assert b"over the limit of 1048576 bytes" in data, data
+    # nor to a path no endpoint has, a method the path does not serve, or
+    # in a form no endpoint reads
+    for path, ctype, want in ((b"/v1/nothing", b"application/xml", b"HTTP/1.1 404"),
+                              (b"/v1/status", b"application/xml", b"HTTP/1.1 405"),
+                              (b"/v1/applications", b"application/json", b"HTTP/1.1 415")):
+        data = _head_only(d.port, d.cert, b"POST " + path + b" HTTP/1.1\r\nHost: x\r\n"
+                          b"Authorization: Bearer " + t["applicant"].encode() + b"\r\n"
+                          b"Content-Type: " + ctype + b"\r\nExpect: 100-continue\r\n"
+                          b"Content-Length: 5000\r\n\r\n")
+        assert data.startswith(want), (path, data[:300])
+        assert want != b"HTTP/1.1 405" or b"Allow: GET, HEAD\r\n" in data, data
     # with a token the body is read and answered as ever
     status, _, _ = d.curl("/v1/applications", t["applicant"],
                           (DATA / "app-patent.xml").read_bytes())
