@@ -69,6 +69,27 @@ def connect(url: str, token: str | None = None, *, cafile: str | None = None,
 
 
 
+def _address_fault(url: str) -> str | None:
+    """What is wrong with @url as a service's address (scheme://host[:port]
+    [/prefix]), or None: every request's URL is made from it."""
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        return "holds white space or a control character"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError as e:
+        return f"not an address ({e})"
+    if not parts.hostname:
+        return "names no host"
+    if port == 0:
+        return "port 0 is no port"
+    if parts.username is not None or parts.password is not None:
+        return "holds a user name or password; the token is given on its own"
+    if parts.query or parts.fragment or url.endswith(("?", "#")):
+        return "holds a query or a fragment; the address is the service's only"
+    return None
+
+
 def _loopback(url: str) -> bool:
     """The host of @url is this machine: localhost or a loopback address."""
     import ipaddress
@@ -107,6 +128,12 @@ class RemoteRegistry:
         if not isinstance(url, str) or not url.startswith(("https://", "http://")):
             raise _ffi._invalid(f"url must be an https:// address, not {url!r}",
                                 not isinstance(url, str))
+        why = _address_fault(url)
+        if why:
+            # a password in it is not repeated in the message
+            shown = url if "@" not in url else url.split("//", 1)[0] + "//...@" + \
+                url.rsplit("@", 1)[1]
+            raise _ffi._invalid(f"url {shown!r}: {why}")
         if token and url.startswith("http://") and not _loopback(url):
             # a service with tls = off listens on loopback only
             raise _ffi._invalid(f"url {url!r}: http:// would send the token in clear; "

@@ -101,3 +101,25 @@ def test_plain_http_with_a_token_is_for_this_machine_only(url: str) -> None:
                                  "https://registry.example:8443"])
 def test_loopback_or_https_is_taken(url: str) -> None:
     assert pledger.connect(url, token="bank-1.secret").url == url
+
+
+@pytest.mark.parametrize("url,why", [
+    ("https://", "names no host"), ("https://:8443", "names no host"),
+    ("https://h:99999", "not an address"), ("https://h:x", "not an address"),
+    ("https://h:0", "port 0"), ("https://[::1:1", "not an address"),
+    ("https://bank:s3cret@h:1", "user name or password"),
+    ("https://h:1/?q=1", "query or a fragment"), ("https://h:1/#f", "query or a fragment"),
+    ("https://h:1?", "query or a fragment"), ("https://h:1 /", "white space"),
+    ("https://h\n:1", "white space"), ("https://h\x00:1", "control character")])
+def test_an_address_is_checked_where_the_client_is_made(url: str, why: str) -> None:
+    """Every request's URL is made from the address: one that names no
+    host, a port that is none, credentials (never repeated in the
+    message), a query or a fragment, white space or a control character
+    is refused at once, naming it, not at the first request."""
+    with pytest.raises(pledger.InvalidArgument) as e:
+        pledger.connect(url, token="bank-1.secret")
+    assert str(e.value).startswith("url ") and why in str(e.value), str(e.value)
+    assert "s3cret" not in str(e.value)
+    if "\0" not in url:     # (no command line holds a NUL)
+        r = run_cli("verify", "R-1", "--url", url, "--token", "bank-1.secret")
+        assert r.status == 2 and why in r.err and "s3cret" not in r.err, r
