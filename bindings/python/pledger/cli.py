@@ -1722,7 +1722,7 @@ def _bare_words(msg: str) -> str:
 
 
 #: the fields whose option is not their name with dashes
-_FIELD_OPTIONS = {"right_id": "--right", "right": "--right"}
+_FIELD_OPTIONS = {"right_id": "--right", "right": "--right", "cafile": "--cacert"}
 #: a field as a service names it (its query parameter), where the library's
 #: name differs: "right is empty" begins with the field, not a word
 _SERVICE_FIELDS = frozenset({"right"})

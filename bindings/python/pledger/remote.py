@@ -147,8 +147,18 @@ class RemoteRegistry:
         # a third of its start-up.
         import ssl
         import urllib.request
-        self._ctx = ssl.create_default_context(cafile=cafile) if url.startswith(
-            "https://") else None
+        self._ctx = None
+        if url.startswith("https://"):
+            where = os.fspath(cafile) if cafile is not None else "(the system's)"
+            try:
+                self._ctx = ssl.create_default_context(cafile=cafile)
+            except FileNotFoundError:
+                raise error_class(-2)(-2, f"cafile: {where}: no such file") from None
+            except ssl.SSLError as e:
+                raise _ffi._invalid(f"cafile: {where}: holds no PEM certificate "
+                                    f"({e.reason or e})") from None
+            except OSError as e:
+                raise _ffi._invalid(f"cafile: {where}: {e.strerror or e}") from None
 
         class Stay(urllib.request.HTTPRedirectHandler):
             """A redirect is not followed: the token goes to the address

@@ -123,3 +123,21 @@ def test_an_address_is_checked_where_the_client_is_made(url: str, why: str) -> N
     if "\0" not in url:     # (no command line holds a NUL)
         r = run_cli("verify", "R-1", "--url", url, "--token", "bank-1.secret")
         assert r.status == 2 and why in r.err and "s3cret" not in r.err, r
+
+
+def test_a_cafile_that_is_none_is_named(tmp_path) -> None:
+    """A certificate authority file that is missing, holds no certificate
+    or is a directory is refused where the client is made, naming it (as
+    cafile; on the command line as --cacert): it said "[Errno 2] No such
+    file or directory", naming no file."""
+    not_pem = tmp_path / "notes.txt"
+    not_pem.write_text("no certificate here\n")
+    for path, cls, why in ((tmp_path / "none.pem", pledger.NotFound, "no such file"),
+                           (not_pem, pledger.InvalidArgument, "holds no PEM certificate"),
+                           (tmp_path, pledger.InvalidArgument, "directory")):
+        with pytest.raises(cls) as e:
+            pledger.connect("https://127.0.0.1:1", token="bank-1.secret", cafile=str(path))
+        assert str(e.value).startswith(f"cafile: {path}: ") and why in str(e.value), e.value
+        r = run_cli("verify", "R-1", "--url", "https://127.0.0.1:1", "--token",
+                    "bank-1.secret", "--cacert", str(path))
+        assert r.status in (2, 3) and f"--cacert: {path}: " in r.err and why in r.err, r
