@@ -2730,6 +2730,21 @@ def test_ambiguous_headers_are_refused(site: dict) -> None:
     assert _raw(d, req)[0] == 201
 
 
+def test_a_certificate_not_taken_is_said(site: dict) -> None:
+    """The client says why the service's certificate was not taken and
+    what to do (it said "[SSL: CERTIFICATE_VERIFY_FAILED] ... (_ssl.c:992)"):
+    one no trusted authority signed, and one for another address."""
+    d, t = site["d"], site["tokens"]
+    with pytest.raises(pledger.IOFailure) as e:
+        pledger.connect(d.url, token=t["bank"]).verify(site["number"])
+    assert "certificate is not taken (self-signed certificate)" in str(e.value), e.value
+    assert "cafile" in str(e.value) and "_ssl.c" not in str(e.value)
+    with pytest.raises(pledger.IOFailure) as e:
+        pledger.connect(f"https://localhost:{d.port}", token=t["bank"],
+                        cafile=str(d.cert)).verify(site["number"])
+    assert "certificate is not taken (Hostname mismatch" in str(e.value), e.value
+
+
 def test_client_refuses_bad_arguments_as_the_library_does(site: dict) -> None:
     """Every method of the service's client refuses a value of the wrong
     type, a str with a lone surrogate and one with a NUL with pledger.Error

@@ -238,6 +238,12 @@ class RemoteRegistry:
                 raise error_class(-8)(-8, f"{url}: HTTP {e.code}: {raw[:200]!r}") from None
             raise error_class(code)(code, message) from None
         except urllib.error.URLError as e:
+            import ssl
+            if isinstance(e.reason, ssl.SSLCertVerificationError):
+                raise error_class(-8)(-8, f"{url}: the service's certificate is not taken "
+                                      f"({e.reason.verify_message}): give the authority that "
+                                      "signed it as cafile (the command line's --cacert), "
+                                      "or use the address it names") from None
             raise error_class(-8)(-8, f"{url}: {e.reason}") from None
         except (http.client.HTTPException, OSError) as e:
             # the connection dropped, timed out or was refused mid-way
