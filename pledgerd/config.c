@@ -1,6 +1,8 @@
 #include "service.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,18 @@ static bool number(const char *v, unsigned long min, unsigned long max, unsigned
         return false;
     *out = x;
     return true;
+}
+
+/* @host is an address, and none of this machine's loopback addresses
+ * (127.0.0.0/8, ::1); one that is no address is the acceptor's to refuse,
+ * saying so. */
+static bool beyond_loopback(const char *host)
+{
+    struct in_addr a4;
+    struct in6_addr a6;
+    if (inet_pton(AF_INET, host, &a4) == 1)
+        return (ntohl(a4.s_addr) >> 24) != 127;
+    return inet_pton(AF_INET6, host, &a6) == 1 && !IN6_IS_ADDR_LOOPBACK(&a6);
 }
 
 /* The settings given once (exchange_trust may repeat): a second line
@@ -215,6 +229,13 @@ int config_load(config *c, const char *path, char *err, size_t err_size)
         snprintf(err, err_size, "configuration %s: 'registry', 'accounts' and 'report_key' "
                  "(NAME=PEMFILE, the Ed25519 or SM2 key that signs search reports) are "
                  "required", path);
+        return -1;
+    }
+    if (!c->tls && beyond_loopback(c->listen_host)) {
+        /* every token would cross the network in clear */
+        snprintf(err, err_size, "configuration %s: tls = off serves plain HTTP, every token in "
+                 "clear: only on a loopback address (127.0.0.1, [::1]), not %s", path,
+                 c->listen_host);
         return -1;
     }
     if (c->tls && (!*c->tls_cert || !*c->tls_key)) {

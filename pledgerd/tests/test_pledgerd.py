@@ -1035,12 +1035,17 @@ def test_listens_on_ipv6(site: dict) -> None:
                            ("[::1]:70000", "line 1: listen: bad value"),
                            ("localhost:8443", "'localhost' is not an IPv4 or IPv6 address"),
                            ("[fe80::zz]:8443", "'fe80::zz' is not an IPv4 or IPv6 address"),
+                           # plain HTTP beyond loopback: every token in clear
+                           ("0.0.0.0:8443", "tls = off serves plain HTTP"),
+                           ("[::]:8443", "tls = off serves plain HTTP"),
+                           ("192.0.2.1:8443", "only on a loopback address"),
+                           (f"127.0.0.2:{free_port()}", None),
                            (f"[127.0.0.1]:{free_port()}", None)):
         conf.write_text(f"listen = {listen}\n" + rest)
         p = subprocess.Popen([PLEDGERD, "--config", str(conf)], stderr=subprocess.PIPE,
                              text=True)
         try:
-            if needle is None:   # brackets around IPv4 are read too
+            if needle is None:   # brackets around IPv4 are read too; all of 127/8
                 time.sleep(0.5)
                 assert p.poll() is None
                 continue
