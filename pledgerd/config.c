@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char *trim(char *s)
@@ -76,6 +77,16 @@ int config_load(config *c, const char *path, char *err, size_t err_size)
     c->rate_per_minute = 6000;
     if (!f) {
         snprintf(err, err_size, "configuration %s: %s", path, strerror(errno));
+        return -1;
+    }
+    /* it names the accounts file and the keys: whoever may write it may
+     * name their own (the accounts file itself is held to the same) */
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && (st.st_mode & (S_IWGRP | S_IWOTH))) {
+        snprintf(err, err_size, "configuration %s: writable by %s (mode %03o): whoever may "
+                 "write it may name their own accounts file; chmod go-w it", path,
+                 st.st_mode & S_IWOTH ? "anyone" : "its group", (unsigned)(st.st_mode & 0777));
+        fclose(f);
         return -1;
     }
     while ((got = getline(&line, &line_cap, f)) >= 0) {

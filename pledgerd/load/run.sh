@@ -41,6 +41,7 @@ for mode in http https; do
     echo "requests_per_minute = 100000000"; echo "max_connections = 512"
     echo "per_ip_connections = 512"; echo "threads = ${PLEDGERD_THREADS:-2}"
   } > pledgerd.conf
+  chmod 600 pledgerd.conf   # pledgerd refuses one others may write
   "$top/build/pledgerd/pledgerd" --config pledgerd.conf 2> pledgerd.log &
   pid=$!
   sleep 1

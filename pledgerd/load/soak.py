@@ -65,6 +65,7 @@ with socket.socket() as s:
     f"listen = 127.0.0.1:{port}\ntls_cert = {tmp / 'cert.pem'}\ntls_key = {tmp / 'key.pem'}\n"
     f"registry = {tmp / 'reg.db'}\naccounts = {tmp / 'accounts'}\n"
     f"report_key = soak={tmp / 'report.key'}\nrequests_per_minute = 100000000\n")
+(tmp / "pledgerd.conf").chmod(0o600)     # pledgerd refuses one others may write
 sh("openssl", "genpkey", "-algorithm", "ed25519", "-out", str(tmp / "report.key"))
 url = f"https://127.0.0.1:{port}"
 

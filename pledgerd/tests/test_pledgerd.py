@@ -775,10 +775,21 @@ def test_an_accounts_file_others_may_write_is_refused(site: dict,
                                                       tmp_path: pathlib.Path) -> None:
     """Whoever may write the accounts file may give themselves any role:
     one writable by its group or by anyone is refused at start, naming it
-    and its mode, and at a reload (SIGHUP) the accounts in service stay."""
+    and its mode, and at a reload (SIGHUP) the accounts in service stay.
+    So is a configuration file others may write (it names the accounts
+    file)."""
     tmp = site["tmp"]
     accounts = tmp_path / "accounts"
     accounts.write_text((tmp / "accounts").read_text())
+    conf = tmp_path / "c.conf"
+    for mode in (0o666, 0o620):     # the configuration, which names it, too
+        conf.write_text(f"registry = {tmp / 'reg.db'}\n")
+        conf.chmod(mode)
+        p = subprocess.run([PLEDGERD, "--config", str(conf)], capture_output=True, text=True,
+                           timeout=60)
+        assert p.returncode != 0 and f"configuration {conf}: writable by" in p.stderr \
+            and f"{mode:03o}" in p.stderr, (oct(mode), p.stderr)
+    conf.unlink()
     for mode in (0o666, 0o620, 0o602):
         accounts.chmod(mode)
         conf = tmp_path / "c.conf"
