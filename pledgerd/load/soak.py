@@ -13,7 +13,6 @@ counts; exits 1 on any loss.
 """
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
