@@ -71,6 +71,17 @@ static account *find(accounts *a, const char *name)
     return a->n ? bsearch(name, a->v, a->n, sizeof *a->v, name_cmp) : NULL;
 }
 
+int owner_writes_only(FILE *f, const char *what, const char *path, const char *risk,
+                      char *err, size_t err_size)
+{
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !(st.st_mode & (S_IWGRP | S_IWOTH)))
+        return 0;
+    snprintf(err, err_size, "%s %s: writable by %s (mode %03o): %s; chmod go-w it", what, path,
+             st.st_mode & S_IWOTH ? "anyone" : "its group", (unsigned)(st.st_mode & 0777), risk);
+    return -1;
+}
+
 int accounts_load(accounts *out, const char *path, char *err, size_t err_size)
 {
     FILE *f = fopen(path, "r");
@@ -85,14 +96,8 @@ int accounts_load(accounts *out, const char *path, char *err, size_t err_size)
         snprintf(err, err_size, "accounts file %s: %s", path, strerror(errno));
         return -1;
     }
-    /* whoever may write it may give themselves any role: only its owner
-     * (as sshd takes an authorized_keys file) */
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && (st.st_mode & (S_IWGRP | S_IWOTH))) {
-        snprintf(err, err_size, "accounts file %s: writable by %s (mode %03o): whoever may "
-                 "write it may give themselves any role; chmod go-w it", path,
-                 st.st_mode & S_IWOTH ? "anyone" : "its group",
-                 (unsigned)(st.st_mode & 0777));
+    if (owner_writes_only(f, "accounts file", path, "whoever may write it may give "
+                          "themselves any role", err, err_size)) {
         fclose(f);
         return -1;
     }

@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 typedef struct account {
@@ -59,6 +60,13 @@ typedef struct token_memo {
 /* accounts_check() through @memo (NULL: none): the same answer. */
 bool accounts_check_memo(accounts *a, token_memo *memo, const char *token, char actor[65],
                          pledger_role *role);
+
+/* A file that names who may do what (the accounts file, the
+ * configuration that names it) is its owner's to write: -1 with @err
+ * ("@what @path: writable by ... ; @risk") when its group or anyone may
+ * write it (as sshd refuses such an authorized_keys), else 0. */
+int owner_writes_only(FILE *f, const char *what, const char *path, const char *risk,
+                      char *err, size_t err_size);
 
 /* Take one request from @name's budget of @per_minute (burst: the same);
  * false when it is spent, with *@retry_s the whole seconds until the

@@ -2,12 +2,11 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <netinet/in.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static char *trim(char *s)
@@ -79,13 +78,9 @@ int config_load(config *c, const char *path, char *err, size_t err_size)
         snprintf(err, err_size, "configuration %s: %s", path, strerror(errno));
         return -1;
     }
-    /* it names the accounts file and the keys: whoever may write it may
-     * name their own (the accounts file itself is held to the same) */
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && (st.st_mode & (S_IWGRP | S_IWOTH))) {
-        snprintf(err, err_size, "configuration %s: writable by %s (mode %03o): whoever may "
-                 "write it may name their own accounts file; chmod go-w it", path,
-                 st.st_mode & S_IWOTH ? "anyone" : "its group", (unsigned)(st.st_mode & 0777));
+    /* it names the accounts file and the keys */
+    if (owner_writes_only(f, "configuration", path, "whoever may write it may name their "
+                          "own accounts file", err, err_size)) {
         fclose(f);
         return -1;
     }

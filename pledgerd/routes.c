@@ -120,8 +120,7 @@ static bool kind_arg(route_ctx *c, int *kind, reply *out)
 bool as_caller(route_ctx *c, pledger_registry *reg, reply *out)
 {
     if (!c->actor[0]) {
-        reply_error(out, 401, PLEDGER_EPERM, "this request needs a token (Authorization: "
-                                             "Bearer NAME.SECRET)");
+        reply_error(out, 401, PLEDGER_EPERM, NEEDS_TOKEN);
         return false;
     }
     int rc = pledger_set_actor(reg, c->actor, c->role);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "jsonw.h"
+#include "language.h"
 #include "recorder.h"
 
 struct MHD_Connection;
@@ -41,6 +42,11 @@ typedef struct route_ctx {
 } route_ctx;
 
 void route(route_ctx *c, reply *out);
+
+/* The 401s: no token, and one that is none of the service's accounts
+ * (marked for translation; reply_error() translates). */
+#define NEEDS_TOKEN N_("this request needs a token (Authorization: Bearer NAME.SECRET)")
+#define TOKEN_NOT_OURS N_("the token is not one of this service's")
 
 /* The longest path served (service.c answers a longer one 414): an
  * identifier in it (a registration number, a UUID, a report's number) is

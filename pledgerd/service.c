@@ -528,7 +528,7 @@ static const char *bearer(struct MHD_Connection *c, char *buf, size_t size, cons
         return NULL;
     }
     if (len >= size) {   /* longer than any token pledgerd makes */
-        *why = N_("the token is not one of this service's");
+        *why = TOKEN_NOT_OURS;
         return NULL;
     }
     memcpy(buf, h, len);
@@ -545,6 +545,15 @@ static bool token_taken(service *s, struct MHD_Connection *c, const char *token,
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     conn_rec *cr = ci ? ci->socket_context : NULL;
     return accounts_check_memo(&s->acc, cr ? &cr->memo : NULL, token, actor, role);
+}
+
+/* The 413 of a body over max_request_bytes, in @out. */
+static void reply_too_large(service *s, reply *out)
+{
+    char msg[128];
+    snprintf(msg, sizeof msg, TR("the request body is over the limit of %zu bytes"),
+             s->cfg.max_request_bytes);
+    reply_error(out, 413, PLEDGER_EINVAL, msg);
 }
 
 /* One request taken from @actor's budget: false; or true with the 429
@@ -654,6 +663,12 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
     request *rq = *con_cls;
     reply out = { 0 };
 
+    /* HEAD is answered as GET is, its search report recorded too (the
+     * status alone tells whether a registration exists); libmicrohttpd
+     * leaves the body out */
+    if (strcmp(method, "HEAD") == 0)
+        method = "GET";
+    url = origin_form(url);
     if (!rq || !rq->begun) {
         if (!rq && !(rq = calloc(1, sizeof *rq)))
             return MHD_NO;
@@ -676,7 +691,9 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
          * 100-continue, as curl does for a large one) is answered at once
          * when the answer does not depend on the body: a body from no
          * account of this service's (401), from an account over its rate
-         * (429), or over the limit (413) -- not sent for nothing.  One that
+         * (429), over the limit (413), to a path or a method no endpoint
+         * has (404, 405), in a form no endpoint reads (415) -- not sent
+         * for nothing.  One that
          * sends it at once has it read first (bounded by the limit and the
          * timeout): an answer before it would close the connection on a
          * body still coming, and the client would see the connection
@@ -691,25 +708,17 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
             pledger_role role;
             const char *token = bearer(c, tb, sizeof tb, &who);
             if (!who && !token)
-                who = N_("this request needs a token (Authorization: Bearer NAME.SECRET)");
+                who = NEEDS_TOKEN;
             else if (!who && !token_taken(s, c, token, actor, &role))
-                who = N_("the token is not one of this service's");
+                who = TOKEN_NOT_OURS;
             else if (!who && !over_rate(s, actor, &out))
                 rq->rated = true;   /* charged here, not again once it is read */
             /* a length over the limit: not read to be thrown away */
-            char *end;
             errno = 0;
-            unsigned long long n = cl ? strtoull(cl, &end, 10) : 0;
-            if (!who && !out.status && cl && (errno == ERANGE || n > s->cfg.max_request_bytes)) {
-                char msg[128];
-                snprintf(msg, sizeof msg, TR("the request body is over the limit of %zu bytes"),
-                         s->cfg.max_request_bytes);
-                reply_error(&out, 413, PLEDGER_EINVAL, msg);
-            }
-            /* nor to a path or a method no endpoint has (404, 405), nor
-             * in a form no endpoint reads (415) */
-            route_ctx probe = { .conn = c, .url = origin_form(url),
-                                .method = strcmp(method, "HEAD") ? method : "GET" };
+            unsigned long long n = cl ? strtoull(cl, NULL, 10) : 0;
+            if (!who && !out.status && cl && (errno == ERANGE || n > s->cfg.max_request_bytes))
+                reply_too_large(s, &out);
+            route_ctx probe = { .conn = c, .url = url, .method = method };
             char type_why[160];
             if (!who && !out.status && method_check(&probe, &out) &&
                 on_writes_thread(method) && body_not_xml(c, type_why, sizeof type_why))
@@ -798,7 +807,6 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
         reply_error(&out, 400, PLEDGER_EINVAL, "the path holds a NUL byte (%00)");
         goto send;
     }
-    url = origin_form(url);
     if (strlen(url) > PATH_MAX_BYTES) {
         /* no identifier is that long: what it names is not read */
         char msg[128];
@@ -813,17 +821,9 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
         goto send;
     }
     if (rq->too_large) {
-        char msg[128];
-        snprintf(msg, sizeof msg, TR("the request body is over the limit of %zu bytes"),
-                 s->cfg.max_request_bytes);
-        reply_error(&out, 413, PLEDGER_EINVAL, msg);
+        reply_too_large(s, &out);
         goto send;
     }
-    /* HEAD is answered as GET is, its search report recorded too (the
-     * status alone tells whether a registration exists); libmicrohttpd
-     * leaves the body out */
-    if (strcmp(method, "HEAD") == 0)
-        method = "GET";
     route_ctx rc = { .conn = c, .method = method, .url = url, .body = rq->body,
                      .body_len = rq->len };
     snprintf(rc.lang, sizeof rc.lang, "%s", lang ? lang : "");
@@ -836,7 +836,7 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
     }
     if (token) {
         if (!token_taken(s, c, token, rc.actor, &rc.role)) {
-            reply_error(&out, 401, PLEDGER_EPERM, "the token is not one of this service's");
+            reply_error(&out, 401, PLEDGER_EPERM, TOKEN_NOT_OURS);
             goto send;
         }
         if (!rq->rated && over_rate(s, rc.actor, &out))

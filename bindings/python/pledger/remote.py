@@ -194,6 +194,7 @@ class RemoteRegistry:
                  body: bytes | None = None,
                  headers: dict[str, str] | None = None) -> tuple[str, bytes]:
         import http.client
+        import ssl
         import urllib.error
         import urllib.request
         q = {k: v for k, v in (query or {}).items() if v is not None}
@@ -238,7 +239,6 @@ class RemoteRegistry:
                 raise error_class(-8)(-8, f"{url}: HTTP {e.code}: {raw[:200]!r}") from None
             raise error_class(code)(code, message) from None
         except urllib.error.URLError as e:
-            import ssl
             if isinstance(e.reason, ssl.SSLCertVerificationError):
                 raise error_class(-8)(-8, f"{url}: the service's certificate is not taken "
                                       f"({e.reason.verify_message}): give the authority that "
