@@ -2423,13 +2423,6 @@ def test_sigterm_answers_a_filing_being_committed(site: dict) -> None:
     answer.  Real clock; SIGTERM once the body is sent, the answer must
     come more than the drain's second after it."""
     import threading
-    tmp = site["tmp"] / "drain"
-    tmp.mkdir()
-    for f in ("cert.pem", "key.pem", "report.key", "report.pub", "accounts"):
-        (tmp / f).write_bytes((site["tmp"] / f).read_bytes())
-    with pledger.open(str(tmp / "reg.db"), office="FZ01"):
-        pass
-    d = Daemon(tmp, timeout_seconds="1", max_request_bytes=str(64 << 20))
     base = (DATA / "app-receivable.xml").read_bytes().replace(
         b"<end>2025-10-31</end>", b"<end>2049-10-31</end>", 1)
     # enough items that the filing still commits when the drain's second is
@@ -2438,36 +2431,52 @@ def test_sigterm_answers_a_filing_being_committed(site: dict) -> None:
     apps = [base.replace(b"<main_contract_number>", f"<main_contract_number>T{i}-".encode(), 1)
             for i in range(n)]
     body = _filings(*apps)
-    answer: list = []
-    sent = threading.Event()
-    client_port: list = []
+    # a request still being read when timeout_seconds (1 s) is over is cut,
+    # as it should be: on a loaded machine or with the sanitizers' daemon
+    # reading 3,000 items over TLS may take that long; then try again
+    for tries in range(3):
+        tmp = site["tmp"] / f"drain-{tries}"
+        tmp.mkdir()
+        for f in ("cert.pem", "key.pem", "report.key", "report.pub", "accounts"):
+            (tmp / f).write_bytes((site["tmp"] / f).read_bytes())
+        with pledger.open(str(tmp / "reg.db"), office="FZ01"):
+            pass
+        d = Daemon(tmp, timeout_seconds="1", max_request_bytes=str(64 << 20))
+        answer: list = []
+        sent = threading.Event()
+        client_port: list = []
 
-    def file() -> None:
-        ctx = ssl.create_default_context(cafile=str(d.cert))
-        conn = http.client.HTTPSConnection("127.0.0.1", d.port, context=ctx, timeout=300)
-        try:
-            conn.connect()
-            client_port.append(conn.sock.getsockname()[1])
-            conn.request("POST", "/v1/filings", body=body,
-                         headers={"Authorization": f"Bearer {site['tokens']['applicant']}",
-                                  "Content-Type": "application/xml"})
+        def file() -> None:
+            ctx = ssl.create_default_context(cafile=str(d.cert))
+            conn = http.client.HTTPSConnection("127.0.0.1", d.port, context=ctx, timeout=300)
+            try:
+                conn.connect()
+                client_port.append(conn.sock.getsockname()[1])
+                conn.request("POST", "/v1/filings", body=body,
+                             headers={"Authorization": f"Bearer {site['tokens']['applicant']}",
+                                      "Content-Type": "application/xml"})
+                sent.set()
+                r = conn.getresponse()
+                answer.append((r.status, r.read(), time.monotonic()))
+            except OSError as e:
+                answer.append((None, repr(e).encode(), time.monotonic()))
             sent.set()
-            r = conn.getresponse()
-            answer.append((r.status, r.read(), time.monotonic()))
-        except OSError as e:
-            answer.append((None, repr(e).encode(), time.monotonic()))
-        sent.set()
 
-    t = threading.Thread(target=file)
-    t.start()
-    assert sent.wait(timeout=120)
-    # the body read whole by the daemon (a loaded machine or the sanitizers'
-    # daemon may still be reading it when the client has sent it all: a
-    # request still being read is cut after timeout_seconds, as it should)
-    assert client_port, answer
-    deadline = time.monotonic() + 120
-    while _tcp_queued(client_port[0], d.port) != (0, 0) and time.monotonic() < deadline:
-        time.sleep(0.05)
+        t = threading.Thread(target=file)
+        t.start()
+        assert sent.wait(timeout=120)
+        # the body read whole by the daemon (a loaded machine or the sanitizers'
+        # daemon may still be reading it when the client has sent it all: a
+        # request still being read is cut after timeout_seconds, as it should)
+        assert client_port, answer
+        deadline = time.monotonic() + 120
+        while _tcp_queued(client_port[0], d.port) != (0, 0) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if _tcp_queued(client_port[0], d.port) == (0, 0):
+            break               # read whole, and being filed
+        t.join(timeout=300)
+        assert d.stop() == 0
+        assert answer and answer[0][0] is None, answer   # cut while being read
     assert _tcp_queued(client_port[0], d.port) == (0, 0)
     time.sleep(0.5)             # the filing is being committed
     term = time.monotonic()
