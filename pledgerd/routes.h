@@ -54,6 +54,12 @@ void route(route_ctx *c, reply *out);
  * longer than 96 bytes"), not cut or taken for another endpoint. */
 #define PATH_MAX_BYTES 4096
 
+/* The most query parameters a request may carry (service.c answers more
+ * 400): no endpoint takes a third of that many, and libmicrohttpd, which
+ * keeps each in the connection's 32 KiB of memory, gave no answer at all
+ * to a few hundred. */
+#define QUERY_MAX_PARAMS 64
+
 /* An answer's search report, to be recorded before the answer leaves
  * (service.c hands it to the recorder and suspends the connection). */
 typedef struct report_ask {

@@ -156,6 +156,8 @@ typedef struct request {
     bool at_work;     /* read whole; counted in at_work */
     bool path_nul;    /* its path, as sent, holds %00 */
     bool path_slash;  /* its path, as sent, holds %2F */
+    size_t params;    /* its query's parameters when over QUERY_MAX_PARAMS (and
+                       * then not read): 0 otherwise */
     bool early;       /* answered before its body was read (ambiguous_headers(),
                        * a body from no account, or over its rate): what else
                        * comes is not read */
@@ -626,7 +628,15 @@ static bool body_not_xml(struct MHD_Connection *c, char *why, size_t size)
  * ("/v1/pledges/R-1%2Frank", the pledge "R-1/rank", read as the rank of
  * "R-1"), so both are noted here and refused (query parameters keep
  * their length and are refused in params.c).  The request is made here
- * (its libmicrohttpd context); NULL out of memory: handle() makes it. */
+ * (its libmicrohttpd context); NULL out of memory: handle() makes it.
+ *
+ * A query of more than QUERY_MAX_PARAMS parameters is noted and emptied
+ * before libmicrohttpd splits it: libmicrohttpd 0.9.75 keeps each
+ * parameter in the connection's memory, and when that runs out it drops
+ * the request without an answer (the client waits out the timeout).  The
+ * string is the connection's own read buffer, which libmicrohttpd
+ * splits in place right after this call; ending it at the '?' leaves it
+ * nothing to split, and handle() answers 400. */
 static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
 {
     request *rq = calloc(1, sizeof *rq);
@@ -639,6 +649,15 @@ static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
                 continue;
             rq->path_nul |= uri[i + 1] == '0' && uri[i + 2] == '0';
             rq->path_slash |= uri[i + 1] == '2' && (uri[i + 2] == 'F' || uri[i + 2] == 'f');
+        }
+        if (uri[n] == '?') {
+            size_t params = 1;
+            for (const char *q = uri + n + 1; *q; q++)
+                params += *q == '&';
+            if (params > QUERY_MAX_PARAMS) {
+                rq->params = params;
+                ((char *)uri)[n + 1] = '\0';
+            }
         }
     }
     return rq;
@@ -805,6 +824,13 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
     }
     if (rq->path_nul) {
         reply_error(&out, 400, PLEDGER_EINVAL, "the path holds a NUL byte (%00)");
+        goto send;
+    }
+    if (rq->params) {
+        char msg[160];
+        snprintf(msg, sizeof msg, TR("the query has %zu parameters; no endpoint takes more "
+                 "than %d"), rq->params, QUERY_MAX_PARAMS);
+        reply_error(&out, 400, PLEDGER_EINVAL, msg);
         goto send;
     }
     if (strlen(url) > PATH_MAX_BYTES) {
