@@ -50,7 +50,8 @@ void jw_arr(jw *w) { value_start(w); put(w, "[", 1); w->comma = false; }
 void jw_end_arr(jw *w) { put(w, "]", 1); w->comma = true; }
 
 /* The bytes a JSON string holds as they are (RFC 8259: not '"', not
- * '\\', not a control character; DEL escaped too); 0 ends the string. */
+ * '\\', not a control character; DEL escaped too); 0 ends the string;
+ * 2: the first byte of a UTF-8 sequence, kept when utf8_len() takes it. */
 static const unsigned char as_is[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x00 */
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x10 */
@@ -60,25 +61,58 @@ static const unsigned char as_is[256] = {
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,  /* 0x50: '\\' */
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,  /* 0x70: DEL */
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,  /* 0x80..0xff: UTF-8 */
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,  /* 0x80..0xff: UTF-8 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
 };
 
+/* The length of the well-formed UTF-8 sequence at @p (RFC 3629: no
+ * overlong form, no surrogate, nothing past U+10FFFF), 0 if there is
+ * none.  A string the service writes may quote what a client sent (a
+ * parser's message naming a tag of a body in another encoding): JSON is
+ * UTF-8, and a client that reads it strictly would not read the answer. */
+static size_t utf8_len(const unsigned char *p)
+{
+    unsigned char c = p[0], lo = 0x80, hi = 0xbf;
+    size_t n;
+
+    if (c >= 0xc2 && c <= 0xdf)
+        n = 2;
+    else if (c >= 0xe0 && c <= 0xef)
+        n = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+    else if (c >= 0xf0 && c <= 0xf4)
+        n = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+    else
+        return 0;
+    if (p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (p[i] < 0x80 || p[i] > 0xbf)
+            return 0;
+    return n;
+}
+
 /* The JSON string of @s.  Most strings of an answer need no escape: they
- * are written in one copy; the others by runs between escapes. */
+ * are written in one copy; the others by runs between escapes.  A byte
+ * that begins no well-formed UTF-8 sequence is written as U+FFFD. */
 static void quoted(jw *w, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s, *run;
-    size_t n = 0;
+    size_t n = 0, k;
 
-    while (as_is[p[n]])
-        n++;
+    for (;;) {
+        if (as_is[p[n]] == 1)
+            n++;
+        else if (as_is[p[n]] == 2 && (k = utf8_len(p + n)))
+            n += k;
+        else
+            break;
+    }
     if (!p[n]) {
         if (!room(w, n + 2))
             return;
@@ -93,8 +127,12 @@ static void quoted(jw *w, const char *s)
     put(w, "\"", 1);
     for (run = p, p += n;; p++) {
         unsigned char ch = *p;
-        if (as_is[ch])
+        if (as_is[ch] == 1)
             continue;
+        if (as_is[ch] == 2 && (k = utf8_len(p))) {
+            p += k - 1;
+            continue;
+        }
         if (p > run)
             put(w, (const char *)run, (size_t)(p - run));
         if (!ch)
@@ -107,6 +145,10 @@ static void quoted(jw *w, const char *s)
         case '\r': put(w, "\\r", 2); break;
         case '\t': put(w, "\\t", 2); break;
         default:
+            if (ch >= 0x80) {   /* not UTF-8: the replacement character */
+                put(w, "\\ufffd", 6);
+                break;
+            }
             snprintf(esc, sizeof esc, "\\u%04x", ch);
             put(w, esc, 6);
         }

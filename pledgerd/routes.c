@@ -3,7 +3,6 @@
  * "name", "message"}} with the library's code and message. */
 #include "language.h"
 #include "routes.h"
-#include "filings.h"
 #include "params.h"
 #include "recorder.h"
 
@@ -998,15 +997,22 @@ static void post_filings(route_ctx *c, reply *out)
     pledger_application **apps = NULL;
     pledger_filing *f = NULL;
     size_t n = 0;
-    char msg[1024];
     int rc;
 
     if (!c->actor[0]) {
         as_caller(c, c->writer, out);
         return;
     }
-    if ((rc = filings_parse(c->body, c->body_len, &apps, &n, msg, sizeof msg))) {
-        reply_error(out, 0, rc, msg);
+    if (!c->body || !c->body_len) {
+        reply_error(out, 400, PLEDGER_EINVAL, "the request body must be a <filings> document "
+                    "(XML)");
+        return;
+    }
+    /* the envelope and each application in it read by the library, as
+     * one application alone is: UTF-8 whatever the declaration says, no
+     * DOCTYPE, its limits; a refusal names the line */
+    if ((rc = pledger_filings_from_xml(&apps, &n, c->body, c->body_len))) {
+        reply_library_error(out, rc, NULL);
         return;
     }
     /* a client that may send the batch again names it (a retry after a
@@ -1049,7 +1055,7 @@ static void post_filings(route_ctx *c, reply *out)
 done:
     pthread_mutex_unlock(c->writer_lock);
     pledger_filing_free(f);
-    filings_free(apps, n);
+    pledger_application_array_free(apps, n);
 }
 
 static void post_exchange(route_ctx *c, reply *out)

@@ -1077,6 +1077,33 @@ static void sweep_pledger_file_batch(void)
     pledger_application_free(ar);
 }
 
+static void sweep_pledger_filings_from_xml(void)
+{
+    static const char one[] = "<filings xmlns=\"urn:pledger:1\"><application/></filings>";
+    pledger_application **apps = (pledger_application **)&apps;
+    size_t n = 7;
+    ERR(NULL, pledger_filings_from_xml(NULL, &n, one, sizeof one - 1));
+    ck_assert_uint_eq(n, 0);
+    ERR(NULL, pledger_filings_from_xml(&apps, NULL, one, sizeof one - 1));
+    ck_assert_ptr_null(apps);
+    ERR(NULL, pledger_filings_from_xml(&apps, &n, NULL, 5));
+    ERR(NULL, pledger_filings_from_xml(&apps, &n, one, 0));
+    ERR(NULL, pledger_filings_from_xml(&apps, &n, one, SIZE_MAX));
+    ERR(NULL, pledger_filings_from_xml(&apps, &n, bad_utf8, sizeof bad_utf8 - 1));
+    ERR(NULL, pledger_filings_from_xml(&apps, &n, one, sizeof one - 1)); /* no kind */
+    ck_assert_ptr_null(apps);
+    ck_assert_uint_eq(n, 0);
+}
+
+static void sweep_pledger_application_array_free(void)
+{
+    pledger_application **apps = calloc(2, sizeof *apps);
+    ck_assert_ptr_nonnull(apps);
+    apps[0] = fx_ck_sample(PLEDGER_KIND_RECEIVABLE);
+    pledger_application_array_free(apps, 2);   /* a NULL among them */
+    pledger_application_array_free(NULL, 3);
+}
+
 static void sweep_pledger_file_batch_keyed(void)
 {
     static const char *const bad_keys[] = { "", "a b", "key/1", "ключ", "x\ty", NULL };
@@ -2931,6 +2958,7 @@ static const entry table[] = {
     E(pledger_review_code), E(pledger_review_severity), E(pledger_review_path),
     E(pledger_review_message), E(pledger_review_basis), E(pledger_review_free),
     E(pledger_file_batch), E(pledger_file_batch_keyed), E(pledger_filing_replayed),
+    E(pledger_filings_from_xml), E(pledger_application_array_free),
     E(pledger_application_save_keyed), E(pledger_application_replace),
     E(pledger_application_list), E(pledger_app_list_count), E(pledger_app_list_uuid),
     E(pledger_app_list_kind), E(pledger_app_list_state), E(pledger_app_list_filed_by),

@@ -605,6 +605,146 @@ START_TEST(a_keyed_save_saves_one_draft)
 END_TEST
 
 
+/* The envelope "<filings>" around the documents of @apps, declared in
+ * @encoding: malloc'd.  Each application begins on a line of its own;
+ * *@first_line (may be NULL) is the line of the second one's start tag. */
+static char *envelope(pledger_application **apps, size_t n, const char *encoding,
+                      long *second_line)
+{
+    size_t cap = 1 << 16, len = 0;
+    char *out = malloc(cap);
+    ck_assert_ptr_nonnull(out);
+    len = (size_t)snprintf(out, cap, "<?xml version=\"1.0\" encoding=\"%s\"?>\n"
+                           "<filings xmlns=\"urn:pledger:1\">\n", encoding);
+    for (size_t i = 0; i < n; i++) {
+        char *xml = NULL;
+        size_t xl = 0;
+        PL_OK(NULL, pledger_application_to_xml(&xml, &xl, apps[i]));
+        const char *el = strstr(xml, "<application");
+        ck_assert_ptr_nonnull(el);
+        if (i == 1 && second_line) {
+            *second_line = 1;
+            for (size_t k = 0; k < len; k++)
+                *second_line += out[k] == '\n';
+        }
+        size_t el_len = xl - (size_t)(el - xml);
+        while (len + el_len + 64 > cap)
+            ck_assert_ptr_nonnull(out = realloc(out, cap *= 2));
+        memcpy(out + len, el, el_len);
+        len += el_len;
+        pledger_free(xml);
+    }
+    memcpy(out + len, "</filings>\n", 12);
+    return out;
+}
+
+/* A refusal of pledger_filings_from_xml(): @code, a message beginning
+ * with @head, and nothing handed out. */
+static void refused(const char *xml, size_t len, int code, const char *head)
+{
+    pledger_application **got = (pledger_application **)&got;
+    size_t n = 99;
+    PL_FAILS(NULL, code, pledger_filings_from_xml(&got, &n, xml, len));
+    ck_assert_ptr_null(got);
+    ck_assert_uint_eq(n, 0);
+    ck_assert_msg(strncmp(pledger_errmsg(NULL), head, strlen(head)) == 0,
+                  "'%s' does not begin with '%s'", pledger_errmsg(NULL), head);
+}
+
+START_TEST(a_filing_document_reads_as_its_applications)
+{
+    pledger_application **apps = samples(3), **got = NULL;
+    pledger_filing *f = NULL;
+    size_t n = 0;
+    long second = 0;
+
+    /* declared ISO-8859-1 or GBK, read as the UTF-8 it is: the names
+     * (Chinese in the sample) are those filed, byte for byte (the
+     * envelope was transcoded from Latin-1 once, and the names garbled) */
+    const char *encodings[] = { "UTF-8", "ISO-8859-1", "GBK" };
+    for (size_t e = 0; e < 3; e++) {
+        char *doc = envelope(apps, 3, encodings[e], NULL);
+        PL_OK(NULL, pledger_filings_from_xml(&got, &n, doc, strlen(doc)));
+        ck_assert_uint_eq(n, 3);
+        for (size_t i = 0; i < n; i++) {
+            char *want = NULL, *have = NULL;
+            PL_OK(NULL, pledger_application_to_xml(&want, NULL, apps[i]));
+            PL_OK(NULL, pledger_application_to_xml(&have, NULL, got[i]));
+            ck_assert_str_eq(have, want);
+            ck_assert_ptr_null(pledger_application_uuid(got[i]));
+            ck_assert_int_eq(pledger_application_state(got[i]), PLEDGER_APP_DRAFT);
+            pledger_free(want);
+            pledger_free(have);
+        }
+        if (e == 1) {   /* what was read is filed */
+            fx_act(reg, "bank-qh", PLEDGER_ROLE_APPLICANT);
+            PL_OK(reg, pledger_file_batch(&f, reg, got, n));
+            ck_assert_uint_eq(pledger_filing_count(f), 3);
+            ck_assert_ptr_nonnull(pledger_application_registration_number(got[2]));
+            pledger_filing_free(f);
+        }
+        pledger_application_array_free(got, n);
+        free(doc);
+    }
+    pledger_application_array_free(NULL, 5);
+
+    /* refusals name the line of the whole document */
+    char *doc = envelope(apps, 3, "UTF-8", &second);
+    char *bad = strdup(doc), *at = strstr(bad, "<application");
+    at = strstr(at + 1, "<application");   /* the second one */
+    memcpy(at + 1, "applicatio\xe3", 11);
+    char head[96];
+    snprintf(head, sizeof head, "filings: line %ld: invalid UTF-8", second);
+    refused(bad, strlen(bad), PLEDGER_EXML, head);
+    /* the second application without its kind: the schema's refusal */
+    free(bad);
+    bad = strdup(doc);
+    at = strstr(strstr(strstr(bad, "<application") + 1, "<application"), "kind=\"receivable\"");
+    memcpy(at, "kinx", 4);
+    snprintf(head, sizeof head, "filings/application[2]: application: line %ld:", second);
+    refused(bad, strlen(bad), PLEDGER_EXML, head);
+    /* a NUL byte, a DOCTYPE, a cut document */
+    refused(doc, strlen(doc) + 1, PLEDGER_EXML, "filings: line ");
+    const char *dtd = "<!DOCTYPE filings [<!ENTITY a \"b\">]>\n"
+                      "<filings xmlns=\"urn:pledger:1\"/>";
+    refused(dtd, strlen(dtd), PLEDGER_EXML, "filings: line 1: a DOCTYPE");
+    refused(doc, strlen(doc) / 2, PLEDGER_EXML, "filings: line ");
+    /* not a bulk filing */
+    const char *other[][2] = {
+        { "<filings/>", "filings: line 1: root element <filings> is in namespace" },
+        { "<application xmlns=\"urn:pledger:1\"/>", "filings: the root element must be" },
+        { "<filings xmlns=\"urn:pledger:1\">\n</filings>", "filings: no <application>" },
+        { "<filings xmlns=\"urn:pledger:1\">\n\n<batch/></filings>",
+          "filings: element <batch> at line 3: only <application>" },
+        { "<filings xmlns=\"urn:pledger:1\">\n<application/>\nnote</filings>",
+          "filings: text at line 3 between" },
+        { "", "filings: " },
+    };
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+        refused(other[i][0], strlen(other[i][0]),
+                i == 0 || i == 5 ? PLEDGER_EXML : PLEDGER_EINVAL, other[i][1]);
+    /* more applications than one filing files */
+    size_t many = 100001, ml = 0;
+    char *big = malloc(64 + many * 15);
+    ck_assert_ptr_nonnull(big);
+    ml += (size_t)sprintf(big, "<filings xmlns=\"urn:pledger:1\">");
+    for (size_t i = 0; i < many; i++)
+        ml += (size_t)sprintf(big + ml, "<application/>");
+    ml += (size_t)sprintf(big + ml, "</filings>");
+    refused(big, ml, PLEDGER_EINVAL, "filings: more than 100000 applications");
+    free(big);
+    /* the arguments */
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_filings_from_xml(NULL, &n, doc, strlen(doc)));
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_filings_from_xml(&got, NULL, doc, strlen(doc)));
+    ck_assert_ptr_null(got);
+    refused(NULL, 3, PLEDGER_EINVAL, "pledger_filings_from_xml: xml is NULL");
+    free(bad);
+    free(doc);
+    free_samples(apps, 3);
+}
+END_TEST
+
+
 static Suite *make(void)
 {
     Suite *s = suite_create("filing");
@@ -618,6 +758,7 @@ static Suite *make(void)
     tcase_add_test(tc, batches_and_single_steps_interleave_without_gaps);
     tcase_add_test(tc, a_keyed_batch_is_filed_once);
     tcase_add_test(tc, a_keyed_save_saves_one_draft);
+    tcase_add_test(tc, a_filing_document_reads_as_its_applications);
     suite_add_tcase(s, tc);
     return s;
 }

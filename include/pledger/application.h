@@ -548,6 +548,37 @@ PLEDGER_EXPORT int pledger_file_batch(pledger_filing **out, pledger_registry *re
 PLEDGER_EXPORT int pledger_file_batch_keyed(pledger_filing **out, pledger_registry *reg,
                                             const char *key, pledger_application *const *apps,
                                             size_t n);
+/**
+ * Read a bulk filing sent as one document: a root element
+ * `<filings xmlns="urn:pledger:1">` whose children are `<application>`
+ * elements, each what pledger_application_from_xml() reads as a document
+ * of its own; what pledger_file_batch() takes, in the same order.
+ *
+ * The envelope is read as every document of the library is: as UTF-8,
+ * whatever encoding its declaration names (a document in another
+ * encoding is refused, never read as other characters); no DOCTYPE, no
+ * network; at most 256 MiB. Text between the applications, another
+ * element or no application at all are refused, as are more than 100,000
+ * applications (the most pledger_file_batch() files at once).
+ *
+ * @param[out] out   an array of *@p count new drafts, to be freed with
+ *                   pledger_application_array_free(); NULL on failure.
+ * @param[out] count how many (at least 1); 0 on failure.
+ * @param[in]  xml   the document.
+ * @param[in]  len   its length in bytes.
+ * @return 0; #PLEDGER_EXML for XML that does not read ("filings: line N:
+ *         ..."); #PLEDGER_EINVAL for a document that is not a bulk filing
+ *         ("filings: ..."); an application that pledger_application_from_xml()
+ *         would refuse, with its code and the message "filings/application[i]:
+ *         application: line N: ...", i counted from 1 and N the line of
+ *         the whole document. The message is pledger_errmsg(NULL)'s.
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_filings_from_xml(pledger_application ***out, size_t *count,
+                                            const char *xml, size_t len);
+/** Free @p count applications and the array that holds them (as
+ * pledger_filings_from_xml() gives them); NULL is a no-op. @since 0.2 */
+PLEDGER_EXPORT void pledger_application_array_free(pledger_application **apps, size_t count);
 /** 1 when the filing was made before under its key and nothing was filed
  * by this call (pledger_file_batch_keyed()), else 0. @since 0.2 */
 PLEDGER_EXPORT int pledger_filing_replayed(const pledger_filing *f);

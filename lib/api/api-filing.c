@@ -1,10 +1,12 @@
-/* Public bulk filing: pledger_file_batch and its result. */
+/* Public bulk filing: pledger_file_batch and its result; a bulk filing read
+ * from one document (pledger_filings_from_xml). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/app-handle.h"
 #include "api/handle.h"
+#include "model/filings-doc.h"
 #include "query/mask.h"
 #include "workflow/bulk-flow.h"
 
@@ -242,4 +244,55 @@ const pledger_review *pledger_filing_review(const pledger_filing *f, size_t i)
 {
     const filing_item *it = item(f, i);
     return it ? &it->review : NULL;
+}
+
+/* ---- a bulk filing as one document ------------------------------------------------ */
+
+int pledger_filings_from_xml(pledger_application ***out, size_t *count, const char *xml,
+                             size_t len)
+{
+    static const char fn[] = "pledger_filings_from_xml";
+    pl_err *e = pl_err_thread();
+    pledger_application **apps = NULL;
+    pl_doc **docs = NULL;
+    size_t n = 0;
+    int rc;
+
+    pl_err_clear(e);
+    if (count)
+        *count = 0;
+    if (!out)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: out is NULL", fn);
+    *out = NULL;
+    if (!count)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: %s %s", fn, "count", "is NULL");
+    if (!xml)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: %s %s", fn, "xml", "is NULL");
+    if ((rc = pl_filings_parse(e, xml, len, PL_FILE_BATCH_MAX, &docs, &n)))
+        return rc;
+    if (!(apps = calloc(n, sizeof *apps))) {
+        pl_filings_free(docs, n);
+        return pl_err_oom(e);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!(apps[i] = calloc(1, sizeof *apps[i]))) {
+            pledger_application_array_free(apps, i);
+            pl_filings_free(docs, n);  /* those not yet handed over (the others are NULL) */
+            return pl_err_oom(e);
+        }
+        apps[i]->doc = docs[i];
+        apps[i]->state = PLEDGER_APP_DRAFT;
+        docs[i] = NULL;
+    }
+    free(docs);
+    *out = apps;
+    *count = n;
+    return 0;
+}
+
+void pledger_application_array_free(pledger_application **apps, size_t count)
+{
+    for (size_t i = 0; apps && i < count; i++)
+        pledger_application_free(apps[i]);
+    free(apps);
 }

@@ -149,20 +149,16 @@ int pl_doc_new(pl_doc **out, pl_err *e, pledger_kind kind)
     return doc_wrap(out, e, doc, kind);
 }
 
-/* Parse, strip, then (when @validate) validate against the schema; the
- * root, its kind and the kinds of the rights are always checked. */
-static int doc_parse(pl_doc **out, pl_err *e, const char *xml, size_t len, bool validate)
+/* Strip the parsed @doc (taken: wrapped or freed), then (when @validate)
+ * validate it against the schema; the root, its kind and the kinds of
+ * the rights are always checked. */
+static int doc_checked(pl_doc **out, pl_err *e, xmlDocPtr doc, bool validate)
 {
-    xmlDocPtr doc = NULL;
     xmlNodePtr root;
     xmlChar *kind_attr;
     pledger_kind kind;
     int rc;
 
-    *out = NULL;
-    rc = pl_xml_parse(e, xml, len, "application", &doc);
-    if (rc)
-        return rc;
     root = xmlDocGetRootElement(doc);
     if (!pl_xml_is(root, "application")) {
         pl_err_set(e, PLEDGER_EXML, "application: line %ld: root element is <%s>, expected "
@@ -193,6 +189,25 @@ static int doc_parse(pl_doc **out, pl_err *e, const char *xml, size_t len, bool 
         return rc;
     }
     return doc_wrap(out, e, doc, kind);
+}
+
+/* Parse, then doc_checked(). */
+static int doc_parse(pl_doc **out, pl_err *e, const char *xml, size_t len, bool validate)
+{
+    xmlDocPtr doc = NULL;
+    int rc;
+
+    *out = NULL;
+    rc = pl_xml_parse(e, xml, len, "application", &doc);
+    if (rc)
+        return rc;
+    return doc_checked(out, e, doc, validate);
+}
+
+int pl_doc_adopt(pl_doc **out, pl_err *e, xmlDocPtr doc)
+{
+    *out = NULL;
+    return doc_checked(out, e, doc, true);
 }
 
 int pl_doc_parse(pl_doc **out, pl_err *e, const char *xml, size_t len)

@@ -40,6 +40,12 @@ int pl_doc_new(pl_doc **out, pl_err *e, pledger_kind kind);
  * PLEDGER_EXML "application: line N: <path>: message". */
 int pl_doc_parse(pl_doc **out, pl_err *e, const char *xml, size_t len);
 
+/* The same checks as pl_doc_parse() for @doc, a tree already read with
+ * pl_xml_parse()'s guards (an <application> taken out of a document that
+ * holds several, its lines those of that document); @doc is taken,
+ * wrapped on success and freed otherwise. */
+int pl_doc_adopt(pl_doc **out, pl_err *e, xmlDocPtr doc);
+
 /* Parse a document the library stored itself, after checking that its
  * SHA-256 is @digest_hex (the doc_hash stored with it): the schema was
  * checked when it was stored, so it is not checked again (a third of a

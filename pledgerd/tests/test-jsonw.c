@@ -20,6 +20,17 @@ START_TEST(test_strings)
         { "\x7f", "\"\\u007f\"" },
         { "质押 €", "\"质押 €\"" },
         { "end\\", "\"end\\\\\"" },
+        /* not UTF-8 (a message quoting what a client sent): U+FFFD for
+         * each byte that begins no well-formed sequence, the rest kept */
+        { "tag\xe3>", "\"tag\\ufffd>\"" },
+        { "\xff\xfe", "\"\\ufffd\\ufffd\"" },
+        { "\xc0\xaf", "\"\\ufffd\\ufffd\"" },           /* overlong '/' */
+        { "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" }, /* a surrogate */
+        { "\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" }, /* > U+10FFFF */
+        { "\xe4\xb8", "\"\\ufffd\\ufffd\"" },           /* cut at the end */
+        { "\xe4\xb8\"", "\"\\ufffd\\ufffd\\\"\"" },     /* cut by an escape */
+        { "质\x80押", "\"质\\ufffd押\"" },
+        { "\xf0\x9f\x98\x80 ok", "\"\xf0\x9f\x98\x80 ok\"" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         jw w;
@@ -29,7 +40,9 @@ START_TEST(test_strings)
         jw_free(&w);
     }
     /* every byte from 0x01 to 0xff in one string: escaped exactly where
-     * JSON requires (and DEL), the rest as it is */
+     * JSON requires (and DEL), the rest as it is; from 0x80 on no byte
+     * begins a well-formed sequence here (each is followed by the next
+     * value, never a continuation byte after 0xc1), so each is U+FFFD */
     char all[256];
     for (int c = 1; c < 256; c++)
         all[c - 1] = (char)c;
@@ -44,7 +57,7 @@ START_TEST(test_strings)
             escapes++;
             p += p[1] == 'u' ? 5 : 1;
         }
-    ck_assert_uint_eq(escapes, 31 + 2 + 1); /* C0 but NUL, '"' and '\\', DEL */
+    ck_assert_uint_eq(escapes, 31 + 2 + 1 + 128); /* C0 but NUL, '"', '\\', DEL; 0x80.. */
     jw_free(&w);
     /* a long string grows the buffer */
     char *big = malloc(100001);

@@ -1840,6 +1840,58 @@ def test_bulk_filing_over_https(site: dict) -> None:
     assert any(f.path == "claim/amount" for f in e.value.items[2].review)
 
 
+def test_a_bulk_filing_reads_as_one_application_does(site: dict) -> None:
+    """The envelope of POST /v1/filings was read by pledgerd with libxml2
+    as it declared itself: UTF-8 declared ISO-8859-1 was transcoded, and
+    the pledgor's name registered garbled; bytes that are not UTF-8 were
+    quoted in the message, and the answer was not UTF-8 (a strict client
+    could not read it). The library reads it now, as it reads one
+    application: UTF-8 whatever the declaration says, refusals naming the
+    line of the whole document, in the client's language."""
+    d, t = site["d"], site["tokens"]
+    base = (DATA / "app-receivable.xml").read_bytes().replace(
+        b"<end>2025-10-31</end>", b"<end>2049-10-31</end>", 1)
+    name = "福建闽江食品有限公司"
+    assert name.encode() in base
+
+    def envelope(encoding: str, *apps: bytes) -> bytes:
+        return _filings(*apps).replace(b'encoding="UTF-8"', f'encoding="{encoding}"'.encode())
+
+    for k, enc in enumerate(("ISO-8859-1", "GBK", "UTF-8")):
+        apps = [base.replace(b"<main_contract_number>",
+                             f"<main_contract_number>E{k}{i}-".encode(), 1) for i in range(2)]
+        filed = d.json("/v1/filings", t["applicant"], envelope(enc, *apps), expect=201)["items"]
+        for it in filed:
+            pledge = d.json(f"/v1/pledges/{it['number']}", t["bank"])
+            assert pledge["pledgor"]["name"] == name, (enc, pledge["pledgor"])
+    # bytes that are not UTF-8, in the second application: the line of
+    # the envelope named, the answer UTF-8 (curl's output decoded strictly)
+    good = base.replace(b"<main_contract_number>", b"<main_contract_number>X-", 1)
+    bad = good.replace(b"</pledgor>", b"</pledgo\xe3>", 1)
+    body = _filings(good, bad)
+    line = body[:body.index(b"pledgo\xe3")].count(b"\n") + 1
+    for lang, want in ((None, f"filings: line {line}: invalid UTF-8"),
+                       ("zh-CN", f"filings: 第 {line} 行：UTF-8 编码无效")):
+        status, ctype, text = d.curl("/v1/filings", t["applicant"], body,
+                                     headers=(f"Accept-Language: {lang}",) if lang else ())
+        assert status == 400 and json.loads(text)["error"]["name"] == "PLEDGER_EXML"
+        assert json.loads(text)["error"]["message"].startswith(want), text
+    # the same bytes as one application: the same refusal, by the same reader
+    err = d.json("/v1/applications", t["applicant"], bad, expect=400)["error"]
+    assert err["name"] == "PLEDGER_EXML" and "invalid UTF-8" in err["message"], err
+    # an application the schema refuses is named at its line of the envelope
+    body = _filings(good, good.replace(b' kind="receivable"', b' kinx="receivable"', 1))
+    line = body.index(b"kinx")
+    line = body[:line].count(b"\n") + 1
+    err = d.json("/v1/filings", t["applicant"], body, expect=400)["error"]
+    assert err["message"].startswith(f"filings/application[2]: application: line {line}:"), err
+    # the Python client raises what the library raises (its transport: no
+    # public call sends bytes that are not an application)
+    client = pledger.connect(d.url, token=t["applicant"], cafile=str(d.cert))
+    with pytest.raises(pledger.InvalidDocument):
+        client._json("POST", "/v1/filings", body=_filings(good, bad))
+
+
 def test_refusals_speak_of_query_parameters(site: dict) -> None:
     """A refusal the library words names the query parameter, not the C
     call and its structure's field ("pledger_search: query->party_name
