@@ -47,7 +47,8 @@ def _instant(t: Instant | None, what: str) -> str | None:
 
 def connect(url: str, token: str | None = None, *, cafile: str | None = None,
             timeout: float = 30.0) -> "RemoteRegistry":
-    """A registry served by pledgerd at ``url`` (``https://host:port``),
+    """A registry served by pledgerd at ``url`` (``https://host:port``, or
+    the address pledgerd prints at start, ending in ``/v1/``),
     acting as the account of ``token`` (NAME.SECRET; white space around it,
     as a line read from a file has, is not part of it).  ``cafile``: the
     certificate authority (or the self-signed certificate) to trust
@@ -140,6 +141,10 @@ class RemoteRegistry:
                                 "it is taken only for this machine (127.0.0.1, [::1], "
                                 "localhost): use https://")
         self.url = url.rstrip("/")
+        # the address pledgerd prints at start ends in /v1/: the versioned
+        # root, not the service's, whose /v1/... every request adds
+        if self.url.endswith("/v1"):
+            self.url = self.url[:-3].rstrip("/")
         self._token = token
         self._timeout = timeout
         # The network modules are loaded here, not at import: every local

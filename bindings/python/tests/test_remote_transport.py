@@ -103,6 +103,46 @@ def test_loopback_or_https_is_taken(url: str) -> None:
     assert pledger.connect(url, token="bank-1.secret").url == url
 
 
+@pytest.mark.parametrize("given,base", [
+    ("https://h:8443/v1/", "https://h:8443"), ("https://h:8443/v1", "https://h:8443"),
+    ("https://h:8443/", "https://h:8443"), ("https://gw/registry/v1/", "https://gw/registry"),
+    ("https://gw/registry", "https://gw/registry"), ("https://gw/v10", "https://gw/v10")])
+def test_the_address_pledgerd_prints_is_taken(given: str, base: str) -> None:
+    """pledgerd says "https://host:port/v1/ serves ..." at start: that
+    address, copied, reaches the same endpoints as the service's own (it
+    was read as a prefix, and every request went to /v1/v1/..., "no such
+    endpoint"); a proxy's prefix before it is kept."""
+    assert pledger.connect(given, token="bank-1.secret").url == base
+
+
+def test_requests_go_to_v1_once(tmp_path) -> None:
+    """Through a server that records the paths it is asked."""
+    seen: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:      # noqa: N802
+            seen.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"service":"pledgerd","log_size":0}')
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        for suffix in ("", "/", "/v1", "/v1/"):
+            c = pledger.connect(f"http://127.0.0.1:{srv.server_port}{suffix}",
+                                token="bank-1.secret")
+            c._request("GET", "/v1/status")
+        assert seen == ["/v1/status"] * 4, seen
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
 @pytest.mark.parametrize("url,why", [
     ("https://", "names no host"), ("https://:8443", "names no host"),
     ("https://h:99999", "not an address"), ("https://h:x", "not an address"),
