@@ -168,6 +168,8 @@ static enum MHD_Result q_param(void *cls, enum MHD_ValueKind kind, const char *k
 {
     question *q = cls;
     (void)kind;
+    if (!*key && (!value || !*value))
+        return MHD_YES;   /* a leading or doubled '&' asks nothing (params.c) */
     q_put(q, q->len && strchr(q->text, '?') ? "&" : "?", false);
     q_put(q, key, true);
     q_put(q, "=", false);

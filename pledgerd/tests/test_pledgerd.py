@@ -645,7 +645,17 @@ def test_every_query_parameter_is_checked(site: dict) -> None:
     assert ask("GET", f"/v1/pledges/{n}?as_of=253402300799999999", t["bank"])[0] == 200
     # a leading or doubled '&' asks nothing: served
     assert ask("GET", f"/v1/pledges/{n}?&code=AAAA-BBBB-CCCC-DDDD&&", t["bank"])[0] == 409
+    # ... and its search report records the question as asked, without
+    # them (it recorded "?=&=&code=*")
+    conn.request("GET", f"/v1/pledges?&&kind=patent&&", headers={
+        "Authorization": f"Bearer {t['bank']}"})
+    r = conn.getresponse()
+    r.read()
+    number = int(r.getheader("Pledger-Report"))
     conn.close()
+    listed = d.json(f"/v1/reports?after={number - 1}&limit=1", t["auditor"])["reports"]
+    assert listed[0]["number"] == number and listed[0]["query"] == "/v1/pledges?kind=patent", \
+        listed
     # the client raises what the local registry raises for such a number
     remote = pledger.connect(d.url, token=t["bank"], cafile=str(d.cert))
     with pledger.open(str(site["tmp"] / "reg.db"), read_only=True) as local:
