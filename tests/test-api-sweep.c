@@ -353,6 +353,21 @@ static void sweep_pledger_set_actor(void)
     ck_assert_str_eq(pledger_actor(R), "registrar-1"); /* unchanged */
 }
 
+static void sweep_pledger_may(void)
+{
+    const char *s;
+    ERR(NULL, pledger_may(NULL, "pledger_application_save"));
+    ERR(R, pledger_may(R, NULL));
+    EACH_BAD(s)
+        ERR(R, pledger_may(R, s));
+    ERR(R, pledger_may(R, bad_utf8));
+    ERR(RO, pledger_may(RO, "pledger_application_submit"));   /* a registrar's */
+    PL_OK(R, pledger_set_actor(R, "registrar-1", PLEDGER_ROLE_BANK));
+    ERR(R, pledger_may(R, "pledger_application_save"));
+    PL_OK(R, pledger_set_actor(R, "registrar-1", PLEDGER_ROLE_REGISTRAR));
+    ANY(R, pledger_may(R, "pledger_application_register"));
+}
+
 static void sweep_pledger_actor(void)
 {
     NIL(pledger_actor(NULL));
@@ -2893,7 +2908,7 @@ static const entry table[] = {
     E(pledger_open), E(pledger_close), E(pledger_errmsg), E(pledger_errcode),
     E(pledger_set_clock), E(pledger_now), E(pledger_office_code), E(pledger_time_zone), E(pledger_set_time_zone),
     E(pledger_set_language), E(pledger_set_thread_language), E(pledger_translate),
-    E(pledger_set_actor),
+    E(pledger_set_actor), E(pledger_may),
     E(pledger_keyring_new), E(pledger_keyring_add_pem_file), E(pledger_keyring_add_pem),
     E(pledger_keyring_add_vkey), E(pledger_keyring_count), E(pledger_keyring_vkey),
     E(pledger_keyring_free), E(pledger_log_size), E(pledger_read_begin), E(pledger_read_end),

@@ -220,6 +220,34 @@ PLEDGER_EXPORT int pledger_set_actor(pledger_registry *reg, const char *name,
                                      pledger_role role);
 
 /**
+ * Whether the actor of this handle may make @p call, asked before it is
+ * made: a service that reads a request's body only for an actor who may
+ * use it (pledgerd answers 403 before it reads a document) asks this
+ * first. The actor's role and the handle's site decide, by the rules the
+ * call itself applies (and still applies); what the call would be about
+ * (an application's owner and state, a document) is not looked at.
+ * @param[in] reg  the registry, its actor set (pledger_set_actor()).
+ * @param[in] call the name of a call that changes the registry:
+ *                 "pledger_application_save", "pledger_application_save_keyed",
+ *                 "pledger_application_replace", "pledger_application_review",
+ *                 "pledger_application_submit", "pledger_application_accept",
+ *                 "pledger_application_request_correction",
+ *                 "pledger_application_correct", "pledger_application_register",
+ *                 "pledger_application_refuse", "pledger_application_withdraw",
+ *                 "pledger_file_batch", "pledger_file_batch_keyed",
+ *                 "pledger_exchange_export", "pledger_exchange_import",
+ *                 "pledger_registry_expire" or "pledger_calendar_load" (a
+ *                 pledge's steps depend on its kind too, and are not
+ *                 answered).
+ * @return 0 when it may; #PLEDGER_EPERM with the words of the call's own
+ *         refusal (no actor set, a role that may not, a step this site
+ *         does not take), without the call's name some calls put first;
+ *         #PLEDGER_EINVAL for a name not listed.
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_may(pledger_registry *reg, const char *call);
+
+/**
  * The actor set with pledger_set_actor().
  * @param[in] reg the registry.
  * @return a borrowed string, or NULL when none is set or @p reg is NULL.

@@ -27,15 +27,23 @@ void pl_filed_clear(pl_filed *f)
     memset(f, 0, sizeof *f);
 }
 
-static int check_items(const pl_ctx *c, pl_doc *const *docs, size_t n)
+int pl_bulk_check_role(const pl_ctx *c)
 {
-    const pl_kind_info *k;
-
     if (c->role != PLEDGER_ROLE_APPLICANT)
         return pl_err_set(c->e, PLEDGER_EPERM,
                           "actor '%s' has role %s; only an applicant (the pledgee) files in bulk",
                           c->actor ? c->actor : "(none)",
                           pl_role_name(c->role) ? pl_role_name(c->role) : "none");
+    return 0;
+}
+
+static int check_items(const pl_ctx *c, pl_doc *const *docs, size_t n)
+{
+    const pl_kind_info *k;
+    int rc;
+
+    if ((rc = pl_bulk_check_role(c)))
+        return rc;
     if (n == 0)
         return pl_err_set(c->e, PLEDGER_EINVAL, "n: the batch has no items");
     if (n > PL_FILE_BATCH_MAX)

@@ -21,6 +21,10 @@ typedef struct pl_filed {
 
 void pl_filed_clear(pl_filed *f);
 
+/* The role of @c's actor files in bulk (applicant: the pledgee), or
+ * PLEDGER_EPERM saying so. */
+int pl_bulk_check_role(const pl_ctx *c);
+
 /* The most items one call files. */
 #define PL_FILE_BATCH_MAX 100000
 

@@ -324,6 +324,45 @@ def test_roles_decide_as_in_process(site: dict) -> None:
     assert err["name"] == "PLEDGER_EXML"
 
 
+def test_who_may_not_file_is_told_before_the_body_is_read(site: dict) -> None:
+    """The class of "a refusal that depends on the document, for an account
+    that may not file at all": a bank that sent a bad application got 400
+    and the parser's words about it, and 403 only for a good one; an
+    exchange upload from anyone got 501 before 401 or 403. Every endpoint
+    that reads a document, every role's token and none, a good and a bad
+    document: 401 without a token, 403 for a role that may not make the
+    call (pledger_may(), the library's own rules) whatever the document,
+    and the document's own answer only for a role that may."""
+    d, t = site["d"], site["tokens"]
+    app = (DATA / "app-patent.xml").read_bytes()
+    receivable = (DATA / "app-receivable.xml").read_bytes().replace(
+        b"<end>2025-10-31</end>", b"<end>2049-10-31</end>", 1)
+    endpoints = (
+        ("POST", "/v1/applications", app, {"applicant", "clerk"}),
+        ("PUT", f"/v1/applications/{site['uuid']}", app, {"applicant", "clerk"}),
+        ("POST", "/v1/filings", _filings(receivable), {"applicant"}),
+        ("POST", "/v1/exchange", b'<batch xmlns="urn:pledger:exchange:1"/>', {"clerk"}))
+    swept = 0
+    for method, path, good, allowed in endpoints:
+        for role in (None, "bank", "applicant", "auditor", "clerk"):
+            for body in (good, b"<application", b"\xff\xfe junk"):
+                status, _, text = d.curl(path, t[role] if role else None, body, method=method)
+                err = json.loads(text).get("error", {})
+                if role is None:
+                    assert status == 401, (method, path, role, status, text)
+                elif role not in allowed:
+                    assert status == 403 and err["name"] == "PLEDGER_EPERM", \
+                        (method, path, role, status, text)
+                    assert f"role {role}" in err["message"], err
+                    swept += 1
+                elif body is not good:
+                    # a role that may: what is wrong with the document (or
+                    # the exchange this service does not take)
+                    assert status in (400, 501) and err["name"] != "PLEDGER_EPERM", \
+                        (method, path, role, status, text)
+    assert swept == 2 * 3 + 2 * 3 + 3 * 3 + 3 * 3
+
+
 def test_hostile_requests(site: dict) -> None:
     d, bank = site["d"], site["tokens"]["bank"]
     big = b"<a>" + b"x" * (2 << 20) + b"</a>"
