@@ -346,6 +346,8 @@ def test_who_may_not_file_is_told_before_the_body_is_read(site: dict) -> None:
     for method, path, good, allowed in endpoints:
         for role in (None, "bank", "applicant", "auditor", "clerk"):
             for body in (good, b"<application", b"\xff\xfe junk"):
+                if role in allowed and body is good:
+                    continue   # it would be filed: the shared registry is the other tests'
                 status, _, text = d.curl(path, t[role] if role else None, body, method=method)
                 err = json.loads(text).get("error", {})
                 if role is None:
