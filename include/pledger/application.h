@@ -562,7 +562,10 @@ PLEDGER_EXPORT int pledger_file_batch_keyed(pledger_filing **out, pledger_regist
  * applications (the most pledger_file_batch() files at once).
  *
  * @param[out] out   an array of *@p count new drafts, to be freed with
- *                   pledger_application_array_free(); NULL on failure.
+ *                   pledger_application_array_free() (or, to keep the
+ *                   drafts, the array alone with pledger_free() and each
+ *                   draft later with pledger_application_free()); NULL on
+ *                   failure.
  * @param[out] count how many (at least 1); 0 on failure.
  * @param[in]  xml   the document.
  * @param[in]  len   its length in bytes.

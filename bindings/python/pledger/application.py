@@ -55,6 +55,24 @@ class Application:
         return cls._wrap(pp[0])
 
     @classmethod
+    def list_from_filings(cls, xml: str | bytes) -> list["Application"]:
+        """The applications of a bulk filing sent as one document, in order:
+        ``<filings xmlns="urn:pledger:1">`` around ``<application>``
+        documents, what ``POST /v1/filings`` takes, ready for
+        :meth:`pledger.Registry.file_batch` (``pledger_filings_from_xml``:
+        read as UTF-8 whatever it declares; :class:`pledger.InvalidDocument`
+        or :class:`pledger.InvalidArgument` names the line, and which
+        application)."""
+        data = _ffi.data(xml, "xml", text=True)
+        pp = ffi.new("pledger_application ***")
+        n = ffi.new("size_t *")
+        check(lib.pledger_filings_from_xml(pp, n, data, len(data)))
+        try:
+            return [cls._wrap(pp[0][i]) for i in range(n[0])]
+        finally:
+            lib.pledger_free(pp[0])   # the array alone: each handle is now an object's
+
+    @classmethod
     def from_file(cls, path: str) -> "Application":
         """Read an application from an XML file."""
         if not isinstance(path, (str, bytes, os.PathLike)):

@@ -261,6 +261,8 @@ def command(name: str, help: str, *, role: str | None = None, access: str = "wri
 #: the most the library reads of a document (PL_XML_MAX_SIZE), and of an
 #: exchange batch (PL_EXCHANGE_MAX_SIZE)
 DOCUMENT_MAX = 16 * 1024 * 1024
+# a <filings> document holds many: the library reads up to 256 MiB of one
+FILINGS_MAX = 256 * 1024 * 1024
 BATCH_MAX = 128 * 1024 * 1024
 REGISTER_STDIN_MAX = 1024 * 1024 * 1024
 
@@ -553,22 +555,39 @@ def cmd_applications(reg: Registry, a: argparse.Namespace) -> Result:
 
 def _file_batch_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="+", metavar="FILE",
-                   help=_("the applications (XML), one file each, all of one kind"))
+                   help=_("the applications (XML), one file each, all of one kind; or "
+                          "<filings> documents, each holding several (what POST "
+                          "/v1/filings takes)"))
     p.add_argument("--batch-key", metavar="KEY",
                    help=_("your name of the batch (1 to 128 of A-Z a-z 0-9 . _ : -): the "
                           "same files sent again under it are filed once, and the command "
                           "shows what was registered"))
 
 
+def _root_is(data: bytes, name: str) -> bool:
+    """The document @data's root element is named @name (whatever its
+    prefix): its first tag that is not a declaration, comment or DOCTYPE."""
+    m = re.search(rb"<(?![?!])(?:[\w.-]+:)?([\w.-]+)", data)
+    return bool(m) and m.group(1) == name.encode()
+
+
 @command("file-batch", N_("file many receivable registrations at once (bulk filing): every "
                           "item is registered, or none"), role="applicant",
          args=_file_batch_args)
 def cmd_file_batch(reg: Registry, a: argparse.Namespace) -> Result:
-    apps = []
+    apps: list[Application] = []
+    names: list[str] = []   # where each came from: FILE, or FILE[i] of a <filings>
     try:
         for f in a.files:
+            data = _read_input(f, binary=True, limit=FILINGS_MAX)
             try:
-                apps.append(Application.from_xml(_read_input(f, binary=True)))
+                if _root_is(data, "filings"):
+                    more = Application.list_from_filings(data)
+                    names += [f"{f}[{i + 1}]" for i in range(len(more))]
+                    apps += more
+                else:
+                    apps.append(Application.from_xml(data))
+                    names.append(f)
             except E.Error as e:
                 raise type(e)(e.code, f"{f}: {e.message}") from None
         try:
@@ -582,7 +601,7 @@ def cmd_file_batch(reg: Registry, a: argparse.Namespace) -> Result:
     rows = [{"file": f, "uuid": it.uuid, "acceptance_number": it.acceptance_number,
              "number": it.number, "modcode": it.modcode, "blocked": it.blocked,
              "findings": as_dict(list(it.review.findings))}
-            for f, it in zip(a.files, items)]
+            for f, it in zip(names, items)]
     replayed = filed and any(it.replayed for it in items)
     data = {"filed": filed, "replayed": replayed, "count": len(rows), "message": message,
             "items": rows}

@@ -196,3 +196,63 @@ def test_an_application_argument_of_another_type_is_refused(reg: pledger.Registr
                 call()
             assert "app must be a pledger.Application" in e.value.message
     assert reg.log_size() == 0
+
+
+def _envelope(apps: list[pledger.Application], encoding: str = "UTF-8") -> bytes:
+    return (f'<?xml version="1.0" encoding="{encoding}"?>\n<filings xmlns="urn:pledger:1">\n'
+            + "".join(a.to_xml().split("?>", 1)[1].lstrip("\n") for a in apps)
+            + "</filings>\n").encode("utf-8")
+
+
+def test_a_filing_document_reads_into_its_applications(reg: pledger.Registry,
+                                                        flow: Flow) -> None:
+    """Application.list_from_filings reads the document POST /v1/filings
+    takes, as UTF-8 whatever it declares; refusals name the line and the
+    application; what it read is filed."""
+    apps = receivables(3)
+    for enc in ("UTF-8", "ISO-8859-1"):
+        got = pledger.Application.list_from_filings(_envelope(apps, enc))
+        assert [g.to_xml() for g in got] == [a.to_xml() for a in apps]
+        assert all(g.uuid is None and g.state == AppState.DRAFT for g in got)
+    flow.act("bank-qh", Role.APPLICANT)
+    items = reg.file_batch(got)
+    assert [g.registration_number for g in got] == [it.number for it in items]
+    body = _envelope(receivables(2))
+    second = body.index(b"<application", body.index(b"<application") + 1)
+    line = body[:second].count(b"\n") + 1
+    bad = body[:second] + b"<applicatio\xe3" + body[second + len(b"<application"):]
+    with pytest.raises(pledger.InvalidDocument) as e:
+        pledger.Application.list_from_filings(bad)
+    assert str(e.value).startswith(f"filings: line {line}: invalid UTF-8"), str(e.value)
+    kindless = body[:second] + body[second:].replace(b' kind="receivable"', b"", 1)
+    with pytest.raises(pledger.InvalidDocument) as e:
+        pledger.Application.list_from_filings(kindless)
+    assert str(e.value).startswith(f"filings/application[2]: application: line {line}:")
+    for other, why in ((b'<filings xmlns="urn:pledger:1"/>', "no <application>"),
+                       (b'<batch xmlns="urn:pledger:1"/>', "root element")):
+        with pytest.raises(pledger.InvalidArgument) as e:
+            pledger.Application.list_from_filings(other)
+        assert why in str(e.value)
+
+
+def test_the_command_line_files_a_filing_document(tmp_path) -> None:
+    """pledger file-batch takes <filings> documents with application files,
+    each item named by where it came from."""
+    from conftest import run_cli
+    import json
+    db = str(tmp_path / "reg.db")
+    assert run_cli("init", "--db", db, "--office", "FZ01").status == 0
+    envelope = tmp_path / "batch.xml"
+    envelope.write_bytes(_envelope(receivables(2)))
+    single = tmp_path / "one.xml"
+    single.write_text(receivables(1)[0].to_xml(), encoding="utf-8")
+    r = run_cli("file-batch", str(envelope), str(single), "--actor", "bank-qh", "--json",
+                "--db", db)
+    assert r.status == 0, r.err
+    filed = json.loads(r.out)
+    assert filed["filed"] and filed["count"] == 3
+    assert [i["file"] for i in filed["items"]] == [f"{envelope}[1]", f"{envelope}[2]",
+                                                    str(single)]
+    envelope.write_bytes(b'<filings xmlns="urn:pledger:1"/>')
+    r = run_cli("file-batch", str(envelope), "--actor", "bank-qh", "--db", db)
+    assert r.status != 0 and f"{envelope}: filings: no <application>" in r.err, r.err
