@@ -19,17 +19,13 @@ void pl_filings_free(pl_doc **docs, size_t n)
  * its line of the envelope. */
 static int application_of(pl_err *e, xmlNodePtr el, size_t i, pl_doc **out)
 {
-    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-    xmlNodePtr copy = doc ? xmlDocCopyNode(el, doc, 1) : NULL;
+    xmlDocPtr doc;
 
     *out = NULL;
-    if (!copy) {
-        xmlFreeDoc(doc);
-        return pl_err_oom(e);
-    }
-    xmlDocSetRootElement(doc, copy);
+    if (pl_xml_doc_of(e, el, &doc))
+        return PLEDGER_ENOMEM;
     /* the namespaces declared on <filings> are declared on the copy */
-    if (xmlReconciliateNs(doc, copy) < 0) {
+    if (xmlReconciliateNs(doc, xmlDocGetRootElement(doc)) < 0) {
         xmlFreeDoc(doc);
         return pl_err_oom(e);
     }

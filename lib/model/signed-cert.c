@@ -175,13 +175,9 @@ int pl_signed_cert_make(pl_err *e, const pl_signed_cert_in *in, const pl_doc_key
 /* Exclusive C14N of @n as the root of a document of its own. */
 static int c14n_of(pl_err *e, xmlNodePtr n, xmlChar **out, int *len)
 {
-    xmlDocPtr d = xmlNewDoc(BAD_CAST "1.0");
-    xmlNodePtr copy = d ? xmlDocCopyNode(n, d, 1) : NULL;
-    if (!copy) {
-        xmlFreeDoc(d);
-        return pl_err_oom(e);
-    }
-    xmlDocSetRootElement(d, copy);
+    xmlDocPtr d;
+    if (pl_xml_doc_of(e, n, &d))
+        return PLEDGER_ENOMEM;
     *len = xmlC14NDocDumpMemory(d, NULL, XML_C14N_EXCLUSIVE_1_0, NULL, 0, out);
     xmlFreeDoc(d);
     return *len < 0 ? pl_err_oom(e) : 0;

@@ -828,6 +828,21 @@ int pl_xml_validate(pl_err *e, xmlDocPtr doc, const char *file, const char *what
 /* ------------------------------------------------------------------ */
 /* Short paths                                                         */
 
+int pl_xml_doc_of(pl_err *e, xmlNodePtr n, xmlDocPtr *out)
+{
+    xmlDocPtr d = xmlNewDoc(BAD_CAST "1.0");
+    xmlNodePtr copy = d ? xmlDocCopyNode(n, d, 1) : NULL;
+
+    *out = NULL;
+    if (!copy) {
+        xmlFreeDoc(d);
+        return pl_err_oom(e);
+    }
+    xmlDocSetRootElement(d, copy);
+    *out = d;
+    return 0;
+}
+
 bool pl_xml_is(xmlNodePtr n, const char *name)
 {
     return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&

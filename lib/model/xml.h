@@ -147,6 +147,10 @@ int pl_xml_dump(pl_err *e, xmlDocPtr doc, char **out, size_t *len);
 /* True when @n is an element of PL_XML_NS named @name. */
 bool pl_xml_is(xmlNodePtr n, const char *name);
 
+/* A copy of @n, with all below it, as the root element of a new document
+ * (its lines kept) in *@out: 0, or PLEDGER_ENOMEM with *@out NULL. */
+int pl_xml_doc_of(pl_err *e, xmlNodePtr n, xmlDocPtr *out);
+
 /* The first element child of @parent named @name in PL_XML_NS, or NULL. */
 xmlNodePtr pl_xml_child(xmlNodePtr parent, const char *name);
 
