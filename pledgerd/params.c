@@ -18,6 +18,8 @@ typedef struct endpoint {
     const char *method;
     const char *path;   /* "*": one segment of the path, an identifier */
     const char *params; /* space-separated */
+    const char *call;   /* a write: the library call whose rules say who may
+                         * (pledger_may()), asked before a body is read */
 } endpoint;
 
 static const endpoint endpoints[] = {
@@ -42,13 +44,13 @@ static const endpoint endpoints[] = {
     { "GET", "/v1/reports/*", "" },
     { "GET", "/v1/applications", "state kind filed_by after limit" },
     { "GET", "/v1/applications/*", "" },
-    { "POST", "/v1/applications", "" },
-    { "POST", "/v1/applications/*/review", "" },
-    { "POST", "/v1/applications/*/submit", "" },
-    { "POST", "/v1/applications/*/withdraw", "" },
-    { "PUT", "/v1/applications/*", "" },
-    { "POST", "/v1/exchange", "" },
-    { "POST", "/v1/filings", "" },
+    { "POST", "/v1/applications", "", "pledger_application_save" },
+    { "POST", "/v1/applications/*/review", "", "pledger_application_review" },
+    { "POST", "/v1/applications/*/submit", "", "pledger_application_submit" },
+    { "POST", "/v1/applications/*/withdraw", "", "pledger_application_withdraw" },
+    { "PUT", "/v1/applications/*", "", "pledger_application_replace" },
+    { "POST", "/v1/exchange", "", "pledger_exchange_import" },
+    { "POST", "/v1/filings", "", "pledger_file_batch" },
 };
 
 /* @url matches @path segment by segment, "*" any one non-empty segment. */
@@ -66,6 +68,14 @@ static bool path_matches(const char *path, const char *url)
         }
     }
     return !*path && !*url;
+}
+
+const char *endpoint_call(const char *method, const char *url)
+{
+    for (size_t i = 0; i < sizeof endpoints / sizeof endpoints[0]; i++)
+        if (strcmp(endpoints[i].method, method) == 0 && path_matches(endpoints[i].path, url))
+            return endpoints[i].call;
+    return NULL;
 }
 
 bool method_check(route_ctx *c, reply *out)

@@ -13,6 +13,11 @@
  * the path serves (also in the header Allow) for another method. */
 bool method_check(route_ctx *c, reply *out);
 
+/* The library call behind the write endpoint of @method and @url (POST
+ * /v1/filings: "pledger_file_batch"), whose rules pledger_may() applies;
+ * NULL for a read or a path no endpoint has. */
+const char *endpoint_call(const char *method, const char *url);
+
 /* Every query parameter of the request is one its endpoint takes, given
  * once, with a value of UTF-8 text without NUL or control characters;
  * false, with the 400 reply set naming the parameter, when one is not.

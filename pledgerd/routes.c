@@ -807,14 +807,16 @@ static const char *const key_header[] = { "key", "Idempotency-Key", NULL };
  * saved.  PUT /v1/applications/{uuid}: replace the document of a draft (a
  * corrected one after its review; a reviewed application becomes a draft
  * again), by the applicant that filed it or a clerk. */
-/* The caller may make @call (pledger_may() on the writer): asked before
- * a body is read, so that an account that may not gets 401 or 403, not
- * what is wrong with a document it may not file. */
-static bool may_call(route_ctx *c, const char *call, reply *out)
+/* The caller may make the library call behind this endpoint
+ * (endpoint_call(), pledger_may() on the writer): asked before a body is
+ * read, so that an account that may not gets 401 or 403, not what is
+ * wrong with a document it may not file. */
+static bool may_call(route_ctx *c, reply *out)
 {
+    const char *call = endpoint_call(c->method, c->url);
     pthread_mutex_lock(c->writer_lock);
     bool ok = as_caller(c, c->writer, out);
-    int rc = ok ? pledger_may(c->writer, call) : 0;
+    int rc = ok && call ? pledger_may(c->writer, call) : 0;
     if (rc) {
         reply_library_error(out, rc, c->writer);
         ok = false;
@@ -828,7 +830,7 @@ static void save_application(route_ctx *c, const char *uuid, reply *out)
     pledger_application *app = NULL;
     int rc, replayed = 0;
 
-    if (!may_call(c, uuid ? "pledger_application_replace" : "pledger_application_save", out))
+    if (!may_call(c, out))
         return;
     if (!c->body) {
         reply_error(out, 400, PLEDGER_EINVAL, "the request body must be an application (XML)");
@@ -1019,7 +1021,7 @@ static void post_filings(route_ctx *c, reply *out)
     size_t n = 0;
     int rc;
 
-    if (!may_call(c, "pledger_file_batch", out))
+    if (!may_call(c, out))
         return;
     if (!c->body || !c->body_len) {
         reply_error(out, 400, PLEDGER_EINVAL, "the request body must be a <filings> document "
@@ -1081,7 +1083,7 @@ static void post_exchange(route_ctx *c, reply *out)
     char *receipt = NULL;
     size_t len = 0;
 
-    if (!may_call(c, "pledger_exchange_import", out))
+    if (!may_call(c, out))
         return;
     if (!c->xkey || !c->xtrust) {
         reply_error(out, 501, PLEDGER_ENOTSUP, "this service has no exchange_key and "

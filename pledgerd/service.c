@@ -663,6 +663,21 @@ static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
     return rq;
 }
 
+/* A body from an account that may not make @call (pledger_may() on this
+ * thread's read handle: the rules of role and site) gets its 403 in @out
+ * before it is sent; any other answer waits for the body. */
+static void refuse_if_may_not(service *s, const char *actor, pledger_role role,
+                              const char *call, reply *out)
+{
+    int orc = 0;
+    pledger_registry *r = reader(s, &orc);
+    int rc = r ? pledger_set_actor(r, actor, role) : orc;
+    if (!rc)
+        rc = pledger_may(r, call);
+    if (rc == PLEDGER_EPERM)
+        reply_library_error(out, rc, r);
+}
+
 /* Set the deadline of @c's connection (0: none, a request at work). */
 static void conn_deadline(struct MHD_Connection *c, int64_t at_ms)
 {
@@ -711,7 +726,8 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
          * when the answer does not depend on the body: a body from no
          * account of this service's (401), from an account over its rate
          * (429), over the limit (413), to a path or a method no endpoint
-         * has (404, 405), in a form no endpoint reads (415) -- not sent
+         * has (404, 405), in a form no endpoint reads (415), from an
+         * account whose role may not make the call (403) -- not sent
          * for nothing.  One that
          * sends it at once has it read first (bounded by the limit and the
          * timeout): an answer before it would close the connection on a
@@ -732,6 +748,9 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
                 who = TOKEN_NOT_OURS;
             else if (!who && !over_rate(s, actor, &out))
                 rq->rated = true;   /* charged here, not again once it is read */
+            const char *call = endpoint_call(method, url);
+            if (!who && !out.status && call)
+                refuse_if_may_not(s, actor, role, call, &out);
             /* a length over the limit: not read to be thrown away */
             errno = 0;
             unsigned long long n = cl ? strtoull(cl, NULL, 10) : 0;

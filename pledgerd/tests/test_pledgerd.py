@@ -2799,16 +2799,18 @@ def test_the_absolute_form_of_a_request_target(site: dict) -> None:
         assert status == 404, target
 
 
-def _head_only(port: int, cert: pathlib.Path, head: bytes) -> bytes:
+def _head_only(port: int, cert: pathlib.Path, head: bytes, interim: bool = False) -> bytes:
     """Send the request @head over TLS and none of the body it announces
     (Expect: 100-continue); the answer, read until its JSON closes or the
-    connection does."""
+    connection does (@interim: until the end of the first head, a 100
+    Continue)."""
     ctx = ssl.create_default_context(cafile=str(cert))
     with socket.create_connection(("127.0.0.1", port), timeout=10) as raw, \
             ctx.wrap_socket(raw, server_hostname="127.0.0.1") as sock:
         sock.sendall(head)
         data = b""
-        while b"\r\n\r\n" not in data or not data.rstrip().endswith(b"}"):
+        while b"\r\n\r\n" not in data or \
+                not (interim or data.rstrip().endswith(b"}")):
             chunk = sock.recv(65536)
             if not chunk:
                 break
@@ -2858,6 +2860,28 @@ def test_a_body_from_no_account_is_not_read(site: dict) -> None:
                           b"Content-Length: 5000\r\n\r\n")
         assert data.startswith(want), (path, data[:300])
         assert want != b"HTTP/1.1 405" or b"Allow: GET, HEAD\r\n" in data, data
+    # nor from an account whose role may not make the call (pledger_may):
+    # 403 at once, for every endpoint that reads a document, both framings
+    for method, path, role in ((b"POST", b"/v1/applications", "bank"),
+                               (b"POST", b"/v1/filings", "clerk"),
+                               (b"POST", b"/v1/filings", "auditor"),
+                               (b"POST", b"/v1/exchange", "applicant"),
+                               (b"POST", b"/v1/exchange", "bank"),
+                               (b"PUT", b"/v1/applications/" + site["uuid"].encode(), "bank")):
+        for framing in (b"Content-Length: 1000000\r\n", b"Transfer-Encoding: chunked\r\n"):
+            data = _head_only(d.port, d.cert, method + b" " + path + b" HTTP/1.1\r\nHost: x\r\n"
+                              b"Authorization: Bearer " + t[role].encode() + b"\r\n"
+                              b"Content-Type: application/xml\r\nExpect: 100-continue\r\n"
+                              + framing + b"\r\n")
+            head, _, body = data.partition(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 403"), (method, path, role, data[:300])
+            assert f"role {role}".encode() in body, body
+    # a role that may is told to send it (100 Continue), then answered
+    data = _head_only(d.port, d.cert, b"POST /v1/filings HTTP/1.1\r\nHost: x\r\n"
+                      b"Authorization: Bearer " + t["applicant"].encode() + b"\r\n"
+                      b"Content-Type: application/xml\r\nExpect: 100-continue\r\n"
+                      b"Content-Length: 5000\r\n\r\n", interim=True)
+    assert data.startswith(b"HTTP/1.1 100"), data[:200]
     # with a token the body is read and answered as ever
     status, _, _ = d.curl("/v1/applications", t["applicant"],
                           (DATA / "app-patent.xml").read_bytes())
