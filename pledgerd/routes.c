@@ -801,12 +801,6 @@ static void findings_json(jw *w, const pledger_review *rv)
  * header (reply_library_error_as()). */
 static const char *const key_header[] = { "key", "Idempotency-Key", NULL };
 
-/* POST /v1/applications (@uuid NULL): save a new application (a draft);
- * under an Idempotency-Key, once (pledger_application_save_keyed): the
- * same document sent again is answered 200 with what the first request
- * saved.  PUT /v1/applications/{uuid}: replace the document of a draft (a
- * corrected one after its review; a reviewed application becomes a draft
- * again), by the applicant that filed it or a clerk. */
 /* The caller may make the library call behind this endpoint
  * (endpoint_call(), pledger_may() on the writer): asked before a body is
  * read, so that an account that may not gets 401 or 403, not what is
@@ -825,6 +819,12 @@ static bool may_call(route_ctx *c, reply *out)
     return ok;
 }
 
+/* POST /v1/applications (@uuid NULL): save a new application (a draft);
+ * under an Idempotency-Key, once (pledger_application_save_keyed): the
+ * same document sent again is answered 200 with what the first request
+ * saved.  PUT /v1/applications/{uuid}: replace the document of a draft (a
+ * corrected one after its review; a reviewed application becomes a draft
+ * again), by the applicant that filed it or a clerk. */
 static void save_application(route_ctx *c, const char *uuid, reply *out)
 {
     pledger_application *app = NULL;

@@ -727,12 +727,11 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
          * account of this service's (401), from an account over its rate
          * (429), over the limit (413), to a path or a method no endpoint
          * has (404, 405), in a form no endpoint reads (415), from an
-         * account whose role may not make the call (403) -- not sent
-         * for nothing.  One that
-         * sends it at once has it read first (bounded by the limit and the
-         * timeout): an answer before it would close the connection on a
-         * body still coming, and the client would see the connection
-         * reset, not the answer. */
+         * account whose role may not make the call (403) -- not sent for
+         * nothing.  One that sends it at once has it read first (bounded
+         * by the limit and the timeout): an answer before it would close
+         * the connection on a body still coming, and the client would see
+         * the connection reset, not the answer. */
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Expect");
         const char *who = NULL;

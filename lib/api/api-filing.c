@@ -262,7 +262,7 @@ int pledger_filings_from_xml(pledger_application ***out, size_t *count, const ch
     if (count)
         *count = 0;
     if (!out)
-        return pl_err_set(e, PLEDGER_EINVAL, "%s: out is NULL", fn);
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: %s %s", fn, "out", "is NULL");
     *out = NULL;
     if (!count)
         return pl_err_set(e, PLEDGER_EINVAL, "%s: %s %s", fn, "count", "is NULL");

@@ -83,11 +83,16 @@ int pl_filings_parse(pl_err *e, const char *xml, size_t len, size_t max, pl_doc 
         rc = count_applications(e, root, max, &count);
     if (!rc && !(out = calloc(count, sizeof *out)))
         rc = pl_err_oom(e);
-    for (xmlNodePtr c = rc ? NULL : root->children; c && !rc; c = c->next) {
+    /* each application freed from the envelope once copied: the largest
+     * filing holds the tree once, not twice */
+    for (xmlNodePtr c = rc ? NULL : root->children, next; c && !rc; c = next) {
+        next = c->next;
         if (c->type != XML_ELEMENT_NODE)
             continue;
         if (!(rc = application_of(e, c, i, &out[i])))
             i++;
+        xmlUnlinkNode(c);
+        xmlFreeNode(c);
     }
     xmlFreeDoc(doc);
     if (rc) {

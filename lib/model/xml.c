@@ -825,9 +825,6 @@ int pl_xml_validate(pl_err *e, xmlDocPtr doc, const char *file, const char *what
     return PLEDGER_EXML;
 }
 
-/* ------------------------------------------------------------------ */
-/* Short paths                                                         */
-
 int pl_xml_doc_of(pl_err *e, xmlNodePtr n, xmlDocPtr *out)
 {
     xmlDocPtr d = xmlNewDoc(BAD_CAST "1.0");
@@ -842,6 +839,9 @@ int pl_xml_doc_of(pl_err *e, xmlNodePtr n, xmlDocPtr *out)
     *out = d;
     return 0;
 }
+
+/* ------------------------------------------------------------------ */
+/* Short paths                                                         */
 
 bool pl_xml_is(xmlNodePtr n, const char *name)
 {

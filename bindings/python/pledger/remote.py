@@ -69,7 +69,6 @@ def connect(url: str, token: str | None = None, *, cafile: str | None = None,
     return RemoteRegistry(url, token, cafile, timeout)
 
 
-
 def _address_fault(url: str) -> str | None:
     """What is wrong with @url as a service's address (scheme://host[:port]
     [/prefix]), or None: every request's URL is made from it."""
