@@ -755,6 +755,13 @@ static void proof(route_ctx *c, bool inclusion, reply *out)
         bad_param(out, bn, "a positive integer");
         return;
     }
+    /* 0: the log's size now, named in the answer (it echoed 0, and a
+     * client could not tell which root the proof leads to); read in the
+     * request's read transaction, so the proof is for that size */
+    if (b == 0 && (rc = pledger_log_size(c->reader, &b))) {
+        reply_library_error(out, rc, c->reader);
+        return;
+    }
     rc = inclusion ? pledger_log_prove_inclusion(&p, c->reader, a, b)
                    : pledger_log_prove_consistency(&p, c->reader, a, b);
     if (rc) {

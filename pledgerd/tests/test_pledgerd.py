@@ -36,7 +36,7 @@ SEEN: set[tuple[str, str, str]] = set()   # (method, path template, status) chec
 def _schema_errors(value: object, schema: dict, where: str) -> list[str]:
     """What of @value the OpenAPI 3.0 @schema refuses (the subset the
     service's document uses: $ref, type, nullable, enum, required,
-    properties, items)."""
+    properties, items, an integer's minimum and maximum)."""
     if "$ref" in schema:
         schema = SPEC["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
     if value is None:
@@ -45,6 +45,9 @@ def _schema_errors(value: object, schema: dict, where: str) -> list[str]:
     t = schema.get("type")
     if t == "integer":
         ok = isinstance(value, int) and not isinstance(value, bool)
+        if ok and not schema.get("minimum", value) <= value <= schema.get("maximum", value):
+            return [f"{where}: {value} is outside {schema.get('minimum')} to "
+                    f"{schema.get('maximum')}"]
     else:
         ok = t is None or isinstance(value, kinds[t])
     if not ok:
@@ -707,6 +710,59 @@ def test_every_query_parameter_is_checked(site: dict) -> None:
             with pytest.raises(pledger.NotFound):
                 remote.verify(bad_number)
     assert d.json("/v1/status")["service"] == "pledgerd"   # still serving
+
+
+#: the role that may ask each path whose parameters are checked below (the
+#: others: a bank), and the parameters a path requires besides the one tried
+_RANGE_ROLE = {"/v1/due": "clerk", "/v1/applications": "clerk", "/v1/reports": "auditor"}
+_RANGE_BASE = {"/v1/log/inclusion": {"event": 1, "size": 1},
+               "/v1/log/consistency": {"old": 1, "new": 1},
+               "/v1/log/leaf": {"event": 1}, "/v1/log/root": {"size": 0}}
+
+
+def test_integer_parameters_take_the_range_documented(site: dict) -> None:
+    """Every integer query parameter of openapi.json states its range, and
+    the service takes its ends and refuses past them, naming it (the
+    document stated none: a client generated from it could not know that
+    page_size stops at 10000)."""
+    d, t, number = site["d"], site["tokens"], site["number"]
+    checked = []
+    for template, ops in SPEC["paths"].items():
+        for prm in ops.get("get", {}).get("parameters", []):
+            schema = prm.get("schema", {})
+            if prm.get("in") != "query" or schema.get("type") != "integer":
+                continue
+            name = prm["name"]
+            assert "minimum" in schema, f"{template} {name}: no range documented"
+            path = template.replace("{number}", number)
+            token = t[_RANGE_ROLE.get(template, "bank")]
+
+            def ask(value: int) -> tuple[int, str]:
+                q = {**_RANGE_BASE.get(template, {}), name: value}
+                status, _, body = d.curl(f"{path}?{urllib.parse.urlencode(q)}", token)
+                return status, body
+
+            lo, hi = schema["minimum"], schema.get("maximum")
+            for value in [lo] + ([hi] if hi is not None else []):
+                status, body = ask(value)
+                assert status != 400 or name not in json.loads(body)["error"]["message"], \
+                    (template, name, value, body)
+                assert status in (200, 404), (template, name, value, status, body)
+            for value in [lo - 1] + ([hi + 1] if hi is not None else []):
+                status, body = ask(value)
+                assert status == 400, (template, name, value, status, body)
+                assert name in json.loads(body)["error"]["message"], (template, name, body)
+            checked.append((template, name))
+    assert len(checked) >= 12, checked
+    # a proof asked for size 0 (the log now) names the size it is for
+    size = d.json("/v1/status", t["bank"])["log_size"]
+    assert size >= 2
+    got = d.json("/v1/log/inclusion?event=1&size=0", t["bank"])
+    assert got["size"] == size
+    assert got == d.json(f"/v1/log/inclusion?event=1&size={size}", t["bank"])
+    got = d.json("/v1/log/consistency?old=1&new=0", t["bank"])
+    assert got["new"] == size
+    assert got == d.json(f"/v1/log/consistency?old=1&new={size}", t["bank"])
 
 
 def test_a_query_of_many_parameters_is_answered(site: dict) -> None:

@@ -285,15 +285,26 @@ def _read_input(path: str, binary: bool = False, limit: int = DOCUMENT_MAX) -> A
     return data
 
 
+#: The library's bounds of a page of search hits, of a list of applications
+#: or of reports (query.h: page_size, limit) and of a due list's horizon
+#: in days (query.h: within_days).
+LIST_MAX = 10000
+WITHIN_DAYS_MAX = 3650
+
+
 class IntOption:
     """The type of a numeric option: an integer that fits the C type the
-    library takes (``ctype``) and is at least ``minimum``; anything else is
-    a usage error (exit status 2) naming the option, never an overflow.
+    library takes (``ctype``), at least ``minimum`` and at most
+    ``maximum`` (the library's own bound where it has one, so that the
+    range a refusal states is the range the command takes); anything else
+    is a usage error (exit status 2) naming the option, never an overflow.
     The range is checked by the bindings' own conversion (``_ffi.cint``)."""
 
-    def __init__(self, ctype: str = "int", minimum: int = 0) -> None:
+    def __init__(self, ctype: str = "int", minimum: int = 0,
+                 maximum: int | None = None) -> None:
         self.ctype = ctype
         self.minimum = minimum
+        self.maximum = maximum
         self.__name__ = "integer"   # argparse names the type in its messages
 
     def __call__(self, text: str) -> int:
@@ -306,7 +317,7 @@ class IntOption:
         except ValueError:  # more digits than Python converts: far out of range
             v = (-1 if t.startswith("-") else 1) << 100_000
         try:
-            return cint(v, "the value", self.ctype, self.minimum)
+            return cint(v, "the value", self.ctype, self.minimum, self.maximum)
         except E.InvalidArgument as e:
             raise argparse.ArgumentTypeError(e.message) from None
 
@@ -529,7 +540,7 @@ def _applications_args(p: argparse.ArgumentParser) -> None:
                    help=_("only those saved by this account (an applicant lists its own only)"))
     p.add_argument("--after", metavar="UUID",
                    help=_("only those saved after this application (the next page)"))
-    p.add_argument("--limit", type=IntOption("int", 1), default=1000, metavar="N",
+    p.add_argument("--limit", type=IntOption("int", 1, LIST_MAX), default=1000, metavar="N",
                    help=_("at most N applications (1 to 10000; default 1000)"))
 
 
@@ -1202,7 +1213,7 @@ def _search_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--at", metavar="INSTANT", help=_("answer for this instant (ISO 8601; "
                                                      "without an offset, in the "
                                                      "registry's time zone)"))
-    p.add_argument("--page-size", type=IntOption("int", 1), metavar="N",
+    p.add_argument("--page-size", type=IntOption("int", 1, LIST_MAX), metavar="N",
                    help=_("one page of N hits only, with the token that resumes it"))
     p.add_argument("--after", metavar="TOKEN",
                    help=_("resume after the page of this token"))
@@ -1272,7 +1283,8 @@ def cmd_rank(reg: Registry, a: argparse.Namespace) -> Result:
 def _due_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--at", metavar="INSTANT", help=_("today is this instant's day "
                                                      "(default: now)"))
-    p.add_argument("--within", type=IntOption("int", 0), default=30, metavar="DAYS",
+    p.add_argument("--within", type=IntOption("int", 0, WITHIN_DAYS_MAX), default=30,
+                   metavar="DAYS",
                    help=_("what falls due within DAYS calendar days (default 30); "
                           "overdue items always"))
 
@@ -1407,7 +1419,7 @@ def _reports_args(p: argparse.ArgumentParser) -> None:
                                                         "(ISO 8601)"))
     p.add_argument("--after", type=IntOption("int64_t", 0), default=0, metavar="N",
                    help=_("only reports numbered above N (the next page)"))
-    p.add_argument("--limit", type=IntOption("int", 1), default=1000, metavar="N",
+    p.add_argument("--limit", type=IntOption("int", 1, LIST_MAX), default=1000, metavar="N",
                    help=_("at most N reports (1 to 10000; default 1000)"))
 
 
