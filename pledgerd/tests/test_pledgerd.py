@@ -765,6 +765,35 @@ def test_integer_parameters_take_the_range_documented(site: dict) -> None:
     assert got == d.json(f"/v1/log/consistency?old=1&new={size}", t["bank"])
 
 
+def test_every_parameter_is_described_and_its_values_are_taken(site: dict) -> None:
+    """Every parameter of openapi.json has a description (a dozen had none),
+    and a parameter with a closed set of values (enum) takes each of them
+    and refuses another, naming the parameter."""
+    d, t = site["d"], site["tokens"]
+    base = {"/v1/stats": {"from": "2024-01-01", "to": "2024-12-31"}}
+    checked = []
+    for template, ops in SPEC["paths"].items():
+        for method, op in ops.items():
+            for prm in op.get("parameters", []):
+                assert prm.get("description"), f"{method} {template} {prm['name']}"
+                values = prm.get("schema", {}).get("enum")
+                if not values or prm["in"] != "query":
+                    continue
+                assert method == "get", (template, prm["name"])
+                name = prm["name"]
+                token = t[_RANGE_ROLE.get(template, "bank")]
+                for value in values + ["no-such-value"]:
+                    q = urllib.parse.urlencode({**base.get(template, {}), name: value})
+                    status, _, body = d.curl(f"{template}?{q}", token)
+                    if value in values:
+                        assert status == 200, (template, name, value, status, body)
+                    else:
+                        assert status == 400, (template, name, status, body)
+                        assert name in json.loads(body)["error"]["message"], body
+                checked.append((template, name))
+    assert len(checked) >= 5, checked
+
+
 def test_a_query_of_many_parameters_is_answered(site: dict) -> None:
     """The class of "a query too large for the connection's memory": a few
     hundred parameters got no answer at all (libmicrohttpd ran out of the
