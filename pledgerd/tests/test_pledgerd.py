@@ -1607,6 +1607,24 @@ def test_an_acceptance_point_uploads_its_batch(site: dict) -> None:
         assert d.stop() == 0
 
 
+def test_openapi_json_is_openapi_3(tmp_path: pathlib.Path) -> None:
+    """The document is valid OpenAPI 3.0 by a validator of its own
+    (JSON::Validator's OpenAPIv3 schema, Debian's libjson-validator-perl),
+    not only by this file's reading of it; a document it refuses fails."""
+    script = ("use JSON::Validator::Schema::OpenAPIv3;"
+              "my $s = JSON::Validator::Schema::OpenAPIv3->new($ARGV[0]);"
+              "print \"$_\\n\" for @{$s->errors}; exit(@{$s->errors} ? 1 : 0);")
+    doc = pathlib.Path(__file__).parent.parent / "openapi.json"
+    p = subprocess.run(["perl", "-e", script, str(doc)], capture_output=True, text=True)
+    assert p.returncode == 0 and p.stdout == "", p.stdout + p.stderr
+    bad = json.loads(doc.read_text())
+    bad["paths"]["/v1/due"]["get"]["parameters"][0]["in"] = "body"   # OpenAPI 2's, not 3's
+    (tmp_path / "bad.json").write_text(json.dumps(bad))
+    p = subprocess.run(["perl", "-e", script, str(tmp_path / "bad.json")],
+                       capture_output=True, text=True)
+    assert p.returncode == 1 and "/parameters/0/in" in p.stdout, p.stdout + p.stderr
+
+
 def test_openapi_covers_what_was_answered() -> None:
     """Runs last: every 200/201 of the document was seen in a real answer."""
     wanted = {(m.upper(), t, s) for t, ops in SPEC["paths"].items() for m, op in ops.items()
