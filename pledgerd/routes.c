@@ -755,13 +755,6 @@ static void proof(route_ctx *c, bool inclusion, reply *out)
         bad_param(out, bn, "a positive integer");
         return;
     }
-    /* 0: the log's size now, named in the answer (it echoed 0, and a
-     * client could not tell which root the proof leads to); read in the
-     * request's read transaction, so the proof is for that size */
-    if (b == 0 && (rc = pledger_log_size(c->reader, &b))) {
-        reply_library_error(out, rc, c->reader);
-        return;
-    }
     rc = inclusion ? pledger_log_prove_inclusion(&p, c->reader, a, b)
                    : pledger_log_prove_consistency(&p, c->reader, a, b);
     if (rc) {
@@ -778,7 +771,9 @@ static void proof(route_ctx *c, bool inclusion, reply *out)
     jw_init(&w);
     jw_obj(&w);
     jw_key(&w, an), jw_uint(&w, a);
-    jw_key(&w, bn), jw_uint(&w, b);
+    /* the size the proof is for: b, or the log's size when b is 0 (the
+     * answer echoed 0, and a client could not tell which root it leads to) */
+    jw_key(&w, bn), jw_uint(&w, pledger_proof_tree_size(p));
     jw_kstr(&w, "proof", pledger_proof_text(p));
     jw_end_obj(&w);
     reply_json(out, 200, &w);

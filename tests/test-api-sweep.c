@@ -2303,6 +2303,14 @@ static void sweep_pledger_proof_hash(void)
     pledger_proof_free(p);
 }
 static void sweep_pledger_proof_text(void) { NIL(pledger_proof_text(NULL)); }
+static void sweep_pledger_proof_tree_size(void)
+{
+    pledger_proof *p = NULL;
+    ck_assert_uint_eq(pledger_proof_tree_size(NULL), 0);
+    PL_OK(NULL, pledger_proof_parse(&p, ""));
+    ck_assert_uint_eq(pledger_proof_tree_size(p), 0);   /* the text does not say */
+    pledger_proof_free(p);
+}
 static void sweep_pledger_proof_free(void) { pledger_proof_free(NULL); }
 
 static void sweep_pledger_log_verify_inclusion(void)
@@ -2914,7 +2922,7 @@ static const entry table[] = {
     E(pledger_keyring_free), E(pledger_log_size), E(pledger_read_begin), E(pledger_read_end),
     E(pledger_log_root), E(pledger_log_leaf),
     E(pledger_log_prove_inclusion), E(pledger_log_prove_consistency), E(pledger_proof_parse),
-    E(pledger_proof_count), E(pledger_proof_hash), E(pledger_proof_text), E(pledger_proof_free),
+    E(pledger_proof_count), E(pledger_proof_hash), E(pledger_proof_text), E(pledger_proof_tree_size), E(pledger_proof_free),
     E(pledger_log_verify_inclusion), E(pledger_log_verify_consistency), E(pledger_log_origin),
     E(pledger_set_log_origin), E(pledger_checkpoint_sign), E(pledger_checkpoint_latest),
     E(pledger_checkpoint_open), E(pledger_checkpoint_origin), E(pledger_checkpoint_size),

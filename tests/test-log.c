@@ -71,10 +71,18 @@ START_TEST(test_every_event_proved)
         PL_OK(reg, pledger_log_leaf(reg, ev, leaf));
         PL_OK(reg, pledger_log_prove_inclusion(&p, reg, ev, 0));
         PL_OK(NULL, pledger_log_verify_inclusion(ev, size, leaf, p, root));
+        /* asked for the log now (0), it says which size that was; asked
+         * for a size, that size */
+        ck_assert_uint_eq(pledger_proof_tree_size(p), size);
+        pledger_proof *at = NULL;
+        PL_OK(reg, pledger_log_prove_inclusion(&at, reg, 1, ev));
+        ck_assert_uint_eq(pledger_proof_tree_size(at), ev);
+        pledger_proof_free(at);
         /* through its text, as a bank receives it */
         pledger_proof *q = NULL;
         PL_OK(NULL, pledger_proof_parse(&q, pledger_proof_text(p)));
         ck_assert_uint_eq(pledger_proof_count(q), pledger_proof_count(p));
+        ck_assert_uint_eq(pledger_proof_tree_size(q), 0);   /* the text does not say */
         PL_OK(NULL, pledger_log_verify_inclusion(ev, size, leaf, q, root));
         ck_assert_int_eq(pledger_log_verify_inclusion(ev % size + 1, size, leaf, q, root),
                          size == 1 ? 0 : PLEDGER_ECODE);
@@ -83,6 +91,7 @@ START_TEST(test_every_event_proved)
         /* every older log is a prefix of this one */
         PL_OK(reg, pledger_log_root(reg, ev, old_root));
         PL_OK(reg, pledger_log_prove_consistency(&p, reg, ev, 0));
+        ck_assert_uint_eq(pledger_proof_tree_size(p), size);
         PL_OK(NULL, pledger_log_verify_consistency(ev, size, old_root, root, p));
         if (ev < size)
             ck_assert_int_eq(pledger_log_verify_consistency(ev, size, root, root, p),

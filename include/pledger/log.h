@@ -134,6 +134,12 @@ PLEDGER_EXPORT const unsigned char *pledger_proof_hash(const pledger_proof *p, s
 /** The proof as text, one base64 hash a line ("" for an empty proof).
  *  @since 0.2 */
 PLEDGER_EXPORT const char *pledger_proof_text(const pledger_proof *p);
+/** The size of the log the proof is for: the size asked of
+ *  pledger_log_prove_inclusion() or pledger_log_prove_consistency(), or
+ *  the log's size when 0 (now) was asked, read in the same transaction as
+ *  the proof.  0 for a proof read from text (pledger_proof_parse(): the
+ *  text does not say) and for NULL. @since 0.2 */
+PLEDGER_EXPORT uint64_t pledger_proof_tree_size(const pledger_proof *p);
 /** Free a proof; NULL is a no-op. @since 0.2 */
 PLEDGER_EXPORT void pledger_proof_free(pledger_proof *p);
 

@@ -266,9 +266,11 @@ struct pledger_proof {
     size_t n;
     pl_mhash h[PL_MERKLE_MAX_PROOF];
     char *text;
+    uint64_t tree_size; /* the log's size it is for; 0: not known (parsed) */
 };
 
-static int proof_new(pl_err *e, pledger_proof **out, const pl_mhash *h, size_t n)
+static int proof_new(pl_err *e, pledger_proof **out, const pl_mhash *h, size_t n,
+                     uint64_t tree_size)
 {
     pledger_proof *p = calloc(1, sizeof *p);
     char *buf = NULL;
@@ -298,6 +300,7 @@ static int proof_new(pl_err *e, pledger_proof **out, const pl_mhash *h, size_t n
     memcpy(p->h, h, n * sizeof *h);
     p->n = n;
     p->text = buf;
+    p->tree_size = tree_size;
     *out = p;
     return 0;
 }
@@ -332,7 +335,7 @@ int pledger_proof_parse(pledger_proof **out, const char *text)
             break;
         p = nl + 1;
     }
-    return proof_new(e, out, h, n);
+    return proof_new(e, out, h, n, 0);
 }
 
 size_t pledger_proof_count(const pledger_proof *p) { return p ? p->n : 0; }
@@ -343,6 +346,8 @@ const unsigned char *pledger_proof_hash(const pledger_proof *p, size_t i)
 }
 
 const char *pledger_proof_text(const pledger_proof *p) { return p ? p->text : NULL; }
+
+uint64_t pledger_proof_tree_size(const pledger_proof *p) { return p ? p->tree_size : 0; }
 
 void pledger_proof_free(pledger_proof *p)
 {
@@ -468,7 +473,7 @@ int pledger_log_prove_inclusion(pledger_proof **out, pledger_registry *reg, uint
                                      reg->db, h, &n);
     }
     pl_db_rollback(reg->db);
-    return rc ? rc : proof_new(&reg->err, out, h, n);
+    return rc ? rc : proof_new(&reg->err, out, h, n, size);
 }
 
 int pledger_log_prove_consistency(pledger_proof **out, pledger_registry *reg,
@@ -500,7 +505,7 @@ int pledger_log_prove_consistency(pledger_proof **out, pledger_registry *reg,
                                        reg->db, h, &n);
     }
     pl_db_rollback(reg->db);
-    return rc ? rc : proof_new(&reg->err, out, h, n);
+    return rc ? rc : proof_new(&reg->err, out, h, n, size);
 }
 
 int pledger_log_verify_inclusion(uint64_t event, uint64_t size,

@@ -1453,6 +1453,10 @@ def test_python_client_answers_as_a_local_registry(site: dict) -> None:
             list(local.search(party_name="福建闽江食品", page_size=1))
         assert remote.latest_checkpoint() == local.latest_checkpoint()
         assert remote.prove_inclusion(2).text == local.prove_inclusion(2).text
+        # asked for the log now, both say which size that was
+        proofs = (remote.prove_inclusion(2), local.prove_inclusion(2),
+                  remote.prove_consistency(2), local.prove_consistency(2))
+        assert {p.size for p in proofs} == {local.log_size()}
         assert remote.rank(number) == local.rank(number) == 1
         assert remote.stats("2024-01-01", "2030-12-31") == local.stats("2024-01-01",
                                                                         "2030-12-31")

@@ -969,8 +969,8 @@ def _prove_args(p: argparse.ArgumentParser) -> None:
 @command("prove", N_("prove that an event is in the log: its leaf, the root and the "
                      "inclusion proof"), access="read", args=_prove_args)
 def cmd_prove(reg: Registry, a: argparse.Namespace) -> Result:
-    size = a.size or reg.log_size()
-    proof = reg.prove_inclusion(a.event, size)
+    proof = reg.prove_inclusion(a.event, a.size)
+    size = proof.size   # the log's size the proof is for (--size 0: the log now)
     data = {"event": a.event, "size": size, "leaf": _b64(reg.log_leaf(a.event)),
             "root": _b64(reg.log_root(size)), "proof": [_b64(h) for h in proof.hashes]}
     text = fields([(_("event"), a.event), (_("log size"), size), (_("leaf"), data["leaf"]),

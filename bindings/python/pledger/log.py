@@ -76,8 +76,12 @@ class Keyring:
 
 @dataclasses.dataclass(frozen=True)
 class Proof:
-    """An inclusion or consistency proof: its hashes, leaf side first."""
+    """An inclusion or consistency proof: its hashes, leaf side first, and
+    ``size``, the size of the log it is for (the log's size then when it
+    was asked for the log now; 0 when read from text, which does not say).
+    Proofs compare by their hashes."""
     hashes: tuple[bytes, ...]
+    size: int = dataclasses.field(default=0, compare=False)
 
     @property
     def text(self) -> str:
@@ -101,7 +105,7 @@ def _proof(p: Any) -> Proof:
     try:
         n = int(lib.pledger_proof_count(p))
         return Proof(tuple(bytes(ffi.buffer(lib.pledger_proof_hash(p, i), HASH_SIZE))
-                           for i in range(n)))
+                           for i in range(n)), int(lib.pledger_proof_tree_size(p)))
     finally:
         lib.pledger_proof_free(p)
 

@@ -10,6 +10,7 @@ Only the standard library is used (``urllib``, ``ssl``, ``json``).
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import urllib.parse
@@ -427,15 +428,17 @@ class RemoteRegistry:
 
     def prove_inclusion(self, event: int, size: int = 0) -> Proof:
         """As :meth:`pledger.Registry.prove_inclusion`."""
-        j = self._json("GET", "/v1/log/inclusion",
-                       {"event": event, "size": size or self.log_size()})
-        return Proof.from_text(j["proof"])
+        j = self._json("GET", "/v1/log/inclusion", {
+            "event": _ffi.cint(event, "event", "int64_t", minimum=0),
+            "size": _ffi.cint(size, "size", "int64_t", minimum=0)})
+        return dataclasses.replace(Proof.from_text(j["proof"]), size=int(j["size"]))
 
     def prove_consistency(self, old_size: int, size: int = 0) -> Proof:
         """As :meth:`pledger.Registry.prove_consistency`."""
-        j = self._json("GET", "/v1/log/consistency",
-                       {"old": old_size, "new": size or self.log_size()})
-        return Proof.from_text(j["proof"])
+        j = self._json("GET", "/v1/log/consistency", {
+            "old": _ffi.cint(old_size, "old_size", "int64_t", minimum=0),
+            "new": _ffi.cint(size, "size", "int64_t", minimum=0)})
+        return dataclasses.replace(Proof.from_text(j["proof"]), size=int(j["new"]))
 
     def log_leaf(self, event: int) -> bytes:
         """As :meth:`pledger.Registry.log_leaf`."""

@@ -33,12 +33,16 @@ def test_every_event_proved_offline(reg: pledger.Registry, flow: Flow) -> None:
     assert size > 5 and len(root) == 32
     for ev in range(1, size + 1):
         p = reg.prove_inclusion(ev)
+        assert p.size == size   # asked for the log now: which size that was
+        assert reg.prove_inclusion(1, ev).size == ev
         pledger.verify_inclusion(ev, size, reg.log_leaf(ev), p, root)
-        pledger.verify_inclusion(ev, size, reg.log_leaf(ev), pledger.Proof.from_text(p.text),
-                                 root)
+        parsed = pledger.Proof.from_text(p.text)
+        assert parsed.size == 0 and parsed == p   # the text does not say; same hashes
+        pledger.verify_inclusion(ev, size, reg.log_leaf(ev), parsed, root)
         with pytest.raises(pledger.CodeMismatch):
             pledger.verify_inclusion(ev, size, reg.log_leaf(ev), p, bytes(32))
         c = reg.prove_consistency(ev)
+        assert c.size == size
         pledger.verify_consistency(ev, size, reg.log_root(ev), root, c)
     with pytest.raises(pledger.InvalidArgument):
         reg.prove_inclusion(size + 1)
