@@ -459,12 +459,18 @@ static enum MHD_Result count_headers(void *cls, enum MHD_ValueKind kind, const c
  * and this service) could each take another one, and read another
  * request (RFC 9112 6.3: such a message is refused, not guessed at).
  * Written into @why (@size bytes). */
-static const char *ambiguous_headers(struct MHD_Connection *c, char *why, size_t size,
-                                     unsigned *status)
+static const char *ambiguous_headers(struct MHD_Connection *c, const char *version,
+                                     char *why, size_t size, unsigned *status)
 {
     *status = 400;
     unsigned n[H_COUNT] = { 0 };
     MHD_get_connection_values(c, MHD_HEADER_KIND, count_headers, n);
+    /* RFC 9112 3.2: a server answers 400 to an HTTP/1.1 request without
+     * Host (libmicrohttpd 0.9.75 does not) */
+    if (!n[H_HOST] && version && strcmp(version, MHD_HTTP_VERSION_1_1) == 0) {
+        snprintf(why, size, "%s", TR("an HTTP/1.1 request names its Host (RFC 9112 3.2)"));
+        return why;
+    }
     /* Authorization twice is bearer()'s to refuse, 401 */
     for (int i = H_AUTHORIZATION + 1; i < H_COUNT; i++)
         if (n[i] > 1) {
@@ -689,8 +695,8 @@ static void conn_deadline(struct MHD_Connection *c, int64_t at_ms)
 }
 
 static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char *url,
-                                 const char *method, const char *upload, size_t *upload_size,
-                                 void **con_cls, const char *lang)
+                                 const char *method, const char *version, const char *upload,
+                                 size_t *upload_size, void **con_cls, const char *lang)
 {
     listener *l = cls;
     service *s = l->s;
@@ -711,7 +717,7 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
         atomic_fetch_add(&l->in_flight, 1);
         char why[256];
         unsigned status;
-        if (ambiguous_headers(c, why, sizeof why, &status)) {
+        if (ambiguous_headers(c, version, why, sizeof why, &status)) {
             /* answered at once; the body, whichever length it has, is not
              * read (the connection closes after the answer) */
             rq->early = true;
@@ -961,10 +967,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
     char tag[24];
     bool picked = accept && language_pick(accept, tag);
-    (void)version;
     /* none asked that pledger speaks: the service's own (language = ...) */
     const char *lang = picked ? tag : l->s->lang_tag[0] ? l->s->lang_tag : NULL;
-    enum MHD_Result r = handle_in(cls, c, url, method, upload, upload_size, con_cls, lang);
+    enum MHD_Result r = handle_in(cls, c, url, method, version, upload, upload_size, con_cls,
+                                  lang);
     if (picked)
         pledger_set_thread_language(NULL);
     return r;

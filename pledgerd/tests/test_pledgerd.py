@@ -3057,6 +3057,29 @@ def test_ambiguous_headers_are_refused(site: dict) -> None:
     assert _raw(d, req)[0] == 201
 
 
+def test_an_http11_request_without_host_is_refused(site: dict) -> None:
+    """RFC 9112 3.2: an HTTP/1.1 request without Host is answered 400
+    (it was answered as any other); HTTP/1.0 has no Host to give."""
+    d, t, number = site["d"], site["tokens"], site["number"]
+    auth = f"Authorization: Bearer {t['bank']}\r\n"
+    size = d.json("/v1/status")["log_size"]
+    for method, path in (("GET", f"/v1/pledges/{number}"), ("GET", "/v1/status"),
+                         ("HEAD", "/v1/checkpoint"), ("POST", "/v1/applications")):
+        for version, host, want in (("1.1", "", 400), ("1.0", "", None),
+                                    ("1.1", "Host: 127.0.0.1\r\n", None)):
+            req = (f"{method} {path} HTTP/{version}\r\n{host}{auth}Content-Length: 0\r\n"
+                   "Connection: close\r\n\r\n")
+            status, body = _raw(d, req.encode())
+            if want == 400:
+                assert status == 400, (method, path, version, status, body)
+                if method != "HEAD":
+                    err = json.loads(body)["error"]
+                    assert "Host" in err["message"] and err["name"] == "PLEDGER_EINVAL", err
+            else:
+                assert status != 400 or "Host" not in body, (method, path, version, body)
+    assert d.json("/v1/status")["log_size"] == size
+
+
 def test_a_certificate_not_taken_is_said(site: dict) -> None:
     """The client says why the service's certificate was not taken and
     what to do (it said "[SSL: CERTIFICATE_VERIFY_FAILED] ... (_ssl.c:992)"):
