@@ -453,6 +453,60 @@ static enum MHD_Result count_headers(void *cls, enum MHD_ValueKind kind, const c
     return MHD_YES;
 }
 
+/* The first header whose name is not a token or whose value holds a
+ * control character (RFC 9110 5.1, 5.5): "Content-Length : 5" (white
+ * space before the colon) is no Content-Length to libmicrohttpd, which
+ * would read "5" bytes of body as the next request where a proxy before
+ * it read a body (RFC 9112 5.1: refused, 400). */
+typedef struct header_fault {
+    char why[160];
+} header_fault;
+
+/* @s (@n bytes) for a message: at most 40 bytes, each byte that is not
+ * printable ASCII as '?'. */
+static void shown(char *out, size_t size, const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && i < 40 && k + 1 < size; i++)
+        out[k++] = (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f ? s[i] : '?';
+    out[k] = '\0';
+}
+
+/* RFC 9110 5.6.2: a character of a token. */
+static bool tchar(unsigned char ch)
+{
+    return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+           (ch && strchr("!#$%&'*+-.^_`|~", ch));
+}
+
+static enum MHD_Result check_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
+{
+    header_fault *f = cls;
+    char name[48];
+    const unsigned char *k = (const unsigned char *)(key ? key : "");
+    const unsigned char *v = (const unsigned char *)(value ? value : "");
+    (void)kind;
+
+    size_t kn = 0;
+    while (k[kn] && tchar(k[kn]))
+        kn++;
+    if (!kn || k[kn]) {
+        shown(name, sizeof name, (const char *)k, strlen((const char *)k));
+        snprintf(f->why, sizeof f->why, TR("the header name '%s' is not a token (RFC 9110 5.1: "
+                 "no space before the colon)"), name);
+        return MHD_NO;
+    }
+    for (; *v; v++)
+        if ((*v < 0x20 && *v != '\t') || *v == 0x7f) {
+            shown(name, sizeof name, (const char *)k, kn);
+            snprintf(f->why, sizeof f->why, TR("the value of the header '%s' holds the control "
+                     "character 0x%02x"), name, *v);
+            return MHD_NO;
+        }
+    return MHD_YES;
+}
+
 /* Why the headers of @c make an ambiguous request, or NULL: a header
  * that says where the body ends, what it is, whose it is or for whom
  * given twice, or a length with a transfer coding -- two readers (a proxy
@@ -463,6 +517,12 @@ static const char *ambiguous_headers(struct MHD_Connection *c, const char *versi
                                      char *why, size_t size, unsigned *status)
 {
     *status = 400;
+    header_fault f = { "" };
+    MHD_get_connection_values(c, MHD_HEADER_KIND, check_header, &f);
+    if (f.why[0]) {
+        snprintf(why, size, "%s", f.why);
+        return why;
+    }
     unsigned n[H_COUNT] = { 0 };
     MHD_get_connection_values(c, MHD_HEADER_KIND, count_headers, n);
     /* RFC 9112 3.2: a server answers 400 to an HTTP/1.1 request without

@@ -3080,6 +3080,40 @@ def test_an_http11_request_without_host_is_refused(site: dict) -> None:
     assert d.json("/v1/status")["log_size"] == size
 
 
+def test_malformed_header_lines_are_refused(site: dict) -> None:
+    """A header name that is not a token -- white space before the colon,
+    inside the name, before the first header -- or a value holding a
+    control character is refused, 400 naming it (RFC 9112 5.1, RFC 9110
+    5.5).  "Content-Length : N" was no length to libmicrohttpd: its body
+    was left to be read as the next request, where a proxy before the
+    service would have read it as this one's body."""
+    d, t, number = site["d"], site["tokens"], site["number"]
+    body = (DATA / "app-trademark.xml").read_bytes()
+    auth = f"Authorization: Bearer {t['applicant']}\r\n".encode()
+    size = d.json("/v1/status")["log_size"]
+    post = b"POST /v1/applications HTTP/1.1\r\nHost: a\r\n" + auth
+    cases = {
+        "Content-Length ": post + b"Content-Length : %d\r\n\r\n%s" % (len(body), body),
+        "Content-Length\t": post + b"Content-Length\t: %d\r\n\r\n%s" % (len(body), body),
+        "X Y": b"GET /v1/status HTTP/1.1\r\nHost: a\r\nX Y: z\r\n\r\n",
+        " Host": b"GET /v1/status HTTP/1.1\r\n Host: a\r\n\r\n",
+        "X-A": b"GET /v1/status HTTP/1.1\r\nHost: a\r\nX-A: a\x01b\r\n\r\n",
+        "Authorization": (f"GET /v1/pledges/{number} HTTP/1.1\r\nHost: a\r\nAuthorization: "
+                          f"Bearer {t['bank']}\x7f\r\n\r\n").encode(),
+    }
+    for name, req in cases.items():
+        status, text = _raw(d, req.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n", 1))
+        assert status == 400, (name, status, text)
+        err = json.loads(text)["error"]
+        shown = name.replace("\t", "?")
+        assert f"'{shown}'" in err["message"] and err["name"] == "PLEDGER_EINVAL", (name, err)
+    assert d.json("/v1/status")["log_size"] == size   # nothing was filed
+    # a tab and bytes above ASCII in a value are a value's own
+    req = (f"GET /v1/pledges/{number} HTTP/1.1\r\nHost: a\r\nX-Note: a\tb \u00e9\r\n"
+           f"Authorization: Bearer {t['bank']}\r\nConnection: close\r\n\r\n").encode()
+    assert _raw(d, req)[0] == 200
+
+
 def test_a_certificate_not_taken_is_said(site: dict) -> None:
     """The client says why the service's certificate was not taken and
     what to do (it said "[SSL: CERTIFICATE_VERIFY_FAILED] ... (_ssl.c:992)"):
