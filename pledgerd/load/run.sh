@@ -10,8 +10,18 @@
 # Each run also says where the CPU went (pledgerd/load/cpu.py): the CPU
 # time per request of pledgerd's threads by name and of wrk, and the
 # share of the cores that stood idle.
+#
+# From the environment: PLEDGERD, the daemon to run (default
+# build/pledgerd/pledgerd; the release build: build-bench/pledgerd/pledgerd);
+# MODES ("http https") and WORKLOADS ("verify search"), what to run;
+# CEILING=path/to/pledgerd-ceiling (built with -Dbench=true) runs the
+# verify workload over HTTP against libmicrohttpd answering a fixed body
+# at once instead: the ceiling the machine and wrk leave.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+pledgerd=${PLEDGERD:-$top/build/pledgerd/pledgerd}
+pledgerd=$(realpath "$pledgerd")
+ceiling=${CEILING:+$(realpath "$CEILING")}
 db=$(realpath "$1")
 secs=${2:-30}
 work=$(mktemp -d)
@@ -25,13 +35,27 @@ open("numbers.txt", "w").write("\n".join(r[0] for r in c.execute(
 open("parties.txt", "w").write("\n".join(r[0] for r in c.execute(
     "SELECT pledgor_id FROM pledge_version WHERE pledge_id % 997 = 0 LIMIT 1000")) + "\n")
 PY
-"$top/build/pledgerd/pledgerd" token bank-load bank > accounts 2> token.txt
+"$pledgerd" token bank-load bank > accounts 2> token.txt
 chmod 600 accounts
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout key.pem \
   -out cert.pem -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null
 openssl genpkey -algorithm ed25519 -out report.key
 cp "$top/pledgerd/load/verify.lua" "$top/pledgerd/load/search.lua" .
-for mode in http https; do
+if [ -n "$ceiling" ]; then
+  port=$((20000 + RANDOM % 20000))
+  "$ceiling" $port "${PLEDGERD_THREADS:-2}" &
+  pid=$!
+  sleep 1
+  wrk -t2 -c64 -d5s -s verify.lua "http://127.0.0.1:$port" > /dev/null
+  echo "== verify, http, the ceiling"
+  /usr/bin/python3 "$top/pledgerd/load/cpu.py" $pid \
+    wrk -t2 -c64 -d"${secs}s" --latency -s verify.lua "http://127.0.0.1:$port" |
+    grep -E 'requests in|Requests/sec|p50|CPU us'
+  kill -TERM $pid
+  wait $pid
+  exit 0
+fi
+for mode in ${MODES:-http https}; do
   port=$((20000 + RANDOM % 20000))
   {
     echo "listen = 127.0.0.1:$port"
@@ -42,11 +66,11 @@ for mode in http https; do
     echo "per_ip_connections = 512"; echo "threads = ${PLEDGERD_THREADS:-2}"
   } > pledgerd.conf
   chmod 600 pledgerd.conf   # pledgerd refuses one others may write
-  "$top/build/pledgerd/pledgerd" --config pledgerd.conf 2> pledgerd.log &
+  "$pledgerd" --config pledgerd.conf 2> pledgerd.log &
   pid=$!
   sleep 1
   wrk -t2 -c64 -d10s -s verify.lua "$mode://127.0.0.1:$port" > /dev/null
-  for w in verify search; do
+  for w in ${WORKLOADS:-verify search}; do
     echo "== $w, $mode"
     /usr/bin/python3 "$top/pledgerd/load/cpu.py" $pid \
       wrk -t2 -c64 -d"${secs}s" --latency -s $w.lua "$mode://127.0.0.1:$port" |
