@@ -453,11 +453,7 @@ static enum MHD_Result count_headers(void *cls, enum MHD_ValueKind kind, const c
     return MHD_YES;
 }
 
-/* The first header whose name is not a token or whose value holds a
- * control character (RFC 9110 5.1, 5.5): "Content-Length : 5" (white
- * space before the colon) is no Content-Length to libmicrohttpd, which
- * would read "5" bytes of body as the next request where a proxy before
- * it read a body (RFC 9112 5.1: refused, 400). */
+/* What check_header() found wrong, "" if nothing. */
 typedef struct header_fault {
     char why[160];
 } header_fault;
@@ -479,6 +475,12 @@ static bool tchar(unsigned char ch)
            (ch && strchr("!#$%&'*+-.^_`|~", ch));
 }
 
+/* A header whose name is not a token or whose value holds a control
+ * character (RFC 9110 5.1, 5.5) stops the walk, said in the fault @cls:
+ * "Content-Length : 5" (white space before the colon) is no
+ * Content-Length to libmicrohttpd, which would read the body as the next
+ * request where a proxy before it read it as this one's (RFC 9112 5.1:
+ * refused, 400). */
 static enum MHD_Result check_header(void *cls, enum MHD_ValueKind kind, const char *key,
                                     const char *value)
 {
@@ -508,11 +510,12 @@ static enum MHD_Result check_header(void *cls, enum MHD_ValueKind kind, const ch
 }
 
 /* Why the headers of @c make an ambiguous request, or NULL: a header
- * that says where the body ends, what it is, whose it is or for whom
- * given twice, or a length with a transfer coding -- two readers (a proxy
- * and this service) could each take another one, and read another
- * request (RFC 9112 6.3: such a message is refused, not guessed at).
- * Written into @why (@size bytes). */
+ * line HTTP refuses (check_header()), an HTTP/1.1 request (@version)
+ * without Host, a header that says where the body ends, what it is, whose
+ * it is or for whom given twice, or a length with a transfer coding --
+ * two readers (a proxy and this service) could each take another one,
+ * and read another request (RFC 9112 6.3: such a message is refused, not
+ * guessed at).  Written into @why (@size bytes). */
 static const char *ambiguous_headers(struct MHD_Connection *c, const char *version,
                                      char *why, size_t size, unsigned *status)
 {
