@@ -661,6 +661,10 @@ static void get_due(route_ctx *c, reply *out)
     jw w;
     jw_init(&w);
     jw_obj(&w);
+    /* the day the list is for and how far it looks: the days left count
+     * from it, and a client's clock or zone may not be the registry's */
+    jw_kstr(&w, "today", pledger_due_today(d));
+    jw_kint(&w, "within_days", o.within_days);
     jw_key(&w, "items");
     jw_arr(&w);
     for (size_t i = 0; i < pledger_due_count(d); i++) {

@@ -1923,6 +1923,12 @@ static void sweep_pledger_due_count(void)
     NIL(pledger_due_count(NULL));
 }
 
+static void sweep_pledger_due_today(void)
+{
+    NIL(pledger_due_today(NULL));
+    ck_assert_uint_eq(strlen(pledger_due_today(D)), 10);
+}
+
 #define DUE_GETTER(name)                                                                  \
     static void sweep_pledger_due_##name(void)                                           \
     {                                                                                    \
@@ -3038,7 +3044,7 @@ static const entry table[] = {
     E(pledger_cursor_pledgor_id), E(pledger_cursor_pledgee_name), E(pledger_cursor_pledgee_id),
     E(pledger_cursor_amount), E(pledger_cursor_currency), E(pledger_cursor_period_start),
     E(pledger_cursor_period_end), E(pledger_cursor_name_match), E(pledger_due_get),
-    E(pledger_due_free), E(pledger_due_count), E(pledger_due_what_of), E(pledger_due_subject),
+    E(pledger_due_free), E(pledger_due_count), E(pledger_due_today), E(pledger_due_what_of), E(pledger_due_subject),
     E(pledger_due_kind), E(pledger_due_date), E(pledger_due_days_left),
     E(pledger_due_what_name), E(pledger_stats_get), E(pledger_stats_free),
     E(pledger_stats_registrations), E(pledger_stats_cancellations), E(pledger_stats_active),

@@ -928,6 +928,10 @@ START_TEST(test_due_list)
     o.at = FX_T0 + 570 * FX_DAY_US;
     PL_OK(reg, pledger_due_get(&d, reg, &o));
     ck_assert_uint_eq(pledger_due_count(d), 6);
+    /* the day it is for, from which the days left count */
+    ck_assert_str_eq(pledger_due_today(d), "2025-10-23");
+    ck_assert_str_eq(pledger_due_date(d, 5), "2025-10-31");
+    ck_assert_int_eq(pledger_due_days_left(d, 5), 8);
     ck_assert_str_eq(pledger_due_subject(d, 0), s_tm);
     ck_assert_str_eq(pledger_due_subject(d, 1), a_pt);
     ck_assert_str_eq(pledger_due_subject(d, 2), a_eq);
@@ -942,6 +946,17 @@ START_TEST(test_due_list)
     PL_OK(reg, pledger_due_get(&d, reg, NULL));
     ck_assert_uint_eq(pledger_due_count(d), 5);
     ck_assert_int_eq(pledger_due_days_left(d, 0), 1);
+    ck_assert_str_eq(pledger_due_today(d), "2024-04-02");
+    pledger_due_free(d);
+    /* today is the registry's day (Asia/Shanghai): 16:00 UTC is
+     * midnight of the next day there */
+    o.at = FX_T0 + 14 * 3600 * INT64_C(1000000) - 1;
+    PL_OK(reg, pledger_due_get(&d, reg, &o));
+    ck_assert_str_eq(pledger_due_today(d), "2024-04-01");
+    pledger_due_free(d);
+    o.at += 1;
+    PL_OK(reg, pledger_due_get(&d, reg, &o));
+    ck_assert_str_eq(pledger_due_today(d), "2024-04-02");
     pledger_due_free(d);
 
     /* decisions leave the list */

@@ -598,6 +598,10 @@ PLEDGER_EXPORT void pledger_due_free(pledger_due *due);
 
 /** Number of items. @since 0.1 */
 PLEDGER_EXPORT size_t pledger_due_count(const pledger_due *due);
+/** The day the list is for, "YYYY-MM-DD": the day of its @c at in the
+ *  registry's time zone, from which every item's days left are counted;
+ *  NULL for NULL. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_due_today(const pledger_due *due);
 /** What item @p i is; 0 out of range. @since 0.1 */
 PLEDGER_EXPORT pledger_due_what pledger_due_what_of(const pledger_due *due, size_t i);
 /** Its subject: the application's UUID (acceptance, registration,

@@ -542,6 +542,11 @@ pledger_kind pledger_due_kind(const pledger_due *due, size_t i)
     return it ? (pledger_kind)it->kind : (pledger_kind)0;
 }
 
+const char *pledger_due_today(const pledger_due *due)
+{
+    return due ? due->d.today : NULL;
+}
+
 const char *pledger_due_date(const pledger_due *due, size_t i)
 {
     const pl_q_due_item *it = item(due, i);

@@ -148,6 +148,7 @@ int pl_q_due_run(pl_db *db, pl_err *e, int64_t at, int utc_offset, int within, p
     int rc;
 
     memset(out, 0, sizeof *out);
+    pl_date_format(l.today, out->today);
     if ((rc = pl_db_read_begin(db, e)))
         return rc;
     if (!(rc = pl_wf_calendar_read(db, e, &cal))) {

@@ -176,6 +176,7 @@ typedef struct pl_q_due_item {
 typedef struct pl_q_due {
     pl_q_due_item *items;
     size_t n;
+    char today[11];   /* the day the list is for, "YYYY-MM-DD" */
 } pl_q_due;
 
 /* Everything due by today + @within days at instant @at (today: its

@@ -5,6 +5,7 @@ limits, SIGHUP and SIGTERM."""
 from __future__ import annotations
 
 import base64
+import datetime as _dt
 import gzip
 import hashlib
 import http.client
@@ -318,7 +319,24 @@ def test_roles_decide_as_in_process(site: dict) -> None:
     with pledger.open(str(site["tmp"] / "reg.db"), read_only=True) as local:
         local.set_actor("auditor-1", Role.AUDITOR)
         assert auditor.due(within_days=3650) == local.due(within_days=3650)
-    assert d.json("/v1/due?within_days=3650", t["auditor"])["items"] is not None
+        # 16:00 UTC: midnight of the 6th in the registry's zone (Asia/Shanghai)
+        at = _dt.datetime(2024, 4, 5, 16, tzinfo=_dt.timezone.utc)
+        remote_due, local_due = auditor.due(at, 3650), local.due(at, 3650)
+        assert remote_due == local_due
+        assert remote_due.today == local_due.today == _dt.date(2024, 4, 6)
+    due = d.json("/v1/due?within_days=3650&as_of=2024-04-05T16:00:00Z", t["auditor"])
+    assert due["today"] == "2024-04-06" and due["within_days"] == 3650
+    from zoneinfo import ZoneInfo
+    days = {_dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()}
+    due = d.json("/v1/due?within_days=3650", t["auditor"])   # now (the real clock)
+    days.add(_dt.datetime.now(ZoneInfo("Asia/Shanghai")).date())
+    assert _dt.date.fromisoformat(due["today"]) in days, (due["today"], days)
+    assert due["items"], due     # the application submitted above is due
+    for item in due["items"]:   # the days left count from the day it names
+        assert item["days_left"] == (_dt.date.fromisoformat(item["date"])
+                                     - _dt.date.fromisoformat(due["today"])).days, item
+    assert d.json("/v1/due?as_of=2024-04-05T15:59:59Z", t["auditor"])["today"] == "2024-04-05"
+    assert d.json("/v1/due", t["auditor"])["within_days"] == 30
     assert d.json("/v1/due?within_days=99999", t["auditor"], expect=400)
     assert d.json("/v1/stats?from=2024-01-01&to=2030-12-31", t["bank"])["registrations"] >= 1
     assert d.json("/v1/stats?from=2024-01-01", t["bank"], expect=400)

@@ -1298,7 +1298,8 @@ def cmd_due(reg: Registry, a: argparse.Namespace) -> Result:
                  [(when(i.date), i.days_left, label("due", i.what), label("kind", i.kind),
                    i.subject)
                   for i in items]) if items else _("nothing due")
-    return Result({"items": as_dict(items), "count": len(items)}, text)
+    return Result({"today": items.today.isoformat(), "within_days": a.within,
+                   "items": as_dict(items), "count": len(items)}, text)
 
 
 def _stats_args(p: argparse.ArgumentParser) -> None:

@@ -19,7 +19,7 @@ from .errors import InvalidArgument, ReviewBlocked, check, make_error
 from .log import Checkpoint, Keyring, Proof, _proof
 from .query import AS_OF_CURRENT, Cursor, pledge_of
 from .report import ReportEntry
-from .types import (ApplicationEntry, Certificate, CurrencyAmounts, DateLike, DueItem,
+from .types import (ApplicationEntry, Certificate, CurrencyAmounts, DateLike, DueItem, DueList,
                     ExchangeLine, Filed, Finding, ImportReport, Instant, JournalCheck, Pledge,
                     Registration, Rejection, Review, RightRank, Stats, Verification, date_str,
                     from_us, to_date, to_us)
@@ -939,10 +939,11 @@ class Registry:
                                         _ffi.cstr(number_b, "number_b")))
         return int(out[0])
 
-    def due(self, at: Instant | None = None, within_days: int = 30) -> list[DueItem]:
+    def due(self, at: Instant | None = None, within_days: int = 30) -> DueList:
         """What is due or overdue at ``at`` (default: now), up to
-        ``within_days`` calendar days ahead.  Role: clerk, registrar or
-        auditor."""
+        ``within_days`` calendar days ahead: a list of :class:`DueItem`
+        whose ``today`` is the registry's day of ``at``.  Role: clerk,
+        registrar or auditor."""
         opts = ffi.new("pledger_due_options *")
         opts.version = lib.PLEDGER_DUE_OPTIONS_VERSION
         opts.at = AS_OF_CURRENT if at is None else to_us(at, "at")
@@ -952,12 +953,13 @@ class Registry:
         d = _ffi.gc(pp[0], lib.pledger_due_free)
         try:
             what = _ENUMS["DueWhat"]
-            return [DueItem(what=what(lib.pledger_due_what_of(d, i)),
-                            subject=_ffi.string(lib.pledger_due_subject(d, i)) or "",
-                            kind=Kind(lib.pledger_due_kind(d, i)),
-                            date=to_date(_ffi.string(lib.pledger_due_date(d, i))),
-                            days_left=int(lib.pledger_due_days_left(d, i)))
-                    for i in range(lib.pledger_due_count(d))]
+            return DueList([DueItem(what=what(lib.pledger_due_what_of(d, i)),
+                                    subject=_ffi.string(lib.pledger_due_subject(d, i)) or "",
+                                    kind=Kind(lib.pledger_due_kind(d, i)),
+                                    date=to_date(_ffi.string(lib.pledger_due_date(d, i))),
+                                    days_left=int(lib.pledger_due_days_left(d, i)))
+                            for i in range(lib.pledger_due_count(d))],
+                           to_date(_ffi.string(lib.pledger_due_today(d))))
         finally:
             ffi.release(d)
 

@@ -24,9 +24,9 @@ from .enums import Kind, PledgeState, Role, Severity
 from .errors import CodeMismatch, ReviewBlocked, error_class
 from .log import HASH_SIZE, Checkpoint, Keyring, Proof, verify_consistency
 from .report import ReportEntry
-from .types import (ApplicationEntry, CurrencyAmounts, DateLike, DueItem, Filed, Finding,
-                    Instant, JournalCheck, Pledge, Review, RightRank, SearchHit, Stats,
-                    Verification, date_str, from_us, to_date, to_us)
+from .types import (ApplicationEntry, CurrencyAmounts, DateLike, DueItem, DueList, Filed,
+                    Finding, Instant, JournalCheck, Pledge, Review, RightRank, SearchHit,
+                    Stats, Verification, date_str, from_us, to_date, to_us)
 
 
 def _instant(t: Instant | None, what: str) -> str | None:
@@ -365,13 +365,14 @@ class RemoteRegistry:
                              {"code": code, "as_of": _instant(at, "at")}
                              )[1].decode("utf-8")
 
-    def due(self, at: Instant | None = None, within_days: int = 30) -> list[DueItem]:
+    def due(self, at: Instant | None = None, within_days: int = 30) -> DueList:
         """As :meth:`pledger.Registry.due`."""
         j = self._json("GET", "/v1/due", {"as_of": _instant(at, "at"),
                                           "within_days": _ffi.cint(within_days, "within_days")})
-        return [DueItem(what=_ENUMS["DueWhat"].from_name(i["what"]), subject=i["subject"],
-                        kind=Kind.from_name(i["kind"]), date=to_date(i["date"]),
-                        days_left=i["days_left"]) for i in j["items"]]
+        return DueList([DueItem(what=_ENUMS["DueWhat"].from_name(i["what"]),
+                                subject=i["subject"], kind=Kind.from_name(i["kind"]),
+                                date=to_date(i["date"]), days_left=i["days_left"])
+                        for i in j["items"]], to_date(j["today"]))
 
     def stats(self, start: DateLike, end: DateLike, *, kind: Kind | int | str | None = None,
               office: str | None = None) -> Stats:

@@ -397,6 +397,19 @@ class DueItem:
     days_left: int                   #: 0 due today, negative overdue
 
 
+class DueList(list[DueItem]):
+    """The due list: a list of :class:`DueItem`, and ``today``, the day it
+    is for (the registry's day of the instant asked), from which each
+    item's ``days_left`` counts."""
+
+    def __init__(self, items: Any, today: _dt.date) -> None:
+        super().__init__(items)
+        self.today = today
+
+    def __repr__(self) -> str:
+        return f"DueList({list.__repr__(self)}, today={self.today!r})"
+
+
 @dataclasses.dataclass(frozen=True)
 class ApplicationEntry:
     """One application of a list (:meth:`pledger.Registry.applications`),

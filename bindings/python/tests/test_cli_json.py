@@ -228,7 +228,13 @@ def test_every_json_field_is_filled_or_documented(tmp_path: pathlib.Path,
     run("search", "--party-name", "福建闽江食品", "--page-size", "1")
     run("rank", number)
     run("rank", number, "--compare", rv["number"])
-    run("due", "--actor", "registrar-1", "--within", "3650")
+    due = run("due", "--actor", "registrar-1", "--within", "3650")
+    assert due["within_days"] == 3650 and due["count"] == len(due["items"])
+    # the day it is for: the registry's (Asia/Shanghai) of PLEDGER_NOW
+    assert run("due", "--actor", "registrar-1", now="2024-05-03T15:59:59Z")["today"] == \
+        "2024-05-03"
+    assert run("due", "--actor", "registrar-1", now="2024-05-03T16:00:00Z")["today"] == \
+        "2024-05-04"
     run("stats", "--from", "2024-01-01", "--to", "2024-12-31")
     run("object", rv["number"], "--objector", "福建闽江食品有限公司", "--note", "paid",
         "--actor", "pledgor")

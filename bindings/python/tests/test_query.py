@@ -136,8 +136,12 @@ def test_due_list(flow: Flow) -> None:
     assert isinstance(item, pledger.DueItem) and item.kind == Kind.TRADEMARK
     assert item.date == dt.date(2024, 4, 3) and item.days_left == 2
     assert item.what.api_name == "acceptance"
+    # the day the list is for, from which the days left count
+    assert isinstance(items, pledger.DueList) and isinstance(items, list)
+    assert items.today == dt.date(2024, 4, 1)
     later = reg.due(at=T0 + 5 * DAY_US)
-    assert later[0].days_left == -3
+    assert later[0].days_left == -3 and later.today == dt.date(2024, 4, 6)
+    assert later[0].days_left == (later[0].date - later.today).days
     flow.act("bank-1", Role.BANK)
     with pytest.raises(pledger.PermissionDenied):
         reg.due()
