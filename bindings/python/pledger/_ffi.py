@@ -30,6 +30,8 @@ from typing import Any, Callable
 
 import cffi
 
+from ._i18n import _
+
 SONAME = "libpledger.so.0"
 
 
@@ -139,16 +141,19 @@ def data(value: Any, what: str, text: bool = False, binary: bool = True) -> byte
         try:
             return value.encode("utf-8")
         except UnicodeEncodeError:
-            raise _invalid(f"{what} is not valid Unicode (a lone surrogate)") from None
-    kinds = " or ".join(k for k, on in (("str", text), ("bytes", binary)) if on)
-    raise _invalid(f"{what} must be {kinds}, not {type(value).__name__}", True)
+            raise _invalid(_("{what} is not valid Unicode (a lone surrogate)").format(
+                what=what)) from None
+    kinds = _(" or ").join(k for k, on in (("str", text), ("bytes", binary)) if on)
+    raise _invalid(_("{what} must be {kinds}, not {type}").format(
+        what=what, kinds=kinds, type=type(value).__name__), True)
 
 
 def _show_int(v: int) -> str:
     """``v`` for a message; a huge one by its size, not its digits."""
     if v.bit_length() <= 256:
         return str(v)
-    return f"{'-' if v < 0 else ''}an integer of {v.bit_length()} bits"
+    return (_("-an integer of {bits} bits") if v < 0 else
+            _("an integer of {bits} bits")).format(bits=v.bit_length())
 
 
 def cint(value: Any, what: str, ctype: str = "int", minimum: int | None = None,
@@ -158,12 +163,13 @@ def cint(value: Any, what: str, ctype: str = "int", minimum: int | None = None,
     reaches cffi (which would raise a bare OverflowError).  Any integer
     (``operator.index``) but bool is accepted."""
     if isinstance(value, bool):
-        raise _invalid(f"{what} must be an integer, not bool", True)
+        raise _invalid(_("{what} must be an integer, not {type}").format(what=what, type="bool"),
+                       True)
     try:
         v = operator.index(value)
     except TypeError:
-        raise _invalid(f"{what} must be an integer, not {type(value).__name__}",
-                       True) from None
+        raise _invalid(_("{what} must be an integer, not {type}").format(
+            what=what, type=type(value).__name__), True) from None
     t = ffi.typeof(ctype)
     bits = 8 * ffi.sizeof(t)
     signed = ffi.cast(t, -1) < 0
@@ -173,7 +179,8 @@ def cint(value: Any, what: str, ctype: str = "int", minimum: int | None = None,
     if maximum is not None:
         hi = min(hi, maximum)
     if not lo <= v <= hi:
-        raise _invalid(f"{what} is {_show_int(v)}: it must be {lo} to {hi}")
+        raise _invalid(_("{what} is {value}: it must be {lo} to {hi}").format(
+            what=what, value=_show_int(v), lo=lo, hi=hi))
     return v
 
 
@@ -182,13 +189,15 @@ def cstr(s: str | None, what: str = "argument") -> Any:
     if s is None:
         return ffi.NULL
     if not isinstance(s, str):
-        raise _invalid(f"{what} must be str, not {type(s).__name__}", True)
+        raise _invalid(_("{what} must be {kinds}, not {type}").format(
+            what=what, kinds="str", type=type(s).__name__), True)
     try:
         b = s.encode("utf-8")
     except UnicodeEncodeError:
-        raise _invalid(f"{what} is not valid Unicode (a lone surrogate)") from None
+        raise _invalid(_("{what} is not valid Unicode (a lone surrogate)").format(
+                what=what)) from None
     if b"\0" in b:
-        raise _invalid(f"{what} contains a NUL character")
+        raise _invalid(_("{what} contains a NUL character").format(what=what))
     return ffi.new("char[]", b)
 
 
@@ -197,8 +206,8 @@ def cpath(path: str | os.PathLike[str]) -> Any:
     try:
         b = os.fsencode(path)
     except TypeError:
-        raise _invalid(f"a file name must be str or os.PathLike, not {type(path).__name__}",
-                       True) from None
+        raise _invalid(_("a file name must be str or os.PathLike, not {type}").format(
+            type=type(path).__name__), True) from None
     except UnicodeEncodeError:
         raise _invalid("a file name is not valid Unicode (a lone surrogate that is not "
                        "an undecodable byte of the file system's)") from None

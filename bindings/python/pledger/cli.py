@@ -81,7 +81,13 @@ class UsageError(Exception):
 
 class _ParseError(UsageError):
     """argparse's refusal, already a whole line: it names the command
-    (``pledger search: ...``) and must not be prefixed again."""
+    (``pledger search: ...``) and must not be prefixed again; ``message``
+    is what was wrong, without the command and the pointer to --help."""
+
+    def __init__(self, prog: str, message: str) -> None:
+        super().__init__(_("{prog}: {message} (see --help)").format(prog=prog,
+                                                                    message=message))
+        self.message = message
 
 
 class Failed(Exception):
@@ -317,7 +323,7 @@ class IntOption:
         except ValueError:  # more digits than Python converts: far out of range
             v = (-1 if t.startswith("-") else 1) << 100_000
         try:
-            return cint(v, "the value", self.ctype, self.minimum, self.maximum)
+            return cint(v, _("the value"), self.ctype, self.minimum, self.maximum)
         except E.InvalidArgument as e:
             raise argparse.ArgumentTypeError(e.message) from None
 
@@ -1631,13 +1637,11 @@ class _Parser(argparse.ArgumentParser):
         if extra:
             cmd = getattr(a, "command", None)
             prog = f"{self.prog} {cmd}" if cmd else self.prog
-            raise _ParseError(_("{prog}: {message} (see --help)").format(
-                prog=prog, message=argparse._("unrecognized arguments: %s") % " ".join(extra)))
+            raise _ParseError(prog, argparse._("unrecognized arguments: %s") % " ".join(extra))
         return a
 
     def error(self, message: str) -> NoReturn:
-        raise _ParseError(_("{prog}: {message} (see --help)").format(prog=self.prog,
-                                                                      message=message))
+        raise _ParseError(self.prog, message)
 
 
 def _sentence(text: str) -> str:
@@ -1989,6 +1993,16 @@ def _run(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | Non
             if isinstance(e, E.Error):
                 d.update(code=e.code, name=e.name, kind=type(e).__name__,
                          message=_bare_words(e.message))
+            else:
+                # every error has its kind and its message, not only the
+                # library's: a usage error's is the line without the
+                # program's name and the pointer to --help
+                kind = ("UsageError" if isinstance(e, UsageError) else
+                        type(e).__name__ if isinstance(e, expected) else "InternalError")
+                bare = (escape(e.message) if isinstance(e, _ParseError) else
+                        line.split(": ", 1)[1] if line.startswith(PROG) and ": " in line
+                        else line)
+                d.update(kind=kind, message=bare)
             err.write(_json_text(d) + "\n")
         else:
             err.write(line + "\n")

@@ -90,6 +90,9 @@ def test_in_a_real_process_no_traceback(name: str, option: str,
         assert option in r.err
         r = run_cli(*_line(name, option, value), "--db", str(tmp_path / "r.db"), "--json")
         assert r.status == 2 and r.error()["status"] == 2 and option in r.error()["error"]
+        # a usage error has its kind and message as the library's errors do
+        assert r.error()["kind"] == "UsageError" and option in r.error()["message"], r
+        assert not r.error()["message"].startswith("pledger"), r
 
 
 def _stated_range(message: str) -> tuple[int, int]:

@@ -112,6 +112,13 @@ def test_help_and_usage_errors_in_chinese() -> None:
     assert r.status == 2 and "缺少以下必需参数：uuid" in r.err, r
     r = run_cli("review", "x", "--role", "boss", env=ZH_ENV)
     assert r.status == 2 and "无效的选择" in r.err, r
+    # a number out of range, in Chinese to its end (the bindings' own
+    # check said "the value is 3651: it must be 0 to 3650" in English)
+    for args, want in ((["due", "--within", "3651"], "该值为 3651：须在 0 到 3650 之间"),
+                       (["search", "--page-size", "9" * 200], "位的整数：须在 1 到 10000 之间")):
+        r = run_cli(*args, "--actor", "a", env=ZH_ENV)
+        assert r.status == 2 and want in r.err, r
+        assert not re.search(r"\b(value|must|integer)\b", r.err), r
 
 
 def test_bad_language_is_a_usage_error() -> None:
