@@ -1759,9 +1759,11 @@ def _bare_words(msg: str) -> str:
 
 #: the fields whose option is not their name with dashes
 _FIELD_OPTIONS = {"right_id": "--right", "right": "--right", "cafile": "--cacert"}
-#: a field as a service names it (its query parameter), where the library's
-#: name differs: "right is empty" begins with the field, not a word
-_SERVICE_FIELDS = frozenset({"right"})
+#: fields a message begins with that are no plain word of it: a service's
+#: query parameter where the library's name differs ("right is empty"),
+#: and the client's url and token ("url 'http://...': http:// would send
+#: the token in clear")
+_LEADING_FIELDS = frozenset({"right", "url", "token"})
 #: a field a command fills from an option of another name, where an option
 #: of the field's name means something else (reports: --actor is who asks)
 _COMMAND_FIELDS = {"reports": {"actor": "--asked-by", "from": "--since", "to": "--until"},
@@ -1783,7 +1785,8 @@ def _in_cli_words(msg: str, command: str | None, options: frozenset[str]) -> str
         whole, name = m.group(0), m.group(1)
         if "->" not in whole and not whole.startswith("filter.") and "_" not in name and \
                 not (m.start() == 0 and (msg[m.end():m.end() + 2] == ": " or
-                                         name in _SERVICE_FIELDS)):
+                                         msg[m.end():m.end() + 1] == "：" or
+                                         name in _LEADING_FIELDS)):
             return whole    # a plain word of the sentence, not the field it begins with
         opt = _COMMAND_FIELDS.get(command or "", {}).get(name) or _FIELD_OPTIONS.get(name) \
             or "--" + name.replace("_", "-")

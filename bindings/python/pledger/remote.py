@@ -56,16 +56,17 @@ def connect(url: str, token: str | None = None, *, cafile: str | None = None,
     instead of the system's."""
     if token is not None:
         if not isinstance(token, str):
-            raise _ffi._invalid(f"token must be a str, not {type(token).__name__}", True)
+            raise _ffi._invalid(_("{what} must be {kinds}, not {type}").format(
+                what="token", kinds="str", type=type(token).__name__), True)
         # read from a file or the environment: the line's end is not the token's
         token = token.strip(" \t\r\n") or None   # "": no token, as None
         if token and any(not 0x21 <= ord(ch) <= 0x7e for ch in token):
-            raise _ffi._invalid("token must be NAME.SECRET as pledgerd token printed it "
-                                "(visible ASCII, no space or control character)")
+            raise _ffi._invalid(_("token must be NAME.SECRET as pledgerd token printed it "
+                                  "(visible ASCII, no space or control character)"))
     if cafile is not None:
         if not isinstance(cafile, (str, os.PathLike)):
-            raise _ffi._invalid(f"cafile must be a file name, not {type(cafile).__name__}",
-                                True)
+            raise _ffi._invalid(_("{what} must be {kinds}, not {type}").format(
+                what="cafile", kinds=_("a file name"), type=type(cafile).__name__), True)
         _ffi.cpath(cafile)      # a NUL or a lone surrogate, refused as elsewhere
     return RemoteRegistry(url, token, cafile, timeout)
 
@@ -74,20 +75,20 @@ def _address_fault(url: str) -> str | None:
     """What is wrong with @url as a service's address (scheme://host[:port]
     [/prefix]), or None: every request's URL is made from it."""
     if any(ch.isspace() or not ch.isprintable() for ch in url):
-        return "holds white space or a control character"
+        return _("holds white space or a control character")
     try:
         parts = urllib.parse.urlsplit(url)
         port = parts.port
     except ValueError as e:
-        return f"not an address ({e})"
+        return _("not an address ({error})").format(error=e)
     if not parts.hostname:
-        return "names no host"
+        return _("names no host")
     if port == 0:
-        return "port 0 is no port"
+        return _("port 0 is no port")
     if parts.username is not None or parts.password is not None:
-        return "holds a user name or password; the token is given on its own"
+        return _("holds a user name or password; the token is given on its own")
     if parts.query or parts.fragment or url.endswith(("?", "#")):
-        return "holds a query or a fragment; the address is the service's only"
+        return _("holds a query or a fragment; the address is the service's only")
     return None
 
 
@@ -127,19 +128,19 @@ class RemoteRegistry:
     def __init__(self, url: str, token: str | None, cafile: str | None,
                  timeout: float) -> None:
         if not isinstance(url, str) or not url.startswith(("https://", "http://")):
-            raise _ffi._invalid(f"url must be an https:// address, not {url!r}",
-                                not isinstance(url, str))
+            raise _ffi._invalid(_("url must be an https:// address, not {url!r}").format(
+                url=url), not isinstance(url, str))
         why = _address_fault(url)
         if why:
             # a password in it is not repeated in the message
             shown = url if "@" not in url else url.split("//", 1)[0] + "//...@" + \
                 url.rsplit("@", 1)[1]
-            raise _ffi._invalid(f"url {shown!r}: {why}")
+            raise _ffi._invalid(_("url {url!r}: {why}").format(url=shown, why=why))
         if token and url.startswith("http://") and not _loopback(url):
             # a service with tls = off listens on loopback only
-            raise _ffi._invalid(f"url {url!r}: http:// would send the token in clear; "
-                                "it is taken only for this machine (127.0.0.1, [::1], "
-                                "localhost): use https://")
+            raise _ffi._invalid(_("url {url!r}: http:// would send the token in clear; it is "
+                                  "taken only for this machine (127.0.0.1, [::1], localhost): "
+                                  "use https://").format(url=url))
         self.url = url.rstrip("/")
         # the address pledgerd prints at start ends in /v1/: the versioned
         # root, not the service's, whose /v1/... every request adds
@@ -154,14 +155,15 @@ class RemoteRegistry:
         import urllib.request
         self._ctx = None
         if url.startswith("https://"):
-            where = os.fspath(cafile) if cafile is not None else "(the system's)"
+            where = os.fspath(cafile) if cafile is not None else _("(the system's)")
             try:
                 self._ctx = ssl.create_default_context(cafile=cafile)
             except FileNotFoundError:
-                raise error_class(-2)(-2, f"cafile: {where}: no such file") from None
+                raise error_class(-2)(-2, _("cafile: {where}: no such file").format(
+                    where=where)) from None
             except ssl.SSLError as e:
-                raise _ffi._invalid(f"cafile: {where}: holds no PEM certificate "
-                                    f"({e.reason or e})") from None
+                raise _ffi._invalid(_("cafile: {where}: holds no PEM certificate ({error})").format(
+                    where=where, error=e.reason or e)) from None
             except OSError as e:
                 raise _ffi._invalid(f"cafile: {where}: {e.strerror or e}") from None
 
@@ -232,9 +234,10 @@ class RemoteRegistry:
             self._note_report(e.headers)
             if 300 <= e.code < 400:
                 where = e.headers.get("Location") if e.headers is not None else None
-                raise error_class(-8)(-8, f"{url}: HTTP {e.code}: the answer sends the "
-                                      f"request to {where!r}; not followed (the token goes "
-                                      "to the address given only)") from None
+                raise error_class(-8)(-8, _("{url}: HTTP {status}: the answer sends the "
+                                            "request to {where!r}; not followed (the token "
+                                            "goes to the address given only)").format(
+                                                url=url, status=e.code, where=where)) from None
             raw = e.read()
             try:
                 self._last_error_body = json.loads(raw)
@@ -245,10 +248,11 @@ class RemoteRegistry:
             raise error_class(code)(code, message) from None
         except urllib.error.URLError as e:
             if isinstance(e.reason, ssl.SSLCertVerificationError):
-                raise error_class(-8)(-8, f"{url}: the service's certificate is not taken "
-                                      f"({e.reason.verify_message}): give the authority that "
-                                      "signed it as cafile (the command line's --cacert), "
-                                      "or use the address it names") from None
+                raise error_class(-8)(-8, _("{url}: the service's certificate is not taken "
+                                            "({why}): give the authority that signed it as "
+                                            "cafile (the command line's --cacert), or use the "
+                                            "address it names").format(
+                                                url=url, why=e.reason.verify_message)) from None
             raise error_class(-8)(-8, f"{url}: {e.reason}") from None
         except (http.client.HTTPException, OSError) as e:
             # the connection dropped, timed out or was refused mid-way

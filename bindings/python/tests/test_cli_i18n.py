@@ -121,6 +121,27 @@ def test_help_and_usage_errors_in_chinese() -> None:
         assert not re.search(r"\b(value|must|integer)\b", r.err), r
 
 
+def test_a_service_address_refused_in_chinese(tmp_path: pathlib.Path) -> None:
+    """The client's refusals of --url, --token and --cacert (before any
+    request) in the language asked, naming the option: they were English
+    whatever the language, and said url, token, cafile."""
+    env = dict(ZH_ENV)
+    for args, zh, en in (
+            (["--url", "http://example.com", "--token", "a.b"], "明文", "in clear"),
+            (["--url", "https://u:p@example.com", "--token", "a.b"], "用户名或密码", "password"),
+            (["--url", "https://127.0.0.1:1", "--token", "a b"], "可见 ASCII", "visible ASCII"),
+            (["--url", "https://127.0.0.1:1", "--token", "a.b", "--cacert",
+              str(tmp_path / "none.pem")], "文件不存在", "no such file")):
+        for lang_env, want in ((env, zh), ({}, en)):
+            r = run_cli("verify", "R-1", *args, env=lang_env)
+            assert r.status in (2, 3) and want in r.err, (args, r)
+            assert len(r.err.strip().splitlines()) == 1 and "Traceback" not in r.err, r
+            named = "--cacert" if "--cacert" in args else "--token" if " " in args[3] else "--url"
+            assert named in r.err and not re.search(r"(^|: )(url|token|cafile)\b", r.err), r
+        assert not re.search(r"\b(would|password|visible|such)\b", run_cli(
+            "verify", "R-1", *args, env=env).err)
+
+
 def test_bad_language_is_a_usage_error() -> None:
     r = run_cli("search", "--lang", "zh CN")
     assert r.status == 2 and "--lang" in r.err and "zh_CN" in r.err, r
