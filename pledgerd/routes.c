@@ -584,6 +584,14 @@ static void get_rank(route_ctx *c, const char *number, reply *out)
     }
     rc = other ? pledger_compare(&value, c->reader, number, other)
                : pledger_rank(&value, c->reader, number, t);
+    if (rc && other && rc != PLEDGER_ENOTFOUND && rc != PLEDGER_ECODE) {
+        /* the library's number_a is the path's number, its number_b the
+         * request's compare ("number_b is longer than 96 bytes") */
+        static const char *const compare_names[] = { "number_a", "number", "number_b",
+                                                     "compare", NULL };
+        reply_library_error_as(out, rc, c->reader, compare_names);
+        return;
+    }
     if (rc) {
         verification_refused(c, rc, out);
         return;

@@ -410,6 +410,11 @@ START_TEST(test_bad_requests)
 
     static const char *const bad_number[] = { "PL 1" };
     static const char *const bad_party[] = { "" };
+    /* a party one byte longer than a search's party_name may be */
+    char party_513[514];
+    memset(party_513, 'p', 513);
+    party_513[513] = '\0';
+    const char *const long_party[] = { party_513 };
     char long_query[2100];
     memset(long_query, 'q', sizeof long_query - 1);
     long_query[sizeof long_query - 1] = '\0';
@@ -419,7 +424,7 @@ START_TEST(test_bad_requests)
                   { "requests[1].role" },    { "requests[1].query" }, { "requests[1].query" },
                   { "requests[1].query" },   { "requests[1].parties[0]" },
                   { "requests[1].numbers[0]" }, { "requests[1].log_size" },
-                  { "requests[1].numbers" } };
+                  { "requests[1].numbers" }, { "requests[1].parties[0] must be 1 to 512" } };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         pledger_report_request two[2] = { good, good };
         pledger_report_request *b = &two[1];
@@ -435,6 +440,7 @@ START_TEST(test_bad_requests)
         case 8: b->numbers = bad_number; b->number_count = 1; break;
         case 9: b->log_size = 1000000; break;
         case 10: b->numbers = NULL; b->number_count = 3; break;
+        case 11: b->parties = long_party; b->party_count = 1; break;
         }
         PL_FAILS(reg, PLEDGER_EINVAL, pledger_report_issue(notes, NULL, reg, two, 2, k.signer));
         ck_assert_msg(strstr(pledger_errmsg(reg), cases[i].field) != NULL, "case %zu: %s", i,
@@ -467,6 +473,9 @@ START_TEST(test_bad_requests)
     f.party = "";
     PL_FAILS(reg, PLEDGER_EINVAL, pledger_report_find(&l, reg, &f));
     ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "filter.party"));
+    f.party = party_513;
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_report_find(&l, reg, &f));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "filter.party must be 1 to 512"));
     f.party = NULL;
     f.version = 2;
     PL_FAILS(reg, PLEDGER_EINVAL, pledger_report_find(&l, reg, &f));
@@ -478,9 +487,24 @@ START_TEST(test_bad_requests)
     char *reports_after = fx_ck_dump(companion, NULL);
     ck_assert_str_eq(reports_before, reports_after);
     free(reports_after);
+    /* a party as long as a search's party_name may be (512 bytes) is kept,
+     * and found: a search that takes it has its report */
+    party_513[512] = '\0';
+    good.parties = long_party;
+    good.party_count = 1;
+    PL_OK(reg, pledger_report_issue(notes, NULL, reg, &good, 1, k.signer));
+    free(notes[0]);
+    notes[0] = NULL;
+    f = (pledger_report_filter)PLEDGER_REPORT_FILTER_INIT;
+    f.party = party_513;
+    PL_OK(reg, pledger_report_find(&l, reg, &f));
+    ck_assert_uint_eq(pledger_report_list_count(l), 1);
+    pledger_report_list_free(l);
+    l = NULL;
+    f.party = NULL;
     /* the rows are append-only below the library too */
     char *msg = NULL;
-    ck_assert_int_eq(fx_ck_raw_int(companion, "SELECT count(*) FROM search_report"), 1);
+    ck_assert_int_eq(fx_ck_raw_int(companion, "SELECT count(*) FROM search_report"), 2);
     ck_assert_int_ne(fx_raw_exec(companion, "UPDATE search_report SET actor = 'x'", &msg),
                      SQLITE_OK);
     ck_assert_ptr_nonnull(strstr(msg, "append-only"));

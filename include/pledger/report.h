@@ -106,7 +106,8 @@ typedef struct pledger_report_request {
      *  e.g. "party_id=91350100M000100Y43&side=either". */
     const char *query;
     /** The parties the question was about (identifiers or names as asked,
-     *  each 1 to 200 bytes); the auditor finds the report under each (and
+     *  each 1 to 512 bytes, as long as a search's party_name may be); the
+     *  auditor finds the report under each (and
      *  under the pledgors and pledgees of the registrations answered). */
     const char *const *parties;
     size_t party_count;
@@ -204,7 +205,8 @@ PLEDGER_EXPORT int pledger_report_get(char **note_out, pledger_registry *reg, ui
 typedef struct pledger_report_filter {
     /** Must be #PLEDGER_REPORT_FILTER_VERSION. */
     unsigned version;
-    /** Reports about this party, NULL: any.  An identifier or a name: the
+    /** Reports about this party (1 to 512 bytes), NULL: any.  An
+     *  identifier or a name: the
      *  reports whose question named it as given, and those whose answer
      *  named a registration whose pledgor or pledgee has this identifier
      *  (normalized as the register keeps it) or whose pledgor has this

@@ -17,7 +17,7 @@
 
 #define MAX_RIGHT 256
 #define MAX_PARTY_ID 64
-#define MAX_NAME 512
+#define MAX_NAME PL_API_PARTY_MAX
 #define MAX_PAGE 10000
 #define DEFAULT_PAGE 100
 

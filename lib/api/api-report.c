@@ -25,7 +25,7 @@
 #define MAX_REQUESTS 10000
 #define MAX_QUERY 2000
 #define MAX_PARTIES 100
-#define MAX_PARTY 200
+#define MAX_PARTY PL_API_PARTY_MAX
 #define MAX_NUMBERS 10000
 #define MAX_NUMBER 64
 #define MAX_ACTOR PL_API_ACTOR_MAX
@@ -87,7 +87,7 @@ static int check_request(pledger_registry *reg, const char *fn, size_t i,
         if (!pl_api_line_ok(r->parties[k], MAX_PARTY, false)) {
             snprintf(field, sizeof field, "parties[%zu]", k);
             return bad_request(reg, fn, i, field,
-                               N_("must be 1 to 200 bytes of UTF-8 without control characters"));
+                               N_("must be 1 to 512 bytes of UTF-8 without control characters"));
         }
     if (r->number_count > MAX_NUMBERS)
         return bad_request(reg, fn, i, "number_count", N_("must be at most 10000"));
@@ -389,7 +389,7 @@ int pledger_report_find(pledger_report_list **out, pledger_registry *reg,
         return pl_api_bad_arg(reg, fn, "filter.version", "is not PLEDGER_REPORT_FILTER_VERSION");
     if (filter->party && !pl_api_line_ok(filter->party, MAX_PARTY, false))
         return pl_api_bad_arg(reg, fn, "filter.party",
-                              "must be 1 to 200 bytes of UTF-8 without control characters");
+                              "must be 1 to 512 bytes of UTF-8 without control characters");
     if (filter->actor && !pl_api_line_ok(filter->actor, MAX_ACTOR, false))
         return pl_api_bad_arg(reg, fn, "filter.actor",
                               "must be 1 to 128 bytes of UTF-8 without control characters");

@@ -75,6 +75,11 @@ bool pl_api_line_ok(const char *s, size_t max, bool no_space);
 int pl_api_check_str(pledger_registry *reg, const char *fn, const char *param, const char *s,
                      size_t max_len, int required);
 
+/* The longest party name a question may give (pledger_query.party_name),
+ * in bytes; a search report keeps each party as asked, so it takes as
+ * long a one (pledger_report_request.parties, pledger_report_filter.party). */
+#define PL_API_PARTY_MAX 512
+
 /* The longest registration number an argument may be (bytes). */
 #define PL_API_NUMBER_MAX 96
 /* Registration number argument @param: checked as pl_api_check_str

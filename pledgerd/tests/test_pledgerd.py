@@ -783,6 +783,41 @@ def test_integer_parameters_take_the_range_documented(site: dict) -> None:
     assert got == d.json(f"/v1/log/consistency?old=1&new={size}", t["bank"])
 
 
+def test_every_text_parameter_too_long_is_refused_naming_it(site: dict) -> None:
+    """Every text query parameter of openapi.json, 300 and 5,000 bytes
+    long: refused, 400 naming the parameter -- or answered.  A party_name
+    of 201 to 512 bytes was searched and then refused by the search report
+    with "requests[0].parties[0] must be 1 to 200 bytes" (the report took
+    shorter parties than the search), and a long compare was
+    "number_b is longer than 96 bytes"."""
+    d, t, number = site["d"], site["tokens"], site["number"]
+    base = {"/v1/stats": {"from": "2024-01-01", "to": "2024-12-31"}}
+    checked = []
+    for template, ops in SPEC["paths"].items():
+        for prm in ops.get("get", {}).get("parameters", []):
+            if prm["in"] != "query" or prm["schema"].get("type") != "string":
+                continue
+            name = prm["name"]
+            token = t[_RANGE_ROLE.get(template, "bank")]
+            for n in (300, 5000):
+                q = urllib.parse.urlencode({**base.get(template, {}), name: "a" * n})
+                status, _, body = d.curl(f"{template.replace('{number}', number)}?{q}", token)
+                if status == 200 and n == 300:
+                    continue    # a value that long is taken (a name searched, none found)
+                assert status == 400, (template, name, n, status, body[:300])
+                msg = json.loads(body)["error"]["message"]
+                assert msg.startswith((name, f"query parameter {name}")), (template, name, msg)
+            checked.append((template, name))
+    assert len(checked) >= 25, checked
+    # the longest party name a search takes is kept in its report, and the
+    # auditor finds the report by it
+    party = "福" * 170    # 510 bytes
+    got = d.json("/v1/pledges?" + urllib.parse.urlencode({"party_name": party}), t["bank"])
+    assert got["hits"] == [] and got["report"]["number"] >= 1
+    found = d.json("/v1/reports?" + urllib.parse.urlencode({"party": party}), t["auditor"])
+    assert [r["number"] for r in found["reports"]] == [got["report"]["number"]]
+
+
 def test_every_parameter_is_described_and_its_values_are_taken(site: dict) -> None:
     """Every parameter of openapi.json has a description (a dozen had none),
     and a parameter with a closed set of values (enum) takes each of them
