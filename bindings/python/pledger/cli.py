@@ -1300,10 +1300,13 @@ def _due_args(p: argparse.ArgumentParser) -> None:
 def cmd_due(reg: Registry, a: argparse.Namespace) -> Result:
     at = parse_instant(a.at, "--at") if a.at else None
     items = reg.due(at, a.within)
-    text = table([_("due"), _("days left"), _("what"), _("kind"), _("subject")],
-                 [(when(i.date), i.days_left, label("due", i.what), label("kind", i.kind),
-                   i.subject)
-                  for i in items]) if items else _("nothing due")
+    # the day the days left count from: the registry's, maybe not the caller's
+    head = _("as of {today}, due within {days} days or overdue:").format(
+        today=when(items.today), days=a.within)
+    text = head + "\n" + (table([_("due"), _("days left"), _("what"), _("kind"), _("subject")],
+                                 [(when(i.date), i.days_left, label("due", i.what),
+                                   label("kind", i.kind), i.subject)
+                                  for i in items]) if items else _("nothing due"))
     return Result({"today": items.today.isoformat(), "within_days": a.within,
                    "items": as_dict(items), "count": len(items)}, text)
 

@@ -264,6 +264,11 @@ def test_pledge_life_and_queries(cli: Cli, tmp_path: pathlib.Path) -> None:
     # the due list: registrar (default role), the pledge expiring
     r = cli("due", "--actor", "registrar-1", "--within", "3650", "--json")
     assert any(i["what"] == "expiry" and i["subject"] == number for i in r.data["items"])
+    # the text says the day the days left count from (the registry's day of
+    # PLEDGER_NOW, 2024-04-01T02:00Z: 10:00 in Asia/Shanghai)
+    text = cli("due", "--actor", "registrar-1", "--within", "3650").out
+    assert text.startswith("as of 2024-04-01, due within 3650 days or overdue:\n"), text
+    assert number in text
     cli("due", "--actor", "bank-1", "--role", "bank", expect=4)
 
     r = cli("revoke", number, "--ground", "CONTRACT_VOID", "--actor", "registrar-1", "--json")
