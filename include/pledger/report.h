@@ -107,8 +107,8 @@ typedef struct pledger_report_request {
     const char *query;
     /** The parties the question was about (identifiers or names as asked,
      *  each 1 to 512 bytes, as long as a search's party_name may be); the
-     *  auditor finds the report under each (and
-     *  under the pledgors and pledgees of the registrations answered). */
+     *  auditor finds the report under each (and under the pledgors and
+     *  pledgees of the registrations answered). */
     const char *const *parties;
     size_t party_count;
     /** The registration numbers the answer named, in its order (at most
@@ -206,11 +206,10 @@ typedef struct pledger_report_filter {
     /** Must be #PLEDGER_REPORT_FILTER_VERSION. */
     unsigned version;
     /** Reports about this party (1 to 512 bytes), NULL: any.  An
-     *  identifier or a name: the
-     *  reports whose question named it as given, and those whose answer
-     *  named a registration whose pledgor or pledgee has this identifier
-     *  (normalized as the register keeps it) or whose pledgor has this
-     *  name (compared by its name key). */
+     *  identifier or a name: the reports whose question named it as
+     *  given, and those whose answer named a registration whose pledgor
+     *  or pledgee has this identifier (normalized as the register keeps
+     *  it) or whose pledgor has this name (compared by its name key). */
     const char *party;
     /** Reports issued to this actor; NULL: any (a bank: always itself). */
     const char *actor;

@@ -93,8 +93,8 @@ from .query import AS_OF_CURRENT, Cursor
 from .registry import ProgressFn, Registry, open
 from .remote import RemoteCursor, RemoteRegistry, connect
 from .report import Report, ReportEntry
-from .types import (ApplicationEntry, CurrencyAmounts, DateLike, DueItem, DueList, ExchangeLine, Filed, Finding, ImportReport, Instant,
-                    JournalCheck, Pledge, Registration, Rejection, Review, RightRank,
+from .types import (ApplicationEntry, CurrencyAmounts, DateLike, DueItem, DueList, ExchangeLine,
+                    Filed, Finding, ImportReport, Instant, JournalCheck, Pledge, Registration, Rejection, Review, RightRank,
                     SearchHit, Stats, Verification, Certificate)
 
 globals().update(_ENUMS)
@@ -121,7 +121,8 @@ __all__ = [
     "OutOfMemory", "ReviewBlocked", "CodeMismatch", "Cancelled", "NotSupported", "WrongType", "error_class",
     "ApiEnum", "Kind", "Role", "AppState", "PledgeState", "Severity", "IdType", "ErrorCode",
     "ApplicationEntry", "Finding", "Review", "Registration", "Pledge", "Rejection", "ImportReport",
-    "JournalCheck", "Verification", "RightRank", "SearchHit", "Certificate", "Cursor", "DueItem", "DueList", "Stats",
+    "JournalCheck", "Verification", "RightRank", "SearchHit", "Certificate", "Cursor", "DueItem",
+    "DueList", "Stats",
     "CurrencyAmounts", "AS_OF_CURRENT", "normalize_id", "is_valid_id", "parse_money",
     "format_money", "set_language", "Keyring", "Proof", "Checkpoint", "verify_inclusion",
     "CertificateCheck", "verify_certificate", "xmlsig_available", "StatementCheck",

@@ -195,7 +195,7 @@ def cstr(s: str | None, what: str = "argument") -> Any:
         b = s.encode("utf-8")
     except UnicodeEncodeError:
         raise _invalid(_("{what} is not valid Unicode (a lone surrogate)").format(
-                what=what)) from None
+            what=what)) from None
     if b"\0" in b:
         raise _invalid(_("{what} contains a NUL character").format(what=what))
     return ffi.new("char[]", b)
@@ -209,8 +209,8 @@ def cpath(path: str | os.PathLike[str]) -> Any:
         raise _invalid(_("a file name must be str or os.PathLike, not {type}").format(
             type=type(path).__name__), True) from None
     except UnicodeEncodeError:
-        raise _invalid("a file name is not valid Unicode (a lone surrogate that is not "
-                       "an undecodable byte of the file system's)") from None
+        raise _invalid(_("a file name is not valid Unicode (a lone surrogate that is not "
+                         "an undecodable byte of the file system's)")) from None
     if b"\0" in b:
-        raise _invalid("a file name contains a NUL character")
+        raise _invalid(_("{what} contains a NUL character").format(what=_("a file name")))
     return ffi.new("char[]", b)

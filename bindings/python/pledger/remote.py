@@ -162,8 +162,9 @@ class RemoteRegistry:
                 raise error_class(-2)(-2, _("cafile: {where}: no such file").format(
                     where=where)) from None
             except ssl.SSLError as e:
-                raise _ffi._invalid(_("cafile: {where}: holds no PEM certificate ({error})").format(
-                    where=where, error=e.reason or e)) from None
+                raise _ffi._invalid(_("cafile: {where}: holds no PEM certificate "
+                                      "({error})").format(where=where,
+                                                          error=e.reason or e)) from None
             except OSError as e:
                 raise _ffi._invalid(f"cafile: {where}: {e.strerror or e}") from None
 

@@ -239,6 +239,12 @@ def test_python_set_language_round_trip(tmp_path: pathlib.Path) -> None:
             with pledger.open(str(tmp_path / "x.db"), create=False):
                 pass
         assert re.search(r"[\u4e00-\u9fff]", e.value.message), e.value.message
+        # the bindings' own refusals of an argument, in Chinese too
+        for path, want in (("a\0b", "文件名 含 NUL 字符"), ("a\udc80\ud800", "文件名不是有效的 Unicode")):
+            with pytest.raises(pledger.InvalidArgument, match=want):
+                pledger.open(path)
+        with pytest.raises(pledger.WrongType, match="须为整数"):
+            pledger.connect("https://127.0.0.1:1").reports(limit="10")  # type: ignore[arg-type]
         with pytest.raises(pledger.InvalidArgument):
             pledger.set_language("zh CN")
         with pytest.raises(pledger.WrongType):
