@@ -25,10 +25,18 @@
 #define FLUSH_NS 250000000L
 
 struct recorder {
-    pthread_t thread, flush_thread;
+    pthread_t thread, flush_thread, sync_thread;
     pthread_mutex_t lock;
-    pthread_cond_t work, flush;
+    pthread_cond_t work, flush, sync;
     pledger_registry *flusher;  /* NULL: the writer's commits fold the log */
+    /* NULL: the writer's commits are synced; else the syncer thread syncs
+     * the groups recorded (sync_head..sync_tail) before their answers go */
+    pledger_registry *syncer;
+    recorder_job *sync_head, *sync_tail;
+    bool sync_started, sync_stop;
+    /* a sync failed: nothing more is recorded (failed_msg says why) */
+    bool failed;
+    char failed_msg[512];
     size_t unflushed;           /* reports recorded since the last flush */
     bool flush_started;
     recorder_job *head, *tail;
@@ -80,6 +88,63 @@ static void record(recorder *r, recorder_job **group, size_t n)
     pthread_mutex_unlock(r->writer_lock);
 }
 
+/* @job is not recorded: a sync failed before (r->failed_msg, set once and
+ * then only read). */
+static void refuse(recorder *r, recorder_job *job)
+{
+    job->rc = PLEDGER_EIO;
+    snprintf(job->msg, sizeof job->msg, "%s", r->failed_msg);
+}
+
+/* The syncer's thread: the groups the recorder committed (unsynced) are
+ * synced together (pledger_report_sync) while it records the next, and
+ * only then are their answers sent: a report handed out survives a crash
+ * of the machine.  A failed sync refuses them and everything after: the
+ * system may have dropped what it could not write, and a report whose
+ * number and checkpoint could be given again after a power cut must not
+ * leave.  The service then answers 500 until it is started again. */
+static void *sync_run(void *arg)
+{
+    recorder *r = arg;
+
+    pthread_setname_np(pthread_self(), "pledgerd-sync");
+
+    pthread_mutex_lock(&r->lock);
+    for (;;) {
+        while (!r->sync_head && !r->sync_stop)
+            pthread_cond_wait(&r->sync, &r->lock);
+        recorder_job *jobs = r->sync_head;
+        if (!jobs)
+            break; /* stopping, nothing left */
+        r->sync_head = r->sync_tail = NULL;
+        bool failed = r->failed;
+        pthread_mutex_unlock(&r->lock);
+        int rc = failed ? PLEDGER_EIO : pledger_report_sync(r->syncer);
+        pthread_mutex_lock(&r->lock);
+        if (rc && !r->failed) {
+            snprintf(r->failed_msg, sizeof r->failed_msg, "%s; no search report is recorded "
+                     "until the service is started again", pledger_errmsg(r->syncer));
+            fprintf(stderr, "pledgerd: search reports: %s\n", r->failed_msg);
+            r->failed = true;
+        }
+        pthread_mutex_unlock(&r->lock);
+        while (jobs) {
+            recorder_job *next = jobs->next;
+            if (rc) {
+                pledger_free(jobs->note);
+                jobs->note = NULL;
+                jobs->number = 0;
+                refuse(r, jobs);
+            }
+            jobs->done(jobs);
+            jobs = next;
+        }
+        pthread_mutex_lock(&r->lock);
+    }
+    pthread_mutex_unlock(&r->lock);
+    return NULL;
+}
+
 /* @ns from now on CLOCK_MONOTONIC (the conditions' clock). */
 static void deadline(struct timespec *t, long ns)
 {
@@ -120,11 +185,36 @@ static void *run(void *arg)
         r->last_group = n;
         if (!r->head)
             r->tail = NULL;
+        bool failed = r->failed;
         pthread_mutex_unlock(&r->lock);
-        record(r, group, n);
-        for (size_t i = 0; i < n; i++)
-            group[i]->done(group[i]);
+        if (failed)
+            for (size_t i = 0; i < n; i++)
+                refuse(r, group[i]);
+        else
+            record(r, group, n);
+        /* the recorded answers wait for the syncer; the refused go now */
+        recorder_job *first = NULL, *last = NULL;
+        for (size_t i = 0; i < n; i++) {
+            if (r->syncer && group[i]->rc == 0) {
+                group[i]->next = NULL;
+                if (last)
+                    last->next = group[i];
+                else
+                    first = group[i];
+                last = group[i];
+            } else {
+                group[i]->done(group[i]);
+            }
+        }
         pthread_mutex_lock(&r->lock);
+        if (first) {
+            if (r->sync_tail)
+                r->sync_tail->next = first;
+            else
+                r->sync_head = first;
+            r->sync_tail = last;
+            pthread_cond_signal(&r->sync);
+        }
         if ((r->unflushed += n) >= FLUSH_REPORTS && r->flusher)
             pthread_cond_signal(&r->flush);
     }
@@ -176,8 +266,8 @@ static void *flush_run(void *arg)
 }
 
 recorder *recorder_start(pledger_registry *writer, pthread_mutex_t *writer_lock,
-                         pledger_registry *flusher, const pledger_keyring *signers,
-                         char *err, size_t err_size)
+                         pledger_registry *flusher, pledger_registry *syncer,
+                         const pledger_keyring *signers, char *err, size_t err_size)
 {
     recorder *r = calloc(1, sizeof *r);
     if (!r) {
@@ -191,11 +281,44 @@ recorder *recorder_start(pledger_registry *writer, pthread_mutex_t *writer_lock,
     bool cond_ok = pthread_condattr_init(&ca) == 0 &&
                    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
                    pthread_cond_init(&r->work, &ca) == 0 &&
-                   pthread_cond_init(&r->flush, &ca) == 0;
+                   pthread_cond_init(&r->flush, &ca) == 0 &&
+                   pthread_cond_init(&r->sync, &ca) == 0;
     pthread_condattr_destroy(&ca);
-    if (pthread_mutex_init(&r->lock, NULL) || !cond_ok ||
-        pthread_create(&r->thread, NULL, run, r)) {
+    if (pthread_mutex_init(&r->lock, NULL) || !cond_ok) {
         snprintf(err, err_size, "cannot start the search report recorder");
+        free(r);
+        return NULL;
+    }
+    /* the writer's commits are not synced: the syncer thread syncs the
+     * groups together, while the next is recorded (set before the
+     * recorder's thread starts, which reads r->syncer) */
+    if (syncer) {
+        pthread_mutex_lock(writer_lock);
+        int rc = pledger_report_set_autosync(writer, 0);
+        pthread_mutex_unlock(writer_lock);
+        if (rc || pthread_create(&r->sync_thread, NULL, sync_run, r)) {
+            snprintf(err, err_size, "cannot start the search reports' syncer: %s",
+                     rc ? pledger_errmsg(writer) : "no thread");
+            if (!rc) {
+                pthread_mutex_lock(writer_lock);
+                pledger_report_set_autosync(writer, 1);
+                pthread_mutex_unlock(writer_lock);
+            }
+            free(r);
+            return NULL;
+        }
+        r->syncer = syncer;
+        r->sync_started = true;
+    }
+    if (pthread_create(&r->thread, NULL, run, r)) {
+        snprintf(err, err_size, "cannot start the search report recorder");
+        if (r->sync_started) {
+            pthread_mutex_lock(&r->lock);
+            r->sync_stop = true;
+            pthread_cond_signal(&r->sync);
+            pthread_mutex_unlock(&r->lock);
+            pthread_join(r->sync_thread, NULL);
+        }
         free(r);
         return NULL;
     }
@@ -239,6 +362,12 @@ void recorder_submit(recorder *r, recorder_job *job)
         job->done(job);
         return;
     }
+    if (r->failed) {
+        pthread_mutex_unlock(&r->lock);
+        refuse(r, job);
+        job->done(job);
+        return;
+    }
     if (r->tail)
         r->tail->next = job;
     else
@@ -261,6 +390,15 @@ void recorder_stop(recorder *r)
     pthread_cond_signal(&r->flush);
     pthread_mutex_unlock(&r->lock);
     pthread_join(r->thread, NULL);
+    /* the recorder recorded what was queued: the syncer syncs the last
+     * groups and sends their answers, then stops */
+    if (r->sync_started) {
+        pthread_mutex_lock(&r->lock);
+        r->sync_stop = true;
+        pthread_cond_signal(&r->sync);
+        pthread_mutex_unlock(&r->lock);
+        pthread_join(r->sync_thread, NULL);
+    }
     if (r->flush_started)
         pthread_join(r->flush_thread, NULL);
     r->joined = true;
@@ -274,5 +412,6 @@ void recorder_free(recorder *r)
     pthread_mutex_destroy(&r->lock);
     pthread_cond_destroy(&r->work);
     pthread_cond_destroy(&r->flush);
+    pthread_cond_destroy(&r->sync);
     free(r);
 }

@@ -38,10 +38,17 @@ typedef struct recorder_job {
  * recorder's alone), a thread of its own folds the reports' write-ahead
  * log back into their file (pledger_report_flush) and the writer's
  * commits do not (pledger_report_set_autoflush 0): a commit that folded
- * the log held every answer waiting for its group for the fold's sync. */
+ * the log held every answer waiting for its group for the fold's sync.
+ * With @syncer (a third handle, the recorder's alone) the writer's commits
+ * are not synced (pledger_report_set_autosync 0): a thread of its own
+ * syncs the groups committed meanwhile together (pledger_report_sync),
+ * while the recorder goes on, and only then calls their done(); without
+ * it each commit is synced before done().  After a failed sync every
+ * answer is refused (PLEDGER_EIO, saying so) until the service starts
+ * again. */
 recorder *recorder_start(pledger_registry *writer, pthread_mutex_t *writer_lock,
-                         pledger_registry *flusher, const pledger_keyring *signers,
-                         char *err, size_t err_size);
+                         pledger_registry *flusher, pledger_registry *syncer,
+                         const pledger_keyring *signers, char *err, size_t err_size);
 
 /* Queue @job; its done() is called once it is recorded or refused (at
  * once, refused with PLEDGER_EBUSY, when the recorder is stopping). */

@@ -87,6 +87,7 @@ struct service {
     pthread_mutex_t reports_lock;
     pledger_registry *reports;
     pledger_registry *flusher;  /* folds the reports' log (recorder.h) */
+    pledger_registry *syncer;   /* syncs it before the answers go (recorder.h) */
     pledger_keyring *xkey, *xtrust, *skey, *rkey;
     recorder *rec;
     /* the long writes, answered off the connections' threads (write_run) */
@@ -1440,12 +1441,13 @@ service *service_start(const config *cfg, char *err, size_t err_size)
         }
         fprintf(stderr, "pledgerd: search reports' checkpoints signed by %s\n", vkey);
         if (pledger_open(&s->flusher, cfg->registry, &o) ||
+            pledger_open(&s->syncer, cfg->registry, &o) ||
             pledger_open(&s->reports, cfg->registry, &o)) {
             snprintf(err, err_size, "%s", pledger_errmsg(NULL));
             goto fail;
         }
-        if (!(s->rec = recorder_start(s->reports, &s->reports_lock, s->flusher, s->rkey, err,
-                                      err_size)))
+        if (!(s->rec = recorder_start(s->reports, &s->reports_lock, s->flusher, s->syncer,
+                                      s->rkey, err, err_size)))
             goto fail;
     }
     if (cfg->n_trust) {
@@ -1613,6 +1615,7 @@ void service_stop(service *s)
     acceptor_free(s->acc_thread); /* the daemons are stopped: no more notices */
     recorder_free(s->rec);
     pledger_close(s->flusher);
+    pledger_close(s->syncer);
     pledger_close(s->reports);
     pledger_close(s->writer);
     pledger_keyring_free(s->xkey);

@@ -2592,6 +2592,28 @@ static void sweep_pledger_report_set_autoflush(void)
     PL_OK(R, pledger_report_set_autoflush(R, 1000));
 }
 
+static void sweep_pledger_report_set_autosync(void)
+{
+    ERR(NULL, pledger_report_set_autosync(NULL, 0));
+    ERR(R, pledger_report_set_autosync(R, -1));
+    ERR(R, pledger_report_set_autosync(R, 2));
+    ERR(R, pledger_report_set_autosync(R, INT_MIN));
+    ERR(R, pledger_report_set_autosync(R, INT_MAX));
+    ERR(RO, pledger_report_set_autosync(RO, 0));
+    PL_OK(R, pledger_report_set_autosync(R, 0));
+    PL_OK(R, pledger_report_set_autosync(R, 1));
+}
+
+static void sweep_pledger_report_sync(void)
+{
+    ERR(NULL, pledger_report_sync(NULL));
+    PL_OK(R, pledger_read_begin(R));
+    ERR(R, pledger_report_sync(R));
+    PL_OK(R, pledger_read_end(R));
+    PL_OK(R, pledger_report_sync(R));
+    PL_OK(RO, pledger_report_sync(RO));
+}
+
 static void sweep_pledger_report_flush(void)
 {
     uint64_t left = 7;
@@ -2939,6 +2961,7 @@ static const entry table[] = {
     /* report.h */
     E(pledger_report_kind_name), E(pledger_report_issue), E(pledger_report_get),
     E(pledger_report_find), E(pledger_report_set_autoflush), E(pledger_report_flush),
+    E(pledger_report_set_autosync), E(pledger_report_sync),
     E(pledger_report_list_count), E(pledger_report_list_number),
     E(pledger_report_list_issued_at), E(pledger_report_list_actor), E(pledger_report_list_role),
     E(pledger_report_list_kind), E(pledger_report_list_query),

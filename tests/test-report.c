@@ -11,7 +11,9 @@
 #include <ctype.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <errno.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "base/merkle.h"
@@ -1209,6 +1211,166 @@ START_TEST(test_flush)
 }
 END_TEST
 
+/* Every fsync and fdatasync of the process, by the library or by SQLite
+ * (the test is linked with its symbols exported, so SQLite's calls come
+ * here too): the paths synced, counted by suffix, and a failure on
+ * demand for the reports' write-ahead log. */
+static pthread_mutex_t syncs_lock = PTHREAD_MUTEX_INITIALIZER;
+static int syncs_wal, syncs_dir, fail_wal_sync;
+static char syncs_dir_name[4096];
+
+static int note_sync(int fd)
+{
+    char link[64], path[4096];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, path, sizeof path - 1);
+    path[n > 0 ? n : 0] = '\0';
+    size_t len = strlen(path);
+    int fail = 0;
+    pthread_mutex_lock(&syncs_lock);
+    if (len > 12 && strcmp(path + len - 12, ".reports-wal") == 0) {
+        syncs_wal++;
+        fail = fail_wal_sync;
+    } else if (*syncs_dir_name && strcmp(path, syncs_dir_name) == 0) {
+        syncs_dir++;
+    }
+    pthread_mutex_unlock(&syncs_lock);
+    return fail;
+}
+
+int fdatasync(int fd)
+{
+    if (note_sync(fd)) {
+        errno = EIO;
+        return -1;
+    }
+    return (int)syscall(SYS_fdatasync, fd);
+}
+
+int fsync(int fd)
+{
+    if (note_sync(fd)) {
+        errno = EIO;
+        return -1;
+    }
+    return (int)syscall(SYS_fsync, fd);
+}
+
+static int wal_syncs(void)
+{
+    pthread_mutex_lock(&syncs_lock);
+    int n = syncs_wal;
+    syncs_wal = 0;
+    pthread_mutex_unlock(&syncs_lock);
+    return n;
+}
+
+/* A report is handed out only once it survives a crash of the machine:
+ * by default each commit of reports is synced (SQLite's FULL) before
+ * pledger_report_issue() returns; a handle set to autosync 0 commits
+ * without a sync, and pledger_report_sync() from any handle syncs the
+ * reports' write-ahead log (its directory the first time); reading a
+ * report back syncs what was read; a sync the system refuses is
+ * PLEDGER_EIO naming the file, for the sync and for the reads. */
+START_TEST(test_sync)
+{
+    char *dir, *path, *note = NULL;
+    pledger_registry *reg, *other = NULL, *ro = NULL;
+    pledger_report_list *l = NULL;
+    keys k;
+
+    fx_ck_setup(&dir, &path, &reg);
+    keys_make(&k, dir);
+    char *real = realpath(dir, NULL);
+    ck_assert_ptr_nonnull(real);
+    snprintf(syncs_dir_name, sizeof syncs_dir_name, "%s", real);
+    free(real);
+    PL_OK(NULL, fx_open(&other, path, NULL, 0, -1));
+    PL_OK(other, pledger_report_sync(other));     /* no companion: nothing to do */
+
+    /* the default: each group synced before it is returned */
+    wal_syncs();
+    record_groups(reg, k.signer, 3);
+    ck_assert_int_ge(wal_syncs(), 3);
+
+    /* the caller syncs: none at the commits, one for all of them */
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_report_set_autosync(reg, 2));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "on"));
+    PL_OK(reg, pledger_report_set_autosync(reg, 0));
+    record_groups(reg, k.signer, 5);
+    ck_assert_int_eq(wal_syncs(), 0);
+    pthread_mutex_lock(&syncs_lock);
+    syncs_dir = 0;
+    pthread_mutex_unlock(&syncs_lock);
+    PL_OK(other, pledger_report_sync(other));
+    ck_assert_int_eq(wal_syncs(), 1);
+    ck_assert_int_eq(syncs_dir, 1);               /* the log's entry, the first time */
+    PL_OK(other, pledger_report_sync(other));
+    ck_assert_int_eq(wal_syncs(), 1);
+    ck_assert_int_eq(syncs_dir, 1);
+
+    /* a handle opened after the setting, and one set before its companion
+     * is attached, keep to it */
+    pledger_registry *late = NULL;
+    PL_OK(NULL, fx_open(&late, path, NULL, 0, -1));
+    PL_OK(late, pledger_report_set_autosync(late, 0));
+    record_groups(late, k.signer, 2);
+    ck_assert_int_eq(wal_syncs(), 0);
+    pledger_close(late);
+    wal_syncs();
+
+    /* reading back syncs what was read, read-only handles too */
+    PL_OK(NULL, fx_open(&ro, path, NULL, 1, -1));
+    fx_act(ro, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    PL_OK(ro, pledger_report_get(&note, ro, 100));
+    pledger_free(note);
+    ck_assert_int_ge(wal_syncs(), 1);
+    pledger_report_filter f = PLEDGER_REPORT_FILTER_INIT;
+    PL_OK(ro, pledger_report_find(&l, ro, &f));
+    ck_assert_uint_gt(pledger_report_list_count(l), 0);
+    pledger_report_list_free(l);
+    ck_assert_int_ge(wal_syncs(), 1);
+    PL_OK(ro, pledger_report_sync(ro));
+    ck_assert_int_eq(wal_syncs(), 1);
+
+    /* the system refuses: said, naming the file; nothing handed out */
+    pthread_mutex_lock(&syncs_lock);
+    fail_wal_sync = 1;
+    pthread_mutex_unlock(&syncs_lock);
+    PL_FAILS(other, PLEDGER_EIO, pledger_report_sync(other));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(other), ".reports-wal"));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(other), "pledger_report_sync"));
+    note = (char *)&note;
+    PL_FAILS(ro, PLEDGER_EIO, pledger_report_get(&note, ro, 100));
+    ck_assert_ptr_null(note);
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(ro), ".reports-wal"));
+    l = (pledger_report_list *)&l;
+    PL_FAILS(ro, PLEDGER_EIO, pledger_report_find(&l, ro, &f));
+    ck_assert_ptr_null(l);
+    pthread_mutex_lock(&syncs_lock);
+    fail_wal_sync = 0;
+    pthread_mutex_unlock(&syncs_lock);
+    PL_OK(other, pledger_report_sync(other));
+
+    /* and back to a sync at each commit */
+    PL_OK(reg, pledger_report_set_autosync(reg, 1));
+    wal_syncs();
+    record_groups(reg, k.signer, 2);
+    ck_assert_int_ge(wal_syncs(), 2);
+
+    PL_FAILS(ro, PLEDGER_EREADONLY, pledger_report_set_autosync(ro, 0));
+    PL_OK(other, pledger_read_begin(other));
+    PL_FAILS(other, PLEDGER_ESTATE, pledger_report_sync(other));
+    PL_OK(other, pledger_read_end(other));
+
+    *syncs_dir_name = '\0';
+    pledger_close(ro);
+    pledger_close(other);
+    keys_free(&k);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
 START_TEST(test_upgrade_v1)
 {
     char *dir, *path, *companion = NULL, *got = NULL, *note1 = NULL, *note3 = NULL;
@@ -1436,6 +1598,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_upgrade_v1);
     tcase_add_test(tc, test_read_held);
     tcase_add_test(tc, test_flush);
+    tcase_add_test(tc, test_sync);
     suite_add_tcase(s, tc);
     /* over a segment of reports: its own test in the heavy suite */
     TCase *seg = tcase_create("segments");

@@ -52,10 +52,15 @@
  * asking does not change the register.  The auditor (and the registrar)
  * list them by party, actor and period (pledger_report_find()): a party
  * finds the reports whose question named it and those whose answer named
- * one of its registrations; a bank lists and fetches its own.  Reports
- * are committed with SQLite's synchronous = NORMAL (WAL): a report
- * survives a crash of the process at once, a crash of the machine once
- * the companion's log is checkpointed.  A companion written by the first
+ * one of its registrations; a bank lists and fetches its own.  A report
+ * is handed out only once it survives a crash of the machine: each commit
+ * of reports is synced before pledger_report_issue() returns, unless the
+ * handle leaves that to one sync for many commits
+ * (pledger_report_set_autosync(), pledger_report_sync()); and a report
+ * read back (pledger_report_get(), pledger_report_find()) is synced
+ * before it is returned, whichever handle committed it.  A checkpoint of
+ * the reports' log a bank holds is therefore never taken back by a power
+ * cut, to be signed again over other reports.  A companion written by the first
  * 0.2 builds is brought to the present form (its reports become the log's
  * first leaves) the first time a writable handle uses it; a read-only
  * handle gets #PLEDGER_EREADONLY saying so.
@@ -186,6 +191,44 @@ PLEDGER_EXPORT int pledger_report_set_autoflush(pledger_registry *reg, int pages
  * @since 0.2
  */
 PLEDGER_EXPORT int pledger_report_flush(pledger_registry *reg, uint64_t *left_out);
+
+/**
+ * Whether the commits of search reports on @p reg are synced before
+ * pledger_report_issue() returns (@p on 1, the default) or left in the
+ * operating system's cache (0), for a caller that records many groups a
+ * second and syncs them together with pledger_report_sync() -- on
+ * another thread, with a handle of its own, while the next group is
+ * recorded -- before it hands any of their reports out.  A report handed
+ * out before it is synced could be taken back by a crash of the machine
+ * and its number and checkpoint size given again to other reports: the
+ * fork its log exists to rule out.  The registry's own commits are always
+ * synced.
+ *
+ * @param[in] reg a writable handle.
+ * @param[in] on 1 or 0.
+ * @return 0; #PLEDGER_EINVAL naming @p on; #PLEDGER_EREADONLY.
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_report_set_autosync(pledger_registry *reg, int on);
+
+/**
+ * Make every search report committed so far on the registry of @p reg,
+ * by any handle, survive a crash of the machine: one sync of the reports'
+ * write-ahead log (and, the first time it is seen, of the directory that
+ * holds it).  Any handle may call it, read-only ones too; it takes no
+ * lock, so it neither waits for a handle recording reports nor stops it.
+ * Without a companion (no report recorded yet) there is nothing to do.
+ *
+ * @param[in] reg a handle, outside a batch and a held read.
+ * @return 0; #PLEDGER_ESTATE inside a batch or a held read; #PLEDGER_EIO
+ *         naming the file the system refused to sync (the reports
+ *         committed since the last sync that succeeded must then not be
+ *         handed out: after a failed sync the system may have dropped
+ *         them from its cache); the companion's failures as for
+ *         pledger_report_issue().
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_report_sync(pledger_registry *reg);
 
 /**
  * Report @p number as it was handed out: the same bytes, its proof to

@@ -307,6 +307,11 @@ int pledger_report_get(char **note_out, pledger_registry *reg, uint64_t number)
         note = doc;
     }
     pl_db_rollback(reg->db);
+    /* what was read may be a commit of a handle that syncs later (a
+     * service's recorder): it leaves only once it survives a crash of the
+     * machine, as the answers of that handle do */
+    if (!rc)
+        rc = pl_report_sync(reg->db, &reg->err);
     if (rc) {
         free(note);
         free(actor);
@@ -436,6 +441,9 @@ int pledger_report_find(pledger_report_list **out, pledger_registry *reg,
             pl_db_rollback(reg->db);
         else
             rc = pl_db_commit(reg->db, &reg->err);
+        /* as pledger_report_get(): nothing read leaves unsynced */
+        if (!rc && l->n)
+            rc = pl_report_sync(reg->db, &reg->err);
     }
     free(party_id);
     free(party_key);
@@ -790,3 +798,37 @@ int pledger_report_flush(pledger_registry *reg, uint64_t *left_out)
         *left_out = left;
     return 0;
 }
+
+int pledger_report_set_autosync(pledger_registry *reg, int on)
+{
+    static const char fn[] = "pledger_report_set_autosync";
+    int rc = pl_api_enter(reg, fn);
+
+    if (rc)
+        return rc;
+    if (on != 0 && on != 1)
+        return pl_api_bad_arg(reg, fn, "on", "is not 0 (the caller syncs) or 1 (each commit)");
+    if ((rc = pl_api_writable(reg, fn)))
+        return rc;
+    if ((rc = pl_report_autosync(reg->db, &reg->err, on == 1)))
+        return pl_err_prefix(&reg->err, "%s", fn);
+    return 0;
+}
+
+int pledger_report_sync(pledger_registry *reg)
+{
+    static const char fn[] = "pledger_report_sync";
+    int rc = pl_api_enter(reg, fn);
+    bool present;
+
+    if (rc)
+        return rc;
+    if (pl_db_in_tx(reg->db))
+        return pl_err_set(&reg->err, PLEDGER_ESTATE, "%s: a batch or a held read is open on "
+                          "this handle", fn);
+    if ((rc = pl_report_attach(reg->db, &reg->err, false, &present)) ||
+        (present && (rc = pl_report_sync(reg->db, &reg->err))))
+        return pl_err_prefix(&reg->err, "%s", fn);
+    return 0;
+}
+

@@ -154,3 +154,13 @@ int pl_report_flush(pl_db *db, pl_err *e, uint64_t *left)
 {
     return PL_OPS(db, reports)->flush(db, e, left);
 }
+
+int pl_report_autosync(pl_db *db, pl_err *e, bool on)
+{
+    return PL_OPS(db, reports)->autosync(db, e, on);
+}
+
+int pl_report_sync(pl_db *db, pl_err *e)
+{
+    return PL_OPS(db, reports)->sync(db, e);
+}

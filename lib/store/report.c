@@ -3,6 +3,7 @@
 #include "store/report.h"
 #include "store/sqlite.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -272,7 +273,11 @@ static int sq_attach(pl_db *db, pl_err *e, bool create, bool *present)
             rc = companion_fail(e, rc, path);
             goto fail;
         }
-        pl_db_exec(db, e, "PRAGMA reports.synchronous = NORMAL");
+        /* FULL: a commit is synced before it returns, so a report handed
+         * out survives a crash of the machine; NORMAL for a connection
+         * whose caller syncs before it hands reports out (sq_sync) */
+        pl_db_exec(db, e, pl_sq_reports_of(db)->unsynced ? "PRAGMA reports.synchronous = NORMAL"
+                                                         : "PRAGMA reports.synchronous = FULL");
         if (version == 1) {
             if ((rc = upgrade_v1(db, e, path)))
                 goto fail;
@@ -590,6 +595,76 @@ static int sq_flush(pl_db *db, pl_err *e, uint64_t *left)
     return 0;
 }
 
+static bool companion_attached(pl_db *db)
+{
+    const char *f = sqlite3_db_filename(pl_db_handle(db), "reports");
+    return f != NULL;
+}
+
+static int sq_autosync(pl_db *db, pl_err *e, bool on)
+{
+    pl_sq_reports_of(db)->unsynced = !on;
+    if (!companion_attached(db) || pl_db_read_only(db))
+        return 0; /* the attach sets it */
+    return pl_db_exec(db, e, on ? "PRAGMA reports.synchronous = FULL"
+                                : "PRAGMA reports.synchronous = NORMAL");
+}
+
+/* Sync the directory holding @path (a file created in it is found there
+ * after a crash of the machine only once its entry is synced). */
+static int sync_dir(pl_err *e, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    if (!dir)
+        return pl_err_oom(e);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc = 0;
+    if (fd < 0 || fsync(fd) != 0)
+        rc = pl_err_set(e, PLEDGER_EIO, "search reports: syncing the directory %s: %s", dir,
+                        strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    free(dir);
+    return rc;
+}
+
+/* The companion's write-ahead log holds every commit not yet folded back
+ * into its file (folds sync the file before the log starts again), so
+ * syncing the log, and once its directory entry, is syncing every report
+ * committed so far.  The log is opened by its name each time: another
+ * connection may have removed and made it again since. */
+static int sq_sync(pl_db *db, pl_err *e)
+{
+    const char *file = sqlite3_db_filename(pl_db_handle(db), "reports");
+    if (!file || !*file)
+        return 0; /* not attached, or in memory */
+    const char *wal = sqlite3_filename_wal(file);
+    if (!wal || !*wal)
+        return 0;
+    int fd = open(wal, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return 0; /* no log: every commit is in the file, synced by its fold */
+        return pl_err_set(e, PLEDGER_EIO, "search reports: opening %s to sync it: %s", wal,
+                          strerror(errno));
+    }
+    pl_sq_reports *st = pl_sq_reports_of(db);
+    struct stat sb;
+    int rc = 0;
+    if (fdatasync(fd) != 0 || fstat(fd, &sb) != 0)
+        rc = pl_err_set(e, PLEDGER_EIO, "search reports: syncing %s: %s", wal, strerror(errno));
+    close(fd);
+    if (!rc && (!st->wal_known || st->wal_dev != sb.st_dev || st->wal_ino != sb.st_ino)) {
+        if (!(rc = sync_dir(e, wal))) {
+            st->wal_known = true;
+            st->wal_dev = sb.st_dev;
+            st->wal_ino = sb.st_ino;
+        }
+    }
+    return rc;
+}
+
 const pl_reports_ops pl_sqlite_reports_ops = {
     .attach = sq_attach,
     .next = sq_next,
@@ -602,4 +677,6 @@ const pl_reports_ops pl_sqlite_reports_ops = {
     .checkpoint_get = sq_cp_get,
     .autoflush = sq_autoflush,
     .flush = sq_flush,
+    .autosync = sq_autosync,
+    .sync = sq_sync,
 };

@@ -100,6 +100,15 @@ int pl_report_autoflush(pl_db *db, pl_err *e, int pages);
  * attached).  *@left: the pages of the log not folded back (those
  * committed meanwhile, or kept for a reader). */
 int pl_report_flush(pl_db *db, pl_err *e, uint64_t *left);
+/* Whether this connection's commits of reports are synced before they
+ * return (@on true, the default) or left in the operating system's cache
+ * until pl_report_sync (false). */
+int pl_report_autosync(pl_db *db, pl_err *e, bool on);
+/* Make every report committed to the companion so far, by any
+ * connection, survive a crash of the machine (the companion attached;
+ * nothing to do without its write-ahead log).  PLEDGER_EIO naming the
+ * file when the system refuses. */
+int pl_report_sync(pl_db *db, pl_err *e);
 
 /* What a backend implements of the above (store/backend.h). */
 struct pl_reports_ops {
@@ -117,6 +126,8 @@ struct pl_reports_ops {
                 int (*each)(void *ctx, pl_err *e, const pl_report_row *r), void *ctx);
     int (*autoflush)(pl_db *db, pl_err *e, int pages);
     int (*flush)(pl_db *db, pl_err *e, uint64_t *left);
+    int (*autosync)(pl_db *db, pl_err *e, bool on);
+    int (*sync)(pl_db *db, pl_err *e);
 };
 
 #endif

@@ -35,11 +35,14 @@ typedef struct sq_conn {
     uint64_t busy_rand;      /* the jitter of the waits */
     stmt_slot *slots;
     size_t nslots, used;
+    pl_sq_reports reports;   /* store/report.c */
 } sq_conn;
 
 static sq_conn *conn_of(const pl_db *db) { return pl_db_conn(db); }
 
 sqlite3 *pl_db_handle(pl_db *db) { return conn_of(db)->h; }
+
+pl_sq_reports *pl_sq_reports_of(pl_db *db) { return &conn_of(db)->reports; }
 
 int pl_sq_code_ok(pl_err *e, int value, int lo, int hi, const char *what, const char *whose)
 {

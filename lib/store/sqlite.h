@@ -7,6 +7,8 @@
 #define PL_STORE_SQLITE_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
+#include <sys/types.h>
 
 #include "pledger/types.h"
 
@@ -14,6 +16,16 @@
 #include "store/db.h"
 
 sqlite3 *pl_db_handle(pl_db *db);
+
+/* What a connection keeps of the search reports' companion
+ * (store/report.c); zero when the connection opens. */
+typedef struct pl_sq_reports {
+    bool unsynced;   /* its commits are not synced (pl_report_autosync 0) */
+    bool wal_known;  /* the write-ahead log whose directory entry was synced */
+    dev_t wal_dev;
+    ino_t wal_ino;
+} pl_sq_reports;
+pl_sq_reports *pl_sq_reports_of(pl_db *db);
 
 /* A prepared statement for @sql, cached by the address of @sql (pass a
  * string literal or a static constant).  The statement comes back reset

@@ -111,7 +111,12 @@ def free_port() -> int:
 
 
 class Daemon:
-    def __init__(self, tmp: pathlib.Path, host: str = "127.0.0.1", **settings: str) -> None:
+    def __init__(self, tmp: pathlib.Path, host: str = "127.0.0.1",
+                 prefix: tuple[str, ...] = (), env: dict[str, str] | None = None,
+                 **settings: str) -> None:
+        """pledgerd on @tmp's files, each of @settings a line of its
+        configuration; started by @prefix (a tracer) when given, in @env
+        (the suite's environment by default)."""
         self.tmp = tmp
         self.port = free_port()
         self.host = host
@@ -132,8 +137,8 @@ class Daemon:
         conf_settings.update(settings)      # a setting given is given once
         lines = [f"{k} = {v}" for k, v in conf_settings.items()]
         conf.write_text("\n".join(lines) + "\n")
-        self.proc = subprocess.Popen([PLEDGERD, "--config", str(conf)], stderr=subprocess.PIPE,
-                                     text=True)
+        self.proc = subprocess.Popen([*prefix, PLEDGERD, "--config", str(conf)],
+                                     stderr=subprocess.PIPE, text=True, env=env)
         for _ in range(200):
             try:
                 socket.create_connection((host, self.port), timeout=0.1).close()
