@@ -1192,6 +1192,50 @@ START_TEST(test_clock_backwards)
 }
 END_TEST
 
+/* Versions that take effect at one instant (the clock is not moved
+ * between them, as a replay's may not be): each superseded certificate
+ * is its own version's, terms and code, for every role -- it was the
+ * version in force at its instant, the later one, that came back. */
+START_TEST(test_certificates_of_versions_at_one_instant)
+{
+    char *num = registered(PLEDGER_KIND_TRADEMARK, NULL), *cert = NULL;
+    pledger_pledge *p = NULL;
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, pledger_pledge_get(&p, reg, num));
+    int64_t amount = pledger_pledge_amount(p);
+    pledger_pledge_free(p);
+    fx_now_us += FX_DAY_US;
+    for (int i = 1; i <= 3; i++) {                 /* versions 2, 3, 4 */
+        pledger_change ch = PLEDGER_CHANGE_INIT;
+        ch.amount = amount + 100 * i;
+        PL_OK(reg, pledger_pledge_change(reg, num, &ch, NULL));
+    }
+    static const pledger_role roles[] = { PLEDGER_ROLE_REGISTRAR, PLEDGER_ROLE_BANK,
+                                          PLEDGER_ROLE_AUDITOR };
+    for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++) {
+        act("reader-1", roles[r]);
+        for (int version = 1; version <= 4; version++) {
+            char want_version[64], want_amount[64];
+            snprintf(want_version, sizeof want_version, "<version>%d</version>", version);
+            snprintf(want_amount, sizeof want_amount, ">%lld<",
+                     (long long)(version == 1 ? amount : amount + 100 * (version - 1)));
+            pledger_certificate *c = NULL;
+            PL_OK(reg, pledger_certificate_load(&c, reg, num, version));
+            ck_assert_int_eq(pledger_certificate_version(c), version);
+            PL_OK(reg, pledger_certificate_get(&cert, reg, num, version));
+            ck_assert_msg(strstr(cert, want_version) && strstr(cert, want_amount),
+                          "role %d, version %d: %s", (int)roles[r], version, cert);
+            ck_assert_ptr_nonnull(strstr(cert, pledger_certificate_code(c)));
+            ck_assert_ptr_nonnull(strstr(cert, version == 4 ? "<status>current</status>"
+                                                            : "<status>superseded</status>"));
+            pledger_free(cert);
+            pledger_certificate_free(c);
+        }
+    }
+    free(num);
+}
+END_TEST
+
 START_TEST(test_certificate_masks_residents)
 {
     pledger_application *app = fx_ck_sample(PLEDGER_KIND_PATENT);
@@ -1700,6 +1744,7 @@ static Suite *workflow_suite(void)
     tcase_add_test(tc, test_numbers_gap_free_per_year_and_kind);
     tcase_add_test(tc, test_number_template);
     tcase_add_test(tc, test_certificate_masks_residents);
+    tcase_add_test(tc, test_certificates_of_versions_at_one_instant);
     tcase_add_test(tc, test_clock_backwards);
     tcase_add_test(tc, test_calendar_deadlines);
     tcase_add_test(tc, test_read_only_registry);

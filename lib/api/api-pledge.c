@@ -583,8 +583,14 @@ static int cert_read(pledger_registry *reg, const char *fn, const char *number, 
     pl_cert_stored_clear(&stored);
     /* A superseded certificate (the same document, saying so), or one
      * whose natural persons' identity numbers the caller may not see:
-     * rebuilt from the version it was issued for. */
-    if ((rc = pl_pver_load(reg->db, &reg->err, kept, c->issued_at, &v)))
+     * rebuilt from the version it was issued for -- by its number: two
+     * versions may take effect at one instant (a replay's clock), and the
+     * version in force at the certificate's instant is then the later */
+    if ((rc = pl_pver_load(reg->db, &reg->err, kept, INT64_MIN, &v)))
+        return rc;
+    int64_t pledge_id = v.pledge_id;
+    pl_pver_clear(&v);
+    if ((rc = pl_pver_load_version(reg->db, &reg->err, pledge_id, c->version, &v)))
         return rc;
     pl_mask_pver(&v, reg->role);
     rc = pl_wf_certificate_xml(&reg->err, &v, c->issued_at, c->code, c->superseded, &c->xml);
