@@ -424,6 +424,11 @@ static const rcase cases[] = {
       "period/start", "after the debtor's performance deadline" },
     { "PERIOD_NOT_COVERING_DEBT", PT, { "period/end", "2025-12-31" }, "period/end",
       "lapses while the debt runs" },
+    /* the review's day (2024-04-01) is the period's last day it takes */
+    { "PERIOD_ENDED", RC, { "period/start", "2024-02-01", "period/end", "2024-03-31" },
+      "period/end", "ended on 2024-03-31, before the day of the review (2024-04-01)",
+      { "period/start", "2024-02-01", "period/end", "2024-04-01" } },
+    { "PERIOD_ENDED", TM, { "period/end", "2024-03-31" }, "period/end", NULL },
     { "CONTRACT_MISSING", EQ, { "contract", NULL }, "contract", NULL },
     /* the review's day (the fixture's clock: 2024-04-01) passes, the next trips */
     { "CONTRACT_DATE_FUTURE", EQ, { "contract/date", "2024-04-02" }, "contract/date",
@@ -797,6 +802,7 @@ static const char *const many_expected[][2] = {
     { "RIGHT_ID_INVALID", "rights/right[5]/number" },
     { "CURRENCY_UNKNOWN", "claim/amount/@currency" },
     { "PERIOD_INVERTED", "period/end" },
+    { "PERIOD_ENDED", "period/end" },       /* 2023-12-31, before the review's day */
     { "PERIOD_BEFORE_DEBT", "period/end" }, /* the end, compared on its own */
     { "CONTRACT_CLAUSES_MISSING", "contract/clauses" },
     { "MATERIAL_MISSING", "materials" },
@@ -833,7 +839,7 @@ START_TEST(test_many_defects)
     ck_assert_int_ge(find(rv, "RIGHT_ID_INVALID", NULL), 0);
     ck_assert_int_ge(find(rv, "RIGHT_SEIZED", NULL), 0);
     ck_assert_uint_eq(pledger_review_count_severity(rv, PLEDGER_SEVERITY_BLOCKING), 3);
-    ck_assert_uint_eq(pledger_review_count_severity(rv, PLEDGER_SEVERITY_CORRECTABLE), 14);
+    ck_assert_uint_eq(pledger_review_count_severity(rv, PLEDGER_SEVERITY_CORRECTABLE), 15);
     free(text);
     pledger_review_free(rv);
     pledger_application_free(app);
@@ -1023,7 +1029,7 @@ START_TEST(test_stored_review_is_the_check)
     ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
     ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), jb);
     ck_assert_int_eq(sqlite3_column_int(st, 1), 3);
-    ck_assert_int_eq(sqlite3_column_int(st, 2), 14);
+    ck_assert_int_eq(sqlite3_column_int(st, 2), 15);
     sqlite3_finalize(st);
     sqlite3_close(h);
     /* submit refuses it */

@@ -480,6 +480,23 @@ static void period_inverted(pl_rctx *c, const pl_rule *r)
                      p->start.raw);
 }
 
+/* A registration period that ended before the day of the review: the
+ * pledge would be expired the moment it was registered, which the
+ * registration refuses (workflow/app-flow.c); said here, where the
+ * applicant can still correct it, not at the registrar's desk. */
+static void period_ended(pl_rctx *c, const pl_rule *r)
+{
+    const pl_app_date *d = &c->app->period.end;
+    char today[11];
+
+    if (!c->env || !d->valid || d->days >= c->env->today)
+        return;
+    pl_date_format(c->env->today, today);
+    pl_rule_emit(c, r, d->path, "the registration period ended on %s, before the day of the "
+                 "review (%s): the pledge would be expired as soon as registered", d->raw,
+                 today);
+}
+
 /* The registration period and the debt's performance period do not
  * overlap at all.  Each comparison on its own two dates: an inverted
  * period (PERIOD_INVERTED) or debt (CLAIM_PERIOD_INVERTED) still has
@@ -823,6 +840,9 @@ const pl_rule pl_rules_common[] = {
       period_missing },
     { "PERIOD_INVERTED", C, PL_K_ALL, N_("The registration period ends before it starts."),
       B_PERIOD, period_inverted },
+    { "PERIOD_ENDED", C, PL_K_ALL,
+      N_("The registration period ended before the day of the review."), B_PERIOD,
+      period_ended },
     { "PERIOD_BEFORE_DEBT", C, PL_K_ALL,
       N_("The registration period and the debt's performance period do not overlap."), B_PERIOD,
       period_before_debt },

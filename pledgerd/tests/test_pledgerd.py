@@ -30,6 +30,29 @@ import pledger
 from pledger import Kind, Role
 
 DATA = pathlib.Path(os.environ.get("PLEDGER_SOURCE_ROOT", ".")) / "tests" / "data"
+
+
+def period_ahead() -> str:
+    """The end of a registration period a year from today.  The samples'
+    periods end on fixed days, some of them past, and the service files on
+    the real clock, where a period that ended before the review's day is
+    a finding (PERIOD_ENDED) and cannot be registered."""
+    return (_dt.date.today() + _dt.timedelta(days=365)).isoformat()
+
+
+def sample(name: str) -> bytes:
+    """Sample document @name of tests/data with its registration period
+    ending a year from today (period_ahead())."""
+    xml = (DATA / name).read_bytes()
+    out, n = re.subn(rb"(<period>\s*<start>[^<]*</start>\s*<end>)[^<]*(</end>)",
+                     lambda m: m.group(1) + period_ahead().encode() + m.group(2), xml, count=1)
+    assert n == 1, name
+    return out
+
+
+def sample_app(name: str) -> pledger.Application:
+    """sample() as an application."""
+    return pledger.Application.from_xml(sample(name))
 SPEC = json.loads((pathlib.Path(__file__).parent.parent / "openapi.json").read_text())
 SEEN: set[tuple[str, str, str]] = set()   # (method, path template, status) checked
 
@@ -191,7 +214,7 @@ def register_trademark(reg: pledger.Registry,
     """The sample trademark application (with @edits) through every step
     to its registration: (its uuid, its registration number)."""
     reg.set_actor("applicant-1", Role.APPLICANT)
-    with pledger.Application.from_file(str(DATA / "app-trademark.xml")) as app:
+    with sample_app("app-trademark.xml") as app:
         for path, value in (edits or {}).items():
             app[path] = value
         uuid = reg.save(app)
@@ -297,7 +320,7 @@ def test_bank_verifies_and_searches(site: dict) -> None:
 
 def test_roles_decide_as_in_process(site: dict) -> None:
     d, t = site["d"], site["tokens"]
-    xml = (DATA / "app-patent.xml").read_bytes()
+    xml = sample("app-patent.xml")
     # a bank files nothing; a filer does
     assert d.json("/v1/applications", t["bank"], xml, expect=403)["error"]["name"] == \
         "PLEDGER_EPERM"
@@ -360,7 +383,7 @@ def test_who_may_not_file_is_told_before_the_body_is_read(site: dict) -> None:
     call (pledger_may(), the library's own rules) whatever the document,
     and the document's own answer only for a role that may."""
     d, t = site["d"], site["tokens"]
-    app = (DATA / "app-patent.xml").read_bytes()
+    app = sample("app-patent.xml")
     receivable = (DATA / "app-receivable.xml").read_bytes().replace(
         b"<end>2025-10-31</end>", b"<end>2049-10-31</end>", 1)
     endpoints = (
@@ -486,7 +509,7 @@ def test_a_body_declared_as_other_than_xml_is_refused(site: dict) -> None:
     read -- nothing is filed; application/xml and text/xml (any case, with
     parameters) and a body with no Content-Type are read."""
     d, t = site["d"], site["tokens"]
-    xml = (DATA / "app-patent.xml").read_bytes()
+    xml = sample("app-patent.xml")
     ctx = ssl.create_default_context(cafile=str(d.cert))
     conn = http.client.HTTPSConnection("127.0.0.1", d.port, context=ctx, timeout=30)
 
@@ -607,7 +630,7 @@ def test_identifiers_in_the_path_of_any_length(site: dict) -> None:
     ctx = ssl.create_default_context(cafile=str(d.cert))
     conn = http.client.HTTPSConnection("127.0.0.1", d.port, context=ctx, timeout=30)
 
-    xml = (DATA / "app-patent.xml").read_bytes()
+    xml = sample("app-patent.xml")
 
     def ask(method: str, path: str, token: str) -> tuple[int, str, object]:
         conn.request(method, path, body=xml if method == "PUT" else b"" if method == "POST"
@@ -1008,7 +1031,7 @@ def test_refusals_say_how_to_ask_again(site: dict) -> None:
     # filings on a budget of ten a minute are all taken, the eleventh not
     own = Daemon(site["tmp"], requests_per_minute="10")
     try:
-        xml = (DATA / "app-patent.xml").read_bytes()
+        xml = sample("app-patent.xml")
         statuses = [own.curl("/v1/applications", site["tokens"]["applicant"], xml)[0]
                     for _ in range(10)]
         assert statuses == [201] * 10, statuses    # charged twice: five, then 429
@@ -1546,7 +1569,7 @@ def test_python_client_answers_as_a_local_registry(site: dict) -> None:
     with pytest.raises(pledger.Error):       # an unknown authority: refused, never trusted
         pledger.connect(d.url, token=t["bank"]).verify(number)
     filer = pledger.connect(d.url, token=t["applicant"], cafile=str(d.cert))
-    with pledger.Application.from_file(str(DATA / "app-equity.xml")) as app:
+    with sample_app("app-equity.xml") as app:
         uuid = filer.save(app)
     review = filer.review(uuid)
     assert not review.stops_submission
@@ -1643,7 +1666,7 @@ def test_an_acceptance_point_uploads_its_batch(site: dict) -> None:
             ap.set_actor("registrar-ap", Role.REGISTRAR)
             ap.set_site("acceptance_point", "FZ01")
             ap.set_actor("applicant-1", Role.APPLICANT)
-            with pledger.Application.from_file(str(DATA / "app-land.xml")) as app:
+            with sample_app("app-land.xml") as app:
                 uuid = ap.save(app)
             ap.review(uuid)
             ap.submit(uuid)
@@ -2022,7 +2045,7 @@ def test_bulk_filing_over_https(site: dict) -> None:
              "DOCTYPE"),
             (_filings(apps[0]).replace(b"</filings>", b"<note/></filings>"), 400, "<note>"),
             (_filings(apps[0], b"<application/>"), 400, "filings/application[2]"),
-            (_filings(apps[0], (DATA / "app-trademark.xml").read_bytes()), 400,
+            (_filings(apps[0], sample("app-trademark.xml")), 400,
              "a batch is of one kind")):
         err = d.json("/v1/filings", t["applicant"], body, expect=status)["error"]
         assert needle in err["message"], (needle, err)
@@ -2332,7 +2355,7 @@ def test_a_keyed_application_is_saved_once(site: dict) -> None:
     a bulk filing's key, is 409; a refused save keeps no key; with curl and
     with the Python client."""
     d, t = site["d"], site["tokens"]
-    xml = (DATA / "app-patent.xml").read_bytes()
+    xml = sample("app-patent.xml")
     other = xml.replace(b">1000000000</amount>", b">1000000001</amount>", 1)
     assert other != xml
 
@@ -2446,7 +2469,7 @@ def test_python_client_refuses_arguments_as_a_local_registry(site: dict) -> None
                 assert remote.stats("2024-01-01", "2030-12-31", kind=0) == \
                     local.stats("2024-01-01", "2030-12-31", kind=0)
     applicant = pledger.connect(d.url, token=t["applicant"], cafile=str(d.cert))
-    app = pledger.Application.from_file(str(DATA / "app-trademark.xml"))
+    app = sample_app("app-trademark.xml")
     uuid = applicant.save(app)
     assert app.uuid == uuid and len(uuid) == 36
     # saved again, as locally: the same draft, its document replaced
@@ -2465,7 +2488,7 @@ def test_a_draft_is_corrected_and_withdrawn(site: dict) -> None:
     refused, nothing changed (another applicant: test-workflow.c); an application is withdrawn (POST
     .../withdraw); PUT elsewhere is 405; with curl and the Python client."""
     d, t = site["d"], site["tokens"]
-    xml = (DATA / "app-patent.xml").read_bytes()
+    xml = sample("app-patent.xml")
     bad = xml.replace(b'<amount currency="CNY">1000000000</amount>', b"", 1)
     assert bad != xml
 
@@ -2481,7 +2504,7 @@ def test_a_draft_is_corrected_and_withdrawn(site: dict) -> None:
     size = d.json("/v1/status")["log_size"]
     # refused: a bank, another kind, not XML, an unknown UUID -- nothing changed
     assert put(u, xml, t["bank"], 403)["error"]["name"] == "PLEDGER_EPERM"
-    tm = (DATA / "app-trademark.xml").read_bytes()
+    tm = sample("app-trademark.xml")
     assert put(u, tm, t["applicant"], 400)["error"]["name"] == "PLEDGER_EINVAL"
     assert put(u, b"<application", t["applicant"], 400)["error"]["name"] == "PLEDGER_EXML"
     assert put("00000000-0000-4000-8000-000000000000", xml, t["applicant"], 404)
@@ -2525,7 +2548,7 @@ def test_applications_are_listed_to_whom_they_belong(site: dict) -> None:
     400 naming it, an unknown cursor a 404; curl, the Python client and
     the CLI with --url give the same list."""
     d, t = site["d"], site["tokens"]
-    xml = (DATA / "app-patent.xml").read_bytes()
+    xml = sample("app-patent.xml")
     mine = [d.json("/v1/applications", t["applicant"], xml, expect=201)["uuid"]
             for _ in range(3)]
     d.json(f"/v1/applications/{mine[1]}/review", t["applicant"], b"")
@@ -3058,7 +3081,7 @@ def test_a_body_from_no_account_is_not_read(site: dict) -> None:
     assert data.startswith(b"HTTP/1.1 100"), data[:200]
     # with a token the body is read and answered as ever
     status, _, _ = d.curl("/v1/applications", t["applicant"],
-                          (DATA / "app-patent.xml").read_bytes())
+                          sample("app-patent.xml"))
     assert status == 201
     # a body sent at once (no Expect) is read, then answered: the client
     # gets the refusal, not a reset connection, whatever the body's size
@@ -3069,7 +3092,7 @@ def test_a_body_from_no_account_is_not_read(site: dict) -> None:
                             ).exchange_import(data)
         with pytest.raises(pledger.PermissionDenied, match="not one of this service's"):
             pledger.connect(d.url, token="nobody.secret", cafile=str(d.cert)
-                            ).save(pledger.Application.from_file(str(DATA / "app-patent.xml")))
+                            ).save(sample_app("app-patent.xml"))
     with pytest.raises(pledger.InvalidArgument, match="over the limit of 1048576 bytes"):
         pledger.connect(d.url, token=t["applicant"], cafile=str(d.cert)).exchange_import(
             b"<a>" + b"x" * 2_000_000 + b"</a>")
@@ -3081,7 +3104,7 @@ def test_ambiguous_headers_are_refused(site: dict) -> None:
     refused with 400 naming it (RFC 9112 6.3), before the body is read:
     two Content-Length headers were taken (one of them)."""
     d, t = site["d"], site["tokens"]
-    body = (DATA / "app-trademark.xml").read_bytes()
+    body = sample("app-trademark.xml")
     auth = f"Authorization: Bearer {t['applicant']}\r\n".encode()
     cases = {
         "Content-Length": b"Content-Length: %d\r\nContent-Length: 5\r\n" % len(body),
@@ -3155,7 +3178,7 @@ def test_malformed_header_lines_are_refused(site: dict) -> None:
     was left to be read as the next request, where a proxy before the
     service would have read it as this one's body."""
     d, t, number = site["d"], site["tokens"], site["number"]
-    body = (DATA / "app-trademark.xml").read_bytes()
+    body = sample("app-trademark.xml")
     auth = f"Authorization: Bearer {t['applicant']}\r\n".encode()
     size = d.json("/v1/status")["log_size"]
     post = b"POST /v1/applications HTTP/1.1\r\nHost: a\r\n" + auth

@@ -19,7 +19,7 @@ import pytest
 
 import pledger
 from pledger import Role
-from test_pledgerd import DATA, Daemon, site  # noqa: F401 (site: the fixture)
+from test_pledgerd import DATA, Daemon, sample, sample_app, site  # noqa: F401 (site: the fixture)
 
 LOG = "FZ01-log"
 
@@ -49,7 +49,7 @@ def _file_more(path: str, n: int) -> None:
     with pledger.open(path) as reg:
         reg.set_actor("applicant-9", Role.APPLICANT)
         for _ in range(n):
-            with pledger.Application.from_file(str(DATA / "app-patent.xml")) as app:
+            with sample_app("app-patent.xml") as app:
                 reg.save(app)
 
 
@@ -353,7 +353,8 @@ def test_filing_over_url(reads: dict, tmp_path: pathlib.Path) -> None:
         assert r.returncode == status, (args, r.stdout, r.stderr)
         return json.loads(r.stdout if status == 0 else r.stderr)
 
-    patent = str(DATA / "app-patent.xml")
+    patent = str(tmp_path / "app-patent.xml")
+    pathlib.Path(patent).write_bytes(sample("app-patent.xml"))
     first = run("apply", patent, "--key", "cli-url-1")
     again = run("apply", patent, "--key", "cli-url-1")
     assert first["uuid"] == again["uuid"] and first["kind"] == "patent"
