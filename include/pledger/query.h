@@ -2,8 +2,8 @@
  * @file query.h
  * @brief What banks ask: verification by registration number (with the
  *        certificate's verification code), search by right, party, state
- *        and date, rank on a right, the due list and statistics — now or
- *        at any past instant.
+ *        and date, rank on a right and statistics; and what the office
+ *        asks besides, the due list — now or at any past instant.
  *
  * Point in time.  A pledge is versioned (see pledge.h): every answer here
  * is read from the versions valid at the instant asked about (a version
