@@ -22,10 +22,13 @@ const char *arg(route_ctx *c, const char *name)
 
 /* An instant: microseconds since the epoch ("-" and/or more than 10
  * digits: fewer could be a day typed without its dashes, 20260301), or
- * ISO 8601 as the library reads it (pledger_instant_parse: YYYY-MM-DD,
+ * ISO 8601 as the library reads it (pledger_instant_parse_registry:
+ * YYYY-MM-DD, the first instant of the registry's day of @reg, as the
+ * command line and the Python bindings read a date;
  * YYYY-MM-DDTHH:MM:SS[.ffffff] then Z or +HH:MM); false with the
  * library's reason in @why. */
-static bool parse_instant(const char *s, int64_t *out, char *why, size_t why_size)
+static bool parse_instant(const pledger_registry *reg, const char *s, int64_t *out, char *why,
+                          size_t why_size)
 {
     const char *digits = s && *s == '-' ? s + 1 : s;
     *why = '\0';
@@ -43,7 +46,7 @@ static bool parse_instant(const char *s, int64_t *out, char *why, size_t why_siz
                  "(%lld to %lld)"), s, PLEDGER_INSTANT_MIN, PLEDGER_INSTANT_MAX);
         return false;
     }
-    if (pledger_instant_parse(out, s) == 0)
+    if (pledger_instant_parse_registry(out, reg, s) == 0)
         return true;
     snprintf(why, why_size, "%s", pledger_errmsg(NULL));
     return false;
@@ -75,7 +78,7 @@ bool instant_arg(route_ctx *c, const char *name, int64_t *t, reply *out)
 {
     const char *v = arg(c, name);
     char why[256], want[512];
-    if (!v || parse_instant(v, t, why, sizeof why))
+    if (!v || parse_instant(c->reader, v, t, why, sizeof why))
         return true;
     snprintf(want, sizeof want, TR("an instant: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS[.ffffff] then Z "
              "or +HH:MM (%%2B in a URL), or microseconds since 1970 (%s)"), why);

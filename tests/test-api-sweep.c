@@ -537,6 +537,35 @@ static void sweep_pledger_instant_parse(void)
     ck_assert(PLEDGER_AS_OF_CURRENT < PLEDGER_INSTANT_MIN);
 }
 
+/* The registry's calendar: a bare date is the first instant of its day at
+ * the registry's UTC offset (UTC+8 here), an instant with its offset is
+ * what pledger_instant_parse() reads, what it refuses is refused. */
+static void sweep_pledger_instant_parse_registry(void)
+{
+    int64_t v = 7;
+    const char *s;
+    ERR(NULL, pledger_instant_parse_registry(NULL, R, "2026-01-01"));
+    ERR(NULL, pledger_instant_parse_registry(&v, NULL, "2026-01-01"));
+    ERR(NULL, pledger_instant_parse_registry(&v, R, NULL));
+    ERR(NULL, pledger_instant_parse_registry(&v, R, big_utf8));
+    EACH_BAD(s)
+        ERR(NULL, pledger_instant_parse_registry(&v, R, s));
+    ERR(NULL, pledger_instant_parse_registry(&v, R, "2026-02-30"));
+    ERR(NULL, pledger_instant_parse_registry(&v, R, "2026-03-01T00:00:00"));
+    /* 0000-01-01 begins at 0000-01-01T00:00+08:00, before the first instant */
+    ERR(NULL, pledger_instant_parse_registry(&v, R, "0000-01-01"));
+    ck_assert_int_eq(v, 7); /* untouched */
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), "pledger_instant_parse_registry"));
+    ck_assert_int_eq(pledger_instant_parse_registry(&v, R, "2026-03-01"), 0);
+    ck_assert_int_eq(v, INT64_C(1772323200000000) - INT64_C(8) * 3600 * 1000000);
+    ck_assert_int_eq(pledger_instant_parse_registry(&v, RO, "2026-03-01"), 0);
+    ck_assert_int_eq(v, INT64_C(1772323200000000) - INT64_C(8) * 3600 * 1000000);
+    ck_assert_int_eq(pledger_instant_parse_registry(&v, R, "2026-03-01T08:00:00+08:00"), 0);
+    ck_assert_int_eq(v, INT64_C(1772323200000000));
+    ck_assert_int_eq(pledger_instant_parse_registry(&v, R, "9999-12-31"), 0);
+    ck_assert_int_eq(v, PLEDGER_INSTANT_MAX + 1 - INT64_C(32) * 3600 * 1000000);
+}
+
 /* ---- money.h ------------------------------------------------------------------------------- */
 
 static void sweep_pledger_money_parse(void)
@@ -2994,7 +3023,8 @@ static const entry table[] = {
     E(pledger_strerror), E(pledger_version), E(pledger_id_normalize), E(pledger_id_type_name),
     E(pledger_id_type_from_name),
     /* money.h */
-    E(pledger_instant_parse), E(pledger_money_parse), E(pledger_money_format),
+    E(pledger_instant_parse), E(pledger_instant_parse_registry),
+    E(pledger_money_parse), E(pledger_money_format),
     /* application.h */
     E(pledger_free), E(pledger_kind_name), E(pledger_kind_from_name), E(pledger_app_state_name),
     E(pledger_pledge_state_name), E(pledger_severity_name), E(pledger_application_new),

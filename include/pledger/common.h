@@ -171,7 +171,9 @@ PLEDGER_EXPORT const char *pledger_translate(const char *msgid) PLEDGER_FORMAT_A
  * instants in documents and messages: "YYYY-MM-DDTHH:MM:SS", an optional
  * fraction of a second of 1 to 6 digits, then "Z" or an offset "+HH:MM" /
  * "-HH:MM" ("2026-03-01T08:00:00+08:00"); or a bare date "YYYY-MM-DD",
- * meaning its midnight UTC.  A program that takes instants from people or
+ * meaning its midnight UTC (pledger_instant_parse_registry() reads it as
+ * the first instant of the registry's day, which is what a person asking
+ * about a day means).  A program that takes instants from people or
  * from the network reads them here, so that it refuses what the library
  * would refuse.
  *

@@ -268,6 +268,26 @@ PLEDGER_EXPORT const char *pledger_actor(const pledger_registry *reg);
 PLEDGER_EXPORT const char *pledger_time_zone(const pledger_registry *reg);
 
 /**
+ * Read an instant as pledger_instant_parse() does, except that a bare
+ * date "YYYY-MM-DD" is the first instant of that day in the registry's
+ * calendar -- at its UTC offset, as its deadlines, "today" and statistics
+ * count days -- not midnight UTC: "was it pledged on 2024-04-11?" asks
+ * about the registry's 2024-04-11.  The command line, pledgerd's query
+ * parameters and the Python bindings' dates read a date so.
+ * @param[out] out  receives the instant, microseconds since
+ *                  1970-01-01T00:00Z; untouched on failure.
+ * @param[in]  reg  the registry whose calendar a date is of.
+ * @param[in]  text the instant or date, NUL-terminated.
+ * @return #PLEDGER_OK or #PLEDGER_EINVAL as pledger_instant_parse() (also
+ *         for a NULL @p reg, and for a day that begins outside the years
+ *         0000 to 9999 in UTC); the reason is the calling thread's
+ *         pledger_errmsg(NULL).
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_instant_parse_registry(int64_t *out, const pledger_registry *reg,
+                                                  const char *text);
+
+/**
  * Set the office's time zone (see pledger_time_zone()).  Role:
  * registrar; journaled.  The registry's calendar dates (deadlines, "today")
  * keep following its UTC offset.

@@ -50,7 +50,9 @@ What is here:
   :class:`JournalCheck`, :class:`Verification`, :class:`SearchHit`,
   :class:`Certificate`,
   :class:`DueItem`, :class:`Stats`, ...).  Instants are UTC datetimes, dates
-  :class:`datetime.date`, amounts ``int`` minor units (fen).
+  :class:`datetime.date`, amounts ``int`` minor units (fen).  A date given
+  for an instant is the first instant of that day in the registry's
+  calendar, as the command line and the service read it.
 - Errors: every failing call raises a subclass of :class:`Error`
   (:class:`NotFound`, :class:`WrongState`, :class:`Conflict`,
   :class:`PermissionDenied`, :class:`ReadOnly`, :class:`Busy`,

@@ -1545,6 +1545,11 @@ def parse_instant(s: str, what: str, zone: _dt.tzinfo | None = None) -> _dt.date
                                "({min} to {max}: years 1 to 9999)").format(
                                    what=what, value=s[:40], min=_MIN_US, max=_MAX_US))
         return from_us(us)
+    # Python reads a fraction of any length, and cuts it at six digits;
+    # the library and the service refuse more than six (microseconds)
+    if re.search(r"[T ][0-9:]+\.[0-9]{7,}", s):
+        raise UsageError(_("{what}: {value!r}: the fraction of a second must have 1 to 6 "
+                           "digits").format(what=what, value=s))
     try:
         t = _dt.datetime.fromisoformat(s.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:

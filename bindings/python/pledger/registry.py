@@ -370,7 +370,7 @@ class Registry:
         opts.version = lib.PLEDGER_VERIFY_OPTIONS_VERSION
         code_c = _ffi.cstr(code, "code")
         opts.code = code_c
-        opts.as_of = AS_OF_CURRENT if at is None else to_us(at, "at")
+        opts.as_of = AS_OF_CURRENT if at is None else self._us(at, "at")
         pp = ffi.new("char **")
         self._check(lib.pledger_verify_statement(pp, ffi.NULL, self._h,
                                                  _ffi.cstr(number, "number"), opts, signers._p))
@@ -455,8 +455,8 @@ class Registry:
         f.version = lib.PLEDGER_REPORT_FILTER_VERSION
         keep = [_ffi.cstr(party, "party"), _ffi.cstr(actor, "actor")]
         f.party, f.actor = keep
-        setattr(f, "from", AS_OF_CURRENT if since is None else to_us(since, "since"))
-        f.to = AS_OF_CURRENT if until is None else to_us(until, "until")
+        setattr(f, "from", AS_OF_CURRENT if since is None else self._us(since, "since"))
+        f.to = AS_OF_CURRENT if until is None else self._us(until, "until")
         f.after = _ffi.cint(after, "after", "int64_t", 0)
         f.limit = _ffi.cint(limit, "limit", "int")
         pp = ffi.new("pledger_report_list **")
@@ -471,6 +471,18 @@ class Registry:
         if not isinstance(old, Checkpoint) or old._handle is None:
             raise _ffi._invalid("old must be a pledger.Checkpoint from Checkpoint.open()", True)
         self._check(lib.pledger_log_check(self._h, old._handle))
+
+    def _us(self, t: Instant, what: str) -> int:
+        """Microseconds of an instant given to a call: a date is the first
+        instant of that day in the registry's calendar (its UTC offset,
+        as its deadlines and statistics count days), as the command line
+        and the service read a date; a datetime or microseconds as
+        :func:`to_us`."""
+        if isinstance(t, _dt.date) and not isinstance(t, _dt.datetime):
+            out = ffi.new("int64_t *")
+            check(lib.pledger_instant_parse_registry(out, self._h, t.isoformat().encode()))
+            return int(out[0])
+        return to_us(t, what)
 
     @property
     def now(self) -> _dt.datetime:
@@ -699,7 +711,7 @@ class Registry:
             rc = lib.pledger_pledge_get(pp, self._h, _ffi.cstr(number, "number"))
         else:
             rc = lib.pledger_pledge_get_at(pp, self._h, _ffi.cstr(number, "number"),
-                                       to_us(at, "at"))
+                                       self._us(at, "at"))
         self._check(rc)
         return _ffi.gc(pp[0], lib.pledger_pledge_free)
 
@@ -855,7 +867,7 @@ class Registry:
         opts.version = lib.PLEDGER_VERIFY_OPTIONS_VERSION
         code_c = _ffi.cstr(code, "code")
         opts.code = code_c
-        opts.as_of = AS_OF_CURRENT if at is None else to_us(at, "at")
+        opts.as_of = AS_OF_CURRENT if at is None else self._us(at, "at")
         pp = ffi.new("pledger_verification **")
         self._check(lib.pledger_verify(pp, self._h, _ffi.cstr(number, "number"), opts))
         v = _ffi.gc(pp[0], lib.pledger_verification_free)
@@ -918,7 +930,7 @@ class Registry:
                 registered_from, "registered_from"),
             "registered_to": None if registered_to is None else date_str(
                 registered_to, "registered_to"),
-            "as_of": AS_OF_CURRENT if as_of is None else to_us(as_of, "as_of"),
+            "as_of": AS_OF_CURRENT if as_of is None else self._us(as_of, "as_of"),
             "page_size": _ffi.cint(page_size, "page_size"), "after": after,
         }
         return Cursor(self, fields, all_pages)
@@ -928,7 +940,7 @@ class Registry:
         ``at`` (1 = first); 0 when it is not in force then."""
         out = ffi.new("int *")
         self._check(lib.pledger_rank(out, self._h, _ffi.cstr(number, "number"),
-                                     AS_OF_CURRENT if at is None else to_us(at, "at")))
+                                     AS_OF_CURRENT if at is None else self._us(at, "at")))
         return int(out[0])
 
     def compare(self, number_a: str, number_b: str) -> int:
@@ -946,7 +958,7 @@ class Registry:
         registrar or auditor."""
         opts = ffi.new("pledger_due_options *")
         opts.version = lib.PLEDGER_DUE_OPTIONS_VERSION
-        opts.at = AS_OF_CURRENT if at is None else to_us(at, "at")
+        opts.at = AS_OF_CURRENT if at is None else self._us(at, "at")
         opts.within_days = _ffi.cint(within_days, "within_days")
         pp = ffi.new("pledger_due **")
         self._check(lib.pledger_due_get(pp, self._h, opts))

@@ -11,6 +11,7 @@ Only the standard library is used (``urllib``, ``ssl``, ``json``).
 from __future__ import annotations
 
 import dataclasses
+import datetime as _dt
 import json
 import os
 import urllib.parse
@@ -35,9 +36,13 @@ def _instant(t: Instant | None, what: str) -> str | None:
     without its dashes), else the same instant in ISO 8601.  The
     library's "now" marker (AS_OF_CURRENT) is no instant: nothing is sent,
     which asks the service for now (it refuses the marker as microseconds
-    outside the years 0000 to 9999)."""
+    outside the years 0000 to 9999).  A date is sent as one: the service
+    reads it as the first instant of that day in the registry's calendar,
+    as a local registry does."""
     if t is None:
         return None
+    if isinstance(t, _dt.date) and not isinstance(t, _dt.datetime):
+        return t.isoformat()
     us = to_us(t, what)
     if us == int(_ffi.lib.PLEDGER_AS_OF_CURRENT):
         return None

@@ -19,7 +19,9 @@ UTC = _dt.timezone.utc
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=UTC)
 
 #: what the calls accept for an instant: an aware datetime (a naive one
-#: is taken as UTC), a date (its midnight UTC) or microseconds since the epoch
+#: is taken as UTC), a date (the first instant of that day in the
+#: registry's calendar, at its UTC offset: what the command line and the
+#: service read a date as) or microseconds since the epoch
 Instant = Union[_dt.datetime, _dt.date, int]
 #: what the calls accept for a calendar date
 DateLike = Union[_dt.date, str]
@@ -40,6 +42,8 @@ def to_us(t: Instant, what: str = "instant") -> int:
                                 "in UTC")
         return us
     if isinstance(t, _dt.date):
+        # without a registry (Registry._us reads it in the registry's
+        # calendar): its midnight UTC
         return to_us(_dt.datetime(t.year, t.month, t.day, tzinfo=UTC))
     if isinstance(t, int) and not isinstance(t, bool):
         us = _ffi.cint(t, what, "int64_t")
