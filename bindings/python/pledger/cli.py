@@ -1807,7 +1807,7 @@ def _error_line(e: BaseException, command: str | None,
     if isinstance(e, _ParseError):
         return escape(str(e).strip())
     if isinstance(e, E.Error):
-        msg = _in_cli_words(e.message, command, options)
+        msg = _in_cli_words(e.library_message, command, options)
     elif isinstance(e, OSError) and e.filename:
         msg = f"{e.filename}: {e.strerror}"
     else:
@@ -1823,7 +1823,7 @@ def _set_actor(reg: Registry, actor: str, role: str) -> None:
     try:
         reg.set_actor(actor, role)
     except E.InvalidArgument as e:
-        msg = _C_CALL.sub("", e.message)
+        msg = _C_CALL.sub("", e.library_message)
         if msg.startswith("name "):
             raise type(e)(e.code, "--actor" + msg[4:]) from None
         raise

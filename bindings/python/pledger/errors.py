@@ -4,11 +4,16 @@ Every failing call raises a subclass of :class:`Error` carrying the
 code (``e.code``, a negative ``PLEDGER_E*`` value), its name
 (``e.name``, e.g. ``"PLEDGER_ENOTFOUND"``) and the library's message
 (``e.message``, also ``str(e)``), which names what was wrong: the field
-path, the line, the number.
+path, the line, the number -- in the caller's words: without the C
+function that refused (``pledger_search: ``) and with the fields of its
+C structures named as the Python arguments that fill them (``right``,
+not ``query->right_id``), as a remote registry's service words them.
+``e.library_message`` is the message as the C library gave it.
 """
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Mapping
 
 from ._ffi import ffi, lib
 
@@ -19,10 +24,12 @@ class Error(Exception):
     #: the PLEDGER_E* name this class stands for (None: the base class)
     code_name: str | None = None
 
-    def __init__(self, code: int, message: str) -> None:
+    def __init__(self, code: int, message: str, library_message: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        #: the message as the C library worded it (C names and all)
+        self.library_message = message if library_message is None else library_message
 
     @property
     def name(self) -> str:
@@ -114,8 +121,8 @@ class ReviewBlocked(Error):
     elsewhere it is empty."""
     code_name = "PLEDGER_EREVIEW"
 
-    def __init__(self, code: int, message: str) -> None:
-        super().__init__(code, message)
+    def __init__(self, code: int, message: str, library_message: str | None = None) -> None:
+        super().__init__(code, message, library_message)
         self.items: tuple[Any, ...] = ()
 
 
@@ -154,9 +161,27 @@ def error_class(code: int) -> type[Error]:
     return _CLASSES.get(code, Error)
 
 
-def make_error(code: int, reg: Any = None) -> Error:
+_C_CALL = re.compile(r"\bpledger_[a-z0-9_]+: ")
+_C_FIELD = re.compile(r"\b(?:[a-z]+->|filter\.)([a-z]+(?:_[a-z]+)*)\b")
+#: the C fields whose Python argument has another name, in every call
+_FIELDS = {"right_id": "right"}
+
+
+def caller_words(msg: str, fields: Mapping[str, str] | None = None) -> str:
+    """A library message in the caller's words: without the C functions it
+    names and with a C structure's field (``query->right_id``,
+    ``filter.from``) named as the argument that fills it (``right``;
+    @fields maps the names a call's arguments have besides)."""
+    names = {**_FIELDS, **(fields or {})}
+    msg = _C_CALL.sub("", msg)
+    msg = _C_FIELD.sub(lambda m: names.get(m.group(1), m.group(1)), msg)
+    return re.sub(r"\bright_id\b", "right", msg)
+
+
+def make_error(code: int, reg: Any = None, fields: Mapping[str, str] | None = None) -> Error:
     """The exception for ``code``, with the message of ``reg`` (a
-    ``pledger_registry *``) or, without one, of the calling thread."""
+    ``pledger_registry *``) or, without one, of the calling thread, in the
+    caller's words (:func:`caller_words`, @fields)."""
     p = lib.pledger_errmsg(reg if reg is not None else ffi.NULL)
     msg = ffi.string(p).decode("utf-8", "replace") if p != ffi.NULL else ""
     if not msg and reg is not None:
@@ -164,7 +189,7 @@ def make_error(code: int, reg: Any = None) -> Error:
         msg = ffi.string(p).decode("utf-8", "replace") if p != ffi.NULL else ""
     if not msg:
         msg = ffi.string(lib.pledger_strerror(code)).decode("utf-8", "replace")
-    return error_class(code)(code, msg)
+    return error_class(code)(code, caller_words(msg, fields), msg)
 
 
 def check(rc: int, reg: Any = None) -> None:

@@ -112,9 +112,11 @@ class Registry:
             raise InvalidArgument(int(lib.PLEDGER_EINVAL), "the registry is closed")
         return self._p
 
-    def _check(self, rc: int) -> None:
+    def _check(self, rc: int, fields: dict[str, str] | None = None) -> None:
+        """Raise the exception of @rc, its message in the caller's words
+        (@fields: the C fields a call's arguments name otherwise)."""
         if rc != 0:
-            raise make_error(rc, self._p)
+            raise make_error(rc, self._p, fields)
 
     def close(self) -> None:
         """Close the registry now (it is closed anyway when collected)."""
@@ -460,7 +462,7 @@ class Registry:
         f.after = _ffi.cint(after, "after", "int64_t", 0)
         f.limit = _ffi.cint(limit, "limit", "int")
         pp = ffi.new("pledger_report_list **")
-        self._check(lib.pledger_report_find(pp, self._h, f))
+        self._check(lib.pledger_report_find(pp, self._h, f), {"from": "since", "to": "until"})
         lst = ffi.gc(pp[0], lib.pledger_report_list_free)
         return ReportEntry.from_list(lst)
 
@@ -989,7 +991,7 @@ class Registry:
         q.kind = kind_c
         q.office = keep[2]
         pp = ffi.new("pledger_stats **")
-        self._check(lib.pledger_stats_get(pp, self._h, q))
+        self._check(lib.pledger_stats_get(pp, self._h, q), {"from": "start", "to": "end"})
         st = _ffi.gc(pp[0], lib.pledger_stats_free)
         try:
             def amount(v: int) -> int | None:

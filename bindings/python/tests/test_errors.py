@@ -2,6 +2,7 @@
 library, and carries the code and the library's message."""
 from __future__ import annotations
 
+import datetime as _dt
 import os
 import pathlib
 import sqlite3
@@ -33,7 +34,35 @@ def test_invalid_argument(reg: pledger.Registry) -> None:
     # a call without a registry: the thread's message
     with pytest.raises(pledger.InvalidArgument) as e:
         pledger.Application(99)
-    check(e, pledger.InvalidArgument, ErrorCode.EINVAL, "pledger_application_new", "99")
+    check(e, pledger.InvalidArgument, ErrorCode.EINVAL, "kind 99")
+    # in the caller's words: the C call is in the library's message only
+    assert "pledger_application_new" not in e.value.message
+    assert e.value.library_message.startswith("pledger_application_new: ")
+
+
+def test_messages_name_the_arguments_not_the_c_fields(reg: pledger.Registry) -> None:
+    """A refusal names the Python argument, as the remote client's does,
+    not the C call and its structure's field ("pledger_search:
+    query->right_id needs query->kind")."""
+    reg.set_actor("bank-1", Role.BANK)
+    cases = [
+        (lambda: reg.search(right="12345678"), "right needs kind"),
+        (lambda: reg.stats(_dt.date(2024, 12, 31), _dt.date(2024, 1, 1)),
+         "end 2024-01-01 is before start 2024-12-31"),
+        (lambda: reg.search(kind=Kind.TRADEMARK, right=""), "right is empty"),
+    ]
+    for call, said in cases:
+        with pytest.raises(pledger.InvalidArgument) as e:
+            call()
+        m = e.value.message
+        assert m.startswith(said), (said, m)
+        assert "pledger_" not in m and "->" not in m and "right_id" not in m, m
+        assert e.value.library_message.startswith("pledger_"), e.value.library_message
+    reg.set_actor("auditor-1", Role.AUDITOR)
+    with pytest.raises(pledger.InvalidArgument) as e:
+        reg.reports(since=_dt.datetime(2025, 1, 1, tzinfo=_dt.timezone.utc),
+                    until=_dt.datetime(2024, 1, 1, tzinfo=_dt.timezone.utc))
+    assert e.value.message.startswith("since is after until"), e.value.message
 
 
 def test_not_found(reg: pledger.Registry, tmp_path: pathlib.Path) -> None:

@@ -123,7 +123,8 @@ def test_certificate_record(reg, flow, clock) -> None:
     try:
         reg.load_certificate(number, 3)
     except pledger.NotFound as e:
-        assert "pledger_certificate_load" in e.message
+        assert "pledger_certificate_load" in e.library_message
+        assert "pledger_certificate_load" not in e.message and "version 3" in e.message
     else:
         raise AssertionError("version 3 was found")
 
