@@ -108,6 +108,9 @@ int accounts_load(accounts *out, const char *path, char *err, size_t err_size)
             snprintf(err, err_size, "accounts file %s: line %ld: holds a NUL byte", path, no);
             goto fail;
         }
+        /* a byte order mark (an editor on Windows) is not part of line 1 */
+        if (no == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0)
+            memmove(line, line + 3, strlen(line + 3) + 1);
         char *hash = strchr(line, '#');
         if (hash)
             *hash = '\0';

@@ -195,11 +195,21 @@ START_TEST(parse_forms)
     ck_assert_int_eq(pl_calendar_parse(c, &e, NULL, 0), 0);
     ck_assert_int_eq(pl_calendar_parse(c, &e, "\n\n  \n# x\n", 9), 0);
     ck_assert_uint_eq(pl_calendar_count(c), 4);
+    /* a byte order mark before the first line (an editor on Windows) is
+     * not part of it; one anywhere else is a character of its line */
+    static const char bom[] = "\xEF\xBB\xBF" "2026-10-08 holiday\n";
+    ck_assert_int_eq(pl_calendar_parse(c, &e, bom, strlen(bom)), 0);
+    ck_assert(!pl_calendar_is_working_day(c, D(2026, 10, 8)));
+    ck_assert_uint_eq(pl_calendar_count(c), 5);
+    static const char bom2[] = "2026-10-09 holiday\n\xEF\xBB\xBF" "2026-10-10 holiday\n";
+    ck_assert_int_eq(pl_calendar_parse(c, &e, bom2, strlen(bom2)), PLEDGER_EINVAL);
+    ck_assert_ptr_nonnull(strstr(pl_err_text(&e), "line 2"));
+    ck_assert_uint_eq(pl_calendar_count(c), 5);
     /* a whole-year range is allowed, 367 days are not */
     ck_assert_int_eq(pl_calendar_parse(c, &e, "2024-01-01..2024-12-31 holiday", 30), 0);
-    ck_assert_uint_eq(pl_calendar_count(c), 4 + 366);
+    ck_assert_uint_eq(pl_calendar_count(c), 5 + 366);
     k = pl_calendar_copy(c);
-    ck_assert_uint_eq(pl_calendar_count(k), 370);
+    ck_assert_uint_eq(pl_calendar_count(k), 5 + 366);
     pl_calendar_free(k);
     pl_calendar_free(c);
 }

@@ -280,6 +280,10 @@ int pl_calendar_parse(pl_calendar *c, pl_err *e, const char *text, size_t len)
     pl_calendar seen = { 0 };
     if (!(k = pl_calendar_copy(c)))
         return pl_err_oom(e);
+    /* a byte order mark, as an editor on Windows begins a UTF-8 file: not
+     * part of the first line (invisible, it made a good date unreadable) */
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        pos = 3;
     while (pos < len && !rc) {
         const char *line = text + pos, *nl = memchr(line, '\n', len - pos);
         size_t n = nl ? (size_t)(nl - line) : len - pos, b = 0;

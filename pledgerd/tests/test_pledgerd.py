@@ -136,10 +136,11 @@ def free_port() -> int:
 class Daemon:
     def __init__(self, tmp: pathlib.Path, host: str = "127.0.0.1",
                  prefix: tuple[str, ...] = (), env: dict[str, str] | None = None,
-                 **settings: str) -> None:
+                 bom: bool = False, **settings: str) -> None:
         """pledgerd on @tmp's files, each of @settings a line of its
-        configuration; started by @prefix (a tracer) when given, in @env
-        (the suite's environment by default)."""
+        configuration (after a UTF-8 byte order mark with @bom, as an
+        editor on Windows saves it); started by @prefix (a tracer) when
+        given, in @env (the suite's environment by default)."""
         self.tmp = tmp
         self.port = free_port()
         self.host = host
@@ -159,7 +160,7 @@ class Daemon:
                          "report_key": f"FZ01-reports={report_key}"}
         conf_settings.update(settings)      # a setting given is given once
         lines = [f"{k} = {v}" for k, v in conf_settings.items()]
-        conf.write_text("\n".join(lines) + "\n")
+        conf.write_text(("\ufeff" if bom else "") + "\n".join(lines) + "\n", encoding="utf-8")
         self.proc = subprocess.Popen([*prefix, PLEDGERD, "--config", str(conf)],
                                      stderr=subprocess.PIPE, text=True, env=env)
         for _ in range(200):

@@ -380,3 +380,24 @@ def test_a_certificate_out_of_its_dates_is_refused(place: dict,
     install(start, *old)
     with pytest.raises(RuntimeError, match="the certificate expired"):
         Daemon(start)
+
+
+def test_files_saved_with_a_byte_order_mark(tmp_path: pathlib.Path) -> None:
+    """A configuration and an accounts file that an editor on Windows
+    saved (a UTF-8 byte order mark before the first line) are read as
+    written: the mark made the first setting unknown and the first
+    account's name another, whose token was then refused."""
+    bank, _ = prepare(tmp_path)
+    accounts = tmp_path / "accounts"
+    lines = accounts.read_text().splitlines(keepends=True)
+    bank_line = next(x for x in lines if x.startswith("bank-1 "))
+    accounts.write_text("\ufeff" + bank_line + "".join(x for x in lines if x != bank_line),
+                        encoding="utf-8")
+    assert accounts.read_bytes().startswith(b"\xef\xbb\xbfbank-1 ")
+    d = Daemon(tmp_path, bom=True)
+    try:
+        status, said = curl_status(d, tmp_path / "cert.pem", bank)
+        assert status == 0, said
+    finally:
+        assert d.stop() == 0
+
