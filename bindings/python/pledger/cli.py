@@ -612,6 +612,14 @@ def cmd_file_batch(reg: Registry, a: argparse.Namespace) -> Result:
             filed, message = True, ""
         except E.ReviewBlocked as e:
             items, filed, message = e.items, False, e.message
+        except E.Error as e:
+            # the library counts the items from 0 ("item 3: register: ..."):
+            # the file the item came from says which
+            m = re.match(r"(?:pledger_[a-z0-9_]+: )?item ([0-9]+): ", e.library_message)
+            if m and int(m.group(1)) < len(names):
+                raise type(e)(e.code, f"{names[int(m.group(1))]}: "
+                              f"{e.library_message[m.end():]}") from None
+            raise
     finally:
         for app in apps:
             app.close()
@@ -1775,7 +1783,8 @@ _LEADING_FIELDS = frozenset({"right", "url", "token"})
 #: a field a command fills from an option of another name, where an option
 #: of the field's name means something else (reports: --actor is who asks)
 _COMMAND_FIELDS = {"reports": {"actor": "--asked-by", "from": "--since", "to": "--until"},
-                   "due": {"within_days": "--within"}}
+                   "due": {"within_days": "--within"},
+                   "file-batch": {"key": "--batch-key"}}
 
 
 def _in_cli_words(msg: str, command: str | None, options: frozenset[str]) -> str:

@@ -191,8 +191,15 @@ def test_every_json_field_is_filled_or_documented(tmp_path: pathlib.Path,
     assert [k["replayed"] for k in keyed] == [False, True]
     assert keyed[0]["items"][0]["number"] == keyed[1]["items"][0]["number"]
     assert keyed[0]["items"][0]["modcode"] and keyed[1]["items"][0]["modcode"] is None
-    run("file-batch", str(sample_path(Kind.RECEIVABLE)), str(sample_path(Kind.RECEIVABLE)),
-        "--batch-key", "cli-1", "--actor", "bank-qh", expect=4)
+    conflict = run("file-batch", str(sample_path(Kind.RECEIVABLE)),
+                   str(sample_path(Kind.RECEIVABLE)), "--batch-key", "cli-1", "--actor",
+                   "bank-qh", expect=4)
+    assert conflict["error"].startswith("pledger file-batch: --batch-key"), conflict
+    # an item the library refuses is named by its file, not by its index from 0
+    mixed = run("file-batch", str(sample_path(Kind.RECEIVABLE)), str(sample_path(Kind.TRADEMARK)),
+                "--actor", "bank-qh", expect=2)
+    assert f": {sample_path(Kind.TRADEMARK)}: @kind: " in mixed["error"], mixed
+    assert "item 1" not in mixed["error"], mixed
     run("refuse", accepted(Kind.LAND), "--ground", "RIGHT_SEIZED", "--note", "court",
         "--actor", "registrar-1")
     withdrawn = run("apply", str(sample_path(Kind.PATENT)), "--actor", "applicant-1")["uuid"]
