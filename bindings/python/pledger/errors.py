@@ -161,7 +161,7 @@ def error_class(code: int) -> type[Error]:
     return _CLASSES.get(code, Error)
 
 
-_C_CALL = re.compile(r"\bpledger_[a-z0-9_]+: ")
+_C_CALL = re.compile(r"\bpledger_[a-z0-9_]+(?:: |：\s*)")   # a catalogue's colon too
 _C_FIELD = re.compile(r"\b(?:[a-z]+->|filter\.)([a-z]+(?:_[a-z]+)*)\b")
 #: the C fields whose Python argument has another name, in every call
 _FIELDS = {"right_id": "right"}

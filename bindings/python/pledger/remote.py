@@ -22,7 +22,7 @@ from ._i18n import _, accept_language
 from .application import Application, app_states
 from .enums import ALL as _ENUMS
 from .enums import Kind, PledgeState, Role, Severity
-from .errors import CodeMismatch, ReviewBlocked, error_class
+from .errors import CodeMismatch, ReviewBlocked, caller_words, error_class
 from .log import HASH_SIZE, Checkpoint, Keyring, Proof, verify_consistency
 from .report import ReportEntry
 from .types import (ApplicationEntry, CurrencyAmounts, DateLike, DueItem, DueList, Filed,
@@ -507,9 +507,10 @@ class RemoteRegistry:
                                         "{reason}").format(url=self.url, reason=e.message)
                                ) from None
         if new.origin != old.origin:
-            raise CodeMismatch(ecode, _("pledger_log_check: the checkpoint is of log "
-                                        "'{old}', this registry is log '{origin}'").format(
-                                            old=old.origin, origin=new.origin))
+            # the library's words for it, as a local registry's error says them
+            raise CodeMismatch(ecode, caller_words(_(
+                "pledger_log_check: the checkpoint is of log '{old}', this registry is log "
+                "'{origin}'").format(old=old.origin, origin=new.origin)))
         if new.size < old.size:
             raise CodeMismatch(ecode, _(
                 "{url}: the service's latest signed checkpoint has {size} events, the kept "
@@ -522,10 +523,10 @@ class RemoteRegistry:
         try:
             verify_consistency(old.size, new.size, old.root, new.root, proof)
         except CodeMismatch:
-            raise CodeMismatch(ecode, _(
+            raise CodeMismatch(ecode, caller_words(_(
                 "pledger_log_check: the registry's log of {size} events is not an extension "
                 "of the checkpoint's {old} events: its history was rewritten").format(
-                    size=new.size, old=old.size)) from None
+                    size=new.size, old=old.size))) from None
         return new
 
     def journal_verify(self, chain_only: bool = False) -> JournalCheck:

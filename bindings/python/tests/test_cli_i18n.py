@@ -245,6 +245,15 @@ def test_python_set_language_round_trip(tmp_path: pathlib.Path) -> None:
                 pledger.open(path)
         with pytest.raises(pledger.WrongType, match="须为整数"):
             pledger.connect("https://127.0.0.1:1").reports(limit="10")  # type: ignore[arg-type]
+        # in the caller's words in Chinese too: no C call before the
+        # catalogue's colon
+        with pledger.open(str(tmp_path / "y.db")) as reg:
+            reg.set_actor("bank-1", pledger.Role.BANK)
+            with pytest.raises(pledger.InvalidArgument) as e:
+                reg.search(right="12345678")
+        assert "pledger_" not in e.value.message and "->" not in e.value.message, e.value
+        assert re.search(r"[\u4e00-\u9fff]", e.value.message), e.value.message
+        assert e.value.library_message.startswith("pledger_search"), e.value.library_message
         with pytest.raises(pledger.InvalidArgument):
             pledger.set_language("zh CN")
         with pytest.raises(pledger.WrongType):
