@@ -145,6 +145,20 @@ static void *sync_run(void *arg)
     return NULL;
 }
 
+/* Stop the syncer's thread once it has synced and answered what it holds
+ * (the recorder stopped first: nothing more comes). */
+static void stop_syncer(recorder *r)
+{
+    if (!r->sync_started)
+        return;
+    pthread_mutex_lock(&r->lock);
+    r->sync_stop = true;
+    pthread_cond_signal(&r->sync);
+    pthread_mutex_unlock(&r->lock);
+    pthread_join(r->sync_thread, NULL);
+    r->sync_started = false;
+}
+
 /* @ns from now on CLOCK_MONOTONIC (the conditions' clock). */
 static void deadline(struct timespec *t, long ns)
 {
@@ -312,13 +326,7 @@ recorder *recorder_start(pledger_registry *writer, pthread_mutex_t *writer_lock,
     }
     if (pthread_create(&r->thread, NULL, run, r)) {
         snprintf(err, err_size, "cannot start the search report recorder");
-        if (r->sync_started) {
-            pthread_mutex_lock(&r->lock);
-            r->sync_stop = true;
-            pthread_cond_signal(&r->sync);
-            pthread_mutex_unlock(&r->lock);
-            pthread_join(r->sync_thread, NULL);
-        }
+        stop_syncer(r);
         free(r);
         return NULL;
     }
@@ -392,13 +400,7 @@ void recorder_stop(recorder *r)
     pthread_join(r->thread, NULL);
     /* the recorder recorded what was queued: the syncer syncs the last
      * groups and sends their answers, then stops */
-    if (r->sync_started) {
-        pthread_mutex_lock(&r->lock);
-        r->sync_stop = true;
-        pthread_cond_signal(&r->sync);
-        pthread_mutex_unlock(&r->lock);
-        pthread_join(r->sync_thread, NULL);
-    }
+    stop_syncer(r);
     if (r->flush_started)
         pthread_join(r->flush_thread, NULL);
     r->joined = true;
