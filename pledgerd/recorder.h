@@ -1,6 +1,7 @@
 /* Search reports with group commit: every search and verification answered
- * is recorded (pledger_report_issue()) before its answer is sent, and the
- * answers of many requests share one transaction of the writer handle.
+ * is recorded (pledger_report_issue()) and synced before its answer is
+ * sent, and the answers of many requests share one transaction of the
+ * writer handle (and, with a syncer, one sync: recorder_start()).
  * The request does not hold its thread while it waits: its connection is
  * suspended (libmicrohttpd) and resumed by the recorder once the group it
  * joined is committed.  The recorder takes whatever is pending once the
