@@ -528,7 +528,23 @@ START_TEST(test_illegal_steps)
         int rc = do_step(step, uuid);
         ck_assert_msg(rc == PLEDGER_ESTATE, "step %d in state %d: %d (%s)", step, s, rc,
                       pledger_errmsg(reg));
-        ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "is not allowed"));
+        /* the refusal names the states the step is allowed in, all of them */
+        static const char *const names[S_COUNT] = {
+            "draft", "reviewed", "submitted", "accepted", "correction_requested",
+            "registered", "refused", "withdrawn",
+        };
+        char want[200] = "is allowed only while it is ";
+        for (int t = 0, n = 0; t < S_COUNT; t++)
+            if (allowed[step][t]) {
+                strcat(want, n++ ? " or " : "");
+                strcat(want, names[t]);
+            }
+        const char *msg = pledger_errmsg(reg);
+        const char *at = strstr(msg, want);
+        ck_assert_msg(at && at[strlen(want)] == '\0', "step %d in state %d: '%s' lacks '%s'",
+                      step, s, msg, want);
+        ck_assert_msg(strstr(msg, names[s]), "step %d: '%s' names not state %s", step, msg,
+                      names[s]);
         char *after = dump(NULL);
         ck_assert_msg(strcmp(before, after) == 0, "step %d in state %d changed the registry",
                       step, s);

@@ -187,6 +187,27 @@ int pl_read_check(pl_err *e, pl_read read, pledger_role role, const char *actor,
                       pl_frag(reads[read].what), list);
 }
 
+/* "draft or reviewed": the states of @mask (of an application, or with
+ * @on_pledge of a pledge), as a fragment like role_list()'s. */
+static const char *state_list(unsigned mask, bool on_pledge, char *en, size_t en_size,
+                              char *local, size_t local_size)
+{
+    en[0] = local[0] = '\0';
+    for (int i = 0; i < 32; i++) {
+        const char *n = on_pledge ? pl_pledge_state_name(i) : pl_app_state_name(i);
+        if (!(mask & (1u << i)) || !n)
+            continue;
+        if (en[0]) {
+            strncat(en, " or ", en_size - strlen(en) - 1);
+            strncat(local, pl_tr(" or "), local_size - strlen(local) - 1);
+        }
+        strncat(en, n, en_size - strlen(en) - 1);
+        strncat(local, pl_frag_ctx("state", n), local_size - strlen(local) - 1);
+    }
+    pl_frag_clear();
+    return pl_frag_pair(en, local);
+}
+
 int pl_step_check_state(pl_err *e, pl_step step, int state, const char *subject)
 {
     const pl_step_rule *r = &rules[step];
@@ -194,11 +215,22 @@ int pl_step_check_state(pl_err *e, pl_step step, int state, const char *subject)
 
     if (r->from & (1u << state))
         return 0;
-    return pl_err_set(e, PLEDGER_ESTATE, "%s: %s %s is %s; %s is not allowed in that state",
+    if (!r->from)
+        return pl_err_set(e, PLEDGER_ESTATE, "%s: %s %s is %s; %s is not allowed in that state",
+                          r->name, r->on_pledge ? pl_frag("pledge") : pl_frag("application"),
+                          subject,
+                          name ? pl_frag_ctx("state", name) : pl_frag("in an unknown state"),
+                          r->name);
+    /* The states the step is allowed in, so that the caller knows what
+     * would have let it through (a draft's save, say, after a submit). */
+    char from[160], from_local[480];
+    const char *list =
+        state_list(r->from, r->on_pledge, from, sizeof from, from_local, sizeof from_local);
+    return pl_err_set(e, PLEDGER_ESTATE, "%s: %s %s is %s; %s is allowed only while it is %s",
                       r->name, r->on_pledge ? pl_frag("pledge") : pl_frag("application"),
                       subject,
                       name ? pl_frag_ctx("state", name) : pl_frag("in an unknown state"),
-                      r->name);
+                      r->name, list);
 }
 
 int64_t pl_ctx_now(const pl_ctx *c) { return pl_db_now(c->db); }

@@ -80,7 +80,8 @@ def test_wrong_state(flow: Flow) -> None:
     uuid = flow.saved(Kind.TRADEMARK)
     with pytest.raises(pledger.WrongState) as e:
         flow.reg.submit(uuid)
-    check(e, pledger.WrongState, ErrorCode.ESTATE, "is not allowed")
+    check(e, pledger.WrongState, ErrorCode.ESTATE,
+          "is draft; submit is allowed only while it is reviewed")
 
 
 def test_conflict(flow: Flow) -> None:
