@@ -1690,18 +1690,21 @@ def build_parser() -> argparse.ArgumentParser:
     from . import version
     p.add_argument("--version", action="version", version=f"pledger {version()}")
     _lang_option(p)
+    # --db only where a registry is opened: the checks of a file or of an
+    # identifier alone (access "none") take none
+    with_db = _Parser(add_help=False)
+    with_db.add_argument("--db", metavar="PATH",
+                         default=os.environ.get("PLEDGER_DB", "pledger.db"),
+                         help=_("the registry database (default: $PLEDGER_DB or "
+                                "./pledger.db)"))
     common = _Parser(add_help=False)
-    common.add_argument("--db", metavar="PATH",
-                        default=os.environ.get("PLEDGER_DB", "pledger.db"),
-                        help=_("the registry database (default: $PLEDGER_DB or "
-                               "./pledger.db)"))
     common.add_argument("--json", action="store_true",
                         help=_("machine-readable output (JSON)"))
     _lang_option(common)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for c in COMMANDS.values():
-        parents = [common]
+        parents = [common] if c.access == "none" else [with_db, common]
         desc = _sentence(_(c.help))
         if c.role:
             desc += "  " + _("Usual role: {role}.").format(role=label("role", c.role))
@@ -1709,6 +1712,10 @@ def build_parser() -> argparse.ArgumentParser:
                             epilog=_nullable_help(c.name) + _(EPILOG),
                             formatter_class=argparse.RawDescriptionHelpFormatter)
         c.setup(sp)
+        if c.access == "none":
+            # not listed (it reads no registry), but accepted and ignored:
+            # a script passes the same --db to every command it runs
+            sp.add_argument("--db", dest="_db_ignored", metavar="PATH", help=argparse.SUPPRESS)
         if c.name in REMOTE_COMMANDS:
             sp.add_argument("--url", metavar="URL", default=os.environ.get("PLEDGER_URL"),
                             help=_("ask a pledgerd service (https://host:port) instead of "

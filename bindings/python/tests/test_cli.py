@@ -68,6 +68,22 @@ def test_help_documents_exit_codes_and_commands() -> None:
     assert re.match(r"pledger \d+\.\d+\.\d+", run_cli("--version").out)
 
 
+def test_db_option_only_where_a_registry_is_read() -> None:
+    """Every command lists --db exactly when it opens a registry; one that
+    opens none still accepts it (a script passes one --db to every command)
+    and reads no file."""
+    from pledger.cli import COMMANDS
+    none = {c.name for c in COMMANDS.values() if c.access == "none"}
+    assert {"check-id", "verify-certificate", "verify-statement", "verify-report"} <= none
+    for c in COMMANDS.values():
+        out = run_cli(c.name, "--help").out
+        usage = out.split("\n\n")[0]
+        assert ("--db" in usage) == (c.name not in none), (c.name, usage)
+    for extra in ([], ["--db", "/nonexistent/x.db"]):
+        r = run_cli("check-id", "uscc", "91350100M000100Y43", *extra)
+        assert r.status == 0 and "91350100M000100Y43" in r.out, r
+
+
 def test_usage_errors_exit_2_on_one_line(cli: Cli) -> None:
     for args in (["frobnicate"], ["accept"], ["search", "--kind", "car"],
                  ["change", "R-1", "--actor", "r"],
@@ -133,7 +149,7 @@ def test_application_workflow(cli: Cli) -> None:
 
     # wrong state and wrong role: 4
     r = cli("accept", uuid, "--actor", "clerk-1", expect=4)
-    assert "is not allowed" in r.err
+    assert "accept is allowed only while it is submitted" in r.err
     r = cli("submit", uuid, "--actor", "clerk-1", "--role", "clerk", expect=4)
     assert "clerk-1" in r.err
     r = cli("submit", uuid, "--actor", "x", "--role", "bank", "--json", expect=4)
