@@ -53,7 +53,8 @@ struct recorder {
 
 /* Record the @n jobs of @group under the writer lock: together, and when
  * that fails (one bad request must not cost the others their reports)
- * one by one. */
+ * one by one, each in its client's language (the reason it is refused
+ * is the library's, composed on this thread). */
 static void record(recorder *r, recorder_job **group, size_t n)
 {
     int rc;
@@ -70,13 +71,14 @@ static void record(recorder *r, recorder_job **group, size_t n)
             group[i]->number = r->numbers[i];
             group[i]->rc = 0;
         }
-    } else if (n == 1) {
-        group[0]->rc = rc;
-        snprintf(group[0]->msg, sizeof group[0]->msg, "%s", pledger_errmsg(r->writer));
     } else {
         for (size_t i = 0; i < n; i++) {
+            if (group[i]->lang[0])
+                pledger_set_thread_language(group[i]->lang);
             group[i]->rc = pledger_report_issue(r->notes, r->numbers, r->writer, &r->reqs[i],
                                                 1, r->signers);
+            if (group[i]->lang[0])
+                pledger_set_thread_language(NULL);
             if (group[i]->rc) {
                 snprintf(group[i]->msg, sizeof group[i]->msg, "%s", pledger_errmsg(r->writer));
             } else {
@@ -93,6 +95,7 @@ static void record(recorder *r, recorder_job **group, size_t n)
 static void refuse(recorder *r, recorder_job *job)
 {
     job->rc = PLEDGER_EIO;
+    job->halted = true;
     snprintf(job->msg, sizeof job->msg, "%s", r->failed_msg);
 }
 
@@ -122,9 +125,9 @@ static void *sync_run(void *arg)
         int rc = failed ? PLEDGER_EIO : pledger_report_sync(r->syncer);
         pthread_mutex_lock(&r->lock);
         if (rc && !r->failed) {
-            snprintf(r->failed_msg, sizeof r->failed_msg, "%s; no search report is recorded "
-                     "until the service is started again", pledger_errmsg(r->syncer));
-            fprintf(stderr, "pledgerd: search reports: %s\n", r->failed_msg);
+            snprintf(r->failed_msg, sizeof r->failed_msg, "%s", pledger_errmsg(r->syncer));
+            fprintf(stderr, "pledgerd: search reports: " RECORDER_HALTED_MSG "\n",
+                    r->failed_msg);
             r->failed = true;
         }
         pthread_mutex_unlock(&r->lock);
@@ -362,6 +365,7 @@ void recorder_submit(recorder *r, recorder_job *job)
     job->note = NULL;
     job->number = 0;
     job->rc = 0;
+    job->halted = false;
     pthread_mutex_lock(&r->lock);
     if (r->stopping) {
         pthread_mutex_unlock(&r->lock);

@@ -14,14 +14,18 @@
 
 #include <pledger/pledger.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "language.h"
 
 typedef struct recorder recorder;
 
 /* One answer to record. */
 typedef struct recorder_job {
     pledger_report_request req;            /* filled by the caller; read until done */
+    char lang[24];                         /* the client's language ("": the service's) */
     void (*done)(struct recorder_job *job); /* on the recorder's thread, after */
     void *ctx;
     /* the outcome: 0 with the note (malloc'd by the library: pledger_free)
@@ -30,6 +34,10 @@ typedef struct recorder_job {
     char *note;
     uint64_t number;
     char msg[512];
+    /* refused because a sync failed before: @msg is the library's reason,
+     * which the answer follows with the service's words (HALTED_MSG) in
+     * the client's language */
+    bool halted;
     struct recorder_job *next;
 } recorder_job;
 
@@ -47,6 +55,10 @@ typedef struct recorder_job {
  * it each commit is synced before done().  After a failed sync every
  * answer is refused (PLEDGER_EIO, saying so) until the service starts
  * again. */
+/* What follows a halted job's reason, a format of one %s (the reason). */
+#define RECORDER_HALTED_MSG \
+    N_("%s; no search report is recorded until the service is started again")
+
 recorder *recorder_start(pledger_registry *writer, pthread_mutex_t *writer_lock,
                          pledger_registry *flusher, pledger_registry *syncer,
                          const pledger_keyring *signers, char *err, size_t err_size);

@@ -867,7 +867,13 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
         if (a->job.rc) {
             free(out.body);
             out.body = NULL;
-            reply_error(&out, 0, a->job.rc, a->job.msg);
+            if (a->job.halted) {   /* the service's words in the client's language */
+                char said[sizeof a->job.msg + 160];
+                snprintf(said, sizeof said, TR(RECORDER_HALTED_MSG), a->job.msg);
+                reply_error(&out, 0, a->job.rc, said);
+            } else {
+                reply_error(&out, 0, a->job.rc, a->job.msg);
+            }
         } else {
             out.report = a->job.number;
             if (a->in_body && reply_add_report(&out, a->job.number, a->job.note)) {
@@ -1007,6 +1013,7 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
         atomic_store(&rq->recorded, false);
         out.ask->job.done = report_recorded;
         out.ask->job.ctx = rq;
+        snprintf(out.ask->job.lang, sizeof out.ask->job.lang, "%s", rc.lang);
         MHD_suspend_connection(c);
         recorder_submit(s->rec, &rq->out.ask->job);
         return MHD_YES;

@@ -80,8 +80,13 @@ def main():
     # po/POTFILES is a file whose messages are never translated
     with open(os.path.join(po_dir, "POTFILES"), encoding="utf-8") as f:
         listed = {line.strip() for line in f if line.strip() and not line.startswith("#")}
-    markers = ("pl_err_set(", "pl_err_prefix(", "N_(", "NC_(", "pl_tr(", "pl_findings_add(")
-    for top, exts in (("lib", (".c",)), ("bindings/python/pledger", (".py",))):
+    # a call of any function xgettext is told to extract from (its
+    # --keyword=NAME arguments) marks a file with messages
+    keywords = {a.split("=", 1)[1].split(":")[0] for a in xargs if a.startswith("--keyword=")}
+    marker = re.compile(r"(?<![A-Za-z0-9_])(?:%s)\((?!\))"   # not "N_()" in a comment
+                        % "|".join(map(re.escape, sorted(keywords))))
+    for top, exts in (("lib", (".c",)), ("pledgerd", (".c", ".h")),
+                      ("bindings/python/pledger", (".py",))):
         for dirpath, _dirs, files in os.walk(os.path.join(root, top)):
             for name in sorted(files):
                 if not name.endswith(exts):
@@ -89,8 +94,9 @@ def main():
                 full = os.path.join(dirpath, name)
                 rel = os.path.relpath(full, root)
                 with open(full, encoding="utf-8") as f:
-                    text = f.read()
-                if any(m in text for m in markers) and rel not in listed:
+                    # a macro's own definition is not a message
+                    text = "".join(line for line in f if not line.lstrip().startswith("#define"))
+                if marker.search(text) and rel not in listed:
                     failures.append(f"po/POTFILES: {rel} has messages but is not listed")
     with tempfile.TemporaryDirectory() as tmp:
         pot = os.path.join(tmp, "pledger.pot")

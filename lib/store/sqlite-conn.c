@@ -17,6 +17,7 @@
 
 #include <pledger/version.h>
 
+#include "base/i18n.h"
 #include "store/schema.h"
 
 #define pl_schema_version pl_migration_count
@@ -86,6 +87,11 @@ int pl_db_fail(pl_db *db, pl_err *e, int rc, const char *what)
     int sys = q && q->h ? sqlite3_system_errno(q->h) : 0;
     int code;
 
+    /* what was being done, in the reader's language (the callers' texts
+     * are the catalogue's: pl_db_fail's fourth argument is extracted) */
+    what = pl_frag(what);
+    if ((rc & 0xff) == SQLITE_FULL)   /* SQLite's own words are English */
+        detail = pl_frag("the disk is full (or the database reached its size limit)");
     switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED: code = PLEDGER_EBUSY; break;

@@ -2,6 +2,8 @@
 #include "store/ops-exchange.h"
 #include "store/sqlite.h"
 
+#include "base/i18n.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,7 +55,7 @@ static const char sql_app_id[] = "SELECT id FROM application WHERE uuid = ?1";
 
 static const char *what_read(bool out)
 {
-    return out ? "reading the batches sent" : "reading the batches imported";
+    return out ? N_("reading the batches sent") : N_("reading the batches imported");
 }
 
 static int batch_unacked(pl_db *db, pl_err *e, const char *peer, char **document)

@@ -3,6 +3,8 @@
 #include "store/sql-states.h"
 #include "store/sqlite.h"
 
+#include "base/i18n.h"
+
 /* One row per pledge: a pledge may name the same right twice. */
 static const char sql_pledges_on[] =
     "SELECT p.registration_number, v.state FROM pledge_right r"
@@ -20,7 +22,7 @@ static const char sql_pending[] =
 static int pledges_on_right(pl_db *db, pl_err *e, pledger_kind kind, const char *key,
                             pl_review_pledge_fn row, void *arg)
 {
-    const char *what = "reading the pledges on a right";
+    const char *what = N_("reading the pledges on a right");
     sqlite3_stmt *st;
     int rc = pl_db_stmt(db, e, sql_pledges_on, &st);
 
@@ -47,7 +49,7 @@ static int pledges_on_right(pl_db *db, pl_err *e, pledger_kind kind, const char 
 static int applications_on_right(pl_db *db, pl_err *e, pledger_kind kind, const char *key,
                                  int64_t except, pl_review_app_fn row, void *arg)
 {
-    const char *what = "reading pending applications";
+    const char *what = N_("reading pending applications");
     sqlite3_stmt *st;
     int rc = pl_db_stmt(db, e, sql_pending, &st);
 

@@ -8,12 +8,16 @@
 #include <stdio.h>
 #include <string.h>
 
-/* A failure of SQLite's, named "<tree>: <doing>" (journal: reading the tree). */
+#include "base/i18n.h"
+
+/* A failure of SQLite's, named "<tree>: <doing>" (journal: reading the
+ * tree), the translation made of the two parts' own. */
 static int tree_fail(pl_db *db, pl_err *e, int rc, const char *what, const char *doing)
 {
-    char where[96];
+    char where[96], local[288];
     snprintf(where, sizeof where, "%s: %s", what, doing);
-    return pl_db_fail(db, e, rc, where);
+    snprintf(local, sizeof local, "%s: %s", pl_tr(what), pl_tr(doing));
+    return pl_db_fail(db, e, rc, pl_frag_pair(where, local));
 }
 
 int pl_sq_node_get(pl_db *db, pl_err *e, const char *sql, const char *what, unsigned level,
@@ -36,7 +40,7 @@ int pl_sq_node_get(pl_db *db, pl_err *e, const char *sql, const char *what, unsi
         return pl_err_set(e, PLEDGER_ECORRUPT,
                           "%s: the tree's node (level %u, index %" PRIu64 ") is missing or "
                           "damaged", what, level, index);
-    return tree_fail(db, e, rc, what, "reading the tree");
+    return tree_fail(db, e, rc, what, N_("reading the tree"));
 }
 
 int pl_sq_node_put(pl_db *db, pl_err *e, const char *sql, const char *what, unsigned level,
@@ -53,7 +57,7 @@ int pl_sq_node_put(pl_db *db, pl_err *e, const char *sql, const char *what, unsi
     sqlite3_bind_blob(st, 4, h->h, PL_MERKLE_HASH, SQLITE_STATIC);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : tree_fail(db, e, rc, what, "writing the tree");
+    return rc == SQLITE_DONE ? 0 : tree_fail(db, e, rc, what, N_("writing the tree"));
 }
 
 int pl_sq_checkpoint_put(pl_db *db, pl_err *e, const char *sql, const char *what, uint64_t size,

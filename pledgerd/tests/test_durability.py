@@ -44,8 +44,12 @@ def _stop_traced(d: Daemon) -> int:
     return d.proc.wait(timeout=60)
 
 
-def _ask(conn: http.client.HTTPSConnection, token: str) -> tuple[int, str | None, dict]:
-    conn.request("GET", QUESTION, headers={"Authorization": f"Bearer {token}"})
+def _ask(conn: http.client.HTTPSConnection, token: str,
+         language: str | None = None) -> tuple[int, str | None, dict]:
+    headers = {"Authorization": f"Bearer {token}"}
+    if language:
+        headers["Accept-Language"] = language
+    conn.request("GET", QUESTION, headers=headers)
     r = conn.getresponse()
     body = json.loads(r.read())
     return r.status, r.getheader("Pledger-Report"), body
@@ -146,6 +150,13 @@ def test_a_refused_sync_refuses_the_answers_until_restart(tmp_path: pathlib.Path
             assert error["name"] == "PLEDGER_EIO", body
             assert "reg.db.reports-wal" in error["message"], body
             assert "started again" in error["message"], body
+        # in the client's language (the reason is composed once, on the
+        # syncer's thread; the service's words follow it in each answer's)
+        status, report, body = _ask(conn, bank, "zh-CN")
+        assert status == 500 and report is None, (status, body)
+        message = body["error"]["message"]
+        assert "在服务重新启动之前，不再记录任何查询报告" in message, body
+        assert "reg.db.reports-wal" in message and "started again" not in message, body
         # what needs no report is answered
         conn.request("GET", "/v1/status")
         r = conn.getresponse()
@@ -168,3 +179,37 @@ def test_a_refused_sync_refuses_the_answers_until_restart(tmp_path: pathlib.Path
         conn.close()
     finally:
         assert d.stop() == 0
+
+
+def test_a_report_the_disk_refuses_is_refused_in_the_clients_language(
+        tmp_path: pathlib.Path) -> None:
+    """A report that cannot be written (the disk full, injected by strace
+    on the reports' log) refuses its answer with the library's reason in
+    the language each client asked for, though it is composed on the
+    recording thread."""
+    bank, _ = prepare(tmp_path)
+    trace = tmp_path / "trace"
+    d = _traced(tmp_path, trace, "-e", "inject=pwrite64:error=ENOSPC:when=1..30",
+                "-P", str(tmp_path / "reg.db.reports-wal"))
+    try:
+        conn = http.client.HTTPSConnection("127.0.0.1", d.port, timeout=60,
+                                           context=context(tmp_path / "cert.pem"))
+        answers = {}
+        for language in ("zh-CN", "en", "zh-CN"):
+            status, report, body = _ask(conn, bank, language)
+            assert 500 <= status < 600 and report is None, (status, body)
+            answers.setdefault(language, []).append(body["error"])
+        for error in answers["zh-CN"]:
+            assert error["name"] == "PLEDGER_EIO", error
+            # what was being done and why, both in Chinese; no English word
+            # but the file's name
+            assert "磁盘已满" in error["message"], error
+            words = re.sub(r"“[^”]*”", "", error["message"])
+            assert not re.search(r"[A-Za-z]{3,}", words), error
+        for error in answers["en"]:
+            assert error["name"] == "PLEDGER_EIO", error
+            assert "the disk is full" in error["message"], error
+            assert not re.search(r"[\u4e00-\u9fff]", error["message"]), error
+        conn.close()
+    finally:
+        assert _stop_traced(d) == 0
