@@ -76,6 +76,20 @@ static void build_template(void)
     PL_OK(reg, pledger_register_import_memory(&rep, reg, xml, strlen(xml), NULL));
     pledger_import_report_free(rep);
     free(xml);
+    /* a checkpoint signed for the log (its origin names the office the
+     * registry was created for: a setting no event writes) */
+    char *priv = NULL, *pub = NULL, *note = NULL;
+    pledger_keyring *signers = NULL;
+    fx_ck_write_key(dir, EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"), "log", &priv, &pub);
+    PL_OK(NULL, pledger_keyring_new(&signers));
+    PL_OK(NULL, pledger_keyring_add_pem_file(signers, "log-key", priv));
+    PL_OK(reg, pledger_set_actor(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR));
+    PL_OK(reg, pledger_checkpoint_sign(&note, reg, signers));
+    ck_assert_msg(strncmp(note, "pledger/FZ01\n", 13) == 0, "%s", note);
+    pledger_free(note);
+    pledger_keyring_free(signers);
+    free(priv);
+    free(pub);
     /* the last event: a cancellation */
     PL_OK(reg, pledger_set_actor(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR));
     PL_OK(reg, pledger_pledge_cancel(reg, num[PLEDGER_KIND_EQUITY], NULL, "repaid"));
@@ -270,6 +284,23 @@ static const tamper_case cases[] = {
     { "the number template changed",
       "UPDATE meta SET value = '{series}{seq:6}' WHERE key = 'number_template'",
       "SELECT seq FROM journal WHERE operation = 'registry.setting'", "meta" },
+    /* the settings made at creation, which no event writes */
+    { "the UTC offset changed by hand (the office's day moved)",
+      "UPDATE meta SET value = '-600' WHERE key = 'utc_offset_minutes'",
+      "SELECT max(seq) + 1 FROM journal",
+      "setting 'utc_offset_minutes' is '-600', but no journal event" },
+    { "a setting made at creation deleted",
+      "DELETE FROM meta WHERE key = 'journal_hash'",
+      "SELECT max(seq) + 1 FROM journal",
+      "setting 'journal_hash', made when the registry was created, is missing (the journal "
+      "ends at event" },
+    { "a setting no event made added by hand",
+      "INSERT INTO meta(key, value) VALUES ('log_origin', 'pledger/XX99')",
+      "SELECT max(seq) + 1 FROM journal", "no journal event" },
+    { "the office the registry was created for changed",
+      "UPDATE meta SET value = 'XX99' WHERE key = 'default_office'",
+      "SELECT max(seq) + 1 FROM journal",
+      "was signed for the log 'pledger/FZ01' (the journal ends at event" },
     { "a review's findings deleted",
       "DELETE FROM review WHERE id = 1",
       "SELECT min(seq) FROM journal WHERE operation = 'application.review'", "review" },

@@ -11,8 +11,8 @@
 #include "store/apply.h"
 #include "store/schema.h"
 
-/* The tables events write (store/apply.c); meta only for the keys a
- * "registry.setting" event wrote (the others are set at creation). */
+/* The tables events write (store/apply.c); meta also holds the settings
+ * made at creation, which no event writes (compare_table, check_office). */
 static const char *const state_tables[] = {
     "application", "application_right", "review", "pledge", "pledge_version",
     "pledge_right", "certificate", "sequence", "calendar_day", "exchange_batch",
@@ -370,16 +370,23 @@ static int compare_table(pl_db *live, pl_db *mem, pl_err *e, int t, const writer
                 c = cmp_value(a, s.pk[i] + 1, b, s.pk[i] + 1);
         if (s.npk == 0 && ra == SQLITE_ROW && rb == SQLITE_ROW)
             c = cmp_value(a, 0, b, 0);
-        /* meta: only the rows an event wrote are state */
         int64_t seq = rb == SQLITE_ROW ? writers_get(w, t, sqlite3_column_int64(b, 0)) : 0;
-        if (t == META && c >= 0 && !seq) {
-            if (c == 0)
-                ra = sqlite3_step(a);
-            rb = sqlite3_step(b);
-            continue;
-        }
-        if (t == META && c < 0) {
+        /* meta: a setting no event wrote is one made at creation, which
+         * the replay's own creation made too (store/sqlite-conn.c): it
+         * still has its value of then.  The office is the creator's
+         * choice, not a constant: check_office() checks it. */
+        if (t == META && c == 0 && !seq) {
+            const char *name = (const char *)sqlite3_column_text(b, 1);
+            if (name && strcmp(name, "default_office") != 0 && !same_value(a, b, 2)) {
+                char va[64], vb[64];
+                show_value(a, 2, va, sizeof va);
+                show_value(b, 2, vb, sizeof vb);
+                found(f, last_seq + 1, "state table 'meta': setting '%s' is %s, but no journal "
+                      "event changed it from %s, its value when the registry was created (the "
+                      "journal ends at event %" PRId64 ")", name, va, vb, last_seq);
+            }
             ra = sqlite3_step(a);
+            rb = sqlite3_step(b);
             continue;
         }
         if (c < 0) {
@@ -387,6 +394,13 @@ static int compare_table(pl_db *live, pl_db *mem, pl_err *e, int t, const writer
             found(f, last_seq + 1, "state table '%s': row (%s) was written by no journal "
                   "event (the journal ends at event %" PRId64 ")", table, key, last_seq);
             ra = sqlite3_step(a);
+            continue;
+        }
+        if (t == META && c > 0 && !seq) {
+            found(f, last_seq + 1, "state table 'meta': setting '%.64s', made when the registry "
+                  "was created, is missing (the journal ends at event %" PRId64 ")",
+                  (const char *)sqlite3_column_text(b, 1), last_seq);
+            rb = sqlite3_step(b);
             continue;
         }
         if (c > 0) {
@@ -420,6 +434,35 @@ done:
     sqlite3_finalize(a);
     sqlite3_finalize(b);
     return rc;
+}
+
+/* The office the registry was created for (meta default_office, which
+ * no event writes) is the one its signed checkpoints name, while no event
+ * set another origin for its log ("pledger/OFFICE": api-log.c). */
+static const char sql_office[] =
+    "SELECT c.size, substr(c.note, 1, instr(c.note, char(10)) - 1), m.value FROM checkpoint c"
+    " JOIN meta m ON m.key = 'default_office'"
+    " WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = 'log_origin')"
+    "   AND substr(c.note, 1, instr(c.note, char(10)) - 1) <> 'pledger/' || m.value"
+    " ORDER BY c.size LIMIT 1";
+
+static int check_office(pl_db *db, pl_err *e, int64_t last, finding *f)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(pl_db_handle(db), sql_office, -1, &st, NULL);
+
+    if (rc != SQLITE_OK)
+        return pl_db_fail(db, e, rc, "checking the state tables");
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        found(f, last + 1, "state table 'meta': setting 'default_office' is '%.32s', but the "
+              "checkpoint of size %" PRId64 " was signed for the log '%.80s' (the journal "
+              "ends at event %" PRId64 ")",
+              (const char *)sqlite3_column_text(st, 2), (int64_t)sqlite3_column_int64(st, 0),
+              (const char *)sqlite3_column_text(st, 1), last);
+        rc = SQLITE_DONE;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "checking the state tables");
 }
 
 /* ---- the check ------------------------------------------------------------------ */
@@ -551,6 +594,8 @@ int pl_state_verify(pl_db *db, pl_err *e, int64_t *bad_seq)
     if (!rc && !f.seq)
         for (size_t t = 0; t < N_TABLES && !rc; t++)
             rc = compare_table(db, mem, e, (int)t, &w, last, &f);
+    if (!rc && !f.seq)
+        rc = check_office(db, e, last, &f);
     if (!rc && f.seq) {
         *bad_seq = f.seq;
         pl_err_set(e, PLEDGER_ECORRUPT, "%s", f.msg);
