@@ -428,6 +428,7 @@ START_TEST(exactly_once_and_resumable)
 }
 END_TEST
 
+
 static void import_fails(site *s, const char *xml, int code, const char *needle)
 {
     char *receipt = (char *)&receipt;
@@ -444,6 +445,67 @@ static void import_fails(site *s, const char *xml, int code, const char *needle)
     free(before);
     free(after);
 }
+
+/* An acceptance point whose certificate key is replaced while a batch
+ * waits for its receipt sends that batch signed with the new key: the
+ * same batch to the office (the same receipt, nothing applied twice),
+ * not the old signature the office no longer trusts. */
+START_TEST(a_key_replaced_while_a_batch_waits_signs_it_anew)
+{
+    if (!PL_TEST_XMLSIG)
+        return;
+    char *new_key = NULL, *new_pub = NULL;
+    fx_ck_write_key(dir, EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"), "fz01-new", &new_key,
+                    &new_pub);
+    char *u1 = accepted_at_ap(PLEDGER_KIND_TRADEMARK, NULL);
+    char *x1 = export_from(&ap, &of);
+    char *r1 = import_at(&of, x1);
+    int64_t events = fx_ck_raw_int(of.path, "SELECT count(*) FROM journal");
+
+    /* the point's key replaced; the office now trusts only the new one */
+    pledger_keyring_free(ap.signers);
+    ap.signers = ring("FZ01", new_key, NULL, NULL);
+    pledger_keyring_free(of.trusted);
+    of.trusted = ring("FZ01", new_pub, NULL, NULL);
+    char *x2 = export_from(&ap, &of);
+    ck_assert_str_ne(x1, x2);
+    ck_assert_ptr_nonnull(strstr(x2, "<sequence>1</sequence>"));
+    /* the old signature is refused where only the new key is trusted */
+    import_fails(&of, x1, PLEDGER_ECODE, "signature");
+    char *r2 = import_at(&of, x2);
+    ck_assert_str_eq(r1, r2);
+    ck_assert_int_eq(fx_ck_raw_int(of.path, "SELECT count(*) FROM journal"), events);
+    /* with the key that signed it, the stored bytes, as before */
+    char *x3 = export_from(&ap, &of);
+    char *r3 = import_at(&of, x3);
+    ck_assert_str_eq(r1, r3);
+    /* the receipt closes it; the next batch is signed with the new key */
+    char *none = (char *)&none;
+    act(&ap, "clerk-fz", PLEDGER_ROLE_CLERK);
+    PL_OK(ap.reg, pledger_exchange_import(&none, NULL, ap.reg, r2, strlen(r2), ap.trusted,
+                                          ap.signers));
+    ck_assert_ptr_null(none);
+    char *u2 = accepted_at_ap(PLEDGER_KIND_PATENT, NULL);
+    char *x4 = export_from(&ap, &of);
+    ck_assert_ptr_nonnull(strstr(x4, "<sequence>2</sequence>"));
+    pledger_free(import_at(&of, x4));
+    ck_assert_int_eq(app_state(&of, u1), PLEDGER_APP_ACCEPTED);
+    ck_assert_int_eq(app_state(&of, u2), PLEDGER_APP_ACCEPTED);
+    journal_ok(&of);
+    journal_ok(&ap);
+    pledger_free(x1);
+    pledger_free(x2);
+    pledger_free(x3);
+    pledger_free(x4);
+    pledger_free(r1);
+    pledger_free(r2);
+    pledger_free(r3);
+    free(u1);
+    free(u2);
+    free(new_key);
+    free(new_pub);
+}
+END_TEST
 
 START_TEST(the_line_refuses_gaps_forks_forgeries)
 {
@@ -988,6 +1050,7 @@ static Suite *make(void)
     tcase_add_loop_test(tc, a_point_cannot_take_the_offices_numbers, 0, 4);
     tcase_add_test(tc, a_re_encoded_batch_is_the_same_batch);
     tcase_add_test(tc, a_batch_document_is_checked_against_the_schema);
+    tcase_add_test(tc, a_key_replaced_while_a_batch_waits_signs_it_anew);
     tcase_add_test(tc, lapsed_corrections_are_the_offices_to_decide);
     tcase_add_test(tc, site_arguments);
     tcase_add_test(tc, kill_loop_over_the_exchange);

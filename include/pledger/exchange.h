@@ -69,8 +69,11 @@ PLEDGER_EXPORT const char *pledger_site_name(pledger_site site);
  * The next batch for the office (or acceptance point) @p to: everything
  * pending for it (at most 20,000 items), signed with the first
  * certificate private key of @p signers.  While the last batch sent to
- * @p to has no receipt, that batch again, the same bytes (a crash after
- * exporting loses nothing and sends nothing twice).  The batch carries
+ * @p to has no receipt, that batch again (a crash after exporting loses
+ * nothing and sends nothing twice): the same bytes, or, when that key is
+ * not the one that signed it (the key was replaced while the batch
+ * waited), the same batch signed anew with it -- the same batch to its
+ * receiver, whose receipt names it by its signed content.  The batch carries
  * the latest checkpoint the registry signed (pledger_checkpoint_sign(),
  * on the office's own schedule), when there is one.  Role clerk or
  * registrar; journaled.

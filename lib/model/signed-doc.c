@@ -55,6 +55,64 @@ done:
     return rc;
 }
 
+int pl_signed_doc_resign(pl_err *e, const char *xml, size_t xml_len, const char *what,
+                         const pl_doc_key *key, size_t max_size, size_t max_items, char **out,
+                         size_t *len, bool *resigned)
+{
+    xmlDocPtr doc = NULL;
+    const pl_doc_key *signer = NULL;
+    char before[65], after[65];
+    xmlChar *mem = NULL;
+    int size = 0, rc;
+
+    *out = NULL;
+    *resigned = false;
+    if ((rc = pl_xml_parse_large(e, xml, xml_len, what, max_size, max_items, &doc)))
+        return rc;
+    if (pl_xmlsig_verify(e, doc, &key, 1, &signer) == 0) {
+        pl_err_clear(e);
+        xmlFreeDoc(doc);
+        if (!(*out = malloc(xml_len + 1)))
+            return pl_err_oom(e);
+        memcpy(*out, xml, xml_len);
+        (*out)[xml_len] = '\0';
+        if (len)
+            *len = xml_len;
+        return 0;
+    }
+    pl_err_clear(e);
+    /* the signature is the root's last element (pl_xmlsig_sign) */
+    xmlNodePtr root = xmlDocGetRootElement(doc), sig = NULL;
+    for (xmlNodePtr c = root ? root->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            sig = c;
+    if ((rc = pl_xmlsig_signed_digest(e, doc, before)))
+        goto done;
+    xmlUnlinkNode(sig);
+    xmlFreeNode(sig);
+    if ((rc = pl_xmlsig_sign(e, doc, key)) || (rc = pl_xmlsig_signed_digest(e, doc, after)))
+        goto done;
+    if (strcmp(before, after) != 0) {
+        rc = pl_err_set(e, PLEDGER_ECORRUPT, "%s: signed again, its content reads otherwise "
+                        "(%s, was %s)", what, after, before);
+        goto done;
+    }
+    xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 0);
+    if (!mem || size <= 0 || !(*out = malloc((size_t)size + 1))) {
+        rc = pl_err_oom(e);
+        goto done;
+    }
+    memcpy(*out, mem, (size_t)size);
+    (*out)[size] = '\0';
+    if (len)
+        *len = (size_t)size;
+    *resigned = true;
+done:
+    xmlFree(mem);
+    xmlFreeDoc(doc);
+    return rc;
+}
+
 int pl_signed_doc_check(pl_err *e, xmlDocPtr doc, const char *root_name, const char *what,
                         const char *schema, const pl_doc_key *const *keys, size_t n,
                         char **signer)

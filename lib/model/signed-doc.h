@@ -5,6 +5,7 @@
 #ifndef PL_MODEL_SIGNED_DOC_H
 #define PL_MODEL_SIGNED_DOC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <libxml/tree.h>
@@ -30,6 +31,16 @@ int pl_signed_doc_finish(pl_err *e, xmlDocPtr doc, const char *what, const pl_do
 int pl_signed_doc_open(pl_err *e, const char *xml, size_t len, const char *root,
                        const char *what, const char *schema, size_t max_size, size_t max_items,
                        const pl_doc_key *const *keys, size_t n, xmlDocPtr *doc, char **signer);
+
+/* @xml (a document this library signed; the limits of
+ * pl_signed_doc_finish()) signed with @key: the same bytes when @key
+ * verifies its signature, else the same content with its signature made
+ * anew by @key (the signed content's identity, pl_xmlsig_signed_digest(),
+ * unchanged: checked).  Into *@out (malloc'd; *@len its length, @len may
+ * be NULL); *@resigned says which. */
+int pl_signed_doc_resign(pl_err *e, const char *xml, size_t xml_len, const char *what,
+                         const pl_doc_key *key, size_t max_size, size_t max_items, char **out,
+                         size_t *len, bool *resigned);
 
 /* The checks of pl_signed_doc_open() on a parsed @doc. */
 int pl_signed_doc_check(pl_err *e, xmlDocPtr doc, const char *root, const char *what,

@@ -220,15 +220,19 @@ int pl_wf_exchange_export(const pl_ctx *c, const char *peer, const pl_doc_key *k
         (rc = pl_wf_site_get(c->db, c->e, &site, upstream)) ||
         (rc = check_peer(c, peer, upstream)) || (rc = pl_db_write_begin(c->db, c->e)))
         return rc;
-    /* a batch not acknowledged yet goes again, the same bytes */
+    /* a batch not acknowledged yet goes again: the same bytes, or, when
+     * the key given now is not the one that signed it (replaced while
+     * the batch waited), the same batch signed anew with it -- its
+     * identity, which the receiver and the receipt name, is its signed
+     * content's and does not change */
     if ((rc = x->batch_unacked(c->db, c->e, peer, &again)))
         return pl_step_finish(c, rc);
     if (again) {
-        *out = again;
-        if (len)
-            *len = strlen(*out);
+        bool resigned;
+        rc = pl_xbatch_resign(c->e, again, key, out, len, &resigned);
+        free(again);
         pl_db_rollback(c->db);
-        return 0;
+        return rc ? pl_err_prefix(c->e, "the batch waiting for its receipt from '%s'", peer) : 0;
     }
     if ((rc = pending(c, peer, &b, &ids)))
         goto done;

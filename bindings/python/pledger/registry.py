@@ -295,7 +295,9 @@ class Registry:
     def exchange_export(self, to: str, signers: Keyring) -> bytes:
         """The next batch for the office (or acceptance point) ``to``,
         signed with the certificate key of ``signers``: while the last
-        batch sent has no receipt, that batch again, the same bytes.
+        batch sent has no receipt, that batch again, the same bytes (signed
+        anew when ``signers``' key is not the one that signed it: the same
+        batch to its receiver).
         :class:`pledger.NotFound` when nothing is pending.  Role: clerk or
         registrar."""
         if not isinstance(signers, Keyring):

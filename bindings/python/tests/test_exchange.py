@@ -92,3 +92,40 @@ def test_two_sites(tmp_path: pathlib.Path) -> None:
                               capture_output=True).returncode != 0
         with pytest.raises(pledger.WrongType):
             of.exchange_import(42, ring("FZ01", ap_pub))  # type: ignore[arg-type]
+
+
+def test_a_batch_waiting_under_a_replaced_key_is_signed_anew(tmp_path: pathlib.Path) -> None:
+    """The point's key replaced before the receipt came: the batch waiting
+    goes again signed with the new key -- xmlsec1 verifies it with the new
+    public key, not the old -- and the office takes it as the same batch."""
+    old_key, old_pub = keypair(tmp_path, "old")
+    new_key, new_pub = keypair(tmp_path, "new")
+    of_key, _ = keypair(tmp_path, "bj00")
+    clock = Clock()
+    with pledger.open(str(tmp_path / "ap.db"), office="FZ01") as ap, \
+            pledger.open(str(tmp_path / "of.db"), office="BJ00") as of:
+        ap.set_clock(clock)
+        of.set_clock(clock)
+        ap.set_actor("registrar-fz", Role.REGISTRAR)
+        ap.set_site("acceptance_point", "BJ00")
+        ap.set_actor("applicant-1", Role.APPLICANT)
+        with sample(Kind.TRADEMARK) as app:
+            uuid = ap.save(app)
+        ap.review(uuid)
+        ap.submit(uuid)
+        ap.set_actor("clerk-fz", Role.CLERK)
+        ap.accept(uuid)
+        first = ap.exchange_export("BJ00", ring("FZ01", old_key))
+        again = ap.exchange_export("BJ00", ring("FZ01", new_key))
+        assert again != first
+        for doc, pub, ok in ((again, new_pub, True), (again, old_pub, False),
+                             (first, old_pub, True)):
+            f = tmp_path / "batch.xml"
+            f.write_bytes(doc)
+            r = subprocess.run(["xmlsec1", "--verify", "--pubkey-pem", pub, str(f)],
+                               capture_output=True)
+            assert (r.returncode == 0) == ok, r.stderr
+        of.set_actor("registrar-bj", Role.REGISTRAR)
+        receipt = of.exchange_import(again, ring("FZ01", new_pub), ring("BJ00", of_key))
+        assert of.exchange_import(first, ring("FZ01", old_pub), ring("BJ00", of_key)) == receipt
+        assert of.load(uuid).state == AppState.ACCEPTED
