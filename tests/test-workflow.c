@@ -706,6 +706,18 @@ END_TEST
 
 /* ---- per-kind rules the workflow owns -------------------------------------------- */
 
+/* Whether @s quotes a resident identity number (17 digits and a digit or
+ * X): personal data, which messages never repeat. */
+static bool quotes_resident_id(const char *s)
+{
+    for (size_t run = 0; *s; s++) {
+        if (run == 17 && (*s == 'X' || (*s >= '0' && *s <= '9')))
+            return true;
+        run = *s >= '0' && *s <= '9' ? run + 1 : 0;
+    }
+    return false;
+}
+
 START_TEST(test_single_pledge_kinds)
 {
     /* A trademark (patent, equity, ...) can be pledged once at a time. */
@@ -724,6 +736,10 @@ START_TEST(test_single_pledge_kinds)
         PL_FAILS(reg, PLEDGER_ECONFLICT, pledger_application_register(&num2, NULL, reg, uuid));
         ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), num));
         ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "rights/right[1]"));
+        ck_assert_msg(!quotes_resident_id(pledger_errmsg(reg)), "%s", pledger_errmsg(reg));
+        if (kind == PLEDGER_KIND_EQUITY)   /* the company, not its shareholder */
+            ck_assert_msg(strstr(pledger_errmsg(reg), "equity in company 91"), "%s",
+                          pledger_errmsg(reg));
         char *after = dump(NULL);
         ck_assert_str_eq(before, after); /* no number consumed, nothing written */
         ck_assert_int_eq(seq_before, raw_int("SELECT coalesce(sum(next), 0) FROM sequence"));

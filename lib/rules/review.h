@@ -40,4 +40,13 @@ int pl_review_run(pl_db *db, pl_err *e, const pl_app *app, const pl_review_env *
  * store.  @env->recheck_only is ignored (always true here). */
 int pl_review_register_check(pl_db *db, pl_err *e, const pl_app *app, const pl_review_env *env);
 
+/* A right in messages, for the review and for the steps after it:
+ * "trademark 12345678", "equity in company 91350100M000100Y43", "discharge
+ * permit ...": the word (pl_rule_right_word) and the identifier to quote
+ * (pl_rule_right_id: normalised, else as typed, else "").  Never the
+ * right's key, which for equity holds the shareholder's identity number
+ * (personal data: messages never repeat it). */
+const char *pl_rule_right_word(pledger_kind kind);
+const char *pl_rule_right_id(const pl_app_right *r);
+
 #endif

@@ -151,11 +151,6 @@ void pl_rule_fail(pl_rctx *c, int rc);
 
 /* ---- helpers for the checks ---------------------------------------------- */
 
-/* "trademark 12345678", "patent 201310699744.2", "receivable", "equity in
- * 91350100M000100Y43", "discharge permit ...": the right in messages. */
-const char *pl_rule_right_word(pledger_kind kind);
-/* The identifier of @r to quote: normalised, else as typed, else "". */
-const char *pl_rule_right_id(const pl_app_right *r);
 /* The path to name for the right itself: its identifier's, or its own. */
 const char *pl_rule_right_path(const pl_app_right *r);
 

@@ -727,8 +727,8 @@ static int check_not_pledged(const pl_ctx *c, const pl_app *a)
         if (number) {
             rc = pl_err_set(c->e, PLEDGER_ECONFLICT,
                             "register: %s: %s %s is already pledged (registration %s)",
-                            a->rights[i].path, pl_kind(a->kind)->name, a->rights[i].key,
-                            number);
+                            a->rights[i].path, pl_rule_right_word(a->rights[i].kind),
+                            pl_rule_right_id(&a->rights[i]), number);
             free(number);
             return rc;
         }
