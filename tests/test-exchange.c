@@ -446,6 +446,62 @@ static void import_fails(site *s, const char *xml, int code, const char *needle)
     free(after);
 }
 
+/* A point's clock runs ahead of its office's: an acceptance more than an
+ * hour ahead is refused, naming the instants as instants; one within the
+ * hour is taken, and the office decides it no earlier than the point
+ * says it accepted it. */
+START_TEST(a_point_clock_ahead_never_makes_a_decision_before_its_acceptance)
+{
+    if (!PL_TEST_XMLSIG)
+        return;
+    const int64_t hour = 3600 * INT64_C(1000000), t0 = fx_now_us;
+    fx_now_us = t0 + 4 * hour; /* the point's clock */
+    char *uuid = accepted_at_ap(PLEDGER_KIND_TRADEMARK, NULL);
+    char *x = export_from(&ap, &of);
+    fx_now_us = t0;            /* the office's, four hours behind */
+    import_fails(&of, x, PLEDGER_EINVAL, "the acceptance instant 2024-");
+    ck_assert_msg(strstr(pledger_errmsg(of.reg), "more than an hour after this registry's now"),
+                  "%s", pledger_errmsg(of.reg));
+    ck_assert_msg(!strstr(pledger_errmsg(of.reg), "000000 "), "%s", pledger_errmsg(of.reg));
+    fx_now_us = t0 + 3 * hour + hour / 2;   /* half an hour behind: taken */
+    pledger_free(import_at(&of, x));
+    char *before = fx_ck_dump(of.path, NULL);
+    static const int steps[] = { 0, 1, 2 };
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        char *num = NULL;
+        int rc;
+        if (steps[i] == 0) {
+            act(&of, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
+            rc = pledger_application_register(&num, NULL, of.reg, uuid);
+        } else if (steps[i] == 1) {
+            act(&of, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
+            rc = pledger_application_refuse(of.reg, uuid, "PT_FEE_UNPAID", NULL);
+        } else {
+            act(&of, "clerk-bj", PLEDGER_ROLE_CLERK);
+            rc = pledger_application_request_correction(of.reg, uuid, "sign page 2");
+        }
+        ck_assert_int_eq(rc, PLEDGER_ESTATE);
+        ck_assert_msg(strstr(pledger_errmsg(of.reg), "by its acceptance point's clock, after "
+                             "this registry's now"), "%s", pledger_errmsg(of.reg));
+        ck_assert_ptr_null(num);
+    }
+    char *after = fx_ck_dump(of.path, NULL);
+    ck_assert_str_eq(before, after);
+    fx_now_us = t0 + 4 * hour + 1;
+    char *num = NULL;
+    act(&of, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(of.reg, pledger_application_register(&num, NULL, of.reg, uuid));
+    ck_assert_int_eq(fx_ck_raw_int(of.path, "SELECT count(*) FROM application"
+                                            " WHERE decided_at >= accepted_at"), 1);
+    journal_ok(&of);
+    pledger_free(num);
+    pledger_free(x);
+    free(before);
+    free(after);
+    free(uuid);
+}
+END_TEST
+
 /* An acceptance point whose certificate key is replaced while a batch
  * waits for its receipt sends that batch signed with the new key: the
  * same batch to the office (the same receipt, nothing applied twice),
@@ -1051,6 +1107,7 @@ static Suite *make(void)
     tcase_add_test(tc, a_re_encoded_batch_is_the_same_batch);
     tcase_add_test(tc, a_batch_document_is_checked_against_the_schema);
     tcase_add_test(tc, a_key_replaced_while_a_batch_waits_signs_it_anew);
+    tcase_add_test(tc, a_point_clock_ahead_never_makes_a_decision_before_its_acceptance);
     tcase_add_test(tc, lapsed_corrections_are_the_offices_to_decide);
     tcase_add_test(tc, site_arguments);
     tcase_add_test(tc, kill_loop_over_the_exchange);

@@ -24,6 +24,7 @@ typedef struct pl_app_row {
     char *acceptance_number;
     char *registration_number; /* its pledge's, or the office's (acceptance point) */
     int32_t correction_due;    /* INT32_MIN: none */
+    int64_t accepted_us;       /* when it was accepted (0: not yet) */
 } pl_app_row;
 
 void pl_app_row_clear(pl_app_row *r);

@@ -33,7 +33,7 @@ static char *col_dup(sqlite3_stmt *st, int i, bool *oom)
 
 static const char sql_app[] =
     "SELECT a.id, a.uuid, a.kind, a.state, a.document, a.doc_hash, a.acceptance_number,"
-    " coalesce(p.registration_number, a.office_number), a.correction_due"
+    " coalesce(p.registration_number, a.office_number), a.correction_due, a.accepted_at"
     " FROM application a LEFT JOIN pledge p ON p.application_id = a.id WHERE a.uuid = ?1";
 static const char sql_any_application[] = "SELECT EXISTS (SELECT 1 FROM application)";
 static const char sql_created_by[] = "SELECT created_by FROM application WHERE id = ?1";
@@ -76,6 +76,7 @@ static int app_load(pl_db *db, pl_err *e, const char *uuid, pl_app_row *out)
     snprintf(out->doc_hash, sizeof out->doc_hash, "%s", (const char *)sqlite3_column_text(st, 5));
     out->correction_due = sqlite3_column_type(st, 8) == SQLITE_NULL
                               ? INT32_MIN : sqlite3_column_int(st, 8);
+    out->accepted_us = sqlite3_column_int64(st, 9);
     out->document = col_dup(st, 4, &oom);
     out->acceptance_number = col_dup(st, 6, &oom);
     out->registration_number = col_dup(st, 7, &oom);

@@ -62,7 +62,7 @@ int pl_wf_app_state_on(const pl_ctx *c, const pl_app_row *row)
  * it but the sweep's recording of that. */
 static int check_state_today(const pl_ctx *c, pl_step step, const pl_app_row *row)
 {
-    int state = pl_wf_app_state_on(c, row);
+    int state = pl_wf_app_state_on(c, row), rc;
     if (state != row->state && !(pl_step_rule_of(step)->from & (1u << state))) {
         char due[11];
         pl_date_format(row->correction_due, due);
@@ -71,7 +71,25 @@ static int check_state_today(const pl_ctx *c, pl_step step, const pl_app_row *ro
                           "was due by %s and was not made", pl_step_rule_of(step)->name,
                           row->uuid, due);
     }
-    return pl_step_check_state(c->e, step, state, row->uuid);
+    if ((rc = pl_step_check_state(c->e, step, state, row->uuid)))
+        return rc;
+    /* An office decides what its acceptance point accepted no earlier
+     * than the point says it accepted it: the point's clock may run
+     * ahead of the office's (exchange-flow.c allows an hour), and a
+     * registration recorded before its acceptance would count its days
+     * backwards. */
+    if (row->accepted_us > pl_ctx_now(c) &&
+        (step == PL_STEP_REGISTER || step == PL_STEP_REFUSE ||
+         step == PL_STEP_REQUEST_CORRECTION || step == PL_STEP_CORRECT)) {
+        char at[32], now[32];
+        pl_instant_format(row->accepted_us, at);
+        pl_instant_format(pl_ctx_now(c), now);
+        return pl_err_set(c->e, PLEDGER_ESTATE,
+                          "%s: application %s was accepted at %s by its acceptance point's "
+                          "clock, after this registry's now (%s): it can be decided from then "
+                          "on", pl_step_rule_of(step)->name, row->uuid, at, now);
+    }
+    return 0;
 }
 
 /* The state @step leads to (workflow/states.c). */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/date.h"
 #include "model/exchange-doc.h"
 #include "model/kinds.h"
 #include "store/apply.h"
@@ -386,10 +387,16 @@ static int check_acceptance(const pl_ctx *c, const pl_xbatch *b, const pl_xitem 
                           "office: accepted at '%.16s', but the batch comes from '%s'; a "
                           "point sends only what it accepted", it->office ? it->office : "",
                           b->sender);
-    if (it->at_us <= 0 || it->at_us > pl_ctx_now(c) + ahead)
+    if (it->at_us <= 0)
+        return pl_err_set(c->e, PLEDGER_EINVAL, "at: the acceptance instant is missing");
+    if (it->at_us > pl_ctx_now(c) + ahead) {
+        char at[32], now[32];
+        pl_instant_format(it->at_us, at);
+        pl_instant_format(pl_ctx_now(c), now);
         return pl_err_set(c->e, PLEDGER_EINVAL,
-                          "at: the acceptance instant %" PRId64 " is not one that has passed",
-                          it->at_us);
+                          "at: the acceptance instant %s is more than an hour after this "
+                          "registry's now (%s): the acceptance point's clock is wrong", at, now);
+    }
     if (!it->by || !*it->by)
         return pl_err_set(c->e, PLEDGER_EINVAL, "by: no clerk named");
     /* the caller's prefix names the item and the application */
