@@ -324,6 +324,29 @@ static void right_field_missing(pl_rctx *c, const pl_rule *r)
     }
 }
 
+/* A pledged quantity of nothing: an allowance of 0 t, an area of 0 ha.
+ * The schema takes only plain non-negative decimals ("0", "0.000"), so a
+ * quantity is positive when a digit of it is not 0. */
+static void quantity_not_positive(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        const char *raw = NULL, *path = NULL, *what = NULL;
+        if (x->kind == PLEDGER_KIND_EMISSION) {
+            raw = x->allowance.raw;
+            path = x->allowance.path;
+            what = N_("the allowance pledged");
+        } else if (x->kind == PLEDGER_KIND_SEA_AREA || x->kind == PLEDGER_KIND_LAND) {
+            raw = x->area.raw;
+            path = x->area.path;
+            what = N_("the area");
+        }
+        if (raw && !strpbrk(raw, "123456789"))
+            pl_rule_emit(c, r, path, "%s of the pledged %s is %s: a pledge of nothing",
+                         pl_frag(what), pl_frag_ctx("kind", pl_kind_name(x->kind)), raw);
+    }
+}
+
 /* ---- claim, amounts, dates, period -------------------------------------------- */
 
 static void claim_missing(pl_rctx *c, const pl_rule *r)
@@ -818,6 +841,8 @@ const pl_rule pl_rules_common[] = {
       N_("A field the kind needs to describe the right is missing (classes, patent type, "
       "description, debtor, company, pollutant, allowance, location, area)."), B_RIGHTS,
       right_field_missing },
+    { "QUANTITY_NOT_POSITIVE", C, PL_K_EM | PL_K_SA | PL_K_LD,
+      N_("The allowance or the area pledged is zero."), B_RIGHTS, quantity_not_positive },
     { "CLAIM_MISSING", B, PL_K_ALL, N_("The secured claim is missing."), B_CLAIM, claim_missing },
     { "CLAIM_TYPE_MISSING", C, PL_K_ALL, N_("The type of the secured claim is missing."), B_CLAIM,
       claim_type_missing },
