@@ -391,6 +391,29 @@ void json_error(jw *w, int code, const char *message)
     jw_end_obj(w);
 }
 
+/* A failure of the service's (5xx) goes to the log too, where its
+ * operator reads it, not only to the client that met it: at most one
+ * line a second, with the count of those left out since (a full disk
+ * under load fails every answer). */
+static void log_failure(unsigned status, int code, const char *message)
+{
+    static _Atomic int64_t last_us = INT64_MIN / 2;
+    static atomic_ulong left_out;
+    int64_t now = now_us(), last = atomic_load(&last_us);
+
+    if (now - last < 1000000 || !atomic_compare_exchange_strong(&last_us, &last, now)) {
+        atomic_fetch_add(&left_out, 1);
+        return;
+    }
+    unsigned long n = atomic_exchange(&left_out, 0);
+    if (n)
+        fprintf(stderr, "pledgerd: answered %u (%s): %s (and %lu more failures since the last "
+                "one logged)\n", status, pledger_strerror(code), message, n);
+    else
+        fprintf(stderr, "pledgerd: answered %u (%s): %s\n", status, pledger_strerror(code),
+                message);
+}
+
 void reply_error(reply *out, unsigned status, int code, const char *message)
 {
     jw w;
@@ -400,7 +423,11 @@ void reply_error(reply *out, unsigned status, int code, const char *message)
      * and those formatted with TR() come translated */
     json_error(&w, code, TR(message));
     jw_end_obj(&w);
-    reply_json(out, status ? status : http_status(code), &w);
+    if (!status)
+        status = http_status(code);
+    if (status >= 500)
+        log_failure(status, code, TR(message));
+    reply_json(out, status, &w);
     jw_free(&w);
 }
 

@@ -709,6 +709,56 @@ START_TEST(test_damage_found_later)
 }
 END_TEST
 
+/* A registry file deleted, moved or replaced under an open handle: a
+ * write would go to the file the handle still holds, which no path names,
+ * be answered as done and be lost with the handle.  Each is refused, the
+ * file's path named; once the path names the file again, writes go on. */
+START_TEST(test_moved_registry_refuses_writes)
+{
+    char *path = pl_test_path(dir, "moved.db"), *away = pl_test_path(dir, "away.db");
+    pledger_registry *reg = NULL;
+    PL_OK(NULL, pledger_open(&reg, path, NULL));
+    PL_OK(reg, pledger_set_actor(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR));
+    PL_OK(reg, pledger_set_number_template(reg, "{series}-{office}-{kind}-{year}-{seq:5}"));
+    int64_t events = raw_int(path, "SELECT count(*) FROM journal");
+    static const char *const how[] = { "moved", "deleted", "replaced" };
+    for (int i = 0; i < 3; i++) {
+        if (i == 0)
+            ck_assert_int_eq(rename(path, away), 0);
+        else if (i == 1)
+            ck_assert_int_eq(link(path, away) == 0 && unlink(path) == 0, 1);
+        else {   /* a copy in its place: another file under the same name */
+            size_t len;
+            char *bytes = pl_test_slurp(path, &len);
+            ck_assert_int_eq(link(path, away) == 0 && unlink(path) == 0, 1);
+            pl_test_write(path, bytes, len);
+            free(bytes);
+        }
+        PL_FAILS(reg, PLEDGER_EIO,
+                 pledger_set_number_template(reg, "{series}-{office}-{kind}-{year}-{seq:7}"));
+        ck_assert_msg(strstr(pledger_errmsg(reg), path) &&
+                      strstr(pledger_errmsg(reg), "was deleted, moved or replaced while open"),
+                      "%s: %s", how[i], pledger_errmsg(reg));
+        if (i < 2) {   /* named again: nothing was written, and now it is */
+            ck_assert_int_eq(rename(away, path), 0);
+            ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM journal"), events);
+            PL_OK(reg, pledger_set_number_template(reg, i ? "{series}-{office}-{kind}-{year}"
+                                                            "-{seq:6}"
+                                                          : "{series}-{office}-{kind}-{year}"
+                                                            "-{seq:8}"));
+            events++;
+            ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM journal"), events);
+        }
+    }
+    /* what the handle reads is still the file it holds */
+    PL_OK(reg, pledger_read_begin(reg));
+    PL_OK(reg, pledger_read_end(reg));
+    pledger_close(reg);
+    free(path);
+    free(away);
+}
+END_TEST
+
 /* ---- control characters in messages ------------------------------------ */
 
 /* No C0, DEL or C1 character in @msg, and valid UTF-8. */
@@ -818,6 +868,7 @@ static Suite *registry_suite(void)
     tcase_add_test(tc, test_damaged_files);
     tcase_add_test(tc, test_damage_found_later);
     tcase_add_test(tc, test_messages_escape_controls);
+    tcase_add_test(tc, test_moved_registry_refuses_writes);
     suite_add_tcase(s, tc);
     return s;
 }

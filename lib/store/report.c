@@ -81,6 +81,18 @@ static int companion_write_begin(pl_db *db, pl_err *e, const char *sql)
     int rc = pl_db_write_begin_lazy(db, e);
     if (!rc && (rc = pl_db_exec(db, e, sql)))
         pl_db_rollback(db);
+    /* a report written to a companion unlinked under the handle would be
+     * handed out and lost (sqlite-conn.c checks the registry the same way) */
+    if (!rc) {
+        char *path = companion_path(pl_db_path(db));
+        if (!path)
+            rc = pl_err_oom(e);
+        else
+            rc = pl_sq_check_not_moved(db, e, "reports", path);
+        free(path);
+        if (rc)
+            pl_db_rollback(db);
+    }
     return rc;
 }
 

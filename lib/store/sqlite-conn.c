@@ -286,12 +286,33 @@ static int tx_exec(pl_db *db, const char *sql)
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+int pl_sq_check_not_moved(pl_db *db, pl_err *e, const char *schema, const char *path)
+{
+    int moved = 0;
+
+    /* SQLite's own check (a stat of the path against the inode it has
+     * open); a database without a file (":memory:") answers NOTFOUND */
+    if (sqlite3_file_control(conn_of(db)->h, schema, SQLITE_FCNTL_HAS_MOVED, &moved) !=
+            SQLITE_OK || !moved)
+        return 0;
+    return pl_err_set(e, PLEDGER_EIO, "'%s' was deleted, moved or replaced while open: "
+                      "nothing is written to the file this handle still holds, which no path "
+                      "names (open the registry again)", path ? path : "?");
+}
+
 static int sq_begin(pl_db *db, pl_err *e, bool write)
 {
     int rc = tx_exec(db, write ? sql_begin_immediate : sql_begin_deferred);
-    return rc == SQLITE_OK ? 0
-                           : pl_db_fail(db, e, rc, write ? "starting a write transaction"
-                                                         : "starting a read transaction");
+    if (rc != SQLITE_OK)
+        return pl_db_fail(db, e, rc, write ? "starting a write transaction"
+                                           : "starting a read transaction");
+    /* A write into a file that was unlinked or replaced under the open
+     * handle would be answered as done and lost with the handle. */
+    if (write && (rc = pl_sq_check_not_moved(db, e, "main", pl_db_path(db)))) {
+        tx_exec(db, sql_rollback);
+        return rc;
+    }
+    return 0;
 }
 
 static int sq_commit(pl_db *db, pl_err *e)

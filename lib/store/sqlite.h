@@ -50,6 +50,10 @@ int pl_db_wal_mode(pl_db *db, const char *schema);
 
 /* Map an SQLite result code to a pledger code, with a message naming
  * what was being done.  Returns the pledger code. */
+/* PLEDGER_EIO, naming @path, when the file of @schema ("main",
+ * "reports") was deleted, moved or replaced since it was opened: a write
+ * to it would be lost with the handle.  0 otherwise. */
+int pl_sq_check_not_moved(pl_db *db, pl_err *e, const char *schema, const char *path);
 int pl_db_fail(pl_db *db, pl_err *e, int rc, const char *what);
 
 /* The code the kinds and states of a row are kept as, checked on the way

@@ -1,0 +1,75 @@
+"""The registry's files removed or replaced under the running service.
+
+pledgerd keeps its handles open; a file unlinked or replaced under them
+still takes writes, which are then lost with the handles (and a
+registration answered 201 would be gone).  The library refuses a write
+into a file whose path no longer names it; the service answers that
+refusal as a failure of its own (5xx), says it in its log, and goes on
+once the path names the file again."""
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+
+from test_pledgerd import PLEDGERD, Daemon, sample
+from test_reload import Log, prepare
+
+QUESTION = "/v1/pledges?party_id=91350100M000100Y43"
+
+
+def _applicant(tmp: pathlib.Path) -> str:
+    p = subprocess.run([PLEDGERD, "token", "applicant-1", "applicant"], capture_output=True,
+                       text=True, check=True)
+    accounts = tmp / "accounts"
+    accounts.write_text(accounts.read_text() + p.stdout)
+    return p.stderr.strip()
+
+
+def test_a_registry_moved_away_takes_no_filing(tmp_path: pathlib.Path) -> None:
+    bank, _ = prepare(tmp_path)
+    applicant = _applicant(tmp_path)
+    d = Daemon(tmp_path)
+    log = Log(d)
+    try:
+        doc = sample("app-trademark.xml")
+        first = d.json("/v1/applications", applicant, doc, expect=201)
+        reg, away = tmp_path / "reg.db", tmp_path / "away.db"
+        os.link(reg, away)
+        os.unlink(reg)
+        status, _, body = d.curl("/v1/applications", applicant, doc)
+        assert 500 <= status < 600, (status, body)
+        assert "was deleted, moved or replaced while open" in body and str(reg) in body, body
+        log.wait("was deleted, moved or replaced while open")
+        # the path names the file again: filed
+        os.link(away, reg)
+        second = d.json("/v1/applications", applicant, doc, expect=201)
+        assert second["uuid"] != first["uuid"]
+        # a copy in its place is another file: refused too
+        data = reg.read_bytes()
+        os.unlink(reg)
+        reg.write_bytes(data)
+        status, _, body = d.curl("/v1/applications", applicant, doc)
+        assert 500 <= status < 600 and "replaced" in body, (status, body)
+        os.unlink(reg)
+        os.link(away, reg)
+        # the search reports' file removed: no report is handed out on it
+        reports, reports_away = tmp_path / "reg.db.reports", tmp_path / "away.db.reports"
+        d.json(QUESTION, bank)
+        os.link(reports, reports_away)
+        os.unlink(reports)
+        status, _, body = d.curl(QUESTION, bank)
+        assert 500 <= status < 600, (status, body)
+        assert str(reports) in body and "deleted, moved or replaced" in body, body
+        os.link(reports_away, reports)
+        d.json(QUESTION, bank)
+    finally:
+        status = d.stop()
+        log.thread.join(timeout=30)
+    assert status == 0, log.text()
+    # everything answered 201 is in the file that has the registry's name
+    import pledger
+    with pledger.open(str(tmp_path / "reg.db"), read_only=True) as r:
+        r.set_actor("clerk-1", pledger.Role.CLERK)
+        uuids = {a.uuid for a in r.applications()}
+    assert {first["uuid"], second["uuid"]} <= uuids and len(uuids) == 2, uuids
