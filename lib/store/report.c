@@ -87,8 +87,8 @@ static int companion_write_begin(pl_db *db, pl_err *e, const char *sql)
         char *path = companion_path(pl_db_path(db));
         if (!path)
             rc = pl_err_oom(e);
-        else
-            rc = pl_sq_check_not_moved(db, e, "reports", path);
+        else if (!(rc = pl_sq_check_not_moved(db, e, "reports", path)))
+            pl_sq_tx_file(db, path);   /* what fails in it, fails in this file */
         free(path);
         if (rc)
             pl_db_rollback(db);

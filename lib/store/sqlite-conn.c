@@ -37,6 +37,7 @@ typedef struct sq_conn {
     stmt_slot *slots;
     size_t nslots, used;
     pl_sq_reports reports;   /* store/report.c */
+    char *tx_file;           /* the file the open transaction writes, when not the registry */
 } sq_conn;
 
 static sq_conn *conn_of(const pl_db *db) { return pl_db_conn(db); }
@@ -44,6 +45,15 @@ static sq_conn *conn_of(const pl_db *db) { return pl_db_conn(db); }
 sqlite3 *pl_db_handle(pl_db *db) { return conn_of(db)->h; }
 
 pl_sq_reports *pl_sq_reports_of(pl_db *db) { return &conn_of(db)->reports; }
+
+void pl_sq_tx_file(pl_db *db, const char *path)
+{
+    sq_conn *q = conn_of(db);
+    if (!q)
+        return;
+    free(q->tx_file);
+    q->tx_file = path ? strdup(path) : NULL; /* out of memory: the registry is named */
+}
 
 int pl_sq_code_ok(pl_err *e, int value, int lo, int hi, const char *what, const char *whose)
 {
@@ -83,7 +93,7 @@ int pl_db_fail(pl_db *db, pl_err *e, int rc, const char *what)
 {
     sq_conn *q = db ? conn_of(db) : NULL;
     const char *detail = q && q->h ? sqlite3_errmsg(q->h) : sqlite3_errstr(rc);
-    const char *path = db && pl_db_path(db) ? pl_db_path(db) : "?";
+    const char *path = q && q->tx_file ? q->tx_file : db && pl_db_path(db) ? pl_db_path(db) : "?";
     int sys = q && q->h ? sqlite3_system_errno(q->h) : 0;
     int code;
 
@@ -118,6 +128,12 @@ int pl_db_fail(pl_db *db, pl_err *e, int rc, const char *what)
     }
     if (code == PLEDGER_ENOMEM)
         return pl_err_oom(e);
+    if (q && q->tx_file) {   /* a transaction of the search reports' file alone */
+        if (sys && ((rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_IOERR))
+            return pl_err_set(e, code, "%s: search reports' file '%s': %s (%s)", what, path,
+                              detail, strerror(sys));
+        return pl_err_set(e, code, "%s: search reports' file '%s': %s", what, path, detail);
+    }
     if (sys && ((rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_IOERR))
         return pl_err_set(e, code, "%s: registry '%s': %s (%s)", what, path, detail,
                           strerror(sys));
@@ -318,7 +334,9 @@ static int sq_begin(pl_db *db, pl_err *e, bool write)
 static int sq_commit(pl_db *db, pl_err *e)
 {
     int rc = tx_exec(db, sql_commit);
-    return rc == SQLITE_OK ? 0 : pl_db_fail(db, e, rc, "committing");
+    rc = rc == SQLITE_OK ? 0 : pl_db_fail(db, e, rc, "committing");
+    pl_sq_tx_file(db, NULL);
+    return rc;
 }
 
 /* SQLite may have rolled a failed transaction back itself: only an open
@@ -328,6 +346,7 @@ static void sq_rollback(pl_db *db)
     sq_conn *q = conn_of(db);
     if (q && q->h && !sqlite3_get_autocommit(q->h))
         tx_exec(db, sql_rollback);
+    pl_sq_tx_file(db, NULL);
 }
 
 static const char sql_data_version[] = "PRAGMA data_version";
@@ -723,6 +742,7 @@ static void sq_close(pl_db *db)
     for (size_t i = 0; i < q->nslots; i++)
         sqlite3_finalize(q->slots[i].stmt);
     free(q->slots);
+    free(q->tx_file);
     if (q->h)
         sqlite3_close_v2(q->h);
     free(q);

@@ -53,6 +53,11 @@ int pl_db_wal_mode(pl_db *db, const char *schema);
 /* PLEDGER_EIO, naming @path, when the file of @schema ("main",
  * "reports") was deleted, moved or replaced since it was opened: a write
  * to it would be lost with the handle.  0 otherwise. */
+/* The open transaction writes @path (the search reports' companion), not
+ * the registry: a failure of SQLite's in it names @path (pl_db_fail).
+ * Forgotten at its commit or rollback; NULL forgets it now. */
+void pl_sq_tx_file(pl_db *db, const char *path);
+
 int pl_sq_check_not_moved(pl_db *db, pl_err *e, const char *schema, const char *path);
 int pl_db_fail(pl_db *db, pl_err *e, int rc, const char *what);
 

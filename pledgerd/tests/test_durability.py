@@ -203,13 +203,19 @@ def test_a_report_the_disk_refuses_is_refused_in_the_clients_language(
             assert error["name"] == "PLEDGER_EIO", error
             # what was being done and why, both in Chinese; no English word
             # but the file's name
-            assert "磁盘已满" in error["message"], error
+            assert "磁盘已满" in error["message"] and "查询报告文件" in error["message"], error
             words = re.sub(r"“[^”]*”", "", error["message"])
             assert not re.search(r"[A-Za-z]{3,}", words), error
         for error in answers["en"]:
             assert error["name"] == "PLEDGER_EIO", error
             assert "the disk is full" in error["message"], error
+            assert "search reports' file" in error["message"], error
+            assert "reg.db.reports" in error["message"], error
             assert not re.search(r"[\u4e00-\u9fff]", error["message"]), error
         conn.close()
     finally:
-        assert _stop_traced(d) == 0
+        status = _stop_traced(d)
+        log = d.proc.stderr.read()
+    assert status == 0, log
+    # the operator is told too, not only the clients
+    assert "pledgerd: answered 500 (" in log and "reg.db.reports" in log, log
