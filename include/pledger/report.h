@@ -112,8 +112,10 @@ typedef struct pledger_report_request {
     const char *query;
     /** The parties the question was about (identifiers or names as asked,
      *  each 1 to 512 bytes, as long as a search's party_name may be); the
-     *  auditor finds the report under each (and under the pledgors and
-     *  pledgees of the registrations answered). */
+     *  auditor finds the report under each, however it was spelt (an
+     *  identifier in any case, with full-width characters or spaces; a
+     *  name by its name key, as a search compares them), and under the
+     *  pledgors and pledgees of the registrations answered. */
     const char *const *parties;
     size_t party_count;
     /** The registration numbers the answer named, in its order (at most
@@ -249,8 +251,10 @@ typedef struct pledger_report_filter {
     /** Must be #PLEDGER_REPORT_FILTER_VERSION. */
     unsigned version;
     /** Reports about this party (1 to 512 bytes), NULL: any.  An
-     *  identifier or a name: the reports whose question named it as
-     *  given, and those whose answer named a registration whose pledgor
+     *  identifier or a name: the reports whose question named it in any
+     *  spelling a search takes for it (the identifier's case, full-width
+     *  characters and spaces; the name's key), and those whose answer
+     *  named a registration whose pledgor
      *  or pledgee has this identifier (normalized as the register keeps
      *  it) or whose pledgor has this name (compared by its name key). */
     const char *party;

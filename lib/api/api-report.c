@@ -114,22 +114,49 @@ static int check_request(pledger_registry *reg, const char *fn, size_t i,
     return 0;
 }
 
-/* The parties a question named, each once. */
+/* The parties a question named, each once, under the keys the auditor's
+ * question finds them by (pledger_report_find()): as an identifier is
+ * searched (pl_text_normalize_id: case, full-width, spaces) and as a name
+ * is (pl_text_name_key), whatever spelling the bank typed -- so that no
+ * spelling of a party hides a search about it from the auditor. */
 typedef struct party_set {
-    const char *v[MAX_PARTIES];
+    char *v[2 * MAX_PARTIES];
     size_t n;
 } party_set;
 
-static void collect_parties(const pledger_report_request *r, party_set *s)
+static void party_set_clear(party_set *s)
 {
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
     s->n = 0;
-    for (size_t k = 0; k < r->party_count && s->n < MAX_PARTIES; k++) {
-        size_t i = 0;
-        while (i < s->n && strcmp(s->v[i], r->parties[k]) != 0)
-            i++;
-        if (i == s->n)
-            s->v[s->n++] = r->parties[k];
+}
+
+static int party_add(party_set *s, pl_err *e, char *key)
+{
+    if (!key)
+        return pl_err_oom(e);   /* the text was checked UTF-8 before */
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->v[i], key) == 0) {
+            free(key);
+            return 0;
+        }
+    if (!*key) {   /* a name of legal forms alone keeps no key: none to find it by */
+        free(key);
+        return 0;
     }
+    s->v[s->n++] = key;
+    return 0;
+}
+
+static int collect_parties(const pledger_report_request *r, party_set *s, pl_err *e)
+{
+    int rc = 0;
+
+    party_set_clear(s);
+    for (size_t k = 0; !rc && k < r->party_count && k < MAX_PARTIES; k++)
+        if (!(rc = party_add(s, e, pl_text_normalize_id(r->parties[k]))))
+            rc = party_add(s, e, pl_text_name_key(r->parties[k]));
+    return rc;
 }
 
 /* The report's text: the leaf of the reports' log (allocated). */
@@ -177,7 +204,7 @@ int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
     static const char fn[] = "pledger_report_issue";
     const pl_note_key *keys[PL_NOTE_MAX_SIGS];
     size_t nk = 0;
-    party_set parties;
+    party_set parties = { .n = 0 };
     uint64_t log_now = 0, next = 0, root_size = UINT64_MAX;
     pl_mhash root;
     int rc;
@@ -235,7 +262,8 @@ int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
                 break;
             root_size = size;
         }
-        collect_parties(r, &parties);
+        if ((rc = collect_parties(r, &parties, &reg->err)))
+            break;
         if ((rc = report_text(&reg->err, origin, next + i, at, actor, role, r, size, &root,
                               &texts[i])) ||
             (rc = pl_report_group_add(g, &reg->err, texts[i])))
@@ -243,8 +271,8 @@ int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
         pl_report_row row = { next + i, at, actor, pledger_role_name(role),
                               pledger_report_kind_name(r->kind), r->query, r->number_count,
                               size, texts[i], next - 1 + n };
-        rc = pl_report_put(reg->db, &reg->err, &row, parties.v, parties.n, r->numbers,
-                           r->number_count);
+        rc = pl_report_put(reg->db, &reg->err, &row, (const char *const *)parties.v, parties.n,
+                           r->numbers, r->number_count);
     }
     uint64_t sealed = 0;
     if (!rc)
@@ -252,6 +280,7 @@ int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
     for (size_t i = 0; !rc && i < n; i++)
         rc = pl_report_group_document(g, &reg->err, i, texts[i], &notes[i]);
     pl_report_group_free(g);
+    party_set_clear(&parties);
     for (size_t i = 0; texts && i < n; i++)
         free(texts[i]);
     free(texts);
