@@ -133,7 +133,7 @@ static bool listed(const char *list, const char *name, size_t n)
 }
 
 /* @s (@n bytes) is UTF-8 (RFC 3629: shortest forms, no surrogates, at most
- * U+10FFFF) without NUL or control characters (C0, DEL). */
+ * U+10FFFF) without NUL or control characters (C0, DEL, C1). */
 static bool plain_text(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
@@ -158,6 +158,8 @@ static bool plain_text(const char *s, size_t n)
         else if (c == 0xf4)
             hi = 0x8f;
         if (p[0] < lo || p[0] > hi)
+            return false;
+        if (c == 0xc2 && p[0] <= 0x9f)   /* a C1 control (U+0080 to U+009F): NEL, CSI */
             return false;
         for (size_t i = 1; i < more; i++)
             if ((p[i] & 0xc0) != 0x80)

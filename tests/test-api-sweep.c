@@ -347,6 +347,7 @@ static void sweep_pledger_set_actor(void)
     EACH_BAD(s)
         ERR(R, pledger_set_actor(R, s, PLEDGER_ROLE_BANK));
     ERR(R, pledger_set_actor(R, "a\nb", PLEDGER_ROLE_BANK));
+    ERR(R, pledger_set_actor(R, "a\xc2\x85" "b", PLEDGER_ROLE_BANK));   /* C1: NEL */
     static const int roles[] = { -1, 0, 6, INT_MAX, INT_MIN };
     for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
         ERR(R, pledger_set_actor(R, "x", (pledger_role)roles[i]));

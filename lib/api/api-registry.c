@@ -272,11 +272,10 @@ int pledger_set_actor(pledger_registry *reg, const char *name, pledger_role role
     n = strlen(name);
     if (n == 0 || n > PL_API_ACTOR_MAX)
         return pl_api_bad_arg(reg, fn, "name", "must be 1 to 128 bytes long");
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
-            return pl_api_bad_arg(reg, fn, "name", "contains a control character");
     if (!pl_utf8_valid(name, n))
         return pl_api_bad_arg(reg, fn, "name", "is not valid UTF-8");
+    if (!pl_api_line_ok(name, PL_API_ACTOR_MAX, false))   /* C0, DEL, C1 */
+        return pl_api_bad_arg(reg, fn, "name", "contains a control character");
     if (!pledger_role_name(role))
         return pl_err_set(&reg->err, PLEDGER_EINVAL, "%s: role %d is not a pledger_role",
                           fn, (int)role);
@@ -325,6 +324,10 @@ bool pl_api_line_ok(const char *s, size_t max, bool no_space)
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)s[i];
         if (ch < 0x20 || ch == 0x7f || (no_space && ch == ' '))
+            return false;
+        /* a C1 control (U+0080 to U+009F): a line break to some readers
+         * (NEL), a terminal's command (CSI) */
+        if (ch == 0xc2 && (unsigned char)s[i + 1] <= 0x9f)
             return false;
     }
     return true;
