@@ -1711,6 +1711,26 @@ def test_openapi_json_is_openapi_3(tmp_path: pathlib.Path) -> None:
     assert p.returncode == 1 and "/parameters/0/in" in p.stdout, p.stdout + p.stderr
 
 
+def test_openapi_lists_what_any_call_may_answer() -> None:
+    """The answers no endpoint chooses are documented on every one a client
+    may meet them on: a bad query or a too-long target (400, 414), the
+    service's own failure or its being busy or stopping, or its registry
+    unreadable (500, 503); and, where a token is needed, no token (401) and
+    an account over its rate (429, with Retry-After)."""
+    missing = []
+    for path, ops in SPEC["paths"].items():
+        for method, op in ops.items():
+            if method == "parameters":
+                continue
+            security = op.get("security", SPEC.get("security"))
+            anonymous = security in ([], [{}])
+            want = {"400", "414", "500", "503"} | (set() if anonymous else {"401", "429"})
+            missing += [f"{method.upper()} {path}: {s}" for s in sorted(want - set(op["responses"]))]
+            if "429" in op["responses"]:
+                assert "Retry-After" in op["responses"]["429"].get("headers", {}), (method, path)
+    assert not missing, missing
+
+
 def test_openapi_covers_what_was_answered() -> None:
     """Runs last: every 200/201 of the document was seen in a real answer."""
     wanted = {(m.upper(), t, s) for t, ops in SPEC["paths"].items() for m, op in ops.items()
