@@ -1847,8 +1847,17 @@ def _set_actor(reg: Registry, actor: str, role: str) -> None:
 
 def _open(a: argparse.Namespace, c: Command) -> Registry:
     if c.access == "init":
-        existed = os.path.exists(a.db) and a.db != ":memory:"
-        reg = Registry(a.db, create=True, office=a.office)
+        # an empty file is made a registry, as a missing one is: created
+        existed = a.db != ":memory:" and os.path.exists(a.db) and os.path.getsize(a.db) > 0
+        # an existing registry is opened as it is, to report the office it
+        # has; --office does not change it
+        reg = Registry(a.db, create=True, office=None if existed else a.office)
+        if existed and a.office and a.office != reg.office:
+            office = reg.office
+            reg.close()
+            raise UsageError(_("--office {given}: {db} is a registry of office {office} "
+                               "already; init does not change its office").format(
+                given=a.office, db=a.db, office=office))
         a._created = not existed
         return reg
     if a.db != ":memory:" and not os.path.exists(a.db):

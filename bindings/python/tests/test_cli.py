@@ -103,6 +103,20 @@ def test_init_json_and_missing_db(tmp_path: pathlib.Path, cli: Cli) -> None:
                       "upstream": None}
     r = run_cli("init", "--json", "--db", str(tmp_path / "new.db"))
     assert r.status == 0 and r.json()["created"] is True and r.json()["office"] == "PLEDGER"
+    # an existing registry reports the office it has; another --office is
+    # refused, the file unchanged (it said "office ZZ99" and changed nothing)
+    before = pathlib.Path(cli.db).read_bytes()
+    r = run_cli("init", "--db", cli.db, "--office", "ZZ99")
+    assert r.status == 2 and not r.out, r
+    assert "--office ZZ99" in r.err and "a registry of office FZ01 already" in r.err, r.err
+    assert pathlib.Path(cli.db).read_bytes() == before
+    assert cli("init", "--office", "FZ01", "--json").data["office"] == "FZ01"
+    assert "already a registry" in cli("init").out and "(office FZ01)" in cli("init").out
+    # an empty file is made a registry: created, with the office asked
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    r = run_cli("init", "--json", "--db", str(empty), "--office", "SH00")
+    assert r.status == 0 and r.json()["created"] is True and r.json()["office"] == "SH00", r
     missing = str(tmp_path / "nope.db")
     r = run_cli("search", "--db", missing)
     assert r.status == 3 and "nope.db" in r.err and "init" in r.err
