@@ -149,6 +149,30 @@ END_TEST
  * right, the amount, the roles allowed) are translated with it; what the
  * document says is quoted as it is, even when it reads like one of those
  * words. */
+/* @msg, after @lead (the step's name) and without what it quotes (“...”)
+ * or @names (a UUID, the step's name again), holds no Latin letter. */
+static void assert_no_english(const char *msg, const char *lead, const char *names)
+{
+    ck_assert_msg(strncmp(msg, lead, strlen(lead)) == 0, "%s", msg);
+    char *copy = strdup(msg);
+    char *at, name[64];
+    for (const char *n = names; n && *n; n += strcspn(n, " ") + (n[strcspn(n, " ")] != 0)) {
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(n, " "), n);
+        while ((at = strstr(copy, name)))
+            memset(at, '_', strlen(name));
+    }
+    bool quoted = false;
+    for (const char *p = copy + strlen(lead); *p; p++) {
+        if (!strncmp(p, "“", strlen("“")))
+            quoted = true;
+        else if (!strncmp(p, "”", strlen("”")))
+            quoted = false;
+        else if (!quoted && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+            ck_abort_msg("a Latin letter at '%s' in: %s", p, msg);
+    }
+    free(copy);
+}
+
 START_TEST(test_fragments_translated)
 {
     char *dir, *path, *dump;
@@ -190,11 +214,22 @@ START_TEST(test_fragments_translated)
     ck_assert_msg(!strstr(dump, "质权人"), "no translation reaches the registry");
     free(dump);
 
-    /* An error whose message lists roles: the role names translated. */
+    /* An error whose message lists roles: the role names translated, the
+     * actor's and those who may (no English word but the step's name and
+     * the actor's, quoted) */
     PL_OK(reg, pledger_set_actor(reg, "bank-1", PLEDGER_ROLE_BANK));
     PL_FAILS(reg, PLEDGER_EPERM, pledger_application_submit(reg, pledger_application_uuid(app)));
-    ck_assert_msg(strstr(pledger_errmsg(reg), "银行") && !strstr(pledger_errmsg(reg), "bank;"),
+    ck_assert_msg(strstr(pledger_errmsg(reg), "银行") && strstr(pledger_errmsg(reg), "仅申请人"),
                   "%s", pledger_errmsg(reg));
+    assert_no_english(pledger_errmsg(reg), "submit: ", NULL);
+    /* and one that lists the states a step is allowed in */
+    PL_OK(reg, pledger_set_actor(reg, "clerk-1", PLEDGER_ROLE_CLERK));
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_application_accept(NULL, reg,
+                                                             pledger_application_uuid(app)));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "已提交"), "%s", pledger_errmsg(reg));
+    char names[80];
+    snprintf(names, sizeof names, "%s accept", pledger_application_uuid(app));
+    assert_no_english(pledger_errmsg(reg), "accept: ", names);
 
     /* A party whose name reads "pledgee" is quoted, not translated. */
     PL_OK(NULL, pledger_set_language("en"));

@@ -67,6 +67,13 @@ static int make_call(const char *call)
         rc = pledger_registry_expire(&n, reg);
     } else if (!strcmp(call, "pledger_calendar_load")) {
         rc = pledger_calendar_load(reg, "", 0);
+    } else if (!strcmp(call, "pledger_register_import") ||
+               !strcmp(call, "pledger_register_import_memory")) {
+        pledger_import_report *rep = NULL;
+        rc = !strcmp(call, "pledger_register_import")
+                 ? pledger_register_import(&rep, reg, "/nonexistent/register.xml", NULL)
+                 : pledger_register_import_memory(&rep, reg, "<not-a-register/>", 17, NULL);
+        pledger_import_report_free(rep);
     } else {
         ck_abort_msg("no call made for %s", call);
         return 0;
@@ -85,6 +92,7 @@ START_TEST(pledger_may_answers_as_the_call_does)
         "pledger_application_request_correction", "pledger_application_register",
         "pledger_application_refuse", "pledger_application_withdraw", "pledger_file_batch",
         "pledger_file_batch_keyed", "pledger_registry_expire", "pledger_calendar_load",
+        "pledger_register_import", "pledger_register_import_memory",
     };
     size_t refused = 0, allowed = 0;
 

@@ -236,9 +236,10 @@ PLEDGER_EXPORT int pledger_set_actor(pledger_registry *reg, const char *name,
  *                 "pledger_application_refuse", "pledger_application_withdraw",
  *                 "pledger_file_batch", "pledger_file_batch_keyed",
  *                 "pledger_exchange_export", "pledger_exchange_import",
- *                 "pledger_registry_expire" or "pledger_calendar_load" (a
- *                 pledge's steps depend on its kind too, and are not
- *                 answered).
+ *                 "pledger_registry_expire", "pledger_calendar_load",
+ *                 "pledger_register_import" or
+ *                 "pledger_register_import_memory" (a pledge's steps
+ *                 depend on its kind too, and are not answered).
  * @return 0 when it may; #PLEDGER_EPERM with the words of the call's own
  *         refusal (no actor set, a role that may not, a step this site
  *         does not take), without the call's name some calls put first;

@@ -30,6 +30,8 @@ static const struct {
     { "pledger_exchange_import", PL_STEP_EXCHANGE },
     { "pledger_registry_expire", PL_STEP_EXPIRE },
     { "pledger_calendar_load", PL_STEP_CALENDAR },
+    { "pledger_register_import", PL_STEP_IMPORT },
+    { "pledger_register_import_memory", PL_STEP_IMPORT },
 };
 
 int pledger_may(pledger_registry *reg, const char *call)

@@ -48,7 +48,12 @@ static int import(pledger_import_report **out, pledger_registry *reg, const char
                           "%s: opts->version is %u; this library knows 1 to %d "
                           "(initialise with PLEDGER_IMPORT_OPTIONS_INIT)",
                           fn, opts->version, PLEDGER_IMPORT_OPTIONS_VERSION);
-    if ((rc = pl_api_writable(reg, fn)) || (rc = pl_api_read(reg, fn, PL_READ_IMPORT, &sight)))
+    /* a step the registrar takes: refused as the steps are ("only registrar
+     * may do this"), not as a report withheld from a clerk */
+    if ((rc = pl_api_writable(reg, fn)) ||
+        (reg->actor && (rc = pl_step_check_role(&reg->err, PL_STEP_IMPORT, reg->role,
+                                                reg->actor, 0))) ||
+        (rc = pl_api_read(reg, fn, PL_READ_IMPORT, &sight)))
         return rc;
     if (!(rep = calloc(1, sizeof *rep)))
         return pl_err_oom(&reg->err);

@@ -222,7 +222,7 @@ const char *pl_frag(const char *s)
     return pl_frag_pair(s, pl_tr(s));
 }
 
-const char *pl_frag_ctx(const char *ctx, const char *s)
+const char *pl_tr_ctx(const char *ctx, const char *s)
 {
     char key[128];
     size_t nc, ns;
@@ -238,7 +238,13 @@ const char *pl_frag_ctx(const char *ctx, const char *s)
     key[nc] = '\004';    /* gettext's context separator */
     memcpy(key + nc + 1, s, ns + 1);
     t = pl_tr(key);
-    return t == key ? s : pl_frag_pair(s, t);
+    return t == key ? s : t;
+}
+
+const char *pl_frag_ctx(const char *ctx, const char *s)
+{
+    const char *t = pl_tr_ctx(ctx, s);
+    return t == s ? s : pl_frag_pair(s, t);
 }
 
 void pl_frag_clear(void)

@@ -39,8 +39,13 @@ const char *pl_tr(const char *msgid);
 const char *pl_frag_pair(const char *en, const char *local);
 const char *pl_frag(const char *s);
 /* pl_frag() with the translation of @s in context @ctx ("kind", "state",
- * "role": the names of the API's enumerations, marked with NC_()). */
+ * "role": the names of the API's enumerations, marked with NC_()).  It
+ * returns @s, the English argument, as pl_frag() does. */
 const char *pl_frag_ctx(const char *ctx, const char *s);
+
+/* The translation of @s in context @ctx itself (@s when there is none):
+ * for composing a translated text out of several such words. */
+const char *pl_tr_ctx(const char *ctx, const char *s);
 
 /* vasprintf() of a translated format, with every fragment argument shown
  * as its translation (pl_frag_pair()); forgets the fragments.  NULL when

@@ -234,6 +234,9 @@ static const op step_ops[] = {
     [PL_STEP_SETTINGS] = OP("registry.setting", meta_set),
     /* several operations: the PL_OP_EXCHANGE_* of other_ops */
     [PL_STEP_EXCHANGE] = { NULL, NULL },
+    /* the register's rows are reference data, no state; a failed import
+     * records PL_OP_REGISTER_IMPORT of other_ops */
+    [PL_STEP_IMPORT] = { NULL, NULL },
 };
 _Static_assert(sizeof step_ops / sizeof step_ops[0] == PL_STEP_COUNT,
                "store/apply.c: step_ops has one row per step of store/steps.h");

@@ -32,6 +32,7 @@ typedef enum pl_step {
     PL_STEP_CALENDAR,
     PL_STEP_SETTINGS,
     PL_STEP_EXCHANGE,
+    PL_STEP_IMPORT, /* of the reference register (refreg/import.c) */
     PL_STEP_COUNT
 } pl_step;
 

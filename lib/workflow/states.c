@@ -51,6 +51,7 @@ static const pl_step_rule rules[PL_STEP_COUNT] = {
     [PL_STEP_CALENDAR] = { "calendar_load", R(REGISTRAR), 0, 0, false },
     [PL_STEP_SETTINGS] = { "settings", R(REGISTRAR), 0, 0, false },
     [PL_STEP_EXCHANGE] = { "exchange", R(CLERK) | R(REGISTRAR), 0, 0, false },
+    [PL_STEP_IMPORT] = { "register_import", R(REGISTRAR), 0, 0, false },
 };
 
 const pl_step_rule *pl_step_rule_of(pl_step step)
@@ -78,7 +79,7 @@ static const char *role_list(unsigned mask, char *en, size_t en_size, char *loca
             strncat(local, pl_tr(" or "), local_size - strlen(local) - 1);
         }
         strncat(en, pl_role_name(i), en_size - strlen(en) - 1);
-        strncat(local, pl_frag_ctx("role", pl_role_name(i)), local_size - strlen(local) - 1);
+        strncat(local, pl_tr_ctx("role", pl_role_name(i)), local_size - strlen(local) - 1);
     }
     pl_frag_clear();   /* the role names were fragments of this list only */
     return pl_frag_pair(en, local);
@@ -202,7 +203,7 @@ static const char *state_list(unsigned mask, bool on_pledge, char *en, size_t en
             strncat(local, pl_tr(" or "), local_size - strlen(local) - 1);
         }
         strncat(en, n, en_size - strlen(en) - 1);
-        strncat(local, pl_frag_ctx("state", n), local_size - strlen(local) - 1);
+        strncat(local, pl_tr_ctx("state", n), local_size - strlen(local) - 1);
     }
     pl_frag_clear();
     return pl_frag_pair(en, local);
