@@ -125,6 +125,10 @@ START_TEST(not_well_formed_in_words)
           "the document ends before the element <name> of line 4 is closed", "<name>" },
         { HEAD APP_OPEN "\n<x:pledgor/></application>",
           "line 3: the namespace prefix x is not declared", "前缀 x" },
+        /* what the guard refuses before libxml2 reads anything */
+        { HEAD "<!DOCTYPE application [<!ENTITY x \"y\">]>\n" APP_OPEN "</application>",
+          "a DOCTYPE declaration is not allowed (no DTD, no entities)",
+          "不允许 DOCTYPE 声明（不接受 DTD 和实体）" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         REFUSED(cases[i].xml, cases[i].words);
@@ -140,6 +144,22 @@ START_TEST(not_well_formed_in_words)
         ck_assert_msg(!strstr(local, "the "), "case %zu: '%s' is in English", i, local);
         ck_assert_ptr_nonnull(strstr(e.msg, cases[i].words)); /* the English kept */
     }
+    /* a comment over the limit of one construct (1 MiB), in Chinese: the
+     * construct's name too */
+    size_t big = (2u << 20) + 64;
+    char *xml = malloc(big);
+    ck_assert_ptr_nonnull(xml);
+    int at = snprintf(xml, big, "%s<!-- ", HEAD);
+    memset(xml + at, 'p', 2u << 20);
+    strcpy(xml + at + (2u << 20), " -->");
+    pl_err e = { 0, "" };
+    xmlDocPtr doc = NULL;
+    ck_assert_int_eq(pledger_set_language("zh_CN"), 0);
+    ck_assert_int_eq(pl_xml_parse(&e, xml, strlen(xml), "doc", &doc), PLEDGER_EXML);
+    ck_assert_int_eq(pledger_set_language(NULL), 0);
+    ck_assert_msg(strstr(pl_err_text(&e), "注释 长于"), "%s", pl_err_text(&e));
+    ck_assert_msg(strstr(e.msg, "a comment longer than"), "%s", e.msg);
+    free(xml);
 }
 END_TEST
 

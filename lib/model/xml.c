@@ -246,8 +246,9 @@ enum {
 static const char *const bang_open[] = { "<!--", "<![CDATA[", "<!DOCTYPE" };
 
 static const char *const construct_names[] = {
-    [G_LT] = "tag", [G_BANG] = "declaration", [G_TAG] = "tag", [G_COMMENT] = "comment",
-    [G_PI] = "processing instruction", [G_CDATA] = "CDATA section", [G_DECL] = "declaration",
+    [G_LT] = N_("tag"), [G_BANG] = N_("declaration"), [G_TAG] = N_("tag"),
+    [G_COMMENT] = N_("comment"), [G_PI] = N_("processing instruction"),
+    [G_CDATA] = N_("CDATA section"), [G_DECL] = N_("declaration"),
 };
 
 void pl_xml_guard_init(pl_xml_guard *g)
@@ -268,13 +269,25 @@ static void to_text(pl_xml_guard *g)
 
 static int guard_fail(pl_xml_guard *g, const char *fmt, ...)
 {
-    va_list ap;
+    va_list ap, aq;
 
     g->failed = true;
     va_start(ap, fmt);
+    va_copy(aq, ap);
     vsnprintf(g->why, sizeof g->why, fmt, ap);
+    /* translated, its fragment arguments too (pl_frag) */
+    const char *t = pl_tr(fmt);
+    char *local = t != fmt ? pl_vasprintf_local(t, aq) : NULL;
+    snprintf(g->why_local, sizeof g->why_local, "%s", local ? local : "");
+    free(local);
+    va_end(aq);
     va_end(ap);
     return -1;
+}
+
+const char *pl_xml_guard_why(const pl_xml_guard *g)
+{
+    return g->why_local[0] ? pl_frag_pair(g->why, g->why_local) : g->why;
 }
 
 int pl_xml_guard_feed(pl_xml_guard *g, const char *p, size_t n)
@@ -306,7 +319,7 @@ int pl_xml_guard_feed(pl_xml_guard *g, const char *p, size_t n)
         if (++g->len > PL_XML_MAX_MARKUP)
             return guard_fail(g, "a %s longer than %zu bytes (the limit of one tag, comment, "
                               "processing instruction or CDATA section)",
-                              construct_names[g->state], PL_XML_MAX_MARKUP);
+                              pl_frag(construct_names[g->state]), PL_XML_MAX_MARKUP);
         switch (g->state) {
         case G_LT:
             if (c == '!') {
@@ -391,7 +404,8 @@ int pl_xml_check_readable(pl_err *e, const char *xml, size_t len, const char *wh
                           "limit of %zu that can be read back", what, len, PL_XML_MAX_SIZE);
     pl_xml_guard_init(&g);
     if (pl_xml_guard_feed(&g, xml, len) != 0)
-        return pl_err_set(e, PLEDGER_EINVAL, "%s: line %ld: %s", what, g.start_line, g.why);
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: line %ld: %s", what, g.start_line,
+                          pl_xml_guard_why(&g));
     if (g.items > PL_XML_MAX_ITEMS)
         return pl_err_set(e, PLEDGER_EINVAL, "%s: the document would have %zu elements, "
                           "attributes and texts, over the limit of %d that can be read back",
@@ -410,7 +424,10 @@ static long ctxt_line(xmlParserCtxtPtr ctxt)
 static void refuse(xmlParserCtxtPtr ctxt, const char *msg)
 {
     capture *c = ctxt->_private;
+    bool first = !c->have;
     capture_set(c, ctxt_line(ctxt), NULL, "%s", msg);
+    if (first && pl_tr(msg) != msg)   /* a message of the catalogue's (refuse:2) */
+        snprintf(c->local, sizeof c->local, "%s", pl_tr(msg));
     xmlStopParser(ctxt);
 }
 
@@ -591,7 +608,7 @@ int pl_xml_parse_large(pl_err *e, const char *buf, size_t len, const char *what,
     pl_xml_guard_init(&guard);
     if (pl_xml_guard_feed(&guard, buf, len) != 0)
         return pl_err_set(e, PLEDGER_EXML, "%s: line %ld: %s", what, guard.start_line,
-                          guard.why);
+                          pl_xml_guard_why(&guard));
 
     pl_xml_init();
     memset(&cap, 0, sizeof cap);

@@ -60,7 +60,12 @@ typedef struct pl_xml_guard {
                       * what pl_xml_parse counts against PL_XML_MAX_ITEMS */
     bool failed;
     char why[160];   /* what was refused; the line is start_line */
+    char why_local[480]; /* @why in the messages' language ("" when the same) */
 } pl_xml_guard;
+
+/* What @g refused, its translation remembered for the next message
+ * formatted (pl_frag_pair): the argument to pass for @g->why. */
+const char *pl_xml_guard_why(const pl_xml_guard *g);
 
 /* Start a guard at line 1. */
 void pl_xml_guard_init(pl_xml_guard *g);

@@ -260,7 +260,7 @@ static int xml_fail(imp *im)
     /* The guard stopped the reading (libxml2 then saw an I/O error). */
     if (im->in.guard.failed)
         return pl_err_set(im->e, PLEDGER_EXML, "%s: line %ld: %s", im->name,
-                          im->in.guard.start_line, im->in.guard.why);
+                          im->in.guard.start_line, pl_xml_guard_why(&im->in.guard));
     if (im->in.err_no)
         return pl_err_set(im->e, im->in.err_no == ENOMEM ? PLEDGER_ENOMEM : PLEDGER_EIO,
                           "%s: reading failed after %" PRIu64 " bytes: %s", im->name,
