@@ -1736,8 +1736,13 @@ def build_parser() -> argparse.ArgumentParser:
                             default=os.environ.get("PLEDGER_ROLE") or c.role,
                             help=_("the actor's role (default: $PLEDGER_ROLE, else "
                                    "{role})").format(role=label("role", c.role or "bank")))
+        # the options, and the option that fills each argument named
+        # otherwise (--from fills registered_from): a refusal of the
+        # library that names the field is said of the option
         sp.set_defaults(_command=c, _options=frozenset(
-            o for act in sp._actions for o in act.option_strings))
+            o for act in sp._actions for o in act.option_strings) | frozenset(
+            f"{act.dest}={act.option_strings[-1]}" for act in sp._actions
+            if act.option_strings and act.dest != act.option_strings[-1][2:].replace("-", "_")))
     return p
 
 
@@ -1798,9 +1803,11 @@ def _in_cli_words(msg: str, command: str | None, options: frozenset[str]) -> str
     """A library message in the words of the command line: without the C
     functions it names (``pledger_stats_get: ``) or the step that is the
     command itself (``change: ``), and with a field of the C call
-    (``q->to``, ``opts->code``, ``filter.after``, ``pledgor_name``) named as
-    the option that fills it (``--to``, ``--code``, ``--after``,
-    ``--pledgor-name``)."""
+    (``q->to``, ``opts->code``, ``filter.after``, ``pledgor_name``,
+    ``query->registered_from``) named as the option that fills it
+    (``--to``, ``--code``, ``--after``, ``--pledgor-name``, ``--from``).
+    @options: the command's options, and "DEST=--OPTION" for an argument
+    an option of another name fills."""
     msg = _C_CALL.sub("", msg)
     if command and msg.startswith(command + ": "):
         msg = msg[len(command) + 2:]
@@ -1812,8 +1819,9 @@ def _in_cli_words(msg: str, command: str | None, options: frozenset[str]) -> str
                                          msg[m.end():m.end() + 1] == "：" or
                                          name in _LEADING_FIELDS)):
             return whole    # a plain word of the sentence, not the field it begins with
-        opt = _COMMAND_FIELDS.get(command or "", {}).get(name) or _FIELD_OPTIONS.get(name) \
-            or "--" + name.replace("_", "-")
+        filled_by = next((o.split("=", 1)[1] for o in options if o.startswith(name + "=")), None)
+        opt = _COMMAND_FIELDS.get(command or "", {}).get(name) or filled_by or \
+            _FIELD_OPTIONS.get(name) or "--" + name.replace("_", "-")
         return opt if opt in options else name
     return _C_FIELD.sub(field, msg)
 

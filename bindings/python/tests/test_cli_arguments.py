@@ -278,6 +278,11 @@ LIBRARY_REFUSALS = [
     (["reports", "--since", "2025-01-01", "--until", "2024-01-01", "--actor", "a-1",
       "--role", "auditor"], "--since is after --until"),
     (["check-id", "uscc", ""], "USCC"),
+    # an option that fills an argument of another name (--from fills
+    # registered_from): the option named, wherever the library names a field
+    (["search", "--from", "2024-12-31", "--to", "2024-01-01"],
+     "--to 2024-01-01 is before --from 2024-12-31"),
+    (["due", "--within", "-1", "--actor", "c-1", "--role", "clerk"], "--within"),
 ]
 
 
