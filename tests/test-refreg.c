@@ -1378,6 +1378,77 @@ START_TEST(test_doctype_and_entities)
 }
 END_TEST
 
+/* A register is read in the encoding it declares: real GB18030 and
+ * Latin-1 text is taken, and the same names come out as from UTF-8.  One
+ * whose bytes are UTF-8 text under another declaration (an editor kept a
+ * Latin-1 declaration) would be imported garbled: refused, naming the
+ * line, nothing stored -- from memory and from a file, however short. */
+START_TEST(test_declared_encodings)
+{
+    pledger_registry *reg = open_registrar();
+    pledger_import_report *rep = NULL;
+    static const char gb_record[] =   /* 福建省 ..., 商标 in GB18030 */
+        "<?xml version=\"1.0\" encoding=\"GB18030\"?>\n"
+        "<register xmlns=\"urn:pledger:1\">\n"
+        "<trademark number=\"30000002\" status=\"registered\" mark=\"\xc9\xcc\xb1\xea\" "
+        "classes=\"9\" valid_from=\"2014-01-07\" valid_to=\"2034-01-06\">"
+        "<owner name=\"\xb8\xa3\xbd\xa8\xca\xa1\" id_type=\"uscc\" id=\"" OWNER_A "\"/>"
+        "</trademark></register>";
+    import_text(reg, gb_record, &rep);
+    assert_counts(rep, 1, 0, 0, 0);
+    pledger_import_report_free(rep);
+    pl_ref_trademark t;
+    ck_assert_int_eq(pl_refreg_trademark(reg->db, NULL, "30000002", &t), 0);
+    ck_assert_str_eq(t.mark, "商标");
+    pl_ref_trademark_clear(&t);
+    char *owner = query_text(reg, "SELECT name FROM ref_owner WHERE name LIKE '福建%'");
+    ck_assert_str_eq(owner, "福建省");
+    free(owner);
+
+    static const char *const mislabelled[] = {
+        /* a long one: refused after eight UTF-8 characters */
+        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
+        "<register xmlns=\"urn:pledger:1\">\n\n"
+        "<trademark number=\"30000003\" status=\"registered\" mark=\"商标商标商标商标\" "
+        "classes=\"9\" valid_from=\"2014-01-07\" valid_to=\"2034-01-06\">"
+        "<owner name=\"福建省\" id_type=\"uscc\" id=\"" OWNER_A "\"/>"
+        "</trademark></register>",
+        /* one UTF-8 character in all: refused at the end */
+        "<?xml version='1.0' encoding='windows-1252'?>\n"
+        "<register xmlns=\"urn:pledger:1\">\n\n"
+        "<trademark number=\"30000004\" status=\"registered\" mark=\"caf\xc3\xa9\" "
+        "classes=\"9\" valid_from=\"2014-01-07\" valid_to=\"2034-01-06\">"
+        "<owner name=\"A\" id_type=\"uscc\" id=\"" OWNER_A "\"/>"
+        "</trademark></register>",
+    };
+    for (size_t i = 0; i < sizeof mislabelled / sizeof mislabelled[0]; i++) {
+        assert_refused_unchanged(reg, mislabelled[i], PLEDGER_EXML, "line 4: the file declares "
+                                 "encoding '");
+        char *path = pl_test_path(dir, "mislabelled.xml");
+        pl_test_write(path, mislabelled[i], strlen(mislabelled[i]));
+        PL_FAILS(reg, PLEDGER_EXML, pledger_register_import(&rep, reg, path, NULL));
+        ck_assert_ptr_null(rep);
+        ck_assert_msg(strstr(pledger_errmsg(reg), "but its bytes are UTF-8 text: it would be "
+                             "read garbled"), "%s", pledger_errmsg(reg));
+        free(path);
+    }
+    /* Latin-1 that is Latin-1 (café: é is one byte, no UTF-8) is taken */
+    import_text(reg,
+                "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
+                "<register xmlns=\"urn:pledger:1\"><trademark number=\"30000005\" "
+                "status=\"registered\" mark=\"caf\xe9\" classes=\"9\" valid_from=\"2014-01-07\" "
+                "valid_to=\"2034-01-06\"><owner name=\"A\" id_type=\"uscc\" id=\"" OWNER_A "\"/>"
+                "</trademark></register>",
+                &rep);
+    assert_counts(rep, 1, 0, 0, 0);
+    pledger_import_report_free(rep);
+    ck_assert_int_eq(pl_refreg_trademark(reg->db, NULL, "30000005", &t), 0);
+    ck_assert_str_eq(t.mark, "café");
+    pl_ref_trademark_clear(&t);
+    pledger_close(reg);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Progress and cancel                                                 */
 
@@ -1686,6 +1757,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_fresh_tables_and_settings);
     tcase_add_test(tc, test_truncated_and_not_well_formed);
     tcase_add_test(tc, test_doctype_and_entities);
+    tcase_add_test(tc, test_declared_encodings);
     tcase_add_test(tc, test_progress);
     tcase_add_test(tc, test_cancel);
     tcase_add_test(tc, test_roles_and_arguments);

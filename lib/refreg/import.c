@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -68,6 +69,87 @@ typedef xmlErrorPtr xml_error_t;
 /* ------------------------------------------------------------------ */
 /* The input: a file descriptor or a buffer, hashed as it is read      */
 
+/* The encoding the XML declaration at the start of @buf names, into
+ * @out ("" when it names none). */
+static void declared_encoding(const char *buf, size_t n, char out[41])
+{
+    out[0] = '\0';
+    if (n >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) {
+        buf += 3;
+        n -= 3;
+    }
+    if (n < 5 || memcmp(buf, "<?xml", 5) != 0)
+        return;
+    const char *end = memmem(buf, n, "?>", 2);
+    const char *at = end ? memmem(buf, (size_t)(end - buf), "encoding", 8) : NULL;
+    if (!at)
+        return;
+    at += 8;
+    while (at < end && (*at == ' ' || *at == '\t' || *at == '\r' || *at == '\n' || *at == '='))
+        at++;
+    if (at >= end || (*at != '"' && *at != '\''))
+        return;
+    const char *close = memchr(at + 1, *at, (size_t)(end - at - 1));
+    size_t len = close ? (size_t)(close - at - 1) : 0;
+    if (len && len < 41)
+        snprintf(out, 41, "%.*s", (int)len, at + 1);
+}
+
+/* Whether the file's bytes contradict the encoding it declares: UTF-8
+ * text under another name (what an editor that saved UTF-8 and kept a
+ * Latin-1 declaration makes).  Real text of another encoding breaks UTF-8
+ * at its first non-ASCII characters; eight well-formed multi-byte
+ * sequences and no broken one, or the whole file so, is UTF-8.  false:
+ * go on reading. */
+static bool check_declared(input *in, const unsigned char *b, size_t n, bool at_end)
+{
+    if (in->enc_state == 0) {
+        /* libxml2 reads a few bytes first: the declaration is read once
+         * it ends ("?>"), or once the head is full, or at the end */
+        size_t take = n < sizeof in->head - in->head_len ? n : sizeof in->head - in->head_len;
+        memcpy(in->head + in->head_len, b, take);
+        in->head_len += take;
+        if (!memmem(in->head, in->head_len, "?>", 2) && in->head_len < sizeof in->head &&
+            !at_end)
+            return false;
+        declared_encoding(in->head, in->head_len, in->enc);
+        static const char *const utf[] = { "", "UTF-8", "UTF8", "UTF-16", "UTF-16LE",
+                                          "UTF-16BE", "US-ASCII", "ASCII" };
+        in->enc_state = 2;
+        for (size_t i = 0; i < sizeof utf / sizeof utf[0]; i++)
+            if (!strcasecmp(in->enc, utf[i]))
+                in->enc_state = 1;
+    }
+    if (in->enc_state != 2)
+        return false;
+    long line = in->guard.line;   /* of b[0]: the guard has read what came before */
+    for (size_t i = 0; i < n && in->enc_state == 2;) {
+        unsigned c = b[i];
+        if (c < 0x80) {
+            line += c == '\n';
+            i++;
+            continue;
+        }
+        size_t more = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2
+                      : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+        if (more == 0) {
+            in->enc_state = 3;
+            break;
+        }
+        if (i + more >= n) /* cut by the end of the block: not judged */
+            break;
+        for (size_t k = 1; k <= more; k++)
+            if ((b[i + k] & 0xc0) != 0x80)
+                in->enc_state = 3;
+        if (in->enc_state == 2 && !in->utf8_seen++)
+            in->utf8_line = line;
+        i += more + 1;
+    }
+    if (in->enc_state == 2 && (in->utf8_seen >= 8 || (at_end && in->utf8_seen > 0)))
+        in->mislabelled = true;
+    return in->mislabelled;
+}
+
 static int input_read(void *ctx, char *buf, int len)
 {
     input *in = ctx;
@@ -95,6 +177,10 @@ static int input_read(void *ctx, char *buf, int len)
             return -1;
         }
         in->bytes += (uint64_t)n;
+    }
+    if (check_declared(in, (const unsigned char *)buf, (size_t)(n > 0 ? n : 0), n == 0))
+        return -1;
+    if (n > 0) {
         if (pl_xml_guard_feed(&in->guard, buf, (size_t)n) != 0)
             return -1;
     }
@@ -257,6 +343,11 @@ static int do_record(imp *im, xmlNodePtr n, uint64_t line)
 
 static int xml_fail(imp *im)
 {
+    if (im->in.mislabelled)
+        return pl_err_set(im->e, PLEDGER_EXML, "%s: line %ld: the file declares encoding "
+                          "'%s', but its bytes are UTF-8 text: it would be read garbled; "
+                          "declare encoding=\"UTF-8\" (or none)", im->name, im->in.utf8_line,
+                          im->in.enc);
     /* The guard stopped the reading (libxml2 then saw an I/O error). */
     if (im->in.guard.failed)
         return pl_err_set(im->e, PLEDGER_EXML, "%s: line %ld: %s", im->name,

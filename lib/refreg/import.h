@@ -33,6 +33,18 @@ typedef struct input {
      * DOCTYPE, an over-long tag or comment, too many attributes stop
      * the reading. */
     pl_xml_guard guard;
+    /* A file that declares another encoding than UTF-8 is read in it
+     * (GB18030, say); one whose bytes are UTF-8 text all the same is
+     * mislabelled, and would be imported garbled: refused (import.c,
+     * check_declared). */
+    int enc_state;          /* 0: the declaration not read yet; 1: nothing to check;
+                             * 2: checking; 3: not UTF-8 text (the declaration holds) */
+    char enc[41];           /* the encoding declared */
+    char head[256];         /* the file's first bytes, until its declaration ends */
+    size_t head_len;
+    unsigned utf8_seen;     /* multi-byte UTF-8 sequences met while checking */
+    long utf8_line;         /* the line of the first of them */
+    bool mislabelled;
 } input;
 
 /* ------------------------------------------------------------------ */
