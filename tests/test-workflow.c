@@ -1612,6 +1612,7 @@ START_TEST(test_step_table)
         [PL_STEP_EXPIRE] = { "pledge.expire", 0 },
         [PL_STEP_CALENDAR] = { "calendar.load", 0 },
         [PL_STEP_SETTINGS] = { "registry.setting", 0 },
+        [PL_STEP_IMPORT] = { "register_import", 0 },
     };
     ck_assert_ptr_nonnull(expect[step].op);
     ck_assert_str_eq(op, expect[step].op);
@@ -1695,6 +1696,23 @@ START_TEST(test_step_table)
         /* the calendar's own tests load one (test-calendar.c); its event is
          * replayed by test_replay_rebuilds_state */
         return;
+    case PL_STEP_IMPORT: {
+        /* the register's own tests import many (test-refreg.c): here its
+         * event is the step's operation, and only a registrar takes it */
+        pledger_import_report *rep = NULL;
+        static const char reg_xml[] = "<register xmlns=\"urn:pledger:1\"/>";
+        act("clerk-1", PLEDGER_ROLE_CLERK);
+        PL_FAILS(reg, PLEDGER_EPERM,
+                 pledger_register_import_memory(&rep, reg, reg_xml, strlen(reg_xml), NULL));
+        ck_assert_msg(strstr(pledger_errmsg(reg), "only registrar may do this"), "%s",
+                      pledger_errmsg(reg));
+        act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+        PL_OK(reg, pledger_register_import_memory(&rep, reg, reg_xml, strlen(reg_xml), NULL));
+        pledger_import_report_free(rep);
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM journal WHERE seq = (SELECT max(seq) "
+                                 "FROM journal) AND operation = 'register_import'"), 1);
+        return;
+    }
     default:
         ck_abort_msg("step %d is not tested", (int)step);
     }

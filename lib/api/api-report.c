@@ -114,13 +114,14 @@ static int check_request(pledger_registry *reg, const char *fn, size_t i,
     return 0;
 }
 
-/* The parties a question named, each once, under the keys the auditor's
- * question finds them by (pledger_report_find()): as an identifier is
- * searched (pl_text_normalize_id: case, full-width, spaces) and as a name
- * is (pl_text_name_key), whatever spelling the bank typed -- so that no
- * spelling of a party hides a search about it from the auditor. */
+/* The parties a question named, each once, under the key the auditor's
+ * question finds them by (pledger_report_find()): the name key
+ * (pl_text_name_key: full-width and case folded, spaces and punctuation
+ * removed, a legal form's ending too), which also folds every spelling a
+ * search takes for an identifier -- so that no spelling of a party hides
+ * a search about it from the auditor. */
 typedef struct party_set {
-    char *v[2 * MAX_PARTIES];
+    char *v[MAX_PARTIES];
     size_t n;
 } party_set;
 
@@ -154,8 +155,7 @@ static int collect_parties(const pledger_report_request *r, party_set *s, pl_err
 
     party_set_clear(s);
     for (size_t k = 0; !rc && k < r->party_count && k < MAX_PARTIES; k++)
-        if (!(rc = party_add(s, e, pl_text_normalize_id(r->parties[k]))))
-            rc = party_add(s, e, pl_text_name_key(r->parties[k]));
+        rc = party_add(s, e, pl_text_name_key(r->parties[k]));
     return rc;
 }
 

@@ -234,9 +234,8 @@ static const op step_ops[] = {
     [PL_STEP_SETTINGS] = OP("registry.setting", meta_set),
     /* several operations: the PL_OP_EXCHANGE_* of other_ops */
     [PL_STEP_EXCHANGE] = { NULL, NULL },
-    /* the register's rows are reference data, no state; a failed import
-     * records PL_OP_REGISTER_IMPORT of other_ops */
-    [PL_STEP_IMPORT] = { NULL, NULL },
+    /* the register's rows are reference data: no state */
+    [PL_STEP_IMPORT] = { PL_OP_REGISTER_IMPORT, NULL },
 };
 _Static_assert(sizeof step_ops / sizeof step_ops[0] == PL_STEP_COUNT,
                "store/apply.c: step_ops has one row per step of store/steps.h");
@@ -256,7 +255,6 @@ static const op other_ops[] = {
     OP(PL_OP_EXCHANGE_IMPORT, xbatch_insert, xitems_insert),
     OP(PL_OP_EXCHANGE_ACK, xbatch_ack),
     OP(PL_OP_FILING_KEY, filing_key_insert),
-    { PL_OP_REGISTER_IMPORT, NULL },
 };
 
 const char *pl_step_operation(pl_step step)

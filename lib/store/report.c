@@ -346,9 +346,9 @@ static const char sql_find[] =
     "SELECT " COLS " FROM reports.search_report r "
     "WHERE r.number > ?2 AND (?3 IS NULL OR r.actor = ?3) "
     "AND r.issued_at BETWEEN ?4 AND ?5 ORDER BY r.number LIMIT ?6";
-/* About a party: the reports whose question named it (under its
- * identifier's normal form ?7 or its name key ?8, as pledger_report_issue
- * keeps the parties asked; ?1 as asked, as earlier builds kept them), and
+/* About a party: the reports whose question named it (under its name key
+ * ?8, as pledger_report_issue keeps the parties asked; ?1 as asked, as
+ * earlier builds kept them), and
  * those whose answer named a registration of it -- as pledgor or pledgee
  * by identifier (?7, normalized), as pledgor by name (?8, its name key) --
  * found through the register's own indexes (store/schema-workflow.c): in
@@ -365,11 +365,11 @@ const char pl_report_sql_find_party[] =
     "   WHERE v.pledgor_id = ?7 OR v.pledgee_id = ?7 OR v.pledgor_key = ?8),"
     " hits(number) AS ("
     "   SELECT k.number FROM seg CROSS JOIN reports.report_key k"
-    "   WHERE k.segment = seg.n AND k.what = 1 AND k.key IN (?1, ?7, ?8)"
+    "   WHERE k.segment = seg.n AND k.what = 1 AND k.key IN (?1, ?8)"
     "   UNION SELECT k.number FROM regs CROSS JOIN seg CROSS JOIN reports.report_key k"
     "   WHERE k.segment = seg.n AND k.what = 2 AND k.key = regs.reg"
     "   UNION SELECT number FROM reports.report_key_recent"
-    "   WHERE (what = 1 AND key IN (?1, ?7, ?8)) OR (what = 2 AND key IN regs)) "
+    "   WHERE (what = 1 AND key IN (?1, ?8)) OR (what = 2 AND key IN regs)) "
     "SELECT " COLS " FROM reports.search_report r WHERE r.number IN hits "
     "AND r.number > ?2 AND (?3 IS NULL OR r.actor = ?3) "
     "AND r.issued_at BETWEEN ?4 AND ?5 ORDER BY r.number LIMIT ?6";

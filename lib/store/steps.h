@@ -62,8 +62,9 @@ const char *pl_step_operation(pl_step step);
 /* - the key a bulk filing was made under (PL_STEP_SAVE's batch,
  *   workflow/bulk-flow.c): the table filing_key; */
 #define PL_OP_FILING_KEY "filing.key"
-/* - an import of the reference register that failed (refreg/import.c):
- *   it changes no state. */
+/* - the import of the reference register (PL_STEP_IMPORT's,
+ *   refreg/import.c, which records it below the workflow): it changes no
+ *   state. */
 #define PL_OP_REGISTER_IMPORT "register_import"
 
 #endif
