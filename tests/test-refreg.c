@@ -1158,6 +1158,29 @@ START_TEST(test_messages_are_utf8)
     ck_assert_ptr_nonnull(strstr(msg, "land 国国国"));
     pledger_import_report_free(rep);
     free(b.s);
+
+    /* the reasons in the reader's language: the record named as the file
+     * names it, its identifier's own check translated too */
+    static const char two_bad[] =
+        "<register xmlns=\"urn:pledger:1\">\n"
+        "  <trademark number=\"30000009\" status=\"registered\" classes=\"9\" groups=\"0101\" "
+        "valid_from=\"2014-01-07\" valid_to=\"2034-01-06\"><owner name=\"A\" "
+        "id_type=\"uscc\" id=\"" OWNER_A "\"/></trademark>\n"
+        "  <trademark number=\"30000010\" status=\"registered\" classes=\"9\" "
+        "valid_from=\"2014-01-07\" valid_to=\"2034-01-06\"><owner name=\"A\" "
+        "id_type=\"uscc\" id=\"91350100M000100Y44\"/></trademark>\n"
+        "</register>\n";
+    ck_assert_int_eq(pledger_set_language("zh_CN"), 0);
+    import_text(reg, two_bad, &rep);
+    ck_assert_int_eq(pledger_set_language(NULL), 0);
+    assert_counts(rep, 0, 0, 0, 2);
+    msg = pledger_import_report_rejection_message(rep, 0);
+    ck_assert_msg(strstr(msg, "trademark 30000009: groups：群组 0101 属于第 1 类，不在所列类别之中"),
+                  "%s", msg);
+    msg = pledger_import_report_rejection_message(rep, 1);
+    ck_assert_msg(strstr(msg, "trademark 30000010: owner[1]/@id") && strstr(msg, "校验"), "%s",
+                  msg);
+    pledger_import_report_free(rep);
     pledger_close(reg);
 }
 END_TEST

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "base/i18n.h"
 #include "base/ident.h"
 #include "base/text.h"
 #include "model/xml.h"
@@ -85,7 +86,8 @@ static int get_date(where *w, xmlNodePtr n, const char *name, bool required, int
     if (!pl_refreg_collapse(v, buf, sizeof buf) || pl_date_parse(&err, buf, out) != 0) {
         *out = PL_REF_NO_DATE;
         return pl_refreg_bad(w, "%s '%.40s' is not a date: %s", name, v,
-                             err.msg[0] ? err.msg : "too long");
+                             err.msg[0] ? pl_frag_pair(err.msg, pl_err_text(&err))
+                                        : pl_frag("too long"));
     }
     return 0;
 }
@@ -130,7 +132,7 @@ static int get_id(where *w, const char *field, pledger_id_type type, const char 
         out[0] = '\0';
         if (err.code == PLEDGER_ENOMEM)
             return pl_err_oom(w->e);
-        return pl_refreg_bad(w, "%s: %s", field, err.msg);
+        return pl_refreg_bad(w, "%s: %s", field, pl_frag_pair(err.msg, pl_err_text(&err)));
     }
     return 0;
 }
@@ -492,8 +494,8 @@ int pl_refreg_get_patent(where *w, xmlNodePtr n, record *r)
                              "design", buf);
     t = number_patent_type(r->number);
     if (t && t != r->patent_type)
-        return pl_refreg_bad(w, "patent_type %s does not match the number, which is of a%s %s",
-                             buf, t == PL_REF_INVENTION ? "n" : "", patent_type_names[t]);
+        return pl_refreg_bad(w, "patent_type %s does not match the number, which is of type %s",
+                             buf, patent_type_names[t]);
     if ((rc = get_date(w, n, "filing_date", true, &r->valid_from)) ||
         (rc = get_date(w, n, "grant_date", false, &r->grant_date)) ||
         (rc = get_date(w, n, "valid_to", false, &r->valid_to)) ||

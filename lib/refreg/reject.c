@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/i18n.h"
 #include "base/text.h"
 
 /* Messages quote the file's text with %.Ns, which may cut a character in
@@ -36,7 +37,7 @@ void pl_refreg_trim_message(char *s)
 
 int pl_refreg_reject(pl_refreg_report *rep, pl_err *e, uint64_t line, const char *fmt, ...)
 {
-    char msg[MSG_MAX + 128];
+    char msg[3 * MSG_MAX + 128];
     va_list ap;
 
     rep->rejected++;
@@ -61,11 +62,27 @@ int pl_refreg_reject(pl_refreg_report *rep, pl_err *e, uint64_t line, const char
 int pl_refreg_bad(where *w, const char *fmt, ...)
 {
     char msg[MSG_MAX];
-    va_list ap;
+    va_list ap, aq;
 
     va_start(ap, fmt);
+    va_copy(aq, ap);
     vsnprintf(msg, sizeof msg, fmt, ap);
+    /* the reason in the reader's language (the report is not kept: the
+     * journal records the import's counts), its fragments too; the
+     * record named as the file names it */
+    const char *t = pl_tr(fmt);
+    char *local = t != fmt ? pl_vasprintf_local(t, aq) : NULL;
+    va_end(aq);
     va_end(ap);
+    if (local) {
+        char cut[3 * MSG_MAX];
+        snprintf(cut, sizeof cut, "%s", local);
+        free(local);
+        pl_refreg_trim_message(cut);
+        return pl_refreg_reject(w->rep, w->e, w->line, "%s: %s", w->what, cut) ? PLEDGER_ENOMEM
+                                                                               : 1;
+    }
+    pl_frag_clear();
     pl_refreg_trim_message(msg);
     return pl_refreg_reject(w->rep, w->e, w->line, "%s: %s", w->what, msg) ? PLEDGER_ENOMEM : 1;
 }
