@@ -125,6 +125,8 @@ START_TEST(not_well_formed_in_words)
           "the document ends before the element <name> of line 4 is closed", "<name>" },
         { HEAD APP_OPEN "\n<x:pledgor/></application>",
           "line 3: the namespace prefix x is not declared", "前缀 x" },
+        /* libxml2's own words, which have no translation, said to be its */
+        { HEAD "<application a=\"x\n", "AttValue", "XML 格式不正确（libxml2：" },
         /* what the guard refuses before libxml2 reads anything */
         { HEAD "<!DOCTYPE application [<!ENTITY x \"y\">]>\n" APP_OPEN "</application>",
           "a DOCTYPE declaration is not allowed (no DTD, no entities)",

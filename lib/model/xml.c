@@ -156,12 +156,24 @@ void pl_xml_error_words(const xmlError *err, char *en, char *local, size_t size)
     default:
         break;
     }
-    /* libxml2's own words, without the name of its function */
+    /* libxml2's own words, without the name of its function; in another
+     * language, said to be libxml2's (they have no translation) */
     const char *m = err->message ? err->message : "not well-formed";
     if (strncmp(m, "xml", 3) == 0 && strstr(m, ": "))
         m = strstr(m, ": ") + 2;
     snprintf(en, size, "%s", m);
+    size_t n = strlen(en);   /* libxml2 ends its message with a newline */
+    while (n > 0 && (en[n - 1] == '\n' || en[n - 1] == ' '))
+        en[--n] = '\0';
+    static const char lead[] = N_("the XML is not well-formed (libxml2: %s)");
+    const char *t = pl_tr(lead);
     local[0] = '\0';
+    if (t != lead) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+        snprintf(local, size, t, en);
+#pragma GCC diagnostic pop
+    }
 }
 
 static void capture_error(capture *c, pl_xml_error_t err)
