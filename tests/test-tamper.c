@@ -284,6 +284,19 @@ static const tamper_case cases[] = {
     { "the number template changed",
       "UPDATE meta SET value = '{series}{seq:6}' WHERE key = 'number_template'",
       "SELECT seq FROM journal WHERE operation = 'registry.setting'", "meta" },
+    /* the name index a bank's search by name reads (written by triggers) */
+    { "a pledgor's name taken out of the name index",
+      "DELETE FROM party_name WHERE pledge_id = " PLEDGE_OF(1) " AND version = 1 AND side = 1",
+      "SELECT min(journal_seq) FROM pledge_version WHERE pledge_id = " PLEDGE_OF(1),
+      "state table 'party_name': row (pledge_id=" },
+    { "the name index emptied",
+      "DELETE FROM party_name",
+      "SELECT min(journal_seq) FROM pledge_version", "is missing" },
+    { "a name in the index changed",
+      "UPDATE party_name SET core = 'someone else' WHERE pledge_id = " PLEDGE_OF(2)
+      " AND side = 2 AND version = 1",
+      "SELECT min(journal_seq) FROM pledge_version WHERE pledge_id = " PLEDGE_OF(2),
+      "core is" },
     /* the settings made at creation, which no event writes */
     { "the UTC offset changed by hand (the office's day moved)",
       "UPDATE meta SET value = '-600' WHERE key = 'utc_offset_minutes'",

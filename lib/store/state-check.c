@@ -16,7 +16,7 @@
 static const char *const state_tables[] = {
     "application", "application_right", "review", "pledge", "pledge_version",
     "pledge_right", "certificate", "sequence", "calendar_day", "exchange_batch",
-    "exchange_item", "filing_key", "meta",
+    "exchange_item", "filing_key", "party_name", "meta",
 };
 #define N_TABLES (sizeof state_tables / sizeof state_tables[0])
 #define META ((int)N_TABLES - 1)
@@ -343,6 +343,18 @@ static int compare_table(pl_db *live, pl_db *mem, pl_err *e, int t, const writer
     }
     if ((rc = read_shape(live, e, table, &s)))
         return rc;
+    /* The name index (triggers of pledge_version write it) is compared by
+     * what it indexes, not by its rowid, which its migration's backfill
+     * numbered otherwise than the replay's triggers do: a row deleted or
+     * changed hides a pledge from a bank's search by name. */
+    int skip_col = 0;
+    if (strcmp(table, "party_name") == 0 && s.ncol >= 4 && strcmp(s.names[0], "id") == 0) {
+        s.pk[0] = 1;
+        s.pk[1] = 2;
+        s.pk[2] = 3;
+        s.npk = 3;
+        skip_col = 1;
+    }
     k = (size_t)snprintf(sql, sizeof sql, "SELECT rowid, * FROM \"%s\" ORDER BY ", table);
     for (int i = 0; i < s.npk; i++)
         k += (size_t)snprintf(sql + k, sizeof sql - k, "%s\"%s\"", i ? ", " : "",
@@ -411,7 +423,7 @@ static int compare_table(pl_db *live, pl_db *mem, pl_err *e, int t, const writer
             continue;
         }
         for (int i = 1; i <= s.ncol; i++) {
-            if (same_value(a, b, i))
+            if (i == skip_col || same_value(a, b, i))
                 continue;
             char va[64], vb[64];
             key_text(&s, a, key, sizeof key);
