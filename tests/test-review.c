@@ -652,8 +652,19 @@ static const rcase cases[] = {
       { "rights/right[1]/allowance", "200.0000000" } },
     { "EM_DETAILS_DIFFER", EM, { "rights/right[1]/valid_to", "2027-12-30" },
       "rights/right[1]/valid_to", "valid until 2027-12-31" },
+    /* beyond what millionths in 64 bits hold: more than any permit */
+    { "EM_ALLOWANCE_EXCEEDS", EM, { "rights/right[1]/allowance", "9223372036855" },
+      "rights/right[1]/allowance", "9223372036855 t of" },
+    { "EM_ALLOWANCE_EXCEEDS", EM, { "rights/right[1]/allowance", "99999999999999999999.5" },
+      "rights/right[1]/allowance", "exceeds the permit's 200.000000 t" },
     { "EM_DETAILS_DIFFER", EM, { "rights/right[1]/allowance/@unit", "kg" },
       "rights/right[1]/allowance/@unit", NULL },
+    /* without a unit the quantity cannot be held to the permit's */
+    { "EM_DETAILS_DIFFER", EM, { "rights/right[1]/allowance/@unit", NULL,
+                                 "rights/right[1]/allowance", "1000" },
+      "rights/right[1]/allowance/@unit", "has no unit; discharge permit" },
+    { "EM_DETAILS_DIFFER", EM, { "rights/right[1]/allowance/@unit", "" },
+      "rights/right[1]/allowance/@unit", "has no unit" },
     { "EM_PERMIT_ENDS_IN_PERIOD", EM, { "rights/right[1]/valid_to", "2025-01-31" },
       "rights/right[1]/valid_to", NULL, .registry = EMPTY },
     /* ---- rules-sea-land.c */

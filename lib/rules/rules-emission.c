@@ -14,36 +14,47 @@ static const char B_PERMIT[] =
 static const char B_TERM[] =
     N_("discharge right pledge measures: the permit in force for the whole period");
 
-/* A decimal quantity in millionths, rounded up; false when it is not one. */
-static bool parse_micro(const char *s, int64_t *out)
+/* A decimal quantity in millionths, rounded up, into *@out: QTY_OK; or
+ * QTY_HUGE, a quantity beyond what millionths in 64 bits hold (more than
+ * any permit allows: the schema bounds none); or QTY_BAD, not one. */
+enum { QTY_BAD, QTY_OK, QTY_HUGE };
+static int parse_micro(const char *s, int64_t *out)
 {
     int64_t v = 0;
-    int frac = -1, digits = 0;
-    bool more = false;
+    int frac = -1;
+    bool more = false, huge = false;
 
     if (!s || !*s)
-        return false;
+        return QTY_BAD;
     for (; *s; s++) {
         if (*s == '.' && frac < 0) {
             frac = 0;
             continue;
         }
         if (*s < '0' || *s > '9')
-            return false;
+            return QTY_BAD;
         if (frac >= 6) {
             more |= *s != '0';
             continue;
         }
-        if (++digits > 18)
-            return false;
+        if (huge || v > (INT64_MAX - 9) / 10) {
+            huge = true;   /* read on: what follows must still be digits */
+            continue;
+        }
         v = v * 10 + (*s - '0');
         if (frac >= 0)
             frac++;
     }
-    for (int k = frac < 0 ? 0 : frac; k < 6; k++)
-        v *= 10;
+    for (int k = frac < 0 ? 0 : frac; k < 6 && !huge; k++) {
+        if (v > INT64_MAX / 10)
+            huge = true;
+        else
+            v *= 10;
+    }
+    if (huge || (more && v == INT64_MAX))
+        return QTY_HUGE;
     *out = v + (more ? 1 : 0);
-    return true;
+    return QTY_OK;
 }
 
 static const pl_ref_certificate *permit(const pl_rctx *c, size_t i)
@@ -75,9 +86,12 @@ static void em_allowance_exceeds(pl_rctx *c, const pl_rule *r)
     for (size_t i = 0; i < c->app->n_rights; i++) {
         const pl_app_right *x = &c->app->rights[i];
         const pl_ref_allowance *a = allowance_of(permit(c, i), x->pollutant.text);
-        int64_t want;
-        if (!a || !parse_micro(x->allowance.raw, &want) || !x->allowance.unit ||
-            !pl_rule_same_text(x->allowance.unit, a->unit) || want <= a->amount_micro)
+        int64_t want = 0;
+        int q = parse_micro(x->allowance.raw, &want);
+        /* without a unit, or in another: EM_DETAILS_DIFFER says so */
+        if (!a || q == QTY_BAD || !x->allowance.unit ||
+            !pl_rule_same_text(x->allowance.unit, a->unit) ||
+            (q == QTY_OK && want <= a->amount_micro))
             continue;
         pl_rule_emit(c, r, x->allowance.path,
                      "the pledged allowance %s %s of %s exceeds the permit's %lld.%06lld %s",
@@ -108,10 +122,17 @@ static void em_details_differ(pl_rctx *c, const pl_rule *r)
             continue;
         date_differs(c, r, &x->valid_from, p->r.valid_from, p->r.number, N_("valid from"));
         date_differs(c, r, &x->valid_to, p->r.valid_to, p->r.number, N_("valid until"));
-        if (a && x->allowance.unit && !pl_rule_same_text(x->allowance.unit, a->unit))
+        if (a && x->allowance.unit && *x->allowance.unit &&
+            !pl_rule_same_text(x->allowance.unit, a->unit))
             pl_rule_emit(c, r, x->allowance.unit_path,
                          "the allowance of %s is counted in '%s' on discharge permit %s, not "
                          "'%s'", a->pollutant, a->unit, p->r.number, x->allowance.unit);
+        else if (a && x->allowance.raw && (!x->allowance.unit || !*x->allowance.unit))
+            /* a quantity without its unit cannot be held to the permit's */
+            pl_rule_emit(c, r, x->allowance.unit_path ? x->allowance.unit_path
+                                                      : x->allowance.path,
+                         "the allowance pledged has no unit; discharge permit %s counts %s in "
+                         "'%s'", p->r.number, a->pollutant, a->unit);
     }
 }
 
