@@ -446,6 +446,50 @@ static void import_fails(site *s, const char *xml, int code, const char *needle)
     free(after);
 }
 
+/* The office's key replaced after it imported a batch whose receipt was
+ * lost: the batch sent again is answered with the same receipt signed
+ * with the new key, which the point, trusting only that one, takes. */
+START_TEST(a_receipt_asked_again_under_a_replaced_key_is_signed_anew)
+{
+    if (!PL_TEST_XMLSIG)
+        return;
+    char *new_key = NULL, *new_pub = NULL;
+    fx_ck_write_key(dir, EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"), "bj00-new", &new_key,
+                    &new_pub);
+    char *u1 = accepted_at_ap(PLEDGER_KIND_TRADEMARK, NULL);
+    char *x1 = export_from(&ap, &of);
+    char *lost = import_at(&of, x1);   /* never reaches the point */
+    pledger_keyring_free(of.signers);
+    of.signers = ring("BJ00", new_key, NULL, NULL);
+    pledger_keyring_free(ap.trusted);
+    ap.trusted = ring("BJ00", new_pub, NULL, NULL);
+    char *again = import_at(&of, x1);   /* the point sends batch 1 again */
+    ck_assert_str_ne(lost, again);
+    char *none = (char *)&none;
+    act(&ap, "clerk-fz", PLEDGER_ROLE_CLERK);
+    PL_FAILS(ap.reg, PLEDGER_ECODE, pledger_exchange_import(&none, NULL, ap.reg, lost,
+                                                            strlen(lost), ap.trusted, ap.signers));
+    PL_OK(ap.reg, pledger_exchange_import(&none, NULL, ap.reg, again, strlen(again), ap.trusted,
+                                          ap.signers));
+    ck_assert_ptr_null(none);
+    pledger_exchange_line *lines = NULL;
+    size_t n = 0;
+    act(&ap, "auditor", PLEDGER_ROLE_AUDITOR);
+    PL_OK(ap.reg, pledger_exchange_status(&lines, &n, ap.reg));
+    ck_assert_uint_eq(n, 1);
+    ck_assert_uint_eq(lines[0].last_acked, 1);   /* the line moves on */
+    pledger_free(lines);
+    journal_ok(&of);
+    journal_ok(&ap);
+    pledger_free(x1);
+    pledger_free(lost);
+    pledger_free(again);
+    free(u1);
+    free(new_key);
+    free(new_pub);
+}
+END_TEST
+
 /* A point's clock runs ahead of its office's: an acceptance more than an
  * hour ahead is refused, naming the instants as instants; one within the
  * hour is taken, and the office decides it no earlier than the point
@@ -1107,6 +1151,7 @@ static Suite *make(void)
     tcase_add_test(tc, a_re_encoded_batch_is_the_same_batch);
     tcase_add_test(tc, a_batch_document_is_checked_against_the_schema);
     tcase_add_test(tc, a_key_replaced_while_a_batch_waits_signs_it_anew);
+    tcase_add_test(tc, a_receipt_asked_again_under_a_replaced_key_is_signed_anew);
     tcase_add_test(tc, a_point_clock_ahead_never_makes_a_decision_before_its_acceptance);
     tcase_add_test(tc, lapsed_corrections_are_the_offices_to_decide);
     tcase_add_test(tc, site_arguments);

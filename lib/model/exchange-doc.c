@@ -164,12 +164,12 @@ int pl_xbatch_make(pl_err *e, const pl_xbatch *b, const pl_doc_key *key, char **
     return rc;
 }
 
-int pl_xbatch_resign(pl_err *e, const char *xml, const pl_doc_key *key, char **out, size_t *len,
-                     bool *resigned)
+int pl_xdoc_resign(pl_err *e, const char *xml, const pl_doc_key *key, char **out, size_t *len,
+                   bool *resigned)
 {
     pl_xml_init();
-    return pl_signed_doc_resign(e, xml, strlen(xml), WHAT_BATCH, key, PL_EXCHANGE_MAX_SIZE,
-                                PL_EXCHANGE_MAX_NODES, out, len, resigned);
+    return pl_signed_doc_resign(e, xml, strlen(xml), "exchange document", key,
+                                PL_EXCHANGE_MAX_SIZE, PL_EXCHANGE_MAX_NODES, out, len, resigned);
 }
 
 int pl_xreceipt_make(pl_err *e, const pl_xreceipt *r, const pl_doc_key *key, char **out,

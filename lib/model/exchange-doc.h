@@ -77,10 +77,11 @@ int pl_xdigest(pl_err *e, const char *bytes, size_t len, char out[65]);
  * still the same batch, and its receipt still names it. */
 int pl_xdigest_signed(pl_err *e, const char *xml, size_t len, char out[65]);
 
-/* A batch this registry made (@xml), signed with @key: the same bytes,
- * or its signature made anew by @key (pl_signed_doc_resign()). */
-int pl_xbatch_resign(pl_err *e, const char *xml, const pl_doc_key *key, char **out, size_t *len,
-                     bool *resigned);
+/* A batch or a receipt this registry made (@xml), signed with @key: the
+ * same bytes, or its signature made anew by @key (pl_signed_doc_resign()):
+ * what it sends again after its certificate key was replaced. */
+int pl_xdoc_resign(pl_err *e, const char *xml, const pl_doc_key *key, char **out, size_t *len,
+                   bool *resigned);
 
 /* Make and sign (with @key, a certificate key) a batch / a receipt. */
 int pl_xbatch_make(pl_err *e, const pl_xbatch *b, const pl_doc_key *key, char **out,

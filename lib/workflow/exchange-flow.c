@@ -230,7 +230,7 @@ int pl_wf_exchange_export(const pl_ctx *c, const char *peer, const pl_doc_key *k
         return pl_step_finish(c, rc);
     if (again) {
         bool resigned;
-        rc = pl_xbatch_resign(c->e, again, key, out, len, &resigned);
+        rc = pl_xdoc_resign(c->e, again, key, out, len, &resigned);
         free(again);
         pl_db_rollback(c->db);
         return rc ? pl_err_prefix(c->e, "the batch waiting for its receipt from '%s'", peer) : 0;
@@ -464,9 +464,17 @@ static int import_batch(const pl_ctx *c, const char *xml, size_t len, const pl_x
         return rc;
     if ((rc = line_check(c, b, digest, receipt)) == 1) {
         pl_db_batch_end(c->db, c->e, false);
-        if (rlen)
-            *rlen = strlen(*receipt);
-        return 0;
+        /* the receipt given before, signed anew when the key given now is
+         * not the one that signed it (this registry's key was replaced,
+         * and the sender trusts the new one only) */
+        char *stored = *receipt;
+        bool resigned;
+        *receipt = NULL;
+        rc = pl_xdoc_resign(c->e, stored, key, receipt, rlen, &resigned);
+        free(stored);
+        return rc ? pl_err_prefix(c->e, "the receipt of batch %" PRIu64 " from '%s'", b->seq,
+                                  b->sender)
+                  : 0;
     }
     if (rc)
         goto fail;
