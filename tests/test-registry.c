@@ -754,6 +754,22 @@ START_TEST(test_moved_registry_refuses_writes)
     PL_OK(reg, pledger_read_begin(reg));
     PL_OK(reg, pledger_read_end(reg));
     pledger_close(reg);
+
+    /* its write-ahead log unlinked: the commits would stay in the unlinked
+     * log, answered as done, and a crash would take them back */
+    char *wal = NULL;
+    ck_assert_int_ne(asprintf(&wal, "%s-wal", path), -1);
+    PL_OK(NULL, pledger_open(&reg, path, NULL));
+    PL_OK(reg, pledger_set_actor(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR));
+    PL_OK(reg, pledger_set_number_template(reg, "{series}-{office}-{kind}-{year}-{seq:6}"));
+    ck_assert_int_eq(unlink(wal), 0);
+    PL_FAILS(reg, PLEDGER_EIO,
+             pledger_set_number_template(reg, "{series}-{office}-{kind}-{year}-{seq:7}"));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "its write-ahead log") &&
+                  strstr(pledger_errmsg(reg), "was deleted while open"), "%s",
+                  pledger_errmsg(reg));
+    pledger_close(reg);
+    free(wal);
     free(path);
     free(away);
 }

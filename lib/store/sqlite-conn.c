@@ -38,6 +38,9 @@ typedef struct sq_conn {
     size_t nslots, used;
     pl_sq_reports reports;   /* store/report.c */
     char *tx_file;           /* the file the open transaction writes, when not the registry */
+    /* the write-ahead log the registry had at its first write: the same
+     * one must take the next (pl_sq_check_not_moved) */
+    struct { dev_t dev; ino_t ino; } wal[1];
 } sq_conn;
 
 static sq_conn *conn_of(const pl_db *db) { return pl_db_conn(db); }
@@ -304,16 +307,45 @@ static int tx_exec(pl_db *db, const char *sql)
 
 int pl_sq_check_not_moved(pl_db *db, pl_err *e, const char *schema, const char *path)
 {
+    sq_conn *q = conn_of(db);
     int moved = 0;
 
     /* SQLite's own check (a stat of the path against the inode it has
      * open); a database without a file (":memory:") answers NOTFOUND */
-    if (sqlite3_file_control(conn_of(db)->h, schema, SQLITE_FCNTL_HAS_MOVED, &moved) !=
-            SQLITE_OK || !moved)
+    if (sqlite3_file_control(q->h, schema, SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK)
         return 0;
-    return pl_err_set(e, PLEDGER_EIO, "'%s' was deleted, moved or replaced while open: "
-                      "nothing is written to the file this handle still holds, which no path "
-                      "names (open the registry again)", path ? path : "?");
+    if (moved)
+        return pl_err_set(e, PLEDGER_EIO, "'%s' was deleted, moved or replaced while open: "
+                          "nothing is written to the file this handle still holds, which no "
+                          "path names (open the registry again)", path ? path : "?");
+    /* The registry's write-ahead log too: SQLite keeps writing into a log
+     * unlinked under it, and what a crash then leaves is the file without
+     * the commits it answered.  The log lives as long as a connection does
+     * (this one): the one met at the first write must be there still.
+     * (Not the search reports': their log is folded away and made anew by
+     * the handles that share it, pledger_report_flush().) */
+    if (strcmp(schema, "main") != 0)
+        return 0;
+    const char *db_file = sqlite3_db_filename(q->h, schema);
+    const char *wal = db_file && *db_file ? sqlite3_filename_wal(db_file) : NULL;
+    struct stat st;
+    int slot = 0;
+    if (!wal || !*wal)
+        return 0;
+    if (stat(wal, &st) != 0) {
+        if (errno != ENOENT)
+            return 0;   /* not ours to judge (permissions): SQLite says what it meets */
+        return pl_err_set(e, PLEDGER_EIO, "'%s': its write-ahead log '%s' was deleted while "
+                          "open: what is written would be lost with it (open the registry "
+                          "again)", path ? path : "?", wal);
+    }
+    if (q->wal[slot].ino && (q->wal[slot].ino != st.st_ino || q->wal[slot].dev != st.st_dev))
+        return pl_err_set(e, PLEDGER_EIO, "'%s': its write-ahead log '%s' was replaced while "
+                          "open: what is written would be lost with the old one (open the "
+                          "registry again)", path ? path : "?", wal);
+    q->wal[slot].dev = st.st_dev;
+    q->wal[slot].ino = st.st_ino;
+    return 0;
 }
 
 static int sq_begin(pl_db *db, pl_err *e, bool write)
