@@ -133,7 +133,8 @@ static bool listed(const char *list, const char *name, size_t n)
 }
 
 /* @s (@n bytes) is UTF-8 (RFC 3629: shortest forms, no surrogates, at most
- * U+10FFFF) without NUL or control characters (C0, DEL, C1). */
+ * U+10FFFF) without NUL or control characters (C0, DEL, C1, line and
+ * paragraph separators, bidirectional controls). */
 static bool plain_text(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
@@ -160,6 +161,15 @@ static bool plain_text(const char *s, size_t n)
         if (p[0] < lo || p[0] > hi)
             return false;
         if (c == 0xc2 && p[0] <= 0x9f)   /* a C1 control (U+0080 to U+009F): NEL, CSI */
+            return false;
+        /* U+2028, U+2029 and the bidirectional controls (U+200E, U+200F,
+         * U+202A to U+202E, U+2066 to U+2069, U+061C): they break a line
+         * or turn text around where a report is shown */
+        if (more == 2 && c == 0xe2 &&
+            ((p[0] == 0x80 && ((p[1] >= 0xa8 && p[1] <= 0xae) || p[1] == 0x8e || p[1] == 0x8f)) ||
+             (p[0] == 0x81 && p[1] >= 0xa6 && p[1] <= 0xa9)))
+            return false;
+        if (c == 0xd8 && p[0] == 0x9c)
             return false;
         for (size_t i = 1; i < more; i++)
             if ((p[i] & 0xc0) != 0x80)

@@ -442,7 +442,8 @@ START_TEST(test_bad_requests)
                   { "requests[1].numbers[0]" }, { "requests[1].log_size" },
                   { "requests[1].numbers" }, { "requests[1].parties[0] must be 1 to 512" },
                   { "requests[1].query" }, { "requests[1].actor" },
-                  { "requests[1].parties[0]" } };
+                  { "requests[1].parties[0]" }, { "requests[1].query" },
+                  { "requests[1].query" } };
     /* C1 controls: a line break to some readers (NEL), a terminal's
      * command (CSI) -- in a signed report's text as much as C0 */
     static const char *const c1_party[] = { "A\xc2\x9b" "2J" };
@@ -465,6 +466,9 @@ START_TEST(test_bad_requests)
         case 12: b->query = "party_name=A\xc2\x85" "B"; break;
         case 13: b->actor = "bank\xc2\x85"; b->role = PLEDGER_ROLE_BANK; break;
         case 14: b->parties = c1_party; b->party_count = 1; break;
+        /* a line separator, a right-to-left override */
+        case 15: b->query = "party_name=Nobody\xe2\x80\xa8results 1"; break;
+        case 16: b->query = "party_name=ABC\xe2\x80\xae" "DEF"; break;
         }
         PL_FAILS(reg, PLEDGER_EINVAL, pledger_report_issue(notes, NULL, reg, two, 2, k.signer));
         ck_assert_msg(strstr(pledger_errmsg(reg), cases[i].field) != NULL, "case %zu: %s", i,

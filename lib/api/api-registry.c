@@ -329,6 +329,18 @@ bool pl_api_line_ok(const char *s, size_t max, bool no_space)
          * (NEL), a terminal's command (CSI) */
         if (ch == 0xc2 && (unsigned char)s[i + 1] <= 0x9f)
             return false;
+        /* what breaks a line or turns text around on screen: U+2028 and
+         * U+2029 (line and paragraph separators), the bidirectional marks,
+         * embeddings, overrides and isolates (U+200E, U+200F, U+202A to
+         * U+202E, U+2066 to U+2069, U+061C): a signed line that shows
+         * other than it says */
+        unsigned char c1 = (unsigned char)s[i + 1], c2 = c1 ? (unsigned char)s[i + 2] : 0;
+        bool sep_or_bidi = (ch == 0xe2 && c1 == 0x80 &&
+                            ((c2 >= 0xa8 && c2 <= 0xae) || c2 == 0x8e || c2 == 0x8f)) ||
+                           (ch == 0xe2 && c1 == 0x81 && c2 >= 0xa6 && c2 <= 0xa9) ||
+                           (ch == 0xd8 && c1 == 0x9c);
+        if (sep_or_bidi)
+            return false;
     }
     return true;
 }

@@ -66,7 +66,8 @@ void pl_api_ctx(pledger_registry *reg, struct pl_ctx *out);
 /* The longest actor name (pledger_set_actor), in bytes. */
 #define PL_API_ACTOR_MAX 128
 
-/* 1 to @max bytes of UTF-8 with no control character (C0, DEL, C1; and no space when
+/* 1 to @max bytes of UTF-8 with no control character (C0, DEL, C1, the line
+ * and paragraph separators and bidirectional controls; and no space when
  * @no_space); NULL is not. */
 bool pl_api_line_ok(const char *s, size_t max, bool no_space);
 
