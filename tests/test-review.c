@@ -349,6 +349,13 @@ static const rcase cases[] = {
     { "PARTY_MISSING", TM, { "pledgee", NULL }, "pledgee", "pledgee is missing" },
     { "PARTY_TYPE_MISSING", TM, { "pledgor/@type", NULL }, "pledgor/@type", NULL },
     { "PARTY_NAME_MISSING", TM, { "agent/name", NULL }, "agent/name", "agent has no name" },
+    /* a name that shows the same and is searched otherwise */
+    { "PARTY_NAME_INVISIBLE", RC, { "pledgor/name", "福建闽江\xe2\x80\xae食品有限公司" },
+      "pledgor/name", "the pledgor's name holds U+202E, a character that shows nothing" },
+    { "PARTY_NAME_INVISIBLE", TM, { "pledgee/name", "招商银行股份有限\xc2\xad公司" },
+      "pledgee/name", "U+00AD" },
+    { "PARTY_NAME_INVISIBLE", EQ, { "pledgor/name", "福建\xe3\x85\xa4闽江食品有限公司" },
+      "pledgor/name", "U+3164" },
     { "PARTY_ID_MISSING", RC, { "rights/right[2]/debtors/party/id", NULL },
       "rights/right[2]/debtors/party/id", "debtor of the receivable" },
     { "PARTY_ID_INVALID", TM, { "pledgor/id", "91350100M000100Y44" }, "pledgor/id",

@@ -127,6 +127,19 @@ def _member(cls: Any, value: Any, what: str) -> str | None:
     except ValueError:
         raise _ffi._invalid(f"{what}: {v} is not a {cls.__name__}") from None
 
+class _Answer(dict):  # type: ignore[type-arg]
+    """A JSON object of the service's answer: a member it lacks is the
+    answer's fault, an I/O failure naming the address, not a KeyError."""
+
+    def __init__(self, url: str, d: dict) -> None:  # type: ignore[type-arg]
+        super().__init__(d)
+        self._url = url
+
+    def __missing__(self, key: str) -> Any:
+        raise error_class(-8)(-8, _("{url}: the answer lacks '{key}': not the service's "
+                                    "JSON").format(url=self._url, key=key))
+
+
 class RemoteRegistry:
     """The registry behind a pledgerd service (see :func:`connect`)."""
 
@@ -271,8 +284,24 @@ class RemoteRegistry:
 
     def _json(self, method: str, path: str, query: dict[str, Any] | None = None,
               body: bytes | None = None, headers: dict[str, str] | None = None) -> Any:
-        j = json.loads(self._request(method, path, query, body, headers)[1])
-        if isinstance(j, dict) and isinstance(j.get("report"), dict):
+        ctype, raw = self._request(method, path, query, body, headers)
+        # a 2xx that is not pledgerd's answer (a proxy's page, a cut body):
+        # an I/O failure naming what came, not a JSONDecodeError or a
+        # KeyError further on (every object read missing a member says so)
+        url = self.url + path
+        try:
+            j = json.loads(raw, object_hook=lambda d: _Answer(url, d))
+        except ValueError:
+            raise error_class(-8)(-8, _("{url}: the answer is not the service's JSON "
+                                        "({ctype}): {start!r}").format(
+                                            url=url, ctype=ctype or "no Content-Type",
+                                            start=raw[:120])) from None
+        if not isinstance(j, dict):
+            raise error_class(-8)(-8, _("{url}: the answer is not the service's JSON "
+                                        "({ctype}): {start!r}").format(
+                                            url=url, ctype=ctype or "no Content-Type",
+                                            start=raw[:120]))
+        if isinstance(j.get("report"), dict):
             self.last_report_note = j["report"].get("note")
         return j
 

@@ -181,3 +181,43 @@ def test_a_cafile_that_is_none_is_named(tmp_path) -> None:
         r = run_cli("verify", "R-1", "--url", "https://127.0.0.1:1", "--token",
                     "bank-1.secret", "--cacert", str(path))
         assert r.status in (2, 3) and f"--cacert: {path}: " in r.err and why in r.err, r
+
+
+def test_an_answer_that_is_not_the_services_json_is_an_io_failure() -> None:
+    """A 2xx whose body is not pledgerd's JSON (a proxy's page, an empty
+    object, a list, a cut body) is pledger.IOFailure naming the address,
+    not a JSONDecodeError or a KeyError; the command line exits 5."""
+    bodies = [("text/html", b"<html></html>"), ("application/json", b"{}"),
+              ("application/json", b"[]"), ("application/json", b'{"number": "R-1", "sta')]
+    current: list[tuple[str, bytes]] = []
+
+    class Liar(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:      # noqa: N802
+            ctype, body = current[0]
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Liar)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{srv.server_port}"
+    try:
+        client = pledger.connect(url, token="bank-1.secret")
+        for body in bodies:
+            current[:] = [body]
+            for call in (lambda: client.verify("R-FZ01-TM-2024-000001"),
+                         lambda: list(client.search(party_id="91350100M000100Y43"))):
+                with pytest.raises(pledger.IOFailure) as e:
+                    call()
+                assert url in str(e.value), (body, e.value)
+        current[:] = [bodies[0]]
+        r = run_cli("verify", "R-FZ01-TM-2024-000001", "--url", url, "--token", "bank-1.secret")
+        assert r.status == 5 and "not the service's JSON" in r.err, r
+    finally:
+        srv.shutdown()
+        srv.server_close()
