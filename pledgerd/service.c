@@ -408,10 +408,9 @@ static void log_failure(unsigned status, int code, const char *message)
     unsigned long n = atomic_exchange(&left_out, 0);
     if (n)
         fprintf(stderr, "pledgerd: answered %u (%s): %s (and %lu more failures since the last "
-                "one logged)\n", status, pledger_strerror(code), message, n);
+                "one logged)\n", status, code_name(code), message, n);
     else
-        fprintf(stderr, "pledgerd: answered %u (%s): %s\n", status, pledger_strerror(code),
-                message);
+        fprintf(stderr, "pledgerd: answered %u (%s): %s\n", status, code_name(code), message);
 }
 
 void reply_error(reply *out, unsigned status, int code, const char *message)
@@ -425,8 +424,10 @@ void reply_error(reply *out, unsigned status, int code, const char *message)
     jw_end_obj(&w);
     if (!status)
         status = http_status(code);
+    /* the log is the operator's: the service's own words in English (a
+     * library's message comes in the words it was answered in) */
     if (status >= 500)
-        log_failure(status, code, TR(message));
+        log_failure(status, code, message);
     reply_json(out, status, &w);
     jw_free(&w);
 }

@@ -452,7 +452,8 @@ int pledger_report_find(pledger_report_list **out, pledger_registry *reg,
             free(party_id);
             free(party_key);
             return pl_err_set(&reg->err, PLEDGER_EPERM,
-                              "%s: actor '%s' lists its own search reports only, not '%s''s",
+                              "%s: actor '%s' lists its own search reports only, not those of "
+                              "'%s'",
                               fn, reg->actor, f.actor);
         }
         f.actor = reg->actor;

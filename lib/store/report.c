@@ -602,8 +602,14 @@ static int sq_flush(pl_db *db, pl_err *e, uint64_t *left)
                                        &in_log, &folded);
     if (rc == SQLITE_BUSY)  /* another connection is folding it: not an error */
         return 0;
-    if (rc != SQLITE_OK)
-        return pl_db_fail(db, e, rc, "search reports: folding the write-ahead log back");
+    if (rc != SQLITE_OK) {   /* the reports' file, not the registry, failed */
+        char *path = companion_path(pl_db_path(db));
+        pl_sq_tx_file(db, path);
+        rc = pl_db_fail(db, e, rc, "search reports: folding the write-ahead log back");
+        pl_sq_tx_file(db, NULL);
+        free(path);
+        return rc;
+    }
     if (in_log > folded)
         *left = (uint64_t)(in_log - folded);
     return 0;

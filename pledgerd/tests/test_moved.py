@@ -86,3 +86,23 @@ def test_a_registry_moved_away_takes_no_filing(tmp_path: pathlib.Path) -> None:
         r.set_actor("clerk-1", pledger.Role.CLERK)
         uuids = {a.uuid for a in r.applications()}
     assert {first["uuid"], second["uuid"], third["uuid"]} <= uuids and len(uuids) == 3, uuids
+
+
+def test_the_log_says_the_services_own_failures_in_english(tmp_path: pathlib.Path) -> None:
+    """A failure of the service's is logged in English, the operator's
+    language, whatever language its client was answered in."""
+    bank, _ = prepare(tmp_path)
+    d = Daemon(tmp_path)
+    log = Log(d)
+    try:
+        status, _, body = d.curl("/v1/pledges/R-FZ01-TM-2024-000001/statement", bank,
+                                 headers=("Accept-Language: zh-CN",))
+        assert status == 501 and "statement_key" in body, (status, body)
+        assert not body.isascii(), body          # the client's answer: Chinese
+        line = log.wait("pledgerd: answered 501 (PLEDGER_ENOTSUP): this service has no "
+                        "statement_key")
+        assert line.isascii(), line
+    finally:
+        status = d.stop()
+        log.thread.join(timeout=30)
+    assert status == 0, log.text()
