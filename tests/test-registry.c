@@ -605,7 +605,24 @@ START_TEST(test_open_permissions)
     /* a directory on the path this user may not search */
     ck_assert_int_eq(chmod(dir, 0700), 0);
     ck_assert_int_eq(open_as_nobody(path, 1, PLEDGER_EIO, "ermission denied"), 0);
+    /* a directory this user may read but not write (a read-only file
+     * system is the same to it): a new registry cannot be made there, and
+     * one there cannot be written without its log and shared memory --
+     * said so, not "No such file or directory" (which made it "not found") */
+    ck_assert_int_eq(chmod(dir, 0755), 0);
+    char *fresh = pl_test_path(dir, "fresh.db"), *side = NULL;
+    ck_assert_int_eq(open_as_nobody(fresh, 0, PLEDGER_EREADONLY,
+                                    "it cannot be created in its directory"), 0);
+    for (const char *sfx = "-wal"; sfx; sfx = strcmp(sfx, "-wal") ? NULL : "-shm") {
+        ck_assert_int_ne(asprintf(&side, "%s%s", path, sfx), -1);
+        unlink(side);
+        free(side);
+    }
+    ck_assert_int_eq(chmod(path, 0666), 0);
+    ck_assert_int_eq(open_as_nobody(path, 0, PLEDGER_EREADONLY,
+                                    "-shm' is missing and cannot be created"), 0);
     ck_assert_int_eq(chmod(path, 0644), 0);
+    free(fresh);
     free(path);
 }
 END_TEST

@@ -123,7 +123,28 @@ int pl_db_fail(pl_db *db, pl_err *e, int rc, const char *what)
                           "%s: registry '%s' is damaged (%s): restore it from a backup", what,
                           path, detail);
     case SQLITE_CONSTRAINT: code = PLEDGER_ECONFLICT; break;
-    case SQLITE_CANTOPEN: code = sys == ENOENT ? PLEDGER_ENOTFOUND : PLEDGER_EIO; break;
+    case SQLITE_CANTOPEN: {
+        /* SQLite's errno is that of its last call, often a probe for a
+         * file it would then create (the write-ahead log): what is
+         * missing, the registry or what goes beside it? */
+        struct stat st;
+        bool exists = q && !q->tx_file && db && pl_db_path(db) && stat(path, &st) == 0;
+        char dir[4096];
+        const char *slash = strrchr(path, '/');
+        snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + 1 : 1,
+                 slash ? path : ".");
+        int dir_errno = access(dir, W_OK) == 0 ? 0 : errno;
+        if (exists || sys == EROFS || sys == EACCES || sys == EPERM ||
+            (dir_errno && dir_errno != ENOENT))
+            return pl_err_set(e, PLEDGER_EREADONLY, "%s: registry '%s': %s (%s)", what, path,
+                              exists ? pl_frag("its write-ahead log or shared-memory file "
+                                               "cannot be opened or created beside it")
+                                     : pl_frag("it cannot be created in its directory"),
+                              strerror(dir_errno ? dir_errno
+                                       : sys && sys != ENOENT ? sys : EACCES));
+        code = sys == ENOENT ? PLEDGER_ENOTFOUND : PLEDGER_EIO;
+        break;
+    }
     case SQLITE_IOERR:
     case SQLITE_FULL:
     case SQLITE_PROTOCOL: code = PLEDGER_EIO; break;
