@@ -446,6 +446,41 @@ static void import_fails(site *s, const char *xml, int code, const char *needle)
     free(after);
 }
 
+/* A correction made on a point's clock more than an hour ahead of the
+ * office's is refused as an acceptance is, naming its instant; within the
+ * hour it is taken. */
+START_TEST(a_correction_from_a_clock_ahead_is_refused)
+{
+    if (!PL_TEST_XMLSIG)
+        return;
+    const int64_t minute = 60 * INT64_C(1000000), t0 = fx_now_us;
+    char *uuid = accepted_at_ap(PLEDGER_KIND_TRADEMARK, NULL);
+    fx_now_us = t0 + minute;
+    send_batch(&ap, &of);
+    fx_now_us = t0 + 2 * minute;
+    act(&of, "clerk-bj", PLEDGER_ROLE_CLERK);
+    PL_OK(of.reg, pledger_application_request_correction(of.reg, uuid, "sign page 2"));
+    fx_now_us = t0 + 3 * minute;
+    send_batch(&of, &ap);
+    fx_now_us = t0 + 300 * minute;   /* the point's clock, five hours ahead */
+    pledger_application *a = NULL;
+    act(&ap, "clerk-fz", PLEDGER_ROLE_CLERK);
+    PL_OK(ap.reg, pledger_application_load(&a, ap.reg, uuid));
+    PL_OK(NULL, pledger_application_set(a, "contract/number", "HT-2024-TM-0009"));
+    PL_OK(ap.reg, pledger_application_correct(ap.reg, a));
+    pledger_application_free(a);
+    char *x = export_from(&ap, &of);
+    fx_now_us = t0 + 4 * minute;     /* the office's */
+    import_fails(&of, x, PLEDGER_EINVAL, "at: the correction's instant 2024-");
+    fx_now_us = t0 + 250 * minute;   /* fifty minutes behind: taken */
+    pledger_free(import_at(&of, x));
+    ck_assert_int_eq(app_state(&of, uuid), PLEDGER_APP_ACCEPTED);
+    journal_ok(&of);
+    pledger_free(x);
+    free(uuid);
+}
+END_TEST
+
 /* The office's key replaced after it imported a batch whose receipt was
  * lost: the batch sent again is answered with the same receipt signed
  * with the new key, which the point, trusting only that one, takes. */
@@ -1152,6 +1187,7 @@ static Suite *make(void)
     tcase_add_test(tc, a_batch_document_is_checked_against_the_schema);
     tcase_add_test(tc, a_key_replaced_while_a_batch_waits_signs_it_anew);
     tcase_add_test(tc, a_receipt_asked_again_under_a_replaced_key_is_signed_anew);
+    tcase_add_test(tc, a_correction_from_a_clock_ahead_is_refused);
     tcase_add_test(tc, a_point_clock_ahead_never_makes_a_decision_before_its_acceptance);
     tcase_add_test(tc, lapsed_corrections_are_the_offices_to_decide);
     tcase_add_test(tc, site_arguments);

@@ -425,6 +425,16 @@ static int import_item(const pl_ctx *c, const pl_xbatch *b, const pl_xitem *it)
         return pl_err_set(c->e, PLEDGER_EINVAL, "@kind: not a kind");
     if (it->what == PL_XITEM_APPLICATION && (rc = check_acceptance(c, b, it)))
         return rc;
+    /* a correction made at the point: at an instant that has passed too
+     * (the point's clock within the hour allowed of the office's) */
+    if (it->what != PL_XITEM_APPLICATION && it->at_us > pl_ctx_now(c) + INT64_C(3600000000)) {
+        char at[32], now[32];
+        pl_instant_format(it->at_us, at);
+        pl_instant_format(pl_ctx_now(c), now);
+        return pl_err_set(c->e, PLEDGER_EINVAL,
+                          "at: the correction's instant %s is more than an hour after this "
+                          "registry's now (%s): the acceptance point's clock is wrong", at, now);
+    }
     pl_wf_received r = { it->uuid, it->kind, it->document, it->document_len, it->digest,
                          it->acceptance_number, it->office, b->sender, it->at_us, it->by };
     rc = it->what == PL_XITEM_APPLICATION ? pl_wf_receive(c, &r, &f)
