@@ -762,12 +762,22 @@ static void proof(route_ctx *c, bool inclusion, reply *out)
 
     if (!as_caller(c, c->reader, out))
         return;
+    /* missing is said as missing: "a positive integer" read as if 0 were
+     * refused, where it means the log's size now */
+    if (!arg(c, an)) {
+        bad_param(out, an, "must be given");
+        return;
+    }
     if (!parse_u64(arg(c, an), &a)) {
         bad_param(out, an, "a positive integer");
         return;
     }
+    if (!arg(c, bn)) {
+        bad_param(out, bn, "must be given (0: the log's size now)");
+        return;
+    }
     if (!parse_u64(arg(c, bn), &b)) {
-        bad_param(out, bn, "a positive integer");
+        bad_param(out, bn, "a whole number (0: the log's size now)");
         return;
     }
     rc = inclusion ? pledger_log_prove_inclusion(&p, c->reader, a, b)

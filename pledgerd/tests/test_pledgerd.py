@@ -1712,6 +1712,20 @@ def test_openapi_json_is_openapi_3(tmp_path: pathlib.Path) -> None:
     assert p.returncode == 1 and "/parameters/0/in" in p.stdout, p.stdout + p.stderr
 
 
+def test_a_proof_without_its_sizes_says_they_are_missing(site: dict) -> None:
+    """A proof's parameters left out are said to be missing, the size's with
+    what 0 means: not 'a positive integer', which read as if 0 were refused."""
+    d, bank = site["d"], site["tokens"]["bank"]
+    for path, name, says in (("/v1/log/inclusion?event=1", "size", "must be given (0: the log"),
+                             ("/v1/log/inclusion?size=1", "event", "must be given"),
+                             ("/v1/log/consistency?old=1", "new", "must be given (0: the log"),
+                             ("/v1/log/consistency?new=1", "old", "must be given")):
+        status, _, body = d.curl(path, bank)
+        assert status == 400 and name in body and says in body, (path, status, body)
+    status, _, body = d.curl("/v1/log/inclusion?event=1&size=0", bank)
+    assert status == 200, body
+
+
 def test_openapi_lists_what_any_call_may_answer() -> None:
     """The answers no endpoint chooses are documented on every one a client
     may meet them on: a bad query or a too-long target (400, 414), the
