@@ -25,31 +25,39 @@ xmlDocPtr pl_signed_doc_new(const char *name, xmlNodePtr *root, xmlNsPtr *ns)
     return doc;
 }
 
+/* @doc serialised as signed, into *@out (malloc'd, NUL-terminated; *@len
+ * its length, @len may be NULL). */
+static int dump_signed(pl_err *e, xmlDocPtr doc, char **out, size_t *len)
+{
+    xmlChar *mem = NULL;
+    int size = 0, rc = 0;
+
+    xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 0);
+    if (!mem || size <= 0 || !(*out = malloc((size_t)size + 1))) {
+        rc = pl_err_oom(e);
+    } else {
+        memcpy(*out, mem, (size_t)size);
+        (*out)[size] = '\0';
+        if (len)
+            *len = (size_t)size;
+    }
+    xmlFree(mem);
+    return rc;
+}
+
 int pl_signed_doc_finish(pl_err *e, xmlDocPtr doc, const char *what, const pl_doc_key *key,
                          size_t max_size, size_t max_items, char **out, size_t *len)
 {
     char *text = NULL;
     size_t text_len = 0;
     xmlDocPtr signed_doc = NULL;
-    xmlChar *mem = NULL;
-    int size = 0, rc;
+    int rc;
 
     *out = NULL;
-    if ((rc = pl_xml_dump(e, doc, &text, &text_len)) ||
-        (rc = pl_xml_parse_large(e, text, text_len, what, max_size, max_items, &signed_doc)) ||
-        (rc = pl_xmlsig_sign(e, signed_doc, key)))
-        goto done;
-    xmlDocDumpFormatMemoryEnc(signed_doc, &mem, &size, "UTF-8", 0);
-    if (!mem || size <= 0 || !(*out = malloc((size_t)size + 1))) {
-        rc = pl_err_oom(e);
-        goto done;
-    }
-    memcpy(*out, mem, (size_t)size);
-    (*out)[size] = '\0';
-    if (len)
-        *len = (size_t)size;
-done:
-    xmlFree(mem);
+    if (!(rc = pl_xml_dump(e, doc, &text, &text_len)) &&
+        !(rc = pl_xml_parse_large(e, text, text_len, what, max_size, max_items, &signed_doc)) &&
+        !(rc = pl_xmlsig_sign(e, signed_doc, key)))
+        rc = dump_signed(e, signed_doc, out, len);
     free(text);
     xmlFreeDoc(signed_doc);
     return rc;
@@ -62,8 +70,7 @@ int pl_signed_doc_resign(pl_err *e, const char *xml, size_t xml_len, const char 
     xmlDocPtr doc = NULL;
     const pl_doc_key *signer = NULL;
     char before[65], after[65];
-    xmlChar *mem = NULL;
-    int size = 0, rc;
+    int rc;
 
     *out = NULL;
     *resigned = false;
@@ -97,18 +104,9 @@ int pl_signed_doc_resign(pl_err *e, const char *xml, size_t xml_len, const char 
                         "(%s, was %s)", what, after, before);
         goto done;
     }
-    xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 0);
-    if (!mem || size <= 0 || !(*out = malloc((size_t)size + 1))) {
-        rc = pl_err_oom(e);
-        goto done;
-    }
-    memcpy(*out, mem, (size_t)size);
-    (*out)[size] = '\0';
-    if (len)
-        *len = (size_t)size;
-    *resigned = true;
+    if (!(rc = dump_signed(e, doc, out, len)))
+        *resigned = true;
 done:
-    xmlFree(mem);
     xmlFreeDoc(doc);
     return rc;
 }

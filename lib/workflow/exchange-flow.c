@@ -377,10 +377,21 @@ static int app_id(const pl_ctx *c, const char *uuid, int64_t *id)
  * before the office stores it: accepted by the point that sends the
  * batch, under a number that point makes (never one of the office's own
  * or another point's), at an instant that has passed, by someone. */
+/* Whether @at_us (a step at the point) is more than the hour its clock
+ * may run ahead of the office's after this registry's now: then @at and
+ * @now say both as instants. */
+static bool after_now(const pl_ctx *c, int64_t at_us, char at[32], char now[32])
+{
+    if (at_us <= pl_ctx_now(c) + INT64_C(3600000000))
+        return false;
+    pl_instant_format(at_us, at);
+    pl_instant_format(pl_ctx_now(c), now);
+    return true;
+}
+
 static int check_acceptance(const pl_ctx *c, const pl_xbatch *b, const pl_xitem *it)
 {
-    /* the point's clock may run somewhat ahead of the office's */
-    const int64_t ahead = INT64_C(3600000000);
+    char at[32], now[32];
 
     if (!it->office || strcmp(it->office, b->sender) != 0)
         return pl_err_set(c->e, PLEDGER_EINVAL,
@@ -389,14 +400,10 @@ static int check_acceptance(const pl_ctx *c, const pl_xbatch *b, const pl_xitem 
                           b->sender);
     if (it->at_us <= 0)
         return pl_err_set(c->e, PLEDGER_EINVAL, "at: the acceptance instant is missing");
-    if (it->at_us > pl_ctx_now(c) + ahead) {
-        char at[32], now[32];
-        pl_instant_format(it->at_us, at);
-        pl_instant_format(pl_ctx_now(c), now);
+    if (after_now(c, it->at_us, at, now))
         return pl_err_set(c->e, PLEDGER_EINVAL,
                           "at: the acceptance instant %s is more than an hour after this "
                           "registry's now (%s): the acceptance point's clock is wrong", at, now);
-    }
     if (!it->by || !*it->by)
         return pl_err_set(c->e, PLEDGER_EINVAL, "by: no clerk named");
     /* the caller's prefix names the item and the application */
@@ -427,14 +434,11 @@ static int import_item(const pl_ctx *c, const pl_xbatch *b, const pl_xitem *it)
         return rc;
     /* a correction made at the point: at an instant that has passed too
      * (the point's clock within the hour allowed of the office's) */
-    if (it->what != PL_XITEM_APPLICATION && it->at_us > pl_ctx_now(c) + INT64_C(3600000000)) {
-        char at[32], now[32];
-        pl_instant_format(it->at_us, at);
-        pl_instant_format(pl_ctx_now(c), now);
+    char at[32], now[32];
+    if (it->what != PL_XITEM_APPLICATION && after_now(c, it->at_us, at, now))
         return pl_err_set(c->e, PLEDGER_EINVAL,
                           "at: the correction's instant %s is more than an hour after this "
                           "registry's now (%s): the acceptance point's clock is wrong", at, now);
-    }
     pl_wf_received r = { it->uuid, it->kind, it->document, it->document_len, it->digest,
                          it->acceptance_number, it->office, b->sender, it->at_us, it->by };
     rc = it->what == PL_XITEM_APPLICATION ? pl_wf_receive(c, &r, &f)
