@@ -87,10 +87,10 @@ static void party_name_missing(pl_rctx *c, const pl_rule *r)
  * soft hyphen), as U+XXXX into @out; false when there is none. */
 static bool invisible_in(const char *s, char out[16])
 {
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
         uint32_t cp;
-        size_t k = pl_utf8_decode((const char *)p, strlen((const char *)p), &cp);
+        size_t k = pl_utf8_decode(s + i, n - i, &cp);
         if (k == 0)
             return false;   /* not UTF-8: the document was refused before */
         bool hidden = cp == 0x00AD || cp == 0x034F || cp == 0x061C || cp == 0x115F ||
@@ -104,7 +104,7 @@ static bool invisible_in(const char *s, char out[16])
             snprintf(out, 16, "U+%04X", (unsigned)cp);
             return true;
         }
-        p += k;
+        i += k;
     }
     return false;
 }

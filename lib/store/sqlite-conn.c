@@ -40,7 +40,8 @@ typedef struct sq_conn {
     char *tx_file;           /* the file the open transaction writes, when not the registry */
     /* the write-ahead log the registry had at its first write: the same
      * one must take the next (pl_sq_check_not_moved) */
-    struct { dev_t dev; ino_t ino; } wal[1];
+    dev_t wal_dev;
+    ino_t wal_ino;           /* 0: no write yet */
 } sq_conn;
 
 static sq_conn *conn_of(const pl_db *db) { return pl_db_conn(db); }
@@ -140,8 +141,8 @@ int pl_db_fail(pl_db *db, pl_err *e, int rc, const char *what)
                               exists ? pl_frag("its write-ahead log or shared-memory file "
                                                "cannot be opened or created beside it")
                                      : pl_frag("it cannot be created in its directory"),
-                              strerror(dir_errno ? dir_errno
-                                       : sys && sys != ENOENT ? sys : EACCES));
+                              dir_errno ? strerror(dir_errno)
+                              : sys && sys != ENOENT ? strerror(sys) : detail);
         code = sys == ENOENT ? PLEDGER_ENOTFOUND : PLEDGER_EIO;
         break;
     }
@@ -350,7 +351,6 @@ int pl_sq_check_not_moved(pl_db *db, pl_err *e, const char *schema, const char *
     const char *db_file = sqlite3_db_filename(q->h, schema);
     const char *wal = db_file && *db_file ? sqlite3_filename_wal(db_file) : NULL;
     struct stat st;
-    int slot = 0;
     if (!wal || !*wal)
         return 0;
     if (stat(wal, &st) != 0) {
@@ -360,12 +360,12 @@ int pl_sq_check_not_moved(pl_db *db, pl_err *e, const char *schema, const char *
                           "open: what is written would be lost with it (open the registry "
                           "again)", path ? path : "?", wal);
     }
-    if (q->wal[slot].ino && (q->wal[slot].ino != st.st_ino || q->wal[slot].dev != st.st_dev))
+    if (q->wal_ino && (q->wal_ino != st.st_ino || q->wal_dev != st.st_dev))
         return pl_err_set(e, PLEDGER_EIO, "'%s': its write-ahead log '%s' was replaced while "
                           "open: what is written would be lost with the old one (open the "
                           "registry again)", path ? path : "?", wal);
-    q->wal[slot].dev = st.st_dev;
-    q->wal[slot].ino = st.st_ino;
+    q->wal_dev = st.st_dev;
+    q->wal_ino = st.st_ino;
     return 0;
 }
 

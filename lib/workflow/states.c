@@ -65,24 +65,32 @@ static const char *role_name(int role)
     return n ? n : "none";
 }
 
-/* "registrar or auditor": the roles of @mask, as a fragment (the
- * translated message lists the translated role names). */
-static const char *role_list(unsigned mask, char *en, size_t en_size, char *local,
-                             size_t local_size)
+/* "registrar or auditor", "draft or reviewed": the names (@name_of, in
+ * context @ctx of the catalogue) of the values set in @mask, as a fragment
+ * (the translated message lists the translated names). */
+static const char *name_list(unsigned mask, const char *(*name_of)(int), const char *ctx,
+                             char *en, size_t en_size, char *local, size_t local_size)
 {
     en[0] = local[0] = '\0';
-    for (int i = PLEDGER_ROLE_APPLICANT; i <= PLEDGER_ROLE_AUDITOR; i++) {
-        if (!(mask & (1u << i)))
+    for (int i = 0; i < 32; i++) {
+        const char *n = mask & (1u << i) ? name_of(i) : NULL;
+        if (!n)
             continue;
         if (en[0]) {
             strncat(en, " or ", en_size - strlen(en) - 1);
             strncat(local, pl_tr(" or "), local_size - strlen(local) - 1);
         }
-        strncat(en, pl_role_name(i), en_size - strlen(en) - 1);
-        strncat(local, pl_tr_ctx("role", pl_role_name(i)), local_size - strlen(local) - 1);
+        strncat(en, n, en_size - strlen(en) - 1);
+        strncat(local, pl_tr_ctx(ctx, n), local_size - strlen(local) - 1);
     }
-    pl_frag_clear();   /* the role names were fragments of this list only */
+    pl_frag_clear();   /* the names were fragments of this list only */
     return pl_frag_pair(en, local);
+}
+
+static const char *role_list(unsigned mask, char *en, size_t en_size, char *local,
+                             size_t local_size)
+{
+    return name_list(mask, pl_role_name, "role", en, en_size, local, local_size);
 }
 
 int pl_step_check_site(const pl_ctx *c, pl_step step)
@@ -188,26 +196,6 @@ int pl_read_check(pl_err *e, pl_read read, pledger_role role, const char *actor,
                       pl_frag(reads[read].what), list);
 }
 
-/* "draft or reviewed": the states of @mask (of an application, or with
- * @on_pledge of a pledge), as a fragment like role_list()'s. */
-static const char *state_list(unsigned mask, bool on_pledge, char *en, size_t en_size,
-                              char *local, size_t local_size)
-{
-    en[0] = local[0] = '\0';
-    for (int i = 0; i < 32; i++) {
-        const char *n = on_pledge ? pl_pledge_state_name(i) : pl_app_state_name(i);
-        if (!(mask & (1u << i)) || !n)
-            continue;
-        if (en[0]) {
-            strncat(en, " or ", en_size - strlen(en) - 1);
-            strncat(local, pl_tr(" or "), local_size - strlen(local) - 1);
-        }
-        strncat(en, n, en_size - strlen(en) - 1);
-        strncat(local, pl_tr_ctx("state", n), local_size - strlen(local) - 1);
-    }
-    pl_frag_clear();
-    return pl_frag_pair(en, local);
-}
 
 int pl_step_check_state(pl_err *e, pl_step step, int state, const char *subject)
 {
@@ -225,8 +213,8 @@ int pl_step_check_state(pl_err *e, pl_step step, int state, const char *subject)
     /* The states the step is allowed in, so that the caller knows what
      * would have let it through (a draft's save, say, after a submit). */
     char from[160], from_local[480];
-    const char *list =
-        state_list(r->from, r->on_pledge, from, sizeof from, from_local, sizeof from_local);
+    const char *list = name_list(r->from, r->on_pledge ? pl_pledge_state_name : pl_app_state_name,
+                                 "state", from, sizeof from, from_local, sizeof from_local);
     return pl_err_set(e, PLEDGER_ESTATE, "%s: %s %s is %s; %s is allowed only while it is %s",
                       r->name, r->on_pledge ? pl_frag("pledge") : pl_frag("application"),
                       subject,

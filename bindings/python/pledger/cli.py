@@ -14,7 +14,7 @@ import os
 import re
 import sys
 import unicodedata
-from typing import Any, Callable, NoReturn, Sequence, TextIO
+from typing import Any, Callable, Mapping, NoReturn, Sequence, TextIO
 
 from . import errors as E
 from ._i18n import N_, NP_, _, ngettext, pgettext
@@ -1740,9 +1740,9 @@ def build_parser() -> argparse.ArgumentParser:
         # otherwise (--from fills registered_from): a refusal of the
         # library that names the field is said of the option
         sp.set_defaults(_command=c, _options=frozenset(
-            o for act in sp._actions for o in act.option_strings) | frozenset(
-            f"{act.dest}={act.option_strings[-1]}" for act in sp._actions
-            if act.option_strings and act.dest != act.option_strings[-1][2:].replace("-", "_")))
+            o for act in sp._actions for o in act.option_strings), _filled_by={
+            act.dest: act.option_strings[-1] for act in sp._actions
+            if act.option_strings and act.dest != act.option_strings[-1][2:].replace("-", "_")})
     return p
 
 
@@ -1799,15 +1799,16 @@ _COMMAND_FIELDS = {"reports": {"actor": "--asked-by", "from": "--since", "to": "
                    "file-batch": {"key": "--batch-key"}}
 
 
-def _in_cli_words(msg: str, command: str | None, options: frozenset[str]) -> str:
+def _in_cli_words(msg: str, command: str | None, options: frozenset[str],
+                  filled_by: Mapping[str, str] | None = None) -> str:
     """A library message in the words of the command line: without the C
     functions it names (``pledger_stats_get: ``) or the step that is the
     command itself (``change: ``), and with a field of the C call
     (``q->to``, ``opts->code``, ``filter.after``, ``pledgor_name``,
     ``query->registered_from``) named as the option that fills it
     (``--to``, ``--code``, ``--after``, ``--pledgor-name``, ``--from``).
-    @options: the command's options, and "DEST=--OPTION" for an argument
-    an option of another name fills."""
+    @options: the command's options; @filled_by: the option that fills each
+    argument an option of another name fills (registered_from: --from)."""
     msg = _C_CALL.sub("", msg)
     if command and msg.startswith(command + ": "):
         msg = msg[len(command) + 2:]
@@ -1819,19 +1820,19 @@ def _in_cli_words(msg: str, command: str | None, options: frozenset[str]) -> str
                                          msg[m.end():m.end() + 1] == "：" or
                                          name in _LEADING_FIELDS)):
             return whole    # a plain word of the sentence, not the field it begins with
-        filled_by = next((o.split("=", 1)[1] for o in options if o.startswith(name + "=")), None)
-        opt = _COMMAND_FIELDS.get(command or "", {}).get(name) or filled_by or \
+        opt = _COMMAND_FIELDS.get(command or "", {}).get(name) or (filled_by or {}).get(name) or \
             _FIELD_OPTIONS.get(name) or "--" + name.replace("_", "-")
         return opt if opt in options else name
     return _C_FIELD.sub(field, msg)
 
 
 def _error_line(e: BaseException, command: str | None,
-                options: frozenset[str] = frozenset()) -> str:
+                options: frozenset[str] = frozenset(),
+                filled_by: Mapping[str, str] | None = None) -> str:
     if isinstance(e, _ParseError):
         return escape(str(e).strip())
     if isinstance(e, E.Error):
-        msg = _in_cli_words(e.library_message, command, options)
+        msg = _in_cli_words(e.library_message, command, options, filled_by)
     elif isinstance(e, OSError) and e.filename:
         msg = f"{e.filename}: {e.strerror}"
     else:
@@ -2027,7 +2028,8 @@ def _run(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | Non
         cmd = getattr(a, "command", None) if a is not None else None
         expected = (E.Error, UsageError, Failed, OSError, ValueError)
         status = exit_status(e) if isinstance(e, expected) else EXIT_INTERNAL
-        line = _error_line(e, cmd, getattr(a, "_options", frozenset()))
+        line = _error_line(e, cmd, getattr(a, "_options", frozenset()),
+                           getattr(a, "_filled_by", None))
         if not isinstance(e, expected):
             line = _error_line(RuntimeError(_("internal error: {type}: {error}").format(
                 type=type(e).__name__, error=e)), cmd)
