@@ -41,6 +41,7 @@ static const endpoint endpoints[] = {
     { "GET", "/v1/due", "as_of within_days" },
     { "GET", "/v1/stats", "from to kind office" },
     { "GET", "/v1/reports", "party actor from to after limit" },
+    { "GET", "/v1/reports/verify", "" },
     { "GET", "/v1/reports/*", "" },
     { "GET", "/v1/applications", "state kind filed_by after limit" },
     { "GET", "/v1/applications/*", "" },
@@ -85,9 +86,18 @@ bool method_check(route_ctx *c, reply *out)
     bool serves[3] = { false, false, false }, found = false;
     const char *pattern = NULL;
 
+    /* a path written out (/v1/reports/verify) is served as itself, not as
+     * the pattern it also matches (/v1/reports/{number}) */
     for (size_t i = 0; i < sizeof endpoints / sizeof endpoints[0]; i++) {
         if (!path_matches(endpoints[i].path, c->url))
             continue;
+        bool wild = strchr(endpoints[i].path, '*') != NULL;
+        if (pattern && wild && !strchr(pattern, '*'))
+            continue;
+        if (pattern && !wild && strchr(pattern, '*')) {
+            memset(serves, 0, sizeof serves);
+            found = false;
+        }
         pattern = endpoints[i].path;
         for (size_t m = 0; m < 3; m++)
             if (strcmp(endpoints[i].method, order[m]) == 0) {

@@ -282,6 +282,11 @@ static void *flush_run(void *arg)
     return NULL;
 }
 
+const pledger_keyring *recorder_signers(const recorder *r)
+{
+    return r ? r->signers : NULL;
+}
+
 recorder *recorder_start(pledger_registry *writer, pthread_mutex_t *writer_lock,
                          pledger_registry *flusher, pledger_registry *syncer,
                          const pledger_keyring *signers, char *err, size_t err_size)

@@ -63,6 +63,9 @@ recorder *recorder_start(pledger_registry *writer, pthread_mutex_t *writer_lock,
                          pledger_registry *flusher, pledger_registry *syncer,
                          const pledger_keyring *signers, char *err, size_t err_size);
 
+/* The keys it signs with (they verify what it signed). */
+const pledger_keyring *recorder_signers(const recorder *r);
+
 /* Queue @job; its done() is called once it is recorded or refused (at
  * once, refused with PLEDGER_EBUSY, when the recorder is stopping). */
 void recorder_submit(recorder *r, recorder_job *job);

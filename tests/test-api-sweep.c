@@ -2644,6 +2644,30 @@ static void sweep_pledger_report_sync(void)
     PL_OK(RO, pledger_report_sync(RO));
 }
 
+static void sweep_pledger_report_verify(void)
+{
+    uint64_t bad = 7, count = 7;
+    pledger_keyring *empty = NULL;
+    PL_OK(NULL, pledger_keyring_new(&empty));
+    ERR(NULL, pledger_report_verify(&bad, &count, NULL, NULL));
+    ck_assert_uint_eq(bad, 0);
+    ERR(R, pledger_report_verify(NULL, &count, R, NULL));
+    as(R, PLEDGER_ROLE_AUDITOR);
+    ERR(R, pledger_report_verify(&bad, &count, R, empty));
+    as(R, PLEDGER_ROLE_BANK);
+    ERR(R, pledger_report_verify(&bad, &count, R, NULL));
+    as(R, PLEDGER_ROLE_CLERK);
+    ERR(R, pledger_report_verify(&bad, &count, R, NULL));
+    as(R, PLEDGER_ROLE_AUDITOR);
+    PL_OK(R, pledger_report_verify(&bad, NULL, R, NULL));
+    PL_OK(R, pledger_report_verify(&bad, &count, R, NULL));
+    ck_assert_uint_eq(bad, 0);
+    as(RO, PLEDGER_ROLE_AUDITOR);
+    PL_OK(RO, pledger_report_verify(&bad, &count, RO, NULL));
+    ck_assert_uint_eq(bad, 0);
+    pledger_keyring_free(empty);
+}
+
 static void sweep_pledger_report_flush(void)
 {
     uint64_t left = 7;
@@ -2745,7 +2769,9 @@ SREPORT_GETTER(log_size)
 SREPORT_GETTER(log_root)
 SREPORT_GETTER(result_count)
 SREPORT_GETTER(signer_count)
+SREPORT_GETTER(party_count)
 static void sweep_pledger_report_result(void) { NIL(pledger_report_result(NULL, 0)); }
+static void sweep_pledger_report_party(void) { NIL(pledger_report_party(NULL, 0)); }
 static void sweep_pledger_report_signer(void) { NIL(pledger_report_signer(NULL, 0)); }
 static void sweep_pledger_report_free(void) { pledger_report_free(NULL); }
 
@@ -2991,7 +3017,7 @@ static const entry table[] = {
     /* report.h */
     E(pledger_report_kind_name), E(pledger_report_issue), E(pledger_report_get),
     E(pledger_report_find), E(pledger_report_set_autoflush), E(pledger_report_flush),
-    E(pledger_report_set_autosync), E(pledger_report_sync),
+    E(pledger_report_set_autosync), E(pledger_report_sync), E(pledger_report_verify),
     E(pledger_report_list_count), E(pledger_report_list_number),
     E(pledger_report_list_issued_at), E(pledger_report_list_actor), E(pledger_report_list_role),
     E(pledger_report_list_kind), E(pledger_report_list_query),
@@ -3000,7 +3026,8 @@ static const entry table[] = {
     E(pledger_report_number), E(pledger_report_issued_at), E(pledger_report_actor),
     E(pledger_report_role), E(pledger_report_kind_of), E(pledger_report_query),
     E(pledger_report_log_size), E(pledger_report_log_root), E(pledger_report_result_count),
-    E(pledger_report_result), E(pledger_report_signer_count), E(pledger_report_signer),
+    E(pledger_report_result), E(pledger_report_party_count), E(pledger_report_party),
+    E(pledger_report_signer_count), E(pledger_report_signer),
     E(pledger_report_free),
     E(pledger_set_site), E(pledger_registry_site), E(pledger_registry_upstream),
     E(pledger_site_name), E(pledger_exchange_export), E(pledger_exchange_import),

@@ -219,6 +219,11 @@ START_TEST(test_issue_open_find)
     ck_assert_str_eq(pledger_report_result(rep, 0), n1);
     ck_assert_str_eq(pledger_report_result(rep, 1), n2);
     ck_assert_ptr_null(pledger_report_result(rep, 2));
+    /* the party asked about, as the auditor's index keeps it: folded */
+    ck_assert_uint_eq(pledger_report_party_count(rep), 1);
+    ck_assert_str_eq(pledger_report_party(rep, 0), "91440300ma5dxxxx1k");
+    ck_assert_ptr_null(pledger_report_party(rep, 1));
+    ck_assert_ptr_nonnull(strstr(notes[0], "\nparties 1\n91440300ma5dxxxx1k\nlog "));
     ck_assert_uint_eq(pledger_report_log_size(rep), log_before);
     unsigned char root[32];
     PL_OK(reg, pledger_log_root(reg, log_before, root));
@@ -237,6 +242,7 @@ START_TEST(test_issue_open_find)
     PL_OK(NULL, pledger_report_open(&rep, notes[2], strlen(notes[2]), k.trusted));
     ck_assert_uint_eq(pledger_report_result_count(rep), 0);
     ck_assert_str_eq(pledger_report_actor(rep), "bank-c");
+    ck_assert_uint_eq(pledger_report_party_count(rep), 1);
     pledger_report_free(rep);
 
     /* the auditor: who was told about the pledgor of n1 -- the search that
@@ -993,14 +999,14 @@ START_TEST(test_proofs)
     ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), "not of the reports of"));
     free(bad);
     free(cp);
-    /* malformed proofs name their line: the text has 7 lines, an empty
-     * one, then the proof from line 9 */
+    /* malformed proofs name their line: the text has 8 lines (no party,
+     * no result), an empty one, then the proof from line 10 */
     static const char *const broken[][2] = {
-        { "c2sp.org/tlog-proof@v2\n", "line 9" },
-        { "c2sp.org/tlog-proof@v1\nindex 01\n", "line 10" },
-        { "c2sp.org/tlog-proof@v1\nindex 0\nnot base64!\n\n", "line 11" },
-        { "c2sp.org/tlog-proof@v1\nindex 0\n", "line 11" },
-        { "c2sp.org/tlog-proof@v1\nindex 0\n\n", "line 12" },
+        { "c2sp.org/tlog-proof@v2\n", "line 10" },
+        { "c2sp.org/tlog-proof@v1\nindex 01\n", "line 11" },
+        { "c2sp.org/tlog-proof@v1\nindex 0\nnot base64!\n\n", "line 12" },
+        { "c2sp.org/tlog-proof@v1\nindex 0\n", "line 12" },
+        { "c2sp.org/tlog-proof@v1\nindex 0\n\n", "line 13" },
     };
     for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
         ck_assert_int_ne(asprintf(&bad, "%.*s%s", (int)(proof_of(g1[0]) - g1[0]), g1[0],
@@ -1428,7 +1434,8 @@ START_TEST(test_upgrade_v1)
                  i == 1 ? "search" : "verification", i, i == 1 ? 0 : 1,
                  i == 1 ? "" : "R-FZ01-TM-2026-000001\n");
         ck_assert_int_eq(pl_note_sign(&e, text, (const pl_note_key *const *)&key, 1, &note), 0);
-        ck_assert_int_ne(asprintf(&sql, "INSERT INTO reports.search_report VALUES (%d, 0, "
+        ck_assert_int_ne(asprintf(&sql, "INSERT INTO reports.search_report VALUES (%d, "
+                                  "1796083200000000, "
                                   "'bank-a', 'bank', '%s', 'q=%d', %d, 0, '%s');"
                                   "INSERT INTO reports.search_report_%s VALUES ('%s', %d);",
                                   i, i == 1 ? "search" : "verification", i, i - 1, note,
@@ -1471,6 +1478,36 @@ START_TEST(test_upgrade_v1)
     ck_assert_uint_eq(pledger_report_number(rep), 1);
     pledger_report_free(rep);
     free(got);
+    /* the reports brought from the first schema verify, with the ones
+     * after them (their texts have no parties line: their keys of
+     * parties are not compared) */
+    uint64_t bad = 9, count = 0;
+    PL_OK(reg, pledger_report_verify(&bad, &count, reg, k.trusted));
+    ck_assert_msg(bad == 0, "%s", pledger_errmsg(reg));
+    ck_assert_uint_eq(count, 3);
+    /* a first-form report whose signature no longer holds is named */
+    ck_assert_int_ne(asprintf(&sql, "DROP TRIGGER reports.search_report_no_update; "
+                              "UPDATE reports.search_report SET note = replace(note, 'q=2', "
+                              "'q=7'), query = 'q=7' WHERE number = 2"), -1);
+    pledger_close(reg);
+    ck_assert_int_eq(sqlite3_open(path, &h), SQLITE_OK);
+    char *att = NULL;
+    ck_assert_int_ne(asprintf(&att, "ATTACH '%s' AS reports", companion), -1);
+    ck_assert_int_eq(sqlite3_exec(h, att, NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    free(att);
+    free(sql);
+    PL_OK(NULL, fx_open(&reg, path, NULL, 0, -1));
+    fx_act(reg, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    PL_OK(reg, pledger_report_verify(&bad, &count, reg, k.trusted));
+    ck_assert_uint_eq(bad, 2);
+    ck_assert_msg(strstr(pledger_errmsg(reg), "not signed by a trusted key"), "%s",
+                  pledger_errmsg(reg));
+    /* without the keys: the text is compared with the tree */
+    PL_OK(reg, pledger_report_verify(&bad, &count, reg, NULL));
+    ck_assert_uint_eq(bad, 2);
+    ck_assert_msg(strstr(pledger_errmsg(reg), "another subtree"), "%s", pledger_errmsg(reg));
     /* its keys are found: by the party asked */
     pledger_report_list *l = NULL;
     pledger_report_filter f = PLEDGER_REPORT_FILTER_INIT;

@@ -17,6 +17,8 @@
  *     by <actor> <role>
  *     kind search|verification
  *     query <the question, one line>
+ *     parties <count>
+ *     <a party asked about>        (one line each, by its name key)
  *     log <size> <base64 root>
  *     results <count>
  *     <registration number>        (one line each)
@@ -351,6 +353,13 @@ PLEDGER_EXPORT const unsigned char *pledger_report_log_root(const pledger_report
 PLEDGER_EXPORT size_t pledger_report_result_count(const pledger_report *r);
 /** Registration number @p i of the answer; NULL out of range. @since 0.2 */
 PLEDGER_EXPORT const char *pledger_report_result(const pledger_report *r, size_t i);
+/** How many parties the question was about: the keys the auditor finds
+ *  the report by (pledger_report_find()), each a party as asked folded
+ *  to its name key (0 for a report of the first 0.2 builds, which did
+ *  not list them). @since 0.2 */
+PLEDGER_EXPORT size_t pledger_report_party_count(const pledger_report *r);
+/** Party @p i asked about (its name key); NULL out of range. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_report_party(const pledger_report *r, size_t i);
 /** The names of the trusted keys whose signature held (on the
  *  checkpoint, or on a report of the first form): how many. @since 0.2 */
 PLEDGER_EXPORT size_t pledger_report_signer_count(const pledger_report *r);
@@ -358,6 +367,45 @@ PLEDGER_EXPORT size_t pledger_report_signer_count(const pledger_report *r);
 PLEDGER_EXPORT const char *pledger_report_signer(const pledger_report *r, size_t i);
 /** Free a report; NULL is fine. @since 0.2 */
 PLEDGER_EXPORT void pledger_report_free(pledger_report *r);
+
+/**
+ * Verify the search reports kept beside @p reg, as an auditor does who
+ * no longer trusts the file: every report from number 1 without a gap;
+ * each report's text read as a report of this registry (its origin, its
+ * number) and the same as the row the auditor's lists are read from
+ * (when, to whom, in what role, the kind, the question, how many results,
+ * the log size); its log line the journal's own root at that size; the
+ * keys the auditor finds it by the same as the parties and registrations
+ * its text names, in their place in the index; the Merkle tree of the
+ * texts the same as the tree kept, subtree by subtree, and no subtree
+ * beyond it; every report within the checkpoint it was handed out with,
+ * each checkpoint kept being of the reports' log ("<origin>/reports"),
+ * of the tree's root at its size, and signed by a key of @p trusted.
+ * Role: auditor or registrar.
+ *
+ * A report removed from the end together with its subtrees and its
+ * checkpoint leaves nothing to compare here: the checkpoint a bank holds
+ * (in every report it keeps) shows it (pledger_report_get() then finds
+ * no report of that number).
+ *
+ * @param[out] bad_out   0 when every check holds, else the number of the
+ *                       first report found wrong (or the one after the
+ *                       last, for something kept beyond the last report);
+ *                       pledger_errmsg() says what was wrong.
+ * @param[out] count_out reports verified, or NULL.
+ * @param[in] reg        the registry.
+ * @param[in] trusted    keys the checkpoints must be signed with (and the
+ *                       reports of the first 0.2 builds, each signed on
+ *                       its own); NULL: their signatures are not checked,
+ *                       only what they sign.
+ * @return 0 whether or not the reports hold (check @p bad_out; a registry
+ *         that never recorded a report holds, with a count of 0); an
+ *         error code when the verification could not run.
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_report_verify(uint64_t *bad_out, uint64_t *count_out,
+                                         pledger_registry *reg,
+                                         const pledger_keyring *trusted);
 
 #ifdef __cplusplus
 }

@@ -162,7 +162,8 @@ static int collect_parties(const pledger_report_request *r, party_set *s, pl_err
 /* The report's text: the leaf of the reports' log (allocated). */
 static int report_text(pl_err *e, const char *origin, uint64_t number, int64_t at,
                        const char *actor, pledger_role role, const pledger_report_request *r,
-                       uint64_t size, const pl_mhash *root, char **out)
+                       const party_set *parties, uint64_t size, const pl_mhash *root,
+                       char **out)
 {
     char when[32], b64[48];
     size_t cap = 512 + strlen(origin) + strlen(actor) + strlen(r->query), len;
@@ -170,6 +171,8 @@ static int report_text(pl_err *e, const char *origin, uint64_t number, int64_t a
     *out = NULL;
     for (size_t k = 0; k < r->number_count; k++)
         cap += strlen(r->numbers[k]) + 1;
+    for (size_t k = 0; k < parties->n; k++)
+        cap += strlen(parties->v[k]) + 1;
     char *buf = malloc(cap);
     if (!buf)
         return pl_err_oom(e);
@@ -177,10 +180,18 @@ static int report_text(pl_err *e, const char *origin, uint64_t number, int64_t a
     pl_instant_format(at, when);
     len = (size_t)snprintf(buf, cap,
                            "%s search report %" PRIu64 "\nissued %s\nby %s %s\nkind %s\n"
-                           "query %s\nlog %" PRIu64 " %s\nresults %zu\n",
+                           "query %s\nparties %zu\n",
                            origin, number, when, actor, pledger_role_name(role),
-                           pledger_report_kind_name(r->kind), r->query, size, b64,
-                           r->number_count);
+                           pledger_report_kind_name(r->kind), r->query, parties->n);
+    for (size_t k = 0; k < parties->n && len < cap; k++) {
+        size_t pl = strlen(parties->v[k]);
+        memcpy(buf + len, parties->v[k], pl);
+        len += pl;
+        buf[len++] = '\n';
+    }
+    if (len < cap)
+        len += (size_t)snprintf(buf + len, cap - len, "log %" PRIu64 " %s\nresults %zu\n",
+                                size, b64, r->number_count);
     for (size_t k = 0; k < r->number_count && len < cap; k++) {
         size_t nl = strlen(r->numbers[k]);
         memcpy(buf + len, r->numbers[k], nl);
@@ -264,8 +275,8 @@ int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
         }
         if ((rc = collect_parties(r, &parties, &reg->err)))
             break;
-        if ((rc = report_text(&reg->err, origin, next + i, at, actor, role, r, size, &root,
-                              &texts[i])) ||
+        if ((rc = report_text(&reg->err, origin, next + i, at, actor, role, r, &parties, size,
+                              &root, &texts[i])) ||
             (rc = pl_report_group_add(g, &reg->err, texts[i])))
             break;
         pl_report_row row = { next + i, at, actor, pledger_role_name(role),
@@ -553,6 +564,9 @@ struct pledger_report {
     pl_mhash root;
     const char **results;
     size_t n_results;
+    const char **parties;
+    size_t n_parties;
+    bool has_parties; /* a "parties" line (reports of the first 0.2 builds have none) */
     char **signers;
     size_t n_signers;
 };
@@ -622,7 +636,25 @@ static int parse_report(pl_err *e, pledger_report *r)
     r->query = line + 6;
     n++;
     size_t rl = 0;
-    if (!(line = next_line(&p)) || strncmp(line, "log ", 4) != 0 ||
+    line = next_line(&p);
+    if (line && strncmp(line, "parties ", 8) == 0) {
+        /* the keys the auditor finds the report by: the parties asked about */
+        uint64_t count;
+        if (!parse_u64(line + 8, &count) || count > MAX_PARTIES)
+            return BAD("expected 'parties <count>' (at most 100)");
+        if (!(r->parties = calloc(count ? count : 1, sizeof *r->parties)))
+            return pl_err_oom(e);
+        r->has_parties = true;
+        for (; r->n_parties < count; r->n_parties++) {
+            n++;
+            if (!(line = next_line(&p)) || !pl_api_line_ok(line, 4 * MAX_PARTY, false))
+                return BAD("expected the key of a party asked about");
+            r->parties[r->n_parties] = line;
+        }
+        n++;
+        line = next_line(&p);
+    }
+    if (!line || strncmp(line, "log ", 4) != 0 ||
         !(sp = strchr(line + 4, ' ')))
         return BAD("expected 'log <size> <base64 root>'");
     *sp = '\0';
@@ -771,6 +803,11 @@ const char *pledger_report_result(const pledger_report *r, size_t i)
 {
     return r && i < r->n_results ? r->results[i] : NULL;
 }
+size_t pledger_report_party_count(const pledger_report *r) { return r ? r->n_parties : 0; }
+const char *pledger_report_party(const pledger_report *r, size_t i)
+{
+    return r && i < r->n_parties ? r->parties[i] : NULL;
+}
 size_t pledger_report_signer_count(const pledger_report *r) { return r ? r->n_signers : 0; }
 const char *pledger_report_signer(const pledger_report *r, size_t i)
 {
@@ -785,8 +822,36 @@ void pledger_report_free(pledger_report *r)
         free(r->signers[i]);
     free(r->signers);
     free(r->results);
+    free(r->parties);
     free(r->text);
     free(r);
+}
+
+int pl_report_text_read(pl_err *e, const char *text, size_t len, pledger_report **out)
+{
+    pledger_report *r = calloc(1, sizeof *r);
+    int rc;
+
+    *out = NULL;
+    if (!r)
+        return pl_err_oom(e);
+    if (memchr(text, '\0', len))
+        rc = pl_err_set(e, PLEDGER_EINVAL, "a NUL byte in the report's text");
+    else if (!(r->text = strndup(text, len)))
+        rc = pl_err_oom(e);
+    else
+        rc = parse_report(e, r);
+    if (rc) {
+        pledger_report_free(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
+
+bool pl_report_says_parties(const pledger_report *r)
+{
+    return r->has_parties;
 }
 
 int pledger_report_set_autoflush(pledger_registry *reg, int pages)

@@ -6,8 +6,11 @@
 #ifndef PL_API_REPORT_LOG_H
 #define PL_API_REPORT_LOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <pledger/report.h>
 
 #include "base/error.h"
 #include "base/note.h"
@@ -41,5 +44,12 @@ void pl_report_group_free(pl_report_group *g);
  * transaction). */
 int pl_report_document(pl_db *db, pl_err *e, uint64_t number, const char *text, uint64_t size,
                        char **out);
+
+/* Read a report's @len bytes of text (no proof, no signature), as
+ * pledger_report_open() reads them; PLEDGER_EINVAL naming the line. */
+int pl_report_text_read(pl_err *e, const char *text, size_t len, pledger_report **out);
+/* Whether its text lists the parties asked about (a "parties" line; the
+ * first 0.2 builds wrote none). */
+bool pl_report_says_parties(const pledger_report *r);
 
 #endif

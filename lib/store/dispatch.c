@@ -145,6 +145,24 @@ int pl_pver_load_version(pl_db *db, pl_err *e, int64_t pledge_id, int version, p
     return PL_OPS(db, rows)->pver_load_version(db, e, pledge_id, version, out);
 }
 
+int pl_report_scan(pl_db *db, pl_err *e, pl_report_scan_fn each, void *ctx)
+{
+    return PL_OPS(db, reports)->scan(db, e, each, ctx);
+}
+
+int pl_report_checkpoint_scan(pl_db *db, pl_err *e,
+                              int (*each)(void *ctx, pl_err *e, uint64_t size, const char *note),
+                              void *ctx)
+{
+    return PL_OPS(db, reports)->checkpoint_scan(db, e, each, ctx);
+}
+
+int pl_report_ends(pl_db *db, pl_err *e, uint64_t *last, uint64_t *count, uint64_t *end,
+                   uint64_t *checkpoint)
+{
+    return PL_OPS(db, reports)->ends(db, e, last, count, end, checkpoint);
+}
+
 int pl_report_autoflush(pl_db *db, pl_err *e, int pages)
 {
     return PL_OPS(db, reports)->autoflush(db, e, pages);

@@ -320,7 +320,6 @@ fail:
     return rc;
 }
 
-static const char sql_next[] = "SELECT coalesce(max(number), 0) + 1 FROM reports.search_report";
 static const char sql_put[] =
     "INSERT INTO reports.search_report (number, issued_at, actor, role, kind, query, result_count, "
     "log_size, note, checkpoint) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
@@ -374,20 +373,35 @@ const char pl_report_sql_find_party[] =
     "AND r.number > ?2 AND (?3 IS NULL OR r.actor = ?3) "
     "AND r.issued_at BETWEEN ?4 AND ?5 ORDER BY r.number LIMIT ?6";
 
+/* The number after the last report -- once the ends of what is kept
+ * agree: n reports make a tree of 2n - popcount(n) subtrees, sealed by a
+ * checkpoint over all n (none yet: a companion brought from version 1
+ * before its first group).  A report, a subtree or a checkpoint removed
+ * underneath the library is said so here, not left to collide with the
+ * next append. */
 static int sq_next(pl_db *db, pl_err *e, uint64_t *out)
 {
-    sqlite3_stmt *st;
-    int rc = pl_db_stmt(db, e, sql_next, &st);
+    uint64_t last = 0, nodes = 0, cp = 0;
+    int rc = pl_sq_report_ends(db, e, &last, NULL, &nodes, &cp);
 
     if (rc)
         return rc;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *out = (uint64_t)sqlite3_column_int64(st, 0);
-        rc = SQLITE_DONE;
+    uint64_t want = 2 * last - (uint64_t)__builtin_popcountll(last);
+    if (nodes != want || (cp != 0 && cp != last)) {
+        char *path = companion_path(pl_db_path(db));
+        rc = pl_err_set(e, PLEDGER_ECORRUPT, "search reports: %s was changed outside pledger: "
+                        "its last report is number %llu, its tree ends at %llu subtrees "
+                        "(%llu reports make %llu) and its last checkpoint is over %llu "
+                        "reports; no report is recorded until it is mended "
+                        "(pledger_report_verify says where)", path ? path : pl_db_path(db),
+                        (unsigned long long)last, (unsigned long long)nodes,
+                        (unsigned long long)last, (unsigned long long)want,
+                        (unsigned long long)cp);
+        free(path);
+        return rc;
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "search reports: the next number");
+    *out = last + 1;
+    return 0;
 }
 
 /* The segments up to the one that ends with report @last are complete:
@@ -699,4 +713,7 @@ const pl_reports_ops pl_sqlite_reports_ops = {
     .flush = sq_flush,
     .autosync = sq_autosync,
     .sync = sq_sync,
+    .scan = pl_sq_report_scan,
+    .checkpoint_scan = pl_sq_report_checkpoints,
+    .ends = pl_sq_report_ends,
 };

@@ -110,6 +110,36 @@ int pl_report_autosync(pl_db *db, pl_err *e, bool on);
  * file when the system refuses. */
 int pl_report_sync(pl_db *db, pl_err *e);
 
+/* ---- reading them through, for their verification ---------------------------- */
+
+/* A key the auditor finds a report by (store/schema-report.c): @what 1 a
+ * party its question named, 2 a registration its answer named; in
+ * @segment of the index, or -1 among the recent keys. */
+typedef struct pl_report_key {
+    uint64_t number;
+    int what;
+    const char *key;
+    int64_t segment;
+} pl_report_key;
+
+/* Called for each report kept, in number order, with its @nk @keys (the
+ * row's text fields never NULL: a missing one is empty); and for the keys
+ * of a @number no report is kept under, with @r NULL.  A non-zero return
+ * stops the scan and is returned. */
+typedef int (*pl_report_scan_fn)(void *ctx, pl_err *e, uint64_t number, const pl_report_row *r,
+                                 const pl_report_key *keys, size_t nk);
+int pl_report_scan(pl_db *db, pl_err *e, pl_report_scan_fn each, void *ctx);
+/* Each checkpoint kept, by size. */
+int pl_report_checkpoint_scan(pl_db *db, pl_err *e,
+                              int (*each)(void *ctx, pl_err *e, uint64_t size, const char *note),
+                              void *ctx);
+/* The ends of what is kept: the last report's number, how many subtrees
+ * the tree keeps and one past the last position kept (both 2n -
+ * popcount(n) for n reports; @count NULL: not counted, a write's check
+ * seeks the ends alone), the largest checkpoint's size. */
+int pl_report_ends(pl_db *db, pl_err *e, uint64_t *last, uint64_t *count, uint64_t *end,
+                   uint64_t *checkpoint);
+
 /* What a backend implements of the above (store/backend.h). */
 struct pl_reports_ops {
     int (*attach)(pl_db *db, pl_err *e, bool create, bool *present);
@@ -128,6 +158,12 @@ struct pl_reports_ops {
     int (*flush)(pl_db *db, pl_err *e, uint64_t *left);
     int (*autosync)(pl_db *db, pl_err *e, bool on);
     int (*sync)(pl_db *db, pl_err *e);
+    int (*scan)(pl_db *db, pl_err *e, pl_report_scan_fn each, void *ctx);
+    int (*checkpoint_scan)(pl_db *db, pl_err *e,
+                           int (*each)(void *ctx, pl_err *e, uint64_t size, const char *note),
+                           void *ctx);
+    int (*ends)(pl_db *db, pl_err *e, uint64_t *last, uint64_t *count, uint64_t *end,
+                uint64_t *checkpoint);
 };
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "base/merkle.h"
 #include "store/db.h"
+#include "store/report.h"
 
 sqlite3 *pl_db_handle(pl_db *db);
 
@@ -79,6 +80,15 @@ int pl_sq_row_ok(pl_err *e, pl_sq_row row, const char *name, const int *kind,
  * position (store/sqlite-tree.c): @sql selects the hash for ?1 (put:
  * inserts ?1 position, ?2 level, ?3 index, ?4 hash); @what names the tree
  * in messages ("journal"). */
+/* The search reports read through (store/report-scan.c): the ops of
+ * store/report.h, and the ends a write checks before it appends (pl_report_ends). */
+int pl_sq_report_scan(pl_db *db, pl_err *e, pl_report_scan_fn each, void *ctx);
+int pl_sq_report_checkpoints(pl_db *db, pl_err *e,
+                             int (*each)(void *ctx, pl_err *e, uint64_t size, const char *note),
+                             void *ctx);
+int pl_sq_report_ends(pl_db *db, pl_err *e, uint64_t *last, uint64_t *count, uint64_t *end,
+                      uint64_t *checkpoint);
+
 int pl_sq_node_get(pl_db *db, pl_err *e, const char *sql, const char *what, unsigned level,
                    uint64_t index, pl_mhash *out);
 int pl_sq_node_put(pl_db *db, pl_err *e, const char *sql, const char *what, unsigned level,

@@ -257,6 +257,36 @@ def test_verify_log_and_journal_verify(reads: dict) -> None:
         assert remote.pledge_xml(reads["number"]) == local.pledge_xml(reads["number"])
 
 
+def test_verify_reports(reads: dict) -> None:
+    """GET /v1/reports/verify (curl), the remote client and the command line
+    with --url: the service's reports verified with the keys it signs them
+    with, the same answer as the file's; an auditor's, not a bank's."""
+    d, t, number = reads["d"], reads["tokens"], reads["number"]
+    d.json(f"/v1/pledges/{number}", t["bank"])      # a verification: a report
+    check = d.json("/v1/reports/verify", t["auditor"])
+    assert check["intact"] and check["count"] >= 1 and check["bad_number"] is None, check
+    assert check["message"] == ""
+    err = d.json("/v1/reports/verify", t["bank"], expect=403)["error"]
+    assert err["name"] == "PLEDGER_EPERM"
+    assert d.json("/v1/reports/verify", expect=401)["error"]["name"] == "PLEDGER_EPERM"
+    pub = reads["tmp"] / "report.pub"
+    r = json.loads(same(reads, "auditor", "verify-reports", "--trust",
+                        f"FZ01-reports={pub}").stdout)
+    assert r["intact"] and r["count"] == check["count"] and r["signatures_checked"]
+    same(reads, "bank", "verify-reports", status=4)
+    kr = pledger.Keyring()
+    kr.add_pem_file("FZ01-reports", str(pub))
+    remote = pledger.connect(d.url, token=t["auditor"], cafile=str(d.cert))
+    with pledger.open(reads["db"], read_only=True) as local:
+        local.set_actor("auditor-1", Role.AUDITOR)
+        assert remote.report_verify(kr) == local.report_verify(kr) == remote.report_verify()
+    # a key the service does not sign with: its last report is not genuine
+    stranger = pledger.Keyring()
+    stranger.add_pem_file("FZ01-reports", str(reads["tmp"] / "stranger.key"))
+    with pytest.raises(pledger.CodeMismatch):
+        remote.report_verify(stranger)
+
+
 def test_the_endpoints(reads: dict) -> None:
     """curl, the peer tool: every new endpoint answers, refuses a missing
     token (401), a role the library refuses (403), a bad parameter (400,

@@ -47,7 +47,7 @@ What is here:
   :class:`IdType`, ...), each member with its ``api_name``.
 - Answers as frozen dataclasses (:class:`Finding`, :class:`Review`,
   :class:`Pledge`, :class:`Registration`, :class:`ImportReport`,
-  :class:`JournalCheck`, :class:`Verification`, :class:`SearchHit`,
+  :class:`JournalCheck`, :class:`ReportsCheck`, :class:`Verification`, :class:`SearchHit`,
   :class:`Certificate`,
   :class:`DueItem`, :class:`Stats`, ...).  Instants are UTC datetimes, dates
   :class:`datetime.date`, amounts ``int`` minor units (fen).  A date given
@@ -96,8 +96,9 @@ from .registry import ProgressFn, Registry, open
 from .remote import RemoteCursor, RemoteRegistry, connect
 from .report import Report, ReportEntry
 from .types import (ApplicationEntry, CurrencyAmounts, DateLike, DueItem, DueList, ExchangeLine,
-                    Filed, Finding, ImportReport, Instant, JournalCheck, Pledge, Registration, Rejection, Review, RightRank,
-                    SearchHit, Stats, Verification, Certificate)
+                    Filed, Finding, ImportReport, Instant, JournalCheck, Pledge, Registration,
+                    Rejection, ReportsCheck, Review, RightRank, SearchHit, Stats, Verification,
+                    Certificate)
 
 globals().update(_ENUMS)
 
@@ -123,7 +124,7 @@ __all__ = [
     "OutOfMemory", "ReviewBlocked", "CodeMismatch", "Cancelled", "NotSupported", "WrongType", "error_class",
     "ApiEnum", "Kind", "Role", "AppState", "PledgeState", "Severity", "IdType", "ErrorCode",
     "ApplicationEntry", "Finding", "Review", "Registration", "Pledge", "Rejection", "ImportReport",
-    "JournalCheck", "Verification", "RightRank", "SearchHit", "Certificate", "Cursor", "DueItem",
+    "JournalCheck", "ReportsCheck", "Verification", "RightRank", "SearchHit", "Certificate", "Cursor", "DueItem",
     "DueList", "Stats",
     "CurrencyAmounts", "AS_OF_CURRENT", "normalize_id", "is_valid_id", "parse_money",
     "format_money", "set_language", "Keyring", "Proof", "Checkpoint", "verify_inclusion",

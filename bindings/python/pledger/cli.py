@@ -1466,6 +1466,7 @@ def _report_text(r: Any) -> str:
         (_("asked by"), f"{r.actor} ({label('role', r.role)})"),
         (_("kind"), label("report", r.kind)), (_("question"), r.query),
         (_("answered at"), _("log size {size}").format(size=r.log_size)),
+        (_("parties asked about"), _(", ").join(r.parties) or _("(none)")),
         (_("results"), _(", ").join(r.results) or _("(none)")),
     ])
 
@@ -1475,8 +1476,8 @@ def _report_dict(r: Any) -> dict[str, Any]:
     return {"genuine": True, "number": r.number, "origin": r.origin,
             "issued_at": r.issued_at, "actor": r.actor, "role": r.role.api_name,
             "kind": r.kind.api_name, "query": r.query, "log_size": r.log_size,
-            "log_root": base64.b64encode(r.log_root).decode(), "results": list(r.results),
-            "signers": list(r.signers), "note": r.note}
+            "log_root": base64.b64encode(r.log_root).decode(), "parties": list(r.parties),
+            "results": list(r.results), "signers": list(r.signers), "note": r.note}
 
 
 def _report_args(p: argparse.ArgumentParser) -> None:
@@ -1496,6 +1497,29 @@ def cmd_report(reg: Registry, a: argparse.Namespace) -> Result:
         return Result({"number": a.number, "note": note}, note.rstrip("\n"))
     r = Report.open(note, _keyring(a.trust, "--trust"))
     return Result(_report_dict(r), _report_text(r))
+
+
+def _verify_reports_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--trust", action="append", default=[], metavar="NAME=PEMFILE|VKEY",
+                   help=_("the registry's report key the checkpoints must be signed with "
+                          "(Ed25519 or SM2 public key, or a verifier key name+id+base64); "
+                          "repeatable; without it the signatures are not checked"))
+
+
+@command("verify-reports", N_("verify the search reports kept beside the registry: every "
+                              "report, its row, its keys, the tree and the checkpoints"),
+         role="auditor", access="read", args=_verify_reports_args)
+def cmd_verify_reports(reg: Registry, a: argparse.Namespace) -> Result:
+    c = reg.report_verify(_keyring(a.trust, "--trust") if a.trust else None)
+    data: dict[str, Any] = {"intact": c.intact, "count": c.count, "bad_number": c.bad_number,
+                            "message": c.message, "signatures_checked": bool(a.trust)}
+    if not c.intact:
+        return Result(data, _("search reports broken at report {number}: {message}").format(
+            number=c.bad_number, message=c.message), EXIT_FAILED)
+    text = _("search reports intact: {n} reports verified").format(n=f"{c.count:,}")
+    if not a.trust:
+        text += "\n" + _("(their checkpoints' signatures were not checked: give --trust)")
+    return Result(data, text)
 
 
 def _verify_report_args(p: argparse.ArgumentParser) -> None:
@@ -1622,12 +1646,16 @@ NULLABLE: dict[str, dict[str, str]] = {
                                                        "pledgor yet"),
                      "applications[].pledgee_name": N_("null when the document names no "
                                                        "pledgee yet")},
-    "report": {"results": N_("[] when the answer named no registration")},
-    "verify-report": {"results": N_("[] when the answer named no registration")},
+    "report": {"results": N_("[] when the answer named no registration"),
+               "parties": N_("[] when the question named no party")},
+    "verify-report": {"results": N_("[] when the answer named no registration"),
+                      "parties": N_("[] when the question named no party")},
     "journal-verify": {"bad_seq": N_("null when the journal is intact"),
                        "message": N_("empty when the journal is intact")},
     "register-import": {"rejections": N_("[] when no record was rejected")},
     "consistency": {"message": N_("empty when the log is consistent")},
+    "verify-reports": {"bad_number": N_("null when the reports are intact"),
+                       "message": N_("empty when the reports are intact")},
     "verify-log": {"bad_seq": N_("null when the journal is intact"),
                    "message": N_("empty when the journal is intact"),
                    "consistent": N_("null without --since")},
@@ -1680,6 +1708,7 @@ def _lang_option(p: argparse.ArgumentParser) -> None:
 #: reads, and the filing an applicant does (the service's account is the actor)
 REMOTE_COMMANDS = ("verify", "search", "certificate", "rank", "due", "stats", "show", "prove",
                    "consistency", "verify-log", "journal-verify", "reports", "report",
+                   "verify-reports",
                    "apply", "review", "submit", "withdraw", "file-batch", "applications")
 
 

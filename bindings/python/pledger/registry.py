@@ -21,8 +21,8 @@ from .query import AS_OF_CURRENT, Cursor, pledge_of
 from .report import ReportEntry
 from .types import (ApplicationEntry, Certificate, CurrencyAmounts, DateLike, DueItem, DueList,
                     ExchangeLine, Filed, Finding, ImportReport, Instant, JournalCheck, Pledge,
-                    Registration, Rejection, Review, RightRank, Stats, Verification, date_str,
-                    from_us, to_date, to_us)
+                    Registration, Rejection, ReportsCheck, Review, RightRank, Stats,
+                    Verification, date_str, from_us, to_date, to_us)
 
 #: progress(records, bytes_read, total_bytes): return False to cancel
 ProgressFn = Callable[[int, int, int], Any]
@@ -856,6 +856,23 @@ class Registry:
         self._check(fn(bad, count, self._h))
         msg = self.errmsg if bad[0] else ""
         return JournalCheck(intact=bad[0] == 0, bad_seq=int(bad[0]) or None,
+                            count=int(count[0]), message=msg)
+
+    def report_verify(self, trusted: Keyring | None = None) -> ReportsCheck:
+        """Verify the search reports kept beside the registry: every report
+        from number 1 without a gap, each row as its text, its log line the
+        journal's root, the auditor's keys as its text names, the Merkle
+        tree of the texts as kept, each checkpoint of the reports' log over
+        that tree and signed by a key of ``trusted`` (None: signatures not
+        checked, only what they sign).  Role auditor or registrar."""
+        if trusted is not None and not isinstance(trusted, Keyring):
+            raise _ffi._invalid("trusted must be a pledger.Keyring or None", True)
+        bad = ffi.new("uint64_t *")
+        count = ffi.new("uint64_t *")
+        self._check(lib.pledger_report_verify(bad, count, self._h,
+                                              ffi.NULL if trusted is None else trusted._p))
+        msg = self.errmsg if bad[0] else ""
+        return ReportsCheck(intact=bad[0] == 0, bad_number=int(bad[0]) or None,
                             count=int(count[0]), message=msg)
 
     # ---- what banks ask (query.h) ----------------------------------------------

@@ -24,10 +24,10 @@ from .enums import ALL as _ENUMS
 from .enums import Kind, PledgeState, Role, Severity
 from .errors import CodeMismatch, ReviewBlocked, caller_words, error_class
 from .log import HASH_SIZE, Checkpoint, Keyring, Proof, verify_consistency
-from .report import ReportEntry
+from .report import Report, ReportEntry
 from .types import (ApplicationEntry, CurrencyAmounts, DateLike, DueItem, DueList, Filed,
-                    Finding, Instant, JournalCheck, Pledge, Review, RightRank, SearchHit,
-                    Stats, Verification, date_str, from_us, to_date, to_us)
+                    Finding, Instant, JournalCheck, Pledge, ReportsCheck, Review, RightRank,
+                    SearchHit, Stats, Verification, date_str, from_us, to_date, to_us)
 
 
 def _instant(t: Instant | None, what: str) -> str | None:
@@ -566,6 +566,21 @@ class RemoteRegistry:
                        {"chain_only": "true" if chain_only else "false"})
         return JournalCheck(intact=bool(j["intact"]), bad_seq=j.get("bad_seq"),
                             count=int(j["count"]), message=j["message"] or "")
+
+    def report_verify(self, trusted: Keyring | None = None) -> ReportsCheck:
+        """As :meth:`pledger.Registry.report_verify`, run by the service on
+        its reports (roles auditor and registrar), their checkpoints held
+        to the keys the service signs them with; ``trusted``, when given,
+        checks the reports the service hands out against it too: the
+        checkpoint of the last one must be signed by a key of it."""
+        if trusted is not None and not isinstance(trusted, Keyring):
+            raise _ffi._invalid("trusted must be a pledger.Keyring or None", True)
+        j = self._json("GET", "/v1/reports/verify")
+        check = ReportsCheck(intact=bool(j["intact"]), bad_number=j.get("bad_number"),
+                             count=int(j["count"]), message=j["message"] or "")
+        if trusted is not None and check.intact and check.count:
+            Report.open(self.report(check.count), trusted)
+        return check
 
     # ---- filing -------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ class Report:
     log_size: int               #: the log size the answer was read at
     log_root: bytes             #: the log's root at that size
     results: tuple[str, ...]    #: the registration numbers the answer named
+    parties: tuple[str, ...]    #: the parties the question was about, by their name keys
     signers: tuple[str, ...]    #: the trusted keys that signed its checkpoint
     note: str                   #: the report as handed out: text and proof
 
@@ -58,6 +59,8 @@ class Report:
             log_root=bytes(ffi.buffer(lib.pledger_report_log_root(r), HASH_SIZE)),
             results=tuple(_ffi.string(lib.pledger_report_result(r, i)) or ""
                           for i in range(int(lib.pledger_report_result_count(r)))),
+            parties=tuple(_ffi.string(lib.pledger_report_party(r, i)) or ""
+                          for i in range(int(lib.pledger_report_party_count(r)))),
             signers=tuple(_ffi.string(lib.pledger_report_signer(r, i)) or ""
                           for i in range(int(lib.pledger_report_signer_count(r)))),
             note=bytes(data).decode("utf-8"))

@@ -307,6 +307,15 @@ class JournalCheck:
 
 
 @dataclasses.dataclass(frozen=True)
+class ReportsCheck:
+    """The answer of a verification of the search reports."""
+    intact: bool
+    bad_number: int | None  #: the first report found wrong, None when intact
+    count: int              #: reports verified
+    message: str            #: what was wrong ("" when intact)
+
+
+@dataclasses.dataclass(frozen=True)
 class RightRank:
     """A pledged right of a verified pledge and the pledge's rank on it."""
     right_id: str   #: normalised identifier (masked where it embeds a resident number)

@@ -269,6 +269,8 @@ def test_every_json_field_is_filled_or_documented(tmp_path: pathlib.Path,
     run("reports", "--actor", "auditor-1", "--role", "auditor")
     run("report", "1", "--actor", "auditor-1", "--role", "auditor")
     run("report", "1", "--trust", f"office={pub}", "--actor", "auditor-1", "--role", "auditor")
+    assert run("verify-reports", "--trust", f"office={pub}", "--actor", "auditor-1",
+               "--role", "auditor")["intact"] is True
     (tmp_path / "report.txt").write_text(note)
     assert run("verify-report", str(tmp_path / "report.txt"), "--trust",
                f"office={pub}")["results"] == [number]

@@ -144,3 +144,57 @@ def test_an_instant_no_year_holds_is_corrupt(reg: pledger.Registry, flow: Flow, 
     r = run_cli("reports", "--db", db_path, "--actor", "auditor-1", "--role", "auditor")
     assert r.status == 5 and "outside the years 1 to 9999" in r.err, r
     assert "internal error" not in r.err and "Traceback" not in r.err
+
+
+def test_report_verify(reg: pledger.Registry, flow: Flow, keys, db_path: str) -> None:
+    """The auditor's check of the reports' file, in Python and on the
+    command line: intact with and without the key; an edited "asked by"
+    (row and text alike, so only the tree shows it) and a deleted party
+    key are each named by report; exit status 1, the JSON says which."""
+    import sqlite3
+    signer, trusted, pub = keys
+    r1 = flow.registered(Kind.TRADEMARK)
+    flow.act("bank-1", Role.BANK)
+    reg.issue_report("party_id=91440300MA5DXXXX1K", [r1.number], signers=signer,
+                     parties=["91440300MA5DXXXX1K"])
+    n, note = reg.issue_report("party_name=Nobody Ltd", [], signers=signer,
+                               parties=["Nobody Ltd"])
+    assert pledger.Report.open(note, trusted).parties == ("nobody",)
+    flow.act("auditor-1", Role.AUDITOR)
+    assert reg.report_verify(trusted) == pledger.ReportsCheck(True, None, 2, "")
+    assert reg.report_verify().intact
+    env = ["--db", db_path, "--actor", "auditor-1", "--role", "auditor"]
+    r = run_cli("verify-reports", "--trust", f"FZ01-reports={pub}", "--json", *env)
+    assert r.status == 0, r
+    assert json.loads(r.out) == {"intact": True, "count": 2, "bad_number": None, "message": "",
+                                 "signatures_checked": True}
+    r = run_cli("verify-reports", *env)
+    assert r.status == 0 and "2 reports verified" in r.out and "--trust" in r.out, r
+    # a bank may not
+    r = run_cli("verify-reports", "--db", db_path, "--actor", "bank-1", "--role", "bank")
+    assert r.status == 4, r
+
+    c = sqlite3.connect(db_path + ".reports")
+    c.executescript("DROP TRIGGER search_report_no_update;"
+                    "UPDATE search_report SET actor = 'bank-9', "
+                    "note = replace(note, 'by bank-1 bank', 'by bank-9 bank') WHERE number = 1;")
+    c.close()
+    check = reg.report_verify(trusted)
+    assert (check.intact, check.bad_number, check.count) == (False, 1, 0)
+    assert "another subtree" in check.message
+    r = run_cli("verify-reports", "--json", *env)
+    assert r.status == 1, r
+    assert json.loads(r.out)["bad_number"] == 1
+    r = run_cli("verify-reports", "--lang", "zh_CN", *env)
+    assert r.status == 1 and "查询报告 1" in r.out, r
+
+    c = sqlite3.connect(db_path + ".reports")
+    c.executescript("UPDATE search_report SET actor = 'bank-1', "
+                    "note = replace(note, 'by bank-9 bank', 'by bank-1 bank') WHERE number = 1;"
+                    "DELETE FROM report_key_recent WHERE number = 2 AND what = 1;")
+    c.close()
+    check = reg.report_verify(trusted)
+    assert (check.bad_number, check.count) == (2, 1)
+    assert "other parties" in check.message
+    with pytest.raises(pledger.WrongType):
+        reg.report_verify("key")    # type: ignore[arg-type]

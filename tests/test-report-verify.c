@@ -1,0 +1,381 @@
+/* pledger_report_verify (include/pledger/report.h): the search reports'
+ * companion file changed underneath the library, one way at a time --
+ * each row field, each text, each key, each subtree, each checkpoint --
+ * is found, naming the first report it concerns and what was wrong; an
+ * intact companion holds, with and without the trusted keys; a write
+ * after a removal says the file was changed (not a constraint failure). */
+#include "fixture.h"
+
+#include <openssl/evp.h>
+#include <sqlite3.h>
+
+#include <pledger/log.h>
+#include <pledger/report.h>
+
+typedef struct site {
+    char *dir, *path, *companion;
+    char *priv, *pub;
+    pledger_keyring *signer, *trusted;
+    pledger_registry *reg;
+    char *n1, *n2;
+} site;
+
+static const char drop_triggers[] =
+    "DROP TRIGGER search_report_no_update; DROP TRIGGER search_report_no_delete;"
+    "DROP TRIGGER report_key_no_update; DROP TRIGGER report_key_no_delete;"
+    "DROP TRIGGER report_node_no_update; DROP TRIGGER report_node_no_delete;"
+    "DROP TRIGGER report_checkpoint_no_update; DROP TRIGGER report_checkpoint_no_delete;";
+
+static void issue(site *s, pledger_report_request *r, size_t n)
+{
+    char *notes[4] = { NULL, NULL, NULL, NULL };
+    fx_now_us += 1000000;
+    PL_OK(s->reg, pledger_report_issue(notes, NULL, s->reg, r, n, s->signer));
+    for (size_t i = 0; i < n; i++)
+        pledger_free(notes[i]);
+}
+
+/* Two registrations; reports 1-3 in one group (a search naming a party and
+ * both registrations, a verification, a search that found nothing), 4-5
+ * in another, the registry closed. */
+static void site_make(site *s)
+{
+    memset(s, 0, sizeof *s);
+    fx_ck_setup(&s->dir, &s->path, &s->reg);
+    ck_assert_int_ne(asprintf(&s->companion, "%s.reports", s->path), -1);
+    fx_ck_write_key(s->dir, EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"), "reports", &s->priv,
+                    &s->pub);
+    PL_OK(NULL, pledger_keyring_new(&s->signer));
+    PL_OK(NULL, pledger_keyring_add_pem_file(s->signer, "registry.example.cn/FZ01", s->priv));
+    PL_OK(NULL, pledger_keyring_new(&s->trusted));
+    PL_OK(NULL, pledger_keyring_add_pem_file(s->trusted, "registry.example.cn/FZ01", s->pub));
+    PL_OK(s->reg, fx_registered(s->reg, PLEDGER_KIND_TRADEMARK, &s->n1, NULL));
+    PL_OK(s->reg, fx_registered(s->reg, PLEDGER_KIND_PATENT, &s->n2, NULL));
+    fx_act(s->reg, "pledgerd", PLEDGER_ROLE_REGISTRAR);
+
+    const char *both[] = { s->n1, s->n2 }, *party[] = { "91440300MA5DXXXX1K",
+                                                        "Hangzhou West Lake Tea Co., Ltd." };
+    pledger_report_request g1[3] = { PLEDGER_REPORT_REQUEST_INIT, PLEDGER_REPORT_REQUEST_INIT,
+                                     PLEDGER_REPORT_REQUEST_INIT };
+    g1[0].actor = "bank-a";
+    g1[0].role = PLEDGER_ROLE_BANK;
+    g1[0].query = "party_id=91440300MA5DXXXX1K&side=either";
+    g1[0].parties = party;
+    g1[0].party_count = 2;
+    g1[0].numbers = both;
+    g1[0].number_count = 2;
+    g1[1].kind = PLEDGER_REPORT_VERIFICATION;
+    g1[1].actor = "bank-b";
+    g1[1].role = PLEDGER_ROLE_BANK;
+    g1[1].query = s->n1;
+    g1[1].numbers = both;
+    g1[1].number_count = 1;
+    g1[2].actor = "bank-c";
+    g1[2].role = PLEDGER_ROLE_BANK;
+    g1[2].query = "party_name=nobody";
+    const char *nobody[] = { "nobody" };
+    g1[2].parties = nobody;
+    g1[2].party_count = 1;
+    issue(s, g1, 3);
+    pledger_report_request g2[2] = { PLEDGER_REPORT_REQUEST_INIT, PLEDGER_REPORT_REQUEST_INIT };
+    g2[0].actor = "bank-a";
+    g2[0].role = PLEDGER_ROLE_BANK;
+    g2[0].query = "right=ZC-2026-1";
+    g2[0].numbers = both + 1;
+    g2[0].number_count = 1;
+    g2[1] = g1[1];
+    issue(s, g2, 2);
+    pledger_close(s->reg);
+    s->reg = NULL;
+}
+
+static void site_open(site *s)
+{
+    PL_OK(NULL, fx_open(&s->reg, s->path, NULL, 0, -1));
+    fx_act(s->reg, "auditor-1", PLEDGER_ROLE_AUDITOR);
+}
+
+static void site_free(site *s)
+{
+    pledger_keyring_free(s->signer);
+    pledger_keyring_free(s->trusted);
+    free(s->priv);
+    free(s->pub);
+    free(s->companion);
+    free(s->n1);
+    free(s->n2);
+    fx_ck_teardown(s->dir, s->path, s->reg);
+}
+
+START_TEST(test_intact)
+{
+    site s;
+    uint64_t bad = 7, count = 0;
+
+    site_make(&s);
+    site_open(&s);
+    PL_OK(s.reg, pledger_report_verify(&bad, &count, s.reg, s.trusted));
+    ck_assert_msg(bad == 0, "%s", pledger_errmsg(s.reg));
+    ck_assert_uint_eq(count, 5);
+    PL_OK(s.reg, pledger_report_verify(&bad, &count, s.reg, NULL));
+    ck_assert_uint_eq(bad, 0);
+    /* a read-only handle, and the registrar, check too */
+    pledger_registry *ro = NULL;
+    PL_OK(NULL, fx_open(&ro, s.path, NULL, 1, -1));
+    fx_act(ro, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(ro, pledger_report_verify(&bad, &count, ro, s.trusted));
+    ck_assert_uint_eq(bad, 0);
+    ck_assert_uint_eq(count, 5);
+    /* a bank may not: it sees its own reports only */
+    fx_act(ro, "bank-a", PLEDGER_ROLE_BANK);
+    PL_FAILS(ro, PLEDGER_EPERM, pledger_report_verify(&bad, &count, ro, NULL));
+    pledger_close(ro);
+    /* another key: the first checkpoint is not signed by it */
+    char *priv = NULL, *pub = NULL;
+    pledger_keyring *other = NULL;
+    fx_ck_write_key(s.dir, EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"), "other", &priv, &pub);
+    PL_OK(NULL, pledger_keyring_new(&other));
+    PL_OK(NULL, pledger_keyring_add_pem_file(other, "registry.example.cn/FZ01", pub));
+    PL_OK(s.reg, pledger_report_verify(&bad, &count, s.reg, other));
+    ck_assert_uint_eq(bad, 3);
+    ck_assert_uint_eq(count, 2);
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(s.reg), "not signed by a trusted key"));
+    pledger_keyring_free(other);
+    free(priv);
+    free(pub);
+    /* more reports after a verification: still intact */
+    fx_act(s.reg, "bank-a", PLEDGER_ROLE_BANK);
+    pledger_report_request r = PLEDGER_REPORT_REQUEST_INIT;
+    r.query = "again";
+    issue(&s, &r, 1);
+    fx_act(s.reg, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    PL_OK(s.reg, pledger_report_verify(&bad, &count, s.reg, s.trusted));
+    ck_assert_msg(bad == 0, "%s", pledger_errmsg(s.reg));
+    ck_assert_uint_eq(count, 6);
+    site_free(&s);
+}
+END_TEST
+
+/* A registry that never recorded a report holds, with none verified. */
+START_TEST(test_none)
+{
+    char *dir, *path;
+    pledger_registry *reg;
+    uint64_t bad = 7, count = 7;
+
+    fx_ck_setup(&dir, &path, &reg);
+    fx_act(reg, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    PL_OK(reg, pledger_report_verify(&bad, &count, reg, NULL));
+    ck_assert_uint_eq(bad, 0);
+    ck_assert_uint_eq(count, 0);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
+typedef struct tamper {
+    const char *what;     /* the case */
+    const char *sql;      /* run on the companion, its triggers dropped */
+    uint64_t bad;         /* the report named */
+    const char *says;     /* in the message */
+    int trusted;          /* verified with the trusted keys */
+} tamper;
+
+static const tamper cases[] = {
+    /* the row the auditor's lists read, field by field */
+    { "actor", "UPDATE search_report SET actor = 'bank-z' WHERE number = 2", 2,
+      "its actor is 'bank-z'", 1 },
+    { "role", "UPDATE search_report SET role = 'auditor' WHERE number = 2", 2, "its role", 1 },
+    { "kind", "UPDATE search_report SET kind = 'search' WHERE number = 2", 2, "its kind", 1 },
+    { "query", "UPDATE search_report SET query = 'x' WHERE number = 1", 1, "its query", 1 },
+    { "instant", "UPDATE search_report SET issued_at = issued_at + 1 WHERE number = 4", 4,
+      "instant of issue", 1 },
+    { "result count", "UPDATE search_report SET result_count = 0 WHERE number = 1", 1,
+      "says 0 results", 1 },
+    { "log size", "UPDATE search_report SET log_size = 0 WHERE number = 5", 5, "at log size 0",
+      1 },
+    /* the text, with the row to match: the tree shows it */
+    { "asked by", "UPDATE search_report SET actor = 'bank-z', note = replace(note, 'by bank-b "
+      "bank', 'by bank-z bank') WHERE number = 2", 2, "another subtree", 1 },
+    { "asked by, no keys", "UPDATE search_report SET actor = 'bank-z', note = replace(note, "
+      "'by bank-b bank', 'by bank-z bank') WHERE number = 5", 5, "another subtree", 0 },
+    { "results dropped", "UPDATE search_report SET result_count = 0, note = substr(note, 1, "
+      "instr(note, 'results 2') - 1) || 'results 0' || char(10) WHERE number = 1; "
+      "DELETE FROM report_key_recent WHERE number = 1 AND what = 2", 1, "another subtree", 1 },
+    { "not a report", "UPDATE search_report SET note = 'hello' || char(10) WHERE number = 3", 3,
+      "not a report's", 1 },
+    { "another's text", "UPDATE search_report SET note = (SELECT note FROM search_report "
+      "WHERE number = 2) WHERE number = 3", 3, "its text is report 2", 1 },
+    { "log root", "UPDATE search_report SET log_size = log_size - 1, note = replace(note, "
+      "'log ' || log_size || ' ', 'log ' || (log_size - 1) || ' ') WHERE number = 4", 4,
+      "is not the journal's", 1 },
+    { "log beyond", "UPDATE search_report SET log_size = 999, note = replace(note, 'log ' || "
+      "log_size || ' ', 'log 999 ') WHERE number = 4", 4, "beyond the journal", 1 },
+    /* removed reports */
+    { "a middle report", "DELETE FROM search_report WHERE number = 2", 2, "search report 2", 1 },
+    { "a middle report and its keys", "DELETE FROM search_report WHERE number = 3; DELETE FROM "
+      "report_key_recent WHERE number = 3", 3, "search report 3 is missing", 1 },
+    { "the last report", "DELETE FROM search_report WHERE number = 5; DELETE FROM "
+      "report_key_recent WHERE number = 5", 5, "only 4 reports", 1 },
+    { "the last report and its checkpoint", "DELETE FROM search_report WHERE number = 5; "
+      "DELETE FROM report_key_recent WHERE number = 5; DELETE FROM report_checkpoint WHERE "
+      "size = 5", 4, "checkpoint of the first 5 reports", 1 },
+    /* the keys of "who asked about this party" */
+    { "a party's key", "DELETE FROM report_key_recent WHERE number = 1 AND what = 1 AND key = "
+      "(SELECT max(key) FROM report_key_recent WHERE number = 1 AND what = 1)", 1,
+      "other parties", 1 },
+    { "a party's key changed", "UPDATE report_key_recent SET key = 'someoneelse' WHERE number = "
+      "3 AND what = 1", 3, "other parties", 1 },
+    { "a party's key added", "INSERT INTO report_key_recent VALUES (2, 1, 'someone')", 2,
+      "other parties", 1 },
+    { "a registration's key", "DELETE FROM report_key_recent WHERE number = 2 AND what = 2", 2,
+      "other registrations", 1 },
+    { "a registration's key added", "INSERT INTO report_key_recent VALUES (3, 2, 'R-X')", 3,
+      "other registrations", 1 },
+    { "a key out of place", "INSERT INTO report_key SELECT 0, what, key, number FROM "
+      "report_key_recent WHERE number = 4; DELETE FROM report_key_recent WHERE number = 4", 4,
+      "out of its place", 1 },
+    { "a key of no report", "INSERT INTO report_key_recent VALUES (9, 1, 'x')", 9,
+      "no report of that number", 1 },
+    /* the tree */
+    { "a leaf", "UPDATE report_node SET hash = zeroblob(32) WHERE pos = 0", 1,
+      "another subtree", 1 },
+    { "a subtree", "UPDATE report_node SET hash = zeroblob(32) WHERE level = 1 AND idx = 1", 4,
+      "another subtree (level 1, index 1)", 1 },
+    { "a leaf removed", "DELETE FROM report_node WHERE level = 0 AND idx = 2", 3,
+      "keeps no subtree", 1 },
+    { "a subtree more", "INSERT INTO report_node VALUES (100, 0, 60, zeroblob(32))", 6,
+      "the tree keeps 9 subtrees", 1 },
+    /* the checkpoints */
+    { "a checkpoint removed", "DELETE FROM report_checkpoint WHERE size = 3", 1,
+      "checkpoint of the first 3 reports", 1 },
+    { "the last checkpoint removed", "DELETE FROM report_checkpoint WHERE size = 5", 4,
+      "checkpoint of the first 5 reports", 1 },
+    { "a checkpoint of another size", "UPDATE report_checkpoint SET note = (SELECT note FROM "
+      "report_checkpoint WHERE size = 5) WHERE size = 3", 3, "signs a tree of 5", 1 },
+    { "a checkpoint of another log (signed)", "UPDATE report_checkpoint SET note = replace(note, "
+      "'/reports', '/other') WHERE size = 3", 3, "not signed by a trusted key", 1 },
+    { "a checkpoint of another log", "UPDATE report_checkpoint SET note = replace(note, "
+      "'/reports', '/other') WHERE size = 3", 3, "of another log", 0 },
+    { "a checkpoint not signed", "UPDATE report_checkpoint SET note = substr(note, 1, "
+      "instr(note, char(10) || char(10))) WHERE size = 5", 5, "not a signed note", 0 },
+    { "a checkpoint more", "INSERT INTO report_checkpoint SELECT 9, signed_at, note FROM "
+      "report_checkpoint WHERE size = 5", 6, "first 9 reports is kept, but only 5", 1 },
+    { "a report's checkpoint", "UPDATE search_report SET checkpoint = 5 WHERE number = 1", 1,
+      "handed out with the checkpoint of the first 5 reports", 1 },
+    { "a report's checkpoint dropped", "UPDATE search_report SET checkpoint = NULL WHERE "
+      "number = 4", 4, "names no checkpoint", 1 },
+};
+
+START_TEST(test_tamper)
+{
+    const tamper *t = &cases[_i];
+    site s;
+    uint64_t bad = 0, count = 0;
+    char *sql = NULL;
+
+    site_make(&s);
+    ck_assert_int_ne(asprintf(&sql, "%s %s", drop_triggers, t->sql), -1);
+    fx_ck_raw_exec(s.companion, sql);
+    free(sql);
+    site_open(&s);
+    PL_OK(s.reg, pledger_report_verify(&bad, &count, s.reg, t->trusted ? s.trusted : NULL));
+    ck_assert_msg(bad == t->bad, "%s: report %llu named, not %llu: %s", t->what,
+                  (unsigned long long)bad, (unsigned long long)t->bad, pledger_errmsg(s.reg));
+    ck_assert_msg(strstr(pledger_errmsg(s.reg), t->says), "%s: '%s' not in: %s", t->what,
+                  t->says, pledger_errmsg(s.reg));
+    ck_assert_uint_eq(count, t->bad - 1);
+    ck_assert_int_eq(pledger_errcode(s.reg), PLEDGER_ECORRUPT);
+    site_free(&s);
+}
+END_TEST
+
+/* A report, a subtree or a checkpoint removed from the end: the next
+ * report is refused naming the file and what to run, nothing written;
+ * before, it failed on the tree's key as a conflict. */
+START_TEST(test_write_refused)
+{
+    static const char *const removed[] = {
+        "DELETE FROM search_report WHERE number = 5",
+        "DELETE FROM report_node WHERE pos = (SELECT max(pos) FROM report_node)",
+        "DELETE FROM report_checkpoint WHERE size = 5",
+        "DELETE FROM report_checkpoint",
+    };
+    for (size_t i = 0; i < sizeof removed / sizeof removed[0]; i++) {
+        site s;
+        char *sql = NULL;
+        site_make(&s);
+        ck_assert_int_ne(asprintf(&sql, "%s %s", drop_triggers, removed[i]), -1);
+        fx_ck_raw_exec(s.companion, sql);
+        free(sql);
+        char *before = fx_ck_dump(s.companion, NULL);
+        site_open(&s);
+        fx_act(s.reg, "bank-a", PLEDGER_ROLE_BANK);
+        pledger_report_request r = PLEDGER_REPORT_REQUEST_INIT;
+        r.query = "after";
+        char *note = NULL;
+        int rc = pledger_report_issue(&note, NULL, s.reg, &r, 1, s.signer);
+        if (i == 3) {
+            /* every checkpoint gone looks like a companion brought from
+             * the first schema: the write goes on; the verification
+             * finds the reports that name one */
+            PL_OK(s.reg, rc);
+            pledger_free(note);
+            uint64_t bad = 0;
+            fx_act(s.reg, "auditor-1", PLEDGER_ROLE_AUDITOR);
+            PL_OK(s.reg, pledger_report_verify(&bad, NULL, s.reg, s.trusted));
+            ck_assert_uint_eq(bad, 1);
+        } else {
+            ck_assert_msg(rc == PLEDGER_ECORRUPT, "%zu: %d %s", i, rc, pledger_errmsg(s.reg));
+            ck_assert_ptr_null(note);
+            ck_assert_ptr_nonnull(strstr(pledger_errmsg(s.reg), s.companion));
+            ck_assert_ptr_nonnull(strstr(pledger_errmsg(s.reg), "pledger_report_verify"));
+            pledger_close(s.reg);
+            s.reg = NULL;
+            char *after = fx_ck_dump(s.companion, NULL);
+            ck_assert_str_eq(before, after);
+            free(after);
+            site_open(&s);
+        }
+        free(before);
+        site_free(&s);
+    }
+}
+END_TEST
+
+/* The message is the registry's language too. */
+START_TEST(test_translated)
+{
+    site s;
+    uint64_t bad = 0;
+
+    site_make(&s);
+    char *sql = NULL;
+    ck_assert_int_ne(asprintf(&sql, "%s %s", drop_triggers,
+                              "UPDATE search_report SET actor = 'bank-z' WHERE number = 2"), -1);
+    fx_ck_raw_exec(s.companion, sql);
+    free(sql);
+    site_open(&s);
+    PL_OK(NULL, pledger_set_language("zh_CN"));
+    PL_OK(s.reg, pledger_report_verify(&bad, NULL, s.reg, s.trusted));
+    ck_assert_uint_eq(bad, 2);
+    ck_assert_msg(strstr(pledger_errmsg(s.reg), "查询报告 2：其操作人在审计员读取的列表中为“bank-z”"),
+                  "%s", pledger_errmsg(s.reg));
+    site_free(&s);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("report-verify");
+    TCase *tc = tcase_create("report-verify");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_intact);
+    tcase_add_test(tc, test_none);
+    tcase_add_loop_test(tc, test_tamper, 0, (int)(sizeof cases / sizeof cases[0]));
+    tcase_add_test(tc, test_write_refused);
+    tcase_add_test(tc, test_translated);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+PL_TEST_MAIN(suite)
