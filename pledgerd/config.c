@@ -105,7 +105,7 @@ int config_load(config *c, const char *path, char *err, size_t err_size)
         *eq = '\0';
         char *k = trim(s), *v = trim(eq + 1);
         bool ok = true;
-        char want[96] = "";   /* what the setting takes, said when refused */
+        char want[160] = "";   /* what the setting takes, said when refused */
         for (size_t i = 0; i < sizeof once / sizeof once[0]; i++) {
             if (strcmp(k, once[i]) != 0)
                 continue;
@@ -131,8 +131,17 @@ int config_load(config *c, const char *path, char *err, size_t err_size)
             }
             ok = ok && (size_t)(end - host) < sizeof c->listen_host &&
                  number(colon + 1, 1, 65535, &x);
-            snprintf(want, sizeof want, "ADDRESS:PORT (IPv4, or IPv6 in brackets: [::1]:8443), "
-                     "the port 1 to 65535");
+            /* an address as written, never a name to look up: said here,
+             * with the line, not by the acceptor once the service starts */
+            if (ok) {
+                char addr[sizeof c->listen_host];
+                unsigned char bin[sizeof(struct in6_addr)];
+                snprintf(addr, sizeof addr, "%.*s", (int)(end - host), host);
+                ok = inet_pton(AF_INET, addr, bin) == 1 ||
+                     (*v == '[' && inet_pton(AF_INET6, addr, bin) == 1);
+            }
+            snprintf(want, sizeof want, "ADDRESS:PORT (IPv4, or IPv6 in brackets: [::1]:8443; "
+                     "an address, not a host name), the port 1 to 65535");
             if (ok) {
                 snprintf(c->listen_host, sizeof c->listen_host, "%.*s", (int)(end - host), host);
                 c->port = (unsigned)x;

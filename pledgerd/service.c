@@ -24,6 +24,7 @@
 #include <openssl/crypto.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1349,6 +1350,22 @@ static unsigned connections_open(void *cls)
     return n;
 }
 
+/* libmicrohttpd's own messages (a TLS handshake refused, a socket error),
+ * one line each in the service's log, named as the service's are. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char line[512];
+    (void)cls;
+    vsnprintf(line, sizeof line, fmt, ap);
+    size_t n = strlen(line);
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    fprintf(stderr, "pledgerd: libmicrohttpd: %s\n", line);
+}
+#pragma GCC diagnostic pop
+
 /* A daemon serving @cert and @key (taken; NULL with tls = off) to the
  * connections the acceptor hands it.  NULL with @err on failure. */
 static listener *listener_start(service *s, char *cert, char *key, char *err, size_t err_size)
@@ -1391,6 +1408,7 @@ static listener *listener_start(service *s, char *cert, char *key, char *err, si
         MHD_OPTION_NOTIFY_COMPLETED, completed, l,
         MHD_OPTION_URI_LOG_CALLBACK, uri_seen, l,
         MHD_OPTION_NOTIFY_CONNECTION, connection_notice, s,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_ARRAY, opts,
         MHD_OPTION_END);
     if (!l->d) {

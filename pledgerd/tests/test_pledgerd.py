@@ -1320,8 +1320,12 @@ def test_listens_on_ipv6(site: dict) -> None:
                            ("[]:8443", "line 1: listen: bad value"),
                            ("[::1]:", "line 1: listen: bad value"),
                            ("[::1]:70000", "line 1: listen: bad value"),
-                           ("localhost:8443", "'localhost' is not an IPv4 or IPv6 address"),
-                           ("[fe80::zz]:8443", "'fe80::zz' is not an IPv4 or IPv6 address"),
+                           # a host name is refused with the file's line, before
+                           # the service starts (the acceptor said it without one)
+                           ("localhost:8443", "line 1: listen: bad value"),
+                           ("[localhost]:8443", "not a host name"),
+                           ("[fe80::zz]:8443", "line 1: listen: bad value"),
+                           ("300.1.1.1:8443", "line 1: listen: bad value"),
                            # plain HTTP beyond loopback: every token in clear
                            ("0.0.0.0:8443", "tls = off serves plain HTTP"),
                            ("[::]:8443", "tls = off serves plain HTTP"),
@@ -3324,3 +3328,26 @@ def test_a_registry_changed_outside_pledger_is_answered_500(site: dict,
         assert d.json("/v1/status")["office"] == "FZ01"    # still serving
     finally:
         assert d.stop() == 0
+
+
+def test_every_log_line_is_the_services(site: dict) -> None:
+    """libmicrohttpd's own messages (here: plain HTTP sent to the TLS port,
+    a handshake it refuses) are lines of the service's log like its own,
+    "pledgerd: libmicrohttpd: ...", never a bare line of the library's;
+    so is every other line the service writes."""
+    d = Daemon(site["tmp"])
+    try:
+        for _ in range(3):
+            with socket.create_connection(("127.0.0.1", d.port), timeout=5) as s:
+                s.sendall(b"GET /v1/status HTTP/1.1\r\nHost: x\r\n\r\n")
+                try:
+                    s.recv(100)
+                except OSError:
+                    pass
+        assert d.curl("/v1/status")[0] == 200
+    finally:
+        assert d.stop() == 0
+    err = d.proc.stderr.read()
+    lines = [line for line in err.splitlines() if line]
+    assert any(line.startswith("pledgerd: libmicrohttpd: ") for line in lines), err
+    assert all(line.startswith("pledgerd: ") for line in lines), err
