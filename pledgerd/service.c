@@ -396,17 +396,22 @@ void json_error(jw *w, int code, const char *message)
  * operator reads it, not only to the client that met it: at most one
  * line a second, with the count of those left out since (a full disk
  * under load fails every answer). */
+/* The last failure logged, and how many were answered since without a
+ * line of their own (said with the next one logged, or at stop). */
+static _Atomic int64_t failure_logged_us = INT64_MIN / 2;
+static atomic_ulong failures_left_out;
+
 static void log_failure(unsigned status, int code, const char *message)
 {
-    static _Atomic int64_t last_us = INT64_MIN / 2;
-    static atomic_ulong left_out;
-    int64_t now = now_us(), last = atomic_load(&last_us);
+    _Atomic int64_t *const last_us = &failure_logged_us;
+    atomic_ulong *const left_out = &failures_left_out;
+    int64_t now = now_us(), last = atomic_load(last_us);
 
-    if (now - last < 1000000 || !atomic_compare_exchange_strong(&last_us, &last, now)) {
-        atomic_fetch_add(&left_out, 1);
+    if (now - last < 1000000 || !atomic_compare_exchange_strong(last_us, &last, now)) {
+        atomic_fetch_add(left_out, 1);
         return;
     }
-    unsigned long n = atomic_exchange(&left_out, 0);
+    unsigned long n = atomic_exchange(left_out, 0);
     if (n)
         fprintf(stderr, "pledgerd: answered %u (%s): %s (and %lu more failures since the last "
                 "one logged)\n", status, code_name(code), message, n);
@@ -1666,6 +1671,11 @@ void service_stop(service *s)
         listener_free(l);
     }
     acceptor_free(s->acc_thread); /* the daemons are stopped: no more notices */
+    /* the failures answered after the last line logged are counted too */
+    unsigned long left = atomic_exchange(&failures_left_out, 0);
+    if (left)
+        fprintf(stderr, "pledgerd: and %lu more failures answered since the last one logged\n",
+                left);
     recorder_free(s->rec);
     pledger_close(s->flusher);
     pledger_close(s->syncer);

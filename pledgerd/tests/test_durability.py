@@ -219,3 +219,8 @@ def test_a_report_the_disk_refuses_is_refused_in_the_clients_language(
     assert status == 0, log
     # the operator is told too, not only the clients
     assert "pledgerd: answered 500 (" in log and "reg.db.reports" in log, log
+    # at most a line a second; every failure counted, those after the last
+    # line logged said at stop
+    said = len(re.findall(r"^pledgerd: answered 5\d\d ", log, re.M))
+    said += sum(int(n) for n in re.findall(r"and (\d+) more failures", log))
+    assert said == 3, log
