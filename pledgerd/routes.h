@@ -66,6 +66,7 @@ typedef struct report_ask {
     recorder_job job; /* the recorder's view: job.req points into the fields below */
     char *query;
     char *parties[2];
+    char *asked[2];   /* the registrations the question named (path, compare=) */
     char **numbers;
     size_t nn;
     char actor[65];

@@ -2586,6 +2586,20 @@ static void sweep_pledger_report_issue(void)
     r[1].number_count = SIZE_MAX;
     ERR(R, pledger_report_issue(notes, NULL, R, r, 2, kr));
     r[1].number_count = 0;
+    r[1].asked_count = SIZE_MAX;
+    ERR(R, pledger_report_issue(notes, NULL, R, r, 2, kr));
+    r[1].asked_count = 101;
+    ERR(R, pledger_report_issue(notes, NULL, R, r, 2, kr));
+    r[1].asked_count = 1;
+    ERR(R, pledger_report_issue(notes, NULL, R, r, 2, kr)); /* asked NULL */
+    {
+        const char *bad_asked[] = { "R 1" };
+        r[1].asked = bad_asked;
+        ERR(R, pledger_report_issue(notes, NULL, R, r, 2, kr));
+        ck_assert_ptr_nonnull(strstr(pledger_errmsg(R), "requests[1].asked[0]"));
+        r[1].asked = NULL;
+    }
+    r[1].asked_count = 0;
     ERR(RO, pledger_report_issue(notes, NULL, RO, r, 2, kr));
     ck_assert_ptr_null(notes[0]);
     PL_OK(R, pledger_report_issue(notes, NULL, R, r, 2, kr));
@@ -2770,8 +2784,10 @@ SREPORT_GETTER(log_root)
 SREPORT_GETTER(result_count)
 SREPORT_GETTER(signer_count)
 SREPORT_GETTER(party_count)
+SREPORT_GETTER(asked_count)
 static void sweep_pledger_report_result(void) { NIL(pledger_report_result(NULL, 0)); }
 static void sweep_pledger_report_party(void) { NIL(pledger_report_party(NULL, 0)); }
+static void sweep_pledger_report_asked(void) { NIL(pledger_report_asked(NULL, 0)); }
 static void sweep_pledger_report_signer(void) { NIL(pledger_report_signer(NULL, 0)); }
 static void sweep_pledger_report_free(void) { pledger_report_free(NULL); }
 
@@ -3027,6 +3043,7 @@ static const entry table[] = {
     E(pledger_report_role), E(pledger_report_kind_of), E(pledger_report_query),
     E(pledger_report_log_size), E(pledger_report_log_root), E(pledger_report_result_count),
     E(pledger_report_result), E(pledger_report_party_count), E(pledger_report_party),
+    E(pledger_report_asked_count), E(pledger_report_asked),
     E(pledger_report_signer_count), E(pledger_report_signer),
     E(pledger_report_free),
     E(pledger_set_site), E(pledger_registry_site), E(pledger_registry_upstream),

@@ -70,6 +70,8 @@ static void site_make(site *s)
     g1[1].query = s->n1;
     g1[1].numbers = both;
     g1[1].number_count = 1;
+    g1[1].asked = both;
+    g1[1].asked_count = 1;
     g1[2].actor = "bank-c";
     g1[2].role = PLEDGER_ROLE_BANK;
     g1[2].query = "party_name=nobody";
@@ -83,7 +85,10 @@ static void site_make(site *s)
     g2[0].query = "right=ZC-2026-1";
     g2[0].numbers = both + 1;
     g2[0].number_count = 1;
-    g2[1] = g1[1];
+    g2[1] = g1[1];      /* a verification refused: asked about n2, answered nothing */
+    g2[1].asked = both + 1;
+    g2[1].numbers = NULL;
+    g2[1].number_count = 0;
     issue(s, g2, 2);
     pledger_close(s->reg);
     s->reg = NULL;
@@ -231,6 +236,12 @@ static const tamper cases[] = {
       "other registrations", 1 },
     { "a registration's key added", "INSERT INTO report_key_recent VALUES (3, 2, 'R-X')", 3,
       "other registrations", 1 },
+    { "the key of a registration asked about", "DELETE FROM report_key_recent WHERE number = 5 "
+      "AND what = 2", 5, "other registrations", 1 },
+    { "a registration asked about, dropped from the text", "UPDATE search_report SET note = "
+      "replace(note, 'asked 1' || char(10) || (SELECT key FROM report_key_recent WHERE number "
+      "= 5 AND what = 2) || char(10), 'asked 0' || char(10)) WHERE number = 5; DELETE FROM "
+      "report_key_recent WHERE number = 5 AND what = 2", 5, "another subtree", 1 },
     { "a key out of place", "INSERT INTO report_key SELECT 0, what, key, number FROM "
       "report_key_recent WHERE number = 4; DELETE FROM report_key_recent WHERE number = 4", 4,
       "out of its place", 1 },

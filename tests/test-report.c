@@ -223,7 +223,7 @@ START_TEST(test_issue_open_find)
     ck_assert_uint_eq(pledger_report_party_count(rep), 1);
     ck_assert_str_eq(pledger_report_party(rep, 0), "91440300ma5dxxxx1k");
     ck_assert_ptr_null(pledger_report_party(rep, 1));
-    ck_assert_ptr_nonnull(strstr(notes[0], "\nparties 1\n91440300ma5dxxxx1k\nlog "));
+    ck_assert_ptr_nonnull(strstr(notes[0], "\nparties 1\n91440300ma5dxxxx1k\nasked 0\nlog "));
     ck_assert_uint_eq(pledger_report_log_size(rep), log_before);
     unsigned char root[32];
     PL_OK(reg, pledger_log_root(reg, log_before, root));
@@ -338,6 +338,49 @@ START_TEST(test_issue_open_find)
     ck_assert_str_eq(got, notes[1]);
     free(got);
     PL_FAILS(reg, PLEDGER_ENOTFOUND, pledger_report_get(&got, reg, 4));
+
+    /* a verification refused (a wrong code guessed) names no registration
+     * in its answer, but its question asked about one: the auditor finds
+     * it under that registration's pledgor, by identifier and by name */
+    char *p2 = pledgor_id(reg, n2), *p2name = pledgor_name(reg, n2);
+    f.from = 0;
+    f.to = INT64_MAX;
+    f.party = p2;
+    PL_OK(reg, pledger_report_find(&l, reg, &f));
+    size_t before_guess = pledger_report_list_count(l);
+    pledger_report_list_free(l);
+    pledger_report_request guess = PLEDGER_REPORT_REQUEST_INIT;
+    const char *asked_n2[] = { n2 };
+    guess.kind = PLEDGER_REPORT_VERIFICATION;
+    guess.query = "/v1/pledges/n2?code=*";
+    guess.asked = asked_n2;
+    guess.asked_count = 1;
+    fx_act(reg, "bank-d", PLEDGER_ROLE_BANK);
+    char *gnote = NULL;
+    PL_OK(reg, pledger_report_issue(&gnote, NULL, reg, &guess, 1, k.signer));
+    PL_OK(NULL, pledger_report_open(&rep, gnote, strlen(gnote), k.trusted));
+    ck_assert_uint_eq(pledger_report_result_count(rep), 0);
+    ck_assert_uint_eq(pledger_report_asked_count(rep), 1);
+    ck_assert_str_eq(pledger_report_asked(rep, 0), n2);
+    ck_assert_ptr_null(pledger_report_asked(rep, 1));
+    pledger_report_free(rep);
+    free(gnote);
+    fx_act(reg, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    const char *by[] = { p2, p2name };
+    for (size_t i = 0; i < 2; i++) {
+        f.party = by[i];
+        PL_OK(reg, pledger_report_find(&l, reg, &f));
+        size_t c = pledger_report_list_count(l);
+        ck_assert_msg(c >= 1 && c == (i ? c : before_guess + 1), "%s: %zu", by[i], c);
+        ck_assert_str_eq(pledger_report_list_actor(l, c - 1), "bank-d");
+        pledger_report_list_free(l);
+    }
+    uint64_t bad = 7, count = 0;
+    PL_OK(reg, pledger_report_verify(&bad, &count, reg, k.trusted));
+    ck_assert_msg(bad == 0, "%s", pledger_errmsg(reg));
+    ck_assert_uint_eq(count, 4);
+    free(p2);
+    free(p2name);
 
     for (int i = 0; i < 3; i++)
         free(notes[i]);
@@ -999,14 +1042,15 @@ START_TEST(test_proofs)
     ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), "not of the reports of"));
     free(bad);
     free(cp);
-    /* malformed proofs name their line: the text has 8 lines (no party,
-     * no result), an empty one, then the proof from line 10 */
+    /* malformed proofs name their line: the text has 9 lines (no party,
+     * no registration asked, no result), an empty one, then the proof
+     * from line 11 */
     static const char *const broken[][2] = {
-        { "c2sp.org/tlog-proof@v2\n", "line 10" },
-        { "c2sp.org/tlog-proof@v1\nindex 01\n", "line 11" },
-        { "c2sp.org/tlog-proof@v1\nindex 0\nnot base64!\n\n", "line 12" },
-        { "c2sp.org/tlog-proof@v1\nindex 0\n", "line 12" },
-        { "c2sp.org/tlog-proof@v1\nindex 0\n\n", "line 13" },
+        { "c2sp.org/tlog-proof@v2\n", "line 11" },
+        { "c2sp.org/tlog-proof@v1\nindex 01\n", "line 12" },
+        { "c2sp.org/tlog-proof@v1\nindex 0\nnot base64!\n\n", "line 13" },
+        { "c2sp.org/tlog-proof@v1\nindex 0\n", "line 13" },
+        { "c2sp.org/tlog-proof@v1\nindex 0\n\n", "line 14" },
     };
     for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
         ck_assert_int_ne(asprintf(&bad, "%.*s%s", (int)(proof_of(g1[0]) - g1[0]), g1[0],

@@ -19,6 +19,8 @@
  *     query <the question, one line>
  *     parties <count>
  *     <a party asked about>        (one line each, by its name key)
+ *     asked <count>
+ *     <a registration number asked about>   (one line each)
  *     log <size> <base64 root>
  *     results <count>
  *     <registration number>        (one line each)
@@ -127,12 +129,19 @@ typedef struct pledger_report_request {
     /** The log size the answer was read at (pledger_log_size() when it was
      *  given); 0: the log now.  At most the log's size. */
     uint64_t log_size;
+    /** The registration numbers the question named (a verification's
+     *  number, a comparison's other; at most 100, each as @c numbers'):
+     *  the auditor finds the report under their pledgors and pledgees
+     *  whether or not the answer named them -- a verification refused for
+     *  a wrong code is a question about that registration too. */
+    const char *const *asked;
+    size_t asked_count;
 } pledger_report_request;
 
 /** A request with its version set and nothing else. */
 #define PLEDGER_REPORT_REQUEST_INIT                                                           \
     { PLEDGER_REPORT_REQUEST_VERSION, PLEDGER_REPORT_SEARCH, NULL, 0, NULL, NULL, 0, NULL, 0, \
-      0 }
+      0, NULL, 0 }
 
 /**
  * Record @p n answers as reports, in one transaction (all or none),
@@ -360,6 +369,11 @@ PLEDGER_EXPORT const char *pledger_report_result(const pledger_report *r, size_t
 PLEDGER_EXPORT size_t pledger_report_party_count(const pledger_report *r);
 /** Party @p i asked about (its name key); NULL out of range. @since 0.2 */
 PLEDGER_EXPORT const char *pledger_report_party(const pledger_report *r, size_t i);
+/** How many registration numbers the question named (#pledger_report_request
+ *  @c asked; 0 for a report of the first 0.2 builds). @since 0.2 */
+PLEDGER_EXPORT size_t pledger_report_asked_count(const pledger_report *r);
+/** Registration number @p i the question named; NULL out of range. @since 0.2 */
+PLEDGER_EXPORT const char *pledger_report_asked(const pledger_report *r, size_t i);
 /** The names of the trusted keys whose signature held (on the
  *  checkpoint, or on a report of the first form): how many. @since 0.2 */
 PLEDGER_EXPORT size_t pledger_report_signer_count(const pledger_report *r);

@@ -320,16 +320,21 @@ static int check_report(void *ctx, pl_err *e, uint64_t number, const pl_report_r
             goto out;
         }
     }
-    size_t nr = pledger_report_result_count(t), np = pledger_report_party_count(t);
-    if (!(list = calloc((nr > np ? nr : np) + 1, sizeof *list))) {
+    size_t nr = pledger_report_result_count(t), np = pledger_report_party_count(t),
+           na = pledger_report_asked_count(t);
+    if (!(list = calloc((nr + na > np ? nr + na : np) + 1, sizeof *list))) {
         rc = pl_err_oom(e);
         goto out;
     }
+    /* the registrations it concerns: answered and asked about */
     for (size_t i = 0; i < nr; i++)
         list[i] = pledger_report_result(t, i);
-    if (!same_keys(keys, nk, 2, list, nr)) {
+    for (size_t i = 0; i < na; i++)
+        list[nr + i] = pledger_report_asked(t, i);
+    if (!same_keys(keys, nk, 2, list, nr + na)) {
         rc = report_wrong(v, number, "search report %" PRIu64 ": the auditor's index finds it "
-                          "under other registrations than its answer names", number);
+                          "under other registrations than its answer and its question name",
+                          number);
         goto out;
     }
     for (size_t i = 0; i < np; i++)

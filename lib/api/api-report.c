@@ -100,6 +100,17 @@ static int check_request(pledger_registry *reg, const char *fn, size_t i,
                                N_("must be a registration number: 1 to 64 bytes, no space or "
                                   "control character"));
         }
+    if (r->asked_count > MAX_PARTIES)
+        return bad_request(reg, fn, i, "asked_count", N_("must be at most 100"));
+    if (r->asked_count && !r->asked)
+        return bad_request(reg, fn, i, "asked", N_("is NULL with asked_count above 0"));
+    for (size_t k = 0; k < r->asked_count; k++)
+        if (!pl_api_line_ok(r->asked[k], MAX_NUMBER, true)) {
+            snprintf(field, sizeof field, "asked[%zu]", k);
+            return bad_request(reg, fn, i, field,
+                               N_("must be a registration number: 1 to 64 bytes, no space or "
+                                  "control character"));
+        }
     if (r->log_size > log_now)
         return pl_err_set(&reg->err, PLEDGER_EINVAL,
                           "%s: requests[%zu].log_size %" PRIu64 " is beyond the log (%" PRIu64
@@ -173,6 +184,8 @@ static int report_text(pl_err *e, const char *origin, uint64_t number, int64_t a
         cap += strlen(r->numbers[k]) + 1;
     for (size_t k = 0; k < parties->n; k++)
         cap += strlen(parties->v[k]) + 1;
+    for (size_t k = 0; k < r->asked_count; k++)
+        cap += strlen(r->asked[k]) + 1;
     char *buf = malloc(cap);
     if (!buf)
         return pl_err_oom(e);
@@ -187,6 +200,14 @@ static int report_text(pl_err *e, const char *origin, uint64_t number, int64_t a
         size_t pl = strlen(parties->v[k]);
         memcpy(buf + len, parties->v[k], pl);
         len += pl;
+        buf[len++] = '\n';
+    }
+    if (len < cap)
+        len += (size_t)snprintf(buf + len, cap - len, "asked %zu\n", r->asked_count);
+    for (size_t k = 0; k < r->asked_count && len < cap; k++) {
+        size_t al = strlen(r->asked[k]);
+        memcpy(buf + len, r->asked[k], al);
+        len += al;
         buf[len++] = '\n';
     }
     if (len < cap)
@@ -282,8 +303,24 @@ int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
         pl_report_row row = { next + i, at, actor, pledger_role_name(role),
                               pledger_report_kind_name(r->kind), r->query, r->number_count,
                               size, texts[i], next - 1 + n };
+        /* the registrations the auditor finds it under: those answered and
+         * those asked about (the same key: a registration it concerns) */
+        const char *const *regs = r->numbers;
+        const char **both = NULL;
+        if (r->asked_count) {
+            if (!(both = malloc((r->number_count + r->asked_count) * sizeof *both))) {
+                rc = pl_err_oom(&reg->err);
+                break;
+            }
+            for (size_t k = 0; k < r->number_count; k++)
+                both[k] = r->numbers[k];
+            for (size_t k = 0; k < r->asked_count; k++)
+                both[r->number_count + k] = r->asked[k];
+            regs = both;
+        }
         rc = pl_report_put(reg->db, &reg->err, &row, (const char *const *)parties.v, parties.n,
-                           r->numbers, r->number_count);
+                           regs, r->number_count + r->asked_count);
+        free(both);
     }
     uint64_t sealed = 0;
     if (!rc)
@@ -567,6 +604,8 @@ struct pledger_report {
     const char **parties;
     size_t n_parties;
     bool has_parties; /* a "parties" line (reports of the first 0.2 builds have none) */
+    const char **asked;
+    size_t n_asked;
     char **signers;
     size_t n_signers;
 };
@@ -650,6 +689,20 @@ static int parse_report(pl_err *e, pledger_report *r)
             if (!(line = next_line(&p)) || !pl_api_line_ok(line, 4 * MAX_PARTY, false))
                 return BAD("expected the key of a party asked about");
             r->parties[r->n_parties] = line;
+        }
+        n++;
+        line = next_line(&p);
+        /* the registrations the question named */
+        if (!line || strncmp(line, "asked ", 6) != 0 || !parse_u64(line + 6, &count) ||
+            count > MAX_PARTIES)
+            return BAD("expected 'asked <count>' (at most 100)");
+        if (!(r->asked = calloc(count ? count : 1, sizeof *r->asked)))
+            return pl_err_oom(e);
+        for (; r->n_asked < count; r->n_asked++) {
+            n++;
+            if (!(line = next_line(&p)) || !pl_api_line_ok(line, MAX_NUMBER, true))
+                return BAD("expected a registration number asked about");
+            r->asked[r->n_asked] = line;
         }
         n++;
         line = next_line(&p);
@@ -808,6 +861,11 @@ const char *pledger_report_party(const pledger_report *r, size_t i)
 {
     return r && i < r->n_parties ? r->parties[i] : NULL;
 }
+size_t pledger_report_asked_count(const pledger_report *r) { return r ? r->n_asked : 0; }
+const char *pledger_report_asked(const pledger_report *r, size_t i)
+{
+    return r && i < r->n_asked ? r->asked[i] : NULL;
+}
 size_t pledger_report_signer_count(const pledger_report *r) { return r ? r->n_signers : 0; }
 const char *pledger_report_signer(const pledger_report *r, size_t i)
 {
@@ -823,6 +881,7 @@ void pledger_report_free(pledger_report *r)
     free(r->signers);
     free(r->results);
     free(r->parties);
+    free(r->asked);
     free(r->text);
     free(r);
 }

@@ -1854,6 +1854,9 @@ def test_every_answer_has_a_search_report(site: dict, tmp_path: pathlib.Path) ->
         client.verify(number, code="AAAA-BBBB-CCCC-DDDD")
     coded = pledger.Report.open(client.report(client.last_report), trusted)
     assert "AAAA" not in coded.note and coded.query.endswith("?code=*")   # the code is not kept
+    # a refused verification still asked about the registration: it says so
+    assert coded.results == () and coded.asked == (number,)
+    assert missing.asked == ("R-NOPE-1",)
     # a search that finds nothing, one that finds the pledge
     empty = d.json("/v1/pledges?party_name=%E6%97%A0%E6%AD%A4%E5%85%AC%E5%8F%B8", bank)
     assert empty["hits"] == []
@@ -1884,6 +1887,8 @@ def test_every_answer_has_a_search_report(site: dict, tmp_path: pathlib.Path) ->
     assert {r["actor"] for r in about} >= {"bank-1"}
     assert v["report"]["number"] in [r["number"] for r in about]
     assert found.number in [r["number"] for r in about]
+    # and the guesses of a wrong code: asked about the pledgor's registration
+    assert coded.number in [r["number"] for r in about]
     named = d.json("/v1/reports?party=%E6%97%A0%E6%AD%A4%E5%85%AC%E5%8F%B8", auditor)["reports"]
     assert [r["number"] for r in named] == [empty["report"]["number"]]
     assert named[0]["result_count"] == 0 and named[0]["kind"] == "search"

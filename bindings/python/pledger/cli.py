@@ -1467,6 +1467,7 @@ def _report_text(r: Any) -> str:
         (_("kind"), label("report", r.kind)), (_("question"), r.query),
         (_("answered at"), _("log size {size}").format(size=r.log_size)),
         (_("parties asked about"), _(", ").join(r.parties) or _("(none)")),
+        (_("registrations asked about"), _(", ").join(r.asked) or _("(none)")),
         (_("results"), _(", ").join(r.results) or _("(none)")),
     ])
 
@@ -1477,7 +1478,8 @@ def _report_dict(r: Any) -> dict[str, Any]:
             "issued_at": r.issued_at, "actor": r.actor, "role": r.role.api_name,
             "kind": r.kind.api_name, "query": r.query, "log_size": r.log_size,
             "log_root": base64.b64encode(r.log_root).decode(), "parties": list(r.parties),
-            "results": list(r.results), "signers": list(r.signers), "note": r.note}
+            "asked": list(r.asked), "results": list(r.results), "signers": list(r.signers),
+            "note": r.note}
 
 
 def _report_args(p: argparse.ArgumentParser) -> None:
@@ -1647,9 +1649,11 @@ NULLABLE: dict[str, dict[str, str]] = {
                      "applications[].pledgee_name": N_("null when the document names no "
                                                        "pledgee yet")},
     "report": {"results": N_("[] when the answer named no registration"),
-               "parties": N_("[] when the question named no party")},
+               "parties": N_("[] when the question named no party"),
+               "asked": N_("[] when the question named no registration")},
     "verify-report": {"results": N_("[] when the answer named no registration"),
-                      "parties": N_("[] when the question named no party")},
+                      "parties": N_("[] when the question named no party"),
+                      "asked": N_("[] when the question named no registration")},
     "journal-verify": {"bad_seq": N_("null when the journal is intact"),
                        "message": N_("empty when the journal is intact")},
     "register-import": {"rejections": N_("[] when no record was rejected")},

@@ -391,19 +391,21 @@ class Registry:
     def issue_report(self, query: str, numbers: Sequence[str] = (), *,
                      signers: Keyring, kind: Any = None, parties: Sequence[str] = (),
                      actor: str | None = None, role: Any = None,
-                     log_size: int = 0) -> tuple[int, str]:
+                     log_size: int = 0, asked: Sequence[str] = ()) -> tuple[int, str]:
         """Record an answer given (a search by default; ``kind`` =
         ``ReportKind.VERIFICATION`` for one registration) as a numbered
         search report signed with the checkpoint keys of ``signers``:
         ``query`` the question on one line, ``numbers`` the registration
-        numbers answered, ``parties`` those asked about.  For another
+        numbers answered, ``parties`` those asked about, ``asked`` the
+        registration numbers asked about (a verification's, answered or
+        refused: the auditor finds the report under their parties).  For another
         ``actor``/``role`` than the registry's, the registrar records (a
         service).  Returns (number, signed note)."""
         from .enums import ReportKind
         if not isinstance(signers, Keyring):
             raise _ffi._invalid("signers must be a pledger.Keyring", True)
         seqs = []
-        for what, seq in (("numbers", numbers), ("parties", parties)):
+        for what, seq in (("numbers", numbers), ("parties", parties), ("asked", asked)):
             try:    # any iterable of str (a generator too), read once
                 items = None if isinstance(seq, (str, bytes)) else list(seq)
             except TypeError:
@@ -411,7 +413,7 @@ class Registry:
             if items is None or not all(isinstance(x, str) for x in items):
                 raise _ffi._invalid(f"{what} must be a sequence of str", True)
             seqs.append(items)
-        numbers, parties = seqs
+        numbers, parties, asked = seqs
         keep = []
         req = ffi.new("pledger_report_request *")
         req.version = lib.PLEDGER_REPORT_REQUEST_VERSION
@@ -422,7 +424,7 @@ class Registry:
             keep.append(_ffi.cstr(actor, "actor"))
             req.actor = keep[-1]
         req.role = 0 if role is None else int(Role(role))
-        for field, seq in (("numbers", numbers), ("parties", parties)):
+        for field, seq in (("numbers", numbers), ("parties", parties), ("asked", asked)):
             arr = ffi.new("char *[]", max(len(seq), 1))
             for i, x in enumerate(seq):
                 keep.append(_ffi.cstr(x, field))
@@ -431,6 +433,7 @@ class Registry:
             setattr(req, field, arr)
         req.number_count = len(numbers)
         req.party_count = len(parties)
+        req.asked_count = len(asked)
         req.log_size = _ffi.cint(log_size, "log_size", "int64_t", 0)
         notes = ffi.new("char *[1]")
         nums = ffi.new("uint64_t[1]")

@@ -30,6 +30,7 @@ class Report:
     log_root: bytes             #: the log's root at that size
     results: tuple[str, ...]    #: the registration numbers the answer named
     parties: tuple[str, ...]    #: the parties the question was about, by their name keys
+    asked: tuple[str, ...]      #: the registration numbers the question was about
     signers: tuple[str, ...]    #: the trusted keys that signed its checkpoint
     note: str                   #: the report as handed out: text and proof
 
@@ -61,6 +62,8 @@ class Report:
                           for i in range(int(lib.pledger_report_result_count(r)))),
             parties=tuple(_ffi.string(lib.pledger_report_party(r, i)) or ""
                           for i in range(int(lib.pledger_report_party_count(r)))),
+            asked=tuple(_ffi.string(lib.pledger_report_asked(r, i)) or ""
+                        for i in range(int(lib.pledger_report_asked_count(r)))),
             signers=tuple(_ffi.string(lib.pledger_report_signer(r, i)) or ""
                           for i in range(int(lib.pledger_report_signer_count(r)))),
             note=bytes(data).decode("utf-8"))

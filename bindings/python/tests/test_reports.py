@@ -198,3 +198,25 @@ def test_report_verify(reg: pledger.Registry, flow: Flow, keys, db_path: str) ->
     assert "other parties" in check.message
     with pytest.raises(pledger.WrongType):
         reg.report_verify("key")    # type: ignore[arg-type]
+
+
+def test_a_refused_verification_is_found_under_the_registration_asked(
+        reg: pledger.Registry, flow: Flow, keys) -> None:
+    """A wrong code guessed for a registration names nothing in its answer;
+    the registration asked about (``asked``) puts it under the pledgor for
+    the auditor, and the report says it."""
+    signer, trusted, _pub = keys
+    r1 = flow.registered(Kind.TRADEMARK)
+    pledgor = reg.verify(r1.number).pledgor_id
+    flow.act("bank-1", Role.BANK)
+    n, note = reg.issue_report(f"/v1/pledges/{r1.number}?code=*", [], signers=signer,
+                               kind=ReportKind.VERIFICATION, asked=[r1.number])
+    rep = pledger.Report.open(note, trusted)
+    assert rep.results == () and rep.asked == (r1.number,)
+    flow.act("auditor-1", Role.AUDITOR)
+    assert [e.number for e in reg.reports(party=pledgor)] == [n]
+    assert reg.report_verify(trusted).intact
+    with pytest.raises(pledger.InvalidArgument, match=r"asked\[0\]"):
+        reg.issue_report("q", signers=signer, asked=["R 1"])
+    with pytest.raises(pledger.WrongType):
+        reg.issue_report("q", signers=signer, asked="R-1")
