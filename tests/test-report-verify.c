@@ -131,9 +131,12 @@ START_TEST(test_intact)
     PL_OK(ro, pledger_report_verify(&bad, &count, ro, s.trusted));
     ck_assert_uint_eq(bad, 0);
     ck_assert_uint_eq(count, 5);
-    /* a bank may not: it sees its own reports only */
+    /* a bank may not: it sees its own reports only; the refusal says what
+     * was refused (not "the journal") */
     fx_act(ro, "bank-a", PLEDGER_ROLE_BANK);
     PL_FAILS(ro, PLEDGER_EPERM, pledger_report_verify(&bad, &count, ro, NULL));
+    ck_assert_msg(strstr(pledger_errmsg(ro), "the verification of the search reports"), "%s",
+                  pledger_errmsg(ro));
     pledger_close(ro);
     /* another key: the first checkpoint is not signed by it */
     char *priv = NULL, *pub = NULL;
@@ -173,6 +176,11 @@ START_TEST(test_none)
     PL_OK(reg, pledger_report_verify(&bad, &count, reg, NULL));
     ck_assert_uint_eq(bad, 0);
     ck_assert_uint_eq(count, 0);
+    /* a verification writes nothing: no companion is made for it */
+    char *companion = NULL;
+    ck_assert_int_ne(asprintf(&companion, "%s.reports", path), -1);
+    ck_assert_int_ne(access(companion, F_OK), 0);
+    free(companion);
     fx_ck_teardown(dir, path, reg);
 }
 END_TEST
@@ -183,6 +191,7 @@ typedef struct tamper {
     uint64_t bad;         /* the report named */
     const char *says;     /* in the message */
     int trusted;          /* verified with the trusted keys */
+    const char *then;     /* run after, on another connection (a schema changed) */
 } tamper;
 
 static const tamper cases[] = {
@@ -195,8 +204,8 @@ static const tamper cases[] = {
     { "instant", "UPDATE search_report SET issued_at = issued_at + 1 WHERE number = 4", 4,
       "instant of issue", 1 },
     { "result count", "UPDATE search_report SET result_count = 0 WHERE number = 1", 1,
-      "says 0 results", 1 },
-    { "log size", "UPDATE search_report SET log_size = 0 WHERE number = 5", 5, "at log size 0",
+      "says: results 0", 1 },
+    { "log size", "UPDATE search_report SET log_size = 0 WHERE number = 5", 5, "says: results 0, log size 0",
       1 },
     /* the text, with the row to match: the tree shows it */
     { "asked by", "UPDATE search_report SET actor = 'bank-z', note = replace(note, 'by bank-b "
@@ -209,21 +218,25 @@ static const tamper cases[] = {
     { "not a report", "UPDATE search_report SET note = 'hello' || char(10) WHERE number = 3", 3,
       "not a report's", 1 },
     { "another's text", "UPDATE search_report SET note = (SELECT note FROM search_report "
-      "WHERE number = 2) WHERE number = 3", 3, "its text is report 2", 1 },
+      "WHERE number = 2) WHERE number = 3", 3, "its text is report 2's", 1 },
+    { "two texts swapped", "UPDATE search_report SET note = CASE number WHEN 2 THEN (SELECT "
+      "note FROM search_report WHERE number = 4) ELSE (SELECT note FROM search_report WHERE "
+      "number = 2) END WHERE number IN (2, 4)", 2, "its text is report 4's", 1 },
     { "log root", "UPDATE search_report SET log_size = log_size - 1, note = replace(note, "
       "'log ' || log_size || ' ', 'log ' || (log_size - 1) || ' ') WHERE number = 4", 4,
       "is not the journal's", 1 },
     { "log beyond", "UPDATE search_report SET log_size = 999, note = replace(note, 'log ' || "
       "log_size || ' ', 'log 999 ') WHERE number = 4", 4, "beyond the journal", 1 },
     /* removed reports */
-    { "a middle report", "DELETE FROM search_report WHERE number = 2", 2, "search report 2", 1 },
+    { "a middle report", "DELETE FROM search_report WHERE number = 2", 2,
+      "keys of report number 2", 1 },
     { "a middle report and its keys", "DELETE FROM search_report WHERE number = 3; DELETE FROM "
       "report_key_recent WHERE number = 3", 3, "search report 3 is missing", 1 },
     { "the last report", "DELETE FROM search_report WHERE number = 5; DELETE FROM "
-      "report_key_recent WHERE number = 5", 5, "only 4 reports", 1 },
+      "report_key_recent WHERE number = 5", 5, "the last report kept is number 4", 1 },
     { "the last report and its checkpoint", "DELETE FROM search_report WHERE number = 5; "
       "DELETE FROM report_key_recent WHERE number = 5; DELETE FROM report_checkpoint WHERE "
-      "size = 5", 4, "checkpoint of the first 5 reports", 1 },
+      "size = 5", 4, "checkpoint over reports 1 to 5", 1 },
     /* the keys of "who asked about this party" */
     { "a party's key", "DELETE FROM report_key_recent WHERE number = 1 AND what = 1 AND key = "
       "(SELECT max(key) FROM report_key_recent WHERE number = 1 AND what = 1)", 1,
@@ -245,8 +258,33 @@ static const tamper cases[] = {
     { "a key out of place", "INSERT INTO report_key SELECT 0, what, key, number FROM "
       "report_key_recent WHERE number = 4; DELETE FROM report_key_recent WHERE number = 4", 4,
       "out of its place", 1 },
-    { "a key of no report", "INSERT INTO report_key_recent VALUES (9, 1, 'x')", 9,
-      "no report of that number", 1 },
+    { "a key of no report", "INSERT INTO report_key_recent VALUES (9, 1, 'x')", 6,
+      "keys of report number 9, which is not kept", 1 },
+    /* a key of number 0 named nothing, which read as "intact" */
+    { "a key of report 0", "INSERT INTO report_key_recent VALUES (0, 1, 'x')", 1,
+      "keys of report number 0", 1 },
+    { "a key of report 0, indexed", "INSERT INTO report_key VALUES (0, 1, 'x', 0)", 1,
+      "keys of report number 0", 1 },
+    { "a key of no number", "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = "
+      "replace(sql, 'number INTEGER NOT NULL', 'number INTEGER') WHERE name = "
+      "'report_key_recent'", 1, "keys of report number 0", 1,
+      "UPDATE report_key_recent SET number = NULL WHERE number = 3 AND what = 1" },
+    { "a key of the largest number", "INSERT INTO report_key_recent VALUES "
+      "(9223372036854775807, 1, 'x')", 6, "keys of report number 9223372036854775807", 1 },
+    /* a NUL byte: C reads it short, SQLite in full (a list by actor or
+     * party hid the report) */
+    { "a NUL in the actor", "UPDATE search_report SET actor = actor || char(0) || 'x' WHERE "
+      "number = 5", 5, "its actor is NULL or holds a NUL byte", 1 },
+    { "a NUL in the note", "UPDATE search_report SET note = note || char(0) || 'x' WHERE "
+      "number = 2", 2, "its note is NULL or holds a NUL byte", 1 },
+    { "a NUL in a key", "UPDATE report_key_recent SET key = key || char(0) WHERE number = 3 "
+      "AND what = 1", 3, "a key of it in the auditor's index is NULL or holds a NUL byte", 1 },
+    { "a result count of NULL", "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = "
+      "replace(sql, 'result_count INTEGER NOT NULL', 'result_count INTEGER') WHERE name = "
+      "'search_report'", 3, "its result_count is NULL", 1,
+      "UPDATE search_report SET result_count = NULL WHERE number = 3" },
+    { "a checkpoint of size 0", "PRAGMA ignore_check_constraints = 1; INSERT INTO "
+      "report_checkpoint VALUES (0, 0, 'x')", 1, "a checkpoint over no report", 1 },
     /* the tree */
     { "a leaf", "UPDATE report_node SET hash = zeroblob(32) WHERE pos = 0", 1,
       "another subtree", 1 },
@@ -258,11 +296,11 @@ static const tamper cases[] = {
       "the tree keeps 9 subtrees", 1 },
     /* the checkpoints */
     { "a checkpoint removed", "DELETE FROM report_checkpoint WHERE size = 3", 1,
-      "checkpoint of the first 3 reports", 1 },
+      "checkpoint over reports 1 to 3", 1 },
     { "the last checkpoint removed", "DELETE FROM report_checkpoint WHERE size = 5", 4,
-      "checkpoint of the first 5 reports", 1 },
+      "checkpoint over reports 1 to 5", 1 },
     { "a checkpoint of another size", "UPDATE report_checkpoint SET note = (SELECT note FROM "
-      "report_checkpoint WHERE size = 5) WHERE size = 3", 3, "signs a tree of 5", 1 },
+      "report_checkpoint WHERE size = 5) WHERE size = 3", 3, "signs a tree of size 5", 1 },
     { "a checkpoint of another log (signed)", "UPDATE report_checkpoint SET note = replace(note, "
       "'/reports', '/other') WHERE size = 3", 3, "not signed by a trusted key", 1 },
     { "a checkpoint of another log", "UPDATE report_checkpoint SET note = replace(note, "
@@ -270,9 +308,10 @@ static const tamper cases[] = {
     { "a checkpoint not signed", "UPDATE report_checkpoint SET note = substr(note, 1, "
       "instr(note, char(10) || char(10))) WHERE size = 5", 5, "not a signed note", 0 },
     { "a checkpoint more", "INSERT INTO report_checkpoint SELECT 9, signed_at, note FROM "
-      "report_checkpoint WHERE size = 5", 6, "first 9 reports is kept, but only 5", 1 },
+      "report_checkpoint WHERE size = 5", 6, "over reports 1 to 9 is kept, but the last report "
+      "kept is number 5", 1 },
     { "a report's checkpoint", "UPDATE search_report SET checkpoint = 5 WHERE number = 1", 1,
-      "handed out with the checkpoint of the first 5 reports", 1 },
+      "handed out with the checkpoint over reports 1 to 5", 1 },
     { "a report's checkpoint dropped", "UPDATE search_report SET checkpoint = NULL WHERE "
       "number = 4", 4, "names no checkpoint", 1 },
 };
@@ -288,12 +327,15 @@ START_TEST(test_tamper)
     ck_assert_int_ne(asprintf(&sql, "%s %s", drop_triggers, t->sql), -1);
     fx_ck_raw_exec(s.companion, sql);
     free(sql);
+    if (t->then)
+        fx_ck_raw_exec(s.companion, t->then);
     site_open(&s);
     PL_OK(s.reg, pledger_report_verify(&bad, &count, s.reg, t->trusted ? s.trusted : NULL));
     ck_assert_msg(bad == t->bad, "%s: report %llu named, not %llu: %s", t->what,
                   (unsigned long long)bad, (unsigned long long)t->bad, pledger_errmsg(s.reg));
     ck_assert_msg(strstr(pledger_errmsg(s.reg), t->says), "%s: '%s' not in: %s", t->what,
                   t->says, pledger_errmsg(s.reg));
+    ck_assert_uint_ge(t->bad, 1);
     ck_assert_uint_eq(count, t->bad - 1);
     ck_assert_int_eq(pledger_errcode(s.reg), PLEDGER_ECORRUPT);
     site_free(&s);
@@ -353,6 +395,148 @@ START_TEST(test_write_refused)
 }
 END_TEST
 
+/* A companion that is not this registry's -- copied from another office,
+ * or from another registry of the same office -- takes no report: its
+ * tail agrees with itself, but the next report would be numbered and
+ * signed after another history.  Nothing is written. */
+START_TEST(test_another_registrys_companion)
+{
+    site a, b;
+    site_make(&a);
+    site_make(&b);
+    /* b: another registry of the same office, another journal */
+    char *other = NULL;
+    ck_assert_int_ne(asprintf(&other, "%s/other.db", a.dir), -1);
+    pledger_registry *reg = NULL;
+    fx_now_us = FX_T0 + 5000000;
+    PL_OK(NULL, fx_open(&reg, other, "FZ02", 0, -1));
+    char *n = NULL;
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_TRADEMARK, &n, NULL));
+    fx_act(reg, "bank-a", PLEDGER_ROLE_BANK);
+    pledger_report_request r = PLEDGER_REPORT_REQUEST_INIT;
+    r.query = "elsewhere";
+    char *note = NULL;
+    PL_OK(reg, pledger_report_issue(&note, NULL, reg, &r, 1, a.signer));
+    pledger_free(note);
+    pledger_close(reg);
+    struct { const char *from; const char *says; } copies[] = {
+        { NULL, "holds the reports of 'pledger/FZ02', not of 'pledger/FZ01'" },
+        { b.companion, "read from another history than this registry's journal" },
+    };
+    for (size_t i = 0; i < 2; i++) {
+        char *from = NULL, *cmd = NULL;
+        ck_assert_int_ne(asprintf(&from, "%s.reports", other), -1);
+        ck_assert_int_ne(asprintf(&cmd, "cp '%s' '%s'", copies[i].from ? copies[i].from : from,
+                                  a.companion), -1);
+        ck_assert_int_eq(system(cmd), 0);
+        free(cmd);
+        free(from);
+        char *before = fx_ck_dump(a.companion, NULL);
+        site_open(&a);
+        fx_act(a.reg, "bank-a", PLEDGER_ROLE_BANK);
+        int rc = pledger_report_issue(&note, NULL, a.reg, &r, 1, a.signer);
+        ck_assert_msg(rc == PLEDGER_ECORRUPT && strstr(pledger_errmsg(a.reg), copies[i].says) &&
+                      strstr(pledger_errmsg(a.reg), a.companion), "%zu: %d %s", i, rc,
+                      pledger_errmsg(a.reg));
+        ck_assert_ptr_null(note);
+        /* the auditor's verification says so too */
+        uint64_t bad = 0;
+        fx_act(a.reg, "auditor-1", PLEDGER_ROLE_AUDITOR);
+        PL_OK(a.reg, pledger_report_verify(&bad, NULL, a.reg, NULL));
+        ck_assert_uint_eq(bad, 1);
+        pledger_close(a.reg);
+        a.reg = NULL;
+        char *after = fx_ck_dump(a.companion, NULL);
+        ck_assert_str_eq(before, after);
+        free(before);
+        free(after);
+    }
+    free(n);
+    free(other);
+    site_open(&a);
+    site_free(&a);
+    site_open(&b);
+    site_free(&b);
+}
+END_TEST
+
+/* A companion whose schema says version 1 without version 1's tables is
+ * a damaged file, said so -- not SQLite's "duplicate column" as a failure
+ * of input and output. */
+START_TEST(test_false_version)
+{
+    site s;
+    site_make(&s);
+    fx_ck_raw_exec(s.companion, "PRAGMA user_version = 1");
+    site_open(&s);
+    fx_act(s.reg, "bank-a", PLEDGER_ROLE_BANK);
+    pledger_report_request r = PLEDGER_REPORT_REQUEST_INIT;
+    r.query = "after";
+    char *note = NULL;
+    PL_FAILS(s.reg, PLEDGER_ECORRUPT, pledger_report_issue(&note, NULL, s.reg, &r, 1, s.signer));
+    ck_assert_msg(strstr(pledger_errmsg(s.reg), "says it holds version 1") &&
+                  strstr(pledger_errmsg(s.reg), "restore it from a backup"), "%s",
+                  pledger_errmsg(s.reg));
+    site_free(&s);
+}
+END_TEST
+
+/* A report whose actor is NULL (a NOT NULL removed from the schema): the
+ * auditor's list says the file is damaged, naming the report; it said
+ * "out of memory". */
+START_TEST(test_null_in_a_list)
+{
+    site s;
+    site_make(&s);
+    char *sql = NULL;
+    ck_assert_int_ne(asprintf(&sql, "%s PRAGMA writable_schema = ON; UPDATE sqlite_schema SET "
+                              "sql = replace(sql, 'actor TEXT NOT NULL', 'actor TEXT') WHERE "
+                              "name = 'search_report'", drop_triggers), -1);
+    fx_ck_raw_exec(s.companion, sql);
+    free(sql);
+    fx_ck_raw_exec(s.companion, "UPDATE search_report SET actor = NULL WHERE number = 4");
+    site_open(&s);
+    pledger_report_list *l = NULL;
+    pledger_report_filter f = PLEDGER_REPORT_FILTER_INIT;
+    PL_FAILS(s.reg, PLEDGER_ECORRUPT, pledger_report_find(&l, s.reg, &f));
+    ck_assert_msg(strstr(pledger_errmsg(s.reg), "search report 4: its actor is NULL"), "%s",
+                  pledger_errmsg(s.reg));
+    uint64_t bad = 0;
+    PL_OK(s.reg, pledger_report_verify(&bad, NULL, s.reg, NULL));
+    ck_assert_uint_eq(bad, 4);
+    site_free(&s);
+}
+END_TEST
+
+/* The reports' write-ahead log deleted under a handle that has written
+ * reports: the next would go into the unlinked log, handed out and lost
+ * at a crash, its number given again -- refused, naming the log. */
+START_TEST(test_reports_log_deleted)
+{
+    site s;
+    site_make(&s);
+    site_open(&s);
+    fx_act(s.reg, "bank-a", PLEDGER_ROLE_BANK);
+    pledger_report_request r = PLEDGER_REPORT_REQUEST_INIT;
+    r.query = "before";
+    issue(&s, &r, 1);
+    issue(&s, &r, 1);
+    char *wal = NULL;
+    ck_assert_int_ne(asprintf(&wal, "%s-wal", s.companion), -1);
+    ck_assert_int_eq(access(wal, F_OK), 0);
+    ck_assert_int_eq(unlink(wal), 0);
+    char *note = NULL;
+    r.query = "after";
+    PL_FAILS(s.reg, PLEDGER_EIO, pledger_report_issue(&note, NULL, s.reg, &r, 1, s.signer));
+    ck_assert_msg(strstr(pledger_errmsg(s.reg), wal) &&
+                  strstr(pledger_errmsg(s.reg), "was deleted while open"), "%s",
+                  pledger_errmsg(s.reg));
+    ck_assert_ptr_null(note);
+    free(wal);
+    site_free(&s);
+}
+END_TEST
+
 /* The message is the registry's language too. */
 START_TEST(test_translated)
 {
@@ -385,6 +569,10 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, test_tamper, 0, (int)(sizeof cases / sizeof cases[0]));
     tcase_add_test(tc, test_write_refused);
     tcase_add_test(tc, test_translated);
+    tcase_add_test(tc, test_another_registrys_companion);
+    tcase_add_test(tc, test_false_version);
+    tcase_add_test(tc, test_null_in_a_list);
+    tcase_add_test(tc, test_reports_log_deleted);
     suite_add_tcase(s, tc);
     return s;
 }

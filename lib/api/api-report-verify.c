@@ -66,7 +66,7 @@ static int report_wrong(verify_ctx *v, uint64_t n, const char *fmt, ...)
     va_start(ap, fmt);
     pl_err_setv(v->e, PLEDGER_ECORRUPT, fmt, ap);
     va_end(ap);
-    v->bad = n;
+    v->bad = n ? n : 1; /* 0 would say "intact" */
     return STOP;
 }
 #pragma GCC diagnostic pop
@@ -128,35 +128,35 @@ static int check_checkpoint(verify_ctx *v, const checkpoint *c)
         if (why.code == PLEDGER_ENOMEM)
             return pl_err_oom(v->e);
         if (why.code)
-            return report_wrong(v, c->size, "search reports: the checkpoint of the first %"
-                                PRIu64 " reports is not signed by a trusted key (%s)", c->size,
+            return report_wrong(v, c->size, "search reports: the checkpoint over reports 1 to %"
+                                PRIu64 " is not signed by a trusted key (%s)", c->size,
                                 quote(&why));
-        return report_wrong(v, c->size, "search reports: the checkpoint of the first %" PRIu64
-                            " reports is not a signed note", c->size);
+        return report_wrong(v, c->size, "search reports: the checkpoint over reports 1 to %"
+                            PRIu64 " is not a signed note", c->size);
     }
     rc = pl_checkpoint_parse(&why, text, &origin, &size, &root);
     free(text);
     if (rc == PLEDGER_ENOMEM)
         return pl_err_oom(v->e);
     if (rc)
-        return report_wrong(v, c->size, "search reports: the checkpoint of the first %" PRIu64
-                            " reports is not a checkpoint (%s)", c->size, quote(&why));
+        return report_wrong(v, c->size, "search reports: the checkpoint over reports 1 to %"
+                            PRIu64 " is not a checkpoint (%s)", c->size, quote(&why));
     size_t ol = strlen(v->origin);
     bool ours = strncmp(origin, v->origin, ol) == 0 &&
                 strcmp(origin + ol, PL_REPORT_LOG_SUFFIX) == 0;
     free(origin);
     if (!ours)
-        return report_wrong(v, c->size, "search reports: the checkpoint of the first %" PRIu64
-                            " reports is of another log (not '%s%s')", c->size, v->origin,
+        return report_wrong(v, c->size, "search reports: the checkpoint over reports 1 to %"
+                            PRIu64 " is of another log (not '%s%s')", c->size, v->origin,
                             PL_REPORT_LOG_SUFFIX);
     if (size != c->size)
-        return report_wrong(v, c->size, "search reports: the checkpoint kept for the first %"
-                            PRIu64 " reports signs a tree of %" PRIu64, c->size, size);
+        return report_wrong(v, c->size, "search reports: the checkpoint kept for reports 1 to %"
+                            PRIu64 " signs a tree of size %" PRIu64, c->size, size);
     if (pl_merkle_edge_root(&v->edge, &want))
         return pl_err_oom(v->e);
     if (memcmp(root.h, want.h, sizeof want.h) != 0)
-        return report_wrong(v, c->size, "search reports: the checkpoint of the first %" PRIu64
-                            " reports signs another root than their texts make: a report up "
+        return report_wrong(v, c->size, "search reports: the checkpoint over reports 1 to %"
+                            PRIu64 " signs another root than their texts make: a report up "
                             "to number %" PRIu64 " was changed, or the checkpoint", c->size,
                             c->size);
     return 0;
@@ -213,19 +213,19 @@ static bool same_keys(const pl_report_key *keys, size_t nk, int what, const char
     }
 }
 
-/* Row @r's field @name (marked N_()) against its text's. */
+/* Row @r's field @name (marked NC_("report", ...)) against its text's. */
 #define SAME_TEXT(name, row, text)                                                          \
     do {                                                                                     \
         if (strcmp((row), (text)) != 0) {                                                    \
             rc = report_wrong(v, number, "search report %" PRIu64 ": its %s is '%.200s' in " \
                               "the list the auditor reads, '%.200s' in the report handed "  \
-                              "out", number, pl_frag(name), (row), (text));              \
+                              "out", number, pl_frag_ctx("report", name), (row), (text)); \
             goto out;                                                                        \
         }                                                                                    \
     } while (0)
 
 static int check_report(void *ctx, pl_err *e, uint64_t number, const pl_report_row *r,
-                        const pl_report_key *keys, size_t nk)
+                        const char *damaged, const pl_report_key *keys, size_t nk)
 {
     verify_ctx *v = ctx;
     pledger_report *t = NULL;
@@ -234,13 +234,23 @@ static int check_report(void *ctx, pl_err *e, uint64_t number, const pl_report_r
     pl_err why;
     int rc = 0;
 
+    /* keys of a number no report has (0, beyond the last, in a gap): the
+     * report the scan was to read next is the one found wrong -- never 0,
+     * which says "intact" */
     if (!r)
-        return report_wrong(v, number, "search report %" PRIu64 ": the auditor's index finds "
-                            "it under %zu keys, but no report of that number is kept", number,
-                            nk);
+        return report_wrong(v, v->edge.size + 1, "search reports: the auditor's index has keys "
+                            "of report number %" PRIu64 ", which is not kept", number);
     if (number != v->edge.size + 1)
         return report_wrong(v, v->edge.size + 1, "search report %" PRIu64 " is missing (the "
                             "next kept is number %" PRIu64 ")", v->edge.size + 1, number);
+    if (damaged)
+        return report_wrong(v, number, "search report %" PRIu64 ": its %s is NULL or holds a "
+                            "NUL byte, which pledger never writes", number, damaged);
+    for (size_t k = 0; k < nk; k++)
+        if (keys[k].damaged)
+            return report_wrong(v, number, "search report %" PRIu64 ": a key of it in the "
+                                "auditor's index is NULL or holds a NUL byte, which pledger "
+                                "never writes", number);
     /* the text handed out: the row's note, or (the first 0.2 builds) the
      * signed note's text */
     if (r->checkpoint) {
@@ -265,11 +275,15 @@ static int check_report(void *ctx, pl_err *e, uint64_t number, const pl_report_r
                                                  quote(&why));
         goto out;
     }
-    if (strcmp(pledger_report_origin(t), v->origin) != 0 ||
-        pledger_report_number(t) != number) {
+    if (strcmp(pledger_report_origin(t), v->origin) != 0) {
+        rc = report_wrong(v, number, "search report %" PRIu64 ": its text is a report of "
+                          "'%.200s', not of this registry's log '%s'", number,
+                          pledger_report_origin(t), v->origin);
+        goto out;
+    }
+    if (pledger_report_number(t) != number) {
         rc = report_wrong(v, number, "search report %" PRIu64 ": its text is report %" PRIu64
-                          " of '%.200s', not of this registry's log '%s'", number,
-                          pledger_report_number(t), pledger_report_origin(t), v->origin);
+                          "'s", number, pledger_report_number(t));
         goto out;
     }
     /* the row the auditor's lists read: as the text says */
@@ -279,16 +293,17 @@ static int check_report(void *ctx, pl_err *e, uint64_t number, const pl_report_r
                           number);
         goto out;
     }
-    SAME_TEXT(N_("actor"), r->actor, pledger_report_actor(t));
-    SAME_TEXT(N_("role"), r->role, pledger_role_name(pledger_report_role(t)));
-    SAME_TEXT(N_("kind"), r->kind, pledger_report_kind_name(pledger_report_kind_of(t)));
-    SAME_TEXT(N_("query"), r->query, pledger_report_query(t));
+    SAME_TEXT(NC_("report", "actor"), r->actor, pledger_report_actor(t));
+    SAME_TEXT(NC_("report", "role"), r->role, pledger_role_name(pledger_report_role(t)));
+    SAME_TEXT(NC_("report", "kind"), r->kind, pledger_report_kind_name(pledger_report_kind_of(t)));
+    SAME_TEXT(NC_("report", "query"), r->query, pledger_report_query(t));
     if (r->result_count != pledger_report_result_count(t) ||
         r->log_size != pledger_report_log_size(t)) {
         rc = report_wrong(v, number, "search report %" PRIu64 ": the list the auditor reads "
-                          "says %" PRIu64 " results at log size %" PRIu64 ", the report "
-                          "handed out %zu at %" PRIu64, number, r->result_count, r->log_size,
-                          pledger_report_result_count(t), pledger_report_log_size(t));
+                          "says: results %" PRIu64 ", log size %" PRIu64 "; the report handed "
+                          "out: results %zu, log size %" PRIu64, number, r->result_count,
+                          r->log_size, pledger_report_result_count(t),
+                          pledger_report_log_size(t));
         goto out;
     }
     /* its log line: the journal's own root at that size */
@@ -350,7 +365,7 @@ static int check_report(void *ctx, pl_err *e, uint64_t number, const pl_report_r
     if (r->checkpoint &&
         (v->next_cp == v->ncp || v->cp[v->next_cp].size != r->checkpoint)) {
         rc = report_wrong(v, number, "search report %" PRIu64 " was handed out with the "
-                          "checkpoint of the first %" PRIu64 " reports, which is not kept "
+                          "checkpoint over reports 1 to %" PRIu64 ", which is not kept "
                           "where it should be", number, r->checkpoint);
         goto out;
     }
@@ -384,12 +399,13 @@ int pledger_report_verify(uint64_t *bad_out, uint64_t *count_out, pledger_regist
     *bad_out = 0;
     if (count_out)
         *count_out = 0;
-    if ((rc = pl_api_enter(reg, fn)) || (rc = pl_api_read(reg, fn, PL_READ_JOURNAL, &sight)))
+    if ((rc = pl_api_enter(reg, fn)) ||
+        (rc = pl_api_read(reg, fn, PL_READ_REPORTS_CHECK, &sight)))
         return rc;
     if (trusted && trusted->n == 0)
         return pl_api_bad_arg(reg, fn, "trusted", "holds no checkpoint key");
-    bool present;
-    if ((rc = pl_report_attach(reg->db, &reg->err, true, &present)))
+    bool present;   /* a registry that recorded none has none to verify: none is made */
+    if ((rc = pl_report_attach(reg->db, &reg->err, false, &present)))
         return pl_err_prefix(&reg->err, "%s", fn);
     if (!present)
         return 0; /* no report was ever recorded */
@@ -403,21 +419,25 @@ int pledger_report_verify(uint64_t *bad_out, uint64_t *count_out, pledger_regist
         v.sealed = v.last / PL_REPORT_SEGMENT * PL_REPORT_SEGMENT;
         rc = pl_report_checkpoint_scan(reg->db, &reg->err, keep_checkpoint, &v);
     }
+    if (!rc && v.ncp && v.cp[0].size == 0)
+        rc = report_wrong(&v, 1, "search reports: a checkpoint over no report (size 0 or "
+                          "less) is kept, which pledger never writes");
     if (!rc)
         rc = pl_report_scan(reg->db, &reg->err, check_report, &v);
     /* after the last report: no checkpoint, no subtree of reports not kept */
     if (!rc && v.ncp && v.cp[v.ncp - 1].size > v.edge.size)
-        rc = report_wrong(&v, v.edge.size + 1, "search reports: a checkpoint of the first %"
-                          PRIu64 " reports is kept, but only %" PRIu64 " reports",
-                          v.cp[v.ncp - 1].size, v.edge.size);
+        rc = report_wrong(&v, v.edge.size + 1, "search reports: a checkpoint over reports 1 "
+                          "to %" PRIu64 " is kept, but the last report kept is number %"
+                          PRIu64, v.cp[v.ncp - 1].size, v.edge.size);
     if (!rc && v.sealed_seen && (v.ncp == 0 || v.cp[v.ncp - 1].size != v.edge.size))
         rc = report_wrong(&v, v.edge.size, "search report %" PRIu64 " is under no checkpoint "
                           "kept", v.edge.size);
     uint64_t want = 2 * v.edge.size - (uint64_t)__builtin_popcountll(v.edge.size);
     if (!rc && (count != want || end != want))
         rc = report_wrong(&v, v.edge.size + 1, "search reports: the tree keeps %" PRIu64
-                          " subtrees (up to position %" PRIu64 "); the %" PRIu64 " reports "
-                          "kept make %" PRIu64, count, end, v.edge.size, want);
+                          " subtrees, its last position %" PRIu64 "; reports 1 to %" PRIu64
+                          " make %" PRIu64 " subtrees", count, end ? end - 1 : 0, v.edge.size,
+                          want);
     pl_db_rollback(reg->db);
     for (size_t i = 0; i < v.ncp; i++)
         free(v.cp[i].note);

@@ -229,6 +229,63 @@ static int report_text(pl_err *e, const char *origin, uint64_t number, int64_t a
     return 0;
 }
 
+/* Before a handle records its first report: the companion holds this
+ * registry's reports -- its last checkpoint is of this registry's
+ * reports' log, its last report was read from this registry's journal.
+ * A companion copied from another registry, or from another copy of this
+ * one, would otherwise take reports numbered and signed after another
+ * history's (its tail only is checked at each group, pl_report_next). */
+static int vouch_companion(pledger_registry *reg, const char *origin, uint64_t last,
+                           uint64_t log_now)
+{
+    char *note = NULL, *actor = NULL, *path = NULL;
+    uint64_t cp = 0;
+    pledger_report *t = NULL;
+    int rc;
+
+    if (asprintf(&path, "%s.reports", pl_db_path(reg->db)) < 0)
+        return pl_err_oom(&reg->err);
+    if ((rc = pl_report_get(reg->db, &reg->err, last, &note, &actor, &cp)))
+        goto out;
+    /* its text: the note's, or (the first 0.2 builds) the signed note's */
+    const char *end = cp ? NULL : strstr(note, "\n\n");
+    pl_err why = { 0 };
+    if (pl_report_text_read(&why, note, end ? (size_t)(end - note) + 1 : strlen(note), &t)) {
+        rc = pl_err_set(&reg->err, PLEDGER_ECORRUPT, "search reports: %s: its last report, "
+                        "number %" PRIu64 ", is not a report's text: the file was changed "
+                        "outside pledger (pledger_report_verify says where)", path, last);
+        goto out;
+    }
+    if (strcmp(pledger_report_origin(t), origin) != 0) {
+        rc = pl_err_set(&reg->err, PLEDGER_ECORRUPT, "search reports: %s holds the reports of "
+                        "'%.200s', not of '%s': no report is recorded in it (it was copied "
+                        "from another registry)", path, pledger_report_origin(t), origin);
+        goto out;
+    }
+    uint64_t size = pledger_report_log_size(t);
+    pl_mhash root;
+    if (size > log_now) {
+        rc = pl_err_set(&reg->err, PLEDGER_ECORRUPT, "search reports: %s: its last report was "
+                        "read at log size %" PRIu64 ", beyond this registry's journal (%"
+                        PRIu64 " events): no report is recorded in it (it is another copy's)",
+                        path, size, log_now);
+        goto out;
+    }
+    if ((rc = pl_merkle_root(&reg->err, size, pl_journal_tree_get, reg->db, &root)))
+        goto out;
+    if (memcmp(root.h, pledger_report_log_root(t), sizeof root.h) != 0)
+        rc = pl_err_set(&reg->err, PLEDGER_ECORRUPT, "search reports: %s: its last report was "
+                        "read from another history than this registry's journal (the log's "
+                        "root at size %" PRIu64 " differs): no report is recorded in it (it is "
+                        "another copy's)", path, size);
+out:
+    pledger_report_free(t);
+    free(note);
+    free(actor);
+    free(path);
+    return rc;
+}
+
 int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
                          const pledger_report_request *requests, size_t n,
                          const pledger_keyring *signers)
@@ -274,6 +331,8 @@ int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
     const char *origin = pledger_log_origin(reg);
     if (!(rc = pl_journal_tree_size(reg->db, &reg->err, &log_now)))
         rc = pl_report_next(reg->db, &reg->err, &next);
+    if (!rc && next > 1 && !reg->reports_vouched)
+        rc = vouch_companion(reg, origin, next - 1, log_now);
     for (size_t i = 0; !rc && i < n; i++)
         rc = check_request(reg, fn, i, &requests[i], log_now);
     int64_t at = pl_db_now(reg->db);
@@ -345,6 +404,7 @@ int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
             pl_err_prefix(&reg->err, "%s", fn);
         return rc;
     }
+    reg->reports_vouched = true;
     for (size_t i = 0; numbers && i < n; i++)
         numbers[i] = next + i;
     return 0;
@@ -641,37 +701,38 @@ static int parse_report(pl_err *e, pledger_report *r)
     char *p = r->text, *line, *sp;
     int n = 0;
 
-#define BAD(what) pl_err_set(e, PLEDGER_EINVAL, "line %d: %s", n, what)
+/* @what marked N_(): shown translated in the translated message */
+#define BAD(what) pl_err_set(e, PLEDGER_EINVAL, "line %d: %s", n, pl_frag(what))
     /* <origin> search report <number> */
     n++;
     if (!(line = next_line(&p)) || !(sp = strstr(line, tag)))
-        return BAD("not a search report (expected '<origin> search report <number>')");
+        return BAD(N_("not a search report (expected '<origin> search report <number>')"));
     while (strstr(sp + 1, tag))
         sp = strstr(sp + 1, tag);
     *sp = '\0';
     r->origin = line;
     if (!*r->origin || !parse_u64(sp + strlen(tag), &r->number) || r->number == 0)
-        return BAD("expected '<origin> search report <number>' with a number from 1");
+        return BAD(N_("expected '<origin> search report <number>' with a number from 1"));
     n++;
     if (!(line = next_line(&p)) || strncmp(line, "issued ", 7) != 0 ||
         pl_instant_parse(e, line + 7, &r->issued_at))
-        return BAD("expected 'issued <instant>'");
+        return BAD(N_("expected 'issued <instant>'"));
     n++;
     if (!(line = next_line(&p)) || strncmp(line, "by ", 3) != 0 || !(sp = strrchr(line, ' ')) ||
         sp == line + 2)
-        return BAD("expected 'by <actor> <role>'");
+        return BAD(N_("expected 'by <actor> <role>'"));
     *sp = '\0';
     r->actor = line + 3;
     if (!*r->actor || pledger_role_from_name(sp + 1) <= 0)
-        return BAD("expected 'by <actor> <role>' with a role");
+        return BAD(N_("expected 'by <actor> <role>' with a role"));
     r->role = (pledger_role)pledger_role_from_name(sp + 1);
     n++;
     if (!(line = next_line(&p)) || strncmp(line, "kind ", 5) != 0 ||
         !(r->kind = (pledger_report_kind)kind_from_name(line + 5)))
-        return BAD("expected 'kind search' or 'kind verification'");
+        return BAD(N_("expected 'kind search' or 'kind verification'"));
     n++;
     if (!(line = next_line(&p)) || strncmp(line, "query ", 6) != 0 || !line[6])
-        return BAD("expected 'query <question>'");
+        return BAD(N_("expected 'query <question>'"));
     r->query = line + 6;
     n++;
     size_t rl = 0;
@@ -680,14 +741,14 @@ static int parse_report(pl_err *e, pledger_report *r)
         /* the keys the auditor finds the report by: the parties asked about */
         uint64_t count;
         if (!parse_u64(line + 8, &count) || count > MAX_PARTIES)
-            return BAD("expected 'parties <count>' (at most 100)");
+            return BAD(N_("expected 'parties <count>' (at most 100)"));
         if (!(r->parties = calloc(count ? count : 1, sizeof *r->parties)))
             return pl_err_oom(e);
         r->has_parties = true;
         for (; r->n_parties < count; r->n_parties++) {
             n++;
             if (!(line = next_line(&p)) || !pl_api_line_ok(line, 4 * MAX_PARTY, false))
-                return BAD("expected the key of a party asked about");
+                return BAD(N_("expected the key of a party asked about"));
             r->parties[r->n_parties] = line;
         }
         n++;
@@ -695,13 +756,13 @@ static int parse_report(pl_err *e, pledger_report *r)
         /* the registrations the question named */
         if (!line || strncmp(line, "asked ", 6) != 0 || !parse_u64(line + 6, &count) ||
             count > MAX_PARTIES)
-            return BAD("expected 'asked <count>' (at most 100)");
+            return BAD(N_("expected 'asked <count>' (at most 100)"));
         if (!(r->asked = calloc(count ? count : 1, sizeof *r->asked)))
             return pl_err_oom(e);
         for (; r->n_asked < count; r->n_asked++) {
             n++;
             if (!(line = next_line(&p)) || !pl_api_line_ok(line, MAX_NUMBER, true))
-                return BAD("expected a registration number asked about");
+                return BAD(N_("expected a registration number asked about"));
             r->asked[r->n_asked] = line;
         }
         n++;
@@ -709,28 +770,28 @@ static int parse_report(pl_err *e, pledger_report *r)
     }
     if (!line || strncmp(line, "log ", 4) != 0 ||
         !(sp = strchr(line + 4, ' ')))
-        return BAD("expected 'log <size> <base64 root>'");
+        return BAD(N_("expected 'log <size> <base64 root>'"));
     *sp = '\0';
     if (!parse_u64(line + 4, &r->log_size) ||
         !pl_unbase64(sp + 1, strlen(sp + 1), r->root.h, sizeof r->root.h, &rl) ||
         rl != sizeof r->root.h)
-        return BAD("expected 'log <size> <base64 root>' with a 32-byte root");
+        return BAD(N_("expected 'log <size> <base64 root>' with a 32-byte root"));
     n++;
     uint64_t count;
     if (!(line = next_line(&p)) || strncmp(line, "results ", 8) != 0 ||
         !parse_u64(line + 8, &count) || count > MAX_NUMBERS)
-        return BAD("expected 'results <count>' (at most 10000)");
+        return BAD(N_("expected 'results <count>' (at most 10000)"));
     if (!(r->results = calloc(count ? count : 1, sizeof *r->results)))
         return pl_err_oom(e);
     for (; r->n_results < count; r->n_results++) {
         n++;
         if (!(line = next_line(&p)) || !pl_api_line_ok(line, MAX_NUMBER, true))
-            return BAD("expected a registration number");
+            return BAD(N_("expected a registration number"));
         r->results[r->n_results] = line;
     }
     if (*p) {
         n++;
-        return BAD("more lines than the results counted");
+        return BAD(N_("more lines than the results counted"));
     }
 #undef BAD
     return 0;

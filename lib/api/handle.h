@@ -23,6 +23,8 @@ struct pledger_registry {
     pledger_role role; /* 0 until set */
     int site;          /* pledger_site (meta 'site'; an office when never set) */
     char upstream[17]; /* an acceptance point's office, "" for an office */
+    bool reports_vouched; /* the search reports' companion was found to be this
+                           * registry's at this handle's first report */
 };
 
 /* The one gate of every call that returns registry data: the read table

@@ -54,6 +54,11 @@ static int key_take(key_buf *b, pl_err *e, sqlite3_stmt *st)
     key->number = (uint64_t)sqlite3_column_int64(st, 0);
     key->what = sqlite3_column_int(st, 1);
     key->segment = sqlite3_column_int64(st, 3);
+    key->damaged = !k || sqlite3_column_type(st, 0) == SQLITE_NULL ||
+                   sqlite3_column_type(st, 1) == SQLITE_NULL ||
+                   strlen(k) != (size_t)sqlite3_column_bytes(st, 2);
+    if (!k && sqlite3_errcode(sqlite3_db_handle(st)) == SQLITE_NOMEM)
+        return pl_err_oom(e);
     if (!(key->key = strdup(k ? k : "")))
         return pl_err_oom(e);
     b->n++;
@@ -86,7 +91,7 @@ int pl_sq_report_scan(pl_db *db, pl_err *e, pl_report_scan_fn each, void *ctx)
                     goto out;
                 krc = sqlite3_step(keys);
             }
-            cr = each(ctx, e, orphan, NULL, kb.v, kb.n);
+            cr = each(ctx, e, orphan, NULL, NULL, kb.v, kb.n);
         }
         if (cr)
             break;
@@ -103,19 +108,31 @@ int pl_sq_report_scan(pl_db *db, pl_err *e, pl_report_scan_fn each, void *ctx)
             (uint64_t)sqlite3_column_int64(rows, 6), (uint64_t)sqlite3_column_int64(rows, 7),
             (const char *)sqlite3_column_text(rows, 8), cp > 0 ? (uint64_t)cp : 0
         };
-        if (!r.actor || !r.role || !r.kind || !r.query || !r.note) {
-            if (sqlite3_errcode(h) == SQLITE_NOMEM) {
-                cr = pl_err_oom(e);
-                break;
-            }
-            /* a NULL where the schema has NOT NULL: shown as empty, found wrong */
-            r.actor = r.actor ? r.actor : "";
-            r.role = r.role ? r.role : "";
-            r.kind = r.kind ? r.kind : "";
-            r.query = r.query ? r.query : "";
-            r.note = r.note ? r.note : "";
+        /* a column pledger never leaves NULL, or a text holding a NUL
+         * byte (C compares it short, SQLite in full: a report hidden
+         * from a list by actor) */
+        static const char *const names[] = { NULL, "issued_at", "actor", "role", "kind",
+                                             "query", "result_count", "log_size", "note" };
+        const char *const texts[] = { NULL, NULL, r.actor, r.role, r.kind, r.query, NULL,
+                                      NULL, r.note };
+        const char *damaged = NULL;
+        for (int c = 1; c <= 8 && !damaged; c++) {
+            const char *t = texts[c];
+            if (sqlite3_column_type(rows, c) == SQLITE_NULL ||
+                (t && strlen(t) != (size_t)sqlite3_column_bytes(rows, c)))
+                damaged = names[c];
         }
-        cr = each(ctx, e, number, &r, kb.v, kb.n);
+        if ((!r.actor || !r.role || !r.kind || !r.query || !r.note) &&
+            sqlite3_errcode(h) == SQLITE_NOMEM) {
+            cr = pl_err_oom(e);
+            break;
+        }
+        r.actor = r.actor ? r.actor : "";
+        r.role = r.role ? r.role : "";
+        r.kind = r.kind ? r.kind : "";
+        r.query = r.query ? r.query : "";
+        r.note = r.note ? r.note : "";
+        cr = each(ctx, e, number, &r, damaged, kb.v, kb.n);
     }
     if (cr) {
         rc = cr;
@@ -134,7 +151,7 @@ int pl_sq_report_scan(pl_db *db, pl_err *e, pl_report_scan_fn each, void *ctx)
                 goto out;
             krc = sqlite3_step(keys);
         }
-        cr = each(ctx, e, orphan, NULL, kb.v, kb.n);
+        cr = each(ctx, e, orphan, NULL, NULL, kb.v, kb.n);
     }
     if (cr)
         rc = cr;

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/i18n.h"
 #include "base/merkle.h"
 #include "store/schema.h"
 
@@ -120,8 +121,17 @@ static int upgrade_v1(pl_db *db, pl_err *e, const char *path)
     if ((rc = pragma_int(db, e, "PRAGMA reports.user_version", path, &version)) ||
         version != 1)
         goto out;
-    if ((rc = pl_db_exec(db, e, pl_sql_report_v2)))
+    if ((rc = pl_db_exec(db, e, pl_sql_report_v2))) {
+        /* a file that says version 1 without version 1's tables */
+        char why[PL_ERRMSG_MAX], why_local[PL_ERRMSG_MAX];
+        snprintf(why, sizeof why, "%s", e->msg);
+        snprintf(why_local, sizeof why_local, "%s", pl_err_text(e));
+        rc = pl_err_set(e, PLEDGER_ECORRUPT, "%s says it holds version 1 of the search "
+                        "reports' schema, but its tables are not version 1's (%s): the file "
+                        "was changed outside pledger; restore it from a backup", path,
+                        pl_frag_pair(why, why_local));
         goto out;
+    }
     rc = sqlite3_prepare_v2(pl_db_handle(db),
                             "SELECT number, note FROM reports.search_report ORDER BY number",
                             -1, &st, NULL);
@@ -200,6 +210,9 @@ static int sq_attach(pl_db *db, pl_err *e, bool create, bool *present)
         if (fd >= 0)
             close(fd);
     }
+    /* a log met by an earlier attach is not this one's */
+    pl_sq_reports_of(db)->tx_wal_dev = 0;
+    pl_sq_reports_of(db)->tx_wal_ino = 0;
     rc = sqlite3_prepare_v2(h, "ATTACH ?1 AS reports", -1, &st, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
@@ -536,8 +549,16 @@ static int sq_find(pl_db *db, pl_err *e, const pl_report_filter *f,
             (uint64_t)sqlite3_column_int64(st, 6), (uint64_t)sqlite3_column_int64(st, 7), NULL
         };
         if (!r.actor || !r.role || !r.kind || !r.query) {
+            bool oom = sqlite3_errcode(pl_db_handle(db)) == SQLITE_NOMEM;
             sqlite3_reset(st);
-            return pl_err_oom(e);
+            if (oom)
+                return pl_err_oom(e);
+            return pl_err_set(e, PLEDGER_ECORRUPT, "search report %llu: its %s is NULL, which "
+                              "pledger never writes: the search reports' file was changed "
+                              "outside pledger (pledger_report_verify says what else)",
+                              (unsigned long long)r.number,
+                              !r.actor ? "actor" : !r.role ? "role" : !r.kind ? "kind"
+                                                                                : "query");
         }
         int cr = each(ctx, e, &r);
         if (cr) {

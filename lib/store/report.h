@@ -120,14 +120,17 @@ typedef struct pl_report_key {
     int what;
     const char *key;
     int64_t segment;
+    bool damaged;   /* NULL where pledger writes a value, or a NUL byte in the key */
 } pl_report_key;
 
 /* Called for each report kept, in number order, with its @nk @keys (the
- * row's text fields never NULL: a missing one is empty); and for the keys
- * of a @number no report is kept under, with @r NULL.  A non-zero return
- * stops the scan and is returned. */
+ * row's text fields never NULL: a missing one is empty, and @damaged
+ * names the first column that is NULL or holds a NUL byte, which pledger
+ * never writes; NULL when none); and for the keys of a @number no report
+ * is kept under (0 for a key of no number), with @r NULL.  A non-zero
+ * return stops the scan and is returned. */
 typedef int (*pl_report_scan_fn)(void *ctx, pl_err *e, uint64_t number, const pl_report_row *r,
-                                 const pl_report_key *keys, size_t nk);
+                                 const char *damaged, const pl_report_key *keys, size_t nk);
 int pl_report_scan(pl_db *db, pl_err *e, pl_report_scan_fn each, void *ctx);
 /* Each checkpoint kept, by size. */
 int pl_report_checkpoint_scan(pl_db *db, pl_err *e,

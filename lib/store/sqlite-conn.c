@@ -340,14 +340,18 @@ int pl_sq_check_not_moved(pl_db *db, pl_err *e, const char *schema, const char *
         return pl_err_set(e, PLEDGER_EIO, "'%s' was deleted, moved or replaced while open: "
                           "nothing is written to the file this handle still holds, which no "
                           "path names (open the registry again)", path ? path : "?");
-    /* The registry's write-ahead log too: SQLite keeps writing into a log
-     * unlinked under it, and what a crash then leaves is the file without
-     * the commits it answered.  The log lives as long as a connection does
-     * (this one): the one met at the first write must be there still.
-     * (Not the search reports': their log is folded away and made anew by
-     * the handles that share it, pledger_report_flush().) */
-    if (strcmp(schema, "main") != 0)
+    /* The write-ahead log too (the registry's, the search reports'):
+     * SQLite keeps writing into a log unlinked under it, and what a crash
+     * then leaves is the file without the commits it answered -- reports
+     * handed out, their numbers given again.  A log lives as long as a
+     * connection to its database does (this one: folding it back starts
+     * it again in place, never unlinks it): the one met at the first
+     * write must be there still. */
+    bool reports = strcmp(schema, "reports") == 0;
+    if (!reports && strcmp(schema, "main") != 0)
         return 0;
+    dev_t *wal_dev = reports ? &q->reports.tx_wal_dev : &q->wal_dev;
+    ino_t *wal_ino = reports ? &q->reports.tx_wal_ino : &q->wal_ino;
     const char *db_file = sqlite3_db_filename(q->h, schema);
     const char *wal = db_file && *db_file ? sqlite3_filename_wal(db_file) : NULL;
     struct stat st;
@@ -356,16 +360,20 @@ int pl_sq_check_not_moved(pl_db *db, pl_err *e, const char *schema, const char *
     if (stat(wal, &st) != 0) {
         if (errno != ENOENT)
             return 0;   /* not ours to judge (permissions): SQLite says what it meets */
+        /* the reports' log is made by the first write after the last
+         * connection to them closed: none met yet, none lost */
+        if (reports && !*wal_ino)
+            return 0;
         return pl_err_set(e, PLEDGER_EIO, "'%s': its write-ahead log '%s' was deleted while "
                           "open: what is written would be lost with it (open the registry "
                           "again)", path ? path : "?", wal);
     }
-    if (q->wal_ino && (q->wal_ino != st.st_ino || q->wal_dev != st.st_dev))
+    if (*wal_ino && (*wal_ino != st.st_ino || *wal_dev != st.st_dev))
         return pl_err_set(e, PLEDGER_EIO, "'%s': its write-ahead log '%s' was replaced while "
                           "open: what is written would be lost with the old one (open the "
                           "registry again)", path ? path : "?", wal);
-    q->wal_dev = st.st_dev;
-    q->wal_ino = st.st_ino;
+    *wal_dev = st.st_dev;
+    *wal_ino = st.st_ino;
     return 0;
 }
 

@@ -25,6 +25,11 @@ typedef struct pl_sq_reports {
     bool wal_known;  /* the write-ahead log whose directory entry was synced */
     dev_t wal_dev;
     ino_t wal_ino;
+    /* the write-ahead log met at this connection's first write of reports
+     * since it attached them: the same one must take the next
+     * (pl_sq_check_not_moved); ino 0: no write yet */
+    dev_t tx_wal_dev;
+    ino_t tx_wal_ino;
 } pl_sq_reports;
 pl_sq_reports *pl_sq_reports_of(pl_db *db);
 

@@ -65,6 +65,7 @@ typedef enum pl_read {
     PL_READ_JOURNAL,     /* journal verification (its messages quote payloads) */
     PL_READ_IMPORT,      /* the reference register's import report (rejected lines) */
     PL_READ_REPORTS,     /* search reports: who asked what (a bank: its own) */
+    PL_READ_REPORTS_CHECK, /* the verification of every search report (all of them) */
     PL_READ_COUNT
 } pl_read;
 

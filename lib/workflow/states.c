@@ -157,6 +157,8 @@ static const struct {
     [PL_READ_JOURNAL] = { N_("the journal"), { x, x, x, F, x, F } },
     [PL_READ_IMPORT] = { N_("an import report"), { x, x, x, F, x, x } },
     [PL_READ_REPORTS] = { N_("a search report"), { x, x, x, F, O, F } },
+    [PL_READ_REPORTS_CHECK] = { N_("the verification of the search reports"),
+                                { x, x, x, F, x, F } },
 };
 #undef x
 #undef M

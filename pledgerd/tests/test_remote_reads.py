@@ -267,7 +267,10 @@ def test_verify_reports(reads: dict) -> None:
     assert check["intact"] and check["count"] >= 1 and check["bad_number"] is None, check
     assert check["message"] == ""
     err = d.json("/v1/reports/verify", t["bank"], expect=403)["error"]
-    assert err["name"] == "PLEDGER_EPERM"
+    assert err["name"] == "PLEDGER_EPERM" and "verification of the search reports" in \
+        err["message"]
+    status, _, body = d.curl("/v1/reports/verify", t["bank"], headers=("Accept-Language: zh-CN",))
+    assert status == 403 and "查询报告的核验" in json.loads(body)["error"]["message"], body
     assert d.json("/v1/reports/verify", expect=401)["error"]["name"] == "PLEDGER_EPERM"
     pub = reads["tmp"] / "report.pub"
     r = json.loads(same(reads, "auditor", "verify-reports", "--trust",

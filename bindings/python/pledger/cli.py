@@ -40,7 +40,7 @@ exit status:
   1  the review found what stops submission (a blocking or correctable
      finding), a submission was refused for its review, a verification
      failed (unknown certificate code, pledge not in force), or the
-     journal is broken
+     journal or the search reports are broken
   2  usage: a bad option or argument, an invalid value or document
   3  not found: the database file, an input file, an application, a pledge
   4  refused: not allowed in the current state, not allowed to the
