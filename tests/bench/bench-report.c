@@ -4,7 +4,9 @@
  * numbers (the auditor's keys land anywhere), every third a search naming
  * a party too, committed without a sync as pledgerd's recorder commits
  * them (its syncer thread syncs them, off this path).  Wall clock per
- * report; no baseline (bare SQLite has no reports).  The service's figures are pledgerd/load/run.sh's. */
+ * report; no baseline (bare SQLite has no reports).  Then the auditor's
+ * pledger_report_verify() of them all, without and with the key.  The
+ * service's figures are pledgerd/load/run.sh's. */
 #include "bench.h"
 
 #include <inttypes.h>
@@ -80,8 +82,10 @@ int wl_reports(void *arg)
                     req[i].parties = &party_p[i];
                     req[i].party_count = 1;
                     snprintf(query[i], sizeof query[i], "/v1/pledges?party_id=%.23s", parties[i]);
-                } else {
+                } else {   /* as pledgerd records them: the number asked, too */
                     req[i].kind = PLEDGER_REPORT_VERIFICATION;
+                    req[i].asked = &num_p[i];
+                    req[i].asked_count = 1;
                     snprintf(query[i], sizeof query[i], "/v1/pledges/%.31s", numbers[i]);
                 }
                 req[i].query = query[i];
@@ -97,6 +101,24 @@ int wl_reports(void *arg)
         bench_result(key, us);
         bench_note("groups of %3zu: %7.0f reports/s, %6.1f us a report (%zu reports)", n,
                    1e6 / us, us, done);
+    }
+    /* the auditor's check of every report just issued, without the key
+     * (rows, keys, texts, tree, checkpoints' text) and with it (each
+     * checkpoint's signature too: one a group) */
+    bench_pl(reg, pledger_set_actor(reg, "auditor-1", PLEDGER_ROLE_AUDITOR), "set_actor");
+    for (int signed_too = 0; signed_too < 2; signed_too++) {
+        uint64_t bad = 0, count = 0;
+        int64_t t0 = bench_ns();
+        bench_pl(reg, pledger_report_verify(&bad, &count, reg, signed_too ? kr : NULL),
+                 "report_verify");
+        if (bad)
+            bench_die("report_verify: report %" PRIu64 ": %s", bad, pledger_errmsg(reg));
+        double s = (double)(bench_ns() - t0) / 1e9;
+        bench_result(signed_too ? "reports.verify_signed_per_s" : "reports.verify_per_s",
+                     (double)count / s);
+        bench_note("verified %" PRIu64 " reports%s: %7.0f reports/s (%.2f s)", count,
+                   signed_too ? " and their checkpoints' signatures" : "", (double)count / s,
+                   s);
     }
     pledger_close(reg);
     pledger_keyring_free(kr);
