@@ -555,6 +555,9 @@ START_TEST(test_translated)
     ck_assert_uint_eq(bad, 2);
     ck_assert_msg(strstr(pledger_errmsg(s.reg), "查询报告 2：其操作人在审计员读取的列表中为“bank-z”"),
                   "%s", pledger_errmsg(s.reg));
+    /* the suite's other tests in English (without a fork, the language
+     * stays with the process) */
+    PL_OK(NULL, pledger_set_language("en"));
     site_free(&s);
 }
 END_TEST
