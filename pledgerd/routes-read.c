@@ -182,6 +182,33 @@ static void get_hash(route_ctx *c, bool leaf, reply *out)
 
 /* ---- the journal ------------------------------------------------------------------- */
 
+/* The answer of a verification (the journal's, the search reports'):
+ * intact, how many were verified, the first found wrong (@bad_key: null
+ * when intact) and why, and @more (NULL: none) with its value. */
+static void reply_check(route_ctx *c, reply *out, int64_t count, const char *bad_key,
+                        int64_t bad, const char *more, bool more_value)
+{
+    jw w;
+    jw_init(&w);
+    jw_obj(&w);
+    jw_key(&w, "intact");
+    jw_bool(&w, bad == 0);
+    jw_kint(&w, "count", count);
+    jw_key(&w, bad_key);
+    if (bad)
+        jw_int(&w, bad);
+    else
+        jw_null(&w);
+    jw_kstr(&w, "message", bad ? pledger_errmsg(c->reader) : "");
+    if (more) {
+        jw_key(&w, more);
+        jw_bool(&w, more_value);
+    }
+    jw_end_obj(&w);
+    reply_json(out, 200, &w);
+    jw_free(&w);
+}
+
 /* GET /v1/log/verify?chain_only=: pledger_journal_verify (or _chain) on
  * the service's registry, for the roles the library lets read the journal. */
 static void get_journal_check(route_ctx *c, reply *out)
@@ -207,23 +234,24 @@ static void get_journal_check(route_ctx *c, reply *out)
         reply_library_error(out, rc, c->reader);
         return;
     }
-    jw w;
-    jw_init(&w);
-    jw_obj(&w);
-    jw_key(&w, "intact");
-    jw_bool(&w, bad == 0);
-    jw_kint(&w, "count", count);
-    jw_key(&w, "bad_seq");
-    if (bad)
-        jw_int(&w, bad);
-    else
-        jw_null(&w);
-    jw_kstr(&w, "message", bad ? pledger_errmsg(c->reader) : "");
-    jw_key(&w, "chain_only");
-    jw_bool(&w, chain);
-    jw_end_obj(&w);
-    reply_json(out, 200, &w);
-    jw_free(&w);
+    reply_check(c, out, count, "bad_seq", bad, "chain_only", chain);
+}
+
+/* GET /v1/reports/verify: pledger_report_verify on the service's reports,
+ * their checkpoints held to the keys the service signs them with, for
+ * the roles the library lets verify them (auditor, registrar). */
+void get_reports_check(route_ctx *c, reply *out)
+{
+    uint64_t bad = 0, count = 0;
+
+    if (!as_caller(c, c->reader, out))
+        return;
+    int rc = pledger_report_verify(&bad, &count, c->reader, recorder_signers(c->rec));
+    if (rc) {
+        reply_library_error(out, rc, c->reader);
+        return;
+    }
+    reply_check(c, out, (int64_t)count, "bad_number", (int64_t)bad, NULL, false);
 }
 
 bool route_read(route_ctx *c, reply *out)

@@ -1191,37 +1191,6 @@ static void get_report(route_ctx *c, const char *id, reply *out)
     pledger_free(note);
 }
 
-/* GET /v1/reports/verify: pledger_report_verify on the service's reports,
- * their checkpoints held to the keys the service signs them with, for
- * the roles the library lets verify them (auditor, registrar). */
-static void get_reports_check(route_ctx *c, reply *out)
-{
-    uint64_t bad = 0, count = 0;
-
-    if (!as_caller(c, c->reader, out))
-        return;
-    int rc = pledger_report_verify(&bad, &count, c->reader, recorder_signers(c->rec));
-    if (rc) {
-        reply_library_error(out, rc, c->reader);
-        return;
-    }
-    jw w;
-    jw_init(&w);
-    jw_obj(&w);
-    jw_key(&w, "intact");
-    jw_bool(&w, bad == 0);
-    jw_kint(&w, "count", (int64_t)count);
-    jw_key(&w, "bad_number");
-    if (bad)
-        jw_int(&w, (int64_t)bad);
-    else
-        jw_null(&w);
-    jw_kstr(&w, "message", bad ? pledger_errmsg(c->reader) : "");
-    jw_end_obj(&w);
-    reply_json(out, 200, &w);
-    jw_free(&w);
-}
-
 static void list_reports(route_ctx *c, reply *out)
 {
     pledger_report_filter f = PLEDGER_REPORT_FILTER_INIT;

@@ -42,6 +42,9 @@ typedef struct route_ctx {
 } route_ctx;
 
 void route(route_ctx *c, reply *out);
+/* GET /v1/reports/verify (routes-read.c), dispatched before the reports
+ * by number it would otherwise be taken for. */
+void get_reports_check(route_ctx *c, reply *out);
 
 /* The 401s: no token, and one that is none of the service's accounts
  * (marked for translation; reply_error() translates). */

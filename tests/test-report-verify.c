@@ -269,6 +269,8 @@ static const tamper cases[] = {
       "replace(sql, 'number INTEGER NOT NULL', 'number INTEGER') WHERE name = "
       "'report_key_recent'", 1, "keys of report number 0", 1,
       "UPDATE report_key_recent SET number = NULL WHERE number = 3 AND what = 1" },
+    { "a key of a number below 0", "INSERT INTO report_key_recent VALUES (-5, 2, 'R-X')", 1,
+      "keys of report number 0", 1 },
     { "a key of the largest number", "INSERT INTO report_key_recent VALUES "
       "(9223372036854775807, 1, 'x')", 6, "keys of report number 9223372036854775807", 1 },
     /* a NUL byte: C reads it short, SQLite in full (a list by actor or

@@ -51,7 +51,8 @@ static int key_take(key_buf *b, pl_err *e, sqlite3_stmt *st)
     }
     const char *k = (const char *)sqlite3_column_text(st, 2);
     pl_report_key *key = &b->v[b->n];
-    key->number = (uint64_t)sqlite3_column_int64(st, 0);
+    int64_t number = sqlite3_column_int64(st, 0);
+    key->number = number > 0 ? (uint64_t)number : 0;
     key->what = sqlite3_column_int(st, 1);
     key->segment = sqlite3_column_int64(st, 3);
     key->damaged = !k || sqlite3_column_type(st, 0) == SQLITE_NULL ||
@@ -65,11 +66,34 @@ static int key_take(key_buf *b, pl_err *e, sqlite3_stmt *st)
     return 0;
 }
 
+/* The keys at @keys' cursor (state *@krc) that share its number, into
+ * @b (cleared first); *@number is that number. */
+static int key_group(key_buf *b, pl_err *e, sqlite3_stmt *keys, int *krc, int64_t *number)
+{
+    int rc;
+
+    key_buf_clear(b);
+    *number = sqlite3_column_int64(keys, 0);
+    while (*krc == SQLITE_ROW && sqlite3_column_int64(keys, 0) == *number) {
+        if ((rc = key_take(b, e, keys)))
+            return rc;
+        *krc = sqlite3_step(keys);
+    }
+    return 0;
+}
+
+/* @number as a report's number: 0 for none a report can have (0, below) */
+static uint64_t as_number(int64_t number)
+{
+    return number > 0 ? (uint64_t)number : 0;
+}
+
 int pl_sq_report_scan(pl_db *db, pl_err *e, pl_report_scan_fn each, void *ctx)
 {
     sqlite3 *h = pl_db_handle(db);
     sqlite3_stmt *rows = NULL, *keys = NULL;
     key_buf kb = { 0 };
+    int64_t kn;
     int rc, krc, cr = 0;
 
     /* two cursors at once: prepared here, not from the handle's cache */
@@ -80,29 +104,23 @@ int pl_sq_report_scan(pl_db *db, pl_err *e, pl_report_scan_fn each, void *ctx)
     }
     krc = sqlite3_step(keys);
     while (!cr && (rc = sqlite3_step(rows)) == SQLITE_ROW) {
-        uint64_t number = (uint64_t)sqlite3_column_int64(rows, 0);
+        int64_t number = sqlite3_column_int64(rows, 0);
         int64_t cp = sqlite3_column_int64(rows, 9);
-        /* keys of numbers no row has come before this one */
-        while (!cr && krc == SQLITE_ROW && (uint64_t)sqlite3_column_int64(keys, 0) < number) {
-            uint64_t orphan = (uint64_t)sqlite3_column_int64(keys, 0);
-            key_buf_clear(&kb);
-            while (krc == SQLITE_ROW && (uint64_t)sqlite3_column_int64(keys, 0) == orphan) {
-                if ((cr = key_take(&kb, e, keys)))
-                    goto out;
-                krc = sqlite3_step(keys);
-            }
-            cr = each(ctx, e, orphan, NULL, NULL, kb.v, kb.n);
+        /* keys of numbers no row has (in the order SQLite sorts them:
+         * signed), before this one */
+        while (!cr && krc == SQLITE_ROW && sqlite3_column_int64(keys, 0) < number) {
+            if ((cr = key_group(&kb, e, keys, &krc, &kn)))
+                goto out;
+            cr = each(ctx, e, as_number(kn), NULL, NULL, kb.v, kb.n);
         }
         if (cr)
             break;
         key_buf_clear(&kb);
-        while (krc == SQLITE_ROW && (uint64_t)sqlite3_column_int64(keys, 0) == number) {
-            if ((cr = key_take(&kb, e, keys)))
-                goto out;
-            krc = sqlite3_step(keys);
-        }
+        if (krc == SQLITE_ROW && sqlite3_column_int64(keys, 0) == number &&
+            (cr = key_group(&kb, e, keys, &krc, &kn)))
+            goto out;
         pl_report_row r = {
-            number, sqlite3_column_int64(rows, 1),
+            as_number(number), sqlite3_column_int64(rows, 1),
             (const char *)sqlite3_column_text(rows, 2), (const char *)sqlite3_column_text(rows, 3),
             (const char *)sqlite3_column_text(rows, 4), (const char *)sqlite3_column_text(rows, 5),
             (uint64_t)sqlite3_column_int64(rows, 6), (uint64_t)sqlite3_column_int64(rows, 7),
@@ -132,7 +150,7 @@ int pl_sq_report_scan(pl_db *db, pl_err *e, pl_report_scan_fn each, void *ctx)
         r.kind = r.kind ? r.kind : "";
         r.query = r.query ? r.query : "";
         r.note = r.note ? r.note : "";
-        cr = each(ctx, e, number, &r, damaged, kb.v, kb.n);
+        cr = each(ctx, e, r.number, &r, damaged, kb.v, kb.n);
     }
     if (cr) {
         rc = cr;
@@ -144,18 +162,13 @@ int pl_sq_report_scan(pl_db *db, pl_err *e, pl_report_scan_fn each, void *ctx)
     }
     /* keys after the last row */
     while (!cr && krc == SQLITE_ROW) {
-        uint64_t orphan = (uint64_t)sqlite3_column_int64(keys, 0);
-        key_buf_clear(&kb);
-        while (krc == SQLITE_ROW && (uint64_t)sqlite3_column_int64(keys, 0) == orphan) {
-            if ((cr = key_take(&kb, e, keys)))
-                goto out;
-            krc = sqlite3_step(keys);
-        }
-        cr = each(ctx, e, orphan, NULL, NULL, kb.v, kb.n);
+        if ((cr = key_group(&kb, e, keys, &krc, &kn)))
+            goto out;
+        cr = each(ctx, e, as_number(kn), NULL, NULL, kb.v, kb.n);
     }
     if (cr)
         rc = cr;
-    else if (krc != SQLITE_DONE && krc != SQLITE_ROW)
+    else if (krc != SQLITE_DONE)
         rc = pl_db_fail(db, e, krc, "search reports: reading their keys through");
     else
         rc = 0;
