@@ -142,50 +142,53 @@ static bool listed(const char *list, const char *name, size_t n)
     return false;
 }
 
-/* @s (@n bytes) is UTF-8 (RFC 3629: shortest forms, no surrogates, at most
- * U+10FFFF) without NUL or control characters (C0, DEL, C1, line and
- * paragraph separators, bidirectional controls). */
+size_t plain_char(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (n == 0)
+        return 0;
+    unsigned c = p[0];
+    if (c < 0x80)
+        return c < 0x20 || c == 0x7f ? 0 : 1;
+    size_t more = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2
+                  : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+    if (more == 0 || n - 1 < more)
+        return 0;
+    p++;
+    unsigned lo = 0x80, hi = 0xbf;
+    if (c == 0xe0)
+        lo = 0xa0;
+    else if (c == 0xed)
+        hi = 0x9f;
+    else if (c == 0xf0)
+        lo = 0x90;
+    else if (c == 0xf4)
+        hi = 0x8f;
+    if (p[0] < lo || p[0] > hi)
+        return 0;
+    if (c == 0xc2 && p[0] <= 0x9f)   /* a C1 control (U+0080 to U+009F): NEL, CSI */
+        return 0;
+    /* U+2028, U+2029 and the bidirectional controls (U+200E, U+200F,
+     * U+202A to U+202E, U+2066 to U+2069, U+061C): they break a line
+     * or turn text around where a report is shown */
+    if (more == 2 && c == 0xe2 &&
+        ((p[0] == 0x80 && ((p[1] >= 0xa8 && p[1] <= 0xae) || p[1] == 0x8e || p[1] == 0x8f)) ||
+         (p[0] == 0x81 && p[1] >= 0xa6 && p[1] <= 0xa9)))
+        return 0;
+    if (c == 0xd8 && p[0] == 0x9c)
+        return 0;
+    for (size_t i = 1; i < more; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    return more + 1;
+}
+
+/* @s (@n bytes) is plain text: every character plain_char(). */
 static bool plain_text(const char *s, size_t n)
 {
-    const unsigned char *p = (const unsigned char *)s, *end = p + n;
-    while (p < end) {
-        unsigned c = *p++;
-        if (c < 0x80) {
-            if (c < 0x20 || c == 0x7f)
-                return false;
-            continue;
-        }
-        size_t more = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2
-                      : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
-        if (more == 0 || (size_t)(end - p) < more)
+    for (size_t i = 0, k; i < n; i += k)
+        if (!(k = plain_char(s + i, n - i)))
             return false;
-        unsigned lo = 0x80, hi = 0xbf;
-        if (c == 0xe0)
-            lo = 0xa0;
-        else if (c == 0xed)
-            hi = 0x9f;
-        else if (c == 0xf0)
-            lo = 0x90;
-        else if (c == 0xf4)
-            hi = 0x8f;
-        if (p[0] < lo || p[0] > hi)
-            return false;
-        if (c == 0xc2 && p[0] <= 0x9f)   /* a C1 control (U+0080 to U+009F): NEL, CSI */
-            return false;
-        /* U+2028, U+2029 and the bidirectional controls (U+200E, U+200F,
-         * U+202A to U+202E, U+2066 to U+2069, U+061C): they break a line
-         * or turn text around where a report is shown */
-        if (more == 2 && c == 0xe2 &&
-            ((p[0] == 0x80 && ((p[1] >= 0xa8 && p[1] <= 0xae) || p[1] == 0x8e || p[1] == 0x8f)) ||
-             (p[0] == 0x81 && p[1] >= 0xa6 && p[1] <= 0xa9)))
-            return false;
-        if (c == 0xd8 && p[0] == 0x9c)
-            return false;
-        for (size_t i = 1; i < more; i++)
-            if ((p[i] & 0xc0) != 0x80)
-                return false;
-        p += more;
-    }
     return true;
 }
 
@@ -216,7 +219,7 @@ static enum MHD_Result each(void *cls, enum MHD_ValueKind kind, const char *key,
                 ;
         snprintf(s->msg, sizeof s->msg, TR("query parameter %.*s%s: not one %s %s takes (%s)"),
                  (int)cut, key, cut < key_size ? "..." : "", s->ep->method, s->ep->path,
-                 *s->ep->params ? s->ep->params : "it takes none");
+                 *s->ep->params ? s->ep->params : TR("it takes none"));
         return MHD_NO;
     }
     for (size_t i = 0; i < s->n_seen; i++)

@@ -4,6 +4,7 @@
 #define PLEDGERD_PARAMS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "routes.h"
 
@@ -23,5 +24,12 @@ const char *endpoint_call(const char *method, const char *url);
  * false, with the 400 reply set naming the parameter, when one is not.
  * A path no endpoint has passes (method_check() answers it). */
 bool params_check(route_ctx *c, reply *out);
+
+/* The length of the character that begins @s (at most @n bytes) when it
+ * is plain text -- UTF-8 (RFC 3629: shortest forms, no surrogates, at
+ * most U+10FFFF) and no NUL or control character (C0, DEL, C1, line and
+ * paragraph separators, bidirectional controls): what the library takes
+ * on a line; 0 when it is not. */
+size_t plain_char(const char *s, size_t n);
 
 #endif

@@ -8,6 +8,7 @@
 #include "routes.h"
 #include "language.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -209,6 +210,27 @@ static void reply_check(route_ctx *c, reply *out, int64_t count, const char *bad
     jw_free(&w);
 }
 
+/* A verification reads the whole journal or every report, seconds to
+ * minutes on a large registry, on one of the threads that answer banks:
+ * one at a time, others told to ask again (503, Retry-After). */
+static atomic_flag verifying = ATOMIC_FLAG_INIT;
+
+static bool verification_begin(reply *out)
+{
+    if (!atomic_flag_test_and_set(&verifying))
+        return true;
+    out->retry_after = 10;
+    reply_error(out, 503, PLEDGER_EBUSY, "another verification (of the journal or of the "
+                "search reports) is running on this service: one runs at a time; ask again "
+                "when it is done");
+    return false;
+}
+
+static void verification_end(void)
+{
+    atomic_flag_clear(&verifying);
+}
+
 /* GET /v1/log/verify?chain_only=: pledger_journal_verify (or _chain) on
  * the service's registry, for the roles the library lets read the journal. */
 static void get_journal_check(route_ctx *c, reply *out)
@@ -228,8 +250,11 @@ static void get_journal_check(route_ctx *c, reply *out)
             return;
         }
     }
+    if (!verification_begin(out))
+        return;
     rc = chain ? pledger_journal_verify_chain(&bad, &count, c->reader)
                : pledger_journal_verify(&bad, &count, c->reader);
+    verification_end();
     if (rc) {
         reply_library_error(out, rc, c->reader);
         return;
@@ -246,7 +271,10 @@ void get_reports_check(route_ctx *c, reply *out)
 
     if (!as_caller(c, c->reader, out))
         return;
+    if (!verification_begin(out))
+        return;
     int rc = pledger_report_verify(&bad, &count, c->reader, recorder_signers(c->rec));
+    verification_end();
     if (rc) {
         reply_library_error(out, rc, c->reader);
         return;

@@ -147,9 +147,18 @@ typedef struct question {
 static void q_put(question *q, const char *s, bool encode)
 {
     static const char hex[] = "0123456789ABCDEF";
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        bool plain = !encode || isalnum(ch) || strchr("-._~:/@,+*", ch) || ch >= 0x80;
+    size_t n = strlen(s), plain_run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        /* a character beyond ASCII as it is, unless it is none the
+         * library takes on a line (U+2028, a bidirectional control, bytes
+         * that are not UTF-8): then its bytes, percent-encoded */
+        if (ch >= 0x80 && plain_run == 0)
+            plain_run = plain_char(s + i, n - i);
+        bool plain = !encode || isalnum(ch) || strchr("-._~:/@,+*", ch) ||
+                     (ch >= 0x80 && plain_run > 0);
+        if (plain_run)
+            plain_run--;
         size_t need = plain ? 1 : 3;
         if (q->len + need >= sizeof q->text) {
             q->over = true;
@@ -197,15 +206,16 @@ void report_ask_free(report_ask *a)
     free(a);
 }
 
-/* The first @n bytes of @s as a registration number a report may name
- * (1 to 64 printable ASCII characters, no space): allocated; NULL when it
- * is none, or out of memory (*@oom). */
+/* The first @n bytes of @s as a registration number asked about, as the
+ * bank typed it (the library keeps it as the register writes it: lower
+ * case, full width, spaces around): 1 to 96 bytes of plain text;
+ * allocated; NULL when it is none, or out of memory (*@oom). */
 static char *asked_number(const char *s, size_t n, bool *oom)
 {
-    if (!s || n == 0 || n > 64)
+    if (!s || n == 0 || n > 96)
         return NULL;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] <= 0x20 || s[i] >= 0x7f)
+    for (size_t i = 0, k; i < n; i += k)
+        if (!(k = plain_char(s + i, n - i)))
             return NULL;
     char *d = strndup(s, n);
     *oom |= d == NULL;

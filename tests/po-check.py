@@ -20,14 +20,18 @@ import tempfile
 
 
 def parse_po(path):
-    """{msgid: (msgstr, fuzzy)} of a .po file, header and obsolete entries left out."""
+    """{msgid: (msgstr, fuzzy)} of a .po file, header and obsolete entries left out;
+    a message with a context is keyed "context|msgid" (the same words in two
+    contexts are two messages, each to be translated)."""
     entries = {}
-    cur = {"id": None, "str": None, "fuzzy": False, "field": None, "obsolete": False}
+    cur = {"id": None, "str": None, "fuzzy": False, "field": None, "obsolete": False,
+           "ctx": None}
 
     def flush():
         if cur["id"] is not None and cur["id"] != "" and not cur["obsolete"]:
-            entries[cur["id"]] = (cur["str"] or "", cur["fuzzy"])
-        cur.update(id=None, str=None, fuzzy=False, field=None, obsolete=False)
+            key = cur["id"] if cur["ctx"] is None else f'{cur["ctx"]}|{cur["id"]}'
+            entries[key] = (cur["str"] or "", cur["fuzzy"])
+        cur.update(id=None, str=None, fuzzy=False, field=None, obsolete=False, ctx=None)
 
     def unquote(s):
         s = s.strip()
@@ -52,6 +56,12 @@ def parse_po(path):
                 continue
             if line.startswith("msgid_plural"):
                 continue
+            if line.startswith("msgctxt "):
+                if cur["id"] is not None:
+                    flush()
+                cur["ctx"] = unquote(line[8:])
+                cur["field"] = "ctx"
+                continue
             if line.startswith("msgid "):
                 if cur["id"] is not None:
                     flush()
@@ -62,7 +72,9 @@ def parse_po(path):
                 cur["str"] = (cur["str"] or "") + unquote(rest)
                 cur["field"] = "str"
             elif line.startswith('"'):
-                if cur["field"] == "id":
+                if cur["field"] == "ctx":
+                    cur["ctx"] += unquote(line)
+                elif cur["field"] == "id":
                     cur["id"] += unquote(line)
                 elif cur["field"] == "str":
                     cur["str"] += unquote(line)

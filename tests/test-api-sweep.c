@@ -2593,7 +2593,8 @@ static void sweep_pledger_report_issue(void)
     r[1].asked_count = 1;
     ERR(R, pledger_report_issue(notes, NULL, R, r, 2, kr)); /* asked NULL */
     {
-        const char *bad_asked[] = { "R 1" };
+        /* a control character (a space is taken: a number as typed) */
+        const char *bad_asked[] = { "R\0331" };
         r[1].asked = bad_asked;
         ERR(R, pledger_report_issue(notes, NULL, R, r, 2, kr));
         ck_assert_ptr_nonnull(strstr(pledger_errmsg(R), "requests[1].asked[0]"));

@@ -390,6 +390,13 @@ START_TEST(test_threads_speak_their_own_language)
 }
 END_TEST
 
+static void swap_word(unsigned char *q)
+{
+    unsigned char tmp;
+    tmp = q[0], q[0] = q[3], q[3] = tmp;
+    tmp = q[1], q[1] = q[2], q[2] = tmp;
+}
+
 /* The catalogue reader on the real catalogue, on every prefix of it, on
  * damaged offsets and on the other byte order. */
 START_TEST(test_catalogue_bytes)
@@ -402,6 +409,16 @@ START_TEST(test_catalogue_bytes)
     pl_catalog *c = pl_catalog_parse(mo, len);
     ck_assert_ptr_nonnull(c);
     ck_assert_str_eq(pl_catalog_find(c, "invalid argument"), "参数无效");
+    /* a message with an <inttypes.h> macro in its format, put together
+     * with this platform's value of it (it stayed English per thread) */
+    ck_assert_str_eq(pl_catalog_find(c, "search report %" PRIu64 ": its text is report %"
+                                        PRIu64 "'s"),
+                     "查询报告 %" PRIu64 "：其文本是第 %" PRIu64 " 号报告的");
+    ck_assert_str_eq(pl_catalog_find(c, "journal: there is no event %" PRId64),
+                     pl_catalog_find(c, "journal: there is no event %" PRId64));
+    ck_assert_ptr_nonnull(pl_catalog_find(c, "journal: there is no event %" PRId64));
+    ck_assert_ptr_null(pl_catalog_find(c, "search report %<PRIu64>: its text is report "
+                                          "%<PRIu64>'s"));
     ck_assert_ptr_null(pl_catalog_find(c, "no such message, surely"));
     ck_assert_ptr_null(pl_catalog_find(c, ""));
     pl_catalog_free(c);
@@ -435,23 +452,54 @@ START_TEST(test_catalogue_bytes)
     memcpy(bad, mo, len);
     uint32_t tr;
     memcpy(&tr, mo + 16, 4);
-    for (size_t w = 0; w < 7; w++)
-        for (size_t b = 0; b < 2; b++) {
-            unsigned char *q = bad + 4 * w, tmp;
-            tmp = q[b], q[b] = q[3 - b], q[3 - b] = tmp;
-        }
+    /* the header (revision 1: twelve words), the two tables, and the
+     * messages with a macro: the macros' table, their two tables, each
+     * one's description (its offset, then pairs up to the end mark) */
+    for (size_t w = 0; w < 12; w++)
+        swap_word(bad + 4 * w);
     for (uint32_t i = 0; i < 2 * n_msgs; i++) {
         unsigned char *q = bad + (i < n_msgs ? orig + 8 * i : tr + 8 * (i - n_msgs));
-        for (int half = 0; half < 2; half++, q += 4) {
-            unsigned char tmp;
-            tmp = q[0], q[0] = q[3], q[3] = tmp;
-            tmp = q[1], q[1] = q[2], q[2] = tmp;
-        }
+        swap_word(q);
+        swap_word(q + 4);
     }
+    uint32_t h[12];
+    memcpy(h, mo, sizeof h);
+    ck_assert_uint_eq(h[1], 1);     /* revision 1: msgfmt wrote them */
+    ck_assert_uint_gt(h[9], 0);
+    for (uint32_t i = 0; i < 2 * h[7]; i++)
+        swap_word(bad + h[8] + 4 * i);
+    for (uint32_t t = 0; t < 2; t++)
+        for (uint32_t i = 0; i < h[9]; i++) {
+            uint32_t at, ref;
+            memcpy(&at, mo + h[10 + t] + 4 * i, 4);
+            swap_word(bad + h[10 + t] + 4 * i);
+            swap_word(bad + at);
+            for (size_t pos = at + 4;; pos += 8) {
+                memcpy(&ref, mo + pos + 4, 4);
+                swap_word(bad + pos);
+                swap_word(bad + pos + 4);
+                if (ref == 0xffffffffu)
+                    break;
+            }
+        }
     c = pl_catalog_parse(bad, len);
     ck_assert_ptr_nonnull(c);
     ck_assert_str_eq(pl_catalog_find(c, "invalid argument"), "参数无效");
+    ck_assert_str_eq(pl_catalog_find(c, "search report %" PRIu64 ": its text is report %"
+                                        PRIu64 "'s"),
+                     "查询报告 %" PRIu64 "：其文本是第 %" PRIu64 " 号报告的");
     pl_catalog_free(c);
+    /* a description of a message with a macro pointing out of the file,
+     * or naming a macro the file does not have */
+    memcpy(bad, mo, len);
+    uint32_t huge = 0x7ffffff0u;
+    memcpy(bad + h[10], &huge, 4);
+    ck_assert_ptr_null(pl_catalog_parse(bad, len));
+    memcpy(bad, mo, len);
+    uint32_t first;
+    memcpy(&first, mo + h[10], 4);
+    memcpy(bad + first + 8, &h[7], 4);   /* its first macro: one past the table */
+    ck_assert_ptr_null(pl_catalog_parse(bad, len));
     ck_assert_ptr_null(pl_catalog_parse("\xde\x12\x04\x95", 4));
     ck_assert_ptr_null(pl_catalog_parse(NULL, 100));
     free(bad);

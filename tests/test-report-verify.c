@@ -539,6 +539,33 @@ START_TEST(test_reports_log_deleted)
 }
 END_TEST
 
+/* A key planted in a segment far beyond the last: the auditor's list by
+ * party walks the segments kept, not every number up to it (it ran for
+ * hours); the verification names the key. */
+START_TEST(test_far_segment)
+{
+    site s;
+    site_make(&s);
+    char *sql = NULL;
+    ck_assert_int_ne(asprintf(&sql, "%s INSERT INTO report_key VALUES (4000000000, 1, 'zz', 5)",
+                              drop_triggers), -1);
+    fx_ck_raw_exec(s.companion, sql);
+    free(sql);
+    site_open(&s);
+    pledger_report_list *l = NULL;
+    pledger_report_filter f = PLEDGER_REPORT_FILTER_INIT;
+    f.party = "91440300MA5DXXXX1K";
+    PL_OK(s.reg, pledger_report_find(&l, s.reg, &f));
+    ck_assert_uint_eq(pledger_report_list_count(l), 1);
+    pledger_report_list_free(l);
+    uint64_t bad = 0;
+    PL_OK(s.reg, pledger_report_verify(&bad, NULL, s.reg, NULL));
+    ck_assert_uint_eq(bad, 5);
+    ck_assert_msg(strstr(pledger_errmsg(s.reg), "out of its place"), "%s", pledger_errmsg(s.reg));
+    site_free(&s);
+}
+END_TEST
+
 /* The message is the registry's language too. */
 START_TEST(test_translated)
 {
@@ -578,6 +605,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_false_version);
     tcase_add_test(tc, test_null_in_a_list);
     tcase_add_test(tc, test_reports_log_deleted);
+    tcase_add_test(tc, test_far_segment);
     suite_add_tcase(s, tc);
     return s;
 }

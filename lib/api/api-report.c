@@ -19,6 +19,7 @@
 #include "base/tlog-proof.h"
 #include "base/text.h"
 #include "store/journal.h"
+#include "query/query.h"
 #include "store/report.h"
 #include "workflow/flow.h"
 
@@ -105,11 +106,11 @@ static int check_request(pledger_registry *reg, const char *fn, size_t i,
     if (r->asked_count && !r->asked)
         return bad_request(reg, fn, i, "asked", N_("is NULL with asked_count above 0"));
     for (size_t k = 0; k < r->asked_count; k++)
-        if (!pl_api_line_ok(r->asked[k], MAX_NUMBER, true)) {
+        if (!pl_api_line_ok(r->asked[k], PL_API_NUMBER_MAX, false)) {
             snprintf(field, sizeof field, "asked[%zu]", k);
             return bad_request(reg, fn, i, field,
-                               N_("must be a registration number: 1 to 64 bytes, no space or "
-                                  "control character"));
+                               N_("must be a registration number as asked: 1 to 96 bytes of "
+                                  "UTF-8 without control characters"));
         }
     if (r->log_size > log_now)
         return pl_err_set(&reg->err, PLEDGER_EINVAL,
@@ -286,39 +287,17 @@ out:
     return rc;
 }
 
-int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
-                         const pledger_report_request *requests, size_t n,
-                         const pledger_keyring *signers)
+/* pledger_report_issue() once its arguments are checked and the numbers
+ * asked about are the register's. */
+static int issue_reports(const char *fn, char **notes, uint64_t *numbers,
+                         pledger_registry *reg, const pledger_report_request *requests,
+                         size_t n, const pl_note_key *const *keys, size_t nk)
 {
-    static const char fn[] = "pledger_report_issue";
-    const pl_note_key *keys[PL_NOTE_MAX_SIGS];
-    size_t nk = 0;
     party_set parties = { .n = 0 };
     uint64_t log_now = 0, next = 0, root_size = UINT64_MAX;
     pl_mhash root;
     int rc;
 
-    for (size_t i = 0; notes && n <= MAX_REQUESTS && i < n; i++)
-        notes[i] = NULL;
-    if ((rc = pl_api_enter(reg, fn)))
-        return rc;
-    if (!notes)
-        return pl_api_bad_arg(reg, fn, "notes", "is NULL");
-    if (n == 0 || n > MAX_REQUESTS)
-        return pl_api_bad_arg(reg, fn, "n", "must be 1 to 10000");
-    if (!requests)
-        return pl_api_bad_arg(reg, fn, "requests", "is NULL");
-    for (size_t i = 0; signers && i < signers->n && nk < PL_NOTE_MAX_SIGS; i++)
-        if (pl_note_key_can_sign(signers->keys[i]))
-            keys[nk++] = signers->keys[i];
-    if (nk == 0)
-        return pl_api_bad_arg(reg, fn, "signers",
-                              "holds no checkpoint private key (Ed25519 or SM2) to sign with");
-    if ((rc = pl_api_writable(reg, fn)))
-        return rc;
-    if (!reg->actor)
-        return pl_err_set(&reg->err, PLEDGER_EPERM,
-                          "%s: no actor is set (call pledger_set_actor first)", fn);
     bool present;
     if ((rc = pl_report_attach(reg->db, &reg->err, true, &present)))
         return pl_err_prefix(&reg->err, "%s", fn);
@@ -408,6 +387,79 @@ int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
     for (size_t i = 0; numbers && i < n; i++)
         numbers[i] = next + i;
     return 0;
+}
+
+int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
+                         const pledger_report_request *requests, size_t n,
+                         const pledger_keyring *signers)
+{
+    static const char fn[] = "pledger_report_issue";
+    const pl_note_key *keys[PL_NOTE_MAX_SIGS];
+    size_t nk = 0;
+    int rc;
+
+    for (size_t i = 0; notes && n <= MAX_REQUESTS && i < n; i++)
+        notes[i] = NULL;
+    if ((rc = pl_api_enter(reg, fn)))
+        return rc;
+    if (!notes)
+        return pl_api_bad_arg(reg, fn, "notes", "is NULL");
+    if (n == 0 || n > MAX_REQUESTS)
+        return pl_api_bad_arg(reg, fn, "n", "must be 1 to 10000");
+    if (!requests)
+        return pl_api_bad_arg(reg, fn, "requests", "is NULL");
+    for (size_t i = 0; signers && i < signers->n && nk < PL_NOTE_MAX_SIGS; i++)
+        if (pl_note_key_can_sign(signers->keys[i]))
+            keys[nk++] = signers->keys[i];
+    if (nk == 0)
+        return pl_api_bad_arg(reg, fn, "signers",
+                              "holds no checkpoint private key (Ed25519 or SM2) to sign with");
+    if ((rc = pl_api_writable(reg, fn)))
+        return rc;
+    if (!reg->actor)
+        return pl_err_set(&reg->err, PLEDGER_EPERM,
+                          "%s: no actor is set (call pledger_set_actor first)", fn);
+    /* the registrations asked about as the register writes their numbers
+     * (a verification finds "r-fz01-..." and full-width forms too, and the
+     * auditor's index must hold the register's spelling): read before the
+     * reports' write lock, a lookup only for a number not in that form */
+    pledger_report_request *rq = calloc(n, sizeof *rq);
+    size_t total = 0, done = 0;
+    for (size_t i = 0; i < n; i++)
+        if (requests[i].asked && requests[i].asked_count <= MAX_PARTIES)
+            total += requests[i].asked_count;
+    char **kept = calloc(total ? total : 1, sizeof *kept);
+    if (!rq || !kept) {
+        free(rq);
+        free(kept);
+        return pl_err_oom(&reg->err);
+    }
+    rc = 0;
+    for (size_t i = 0; !rc && i < n; i++) {
+        rq[i] = requests[i];
+        if (!requests[i].asked || requests[i].asked_count > MAX_PARTIES)
+            continue;   /* check_request says what is wrong */
+        rq[i].asked = (const char *const *)(kept + done);
+        for (size_t k = 0; !rc && k < requests[i].asked_count; k++, done++) {
+            char number[PL_API_NUMBER_MAX + 1];
+            const char *a = requests[i].asked[k];
+            /* one that is no number check_request refuses, as given */
+            bool ok = pl_api_line_ok(a, PL_API_NUMBER_MAX, false);
+            if (ok && (rc = pl_q_number_kept(reg->db, &reg->err, a, number, sizeof number)))
+                break;
+            if (!(kept[done] = strdup(ok ? number : a)))
+                rc = pl_err_oom(&reg->err);
+        }
+    }
+    if (!rc)
+        rc = issue_reports(fn, notes, numbers, reg, rq, n, keys, nk);
+    for (size_t j = 0; j < done; j++)
+        free(kept[j]);
+    free(kept);
+    free(rq);
+    if (rc && !strstr(pl_err_text(&reg->err), fn))
+        pl_err_prefix(&reg->err, "%s", fn);
+    return rc;
 }
 
 /* ---- reading them back -------------------------------------------------------------- */
@@ -731,7 +783,8 @@ static int parse_report(pl_err *e, pledger_report *r)
         !(r->kind = (pledger_report_kind)kind_from_name(line + 5)))
         return BAD(N_("expected 'kind search' or 'kind verification'"));
     n++;
-    if (!(line = next_line(&p)) || strncmp(line, "query ", 6) != 0 || !line[6])
+    if (!(line = next_line(&p)) || strncmp(line, "query ", 6) != 0 || !line[6] ||
+        !pl_api_line_ok(line + 6, MAX_QUERY, false))
         return BAD(N_("expected 'query <question>'"));
     r->query = line + 6;
     n++;
@@ -761,7 +814,7 @@ static int parse_report(pl_err *e, pledger_report *r)
             return pl_err_oom(e);
         for (; r->n_asked < count; r->n_asked++) {
             n++;
-            if (!(line = next_line(&p)) || !pl_api_line_ok(line, MAX_NUMBER, true))
+            if (!(line = next_line(&p)) || !pl_api_line_ok(line, PL_API_NUMBER_MAX, false))
                 return BAD(N_("expected a registration number asked about"));
             r->asked[r->n_asked] = line;
         }
@@ -868,9 +921,16 @@ int pledger_report_open(pledger_report **out, const char *note, size_t len,
         return pl_err_set(e, PLEDGER_EINVAL, "%s: %s is NULL", fn,
                           !out ? "out" : !note ? "note" : "trusted");
     *out = NULL;
-    if (len > PL_NOTE_MAX_LEN + MAX_NUMBERS * (MAX_NUMBER + 1) || memchr(note, '\0', len))
-        return pl_err_set(e, PLEDGER_EINVAL, "%s: not a search report (%zu bytes, or a NUL "
-                          "byte in it)", fn, len);
+    if (len > PL_NOTE_MAX_LEN + MAX_NUMBERS * (MAX_NUMBER + 1))
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: not a search report (%zu bytes: longer "
+                          "than a report can be)", fn, len);
+    const char *nul = memchr(note, '\0', len);
+    if (nul) {
+        int line = 1;
+        for (const char *q = note; q < nul; q++)
+            line += *q == '\n';
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: line %d: a NUL byte", fn, line);
+    }
     if (!(r = calloc(1, sizeof *r)))
         return pl_err_oom(e);
     /* the report's text ends at its first empty line; a signature line

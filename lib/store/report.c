@@ -366,12 +366,14 @@ static const char sql_find[] =
  * found through the register's own indexes (store/schema-workflow.c): in
  * each sealed segment of report_key by a seek (CROSS JOIN: the planner
  * would rather read a whole segment's registrations), in the recent keys
- * by reading them through (one segment at most). */
+ * by reading them through (one segment at most).  The segments walked are
+ * those kept, each found by a seek past the one before: counting from 0
+ * to the largest ran for hours once a key of segment 4e9 was planted. */
 const char pl_report_sql_find_party[] =
     "WITH RECURSIVE"
-    " seg(n) AS (SELECT 0 WHERE EXISTS (SELECT 1 FROM reports.report_key)"
-    "   UNION ALL SELECT n + 1 FROM seg"
-    "   WHERE n < (SELECT max(segment) FROM reports.report_key)),"
+    " seg(n) AS (SELECT min(segment) FROM reports.report_key"
+    "   UNION ALL SELECT (SELECT min(k.segment) FROM reports.report_key k"
+    "     WHERE k.segment > seg.n) FROM seg WHERE seg.n IS NOT NULL),"
     " regs(reg) AS (SELECT p.registration_number FROM main.pledge p"
     "   JOIN main.pledge_version v ON v.pledge_id = p.id"
     "   WHERE v.pledgor_id = ?7 OR v.pledgee_id = ?7 OR v.pledgor_key = ?8),"

@@ -3356,3 +3356,37 @@ def test_every_log_line_is_the_services(site: dict) -> None:
     lines = [line for line in err.splitlines() if line]
     assert any(line.startswith("pledgerd: libmicrohttpd: ") for line in lines), err
     assert all(line.startswith("pledgerd: ") for line in lines), err
+
+
+def test_guesses_spelt_otherwise_are_seen(site: dict) -> None:
+    """A wrong code guessed for a registration, the number written as a
+    bank may (lower case, full width, spaces around, percent-encoded): the
+    report names the registration as the register writes it, and the
+    auditor finds the guess under its pledgor.  A number holding a
+    character no line may (U+2028, a bidirectional control) is an answer
+    too: its report is recorded, the character percent-encoded."""
+    d, t, number = site["d"], site["tokens"], site["number"]
+    trusted = pledger.Keyring()
+    trusted.add_pem_file("FZ01-reports", str(site["tmp"] / "report.pub"))
+    full = "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in number)
+    spelt = [number.lower(), urllib.parse.quote(full), urllib.parse.quote(f" {number} ")]
+    client = pledger.connect(d.url, token=t["bank"], cafile=str(d.cert))
+    guesses = []
+    for s in spelt:
+        status, _, body = d.curl(f"/v1/pledges/{s}?code=AAAA-BBBB-CCCC-DDDD", t["bank"])
+        assert status == 409, (s, body)
+        with pytest.raises(pledger.CodeMismatch):
+            client.verify(urllib.parse.unquote(s), code="AAAA-BBBB-CCCC-DDDD")
+        rep = pledger.Report.open(client.report(client.last_report), trusted)
+        assert rep.asked == (number,) and rep.results == (), (s, rep.asked)
+        guesses.append(rep.number)
+    about = d.json("/v1/reports?party=91350100M000100Y43&limit=10000", t["auditor"])["reports"]
+    assert set(guesses) <= {r["number"] for r in about}, (guesses, about)
+    for odd in ("A%E2%80%A8B", "A%E2%80%AEB"):
+        status, _, body = d.curl(f"/v1/pledges/{odd}", t["bank"])
+        assert status == 404, (odd, body)
+        assert json.loads(body)["error"]["name"] == "PLEDGER_ENOTFOUND", body
+        with pytest.raises(pledger.NotFound):
+            client.verify(urllib.parse.unquote(odd))
+        rep = pledger.Report.open(client.report(client.last_report), trusted)
+        assert odd in rep.query and rep.asked == (), rep.query

@@ -283,11 +283,20 @@ def test_verify_reports(reads: dict) -> None:
     with pledger.open(reads["db"], read_only=True) as local:
         local.set_actor("auditor-1", Role.AUDITOR)
         assert remote.report_verify(kr) == local.report_verify(kr) == remote.report_verify()
-    # a key the service does not sign with: its last report is not genuine
+    # a key the service does not sign with: its last report is not genuine,
+    # said as the file's check says a checkpoint no trusted key signed
+    # (broken, exit status 1), not as a refusal
     stranger = pledger.Keyring()
     stranger.add_pem_file("FZ01-reports", str(reads["tmp"] / "stranger.key"))
-    with pytest.raises(pledger.CodeMismatch):
-        remote.report_verify(stranger)
+    broken = remote.report_verify(stranger)
+    assert not broken.intact and broken.bad_number == broken.count + 1, broken
+    assert "trusted" in broken.message, broken
+    with pledger.open(reads["db"], read_only=True) as local:
+        local.set_actor("auditor-1", Role.AUDITOR)
+        assert not local.report_verify(stranger).intact
+    remote_cli, local_cli = both(reads, "auditor", "verify-reports", "--trust",
+                                 f"FZ01-reports={reads['tmp'] / 'stranger.key'}")
+    assert remote_cli.returncode == local_cli.returncode == 1, (remote_cli, local_cli)
 
 
 def test_the_endpoints(reads: dict) -> None:
@@ -424,3 +433,68 @@ def test_filing_over_url(reads: dict, tmp_path: pathlib.Path) -> None:
     bank = ["--url", d.url, "--token", reads["tokens"]["bank"], "--cacert", str(d.cert)]
     r = _run(["apply", patent, *bank, "--json"], env)
     assert r.returncode != 0 and json.loads(r.stderr)["name"] == "PLEDGER_EPERM", r
+
+
+def test_verify_reports_broken_in_the_clients_language(reads: dict,
+                                                       tmp_path: pathlib.Path) -> None:
+    """A service whose reports' file was changed: GET /v1/reports/verify
+    answers intact false naming the report, in the language the client
+    asked for (Accept-Language), as the library says it in-process."""
+    tmp, d, t = reads["tmp"], reads["d"], reads["tokens"]
+    d.json(f"/v1/pledges/{reads['number']}", t["bank"])      # a report at least
+    copy = _copy(reads["db"], tmp / "tampered.db")
+    _copy(reads["db"] + ".reports", tmp / "tampered.db.reports")
+    c = sqlite3.connect(copy + ".reports")
+    c.executescript("DROP TRIGGER search_report_no_update;"
+                    "UPDATE search_report SET query = 'nothing asked' WHERE number = 1;")
+    c.close()
+    other = Daemon(tmp, registry=copy)
+    try:
+        for lang, says in (("zh-CN", "查询报告 1：其查询内容"), ("en", "search report 1: its query")):
+            status, _, body = other.curl("/v1/reports/verify", t["auditor"],
+                                         headers=(f"Accept-Language: {lang}",))
+            j = json.loads(body)
+            assert status == 200 and j["intact"] is False and j["bad_number"] == 1, body
+            assert says in j["message"], (lang, j["message"])
+    finally:
+        assert other.stop() == 0
+
+
+def test_one_verification_at_a_time(reads: dict) -> None:
+    """A verification of the reports (or the journal) reads all of them on
+    a thread that answers banks: a second one asked meanwhile is told to
+    ask again (503, PLEDGER_EBUSY, Retry-After) rather than take the other
+    thread too; the banks are answered throughout."""
+    import concurrent.futures
+    tmp, t = reads["tmp"], reads["tokens"]
+    copy = _copy(reads["db"], tmp / "busy.db")
+    _copy(reads["db"] + ".reports", tmp / "busy.db.reports")
+    kr = pledger.Keyring()
+    kr.add_pem_file("FZ01-reports", str(tmp / "report.key"))
+    with pledger.open(copy) as reg:      # enough reports for a verification to take a while
+        reg.set_actor("pledgerd", Role.REGISTRAR)
+        for _ in range(3000):
+            reg.issue_report("q", signers=kr, actor="bank-1", role=Role.BANK)
+    other = Daemon(tmp, registry=copy)
+    try:
+        def ask(path: str, token: str) -> tuple[int, str]:
+            status, _, body = other.curl(path, token)
+            return status, body
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            futures = [pool.submit(ask, p, t["auditor"]) for p in
+                       ["/v1/reports/verify", "/v1/log/verify"] * 4]
+            bank = [pool.submit(ask, f"/v1/pledges/{reads['number']}", t["bank"])
+                    for _ in range(8)]
+            answers = [f.result() for f in futures]
+            assert all(f.result()[0] == 200 for f in bank)
+        statuses = sorted(s for s, _ in answers)
+        assert set(statuses) <= {200, 503} and 200 in statuses and 503 in statuses, statuses
+        for status, body in answers:
+            j = json.loads(body)
+            if status == 503:
+                assert j["error"]["name"] == "PLEDGER_EBUSY" and "one runs at a time" in \
+                    j["error"]["message"], j
+            else:
+                assert j["intact"] is True, j
+    finally:
+        assert other.stop() == 0

@@ -1452,8 +1452,8 @@ def cmd_reports(reg: Registry, a: argparse.Namespace) -> Result:
     data = {"count": len(rows), "reports": [as_dict(r) for r in rows]}
     if not rows:
         return Result(data, _("no search reports"))
-    text = table([_("number"), _("issued"), _("asked by"), _("role"), _("kind"),
-                  _("results"), _("question")],
+    text = table([pgettext(*NP_("report", "number")), _("issued"), _("asked by"), _("role"),
+                  pgettext(*NP_("report", "kind")), _("results"), _("question")],
                  [(r.number, when(from_us(r.issued_at)), r.actor, label("role", r.role),
                    label("report", r.kind), r.result_count, r.query) for r in rows])
     return Result(data, text)
@@ -1464,7 +1464,8 @@ def _report_text(r: Any) -> str:
         (_("genuine"), _("yes: signed by {signers}").format(signers=_(", ").join(r.signers))),
         (_("report"), r.number), (_("issued"), when(from_us(r.issued_at))),
         (_("asked by"), f"{r.actor} ({label('role', r.role)})"),
-        (_("kind"), label("report", r.kind)), (_("question"), r.query),
+        (pgettext(*NP_("report", "kind")), label("report", r.kind)),
+        (_("question"), r.query),
         (_("answered at"), _("log size {size}").format(size=r.log_size)),
         (_("parties asked about"), _(", ").join(r.parties) or _("(none)")),
         (_("registrations asked about"), _(", ").join(r.asked) or _("(none)")),
@@ -1512,14 +1513,20 @@ def _verify_reports_args(p: argparse.ArgumentParser) -> None:
                               "report, its row, its keys, the tree and the checkpoints"),
          role="auditor", access="read", args=_verify_reports_args)
 def cmd_verify_reports(reg: Registry, a: argparse.Namespace) -> Result:
+    from .remote import RemoteRegistry
+    remote = isinstance(reg, RemoteRegistry)
     c = reg.report_verify(_keyring(a.trust, "--trust") if a.trust else None)
+    # a service checks every signature with the key it signs with
     data: dict[str, Any] = {"intact": c.intact, "count": c.count, "bad_number": c.bad_number,
-                            "message": c.message, "signatures_checked": bool(a.trust)}
+                            "message": c.message, "signatures_checked": bool(a.trust) or remote}
     if not c.intact:
         return Result(data, _("search reports broken at report {number}: {message}").format(
             number=c.bad_number, message=c.message), EXIT_FAILED)
     text = _("search reports intact: {n} reports verified").format(n=f"{c.count:,}")
-    if not a.trust:
+    if remote and not a.trust:
+        text += "\n" + _("(their checkpoints' signatures were checked by the service with its "
+                         "own key: give --trust to check its last report with yours)")
+    elif not a.trust:
         text += "\n" + _("(their checkpoints' signatures were not checked: give --trust)")
     return Result(data, text)
 

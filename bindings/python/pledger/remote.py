@@ -198,7 +198,8 @@ class RemoteRegistry:
             handlers.append(urllib.request.HTTPSHandler(context=self._ctx))
         self._open = urllib.request.build_opener(*handlers).open
         #: the number of the search report the service recorded for the last
-        #: search or verification (also when it found nothing); None before
+        #: search or verification (also when it found nothing); None before,
+        #: and after one the service refused (a bad parameter: no report)
         self.last_report: int | None = None
         #: that report (text and proof) when the answer carried it (JSON answers;
         #: :meth:`report` fetches any); check it with :meth:`pledger.Report.open`
@@ -223,6 +224,10 @@ class RemoteRegistry:
         import ssl
         import urllib.error
         import urllib.request
+        if method in ("GET", "HEAD") and path.startswith("/v1/pledges"):
+            # a search or a verification: its report, or none (an answer
+            # the service refused records none) -- never the one before
+            self.last_report = self.last_report_note = None
         q = {k: v for k, v in (query or {}).items() if v is not None}
         for k, v in q.items():
             if isinstance(v, str):  # as the library's cstr() refuses it, naming it
@@ -579,7 +584,13 @@ class RemoteRegistry:
         check = ReportsCheck(intact=bool(j["intact"]), bad_number=j.get("bad_number"),
                              count=int(j["count"]), message=j["message"] or "")
         if trusted is not None and check.intact and check.count:
-            Report.open(self.report(check.count), trusted)
+            try:
+                Report.open(self.report(check.count), trusted)
+            except CodeMismatch as e:
+                # what the file's check says of a checkpoint no trusted key
+                # signed: broken there (exit status 1), not refused
+                return ReportsCheck(intact=False, bad_number=check.count,
+                                    count=check.count - 1, message=str(e))
         return check
 
     # ---- filing -------------------------------------------------------------------

@@ -217,6 +217,20 @@ def test_a_refused_verification_is_found_under_the_registration_asked(
     assert [e.number for e in reg.reports(party=pledgor)] == [n]
     assert reg.report_verify(trusted).intact
     with pytest.raises(pledger.InvalidArgument, match=r"asked\[0\]"):
-        reg.issue_report("q", signers=signer, asked=["R 1"])
+        reg.issue_report("q", signers=signer, asked=["R-" + "1" * 96])
+    # the number as the bank typed it is kept as the register writes it:
+    # lower case, full width and spaces find the pledgor all the same
+    flow.act("bank-1", Role.BANK)
+    typed = [r1.number.lower(), " " + r1.number + " ",
+             "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in r1.number)]
+    numbers = []
+    for t in typed:
+        n2, note2 = reg.issue_report(f"/v1/pledges/{t}?code=*", [], signers=signer,
+                                     kind=ReportKind.VERIFICATION, asked=[t])
+        assert pledger.Report.open(note2, trusted).asked == (r1.number,), t
+        numbers.append(n2)
+    flow.act("auditor-1", Role.AUDITOR)
+    assert [e.number for e in reg.reports(party=pledgor)] == [n, *numbers]
+    assert reg.report_verify(trusted).intact
     with pytest.raises(pledger.WrongType):
         reg.issue_report("q", signers=signer, asked="R-1")
