@@ -392,26 +392,46 @@ void json_error(jw *w, int code, const char *message)
     jw_end_obj(w);
 }
 
-/* A failure of the service's (5xx) goes to the log too, where its
- * operator reads it, not only to the client that met it: at most one
- * line a second, with the count of those left out since (a full disk
- * under load fails every answer). */
-/* The last failure logged, and how many were answered since without a
- * line of their own (said with the next one logged, or at stop). */
-static _Atomic int64_t failure_logged_us = INT64_MIN / 2;
-static atomic_ulong failures_left_out;
+/* Lines of the log a client can cause -- a failure of the service's
+ * (5xx), libmicrohttpd's words about a connection -- at most one a second
+ * of each kind, with the count of those left out since: a full disk under
+ * load fails every answer, and anyone may open and drop connections.  The
+ * count left at stop is said then (log_left_out_at_stop). */
+typedef struct log_limit {
+    _Atomic int64_t last_us;  /* the last line written */
+    atomic_ulong left_out;    /* lines not written since */
+    const char *what;         /* "failures", "libmicrohttpd messages" */
+} log_limit;
+
+static log_limit failures_log = { INT64_MIN / 2, 0, "failures answered" };
+static log_limit mhd_log_limit = { INT64_MIN / 2, 0, "libmicrohttpd messages" };
+
+/* Whether a line may be written now; *@left the lines left out before it. */
+static bool log_limit_take(log_limit *l, unsigned long *left)
+{
+    int64_t now = now_us(), last = atomic_load(&l->last_us);
+
+    if (now - last < 1000000 || !atomic_compare_exchange_strong(&l->last_us, &last, now)) {
+        atomic_fetch_add(&l->left_out, 1);
+        return false;
+    }
+    *left = atomic_exchange(&l->left_out, 0);
+    return true;
+}
+
+static void log_left_out_at_stop(log_limit *l)
+{
+    unsigned long left = atomic_exchange(&l->left_out, 0);
+    if (left)
+        fprintf(stderr, "pledgerd: and %lu more %s since the last one logged\n", left, l->what);
+}
 
 static void log_failure(unsigned status, int code, const char *message)
 {
-    _Atomic int64_t *const last_us = &failure_logged_us;
-    atomic_ulong *const left_out = &failures_left_out;
-    int64_t now = now_us(), last = atomic_load(last_us);
+    unsigned long n;
 
-    if (now - last < 1000000 || !atomic_compare_exchange_strong(last_us, &last, now)) {
-        atomic_fetch_add(left_out, 1);
+    if (!log_limit_take(&failures_log, &n))
         return;
-    }
-    unsigned long n = atomic_exchange(left_out, 0);
     if (n)
         fprintf(stderr, "pledgerd: answered %u (%s): %s (and %lu more failures since the last "
                 "one logged)\n", status, code_name(code), message, n);
@@ -1356,18 +1376,26 @@ static unsigned connections_open(void *cls)
 }
 
 /* libmicrohttpd's own messages (a TLS handshake refused, a socket error),
- * one line each in the service's log, named as the service's are. */
+ * lines of the service's log named as the service's are, at most one a
+ * second (a client causes them at will). */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     char line[512];
+    unsigned long left;
     (void)cls;
+    if (!log_limit_take(&mhd_log_limit, &left))
+        return;
     vsnprintf(line, sizeof line, fmt, ap);
     size_t n = strlen(line);
     while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
         line[--n] = '\0';
-    fprintf(stderr, "pledgerd: libmicrohttpd: %s\n", line);
+    if (left)
+        fprintf(stderr, "pledgerd: libmicrohttpd: %s (and %lu more of its messages since the "
+                "last one logged)\n", line, left);
+    else
+        fprintf(stderr, "pledgerd: libmicrohttpd: %s\n", line);
 }
 #pragma GCC diagnostic pop
 
@@ -1405,6 +1433,8 @@ static listener *listener_start(service *s, char *cert, char *key, char *err, si
      * thread's share must not refuse what the acceptor let in) */
     l->d = MHD_start_daemon(
         flags, 0, NULL, NULL, handle, l,
+        /* first: libmicrohttpd says so of the options before it */
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
         MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections * cfg->threads,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_connections,
@@ -1413,7 +1443,6 @@ static listener *listener_start(service *s, char *cert, char *key, char *err, si
         MHD_OPTION_NOTIFY_COMPLETED, completed, l,
         MHD_OPTION_URI_LOG_CALLBACK, uri_seen, l,
         MHD_OPTION_NOTIFY_CONNECTION, connection_notice, s,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_ARRAY, opts,
         MHD_OPTION_END);
     if (!l->d) {
@@ -1671,11 +1700,9 @@ void service_stop(service *s)
         listener_free(l);
     }
     acceptor_free(s->acc_thread); /* the daemons are stopped: no more notices */
-    /* the failures answered after the last line logged are counted too */
-    unsigned long left = atomic_exchange(&failures_left_out, 0);
-    if (left)
-        fprintf(stderr, "pledgerd: and %lu more failures answered since the last one logged\n",
-                left);
+    /* the lines left out after the last one logged are counted too */
+    log_left_out_at_stop(&failures_log);
+    log_left_out_at_stop(&mhd_log_limit);
     recorder_free(s->rec);
     pledger_close(s->flusher);
     pledger_close(s->syncer);
