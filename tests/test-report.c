@@ -629,6 +629,33 @@ START_TEST(test_open_refuses)
     ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), "line 1"));
     PL_FAILS(NULL, PLEDGER_EINVAL, pledger_report_open(&rep, NULL, 0, k.trusted));
     pledger_report_free(NULL);
+    /* CRLF lines (a mail client's), a TAB, a NUL: named with their line */
+    {
+        size_t nl = strlen(note), m = 0;
+        char *crlf = malloc(2 * nl + 1);
+        ck_assert_ptr_nonnull(crlf);
+        for (size_t i = 0; i < nl; i++) {
+            if (note[i] == '\n')
+                crlf[m++] = '\r';
+            crlf[m++] = note[i];
+        }
+        PL_FAILS(NULL, PLEDGER_EINVAL, pledger_report_open(&rep, crlf, m, k.trusted));
+        ck_assert_msg(strstr(pledger_errmsg(NULL), "line 1: a control character (\\x0d)"),
+                      "%s", pledger_errmsg(NULL));
+        char *tab = strdup(note);
+        *strstr(tab, "right=") = '\t';
+        PL_FAILS(NULL, PLEDGER_EINVAL, pledger_report_open(&rep, tab, strlen(tab), k.trusted));
+        ck_assert_msg(strstr(pledger_errmsg(NULL), "line 5: a control character (\\x09)"),
+                      "%s", pledger_errmsg(NULL));
+        memcpy(crlf, note, nl);
+        *strchr(strchr(crlf, '\n') + 1, '\n') = '\0';  /* the end of line 2 */
+        PL_FAILS(NULL, PLEDGER_EINVAL, pledger_report_open(&rep, crlf, nl, k.trusted));
+        ck_assert_msg(strstr(pledger_errmsg(NULL), "line 2: a NUL byte"), "%s",
+                      pledger_errmsg(NULL));
+        free(tab);
+        free(crlf);
+        ck_assert_ptr_null(rep);
+    }
     pledger_report_list_free(NULL);
     ck_assert_ptr_null(pledger_report_kind_name(0));
     ck_assert_str_eq(pledger_report_kind_name(PLEDGER_REPORT_VERIFICATION), "verification");

@@ -924,12 +924,18 @@ int pledger_report_open(pledger_report **out, const char *note, size_t len,
     if (len > PL_NOTE_MAX_LEN + MAX_NUMBERS * (MAX_NUMBER + 1))
         return pl_err_set(e, PLEDGER_EINVAL, "%s: not a search report (%zu bytes: longer "
                           "than a report can be)", fn, len);
-    const char *nul = memchr(note, '\0', len);
-    if (nul) {
-        int line = 1;
-        for (const char *q = note; q < nul; q++)
-            line += *q == '\n';
-        return pl_err_set(e, PLEDGER_EINVAL, "%s: line %d: a NUL byte", fn, line);
+    /* a NUL or another control character (a CR of CRLF lines, a TAB) is
+     * in no report: named with its line, before any form is tried */
+    int line = 1;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)note[i];
+        if (ch == '\n')
+            line++;
+        else if (ch == 0)
+            return pl_err_set(e, PLEDGER_EINVAL, "%s: line %d: a NUL byte", fn, line);
+        else if (ch < 0x20 || ch == 0x7f)
+            return pl_err_set(e, PLEDGER_EINVAL, "%s: line %d: a control character (\\x%02x)"
+                              " where a report has none (lines end in LF alone)", fn, line, ch);
     }
     if (!(r = calloc(1, sizeof *r)))
         return pl_err_oom(e);
