@@ -244,7 +244,7 @@ static int vouch_companion(pledger_registry *reg, const char *origin, uint64_t l
     pledger_report *t = NULL;
     int rc;
 
-    if (asprintf(&path, "%s.reports", pl_db_path(reg->db)) < 0)
+    if (!(path = pl_report_file(reg->db)))
         return pl_err_oom(&reg->err);
     if ((rc = pl_report_get(reg->db, &reg->err, last, &note, &actor, &cp)))
         goto out;

@@ -202,6 +202,8 @@ static bool load_sysdep(pl_catalog *c)
     free(values);
     if (!ok)
         return false;
+    if (c->n_sys == 0)
+        return true; /* every one names a macro this platform lacks */
     /* sorted by original, the translation moving with it */
     char **pairs = malloc((size_t)c->n_sys * 2 * sizeof *pairs);
     if (!pairs)

@@ -163,6 +163,11 @@ int pl_report_ends(pl_db *db, pl_err *e, uint64_t *last, uint64_t *count, uint64
     return PL_OPS(db, reports)->ends(db, e, last, count, end, checkpoint);
 }
 
+char *pl_report_file(pl_db *db)
+{
+    return PL_OPS(db, reports)->file(db);
+}
+
 int pl_report_autoflush(pl_db *db, pl_err *e, int pages)
 {
     return PL_OPS(db, reports)->autoflush(db, e, pages);

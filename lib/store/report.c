@@ -722,6 +722,11 @@ static int sq_sync(pl_db *db, pl_err *e)
     return rc;
 }
 
+static char *sq_file(pl_db *db)
+{
+    return companion_path(pl_db_path(db));
+}
+
 const pl_reports_ops pl_sqlite_reports_ops = {
     .attach = sq_attach,
     .next = sq_next,
@@ -739,4 +744,5 @@ const pl_reports_ops pl_sqlite_reports_ops = {
     .scan = pl_sq_report_scan,
     .checkpoint_scan = pl_sq_report_checkpoints,
     .ends = pl_sq_report_ends,
+    .file = sq_file,
 };

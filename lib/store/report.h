@@ -143,6 +143,10 @@ int pl_report_checkpoint_scan(pl_db *db, pl_err *e,
 int pl_report_ends(pl_db *db, pl_err *e, uint64_t *last, uint64_t *count, uint64_t *end,
                    uint64_t *checkpoint);
 
+/* The companion's name, as messages give it (allocated; NULL: out of
+ * memory): "<registry>.reports", before the query of a URI. */
+char *pl_report_file(pl_db *db);
+
 /* What a backend implements of the above (store/backend.h). */
 struct pl_reports_ops {
     int (*attach)(pl_db *db, pl_err *e, bool create, bool *present);
@@ -167,6 +171,7 @@ struct pl_reports_ops {
                            void *ctx);
     int (*ends)(pl_db *db, pl_err *e, uint64_t *last, uint64_t *count, uint64_t *end,
                 uint64_t *checkpoint);
+    char *(*file)(pl_db *db);
 };
 
 #endif
