@@ -18,8 +18,10 @@ typedef struct endpoint {
     const char *method;
     const char *path;   /* "*": one segment of the path, an identifier */
     const char *params; /* space-separated */
-    const char *call;   /* a write: the library call whose rules say who may
-                         * (pledger_may()), asked before a body is read */
+    const char *call;   /* the library call whose rules say who may
+                         * (pledger_may()): a write's, asked before a body
+                         * is read; a verification's, before it waits for
+                         * its turn */
 } endpoint;
 
 static const endpoint endpoints[] = {
@@ -37,11 +39,11 @@ static const endpoint endpoints[] = {
     { "GET", "/v1/log/consistency", "old new" },
     { "GET", "/v1/log/leaf", "event" },
     { "GET", "/v1/log/root", "size" },
-    { "GET", "/v1/log/verify", "chain_only" },
+    { "GET", "/v1/log/verify", "chain_only", "pledger_journal_verify" },
     { "GET", "/v1/due", "as_of within_days" },
     { "GET", "/v1/stats", "from to kind office" },
     { "GET", "/v1/reports", "party actor from to after limit" },
-    { "GET", "/v1/reports/verify", "" },
+    { "GET", "/v1/reports/verify", "", "pledger_report_verify" },
     { "GET", "/v1/reports/*", "" },
     { "GET", "/v1/applications", "state kind filed_by after limit" },
     { "GET", "/v1/applications/*", "" },

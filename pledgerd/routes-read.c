@@ -6,9 +6,9 @@
  * checked and named when refused, and every failure carries the
  * library's code and message. */
 #include "routes.h"
+#include "params.h"
 #include "language.h"
 
-#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -210,51 +210,47 @@ static void reply_check(route_ctx *c, reply *out, int64_t count, const char *bad
     jw_free(&w);
 }
 
-/* A verification reads the whole journal or every report, seconds to
- * minutes on a large registry, on one of the threads that answer banks:
- * one at a time, others told to ask again (503, Retry-After). */
-static atomic_flag verifying = ATOMIC_FLAG_INIT;
-
-static bool verification_begin(reply *out)
+/* The journal's verification's chain_only= in *@chain: false (@out set)
+ * when it is neither true nor false. */
+static bool chain_only_arg(route_ctx *c, reply *out, bool *chain)
 {
-    if (!atomic_flag_test_and_set(&verifying))
-        return true;
-    out->retry_after = 10;
-    reply_error(out, 503, PLEDGER_EBUSY, "another verification (of the journal or of the "
-                "search reports) is running on this service: one runs at a time; ask again "
-                "when it is done");
-    return false;
+    const char *co = arg(c, "chain_only");
+    *chain = co && !strcmp(co, "true");
+    if (co && !*chain && strcmp(co, "false") != 0) {
+        bad_param(out, "chain_only", "true or false");
+        return false;
+    }
+    return true;
 }
 
-static void verification_end(void)
+bool verification_admit(route_ctx *c, reply *out)
 {
-    atomic_flag_clear(&verifying);
+    bool chain;
+    if (!params_check(c, out) || !as_caller(c, c->reader, out))
+        return false;
+    if (!strcmp(c->url, "/v1/log/verify") && !chain_only_arg(c, out, &chain))
+        return false;
+    int rc = pledger_may(c->reader, endpoint_call(c->method, c->url));
+    if (rc) {
+        reply_library_error(out, rc, c->reader);
+        return false;
+    }
+    return true;
 }
 
 /* GET /v1/log/verify?chain_only=: pledger_journal_verify (or _chain) on
  * the service's registry, for the roles the library lets read the journal. */
 static void get_journal_check(route_ctx *c, reply *out)
 {
-    const char *co = arg(c, "chain_only");
     int64_t bad = 0, count = 0;
     bool chain = false;
     int rc;
 
-    if (!as_caller(c, c->reader, out))
+    if (!as_caller(c, c->reader, out) || !chain_only_arg(c, out, &chain))
         return;
-    if (co) {
-        if (!strcmp(co, "true"))
-            chain = true;
-        else if (strcmp(co, "false") != 0) {
-            bad_param(out, "chain_only", "true or false");
-            return;
-        }
-    }
-    if (!verification_begin(out))
-        return;
+    /* on the checks thread, one at a time (service.c) */
     rc = chain ? pledger_journal_verify_chain(&bad, &count, c->reader)
                : pledger_journal_verify(&bad, &count, c->reader);
-    verification_end();
     if (rc) {
         reply_library_error(out, rc, c->reader);
         return;
@@ -271,10 +267,8 @@ void get_reports_check(route_ctx *c, reply *out)
 
     if (!as_caller(c, c->reader, out))
         return;
-    if (!verification_begin(out))
-        return;
+    /* on the checks thread, one at a time (service.c) */
     int rc = pledger_report_verify(&bad, &count, c->reader, recorder_signers(c->rec));
-    verification_end();
     if (rc) {
         reply_library_error(out, rc, c->reader);
         return;

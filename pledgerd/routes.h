@@ -45,6 +45,12 @@ void route(route_ctx *c, reply *out);
 /* GET /v1/reports/verify (routes-read.c), dispatched before the reports
  * by number it would otherwise be taken for. */
 void get_reports_check(route_ctx *c, reply *out);
+/* A verification (GET /v1/log/verify, /v1/reports/verify) asked as @c
+ * would be refused before it reads anything -- a parameter it does not
+ * take or a bad value (400), no token (401), a role that may not (403):
+ * false with @out set.  Asked before it is queued for its turn on the
+ * checks thread (service.c), where the route answers it. */
+bool verification_admit(route_ctx *c, reply *out);
 
 /* The 401s: no token, and one that is none of the service's accounts
  * (marked for translation; reply_error() translates). */

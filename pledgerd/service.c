@@ -14,6 +14,7 @@
 #include "params.h"
 #include "recorder.h"
 #include "routes.h"
+#include "side.h"
 
 #include <libxml/parser.h>
 #include <errno.h>
@@ -24,6 +25,7 @@
 #include <openssl/crypto.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,12 +93,9 @@ struct service {
     pledger_registry *syncer;   /* syncs it before the answers go (recorder.h) */
     pledger_keyring *xkey, *xtrust, *skey, *rkey;
     recorder *rec;
-    /* the long writes, answered off the connections' threads (write_run) */
-    pthread_mutex_t writes_lock;
-    pthread_cond_t writes_cv;
-    struct request *writes_head, *writes_tail;
-    bool writes_stop, writes_started;
-    pthread_t writes_thread;
+    /* the long requests, answered off the connections' threads (side.h):
+     * the writes, in turn; a verification, one at a time */
+    side *writes, *checks;
 };
 
 static char *slurp(const char *path, char *err, size_t err_size)
@@ -172,13 +171,14 @@ typedef struct request {
     atomic_bool recorded;
     struct MHD_Connection *conn;
     reply out;
-    /* suspended while the writes thread answers it (a bulk filing, a batch
-     * of the data line: seconds, which this thread's other connections
-     * would otherwise wait out) */
-    bool writing;
-    atomic_bool written;
+    /* suspended while a side thread answers it (a bulk filing, a batch of
+     * the data line, a verification: seconds, which this thread's other
+     * connections would otherwise wait out) */
+    bool aside;
+    atomic_bool aside_done;
     route_ctx rc;
-    struct request *wnext;
+    side_job job;
+    service *s;
 } request;
 
 /* On the recorder's thread: the report of a suspended answer is recorded
@@ -190,52 +190,29 @@ static void report_recorded(recorder_job *job)
     MHD_resume_connection(rq->conn);
 }
 
-/* The writes thread: answers each queued request (route(): it takes the
- * writer's lock), then resumes its connection (handle() sends the answer). */
-static void *write_run(void *arg)
+/* On a side thread: answer the request (route(): a write takes the
+ * writer's lock; a verification reads on this thread's own handle), then
+ * resume its connection (handle() sends the answer). */
+static void answer_aside(side_job *job)
 {
-    service *s = arg;
-    pthread_setname_np(pthread_self(), "pledgerd-write");
-    pthread_mutex_lock(&s->writes_lock);
-    for (;;) {
-        while (!s->writes_head && !s->writes_stop)
-            pthread_cond_wait(&s->writes_cv, &s->writes_lock);
-        request *rq = s->writes_head;
-        if (!rq)
-            break; /* stopping, nothing left */
-        s->writes_head = rq->wnext;
-        if (!s->writes_head)
-            s->writes_tail = NULL;
-        pthread_mutex_unlock(&s->writes_lock);
-        /* in the language its connection's thread chose (handle()) */
-        if (rq->rc.lang[0])
-            pledger_set_thread_language(rq->rc.lang);
-        route(&rq->rc, &rq->out);
-        pledger_set_thread_language(NULL);
-        struct MHD_Connection *c = rq->conn;
-        atomic_store(&rq->written, true);
-        MHD_resume_connection(c);
-        pthread_mutex_lock(&s->writes_lock);
-    }
-    pthread_mutex_unlock(&s->writes_lock);
-    return NULL;
-}
-
-static bool write_submit(service *s, request *rq)
-{
-    pthread_mutex_lock(&s->writes_lock);
-    bool ok = s->writes_started && !s->writes_stop;
-    if (ok) {
-        rq->wnext = NULL;
-        if (s->writes_tail)
-            s->writes_tail->wnext = rq;
+    request *rq = (request *)((char *)job - offsetof(request, job));
+    /* in the language its connection's thread chose (handle()) */
+    if (rq->rc.lang[0])
+        pledger_set_thread_language(rq->rc.lang);
+    if (strcmp(rq->rc.method, "GET") == 0) {
+        int orc = 0;
+        rq->rc.reader = reader(rq->s, &orc);
+        if (rq->rc.reader)
+            route(&rq->rc, &rq->out);
         else
-            s->writes_head = rq;
-        s->writes_tail = rq;
-        pthread_cond_signal(&s->writes_cv);
+            reply_error(&rq->out, 503, orc, "the registry cannot be opened");
+    } else {
+        route(&rq->rc, &rq->out);
     }
-    pthread_mutex_unlock(&s->writes_lock);
-    return ok;
+    pledger_set_thread_language(NULL);
+    struct MHD_Connection *c = rq->conn;
+    atomic_store(&rq->aside_done, true);
+    MHD_resume_connection(c); /* rq may be gone from here */
 }
 
 /* The requests answered on the writes thread: every POST and PUT (each
@@ -245,6 +222,14 @@ static bool write_submit(service *s, request *rq)
 static bool on_writes_thread(const char *method)
 {
     return strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0;
+}
+
+/* The requests answered on the checks thread, one at a time: the
+ * verifications, each of the whole journal or of every search report. */
+static bool on_checks_thread(const char *method, const char *url)
+{
+    return strcmp(method, "GET") == 0 &&
+           (strcmp(url, "/v1/log/verify") == 0 || strcmp(url, "/v1/reports/verify") == 0);
 }
 
 static enum MHD_Result send_reply(struct MHD_Connection *c, unsigned status, const char *type,
@@ -900,11 +885,11 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
         *upload_size = 0;
         return MHD_YES;
     }
-    if (rq->writing) {
-        /* resumed: the writes thread answered it */
-        if (!atomic_load(&rq->written))
+    if (rq->aside) {
+        /* resumed: a side thread answered it */
+        if (!atomic_load(&rq->aside_done))
             return MHD_YES;
-        rq->writing = false;
+        rq->aside = false;
         out = rq->out;
         memset(&rq->out, 0, sizeof rq->out);
         goto send;
@@ -1035,17 +1020,33 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
     rc.xtrust = s->xtrust;
     rc.skey = s->skey;
     rc.rec = s->rec;
-    if (on_writes_thread(method)) {
+    bool check = on_checks_thread(method, url);
+    if (check && !verification_admit(&rc, &out))
+        goto send; /* refused before it waits for its turn (503) */
+    if (check || on_writes_thread(method)) {
         rq->rc = rc;
-        rq->rc.reader = NULL; /* this thread's: the writes use the writer */
+        rq->rc.reader = NULL; /* this thread's: a side thread reads on its own */
         rq->conn = c;
-        rq->writing = true;
-        atomic_store(&rq->written, false);
+        rq->s = s;
+        rq->job.run = answer_aside;
+        rq->aside = true;
+        atomic_store(&rq->aside_done, false);
         MHD_suspend_connection(c);
-        if (write_submit(s, rq))
+        side_taken t = side_submit(check ? s->checks : s->writes, &rq->job);
+        if (t == SIDE_TAKEN)
             return MHD_YES;
-        MHD_resume_connection(c); /* stopping: answered here */
-        rq->writing = false;
+        MHD_resume_connection(c);
+        rq->aside = false;
+        if (check) {
+            /* each reads everything for seconds to a minute: one at a time */
+            out.retry_after = 10;
+            reply_error(&out, 503, PLEDGER_EBUSY, t == SIDE_FULL
+                        ? "another verification (of the journal or of the search reports) is "
+                          "running on this service: one runs at a time; ask again when it is done"
+                        : "the service is stopping");
+            goto send;
+        }
+        /* a write while stopping: answered here */
     }
     /* A GET answers from one snapshot: its search report names the log
      * size the answer was read at, also when it found nothing. */
@@ -1119,8 +1120,8 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
         *con_cls = NULL;
         if (rq->waiting && !atomic_load(&rq->recorded))
             return; /* the recorder still holds its job (only when stopping): kept */
-        if (rq->writing && !atomic_load(&rq->written))
-            return; /* the writes thread still holds it (only when stopping): kept */
+        if (rq->aside && !atomic_load(&rq->aside_done))
+            return; /* a side thread still holds it (only when stopping): kept */
         if (rq->waiting) {
             report_ask_free(rq->out.ask);
             free(rq->out.body);
@@ -1483,12 +1484,12 @@ service *service_start(const config *cfg, char *err, size_t err_size)
     pthread_mutex_init(&s->acc.lock, NULL);
     pthread_mutex_init(&s->writer_lock, NULL);
     pthread_mutex_init(&s->reports_lock, NULL);
-    pthread_mutex_init(&s->writes_lock, NULL);
-    pthread_cond_init(&s->writes_cv, NULL);
-    s->writes_started = pthread_create(&s->writes_thread, NULL, write_run, s) == 0;
     pthread_mutex_init(&s->conns_lock, NULL);
     pthread_mutex_init(&s->live_lock, NULL);
     pthread_key_create(&s->reader_key, close_reader);
+    if (!(s->writes = side_start("pledgerd-write", 0, err, err_size)) ||
+        !(s->checks = side_start("pledgerd-check", 1, err, err_size)))
+        goto fail;
     if (accounts_load(&s->acc, cfg->accounts, err, err_size))
         goto fail;
     pledger_open_options o = PLEDGER_OPEN_OPTIONS_INIT;
@@ -1684,16 +1685,13 @@ void service_stop(service *s)
             break;
         nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
     }
-    /* the writes still queued or under way (one past the drain's limit)
-     * are finished while their daemons run: the writes thread resumes each
-     * connection, which must still be there; later writes are answered on
-     * their connections' threads (write_submit refuses them) */
-    pthread_mutex_lock(&s->writes_lock);
-    s->writes_stop = true;
-    pthread_cond_signal(&s->writes_cv);
-    pthread_mutex_unlock(&s->writes_lock);
-    if (s->writes_started)
-        pthread_join(s->writes_thread, NULL);
+    /* the writes and the verification still queued or under way (one past
+     * the drain's limit) are finished while their daemons run: the side
+     * thread resumes each connection, which must still be there; later
+     * writes are answered on their connections' threads, a later
+     * verification is refused (503: side_submit refuses them) */
+    side_stop(s->writes);
+    side_stop(s->checks);
     while (s->retired) {
         listener *l = s->retired;
         s->retired = l->next;

@@ -14,6 +14,7 @@
 #include <pledger/application.h>
 #include <pledger/exchange.h>
 #include <pledger/pledge.h>
+#include <pledger/report.h>
 
 #define NO_UUID "00000000-0000-4000-8000-000000000000"
 
@@ -74,6 +75,15 @@ static int make_call(const char *call)
                  ? pledger_register_import(&rep, reg, "/nonexistent/register.xml", NULL)
                  : pledger_register_import_memory(&rep, reg, "<not-a-register/>", 17, NULL);
         pledger_import_report_free(rep);
+    } else if (!strcmp(call, "pledger_journal_verify") ||
+               !strcmp(call, "pledger_journal_verify_chain")) {
+        int64_t bad = 0, count = 0;
+        rc = !strcmp(call, "pledger_journal_verify")
+                 ? pledger_journal_verify(&bad, &count, reg)
+                 : pledger_journal_verify_chain(&bad, &count, reg);
+    } else if (!strcmp(call, "pledger_report_verify")) {
+        uint64_t bad = 0, count = 0;
+        rc = pledger_report_verify(&bad, &count, reg, NULL);
     } else {
         ck_abort_msg("no call made for %s", call);
         return 0;
@@ -93,6 +103,8 @@ START_TEST(pledger_may_answers_as_the_call_does)
         "pledger_application_refuse", "pledger_application_withdraw", "pledger_file_batch",
         "pledger_file_batch_keyed", "pledger_registry_expire", "pledger_calendar_load",
         "pledger_register_import", "pledger_register_import_memory",
+        /* the verifications that read the whole registry */
+        "pledger_journal_verify", "pledger_journal_verify_chain", "pledger_report_verify",
     };
     size_t refused = 0, allowed = 0;
 
@@ -153,9 +165,22 @@ START_TEST(pledger_may_knows_its_calls)
         ck_assert_int_eq(pledger_may(reg, "pledger_exchange_import"), want[role]);
         ck_assert_int_eq(pledger_may(reg, "pledger_exchange_export"), want[role]);
     }
+    /* the verifications: the auditor and the registrar (the journal's
+     * messages quote payloads; the reports say who asked what) */
+    int verify[] = { [PLEDGER_ROLE_APPLICANT] = PLEDGER_EPERM, [PLEDGER_ROLE_CLERK] = PLEDGER_EPERM,
+                     [PLEDGER_ROLE_REGISTRAR] = 0, [PLEDGER_ROLE_BANK] = PLEDGER_EPERM,
+                     [PLEDGER_ROLE_AUDITOR] = 0 };
+    for (int role = PLEDGER_ROLE_APPLICANT; role <= PLEDGER_ROLE_AUDITOR; role++) {
+        fx_act(reg, "someone", (pledger_role)role);
+        ck_assert_int_eq(pledger_may(reg, "pledger_report_verify"), verify[role]);
+        if (verify[role])
+            ck_assert_msg(strstr(pledger_errmsg(reg), pledger_role_name((pledger_role)role)),
+                          "names the role: %s", pledger_errmsg(reg));
+    }
     /* names it does not answer, and no handle */
     const char *others[] = { "pledger_pledge_change", "pledger_pledge_cancel", "save",
-                             "pledger_application_save ", "", "pledger_search" };
+                             "pledger_application_save ", "", "pledger_search",
+                             "pledger_journal_verify ", "pledger_report_list" };
     for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
         PL_FAILS(reg, PLEDGER_EINVAL, pledger_may(reg, others[i]));
         ck_assert_msg(strstr(pledger_errmsg(reg), "is not a call it answers"), "%s",

@@ -222,8 +222,10 @@ PLEDGER_EXPORT int pledger_set_actor(pledger_registry *reg, const char *name,
 /**
  * Whether the actor of this handle may make @p call, asked before it is
  * made: a service that reads a request's body only for an actor who may
- * use it (pledgerd answers 403 before it reads a document) asks this
- * first. The actor's role and the handle's site decide, by the rules the
+ * use it (pledgerd answers 403 before it reads a document), or that
+ * makes a caller wait for its turn to verify (pledgerd runs one
+ * verification at a time), asks this first. The actor's role and the
+ * handle's site decide, by the rules the
  * call itself applies (and still applies); what the call would be about
  * (an application's owner and state, a document) is not looked at.
  * @param[in] reg  the registry, its actor set (pledger_set_actor()).
@@ -239,7 +241,10 @@ PLEDGER_EXPORT int pledger_set_actor(pledger_registry *reg, const char *name,
  *                 "pledger_registry_expire", "pledger_calendar_load",
  *                 "pledger_register_import" or
  *                 "pledger_register_import_memory" (a pledge's steps
- *                 depend on its kind too, and are not answered).
+ *                 depend on its kind too, and are not answered); or of
+ *                 a verification that reads the whole registry:
+ *                 "pledger_journal_verify", "pledger_journal_verify_chain"
+ *                 or "pledger_report_verify".
  * @return 0 when it may; #PLEDGER_EPERM with the words of the call's own
  *         refusal (no actor set, a role that may not, a step this site
  *         does not take), without the call's name some calls put first;

@@ -1,5 +1,6 @@
 /* Public: whether the handle's actor may make a call that changes the
- * registry (pledger_may), from the workflow's own rules. */
+ * registry, or one of the verifications (pledger_may), from the
+ * workflow's own rules. */
 #include <string.h>
 
 #include "api/handle.h"
@@ -34,6 +35,18 @@ static const struct {
     { "pledger_register_import_memory", PL_STEP_IMPORT },
 };
 
+/* The reads it answers: the verifications, each of the whole journal or
+ * of every search report, which a service runs apart and one at a time
+ * (it asks before it makes a caller wait for a turn). */
+static const struct {
+    const char *call;
+    pl_read read;
+} reads[] = {
+    { "pledger_journal_verify", PL_READ_JOURNAL },
+    { "pledger_journal_verify_chain", PL_READ_JOURNAL },
+    { "pledger_report_verify", PL_READ_REPORTS_CHECK },
+};
+
 int pledger_may(pledger_registry *reg, const char *call)
 {
     static const char fn[] = "pledger_may";
@@ -59,7 +72,17 @@ int pledger_may(pledger_registry *reg, const char *call)
         }
         return rc;   /* the call's own words (which it may put after its name) */
     }
+    for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++) {
+        int sight;
+        if (strcmp(call, reads[i].call) != 0)
+            continue;
+        if (!reg->actor)
+            return pl_err_set(&reg->err, PLEDGER_EPERM,
+                              "%s: no actor is set (call pledger_set_actor first)", call);
+        return pl_api_read(reg, call, reads[i].read, &sight);
+    }
     return pl_err_set(&reg->err, PLEDGER_EINVAL, "%s: call '%.64s' is not a call it answers "
                       "(the library's calls that change the registry, by name, but a "
-                      "pledge's steps)", fn, call);
+                      "pledge's steps; the verifications of the journal and of the search "
+                      "reports)", fn, call);
 }

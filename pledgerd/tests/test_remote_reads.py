@@ -498,3 +498,67 @@ def test_one_verification_at_a_time(reads: dict) -> None:
                 assert j["intact"] is True, j
     finally:
         assert other.stop() == 0
+
+
+def _many_reports(path: str, kr: pledger.Keyring, n: int) -> None:
+    """@n search reports on the registry at @path, in groups of 512 (one
+    transaction and one signed checkpoint a group: quick to make, and
+    each checkpoint checked again when they are verified)."""
+    from pledger._ffi import ffi, lib
+    with pledger.open(path) as reg:
+        reg.set_actor("pledgerd", Role.REGISTRAR)
+        query, actor = ffi.new("char[]", b"/v1/pledges?party_name=x"), ffi.new("char[]", b"bank-1")
+        group = 512
+        reqs = ffi.new("pledger_report_request[]", group)
+        for r in reqs:
+            r.version = lib.PLEDGER_REPORT_REQUEST_VERSION
+            r.kind = lib.PLEDGER_REPORT_SEARCH
+            r.query, r.actor, r.role = query, actor, int(Role.BANK)
+        notes, nums = ffi.new("char *[]", group), ffi.new("uint64_t[]", group)
+        for done in range(0, n, group):
+            k = min(group, n - done)
+            reg._check(lib.pledger_report_issue(notes, nums, reg._h, reqs, k, kr._p))
+            for i in range(k):
+                lib.pledger_free(notes[i])
+
+
+def test_a_verification_leaves_the_banks_answered(reads: dict) -> None:
+    """A verification reads every report (or the whole journal) for
+    seconds on a large registry: it runs on a thread of its own, so a
+    bank asking meanwhile is answered while it runs -- here with ONE
+    thread answering the connections, which a verification answered on
+    it would hold until the end."""
+    import concurrent.futures
+    tmp, t = reads["tmp"], reads["tokens"]
+    copy = _copy(reads["db"], tmp / "long.db")
+    kr = pledger.Keyring()
+    kr.add_pem_file("FZ01-reports", str(tmp / "report.key"))
+    _many_reports(copy, kr, 120_000)
+    other = Daemon(tmp, registry=copy, threads="1")
+    try:
+        def ask(path: str, token: str) -> tuple[int, str]:
+            status, _, body = other.curl(path, token)
+            return status, body
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            long = pool.submit(ask, "/v1/reports/verify", t["auditor"])
+            # it has its turn once another is told to wait for one
+            for _ in range(400):
+                status, body = ask("/v1/log/verify", t["auditor"])
+                if status == 503:
+                    break
+                assert status == 200 and not long.done(), (status, body, long.done())
+            assert status == 503 and "one runs at a time" in body, body
+            # a bank meanwhile: answered while the verification runs
+            for _ in range(3):
+                status, body = ask(f"/v1/pledges/{reads['number']}", t["bank"])
+                assert status == 200, body
+            running = not long.done()
+            # a role that may not verify is refused (403), not told to wait
+            status, body = ask("/v1/reports/verify", t["bank"])
+            assert status == 403 and json.loads(body)["error"]["name"] == "PLEDGER_EPERM", body
+            assert running, "the banks were answered only after the verification"
+            status, body = long.result()
+            j = json.loads(body)
+            assert status == 200 and j["intact"] is True and j["count"] >= 120_000, body
+    finally:
+        assert other.stop() == 0
