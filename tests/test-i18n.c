@@ -107,6 +107,36 @@ START_TEST(test_finding_translated_record_english)
 }
 END_TEST
 
+/* A finding whose translation puts its arguments in another order
+ * ("商标 %2$s 的类别 %1$d 被重复列出") names both, in their places: the
+ * class and the mark, no "%2$s" left as it stands. */
+START_TEST(test_finding_reordered_arguments)
+{
+    char *dir, *path;
+    pledger_registry *reg;
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_TRADEMARK);
+    pledger_review *rv = NULL;
+    bool seen = false;
+
+    fx_ck_setup(&dir, &path, &reg);
+    PL_OK(NULL, pledger_application_set(app, "rights/right[1]/classes", "29 29"));
+    PL_OK(NULL, pledger_set_language("zh_CN"));
+    PL_OK(reg, pledger_application_check(&rv, reg, app));
+    for (size_t i = 0; i < pledger_review_count(rv); i++) {
+        const char *m = pledger_review_message(rv, i);
+        ck_assert_msg(!strchr(m, '$') && !strstr(m, "%"), "%s: %s", pledger_review_code(rv, i), m);
+        if (strcmp(pledger_review_code(rv, i), "TM_CLASS_REPEATED"))
+            continue;
+        seen = true;
+        ck_assert_msg(strstr(m, "类别 29 被重复列出") && strstr(m, "商标 "), "%s", m);
+    }
+    ck_assert_msg(seen, "no TM_CLASS_REPEATED finding");
+    pledger_review_free(rv);
+    pledger_application_free(app);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
 /* The office's time zone: a journaled setting that survives reopening
  * and the journal's replay; a zone that does not exist is refused with
  * the registry unchanged. */
@@ -279,6 +309,26 @@ START_TEST(test_local_format_matches_printf)
     ck_assert_str_eq(got, want);
     free(got);
 
+    /* Positional conversions, as a translation reorders its arguments
+     * ("商标 %2$s 的类别 %1$d"): each argument taken by its type, written
+     * where it is named, one named twice written twice. */
+    got = local_of("%3$s|%1$d|%2$zu|%4$" PRIu64 "|%1$d|%5$-6.2f|%6$lld|%%|%7$c", -7, z, "abc",
+                   (uint64_t)UINT64_MAX, 2.5, big, 'q');
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat"   /* POSIX's n$, which glibc's printf reads */
+    snprintf(want, sizeof want, "%3$s|%1$d|%2$zu|%4$" PRIu64 "|%1$d|%5$-6.2f|%6$lld|%%|%7$c", -7,
+             z, "abc", (uint64_t)UINT64_MAX, 2.5, big, 'q');
+#pragma GCC diagnostic pop
+    ck_assert_ptr_nonnull(got);
+    ck_assert_str_eq(got, want);
+    ck_assert_ptr_null(strchr(got, '$'));
+    free(got);
+    /* one left out, or named with two types: not guessed at */
+    got = local_of("%2$s %3$s", "a", "b", "c");
+    ck_assert_ptr_nonnull(got);
+    ck_assert_str_eq(got, "%2$s %3$s");
+    free(got);
+
     /* A fragment is shown translated only where it is the argument. */
     PL_OK(NULL, pledger_set_language("zh_CN"));
     const char *word = pl_frag("pledgor");
@@ -290,6 +340,12 @@ START_TEST(test_local_format_matches_printf)
     got = local_of("%s", word);
     ck_assert_str_eq(got, "pledgor");
     free(got);
+    /* and where a positional conversion names it */
+    word = pl_frag("pledgor");
+    got = local_of("%2$d: %1$s", word, 3);
+    ck_assert_str_eq(got, "3: 出质人");
+    free(got);
+    PL_OK(NULL, pledger_set_language(NULL));
 }
 END_TEST
 
@@ -517,6 +573,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_bad_language_refused);
     tcase_add_test(tc, test_error_message_translated);
     tcase_add_test(tc, test_finding_translated_record_english);
+    tcase_add_test(tc, test_finding_reordered_arguments);
     tcase_add_test(tc, test_fragments_translated);
     tcase_add_test(tc, test_local_format_matches_printf);
     tcase_add_test(tc, test_thread_language);

@@ -3,6 +3,7 @@
 #include <libintl.h>
 #include <locale.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -263,99 +264,217 @@ static const char *frag_local(const char *arg)
     return arg;
 }
 
-/* One conversion of a format, "%-08.3lld": copied to @spec, its argument
- * taken from @ap by its type and written to @out.  Returns the length of
- * the conversion in @fmt, or 0 when it is not one pledger's formats use
- * (then the rest is written as it stands). */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-static size_t one_conversion(FILE *out, const char *fmt, va_list *ap)
-{
-    char spec[32];
-    size_t n = 1;
-    int len = 0;          /* 0 none, 1 h, 2 hh, 3 l, 4 ll, 5 z, 6 j, 7 t, 8 L */
-    int star[2], nstar = 0;
+/* One conversion of a format ("%-08.3lld", "%2$s"), as read. */
+typedef struct conv {
+    size_t n;        /* its length in the format */
+    unsigned pos;    /* n of "%n$": the argument it prints; 0: the next */
+    char spec[32];   /* the conversion without its "n$", for fprintf */
+    int len;         /* 0 none, 1 h, 2 hh, 3 l, 4 ll, 5 z, 6 j, 7 t, 8 L */
+    char conv;
+    int nstar;       /* widths and precisions given as '*' (not with n$) */
+} conv;
 
+/* An argument, taken from the va_list by its conversion's type. */
+typedef union arg {
+    long long i;
+    unsigned long long u;
+    double d;
+    long double ld;
+    const void *p;
+} arg;
+
+/* Read the conversion at @fmt ('%' first) into @c: false when it is not
+ * one pledger's formats use (then the rest is written as it stands). */
+static bool conv_read(const char *fmt, conv *c)
+{
+    size_t n = 1, from;
+
+    memset(c, 0, sizeof *c);
+    /* "%n$": positional, as a translation may reorder its arguments */
+    size_t d = strspn(fmt + 1, "0123456789");
+    if (d && d < 4 && fmt[1] != '0' && fmt[1 + d] == '$') {
+        c->pos = (unsigned)atoi(fmt + 1);
+        n += d + 1;
+    }
+    from = n;
     while (fmt[n] && strchr("-+ #0'", fmt[n]))
         n++;
     if (fmt[n] == '*') {
-        star[nstar++] = va_arg(*ap, int);
+        c->nstar++;
         n++;
     } else {
-        while (fmt[n] >= '0' && fmt[n] <= '9')
-            n++;
+        n += strspn(fmt + n, "0123456789");
     }
     if (fmt[n] == '.') {
         n++;
         if (fmt[n] == '*') {
-            star[nstar++] = va_arg(*ap, int);
+            c->nstar++;
             n++;
         } else {
-            while (fmt[n] >= '0' && fmt[n] <= '9')
-                n++;
+            n += strspn(fmt + n, "0123456789");
         }
     }
     switch (fmt[n]) {
-    case 'h': len = fmt[n + 1] == 'h' ? 2 : 1; n += len; break;
-    case 'l': len = fmt[n + 1] == 'l' ? 4 : 3; n += len == 4 ? 2 : 1; break;
-    case 'z': len = 5; n++; break;
-    case 'j': len = 6; n++; break;
-    case 't': len = 7; n++; break;
-    case 'L': len = 8; n++; break;
+    case 'h': c->len = fmt[n + 1] == 'h' ? 2 : 1; n += (size_t)c->len; break;
+    case 'l': c->len = fmt[n + 1] == 'l' ? 4 : 3; n += c->len == 4 ? 2 : 1; break;
+    case 'z': c->len = 5; n++; break;
+    case 'j': c->len = 6; n++; break;
+    case 't': c->len = 7; n++; break;
+    case 'L': c->len = 8; n++; break;
     default: break;
     }
-    char conv = fmt[n];
-    if (!conv || !strchr("diouxXcspfFeEgGaA", conv) || n + 2 > sizeof spec)
-        return 0;
+    c->conv = fmt[n];
+    if (!c->conv || !strchr("diouxXcspfFeEgGaA", c->conv) || n - from + 3 > sizeof c->spec ||
+        (c->pos && c->nstar))
+        return false;
     n++;
-    memcpy(spec, fmt, n);
-    spec[n] = '\0';
+    c->spec[0] = '%';
+    memcpy(c->spec + 1, fmt + from, n - from);
+    c->spec[n - from + 1] = '\0';
+    c->n = n;
+    return true;
+}
 
-#define EMIT(value)                                                          \
-    do {                                                                     \
-        if (nstar == 2)                                                      \
-            fprintf(out, spec, star[0], star[1], value);                     \
-        else if (nstar == 1)                                                 \
-            fprintf(out, spec, star[0], value);                              \
-        else                                                                 \
-            fprintf(out, spec, value);                                       \
-    } while (0)
-
-    switch (conv) {
-    case 's': EMIT(frag_local(va_arg(*ap, const char *))); break;
-    case 'p': EMIT(va_arg(*ap, void *)); break;
-    case 'c': EMIT(va_arg(*ap, int)); break;
+/* The argument of @c, taken from @ap by its type. */
+static arg arg_take(const conv *c, va_list *ap)
+{
+    arg a = { 0 };
+    switch (c->conv) {
+    case 's': case 'p': a.p = va_arg(*ap, const void *); break;
+    case 'c': a.i = va_arg(*ap, int); break;
     case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': case 'a': case 'A':
-        if (len == 8)
-            EMIT(va_arg(*ap, long double));
+        if (c->len == 8)
+            a.ld = va_arg(*ap, long double);
         else
-            EMIT(va_arg(*ap, double));
+            a.d = va_arg(*ap, double);
         break;
     case 'd': case 'i':
-        switch (len) {
-        case 3: EMIT(va_arg(*ap, long)); break;
-        case 4: EMIT(va_arg(*ap, long long)); break;
-        case 5: EMIT(va_arg(*ap, ptrdiff_t)); break;
-        case 6: EMIT(va_arg(*ap, intmax_t)); break;
-        case 7: EMIT(va_arg(*ap, ptrdiff_t)); break;
-        default: EMIT(va_arg(*ap, int)); break;
+        switch (c->len) {
+        case 3: a.i = va_arg(*ap, long); break;
+        case 4: a.i = va_arg(*ap, long long); break;
+        case 5: case 7: a.i = va_arg(*ap, ptrdiff_t); break;
+        case 6: a.i = va_arg(*ap, intmax_t); break;
+        default: a.i = va_arg(*ap, int); break;
         }
         break;
     default: /* o u x X */
-        switch (len) {
-        case 3: EMIT(va_arg(*ap, unsigned long)); break;
-        case 4: EMIT(va_arg(*ap, unsigned long long)); break;
-        case 5: EMIT(va_arg(*ap, size_t)); break;
-        case 6: EMIT(va_arg(*ap, uintmax_t)); break;
-        case 7: EMIT(va_arg(*ap, size_t)); break;
-        default: EMIT(va_arg(*ap, unsigned)); break;
+        switch (c->len) {
+        case 3: a.u = va_arg(*ap, unsigned long); break;
+        case 4: a.u = va_arg(*ap, unsigned long long); break;
+        case 5: case 7: a.u = va_arg(*ap, size_t); break;
+        case 6: a.u = va_arg(*ap, uintmax_t); break;
+        default: a.u = va_arg(*ap, unsigned); break;
+        }
+        break;
+    }
+    return a;
+}
+
+/* Write @a by @c (its '*' values in @star), a string argument shown as
+ * its translation when it is a fragment. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static void arg_write(FILE *out, const conv *c, const int *star, arg a)
+{
+#define EMIT(value)                                                          \
+    do {                                                                     \
+        if (c->nstar == 2)                                                   \
+            fprintf(out, c->spec, star[0], star[1], value);                  \
+        else if (c->nstar == 1)                                              \
+            fprintf(out, c->spec, star[0], value);                           \
+        else                                                                 \
+            fprintf(out, c->spec, value);                                    \
+    } while (0)
+
+    switch (c->conv) {
+    case 's': EMIT(frag_local(a.p)); break;
+    case 'p': EMIT(a.p); break;
+    case 'c': EMIT((int)a.i); break;
+    case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': case 'a': case 'A':
+        if (c->len == 8)
+            EMIT(a.ld);
+        else
+            EMIT(a.d);
+        break;
+    case 'd': case 'i':
+        switch (c->len) {
+        case 3: EMIT((long)a.i); break;
+        case 4: EMIT(a.i); break;
+        case 5: case 7: EMIT((ptrdiff_t)a.i); break;
+        case 6: EMIT((intmax_t)a.i); break;
+        default: EMIT((int)a.i); break;
+        }
+        break;
+    default:
+        switch (c->len) {
+        case 3: EMIT((unsigned long)a.u); break;
+        case 4: EMIT(a.u); break;
+        case 5: case 7: EMIT((size_t)a.u); break;
+        case 6: EMIT((uintmax_t)a.u); break;
+        default: EMIT((unsigned)a.u); break;
         }
         break;
     }
 #undef EMIT
-    return n;
 }
 #pragma GCC diagnostic pop
+
+/* The most arguments a positional format names ("%9$s"). */
+#define POS_MAX 9
+
+/* A format whose conversions are all positional ("%2$s ... %1$d", as a
+ * translation reorders them): its arguments taken in their order, by the
+ * types the format gives them, then written where it puts them.  False
+ * when it is not one (a conversion without n$, a position named with two
+ * types, one left out: msgfmt --check keeps a catalogue's so). */
+static bool write_positional(FILE *out, const char *fmt, va_list *ap)
+{
+    conv at[POS_MAX + 1];
+    bool seen[POS_MAX + 1] = { false };
+    unsigned top = 0;
+
+    for (const char *p = strchr(fmt, '%'); p; p = strchr(p, '%')) {
+        conv c;
+        if (p[1] == '%') {
+            p += 2;
+            continue;
+        }
+        if (!conv_read(p, &c) || !c.pos || c.pos > POS_MAX)
+            return false;
+        if (seen[c.pos] && (at[c.pos].conv != c.conv || at[c.pos].len != c.len))
+            return false;
+        at[c.pos] = c;
+        seen[c.pos] = true;
+        top = c.pos > top ? c.pos : top;
+        p += c.n;
+    }
+    if (!top)
+        return false;
+    for (unsigned i = 1; i <= top; i++)
+        if (!seen[i])
+            return false; /* before any is taken: the caller reads them in turn */
+    arg args[POS_MAX + 1];
+    for (unsigned i = 1; i <= top; i++)
+        args[i] = arg_take(&at[i], ap);
+    for (const char *p = fmt; *p;) {
+        const char *pc = strchr(p, '%');
+        if (!pc) {
+            fputs(p, out);
+            break;
+        }
+        fwrite(p, 1, (size_t)(pc - p), out);
+        if (pc[1] == '%') {
+            fputc('%', out);
+            p = pc + 2;
+            continue;
+        }
+        conv c;
+        conv_read(pc, &c);
+        arg_write(out, &c, NULL, args[c.pos]);
+        p = pc + c.n;
+    }
+    return true;
+}
 
 char *pl_vasprintf_local(const char *fmt, va_list ap)
 {
@@ -369,24 +488,30 @@ char *pl_vasprintf_local(const char *fmt, va_list ap)
         return NULL;
     }
     va_copy(aq, ap);
-    for (const char *p = fmt; *p;) {
-        const char *pc = strchr(p, '%');
-        if (!pc) {
-            fputs(p, out);
-            break;
+    if (!write_positional(out, fmt, &aq)) {
+        for (const char *p = fmt; *p;) {
+            const char *pc = strchr(p, '%');
+            if (!pc) {
+                fputs(p, out);
+                break;
+            }
+            fwrite(p, 1, (size_t)(pc - p), out);
+            if (pc[1] == '%') {
+                fputc('%', out);
+                p = pc + 2;
+                continue;
+            }
+            conv c;
+            int star[2] = { 0, 0 };
+            if (!conv_read(pc, &c) || c.pos) {
+                fputs(pc, out);
+                break;
+            }
+            for (int k = 0; k < c.nstar; k++)
+                star[k] = va_arg(aq, int);
+            arg_write(out, &c, star, arg_take(&c, &aq));
+            p = pc + c.n;
         }
-        fwrite(p, 1, (size_t)(pc - p), out);
-        if (pc[1] == '%') {
-            fputc('%', out);
-            p = pc + 2;
-            continue;
-        }
-        size_t n = one_conversion(out, pc, &aq);
-        if (n == 0) {
-            fputs(pc, out);
-            break;
-        }
-        p = pc + n;
     }
     va_end(aq);
     pl_frag_clear();
