@@ -1340,7 +1340,7 @@ def cmd_stats(reg: Registry, a: argparse.Namespace) -> Result:
                    (_("in force at the end"), f"{s.active:,}")])
     if s.amounts:
         text += "\n\n" + table(
-            [_("currency"), _("registered"), _("in force")],
+            [_("currency"), pgettext("amount", "registered"), pgettext("amount", "in force")],
             [(c.currency, money(c.registered, c.currency) if c.registered is not None
               else _("overflow"), money(c.active, c.currency) if c.active is not None
               else _("overflow")) for c in s.amounts])
