@@ -4,6 +4,7 @@
  *   pledgerd --config /etc/pledger/pledgerd.conf
  *   pledgerd token NAME ROLE     a new account: the line for the accounts
  *                                file on stdout, the token on stderr
+ *   pledgerd --help | --version
  *
  * SIGTERM or SIGINT: stop accepting, finish what is under way, exit 0.
  * SIGHUP: read the accounts file, the TLS certificate and its key again
@@ -20,10 +21,16 @@
 #include "service.h"
 #include "language.h"
 
+static const char usage_text[] =
+    "usage: pledgerd --config FILE   serve the registry the configuration names\n"
+    "       pledgerd token NAME ROLE a new account: its line for the accounts file\n"
+    "                                on stdout, its token on stderr\n"
+    "       pledgerd --help | --version\n";
+
+/* A call it does not take: the usage on stderr, exit 2. */
 static int usage(void)
 {
-    fputs("usage: pledgerd --config FILE\n"
-          "       pledgerd token NAME ROLE\n", stderr);
+    fputs(usage_text, stderr);
     return 2;
 }
 
@@ -38,6 +45,16 @@ int main(int argc, char **argv)
      * a system call and page faults each time). */
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
     mallopt(M_TOP_PAD, 16 << 20);
+    /* asked for: on stdout, exit 0 */
+    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        fputs(usage_text, stdout);
+        fputs("See pledgerd(8) and the example configuration, pledgerd.conf.example.\n", stdout);
+        return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
+    }
+    if (argc == 2 && !strcmp(argv[1], "--version")) {
+        printf("pledgerd %s (libpledger %s)\n", PLEDGERD_VERSION, pledger_version());
+        return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
+    }
     if (argc == 4 && strcmp(argv[1], "token") == 0) {
         char token[200], line[256];
         if (accounts_new(argv[2], argv[3], token, line, err, sizeof err)) {

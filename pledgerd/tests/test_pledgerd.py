@@ -1457,6 +1457,21 @@ def test_bad_configuration(tmp_path: pathlib.Path) -> None:
     assert p.returncode == 2 and "account name" in p.stderr
     p = subprocess.run([PLEDGERD, "token", "x", "king"], capture_output=True, text=True)
     assert p.returncode == 2 and "role" in p.stderr
+    # asked for: the usage and the version on stdout, exit 0; a call it
+    # does not take: the usage on stderr, exit 2
+    for args in (["--help"], ["-h"]):
+        p = subprocess.run([PLEDGERD, *args], capture_output=True, text=True)
+        assert p.returncode == 0 and "usage: pledgerd --config FILE" in p.stdout and \
+            "--version" in p.stdout and not p.stderr, (args, p)
+    p = subprocess.run([PLEDGERD, "--version"], capture_output=True, text=True)
+    assert p.returncode == 0 and re.fullmatch(r"pledgerd \d+\.\d+\.\d+ \(libpledger "
+                                              r"\d+\.\d+\.\d+\)\n", p.stdout), p
+    for args in ([], ["--bogus"], ["--help", "x"], ["--config"]):
+        p = subprocess.run([PLEDGERD, *args], capture_output=True, text=True)
+        assert p.returncode == 2 and "usage:" in p.stderr and not p.stdout, (args, p)
+    p = subprocess.run([PLEDGERD, "--help"], stdout=open("/dev/full", "w"),
+                       stderr=subprocess.PIPE, text=True)
+    assert p.returncode == 1, p
 
 
 def test_python_client_answers_as_a_local_registry(site: dict) -> None:
