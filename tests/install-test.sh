@@ -35,6 +35,13 @@ int main(int argc, char **argv)
     return 0;
 }
 C
+# The flags a user gets are pledger's own: its headers include no other
+# library's, so no other library's -I or -D (libxml2's, xmlsec1's) is
+# handed to every program that uses it.
+cflags=$(pkg-config --cflags pledger)
+case "$cflags" in
+  *xml*|*-D*|*uuid*) echo "pkg-config --cflags pledger: more than pledger's own: $cflags" >&2; exit 1 ;;
+esac
 san=()
 # A sanitized library needs a sanitized program in front of it.
 [ "${3:-none}" != none ] && san=("-fsanitize=$3")
