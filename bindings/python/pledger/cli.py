@@ -440,9 +440,26 @@ def cmd_apply(reg: Registry, a: argparse.Namespace) -> Result:
 @command("review", N_("review an application: every finding, as a table"), role="applicant",
          args=_uuid_arg)
 def cmd_review(reg: Registry, a: argparse.Namespace) -> Result:
-    rv = reg.review(a.uuid)
+    return _review_result(reg.review(a.uuid), {"uuid": a.uuid})
+
+
+def _file_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help=_("the application document (XML; - for "
+                                                   "standard input)"))
+
+
+@command("check", N_("review a document without saving it: every finding, as a table"),
+         access="read", args=_file_arg)
+def cmd_check(reg: Registry, a: argparse.Namespace) -> Result:
+    app = Application.from_xml(_read_input(a.file, binary=True))
+    return _review_result(reg.check(app), {"file": a.file})
+
+
+def _review_result(rv: Any, data: dict) -> Result:
+    """The findings of a review (stored or not) as a table, exit 1 when
+    they stop its submission."""
     counts = {s.api_name: rv.count(s) for s in Severity}
-    data = {"uuid": a.uuid, "findings": as_dict(list(rv.findings)), "counts": counts,
+    data = {**data, "findings": as_dict(list(rv.findings)), "counts": counts,
             "blocking": rv.blocking, "submittable": not rv.stops_submission}
     verdict = (_("it cannot be submitted as it is") if rv.stops_submission else
                _("it can be submitted"))
@@ -1617,6 +1634,7 @@ _MIN_US, _MAX_US = MIN_US, MAX_US
 #: every other field is always filled (shown in each command's --help)
 NULLABLE: dict[str, dict[str, str]] = {
     "review": {"findings": N_("[] when the application has no finding")},
+    "check": {"findings": N_("[] when the document has no finding")},
     "register": {"modcode": N_("null but for receivables (their modification code, "
                                "shown this once)")},
     "init": {"upstream": N_("null for an office")},

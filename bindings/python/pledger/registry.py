@@ -662,6 +662,23 @@ class Registry:
         finally:
             ffi.release(rv)
 
+    def check(self, app: Application) -> Review:
+        """Review a document without storing it: the findings its review
+        would give once saved (``pledger_application_check``), as an online
+        form shows them while the applicant types.  Nothing is written or
+        journaled and no role is needed; resident identity numbers are
+        shown masked but to a clerk, a registrar and an auditor."""
+        if not isinstance(app, Application):
+            raise _ffi._invalid(f"app must be a pledger.Application, not {type(app).__name__}",
+                                True)
+        pp = ffi.new("pledger_review **")
+        self._check(lib.pledger_application_check(pp, self._h, app._h))
+        rv = _ffi.gc(pp[0], lib.pledger_review_free)
+        try:
+            return _review_of(rv)
+        finally:
+            ffi.release(rv)
+
     def submit(self, uuid: str) -> None:
         """Submit a reviewed application (:class:`pledger.ReviewBlocked`
         when its review stops it)."""

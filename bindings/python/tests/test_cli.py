@@ -10,6 +10,8 @@ import sys
 
 import pytest
 
+import pledger
+
 from conftest import DATA, HERE, SOURCE_ROOT, run_cli, sample_path
 from pledger import Kind
 
@@ -218,6 +220,39 @@ def test_review_blocked_exit_1(cli: Cli, tmp_path: pathlib.Path) -> None:
     r = cli("apply", str(broken), "--actor", "applicant-1", expect=2)
     assert "line 1" in r.err
     cli("apply", str(tmp_path / "absent.xml"), "--actor", "applicant-1", expect=3)
+
+
+def test_check_a_document_without_saving_it(cli: Cli, tmp_path: pathlib.Path) -> None:
+    """`pledger check FILE`: the findings the review would give the
+    document once saved, the same as `review` gives the saved one; exit 1
+    when they stop its submission; nothing written (the journal keeps its
+    size), no actor needed, the registry read-only."""
+    bad = tmp_path / "bad.xml"
+    bad.write_text(pathlib.Path(TM).read_text(encoding="utf-8").replace(
+        "91350100M000100Y43", "91350100M000100Y44", 1), encoding="utf-8")
+    def state() -> int:
+        with pledger.open(cli.db, read_only=True) as reg:
+            return reg.log_size()
+    before = state()
+    r = cli("check", str(bad), expect=1)
+    assert "pledgor/id" in r.out and "cannot be submitted" in r.out
+    checked = cli("check", str(bad), "--json", expect=1).data
+    assert checked["submittable"] is False and checked["file"] == str(bad)
+    assert state() == before, "check wrote to the registry"
+    uuid = cli("apply", str(bad), "--actor", "applicant-1").out.strip()
+    reviewed = cli("review", uuid, "--actor", "applicant-1", "--json", expect=1).data
+    assert [(f["code"], f["path"]) for f in checked["findings"]] == \
+        [(f["code"], f["path"]) for f in reviewed["findings"]]
+    # a clean document: exit 0; from standard input too
+    r = cli("check", TM)
+    assert "can be submitted" in r.out
+    r = cli("check", "-", stdin=pathlib.Path(TM).read_text(encoding="utf-8"))
+    assert "can be submitted" in r.out
+    # not a document: the line named, exit 2; no file: exit 3
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<application")
+    assert "line 1" in cli("check", str(broken), expect=2).err
+    cli("check", str(tmp_path / "absent.xml"), expect=3)
 
 
 def test_pledge_life_and_queries(cli: Cli, tmp_path: pathlib.Path) -> None:

@@ -195,6 +195,24 @@ def test_review_blocked(flow: Flow) -> None:
     check(e, pledger.ReviewBlocked, ErrorCode.EREVIEW)
 
 
+def test_check_without_saving(flow: Flow) -> None:
+    """Registry.check(): the findings review would give, nothing stored;
+    the same as review() of the saved document."""
+    flow.act("applicant-1", Role.APPLICANT)
+    app = sample(Kind.TRADEMARK)
+    app["pledgor/id"] = "91350100M000100Y44"
+    size = flow.reg.log_size()
+    checked = flow.reg.check(app)
+    assert checked.stops_submission and any(f.path == "pledgor/id" for f in checked.findings)
+    assert flow.reg.log_size() == size and app.uuid is None
+    reviewed = flow.reg.review(flow.reg.save(app))
+    assert [(f.code, f.path) for f in checked.findings] == \
+        [(f.code, f.path) for f in reviewed.findings]
+    with pytest.raises(pledger.InvalidArgument) as e:
+        flow.reg.check("<application/>")   # type: ignore[arg-type]
+    assert "pledger.Application" in str(e.value)
+
+
 def test_code_mismatch(flow: Flow) -> None:
     r = flow.registered(Kind.RECEIVABLE)
     with pytest.raises(pledger.CodeMismatch) as e:
