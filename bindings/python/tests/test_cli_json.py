@@ -161,6 +161,11 @@ def test_every_json_field_is_filled_or_documented(tmp_path: pathlib.Path,
     run("calendar-load", "-", "--actor", "registrar-1",
         stdin="2024-10-01..2024-10-07 holiday National Day\n")
     run("check-id", "uscc", "91350100M000100Y43")
+    run("check", str(sample_path(Kind.TRADEMARK)))
+    nameless = tmp_path / "nameless.xml"
+    nameless.write_text(sample_path(Kind.TRADEMARK).read_text(encoding="utf-8").replace(
+        "91350100M000100Y43", "91350100M000100Y44", 1), encoding="utf-8")
+    assert run("check", str(nameless), expect=1)["findings"]
 
     def accepted(kind: Kind) -> str:
         uuid = run("apply", str(sample_path(kind)), "--actor", "applicant-1")["uuid"]
