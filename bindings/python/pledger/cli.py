@@ -336,11 +336,18 @@ def _number_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("number", help=_("the registration number"))
 
 
+def _office_code(s: str) -> str:
+    """An office code as typed: full-width forms and lower case folded, the
+    white space around it dropped ("bj00", "ＢＪ００ " are BJ00); the library
+    says what is wrong with one that is none."""
+    return unicodedata.normalize("NFKC", s).strip().upper()
+
+
 def _init_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--office", metavar="CODE",
+    p.add_argument("--office", metavar="CODE", type=_office_code,
                    help=_("the registry's default office code (A-Z, 0-9, '-'; default "
                           "PLEDGER)"))
-    p.add_argument("--acceptance-point-of", metavar="OFFICE",
+    p.add_argument("--acceptance-point-of", metavar="OFFICE", type=_office_code,
                    help=_("make it an acceptance point that forwards to the office OFFICE "
                           "(it never registers); only while it holds no application"))
 
@@ -350,9 +357,22 @@ def _init_args(p: argparse.ArgumentParser) -> None:
 def cmd_init(reg: Registry, a: argparse.Namespace) -> Result:
     created = getattr(a, "_created", False)
     upstream = a.acceptance_point_of
-    if upstream and (reg.site != Site.ACCEPTANCE_POINT or reg.upstream != upstream):
+    if upstream is not None and (reg.site != Site.ACCEPTANCE_POINT or
+                                 reg.upstream != upstream):
         reg.set_actor(os.environ.get("PLEDGER_ACTOR") or "init", Role.REGISTRAR)
-        reg.set_site(Site.ACCEPTANCE_POINT, upstream)
+        try:
+            reg.set_site(Site.ACCEPTANCE_POINT, upstream)
+        except E.Error:
+            # refused (an office code that is none): the registry this
+            # command made is not left behind as an office's
+            if created and a.db != ":memory:":
+                reg.close()
+                for f in (a.db, a.db + "-wal", a.db + "-shm", a.db + "-journal"):
+                    try:
+                        os.unlink(f)
+                    except FileNotFoundError:
+                        pass
+            raise
     data = {"db": a.db, "created": created, "office": reg.office, "site": reg.site.api_name,
             "upstream": reg.upstream}
     text = (_("created {db} (office {office})") if created else
@@ -629,6 +649,14 @@ def cmd_file_batch(reg: Registry, a: argparse.Namespace) -> Result:
             filed, message = True, ""
         except E.ReviewBlocked as e:
             items, filed, message = e.items, False, e.message
+            # the library names the first blocked item by its index from 0
+            # ("the first: item 2, ..."): the file it came from says which
+            first = next((i for i, it in enumerate(items) if it.blocked), None)
+            if first is not None and first < len(names):
+                for said in (f"item {first},", f"第 {first} 项，"):
+                    if said in message:
+                        message = message.replace(said, f"{names[first]}{said[-1]}", 1)
+                        break
         except E.Error as e:
             # the library counts the items from 0 ("item 3: register: ..."):
             # the file the item came from says which
@@ -680,7 +708,8 @@ def _exchange_args(p: argparse.ArgumentParser) -> None:
                           "lines"))
     p.add_argument("file", nargs="?", help=_("import: the batch or receipt (XML); - reads "
                                              "stdin"))
-    p.add_argument("--to", metavar="OFFICE", help=_("export: the office (or acceptance "
+    p.add_argument("--to", metavar="OFFICE", type=_office_code,
+                   help=_("export: the office (or acceptance "
                                                     "point) it goes to"))
     p.add_argument("--key", action="append", default=[], metavar="NAME=PEMFILE",
                    help=_("this site's certificate private key (ECDSA P-256 or RSA, PEM): "
@@ -1342,7 +1371,7 @@ def _stats_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD",
                    help=_("last day of the period (inclusive)"))
     p.add_argument("--kind", choices=Kind.api_names(), help=_("one right kind only"))
-    p.add_argument("--office", metavar="CODE", help=_("one office only"))
+    p.add_argument("--office", metavar="CODE", type=_office_code, help=_("one office only"))
 
 
 @command("stats", N_("figures of a period: registrations, cancellations, pledges in force, "

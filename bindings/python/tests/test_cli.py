@@ -119,6 +119,17 @@ def test_init_json_and_missing_db(tmp_path: pathlib.Path, cli: Cli) -> None:
     empty.write_bytes(b"")
     r = run_cli("init", "--json", "--db", str(empty), "--office", "SH00")
     assert r.status == 0 and r.json()["created"] is True and r.json()["office"] == "SH00", r
+    # office codes as typed: lower case, full-width, spaces around
+    r = run_cli("init", "--json", "--db", str(tmp_path / "ap.db"), "--office", " ｓｈ０１",
+                "--acceptance-point-of", "bj00")
+    assert r.status == 0 and r.json()["office"] == "SH01" and \
+        r.json()["upstream"] == "BJ00", r
+    # a refused init leaves no registry behind (it was made an office's)
+    for bad in ("北京", "BJ 00", "", "x" * 17):
+        made = tmp_path / "refused.db"
+        r = run_cli("init", "--db", str(made), "--office", "SH02", "--acceptance-point-of", bad)
+        assert r.status == 2 and "upstream" in r.err, (bad, r)
+        assert not made.exists() and not pathlib.Path(f"{made}-wal").exists(), bad
     missing = str(tmp_path / "nope.db")
     r = run_cli("search", "--db", missing)
     assert r.status == 3 and "nope.db" in r.err and "init" in r.err

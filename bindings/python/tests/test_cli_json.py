@@ -186,6 +186,8 @@ def test_every_json_field_is_filled_or_documented(tmp_path: pathlib.Path,
     refused = run("file-batch", str(sample_path(Kind.RECEIVABLE)), str(bad), "--actor",
                   "bank-qh", expect=1)
     assert not refused["filed"] and [i["blocked"] for i in refused["items"]] == [False, True]
+    # the first blocked item named by its file, not by its index from 0
+    assert f"(the first: {bad}," in refused["message"], refused["message"]
     filed = run("file-batch", str(sample_path(Kind.RECEIVABLE)),
                 str(sample_path(Kind.RECEIVABLE)), "--actor", "bank-qh")
     assert filed["filed"] and filed["count"] == 2 and filed["items"][1]["modcode"]
