@@ -30,12 +30,27 @@ static int64_t fixed_clock(void *payload)
 /* Print the library's message; refusals (1) apart from other errors (2). */
 static int fail(const pledger_registry *reg, const char *what, int rc)
 {
-    fprintf(stderr, "registrar-desk: %s: %s (%s)\n", what, pledger_errmsg(reg),
-            pledger_strerror(rc));
+    const char *msg = pledger_errmsg(reg);
+    size_t n = strlen(what);
+    /* the library's message may name the step itself ("cancel: ...") */
+    if (strncmp(msg, what, n) == 0 && msg[n] == ':')
+        fprintf(stderr, "registrar-desk: %s (%s)\n", msg, pledger_strerror(rc));
+    else
+        fprintf(stderr, "registrar-desk: %s: %s (%s)\n", what, msg, pledger_strerror(rc));
     return rc == PLEDGER_ESTATE || rc == PLEDGER_ECONFLICT || rc == PLEDGER_ECODE ||
                    rc == PLEDGER_EPERM
                ? 1
                : 2;
+}
+
+/* "changed R-FZ01-..." with the number as registered (@typed may be in
+ * lower case, or full width: the library finds it all the same). */
+static void say_done(pledger_registry *reg, const char *what, const char *typed)
+{
+    pledger_pledge *p = NULL;
+    printf("%-12s %s\n", what, pledger_pledge_get(&p, reg, typed) == 0
+                                    ? pledger_pledge_number(p) : typed);
+    pledger_pledge_free(p);
 }
 
 /* Show where a pledge stands now: a snapshot of its current version. */
@@ -122,7 +137,7 @@ static int do_change(pledger_registry *reg, const char *number, const char *amou
     int rc = pledger_pledge_change(reg, number, &change, modcode);
     if (rc != 0)
         return fail(reg, "change", rc);
-    printf("changed      %s\n", number);
+    say_done(reg, "changed", number);
     rc = show_pledge(reg, number);
     return rc == 0 ? print_certificate(reg, number) : rc;
 }
@@ -133,7 +148,7 @@ static int do_cancel(pledger_registry *reg, const char *number, const char *modc
     int rc = pledger_pledge_cancel(reg, number, modcode, "cancelled at the registrar's desk");
     if (rc != 0)
         return fail(reg, "cancel", rc);
-    printf("cancelled    %s\n", number);
+    say_done(reg, "cancelled", number);
     return show_pledge(reg, number);
 }
 

@@ -444,7 +444,8 @@ def scenario_registrar_desk(c):
     m = c.has(out, rf"^modcode\s+({CODE}) ")
     modcode = m.group(1) if m else "none"
 
-    out, _ = c.example("registrar-desk", db, "change", "R-FZ01-TM-2024-000001", "450000000",
+    # the number as a clerk types it; said back as registered
+    out, _ = c.example("registrar-desk", db, "change", "r-fz01-tm-2024-000001", "450000000",
                        now=T0 + 30 * DAY)
     c.has(out, r"^changed\s+R-FZ01-TM-2024-000001$")
     c.has(out, r"^pledge\s+R-FZ01-TM-2024-000001: active, version 2, secured 450000000 CNY$")
@@ -460,6 +461,10 @@ def scenario_registrar_desk(c):
 
     out, _ = c.example("registrar-desk", db, "cancel", "R-FZ01-TM-2024-000001", now=T0 + 50 * DAY)
     c.has(out, r"^pledge\s+R-FZ01-TM-2024-000001: cancelled, version 3, secured 450000000 CNY$")
+    # a refusal says its step once ("cancel: cancel: ..." before)
+    _, err = c.example("registrar-desk", db, "cancel", "R-FZ01-TM-2024-000001", rc=1,
+                       now=T0 + 51 * DAY)
+    c.check("cancel: cancel:" not in err and "cancel:" in err, f"the step said once: {err}")
     c.example("registrar-desk", db, "cancel", "R-FZ01-TM-2024-000001", rc=1, now=T0 + 51 * DAY)
     c.example("registrar-desk", db, "change", "R-FZ01-TM-2024-000001", "-5", rc=2)
     # one past the largest amount is refused, not recorded as the largest

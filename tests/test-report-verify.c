@@ -462,6 +462,183 @@ START_TEST(test_another_registrys_companion)
 }
 END_TEST
 
+/* The value of the registry's mark of the reports (allocated). */
+static char *mark_of(const char *path)
+{
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st = NULL;
+    char *v = NULL;
+    ck_assert_int_eq(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT value FROM meta WHERE key = 'reports_mark'",
+                                        -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return v;
+}
+
+static void put_companion(site *s, const char *from)
+{
+    char *cmd = NULL;
+    ck_assert_int_ne(asprintf(&cmd, "cp '%s' '%s' && rm -f '%s-wal' '%s-shm'", from,
+                              s->companion, s->companion, s->companion), -1);
+    ck_assert_int_eq(system(cmd), 0);
+    free(cmd);
+}
+
+/* The companion cut at its end, an older copy of it put in its place, or
+ * deleted, or another history of the same length: nothing inside it can
+ * tell, the registry's mark of the reports can (that it held so many,
+ * with that tree).  No report is recorded over it (a number would be
+ * signed twice over different reports), the auditor's verification names
+ * the first report missing, nothing is written; the latest copy put back,
+ * all is well again. */
+START_TEST(test_cut_or_older_copy)
+{
+    site s;
+    site_make(&s);   /* reports 1-5 in one handle: marked at its first, 3 */
+    char *m = mark_of(s.path);
+    ck_assert_ptr_nonnull(m);
+    ck_assert_msg(!strncmp(m, "3 ", 2), "%s", m);
+    free(m);
+    char *old = NULL, *latest = NULL;
+    ck_assert_int_ne(asprintf(&old, "%s/old.reports", s.dir), -1);
+    ck_assert_int_ne(asprintf(&latest, "%s/latest.reports", s.dir), -1);
+    /* (the file holds them all: the close folded its log back) */
+    char *cmd = NULL;
+    ck_assert_int_ne(asprintf(&cmd, "cp '%s' '%s'", s.companion, old), -1);
+    ck_assert_int_eq(system(cmd), 0);
+    free(cmd);
+    /* a handle's first report marks at once: 6 */
+    site_open(&s);
+    fx_act(s.reg, "pledgerd", PLEDGER_ROLE_REGISTRAR);
+    pledger_report_request r = PLEDGER_REPORT_REQUEST_INIT;
+    r.actor = "bank-a";
+    r.role = PLEDGER_ROLE_BANK;
+    r.query = "party_name=later";
+    issue(&s, &r, 1);
+    pledger_close(s.reg);
+    s.reg = NULL;
+    char *marked = mark_of(s.path);
+    ck_assert_msg(!strncmp(marked, "6 ", 2), "%s", marked);
+    ck_assert_int_ne(asprintf(&cmd, "cp '%s' '%s'", s.companion, latest), -1);
+    ck_assert_int_eq(system(cmd), 0);
+    free(cmd);
+
+    /* the older copy (5 reports), and none at all */
+    for (int deleted = 0; deleted < 2; deleted++) {
+        put_companion(&s, old);
+        if (deleted)
+            unlink(s.companion);
+        char *before = deleted ? NULL : fx_ck_dump(s.companion, NULL);
+        site_open(&s);
+        fx_act(s.reg, "pledgerd", PLEDGER_ROLE_REGISTRAR);
+        char *note = NULL;
+        PL_FAILS(s.reg, PLEDGER_ECORRUPT, pledger_report_issue(&note, NULL, s.reg, &r, 1,
+                                                                 s.signer));
+        ck_assert_ptr_null(note);
+        ck_assert_msg(strstr(pledger_errmsg(s.reg), s.companion) &&
+                      strstr(pledger_errmsg(s.reg), deleted ? "ends at report 0"
+                                                            : "ends at report 5") &&
+                      strstr(pledger_errmsg(s.reg), "that it held 6") &&
+                      strstr(pledger_errmsg(s.reg), "older copy"), "%s", pledger_errmsg(s.reg));
+        if (deleted)
+            unlink(s.companion); /* the refused report made an empty one */
+        uint64_t bad = 0, count = 9;
+        fx_act(s.reg, "auditor-1", PLEDGER_ROLE_AUDITOR);
+        PL_OK(s.reg, pledger_report_verify(&bad, &count, s.reg, s.trusted));
+        ck_assert_uint_eq(bad, deleted ? 1 : 6);
+        ck_assert_uint_eq(count, deleted ? 0 : 5);
+        ck_assert_msg(strstr(pledger_errmsg(s.reg), "that it held 6"), "%s",
+                      pledger_errmsg(s.reg));
+        pledger_close(s.reg);
+        s.reg = NULL;
+        if (!deleted) {
+            char *after = fx_ck_dump(s.companion, NULL);
+            ck_assert_str_eq(before, after);
+            free(before);
+            free(after);
+        }
+        char *still = mark_of(s.path);
+        ck_assert_str_eq(still, marked);
+        free(still);
+    }
+
+    /* another history of the same length: report 6 another question,
+     * recorded while the mark was away */
+    put_companion(&s, old);
+    fx_ck_raw_exec(s.path, "DELETE FROM meta WHERE key = 'reports_mark'");
+    site_open(&s);
+    fx_act(s.reg, "pledgerd", PLEDGER_ROLE_REGISTRAR);
+    r.query = "party_name=another";
+    issue(&s, &r, 1);
+    pledger_close(s.reg);
+    s.reg = NULL;
+    char *sql = NULL;
+    ck_assert_int_ne(asprintf(&sql, "INSERT INTO meta(key, value) VALUES ('reports_mark', '%s') "
+                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value", marked),
+                     -1);
+    fx_ck_raw_exec(s.path, sql);
+    free(sql);
+    site_open(&s);
+    fx_act(s.reg, "pledgerd", PLEDGER_ROLE_REGISTRAR);
+    char *note = NULL;
+    PL_FAILS(s.reg, PLEDGER_ECORRUPT, pledger_report_issue(&note, NULL, s.reg, &r, 1, s.signer));
+    ck_assert_msg(strstr(pledger_errmsg(s.reg), "are not those this registry recorded"), "%s",
+                  pledger_errmsg(s.reg));
+    uint64_t bad = 0;
+    fx_act(s.reg, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    PL_OK(s.reg, pledger_report_verify(&bad, NULL, s.reg, s.trusted));
+    ck_assert_uint_eq(bad, 6);
+    pledger_close(s.reg);
+    s.reg = NULL;
+
+    /* a mark that is none pledger writes: said, not taken for none */
+    static const char *const garbled[] = { "six", "6 abc 1", "0 0 0", "6 ", "-6 00 1" };
+    for (size_t i = 0; i < sizeof garbled / sizeof garbled[0]; i++) {
+        put_companion(&s, latest);
+        ck_assert_int_ne(asprintf(&sql, "UPDATE meta SET value = '%s' WHERE key = "
+                                  "'reports_mark'", garbled[i]), -1);
+        fx_ck_raw_exec(s.path, sql);
+        free(sql);
+        site_open(&s);
+        fx_act(s.reg, "pledgerd", PLEDGER_ROLE_REGISTRAR);
+        PL_FAILS(s.reg, PLEDGER_ECORRUPT, pledger_report_issue(&note, NULL, s.reg, &r, 1,
+                                                                 s.signer));
+        ck_assert_msg(strstr(pledger_errmsg(s.reg), "'reports_mark'"), "%s",
+                      pledger_errmsg(s.reg));
+        fx_act(s.reg, "auditor-1", PLEDGER_ROLE_AUDITOR);
+        PL_FAILS(s.reg, PLEDGER_ECORRUPT, pledger_report_verify(&bad, NULL, s.reg, s.trusted));
+        pledger_close(s.reg);
+        s.reg = NULL;
+    }
+    ck_assert_int_ne(asprintf(&sql, "UPDATE meta SET value = '%s' WHERE key = 'reports_mark'",
+                              marked), -1);
+    fx_ck_raw_exec(s.path, sql);
+    free(sql);
+
+    /* the latest copy back: intact, and reports go on from 7; the journal
+     * is intact with the mark in the registry (no event wrote it) */
+    put_companion(&s, latest);
+    site_open(&s);
+    PL_OK(s.reg, pledger_report_verify(&bad, NULL, s.reg, s.trusted));
+    ck_assert_uint_eq(bad, 0);
+    int64_t jbad = -1;
+    PL_OK(s.reg, pledger_journal_verify(&jbad, NULL, s.reg));
+    ck_assert_int_eq(jbad, 0);
+    fx_act(s.reg, "pledgerd", PLEDGER_ROLE_REGISTRAR);
+    uint64_t number = 0;
+    PL_OK(s.reg, pledger_report_issue(&note, &number, s.reg, &r, 1, s.signer));
+    ck_assert_uint_eq(number, 7);
+    pledger_free(note);
+    free(marked);
+    free(old);
+    free(latest);
+    site_free(&s);
+}
+END_TEST
+
 /* A companion whose schema says version 1 without version 1's tables is
  * a damaged file, said so -- not SQLite's "duplicate column" as a failure
  * of input and output. */
@@ -602,6 +779,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_write_refused);
     tcase_add_test(tc, test_translated);
     tcase_add_test(tc, test_another_registrys_companion);
+    tcase_add_test(tc, test_cut_or_older_copy);
     tcase_add_test(tc, test_false_version);
     tcase_add_test(tc, test_null_in_a_list);
     tcase_add_test(tc, test_reports_log_deleted);

@@ -153,6 +153,13 @@ typedef struct pledger_report_request {
  * NULL/0 or the registry's own); only the registrar (a service answering
  * for its accounts) for another actor.
  *
+ * A handle's first report checks that the companion is this registry's
+ * and holds every report the registry marked it held (#PLEDGER_ECORRUPT
+ * naming the file otherwise: cut at its end, an older copy, deleted: no
+ * number is signed twice); once its reports are synced, the handle marks
+ * the registry (at most once a second, never waiting for the registry's
+ * write lock).
+ *
  * @param[out] notes   @p n reports, each its text and its proof (see
  *                     above; pledger_free() each); on failure all NULL
  * @param[out] numbers the @p n report numbers; may be NULL
@@ -397,10 +404,14 @@ PLEDGER_EXPORT void pledger_report_free(pledger_report *r);
  * of the tree's root at its size, and signed by a key of @p trusted.
  * Role: auditor or registrar.
  *
- * A report removed from the end together with its subtrees and its
- * checkpoint leaves nothing to compare here: the checkpoint a bank holds
- * (in every report it keeps) shows it (pledger_report_get() then finds
- * no report of that number).
+ * Reports removed from the end together with their subtrees and
+ * checkpoints, an older copy of the file or none at all agree with
+ * themselves: the registry file's mark of the reports (written by
+ * pledger_report_issue() and pledger_report_sync() after the reports are
+ * synced, at most once a second a handle) shows them, naming the first
+ * report missing; a loss of the reports of the last second is left to
+ * the checkpoint a bank holds (in every report it keeps;
+ * pledger_report_get() then finds no report of that number).
  *
  * @param[out] bad_out   0 when every check holds, else the number of the
  *                       first report found wrong (or the one after the

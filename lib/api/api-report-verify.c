@@ -407,14 +407,34 @@ int pledger_report_verify(uint64_t *bad_out, uint64_t *count_out, pledger_regist
     bool present;   /* a registry that recorded none has none to verify: none is made */
     if ((rc = pl_report_attach(reg->db, &reg->err, false, &present)))
         return pl_err_prefix(&reg->err, "%s", fn);
-    if (!present)
-        return 0; /* no report was ever recorded */
+    if (!present) {
+        /* unless the registry says it had some (its mark) */
+        char *path = pl_report_file(reg->db);
+        if (!path)
+            return pl_err_oom(&reg->err);
+        uint64_t bad = 0;
+        if (!(rc = pl_db_read_begin(reg->db, &reg->err))) {
+            rc = pl_report_mark_check(reg, path, 0, NULL, &bad);
+            pl_db_rollback(reg->db);
+        }
+        free(path);
+        if (rc == PLEDGER_ECORRUPT && bad) {
+            *bad_out = bad;
+            return 0;
+        }
+        return rc ? pl_err_prefix(&reg->err, "%s", fn) : 0;
+    }
     v.e = &reg->err;
     v.origin = pledger_log_origin(reg);
     if ((rc = pl_db_read_begin(reg->db, &reg->err)))
         return rc;
     uint64_t count = 0, end = 0, last_cp = 0;
-    if (!(rc = pl_journal_tree_size(reg->db, &reg->err, &v.journal_size)) &&
+    /* what the registry recorded the file held, read before the file: a
+     * mark covers only reports committed before it */
+    pl_report_mark mark = { .size = 0 };
+    bool marked = false;
+    if (!(rc = pl_report_mark_get(reg->db, &reg->err, &mark, &marked)) &&
+        !(rc = pl_journal_tree_size(reg->db, &reg->err, &v.journal_size)) &&
         !(rc = pl_report_ends(reg->db, &reg->err, &v.last, &count, &end, &last_cp))) {
         v.sealed = v.last / PL_REPORT_SEGMENT * PL_REPORT_SEGMENT;
         rc = pl_report_checkpoint_scan(reg->db, &reg->err, keep_checkpoint, &v);
@@ -438,6 +458,19 @@ int pledger_report_verify(uint64_t *bad_out, uint64_t *count_out, pledger_regist
                           " subtrees, its last position %" PRIu64 "; reports 1 to %" PRIu64
                           " make %" PRIu64 " subtrees", count, end ? end - 1 : 0, v.edge.size,
                           want);
+    /* every report the registry recorded the file held */
+    if (!rc && marked) {
+        char *path = pl_report_file(reg->db);
+        uint64_t bad = 0;
+        if (!path)
+            rc = pl_err_oom(&reg->err);
+        else if ((rc = pl_report_mark_check(reg, path, v.edge.size, &mark, &bad)) ==
+                 PLEDGER_ECORRUPT && bad) {
+            v.bad = bad;
+            rc = STOP;
+        }
+        free(path);
+    }
     pl_db_rollback(reg->db);
     for (size_t i = 0; i < v.ncp; i++)
         free(v.cp[i].note);

@@ -246,6 +246,10 @@ static int vouch_companion(pledger_registry *reg, const char *origin, uint64_t l
 
     if (!(path = pl_report_file(reg->db)))
         return pl_err_oom(&reg->err);
+    if (last == 0) {   /* none kept: unless the registry says some were */
+        rc = pl_report_mark_check(reg, path, 0, NULL, NULL);
+        goto out;
+    }
     if ((rc = pl_report_get(reg->db, &reg->err, last, &note, &actor, &cp)))
         goto out;
     /* its text: the note's, or (the first 0.2 builds) the signed note's */
@@ -274,17 +278,59 @@ static int vouch_companion(pledger_registry *reg, const char *origin, uint64_t l
     }
     if ((rc = pl_merkle_root(&reg->err, size, pl_journal_tree_get, reg->db, &root)))
         goto out;
-    if (memcmp(root.h, pledger_report_log_root(t), sizeof root.h) != 0)
+    if (memcmp(root.h, pledger_report_log_root(t), sizeof root.h) != 0) {
         rc = pl_err_set(&reg->err, PLEDGER_ECORRUPT, "search reports: %s: its last report was "
                         "read from another history than this registry's journal (the log's "
                         "root at size %" PRIu64 " differs): no report is recorded in it (it is "
                         "another copy's)", path, size);
+        goto out;
+    }
+    /* this registry's, and every report the registry recorded it held */
+    rc = pl_report_mark_check(reg, path, last, NULL, NULL);
 out:
     pledger_report_free(t);
     free(note);
     free(actor);
     free(path);
     return rc;
+}
+
+/* How often a handle writes the registry's mark of the reports, at most
+ * (each is a commit of the registry file, and makes its readers' caches
+ * start again): a cut or an older copy of the companion is seen unless
+ * it lost only the reports of the last second. */
+#define MARK_EVERY_US 1000000
+
+static int64_t monotonic_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Mark in the registry that the companion holds reports 1 to @size, every
+ * one of them synced (store/report.h), when this handle has not done so
+ * for a second.  Best effort: a registry whose lock another holds (a bulk
+ * filing) or that cannot be written now is marked at a later call; the
+ * handle's own message is left as it was. */
+static void mark_reports(pledger_registry *reg, uint64_t size)
+{
+    pl_report_mark m = { .size = size };
+    pl_err e = { 0 };
+    int64_t now = monotonic_us();
+
+    if (size == 0 || size <= reg->reports_marked || pl_db_read_only(reg->db) ||
+        (reg->reports_marked_mono && now - reg->reports_marked_mono < MARK_EVERY_US))
+        return;
+    if (pl_db_read_begin(reg->db, &e))
+        return;
+    int rc = pl_merkle_root(&e, size, pl_report_node_get, reg->db, &m.root);
+    pl_db_rollback(reg->db);
+    m.at = pl_db_clock(reg->db);
+    if (!rc && !pl_report_mark_put(reg->db, &e, &m)) {
+        reg->reports_marked = size;
+        reg->reports_marked_mono = now;
+    }
 }
 
 /* pledger_report_issue() once its arguments are checked and the numbers
@@ -310,7 +356,7 @@ static int issue_reports(const char *fn, char **notes, uint64_t *numbers,
     const char *origin = pledger_log_origin(reg);
     if (!(rc = pl_journal_tree_size(reg->db, &reg->err, &log_now)))
         rc = pl_report_next(reg->db, &reg->err, &next);
-    if (!rc && next > 1 && !reg->reports_vouched)
+    if (!rc && !reg->reports_vouched)
         rc = vouch_companion(reg, origin, next - 1, log_now);
     for (size_t i = 0; !rc && i < n; i++)
         rc = check_request(reg, fn, i, &requests[i], log_now);
@@ -386,6 +432,9 @@ static int issue_reports(const char *fn, char **notes, uint64_t *numbers,
     reg->reports_vouched = true;
     for (size_t i = 0; numbers && i < n; i++)
         numbers[i] = next + i;
+    /* synced as it committed: the registry may mark them */
+    if (!reg->reports_unsynced)
+        mark_reports(reg, next - 1 + n);
     return 0;
 }
 
@@ -1093,6 +1142,7 @@ int pledger_report_set_autosync(pledger_registry *reg, int on)
         return rc;
     if ((rc = pl_report_autosync(reg->db, &reg->err, on == 1)))
         return pl_err_prefix(&reg->err, "%s", fn);
+    reg->reports_unsynced = on == 0;
     return 0;
 }
 
@@ -1107,9 +1157,22 @@ int pledger_report_sync(pledger_registry *reg)
     if (pl_db_in_tx(reg->db))
         return pl_err_set(&reg->err, PLEDGER_ESTATE, "%s: a batch or a held read is open on "
                           "this handle", fn);
-    if ((rc = pl_report_attach(reg->db, &reg->err, false, &present)) ||
-        (present && (rc = pl_report_sync(reg->db, &reg->err))))
+    if ((rc = pl_report_attach(reg->db, &reg->err, false, &present)))
         return pl_err_prefix(&reg->err, "%s", fn);
+    if (!present)
+        return 0;
+    /* what is committed now is synced below: the registry may mark it */
+    uint64_t next = 0;
+    bool mark = !pl_db_read_only(reg->db) && !pl_db_read_begin(reg->db, &reg->err);
+    if (mark) {
+        mark = !pl_report_next(reg->db, &reg->err, &next) && next > 1;
+        pl_db_rollback(reg->db);
+    }
+    if ((rc = pl_report_sync(reg->db, &reg->err)))
+        return pl_err_prefix(&reg->err, "%s", fn);
+    if (mark)
+        mark_reports(reg, next - 1);
+    pl_err_clear(&reg->err);
     return 0;
 }
 

@@ -25,6 +25,12 @@ struct pledger_registry {
     char upstream[17]; /* an acceptance point's office, "" for an office */
     bool reports_vouched; /* the search reports' companion was found to be this
                            * registry's at this handle's first report */
+    /* the registry's mark of the reports (store/report.h) this handle last
+     * wrote: its size, and when (monotonic, microseconds; 0: never) */
+    uint64_t reports_marked;
+    int64_t reports_marked_mono;
+    bool reports_unsynced; /* pledger_report_set_autosync(reg, 0): its reports'
+                            * commits are synced by pledger_report_sync() */
 };
 
 /* The one gate of every call that returns registry data: the read table

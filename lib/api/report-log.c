@@ -8,11 +8,14 @@
  * kept as pl_merkle_edge_append() makes them, and the store is read again
  * only if that reasoning ever failed. */
 #include "api/report-log.h"
+#include "api/handle.h"
 
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/date.h"
 #include "base/merkle.h"
 #include "base/tlog-proof.h"
 #include "store/report.h"
@@ -180,4 +183,45 @@ int pl_report_document(pl_db *db, pl_err *e, uint64_t number, const char *text, 
     rc = pl_tlog_proof_write(e, text, number - 1, proof, n, checkpoint, out);
     free(checkpoint);
     return rc;
+}
+
+/* ---- the registry's mark of the reports ------------------------------------------ */
+
+int pl_report_mark_check(pledger_registry *reg, const char *path, uint64_t last,
+                         const pl_report_mark *mark, uint64_t *bad)
+{
+    pl_report_mark m;
+    bool found = true;
+    char when[32];
+    pl_mhash root;
+    int rc = 0;
+
+    if (mark)
+        m = *mark;
+    else
+        rc = pl_report_mark_get(reg->db, &reg->err, &m, &found);
+    if (rc || !found || m.size == 0)
+        return rc;
+    pl_instant_format(m.at, when);
+    if (m.size > last) {
+        if (bad)
+            *bad = last + 1;
+        return pl_err_set(&reg->err, PLEDGER_ECORRUPT, "search reports: %s ends at report %"
+                          PRIu64 ", but this registry recorded at %s that it held %" PRIu64
+                          ": reports were cut from its end, or an older copy of it was put in "
+                          "its place; restore its latest copy (no report is recorded in it "
+                          "until then)", path, last, when, m.size);
+    }
+    if ((rc = pl_merkle_root(&reg->err, m.size, pl_report_node_get, reg->db, &root)))
+        return rc;
+    if (memcmp(root.h, m.root.h, sizeof root.h) != 0) {
+        if (bad)
+            *bad = m.size;
+        return pl_err_set(&reg->err, PLEDGER_ECORRUPT, "search reports: %s: its reports 1 to %"
+                          PRIu64 " are not those this registry recorded at %s (the tree's "
+                          "root differs): another copy's reports were put in its place; "
+                          "restore its latest copy (no report is recorded in it until then)",
+                          path, m.size, when);
+    }
+    return 0;
 }

@@ -15,6 +15,7 @@
 #include "base/error.h"
 #include "base/note.h"
 #include "store/db.h"
+#include "store/report.h"
 
 /* The origin line of the reports' checkpoints: "<log origin>/reports". */
 #define PL_REPORT_LOG_SUFFIX "/reports"
@@ -51,5 +52,17 @@ int pl_report_text_read(pl_err *e, const char *text, size_t len, pledger_report 
 /* Whether its text lists the parties asked about (a "parties" line; the
  * first 0.2 builds wrote none). */
 bool pl_report_says_parties(const pledger_report *r);
+
+struct pledger_registry;
+/* The companion (@path, as messages name it; @last its last report)
+ * holds what the registry's mark says it held (store/report.h): not fewer
+ * reports, the same tree at the mark's size.  PLEDGER_ECORRUPT on the
+ * handle otherwise, naming @path, with in *@bad (may be NULL) the first
+ * report missing or not the one marked.  @mark: the mark as read before
+ * (size 0: none), or NULL to read it now.  Inside a transaction that read
+ * the mark before the companion: a mark covers only reports committed
+ * before it. */
+int pl_report_mark_check(struct pledger_registry *reg, const char *path, uint64_t last,
+                         const pl_report_mark *mark, uint64_t *bad);
 
 #endif

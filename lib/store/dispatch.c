@@ -168,6 +168,16 @@ char *pl_report_file(pl_db *db)
     return PL_OPS(db, reports)->file(db);
 }
 
+int pl_report_mark_put(pl_db *db, pl_err *e, const pl_report_mark *m)
+{
+    return PL_OPS(db, reports)->mark_put(db, e, m);
+}
+
+int pl_report_mark_get(pl_db *db, pl_err *e, pl_report_mark *m, bool *found)
+{
+    return PL_OPS(db, reports)->mark_get(db, e, m, found);
+}
+
 int pl_report_autoflush(pl_db *db, pl_err *e, int pages)
 {
     return PL_OPS(db, reports)->autoflush(db, e, pages);

@@ -4,6 +4,7 @@
 #include "store/sqlite.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -727,6 +728,66 @@ static char *sq_file(pl_db *db)
     return companion_path(pl_db_path(db));
 }
 
+#define MARK_KEY "reports_mark"
+
+/* The registry's mark (report.h): a write of the registry alone, its
+ * lock not waited for -- the answers wait for the sync that marks. */
+static int sq_mark_put(pl_db *db, pl_err *e, const pl_report_mark *m)
+{
+    char value[160], hex[2 * sizeof m->root.h + 1];
+    for (size_t i = 0; i < sizeof m->root.h; i++)
+        snprintf(hex + 2 * i, 3, "%02x", m->root.h[i]);
+    snprintf(value, sizeof value, "%" PRIu64 " %s %" PRId64, m->size, hex, m->at);
+    /* BEGIN DEFERRED: the registry's lock alone, taken by the write (the
+     * companion's, which a recorder holds most of the time, is not asked) */
+    int64_t was = pl_sq_busy_timeout_swap(db, 0);
+    int rc = pl_db_write_begin_lazy(db, e);
+    if (!rc) {
+        if (!(rc = pl_db_meta_set(db, e, MARK_KEY, value)) &&
+            !(rc = pl_sq_check_not_moved(db, e, "main", pl_db_path(db))))
+            rc = pl_db_commit(db, e);
+        else
+            pl_db_rollback(db);
+    }
+    pl_sq_busy_timeout_swap(db, was);
+    return rc;
+}
+
+static int sq_mark_get(pl_db *db, pl_err *e, pl_report_mark *m, bool *found)
+{
+    char *v = NULL, hex[2 * sizeof m->root.h + 1];
+    pl_err none = { 0 };
+    int n = 0;
+
+    *found = false;
+    memset(m, 0, sizeof *m);
+    int rc = pl_db_meta_get(db, &none, MARK_KEY, &v);
+    if (rc == PLEDGER_ENOTFOUND)
+        return 0;
+    if (rc)
+        return pl_err_set(e, rc, "%s", pl_err_text(&none));
+    long long at = 0;
+    unsigned long long size = 0;
+    bool ok = sscanf(v, "%llu %64[0-9a-f] %lld%n", &size, hex, &at, &n) == 3 && !v[n] &&
+              strlen(hex) == sizeof hex - 1 && size > 0;
+    for (size_t i = 0; ok && i < sizeof m->root.h; i++) {
+        unsigned byte;
+        ok = sscanf(hex + 2 * i, "%2x", &byte) == 1;
+        m->root.h[i] = (unsigned char)byte;
+    }
+    if (!ok)
+        rc = pl_err_set(e, PLEDGER_ECORRUPT, "the registry's setting 'reports_mark' ('%.80s') "
+                        "is not what pledger writes: the registry was changed outside pledger",
+                        v);
+    free(v);
+    if (rc)
+        return rc;
+    m->size = size;
+    m->at = at;
+    *found = true;
+    return 0;
+}
+
 const pl_reports_ops pl_sqlite_reports_ops = {
     .attach = sq_attach,
     .next = sq_next,
@@ -745,4 +806,6 @@ const pl_reports_ops pl_sqlite_reports_ops = {
     .checkpoint_scan = pl_sq_report_checkpoints,
     .ends = pl_sq_report_ends,
     .file = sq_file,
+    .mark_put = sq_mark_put,
+    .mark_get = sq_mark_get,
 };

@@ -147,6 +147,27 @@ int pl_report_ends(pl_db *db, pl_err *e, uint64_t *last, uint64_t *count, uint64
  * memory): "<registry>.reports", before the query of a URI. */
 char *pl_report_file(pl_db *db);
 
+/* ---- the registry's mark of them -------------------------------------------- */
+
+/* What the registry file keeps of the reports (its setting
+ * "reports_mark"): that the companion held reports 1 to @size, with the
+ * tree's @root at that size, at @at (the registry's clock).  A companion
+ * cut at its end, or an older copy of it put in its place, holds fewer,
+ * or another tree: nothing inside it can tell, the registry can. */
+typedef struct pl_report_mark {
+    uint64_t size;
+    pl_mhash root;
+    int64_t at;
+} pl_report_mark;
+
+/* Write @m into the registry (its own transaction, outside any other),
+ * without waiting for the registry's write lock: PLEDGER_EBUSY at once
+ * when another connection holds it (a bulk filing), to be tried later. */
+int pl_report_mark_put(pl_db *db, pl_err *e, const pl_report_mark *m);
+/* The mark kept (inside a read or write transaction): *@found false when
+ * none was ever written; PLEDGER_ECORRUPT when it is not one. */
+int pl_report_mark_get(pl_db *db, pl_err *e, pl_report_mark *m, bool *found);
+
 /* What a backend implements of the above (store/backend.h). */
 struct pl_reports_ops {
     int (*attach)(pl_db *db, pl_err *e, bool create, bool *present);
@@ -172,6 +193,8 @@ struct pl_reports_ops {
     int (*ends)(pl_db *db, pl_err *e, uint64_t *last, uint64_t *count, uint64_t *end,
                 uint64_t *checkpoint);
     char *(*file)(pl_db *db);
+    int (*mark_put)(pl_db *db, pl_err *e, const pl_report_mark *m);
+    int (*mark_get)(pl_db *db, pl_err *e, pl_report_mark *m, bool *found);
 };
 
 #endif

@@ -306,6 +306,14 @@ static int busy_wait(void *payload, int tries)
     return 1;
 }
 
+int64_t pl_sq_busy_timeout_swap(pl_db *db, int64_t us)
+{
+    sq_conn *q = conn_of(db);
+    int64_t was = q->busy_timeout_us;
+    q->busy_timeout_us = us;
+    return was;
+}
+
 /* ---- transactions ---------------------------------------------------- */
 
 static const char sql_begin_immediate[] = "BEGIN IMMEDIATE";

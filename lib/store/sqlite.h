@@ -32,6 +32,9 @@ typedef struct pl_sq_reports {
     ino_t tx_wal_ino;
 } pl_sq_reports;
 pl_sq_reports *pl_sq_reports_of(pl_db *db);
+/* Make the connection's calls wait @us microseconds for a lock (0: not
+ * at all, PLEDGER_EBUSY at once); the wait it had, to give back. */
+int64_t pl_sq_busy_timeout_swap(pl_db *db, int64_t us);
 
 /* A prepared statement for @sql, cached by the address of @sql (pass a
  * string literal or a static constant).  The statement comes back reset
