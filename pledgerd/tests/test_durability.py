@@ -224,3 +224,59 @@ def test_a_report_the_disk_refuses_is_refused_in_the_clients_language(
     said = len(re.findall(r"^pledgerd: answered 5\d\d ", log, re.M))
     said += sum(int(n) for n in re.findall(r"and (\d+) more failures", log))
     assert said == 3, log
+
+
+def test_an_older_copy_of_the_reports_takes_no_report(tmp_path: pathlib.Path) -> None:
+    """The registry marks how many reports its companion held once they
+    are synced (at the syncer's first sync, then at most once a second):
+    an older copy of the companion put back while the service was stopped
+    is refused -- no report number is handed out twice over different
+    reports -- and the answers say so; the latest copy back, all is well."""
+    import shutil
+    import sqlite3
+    bank, _ = prepare(tmp_path)
+    companion = tmp_path / "reg.db.reports"
+
+    def answers(n: int) -> list[tuple[int, str | None, dict]]:
+        d = Daemon(tmp_path)
+        try:
+            conn = http.client.HTTPSConnection("127.0.0.1", d.port, timeout=60,
+                                               context=context(tmp_path / "cert.pem"))
+            got = []
+            for i in range(n):
+                if i == n - 1 and n > 1:
+                    time.sleep(1.2)   # the last one past the mark's second
+                got.append(_ask(conn, bank))
+            conn.close()
+        finally:
+            assert d.stop() == 0
+        return got
+
+    def copy(to: pathlib.Path) -> None:
+        a, b = sqlite3.connect(str(companion)), sqlite3.connect(str(to))
+        try:
+            a.backup(b)
+        finally:
+            a.close()
+            b.close()
+
+    first = answers(2)
+    assert [(s, r) for s, r, _ in first] == [(200, "1"), (200, "2")], first
+    copy(tmp_path / "old.reports")
+    later = answers(3)
+    assert [(s, r) for s, r, _ in later] == [(200, "3"), (200, "4"), (200, "5")], later
+    copy(tmp_path / "latest.reports")
+    for f in (companion, pathlib.Path(f"{companion}-wal"), pathlib.Path(f"{companion}-shm")):
+        f.unlink(missing_ok=True)
+    shutil.copy(tmp_path / "old.reports", companion)
+    refused = answers(1)
+    status, report, body = refused[0]
+    assert status >= 500 and report is None, refused
+    error = body["error"]
+    assert error["name"] == "PLEDGER_ECORRUPT", body
+    assert "reg.db.reports" in error["message"] and "ends at report 2" in error["message"], body
+    for f in (companion, pathlib.Path(f"{companion}-wal"), pathlib.Path(f"{companion}-shm")):
+        f.unlink(missing_ok=True)
+    shutil.copy(tmp_path / "latest.reports", companion)
+    again = answers(1)
+    assert [(s, r) for s, r, _ in again] == [(200, "6")], again
