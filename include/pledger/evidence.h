@@ -46,11 +46,22 @@ PLEDGER_EXPORT int pledger_xmlsig_available(void);
  * is signed with the checkpoint keys of @p signers (and kept, as
  * pledger_checkpoint_sign() does).
  *
- * @param[out] out     the signed document (allocated; pledger_free() it)
- * @param[out] len     its length in bytes (may be NULL)
- * @param      signers a certificate private key (the first one is used)
+ * @param[out] out     the signed document (allocated; pledger_free() it);
+ *                     NULL on failure.  Must not be NULL (#PLEDGER_EINVAL).
+ * @param[out] len     its length in bytes (may be NULL); 0 on failure.
+ * @param[in]  reg     the registry; its actor must have role registrar.
+ *                     When a checkpoint has to be signed, it is kept, so
+ *                     the handle must then be writable.
+ * @param[in]  number  the registration number (not NULL or empty), as
+ *                     pledger_verify() takes it: letters in either case,
+ *                     white space, full-width forms.
+ * @param[in]  version the certificate's version: 1 for the registration,
+ *                     then one per change; 0 for the latest.  Negative:
+ *                     #PLEDGER_EINVAL.
+ * @param[in]  signers a certificate private key (the first one is used)
  *                     and, when no stored checkpoint covers the event, a
- *                     checkpoint private key
+ *                     checkpoint private key; NULL holds none
+ *                     (#PLEDGER_EINVAL).  Borrowed for the call.
  * Role: registrar.
  * @return 0; #PLEDGER_ENOTFOUND (no such pledge or version);
  *         #PLEDGER_EINVAL (no certificate key in @p signers; the message
@@ -132,8 +143,21 @@ PLEDGER_EXPORT void pledger_certificate_check_free(pledger_certificate_check *c)
  * event; otherwise the office must sign one first (pledger_checkpoint_sign()),
  * or a registrar may pass a checkpoint key in @p signers.
  *
- * @param opts    as pledger_verify(); NULL for the current version.
- * @param signers a certificate private key (ECDSA P-256 or RSA).
+ * @param[out] out     the signed statement (allocated; pledger_free() it);
+ *                     NULL on failure.  Must not be NULL (#PLEDGER_EINVAL).
+ * @param[out] len     its length in bytes (may be NULL); 0 on failure.
+ * @param[in]  reg     the registry, with the actor whose verification it
+ *                     is (anyone pledger_verify() answers); writable when
+ *                     a registrar's checkpoint key signs a new checkpoint.
+ * @param[in]  number  the registration number, as pledger_verify() takes
+ *                     it (the statement names it as the registry keeps it).
+ * @param[in]  opts    as pledger_verify() (the verification code, the
+ *                     instant); NULL for the current version without a code.
+ * @param[in]  signers a certificate private key (ECDSA P-256 or RSA; the
+ *                     first one is used) and, for a registrar when no
+ *                     stored checkpoint covers the event, a checkpoint
+ *                     private key; NULL holds none (#PLEDGER_EINVAL).
+ *                     Borrowed for the call.
  * @return 0; the codes of pledger_verify(); #PLEDGER_EINVAL (no
  *         certificate key); #PLEDGER_ESTATE (no checkpoint covers the
  *         version's event); #PLEDGER_ENOTSUP; #PLEDGER_ENOMEM.

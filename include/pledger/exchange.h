@@ -51,9 +51,16 @@ extern "C" {
 /**
  * Record what this registry is, before it holds any application
  * (#PLEDGER_ESTATE after).  Role registrar; journaled.
- * @param site     #PLEDGER_SITE_OFFICE or #PLEDGER_SITE_ACCEPTANCE_POINT.
- * @param upstream an acceptance point's office code (required); NULL for
- *                 an office.
+ * @param[in] reg      the registry, opened writable (#PLEDGER_EREADONLY
+ *                     otherwise), actor role registrar; NULL:
+ *                     #PLEDGER_EINVAL, the message on the calling thread.
+ *                     On success its handle answers the new site at once
+ *                     (pledger_registry_site()); on failure nothing changes.
+ * @param[in] site     #PLEDGER_SITE_OFFICE or #PLEDGER_SITE_ACCEPTANCE_POINT
+ *                     (another value: #PLEDGER_EINVAL).
+ * @param[in] upstream an acceptance point's office code (required: 1 to 16
+ *                     characters of A-Z, 0-9 and '-', not this registry's
+ *                     own); NULL for an office.
  * @since 0.2
  */
 PLEDGER_EXPORT int pledger_set_site(pledger_registry *reg, pledger_site site,
@@ -77,8 +84,16 @@ PLEDGER_EXPORT const char *pledger_site_name(pledger_site site);
  * the latest checkpoint the registry signed (pledger_checkpoint_sign(),
  * on the office's own schedule), when there is one.  Role clerk or
  * registrar; journaled.
- * @param[out] out the signed batch (pledger_free()); @p len its length
- *                 (may be NULL).
+ * @param[out] out     the signed batch (pledger_free()); NULL on failure.
+ *                     Must not be NULL (#PLEDGER_EINVAL).
+ * @param[out] len     its length in bytes (may be NULL); 0 on failure.
+ * @param[in]  reg     the registry, opened writable (#PLEDGER_EREADONLY
+ *                     otherwise): the batch is journaled as sent.
+ * @param[in]  to      the receiver's office code (1 to 16 characters of
+ *                     A-Z, 0-9 and '-'; not NULL).
+ * @param[in]  signers its first certificate private key (ECDSA P-256 or
+ *                     RSA) signs the batch; NULL or a keyring without
+ *                     one: #PLEDGER_EINVAL.  Borrowed for the call.
  * @return 0; #PLEDGER_ENOTFOUND when nothing is pending for @p to;
  *         #PLEDGER_EINVAL (@p to is not this acceptance point's office, or
  *         no certificate key); #PLEDGER_EPERM; #PLEDGER_ENOTSUP.
@@ -124,7 +139,12 @@ typedef struct pledger_exchange_line {
  * The lines of this registry, ordered by peer: an acceptance point's to
  * its office, an office's to each acceptance point it received from.
  * Role clerk, registrar or auditor.
- * @param[out] out the lines (pledger_free()); @p n how many.
+ * @param[out] out the lines, an array of @p n (pledger_free(), even when
+ *                 @p n is 0); NULL on failure.  Must not be NULL.
+ * @param[out] n   how many lines; 0 on failure.  Must not be NULL.
+ * @param[in]  reg the registry (read-only is fine).
+ * @return 0; #PLEDGER_EINVAL (a NULL argument); #PLEDGER_EPERM (the
+ *         role); #PLEDGER_ENOMEM.
  * @since 0.2
  */
 PLEDGER_EXPORT int pledger_exchange_status(pledger_exchange_line **out, size_t *n,
@@ -135,7 +155,12 @@ PLEDGER_EXPORT int pledger_exchange_status(pledger_exchange_line **out, size_t *
  * acceptance point, what the office's decision carried; at the office,
  * the first certificate of the pledge it registered.  Role applicant
  * (its own applications), clerk, registrar or auditor.
- * @param[out] out the certificate (XML, pledger_free()).
+ * @param[out] out  the certificate (XML, pledger_free()); NULL on
+ *                  failure.  Must not be NULL (#PLEDGER_EINVAL).
+ * @param[in]  reg  the registry (read-only is fine).
+ * @param[in]  uuid the application's UUID (any case; white space around
+ *                  it and full-width forms are read as the registry
+ *                  writes them); not NULL.
  * @return 0; #PLEDGER_ENOTFOUND (no such application, or not registered).
  * @since 0.2
  */

@@ -58,8 +58,13 @@ PLEDGER_EXPORT int pledger_keyring_new(pledger_keyring **out);
  * (evidence.h) are ECDSA P-256 or RSA of 2048 bits or more (`openssl
  * genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256`).  The same key
  * added twice is kept once.
+ * @param[in,out] kr the keyring the key is added to; not NULL.  On
+ *            failure it is left as it was.  Failures are reported on the
+ *            calling thread (pledger_errmsg(NULL)).
  * @param[in] name the key name signatures carry: a schema-less URL such
  *            as "registry.example.cn/FZ01"; no spaces, no '+'.
+ * @param[in] path the PEM file (at most 64 KiB), read once, during the
+ *            call; not NULL.
  * @return 0, #PLEDGER_EINVAL (the message names what is wrong),
  *         #PLEDGER_ENOTFOUND / #PLEDGER_EIO for the file, #PLEDGER_ENOMEM.
  * @since 0.2

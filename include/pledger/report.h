@@ -121,10 +121,14 @@ typedef struct pledger_report_request {
      *  name by its name key, as a search compares them), and under the
      *  pledgors and pledgees of the registrations answered. */
     const char *const *parties;
+    /** How many strings @c parties holds (at most 100); 0: none, and
+     *  @c parties may then be NULL. */
     size_t party_count;
     /** The registration numbers the answer named, in its order (at most
      *  10,000). */
     const char *const *numbers;
+    /** How many strings @c numbers holds (at most 10,000); 0: the answer
+     *  named none, and @c numbers may then be NULL. */
     size_t number_count;
     /** The log size the answer was read at (pledger_log_size() when it was
      *  given); 0: the log now.  At most the log's size. */
@@ -135,6 +139,8 @@ typedef struct pledger_report_request {
      *  whether or not the answer named them -- a verification refused for
      *  a wrong code is a question about that registration too. */
     const char *const *asked;
+    /** How many strings @c asked holds (at most 100); 0: none, and
+     *  @c asked may then be NULL. */
     size_t asked_count;
 } pledger_report_request;
 
@@ -163,6 +169,17 @@ typedef struct pledger_report_request {
  * @param[out] notes   @p n reports, each its text and its proof (see
  *                     above; pledger_free() each); on failure all NULL
  * @param[out] numbers the @p n report numbers; may be NULL
+ * @param[in]  reg     the registry, opened writable, with an actor set
+ *                     (#PLEDGER_EPERM otherwise); the reports go to its
+ *                     companion file `<registry>.reports`, created by the
+ *                     first call.
+ * @param[in]  requests the @p n answers (not NULL); read during the call
+ *                     only, nothing of them is kept.
+ * @param[in]  n       how many: 1 to 10,000 (#PLEDGER_EINVAL otherwise).
+ * @param[in]  signers the checkpoint private keys (Ed25519, SM2; up to 32
+ *                     are used) that sign the reports' checkpoint; NULL or
+ *                     a keyring without one: #PLEDGER_EINVAL.  Borrowed
+ *                     for the call.
  * @return 0; #PLEDGER_EINVAL naming the request and its field
  *         (requests[2].query …); #PLEDGER_EPERM; #PLEDGER_EREADONLY; the
  *         companion's own failures, naming its file: #PLEDGER_ENOTDB (not
