@@ -88,7 +88,7 @@ typedef struct pledger_open_options {
  * open; a read-only open refuses it (#PLEDGER_ENOTDB).  A page found
  * damaged later, by any call, fails that call with #PLEDGER_ECORRUPT
  * naming the file.  Messages quote paths and other text with their
- * control characters escaped (ESC as `\x1b`), never raw.
+ * control characters escaped (ESC as <tt>\\x1b</tt>), never raw.
  *
  * @param[out] out   the new handle, owned by the caller (pledger_close());
  *                   NULL on failure.
