@@ -138,7 +138,7 @@ PLEDGER_EXPORT int pledger_application_set(pledger_application *app, const char 
                                            const char *value);
 
 /**
- * Count the nodes a path matches, e.g. "rights/right" or "materials/material".
+ * Count the nodes a path matches, such as "rights/right" or "materials/material".
  * @param[out] out the count (0 when none).
  * @param[in] app the application.
  * @param[in] path a field path without a final index.
@@ -463,7 +463,7 @@ PLEDGER_EXPORT size_t pledger_review_count(const pledger_review *review);
 /** How many findings have @p severity. @since 0.1 */
 PLEDGER_EXPORT size_t pledger_review_count_severity(const pledger_review *review,
                                                     pledger_severity severity);
-/** Stable code of finding @p i (e.g. "TM_BUNDLE_MISSING"); NULL if out of range. @since 0.1 */
+/** Stable code of finding @p i (such as "TM_BUNDLE_MISSING"); NULL if out of range. @since 0.1 */
 PLEDGER_EXPORT const char *pledger_review_code(const pledger_review *review, size_t i);
 /** Severity of finding @p i; 0 if out of range. @since 0.1 */
 PLEDGER_EXPORT pledger_severity pledger_review_severity(const pledger_review *review, size_t i);

@@ -173,7 +173,7 @@ PLEDGER_EXPORT int pledger_log_verify_consistency(
  *  "pledger/" and the registry's default office code). @since 0.2 */
 PLEDGER_EXPORT const char *pledger_log_origin(pledger_registry *reg);
 
-/** Set the log's origin, e.g. "registry.example.cn/FZ01" (one line, at
+/** Set the log's origin, such as "registry.example.cn/FZ01" (one line, at
  *  most 200 bytes).  Role: registrar; journaled. @since 0.2 */
 PLEDGER_EXPORT int pledger_set_log_origin(pledger_registry *reg, const char *origin);
 

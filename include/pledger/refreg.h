@@ -206,8 +206,8 @@ PLEDGER_EXPORT uint64_t pledger_import_report_rejection_line(
     const pledger_import_report *report, size_t i);
 
 /**
- * Why the @p i-th kept record was rejected, e.g. "trademark 10000001:
- * owner[1]/@id: ... check digit ...".
+ * Why the @p i-th kept record was rejected: a line such as
+ * <tt>trademark 10000001: owner[1]/\@id: ... check digit ...</tt>
  * @param[in] report a report.
  * @param[in] i      0 to pledger_import_report_rejection_count() - 1.
  * @return a string owned by the report, or NULL when @p report is NULL or

@@ -112,7 +112,7 @@ typedef struct pledger_report_request {
     /** In what role; 0: the registry's role. */
     pledger_role role;
     /** The question as one line of printable UTF-8 (at most 2,000 bytes),
-     *  e.g. "party_id=91350100M000100Y43&side=either". */
+     *  such as "party_id=91350100M000100Y43&side=either". */
     const char *query;
     /** The parties the question was about (identifiers or names as asked,
      *  each 1 to 512 bytes, as long as a search's party_name may be); the

@@ -61,7 +61,7 @@ extern "C" {
 PLEDGER_EXPORT size_t pledger_review_rule_count(void);
 
 /**
- * The stable code of rule @p i, e.g. "TM_BUNDLE_MISSING" (the code its
+ * The stable code of rule @p i, such as "TM_BUNDLE_MISSING" (the code its
  * findings carry).
  * @param[in] i 0 to pledger_review_rule_count() - 1.
  * @return a static string, or NULL when @p i is out of range.
