@@ -596,6 +596,9 @@ START_TEST(note_and_checkpoint_malformed)
         "o\n-1\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n",
         "o\n18446744073709551616\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n",
         "o\n8\nXcnaeacGWamtVZy3Ad7Zoqudgjqt\n", "o\n8\nnot base64 at all!\n",
+        /* an empty extension line (C2SP tlog-checkpoint: they are not empty) */
+        "o\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n\n",
+        "o\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\next\n\nmore\n",
     };
     for (size_t i = 0; i < sizeof cps / sizeof cps[0]; i++) {
         ck_assert_msg(pl_checkpoint_parse(&e, cps[i], &origin, &size, &root) == PLEDGER_EINVAL,

@@ -482,8 +482,9 @@ void pl_note_opened_clear(pl_note_opened *o)
     memset(o, 0, sizeof *o);
 }
 
-int pl_note_open(pl_err *e, const char *note, size_t len, const pl_note_key *const *trusted,
-                 size_t n, pl_note_opened *out)
+/* pl_note_open(), or (!@check) pl_note_text(): the form alone. */
+static int note_read(pl_err *e, const char *note, size_t len, const pl_note_key *const *trusted,
+                     size_t n, bool check, pl_note_opened *out)
 {
     memset(out, 0, sizeof *out);
     if (!note || len == 0)
@@ -544,7 +545,7 @@ int pl_note_open(pl_err *e, const char *note, size_t len, const pl_note_key *con
         uint32_t id = (uint32_t)blob[0] << 24 | (uint32_t)blob[1] << 16 |
                       (uint32_t)blob[2] << 8 | blob[3];
         size_t name_len = (size_t)(sp - name);
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; check && i < n; i++) {
             const pl_note_key *k = trusted[i];
             if (k->id != id || strlen(k->name) != name_len || memcmp(k->name, name, name_len))
                 continue;
@@ -564,12 +565,27 @@ int pl_note_open(pl_err *e, const char *note, size_t len, const pl_note_key *con
         p = nl + 1;
         line++;
     }
-    if (!rc && out->n_verified == 0)
+    if (!rc && check && out->n_verified == 0)
         rc = pl_err_set(e, PLEDGER_ECODE, "note: no signature by a trusted key");
     if (!rc && !(out->text = strndup(note, split)))
         rc = pl_err_oom(e);
     if (rc)
         pl_note_opened_clear(out);
+    return rc;
+}
+
+int pl_note_open(pl_err *e, const char *note, size_t len, const pl_note_key *const *trusted,
+                 size_t n, pl_note_opened *out)
+{
+    return note_read(e, note, len, trusted, n, true, out);
+}
+
+int pl_note_text(pl_err *e, const char *note, size_t len, char **text)
+{
+    pl_note_opened o;
+    int rc = note_read(e, note, len, NULL, 0, false, &o);
+
+    *text = rc ? NULL : o.text;
     return rc;
 }
 
@@ -623,6 +639,18 @@ int pl_checkpoint_parse(pl_err *e, const char *text, char **origin, uint64_t *si
         rl != PL_MERKLE_HASH)
         return pl_err_set(e, PLEDGER_EINVAL,
                           "checkpoint: line 3: the root hash is not base64 of 32 bytes");
+    /* C2SP tlog-checkpoint: extension lines, if any, are not empty */
+    size_t no = 4;
+    for (const char *p = l3 + 1; *p; no++) {
+        const char *nl = strchr(p, '\n');
+        if (nl == p)
+            return pl_err_set(e, PLEDGER_EINVAL,
+                              "checkpoint: line %zu: an empty extension line (extension "
+                              "lines are not empty)", no);
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
     if (!(*origin = strndup(text, (size_t)(l1 - text))))
         return pl_err_oom(e);
     *size = v;

@@ -87,13 +87,18 @@ typedef struct pl_note_opened {
 int pl_note_open(pl_err *e, const char *note, size_t len, const pl_note_key *const *trusted,
                  size_t n, pl_note_opened *out);
 void pl_note_opened_clear(pl_note_opened *o);
+/* The text of @note (allocated), its form checked as pl_note_open()
+ * checks it but no signature: for the notes the registry signed and
+ * keeps, read back without its keys. */
+int pl_note_text(pl_err *e, const char *note, size_t len, char **text);
 
 /* The checkpoint text of a tree (no signature). */
 int pl_checkpoint_text(pl_err *e, const char *origin, uint64_t size, const pl_mhash *root,
                        char **out);
 /* Read a checkpoint's text (what pl_note_open() returns): the origin
  * (allocated), the size and the root.  Extension lines are allowed and
- * ignored. */
+ * ignored, but not empty ones (C2SP tlog-checkpoint: PLEDGER_EINVAL
+ * naming the line). */
 int pl_checkpoint_parse(pl_err *e, const char *text, char **origin, uint64_t *size,
                         pl_mhash *root);
 
