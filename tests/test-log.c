@@ -12,6 +12,7 @@
 #include <pledger/log.h>
 
 #include "api/handle.h"
+#include "base/note.h"
 #include "store/db.h"
 #include "store/journal.h"
 
@@ -303,6 +304,222 @@ START_TEST(test_history_rewrite_detected)
 }
 END_TEST
 
+/* The office's own checkpoints hold a rewritten file to what it signed:
+ * the file rewritten with every hash recomputed (as above), the
+ * checkpoint the registry signed before kept in it.  Signing again would
+ * sign a fork (C2SP tlog-checkpoint: never a checkpoint inconsistent with
+ * one signed before): refused, nothing stored; and the journal check,
+ * chain alone too, names the checkpoint the events contradict. */
+static int64_t checkpoints_kept(const char *path)
+{
+    int64_t n = -1;
+    PL_OK(NULL, fx_raw_int(path, "SELECT count(*) FROM checkpoint", &n));
+    return n;
+}
+
+START_TEST(test_rewrite_refused_by_own_checkpoints)
+{
+    char *dir, *path, *forged_path, *priv, *pub, *note = NULL, *sql = NULL;
+    pledger_registry *reg, *forged;
+    pledger_keyring *signers;
+    int64_t bad = -1, count = 0;
+    uint64_t size = 0;
+    unsigned char root[32];
+
+    fx_ck_setup(&dir, &path, &reg);
+    make_key(dir, "ED25519", "office", &priv, &pub);
+    history(reg, "4,500,000.00");
+    PL_OK(NULL, pledger_keyring_new(&signers));
+    PL_OK(NULL, pledger_keyring_add_pem_file(signers, "registry.example.cn/FZ01", priv));
+    fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, pledger_checkpoint_sign(&note, reg, signers));
+    free(note);
+    PL_OK(reg, pledger_log_size(reg, &size));
+    PL_OK(reg, pledger_log_root(reg, size, root));
+    char *kept_root = pl_base64(root, 32);
+    /* the honest registry signs on, and its checks hold */
+    char *n = NULL;
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_EQUITY, &n, NULL));
+    free(n);
+    fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, pledger_checkpoint_sign(&note, reg, signers));
+    free(note);
+    ck_assert_int_eq(checkpoints_kept(path), 2);
+    fx_act(reg, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    PL_OK(reg, pledger_journal_verify(&bad, &count, reg));
+    ck_assert_msg(bad == 0, "%s", pledger_errmsg(reg));
+
+    /* the forged file, of the first checkpoint's size, with the checkpoints */
+    forged_path = pl_test_path(dir, "forged.db");
+    fx_now_us = FX_T0;
+    PL_OK(NULL, fx_open(&forged, forged_path, "FZ01", 0, -1));
+    history(forged, "999");
+    uint64_t fsize = 0;
+    PL_OK(forged, pledger_log_size(forged, &fsize));
+    ck_assert_uint_eq(fsize, size);
+    ck_assert_int_ne(asprintf(&sql, "ATTACH '%s' AS honest; INSERT INTO checkpoint SELECT * "
+                              "FROM honest.checkpoint WHERE size = %" PRIu64, path, size), -1);
+    fx_ck_raw_exec(forged_path, sql);
+    free(sql);
+    ck_assert_int_eq(checkpoints_kept(forged_path), 1);
+    /* the same size, another root: refused, naming the size and both roots */
+    fx_act(forged, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_FAILS(forged, PLEDGER_ECORRUPT, pledger_checkpoint_sign(&note, forged, signers));
+    ck_assert_ptr_null(note);
+    char what[64];
+    snprintf(what, sizeof what, "checkpoint of %" PRIu64 " events", size);
+    char why[1024];
+    snprintf(why, sizeof why, "%s", pledger_errmsg(forged));
+    ck_assert_msg(strstr(why, what) && strstr(why, kept_root), "%s", why);
+    PL_OK(forged, pledger_log_root(forged, size, root));
+    char *forged_root = pl_base64(root, 32);
+    ck_assert_msg(strstr(why, forged_root), "%s", why);
+    ck_assert_int_eq(checkpoints_kept(forged_path), 1);
+    /* the journal check, full and chain alone, names that checkpoint */
+    fx_act(forged, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    for (int chain = 0; chain < 2; chain++) {
+        bad = -1;
+        PL_OK(forged, chain ? pledger_journal_verify_chain(&bad, &count, forged)
+                            : pledger_journal_verify(&bad, &count, forged));
+        ck_assert_msg(bad >= 1 && (uint64_t)bad <= size, "%d: %" PRId64, chain, bad);
+        ck_assert_msg(strstr(pledger_errmsg(forged), what) &&
+                      strstr(pledger_errmsg(forged), kept_root), "%s", pledger_errmsg(forged));
+    }
+    /* more events: the kept checkpoint is of a smaller size, still refused */
+    PL_OK(forged, fx_registered(forged, PLEDGER_KIND_EQUITY, &n, NULL));
+    free(n);
+    fx_act(forged, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_FAILS(forged, PLEDGER_ECORRUPT, pledger_checkpoint_sign(&note, forged, signers));
+    ck_assert_msg(strstr(pledger_errmsg(forged), what), "%s", pledger_errmsg(forged));
+    ck_assert_int_eq(checkpoints_kept(forged_path), 1);
+    pledger_close(forged);
+
+    /* a file cut short below a checkpoint it keeps: events were removed */
+    char *short_path = pl_test_path(dir, "short.db");
+    fx_now_us = FX_T0;
+    PL_OK(NULL, fx_open(&forged, short_path, "FZ01", 0, -1));
+    PL_OK(forged, fx_registered(forged, PLEDGER_KIND_TRADEMARK, &n, NULL));
+    free(n);
+    ck_assert_int_ne(asprintf(&sql, "ATTACH '%s' AS honest; INSERT INTO checkpoint SELECT * "
+                              "FROM honest.checkpoint", path), -1);
+    fx_ck_raw_exec(short_path, sql);
+    free(sql);
+    fx_act(forged, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_FAILS(forged, PLEDGER_ECORRUPT, pledger_checkpoint_sign(&note, forged, signers));
+    ck_assert_msg(strstr(pledger_errmsg(forged), "were removed"), "%s", pledger_errmsg(forged));
+    fx_act(forged, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    PL_OK(forged, pledger_journal_verify_chain(&bad, &count, forged));
+    ck_assert_int_eq(bad, count + 1);
+    ck_assert_msg(strstr(pledger_errmsg(forged), "were removed"), "%s", pledger_errmsg(forged));
+    pledger_close(forged);
+
+    /* a kept checkpoint that is not one: named, and nothing signed over it */
+    fx_ck_raw_exec(path, "INSERT INTO checkpoint VALUES (3, 1, 'not a note')");
+    fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_FAILS(reg, PLEDGER_ECORRUPT, pledger_checkpoint_sign(&note, reg, signers));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "checkpoint of 3 events"), "%s",
+                  pledger_errmsg(reg));
+    fx_act(reg, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    PL_OK(reg, pledger_journal_verify(&bad, &count, reg));
+    ck_assert_int_eq(bad, 3);
+    ck_assert_msg(strstr(pledger_errmsg(reg), "cannot be read"), "%s", pledger_errmsg(reg));
+
+    free(kept_root);
+    free(forged_root);
+    free(forged_path);
+    free(short_path);
+    pledger_keyring_free(signers);
+    free(priv);
+    free(pub);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
+/* An event row edited underneath the library, the tree left as it was:
+ * the tree would prove the old event, so no proof is made of the new
+ * one -- the leaf and the inclusion proof of that event are refused,
+ * naming it; the others are proved as before. */
+START_TEST(test_edited_event_not_proved)
+{
+    char *dir, *path;
+    pledger_registry *reg;
+    pledger_proof *p = NULL;
+    unsigned char leaf[32];
+
+    fx_ck_setup(&dir, &path, &reg);
+    history(reg, "450万");
+    pledger_close(reg);
+    fx_ck_raw_exec(path, "DROP TRIGGER journal_no_update;"
+                         " UPDATE journal SET payload = payload || ' ' WHERE seq = 3");
+    PL_OK(NULL, fx_open(&reg, path, NULL, 0, -1));
+    PL_FAILS(reg, PLEDGER_ECORRUPT, pledger_log_prove_inclusion(&p, reg, 3, 0));
+    ck_assert_ptr_null(p);
+    ck_assert_msg(strstr(pledger_errmsg(reg), "event 3 ") &&
+                  strstr(pledger_errmsg(reg), "Merkle tree"), "%s", pledger_errmsg(reg));
+    PL_FAILS(reg, PLEDGER_ECORRUPT, pledger_log_leaf(reg, 3, leaf));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "event 3 "), "%s", pledger_errmsg(reg));
+    PL_OK(reg, pledger_log_prove_inclusion(&p, reg, 2, 0));
+    pledger_proof_free(p);
+    PL_OK(reg, pledger_log_leaf(reg, 4, leaf));
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
+/* C2SP tlog-checkpoint: extension lines are not empty.  A note whose
+ * checkpoint has an empty one is refused even validly signed, naming the
+ * line. */
+START_TEST(test_empty_extension_line_refused)
+{
+    char *dir, *path, *priv, *pub;
+    pledger_registry *reg;
+    pledger_keyring *trusted;
+    pl_note_key *k = NULL;
+    pl_err e = { 0 };
+
+    fx_ck_setup(&dir, &path, &reg);
+    make_key(dir, "ED25519", "office", &priv, &pub);
+    ck_assert_int_eq(pl_note_key_pem_file(&e, "registry.example.cn/FZ01", priv, &k), 0);
+    PL_OK(NULL, pledger_keyring_new(&trusted));
+    PL_OK(NULL, pledger_keyring_add_pem_file(trusted, "registry.example.cn/FZ01", pub));
+    static const struct { const char *text; const char *line; } cases[] = {
+        { "registry.example.cn/FZ01\n40\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n\n",
+          "line 4" },
+        { "registry.example.cn/FZ01\n40\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n"
+          "ext\n\n", "line 5" },
+        { "registry.example.cn/FZ01\n40\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n"
+          "\next\n", "line 4" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *note = NULL;
+        pledger_checkpoint *cp = NULL;
+        ck_assert_int_eq(pl_note_sign(&e, cases[i].text, (const pl_note_key *const *)&k, 1,
+                                      &note), 0);
+        ck_assert_int_eq(pledger_checkpoint_open(&cp, note, strlen(note), trusted),
+                         PLEDGER_EINVAL);
+        ck_assert_ptr_null(cp);
+        ck_assert_msg(strstr(pledger_errmsg(NULL), cases[i].line) &&
+                      strstr(pledger_errmsg(NULL), "extension line"), "%zu: %s", i,
+                      pledger_errmsg(NULL));
+        free(note);
+    }
+    /* a non-empty extension line is read (and ignored) */
+    char *note = NULL;
+    pledger_checkpoint *cp = NULL;
+    ck_assert_int_eq(pl_note_sign(&e, "registry.example.cn/FZ01\n40\nXcnaeacGWamtVZy3Ad7Zoqud"
+                                      "gjqtL0lgz+Nw7/RgQyg=\next\n",
+                                  (const pl_note_key *const *)&k, 1, &note), 0);
+    PL_OK(NULL, pledger_checkpoint_open(&cp, note, strlen(note), trusted));
+    ck_assert_uint_eq(pledger_checkpoint_size(cp), 40);
+    pledger_checkpoint_free(cp);
+    free(note);
+    pl_note_key_free(k);
+    pledger_keyring_free(trusted);
+    free(priv);
+    free(pub);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
 /* Tampering with the stored tree itself is found by the journal check,
  * which names the event. */
 START_TEST(test_tree_tamper_found)
@@ -408,6 +625,9 @@ static Suite *suite(void)
     tcase_add_test(tc, test_every_event_proved);
     tcase_add_test(tc, test_checkpoints_and_keys);
     tcase_add_test(tc, test_history_rewrite_detected);
+    tcase_add_test(tc, test_rewrite_refused_by_own_checkpoints);
+    tcase_add_test(tc, test_edited_event_not_proved);
+    tcase_add_test(tc, test_empty_extension_line_refused);
     tcase_add_test(tc, test_tree_tamper_found);
     tcase_add_test(tc, test_kept_edge_rollback_and_other_writers);
     tcase_add_test(tc, test_node_positions);

@@ -397,6 +397,41 @@ START_TEST(test_write_refused)
 }
 END_TEST
 
+/* The reports' tree rewritten under the last checkpoint (here its last
+ * subtree; a rewrite with every hash recomputed reads the same to the
+ * write): the next group's checkpoint would contradict the one signed
+ * before (C2SP tlog-checkpoint), so no report is recorded, naming the
+ * checkpoint and both roots; nothing is written. */
+START_TEST(test_rewritten_tree_not_signed_over)
+{
+    site s;
+    char *sql = NULL;
+    site_make(&s);
+    ck_assert_int_ne(asprintf(&sql, "%s UPDATE report_node SET hash = zeroblob(32) "
+                              "WHERE level = 0 AND idx = 4", drop_triggers), -1);
+    fx_ck_raw_exec(s.companion, sql);
+    free(sql);
+    char *before = fx_ck_dump(s.companion, NULL);
+    site_open(&s);
+    fx_act(s.reg, "bank-a", PLEDGER_ROLE_BANK);
+    pledger_report_request r = PLEDGER_REPORT_REQUEST_INIT;
+    r.query = "after";
+    char *note = NULL;
+    PL_FAILS(s.reg, PLEDGER_ECORRUPT, pledger_report_issue(&note, NULL, s.reg, &r, 1, s.signer));
+    ck_assert_ptr_null(note);
+    ck_assert_msg(strstr(pledger_errmsg(s.reg), "checkpoint of the first 5 reports") &&
+                  strstr(pledger_errmsg(s.reg), "rewritten"), "%s", pledger_errmsg(s.reg));
+    pledger_close(s.reg);
+    s.reg = NULL;
+    char *after = fx_ck_dump(s.companion, NULL);
+    ck_assert_str_eq(before, after);
+    free(after);
+    free(before);
+    site_open(&s);
+    site_free(&s);
+}
+END_TEST
+
 /* A companion that is not this registry's -- copied from another office,
  * or from another registry of the same office -- takes no report: its
  * tail agrees with itself, but the next report would be numbered and
@@ -777,6 +812,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_none);
     tcase_add_loop_test(tc, test_tamper, 0, (int)(sizeof cases / sizeof cases[0]));
     tcase_add_test(tc, test_write_refused);
+    tcase_add_test(tc, test_rewritten_tree_not_signed_over);
     tcase_add_test(tc, test_translated);
     tcase_add_test(tc, test_another_registrys_companion);
     tcase_add_test(tc, test_cut_or_older_copy);

@@ -106,7 +106,10 @@ PLEDGER_EXPORT int pledger_log_size(pledger_registry *reg, uint64_t *size_out);
 PLEDGER_EXPORT int pledger_log_root(pledger_registry *reg, uint64_t size,
                                     unsigned char root_out[PLEDGER_LOG_HASH_SIZE]);
 
-/** The leaf hash of event @p event (1-based). @since 0.2 */
+/** The leaf hash of event @p event (1-based), made from the event as
+ *  stored; #PLEDGER_ECORRUPT naming the event when it is not the leaf the
+ *  stored tree keeps for it (the event's row was altered, the tree left
+ *  as it was). @since 0.2 */
 PLEDGER_EXPORT int pledger_log_leaf(pledger_registry *reg, uint64_t event,
                                     unsigned char leaf_out[PLEDGER_LOG_HASH_SIZE]);
 
@@ -115,16 +118,25 @@ typedef struct pledger_proof pledger_proof;
 
 /**
  * The proof that event @p event (1-based) is in the log of @p size events
- * (RFC 9162 §2.1.3).  @p size 0 means the log's current size.
+ * (RFC 9162 §2.1.3).  @p size 0 means the log's current size.  The event
+ * as stored must be the leaf the tree keeps for it (pledger_log_leaf()):
+ * a proof of the tree's leaf beside an altered event would fail every
+ * verifier.
  * @return 0, #PLEDGER_EINVAL (event not in 1..size, size beyond the log),
- *         #PLEDGER_ECORRUPT (the stored tree is damaged), #PLEDGER_ENOMEM.
+ *         #PLEDGER_ECORRUPT (the stored tree is damaged, or the event's
+ *         row is not its leaf: the message names the event),
+ *         #PLEDGER_ENOMEM.
  * @since 0.2
  */
 PLEDGER_EXPORT int pledger_log_prove_inclusion(pledger_proof **out, pledger_registry *reg,
                                                uint64_t event, uint64_t size);
 
 /** The proof that the log of @p old_size events is a prefix of the log of
- *  @p size events (RFC 9162 §2.1.4); @p size 0: the current size.
+ *  @p size events (RFC 9162 §2.1.4); @p size 0: the current size.  It is
+ *  made of the stored tree alone: an event row altered while the tree was
+ *  left as it was does not change it (the tree still proves the event
+ *  that was signed); pledger_journal_verify() names such a row, and
+ *  pledger_log_prove_inclusion() refuses to prove it.
  *  @since 0.2 */
 PLEDGER_EXPORT int pledger_log_prove_consistency(pledger_proof **out, pledger_registry *reg,
                                                  uint64_t old_size, uint64_t size);
@@ -182,8 +194,17 @@ PLEDGER_EXPORT int pledger_set_log_origin(pledger_registry *reg, const char *ori
  * (each must hold a private key), keep it in the registry and return the
  * signed note (allocated; pledger_free() it).  Role: registrar; not on a
  * read-only handle.
+ *
+ * A log never signs a checkpoint inconsistent with one it signed before
+ * (C2SP tlog-checkpoint): every checkpoint the registry keeps must be of
+ * this log's size or less and have the root the stored tree gives at its
+ * size.  A registry whose history was rewritten since, every hash
+ * recomputed, is refused and nothing is stored.
  * @return 0, #PLEDGER_EPERM, #PLEDGER_EREADONLY, #PLEDGER_EINVAL (no key,
- *         a public key), #PLEDGER_EIO (signing failed), #PLEDGER_ENOMEM.
+ *         a public key), #PLEDGER_ECORRUPT (a kept checkpoint the log
+ *         contradicts: the message names its size and both roots; or one
+ *         that cannot be read, or of more events than the log has),
+ *         #PLEDGER_EIO (signing failed), #PLEDGER_ENOMEM.
  * @since 0.2
  */
 PLEDGER_EXPORT int pledger_checkpoint_sign(char **note_out, pledger_registry *reg,
@@ -200,6 +221,8 @@ typedef struct pledger_checkpoint pledger_checkpoint;
  * Read and check a signed checkpoint offline: at least one key of
  * @p trusted must have signed it, and no trusted key's signature on it may
  * fail; unknown keys' signatures are ignored.
+ * Extension lines after the root are allowed and ignored, but not empty
+ * ones (C2SP tlog-checkpoint).
  * @return 0, #PLEDGER_ECODE (no trusted signature, or one that fails),
  *         #PLEDGER_EINVAL (not a checkpoint; the message names the line).
  * @since 0.2

@@ -485,8 +485,9 @@ PLEDGER_EXPORT int pledger_calendar_add_working_days(char out[11], pledger_regis
  * state tables (applications, pledges, versions, certificates, numbers,
  * calendar, settings) are exactly what replaying the journal gives: a row
  * altered or deleted underneath the library names the event that wrote
- * it, a row no event wrote the number after the last event.  Role:
- * auditor or registrar.
+ * it, a row no event wrote the number after the last event.  The chain
+ * check (pledger_journal_verify_chain()) is run first, with all it
+ * holds the events to.  Role: auditor or registrar.
  * @param[out] bad_seq_out 0 when intact, else the first bad sequence
  *                         number (the message says what was wrong).
  * @param[out] count_out   number of events verified, or NULL.
@@ -501,7 +502,14 @@ PLEDGER_EXPORT int pledger_journal_verify(int64_t *bad_seq_out, int64_t *count_o
 /**
  * Verify the journal's hash chain alone, from the first event: every
  * event's hash covers its fields and the previous hash, so an event
- * altered, removed or inserted names itself.  The state tables are not
+ * altered, removed or inserted names itself.  The Merkle tree (log.h) is
+ * held to the tree the events make, and every checkpoint the registry
+ * keeps (no key needed: the registry signed them) to the root the events
+ * give at its size -- so a journal rewritten with every hash recomputed
+ * is not intact either: the first checkpoint it contradicts is named,
+ * with @p bad_seq_out the first event after the largest checkpoint the
+ * events agree with (events removed from the end: the first one
+ * missing).  The state tables are not
  * compared with the journal's replay (pledger_journal_verify() does that
  * too, at a fraction of the speed): this is the check to run often, the
  * full one to run on a schedule.  Role: auditor or registrar.

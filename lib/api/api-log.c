@@ -9,6 +9,7 @@
 
 #include "api/handle.h"
 #include "api/keyring.h"
+#include "base/date.h"
 #include "base/hash.h"
 #include "base/merkle.h"
 #include "base/note.h"
@@ -452,7 +453,7 @@ int pledger_log_prove_inclusion(pledger_proof **out, pledger_registry *reg, uint
                                 uint64_t size)
 {
     static const char fn[] = "pledger_log_prove_inclusion";
-    pl_mhash h[PL_MERKLE_MAX_PROOF];
+    pl_mhash h[PL_MERKLE_MAX_PROOF], leaf;
     size_t n = 0;
     int rc = pl_api_enter(reg, fn);
 
@@ -468,7 +469,8 @@ int pledger_log_prove_inclusion(pledger_proof **out, pledger_registry *reg, uint
             rc = pl_err_set(&reg->err, PLEDGER_EINVAL,
                             "%s: event %" PRIu64 " is not in the log of %" PRIu64 " events",
                             fn, event, size);
-        else
+        /* the event as stored must be the leaf the tree proves */
+        else if (!(rc = pl_journal_leaf(reg->db, &reg->err, (int64_t)event, &leaf)))
             rc = pl_merkle_inclusion(&reg->err, event - 1, size, pl_journal_tree_get,
                                      reg->db, h, &n);
     }
@@ -599,6 +601,59 @@ int pledger_set_log_origin(pledger_registry *reg, const char *origin)
     return 0;
 }
 
+/* Before a checkpoint of the log of @size events with root @root is
+ * signed: every checkpoint the registry keeps is of this log -- of @size
+ * events or fewer, with the root the stored tree gives at its size.  A
+ * log never signs a checkpoint inconsistent with one it signed before
+ * (C2SP tlog-checkpoint): a journal rewritten since, every hash
+ * recomputed, is refused here (PLEDGER_ECORRUPT naming the checkpoint
+ * and both roots). */
+static int checkpoints_hold(pledger_registry *reg, uint64_t size, const pl_mhash *root)
+{
+    pl_journal_cp *cps = NULL;
+    size_t n = 0;
+    uint64_t root_size = UINT64_MAX;
+    pl_mhash r;
+    int rc = pl_journal_checkpoints(reg->db, &reg->err, &cps, &n);
+
+    for (size_t i = 0; !rc && i < n; i++) {
+        const pl_journal_cp *c = &cps[i];
+        char at[32];
+        pl_instant_format(c->signed_at, at);
+        if (c->size > size) {
+            rc = pl_err_set(&reg->err, PLEDGER_ECORRUPT,
+                            "the registry signed a checkpoint of %" PRIu64 " events at %s, "
+                            "the log has %" PRIu64 ": events were removed; no checkpoint is "
+                            "signed over it", c->size, at, size);
+            break;
+        }
+        if (c->size != root_size) {
+            if (c->size == size)
+                r = *root;
+            else if ((rc = pl_merkle_root(&reg->err, c->size, pl_journal_tree_get, reg->db,
+                                          &r)))
+                break;
+            root_size = c->size;
+        }
+        if (memcmp(r.h, c->root.h, PL_MERKLE_HASH) == 0)
+            continue;
+        char *mine = pl_base64(r.h, PL_MERKLE_HASH), *kept = pl_base64(c->root.h,
+                                                                        PL_MERKLE_HASH);
+        if (!mine || !kept)
+            rc = pl_err_oom(&reg->err);
+        else
+            rc = pl_err_set(&reg->err, PLEDGER_ECORRUPT,
+                            "the checkpoint of %" PRIu64 " events the registry signed at %s "
+                            "has the root %s, the log's tree gives %s at that size: its "
+                            "history was rewritten; no checkpoint is signed over it (it would "
+                            "contradict the one signed before)", c->size, at, kept, mine);
+        free(mine);
+        free(kept);
+    }
+    free(cps);
+    return rc;
+}
+
 int pledger_checkpoint_sign(char **note_out, pledger_registry *reg,
                             const pledger_keyring *signers)
 {
@@ -627,6 +682,7 @@ int pledger_checkpoint_sign(char **note_out, pledger_registry *reg,
     const char *origin = pledger_log_origin(reg);
     if (!(rc = log_size(reg, &size)) &&
         !(rc = pl_merkle_root(&reg->err, size, pl_journal_tree_get, reg->db, &root)) &&
+        !(rc = checkpoints_hold(reg, size, &root)) &&
         !(rc = pl_checkpoint_text(&reg->err, origin, size, &root, &text)) &&
         !(rc = pl_note_sign(&reg->err, text, (const pl_note_key *const *)signers->keys,
                             signers->n, &note)))

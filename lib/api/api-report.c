@@ -340,7 +340,7 @@ static int issue_reports(const char *fn, char **notes, uint64_t *numbers,
                          size_t n, const pl_note_key *const *keys, size_t nk)
 {
     party_set parties = { .n = 0 };
-    uint64_t log_now = 0, next = 0, root_size = UINT64_MAX;
+    uint64_t log_now = 0, next = 0, last_cp = 0, root_size = UINT64_MAX;
     pl_mhash root;
     int rc;
 
@@ -355,7 +355,7 @@ static int issue_reports(const char *fn, char **notes, uint64_t *numbers,
      * its own (locks taken and dropped), a tenth of a small group's cost */
     const char *origin = pledger_log_origin(reg);
     if (!(rc = pl_journal_tree_size(reg->db, &reg->err, &log_now)))
-        rc = pl_report_next(reg->db, &reg->err, &next);
+        rc = pl_report_next(reg->db, &reg->err, &next, &last_cp);
     if (!rc && !reg->reports_vouched)
         rc = vouch_companion(reg, origin, next - 1, log_now);
     for (size_t i = 0; !rc && i < n; i++)
@@ -366,7 +366,7 @@ static int issue_reports(const char *fn, char **notes, uint64_t *numbers,
     if (!rc && !texts)
         rc = pl_err_oom(&reg->err);
     if (!rc)
-        rc = pl_report_group_begin(reg->db, &reg->err, next - 1, n, &g);
+        rc = pl_report_group_begin(reg->db, &reg->err, next - 1, last_cp, n, &g);
     for (size_t i = 0; !rc && i < n; i++) {
         const pledger_report_request *r = &requests[i];
         const char *actor = r->actor ? r->actor : reg->actor;
@@ -1165,7 +1165,7 @@ int pledger_report_sync(pledger_registry *reg)
     uint64_t next = 0;
     bool mark = !pl_db_read_only(reg->db) && !pl_db_read_begin(reg->db, &reg->err);
     if (mark) {
-        mark = !pl_report_next(reg->db, &reg->err, &next) && next > 1;
+        mark = !pl_report_next(reg->db, &reg->err, &next, NULL) && next > 1;
         pl_db_rollback(reg->db);
     }
     if ((rc = pl_report_sync(reg->db, &reg->err)))

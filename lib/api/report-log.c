@@ -36,7 +36,56 @@ struct pl_report_group {
     char *checkpoint;        /* the signed note, once sealed */
 };
 
-int pl_report_group_begin(pl_db *db, pl_err *e, uint64_t size, size_t n,
+/* The stored tree of @size reports (its edge @edge) against the last
+ * checkpoint kept, of @checkpoint reports. */
+static int last_checkpoint_holds(pl_db *db, pl_err *e, uint64_t size, uint64_t checkpoint,
+                                 const pl_merkle_edge *edge)
+{
+    char *note = NULL, *text = NULL, *origin = NULL;
+    uint64_t said = 0;
+    pl_mhash kept, root;
+    int rc;
+
+    if ((rc = pl_report_checkpoint_get(db, e, checkpoint, &note)))
+        return rc;
+    if ((rc = pl_note_text(e, note, strlen(note), &text)) ||
+        (rc = pl_checkpoint_parse(e, text, &origin, &said, &kept)) ||
+        (said != checkpoint &&
+         (rc = pl_err_set(e, PLEDGER_EINVAL, "it signs %llu reports",
+                          (unsigned long long)said)))) {
+        free(note);
+        free(text);
+        free(origin);
+        if (rc == PLEDGER_ENOMEM)
+            return rc;
+        pl_err_prefix(e, "search reports: the checkpoint of the first %llu reports cannot be "
+                      "read", (unsigned long long)checkpoint);
+        return pl_err_recode(e, PLEDGER_ECORRUPT);
+    }
+    free(note);
+    free(text);
+    free(origin);
+    if (checkpoint == size)
+        rc = pl_merkle_edge_root(edge, &root) ? pl_err_oom(e) : 0;
+    else
+        rc = pl_merkle_root(e, checkpoint, pl_report_node_get, db, &root);
+    if (rc || memcmp(root.h, kept.h, sizeof root.h) == 0)
+        return rc;
+    char *mine = pl_base64(root.h, PL_MERKLE_HASH), *signed_root = pl_base64(kept.h,
+                                                                             PL_MERKLE_HASH);
+    if (!mine || !signed_root)
+        rc = pl_err_oom(e);
+    else
+        rc = pl_err_set(e, PLEDGER_ECORRUPT, "search reports: the checkpoint of the first %llu "
+                        "reports has the root %s, their tree gives %s: it was rewritten; no "
+                        "report is recorded over it (its checkpoint would contradict the one "
+                        "signed before)", (unsigned long long)checkpoint, signed_root, mine);
+    free(mine);
+    free(signed_root);
+    return rc;
+}
+
+int pl_report_group_begin(pl_db *db, pl_err *e, uint64_t size, uint64_t checkpoint, size_t n,
                           pl_report_group **out)
 {
     pl_report_group *g = calloc(1, sizeof *g);
@@ -48,7 +97,8 @@ int pl_report_group_begin(pl_db *db, pl_err *e, uint64_t size, size_t n,
     g->db = db;
     g->first = size;
     g->cap = n;
-    if ((rc = pl_merkle_edge_load(e, size, pl_report_node_get, db, &g->before))) {
+    if ((rc = pl_merkle_edge_load(e, size, pl_report_node_get, db, &g->before)) ||
+        (checkpoint && (rc = last_checkpoint_holds(db, e, size, checkpoint, &g->before)))) {
         free(g);
         return rc;
     }

@@ -23,8 +23,12 @@
 typedef struct pl_report_group pl_report_group;
 
 /* Begin a group of at most @n reports after the @size already kept
- * (inside the write transaction that stores them). */
-int pl_report_group_begin(pl_db *db, pl_err *e, uint64_t size, size_t n,
+ * (inside the write transaction that stores them), the last checkpoint
+ * kept being of @checkpoint reports (0: none).  The stored tree must give
+ * that checkpoint's root at its size: a tree rewritten since, every hash
+ * recomputed, is refused (PLEDGER_ECORRUPT), as the group's checkpoint
+ * would contradict the one signed before (C2SP tlog-checkpoint). */
+int pl_report_group_begin(pl_db *db, pl_err *e, uint64_t size, uint64_t checkpoint, size_t n,
                           pl_report_group **out);
 /* Append the report whose text is @text as the next leaf. */
 int pl_report_group_add(pl_report_group *g, pl_err *e, const char *text);

@@ -57,6 +57,11 @@ int pl_journal_checkpoint_latest(pl_db *db, pl_err *e, char **note)
     return PL_OPS(db, journal)->checkpoint_latest(db, e, note);
 }
 
+int pl_journal_checkpoints(pl_db *db, pl_err *e, pl_journal_cp **out, size_t *n)
+{
+    return PL_OPS(db, journal)->checkpoints(db, e, out, n);
+}
+
 int pl_pver_load(pl_db *db, pl_err *e, const char *number, int64_t at_us, pl_pver *out)
 {
     return PL_OPS(db, rows)->pver_load(db, e, number, at_us, out);
@@ -84,9 +89,9 @@ int pl_report_attach(pl_db *db, pl_err *e, bool create, bool *present)
     return PL_OPS(db, reports)->attach(db, e, create, present);
 }
 
-int pl_report_next(pl_db *db, pl_err *e, uint64_t *out)
+int pl_report_next(pl_db *db, pl_err *e, uint64_t *out, uint64_t *checkpoint)
 {
-    return PL_OPS(db, reports)->next(db, e, out);
+    return PL_OPS(db, reports)->next(db, e, out, checkpoint);
 }
 
 int pl_report_put(pl_db *db, pl_err *e, const pl_report_row *r, const char *const *parties,

@@ -9,6 +9,8 @@
 
 #include "base/date.h"
 #include "base/hash.h"
+#include "base/i18n.h"
+#include "base/note.h"
 
 static const char sql_head[] =
     "SELECT seq, hash, at_us FROM journal ORDER BY seq DESC LIMIT 1";
@@ -287,6 +289,93 @@ static const char *col_text(sqlite3_stmt *st, int i, size_t *n)
     return t ? (const char *)t : "";
 }
 
+/* ---- the kept checkpoints -------------------------------------------------- */
+
+static const char sql_cp_all[] =
+    "SELECT size, signed_at, note FROM checkpoint ORDER BY size, signed_at";
+
+/* Row @st's checkpoint into @c; PLEDGER_ECORRUPT (naming it) when its
+ * note is not a checkpoint of the row's size. */
+static int cp_row(pl_err *e, sqlite3_stmt *st, pl_journal_cp *c)
+{
+    int64_t size = sqlite3_column_int64(st, 0);
+    const char *note = (const char *)sqlite3_column_text(st, 2);
+    size_t len = note ? (size_t)sqlite3_column_bytes(st, 2) : 0;
+    char *text = NULL, *origin = NULL, at[32];
+    uint64_t said = 0;
+    pl_err why = { 0 };
+    int rc;
+
+    memset(c, 0, sizeof *c);
+    c->size = size < 0 ? 0 : (uint64_t)size;
+    c->signed_at = sqlite3_column_int64(st, 1);
+    if (!(rc = pl_note_text(&why, note ? note : "", len, &text)))
+        rc = pl_checkpoint_parse(&why, text, &origin, &said, &c->root);
+    free(text);
+    free(origin);
+    if (rc == PLEDGER_ENOMEM)
+        return pl_err_oom(e);
+    if (!rc && said == c->size)
+        return 0;
+    c->damaged = true;
+    memset(&c->root, 0, sizeof c->root);
+    pl_instant_format(c->signed_at, at);
+    if (!rc)
+        return pl_err_set(e, PLEDGER_ECORRUPT, "journal: the checkpoint kept as of %" PRIu64
+                          " events signed at %s signs %" PRIu64 " events: the checkpoint "
+                          "table was changed", c->size, at, said);
+    char en[PL_ERRMSG_MAX];
+    snprintf(en, sizeof en, "%s", why.msg);
+    return pl_err_set(e, PLEDGER_ECORRUPT, "journal: the checkpoint of %" PRIu64 " events "
+                      "signed at %s cannot be read (%s): the checkpoint table was changed",
+                      c->size, at, pl_frag_pair(en, pl_err_text(&why)));
+}
+
+static int sq_checkpoints(pl_db *db, pl_err *e, pl_journal_cp **out, size_t *n)
+{
+    sqlite3_stmt *st;
+    pl_journal_cp *v = NULL;
+    size_t cap = 0, k = 0;
+    int rc = pl_db_stmt(db, e, sql_cp_all, &st);
+
+    *out = NULL;
+    *n = 0;
+    if (rc)
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (k == cap) {
+            size_t nc = cap ? 2 * cap : 16;
+            pl_journal_cp *nv = realloc(v, nc * sizeof *nv);
+            if (!nv) {
+                sqlite3_reset(st);
+                free(v);
+                return pl_err_oom(e);
+            }
+            v = nv;
+            cap = nc;
+        }
+        int crc = cp_row(e, st, &v[k++]);
+        if (crc) {
+            sqlite3_reset(st);
+            if (crc != PLEDGER_ECORRUPT) {
+                free(v);
+                return crc;
+            }
+            *out = v;
+            *n = k;
+            return crc;
+        }
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        free(v);
+        return pl_db_fail(db, e, rc, "journal: reading checkpoints");
+    }
+    *out = v;
+    *n = k;
+    return 0;
+}
+
 /* Checking the stored tree against the one the events make: nodes are
  * made, and stored, in post-order, so one cursor reads them in the order
  * the events make them; node_compare is the pl_merkle_put that compares
@@ -328,7 +417,65 @@ static void tree_check_end(tree_check *t)
     sqlite3_finalize(t->scan);
 }
 
-static int verify_with(pl_db *db, pl_err *e, int64_t *bad_seq, int64_t *count, tree_check *tcp)
+/* The kept checkpoints against the tree the events make, as it reaches
+ * their sizes: @cps by size, *@next the first not yet held to it,
+ * *@agreed the largest size of one that agreed.  A damaged one says
+ * @cperr.  1 when one does not hold (*@bad_seq and @e set), 0 when all
+ * of this size hold, PLEDGER_ENOMEM when the root could not be made. */
+typedef struct cp_walk {
+    const pl_journal_cp *cps;
+    size_t n, next;
+    uint64_t agreed;
+    const pl_err *cperr;
+} cp_walk;
+
+static int cp_disagrees(pl_err *e, cp_walk *w, const pl_merkle_edge *edge, int64_t *bad_seq)
+{
+    pl_mhash root;
+    bool have_root = false;
+
+    for (; w->next < w->n && w->cps[w->next].size == edge->size; w->next++) {
+        const pl_journal_cp *c = &w->cps[w->next];
+        if (c->damaged) {
+            *bad_seq = c->size ? (int64_t)c->size : 1;
+            pl_err_copy(e, w->cperr);
+            return 1;
+        }
+        if (!have_root && pl_merkle_edge_root(edge, &root) != 0)
+            return pl_err_oom(e);
+        have_root = true;
+        if (memcmp(root.h, c->root.h, PL_MERKLE_HASH) == 0) {
+            w->agreed = c->size;
+            continue;
+        }
+        char at[32], *mine = pl_base64(root.h, PL_MERKLE_HASH),
+                     *signed_root = pl_base64(c->root.h, PL_MERKLE_HASH);
+        pl_instant_format(c->signed_at, at);
+        if (!mine || !signed_root) {
+            free(mine);
+            free(signed_root);
+            return pl_err_oom(e);
+        }
+        *bad_seq = (int64_t)w->agreed + 1;
+        if (c->size == 0)
+            pl_err_set(e, PLEDGER_ECORRUPT, "journal: the checkpoint of 0 events signed at %s "
+                       "has the root %s, not the empty tree's %s: the checkpoint table was "
+                       "changed", at, signed_root, mine);
+        else
+            pl_err_set(e, PLEDGER_ECORRUPT, "journal: the checkpoint of %" PRIu64 " events "
+                       "the registry signed at %s has the root %s, but events 1 to %" PRIu64
+                       " give %s: an event from %" PRIu64 " to %" PRIu64 " was rewritten "
+                       "after it was signed", c->size, at, signed_root, c->size, mine,
+                       w->agreed + 1, c->size);
+        free(mine);
+        free(signed_root);
+        return 1;
+    }
+    return 0;
+}
+
+static int verify_with(pl_db *db, pl_err *e, int64_t *bad_seq, int64_t *count, tree_check *tcp,
+                       cp_walk *cw)
 {
     unsigned char prev[PL_HASH_LEN] = {0}, hash[PL_HASH_LEN];
     pl_hash_alg alg = journal_alg(db);
@@ -340,6 +487,9 @@ static int verify_with(pl_db *db, pl_err *e, int64_t *bad_seq, int64_t *count, t
 
     *bad_seq = 0;
     *count = 0;
+    int cpd = cp_disagrees(e, cw, &edge, bad_seq);   /* a checkpoint of 0 events */
+    if (cpd)
+        return cpd < 0 ? cpd : 0;
     if ((rc = pl_db_stmt(db, e, sql_all, &st)))
         return rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -402,9 +552,16 @@ static int verify_with(pl_db *db, pl_err *e, int64_t *bad_seq, int64_t *count, t
         memcpy(prev, hash, PL_HASH_LEN);
         expect++;
         (*count)++;
+        /* the checkpoints the registry signed of this many events */
+        if ((cpd = cp_disagrees(e, cw, &edge, bad_seq)) != 0)
+            break;
     }
     pl_hash_abort(c);
     pl_hash_abort(lc);
+    if (cpd < 0) {
+        sqlite3_reset(st);
+        return cpd;
+    }
     if (!*bad_seq && rc != SQLITE_DONE) {
         rc = pl_db_fail(db, e, rc, "journal: reading events");
         sqlite3_reset(st);
@@ -425,6 +582,19 @@ static int verify_with(pl_db *db, pl_err *e, int64_t *bad_seq, int64_t *count, t
             pl_err_set(e, PLEDGER_ECORRUPT,
                        "journal: event %" PRIu64 " and later are not in the Merkle tree",
                        stored + 1);
+        } else if (cw->next < cw->n) {
+            /* a checkpoint of more events than the journal holds */
+            const pl_journal_cp *cp = &cw->cps[cw->next];
+            char at[32];
+            pl_instant_format(cp->signed_at, at);
+            *bad_seq = *count + 1;
+            if (cp->damaged)
+                pl_err_copy(e, cw->cperr);
+            else
+                pl_err_set(e, PLEDGER_ECORRUPT,
+                           "journal: the registry signed a checkpoint of %" PRIu64 " events "
+                           "at %s, the journal holds %" PRId64 ": events were removed from "
+                           "its end", cp->size, at, *count);
         }
     }
     return 0;
@@ -433,8 +603,22 @@ static int verify_with(pl_db *db, pl_err *e, int64_t *bad_seq, int64_t *count, t
 static int sq_verify(pl_db *db, pl_err *e, int64_t *bad_seq, int64_t *count)
 {
     tree_check tc = { .db = db };
-    int rc = verify_with(db, e, bad_seq, count, &tc);
+    pl_err cperr = { 0 };
+    cp_walk cw = { 0 };
+    pl_journal_cp *cps = NULL;
+    int rc = sq_checkpoints(db, &cperr, &cps, &cw.n);
+
+    *bad_seq = 0;
+    *count = 0;
+    if (rc && rc != PLEDGER_ECORRUPT) {   /* a damaged one is found in its place */
+        free(cps);
+        return pl_err_copy(e, &cperr);
+    }
+    cw.cps = cps;
+    cw.cperr = &cperr;
+    rc = verify_with(db, e, bad_seq, count, &tc, &cw);
     tree_check_end(&tc);
+    free(cps);
     return rc;
 }
 
@@ -602,10 +786,35 @@ static int event_row(pl_db *db, pl_err *e, int64_t seq, sqlite3_stmt **st)
     return pl_db_fail(db, e, rc, "journal: reading an event");
 }
 
+/* Event @seq's leaf hash made from its row (@op and @subject its
+ * operation and subject) against the leaf the tree keeps for it, when
+ * the tree holds it: a row altered underneath the library, the tree left
+ * as it was, must not be proved by the tree (PLEDGER_ECORRUPT naming the
+ * event). */
+static int leaf_kept(pl_db *db, pl_err *e, int64_t seq, const pl_mhash *leaf, const char *op,
+                     const char *subject)
+{
+    uint64_t size;
+    pl_mhash kept;
+    int rc = sq_tree_size(db, e, &size);
+
+    if (rc || (uint64_t)seq > size)
+        return rc;
+    if ((rc = sq_tree_get(db, e, 0, (uint64_t)seq - 1, &kept)))
+        return rc;
+    if (memcmp(kept.h, leaf->h, PL_MERKLE_HASH) != 0)
+        return pl_err_set(e, PLEDGER_ECORRUPT, "journal: event %" PRId64 " (%s %s) was altered: "
+                          "its leaf hash is not the one the Merkle tree keeps for it", seq, op,
+                          subject);
+    return 0;
+}
+
 static int sq_event_bytes(pl_db *db, pl_err *e, int64_t seq, unsigned char **out, size_t *n)
 {
     sqlite3_stmt *st;
     event_text t;
+    pl_mhash leaf;
+    char *op = NULL, *subject = NULL;
     int rc = event_row(db, e, seq, &st);
 
     *out = NULL;
@@ -613,8 +822,26 @@ static int sq_event_bytes(pl_db *db, pl_err *e, int64_t seq, unsigned char **out
         return rc;
     row_text(st, &t);
     rc = event_bytes(seq, sqlite3_column_int64(st, 1), &t, out, n);
+    if (!rc && (!(op = strndup(t.s[2], t.n[2])) || !(subject = strndup(t.s[3], t.n[3]))))
+        rc = PLEDGER_ENOMEM;
     sqlite3_reset(st);
-    return rc ? pl_err_oom(e) : 0;
+    if (!rc)
+        rc = pl_merkle_leaf(&leaf, *out, *n);
+    if (rc) {
+        free(op);
+        free(subject);
+        free(*out);
+        *out = NULL;
+        return pl_err_oom(e);
+    }
+    rc = leaf_kept(db, e, seq, &leaf, op, subject);
+    free(op);
+    free(subject);
+    if (rc) {
+        free(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 static int sq_leaf(pl_db *db, pl_err *e, int64_t seq, pl_mhash *out)
@@ -622,6 +849,7 @@ static int sq_leaf(pl_db *db, pl_err *e, int64_t seq, pl_mhash *out)
     sqlite3_stmt *st;
     event_text t;
     pl_hash_ctx *c = NULL;
+    char *op = NULL, *subject = NULL;
     int rc = event_row(db, e, seq, &st);
 
     if (rc)
@@ -630,9 +858,17 @@ static int sq_leaf(pl_db *db, pl_err *e, int64_t seq, pl_mhash *out)
     rc = pl_hash_begin(&c, PL_HASH_SHA256);
     if (!rc)
         rc = event_leaf_on(c, seq, sqlite3_column_int64(st, 1), &t, out);
+    if (!rc && (!(op = strndup(t.s[2], t.n[2])) || !(subject = strndup(t.s[3], t.n[3]))))
+        rc = PLEDGER_ENOMEM;
     pl_hash_abort(c);
     sqlite3_reset(st);
-    return rc ? pl_err_oom(e) : 0;
+    if (!rc)
+        rc = leaf_kept(db, e, seq, out, op, subject);
+    else
+        rc = pl_err_oom(e);
+    free(op);
+    free(subject);
+    return rc;
 }
 
 static int sq_checkpoint_put(pl_db *db, pl_err *e, uint64_t size, int64_t at_us,
@@ -674,4 +910,5 @@ const pl_journal_ops pl_sqlite_journal_ops = {
     .tree_sync = sq_tree_sync,
     .checkpoint_put = sq_checkpoint_put,
     .checkpoint_latest = sq_checkpoint_latest,
+    .checkpoints = sq_checkpoints,
 };

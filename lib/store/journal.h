@@ -5,6 +5,8 @@
 #ifndef PL_STORE_JOURNAL_H
 #define PL_STORE_JOURNAL_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/merkle.h"
@@ -64,6 +66,23 @@ int pl_journal_checkpoint_put(pl_db *db, pl_err *e, uint64_t size, int64_t at_us
 /* The latest one (by size, then instant), allocated; NULL when none. */
 int pl_journal_checkpoint_latest(pl_db *db, pl_err *e, char **note);
 
+/* A checkpoint the registry keeps, as its note states it (read without
+ * its signature, which the registry made): size, root, and when it was
+ * signed.  @damaged: the note is not a checkpoint of the size its row
+ * keeps it under (its size is the row's, its root zeros). */
+typedef struct pl_journal_cp {
+    uint64_t size;
+    int64_t signed_at;
+    pl_mhash root;
+    bool damaged;
+} pl_journal_cp;
+
+/* Every kept checkpoint, by size then instant (allocated, *@n set; NULL
+ * and 0 when there is none).  A damaged one stops the reading:
+ * PLEDGER_ECORRUPT naming it (size, instant, what is wrong), with the
+ * checkpoints before it and itself (the last, @damaged) in *@out. */
+int pl_journal_checkpoints(pl_db *db, pl_err *e, pl_journal_cp **out, size_t *n);
+
 /* What a backend implements of the above (store/backend.h). */
 struct pl_journal_ops {
     int (*append)(pl_db *db, pl_err *e, const pl_event *ev, int64_t *seq_out);
@@ -76,6 +95,7 @@ struct pl_journal_ops {
     int (*tree_sync)(pl_db *db, pl_err *e);
     int (*checkpoint_put)(pl_db *db, pl_err *e, uint64_t size, int64_t at_us, const char *note);
     int (*checkpoint_latest)(pl_db *db, pl_err *e, char **note);
+    int (*checkpoints)(pl_db *db, pl_err *e, pl_journal_cp **out, size_t *n);
 };
 
 #endif

@@ -395,7 +395,7 @@ const char pl_report_sql_find_party[] =
  * before its first group).  A report, a subtree or a checkpoint removed
  * underneath the library is said so here, not left to collide with the
  * next append. */
-static int sq_next(pl_db *db, pl_err *e, uint64_t *out)
+static int sq_next(pl_db *db, pl_err *e, uint64_t *out, uint64_t *checkpoint)
 {
     uint64_t last = 0, nodes = 0, cp = 0;
     int rc = pl_sq_report_ends(db, e, &last, NULL, &nodes, &cp);
@@ -417,6 +417,8 @@ static int sq_next(pl_db *db, pl_err *e, uint64_t *out)
         return rc;
     }
     *out = last + 1;
+    if (checkpoint)
+        *checkpoint = cp;
     return 0;
 }
 

@@ -42,9 +42,10 @@ typedef struct pl_report_row {
                           * 0: a report signed on its own (version 1) */
 } pl_report_row;
 
-/* The number the next report takes (1 for the first).  Inside the write
- * transaction that stores it. */
-int pl_report_next(pl_db *db, pl_err *e, uint64_t *out);
+/* The number the next report takes (1 for the first), and the size of
+ * the last checkpoint kept (@checkpoint, may be NULL: the number before,
+ * or 0 when none is kept).  Inside the write transaction that stores it. */
+int pl_report_next(pl_db *db, pl_err *e, uint64_t *out, uint64_t *checkpoint);
 
 /* Store @r and index it under the @n @parties its question named and the
  * @nr registrations its answer named (each once).  Inside a write
@@ -171,7 +172,7 @@ int pl_report_mark_get(pl_db *db, pl_err *e, pl_report_mark *m, bool *found);
 /* What a backend implements of the above (store/backend.h). */
 struct pl_reports_ops {
     int (*attach)(pl_db *db, pl_err *e, bool create, bool *present);
-    int (*next)(pl_db *db, pl_err *e, uint64_t *out);
+    int (*next)(pl_db *db, pl_err *e, uint64_t *out, uint64_t *checkpoint);
     int (*put)(pl_db *db, pl_err *e, const pl_report_row *r, const char *const *parties, size_t n,
                const char *const *results, size_t nr);
     int (*get)(pl_db *db, pl_err *e, uint64_t number, char **note, char **actor,

@@ -213,7 +213,8 @@ class Registry:
         return bytes(out)
 
     def log_leaf(self, event: int) -> bytes:
-        """The leaf hash of event ``event`` (1-based)."""
+        """The leaf hash of event ``event`` (1-based); ``pledger.Corrupt``
+        when the event as stored is not the tree's leaf for it."""
         out = ffi.new("unsigned char[32]")
         self._check(lib.pledger_log_leaf(self._h, _ffi.cint(event, "event", "int64_t", minimum=0), out))
         return bytes(out)
@@ -249,7 +250,9 @@ class Registry:
     def sign_checkpoint(self, signers: Keyring) -> str:
         """Sign a checkpoint of the log as it is now with every key of
         ``signers`` (private keys), keep it, and return the signed note.
-        Role: registrar."""
+        Role: registrar.  Refused (``pledger.Corrupt``), nothing kept, when
+        a checkpoint the registry signed before contradicts the log (its
+        history was rewritten): a log never signs a fork."""
         if not isinstance(signers, Keyring):
             raise _ffi._invalid("signers must be a pledger.Keyring", True)
         pp = ffi.new("char **")
@@ -869,7 +872,9 @@ class Registry:
     def journal_verify(self, chain_only: bool = False) -> JournalCheck:
         """Verify the journal's hash chain from the first event and that the
         state tables are its replay; ``chain_only`` checks the chain alone
-        (much faster; run the full check on a schedule)."""
+        (much faster; run the full check on a schedule).  Both hold the
+        Merkle tree and every checkpoint the registry keeps to the events:
+        a history rewritten with every hash recomputed is not intact."""
         bad = ffi.new("int64_t *")
         count = ffi.new("int64_t *")
         fn = lib.pledger_journal_verify_chain if chain_only else lib.pledger_journal_verify

@@ -127,6 +127,56 @@ def test_rewritten_history_refused(tmp_path: pathlib.Path) -> None:
     assert r.status == 1 and "journal intact" in r.out and "NOT CONSISTENT" in r.out, r
 
 
+def test_own_checkpoint_refuses_rewritten_history(tmp_path: pathlib.Path) -> None:
+    """The forged file keeps the checkpoint the office signed before the
+    rewrite: the office does not sign a fork (nothing kept), and the
+    journal checks name the checkpoint the events contradict."""
+    import sqlite3
+    key, _pub = keypair(tmp_path, "office")
+    honest, forged = str(tmp_path / "honest.db"), str(tmp_path / "forged.db")
+    _history(honest, "4,500,000.00")
+    _history(forged, "999")
+    r = run_cli("checkpoint", "--key", f"pledger/FZ01={key}", "--db", honest,
+                "--actor", "registrar-1", "--json")
+    assert r.status == 0, r
+    size = r.json()["size"]
+    with sqlite3.connect(forged) as db:
+        db.execute("ATTACH ? AS honest", (honest,))
+        db.execute("INSERT INTO checkpoint SELECT * FROM honest.checkpoint")
+    r = run_cli("checkpoint", "--key", f"pledger/FZ01={key}", "--db", forged,
+                "--actor", "registrar-1")
+    assert r.status == 5 and f"checkpoint of {size} events" in r.err, r
+    with sqlite3.connect(forged) as db:
+        assert db.execute("SELECT count(*) FROM checkpoint").fetchone()[0] == 1
+    for args in (["journal-verify"], ["journal-verify", "--chain-only"], ["verify-log"]):
+        r = run_cli(*args, "--db", forged, "--actor", "auditor-1", "--json")
+        assert r.status == 1 and r.json()["intact"] is False, (args, r)
+        assert f"checkpoint of {size} events" in r.json()["message"], (args, r)
+    with pledger.open(forged) as f:
+        f.set_actor("registrar-1", Role.REGISTRAR)
+        with pytest.raises(pledger.Corrupt, match="rewritten"):
+            f.sign_checkpoint(pledger.Keyring().add_pem_file("pledger/FZ01", key))
+    # the honest registry: intact, and signs on
+    r = run_cli("journal-verify", "--chain-only", "--db", honest, "--actor", "auditor-1")
+    assert r.status == 0, r
+    assert run_cli("checkpoint", "--key", f"pledger/FZ01={key}", "--db", honest,
+                   "--actor", "registrar-1").status == 0
+
+
+def test_prove_refuses_an_edited_event(tmp_path: pathlib.Path) -> None:
+    """An event row edited, the tree left as it was: prove names the event
+    and exits non-zero rather than print a leaf no verifier accepts."""
+    import sqlite3
+    db = str(tmp_path / "e.db")
+    _history(db, "4,500,000.00")
+    with sqlite3.connect(db) as h:
+        h.execute("DROP TRIGGER journal_no_update")
+        h.execute("UPDATE journal SET payload = payload || ' ' WHERE seq = 3")
+    r = run_cli("prove", "3", "--db", db)
+    assert r.status == 5 and "event 3 " in r.err, r
+    assert run_cli("prove", "2", "--db", db).status == 0
+
+
 def test_cli_checkpoint_and_prove(tmp_path: pathlib.Path) -> None:
     key, pub = keypair(tmp_path, "office")
     db = str(tmp_path / "c.db")
