@@ -379,6 +379,49 @@ START_TEST(two_sites_trademark_patent_receivable)
 }
 END_TEST
 
+/* What an acceptance point sends is reviewed at the office, and a document
+ * the review blocks is not registered there, however the point came to
+ * hold it (a point running an older library took corrections unreviewed:
+ * here its row is overwritten with a document whose pledgee is the
+ * pledgor). */
+START_TEST(the_office_registers_no_blocked_document)
+{
+    if (!PL_TEST_XMLSIG)
+        return;
+    char *uuid = accepted_at_ap(PLEDGER_KIND_PATENT, NULL), sql[512];
+    pledger_application *bad = fx_ck_sample(PLEDGER_KIND_PATENT);
+    const char *v = NULL;
+    PL_OK(NULL, pledger_application_get(&v, bad, "pledgor/name"));
+    char *name = strdup(v);
+    PL_OK(NULL, pledger_application_get(&v, bad, "pledgor/id"));
+    char *id = strdup(v);
+    PL_OK(NULL, pledger_application_set(bad, "pledgee/name", name));
+    PL_OK(NULL, pledger_application_set(bad, "pledgee/id", id));
+    free(name);
+    free(id);
+    act(&ap, "applicant-1", PLEDGER_ROLE_APPLICANT);
+    PL_OK(ap.reg, pledger_application_save(ap.reg, bad));
+    snprintf(sql, sizeof sql, "UPDATE application SET (document, doc_hash) = (SELECT document, "
+             "doc_hash FROM application WHERE uuid = '%s') WHERE uuid = '%s'",
+             pledger_application_uuid(bad), uuid);
+    pledger_application_free(bad);
+    fx_ck_raw_exec(ap.path, sql);
+    fx_now_us += 3600 * INT64_C(1000000);
+    send_batch(&ap, &of);
+    ck_assert_int_eq(app_state(&of, uuid), PLEDGER_APP_ACCEPTED);
+    ck_assert_int_eq(fx_ck_raw_int(of.path, "SELECT blocking FROM review"), 1);
+    char *num = NULL;
+    act(&of, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
+    PL_FAILS(of.reg, PLEDGER_EREVIEW, pledger_application_register(&num, NULL, of.reg, uuid));
+    ck_assert_msg(strstr(pledger_errmsg(of.reg), "PARTIES_IDENTICAL"), "%s",
+                  pledger_errmsg(of.reg));
+    ck_assert_int_eq(fx_ck_raw_int(of.path, "SELECT count(*) FROM pledge"), 0);
+    ck_assert_int_eq(app_state(&of, uuid), PLEDGER_APP_ACCEPTED);
+    journal_ok(&of);
+    free(uuid);
+}
+END_TEST
+
 START_TEST(exactly_once_and_resumable)
 {
     if (!PL_TEST_XMLSIG)
@@ -1178,6 +1221,7 @@ static Suite *make(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 240);
     tcase_add_test(tc, two_sites_trademark_patent_receivable);
+    tcase_add_test(tc, the_office_registers_no_blocked_document);
     tcase_add_test(tc, the_line_journals_its_operations);
     tcase_add_test(tc, exactly_once_and_resumable);
     tcase_add_test(tc, the_line_refuses_gaps_forks_forgeries);

@@ -315,6 +315,173 @@ START_TEST(test_correction_cured)
 }
 END_TEST
 
+static int64_t app_state_of(const char *uuid)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT state FROM application WHERE uuid = '%s'", uuid);
+    return raw_int(sql);
+}
+
+/* A correction goes through the review a submission does: a corrected
+ * document with a finding that blocks submission is refused with the
+ * findings, nothing recorded, the application still awaiting correction.
+ * One case per rule class: parties, currency, dates, names, filing,
+ * materials, period. "@path" copies the value of path. */
+static const struct {
+    int kind;
+    const char *code;
+    const char *edits[7];
+} blocked_corrections[] = {
+    { PLEDGER_KIND_PATENT, "PARTIES_IDENTICAL",
+      { "pledgee/name", "@pledgor/name", "pledgee/id", "@pledgor/id", NULL } },
+    { PLEDGER_KIND_EQUITY, "CURRENCY_UNKNOWN", { "claim/amount/@currency", "XXX", NULL } },
+    { PLEDGER_KIND_EQUITY, "CONTRACT_DATE_FUTURE", { "contract/date", "2030-01-01", NULL } },
+    { PLEDGER_KIND_EQUITY, "PARTY_NAME_INVISIBLE",
+      { "pledgor/name", "\xe7\x8e\x8b\xe2\x80\xae\xe8\x8a\xb3", NULL } },
+    { PLEDGER_KIND_EMISSION, "FILING_JOINT_REQUIRED", { "filing/joint", "false", NULL } },
+    { PLEDGER_KIND_EMISSION, "TRANSLATION_MISSING", { "contract/language", "en", NULL } },
+    { PLEDGER_KIND_LAND, "PERIOD_", { "period/start", "2028-01-01", "period/end",
+                                      "2027-12-31", NULL } },
+    { PLEDGER_KIND_TRADEMARK, "PARTY_", { "pledgor/id", "91350100M000100Y44", NULL } },
+    { PLEDGER_KIND_RECEIVABLE, "RC_DEBTOR_IS_PLEDGOR",
+      { "rights/right[1]/debtors/party[1]/id", "@pledgor/id", NULL } },
+};
+
+START_TEST(test_correction_is_reviewed)
+{
+    int kind = blocked_corrections[_i].kind;
+    char *uuid = accepted(kind, NULL);
+    pledger_application *app = NULL;
+    act("clerk-1", PLEDGER_ROLE_CLERK);
+    PL_OK(reg, pledger_application_request_correction(reg, uuid, "see the note"));
+    PL_OK(reg, pledger_application_load(&app, reg, uuid));
+    const char *const *ed = blocked_corrections[_i].edits;
+    for (size_t k = 0; ed[k]; k += 2) {
+        const char *v = ed[k + 1];
+        char *copy = NULL;
+        if (v[0] == '@') {
+            const char *got = NULL;
+            PL_OK(NULL, pledger_application_get(&got, app, v + 1));
+            ck_assert_ptr_nonnull(got);
+            copy = strdup(got);
+            v = copy;
+        }
+        PL_OK(NULL, pledger_application_set(app, ed[k], v));
+        free(copy);
+    }
+    char *before = dump(NULL);
+    PL_FAILS(reg, PLEDGER_EREVIEW, pledger_application_correct(reg, app));
+    const char *msg = pledger_errmsg(reg);
+    ck_assert_msg(strstr(msg, blocked_corrections[_i].code) && strstr(msg, uuid) &&
+                  strstr(msg, "blocking"), "%s", msg);
+    char *after = dump(NULL);
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
+    ck_assert_int_eq(pledger_application_state(app), PLEDGER_APP_CORRECTION_REQUESTED);
+    pledger_application_free(app);
+    /* the registrar cannot register what awaits correction */
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    char *num = NULL, *code = NULL;
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_application_register(&num, &code, reg, uuid));
+    /* a clean correction is taken, reviewed, and registers */
+    act("clerk-1", PLEDGER_ROLE_CLERK);
+    int64_t reviews = raw_int("SELECT count(*) FROM review");
+    PL_OK(reg, pledger_application_load(&app, reg, uuid));
+    PL_OK(NULL, pledger_application_set(app, "contract/number", "HT-CORRECTED-1"));
+    PL_OK(reg, pledger_application_correct(reg, app));
+    ck_assert_int_eq(pledger_application_state(app), PLEDGER_APP_ACCEPTED);
+    pledger_application_free(app);
+    ck_assert_int_eq(raw_int("SELECT count(*) FROM review"), reviews + 1);
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, fx_register(reg, uuid, &num, &code));
+    pledger_free(num);
+    pledger_free(code);
+    assert_journal_intact();
+    free(uuid);
+}
+END_TEST
+
+/* The other way a document changes before a decision, a replacement,
+ * leaves a draft that must pass the review again before it is submitted;
+ * once submitted, only a correction changes it. */
+START_TEST(test_replaced_document_is_reviewed_again)
+{
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_EQUITY), *bad;
+    act("applicant-1", PLEDGER_ROLE_APPLICANT);
+    PL_OK(reg, pledger_application_save(reg, app));
+    char *uuid = strdup(pledger_application_uuid(app));
+    PL_OK(reg, pledger_application_review(NULL, reg, uuid));
+    bad = fx_ck_sample(PLEDGER_KIND_EQUITY);
+    PL_OK(NULL, pledger_application_set(bad, "claim/amount/@currency", "XXX"));
+    PL_OK(reg, pledger_application_replace(reg, uuid, bad));
+    ck_assert_int_eq(pledger_application_state(bad), PLEDGER_APP_DRAFT);
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_application_submit(reg, uuid));
+    PL_OK(reg, pledger_application_review(NULL, reg, uuid));
+    PL_FAILS(reg, PLEDGER_EREVIEW, pledger_application_submit(reg, uuid));
+    PL_OK(reg, pledger_application_replace(reg, uuid, app));
+    PL_OK(reg, pledger_application_review(NULL, reg, uuid));
+    PL_OK(reg, pledger_application_submit(reg, uuid));
+    act("clerk-1", PLEDGER_ROLE_CLERK);
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_application_replace(reg, uuid, bad));
+    PL_OK(reg, pledger_application_accept(NULL, reg, uuid));
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_application_replace(reg, uuid, bad));
+    PL_OK(reg, pledger_application_request_correction(reg, uuid, "x"));
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_application_replace(reg, uuid, bad));
+    pledger_application_free(app);
+    pledger_application_free(bad);
+    free(uuid);
+}
+END_TEST
+
+/* Registration never takes a document the review would block, however it
+ * came to be stored (an older library took corrections unreviewed): the
+ * last review must be a clean one of this very document, else the review
+ * runs at registration. */
+START_TEST(test_register_needs_a_clean_review_of_the_document)
+{
+    char *clean = accepted(PLEDGER_KIND_PATENT, NULL), *uuid = accepted(PLEDGER_KIND_PATENT, NULL);
+    char *num = NULL, *code = NULL, sql[512];
+
+    /* another document under @uuid's, as an unreviewed correction stored
+     * it: the pledgee is the pledgor */
+    pledger_application *bad = fx_ck_sample(PLEDGER_KIND_PATENT);
+    const char *name = NULL, *id = NULL;
+    PL_OK(NULL, pledger_application_get(&name, bad, "pledgor/name"));
+    char *n = strdup(name);
+    PL_OK(NULL, pledger_application_get(&id, bad, "pledgor/id"));
+    char *i = strdup(id);
+    PL_OK(NULL, pledger_application_set(bad, "pledgee/name", n));
+    PL_OK(NULL, pledger_application_set(bad, "pledgee/id", i));
+    free(n);
+    free(i);
+    act("applicant-1", PLEDGER_ROLE_APPLICANT);
+    PL_OK(reg, pledger_application_save(reg, bad));
+    snprintf(sql, sizeof sql, "UPDATE application SET (document, doc_hash) = (SELECT document, "
+             "doc_hash FROM application WHERE uuid = '%s') WHERE uuid = '%s'",
+             pledger_application_uuid(bad), uuid);
+    pledger_application_free(bad);
+    raw_exec(sql);
+    char *before = dump("pledge");
+    PL_FAILS(reg, PLEDGER_EREVIEW, fx_register(reg, uuid, &num, &code));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "PARTIES_IDENTICAL"), "%s", pledger_errmsg(reg));
+    char *after = dump("pledge");
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
+    ck_assert_int_eq(app_state_of(uuid), PLEDGER_APP_ACCEPTED);
+
+    /* the same document, its review gone: reviewed at registration, clean */
+    snprintf(sql, sizeof sql, "DELETE FROM review WHERE application_id = "
+             "(SELECT id FROM application WHERE uuid = '%s')", clean);
+    raw_exec(sql);
+    PL_OK(reg, fx_register(reg, clean, &num, &code));
+    pledger_free(num);
+    free(uuid);
+    free(clean);
+}
+END_TEST
+
 /* ---- the state machine: every step from every state, every role ---------------- */
 
 enum { S_DRAFT, S_REVIEWED, S_SUBMITTED, S_ACCEPTED, S_CORR, S_REGISTERED, S_REFUSED,
@@ -1556,13 +1723,6 @@ static char *last_operation(void)
     return op;
 }
 
-static int64_t app_state_of(const char *uuid)
-{
-    char sql[128];
-    snprintf(sql, sizeof sql, "SELECT state FROM application WHERE uuid = '%s'", uuid);
-    return raw_int(sql);
-}
-
 static int64_t pledge_state_of(const char *number)
 {
     char sql[256];
@@ -1765,6 +1925,10 @@ static Suite *workflow_suite(void)
     tcase_add_loop_test(tc, test_refused, 1, 8);
     tcase_add_loop_test(tc, test_correction_window, 1, 8);
     tcase_add_test(tc, test_correction_cured);
+    tcase_add_loop_test(tc, test_correction_is_reviewed, 0,
+                        sizeof blocked_corrections / sizeof blocked_corrections[0]);
+    tcase_add_test(tc, test_register_needs_a_clean_review_of_the_document);
+    tcase_add_test(tc, test_replaced_document_is_reviewed_again);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
 

@@ -12,6 +12,7 @@
 
 #include "base/date.h"
 #include "base/hash.h"
+#include "base/i18n.h"
 #include "base/ident.h"
 #include "base/json.h"
 #include "model/kinds.h"
@@ -243,7 +244,25 @@ static int create(const pl_ctx *c, pl_doc *doc, char **uuid_out)
     return 0;
 }
 
-/* Replace the document (save of a draft, or a correction). */
+static int review_row(const pl_ctx *c, const pl_app_row *row, int state, const pl_app *known,
+                      pl_findings *out);
+
+/* The first finding of @f that blocks submission (blocking or
+ * correctable), or NULL; @counts: the counts by severity. */
+static const pl_finding *first_blocking(const pl_findings *f, size_t counts[5])
+{
+    pl_findings_count(f, counts);
+    for (size_t i = 0; i < f->n; i++)
+        if (f->v[i].severity == PLEDGER_SEVERITY_BLOCKING ||
+            f->v[i].severity == PLEDGER_SEVERITY_CORRECTABLE)
+            return &f->v[i];
+    return NULL;
+}
+
+/* Replace the document (save of a draft, or a correction).  A correction
+ * is reviewed as a submission is: refused, nothing recorded, while the
+ * review of the corrected document has a blocking or correctable finding;
+ * else recorded with that review. */
 static int replace_doc(const pl_ctx *c, pl_step step, const char *uuid, pl_doc *doc)
 {
     pl_app_row row;
@@ -267,6 +286,23 @@ static int replace_doc(const pl_ctx *c, pl_step step, const char *uuid, pl_doc *
         json_doc(&j, &f);
         pl_json_int(&j, "state", target(step));
         rc = pl_wf_record(c, pl_step_operation(step), uuid, &j);
+    }
+    if (!rc && step == PL_STEP_CORRECT) {
+        pl_findings found = { 0 };
+        const pl_finding *first;
+        size_t n[5];
+        pl_app_row_clear(&row);
+        if (!(rc = pl_wf_app_load(c, uuid, &row)) &&
+            !(rc = review_row(c, &row, target(step), f.app, &found)) &&
+            (first = first_blocking(&found, n)))
+            rc = pl_err_set(c->e, PLEDGER_EREVIEW,
+                            "correct: the review of the corrected document of application %s "
+                            "has %zu blocking and %zu correctable findings (the first: %s at "
+                            "%s: %s); nothing was recorded: cure them and correct again",
+                            uuid, n[PLEDGER_SEVERITY_BLOCKING],
+                            n[PLEDGER_SEVERITY_CORRECTABLE], first->code, first->path,
+                            pl_frag_pair(first->message, pl_finding_text(first)));
+        pl_findings_clear(&found);
     }
     doc_facts_clear(&f);
     pl_app_row_clear(&row);
@@ -730,6 +766,37 @@ static int registrable(const pl_ctx *c, const pl_app *a)
     return 0;
 }
 
+/* The document of @row must pass the review as a submission does: a
+ * clean review of this very document was recorded (submission, a
+ * correction, the office's review of what an acceptance point sent), or
+ * else the review run now finds nothing blocking or correctable.  A
+ * document stored by some other way (an older version of this library
+ * accepted corrections unreviewed) is never registered unreviewed. */
+static int check_reviewed(const pl_ctx *c, const pl_app_row *row, const pl_app *a)
+{
+    pl_review_env env = { .today = pl_ctx_today(c), .application_id = row->id };
+    pl_review_last last;
+    pl_findings f = { 0 };
+    const pl_finding *first;
+    size_t n[5];
+    int rc;
+
+    if ((rc = PL_OPS(c->db, flow)->review_last(c->db, c->e, row->id, row->doc_hash, &last)))
+        return rc;
+    if (last.found && last.same_doc && last.blocking == 0 && last.correctable == 0)
+        return 0;
+    if (!(rc = pl_review_run(c->db, c->e, a, &env, &f)) && (first = first_blocking(&f, n)))
+        rc = pl_err_set(c->e, PLEDGER_EREVIEW,
+                        "register: the review of application %s, run at registration, has %zu "
+                        "blocking and %zu correctable findings (the first: %s at %s: %s); "
+                        "request a correction or refuse the application", row->uuid,
+                        n[PLEDGER_SEVERITY_BLOCKING], n[PLEDGER_SEVERITY_CORRECTABLE],
+                        first->code, first->path,
+                        pl_frag_pair(first->message, pl_finding_text(first)));
+    pl_findings_clear(&f);
+    return rc;
+}
+
 /* One pledge per right for kinds that allow only one. */
 static int check_not_pledged(const pl_ctx *c, const pl_app *a)
 {
@@ -818,7 +885,7 @@ int pl_wf_register(const pl_ctx *c, const char *uuid, char **number_out, char **
     }
     pl_review_env env = { .today = pl_ctx_today(c), .application_id = row.id };
     if ((rc = stored_app(c, &row, &doc, &app)) || (rc = registrable(c, app)) ||
-        (rc = check_not_pledged(c, app)) ||
+        (rc = check_reviewed(c, &row, app)) || (rc = check_not_pledged(c, app)) ||
         (rc = pl_review_register_check(c->db, c->e, app, &env)) ||
         (rc = first_version(c, app, &v)) ||
         (rc = pl_wf_next_id(c, PL_ID_PLEDGE, &v.pledge_id)) ||

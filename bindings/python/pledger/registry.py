@@ -700,7 +700,9 @@ class Registry:
 
     def correct(self, app: Application) -> None:
         """Record the corrected document of an application awaiting
-        correction (``app`` loaded with :meth:`load`, then edited)."""
+        correction (``app`` loaded with :meth:`load`, then edited).  It is
+        reviewed as at submission: :class:`ReviewBlocked` (nothing
+        recorded) while the review has a blocking or correctable finding."""
         if not isinstance(app, Application):
             raise _ffi._invalid(f"app must be a pledger.Application, not {type(app).__name__}",
                                 True)

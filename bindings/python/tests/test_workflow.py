@@ -132,6 +132,36 @@ def test_correction_cured(flow: Flow) -> None:
     assert reg.load(uuid)["rights/right[1]/goods"] == "罐头；茶"
 
 
+@pytest.mark.parametrize("kind,edits,code", [
+    (Kind.PATENT, {"pledgee/name": "@pledgor/name", "pledgee/id": "@pledgor/id"},
+     "PARTIES_IDENTICAL"),
+    (Kind.EQUITY, {"claim/amount/@currency": "XXX"}, "CURRENCY_UNKNOWN"),
+    (Kind.EQUITY, {"contract/date": "2030-01-01"}, "CONTRACT_DATE_FUTURE"),
+    (Kind.EQUITY, {"pledgor/name": "王\u202e芳"}, "PARTY_NAME_INVISIBLE"),
+    (Kind.EMISSION, {"filing/joint": "false"}, "FILING_JOINT_REQUIRED"),
+    (Kind.EMISSION, {"contract/language": "en"}, "TRANSLATION_MISSING"),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_correction_is_reviewed(flow: Flow, kind: Kind, edits: dict, code: str) -> None:
+    """A corrected document is reviewed as at submission: refused, nothing
+    recorded, while a finding blocks it; the registrar cannot register."""
+    reg = flow.reg
+    uuid, _ = flow.accepted(kind)
+    flow.act("clerk-1", Role.CLERK)
+    reg.request_correction(uuid, "请补正")
+    app = reg.load(uuid)
+    before = app.to_xml()
+    for path, value in edits.items():
+        app[path] = app[value[1:]] if value.startswith("@") else value
+    with pytest.raises(pledger.ReviewBlocked) as e:
+        reg.correct(app)
+    assert code in e.value.message and uuid in e.value.message
+    again = reg.load(uuid)
+    assert again.state == AppState.CORRECTION_REQUESTED and again.to_xml() == before
+    flow.act("registrar-1", Role.REGISTRAR)
+    with pytest.raises(pledger.WrongState):
+        reg.register(uuid)
+
+
 def test_withdraw(flow: Flow) -> None:
     uuid = flow.submitted(Kind.LAND)
     flow.reg.withdraw(uuid)
