@@ -1229,6 +1229,62 @@ START_TEST(test_a_change_of_nothing)
 }
 END_TEST
 
+/* A change sets only what the review would take in a document: a name
+ * with a character that shows nothing (PARTY_NAME_INVISIBLE), a control
+ * character no document holds, a name of white space only (PARTY_NAME_
+ * MISSING), an amount not positive (AMOUNT_NOT_POSITIVE) -- each refused
+ * naming the field, nothing recorded, for either party and every kind. */
+static const char *const bad_names[] = {
+    "\xe7\x8e\x8b\xe2\x80\xae\xe8\x8a\xb3", /* U+202E */
+    "\xc2\xad",                             /* a lone soft hyphen U+00AD */
+    "ACME\xe2\x80\x8b Ltd",                 /* U+200B */
+    "ACME\xef\xbb\xbf",                     /* U+FEFF */
+    "A\xe1\xa0\x8b" "B",                    /* U+180B */
+    "\xe3\x85\xa4",                         /* U+3164 HANGUL FILLER */
+    "ACME\x01 Ltd",                         /* a control character */
+    " \t ",                                 /* white space only */
+    "\xe3\x80\x80",                         /* U+3000 only */
+};
+
+START_TEST(test_change_takes_only_what_the_review_takes)
+{
+    int kind = 1 + _i % 7;
+    char *code = NULL, *num = registered(kind, &code);
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    char *before = dump(NULL);
+    for (size_t k = 0; k < sizeof bad_names / sizeof bad_names[0]; k++) {
+        for (int party = 0; party < 2; party++) {
+            pledger_change ch = PLEDGER_CHANGE_INIT;
+            const char *field = party ? "pledgee_name" : "pledgor_name";
+            if (party)
+                ch.pledgee_name = bad_names[k];
+            else
+                ch.pledgor_name = bad_names[k];
+            PL_FAILS(reg, PLEDGER_EINVAL, pledger_pledge_change(reg, num, &ch, code));
+            ck_assert_msg(strstr(pledger_errmsg(reg), field), "%zu: %s", k,
+                          pledger_errmsg(reg));
+        }
+    }
+    pledger_change ch = PLEDGER_CHANGE_INIT;
+    int64_t amounts[] = { 0, -2, INT64_MIN };
+    for (size_t k = 0; k < 3; k++) {
+        ch.amount = amounts[k];
+        PL_FAILS(reg, PLEDGER_EINVAL, pledger_pledge_change(reg, num, &ch, code));
+        ck_assert_msg(strstr(pledger_errmsg(reg), "amount"), "%s", pledger_errmsg(reg));
+    }
+    char *after = dump(NULL);
+    ck_assert_str_eq(before, after);
+    /* what the review takes goes through: a name with a visible space */
+    ch = (pledger_change)PLEDGER_CHANGE_INIT;
+    ch.pledgor_name = "王 芳";
+    PL_OK(reg, pledger_pledge_change(reg, num, &ch, code));
+    free(before);
+    free(after);
+    pledger_free(code);
+    free(num);
+}
+END_TEST
+
 /* An application whose registration period has already run out is not
  * registered: the pledge would be expired the moment it existed. */
 START_TEST(test_no_registration_after_the_period)
@@ -1952,6 +2008,7 @@ static Suite *workflow_suite(void)
     tcase_add_test(tc, test_expired_before_the_sweep);
     tcase_add_test(tc, test_extend_within_the_rights_term);
     tcase_add_test(tc, test_a_change_of_nothing);
+    tcase_add_loop_test(tc, test_change_takes_only_what_the_review_takes, 0, 7);
     tcase_add_test(tc, test_no_registration_after_the_period);
     tcase_add_test(tc, test_objection_lapses_before_the_sweep);
     tcase_add_test(tc, test_submit_needs_clean_review);

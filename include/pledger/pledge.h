@@ -347,7 +347,12 @@ typedef struct pledger_change {
  * receivables and ignored for other kinds.  A change that leaves the
  * names (as folded: white space, full-width forms) and the amount as they
  * are is refused with #PLEDGER_EINVAL and records nothing -- no version,
- * no certificate superseded.
+ * no certificate superseded.  A new name is taken as the review takes a
+ * party's name in a document, and refused with #PLEDGER_EINVAL naming the
+ * field otherwise: empty or white space only (PARTY_NAME_MISSING), a
+ * character that shows nothing -- a format or bidirectional control, a
+ * soft hyphen, a filler (PARTY_NAME_INVISIBLE) -- or a control character
+ * no document can hold.
  * @param[in] reg the registry.
  * @param[in] number the registration number.
  * @param[in] change what changes.

@@ -1,5 +1,6 @@
 #include "base/text.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,6 +165,34 @@ char *pl_text_normalize_id(const char *s)
     }
     f[o] = '\0';
     return f;
+}
+
+/* The first character of @s that shows nothing but changes the text a
+ * search compares (Unicode's default-ignorable code points: format
+ * characters, bidirectional controls, fillers, variation selectors, the
+ * soft hyphen), as U+XXXX into @out; false when there is none. */
+bool pl_text_invisible(const char *s, char out[16])
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = pl_utf8_decode(s + i, n - i, &cp);
+        if (k == 0)
+            return false;   /* not UTF-8: the document was refused before */
+        bool hidden = cp == 0x00AD || cp == 0x034F || cp == 0x061C || cp == 0x115F ||
+                      cp == 0x1160 || cp == 0x17B4 || cp == 0x17B5 ||
+                      (cp >= 0x180B && cp <= 0x180F) || (cp >= 0x200B && cp <= 0x200F) ||
+                      (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) ||
+                      cp == 0x3164 || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF ||
+                      cp == 0xFFA0 || (cp >= 0x1BCA0 && cp <= 0x1BCA3) ||
+                      (cp >= 0x1D173 && cp <= 0x1D17A) || (cp >= 0xE0000 && cp <= 0xE0FFF);
+        if (hidden) {
+            snprintf(out, 16, "U+%04X", (unsigned)cp);
+            return true;
+        }
+        i += k;
+    }
+    return false;
 }
 
 bool pl_text_is_punct(uint32_t cp)

@@ -41,6 +41,13 @@ bool pl_text_is_space(uint32_t cp);
  * there). */
 bool pl_text_is_punct(uint32_t cp);
 
+/* True when @s holds a character that shows nothing but changes the text
+ * a search compares (format characters, bidirectional controls, fillers,
+ * variation selectors, the soft hyphen: the list in text.c), written as
+ * U+XXXX into @out; false when there is none (or @s is not UTF-8).  The
+ * review's PARTY_NAME_INVISIBLE and the change of a name both use it. */
+bool pl_text_invisible(const char *s, char out[16]);
+
 /* A malloc'd copy of @s with the full-width ASCII forms U+FF01..U+FF5E
  * turned into U+0021..U+007E, every white space character into ' ',
  * leading and trailing white space removed and each run of white space

@@ -75,6 +75,26 @@ static int record_version(const pl_ctx *c, pl_pver *v, const char *operation, bo
     return pl_wf_record(c, operation, v->number, &j);
 }
 
+/* The first C0 control character of @s or a noncharacter U+FFFE/U+FFFF,
+ * none of which an XML document (an application, a certificate) can hold,
+ * as U+XXXX into @out. */
+static bool control_in(const char *s, char out[16])
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = pl_utf8_decode(s + i, n - i, &cp);
+        if (k == 0)
+            return false;
+        if (cp < 0x20 || cp == 0xFFFE || cp == 0xFFFF) {
+            snprintf(out, 16, "U+%04X", (unsigned)cp);
+            return true;
+        }
+        i += k;
+    }
+    return false;
+}
+
 static int set_name(const pl_ctx *c, char **name, char **key, const char *value,
                     const char *field)
 {
@@ -86,6 +106,16 @@ static int set_name(const pl_ctx *c, char **name, char **key, const char *value,
             return pl_err_oom(c->e);
         free(*value ? folded : NULL);
         return pl_err_set(c->e, PLEDGER_EINVAL, "change: %s is empty", field);
+    }
+    /* the names the review takes and no other (PARTY_NAME_INVISIBLE; a
+     * document cannot hold a control character) */
+    char which[16];
+    if (pl_text_invisible(folded, which) || control_in(folded, which)) {
+        free(folded);
+        return pl_err_set(c->e, PLEDGER_EINVAL,
+                          "change: %s holds %s, a character that shows nothing or a control "
+                          "character: the review refuses such a name (PARTY_NAME_INVISIBLE)",
+                          field, which);
     }
     if (!(k = pl_text_name_key(folded))) {
         free(folded);

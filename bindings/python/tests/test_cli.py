@@ -296,6 +296,12 @@ def test_pledge_life_and_queries(cli: Cli, tmp_path: pathlib.Path) -> None:
             "registrar-1", "--json")
     assert (r.data["version"], r.data["amount"]) == (2, 123456)
     cli("change", number, "--actor", "registrar-1", expect=2)  # nothing to change
+    # names the review refuses (PARTY_NAME_INVISIBLE), refused naming the field
+    r = cli("change", number, "--pledgor-name", "王\u202e芳", "--actor", "registrar-1",
+            expect=2)
+    assert "--pledgor-name" in r.err and "U+202E" in r.err
+    r = cli("change", number, "--pledgee-name", "\u00ad", "--actor", "registrar-1", expect=2)
+    assert "--pledgee-name" in r.err and "U+00AD" in r.err
     r = cli("verify", number, "--code", code, "--json", expect=1)  # superseded now
     assert r.data["code_status"] == "superseded" and r.data["verified"] is False
     r = cli("extend", number, "2027-04-30", "--actor", "registrar-1", "--json")

@@ -162,6 +162,19 @@ def test_correction_is_reviewed(flow: Flow, kind: Kind, edits: dict, code: str) 
         reg.register(uuid)
 
 
+@pytest.mark.parametrize("name", ["王\u202e芳", "\u00ad", "ACME\u200b Ltd", "A\x01B", "  \u3000 "])
+@pytest.mark.parametrize("field", ["pledgor_name", "pledgee_name"])
+def test_change_takes_only_names_the_review_takes(flow: Flow, field: str, name: str) -> None:
+    reg = flow.reg
+    uuid, _ = flow.accepted(Kind.RECEIVABLE)
+    flow.act("registrar-1", Role.REGISTRAR)
+    r = reg.register(uuid)
+    with pytest.raises(pledger.InvalidArgument) as e:
+        reg.change(r.number, modcode=r.modcode, **{field: name})
+    assert field in e.value.message
+    assert reg.pledge(r.number).version == 1
+
+
 def test_withdraw(flow: Flow) -> None:
     uuid = flow.submitted(Kind.LAND)
     flow.reg.withdraw(uuid)
