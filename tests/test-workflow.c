@@ -1285,6 +1285,41 @@ START_TEST(test_change_takes_only_what_the_review_takes)
 }
 END_TEST
 
+/* Every required free-text argument of a step refuses white space alone
+ * as it refuses "": named, as empty, nothing recorded. */
+START_TEST(test_white_space_is_empty)
+{
+    static const char *const blanks[] = { "", " ", "   ", " \t\n ", "\xe3\x80\x80" };
+    char *uuid = accepted(PLEDGER_KIND_RECEIVABLE, NULL), *code = NULL;
+    char *num = registered(PLEDGER_KIND_RECEIVABLE, &code);
+    char *before = dump(NULL);
+    for (size_t k = 0; k < sizeof blanks / sizeof blanks[0]; k++) {
+        const char *b = blanks[k];
+        act("clerk-1", PLEDGER_ROLE_CLERK);
+        PL_FAILS(reg, PLEDGER_EINVAL, pledger_application_request_correction(reg, uuid, b));
+        ck_assert_msg(strstr(pledger_errmsg(reg), "note") &&
+                      strstr(pledger_errmsg(reg), "empty"), "%s", pledger_errmsg(reg));
+        act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+        PL_FAILS(reg, PLEDGER_EINVAL, pledger_application_refuse(reg, uuid, b, "why"));
+        ck_assert_msg(strstr(pledger_errmsg(reg), "ground") &&
+                      strstr(pledger_errmsg(reg), "empty"), "%s", pledger_errmsg(reg));
+        PL_FAILS(reg, PLEDGER_EINVAL, pledger_pledge_revoke(reg, num, b, "why"));
+        ck_assert_msg(strstr(pledger_errmsg(reg), "ground") &&
+                      strstr(pledger_errmsg(reg), "empty"), "%s", pledger_errmsg(reg));
+        PL_FAILS(reg, PLEDGER_EINVAL, pledger_pledge_object(reg, num, b, "why"));
+        ck_assert_msg(strstr(pledger_errmsg(reg), "objector") &&
+                      strstr(pledger_errmsg(reg), "empty"), "%s", pledger_errmsg(reg));
+    }
+    char *after = dump(NULL);
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
+    free(uuid);
+    free(num);
+    pledger_free(code);
+}
+END_TEST
+
 /* An application whose registration period has already run out is not
  * registered: the pledge would be expired the moment it existed. */
 START_TEST(test_no_registration_after_the_period)
@@ -2008,6 +2043,7 @@ static Suite *workflow_suite(void)
     tcase_add_test(tc, test_expired_before_the_sweep);
     tcase_add_test(tc, test_extend_within_the_rights_term);
     tcase_add_test(tc, test_a_change_of_nothing);
+    tcase_add_test(tc, test_white_space_is_empty);
     tcase_add_loop_test(tc, test_change_takes_only_what_the_review_takes, 0, 7);
     tcase_add_test(tc, test_no_registration_after_the_period);
     tcase_add_test(tc, test_objection_lapses_before_the_sweep);

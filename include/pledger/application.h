@@ -390,7 +390,8 @@ PLEDGER_EXPORT int pledger_application_accept(char **out, pledger_registry *reg,
  * Ask the applicant to cure a curable deficiency.  The applicant has 30
  * calendar days; after that, pledger_registry_expire() deems the
  * application withdrawn.  Role: clerk.
- * @param[in] note what must be corrected (required, shown to the applicant).
+ * @param[in] note what must be corrected (required: white space
+ *            alone is empty; shown to the applicant).
  * @param[in] reg the registry.
  * @param[in] uuid the application's UUID.
  * @since 0.1
@@ -447,7 +448,8 @@ PLEDGER_EXPORT int pledger_application_register(char **out, char **modcode_out,
 
 /**
  * Refuse an accepted application.  Role: registrar.
- * @param[in] ground a refusal ground code (e.g. "TM_SEIZED"), required.
+ * @param[in] ground a refusal ground code (e.g. "TM_SEIZED"), required; white space
+ *            alone is empty, as "" is.
  * @param[in] note   an explanation, or NULL.
  * @param[in] reg the registry.
  * @param[in] uuid the application's UUID.

@@ -401,7 +401,8 @@ PLEDGER_EXPORT int pledger_pledge_cancel(pledger_registry *reg, const char *numb
  * ground found later).  Role: registrar.
  * @param[in] reg the registry.
  * @param[in] number the registration number.
- * @param[in] ground a ground code (e.g. "CONTRACT_VOID"), required.
+ * @param[in] ground a ground code (e.g. "CONTRACT_VOID"), required; white space
+ *            alone is empty, as "" is.
  * @param[in] note   an explanation, or NULL.
  * @since 0.1
  */
@@ -413,7 +414,8 @@ PLEDGER_EXPORT int pledger_pledge_revoke(pledger_registry *reg, const char *numb
  * interested party): the pledge is under objection; without litigation
  * recorded within 30 days the objection lapses (pledger_registry_expire()).
  * Role: applicant or registrar.
- * @param[in] objector who objects (name), required.
+ * @param[in] objector who objects (name), required; white space
+ *            alone is empty, as "" is.
  * @param[in] reg the registry.
  * @param[in] number the registration number.
  * @param[in] note why, or NULL.

@@ -81,6 +81,16 @@ int pl_api_check_str(pledger_registry *reg, const char *fn, const char *param, c
     }
     if (!pl_utf8_valid(s, n))
         return pl_api_bad_arg(reg, fn, param, "is not valid UTF-8");
+    /* white space alone says no more than nothing: a ground, a note, a
+     * name of "   " is as empty as "" */
+    if (required) {
+        size_t i = 0;
+        uint32_t cp;
+        for (size_t k; i < n && (k = pl_utf8_decode(s + i, n - i, &cp)) && pl_text_is_space(cp);)
+            i += k;
+        if (i == n)
+            return pl_api_bad_arg(reg, fn, param, "is empty (white space only)");
+    }
     return 0;
 }
 

@@ -347,3 +347,20 @@ def test_instants_at_the_edges_of_the_years(tmp_path: pathlib.Path) -> None:
     for at in ("9999-12-31T23:59:59.999999-14:00", "0001-01-01T00:00:00+14:00"):
         r = run_cli("verify", "R-NOPE", "--at", at, "--db", db)
         assert r.status == 2 and "--at" in r.err and "years 1 to 9999" in r.err, r
+
+
+@pytest.mark.parametrize("args,option", [
+    (["request-correction", "U", "--note"], "--note"),
+    (["refuse", "U", "--ground"], "--ground"),
+    (["revoke", "R-NOPE", "--ground"], "--ground"),
+    (["object", "R-NOPE", "--objector"], "--objector"),
+])
+@pytest.mark.parametrize("blank", ["", "   ", " \t ", "\u3000"])
+def test_white_space_alone_is_empty(tmp_path: pathlib.Path, args: list, option: str,
+                                    blank: str) -> None:
+    """A required free-text argument of white space alone is refused as empty,
+    as "" is, naming it."""
+    db = str(tmp_path / "r.db")
+    assert run_cli("init", "--db", db).status == 0
+    r = run_cli(*args, blank, "--actor", "a", "--db", db)
+    assert r.status == 2 and option.lstrip("-") in r.err and "empty" in r.err, r

@@ -175,6 +175,25 @@ def test_change_takes_only_names_the_review_takes(flow: Flow, field: str, name: 
     assert reg.pledge(r.number).version == 1
 
 
+@pytest.mark.parametrize("blank", ["", "   ", "\t\n", "\u3000"])
+def test_white_space_alone_is_empty(flow: Flow, blank: str) -> None:
+    reg = flow.reg
+    uuid, _ = flow.accepted(Kind.TRADEMARK)
+    flow.act("clerk-1", Role.CLERK)
+    with pytest.raises(pledger.InvalidArgument) as e:
+        reg.request_correction(uuid, blank)
+    assert "note" in e.value.message and "empty" in e.value.message
+    flow.act("registrar-1", Role.REGISTRAR)
+    with pytest.raises(pledger.InvalidArgument) as e:
+        reg.refuse(uuid, blank)
+    assert "ground" in e.value.message and "empty" in e.value.message
+    number = reg.register(uuid).number
+    with pytest.raises(pledger.InvalidArgument) as e:
+        reg.revoke(number, blank)
+    assert "ground" in e.value.message and "empty" in e.value.message
+    assert reg.pledge(number).version == 1
+
+
 def test_withdraw(flow: Flow) -> None:
     uuid = flow.submitted(Kind.LAND)
     flow.reg.withdraw(uuid)
