@@ -402,8 +402,8 @@ PLEDGER_EXPORT int pledger_application_request_correction(pledger_registry *reg,
 /**
  * Record the corrected document of an application awaiting correction;
  * it is accepted again.  The document must have the same kind.  It goes
- * through the review a submission does (pledger_application_review()),
- * recorded with the correction: while that review has a blocking or
+ * through the review a submission does (pledger_application_review();
+ * not recorded: registration reviews it again): while it has a blocking or
  * correctable finding the correction is refused with #PLEDGER_EREVIEW,
  * whose message gives how many there are and names the first (code, path,
  * message), and nothing is recorded (the application still awaits
@@ -418,8 +418,8 @@ PLEDGER_EXPORT int pledger_application_correct(pledger_registry *reg,
 /**
  * Register an accepted application: the pledge exists from now, with a
  * registration number and a certificate.  The document must be the one a
- * clean review saw (submission, correction, or the office's review of
- * what an acceptance point sent): otherwise it is reviewed now, and a
+ * clean review saw (submission, or the office's review of what an
+ * acceptance point sent): otherwise (a correction) it is reviewed now, and a
  * blocking or correctable finding refuses the registration with
  * #PLEDGER_EREVIEW naming the first one.  Refused with #PLEDGER_ECONFLICT
  * when a right it names is already pledged and its kind allows one pledge

@@ -244,9 +244,6 @@ static int create(const pl_ctx *c, pl_doc *doc, char **uuid_out)
     return 0;
 }
 
-static int review_row(const pl_ctx *c, const pl_app_row *row, int state, const pl_app *known,
-                      pl_findings *out);
-
 /* The first finding of @f that blocks submission (blocking or
  * correctable), or NULL; @counts: the counts by severity. */
 static const pl_finding *first_blocking(const pl_findings *f, size_t counts[5])
@@ -259,10 +256,35 @@ static const pl_finding *first_blocking(const pl_findings *f, size_t counts[5])
     return NULL;
 }
 
+/* A corrected document is reviewed as a submission is (not recorded: the
+ * step's one event is the correction; registration reviews a document no
+ * recorded review saw, check_reviewed()): PLEDGER_EREVIEW while the
+ * review has a blocking or correctable finding. */
+static int review_blocks(const pl_ctx *c, const pl_app_row *row, const pl_app *a)
+{
+    pl_review_env env = { .today = pl_ctx_today(c), .application_id = row->id };
+    pl_findings found = { 0 };
+    const pl_finding *first;
+    size_t n[5];
+    int rc;
+
+    if (!(rc = pl_review_run(c->db, c->e, a, &env, &found)) &&
+        (first = first_blocking(&found, n)))
+        rc = pl_err_set(c->e, PLEDGER_EREVIEW,
+                        "correct: the review of the corrected document of application %s "
+                        "has %zu blocking and %zu correctable findings (the first: %s at "
+                        "%s: %s); nothing was recorded: cure them and correct again",
+                        row->uuid, n[PLEDGER_SEVERITY_BLOCKING],
+                        n[PLEDGER_SEVERITY_CORRECTABLE], first->code, first->path,
+                        pl_frag_pair(first->message, pl_finding_text(first)));
+    pl_findings_clear(&found);
+    return rc;
+}
+
 /* Replace the document (save of a draft, or a correction).  A correction
  * is reviewed as a submission is: refused, nothing recorded, while the
- * review of the corrected document has a blocking or correctable finding;
- * else recorded with that review. */
+ * review of the corrected document has a blocking or correctable finding
+ * (review_blocks()). */
 static int replace_doc(const pl_ctx *c, pl_step step, const char *uuid, pl_doc *doc)
 {
     pl_app_row row;
@@ -280,29 +302,14 @@ static int replace_doc(const pl_ctx *c, pl_step step, const char *uuid, pl_doc *
         rc = pl_err_set(c->e, PLEDGER_EINVAL,
                         "@kind: application %s is a %s application; the document is a %s one",
                         uuid, pl_kind(row.kind)->name, pl_kind(pl_doc_kind(doc))->name);
+    } else if (step == PL_STEP_CORRECT && (rc = review_blocks(c, &row, f.app))) {
+        /* refused: nothing recorded */
     } else {
         pl_json_init(&j);
         pl_json_int(&j, "application_id", row.id);
         json_doc(&j, &f);
         pl_json_int(&j, "state", target(step));
         rc = pl_wf_record(c, pl_step_operation(step), uuid, &j);
-    }
-    if (!rc && step == PL_STEP_CORRECT) {
-        pl_findings found = { 0 };
-        const pl_finding *first;
-        size_t n[5];
-        pl_app_row_clear(&row);
-        if (!(rc = pl_wf_app_load(c, uuid, &row)) &&
-            !(rc = review_row(c, &row, target(step), f.app, &found)) &&
-            (first = first_blocking(&found, n)))
-            rc = pl_err_set(c->e, PLEDGER_EREVIEW,
-                            "correct: the review of the corrected document of application %s "
-                            "has %zu blocking and %zu correctable findings (the first: %s at "
-                            "%s: %s); nothing was recorded: cure them and correct again",
-                            uuid, n[PLEDGER_SEVERITY_BLOCKING],
-                            n[PLEDGER_SEVERITY_CORRECTABLE], first->code, first->path,
-                            pl_frag_pair(first->message, pl_finding_text(first)));
-        pl_findings_clear(&found);
     }
     doc_facts_clear(&f);
     pl_app_row_clear(&row);
@@ -767,11 +774,10 @@ static int registrable(const pl_ctx *c, const pl_app *a)
 }
 
 /* The document of @row must pass the review as a submission does: a
- * clean review of this very document was recorded (submission, a
- * correction, the office's review of what an acceptance point sent), or
- * else the review run now finds nothing blocking or correctable.  A
- * document stored by some other way (an older version of this library
- * accepted corrections unreviewed) is never registered unreviewed. */
+ * clean review of this very document was recorded (submission, the
+ * office's review of what an acceptance point sent), or else the review
+ * run now (a corrected document; one an older version of this library
+ * took as a correction unreviewed) finds nothing blocking or correctable. */
 static int check_reviewed(const pl_ctx *c, const pl_app_row *row, const pl_app *a)
 {
     pl_review_env env = { .today = pl_ctx_today(c), .application_id = row->id };
