@@ -250,13 +250,28 @@ PLEDGER_EXPORT int pledger_certificate_get(char **out, pledger_registry *reg,
  *  #pledger_certificate_check of evidence.h.) @since 0.2 */
 typedef struct pledger_certificate pledger_certificate;
 
-/** Whether a certificate is the pledge's latest. @since 0.2 */
+/** Whether a certificate is the pledge's latest, and whether the pledge
+ *  is still in force.  Its document's `status` element says the same
+ *  ("current", "superseded", "cancelled", "revoked", "expired").  Values
+ *  may be added: treat an unknown one as not current. @since 0.2 */
 typedef enum pledger_certificate_status {
-    /** The certificate of the pledge's current version. */
+    /** The certificate of the pledge's current version, the pledge in
+     *  force (active or under objection). */
     PLEDGER_CERTIFICATE_CURRENT = 1,
     /** A change or an extension issued a newer one: the document is
      *  genuine but out of date (pledger_certificate_superseded_at()). */
-    PLEDGER_CERTIFICATE_SUPERSEDED = 2
+    PLEDGER_CERTIFICATE_SUPERSEDED = 2,
+    /** The pledge's last certificate; the pledge was cancelled since (a
+     *  cancellation issues none): genuine, and no longer in force.
+     *  @since 0.2 */
+    PLEDGER_CERTIFICATE_CANCELLED = 3,
+    /** The pledge's last certificate; the registration was revoked since.
+     *  @since 0.2 */
+    PLEDGER_CERTIFICATE_REVOKED = 4,
+    /** The pledge's last certificate; its registration period is over
+     *  (read so from the day after its last day, whether the expiry
+     *  sweep recorded it yet or not).  @since 0.2 */
+    PLEDGER_CERTIFICATE_EXPIRED = 5
 } pledger_certificate_status;
 
 /**
@@ -298,7 +313,8 @@ PLEDGER_EXPORT int pledger_certificate_version(const pledger_certificate *c);
  * @param[in] c the certificate.
  * @since 0.2 */
 PLEDGER_EXPORT const char *pledger_certificate_code(const pledger_certificate *c);
-/** Current or superseded (0 for NULL).
+/** Current, superseded, or the pledge's last certificate of a pledge that
+ *  ended: cancelled, revoked, expired (0 for NULL).
  * @param[in] c the certificate.
  * @since 0.2 */
 PLEDGER_EXPORT pledger_certificate_status pledger_certificate_status_of(
@@ -313,7 +329,7 @@ PLEDGER_EXPORT int64_t pledger_certificate_issued_at(const pledger_certificate *
  * @since 0.2 */
 PLEDGER_EXPORT int64_t pledger_certificate_superseded_at(const pledger_certificate *c);
 /** The certificate document (root `certificate`), UTF-8 XML; a superseded
- *  one says so in its `status`.
+ *  one, or one of a pledge that ended, says so in its `status`.
  * @param[in] c the certificate.
  * @since 0.2 */
 PLEDGER_EXPORT const char *pledger_certificate_xml(const pledger_certificate *c);

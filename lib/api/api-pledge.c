@@ -50,6 +50,7 @@ struct pledger_certificate {
     int version;
     char code[PL_CODE_LEN + 1];
     bool superseded;
+    pledger_certificate_status status;
     int64_t issued_at, superseded_at;
     char *xml;
 };
@@ -570,7 +571,23 @@ static int cert_read(pledger_registry *reg, const char *fn, const char *number, 
     c->superseded = stored.superseded_at != INT64_MIN;
     c->superseded_at = c->superseded ? stored.superseded_at : 0;
     snprintf(c->code, sizeof c->code, "%s", stored.code ? stored.code : "");
-    if (!c->superseded && !pl_mask_applies(reg->role)) {
+    /* The latest certificate of a pledge no longer in force (cancelled,
+     * revoked, or its period over, swept or not) is not the certificate
+     * of a pledge's current version: it says how the pledge ended. */
+    c->status = c->superseded ? PLEDGER_CERTIFICATE_SUPERSEDED : PLEDGER_CERTIFICATE_CURRENT;
+    if (!c->superseded) {
+        if ((rc = pl_pver_load(reg->db, &reg->err, kept, INT64_MIN, &v))) {
+            pl_cert_stored_clear(&stored);
+            return rc;
+        }
+        pl_pver_lapse(&v, pl_db_day_of(reg->db, INT64_MIN));
+        c->status = v.state == PLEDGER_PLEDGE_CANCELLED ? PLEDGER_CERTIFICATE_CANCELLED
+                    : v.state == PLEDGER_PLEDGE_REVOKED ? PLEDGER_CERTIFICATE_REVOKED
+                    : v.state == PLEDGER_PLEDGE_EXPIRED ? PLEDGER_CERTIFICATE_EXPIRED
+                                                        : PLEDGER_CERTIFICATE_CURRENT;
+        pl_pver_clear(&v);
+    }
+    if (c->status == PLEDGER_CERTIFICATE_CURRENT && !pl_mask_applies(reg->role)) {
         c->xml = stored.document;
         stored.document = NULL;
         pl_cert_stored_clear(&stored);
@@ -581,7 +598,8 @@ static int cert_read(pledger_registry *reg, const char *fn, const char *number, 
         return 0;
     }
     pl_cert_stored_clear(&stored);
-    /* A superseded certificate (the same document, saying so), or one
+    /* A superseded certificate or one of a pledge that ended (the same
+     * document, saying so), or one
      * whose natural persons' identity numbers the caller may not see:
      * rebuilt from the version it was issued for -- by its number: two
      * versions may take effect at one instant (a replay's clock), and the
@@ -593,7 +611,10 @@ static int cert_read(pledger_registry *reg, const char *fn, const char *number, 
     if ((rc = pl_pver_load_version(reg->db, &reg->err, pledge_id, c->version, &v)))
         return rc;
     pl_mask_pver(&v, reg->role);
-    rc = pl_wf_certificate_xml(&reg->err, &v, c->issued_at, c->code, c->superseded, &c->xml);
+    static const char *const status_names[] = { "", "current", "superseded", "cancelled",
+                                                "revoked", "expired" };
+    rc = pl_wf_certificate_xml(&reg->err, &v, c->issued_at, c->code, status_names[c->status],
+                               &c->xml);
     rc = stored_invalid(&reg->err, rc, kept);
     pl_pver_clear(&v);
     return rc;
@@ -655,8 +676,7 @@ void pledger_certificate_free(pledger_certificate *c)
 CERT_GET(const char *, pledger_certificate_number, c->number, NULL)
 CERT_GET(int, pledger_certificate_version, c->version, 0)
 CERT_GET(const char *, pledger_certificate_code, c->code, NULL)
-CERT_GET(pledger_certificate_status, pledger_certificate_status_of,
-         c->superseded ? PLEDGER_CERTIFICATE_SUPERSEDED : PLEDGER_CERTIFICATE_CURRENT,
+CERT_GET(pledger_certificate_status, pledger_certificate_status_of, c->status,
          (pledger_certificate_status)0)
 CERT_GET(int64_t, pledger_certificate_issued_at, c->issued_at, 0)
 CERT_GET(int64_t, pledger_certificate_superseded_at, c->superseded_at, 0)

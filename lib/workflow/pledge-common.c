@@ -151,7 +151,7 @@ int pl_wf_json_certificate(const pl_ctx *c, pl_json *j, const pl_pver *v, int64_
     int rc;
 
     if ((rc = pl_wf_random_code(c->e, code)) ||
-        (rc = pl_wf_certificate_xml(c->e, v, issued_at, code, false, &xml)))
+        (rc = pl_wf_certificate_xml(c->e, v, issued_at, code, "current", &xml)))
         return rc;
     pl_json_begin_object(j, "certificate");
     pl_json_str(j, "code", code);
@@ -163,7 +163,7 @@ int pl_wf_json_certificate(const pl_ctx *c, pl_json *j, const pl_pver *v, int64_
 }
 
 int pl_wf_certificate_xml(pl_err *e, const pl_pver *v, int64_t issued_at, const char *code,
-                          bool superseded, char **out)
+                          const char *status, char **out)
 {
     const pl_kind_info *k = pl_kind(v->kind);
     pl_cert_right *rights = calloc(v->n_rights ? v->n_rights : 1, sizeof *rights);
@@ -179,7 +179,7 @@ int pl_wf_certificate_xml(pl_err *e, const pl_pver *v, int64_t issued_at, const 
     pl_cert_fields f = {
         .registration_number = v->number,
         .version = v->version,
-        .status = superseded ? "superseded" : "current",
+        .status = status,
         .kind = (pledger_kind)v->kind,
         .security = k->security,
         .pledgor = { v->pledgor_name, (pledger_id_type)pl_ident_type_from_name(v->pledgor_id_type),

@@ -19,9 +19,10 @@ void pl_wf_json_version(pl_json *j, const pl_pver *v);
  * issued at @issued_at, with a fresh verification code. */
 int pl_wf_json_certificate(const pl_ctx *c, pl_json *j, const pl_pver *v, int64_t issued_at);
 
-/* The certificate document of version @v (status current or superseded). */
+/* The certificate document of version @v; @status its `status` element
+ * ("current", "superseded", "cancelled", "revoked", "expired"). */
 int pl_wf_certificate_xml(pl_err *e, const pl_pver *v, int64_t issued_at, const char *code,
-                          bool superseded, char **out);
+                          const char *status, char **out);
 
 /* A code (a verification code, a modification code) as a person types
  * it -- either case, with or without the dashes, white space, full-width

@@ -389,15 +389,18 @@ class Certificate:
     number: str                      #: the registration number
     version: int                     #: the pledge version it was issued for
     code: str                        #: the verification code, "XXXX-XXXX-XXXX-XXXX"
-    status: Any                      #: a CertificateStatus: current or superseded
+    #: a CertificateStatus: current, superseded, or the last certificate of a
+    #: pledge that ended (cancelled, revoked, expired)
+    status: Any
     issued_at: _dt.datetime
-    superseded_at: _dt.datetime | None  #: None while it is current
+    superseded_at: _dt.datetime | None  #: None while no newer one superseded it
     xml: str = dataclasses.field(repr=False)  #: the certificate document
 
     @property
     def current(self) -> bool:
-        """True while no newer certificate superseded it."""
-        return self.superseded_at is None
+        """True while no newer certificate superseded it and the pledge is
+        in force (status CURRENT)."""
+        return self.status.api_name == "current"
 
 
 @dataclasses.dataclass(frozen=True)

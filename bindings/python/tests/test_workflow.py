@@ -79,6 +79,11 @@ def test_full_path(flow: Flow, kind: Kind) -> None:
     reg.cancel(r.number, r.modcode, "loan repaid")
     p = reg.pledge(r.number)
     assert (p.state, p.version) == (PledgeState.CANCELLED, 4)
+    # its last certificate (version 3) says the pledge ended
+    cert = reg.load_certificate(r.number)
+    assert cert.version == 3 and cert.status == pledger.CertificateStatus.CANCELLED
+    assert not cert.current and "<status>cancelled</status>" in cert.xml
+    assert "<status>cancelled</status>" in reg.certificate(r.number)
     assert "cancel" in reg.pledge_xml(r.number)
     with pytest.raises(pledger.WrongState) as e:
         reg.cancel(r.number, r.modcode)
