@@ -203,7 +203,17 @@ static void child_correct(pledger_registry *reg, m_app *a)
     if ((rc = pledger_application_set(app, "contract/guarantee_scope", "主债权本金及利息")))
         fx_fatal(NULL, "set contract/guarantee_scope", rc);
     fx_say("B correct %s", a->uuid);
-    if ((rc = pledger_application_correct(reg, app)))
+    rc = pledger_application_correct(reg, app);
+    if (rc == PLEDGER_EREVIEW) {
+        /* the right was pledged since: the corrected document is reviewed
+         * as at submission and refused, nothing changes; the applicant
+         * withdraws it next */
+        fx_say("F correct %s %d", a->uuid, rc);
+        a->blocked = 1;
+        pledger_application_free(app);
+        return;
+    }
+    if (rc)
         fx_fatal(reg, "pledger_application_correct", rc);
     fx_say("A correct %s", a->uuid);
     a->state = PLEDGER_APP_ACCEPTED;
@@ -365,6 +375,12 @@ static void child_advance(pledger_registry *reg, m_app *a)
         }
         return;
     case PLEDGER_APP_CORRECTION_REQUESTED:
+        if (a->blocked) {
+            a->blocked = 0;
+            fx_act(reg, "applicant-1", PLEDGER_ROLE_APPLICANT);
+            child_simple(reg, a, "withdraw", PLEDGER_APP_WITHDRAWN);
+            return;
+        }
         child_correct(reg, a);
         return;
     case PLEDGER_APP_REGISTERED:

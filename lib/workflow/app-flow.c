@@ -891,7 +891,7 @@ int pl_wf_register(const pl_ctx *c, const char *uuid, char **number_out, char **
     }
     pl_review_env env = { .today = pl_ctx_today(c), .application_id = row.id };
     if ((rc = stored_app(c, &row, &doc, &app)) || (rc = registrable(c, app)) ||
-        (rc = check_reviewed(c, &row, app)) || (rc = check_not_pledged(c, app)) ||
+        (rc = check_not_pledged(c, app)) || (rc = check_reviewed(c, &row, app)) ||
         (rc = pl_review_register_check(c->db, c->e, app, &env)) ||
         (rc = first_version(c, app, &v)) ||
         (rc = pl_wf_next_id(c, PL_ID_PLEDGE, &v.pledge_id)) ||
