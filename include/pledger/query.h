@@ -309,7 +309,9 @@ typedef struct pledger_query {
      *    "<company USCC>/<pledgor id>";
      *  - receivable: "<debtor id>" (every pledged receivable of the debtor),
      *    "<debtor id>/<contract number>", or "desc:<64 hex digits>".
-     *  NULL: any right. */
+     *  Taken as typed: full-width forms (U+FF01..U+FF5E, so "／" and
+     *  "－" too) and the ideographic space are read as their ASCII
+     *  forms first, white space around it is dropped.  NULL: any right. */
     const char *right_id;
     /** A party identifier (USCC, resident identity number, passport or
      *  foreign registration number), matched exactly after normalisation;

@@ -135,8 +135,9 @@ int pl_q_search_run(pl_db *db, pl_err *e, const pl_q_search *s, pledger_role rol
 void pl_q_page_clear(pl_q_page *p);
 
 /* The range of right keys a search for @in among rights of @kind means
- * (see pledger_query.right_id).  *lo and *hi are malloc'd.  PLEDGER_EINVAL
- * saying what is malformed. */
+ * (see pledger_query.right_id): @in is folded first (full-width forms and
+ * white space, pl_text_fold), then split at its first '/'.  *lo and *hi
+ * are malloc'd.  PLEDGER_EINVAL saying what is malformed. */
 int pl_q_right_range(pl_err *e, int kind, const char *in, char **lo, char **hi);
 
 /* A party identifier normalised as stored: a valid USCC or resident

@@ -512,6 +512,8 @@ done:
     return rc;
 }
 
+static int right_range(pl_err *e, int kind, const char *in, char **lo, char **hi);
+
 /* "desc:" + 64 hex digits (any case): the key of a receivable that has no
  * debtor identifier and contract number. */
 static int right_desc(pl_err *e, const char *in, char **lo, char **hi)
@@ -533,12 +535,30 @@ static int right_desc(pl_err *e, const char *in, char **lo, char **hi)
     return exact_range(e, key, lo, hi);
 }
 
-int pl_q_right_range(pl_err *e, int kind, const char *in, char **lo, char **hi)
+/* The right as typed, folded first (pl_text_fold: full-width forms
+ * U+FF01..U+FF5E and the ideographic space made ASCII, white space
+ * around it dropped), so that the '/' between its two parts and the
+ * "desc:" prefix are found however they were typed. */
+int pl_q_right_range(pl_err *e, int kind, const char *typed, char **lo, char **hi)
+{
+    *lo = *hi = NULL;
+    if (!typed)
+        return pl_err_set(e, PLEDGER_EINVAL, "the right is missing");
+    char *in = pl_text_fold(typed);
+    if (!in)
+        return pl_utf8_valid(typed, strlen(typed))
+                   ? pl_err_oom(e)
+                   : pl_err_set(e, PLEDGER_EINVAL, "the right is not valid UTF-8");
+    int rc = right_range(e, kind, in, lo, hi);
+    free(in);
+    return rc;
+}
+
+static int right_range(pl_err *e, int kind, const char *in, char **lo, char **hi)
 {
     char norm[ID_MAX];
     pledger_id_type type;
 
-    *lo = *hi = NULL;
     switch (kind) {
     case PLEDGER_KIND_TRADEMARK: type = PLEDGER_ID_TRADEMARK; break;
     case PLEDGER_KIND_PATENT: type = PLEDGER_ID_PATENT; break;
