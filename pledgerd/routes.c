@@ -638,6 +638,12 @@ static void get_rank(route_ctx *c, const char *number, reply *out)
         reply_library_error_as(out, rc, c->reader, compare_names);
         return;
     }
+    if (rc == PLEDGER_EINVAL && !other) {
+        /* an as_of still to come: the library's at_us is the request's as_of */
+        static const char *const rank_names[] = { "at_us", "as_of", NULL };
+        reply_library_error_as(out, rc, c->reader, rank_names);
+        return;
+    }
     if (rc) {
         verification_refused(c, rc, out);
         return;

@@ -713,6 +713,13 @@ START_TEST(test_verification_statement)
     PL_FAILS(bank, PLEDGER_ENOTFOUND, pledger_verify_statement(&xml, &len, bank,
                                                                "R-FZ01-TM-2024-999999", NULL,
                                                                cert_only));
+    /* an instant still to come: no statement (its answer could change) */
+    vo = (pledger_verify_options)PLEDGER_VERIFY_OPTIONS_INIT;
+    vo.as_of = fx_now_us + 1;
+    PL_FAILS(bank, PLEDGER_EINVAL, pledger_verify_statement(&xml, &len, bank, number, &vo,
+                                                            cert_only));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(bank), "pledger_verify_statement: opts->as_of"));
+    ck_assert_ptr_null(xml);
     /* a later change, not yet under a checkpoint: the bank cannot sign
      * one; a registrar with a checkpoint key can */
     fx_now_us += FX_DAY_US;

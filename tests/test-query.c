@@ -1122,6 +1122,26 @@ START_TEST(test_bad_arguments)
     vo.version = 7;
     FAILS_NAMING(PLEDGER_EINVAL, pledger_verify(&v, reg, tm, &vo), "opts->version");
     ck_assert_ptr_null(v);
+    /* an instant still to come: its answer could change, so none is given
+     * (verify, search, rank); the registry's now itself is answered */
+    vo = (pledger_verify_options)PLEDGER_VERIFY_OPTIONS_INIT;
+    vo.as_of = fx_now_us + 1;
+    FAILS_NAMING(PLEDGER_EINVAL, pledger_verify(&v, reg, tm, &vo), "opts->as_of");
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "instants that have passed"));
+    ck_assert_ptr_null(v);
+    vo.as_of = fx_now_us;
+    PL_OK(reg, pledger_verify(&v, reg, tm, &vo));
+    pledger_verification_free(v);
+    v = NULL;
+    FAILS_NAMING(PLEDGER_EINVAL, pledger_rank(&r, reg, tm, fx_now_us + 1), "at_us");
+    PL_OK(reg, pledger_rank(&r, reg, tm, fx_now_us));
+    ck_assert_int_eq(r, 1);
+    {
+        pledger_query fq = PLEDGER_QUERY_INIT;
+        fq.as_of = INT64_MAX;
+        FAILS_NAMING(PLEDGER_EINVAL, pledger_search(&cur, reg, &fq), "query->as_of");
+        ck_assert_ptr_null(cur);
+    }
 
     /* search */
     pledger_query q = PLEDGER_QUERY_INIT;

@@ -1171,6 +1171,7 @@ START_TEST(test_expired_before_the_sweep)
     int n = -1;
 
     act("bank-1", PLEDGER_ROLE_BANK);
+    fx_now_us = END_OF_PATENT_PERIOD;   /* answered only once they have passed */
     assert_in_force(num, END_OF_PATENT_PERIOD - 1, true);
     assert_in_force(num, END_OF_PATENT_PERIOD, false);
     fx_now_us = END_OF_PATENT_PERIOD - 1;

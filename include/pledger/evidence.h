@@ -153,6 +153,10 @@ PLEDGER_EXPORT void pledger_certificate_check_free(pledger_certificate_check *c)
  *                     it (the statement names it as the registry keeps it).
  * @param[in]  opts    as pledger_verify() (the verification code, the
  *                     instant); NULL for the current version without a code.
+ *                     An @c as_of later than the registry's now is refused
+ *                     (#PLEDGER_EINVAL naming it): a statement is signed
+ *                     only for an instant that has passed, as its answer
+ *                     is final.
  * @param[in]  signers a certificate private key (ECDSA P-256 or RSA; the
  *                     first one is used) and, for a registrar when no
  *                     stored checkpoint covers the event, a checkpoint

@@ -87,8 +87,10 @@ typedef struct pledger_verify_options {
      *  full-width forms, spaces and dashes do not matter:
      *  "abcd efgh jklm npqr" equals "ABCD-EFGH-JKLM-NPQR". */
     const char *code;
-    /** The instant to answer for (microseconds since the epoch), or
-     *  #PLEDGER_AS_OF_CURRENT. */
+    /** The instant to answer for (microseconds since the epoch), no
+     *  later than the registry's now (pledger_now()): the registry
+     *  answers only for instants that have passed, as a later answer
+     *  could still change; or #PLEDGER_AS_OF_CURRENT. */
     int64_t as_of;
 } pledger_verify_options;
 
@@ -117,7 +119,8 @@ typedef struct pledger_verify_options {
  *         #PLEDGER_ECODE when a code was given and it is not the code of
  *         any certificate of this pledge issued by that instant (a wrong
  *         code never yields an answer);
- *         #PLEDGER_EINVAL for a bad argument (the message names it).
+ *         #PLEDGER_EINVAL for a bad argument (the message names it),
+ *         also an @c opts->as_of later than the registry's now.
  * @since 0.1
  */
 PLEDGER_EXPORT int pledger_verify(pledger_verification **out, pledger_registry *reg,
@@ -241,9 +244,11 @@ PLEDGER_EXPORT int64_t pledger_verification_code_superseded_at(const pledger_ver
  *                    instant (cancelled, revoked, expired).
  * @param[in]  reg    the registry.
  * @param[in]  number the registration number.
- * @param[in]  at_us  the instant, or #PLEDGER_AS_OF_CURRENT.
+ * @param[in]  at_us  the instant, no later than the registry's now
+ *                    (pledger_now()), or #PLEDGER_AS_OF_CURRENT.
  * @return 0; #PLEDGER_ENOTFOUND when the number is unknown or the pledge
- *         was not yet registered at @p at_us; #PLEDGER_EINVAL.
+ *         was not yet registered at @p at_us; #PLEDGER_EINVAL (also for
+ *         an @p at_us later than the registry's now).
  * @since 0.1
  */
 PLEDGER_EXPORT int pledger_rank(int *out, pledger_registry *reg, const char *number,
@@ -389,9 +394,10 @@ typedef struct pledger_query {
     const char *registered_from;
     /** Registered on or before this day, or NULL. */
     const char *registered_to;
-    /** The instant to answer for, or #PLEDGER_AS_OF_CURRENT.  Pledges
-     *  registered after it are not hits; the others are read from their
-     *  versions valid then. */
+    /** The instant to answer for, no later than the registry's now
+     *  (pledger_now(): the registry answers only for instants that have
+     *  passed), or #PLEDGER_AS_OF_CURRENT.  Pledges registered after it
+     *  are not hits; the others are read from their versions valid then. */
     int64_t as_of;
     /** Hits per page: 1 to 10000, or 0 for 100. */
     int page_size;
@@ -425,7 +431,8 @@ typedef struct pledger_cursor pledger_cursor;
  * @return 0 (also when nothing matches); #PLEDGER_EINVAL naming the field
  *         (e.g. "query->right_id") for an unknown kind or state, a
  *         malformed identifier or token, an inverted date range, a
- *         negative page size, a right without a kind.
+ *         negative page size, a right without a kind, an @c as_of
+ *         later than the registry's now.
  * @since 0.1
  */
 PLEDGER_EXPORT int pledger_search(pledger_cursor **out, pledger_registry *reg,

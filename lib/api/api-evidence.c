@@ -311,6 +311,8 @@ int pledger_verify_statement(char **out, size_t *len, pledger_registry *reg, con
     int64_t now = pl_api_now(reg);
     if (o.as_of == PLEDGER_AS_OF_CURRENT)
         o.as_of = now;
+    else if (o.as_of > now)   /* named as this call's, before pledger_verify() would */
+        return pl_api_as_of(reg, fn, "opts->as_of", o.as_of);
     if ((rc = pledger_verify(&v, reg, number, &o)))
         return rc;   /* its message stands: a wrong code gives no statement */
     /* the number as the registry keeps it (it may have been kept "r-fz01-...") */

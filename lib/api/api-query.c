@@ -89,6 +89,8 @@ int pledger_verify(pledger_verification **out, pledger_registry *reg, const char
     if (opts->version < 1 || opts->version > PLEDGER_VERIFY_OPTIONS_VERSION)
         return bad_version(reg, fn, "opts->version", opts->version,
                            PLEDGER_VERIFY_OPTIONS_VERSION, "PLEDGER_VERIFY_OPTIONS_INIT");
+    if ((rc = pl_api_as_of(reg, fn, "opts->as_of", opts->as_of)))
+        return rc;
     if (opts->code) {
         if ((rc = pl_api_check_str(reg, fn, "opts->code", opts->code, 64, 1)))
             return rc;
@@ -204,7 +206,8 @@ int pledger_rank(int *out, pledger_registry *reg, const char *number, int64_t at
     *out = 0;
     if ((rc = pl_api_enter(reg, fn)) ||
         (rc = pl_api_number(reg, fn, "number", number, kept)) ||
-        (rc = pl_api_read(reg, fn, PL_READ_PLEDGE, &sight)))
+        (rc = pl_api_read(reg, fn, PL_READ_PLEDGE, &sight)) ||
+        (rc = pl_api_as_of(reg, fn, "at_us", at_us)))
         return rc;
     if ((rc = pl_q_rank(reg->db, &reg->err, kept, at_us, out)))
         return failed(reg, fn, rc);
@@ -334,6 +337,8 @@ static int search_args_build(pledger_registry *reg, const pledger_query *q, sear
                               "%s", fn, q->registered_to, q->registered_from);
         s->to_us = pl_instant_of_date(to + 1, reg->utc_offset) - 1;
     }
+    if ((rc = pl_api_as_of(reg, fn, "query->as_of", q->as_of)))
+        return rc;
     s->as_of = q->as_of;
     if (q->page_size < 0)
         return pl_err_set(&reg->err, PLEDGER_EINVAL, "%s: query->page_size %d is negative", fn,

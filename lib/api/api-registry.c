@@ -4,11 +4,13 @@
 #include <string.h>
 
 #include <pledger/application.h>
+#include <pledger/query.h>
 #include <pledger/version.h>
 
 #include "api/handle.h"
 #include "query/query.h"
 #include "workflow/exchange-flow.h"
+#include "base/date.h"
 #include "base/i18n.h"
 #include "base/text.h"
 #include "workflow/flow.h"
@@ -92,6 +94,20 @@ int pl_api_check_str(pledger_registry *reg, const char *fn, const char *param, c
             return pl_api_bad_arg(reg, fn, param, "is empty (white space only)");
     }
     return 0;
+}
+
+int pl_api_as_of(pledger_registry *reg, const char *fn, const char *param, int64_t as_of)
+{
+    int64_t now;
+    char at[32], now_text[32];
+
+    if (as_of == PLEDGER_AS_OF_CURRENT || as_of <= (now = pl_api_now(reg)))
+        return 0;
+    pl_instant_format(as_of, at);
+    pl_instant_format(now, now_text);
+    return pl_err_set(pl_api_err(reg), PLEDGER_EINVAL,
+                      "%s: %s %s is later than the registry's now (%s): the registry answers "
+                      "only for instants that have passed", fn, param, at, now_text);
 }
 
 int pl_api_number(pledger_registry *reg, const char *fn, const char *param, const char *in,

@@ -84,6 +84,12 @@ bool pl_api_line_ok(const char *s, size_t max, bool no_space);
 int pl_api_check_str(pledger_registry *reg, const char *fn, const char *param, const char *s,
                      size_t max_len, int required);
 
+/* Instant argument @param of a question about the registry's record
+ * (verification, statement, search, rank): PLEDGER_AS_OF_CURRENT or an
+ * instant no later than pl_api_now(); a later one is refused naming
+ * @param -- the answer could still change. */
+int pl_api_as_of(pledger_registry *reg, const char *fn, const char *param, int64_t as_of);
+
 /* The longest party name a question may give (pledger_query.party_name),
  * in bytes; a search report keeps each party as asked, so it takes as
  * long a one (pledger_report_request.parties, pledger_report_filter.party). */

@@ -1142,7 +1142,7 @@ def _show_args(p: argparse.ArgumentParser) -> None:
 @command("show", N_("show a registered pledge (now or at an instant)"), access="read",
          args=_show_args)
 def cmd_show(reg: Registry, a: argparse.Namespace) -> Result:
-    at = parse_instant(a.at, "--at") if a.at else None
+    at = parse_instant(a.at, "--at") if a.at is not None else None
 
     if a.xml:
         xml = reg.pledge_xml(a.number, at)
@@ -1205,7 +1205,7 @@ def _statement_answer(xml: str) -> tuple[str, str]:
                       "when the code is wrong or out of date or the pledge is not in force"),
          access="read", args=_verify_args)
 def cmd_verify(reg: Registry, a: argparse.Namespace) -> Result:
-    at = parse_instant(a.at, "--at") if a.at else None
+    at = parse_instant(a.at, "--at") if a.at is not None else None
     if a.key and not a.signed:
         raise UsageError(_("--key goes with --signed"))
     if a.signed and not a.key:
@@ -1282,7 +1282,7 @@ def _search_args(p: argparse.ArgumentParser) -> None:
 @command("search", N_("search pledges by right, party, state and registration date"),
          access="read", args=_search_args)
 def cmd_search(reg: Registry, a: argparse.Namespace) -> Result:
-    at = parse_instant(a.at, "--at") if a.at else None
+    at = parse_instant(a.at, "--at") if a.at is not None else None
     one_page = a.page_size is not None
     cur = reg.search(kind=a.kind, right=a.right, party_id=a.party_id,
                      party_name=a.party_name, side=a.side, state=a.state,
@@ -1332,7 +1332,7 @@ def cmd_rank(reg: Registry, a: argparse.Namespace) -> Result:
         text = (_("the same registration") if c == 0 else
                 _("{number} ranks first").format(number=first))
         return Result(data, text)
-    at = parse_instant(a.at, "--at") if a.at else None
+    at = parse_instant(a.at, "--at") if a.at is not None else None
     r = reg.rank(a.number, at)
     number = _kept(reg, a.number)
     data = {"number": number, "rank": r, "at": iso(at), "in_force": r > 0}
@@ -1352,7 +1352,7 @@ def _due_args(p: argparse.ArgumentParser) -> None:
 @command("due", N_("what is due or overdue: decisions, corrections, expiries, objections"),
          role="registrar", access="read", args=_due_args)
 def cmd_due(reg: Registry, a: argparse.Namespace) -> Result:
-    at = parse_instant(a.at, "--at") if a.at else None
+    at = parse_instant(a.at, "--at") if a.at is not None else None
     items = reg.due(at, a.within)
     # the day the days left count from: the registry's, maybe not the caller's
     head = _("as of {today}, due within {days} days or overdue:").format(
@@ -1491,8 +1491,8 @@ def _reports_args(p: argparse.ArgumentParser) -> None:
                        "all; a bank: its own)"), role="auditor", access="read",
          args=_reports_args)
 def cmd_reports(reg: Registry, a: argparse.Namespace) -> Result:
-    since = parse_instant(a.since, "--since") if a.since else None
-    until = parse_instant(a.until, "--until") if a.until else None
+    since = parse_instant(a.since, "--since") if a.since is not None else None
+    until = parse_instant(a.until, "--until") if a.until is not None else None
     rows = reg.reports(party=a.party, actor=a.asked_by, since=since, until=until,
                        after=a.after, limit=a.limit)
     data = {"count": len(rows), "reports": [as_dict(r) for r in rows]}
@@ -1616,8 +1616,11 @@ def parse_instant(s: str, what: str, zone: _dt.tzinfo | None = None) -> _dt.date
     """An ISO 8601 instant or date, or microseconds since the epoch.
     Without an offset it is read in ``zone`` (default: the registry's
     time zone of the command running).  Eight digits are a date in ISO
-    8601's basic form (20240601), never 100 seconds after 1970."""
+    8601's basic form (20240601), never 100 seconds after 1970.  An empty
+    one is refused: leaving the option out asks for now."""
     s = s.strip()
+    if not s:
+        raise UsageError(_("{what}: is empty (leave it out for now)").format(what=what))
     if re.fullmatch(r"[0-9]{8}", s):
         try:
             day = _dt.date(int(s[:4]), int(s[4:6]), int(s[6:]))
@@ -1873,7 +1876,8 @@ def _bare_words(msg: str) -> str:
 
 
 #: the fields whose option is not their name with dashes
-_FIELD_OPTIONS = {"right_id": "--right", "right": "--right", "cafile": "--cacert"}
+_FIELD_OPTIONS = {"right_id": "--right", "right": "--right", "cafile": "--cacert",
+                  "as_of": "--at"}
 #: fields a message begins with that are no plain word of it: a service's
 #: query parameter where the library's name differs ("right is empty"),
 #: and the client's url and token ("url 'http://...': http:// would send
@@ -1899,6 +1903,8 @@ def _in_cli_words(msg: str, command: str | None, options: frozenset[str],
     msg = _C_CALL.sub("", msg)
     if command and msg.startswith(command + ": "):
         msg = msg[len(command) + 2:]
+    if "--at" in options:   # pledger_rank's parameter at_us
+        msg = re.sub(r"^at_us\b", "--at", msg)
 
     def field(m: re.Match[str]) -> str:
         whole, name = m.group(0), m.group(1)

@@ -175,6 +175,8 @@ def caller_words(msg: str, fields: Mapping[str, str] | None = None) -> str:
     names = {**_FIELDS, **(fields or {})}
     msg = _C_CALL.sub("", msg)
     msg = _C_FIELD.sub(lambda m: names.get(m.group(1), m.group(1)), msg)
+    if "at_us" in names:    # a C parameter, not a field: pledger_rank's at_us
+        msg = re.sub(r"^at_us\b", names["at_us"], msg)
     return re.sub(r"\bright_id\b", "right", msg)
 
 

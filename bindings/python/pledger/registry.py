@@ -380,7 +380,8 @@ class Registry:
         opts.as_of = AS_OF_CURRENT if at is None else self._us(at, "at")
         pp = ffi.new("char **")
         self._check(lib.pledger_verify_statement(pp, ffi.NULL, self._h,
-                                                 _ffi.cstr(number, "number"), opts, signers._p))
+                                                 _ffi.cstr(number, "number"), opts, signers._p),
+                    {"as_of": "at"})
         return _ffi.take_string(pp) or ""
 
     def latest_checkpoint(self) -> str | None:
@@ -910,14 +911,17 @@ class Registry:
         its version valid at ``at`` (default: the current one), its ranks
         and what the code is.  :class:`pledger.CodeMismatch` when the code
         is no certificate's of this pledge, :class:`pledger.NotFound` for
-        an unknown number (or one not yet registered at ``at``)."""
+        an unknown number (or one not yet registered at ``at``).  ``at``
+        may not be later than :attr:`now` (:class:`pledger.InvalidArgument`:
+        the registry answers only for instants that have passed)."""
         opts = ffi.new("pledger_verify_options *")
         opts.version = lib.PLEDGER_VERIFY_OPTIONS_VERSION
         code_c = _ffi.cstr(code, "code")
         opts.code = code_c
         opts.as_of = AS_OF_CURRENT if at is None else self._us(at, "at")
         pp = ffi.new("pledger_verification **")
-        self._check(lib.pledger_verify(pp, self._h, _ffi.cstr(number, "number"), opts))
+        self._check(lib.pledger_verify(pp, self._h, _ffi.cstr(number, "number"), opts),
+                    {"as_of": "at"})
         v = _ffi.gc(pp[0], lib.pledger_verification_free)
         try:
             p = pledge_of(lib.pledger_verification_pledge(v))
@@ -958,7 +962,9 @@ class Registry:
         :param side: a :class:`PartySide` for ``party_id``/``party_name``.
         :param state: the state at ``as_of``.
         :param registered_from, registered_to: registration days, inclusive.
-        :param as_of: answer from the versions valid at this instant.
+        :param as_of: answer from the versions valid at this instant (no
+            later than :attr:`now`: the registry answers only for instants
+            that have passed).
         :param page_size: hits per page (1-10000, 0 for 100).
         :param after: a continuation token (resume after that page).
         :param all_pages: fetch the following pages as iteration goes;
@@ -985,10 +991,12 @@ class Registry:
 
     def rank(self, number: str, at: Instant | None = None) -> int:
         """The rank of a pledge among those in force on its right(s) at
-        ``at`` (1 = first); 0 when it is not in force then."""
+        ``at`` (1 = first, ``at`` no later than :attr:`now`); 0 when it is
+        not in force then."""
         out = ffi.new("int *")
         self._check(lib.pledger_rank(out, self._h, _ffi.cstr(number, "number"),
-                                     AS_OF_CURRENT if at is None else self._us(at, "at")))
+                                     AS_OF_CURRENT if at is None else self._us(at, "at")),
+                    {"at_us": "at"})
         return int(out[0])
 
     def compare(self, number_a: str, number_b: str) -> int:

@@ -34,9 +34,9 @@ def _instant(t: Instant | None, what: str) -> str | None:
     """An instant as a query parameter: microseconds since 1970 when they
     have more than 10 digits (the service reads fewer as a day typed
     without its dashes), else the same instant in ISO 8601.  The
-    library's "now" marker (AS_OF_CURRENT) is no instant: nothing is sent,
-    which asks the service for now (it refuses the marker as microseconds
-    outside the years 0000 to 9999).  A date is sent as one: the service
+    library's "now" marker (AS_OF_CURRENT) is no instant: refused naming
+    ``what``, as a local registry refuses it (None asks for now).  A date
+    is sent as one: the service
     reads it as the first instant of that day in the registry's calendar,
     as a local registry does."""
     if t is None:
@@ -44,8 +44,6 @@ def _instant(t: Instant | None, what: str) -> str | None:
     if isinstance(t, _dt.date) and not isinstance(t, _dt.datetime):
         return t.isoformat()
     us = to_us(t, what)
-    if us == int(_ffi.lib.PLEDGER_AS_OF_CURRENT):
-        return None
     if abs(us) >= 10_000_000_000:
         return str(us)
     return from_us(us).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -29,7 +29,8 @@ DateLike = Union[_dt.date, str]
 
 def to_us(t: Instant, what: str = "instant") -> int:
     """Microseconds since the epoch of an :data:`Instant` (checked to fit
-    the C ``int64_t``)."""
+    the years 1 to 9999; the lowest ``int64_t``, the library's "now"
+    marker :data:`AS_OF_CURRENT`, is no instant and refused)."""
     if isinstance(t, _dt.datetime):
         if t.tzinfo is None:
             t = t.replace(tzinfo=UTC)
@@ -47,9 +48,12 @@ def to_us(t: Instant, what: str = "instant") -> int:
         return to_us(_dt.datetime(t.year, t.month, t.day, tzinfo=UTC))
     if isinstance(t, int) and not isinstance(t, bool):
         us = _ffi.cint(t, what, "int64_t")
-        # what is taken is read back as a datetime: within its years (the
-        # library's "now" marker aside, which means no instant)
-        if us != int(_ffi.lib.PLEDGER_AS_OF_CURRENT) and not MIN_US <= us <= MAX_US:
+        # the library's "now" marker is no instant: None asks for now
+        if us == int(_ffi.lib.PLEDGER_AS_OF_CURRENT):
+            raise _ffi._invalid(f"{what} {us} is the lowest int64_t, the library's \"now\" "
+                                "marker, not an instant (give None for now)")
+        # what is taken is read back as a datetime: within its years
+        if not MIN_US <= us <= MAX_US:
             raise _ffi._invalid(f"{what} {us} is outside the years 1 to 9999 (microseconds "
                                 f"{MIN_US} to {MAX_US})")
         return us

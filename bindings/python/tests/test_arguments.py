@@ -157,7 +157,7 @@ def test_limits_themselves_pass(reg: pledger.Registry) -> None:
         reg.change("R-NOPE", amount=-1)  # -1 is the C "unchanged": not an amount
     assert "amount" in e.value.message
     with pytest.raises(pledger.NotFound):
-        reg.rank("R-NOPE", -(2**63))
+        reg.rank("R-NOPE", -62135596800000000)  # the first instant, 0001-01-01
     assert pledger.strerror(-(2**31)) == "unknown error"
     with pytest.raises(pledger.InvalidArgument):
         reg.due(within_days=2**31 - 1)  # the library's own limit: 3650 days
@@ -331,3 +331,17 @@ def test_an_aware_instant_past_the_years_is_refused(label: str, param: str, valu
             if isinstance(r, pledger.Cursor):
                 list(r)
     assert e.value.message.startswith(param + " ") and "years 1 to 9999" in e.value.message
+
+
+@pytest.mark.parametrize("label,param", INSTANT_PARAMS,
+                         ids=[f"{a}:{b}" for a, b in INSTANT_PARAMS])
+def test_the_now_marker_is_no_instant(label: str, param: str, reg: pledger.Registry) -> None:
+    """The lowest int64_t is the library's "now" marker: given as an
+    instant it was taken as now.  It is refused naming the parameter
+    (None asks for now)."""
+    with pledger.Application(pledger.Kind.TRADEMARK) as app:
+        with pytest.raises(pledger.InvalidArgument) as e:
+            r = _call(label, param, pledger.AS_OF_CURRENT, reg, app)
+            if isinstance(r, pledger.Cursor):
+                list(r)
+    assert e.value.message.startswith(param + " ") and "marker" in e.value.message

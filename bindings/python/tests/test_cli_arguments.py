@@ -364,3 +364,42 @@ def test_white_space_alone_is_empty(tmp_path: pathlib.Path, args: list, option: 
     assert run_cli("init", "--db", db).status == 0
     r = run_cli(*args, blank, "--actor", "a", "--db", db)
     assert r.status == 2 and option.lstrip("-") in r.err and "empty" in r.err, r
+
+
+#: (command, option) of every instant option
+INSTANT_OPTIONS = [(name, a.option_strings[-1]) for name, sp in SUBCOMMANDS.items()
+                   for a in sp._actions if a.option_strings and a.metavar == "INSTANT"]
+
+
+@pytest.mark.parametrize("name,option", INSTANT_OPTIONS,
+                         ids=[f"{a}:{b}" for a, b in INSTANT_OPTIONS])
+@pytest.mark.parametrize("value", ["", "  "], ids=["empty", "blank"])
+def test_an_empty_instant_is_refused(name: str, option: str, value: str,
+                                     tmp_path: pathlib.Path) -> None:
+    """``--at ""`` answered for now, as if the option were left out."""
+    assert {("verify", "--at"), ("search", "--at"), ("rank", "--at"),
+            ("due", "--at")} <= set(INSTANT_OPTIONS)
+    db = str(tmp_path / "r.db")
+    assert run_cli("init", "--db", db).status == 0
+    line = _line(name, option, value)
+    r = run_cli(*line[:1], *["R-X" if x == "x" else x for x in line[1:]], "--role", "auditor",
+                "--db", db)
+    assert r.status == 2 and option in r.err and "empty" in r.err, r
+
+
+def test_an_instant_still_to_come_is_not_answered(tmp_path: pathlib.Path) -> None:
+    """A verification, a search or a rank for an instant
+    after the registry's now was answered as if final."""
+    db = str(tmp_path / "r.db")
+    assert run_cli("init", "--db", db).status == 0
+    now = {"PLEDGER_NOW": "2024-06-01T00:00:00Z"}
+    for line in (["verify", "R-X"], ["search"], ["rank", "R-X"]):
+        r = run_cli(*line, "--at", "2024-06-01T00:00:01Z", "--actor", "b", "--db", db, env=now)
+        assert r.status == 2 or r.status == 1, r
+        assert "--at" in r.err and "instants that have passed" in r.err, r
+    r = run_cli("search", "--at", "2024-06-01T00:00:00Z", "--actor", "b", "--db", db, env=now)
+    assert r.status == 0, r
+    # the office's due list is a planning list: a day to come is its point
+    r = run_cli("due", "--at", "2030-01-01", "--actor", "r", "--role", "registrar",
+                "--db", db, env=now)
+    assert r.status == 0, r
