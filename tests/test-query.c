@@ -10,6 +10,7 @@
 #include "store/sqlite.h"
 #include "fixture.h"
 #include "api/handle.h"
+#include "base/date.h"
 
 #include <pledger/application.h>
 #include <pledger/pledge.h>
@@ -977,6 +978,21 @@ START_TEST(test_due_list)
     o.at += 1;
     PL_OK(reg, pledger_due_get(&d, reg, &o));
     ck_assert_str_eq(pledger_due_today(d), "2024-04-02");
+    pledger_due_free(d);
+    /* the last day there is: each item its true days left (they were
+     * clamped at -1,000,000) */
+    o.at = PLEDGER_INSTANT_MAX - FX_DAY_US;   /* 9999-12-31 07:59 in Shanghai */
+    PL_OK(reg, pledger_due_get(&d, reg, &o));
+    ck_assert_str_eq(pledger_due_today(d), "9999-12-31");
+    ck_assert_uint_ge(pledger_due_count(d), 5);
+    for (size_t i = 0; i < pledger_due_count(d); i++) {
+        int y;
+        unsigned m, dd;
+        ck_assert_int_eq(sscanf(pledger_due_date(d, i), "%d-%u-%u", &y, &m, &dd), 3);
+        int32_t due = pl_days_from_civil(y, m, dd), last = pl_days_from_civil(9999, 12, 31);
+        ck_assert_int_eq(pledger_due_days_left(d, i), due - last);
+        ck_assert_int_lt(pledger_due_days_left(d, i), -1000000);
+    }
     pledger_due_free(d);
 
     /* decisions leave the list */

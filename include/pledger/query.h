@@ -621,8 +621,9 @@ PLEDGER_EXPORT const char *pledger_due_subject(const pledger_due *due, size_t i)
 PLEDGER_EXPORT pledger_kind pledger_due_kind(const pledger_due *due, size_t i);
 /** The due day, "YYYY-MM-DD" (the last day allowed); NULL out of range. @since 0.1 */
 PLEDGER_EXPORT const char *pledger_due_date(const pledger_due *due, size_t i);
-/** Calendar days from today to the due day: 0 due today, negative overdue;
- *  0 out of range. @since 0.1 */
+/** Calendar days from today to the due day: 0 due today, negative overdue
+ *  (the true count, however far: about -3.65 million for a list at the
+ *  year 9999); 0 out of range. @since 0.1 */
 PLEDGER_EXPORT int pledger_due_days_left(const pledger_due *due, size_t i);
 /** "acceptance", "registration", "correction", "expiry", "objection";
  *  NULL for another value. @since 0.1 */

@@ -16,6 +16,7 @@
 #include "query/query.h"
 #include "store/ops-query.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,7 +65,9 @@ static int add(list *l, pl_err *e, int what, const char *subject, int kind, int3
     it->what = what;
     it->kind = kind;
     it->due = due;
-    it->days_left = left < -1000000 ? -1000000 : (int)left;
+    /* dates are days in an int32_t: the difference fits an int but for
+     * stored days far outside the years 0000 to 9999 */
+    it->days_left = left < INT_MIN ? INT_MIN : (int)left;
     pl_date_format(due, it->date);
     return 0;
 }
