@@ -124,6 +124,51 @@ START_TEST(valid)
 }
 END_TEST
 
+/* A date as a person gives it (pl_date_read: every date argument, option
+ * and query parameter): full-width, white space around, the basic form;
+ * a refusal says "not a date (YYYY-MM-DD)", the years are 0001 to 9999. */
+START_TEST(read_as_typed)
+{
+    static const struct { const char *in; int32_t want; } ok[] = {
+        { "2024-02-29", 19782 },
+        { " 2024-02-29 ", 19782 },
+        { "\xe3\x80\x80" "2024-02-29\t", 19782 },                     /* ideographic space */
+        { "\xef\xbc\x92\xef\xbc\x90\xef\xbc\x92\xef\xbc\x94\xef\xbc\x8d\xef\xbc\x90"
+          "\xef\xbc\x92\xef\xbc\x8d\xef\xbc\x92\xef\xbc\x99", 19782 },    /* ２０２４－０２－２９ */
+        { "20240229", 19782 },
+        { "0001-01-01", -719162 },
+        { "9999-12-31", 2932896 },
+        { "1899-12-31", -25568 },
+    };
+    static const struct { const char *in, *msg; } bad[] = {
+        { "10000-01-01", "'10000-01-01' is not a date (YYYY-MM-DD)" },
+        { "0000-01-01", "'0000-01-01': the year must be 0001 to 9999" },
+        { "2023-02-29", "'2023-02-29' is not a real date" },
+        { "20230229", "'20230229' is not a real date" },
+        { "2024 -02-29", "'2024 -02-29' is not a date (YYYY-MM-DD)" },
+        { "", "'' is not a date (YYYY-MM-DD)" },
+        { "2024/02/29", "'2024/02/29' is not a date (YYYY-MM-DD)" },
+        { "\xff", "is not valid UTF-8" },
+        { NULL, "is missing" },
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        pl_err e;
+        int32_t v = 0;
+        pl_err_clear(&e);
+        ck_assert_msg(pl_date_read(&e, ok[i].in, &v) == 0, "'%s': %s", ok[i].in, e.msg);
+        ck_assert_int_eq(v, ok[i].want);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        pl_err e;
+        int32_t v = 7;
+        pl_err_clear(&e);
+        ck_assert_int_eq(pl_date_read(&e, bad[i].in, &v), PLEDGER_EINVAL);
+        ck_assert_str_eq(e.msg, bad[i].msg);
+        ck_assert_int_eq(v, 7);
+    }
+}
+END_TEST
+
 START_TEST(parse_format)
 {
     pl_err e;
@@ -313,6 +358,7 @@ static Suite *date_suite(void)
     tcase_add_test(tc, civil_known);
     tcase_add_test(tc, civil_round_trip);
     tcase_add_test(tc, valid);
+    tcase_add_test(tc, read_as_typed);
     tcase_add_test(tc, parse_format);
     tcase_add_test(tc, add_months);
     tcase_add_test(tc, weekday);

@@ -391,7 +391,9 @@ PLEDGER_EXPORT int pledger_pledge_change(pledger_registry *reg, const char *numb
  * Role: registrar (receivables also applicant).
  * @param[in] reg the registry.
  * @param[in] number the registration number.
- * @param[in] new_end the new last day, "YYYY-MM-DD".
+ * @param[in] new_end the new last day, "YYYY-MM-DD", taken as typed
+ *                    (full-width digits, white space around it, "YYYYMMDD";
+ *                    years 0001 to 9999).
  * @param[in] modcode the modification code (receivables), else NULL;
  *            read in either case, with or without the dashes.
  * @since 0.1
@@ -496,7 +498,8 @@ PLEDGER_EXPORT int pledger_calendar_load(pledger_registry *reg, const char *text
  * calendar (weekends alone when none was loaded).
  * @param[out] out the resulting date, "YYYY-MM-DD" (11 bytes).
  * @param[in] reg the registry.
- * @param[in] date the start date, "YYYY-MM-DD" (not counted).
+ * @param[in] date the start date, "YYYY-MM-DD" (not counted), taken as
+ *                 new_end of pledger_pledge_extend() is.
  * @param[in] n how many working days, 0 to 3650.
  * @since 0.1
  */

@@ -390,7 +390,9 @@ typedef struct pledger_query {
     /** A #pledger_pledge_state the pledge is in at @ref as_of, or 0 for any. */
     int state;
     /** Registered on or after this day ("YYYY-MM-DD", the registry's local
-     *  calendar day), or NULL. */
+     *  calendar day), or NULL.  Dates are taken as typed: full-width
+     *  digits and dashes, white space around them, "YYYYMMDD"; years 0001
+     *  to 9999 (as the dates of pledger_stats_query). */
     const char *registered_from;
     /** Registered on or before this day, or NULL. */
     const char *registered_to;
@@ -642,7 +644,8 @@ PLEDGER_EXPORT const char *pledger_due_what_name(pledger_due_what what);
 typedef struct pledger_stats_query {
     /** Must be #PLEDGER_STATS_QUERY_VERSION. */
     unsigned version;
-    /** First day of the period, "YYYY-MM-DD" (registry's calendar day). */
+    /** First day of the period, "YYYY-MM-DD" (registry's calendar day),
+     *  taken as typed as pledger_query.registered_from is. */
     const char *from;
     /** Last day of the period, inclusive; not before @ref from. */
     const char *to;

@@ -732,10 +732,10 @@ int pledger_pledge_extend(pledger_registry *reg, const char *number, const char 
     pl_ctx c;
     int rc = enter_number(reg, fn, number, kept, &c);
 
-    if (rc || (rc = pl_api_check_str(reg, fn, "new_end", new_end, 10, 1)) ||
+    if (rc || (rc = pl_api_check_str(reg, fn, "new_end", new_end, 64, 1)) ||
         (rc = pl_api_check_str(reg, fn, "modcode", modcode, 64, 0)))
         return rc;
-    if ((rc = pl_date_parse(&reg->err, new_end, &day)))
+    if ((rc = pl_date_read(&reg->err, new_end, &day)))
         return pl_err_prefix(&reg->err, "%s: new_end", fn);
     return pl_wf_extend(&c, kept, day, modcode);
 }
@@ -856,11 +856,11 @@ int pledger_calendar_add_working_days(char out[11], pledger_registry *reg, const
         return reg ? pl_api_bad_arg(reg, fn, "out", "is NULL")
                    : pl_err_set(pl_err_thread(), PLEDGER_EINVAL, "%s: out is NULL", fn);
     out[0] = '\0';
-    if ((rc = pl_api_enter(reg, fn)) || (rc = pl_api_check_str(reg, fn, "date", date, 10, 1)))
+    if ((rc = pl_api_enter(reg, fn)) || (rc = pl_api_check_str(reg, fn, "date", date, 64, 1)))
         return rc;
     if (n < 0 || n > 3650)
         return pl_api_bad_arg(reg, fn, "n", "must be 0 to 3650");
-    if ((rc = pl_date_parse(&reg->err, date, &day)))
+    if ((rc = pl_date_read(&reg->err, date, &day)))
         return pl_err_prefix(&reg->err, "%s: date", fn);
     if ((rc = pl_wf_calendar_read(reg->db, &reg->err, &cal)))
         return rc;

@@ -254,8 +254,8 @@ static void search_args_clear(search_args *a)
 static int check_day(pledger_registry *reg, const char *fn, const char *param, const char *s,
                      int32_t *day)
 {
-    int rc = pl_api_check_str(reg, fn, param, s, 10, 1);
-    if (!rc && (rc = pl_date_parse(&reg->err, s, day)))
+    int rc = pl_api_check_str(reg, fn, param, s, 64, 1);
+    if (!rc && (rc = pl_date_read(&reg->err, s, day)))
         pl_err_prefix(&reg->err, "%s: %s", fn, param);
     return rc;
 }

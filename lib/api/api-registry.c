@@ -76,11 +76,9 @@ int pl_api_check_str(pledger_registry *reg, const char *fn, const char *param, c
     n = strnlen(s, max_len + 1);
     if (required && n == 0)
         return pl_api_bad_arg(reg, fn, param, "is empty");
-    if (n > max_len) {
-        char why[64];
-        snprintf(why, sizeof why, "is longer than %zu bytes", max_len);
-        return pl_api_bad_arg(reg, fn, param, why);
-    }
+    if (n > max_len)   /* a format of its own: the catalogue translates it */
+        return pl_err_set(pl_api_err(reg), PLEDGER_EINVAL, "%s: %s is longer than %zu bytes",
+                          fn, param, max_len);
     if (!pl_utf8_valid(s, n))
         return pl_api_bad_arg(reg, fn, param, "is not valid UTF-8");
     /* white space alone says no more than nothing: a ground, a note, a

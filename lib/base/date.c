@@ -4,6 +4,7 @@
 #include <pledger/common.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define US_PER_SEC INT64_C(1000000)
@@ -117,6 +118,44 @@ int pl_date_parse(pl_err *e, const char *s, int32_t *out)
         return pl_err_set(e, PLEDGER_EINVAL, "date '%s' is not a real date", q);
     *out = pl_days_from_civil(y, (unsigned)m, (unsigned)d);
     return 0;
+}
+
+int pl_date_read(pl_err *e, const char *s, int32_t *out)
+{
+    char q[PL_EXCERPT_MAX + 8], buf[11];
+    char *f;
+    int y, m, d, rc = 0;
+    size_t n;
+
+    if (!s)
+        return pl_err_set(e, PLEDGER_EINVAL, "is missing");
+    if (!pl_utf8_valid(s, strlen(s)))
+        return pl_err_set(e, PLEDGER_EINVAL, "is not valid UTF-8");
+    if (!(f = pl_text_fold(s)))
+        return pl_err_oom(e);
+    pl_text_excerpt(q, s);
+    n = strlen(f);
+    if (n == 8 && strspn(f, "0123456789") == 8) {   /* ISO 8601's basic form */
+        memcpy(buf, f, 4);
+        buf[4] = '-';
+        memcpy(buf + 5, f + 4, 2);
+        buf[7] = '-';
+        memcpy(buf + 8, f + 6, 3);
+    } else if (n == 10) {
+        memcpy(buf, f, 11);
+    } else {
+        buf[0] = '\0';
+    }
+    free(f);
+    if (!buf[0] || date_shape(buf, &y, &m, &d) != 0)
+        rc = pl_err_set(e, PLEDGER_EINVAL, "'%s' is not a date (YYYY-MM-DD)", q);
+    else if (y < 1)
+        rc = pl_err_set(e, PLEDGER_EINVAL, "'%s': the year must be 0001 to 9999", q);
+    else if (!pl_date_valid(y, (unsigned)m, (unsigned)d))
+        rc = pl_err_set(e, PLEDGER_EINVAL, "'%s' is not a real date", q);
+    else
+        *out = pl_days_from_civil(y, (unsigned)m, (unsigned)d);
+    return rc;
 }
 
 void pl_date_format(int32_t days, char out[11])

@@ -29,6 +29,14 @@ bool pl_date_valid(int y, unsigned m, unsigned d);
  * Returns 0 or PLEDGER_EINVAL with a message quoting @s. */
 int pl_date_parse(pl_err *e, const char *s, int32_t *out);
 
+/* A date a person gives (an argument of the API, an option, a query
+ * parameter), as typed: full-width digits and dashes and white space
+ * around it read as pl_text_fold() reads them, "YYYY-MM-DD" or ISO 8601's
+ * basic form "YYYYMMDD", a real date in the years 0001 to 9999.  Returns
+ * 0 or PLEDGER_EINVAL with a message quoting @s that does not name the
+ * field ("'2024-13-01' is not a real date"): the caller prefixes it. */
+int pl_date_read(pl_err *e, const char *s, int32_t *out);
+
 /* Write @days as "YYYY-MM-DD".  Dates before 0000-01-01 or after
  * 9999-12-31 are written as those two limits. */
 void pl_date_format(int32_t days, char out[11]);

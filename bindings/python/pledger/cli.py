@@ -1643,6 +1643,9 @@ def parse_instant(s: str, what: str, zone: _dt.tzinfo | None = None) -> _dt.date
     try:
         t = _dt.datetime.fromisoformat(s.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
+        if re.match(r"0000-[0-9]{2}-[0-9]{2}", s):   # a date, of a year no datetime holds
+            raise UsageError(_("{what}: {value!r} falls outside the years 1 to 9999 in "
+                               "UTC").format(what=what, value=s)) from None
         raise UsageError(_("{what}: {value!r} is not an ISO 8601 instant "
                            "(e.g. 2024-04-01T02:00:00Z, or 2024-04-01 10:00 in the "
                            "registry's time zone)").format(what=what, value=s)) from None
@@ -1652,8 +1655,8 @@ def parse_instant(s: str, what: str, zone: _dt.tzinfo | None = None) -> _dt.date
         return (t if t.tzinfo else t.replace(tzinfo=zone or when.zone)).astimezone(
             _dt.timezone.utc)
     except OverflowError:
-        raise UsageError(_("{what}: {value!r} is out of range (years 1 to 9999)").format(
-            what=what, value=s)) from None
+        raise UsageError(_("{what}: {value!r} falls outside the years 1 to 9999 in "
+                           "UTC").format(what=what, value=s)) from None
 
 
 #: the instants a datetime can hold, in microseconds since the epoch

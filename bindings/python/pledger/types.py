@@ -93,11 +93,19 @@ def date_str(d: DateLike, what: str = "date") -> str:
                         True)
 
 
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+
+
 def to_date(s: str | None) -> _dt.date | None:
-    """The date of ``YYYY-MM-DD`` (None for None or "")."""
+    """The date of ``YYYY-MM-DD`` (None for None or ""), also as the library
+    reads a date given to it: full-width digits and dashes, white space
+    around it, ISO 8601's basic form ``YYYYMMDD``."""
     if not s:
         return None
-    return _dt.date.fromisoformat(s)
+    t = s.translate(_FULL_WIDTH).strip()
+    if len(t) == 8 and t.isascii() and t.isdigit():
+        t = f"{t[:4]}-{t[4:6]}-{t[6:]}"
+    return _dt.date.fromisoformat(t)
 
 
 def iso(t: _dt.datetime | _dt.date | None) -> str | None:

@@ -403,3 +403,32 @@ def test_an_instant_still_to_come_is_not_answered(tmp_path: pathlib.Path) -> Non
     r = run_cli("due", "--at", "2030-01-01", "--actor", "r", "--role", "registrar",
                 "--db", db, env=now)
     assert r.status == 0, r
+
+
+def test_dates_as_typed(tmp_path: pathlib.Path) -> None:
+    """A date option read as the library reads every date: full-width
+    digits, white space around it, YYYYMMDD, the years 0001 to 9999 ("is
+    longer than 10 bytes" was said of "２０２４-０１-０１" and
+    " 2024-01-01 "); what is no date is said so, naming the option."""
+    db = str(tmp_path / "r.db")
+    assert run_cli("init", "--db", db).status == 0
+    who = ["--actor", "a", "--role", "auditor", "--db", db]
+    for typed in ("２０２４－０１－０１", "２０２４-０１-０１", " 2024-01-01 ", "\u30002024-01-01",
+                  "20240101"):
+        r = run_cli("stats", "--from", typed, "--to", "2024-12-31", "--json", *who)
+        assert r.status == 0 and '"start": "2024-01-01"' in r.out, (typed, r)
+        r = run_cli("search", "--from", typed, *who)
+        assert r.status == 0, (typed, r)
+    r = run_cli("stats", "--from", "0001-01-01", "--to", "2024-12-31", *who)
+    assert r.status == 0, r
+    for typed, why in (("10000-01-01", "not a date (YYYY-MM-DD)"),
+                       ("0000-01-01", "0001 to 9999"), ("2024-02-30", "not a real date")):
+        for line in (["stats", "--from", typed, "--to", "2024-12-31"], ["search", "--from", typed]):
+            r = run_cli(*line, *who)
+            assert r.status == 2 and "--from" in r.err and why in r.err, (line, r)
+    # extend: the date is read before the number is looked up
+    for typed in ("２０３０-０１-０１", " 2029-01-01 "):
+        r = run_cli("extend", "R-NOPE", typed, "--actor", "r", "--db", db)
+        assert r.status == 3 and "bytes" not in r.err, (typed, r)
+    r = run_cli("extend", "R-NOPE", "10000-01-01", "--actor", "r", "--db", db)
+    assert r.status == 2 and "not a date (YYYY-MM-DD)" in r.err, r
