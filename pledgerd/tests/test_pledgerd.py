@@ -715,6 +715,8 @@ def test_every_query_parameter_is_checked(site: dict) -> None:
                     bad = _BAD_INSTANT if name in _INSTANTS else \
                         _BAD_INT if typ == "integer" else \
                         ["", "maybe", "a%00b"] if typ == "boolean" else _BAD_TEXT
+                    if template == "/v1/stats":   # days: 20260301 is one, in the basic form
+                        bad = [v for v in bad if v != "20260301"]
                     for v in bad + [None, "twice"]:
                         q = name if v is None else f"{name}=1&{name}=2" if v == "twice" \
                             else f"{name}={v}"

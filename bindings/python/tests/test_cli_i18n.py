@@ -188,14 +188,15 @@ def test_instants_in_the_office_zone_to_the_minute(registered: tuple[str, str]) 
 
 def test_instant_without_offset_is_office_time(registered: tuple[str, str]) -> None:
     db, number = registered   # registered 2024-04-01 10:00 Beijing time
+    now = "2024-04-01T03:00:00Z"   # an hour later: the instants asked have passed
     # 09:59 Beijing is before the registration, 10:01 after
-    r = cli(db, "rank", number, "--at", "2024-04-01T09:59", expect=3)
+    r = cli(db, "rank", number, "--at", "2024-04-01T09:59", expect=3, now=now)
     assert "did not exist at that instant" in r.err
-    after = cli(db, "rank", number, "--at", "2024-04-01 10:01", "--json")
+    after = cli(db, "rank", number, "--at", "2024-04-01 10:01", "--json", now=now)
     assert json.loads(after.out)["rank"] == 1
     # with an offset it is that instant, wherever the office is
-    cli(db, "rank", number, "--at", "2024-04-01T01:59:00Z", expect=3)
-    cli(db, "rank", number, "--at", "2024-04-01T02:01:00+00:00", expect=0)
+    cli(db, "rank", number, "--at", "2024-04-01T01:59:00Z", expect=3, now=now)
+    cli(db, "rank", number, "--at", "2024-04-01T02:01:00+00:00", expect=0, now=now)
 
 
 @pytest.mark.parametrize("typed,fen", [
