@@ -19,6 +19,8 @@
 #include "store/sqlite.h"
 #include "fixture.h"
 #include "api/handle.h"
+#include "api/keyring.h"
+#include "model/exchange-doc.h"
 #include "store/apply.h"
 #include "store/steps.h"
 
@@ -932,6 +934,158 @@ START_TEST(an_invalid_item_refuses_the_whole_batch)
 }
 END_TEST
 
+
+/* ---- forged results ---------------------------------------------------------------- */
+
+/* @s with the first @needle replaced by @with (a new string). */
+static char *replaced(const char *s, const char *needle, const char *with)
+{
+    const char *p = strstr(s, needle);
+    ck_assert_msg(p != NULL, "'%s' not in the text", needle);
+    char *out = NULL;
+    ck_assert_int_gt(asprintf(&out, "%.*s%s%s", (int)(p - s), s, with, p + strlen(needle)), 0);
+    return out;
+}
+
+static void set_str(char **field, const char *v)
+{
+    free(*field);
+    *field = v ? strdup(v) : NULL;
+}
+
+static void set_cert(pl_xitem *it, char *doc)
+{
+    free(it->document);
+    it->document = doc;
+    it->document_len = doc ? strlen(doc) : 0;
+    if (doc)
+        ck_assert_int_eq(pl_xdigest(NULL, doc, it->document_len, it->digest), 0);
+}
+
+/* What the forged batch says instead of the office's word (item 1: the
+ * trademark registered, item 2: the patent registered). */
+static const struct {
+    const char *needle;
+} forged[] = {
+    /* 0: the trademark's number and certificate on the patent */
+    { "registration_number: 'R-BJ00-TM-2024-000001' is already application " },
+    /* 1: the patent's number with the trademark's certificate */
+    { "certificate/application: the certificate is for application" },
+    /* 2: a certificate of another kind */
+    { "certificate/kind: the certificate is of a patent" },
+    /* 3: a certificate of other rights */
+    { "certificate/rights/trademark[1]: '99999999' is not the right 1" },
+    /* 4: a number that is not the certificate's */
+    { "certificate/registration_number: the certificate gives 'R-BJ00-TM-2024-000001'" },
+    /* 5: refused, with a number */
+    { "registration_number: a refused result carries none" },
+    /* 6: refused, with a certificate */
+    { "certificate: a refused result carries none" },
+    /* 7: refused, no ground */
+    { "ground: a refused result names its ground" },
+    /* 8: correction requested, due long before the request */
+    { "due: 1696-03-" },
+    /* 9: correction requested, no due day */
+    { "due: a correction_requested result gives the day" },
+    /* 10: registered, with a due day */
+    { "due: a registered result carries none" },
+    /* 11: no instant */
+    { "at: -5 is not an instant" },
+};
+
+static void forge(pl_xbatch *b, int which)
+{
+    pl_xitem *tm = &b->items[0], *pt = &b->items[1];
+    ck_assert_uint_eq(b->n, 2);
+    ck_assert_int_eq(tm->state, PLEDGER_APP_REGISTERED);
+    ck_assert_int_eq(pt->state, PLEDGER_APP_REGISTERED);
+    switch (which) {
+    case 0:
+        set_str(&pt->number, tm->number);
+        set_cert(pt, strdup(tm->document));
+        break;
+    case 1:
+        set_cert(pt, replaced(tm->document, tm->number, pt->number));
+        break;
+    case 2:
+        set_cert(tm, replaced(tm->document, "<kind>trademark</kind>", "<kind>patent</kind>"));
+        break;
+    case 3:
+        set_cert(tm, replaced(tm->document, "<identifier>12345678<", "<identifier>99999999<"));
+        break;
+    case 4:
+        set_str(&tm->number, pt->number);
+        set_str(&pt->number, "R-BJ00-PT-2024-000009");
+        break;
+    case 5: case 6: case 7:
+        pt->state = PLEDGER_APP_REFUSED;
+        set_str(&pt->ground, which == 7 ? NULL : "TM_SEIZED");
+        if (which != 5)
+            set_str(&pt->number, NULL);
+        if (which != 6)
+            set_cert(pt, NULL);
+        break;
+    case 8: case 9:
+        pt->state = PLEDGER_APP_CORRECTION_REQUESTED;
+        set_str(&pt->number, NULL);
+        set_cert(pt, NULL);
+        set_str(&pt->note, "sign page 2");
+        pt->due = which == 8 ? -99999 : INT32_MIN;
+        break;
+    case 10:
+        tm->due = 20000;
+        break;
+    case 11:
+        tm->at_us = -5;
+        break;
+    }
+}
+
+/* An acceptance point takes a result only when what it says is the
+ * office's decision on that very application: a number no other
+ * application holds, the certificate issued for it (its application, kind,
+ * number and rights), and nothing its decision does not carry.  Each
+ * forged result (signed with the office's key) is refused naming its
+ * item, and nothing is stored; the office's own batch then imports. */
+START_TEST(a_point_takes_only_a_result_that_is_its_applications)
+{
+    if (!PL_TEST_XMLSIG)
+        return;
+    char *tm = accepted_at_ap(PLEDGER_KIND_TRADEMARK, NULL);
+    char *pt = accepted_at_ap(PLEDGER_KIND_PATENT, NULL);
+    send_batch(&ap, &of);
+    act(&of, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
+    char *num = NULL;
+    PL_OK(of.reg, pledger_application_register(&num, NULL, of.reg, tm));
+    pledger_free(num);
+    PL_OK(of.reg, pledger_application_register(&num, NULL, of.reg, pt));
+    pledger_free(num);
+    char *x = export_from(&of, &ap);
+    pl_err e = { 0 };
+    pl_xdoc_kind kind;
+    pl_xbatch b;
+    pl_xreceipt r;
+    ck_assert_int_eq(pl_xdoc_open(&e, x, strlen(x), (const pl_doc_key *const *)ap.trusted->docs,
+                                  ap.trusted->nd, &kind, &b, &r), 0);
+    forge(&b, _i);
+    char *y = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(pl_xbatch_make(&e, &b, of.signers->docs[0], &y, &len), 0);
+    pl_xbatch_clear(&b);
+    pl_xreceipt_clear(&r);
+    import_fails(&ap, y, _i == 0 ? PLEDGER_ECONFLICT : PLEDGER_EINVAL, forged[_i].needle);
+    ck_assert_msg(strstr(pledger_errmsg(ap.reg), "items/result["), "%s", pledger_errmsg(ap.reg));
+    free(y);
+    pledger_free(import_at(&ap, x));
+    ck_assert_int_eq(app_state(&ap, tm), PLEDGER_APP_REGISTERED);
+    ck_assert_int_eq(app_state(&ap, pt), PLEDGER_APP_REGISTERED);
+    journal_ok(&ap);
+    pledger_free(x);
+    free(tm);
+    free(pt);
+}
+END_TEST
+
 /* The office deems withdrawn what was not corrected in time; the
  * acceptance point takes that decision whether it still awaits the
  * correction or has made it without sending it yet, and never deems it
@@ -1226,6 +1380,8 @@ static Suite *make(void)
     tcase_add_test(tc, exactly_once_and_resumable);
     tcase_add_test(tc, the_line_refuses_gaps_forks_forgeries);
     tcase_add_test(tc, an_invalid_item_refuses_the_whole_batch);
+    tcase_add_loop_test(tc, a_point_takes_only_a_result_that_is_its_applications, 0,
+                        (int)(sizeof forged / sizeof forged[0]));
     tcase_add_loop_test(tc, a_point_cannot_take_the_offices_numbers, 0, 4);
     tcase_add_test(tc, a_re_encoded_batch_is_the_same_batch);
     tcase_add_test(tc, a_batch_document_is_checked_against_the_schema);

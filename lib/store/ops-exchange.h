@@ -72,6 +72,12 @@ struct pl_exchange_ops {
     int (*app_forwarded)(pl_db *db, pl_err *e, int64_t app_id, bool *out);
     /* The identifier of application @uuid (it exists). */
     int (*app_id)(pl_db *db, pl_err *e, const char *uuid, int64_t *id);
+    /* The application other than @uuid that registration number @number
+     * is already given to (an office's decision taken at an acceptance
+     * point, or a pledge registered here): its UUID in @holder, "" when
+     * none. */
+    int (*number_holder)(pl_db *db, pl_err *e, const char *number, const char *uuid,
+                         char holder[37]);
 
     /* What the next batch carries, at most @limit rows in id order: an
      * acceptance point's applications, an office's decisions for @peer. */

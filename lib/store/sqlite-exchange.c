@@ -4,6 +4,7 @@
 
 #include "base/i18n.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +53,10 @@ static const char sql_was_forwarded[] =
     "SELECT EXISTS (SELECT 1 FROM exchange_item i JOIN exchange_batch b ON b.id = i.batch_id"
     " WHERE i.application_id = ?1 AND b.direction = 'out' AND i.what <> 'result')";
 static const char sql_app_id[] = "SELECT id FROM application WHERE uuid = ?1";
+static const char sql_number_holder[] =
+    "SELECT uuid FROM application WHERE office_number = ?1 AND uuid <> ?2"
+    " UNION ALL SELECT a.uuid FROM pledge p JOIN application a ON a.id = p.application_id"
+    " WHERE p.registration_number = ?1 AND a.uuid <> ?2 LIMIT 1";
 
 static const char *what_read(bool out)
 {
@@ -143,6 +148,25 @@ static int app_forwarded(pl_db *db, pl_err *e, int64_t app_id, bool *out)
     *out = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? 0 : pl_db_fail(db, e, rc, "reading the batches sent");
+}
+
+static int number_holder(pl_db *db, pl_err *e, const char *number, const char *uuid,
+                         char holder[37])
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_number_holder, &st);
+
+    holder[0] = '\0';
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, uuid, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(holder, 37, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? 0 : pl_db_fail(db, e, rc, "reading the registration numbers");
 }
 
 static int app_id(pl_db *db, pl_err *e, const char *uuid, int64_t *id)
@@ -332,6 +356,7 @@ const pl_exchange_ops pl_sqlite_exchange_ops = {
     .batch_get = batch_get,
     .app_forwarded = app_forwarded,
     .app_id = app_id,
+    .number_holder = number_holder,
     .pending_applications = pending_applications,
     .pending_results = pending_results,
     .pending_applications_count = pending_applications_count,

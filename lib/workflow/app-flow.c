@@ -16,6 +16,7 @@
 #include "base/ident.h"
 #include "base/json.h"
 #include "model/kinds.h"
+#include "model/xml.h"
 #include "rules/review.h"
 #include "store/apply.h"
 #include "store/ops-exchange.h"
@@ -513,6 +514,149 @@ static int was_forwarded(const pl_ctx *c, int64_t id, bool *out)
     return PL_OPS(c->db, exchange)->app_forwarded(c->db, c->e, id, out);
 }
 
+/* The text of @parent's child @name ("" when absent), at most @size-1
+ * bytes. */
+static void cert_text(xmlNodePtr parent, const char *name, char *out, size_t size)
+{
+    xmlNodePtr n = parent ? pl_xml_child(parent, name) : NULL;
+    xmlChar *t = n ? xmlNodeGetContent(n) : NULL;
+    snprintf(out, size, "%s", t ? (const char *)t : "");
+    xmlFree(t);
+}
+
+/* Whether the certificate @cert of a "registered" result is the one the
+ * office issued for application @row (@app: its document extracted)
+ * under @number: it names that application, its acceptance number, its
+ * kind and its rights (identifier and classes, in the document's
+ * order), and the number. */
+static int check_certificate(const pl_ctx *c, const pl_app_row *row, const pl_app *app,
+                             const char *number, const char *cert)
+{
+    const char *what = "certificate";
+    const pl_kind_info *k = pl_kind(row->kind);
+    xmlDocPtr doc = NULL;
+    char v[128];
+    size_t n = 0;
+    int rc;
+
+    if ((rc = pl_xml_parse(c->e, cert, strlen(cert), what, &doc)) ||
+        (rc = pl_xml_validate(c->e, doc, PL_XML_SCHEMA, what)))
+        goto done;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (!pl_xml_is(root, "certificate")) {
+        rc = pl_err_set(c->e, PLEDGER_EINVAL, "certificate: the root is <%s>, not <certificate>",
+                        (const char *)root->name);
+        goto done;
+    }
+    cert_text(root, "application", v, sizeof v);
+    if (strcmp(v, row->uuid) != 0) {
+        rc = pl_err_set(c->e, PLEDGER_EINVAL, "certificate/application: the certificate is "
+                        "for application '%s', not %s", v, row->uuid);
+        goto done;
+    }
+    cert_text(root, "kind", v, sizeof v);
+    if (strcmp(v, k->name) != 0) {
+        rc = pl_err_set(c->e, PLEDGER_EINVAL, "certificate/kind: the certificate is of a %s; "
+                        "application %s is of a %s", v, row->uuid, k->name);
+        goto done;
+    }
+    cert_text(root, "registration_number", v, sizeof v);
+    if (strcmp(v, number) != 0) {
+        rc = pl_err_set(c->e, PLEDGER_EINVAL, "certificate/registration_number: the "
+                        "certificate gives '%s'; the result gives '%s'", v, number);
+        goto done;
+    }
+    cert_text(root, "acceptance_number", v, sizeof v);
+    if (row->acceptance_number && strcmp(v, row->acceptance_number) != 0) {
+        rc = pl_err_set(c->e, PLEDGER_EINVAL, "certificate/acceptance_number: the certificate "
+                        "gives '%s'; application %s was accepted as '%s'", v, row->uuid,
+                        row->acceptance_number);
+        goto done;
+    }
+    xmlNodePtr rights = pl_xml_child(root, "rights");
+    for (xmlNodePtr r = rights ? rights->children : NULL; r; r = r->next) {
+        if (r->type != XML_ELEMENT_NODE)
+            continue;
+        char id[256], classes[256];
+        cert_text(r, "identifier", id, sizeof id);
+        cert_text(r, "classes", classes, sizeof classes);
+        const pl_app_right *ar = n < app->n_rights ? &app->rights[n] : NULL;
+        const pl_app_ident *ai = ar ? pl_app_right_ident(ar) : NULL;
+        const char *want = ar ? (ai ? ai->norm : ar->key) : NULL;
+        n++;
+        if (!ar || !pl_xml_is(r, k->name) || !want || strcmp(id, want) != 0 ||
+            strcmp(classes, ar->classes_raw ? ar->classes_raw : "") != 0) {
+            rc = pl_err_set(c->e, PLEDGER_EINVAL, "certificate/rights/%s[%zu]: '%s' is not "
+                            "the right %zu of application %s", (const char *)r->name, n, id,
+                            n, row->uuid);
+            goto done;
+        }
+    }
+    if (n != app->n_rights)
+        rc = pl_err_set(c->e, PLEDGER_EINVAL, "certificate/rights: %zu rights; application %s "
+                        "has %zu", n, row->uuid, app->n_rights);
+done:
+    xmlFreeDoc(doc);
+    return rc;
+}
+
+/* What a result says, against the application @row it is for: the fields
+ * of its decision only (a number and certificate for "registered" and
+ * nothing else; a ground for "refused"; a due day after the request for
+ * "correction_requested"), a number no other application has, a
+ * certificate that is this application's (check_certificate). */
+static int check_result(const pl_ctx *c, const pl_app_row *row, const pl_wf_decision *in)
+{
+    const char *state = pl_app_state_name(in->state);
+    bool registered = in->state == PLEDGER_APP_REGISTERED;
+    char holder[37];
+    int rc;
+
+    if (in->at_us <= 0)
+        return pl_err_set(c->e, PLEDGER_EINVAL, "at: %" PRId64 " is not an instant of the "
+                          "decision (microseconds since 1970, above 0)", in->at_us);
+    if (!registered && in->number)
+        return pl_err_set(c->e, PLEDGER_EINVAL, "registration_number: a %s result carries "
+                          "none", state);
+    if (!registered && in->certificate)
+        return pl_err_set(c->e, PLEDGER_EINVAL, "certificate: a %s result carries none",
+                          state);
+    if (in->state == PLEDGER_APP_REFUSED && (!in->ground || !*in->ground))
+        return pl_err_set(c->e, PLEDGER_EINVAL, "ground: a refused result names its ground");
+    if (in->state != PLEDGER_APP_CORRECTION_REQUESTED && in->due != INT32_MIN)
+        return pl_err_set(c->e, PLEDGER_EINVAL, "due: a %s result carries none", state);
+    if (in->state == PLEDGER_APP_CORRECTION_REQUESTED) {
+        if (in->due == INT32_MIN)
+            return pl_err_set(c->e, PLEDGER_EINVAL, "due: a correction_requested result "
+                              "gives the day the correction is due");
+        /* the day of the request, UTC: an office east or west of it
+         * counts its days from its own midnight, never before that day's */
+        int32_t asked = (int32_t)(in->at_us / INT64_C(86400000000));
+        if (in->due < asked) {
+            char d1[16], d2[16];
+            pl_date_format(in->due, d1);
+            pl_date_format(asked, d2);
+            return pl_err_set(c->e, PLEDGER_EINVAL, "due: %s (day %" PRId32 ") is before "
+                              "the request (%s)", d1, in->due, d2);
+        }
+    }
+    if (!registered)
+        return 0;
+    if ((rc = PL_OPS(c->db, exchange)->number_holder(c->db, c->e, in->number, row->uuid,
+                                                     holder)))
+        return rc;
+    if (*holder)
+        return pl_err_set(c->e, PLEDGER_ECONFLICT, "registration_number: '%.64s' is already "
+                          "application %s's", in->number, holder);
+    pl_doc *doc = NULL;
+    pl_app *app = NULL;
+    if (!(rc = stored_app(c, row, &doc, &app)))
+        rc = check_certificate(c, row, app, in->number, in->certificate);
+    pl_app_free(app);
+    pl_doc_free(doc);
+    return rc;
+}
+
 int pl_wf_result(const pl_ctx *c, const pl_wf_decision *in)
 {
     pl_app_row row;
@@ -546,6 +690,8 @@ int pl_wf_result(const pl_ctx *c, const pl_wf_decision *in)
     } else if (in->state == PLEDGER_APP_REGISTERED && (!in->number || !in->certificate)) {
         rc = pl_err_set(c->e, PLEDGER_EINVAL, "result for application %s: registered without "
                         "a registration number and certificate", in->uuid);
+    } else if ((rc = check_result(c, &row, in))) {
+        /* the caller names the item and the application */
     } else {
         bool decided = in->state != PLEDGER_APP_CORRECTION_REQUESTED;
         pl_json_init(&j);
