@@ -67,7 +67,9 @@ int pl_xdigest(pl_err *e, const char *bytes, size_t len, char out[65])
 int pl_xdigest_signed(pl_err *e, const char *xml, size_t len, char out[65])
 {
     xmlDocPtr doc = NULL;
-    int rc = pl_xml_parse_large(e, xml, len, "exchange document", PL_EXCHANGE_MAX_SIZE,
+    int rc = pl_xml_check_utf8_declared(e, xml, len, "exchange document");
+    if (!rc)
+        rc = pl_xml_parse_large(e, xml, len, "exchange document", PL_EXCHANGE_MAX_SIZE,
                                 PL_EXCHANGE_MAX_NODES, &doc);
     if (!rc)
         rc = pl_xmlsig_signed_digest(e, doc, out);
@@ -399,7 +401,8 @@ int pl_xdoc_open(pl_err *e, const char *xml, size_t len, const pl_doc_key *const
     memset(batch, 0, sizeof *batch);
     memset(receipt, 0, sizeof *receipt);
     *kind = 0;
-    if ((rc = pl_xml_parse_large(e, xml, len, what, PL_EXCHANGE_MAX_SIZE, PL_EXCHANGE_MAX_NODES,
+    if ((rc = pl_xml_check_utf8_declared(e, xml, len, what)) ||
+        (rc = pl_xml_parse_large(e, xml, len, what, PL_EXCHANGE_MAX_SIZE, PL_EXCHANGE_MAX_NODES,
                                  &doc)))
         return rc;
     xmlNodePtr root = xmlDocGetRootElement(doc);

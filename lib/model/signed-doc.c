@@ -141,7 +141,9 @@ int pl_signed_doc_open(pl_err *e, const char *xml, size_t len, const char *root_
     int rc;
 
     *signer = NULL;
-    if ((rc = pl_xml_parse_large(e, xml, len, what, max_size, max_items, doc)))
+    *doc = NULL;
+    if ((rc = pl_xml_check_utf8_declared(e, xml, len, what)) ||
+        (rc = pl_xml_parse_large(e, xml, len, what, max_size, max_items, doc)))
         return rc;
     if ((rc = pl_signed_doc_check(e, *doc, root_name, what, schema, keys, n, signer))) {
         xmlFreeDoc(*doc);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/parser.h>
 #include <libxml/SAX2.h>
@@ -578,6 +579,44 @@ static long line_of_offset(const char *buf, size_t off)
         if (buf[i] == '\n')
             line++;
     return line;
+}
+
+/* The encoding the XML declaration at the start of @buf names, into
+ * @out ("" when it names none or there is no declaration). */
+static void declared_encoding(const char *buf, size_t n, char out[41])
+{
+    out[0] = '\0';
+    if (n >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) {
+        buf += 3;
+        n -= 3;
+    }
+    if (n < 6 || memcmp(buf, "<?xml", 5) != 0 ||
+        !(buf[5] == ' ' || buf[5] == '\t' || buf[5] == '\r' || buf[5] == '\n'))
+        return;
+    const char *end = memmem(buf, n, "?>", 2);
+    const char *at = end ? memmem(buf, (size_t)(end - buf), "encoding", 8) : NULL;
+    if (!at)
+        return;
+    at += 8;
+    while (at < end && (*at == ' ' || *at == '\t' || *at == '\r' || *at == '\n' || *at == '='))
+        at++;
+    if (at >= end || (*at != '"' && *at != '\''))
+        return;
+    const char *close = memchr(at + 1, *at, (size_t)(end - at - 1));
+    size_t len = close ? (size_t)(close - at - 1) : 0;
+    snprintf(out, 41, "%.*s", (int)(len < 40 ? len : 40), at + 1);
+}
+
+int pl_xml_check_utf8_declared(pl_err *e, const char *buf, size_t len, const char *what)
+{
+    char enc[41];
+
+    declared_encoding(buf, len, enc);
+    if (*enc && strcasecmp(enc, "UTF-8") != 0)
+        return pl_err_set(e, PLEDGER_EXML, "%s: line 1: the XML declaration names encoding "
+                          "'%s'; a signed document is read only as UTF-8 (declare "
+                          "encoding=\"UTF-8\" or none)", what, enc);
+    return 0;
 }
 
 int pl_xml_parse(pl_err *e, const char *buf, size_t len, const char *what, xmlDocPtr *out)

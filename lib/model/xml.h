@@ -103,6 +103,13 @@ void pl_xml_init(void);
  * "<what>: line N: <message>".  On success *out is the document (free it
  * with xmlFreeDoc); on failure *out is NULL. */
 int pl_xml_parse(pl_err *e, const char *buf, size_t len, const char *what, xmlDocPtr *out);
+/* PLEDGER_EXML ("<what>: line 1: ...", naming it) when the XML declaration
+ * of @buf names an encoding other than UTF-8.  pl_xml_parse() reads the
+ * bytes as UTF-8 whatever is declared; a signed document so declared
+ * would be other characters, and another signed content, to a conforming
+ * reader (xmlsec1 refuses its signature): the readers of signed
+ * documents check this first. */
+int pl_xml_check_utf8_declared(pl_err *e, const char *buf, size_t len, const char *what);
 /* The same with other limits of size and items: for the documents that
  * carry many others (an exchange batch of thousands of applications). */
 int pl_xml_parse_large(pl_err *e, const char *buf, size_t len, const char *what,

@@ -539,7 +539,8 @@ static int check_certificate(const pl_ctx *c, const pl_app_row *row, const pl_ap
     size_t n = 0;
     int rc;
 
-    if ((rc = pl_xml_parse(c->e, cert, strlen(cert), what, &doc)) ||
+    if ((rc = pl_xml_check_utf8_declared(c->e, cert, strlen(cert), what)) ||
+        (rc = pl_xml_parse(c->e, cert, strlen(cert), what, &doc)) ||
         (rc = pl_xml_validate(c->e, doc, PL_XML_SCHEMA, what)))
         goto done;
     xmlNodePtr root = xmlDocGetRootElement(doc);

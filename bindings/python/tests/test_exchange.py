@@ -129,3 +129,53 @@ def test_a_batch_waiting_under_a_replaced_key_is_signed_anew(tmp_path: pathlib.P
         receipt = of.exchange_import(again, ring("FZ01", new_pub), ring("BJ00", of_key))
         assert of.exchange_import(first, ring("FZ01", old_pub), ring("BJ00", of_key)) == receipt
         assert of.load(uuid).state == AppState.ACCEPTED
+
+
+def test_a_batch_declaring_another_encoding_is_refused(tmp_path: pathlib.Path) -> None:
+    """Bytes are read as UTF-8 whatever the XML declaration says; a signed
+    batch or receipt whose declaration was changed to another encoding
+    would be other characters (by="林书记") to a conforming reader, and the
+    peer tool refuses its signature: pledger refuses it too, naming the
+    declaration and its line, and nothing is stored.  "utf-8" in any case
+    is UTF-8."""
+    ap_key, ap_pub = keypair(tmp_path, "fz01")
+    of_key, of_pub = keypair(tmp_path, "bj00")
+    clock = Clock()
+    with pledger.open(str(tmp_path / "ap.db"), office="FZ01") as ap, \
+            pledger.open(str(tmp_path / "of.db"), office="BJ00") as of:
+        ap.set_clock(clock)
+        of.set_clock(clock)
+        ap.set_actor("registrar-fz", Role.REGISTRAR)
+        ap.set_site("acceptance_point", "BJ00")
+        ap.set_actor("applicant-1", Role.APPLICANT)
+        with sample(Kind.TRADEMARK) as app:
+            uuid = ap.save(app)
+        ap.review(uuid)
+        ap.submit(uuid)
+        ap.set_actor("林书记", Role.CLERK)
+        ap.accept(uuid)
+        batch = ap.exchange_export("BJ00", ring("FZ01", ap_key))
+        assert b'by="\xe6\x9e\x97' in batch
+        head = b'<?xml version="1.0" encoding="UTF-8"?>'
+        assert batch.startswith(head)
+        of.set_actor("registrar-bj", Role.REGISTRAR)
+        for enc in (b"ISO-8859-1", b"GB18030", b"US-ASCII"):
+            bad = batch.replace(b'encoding="UTF-8"', b'encoding="' + enc + b'"', 1)
+            f = tmp_path / "bad.xml"
+            f.write_bytes(bad)
+            r = subprocess.run(["xmlsec1", "--verify", "--pubkey-pem", ap_pub, str(f)],
+                               capture_output=True)
+            assert r.returncode != 0, r.stderr
+            with pytest.raises(pledger.InvalidDocument,
+                               match=f"line 1: the XML declaration names encoding "
+                                     f"'{enc.decode()}'"):
+                of.exchange_import(bad, ring("FZ01", ap_pub), ring("BJ00", of_key))
+            assert not of.exchange_status()
+        lower = batch.replace(b'encoding="UTF-8"', b"encoding='utf-8'", 1)
+        receipt = of.exchange_import(lower, ring("FZ01", ap_pub), ring("BJ00", of_key))
+        assert of.load(uuid).state == AppState.ACCEPTED
+        bad = receipt.replace(b'encoding="UTF-8"', b'encoding="GB18030"', 1)
+        assert bad != receipt
+        with pytest.raises(pledger.InvalidDocument, match="encoding 'GB18030'"):
+            ap.exchange_import(bad, ring("BJ00", of_pub))
+        assert ap.exchange_import(receipt, ring("BJ00", of_pub)) is None

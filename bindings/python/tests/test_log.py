@@ -239,6 +239,12 @@ def test_signed_certificate_offline(tmp_path: pathlib.Path, reg: pledger.Registr
         pledger.verify_certificate(xml, other)
     with pytest.raises(pledger.InvalidDocument):
         pledger.verify_certificate("<x/>", trusted)
+    # read as UTF-8 only: another declared encoding (the parties' names are
+    # Chinese: other characters to a conforming reader) is refused
+    assert xml.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    for enc in ("ISO-8859-1", "GB18030"):
+        with pytest.raises(pledger.InvalidDocument, match=f"line 1: .*encoding '{enc}'"):
+            pledger.verify_certificate(xml.replace('"UTF-8"', f'"{enc}"', 1), trusted)
     with pytest.raises(pledger.WrongType):
         pledger.verify_certificate(xml, "office.pub")  # type: ignore[arg-type]
     # a bank may not sign; a keyring without a certificate key is refused
@@ -277,3 +283,5 @@ def test_verification_statement_offline(tmp_path: pathlib.Path, reg: pledger.Reg
         pledger.verify_statement(xml.replace("<rank>1<", "<rank>2<"), trusted)
     with pytest.raises(pledger.InvalidDocument):
         pledger.verify_certificate(xml, trusted)   # a statement is no certificate
+    with pytest.raises(pledger.InvalidDocument, match="encoding 'GB18030'"):
+        pledger.verify_statement(xml.replace('"UTF-8"', '"GB18030"', 1), trusted)
