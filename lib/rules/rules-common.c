@@ -744,8 +744,8 @@ static void right_already_pledged(pl_rctx *c, const pl_rule *r)
     }
 }
 
-/* The pending applications on a right: how many, and the first of them
- * in words. */
+/* The pending applications on a right: none, one or more (counted up to
+ * two), and the first of them in words. */
 typedef struct {
     int n;
     char *first;
@@ -763,7 +763,9 @@ static int pending_add(void *arg, pl_err *e, const char *acc, const char *uuid, 
             return pl_err_oom(e);
         }
     }
-    return 0;
+    /* the finding names the first and says whether there are others:
+     * reading more would make each review grow with those before it */
+    return p->n >= 2 ? 1 : 0;
 }
 
 static void right_pending_application(pl_rctx *c, const pl_rule *r)

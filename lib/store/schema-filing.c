@@ -26,3 +26,13 @@ const char pl_sql_filing[] =
  * the slower way without it. */
 const char pl_sql_app_filer[] =
     "CREATE INDEX IF NOT EXISTS application_created_by ON application(created_by, state);";
+
+/* 11: the applications naming a right, in the order they were made (the
+ * application's id ends the index): the review's "other pending
+ * applications on the same right" reads the oldest two and stops,
+ * however many name it -- an office importing thousands of items on one
+ * receivable read every earlier one for each (quadratic).  An index
+ * only: a handle that cannot migrate reads them the slower way. */
+const char pl_sql_right_apps[] =
+    "CREATE INDEX IF NOT EXISTS application_right_app ON application_right(right_key, "
+    "application_id);";

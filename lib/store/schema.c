@@ -41,6 +41,7 @@ const pl_migration pl_migrations[] = {
       "application", pl_sql_exchange_check_from, pl_sql_exchange_check_to },
     { "the keys of bulk filings", pl_sql_filing, .readable_before = true },
     { "applications by who filed them", pl_sql_app_filer, .readable_before = true },
+    { "applications by the rights they name", pl_sql_right_apps, .readable_before = true },
 };
 
 const int pl_migration_count =
