@@ -988,6 +988,41 @@ START_TEST(an_item_costs_the_same_however_many_name_its_right)
 }
 END_TEST
 
+/* A receipt closes the batch it names only when it counts its items: one
+ * saying 999 for a batch of one (signed by the office's key) is refused
+ * naming the field, and nothing is stored; the true receipt is taken. */
+START_TEST(a_receipt_must_count_the_batchs_items)
+{
+    if (!PL_TEST_XMLSIG)
+        return;
+    free(accepted_at_ap(PLEDGER_KIND_TRADEMARK, NULL));
+    char *x = export_from(&ap, &of), *r = import_at(&of, x);
+    pl_err e = { 0 };
+    pl_xdoc_kind kind;
+    pl_xbatch b;
+    pl_xreceipt rc;
+    ck_assert_int_eq(pl_xdoc_open(&e, r, strlen(r), (const pl_doc_key *const *)ap.trusted->docs,
+                                  ap.trusted->nd, &kind, &b, &rc), 0);
+    ck_assert_int_eq(kind, PL_XDOC_RECEIPT);
+    ck_assert_uint_eq(rc.items, 1);
+    rc.items = 999;
+    char *y = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(pl_xreceipt_make(&e, &rc, of.signers->docs[0], &y, &len), 0);
+    pl_xreceipt_clear(&rc);
+    import_fails(&ap, y, PLEDGER_EINVAL, "receipt: items: it counts 999 items; batch 1 sent "
+                                         "to 'BJ00' carried 1");
+    ck_assert_uint_eq(pending_on_line(&ap, "BJ00"), 0);
+    char *none = NULL;
+    act(&ap, "clerk-fz", PLEDGER_ROLE_CLERK);
+    PL_OK(ap.reg, pledger_exchange_import(&none, NULL, ap.reg, r, strlen(r), ap.trusted,
+                                          ap.signers));
+    free(y);
+    pledger_free(r);
+    pledger_free(x);
+}
+END_TEST
+
 /* ---- forged results ---------------------------------------------------------------- */
 
 /* @s with the first @needle replaced by @with (a new string). */
@@ -1433,6 +1468,7 @@ static Suite *make(void)
     tcase_add_test(tc, exactly_once_and_resumable);
     tcase_add_test(tc, the_line_refuses_gaps_forks_forgeries);
     tcase_add_test(tc, an_invalid_item_refuses_the_whole_batch);
+    tcase_add_test(tc, a_receipt_must_count_the_batchs_items);
     tcase_add_test(tc, an_item_costs_the_same_however_many_name_its_right);
     tcase_add_loop_test(tc, a_point_takes_only_a_result_that_is_its_applications, 0,
                         (int)(sizeof forged / sizeof forged[0]));

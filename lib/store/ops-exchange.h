@@ -20,6 +20,7 @@ typedef struct pl_xbatch_row {
     char *receipt;  /* "in": the receipt given (a batch imported without one
                      * is PLEDGER_ECORRUPT); NULL for "out" */
     bool acked;     /* "out": a receipt was taken */
+    uint64_t items; /* "out", from batch_get: how many items it carried */
 } pl_xbatch_row;
 
 void pl_xbatch_row_clear(pl_xbatch_row *b);

@@ -47,7 +47,7 @@ static const char sql_in_seq[] =
     "SELECT digest, receipt FROM exchange_batch WHERE direction = 'in' AND peer = ?1"
     " AND seq = ?2";
 static const char sql_out_seq[] =
-    "SELECT digest, acked_at FROM exchange_batch WHERE direction = 'out' AND peer = ?1"
+    "SELECT digest, acked_at, items FROM exchange_batch WHERE direction = 'out' AND peer = ?1"
     " AND seq = ?2";
 static const char sql_was_forwarded[] =
     "SELECT EXISTS (SELECT 1 FROM exchange_item i JOIN exchange_batch b ON b.id = i.batch_id"
@@ -120,8 +120,10 @@ static int batch_get(pl_db *db, pl_err *e, bool out, const char *peer, uint64_t 
         row->found = true;
         row->seq = seq;
         row->digest = col_dup(st, 0, &oom);
-        if (out)
+        if (out) {
             row->acked = sqlite3_column_type(st, 1) != SQLITE_NULL;
+            row->items = (uint64_t)sqlite3_column_int64(st, 2);
+        }
         else if (sqlite3_column_type(st, 1) == SQLITE_NULL)
             rc = SQLITE_CORRUPT; /* a batch imported always has our receipt */
         else

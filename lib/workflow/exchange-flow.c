@@ -305,6 +305,10 @@ static int take_receipt(const pl_ctx *c, const char *xml, const pl_xreceipt *r)
         rc = pl_err_set(c->e, PLEDGER_ECONFLICT,
                         "receipt: batch %" PRIu64 " sent to '%s' has SHA-256 %s; the receipt "
                         "acknowledges %s", r->seq, r->sender, sent.digest, r->batch);
+    } else if (r->items != sent.items) {
+        rc = pl_err_set(c->e, PLEDGER_EINVAL,
+                        "receipt: items: it counts %" PRIu64 " items; batch %" PRIu64 " sent to "
+                        "'%s' carried %" PRIu64, r->items, r->seq, r->sender, sent.items);
     } else if (sent.acked) {
         pl_xbatch_row_clear(&sent);
         pl_db_rollback(c->db);
