@@ -423,11 +423,11 @@ static void arg_write(FILE *out, const conv *c, const int *star, arg a)
 #define POS_MAX 9
 
 /* A format whose conversions are all positional ("%2$s ... %1$d", as a
- * translation reorders them): its arguments taken in their order, by the
- * types the format gives them, then written where it puts them.  False
- * when it is not one (a conversion without n$, a position named with two
- * types, one left out: msgfmt --check keeps a catalogue's so). */
-static bool write_positional(FILE *out, const char *fmt, va_list *ap)
+ * translation reorders them): its arguments taken from @ap in their
+ * order, by the types the format gives them, into @args.  False, nothing
+ * taken, when it is not one (a conversion without n$, a position named
+ * with two types, one left out: msgfmt --check keeps a catalogue's so). */
+static bool take_positional(const char *fmt, va_list *ap, arg args[POS_MAX + 1])
 {
     conv at[POS_MAX + 1];
     bool seen[POS_MAX + 1] = { false };
@@ -453,9 +453,27 @@ static bool write_positional(FILE *out, const char *fmt, va_list *ap)
     for (unsigned i = 1; i <= top; i++)
         if (!seen[i])
             return false; /* before any is taken: the caller reads them in turn */
-    arg args[POS_MAX + 1];
     for (unsigned i = 1; i <= top; i++)
         args[i] = arg_take(&at[i], ap);
+    return true;
+}
+
+char *pl_vasprintf_local(const char *fmt, va_list ap)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&buf, &size);
+    va_list aq;
+    arg args[POS_MAX + 1];
+
+    if (!out) {
+        pl_frag_clear();
+        return NULL;
+    }
+    va_copy(aq, ap);
+    /* positional: the arguments taken first, each written where named;
+     * else each taken in turn as its conversion comes */
+    bool positional = take_positional(fmt, &aq, args);
     for (const char *p = fmt; *p;) {
         const char *pc = strchr(p, '%');
         if (!pc) {
@@ -469,49 +487,19 @@ static bool write_positional(FILE *out, const char *fmt, va_list *ap)
             continue;
         }
         conv c;
-        conv_read(pc, &c);
-        arg_write(out, &c, NULL, args[c.pos]);
-        p = pc + c.n;
-    }
-    return true;
-}
-
-char *pl_vasprintf_local(const char *fmt, va_list ap)
-{
-    char *buf = NULL;
-    size_t size = 0;
-    FILE *out = open_memstream(&buf, &size);
-    va_list aq;
-
-    if (!out) {
-        pl_frag_clear();
-        return NULL;
-    }
-    va_copy(aq, ap);
-    if (!write_positional(out, fmt, &aq)) {
-        for (const char *p = fmt; *p;) {
-            const char *pc = strchr(p, '%');
-            if (!pc) {
-                fputs(p, out);
-                break;
-            }
-            fwrite(p, 1, (size_t)(pc - p), out);
-            if (pc[1] == '%') {
-                fputc('%', out);
-                p = pc + 2;
-                continue;
-            }
-            conv c;
-            int star[2] = { 0, 0 };
-            if (!conv_read(pc, &c) || c.pos) {
-                fputs(pc, out);
-                break;
-            }
+        int star[2] = { 0, 0 };
+        if (!conv_read(pc, &c) || (c.pos != 0) != positional) {
+            fputs(pc, out);   /* not one pledger's formats use: as it stands */
+            break;
+        }
+        if (positional) {
+            arg_write(out, &c, NULL, args[c.pos]);
+        } else {
             for (int k = 0; k < c.nstar; k++)
                 star[k] = va_arg(aq, int);
             arg_write(out, &c, star, arg_take(&c, &aq));
-            p = pc + c.n;
         }
+        p = pc + c.n;
     }
     va_end(aq);
     pl_frag_clear();

@@ -581,9 +581,7 @@ static long line_of_offset(const char *buf, size_t off)
     return line;
 }
 
-/* The encoding the XML declaration at the start of @buf names, into
- * @out ("" when it names none or there is no declaration). */
-static void declared_encoding(const char *buf, size_t n, char out[41])
+void pl_xml_declared_encoding(const char *buf, size_t n, char out[41])
 {
     out[0] = '\0';
     if (n >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) {
@@ -611,7 +609,7 @@ int pl_xml_check_utf8_declared(pl_err *e, const char *buf, size_t len, const cha
 {
     char enc[41];
 
-    declared_encoding(buf, len, enc);
+    pl_xml_declared_encoding(buf, len, enc);
     if (*enc && strcasecmp(enc, "UTF-8") != 0)
         return pl_err_set(e, PLEDGER_EXML, "%s: line 1: the XML declaration names encoding "
                           "'%s'; a signed document is read only as UTF-8 (declare "

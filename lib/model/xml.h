@@ -110,6 +110,10 @@ int pl_xml_parse(pl_err *e, const char *buf, size_t len, const char *what, xmlDo
  * reader (xmlsec1 refuses its signature): the readers of signed
  * documents check this first. */
 int pl_xml_check_utf8_declared(pl_err *e, const char *buf, size_t len, const char *what);
+/* The encoding the XML declaration at the start of @buf (@n bytes, after
+ * a byte order mark if any) names, into @out, its first 40 characters
+ * ("" when it names none or there is no declaration). */
+void pl_xml_declared_encoding(const char *buf, size_t n, char out[41]);
 /* The same with other limits of size and items: for the documents that
  * carry many others (an exchange batch of thousands of applications). */
 int pl_xml_parse_large(pl_err *e, const char *buf, size_t len, const char *what,

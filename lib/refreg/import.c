@@ -69,32 +69,6 @@ typedef xmlErrorPtr xml_error_t;
 /* ------------------------------------------------------------------ */
 /* The input: a file descriptor or a buffer, hashed as it is read      */
 
-/* The encoding the XML declaration at the start of @buf names, into
- * @out ("" when it names none). */
-static void declared_encoding(const char *buf, size_t n, char out[41])
-{
-    out[0] = '\0';
-    if (n >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) {
-        buf += 3;
-        n -= 3;
-    }
-    if (n < 5 || memcmp(buf, "<?xml", 5) != 0)
-        return;
-    const char *end = memmem(buf, n, "?>", 2);
-    const char *at = end ? memmem(buf, (size_t)(end - buf), "encoding", 8) : NULL;
-    if (!at)
-        return;
-    at += 8;
-    while (at < end && (*at == ' ' || *at == '\t' || *at == '\r' || *at == '\n' || *at == '='))
-        at++;
-    if (at >= end || (*at != '"' && *at != '\''))
-        return;
-    const char *close = memchr(at + 1, *at, (size_t)(end - at - 1));
-    size_t len = close ? (size_t)(close - at - 1) : 0;
-    if (len && len < 41)
-        snprintf(out, 41, "%.*s", (int)len, at + 1);
-}
-
 /* Whether the file's bytes contradict the encoding it declares: UTF-8
  * text under another name (what an editor that saved UTF-8 and kept a
  * Latin-1 declaration makes).  Real text of another encoding breaks UTF-8
@@ -112,7 +86,7 @@ static bool check_declared(input *in, const unsigned char *b, size_t n, bool at_
         if (!memmem(in->head, in->head_len, "?>", 2) && in->head_len < sizeof in->head &&
             !at_end)
             return false;
-        declared_encoding(in->head, in->head_len, in->enc);
+        pl_xml_declared_encoding(in->head, in->head_len, in->enc);
         static const char *const utf[] = { "", "UTF-8", "UTF8", "UTF-16", "UTF-16LE",
                                           "UTF-16BE", "US-ASCII", "ASCII" };
         in->enc_state = 2;
