@@ -273,9 +273,13 @@ START_TEST(two_sites_trademark_patent_receivable)
     /* an acceptance point never registers */
     act(&ap, "registrar-fz", PLEDGER_ROLE_REGISTRAR);
     PL_FAILS(ap.reg, PLEDGER_EPERM, pledger_application_register(NULL, NULL, ap.reg, tm));
-    ck_assert_msg(strstr(pledger_errmsg(ap.reg), "acceptance point"), "%s",
+    /* naming its office, and what to do, in words (not a C call) */
+    ck_assert_msg(strstr(pledger_errmsg(ap.reg), "acceptance point of office BJ00") &&
+                  strstr(pledger_errmsg(ap.reg), "data line") &&
+                  !strstr(pledger_errmsg(ap.reg), "pledger_exchange"), "%s",
                   pledger_errmsg(ap.reg));
     PL_FAILS(ap.reg, PLEDGER_EPERM, pledger_application_refuse(ap.reg, tm, "X", NULL));
+    ck_assert_msg(strstr(pledger_errmsg(ap.reg), "office BJ00"), "%s", pledger_errmsg(ap.reg));
     /* and is one from its creation */
     PL_FAILS(ap.reg, PLEDGER_ESTATE, pledger_set_site(ap.reg, PLEDGER_SITE_OFFICE, NULL));
     ck_assert_int_eq(pledger_registry_site(ap.reg), PLEDGER_SITE_ACCEPTANCE_POINT);

@@ -101,10 +101,17 @@ int pl_step_check_site(const pl_ctx *c, pl_step step)
         return 0;
     if (step != PL_STEP_REGISTER && step != PL_STEP_REFUSE && !r->on_pledge)
         return 0;
-    return pl_err_set(c->e, PLEDGER_EPERM,
-                      "%s: this registry is an acceptance point; its office registers and "
-                      "decides (forward accepted applications with pledger_exchange_export)",
-                      r->name);
+    /* the office it forwards to, named (its setting 'upstream') */
+    char *office = NULL;
+    pl_err none = { 0 };
+    if (pl_db_meta_get(c->db, &none, "upstream", &office) || !office)
+        office = NULL;
+    int rc = pl_err_set(c->e, PLEDGER_EPERM,
+                        "%s: this registry is an acceptance point of office %s, which registers "
+                        "and decides: forward the accepted applications to it on the data line "
+                        "(an exchange batch)", r->name, office && *office ? office : "?");
+    free(office);
+    return rc;
 }
 
 int pl_step_check_role(pl_err *e, pl_step step, pledger_role role, const char *actor,
