@@ -1133,6 +1133,51 @@ static void forge(pl_xbatch *b, int which)
     }
 }
 
+/* An acceptance number is one application's: a batch whose second
+ * application carries the first's number (signed by the point's key) is
+ * refused naming the number and the application holding it -- SQLite's
+ * "UNIQUE constraint failed" reached the user -- and nothing is stored. */
+START_TEST(an_acceptance_number_is_one_applications)
+{
+    if (!PL_TEST_XMLSIG)
+        return;
+    static const char *const other[] = { "rights/right[1]/number", "87654321",
+                                         "rights/right[2]/number", "7654322", NULL };
+    char *a1 = accepted_at_ap(PLEDGER_KIND_TRADEMARK, NULL);
+    char *a2 = accepted_at_ap(PLEDGER_KIND_TRADEMARK, other);
+    char *x = export_from(&ap, &of);
+    pl_err e = { 0 };
+    pl_xdoc_kind kind;
+    pl_xbatch b;
+    pl_xreceipt r;
+    ck_assert_int_eq(pl_xdoc_open(&e, x, strlen(x), (const pl_doc_key *const *)of.trusted->docs,
+                                  of.trusted->nd, &kind, &b, &r), 0);
+    ck_assert_uint_eq(b.n, 2);
+    char *taken = strdup(b.items[0].acceptance_number);
+    set_str(&b.items[1].acceptance_number, taken);
+    char *y = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(pl_xbatch_make(&e, &b, ap.signers->docs[0], &y, &len), 0);
+    pl_xbatch_clear(&b);
+    pl_xreceipt_clear(&r);
+    char *needle = NULL;
+    ck_assert_int_ne(asprintf(&needle, "acceptance_number: '%s' is already application %s's",
+                              taken, a1), -1);
+    import_fails(&of, y, PLEDGER_ECONFLICT, needle);
+    ck_assert_msg(!strstr(pledger_errmsg(of.reg), "UNIQUE"), "%s", pledger_errmsg(of.reg));
+    free(needle);
+    free(taken);
+    free(y);
+    pledger_free(import_at(&of, x));
+    ck_assert_int_eq(app_state(&of, a1), PLEDGER_APP_ACCEPTED);
+    ck_assert_int_eq(app_state(&of, a2), PLEDGER_APP_ACCEPTED);
+    journal_ok(&of);
+    pledger_free(x);
+    free(a1);
+    free(a2);
+}
+END_TEST
+
 /* An acceptance point takes a result only when what it says is the
  * office's decision on that very application: a number no other
  * application holds, the certificate issued for it (its application, kind,
@@ -1477,6 +1522,7 @@ static Suite *make(void)
     tcase_add_loop_test(tc, a_point_takes_only_a_result_that_is_its_applications, 0,
                         (int)(sizeof forged / sizeof forged[0]));
     tcase_add_loop_test(tc, a_point_cannot_take_the_offices_numbers, 0, 4);
+    tcase_add_test(tc, an_acceptance_number_is_one_applications);
     tcase_add_test(tc, a_re_encoded_batch_is_the_same_batch);
     tcase_add_test(tc, a_batch_document_is_checked_against_the_schema);
     tcase_add_test(tc, a_key_replaced_while_a_batch_waits_signs_it_anew);

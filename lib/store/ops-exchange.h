@@ -79,6 +79,10 @@ struct pl_exchange_ops {
      * none. */
     int (*number_holder)(pl_db *db, pl_err *e, const char *number, const char *uuid,
                          char holder[37]);
+    /* The same of an acceptance number: the application other than @uuid
+     * that acceptance number @number is given to, "" when none. */
+    int (*acceptance_holder)(pl_db *db, pl_err *e, const char *number, const char *uuid,
+                             char holder[37]);
 
     /* What the next batch carries, at most @limit rows in id order: an
      * acceptance point's applications, an office's decisions for @peer. */

@@ -152,11 +152,15 @@ static int app_forwarded(pl_db *db, pl_err *e, int64_t app_id, bool *out)
     return rc == SQLITE_ROW ? 0 : pl_db_fail(db, e, rc, "reading the batches sent");
 }
 
-static int number_holder(pl_db *db, pl_err *e, const char *number, const char *uuid,
-                         char holder[37])
+static const char sql_acceptance_holder[] =
+    "SELECT uuid FROM application WHERE acceptance_number = ?1 AND uuid <> ?2 LIMIT 1";
+
+/* The application other than @uuid that @number is given to by @sql. */
+static int holder_of(pl_db *db, pl_err *e, const char *sql, const char *number,
+                     const char *uuid, char holder[37])
 {
     sqlite3_stmt *st;
-    int rc = pl_db_stmt(db, e, sql_number_holder, &st);
+    int rc = pl_db_stmt(db, e, sql, &st);
 
     holder[0] = '\0';
     if (rc)
@@ -168,7 +172,19 @@ static int number_holder(pl_db *db, pl_err *e, const char *number, const char *u
         snprintf(holder, 37, "%s", (const char *)sqlite3_column_text(st, 0));
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE
-               ? 0 : pl_db_fail(db, e, rc, "reading the registration numbers");
+               ? 0 : pl_db_fail(db, e, rc, "reading the applications' numbers");
+}
+
+static int number_holder(pl_db *db, pl_err *e, const char *number, const char *uuid,
+                         char holder[37])
+{
+    return holder_of(db, e, sql_number_holder, number, uuid, holder);
+}
+
+static int acceptance_holder(pl_db *db, pl_err *e, const char *number, const char *uuid,
+                             char holder[37])
+{
+    return holder_of(db, e, sql_acceptance_holder, number, uuid, holder);
 }
 
 static int app_id(pl_db *db, pl_err *e, const char *uuid, int64_t *id)
@@ -359,6 +375,7 @@ const pl_exchange_ops pl_sqlite_exchange_ops = {
     .app_forwarded = app_forwarded,
     .app_id = app_id,
     .number_holder = number_holder,
+    .acceptance_holder = acceptance_holder,
     .pending_applications = pending_applications,
     .pending_results = pending_results,
     .pending_applications_count = pending_applications_count,

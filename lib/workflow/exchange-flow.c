@@ -411,9 +411,18 @@ static int check_acceptance(const pl_ctx *c, const pl_xbatch *b, const pl_xitem 
     if (!it->by || !*it->by)
         return pl_err_set(c->e, PLEDGER_EINVAL, "by: no clerk named");
     /* the caller's prefix names the item and the application */
-    return pl_number_check_foreign(c->db, c->e, "acceptance_number",
-                                   it->acceptance_number ? it->acceptance_number : "",
-                                   PL_SERIES_ACCEPTANCE, b->sender, pl_kind(it->kind)->code);
+    int rc = pl_number_check_foreign(c->db, c->e, "acceptance_number",
+                                     it->acceptance_number ? it->acceptance_number : "",
+                                     PL_SERIES_ACCEPTANCE, b->sender, pl_kind(it->kind)->code);
+    /* one application's number (SQLite's constraint said it otherwise) */
+    char holder[37];
+    if (!rc && !(rc = PL_OPS(c->db, exchange)->acceptance_holder(c->db, c->e,
+                                                                  it->acceptance_number,
+                                                                  it->uuid ? it->uuid : "",
+                                                                  holder)) && *holder)
+        rc = pl_err_set(c->e, PLEDGER_ECONFLICT, "acceptance_number: '%s' is already "
+                        "application %s's", it->acceptance_number, holder);
+    return rc;
 }
 
 static int import_item(const pl_ctx *c, const pl_xbatch *b, const pl_xitem *it)
