@@ -467,6 +467,25 @@ START_TEST(test_each_part_checked)
             free(v);
         }
     }
+    /* signed in the algorithm of the other kind of key than the one
+     * trusted: said so, not "an algorithm this registry does not accept"
+     * (RSA and ECDSA P-256 are both taken) */
+    {
+        bool ec = strstr(xml, "#ecdsa-sha256") != NULL;
+        const char *from = ec ? "#ecdsa-sha256" : "#rsa-sha256";
+        const char *at = strstr(xml, from);
+        char *v = NULL;
+        ck_assert_ptr_nonnull(at);
+        ck_assert_int_ge(asprintf(&v, "%.*s%s%s", (int)(at - xml), xml,
+                                  ec ? "#rsa-sha256" : "#ecdsa-sha256", at + strlen(from)), 0);
+        PL_FAILS(NULL, PLEDGER_ECODE, pledger_certificate_verify(&c, v, strlen(v), trusted));
+        ck_assert_msg(strstr(pledger_errmsg(NULL), ec ? "is made with an RSA key"
+                                                      : "is made with an ECDSA P-256 key") &&
+                      strstr(pledger_errmsg(NULL), "it was signed with another key") &&
+                      !strstr(pledger_errmsg(NULL), "does not accept"), "%s",
+                      pledger_errmsg(NULL));
+        free(v);
+    }
     /* a second Signature (the start of a wrapping attack) */
     char *two = malloc(2 * len + 1);
     const char *sig = strstr(xml, "<Signature");

@@ -218,10 +218,17 @@ static void on_error(const char *file, int line, const char *func, const char *o
  * (libxmlsec1's own name its functions: "xmlSecTransformNodeRead:
  * xmlSecTransformIdListFindByHref: href=..."), in English into @en and
  * in the current language into @local (empty: no translation). */
-static void words(char *en, char *local, size_t size)
+static void words(char *en, char *local, size_t size, bool key_ec)
 {
     const char *d = last_detail, *p;
-    if (strncmp(d, "href=", 5) == 0) {
+    /* an algorithm pledger takes, of the other kind of key than the one
+     * tried: signed with another key, not in a foreign algorithm */
+    bool rsa = strstr(d, "#rsa-sha256") != NULL, ecdsa = strstr(d, "#ecdsa-sha256") != NULL;
+    if (strncmp(d, "href=", 5) == 0 && ((rsa && key_ec) || (ecdsa && !key_ec))) {
+        pl_say(en, local, size, N_("the signature is made with an %s key (%.150s); the key "
+               "trusted for its signer is an %s key: it was signed with another key"),
+               rsa ? "RSA" : "ECDSA P-256", d + 5, key_ec ? "ECDSA P-256" : "RSA");
+    } else if (strncmp(d, "href=", 5) == 0) {
         pl_say(en, local, size, N_("the signature names an algorithm this registry does not "
                "accept (%.150s)"), d + 5);
     } else if ((p = strstr(d, "actual=")) && strstr(d, "expected=")) {
@@ -424,7 +431,7 @@ int pl_xmlsig_verify(pl_err *e, xmlDocPtr doc, const pl_doc_key *const *trusted,
         if (vrc == 0)
             pl_say(why, why_local, sizeof why, N_("the signature does not match the document"));
         else if (!why[0])
-            words(why, why_local, sizeof why);
+            words(why, why_local, sizeof why, trusted[i]->ec);
         xmlSecDSigCtxDestroy(ctx);
     }
     return pl_err_set(e, PLEDGER_ECODE, "no trusted key verifies the signature (%zu tried): %s",
