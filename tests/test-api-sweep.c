@@ -2886,6 +2886,9 @@ static void sweep_pledger_exchange_status(void)
     as(R, PLEDGER_ROLE_BANK);
     ERR(R, pledger_exchange_status(&l, &n, R));
     ck_assert_ptr_null(l);
+    /* the refusal names what was asked for (it said "the due list") */
+    ck_assert_msg(strstr(pledger_errmsg(R), "the data line's batches") &&
+                  !strstr(pledger_errmsg(R), "due list"), "%s", pledger_errmsg(R));
     as(R, PLEDGER_ROLE_CLERK);
     PL_OK(R, pledger_exchange_status(&l, &n, R));
     ck_assert_uint_eq(n, 0);

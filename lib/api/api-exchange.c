@@ -175,7 +175,7 @@ int pledger_exchange_status(pledger_exchange_line **out, size_t *n, pledger_regi
         return rc;
     if (!out || !n)
         return pl_api_bad_arg(reg, fn, out ? "n" : "out", "is NULL");
-    if ((rc = pl_api_read(reg, fn, PL_READ_DUE, &sight)))
+    if ((rc = pl_api_read(reg, fn, PL_READ_EXCHANGE, &sight)))
         return rc;
     pl_api_ctx(reg, &c);
     if ((rc = pl_wf_exchange_status(&c, &lines, &count)))

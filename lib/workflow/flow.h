@@ -66,6 +66,7 @@ typedef enum pl_read {
     PL_READ_IMPORT,      /* the reference register's import report (rejected lines) */
     PL_READ_REPORTS,     /* search reports: who asked what (a bank: its own) */
     PL_READ_REPORTS_CHECK, /* the verification of every search report (all of them) */
+    PL_READ_EXCHANGE,    /* the lines of the data line (pledger_exchange_status) */
     PL_READ_COUNT
 } pl_read;
 

@@ -160,6 +160,7 @@ static const struct {
     [PL_READ_REVIEW] = { N_("review findings"), { M, M, F, F, M, F } },
     [PL_READ_PLEDGE] = { N_("a registration"), { M, M, M, F, M, F } },
     [PL_READ_DUE] = { N_("the due list"), { x, x, F, F, x, F } },
+    [PL_READ_EXCHANGE] = { N_("the data line's batches"), { x, x, F, F, x, F } },
     [PL_READ_STATS] = { N_("the figures"), { F, F, F, F, F, F } },
     [PL_READ_JOURNAL] = { N_("the journal"), { x, x, x, F, x, F } },
     [PL_READ_IMPORT] = { N_("an import report"), { x, x, x, F, x, x } },
