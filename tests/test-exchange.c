@@ -1158,16 +1158,25 @@ START_TEST(an_acceptance_number_is_one_applications)
     char *y = NULL;
     size_t len = 0;
     ck_assert_int_eq(pl_xbatch_make(&e, &b, ap.signers->docs[0], &y, &len), 0);
-    pl_xbatch_clear(&b);
-    pl_xreceipt_clear(&r);
     char *needle = NULL;
     ck_assert_int_ne(asprintf(&needle, "acceptance_number: '%s' is already application %s's",
                               taken, a1), -1);
     import_fails(&of, y, PLEDGER_ECONFLICT, needle);
     ck_assert_msg(!strstr(pledger_errmsg(of.reg), "UNIQUE"), "%s", pledger_errmsg(of.reg));
     free(needle);
-    free(taken);
     free(y);
+    /* an acceptance instant that is none is named as such, not "missing" */
+    pl_xbatch_clear(&b);
+    pl_xreceipt_clear(&r);
+    ck_assert_int_eq(pl_xdoc_open(&e, x, strlen(x), (const pl_doc_key *const *)of.trusted->docs,
+                                  of.trusted->nd, &kind, &b, &r), 0);
+    b.items[1].at_us = -5;
+    ck_assert_int_eq(pl_xbatch_make(&e, &b, ap.signers->docs[0], &y, &len), 0);
+    import_fails(&of, y, PLEDGER_EINVAL, "at: -5 is not an instant of the acceptance");
+    free(y);
+    pl_xbatch_clear(&b);
+    pl_xreceipt_clear(&r);
+    free(taken);
     pledger_free(import_at(&of, x));
     ck_assert_int_eq(app_state(&of, a1), PLEDGER_APP_ACCEPTED);
     ck_assert_int_eq(app_state(&of, a2), PLEDGER_APP_ACCEPTED);

@@ -403,7 +403,8 @@ static int check_acceptance(const pl_ctx *c, const pl_xbatch *b, const pl_xitem 
                           "point sends only what it accepted", it->office ? it->office : "",
                           b->sender);
     if (it->at_us <= 0)
-        return pl_err_set(c->e, PLEDGER_EINVAL, "at: the acceptance instant is missing");
+        return pl_err_set(c->e, PLEDGER_EINVAL, "at: %" PRId64 " is not an instant of the "
+                          "acceptance (microseconds since 1970, above 0)", it->at_us);
     if (after_now(c, it->at_us, at, now))
         return pl_err_set(c->e, PLEDGER_EINVAL,
                           "at: the acceptance instant %s is more than an hour after this "
