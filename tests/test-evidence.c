@@ -793,6 +793,101 @@ static void *check_many(void *arg)
     return NULL;
 }
 
+/* A registry file rewritten with every hash recomputed (the same
+ * registration, its change's amount another), the office's checkpoint of
+ * the honest history kept in it: each is self-consistent, but the
+ * rewritten tree does not lead to the root the office signed.  No signed
+ * certificate, no verification statement and no search report is made
+ * over it (PLEDGER_ECORRUPT naming the event or the checkpoint); the
+ * honest file makes all three. */
+static char *registered_changed_to(pledger_registry *reg, int64_t amount)
+{
+    char *number = NULL;
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_TRADEMARK, &number, NULL));
+    fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    pledger_change ch = PLEDGER_CHANGE_INIT;
+    ch.amount = amount;
+    PL_OK(reg, pledger_pledge_change(reg, number, &ch, NULL));
+    return number;
+}
+
+START_TEST(test_rewritten_history_signs_nothing)
+{
+    char *dir, *path, *xml = NULL, *note = NULL, *sql = NULL;
+    char *notes[1] = { NULL };
+    size_t len = 0;
+    pledger_registry *reg, *forged;
+    pledger_report_request r = PLEDGER_REPORT_REQUEST_INIT;
+    r.kind = PLEDGER_REPORT_SEARCH;
+    r.query = "party=Fuzhou Tea Co";
+
+    fx_ck_setup(&dir, &path, &reg);
+    char *number = registered_changed_to(reg, 123456789);
+    pledger_keyring *office = ring("office", k.ec, "registry.example.cn/FZ01", k.ed);
+    PL_OK(reg, pledger_set_log_origin(reg, "registry.example.cn/FZ01"));
+    fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, pledger_checkpoint_sign(&note, reg, office));
+    free(note);
+
+    /* the same history on the same clock, the amount rewritten */
+    char *forged_path = pl_test_path(dir, "forged.db");
+    fx_now_us = FX_T0;
+    PL_OK(NULL, fx_open(&forged, forged_path, "FZ01", 0, -1));
+    char *fnumber = registered_changed_to(forged, 999);
+    ck_assert_str_eq(fnumber, number);
+    fx_act(forged, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(forged, pledger_set_log_origin(forged, "registry.example.cn/FZ01"));
+    pledger_close(forged);
+    ck_assert_int_ne(asprintf(&sql, "ATTACH '%s' AS honest; INSERT INTO checkpoint SELECT * "
+                              "FROM honest.checkpoint", path), -1);
+    fx_ck_raw_exec(forged_path, sql);
+    free(sql);
+    PL_OK(NULL, fx_open(&forged, forged_path, NULL, 0, -1));
+
+    /* the certificate of version 2 (the change's event), each role that
+     * may sign it; the statement a bank asks for with the office's key */
+    fx_act(forged, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_FAILS(forged, PLEDGER_ECORRUPT,
+             pledger_certificate_sign(&xml, &len, forged, number, 2, office));
+    ck_assert_ptr_null(xml);
+    ck_assert_msg(strstr(pledger_errmsg(forged), "does not lead to the root") &&
+                  strstr(pledger_errmsg(forged), "certificate"), "%s", pledger_errmsg(forged));
+    PL_FAILS(forged, PLEDGER_ECORRUPT,
+             pledger_certificate_sign(&xml, &len, forged, number, 1, office));
+    fx_act(forged, "zhao.bank", PLEDGER_ROLE_BANK);
+    PL_FAILS(forged, PLEDGER_ECORRUPT,
+             pledger_verify_statement(&xml, &len, forged, number, NULL, office));
+    ck_assert_ptr_null(xml);
+    ck_assert_msg(strstr(pledger_errmsg(forged), "pledge version"), "%s",
+                  pledger_errmsg(forged));
+    /* a search report names no root of the rewritten history */
+    PL_FAILS(forged, PLEDGER_ECORRUPT,
+             pledger_report_issue(notes, NULL, forged, &r, 1, office));
+    ck_assert_ptr_null(notes[0]);
+    ck_assert_msg(strstr(pledger_errmsg(forged), "rewritten") &&
+                  strstr(pledger_errmsg(forged), "no search report"), "%s",
+                  pledger_errmsg(forged));
+    pledger_close(forged);
+
+    /* the honest file: all three */
+    fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, pledger_certificate_sign(&xml, &len, reg, number, 2, office));
+    free(xml);
+    fx_act(reg, "zhao.bank", PLEDGER_ROLE_BANK);
+    PL_OK(reg, pledger_verify_statement(&xml, &len, reg, number, NULL, office));
+    free(xml);
+    PL_OK(reg, pledger_report_issue(notes, NULL, reg, &r, 1, office));
+    ck_assert_ptr_nonnull(notes[0]);
+    pledger_free(notes[0]);
+
+    pledger_keyring_free(office);
+    free(number);
+    free(fnumber);
+    free(forged_path);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
 START_TEST(test_shared_keyring_threads)
 {
     char *dir, *path, *number, *xml = NULL, *other = NULL;
@@ -898,6 +993,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_each_part_checked);
     tcase_add_test(tc, test_roles_keys_rotation);
     tcase_add_test(tc, test_verification_statement);
+    tcase_add_test(tc, test_rewritten_history_signs_nothing);
     tcase_add_test(tc, test_shared_keyring_threads);
     (void)test_built_without_xmlsig;
 #else

@@ -88,6 +88,35 @@ static bool signed_by(const char *note, const pledger_keyring *kr)
     return true;
 }
 
+/* The inclusion proof of event @seq (its leaf @leaf, as the stored event
+ * hashes) leads to the root the checkpoint @note signed: a journal whose
+ * tree was rewritten since, every hash recomputed, or whose event was
+ * edited, gives no signed document that pairs the office's signature with
+ * another history (PLEDGER_ECORRUPT naming the event and the checkpoint). */
+static int proof_holds(pledger_registry *reg, const char *note, int64_t seq, const char *whose,
+                       const pl_mhash *leaf, const pl_mhash *proof, size_t n_proof)
+{
+    char *text = NULL, *origin = NULL;
+    uint64_t size = 0;
+    pl_mhash root;
+    int rc = pl_note_text(&reg->err, note, strlen(note), &text);
+
+    if (!rc)
+        rc = pl_checkpoint_parse(&reg->err, text, &origin, &size, &root);
+    free(text);
+    free(origin);
+    if (rc)
+        return pl_err_prefix(&reg->err, "the checkpoint of event %" PRId64 " (%s)", seq, whose);
+    if (!pl_merkle_verify_inclusion((uint64_t)seq - 1, size, leaf, proof, n_proof, &root))
+        return pl_err_set(&reg->err, PLEDGER_ECORRUPT,
+                          "event %" PRId64 " (%s): the journal's tree does not lead to the "
+                          "root of the checkpoint of %" PRIu64 " events the registry signed: "
+                          "the event or the log's history was changed since; no signed "
+                          "document is made over it (pledger_journal_verify says where)",
+                          seq, whose, size);
+    return 0;
+}
+
 /* A checkpoint that covers event @seq -- the latest stored one, else one
  * signed now with the checkpoint keys of @signers (a registrar's) -- and
  * the event's inclusion proof in its log.  @whose names the event in a
@@ -120,11 +149,15 @@ static int checkpoint_and_proof(pledger_registry *reg, const pledger_keyring *si
         *size = note_size(*note);
     }
     /* the tree only grows: a later read proves against the same root */
+    pl_mhash leaf;
     if (!rc && !(rc = pl_db_read_begin(reg->db, &reg->err))) {
-        rc = pl_merkle_inclusion(&reg->err, (uint64_t)seq - 1, *size, pl_journal_tree_get,
-                                 reg->db, proof, n_proof);
+        if (!(rc = pl_journal_leaf(reg->db, &reg->err, seq, &leaf)))
+            rc = pl_merkle_inclusion(&reg->err, (uint64_t)seq - 1, *size, pl_journal_tree_get,
+                                     reg->db, proof, n_proof);
         pl_db_rollback(reg->db);
     }
+    if (!rc)
+        rc = proof_holds(reg, *note, seq, whose, &leaf, proof, *n_proof);
     if (rc) {
         free(*note);
         *note = NULL;

@@ -10,6 +10,7 @@
 #include "api/handle.h"
 #include "api/keyring.h"
 #include "base/date.h"
+#include "base/i18n.h"
 #include "base/hash.h"
 #include "base/merkle.h"
 #include "base/note.h"
@@ -601,6 +602,32 @@ int pledger_set_log_origin(pledger_registry *reg, const char *origin)
     return 0;
 }
 
+/* PLEDGER_ECORRUPT: the checkpoint of @size events (signed @at, when
+ * known) has the root @kept, the stored tree @tree; @refused says what is
+ * not done over it. */
+static int root_differs(pledger_registry *reg, uint64_t size, const char *at,
+                        const pl_mhash *kept, const pl_mhash *tree, const char *refused)
+{
+    char *k = pl_base64(kept->h, PL_MERKLE_HASH), *t = pl_base64(tree->h, PL_MERKLE_HASH);
+    int rc;
+
+    if (!k || !t)
+        rc = pl_err_oom(&reg->err);
+    else if (at)
+        rc = pl_err_set(&reg->err, PLEDGER_ECORRUPT,
+                        "the checkpoint of %" PRIu64 " events the registry signed at %s has "
+                        "the root %s, the log's tree gives %s at that size: its history was "
+                        "rewritten; %s", size, at, k, t, refused);
+    else
+        rc = pl_err_set(&reg->err, PLEDGER_ECORRUPT,
+                        "the latest checkpoint the registry signed, of %" PRIu64 " events, "
+                        "has the root %s, the log's tree gives %s at that size: its history "
+                        "was rewritten; %s", size, k, t, refused);
+    free(k);
+    free(t);
+    return rc;
+}
+
 /* Before a checkpoint of the log of @size events with root @root is
  * signed: every checkpoint the registry keeps is of this log -- of @size
  * events or fewer, with the root the stored tree gives at its size.  A
@@ -635,22 +662,40 @@ static int checkpoints_hold(pledger_registry *reg, uint64_t size, const pl_mhash
                 break;
             root_size = c->size;
         }
-        if (memcmp(r.h, c->root.h, PL_MERKLE_HASH) == 0)
-            continue;
-        char *mine = pl_base64(r.h, PL_MERKLE_HASH), *kept = pl_base64(c->root.h,
-                                                                        PL_MERKLE_HASH);
-        if (!mine || !kept)
-            rc = pl_err_oom(&reg->err);
-        else
-            rc = pl_err_set(&reg->err, PLEDGER_ECORRUPT,
-                            "the checkpoint of %" PRIu64 " events the registry signed at %s "
-                            "has the root %s, the log's tree gives %s at that size: its "
-                            "history was rewritten; no checkpoint is signed over it (it would "
-                            "contradict the one signed before)", c->size, at, kept, mine);
-        free(mine);
-        free(kept);
+        if (memcmp(r.h, c->root.h, PL_MERKLE_HASH) != 0)
+            rc = root_differs(reg, c->size, at, &c->root, &r,
+                              pl_frag("no checkpoint is signed over it (it would contradict "
+                                      "the one signed before)"));
     }
     free(cps);
+    return rc;
+}
+
+int pl_api_latest_checkpoint_holds(pledger_registry *reg, const char *refused)
+{
+    char *note = NULL, *text = NULL, *origin = NULL;
+    uint64_t size = 0, log_now = 0;
+    pl_mhash kept, tree;
+    int rc = pl_journal_checkpoint_latest(reg->db, &reg->err, &note);
+
+    if (rc || !note)
+        return rc;
+    if (!(rc = pl_note_text(&reg->err, note, strlen(note), &text)) &&
+        !(rc = pl_checkpoint_parse(&reg->err, text, &origin, &size, &kept)) &&
+        !(rc = pl_journal_tree_size(reg->db, &reg->err, &log_now))) {
+        if (size > log_now)
+            rc = pl_err_set(&reg->err, PLEDGER_ECORRUPT,
+                            "the registry signed a checkpoint of %" PRIu64 " events, the log "
+                            "has %" PRIu64 ": events were removed; %s", size, log_now, refused);
+        else if (!(rc = pl_merkle_root(&reg->err, size, pl_journal_tree_get, reg->db, &tree)) &&
+                 memcmp(tree.h, kept.h, PL_MERKLE_HASH) != 0)
+            rc = root_differs(reg, size, NULL, &kept, &tree, refused);
+    } else if (rc && rc != PLEDGER_ENOMEM) {
+        pl_err_prefix(&reg->err, "the latest checkpoint");
+    }
+    free(note);
+    free(text);
+    free(origin);
     return rc;
 }
 

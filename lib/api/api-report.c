@@ -288,6 +288,11 @@ static int vouch_companion(pledger_registry *reg, const char *origin, uint64_t l
     /* this registry's, and every report the registry recorded it held */
     rc = pl_report_mark_check(reg, path, last, NULL, NULL);
 out:
+    /* and the journal the reports are read at is the one its checkpoints
+     * signed: a handle's reports name no root of a rewritten history */
+    if (!rc)
+        rc = pl_api_latest_checkpoint_holds(reg, pl_frag("no search report is recorded "
+                                                          "over it"));
     pledger_report_free(t);
     free(note);
     free(actor);

@@ -84,6 +84,12 @@ bool pl_api_line_ok(const char *s, size_t max, bool no_space);
 int pl_api_check_str(pledger_registry *reg, const char *fn, const char *param, const char *s,
                      size_t max_len, int required);
 
+/* Inside a read or write transaction: the latest checkpoint the registry
+ * signed has the root the stored tree gives at its size (nothing when
+ * none is kept).  PLEDGER_ECORRUPT otherwise, naming both roots and
+ * ending with @refused (what the caller does not do over it). */
+int pl_api_latest_checkpoint_holds(pledger_registry *reg, const char *refused);
+
 /* Instant argument @param of a question about the registry's record
  * (verification, statement, search, rank): PLEDGER_AS_OF_CURRENT or an
  * instant no later than pl_api_now(); a later one is refused naming

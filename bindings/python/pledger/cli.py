@@ -1142,7 +1142,7 @@ def _show_args(p: argparse.ArgumentParser) -> None:
 @command("show", N_("show a registered pledge (now or at an instant)"), access="read",
          args=_show_args)
 def cmd_show(reg: Registry, a: argparse.Namespace) -> Result:
-    at = parse_instant(a.at, "--at") if a.at is not None else None
+    at = cli_instant(reg, a.at, "--at")
 
     if a.xml:
         xml = reg.pledge_xml(a.number, at)
@@ -1205,7 +1205,7 @@ def _statement_answer(xml: str) -> tuple[str, str]:
                       "when the code is wrong or out of date or the pledge is not in force"),
          access="read", args=_verify_args)
 def cmd_verify(reg: Registry, a: argparse.Namespace) -> Result:
-    at = parse_instant(a.at, "--at") if a.at is not None else None
+    at = cli_instant(reg, a.at, "--at")
     if a.key and not a.signed:
         raise UsageError(_("--key goes with --signed"))
     if a.signed and not a.key:
@@ -1282,7 +1282,7 @@ def _search_args(p: argparse.ArgumentParser) -> None:
 @command("search", N_("search pledges by right, party, state and registration date"),
          access="read", args=_search_args)
 def cmd_search(reg: Registry, a: argparse.Namespace) -> Result:
-    at = parse_instant(a.at, "--at") if a.at is not None else None
+    at = cli_instant(reg, a.at, "--at")
     one_page = a.page_size is not None
     cur = reg.search(kind=a.kind, right=a.right, party_id=a.party_id,
                      party_name=a.party_name, side=a.side, state=a.state,
@@ -1332,7 +1332,7 @@ def cmd_rank(reg: Registry, a: argparse.Namespace) -> Result:
         text = (_("the same registration") if c == 0 else
                 _("{number} ranks first").format(number=first))
         return Result(data, text)
-    at = parse_instant(a.at, "--at") if a.at is not None else None
+    at = cli_instant(reg, a.at, "--at")
     r = reg.rank(a.number, at)
     number = _kept(reg, a.number)
     data = {"number": number, "rank": r, "at": iso(at), "in_force": r > 0}
@@ -1352,7 +1352,7 @@ def _due_args(p: argparse.ArgumentParser) -> None:
 @command("due", N_("what is due or overdue: decisions, corrections, expiries, objections"),
          role="registrar", access="read", args=_due_args)
 def cmd_due(reg: Registry, a: argparse.Namespace) -> Result:
-    at = parse_instant(a.at, "--at") if a.at is not None else None
+    at = cli_instant(reg, a.at, "--at")
     items = reg.due(at, a.within)
     # the day the days left count from: the registry's, maybe not the caller's
     head = _("as of {today}, due within {days} days or overdue:").format(
@@ -1491,8 +1491,8 @@ def _reports_args(p: argparse.ArgumentParser) -> None:
                        "all; a bank: its own)"), role="auditor", access="read",
          args=_reports_args)
 def cmd_reports(reg: Registry, a: argparse.Namespace) -> Result:
-    since = parse_instant(a.since, "--since") if a.since is not None else None
-    until = parse_instant(a.until, "--until") if a.until is not None else None
+    since = cli_instant(reg, a.since, "--since")
+    until = cli_instant(reg, a.until, "--until")
     rows = reg.reports(party=a.party, actor=a.asked_by, since=since, until=until,
                        after=a.after, limit=a.limit)
     data = {"count": len(rows), "reports": [as_dict(r) for r in rows]}
@@ -1612,22 +1612,31 @@ def cmd_check_id(reg: Any, a: argparse.Namespace) -> Result:
 
 # ---- time --------------------------------------------------------------------------
 
-def parse_instant(s: str, what: str, zone: _dt.tzinfo | None = None) -> _dt.datetime:
-    """An ISO 8601 instant or date, or microseconds since the epoch.
-    Without an offset it is read in ``zone`` (default: the registry's
-    time zone of the command running).  Eight digits are a date in ISO
-    8601's basic form (20240601), never 100 seconds after 1970.  An empty
-    one is refused: leaving the option out asks for now."""
+def parse_instant(s: str, what: str,
+                  zone: _dt.tzinfo | None = None) -> _dt.datetime | _dt.date:
+    """An ISO 8601 instant or date, or microseconds since the epoch.  A
+    bare date (2024-06-01, or 20240601 in ISO 8601's basic form, never 100
+    seconds after 1970) is returned as a date: the registry reads it as
+    the first instant of that day in its calendar (:func:`cli_instant`).
+    A time without an offset is read in ``zone`` (default: the registry's
+    time zone of the command running).  An empty one is refused: leaving
+    the option out asks for now."""
     s = s.strip()
     if not s:
         raise UsageError(_("{what}: is empty (leave it out for now)").format(what=what))
     if re.fullmatch(r"[0-9]{8}", s):
         try:
-            day = _dt.date(int(s[:4]), int(s[4:6]), int(s[6:]))
+            return _dt.date(int(s[:4]), int(s[4:6]), int(s[6:]))
         except ValueError:
             raise UsageError(_("{what}: {value} is not a date YYYYMMDD").format(
                 what=what, value=s)) from None
-        s = day.isoformat()
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", s):
+        try:
+            return _dt.date.fromisoformat(s)
+        except ValueError:
+            raise UsageError(_("{what}: {value!r} is not an ISO 8601 instant "
+                               "(e.g. 2024-04-01T02:00:00Z, or 2024-04-01 10:00 in the "
+                               "registry's time zone)").format(what=what, value=s)) from None
     elif re.fullmatch(r"-?[0-9]+", s):
         us = int(s) if len(s) <= 20 else None
         if us is None or not _MIN_US <= us <= _MAX_US:
@@ -1657,6 +1666,21 @@ def parse_instant(s: str, what: str, zone: _dt.tzinfo | None = None) -> _dt.date
     except OverflowError:
         raise UsageError(_("{what}: {value!r} falls outside the years 1 to 9999 in "
                            "UTC").format(what=what, value=s)) from None
+
+
+def cli_instant(reg: Any, s: str | None, what: str) -> _dt.datetime | _dt.date | None:
+    """An instant option of a command (None when it was left out) as
+    :func:`parse_instant` reads it, a bare date made the first instant of
+    that day in the registry's calendar (its UTC offset, as its deadlines
+    count days; the time zone it shows instants in may differ), as the
+    Python calls and the service read a date.  Against a service the date
+    is sent as one and the service reads it so."""
+    if s is None:
+        return None
+    t = parse_instant(s, what)
+    if isinstance(t, _dt.datetime) or not isinstance(reg, Registry):
+        return t
+    return from_us(reg._us(t, what))
 
 
 #: the instants a datetime can hold, in microseconds since the epoch
@@ -2111,7 +2135,7 @@ def _run(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | Non
         with _open(a, c) as reg:
             when = Clock(reg.time_zone)
             if now:
-                us = to_us(parse_instant(now, "PLEDGER_NOW"))
+                us = to_us(cli_instant(reg, now, "PLEDGER_NOW"))  # type: ignore[arg-type]
                 reg.set_clock(lambda: us)
             if actor:
                 _set_actor(reg, actor, a.role or "bank")

@@ -2,6 +2,7 @@
 people write it: what a clerk at a Chinese window sees."""
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import os
 import pathlib
@@ -197,6 +198,37 @@ def test_instant_without_offset_is_office_time(registered: tuple[str, str]) -> N
     # with an offset it is that instant, wherever the office is
     cli(db, "rank", number, "--at", "2024-04-01T01:59:00Z", expect=3, now=now)
     cli(db, "rank", number, "--at", "2024-04-01T02:01:00+00:00", expect=0, now=now)
+
+
+def test_bare_date_is_the_calendar_day_in_any_zone(registered: tuple[str, str]) -> None:
+    """A bare date is the first instant of that day in the registry's
+    calendar (+08:00), whatever zone the office shows instants in: the
+    command line, the Python calls and the library agree."""
+    db, number = registered   # registered 2024-04-01T02:00Z, 10:00 in the calendar's day
+    now = "2024-04-03T00:00:00Z"
+    reg = pledger.open(db)
+    reg.set_actor("registrar-1", "registrar")
+    reg.set_time_zone("America/New_York")   # -04:00 in April: 2024-04-01 began at 04:00Z
+    # the calendar's 2024-04-01 began at 2024-03-31T16:00Z, before the registration
+    with pytest.raises(pledger.NotFound, match="did not exist at that instant"):
+        reg.rank(number, _dt.date(2024, 4, 1))
+    assert reg.rank(number, _dt.date(2024, 4, 2)) == 1
+    reg.close()
+    for typed in ("2024-04-01", "20240401", " 2024-04-01 "):
+        r = cli(db, "rank", number, "--at", typed, expect=3, now=now)
+        assert "did not exist at that instant" in r.err, (typed, r)
+    for typed in ("2024-04-02", "20240402"):
+        out = json.loads(cli(db, "rank", number, "--at", typed, "--json", now=now).out)
+        assert out["rank"] == 1 and out["at"] == "2024-04-01T16:00:00Z", (typed, out)
+    # a time of day without an offset stays in the zone shown: 00:30 New York
+    # time on 2024-04-01 is 04:30Z, after the registration
+    out = json.loads(cli(db, "rank", number, "--at", "2024-04-01T00:30", "--json",
+                         now=now).out)
+    assert out["rank"] == 1 and out["at"] == "2024-04-01T04:30:00Z", out
+    # the clock a test sets, as a date: the calendar's day too (it began at
+    # 2024-03-31T16:00Z, so 20:00Z is still to come)
+    r = cli(db, "rank", number, "--at", "2024-03-31T20:00Z", expect=2, now="2024-04-01")
+    assert "--at" in r.err, r
 
 
 @pytest.mark.parametrize("typed,fen", [
