@@ -453,6 +453,9 @@ static const rcase cases[] = {
       "contract/clauses", "does not name: addresses, deadline, scope" },
     { "MATERIAL_MISSING", TM, { "materials/material[2]", NULL }, "materials",
       "commitment_letter" },
+    { "MATERIAL_MISSING", TM, { "materials/material[5]", NULL }, "materials",
+      "a required material is missing: the identity documents of the parties (material "
+      "kind identity)" },
     { "MATERIAL_MISSING", PT, { "materials/material[5]", NULL }, "materials",
       "evaluation_report", { "materials/material[5]", NULL, "valuation", NULL } },
     { "MATERIAL_MISSING", PT, { "materials/material[4]", NULL }, "materials", "consent",

@@ -666,9 +666,9 @@ static void material_missing(pl_rctx *c, const pl_rule *r)
         if ((m->when == WHEN_CO_OWNED && !co_owned(c)) ||
             (m->when == WHEN_VALUED && !c->app->valuation.present))
             continue;
-        pl_rule_emit(c, r, c->app->materials_path, "%s (material kind %s) is missing",
-                     pl_frag(m->what),
-                     pl_material_kind_name(m->material));
+        pl_rule_emit(c, r, c->app->materials_path,
+                     "a required material is missing: %s (material kind %s)",
+                     pl_frag(m->what), pl_material_kind_name(m->material));
     }
 }
 
