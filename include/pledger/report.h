@@ -163,8 +163,8 @@ typedef struct pledger_report_request {
  * and holds every report the registry marked it held (#PLEDGER_ECORRUPT
  * naming the file otherwise: cut at its end, an older copy, deleted: no
  * number is signed twice); once its reports are synced, the handle marks
- * the registry (at most once a second, never waiting for the registry's
- * write lock).
+ * the registry (at its first report, then at most every ten seconds and
+ * at pledger_close(), never waiting for the registry's write lock).
  *
  * @param[out] notes   @p n reports, each its text and its proof (see
  *                     above; pledger_free() each); on failure all NULL
@@ -425,9 +425,10 @@ PLEDGER_EXPORT void pledger_report_free(pledger_report *r);
  * checkpoints, an older copy of the file or none at all agree with
  * themselves: the registry file's mark of the reports (written by
  * pledger_report_issue() and pledger_report_sync() after the reports are
- * synced, at most once a second a handle) shows them, naming the first
- * report missing; a loss of the reports of the last second is left to
- * the checkpoint a bank holds (in every report it keeps;
+ * synced, at most every ten seconds a handle and at its pledger_close())
+ * shows them, naming the first report missing; a loss of the reports of
+ * the last ten seconds before a crash is left to the checkpoint a bank
+ * holds (in every report it keeps;
  * pledger_report_get() then finds no report of that number).
  *
  * @param[out] bad_out   0 when every check holds, else the number of the

@@ -273,6 +273,7 @@ void pledger_close(pledger_registry *reg)
 {
     if (!reg)
         return;
+    pl_api_reports_mark_at_close(reg);
     pl_db_close(reg->db);
     free(reg->actor);
     free(reg);

@@ -300,11 +300,14 @@ out:
     return rc;
 }
 
-/* How often a handle writes the registry's mark of the reports, at most
- * (each is a commit of the registry file, and makes its readers' caches
- * start again): a cut or an older copy of the companion is seen unless
- * it lost only the reports of the last second. */
-#define MARK_EVERY_US 1000000
+/* How often a handle writes the registry's mark of the reports, at most,
+ * and at its close: each is a commit of the registry file, after which
+ * every reader of the registry maps it anew and faults its pages in
+ * again (under 10,000 answers a second, a mark a second cost pledgerd's
+ * workers more than the answers: docs/performance.md).  A cut or an older
+ * copy of the companion is seen unless it lost only the reports of the
+ * last ten seconds before a handle's crash. */
+#define MARK_EVERY_US 10000000
 
 static int64_t monotonic_us(void)
 {
@@ -318,15 +321,26 @@ static int64_t monotonic_us(void)
  * for a second.  Best effort: a registry whose lock another holds (a bulk
  * filing) or that cannot be written now is marked at a later call; the
  * handle's own message is left as it was. */
-static void mark_reports(pledger_registry *reg, uint64_t size)
+static bool mark_due(const pledger_registry *reg)
+{
+    return !reg->reports_marked_mono ||
+           monotonic_us() - reg->reports_marked_mono >= MARK_EVERY_US;
+}
+
+static void mark_reports(pledger_registry *reg, uint64_t size, bool now_or_never)
 {
     pl_report_mark m = { .size = size };
     pl_err e = { 0 };
     int64_t now = monotonic_us();
 
-    if (size == 0 || size <= reg->reports_marked || pl_db_read_only(reg->db) ||
-        (reg->reports_marked_mono && now - reg->reports_marked_mono < MARK_EVERY_US))
+    if (size == 0 || size <= reg->reports_marked || pl_db_read_only(reg->db))
         return;
+    if (!now_or_never && reg->reports_marked_mono &&
+        now - reg->reports_marked_mono < MARK_EVERY_US) {
+        if (size > reg->reports_unmarked)
+            reg->reports_unmarked = size;
+        return;
+    }
     if (pl_db_read_begin(reg->db, &e))
         return;
     int rc = pl_merkle_root(&e, size, pl_report_node_get, reg->db, &m.root);
@@ -439,7 +453,7 @@ static int issue_reports(const char *fn, char **notes, uint64_t *numbers,
         numbers[i] = next + i;
     /* synced as it committed: the registry may mark them */
     if (!reg->reports_unsynced)
-        mark_reports(reg, next - 1 + n);
+        mark_reports(reg, next - 1 + n, false);
     return 0;
 }
 
@@ -1151,6 +1165,31 @@ int pledger_report_set_autosync(pledger_registry *reg, int on)
     return 0;
 }
 
+/* Sync the reports committed so far (pl_report_sync), then mark them in
+ * the registry -- unless @skip_mark: then the read of how many there are
+ * is skipped too (a read after the reports' writer committed makes SQLite
+ * map the file anew) and pledger_close() marks them. */
+static int sync_and_mark(pledger_registry *reg, bool skip_mark)
+{
+    uint64_t next = 0;
+    bool mark = !skip_mark && !pl_db_read_only(reg->db) &&
+                !pl_db_read_begin(reg->db, &reg->err);
+    if (mark) {
+        mark = !pl_report_next(reg->db, &reg->err, &next, NULL) && next > 1;
+        pl_db_rollback(reg->db);
+    }
+    int rc = pl_report_sync(reg->db, &reg->err);
+    if (rc)
+        return rc;
+    if (mark) {
+        mark_reports(reg, next - 1, true);
+        reg->reports_sync_unmarked = reg->reports_marked < next - 1;
+    } else if (skip_mark) {
+        reg->reports_sync_unmarked = true;
+    }
+    return 0;
+}
+
 int pledger_report_sync(pledger_registry *reg)
 {
     static const char fn[] = "pledger_report_sync";
@@ -1166,18 +1205,22 @@ int pledger_report_sync(pledger_registry *reg)
         return pl_err_prefix(&reg->err, "%s", fn);
     if (!present)
         return 0;
-    /* what is committed now is synced below: the registry may mark it */
-    uint64_t next = 0;
-    bool mark = !pl_db_read_only(reg->db) && !pl_db_read_begin(reg->db, &reg->err);
-    if (mark) {
-        mark = !pl_report_next(reg->db, &reg->err, &next, NULL) && next > 1;
-        pl_db_rollback(reg->db);
-    }
-    if ((rc = pl_report_sync(reg->db, &reg->err)))
+    /* what is committed now is synced below: the registry may mark it,
+     * when a mark is due (the read is skipped otherwise: a read after the
+     * reports' writer committed makes SQLite map the file anew) */
+    if ((rc = sync_and_mark(reg, !mark_due(reg))))
         return pl_err_prefix(&reg->err, "%s", fn);
-    if (mark)
-        mark_reports(reg, next - 1);
     pl_err_clear(&reg->err);
     return 0;
+}
+
+void pl_api_reports_mark_at_close(pledger_registry *reg)
+{
+    if (pl_db_read_only(reg->db) || pl_db_in_tx(reg->db))
+        return;
+    if (reg->reports_sync_unmarked)
+        sync_and_mark(reg, false);
+    else if (reg->reports_unmarked > reg->reports_marked)
+        mark_reports(reg, reg->reports_unmarked, true);
 }
 

@@ -31,7 +31,16 @@ struct pledger_registry {
     int64_t reports_marked_mono;
     bool reports_unsynced; /* pledger_report_set_autosync(reg, 0): its reports'
                             * commits are synced by pledger_report_sync() */
+    /* reports this handle synced and did not mark (the mark was not due):
+     * their size, or (a syncing handle that skipped the read) only that
+     * some were; pledger_close() marks them */
+    uint64_t reports_unmarked;
+    bool reports_sync_unmarked;
 };
+
+/* pledger_close(): mark in the registry the reports this handle synced
+ * since its last mark (best effort, never waiting for the registry). */
+void pl_api_reports_mark_at_close(pledger_registry *reg);
 
 /* The one gate of every call that returns registry data: the read table
  * (pl_read_check(), workflow/states.c).  PLEDGER_EPERM, on the handle,
