@@ -726,8 +726,12 @@ int main(int argc, char **argv)
 
     printf("==================================================================\n");
     printf("The registry this story left is %s.\n", db_path);
-    printf("Explore it with the command line, for example:\n\n");
-    printf("  /usr/bin/python3 -m pledger verify --db %s %s --code %s\n", db_path, number, code_v2);
+    printf("Explore it with the command line, for example (the story's clock stopped\n"
+           "at the end of 2024: its registrations' periods end in 2027, so the\n"
+           "verification asks as of the story's last day; without --at it answers\n"
+           "for today, the pledge expired once its period is over):\n\n");
+    printf("  /usr/bin/python3 -m pledger verify --db %s %s --code %s --at 2024-12-31\n",
+           db_path, number, code_v2);
     printf("  /usr/bin/python3 -m pledger search --db %s --party-id 91350100M000100Y43\n", db_path);
     printf("  /usr/bin/python3 -m pledger stats --db %s --from 2024-01-01 --to 2024-12-31\n", db_path);
 #ifdef PLEDGER_DEMO_BUILDDIR
