@@ -1354,6 +1354,15 @@ static void exchange_round(site *a, site *o, unsigned *seed, int n_apps)
             snprintf(num, sizeof num, "HT-%u", rand_r(seed));
             pledger_application_set(app, "claim/main_contract_number", num);
         }
+        /* the period ends a year after the site's day (on the real clock
+         * the samples' fixed ends are past, and such an application is
+         * never submitted) */
+        char end[16];
+        time_t t = (time_t)(pledger_now(a->reg) / 1000000) + 8 * 3600 + 365 * 86400;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(end, sizeof end, "%Y-%m-%d", &tm);
+        pledger_application_set(app, "period/end", end);
         if (fx_submit_app(a->reg, app) == 0 &&
             pledger_set_actor(a->reg, "clerk-fz", PLEDGER_ROLE_CLERK) == 0)
             pledger_application_accept(NULL, a->reg, pledger_application_uuid(app));
@@ -1475,6 +1484,9 @@ START_TEST(kill_loop_over_the_exchange)
     /* both sites agree on every application the office holds */
     int64_t n_office = fx_ck_raw_int(of.path, "SELECT count(*) FROM application");
     ck_assert_int_gt(n_office, 0);
+    /* each of the three kinds reached the office (on the real clock of any
+     * day: a sample dated in the past would never be submitted) */
+    ck_assert_int_eq(fx_ck_raw_int(of.path, "SELECT count(DISTINCT kind) FROM application"), 3);
     sqlite3 *h = NULL;
     ck_assert_int_eq(sqlite3_open_v2(of.path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     sqlite3_stmt *st = NULL;
