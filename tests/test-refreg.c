@@ -763,6 +763,9 @@ START_TEST(test_more_rejections)
         { 10, "holding in 914403001922038216 of " OWNER_A ": already given at line 9" },
         { 11, "trademark 40000003: Element 'owner', attribute 'id_type'" },
         { 12, "trademark 40000004: Element 'trademark', attribute 'classes'" },
+        /* white space alone, the ideographic and the no-break space too, is no name */
+        { 13, "trademark 40000005: owner[1]/@name is missing" },
+        { 14, "holding in 914403001922038216: shareholder/@name is missing" },
     };
     static const char text[] =
         "<register xmlns=\"urn:pledger:1\">\n"
@@ -789,13 +792,17 @@ START_TEST(test_more_rejections)
         "<owner name=\"A\" id_type=\"patent\" id=\"201310699744.2\"/></trademark>\n"
         "<trademark number=\"40000004\" status=\"registered\" classes=\"9 46\" " TM_TERM ">"
         OWN_A "</trademark>\n"
+        "<trademark number=\"40000005\" status=\"registered\" classes=\"9\" " TM_TERM ">"
+        "<owner name=\"\xe3\x80\x80\xc2\xa0 \" id_type=\"uscc\" id=\"" OWNER_A "\"/></trademark>\n"
+        "<holding company=\"914403001922038216\" capital=\"3\" currency=\"CNY\">"
+        "<shareholder name=\"\xe3\x80\x80\" id_type=\"uscc\" id=\"" OWNER_B "\"/></holding>\n"
         "</register>\n";
     pledger_registry *reg = open_registrar();
     pledger_import_report *rep = NULL;
     pl_ref_holding h;
 
     import_text(reg, text, &rep);
-    assert_counts(rep, 1, 0, 0, 10);
+    assert_counts(rep, 1, 0, 0, 12);
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         const char *msg = pledger_import_report_rejection_message(rep, i);
         ck_assert_msg(pledger_import_report_rejection_line(rep, i) == want[i].line,

@@ -349,6 +349,16 @@ static const rcase cases[] = {
     { "PARTY_MISSING", TM, { "pledgee", NULL }, "pledgee", "pledgee is missing" },
     { "PARTY_TYPE_MISSING", TM, { "pledgor/@type", NULL }, "pledgor/@type", NULL },
     { "PARTY_NAME_MISSING", TM, { "agent/name", NULL }, "agent/name", "agent has no name" },
+    /* white space alone, of any kind (ideographic, no-break, em space), is no name: a
+     * receivable was registered under a pledgor and a pledgee of nothing but spaces */
+    { "PARTY_NAME_MISSING", RC, { "pledgor/name", "\xe3\x80\x80" }, "pledgor/name",
+      "the pledgor has no name" },
+    { "PARTY_NAME_MISSING", RC, { "pledgee/name", "\xc2\xa0\xe2\x80\x83\xe3\x80\x80" },
+      "pledgee/name", "the pledgee has no name" },
+    { "PARTY_NAME_MISSING", RC, { "rights/right[1]/debtors/party/name", "\xe3\x80\x80" },
+      "rights/right[1]/debtors/party/name", "the debtor of the receivable has no name",
+      { "rights/right[1]/debtors/party/name",
+        "\xe3\x80\x80深圳市前海超市连锁有限公司\xc2\xa0" } },
     /* a name that shows the same and is searched otherwise */
     { "PARTY_NAME_INVISIBLE", RC, { "pledgor/name", "福建闽江\xe2\x80\xae食品有限公司" },
       "pledgor/name", "the pledgor's name holds U+202E, a character that shows nothing" },
@@ -367,6 +377,8 @@ static const rcase cases[] = {
     { "PARTY_ID_TYPE_MISMATCH", TM, { "pledgee/@type", "person" }, "pledgee/id/@type",
       "a person but is identified by a USCC" },
     { "PARTY_ADDRESS_MISSING", PT, { "pledgee/address", NULL }, "pledgee/address", NULL },
+    { "PARTY_ADDRESS_MISSING", SA, { "pledgor/address", "\xe3\x80\x80\xe3\x80\x80" },
+      "pledgor/address", NULL },
     { "PARTY_COUNTRY_UNKNOWN", EQ, { "pledgor/country", "ZZ" }, "pledgor/country",
       "the pledgor's country 'ZZ' is not an ISO 3166-1 two-letter code" },
     { "PARTY_COUNTRY_UNKNOWN", EQ, { "pledgee/country", "China" }, "pledgee/country",
@@ -463,6 +475,8 @@ static const rcase cases[] = {
         "rights/right[1]/number", "201410000001.6" } },
     { "MATERIAL_INCOMPLETE", LD, { "materials/material[1]/size", NULL },
       "materials/material[1]/size", NULL },
+    { "MATERIAL_INCOMPLETE", EQ, { "materials/material[2]/file_name", "\xe3\x80\x80" },
+      "materials/material[2]/file_name", "file name" },
     { "MATERIAL_DIGEST_MISSING", SA, { "materials/material[1]/sha256", NULL },
       "materials/material[1]/sha256", NULL },
     { "TRANSLATION_MISSING", PT, { "materials/material[2]/language", "en" },
@@ -596,6 +610,9 @@ static const rcase cases[] = {
     /* declared, not signed: the document of the earlier releases */
     { "PT_INVALIDATION_PENDING", PT, { "materials/material[6]", NULL },
       "rights/right[1]/number", "acknowledgements/risk declares the risk but is not signed" },
+    /* declared with no wording (ideographic spaces alone) */
+    { "PT_INVALIDATION_PENDING", PT, { "acknowledgements/risk", "\xe3\x80\x80" },
+      "rights/right[1]/number", NULL },
     /* signed, the risk not declared (or another one declared) */
     { "PT_INVALIDATION_PENDING", PT, { "acknowledgements/risk/@code", "same_day_pair" },
       "rights/right[1]/number", "declare the risk the written acknowledgement "

@@ -114,17 +114,37 @@ static bool is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Trimmed copy of @s in the arena; NULL when @s is NULL or blank. */
+/* The length of the white-space character (Unicode White_Space: the
+ * ideographic space, the no-break space ...) at @s, or 0. */
+static size_t space_at(const char *s, size_t n)
+{
+    uint32_t cp;
+    size_t k = pl_utf8_decode(s, n, &cp);
+    return k && pl_text_is_space(cp) ? k : 0;
+}
+
+/* Trimmed copy of @s in the arena; NULL when @s is NULL or blank.  Any
+ * Unicode white space is trimmed, as pl_text_fold() drops it: a name of
+ * ideographic spaces alone is no name (PARTY_NAME_MISSING), as a change
+ * of the pledge's names finds it empty. */
 static const char *ex_trim(ex *x, const char *s)
 {
-    size_t n;
+    size_t n, k;
     if (!s)
         return NULL;
-    while (is_space(*s))
-        s++;
     n = strlen(s);
-    while (n > 0 && is_space(s[n - 1]))
-        n--;
+    while (n > 0 && (k = space_at(s, n)) > 0) {
+        s += k;
+        n -= k;
+    }
+    while (n > 0) {
+        size_t start = n - 1;   /* the last character's first byte */
+        while (start > 0 && ((unsigned char)s[start] & 0xC0) == 0x80)
+            start--;
+        if (space_at(s + start, n - start) != n - start)
+            break;
+        n = start;
+    }
     return n ? ex_strndup(x, s, n) : NULL;
 }
 

@@ -62,11 +62,18 @@ bool pl_refreg_collapse(const char *in, char *out, size_t size)
     return true;
 }
 
+/* Nothing but white space: XML's, and any other Unicode White_Space (an
+ * owner named by ideographic spaces alone has no name, as in a document). */
 static bool blank(const char *s)
 {
-    for (; s && *s; s++)
-        if (!pl_refreg_is_ws(*s))
+    size_t n = s ? strlen(s) : 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = pl_utf8_decode(s + i, n - i, &cp);
+        if (k == 0 || !pl_text_is_space(cp))
             return false;
+        i += k;
+    }
     return true;
 }
 
