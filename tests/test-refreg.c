@@ -1318,6 +1318,29 @@ START_TEST(test_truncated_and_not_well_formed)
         "</register>\n",
         PLEDGER_EXML, "register: line 6: the element <land> opened on line 4 is closed "
         "by </sea_area>");
+    /* a file cut short says so, naming the element left open (libxml2's
+     * reader said "the start tag <?> of line 0", or "there is more after
+     * the end of the document's root element" of a file cut after the root's
+     * start tag) */
+    assert_refused_unchanged(reg, "<?xml version=\"1.0\"?>\n"
+                             "<register xmlns=\"urn:pledger:1\" as_of=\"2024-05-01\">\n",
+                             PLEDGER_EXML, "register: line 2: the file ends before the "
+                             "element <register> is closed: it is cut short");
+    assert_refused_unchanged(reg, "<register xmlns=\"urn:pledger:1\">\n"
+                             "  <trademark number=\"10000001\" status=\"expired\" classes=\"9\" "
+                             "valid_from=\"2014-01-07\" valid_to=\"2034-01-06\"><owner name=\"A\" "
+                             "id_type=\"uscc\" id=\"" OWNER_A "\"/></tradem",
+                             PLEDGER_EXML, "register: line 2: the file ends before the "
+                             "element <trademark> is closed: it is cut short");
+    assert_refused_unchanged(reg, "<register xmlns=\"urn:pledger:1\">\n  <tradem",
+                             PLEDGER_EXML, "line 2: the file ends before the element "
+                             "<register> is closed");
+    assert_refused_unchanged(reg, "<?xml version=\"1.0\"?>\n<regis", PLEDGER_EXML,
+                             "line 2: the file ends inside a tag: it is cut short");
+    /* an end tag left open in the middle: no line 0, no <?> */
+    assert_refused_unchanged(reg, "<register xmlns=\"urn:pledger:1\">\n<land number=\"X\">\n"
+                             "</land\n<b/>\n</register>\n", PLEDGER_EXML,
+                             "line 4: a tag does not end with '>'");
     /* garbage after the root, two roots, bad UTF-8, no root at all */
     assert_refused_unchanged(reg, "<register xmlns=\"urn:pledger:1\"/>\n<register/>\n",
                              PLEDGER_EXML, "line 2: there is more after the end of the "

@@ -144,8 +144,15 @@ void pl_xml_error_words(const xmlError *err, char *en, char *local, size_t size)
             err->int1, s2);
         return;
     case XML_ERR_GT_REQUIRED:
-        pl_say(en, local, size, N_("the start tag <%s> of line %d does not end with '>'"), s1,
-            err->int1);
+        /* libxml2's reader gives neither the line (int1 0) nor, in an end
+         * tag, the name */
+        if (!err->str1)
+            pl_say(en, local, size, N_("a tag does not end with '>'"));
+        else if (err->int1 <= 0)
+            pl_say(en, local, size, N_("the start tag <%s> does not end with '>'"), s1);
+        else
+            pl_say(en, local, size, N_("the start tag <%s> of line %d does not end with '>'"),
+                   s1, err->int1);
         return;
     case XML_ERR_TAG_NOT_FINISHED:
         pl_say(en, local, size, N_("the document ends before the element <%s> of line %d is "

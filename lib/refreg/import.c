@@ -145,6 +145,8 @@ static int input_read(void *ctx, char *buf, int len)
         memcpy(buf, in->data + in->pos, (size_t)n);
         in->pos += (size_t)n;
     }
+    if (n == 0)
+        in->eof = true;
     if (n > 0) {
         if (pl_hash_update(in->sha, buf, (size_t)n) != 0) {
             in->err_no = ENOMEM;
@@ -164,6 +166,35 @@ static int input_read(void *ctx, char *buf, int len)
 /* ------------------------------------------------------------------ */
 /* Parser and schema errors                                            */
 
+/* A file cut short (a copy stopped half-way, a download that failed):
+ * libxml2's reader reports it at the end of the input in words about
+ * what it was reading there -- "Couldn't find end of Start Tag", "Extra
+ * content at the end of the document" -- of no line.  The whole file was
+ * read and no '>' follows where the parser stopped, with an element still
+ * open or a tag begun (the root's start tag included). */
+static bool cut_short(const imp *im, xml_error_t err)
+{
+    xmlParserCtxtPtr ctxt = err->ctxt;
+
+    if (!im->in.eof || err->domain != XML_FROM_PARSER || !ctxt || !ctxt->input ||
+        !ctxt->input->cur || !ctxt->input->end || ctxt->input->end < ctxt->input->cur ||
+        memchr(ctxt->input->cur, '>', (size_t)(ctxt->input->end - ctxt->input->cur)))
+        return false;
+    return ctxt->nameNr > 0 || err->code == XML_ERR_GT_REQUIRED ||
+           memchr(ctxt->input->cur, '<', (size_t)(ctxt->input->end - ctxt->input->cur));
+}
+
+static void say_cut_short(imp *im, xmlParserCtxtPtr ctxt)
+{
+    if (ctxt->nameNr > 0 && ctxt->name)
+        pl_say(im->xml_msg, im->xml_local, sizeof im->xml_msg,
+               N_("the file ends before the element <%s> is closed: it is cut short"),
+               (const char *)ctxt->name);
+    else
+        pl_say(im->xml_msg, im->xml_local, sizeof im->xml_msg,
+               N_("the file ends inside a tag: it is cut short"));
+}
+
 static void on_reader_error(void *arg, xml_error_t err)
 {
     imp *im = arg;
@@ -182,7 +213,10 @@ static void on_reader_error(void *arg, xml_error_t err)
         if (!im->root_seen && err->code == XML_ERR_DOCUMENT_END &&
             !(ctxt && ctxt->myDoc && xmlDocGetRootElement(ctxt->myDoc)))
             empty.code = XML_ERR_DOCUMENT_EMPTY;
-        pl_xml_error_words(&empty, im->xml_msg, im->xml_local, sizeof im->xml_msg);
+        if (cut_short(im, err))
+            say_cut_short(im, ctxt);
+        else
+            pl_xml_error_words(&empty, im->xml_msg, im->xml_local, sizeof im->xml_msg);
     }
     pl_refreg_trim_message(im->xml_msg);
     pl_refreg_trim_message(im->xml_local);

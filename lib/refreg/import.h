@@ -27,6 +27,7 @@ typedef struct input {
     const unsigned char *data;
     size_t len, pos;
     uint64_t bytes, total;
+    bool eof;         /* the end of the file was read */
     pl_hash_ctx *sha; /* of the file */
     int err_no;
     /* Every byte passes it before libxml2 sees it (model/xml.h): a
