@@ -399,12 +399,19 @@ static const rcase cases[] = {
     { "AGENT_POA_MISSING", EQ, { "agent/name", "王芳", "agent/@type", "person" }, "materials",
       NULL, { "agent/name", "王芳", "agent/@type", "person" }, NULL, "power_of_attorney" },
     { "FILING_JOINT_REQUIRED", EQ, { "filing/joint", "false" }, "filing/joint", NULL },
-    { "FILING_JOINT_REQUIRED", SA, { "filing", NULL }, "filing/joint", NULL },
+    { "FILING_JOINT_REQUIRED", SA, { "filing", NULL }, "filing/joint",
+      "a sea-area use right application is filed jointly" },
     { "RIGHTS_MISSING", LD, { "rights", NULL }, "rights", NULL },
     { "RIGHT_ID_MISSING", SA, { "rights/right[1]/certificate_number", NULL },
       "rights/right[1]/certificate_number", NULL },
     { "RIGHT_ID_INVALID", PT, { "rights/right[2]/number", "201080063196.8" },
       "rights/right[2]/number", "check" },
+    /* equity is named by its company's code ("the equity in company number is invalid") */
+    { "RIGHT_ID_INVALID", EQ, { "rights/right[1]/company_uscc", "91350100M000100Y42" },
+      "rights/right[1]/company_uscc", "the company's unified social credit code is invalid: "
+      "USCC '91350100M000100Y42': check character is '2', expected '3'" },
+    { "RIGHT_ID_MISSING", EQ, { "rights/right[1]/company_uscc", NULL },
+      "rights/right[1]/company_uscc", "the company's unified social credit code is missing" },
     { "RIGHT_DUPLICATE", TM, { "rights/right[2]/number", "１２３４５６７８" }, "rights/right[2]",
       "see rights/right[1]" },
     /* the same invalid number twice */
@@ -416,10 +423,11 @@ static const rcase cases[] = {
     { "RIGHT_FIELD_MISSING", RC, { "rights/right[1]/debtors", NULL },
       "rights/right[1]/debtors/party", "the debtor" },
     { "QUANTITY_NOT_POSITIVE", EM, { "rights/right[1]/allowance", "0.000" },
-      "rights/right[1]/allowance", "the allowance pledged of the pledged emission is 0.000",
+      "rights/right[1]/allowance", "the allowance pledged of the pledged pollutant discharge right is 0.000",
       { "rights/right[1]/allowance", "0.001" } },
     { "QUANTITY_NOT_POSITIVE", SA, { "rights/right[1]/area", "0" }, "rights/right[1]/area",
-      "a pledge of nothing", { "rights/right[1]/area", "0.01" } },
+      "the area of the pledged sea-area use right is 0: a pledge of nothing",
+      { "rights/right[1]/area", "0.01" } },
     { "QUANTITY_NOT_POSITIVE", LD, { "rights/right[1]/area", "00.00" }, "rights/right[1]/area",
       NULL, { "rights/right[1]/area", "10" } },
     { "CLAIM_MISSING", RC, { "claim", NULL }, "claim", NULL },
@@ -490,7 +498,10 @@ static const rcase cases[] = {
       "only the first of them to reach registration can be registered; the right is then "
       "pledged and the others are refused.", .prepare = prepare_land_draft },
     /* ---- rules-register.c */
-    { "REGISTER_NOT_LOADED", SA, { NULL }, "rights", "no sea_area records",
+    /* the kind in words, not its API name ("no sea_area records") */
+    { "REGISTER_NOT_LOADED", SA, { NULL }, "rights", "no sea-area use right records",
+      .registry = EMPTY_TRIP },
+    { "REGISTER_NOT_LOADED", EM, { NULL }, "rights", "no pollutant discharge right records",
       .registry = EMPTY_TRIP },
     { "REGISTER_NOT_LOADED", EQ, { NULL }, "rights", "no shareholding records",
       .registry = EMPTY_TRIP },
@@ -698,7 +709,8 @@ static const rcase cases[] = {
     { "RL_DETAILS_DIFFER", SA, { "rights/right[1]/term_end", "2034-07-30" },
       "rights/right[1]/term_end", "ends on 2034-07-31" },
     { "RL_TERM_ENDS_IN_PERIOD", LD, { "rights/right[1]/term_end", "2025-12-31" },
-      "rights/right[1]/term_end", NULL, .registry = EMPTY },
+      "rights/right[1]/term_end", "the land management right ends on 2025-12-31",
+      .registry = EMPTY },
 };
 #define N_CASES ((int)(sizeof cases / sizeof cases[0]))
 

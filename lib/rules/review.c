@@ -95,6 +95,20 @@ const char *pl_rule_right_word(pledger_kind kind)
     return pl_frag("right");
 }
 
+const char *pl_rule_kind_noun(pledger_kind kind)
+{
+    switch (kind) {
+    case PLEDGER_KIND_TRADEMARK: return pl_frag_ctx("right", "trademark");
+    case PLEDGER_KIND_PATENT: return pl_frag_ctx("right", "patent");
+    case PLEDGER_KIND_RECEIVABLE: return pl_frag_ctx("right", "receivable");
+    case PLEDGER_KIND_EQUITY: return pl_frag_ctx("right", "equity");
+    case PLEDGER_KIND_EMISSION: return pl_frag_ctx("right", "pollutant discharge right");
+    case PLEDGER_KIND_SEA_AREA: return pl_frag_ctx("right", "sea-area use right");
+    case PLEDGER_KIND_LAND: return pl_frag_ctx("right", "land management right");
+    }
+    return pl_frag("right");
+}
+
 const char *pl_rule_right_id(const pl_app_right *r)
 {
     const pl_app_ident *id = pl_app_right_ident(r);

@@ -47,6 +47,9 @@ int pl_review_register_check(pl_db *db, pl_err *e, const pl_app *app, const pl_r
  * right's key, which for equity holds the shareholder's identity number
  * (personal data: messages never repeat it). */
 const char *pl_rule_right_word(pledger_kind kind);
+/* The kind of right in words ("sea-area use right"), translated: not its
+ * API name ("sea_area"), which a message to a person does not show. */
+const char *pl_rule_kind_noun(pledger_kind kind);
 const char *pl_rule_right_id(const pl_app_right *r);
 
 #endif

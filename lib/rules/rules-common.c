@@ -207,7 +207,7 @@ static void agent_required(pl_rctx *c, const pl_rule *r)
     if (who && !a->agent.present)
         pl_rule_emit(c, r, a->agent.path,
                      "the %s is foreign: a %s application must be filed through an agency",
-                     pl_frag(who), pl_frag_ctx("kind", pl_kind_name(a->kind)));
+                     pl_frag(who), pl_rule_kind_noun(a->kind));
 }
 
 static void agent_poa_missing(pl_rctx *c, const pl_rule *r)
@@ -224,7 +224,7 @@ static void filing_joint_required(pl_rctx *c, const pl_rule *r)
     if (!j->has || !j->value)
         pl_rule_emit(c, r, j->path, "a %s application is filed jointly by the pledgor and the "
                      "pledgee: filing/joint must be true",
-                     pl_frag_ctx("kind", pl_kind_name(c->app->kind)));
+                     pl_rule_kind_noun(c->app->kind));
 }
 
 /* ---- rights -------------------------------------------------------------- */
@@ -239,7 +239,12 @@ static void right_id_missing(pl_rctx *c, const pl_rule *r)
 {
     for (size_t i = 0; i < c->app->n_rights; i++) {
         const pl_app_ident *id = pl_app_right_ident(&c->app->rights[i]);
-        if (id && !id->raw)
+        if (!id || id->raw)
+            continue;
+        /* equity is identified by its company's code, no "number" */
+        if (c->app->rights[i].kind == PLEDGER_KIND_EQUITY)
+            pl_rule_emit(c, r, id->path, "the company's unified social credit code is missing");
+        else
             pl_rule_emit(c, r, id->path, "the %s number is missing",
                          pl_rule_right_word(c->app->rights[i].kind));
     }
@@ -249,7 +254,12 @@ static void right_id_invalid(pl_rctx *c, const pl_rule *r)
 {
     for (size_t i = 0; i < c->app->n_rights; i++) {
         const pl_app_ident *id = pl_app_right_ident(&c->app->rights[i]);
-        if (id && id->raw && !id->norm)
+        if (!id || !id->raw || id->norm)
+            continue;
+        if (c->app->rights[i].kind == PLEDGER_KIND_EQUITY)
+            pl_rule_emit(c, r, id->path, "the company's unified social credit code is "
+                         "invalid: %s", id_error_frag(id->error, id->error_local));
+        else
             pl_rule_emit(c, r, id->path, "the %s number is invalid: %s",
                          pl_rule_right_word(c->app->rights[i].kind),
                          id_error_frag(id->error, id->error_local));
@@ -335,7 +345,7 @@ static void right_field_missing(pl_rctx *c, const pl_rule *r)
         for (size_t k = 0; k < n; k++)
             if (!f[k].present)
                 pl_rule_emit(c, r, f[k].path, "%s of the pledged %s is missing", pl_frag(f[k].what),
-                             pl_frag_ctx("kind", pl_kind_name(x->kind)));
+                             pl_rule_kind_noun(x->kind));
     }
 }
 
@@ -358,7 +368,7 @@ static void quantity_not_positive(pl_rctx *c, const pl_rule *r)
         }
         if (raw && !strpbrk(raw, "123456789"))
             pl_rule_emit(c, r, path, "%s of the pledged %s is %s: a pledge of nothing",
-                         pl_frag(what), pl_frag_ctx("kind", pl_kind_name(x->kind)), raw);
+                         pl_frag(what), pl_rule_kind_noun(x->kind), raw);
     }
 }
 

@@ -47,7 +47,7 @@ static void register_not_loaded(pl_rctx *c, const pl_rule *r)
                      "checked against it (owner, status, seizure)",
                      c->app->kind == PLEDGER_KIND_EQUITY
                          ? pl_frag("shareholding")
-                         : pl_frag_ctx("kind", pl_kind_name(c->app->kind)));
+                         : pl_rule_kind_noun(c->app->kind));
 }
 
 static void right_not_on_register(pl_rctx *c, const pl_rule *r)

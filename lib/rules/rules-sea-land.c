@@ -43,8 +43,8 @@ static void rl_term_ends_in_period(pl_rctx *c, const pl_rule *r)
         const pl_app_right *x = &c->app->rights[i];
         if (c->refs[i].state != PL_RREF_FOUND && x->term_end.valid &&
             x->term_end.days < end->days)
-            pl_rule_emit(c, r, x->term_end.path, "the %s right ends on %s, before the end of "
-                         "the registration period (%s)", pl_frag_ctx("kind", pl_kind_name(x->kind)),
+            pl_rule_emit(c, r, x->term_end.path, "the %s ends on %s, before the end of the "
+                         "registration period (%s)", pl_rule_kind_noun(x->kind),
                          x->term_end.raw, end->raw);
     }
 }
