@@ -95,16 +95,30 @@ const char *pl_rule_right_word(pledger_kind kind)
     return pl_frag("right");
 }
 
+/* @noun in the messages' language; until the catalogue has it, the
+ * translation of the kind's API name @api, which names the same right. */
+static const char *kind_noun(const char *noun, const char *api)
+{
+    const char *t = pl_tr_ctx("right", noun);
+    if (t == noun) {
+        const char *k = pl_tr_ctx("kind", api);
+        if (k != api)
+            t = k;
+    }
+    return t == noun ? noun : pl_frag_pair(noun, t);
+}
+
 const char *pl_rule_kind_noun(pledger_kind kind)
 {
     switch (kind) {
-    case PLEDGER_KIND_TRADEMARK: return pl_frag_ctx("right", "trademark");
-    case PLEDGER_KIND_PATENT: return pl_frag_ctx("right", "patent");
-    case PLEDGER_KIND_RECEIVABLE: return pl_frag_ctx("right", "receivable");
-    case PLEDGER_KIND_EQUITY: return pl_frag_ctx("right", "equity");
-    case PLEDGER_KIND_EMISSION: return pl_frag_ctx("right", "pollutant discharge right");
-    case PLEDGER_KIND_SEA_AREA: return pl_frag_ctx("right", "sea-area use right");
-    case PLEDGER_KIND_LAND: return pl_frag_ctx("right", "land management right");
+    case PLEDGER_KIND_TRADEMARK: return kind_noun(NC_("right", "trademark"), "trademark");
+    case PLEDGER_KIND_PATENT: return kind_noun(NC_("right", "patent"), "patent");
+    case PLEDGER_KIND_RECEIVABLE: return kind_noun(NC_("right", "receivable"), "receivable");
+    case PLEDGER_KIND_EQUITY: return kind_noun(NC_("right", "equity"), "equity");
+    case PLEDGER_KIND_EMISSION:
+        return kind_noun(NC_("right", "pollutant discharge right"), "emission");
+    case PLEDGER_KIND_SEA_AREA: return kind_noun(NC_("right", "sea-area use right"), "sea_area");
+    case PLEDGER_KIND_LAND: return kind_noun(NC_("right", "land management right"), "land");
     }
     return pl_frag("right");
 }
