@@ -430,6 +430,22 @@ static const rcase cases[] = {
       { "rights/right[1]/area", "0.01" } },
     { "QUANTITY_NOT_POSITIVE", LD, { "rights/right[1]/area", "00.00" }, "rights/right[1]/area",
       NULL, { "rights/right[1]/area", "10" } },
+    /* the right's own dates: the review took an inverted term, a patent granted before it
+     * was filed or filed in 2099 (whose term then ran from 2099) */
+    { "RIGHT_DATES_INCONSISTENT", SA, { "rights/right[1]/term_start", "2040-01-01" },
+      "rights/right[1]/term_end", "the term of the use right ends (2034-07-31) before it "
+      "starts (2040-01-01)" },
+    { "RIGHT_DATES_INCONSISTENT", LD, { "rights/right[1]/term_end", "2017-12-31" },
+      "rights/right[1]/term_end", "before it starts (2018-01-01)", .registry = EMPTY },
+    { "RIGHT_DATES_INCONSISTENT", EM, { "rights/right[1]/valid_from", "2030-01-01" },
+      "rights/right[1]/valid_to", "the validity of the permit ends", .registry = EMPTY },
+    { "RIGHT_DATES_INCONSISTENT", PT, { "rights/right[2]/grant_date", "2010-12-08" },
+      "rights/right[2]/grant_date", "granted on 2010-12-08, before it was filed (2010-12-09)",
+      { "rights/right[2]/grant_date", "2010-12-09" }, .registry = EMPTY },
+    { "RIGHT_DATES_INCONSISTENT", PT, { "rights/right[2]/filing_date", "2099-01-01",
+                                        "rights/right[2]/grant_date", NULL },
+      "rights/right[2]/filing_date", "filing date 2099-01-01 is after the day of the review",
+      .registry = EMPTY },
     { "CLAIM_MISSING", RC, { "claim", NULL }, "claim", NULL },
     { "CLAIM_TYPE_MISSING", EQ, { "claim/type", NULL }, "claim/type", NULL },
     { "AMOUNT_MISSING", EQ, { "rights/right[1]/capital", NULL }, "rights/right[1]/capital",

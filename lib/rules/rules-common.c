@@ -372,6 +372,44 @@ static void quantity_not_positive(pl_rctx *c, const pl_rule *r)
     }
 }
 
+/* The right's own dates, which the review reads as given when the
+ * register does not know the right (the patent's term counts from its
+ * filing date, RL_TERM_ENDS_IN_PERIOD and EM_PERMIT_ENDS_IN_PERIOD read
+ * the end of the term): a term that ends before it starts, a patent
+ * granted before it was filed, or filed after the day of the review.  The
+ * register import refuses the same of its records. */
+static void right_dates_inconsistent(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        const pl_app_date *from = NULL, *to = NULL;
+        switch (x->kind) {
+        case PLEDGER_KIND_PATENT: {
+            const pl_app_date *f = &x->filing_date, *g = &x->grant_date;
+            char today[11];
+            if (f->valid && g->valid && g->days < f->days)
+                pl_rule_emit(c, r, g->path, "the patent was granted on %s, before it was filed "
+                             "(%s)", g->raw, f->raw);
+            if (c->env && f->valid && f->days > c->env->today) {
+                pl_date_format(c->env->today, today);
+                pl_rule_emit(c, r, f->path, "the patent's filing date %s is after the day of the "
+                             "review (%s)", f->raw, today);
+            }
+            continue;
+        }
+        case PLEDGER_KIND_EMISSION: from = &x->valid_from; to = &x->valid_to; break;
+        case PLEDGER_KIND_SEA_AREA:
+        case PLEDGER_KIND_LAND: from = &x->term_start; to = &x->term_end; break;
+        default: continue;
+        }
+        if (from->valid && to->valid && to->days < from->days)
+            pl_rule_emit(c, r, to->path, "the %s ends (%s) before it starts (%s)",
+                         x->kind == PLEDGER_KIND_EMISSION ? pl_frag("validity of the permit")
+                                                          : pl_frag("term of the use right"),
+                         to->raw, from->raw);
+    }
+}
+
 /* ---- claim, amounts, dates, period -------------------------------------------- */
 
 static void claim_missing(pl_rctx *c, const pl_rule *r)
@@ -873,6 +911,10 @@ const pl_rule pl_rules_common[] = {
       right_field_missing },
     { "QUANTITY_NOT_POSITIVE", C, PL_K_EM | PL_K_SA | PL_K_LD,
       N_("The allowance or the area pledged is zero."), B_RIGHTS, quantity_not_positive },
+    { "RIGHT_DATES_INCONSISTENT", C, PL_K_PT | PL_K_EM | PL_K_SA | PL_K_LD,
+      N_("The right's own dates are impossible: a permit's validity or a use right's term "
+      "ends before it starts, a patent is granted before it was filed or filed after the day "
+      "of the review."), B_DATES, right_dates_inconsistent },
     { "CLAIM_MISSING", B, PL_K_ALL, N_("The secured claim is missing."), B_CLAIM, claim_missing },
     { "CLAIM_TYPE_MISSING", C, PL_K_ALL, N_("The type of the secured claim is missing."), B_CLAIM,
       claim_type_missing },
