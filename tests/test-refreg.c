@@ -766,6 +766,9 @@ START_TEST(test_more_rejections)
         /* white space alone, the ideographic and the no-break space too, is no name */
         { 13, "trademark 40000005: owner[1]/@name is missing" },
         { 14, "holding in 914403001922038216: shareholder/@name is missing" },
+        /* a currency the review does not know: the holding could never be pledged */
+        { 15, "holding in 914403001922038216: currency 'XXX' is not an ISO 4217 code pledger "
+              "knows" },
     };
     static const char text[] =
         "<register xmlns=\"urn:pledger:1\">\n"
@@ -796,13 +799,15 @@ START_TEST(test_more_rejections)
         "<owner name=\"\xe3\x80\x80\xc2\xa0 \" id_type=\"uscc\" id=\"" OWNER_A "\"/></trademark>\n"
         "<holding company=\"914403001922038216\" capital=\"3\" currency=\"CNY\">"
         "<shareholder name=\"\xe3\x80\x80\" id_type=\"uscc\" id=\"" OWNER_B "\"/></holding>\n"
+        "<holding company=\"914403001922038216\" capital=\"3\" currency=\"XXX\">"
+        "<shareholder name=\"A\" id_type=\"uscc\" id=\"" OWNER_A "\"/></holding>\n"
         "</register>\n";
     pledger_registry *reg = open_registrar();
     pledger_import_report *rep = NULL;
     pl_ref_holding h;
 
     import_text(reg, text, &rep);
-    assert_counts(rep, 1, 0, 0, 12);
+    assert_counts(rep, 1, 0, 0, 13);
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         const char *msg = pledger_import_report_rejection_message(rep, i);
         ck_assert_msg(pledger_import_report_rejection_line(rep, i) == want[i].line,

@@ -9,6 +9,7 @@
 #include "base/date.h"
 #include "base/i18n.h"
 #include "base/ident.h"
+#include "base/money.h"
 #include "base/text.h"
 #include "model/xml.h"
 
@@ -584,6 +585,12 @@ int pl_refreg_get_holding(where *w, xmlNodePtr n, record *r)
     for (int i = 0; i < 3; i++)
         if (r->currency[i] < 'A' || r->currency[i] > 'Z' || !r->currency[2])
             return pl_refreg_bad(w, "currency '%s' is not an ISO 4217 code", r->currency);
+    /* the review compares the pledged capital in this currency
+     * (EQ_CAPITAL_CURRENCY): a holding in a currency it does not know
+     * could never be pledged */
+    if (pl_currency_digits(r->currency) < 0)
+        return pl_refreg_bad(w, "currency '%s' is not an ISO 4217 code pledger knows",
+                             r->currency);
     if ((rc = get_bool(w, n, "frozen", &r->frozen)))
         return rc;
     if (!(c = next_child(n->children, "shareholder")))
