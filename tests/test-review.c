@@ -474,6 +474,11 @@ static const rcase cases[] = {
       "period/start", "after the debtor's performance deadline" },
     { "PERIOD_NOT_COVERING_DEBT", PT, { "period/end", "2025-12-31" }, "period/end",
       "lapses while the debt runs" },
+    /* a period starting on the deadline: it starts after the debt's period starts, not
+     * "after the debt's performance period (2024-04-01)" */
+    { "PERIOD_NOT_COVERING_DEBT", PT, { "period/start", "2026-03-31" }, "period/start",
+      "the registration period starts (2026-03-31) after the debt's performance period starts "
+      "(2024-04-01): the debt runs unsecured until then" },
     /* the review's day (2024-04-01) is the period's last day it takes */
     { "PERIOD_ENDED", RC, { "period/start", "2024-02-01", "period/end", "2024-03-31" },
       "period/end", "ended on 2024-03-31, before the day of the review (2024-04-01)",

@@ -617,7 +617,8 @@ static void period_not_covering_debt(pl_rctx *c, const pl_rule *r)
     if (p->start.valid && ps->valid && p->start.days > ps->days &&
         !(pe->valid && p->start.days > pe->days))
         pl_rule_emit(c, r, p->start.path, "the registration period starts (%s) after the "
-                     "debt's performance period (%s)", p->start.raw, ps->raw);
+                     "debt's performance period starts (%s): the debt runs unsecured until then",
+                     p->start.raw, ps->raw);
 }
 
 /* ---- the pledge contract ---------------------------------------------------------- */
