@@ -105,7 +105,9 @@ typedef struct pledger_import_options {
  * anything of it is parsed), a tag, comment, processing instruction or
  * CDATA section longer than 1 MiB, a tag with more than 256 attributes
  * (namespace declarations included), or its root is not
- * `<register xmlns="urn:pledger:1">`; the message names the line.  Such
+ * `<register xmlns="urn:pledger:1">`; the message names the line (a file
+ * cut short: the line where it ends, and the element left open, as in
+ * `the file ends before the element <trademark> is closed`).  Such
  * a refusal (#PLEDGER_EXML) leaves a trace for the auditor: a journal
  * event "register_import" whose payload is {"bytes", "refused", "sha256"}
  * -- the size and SHA-256 of the whole file (of the bytes read, for a
