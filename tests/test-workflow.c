@@ -38,11 +38,16 @@ static void act(const char *name, pledger_role role)
     acting = role;
 }
 
+/* The pledgor's name the next samples are filed with, when not NULL. */
+static const char *sample_pledgor_name;
+
 /* Save, review, submit: returns the UUID (caller frees). */
 static char *submitted(int kind)
 {
     pledger_application *app = fx_ck_sample(kind);
     pledger_review *rv = NULL;
+    if (sample_pledgor_name)
+        PL_OK(NULL, pledger_application_set(app, "pledgor/name", sample_pledgor_name));
     act("applicant-1", PLEDGER_ROLE_APPLICANT);
     PL_OK(reg, pledger_application_save(reg, app));
     ck_assert_int_eq(pledger_application_state(app), PLEDGER_APP_DRAFT);
@@ -1285,6 +1290,62 @@ START_TEST(test_a_change_of_nothing)
 }
 END_TEST
 
+/* A name is the same name however it is typed (white space, full-width
+ * forms) -- also when the registered one holds full-width forms, as a
+ * Chinese company's parentheses are: the same name typed again is no
+ * change (it made version 2 and superseded the bank's certificate), and a
+ * new name is kept as typed, not folded to half-width ("（" stays). */
+START_TEST(test_a_change_keeps_the_name_as_typed)
+{
+    static const char registered_name[] = "福建闽江食品（集团）有限公司";
+    for (int kind = 1; kind <= 7; kind++) {
+        char *code = NULL;
+        sample_pledgor_name = registered_name;
+        char *num = registered(kind, &code);
+        sample_pledgor_name = NULL;
+        act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+        char *before = dump(NULL);
+        static const char *const same[] = {
+            "福建闽江食品（集团）有限公司", "  福建闽江食品（集团）有限公司\xe3\x80\x80",
+            "福建闽江食品(集团)有限公司",
+        };
+        for (size_t k = 0; k < sizeof same / sizeof same[0]; k++) {
+            pledger_change ch = PLEDGER_CHANGE_INIT;
+            ch.pledgor_name = same[k];
+            PL_FAILS(reg, PLEDGER_EINVAL, pledger_pledge_change(reg, num, &ch, code));
+            ck_assert_msg(strstr(pledger_errmsg(reg), "nothing would change"), "%s: %s",
+                          same[k], pledger_errmsg(reg));
+        }
+        char *after = dump(NULL);
+        ck_assert_str_eq(before, after);
+        pledger_change ch = PLEDGER_CHANGE_INIT;
+        ch.pledgor_name = " 福建闽江食品（控股）有限公司\t";
+        PL_OK(reg, pledger_pledge_change(reg, num, &ch, code));
+        pledger_pledge *p = NULL;
+        PL_OK(reg, pledger_pledge_get(&p, reg, num));
+        ck_assert_str_eq(pledger_pledge_pledgor_name(p), "福建闽江食品（控股）有限公司");
+        ck_assert_int_eq(pledger_pledge_version(p), 2);
+        pledger_pledge_free(p);
+        char *cert = NULL;
+        PL_OK(reg, pledger_certificate_get(&cert, reg, num, 0));
+        ck_assert_msg(strstr(cert, "<name>福建闽江食品（控股）有限公司</name>"), "%s", cert);
+        pledger_free(cert);
+        /* found by its name, typed either way */
+        pledger_query q = PLEDGER_QUERY_INIT;
+        pledger_cursor *cur = NULL;
+        q.party_name = "福建闽江食品(控股)有限公司";
+        PL_OK(reg, pledger_search(&cur, reg, &q));
+        ck_assert_int_eq(pledger_cursor_next(cur), 1);
+        ck_assert_int_eq(pledger_cursor_name_match(cur), PLEDGER_NAME_MATCH_EXACT);
+        pledger_cursor_free(cur);
+        free(before);
+        free(after);
+        pledger_free(code);
+        free(num);
+    }
+}
+END_TEST
+
 /* A change sets only what the review would take in a document: a name
  * with a character that shows nothing (PARTY_NAME_INVISIBLE), a control
  * character no document holds, a name of white space only (PARTY_NAME_
@@ -2100,6 +2161,7 @@ static Suite *workflow_suite(void)
     tcase_add_test(tc, test_expired_before_the_sweep);
     tcase_add_test(tc, test_extend_within_the_rights_term);
     tcase_add_test(tc, test_a_change_of_nothing);
+    tcase_add_test(tc, test_a_change_keeps_the_name_as_typed);
     tcase_add_test(tc, test_white_space_is_empty);
     tcase_add_loop_test(tc, test_change_takes_only_what_the_review_takes, 0, 7);
     tcase_add_test(tc, test_no_registration_after_the_period);

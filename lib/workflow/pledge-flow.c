@@ -95,10 +95,46 @@ static bool control_in(const char *s, char out[16])
     return false;
 }
 
+/* @s as the registry keeps a name a person typed: white space at its ends
+ * dropped, a line break, tab or other white space control inside written
+ * as a space, every other character as typed -- full-width forms and runs
+ * of spaces kept, as a registration keeps the name of its document (the
+ * Chinese parentheses of a company's name are its name).  NULL when out
+ * of memory or @s is not UTF-8. */
+static char *name_as_typed(const char *s)
+{
+    size_t n = strlen(s), i = 0, o = 0, end = 0;
+    char *out = malloc(n + 1);
+
+    if (!out)
+        return NULL;
+    while (i < n) {
+        uint32_t cp;
+        size_t k = pl_utf8_decode(s + i, n - i, &cp);
+        if (!k) {
+            free(out);
+            return NULL;
+        }
+        i += k;
+        if (pl_text_is_space(cp)) {
+            if (o == 0)
+                continue;   /* leading white space */
+            if (cp < 0x20 || cp == 0x85 || cp == 0x2028 || cp == 0x2029)
+                cp = ' ';
+            o += pl_utf8_encode(cp, out + o);
+            continue;
+        }
+        o += pl_utf8_encode(cp, out + o);
+        end = o;            /* trailing white space is cut here */
+    }
+    out[end] = '\0';
+    return out;
+}
+
 static int set_name(const pl_ctx *c, char **name, char **key, const char *value,
                     const char *field)
 {
-    char *folded, *k;
+    char *folded, *k, *kept;
     int rc;
 
     if (!*value || !(folded = pl_text_fold(value)) || !*folded) {
@@ -117,22 +153,36 @@ static int set_name(const pl_ctx *c, char **name, char **key, const char *value,
                           "character: the review refuses such a name (PARTY_NAME_INVISIBLE)",
                           field, which);
     }
-    if (!(k = pl_text_name_key(folded))) {
-        free(folded);
+    k = pl_text_name_key(folded);
+    kept = name_as_typed(value);
+    free(folded);
+    if (!k || !kept) {
+        free(k);
+        free(kept);
         return pl_err_oom(c->e);
     }
-    rc = pl_pver_set(c->e, name, folded);
+    rc = pl_pver_set(c->e, name, kept);
     if (!rc)
         rc = pl_pver_set(c->e, key, k);
-    free(folded);
+    free(kept);
     free(k);
     return rc;
 }
 
-/* Whether two strings (NULL allowed) differ. */
+/* Whether two names (NULL allowed) differ as folded: white space and
+ * full-width forms are no difference (pl_text_fold()); a name stored as
+ * typed ("（集团）") and the same typed again are the same name. */
 static bool differ(const char *a, const char *b)
 {
-    return (a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0);
+    if ((a == NULL) != (b == NULL))
+        return true;
+    if (!a || strcmp(a, b) == 0)
+        return false;
+    char *fa = pl_text_fold(a), *fb = pl_text_fold(b);
+    bool d = !fa || !fb || strcmp(fa, fb) != 0;
+    free(fa);
+    free(fb);
+    return d;
 }
 
 int pl_wf_change(const pl_ctx *c, const char *number, const pl_change_req *r,
