@@ -363,7 +363,9 @@ typedef struct pledger_change {
  * receivables and ignored for other kinds.  A change that leaves the
  * names (as folded: white space, full-width forms) and the amount as they
  * are is refused with #PLEDGER_EINVAL and records nothing -- no version,
- * no certificate superseded.  A new name is taken as the review takes a
+ * no certificate superseded.  A new name is kept as typed (full-width
+ * forms such as Chinese parentheses kept; white space at its ends dropped,
+ * a tab or line break inside written as a space).  It is taken as the review takes a
  * party's name in a document, and refused with #PLEDGER_EINVAL naming the
  * field otherwise: empty or white space only (PARTY_NAME_MISSING), a
  * character that shows nothing -- a format or bidirectional control, a
