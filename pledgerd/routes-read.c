@@ -117,6 +117,12 @@ static void get_version(route_ctx *c, const char *number, bool document, reply *
         return;
     rc = arg(c, "as_of") ? pledger_pledge_get_at(&p, c->reader, number, at)
                          : pledger_pledge_get(&p, c->reader, number);
+    if (rc == PLEDGER_EINVAL && arg(c, "as_of")) {
+        /* an as_of still to come: the library's at_us is the request's as_of */
+        static const char *const names[] = { "at_us", "as_of", NULL };
+        reply_library_error_as(out, rc, c->reader, names);
+        return;
+    }
     if (rc) {
         verification_refused(c, rc, out);
         return;

@@ -1153,6 +1153,17 @@ START_TEST(test_bad_arguments)
     PL_OK(reg, pledger_rank(&r, reg, tm, fx_now_us));
     ck_assert_int_eq(r, 1);
     {
+        /* a snapshot too: the current version lapsed to a day to come was
+         * answered as if it were the version of that instant */
+        pledger_pledge *sp = NULL;
+        FAILS_NAMING(PLEDGER_EINVAL, pledger_pledge_get_at(&sp, reg, tm, fx_now_us + 1), "at_us");
+        ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "instants that have passed"));
+        ck_assert_ptr_null(sp);
+        FAILS_NAMING(PLEDGER_EINVAL, pledger_pledge_get_at(&sp, reg, tm, INT64_MAX), "at_us");
+        PL_OK(reg, pledger_pledge_get_at(&sp, reg, tm, fx_now_us));
+        pledger_pledge_free(sp);
+    }
+    {
         pledger_query fq = PLEDGER_QUERY_INIT;
         fq.as_of = INT64_MAX;
         FAILS_NAMING(PLEDGER_EINVAL, pledger_search(&cur, reg, &fq), "query->as_of");

@@ -40,7 +40,10 @@ PLEDGER_EXPORT int pledger_pledge_get(pledger_pledge **out, pledger_registry *re
 /**
  * The version of a pledge that was valid at instant @p at_us.
  * @return 0; #PLEDGER_ENOTFOUND when the number is unknown or the pledge
- *         was not yet registered at that instant.
+ *         was not yet registered at that instant; #PLEDGER_EINVAL naming
+ *         @p at_us when it is later than the registry's now
+ *         (pledger_now()): the registry answers only for instants that
+ *         have passed, as pledger_verify() does.
  * @since 0.1
  */
 PLEDGER_EXPORT int pledger_pledge_get_at(pledger_pledge **out, pledger_registry *reg,

@@ -739,6 +739,12 @@ def test_every_query_parameter_is_checked(site: dict) -> None:
     # the last one is still to come: not answered (the answer could change)
     status, msg = ask("GET", f"/v1/pledges/{n}?as_of=253402300799999999", t["bank"])
     assert status == 400 and "as_of" in msg and "instants that have passed" in msg, msg
+    # ... also for a version as the library holds it: the current one
+    # lapsed to that day was answered ("expired"), a forecast as if final
+    for what in ("record", "document", "rank"):
+        status, msg = ask("GET", f"/v1/pledges/{n}/{what}?as_of=253402300799999999", t["bank"])
+        assert status == 400 and msg.startswith("as_of ") and \
+            "instants that have passed" in msg, (what, msg)
     # a leading or doubled '&' asks nothing: served
     assert ask("GET", f"/v1/pledges/{n}?&code=AAAA-BBBB-CCCC-DDDD&&", t["bank"])[0] == 409
     # ... and its search report records the question as asked, without

@@ -742,12 +742,15 @@ class Registry:
         else:
             rc = lib.pledger_pledge_get_at(pp, self._h, _ffi.cstr(number, "number"),
                                        self._us(at, "at"))
-        self._check(rc)
+        self._check(rc, {"at_us": "at"})
         return _ffi.gc(pp[0], lib.pledger_pledge_free)
 
     def pledge(self, number: str, at: Instant | None = None) -> Pledge:
         """The current version of a pledge, or the one valid at ``at``
-        (:class:`pledger.NotFound` before its registration)."""
+        (:class:`pledger.NotFound` before its registration;
+        :class:`pledger.InvalidArgument` for an ``at`` later than
+        :attr:`now`: the registry answers only for instants that have
+        passed)."""
         p = self._snapshot(number, at)
         try:
             return pledge_of(p)
@@ -755,7 +758,8 @@ class Registry:
             ffi.release(p)
 
     def pledge_xml(self, number: str, at: Instant | None = None) -> str:
-        """A pledge version as an XML document, with its history up to it."""
+        """A pledge version as an XML document, with its history up to it
+        (``at`` as :meth:`pledge` takes it)."""
         p = self._snapshot(number, at)
         try:
             pp = ffi.new("char **")

@@ -394,7 +394,8 @@ def test_an_instant_still_to_come_is_not_answered(tmp_path: pathlib.Path) -> Non
     db = str(tmp_path / "r.db")
     assert run_cli("init", "--db", db).status == 0
     now = {"PLEDGER_NOW": "2024-06-01T00:00:00Z"}
-    for line in (["verify", "R-X"], ["search"], ["rank", "R-X"]):
+    for line in (["verify", "R-X"], ["search"], ["rank", "R-X"], ["show", "R-X"],
+                 ["show", "R-X", "--xml"]):
         r = run_cli(*line, "--at", "2024-06-01T00:00:01Z", "--actor", "b", "--db", db, env=now)
         assert r.status == 2 or r.status == 1, r
         assert "--at" in r.err and "instants that have passed" in r.err, r

@@ -155,3 +155,22 @@ def test_pledge_is_frozen(reg, flow) -> None:
     assert p.state == PledgeState.ACTIVE
     assert reg.verify(number).pledge.fields["registration_number"] == number
     _ = DAY_US
+
+
+def test_a_version_still_to_come_is_not_answered(reg, flow, clock) -> None:
+    """pledge(at=) and pledge_xml(at=) answered for an instant after the
+    registry's now -- the current version lapsed to that day, "expired"
+    for a pledge whose period would end by then, a forecast an extension
+    can make untrue -- where verify, search and rank refuse it."""
+    number = flow.registered(Kind.EMISSION).number     # its period ends 2025-06-30
+    later = dt.datetime(2026, 1, 1, tzinfo=UTC)
+    for call in (reg.pledge, reg.pledge_xml, reg.verify, reg.rank):
+        try:
+            call(number, at=later)
+        except pledger.InvalidArgument as e:
+            assert e.message.startswith("at ") and "instants that have passed" in e.message, e
+        else:
+            raise AssertionError(f"{call.__name__} answered for an instant to come")
+    now = reg.now
+    assert reg.pledge(number, at=now).state == PledgeState.ACTIVE
+    assert "<state>active</state>" in reg.pledge_xml(number, at=now)
