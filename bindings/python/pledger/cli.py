@@ -830,11 +830,25 @@ def cmd_change(reg: Registry, a: argparse.Namespace) -> Result:
     amount = None
     if a.amount is not None:
         from .money import parse_money
+        # the form first, before any lookup ("ten" is a usage error even
+        # for an unknown number); then in the pledge's currency, which may
+        # take more decimals than CNY's two (KWD 1.555) or fewer (JPY)
+        form: E.InvalidArgument | None = None
         try:
-            amount = parse_money(a.amount, "CNY")   # the form, before any lookup
+            amount = parse_money(a.amount, "CNY")
+        except E.InvalidArgument as e:
+            form = e
+        try:
             currency = reg.pledge(a.number).currency or "CNY"
+        except E.Error:
+            if form is not None:
+                raise UsageError(f"--amount: {form.message}") from None
+            raise
+        try:
             if currency != "CNY":
                 amount = parse_money(a.amount, currency)
+            elif form is not None:
+                raise form
         except E.InvalidArgument as e:
             raise UsageError(f"--amount: {e.message}") from None
         if amount < 1:

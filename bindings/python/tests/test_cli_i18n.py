@@ -298,3 +298,35 @@ def test_python_set_language_round_trip(tmp_path: pathlib.Path) -> None:
         with pledger.open(str(tmp_path / "x.db"), create=False):
             pass
     assert not re.search(r"[\u4e00-\u9fff]", e.value.message), e.value.message
+
+
+@pytest.mark.parametrize("currency,typed,minor,refused", [
+    ("KWD", "1.555", 1555, "1.5555"),     # three decimals: refused as CNY's two
+    ("JPY", "1,234", 1234, "1.5"),        # none
+])
+def test_change_amount_in_the_pledges_currency(tmp_path: pathlib.Path, currency: str,
+                                               typed: str, minor: int, refused: str) -> None:
+    """--amount is read in the pledge's currency: 1.555 for a pledge in
+    KWD was refused "has 3 decimals; CNY has 2" (read as CNY first)."""
+    from conftest import Clock, sample
+    db = str(tmp_path / "cur.db")
+    with pledger.open(db, office="FZ01") as reg:
+        reg.set_clock(Clock())
+        reg.set_actor("applicant-1", "applicant")
+        with sample(pledger.Kind.LAND) as app:
+            app["claim/amount/@currency"] = currency
+            uuid = reg.save(app)
+        assert not reg.review(uuid).stops_submission
+        reg.submit(uuid)
+        reg.set_actor("clerk-1", "clerk")
+        reg.accept(uuid)
+        reg.set_actor("registrar-1", "registrar")
+        number = reg.register(uuid).number
+    cli(db, "change", number, "--amount", typed, "--actor", "registrar-1")
+    data = json.loads(cli(db, "show", number, "--json").out)
+    assert (data["amount"], data["currency"]) == (minor, currency)
+    r = cli(db, "change", number, "--amount", refused, "--actor", "registrar-1", expect=2)
+    assert currency in r.err and "CNY" not in r.err, r
+    # the form is still read first: an unknown number with no amount is a usage error
+    r = cli(db, "change", "R-NOPE", "--amount", "ten", "--actor", "registrar-1", expect=2)
+    assert "--amount" in r.err
