@@ -915,6 +915,28 @@ def cmd_object(reg: Registry, a: argparse.Namespace) -> Result:
                              "version {version}"))
 
 
+@command("record-litigation", N_("record that litigation was filed on the objection to a receivable "
+                          "pledge: the objection no longer lapses"), role="registrar",
+         args=_number_arg)
+def cmd_litigation(reg: Registry, a: argparse.Namespace) -> Result:
+    reg.record_litigation(a.number)
+    return _pledge_summary(reg, a.number,
+                           _("litigation recorded on {number}: {state}, version {version}"))
+
+
+def _dismiss_args(p: argparse.ArgumentParser) -> None:
+    _number_arg(p)
+    _note(p)
+
+
+@command("dismiss-objection", N_("end the objection to a receivable pledge: it is active "
+                                 "again"), role="registrar", args=_dismiss_args)
+def cmd_dismiss_objection(reg: Registry, a: argparse.Namespace) -> Result:
+    reg.dismiss_objection(a.number, a.note)
+    return _pledge_summary(reg, a.number,
+                           _("objection dismissed on {number}: {state}, version {version}"))
+
+
 @command("expire", N_("apply every deadline that has passed (withdrawals, expiries, "
                       "lapses)"), role="registrar")
 def cmd_expire(reg: Registry, a: argparse.Namespace) -> Result:
@@ -1942,8 +1964,17 @@ def _in_cli_words(msg: str, command: str | None, options: frozenset[str],
     @options: the command's options; @filled_by: the option that fills each
     argument an option of another name fills (registered_from: --from)."""
     msg = _C_CALL.sub("", msg)
-    if command and msg.startswith(command + ": "):
-        msg = msg[len(command) + 2:]
+    if command:
+        # the step is the command itself: "change: ", "dismiss_objection: "
+        # ("：" in a translation)
+        for step in (command, command.replace("-", "_")):
+            for colon in (": ", "："):
+                if msg.startswith(step + colon):
+                    msg = msg[len(step) + len(colon):]
+                    break
+            else:
+                continue
+            break
     if "--at" in options:   # pledger_rank's parameter at_us
         msg = re.sub(r"^at_us\b", "--at", msg)
 

@@ -431,6 +431,35 @@ def test_receivable_modcode_object_cancel_expire(cli: Cli) -> None:
     assert r.data["state"] == "cancelled"
 
 
+def test_objection_litigation_and_dismissal(cli: Cli) -> None:
+    """The objection's whole course from the command line: it had object
+    but neither the litigation nor the dismissal the registrar records
+    (C and Python had them), so only a revocation or the lapse ended one."""
+    uuid = cli.flow_to_accepted(RV)
+    number = cli("register", uuid, "--actor", "registrar-1", "--json").data["number"]
+    cli("object", number, "--objector", "福建闽江食品有限公司", "--actor", "pledgor")
+    r = cli("record-litigation", number, "--actor", "registrar-1", "--json")
+    assert (r.data["state"], r.data["version"]) == ("under_objection", 3)
+    r = cli("record-litigation", number, "--actor", "registrar-1", expect=4)
+    # the step is the command: not said twice
+    assert r.err.startswith("pledger record-litigation: litigation on the objection") and \
+        "record_litigation:" not in r.err, r
+    # with litigation the objection does not lapse
+    assert cli("expire", "--actor", "registrar-1", "--json",
+               now="2024-06-01T00:00:00Z").data == {"steps": 0}
+    cli("dismiss-objection", number, "--actor", "bank-1", "--role", "bank",
+        now="2024-06-01T00:00:01Z", expect=4)
+    r = cli("dismiss-objection", number, "--note", "驳回", "--actor", "registrar-1",
+            now="2024-06-01T00:00:02Z")
+    assert r.out.startswith(f"objection dismissed on {number}: active, version 4"), r
+    r = cli("dismiss-objection", number, "--actor", "registrar-1", now="2024-06-01T00:00:03Z",
+            expect=4)
+    assert "dismiss_objection:" not in r.err and "under_objection" in r.err, r
+    r = run_cli("dismiss-objection", number, "--actor", "registrar-1", "--db", cli.db,
+                env={"LANGUAGE": "zh_CN", "PLEDGER_NOW": "2024-06-01T00:00:03Z"})
+    assert r.status == 4 and "dismiss_objection：" not in r.err and "异议" in r.err, r
+
+
 def test_more_error_exits(cli: Cli, tmp_path: pathlib.Path) -> None:
     uuid = cli.flow_to_accepted(TM)
     number = cli("register", uuid, "--actor", "registrar-1").out.strip()
