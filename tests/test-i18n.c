@@ -281,6 +281,34 @@ START_TEST(test_fragments_translated)
 }
 END_TEST
 
+/* An objection to a pledge of another kind than receivables: the kind is
+ * said in Chinese ("为 trademark 质押" before), for every such kind. */
+START_TEST(test_object_names_the_kind_translated)
+{
+    char *dir, *path;
+    pledger_registry *reg;
+
+    fx_ck_setup(&dir, &path, &reg);
+    for (int kind = 1; kind <= 7; kind++) {
+        if (kind == PLEDGER_KIND_RECEIVABLE)
+            continue;
+        char *num = NULL;
+        PL_OK(reg, fx_registered(reg, kind, &num, NULL));
+        fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+        PL_OK(NULL, pledger_set_language("zh_CN"));
+        PL_FAILS(reg, PLEDGER_ESTATE, pledger_pledge_object(reg, num, "某公司", NULL));
+        char names[128];
+        snprintf(names, sizeof names, "%s object", num);
+        assert_no_english(pledger_errmsg(reg), "object: ", names);
+        PL_OK(NULL, pledger_set_language("en"));
+        PL_FAILS(reg, PLEDGER_ESTATE, pledger_pledge_object(reg, num, "某公司", NULL));
+        ck_assert_msg(strstr(pledger_errmsg(reg), fx_kinds[kind]), "%s", pledger_errmsg(reg));
+        pledger_free(num);
+    }
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
 static char *local_of(const char *fmt, ...)
 {
     va_list ap;
@@ -579,6 +607,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_thread_language);
     tcase_add_test(tc, test_threads_speak_their_own_language);
     tcase_add_test(tc, test_catalogue_bytes);
+    tcase_add_test(tc, test_object_names_the_kind_translated);
     suite_add_tcase(s, tc);
     tc = tcase_create("time zone");
     tcase_add_test(tc, test_time_zone_setting);

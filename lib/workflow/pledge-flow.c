@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "base/i18n.h"
 #include "base/text.h"
 #include "model/kinds.h"
 #include "refreg/refreg.h"
@@ -346,7 +347,7 @@ static int state_step(const pl_ctx *c, pl_step step, const char *number, const c
         rc = pl_err_set(c->e, PLEDGER_ESTATE,
                         "object: pledge %s is a %s pledge; objections are registered for "
                         "receivable pledges only",
-                        number, pl_kind(v.kind)->name);
+                        number, pl_frag_ctx("kind", pl_kind(v.kind)->name));
         goto done;
     }
     if (step == PL_STEP_LITIGATION && v.litigation) {
