@@ -149,6 +149,19 @@ START_TEST(test_time_zone_setting)
 
     fx_ck_setup(&dir, &path, &reg);
     ck_assert_str_eq(pledger_time_zone(reg), "Asia/Shanghai");
+    /* a handle opened before the zone is set (a service's reader, a
+     * second writer) shows the zone set since, not the one it opened with */
+    pledger_registry *other = NULL, *reader = NULL;
+    PL_OK(NULL, fx_open(&other, path, NULL, 0, -1));
+    PL_OK(NULL, fx_open(&reader, path, NULL, 1, -1));
+    ck_assert_str_eq(pledger_time_zone(reader), "Asia/Shanghai");
+    fx_act(other, "registrar-2", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(other, pledger_set_time_zone(other, "Europe/London"));
+    ck_assert_str_eq(pledger_time_zone(reader), "Europe/London");
+    ck_assert_str_eq(pledger_time_zone(reg), "Europe/London");
+    ck_assert_str_eq(pledger_errmsg(reader), "");
+    pledger_close(other);
+    pledger_close(reader);
     fx_act(reg, "clerk-1", PLEDGER_ROLE_CLERK);
     PL_FAILS(reg, PLEDGER_EPERM, pledger_set_time_zone(reg, "Asia/Urumqi"));
     fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);

@@ -264,7 +264,9 @@ PLEDGER_EXPORT const char *pledger_actor(const pledger_registry *reg);
 /**
  * The office's time zone: the zone in which people are shown the
  * registry's instants (the command line, printed certificates).  Instants
- * are stored and exchanged in UTC whatever it is.
+ * are stored and exchanged in UTC whatever it is.  Read from the registry
+ * at each call: a zone another handle or process set since this handle
+ * was opened is the one given.
  * @param[in] reg the registry.
  * @return a borrowed IANA zone name ("Asia/Shanghai" unless
  *         pledger_set_time_zone() chose another), or NULL when @p reg is

@@ -405,7 +405,21 @@ const char *pledger_office_code(const pledger_registry *reg)
 
 const char *pledger_time_zone(const pledger_registry *reg)
 {
-    return reg ? reg->time_zone : NULL;
+    if (!reg)
+        return NULL;
+    /* the setting as stored now, not as it was when this handle opened:
+     * another handle or process may have set it since (a long-running
+     * service's handles showed the old zone until restarted); on a
+     * failure to read, the zone known last.  The handle's own error is
+     * left as it is. */
+    pledger_registry *r = (pledger_registry *)reg;
+    pl_err e;
+    char *tz = NULL;
+    if (r->db && pl_db_meta_get(r->db, &e, "time_zone", &tz) == 0 && tz && *tz &&
+        strlen(tz) < sizeof r->time_zone)
+        snprintf(r->time_zone, sizeof r->time_zone, "%s", tz);
+    free(tz);
+    return r->time_zone;
 }
 
 int pledger_set_time_zone(pledger_registry *reg, const char *tz)
