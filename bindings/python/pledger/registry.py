@@ -822,7 +822,7 @@ class Registry:
     def extend(self, number: str, new_end: DateLike, modcode: str | None = None) -> None:
         """Extend the registration period to ``new_end``."""
         self._check(lib.pledger_pledge_extend(
-            self._h, _ffi.cstr(number, "number"), _ffi.cstr(date_str(new_end, "new_end")),
+            self._h, _ffi.cstr(number, "number"), _ffi.cstr(date_str(new_end, "new_end"), "new_end"),
             _ffi.cstr(modcode, "modcode")))
 
     def cancel(self, number: str, modcode: str | None = None, note: str | None = None) -> None:
@@ -871,7 +871,7 @@ class Registry:
         """``date`` plus ``n`` working days by the registry's calendar."""
         out = ffi.new("char[11]")
         self._check(lib.pledger_calendar_add_working_days(
-            out, self._h, _ffi.cstr(date_str(date)), _ffi.cint(n, "n")))
+            out, self._h, _ffi.cstr(date_str(date, "date"), "date"), _ffi.cint(n, "n")))
         d = to_date(ffi.string(out).decode("ascii"))
         assert d is not None
         return d
@@ -1042,7 +1042,7 @@ class Registry:
         kind_c = Kind.c_value(kind, "kind") if kind is not None else 0
         q = ffi.new("pledger_stats_query *")
         q.version = lib.PLEDGER_STATS_QUERY_VERSION
-        keep = [_ffi.cstr(date_str(start, "start")), _ffi.cstr(date_str(end, "end")),
+        keep = [_ffi.cstr(date_str(start, "start"), "start"), _ffi.cstr(date_str(end, "end"), "end"),
                 _ffi.cstr(office, "office")]
         setattr(q, "from", keep[0])
         q.to = keep[1]

@@ -345,3 +345,17 @@ def test_the_now_marker_is_no_instant(label: str, param: str, reg: pledger.Regis
             if isinstance(r, pledger.Cursor):
                 list(r)
     assert e.value.message.startswith(param + " ") and "marker" in e.value.message
+
+
+def test_a_nul_in_a_date_names_the_parameter(reg: pledger.Registry) -> None:
+    """A NUL in a date given as text was refused as "argument contains a
+    NUL character", naming no parameter."""
+    calls = [("new_end", lambda: reg.extend("R-X", "2024-01-01\0x")),
+             ("date", lambda: reg.add_working_days("2024-01-01\0x", 1)),
+             ("start", lambda: reg.stats("2024-01-01\0x", "2024-12-31")),
+             ("end", lambda: reg.stats("2024-01-01", "2024-12-31\0x"))]
+    for param, call in calls:
+        with pytest.raises(pledger.InvalidArgument) as e:
+            call()
+        assert e.value.message.startswith(param + " ") and "NUL" in e.value.message, \
+            (param, e.value.message)
