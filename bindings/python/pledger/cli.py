@@ -1697,8 +1697,25 @@ def parse_instant(s: str, what: str,
     try:
         # with its offset, or in the zone: in UTC it must still be a year 1 to 9999
         # ("9999-12-31T23:59-14:00" is the year 10000 there)
-        return (t if t.tzinfo else t.replace(tzinfo=zone or when.zone)).astimezone(
-            _dt.timezone.utc)
+        if t.tzinfo:
+            return t.astimezone(_dt.timezone.utc)
+        z = zone or when.zone
+        first, second = t.replace(tzinfo=z), t.replace(tzinfo=z, fold=1)
+        u = first.astimezone(_dt.timezone.utc)
+        # a wall time the zone skips (the clocks put forward) is no instant;
+        # one it shows twice (put back) is two: neither is read as a guess
+        if u.astimezone(z).replace(tzinfo=None) != t:
+            raise UsageError(_("{what}: {value!r} does not exist in the time zone {zone} "
+                               "(the clocks were put forward); give an offset, e.g. "
+                               "{example}").format(what=what, value=s, zone=z,
+                                                  example=u.isoformat()))
+        if first.utcoffset() != second.utcoffset():
+            raise UsageError(_("{what}: {value!r} happens twice in the time zone {zone} "
+                               "(the clocks were put back); give an offset: {first} or "
+                               "{second}").format(what=what, value=s, zone=z,
+                                                  first=first.isoformat(),
+                                                  second=second.isoformat()))
+        return u
     except OverflowError:
         raise UsageError(_("{what}: {value!r} falls outside the years 1 to 9999 in "
                            "UTC").format(what=what, value=s)) from None

@@ -330,3 +330,24 @@ def test_change_amount_in_the_pledges_currency(tmp_path: pathlib.Path, currency:
     # the form is still read first: an unknown number with no amount is a usage error
     r = cli(db, "change", "R-NOPE", "--amount", "ten", "--actor", "registrar-1", expect=2)
     assert "--amount" in r.err
+
+
+def test_a_wall_time_the_zone_skips_or_repeats_is_refused(registered: tuple[str, str]) -> None:
+    """--at without an offset is read in the office's zone: a time its
+    clocks skipped (02:30 on the day summer time began) was read as 03:30,
+    one they showed twice (01:30 on the day it ended) as the first; each
+    is refused, naming the offsets to give."""
+    db, number = registered
+    reg = pledger.open(db)
+    reg.set_actor("registrar-1", "registrar")
+    reg.set_time_zone("America/New_York")
+    reg.close()
+    now = "2026-01-01T00:00:00Z"
+    r = cli(db, "verify", number, "--at", "2025-03-09T02:30", now=now, expect=2)
+    assert "does not exist" in r.err and "America/New_York" in r.err, r
+    r = cli(db, "verify", number, "--at", "2025-11-02 01:30", now=now, expect=2)
+    assert "twice" in r.err and "-04:00" in r.err and "-05:00" in r.err, r
+    r = cli(db, "verify", number, "--at", "2025-11-02T01:30-05:00", "--json", now=now)
+    assert json.loads(r.out)["as_of"] == "2025-11-02T06:30:00Z"
+    r = cli(db, "verify", number, "--at", "2025-03-09T03:30", "--json", now=now)
+    assert json.loads(r.out)["as_of"] == "2025-03-09T07:30:00Z"
