@@ -2000,7 +2000,11 @@ def _in_cli_words(msg: str, command: str | None, options: frozenset[str],
         if "->" not in whole and not whole.startswith("filter.") and "_" not in name and \
                 not (m.start() == 0 and (msg[m.end():m.end() + 2] == ": " or
                                          msg[m.end():m.end() + 1] == "：" or
-                                         name in _LEADING_FIELDS)):
+                                         name in _LEADING_FIELDS or
+                                         # "ground is empty": the field of an option
+                                         # the message begins with (--ground)
+                                         ("--" + name in options and
+                                          msg[m.end():m.end() + 1] == " "))):
             return whole    # a plain word of the sentence, not the field it begins with
         opt = _COMMAND_FIELDS.get(command or "", {}).get(name) or (filled_by or {}).get(name) or \
             _FIELD_OPTIONS.get(name) or "--" + name.replace("_", "-")

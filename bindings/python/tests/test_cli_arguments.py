@@ -360,11 +360,12 @@ def test_instants_at_the_edges_of_the_years(tmp_path: pathlib.Path) -> None:
 def test_white_space_alone_is_empty(tmp_path: pathlib.Path, args: list, option: str,
                                     blank: str) -> None:
     """A required free-text argument of white space alone is refused as empty,
-    as "" is, naming it."""
+    as "" is, naming it as the option it was given with ("--ground is
+    empty", not the library's "ground is empty")."""
     db = str(tmp_path / "r.db")
     assert run_cli("init", "--db", db).status == 0
     r = run_cli(*args, blank, "--actor", "a", "--db", db)
-    assert r.status == 2 and option.lstrip("-") in r.err and "empty" in r.err, r
+    assert r.status == 2 and f": {option} " in r.err and "empty" in r.err, r
 
 
 #: (command, option) of every instant option

@@ -252,6 +252,8 @@ def test_every_json_field_is_filled_or_documented(tmp_path: pathlib.Path,
     run("stats", "--from", "2024-01-01", "--to", "2024-12-31")
     run("object", rv["number"], "--objector", "福建闽江食品有限公司", "--note", "paid",
         "--actor", "pledgor")
+    run("record-litigation", rv["number"], "--actor", "registrar-1")
+    run("dismiss-objection", rv["number"], "--note", "no claim", "--actor", "registrar-1")
     run("expire", "--actor", "registrar-1", now="2024-05-03T00:00:00Z")
     run("journal-verify", "--actor", "auditor-1")
     key, pub = tmp_path / "k.pem", tmp_path / "k.pub"
