@@ -189,12 +189,16 @@ class Registry:
         answers from the registry as it was when the block began, whatever
         other handles or processes change meanwhile.  A change on this
         handle inside the block raises :class:`pledger.WrongState`
-        (``PLEDGER_ESTATE``).  Keep the block short."""
-        self._check(lib.pledger_read_begin(self._h))
-        try:
-            yield self
-        finally:
-            lib.pledger_read_end(self._h)
+        (``PLEDGER_ESTATE``).  The block holds the registry's turn, as a
+        call does: another thread's calls on this registry wait for its
+        end rather than read inside it.  Keep the block short."""
+        with self._lock:
+            self._check(lib.pledger_read_begin(self._h))
+            try:
+                yield self
+            finally:
+                if self._p is not None:    # closed inside the block: nothing to end
+                    lib.pledger_read_end(self._p)
 
     # ---- the journal as a transparency log (log.h) -------------------------------
 
