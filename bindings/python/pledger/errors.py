@@ -42,6 +42,13 @@ class Error(Exception):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.code}, {self.message!r})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickle and copy make the exception again from its own arguments
+        # and attributes (BaseException's way passes the message alone,
+        # which __init__ does not take: a multiprocessing pool whose worker
+        # raised one hung for ever on the TypeError)
+        return (type(self), (self.code, self.message, self.library_message), self.__dict__)
+
 
 class InvalidArgument(Error, ValueError):
     """PLEDGER_EINVAL: an argument or a field is invalid."""

@@ -270,3 +270,54 @@ def test_base_class_for_codes_without_a_class() -> None:
     assert len(classes) == len(ErrorCode) - 1  # one class per code
     assert "database" in pledger.strerror(ErrorCode.ENOTDB).lower() or \
         "registry" in pledger.strerror(ErrorCode.ENOTDB).lower()
+
+
+def _verify_missing(path: str) -> None:   # a worker of the pool below
+    with pledger.open(path, read_only=True) as reg:
+        reg.verify("R-FZ01-TM-2024-999999")
+
+
+def test_exceptions_pickle_and_copy(reg: pledger.Registry, flow: Flow,
+                                    db_path: str) -> None:
+    """An exception goes through pickle and copy whole (class, code,
+    messages, ReviewBlocked's items): BaseException's way made it again
+    from its message alone, which Error.__init__ does not take, so a
+    multiprocessing pool whose worker raised one hung for ever."""
+    import concurrent.futures
+    import copy
+    import pickle
+
+    from test_filing import receivables
+    errors: list[pledger.Error] = []
+    with pytest.raises(pledger.NotFound) as nf:
+        reg.verify("R-FZ01-TM-2024-999999")
+    errors.append(nf.value)
+    with pytest.raises(pledger.InvalidArgument) as ia:
+        pledger.Application(99)
+    errors.append(ia.value)
+    with pytest.raises(pledger.WrongType) as wt:
+        reg.due(within_days="3")  # type: ignore[arg-type]
+    errors.append(wt.value)
+    apps = receivables(2)
+    del apps[1]["claim/amount"]
+    flow.act("bank-qh", Role.APPLICANT)
+    with pytest.raises(pledger.ReviewBlocked) as rb:
+        reg.file_batch(apps)
+    errors.append(rb.value)
+    # every class, made as the bindings make them
+    for code in ErrorCode:
+        if code < 0:
+            errors.append(pledger.errors.error_class(int(code))(int(code), "m", "lib: m"))
+    for e in errors:
+        for again in (pickle.loads(pickle.dumps(e)), copy.copy(e), copy.deepcopy(e)):
+            assert type(again) is type(e)
+            assert (again.code, again.message, again.library_message, str(again), again.name) \
+                == (e.code, e.message, e.library_message, str(e), e.name)
+    again = pickle.loads(pickle.dumps(rb.value))
+    assert [it.blocked for it in again.items] == [False, True]
+    assert any(f.code == "AMOUNT_MISSING" for f in again.items[1].review)
+    # a worker's exception reaches the caller (it hung the pool before)
+    ctx = __import__("multiprocessing").get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=ctx) as pool:
+        with pytest.raises(pledger.NotFound, match="R-FZ01-TM-2024-999999"):
+            pool.submit(_verify_missing, db_path).result(timeout=60)
