@@ -72,7 +72,8 @@ class WrongState(Error):
 
 class Conflict(Error):
     """PLEDGER_ECONFLICT: conflicts with stored data (already pledged, a
-    duplicate), or an import cancelled by its progress callback."""
+    duplicate, a key already used for another document).  (An import
+    cancelled by its progress callback is :class:`Cancelled`.)"""
     code_name = "PLEDGER_ECONFLICT"
 
 
