@@ -228,6 +228,65 @@ START_TEST(test_checkpoints_and_keys)
 }
 END_TEST
 
+/* A key encrypted with a passphrase is refused saying so, and nothing is
+ * read from standard input: OpenSSL's default passphrase prompt read it
+ * (a command whose input was an open pipe waited there for ever; one that
+ * read a batch from "-" gave its bytes as the phrase), and said "no PEM
+ * private key" of a file that holds one. */
+START_TEST(test_encrypted_key_refused)
+{
+    char *dir = pl_test_mkdir();
+    char *enc = pl_test_path(dir, "enc.key"), *trad = pl_test_path(dir, "trad.key");
+    const char *algs[] = {"ED25519", "EC"};
+    for (int i = 0; i < 2; i++) {
+        EVP_PKEY *k = i == 0 ? EVP_PKEY_Q_keygen(NULL, NULL, algs[i])
+                             : EVP_PKEY_Q_keygen(NULL, NULL, algs[i], "P-256");
+        ck_assert_ptr_nonnull(k);
+        FILE *f = fopen(enc, "w");
+        ck_assert_ptr_nonnull(f);
+        /* PKCS#8 "ENCRYPTED PRIVATE KEY", as openssl pkey -aes256 writes it */
+        ck_assert_int_eq(PEM_write_PKCS8PrivateKey(f, k, EVP_aes_256_cbc(), NULL, 0, NULL,
+                                                   (void *)"secret"), 1);
+        fclose(f);
+        /* the traditional form: "Proc-Type: 4,ENCRYPTED" */
+        ck_assert_ptr_nonnull(f = fopen(trad, "w"));
+        ck_assert_int_eq(PEM_write_PrivateKey_ex(f, k, EVP_aes_256_cbc(),
+                                                 (unsigned char *)"secret", 6, NULL, NULL,
+                                                 NULL, NULL), 1);
+        fclose(f);
+        EVP_PKEY_free(k);
+
+        /* standard input holds the passphrase, as a pipe would */
+        int fds[2], saved = dup(0);
+        ck_assert_int_eq(pipe(fds), 0);
+        const char said[] = "secret\nsecret\nsecret\n";
+        ck_assert_int_eq(write(fds[1], said, sizeof said - 1), (ssize_t)(sizeof said - 1));
+        close(fds[1]);
+        ck_assert_int_eq(dup2(fds[0], 0), 0);
+        close(fds[0]);
+        const char *files[] = {enc, trad};
+        for (int j = 0; j < 2; j++) {
+            pledger_keyring *kr = NULL;
+            PL_OK(NULL, pledger_keyring_new(&kr));
+            ck_assert_int_eq(pledger_keyring_add_pem_file(kr, "office", files[j]),
+                             PLEDGER_EINVAL);
+            ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), "key 'office'"));
+            ck_assert_ptr_nonnull(strstr(pledger_errmsg(NULL), "encrypted with a passphrase"));
+            ck_assert_uint_eq(pledger_keyring_count(kr), 0);
+            pledger_keyring_free(kr);
+        }
+        /* nothing was read from it */
+        char back[64];
+        ck_assert_int_eq(read(0, back, sizeof back), (ssize_t)(sizeof said - 1));
+        ck_assert_int_eq(dup2(saved, 0), 0);
+        close(saved);
+    }
+    free(enc);
+    free(trad);
+    pl_test_rmdir(dir);
+}
+END_TEST
+
 /* The attack: the file is rewritten so that a registration's amount was
  * always 999 yuan, every event, hash, tree node and state row
  * recomputed -- the rewritten registry is a self-consistent file whose
@@ -624,6 +683,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_every_event_proved);
     tcase_add_test(tc, test_checkpoints_and_keys);
+    tcase_add_test(tc, test_encrypted_key_refused);
     tcase_add_test(tc, test_history_rewrite_detected);
     tcase_add_test(tc, test_rewrite_refused_by_own_checkpoints);
     tcase_add_test(tc, test_edited_event_not_proved);

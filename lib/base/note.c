@@ -8,6 +8,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/evp.h>
+#include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
@@ -168,6 +169,19 @@ int pl_note_key_take(pl_err *e, const char *name, EVP_PKEY *pkey, bool can_sign,
     return 0;
 }
 
+/* OpenSSL's passphrase callback: pledger takes unencrypted keys only.
+ * Without one, OpenSSL's default asks "Enter PEM pass phrase:" on the
+ * terminal and reads standard input -- a command whose input is a pipe
+ * waited there for ever, or took a batch read from "-" as the phrase. */
+static int no_passphrase(char *buf, int size, int rwflag, void *asked)
+{
+    (void)buf;
+    (void)size;
+    (void)rwflag;
+    *(bool *)asked = true;
+    return -1;
+}
+
 int pl_pem_key_read(pl_err *e, const char *name, const char *pem, size_t len, EVP_PKEY **out,
                     bool *priv)
 {
@@ -183,13 +197,21 @@ int pl_pem_key_read(pl_err *e, const char *name, const char *pem, size_t len, EV
     BIO *b = BIO_new_mem_buf(pem, (int)len);
     if (!b)
         return pl_err_oom(e);
-    EVP_PKEY *pkey = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
+    bool asked = false;
+    EVP_PKEY *pkey = PEM_read_bio_PrivateKey(b, NULL, no_passphrase, &asked);
     *priv = pkey != NULL;
-    if (!pkey) {
+    if (!pkey && !asked) {
         (void)BIO_reset(b);
-        pkey = PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);
+        pkey = PEM_read_bio_PUBKEY(b, NULL, no_passphrase, &asked);
     }
     BIO_free(b);
+    if (!pkey)
+        ERR_clear_error();
+    if (!pkey && asked)
+        return pl_err_set(e, PLEDGER_EINVAL,
+                          "key '%s': the private key is encrypted with a passphrase; pledger "
+                          "reads unencrypted PEM keys (openssl pkey -in KEY -out PLAIN.key "
+                          "writes one)", name);
     if (!pkey)
         return pl_err_set(e, PLEDGER_EINVAL,
                           "key '%s': no PEM private key (PRIVATE KEY) or public key "

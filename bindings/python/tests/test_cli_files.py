@@ -153,3 +153,23 @@ def test_import_rejections_escape_the_register_text(tmp_path: pathlib.Path,
         reg.set_actor("r", pledger.Role.REGISTRAR)
         rep = reg.register_import(xml.encode("utf-8"))
     assert rep.rejected == 1 and "\\x7f\\x9b2J" in rep.rejections[0].message, rep
+
+
+def test_an_encrypted_key_is_refused_without_reading_stdin(tmp_path: pathlib.Path,
+                                                           registry: str) -> None:
+    """A key encrypted with a passphrase: exit status 2, one line saying so
+    and naming the key; OpenSSL's own prompt is not shown and standard
+    input not read (it read the passphrase from it: a pipe left open made
+    the command wait for ever, and a batch read from "-" would have been
+    taken as the phrase)."""
+    import subprocess
+    plain, enc = tmp_path / "k.pem", tmp_path / "enc.pem"
+    subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", str(plain)],
+                   check=True)
+    subprocess.run(["openssl", "pkey", "-in", str(plain), "-aes256", "-passout", "pass:x",
+                    "-out", str(enc)], check=True)
+    r = run_cli("checkpoint", "--db", registry, "--key", f"office={enc}",
+                "--actor", "registrar-1", stdin="x\nx\nx\n")
+    err = one_line(r, 2, "key 'office'", "encrypted with a passphrase")
+    assert "pass phrase" not in err
+    assert run_cli("checkpoint", "--db", registry, "--actor", "registrar-1").status == 3
