@@ -329,7 +329,8 @@ static bool word_char(char ch)
 }
 
 /* The library's message in the service's words, into @out (@size bytes):
- * without the C functions it names ("pledger_search: "), and a field of a
+ * without the C functions it names ("pledger_search: ", or "pledger_search："
+ * as the Chinese catalogue writes it), and a field of a
  * C call's options ("query->party_name", "q->to", "filter.after") named
  * bare, as the query parameter that fills it is ("party_name", "to",
  * "after"). */
@@ -344,6 +345,12 @@ static void service_words(const char *msg, char *out, size_t size)
                 ;
             if (msg[k] == ':' && msg[k + 1] == ' ') {
                 i = k + 2;
+                continue;
+            }
+            /* a catalogue's full-width colon (U+FF1A) */
+            if (!strncmp(msg + k, "\xef\xbc\x9a", 3)) {
+                for (i = k + 3; msg[i] == ' '; i++)
+                    ;
                 continue;
             }
         } else if (start && msg[i] >= 'a' && msg[i] <= 'z') {

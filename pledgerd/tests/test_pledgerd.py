@@ -2231,6 +2231,14 @@ def test_refusals_speak_of_query_parameters(site: dict) -> None:
     # in the client's language too: the field keeps the request's name
     status, _cl, msg = _ask_in(d, "/v1/pledges?right=&kind=trademark", t["bank"], "zh-CN")
     assert status == 400 and msg.startswith("right ") and "为空" in msg, msg
+    # and the C call goes where the catalogue writes its colon full-width
+    # ("pledger_log_prove_inclusion：事件 ..." was answered as it was)
+    for path in ("/v1/log/inclusion?event=99999999", "/v1/log/inclusion?event=1&size=99999999",
+                 "/v1/log/consistency?old=5&new=2", "/v1/pledges/R-NO-SUCH/rank",
+                 "/v1/stats?from=2024-02-01&to=2024-01-01"):
+        status, cl, msg = _ask_in(d, path, t["bank"], "zh-CN")
+        assert status in (400, 404) and cl == "zh-CN", (path, status, msg)
+        assert not re.search(r"pledger_[a-z_]+", msg), (path, msg)
 
 
 def _ask_in(d: Daemon, path: str, token: str, lang: str | None,

@@ -1943,7 +1943,7 @@ def exit_status(e: BaseException) -> int:
     return EXIT_DATABASE
 
 
-_C_CALL = re.compile(r"\bpledger_[a-z0-9_]+: ")
+_C_CALL = re.compile(r"\bpledger_[a-z0-9_]+(?:: |：\s*)")   # a catalogue's colon too
 _C_FIELD = re.compile(r"\b(?:[a-z]+->|filter\.)?([a-z]+(?:_[a-z]+)*)\b")
 _C_ARROW = re.compile(r"\b(?:[a-z]+->|filter\.)(?=\w)")
 

@@ -159,6 +159,21 @@ def test_library_errors_in_chinese(db: str) -> None:
     assert r.status == 3 and "没有这个登记库" in r.err, r
 
 
+def test_chinese_errors_name_no_c_call(registered: tuple[str, str]) -> None:
+    """The C call a library message begins with, and the step that is the
+    command itself, go in Chinese too, where the catalogue writes the colon
+    full-width ("pledger prove: pledger_log_prove_inclusion：事件 ...",
+    "pledger change: change：质押登记 ..."), in the line and in --json."""
+    db, number = registered
+    r = cli(db, "prove", "99999", lang=ZH_ENV, expect=2)
+    assert "事件 99999" in r.err and "pledger_" not in r.err.replace("pledger prove", ""), r
+    r = cli(db, "prove", "99999", "--json", lang=ZH_ENV, expect=2)
+    assert "pledger_" not in r.error()["error"].replace("pledger prove", ""), r
+    r = cli(db, "change", number, "--amount", "3,000,000.00", "--actor", "registrar-1",
+            lang=ZH_ENV, expect=2)
+    assert r.err.startswith("pledger change: 质押登记 "), r
+
+
 def test_json_stays_english_and_utc(registered: tuple[str, str]) -> None:
     db, number = registered
     r = cli(db, "show", number, "--json", lang=ZH_ENV)
