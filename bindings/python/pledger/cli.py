@@ -277,18 +277,26 @@ def _read_input(path: str, binary: bool = False, limit: int = DOCUMENT_MAX) -> A
     """The whole of file @path ("-": standard input), refused past @limit
     bytes (characters, read as text) before more is read: /dev/zero or a
     wrong file is an error naming it, not all the memory there is."""
+    name = "standard input" if path == "-" else path
     if path == "-":
-        f = sys.stdin.buffer if binary else sys.stdin
-        data = f.read(limit + 1)
+        data = sys.stdin.buffer.read(limit + 1)
     else:
-        with open(path, "rb" if binary else "r",
-                  **({} if binary else {"encoding": "utf-8"})) as f:
+        with open(path, "rb") as f:
             data = f.read(limit + 1)
     if len(data) > limit:
         raise UsageError(_("{file}: larger than {limit} bytes, the most the library reads "
-                           "of it").format(file="standard input" if path == "-" else path,
-                                           limit=limit))
-    return data
+                           "of it").format(file=name, limit=limit))
+    if binary:
+        return data
+    # text: UTF-8, or refused naming the line (Python's codec message named
+    # neither the file nor the line, and standard input read with the
+    # locale's errors said "a lone surrogate"); line ends as text mode reads them
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise UsageError(_("{file}: line {line}: not UTF-8 text (byte 0x{byte:02x})").format(
+            file=name, line=data[:e.start].count(b"\n") + 1, byte=data[e.start])) from None
+    return re.sub("\r\n?", "\n", text)
 
 
 #: The library's bounds of a page of search hits, of a list of applications

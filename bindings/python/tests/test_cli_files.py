@@ -173,3 +173,32 @@ def test_an_encrypted_key_is_refused_without_reading_stdin(tmp_path: pathlib.Pat
     err = one_line(r, 2, "key 'office'", "encrypted with a passphrase")
     assert "pass phrase" not in err
     assert run_cli("checkpoint", "--db", registry, "--actor", "registrar-1").status == 3
+
+
+def test_text_files_not_utf8_named_by_line(tmp_path: pathlib.Path, registry: str) -> None:
+    """A calendar or a kept checkpoint that is not UTF-8 (GB18030, as a
+    Windows editor saves it): the file and the line named, from a file and
+    from standard input, not Python's codec message ("'utf-8' codec can't
+    decode byte 0xb9 in position 31") or "a lone surrogate"; CRLF and CR
+    line ends read as before."""
+    cal = tmp_path / "cal.txt"
+    cal.write_bytes("2024-10-01..2024-10-07 holiday\n2024-09-29 workday 调休\n"
+                    .encode("gb18030"))
+    r = run_cli("calendar-load", str(cal), "--db", registry, "--actor", "registrar-1")
+    one_line(r, 2, f"{cal}: line 2: not UTF-8 text (byte 0xb5)")
+    import os
+    import subprocess
+    import sys
+    env = {**os.environ, "LANG": "C.UTF-8", "PLEDGER_NOW": "2024-04-01T02:00:00Z"}
+    env.pop("LANGUAGE", None)
+    p = subprocess.run([sys.executable, "-m", "pledger", "calendar-load", "-", "--db", registry,
+                        "--actor", "registrar-1"], input=cal.read_bytes(),
+                       capture_output=True, env=env, timeout=120)
+    assert p.returncode == 2 and b"standard input: line 2: not UTF-8" in p.stderr, p
+    cp = tmp_path / "cp.txt"
+    cp.write_bytes(b"x\xb9y\n")
+    r = run_cli("consistency", str(cp), "--db", registry, "--trust", "a+01234567+AAAA")
+    assert "codec" not in r.err, r
+    cal.write_bytes(b"2024-10-01 holiday\r\n2024-10-02 holiday\r2024-10-03 holiday\r")
+    r = run_cli("calendar-load", str(cal), "--db", registry, "--actor", "registrar-1")
+    assert r.status == 0 and "3 calendar entries" in r.out, r
