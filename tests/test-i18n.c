@@ -333,6 +333,56 @@ static char *local_of(const char *fmt, ...)
 
 /* Without fragments the translated format is printed exactly as printf
  * prints it, for every conversion pledger's messages use. */
+/* An identifier's message names its type in the language shown: in
+ * Chinese "统一社会信用代码 '...'", "居民身份证号码: ...", not the English
+ * label ("USCC '...'", "resident identity number: ...") inside a Chinese
+ * sentence; the same for the characters a type allows and the patent
+ * number's form.  Each word is held to the catalogue's translation of it
+ * (pledger_translate), so the test follows the catalogue the build has. */
+START_TEST(test_identifier_labels_translated)
+{
+    static const struct {
+        pledger_id_type type;
+        const char *text, *label, *also;
+    } cases[] = {
+        { PLEDGER_ID_USCC, "91350100M000100Y44", "USCC", NULL },
+        { PLEDGER_ID_USCC, "91350100M000100YI3", "USCC", "0-9 and A-Z except I, O, S, V, Z" },
+        { PLEDGER_ID_RESIDENT, "1101", "resident identity number", NULL },
+        { PLEDGER_ID_RESIDENT, "990105194912310021", "resident identity number", NULL },
+        { PLEDGER_ID_PASSPORT, "ab#12345", "passport number", "A-Z and 0-9" },
+        { PLEDGER_ID_FOREIGN_REG, "a*b", "foreign registration number",
+          "A-Z, 0-9, '-', '/' and '.'" },
+        { PLEDGER_ID_PATENT, "12345", "patent application number",
+          "expected YYYYTNNNNNNN.C (12 digits and a check) or NNNNNNNN.C (8 digits and a "
+          "check)" },
+        { PLEDGER_ID_TRADEMARK, "12x", "trademark registration number", NULL },
+        { PLEDGER_ID_NICE_CLASS, "99", "Nice class", NULL },
+        { PLEDGER_ID_PERMIT, "abc*defgh", "discharge permit number", "A-Z, 0-9 and '-'" },
+        { PLEDGER_ID_CERTIFICATE, "", "certificate number", NULL },
+    };
+    char out[128];
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        PL_OK(NULL, pledger_set_language("en"));
+        ck_assert_int_eq(pledger_id_normalize(out, sizeof out, cases[i].type, cases[i].text),
+                         PLEDGER_EINVAL);
+        ck_assert_msg(strstr(pledger_errmsg(NULL), cases[i].label), "%s", pledger_errmsg(NULL));
+        PL_OK(NULL, pledger_set_language("zh_CN"));
+        const char *label = pledger_translate(cases[i].label);
+        ck_assert_int_eq(pledger_id_normalize(out, sizeof out, cases[i].type, cases[i].text),
+                         PLEDGER_EINVAL);
+        const char *m = pledger_errmsg(NULL);
+        ck_assert_msg(strstr(m, label), "'%s' lacks '%s'", m, label);
+        ck_assert_msg(label == cases[i].label || !strcmp(label, cases[i].label) ||
+                          !strstr(m, cases[i].label),
+                      "English '%s' in '%s'", cases[i].label, m);
+        if (cases[i].also)
+            ck_assert_msg(strstr(m, pledger_translate(cases[i].also)), "'%s' lacks '%s'", m,
+                          pledger_translate(cases[i].also));
+    }
+}
+END_TEST
+
 START_TEST(test_local_format_matches_printf)
 {
     char want[256], *got;
@@ -621,6 +671,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_threads_speak_their_own_language);
     tcase_add_test(tc, test_catalogue_bytes);
     tcase_add_test(tc, test_object_names_the_kind_translated);
+    tcase_add_test(tc, test_identifier_labels_translated);
     suite_add_tcase(s, tc);
     tc = tcase_create("time zone");
     tcase_add_test(tc, test_time_zone_setting);

@@ -1,10 +1,12 @@
 #include "base/ident.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/date.h"
+#include "base/i18n.h"
 #include "base/text.h"
 #include "divisions.h"
 
@@ -18,15 +20,15 @@ static const struct {
     const char *name;
     const char *label;
 } types[] = {
-    [PLEDGER_ID_USCC] = {"uscc", "USCC"},
-    [PLEDGER_ID_RESIDENT] = {"resident", "resident identity number"},
-    [PLEDGER_ID_PASSPORT] = {"passport", "passport number"},
-    [PLEDGER_ID_FOREIGN_REG] = {"foreign_reg", "foreign registration number"},
-    [PLEDGER_ID_PATENT] = {"patent", "patent application number"},
-    [PLEDGER_ID_TRADEMARK] = {"trademark", "trademark registration number"},
-    [PLEDGER_ID_NICE_CLASS] = {"nice_class", "Nice class"},
-    [PLEDGER_ID_PERMIT] = {"permit", "discharge permit number"},
-    [PLEDGER_ID_CERTIFICATE] = {"certificate", "certificate number"},
+    [PLEDGER_ID_USCC] = {"uscc", N_("USCC")},
+    [PLEDGER_ID_RESIDENT] = {"resident", N_("resident identity number")},
+    [PLEDGER_ID_PASSPORT] = {"passport", N_("passport number")},
+    [PLEDGER_ID_FOREIGN_REG] = {"foreign_reg", N_("foreign registration number")},
+    [PLEDGER_ID_PATENT] = {"patent", N_("patent application number")},
+    [PLEDGER_ID_TRADEMARK] = {"trademark", N_("trademark registration number")},
+    [PLEDGER_ID_NICE_CLASS] = {"nice_class", N_("Nice class")},
+    [PLEDGER_ID_PERMIT] = {"permit", N_("discharge permit number")},
+    [PLEDGER_ID_CERTIFICATE] = {"certificate", N_("certificate number")},
 };
 #define NTYPES (sizeof types / sizeof types[0])
 
@@ -39,7 +41,7 @@ const char *pl_ident_type_name(pledger_id_type t)
 const char *pl_ident_type_label(pledger_id_type t)
 {
     size_t i = (size_t)t;
-    return (int)t > 0 && i < NTYPES ? types[i].label : "identifier";
+    return (int)t > 0 && i < NTYPES ? types[i].label : N_("identifier");
 }
 
 int pl_ident_type_from_name(const char *name)
@@ -61,15 +63,29 @@ typedef struct subject {
     char text[160];
 } subject;
 
+static void make_subject_in(subject *s, const char *label, const char *v);
+
+/* The subject in English, and in the language of the messages shown
+ * (pl_frag_pair: a translated message shows the label translated). */
 static void make_subject(subject *s, pledger_id_type type, const char *v)
 {
     const char *label = pl_ident_type_label(type);
-    size_t n = strlen(v), cut = n, ll = strlen(label);
+    subject local;
 
     if (type == PLEDGER_ID_RESIDENT || type == PLEDGER_ID_PASSPORT) {
-        memcpy(s->text, label, ll + 1);
-        return;
+        snprintf(s->text, sizeof s->text, "%s", label);
+        snprintf(local.text, sizeof local.text, "%s", pl_tr(label));
+    } else {
+        make_subject_in(s, label, v);
+        make_subject_in(&local, pl_tr(label), v);
     }
+    pl_frag_pair(s->text, local.text);
+}
+
+static void make_subject_in(subject *s, const char *label, const char *v)
+{
+    size_t n = strlen(v), cut = n, ll = strnlen(label, 48);
+
     cut = pl_utf8_prefix(v, n, 100);
     memcpy(s->text, label, ll);
     s->text[ll] = ' ';
@@ -115,7 +131,7 @@ static int check_chars(pl_err *e, const subject *s, const char *v, bool (*ok)(ch
             continue;
         }
         return pl_err_set(e, PLEDGER_EINVAL, "%s: character %zu '%.*s' is not allowed (%s)",
-                          s->text, pos, (int)k, v + i, allowed);
+                          s->text, pos, (int)k, v + i, pl_frag(allowed));
     }
     return 0;
 }
@@ -147,7 +163,7 @@ static int check_uscc(pl_err *e, const subject *s, char *v)
     char want;
 
     if ((rc = check_length(e, s, v, 18, 18)) ||
-        (rc = check_chars(e, s, v, is_uscc_char, "0-9 and A-Z except I, O, S, V, Z")))
+        (rc = check_chars(e, s, v, is_uscc_char, N_("0-9 and A-Z except I, O, S, V, Z"))))
         return rc;
     for (i = 2; i < 8; i++)
         if (!is_digit(v[i]))
@@ -245,11 +261,12 @@ int pl_ident_resident_region(pl_err *e, const char *v)
     int last = 0;
 
     if (!v || strlen(v) < 10)
-        return pl_err_set(e, PLEDGER_EINVAL, "%s: no address code and birth year", label);
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: no address code and birth year",
+                          pl_frag(label));
     for (i = 0; i < 10; i++) {
         if (!is_digit(v[i]))
-            return pl_err_set(e, PLEDGER_EINVAL, "%s: character %d must be a digit", label,
-                              i + 1);
+            return pl_err_set(e, PLEDGER_EINVAL, "%s: character %d must be a digit",
+                              pl_frag(label), i + 1);
         if (i < 6)
             code = code * 10 + (v[i] - '0');
         else
@@ -259,7 +276,8 @@ int pl_ident_resident_region(pl_err *e, const char *v)
     if (division_find(prov) == pl_divisions_n)
         return pl_err_set(e, PLEDGER_EINVAL,
                           "%s: address code %06d: %02d is no province, autonomous region or "
-                          "municipality of GB/T 2260", label, (int)code, (int)(code / 10000));
+                          "municipality of GB/T 2260", pl_frag(label), (int)code,
+                          (int)(code / 10000));
     k = division_find(code);
     if (k == pl_divisions_n) {
         /* The 1980 and 1982 editions coded the urban area of a prefecture
@@ -271,7 +289,7 @@ int pl_ident_resident_region(pl_err *e, const char *v)
             return 0;
         return pl_err_set(e, PLEDGER_EINVAL,
                           "%s: address code %06d is no GB/T 2260 division (the division "
-                          "tables up to %d have no such code in %s)", label, (int)code,
+                          "tables up to %d have no such code in %s)", pl_frag(label), (int)code,
                           PL_DIVISIONS_CURRENT_YEAR, division_name(prov));
     }
     for (; k < pl_divisions_n && pl_divisions[k].code == code; k++) {
@@ -287,15 +305,15 @@ int pl_ident_resident_region(pl_err *e, const char *v)
         return 0;
     return pl_err_set(e, PLEDGER_EINVAL,
                       "%s: address code %06d (%s%s) was retired after %d, before the holder's "
-                      "birth year %d; a number is assigned under a code in use", label,
+                      "birth year %d; a number is assigned under a code in use", pl_frag(label),
                       (int)code, code == prov ? "" : division_name(prov),
                       division_name(code), last, birth);
 }
 
 static int check_patent(pl_err *e, const subject *s, char *v, int32_t today)
 {
-    static const char form[] = "expected YYYYTNNNNNNN.C (12 digits and a check) or "
-                               "NNNNNNNN.C (8 digits and a check)";
+    const char *form = pl_frag(N_("expected YYYYTNNNNNNN.C (12 digits and a check) or "
+                                  "NNNNNNNN.C (8 digits and a check)"));
     size_t n, i, digits;
     char *dot = strchr(v, '.');
     int sum = 0, ty, year;
@@ -497,11 +515,11 @@ int pl_ident_normalize(pl_err *e, pledger_id_type type, const char *in, int32_t 
     if (!pl_ident_type_name(type))
         return pl_err_set(e, PLEDGER_EINVAL, "identifier type %d is unknown", (int)type);
     if (!out || !out_size)
-        return pl_err_set(e, PLEDGER_EINVAL, "%s: no output buffer", label);
+        return pl_err_set(e, PLEDGER_EINVAL, "%s: no output buffer", pl_frag(label));
     if (!in)
-        return pl_err_set(e, PLEDGER_EINVAL, "%s is missing", label);
+        return pl_err_set(e, PLEDGER_EINVAL, "%s is missing", pl_frag(label));
     if (!pl_utf8_valid(in, strlen(in)))
-        return pl_err_set(e, PLEDGER_EINVAL, "%s is not valid UTF-8", label);
+        return pl_err_set(e, PLEDGER_EINVAL, "%s is not valid UTF-8", pl_frag(label));
     if (!(norm = pl_text_normalize_id(in)))
         return pl_err_oom(e);
     undress(type, norm);
@@ -519,7 +537,7 @@ int pl_ident_normalize(pl_err *e, pledger_id_type type, const char *in, int32_t 
     make_subject(&s, type, v);
 
     if (!*v) {
-        rc = pl_err_set(e, PLEDGER_EINVAL, "%s is empty", label);
+        rc = pl_err_set(e, PLEDGER_EINVAL, "%s is empty", pl_frag(label));
     } else {
         switch (type) {
         case PLEDGER_ID_USCC:
@@ -531,12 +549,12 @@ int pl_ident_normalize(pl_err *e, pledger_id_type type, const char *in, int32_t 
         case PLEDGER_ID_PASSPORT:
             rc = check_length(e, &s, v, 5, 20);
             if (!rc)
-                rc = check_chars(e, &s, v, is_alnum_upper, "A-Z and 0-9");
+                rc = check_chars(e, &s, v, is_alnum_upper, N_("A-Z and 0-9"));
             break;
         case PLEDGER_ID_FOREIGN_REG:
             rc = check_length(e, &s, v, 1, 40);
             if (!rc)
-                rc = check_chars(e, &s, v, is_foreign_reg, "A-Z, 0-9, '-', '/' and '.'");
+                rc = check_chars(e, &s, v, is_foreign_reg, N_("A-Z, 0-9, '-', '/' and '.'"));
             break;
         case PLEDGER_ID_PATENT:
             rc = check_patent(e, &s, v, today);
@@ -550,7 +568,7 @@ int pl_ident_normalize(pl_err *e, pledger_id_type type, const char *in, int32_t 
         case PLEDGER_ID_PERMIT:
             rc = check_length(e, &s, v, 8, 40);
             if (!rc)
-                rc = check_chars(e, &s, v, is_permit, "A-Z, 0-9 and '-'");
+                rc = check_chars(e, &s, v, is_permit, N_("A-Z, 0-9 and '-'"));
             break;
         case PLEDGER_ID_CERTIFICATE:
             rc = check_certificate(e, &s, v);
