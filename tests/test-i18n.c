@@ -39,6 +39,31 @@ START_TEST(test_language_list_and_fallback)
 }
 END_TEST
 
+/* A language written as a language tag ("zh-CN", "zh-cn"), or Chinese
+ * in simplified characters named otherwise ("zh", "zh-Hans",
+ * "zh-Hans-CN"), is the zh_CN catalogue, as for
+ * pledger_set_thread_language() and pledgerd's Accept-Language: gettext
+ * found no catalogue under those names and spoke English without a word. */
+START_TEST(test_language_tags_taken)
+{
+    static const char *const chinese[] = {
+        "zh-CN", "zh-cn", "ZH-CN", "zh", "zh-Hans", "zh_Hans", "zh-Hans-CN", "zh-SG",
+        "zh-CN.UTF-8", "fr:zh-CN", "zh_CN", "zh_CN.UTF-8",
+    };
+    static const char *const english[] = { "en", "en-US", "zh-TW", "zh-Hant", "de_DE@euro" };
+    for (size_t i = 0; i < sizeof chinese / sizeof chinese[0]; i++) {
+        PL_OK(NULL, pledger_set_language(chinese[i]));
+        ck_assert_msg(!strcmp(pledger_strerror(PLEDGER_ENOTFOUND), "未找到"), "%s: %s",
+                      chinese[i], pledger_strerror(PLEDGER_ENOTFOUND));
+    }
+    for (size_t i = 0; i < sizeof english / sizeof english[0]; i++) {
+        PL_OK(NULL, pledger_set_language(english[i]));
+        ck_assert_msg(!strcmp(pledger_strerror(PLEDGER_ENOTFOUND), "not found"), "%s: %s",
+                      english[i], pledger_strerror(PLEDGER_ENOTFOUND));
+    }
+}
+END_TEST
+
 START_TEST(test_bad_language_refused)
 {
     static const char *const bad[] = { "zh CN", "../../etc", "zh_CN;rm", ":", "\x1b[31m" };
@@ -671,6 +696,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_threads_speak_their_own_language);
     tcase_add_test(tc, test_catalogue_bytes);
     tcase_add_test(tc, test_object_names_the_kind_translated);
+    tcase_add_test(tc, test_language_tags_taken);
     tcase_add_test(tc, test_identifier_labels_translated);
     suite_add_tcase(s, tc);
     tc = tcase_create("time zone");

@@ -122,6 +122,11 @@ PLEDGER_EXPORT const char *pledger_version(void);
  *
  * @param[in] lang a language as `LANGUAGE` takes it: "zh_CN", "en",
  *            "zh_CN:en"; NULL or "" returns to following the locale.
+ *            A language written as a language tag ("zh-CN") is taken as
+ *            the catalogue's name ("zh_CN"), and Chinese in simplified
+ *            characters named otherwise ("zh", "zh-Hans", "zh-Hans-CN",
+ *            "zh-SG") as "zh_CN", as pledger_set_thread_language() and
+ *            pledgerd's `Accept-Language` take them.
  * @return 0, or #PLEDGER_EINVAL when @p lang is not a language name
  *         (message from pledger_errmsg(NULL)).
  * @since 0.2

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <pledger/common.h>
 
@@ -73,6 +74,75 @@ static bool language_ok(const char *s)
     return n > 0 && n < 128 && s[0] != ':' && s[0] != '.';
 }
 
+/* One language of a LANGUAGE list as gettext finds its catalogue, into
+ * @out: written as a language tag is ("zh-CN", "zh-cn"), the catalogue's
+ * name ("zh_CN"); Chinese in simplified characters ("zh", "zh-Hans",
+ * "zh-Hans-CN", "zh-SG") the zh_CN catalogue, as pledgerd reads
+ * Accept-Language and pledger_set_thread_language() its argument.
+ * Anything else (a character set, a modifier, "de_DE@euro") as given. */
+static void gettext_name(const char *lang, size_t n, char *out, size_t size)
+{
+    char sub[4][16];
+    size_t k = 0, len = 0, at = strcspn(lang, ".@");
+
+    if (at > n)
+        at = n;
+    for (size_t i = 0; i <= at && k < 4; i++) {
+        if (i == at || lang[i] == '-' || lang[i] == '_') {
+            sub[k++][len] = '\0';
+            len = 0;
+        } else if (len < 15) {
+            char c = lang[i];
+            sub[k][len++] = k == 0 && c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+        } else {
+            k = 5;    /* a subtag too long: not a tag */
+        }
+    }
+    if (k >= 1 && k <= 4 && !strcmp(sub[0], "zh")) {
+        bool simplified = k == 1;
+        for (size_t i = 1; i < k; i++)
+            if (!strcasecmp(sub[i], "CN") || !strcasecmp(sub[i], "SG") ||
+                !strcasecmp(sub[i], "Hans"))
+                simplified = true;
+        if (simplified) {
+            snprintf(out, size, "zh_CN%.*s", (int)(n - at), lang + at);
+            return;
+        }
+    }
+    if (k == 2 && strlen(sub[1]) == 2) {
+        snprintf(out, size, "%s_%c%c%.*s", sub[0],
+                 sub[1][0] >= 'a' && sub[1][0] <= 'z' ? sub[1][0] - 'a' + 'A' : sub[1][0],
+                 sub[1][1] >= 'a' && sub[1][1] <= 'z' ? sub[1][1] - 'a' + 'A' : sub[1][1],
+                 (int)(n - at), lang + at);
+        return;
+    }
+    snprintf(out, size, "%.*s", (int)n, lang);
+}
+
+/* @lang (a LANGUAGE list, language_ok) with each language as gettext
+ * finds it (gettext_name); NULL when out of memory. */
+static char *gettext_list(const char *lang)
+{
+    size_t size = 2 * strlen(lang) + 16, used = 0;
+    char *out = malloc(size);
+
+    if (!out)
+        return NULL;
+    out[0] = '\0';
+    for (const char *p = lang; *p;) {
+        size_t n = strcspn(p, ":");
+        if (n) {
+            char one[160];
+            gettext_name(p, n, one, sizeof one);
+            used += (size_t)snprintf(out + used, size - used, "%s%s", used ? ":" : "", one);
+        }
+        p += n;
+        if (*p == ':')
+            p++;
+    }
+    return out;
+}
+
 /* What LANGUAGE was before the first pledger_set_language(), to give it
  * back when the caller returns to the process's locale. */
 static char *saved_language;
@@ -95,8 +165,10 @@ int pledger_set_language(const char *lang)
             saved_language = old ? strdup(old) : NULL;
             overridden = true;
         }
-        if (setenv("LANGUAGE", lang, 1) != 0)
+        char *list = gettext_list(lang);
+        if (!list || setenv("LANGUAGE", list, 1) != 0)
             rc = pl_err_oom(pl_err_thread());
+        free(list);
         /* glibc ignores LANGUAGE while LC_MESSAGES is the "C" locale;
          * C.UTF-8 is built into glibc and keeps every other behaviour. */
         const char *cur = setlocale(LC_MESSAGES, NULL);

@@ -19,6 +19,7 @@ from __future__ import annotations
 import gettext as _gettext
 import locale
 import os
+import re
 import sys
 
 DOMAIN = "pledger"
@@ -53,6 +54,42 @@ def is_english(lang: str | None) -> bool:
         return True
     first = lang.split(":")[0]
     return first in ("C", "POSIX") or first.startswith(("C.", "en"))
+
+
+def gettext_names(lang: str) -> str:
+    """``lang`` (a ``LANGUAGE`` list) with each language named as gettext
+    finds its catalogue, as the library's pledger_set_language() does:
+    written as a language tag is ("zh-CN", "zh-cn"), the catalogue's name
+    ("zh_CN"); Chinese in simplified characters ("zh", "zh-Hans",
+    "zh-Hans-CN", "zh-SG") zh_CN, as pledgerd reads Accept-Language;
+    anything else ("de_DE@euro", "C.UTF-8") as given."""
+    out = []
+    for one in lang.split(":"):
+        if not one:
+            continue
+        cut = min([i for i in (one.find("."), one.find("@")) if i >= 0], default=len(one))
+        tag, rest = one[:cut], one[cut:]
+        subs = re.split("[-_]", tag)
+        if len(subs) <= 4 and all(0 < len(x) < 16 for x in subs):
+            first = subs[0].lower()
+            if first == "zh" and (len(subs) == 1 or any(x.lower() in ("cn", "sg", "hans")
+                                                        for x in subs[1:])):
+                out.append("zh_CN" + rest)
+                continue
+            if len(subs) == 2 and len(subs[1]) == 2:
+                out.append(f"{first}_{subs[1].upper()}{rest}")
+                continue
+        out.append(one)
+    return ":".join(out)
+
+
+def has_catalogue(lang: str) -> bool:
+    """True when one language of ``lang`` is English or has pledger's
+    catalogue."""
+    names = [x for x in gettext_names(lang).split(":") if x]
+    if any(is_english(x) for x in names):
+        return True
+    return any(_gettext.find(DOMAIN, d, names) for d in localedirs())
 
 
 def environment_language() -> str | None:
@@ -103,6 +140,7 @@ def use(lang: str | None) -> None:
     following the process.  Also makes ``lang`` the language of Python's
     own gettext domain here (argparse's messages), for the command line."""
     global _current, _language
+    lang = gettext_names(lang) if lang else lang
     _language = lang or None
     _current = _catalogue(lang) if lang else None
     if lang:

@@ -2099,10 +2099,9 @@ def _options_before_command(argv: Sequence[str]) -> None:
         lead.append(arg)
 
 
-def _language(argv: Sequence[str]) -> str | None:
-    """The language asked for: --lang (before any "--"), $PLEDGER_LANG,
-    else what gettext reads from the environment."""
-    from ._i18n import environment_language
+def _asked_language(argv: Sequence[str]) -> str | None:
+    """The language asked for by name: --lang (before any "--"), else
+    $PLEDGER_LANG."""
     lang = None
     for i, arg in enumerate(argv):
         if arg == "--":
@@ -2111,7 +2110,14 @@ def _language(argv: Sequence[str]) -> str | None:
             lang = argv[i + 1]
         elif arg.startswith("--lang="):
             lang = arg[len("--lang="):]
-    return lang or os.environ.get("PLEDGER_LANG") or environment_language()
+    return lang or os.environ.get("PLEDGER_LANG")
+
+
+def _language(argv: Sequence[str]) -> str | None:
+    """The language asked for: --lang (before any "--"), $PLEDGER_LANG,
+    else what gettext reads from the environment."""
+    from ._i18n import environment_language
+    return _asked_language(argv) or environment_language()
 
 
 def _speak(lang: str | None) -> None:
@@ -2188,6 +2194,14 @@ def _run(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | Non
     when = Clock(None)
     try:
         _speak(_language(argv))
+        asked = _asked_language(argv)
+        if asked:
+            from ._i18n import has_catalogue
+            if not has_catalogue(asked):
+                # a language asked for by name that pledger does not speak
+                # is said, not answered in English without a word
+                raise UsageError(_("--lang {lang}: pledger speaks zh_CN (Simplified Chinese, "
+                                   "also zh, zh-CN, zh-Hans) and en").format(lang=asked))
         _options_before_command(argv)
         a = build_parser().parse_args(argv)
         c: Command = a._command

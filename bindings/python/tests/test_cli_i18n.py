@@ -90,11 +90,32 @@ def test_language_from_the_environment_review_in_chinese(db: str) -> None:
     {"env": {"PLEDGER_LANG": "zh_CN"}},
     {"env": {"LANG": "zh_CN.UTF-8"}},
     {"env": {"LC_ALL": "zh_CN.UTF-8"}},
+    # as a language tag, and Chinese in simplified characters named
+    # otherwise, as pledgerd's Accept-Language takes them (they were
+    # English without a word)
+    {"args": ["--lang", "zh-CN"]},
+    {"args": ["--lang", "zh"]},
+    {"args": ["--lang", "zh-Hans"]},
+    {"args": ["--lang", "zh-Hans-CN"]},
+    {"env": {"PLEDGER_LANG": "zh-cn"}},
 ])
 def test_every_way_to_ask_for_chinese(db: str, how: dict) -> None:
     r = run_cli("search", "--db", db, *how.get("args", []), env=how.get("env"))
     assert r.status == 0, r
     assert "未找到质押登记" in r.out and "0 项质押登记" in r.out, r
+
+
+@pytest.mark.parametrize("how", [
+    {"args": ["--lang", "xx"]}, {"args": ["--lang", "fr_FR"]}, {"env": {"PLEDGER_LANG": "de"}},
+])
+def test_a_language_pledger_does_not_speak_is_said(db: str, how: dict) -> None:
+    """A language asked for by name (--lang, $PLEDGER_LANG) that has no
+    catalogue is a usage error naming what pledger speaks, not English
+    without a word; the environment's own (LANGUAGE=fr) stays quiet."""
+    r = run_cli("search", "--db", db, *how.get("args", []), env=how.get("env"))
+    assert r.status == 2 and "zh_CN" in r.err and len(r.err.strip().splitlines()) == 1, r
+    r = run_cli("search", "--db", db, env={"LANGUAGE": "fr"})
+    assert r.status == 0 and "no pledge found" in r.out, r
 
 
 def test_lang_option_overrides_the_environment(db: str) -> None:
@@ -302,6 +323,13 @@ def test_python_set_language_round_trip(tmp_path: pathlib.Path) -> None:
         assert "pledger_" not in e.value.message and "->" not in e.value.message, e.value
         assert re.search(r"[\u4e00-\u9fff]", e.value.message), e.value.message
         assert e.value.library_message.startswith("pledger_search"), e.value.library_message
+        # a language tag, as pledger_set_thread_language and pledgerd take it
+        for tag in ("zh-CN", "zh", "zh-Hans"):
+            pledger.set_language(tag)
+            with pytest.raises(pledger.NotFound) as e:
+                with pledger.open(str(tmp_path / "x.db"), create=False):
+                    pass
+            assert re.search(r"[\u4e00-\u9fff]", e.value.message), (tag, e.value.message)
         with pytest.raises(pledger.InvalidArgument):
             pledger.set_language("zh CN")
         with pytest.raises(pledger.WrongType):
