@@ -7,7 +7,7 @@ from typing import Any
 from . import _ffi
 from ._ffi import ffi, lib
 from .enums import AppState, Kind
-from .errors import InvalidArgument, check
+from .errors import Error, InvalidArgument, check, error_class
 
 _MISSING: Any = object()
 _ENOTFOUND: int = int(lib.PLEDGER_ENOTFOUND)
@@ -74,14 +74,29 @@ class Application:
 
     @classmethod
     def from_file(cls, path: str) -> "Application":
-        """Read an application from an XML file."""
+        """Read an application from an XML file.  A file that cannot be
+        read raises :class:`pledger.NotFound` (missing) or
+        :class:`pledger.IOFailure` (a directory, unreadable), a document
+        the library refuses its :class:`pledger.Error`; each message
+        begins with the file's name, as :meth:`pledger.Registry.register_import`'s do."""
         if not isinstance(path, (str, bytes, os.PathLike)):
             # an int would be read as an open file descriptor
             raise _ffi._invalid(f"path must be str or os.PathLike, not {type(path).__name__}",
                                 True)
         _ffi.cpath(path)    # a NUL or a lone surrogate: pledger.InvalidArgument, as elsewhere
-        with open(path, "rb") as f:
-            return cls.from_xml(f.read())
+        name = os.fsdecode(path)
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as e:
+            # Python's own FileNotFoundError / IsADirectoryError were no
+            # pledger.Error, unlike every other failing call
+            code = _ENOTFOUND if isinstance(e, FileNotFoundError) else int(lib.PLEDGER_EIO)
+            raise error_class(code)(code, f"{name}: {e.strerror or e}") from None
+        try:
+            return cls.from_xml(data)
+        except Error as e:
+            raise type(e)(e.code, f"{name}: {e.message}", e.library_message) from None
 
     @property
     def _h(self) -> Any:

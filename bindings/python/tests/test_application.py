@@ -88,3 +88,19 @@ def test_repr() -> None:
     app.close()
     app.close()  # twice is fine
     assert repr(app) == "<pledger.Application closed>"
+
+
+def test_from_file_failures_are_pledger_errors_naming_the_file(tmp_path) -> None:
+    """A missing file, a directory, a document refused: a pledger.Error
+    whose message begins with the file's name (Python's own
+    FileNotFoundError and IsADirectoryError were raised, no pledger.Error,
+    and a refused document did not say which file)."""
+    import pytest
+    missing, folder, empty = tmp_path / "missing.xml", tmp_path / "d", tmp_path / "e.xml"
+    folder.mkdir()
+    empty.write_bytes(b"")
+    for path, cls in ((missing, pledger.NotFound), (folder, pledger.IOFailure),
+                      (empty, pledger.InvalidDocument)):
+        with pytest.raises(cls) as e:
+            pledger.Application.from_file(str(path))
+        assert type(e.value) is cls and e.value.message.startswith(f"{path}: "), e.value
