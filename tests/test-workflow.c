@@ -1887,6 +1887,16 @@ START_TEST(test_bad_arguments)
     PL_FAILS(reg, PLEDGER_EINVAL, pledger_application_accept(&s, reg, ""));
     PL_FAILS(reg, PLEDGER_EINVAL, pledger_set_actor(reg, "x", (pledger_role)9));
     PL_FAILS(reg, PLEDGER_EINVAL, pledger_set_actor(reg, "", PLEDGER_ROLE_BANK));
+    /* white space alone names nobody (a blank actor was journaled); the
+     * actor set before stays */
+    static const char *const blank[] = { " ", "   ", "\xe3\x80\x80", " \xc2\xa0 " };
+    for (size_t i = 0; i < sizeof blank / sizeof blank[0]; i++) {
+        PL_FAILS(reg, PLEDGER_EINVAL, pledger_set_actor(reg, blank[i], PLEDGER_ROLE_APPLICANT));
+        ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "white space only"));
+        ck_assert_str_eq(pledger_actor(reg), "x");
+    }
+    PL_OK(reg, pledger_set_actor(reg, " x ", PLEDGER_ROLE_APPLICANT));
+    act("x", PLEDGER_ROLE_APPLICANT);
     PL_FAILS(NULL, PLEDGER_EINVAL, pledger_application_new(NULL, PLEDGER_KIND_LAND));
     pledger_application *app = NULL;
     PL_FAILS(NULL, PLEDGER_EINVAL, pledger_application_new(&app, (pledger_kind)8));

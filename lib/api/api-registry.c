@@ -301,6 +301,16 @@ int pledger_set_actor(pledger_registry *reg, const char *name, pledger_role role
         return pl_api_bad_arg(reg, fn, "name", "is not valid UTF-8");
     if (!pl_api_line_ok(name, PL_API_ACTOR_MAX, false))   /* C0, DEL, C1 */
         return pl_api_bad_arg(reg, fn, "name", "contains a control character");
+    /* white space alone names nobody: the journal would record a blank actor */
+    bool blank = true;
+    for (size_t i = 0; i < n && blank;) {
+        uint32_t cp = 0;
+        size_t k = pl_utf8_decode(name + i, n - i, &cp);
+        blank = k > 0 && pl_text_is_space(cp);
+        i += k ? k : 1;
+    }
+    if (blank)
+        return pl_api_bad_arg(reg, fn, "name", "is white space only: it names nobody");
     if (!pledger_role_name(role))
         return pl_err_set(&reg->err, PLEDGER_EINVAL, "%s: role %d is not a pledger_role",
                           fn, (int)role);

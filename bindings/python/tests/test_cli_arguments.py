@@ -273,6 +273,9 @@ LIBRARY_REFUSALS = [
     # the actor's name is --actor (the C call's "name"); who asked is --asked-by
     (["due", "--actor", "\x7f"], "--actor contains a control character"),
     (["due", "--actor", "a" * 200], "--actor must be 1 to 128 bytes"),
+    # white space alone names nobody (a blank actor was journaled)
+    (["due", "--actor", " "], "--actor is white space only"),
+    (["due", "--actor", "\u3000 "], "--actor is white space only"),
     (["reports", "--asked-by", "", "--actor", "a-1", "--role", "auditor"],
      "--asked-by must be"),
     (["reports", "--since", "2025-01-01", "--until", "2024-01-01", "--actor", "a-1",
