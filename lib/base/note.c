@@ -241,10 +241,14 @@ int pl_pem_key_read_file(pl_err *e, const char *name, const char *path, EVP_PKEY
         return pl_err_set(e, errno == ENOENT ? PLEDGER_ENOTFOUND : PLEDGER_EIO,
                           "key file '%s': %s", path ? path : "(null)", strerror(errno));
     char buf[64 * 1024 + 1];
+    errno = 0;
     size_t n = fread(buf, 1, sizeof buf, f);
     bool bad = ferror(f);
+    int why = errno;
     fclose(f);
-    int rc = bad ? pl_err_set(e, PLEDGER_EIO, "key file '%s': read error", path)
+    /* a directory opens, and fails to read: say so ("read error" said nothing) */
+    int rc = bad ? pl_err_set(e, PLEDGER_EIO, "key file '%s': %s", path,
+                              why ? strerror(why) : "read error")
              : n == sizeof buf
                  ? pl_err_set(e, PLEDGER_EINVAL, "key file '%s': over 64 KiB, not a key", path)
                  : pl_pem_key_read(e, name, buf, n, out, priv);

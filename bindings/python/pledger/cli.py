@@ -1965,12 +1965,12 @@ def _bare_words(msg: str) -> str:
 
 #: the fields whose option is not their name with dashes
 _FIELD_OPTIONS = {"right_id": "--right", "right": "--right", "cafile": "--cacert",
-                  "as_of": "--at"}
+                  "as_of": "--at", "signers": "--key", "trusted": "--trust"}
 #: fields a message begins with that are no plain word of it: a service's
 #: query parameter where the library's name differs ("right is empty"),
 #: and the client's url and token ("url 'http://...': http:// would send
 #: the token in clear")
-_LEADING_FIELDS = frozenset({"right", "url", "token"})
+_LEADING_FIELDS = frozenset({"right", "url", "token", "signers", "trusted"})
 #: a field a command fills from an option of another name, where an option
 #: of the field's name means something else (reports: --actor is who asks)
 _COMMAND_FIELDS = {"reports": {"actor": "--asked-by", "from": "--since", "to": "--until"},

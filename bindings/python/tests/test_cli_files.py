@@ -202,3 +202,21 @@ def test_text_files_not_utf8_named_by_line(tmp_path: pathlib.Path, registry: str
     cal.write_bytes(b"2024-10-01 holiday\r\n2024-10-02 holiday\r2024-10-03 holiday\r")
     r = run_cli("calendar-load", str(cal), "--db", registry, "--actor", "registrar-1")
     assert r.status == 0 and "3 calendar entries" in r.out, r
+
+
+def test_a_key_that_is_not_one_names_the_option(tmp_path: pathlib.Path,
+                                                registry: str) -> None:
+    """A key of the wrong kind is said of --key (the library's parameter,
+    "signers holds no checkpoint key", reached the line), a directory
+    given as a key file is said to be one (it said "read error")."""
+    import subprocess
+    ec = tmp_path / "ec.pem"
+    subprocess.run(["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-out", str(ec)], check=True)
+    r = run_cli("checkpoint", "--db", registry, "--key", f"office={ec}",
+                "--actor", "registrar-1")
+    err = one_line(r, 2, "--key holds no checkpoint key")
+    assert "signers" not in err
+    r = run_cli("checkpoint", "--db", registry, "--key", f"office={tmp_path}",
+                "--actor", "registrar-1")
+    one_line(r, 5, "Is a directory")
