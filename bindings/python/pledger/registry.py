@@ -64,6 +64,14 @@ def open(path: str | os.PathLike[str], *, read_only: bool = False, create: bool 
     return Registry(path, read_only=read_only, create=create, timeout=timeout, office=office)
 
 
+
+#: the library's bounds (query.h): a page of hits, a list of applications
+#: or reports (page_size, limit), a due list's horizon in days
+#: (within_days); a value past them is refused stating them, the same for
+#: a huge value as for a small one (a huge one stated the C type's range)
+LIST_MAX = 10000
+WITHIN_DAYS_MAX = 3650
+
 class Registry:
     """An open registry.  It may be shared by threads: its calls take
     turns (one lock a registry, held for the whole call, so each call's
@@ -473,7 +481,7 @@ class Registry:
         setattr(f, "from", AS_OF_CURRENT if since is None else self._us(since, "since"))
         f.to = AS_OF_CURRENT if until is None else self._us(until, "until")
         f.after = _ffi.cint(after, "after", "int64_t", 0)
-        f.limit = _ffi.cint(limit, "limit", "int")
+        f.limit = _ffi.cint(limit, "limit", "int", 1, LIST_MAX)
         pp = ffi.new("pledger_report_list **")
         self._check(lib.pledger_report_find(pp, self._h, f), {"from": "since", "to": "until"})
         lst = ffi.gc(pp[0], lib.pledger_report_list_free)
@@ -579,7 +587,7 @@ class Registry:
         f.kind = Kind.c_value(kind, "kind") if kind is not None else 0
         keep = [_ffi.cstr(filed_by, "filed_by"), _ffi.cstr(after, "after")]
         f.filed_by, f.after = keep
-        f.limit = _ffi.cint(limit, "limit", "int")
+        f.limit = _ffi.cint(limit, "limit", "int", 1, LIST_MAX)
         pp = ffi.new("pledger_app_list **")
         self._check(lib.pledger_application_list(pp, self._h, f))
         lst = ffi.gc(pp[0], lib.pledger_app_list_free)
@@ -993,7 +1001,7 @@ class Registry:
             "registered_to": None if registered_to is None else date_str(
                 registered_to, "registered_to"),
             "as_of": AS_OF_CURRENT if as_of is None else self._us(as_of, "as_of"),
-            "page_size": _ffi.cint(page_size, "page_size"), "after": after,
+            "page_size": _ffi.cint(page_size, "page_size", "int", 0, LIST_MAX), "after": after,
         }
         return Cursor(self, fields, all_pages)
 
@@ -1023,7 +1031,7 @@ class Registry:
         opts = ffi.new("pledger_due_options *")
         opts.version = lib.PLEDGER_DUE_OPTIONS_VERSION
         opts.at = AS_OF_CURRENT if at is None else self._us(at, "at")
-        opts.within_days = _ffi.cint(within_days, "within_days")
+        opts.within_days = _ffi.cint(within_days, "within_days", "int", 0, WITHIN_DAYS_MAX)
         pp = ffi.new("pledger_due **")
         self._check(lib.pledger_due_get(pp, self._h, opts))
         d = _ffi.gc(pp[0], lib.pledger_due_free)

@@ -383,7 +383,7 @@ class RemoteRegistry:
             "registered_to": None if registered_to is None else date_str(
                 registered_to, "registered_to"),
             "as_of": _instant(as_of, "as_of"),
-            "page_size": _ffi.cint(page_size, "page_size") or None,
+            "page_size": _ffi.cint(page_size, "page_size", "int", 0, 10000) or None,
         }
         return RemoteCursor(self, q, after, all_pages)
 
@@ -410,7 +410,7 @@ class RemoteRegistry:
     def due(self, at: Instant | None = None, within_days: int = 30) -> DueList:
         """As :meth:`pledger.Registry.due`."""
         j = self._json("GET", "/v1/due", {"as_of": _instant(at, "at"),
-                                          "within_days": _ffi.cint(within_days, "within_days")})
+                                          "within_days": _ffi.cint(within_days, "within_days", "int", 0, 3650)})
         return DueList([DueItem(what=_ENUMS["DueWhat"].from_name(i["what"]),
                                 subject=i["subject"], kind=Kind.from_name(i["kind"]),
                                 date=to_date(i["date"]), days_left=i["days_left"])

@@ -359,3 +359,20 @@ def test_a_nul_in_a_date_names_the_parameter(reg: pledger.Registry) -> None:
             call()
         assert e.value.message.startswith(param + " ") and "NUL" in e.value.message, \
             (param, e.value.message)
+
+
+def test_bounded_counts_state_the_librarys_bounds(reg: pledger.Registry) -> None:
+    """A count past the library's bounds is refused stating them, the same
+    for a huge value as for a small one (a huge one stated the C type's
+    range, -2147483648 to 2147483647, as if -5 were taken)."""
+    reg.set_actor("auditor-1", pledger.Role.AUDITOR)
+    calls = (("within_days", "0 to 3650", lambda v: reg.due(within_days=v)),
+             ("page_size", "0 to 10000", lambda v: list(reg.search(kind="trademark",
+                                                                    page_size=v))),
+             ("limit", "1 to 10000", lambda v: reg.applications(limit=v)),
+             ("limit", "1 to 10000", lambda v: reg.reports(limit=v)))
+    for name, bounds, call in calls:
+        for v in (-5, 10**30, 2**31):
+            with pytest.raises(pledger.InvalidArgument) as e:
+                call(v)
+            assert e.value.message.startswith(name) and bounds in e.value.message, e.value
