@@ -306,6 +306,17 @@ LIST_MAX = 10000
 WITHIN_DAYS_MAX = 3650
 
 
+#: full-width forms (U+FF01..U+FF5E) and the ideographic space as their
+#: ASCII, and U+2212 MINUS SIGN as '-': numbers and instants as people type
+#: them at a Chinese keyboard, as the library reads dates and identifiers
+_HALF_WIDTH = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20, 0x2212: 0x2D}
+
+
+def half_width(text: str) -> str:
+    """@text with its full-width forms as ASCII (``_HALF_WIDTH``)."""
+    return text.translate(_HALF_WIDTH)
+
+
 class IntOption:
     """The type of a numeric option: an integer that fits the C type the
     library takes (``ctype``), at least ``minimum`` and at most
@@ -323,7 +334,7 @@ class IntOption:
 
     def __call__(self, text: str) -> int:
         from ._ffi import cint
-        t = text.strip()
+        t = half_width(text).strip()
         if not re.fullmatch(r"[+-]?[0-9]+", t):
             raise argparse.ArgumentTypeError(_("{text!r} is not an integer").format(text=text))
         try:
@@ -1664,8 +1675,9 @@ def parse_instant(s: str, what: str,
     the first instant of that day in its calendar (:func:`cli_instant`).
     A time without an offset is read in ``zone`` (default: the registry's
     time zone of the command running).  An empty one is refused: leaving
-    the option out asks for now."""
-    s = s.strip()
+    the option out asks for now.  Full-width digits and dashes read as
+    typed (``half_width``)."""
+    s = half_width(s).strip()
     if not s:
         raise UsageError(_("{what}: is empty (leave it out for now)").format(what=what))
     if re.fullmatch(r"[0-9]{8}", s):

@@ -438,3 +438,30 @@ def test_dates_as_typed(tmp_path: pathlib.Path) -> None:
         assert r.status == 3 and "bytes" not in r.err, (typed, r)
     r = run_cli("extend", "R-NOPE", "10000-01-01", "--actor", "r", "--db", db)
     assert r.status == 2 and "not a date (YYYY-MM-DD)" in r.err, r
+
+
+@pytest.mark.parametrize("name,option", NUMERIC)
+def test_numbers_as_typed_full_width(name: str, option: str) -> None:
+    """Every numeric option reads full-width digits as typed, as the dates
+    and identifiers do ("'３０' is not an integer" was said of --within
+    ３０); a full-width minus is still under the range."""
+    sp = SUBCOMMANDS[name]
+    a = next(x for x in _numeric(sp) if (x.option_strings[-1] if x.option_strings
+                                          else x.dest) == option)
+    assert a.type("１") == a.type("1") and a.type("\u3000２０ ") == 20
+    with pytest.raises(argparse.ArgumentTypeError, match="must be"):
+        a.type("－５")
+
+
+def test_instants_as_typed_full_width(tmp_path: pathlib.Path) -> None:
+    """--at reads full-width digits, dashes, colons and the ideographic
+    space as the date options do."""
+    db = str(tmp_path / "r.db")
+    assert run_cli("init", "--db", db).status == 0
+    for typed, want in (("２０２４－０３－０１", "2024-02-29T16:00:00Z"),
+                        ("２０２４－０３－０１\u3000１０：３０", "2024-03-01T02:30:00Z")):
+        r = run_cli("due", "--at", typed, "--json", "--actor", "c", "--role", "clerk",
+                    "--db", db)
+        assert r.status == 0 and r.json()["today"] == "2024-03-01", (typed, r)
+    assert m.parse_instant("２０２４－０３－０１\u3000１０：３０Ｚ", "--at").isoformat() == \
+        "2024-03-01T10:30:00+00:00"
