@@ -278,6 +278,12 @@ def _read_input(path: str, binary: bool = False, limit: int = DOCUMENT_MAX) -> A
     bytes (characters, read as text) before more is read: /dev/zero or a
     wrong file is an error naming it, not all the memory there is."""
     name = "standard input" if path == "-" else path
+    if path == "-" and not binary and not hasattr(sys.stdin, "buffer"):
+        data = sys.stdin.read(limit + 1)   # a text stream put in its place (tests, embedding)
+        if len(data) > limit:
+            raise UsageError(_("{file}: larger than {limit} bytes, the most the library "
+                               "reads of it").format(file=name, limit=limit))
+        return re.sub("\r\n?", "\n", data)
     if path == "-":
         data = sys.stdin.buffer.read(limit + 1)
     else:
