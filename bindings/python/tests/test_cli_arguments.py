@@ -183,8 +183,10 @@ def test_compact_dates_are_dates(tmp_path: pathlib.Path) -> None:
     import datetime as dt
     from pledger import cli as m
     utc = dt.timezone.utc
-    assert m.parse_instant("20240601", "--at", utc) == dt.datetime(2024, 6, 1, tzinfo=utc)
-    assert m.parse_instant(" 20240601 ", "--at", utc) == dt.datetime(2024, 6, 1, tzinfo=utc)
+    # a date, which the registry reads as that day of its calendar
+    assert m.parse_instant("20240601", "--at", utc) == dt.date(2024, 6, 1)
+    assert m.parse_instant(" 20240601 ", "--at", utc) == dt.date(2024, 6, 1)
+    assert m.parse_instant("2024-06-01", "--at", utc) == dt.date(2024, 6, 1)
     assert m.parse_instant("1711936800000000", "--at", utc) == dt.datetime(
         2024, 4, 1, 2, 0, tzinfo=utc)
     for bad in ("20241301", "20240230", "00000000"):
