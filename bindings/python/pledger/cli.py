@@ -1840,6 +1840,13 @@ def _nullable_help(cmd: str) -> str:
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # an option is taken as written, never as the start of another: an
+        # abbreviation argparse would complete is a typo as often as not
+        # (reports --to 2026-12-07 was --token 2026-12-07, its filter lost)
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
     def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
                    namespace: argparse.Namespace | None = None) -> argparse.Namespace:
         # argparse leaves what no parser took to the top one, which would

@@ -336,6 +336,32 @@ def test_options_before_the_command_are_shown_where_they_go() -> None:
     assert r.status == 2 and "命令的选项" in r.err and "pledger search --db r.db" in r.err, r
 
 
+def test_an_abbreviated_option_is_refused(tmp_path: pathlib.Path) -> None:
+    """An option is taken as written: ``reports --to 2026-12-07`` was
+    argparse's ``--token 2026-12-07``, the filter silently dropped (exit 0,
+    every report); no prefix of any command's long option stands for it."""
+    db = str(tmp_path / "r.db")
+    r = run_cli("init", "--db", db, "--office", "FZ01")
+    assert r.status == 0, r
+    r = run_cli("reports", "--db", db, "--actor", "aud", "--to", "2026-12-07")
+    assert r.status == 2 and "unrecognized arguments: --to 2026-12-07" in r.err, r
+    for name, sp in SUBCOMMANDS.items():
+        longs = {o for a in sp._actions for o in a.option_strings if o.startswith("--")}
+        given = [name] + [str(list(a.choices)[0]) if a.choices else "1"
+                          for a in sp._actions if not a.option_strings and
+                          a.dest != "help" and a.nargs not in ("*", "?")]
+        for a in sp._actions:
+            if a.option_strings and a.required:
+                given += [a.option_strings[-1], "2024-01-01"]
+        for opt in longs:
+            # the option less its last letter: what argparse completed
+            for prefix in [opt[:-1]] if len(opt) > 3 and opt[:-1] not in longs else []:
+                out, err = io.StringIO(), io.StringIO()
+                status = m.run(given + [prefix, "x", "--db", db], out, err)
+                assert status == m.EXIT_USAGE and prefix in err.getvalue(), \
+                    (name, prefix, err.getvalue())
+
+
 def test_instants_at_the_edges_of_the_years(tmp_path: pathlib.Path) -> None:
     """The last instant of the year 9999 in UTC is shown (in UTC: the
     registry's zone would take it past the year 9999; it said "internal
