@@ -56,6 +56,10 @@ exit status:
 
 environment:
   PLEDGER_DB      default for --db (else ./pledger.db)
+  PLEDGER_URL     default for --url: a pledgerd service asked instead of
+                  the file, unless --db is given
+  PLEDGER_TOKEN   default for --token
+  PLEDGER_CACERT  default for --cacert
   PLEDGER_ACTOR   default for --actor
   PLEDGER_ROLE    default for --role (else each command's usual role)
   PLEDGER_NOW     take this instant as "now" (ISO 8601, e.g.
@@ -1896,8 +1900,8 @@ def build_parser() -> argparse.ArgumentParser:
     # --db only where a registry is opened: the checks of a file or of an
     # identifier alone (access "none") take none
     with_db = _Parser(add_help=False)
-    with_db.add_argument("--db", metavar="PATH",
-                         default=os.environ.get("PLEDGER_DB", "pledger.db"),
+    # None when not given: given, it wins over $PLEDGER_URL (_where)
+    with_db.add_argument("--db", metavar="PATH", default=None,
                          help=_("the registry database (default: $PLEDGER_DB or "
                                 "./pledger.db)"))
     common = _Parser(add_help=False)
@@ -1920,9 +1924,10 @@ def build_parser() -> argparse.ArgumentParser:
             # a script passes the same --db to every command it runs
             sp.add_argument("--db", dest="_db_ignored", metavar="PATH", help=argparse.SUPPRESS)
         if c.name in REMOTE_COMMANDS:
-            sp.add_argument("--url", metavar="URL", default=os.environ.get("PLEDGER_URL"),
+            # None when not given: $PLEDGER_URL is taken unless --db is given (_where)
+            sp.add_argument("--url", metavar="URL", default=None,
                             help=_("ask a pledgerd service (https://host:port) instead of "
-                                   "--db; default $PLEDGER_URL"))
+                                   "--db; default $PLEDGER_URL, unless --db is given"))
             sp.add_argument("--token", metavar="TOKEN", default=os.environ.get("PLEDGER_TOKEN"),
                             help=_("the service account's token (NAME.SECRET); default "
                                    "$PLEDGER_TOKEN"))
@@ -2071,6 +2076,23 @@ def _set_actor(reg: Registry, actor: str, role: str) -> None:
         if msg.startswith("name "):
             raise type(e)(e.code, "--actor" + msg[4:]) from None
         raise
+
+
+def _where(a: argparse.Namespace) -> None:
+    """Which registry the command asks, in a.db and a.url: what the command
+    line gives wins over the environment -- a --db given is asked even when
+    $PLEDGER_URL is set (a bank checking its copy of the registry is not
+    answered by the service instead) -- and --db with --url is refused."""
+    if not hasattr(a, "db"):
+        return
+    db_given, url_given = a.db is not None, getattr(a, "url", None) is not None
+    if db_given and url_given:
+        raise UsageError(_("--db and --url name two registries: give one (the file, or "
+                           "the service)"))
+    if hasattr(a, "url") and not db_given and not url_given:
+        a.url = os.environ.get("PLEDGER_URL") or None
+    if a.db is None:
+        a.db = os.environ.get("PLEDGER_DB", "pledger.db")
 
 
 def _open(a: argparse.Namespace, c: Command) -> Registry:
@@ -2229,6 +2251,7 @@ def _run(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | Non
                                    "also zh, zh-CN, zh-Hans) and en").format(lang=asked))
         _options_before_command(argv)
         a = build_parser().parse_args(argv)
+        _where(a)
         c: Command = a._command
         actor = getattr(a, "actor", None)
         if c.role and not actor and not getattr(a, "url", None):

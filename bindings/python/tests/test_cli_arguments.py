@@ -362,6 +362,31 @@ def test_an_abbreviated_option_is_refused(tmp_path: pathlib.Path) -> None:
                     (name, prefix, err.getvalue())
 
 
+def test_a_db_given_is_asked_even_with_pledger_url(tmp_path: pathlib.Path) -> None:
+    """$PLEDGER_URL is a default: a --db on the command line is the registry
+    asked (the service's answer in its place was a bank's check of its own
+    copy answered by another registry, exit 0); --db with --url is refused."""
+    db = str(tmp_path / "r.db")
+    assert run_cli("init", "--db", db, "--office", "FZ01").status == 0
+    env = {"PLEDGER_URL": "https://127.0.0.1:1", "PLEDGER_TOKEN": "bank-1.secret"}
+    r = run_cli("search", "--party-id", "91350100M000100Y43", "--db", db, "--actor", "b",
+                "--json", env=env)
+    assert r.status == 0 and r.json()["count"] == 0, r
+    r = run_cli("verify", "R-FZ01-TM-2024-000001", "--db", str(tmp_path / "none.db"),
+                env=env)
+    assert r.status == 3 and "none.db: no such registry" in r.err, r
+    # without --db, $PLEDGER_URL is asked (here: nothing listens there)
+    r = run_cli("verify", "R-FZ01-TM-2024-000001", env=env)
+    assert r.status == 5 and "https://127.0.0.1:1" in r.err, r
+    # and $PLEDGER_DB does not stand in the way of a --url given
+    r = run_cli("verify", "R-FZ01-TM-2024-000001", "--url", "https://127.0.0.1:1",
+                "--token", "bank-1.secret", env={"PLEDGER_DB": db})
+    assert r.status == 5 and "https://127.0.0.1:1" in r.err, r
+    r = run_cli("verify", "R-FZ01-TM-2024-000001", "--db", db, "--url",
+                "https://127.0.0.1:1", "--token", "bank-1.secret")
+    assert r.status == 2 and "--db and --url" in r.err, r
+
+
 def test_instants_at_the_edges_of_the_years(tmp_path: pathlib.Path) -> None:
     """The last instant of the year 9999 in UTC is shown (in UTC: the
     registry's zone would take it past the year 9999; it said "internal
