@@ -1611,6 +1611,43 @@ def test_python_client_answers_as_a_local_registry(site: dict) -> None:
         filer.submit(uuid)
 
 
+def test_python_client_refuses_an_argument_as_a_local_registry(site: dict) -> None:
+    """A text argument of another type is refused as in-process (WrongType,
+    naming it), not sent as its str(): office=5 was answered as office "5",
+    party=5 as no report, code=123 as a malformed code.  One too long is
+    refused naming it and its limit, as in-process, also when it would not
+    fit in a request's head (an IOFailure quoting a 45 KB address and
+    libmicrohttpd's HTML)."""
+    d, t, number = site["d"], site["tokens"], site["number"]
+    remote = pledger.connect(d.url, token=t["auditor"], cafile=str(d.cert))
+    with pledger.open(str(site["tmp"] / "reg.db"), read_only=True) as local:
+        local.set_actor("auditor-1", Role.AUDITOR)
+        calls = {
+            "code int": lambda r: r.verify(number, code=123),
+            "code list": lambda r: r.verify(number, code=["x"]),
+            "code bytes": lambda r: r.verify(number, code=b"ABCD"),
+            "number int": lambda r: r.verify(5),
+            "number empty": lambda r: r.verify(""),
+            "number_b int": lambda r: r.compare(number, 7),
+            "office int": lambda r: r.stats("2024-01-01", "2024-12-31", office=5),
+            "party int": lambda r: r.reports(party=5),
+            "actor bytes": lambda r: r.reports(actor=b"bank-1"),
+            "party_name NUL": lambda r: list(r.search(party_name="a\0b")),
+            "code long": lambda r: r.verify(number, code="鹭" * 5000),
+            "party_name long": lambda r: list(r.search(party_name="鹭" * 5000)),
+            "right long": lambda r: list(r.search(kind="trademark", right="1" * 40000)),
+            "party long": lambda r: r.reports(party="x" * 40000),
+        }
+        for what, call in calls.items():
+            said = []
+            for reg in (local, remote):
+                with pytest.raises(pledger.Error) as e:
+                    call(reg)
+                said.append((type(e.value).__name__, e.value.message))
+            assert said[0] == said[1], (what, said)
+            assert said[0][0] in ("WrongType", "InvalidArgument"), (what, said)
+
+
 def test_command_line_with_url(site: dict) -> None:
     """pledger verify/search/certificate --url: the service's answer, as from the file."""
     import sys

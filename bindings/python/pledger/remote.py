@@ -125,6 +125,36 @@ def _member(cls: Any, value: Any, what: str) -> str | None:
     except ValueError:
         raise _ffi._invalid(f"{what}: {v} is not a {cls.__name__}") from None
 
+def _text(value: Any, what: str) -> str | None:
+    """@value as the local call takes a text argument: None, or a str --
+    another type (an int, bytes, a list) is refused naming @what, as the
+    library's cstr() refuses it (:class:`pledger.WrongType`), not sent as
+    its str()."""
+    if value is not None:
+        _ffi.cstr(value, what)
+    return value
+
+
+#: no text parameter of the service takes more than this many bytes (the
+#: library's longest limit is 512); a longer value goes cut here, so that
+#: the service refuses it naming the parameter and its limit, as the local
+#: call does, rather than the request's head outgrowing what the server
+#: reads (an HTML 414 or 431, no parameter named)
+_TEXT_SENT_MAX = 4096
+
+
+def _cut(value: str) -> str:
+    """@value, when over _TEXT_SENT_MAX bytes of UTF-8, cut just past it at
+    a character's end: still too long, and refused as such."""
+    b = value.encode("utf-8")
+    if len(b) <= _TEXT_SENT_MAX:
+        return value
+    end = _TEXT_SENT_MAX + 1
+    while end < len(b) and (b[end] & 0xC0) == 0x80:
+        end += 1
+    return b[:end].decode("utf-8")
+
+
 class _Answer(dict):  # type: ignore[type-arg]
     """A JSON object of the service's answer: a member it lacks is the
     answer's fault, an I/O failure naming the address, not a KeyError."""
@@ -229,9 +259,11 @@ class RemoteRegistry:
         q = {k: v for k, v in (query or {}).items() if v is not None}
         for k, v in q.items():
             if isinstance(v, str):  # as the library's cstr() refuses it, naming it
-                _ffi.data(v, k, text=True, binary=False)
-                if "\0" in v:
-                    raise _ffi._invalid(f"{k} contains a NUL character")
+                _ffi.cstr(v, k)
+                q[k] = _cut(v)
+            elif not isinstance(v, int) or isinstance(v, bool):
+                raise _ffi._invalid(_("{what} must be {kinds}, not {type}").format(
+                    what=k, kinds="str", type=type(v).__name__), True)
         for k, v in (headers or {}).items():
             if not v.isprintable() or not v.isascii():
                 raise _ffi._invalid(f"{'key' if k == 'Idempotency-Key' else k} must be "
@@ -310,9 +342,9 @@ class RemoteRegistry:
 
     @staticmethod
     def _quote(s: str, what: str) -> str:
-        if not isinstance(s, str) or not s:
-            raise _ffi._invalid(f"{what} must be a non-empty str", not isinstance(s, str))
-        _ffi.data(s, what, text=True, binary=False)    # no lone surrogate, named
+        _ffi.cstr(s, what)     # a str (WrongType else), no lone surrogate or NUL, named
+        if not s:              # as the library says it; "/v1/pledges/" is the search
+            raise _ffi._invalid(_("{what} is empty").format(what=what))
         return urllib.parse.quote(s, safe="")
 
     # ---- search reports -------------------------------------------------------------
@@ -328,7 +360,7 @@ class RemoteRegistry:
                 after: int = 0, limit: int = 1000) -> list[ReportEntry]:
         """As :meth:`pledger.Registry.reports` (role auditor; a bank its own)."""
         j = self._json("GET", "/v1/reports", {
-            "party": party, "actor": actor,
+            "party": _text(party, "party"), "actor": _text(actor, "actor"),
             "from": _instant(since, "since"),
             "to": _instant(until, "until"),
             "after": _ffi.cint(after, "after", "int64_t", 0) or None,
@@ -345,7 +377,7 @@ class RemoteRegistry:
                at: Instant | None = None) -> Verification:
         """As :meth:`pledger.Registry.verify`."""
         j = self._json("GET", "/v1/pledges/" + self._quote(number, "number"),
-                       {"code": code, "as_of": _instant(at, "at")})
+                       {"code": _text(code, "code"), "as_of": _instant(at, "at")})
         sup = j.get("code_superseded_at")
         return Verification(
             number=j["number"], kind=Kind.from_name(j["kind"]), security=j["security"],
@@ -404,7 +436,7 @@ class RemoteRegistry:
         service signs with its own key (as :meth:`pledger.Registry.
         verify_statement` with that key)."""
         return self._request("GET", f"/v1/pledges/{self._quote(number, 'number')}/statement",
-                             {"code": code, "as_of": _instant(at, "at")}
+                             {"code": _text(code, "code"), "as_of": _instant(at, "at")}
                              )[1].decode("utf-8")
 
     def due(self, at: Instant | None = None, within_days: int = 30) -> DueList:
@@ -423,7 +455,7 @@ class RemoteRegistry:
         k = Kind.from_name(name) if name else None
         j = self._json("GET", "/v1/stats", {"from": date_str(start, "start"),
                                             "to": date_str(end, "end"),
-                                            "kind": name, "office": office})
+                                            "kind": name, "office": _text(office, "office")})
         return Stats(start=to_date(j["from"]), end=to_date(j["to"]), kind=k, office=office,
                      registrations=j["registrations"], cancellations=j["cancellations"],
                      active=j["active"],
