@@ -56,6 +56,9 @@ typedef struct listener {
 #define DRAIN_MAX_MS 60000
 /* At SIGTERM, how long a request being answered is waited for. */
 #define DRAIN_WORK_MAX_MS 600000
+/* At SIGTERM, how long the open connections are given to show a request
+ * sent as the signal came (its bytes not read yet): it is answered too. */
+#define DRAIN_SETTLE_MS 300
 
 /* A connection's record (its libmicrohttpd socket context): the token it
  * last proved, and the instant by which its next request must have been
@@ -154,6 +157,9 @@ static pledger_registry *reader(service *s, int *rc)
 
 typedef struct request {
     bool begun;       /* handle() has seen it (uri_seen() may make it first) */
+    bool counted;     /* counted in its listener's in_flight: from its request
+                       * line on (uri_seen()), so that a stop waits for the
+                       * rest of its head too */
     bool at_work;     /* read whole; counted in at_work */
     bool path_nul;    /* its path, as sent, holds %00 */
     bool path_slash;  /* its path, as sent, holds %2F */
@@ -755,9 +761,15 @@ static bool body_not_xml(struct MHD_Connection *c, char *why, size_t size)
  * nothing to split, and handle() answers 400. */
 static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
 {
+    listener *l = cls;
     request *rq = calloc(1, sizeof *rq);
-    (void)cls;
     (void)c;
+    if (rq) {
+        /* a request under way from its first line: SIGTERM lets its head
+         * and body arrive (service_stop) */
+        rq->counted = true;
+        atomic_fetch_add(&l->in_flight, 1);
+    }
     if (rq && uri) {
         size_t n = strcspn(uri, "?");
         for (size_t i = 0; i + 2 < n; i++) {
@@ -824,7 +836,10 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
             return MHD_NO;
         rq->begun = true;
         *con_cls = rq;
-        atomic_fetch_add(&l->in_flight, 1);
+        if (!rq->counted) {
+            rq->counted = true;
+            atomic_fetch_add(&l->in_flight, 1);
+        }
         char why[256];
         unsigned status;
         if (ambiguous_headers(c, version, why, sizeof why, &status)) {
@@ -1119,7 +1134,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     /* the next request on this connection has timeout_seconds to arrive */
     conn_deadline(c, mono_ms() + (int64_t)l->s->cfg.timeout_s * 1000);
     if (rq) {
-        if (rq->begun)
+        if (rq->counted)
             atomic_fetch_sub(&l->in_flight, 1);
         if (rq->at_work)
             atomic_fetch_sub(&l->at_work, 1);
@@ -1672,13 +1687,12 @@ void service_stop(service *s)
         listener_retire(s, s->live);
         s->live = NULL;
     }
-    /* the answers waiting for their reports get them (later ones are
-     * refused, 503): no connection stays suspended */
-    recorder_stop(s->rec);
-    /* a request still being read gets timeout_seconds; one read whole is
-     * being answered -- a bulk filing may be committing -- and is waited
-     * for, up to DRAIN_WORK_MAX_MS: cutting it would leave its client
-     * without the answer to what was done */
+    /* a request still being read -- from its first line on -- gets
+     * timeout_seconds; one read whole is being answered -- a bulk filing
+     * may be committing -- and is waited for, up to DRAIN_WORK_MAX_MS:
+     * cutting it would leave its client without the answer to what was
+     * done.  The recorder runs meanwhile: a search or a verification read
+     * whole after the signal gets its report and its answer, not 503. */
     int64_t start = mono_ms(), end = start + (int64_t)s->cfg.timeout_s * 1000;
     for (;;) {
         unsigned reading = 0, working = 0;
@@ -1688,10 +1702,17 @@ void service_stop(service *s)
             reading += f > w ? f - w : 0;
         }
         int64_t now = mono_ms();
-        if (!(working && now < start + DRAIN_WORK_MAX_MS) && !(reading && now < end))
+        /* and DRAIN_SETTLE_MS at least: a request sent as the signal came
+         * may still be in the connection's buffers, its first line unread */
+        if (!(working && now < start + DRAIN_WORK_MAX_MS) && !(reading && now < end) &&
+            now >= start + DRAIN_SETTLE_MS)
             break;
         nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
     }
+    /* the answers still waiting for their reports (past the drain's
+     * limit) get them; later ones are refused, 503: no connection stays
+     * suspended */
+    recorder_stop(s->rec);
     /* the writes and the verification still queued or under way (one past
      * the drain's limit) are finished while their daemons run: the side
      * thread resumes each connection, which must still be there; later

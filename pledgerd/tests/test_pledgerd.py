@@ -982,6 +982,54 @@ def test_rate_limit_reload_and_stop(site: dict, tmp_path: pathlib.Path) -> None:
     assert f"accounts reloaded: no account in {accounts}: every token is refused" in err, err
 
 
+def test_a_stop_answers_the_requests_under_way(site: dict) -> None:
+    """SIGTERM: a request whose head was still arriving (all of it but its
+    last line's end) finishes and is answered, and so is one sent as the
+    signal came -- a verification among them, which needs its search
+    report: they were cut without an answer, or answered 503 "the service
+    is stopping" (the reports' recorder stopped before the drain)."""
+    d, t, number = site["d"], site["tokens"], site["number"]
+    own = Daemon(site["tmp"])
+    ctx = ssl.create_default_context(cafile=str(own.cert))
+    head = (f"GET /v1/pledges/{number} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Bearer {t['bank']}\r\n\r\n").encode()
+
+    def conn() -> ssl.SSLSocket:
+        s = socket.create_connection(("127.0.0.1", own.port), timeout=30)
+        return ctx.wrap_socket(s, server_hostname="127.0.0.1")
+
+    partial = [conn() for _ in range(3)]
+    at_once = [conn() for _ in range(3)]
+    for s in partial:
+        s.sendall(head[:-2])
+    time.sleep(0.3)
+    for s in at_once:
+        s.sendall(head)
+    own.proc.send_signal(signal.SIGTERM)
+    time.sleep(0.2)
+    for s in partial:
+        s.sendall(head[-2:])
+
+    def answer(s: ssl.SSLSocket) -> tuple[int, str | None]:
+        data = b""
+        while b"\r\n\r\n" not in data or len(data.partition(b"\r\n\r\n")[2]) < int(
+                re.search(rb"Content-Length: (\d+)", data, re.I).group(1)):
+            more = s.recv(65536)
+            if not more:
+                break
+            data += more
+        s.close()
+        if not data:
+            return 0, None
+        m = re.search(rb"Pledger-Report: (\d+)", data)
+        return int(data.split()[1]), m and m.group(1).decode()
+
+    got = [answer(s) for s in partial + at_once]
+    assert all(status == 200 and report for status, report in got), got
+    assert own.proc.wait(timeout=30) == 0
+    assert "the service is stopping" not in own.proc.stderr.read()
+
+
 def test_refusals_say_how_to_ask_again(site: dict) -> None:
     """A 401 carries its challenge (WWW-Authenticate: Bearer, with
     error="invalid_token" when a token was given and is not taken; RFC
