@@ -743,6 +743,30 @@ static void get_due(route_ctx *c, reply *out)
     pledger_due_free(d);
 }
 
+/* The day @in the library took (YYYY-MM-DD, YYYYMMDD, full-width digits
+ * and dashes, white space around) as YYYY-MM-DD in @out: its 8 digits, in
+ * order; @in itself when it holds another count of them. */
+static const char *day_as_kept(const char *in, char out[11])
+{
+    char d[8];
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
+        char digit = 0;
+        if (*p >= '0' && *p <= '9')
+            digit = (char)*p;
+        else if (p[0] == 0xEF && p[1] == 0xBC && p[2] >= 0x90 && p[2] <= 0x99) {
+            digit = (char)('0' + (p[2] - 0x90));   /* U+FF10..U+FF19 */
+            p += 2;
+        }
+        if (digit && n++ < sizeof d)
+            d[n - 1] = digit;
+    }
+    if (n != sizeof d)
+        return in;
+    snprintf(out, 11, "%.4s-%.2s-%.2s", d, d + 4, d + 6);
+    return out;
+}
+
 static void get_stats(route_ctx *c, reply *out)
 {
     pledger_stats_query q = { PLEDGER_STATS_QUERY_VERSION, NULL, NULL, 0, NULL };
@@ -767,8 +791,10 @@ static void get_stats(route_ctx *c, reply *out)
     jw w;
     jw_init(&w);
     jw_obj(&w);
-    jw_kstr(&w, "from", q.from);
-    jw_kstr(&w, "to", q.to);
+    /* the days counted, as the library read them: not echoed as typed */
+    char from[11], to[11];
+    jw_kstr(&w, "from", day_as_kept(q.from, from));
+    jw_kstr(&w, "to", day_as_kept(q.to, to));
     jw_kstr(&w, "kind", q.kind ? pledger_kind_name((pledger_kind)q.kind) : NULL);
     jw_kstr(&w, "office", q.office);
     jw_kint(&w, "registrations", (int64_t)pledger_stats_registrations(st));

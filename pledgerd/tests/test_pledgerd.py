@@ -1030,6 +1030,20 @@ def test_a_stop_answers_the_requests_under_way(site: dict) -> None:
     assert "the service is stopping" not in own.proc.stderr.read()
 
 
+def test_stats_name_the_days_counted_as_kept(site: dict) -> None:
+    """/v1/stats takes a day as the library does (full-width digits and
+    dashes, YYYYMMDD, white space around) and names the days it counted as
+    YYYY-MM-DD, not echoed as typed ("from": "２０２４－01－01")."""
+    d, t = site["d"], site["tokens"]
+    want = d.json("/v1/stats?from=2024-01-01&to=2030-12-31", t["bank"])
+    for typed in ("%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%94%EF%BC%8D01%EF%BC%8D01",
+                  "20240101", "%202024-01-01%20"):
+        got = d.json(f"/v1/stats?from={typed}&to=20301231", t["bank"])
+        assert got["from"] == "2024-01-01" and got["to"] == "2030-12-31", (typed, got)
+        assert {k: v for k, v in got.items() if k != "report"} == \
+            {k: v for k, v in want.items() if k != "report"}, (typed, got)
+
+
 def test_refusals_say_how_to_ask_again(site: dict) -> None:
     """A 401 carries its challenge (WWW-Authenticate: Bearer, with
     error="invalid_token" when a token was given and is not taken; RFC
