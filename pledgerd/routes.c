@@ -21,8 +21,10 @@ const char *arg(route_ctx *c, const char *name)
 }
 
 /* An instant: microseconds since the epoch ("-" and/or more than 10
- * digits: fewer could be a day typed without its dashes, 20260301), or
- * ISO 8601 as the library reads it (pledger_instant_parse_registry:
+ * digits: fewer could be a day typed without its dashes), a day typed
+ * without its dashes (8 digits, 20260301: the day, as the command line
+ * reads it, not 20 seconds), or ISO 8601 as the library reads it
+ * (pledger_instant_parse_registry:
  * YYYY-MM-DD, the first instant of the registry's day of @reg, as the
  * command line and the Python bindings read a date;
  * YYYY-MM-DDTHH:MM:SS[.ffffff] then Z or +HH:MM); false with the
@@ -32,6 +34,14 @@ static bool parse_instant(const pledger_registry *reg, const char *s, int64_t *o
 {
     const char *digits = s && *s == '-' ? s + 1 : s;
     *why = '\0';
+    if (s && strlen(s) == 8 && strspn(s, "0123456789") == 8) {
+        char day[11];
+        snprintf(day, sizeof day, "%.4s-%.2s-%.2s", s, s + 4, s + 6);
+        if (pledger_instant_parse_registry(out, reg, day) == 0)
+            return true;
+        snprintf(why, why_size, "%s", pledger_errmsg(NULL));
+        return false;
+    }
     if (digits && strlen(digits) > 10 && strspn(digits, "0123456789") == strlen(digits)) {
         errno = 0;
         char *end;

@@ -484,7 +484,8 @@ _BAD_INT = ["", "-1", "1.5", "1e3", "0x10", "99999999999999999999999", "%201", "
 _BAD_INSTANT = ["", "2026-02-30", "2026-13-01", "2026-1-1", "2026-%201-01", "2026-01-01T25:00:00Z",
                 "2026-01-01T10:00:60Z", "2026-01-01T00:00:00", "-5", "99999999999999999999",
                 "2026-01-01T00:00:00+08:00", "2026-01-01%00",
-                "20260301", "-20260301",   # a day without its dashes is not 20 seconds
+                "-20260301", "2026030", "202603011",   # not 20 seconds, nor a day
+                "20260230",   # a day without its dashes: one its month has
                 # microseconds outside the years 0000 to 9999; the first is
                 # the library's "now" marker, which answered for now
                 "-9223372036854775808", "-62167219200000001", "253402300800000000",
@@ -715,8 +716,6 @@ def test_every_query_parameter_is_checked(site: dict) -> None:
                     bad = _BAD_INSTANT if name in _INSTANTS else \
                         _BAD_INT if typ == "integer" else \
                         ["", "maybe", "a%00b"] if typ == "boolean" else _BAD_TEXT
-                    if template == "/v1/stats":   # days: 20260301 is one, in the basic form
-                        bad = [v for v in bad if v != "20260301"]
                     for v in bad + [None, "twice"]:
                         q = name if v is None else f"{name}=1&{name}=2" if v == "twice" \
                             else f"{name}={v}"
@@ -1042,6 +1041,27 @@ def test_stats_name_the_days_counted_as_kept(site: dict) -> None:
         assert got["from"] == "2024-01-01" and got["to"] == "2030-12-31", (typed, got)
         assert {k: v for k, v in got.items() if k != "report"} == \
             {k: v for k, v in want.items() if k != "report"}, (typed, got)
+
+
+def test_a_day_without_its_dashes_is_that_day(site: dict) -> None:
+    """as_of=20240402 is the day 2024-04-02, as the command line and
+    /v1/stats read it, not refused (nor read as 20 seconds)."""
+    d, t, number = site["d"], site["tokens"], site["number"]
+    def answer(path: str) -> tuple[int, object]:
+        status, _ctype, body = d.curl(path, t["bank"])
+        j = json.loads(body)
+        j.pop("report", None)
+        return status, j
+
+    today = _dt.date.today()
+    for day in (today - _dt.timedelta(days=2), today - _dt.timedelta(days=1)):
+        for path in (f"/v1/pledges/{number}?as_of=", f"/v1/pledges/{number}/rank?as_of=",
+                     f"/v1/pledges/{number}/record?as_of=", "/v1/pledges?party_name=x&as_of="):
+            a = answer(path + day.isoformat())
+            assert a[0] in (200, 404), (path, a)
+            assert answer(path + day.strftime("%Y%m%d")) == a, path
+    status, _ctype, body = d.curl(f"/v1/pledges/{number}?as_of=20260230", t["bank"])
+    assert status == 400 and "as_of" in json.loads(body)["error"]["message"], body
 
 
 def test_refusals_say_how_to_ask_again(site: dict) -> None:
