@@ -1728,6 +1728,25 @@ def test_python_client_refuses_an_argument_as_a_local_registry(site: dict) -> No
                 said.append((type(e.value).__name__, e.value.message))
             assert said[0] == said[1], (what, said)
             assert said[0][0] in ("WrongType", "InvalidArgument"), (what, said)
+        # a refusal names the argument as the caller gave it, not the query
+        # parameter the client filled with it ("as_of ... is later" for at=)
+        later = _dt.datetime.now(_dt.timezone.utc) + _dt.timedelta(days=2)
+        worded = {
+            "at": lambda r: r.verify(number, at=later),
+            "rank at": lambda r: r.rank(number, at=later),
+            "pledge at": lambda r: r.pledge(number, at=later),
+            "pledge_xml at": lambda r: r.pledge_xml(number, at=later),
+            "start/end": lambda r: r.stats("2024-12-31", "2024-01-01"),
+            "start": lambda r: r.stats("2025-02-29", "2025-03-01"),
+            "old_size": lambda r: r.prove_consistency(10**6, 1),
+        }
+        for what, call in worded.items():
+            said = []
+            for reg in (local, remote):
+                with pytest.raises(pledger.InvalidArgument) as e:
+                    call(reg)
+                said.append(re.sub(r"\d{4}-\d\d-\d\dT[\d:.]+Z", "T", e.value.message))
+            assert said[0] == said[1], (what, said)
 
 
 def test_command_line_with_url(site: dict) -> None:

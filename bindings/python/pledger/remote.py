@@ -14,6 +14,7 @@ import dataclasses
 import datetime as _dt
 import json
 import os
+import re
 import urllib.parse
 from typing import Any, Iterator, Sequence
 
@@ -155,6 +156,23 @@ def _cut(value: str) -> str:
     return b[:end].decode("utf-8")
 
 
+def _said(message: str, names: dict[str, str] | None) -> str:
+    """The service's @message in the caller's words: a query parameter (or
+    header) it names where a refusal names its subject -- at the start,
+    after "query parameter ", after "before" -- named as the argument that
+    filled it (@names: as_of -> at, from -> start, Idempotency-Key -> key),
+    as the local call's message names it."""
+    for svc, arg in (names or {}).items():
+        message = re.sub(r"(^|query parameter |查询参数 |before |早于 )" + re.escape(svc) +
+                         r"(?=[ :：])", lambda m: m.group(1) + arg, message)
+    return message
+
+
+#: the service's names of the arguments named otherwise in Python
+_AT = {"as_of": "at"}
+_KEY = {"Idempotency-Key": "key"}
+
+
 class _Answer(dict):  # type: ignore[type-arg]
     """A JSON object of the service's answer: a member it lacks is the
     answer's fault, an I/O failure naming the address, not a KeyError."""
@@ -247,7 +265,8 @@ class RemoteRegistry:
 
     def _request(self, method: str, path: str, query: dict[str, Any] | None = None,
                  body: bytes | None = None,
-                 headers: dict[str, str] | None = None) -> tuple[str, bytes]:
+                 headers: dict[str, str] | None = None,
+                 names: dict[str, str] | None = None) -> tuple[str, bytes]:
         import http.client
         import ssl
         import urllib.error
@@ -299,7 +318,8 @@ class RemoteRegistry:
                 code, message = int(err["code"]), str(err["message"])
             except (ValueError, KeyError, TypeError):
                 raise error_class(-8)(-8, f"{url}: HTTP {e.code}: {raw[:200]!r}") from None
-            raise error_class(code)(code, message) from None
+            # .message as the local call words it; .library_message the service's
+            raise error_class(code)(code, _said(message, names), message) from None
         except urllib.error.URLError as e:
             if isinstance(e.reason, ssl.SSLCertVerificationError):
                 raise error_class(-8)(-8, _("{url}: the service's certificate is not taken "
@@ -318,8 +338,9 @@ class RemoteRegistry:
             self.last_report, self.last_report_note = int(n), None
 
     def _json(self, method: str, path: str, query: dict[str, Any] | None = None,
-              body: bytes | None = None, headers: dict[str, str] | None = None) -> Any:
-        ctype, raw = self._request(method, path, query, body, headers)
+              body: bytes | None = None, headers: dict[str, str] | None = None,
+              names: dict[str, str] | None = None) -> Any:
+        ctype, raw = self._request(method, path, query, body, headers, names)
         # a 2xx that is not pledgerd's answer (a proxy's page, a cut body):
         # an I/O failure naming what came, not a JSONDecodeError or a
         # KeyError further on (every object read missing a member says so)
@@ -364,7 +385,8 @@ class RemoteRegistry:
             "from": _instant(since, "since"),
             "to": _instant(until, "until"),
             "after": _ffi.cint(after, "after", "int64_t", 0) or None,
-            "limit": _ffi.cint(limit, "limit", "int", 1, 10000)})
+            "limit": _ffi.cint(limit, "limit", "int", 1, 10000)},
+            names={"from": "since", "to": "until"})
         return [ReportEntry(number=r["number"], issued_at=r["issued_at"], actor=r["actor"],
                             role=Role.from_name(r["role"]),
                             kind=_ENUMS["ReportKind"].from_name(r["kind"]), query=r["query"],
@@ -377,7 +399,8 @@ class RemoteRegistry:
                at: Instant | None = None) -> Verification:
         """As :meth:`pledger.Registry.verify`."""
         j = self._json("GET", "/v1/pledges/" + self._quote(number, "number"),
-                       {"code": _text(code, "code"), "as_of": _instant(at, "at")})
+                       {"code": _text(code, "code"), "as_of": _instant(at, "at")},
+                       names=_AT)
         sup = j.get("code_superseded_at")
         return Verification(
             number=j["number"], kind=Kind.from_name(j["kind"]), security=j["security"],
@@ -422,13 +445,14 @@ class RemoteRegistry:
     def rank(self, number: str, at: Instant | None = None) -> int:
         """As :meth:`pledger.Registry.rank`."""
         return int(self._json("GET", f"/v1/pledges/{self._quote(number, 'number')}/rank",
-                              {"as_of": _instant(at, "at")})["rank"])
+                              {"as_of": _instant(at, "at")}, names=_AT)["rank"])
 
     def compare(self, number_a: str, number_b: str) -> int:
         """As :meth:`pledger.Registry.compare`."""
         self._quote(number_b, "number_b")   # refused as the local call refuses it
         return int(self._json("GET", f"/v1/pledges/{self._quote(number_a, 'number_a')}/rank",
-                              {"compare": number_b})["order"])
+                              {"compare": number_b},
+                              names={"number": "number_a", "compare": "number_b"})["order"])
 
     def verify_statement(self, number: str, code: str | None = None,
                          at: Instant | None = None) -> str:
@@ -436,13 +460,15 @@ class RemoteRegistry:
         service signs with its own key (as :meth:`pledger.Registry.
         verify_statement` with that key)."""
         return self._request("GET", f"/v1/pledges/{self._quote(number, 'number')}/statement",
-                             {"code": _text(code, "code"), "as_of": _instant(at, "at")}
-                             )[1].decode("utf-8")
+                             {"code": _text(code, "code"), "as_of": _instant(at, "at")},
+                             names=_AT)[1].decode("utf-8")
 
     def due(self, at: Instant | None = None, within_days: int = 30) -> DueList:
         """As :meth:`pledger.Registry.due`."""
         j = self._json("GET", "/v1/due", {"as_of": _instant(at, "at"),
-                                          "within_days": _ffi.cint(within_days, "within_days", "int", 0, 3650)})
+                                          "within_days": _ffi.cint(within_days, "within_days",
+                                                                   "int", 0, 3650)},
+                       names=_AT)
         return DueList([DueItem(what=_ENUMS["DueWhat"].from_name(i["what"]),
                                 subject=i["subject"], kind=Kind.from_name(i["kind"]),
                                 date=to_date(i["date"]), days_left=i["days_left"])
@@ -455,7 +481,8 @@ class RemoteRegistry:
         k = Kind.from_name(name) if name else None
         j = self._json("GET", "/v1/stats", {"from": date_str(start, "start"),
                                             "to": date_str(end, "end"),
-                                            "kind": name, "office": _text(office, "office")})
+                                            "kind": name, "office": _text(office, "office")},
+                       names={"from": "start", "to": "end"})
         return Stats(start=to_date(j["from"]), end=to_date(j["to"]), kind=k, office=office,
                      registrations=j["registrations"], cancellations=j["cancellations"],
                      active=j["active"],
@@ -465,13 +492,13 @@ class RemoteRegistry:
     def pledge(self, number: str, at: Instant | None = None) -> Pledge:
         """As :meth:`pledger.Registry.pledge`."""
         j = self._json("GET", f"/v1/pledges/{self._quote(number, 'number')}/record",
-                       {"as_of": _instant(at, "at")})
+                       {"as_of": _instant(at, "at")}, names=_AT)
         return Pledge.from_fields(j["fields"])
 
     def pledge_xml(self, number: str, at: Instant | None = None) -> str:
         """As :meth:`pledger.Registry.pledge_xml`."""
         return self._request("GET", f"/v1/pledges/{self._quote(number, 'number')}/document",
-                             {"as_of": _instant(at, "at")}
+                             {"as_of": _instant(at, "at")}, names=_AT
                              )[1].decode("utf-8")
 
     def certificate(self, number: str, version: int = 0) -> str:
@@ -512,7 +539,8 @@ class RemoteRegistry:
         """As :meth:`pledger.Registry.prove_consistency`."""
         j = self._json("GET", "/v1/log/consistency", {
             "old": _ffi.cint(old_size, "old_size", "int64_t", minimum=0),
-            "new": _ffi.cint(size, "size", "int64_t", minimum=0)})
+            "new": _ffi.cint(size, "size", "int64_t", minimum=0)},
+            names={"old": "old_size", "new": "size"})
         return dataclasses.replace(Proof.from_text(j["proof"]), size=int(j["new"]))
 
     def log_leaf(self, event: int) -> bytes:
@@ -646,7 +674,8 @@ class RemoteRegistry:
             self._json("PUT", f"/v1/applications/{self._quote(app.uuid, 'uuid')}", body=body)
             return app.uuid
         uuid = str(self._json("POST", "/v1/applications", body=body,
-                              headers=None if key is None else {"Idempotency-Key": key})["uuid"])
+                              headers=None if key is None else {"Idempotency-Key": key},
+                              names=_KEY)["uuid"])
         app._saved_as = uuid
         return uuid
 
@@ -674,7 +703,8 @@ class RemoteRegistry:
                 + "".join(docs) + "</filings>\n").encode("utf-8")
         try:
             j = self._json("POST", "/v1/filings", body=body,
-                           headers=None if key is None else {"Idempotency-Key": key})
+                           headers=None if key is None else {"Idempotency-Key": key},
+                           names=_KEY)
         except ReviewBlocked as e:
             e.items = self._filed_items(self._last_error_body)
             raise
