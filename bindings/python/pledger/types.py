@@ -13,6 +13,7 @@ import datetime as _dt
 from typing import Any, Iterator, Mapping, Union
 
 from . import _ffi
+from ._i18n import _
 from .enums import Kind, PledgeState, Severity
 
 UTC = _dt.timezone.utc
@@ -39,8 +40,8 @@ def to_us(t: Instant, what: str = "instant") -> int:
         # an offset can take a datetime past the years it holds in UTC
         # ("9999-12-31 23:59 -14:00" is the year 10000 there)
         if not MIN_US <= us <= MAX_US:
-            raise _ffi._invalid(f"{what} {t.isoformat()} is outside the years 1 to 9999 "
-                                "in UTC")
+            raise _ffi._invalid(_("{what} {instant} is outside the years 1 to 9999 in "
+                                  "UTC").format(what=what, instant=t.isoformat()))
         return us
     if isinstance(t, _dt.date):
         # without a registry (Registry._us reads it in the registry's
@@ -50,15 +51,17 @@ def to_us(t: Instant, what: str = "instant") -> int:
         us = _ffi.cint(t, what, "int64_t")
         # the library's "now" marker is no instant: None asks for now
         if us == int(_ffi.lib.PLEDGER_AS_OF_CURRENT):
-            raise _ffi._invalid(f"{what} {us} is the lowest int64_t, the library's \"now\" "
-                                "marker, not an instant (give None for now)")
+            raise _ffi._invalid(_("{what} {us} is the lowest int64_t, the library's \"now\" "
+                                  "marker, not an instant (give None for now)").format(
+                                      what=what, us=us))
         # what is taken is read back as a datetime: within its years
         if not MIN_US <= us <= MAX_US:
-            raise _ffi._invalid(f"{what} {us} is outside the years 1 to 9999 (microseconds "
-                                f"{MIN_US} to {MAX_US})")
+            raise _ffi._invalid(_("{what} {us} is outside the years 1 to 9999 (microseconds "
+                                  "{min} to {max})").format(what=what, us=us, min=MIN_US,
+                                                            max=MAX_US))
         return us
-    raise _ffi._invalid(f"{what} must be a datetime, a date or microseconds (int), "
-                        f"not {type(t).__name__}", True)
+    raise _ffi._invalid(_("{what} must be a datetime, a date or microseconds (int), not "
+                          "{type}").format(what=what, type=type(t).__name__), True)
 
 
 #: the microseconds of the first and the last instant a datetime holds
@@ -83,14 +86,15 @@ def from_us(us: int) -> _dt.datetime:
 def date_str(d: DateLike, what: str = "date") -> str:
     """``YYYY-MM-DD`` of a date (a str is passed on for the library to check)."""
     if isinstance(d, _dt.datetime):
-        raise _ffi._invalid(f"{what} must be a date or 'YYYY-MM-DD', not a datetime", True)
+        raise _ffi._invalid(_("{what} must be a date or 'YYYY-MM-DD', not a "
+                              "datetime").format(what=what), True)
     if isinstance(d, _dt.date):
         return d.isoformat()
     if isinstance(d, str):
         _ffi.data(d, what, text=True, binary=False)    # no lone surrogate, named
         return d
-    raise _ffi._invalid(f"{what} must be a date or 'YYYY-MM-DD', not {type(d).__name__}",
-                        True)
+    raise _ffi._invalid(_("{what} must be a date or 'YYYY-MM-DD', not {type}").format(
+        what=what, type=type(d).__name__), True)
 
 
 _FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
