@@ -191,6 +191,11 @@ class RemoteRegistry:
 
     def __init__(self, url: str, token: str | None, cafile: str | None,
                  timeout: float) -> None:
+        if isinstance(url, str):
+            # a scheme is read in any case (RFC 3986 3.1): HTTPS:// is https://
+            scheme, sep, rest = url.partition("://")
+            if sep and scheme.lower() in ("https", "http"):
+                url = scheme.lower() + sep + rest
         if not isinstance(url, str) or not url.startswith(("https://", "http://")):
             raise _ffi._invalid(_("url must be an https:// address, not {url!r}").format(
                 url=url), not isinstance(url, str))

@@ -103,6 +103,15 @@ def test_loopback_or_https_is_taken(url: str) -> None:
     assert pledger.connect(url, token="bank-1.secret").url == url
 
 
+@pytest.mark.parametrize("given,url", [("HTTPS://127.0.0.1:1", "https://127.0.0.1:1"),
+                                       ("Https://h:8443", "https://h:8443"),
+                                       ("HTTP://localhost:1", "http://localhost:1")])
+def test_a_scheme_is_read_in_any_case(given: str, url: str) -> None:
+    """RFC 3986: the scheme is case-insensitive; HTTPS://... was refused as
+    "must be an https:// address"."""
+    assert pledger.connect(given, token="bank-1.secret").url == url
+
+
 @pytest.mark.parametrize("given,base", [
     ("https://h:8443/v1/", "https://h:8443"), ("https://h:8443/v1", "https://h:8443"),
     ("https://h:8443/", "https://h:8443"), ("https://gw/registry/v1/", "https://gw/registry"),
