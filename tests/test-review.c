@@ -366,6 +366,23 @@ static const rcase cases[] = {
       "pledgee/name", "U+00AD" },
     { "PARTY_NAME_INVISIBLE", EQ, { "pledgor/name", "福建\xe3\x85\xa4闽江食品有限公司" },
       "pledgor/name", "U+3164" },
+    /* a character no name shows as itself: a line break, DEL, a C1
+     * control, the line separator, an interlinear annotation, a
+     * noncharacter */
+    { "PARTY_NAME_INVISIBLE", TM, { "pledgor/name", "福建闽江食品\n有限公司" },
+      "pledgor/name", "U+000A" },
+    { "PARTY_NAME_INVISIBLE", PT, { "pledgee/name", "招商银行\tAB" }, "pledgee/name",
+      "U+0009" },
+    { "PARTY_NAME_INVISIBLE", RC, { "pledgor/name", "ACME\x7f Ltd" }, "pledgor/name",
+      "U+007F" },
+    { "PARTY_NAME_INVISIBLE", EM, { "pledgee/name", "ACME\xc2\x85 Ltd" }, "pledgee/name",
+      "U+0085" },
+    { "PARTY_NAME_INVISIBLE", SA, { "pledgor/name", "福建\xe2\x80\xa8闽江" }, "pledgor/name",
+      "U+2028" },
+    { "PARTY_NAME_INVISIBLE", LD, { "pledgor/name", "福建\xef\xbf\xb9闽江" }, "pledgor/name",
+      "U+FFF9" },
+    { "PARTY_NAME_INVISIBLE", EQ, { "pledgee/name", "福建\xef\xb7\x90闽江" }, "pledgee/name",
+      "U+FDD0" },
     { "PARTY_ID_MISSING", RC, { "rights/right[2]/debtors/party/id", NULL },
       "rights/right[2]/debtors/party/id", "debtor of the receivable" },
     { "PARTY_ID_INVALID", TM, { "pledgor/id", "91350100M000100Y44" }, "pledgor/id",

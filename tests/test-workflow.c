@@ -1359,6 +1359,10 @@ static const char *const bad_names[] = {
     "A\xe1\xa0\x8b" "B",                    /* U+180B */
     "\xe3\x85\xa4",                         /* U+3164 HANGUL FILLER */
     "ACME\x01 Ltd",                         /* a control character */
+    "ACME\x7f Ltd",                         /* DEL */
+    "ACME\xc2\x9b Ltd",                     /* a C1 control, U+009B */
+    "ACME\xef\xbf\xbb Ltd",                 /* U+FFFB */
+    "ACME\xf0\x9f\xbf\xbe Ltd",             /* the noncharacter U+1FFFE */
     " \t ",                                 /* white space only */
     "\xe3\x80\x80",                         /* U+3000 only */
 };

@@ -372,8 +372,9 @@ typedef struct pledger_change {
  * party's name in a document, and refused with #PLEDGER_EINVAL naming the
  * field otherwise: empty or white space only (PARTY_NAME_MISSING), a
  * character that shows nothing -- a format or bidirectional control, a
- * soft hyphen, a filler (PARTY_NAME_INVISIBLE) -- or a control character
- * no document can hold.
+ * soft hyphen, a filler -- or not as itself -- DEL, a C1 control, an
+ * interlinear annotation character, a noncharacter (PARTY_NAME_INVISIBLE)
+ * -- or a control character no document can hold.
  * @param[in] reg the registry.
  * @param[in] number the registration number.
  * @param[in] change what changes.

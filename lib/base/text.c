@@ -170,7 +170,10 @@ char *pl_text_normalize_id(const char *s)
 /* The first character of @s that shows nothing but changes the text a
  * search compares (Unicode's default-ignorable code points: format
  * characters, bidirectional controls, fillers, variation selectors, the
- * soft hyphen), as U+XXXX into @out; false when there is none. */
+ * soft hyphen), or that no name shows as itself (a control character,
+ * DEL, a C1 control, the line and paragraph separators, the interlinear
+ * annotation characters, a noncharacter), as U+XXXX into @out; false when
+ * there is none. */
 bool pl_text_invisible(const char *s, char out[16])
 {
     size_t n = strlen(s);
@@ -185,7 +188,10 @@ bool pl_text_invisible(const char *s, char out[16])
                       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) ||
                       cp == 0x3164 || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF ||
                       cp == 0xFFA0 || (cp >= 0x1BCA0 && cp <= 0x1BCA3) ||
-                      (cp >= 0x1D173 && cp <= 0x1D17A) || (cp >= 0xE0000 && cp <= 0xE0FFF);
+                      (cp >= 0x1D173 && cp <= 0x1D17A) || (cp >= 0xE0000 && cp <= 0xE0FFF) ||
+                      cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 ||
+                      cp == 0x2029 || (cp >= 0xFFF9 && cp <= 0xFFFB) ||
+                      (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
         if (hidden) {
             snprintf(out, 16, "U+%04X", (unsigned)cp);
             return true;

@@ -867,7 +867,8 @@ const pl_rule pl_rules_common[] = {
       party_name_missing },
     { "PARTY_NAME_INVISIBLE", C, PL_K_ALL,
       N_("A party's name holds a character that shows nothing (a format or bidirectional "
-         "control, a soft hyphen, a filler)."), B_PARTIES, party_name_invisible },
+         "control, a soft hyphen, a filler) or not as itself (a control character, a line "
+         "separator, a noncharacter)."), B_PARTIES, party_name_invisible },
     { "PARTY_ID_MISSING", C, PL_K_ALL, N_("A party has no identifier."), B_PARTIES,
       party_id_missing },
     { "PARTY_ID_INVALID", C, PL_K_ALL,
