@@ -437,6 +437,8 @@ static const rcase cases[] = {
       "see rights/right[1]" },
     { "RIGHT_FIELD_MISSING", EM, { "rights/right[1]/pollutant", NULL },
       "rights/right[1]/pollutant", "the pollutant" },
+    { "RIGHT_FIELD_MISSING", TM, { "rights/right[1]/classes", NULL },
+      "rights/right[1]/classes", "missing: the Nice classes of the pledged trademark" },
     { "RIGHT_FIELD_MISSING", RC, { "rights/right[1]/debtors", NULL },
       "rights/right[1]/debtors/party", "the debtor" },
     { "QUANTITY_NOT_POSITIVE", EM, { "rights/right[1]/allowance", "0.000" },

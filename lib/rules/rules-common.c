@@ -344,8 +344,8 @@ static void right_field_missing(pl_rctx *c, const pl_rule *r)
         }
         for (size_t k = 0; k < n; k++)
             if (!f[k].present)
-                pl_rule_emit(c, r, f[k].path, "%s of the pledged %s is missing", pl_frag(f[k].what),
-                             pl_rule_kind_noun(x->kind));
+                pl_rule_emit(c, r, f[k].path, "missing: %s of the pledged %s",
+                             pl_frag(f[k].what), pl_rule_kind_noun(x->kind));
     }
 }
 
