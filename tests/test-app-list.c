@@ -396,9 +396,10 @@ START_TEST(a_registry_before_the_index_lists_too)
     pledger_close(reg);
     reg = NULL;
     /* as the previous version of the library left it */
-    fx_ck_raw_exec(path, "DROP INDEX application_created_by");
+    fx_ck_raw_exec(path, "DROP TABLE upgrade_pending; DROP INDEX application_right_app; "
+                         "DROP INDEX application_created_by");
     char sql[64];
-    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", pl_migration_count - 2);
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", pl_migration_count - 3);
     fx_ck_raw_exec(path, sql);
     PL_OK(NULL, fx_open(&ro, path, "FZ01", 1, -1));
     PL_OK(ro, pledger_set_actor(ro, "applicant-2", PLEDGER_ROLE_APPLICANT));

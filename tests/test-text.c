@@ -111,6 +111,38 @@ START_TEST(normalize_id)
 }
 END_TEST
 
+static void ref_is(const char *in, const char *want)
+{
+    char *got = pl_text_normalize_ref(in);
+    ck_assert_msg(got != NULL, "pl_text_normalize_ref(\"%s\") returned NULL", in);
+    ck_assert_str_eq(got, want);
+    free(got);
+}
+
+/* A reference typed or pasted: its dashes are one dash, what shows
+ * nothing is dropped, the rest as pl_text_normalize_id. */
+START_TEST(normalize_ref)
+{
+    static const char *const dashes[] = {
+        "\xe2\x80\x90", "\xe2\x80\x91", "\xe2\x80\x92", "\xe2\x80\x93", /* U+2010..2013 */
+        "\xe2\x80\x94", "\xe2\x80\x95", "\xe2\x88\x92",                 /* 2014, 2015, 2212 */
+        "\xef\xb9\x98", "\xef\xb9\xa3", "\xef\xbc\x8d", "-",               /* FE58, FE63, FF0D */
+    };
+    for (size_t i = 0; i < sizeof dashes / sizeof dashes[0]; i++) {
+        char in[64];
+        snprintf(in, sizeof in, " ht%s2026%s002 ", dashes[i], dashes[i]);
+        ref_is(in, "HT-2026-002");
+    }
+    ref_is("HT-2026-\xc2\xad" "002", "HT-2026-002");          /* soft hyphen */
+    ref_is("\xef\xbb\xbfHT\xe2\x80\x8b-2026\xe2\x81\xa0-002", "HT-2026-002"); /* BOM, ZWSP, WJ */
+    ref_is("HT2026002", "HT2026002");                             /* no dash is not one dash */
+    ref_is("\xe5\x90\x88\xe5\x90\x8c\xe2\x80\x94" "7", "\xe5\x90\x88\xe5\x90\x8c-7"); /* 合同—7 */
+    ref_is("", "");
+    ck_assert_ptr_null(pl_text_normalize_ref(NULL));
+    ck_assert_ptr_null(pl_text_normalize_ref("\xff"));
+}
+END_TEST
+
 static void key_is(const char *in, const char *want)
 {
     char *got = pl_text_name_key(in);
@@ -206,6 +238,7 @@ static Suite *text_suite(void)
     tcase_add_test(tc, decode_and_space);
     tcase_add_test(tc, fold);
     tcase_add_test(tc, normalize_id);
+    tcase_add_test(tc, normalize_ref);
     tcase_add_test(tc, name_key_chinese);
     tcase_add_test(tc, name_key_latin);
     suite_add_tcase(s, tc);

@@ -312,8 +312,11 @@ typedef struct pledger_query {
      *  - emission: permit number; sea_area, land: certificate number;
      *  - equity: "<company USCC>" (every pledge of the company's equity) or
      *    "<company USCC>/<pledgor id>";
-     *  - receivable: "<debtor id>" (every pledged receivable of the debtor),
-     *    "<debtor id>/<contract number>", or "desc:<64 hex digits>".
+     *  - receivable: "<debtor id>" (every pledged receivable of which it
+     *    is the debtor whose identifier sorts first: a receivable of
+     *    several debtors is keyed by that one, whatever order they were
+     *    listed in), "<debtor id>/<contract number>" (the number's dashes
+     *    folded: "－", "–", "−" ... are "-"), or "desc:<64 hex digits>".
      *  Taken as typed: full-width forms (U+FF01..U+FF5E, so "／" and
      *  "－" too) and the ideographic space are read as their ASCII
      *  forms first, white space around it is dropped.  NULL: any right. */

@@ -254,6 +254,8 @@ int pledger_open(pledger_registry **out, const char *path,
         free(office);
     }
     pl_db_set_utc_offset(reg->db, reg->utc_offset);
+    if (!o.read_only && (rc = pl_wf_rights_rekey(reg->db, e, reg->utc_offset)))
+        goto fail;
     pl_wf_site_get(reg->db, e, &reg->site, reg->upstream);
     snprintf(reg->time_zone, sizeof reg->time_zone, "%s", PL_DEFAULT_TIME_ZONE);
     if (pl_db_meta_get(reg->db, e, "time_zone", &office) == 0) {

@@ -167,6 +167,35 @@ char *pl_text_normalize_id(const char *s)
     return f;
 }
 
+char *pl_text_normalize_ref(const char *s)
+{
+    char *v = pl_text_normalize_id(s);
+    size_t i = 0, o = 0, n;
+
+    if (!v)
+        return NULL;
+    n = strlen(v);
+    while (i < n) {
+        uint32_t cp = 0;
+        size_t k = pl_utf8_decode(v + i, n - i, &cp); /* valid: pl_text_fold checked */
+        if (!k)
+            k = 1;
+        if (cp == 0xAD || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF) {
+            i += k;
+            continue;
+        }
+        if ((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0xFE58 || cp == 0xFE63) {
+            v[o++] = '-';
+        } else {
+            memmove(v + o, v + i, k);
+            o += k;
+        }
+        i += k;
+    }
+    v[o] = '\0';
+    return v;
+}
+
 /* The first character of @s that shows nothing but changes the text a
  * search compares (Unicode's default-ignorable code points: format
  * characters, bidirectional controls, fillers, variation selectors, the

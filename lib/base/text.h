@@ -59,6 +59,15 @@ char *pl_text_fold(const char *s);
  * " ｚｌ 2013 1069 9744.2 " -> "ZL201310699744.2".  NULL as pl_text_fold. */
 char *pl_text_normalize_id(const char *s);
 
+/* pl_text_normalize_id() for a reference people type and paste rather
+ * than one of pl_ident's identifiers (a contract number, a registration
+ * number): besides, the characters pasted along that show nothing (the
+ * soft hyphen, U+200B..U+200D, U+2060, U+FEFF) are dropped and every
+ * dash (U+2010..U+2015, U+2212, U+FE58, U+FE63) becomes '-', as
+ * pl_ident_normalize() does for its types: "ht－2026−002" and
+ * "HT-2026-002" are one reference.  NULL as pl_text_fold. */
+char *pl_text_normalize_ref(const char *s);
+
 /* The key under which a party name is stored and searched: pl_text_fold(),
  * ASCII lower-case, then punctuation and spaces removed, then at most ONE
  * trailing legal-form ending removed: the longest that matches, unless

@@ -466,6 +466,18 @@ static const char *desc_key(ex *x, const char *description)
     return ex_printf(x, "desc:%s", hex);
 }
 
+/* The debtor whose normalised id sorts first, NULL when none has one. */
+static const char *least_debtor(const pl_app_right *r)
+{
+    const char *least = NULL;
+    for (size_t i = 0; i < r->n_debtors; i++) {
+        const char *id = r->debtors[i].id_norm;
+        if (id && *id && (!least || strcmp(id, least) < 0))
+            least = id;
+    }
+    return least;
+}
+
 static void right_key(ex *x, pl_app_right *r)
 {
     const pl_app *app = x->app;
@@ -476,18 +488,21 @@ static void right_key(ex *x, pl_app_right *r)
         r->key = r->number.norm;
         break;
     case PLEDGER_KIND_RECEIVABLE: {
-        const char *debtor = r->n_debtors ? r->debtors[0].id_norm : NULL;
-        char *contract = NULL;
-        if (r->contract_number.text) {
-            contract = pl_text_normalize_id(r->contract_number.text);
-            if (!contract)
-                x->oom = true;
-        }
-        if (debtor && contract && *contract)
-            r->key = ex_printf(x, "%s/%s", debtor, contract);
-        else
+        const char *first = r->n_debtors ? r->debtors[0].id_norm : NULL;
+        const char *least = least_debtor(r);
+        char *contract = NULL, *named = NULL;
+        if (r->contract_number.text &&
+            (!(contract = pl_text_normalize_ref(r->contract_number.text)) ||
+             !(named = pl_text_normalize_id(r->contract_number.text))))
+            x->oom = true;
+        if (least && contract && *contract) {
+            r->key = ex_printf(x, "%s/%s", least, contract);
+            r->label = first && *first ? ex_printf(x, "%s/%s", first, named) : r->key;
+        } else {
             r->key = desc_key(x, r->description.text);
+        }
         free(contract);
+        free(named);
         break;
     }
     case PLEDGER_KIND_EQUITY:
@@ -502,6 +517,8 @@ static void right_key(ex *x, pl_app_right *r)
         r->key = r->certificate_number.norm;
         break;
     }
+    if (!r->label)
+        r->label = r->key;
 }
 
 static const char *const patent_type_names[] = { NULL, "invention", "utility_model", "design" };

@@ -209,14 +209,22 @@ typedef struct pl_app_right {
     const char *path;        /* "rights/right[2]" */
     /* What the registry uses to decide "the same right":
      *   trademark, patent: the normalised number;
-     *   receivable: normalised id of the first debtor + "/" + the contract
-     *     number (pl_text_normalize_id), or when either is missing
-     *     "desc:" + hex SHA-256 of the folded (pl_text_fold) description;
+     *   receivable: the normalised id of the debtor whose id sorts first
+     *     (bytewise: the order debtors are listed in does not matter) +
+     *     "/" + the contract number (pl_text_normalize_ref: its dashes
+     *     folded), or when either is missing "desc:" + hex SHA-256 of the
+     *     folded (pl_text_fold) description;
      *   equity: normalised company USCC + "/" + the pledgor's normalised id;
      *   emission: the normalised permit number;
      *   sea_area, land: the normalised certificate number;
      * NULL when the identifying field is missing or invalid. */
     const char *key;
+    /* The key as pledger 0.2 made it before schema 12, which a
+     * certificate issued then names the right by (a right with no
+     * identifier of its own is named by its key): for a receivable with
+     * debtor and contract the first debtor's id + "/" + the contract
+     * number (pl_text_normalize_id); else the key. */
+    const char *label;
 
     /* trademark */
     pl_app_ident number;       /* also patent */

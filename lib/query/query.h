@@ -67,9 +67,10 @@ int pl_q_rank(pl_db *db, pl_err *e, const char *number, int64_t as_of, int *out)
  * written to @out (@out_size bytes, at least strlen(@in) + 1):
  * - @in itself when it is already folded, or a pledge has that number
  *   (one issued with lower-case letters or a space);
- * - else pl_text_normalize_id(@in) -- full-width forms and letters' case
- *   as issued, white space dropped -- when a pledge has that:
- *   "r-fz01-tm-2024-000001 " finds R-FZ01-TM-2024-000001;
+ * - else pl_text_normalize_ref(@in) -- full-width forms and letters' case
+ *   as issued, white space and what shows nothing dropped, any dash '-'
+ *   -- when a pledge has that: "r–fz01–tm–2024–000001 " finds
+ *   R-FZ01-TM-2024-000001;
  * - else @in, so that a number found in neither form is named as typed.
  * Reads in its own read transaction (or joins the one held). */
 int pl_q_number_kept(pl_db *db, pl_err *e, const char *in, char *out, size_t out_size);

@@ -482,7 +482,7 @@ static int right_composite(pl_err *e, int kind, const char *in, char **lo, char 
             goto done;
         }
         if (b) {
-            char *c = pl_text_normalize_id(b);
+            char *c = pl_text_normalize_ref(b);
             if (!c) {
                 rc = pl_err_oom(e);
                 goto done;

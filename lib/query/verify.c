@@ -159,7 +159,7 @@ int pl_q_number_kept(pl_db *db, pl_err *e, const char *in, char *out, size_t out
         memcpy(out, in, (size_t)(q - (const unsigned char *)in) + 1);
         return 0;
     }
-    char *norm = pl_text_normalize_id(in);
+    char *norm = pl_text_normalize_ref(in); /* its dashes typed as any dash */
     int64_t at, id;
     bool found = false;
     int rc = 0;

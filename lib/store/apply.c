@@ -191,6 +191,21 @@ static const char filing_key_insert[] =
     "INSERT INTO filing_key(actor, key, digest, applications, created_at, journal_seq)"
     " VALUES (:actor, $key, $digest, @applications, :at, :seq)";
 
+/* ---- the keys of rights made again (workflow/rekey.c) ---------------------- */
+
+/* Each element {"id", "idx", "key"}: the right idx of application or
+ * pledge id now has key, which a receivable is also identified by (it
+ * has no number of its own). */
+static const char app_rekey[] =
+    "UPDATE application_right SET right_key = j.value->>'$.key' FROM json_each(@applications) j"
+    " WHERE application_id = j.value->>'$.id' AND idx = j.value->>'$.idx'";
+static const char pledge_rekey[] =
+    "UPDATE pledge_right SET right_key = j.value->>'$.key', identifier = j.value->>'$.key'"
+    " FROM json_each(@pledges) j"
+    " WHERE pledge_id = j.value->>'$.id' AND idx = j.value->>'$.idx'";
+/* the store's mark that asked for it (store/schema-filing.c); none in a replay */
+static const char rekey_done[] = "DELETE FROM upgrade_pending WHERE name = $upgrade";
+
 static const char meta_set[] =
     "INSERT INTO meta(key, value) VALUES ($key, $value)"
     " ON CONFLICT(key) DO UPDATE SET value = excluded.value";
@@ -255,6 +270,7 @@ static const op other_ops[] = {
     OP(PL_OP_EXCHANGE_IMPORT, xbatch_insert, xitems_insert),
     OP(PL_OP_EXCHANGE_ACK, xbatch_ack),
     OP(PL_OP_FILING_KEY, filing_key_insert),
+    OP(PL_OP_RIGHTS_REKEY, app_rekey, pledge_rekey, rekey_done),
 };
 
 const char *pl_step_operation(pl_step step)

@@ -79,6 +79,20 @@ typedef struct pl_app_scan {
 
 typedef int (*pl_app_entry_fn)(void *arg, pl_err *e, const pl_app_entry *a);
 
+/* An application as the keys of its rights are stored (pl_flow_ops.
+ * rights_stored): strings valid during the call. */
+typedef struct pl_rights_stored {
+    int64_t application_id;
+    int64_t pledge_id; /* its pledge's, 0: not registered here */
+    const char *document, *doc_hash;
+    const char *const *app_keys;    /* application_right, by idx from 1 */
+    size_t n_app_keys;
+    const char *const *pledge_keys; /* pledge_right, by idx from 1 */
+    size_t n_pledge_keys;
+} pl_rights_stored;
+
+typedef int (*pl_rights_stored_fn)(void *arg, pl_err *e, const pl_rights_stored *r);
+
 /* One subject: an application's UUID or a pledge's number. */
 typedef int (*pl_subject_fn)(void *arg, pl_err *e, const char *subject);
 /* One day of the calendar. */
@@ -124,6 +138,17 @@ struct pl_flow_ops {
                           char **digest, char **applications);
     /* The calendar's days, in order. */
     int (*calendar_days)(pl_db *db, pl_err *e, pl_calendar_day_fn row, void *arg);
+
+    /* Whether a migration left work named @name to the workflow (store/
+     * schema-filing.c: "right_keys"), which the event that does it clears,
+     * and the instant of the journal's last event (*@last_at, 0 when it
+     * has none): the event is recorded at that instant. */
+    int (*upgrade_pending)(pl_db *db, pl_err *e, const char *name, bool *out,
+                           int64_t *last_at);
+    /* Every application of @kind, by id, with the keys its rights and its
+     * pledge's rights are stored under. */
+    int (*rights_stored)(pl_db *db, pl_err *e, int kind, pl_rights_stored_fn row,
+                         void *arg);
 };
 
 #endif

@@ -36,3 +36,22 @@ const char pl_sql_app_filer[] =
 const char pl_sql_right_apps[] =
     "CREATE INDEX IF NOT EXISTS application_right_app ON application_right(right_key, "
     "application_id);";
+
+/* 12: the keys of receivables made again.  A receivable's key named its
+ * first-listed debtor and its contract number with only case and spaces
+ * folded, so the same receivable filed with its debtors in another order,
+ * or its contract number typed with another dash, was not found as the
+ * same right.  The key now names the debtor whose identifier sorts first
+ * and folds the dashes (model/app-extract.c).  SQL cannot make keys from
+ * documents: this marks a registry that holds receivables, and the first
+ * handle that opens it for writing journals a "registry.rekey" event with
+ * every key that changes (workflow/rekey.c), which also clears the mark.
+ * The mark is the store's own note, not the registry's state (no event
+ * writes it and the replay has none).  A handle that cannot migrate reads
+ * the old keys. */
+const char pl_sql_rekey[] =
+    "CREATE TABLE IF NOT EXISTS upgrade_pending ("
+    "  name TEXT PRIMARY KEY"
+    ") STRICT;"
+    "INSERT OR IGNORE INTO upgrade_pending(name) SELECT 'right_keys'"
+    " WHERE EXISTS (SELECT 1 FROM application WHERE kind = 3);";

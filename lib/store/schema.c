@@ -42,6 +42,8 @@ const pl_migration pl_migrations[] = {
     { "the keys of bulk filings", pl_sql_filing, .readable_before = true },
     { "applications by who filed them", pl_sql_app_filer, .readable_before = true },
     { "applications by the rights they name", pl_sql_right_apps, .readable_before = true },
+    { "the keys of receivables made again (marked here, made by workflow/rekey.c)",
+      pl_sql_rekey, .readable_before = true },
 };
 
 const int pl_migration_count =

@@ -34,6 +34,7 @@ extern const char pl_sql_exchange_check_from[], pl_sql_exchange_check_to[];
 extern const char pl_sql_filing[];    /* store/schema-filing.c */
 extern const char pl_sql_app_filer[];
 extern const char pl_sql_right_apps[]; /* store/schema-filing.c */
+extern const char pl_sql_rekey[];      /* store/schema-filing.c */
 /* The companion database of search reports (attached as "reports"), not a
  * migration of the registry: store/report.c creates it. */
 extern const char pl_sql_report[];    /* store/schema-report.c */

@@ -486,6 +486,134 @@ static int calendar_days(pl_db *db, pl_err *e, pl_calendar_day_fn row, void *arg
     return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "reading the calendar");
 }
 
+/* ---- the keys of rights made again (workflow/rekey.c) ----------------------- */
+
+static const char sql_upgrade_pending[] =
+    "SELECT EXISTS (SELECT 1 FROM upgrade_pending WHERE name = ?1),"
+    " (SELECT at_us FROM journal ORDER BY seq DESC LIMIT 1)";
+
+static int upgrade_pending(pl_db *db, pl_err *e, const char *name, bool *out,
+                           int64_t *last_at)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_upgrade_pending, &st);
+
+    *out = false;
+    *last_at = 0;
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *out = sqlite3_column_int(st, 0) != 0;
+        *last_at = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
+                                                 : pl_db_fail(db, e, rc, "reading the upgrades");
+}
+
+static const char sql_rights_apps[] =
+    "SELECT a.id, p.id, a.document, a.doc_hash FROM application a"
+    " LEFT JOIN pledge p ON p.application_id = a.id WHERE a.kind = ?1 ORDER BY a.id";
+static const char sql_rights_app_keys[] =
+    "SELECT idx, right_key FROM application_right WHERE application_id = ?1 ORDER BY idx";
+static const char sql_rights_pledge_keys[] =
+    "SELECT idx, right_key FROM pledge_right WHERE pledge_id = ?1 ORDER BY idx";
+
+typedef struct keys {
+    char **v;
+    size_t n;
+} keys;
+
+static void keys_clear(keys *k)
+{
+    for (size_t i = 0; i < k->n; i++)
+        free(k->v[i]);
+    free(k->v);
+    k->v = NULL;
+    k->n = 0;
+}
+
+/* The keys of @id by @sql, in @k with k->v[idx - 1] for each idx (a gap
+ * is NULL). */
+static int keys_read(pl_db *db, pl_err *e, const char *sql, int64_t id, keys *k)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql, &st);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t idx = sqlite3_column_int64(st, 0);
+        const unsigned char *t = sqlite3_column_text(st, 1);
+        if (idx < 1 || idx > 100000) {
+            sqlite3_reset(st);
+            return pl_err_set(e, PLEDGER_ECORRUPT, "right %lld of row %lld is out of range",
+                              (long long)idx, (long long)id);
+        }
+        if ((size_t)idx > k->n) {
+            char **v = realloc(k->v, (size_t)idx * sizeof *v);
+            if (!v) {
+                sqlite3_reset(st);
+                return pl_err_oom(e);
+            }
+            for (size_t i = k->n; i < (size_t)idx; i++)
+                v[i] = NULL;
+            k->v = v;
+            k->n = (size_t)idx;
+        }
+        free(k->v[idx - 1]);
+        if (!(k->v[idx - 1] = strdup(t ? (const char *)t : ""))) {
+            sqlite3_reset(st);
+            return pl_err_oom(e);
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "reading the keys of rights");
+}
+
+static int rights_stored(pl_db *db, pl_err *e, int kind, pl_rights_stored_fn row, void *arg)
+{
+    sqlite3_stmt *st;
+    keys ak = { 0 }, pk = { 0 };
+    int rc = pl_db_stmt(db, e, sql_rights_apps, &st);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, kind);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        pl_rights_stored r = {
+            .application_id = sqlite3_column_int64(st, 0),
+            .pledge_id = sqlite3_column_int64(st, 1),
+            .document = (const char *)sqlite3_column_text(st, 2),
+            .doc_hash = (const char *)sqlite3_column_text(st, 3),
+        };
+        /* the statement's row stays: the keys are read by other statements */
+        if ((rc = keys_read(db, e, sql_rights_app_keys, r.application_id, &ak)) ||
+            (r.pledge_id && (rc = keys_read(db, e, sql_rights_pledge_keys, r.pledge_id, &pk))))
+            break;
+        r.app_keys = (const char *const *)ak.v;
+        r.n_app_keys = ak.n;
+        r.pledge_keys = (const char *const *)pk.v;
+        r.n_pledge_keys = pk.n;
+        rc = row(arg, e, &r);
+        keys_clear(&ak);
+        keys_clear(&pk);
+        if (rc > 0)
+            rc = SQLITE_DONE; /* the caller stops here */
+        if (rc)
+            break;
+    }
+    keys_clear(&ak);
+    keys_clear(&pk);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    return rc < 0 ? rc : pl_db_fail(db, e, rc, "reading the keys of rights");
+}
+
 const pl_flow_ops pl_sqlite_flow_ops = {
     .app_load = app_load,
     .apps_exist = apps_exist,
@@ -500,4 +628,6 @@ const pl_flow_ops pl_sqlite_flow_ops = {
     .sweep_subjects = sweep_subjects,
     .calendar_days = calendar_days,
     .filing_key_get = filing_key_get,
+    .upgrade_pending = upgrade_pending,
+    .rights_stored = rights_stored,
 };

@@ -62,6 +62,9 @@ const char *pl_step_operation(pl_step step);
 /* - the key a bulk filing was made under (PL_STEP_SAVE's batch,
  *   workflow/bulk-flow.c): the table filing_key; */
 #define PL_OP_FILING_KEY "filing.key"
+/* - the keys of rights made again after an upgrade of the library
+ *   (workflow/rekey.c, at the first opening for writing); */
+#define PL_OP_RIGHTS_REKEY "registry.rekey"
 /* - the import of the reference register (PL_STEP_IMPORT's,
  *   refreg/import.c, which records it below the workflow): it changes no
  *   state. */

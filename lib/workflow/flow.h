@@ -107,6 +107,14 @@ int pl_step_finish(const pl_ctx *c, int rc);
  * a "registry.setting" event in its own transaction. */
 int pl_wf_setting_set(const pl_ctx *c, const char *key, const char *value);
 
+/* The keys of rights made again when a migration asked for it (rekey.c):
+ * in its own transaction, journaled as one "registry.rekey" event by the
+ * library (actor "pledger", role "system") at the instant of the last
+ * event (the clock's when there is none; the clock's instant is in the
+ * payload as made_at); nothing when nothing is asked.  @utc_offset: the
+ * registry's calendar, for the documents' dates. */
+int pl_wf_rights_rekey(pl_db *db, pl_err *e, int utc_offset);
+
 /* PLEDGER_EINVAL unless @tz names a time zone (see settings.c). */
 int pl_time_zone_check(pl_err *e, const char *tz);
 

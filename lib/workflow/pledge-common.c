@@ -46,7 +46,7 @@ static void salted_hash(const char *code, const char *salt, char hash[65])
 
 int pl_wf_code_normalize(pl_err *e, const char *in, char out[PL_CODE_LEN + 1])
 {
-    char *n = pl_text_normalize_id(in);
+    char *n = pl_text_normalize_ref(in); /* "ABCD–EFGH" pasted from a document too */
     char raw[17];
     size_t k = 0;
 

@@ -1,0 +1,174 @@
+/* The keys of rights made again after an upgrade of the library changed
+ * how a key is made (store/schema-filing.c, migration 12: receivables).
+ * Keys are made from the documents (model/app-extract.c), which SQL
+ * cannot read, so the migration only marks the registry; the first
+ * handle that opens it for writing reads every receivable application
+ * again and journals one "registry.rekey" event with each key that
+ * changes.  The journal stays the whole story: a replay makes the old
+ * keys from the old events, then this event's. */
+#include "workflow/flow.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/date.h"
+#include "model/application.h"
+#include "store/apply.h"
+#include "store/journal.h"
+#include "store/ops-flow.h"
+
+typedef struct change {
+    int64_t id;
+    size_t idx;
+    char *key;
+} change;
+
+typedef struct changes {
+    change *v;
+    size_t n, cap;
+} changes;
+
+typedef struct rekey {
+    int32_t today;
+    changes apps, pledges;
+    size_t unread; /* documents that could not be read again */
+} rekey;
+
+static int changed(pl_err *e, changes *c, int64_t id, size_t idx, const char *key)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 64;
+        change *v = realloc(c->v, cap * sizeof *v);
+        if (!v)
+            return pl_err_oom(e);
+        c->v = v;
+        c->cap = cap;
+    }
+    if (!(c->v[c->n].key = strdup(key)))
+        return pl_err_oom(e);
+    c->v[c->n].id = id;
+    c->v[c->n].idx = idx;
+    c->n++;
+    return 0;
+}
+
+static void changes_clear(changes *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->v[i].key);
+    free(c->v);
+}
+
+static int one(void *arg, pl_err *e, const pl_rights_stored *r)
+{
+    rekey *k = arg;
+    pl_doc *doc = NULL;
+    pl_app *app = NULL;
+    int rc;
+
+    if (!r->document || !r->doc_hash)
+        return 0;
+    if ((rc = pl_doc_parse_stored(&doc, e, r->document, strlen(r->document), r->doc_hash)) ||
+        (rc = pl_doc_extract(doc, e, k->today, &app))) {
+        pl_doc_free(doc);
+        if (rc == PLEDGER_ENOMEM)
+            return rc;
+        /* a document changed outside the library keeps its keys: the
+         * journal's verification names it */
+        k->unread++;
+        pl_err_clear(e);
+        return 0;
+    }
+    /* application_right holds the keys there are, in order (workflow/
+     * app-flow.c); pledge_right one per right */
+    size_t idx = 0;
+    for (size_t i = 0; !rc && i < app->n_rights; i++) {
+        const char *key = app->rights[i].key;
+        if (!key)
+            continue;
+        idx++;
+        if (idx <= r->n_app_keys && r->app_keys[idx - 1] && strcmp(r->app_keys[idx - 1], key))
+            rc = changed(e, &k->apps, r->application_id, idx, key);
+    }
+    for (size_t i = 0; !rc && r->pledge_id && i < app->n_rights && i < r->n_pledge_keys; i++) {
+        const char *key = app->rights[i].key;
+        if (key && r->pledge_keys[i] && strcmp(r->pledge_keys[i], key))
+            rc = changed(e, &k->pledges, r->pledge_id, i + 1, key);
+    }
+    pl_app_free(app);
+    pl_doc_free(doc);
+    return rc;
+}
+
+static void put_changes(pl_json *j, const char *name, const changes *c)
+{
+    pl_json_begin_array(j, name);
+    for (size_t i = 0; i < c->n; i++) {
+        pl_json_begin_object(j, NULL);
+        pl_json_int(j, "id", c->v[i].id);
+        pl_json_int(j, "idx", (int64_t)c->v[i].idx);
+        pl_json_str(j, "key", c->v[i].key);
+        pl_json_end_object(j);
+    }
+    pl_json_end_array(j);
+}
+
+int pl_wf_rights_rekey(pl_db *db, pl_err *e, int utc_offset)
+{
+    rekey k = { 0 };
+    bool pending = false;
+    int64_t last_at = 0;
+    char *json = NULL;
+    int rc;
+
+    /* looked at first without the write lock, which another writer may
+     * hold: an opening waits for it only when there is work */
+    if ((rc = pl_db_read_begin(db, e)))
+        return rc;
+    rc = PL_OPS(db, flow)->upgrade_pending(db, e, "right_keys", &pending, &last_at);
+    pl_db_rollback(db);
+    if (rc || !pending)
+        return rc;
+    if ((rc = pl_db_write_begin(db, e)))
+        return rc;
+    if ((rc = PL_OPS(db, flow)->upgrade_pending(db, e, "right_keys", &pending, &last_at)) || !pending) {
+        pl_db_rollback(db);
+        return rc;
+    }
+    /* recorded at the instant of the event before it: it makes again
+     * what that history made, and a registry kept on a clock of its own
+     * (a test's, a demonstration's) goes on from where it was; the
+     * instant it was made at is in the payload */
+    int64_t now = pl_db_now(db), at = last_at ? last_at : now;
+    k.today = pl_date_of_instant(at, utc_offset);
+    rc = PL_OPS(db, flow)->rights_stored(db, e, PLEDGER_KIND_RECEIVABLE, one, &k);
+    if (!rc) {
+        pl_json j;
+        pl_json_init(&j);
+        put_changes(&j, "applications", &k.apps);
+        put_changes(&j, "pledges", &k.pledges);
+        pl_json_int(&j, "made_at", now);
+        pl_json_str(&j, "upgrade", "right_keys");
+        if (!(json = pl_json_finish(&j)))
+            rc = pl_err_oom(e);
+    }
+    if (!rc) {
+        pl_event ev = {
+            .at_us = at,
+            .actor = "pledger",
+            .role = "system",
+            .operation = PL_OP_RIGHTS_REKEY,
+            .subject = "right_keys",
+            .payload = json,
+        };
+        rc = pl_record(db, e, &ev, NULL);
+    }
+    free(json);
+    changes_clear(&k.apps);
+    changes_clear(&k.pledges);
+    if (rc) {
+        pl_db_rollback(db);
+        return rc;
+    }
+    return pl_db_commit(db, e);
+}
