@@ -112,7 +112,9 @@ int pl_wf_setting_set(const pl_ctx *c, const char *key, const char *value);
  * library (actor "pledger", role "system") at the instant of the last
  * event (the clock's when there is none; the clock's instant is in the
  * payload as made_at); nothing when nothing is asked.  @utc_offset: the
- * registry's calendar, for the documents' dates. */
+ * registry's calendar, for the documents' dates.  Nothing either when
+ * another handle holds the write lock beyond the busy timeout (it is
+ * left to a later opening). */
 int pl_wf_rights_rekey(pl_db *db, pl_err *e, int utc_offset);
 
 /* PLEDGER_EINVAL unless @tz names a time zone (see settings.c). */

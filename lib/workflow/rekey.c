@@ -129,9 +129,18 @@ int pl_wf_rights_rekey(pl_db *db, pl_err *e, int utc_offset)
     pl_db_rollback(db);
     if (rc || !pending)
         return rc;
-    if ((rc = pl_db_write_begin(db, e)))
+    if ((rc = pl_db_write_begin(db, e))) {
+        /* another handle holds the lock (the one making the keys, most
+         * likely): this one opens all the same, and a later opening does
+         * it if it is still to do */
+        if (rc == PLEDGER_EBUSY) {
+            pl_err_clear(e);
+            return 0;
+        }
         return rc;
-    if ((rc = PL_OPS(db, flow)->upgrade_pending(db, e, "right_keys", &pending, &last_at)) || !pending) {
+    }
+    if ((rc = PL_OPS(db, flow)->upgrade_pending(db, e, "right_keys", &pending, &last_at)) ||
+        !pending) {
         pl_db_rollback(db);
         return rc;
     }

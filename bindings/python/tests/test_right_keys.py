@@ -315,3 +315,30 @@ def test_acceptance_point_takes_the_office_certificate(tmp_path, clock) -> None:
                            ring("BJ00", of_pub), ring("FZ01", ap_key))
         got = ap.load(uuid)
         assert got.state == pledger.AppState.REGISTERED and got.registration_number == number
+
+
+def test_old_registry_opens_while_another_writes(tmp_path) -> None:
+    """An opening that finds the keys to make while another handle holds
+    the write lock opens all the same and leaves them to a later one."""
+    path = old_registry(tmp_path)
+    with pledger.open(path, office="FZ01") as r:
+        assert r.log_size() == 9
+    con = sqlite3.connect(path)
+    con.execute("INSERT INTO upgrade_pending(name) VALUES ('right_keys')")
+    con.commit()
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pledger.open(path, office="FZ01", timeout=0.2) as r:
+            assert r.log_size() == 9
+            assert [h.number for h in r.search(kind=Kind.RECEIVABLE, right=B[1])] == [OLD_NUMBER]
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert rows(path, "SELECT name FROM upgrade_pending") == [("right_keys",)]
+    with pledger.open(path, office="FZ01") as r:
+        assert r.log_size() == 10     # nothing left to change: an event that says so
+    payload = json.loads(rows(path, "SELECT payload FROM journal WHERE seq = 10")[0][0])
+    assert payload["applications"] == [] and payload["pledges"] == []
+    assert rows(path, "SELECT name FROM upgrade_pending") == []
+    con.close()
