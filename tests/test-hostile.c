@@ -364,7 +364,8 @@ static int raw_text(const char *file, const char *sql, char **out)
 /* Every table but the journal. */
 #define STORED                                                                            \
     "meta sequence calendar_day application application_right review pledge "            \
-    "pledge_version pledge_right certificate ref_right ref_owner ref_trademark "          \
+    "pledge_version pledge_right pledge_debtor certificate ref_right ref_owner "         \
+    "ref_trademark "                                                                      \
     "ref_trademark_class ref_trademark_group ref_patent ref_allowance ref_holding "       \
     "ref_import_seen"
 

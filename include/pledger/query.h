@@ -313,10 +313,11 @@ typedef struct pledger_query {
      *  - equity: "<company USCC>" (every pledge of the company's equity) or
      *    "<company USCC>/<pledgor id>";
      *  - receivable: "<debtor id>" (every pledged receivable of which it
-     *    is the debtor whose identifier sorts first: a receivable of
-     *    several debtors is keyed by that one, whatever order they were
-     *    listed in), "<debtor id>/<contract number>" (the number's dashes
-     *    folded: "－", "–", "−" ... are "-"), or "desc:<64 hex digits>".
+     *    is a debtor, whatever the other debtors and their order),
+     *    "<debtor id>/<contract number>" (those with that contract number,
+     *    its dashes folded: "－", "–", "−" ... are "-"), or
+     *    "desc:<64 hex digits>".  A receivable's identifier (its key)
+     *    names the debtor whose identifier sorts first.
      *  Taken as typed: full-width forms (U+FF01..U+FF5E, so "／" and
      *  "－" too) and the ideographic space are read as their ASCII
      *  forms first, white space around it is dropped.  NULL: any right. */

@@ -279,7 +279,19 @@ static int search_run(pl_db *db, pl_err *e, const pl_q_search *s, pledger_role r
         free(hits);
         return rc;
     }
-    if (s->right_lo) {
+    /* a receivable by its debtor ("<debtor>/" or "<debtor>/<contract>"):
+     * by any of its debtors, not only the one its key names */
+    char debtor[128];
+    const char *slash = s->right_lo && s->kind == PLEDGER_KIND_RECEIVABLE &&
+                                strncmp(s->right_lo, "desc:", 5) != 0
+                            ? strchr(s->right_lo, '/') : NULL;
+    if (slash && (size_t)(slash - s->right_lo) < sizeof debtor) {
+        memcpy(debtor, s->right_lo, (size_t)(slash - s->right_lo));
+        debtor[slash - s->right_lo] = '\0';
+        b.debtor = debtor;
+        b.contract = slash[1] ? slash + 1 : NULL;
+        rc = run(db, e, PL_SEARCH_DEBTOR, &b, s, limit, role, hits, &n);
+    } else if (s->right_lo) {
         rc = run(db, e, PL_SEARCH_RIGHT, &b, s, limit, role, hits, &n);
     } else if (s->party_id && s->side != PL_Q_SIDE_EITHER) {
         rc = run(db, e, s->side == PL_Q_SIDE_PLEDGOR ? PL_SEARCH_PLEDGOR : PL_SEARCH_PLEDGEE, &b,

@@ -105,6 +105,11 @@ static const char pledge_rights[] =
     "INSERT INTO pledge_right(pledge_id, idx, kind, right_key, identifier, classes)"
     " SELECT $pledge_id, key + 1, $kind, value->>'$.key',"
     " value->>'$.identifier', value->>'$.classes' FROM json_each(@rights)";
+/* A receivable's debtors (its right's "debtors": their identifiers). */
+static const char pledge_debtors[] =
+    "INSERT OR IGNORE INTO pledge_debtor(pledge_id, idx, debtor)"
+    " SELECT $pledge_id, r.key + 1, d.value FROM json_each(@rights) r,"
+    " json_each(r.value, '$.debtors') d";
 static const char calendar_days[] =
     "INSERT INTO calendar_day(day, kind, name)"
     " SELECT value->>'$.day', value->>'$.kind', value->>'$.name'"
@@ -203,6 +208,12 @@ static const char pledge_rekey[] =
     "UPDATE pledge_right SET right_key = j.value->>'$.key', identifier = j.value->>'$.key'"
     " FROM json_each(@pledges) j"
     " WHERE pledge_id = j.value->>'$.id' AND idx = j.value->>'$.idx'";
+/* Each element {"debtor", "id", "idx"}: a debtor of the receivable idx
+ * of pledge id, registered before its debtors were kept. */
+static const char pledge_rekey_debtors[] =
+    "INSERT OR IGNORE INTO pledge_debtor(pledge_id, idx, debtor)"
+    " SELECT j.value->>'$.id', j.value->>'$.idx', j.value->>'$.debtor'"
+    " FROM json_each(@debtors) j";
 /* the store's mark that asked for it (store/schema-filing.c); none in a replay */
 static const char rekey_done[] = "DELETE FROM upgrade_pending WHERE name = $upgrade";
 
@@ -229,7 +240,8 @@ static const op step_ops[] = {
     [PL_STEP_CORRECT] = OP("application.correct", app_doc_state, app_rights_clear,
                            app_rights_insert),
     [PL_STEP_REGISTER] = OP("application.register", app_decided, pledge_insert,
-                            pledge_rights, version_insert, cert_insert, sequence_next),
+                            pledge_rights, pledge_debtors, version_insert, cert_insert,
+                            sequence_next),
     [PL_STEP_REFUSE] = OP("application.refuse", app_decided),
     /* also the sweep's application whose correction window closed */
     [PL_STEP_WITHDRAW] = OP("application.withdraw", app_decided),
@@ -270,7 +282,7 @@ static const op other_ops[] = {
     OP(PL_OP_EXCHANGE_IMPORT, xbatch_insert, xitems_insert),
     OP(PL_OP_EXCHANGE_ACK, xbatch_ack),
     OP(PL_OP_FILING_KEY, filing_key_insert),
-    OP(PL_OP_RIGHTS_REKEY, app_rekey, pledge_rekey, rekey_done),
+    OP(PL_OP_RIGHTS_REKEY, app_rekey, pledge_rekey, pledge_rekey_debtors, rekey_done),
 };
 
 const char *pl_step_operation(pl_step step)
@@ -523,7 +535,8 @@ static const char sql_events[] =
 int pl_replay(pl_db *db, pl_err *e)
 {
     static const char *const clear[] = {
-        "DELETE FROM certificate", "DELETE FROM pledge_version", "DELETE FROM pledge_right",
+        "DELETE FROM certificate", "DELETE FROM pledge_version", "DELETE FROM pledge_debtor",
+        "DELETE FROM pledge_right",
         "DELETE FROM pledge", "DELETE FROM review", "DELETE FROM application_right",
         "DELETE FROM exchange_item", "DELETE FROM exchange_batch",
         "DELETE FROM application", "DELETE FROM sequence", "DELETE FROM calendar_day",

@@ -89,6 +89,7 @@ typedef struct pl_rights_stored {
     size_t n_app_keys;
     const char *const *pledge_keys; /* pledge_right, by idx from 1 */
     size_t n_pledge_keys;
+    size_t n_pledge_debtors;        /* its rows of pledge_debtor */
 } pl_rights_stored;
 
 typedef int (*pl_rights_stored_fn)(void *arg, pl_err *e, const pl_rights_stored *r);
@@ -146,7 +147,8 @@ struct pl_flow_ops {
     int (*upgrade_pending)(pl_db *db, pl_err *e, const char *name, bool *out,
                            int64_t *last_at);
     /* Every application of @kind, by id, with the keys its rights and its
-     * pledge's rights are stored under. */
+     * pledge's rights are stored under, and how many debtors its pledge's
+     * receivables have stored. */
     int (*rights_stored)(pl_db *db, pl_err *e, int kind, pl_rights_stored_fn row,
                          void *arg);
 };

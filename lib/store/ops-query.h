@@ -74,6 +74,7 @@ typedef enum pl_search_plan {
     PL_SEARCH_PLEDGOR, /* the pledges of the pledgor party_id */
     PL_SEARCH_PLEDGEE, /* the pledges of the pledgee party_id */
     PL_SEARCH_NAME,    /* the pledges whose parties' names match the name keys */
+    PL_SEARCH_DEBTOR,  /* the receivables of debtor (and contract, when given) */
 } pl_search_plan;
 
 typedef struct pl_search_spec {
@@ -84,6 +85,8 @@ typedef struct pl_search_spec {
     const char *party_id;        /* normalised; NULL: any */
     int side;                    /* 0 either, 1 pledgor, 2 pledgee */
     const char *right_lo, *right_hi;
+    const char *debtor;          /* the debtor plan's: a debtor's identifier, normalised */
+    const char *contract;        /* and the contract number (pl_text_normalize_ref); NULL: any */
     int limit;                   /* rows at most; -1: no limit */
     /* the name plan's keys, and the rows' name columns when name_key is set */
     const char *name_key;        /* pl_text_name_key of the name */

@@ -49,7 +49,18 @@ const char pl_sql_right_apps[] =
  * The mark is the store's own note, not the registry's state (no event
  * writes it and the replay has none).  A handle that cannot migrate reads
  * the old keys. */
+/* Also the debtors of each receivable pledged, by identifier: a search
+ * by a debtor finds a receivable of several debtors by any of them (its
+ * key names one).  Registration events write them; the "registry.rekey"
+ * event writes them for the pledges registered before. */
 const char pl_sql_rekey[] =
+    "CREATE TABLE IF NOT EXISTS pledge_debtor ("
+    "  pledge_id INTEGER NOT NULL REFERENCES pledge(id),"
+    "  idx INTEGER NOT NULL,"
+    "  debtor TEXT NOT NULL,"
+    "  PRIMARY KEY (pledge_id, idx, debtor)"
+    ") STRICT;"
+    "CREATE INDEX IF NOT EXISTS pledge_debtor_debtor ON pledge_debtor(debtor, pledge_id);"
     "CREATE TABLE IF NOT EXISTS upgrade_pending ("
     "  name TEXT PRIMARY KEY"
     ") STRICT;"

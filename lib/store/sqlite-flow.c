@@ -514,7 +514,8 @@ static int upgrade_pending(pl_db *db, pl_err *e, const char *name, bool *out,
 }
 
 static const char sql_rights_apps[] =
-    "SELECT a.id, p.id, a.document, a.doc_hash FROM application a"
+    "SELECT a.id, p.id, a.document, a.doc_hash,"
+    " (SELECT count(*) FROM pledge_debtor d WHERE d.pledge_id = p.id) FROM application a"
     " LEFT JOIN pledge p ON p.application_id = a.id WHERE a.kind = ?1 ORDER BY a.id";
 static const char sql_rights_app_keys[] =
     "SELECT idx, right_key FROM application_right WHERE application_id = ?1 ORDER BY idx";
@@ -589,6 +590,7 @@ static int rights_stored(pl_db *db, pl_err *e, int kind, pl_rights_stored_fn row
             .pledge_id = sqlite3_column_int64(st, 1),
             .document = (const char *)sqlite3_column_text(st, 2),
             .doc_hash = (const char *)sqlite3_column_text(st, 3),
+            .n_pledge_debtors = (size_t)sqlite3_column_int64(st, 4),
         };
         /* the statement's row stays: the keys are read by other statements */
         if ((rc = keys_read(db, e, sql_rights_app_keys, r.application_id, &ak)) ||

@@ -19,6 +19,8 @@
  *               registered with that English name (ref_owner(name_en_key,
  *               id_number), ref_holding(shareholder_en_key, shareholder),
  *               then pledge_version(pledgor_id | pledgee_id)); sorted;
+ *   debtor      pledge_debtor(debtor, pledge_id): a receivable by any of its
+ *               debtors (its key names one), sorted;
  *   kind        pledge(kind, registered_at), walked in order;
  *   otherwise   pledge(registered_at), walked in order. */
 #include "store/sqlite-search.h"
@@ -30,6 +32,7 @@
  *   ?4 registered_at <= this              ?5 kind (0: any)
  *   ?6 state (0: any) on the date ?20     ?8 party id
  *   ?10 ?11 right keys in [lo, hi)        ?12 side      ?13 row limit
+ *   ?21 ?22 the debtor plan's debtor and contract number (NULL: any)
  * and the party name plan's own:
  *   ?14 name key   ?15 similar-name key (NULL when empty)
  *   ?16 1 when the similar-name key has SUFFIX_MIN characters or more
@@ -103,6 +106,21 @@ static const char sql_right[] =
     "   AND +r2.right_key < ?11)"
     KEYSET VALID_AT RESIDUAL " ORDER BY +p.registered_at, p.id LIMIT ?13";
 
+/* A receivable by any of its debtors (pledge_debtor(debtor)), and its
+ * contract number (?22: the part of the key after its first '/') when
+ * given, or by its key in [?10, ?11) as the right plan finds it (a pledge
+ * whose debtors the registry does not keep yet: one registered before,
+ * until the first opening for writing keeps them); each pledge once,
+ * however many of its rights match. */
+static const char sql_debtor[] =
+    "SELECT " HIT_COLS " FROM pledge p CROSS JOIN pledge_version v"
+    " WHERE p.id IN (SELECT d.pledge_id FROM pledge_debtor d CROSS JOIN pledge_right r"
+    "   WHERE d.debtor = ?21 AND r.pledge_id = d.pledge_id AND r.idx = d.idx"
+    "   AND (?22 IS NULL OR substr(r.right_key, instr(r.right_key, '/') + 1) = ?22)"
+    "   UNION SELECT pledge_id FROM pledge_right"
+    "   WHERE kind = ?5 AND right_key >= ?10 AND right_key < ?11)"
+    KEYSET VALID_AT RESIDUAL " ORDER BY +p.registered_at, p.id LIMIT ?13";
+
 /* "?12 <> 3 - side" keeps the side asked for (1 pledgor, 2 pledgee). */
 static const char sql_name[] =
     "SELECT " HIT_COLS " FROM pledge p CROSS JOIN pledge_version v"
@@ -139,8 +157,9 @@ static const char *const plans[] = {
     [PL_SEARCH_ALL] = sql_all,         [PL_SEARCH_KIND] = sql_kind,
     [PL_SEARCH_RIGHT] = sql_right,     [PL_SEARCH_PLEDGOR] = sql_pledgor,
     [PL_SEARCH_PLEDGEE] = sql_pledgee, [PL_SEARCH_NAME] = sql_name,
+    [PL_SEARCH_DEBTOR] = sql_debtor,
 };
-_Static_assert(sizeof plans / sizeof plans[0] == PL_SEARCH_NAME + 1, "one statement a plan");
+_Static_assert(sizeof plans / sizeof plans[0] == PL_SEARCH_DEBTOR + 1, "one statement a plan");
 
 static void bind_all(pl_db *db, sqlite3_stmt *st, const pl_search_spec *s)
 {
@@ -168,6 +187,11 @@ static void bind_all(pl_db *db, sqlite3_stmt *st, const pl_search_spec *s)
         sqlite3_bind_text(st, 10, s->right_lo, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 11, s->right_hi, -1, SQLITE_STATIC);
     }
+    if (s->debtor) {
+        sqlite3_bind_text(st, 21, s->debtor, -1, SQLITE_STATIC);
+        if (s->contract)
+            sqlite3_bind_text(st, 22, s->contract, -1, SQLITE_STATIC);
+    }
     sqlite3_bind_int(st, 12, s->side);
     sqlite3_bind_int(st, 13, s->limit);
 }
@@ -180,8 +204,14 @@ int pl_sqlite_search(pl_db *db, pl_err *e, pl_search_plan plan, const pl_search_
     sqlite3_stmt *st;
     int rc;
 
-    if ((unsigned)plan > PL_SEARCH_NAME)
+    if ((unsigned)plan > PL_SEARCH_DEBTOR)
         return pl_err_set(e, PLEDGER_EINVAL, "search: unknown plan %d", (int)plan);
+    /* a registry read before schema 12 (readable without it) keeps no
+     * debtors: its receivables are found by their keys */
+    if (plan == PL_SEARCH_DEBTOR &&
+        sqlite3_table_column_metadata(pl_db_handle(db), "main", "pledge_debtor", NULL, NULL,
+                                      NULL, NULL, NULL, NULL) != SQLITE_OK)
+        plan = PL_SEARCH_RIGHT;
     if ((rc = pl_db_stmt(db, e, plans[plan], &st)))
         return rc;
     bind_all(db, st, spec);

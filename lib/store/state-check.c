@@ -15,7 +15,7 @@
  * made at creation, which no event writes (compare_table, check_office). */
 static const char *const state_tables[] = {
     "application", "application_right", "review", "pledge", "pledge_version",
-    "pledge_right", "certificate", "sequence", "calendar_day", "exchange_batch",
+    "pledge_right", "pledge_debtor", "certificate", "sequence", "calendar_day", "exchange_batch",
     "exchange_item", "filing_key", "party_name", "meta",
 };
 #define N_TABLES (sizeof state_tables / sizeof state_tables[0])

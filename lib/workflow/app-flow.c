@@ -1072,8 +1072,17 @@ int pl_wf_register(const pl_ctx *c, const char *uuid, char **number_out, char **
     pl_json_str(&j, "registration_number", num.number);
     pl_json_begin_array(&j, "rights");
     for (size_t i = 0; i < v.n_rights; i++) {
+        const pl_app_right *ar = &app->rights[i];
         pl_json_begin_object(&j, NULL);
         pl_json_str(&j, "classes", v.rights[i].classes);
+        if (ar->kind == PLEDGER_KIND_RECEIVABLE) {
+            /* its debtors, each found by a search (store: pledge_debtor) */
+            pl_json_begin_array(&j, "debtors");
+            for (size_t d = 0; d < ar->n_debtors; d++)
+                if (ar->debtors[d].id_norm && *ar->debtors[d].id_norm)
+                    pl_json_item_str(&j, ar->debtors[d].id_norm);
+            pl_json_end_array(&j);
+        }
         pl_json_str(&j, "identifier", v.rights[i].identifier);
         pl_json_str(&j, "key", v.rights[i].key);
         pl_json_end_object(&j);

@@ -4,8 +4,11 @@
  * cannot read, so the migration only marks the registry; the first
  * handle that opens it for writing reads every receivable application
  * again and journals one "registry.rekey" event with each key that
- * changes.  The journal stays the whole story: a replay makes the old
- * keys from the old events, then this event's. */
+ * changes and the debtors of each receivable pledged (pledge_debtor,
+ * which registrations write since), and how many documents could not be
+ * read again ("unread": changed outside the library, they keep their
+ * keys).  The journal stays the whole story: a replay makes the old keys
+ * from the old events, then this event's. */
 #include "workflow/flow.h"
 
 #include <stdlib.h>
@@ -20,7 +23,7 @@
 typedef struct change {
     int64_t id;
     size_t idx;
-    char *key;
+    char *key; /* or the debtor */
 } change;
 
 typedef struct changes {
@@ -30,7 +33,7 @@ typedef struct changes {
 
 typedef struct rekey {
     int32_t today;
-    changes apps, pledges;
+    changes apps, pledges, debtors;
     size_t unread; /* documents that could not be read again */
 } rekey;
 
@@ -91,23 +94,32 @@ static int one(void *arg, pl_err *e, const pl_rights_stored *r)
             rc = changed(e, &k->apps, r->application_id, idx, key);
     }
     for (size_t i = 0; !rc && r->pledge_id && i < app->n_rights && i < r->n_pledge_keys; i++) {
-        const char *key = app->rights[i].key;
-        if (key && r->pledge_keys[i] && strcmp(r->pledge_keys[i], key))
-            rc = changed(e, &k->pledges, r->pledge_id, i + 1, key);
+        const pl_app_right *ar = &app->rights[i];
+        if (ar->key && r->pledge_keys[i] && strcmp(r->pledge_keys[i], ar->key))
+            rc = changed(e, &k->pledges, r->pledge_id, i + 1, ar->key);
+        /* a pledge registered before its debtors were kept */
+        for (size_t d = 0; !rc && !r->n_pledge_debtors && d < ar->n_debtors; d++)
+            if (ar->debtors[d].id_norm && *ar->debtors[d].id_norm)
+                rc = changed(e, &k->debtors, r->pledge_id, i + 1, ar->debtors[d].id_norm);
     }
     pl_app_free(app);
     pl_doc_free(doc);
     return rc;
 }
 
-static void put_changes(pl_json *j, const char *name, const changes *c)
+/* The array @name of {"id", "idx", "key"} (or {"debtor", "id", "idx"}:
+ * canonical JSON names its members in order). */
+static void put_changes(pl_json *j, const char *name, const changes *c, bool debtor)
 {
     pl_json_begin_array(j, name);
     for (size_t i = 0; i < c->n; i++) {
         pl_json_begin_object(j, NULL);
+        if (debtor)
+            pl_json_str(j, "debtor", c->v[i].key);
         pl_json_int(j, "id", c->v[i].id);
         pl_json_int(j, "idx", (int64_t)c->v[i].idx);
-        pl_json_str(j, "key", c->v[i].key);
+        if (!debtor)
+            pl_json_str(j, "key", c->v[i].key);
         pl_json_end_object(j);
     }
     pl_json_end_array(j);
@@ -154,9 +166,11 @@ int pl_wf_rights_rekey(pl_db *db, pl_err *e, int utc_offset)
     if (!rc) {
         pl_json j;
         pl_json_init(&j);
-        put_changes(&j, "applications", &k.apps);
-        put_changes(&j, "pledges", &k.pledges);
+        put_changes(&j, "applications", &k.apps, false);
+        put_changes(&j, "debtors", &k.debtors, true);
         pl_json_int(&j, "made_at", now);
+        put_changes(&j, "pledges", &k.pledges, false);
+        pl_json_int(&j, "unread", (int64_t)k.unread);
         pl_json_str(&j, "upgrade", "right_keys");
         if (!(json = pl_json_finish(&j)))
             rc = pl_err_oom(e);
@@ -175,6 +189,7 @@ int pl_wf_rights_rekey(pl_db *db, pl_err *e, int utc_offset)
     free(json);
     changes_clear(&k.apps);
     changes_clear(&k.pledges);
+    changes_clear(&k.debtors);
     if (rc) {
         pl_db_rollback(db);
         return rc;

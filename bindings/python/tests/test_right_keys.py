@@ -146,6 +146,39 @@ def test_receivable_identified_by_its_key(reg) -> None:
     assert [h.number for h in reg.search(kind=Kind.RECEIVABLE, right=B[1])] == [number]
 
 
+@pytest.mark.parametrize("debtor", [A, B, C])
+def test_receivable_found_by_any_of_its_debtors(reg, clock, debtor) -> None:
+    """A bank asking what is pledged of a debtor's receivables finds a
+    receivable of several debtors by each of them, alone or with the
+    contract number, and not a receivable of other debtors."""
+    three = register(reg, receivable((A, C, B), "HT-2024-008", START))
+    clock.advance(1)
+    two = register(reg, receivable((C, A), "HT-2024-009", START))
+    clock.advance(1)
+    other = register(reg, receivable((B,), "HT-2024-010", START))
+    ident = debtor[1]
+    want = {A[1]: [three, two], B[1]: [three, other], C[1]: [three, two]}[ident]
+    assert [h.number for h in reg.search(kind=Kind.RECEIVABLE, right=ident)] == want
+    assert [h.number for h in reg.search(kind=Kind.RECEIVABLE,
+                                         right=f"{ident}/ht\u20142024\u2013008")] == [three]
+    assert [h.number for h in reg.search(kind=Kind.RECEIVABLE,
+                                         right=f"{ident}/HT-2024-011")] == []
+    # the rank is still the receivable's own
+    assert reg.rank(three) == reg.rank(two) == reg.rank(other) == 1
+    # the other criteria still hold on the debtor's receivables
+    assert [h.number for h in reg.search(kind=Kind.RECEIVABLE, right=ident,
+                                         registered_to=dt.date(2024, 3, 31))] == []
+
+
+def test_receivable_by_debtor_pages(reg, clock) -> None:
+    numbers = []
+    for i in range(5):
+        numbers.append(register(reg, receivable((C, A), f"HT-2024-1{i:02d}", START)))
+        clock.advance(1)
+    cur = reg.search(kind=Kind.RECEIVABLE, right=A[1], page_size=2)
+    assert [h.number for h in cur] == numbers
+
+
 # ---- a registry an older pledger made ------------------------------------------------
 
 
@@ -200,9 +233,13 @@ def test_old_registry_keys_made_again(tmp_path) -> None:
     key1, key2 = f"{B[1]}/HT-2026-001", f"{B[1]}/HT-2026-002"
     assert payload == {
         "applications": [{"id": 1, "idx": 1, "key": key1}, {"id": 2, "idx": 1, "key": key2}],
+        "debtors": [{"debtor": A[1], "id": 1, "idx": 1}, {"debtor": B[1], "id": 1, "idx": 1}],
         "pledges": [{"id": 1, "idx": 1, "key": key1}],
+        "unread": 0,
         "upgrade": "right_keys",
     }
+    assert sorted(rows(path, "SELECT pledge_id, idx, debtor FROM pledge_debtor")) == [
+        (1, 1, B[1]), (1, 1, A[1])]
     assert rows(path, "SELECT right_key, identifier FROM pledge_right") == [(key1, key1)]
     assert rows(path, "SELECT * FROM upgrade_pending") == []
     # the next opening finds nothing to do
@@ -217,6 +254,10 @@ def test_old_registry_keys_made_again(tmp_path) -> None:
         assert r.rank(number) == 2
         assert [h.number for h in r.search(kind=Kind.RECEIVABLE, right=f"{B[1]}/HT-2026-001")] \
             == [OLD_NUMBER, number]
+        # by either debtor: the old pledge's debtors were kept by the rekey
+        for d in (A, B):
+            assert [h.number for h in r.search(kind=Kind.RECEIVABLE, right=d[1])] \
+                == [OLD_NUMBER, number]
         # the application still pending is found on the same right
         with receivable((B, A), "HT-2026-002", today) as app:
             found = codes(r.check(app))
@@ -249,6 +290,7 @@ def test_old_registry_with_a_changed_document_still_opens(tmp_path) -> None:
     payload = json.loads(rows(path, "SELECT payload FROM journal WHERE seq = 9")[0][0])
     assert [a["id"] for a in payload["applications"]] == [1]
     assert [p["id"] for p in payload["pledges"]] == [1]
+    assert payload["unread"] == 1
 
 
 # ---- references typed with other dashes ----------------------------------------------
@@ -340,5 +382,6 @@ def test_old_registry_opens_while_another_writes(tmp_path) -> None:
         assert r.log_size() == 10     # nothing left to change: an event that says so
     payload = json.loads(rows(path, "SELECT payload FROM journal WHERE seq = 10")[0][0])
     assert payload["applications"] == [] and payload["pledges"] == []
+    assert payload["debtors"] == []     # kept by the first
     assert rows(path, "SELECT name FROM upgrade_pending") == []
     con.close()
