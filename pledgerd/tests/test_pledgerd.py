@@ -128,9 +128,29 @@ PLEDGERD = os.environ.get("PLEDGERD_UNDER_TEST") or os.environ.get("PLEDGERD", "
 
 
 def free_port() -> int:
+    """A port free on loopback: one of $PLEDGER_TEST_PORTS (FIRST-LAST, the
+    range a run on a shared machine may use; taken in turn) when set, else
+    any the system gives."""
+    ports = os.environ.get("PLEDGER_TEST_PORTS")
+    if ports:
+        lo, hi = (int(p) for p in ports.split("-", 1))
+        span = hi - lo + 1
+        for i in range(span):
+            port = lo + (_next_port[0] + i) % span
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+            _next_port[0] = (port - lo + 1) % span
+            return port
+        raise RuntimeError(f"no free port in PLEDGER_TEST_PORTS={ports}")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+_next_port = [0]
 
 
 class Daemon:
@@ -931,6 +951,39 @@ def test_a_query_of_many_parameters_is_answered(site: dict) -> None:
     status, _, _ = ask("GET", f"/v1/pledges/{site['number']}?" + "&" * 64, t["bank"])
     assert status == 400
     conn.close()
+
+
+def test_a_rate_limit_is_busy_try_again_for_the_client_and_the_command_line(
+        site: dict) -> None:
+    """An account over its rate: pledger.Busy with the seconds of the
+    service's Retry-After, and the command line's "try again later" (exit
+    status 75, not 5, the status of a damaged registry), saying when."""
+    d = Daemon(site["tmp"], requests_per_minute="4")
+    try:
+        bank = site["tokens"]["bank"]
+        client = pledger.connect(d.url, token=bank, cafile=str(d.cert))
+        for _ in range(4):
+            client.verify(site["number"])
+        with pytest.raises(pledger.Busy) as e:
+            client.verify(site["number"])
+        assert type(e.value) is pledger.Busy and e.value.retry_after in range(1, 61)
+        assert f"try again in {e.value.retry_after} s" in str(e.value), e.value
+        env = {**os.environ, "PLEDGER_URL": d.url, "PLEDGER_TOKEN": bank,
+               "PLEDGER_CACERT": str(d.cert), "LANG": "C.UTF-8"}
+        for k in ("PLEDGER_DB", "LANGUAGE", "LC_ALL"):
+            env.pop(k, None)
+        p = subprocess.run([sys.executable, "-m", "pledger", "verify", site["number"]],
+                           capture_output=True, text=True, env=env, timeout=60)
+        assert p.returncode == 75, (p.returncode, p.stderr)
+        assert "too many requests for this account" in p.stderr and "try again in" in p.stderr
+        assert len(p.stderr.strip().splitlines()) == 1, p.stderr
+        p = subprocess.run([sys.executable, "-m", "pledger", "search", "--party-id",
+                            "91350100M000100Y43", "--json"],
+                           capture_output=True, text=True, env=env, timeout=60)
+        err = json.loads(p.stderr)
+        assert p.returncode == 75 and err["status"] == 75 and err["kind"] == "Busy", p.stderr
+    finally:
+        d.stop()
 
 
 def test_rate_limit_reload_and_stop(site: dict, tmp_path: pathlib.Path) -> None:

@@ -31,6 +31,7 @@ EXIT_USAGE = 2
 EXIT_NOT_FOUND = 3
 EXIT_REFUSED = 4
 EXIT_DATABASE = 5
+EXIT_BUSY = 75       # busy, try again later: nothing was done (sysexits EX_TEMPFAIL)
 EXIT_INTERNAL = 70   # an unexpected exception: a bug (sysexits EX_SOFTWARE)
 EXIT_OUTPUT = 74     # the answer could not be written (sysexits EX_IOERR)
 
@@ -46,12 +47,17 @@ exit status:
   4  refused: not allowed in the current state, not allowed to the
      actor's role, a conflict with stored data (the right is already
      pledged), a wrong modification code
-  5  database problem: locked (busy), read-only, damaged, not a pledger
-     registry, written by a newer pledger, input/output, out of memory
+  5  database problem: read-only, damaged, not a pledger registry,
+     written by a newer pledger, input/output (a service that cannot be
+     reached, a certificate not taken), out of memory
   70 internal error: libpledger cannot be loaded, or an unexpected
      exception (a bug; please report the one-line message)
   74 the answer could not be written (a full disk, a closed pipe): what
      a writing command did is done, and its answer is on standard error
+  75 busy, try again later: nothing was done -- the database stayed
+     locked, or the service (--url) refused the request for now: too many
+     requests for the account (HTTP 429; the message says in how many
+     seconds), another verification running, or stopping (HTTP 503)
   130 interrupted (Ctrl-C); an interrupted import changes nothing
 
 environment:
@@ -1962,6 +1968,7 @@ _STATUS: dict[type, int] = {
     E.CodeMismatch: EXIT_REFUSED,
     E.ReviewBlocked: EXIT_FAILED,
     E.Cancelled: 130,
+    E.Busy: EXIT_BUSY,
     E.InvalidArgument: EXIT_USAGE, E.InvalidDocument: EXIT_USAGE,
 }
 

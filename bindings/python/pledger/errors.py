@@ -88,8 +88,17 @@ class ReadOnly(Error):
 
 
 class Busy(Error):
-    """PLEDGER_EBUSY: the database stayed locked past the busy timeout."""
+    """PLEDGER_EBUSY: try again later, nothing was done: the database
+    stayed locked past the busy timeout, or a registry's service
+    (:func:`pledger.connect`) refused the request for now -- too many
+    requests for the account (HTTP 429), another verification running or
+    the service stopping (HTTP 503).  ``retry_after``: the seconds the
+    service said to wait (its Retry-After), or None."""
     code_name = "PLEDGER_EBUSY"
+
+    def __init__(self, code: int, message: str, library_message: str | None = None) -> None:
+        super().__init__(code, message, library_message)
+        self.retry_after: int | None = None
 
 
 class IOFailure(Error):

@@ -23,7 +23,7 @@ from ._i18n import _, accept_language
 from .application import Application, app_states
 from .enums import ALL as _ENUMS
 from .enums import Kind, PledgeState, Role, Severity
-from .errors import CodeMismatch, ReviewBlocked, caller_words, error_class
+from .errors import Busy, CodeMismatch, ReviewBlocked, caller_words, error_class
 from .log import HASH_SIZE, Checkpoint, Keyring, Proof, verify_consistency
 from .report import Report, ReportEntry
 from .types import (ApplicationEntry, CurrencyAmounts, DateLike, DueItem, DueList, Filed,
@@ -144,13 +144,18 @@ def _text(value: Any, what: str) -> str | None:
 _TEXT_SENT_MAX = 4096
 
 
-def _cut(value: str) -> str:
-    """@value, when over _TEXT_SENT_MAX bytes of UTF-8, cut just past it at
+#: an identifier in a path (a number, a UUID) is cut past this many bytes:
+#: percent-encoded, the path stays under the service's 4,096 bytes
+_ID_SENT_MAX = 1000
+
+
+def _cut(value: str, limit: int = _TEXT_SENT_MAX) -> str:
+    """@value, when over @limit bytes of UTF-8, cut just past it at
     a character's end: still too long, and refused as such."""
     b = value.encode("utf-8")
-    if len(b) <= _TEXT_SENT_MAX:
+    if len(b) <= limit:
         return value
-    end = _TEXT_SENT_MAX + 1
+    end = limit + 1
     while end < len(b) and (b[end] & 0xC0) == 0x80:
         end += 1
     return b[:end].decode("utf-8")
@@ -171,6 +176,52 @@ def _said(message: str, names: dict[str, str] | None) -> str:
 #: the service's names of the arguments named otherwise in Python
 _AT = {"as_of": "at"}
 _KEY = {"Idempotency-Key": "key"}
+
+
+def _retry_after(headers: Any) -> int | None:
+    """The seconds of an answer's Retry-After (RFC 9110 10.2.3: the form
+    pledgerd sends), or None."""
+    v = headers.get("Retry-After") if headers is not None else None
+    return int(v) if v is not None and v.strip().isdigit() else None
+
+
+#: an answer's status, when its body is not the service's JSON (a head
+#: libmicrohttpd refused before pledgerd read it, a proxy's page): the
+#: error a local call raises for the same cause
+_NOT_JSON = {400: -1, 413: -1, 414: -1, 431: -1, 429: -7, 503: -7}
+
+
+def _not_json_error(url: str, status: int, raw: bytes, retry: int | None) -> Exception:
+    """The exception of an HTTP error @status whose body @raw is not the
+    service's JSON: a request too large for the server (400, 413, 414,
+    431: pledgerd's libmicrohttpd answers those itself, in HTML) is the
+    caller's argument (pledger.InvalidArgument), a server busy (429, 503,
+    a proxy's) is pledger.Busy with its Retry-After, any other an I/O
+    failure naming what came."""
+    import html
+    text = raw.decode("utf-8", "replace")
+    title = re.search(r"<title>([^<]*)</title>", text, re.I)
+    said = html.unescape(title.group(1)).strip() if title else text[:200].strip()
+    code = _NOT_JSON.get(status, -8)
+    if code == -1:
+        msg = _("{url}: HTTP {status}: the server refused the request as too large or "
+                "malformed ({said})").format(url=url, status=status, said=said)
+    elif code == -7:
+        msg = _("{url}: HTTP {status}: the server is busy ({said}); try again later").format(
+            url=url, status=status, said=said)
+    else:
+        msg = f"{url}: HTTP {status}: {raw[:200]!r}"
+    exc = error_class(code)(code, msg)
+    if isinstance(exc, Busy):
+        exc.retry_after = retry
+    return exc
+
+
+def _timed_out(url: str, seconds: float) -> str:
+    """The message of a request that had no answer within its timeout."""
+    return _("{url}: no answer within {seconds:g} s (the timeout): what was asked may or "
+             "may not be done; a filing repeated with the same key is done once").format(
+                 url=url, seconds=seconds)
 
 
 class _Answer(dict):  # type: ignore[type-arg]
@@ -292,6 +343,9 @@ class RemoteRegistry:
             if not v.isprintable() or not v.isascii():
                 raise _ffi._invalid(f"{'key' if k == 'Idempotency-Key' else k} must be "
                                     "visible ASCII (it goes as an HTTP header)")
+        # a header over what the server reads is refused by libmicrohttpd
+        # (431, HTML, nothing named): cut, it is refused naming it
+        headers = {k: _cut(v) for k, v in (headers or {}).items()}
         url = self.url + path + ("?" + urllib.parse.urlencode(q) if q else "")
         req = urllib.request.Request(url, data=body, method=method)
         if self._token:
@@ -317,15 +371,21 @@ class RemoteRegistry:
                                             "goes to the address given only)").format(
                                                 url=url, status=e.code, where=where)) from None
             raw = e.read()
+            retry = _retry_after(e.headers)
             try:
                 self._last_error_body = json.loads(raw)
                 err = self._last_error_body["error"]
                 code, message = int(err["code"]), str(err["message"])
             except (ValueError, KeyError, TypeError):
-                raise error_class(-8)(-8, f"{url}: HTTP {e.code}: {raw[:200]!r}") from None
+                raise _not_json_error(url, e.code, raw, retry) from None
             # .message as the local call words it; .library_message the service's
-            raise error_class(code)(code, _said(message, names), message) from None
+            exc = error_class(code)(code, _said(message, names), message)
+            if isinstance(exc, Busy):
+                exc.retry_after = retry
+            raise exc from None
         except urllib.error.URLError as e:
+            if isinstance(e.reason, TimeoutError):
+                raise error_class(-8)(-8, _timed_out(url, self._timeout)) from None
             if isinstance(e.reason, ssl.SSLCertVerificationError):
                 raise error_class(-8)(-8, _("{url}: the service's certificate is not taken "
                                             "({why}): give the authority that signed it as "
@@ -335,6 +395,8 @@ class RemoteRegistry:
             raise error_class(-8)(-8, f"{url}: {e.reason}") from None
         except (http.client.HTTPException, OSError) as e:
             # the connection dropped, timed out or was refused mid-way
+            if isinstance(e, TimeoutError):
+                raise error_class(-8)(-8, _timed_out(url, self._timeout)) from None
             raise error_class(-8)(-8, f"{url}: {type(e).__name__}: {e}") from None
 
     def _note_report(self, headers: Any) -> None:
@@ -371,7 +433,9 @@ class RemoteRegistry:
         _ffi.cstr(s, what)     # a str (WrongType else), no lone surrogate or NUL, named
         if not s:              # as the library says it; "/v1/pledges/" is the search
             raise _ffi._invalid(_("{what} is empty").format(what=what))
-        return urllib.parse.quote(s, safe="")
+        # no identifier is near this long: cut, it is still refused as too
+        # long, naming it, not as a path over the service's 4,096 bytes
+        return urllib.parse.quote(_cut(s, _ID_SENT_MAX), safe="")
 
     # ---- search reports -------------------------------------------------------------
 

@@ -1,0 +1,261 @@
+"""Every answer pledgerd (or the libmicrohttpd under it, or a proxy before
+it) can give, and every way a connection can fail, through the client
+(pledger.connect) and the command line with --url: the exception a local
+registry raises for the same cause, the documented exit status (75 for
+"busy, try again later": a rate limit, a service busy), one line that
+says what happened.  The answers are pledgerd's own bodies, served by a
+stand-in on loopback (plain http://, taken for this machine)."""
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import socket
+import threading
+from typing import Iterator
+
+import pytest
+
+import pledger
+from conftest import run_cli
+
+NUMBER = "R-FZ01-TM-2024-000001"
+
+
+def _error(code: int, name: str, message: str) -> bytes:
+    return json.dumps({"error": {"code": code, "name": name, "message": message}}).encode()
+
+
+MHD_431 = (b"<html><head><title>Request too big</title></head><body>Your HTTP header was "
+           b"too big for the memory constraints of this webserver.</body></html>")
+MHD_414 = b"<html><head><title>URI too long</title></head><body>The URI is too long.</body></html>"
+MHD_400 = (b"<html><head><title>Bad Request</title></head><body>Your HTTP request was "
+           b"malformed.</body></html>")
+PROXY_503 = b"<html><head><title>503 Service Unavailable</title></head><body></body></html>"
+
+#: (status, content type, body, extra headers, exception, exit status, in the message)
+ANSWERS = [
+    (400, "application/json", _error(-1, "PLEDGER_EINVAL", "limit must be 1 to 10000"),
+     {}, pledger.InvalidArgument, 2, "must be 1 to 10000"),
+    (400, "text/html", MHD_400, {}, pledger.InvalidArgument, 2, "malformed"),
+    (401, "application/json", _error(-5, "PLEDGER_EPERM", "the token is not one of this "
+                                     "service's"), {"WWW-Authenticate": 'Bearer realm="x"'},
+     pledger.PermissionDenied, 4, "the token is not one of this service's"),
+    (403, "application/json", _error(-5, "PLEDGER_EPERM", "actor 'x' has role bank"), {},
+     pledger.PermissionDenied, 4, "has role bank"),
+    (404, "application/json", _error(-2, "PLEDGER_ENOTFOUND", f"no pledge is registered as "
+                                     f"'{NUMBER}'"), {}, pledger.NotFound, 3, "no pledge"),
+    (405, "application/json", _error(-1, "PLEDGER_EINVAL", "method DELETE is not served"),
+     {"Allow": "GET, HEAD"}, pledger.InvalidArgument, 2, "not served"),
+    (409, "application/json", _error(-3, "PLEDGER_ESTATE", "application x is registered"), {},
+     pledger.WrongState, 4, "is registered"),
+    (409, "application/json", _error(-4, "PLEDGER_ECONFLICT", "the right is pledged"), {},
+     pledger.Conflict, 4, "pledged"),
+    (409, "application/json", _error(-15, "PLEDGER_ECODE", "the code does not match"), {},
+     pledger.CodeMismatch, 4, "does not match"),
+    (413, "application/json", _error(-1, "PLEDGER_EINVAL", "the request body is over the "
+                                     "limit of 1048576 bytes"), {}, pledger.InvalidArgument, 2,
+     "over the limit"),
+    (414, "application/json", _error(-1, "PLEDGER_EINVAL", "the path is longer than 4096 "
+                                     "bytes"), {}, pledger.InvalidArgument, 2, "4096"),
+    (414, "text/html", MHD_414, {}, pledger.InvalidArgument, 2, "URI too long"),
+    (415, "application/json", _error(-1, "PLEDGER_EINVAL", "the body must be XML"), {},
+     pledger.InvalidArgument, 2, "XML"),
+    (429, "application/json", _error(-7, "PLEDGER_EBUSY", "too many requests for this "
+                                     "account (30 a minute); try again in 3 s"),
+     {"Retry-After": "3"}, pledger.Busy, 75, "try again in 3 s"),
+    (431, "text/html", MHD_431, {}, pledger.InvalidArgument, 2, "Request too big"),
+    (500, "application/json", _error(-8, "PLEDGER_EIO", "disk I/O error"), {},
+     pledger.IOFailure, 5, "disk I/O error"),
+    (500, "application/json", _error(-9, "PLEDGER_ECORRUPT", "registration x is damaged"), {},
+     pledger.Corrupt, 5, "damaged"),
+    (501, "application/json", _error(-17, "PLEDGER_ENOTSUP", "no statement_key"), {},
+     pledger.NotSupported, 5, "statement_key"),
+    (503, "application/json", _error(-7, "PLEDGER_EBUSY", "another verification is running "
+                                     "on this service"), {"Retry-After": "10"},
+     pledger.Busy, 75, "another verification"),
+    (503, "text/html", PROXY_503, {}, pledger.Busy, 75, "try again later"),
+    (502, "text/html", b"<html>bad gateway</html>", {}, pledger.IOFailure, 5, "HTTP 502"),
+]
+
+
+def _loopback_server(handler: type) -> http.server.ThreadingHTTPServer:
+    """@handler's server on 127.0.0.1: on a port of $PLEDGER_TEST_PORTS
+    (FIRST-LAST, a range this run may use) when set, else any free one."""
+    ports = os.environ.get("PLEDGER_TEST_PORTS")
+    if not ports:
+        return http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    first, _, last = ports.partition("-")
+    for port in range(int(first), int(last) + 1):
+        try:
+            return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        except OSError:
+            continue
+    raise RuntimeError(f"no free port in PLEDGER_TEST_PORTS={ports}")
+
+
+class _Canned:
+    """A stand-in service answering every request with the answer set."""
+
+    def __init__(self) -> None:
+        self.answer: tuple[int, str, bytes, dict[str, str]] = (200, "text/plain", b"", {})
+        canned = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _reply(self) -> None:
+                n = int(self.headers.get("Content-Length") or 0)
+                if n:
+                    self.rfile.read(n)
+                status, ctype, body, headers = canned.answer
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = _reply   # noqa: N815
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.srv = _loopback_server(Handler)
+        self.url = f"http://127.0.0.1:{self.srv.server_port}"
+        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.srv.shutdown()
+        self.srv.server_close()
+
+
+@pytest.fixture(scope="module")
+def canned() -> Iterator[_Canned]:
+    c = _Canned()
+    yield c
+    c.close()
+
+
+@pytest.mark.parametrize("status,ctype,body,headers,exc,exit_status,said", ANSWERS,
+                         ids=[f"{a[0]}-{a[1].split('/')[1]}-{a[4].__name__}" for a in ANSWERS])
+def test_every_status_is_the_local_exception_and_a_documented_exit(
+        canned: _Canned, status: int, ctype: str, body: bytes, headers: dict[str, str],
+        exc: type, exit_status: int, said: str) -> None:
+    canned.answer = (status, ctype, body, headers)
+    client = pledger.connect(canned.url, token="bank-1.secret")
+    calls = (lambda: client.verify(NUMBER, at=pledger.types.from_us(10**15)),
+             lambda: client.submit("00000000-0000-4000-8000-000000000000"),
+             lambda: list(client.search(party_id="91350100M000100Y43")))
+    for call in calls:
+        with pytest.raises(pledger.Error) as e:
+            call()
+        # exactly the class (IOFailure is no Busy, Busy no IOFailure)
+        assert type(e.value) is exc, (status, e.value)
+        assert said in str(e.value), (status, e.value)
+        if exc is pledger.Busy:
+            want = headers.get("Retry-After")
+            assert e.value.retry_after == (int(want) if want else None)
+    r = run_cli("verify", NUMBER, "--at", "2024-04-01", "--url", canned.url,
+                "--token", "bank-1.secret")
+    assert r.status == exit_status, (status, r)
+    assert len(r.err.strip().splitlines()) == 1 and said in r.err, (status, r)
+    assert "Traceback" not in r.err
+    r = run_cli("verify", NUMBER, "--url", canned.url, "--token", "bank-1.secret", "--json")
+    err = r.error()
+    assert r.status == exit_status and err["status"] == exit_status, (status, r)
+    assert err["kind"] == exc.__name__, (status, err)
+
+
+def test_a_busy_registry_file_exits_75_as_a_busy_service(tmp_path) -> None:
+    """The exit status is the exception's, whichever registry raised it: a
+    file locked past the busy timeout is the same "try again later"."""
+    import sqlite3
+    from conftest import sample_path
+    db = tmp_path / "reg.db"
+    pledger.open(str(db), office="FZ01").close()
+    lock = sqlite3.connect(str(db), isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")
+    try:
+        r = run_cli("apply", "--db", str(db), "--actor", "applicant-1",
+                    str(sample_path(pledger.Kind.TRADEMARK)), "--json")
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    assert r.status == 75 and r.error()["kind"] == "Busy", r
+
+
+def test_failures_of_the_connection_are_io_failures_that_say_so(tmp_path) -> None:
+    """A service not listening, one that never answers (the timeout), one
+    whose certificate is not taken, and TLS spoken to a plain server:
+    pledger.IOFailure naming the address, exit status 5, one line."""
+    # a port that is bound and listening but never answers
+    silent = _loopback_server(http.server.BaseHTTPRequestHandler)
+    silent_url = f"https://127.0.0.1:{silent.server_port}"   # never served: no thread
+    plain = _Canned()   # TLS spoken to a plain HTTP server
+    # a port nothing listens on (a server made and closed, the last made)
+    closed = _loopback_server(http.server.BaseHTTPRequestHandler)
+    closed_url = f"http://127.0.0.1:{closed.server_port}"
+    closed.server_close()
+    try:
+        cases = [
+            (closed_url, {}, "Connection refused"),
+            (silent_url, {"timeout": 0.5}, "no answer within 0.5 s"),
+            (plain.url.replace("http://", "https://"), {}, "https://127.0.0.1"),
+        ]
+        for url, kw, said in cases:
+            client = pledger.connect(url, token="bank-1.secret", **kw)
+            with pytest.raises(pledger.IOFailure) as e:
+                client.verify(NUMBER)
+            assert said in str(e.value) and url in str(e.value), (url, e.value)
+        for url, said in ((closed_url, "Connection refused"),
+                          (plain.url.replace("http://", "https://"), "https://127.0.0.1")):
+            r = run_cli("verify", NUMBER, "--url", url, "--token", "bank-1.secret")
+            assert r.status == 5 and said in r.err, (url, r)
+            assert len(r.err.strip().splitlines()) == 1, r
+    finally:
+        silent.server_close()
+        plain.close()
+
+
+def test_identifiers_and_keys_too_long_are_named_not_refused_as_a_path(canned: _Canned) -> None:
+    """A number, a UUID or a key far over any limit is cut before it is
+    sent: the service refuses it naming it (its library's message), not as
+    a path over 4,096 bytes (414) or a head over what it reads (431, HTML,
+    naming nothing)."""
+    seen: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def _reply(self) -> None:
+            seen.append(self.path + " " + (self.headers.get("Idempotency-Key") or ""))
+            body = _error(-1, "PLEDGER_EINVAL", "x")
+            self.send_response(400)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            n = int(self.headers.get("Content-Length") or 0)
+            if n:
+                self.rfile.read(n)
+            self.wfile.write(body)
+
+        do_GET = do_POST = _reply   # noqa: N815
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    srv = _loopback_server(Recorder)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        client = pledger.connect(f"http://127.0.0.1:{srv.server_port}", token="bank-1.secret")
+        from conftest import sample
+        app = sample(pledger.Kind.TRADEMARK)
+        for call in (lambda: client.verify("R" * 50000), lambda: client.submit("u" * 50000),
+                     lambda: client.verify("质" * 20000),
+                     lambda: client.save(app, key="k" * 50000)):
+            with pytest.raises(pledger.InvalidArgument):
+                call()
+        assert len(seen) == 4
+        for line in seen:
+            assert len(line.encode()) < 4096 + 100, len(line)
+    finally:
+        srv.shutdown()
+        srv.server_close()
