@@ -993,24 +993,48 @@ static void post_step(route_ctx *c, const char *uuid, step_kind step, reply *out
     rc = review ? pledger_application_review(&rv, c->writer, uuid)
          : step == STEP_SUBMIT ? pledger_application_submit(c->writer, uuid)
                                : pledger_application_withdraw(c->writer, uuid);
+    pledger_app_state target = step == STEP_SUBMIT ? PLEDGER_APP_SUBMITTED : PLEDGER_APP_WITHDRAWN;
+    bool replayed = false;
+    pledger_application *app = NULL;
+    if (rc == PLEDGER_ESTATE && !review) {
+        /* A submit or withdrawal sent again after it was done (its answer
+         * lost: a timeout, a dropped connection) finds the application in
+         * the state it asked for: answered as done, "replayed", not as a
+         * refusal the client would take for a failure.  Any other state
+         * (accepted, withdrawn for a submit...) is still refused. */
+        char why[1024];
+        snprintf(why, sizeof why, "%s", pledger_errmsg(c->writer));
+        if (pledger_application_load(&app, c->writer, uuid) == 0 &&
+            pledger_application_state(app) == target) {
+            replayed = true;
+            rc = 0;
+        } else {
+            pledger_application_free(app);
+            app = NULL;
+            reply_error(out, 0, PLEDGER_ESTATE, why);
+            goto done;
+        }
+    }
     if (rc) {
         reply_library_error(out, rc, c->writer);
         goto done;
     }
     /* the UUID as the registry keeps it (the library reads it in either
      * case): the answer names that */
-    pledger_application *app = NULL;
-    if (pledger_application_load(&app, c->writer, uuid) == 0)
+    if (app || pledger_application_load(&app, c->writer, uuid) == 0)
         uuid = pledger_application_uuid(app);
     jw w;
     jw_init(&w);
     jw_obj(&w);
     jw_kstr(&w, "uuid", uuid);
-    pledger_application_free(app);
-    if (review)
+    if (review) {
         findings_json(&w, rv);
-    else
-        jw_kstr(&w, "state", step == STEP_SUBMIT ? "submitted" : "withdrawn");
+    } else {
+        jw_kstr(&w, "state", pledger_app_state_name(target));
+        jw_key(&w, "replayed");
+        jw_bool(&w, replayed);
+    }
+    pledger_application_free(app);
     jw_end_obj(&w);
     reply_json(out, 200, &w);
     jw_free(&w);

@@ -1742,6 +1742,8 @@ def test_python_client_answers_as_a_local_registry(site: dict) -> None:
     review = filer.review(uuid)
     assert not review.stops_submission
     filer.submit(uuid)
+    filer.submit(uuid)     # sent again after it was done: done (replayed), not refused
+    filer.withdraw(uuid)
     with pytest.raises(pledger.WrongState):
         filer.submit(uuid)
 
@@ -2618,6 +2620,78 @@ def test_a_keyed_bulk_filing_is_filed_once(site: dict) -> None:
         [i.number for i in items] and all(i.modcode is None for i in retry)
     with pytest.raises(pledger.Conflict):
         client.file_batch([pledger.Application.from_xml(a) for a in more[:2]], key="py-1")
+
+
+def test_a_filing_step_sent_again_after_it_was_done_is_done_not_refused(site: dict) -> None:
+    """A client whose answer was lost (a timeout, a dropped connection)
+    sends the call again.  A submit or withdrawal that finds the
+    application already in the state it asked for is answered 200 with
+    "replayed": true, changing nothing; a review or a replaced document
+    is simply done again; a state the call would not have made (a submit
+    of a withdrawn application, a withdrawal of a registered one) is still
+    refused (409).  The client and the command line see success."""
+    d, t = site["d"], site["tokens"]
+    tok = t["applicant"]
+    with sample_app("app-equity.xml") as app:
+        xml = app.to_xml().encode()
+    status, _, body = d.curl("/v1/applications", tok, xml)
+    uuid = json.loads(body)["uuid"]
+    for _ in range(2):   # a replaced document and a review, each twice
+        status, _, body = d.curl(f"/v1/applications/{uuid}", tok, xml, method="PUT")
+        assert status == 200, body
+    for _ in range(2):
+        status, _, body = d.curl(f"/v1/applications/{uuid}/review", tok, b"")
+        assert status == 200, body
+    size = d.json("/v1/status")["log_size"]
+    # the submit's answer is lost: the request sent whole, the connection closed
+    ctx = ssl.create_default_context(cafile=str(d.cert))
+    req = (f"POST /v1/applications/{uuid}/submit HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+           f"Authorization: Bearer {tok}\r\nContent-Length: 0\r\n\r\n").encode()
+    with socket.create_connection(("127.0.0.1", d.port), timeout=10) as raw:
+        with ctx.wrap_socket(raw, server_hostname="127.0.0.1") as conn:
+            conn.sendall(req)
+    for _ in range(100):
+        if d.json(f"/v1/applications/{uuid}", tok)["state"] == "submitted":
+            break
+        time.sleep(0.05)
+    assert d.json(f"/v1/applications/{uuid}", tok)["state"] == "submitted"
+    after_first = d.json("/v1/status")["log_size"]
+    assert after_first > size           # the first one was done and journaled
+    status, _, body = d.curl(f"/v1/applications/{uuid}/submit", tok, b"")
+    j = json.loads(body)
+    assert status == 200 and j == {"uuid": uuid, "state": "submitted", "replayed": True}, j
+    client = pledger.connect(d.url, token=tok, cafile=str(d.cert))
+    assert client.submit(uuid) is None
+    env = {**os.environ, "PLEDGER_URL": d.url, "PLEDGER_TOKEN": tok,
+           "PLEDGER_CACERT": str(d.cert), "LANG": "C.UTF-8"}
+    for k in ("PLEDGER_DB", "LANGUAGE", "LC_ALL"):
+        env.pop(k, None)
+    p = subprocess.run([sys.executable, "-m", "pledger", "submit", uuid], capture_output=True,
+                       text=True, env=env, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert d.json("/v1/status")["log_size"] == after_first    # nothing done again
+    # a review now: refused (the state is not one a review makes)
+    status, _, body = d.curl(f"/v1/applications/{uuid}/review", tok, b"")
+    assert status == 409 and json.loads(body)["error"]["name"] == "PLEDGER_ESTATE", body
+    # a withdrawal, twice: done, then replayed
+    status, _, body = d.curl(f"/v1/applications/{uuid}/withdraw", tok, b"")
+    assert status == 200 and json.loads(body)["replayed"] is False, body
+    status, _, body = d.curl(f"/v1/applications/{uuid}/withdraw", tok, b"")
+    assert status == 200 and json.loads(body)["replayed"] is True, body
+    client.withdraw(uuid)
+    # a submit of the withdrawn application is a conflicting state: refused
+    status, _, body = d.curl(f"/v1/applications/{uuid}/submit", tok, b"")
+    err = json.loads(body)["error"]
+    assert status == 409 and err["name"] == "PLEDGER_ESTATE" and "withdrawn" in err["message"]
+    with pytest.raises(pledger.WrongState):
+        client.submit(uuid)
+    p = subprocess.run([sys.executable, "-m", "pledger", "submit", uuid], capture_output=True,
+                       text=True, env=env, timeout=60)
+    assert p.returncode == 4 and "withdrawn" in p.stderr, p.stderr
+    # another applicant's application (registered): refused, never "replayed"
+    status, _, body = d.curl(f"/v1/applications/{site['uuid']}/withdraw", tok, b"")
+    assert status == 403 and json.loads(body)["error"]["name"] == "PLEDGER_EPERM", body
+    assert d.json("/v1/status")["log_size"] == after_first + 1   # one withdrawal
 
 
 def test_a_keyed_application_is_saved_once(site: dict) -> None:
