@@ -165,7 +165,8 @@ static void get_hash(route_ctx *c, bool leaf, reply *out)
 
     if (!as_caller(c, c->reader, out))
         return;
-    if (!parse_u64(arg(c, name), &n) || (leaf && n == 0)) {
+    /* event 0 is the library's to refuse, in its words */
+    if (!parse_u64(arg(c, name), &n)) {
         bad_param(out, name, leaf ? N_("an event number, 1 or more")
                                   : N_("a size of the log, 0 to its number of events"));
         return;

@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +111,44 @@ static bool int_arg(route_ctx *c, const char *name, uint64_t lo, uint64_t hi,
         return false;
     }
     *v = n;
+    return true;
+}
+
+/* Query parameter @name, when given, into *@v: a whole number (a '-'
+ * before it for one below zero) that fits the C type the library's call
+ * takes, @lo to @hi.  The range the call allows is the library's to
+ * check, in its own words ("page_size 20000 is over the limit of 10000"):
+ * a script reads the same refusal from a registry file and from the
+ * service.  False (the reply set) when it is no whole number of that
+ * type. */
+static bool whole_arg(route_ctx *c, const char *name, int64_t lo, int64_t hi, int64_t *v,
+                      reply *out)
+{
+    const char *s = arg(c, name);
+    if (!s)
+        return true;
+    const char *digits = *s == '-' ? s + 1 : s;
+    char *end;
+    errno = 0;
+    long long n = strtoll(s, &end, 10);
+    if (!isdigit((unsigned char)*digits) || *end || errno || n < lo || n > hi) {
+        char want[128];
+        snprintf(want, sizeof want, TR("a whole number from %lld to %lld"), (long long)lo,
+                 (long long)hi);
+        bad_param(out, name, want);
+        return false;
+    }
+    *v = n;
+    return true;
+}
+
+/* whole_arg() into an int of the library's */
+static bool int_param(route_ctx *c, const char *name, int *v, reply *out)
+{
+    int64_t n = *v;
+    if (!whole_arg(c, name, INT_MIN, INT_MAX, &n, out))
+        return false;
+    *v = (int)n;
     return true;
 }
 
@@ -490,14 +529,14 @@ static bool kept_number(route_ctx *c, const char *typed, char kept[128], reply *
 
 static void get_certificate(route_ctx *c, const char *number, reply *out)
 {
-    uint64_t version = 0;
+    int version = 0;
     char *xml = NULL;
 
     if (!as_caller(c, c->reader, out))
         return;
-    if (!int_arg(c, "version", 0, 1000000, "a version number (0: the latest)", &version, out))
+    if (!int_param(c, "version", &version, out))
         return;
-    int rc = pledger_certificate_get(&xml, c->reader, number, (int)version);
+    int rc = pledger_certificate_get(&xml, c->reader, number, version);
     if (rc) {
         verification_refused(c, rc, out);
         return;
@@ -514,7 +553,6 @@ static void search(route_ctx *c, reply *out)
 {
     pledger_query q = PLEDGER_QUERY_INIT;
     pledger_cursor *cur = NULL;
-    uint64_t n;
 
     if (!as_caller(c, c->reader, out))
         return;
@@ -551,10 +589,8 @@ static void search(route_ctx *c, reply *out)
         return;
     if (!instant_arg(c, "as_of", &q.as_of, out))
         return;
-    n = (uint64_t)q.page_size;
-    if (!int_arg(c, "page_size", 1, 10000, "1 to 10000", &n, out))
+    if (!int_param(c, "page_size", &q.page_size, out))
         return;
-    q.page_size = (int)n;
     int rc = pledger_search(&cur, c->reader, &q);
     if (rc) {
         static const char *const renames[] = { "right_id", "right", NULL };
@@ -713,16 +749,13 @@ static void get_due(route_ctx *c, reply *out)
 {
     pledger_due_options o = { PLEDGER_DUE_OPTIONS_VERSION, PLEDGER_AS_OF_CURRENT, 30 };
     pledger_due *d = NULL;
-    uint64_t n;
 
     if (!as_caller(c, c->reader, out))
         return;
     if (!instant_arg(c, "as_of", &o.at, out))
         return;
-    n = (uint64_t)o.within_days;
-    if (!int_arg(c, "within_days", 0, 3650, "0 to 3650", &n, out))
+    if (!int_param(c, "within_days", &o.within_days, out))
         return;
-    o.within_days = (int)n;
     int rc = pledger_due_get(&d, c->reader, &o);
     if (rc) {
         reply_library_error(out, rc, c->reader);
@@ -1097,8 +1130,6 @@ static void list_applications(route_ctx *c, reply *out)
     pledger_app_filter f = PLEDGER_APP_FILTER_INIT;
     pledger_app_list *l = NULL;
     const char *state = arg(c, "state");
-    uint64_t n = (uint64_t)f.limit;
-
     if (!as_caller(c, c->reader, out))
         return;
     if (state && !state_mask(state, &f.states)) {
@@ -1111,9 +1142,8 @@ static void list_applications(route_ctx *c, reply *out)
         return;
     f.filed_by = arg(c, "filed_by");
     f.after = arg(c, "after");
-    if (!int_arg(c, "limit", 1, 10000, "1 to 10000", &n, out))
+    if (!int_param(c, "limit", &f.limit, out))
         return;
-    f.limit = (int)n;
     int rc = pledger_application_list(&l, c->reader, &f);
     if (rc) {
         reply_library_error(out, rc, c->reader);
@@ -1271,7 +1301,6 @@ static void list_reports(route_ctx *c, reply *out)
 {
     pledger_report_filter f = PLEDGER_REPORT_FILTER_INIT;
     pledger_report_list *l = NULL;
-    uint64_t n;
 
     if (!as_caller(c, c->reader, out))
         return;
@@ -1279,12 +1308,10 @@ static void list_reports(route_ctx *c, reply *out)
     f.actor = arg(c, "actor");
     if (!instant_arg(c, "from", &f.from, out) || !instant_arg(c, "to", &f.to, out))
         return;
-    n = (uint64_t)f.limit;
     if (!int_arg(c, "after", 0, INT64_MAX, "a report number (the last of the previous page)",
                  &f.after, out) ||
-        !int_arg(c, "limit", 1, 10000, "1 to 10000", &n, out))
+        !int_param(c, "limit", &f.limit, out))
         return;
-    f.limit = (int)n;
     int rc = pledger_report_find(&l, c->reader, &f);
     if (rc) {
         reply_library_error(out, rc, c->reader);

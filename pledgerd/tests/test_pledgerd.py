@@ -317,7 +317,10 @@ def test_bank_verifies_and_searches(site: dict) -> None:
     assert [h["number"] for h in hits] == [site["number"]]
     assert d.json("/v1/pledges?party_id=91350100M000100Y44", bank, expect=400)["error"][
         "name"] == "PLEDGER_EINVAL"
-    assert d.json("/v1/pledges?page_size=0", bank, expect=400)
+    # page_size 0 is the library's default page, as in-process; over the limit refused
+    assert d.json("/v1/pledges?page_size=0", bank)["hits"]
+    assert "over the limit" in d.json("/v1/pledges?page_size=10001", bank,
+                                      expect=400)["error"]["message"]
     assert d.json("/v1/pledges?kind=car", bank, expect=400)
     status, ctype, xml = d.curl(f"/v1/pledges/{site['number']}/certificate", bank)
     assert status == 200 and ctype.startswith("application/xml") and site["number"] in xml
@@ -355,7 +358,7 @@ def test_roles_decide_as_in_process(site: dict) -> None:
     assert review["uuid"] == u
     assert all(f["severity"] in ("risk", "notice") for f in review["findings"])
     submitted = d.json(f"/v1/applications/{u.upper()}/submit", t["applicant"], b"")
-    assert submitted == {"uuid": u, "state": "submitted"}
+    assert submitted == {"uuid": u, "state": "submitted", "replayed": False}
     mine = d.json(f"/v1/applications/{u.upper()}", t["applicant"])
     assert mine["state"] == "submitted" and mine["uuid"] == u
     # an applicant sees only its own; a bank none
@@ -1748,6 +1751,82 @@ def test_python_client_answers_as_a_local_registry(site: dict) -> None:
         filer.submit(uuid)
 
 
+def test_a_range_check_reads_as_the_librarys_from_the_service(site: dict) -> None:
+    """A number out of the range a call allows -- a page size, a limit,
+    the days of the due list, a certificate's version, an event -- is
+    refused by the library itself, its message the same from the service
+    as from a registry file (the service's own checks said "query parameter
+    page_size: 1 to 10000", the library "page_size 20000 is over the limit
+    of 10000"; a version the registry has not issued was a 400, not the
+    library's 404).  Only what is no whole number is the service's own."""
+    from pledger._ffi import ffi, lib
+    d, t = site["d"], site["tokens"]
+    local = pledger.open(str(site["tmp"] / "reg.db"), read_only=True)
+    local.set_actor("auditor-1", Role.AUDITOR)
+    now = lib.PLEDGER_AS_OF_CURRENT
+
+    def c_search(page_size: int) -> int:
+        q = ffi.new("pledger_query *")
+        q.version, q.as_of, q.page_size = lib.PLEDGER_QUERY_VERSION, now, page_size
+        keep = ffi.new("char[]", b"91350100M000100Y43")
+        q.party_id = keep
+        return lib.pledger_search(ffi.new("pledger_cursor **"), local._h, q)
+
+    def c_due(days: int) -> int:
+        o = ffi.new("pledger_due_options *")
+        o.version, o.at, o.within_days = lib.PLEDGER_DUE_OPTIONS_VERSION, now, days
+        return lib.pledger_due_get(ffi.new("pledger_due **"), local._h, o)
+
+    def c_apps(limit: int) -> int:
+        f = ffi.new("pledger_app_filter *")
+        f.version, f.limit = lib.PLEDGER_APP_FILTER_VERSION, limit
+        return lib.pledger_application_list(ffi.new("pledger_app_list **"), local._h, f)
+
+    def c_reports(limit: int) -> int:
+        f = ffi.new("pledger_report_filter *")
+        f.version, f.to, f.limit = lib.PLEDGER_REPORT_FILTER_VERSION, now, limit
+        setattr(f, "from", now)
+        return lib.pledger_report_find(ffi.new("pledger_report_list **"), local._h, f)
+
+    def c_certificate(version: int) -> int:
+        return lib.pledger_certificate_get(ffi.new("char **"), local._h,
+                                           site["number"].encode(), version)
+
+    def c_leaf(event: int) -> int:
+        return lib.pledger_log_leaf(local._h, event, ffi.new("unsigned char[32]"))
+
+    number = urllib.parse.quote(site["number"])
+    cases = [(c_search, 20000, "/v1/pledges?party_id=91350100M000100Y43&page_size=20000"),
+             (c_search, -1, "/v1/pledges?party_id=91350100M000100Y43&page_size=-1"),
+             (c_due, 5000, "/v1/due?within_days=5000"), (c_due, -3, "/v1/due?within_days=-3"),
+             (c_apps, 0, "/v1/applications?limit=0"),
+             (c_apps, 20000, "/v1/applications?limit=20000"),
+             (c_reports, 0, "/v1/reports?limit=0"), (c_reports, 10001, "/v1/reports?limit=10001"),
+             (c_certificate, 2000000, f"/v1/pledges/{number}/certificate?version=2000000"),
+             (c_certificate, -1, f"/v1/pledges/{number}/certificate?version=-1"),
+             (c_leaf, 0, "/v1/log/leaf?event=0")]
+    try:
+        for call, value, path in cases:
+            with pytest.raises(pledger.Error) as e:
+                local._check(call(value))
+            status, _, body = d.curl(path, t["auditor"])
+            err = json.loads(body)["error"]
+            assert (err["code"], err["message"]) == (e.value.code, e.value.message), \
+                (path, err, e.value)
+            assert status == (404 if e.value.code == -2 else 400), (path, status)
+        # page_size 0 is the library's default page, as in-process
+        assert d.json("/v1/pledges?party_id=91350100M000100Y43&page_size=0",
+                      t["auditor"])["hits"] is not None
+        for path in ("/v1/pledges?page_size=abc", "/v1/due?within_days=1e3",
+                     "/v1/reports?limit=99999999999", "/v1/applications?limit=-"):
+            status, _, body = d.curl(path, t["auditor"])
+            name = path.split("?")[1].split("=")[0]
+            assert status == 400 and json.loads(body)["error"]["message"].startswith(
+                f"query parameter {name}: a whole number"), (path, body)
+    finally:
+        local.close()
+
+
 def test_python_client_refuses_an_argument_as_a_local_registry(site: dict) -> None:
     """A text argument of another type is refused as in-process (WrongType,
     naming it), not sent as its str(): office=5 was answered as office "5",
@@ -2477,8 +2556,8 @@ def test_answers_speak_the_clients_language(site: dict) -> None:
         assert status == 404 and got_cl is None, (lang, got_cl, msg)
         assert zh_found not in msg and "R-FZ01-TM-2024-999999" in msg, (lang, msg)
     # the service's own words: a bad parameter, a missing token, an unknown endpoint
-    assert "查询参数 limit" in _ask_in(d, "/v1/applications?limit=0", t["clerk"], "zh-CN")[2]
-    assert "query parameter limit" in _ask_in(d, "/v1/applications?limit=0", t["clerk"],
+    assert "查询参数 limit" in _ask_in(d, "/v1/applications?limit=x", t["clerk"], "zh-CN")[2]
+    assert "query parameter limit" in _ask_in(d, "/v1/applications?limit=x", t["clerk"],
                                               None)[2]
     assert "令牌" in _ask_in(d, "/v1/applications", "nobody.0000", "zh-CN")[2]
     assert "端点" in _ask_in(d, "/v1/nothing", t["bank"], "zh-CN")[2]
@@ -2568,7 +2647,7 @@ def test_answers_speak_the_clients_language(site: dict) -> None:
             status, got_cl, msg = _ask_in(zh, missing, t["bank"], lang)
             assert status == 404 and got_cl == cl and (zh_found in msg) == chinese, \
                 (lang, got_cl, msg)
-        assert "查询参数 limit" in _ask_in(zh, "/v1/applications?limit=0", t["clerk"], None)[2]
+        assert "查询参数 limit" in _ask_in(zh, "/v1/applications?limit=x", t["clerk"], None)[2]
         status, cl, msg = _ask_in(zh, gone, t["applicant"], None, method="POST")
         assert status == 404 and cl == "zh-CN" and "不存在 UUID" in msg, msg
     finally:
@@ -2866,9 +2945,12 @@ def test_a_draft_is_corrected_and_withdrawn(site: dict) -> None:
     # withdrawn by its applicant, not by a bank; then nothing more
     assert d.json(f"/v1/applications/{u}/withdraw", t["bank"], b"", expect=403)
     assert d.json(f"/v1/applications/{u}/withdraw", t["applicant"], b"") == \
-        {"uuid": u, "state": "withdrawn"}
+        {"uuid": u, "state": "withdrawn", "replayed": False}
     assert d.json(f"/v1/applications/{u}", t["applicant"])["state"] == "withdrawn"
-    assert d.json(f"/v1/applications/{u}/withdraw", t["applicant"], b"", expect=409)
+    # sent again (its answer lost): done, changing nothing; a submit: refused
+    assert d.json(f"/v1/applications/{u}/withdraw", t["applicant"], b"") == \
+        {"uuid": u, "state": "withdrawn", "replayed": True}
+    assert d.json(f"/v1/applications/{u}/submit", t["applicant"], b"", expect=409)
     # PUT is served at one path only
     status, _ctype, text = d.curl("/v1/status", t["applicant"], xml, method="PUT")
     assert status == 405 and "PUT" in json.loads(text)["error"]["message"]
@@ -2883,8 +2965,9 @@ def test_a_draft_is_corrected_and_withdrawn(site: dict) -> None:
     assert not client.review(uuid).stops_submission
     client.submit(uuid)
     client.withdraw(uuid)
+    client.withdraw(uuid)       # sent again: done (replayed)
     with pytest.raises(pledger.WrongState):
-        client.withdraw(uuid)
+        client.submit(uuid)
 
 
 def test_applications_are_listed_to_whom_they_belong(site: dict) -> None:

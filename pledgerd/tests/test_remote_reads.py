@@ -405,10 +405,12 @@ def test_filing_over_url(reads: dict, tmp_path: pathlib.Path) -> None:
     assert review["uuid"] == u and review["submittable"], review
     assert run("submit", u) == {"uuid": u, "state": "submitted"}
     assert run("withdraw", u) == {"uuid": u, "state": "withdrawn"}
-    # withdrawn: refused, as from the file (the same status, the service's words)
-    local = _run(["withdraw", u, "--db", reads["db"], "--actor", "filer-1", "--role",
+    # withdrawn again (a retry whose first answer was lost): done, changing nothing
+    assert run("withdraw", u) == {"uuid": u, "state": "withdrawn"}
+    # a submit of it: refused, as from the file (the same status, the service's words)
+    local = _run(["submit", u, "--db", reads["db"], "--actor", "filer-1", "--role",
                   "applicant", "--json"], env)
-    err = run("withdraw", u, status=local.returncode)
+    err = run("submit", u, status=local.returncode)
     assert local.returncode != 0 and err["name"] == json.loads(local.stderr)["name"] == \
         "PLEDGER_ESTATE" and "withdrawn" in err["message"], err
     # the registry the service keeps has it so

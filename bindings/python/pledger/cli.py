@@ -2042,14 +2042,18 @@ def _in_cli_words(msg: str, command: str | None, options: frozenset[str],
 
     def field(m: re.Match[str]) -> str:
         whole, name = m.group(0), m.group(1)
+        # a service's message names the other field of a comparison bare,
+        # as the query parameter: "to 2024-04-01 is before from 2024-05-01"
+        known = "--" + name in options or name in _COMMAND_FIELDS.get(command or "", {})
+        compared = msg[:m.start()].endswith(("before ", "after ", "早于 ", "晚于 ")) and known
         if "->" not in whole and not whole.startswith("filter.") and "_" not in name and \
+                not compared and \
                 not (m.start() == 0 and (msg[m.end():m.end() + 2] == ": " or
                                          msg[m.end():m.end() + 1] == "：" or
                                          name in _LEADING_FIELDS or
                                          # "ground is empty": the field of an option
                                          # the message begins with (--ground)
-                                         ("--" + name in options and
-                                          msg[m.end():m.end() + 1] == " "))):
+                                         (known and msg[m.end():m.end() + 1] == " "))):
             return whole    # a plain word of the sentence, not the field it begins with
         opt = _COMMAND_FIELDS.get(command or "", {}).get(name) or (filled_by or {}).get(name) or \
             _FIELD_OPTIONS.get(name) or "--" + name.replace("_", "-")
