@@ -1827,6 +1827,30 @@ def test_a_range_check_reads_as_the_librarys_from_the_service(site: dict) -> Non
         local.close()
 
 
+def test_the_command_line_says_a_refused_comparison_as_from_a_file(site: dict) -> None:
+    """A period whose end is before its start, asked of the service, is
+    said with both options named, as from a file ("--to 2024-04-01 is
+    before --from 2024-05-01"; the service's "from" was left bare), in
+    English and in Chinese."""
+    d, t = site["d"], site["tokens"]
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("PLEDGER_DB", "PLEDGER_URL", "LANGUAGE", "LC_ALL")}
+    for args in (["stats", "--from", "2024-05-01", "--to", "2024-04-01"],
+                 ["reports", "--since", "2024-05-01", "--until", "2024-04-01"]):
+        for lang in ("C.UTF-8", "zh_CN.UTF-8"):
+            env = {**base, "LANG": lang, "LANGUAGE": lang.split(".")[0]}
+            local = subprocess.run([sys.executable, "-m", "pledger", *args, "--db",
+                                    str(site["tmp"] / "reg.db"), "--actor", "auditor-1",
+                                    "--role", "auditor"], capture_output=True, text=True,
+                                   env=env, timeout=60)
+            remote = subprocess.run([sys.executable, "-m", "pledger", *args, "--url", d.url,
+                                     "--token", t["auditor"], "--cacert", str(d.cert)],
+                                    capture_output=True, text=True, env=env, timeout=60)
+            assert local.returncode == remote.returncode == 2, (local, remote)
+            assert local.stderr == remote.stderr, (args, lang, local.stderr, remote.stderr)
+            assert args[1] in remote.stderr and args[3] in remote.stderr, remote.stderr
+
+
 def test_python_client_refuses_an_argument_as_a_local_registry(site: dict) -> None:
     """A text argument of another type is refused as in-process (WrongType,
     naming it), not sent as its str(): office=5 was answered as office "5",
