@@ -487,8 +487,24 @@ def test_one_verification_at_a_time(reads: dict) -> None:
                        ["/v1/reports/verify", "/v1/log/verify"] * 4]
             bank = [pool.submit(ask, f"/v1/pledges/{reads['number']}", t["bank"])
                     for _ in range(8)]
+            client = pledger.connect(other.url, token=t["auditor"], cafile=str(other.cert))
+
+            def by_client(call: str) -> object:
+                """The client's answer, or the exception it raised."""
+                try:
+                    return getattr(client, call)()
+                except pledger.Error as e:
+                    return e
+            clients = [pool.submit(by_client, c) for c in ["journal_verify",
+                                                          "report_verify"] * 2]
             answers = [f.result() for f in futures]
             assert all(f.result()[0] == 200 for f in bank)
+            for f in clients:
+                # one at a time: pledger.Busy with the service's Retry-After
+                # (the command line's "try again later", 75), or the answer
+                got = f.result()
+                assert not isinstance(got, pledger.Error) or (
+                    type(got) is pledger.Busy and got.retry_after == 10), got
         statuses = sorted(s for s, _ in answers)
         assert set(statuses) <= {200, 503} and 200 in statuses and 503 in statuses, statuses
         for status, body in answers:
