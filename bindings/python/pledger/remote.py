@@ -802,7 +802,10 @@ class RemoteRegistry:
         return self._review(j["findings"])
 
     def submit(self, uuid: str) -> None:
-        """As :meth:`pledger.Registry.submit`."""
+        """As :meth:`pledger.Registry.submit`; sent again after it was done
+        (its answer lost), it returns: the service answers such a retry as
+        done ("replayed"), changing nothing, and refuses any other state
+        (:class:`pledger.WrongState`)."""
         self._json("POST", f"/v1/applications/{self._quote(uuid, 'uuid')}/submit", body=b"")
 
     def applications(self, states: Any = None, *, kind: Kind | int | str | None = None,
@@ -829,7 +832,8 @@ class RemoteRegistry:
                 for a in j["applications"]]
 
     def withdraw(self, uuid: str) -> None:
-        """As :meth:`pledger.Registry.withdraw`."""
+        """As :meth:`pledger.Registry.withdraw`; sent again after it was
+        done, it returns (see :meth:`submit`)."""
         self._json("POST", f"/v1/applications/{self._quote(uuid, 'uuid')}/withdraw", body=b"")
 
     def exchange_import(self, data: bytes | str) -> bytes | None:
