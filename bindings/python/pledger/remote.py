@@ -57,7 +57,10 @@ def connect(url: str, token: str | None = None, *, cafile: str | None = None,
     acting as the account of ``token`` (NAME.SECRET; white space around it,
     as a line read from a file has, is not part of it).  ``cafile``: the
     certificate authority (or the self-signed certificate) to trust
-    instead of the system's."""
+    instead of the system's.  ``timeout``: the seconds an answer is waited
+    for -- for a verification of the journal or the reports, a bulk filing
+    and a batch of the data line, whose work on the service takes long, 11
+    minutes at least (the service answers within 10)."""
     if token is not None:
         if not isinstance(token, str):
             raise _ffi._invalid(_("{what} must be {kinds}, not {type}").format(
@@ -143,6 +146,13 @@ def _text(value: Any, what: str) -> str | None:
 #: reads (an HTML 414 or 431, no parameter named)
 _TEXT_SENT_MAX = 4096
 
+
+#: how long a call whose work takes long on the service is waited for (a
+#: verification of the journal or the reports, a bulk filing, a batch of
+#: the data line), whatever the shorter ``timeout`` of :func:`connect`: the
+#: service answers a bulk filing being committed within 10 minutes, even
+#: when it is told to stop
+_LONG_CALL_TIMEOUT = 660.0
 
 #: an identifier in a path (a number, a UUID) is cut past this many bytes:
 #: percent-encoded, the path stays under the service's 4,096 bytes
@@ -322,7 +332,7 @@ class RemoteRegistry:
     def _request(self, method: str, path: str, query: dict[str, Any] | None = None,
                  body: bytes | None = None,
                  headers: dict[str, str] | None = None,
-                 names: dict[str, str] | None = None) -> tuple[str, bytes]:
+                 names: dict[str, str] | None = None, long: bool = False) -> tuple[str, bytes]:
         import http.client
         import ssl
         import urllib.error
@@ -347,6 +357,10 @@ class RemoteRegistry:
         # (431, HTML, nothing named): cut, it is refused naming it
         headers = {k: _cut(v) for k, v in (headers or {}).items()}
         url = self.url + path + ("?" + urllib.parse.urlencode(q) if q else "")
+        # a call whose work takes long on the service (a verification of
+        # everything, a bulk filing being committed, a batch of the data
+        # line) is waited for as long as the service may take to answer it
+        timeout = max(self._timeout, _LONG_CALL_TIMEOUT) if long else self._timeout
         req = urllib.request.Request(url, data=body, method=method)
         if self._token:
             req.add_header("Authorization", f"Bearer {self._token}")
@@ -359,7 +373,7 @@ class RemoteRegistry:
         for name, value in (headers or {}).items():
             req.add_header(name, value)
         try:
-            with self._open(req, timeout=self._timeout) as r:
+            with self._open(req, timeout=timeout) as r:
                 self._note_report(r.headers)
                 return r.headers.get("Content-Type", ""), r.read()
         except urllib.error.HTTPError as e:
@@ -385,7 +399,7 @@ class RemoteRegistry:
             raise exc from None
         except urllib.error.URLError as e:
             if isinstance(e.reason, TimeoutError):
-                raise error_class(-8)(-8, _timed_out(url, self._timeout)) from None
+                raise error_class(-8)(-8, _timed_out(url, timeout)) from None
             if isinstance(e.reason, ssl.SSLCertVerificationError):
                 raise error_class(-8)(-8, _("{url}: the service's certificate is not taken "
                                             "({why}): give the authority that signed it as "
@@ -396,7 +410,7 @@ class RemoteRegistry:
         except (http.client.HTTPException, OSError) as e:
             # the connection dropped, timed out or was refused mid-way
             if isinstance(e, TimeoutError):
-                raise error_class(-8)(-8, _timed_out(url, self._timeout)) from None
+                raise error_class(-8)(-8, _timed_out(url, timeout)) from None
             raise error_class(-8)(-8, f"{url}: {type(e).__name__}: {e}") from None
 
     def _note_report(self, headers: Any) -> None:
@@ -406,8 +420,8 @@ class RemoteRegistry:
 
     def _json(self, method: str, path: str, query: dict[str, Any] | None = None,
               body: bytes | None = None, headers: dict[str, str] | None = None,
-              names: dict[str, str] | None = None) -> Any:
-        ctype, raw = self._request(method, path, query, body, headers, names)
+              names: dict[str, str] | None = None, long: bool = False) -> Any:
+        ctype, raw = self._request(method, path, query, body, headers, names, long)
         # a 2xx that is not pledgerd's answer (a proxy's page, a cut body):
         # an I/O failure naming what came, not a JSONDecodeError or a
         # KeyError further on (every object read missing a member says so)
@@ -695,7 +709,7 @@ class RemoteRegistry:
         on its registry (roles auditor and registrar); the message, when
         the journal is broken, is the service's."""
         j = self._json("GET", "/v1/log/verify",
-                       {"chain_only": "true" if chain_only else "false"})
+                       {"chain_only": "true" if chain_only else "false"}, long=True)
         return JournalCheck(intact=bool(j["intact"]), bad_seq=j.get("bad_seq"),
                             count=int(j["count"]), message=j["message"] or "")
 
@@ -707,7 +721,7 @@ class RemoteRegistry:
         checkpoint of the last one must be signed by a key of it."""
         if trusted is not None and not isinstance(trusted, Keyring):
             raise _ffi._invalid("trusted must be a pledger.Keyring or None", True)
-        j = self._json("GET", "/v1/reports/verify")
+        j = self._json("GET", "/v1/reports/verify", long=True)
         check = ReportsCheck(intact=bool(j["intact"]), bad_number=j.get("bad_number"),
                              count=int(j["count"]), message=j["message"] or "")
         if trusted is not None and check.intact and check.count:
@@ -773,7 +787,7 @@ class RemoteRegistry:
         try:
             j = self._json("POST", "/v1/filings", body=body,
                            headers=None if key is None else {"Idempotency-Key": key},
-                           names=_KEY)
+                           names=_KEY, long=True)
         except ReviewBlocked as e:
             e.items = self._filed_items(self._last_error_body)
             raise
@@ -840,7 +854,7 @@ class RemoteRegistry:
         """Upload a batch (returns the office's signed receipt) or a
         receipt (returns None) of the data line."""
         raw = _ffi.data(data, "data", text=True)
-        ctype, body = self._request("POST", "/v1/exchange", body=bytes(raw))
+        ctype, body = self._request("POST", "/v1/exchange", body=bytes(raw), long=True)
         return None if ctype.startswith("application/json") else body
 
 

@@ -259,3 +259,43 @@ def test_identifiers_and_keys_too_long_are_named_not_refused_as_a_path(canned: _
     finally:
         srv.shutdown()
         srv.server_close()
+
+
+def test_a_long_call_is_waited_for_past_the_clients_timeout() -> None:
+    """The client's timeout (30 s by default) is for the quick calls: the
+    journal's and the reports' verifications, a bulk filing and a batch
+    of the data line take long on the service and are waited for (11
+    minutes at least), not abandoned while the service goes on (a
+    verification holding the one slot, a filing done without its answer)."""
+    import time
+
+    class Slow(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:      # noqa: N802
+            time.sleep(1.5)
+            body = json.dumps({"intact": True, "bad_seq": None, "bad_number": None,
+                               "count": 3, "message": ""}).encode()
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except OSError:
+                pass        # the client gave up (the quick call)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    srv = _loopback_server(Slow)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        client = pledger.connect(f"http://127.0.0.1:{srv.server_port}", token="a.b",
+                                 timeout=0.5)
+        with pytest.raises(pledger.IOFailure) as e:
+            client.verify(NUMBER)
+        assert "no answer within 0.5 s" in str(e.value)
+        assert client.journal_verify().intact
+        assert client.report_verify().count == 3
+    finally:
+        srv.shutdown()
+        srv.server_close()
