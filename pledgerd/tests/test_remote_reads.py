@@ -431,6 +431,20 @@ def test_filing_over_url(reads: dict, tmp_path: pathlib.Path) -> None:
     again = run("file-batch", *files, "--batch-key", "cli-url-batch")
     assert again["replayed"] and [i["number"] for i in again["items"]] == \
         [i["number"] for i in filed["items"]]
+    # without a key, the same command run again (its answer lost) files
+    # nothing twice: the batch is keyed by its documents; another key files
+    # the same documents again
+    for f in files:
+        pathlib.Path(f).write_text(pathlib.Path(f).read_text(encoding="utf-8").replace(
+            "URL", "NOKEY", 1), encoding="utf-8")
+    first = run("file-batch", *files)
+    assert first["filed"] and not first["replayed"], first
+    retry = run("file-batch", *files)
+    assert retry["replayed"] and [i["number"] for i in retry["items"]] == \
+        [i["number"] for i in first["items"]], retry
+    other = run("file-batch", *files, "--batch-key", "on-purpose-2")
+    assert other["filed"] and not other["replayed"] and not set(
+        i["number"] for i in other["items"]) & set(i["number"] for i in first["items"])
     # a bank's token files nothing
     bank = ["--url", d.url, "--token", reads["tokens"]["bank"], "--cacert", str(d.cert)]
     r = _run(["apply", patent, *bank, "--json"], env)

@@ -650,7 +650,9 @@ def _file_batch_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--batch-key", metavar="KEY",
                    help=_("your name of the batch (1 to 128 of A-Z a-z 0-9 . _ : -): the "
                           "same files sent again under it are filed once, and the command "
-                          "shows what was registered"))
+                          "shows what was registered; with --url and no key, the batch is "
+                          "keyed by its documents (the same command run again files "
+                          "nothing twice)"))
 
 
 def _root_is(data: bytes, name: str) -> bool:
@@ -679,8 +681,20 @@ def cmd_file_batch(reg: Registry, a: argparse.Namespace) -> Result:
                     names.append(f)
             except E.Error as e:
                 raise type(e)(e.code, f"{f}: {e.message}") from None
+        key = a.batch_key
+        if key is None and getattr(a, "url", None):
+            # over the network an answer can be lost (a timeout, a dropped
+            # connection) and the command run again: without a key of the
+            # user's the batch is keyed by what it files, so that running the
+            # same command again files nothing twice (another --batch-key
+            # files the same documents again)
+            import hashlib
+            digest = hashlib.sha256()
+            for app in apps:
+                digest.update(app.to_xml().encode("utf-8") + b"\0")
+            key = "content:" + digest.hexdigest()
         try:
-            items = reg.file_batch(apps, key=a.batch_key)
+            items = reg.file_batch(apps, key=key)
             filed, message = True, ""
         except E.ReviewBlocked as e:
             items, filed, message = e.items, False, e.message
