@@ -651,8 +651,8 @@ def _file_batch_args(p: argparse.ArgumentParser) -> None:
                    help=_("your name of the batch (1 to 128 of A-Z a-z 0-9 . _ : -): the "
                           "same files sent again under it are filed once, and the command "
                           "shows what was registered; with --url and no key, the batch is "
-                          "keyed by its documents (the same command run again files "
-                          "nothing twice)"))
+                          "keyed by its documents and the day (the same command run again "
+                          "that day files nothing twice)"))
 
 
 def _root_is(data: bytes, name: str) -> bool:
@@ -685,14 +685,16 @@ def cmd_file_batch(reg: Registry, a: argparse.Namespace) -> Result:
         if key is None and getattr(a, "url", None):
             # over the network an answer can be lost (a timeout, a dropped
             # connection) and the command run again: without a key of the
-            # user's the batch is keyed by what it files, so that running the
-            # same command again files nothing twice (another --batch-key
-            # files the same documents again)
+            # user's the batch is keyed by what it files and the day, so that
+            # running the same command again files nothing twice (the same
+            # documents filed on purpose on another day, or under another
+            # --batch-key, are filed again)
+            import datetime
             import hashlib
             digest = hashlib.sha256()
             for app in apps:
                 digest.update(app.to_xml().encode("utf-8") + b"\0")
-            key = "content:" + digest.hexdigest()
+            key = f"content:{datetime.date.today():%Y%m%d}:{digest.hexdigest()}"
         try:
             items = reg.file_batch(apps, key=key)
             filed, message = True, ""
