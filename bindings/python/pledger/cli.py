@@ -2322,6 +2322,9 @@ def _run(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | Non
             if isinstance(e, E.Error):
                 d.update(code=e.code, name=e.name, kind=type(e).__name__,
                          message=_bare_words(e.message))
+                if getattr(e, "retry_after", None) is not None:
+                    # a service's Busy: the seconds it said to wait
+                    d["retry_after"] = e.retry_after
             else:
                 # every error has its kind and its message, not only the
                 # library's: a usage error's is the line without the

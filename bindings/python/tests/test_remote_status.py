@@ -164,6 +164,8 @@ def test_every_status_is_the_local_exception_and_a_documented_exit(
     err = r.error()
     assert r.status == exit_status and err["status"] == exit_status, (status, r)
     assert err["kind"] == exc.__name__, (status, err)
+    want = headers.get("Retry-After") if exc is pledger.Busy else None
+    assert err.get("retry_after") == (int(want) if want else None), err
 
 
 def test_a_busy_registry_file_exits_75_as_a_busy_service(tmp_path) -> None:
