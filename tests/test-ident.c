@@ -335,6 +335,51 @@ static void region_bad(const char *in, const char *msg)
                   e.msg, msg);
 }
 
+/* Values no authority issues, though their check character is right: an
+ * all-zero USCC, an authority or kind of body GB 32100 does not have, a
+ * region in no province, an all-zero body; all-zero trademark, patent,
+ * passport, foreign registration, permit and certificate numbers.  Each
+ * message names the part that is wrong; the real forms still pass. */
+START_TEST(impossible_values)
+{
+    bad(PLEDGER_ID_USCC, "000000000000000000",
+        "=USCC '000000000000000000': character 1 (the registering authority) '0' is none of "
+        "1-9, A, N, Y (GB 32100-2015)");
+    bad(PLEDGER_ID_USCC, "90350100M000100Y46",
+        "character 2 (the kind of body) '0' is not one registering authority '9' gives");
+    bad(PLEDGER_ID_USCC, "99350100M000100Y4A", "character 2 (the kind of body) '9'");
+    bad(PLEDGER_ID_USCC, "91000000000000000K",
+        "characters 3 to 8 (the region code) '000000' are no region");
+    bad(PLEDGER_ID_USCC, "91350100000000000H", "characters 9 to 17 (the body's code) are all zeros");
+    ok(PLEDGER_ID_USCC, "11100000000013127D", "11100000000013127D");  /* a central body */
+    ok(PLEDGER_ID_USCC, "Y1350100M000100Y4D", "Y1350100M000100Y4D");
+    ok(PLEDGER_ID_USCC, "92350100MA2Y00001E", "92350100MA2Y00001E");  /* individual business */
+    ok(PLEDGER_ID_USCC, "N2350100MA2Y000011", "N2350100MA2Y000011");  /* village collective */
+    ok(PLEDGER_ID_USCC, "31350100MA2Y00001P", "31350100MA2Y00001P");  /* law firm */
+
+    bad(PLEDGER_ID_RESIDENT, "000000000000000000", "birth date 0000-00-00 is not a real date");
+    bad(PLEDGER_ID_TRADEMARK, "00000000", "=trademark registration number '00000000': is all zeros: no such "
+        "registration number is issued");
+    bad(PLEDGER_ID_TRADEMARK, "G0", "is all zeros");
+    bad(PLEDGER_ID_TRADEMARK, "0", "is all zeros");
+    ok(PLEDGER_ID_TRADEMARK, "00012345", "00012345");
+    bad(PLEDGER_ID_PATENT, "201310000000.7", "the serial number (the 7 digits after the type "
+        "digit) is all zeros");
+    bad(PLEDGER_ID_PATENT, "85100000.2", "the serial number (the 5 digits after the type digit) "
+        "is all zeros");
+    bad(PLEDGER_ID_PASSPORT, "00000000", "=passport number: has no digit but 0 and no letter: "
+        "no such number is issued");
+    ok(PLEDGER_ID_PASSPORT, "E00000001", "E00000001");
+    bad(PLEDGER_ID_FOREIGN_REG, "0000", "has no digit but 0 and no letter");
+    bad(PLEDGER_ID_FOREIGN_REG, "-/.", "has no digit but 0 and no letter");
+    bad(PLEDGER_ID_PERMIT, "00000000-000", "has no digit but 0 and no letter");
+    bad(PLEDGER_ID_PERMIT, "--------", "has no digit but 0 and no letter");
+    bad(PLEDGER_ID_CERTIFICATE, "0000000", "has no digit but 0 and no letter");
+    bad(PLEDGER_ID_CERTIFICATE, "0-0/0", "has no digit but 0 and no letter");
+    ok(PLEDGER_ID_CERTIFICATE, "国海证2019B35010200123", "国海证2019B35010200123");
+}
+END_TEST
+
 START_TEST(resident_region)
 {
     region_ok("11010519491231002X");  /* 北京市朝阳区, listed throughout */
@@ -563,6 +608,7 @@ static Suite *ident_suite(void)
     tcase_add_test(tc, trademark_nice);
     tcase_add_test(tc, permit_certificate);
     tcase_add_test(tc, as_typed);
+    tcase_add_test(tc, impossible_values);
     tcase_add_test(tc, resident_region);
     tcase_add_test(tc, register_import_region);
     tcase_add_test(tc, generic_errors);

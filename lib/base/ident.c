@@ -154,8 +154,67 @@ static bool is_foreign_reg(char c) { return is_alnum_upper(c) || c == '-' || c =
 static bool is_permit(char c) { return is_alnum_upper(c) || c == '-'; }
 static bool is_uscc_char(char c) { return c != '\0' && strchr(pl_code_alphabet, c) != NULL; }
 
+/* A number with no digit but 0 and no letter ("00000000", "0-0", "---"):
+ * no authority issues one, it is a placeholder typed to get past a form. */
+static int check_not_blank(pl_err *e, const subject *s, const char *v)
+{
+    for (; *v; v++)
+        if ((*v >= '1' && *v <= '9') || is_upper(*v) || ((unsigned char)*v & 0x80))
+            return 0;
+    return pl_err_set(e, PLEDGER_EINVAL,
+                      "%s: has no digit but 0 and no letter: no such number is issued",
+                      s->text);
+}
+
 /* ---- one function per type; each may rewrite @v in place (it has room
  * for two more bytes) ---------------------------------------------------------------------- */
+
+/* GB 32100-2015 table 1: the registering authorities (character 1) and
+ * the kinds of body each registers (character 2). */
+static const char uscc_authorities[] = "123456789ANY";
+
+static bool uscc_category(char authority, char kind)
+{
+    static const struct {
+        char authority;
+        const char *kinds;
+    } table[] = {
+        { '1', "1239" },   /* establishment: organs, institutions, mass bodies */
+        { '2', "19" },     /* foreign affairs */
+        { '3', "123459" }, /* justice: law firms, notaries, arbitration, ... */
+        { '4', "19" },     /* culture */
+        { '5', "1239" },   /* civil affairs: associations, non-enterprises, foundations */
+        { '6', "129" },    /* tourism */
+        { '7', "129" },    /* religion */
+        { '8', "19" },     /* trade unions */
+        { '9', "123" },    /* market regulation: enterprises, individual businesses,
+                            * farmers' cooperatives */
+        { 'A', "19" },     /* the military establishment office */
+        { 'N', "1239" },   /* agriculture: collective economic organisations */
+        { 'Y', "1" },      /* others */
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (table[i].authority == authority)
+            return kind && strchr(table[i].kinds, kind) != NULL;
+    return false;
+}
+
+/* Characters 3 to 8 of a USCC: "100000" (a body registered by a central
+ * authority) or a code whose province exists. */
+static bool uscc_region(const char *v)
+{
+    static const char provinces[][3] = {
+        "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36",
+        "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62",
+        "63", "64", "65", "71", "81", "82",
+    };
+    if (memcmp(v, "100000", 6) == 0)
+        return true;
+    for (size_t i = 0; i < sizeof provinces / sizeof provinces[0]; i++)
+        if (memcmp(v, provinces[i], 2) == 0)
+            return true;
+    return false;
+}
 
 static int check_uscc(pl_err *e, const subject *s, char *v)
 {
@@ -165,11 +224,26 @@ static int check_uscc(pl_err *e, const subject *s, char *v)
     if ((rc = check_length(e, s, v, 18, 18)) ||
         (rc = check_chars(e, s, v, is_uscc_char, N_("0-9 and A-Z except I, O, S, V, Z"))))
         return rc;
+    if (!strchr(uscc_authorities, v[0]))
+        return pl_err_set(e, PLEDGER_EINVAL,
+                          "%s: character 1 (the registering authority) '%c' is none of 1-9, "
+                          "A, N, Y (GB 32100-2015)", s->text, v[0]);
+    if (!uscc_category(v[0], v[1]))
+        return pl_err_set(e, PLEDGER_EINVAL,
+                          "%s: character 2 (the kind of body) '%c' is not one registering "
+                          "authority '%c' gives (GB 32100-2015)", s->text, v[1], v[0]);
     for (i = 2; i < 8; i++)
         if (!is_digit(v[i]))
             return pl_err_set(e, PLEDGER_EINVAL,
                               "%s: characters 3 to 8 (the region code) must be digits, "
                               "character %d is '%c'", s->text, i + 1, v[i]);
+    if (!uscc_region(v + 2))
+        return pl_err_set(e, PLEDGER_EINVAL,
+                          "%s: characters 3 to 8 (the region code) '%.6s' are no region "
+                          "(no such province)", s->text, v + 2);
+    if (strspn(v + 8, "0") >= 9)
+        return pl_err_set(e, PLEDGER_EINVAL,
+                          "%s: characters 9 to 17 (the body's code) are all zeros", s->text);
     for (i = 0; i < 17; i++)
         sum += (int)(strchr(pl_code_alphabet, v[i]) - pl_code_alphabet) * uscc_weights[i];
     want = pl_code_alphabet[(31 - sum % 31) % 31];
@@ -355,6 +429,11 @@ static int check_patent(pl_err *e, const subject *s, char *v, int32_t today)
                               "1985 to 2003)", s->text, year);
         ty = v[2] - '0';
     }
+    if (strspn(v + (n == 13 ? 5 : 3), "0") >= (n == 13 ? 7u : 5u))
+        return pl_err_set(e, PLEDGER_EINVAL,
+                          "%s: the serial number (the %s digits after the type digit) is all "
+                          "zeros: no such application number is issued", s->text,
+                          n == 13 ? "7" : "5");
     if (ty != 1 && ty != 2 && ty != 3 && ty != 8 && ty != 9)
         return pl_err_set(e, PLEDGER_EINVAL,
                           "%s: type digit %d is not 1 (invention), 2 (utility model), "
@@ -384,6 +463,9 @@ static int check_trademark(pl_err *e, const subject *s, char *v)
         return pl_err_set(e, PLEDGER_EINVAL,
                           "%s: expected 1 to 8 digits, optionally after G "
                           "(a Madrid designation)", s->text);
+    if (strspn(p, "0") == n)
+        return pl_err_set(e, PLEDGER_EINVAL,
+                          "%s: is all zeros: no such registration number is issued", s->text);
     return 0;
 }
 
@@ -424,7 +506,7 @@ static int check_certificate(pl_err *e, const subject *s, char *v)
                               s->text, pos);
         i += k;
     }
-    return 0;
+    return check_not_blank(e, s, v);
 }
 
 /* ---- the dress of a number as people type it ------------------------------------------ */
@@ -550,11 +632,15 @@ int pl_ident_normalize(pl_err *e, pledger_id_type type, const char *in, int32_t 
             rc = check_length(e, &s, v, 5, 20);
             if (!rc)
                 rc = check_chars(e, &s, v, is_alnum_upper, N_("A-Z and 0-9"));
+            if (!rc)
+                rc = check_not_blank(e, &s, v);
             break;
         case PLEDGER_ID_FOREIGN_REG:
             rc = check_length(e, &s, v, 1, 40);
             if (!rc)
                 rc = check_chars(e, &s, v, is_foreign_reg, N_("A-Z, 0-9, '-', '/' and '.'"));
+            if (!rc)
+                rc = check_not_blank(e, &s, v);
             break;
         case PLEDGER_ID_PATENT:
             rc = check_patent(e, &s, v, today);
@@ -569,6 +655,8 @@ int pl_ident_normalize(pl_err *e, pledger_id_type type, const char *in, int32_t 
             rc = check_length(e, &s, v, 8, 40);
             if (!rc)
                 rc = check_chars(e, &s, v, is_permit, N_("A-Z, 0-9 and '-'"));
+            if (!rc)
+                rc = check_not_blank(e, &s, v);
             break;
         case PLEDGER_ID_CERTIFICATE:
             rc = check_certificate(e, &s, v);

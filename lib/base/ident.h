@@ -12,7 +12,10 @@
  *
  *   uscc        18 characters over 0-9 A-Z without I O S V Z; characters
  *               3-8 (the registering authority's region) are digits; the
- *               18th is the GB 32100-2015 check character.
+ *               18th is the GB 32100-2015 check character; character 1
+ *               (the authority) is 1-9, A, N or Y, character 2 a kind of
+ *               body that authority gives, characters 3-8 "100000" or a
+ *               region of an existing province, 9-17 not all zeros.
  *   resident    18 characters: 6-digit region, birth date YYYYMMDD (a real
  *               date from 1900-01-01 to @today), 3-digit sequence, GB 11643
  *               check character (0-9 or X).  15-digit numbers are refused.
@@ -31,6 +34,10 @@
  *   permit      8 to 40 characters A-Z 0-9 -.
  *   certificate 1 to 60 characters (code points), any but control
  *               characters: "国海证2019B33020001号".
+ * Passport, foreign registration, permit and certificate numbers with no
+ * digit but 0 and no letter ("00000000", "---"), trademark numbers and
+ * patent serial numbers of zeros alone are refused: no authority issues
+ * them.
  *
  * Messages quote the normalised value, except for resident identity and
  * passport numbers (personal data), which they do not repeat. */
