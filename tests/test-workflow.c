@@ -1365,6 +1365,11 @@ static const char *const bad_names[] = {
     "ACME\xf0\x9f\xbf\xbe Ltd",             /* the noncharacter U+1FFFE */
     " \t ",                                 /* white space only */
     "\xe3\x80\x80",                         /* U+3000 only */
+    "\xcc\x81",                             /* a lone combining acute U+0301 */
+    "\xcc\x81" "ACME Ltd",                   /* a name starting with one */
+    "\xe2\x80\xa6\xe2\x80\xa6",                 /* punctuation only: …… */
+    "***",                                  /* ASCII symbols only */
+    "\xef\xbf\xa5\xf0\x9f\x8f\xa6",             /* ￥ and an emoji */
 };
 
 START_TEST(test_change_takes_only_what_the_review_takes)
@@ -1398,6 +1403,9 @@ START_TEST(test_change_takes_only_what_the_review_takes)
     /* what the review takes goes through: a name with a visible space */
     ch = (pledger_change)PLEDGER_CHANGE_INIT;
     ch.pledgor_name = "王 芳";
+    PL_OK(reg, pledger_pledge_change(reg, num, &ch, code));
+    /* and a name whose combining marks sit on their letters */
+    ch.pledgor_name = "Jose\xcc\x81 Garci\xcc\x81" "a";
     PL_OK(reg, pledger_pledge_change(reg, num, &ch, code));
     free(before);
     free(after);

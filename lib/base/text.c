@@ -230,6 +230,125 @@ bool pl_text_invisible(const char *s, char out[16])
     return false;
 }
 
+/* Combining marks (general categories Mn, Mc, Me) of the scripts names
+ * are written in: the generic diacritics, Cyrillic, Hebrew, Arabic, Syriac,
+ * Thaana, N'Ko, the Indic scripts (each block's signs), Thai, Lao, Tibetan,
+ * Myanmar, Khmer, Mongolian, the CJK tone marks and kana voicing marks,
+ * the half marks. */
+bool pl_text_is_mark(uint32_t cp)
+{
+    static const uint32_t ranges[][2] = {
+        { 0x0300, 0x036F }, { 0x0483, 0x0489 }, { 0x0591, 0x05BD }, { 0x05BF, 0x05BF },
+        { 0x05C1, 0x05C2 }, { 0x05C4, 0x05C5 }, { 0x05C7, 0x05C7 }, { 0x0610, 0x061A },
+        { 0x064B, 0x065F }, { 0x0670, 0x0670 }, { 0x06D6, 0x06DC }, { 0x06DF, 0x06E4 },
+        { 0x06E7, 0x06E8 }, { 0x06EA, 0x06ED }, { 0x0711, 0x0711 }, { 0x0730, 0x074A },
+        { 0x07A6, 0x07B0 }, { 0x07EB, 0x07F3 }, { 0x0816, 0x082D }, { 0x0859, 0x085B },
+        { 0x08D3, 0x08E1 }, { 0x08E3, 0x0903 }, { 0x093A, 0x093C }, { 0x093E, 0x094F },
+        { 0x0951, 0x0957 }, { 0x0962, 0x0963 }, { 0x0981, 0x0983 }, { 0x09BC, 0x09BC },
+        { 0x09BE, 0x09CD }, { 0x09D7, 0x09D7 }, { 0x09E2, 0x09E3 }, { 0x0A01, 0x0A03 },
+        { 0x0A3C, 0x0A51 }, { 0x0A70, 0x0A71 }, { 0x0A75, 0x0A75 }, { 0x0A81, 0x0A83 },
+        { 0x0ABC, 0x0ABC }, { 0x0ABE, 0x0ACD }, { 0x0AE2, 0x0AE3 }, { 0x0B01, 0x0B03 },
+        { 0x0B3C, 0x0B3C }, { 0x0B3E, 0x0B57 }, { 0x0B62, 0x0B63 }, { 0x0B82, 0x0B82 },
+        { 0x0BBE, 0x0BCD }, { 0x0BD7, 0x0BD7 }, { 0x0C00, 0x0C04 }, { 0x0C3E, 0x0C56 },
+        { 0x0C62, 0x0C63 }, { 0x0C81, 0x0C83 }, { 0x0CBC, 0x0CBC }, { 0x0CBE, 0x0CD6 },
+        { 0x0CE2, 0x0CE3 }, { 0x0D00, 0x0D03 }, { 0x0D3B, 0x0D3C }, { 0x0D3E, 0x0D4D },
+        { 0x0D57, 0x0D57 }, { 0x0D62, 0x0D63 }, { 0x0D81, 0x0D83 }, { 0x0DCA, 0x0DDF },
+        { 0x0DF2, 0x0DF3 }, { 0x0E31, 0x0E31 }, { 0x0E34, 0x0E3A }, { 0x0E47, 0x0E4E },
+        { 0x0EB1, 0x0EB1 }, { 0x0EB4, 0x0EBC }, { 0x0EC8, 0x0ECD }, { 0x0F18, 0x0F19 },
+        { 0x0F35, 0x0F35 }, { 0x0F37, 0x0F37 }, { 0x0F39, 0x0F39 }, { 0x0F3E, 0x0F3F },
+        { 0x0F71, 0x0F84 }, { 0x0F86, 0x0F87 }, { 0x0F8D, 0x0FBC }, { 0x0FC6, 0x0FC6 },
+        { 0x102B, 0x103E }, { 0x1056, 0x1059 }, { 0x105E, 0x1060 }, { 0x1062, 0x1064 },
+        { 0x1067, 0x106D }, { 0x1071, 0x1074 }, { 0x1082, 0x108D }, { 0x108F, 0x108F },
+        { 0x109A, 0x109D }, { 0x135D, 0x135F }, { 0x1712, 0x1714 }, { 0x17B6, 0x17D3 },
+        { 0x17DD, 0x17DD }, { 0x1885, 0x1886 }, { 0x18A9, 0x18A9 }, { 0x1920, 0x193B },
+        { 0x1A17, 0x1A1B }, { 0x1A55, 0x1A7F }, { 0x1AB0, 0x1AFF }, { 0x1B00, 0x1B04 },
+        { 0x1B34, 0x1B44 }, { 0x1B6B, 0x1B73 }, { 0x1DC0, 0x1DFF }, { 0x20D0, 0x20F0 },
+        { 0x2CEF, 0x2CF1 }, { 0x2D7F, 0x2D7F }, { 0x2DE0, 0x2DFF }, { 0x302A, 0x302F },
+        { 0x3099, 0x309A }, { 0xA66F, 0xA672 }, { 0xA674, 0xA67D }, { 0xA69E, 0xA69F },
+        { 0xA8E0, 0xA8F1 }, { 0xFB1E, 0xFB1E }, { 0xFE20, 0xFE2F }, { 0x1D165, 0x1D169 },
+        { 0x1D16D, 0x1D172 }, { 0x1D17B, 0x1D182 }, { 0x1D185, 0x1D18B }, { 0x1D1AA, 0x1D1AD },
+    };
+    size_t lo = 0, hi = sizeof ranges / sizeof ranges[0];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (cp < ranges[mid][0])
+            hi = mid;
+        else if (cp > ranges[mid][1])
+            lo = mid + 1;
+        else
+            return true;
+    }
+    return false;
+}
+
+bool pl_text_mark_unattached(const char *s, char out[16])
+{
+    size_t n = strlen(s);
+    bool after_base = false;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = pl_utf8_decode(s + i, n - i, &cp);
+        if (k == 0)
+            return false;
+        if (pl_text_is_mark(cp)) {
+            if (!after_base) {
+                snprintf(out, 16, "U+%04X", (unsigned)cp);
+                return true;
+            }
+        } else {
+            after_base = !pl_text_is_space(cp);
+        }
+        i += k;
+    }
+    return false;
+}
+
+/* Symbols and punctuation beyond pl_text_is_punct()'s: Latin-1's signs,
+ * currency, letterlike symbols, arrows, mathematical and technical
+ * signs, box drawing, shapes, dingbats, the CJK symbols (but 々 〆 〇 and
+ * the Hangzhou numerals), enclosed CJK, small and full-width forms, the
+ * emoji and pictographs. */
+static bool is_symbol(uint32_t cp)
+{
+    if (cp < 0x80)
+        return !((cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z'));
+    if (cp >= 0x3000 && cp <= 0x303F)
+        return !(cp >= 0x3005 && cp <= 0x3007) && !(cp >= 0x3021 && cp <= 0x3029) &&
+               !(cp >= 0x3031 && cp <= 0x3035) && cp != 0x303B && cp != 0x303C;
+    return (cp >= 0x80 && cp <= 0xBF && cp != 0xAA && cp != 0xB2 && cp != 0xB3 &&
+            cp != 0xB5 && cp != 0xB9 && cp != 0xBA) ||
+           cp == 0xD7 || cp == 0xF7 || (cp >= 0x2000 && cp <= 0x206F) ||
+           (cp >= 0x20A0 && cp <= 0x20CF) || (cp >= 0x2100 && cp <= 0x214F) ||
+           (cp >= 0x2190 && cp <= 0x245F) || (cp >= 0x2500 && cp <= 0x2BFF) ||
+           (cp >= 0x2E00 && cp <= 0x2E7F) || (cp >= 0x3200 && cp <= 0x33FF) ||
+           (cp >= 0xFE10 && cp <= 0xFE6F) || (cp >= 0xFF01 && cp <= 0xFF0F) ||
+           (cp >= 0xFF1A && cp <= 0xFF20) || (cp >= 0xFF3B && cp <= 0xFF40) ||
+           (cp >= 0xFF5B && cp <= 0xFF65) || (cp >= 0xFFE0 && cp <= 0xFFEE) ||
+           (cp >= 0x1F000 && cp <= 0x1FAFF);
+}
+
+bool pl_text_has_letter(const char *s)
+{
+    size_t n = strlen(s);
+    char which[16];
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = pl_utf8_decode(s + i, n - i, &cp);
+        if (k == 0)
+            return true;   /* not UTF-8: the document was refused before */
+        if (!pl_text_is_space(cp) && !pl_text_is_punct(cp) && !pl_text_is_mark(cp) &&
+            !is_symbol(cp)) {
+            char one[8];
+            memcpy(one, s + i, k);
+            one[k] = '\0';
+            if (!pl_text_invisible(one, which))
+                return true;
+        }
+        i += k;
+    }
+    return false;
+}
+
 bool pl_text_is_punct(uint32_t cp)
 {
     if (cp < 0x80)

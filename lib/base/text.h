@@ -48,6 +48,22 @@ bool pl_text_is_punct(uint32_t cp);
  * review's PARTY_NAME_INVISIBLE and the change of a name both use it. */
 bool pl_text_invisible(const char *s, char out[16]);
 
+/* True when @cp is a combining mark (Unicode categories Mn, Mc, Me) of
+ * the scripts names are written in (the list in text.c). */
+bool pl_text_is_mark(uint32_t cp);
+
+/* True when a combining mark of @s has no character to sit on: it begins
+ * @s or follows white space ("\u0301", "Jos\u0301"'s mark is attached);
+ * written as U+XXXX into @out.  The review's PARTY_NAME_INVISIBLE and the
+ * change of a name both use it. */
+bool pl_text_mark_unattached(const char *s, char out[16]);
+
+/* True when @s holds a letter or a digit of any script: a character that
+ * is not white space, punctuation, a symbol (currency, arrows, shapes,
+ * emoji ...), a combining mark or a character that shows nothing.  The
+ * review's PARTY_NAME_NO_LETTER and the change of a name both use it. */
+bool pl_text_has_letter(const char *s);
+
 /* A malloc'd copy of @s with the full-width ASCII forms U+FF01..U+FF5E
  * turned into U+0021..U+007E, every white space character into ' ',
  * leading and trailing white space removed and each run of white space

@@ -92,6 +92,28 @@ static void party_name_invisible(pl_rctx *c, const pl_rule *r)
             pl_rule_emit(c, r, p->name.path, "the %s's name holds %s, a character that shows "
                          "nothing: a search by the name as it is shown would not find it",
                          pl_frag(c->parties[i].role), which);
+        else if (p->present && p->name.text && pl_text_mark_unattached(p->name.text, which))
+            pl_rule_emit(c, r, p->name.path, "the %s's name holds %s, a combining mark with no "
+                         "letter to sit on (at the start of the name or of a word): it shows "
+                         "only as an accent over nothing",
+                         pl_frag(c->parties[i].role), which);
+    }
+}
+
+/* A name of punctuation, symbols or marks alone ("……", "***", "￥"): no
+ * party is called that, and no search by name finds it (the name key of
+ * such a name is empty). */
+static void party_name_no_letter(pl_rctx *c, const pl_rule *r)
+{
+    char shown[PL_EXCERPT_MAX + 8];
+    for (size_t i = 0; i < c->n_parties; i++) {
+        const pl_app_party *p = c->parties[i].p;
+        if (p->present && p->name.text && !pl_text_has_letter(p->name.text)) {
+            pl_text_excerpt(shown, p->name.text);
+            pl_rule_emit(c, r, p->name.path, "the %s's name '%s' has no letter or digit, only "
+                         "punctuation, symbols or marks: give the name as on the identity "
+                         "document", pl_frag(c->parties[i].role), shown);
+        }
     }
 }
 
@@ -868,7 +890,11 @@ const pl_rule pl_rules_common[] = {
     { "PARTY_NAME_INVISIBLE", C, PL_K_ALL,
       N_("A party's name holds a character that shows nothing (a format or bidirectional "
          "control, a soft hyphen, a filler) or not as itself (a control character, a line "
-         "separator, a noncharacter)."), B_PARTIES, party_name_invisible },
+         "separator, a noncharacter), or a combining mark that no letter carries."),
+      B_PARTIES, party_name_invisible },
+    { "PARTY_NAME_NO_LETTER", C, PL_K_ALL,
+      N_("A party's name has no letter or digit: only punctuation, symbols or marks."),
+      B_PARTIES, party_name_no_letter },
     { "PARTY_ID_MISSING", C, PL_K_ALL, N_("A party has no identifier."), B_PARTIES,
       party_id_missing },
     { "PARTY_ID_INVALID", C, PL_K_ALL,

@@ -154,6 +154,18 @@ static int set_name(const pl_ctx *c, char **name, char **key, const char *value,
                           "character: the review refuses such a name (PARTY_NAME_INVISIBLE)",
                           field, which);
     }
+    if (pl_text_mark_unattached(folded, which)) {
+        free(folded);
+        return pl_err_set(c->e, PLEDGER_EINVAL,
+                          "change: %s holds %s, a combining mark with no letter to sit on: the "
+                          "review refuses such a name (PARTY_NAME_INVISIBLE)", field, which);
+    }
+    if (!pl_text_has_letter(folded)) {
+        free(folded);
+        return pl_err_set(c->e, PLEDGER_EINVAL,
+                          "change: %s has no letter or digit, only punctuation, symbols or "
+                          "marks: the review refuses such a name (PARTY_NAME_NO_LETTER)", field);
+    }
     k = pl_text_name_key(folded);
     kept = name_as_typed(value);
     free(folded);
