@@ -51,7 +51,7 @@ static void import_fixture(pledger_registry *r)
     ck_assert_msg(pledger_import_report_rejected(rep) == 0, "fixture record rejected: line %llu: %s",
                   (unsigned long long)pledger_import_report_rejection_line(rep, 0),
                   pledger_import_report_rejection_message(rep, 0));
-    ck_assert_uint_eq(pledger_import_report_inserted(rep), 35);
+    ck_assert_uint_eq(pledger_import_report_inserted(rep), 39);
     pledger_import_report_free(rep);
     free(file);
 }
@@ -616,6 +616,39 @@ static const rcase cases[] = {
     { "RIGHT_FROZEN", EQ, { "rights/right[1]/company_uscc", "914403001922038216",
                             "rights/right[1]/company_name", "深圳市南山精密仪器有限公司" },
       "rights/right[1]/company_uscc", "holding" },
+    /* a co-owned trademark, permit, sea area or land pledged by one owner alone: every
+     * other owner on the register is named, and consents (as PT_CO_OWNER_*) */
+    { "CO_OWNER_UNDECLARED", TM, { "rights/right[2]/number", "30000010" },
+      "rights/right[2]/co_owners", "trademark 30000010 has 2 owners on the register; not the "
+      "pledgor and not named as co-owners: 王芳 (name each under co_owners with its consent",
+      { "rights/right[2]/number", "30000010", "rights/right[2]/co_owners/party/@type", "person", "rights/right[2]/co_owners/party/name", "王芳", "rights/right[2]/co_owners/party/id/@type", "resident", "rights/right[2]/co_owners/party/id", "11010519491231002X", "rights/right[2]/co_owners/party/@consent", "true" } },
+    { "CO_OWNER_UNDECLARED", EM, { "rights/right[1]/permit_number", "91350100M000100Y43003P" },
+      "rights/right[1]/co_owners", "discharge permit 91350100M000100Y43003P has 2 owners on the "
+      "register; not the pledgor and not named as co-owners: Company 0 Ltd. (",
+      { "rights/right[1]/permit_number", "91350100M000100Y43003P", "rights/right[1]/co_owners/party/@type", "organisation", "rights/right[1]/co_owners/party/name", "Company 0 Ltd.", "rights/right[1]/co_owners/party/id/@type", "uscc", "rights/right[1]/co_owners/party/id", "91350100100000008M", "rights/right[1]/co_owners/party/@consent", "true" } },
+    { "CO_OWNER_UNDECLARED", SA, { "rights/right[1]/certificate_number",
+                                   "国海证2021B35010200789" },
+      "rights/right[1]/co_owners", ": 王芳 (",
+      { "rights/right[1]/certificate_number", "国海证2021B35010200789", "rights/right[1]/co_owners/party/@type", "person", "rights/right[1]/co_owners/party/name", "王芳", "rights/right[1]/co_owners/party/id/@type", "resident", "rights/right[1]/co_owners/party/id", "11010519491231002X", "rights/right[1]/co_owners/party/@consent", "true" } },
+    /* a co-owner named by name alone (no identifier) is still named */
+    { "CO_OWNER_UNDECLARED", LD, { "rights/right[1]/certificate_number", "J110118201800456" },
+      "rights/right[1]/co_owners", ": 张伟 (",
+      { "rights/right[1]/certificate_number", "J110118201800456",
+        "rights/right[1]/co_owners/party/@type", "person", "rights/right[1]/co_owners/party/name",
+        "张伟", "rights/right[1]/co_owners/party/@consent", "true" } },
+    { "CO_OWNER_CONSENT", TM, { "rights/right[2]/number", "30000010", "rights/right[2]/co_owners/party/@type", "person", "rights/right[2]/co_owners/party/name", "王芳", "rights/right[2]/co_owners/party/id/@type", "resident", "rights/right[2]/co_owners/party/id", "11010519491231002X", "rights/right[2]/co_owners/party/@consent", "false" },
+      "rights/right[2]/co_owners/party/@consent",
+      "co-owner 王芳 of trademark 30000010 has not consented to the pledge",
+      { "rights/right[2]/number", "30000010", "rights/right[2]/co_owners/party/@type", "person", "rights/right[2]/co_owners/party/name", "王芳", "rights/right[2]/co_owners/party/id/@type", "resident", "rights/right[2]/co_owners/party/id", "11010519491231002X", "rights/right[2]/co_owners/party/@consent", "true" } },
+    { "CO_OWNER_CONSENT", LD, { "rights/right[1]/certificate_number", "J110118201800456",
+                                "rights/right[1]/co_owners/party/name", "张伟" },
+      "rights/right[1]/co_owners/party/@consent", "co-owner 张伟 of" },
+    /* the consent is a material of every co-owned kind */
+    { "MATERIAL_MISSING", TM, { "rights/right[2]/number", "30000010", "rights/right[2]/co_owners/party/@type", "person", "rights/right[2]/co_owners/party/name", "王芳", "rights/right[2]/co_owners/party/id/@type", "resident", "rights/right[2]/co_owners/party/id", "11010519491231002X", "rights/right[2]/co_owners/party/@consent", "true" },
+      "materials", "the consent of the co-owners (material kind consent)",
+      { "rights/right[2]/number", "30000010", "rights/right[2]/co_owners/party/@type", "person", "rights/right[2]/co_owners/party/name", "王芳", "rights/right[2]/co_owners/party/id/@type", "resident", "rights/right[2]/co_owners/party/id", "11010519491231002X", "rights/right[2]/co_owners/party/@consent", "true" }, NULL, "consent" },
+    { "MATERIAL_MISSING", EM, { "rights/right[1]/permit_number", "91350100M000100Y43003P" },
+      "materials", "the consent of the co-owners" },
     /* ---- rules-trademark.c */
     /* the pledgor's identifier invalid: its marks found through the registrant */
     { "TM_BUNDLE_MISSING", TM,
@@ -1291,7 +1324,7 @@ START_TEST(test_related_marks_agree)
     }
     sqlite3_finalize(st);
     sqlite3_close(h);
-    ck_assert_uint_eq(n, 17);
+    ck_assert_uint_eq(n, 18);
     /* owner A: 12345678 <-> 12345670 (cancelled) and both from 12345672 (X's);
      * 20000001 -> 20000004, G2000006; 20000004 -> 20000001 (same text);
      * G2000006 -> 20000001 (same family; 20000002 shares no group).

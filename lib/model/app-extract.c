@@ -523,6 +523,15 @@ static void right_key(ex *x, pl_app_right *r)
 
 static const char *const patent_type_names[] = { NULL, "invention", "utility_model", "design" };
 
+/* The co-owners other than the pledgor of a right that may be co-owned
+ * (patent, trademark, permit, sea-area and land certificate). */
+static void get_co_owners(ex *x, xmlNodePtr r, const char *path, pl_app_right *out)
+{
+    out->co_owners_path = join(x, path, "co_owners");
+    get_parties(x, pl_xml_child(r, "co_owners"), out->co_owners_path, &out->co_owners,
+                &out->n_co_owners);
+}
+
 static void get_right(ex *x, xmlNodePtr r, size_t index, pl_app_right *out)
 {
     const char *path = ex_printf(x, "rights/right[%zu]", index + 1);
@@ -536,6 +545,7 @@ static void get_right(ex *x, xmlNodePtr r, size_t index, pl_app_right *out)
         get_classes(x, r, path, out);
         get_text(x, r, path, "goods", &out->goods);
         get_text(x, r, path, "mark", &out->mark);
+        get_co_owners(x, r, path, out);
         break;
     case PLEDGER_KIND_PATENT:
         get_ident(x, r, path, "number", PLEDGER_ID_PATENT, &out->number);
@@ -545,9 +555,7 @@ static void get_right(ex *x, xmlNodePtr r, size_t index, pl_app_right *out)
             patent_type_names, 4, node_text(x, pl_xml_child(r, "patent_type")));
         get_date(x, r, path, "filing_date", &out->filing_date);
         get_date(x, r, path, "grant_date", &out->grant_date);
-        sub = join(x, path, "co_owners");
-        out->co_owners_path = sub;
-        get_parties(x, pl_xml_child(r, "co_owners"), sub, &out->co_owners, &out->n_co_owners);
+        get_co_owners(x, r, path, out);
         break;
     case PLEDGER_KIND_RECEIVABLE:
         get_text(x, r, path, "description", &out->description);
@@ -569,6 +577,7 @@ static void get_right(ex *x, xmlNodePtr r, size_t index, pl_app_right *out)
         get_measure(x, r, path, "allowance", &out->allowance);
         get_date(x, r, path, "valid_from", &out->valid_from);
         get_date(x, r, path, "valid_to", &out->valid_to);
+        get_co_owners(x, r, path, out);
         break;
     case PLEDGER_KIND_SEA_AREA:
     case PLEDGER_KIND_LAND:
@@ -578,6 +587,7 @@ static void get_right(ex *x, xmlNodePtr r, size_t index, pl_app_right *out)
         get_measure(x, r, path, "area", &out->area);
         get_date(x, r, path, "term_start", &out->term_start);
         get_date(x, r, path, "term_end", &out->term_end);
+        get_co_owners(x, r, path, out);
         break;
     }
     right_key(x, out);

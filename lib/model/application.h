@@ -192,7 +192,7 @@ typedef struct pl_app_party {
     pl_app_text contact;
     pl_app_text legal_representative;
     pl_app_text country;
-    pl_app_flag consent;          /* @consent of patent co-owners */
+    pl_app_flag consent;          /* @consent of co-owners */
 } pl_app_party;
 
 typedef enum pl_patent_type {
@@ -242,6 +242,8 @@ typedef struct pl_app_right {
     const char *patent_type_path;
     pl_app_date filing_date;
     pl_app_date grant_date;
+    /* patent, trademark, emission, sea area, land: the co-owners other
+     * than the pledgor */
     pl_app_party *co_owners;
     size_t n_co_owners;
     const char *co_owners_path; /* ".../co_owners" */

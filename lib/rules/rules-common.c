@@ -708,7 +708,8 @@ static const material_req required_materials[] = {
     { PL_K_ALL, PL_MATERIAL_PLEDGE_CONTRACT, WHEN_ALWAYS, N_("the pledge contract") },
     { PL_K_TM | PL_K_PT | PL_K_EQ | PL_K_EM | PL_K_SA | PL_K_LD, PL_MATERIAL_IDENTITY,
       WHEN_ALWAYS, N_("the identity documents of the parties") },
-    { PL_K_PT, PL_MATERIAL_CONSENT, WHEN_CO_OWNED, N_("the consent of the co-owners") },
+    { PL_K_TM | PL_K_PT | PL_K_EM | PL_K_SA | PL_K_LD, PL_MATERIAL_CONSENT, WHEN_CO_OWNED,
+      N_("the consent of the co-owners") },
     { PL_K_PT, PL_MATERIAL_EVALUATION_REPORT, WHEN_VALUED,
       N_("the evaluation report (the patent was valued)") },
 };

@@ -28,6 +28,10 @@ static const char B_SEIZED[] =
     N_("Civil Procedure Law (preservation, enforcement); registration measures: seized or "
     "frozen rights are refused");
 
+static const char B_CO_OWNED[] =
+    N_("Civil Code art. 301 (a co-owned thing is disposed of with its co-owners' consent); "
+    "registration measures: a co-owned right is pledged with the consent of every owner");
+
 static const char *owner_word(pledger_kind kind)
 {
     switch (kind) {
@@ -198,6 +202,72 @@ static void right_frozen(pl_rctx *c, const pl_rule *r)
     }
 }
 
+/* Co-owned trademarks, permits, sea-area and land certificates, as
+ * patents (PT_CO_OWNER_CONSENT, PT_CO_OWNER_UNDECLARED): every co-owner
+ * other than the pledgor is named under co_owners and consents. */
+static void co_owner_consent(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        for (size_t k = 0; k < x->n_co_owners; k++) {
+            const pl_app_party *o = &x->co_owners[k];
+            if (!o->consent.has || !o->consent.value)
+                pl_rule_emit(c, r, o->consent.path,
+                             "co-owner %s of %s %s has not consented to the pledge",
+                             o->name.text ? o->name.text : "", pl_rule_right_word(x->kind),
+                             pl_rule_right_id(x));
+        }
+    }
+}
+
+/* A co-owner of the document is the register's owner @o (by identifier,
+ * or by name when the co-owner's identifier is missing or invalid). */
+static bool declared(const pl_app_right *x, const pl_ref_owner *o)
+{
+    for (size_t k = 0; k < x->n_co_owners; k++)
+        if (pl_rule_is_owner(&x->co_owners[k], o))
+            return true;
+    return false;
+}
+
+/* One finding per right, naming every owner on the register that is
+ * neither the pledgor nor a declared co-owner. */
+static void co_owner_undeclared(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        const pl_ref_right *ref = c->refs[i].right;
+        char names[1024];
+        size_t len = 0, n = 0;
+        if (c->refs[i].state != PL_RREF_FOUND || !ref || ref->n_owners < 2)
+            continue;
+        names[0] = '\0';
+        for (size_t k = 0; k < ref->n_owners; k++) {
+            const pl_ref_owner *o = &ref->owners[k];
+            if (pl_rule_is_owner(&c->app->pledgor, o) || declared(x, o))
+                continue;
+            n++;
+            /* whole names only; "..." once the next does not fit (64 owners of
+             * 400-byte names) */
+            size_t need = strlen(o->name) + (len ? 2 : 0);
+            if (len + need + 4 < sizeof names) {
+                snprintf(names + len, sizeof names - len, "%s%s", len ? ", " : "", o->name);
+                len += need;
+            } else if (len + 4 < sizeof names && (len < 3 || strcmp(names + len - 3, "...") != 0)) {
+                memcpy(names + len, "...", 4);
+                len += 3;
+            }
+        }
+        if (n)
+            pl_rule_emit(c, r, x->co_owners_path,
+                         "%s %s has %zu owners on the register; not the pledgor and not named "
+                         "as co-owners: %s (name each under co_owners with its consent: a "
+                         "co-owned right is pledged with the consent of every owner)",
+                         pl_rule_right_word(x->kind), pl_rule_right_id(x), ref->n_owners,
+                         names);
+    }
+}
+
 #define B PLEDGER_SEVERITY_BLOCKING
 #define C PLEDGER_SEVERITY_CORRECTABLE
 #define N PLEDGER_SEVERITY_NOTICE
@@ -219,6 +289,12 @@ const pl_rule pl_rules_register[] = {
     { "PLEDGOR_NAME_CHANGED", N, REG,
       N_("The pledgor's name differs from the register's; a proof of the change of name is "
       "attached."), B_OWNER, pledgor_name_changed },
+    { "CO_OWNER_UNDECLARED", C, PL_K_TM | PL_K_EM | PL_K_SA | PL_K_LD,
+      N_("An owner on the register of a co-owned trademark, permit or certificate is neither "
+      "the pledgor nor a declared co-owner."), B_CO_OWNED, co_owner_undeclared, PL_RECHECK },
+    { "CO_OWNER_CONSENT", C, PL_K_TM | PL_K_EM | PL_K_SA | PL_K_LD,
+      N_("A co-owner of the trademark, permit or certificate has not consented."), B_CO_OWNED,
+      co_owner_consent },
     { "RIGHT_NOT_IN_FORCE", B, PL_K_REGISTERED,
       N_("The right is cancelled, invalidated, expired, terminated or not granted."), B_STATUS,
       right_not_in_force, PL_RECHECK },
