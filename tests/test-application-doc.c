@@ -1087,6 +1087,196 @@ START_TEST(pledge)
 }
 END_TEST
 
+/* ---- typed fields typed at a Chinese counter --------------------------------------- */
+
+static const char *const typed_tags[] = {
+    "classes", "filing_date", "grant_date", "due_date", "valid_from", "valid_to",
+    "term_start", "term_end", "performance_start", "performance_end", "start", "end",
+    "date", "amount", "capital", "value", "size", "allowance", "area",
+};
+
+/* @xml with the digits, '-' and '.' of every typed field written full
+ * width, an ideographic space before and after (caller frees). */
+static char *full_width(const char *xml)
+{
+    size_t n = strlen(xml);
+    char *out = malloc(n * 4 + 1), *o = out;
+    const char *p = xml;
+    ck_assert_ptr_nonnull(out);
+    while (*p) {
+        bool typed = false;
+        if (*p == '<' && p[1] != '/') {
+            for (size_t t = 0; t < sizeof typed_tags / sizeof typed_tags[0] && !typed; t++) {
+                size_t k = strlen(typed_tags[t]);
+                typed = strncmp(p + 1, typed_tags[t], k) == 0 && (p[1 + k] == '>' ||
+                                                                  p[1 + k] == ' ');
+            }
+        }
+        if (!typed) {
+            *o++ = *p++;
+            continue;
+        }
+        while (*p != '>')
+            *o++ = *p++;
+        *o++ = *p++;
+        if (*p == '<') /* an element of elements or empty: not typed text */
+            continue;
+        o += sprintf(o, "\xe3\x80\x80");
+        for (; *p && *p != '<'; p++) {
+            if (*p >= '0' && *p <= '9')
+                o += sprintf(o, "\xef\xbc%c", (char)(0x90 + (*p - '0')));
+            else if (*p == '-')
+                o += sprintf(o, "\xef\xbc\x8d");
+            else if (*p == '.')
+                o += sprintf(o, "\xef\xbc\x8e");
+            else
+                *o++ = *p;
+        }
+        o += sprintf(o, "\xe3\x80\x80");
+    }
+    *o = '\0';
+    return out;
+}
+
+static void same_date(const pl_app_date *a, const pl_app_date *b)
+{
+    ck_assert_int_eq(a->has, b->has);
+    ck_assert_msg(a->valid == b->valid && a->days == b->days, "%s: '%s' and '%s'", a->path,
+                  a->raw ? a->raw : "", b->raw ? b->raw : "");
+}
+
+static void same_amount(const pl_app_amount *a, const pl_app_amount *b)
+{
+    ck_assert_int_eq(a->has, b->has);
+    ck_assert_msg(a->valid == b->valid && a->minor == b->minor, "%s", a->path);
+    ck_assert_str_eq(a->currency ? a->currency : "", b->currency ? b->currency : "");
+}
+
+static void same_measure(const pl_app_measure *a, const pl_app_measure *b)
+{
+    ck_assert_str_eq(a->raw ? a->raw : "", b->raw ? b->raw : "");
+}
+
+/* Every sample with its dates, amounts, sizes, quantities and classes in
+ * full-width digits between ideographic spaces is accepted, kept as
+ * filed, and reads as the sample: the same days, minor units, classes. */
+START_TEST(full_width_typed_fields)
+{
+    pl_err e = { 0, "" };
+    size_t len = 0;
+    char *xml = sample(kinds[_i], &len), *wide = full_width(xml), *back;
+    pl_doc *d0 = NULL, *d1 = NULL;
+    pl_app *a, *b;
+
+    ck_assert_msg(strstr(wide, "\xef\xbc\x92"), "%s", wide); /* ２ somewhere */
+    ck_assert_msg(pl_doc_parse(&d0, &e, xml, len) == 0, "%s", e.msg);
+    ck_assert_msg(pl_doc_parse(&d1, &e, wide, strlen(wide)) == 0, "%s", e.msg);
+    back = to_xml(d1);
+    ck_assert_msg(strstr(back, "\xef\xbc\x92"), "not kept as filed: %s", back);
+    a = extract(d0);
+    b = extract(d1);
+    same_date(&a->claim.performance_start, &b->claim.performance_start);
+    same_date(&a->claim.performance_end, &b->claim.performance_end);
+    same_amount(&a->claim.amount, &b->claim.amount);
+    same_date(&a->period.start, &b->period.start);
+    same_date(&a->period.end, &b->period.end);
+    same_date(&a->contract.date, &b->contract.date);
+    same_amount(&a->valuation.value, &b->valuation.value);
+    same_date(&a->valuation.date, &b->valuation.date);
+    ck_assert_uint_eq(a->n_rights, b->n_rights);
+    for (size_t i = 0; i < a->n_rights; i++) {
+        const pl_app_right *x = &a->rights[i], *y = &b->rights[i];
+        ck_assert_uint_eq(x->n_classes, y->n_classes);
+        ck_assert_int_eq(x->classes_valid, y->classes_valid);
+        for (size_t k = 0; k < x->n_classes; k++)
+            ck_assert_int_eq(x->classes[k], y->classes[k]);
+        ck_assert_str_eq(x->classes_raw ? x->classes_raw : "",
+                         y->classes_raw ? y->classes_raw : "");
+        same_date(&x->filing_date, &y->filing_date);
+        same_date(&x->grant_date, &y->grant_date);
+        same_date(&x->due_date, &y->due_date);
+        same_date(&x->valid_from, &y->valid_from);
+        same_date(&x->valid_to, &y->valid_to);
+        same_date(&x->term_start, &y->term_start);
+        same_date(&x->term_end, &y->term_end);
+        same_amount(&x->amount, &y->amount);
+        same_amount(&x->capital, &y->capital);
+        same_measure(&x->allowance, &y->allowance);
+        same_measure(&x->area, &y->area);
+    }
+    ck_assert_uint_eq(a->n_materials, b->n_materials);
+    for (size_t i = 0; i < a->n_materials; i++) {
+        ck_assert_int_eq(a->materials[i].has_size, b->materials[i].has_size);
+        ck_assert_int_eq(a->materials[i].size, b->materials[i].size);
+    }
+    pl_app_free(a);
+    pl_app_free(b);
+    pl_doc_free(d0);
+    pl_doc_free(d1);
+    free(back);
+    free(wide);
+    free(xml);
+}
+END_TEST
+
+/* Set field by field: full-width digits, "第29类、第30类", a full-width
+ * currency are taken (and kept as typed); what is still wrong once
+ * folded is refused naming the field and saying what to type, the
+ * document left as it was. */
+START_TEST(typed_fields_as_typed)
+{
+    pl_err e = { 0, "" };
+    pl_doc *d = load("trademark");
+    pl_app *a;
+    static const struct {
+        const char *path, *value, *want;
+    } bad[] = {
+        { "rights/right[1]/classes", "第29类 x",
+          "rights/right[1]/classes: '第29类 x' is not a list of Nice classes: type the class "
+          "numbers from 1 to 45 separated by spaces, e.g. 29 30" },
+        { "rights/right[1]/classes", "\xef\xbc\x94\xef\xbc\x96", "is not a list of Nice classes" },
+        { "period/end", "2027/02/28", "period/end: '2027/02/28' is not a date: type it as "
+          "YYYY-MM-DD, e.g. 2024-03-01" },
+        { "period/end", "２０２４－０２－３０", "period/end: '２０２４－０２－３０' is not a real date" },
+        { "claim/amount", "３００万", "claim/amount: '３００万' is not an amount: type a whole "
+          "number of minor units (fen for CNY) in digits" },
+        { "claim/amount", "3,000,000.00", "is not an amount" },
+        { "materials/material[1]/size", "１８４ＫＢ", "materials/material[1]/size: '１８４ＫＢ' "
+          "is not a size: type the number of bytes in digits" },
+        { "valuation/date", "\xe3\x80\x80", "valuation/date: '\xe3\x80\x80' is not a date" },
+    };
+
+    set(d, "rights/right[1]/classes", "第２９类、第３０类");
+    set(d, "period/end", "\xe3\x80\x80２０２７－０２－２８\xe3\x80\x80");
+    set(d, "claim/amount", "３００００００００");
+    set(d, "claim/amount/@currency", "ＣＮＹ");
+    set(d, "materials/material[1]/size", "１８４３２０");
+    ck_assert_str_eq(get(d, "rights/right[1]/classes"), "第２９类、第３０类");
+    ck_assert_str_eq(get(d, "claim/amount"), "３００００００００");
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_int_eq(pl_doc_set(d, &e, bad[i].path, bad[i].value), PLEDGER_EXML);
+        ck_assert_msg(strstr(e.msg, bad[i].want), "%s: '%s' lacks '%s'", bad[i].value, e.msg,
+                      bad[i].want);
+    }
+    ck_assert_str_eq(get(d, "period/end"), "\xe3\x80\x80２０２７－０２－２８\xe3\x80\x80");
+    a = extract(d);
+    ck_assert_uint_eq(a->rights[0].n_classes, 2);
+    ck_assert_int_eq(a->rights[0].classes[0], 29);
+    ck_assert_int_eq(a->rights[0].classes[1], 30);
+    ck_assert(a->rights[0].classes_valid);
+    ck_assert_str_eq(a->rights[0].classes_raw, "29 30");
+    ck_assert(a->period.end.valid);
+    ck_assert_int_eq(a->period.end.days, day("2027-02-28"));
+    ck_assert_str_eq(a->period.end.raw, "2027-02-28");
+    ck_assert(a->claim.amount.valid);
+    ck_assert_int_eq(a->claim.amount.minor, 300000000);
+    ck_assert_str_eq(a->claim.amount.currency, "CNY");
+    ck_assert_int_eq(a->materials[0].size, 184320);
+    pl_app_free(a);
+    pl_doc_free(d);
+}
+END_TEST
+
 static Suite *application_doc_suite(void)
 {
     Suite *s = suite_create("application-doc");
@@ -1112,6 +1302,8 @@ static Suite *application_doc_suite(void)
     tcase_add_test(tc, extract_emission);
     tcase_add_test(tc, extract_real);
     tcase_add_test(tc, extract_lenient);
+    tcase_add_loop_test(tc, full_width_typed_fields, 0, 7);
+    tcase_add_test(tc, typed_fields_as_typed);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("certificate");

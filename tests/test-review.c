@@ -921,6 +921,57 @@ START_TEST(test_samples_clean)
 }
 END_TEST
 
+/* Typed at a Chinese counter: the trademark sample with its classes as
+ * "第２９类、第３０类", its dates and amounts in full-width digits between
+ * ideographic spaces, its currency full width, reviews as clean as the
+ * sample; it registers, and the certificate gives the classes as "29 30"
+ * and the period as dates. */
+START_TEST(test_full_width_typed_fields)
+{
+    static const char *const wide[] = {
+        "rights/right[1]/classes", "第２９类、第３０类",
+        "rights/right[2]/classes", "\xe3\x80\x80３５\xe3\x80\x80",
+        "period/start", "２０２４－０３－０１",
+        "period/end", "\xe3\x80\x80２０２７－０２－２８",
+        "claim/amount", "３０００００００００",
+        "claim/amount/@currency", "ＣＮＹ",
+        "claim/performance_start", "２０２４－０３－０１",
+        "claim/performance_end", "２０２７－０２－２８",
+        "contract/date", "２０２４－０２－２６",
+        "valuation/value", "５２００００００００",
+        "valuation/date", "２０２４－０１－１５",
+        "materials/material[1]/size", "１８４３２０",
+        NULL,
+    };
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_TRADEMARK);
+    char *num = NULL, *code = NULL, *cert = NULL;
+    edit(app, wide);
+    pledger_review *rv = check(reg, app);
+    char *text = describe(rv);
+    ck_assert_msg(pledger_review_count(rv) == 0, "%s", text);
+    free(text);
+    pledger_review_free(rv);
+
+    act(reg, "applicant-1", PLEDGER_ROLE_APPLICANT);
+    PL_OK(reg, pledger_application_save(reg, app));
+    char *uuid = strdup(pledger_application_uuid(app));
+    PL_OK(reg, pledger_application_review(NULL, reg, uuid));
+    PL_OK(reg, pledger_application_submit(reg, uuid));
+    act(reg, "clerk-1", PLEDGER_ROLE_CLERK);
+    PL_OK(reg, pledger_application_accept(NULL, reg, uuid));
+    act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, pledger_application_register(&num, &code, reg, uuid));
+    PL_OK(reg, pledger_certificate_get(&cert, reg, num, 0));
+    ck_assert_msg(strstr(cert, "<classes>29 30</classes>"), "%s", cert);
+    ck_assert_msg(strstr(cert, "2027-02-28"), "%s", cert);
+    pledger_free(cert);
+    pledger_free(code);
+    pledger_free(num);
+    free(uuid);
+    pledger_application_free(app);
+}
+END_TEST
+
 /* ---- one application, many defects -------------------------------------------------- */
 
 static const char *const many_defects[] = {
@@ -1521,6 +1572,7 @@ static Suite *review_suite(void)
     tc = tcase_create("documents");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_loop_test(tc, test_samples_clean, 1, 8);
+    tcase_add_test(tc, test_full_width_typed_fields);
     tcase_add_test(tc, test_many_defects);
     tcase_add_test(tc, test_deterministic);
     tcase_add_test(tc, test_stored_review_is_the_check);

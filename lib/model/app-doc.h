@@ -35,6 +35,21 @@ char *pl_doc_direct_text(xmlNodePtr n);
 /* The text of attribute @name of @n; NULL when absent or out of memory. */
 char *pl_doc_attr_text(xmlNodePtr n, const char *name);
 
+/* @s (a typed field's text: a date, an amount, a size, a quantity, a
+ * currency) folded as a Chinese counter types it: full-width forms
+ * U+FF01..U+FF5E to ASCII ("２０２４－０３－０１"), every dash to '-',
+ * every white space (the ideographic space) to ' '; with @classes also
+ * "第", "类", "類", "、", ',' and ';' to ' ' ("第29类、第30类").  Malloc'd,
+ * NULL when out of memory.  The document keeps what was typed; every
+ * reader of a typed field reads it through this (app-typed.c). */
+char *pl_doc_fold_value(const char *s, bool classes);
+
+/* Validate the application @doc against the schema, its typed fields
+ * folded (pl_doc_fold_value; @doc itself is not changed).  A typed field
+ * still wrong once folded is PLEDGER_EXML "@what: line N: path: '...' is
+ * not a date: type it as YYYY-MM-DD, ..." (what to type, per type). */
+int pl_doc_validate(pl_err *e, xmlDocPtr doc, const char *what);
+
 /* Index of @name in @names[1..n-1], 0 when absent. */
 int pl_name_index(const char *const *names, int n, const char *name);
 

@@ -180,6 +180,34 @@ static const char *node_attr(ex *x, xmlNodePtr n, const char *name)
     return r;
 }
 
+/* The text of a typed field (a date, an amount, a size, a quantity, the
+ * classes, a currency) folded as every check reads it (pl_doc_fold_value:
+ * "２０２４－０３－０１" is 2024-03-01), runs of spaces made one. */
+static const char *typed_fold(ex *x, const char *t, bool classes)
+{
+    char *f;
+    const char *r;
+    size_t o = 0;
+    if (!t)
+        return NULL;
+    if (!(f = pl_doc_fold_value(t, classes))) {
+        x->oom = true;
+        return NULL;
+    }
+    for (size_t i = 0; f[i]; i++)
+        if (f[i] != ' ' || (o > 0 && f[o - 1] != ' '))
+            f[o++] = f[i];
+    f[o] = '\0';
+    r = ex_trim(x, f);
+    free(f);
+    return r;
+}
+
+static const char *typed_text(ex *x, xmlNodePtr n, bool classes)
+{
+    return typed_fold(x, node_text(x, n), classes);
+}
+
 static void get_text(ex *x, xmlNodePtr parent, const char *base, const char *name,
                      pl_app_text *out)
 {
@@ -194,7 +222,7 @@ static void get_date(ex *x, xmlNodePtr parent, const char *base, const char *nam
     int32_t days = 0;
 
     out->path = join(x, base, name);
-    out->raw = node_text(x, pl_xml_child(parent, name));
+    out->raw = typed_text(x, pl_xml_child(parent, name), false);
     out->has = out->raw != NULL;
     if (out->raw && pl_date_parse(&err, out->raw, &days) == 0) {
         out->valid = true;
@@ -228,12 +256,12 @@ static void get_amount(ex *x, xmlNodePtr parent, const char *base, const char *n
 
     out->path = join(x, base, name);
     out->currency_path = join(x, out->path, "@currency");
-    out->raw = node_text(x, n);
+    out->raw = typed_text(x, n, false);
     out->has = out->raw != NULL;
     out->valid = out->raw && parse_int64(out->raw, &out->minor);
     if (!out->valid)
         out->minor = 0;
-    out->currency = node_attr(x, n, "currency");
+    out->currency = typed_fold(x, node_attr(x, n, "currency"), false);
 }
 
 static void get_measure(ex *x, xmlNodePtr parent, const char *base, const char *name,
@@ -243,7 +271,7 @@ static void get_measure(ex *x, xmlNodePtr parent, const char *base, const char *
 
     out->path = join(x, base, name);
     out->unit_path = join(x, out->path, "@unit");
-    out->raw = node_text(x, n);
+    out->raw = typed_text(x, n, false);
     out->unit = node_attr(x, n, "unit");
 }
 
@@ -400,7 +428,7 @@ static void get_classes(ex *x, xmlNodePtr r, const char *path, pl_app_right *out
     size_t n = 0;
 
     out->classes_path = join(x, path, "classes");
-    raw = node_text(x, pl_xml_child(r, "classes"));
+    raw = typed_text(x, pl_xml_child(r, "classes"), true);
     out->classes_raw = raw;
     if (!raw)
         return;
@@ -693,7 +721,7 @@ static void get_materials(ex *x)
         m->kind = pl_material_kind_from_name(node_attr(x, c, "kind"));
         get_text(x, c, path, "file_name", &m->file_name);
         m->size_path = join(x, path, "size");
-        size = node_text(x, pl_xml_child(c, "size"));
+        size = typed_text(x, pl_xml_child(c, "size"), false);
         m->has_size = parse_int64(size, &m->size);
         m->sha256.path = join(x, path, "sha256");
         sha = node_text(x, pl_xml_child(c, "sha256"));

@@ -255,7 +255,7 @@ int pl_doc_count(pl_doc *d, pl_err *e, const char *path, int *out)
  * free it and report. */
 static int commit_copy(pl_doc *d, pl_err *e, xmlDocPtr copy, const char *what)
 {
-    int rc = pl_xml_validate(e, copy, PL_XML_SCHEMA, what);
+    int rc = pl_doc_validate(e, copy, what);
     if (rc == 0)
         rc = pl_doc_check_rights(e, copy, d->kind, what);
     if (rc) {

@@ -142,7 +142,7 @@ int pl_doc_new(pl_doc **out, pl_err *e, pledger_kind kind)
         return pl_err_oom(e);
     }
     xmlSetNs(root, ns);
-    if (pl_xml_validate(e, doc, PL_XML_SCHEMA, "application") != 0) {
+    if (pl_doc_validate(e, doc, "application") != 0) {
         xmlFreeDoc(doc);
         return e ? e->code : PLEDGER_EXML;
     }
@@ -167,7 +167,7 @@ static int doc_checked(pl_doc **out, pl_err *e, xmlDocPtr doc, bool validate)
         return PLEDGER_EXML;
     }
     pl_xml_strip(doc);
-    if (validate && (rc = pl_xml_validate(e, doc, PL_XML_SCHEMA, "application"))) {
+    if (validate && (rc = pl_doc_validate(e, doc, "application"))) {
         xmlFreeDoc(doc);
         return rc;
     }

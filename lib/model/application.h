@@ -124,7 +124,8 @@ typedef struct pl_app_text {
 
 /* A calendar date element (YYYY-MM-DD). */
 typedef struct pl_app_date {
-    const char *raw;  /* trimmed text; NULL when absent */
+    const char *raw;  /* trimmed text, folded (pl_doc_fold_value: "２０２４－０３－０１"
+                       * reads 2024-03-01); NULL when absent */
     const char *path;
     bool has;         /* the element is present and not blank */
     bool valid;       /* raw is a real date; then days is set */
@@ -133,18 +134,18 @@ typedef struct pl_app_date {
 
 /* An amount: integer count of minor units, @currency an ISO 4217 code. */
 typedef struct pl_app_amount {
-    const char *raw;           /* trimmed text; NULL when absent */
+    const char *raw;           /* trimmed text, folded; NULL when absent */
     const char *path;
     bool has;                  /* the element is present and not blank */
     bool valid;                /* raw is an integer 0 .. INT64_MAX */
     int64_t minor;             /* the amount when valid */
-    const char *currency;      /* trimmed @currency; NULL when absent */
+    const char *currency;      /* trimmed @currency, folded; NULL when absent */
     const char *currency_path; /* ".../@currency" */
 } pl_app_amount;
 
 /* A decimal quantity with its unit (emission allowance, area). */
 typedef struct pl_app_measure {
-    const char *raw;       /* trimmed decimal text; NULL when absent */
+    const char *raw;       /* trimmed decimal text, folded; NULL when absent */
     const char *path;
     const char *unit;      /* @unit; NULL when absent */
     const char *unit_path;
@@ -228,7 +229,8 @@ typedef struct pl_app_right {
 
     /* trademark */
     pl_app_ident number;       /* also patent */
-    const char *classes_raw;   /* the classes text, trimmed; NULL when absent */
+    const char *classes_raw;   /* the classes text folded ("第２９类、第３０类" reads
+                                * "29 30"), trimmed; NULL when absent */
     const char *classes_path;
     int *classes;              /* the Nice classes in document order */
     size_t n_classes;

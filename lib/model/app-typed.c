@@ -1,0 +1,301 @@
+/* The typed fields of the application document (dates, amounts, sizes,
+ * measures, Nice classes) as people type them at a Chinese counter:
+ * full-width digits and signs ("２０２４－０３－０１", "３００００"), the
+ * ideographic space, "第29类、第30类".  Such a value is accepted: the
+ * document keeps it as filed (its digest, a signature over it, what the
+ * applicant sees), and every check reads it folded (pl_doc_fold_value):
+ * the schema validates a folded copy, the extraction for the review and
+ * the registration parses the folded text.  A value still wrong once
+ * folded is refused naming the field and saying what to type. */
+#include "model/app-doc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/date.h"
+#include "base/i18n.h"
+#include "base/text.h"
+#include "model/xml.h"
+
+typedef enum { F_DATE, F_AMOUNT, F_SIZE, F_MEASURE, F_CLASSES } field_type;
+
+static const struct {
+    const char *name;
+    field_type type;
+} typed[] = {
+    { "classes", F_CLASSES },         { "filing_date", F_DATE },
+    { "grant_date", F_DATE },         { "due_date", F_DATE },
+    { "valid_from", F_DATE },         { "valid_to", F_DATE },
+    { "term_start", F_DATE },         { "term_end", F_DATE },
+    { "performance_start", F_DATE },  { "performance_end", F_DATE },
+    { "start", F_DATE },              { "end", F_DATE },
+    { "date", F_DATE },               { "amount", F_AMOUNT },
+    { "capital", F_AMOUNT },          { "value", F_AMOUNT },
+    { "size", F_SIZE },               { "allowance", F_MEASURE },
+    { "area", F_MEASURE },
+};
+
+/* The type of element @n of an application, -1 when it is not typed. */
+static int type_of(xmlNodePtr n)
+{
+    if (!n || n->type != XML_ELEMENT_NODE || !n->ns ||
+        strcmp((const char *)n->ns->href, PL_XML_NS) != 0)
+        return -1;
+    for (size_t i = 0; i < sizeof typed / sizeof typed[0]; i++)
+        if (strcmp((const char *)n->name, typed[i].name) == 0)
+            return (int)typed[i].type;
+    return -1;
+}
+
+#define DI 0x7B2C    /* 第 */
+#define LEI 0x7C7B   /* 类 */
+#define LEI_T 0x985E /* 類 */
+
+char *pl_doc_fold_value(const char *s, bool classes)
+{
+    size_t n = strlen(s), o = 0;
+    char *out = malloc(n + 1);
+
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = pl_utf8_decode(s + i, n - i, &cp);
+        if (!k) {             /* not UTF-8: kept, the schema refuses it */
+            out[o++] = s[i++];
+            continue;
+        }
+        if (cp >= 0xFF01 && cp <= 0xFF5E)
+            cp -= 0xFEE0;     /* full-width forms: "２９", "－", "．", "ＣＮＹ" */
+        else if ((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0xFE58 ||
+                 cp == 0xFE63)
+            cp = '-';
+        else if (pl_text_is_space(cp))
+            cp = ' ';
+        if (classes && (cp == DI || cp == LEI || cp == LEI_T || cp == 0x3001 || cp == ',' ||
+                        cp == ';'))
+            cp = ' ';         /* "第29类、第30类", "29,30" */
+        if (cp < 0x80) {
+            out[o++] = (char)cp;
+        } else {
+            memcpy(out + o, s + i, k);
+            o += k;
+        }
+        i += k;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* @s without the XML white space around it (xs:collapse). */
+static void trim(const char **s, size_t *n)
+{
+    while (*n && strchr(" \t\r\n", (*s)[0])) {
+        (*s)++;
+        (*n)--;
+    }
+    while (*n && strchr(" \t\r\n", (*s)[*n - 1]))
+        (*n)--;
+}
+
+static bool digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return n > 0;
+}
+
+/* A whole number 0 .. INT64_MAX, an optional '+' first (xs:long >= 0). */
+static bool whole(const char *s, size_t n)
+{
+    if (n && s[0] == '+') {
+        s++;
+        n--;
+    }
+    while (n > 1 && s[0] == '0') {
+        s++;
+        n--;
+    }
+    return digits(s, n) && (n < 19 || (n == 19 && memcmp(s, "9223372036854775807", 19) <= 0));
+}
+
+/* What is wrong with the folded value @v of a field of type @t, as the
+ * end of "'...' is not ...", NULL when nothing is (the schema may still
+ * refuse it: it has the last word). */
+static const char *wrong(field_type t, const char *v)
+{
+    size_t n = strlen(v), dot = 0;
+
+    trim(&v, &n);
+    switch (t) {
+    case F_DATE:
+        if (n != 10 || !digits(v, 4) || v[4] != '-' || !digits(v + 5, 2) || v[7] != '-' ||
+            !digits(v + 8, 2))
+            return N_("a date: type it as YYYY-MM-DD, e.g. 2024-03-01");
+        if (!pl_date_valid(atoi(v) ? atoi(v) : 1, (unsigned)atoi(v + 5), (unsigned)atoi(v + 8)))
+            return N_("a real date: type it as YYYY-MM-DD, e.g. 2024-03-01");
+        return NULL;
+    case F_AMOUNT:
+        return whole(v, n) ? NULL
+                           : N_("an amount: type a whole number of minor units (fen for CNY) "
+                                "in digits, e.g. 30000000 for 300,000.00");
+    case F_SIZE:
+        return whole(v, n) ? NULL : N_("a size: type the number of bytes in digits");
+    case F_MEASURE:
+        if (n && v[0] == '+') {
+            v++;
+            n--;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (v[i] == '.')
+                dot++;
+            else if (v[i] < '0' || v[i] > '9')
+                dot = 2;
+        return n && dot < 2 && !(n == 1 && dot)
+                   ? NULL
+                   : N_("a quantity: type a number in digits, with at most one '.', e.g. 18.5");
+    case F_CLASSES:
+        for (size_t i = 0; i < n;) {
+            size_t j = i, len;
+            while (j < n && v[j] != ' ' && v[j] != '\t' && v[j] != '\r' && v[j] != '\n')
+                j++;
+            while (j - i > 1 && v[i] == '0')
+                i++;          /* "09" is class 9 */
+            len = j - i;
+            if (len && (!digits(v + i, len) || len > 2 || atoi(v + i) < 1 ||
+                        atoi(v + i) > 45))
+                return N_("a list of Nice classes: type the class numbers from 1 to 45 "
+                          "separated by spaces, e.g. 29 30");
+            i = j + 1;
+        }
+        return NULL;
+    }
+    return NULL;
+}
+
+static bool has_element_child(xmlNodePtr n)
+{
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            return true;
+    return false;
+}
+
+/* Walk @n's subtree: report the first typed field wrong once folded, and
+ * (when @fold) replace every typed field's text, and every @currency, by
+ * its folded form.  *changed: some value differs once folded. */
+static int walk(pl_err *e, xmlNodePtr n, const char *what, bool fold, bool *changed)
+{
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        int t;
+        int rc;
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (xmlHasNsProp(c, BAD_CAST "currency", NULL)) {
+            char *cur = pl_doc_attr_text(c, "currency"), *f;
+            if (!cur)
+                return pl_err_oom(e);
+            f = pl_doc_fold_value(cur, false);
+            if (!f) {
+                free(cur);
+                return pl_err_oom(e);
+            }
+            if (strcmp(f, cur) != 0) {
+                *changed = true;
+                if (fold && !xmlSetProp(c, BAD_CAST "currency", BAD_CAST f)) {
+                    free(cur);
+                    free(f);
+                    return pl_err_oom(e);
+                }
+            }
+            free(cur);
+            free(f);
+        }
+        t = type_of(c);
+        if (t >= 0 && !has_element_child(c)) {
+            char *raw = pl_doc_direct_text(c), *f;
+            const char *bad;
+            if (!raw)
+                return pl_err_oom(e);
+            f = pl_doc_fold_value(raw, t == F_CLASSES);
+            if (!f) {
+                free(raw);
+                return pl_err_oom(e);
+            }
+            if ((bad = wrong((field_type)t, f))) {
+                char shown[PL_EXCERPT_MAX + 8], *path = pl_xml_short_path(c);
+                long line = xmlGetLineNo(c);
+                pl_text_excerpt(shown, raw);
+                free(raw);
+                free(f);
+                if (!path)
+                    return pl_err_oom(e);
+                if (line > 0)
+                    rc = pl_err_set(e, PLEDGER_EXML, "%s: line %ld: %s: '%s' is not %s", what,
+                                    line, path, shown, pl_frag(bad));
+                else
+                    rc = pl_err_set(e, PLEDGER_EXML, "%s: %s: '%s' is not %s", what, path,
+                                    shown, pl_frag(bad));
+                free(path);
+                return rc;
+            }
+            {   /* white space around is collapsed anyway (libxml2 forgets it in an
+                 * xs:long extended by an attribute: " 300 " would be refused) */
+                const char *v = f;
+                size_t vn = strlen(f);
+                trim(&v, &vn);
+                memmove(f, v, vn);
+                f[vn] = '\0';
+            }
+            if (strcmp(f, raw) != 0) {
+                *changed = true;
+                if (fold) {
+                    xmlNodePtr k = c->children;
+                    while (k) {   /* only text: the check above */
+                        xmlNodePtr next = k->next;
+                        xmlUnlinkNode(k);
+                        xmlFreeNode(k);
+                        k = next;
+                    }
+                    xmlNodePtr text = xmlNewText(BAD_CAST f);
+                    if (!text || !xmlAddChild(c, text)) {
+                        xmlFreeNode(text);
+                        free(raw);
+                        free(f);
+                        return pl_err_oom(e);
+                    }
+                }
+            }
+            free(raw);
+            free(f);
+            continue;
+        }
+        if ((rc = walk(e, c, what, fold, changed)))
+            return rc;
+    }
+    return 0;
+}
+
+int pl_doc_validate(pl_err *e, xmlDocPtr doc, const char *what)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    xmlDocPtr copy;
+    bool changed = false;
+    int rc;
+
+    if (!root)
+        return pl_xml_validate(e, doc, PL_XML_SCHEMA, what);
+    if ((rc = walk(e, root, what, false, &changed)))
+        return rc;
+    if (!changed)
+        return pl_xml_validate(e, doc, PL_XML_SCHEMA, what);
+    if (!(copy = xmlCopyDoc(doc, 1)))
+        return pl_err_oom(e);
+    rc = walk(e, xmlDocGetRootElement(copy), what, true, &changed);
+    if (!rc)
+        rc = pl_xml_validate(e, copy, PL_XML_SCHEMA, what);
+    xmlFreeDoc(copy);
+    return rc;
+}
