@@ -643,6 +643,27 @@ static const rcase cases[] = {
     { "CO_OWNER_CONSENT", LD, { "rights/right[1]/certificate_number", "J110118201800456",
                                 "rights/right[1]/co_owners/party/name", "张伟" },
       "rights/right[1]/co_owners/party/@consent", "co-owner 张伟 of" },
+    /* a co-owner the register does not know: of a sole owner's right, of a patent (by
+     * identifier), of a household's land (by name alone) */
+    { "CO_OWNER_NOT_OWNER", TM,
+      { "rights/right[1]/co_owners/party/@type", "person", "rights/right[1]/co_owners/party/name",
+        "李四", "rights/right[1]/co_owners/party/id/@type", "resident",
+        "rights/right[1]/co_owners/party/id", "110105198001010016",
+        "rights/right[1]/co_owners/party/@consent", "true" },
+      "rights/right[1]/co_owners/party", "李四 is named as a co-owner of trademark 12345678 "
+      "but is not one of its owners on the register (recorded: 福建闽江食品有限公司)" },
+    { "CO_OWNER_NOT_OWNER", PT,
+      { "rights/right[1]/co_owners/party/name", "张伟", "rights/right[1]/co_owners/party/id",
+        "110105198001010016" },
+      "rights/right[1]/co_owners/party", "张伟 is named as a co-owner of patent 201310699744.2" },
+    { "CO_OWNER_NOT_OWNER", LD,
+      { "rights/right[1]/certificate_number", "J110118201800456",
+        "rights/right[1]/co_owners/party/@type", "person", "rights/right[1]/co_owners/party/name",
+        "李四", "rights/right[1]/co_owners/party/@consent", "true" },
+      "rights/right[1]/co_owners/party", "(recorded: 王芳 and others)",
+      { "rights/right[1]/certificate_number", "J110118201800456",
+        "rights/right[1]/co_owners/party/@type", "person", "rights/right[1]/co_owners/party/name",
+        "张伟", "rights/right[1]/co_owners/party/@consent", "true" } },
     /* the consent is a material of every co-owned kind */
     { "MATERIAL_MISSING", TM, { "rights/right[2]/number", "30000010", "rights/right[2]/co_owners/party/@type", "person", "rights/right[2]/co_owners/party/name", "王芳", "rights/right[2]/co_owners/party/id/@type", "resident", "rights/right[2]/co_owners/party/id", "11010519491231002X", "rights/right[2]/co_owners/party/@consent", "true" },
       "materials", "the consent of the co-owners (material kind consent)",

@@ -268,6 +268,36 @@ static void co_owner_undeclared(pl_rctx *c, const pl_rule *r)
     }
 }
 
+/* A party named under co_owners that the register does not list among
+ * the right's owners: a stranger's consent does not make the pledge the
+ * owners', and the certificate would name a co-owner the authority does
+ * not know.  Judged only on a right found on the register. */
+static void co_owner_not_owner(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        const pl_ref_right *ref = c->refs[i].right;
+        if (c->refs[i].state != PL_RREF_FOUND || !ref)
+            continue;
+        for (size_t k = 0; k < x->n_co_owners; k++) {
+            const pl_app_party *o = &x->co_owners[k];
+            bool owner = false;
+            if (!o->id_norm && !o->name_key)
+                continue;   /* nothing to judge by: PARTY_NAME_MISSING, PARTY_ID_MISSING */
+            for (size_t j = 0; j < ref->n_owners && !owner; j++)
+                owner = pl_rule_is_owner(o, &ref->owners[j]);
+            if (!owner)
+                pl_rule_emit(c, r, o->path,
+                             "%s is named as a co-owner of %s %s but is not one of its owners "
+                             "on the register (recorded: %s%s)",
+                             o->name.text ? o->name.text : pl_frag("the co-owner"),
+                             pl_rule_right_word(x->kind), pl_rule_right_id(x),
+                             ref->n_owners ? ref->owners[0].name : "",
+                             ref->n_owners > 1 ? pl_frag(" and others") : "");
+        }
+    }
+}
+
 #define B PLEDGER_SEVERITY_BLOCKING
 #define C PLEDGER_SEVERITY_CORRECTABLE
 #define N PLEDGER_SEVERITY_NOTICE
@@ -295,6 +325,9 @@ const pl_rule pl_rules_register[] = {
     { "CO_OWNER_CONSENT", C, PL_K_TM | PL_K_EM | PL_K_SA | PL_K_LD,
       N_("A co-owner of the trademark, permit or certificate has not consented."), B_CO_OWNED,
       co_owner_consent },
+    { "CO_OWNER_NOT_OWNER", C, PL_K_TM | PL_K_PT | PL_K_EM | PL_K_SA | PL_K_LD,
+      N_("A party named as a co-owner is not one of the right's owners on the register."),
+      B_CO_OWNED, co_owner_not_owner, PL_RECHECK },
     { "RIGHT_NOT_IN_FORCE", B, PL_K_REGISTERED,
       N_("The right is cancelled, invalidated, expired, terminated or not granted."), B_STATUS,
       right_not_in_force, PL_RECHECK },
