@@ -1244,6 +1244,9 @@ START_TEST(typed_fields_as_typed)
         { "materials/material[1]/size", "１８４ＫＢ", "materials/material[1]/size: '１８４ＫＢ' "
           "is not a size: type the number of bytes in digits" },
         { "valuation/date", "\xe3\x80\x80", "valuation/date: '\xe3\x80\x80' is not a date" },
+        { "valuation/date", "2024年1月", "is not a date: type it as YYYY-MM-DD" },
+        { "valuation/date", "2024年2月30日", "is not a real date" },
+        { "valuation/date", "2024年-1月1日", "is not a date" },
     };
 
     set(d, "rights/right[1]/classes", "第２９类、第３０类");
@@ -1251,6 +1254,8 @@ START_TEST(typed_fields_as_typed)
     set(d, "claim/amount", "３００００００００");
     set(d, "claim/amount/@currency", "ＣＮＹ");
     set(d, "materials/material[1]/size", "１８４３２０");
+    set(d, "contract/date", "\xe3\x80\x80２０２４年２月６日");
+    set(d, "valuation/date", "2024年01月15日");
     ck_assert_str_eq(get(d, "rights/right[1]/classes"), "第２９类、第３０类");
     ck_assert_str_eq(get(d, "claim/amount"), "３００００００００");
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -1272,6 +1277,9 @@ START_TEST(typed_fields_as_typed)
     ck_assert_int_eq(a->claim.amount.minor, 300000000);
     ck_assert_str_eq(a->claim.amount.currency, "CNY");
     ck_assert_int_eq(a->materials[0].size, 184320);
+    ck_assert_int_eq(a->contract.date.days, day("2024-02-06"));
+    ck_assert_int_eq(a->valuation.date.days, day("2024-01-15"));
+    ck_assert_str_eq(get(d, "contract/date"), "\xe3\x80\x80２０２４年２月６日");
     pl_app_free(a);
     pl_doc_free(d);
 }

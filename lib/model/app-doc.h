@@ -39,7 +39,8 @@ char *pl_doc_attr_text(xmlNodePtr n, const char *name);
  * currency) folded as a Chinese counter types it: full-width forms
  * U+FF01..U+FF5E to ASCII ("２０２４－０３－０１"), every dash to '-',
  * every white space (the ideographic space) to ' '; with @classes also
- * "第", "类", "類", "、", ',' and ';' to ' ' ("第29类、第30类").  Malloc'd,
+ * "第", "类", "類", "、", ',' and ';' to ' ' ("第29类、第30类"), else a
+ * date written "2024年3月1日" to "2024-03-01".  Malloc'd,
  * NULL when out of memory.  The document keeps what was typed; every
  * reader of a typed field reads it through this (app-typed.c). */
 char *pl_doc_fold_value(const char *s, bool classes);

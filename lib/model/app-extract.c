@@ -182,7 +182,8 @@ static const char *node_attr(ex *x, xmlNodePtr n, const char *name)
 
 /* The text of a typed field (a date, an amount, a size, a quantity, the
  * classes, a currency) folded as every check reads it (pl_doc_fold_value:
- * "２０２４－０３－０１" is 2024-03-01), runs of spaces made one. */
+ * "２０２４－０３－０１" is 2024-03-01); when folding changed it, runs of
+ * spaces made one ("第29类、第30类" reads "29 30"). */
 static const char *typed_fold(ex *x, const char *t, bool classes)
 {
     char *f;
@@ -194,10 +195,14 @@ static const char *typed_fold(ex *x, const char *t, bool classes)
         x->oom = true;
         return NULL;
     }
-    for (size_t i = 0; f[i]; i++)
-        if (f[i] != ' ' || (o > 0 && f[o - 1] != ' '))
-            f[o++] = f[i];
-    f[o] = '\0';
+    /* a value typed in ASCII reads exactly as before (certificates issued
+     * from it are compared with it) */
+    if (strcmp(f, t) != 0) {
+        for (size_t i = 0; f[i]; i++)
+            if (f[i] != ' ' || (o > 0 && f[o - 1] != ' '))
+                f[o++] = f[i];
+        f[o] = '\0';
+    }
     r = ex_trim(x, f);
     free(f);
     return r;

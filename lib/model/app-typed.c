@@ -1,7 +1,7 @@
 /* The typed fields of the application document (dates, amounts, sizes,
  * measures, Nice classes) as people type them at a Chinese counter:
  * full-width digits and signs ("２０２４－０３－０１", "３００００"), the
- * ideographic space, "第29类、第30类".  Such a value is accepted: the
+ * ideographic space, "第29类、第30类", "2024年3月1日".  Such a value is accepted: the
  * document keeps it as filed (its digest, a signature over it, what the
  * applicant sees), and every check reads it folded (pl_doc_fold_value):
  * the schema validates a folded copy, the extraction for the review and
@@ -52,6 +52,33 @@ static int type_of(xmlNodePtr n)
 #define LEI 0x7C7B   /* 类 */
 #define LEI_T 0x985E /* 類 */
 
+/* "2024年3月1日" (folded: ASCII digits), white space around, as
+ * "2024-03-01", in place; other text is left as it is. */
+static void chinese_date(char *s)
+{
+    char mid[64];
+    const char *b = s;
+    size_t n;
+    int y, m, d, used = -1;
+
+    while (*b == ' ')
+        b++;
+    n = strlen(b);
+    while (n && b[n - 1] == ' ')
+        n--;
+    if (n < 13 || n >= sizeof mid)
+        return;
+    memcpy(mid, b, n);
+    mid[n] = '\0';
+    for (size_t i = 0; i < n; i++)   /* digits and 年 月 日 only: no sign, no space */
+        if ((unsigned char)mid[i] < 0x80 && (mid[i] < '0' || mid[i] > '9'))
+            return;
+    if (sscanf(mid, "%4d\xe5\xb9\xb4%2d\xe6\x9c\x88%2d\xe6\x97\xa5%n", &y, &m, &d, &used) != 3 ||
+        used != (int)n)
+        return;
+    snprintf(s, strlen(s) + 1, "%04d-%02d-%02d", y, m, d);
+}
+
 char *pl_doc_fold_value(const char *s, bool classes)
 {
     size_t n = strlen(s), o = 0;
@@ -85,6 +112,8 @@ char *pl_doc_fold_value(const char *s, bool classes)
         i += k;
     }
     out[o] = '\0';
+    if (!classes)
+        chinese_date(out);
     return out;
 }
 
