@@ -1245,6 +1245,10 @@ START_TEST(typed_fields_as_typed)
           "is not a size: type the number of bytes in digits" },
         { "valuation/date", "\xe3\x80\x80", "valuation/date: '\xe3\x80\x80' is not a date" },
         { "valuation/date", "2024年1月", "is not a date: type it as YYYY-MM-DD" },
+        { "valuation/value/@currency", "人民币", "valuation/value/@currency: '人民币' is not a "
+          "currency code: type the three letters of ISO 4217, e.g. CNY" },
+        { "filing/joint", "是", "filing/joint: '是' is not true or false: type true or false "
+          "(or 1 or 0)" },
         { "valuation/date", "2024年2月30日", "is not a real date" },
         { "valuation/date", "2024年-1月1日", "is not a date" },
     };
@@ -1256,6 +1260,9 @@ START_TEST(typed_fields_as_typed)
     set(d, "materials/material[1]/size", "１８４３２０");
     set(d, "contract/date", "\xe3\x80\x80２０２４年２月６日");
     set(d, "valuation/date", "2024年01月15日");
+    set(d, "valuation/value/@currency", "cny");
+    set(d, "filing/online", "ＴＲＵＥ");
+    set(d, "filing/joint", "０");
     ck_assert_str_eq(get(d, "rights/right[1]/classes"), "第２９类、第３０类");
     ck_assert_str_eq(get(d, "claim/amount"), "３００００００００");
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -1279,6 +1286,10 @@ START_TEST(typed_fields_as_typed)
     ck_assert_int_eq(a->materials[0].size, 184320);
     ck_assert_int_eq(a->contract.date.days, day("2024-02-06"));
     ck_assert_int_eq(a->valuation.date.days, day("2024-01-15"));
+    ck_assert_str_eq(a->valuation.value.currency, "CNY");
+    ck_assert(a->filing.online.has && a->filing.online.value);
+    ck_assert(a->filing.joint.has && !a->filing.joint.value);
+    ck_assert_str_eq(get(d, "valuation/value/@currency"), "cny");
     ck_assert_str_eq(get(d, "contract/date"), "\xe3\x80\x80２０２４年２月６日");
     pl_app_free(a);
     pl_doc_free(d);

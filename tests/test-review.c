@@ -962,6 +962,8 @@ START_TEST(test_full_width_typed_fields)
         "valuation/value", "５２００００００００",
         "valuation/date", "２０２４－０１－１５",
         "materials/material[1]/size", "１８４３２０",
+        "valuation/value/@currency", "cny",
+        "filing/joint", "ＴＲＵＥ",
         NULL,
     };
     pledger_application *app = fx_ck_sample(PLEDGER_KIND_TRADEMARK);

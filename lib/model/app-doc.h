@@ -35,20 +35,29 @@ char *pl_doc_direct_text(xmlNodePtr n);
 /* The text of attribute @name of @n; NULL when absent or out of memory. */
 char *pl_doc_attr_text(xmlNodePtr n, const char *name);
 
-/* @s (a typed field's text: a date, an amount, a size, a quantity, a
- * currency) folded as a Chinese counter types it: full-width forms
- * U+FF01..U+FF5E to ASCII ("２０２４－０３－０１"), every dash to '-',
- * every white space (the ideographic space) to ' '; with @classes also
- * "第", "类", "類", "、", ',' and ';' to ' ' ("第29类、第30类"), else a
- * date written "2024年3月1日" to "2024-03-01".  Malloc'd,
+/* How a typed field is folded (pl_doc_fold_value). */
+typedef enum pl_fold {
+    PL_FOLD_VALUE,   /* a date, an amount, a size, a quantity */
+    PL_FOLD_CLASSES, /* the Nice classes */
+    PL_FOLD_CODE,    /* a currency code: then ASCII upper case ("cny") */
+    PL_FOLD_FLAG     /* true/false: then ASCII lower case ("TRUE") */
+} pl_fold;
+
+/* @s (a typed field's text) folded as a Chinese counter types it:
+ * full-width forms U+FF01..U+FF5E to ASCII ("２０２４－０３－０１"), every
+ * dash to '-', every white space (the ideographic space) to ' '; for the
+ * classes also "第", "类", "類", "、", ',' and ';' to ' ' ("第29类、第30类");
+ * for a value, a date written "2024年3月1日" to "2024-03-01".  Malloc'd,
  * NULL when out of memory.  The document keeps what was typed; every
  * reader of a typed field reads it through this (app-typed.c). */
-char *pl_doc_fold_value(const char *s, bool classes);
+char *pl_doc_fold_value(const char *s, pl_fold how);
 
 /* Validate the application @doc against the schema, its typed fields
  * folded (pl_doc_fold_value; @doc itself is not changed).  A typed field
  * still wrong once folded is PLEDGER_EXML "@what: line N: path: '...' is
- * not a date: type it as YYYY-MM-DD, ..." (what to type, per type). */
+ * not a date: type it as YYYY-MM-DD, ..." (what to type, per type): the
+ * dates, amounts, sizes, quantities, classes, the flags (filing/online,
+ * filing/joint, @consent) and @currency. */
 int pl_doc_validate(pl_err *e, xmlDocPtr doc, const char *what);
 
 /* Index of @name in @names[1..n-1], 0 when absent. */

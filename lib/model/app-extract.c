@@ -184,14 +184,14 @@ static const char *node_attr(ex *x, xmlNodePtr n, const char *name)
  * classes, a currency) folded as every check reads it (pl_doc_fold_value:
  * "２０２４－０３－０１" is 2024-03-01); when folding changed it, runs of
  * spaces made one ("第29类、第30类" reads "29 30"). */
-static const char *typed_fold(ex *x, const char *t, bool classes)
+static const char *typed_fold(ex *x, const char *t, pl_fold how)
 {
     char *f;
     const char *r;
     size_t o = 0;
     if (!t)
         return NULL;
-    if (!(f = pl_doc_fold_value(t, classes))) {
+    if (!(f = pl_doc_fold_value(t, how))) {
         x->oom = true;
         return NULL;
     }
@@ -208,9 +208,9 @@ static const char *typed_fold(ex *x, const char *t, bool classes)
     return r;
 }
 
-static const char *typed_text(ex *x, xmlNodePtr n, bool classes)
+static const char *typed_text(ex *x, xmlNodePtr n, pl_fold how)
 {
-    return typed_fold(x, node_text(x, n), classes);
+    return typed_fold(x, node_text(x, n), how);
 }
 
 static void get_text(ex *x, xmlNodePtr parent, const char *base, const char *name,
@@ -227,7 +227,7 @@ static void get_date(ex *x, xmlNodePtr parent, const char *base, const char *nam
     int32_t days = 0;
 
     out->path = join(x, base, name);
-    out->raw = typed_text(x, pl_xml_child(parent, name), false);
+    out->raw = typed_text(x, pl_xml_child(parent, name), PL_FOLD_VALUE);
     out->has = out->raw != NULL;
     if (out->raw && pl_date_parse(&err, out->raw, &days) == 0) {
         out->valid = true;
@@ -261,12 +261,12 @@ static void get_amount(ex *x, xmlNodePtr parent, const char *base, const char *n
 
     out->path = join(x, base, name);
     out->currency_path = join(x, out->path, "@currency");
-    out->raw = typed_text(x, n, false);
+    out->raw = typed_text(x, n, PL_FOLD_VALUE);
     out->has = out->raw != NULL;
     out->valid = out->raw && parse_int64(out->raw, &out->minor);
     if (!out->valid)
         out->minor = 0;
-    out->currency = typed_fold(x, node_attr(x, n, "currency"), false);
+    out->currency = typed_fold(x, node_attr(x, n, "currency"), PL_FOLD_CODE);
 }
 
 static void get_measure(ex *x, xmlNodePtr parent, const char *base, const char *name,
@@ -276,7 +276,7 @@ static void get_measure(ex *x, xmlNodePtr parent, const char *base, const char *
 
     out->path = join(x, base, name);
     out->unit_path = join(x, out->path, "@unit");
-    out->raw = typed_text(x, n, false);
+    out->raw = typed_text(x, n, PL_FOLD_VALUE);
     out->unit = node_attr(x, n, "unit");
 }
 
@@ -298,7 +298,7 @@ static void get_flag(ex *x, xmlNodePtr parent, const char *base, const char *nam
                      pl_app_flag *out)
 {
     out->path = join(x, base, name);
-    get_flag_text(x, node_text(x, pl_xml_child(parent, name)), out);
+    get_flag_text(x, typed_text(x, pl_xml_child(parent, name), PL_FOLD_FLAG), out);
 }
 
 /* Normalise @raw as @type; fills norm or error. */
@@ -385,7 +385,7 @@ static void get_party(ex *x, xmlNodePtr n, const char *path, pl_app_party *out)
     get_text(x, n, path, "legal_representative", &out->legal_representative);
     get_text(x, n, path, "country", &out->country);
     out->consent.path = join(x, path, "@consent");
-    get_flag_text(x, node_attr(x, n, "consent"), &out->consent);
+    get_flag_text(x, typed_fold(x, node_attr(x, n, "consent"), PL_FOLD_FLAG), &out->consent);
 }
 
 /* The element children of @parent named @name, and their paths. */
@@ -433,7 +433,7 @@ static void get_classes(ex *x, xmlNodePtr r, const char *path, pl_app_right *out
     size_t n = 0;
 
     out->classes_path = join(x, path, "classes");
-    raw = typed_text(x, pl_xml_child(r, "classes"), true);
+    raw = typed_text(x, pl_xml_child(r, "classes"), PL_FOLD_CLASSES);
     out->classes_raw = raw;
     if (!raw)
         return;
@@ -726,7 +726,7 @@ static void get_materials(ex *x)
         m->kind = pl_material_kind_from_name(node_attr(x, c, "kind"));
         get_text(x, c, path, "file_name", &m->file_name);
         m->size_path = join(x, path, "size");
-        size = typed_text(x, pl_xml_child(c, "size"), false);
+        size = typed_text(x, pl_xml_child(c, "size"), PL_FOLD_VALUE);
         m->has_size = parse_int64(size, &m->size);
         m->sha256.path = join(x, path, "sha256");
         sha = node_text(x, pl_xml_child(c, "sha256"));

@@ -18,7 +18,7 @@
 #include "base/text.h"
 #include "model/xml.h"
 
-typedef enum { F_DATE, F_AMOUNT, F_SIZE, F_MEASURE, F_CLASSES } field_type;
+typedef enum { F_DATE, F_AMOUNT, F_SIZE, F_MEASURE, F_CLASSES, F_CODE, F_FLAG } field_type;
 
 static const struct {
     const char *name;
@@ -33,8 +33,26 @@ static const struct {
     { "date", F_DATE },               { "amount", F_AMOUNT },
     { "capital", F_AMOUNT },          { "value", F_AMOUNT },
     { "size", F_SIZE },               { "allowance", F_MEASURE },
-    { "area", F_MEASURE },
+    { "area", F_MEASURE },            { "online", F_FLAG },
+    { "joint", F_FLAG },
 };
+
+/* The typed attributes (of any element of an application). */
+static const struct {
+    const char *name;
+    field_type type;
+} typed_attrs[] = {
+    { "currency", F_CODE },
+    { "consent", F_FLAG },
+};
+
+static pl_fold fold_of(field_type t)
+{
+    return t == F_CLASSES ? PL_FOLD_CLASSES
+           : t == F_CODE  ? PL_FOLD_CODE
+           : t == F_FLAG  ? PL_FOLD_FLAG
+                          : PL_FOLD_VALUE;
+}
 
 /* The type of element @n of an application, -1 when it is not typed. */
 static int type_of(xmlNodePtr n)
@@ -79,8 +97,9 @@ static void chinese_date(char *s)
     snprintf(s, strlen(s) + 1, "%04d-%02d-%02d", y, m, d);
 }
 
-char *pl_doc_fold_value(const char *s, bool classes)
+char *pl_doc_fold_value(const char *s, pl_fold how)
 {
+    bool classes = how == PL_FOLD_CLASSES;
     size_t n = strlen(s), o = 0;
     char *out = malloc(n + 1);
 
@@ -112,8 +131,13 @@ char *pl_doc_fold_value(const char *s, bool classes)
         i += k;
     }
     out[o] = '\0';
-    if (!classes)
+    if (how == PL_FOLD_VALUE)
         chinese_date(out);
+    for (size_t i = 0; i < o && (how == PL_FOLD_CODE || how == PL_FOLD_FLAG); i++)
+        if (how == PL_FOLD_CODE && out[i] >= 'a' && out[i] <= 'z')
+            out[i] = (char)(out[i] - 'a' + 'A');     /* "cny" */
+        else if (how == PL_FOLD_FLAG && out[i] >= 'A' && out[i] <= 'Z')
+            out[i] = (char)(out[i] - 'A' + 'a');     /* "TRUE" */
     return out;
 }
 
@@ -200,6 +224,16 @@ static const char *wrong(field_type t, const char *v)
             i = j + 1;
         }
         return NULL;
+    case F_CODE:
+        return n == 3 && v[0] >= 'A' && v[0] <= 'Z' && v[1] >= 'A' && v[1] <= 'Z' &&
+                       v[2] >= 'A' && v[2] <= 'Z'
+                   ? NULL
+                   : N_("a currency code: type the three letters of ISO 4217, e.g. CNY");
+    case F_FLAG:
+        return (n == 4 && memcmp(v, "true", 4) == 0) || (n == 5 && memcmp(v, "false", 5) == 0) ||
+                       (n == 1 && (v[0] == '1' || v[0] == '0'))
+                   ? NULL
+                   : N_("true or false: type true or false (or 1 or 0)");
     }
     return NULL;
 }
@@ -212,8 +246,61 @@ static bool has_element_child(xmlNodePtr n)
     return false;
 }
 
+/* PLEDGER_EXML: the field at @n (an element or an attribute) holds @raw,
+ * not @bad. */
+static int refuse_value(pl_err *e, xmlNodePtr n, const char *what, const char *raw,
+                        const char *bad)
+{
+    char shown[PL_EXCERPT_MAX + 8], *path = pl_xml_short_path(n);
+    xmlNodePtr el = n->type == XML_ATTRIBUTE_NODE ? n->parent : n;
+    long line = el ? xmlGetLineNo(el) : 0;
+    int rc;
+
+    if (!path)
+        return pl_err_oom(e);
+    pl_text_excerpt(shown, raw);
+    if (line > 0)
+        rc = pl_err_set(e, PLEDGER_EXML, "%s: line %ld: %s: '%s' is not %s", what, line, path,
+                        shown, pl_frag(bad));
+    else
+        rc = pl_err_set(e, PLEDGER_EXML, "%s: %s: '%s' is not %s", what, path, shown,
+                        pl_frag(bad));
+    free(path);
+    return rc;
+}
+
+/* The attribute @name of @c, of type @t: refused when wrong once folded;
+ * replaced by its folded form when @fold. */
+static int fold_attr(pl_err *e, xmlNodePtr c, const char *name, field_type t,
+                     const char *what, bool fold, bool *changed)
+{
+    xmlAttrPtr at = xmlHasNsProp(c, BAD_CAST name, NULL);
+    char *raw, *f;
+    const char *bad;
+    int rc = 0;
+
+    if (!at)
+        return 0;
+    if (!(raw = pl_doc_attr_text(c, name)))
+        return pl_err_oom(e);
+    if (!(f = pl_doc_fold_value(raw, fold_of(t)))) {
+        free(raw);
+        return pl_err_oom(e);
+    }
+    if ((bad = wrong(t, f)))
+        rc = refuse_value(e, (xmlNodePtr)at, what, raw, bad);
+    else if (strcmp(f, raw) != 0) {
+        *changed = true;
+        if (fold && !xmlSetProp(c, BAD_CAST name, BAD_CAST f))
+            rc = pl_err_oom(e);
+    }
+    free(raw);
+    free(f);
+    return rc;
+}
+
 /* Walk @n's subtree: report the first typed field wrong once folded, and
- * (when @fold) replace every typed field's text, and every @currency, by
+ * (when @fold) replace every typed field's text and typed attribute by
  * its folded form.  *changed: some value differs once folded. */
 static int walk(pl_err *e, xmlNodePtr n, const char *what, bool fold, bool *changed)
 {
@@ -222,52 +309,25 @@ static int walk(pl_err *e, xmlNodePtr n, const char *what, bool fold, bool *chan
         int rc;
         if (c->type != XML_ELEMENT_NODE)
             continue;
-        if (xmlHasNsProp(c, BAD_CAST "currency", NULL)) {
-            char *cur = pl_doc_attr_text(c, "currency"), *f;
-            if (!cur)
-                return pl_err_oom(e);
-            f = pl_doc_fold_value(cur, false);
-            if (!f) {
-                free(cur);
-                return pl_err_oom(e);
-            }
-            if (strcmp(f, cur) != 0) {
-                *changed = true;
-                if (fold && !xmlSetProp(c, BAD_CAST "currency", BAD_CAST f)) {
-                    free(cur);
-                    free(f);
-                    return pl_err_oom(e);
-                }
-            }
-            free(cur);
-            free(f);
-        }
+        for (size_t a = 0; a < sizeof typed_attrs / sizeof typed_attrs[0]; a++)
+            if ((rc = fold_attr(e, c, typed_attrs[a].name, typed_attrs[a].type, what, fold,
+                                changed)))
+                return rc;
         t = type_of(c);
         if (t >= 0 && !has_element_child(c)) {
             char *raw = pl_doc_direct_text(c), *f;
             const char *bad;
             if (!raw)
                 return pl_err_oom(e);
-            f = pl_doc_fold_value(raw, t == F_CLASSES);
+            f = pl_doc_fold_value(raw, fold_of((field_type)t));
             if (!f) {
                 free(raw);
                 return pl_err_oom(e);
             }
             if ((bad = wrong((field_type)t, f))) {
-                char shown[PL_EXCERPT_MAX + 8], *path = pl_xml_short_path(c);
-                long line = xmlGetLineNo(c);
-                pl_text_excerpt(shown, raw);
+                rc = refuse_value(e, c, what, raw, bad);
                 free(raw);
                 free(f);
-                if (!path)
-                    return pl_err_oom(e);
-                if (line > 0)
-                    rc = pl_err_set(e, PLEDGER_EXML, "%s: line %ld: %s: '%s' is not %s", what,
-                                    line, path, shown, pl_frag(bad));
-                else
-                    rc = pl_err_set(e, PLEDGER_EXML, "%s: %s: '%s' is not %s", what, path,
-                                    shown, pl_frag(bad));
-                free(path);
                 return rc;
             }
             {   /* white space around is collapsed anyway (libxml2 forgets it in an
