@@ -804,6 +804,15 @@ static const rcase cases[] = {
     { "EM_POLLUTANT_NOT_PERMITTED", EM, { "rights/right[1]/pollutant", "二氧化硫" },
       "rights/right[1]/pollutant", NULL, { "rights/right[1]/pollutant", "氨氮",
                                           "rights/right[1]/allowance", "12.5" } },
+    /* a pollutant named by its abbreviation is the permit's (full width, any case);
+     * another pollutant's abbreviation is not */
+    { "EM_POLLUTANT_NOT_PERMITTED", EM, { "rights/right[1]/pollutant", "SO2" },
+      "rights/right[1]/pollutant", "allows no 'SO2'",
+      { "rights/right[1]/pollutant", "\xef\xbc\xa3\xef\xbc\xaf\xef\xbc\xa4" } },
+    { "EM_ALLOWANCE_EXCEEDS", EM, { "rights/right[1]/pollutant", "nh3-n",
+                                    "rights/right[1]/allowance", "12.6" },
+      "rights/right[1]/allowance", "exceeds the permit's 12.500000 t",
+      { "rights/right[1]/pollutant", "NH3-N", "rights/right[1]/allowance", "12.5" } },
     { "EM_ALLOWANCE_EXCEEDS", EM, { "rights/right[1]/allowance", "200.000001" },
       "rights/right[1]/allowance", "exceeds the permit's 200.000000 t",
       { "rights/right[1]/allowance", "200.0000000" } },

@@ -1,7 +1,8 @@
 /* Pollutant discharge rights (docs/domain.md §4.7): the permit is
  * on the register in the pledgor's name, in force for the whole period and
  * not seized (rules-register.c); here, what is pledged fits the permit:
- * a permitted pollutant, at most the permitted allowance, the permit's
+ * a permitted pollutant (by its name, its abbreviation or its formula:
+ * "化学需氧量" is "COD"), at most the permitted allowance, the permit's
  * dates as recorded. */
 #include <string.h>
 
@@ -62,10 +63,44 @@ static const pl_ref_certificate *permit(const pl_rctx *c, size_t i)
     return c->refs[i].state == PL_RREF_FOUND ? &c->refs[i].cert : NULL;
 }
 
+/* The names a discharge permit and an applicant give the same pollutant:
+ * the Chinese name, the abbreviation of the permits and the monitoring
+ * standards (HJ 942), the formula; compared as pl_rule_same_text (full
+ * width and ASCII case do not matter: "ＣＯＤ", "cod"). */
+static const char *const synonyms[][4] = {
+    { "化学需氧量", "COD", "CODcr", "CODCr" },
+    { "氨氮", "NH3-N", "NH3N", "氨氮（NH3-N）" },
+    { "总磷", "TP", NULL, NULL },
+    { "总氮", "TN", NULL, NULL },
+    { "五日生化需氧量", "BOD5", NULL, NULL },
+    { "二氧化硫", "SO2", NULL, NULL },
+    { "氮氧化物", "NOx", NULL, NULL },
+    { "颗粒物", "PM", NULL, NULL },
+    { "挥发性有机物", "VOCs", "VOC", NULL },
+};
+
+static int synonym_group(const char *name)
+{
+    for (size_t g = 0; g < sizeof synonyms / sizeof synonyms[0]; g++)
+        for (size_t k = 0; k < 4 && synonyms[g][k]; k++)
+            if (pl_rule_same_text(synonyms[g][k], name))
+                return (int)g;
+    return -1;
+}
+
+static bool same_pollutant(const char *a, const char *b)
+{
+    int g;
+    if (pl_rule_same_text(a, b))
+        return true;
+    g = a && b ? synonym_group(a) : -1;
+    return g >= 0 && g == synonym_group(b);
+}
+
 static const pl_ref_allowance *allowance_of(const pl_ref_certificate *p, const char *pollutant)
 {
     for (size_t k = 0; p && pollutant && k < p->n_allowances; k++)
-        if (pl_rule_same_text(p->allowances[k].pollutant, pollutant))
+        if (same_pollutant(p->allowances[k].pollutant, pollutant))
             return &p->allowances[k];
     return NULL;
 }
