@@ -825,6 +825,15 @@ static const rcase cases[] = {
       "rights/right[1]/allowance", "exceeds the permit's 200.000000 t" },
     { "EM_DETAILS_DIFFER", EM, { "rights/right[1]/allowance/@unit", "kg" },
       "rights/right[1]/allowance/@unit", NULL },
+    /* the unit in Chinese is the same unit ("吨" is "t"), also for the allowance's
+     * comparison; "千克" is not */
+    { "EM_DETAILS_DIFFER", EM, { "rights/right[1]/allowance/@unit", "千克" },
+      "rights/right[1]/allowance/@unit", "counted in 't'",
+      { "rights/right[1]/allowance/@unit", "吨" } },
+    { "EM_ALLOWANCE_EXCEEDS", EM, { "rights/right[1]/allowance/@unit", "吨",
+                                    "rights/right[1]/allowance", "200.5" },
+      "rights/right[1]/allowance", "exceeds the permit's 200.000000 t",
+      { "rights/right[1]/allowance/@unit", "吨" } },
     /* without a unit the quantity cannot be held to the permit's */
     { "EM_DETAILS_DIFFER", EM, { "rights/right[1]/allowance/@unit", NULL,
                                  "rights/right[1]/allowance", "1000" },

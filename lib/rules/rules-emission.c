@@ -97,6 +97,31 @@ static bool same_pollutant(const char *a, const char *b)
     return g >= 0 && g == synonym_group(b);
 }
 
+/* The names of one unit of an allowance: the symbol and the Chinese
+ * words ("吨" is "t"), compared as pl_rule_same_text. */
+static const char *const unit_names[][4] = {
+    { "t", "吨", "tonne", "tonnes" },
+    { "kg", "千克", "公斤", NULL },
+    { "g", "克", NULL, NULL },
+    { "m3", "立方米", "m³", NULL },
+};
+
+static bool same_unit(const char *a, const char *b)
+{
+    if (pl_rule_same_text(a, b))
+        return true;
+    for (size_t g = 0; a && b && g < sizeof unit_names / sizeof unit_names[0]; g++) {
+        bool ia = false, ib = false;
+        for (size_t k = 0; k < 4 && unit_names[g][k]; k++) {
+            ia |= pl_rule_same_text(unit_names[g][k], a);
+            ib |= pl_rule_same_text(unit_names[g][k], b);
+        }
+        if (ia && ib)
+            return true;
+    }
+    return false;
+}
+
 static const pl_ref_allowance *allowance_of(const pl_ref_certificate *p, const char *pollutant)
 {
     for (size_t k = 0; p && pollutant && k < p->n_allowances; k++)
@@ -125,7 +150,7 @@ static void em_allowance_exceeds(pl_rctx *c, const pl_rule *r)
         int q = parse_micro(x->allowance.raw, &want);
         /* without a unit, or in another: EM_DETAILS_DIFFER says so */
         if (!a || q == QTY_BAD || !x->allowance.unit ||
-            !pl_rule_same_text(x->allowance.unit, a->unit) ||
+            !same_unit(x->allowance.unit, a->unit) ||
             (q == QTY_OK && want <= a->amount_micro))
             continue;
         pl_rule_emit(c, r, x->allowance.path,
@@ -158,7 +183,7 @@ static void em_details_differ(pl_rctx *c, const pl_rule *r)
         date_differs(c, r, &x->valid_from, p->r.valid_from, p->r.number, N_("valid from"));
         date_differs(c, r, &x->valid_to, p->r.valid_to, p->r.number, N_("valid until"));
         if (a && x->allowance.unit && *x->allowance.unit &&
-            !pl_rule_same_text(x->allowance.unit, a->unit))
+            !same_unit(x->allowance.unit, a->unit))
             pl_rule_emit(c, r, x->allowance.unit_path,
                          "the allowance of %s is counted in '%s' on discharge permit %s, not "
                          "'%s'", a->pollutant, a->unit, p->r.number, x->allowance.unit);
