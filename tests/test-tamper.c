@@ -409,6 +409,71 @@ START_TEST(test_payload_reader_names)
 }
 END_TEST
 
+/* A payload with an array of more elements than the reader's table (an
+ * exchange batch's thousands of items) is still read, the array one
+ * member of its own text: the rest stays the reader's (the batch's
+ * document is not read by SQLite from the whole payload once for each
+ * parameter), and the array is what SQLite reads, the calendar days as
+ * json_each gives them, whether the payload is read here or by SQLite. */
+START_TEST(test_payload_large_array)
+{
+    size_t n = 3 * PL_PAYLOAD_MAX_MEMBERS, cap = 64 * n + 64, len = 0;
+    char *json = malloc(cap);
+    ck_assert_ptr_nonnull(json);
+    len += (size_t)snprintf(json + len, cap - len, "{\"days\":[");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(json + len, cap - len, "%s{\"day\":%zu,\"kind\":1,\"name\":"
+                                "\"d\\\"%zu\"}", i ? "," : "", 20000 + i, i);
+    len += (size_t)snprintf(json + len, cap - len, "],\"x\":\"a\\nb\"}");
+    pl_payload *p = malloc(sizeof *p);
+    ck_assert_ptr_nonnull(p);
+    pl_payload_read(p, json);
+    ck_assert(p->plain);
+    const pl_member *days = pl_payload_find(p, -1, "days"), *x = pl_payload_find(p, -1, "x");
+    ck_assert_ptr_nonnull(days);
+    ck_assert_int_eq(days->type, PL_J_OTHER);
+    ck_assert_ptr_eq(days->val, json + 8);
+    ck_assert_uint_eq(days->vlen, len - 8 - strlen(",\"x\":\"a\\nb\"}"));
+    ck_assert_ptr_nonnull(x);
+    ck_assert_int_eq(x->type, PL_J_ESC);
+    ck_assert_int_eq(p->n, 2);
+    /* a large array inside a smaller one's element: that one alone */
+    char *nested = NULL;
+    ck_assert_int_ne(asprintf(&nested, "{\"a\":[1,{\"b\":%s}],\"c\":2}", json), -1);
+    pl_payload_read(p, nested);
+    ck_assert(p->plain);
+    /* members: a, its 1, its {..}, b, b's days (one) and x, c */
+    ck_assert_int_eq(p->n, 7);
+    ck_assert_int_eq(p->m[2].type, PL_J_OBJECT);
+    const pl_member *b = pl_payload_find(p, 2, "b");
+    ck_assert_ptr_nonnull(b);
+    ck_assert_int_eq(b->type, PL_J_OBJECT);
+    ck_assert_int_eq(pl_payload_find(p, (int)(b - p->m), "days")->type, PL_J_OTHER);
+    ck_assert_int_eq(pl_payload_find(p, -1, "c")->type, PL_J_INT);
+    ck_assert_int_eq(pl_payload_find(p, -1, "a")->type, PL_J_ARRAY);
+    free(nested);
+    free(p);
+
+    /* applied: the same rows as from the payload SQLite reads */
+    pl_db_options o = { .read_only = false, .create = true, .busy_timeout_ms = 0 };
+    pl_db *db = NULL;
+    pl_err e;
+    sqlite3_stmt *st = NULL;
+    ck_assert_int_eq(pl_db_open(&db, &e, ":memory:", &o), 0);
+    ck_assert_int_eq(pl_db_write_begin(db, &e), 0);
+    ck_assert_msg(pl_apply(db, &e, "calendar.load", json, 1, 1, "a") == 0, "%s", e.msg);
+    ck_assert_int_eq(sqlite3_prepare_v2(pl_db_handle(db),
+                                        "SELECT count(*), sum(name = 'd\"' || (day - 20000))"
+                                        " FROM calendar_day", -1, &st, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_int_eq(sqlite3_column_int64(st, 0), (int64_t)n);
+    ck_assert_int_eq(sqlite3_column_int64(st, 1), (int64_t)n);
+    sqlite3_finalize(st);
+    pl_db_close(db);
+    free(json);
+}
+END_TEST
+
 START_TEST(test_apply_payload_forms)
 {
     static const char *const payloads[] = {
@@ -686,6 +751,7 @@ static Suite *tamper_suite(void)
     tcase_add_test(tc, test_verify_roles);
     tcase_add_test(tc, test_read_only_before_the_last_migration);
     tcase_add_test(tc, test_apply_payload_forms);
+    tcase_add_test(tc, test_payload_large_array);
     tcase_add_test(tc, test_payload_reader_names);
     tcase_add_test(tc, test_read_only_registry);
     tcase_add_loop_test(tc, test_read_only_roles, 0, 2);

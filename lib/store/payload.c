@@ -129,13 +129,24 @@ static const char *scan_string(const char *s, const char *end, bool *esc, bool *
 static const char *scan_value(pl_payload *p, const char *s, int self, bool rec, int depth,
                               unsigned char *type);
 
+/* Forget the members from @first on. */
+static void forget_from(pl_payload *p, int first)
+{
+    for (unsigned h = 0; h < PL_PAYLOAD_SLOTS; h++)
+        if (p->slot[h] > first)
+            p->slot[h] = 0;
+    p->n = first;
+}
+
 /* A new member of @self (key @k, NULL for an array's element) whose value
  * starts at @v; its index, or -1 when the payload has too many. */
 static int add_member(pl_payload *p, const char *k, size_t klen, const char *v, int self)
 {
     int i;
-    if (p->n == PL_PAYLOAD_MAX_MEMBERS)
+    if (p->n == PL_PAYLOAD_MAX_MEMBERS) {
+        p->full = true;
         return -1;
+    }
     i = p->n++;
     p->m[i] = (pl_member){ .key = k, .klen = (unsigned)klen, .val = v, .parent = self };
     if (k)
@@ -183,19 +194,34 @@ static const char *scan_value(pl_payload *p, const char *s, int self, bool rec, 
     case 'n':
         *type = PL_J_NULL;
         return strncmp(s, "null", 4) == 0 ? s + 4 : NULL;
-    case '[':
+    case '[': {
+        const char *start = s;
+        int first = p->n;
         *type = PL_J_ARRAY;
         if (*++s == ']')
             return s + 1;
         for (;;) {
             int i = rec ? add_member(p, NULL, 0, s, self) : -1;
             if ((rec && i < 0) || !(s = scan_member(p, s, i, rec, depth + 1)))
-                return NULL;
+                break;
             if (*s == ']')
                 return s + 1;
-            if (*s++ != ',')
-                return NULL;
+            if (*s++ != ',') {
+                s = NULL;
+                break;
+            }
         }
+        if (!rec || !p->full)
+            return NULL;
+        /* too many members: the array is one, its elements unread (the
+         * members recorded since it began were indexed after every other:
+         * taking them out breaks no other's probe sequence) */
+        forget_from(p, first);
+        p->full = false;
+        s = scan_value(p, start, self, false, depth, type);
+        *type = PL_J_OTHER;
+        return s;
+    }
     case '{':
         *type = PL_J_OBJECT;
         if (*++s == '}')
@@ -248,6 +274,7 @@ void pl_payload_read(pl_payload *p, const char *text)
     p->text = text;
     p->end = text + strlen(text);
     p->n = 0;
+    p->full = false;
     memset(p->slot, 0, sizeof p->slot);
     end = *text == '{' ? scan_value(p, text, -1, true, 0, &t) : NULL;
     p->plain = end && *end == '\0';

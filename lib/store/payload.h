@@ -15,7 +15,10 @@
  * need quoting) and for the values this reading does not convert (\u
  * escapes, numbers that are not small integers, objects and arrays read
  * with ->>) SQLite's own -> and ->> give the value, so what a statement
- * receives never depends on which way it was read. */
+ * receives never depends on which way it was read.  An array whose
+ * elements do not fit in the table (an exchange batch's thousands of
+ * items) is one member of type PL_J_OTHER, its elements unread: it is
+ * bound as its text, and SQLite reads it, not the whole payload. */
 enum pl_json_type { PL_J_STR, PL_J_ESC, PL_J_INT, PL_J_TRUE, PL_J_FALSE, PL_J_NULL, PL_J_ARRAY, PL_J_OBJECT, PL_J_OTHER };
 
 typedef struct pl_member {
@@ -32,6 +35,7 @@ typedef struct pl_member {
 typedef struct pl_payload {
     const char *text, *end;
     bool plain; /* parsed; else every value comes from SQLite */
+    bool full;  /* while reading: the members filled the table */
     int n;
     pl_member m[PL_PAYLOAD_MAX_MEMBERS];
     short slot[PL_PAYLOAD_SLOTS]; /* member index + 1 by (parent, key); 0: empty */
