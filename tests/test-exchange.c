@@ -1284,6 +1284,128 @@ START_TEST(lapsed_corrections_are_the_offices_to_decide)
 }
 END_TEST
 
+/* Row of @sql (one text parameter, @arg) in the database at @path: its
+ * @n columns as text, NULL for NULL (free with raw_row_free()). */
+static char **raw_row(const char *path, const char *sql, const char *arg, int n)
+{
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st = NULL;
+    char **row = calloc((size_t)n, sizeof *row);
+    ck_assert_ptr_nonnull(row);
+    ck_assert_int_eq(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    for (int i = 0; i < n; i++) {
+        const unsigned char *t = sqlite3_column_text(st, i);
+        row[i] = t ? strdup((const char *)t) : NULL;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return row;
+}
+
+static void raw_row_free(char **row, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(row[i]);
+    free(row);
+}
+
+/* The batch is written as its own canonical text (no tree): every
+ * character a field may hold crosses the line as it was -- markup
+ * characters, quotes, tab, line ends, a carriage return, CJK, "]]>" and a
+ * character reference's spelling -- in the clerk's name, the refusal's
+ * ground and note; the signature verifies and both sites store the same
+ * text.  What no XML document can carry (a C0 control, U+FFFE) is refused
+ * when the decision is made, naming the parameter, not when the office's
+ * next batch is made (that one and every later one failed: the line was
+ * stuck); one stored before is named by the export, item and field, and
+ * nothing is sent or marked. */
+START_TEST(every_character_a_field_holds_crosses_the_line)
+{
+    if (!PL_TEST_XMLSIG)
+        return;
+    static const char clerk[] = "林&<书记>\"'] ]]> &#x41; z";
+    static const char ground[] = "TM_<&>\"'";
+    static const char note[] = "退回：材料不全 & <缺> \"引号\" \t制表\r\n换行\r末 ]]> &amp;";
+    static const char *const tm2[] = { "rights/right[1]/number", "87654321",
+                                       "rights/right[2]/number", "7654322", NULL };
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_TRADEMARK);
+    PL_OK(ap.reg, fx_submit_app(ap.reg, app));
+    char *tm = strdup(pledger_application_uuid(app));
+    pledger_application_free(app);
+    act(&ap, clerk, PLEDGER_ROLE_CLERK);
+    PL_OK(ap.reg, pledger_application_accept(NULL, ap.reg, tm));
+    char *other = accepted_at_ap(PLEDGER_KIND_TRADEMARK, tm2);
+    fx_now_us += 3600 * INT64_C(1000000);
+    send_batch(&ap, &of);
+    site *both[] = { &ap, &of };
+    const char *q = "SELECT accepted_by, refusal_ground, decision_note FROM application"
+                    " WHERE uuid = ?1";
+    for (int i = 0; i < 2; i++) {
+        char **row = raw_row(both[i]->path, q, tm, 3);
+        ck_assert_str_eq(row[0], clerk);
+        raw_row_free(row, 3);
+    }
+
+    /* what XML cannot carry is refused when decided, naming it */
+    static const struct { const char *ground, *note, *needle; } bad[] = {
+        { "TM_X\x01", NULL, "ground holds U+0001" },
+        { "TM_X", "bell\x07", "note holds U+0007" },
+        { "TM_X", "\xef\xbf\xbe", "note holds U+FFFE" },
+        { "TM_X", "esc\x1b[0m", "note holds U+001B" },
+    };
+    act(&of, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        PL_FAILS(of.reg, PLEDGER_EINVAL,
+                 pledger_application_refuse(of.reg, other, bad[i].ground, bad[i].note));
+        ck_assert_msg(strstr(pledger_errmsg(of.reg), bad[i].needle), "%s",
+                      pledger_errmsg(of.reg));
+    }
+    act(&of, "clerk-bj", PLEDGER_ROLE_CLERK);
+    PL_FAILS(of.reg, PLEDGER_EINVAL,
+             pledger_application_request_correction(of.reg, other, "copy\x0c illegible"));
+    ck_assert_msg(strstr(pledger_errmsg(of.reg), "note holds U+000C"), "%s",
+                  pledger_errmsg(of.reg));
+    ck_assert_int_eq(app_state(&of, other), PLEDGER_APP_ACCEPTED);
+
+    /* what it can carry crosses as it is */
+    act(&of, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(of.reg, pledger_application_refuse(of.reg, tm, ground, note));
+    fx_now_us += 3600 * INT64_C(1000000);
+    send_batch(&of, &ap);
+    ck_assert_int_eq(app_state(&ap, tm), PLEDGER_APP_REFUSED);
+    for (int i = 0; i < 2; i++) {
+        char **row = raw_row(both[i]->path, q, tm, 3);
+        ck_assert_str_eq(row[1], ground);
+        ck_assert_str_eq(row[2], note);
+        raw_row_free(row, 3);
+    }
+
+    /* one stored before: the export names it, sends nothing, marks nothing */
+    act(&of, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(of.reg, pledger_application_refuse(of.reg, other, "TM_X", "old"));
+    char sql[160];
+    snprintf(sql, sizeof sql, "UPDATE application SET decision_note = 'old' || char(7) "
+             "WHERE uuid = '%s'", other);
+    fx_ck_raw_exec(of.path, sql);
+    char *xml = NULL;
+    size_t len = 0;
+    act(&of, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
+    PL_FAILS(of.reg, PLEDGER_EINVAL,
+             pledger_exchange_export(&xml, &len, of.reg, "FZ01", of.signers));
+    ck_assert_ptr_null(xml);
+    char needle[160];
+    snprintf(needle, sizeof needle, "items/result[1] (application %s): note: U+0007", other);
+    ck_assert_msg(strstr(pledger_errmsg(of.reg), needle), "%s", pledger_errmsg(of.reg));
+    ck_assert_uint_eq(pending_on_line(&of, "FZ01"), 1);
+    ck_assert_int_eq(journaled(&of, PL_OP_EXCHANGE_EXPORT), 1);
+    free(tm);
+    free(other);
+}
+END_TEST
+
 START_TEST(site_arguments)
 {
     act(&of, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
@@ -1551,6 +1673,7 @@ static Suite *make(void)
     tcase_add_test(tc, a_correction_from_a_clock_ahead_is_refused);
     tcase_add_test(tc, a_point_clock_ahead_never_makes_a_decision_before_its_acceptance);
     tcase_add_test(tc, lapsed_corrections_are_the_offices_to_decide);
+    tcase_add_test(tc, every_character_a_field_holds_crosses_the_line);
     tcase_add_test(tc, site_arguments);
     tcase_add_test(tc, kill_loop_over_the_exchange);
     suite_add_tcase(s, tc);

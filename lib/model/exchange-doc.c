@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "base/hash.h"
+#include "base/text.h"
 #include "base/note.h"
 #include "model/kinds.h"
 #include "model/signed-doc.h"
@@ -79,6 +82,374 @@ int pl_xdigest_signed(pl_err *e, const char *xml, size_t len, char out[65])
 
 /* ---- making ---------------------------------------------------------------------- */
 
+/* A batch is written as text, item by item, never held as a tree: the
+ * text is its own exclusive canonical form (C14N: attributes in order,
+ * every element with its end tag, the escapes C14N makes), with the line
+ * ends and indentation libxml2's formatting gave it before, so the
+ * digest its signature covers is that of the bytes written, from the
+ * root's start tag, and the Signature is made from it (pl_xmlsig_
+ * signature_text()) and put in as the root's last child.  A batch of
+ * 75 MB costs its text, not the text, two trees and three copies. */
+struct pl_xwriter {
+    char *buf;
+    size_t len, cap;
+    size_t root;   /* where the root's start tag begins */
+    size_t n;      /* items written */
+    bool oom;
+};
+
+/* Room for @n more bytes and a NUL. */
+static bool reserve(pl_xwriter *w, size_t n)
+{
+    if (w->oom)
+        return false;
+    if (w->len + n + 1 > w->cap) {
+        size_t cap = w->cap ? w->cap : 4096;
+        while (cap < w->len + n + 1)
+            cap *= 2;
+        char *b = realloc(w->buf, cap);
+        if (!b) {
+            w->oom = true;
+            return false;
+        }
+        w->buf = b;
+        w->cap = cap;
+    }
+    return true;
+}
+
+static void put(pl_xwriter *w, const char *s, size_t n)
+{
+    if (!reserve(w, n))
+        return;
+    memcpy(w->buf + w->len, s, n);
+    w->len += n;
+    w->buf[w->len] = '\0';
+}
+
+static void puts_(pl_xwriter *w, const char *s)
+{
+    put(w, s, strlen(s));
+}
+
+/* Whether @s is text an XML document carries: UTF-8 of characters of
+ * XML 1.0's Char (no C0 control but tab, line feed and carriage return,
+ * no U+FFFE or U+FFFF); else *@bad is the first that is not (0xFFFFFFFF:
+ * bytes that are not UTF-8). */
+static bool xml_text_ok(const char *s, uint32_t *bad)
+{
+    size_t n = strlen(s), i = 0;
+
+    while (i < n) {
+        uint32_t cp = (unsigned char)s[i];
+        size_t k = 1;
+        if (cp >= 0x80 && !(k = pl_utf8_decode(s + i, n - i, &cp))) {
+            *bad = 0xFFFFFFFF;
+            return false;
+        }
+        if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xFFFE ||
+            cp == 0xFFFF) {
+            *bad = cp;
+            return false;
+        }
+        i += k;
+    }
+    return true;
+}
+
+/* @s escaped as C14N writes a text node (@attr false) or an attribute
+ * value (@attr true). */
+static void escaped(pl_xwriter *w, const char *s, bool attr)
+{
+    const char *run = s;
+
+    for (; *s; s++) {
+        const char *r;
+        switch (*s) {
+        case '&': r = "&amp;"; break;
+        case '<': r = "&lt;"; break;
+        case '>': r = attr ? NULL : "&gt;"; break;
+        case '"': r = attr ? "&quot;" : NULL; break;
+        case '\t': r = attr ? "&#x9;" : NULL; break;
+        case '\n': r = attr ? "&#xA;" : NULL; break;
+        case '\r': r = "&#xD;"; break;
+        default: r = NULL;
+        }
+        if (!r)
+            continue;
+        put(w, run, (size_t)(s - run));
+        puts_(w, r);
+        run = s + 1;
+    }
+    put(w, run, (size_t)(s - run));
+}
+
+/* Check @value of @field (of the item @where names, "" for the batch). */
+static int check_text(pl_err *e, const char *where, const char *field, const char *value)
+{
+    uint32_t bad;
+
+    if (!value)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s%s: missing", where, field);
+    if (xml_text_ok(value, &bad))
+        return 0;
+    if (bad == 0xFFFFFFFF)
+        return pl_err_set(e, PLEDGER_EINVAL, "%s%s: not UTF-8 text; an exchange batch cannot "
+                          "carry it", where, field);
+    return pl_err_set(e, PLEDGER_EINVAL, "%s%s: U+%04X is a control character no XML "
+                      "document can carry; an exchange batch cannot send it", where, field,
+                      (unsigned)bad);
+}
+
+/* <name>text</name> on its own line at @indent. */
+static void text_el(pl_xwriter *w, const char *indent, const char *name, const char *text)
+{
+    puts_(w, indent);
+    puts_(w, "<");
+    puts_(w, name);
+    puts_(w, ">");
+    escaped(w, text, false);
+    puts_(w, "</");
+    puts_(w, name);
+    puts_(w, ">\n");
+}
+
+static void attr(pl_xwriter *w, const char *name, const char *value)
+{
+    puts_(w, " ");
+    puts_(w, name);
+    puts_(w, "=\"");
+    escaped(w, value, true);
+    puts_(w, "\"");
+}
+
+static void attr_i64(pl_xwriter *w, const char *name, int64_t v)
+{
+    char num[24];
+    snprintf(num, sizeof num, "%" PRId64, v);
+    attr(w, name, num);
+}
+
+/* <name digest="...">base64</name>, base64 written in place. */
+static void document_el(pl_xwriter *w, const char *name, const char *doc, size_t len,
+                        const char *digest)
+{
+    puts_(w, "      <");
+    puts_(w, name);
+    attr(w, "digest", digest);
+    puts_(w, ">");
+    size_t b64 = 4 * ((len + 2) / 3);
+    if (len > (size_t)INT32_MAX / 2)
+        w->oom = true;
+    if (!reserve(w, b64))
+        return;
+    EVP_EncodeBlock((unsigned char *)w->buf + w->len, (const unsigned char *)doc, (int)len);
+    w->len += b64;
+    puts_(w, "</");
+    puts_(w, name);
+    puts_(w, ">\n");
+}
+
+int pl_xwriter_begin(pl_err *e, const pl_xbatch *b, pl_xwriter **out)
+{
+    char num[24];
+    int rc;
+
+    *out = NULL;
+    if ((rc = check_text(e, "", "sender", b->sender)) ||
+        (rc = check_text(e, "", "receiver", b->receiver)))
+        return rc;
+    pl_xwriter *w = calloc(1, sizeof *w);
+    if (!w)
+        return pl_err_oom(e);
+    puts_(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    w->root = w->len;
+    puts_(w, "<batch xmlns=\"" PL_XML_NS "\" version=\"1\">\n");
+    text_el(w, "  ", "sender", b->sender);
+    text_el(w, "  ", "receiver", b->receiver);
+    snprintf(num, sizeof num, "%" PRIu64, b->seq);
+    text_el(w, "  ", "sequence", num);
+    text_el(w, "  ", "previous", b->previous);
+    snprintf(num, sizeof num, "%" PRId64, b->created_us);
+    text_el(w, "  ", "created", num);
+    puts_(w, "  <items>\n");
+    if (w->oom) {
+        pl_xwriter_abort(w);
+        return pl_err_oom(e);
+    }
+    *out = w;
+    return 0;
+}
+
+size_t pl_xwriter_size(const pl_xwriter *w)
+{
+    return w->len;
+}
+
+size_t pl_xwriter_item_size(const pl_xitem *it)
+{
+    /* the document's base64 and a generous allowance for the rest */
+    return 4 * ((it->document_len + 2) / 3) + 4096 +
+           (it->ground ? 6 * strlen(it->ground) : 0) + (it->note ? 6 * strlen(it->note) : 0);
+}
+
+int pl_xwriter_item(pl_xwriter *w, pl_err *e, const pl_xitem *it)
+{
+    const char *what = pl_xwhat_name(it->what);
+    char where[96];
+    int rc;
+
+    if (!what)
+        return pl_err_set(e, PLEDGER_EINVAL, "an item that is no application, correction or "
+                          "result");
+    snprintf(where, sizeof where, "items/%s[%zu] (application %.36s): ", what, w->n + 1,
+             it->uuid ? it->uuid : "?");
+    if ((rc = check_text(e, where, "uuid", it->uuid)) || (rc = check_text(e, where, "by", it->by)))
+        return rc;
+    if (it->what != PL_XITEM_RESULT) {
+        if (!pl_kind(it->kind))
+            return pl_err_set(e, PLEDGER_EINVAL, "%skind: not a kind", where);
+        if ((rc = check_text(e, where, "acceptance_number", it->acceptance_number)) ||
+            (rc = check_text(e, where, "office", it->office)))
+            return rc;
+        if (!it->document)
+            return pl_err_set(e, PLEDGER_EINVAL, "%sdocument: missing", where);
+        puts_(w, "    <");
+        puts_(w, what);
+        /* the attributes in C14N's order: by name */
+        attr(w, "acceptance_number", it->acceptance_number);
+        attr_i64(w, "at", it->at_us);
+        attr(w, "by", it->by);
+        attr(w, "kind", pl_kind(it->kind)->name);
+        attr(w, "office", it->office);
+        attr(w, "uuid", it->uuid);
+        puts_(w, ">\n");
+        document_el(w, "document", it->document, it->document_len, it->digest);
+    } else {
+        const char *state = pl_app_state_name(it->state);
+        if (!state)
+            return pl_err_set(e, PLEDGER_EINVAL, "%sstate: not a state", where);
+        if ((it->number && (rc = check_text(e, where, "registration_number", it->number))) ||
+            (it->ground && (rc = check_text(e, where, "ground", it->ground))) ||
+            (it->note && (rc = check_text(e, where, "note", it->note))))
+            return rc;
+        puts_(w, "    <");
+        puts_(w, what);
+        attr_i64(w, "at", it->at_us);
+        attr(w, "by", it->by);
+        attr(w, "state", state);
+        attr(w, "uuid", it->uuid);
+        bool any = it->number || it->document || it->ground || it->note ||
+                   it->due != INT32_MIN;
+        puts_(w, any ? ">\n" : ">");
+        if (it->number)
+            text_el(w, "      ", "registration_number", it->number);
+        if (it->document)
+            document_el(w, "certificate", it->document, it->document_len, it->digest);
+        if (it->ground)
+            text_el(w, "      ", "ground", it->ground);
+        if (it->note)
+            text_el(w, "      ", "note", it->note);
+        if (it->due != INT32_MIN) {
+            char num[24];
+            snprintf(num, sizeof num, "%" PRId32, it->due);
+            text_el(w, "      ", "due", num);
+        }
+        if (any)
+            puts_(w, "    ");
+    }
+    puts_(w, "</");
+    puts_(w, what);
+    puts_(w, ">\n");
+    if (w->oom)
+        return pl_err_oom(e);
+    w->n++;
+    return 0;
+}
+
+void pl_xwriter_abort(pl_xwriter *w)
+{
+    if (w) {
+        free(w->buf);
+        free(w);
+    }
+}
+
+int pl_xwriter_finish(pl_xwriter *w, pl_err *e, const char *checkpoint, const pl_doc_key *key,
+                      char **out, size_t *len, char digest[65])
+{
+    static const char end[] = "</batch>";
+    unsigned char d[32];
+    char *sig = NULL;
+    int rc;
+
+    *out = NULL;
+    puts_(w, "  </items>\n");
+    if (checkpoint) {
+        if ((rc = check_text(e, "", "checkpoint", checkpoint))) {
+            pl_xwriter_abort(w);
+            return rc;
+        }
+        text_el(w, "  ", "checkpoint", checkpoint);
+    }
+    if (w->oom) {
+        pl_xwriter_abort(w);
+        return pl_err_oom(e);
+    }
+    /* the canonical form without the signature: the root as written,
+     * then its end tag (the enveloped-signature transform leaves out the
+     * Signature, not the line end before it) */
+    if ((rc = pl_hash_parts(PL_HASH_SHA256, w->buf + w->root, w->len - w->root, end,
+                            sizeof end - 1, d))) {
+        pl_xwriter_abort(w);
+        return pl_err_set(e, rc, "hashing an exchange batch");
+    }
+    if ((rc = pl_xmlsig_signature_text(e, key, d, &sig))) {
+        pl_xwriter_abort(w);
+        return rc;
+    }
+    puts_(w, sig);
+    puts_(w, end);
+    puts_(w, "\n");
+    free(sig);
+    if (w->oom) {
+        pl_xwriter_abort(w);
+        return pl_err_oom(e);
+    }
+    if (w->len > PL_EXCHANGE_MAX_SIZE) {
+        rc = pl_err_set(e, PLEDGER_EINVAL, "%s: %zu bytes; a batch is at most %zu bytes",
+                        WHAT_BATCH, w->len, PL_EXCHANGE_MAX_SIZE);
+        pl_xwriter_abort(w);
+        return rc;
+    }
+    pl_hex(d, sizeof d, digest);
+    /* the buffer is the text: give back what it does not use */
+    char *shrunk = realloc(w->buf, w->len + 1);
+    *out = shrunk ? shrunk : w->buf;
+    if (len)
+        *len = w->len;
+    free(w);
+    return 0;
+}
+
+int pl_xbatch_make(pl_err *e, const pl_xbatch *b, const pl_doc_key *key, char **out,
+                   size_t *len)
+{
+    pl_xwriter *w;
+    char digest[65];
+    int rc;
+
+    *out = NULL;
+    if ((rc = pl_xwriter_begin(e, b, &w)))
+        return rc;
+    for (size_t i = 0; i < b->n; i++)
+        if ((rc = pl_xwriter_item(w, e, &b->items[i]))) {
+            pl_xwriter_abort(w);
+            return rc;
+        }
+    return pl_xwriter_finish(w, e, b->checkpoint, key, out, len, digest);
+}
+
 static bool add_text(xmlNodePtr parent, xmlNsPtr ns, const char *name, const char *text)
 {
     return xmlNewTextChild(parent, ns, BAD_CAST name, BAD_CAST text) != NULL;
@@ -96,74 +467,6 @@ static bool add_i64(xmlNodePtr parent, xmlNsPtr ns, const char *name, int64_t v)
     char num[24];
     snprintf(num, sizeof num, "%" PRId64, v);
     return add_text(parent, ns, name, num);
-}
-
-static bool prop_i64(xmlNodePtr n, const char *name, int64_t v)
-{
-    char num[24];
-    snprintf(num, sizeof num, "%" PRId64, v);
-    return xmlNewProp(n, BAD_CAST name, BAD_CAST num) != NULL;
-}
-
-/* <name digest="...">base64</name> */
-static bool add_document(xmlNodePtr parent, xmlNsPtr ns, const char *name, const char *doc,
-                         size_t len, const char *digest)
-{
-    char *b64 = pl_base64((const unsigned char *)doc, len);
-    xmlNodePtr n = b64 ? xmlNewTextChild(parent, ns, BAD_CAST name, BAD_CAST b64) : NULL;
-    free(b64);
-    return n && xmlNewProp(n, BAD_CAST "digest", BAD_CAST digest);
-}
-
-static bool add_item(xmlNodePtr items, xmlNsPtr ns, const pl_xitem *it)
-{
-    xmlNodePtr n = xmlNewChild(items, ns, BAD_CAST pl_xwhat_name(it->what), NULL);
-    if (!n || !xmlNewProp(n, BAD_CAST "uuid", BAD_CAST it->uuid))
-        return false;
-    if (it->what != PL_XITEM_RESULT) {
-        return xmlNewProp(n, BAD_CAST "kind", BAD_CAST pl_kind(it->kind)->name) &&
-               xmlNewProp(n, BAD_CAST "acceptance_number", BAD_CAST it->acceptance_number) &&
-               xmlNewProp(n, BAD_CAST "office", BAD_CAST it->office) &&
-               prop_i64(n, "at", it->at_us) && xmlNewProp(n, BAD_CAST "by", BAD_CAST it->by) &&
-               add_document(n, ns, "document", it->document, it->document_len, it->digest);
-    }
-    if (!xmlNewProp(n, BAD_CAST "state", BAD_CAST pl_app_state_name(it->state)) ||
-        !prop_i64(n, "at", it->at_us) || !xmlNewProp(n, BAD_CAST "by", BAD_CAST it->by))
-        return false;
-    return (!it->number || add_text(n, ns, "registration_number", it->number)) &&
-           (!it->document ||
-            add_document(n, ns, "certificate", it->document, it->document_len, it->digest)) &&
-           (!it->ground || add_text(n, ns, "ground", it->ground)) &&
-           (!it->note || add_text(n, ns, "note", it->note)) &&
-           (it->due == INT32_MIN || add_i64(n, ns, "due", it->due));
-}
-
-int pl_xbatch_make(pl_err *e, const pl_xbatch *b, const pl_doc_key *key, char **out,
-                   size_t *len)
-{
-    xmlNodePtr root, items;
-    xmlNsPtr ns;
-    int rc;
-
-    *out = NULL;
-    pl_xml_init();
-    xmlDocPtr doc = pl_signed_doc_new("batch", &root, &ns);
-    if (!doc)
-        return pl_err_oom(e);
-    bool ok = add_text(root, ns, "sender", b->sender) &&
-              add_text(root, ns, "receiver", b->receiver) && add_u64(root, ns, "sequence", b->seq) &&
-              add_text(root, ns, "previous", b->previous) &&
-              add_i64(root, ns, "created", b->created_us) &&
-              (items = xmlNewChild(root, ns, BAD_CAST "items", NULL)) != NULL;
-    for (size_t i = 0; ok && i < b->n; i++)
-        ok = add_item(items, ns, &b->items[i]);
-    if (ok && b->checkpoint)
-        ok = add_text(root, ns, "checkpoint", b->checkpoint);
-    rc = ok ? pl_signed_doc_finish(e, doc, WHAT_BATCH, key, PL_EXCHANGE_MAX_SIZE,
-                                   PL_EXCHANGE_MAX_NODES, out, len)
-            : pl_err_oom(e);
-    xmlFreeDoc(doc);
-    return rc;
 }
 
 int pl_xdoc_resign(pl_err *e, const char *xml, const pl_doc_key *key, char **out, size_t *len,
@@ -224,11 +527,19 @@ static int64_t i64_of(const char *s)
 }
 
 /* <document digest="..">base64</document>: the bytes, checked against
- * their digest.  @path names the item for messages. */
+ * their digest.  @path names the item for messages.  The base64 text is
+ * taken out of the tree as it is read (the tree is not read again), so a
+ * batch's documents are held once, decoded, not twice. */
 static int read_document(pl_err *e, xmlNodePtr n, const char *path, char **out, size_t *len,
                          char digest[65])
 {
-    char *b64 = text_of(n), *want = prop_of(n, "digest");
+    xmlNodePtr t = n ? n->children : NULL;
+    /* one text node without white space, as the writer makes it: read
+     * in place (else a copy, white space taken out) */
+    bool one = t && t == n->last && t->type == XML_TEXT_NODE && t->content &&
+               !strpbrk((const char *)t->content, " \n\r\t");
+    char *copy = one ? NULL : text_of(n), *want = prop_of(n, "digest");
+    char *b64 = one ? (char *)t->content : copy;
     size_t bl = b64 ? strlen(b64) : 0, cap = bl / 4 * 3 + 3;
     char *bytes = b64 ? malloc(cap + 1) : NULL;
     int rc = 0;
@@ -257,8 +568,9 @@ static int read_document(pl_err *e, xmlNodePtr n, const char *path, char **out, 
     }
     *out = bytes;
     bytes = NULL;
+    xmlNodeSetContent(n, NULL);
 done:
-    free(b64);
+    free(copy);
     free(want);
     free(bytes);
     return rc;
@@ -442,6 +754,8 @@ int pl_xdoc_open(pl_err *e, const char *xml, size_t len, const pl_doc_key *const
                                   mine, nm, &signer)))
         goto done;
     if (*kind == PL_XDOC_BATCH) {
+        if ((rc = pl_xmlsig_signed_digest(e, doc, batch->digest)))
+            goto done;
         batch->sender = sender;
         batch->receiver = receiver;
         sender = receiver = NULL;

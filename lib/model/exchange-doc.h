@@ -54,6 +54,7 @@ typedef struct pl_xbatch {
     pl_xitem *items;
     size_t n;
     char *checkpoint;         /* NULL: none */
+    char digest[65];          /* read by pl_xdoc_open(): its identity (pl_xdigest_signed()) */
 } pl_xbatch;
 
 typedef struct pl_xreceipt {
@@ -83,11 +84,31 @@ int pl_xdigest_signed(pl_err *e, const char *xml, size_t len, char out[65]);
 int pl_xdoc_resign(pl_err *e, const char *xml, const pl_doc_key *key, char **out, size_t *len,
                    bool *resigned);
 
-/* Make and sign (with @key, a certificate key) a batch / a receipt. */
+/* Make and sign (with @key, a certificate key) a batch / a receipt.  A
+ * text field that is no UTF-8 or holds a character XML cannot carry (a C0
+ * control but tab, line feed and carriage return; U+FFFE, U+FFFF) is
+ * refused (PLEDGER_EINVAL) naming the item and the field. */
 int pl_xbatch_make(pl_err *e, const pl_xbatch *b, const pl_doc_key *key, char **out,
                    size_t *len);
 int pl_xreceipt_make(pl_err *e, const pl_xreceipt *r, const pl_doc_key *key, char **out,
                      size_t *len);
+
+/* A batch written item by item, as its text (never a tree): what
+ * pl_xbatch_make() does from items held in memory, for a caller that reads
+ * them one at a time.  begin takes the batch's sender, receiver, seq,
+ * previous and created_us (not its items); item writes one more (the
+ * caller's pointers are not kept); finish adds @checkpoint (NULL: none),
+ * signs with @key, and gives the text and the digest its signature covers
+ * (pl_xdigest_signed()'s); finish and abort free the writer. */
+typedef struct pl_xwriter pl_xwriter;
+int pl_xwriter_begin(pl_err *e, const pl_xbatch *b, pl_xwriter **out);
+int pl_xwriter_item(pl_xwriter *w, pl_err *e, const pl_xitem *it);
+int pl_xwriter_finish(pl_xwriter *w, pl_err *e, const char *checkpoint, const pl_doc_key *key,
+                      char **out, size_t *len, char digest[65]);
+void pl_xwriter_abort(pl_xwriter *w);
+/* The bytes written so far, and at most how many @it adds. */
+size_t pl_xwriter_size(const pl_xwriter *w);
+size_t pl_xwriter_item_size(const pl_xitem *it);
 
 /* What an exchange document is: its root. */
 typedef enum pl_xdoc_kind { PL_XDOC_BATCH = 1, PL_XDOC_RECEIPT = 2 } pl_xdoc_kind;

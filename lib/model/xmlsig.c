@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include <openssl/core_names.h>
+#include <openssl/bn.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
 
 #include "base/hash.h"
@@ -172,6 +174,15 @@ int pl_xmlsig_sign(pl_err *e, xmlDocPtr doc, const pl_doc_key *key)
                       "(Debian: libxmlsec1-dev)");
 }
 
+int pl_xmlsig_signature_text(pl_err *e, const pl_doc_key *key, const unsigned char digest[32],
+                             char **out)
+{
+    (void)key;
+    (void)digest;
+    *out = NULL;
+    return pl_xmlsig_sign(e, NULL, NULL);
+}
+
 int pl_xmlsig_verify(pl_err *e, xmlDocPtr doc, const pl_doc_key *const *trusted, size_t n,
                      const pl_doc_key **signer)
 {
@@ -328,6 +339,113 @@ int pl_xmlsig_sign(pl_err *e, xmlDocPtr doc, const pl_doc_key *key)
         rc = pl_err_set(e, PLEDGER_EIO, "signing with key '%s' failed: %s", key->name,
                         last_error[0] ? last_error : "libxmlsec1 gave no reason");
     xmlSecDSigCtxDestroy(ctx);
+    return rc;
+}
+
+/* SignedInfo as pl_xmlsig_sign() makes it (libxmlsec1's template: a
+ * line end between elements), %s its namespace declaration (only in its
+ * canonical form: in the document it inherits ds from <Signature>), %s
+ * the signature method, %s the digest in base64. */
+static const char signed_info[] =
+    "<SignedInfo%s>\n"
+    "<CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\">"
+    "</CanonicalizationMethod>\n"
+    "<SignatureMethod Algorithm=\"%s\"></SignatureMethod>\n"
+    "<Reference URI=\"\">\n"
+    "<Transforms>\n"
+    "<Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\">"
+    "</Transform>\n"
+    "<Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"></Transform>\n"
+    "</Transforms>\n"
+    "<DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"></DigestMethod>\n"
+    "<DigestValue>%s</DigestValue>\n"
+    "</Reference>\n"
+    "</SignedInfo>";
+
+/* The XML-DSig SignatureValue of the @n bytes at @tbs with @k: RSA
+ * PKCS#1 v1.5 as it is, ECDSA as r || s of 32 bytes each (not DER). */
+static int sign_bytes(pl_err *e, const pl_doc_key *k, const char *tbs, size_t n,
+                      unsigned char **sig, size_t *slen)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    unsigned char *der = NULL;
+    size_t dlen = 0;
+    int rc = 0;
+
+    *sig = NULL;
+    if (!ctx || EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, k->pkey) != 1 ||
+        EVP_DigestSign(ctx, NULL, &dlen, (const unsigned char *)tbs, n) != 1 ||
+        !(der = malloc(dlen)) ||
+        EVP_DigestSign(ctx, der, &dlen, (const unsigned char *)tbs, n) != 1) {
+        rc = pl_err_set(e, PLEDGER_EIO, "signing with key '%s' failed", k->name);
+        goto done;
+    }
+    if (!k->ec) {
+        *sig = der;
+        *slen = dlen;
+        der = NULL;
+        goto done;
+    }
+    const unsigned char *p = der;
+    ECDSA_SIG *es = d2i_ECDSA_SIG(NULL, &p, (long)dlen);
+    unsigned char *raw = es ? malloc(64) : NULL;
+    if (!raw || BN_bn2binpad(ECDSA_SIG_get0_r(es), raw, 32) != 32 ||
+        BN_bn2binpad(ECDSA_SIG_get0_s(es), raw + 32, 32) != 32) {
+        free(raw);
+        rc = pl_err_set(e, PLEDGER_EIO, "signing with key '%s' failed", k->name);
+    } else {
+        *sig = raw;
+        *slen = 64;
+    }
+    ECDSA_SIG_free(es);
+done:
+    free(der);
+    EVP_MD_CTX_free(ctx);
+    return rc;
+}
+
+int pl_xmlsig_signature_text(pl_err *e, const pl_doc_key *key, const unsigned char digest[32],
+                             char **out)
+{
+    const char *method = key->ec ? "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"
+                                 : "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+    char dv[48], *canon = NULL, *info = NULL, *value = NULL;
+    unsigned char *sig = NULL;
+    size_t slen = 0;
+    int rc;
+
+    *out = NULL;
+    if ((rc = start(e)))
+        return rc;
+    if (!key->priv)
+        return pl_err_set(e, PLEDGER_EINVAL, "key '%s' is a public key: it cannot sign",
+                          key->name);
+    /* office codes and key names are plain; never a character to escape */
+    for (const char *c = key->name; *c; c++)
+        if (*c == '<' || *c == '&' || *c == '>' || (unsigned char)*c < 0x20)
+            return pl_err_set(e, PLEDGER_EINVAL, "key '%s': its name cannot be a KeyName",
+                              key->name);
+    EVP_EncodeBlock((unsigned char *)dv, digest, 32);
+    if (asprintf(&canon, signed_info, " xmlns=\"" PL_XMLDSIG_NS "\"", method, dv) < 0) {
+        canon = NULL;
+        rc = pl_err_oom(e);
+    } else if (asprintf(&info, signed_info, "", method, dv) < 0) {
+        info = NULL;
+        rc = pl_err_oom(e);
+    } else if (!(rc = sign_bytes(e, key, canon, strlen(canon), &sig, &slen)) &&
+               !(value = pl_base64(sig, slen))) {
+        rc = pl_err_oom(e);
+    }
+    if (!rc && asprintf(out, "<Signature xmlns=\"" PL_XMLDSIG_NS "\">\n%s\n"
+                        "<SignatureValue>%s</SignatureValue>\n<KeyInfo>\n<KeyName>%s</KeyName>\n"
+                        "</KeyInfo>\n</Signature>", info, value, key->name) < 0) {
+        *out = NULL;
+        rc = pl_err_oom(e);
+    }
+    free(canon);
+    free(info);
+    free(value);
+    free(sig);
     return rc;
 }
 

@@ -56,6 +56,17 @@ bool pl_xmlsig_available(void);
  * child.  @key must hold a private key. */
 int pl_xmlsig_sign(pl_err *e, xmlDocPtr doc, const pl_doc_key *key);
 
+/* The Signature element pledger_xmlsig_sign() would append, for a
+ * document whose exclusive canonical form without it (what the
+ * enveloped-signature and exclusive C14N transforms of its one reference
+ * give) has SHA-256 @digest, signed with @key: its text, in *@out
+ * (malloc'd, NUL-terminated), ds the default namespace on <Signature>.
+ * For a writer that makes that canonical form itself and never holds the
+ * document as a tree (model/exchange-doc.c); libxmlsec1 reads the result
+ * as it reads its own. */
+int pl_xmlsig_signature_text(pl_err *e, const pl_doc_key *key, const unsigned char digest[32],
+                             char **out);
+
 /* The identity of the signed content of @doc: the SHA-256 its signature's
  * one reference gives (ds:DigestValue, as 64 hex digits) -- the digest of
  * the document's exclusive canonical form without the signature, which

@@ -77,116 +77,113 @@ done:
 
 /* ---- export ---------------------------------------------------------------------------- */
 
-/* The next batch's items and their application ids, as they are read. */
+/* What the journal event of a batch says of one item. */
+typedef struct xref {
+    int64_t id;        /* the application */
+    pl_xwhat what;
+    int state;         /* a result's state */
+} xref;
+
+/* The next batch as its items are read: each written into the batch as
+ * it comes (pl_xwriter), its document never copied, only what the event
+ * says of it kept. */
 typedef struct pending_ctx {
     const pl_ctx *c;
-    pl_xbatch *b;
-    int64_t **ids;
-    size_t cap;
+    pl_xwriter *w;
+    xref *refs;
+    size_t n, cap;
+    bool full;         /* the next item would make the batch too large */
 } pending_ctx;
 
-/* Room for one more item (zeroed, no due day) with application id @id. */
-static pl_xitem *pending_add(pending_ctx *p, int64_t id)
+/* Write @it (of application @id) into the batch; 1 (not an error) when
+ * it does not fit in this batch: it goes in the next. */
+static int pending_put(pending_ctx *p, pl_err *e, int64_t id, const pl_xitem *it)
 {
-    pl_xbatch *b = p->b;
-
-    if (b->n == p->cap) {
+    if (p->n && pl_xwriter_size(p->w) + pl_xwriter_item_size(it) + 4096 > PL_EXCHANGE_MAX_SIZE) {
+        p->full = true;
+        return 1;
+    }
+    if (p->n == p->cap) {
         size_t nc = p->cap ? 2 * p->cap : 64;
-        pl_xitem *ni = realloc(b->items, nc * sizeof *ni);
-        int64_t *nid = ni ? realloc(*p->ids, nc * sizeof *nid) : NULL;
-        if (ni)
-            b->items = ni;
-        if (!nid)
-            return NULL;
-        *p->ids = nid;
+        xref *nr = realloc(p->refs, nc * sizeof *nr);
+        if (!nr)
+            return pl_err_oom(e);
+        p->refs = nr;
         p->cap = nc;
     }
-    pl_xitem *it = &b->items[b->n];
-    memset(it, 0, sizeof *it);
-    it->due = INT32_MIN;
-    (*p->ids)[b->n++] = id;
-    return it;
-}
-
-/* A copy of @s (NULL stays NULL); *@oom when it could not be made. */
-static char *dup_str(const char *s, bool *oom)
-{
-    char *d = s ? strdup(s) : NULL;
-    if (s && !d)
-        *oom = true;
-    return d;
+    int rc = pl_xwriter_item(p->w, e, it);
+    if (rc)
+        return rc;
+    p->refs[p->n++] = (xref){ id, it->what, it->state };
+    return 0;
 }
 
 static int pending_app(void *arg, pl_err *e, const pl_xpending_app *a)
 {
-    pending_ctx *p = arg;
-    pl_xitem *it = pending_add(p, a->id);
-    bool oom = !it;
-
-    if (oom)
-        return pl_err_oom(e);
-    it->uuid = dup_str(a->uuid, &oom);
-    it->what = a->sent_before ? PL_XITEM_CORRECTION : PL_XITEM_APPLICATION;
-    it->kind = a->kind;
-    it->document = dup_str(a->document, &oom);
-    it->document_len = it->document ? strlen(it->document) : 0;
-    snprintf(it->digest, sizeof it->digest, "%s", a->doc_hash);
-    it->acceptance_number = dup_str(a->acceptance_number, &oom);
-    it->office = dup_str(a->office, &oom);
-    it->at_us = a->at_us;
-    it->by = dup_str(a->by, &oom);
-    return oom ? pl_err_oom(e) : 0;
+    pl_xitem it = {
+        .what = a->sent_before ? PL_XITEM_CORRECTION : PL_XITEM_APPLICATION,
+        .uuid = (char *)a->uuid,
+        .kind = a->kind,
+        .state = PLEDGER_APP_ACCEPTED,
+        .acceptance_number = (char *)a->acceptance_number,
+        .office = (char *)a->office,
+        .at_us = a->at_us,
+        .by = (char *)a->by,
+        .document = (char *)a->document,
+        .document_len = strlen(a->document),
+        .due = INT32_MIN,
+    };
+    snprintf(it.digest, sizeof it.digest, "%s", a->doc_hash);
+    return pending_put(arg, e, a->id, &it);
 }
 
 static int pending_result(void *arg, pl_err *e, const pl_xpending_result *r)
 {
     pending_ctx *p = arg;
-    pl_xitem *it = pending_add(p, r->id);
-    bool oom = !it;
+    pl_xitem it = {
+        .what = PL_XITEM_RESULT,
+        .uuid = (char *)r->uuid,
+        .state = r->state,
+        .number = (char *)r->number,
+        .document = (char *)r->certificate,
+        .ground = (char *)r->ground,
+        .note = (char *)r->note,
+        .due = r->due,
+        .at_us = r->at_us,
+        .by = (char *)r->by,
+    };
+    int rc;
 
-    if (oom)
-        return pl_err_oom(e);
-    it->uuid = dup_str(r->uuid, &oom);
-    it->what = PL_XITEM_RESULT;
-    it->state = r->state;
-    it->number = dup_str(r->number, &oom);
-    it->document = dup_str(r->certificate, &oom);
-    if (it->document) {
-        it->document_len = strlen(it->document);
-        if (pl_xdigest(p->c->e, it->document, it->document_len, it->digest))
-            oom = true;
+    if (it.document) {
+        it.document_len = strlen(it.document);
+        if ((rc = pl_xdigest(e, it.document, it.document_len, it.digest)))
+            return rc;
     }
-    it->ground = dup_str(r->ground, &oom);
-    it->note = dup_str(r->note, &oom);
-    it->due = r->due;
-    it->at_us = r->at_us;
-    it->by = dup_str(r->by, &oom);
-    return oom ? pl_err_oom(e) : 0;
+    return pending_put(p, e, r->id, &it);
 }
 
-/* The items the next batch to @peer carries (at most
- * PL_EXCHANGE_MAX_ITEMS), with their application ids. */
-static int pending(const pl_ctx *c, const char *peer, pl_xbatch *b, int64_t **ids)
+/* Write the items the next batch to @peer carries (at most
+ * PL_EXCHANGE_MAX_ITEMS, and no more than PL_EXCHANGE_MAX_SIZE bytes). */
+static int pending(const pl_ctx *c, const char *peer, pending_ctx *p)
 {
     const pl_exchange_ops *x = PL_OPS(c->db, exchange);
-    pending_ctx p = { c, b, ids, 0 };
-
-    *ids = NULL;
-    if (c->site == PLEDGER_SITE_ACCEPTANCE_POINT)
-        return x->pending_applications(c->db, c->e, PL_EXCHANGE_MAX_ITEMS, pending_app, &p);
-    return x->pending_results(c->db, c->e, peer, PL_EXCHANGE_MAX_ITEMS, pending_result, &p);
+    int rc = c->site == PLEDGER_SITE_ACCEPTANCE_POINT
+                 ? x->pending_applications(c->db, c->e, PL_EXCHANGE_MAX_ITEMS, pending_app, p)
+                 : x->pending_results(c->db, c->e, peer, PL_EXCHANGE_MAX_ITEMS, pending_result,
+                                      p);
+    return rc == 1 && p->full ? 0 : rc;
 }
 
 /* The items of an exchange event's payload. */
-static void json_items(pl_json *j, const pl_xbatch *b, const int64_t *ids)
+static void json_items(pl_json *j, const xref *refs, size_t n)
 {
     pl_json_begin_array(j, "items");
-    for (size_t i = 0; i < b->n; i++) {
+    for (size_t i = 0; i < n; i++) {
         pl_json_begin_object(j, NULL);
-        pl_json_int(j, "application_id", ids[i]);
-        pl_json_int(j, "state", b->items[i].what == PL_XITEM_RESULT ? b->items[i].state
-                                                                      : PLEDGER_APP_ACCEPTED);
-        pl_json_str(j, "what", pl_xwhat_name(b->items[i].what));
+        pl_json_int(j, "application_id", refs[i].id);
+        pl_json_int(j, "state", refs[i].what == PL_XITEM_RESULT ? refs[i].state
+                                                                 : PLEDGER_APP_ACCEPTED);
+        pl_json_str(j, "what", pl_xwhat_name(refs[i].what));
         pl_json_end_object(j);
     }
     pl_json_end_array(j);
@@ -209,7 +206,8 @@ int pl_wf_exchange_export(const pl_ctx *c, const char *peer, const pl_doc_key *k
 {
     char upstream[17], digest[65];
     pl_xbatch b;
-    int64_t *ids = NULL, batch_id;
+    pending_ctx p = { c, NULL, NULL, 0, 0, false };
+    int64_t batch_id;
     const pl_exchange_ops *x = PL_OPS(c->db, exchange);
     pl_xbatch_row last;
     char *again;
@@ -235,12 +233,6 @@ int pl_wf_exchange_export(const pl_ctx *c, const char *peer, const pl_doc_key *k
         pl_db_rollback(c->db);
         return rc ? pl_err_prefix(c->e, "the batch waiting for its receipt from '%s'", peer) : 0;
     }
-    if ((rc = pending(c, peer, &b, &ids)))
-        goto done;
-    if (b.n == 0) {
-        rc = pl_err_set(c->e, PLEDGER_ENOTFOUND, "nothing to send to '%s'", peer);
-        goto done;
-    }
     b.seq = 1;
     memcpy(b.previous, zeros, sizeof zeros);
     if ((rc = x->batch_last(c->db, c->e, true, peer, &last)))
@@ -250,17 +242,21 @@ int pl_wf_exchange_export(const pl_ctx *c, const char *peer, const pl_doc_key *k
         snprintf(b.previous, sizeof b.previous, "%s", last.digest);
     }
     pl_xbatch_row_clear(&last);
-    b.sender = strdup(c->office);
-    b.receiver = strdup(peer);
-    b.checkpoint = checkpoint ? strdup(checkpoint) : NULL;
+    b.sender = (char *)c->office;
+    b.receiver = (char *)peer;
     b.created_us = pl_ctx_now(c);
-    if (!b.sender || !b.receiver || (checkpoint && !b.checkpoint)) {
-        rc = pl_err_oom(c->e);
+    /* the batch is written as its items are read: no copy of them, no
+     * tree (a batch of 75 MB is held once, then once more as the
+     * journal event that records it) */
+    if ((rc = pl_xwriter_begin(c->e, &b, &p.w)) || (rc = pending(c, peer, &p)))
+        goto done;
+    if (p.n == 0) {
+        rc = pl_err_set(c->e, PLEDGER_ENOTFOUND, "nothing to send to '%s'", peer);
         goto done;
     }
-    if ((rc = pl_xbatch_make(c->e, &b, key, out, len)) ||
-        (rc = pl_xdigest_signed(c->e, *out, strlen(*out), digest)) ||
-        (rc = pl_wf_next_id(c, PL_ID_BATCH, &batch_id)))
+    rc = pl_xwriter_finish(p.w, c->e, checkpoint, key, out, len, digest);
+    p.w = NULL;
+    if (rc || (rc = pl_wf_next_id(c, PL_ID_BATCH, &batch_id)))
         goto done;
     pl_json j;
     pl_json_init(&j);
@@ -268,14 +264,14 @@ int pl_wf_exchange_export(const pl_ctx *c, const char *peer, const pl_doc_key *k
     pl_json_str(&j, "digest", digest);
     pl_json_str(&j, "direction", "out");
     pl_json_str(&j, "document", *out);
-    json_items(&j, &b, ids);
+    json_items(&j, p.refs, p.n);
     pl_json_str(&j, "peer", peer);
     pl_json_null(&j, "receipt");
     pl_json_int(&j, "sequence", (int64_t)b.seq);
     rc = pl_wf_record(c, PL_OP_EXCHANGE_EXPORT, peer, &j);
 done:
-    pl_xbatch_clear(&b);
-    free(ids);
+    pl_xwriter_abort(p.w);
+    free(p.refs);
     if ((rc = pl_step_finish(c, rc))) {
         free(*out);
         *out = NULL;
@@ -461,12 +457,13 @@ static int import_item(const pl_ctx *c, const pl_xbatch *b, const pl_xitem *it)
     return rc;
 }
 
-static int import_batch(const pl_ctx *c, const char *xml, size_t len, const pl_xbatch *b,
+static int import_batch(const pl_ctx *c, const pl_xbatch *b,
                         const pl_doc_key *key, const char *checkpoint, char **receipt,
                         size_t *rlen)
 {
     char upstream[17], digest[65];
-    int64_t *ids = NULL, batch_id;
+    xref *refs = NULL;
+    int64_t batch_id;
     int site, rc;
 
     if (strcmp(b->receiver, c->office) != 0)
@@ -487,8 +484,8 @@ static int import_batch(const pl_ctx *c, const char *xml, size_t len, const pl_x
         return pl_err_set(c->e, PLEDGER_EINVAL,
                           "signers: no certificate private key to sign the receipt with");
     /* verified by pl_xdoc_open(): the digest its signature covers */
-    if ((rc = pl_xdigest_signed(c->e, xml, len, digest)) ||
-        (rc = pl_db_batch_begin(c->db, c->e)))
+    memcpy(digest, b->digest, sizeof digest);
+    if ((rc = pl_db_batch_begin(c->db, c->e)))
         return rc;
     if ((rc = line_check(c, b, digest, receipt)) == 1) {
         pl_db_batch_end(c->db, c->e, false);
@@ -506,17 +503,20 @@ static int import_batch(const pl_ctx *c, const char *xml, size_t len, const pl_x
     }
     if (rc)
         goto fail;
-    if (!(ids = calloc(b->n ? b->n : 1, sizeof *ids))) {
+    if (!(refs = calloc(b->n ? b->n : 1, sizeof *refs))) {
         rc = pl_err_oom(c->e);
         goto fail;
     }
-    for (size_t i = 0; i < b->n; i++)
+    for (size_t i = 0; i < b->n; i++) {
+        refs[i].what = b->items[i].what;
+        refs[i].state = b->items[i].state;
         if ((rc = import_item(c, b, &b->items[i])) ||
-            (rc = app_id(c, b->items[i].uuid, &ids[i]))) {
+            (rc = app_id(c, b->items[i].uuid, &refs[i].id))) {
             pl_err_prefix(c->e, "items/%s[%zu] (application %s)",
                           pl_xwhat_name(b->items[i].what), i + 1, b->items[i].uuid);
             goto fail;
         }
+    }
     pl_xreceipt r = { (char *)c->office, b->sender, b->seq, "", pl_ctx_now(c), b->n,
                       (char *)checkpoint };
     memcpy(r.batch, digest, sizeof digest);
@@ -529,20 +529,20 @@ static int import_batch(const pl_ctx *c, const char *xml, size_t len, const pl_x
     pl_json_str(&j, "digest", digest);
     pl_json_str(&j, "direction", "in");
     pl_json_null(&j, "document");
-    json_items(&j, b, ids);
+    json_items(&j, refs, b->n);
     pl_json_str(&j, "peer", b->sender);
     pl_json_str(&j, "receipt", *receipt);
     pl_json_int(&j, "sequence", (int64_t)b->seq);
     if ((rc = pl_wf_record(c, PL_OP_EXCHANGE_IMPORT, b->sender, &j)))
         goto fail;
-    free(ids);
+    free(refs);
     if ((rc = pl_db_batch_end(c->db, c->e, true))) {
         free(*receipt);
         *receipt = NULL;
     }
     return rc;
 fail:
-    free(ids);
+    free(refs);
     free(*receipt);
     *receipt = NULL;
     pl_db_batch_end(c->db, c->e, false);
@@ -567,7 +567,7 @@ int pl_wf_exchange_import(const pl_ctx *c, const char *xml, size_t len,
     if (kind == PL_XDOC_RECEIPT)
         rc = take_receipt(c, xml, &r);
     else
-        rc = import_batch(c, xml, len, &b, key, checkpoint, receipt, rlen);
+        rc = import_batch(c, &b, key, checkpoint, receipt, rlen);
     pl_xbatch_clear(&b);
     pl_xreceipt_clear(&r);
     return rc;
