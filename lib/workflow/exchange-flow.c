@@ -19,6 +19,7 @@
 #include "model/exchange-doc.h"
 #include "model/kinds.h"
 #include "store/apply.h"
+#include "store/journal.h"
 #include "store/ops-exchange.h"
 #include "store/ops-flow.h"
 #include "workflow/app-flow.h"
@@ -201,6 +202,77 @@ static int check_peer(const pl_ctx *c, const char *peer, const char *upstream)
     return 0;
 }
 
+/* The batch's text back from the JSON string that holds it (at @s, after
+ * its opening quote): @len bytes, else NULL.  The writer puts no control
+ * character but tab and line ends in a batch, so no \u escape. */
+static char *json_unquote(const char *s, size_t len)
+{
+    char *out = malloc(len + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (; *s && *s != '"' && (size_t)(o - out) < len; s++) {
+        if (*s != '\\') {
+            *o++ = *s;
+            continue;
+        }
+        switch (*++s) {
+        case 'n': *o++ = '\n'; break;
+        case 'r': *o++ = '\r'; break;
+        case 't': *o++ = '\t'; break;
+        case '"': case '\\': case '/': *o++ = *s; break;
+        default: free(out); return NULL;
+        }
+    }
+    if (*s != '"' || (size_t)(o - out) != len) {
+        free(out);
+        return NULL;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Record the batch @*out (@len bytes) sent to @peer: its event, whose
+ * payload holds the batch as a JSON string.  While SQLite stores it (the
+ * journal's row, then the batch's), the batch is held once, in the
+ * payload: *@out is freed and made again from it after. */
+static int record_export(const pl_ctx *c, const char *peer, int64_t batch_id,
+                         const char *digest, const pending_ctx *p, uint64_t seq, char **out,
+                         size_t len)
+{
+    static const char key[] = "\"document\":\"";
+    pl_json j;
+    pl_json_init(&j);
+    pl_json_int(&j, "batch_id", batch_id);
+    pl_json_str(&j, "digest", digest);
+    pl_json_str(&j, "direction", "out");
+    pl_json_str(&j, "document", *out);
+    json_items(&j, p->refs, p->n);
+    pl_json_str(&j, "peer", peer);
+    pl_json_null(&j, "receipt");
+    pl_json_int(&j, "sequence", (int64_t)seq);
+    char *payload = pl_json_finish(&j);
+    if (!payload)
+        return pl_err_oom(c->e);
+    free(*out);
+    *out = NULL;
+    pl_event ev = {
+        .at_us = pl_ctx_now(c),
+        .actor = c->actor,
+        .role = pl_role_name(c->role),
+        .operation = PL_OP_EXCHANGE_EXPORT,
+        .subject = peer,
+        .payload = payload,
+    };
+    int rc = pl_record(c->db, c->e, &ev, NULL);
+    /* the first "document" is the member's key: the members before it are
+     * a number and two strings of hex digits and letters */
+    const char *at = strstr(payload, key);
+    if (!rc && (!at || !(*out = json_unquote(at + sizeof key - 1, len))))
+        rc = pl_err_oom(c->e);
+    free(payload);
+    return rc;
+}
+
 int pl_wf_exchange_export(const pl_ctx *c, const char *peer, const pl_doc_key *key,
                           const char *checkpoint, char **out, size_t *len)
 {
@@ -258,17 +330,7 @@ int pl_wf_exchange_export(const pl_ctx *c, const char *peer, const pl_doc_key *k
     p.w = NULL;
     if (rc || (rc = pl_wf_next_id(c, PL_ID_BATCH, &batch_id)))
         goto done;
-    pl_json j;
-    pl_json_init(&j);
-    pl_json_int(&j, "batch_id", batch_id);
-    pl_json_str(&j, "digest", digest);
-    pl_json_str(&j, "direction", "out");
-    pl_json_str(&j, "document", *out);
-    json_items(&j, p.refs, p.n);
-    pl_json_str(&j, "peer", peer);
-    pl_json_null(&j, "receipt");
-    pl_json_int(&j, "sequence", (int64_t)b.seq);
-    rc = pl_wf_record(c, PL_OP_EXCHANGE_EXPORT, peer, &j);
+    rc = record_export(c, peer, batch_id, digest, &p, b.seq, out, strlen(*out));
 done:
     pl_xwriter_abort(p.w);
     free(p.refs);
