@@ -1406,6 +1406,121 @@ START_TEST(every_character_a_field_holds_crosses_the_line)
 }
 END_TEST
 
+/* A correction the point sent after the office decided the application
+ * (here: the correction lapsed and the office withdrew it) is passed
+ * over: the decision stands and reaches the point, and the batch's other
+ * items are taken.  Refused, it refused the whole batch each time the
+ * point sent it again: nothing of that point reached the office any
+ * more. */
+START_TEST(a_correction_the_office_decided_meanwhile_does_not_stop_the_line)
+{
+    if (!PL_TEST_XMLSIG)
+        return;
+    char *a = accepted_at_ap(PLEDGER_KIND_TRADEMARK, NULL);
+    send_batch(&ap, &of);
+    act(&of, "clerk-bj", PLEDGER_ROLE_CLERK);
+    PL_OK(of.reg, pledger_application_request_correction(of.reg, a, "signature missing"));
+    send_batch(&of, &ap);
+    pledger_application *doc = NULL;
+    act(&ap, "clerk-fz", PLEDGER_ROLE_CLERK);
+    PL_OK(ap.reg, pledger_application_load(&doc, ap.reg, a));
+    PL_OK(ap.reg, pledger_application_correct(ap.reg, doc));
+    pledger_application_free(doc);
+    char *pt = accepted_at_ap(PLEDGER_KIND_PATENT, NULL);
+    char *x = export_from(&ap, &of);
+    /* 40 days on, before the batch arrives: the office withdraws a */
+    fx_now_us += 40 * INT64_C(86400000000);
+    int n = -1;
+    act(&of, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(of.reg, pledger_registry_expire(&n, of.reg));
+    ck_assert_int_eq(app_state(&of, a), PLEDGER_APP_WITHDRAWN);
+    char *receipt = import_at(&of, x);
+    ck_assert_int_eq(app_state(&of, a), PLEDGER_APP_WITHDRAWN);
+    ck_assert_int_eq(app_state(&of, pt), PLEDGER_APP_ACCEPTED);
+    char *none = NULL;
+    act(&ap, "clerk-fz", PLEDGER_ROLE_CLERK);
+    PL_OK(ap.reg, pledger_exchange_import(&none, NULL, ap.reg, receipt, strlen(receipt),
+                                          ap.trusted, ap.signers));
+    /* the decision reaches the point; nothing is pending on either side */
+    send_batch(&of, &ap);
+    ck_assert_int_eq(app_state(&ap, a), PLEDGER_APP_WITHDRAWN);
+    ck_assert_int_eq(app_state(&ap, pt), PLEDGER_APP_FORWARDED);
+    ck_assert_uint_eq(pending_on_line(&ap, "BJ00"), 0);
+    ck_assert_uint_eq(pending_on_line(&of, "FZ01"), 0);
+    journal_ok(&ap);
+    journal_ok(&of);
+    pledger_free(x);
+    pledger_free(receipt);
+    free(a);
+    free(pt);
+}
+END_TEST
+
+/* A point corrects only what it accepted: a correction signed by another
+ * point the office trusts (FZ02), of FZ01's application awaiting
+ * correction, is refused naming both, and nothing is stored.  Before, the
+ * office took it: any trusted point could replace any point's document. */
+START_TEST(a_point_corrects_only_its_own_applications)
+{
+    if (!PL_TEST_XMLSIG)
+        return;
+    char *k2 = NULL, *p2 = NULL;
+    fx_ck_write_key(dir, EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"), "fz02", &k2, &p2);
+    pledger_keyring_free(of.trusted);
+    of.trusted = ring("FZ01", ap_pub, "FZ02", p2);
+    pledger_keyring *fz02 = ring("FZ02", k2, NULL, NULL);
+    char *a = accepted_at_ap(PLEDGER_KIND_TRADEMARK, NULL);
+    send_batch(&ap, &of);
+    act(&of, "clerk-bj", PLEDGER_ROLE_CLERK);
+    PL_OK(of.reg, pledger_application_request_correction(of.reg, a, "signature missing"));
+    send_batch(&of, &ap);
+    pledger_application *doc = NULL;
+    act(&ap, "clerk-fz", PLEDGER_ROLE_CLERK);
+    PL_OK(ap.reg, pledger_application_load(&doc, ap.reg, a));
+    PL_OK(ap.reg, pledger_application_correct(ap.reg, doc));
+    pledger_application_free(doc);
+    char *x = export_from(&ap, &of);
+    /* the same correction as FZ02's first batch, signed by FZ02 */
+    pl_err e = { 0 };
+    pl_xdoc_kind kind;
+    pl_xbatch b;
+    pl_xreceipt r;
+    ck_assert_int_eq(pl_xdoc_open(&e, x, strlen(x), (const pl_doc_key *const *)of.trusted->docs,
+                                  of.trusted->nd, &kind, &b, &r), 0);
+    ck_assert_uint_eq(b.n, 1);
+    ck_assert_int_eq(b.items[0].what, PL_XITEM_CORRECTION);
+    free(b.sender);
+    b.sender = strdup("FZ02");
+    free(b.items[0].office);
+    b.items[0].office = strdup("FZ02");
+    b.seq = 1;
+    memset(b.previous, '0', 64);
+    char *y = NULL;
+    ck_assert_int_eq(pl_xbatch_make(&e, &b, fz02->docs[0], &y, NULL), 0);
+    pl_xbatch_clear(&b);
+    pl_xreceipt_clear(&r);
+    int64_t events = journaled(&of, PL_OP_APP_RECEIVE_CORRECTION);
+    act(&of, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
+    char *receipt = NULL;
+    PL_FAILS(of.reg, PLEDGER_EPERM, pledger_exchange_import(&receipt, NULL, of.reg, y,
+                                                            strlen(y), of.trusted,
+                                                            of.signers));
+    ck_assert_msg(strstr(pledger_errmsg(of.reg), "the application was accepted at 'FZ01', "
+                         "not at 'FZ02'"), "%s", pledger_errmsg(of.reg));
+    ck_assert_int_eq(journaled(&of, PL_OP_APP_RECEIVE_CORRECTION), events);
+    ck_assert_int_eq(app_state(&of, a), PLEDGER_APP_CORRECTION_REQUESTED);
+    /* FZ01's own goes through */
+    pledger_free(import_at(&of, x));
+    ck_assert_int_eq(app_state(&of, a), PLEDGER_APP_ACCEPTED);
+    free(y);
+    pledger_free(x);
+    pledger_keyring_free(fz02);
+    free(k2);
+    free(p2);
+    free(a);
+}
+END_TEST
+
 START_TEST(site_arguments)
 {
     act(&of, "registrar-bj", PLEDGER_ROLE_REGISTRAR);
@@ -1674,6 +1789,8 @@ static Suite *make(void)
     tcase_add_test(tc, a_point_clock_ahead_never_makes_a_decision_before_its_acceptance);
     tcase_add_test(tc, lapsed_corrections_are_the_offices_to_decide);
     tcase_add_test(tc, every_character_a_field_holds_crosses_the_line);
+    tcase_add_test(tc, a_correction_the_office_decided_meanwhile_does_not_stop_the_line);
+    tcase_add_test(tc, a_point_corrects_only_its_own_applications);
     tcase_add_test(tc, site_arguments);
     tcase_add_test(tc, kill_loop_over_the_exchange);
     suite_add_tcase(s, tc);

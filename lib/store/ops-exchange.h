@@ -73,6 +73,11 @@ struct pl_exchange_ops {
     int (*app_forwarded)(pl_db *db, pl_err *e, int64_t app_id, bool *out);
     /* The identifier of application @uuid (it exists). */
     int (*app_id)(pl_db *db, pl_err *e, const char *uuid, int64_t *id);
+    /* Where application @uuid came from and where it stands: *@found, its
+     * state, and the acceptance point that sent it (@origin, "" when it
+     * was filed here). */
+    int (*app_line)(pl_db *db, pl_err *e, const char *uuid, bool *found, int *state,
+                    char origin[17]);
     /* The application other than @uuid that registration number @number
      * is already given to (an office's decision taken at an acceptance
      * point, or a pledge registered here): its UUID in @holder, "" when

@@ -202,6 +202,32 @@ static int app_id(pl_db *db, pl_err *e, const char *uuid, int64_t *id)
     return rc == SQLITE_ROW ? 0 : pl_db_fail(db, e, rc, "reading an application");
 }
 
+static const char sql_app_line[] =
+    "SELECT state, coalesce(origin, '') FROM application WHERE uuid = ?1";
+
+static int app_line(pl_db *db, pl_err *e, const char *uuid, bool *found, int *state,
+                    char origin[17])
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_app_line, &st);
+
+    *found = false;
+    *state = 0;
+    origin[0] = '\0';
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *o = col_text(st, 1);
+        *found = true;
+        *state = sqlite3_column_int(st, 0);
+        snprintf(origin, 17, "%s", o ? o : "");
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
+                                                 : pl_db_fail(db, e, rc, "reading an application");
+}
+
 /* ---- what the next batch carries -------------------------------------------- */
 
 /* An acceptance point's accepted applications, not yet forwarded (again):
@@ -374,6 +400,7 @@ const pl_exchange_ops pl_sqlite_exchange_ops = {
     .batch_get = batch_get,
     .app_forwarded = app_forwarded,
     .app_id = app_id,
+    .app_line = app_line,
     .number_holder = number_holder,
     .acceptance_holder = acceptance_holder,
     .pending_applications = pending_applications,

@@ -504,6 +504,31 @@ static int import_item(const pl_ctx *c, const pl_xbatch *b, const pl_xitem *it)
         return pl_err_set(c->e, PLEDGER_EINVAL, "@kind: not a kind");
     if (it->what == PL_XITEM_APPLICATION && (rc = check_acceptance(c, b, it)))
         return rc;
+    if (it->what == PL_XITEM_CORRECTION) {
+        /* a correction of the sender's own application only; and one the
+         * office has decided meanwhile (withdrawn when the correction
+         * lapsed, refused, registered) is passed over: the decision
+         * stands, and the office's next batch tells it to the point.
+         * Refused, it refused the whole batch, every time the point sent
+         * it again, and the line stood still behind it. */
+        bool found;
+        int state;
+        char origin[17];
+        if ((rc = PL_OPS(c->db, exchange)->app_line(c->db, c->e, it->uuid ? it->uuid : "",
+                                                    &found, &state, origin)))
+            return rc;
+        if (found && !*origin)
+            return pl_err_set(c->e, PLEDGER_EPERM,
+                              "correction: the application was filed at this office, not at "
+                              "'%s' which sends its correction", b->sender);
+        if (found && strcmp(origin, b->sender) != 0)
+            return pl_err_set(c->e, PLEDGER_EPERM,
+                              "correction: the application was accepted at '%s', not at '%s' "
+                              "which sends its correction", origin, b->sender);
+        if (found && (state == PLEDGER_APP_WITHDRAWN || state == PLEDGER_APP_REFUSED ||
+                      state == PLEDGER_APP_REGISTERED))
+            return 0;
+    }
     /* a correction made at the point: at an instant that has passed too
      * (the point's clock within the hour allowed of the office's) */
     char at[32], now[32];
