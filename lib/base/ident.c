@@ -526,11 +526,10 @@ static bool strip_suffix(char *v, const char *suffix)
     return true;
 }
 
-/* Undress the normalised (pl_text_normalize_id) @v in place, for @type:
- * - invisible characters pasted along (soft hyphen U+00AD, U+200B..U+200D,
- *   U+2060, U+FEFF) are dropped;
- * - dashes (U+2010..U+2015, U+2212, U+FE58, U+FE63) become '-', and a '-'
- *   between two letters or digits is dropped where it can only group them:
+/* Undress the normalised (pl_text_normalize_ref: invisible characters
+ * pasted along dropped, every dash '-') @v in place, for @type:
+ * - a '-' between two letters or digits is dropped where it can only
+ *   group them:
  *   every type but foreign_reg, permit and certificate, whose numbers may
  *   contain it ("110105-19491231-002X"; "-9" keeps its '-' and fails);
  * - a patent number's ideographic full stop (U+3002, U+FF61) is its '.';
@@ -544,16 +543,10 @@ static void undress(pledger_id_type type, char *v)
 
     while (i < n) {
         uint32_t cp = 0;
-        size_t k = pl_utf8_decode(v + i, n - i, &cp); /* valid: normalize_id checked */
+        size_t k = pl_utf8_decode(v + i, n - i, &cp); /* valid: normalize_ref checked */
         if (!k)
             k = 1;
-        if (cp == 0xAD || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF) {
-            i += k;
-            continue;
-        }
-        if ((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0xFE58 || cp == 0xFE63)
-            cp = '-';
-        else if (type == PLEDGER_ID_PATENT && (cp == 0x3002 || cp == 0xFF61))
+        if (type == PLEDGER_ID_PATENT && (cp == 0x3002 || cp == 0xFF61))
             cp = '.';
         if (cp < 0x80) {
             v[o++] = (char)cp;
@@ -602,7 +595,7 @@ int pl_ident_normalize(pl_err *e, pledger_id_type type, const char *in, int32_t 
         return pl_err_set(e, PLEDGER_EINVAL, "%s is missing", pl_frag(label));
     if (!pl_utf8_valid(in, strlen(in)))
         return pl_err_set(e, PLEDGER_EINVAL, "%s is not valid UTF-8", pl_frag(label));
-    if (!(norm = pl_text_normalize_id(in)))
+    if (!(norm = pl_text_normalize_ref(in)))
         return pl_err_oom(e);
     undress(type, norm);
     n = strlen(norm);

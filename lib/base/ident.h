@@ -1,9 +1,9 @@
 /* Identifiers of parties and rights: check and normalise.
  *
- * Every identifier is first normalised with pl_text_normalize_id() (full
- * width to half width, white space dropped, ASCII upper case), then
- * undressed as people type it: invisible characters pasted along dropped,
- * dashes of every kind made '-', and a '-' between two letters or digits
+ * Every identifier is first normalised with pl_text_normalize_ref() (full
+ * width to half width, white space dropped, ASCII upper case, invisible
+ * characters pasted along dropped, dashes of every kind made '-'), then
+ * undressed as people type it: a '-' between two letters or digits
  * dropped except in foreign registration, permit and certificate numbers
  * (elsewhere it only groups them: "110105-19491231-002X"), "第...号" dropped around trademark,
  * patent and permit numbers and "第...类" around a Nice class, and a

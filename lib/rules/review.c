@@ -144,6 +144,14 @@ bool pl_rule_is_owner(const pl_app_party *p, const pl_ref_owner *o)
     return p->name_key && o->name_key && strcmp(p->name_key, o->name_key) == 0;
 }
 
+bool pl_rule_co_owner_declared(const pl_app_right *x, const pl_ref_owner *o)
+{
+    for (size_t k = 0; k < x->n_co_owners; k++)
+        if (pl_rule_is_owner(&x->co_owners[k], o))
+            return true;
+    return false;
+}
+
 const pl_ref_owner *pl_rule_pledgor_record(const pl_rctx *c, size_t i)
 {
     const pl_rref *ref = &c->refs[i];

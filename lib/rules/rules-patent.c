@@ -123,17 +123,6 @@ static void pt_co_owner_consent(pl_rctx *c, const pl_rule *r)
     }
 }
 
-/* A co-owner of the document is the register's owner @o: by identifier,
- * or by name when the co-owner's identifier is missing or invalid
- * (PARTY_ID_MISSING, PARTY_ID_INVALID say so). */
-static bool declared(const pl_app_right *x, const pl_ref_owner *o)
-{
-    for (size_t k = 0; k < x->n_co_owners; k++)
-        if (pl_rule_is_owner(&x->co_owners[k], o))
-            return true;
-    return false;
-}
-
 static void pt_co_owner_undeclared(pl_rctx *c, const pl_rule *r)
 {
     for (size_t i = 0; i < c->app->n_rights; i++) {
@@ -141,7 +130,7 @@ static void pt_co_owner_undeclared(pl_rctx *c, const pl_rule *r)
         const pl_ref_patent *pt = found(c, i);
         for (size_t k = 0; pt && k < pt->r.n_owners; k++) {
             const pl_ref_owner *o = &pt->r.owners[k];
-            if (!pl_rule_is_owner(&c->app->pledgor, o) && !declared(x, o))
+            if (!pl_rule_is_owner(&c->app->pledgor, o) && !pl_rule_co_owner_declared(x, o))
                 pl_rule_emit(c, r, x->co_owners_path,
                              "%s, a patentee of %s on the register, is not named as a co-owner",
                              o->name, pt->r.number);

@@ -220,16 +220,6 @@ static void co_owner_consent(pl_rctx *c, const pl_rule *r)
     }
 }
 
-/* A co-owner of the document is the register's owner @o (by identifier,
- * or by name when the co-owner's identifier is missing or invalid). */
-static bool declared(const pl_app_right *x, const pl_ref_owner *o)
-{
-    for (size_t k = 0; k < x->n_co_owners; k++)
-        if (pl_rule_is_owner(&x->co_owners[k], o))
-            return true;
-    return false;
-}
-
 /* One finding per right, naming every owner on the register that is
  * neither the pledgor nor a declared co-owner. */
 static void co_owner_undeclared(pl_rctx *c, const pl_rule *r)
@@ -244,7 +234,7 @@ static void co_owner_undeclared(pl_rctx *c, const pl_rule *r)
         names[0] = '\0';
         for (size_t k = 0; k < ref->n_owners; k++) {
             const pl_ref_owner *o = &ref->owners[k];
-            if (pl_rule_is_owner(&c->app->pledgor, o) || declared(x, o))
+            if (pl_rule_is_owner(&c->app->pledgor, o) || pl_rule_co_owner_declared(x, o))
                 continue;
             n++;
             /* whole names only; "..." once the next does not fit (64 owners of

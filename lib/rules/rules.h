@@ -164,6 +164,11 @@ const pl_ref_owner *pl_rule_pledgor_record(const pl_rctx *c, size_t i);
  * is valid, else the same name. */
 bool pl_rule_is_owner(const pl_app_party *p, const pl_ref_owner *o);
 
+/* A co-owner the document names for right @x is the register's owner @o:
+ * by identifier, or by name when the co-owner's identifier is missing or
+ * invalid (PARTY_ID_MISSING, PARTY_ID_INVALID say so). */
+bool pl_rule_co_owner_declared(const pl_app_right *x, const pl_ref_owner *o);
+
 /* The first material of @kind, NULL when none. */
 const pl_app_material *pl_rule_material(const pl_app *a, pl_material_kind kind);
 
