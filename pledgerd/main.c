@@ -45,6 +45,16 @@ int main(int argc, char **argv)
      * a system call and page faults each time). */
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
     mallopt(M_TOP_PAD, 16 << 20);
+    /* the signals go to sigwait() below, not to the server's threads; held
+     * from the start, so that a stop asked for while the service starts
+     * (reading its configuration, opening the registry) is a stop once it
+     * has started, with its exit status 0, not the signal's default death */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
     /* asked for: on stdout, exit 0 */
     if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
         fputs(usage_text, stdout);
@@ -77,13 +87,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "pledgerd: configuration %s: %s\n", argv[2], err);
         return 2;
     }
-    /* the signals go to sigwait() below, not to the server's threads */
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
     service *s = service_start(&cfg, err, sizeof err);
     if (!s) {
