@@ -152,6 +152,21 @@ bool pl_rule_co_owner_declared(const pl_app_right *x, const pl_ref_owner *o)
     return false;
 }
 
+void pl_rule_co_owner_consent(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_rights; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        for (size_t k = 0; k < x->n_co_owners; k++) {
+            const pl_app_party *o = &x->co_owners[k];
+            if (!o->consent.has || !o->consent.value)
+                pl_rule_emit(c, r, o->consent.path,
+                             "co-owner %s of %s %s has not consented to the pledge",
+                             o->name.text ? o->name.text : "", pl_rule_right_word(x->kind),
+                             pl_rule_right_id(x));
+        }
+    }
+}
+
 const pl_ref_owner *pl_rule_pledgor_record(const pl_rctx *c, size_t i)
 {
     const pl_rref *ref = &c->refs[i];

@@ -109,20 +109,6 @@ static void pt_term_before_debt(pl_rctx *c, const pl_rule *r)
     }
 }
 
-static void pt_co_owner_consent(pl_rctx *c, const pl_rule *r)
-{
-    for (size_t i = 0; i < c->app->n_rights; i++) {
-        const pl_app_right *x = &c->app->rights[i];
-        for (size_t k = 0; k < x->n_co_owners; k++) {
-            const pl_app_party *o = &x->co_owners[k];
-            if (!o->consent.has || !o->consent.value)
-                pl_rule_emit(c, r, o->consent.path,
-                             "co-owner %s of patent %s has not consented to the pledge",
-                             o->name.text ? o->name.text : "", pl_rule_right_id(x));
-        }
-    }
-}
-
 static void pt_co_owner_undeclared(pl_rctx *c, const pl_rule *r)
 {
     for (size_t i = 0; i < c->app->n_rights; i++) {
@@ -260,7 +246,7 @@ const pl_rule pl_rules_patent[] = {
       N_("The patent's term ends before the debtor's performance deadline."), B_TERM,
       pt_term_before_debt, PL_RECHECK },
     { "PT_CO_OWNER_CONSENT", C, PL_K_PT, N_("A co-owner of the patent has not consented."),
-      B_CO_OWNER, pt_co_owner_consent },
+      B_CO_OWNER, pl_rule_co_owner_consent },
     { "PT_CO_OWNER_UNDECLARED", C, PL_K_PT,
       N_("A patentee on the register is neither the pledgor nor a declared co-owner."),
       B_CO_OWNER, pt_co_owner_undeclared, PL_RECHECK },

@@ -203,24 +203,8 @@ static void right_frozen(pl_rctx *c, const pl_rule *r)
 }
 
 /* Co-owned trademarks, permits, sea-area and land certificates, as
- * patents (PT_CO_OWNER_CONSENT, PT_CO_OWNER_UNDECLARED): every co-owner
- * other than the pledgor is named under co_owners and consents. */
-static void co_owner_consent(pl_rctx *c, const pl_rule *r)
-{
-    for (size_t i = 0; i < c->app->n_rights; i++) {
-        const pl_app_right *x = &c->app->rights[i];
-        for (size_t k = 0; k < x->n_co_owners; k++) {
-            const pl_app_party *o = &x->co_owners[k];
-            if (!o->consent.has || !o->consent.value)
-                pl_rule_emit(c, r, o->consent.path,
-                             "co-owner %s of %s %s has not consented to the pledge",
-                             o->name.text ? o->name.text : "", pl_rule_right_word(x->kind),
-                             pl_rule_right_id(x));
-        }
-    }
-}
-
-/* One finding per right, naming every owner on the register that is
+ * patents (PT_CO_OWNER_UNDECLARED; their consent: pl_rule_co_owner_consent).
+ * One finding per right, naming every owner on the register that is
  * neither the pledgor nor a declared co-owner. */
 static void co_owner_undeclared(pl_rctx *c, const pl_rule *r)
 {
@@ -314,7 +298,7 @@ const pl_rule pl_rules_register[] = {
       "the pledgor nor a declared co-owner."), B_CO_OWNED, co_owner_undeclared, PL_RECHECK },
     { "CO_OWNER_CONSENT", C, PL_K_TM | PL_K_EM | PL_K_SA | PL_K_LD,
       N_("A co-owner of the trademark, permit or certificate has not consented."), B_CO_OWNED,
-      co_owner_consent },
+      pl_rule_co_owner_consent },
     { "CO_OWNER_NOT_OWNER", C, PL_K_TM | PL_K_PT | PL_K_EM | PL_K_SA | PL_K_LD,
       N_("A party named as a co-owner is not one of the right's owners on the register."),
       B_CO_OWNED, co_owner_not_owner, PL_RECHECK },

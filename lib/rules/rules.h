@@ -169,6 +169,11 @@ bool pl_rule_is_owner(const pl_app_party *p, const pl_ref_owner *o);
  * invalid (PARTY_ID_MISSING, PARTY_ID_INVALID say so). */
 bool pl_rule_co_owner_declared(const pl_app_right *x, const pl_ref_owner *o);
 
+/* The rule of every kind whose rights may be co-owned (patents,
+ * trademarks, permits, sea-area and land certificates): each co-owner the
+ * document names has consented to the pledge (@consent). */
+void pl_rule_co_owner_consent(pl_rctx *c, const pl_rule *r);
+
 /* The first material of @kind, NULL when none. */
 const pl_app_material *pl_rule_material(const pl_app *a, pl_material_kind kind);
 
