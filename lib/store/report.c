@@ -78,11 +78,24 @@ static int pragma_int(pl_db *db, pl_err *e, const char *sql, const char *path, i
  * registry's lock is never asked for: the registry is read at the
  * snapshot of its first read.  BEGIN IMMEDIATE would lock every attached
  * file, and wait for a bulk filing holding the registry for seconds. */
-static int companion_write_begin(pl_db *db, pl_err *e, const char *sql)
+static int companion_write_begin(pl_db *db, pl_err *e, const char *sql, bool cached)
 {
     int rc = pl_db_write_begin_lazy(db, e);
-    if (!rc && (rc = pl_db_exec(db, e, sql)))
+    if (!rc && cached) {
+        /* prepared once: SQLite's parse of this DELETE (its foreign keys and
+         * triggers coded each time) was a tenth of a group of reports */
+        sqlite3_stmt *st;
+        if (!(rc = pl_db_stmt(db, e, sql, &st))) {
+            int step = sqlite3_step(st);
+            sqlite3_reset(st);
+            if (step != SQLITE_DONE)
+                rc = pl_db_fail(db, e, step, "locking the search reports");
+        }
+        if (rc)
+            pl_db_rollback(db);
+    } else if (!rc && (rc = pl_db_exec(db, e, sql))) {
         pl_db_rollback(db);
+    }
     /* a report written to a companion unlinked under the handle would be
      * handed out and lost (sqlite-conn.c checks the registry the same way) */
     if (!rc) {
@@ -98,9 +111,11 @@ static int companion_write_begin(pl_db *db, pl_err *e, const char *sql)
     return rc;
 }
 
+static const char sql_lock[] = "DELETE FROM reports.search_report WHERE 0";
+
 int pl_report_write_begin(pl_db *db, pl_err *e)
 {
-    return companion_write_begin(db, e, "DELETE FROM reports.search_report WHERE 0");
+    return companion_write_begin(db, e, sql_lock, true);
 }
 
 /* Version 1 to 2 (store/schema-report.c): the tree, with the reports kept
@@ -231,11 +246,15 @@ static int sq_attach(pl_db *db, pl_err *e, bool create, bool *present)
         free(path);
         return rc;
     }
-    /* the auditor's index by registration takes a page anywhere in the
-     * file for each report: read those pages through the map, and keep
-     * many of them */
+    /* the auditor reads the index of each segment through the map; a
+     * writer's cache holds the pages its groups of reports write (the
+     * recent end of each table) and a segment's keys while they are
+     * sealed: 16 MiB.  It was 64 MiB: a thread that records reports
+     * then filled glibc's 64 MiB heap of its arena with the cache, and
+     * each group's other allocations made a second heap and gave it back,
+     * a thousand system calls and two thousand page faults a second */
     pl_db_exec(db, e, "PRAGMA reports.mmap_size = 1099511627776");
-    pl_db_exec(db, e, "PRAGMA reports.cache_size = -65536");
+    pl_db_exec(db, e, "PRAGMA reports.cache_size = -16384");
     pl_err_clear(e);
     /* the three from one snapshot: a maker may commit between two reads */
     if ((rc = pl_db_read_begin(db, e)))
@@ -269,7 +288,7 @@ static int sq_attach(pl_db *db, pl_err *e, bool create, bool *present)
         char lock_sql[64];
         snprintf(lock_sql, sizeof lock_sql, "PRAGMA reports.application_id = %d",
                  REPORTS_APPLICATION_ID);
-        if ((rc = companion_write_begin(db, e, lock_sql)))
+        if ((rc = companion_write_begin(db, e, lock_sql, false)))
             goto fail;
         /* made by another: its version is set (the identifier is ours now) */
         if ((rc = pragma_int(db, e, "PRAGMA reports.user_version", path, &version)) ||
