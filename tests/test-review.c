@@ -788,6 +788,17 @@ static const rcase cases[] = {
       "rights/right[2]/debtors/party/id", "the debtor has the pledgor's identifier" },
     { "RC_PRIOR_PLEDGE", RC, { NULL }, "rights/right[1]", "will take rank 2",
       .prepare = prepare_receivable_pledged },
+    /* the receivable pledged, filed again with a debtor added whose identifier sorts
+     * first: another key, the same contract and a debtor in common */
+    { "RC_SHARED_DEBTOR", RC,
+      { "rights/right[1]/debtors/party[2]/@type", "organisation",
+        "rights/right[1]/debtors/party[2]/name", "福建三号食品有限公司",
+        "rights/right[1]/debtors/party[2]/id/@type", "uscc",
+        "rights/right[1]/debtors/party[2]/id", "913501001000000326",
+        "rights/right[1]/contract_number", "GY\xe2\x80\x94" "2024\xef\xbc\x8d" "017" },
+      "rights/right[1]", "is on a receivable under the same contract number (GY-2024-017) "
+      "that also has debtor 914403001922038216: if it is this receivable",
+      .prepare = prepare_receivable_pledged },
     { "RC_UNDER_OBJECTION", RC, { NULL }, "rights/right[1]", "R-FZ01-AR-2024-000001",
       .prepare = prepare_receivable_objected },
     { "RC_FILED_JOINTLY", RC, { "filing/joint", "true" }, "filing/joint", NULL },

@@ -2,12 +2,15 @@
  * pledgee alone without substantive review, for 1 month to 30 years;
  * several pledges on the same receivables rank by registration time, so
  * earlier ones and objections against them are notices, not refusals. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/date.h"
 #include "model/kinds.h"
 #include "rules/rules.h"
+#include "store/ops-review.h"
 #include "base/i18n.h"
 
 static const char B_PERIOD[] =
@@ -135,6 +138,97 @@ static void prior(pl_rctx *c, const pl_rule *r, bool objected)
     }
 }
 
+/* The pledges sharing_add gathers: numbers once each, the first
+ * PRIOR_NAMED kept, all counted. */
+typedef struct shared {
+    char *v[PRIOR_NAMED];
+    size_t n, total;
+    const char *debtor;   /* the debtor in common of the first found */
+    const char *asked;    /* the debtor being asked about */
+} shared;
+
+static int sharing_add(void *arg, pl_err *e, const char *number, int state)
+{
+    shared *s = arg;
+    (void)state;
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->v[i], number) == 0)
+            return 0;
+    if (s->n == PRIOR_NAMED) {
+        s->total++;   /* may count one named under another debtor again: a bound */
+        return 0;
+    }
+    if (!(s->v[s->n] = strdup(number)))
+        return pl_err_oom(e);
+    if (!s->n)
+        s->debtor = s->asked;
+    s->n++;
+    s->total++;
+    return 0;
+}
+
+/* A receivable is known by the debtor whose identifier sorts first and
+ * its contract number: the same receivable filed again with a debtor
+ * added whose identifier sorts before is another right by that key, and
+ * RC_PRIOR_PLEDGE cannot see the pledge on it.  Pledges in force under
+ * the same contract number that name one of this receivable's debtors
+ * are therefore a notice of their own. */
+static void rc_shared_debtor(pl_rctx *c, const pl_rule *r)
+{
+    for (size_t i = 0; i < c->app->n_rights && !c->rc; i++) {
+        const pl_app_right *x = &c->app->rights[i];
+        const char *slash = x->key ? strchr(x->key, '/') : NULL;
+        shared s = { .n = 0 };
+        int rc = 0;
+
+        if (x->kind != PLEDGER_KIND_RECEIVABLE || !slash || strncmp(x->key, "desc:", 5) == 0)
+            continue;
+        for (size_t j = 0; j < x->n_debtors && !rc; j++) {
+            const char *id = x->debtors[j].id_norm;
+            bool again = false;
+            if (!id || !*id)
+                continue;
+            for (size_t k = 0; k < j && !again; k++)
+                again = x->debtors[k].id_norm && strcmp(x->debtors[k].id_norm, id) == 0;
+            if (again)
+                continue;
+            s.asked = id;
+            rc = PL_OPS(c->db, review)->pledges_sharing_debtor(c->db, c->e, id, slash + 1,
+                                                               x->key, sharing_add, &s);
+        }
+        char *list = NULL;
+        size_t len = 0;
+        FILE *f = !rc && s.n ? open_memstream(&list, &len) : NULL;
+        if (!rc && s.n && !f)
+            rc = pl_err_oom(c->e);
+        for (size_t k = 0; f && k < s.n; k++)
+            fprintf(f, "%s%s", k ? ", " : "", s.v[k]);
+        if (f && (fclose(f) != 0 || !list))
+            rc = pl_err_oom(c->e);
+        if (rc) {
+            pl_rule_fail(c, rc);
+        } else if (s.n == 1 && s.total == 1) {
+            pl_rule_emit(c, r, x->path, "pledge %s, in force, is on a receivable under the same "
+                         "contract number (%s) that also has debtor %s: if it is this "
+                         "receivable, this pledge will rank after it", list, slash + 1,
+                         s.debtor);
+        } else if (s.total > s.n) {
+            pl_rule_emit(c, r, x->path, "pledges %s and %zu more, in force, are on receivables "
+                         "under the same contract number (%s) that share a debtor with this "
+                         "one (%s): if one is this receivable, this pledge will rank after its "
+                         "pledges", list, s.total - s.n, slash + 1, s.debtor);
+        } else if (s.n) {
+            pl_rule_emit(c, r, x->path, "pledges %s, in force, are on receivables under the "
+                         "same contract number (%s) that share a debtor with this one (%s): if "
+                         "one is this receivable, this pledge will rank after its pledges",
+                         list, slash + 1, s.debtor);
+        }
+        free(list);
+        for (size_t k = 0; k < s.n; k++)
+            free(s.v[k]);
+    }
+}
+
 static void rc_prior_pledge(pl_rctx *c, const pl_rule *r) { prior(c, r, false); }
 static void rc_under_objection(pl_rctx *c, const pl_rule *r) { prior(c, r, true); }
 
@@ -172,6 +266,10 @@ const pl_rule pl_rules_receivable[] = {
     { "RC_PRIOR_PLEDGE", N, PL_K_RC,
       N_("The receivable is already pledged; the finding gives the rank this pledge would take."),
       B_RANK, rc_prior_pledge },
+    { "RC_SHARED_DEBTOR", N, PL_K_RC,
+      N_("A pledge is registered on a receivable under the same contract number with a debtor "
+         "in common; it may be this receivable with its debtors listed otherwise."),
+      B_RANK, rc_shared_debtor },
     { "RC_UNDER_OBJECTION", N, PL_K_RC,
       N_("An objection is registered against a pledge on the same receivable."), B_OBJECTION,
       rc_under_objection },

@@ -26,6 +26,15 @@ struct pl_review_ops {
      * key is @key, oldest registration first. */
     int (*pledges_on_right)(pl_db *db, pl_err *e, pledger_kind kind, const char *key,
                             pl_review_pledge_fn row, void *arg);
+    /* The pledges in force (current versions) on a receivable whose
+     * debtors include @debtor (a normalised identifier) under the contract
+     * number @contract (normalised, as the receivable's key ends), other
+     * than those on the receivable whose key is @except: the receivables
+     * that may be this one with its debtors listed otherwise.  Oldest
+     * registration first, one row per pledge. */
+    int (*pledges_sharing_debtor)(pl_db *db, pl_err *e, const char *debtor,
+                                  const char *contract, const char *except,
+                                  pl_review_pledge_fn row, void *arg);
     /* The applications of @kind, pending (draft to accepted: states 1 to
      * 5), naming the right whose key is @key, other than the application
      * @except (the store's identifier; 0: none), oldest first. */

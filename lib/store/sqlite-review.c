@@ -13,6 +13,18 @@ static const char sql_pledges_on[] =
     " WHERE r.kind = ?1 AND r.right_key = ?2 AND " PL_SQL_IN_FORCE_ON("v.", "?3")
     " GROUP BY p.id ORDER BY p.id";
 
+/* pledge_debtor(debtor, pledge_id) first; the contract number is what
+ * the receivable's key holds after its debtor and "/". */
+static const char sql_sharing[] =
+    "SELECT p.registration_number, v.state FROM pledge_debtor d"
+    " CROSS JOIN pledge_right r ON r.pledge_id = d.pledge_id AND r.idx = d.idx"
+    " JOIN pledge p ON p.id = d.pledge_id"
+    " JOIN pledge_version v ON v.pledge_id = p.id AND v.valid_to IS NULL"
+    " WHERE d.debtor = ?1 AND r.kind = ?2 AND r.right_key <> ?4"
+    " AND substr(r.right_key, instr(r.right_key, '/') + 1) = ?3"
+    " AND " PL_SQL_IN_FORCE_ON("v.", "?5")
+    " GROUP BY p.id ORDER BY p.id";
+
 /* In the order of the index application_right_app (schema 11): no sort,
  * so a caller that stops after a few rows reads only those. */
 static const char sql_pending[] =
@@ -33,6 +45,36 @@ static int pledges_on_right(pl_db *db, pl_err *e, pledger_kind kind, const char 
     if ((rc = sqlite3_bind_int(st, 1, (int)kind)) ||
         (rc = sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC)) ||
         (rc = sqlite3_bind_int(st, 3, pl_db_day_of(db, INT64_MIN)))) {
+        sqlite3_reset(st);
+        return pl_db_fail(db, e, rc, what);
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *num = sqlite3_column_text(st, 0);
+        int r = row(arg, e, num ? (const char *)num : "", sqlite3_column_int(st, 1));
+        if (r) {
+            sqlite3_reset(st);
+            return r < 0 ? r : 0;
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, what);
+}
+
+static int pledges_sharing_debtor(pl_db *db, pl_err *e, const char *debtor,
+                                  const char *contract, const char *except,
+                                  pl_review_pledge_fn row, void *arg)
+{
+    const char *what = N_("reading the pledges on receivables of a debtor");
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_sharing, &st);
+
+    if (rc)
+        return rc;
+    if ((rc = sqlite3_bind_text(st, 1, debtor, -1, SQLITE_STATIC)) ||
+        (rc = sqlite3_bind_int(st, 2, (int)PLEDGER_KIND_RECEIVABLE)) ||
+        (rc = sqlite3_bind_text(st, 3, contract, -1, SQLITE_STATIC)) ||
+        (rc = sqlite3_bind_text(st, 4, except, -1, SQLITE_STATIC)) ||
+        (rc = sqlite3_bind_int(st, 5, pl_db_day_of(db, INT64_MIN)))) {
         sqlite3_reset(st);
         return pl_db_fail(db, e, rc, what);
     }
@@ -78,5 +120,6 @@ static int applications_on_right(pl_db *db, pl_err *e, pledger_kind kind, const 
 
 const pl_review_ops pl_sqlite_review_ops = {
     .pledges_on_right = pledges_on_right,
+    .pledges_sharing_debtor = pledges_sharing_debtor,
     .applications_on_right = applications_on_right,
 };

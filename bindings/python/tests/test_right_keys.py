@@ -385,3 +385,56 @@ def test_old_registry_opens_while_another_writes(tmp_path) -> None:
     assert payload["debtors"] == []     # kept by the first
     assert rows(path, "SELECT name FROM upgrade_pending") == []
     con.close()
+
+
+#: its identifier sorts before A's, B's and C's
+D = ("福建三号食品有限公司", "913501001000000326")
+
+
+def test_shared_debtor_is_a_notice_of_its_own(reg, clock) -> None:
+    """The receivable filed again with a debtor added whose identifier
+    sorts first is another right by key: RC_PRIOR_PLEDGE cannot see the
+    pledge on it, RC_SHARED_DEBTOR names it (a debtor in common, the same
+    contract number, however its dashes are typed)."""
+    first = register(reg, receivable((A, B), "HT-2024-001", START))
+    clock.advance(1)
+    with receivable((D, A, B), "HT\u20142024\uff0d001", START) as app:
+        found = codes(reg.check(app))
+    assert "RC_PRIOR_PLEDGE" not in found, found
+    msg = found["RC_SHARED_DEBTOR"]
+    assert f"pledge {first}, in force," in msg
+    assert "(HT-2024-001)" in msg
+    assert A[1] in msg or B[1] in msg
+    # one debtor in common is enough
+    with receivable((C, A), "HT-2024-001", START) as app:
+        assert first in codes(reg.check(app))["RC_SHARED_DEBTOR"]
+    # the same key is the same right: ranked, not a second notice
+    with receivable((B, A), "ht-2024-001", START) as app:
+        found = codes(reg.check(app))
+    assert "RC_PRIOR_PLEDGE" in found and "RC_SHARED_DEBTOR" not in found, found
+    # another contract, or no debtor in common: none
+    for debtors, contract in (((A, B), "HT-2024-002"), ((C, D), "HT-2024-001")):
+        with receivable(debtors, contract, START) as app:
+            assert "RC_SHARED_DEBTOR" not in codes(reg.check(app)), (debtors, contract)
+    # a second pledge sharing a debtor: both named, oldest first
+    clock.advance(1)
+    second = register(reg, receivable((A,), "HT-2024-001", START))
+    with receivable((D, A), "HT-2024-001", START) as app:
+        msg = codes(reg.check(app))["RC_SHARED_DEBTOR"]
+    assert f"pledges {first}, {second}, in force," in msg, msg
+    # a notice: it does not stop the filing
+    clock.advance(1)
+    with receivable((D, A, B), "HT-2024-001", START) as app:
+        assert register(reg, app)
+
+
+def test_shared_debtor_in_chinese(reg, clock) -> None:
+    first = register(reg, receivable((A, B), "HT-2024-001", START))
+    clock.advance(1)
+    pledger.set_language("zh_CN")
+    try:
+        with receivable((D, B), "HT-2024-001", START) as app:
+            msg = codes(reg.check(app))["RC_SHARED_DEBTOR"]
+    finally:
+        pledger.set_language(None)
+    assert first in msg and "同一合同编号" in msg, msg
