@@ -1314,7 +1314,7 @@ static void raw_row_free(char **row, int n)
 
 /* The batch is written as its own canonical text (no tree): every
  * character a field may hold crosses the line as it was -- markup
- * characters, quotes, tab, line ends, a carriage return, CJK, "]]>" and a
+ * characters, quotes, tab, line ends (LF, CRLF), CJK, "]]>" and a
  * character reference's spelling -- in the clerk's name, the refusal's
  * ground and note; the signature verifies and both sites store the same
  * text.  What no XML document can carry (a C0 control, U+FFFE) is refused
@@ -1328,7 +1328,7 @@ START_TEST(every_character_a_field_holds_crosses_the_line)
         return;
     static const char clerk[] = "林&<书记>\"'] ]]> &#x41; z";
     static const char ground[] = "TM_<&>\"'";
-    static const char note[] = "退回：材料不全 & <缺> \"引号\" \t制表\r\n换行\r末 ]]> &amp;";
+    static const char note[] = "退回：材料不全 & <缺> \"引号\" \t制表\r\n换行\n末 ]]> &amp;";
     static const char *const tm2[] = { "rights/right[1]/number", "87654321",
                                        "rights/right[2]/number", "7654322", NULL };
     pledger_application *app = fx_ck_sample(PLEDGER_KIND_TRADEMARK);

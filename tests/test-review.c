@@ -360,25 +360,16 @@ static const rcase cases[] = {
       { "rights/right[1]/debtors/party/name",
         "\xe3\x80\x80深圳市前海超市连锁有限公司\xc2\xa0" } },
     /* a name that shows the same and is searched otherwise */
-    { "PARTY_NAME_INVISIBLE", RC, { "pledgor/name", "福建闽江\xe2\x80\xae食品有限公司" },
-      "pledgor/name", "the pledgor's name holds U+202E, a character that shows nothing" },
+    { "PARTY_NAME_INVISIBLE", RC, { "pledgor/name", "福建闽江\xe2\x80\x8b食品有限公司" },
+      "pledgor/name", "the pledgor's name holds U+200B, a character that shows nothing" },
     { "PARTY_NAME_INVISIBLE", TM, { "pledgee/name", "招商银行股份有限\xc2\xad公司" },
       "pledgee/name", "U+00AD" },
     { "PARTY_NAME_INVISIBLE", EQ, { "pledgor/name", "福建\xe3\x85\xa4闽江食品有限公司" },
       "pledgor/name", "U+3164" },
-    /* a character no name shows as itself: a line break, DEL, a C1
-     * control, the line separator, an interlinear annotation, a
-     * noncharacter */
-    { "PARTY_NAME_INVISIBLE", TM, { "pledgor/name", "福建闽江食品\n有限公司" },
-      "pledgor/name", "U+000A" },
-    { "PARTY_NAME_INVISIBLE", PT, { "pledgee/name", "招商银行\tAB" }, "pledgee/name",
-      "U+0009" },
-    { "PARTY_NAME_INVISIBLE", RC, { "pledgor/name", "ACME\x7f Ltd" }, "pledgor/name",
-      "U+007F" },
-    { "PARTY_NAME_INVISIBLE", EM, { "pledgee/name", "ACME\xc2\x85 Ltd" }, "pledgee/name",
-      "U+0085" },
-    { "PARTY_NAME_INVISIBLE", SA, { "pledgor/name", "福建\xe2\x80\xa8闽江" }, "pledgor/name",
-      "U+2028" },
+    /* a character no name shows as itself: an interlinear annotation, a
+     * noncharacter (a line break, a tab, DEL, a C1 control, the line
+     * separator and the bidirectional controls are refused before any
+     * review, as in every text: test-controls.c) */
     { "PARTY_NAME_INVISIBLE", LD, { "pledgor/name", "福建\xef\xbf\xb9闽江" }, "pledgor/name",
       "U+FFF9" },
     { "PARTY_NAME_INVISIBLE", EQ, { "pledgee/name", "福建\xef\xb7\x90闽江" }, "pledgee/name",

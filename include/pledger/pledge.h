@@ -367,14 +367,16 @@ typedef struct pledger_change {
  * names (as folded: white space, full-width forms) and the amount as they
  * are is refused with #PLEDGER_EINVAL and records nothing -- no version,
  * no certificate superseded.  A new name is kept as typed (full-width
- * forms such as Chinese parentheses kept; white space at its ends dropped,
- * a tab or line break inside written as a space).  It is taken as the review takes a
- * party's name in a document, and refused with #PLEDGER_EINVAL naming the
- * field otherwise: empty or white space only (PARTY_NAME_MISSING), a
- * character that shows nothing -- a format or bidirectional control, a
- * soft hyphen, a filler -- or not as itself -- DEL, a C1 control, an
- * interlinear annotation character, a noncharacter (PARTY_NAME_INVISIBLE)
- * -- or a control character no document can hold.
+ * forms such as Chinese parentheses kept; white space at its ends dropped).
+ * A control character in any text parameter -- a tab or a line break in
+ * a name, ESC, DEL, a C1 control, a bidirectional control; the note may
+ * hold tab, line feed and CRLF -- is refused with #PLEDGER_EINVAL naming
+ * the parameter, the character and its position.  A name is taken as the
+ * review takes a party's name in a document, and refused with
+ * #PLEDGER_EINVAL naming the field otherwise: empty or white space only
+ * (PARTY_NAME_MISSING), a character that shows nothing -- a format
+ * character, a soft hyphen, a filler -- or not as itself -- an
+ * interlinear annotation character, a noncharacter (PARTY_NAME_INVISIBLE).
  * @param[in] reg the registry.
  * @param[in] number the registration number.
  * @param[in] change what changes.

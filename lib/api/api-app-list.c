@@ -100,6 +100,9 @@ static int check_filter(pledger_registry *reg, const char *fn, const pledger_app
                               "has a bit that is no application state (bits 1 to 9)");
     if (f->kind && (f->kind < PLEDGER_KIND_TRADEMARK || f->kind > PLEDGER_KIND_LAND))
         return pl_api_bad_arg(reg, fn, "filter.kind", "is not a pledger_kind (1 to 7) or 0");
+    if ((rc = pl_api_check_control(reg, fn, "filter.filed_by", f->filed_by, false)) ||
+        (rc = pl_api_check_control(reg, fn, "filter.after", f->after, false)))
+        return rc;
     if (f->filed_by && !pl_api_line_ok(f->filed_by, PL_API_ACTOR_MAX, false))
         return pl_api_bad_arg(reg, fn, "filter.filed_by",
                               "must be 1 to 128 bytes of UTF-8 without control characters");

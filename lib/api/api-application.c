@@ -413,33 +413,6 @@ int pledger_application_accept(char **out, pledger_registry *reg, const char *uu
     return pl_wf_accept(&c, kept, out);
 }
 
-/* A text of a decision (a refusal's ground and note, a correction's
- * note): the office sends it to the acceptance point in an exchange
- * batch, an XML document, which cannot carry a C0 control character other
- * than tab, line feed and carriage return, nor U+FFFE or U+FFFF.  Taken,
- * one would make every later batch to that point fail to be made (the
- * line stuck behind it): refused here, naming the parameter.  @s was
- * checked by pl_api_check_str() (UTF-8). */
-static int check_line_text(pledger_registry *reg, const char *fn, const char *param,
-                           const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    for (size_t i = 0; i < n;) {
-        uint32_t cp = (unsigned char)s[i];
-        size_t k = cp < 0x80 ? 1 : pl_utf8_decode(s + i, n - i, &cp);
-        if (!k)
-            return 0; /* not UTF-8: pl_api_check_str() says so */
-        if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xFFFE ||
-            cp == 0xFFFF)
-            return pl_err_set(&reg->err, PLEDGER_EINVAL,
-                              "%s: %s holds U+%04X, a control character that no XML "
-                              "document, and so no exchange batch to an acceptance point, "
-                              "can carry", fn, param, (unsigned)cp);
-        i += k;
-    }
-    return 0;
-}
-
 int pledger_application_request_correction(pledger_registry *reg, const char *uuid,
                                            const char *note)
 {
@@ -447,8 +420,8 @@ int pledger_application_request_correction(pledger_registry *reg, const char *uu
     char kept[PL_API_UUID_LEN + 1];
     pl_ctx c;
     int rc = enter_uuid(reg, fn, uuid, kept, &c);
-    if (rc || (rc = pl_api_check_str(reg, fn, "note", note, 4096, 1)) ||
-        (rc = check_line_text(reg, fn, "note", note)))
+    if (rc ||
+        (rc = pl_api_check_str(reg, fn, "note", note, 4096, PL_API_REQUIRED | PL_API_LINES)))
         return rc;
     return pl_wf_request_correction(&c, kept, note);
 }
@@ -495,9 +468,7 @@ int pledger_application_refuse(pledger_registry *reg, const char *uuid, const ch
     pl_ctx c;
     int rc = enter_uuid(reg, fn, uuid, kept, &c);
     if (rc || (rc = pl_api_check_str(reg, fn, "ground", ground, 64, 1)) ||
-        (rc = pl_api_check_str(reg, fn, "note", note, 4096, 0)) ||
-        (rc = check_line_text(reg, fn, "ground", ground)) ||
-        (rc = check_line_text(reg, fn, "note", note)))
+        (rc = pl_api_check_str(reg, fn, "note", note, 4096, PL_API_LINES)))
         return rc;
     return pl_wf_refuse(&c, kept, ground, note);
 }

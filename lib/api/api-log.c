@@ -198,10 +198,13 @@ int pledger_keyring_add_pem_file(pledger_keyring *kr, const char *name, const ch
     pl_err *e = pl_err_thread();
     EVP_PKEY *pkey = NULL;
     bool priv = false;
+    int rc;
 
     if (!kr || !path)
         return pl_err_set(e, PLEDGER_EINVAL, "%s: %s is NULL", fn, kr ? "path" : "kr");
-    int rc = pl_pem_key_read_file(e, name, path, &pkey, &priv);
+    if ((rc = pl_api_check_control(NULL, fn, "name", name, false)))
+        return rc;
+    rc = pl_pem_key_read_file(e, name, path, &pkey, &priv);
     return keyring_add_read(kr, e, fn, name, rc, pkey, priv);
 }
 
@@ -211,10 +214,13 @@ int pledger_keyring_add_pem(pledger_keyring *kr, const char *name, const char *p
     pl_err *e = pl_err_thread();
     EVP_PKEY *pkey = NULL;
     bool priv = false;
+    int rc;
 
     if (!kr || !pem)
         return pl_err_set(e, PLEDGER_EINVAL, "%s: %s is NULL", fn, kr ? "pem" : "kr");
-    int rc = pl_pem_key_read(e, name, pem, len, &pkey, &priv);
+    if ((rc = pl_api_check_control(NULL, fn, "name", name, false)))
+        return rc;
+    rc = pl_pem_key_read(e, name, pem, len, &pkey, &priv);
     return keyring_add_read(kr, e, fn, name, rc, pkey, priv);
 }
 

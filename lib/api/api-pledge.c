@@ -719,7 +719,8 @@ int pledger_pledge_change(pledger_registry *reg, const char *number,
                               "is not PLEDGER_CHANGE_VERSION (use PLEDGER_CHANGE_INIT)");
     if ((rc = pl_api_check_str(reg, fn, "change->pledgor_name", change->pledgor_name, 512, 0)) ||
         (rc = pl_api_check_str(reg, fn, "change->pledgee_name", change->pledgee_name, 512, 0)) ||
-        (rc = pl_api_check_str(reg, fn, "change->note", change->note, 4096, 0)) ||
+        (rc = pl_api_check_str(reg, fn, "change->note", change->note, 4096,
+                               PL_API_LINES)) ||
         (rc = pl_api_check_str(reg, fn, "modcode", modcode, 64, 0)))
         return rc;
     if (change->amount < -1 || change->amount == 0)
@@ -754,7 +755,7 @@ int pledger_pledge_cancel(pledger_registry *reg, const char *number, const char 
     pl_ctx c;
     int rc = enter_number(reg, fn, number, kept, &c);
     if (rc || (rc = pl_api_check_str(reg, fn, "modcode", modcode, 64, 0)) ||
-        (rc = pl_api_check_str(reg, fn, "note", note, 4096, 0)))
+        (rc = pl_api_check_str(reg, fn, "note", note, 4096, PL_API_LINES)))
         return rc;
     return pl_wf_cancel(&c, kept, modcode, note);
 }
@@ -767,7 +768,7 @@ int pledger_pledge_revoke(pledger_registry *reg, const char *number, const char 
     pl_ctx c;
     int rc = enter_number(reg, fn, number, kept, &c);
     if (rc || (rc = pl_api_check_str(reg, fn, "ground", ground, 64, 1)) ||
-        (rc = pl_api_check_str(reg, fn, "note", note, 4096, 0)))
+        (rc = pl_api_check_str(reg, fn, "note", note, 4096, PL_API_LINES)))
         return rc;
     return pl_wf_revoke(&c, kept, ground, note);
 }
@@ -780,7 +781,7 @@ int pledger_pledge_object(pledger_registry *reg, const char *number, const char 
     pl_ctx c;
     int rc = enter_number(reg, fn, number, kept, &c);
     if (rc || (rc = pl_api_check_str(reg, fn, "objector", objector, 512, 1)) ||
-        (rc = pl_api_check_str(reg, fn, "note", note, 4096, 0)))
+        (rc = pl_api_check_str(reg, fn, "note", note, 4096, PL_API_LINES)))
         return rc;
     return pl_wf_object(&c, kept, objector, note);
 }
@@ -800,7 +801,7 @@ int pledger_pledge_dismiss_objection(pledger_registry *reg, const char *number,
     char kept[PL_API_NUMBER_MAX + 1];
     pl_ctx c;
     int rc = enter_number(reg, fn, number, kept, &c);
-    if (rc || (rc = pl_api_check_str(reg, fn, "note", note, 4096, 0)))
+    if (rc || (rc = pl_api_check_str(reg, fn, "note", note, 4096, PL_API_LINES)))
         return rc;
     return pl_wf_dismiss_objection(&c, kept, note);
 }

@@ -66,9 +66,24 @@ void pl_api_ctx(pledger_registry *reg, pl_ctx *out)
                      .office = reg->office, .utc_offset = reg->utc_offset, .site = reg->site };
 }
 
-int pl_api_check_str(pledger_registry *reg, const char *fn, const char *param, const char *s,
-                     size_t max_len, int required)
+int pl_api_check_control(pledger_registry *reg, const char *fn, const char *param,
+                         const char *s, bool lines)
 {
+    uint32_t cp;
+    size_t at;
+
+    if (!s || !pl_text_control(s, lines, &cp, &at))
+        return 0;
+    return pl_err_set(pl_api_err(reg), PLEDGER_EINVAL,
+                      "%s: %s holds U+%04X at character %zu: a control character (or one that "
+                      "turns text around), which no text given to the registry may carry",
+                      fn, param, (unsigned)cp, at);
+}
+
+int pl_api_check_str(pledger_registry *reg, const char *fn, const char *param, const char *s,
+                     size_t max_len, int flags)
+{
+    bool required = flags & PL_API_REQUIRED;
     size_t n;
 
     if (!s)
@@ -91,7 +106,7 @@ int pl_api_check_str(pledger_registry *reg, const char *fn, const char *param, c
         if (i == n)
             return pl_api_bad_arg(reg, fn, param, "is empty (white space only)");
     }
-    return 0;
+    return pl_api_check_control(reg, fn, param, s, flags & PL_API_LINES);
 }
 
 int pl_api_as_of(pledger_registry *reg, const char *fn, const char *param, int64_t as_of)
@@ -301,8 +316,8 @@ int pledger_set_actor(pledger_registry *reg, const char *name, pledger_role role
         return pl_api_bad_arg(reg, fn, "name", "must be 1 to 128 bytes long");
     if (!pl_utf8_valid(name, n))
         return pl_api_bad_arg(reg, fn, "name", "is not valid UTF-8");
-    if (!pl_api_line_ok(name, PL_API_ACTOR_MAX, false))   /* C0, DEL, C1 */
-        return pl_api_bad_arg(reg, fn, "name", "contains a control character");
+    if ((rc = pl_api_check_control(reg, fn, "name", name, false)))
+        return rc;
     /* white space alone names nobody: the journal would record a blank actor */
     bool blank = true;
     for (size_t i = 0; i < n && blank;) {

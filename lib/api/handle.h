@@ -89,9 +89,23 @@ void pl_api_ctx(pledger_registry *reg, struct pl_ctx *out);
 bool pl_api_line_ok(const char *s, size_t max, bool no_space);
 
 /* Argument checks shared by the api-*.c files: each records an
- * PLEDGER_EINVAL naming the function and the parameter. */
+ * PLEDGER_EINVAL naming the function and the parameter.
+ *
+ * pl_api_check_str: @s is UTF-8 of at most @max_len bytes, with no
+ * control character (pl_text_control: C0, DEL, C1, the line and paragraph
+ * separators, bidirectional controls); @flags: PL_API_REQUIRED (not NULL,
+ * not empty, not white space only), PL_API_LINES (a multi-line free text,
+ * a note: may hold tab, line feed and CRLF). */
+#define PL_API_REQUIRED 1
+#define PL_API_LINES 2
 int pl_api_check_str(pledger_registry *reg, const char *fn, const char *param, const char *s,
-                     size_t max_len, int required);
+                     size_t max_len, int flags);
+
+/* @s (UTF-8, or NULL) has no control character (pl_text_control, one line
+ * unless @lines); else PLEDGER_EINVAL naming @fn, @param, the character
+ * and its position. */
+int pl_api_check_control(pledger_registry *reg, const char *fn, const char *param,
+                         const char *s, bool lines);
 
 /* Inside a read or write transaction: the latest checkpoint the registry
  * signed has the root the stored tree gives at its size (nothing when

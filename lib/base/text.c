@@ -230,6 +230,30 @@ bool pl_text_invisible(const char *s, char out[16])
     return false;
 }
 
+bool pl_text_control(const char *s, bool lines, uint32_t *cp_out, size_t *at)
+{
+    size_t n = s ? strlen(s) : 0, pos = 0;
+
+    for (size_t i = 0; i < n;) {
+        uint32_t cp = (unsigned char)s[i];
+        size_t k = cp < 0x80 ? 1 : pl_utf8_decode(s + i, n - i, &cp);
+        if (k == 0)
+            return false;
+        pos++;
+        bool layout = lines && (cp == '\t' || cp == '\n' || (cp == '\r' && s[i + 1] == '\n'));
+        if ((cp < 0x20 && !layout) || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 ||
+            cp == 0x2029 || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+            (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+            cp == 0xFFFE || cp == 0xFFFF) {
+            *cp_out = cp;
+            *at = pos;
+            return true;
+        }
+        i += k;
+    }
+    return false;
+}
+
 /* Combining marks (general categories Mn, Mc, Me) of the scripts names
  * are written in: the generic diacritics, Cyrillic, Hebrew, Arabic, Syriac,
  * Thaana, N'Ko, the Indic scripts (each block's signs), Thai, Lao, Tibetan,

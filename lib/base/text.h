@@ -48,6 +48,19 @@ bool pl_text_is_punct(uint32_t cp);
  * review's PARTY_NAME_INVISIBLE and the change of a name both use it. */
 bool pl_text_invisible(const char *s, char out[16]);
 
+/* Whether @s (UTF-8) holds a character no text given to the registry may
+ * carry: a C0 control (U+0000..U+001F), DEL, a C1 control
+ * (U+0080..U+009F), the line and paragraph separators U+2028 and U+2029,
+ * a bidirectional mark, embedding, override or isolate (U+061C, U+200E,
+ * U+200F, U+202A..U+202E, U+2066..U+2069), or the noncharacters U+FFFE
+ * and U+FFFF.  A multi-line free text (@lines) may carry a tab, a line
+ * feed and a carriage return that a line feed follows (CRLF).  When it
+ * does, *@cp is the first such character and *@at its position in
+ * characters (1 for the first); bytes that are not UTF-8 end the search
+ * (the caller refuses them as such).  Every text parameter of the public
+ * API and every text of an application is checked with it. */
+bool pl_text_control(const char *s, bool lines, uint32_t *cp, size_t *at);
+
 /* True when @cp is a combining mark (Unicode categories Mn, Mc, Me) of
  * the scripts names are written in (the list in text.c). */
 bool pl_text_is_mark(uint32_t cp);

@@ -57,8 +57,17 @@ char *pl_doc_fold_value(const char *s, pl_fold how);
  * still wrong once folded is PLEDGER_EXML "@what: line N: path: '...' is
  * not a date: type it as YYYY-MM-DD, ..." (what to type, per type): the
  * dates, amounts, sizes, quantities, classes, the flags (filing/online,
- * filing/joint, @consent) and @currency. */
+ * filing/joint, @consent) and @currency.  A text or an attribute holding
+ * a control character is refused first (PLEDGER_EXML, "... U+001B at
+ * character 4 ..."). */
 int pl_doc_validate(pl_err *e, xmlDocPtr doc, const char *what);
+
+/* Whether the application's text field @name (an element's name) is a
+ * multi-line free text that may hold a tab, a line feed and CRLF
+ * (description, goods, guarantee_scope); every other text is one line.
+ * No text of an application holds another control character
+ * (pl_text_control): pl_doc_validate() refuses it, naming the field. */
+bool pl_doc_multi_line(const char *name);
 
 /* Index of @name in @names[1..n-1], 0 when absent. */
 int pl_name_index(const char *const *names, int n, const char *name);

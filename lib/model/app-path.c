@@ -328,6 +328,13 @@ int pl_doc_set(pl_doc *d, pl_err *e, const char *path, const char *value)
         return rc;
     last = &p.steps[p.n - 1];
     if (value) {
+        uint32_t cp;
+        size_t at;
+        if (pl_text_control(value, !last->attr && pl_doc_multi_line(last->name), &cp, &at))
+            return pl_err_set(e, PLEDGER_EINVAL, "%s: %s holds U+%04X at character %zu: a "
+                              "control character (or one that turns text around), which no "
+                              "text given to the registry may carry", path, "value",
+                              (unsigned)cp, at);
         rc = pl_xml_check_text(e, value, path);
         if (rc)
             return rc;
@@ -416,6 +423,19 @@ int pl_doc_add_material(pl_doc *d, pl_err *e, const char *kind, const char *file
         return pl_err_set(e, PLEDGER_EINVAL, "material: no kind given");
     if (!bytes && len)
         return pl_err_set(e, PLEDGER_EINVAL, "material: no bytes given");
+    {
+        uint32_t cp;
+        size_t at;
+        const char *which = pl_text_control(kind, false, &cp, &at) ? "kind"
+                            : file_name && pl_text_control(file_name, false, &cp, &at)
+                                ? "file_name"
+                                : NULL;
+        if (which)
+            return pl_err_set(e, PLEDGER_EINVAL, "%s: %s holds U+%04X at character %zu: a "
+                              "control character (or one that turns text around), which no "
+                              "text given to the registry may carry", "material", which,
+                              (unsigned)cp, at);
+    }
     rc = pl_xml_check_text(e, kind, "material kind");
     if (!rc && file_name)
         rc = pl_xml_check_text(e, file_name, "material file_name");

@@ -367,6 +367,76 @@ static int walk(pl_err *e, xmlNodePtr n, const char *what, bool fold, bool *chan
     return 0;
 }
 
+/* The free texts of an application that may run over several lines
+ * (a tab, a line feed, CRLF): a receivable's description, a trademark's
+ * goods, a guarantee's scope.  Every other text is one line. */
+static const char *const multi_line[] = { "description", "goods", "guarantee_scope" };
+
+bool pl_doc_multi_line(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof multi_line / sizeof multi_line[0]; i++)
+        if (strcmp(name, multi_line[i]) == 0)
+            return true;
+    return false;
+}
+
+/* PLEDGER_EXML: the field at @n (an element or an attribute) holds the
+ * control character @cp at character @at. */
+static int refuse_control(pl_err *e, xmlNodePtr n, const char *what, uint32_t cp, size_t at)
+{
+    char *path = pl_xml_short_path(n);
+    xmlNodePtr el = n->type == XML_ATTRIBUTE_NODE ? n->parent : n;
+    long line = el ? xmlGetLineNo(el) : 0;
+    int rc;
+
+    if (!path)
+        return pl_err_oom(e);
+    if (line > 0)
+        rc = pl_err_set(e, PLEDGER_EXML, "%s: line %ld: %s: U+%04X at character %zu: a control "
+                        "character (or one that turns text around), which no text given to "
+                        "the registry may carry", what, line, path, (unsigned)cp, at);
+    else
+        rc = pl_err_set(e, PLEDGER_EXML, "%s: %s: U+%04X at character %zu: a control character "
+                        "(or one that turns text around), which no text given to the registry "
+                        "may carry", what, path, (unsigned)cp, at);
+    free(path);
+    return rc;
+}
+
+/* The first text or attribute value under @n that holds a control
+ * character (pl_text_control; one line but in the multi_line fields).  A
+ * text of white space only (space, tab, line ends) is the document's
+ * layout, or a field left empty (the review says so): not looked at. */
+static int controls(pl_err *e, xmlNodePtr n, const char *what)
+{
+    uint32_t cp;
+    size_t at;
+    int rc;
+
+    for (xmlAttrPtr a = n->properties; a; a = a->next) {
+        char *v = pl_doc_attr_text(n, (const char *)a->name);
+        bool bad;
+        if (!v)
+            return pl_err_oom(e);
+        bad = pl_text_control(v, false, &cp, &at);
+        free(v);
+        if (bad)
+            return refuse_control(e, (xmlNodePtr)a, what, cp, at);
+    }
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE) {
+            if ((rc = controls(e, c, what)))
+                return rc;
+        } else if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
+                   c->content && !xmlIsBlankNode(c) &&
+                   pl_text_control((const char *)c->content,
+                                   pl_doc_multi_line((const char *)n->name), &cp, &at)) {
+            return refuse_control(e, n, what, cp, at);
+        }
+    }
+    return 0;
+}
+
 int pl_doc_validate(pl_err *e, xmlDocPtr doc, const char *what)
 {
     xmlNodePtr root = xmlDocGetRootElement(doc);
@@ -376,6 +446,8 @@ int pl_doc_validate(pl_err *e, xmlDocPtr doc, const char *what)
 
     if (!root)
         return pl_xml_validate(e, doc, PL_XML_SCHEMA, what);
+    if ((rc = controls(e, root, what)))
+        return rc;
     if ((rc = walk(e, root, what, false, &changed)))
         return rc;
     if (!changed)
