@@ -3,11 +3,13 @@
  * the certificate and pledge documents. */
 #include "testutil.h"
 
+#include <ctype.h>
 #include <libxml/tree.h>
 
 #include "base/date.h"
 #include "base/hash.h"
 #include "base/text.h"
+#include "model/app-doc.h"
 #include "model/application.h"
 #include "model/kinds.h"
 #include "model/certificate.h"
@@ -365,7 +367,8 @@ START_TEST(set_refusals)
     ck_assert_msg(strstr(e.msg, "period/start"), "%s", e.msg);
     ck_assert_int_eq(pl_doc_set(d, &e, "pledgor/@type", "robot"), PLEDGER_EXML);
     ck_assert_msg(strncmp(e.msg, "set pledgor/@type: ", 19) == 0 &&
-                  strstr(e.msg, "pledgor/@type: [facet 'enumeration'] The value 'robot'"),
+                  strstr(e.msg, "pledgor/@type: 'robot' is not one of organisation (单位), "
+                                "person (个人), foreign (境外主体)"),
                   "%s", e.msg);
     ck_assert_int_eq(pl_doc_set(d, &e, "pledgor/nickname", "x"), PLEDGER_EXML);
     ck_assert_msg(strstr(e.msg, "pledgor/nickname"), "%s", e.msg);
@@ -1296,6 +1299,118 @@ START_TEST(typed_fields_as_typed)
 }
 END_TEST
 
+/* Every value of every enumerated field, as a Chinese counter types it:
+ * its Chinese term, its full-width upper-case form, ' ' or '-' for '_';
+ * each is taken, kept as filed, and reads (extraction) as the value
+ * itself.  What matches none is refused naming the field and listing the
+ * values in both forms, the document left as it was. */
+typedef struct {
+    pl_enum which;
+    const char *path;
+    const char *value[15], *zh[15];
+} enum_case;
+
+static const enum_case enum_cases[] = {
+    { PL_ENUM_PARTY_TYPE, "pledgor/@type", { "organisation", "person", "foreign" },
+      { "单位", "个人", "境外主体" } },
+    { PL_ENUM_ID_TYPE, "pledgor/id/@type", { "uscc", "resident", "passport", "foreign_reg" },
+      { "统一社会信用代码", "居民身份证", "护照", "境外登记号" } },
+    { PL_ENUM_PATENT_TYPE, "rights/right[1]/patent_type",
+      { "invention", "utility_model", "design" }, { "发明", "实用新型", "外观设计" } },
+    { PL_ENUM_CLAIM_TYPE, "claim/type", { "loan", "credit_line", "guarantee", "other" },
+      { "借款", "授信", "担保", "其他" } },
+    { PL_ENUM_CLAUSES, "contract/clauses",
+      { "parties", "addresses", "claim", "deadline", "rights", "scope" },
+      { "当事人", "住所", "被担保债权", "债务履行期限", "出质权利", "担保范围" } },
+    { PL_ENUM_MATERIAL_KIND, "materials/material[1]/@kind",
+      { "application_form", "commitment_letter", "main_contract", "pledge_contract", "identity",
+        "power_of_attorney", "consent", "evaluation_report", "extension_agreement",
+        "guarantee_letter", "name_change_proof", "translation", "other",
+        "risk_acknowledgement" },
+      { "申请表", "承诺书", "主合同", "质押合同", "身份证明", "授权委托书", "同意书",
+        "评估报告", "展期协议", "保函", "名称变更证明", "翻译件", "其他", "风险告知书" } },
+    { PL_ENUM_RISK_CODE, "acknowledgements/risk[1]/@code",
+      { "invalidation_pending", "same_day_pair" }, { "无效宣告请求", "同日申请" } },
+};
+
+/* What the extraction read of the field of @which. */
+static int extracted(pl_doc *d, pl_enum which)
+{
+    pl_app *a = extract(d);
+    int v = 0;
+    switch (which) {
+    case PL_ENUM_PARTY_TYPE: v = (int)a->pledgor.type; break;
+    case PL_ENUM_ID_TYPE: v = (int)a->pledgor.id_type; break;
+    case PL_ENUM_PATENT_TYPE: v = (int)a->rights[0].patent_type; break;
+    case PL_ENUM_CLAIM_TYPE: v = (int)a->claim.type; break;
+    case PL_ENUM_CLAUSES: v = (int)a->contract.clauses; break;
+    case PL_ENUM_MATERIAL_KIND: v = (int)a->materials[0].kind; break;
+    case PL_ENUM_RISK_CODE: v = (int)a->risks[0].code; break;
+    }
+    pl_app_free(a);
+    return v;
+}
+
+/* @s in full-width upper case, '_' as ' ' (malloc'd). */
+static char *shouted(const char *s)
+{
+    char *out = malloc(strlen(s) * 3 + 1), *o = out;
+    for (; *s; s++) {
+        if (*s == '_') {
+            *o++ = ' ';
+            continue;
+        }
+        unsigned cp = (unsigned)toupper((unsigned char)*s) + 0xFEE0u;
+        *o++ = (char)(0xE0 | cp >> 12);
+        *o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+        *o++ = (char)(0x80 | (cp & 0x3F));
+    }
+    *o = '\0';
+    return out;
+}
+
+START_TEST(enumerations_in_chinese)
+{
+    const enum_case *c = &enum_cases[_i];
+    pl_doc *d = load("patent");
+    pl_err e = { 0, "" };
+
+    for (size_t k = 0; c->value[k]; k++) {
+        char dashed[64], *wide = shouted(c->value[k]);
+        snprintf(dashed, sizeof dashed, " %s ", c->value[k]);
+        for (char *p = dashed; *p; p++)
+            if (*p == '_')
+                *p = '-';
+        set(d, c->path, c->value[k]);
+        int want = extracted(d, c->which);
+        ck_assert_int_ne(want, 0);
+        const char *as_typed[] = { c->zh[k], wide, dashed };
+        for (size_t t = 0; t < 3; t++) {
+            set(d, c->path, as_typed[t]);
+            ck_assert_str_eq(get(d, c->path), as_typed[t]);   /* kept as filed */
+            ck_assert_msg(extracted(d, c->which) == want, "%s '%s' reads %d, not %d", c->path,
+                          as_typed[t], extracted(d, c->which), want);
+        }
+        free(wide);
+    }
+    /* a list in Chinese, with Chinese separators */
+    if (c->which == PL_ENUM_CLAUSES) {
+        set(d, c->path, "当事人、住所，被担保债权 债务履行期限；出质权利 担保范围");
+        ck_assert_int_eq(extracted(d, c->which), 0x3f);
+    }
+    /* refused naming the field and listing the values in both forms */
+    set(d, c->path, c->zh[0]);
+    ck_assert_int_eq(pl_doc_set(d, &e, c->path, "乱码"), PLEDGER_EXML);
+    char want[160];
+    snprintf(want, sizeof want, "'乱码' is not one of %s (%s), %s (%s)", c->value[0], c->zh[0],
+             c->value[1], c->zh[1]);
+    ck_assert_msg(strstr(e.msg, want), "'%s' lacks '%s'", e.msg, want);
+    ck_assert_msg(strstr(e.msg, c->path), "'%s' does not name %s", e.msg, c->path);
+    ck_assert_str_eq(get(d, c->path), c->zh[0]);
+    pl_doc_free(d);
+}
+END_TEST
+
 static Suite *application_doc_suite(void)
 {
     Suite *s = suite_create("application-doc");
@@ -1323,6 +1438,8 @@ static Suite *application_doc_suite(void)
     tcase_add_test(tc, extract_lenient);
     tcase_add_loop_test(tc, full_width_typed_fields, 0, 7);
     tcase_add_test(tc, typed_fields_as_typed);
+    tcase_add_loop_test(tc, enumerations_in_chinese, 0,
+                        (int)(sizeof enum_cases / sizeof enum_cases[0]));
     suite_add_tcase(s, tc);
 
     tc = tcase_create("certificate");

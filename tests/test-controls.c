@@ -62,9 +62,15 @@ static int change_pledgor(const char *t) { return change_with(t, NULL, NULL, num
 static int change_pledgee(const char *t) { return change_with(NULL, t, NULL, num, code); }
 static int change_note(const char *t) { return change_with("甲公司", NULL, t, num, code); }
 static int change_modcode(const char *t) { return change_with("甲公司", NULL, NULL, num, t); }
-static int extend_number(const char *t) { return pledger_pledge_extend(reg, t, "2030-01-01", code); }
+static int extend_number(const char *t)
+{
+    return pledger_pledge_extend(reg, t, "2030-01-01", code);
+}
 static int extend_end(const char *t) { return pledger_pledge_extend(reg, num, t, code); }
-static int extend_modcode(const char *t) { return pledger_pledge_extend(reg, num, "2030-01-01", t); }
+static int extend_modcode(const char *t)
+{
+    return pledger_pledge_extend(reg, num, "2030-01-01", t);
+}
 static int cancel_number(const char *t) { return pledger_pledge_cancel(reg, t, code, NULL); }
 static int cancel_modcode(const char *t) { return pledger_pledge_cancel(reg, num, t, NULL); }
 static int cancel_note(const char *t) { return pledger_pledge_cancel(reg, num, code, t); }

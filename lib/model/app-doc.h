@@ -52,12 +52,39 @@ typedef enum pl_fold {
  * reader of a typed field reads it through this (app-typed.c). */
 char *pl_doc_fold_value(const char *s, pl_fold how);
 
+/* The enumerated fields of an application (app-enum.c). */
+typedef enum pl_enum {
+    PL_ENUM_PARTY_TYPE,    /* a party's @type: organisation, person, foreign */
+    PL_ENUM_ID_TYPE,       /* id/@type: uscc, resident, passport, foreign_reg */
+    PL_ENUM_PATENT_TYPE,   /* patent_type: invention, utility_model, design */
+    PL_ENUM_CLAIM_TYPE,    /* claim/type: loan, credit_line, guarantee, other */
+    PL_ENUM_CLAUSES,       /* contract/clauses: a list of parties, addresses, ... */
+    PL_ENUM_MATERIAL_KIND, /* material/@kind */
+    PL_ENUM_RISK_CODE      /* risk/@code */
+} pl_enum;
+
+/* @s (an enumerated field's text) as the schema has it: the value itself
+ * or one of its Chinese terms ("发明", "实用新型专利", the list in
+ * app-enum.c), in full-width forms, any case, '-' or ' ' for '_', white
+ * space around; a list (the clauses) separated by spaces, ',', ';', '、'
+ * and written back separated by one space.  Malloc'd, NULL when out of
+ * memory; *@ok false when a value matches none (then the text returned is
+ * @s, or the list with what did not match left as it was). */
+char *pl_doc_fold_enum(const char *s, pl_enum which, bool *ok);
+
+/* "invention (发明), utility_model (实用新型), design (外观设计)": the values
+ * of @which in both forms, for a refusal; malloc'd, NULL out of memory. */
+char *pl_doc_enum_choices(pl_enum which);
+
 /* Validate the application @doc against the schema, its typed fields
  * folded (pl_doc_fold_value; @doc itself is not changed).  A typed field
  * still wrong once folded is PLEDGER_EXML "@what: line N: path: '...' is
  * not a date: type it as YYYY-MM-DD, ..." (what to type, per type): the
  * dates, amounts, sizes, quantities, classes, the flags (filing/online,
- * filing/joint, @consent) and @currency.  A text or an attribute holding
+ * filing/joint, @consent) and @currency.  An enumerated field (pl_enum)
+ * is read folded too (pl_doc_fold_enum: "发明" is invention); one no value
+ * matches is PLEDGER_EXML "@what: line N: path: '...' is not one of
+ * invention (发明), ...".  A text or an attribute holding
  * a control character is refused first (PLEDGER_EXML, "... U+001B at
  * character 4 ..."). */
 int pl_doc_validate(pl_err *e, xmlDocPtr doc, const char *what);

@@ -208,6 +208,21 @@ static const char *typed_fold(ex *x, const char *t, pl_fold how)
     return r;
 }
 
+/* The text of an enumerated field as the schema has it (pl_doc_fold_enum:
+ * "发明" reads invention); what matches no value is left as it is. */
+static const char *enum_fold(ex *x, const char *t, pl_enum which)
+{
+    bool ok;
+    char *f;
+    if (!t)
+        return NULL;
+    if (!(f = pl_doc_fold_enum(t, which, &ok))) {
+        x->oom = true;
+        return NULL;
+    }
+    return ex_take(x, f);
+}
+
 static const char *typed_text(ex *x, xmlNodePtr n, pl_fold how)
 {
     return typed_fold(x, node_text(x, n), how);
@@ -356,7 +371,9 @@ static void get_party(ex *x, xmlNodePtr n, const char *path, pl_app_party *out)
     out->present = n != NULL;
     out->path = ex_strdup(x, path);
     out->type_path = join(x, path, "@type");
-    out->type = (pl_party_type)pl_name_index(party_type_names, 4, node_attr(x, n, "type"));
+    out->type = (pl_party_type)pl_name_index(party_type_names, 4,
+                                              enum_fold(x, node_attr(x, n, "type"),
+                                                        PL_ENUM_PARTY_TYPE));
     get_text(x, n, path, "name", &out->name);
     if (out->name.text) {
         key = pl_text_name_key(out->name.text);
@@ -368,7 +385,7 @@ static void get_party(ex *x, xmlNodePtr n, const char *path, pl_app_party *out)
     out->id_type_path = join(x, out->id_path, "@type");
     id = pl_xml_child(n, "id");
     out->id_raw = node_text(x, id);
-    id_type = node_attr(x, id, "type");
+    id_type = enum_fold(x, node_attr(x, id, "type"), PL_ENUM_ID_TYPE);
     for (size_t i = 0; id_type && i < sizeof party_id_types / sizeof party_id_types[0]; i++)
         if (strcmp(id_type, party_id_types[i].name) == 0)
             out->id_type = party_id_types[i].type;
@@ -585,7 +602,8 @@ static void get_right(ex *x, xmlNodePtr r, size_t index, pl_app_right *out)
         get_text(x, r, path, "title", &out->title);
         out->patent_type_path = join(x, path, "patent_type");
         out->patent_type = (pl_patent_type)pl_name_index(
-            patent_type_names, 4, node_text(x, pl_xml_child(r, "patent_type")));
+            patent_type_names, 4,
+            enum_fold(x, node_text(x, pl_xml_child(r, "patent_type")), PL_ENUM_PATENT_TYPE));
         get_date(x, r, path, "filing_date", &out->filing_date);
         get_date(x, r, path, "grant_date", &out->grant_date);
         get_co_owners(x, r, path, out);
@@ -663,7 +681,8 @@ static void get_claim(ex *x)
     c->path = ex_strdup(x, "claim");
     c->type_path = ex_strdup(x, "claim/type");
     c->type = (pl_claim_type)pl_name_index(claim_type_names, 5,
-                                        node_text(x, pl_xml_child(n, "type")));
+                                        enum_fold(x, node_text(x, pl_xml_child(n, "type")),
+                                                  PL_ENUM_CLAIM_TYPE));
     get_amount(x, n, "claim", "amount", &c->amount);
     get_date(x, n, "claim", "performance_start", &c->performance_start);
     get_date(x, n, "claim", "performance_end", &c->performance_end);
@@ -687,7 +706,7 @@ static void get_contract(ex *x)
     get_text(x, n, "contract", "language", &c->language);
     get_text(x, n, "contract", "guarantee_scope", &c->guarantee_scope);
     c->clauses_path = ex_strdup(x, "contract/clauses");
-    c->clauses_raw = node_text(x, pl_xml_child(n, "clauses"));
+    c->clauses_raw = enum_fold(x, node_text(x, pl_xml_child(n, "clauses")), PL_ENUM_CLAUSES);
     for (p = c->clauses_raw; p && *p;) {
         size_t len;
         while (is_space(*p))
@@ -723,7 +742,8 @@ static void get_materials(ex *x)
         path = item_path(x, "materials", "material", i, n);
         m->path = path;
         m->kind_path = join(x, path, "@kind");
-        m->kind = pl_material_kind_from_name(node_attr(x, c, "kind"));
+        m->kind = pl_material_kind_from_name(
+            enum_fold(x, node_attr(x, c, "kind"), PL_ENUM_MATERIAL_KIND));
         get_text(x, c, path, "file_name", &m->file_name);
         m->size_path = join(x, path, "size");
         size = typed_text(x, pl_xml_child(c, "size"), PL_FOLD_VALUE);
@@ -766,7 +786,8 @@ static void get_risks(ex *x)
         r = &app->risks[i];
         r->path = item_path(x, "acknowledgements", "risk", i, n);
         r->code_path = join(x, r->path, "@code");
-        r->code = (pl_risk_code)pl_name_index(risk_names, 3, node_attr(x, c, "code"));
+        r->code = (pl_risk_code)pl_name_index(
+            risk_names, 3, enum_fold(x, node_attr(x, c, "code"), PL_ENUM_RISK_CODE));
         r->text.path = r->path;
         r->text.text = node_text(x, c);
         i++;

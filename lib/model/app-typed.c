@@ -269,6 +269,96 @@ static int refuse_value(pl_err *e, xmlNodePtr n, const char *what, const char *r
     return rc;
 }
 
+/* The enumeration of attribute @attr of element @el (@attr NULL: of its
+ * text), -1 when it is not enumerated. */
+static int enum_of(xmlNodePtr el, const char *attr)
+{
+    const char *name = (const char *)el->name;
+    const char *parent = el->parent && el->parent->type == XML_ELEMENT_NODE
+                             ? (const char *)el->parent->name
+                             : "";
+
+    if (!el->ns || strcmp((const char *)el->ns->href, PL_XML_NS) != 0)
+        return -1;
+    if (!attr)
+        return strcmp(name, "patent_type") == 0                               ? PL_ENUM_PATENT_TYPE
+               : strcmp(name, "type") == 0 && strcmp(parent, "claim") == 0 ? PL_ENUM_CLAIM_TYPE
+               : strcmp(name, "clauses") == 0                               ? PL_ENUM_CLAUSES
+                                                                            : -1;
+    if (strcmp(attr, "type") == 0)
+        return strcmp(name, "id") == 0 ? PL_ENUM_ID_TYPE : PL_ENUM_PARTY_TYPE;
+    if (strcmp(attr, "kind") == 0 && strcmp(name, "material") == 0)
+        return PL_ENUM_MATERIAL_KIND;
+    if (strcmp(attr, "code") == 0 && strcmp(name, "risk") == 0)
+        return PL_ENUM_RISK_CODE;
+    return -1;
+}
+
+/* The enumerated field at @n (an element, or an attribute of @el) holding
+ * @raw: folded (pl_doc_fold_enum) into *@folded, or refused
+ * (PLEDGER_EXML) naming the field and listing the values in both forms. */
+static int enum_value(pl_err *e, xmlNodePtr n, pl_enum which, const char *what,
+                      const char *raw, char **folded)
+{
+    bool ok;
+    char shown[PL_EXCERPT_MAX + 8], *path, *choices;
+    xmlNodePtr el = n->type == XML_ATTRIBUTE_NODE ? n->parent : n;
+    long line = el ? xmlGetLineNo(el) : 0;
+    int rc;
+
+    if (!(*folded = pl_doc_fold_enum(raw, which, &ok)))
+        return pl_err_oom(e);
+    if (ok)
+        return 0;
+    free(*folded);
+    *folded = NULL;
+    path = pl_xml_short_path(n);
+    choices = pl_doc_enum_choices(which);
+    if (!path || !choices) {
+        free(path);
+        free(choices);
+        return pl_err_oom(e);
+    }
+    pl_text_excerpt(shown, raw);
+    if (line > 0)
+        rc = pl_err_set(e, PLEDGER_EXML, "%s: line %ld: %s: '%s' is not one of %s", what, line,
+                        path, shown, choices);
+    else
+        rc = pl_err_set(e, PLEDGER_EXML, "%s: %s: '%s' is not one of %s", what, path, shown,
+                        choices);
+    free(path);
+    free(choices);
+    return rc;
+}
+
+/* The enumerated attributes of @c: refused when no value matches; replaced
+ * by the schema's value when @fold. */
+static int fold_enum_attrs(pl_err *e, xmlNodePtr c, const char *what, bool fold,
+                           bool *changed)
+{
+    for (xmlAttrPtr a = c->properties; a; a = a->next) {
+        const char *name = (const char *)a->name;
+        int which = enum_of(c, name);
+        char *raw, *f = NULL;
+        int rc;
+        if (which < 0)
+            continue;
+        if (!(raw = pl_doc_attr_text(c, name)))
+            return pl_err_oom(e);
+        rc = enum_value(e, (xmlNodePtr)a, (pl_enum)which, what, raw, &f);
+        if (!rc && strcmp(f, raw) != 0) {
+            *changed = true;
+            if (fold && !xmlSetProp(c, BAD_CAST name, BAD_CAST f))
+                rc = pl_err_oom(e);
+        }
+        free(raw);
+        free(f);
+        if (rc)
+            return rc;   /* (xmlSetProp keeps the attribute's node: @a stays valid) */
+    }
+    return 0;
+}
+
 /* The attribute @name of @c, of type @t: refused when wrong once folded;
  * replaced by its folded form when @fold. */
 static int fold_attr(pl_err *e, xmlNodePtr c, const char *name, field_type t,
@@ -299,6 +389,24 @@ static int fold_attr(pl_err *e, xmlNodePtr c, const char *name, field_type t,
     return rc;
 }
 
+/* The text of @c (an element of text only) made @f. */
+static int replace_text(pl_err *e, xmlNodePtr c, const char *f)
+{
+    xmlNodePtr k = c->children, text;
+    while (k) {
+        xmlNodePtr next = k->next;
+        xmlUnlinkNode(k);
+        xmlFreeNode(k);
+        k = next;
+    }
+    text = xmlNewText(BAD_CAST f);
+    if (!text || !xmlAddChild(c, text)) {
+        xmlFreeNode(text);
+        return pl_err_oom(e);
+    }
+    return 0;
+}
+
 /* Walk @n's subtree: report the first typed field wrong once folded, and
  * (when @fold) replace every typed field's text and typed attribute by
  * its folded form.  *changed: some value differs once folded. */
@@ -313,6 +421,25 @@ static int walk(pl_err *e, xmlNodePtr n, const char *what, bool fold, bool *chan
             if ((rc = fold_attr(e, c, typed_attrs[a].name, typed_attrs[a].type, what, fold,
                                 changed)))
                 return rc;
+        if ((rc = fold_enum_attrs(e, c, what, fold, changed)))
+            return rc;
+        int which = enum_of(c, NULL);
+        if (which >= 0 && !has_element_child(c)) {
+            char *raw = pl_doc_direct_text(c), *f = NULL;
+            if (!raw)
+                return pl_err_oom(e);
+            if (!(rc = enum_value(e, c, (pl_enum)which, what, raw, &f)) &&
+                strcmp(f, raw) != 0) {
+                *changed = true;
+                if (fold)
+                    rc = replace_text(e, c, f);
+            }
+            free(raw);
+            free(f);
+            if (rc)
+                return rc;
+            continue;
+        }
         t = type_of(c);
         if (t >= 0 && !has_element_child(c)) {
             char *raw = pl_doc_direct_text(c), *f;
@@ -340,21 +467,10 @@ static int walk(pl_err *e, xmlNodePtr n, const char *what, bool fold, bool *chan
             }
             if (strcmp(f, raw) != 0) {
                 *changed = true;
-                if (fold) {
-                    xmlNodePtr k = c->children;
-                    while (k) {   /* only text: the check above */
-                        xmlNodePtr next = k->next;
-                        xmlUnlinkNode(k);
-                        xmlFreeNode(k);
-                        k = next;
-                    }
-                    xmlNodePtr text = xmlNewText(BAD_CAST f);
-                    if (!text || !xmlAddChild(c, text)) {
-                        xmlFreeNode(text);
-                        free(raw);
-                        free(f);
-                        return pl_err_oom(e);
-                    }
+                if (fold && (rc = replace_text(e, c, f))) {
+                    free(raw);
+                    free(f);
+                    return rc;
                 }
             }
             free(raw);
