@@ -19,6 +19,7 @@
 #include <openssl/evp.h>
 
 #include "testutil.h"
+#include "base/area.h"
 #include "store/sqlite.h"
 #include "api/handle.h"
 #include "base/date.h"
@@ -821,6 +822,151 @@ START_TEST(test_more_rejections)
     ck_assert_int_eq(h.capital, 1);
     pl_ref_holding_clear(&h);
     pledger_close(reg);
+}
+END_TEST
+
+/* A sea-area or land certificate's area and its unit: kept in the unit's
+ * symbol whatever name the file gives it (亩 is mu, 公顷 ha, 平方米 m2),
+ * digested (a re-import is unchanged, a changed area an update); an
+ * unknown unit, one without the other, or a quantity that is none
+ * rejects the record naming the field. */
+#define RL_TERM "status=\"registered\" valid_from=\"2018-01-01\" valid_to=\"2047-12-31\""
+START_TEST(test_certificate_areas)
+{
+    static const char text[] =
+        "<register xmlns=\"urn:pledger:1\">\n"
+        "<land number=\"L-1\" " RL_TERM " area=\"18.5\" area_unit=\"亩\">" OWN_A "</land>\n"
+        "<land number=\"L-2\" " RL_TERM " area=\"12333.33\" area_unit=\"平方米\">" OWN_A
+        "</land>\n"
+        "<sea_area number=\"S-1\" " RL_TERM " area=\"36.42\" area_unit=\"ＨＡ\">" OWN_A
+        "</sea_area>\n"
+        "<sea_area number=\"S-2\" " RL_TERM " area=\"0.5\" area_unit=\"km²\">" OWN_A
+        "</sea_area>\n"
+        "<land number=\"L-3\" " RL_TERM ">" OWN_A "</land>\n"
+        "<land number=\"L-4\" " RL_TERM " area=\"3\" area_unit=\"acre\">" OWN_A "</land>\n"
+        "<land number=\"L-5\" " RL_TERM " area=\"3\">" OWN_A "</land>\n"
+        "<sea_area number=\"S-3\" " RL_TERM " area_unit=\"ha\">" OWN_A "</sea_area>\n"
+        "<sea_area number=\"S-4\" " RL_TERM " area=\"1.0000001\" area_unit=\"ha\">" OWN_A
+        "</sea_area>\n"
+        "</register>\n";
+    static const struct {
+        uint64_t line;
+        const char *needle;
+    } want[] = {
+        { 7, "land L-4: area_unit 'acre' is not a unit of area the registry knows: m2 (平方米), "
+             "mu (亩), ha (公顷), km2 (平方公里)" },
+        { 8, "land L-5: area '3' is given without its unit" },
+        { 9, "sea_area S-3: area_unit is given without the area" },
+        { 10, "sea_area S-4: Element 'sea_area', attribute 'area'" },
+    };
+    static const struct {
+        int kind;
+        const char *number, *unit;
+        int64_t micro;
+    } kept[] = {
+        { PLEDGER_KIND_LAND, "L-1", "mu", 18500000 },
+        { PLEDGER_KIND_LAND, "L-2", "m2", 12333330000 },
+        { PLEDGER_KIND_SEA_AREA, "S-1", "ha", 36420000 },
+        { PLEDGER_KIND_SEA_AREA, "S-2", "km2", 500000 },
+        { PLEDGER_KIND_LAND, "L-3", NULL, 0 },
+    };
+    pledger_registry *reg = open_registrar();
+    pledger_import_report *rep = NULL;
+
+    import_text(reg, text, &rep);
+    assert_counts(rep, 5, 0, 0, 4);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const char *msg = pledger_import_report_rejection_message(rep, i);
+        ck_assert_msg(pledger_import_report_rejection_line(rep, i) == want[i].line,
+                      "rejection %zu at line %" PRIu64 ": %s", i,
+                      pledger_import_report_rejection_line(rep, i), msg);
+        ck_assert_msg(strstr(msg, want[i].needle) != NULL, "'%s' lacks '%s'", msg,
+                      want[i].needle);
+    }
+    pledger_import_report_free(rep);
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+        pl_ref_certificate c;
+        ck_assert_int_eq(pl_refreg_certificate(reg->db, NULL, kept[i].kind, kept[i].number, &c),
+                         0);
+        if (!kept[i].unit) {
+            ck_assert_uint_eq(c.n_allowances, 0);
+        } else {
+            ck_assert_uint_eq(c.n_allowances, 1);
+            ck_assert_str_eq(c.allowances[0].pollutant, PL_REF_AREA);
+            ck_assert_str_eq(c.allowances[0].unit, kept[i].unit);
+            ck_assert_int_eq(c.allowances[0].amount_micro, kept[i].micro);
+        }
+        pl_ref_certificate_clear(&c);
+    }
+    /* the same file again: unchanged; an area changed: an update */
+    import_text(reg, text, &rep);
+    assert_counts(rep, 0, 0, 5, 4);
+    pledger_import_report_free(rep);
+    import_text(reg,
+                "<register xmlns=\"urn:pledger:1\">\n"
+                "<land number=\"L-1\" " RL_TERM " area=\"18.6\" area_unit=\"mu\">" OWN_A
+                "</land>\n</register>\n", &rep);
+    assert_counts(rep, 0, 1, 0, 0);
+    pledger_import_report_free(rep);
+    pledger_close(reg);
+}
+END_TEST
+
+/* The conversions of base/area.c: each unit against each, both ways, at
+ * the edge (1 mu is 666.67 m2 written to the hundredth), and units as
+ * people write them. */
+START_TEST(test_area_units)
+{
+    static const struct {
+        const char *a, *a_unit, *r, *r_unit;
+        bool exceeds;
+    } cases[] = {
+        { "666.67", "m2", "1", "mu", false },     { "666.68", "m2", "1", "mu", true },
+        { "667", "m2", "1", "mu", true },         { "666.6", "m2", "1", "mu", false },
+        { "1", "mu", "666.67", "m2", false },     { "1", "mu", "663", "m2", true }, 
+        { "12333.33", "m2", "18.5", "mu", false }, { "12333.34", "m2", "18.5", "mu", true },
+        { "19", "mu", "18.6", "mu", true },       { "18.6", "mu", "18.6", "mu", false },
+        { "18.601", "mu", "18.6", "mu", true },
+        { "15", "mu", "1", "ha", false },         { "15.01", "mu", "1", "ha", true },
+        { "1", "ha", "15", "mu", false },         { "1.001", "ha", "15", "mu", true },
+        { "10000", "m2", "1", "ha", false },      { "10001", "m2", "1", "ha", true },
+        { "1", "ha", "10000", "m2", false },      { "1.0001", "ha", "10000", "m2", true },
+        { "100", "ha", "1", "km2", false },       { "100.1", "ha", "1", "km2", true },
+        { "1", "km2", "1500", "mu", false },      { "1.001", "km2", "1500", "mu", true },
+        { "0", "mu", "0", "m2", false },
+        { "9223372036854", "km2", "1", "m2", true },
+        { "1", "m2", "9223372036854", "km2", false },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int64_t a, r;
+        int d, rd;
+        ck_assert(pl_area_parse(cases[i].a, &a, &d));
+        ck_assert(pl_area_parse(cases[i].r, &r, &rd));
+        ck_assert_msg(pl_area_exceeds(a, pl_area_unit_of(cases[i].a_unit), d, r,
+                                      pl_area_unit_of(cases[i].r_unit)) == cases[i].exceeds,
+                      "%s %s against %s %s", cases[i].a, cases[i].a_unit, cases[i].r,
+                      cases[i].r_unit);
+    }
+    static const struct { const char *name; pl_area_unit u; } names[] = {
+        { "m2", PL_AREA_M2 },   { "M²", PL_AREA_M2 },   { "㎡", PL_AREA_M2 },
+        { " 平方米 ", PL_AREA_M2 }, { "平米", PL_AREA_M2 }, { "ｍ２", PL_AREA_M2 },
+        { "mu", PL_AREA_MU },   { "亩", PL_AREA_MU },   { "MU", PL_AREA_MU },
+        { "ha", PL_AREA_HA },   { "hm2", PL_AREA_HA },  { "公顷", PL_AREA_HA },
+        { "Hectares", PL_AREA_HA }, { "km2", PL_AREA_KM2 }, { "平方公里", PL_AREA_KM2 },
+        { "平方千米", PL_AREA_KM2 }, { "acre", PL_AREA_NONE }, { "", PL_AREA_NONE },
+        { "m", PL_AREA_NONE },
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        ck_assert_msg(pl_area_unit_of(names[i].name) == names[i].u, "'%s'", names[i].name);
+    ck_assert_int_eq(pl_area_unit_of(NULL), PL_AREA_NONE);
+    int64_t m;
+    int d;
+    ck_assert(!pl_area_parse("1.2.3", &m, &d));
+    ck_assert(!pl_area_parse("", &m, &d));
+    ck_assert(!pl_area_parse("-1", &m, &d));
+    char out[32];
+    pl_area_format_m2(out, 18500000, PL_AREA_MU);
+    ck_assert_str_eq(out, "12333.33");
 }
 END_TEST
 
@@ -1810,6 +1956,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_reimport_modified);
     tcase_add_test(tc, test_rejections);
     tcase_add_test(tc, test_more_rejections);
+    tcase_add_test(tc, test_certificate_areas);
+    tcase_add_test(tc, test_area_units);
     tcase_add_test(tc, test_messages_are_utf8);
     tcase_add_test(tc, test_quick_schema_check);
     tcase_add_test(tc, test_fresh_tables_and_settings);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/area.h"
 #include "base/date.h"
 #include "base/i18n.h"
 #include "base/ident.h"
@@ -528,6 +529,34 @@ int pl_refreg_get_patent(where *w, xmlNodePtr n, record *r)
     return 0;
 }
 
+/* A sea-area or land certificate's area and its unit (both or neither):
+ * kept as its one allowance named PL_REF_AREA, in the unit's symbol. */
+static int get_area(where *w, xmlNodePtr n, record *r)
+{
+    const char *amount = pl_refreg_prop(n, "area"), *unit = pl_refreg_prop(n, "area_unit");
+    allowance *a = &r->allowances[0];
+    pl_area_unit u;
+    int decimals;
+
+    if (!amount && !unit)
+        return 0;
+    if (!amount)
+        return pl_refreg_bad(w, "area_unit is given without the area");
+    if (!unit)
+        return pl_refreg_bad(w, "area '%.30s' is given without its unit (area_unit: %s)",
+                             amount, pl_area_units_known);
+    if ((u = pl_area_unit_of(unit)) == PL_AREA_NONE)
+        return pl_refreg_bad(w, "area_unit '%.30s' is not a unit of area the registry knows: %s",
+                             unit, pl_area_units_known);
+    if (!pl_area_parse(amount, &a->micro, &decimals))
+        return pl_refreg_bad(w, "area '%.30s' is not a quantity with at most 6 decimals",
+                             amount);
+    snprintf(a->pollutant, sizeof a->pollutant, "%s", PL_REF_AREA);
+    snprintf(a->unit, sizeof a->unit, "%s", pl_area_unit_symbol(u));
+    r->n_allowances = 1;
+    return 0;
+}
+
 int pl_refreg_get_certificate(where *w, xmlNodePtr n, record *r)
 {
     int rc;
@@ -539,7 +568,7 @@ int pl_refreg_get_certificate(where *w, xmlNodePtr n, record *r)
         (rc = check_term(w, r, "valid_from", "valid_to")))
         return rc;
     if (r->kind != PLEDGER_KIND_EMISSION)
-        return 0;
+        return get_area(w, n, r);
     for (xmlNodePtr c = next_child(n->children, "allowance"); c;
          c = next_child(c->next, "allowance")) {
         allowance *a = &r->allowances[r->n_allowances];

@@ -73,6 +73,14 @@ static const attr_spec certificate_attrs[] = {
     SPEC_END,
 };
 
+static const attr_spec real_attrs[] = {
+    { "number", V_NUMBER, true },   { "status", V_TM_STATUS, true },
+    { "valid_from", V_DATE, true }, { "valid_to", V_DATE, true },
+    { "seized", V_BOOL, false },    { "frozen", V_BOOL, false },
+    { "area", V_QUANTITY, false },  { "area_unit", V_TOKEN, false },
+    SPEC_END,
+};
+
 static const attr_spec party_attrs[] = {
     { "name", V_NAME, true },     { "name_en", V_NAME, false },
     { "id_type", V_ID_TYPE, true }, { "id", V_NUMBER, true },
@@ -342,7 +350,7 @@ bool pl_refreg_surely_valid(xmlNodePtr rec, int kind)
                plain_children(rec, "owner", 1, 64, "allowance", 64);
     case PLEDGER_KIND_SEA_AREA:
     case PLEDGER_KIND_LAND:
-        return plain_attrs(rec, certificate_attrs) &&
+        return plain_attrs(rec, real_attrs) &&
                plain_children(rec, "owner", 1, 64, NULL, 0);
     default: return false;
     }

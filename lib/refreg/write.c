@@ -96,6 +96,13 @@ int pl_refreg_digest(imp *im, const record *r, unsigned char out[32])
             dg_str(im, r->allowances[i].unit);
         }
         break;
+    case PLEDGER_KIND_SEA_AREA:
+    case PLEDGER_KIND_LAND:
+        if (r->n_allowances) {   /* the area: a record without one digests as before */
+            dg_int(im, r->allowances[0].micro);
+            dg_str(im, r->allowances[0].unit);
+        }
+        break;
     case PLEDGER_KIND_EQUITY:
         dg_str(im, r->company_name);
         dg_int(im, r->capital);

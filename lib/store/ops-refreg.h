@@ -105,11 +105,17 @@ typedef struct pl_ref_allowance {
     char *unit;           /* "t", "t/a", ... */
 } pl_ref_allowance;
 
+/* The pollutant name under which a sea-area or land certificate keeps
+ * its area (ref_allowance: amount_micro in millionths of unit, the
+ * unit's symbol m2, mu, ha or km2; base/area.h). */
+#define PL_REF_AREA "area"
+
 /* A pollutant discharge permit, a sea-area use or a land management right
  * certificate (r.kind says which). */
 typedef struct pl_ref_certificate {
     pl_ref_right r;
-    size_t n_allowances;  /* permits only, ascending by pollutant */
+    size_t n_allowances;  /* ascending by pollutant; a sea-area or land
+                           * certificate: its area (PL_REF_AREA), if known */
     pl_ref_allowance *allowances;
 } pl_ref_certificate;
 

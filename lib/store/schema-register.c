@@ -9,7 +9,8 @@
  * normalised number; ref_owner its owners (registrants, patentees,
  * holders) in the authority's order; ref_trademark, ref_trademark_class,
  * ref_trademark_group, ref_patent and ref_allowance what is particular to
- * a kind.  ref_holding is the market regulator's table of shareholdings.
+ * a kind (ref_allowance: a permit's allowances; a sea-area or land
+ * certificate's area, as the row of pollutant 'area').  ref_holding is the market regulator's table of shareholdings.
  * Dates are days since 1970-01-01, instants microseconds since the epoch,
  * money integer minor units.  digest is the SHA-256 of the record's
  * normalised content: a re-import compares it to decide between unchanged

@@ -302,8 +302,8 @@ int pl_sqlite_ref_certificate_get(pl_db *db, pl_err *e, pledger_kind kind, const
     sqlite3_reset(st);
     if (oom)
         rc = pl_err_oom(e);
-    else if (!(rc = load_owners(db, e, id, &out->r)) && kind == PLEDGER_KIND_EMISSION)
-        rc = load_allowances(db, e, id, out);
+    else if (!(rc = load_owners(db, e, id, &out->r)))
+        rc = load_allowances(db, e, id, out);   /* a permit's; a certificate's area */
     if (rc)
         pl_ref_certificate_clear(out);
     else

@@ -378,7 +378,9 @@ static int write_children(pl_db *db, pl_err *e, const pl_ref_record *r, int64_t 
     switch (r->kind) {
     case PLEDGER_KIND_TRADEMARK: return write_trademark(db, e, r, id, update);
     case PLEDGER_KIND_PATENT: return write_patent(db, e, r, id);
-    case PLEDGER_KIND_EMISSION: return write_allowances(db, e, r, id, update);
+    case PLEDGER_KIND_EMISSION:
+    case PLEDGER_KIND_SEA_AREA:
+    case PLEDGER_KIND_LAND: return write_allowances(db, e, r, id, update);
     default: return 0;
     }
 }
