@@ -17,7 +17,10 @@
 #include "testutil.h"
 #include "fixture.h"
 
+#include "base/hash.h"
 #include "base/text.h"
+#include "model/app-doc.h"
+#include "model/application.h"
 
 static char *dir, *path;
 static pledger_registry *reg;
@@ -355,7 +358,7 @@ START_TEST(every_text_parameter_refuses_controls)
         /* the message shows no control itself */
         uint32_t cp;
         size_t at;
-        ck_assert_msg(!pl_text_control(msg, false, &cp, &at), "U+%04X in: %s", cp, msg);
+        ck_assert_msg(!pl_text_control(msg, PL_TEXT_LINE, &cp, &at), "U+%04X in: %s", cp, msg);
     }
     char *after = fx_ck_dump(path, NULL);
     ck_assert_msg(strcmp(before, after) == 0, "%s %s: the registry changed", r->fn, r->param);
@@ -365,7 +368,8 @@ START_TEST(every_text_parameter_refuses_controls)
 END_TEST
 
 /* The multi-line free texts keep tab, LF and CRLF: a refusal's note, a
- * dismissal's note, a receivable's description. */
+ * dismissal's note, a receivable's description; a one-line text takes
+ * them around it, not inside. */
 START_TEST(notes_keep_their_lines)
 {
     static const char note[] = "材料不全：\n\t1. 合同\r\n\t2. 身份证明";
@@ -378,6 +382,17 @@ START_TEST(notes_keep_their_lines)
     PL_OK(NULL, pledger_application_get(&got, app, "rights/right[1]/description"));
     ck_assert_str_eq(got, "一\n二\t三");
     pledger_application_free(app);
+    /* a one-line text may have a tab or a line end around it, as pasted
+     * from a table's cell: white space, dropped */
+    char pasted[96];
+    snprintf(pasted, sizeof pasted, " %s\t\r\n", num);
+    ck_assert_int_eq(get_number(pasted), 0);
+    /* but a text kept as given (a ground, an actor) takes none */
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_pledge_revoke(reg, pasted, "FRAUD\t", "理由"));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "ground holds U+0009 at character 6"));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_set_actor(reg, "registrar-1\n",
+                                                    PLEDGER_ROLE_REGISTRAR));
+    PL_OK(reg, pledger_pledge_revoke(reg, pasted, "FRAUD", "理由"));
 }
 END_TEST
 
@@ -424,6 +439,45 @@ START_TEST(documents_refuse_controls)
 }
 END_TEST
 
+/* What is already stored or filed elsewhere is read as it is: a document
+ * stored before the rule (pl_doc_parse_stored) and one another registry
+ * sends (pl_doc_parse_received: refused, it would stop the exchange line
+ * at every batch) are taken with a bidirectional override in a name; an
+ * edit made here refuses it until the name is corrected. */
+START_TEST(stored_and_received_documents_are_read)
+{
+    size_t len = 0;
+    char *xml = fx_sample_xml(PLEDGER_KIND_RECEIVABLE, &len);
+    const char *at = strstr(xml, "<name>");
+    ck_assert_ptr_nonnull(at);
+    size_t pre = (size_t)(at - xml) + 6;
+    char *old = malloc(len + 16);
+    memcpy(old, xml, pre);
+    memcpy(old + pre, "\xe2\x80\xae", 3);
+    memcpy(old + pre + 3, xml + pre, len - pre + 1);
+    size_t n = strlen(old);
+    unsigned char digest[32];
+    char hex[65];
+    ck_assert_int_eq(pl_hash(PL_HASH_SHA256, old, n, digest), 0);
+    pl_hex(digest, sizeof digest, hex);
+
+    pl_err e = { 0, "" };
+    pl_doc *d = NULL;
+    ck_assert_int_eq(pl_doc_parse(&d, &e, old, n), PLEDGER_EXML);
+    ck_assert_msg(strstr(e.msg, "pledgor/name: U+202E at character 1"), "%s", e.msg);
+    ck_assert_msg(pl_doc_parse_stored(&d, &e, old, n, hex) == 0, "%s", e.msg);
+    pl_doc_free(d);
+    ck_assert_msg(pl_doc_parse_received(&d, &e, old, n, hex) == 0, "%s", e.msg);
+    ck_assert_int_eq(pl_doc_set(d, &e, "contract/number", "HT-1"), PLEDGER_EXML);
+    ck_assert_msg(strstr(e.msg, "pledgor/name: U+202E at character 1"), "%s", e.msg);
+    ck_assert_msg(pl_doc_set(d, &e, "pledgor/name", "甲公司") == 0, "%s", e.msg);
+    ck_assert_msg(pl_doc_set(d, &e, "contract/number", "HT-1") == 0, "%s", e.msg);
+    pl_doc_free(d);
+    free(old);
+    free(xml);
+}
+END_TEST
+
 static Suite *make(void)
 {
     Suite *s = suite_create("controls");
@@ -434,6 +488,7 @@ static Suite *make(void)
                         (int)(sizeof rows / sizeof rows[0]));
     tcase_add_test(tc, notes_keep_their_lines);
     tcase_add_test(tc, documents_refuse_controls);
+    tcase_add_test(tc, stored_and_received_documents_are_read);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -6,6 +6,7 @@
 #include <pledger/application.h>
 
 #include "api/handle.h"
+#include "base/text.h"
 #include "store/ops-flow.h"
 #include "workflow/app-flow.h"
 
@@ -100,8 +101,8 @@ static int check_filter(pledger_registry *reg, const char *fn, const pledger_app
                               "has a bit that is no application state (bits 1 to 9)");
     if (f->kind && (f->kind < PLEDGER_KIND_TRADEMARK || f->kind > PLEDGER_KIND_LAND))
         return pl_api_bad_arg(reg, fn, "filter.kind", "is not a pledger_kind (1 to 7) or 0");
-    if ((rc = pl_api_check_control(reg, fn, "filter.filed_by", f->filed_by, false)) ||
-        (rc = pl_api_check_control(reg, fn, "filter.after", f->after, false)))
+    if ((rc = pl_api_check_control(reg, fn, "filter.filed_by", f->filed_by, PL_TEXT_LINE)) ||
+        (rc = pl_api_check_control(reg, fn, "filter.after", f->after, PL_TEXT_TRIMMED)))
         return rc;
     if (f->filed_by && !pl_api_line_ok(f->filed_by, PL_API_ACTOR_MAX, false))
         return pl_api_bad_arg(reg, fn, "filter.filed_by",

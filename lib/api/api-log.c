@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/handle.h"
+#include "base/text.h"
 #include "api/keyring.h"
 #include "base/date.h"
 #include "base/i18n.h"
@@ -202,7 +203,7 @@ int pledger_keyring_add_pem_file(pledger_keyring *kr, const char *name, const ch
 
     if (!kr || !path)
         return pl_err_set(e, PLEDGER_EINVAL, "%s: %s is NULL", fn, kr ? "path" : "kr");
-    if ((rc = pl_api_check_control(NULL, fn, "name", name, false)))
+    if ((rc = pl_api_check_control(NULL, fn, "name", name, PL_TEXT_LINE)))
         return rc;
     rc = pl_pem_key_read_file(e, name, path, &pkey, &priv);
     return keyring_add_read(kr, e, fn, name, rc, pkey, priv);
@@ -218,7 +219,7 @@ int pledger_keyring_add_pem(pledger_keyring *kr, const char *name, const char *p
 
     if (!kr || !pem)
         return pl_err_set(e, PLEDGER_EINVAL, "%s: %s is NULL", fn, kr ? "pem" : "kr");
-    if ((rc = pl_api_check_control(NULL, fn, "name", name, false)))
+    if ((rc = pl_api_check_control(NULL, fn, "name", name, PL_TEXT_LINE)))
         return rc;
     rc = pl_pem_key_read(e, name, pem, len, &pkey, &priv);
     return keyring_add_read(kr, e, fn, name, rc, pkey, priv);

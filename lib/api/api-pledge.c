@@ -717,11 +717,13 @@ int pledger_pledge_change(pledger_registry *reg, const char *number,
     if (change->version != PLEDGER_CHANGE_VERSION)
         return pl_api_bad_arg(reg, fn, "change->version",
                               "is not PLEDGER_CHANGE_VERSION (use PLEDGER_CHANGE_INIT)");
-    if ((rc = pl_api_check_str(reg, fn, "change->pledgor_name", change->pledgor_name, 512, 0)) ||
-        (rc = pl_api_check_str(reg, fn, "change->pledgee_name", change->pledgee_name, 512, 0)) ||
+    if ((rc = pl_api_check_str(reg, fn, "change->pledgor_name", change->pledgor_name, 512,
+                               PL_API_TRIMMED)) ||
+        (rc = pl_api_check_str(reg, fn, "change->pledgee_name", change->pledgee_name, 512,
+                               PL_API_TRIMMED)) ||
         (rc = pl_api_check_str(reg, fn, "change->note", change->note, 4096,
                                PL_API_LINES)) ||
-        (rc = pl_api_check_str(reg, fn, "modcode", modcode, 64, 0)))
+        (rc = pl_api_check_str(reg, fn, "modcode", modcode, 64, PL_API_TRIMMED)))
         return rc;
     if (change->amount < -1 || change->amount == 0)
         return pl_api_bad_arg(reg, fn, "change->amount", "must be positive, or -1 for unchanged");
@@ -739,8 +741,9 @@ int pledger_pledge_extend(pledger_registry *reg, const char *number, const char 
     pl_ctx c;
     int rc = enter_number(reg, fn, number, kept, &c);
 
-    if (rc || (rc = pl_api_check_str(reg, fn, "new_end", new_end, 64, 1)) ||
-        (rc = pl_api_check_str(reg, fn, "modcode", modcode, 64, 0)))
+    if (rc || (rc = pl_api_check_str(reg, fn, "new_end", new_end, 64,
+                                     PL_API_REQUIRED | PL_API_TRIMMED)) ||
+        (rc = pl_api_check_str(reg, fn, "modcode", modcode, 64, PL_API_TRIMMED)))
         return rc;
     if ((rc = pl_date_read(&reg->err, new_end, &day)))
         return pl_err_prefix(&reg->err, "%s: new_end", fn);
@@ -754,7 +757,7 @@ int pledger_pledge_cancel(pledger_registry *reg, const char *number, const char 
     char kept[PL_API_NUMBER_MAX + 1];
     pl_ctx c;
     int rc = enter_number(reg, fn, number, kept, &c);
-    if (rc || (rc = pl_api_check_str(reg, fn, "modcode", modcode, 64, 0)) ||
+    if (rc || (rc = pl_api_check_str(reg, fn, "modcode", modcode, 64, PL_API_TRIMMED)) ||
         (rc = pl_api_check_str(reg, fn, "note", note, 4096, PL_API_LINES)))
         return rc;
     return pl_wf_cancel(&c, kept, modcode, note);
@@ -863,7 +866,8 @@ int pledger_calendar_add_working_days(char out[11], pledger_registry *reg, const
         return reg ? pl_api_bad_arg(reg, fn, "out", "is NULL")
                    : pl_err_set(pl_err_thread(), PLEDGER_EINVAL, "%s: out is NULL", fn);
     out[0] = '\0';
-    if ((rc = pl_api_enter(reg, fn)) || (rc = pl_api_check_str(reg, fn, "date", date, 64, 1)))
+    if ((rc = pl_api_enter(reg, fn)) ||
+        (rc = pl_api_check_str(reg, fn, "date", date, 64, PL_API_REQUIRED | PL_API_TRIMMED)))
         return rc;
     if (n < 0 || n > 3650)
         return pl_api_bad_arg(reg, fn, "n", "must be 0 to 3650");

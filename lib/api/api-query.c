@@ -92,7 +92,8 @@ int pledger_verify(pledger_verification **out, pledger_registry *reg, const char
     if ((rc = pl_api_as_of(reg, fn, "opts->as_of", opts->as_of)))
         return rc;
     if (opts->code) {
-        if ((rc = pl_api_check_str(reg, fn, "opts->code", opts->code, 64, 1)))
+        if ((rc = pl_api_check_str(reg, fn, "opts->code", opts->code, 64,
+                                   PL_API_REQUIRED | PL_API_TRIMMED)))
             return rc;
         if ((rc = pl_wf_code_normalize(&reg->err, opts->code, code)))
             return pl_err_prefix(&reg->err, "%s: opts->code", fn);
@@ -254,7 +255,7 @@ static void search_args_clear(search_args *a)
 static int check_day(pledger_registry *reg, const char *fn, const char *param, const char *s,
                      int32_t *day)
 {
-    int rc = pl_api_check_str(reg, fn, param, s, 64, 1);
+    int rc = pl_api_check_str(reg, fn, param, s, 64, PL_API_REQUIRED | PL_API_TRIMMED);
     if (!rc && (rc = pl_date_read(&reg->err, s, day)))
         pl_err_prefix(&reg->err, "%s: %s", fn, param);
     return rc;
@@ -279,7 +280,8 @@ static int search_args_build(pledger_registry *reg, const pledger_query *q, sear
                           q->kind);
     s->kind = q->kind;
     if (q->right_id) {
-        if ((rc = pl_api_check_str(reg, fn, "query->right_id", q->right_id, MAX_RIGHT, 1)))
+        if ((rc = pl_api_check_str(reg, fn, "query->right_id", q->right_id, MAX_RIGHT,
+                                   PL_API_REQUIRED | PL_API_TRIMMED)))
             return rc;
         if (!q->kind)
             return pl_api_bad_arg(reg, fn, "query->right_id",
@@ -292,14 +294,16 @@ static int search_args_build(pledger_registry *reg, const pledger_query *q, sear
         s->right_hi = a->right_hi;
     }
     if (q->party_id) {
-        if ((rc = pl_api_check_str(reg, fn, "query->party_id", q->party_id, MAX_PARTY_ID, 1)))
+        if ((rc = pl_api_check_str(reg, fn, "query->party_id", q->party_id, MAX_PARTY_ID,
+                                   PL_API_REQUIRED | PL_API_TRIMMED)))
             return rc;
         if ((rc = pl_q_party_id(&reg->err, q->party_id, a->party_id, sizeof a->party_id)))
             return pl_err_prefix(&reg->err, "%s: query->party_id", fn);
         s->party_id = a->party_id;
     }
     if (q->party_name) {
-        if ((rc = pl_api_check_str(reg, fn, "query->party_name", q->party_name, MAX_NAME, 1)))
+        if ((rc = pl_api_check_str(reg, fn, "query->party_name", q->party_name, MAX_NAME,
+                                   PL_API_REQUIRED | PL_API_TRIMMED)))
             return rc;
         if (!(a->name_folded = pl_text_fold(q->party_name)) ||
             !(a->name_key = pl_text_name_key(q->party_name)))
@@ -351,7 +355,8 @@ static int search_args_build(pledger_registry *reg, const pledger_query *q, sear
     s->after_at = INT64_MIN;
     s->after_id = INT64_MIN;
     if (q->after) {
-        if ((rc = pl_api_check_str(reg, fn, "query->after", q->after, PL_Q_TOKEN_MAX, 1)))
+        if ((rc = pl_api_check_str(reg, fn, "query->after", q->after, PL_Q_TOKEN_MAX,
+                                   PL_API_REQUIRED | PL_API_TRIMMED)))
             return rc;
         if ((rc = pl_q_token_parse(&reg->err, q->after, &s->after_at, &s->after_id)))
             return pl_err_prefix(&reg->err, "%s: query->after", fn);

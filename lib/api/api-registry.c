@@ -67,12 +67,12 @@ void pl_api_ctx(pledger_registry *reg, pl_ctx *out)
 }
 
 int pl_api_check_control(pledger_registry *reg, const char *fn, const char *param,
-                         const char *s, bool lines)
+                         const char *s, int how)
 {
     uint32_t cp;
     size_t at;
 
-    if (!s || !pl_text_control(s, lines, &cp, &at))
+    if (!s || !pl_text_control(s, (pl_text_lines)how, &cp, &at))
         return 0;
     return pl_err_set(pl_api_err(reg), PLEDGER_EINVAL,
                       "%s: %s holds U+%04X at character %zu: a control character (or one that "
@@ -106,7 +106,10 @@ int pl_api_check_str(pledger_registry *reg, const char *fn, const char *param, c
         if (i == n)
             return pl_api_bad_arg(reg, fn, param, "is empty (white space only)");
     }
-    return pl_api_check_control(reg, fn, param, s, flags & PL_API_LINES);
+    return pl_api_check_control(reg, fn, param, s,
+                                (flags & PL_API_LINES)     ? PL_TEXT_LINES
+                                : (flags & PL_API_TRIMMED) ? PL_TEXT_TRIMMED
+                                                           : PL_TEXT_LINE);
 }
 
 int pl_api_as_of(pledger_registry *reg, const char *fn, const char *param, int64_t as_of)
@@ -126,7 +129,8 @@ int pl_api_as_of(pledger_registry *reg, const char *fn, const char *param, int64
 int pl_api_number(pledger_registry *reg, const char *fn, const char *param, const char *in,
                   char out[PL_API_NUMBER_MAX + 1])
 {
-    int rc = pl_api_check_str(reg, fn, param, in, PL_API_NUMBER_MAX, 1);
+    int rc = pl_api_check_str(reg, fn, param, in, PL_API_NUMBER_MAX,
+                              PL_API_REQUIRED | PL_API_TRIMMED);
 
     if (rc)
         return rc;
@@ -138,7 +142,7 @@ int pl_api_number(pledger_registry *reg, const char *fn, const char *param, cons
 int pl_api_uuid(pledger_registry *reg, const char *fn, const char *param, const char *in,
                 char out[PL_API_UUID_LEN + 1])
 {
-    int rc = pl_api_check_str(reg, fn, param, in, 256, 1);
+    int rc = pl_api_check_str(reg, fn, param, in, 256, PL_API_REQUIRED | PL_API_TRIMMED);
     size_t n = 0;
 
     if (rc)
@@ -316,7 +320,7 @@ int pledger_set_actor(pledger_registry *reg, const char *name, pledger_role role
         return pl_api_bad_arg(reg, fn, "name", "must be 1 to 128 bytes long");
     if (!pl_utf8_valid(name, n))
         return pl_api_bad_arg(reg, fn, "name", "is not valid UTF-8");
-    if ((rc = pl_api_check_control(reg, fn, "name", name, false)))
+    if ((rc = pl_api_check_control(reg, fn, "name", name, PL_TEXT_LINE)))
         return rc;
     /* white space alone names nobody: the journal would record a blank actor */
     bool blank = true;

@@ -95,17 +95,20 @@ bool pl_api_line_ok(const char *s, size_t max, bool no_space);
  * control character (pl_text_control: C0, DEL, C1, the line and paragraph
  * separators, bidirectional controls); @flags: PL_API_REQUIRED (not NULL,
  * not empty, not white space only), PL_API_LINES (a multi-line free text,
- * a note: may hold tab, line feed and CRLF). */
+ * a note: may hold tab, line feed and CRLF), PL_API_TRIMMED (one line the
+ * call drops the white space around -- an identifier, a filter, a name:
+ * a tab or a line end around it is white space, not inside). */
 #define PL_API_REQUIRED 1
 #define PL_API_LINES 2
+#define PL_API_TRIMMED 4
 int pl_api_check_str(pledger_registry *reg, const char *fn, const char *param, const char *s,
                      size_t max_len, int flags);
 
-/* @s (UTF-8, or NULL) has no control character (pl_text_control, one line
- * unless @lines); else PLEDGER_EINVAL naming @fn, @param, the character
+/* @s (UTF-8, or NULL) has no control character (pl_text_control, @how a
+ * pl_text_lines); else PLEDGER_EINVAL naming @fn, @param, the character
  * and its position. */
 int pl_api_check_control(pledger_registry *reg, const char *fn, const char *param,
-                         const char *s, bool lines);
+                         const char *s, int how);
 
 /* Inside a read or write transaction: the latest checkpoint the registry
  * signed has the root the stored tree gives at its size (nothing when

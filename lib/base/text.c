@@ -230,17 +230,25 @@ bool pl_text_invisible(const char *s, char out[16])
     return false;
 }
 
-bool pl_text_control(const char *s, bool lines, uint32_t *cp_out, size_t *at)
+bool pl_text_control(const char *s, pl_text_lines how, uint32_t *cp_out, size_t *at)
 {
-    size_t n = s ? strlen(s) : 0, pos = 0;
+    size_t n = s ? strlen(s) : 0, pos = 0, b = 0, e = n;
+    bool lines = how == PL_TEXT_LINES;
 
+    /* a tab or a line end around a text its reader trims is white space,
+     * as pasted from a table's cell ("R-FZ01-...\t") */
+    while (how == PL_TEXT_TRIMMED && b < e && strchr(" \t\r\n", s[b]))
+        b++;
+    while (how == PL_TEXT_TRIMMED && e > b && strchr(" \t\r\n", s[e - 1]))
+        e--;
     for (size_t i = 0; i < n;) {
         uint32_t cp = (unsigned char)s[i];
         size_t k = cp < 0x80 ? 1 : pl_utf8_decode(s + i, n - i, &cp);
         if (k == 0)
             return false;
         pos++;
-        bool layout = lines && (cp == '\t' || cp == '\n' || (cp == '\r' && s[i + 1] == '\n'));
+        bool layout = lines ? cp == '\t' || cp == '\n' || (cp == '\r' && s[i + 1] == '\n')
+                            : i < b || i >= e;
         if ((cp < 0x20 && !layout) || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 ||
             cp == 0x2029 || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
             (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||

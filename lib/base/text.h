@@ -53,13 +53,18 @@ bool pl_text_invisible(const char *s, char out[16]);
  * (U+0080..U+009F), the line and paragraph separators U+2028 and U+2029,
  * a bidirectional mark, embedding, override or isolate (U+061C, U+200E,
  * U+200F, U+202A..U+202E, U+2066..U+2069), or the noncharacters U+FFFE
- * and U+FFFF.  A multi-line free text (@lines) may carry a tab, a line
- * feed and a carriage return that a line feed follows (CRLF).  When it
+ * and U+FFFF.  @how: PL_TEXT_LINE, one line: none of them;
+ * PL_TEXT_TRIMMED, one line its reader drops the white space around (an
+ * identifier, a search's filter, a document's field): a tab or a line end
+ * around it, as pasted from a table's cell, not inside; PL_TEXT_LINES, a
+ * multi-line free text: a tab, a line feed and a carriage return that a
+ * line feed follows (CRLF) anywhere.  When it
  * does, *@cp is the first such character and *@at its position in
  * characters (1 for the first); bytes that are not UTF-8 end the search
  * (the caller refuses them as such).  Every text parameter of the public
  * API and every text of an application is checked with it. */
-bool pl_text_control(const char *s, bool lines, uint32_t *cp, size_t *at);
+typedef enum pl_text_lines { PL_TEXT_LINE, PL_TEXT_TRIMMED, PL_TEXT_LINES } pl_text_lines;
+bool pl_text_control(const char *s, pl_text_lines how, uint32_t *cp, size_t *at);
 
 /* True when @cp is a combining mark (Unicode categories Mn, Mc, Me) of
  * the scripts names are written in (the list in text.c). */

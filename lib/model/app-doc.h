@@ -89,6 +89,12 @@ char *pl_doc_enum_choices(pl_enum which);
  * character 4 ..."). */
 int pl_doc_validate(pl_err *e, xmlDocPtr doc, const char *what);
 
+/* pl_doc_validate() of a document another registry filed and sends
+ * (pl_doc_parse_received): its control characters are not refused --
+ * filed there before the rule, one would stop the exchange line at every
+ * batch; an edit made here checks them (pl_doc_set). */
+int pl_doc_validate_received(pl_err *e, xmlDocPtr doc, const char *what);
+
 /* Whether the application's text field @name (an element's name) is a
  * multi-line free text that may hold a tab, a line feed and CRLF
  * (description, goods, guarantee_scope); every other text is one line.

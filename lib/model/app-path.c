@@ -330,7 +330,8 @@ int pl_doc_set(pl_doc *d, pl_err *e, const char *path, const char *value)
     if (value) {
         uint32_t cp;
         size_t at;
-        if (pl_text_control(value, !last->attr && pl_doc_multi_line(last->name), &cp, &at))
+        if (pl_text_control(value, !last->attr && pl_doc_multi_line(last->name)
+                                       ? PL_TEXT_LINES : PL_TEXT_TRIMMED, &cp, &at))
             return pl_err_set(e, PLEDGER_EINVAL, "%s: %s holds U+%04X at character %zu: a "
                               "control character (or one that turns text around), which no "
                               "text given to the registry may carry", path, "value",
@@ -426,8 +427,8 @@ int pl_doc_add_material(pl_doc *d, pl_err *e, const char *kind, const char *file
     {
         uint32_t cp;
         size_t at;
-        const char *which = pl_text_control(kind, false, &cp, &at) ? "kind"
-                            : file_name && pl_text_control(file_name, false, &cp, &at)
+        const char *which = pl_text_control(kind, PL_TEXT_TRIMMED, &cp, &at) ? "kind"
+                            : file_name && pl_text_control(file_name, PL_TEXT_TRIMMED, &cp, &at)
                                 ? "file_name"
                                 : NULL;
         if (which)

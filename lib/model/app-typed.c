@@ -520,7 +520,8 @@ static int refuse_control(pl_err *e, xmlNodePtr n, const char *what, uint32_t cp
 }
 
 /* The first text or attribute value under @n that holds a control
- * character (pl_text_control; one line but in the multi_line fields).  A
+ * character (pl_text_control: one line, white space around it dropped by
+ * its readers, but in the multi_line fields).  A
  * text of white space only (space, tab, line ends) is the document's
  * layout, or a field left empty (the review says so): not looked at. */
 static int controls(pl_err *e, xmlNodePtr n, const char *what)
@@ -534,7 +535,7 @@ static int controls(pl_err *e, xmlNodePtr n, const char *what)
         bool bad;
         if (!v)
             return pl_err_oom(e);
-        bad = pl_text_control(v, false, &cp, &at);
+        bad = pl_text_control(v, PL_TEXT_TRIMMED, &cp, &at);
         free(v);
         if (bad)
             return refuse_control(e, (xmlNodePtr)a, what, cp, at);
@@ -546,14 +547,16 @@ static int controls(pl_err *e, xmlNodePtr n, const char *what)
         } else if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
                    c->content && !xmlIsBlankNode(c) &&
                    pl_text_control((const char *)c->content,
-                                   pl_doc_multi_line((const char *)n->name), &cp, &at)) {
+                                   pl_doc_multi_line((const char *)n->name) ? PL_TEXT_LINES
+                                                                            : PL_TEXT_TRIMMED,
+                                   &cp, &at)) {
             return refuse_control(e, n, what, cp, at);
         }
     }
     return 0;
 }
 
-int pl_doc_validate(pl_err *e, xmlDocPtr doc, const char *what)
+static int validate(pl_err *e, xmlDocPtr doc, const char *what, bool no_controls)
 {
     xmlNodePtr root = xmlDocGetRootElement(doc);
     xmlDocPtr copy;
@@ -562,7 +565,7 @@ int pl_doc_validate(pl_err *e, xmlDocPtr doc, const char *what)
 
     if (!root)
         return pl_xml_validate(e, doc, PL_XML_SCHEMA, what);
-    if ((rc = controls(e, root, what)))
+    if (no_controls && (rc = controls(e, root, what)))
         return rc;
     if ((rc = walk(e, root, what, false, &changed)))
         return rc;
@@ -575,4 +578,14 @@ int pl_doc_validate(pl_err *e, xmlDocPtr doc, const char *what)
         rc = pl_xml_validate(e, copy, PL_XML_SCHEMA, what);
     xmlFreeDoc(copy);
     return rc;
+}
+
+int pl_doc_validate(pl_err *e, xmlDocPtr doc, const char *what)
+{
+    return validate(e, doc, what, true);
+}
+
+int pl_doc_validate_received(pl_err *e, xmlDocPtr doc, const char *what)
+{
+    return validate(e, doc, what, false);
 }

@@ -149,10 +149,16 @@ int pl_doc_new(pl_doc **out, pl_err *e, pledger_kind kind)
     return doc_wrap(out, e, doc, kind);
 }
 
-/* Strip the parsed @doc (taken: wrapped or freed), then (when @validate)
- * validate it against the schema; the root, its kind and the kinds of
- * the rights are always checked. */
-static int doc_checked(pl_doc **out, pl_err *e, xmlDocPtr doc, bool validate)
+/* What doc_checked() checks: nothing but the root and the kinds (a stored
+ * document), everything (one filed here), or everything but the control
+ * characters (one another registry filed and sends: refused for one of
+ * its texts filed before the rule, it would stop the exchange line). */
+enum { CHECK_STORED, CHECK_FILED, CHECK_RECEIVED };
+
+/* Strip the parsed @doc (taken: wrapped or freed), then (unless
+ * CHECK_STORED) validate it against the schema; the root, its kind and
+ * the kinds of the rights are always checked. */
+static int doc_checked(pl_doc **out, pl_err *e, xmlDocPtr doc, int check)
 {
     xmlNodePtr root;
     xmlChar *kind_attr;
@@ -167,7 +173,10 @@ static int doc_checked(pl_doc **out, pl_err *e, xmlDocPtr doc, bool validate)
         return PLEDGER_EXML;
     }
     pl_xml_strip(doc);
-    if (validate && (rc = pl_doc_validate(e, doc, "application"))) {
+    bool validate = check != CHECK_STORED;
+    if (validate && (rc = check == CHECK_FILED
+                              ? pl_doc_validate(e, doc, "application")
+                              : pl_doc_validate_received(e, doc, "application"))) {
         xmlFreeDoc(doc);
         return rc;
     }
@@ -192,7 +201,7 @@ static int doc_checked(pl_doc **out, pl_err *e, xmlDocPtr doc, bool validate)
 }
 
 /* Parse, then doc_checked(). */
-static int doc_parse(pl_doc **out, pl_err *e, const char *xml, size_t len, bool validate)
+static int doc_parse(pl_doc **out, pl_err *e, const char *xml, size_t len, int check)
 {
     xmlDocPtr doc = NULL;
     int rc;
@@ -201,22 +210,22 @@ static int doc_parse(pl_doc **out, pl_err *e, const char *xml, size_t len, bool 
     rc = pl_xml_parse(e, xml, len, "application", &doc);
     if (rc)
         return rc;
-    return doc_checked(out, e, doc, validate);
+    return doc_checked(out, e, doc, check);
 }
 
 int pl_doc_adopt(pl_doc **out, pl_err *e, xmlDocPtr doc)
 {
     *out = NULL;
-    return doc_checked(out, e, doc, true);
+    return doc_checked(out, e, doc, CHECK_FILED);
 }
 
 int pl_doc_parse(pl_doc **out, pl_err *e, const char *xml, size_t len)
 {
-    return doc_parse(out, e, xml, len, true);
+    return doc_parse(out, e, xml, len, CHECK_FILED);
 }
 
 static int parse_digested(pl_doc **out, pl_err *e, const char *xml, size_t len,
-                          const char *digest_hex, bool validate)
+                          const char *digest_hex, int check)
 {
     unsigned char digest[32];
     char hex[65];
@@ -230,7 +239,7 @@ static int parse_digested(pl_doc **out, pl_err *e, const char *xml, size_t len,
         return pl_err_set(e, PLEDGER_ECORRUPT, "application: the stored document does not "
                           "match its digest %.16s... (changed outside pledger)",
                           digest_hex ? digest_hex : "(none)");
-    return doc_parse(out, e, xml, len, validate);
+    return doc_parse(out, e, xml, len, check);
 }
 
 int pl_doc_parse_stored(pl_doc **out, pl_err *e, const char *xml, size_t len,
@@ -238,14 +247,15 @@ int pl_doc_parse_stored(pl_doc **out, pl_err *e, const char *xml, size_t len,
 {
     /* The digest is the one taken of the text the library validated when
      * it stored it: the schema check would find nothing new. */
-    return parse_digested(out, e, xml, len, digest_hex, false);
+    return parse_digested(out, e, xml, len, digest_hex, CHECK_STORED);
 }
 
 int pl_doc_parse_received(pl_doc **out, pl_err *e, const char *xml, size_t len,
                           const char *digest_hex)
 {
-    /* another registry's text: checked as every document filed here is */
-    return parse_digested(out, e, xml, len, digest_hex, true);
+    /* another registry's text: checked as every document filed here is,
+     * but for the control characters (doc_checked) */
+    return parse_digested(out, e, xml, len, digest_hex, CHECK_RECEIVED);
 }
 
 int pl_doc_clone(pl_doc **out, pl_err *e, const pl_doc *d)

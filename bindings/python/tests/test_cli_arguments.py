@@ -273,7 +273,7 @@ LIBRARY_REFUSALS = [
     (["search", "--right", "abc", "--kind", "trademark"], "--right (trademark)"),
     (["search", "--right", "abc"], "--right needs --kind"),
     # the actor's name is --actor (the C call's "name"); who asked is --asked-by
-    (["due", "--actor", "\x7f"], "--actor contains a control character"),
+    (["due", "--actor", "\x7f"], "--actor holds U+007F at character 1"),
     (["due", "--actor", "a" * 200], "--actor must be 1 to 128 bytes"),
     # white space alone names nobody (a blank actor was journaled)
     (["due", "--actor", " "], "--actor is white space only"),

@@ -142,7 +142,7 @@ def test_correction_cured(flow: Flow) -> None:
      "PARTIES_IDENTICAL"),
     (Kind.EQUITY, {"claim/amount/@currency": "XXX"}, "CURRENCY_UNKNOWN"),
     (Kind.EQUITY, {"contract/date": "2030-01-01"}, "CONTRACT_DATE_FUTURE"),
-    (Kind.EQUITY, {"pledgor/name": "王\u202e芳"}, "PARTY_NAME_INVISIBLE"),
+    (Kind.EQUITY, {"pledgor/name": "王\u200b芳"}, "PARTY_NAME_INVISIBLE"),
     (Kind.EMISSION, {"filing/joint": "false"}, "FILING_JOINT_REQUIRED"),
     (Kind.EMISSION, {"contract/language": "en"}, "TRANSLATION_MISSING"),
 ], ids=lambda v: v if isinstance(v, str) else None)
