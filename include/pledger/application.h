@@ -127,11 +127,19 @@ PLEDGER_EXPORT int pledger_application_get(const char **out, pledger_application
  * Write one field, creating the elements on the way; @p value NULL
  * removes it.  A change that would make the document invalid is refused
  * and the document stays as it was.  This changes the handle only:
- * pledger_application_save() stores it.
+ * pledger_application_save() stores it.  The value is kept as typed; the
+ * typed fields (dates, amounts ...) and the enumerated ones are read as a
+ * Chinese counter types them: "２０２４年３月１日", "发明" for invention,
+ * "实用新型" for utility_model (docs/domain.md).  A control character
+ * (C0, DEL, C1, U+2028/U+2029, a bidirectional control) is refused with
+ * #PLEDGER_EINVAL naming the path, the character and its position; a tab
+ * or a line break only around a one-line value, anywhere in the
+ * description, goods and guarantee_scope.
  * @param[in] app   the application.
  * @param[in] path  a field path.
  * @param[in] value the new text (UTF-8), or NULL.
- * @return 0, #PLEDGER_EINVAL or #PLEDGER_EXML.
+ * @return 0, #PLEDGER_EINVAL or #PLEDGER_EXML (a value the schema refuses:
+ *         an enumeration's refusal lists its values in both forms).
  * @since 0.1
  */
 PLEDGER_EXPORT int pledger_application_set(pledger_application *app, const char *path,
