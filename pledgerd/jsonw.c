@@ -1,5 +1,6 @@
 #include "jsonw.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,6 +217,86 @@ void jw_null(jw *w)
 {
     value_start(w);
     put(w, "null", 4);
+}
+
+/* The characters of Unicode's categories Cf (format), Zl and Zp (line
+ * and paragraph separators), as ranges: invisible, or turning the text
+ * around them (Unicode 15). */
+static const struct { uint32_t lo, hi; } unseen[] = {
+    { 0x00AD, 0x00AD }, { 0x0600, 0x0605 }, { 0x061C, 0x061C }, { 0x06DD, 0x06DD },
+    { 0x070F, 0x070F }, { 0x0890, 0x0891 }, { 0x08E2, 0x08E2 }, { 0x180E, 0x180E },
+    { 0x200B, 0x200F }, { 0x2028, 0x202E }, { 0x2060, 0x2064 }, { 0x2066, 0x206F },
+    { 0xFEFF, 0xFEFF }, { 0xFFF9, 0xFFFB }, { 0x110BD, 0x110BD }, { 0x110CD, 0x110CD },
+    { 0x13430, 0x1343F }, { 0x1BCA0, 0x1BCA3 }, { 0x1D173, 0x1D17A }, { 0xE0001, 0xE0001 },
+    { 0xE0020, 0xE007F },
+};
+
+static bool is_unseen(uint32_t cp)
+{
+    for (size_t i = 0; i < sizeof unseen / sizeof unseen[0] && unseen[i].lo <= cp; i++)
+        if (cp <= unseen[i].hi)
+            return true;
+    return false;
+}
+
+size_t jw_shown(char *out, size_t size, const char *msg)
+{
+    const unsigned char *p = (const unsigned char *)(msg ? msg : "");
+    size_t o = 0, used = 0;   /* the whole length; of it, what @out holds */
+    bool full = size == 0;
+
+    while (*p) {
+        char esc[12];
+        const char *piece = (const char *)p;
+        size_t n = 1, k = *p < 0x80 ? 1 : utf8_len(p);
+        if (*p < 0x20 || *p == 0x7f || k == 0) {
+            /* a control character, or a byte no UTF-8 sequence begins */
+            snprintf(esc, sizeof esc, "\\x%02x", *p);
+            piece = esc;
+            n = 4;
+            k = 1;
+        } else if (k > 1) {
+            uint32_t cp = *p & (k == 2 ? 0x1f : k == 3 ? 0x0f : 0x07);
+            for (size_t i = 1; i < k; i++)
+                cp = cp << 6 | (p[i] & 0x3f);
+            n = k;
+            if (cp >= 0x80 && cp <= 0x9f) {   /* C1 */
+                snprintf(esc, sizeof esc, "\\x%02x", (unsigned)cp);
+                piece = esc;
+                n = 4;
+            } else if (is_unseen(cp)) {
+                snprintf(esc, sizeof esc, cp > 0xffff ? "\\U%08X" : "\\u%04X", (unsigned)cp);
+                piece = esc;
+                n = strlen(esc);
+            }
+        }
+        if (!full && used + n < size) {
+            memcpy(out + used, piece, n);
+            used += n;
+        } else {
+            full = true;   /* cut here: no piece after it either */
+        }
+        o += n;
+        p += k;
+    }
+    if (size)
+        out[used] = '\0';
+    return o;
+}
+
+void jw_kmsg(jw *w, const char *key, const char *msg)
+{
+    char small[512];
+    size_t n = jw_shown(small, sizeof small, msg);
+    char *big = n < sizeof small ? NULL : malloc(n + 1);
+    if (n >= sizeof small && !big) {
+        w->oom = true;
+        return;
+    }
+    if (big)
+        jw_shown(big, n + 1, msg);
+    jw_kstr(w, key, big ? big : small);
+    free(big);
 }
 
 void jw_kstr(jw *w, const char *key, const char *s) { jw_key(w, key); jw_str(w, s); }

@@ -30,6 +30,22 @@ void jw_null(jw *w);
 /* key + value in one */
 void jw_kstr(jw *w, const char *key, const char *s);
 void jw_kint(jw *w, const char *key, int64_t v);
+/* A message as a reader is shown it: @msg (which may quote what a client
+ * sent) with every character that is not visible text written out, so
+ * that a terminal or a log viewer shows what it is rather than obeying
+ * it -- a control character (C0 but for none, DEL, C1) and a byte that
+ * begins no UTF-8 sequence as \xNN (as the library's messages write a
+ * control character), a format character (the bidirectional controls
+ * U+202A to U+202E, U+2066 to U+2069, U+200E, U+200F, U+061C; the
+ * invisible U+200B to U+200D, U+2060 to U+2064, U+00AD, U+FEFF, the
+ * tags; every character of Unicode's category Cf) and the line and
+ * paragraph separators U+2028, U+2029 as \uXXXX (\U00XXXXXX past
+ * U+FFFF).  Written into @out (@size bytes, NUL included; cut at a
+ * whole character or escape) when @size is not 0; returns the length the
+ * whole of it takes, as snprintf() does. */
+size_t jw_shown(char *out, size_t size, const char *msg);
+/* key + @msg as jw_shown() shows it */
+void jw_kmsg(jw *w, const char *key, const char *msg);
 /* The text (NUL-terminated, owned by @w), NULL when out of memory. */
 const char *jw_text(jw *w);
 

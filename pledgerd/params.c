@@ -208,7 +208,18 @@ static enum MHD_Result each(void *cls, enum MHD_ValueKind kind, const char *key,
     (void)kind;
     if (key && key_size == 0 && (!value || value_size == 0))
         return MHD_YES; /* "?&a=1", "a=1&&b=2": nothing was asked there */
-    if (!key || key_size == 0 || !plain_text(key, key_size) || strlen(key) != key_size) {
+    if (key && key_size && strlen(key) != key_size) {
+        /* named as sent, each NUL as %00: read up to it, it would be
+         * another name */
+        char name[3 * 64 + 1];
+        size_t o = 0;
+        for (size_t i = 0; i < key_size && i < 64; i++)
+            o += (size_t)snprintf(name + o, sizeof name - o, key[i] ? "%c" : "%%00", key[i]);
+        snprintf(s->msg, sizeof s->msg, TR("query parameter %s%s: its name holds a NUL byte "
+                 "(%%00)"), name, key_size > 64 ? "..." : "");
+        return MHD_NO;
+    }
+    if (!key || key_size == 0 || !plain_text(key, key_size)) {
         snprintf(s->msg, sizeof s->msg, TR("a query parameter's name is empty or not plain "
                  "text (UTF-8 without control characters)"));
         return MHD_NO;

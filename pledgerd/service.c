@@ -315,6 +315,42 @@ static unsigned http_status(int code)
     }
 }
 
+/* The status whose kind @status is, as http_status() answers: 401 is a
+ * 403 (the account's), 429 a 503 (try again), another 4xx a 400 (the
+ * request's), another 5xx a 500 (the service's). */
+static unsigned status_kind(unsigned status)
+{
+    switch (status) {
+    case 401: return 403;
+    case 429: return 503;
+    case 403: case 404: case 409: case 500: case 501: case 503: return status;
+    default: return status >= 500 ? 500 : 400;
+    }
+}
+
+/* The code an error answer of @status says for the library's @code: @code
+ * when it is of the status's kind, else the status's own.  A client reads
+ * both (a proxy and a retrying library the status, a script the code),
+ * and they must say the same: a registry this thread cannot open -- its
+ * file gone (PLEDGER_ENOTFOUND), damaged -- is a 503, "try again later"
+ * (PLEDGER_EBUSY), not "no such registration". */
+static int code_of_status(unsigned status, int code)
+{
+    if (status == 401)   /* no account's: whatever the account may do */
+        return PLEDGER_EPERM;
+    if (http_status(code) == status_kind(status))
+        return code;
+    switch (status_kind(status)) {
+    case 400: return PLEDGER_EINVAL;
+    case 403: return PLEDGER_EPERM;
+    case 404: return PLEDGER_ENOTFOUND;
+    case 409: return PLEDGER_ECONFLICT;
+    case 501: return PLEDGER_ENOTSUP;
+    case 503: return PLEDGER_EBUSY;
+    default: return PLEDGER_EIO;
+    }
+}
+
 static const char *code_name(int code)
 {
     static const char *const names[] = {
@@ -386,7 +422,9 @@ void json_error(jw *w, int code, const char *message)
     jw_obj(w);
     jw_kint(w, "code", code);
     jw_kstr(w, "name", code_name(code));
-    jw_kstr(w, "message", said);
+    /* it may quote what the client sent (a path, a parameter, a header,
+     * the body): shown, not obeyed, by the terminal it is read on */
+    jw_kmsg(w, "message", said);
     jw_end_obj(w);
 }
 
@@ -427,9 +465,13 @@ static void log_left_out_at_stop(log_limit *l)
 static void log_failure(unsigned status, int code, const char *message)
 {
     unsigned long n;
+    char said[1024];
 
     if (!log_limit_take(&failures_log, &n))
         return;
+    /* what a client sent, quoted in it, neither breaks the line nor turns it around */
+    jw_shown(said, sizeof said, message);
+    message = said;
     if (n)
         fprintf(stderr, "pledgerd: answered %u (%s): %s (and %lu more failures since the last "
                 "one logged)\n", status, code_name(code), message, n);
@@ -439,15 +481,18 @@ static void log_failure(unsigned status, int code, const char *message)
 
 void reply_error(reply *out, unsigned status, int code, const char *message)
 {
+    if (!status)
+        status = http_status(code);
+    /* the status and the code say the same (the library's code, when it
+     * does not, is the operator's, in the log) */
+    int said = code_of_status(status, code);
     jw w;
     jw_init(&w);
     jw_obj(&w);
     /* a message of the service's, in the client's language; the library's
      * and those formatted with TR() come translated */
-    json_error(&w, code, TR(message));
+    json_error(&w, said, TR(message));
     jw_end_obj(&w);
-    if (!status)
-        status = http_status(code);
     /* the log is the operator's: the service's own words in English (a
      * library's message comes in the words it was answered in) */
     if (status >= 500)
@@ -506,19 +551,39 @@ static enum MHD_Result count_headers(void *cls, enum MHD_ValueKind kind, const c
     return MHD_YES;
 }
 
-/* What check_header() found wrong, "" if nothing. */
+/* What check_header() found wrong, "" if nothing; and where the header
+ * before ends, to see whether a NUL cut its value (value_cut_at_nul()). */
 typedef struct header_fault {
-    char why[160];
+    char why[512];
+    const char *key, *end;     /* the last header's name, and where its value ends */
+    size_t key_size;
 } header_fault;
 
-/* @s (@n bytes) for a message: at most 40 bytes, each byte that is not
- * printable ASCII as '?'. */
+/* @s (@n bytes, a NUL among them) for a message, into @out (@size
+ * bytes): at most 40 bytes of it ("..." after them), each character a
+ * terminal would obey or hide escaped as the answer's messages are
+ * (jw_shown()), a NUL as \x00. */
 static void shown(char *out, size_t size, const char *s, size_t n)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < n && i < 40 && k + 1 < size; i++)
-        out[k++] = (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f ? s[i] : '?';
-    out[k] = '\0';
+    char piece[41];
+    size_t o = 0, k = n < 40 ? n : 40;
+
+    out[0] = '\0';
+    for (size_t i = 0; i < k && o + 1 < size;) {
+        size_t run = strnlen(s + i, k - i);
+        memcpy(piece, s + i, run);
+        piece[run] = '\0';
+        jw_shown(out + o, size - o, piece);
+        o += strlen(out + o);
+        i += run;
+        if (i < k) {   /* a NUL */
+            snprintf(out + o, size - o, "\\x00");
+            o += strlen(out + o);
+            i++;
+        }
+    }
+    if (n > k)
+        snprintf(out + o, size - o, "...");
 }
 
 /* RFC 9110 5.6.2: a character of a token. */
@@ -528,38 +593,93 @@ static bool tchar(unsigned char ch)
            (ch && strchr("!#$%&'*+-.^_`|~", ch));
 }
 
-/* A header whose name is not a token or whose value holds a control
- * character (RFC 9110 5.1, 5.5) stops the walk, said in the fault @cls:
- * "Content-Length : 5" (white space before the colon) is no
- * Content-Length to libmicrohttpd, which would read the body as the next
- * request where a proxy before it read it as this one's (RFC 9112 5.1:
- * refused, 400). */
+static void say_nul(header_fault *f, const char *key, size_t key_size);
+
+/* libmicrohttpd 0.9 gives a header's value as a string ended where the
+ * line had a NUL, with a length that ends there too.  It reads the
+ * head in place, each line's end (CR LF, or LF) made NULs, so after a
+ * value it read whole come one or two NULs, then the next header's name
+ * (@next) -- or, after the last value (@next NULL), the empty line, a
+ * NUL too.  Anything else after a value's end (@f->end) is the rest of a
+ * value cut at a NUL in it: said in @f (true).  (A NUL that is the last
+ * byte of the last header's value, just before its line's end, looks as
+ * that line's CR does: it is not seen.) */
+static bool value_cut_at_nul(header_fault *f, const char *next)
+{
+    const char *e = f->end;
+    if (!e)
+        return false;
+    bool cut;
+    if (next && next > e && next - e <= 64) {
+        /* the line's end, up to the next name: one or two NULs */
+        cut = next - e > 2;
+        for (const char *p = e; p < next; p++)
+            cut |= *p != '\0';
+    } else {
+        cut = e[1] != '\0' && e + 1 != next;
+    }
+    if (cut)
+        say_nul(f, f->key, f->key_size);
+    return cut;
+}
+
+/* A header whose name is not a token or whose value holds a NUL or
+ * another control character (RFC 9110 5.1, 5.5) stops the walk, said in
+ * the fault @cls: "Content-Length : 5" (white space before the colon) is
+ * no Content-Length to libmicrohttpd, which would read the body as the
+ * next request where a proxy before it read it as this one's (RFC 9112
+ * 5.1: refused, 400); a value read up to a NUL in it would be another
+ * value than the one sent ("Authorization: Bearer TOKEN\0..." taken as
+ * TOKEN, "Idempotency-Key: K\0..." as K). */
 static enum MHD_Result check_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                    const char *value)
+                                    size_t key_size, const char *value, size_t value_size)
 {
     header_fault *f = cls;
-    char name[48];
+    char name[200];
     const unsigned char *k = (const unsigned char *)(key ? key : "");
     const unsigned char *v = (const unsigned char *)(value ? value : "");
     (void)kind;
 
+    if (!key)
+        key_size = 0;
+    if (!value)
+        value_size = 0;
+    if (value_cut_at_nul(f, key))   /* the header before this one */
+        return MHD_NO;
+    f->key = key;
+    f->key_size = key_size;
+    f->end = value ? value + value_size : NULL;
     size_t kn = 0;
-    while (k[kn] && tchar(k[kn]))
+    while (kn < key_size && tchar(k[kn]))
         kn++;
-    if (!kn || k[kn]) {
-        shown(name, sizeof name, (const char *)k, strlen((const char *)k));
+    if (!kn || kn < key_size) {
+        shown(name, sizeof name, (const char *)k, key_size);
         snprintf(f->why, sizeof f->why, TR("the header name '%s' is not a token (RFC 9110 5.1: "
                  "no space before the colon)"), name);
         return MHD_NO;
     }
-    for (; *v; v++)
-        if ((*v < 0x20 && *v != '\t') || *v == 0x7f) {
+    for (size_t i = 0; i < value_size; i++)
+        if (!v[i]) {
+            say_nul(f, key, kn);
+            return MHD_NO;
+        } else if ((v[i] < 0x20 && v[i] != '\t') || v[i] == 0x7f) {
             shown(name, sizeof name, (const char *)k, kn);
             snprintf(f->why, sizeof f->why, TR("the value of the header '%s' holds the control "
-                     "character 0x%02x"), name, *v);
+                     "character 0x%02x"), name, v[i]);
             return MHD_NO;
         }
     return MHD_YES;
+}
+
+/* The fault of a header @key (@key_size bytes) whose value holds a NUL:
+ * read up to it, it would be another value than the one sent
+ * ("Idempotency-Key: K\0A" and "K\0B" both K), so it is refused. */
+static void say_nul(header_fault *f, const char *key, size_t key_size)
+{
+    char name[200];
+    shown(name, sizeof name, key, key_size);
+    snprintf(f->why, sizeof f->why, TR("the value of the header '%s' holds a NUL byte; it is "
+             "not read up to it"), name);
 }
 
 /* Why the headers of @c make an ambiguous request, or NULL: a header
@@ -574,9 +694,13 @@ static const char *ambiguous_headers(struct MHD_Connection *c, const char *versi
 {
     *status = 400;
     header_fault f = { "" };
-    MHD_get_connection_values(c, MHD_HEADER_KIND, check_header, &f);
+    MHD_get_connection_values_n(c, MHD_HEADER_KIND, check_header, &f);
+    if (!f.why[0])
+        value_cut_at_nul(&f, NULL);   /* the last header */
     if (f.why[0]) {
-        snprintf(why, size, "%s", f.why);
+        size_t n = strnlen(f.why, size - 1);
+        memcpy(why, f.why, n);
+        why[n] = '\0';
         return why;
     }
     unsigned n[H_COUNT] = { 0 };
@@ -1410,10 +1534,12 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     (void)cls;
     if (!log_limit_take(&mhd_log_limit, &left))
         return;
-    vsnprintf(line, sizeof line, fmt, ap);
-    size_t n = strlen(line);
-    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-        line[--n] = '\0';
+    char said[sizeof line];
+    vsnprintf(said, sizeof said, fmt, ap);
+    size_t n = strlen(said);
+    while (n && (said[n - 1] == '\n' || said[n - 1] == '\r'))
+        said[--n] = '\0';
+    jw_shown(line, sizeof line, said);   /* a client's bytes it quotes, shown */
     if (left)
         fprintf(stderr, "pledgerd: libmicrohttpd: %s (and %lu more of its messages since the "
                 "last one logged)\n", line, left);

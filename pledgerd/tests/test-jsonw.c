@@ -93,12 +93,69 @@ START_TEST(test_integers)
 }
 END_TEST
 
+/* A message as shown (jw_shown, jw_kmsg): what a client sent, quoted in
+ * it, cannot drive or mislead the terminal or log viewer it is read in. */
+START_TEST(test_shown)
+{
+    static const struct { const char *in, *out; } cases[] = {
+        { "", "" },
+        { "no pledge is registered as 'R-1'", "no pledge is registered as 'R-1'" },
+        { "质押 € \\x1b", "质押 € \\x1b" },              /* escaped already: as it is */
+        { "a\x01\t\n\x1b[31m\x7f", "a\\x01\\x09\\x0a\\x1b[31m\\x7f" },
+        { "\xc2\x85\xc2\x9b", "\\x85\\x9b" },               /* C1: NEL, CSI */
+        { "R\xe2\x80\xae" "1", "R\\u202E1" },               /* RIGHT-TO-LEFT OVERRIDE */
+        { "\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad\xe2\x80\x8e\xe2\x80\x8f",
+          "\\u202A\\u202B\\u202C\\u202D\\u200E\\u200F" },
+        { "\xe2\x81\xa6\xe2\x81\xa9\xd8\x9c", "\\u2066\\u2069\\u061C" },
+        { "a\xe2\x80\x8b" "b\xc2\xad" "c\xef\xbb\xbf", "a\\u200Bb\\u00ADc\\uFEFF" },
+        { "\xe2\x80\xa8\xe2\x80\xa9", "\\u2028\\u2029" },
+        { "\xf3\xa0\x80\x81\xf3\xa0\x81\xbf", "\\U000E0001\\U000E007F" },   /* tags */
+        { "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80" },          /* an emoji: visible */
+        { "tag\xe3>\xff", "tag\\xe3>\\xff" },               /* not UTF-8 */
+        { "\xed\xa0\x80", "\\xed\\xa0\\x80" },              /* a surrogate */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[128];
+        size_t n = jw_shown(out, sizeof out, cases[i].in);
+        ck_assert_str_eq(out, cases[i].out);
+        ck_assert_uint_eq(n, strlen(cases[i].out));
+        ck_assert_uint_eq(jw_shown(NULL, 0, cases[i].in), n);
+    }
+    /* cut at a whole escape or character, the whole length returned */
+    char out[8];
+    ck_assert_uint_eq(jw_shown(out, sizeof out, "ab\xe2\x80\xae" "cd"), 10);
+    ck_assert_str_eq(out, "ab");
+    ck_assert_uint_eq(jw_shown(out, sizeof out, "abcde质f"), 9);
+    ck_assert_str_eq(out, "abcde");
+    /* in an answer: escaped as text, then as JSON */
+    jw w;
+    jw_init(&w);
+    jw_obj(&w);
+    jw_kmsg(&w, "message", "x\xe2\x80\xae\"y\x1b");
+    jw_end_obj(&w);
+    ck_assert_str_eq(jw_text(&w), "{\"message\":\"x\\\\u202E\\\"y\\\\x1b\"}");
+    jw_free(&w);
+    /* a long one, over jw_kmsg's buffer on the stack */
+    char *big = malloc(3 * 1000 + 1);
+    ck_assert_ptr_nonnull(big);
+    for (int i = 0; i < 1000; i++)
+        memcpy(big + 3 * i, "\xe2\x80\xae", 3);
+    big[3000] = '\0';
+    jw_init(&w);
+    jw_kmsg(&w, "m", big);
+    ck_assert_uint_eq(strlen(jw_text(&w)), strlen("\"m\":\"\"") + 1000 * 7);
+    jw_free(&w);
+    free(big);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("jsonw");
     TCase *tc = tcase_create("jsonw");
     tcase_add_test(tc, test_strings);
     tcase_add_test(tc, test_integers);
+    tcase_add_test(tc, test_shown);
     suite_add_tcase(s, tc);
     SRunner *r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);

@@ -106,3 +106,54 @@ def test_the_log_says_the_services_own_failures_in_english(tmp_path: pathlib.Pat
         status = d.stop()
         log.thread.join(timeout=30)
     assert status == 0, log.text()
+
+
+def test_a_registry_a_thread_cannot_open_is_busy_try_again(tmp_path: pathlib.Path) -> None:
+    """A registry file a request's thread cannot open (removed before the
+    thread opened its handle) is answered 503 with the code of a 503,
+    PLEDGER_EBUSY -- "try again later" for every reader of the answer:
+    pledger.Busy for the client, exit status 75 for the command line --
+    not the library's PLEDGER_ENOTFOUND (a 503 saying "not found": exit 3,
+    "no such registration").  The library's code is in the log, the
+    operator's.  Once the path names the file again, it is answered."""
+    import json
+    import sys
+
+    import pledger
+
+    bank, _ = prepare(tmp_path)
+    d = Daemon(tmp_path)
+    log = Log(d)
+    reg, away = tmp_path / "reg.db", tmp_path / "away.db"
+    try:
+        os.rename(reg, away)    # before any thread of the service opened it
+        for path, token in (("/v1/status", None), ("/v1/pledges/R-FZ01-TM-2024-000001", bank),
+                            (QUESTION, bank)):
+            status, _, body = d.curl(path, token)
+            err = json.loads(body)["error"]
+            assert status == 503 and err["name"] == "PLEDGER_EBUSY", (path, status, body)
+            assert err["code"] == -7 and "cannot be opened" in err["message"], body
+        log.wait("answered 503 (PLEDGER_ENOTFOUND): the registry cannot be opened")
+        client = pledger.connect(d.url, token=bank, cafile=str(d.cert))
+        for call in (lambda: client.verify("R-FZ01-TM-2024-000001"),
+                     lambda: list(client.search(party_id="91350100M000100Y43"))):
+            try:
+                call()
+            except pledger.Busy as e:
+                assert "cannot be opened" in str(e) and e.http_status == 503, e
+            else:
+                raise AssertionError("answered")
+        r = subprocess.run([sys.executable, "-m", "pledger", "verify", "R-FZ01-TM-2024-000001",
+                            "--url", d.url, "--token", bank, "--cacert", str(d.cert), "--json"],
+                           capture_output=True, text=True, timeout=60)
+        err = json.loads(r.stderr)
+        assert r.returncode == 75 and err["kind"] == "Busy", r
+        assert err["http_status"] == 503 and "cannot be opened" in err["message"], r
+        os.rename(away, reg)
+        assert d.json("/v1/status")["service"] == "pledgerd"
+    finally:
+        if away.exists():
+            os.rename(away, reg)
+        status = d.stop()
+        log.thread.join(timeout=30)
+    assert status == 0, log.text()
