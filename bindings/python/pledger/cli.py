@@ -115,7 +115,6 @@ class Result:
 # ---- output ------------------------------------------------------------------------
 
 #: the control characters never written raw to a terminal: C0, DEL and C1
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
@@ -126,16 +125,37 @@ def _hex(m: "re.Match[str]") -> str:
 def escape(s: str, keep_newlines: bool = False) -> str:
     """``s`` with every control character (U+0000-U+001F, U+007F-U+009F)
     written as ``\\xNN``, the way the library quotes them in its messages,
-    so that nothing printed can drive the terminal.  ``keep_newlines``
-    leaves line breaks of multi-line text as they are."""
-    return (_CONTROL_BUT_NEWLINE if keep_newlines else _CONTROL).sub(_hex, s)
+    so that nothing printed can drive the terminal; a value or a message
+    (a line: a table's cell, a field, an error) with its format characters
+    and separators too, as ``\\u202E`` (:func:`pledger.errors.shown`), so
+    that none turns it around or hides part of it.  ``keep_newlines``: a
+    whole text of several lines (a search report, a checkpoint), printed
+    to be kept and checked as it is: its line breaks and its other
+    characters as they are, its control characters escaped."""
+    if keep_newlines:
+        return _CONTROL_BUT_NEWLINE.sub(_hex, s)
+    return E.shown(s)
+
+
+def _json_char(ch: str) -> str:
+    """@ch as a JSON \\u escape (a pair of them past U+FFFF)."""
+    cp = ord(ch)
+    if cp > 0xFFFF:
+        cp -= 0x10000
+        return f"\\u{0xD800 + (cp >> 10):04x}\\u{0xDC00 + (cp & 0x3FF):04x}"
+    return f"\\u{cp:04x}"
 
 
 def _json_text(data: Any, **kw: Any) -> str:
-    """JSON of ``data`` in which DEL and C1 characters are \\u escapes too
-    (json.dumps escapes only C0)."""
-    return re.sub("[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}",
-                  json.dumps(data, ensure_ascii=False, **kw))
+    """JSON of ``data`` in which DEL, C1, the format characters and the
+    separators (U+202E, U+200B, U+2028: :func:`pledger.errors.shown`) are
+    \\u escapes too (json.dumps escapes only C0, and writes the line
+    breaks of its indentation as they are): the same data, none of it
+    obeyed by the terminal it is read on."""
+    text = json.dumps(data, ensure_ascii=False, **kw)
+    if text.isascii() and "\x7f" not in text:
+        return text
+    return "".join(_json_char(ch) if ord(ch) >= 0x7f and E.unseen(ch) else ch for ch in text)
 
 
 def _width(s: str) -> int:
@@ -2077,13 +2097,49 @@ def _in_cli_words(msg: str, command: str | None, options: frozenset[str],
     return _C_FIELD.sub(field, msg)
 
 
+#: the account and role a service's refusal names ("actor 'bank-1' has
+#: role bank", in English or in the Chinese catalogue's words)
+_SAID_ROLE = re.compile(r"actor '([^']*)' has role ([a-z_]+)|操作人“([^”]*)”的角色是([^；;，,\s]+)")
+
+
+def _service_hint(e: E.Error, token: str | None) -> str | None:
+    """What a command line user does about a refusal of the service's
+    (--url) for the account: a 401 -- no token, or one it does not take --
+    says how to give one (--token, $PLEDGER_TOKEN); a 403 that the role of
+    the token's account may not do this, naming the account and its role
+    when the service said them."""
+    status = getattr(e, "http_status", None)
+    if status == 401:
+        if not token:
+            return _("no token was given: give the service account's token (NAME.SECRET, as "
+                     "pledgerd token printed it) with --token or $PLEDGER_TOKEN")
+        return _("the token given (--token or $PLEDGER_TOKEN) is not taken: give the one "
+                 "pledgerd token printed for the account, whole")
+    if status == 403 and isinstance(e, E.PermissionDenied):
+        m = _SAID_ROLE.search(e.library_message)
+        account = (m.group(1) or m.group(3)) if m else (token or "").split(".", 1)[0]
+        if m:
+            return _("the account {account} has role {role}, which may not do this: ask with "
+                     "the token of an account whose role may").format(
+                         account=account, role=m.group(2) or m.group(4))
+        if account:
+            return _("the account {account} may not do this (its role does not allow it): ask "
+                     "with the token of an account whose role may").format(account=account)
+        return _("the account of the token may not do this (its role does not allow it): ask "
+                 "with the token of an account whose role may")
+    return None
+
+
 def _error_line(e: BaseException, command: str | None,
                 options: frozenset[str] = frozenset(),
-                filled_by: Mapping[str, str] | None = None) -> str:
+                filled_by: Mapping[str, str] | None = None, token: str | None = None) -> str:
     if isinstance(e, _ParseError):
         return escape(str(e).strip())
     if isinstance(e, E.Error):
         msg = _in_cli_words(e.library_message, command, options, filled_by)
+        hint = _service_hint(e, token)
+        if hint:
+            msg = f"{msg.strip()} ({hint})"
     elif isinstance(e, OSError) and e.filename:
         msg = f"{e.filename}: {e.strerror}"
     else:
@@ -2312,7 +2368,8 @@ def _run(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | Non
         expected = (E.Error, UsageError, Failed, OSError, ValueError)
         status = exit_status(e) if isinstance(e, expected) else EXIT_INTERNAL
         line = _error_line(e, cmd, getattr(a, "_options", frozenset()),
-                           getattr(a, "_filled_by", None))
+                           getattr(a, "_filled_by", None),
+                           getattr(a, "token", None) if a is not None else None)
         if not isinstance(e, expected):
             line = _error_line(RuntimeError(_("internal error: {type}: {error}").format(
                 type=type(e).__name__, error=e)), cmd)
@@ -2325,6 +2382,8 @@ def _run(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | Non
                 if getattr(e, "retry_after", None) is not None:
                     # a service's Busy: the seconds it said to wait
                     d["retry_after"] = e.retry_after
+                if getattr(e, "http_status", None) is not None:
+                    d["http_status"] = e.http_status   # a service's answer
             else:
                 # every error has its kind and its message, not only the
                 # library's: a usage error's is the line without the

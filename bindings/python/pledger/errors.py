@@ -178,6 +178,39 @@ def error_class(code: int) -> type[Error]:
     return _CLASSES.get(code, Error)
 
 
+#: the characters a terminal or a log viewer obeys or hides rather than
+#: shows: the control characters (C0, DEL, C1), and the format characters
+#: (Unicode's Cf: the bidirectional controls U+202A-U+202E, U+2066-U+2069,
+#: the zero-width U+200B-U+200F, U+FEFF, U+00AD, the tags) and the line
+#: and paragraph separators U+2028, U+2029 (Zl, Zp); a lone surrogate (a
+#: byte not UTF-8, as Python decodes it) too
+_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+
+
+def unseen(ch: str) -> bool:
+    """@ch is one :func:`shown` writes out."""
+    import unicodedata
+    return unicodedata.category(ch) in _UNSEEN_CATEGORIES
+
+
+def _show(ch: str) -> str:
+    cp = ord(ch)
+    if cp < 0x20 or 0x7f <= cp <= 0x9f:
+        return f"\\x{cp:02x}"
+    return f"\\u{cp:04X}" if cp <= 0xffff else f"\\U{cp:08X}"
+
+
+def shown(text: str) -> str:
+    """``text`` (a message, which may quote what someone else sent) with
+    each character a terminal or a log viewer would obey or hide written
+    out: a control character as ``\\x1b``, as the library's messages write
+    one, a format character or separator as ``\\u202E`` (``\\U000E0001``
+    past U+FFFF), as pledgerd's messages write them."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(_show(ch) if unseen(ch) else ch for ch in text)
+
+
 _C_CALL = re.compile(r"\bpledger_[a-z0-9_]+(?:: |：\s*)")   # a catalogue's colon too
 _C_FIELD = re.compile(r"\b(?:[a-z]+->|filter\.)([a-z]+(?:_[a-z]+)*)\b")
 #: the C fields whose Python argument has another name, in every call

@@ -23,7 +23,7 @@ from ._i18n import _, accept_language
 from .application import Application, app_states
 from .enums import ALL as _ENUMS
 from .enums import Kind, PledgeState, Role, Severity
-from .errors import Busy, CodeMismatch, ReviewBlocked, caller_words, error_class
+from .errors import _CODES, Busy, CodeMismatch, ReviewBlocked, caller_words, error_class, shown
 from .log import HASH_SIZE, Checkpoint, Keyring, Proof, verify_consistency
 from .report import Report, ReportEntry
 from .types import (ApplicationEntry, CurrencyAmounts, DateLike, DueItem, DueList, Filed,
@@ -195,10 +195,59 @@ def _retry_after(headers: Any) -> int | None:
     return int(v) if v is not None and v.strip().isdigit() else None
 
 
+def _code(name: str) -> int:
+    return _CODES[f"PLEDGER_{name}"]
+
+
+#: the HTTP status pledgerd answers a library code with (service.c,
+#: http_status()); any other code, 500
+_CODE_STATUS = {_code("EINVAL"): 400, _code("EXML"): 400, _code("EPERM"): 403,
+                _code("EREADONLY"): 403, _code("ENOTFOUND"): 404, _code("ESTATE"): 409,
+                _code("ECONFLICT"): 409, _code("EREVIEW"): 409, _code("ECODE"): 409,
+                _code("EBUSY"): 503, _code("ENOTSUP"): 501}
+
+#: the code of each kind of status when the answer's is not of it: the
+#: status is what every reader of the answer goes by (a proxy, a retrying
+#: library), so the exception says what it says
+_STATUS_CODE = {400: _code("EINVAL"), 403: _code("EPERM"), 404: _code("ENOTFOUND"),
+                409: _code("ECONFLICT"), 500: _code("EIO"), 501: _code("ENOTSUP"),
+                503: _code("EBUSY")}
+
+
+def _status_kind(status: int) -> int:
+    """The status whose kind @status is (as pledgerd's status_kind()): 401
+    is a 403 (the account's), 429 a 503 (try again later), another 4xx a
+    400 (the request's), another 5xx a 500 (the service's)."""
+    if status in (401, 429):
+        return 403 if status == 401 else 503
+    if status in _STATUS_CODE:
+        return status
+    return 500 if status >= 500 else 400
+
+
+def code_of_status(status: int, code: int) -> int:
+    """The library code an error answer of HTTP @status with the JSON
+    @code is raised as: @code when it is of the status's kind (a 404 and
+    PLEDGER_ENOTFOUND, a 409 and PLEDGER_ECODE), else the status's own --
+    a 503 whose code says PLEDGER_ENOTFOUND (the registry's file missing
+    on the service) is PLEDGER_EBUSY, "try again later", not "no such
+    registration"; a 500 saying PLEDGER_EINVAL is the service's failure,
+    PLEDGER_EIO; a code this client does not know, the status's own too.
+    A 401 (no token, or one not taken) is PLEDGER_EPERM whatever it says;
+    PLEDGER_ECANCELLED (a callback of this caller's asked to stop, exit
+    status 130 as Ctrl-C) is none a service's answer can say."""
+    if status == 401:
+        return _code("EPERM")
+    if code in _CODES.values() and code != _code("ECANCELLED") and _CODE_STATUS.get(code, 500) == _status_kind(status):
+        return code
+    return _STATUS_CODE[_status_kind(status)]
+
+
 #: an answer's status, when its body is not the service's JSON (a head
 #: libmicrohttpd refused before pledgerd read it, a proxy's page): the
 #: error a local call raises for the same cause
-_NOT_JSON = {400: -1, 413: -1, 414: -1, 431: -1, 429: -7, 503: -7}
+_NOT_JSON = {400: -1, 411: -1, 413: -1, 414: -1, 417: -1, 431: -1, 505: -1,
+             401: -5, 403: -5, 429: -7, 503: -7}
 
 
 def _not_json_error(url: str, status: int, raw: bytes, retry: int | None) -> Exception:
@@ -211,17 +260,21 @@ def _not_json_error(url: str, status: int, raw: bytes, retry: int | None) -> Exc
     import html
     text = raw.decode("utf-8", "replace")
     title = re.search(r"<title>([^<]*)</title>", text, re.I)
-    said = html.unescape(title.group(1)).strip() if title else text[:200].strip()
+    said = shown(html.unescape(title.group(1)).strip() if title else text[:200].strip())
     code = _NOT_JSON.get(status, -8)
     if code == -1:
         msg = _("{url}: HTTP {status}: the server refused the request as too large or "
                 "malformed ({said})").format(url=url, status=status, said=said)
+    elif code == -5:
+        msg = _("{url}: HTTP {status}: the server refused the request ({said})").format(
+            url=url, status=status, said=said)
     elif code == -7:
         msg = _("{url}: HTTP {status}: the server is busy ({said}); try again later").format(
             url=url, status=status, said=said)
     else:
         msg = f"{url}: HTTP {status}: {raw[:200]!r}"
     exc = error_class(code)(code, msg)
+    exc.http_status = status
     if isinstance(exc, Busy):
         exc.retry_after = retry
     return exc
@@ -392,8 +445,22 @@ class RemoteRegistry:
                 code, message = int(err["code"]), str(err["message"])
             except (ValueError, KeyError, TypeError):
                 raise _not_json_error(url, e.code, raw, retry) from None
+            # the service's words are shown, not obeyed, where they are
+            # printed: a control or bidirectional character they quote
+            # (pledgerd writes them out; another server might not)
+            message = shown(message)
+            said = code_of_status(e.code, code)
+            if said != code:
+                # the status is the answer: the code the service gave with it, said
+                message = _("{message} (HTTP {status}, with the code {name})").format(
+                    message=message, status=e.code, name=shown(str(err.get("name") or code)))
             # .message as the local call words it; .library_message the service's
-            exc = error_class(code)(code, _said(message, names), message)
+            exc = error_class(said)(said, _said(message, names), message)
+            exc.http_status = e.code
+            if e.code == 401:
+                exc.message = _("{message} (give the account's token: "
+                                "pledger.connect(url, token=...))").format(message=exc.message)
+                exc.args = (exc.message,)
             if isinstance(exc, Busy):
                 exc.retry_after = retry
             raise exc from None
@@ -711,7 +778,7 @@ class RemoteRegistry:
         j = self._json("GET", "/v1/log/verify",
                        {"chain_only": "true" if chain_only else "false"}, long=True)
         return JournalCheck(intact=bool(j["intact"]), bad_seq=j.get("bad_seq"),
-                            count=int(j["count"]), message=j["message"] or "")
+                            count=int(j["count"]), message=shown(j["message"] or ""))
 
     def report_verify(self, trusted: Keyring | None = None) -> ReportsCheck:
         """As :meth:`pledger.Registry.report_verify`, run by the service on
@@ -723,7 +790,7 @@ class RemoteRegistry:
             raise _ffi._invalid("trusted must be a pledger.Keyring or None", True)
         j = self._json("GET", "/v1/reports/verify", long=True)
         check = ReportsCheck(intact=bool(j["intact"]), bad_number=j.get("bad_number"),
-                             count=int(j["count"]), message=j["message"] or "")
+                             count=int(j["count"]), message=shown(j["message"] or ""))
         if trusted is not None and check.intact and check.count:
             try:
                 Report.open(self.report(check.count), trusted)
@@ -797,7 +864,7 @@ class RemoteRegistry:
     def _review(findings: Any) -> Review:
         """A Review from the service's "findings" list."""
         return Review(tuple(Finding(code=f["code"], severity=Severity.from_name(f["severity"]),
-                                    path=f["path"] or "", message=f["message"] or "",
+                                    path=f["path"] or "", message=shown(f["message"] or ""),
                                     basis=f["basis"] or "") for f in findings))
 
     @classmethod

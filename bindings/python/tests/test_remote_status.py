@@ -76,7 +76,59 @@ ANSWERS = [
      pledger.Busy, 75, "another verification"),
     (503, "text/html", PROXY_503, {}, pledger.Busy, 75, "try again later"),
     (502, "text/html", b"<html>bad gateway</html>", {}, pledger.IOFailure, 5, "HTTP 502"),
+    # a status and a code that disagree: the status is the answer (a 503
+    # is "try again later" whatever code came with it: pledgerd's registry
+    # file missing on a thread once said PLEDGER_ENOTFOUND, exit 3)
+    (503, "application/json", _error(-2, "PLEDGER_ENOTFOUND", "the registry cannot be "
+                                     "opened"), {}, pledger.Busy, 75, "cannot be opened"),
+    (503, "application/json", _error(-8, "PLEDGER_EIO", "the registry cannot be opened"),
+     {"Retry-After": "5"}, pledger.Busy, 75, "HTTP 503, with the code PLEDGER_EIO"),
+    (429, "application/json", _error(-2, "PLEDGER_ENOTFOUND", "slow down"), {},
+     pledger.Busy, 75, "slow down"),
+    (500, "application/json", _error(-1, "PLEDGER_EINVAL", "a failure"), {},
+     pledger.IOFailure, 5, "a failure"),
+    (500, "application/json", _error(-99, "PLEDGER_E99", "an unknown code"), {},
+     pledger.IOFailure, 5, "an unknown code"),
+    (404, "application/json", _error(-7, "PLEDGER_EBUSY", "no such thing"), {},
+     pledger.NotFound, 3, "no such thing"),
+    (400, "application/json", _error(-2, "PLEDGER_ENOTFOUND", "bad value"), {},
+     pledger.InvalidArgument, 2, "bad value"),
+    (409, "application/json", _error(-1, "PLEDGER_EINVAL", "in the way"), {},
+     pledger.Conflict, 4, "in the way"),
+    (401, "application/json", _error(-1, "PLEDGER_EINVAL", "who are you"), {},
+     pledger.PermissionDenied, 4, "who are you"),
+    (403, "application/json", _error(-6, "PLEDGER_EREADONLY", "opened read-only"), {},
+     pledger.ReadOnly, 5, "read-only"),
+    (501, "application/json", _error(-8, "PLEDGER_EIO", "not here"), {},
+     pledger.NotSupported, 5, "not here"),
+    # what libmicrohttpd or a proxy before the service answers in HTML
+    (401, "text/html", b"<html><head><title>401 Authorization Required</title></head></html>",
+     {}, pledger.PermissionDenied, 4, "Authorization Required"),
+    (403, "text/html", b"<html><head><title>403 Forbidden</title></head></html>", {},
+     pledger.PermissionDenied, 4, "Forbidden"),
+    (404, "text/html", b"<html><head><title>404 Not Found</title></head></html>", {},
+     pledger.IOFailure, 5, "HTTP 404"),
+    (411, "text/html", b"<html><head><title>Length Required</title></head></html>", {},
+     pledger.InvalidArgument, 2, "Length Required"),
+    (417, "text/html", b"<html><head><title>Expectation Failed</title></head></html>", {},
+     pledger.InvalidArgument, 2, "Expectation Failed"),
+    (500, "text/html", b"<html>Internal application error</html>", {}, pledger.IOFailure, 5,
+     "HTTP 500"),
+    (504, "text/html", b"<html>gateway timeout</html>", {}, pledger.IOFailure, 5, "HTTP 504"),
+    (505, "text/html", b"<html><head><title>HTTP Version Not Supported</title></head></html>",
+     {}, pledger.InvalidArgument, 2, "Version Not Supported"),
 ]
+
+#: every status pledgerd (service.c, params.c, routes.c) or its
+#: libmicrohttpd answers, and those of a proxy before it
+STATUSES = (400, 401, 403, 404, 405, 409, 411, 413, 414, 415, 417, 429, 431, 500, 501, 502,
+            503, 504, 505)
+
+#: the exit statuses a status may end the command line with, whatever
+#: code came with it: the status's kind (a 409 a refusal, or a review that
+#: stops the filing; a 403 a refusal, or a registry opened read-only)
+STATUS_EXITS = {400: {2}, 401: {4}, 403: {4, 5}, 404: {3}, 409: {4, 1}, 429: {75},
+                500: {5}, 501: {5}, 503: {75}}
 
 
 def _loopback_server(handler: type) -> http.server.ThreadingHTTPServer:
@@ -301,3 +353,103 @@ def test_a_long_call_is_waited_for_past_the_clients_timeout() -> None:
     finally:
         srv.shutdown()
         srv.server_close()
+
+
+def test_every_status_with_every_code_exits_as_its_status_says(canned: _Canned) -> None:
+    """Whatever library code an error answer of any status carries (one of
+    pledgerd's, another server's, none known), the exception is of the
+    status's kind -- the code when it agrees, the status's own when not --
+    and so is the command line's exit status (75 for every 429 and 503)."""
+    from pledger.cli import exit_status
+    from pledger.errors import _CODES
+    codes = sorted(_CODES.values()) + [-99]
+    for status in STATUSES:
+        kind = status if status in STATUS_EXITS else 500 if status >= 500 else 400
+        for code in codes:
+            canned.answer = (status, "application/json",
+                             _error(code, "PLEDGER_X", f"said {status} {code}"), {})
+            client = pledger.connect(canned.url, token="bank-1.secret")
+            with pytest.raises(pledger.Error) as e:
+                client.verify(NUMBER)
+            assert exit_status(e.value) in STATUS_EXITS[kind], (status, code, e.value)
+            assert e.value.http_status == status
+            assert f"said {status} {code}" in str(e.value)
+            if kind in (429, 503):
+                assert type(e.value) is pledger.Busy, (status, code)
+    r = run_cli("verify", NUMBER, "--url", canned.url, "--token", "bank-1.secret", "--json")
+    assert r.status == exit_status(e.value) and r.error()["http_status"] == STATUSES[-1], r
+
+
+@pytest.mark.parametrize("token", [None, "bank-1.wrong"])
+def test_a_401_tells_the_command_line_how_to_give_a_token(canned: _Canned,
+                                                           token: str | None) -> None:
+    """No token, or one the service does not take: the one line says to
+    give the token with --token or $PLEDGER_TOKEN (the client's exception,
+    with token=); exit status 4."""
+    canned.answer = (401, "application/json",
+                     _error(-5, "PLEDGER_EPERM", "this request needs a token (Authorization: "
+                            "Bearer NAME.SECRET)" if token is None else
+                            "the token is not one of this service's"),
+                     {"WWW-Authenticate": 'Bearer realm="pledgerd"'})
+    with pytest.raises(pledger.PermissionDenied) as e:
+        pledger.connect(canned.url, token=token).verify(NUMBER)
+    assert "token=" in str(e.value) and e.value.http_status == 401
+    args = ["verify", NUMBER, "--url", canned.url] + (["--token", token] if token else [])
+    r = run_cli(*args, env={"PLEDGER_TOKEN": ""})
+    assert r.status == 4 and len(r.err.strip().splitlines()) == 1, r
+    assert "--token" in r.err and "$PLEDGER_TOKEN" in r.err, r
+    assert ("no token was given" in r.err) == (token is None), r
+    assert ("is not taken" in r.err) == (token is not None), r
+    r = run_cli(*args, "--json", env={"PLEDGER_TOKEN": ""})
+    assert r.status == 4 and "--token" in r.error()["error"], r
+
+
+def test_a_403_says_the_accounts_role_may_not(canned: _Canned) -> None:
+    """A 403 says that the token's account, with its role, may not do
+    this: naming the account and the role the service said, or the
+    account the token names when the service said no role."""
+    canned.answer = (403, "application/json", _error(
+        -5, "PLEDGER_EPERM", "actor 'bank-1' has role bank; an application is shown only to "
+        "applicant or clerk or registrar or auditor"), {})
+    r = run_cli("verify", NUMBER, "--url", canned.url, "--token", "bank-1.secret")
+    assert r.status == 4 and "the account bank-1 has role bank, which may not do this" in r.err, r
+    canned.answer = (403, "application/json", _error(-5, "PLEDGER_EPERM", "refused"), {})
+    r = run_cli("verify", NUMBER, "--url", canned.url, "--token", "bank-9.secret")
+    assert r.status == 4 and "the account bank-9 may not do this" in r.err, r
+    assert len(r.err.strip().splitlines()) == 1, r
+    # a registry opened read-only is no role's refusal
+    canned.answer = (403, "application/json", _error(-6, "PLEDGER_EREADONLY", "read-only"), {})
+    r = run_cli("verify", NUMBER, "--url", canned.url, "--token", "bank-9.secret")
+    assert r.status == 5 and "may not do this" not in r.err, r
+
+
+#: what a server's message could carry to drive or mislead a terminal
+HOSTILE = "R\u202e1\u2066x\u200b\x1b[31m\x9b2J\u2028\U000e0041"
+
+
+def test_a_servers_message_is_shown_not_obeyed(canned: _Canned) -> None:
+    """A message of the server's with control, bidirectional or invisible
+    characters in it (another server than pledgerd, which writes them out
+    itself): the client's exception and the command line write each out
+    (\\x1b, \\u202E), in text and in --json; the findings and the
+    journal's message too."""
+    canned.answer = (404, "application/json", _error(-2, "PLEDGER_ENOTFOUND",
+                                                     f"no pledge is registered as '{HOSTILE}'"), {})
+    with pytest.raises(pledger.NotFound) as e:
+        pledger.connect(canned.url, token="bank-1.secret").verify(NUMBER)
+    want = "R\\u202E1\\u2066x\\u200B\\x1b[31m\\x9b2J\\u2028\\U000E0041"
+    assert want in str(e.value) and want in e.value.library_message, str(e.value)
+    r = run_cli("verify", NUMBER, "--url", canned.url, "--token", "bank-1.secret")
+    assert r.status == 3 and want in r.err, r
+    assert all(not pledger.errors.unseen(ch) for ch in r.err.rstrip("\n")), ascii(r.err)
+    r = run_cli("verify", NUMBER, "--url", canned.url, "--token", "bank-1.secret", "--json")
+    assert all(not pledger.errors.unseen(ch) for ch in r.err.rstrip("\n")), ascii(r.err)
+    assert want in r.error()["message"], r
+    canned.answer = (200, "application/json", json.dumps(
+        {"intact": False, "bad_seq": 3, "count": 2, "message": HOSTILE,
+         "time_zone": "UTC"}).encode(), {})
+    check = pledger.connect(canned.url, token="a.b").journal_verify()
+    assert check.message == want, check
+    r = run_cli("journal-verify", "--url", canned.url, "--token", "a.b")
+    assert r.status == 1 and want in r.out + r.err, r
+    assert all(not pledger.errors.unseen(ch) for ch in (r.out + r.err).replace("\n", "")), r
