@@ -2377,8 +2377,12 @@ def _run(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | Non
         if want_json:
             d: dict[str, Any] = {"error": line, "status": status}
             if isinstance(e, E.Error):
+                # a service's refusal of the account: what to do on the command line,
+                # not the client's token= (the line's words)
+                hint = _service_hint(e, getattr(a, "token", None) if a is not None else None)
                 d.update(code=e.code, name=e.name, kind=type(e).__name__,
-                         message=_bare_words(e.message))
+                         message=_bare_words(f"{e.library_message} ({hint})" if hint
+                                             else e.message))
                 if getattr(e, "retry_after", None) is not None:
                     # a service's Busy: the seconds it said to wait
                     d["retry_after"] = e.retry_after

@@ -402,6 +402,7 @@ def test_a_401_tells_the_command_line_how_to_give_a_token(canned: _Canned,
     assert ("is not taken" in r.err) == (token is not None), r
     r = run_cli(*args, "--json", env={"PLEDGER_TOKEN": ""})
     assert r.status == 4 and "--token" in r.error()["error"], r
+    assert "$PLEDGER_TOKEN" in r.error()["message"] and "token=" not in r.error()["message"], r
 
 
 def test_a_403_says_the_accounts_role_may_not(canned: _Canned) -> None:
