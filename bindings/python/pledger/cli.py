@@ -2097,17 +2097,19 @@ def _in_cli_words(msg: str, command: str | None, options: frozenset[str],
     return _C_FIELD.sub(field, msg)
 
 
-#: the account and role a service's refusal names ("actor 'bank-1' has
-#: role bank", in English or in the Chinese catalogue's words)
-_SAID_ROLE = re.compile(r"actor '([^']*)' has role ([a-z_]+)|操作人“([^”]*)”的角色是([^；;，,\s]+)")
+#: a service's refusal that names the account and its role ("actor
+#: 'bank-1' has role bank", in English or in the Chinese catalogue's words)
+_SAID_ROLE = re.compile(r"actor '[^']*' has role [a-z_]+|操作人“[^”]*”的角色是")
 
 
 def _service_hint(e: E.Error, token: str | None) -> str | None:
     """What a command line user does about a refusal of the service's
     (--url) for the account: a 401 -- no token, or one it does not take --
     says how to give one (--token, $PLEDGER_TOKEN); a 403 that the role of
-    the token's account may not do this, naming the account and its role
-    when the service said them."""
+    the token's account may not do this, naming the account -- unless the
+    service's message says it already, naming the account, its role and
+    the roles that may, as the library's refusal from a file does (the
+    same line from both)."""
     status = getattr(e, "http_status", None)
     if status == 401:
         if not token:
@@ -2116,12 +2118,10 @@ def _service_hint(e: E.Error, token: str | None) -> str | None:
         return _("the token given (--token or $PLEDGER_TOKEN) is not taken: give the one "
                  "pledgerd token printed for the account, whole")
     if status == 403 and isinstance(e, E.PermissionDenied):
-        m = _SAID_ROLE.search(e.library_message)
-        account = (m.group(1) or m.group(3)) if m else (token or "").split(".", 1)[0]
-        if m:
-            return _("the account {account} has role {role}, which may not do this: ask with "
-                     "the token of an account whose role may").format(
-                         account=account, role=m.group(2) or m.group(4))
+        if _SAID_ROLE.search(e.library_message):
+            # the library's refusal, as a file's: the account, its role and who may
+            return None
+        account = (token or "").split(".", 1)[0]
         if account:
             return _("the account {account} may not do this (its role does not allow it): ask "
                      "with the token of an account whose role may").format(account=account)
@@ -2386,8 +2386,6 @@ def _run(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | Non
                 if getattr(e, "retry_after", None) is not None:
                     # a service's Busy: the seconds it said to wait
                     d["retry_after"] = e.retry_after
-                if getattr(e, "http_status", None) is not None:
-                    d["http_status"] = e.http_status   # a service's answer
             else:
                 # every error has its kind and its message, not only the
                 # library's: a usage error's is the line without the

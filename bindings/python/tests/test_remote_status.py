@@ -377,7 +377,7 @@ def test_every_status_with_every_code_exits_as_its_status_says(canned: _Canned) 
             if kind in (429, 503):
                 assert type(e.value) is pledger.Busy, (status, code)
     r = run_cli("verify", NUMBER, "--url", canned.url, "--token", "bank-1.secret", "--json")
-    assert r.status == exit_status(e.value) and r.error()["http_status"] == STATUSES[-1], r
+    assert r.status == exit_status(e.value), r
 
 
 @pytest.mark.parametrize("token", [None, "bank-1.wrong"])
@@ -407,13 +407,16 @@ def test_a_401_tells_the_command_line_how_to_give_a_token(canned: _Canned,
 
 def test_a_403_says_the_accounts_role_may_not(canned: _Canned) -> None:
     """A 403 says that the token's account, with its role, may not do
-    this: naming the account and the role the service said, or the
-    account the token names when the service said no role."""
+    this: the service's message when it names the account and its role
+    (the library's refusal, the same line as from a file), else naming
+    the account the token names."""
     canned.answer = (403, "application/json", _error(
         -5, "PLEDGER_EPERM", "actor 'bank-1' has role bank; an application is shown only to "
         "applicant or clerk or registrar or auditor"), {})
     r = run_cli("verify", NUMBER, "--url", canned.url, "--token", "bank-1.secret")
-    assert r.status == 4 and "the account bank-1 has role bank, which may not do this" in r.err, r
+    # named by the service, as the library names them from a file: the same line
+    assert r.status == 4 and "'bank-1' has role bank; an application is shown only to" in r.err
+    assert "may not do this" not in r.err and len(r.err.strip().splitlines()) == 1, r
     canned.answer = (403, "application/json", _error(-5, "PLEDGER_EPERM", "refused"), {})
     r = run_cli("verify", NUMBER, "--url", canned.url, "--token", "bank-9.secret")
     assert r.status == 4 and "the account bank-9 may not do this" in r.err, r
