@@ -2121,7 +2121,7 @@ def _service_hint(e: E.Error, token: str | None) -> str | None:
         if _SAID_ROLE.search(e.library_message):
             # the library's refusal, as a file's: the account, its role and who may
             return None
-        account = (token or "").split(".", 1)[0]
+        account = (token or "").strip().rsplit(".", 1)[0]   # NAME.SECRET: NAME
         if account:
             return _("the account {account} may not do this (its role does not allow it): ask "
                      "with the token of an account whose role may").format(account=account)
