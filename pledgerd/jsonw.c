@@ -231,7 +231,7 @@ static const struct { uint32_t lo, hi; } unseen[] = {
     { 0xE0020, 0xE007F },
 };
 
-static bool is_unseen(uint32_t cp)
+bool jw_unseen(uint32_t cp)
 {
     for (size_t i = 0; i < sizeof unseen / sizeof unseen[0] && unseen[i].lo <= cp; i++)
         if (cp <= unseen[i].hi)
@@ -264,7 +264,7 @@ size_t jw_shown(char *out, size_t size, const char *msg)
                 snprintf(esc, sizeof esc, "\\x%02x", (unsigned)cp);
                 piece = esc;
                 n = 4;
-            } else if (is_unseen(cp)) {
+            } else if (jw_unseen(cp)) {
                 snprintf(esc, sizeof esc, cp > 0xffff ? "\\U%08X" : "\\u%04X", (unsigned)cp);
                 piece = esc;
                 n = strlen(esc);

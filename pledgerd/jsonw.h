@@ -44,6 +44,10 @@ void jw_kint(jw *w, const char *key, int64_t v);
  * whole character or escape) when @size is not 0; returns the length the
  * whole of it takes, as snprintf() does. */
 size_t jw_shown(char *out, size_t size, const char *msg);
+/* @cp is one that shows nothing or turns the text around it (Unicode's
+ * Cf, Zl and Zp: U+200B, U+FEFF, the bidirectional controls): what
+ * jw_shown() writes out as \uXXXX */
+bool jw_unseen(uint32_t cp);
 /* key + @msg as jw_shown() shows it */
 void jw_kmsg(jw *w, const char *key, const char *msg);
 /* The text (NUL-terminated, owned by @w), NULL when out of memory. */

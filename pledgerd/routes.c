@@ -193,6 +193,16 @@ typedef struct question {
     bool over;
 } question;
 
+/* The code point of the @n bytes at @s, a character plain_char() took. */
+static uint32_t code_point(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    uint32_t cp = n == 2 ? p[0] & 0x1fu : n == 3 ? p[0] & 0x0fu : p[0] & 0x07u;
+    for (size_t i = 1; i < n; i++)
+        cp = cp << 6 | (p[i] & 0x3fu);
+    return cp;
+}
+
 static void q_put(question *q, const char *s, bool encode)
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -201,9 +211,14 @@ static void q_put(question *q, const char *s, bool encode)
         unsigned char ch = (unsigned char)s[i];
         /* a character beyond ASCII as it is, unless it is none the
          * library takes on a line (U+2028, a bidirectional control, bytes
-         * that are not UTF-8): then its bytes, percent-encoded */
-        if (ch >= 0x80 && plain_run == 0)
+         * that are not UTF-8) or one that shows nothing (U+200B, U+FEFF,
+         * a soft hyphen: the report would read as another question): then
+         * its bytes, percent-encoded */
+        if (ch >= 0x80 && plain_run == 0) {
             plain_run = plain_char(s + i, n - i);
+            if (plain_run && jw_unseen(code_point(s + i, plain_run)))
+                plain_run = 0;
+        }
         bool plain = !encode || isalnum(ch) || strchr("-._~:/@,+*", ch) ||
                      (ch >= 0x80 && plain_run > 0);
         if (plain_run)
@@ -266,8 +281,27 @@ static char *asked_number(const char *s, size_t n, bool *oom)
     for (size_t i = 0, k; i < n; i += k)
         if (!(k = plain_char(s + i, n - i)))
             return NULL;
-    char *d = strndup(s, n);
-    *oom |= d == NULL;
+    /* without the characters that show nothing (U+200B, U+FEFF, a soft
+     * hyphen), as the library reads a number: the auditor finds the
+     * registration, and the signed report holds none of them */
+    char *d = malloc(n + 1);
+    size_t o = 0;
+    if (!d) {
+        *oom = true;
+        return NULL;
+    }
+    for (size_t i = 0, k; i < n; i += k) {
+        k = plain_char(s + i, n - i);
+        if (k == 1 || !jw_unseen(code_point(s + i, k))) {
+            memcpy(d + o, s + i, k);
+            o += k;
+        }
+    }
+    d[o] = '\0';
+    if (o == 0) {
+        free(d);
+        return NULL;
+    }
     return d;
 }
 

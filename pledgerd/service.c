@@ -1238,6 +1238,17 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     const listener *l = cls;
     const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
     char tag[24];
+    /* a request whose headers are refused (a value cut at a NUL: "zh\0x"
+     * read as "zh") is answered in the service's language, not in one
+     * read from them */
+    if (accept) {
+        header_fault f = { "" };
+        MHD_get_connection_values_n(c, MHD_HEADER_KIND, check_header, &f);
+        if (!f.why[0])
+            value_cut_at_nul(&f, NULL);
+        if (f.why[0])
+            accept = NULL;
+    }
     bool picked = accept && language_pick(accept, tag);
     /* none asked that pledger speaks: the service's own (language = ...) */
     const char *lang = picked ? tag : l->s->lang_tag[0] ? l->s->lang_tag : NULL;

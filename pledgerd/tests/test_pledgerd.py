@@ -3786,8 +3786,9 @@ def test_guesses_spelt_otherwise_are_seen(site: dict) -> None:
     bank may (lower case, full width, spaces around, percent-encoded): the
     report names the registration as the register writes it, and the
     auditor finds the guess under its pledgor.  A number holding a
-    character no line may (U+2028, a bidirectional control) is an answer
-    too: its report is recorded, the character percent-encoded."""
+    character that shows nothing is an answer too: its report is recorded,
+    the character percent-encoded; one no text may hold (U+2028, a
+    bidirectional control) is refused."""
     d, t, number = site["d"], site["tokens"], site["number"]
     trusted = pledger.Keyring()
     trusted.add_pem_file("FZ01-reports", str(site["tmp"] / "report.pub"))
@@ -3805,14 +3806,29 @@ def test_guesses_spelt_otherwise_are_seen(site: dict) -> None:
         guesses.append(rep.number)
     about = d.json("/v1/reports?party=91350100M000100Y43&limit=10000", t["auditor"])["reports"]
     assert set(guesses) <= {r["number"] for r in about}, (guesses, about)
+    # a line separator or a bidirectional control is no text the registry
+    # takes: refused naming the number, as in-process
     for odd in ("A%E2%80%A8B", "A%E2%80%AEB"):
+        status, _, body = d.curl(f"/v1/pledges/{odd}", t["bank"])
+        assert status == 400, (odd, body)
+        assert "number holds U+" in json.loads(body)["error"]["message"], body
+        with pytest.raises(pledger.InvalidArgument):
+            client.verify(urllib.parse.unquote(odd))
+    # characters that show nothing (U+200B, U+FEFF, a soft hyphen): asked,
+    # the report's question percent-encodes them (it would read as another
+    # question) and its registrations asked name the number without them
+    for odd in ("A%E2%80%8BB", "A%EF%BB%BFB", "A%C2%ADB"):
         status, _, body = d.curl(f"/v1/pledges/{odd}", t["bank"])
         assert status == 404, (odd, body)
         assert json.loads(body)["error"]["name"] == "PLEDGER_ENOTFOUND", body
         with pytest.raises(pledger.NotFound):
             client.verify(urllib.parse.unquote(odd))
         rep = pledger.Report.open(client.report(client.last_report), trusted)
-        assert odd in rep.query and rep.asked == (), rep.query
+        assert odd in rep.query and rep.asked == ("AB",), (rep.query, rep.asked)
+    # the registration itself with one inside: found, and asked as it is kept
+    assert client.verify(f"{number[:3]}\u200b{number[3:]}").number == number
+    rep = pledger.Report.open(client.report(client.last_report), trusted)
+    assert rep.asked == (number,) and rep.results == (number,), (rep.asked, rep.results)
 
 
 def test_stop_asked_while_starting_is_a_stop(site: dict) -> None:

@@ -27,6 +27,14 @@ from test_pledgerd import sample, site  # noqa: F401 (site: the fixture)
 FORMAT = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) in ("Cf", "Zl", "Zp")]
 
 
+#: what no text given to the library may hold (a control character, a
+#: line or paragraph separator, a bidirectional control, U+FFFE/F): a
+#: number holding one is refused (400) naming its code point, not quoted
+REFUSED = {chr(c) for c in [*range(0x20), *range(0x7f, 0xa0), 0x2028, 0x2029, 0x061C, 0x200E,
+                            0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFFFE,
+                            0xFFFF]}
+
+
 def _written_out(ch: str) -> str:
     cp = ord(ch)
     if cp < 0x20 or 0x7f <= cp <= 0x9f:
@@ -47,9 +55,10 @@ def test_client_input_in_a_message_is_written_out(site: dict) -> None:
     around or drive the terminal: quoted written out, by curl and by the
     Python client, whose exception says the same."""
     d, t = site["d"], site["tokens"]
-    # the path: every format character, in numbers of at most 96 bytes
+    # the path: every format character the library takes, in numbers of at
+    # most 96 bytes, quoted written out in the 404
     chunks, chunk = [], ""
-    for ch in FORMAT + ["\x01", "\x1b", "\x7f", "\x85", "\x9b"]:
+    for ch in [f for f in FORMAT if f not in REFUSED]:
         if len(("R" + chunk + ch).encode()) > 90:
             chunks.append(chunk)
             chunk = ""
@@ -61,11 +70,18 @@ def test_client_input_in_a_message_is_written_out(site: dict) -> None:
                                  t["bank"])
         assert status == 404, (status, body)
         assert "".join(_written_out(ch) for ch in chunk) in _message(body), ascii(body)
+    # one it refuses (controls, separators, bidirectional controls): 400,
+    # the character named by its code point, nothing quoted raw
+    for ch in sorted(REFUSED - {"\x00"}):
+        status, _, body = d.curl("/v1/pledges/" + urllib.parse.quote("R1" + ch + "2", safe=""),
+                                 t["bank"])
+        assert status == 400, (ascii(ch), status, body)
+        assert f"U+{ord(ch):04X} at character 3" in _message(body), ascii(body)
     # what the Python client raises: the same message
     try:
-        pledger.connect(d.url, token=t["bank"], cafile=str(d.cert)).verify("R\u202e1\u200b")
+        pledger.connect(d.url, token=t["bank"], cafile=str(d.cert)).verify("R\u2060" "1\u200b")
     except pledger.NotFound as e:
-        assert "R\\u202E1\\u200B" in str(e) and not any(unseen(ch) for ch in str(e)), ascii(e)
+        assert "R\\u20601\\u200B" in str(e) and not any(unseen(ch) for ch in str(e)), ascii(e)
     else:
         raise AssertionError("found")
     # query parameters the library's message quotes
@@ -86,10 +102,14 @@ def test_client_input_in_a_message_is_written_out(site: dict) -> None:
     status, _, body = d.curl("/v1/status", headers=("X-\u202e: 1",))
     assert status == 400 and "X-\\u202E" in _message(body), body
     # the body, as the XML parser quotes it
-    doc = sample("app-trademark.xml").replace(b'kind="trademark"', 'kind="t\u202em"'.encode())
-    assert b"\xe2\x80\xae" in doc
+    doc = sample("app-trademark.xml").replace(b'kind="trademark"', 'kind="t\u2060m"'.encode())
+    assert b"\xe2\x81\xa0" in doc
     status, _, body = d.curl("/v1/applications", t["applicant"], doc)
-    assert status == 400 and "t\\u202Em" in _message(body), body
+    assert status == 400 and "t\\u2060m" in _message(body), body
+    # a bidirectional control there is refused by its code point
+    doc = sample("app-trademark.xml").replace(b'kind="trademark"', 'kind="t\u202em"'.encode())
+    status, _, body = d.curl("/v1/applications", t["applicant"], doc)
+    assert status == 400 and "@kind: U+202E at character 2" in _message(body), body
 
 
 def _raw(d, head: bytes) -> tuple[int, str]:
