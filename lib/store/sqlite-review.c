@@ -33,6 +33,23 @@ static const char sql_pending[] =
     " WHERE ar.right_key = ?1 AND a.kind = ?2 AND a.state BETWEEN 1 AND 5 AND a.id <> ?3"
     " GROUP BY ar.application_id ORDER BY ar.application_id";
 
+/* Each row of @st, bound, as (number, state) to @row; reset at the end. */
+static int each_pledge(pl_db *db, pl_err *e, sqlite3_stmt *st, const char *what,
+                       pl_review_pledge_fn row, void *arg)
+{
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *num = sqlite3_column_text(st, 0);
+        int r = row(arg, e, num ? (const char *)num : "", sqlite3_column_int(st, 1));
+        if (r) {
+            sqlite3_reset(st);
+            return r < 0 ? r : 0;
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, what);
+}
+
 static int pledges_on_right(pl_db *db, pl_err *e, pledger_kind kind, const char *key,
                             pl_review_pledge_fn row, void *arg)
 {
@@ -48,16 +65,7 @@ static int pledges_on_right(pl_db *db, pl_err *e, pledger_kind kind, const char 
         sqlite3_reset(st);
         return pl_db_fail(db, e, rc, what);
     }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const unsigned char *num = sqlite3_column_text(st, 0);
-        int r = row(arg, e, num ? (const char *)num : "", sqlite3_column_int(st, 1));
-        if (r) {
-            sqlite3_reset(st);
-            return r < 0 ? r : 0;
-        }
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, what);
+    return each_pledge(db, e, st, what, row, arg);
 }
 
 static int pledges_sharing_debtor(pl_db *db, pl_err *e, const char *debtor,
@@ -78,16 +86,7 @@ static int pledges_sharing_debtor(pl_db *db, pl_err *e, const char *debtor,
         sqlite3_reset(st);
         return pl_db_fail(db, e, rc, what);
     }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const unsigned char *num = sqlite3_column_text(st, 0);
-        int r = row(arg, e, num ? (const char *)num : "", sqlite3_column_int(st, 1));
-        if (r) {
-            sqlite3_reset(st);
-            return r < 0 ? r : 0;
-        }
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, what);
+    return each_pledge(db, e, st, what, row, arg);
 }
 
 static int applications_on_right(pl_db *db, pl_err *e, pledger_kind kind, const char *key,
