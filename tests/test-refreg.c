@@ -825,6 +825,57 @@ START_TEST(test_more_rejections)
 }
 END_TEST
 
+/* A text of a record holding a character no text given to the registry
+ * may carry (a bidirectional control, DEL, a C1 control, a line
+ * separator), in an attribute of the record or of an owner or an
+ * allowance: the record is rejected naming the element, the attribute,
+ * the code point and its position; a character that only shows nothing
+ * (U+200B) is not one, and the others are imported. */
+START_TEST(test_control_characters_rejected)
+{
+    static const struct {
+        uint64_t line;
+        const char *needle;
+    } want[] = {
+        { 2, "trademark 40000011: owner: name holds U+202E at character 2" },
+        { 3, "trademark 40000012: trademark: mark holds U+007F at character 4" },
+        { 4, "trademark 40000013: owner: name holds U+0085 at character 1" },
+        { 5, "emission P-22345678: allowance: pollutant holds U+2028 at character 3" },
+        { 6, "holding 914403001922038216: shareholder: name holds U+200F at character 2" },
+    };
+    static const char text[] =
+        "<register xmlns=\"urn:pledger:1\">\n"
+        "<trademark number=\"40000011\" status=\"registered\" classes=\"9\" " TM_TERM ">"
+        "<owner name=\"A\xe2\x80\xae" "B\" id_type=\"uscc\" id=\"" OWNER_A "\"/></trademark>\n"
+        "<trademark number=\"40000012\" status=\"registered\" classes=\"9\" mark=\"ABC\x7f\" "
+        TM_TERM ">" OWN_A "</trademark>\n"
+        "<trademark number=\"40000013\" status=\"registered\" classes=\"9\" " TM_TERM ">"
+        "<owner name=\"\xc2\x85" "A\" id_type=\"uscc\" id=\"" OWNER_A "\"/></trademark>\n"
+        "<emission number=\"P-22345678\" status=\"registered\" " TM_TERM ">" OWN_A
+        "<allowance pollutant=\"SO\xe2\x80\xa8" "2\" amount=\"1\" unit=\"t\"/></emission>\n"
+        "<holding company=\"914403001922038216\" capital=\"1\" currency=\"CNY\">"
+        "<shareholder name=\"A\xe2\x80\x8f\" id_type=\"uscc\" id=\"" OWNER_A "\"/></holding>\n"
+        "<trademark number=\"40000014\" status=\"registered\" classes=\"9\" "
+        "mark=\"AB\xe2\x80\x8b" "C\" " TM_TERM ">" OWN_A "</trademark>\n"
+        "</register>\n";
+    pledger_registry *reg = open_registrar();
+    pledger_import_report *rep = NULL;
+
+    import_text(reg, text, &rep);
+    assert_counts(rep, 1, 0, 0, 5);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const char *msg = pledger_import_report_rejection_message(rep, i);
+        ck_assert_msg(pledger_import_report_rejection_line(rep, i) == want[i].line,
+                      "rejection %zu at line %" PRIu64 ", expected %" PRIu64 ": %s", i,
+                      pledger_import_report_rejection_line(rep, i), want[i].line, msg);
+        ck_assert_msg(strstr(msg, want[i].needle) != NULL, "'%s' lacks '%s'", msg,
+                      want[i].needle);
+    }
+    pledger_import_report_free(rep);
+    pledger_close(reg);
+}
+END_TEST
+
 /* A sea-area or land certificate's area and its unit: kept in the unit's
  * symbol whatever name the file gives it (亩 is mu, 公顷 ha, 平方米 m2),
  * digested (a re-import is unchanged, a changed area an update); an
@@ -1956,6 +2007,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_reimport_modified);
     tcase_add_test(tc, test_rejections);
     tcase_add_test(tc, test_more_rejections);
+    tcase_add_test(tc, test_control_characters_rejected);
     tcase_add_test(tc, test_certificate_areas);
     tcase_add_test(tc, test_area_units);
     tcase_add_test(tc, test_messages_are_utf8);

@@ -291,6 +291,42 @@ static int validate(imp *im, xmlNodePtr n, int kind)
 }
 
 /* Returns 0 (written or rejected) or a code that stops the import. */
+
+/* A text of the record @n (an attribute's value, an element's text, its
+ * owners' and allowances' too) holding a character no text given to the
+ * registry may carry (pl_text_control: a control character, a line
+ * separator, a bidirectional control; white space around a value is an
+ * XML token's): the record is refused naming the element, the attribute,
+ * the code point and its position.  Names and marks read from the
+ * register are shown in the review's findings and a bank's answers. */
+static int refuse_controls(where *w, xmlNodePtr n, int depth)
+{
+    uint32_t cp;
+    size_t at;
+
+    for (xmlAttrPtr a = n->properties; a; a = a->next)
+        for (xmlNodePtr t = a->children; t; t = t->next)
+            if (t->type == XML_TEXT_NODE && t->content &&
+                pl_text_control((const char *)t->content, PL_TEXT_TRIMMED, &cp, &at))
+                return pl_refreg_bad(w, "%s: %s holds U+%04X at character %zu: a control "
+                                     "character (or one that turns text around), which no "
+                                     "text given to the registry may carry",
+                                     (const char *)n->name, (const char *)a->name, (unsigned)cp,
+                                     at);
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        int rc;
+        if (c->type == XML_TEXT_NODE && c->content &&
+            pl_text_control((const char *)c->content, PL_TEXT_TRIMMED, &cp, &at))
+            return pl_refreg_bad(w, "%s: %s holds U+%04X at character %zu: a control "
+                                 "character (or one that turns text around), which no text "
+                                 "given to the registry may carry", (const char *)n->name,
+                                 "text()", (unsigned)cp, at);
+        if (c->type == XML_ELEMENT_NODE && depth < 4 && (rc = refuse_controls(w, c, depth + 1)))
+            return rc;
+    }
+    return 0;
+}
+
 static int do_record(imp *im, xmlNodePtr n, uint64_t line)
 {
     record *r = im->rec;
@@ -333,6 +369,8 @@ static int do_record(imp *im, xmlNodePtr n, uint64_t line)
         return rc < 0 ? rc : 0;
     }
 
+    if ((rc = refuse_controls(&w, n, 0)))
+        return rc < 0 ? rc : 0;
     switch (r->kind) {
     case PLEDGER_KIND_TRADEMARK: rc = pl_refreg_get_trademark(&w, n, r); break;
     case PLEDGER_KIND_PATENT: rc = pl_refreg_get_patent(&w, n, r); break;
