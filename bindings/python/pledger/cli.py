@@ -234,6 +234,47 @@ def label(context: str, value: Any) -> str:
     return str(name)
 
 
+#: what a Chinese counter types for a choice besides the word the
+#: catalogue gives it (label(), in Chinese whatever the language shown)
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "trademark": ("商标", "注册商标", "商标权"), "patent": ("专利",),
+    "equity": ("公司股权",), "emission": ("排污许可",), "sea_area": ("海域",),
+    "land": ("土地经营权", "农村土地经营权"),
+    "active": ("正常",), "cancelled": ("注销",), "revoked": ("撤销",),
+    "expired": ("到期", "已期满", "期满"), "under_objection": ("异议",),
+    "reviewed": ("已预审",), "correction_requested": ("补正",), "withdrawn": ("撤回",),
+    "either": ("任一方", "双方"), "pledgor": ("出质人",), "pledgee": ("质权人",),
+    "uscc": ("统一社会信用代码", "社会信用代码"), "resident": ("居民身份证", "身份证"),
+    "passport": ("护照",), "foreign_reg": ("境外登记号", "境外注册号"),
+}
+
+
+def _fold_word(text: str) -> str:
+    return re.sub(r"[\s_-]+", "_", unicodedata.normalize("NFKC", text).strip().lower())
+
+
+def _choice(context: str, names: Sequence[str]) -> Callable[[str], str]:
+    """An option's converter to one of @names: the name itself in any
+    case, full width, with '-' or a space for '_', or its Chinese word
+    (the catalogue's label of @context, and _SYNONYMS), whatever the
+    language shown.  Anything else is left for argparse to refuse,
+    listing the choices."""
+    from ._i18n import _catalogue
+    zh = _catalogue("zh_CN")
+    table: dict[str, str] = {}
+    for n in names:
+        words = [n, *_SYNONYMS.get(n, ())]
+        if (context, n) in _LABELS:
+            words.append(zh.pgettext(context, n))
+        for w in words:
+            table.setdefault(_fold_word(w), n)
+
+    def convert(text: str) -> str:
+        return table.get(_fold_word(text), text)
+    convert.__name__ = context
+    return convert
+
+
 class Clock:
     """How the command line shows instants: in the registry's time zone
     (an attribute of the registry, by default Asia/Shanghai), to the
@@ -631,9 +672,11 @@ def cmd_register(reg: Registry, a: argparse.Namespace) -> Result:
 
 def _applications_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--state", action="append", default=[], choices=AppState.api_names(),
+                   type=_choice("state", AppState.api_names()),
                    help=_("only applications in this state (today's: one whose correction "
                           "window closed is withdrawn); again for several"))
-    p.add_argument("--kind", choices=Kind.api_names(), help=_("one right kind only"))
+    p.add_argument("--kind", choices=Kind.api_names(), type=_choice("kind", Kind.api_names()),
+                   help=_("one right kind only"))
     p.add_argument("--filed-by", metavar="NAME",
                    help=_("only those saved by this account (an applicant lists its own only)"))
     p.add_argument("--after", metavar="UUID",
@@ -1365,14 +1408,17 @@ def cmd_verify(reg: Registry, a: argparse.Namespace) -> Result:
 
 
 def _search_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--kind", choices=Kind.api_names(), help=_("the right kind"))
+    p.add_argument("--kind", choices=Kind.api_names(), type=_choice("kind", Kind.api_names()),
+                   help=_("the right kind"))
     p.add_argument("--right", metavar="ID", help=_("a pledged right (needs --kind)"))
     p.add_argument("--party-id", metavar="ID", help=_("a party identifier (exact)"))
     p.add_argument("--party-name", metavar="NAME",
                    help=_("a party name (exact or similar)"))
     p.add_argument("--side", choices=["either", "pledgor", "pledgee"], default="either",
+                   type=_choice("side", ["either", "pledgor", "pledgee"]),
                    help=_("which party --party-id/--party-name apply to"))
-    p.add_argument("--state", choices=PledgeState.api_names(), help=_("the state at --at"))
+    p.add_argument("--state", choices=PledgeState.api_names(),
+                   type=_choice("state", PledgeState.api_names()), help=_("the state at --at"))
     p.add_argument("--from", dest="registered_from", metavar="YYYY-MM-DD",
                    help=_("registered on or after this day"))
     p.add_argument("--to", dest="registered_to", metavar="YYYY-MM-DD",
@@ -1477,7 +1523,8 @@ def _stats_args(p: argparse.ArgumentParser) -> None:
                    help=_("first day of the period"))
     p.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD",
                    help=_("last day of the period (inclusive)"))
-    p.add_argument("--kind", choices=Kind.api_names(), help=_("one right kind only"))
+    p.add_argument("--kind", choices=Kind.api_names(), type=_choice("kind", Kind.api_names()),
+                   help=_("one right kind only"))
     p.add_argument("--office", metavar="CODE", type=_office_code, help=_("one office only"))
 
 
@@ -1704,7 +1751,8 @@ def cmd_verify_report(reg: Any, a: argparse.Namespace) -> Result:
 
 def _check_id_args(p: argparse.ArgumentParser) -> None:
     from .enums import IdType
-    p.add_argument("type", choices=IdType.api_names(), help=_("the identifier type"))
+    p.add_argument("type", choices=IdType.api_names(), type=_choice("id", IdType.api_names()),
+                   help=_("the identifier type"))
     p.add_argument("text", help=_("the identifier as typed"))
 
 
@@ -1983,6 +2031,7 @@ def build_parser() -> argparse.ArgumentParser:
                                   else _("who acts (journaled); default $PLEDGER_ACTOR; "
                                          "optional here")))
             sp.add_argument("--role", choices=Role.api_names(),
+                            type=_choice("role", Role.api_names()),
                             default=os.environ.get("PLEDGER_ROLE") or c.role,
                             help=_("the actor's role (default: $PLEDGER_ROLE, else "
                                    "{role})").format(role=label("role", c.role or "bank")))

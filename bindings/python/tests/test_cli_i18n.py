@@ -394,3 +394,34 @@ def test_a_wall_time_the_zone_skips_or_repeats_is_refused(registered: tuple[str,
     assert json.loads(r.out)["as_of"] == "2025-11-02T06:30:00Z"
     r = cli(db, "verify", number, "--at", "2025-03-09T03:30", "--json", now=now)
     assert json.loads(r.out)["as_of"] == "2025-03-09T07:30:00Z"
+
+
+@pytest.mark.parametrize("lang", [ZH_ENV, {"LANGUAGE": "en"}])
+def test_choices_typed_in_chinese(registered: tuple[str, str], lang: dict) -> None:
+    """A choice (--kind, --state, --side, --role, an identifier type) is
+    taken as a Chinese counter types it -- the word the Chinese interface
+    shows, a usual synonym, full width, any case -- whatever the language
+    shown; another word is refused listing the choices."""
+    db, number = registered
+    want = json.loads(cli(db, "search", "--kind", "trademark", "--state", "active", "--json",
+                          lang=lang).out)
+    assert number in json.dumps(want)
+    for kind, state, side in (("商标", "有效", "出质人"), ("商标专用权", "正常", "任一方"),
+                              ("ＴＲＡＤＥＭＡＲＫ", "Active", "PLEDGOR"),
+                              ("注册商标", "ACTIVE", "either")):
+        got = cli(db, "search", "--kind", kind, "--state", state, "--side", side,
+                  "--party-id", "91350100M000100Y43", "--json", lang=lang).out
+        assert number in got, (kind, state, side, got)
+    # nothing pledged as a patent, nor expired
+    for kind, state in (("专利", "有效"), ("商标", "已到期")):
+        got = cli(db, "search", "--kind", kind, "--state", state, "--json", lang=lang).out
+        assert number not in got, (kind, state)
+    # the role, from the option and from $PLEDGER_ROLE
+    cli(db, "search", "--kind", "商标", "--role", "银行", "--actor", "bank-1", lang=lang)
+    cli(db, "search", "--kind", "商标", "--actor", "bank-1", lang={**lang, "PLEDGER_ROLE": "银行"})
+    # an identifier's type
+    r = run_cli("check-id", "统一社会信用代码", "91350100m000100y43", env=lang)
+    assert r.status == 0 and "91350100M000100Y43" in r.out, r
+    # a word that is none: a usage error listing the choices
+    r = cli(db, "search", "--kind", "商品", lang=lang, expect=2)
+    assert "trademark" in r.err and "商品" in r.err, r.err
