@@ -57,7 +57,8 @@ exit status:
   75 busy, try again later: nothing was done -- the database stayed
      locked, or the service (--url) refused the request for now: too many
      requests for the account (HTTP 429; the message says in how many
-     seconds), another verification running, or stopping (HTTP 503)
+     seconds), another verification running, the registry not opened
+     for the request, or stopping (HTTP 503)
   130 interrupted (Ctrl-C); an interrupted import changes nothing
 
 environment:

@@ -91,8 +91,9 @@ class Busy(Error):
     """PLEDGER_EBUSY: try again later, nothing was done: the database
     stayed locked past the busy timeout, or a registry's service
     (:func:`pledger.connect`) refused the request for now -- too many
-    requests for the account (HTTP 429), another verification running or
-    the service stopping (HTTP 503).  ``retry_after``: the seconds the
+    requests for the account (HTTP 429), another verification running, the
+    registry not opened for the request or the service stopping (HTTP
+    503).  ``retry_after``: the seconds the
     service said to wait (its Retry-After), or None."""
     code_name = "PLEDGER_EBUSY"
 
