@@ -748,12 +748,28 @@ END_TEST
 #define OWN_A "<owner name=\"A\" id_type=\"uscc\" id=\"" OWNER_A "\"/>"
 #define TM_TERM "valid_from=\"2014-01-07\" valid_to=\"2034-01-06\""
 
+/* A rejection expected at @line, its message holding @needle. */
+typedef struct rejection {
+    uint64_t line;
+    const char *needle;
+} rejection;
+
+/* The report's first @n rejections are @want's, in order. */
+static void assert_rejections(const pledger_import_report *rep, const rejection *want, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *msg = pledger_import_report_rejection_message(rep, i);
+        ck_assert_msg(pledger_import_report_rejection_line(rep, i) == want[i].line,
+                      "rejection %zu at line %" PRIu64 ", expected %" PRIu64 ": %s", i,
+                      pledger_import_report_rejection_line(rep, i), want[i].line, msg);
+        ck_assert_msg(strstr(msg, want[i].needle) != NULL, "'%s' lacks '%s'", msg,
+                      want[i].needle);
+    }
+}
+
 START_TEST(test_more_rejections)
 {
-    static const struct {
-        uint64_t line;
-        const char *needle;
-    } want[] = {
+    static const rejection want[] = {
         { 2, "patent 201310000003.0: status not_granted with a grant_date" },
         { 3, "patent 201320000001.7: twin is the patent itself" },
         { 4, "patent 201310699744.2: grant_date is before filing_date" },
@@ -809,14 +825,7 @@ START_TEST(test_more_rejections)
 
     import_text(reg, text, &rep);
     assert_counts(rep, 1, 0, 0, 13);
-    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-        const char *msg = pledger_import_report_rejection_message(rep, i);
-        ck_assert_msg(pledger_import_report_rejection_line(rep, i) == want[i].line,
-                      "rejection %zu at line %" PRIu64 ", expected %" PRIu64 ": %s", i,
-                      pledger_import_report_rejection_line(rep, i), want[i].line, msg);
-        ck_assert_msg(strstr(msg, want[i].needle) != NULL, "'%s' lacks '%s'", msg,
-                      want[i].needle);
-    }
+    assert_rejections(rep, want, sizeof want / sizeof want[0]);
     pledger_import_report_free(rep);
     ck_assert_int_eq(pl_refreg_holding(reg->db, NULL, OWNER_B, PLEDGER_ID_USCC, OWNER_A, &h), 0);
     ck_assert_int_eq(h.capital, 1);
@@ -833,10 +842,7 @@ END_TEST
  * (U+200B) is not one, and the others are imported. */
 START_TEST(test_control_characters_rejected)
 {
-    static const struct {
-        uint64_t line;
-        const char *needle;
-    } want[] = {
+    static const rejection want[] = {
         { 2, "trademark 40000011: owner: name holds U+202E at character 2" },
         { 3, "trademark 40000012: trademark: mark holds U+007F at character 4" },
         { 4, "trademark 40000013: owner: name holds U+0085 at character 1" },
@@ -863,14 +869,7 @@ START_TEST(test_control_characters_rejected)
 
     import_text(reg, text, &rep);
     assert_counts(rep, 1, 0, 0, 5);
-    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-        const char *msg = pledger_import_report_rejection_message(rep, i);
-        ck_assert_msg(pledger_import_report_rejection_line(rep, i) == want[i].line,
-                      "rejection %zu at line %" PRIu64 ", expected %" PRIu64 ": %s", i,
-                      pledger_import_report_rejection_line(rep, i), want[i].line, msg);
-        ck_assert_msg(strstr(msg, want[i].needle) != NULL, "'%s' lacks '%s'", msg,
-                      want[i].needle);
-    }
+    assert_rejections(rep, want, sizeof want / sizeof want[0]);
     pledger_import_report_free(rep);
     pledger_close(reg);
 }
@@ -900,10 +899,7 @@ START_TEST(test_certificate_areas)
         "<sea_area number=\"S-4\" " RL_TERM " area=\"1.0000001\" area_unit=\"ha\">" OWN_A
         "</sea_area>\n"
         "</register>\n";
-    static const struct {
-        uint64_t line;
-        const char *needle;
-    } want[] = {
+    static const rejection want[] = {
         { 7, "land L-4: area_unit 'acre' is not a unit of area the registry knows: m2 (平方米), "
              "mu (亩), ha (公顷), km2 (平方公里)" },
         { 8, "land L-5: area '3' is given without its unit" },
@@ -926,14 +922,7 @@ START_TEST(test_certificate_areas)
 
     import_text(reg, text, &rep);
     assert_counts(rep, 5, 0, 0, 4);
-    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-        const char *msg = pledger_import_report_rejection_message(rep, i);
-        ck_assert_msg(pledger_import_report_rejection_line(rep, i) == want[i].line,
-                      "rejection %zu at line %" PRIu64 ": %s", i,
-                      pledger_import_report_rejection_line(rep, i), msg);
-        ck_assert_msg(strstr(msg, want[i].needle) != NULL, "'%s' lacks '%s'", msg,
-                      want[i].needle);
-    }
+    assert_rejections(rep, want, sizeof want / sizeof want[0]);
     pledger_import_report_free(rep);
     for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
         pl_ref_certificate c;
