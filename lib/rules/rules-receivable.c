@@ -167,6 +167,59 @@ static int sharing_add(void *arg, pl_err *e, const char *number, int state)
     return 0;
 }
 
+/* Pseudo-kinds of a bulk filing's memory (pl_rule_batch_*): the items
+ * before this one under a debtor and contract number, and among them
+ * those with this receivable's key (RC_PRIOR_PLEDGE ranks those). */
+#define BATCH_DEBTOR ((pledger_kind)101)
+#define BATCH_DEBTOR_KEY ((pledger_kind)102)
+
+/* In a bulk filing: its items before this one that name a debtor of
+ * receivable @x under the same contract number @contract with another
+ * key register before it, and may be the same receivable (a notice, as
+ * for the pledges already registered); then this item is counted for the
+ * next ones. */
+static void batch_shared(pl_rctx *c, const pl_rule *r, const pl_app_right *x,
+                         const char *contract)
+{
+    size_t most = 0;
+    const char *which = NULL;
+    char *keys[2] = { NULL, NULL };
+
+    for (int pass = 0; pass < 2 && !c->rc; pass++)
+        for (size_t j = 0; j < x->n_debtors && !c->rc; j++) {
+            const char *id = x->debtors[j].id_norm;
+            int rc = 0;
+            if (!id || !*id)
+                continue;
+            if (asprintf(&keys[0], "%s/%s", id, contract) < 0)
+                keys[0] = NULL;
+            if (keys[0] && asprintf(&keys[1], "%s\x1f%s", keys[0], x->key) < 0)
+                keys[1] = NULL;
+            if (!keys[0] || !keys[1]) {
+                rc = pl_err_oom(c->e);
+            } else if (pass == 0) {
+                size_t all = pl_rule_batch_earlier(c, BATCH_DEBTOR, keys[0]);
+                size_t same = pl_rule_batch_earlier(c, BATCH_DEBTOR_KEY, keys[1]);
+                if (all > same && all - same > most) {
+                    most = all - same;
+                    which = id;
+                }
+            } else if (!(rc = pl_rule_batch_mark(c, BATCH_DEBTOR, keys[0]))) {
+                rc = pl_rule_batch_mark(c, BATCH_DEBTOR_KEY, keys[1]);
+            }
+            free(keys[0]);
+            free(keys[1]);
+            keys[0] = keys[1] = NULL;
+            if (rc)
+                pl_rule_fail(c, rc);
+        }
+    if (most && !c->rc)
+        pl_rule_emit(c, r, x->path, "earlier items of this batch (%zu of them) pledge "
+                     "receivables under the same contract number (%s) that share a debtor "
+                     "with this one (%s): if one is this receivable, this pledge will rank "
+                     "after them", most, contract, which);
+}
+
 /* A receivable is known by the debtor whose identifier sorts first and
  * its contract number: the same receivable filed again with a debtor
  * added whose identifier sorts before is another right by that key, and
@@ -226,6 +279,8 @@ static void rc_shared_debtor(pl_rctx *c, const pl_rule *r)
         free(list);
         for (size_t k = 0; k < s.n; k++)
             free(s.v[k]);
+        if (!rc)
+            batch_shared(c, r, x, slash + 1);
     }
 }
 

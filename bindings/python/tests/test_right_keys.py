@@ -438,3 +438,25 @@ def test_shared_debtor_in_chinese(reg, clock) -> None:
     finally:
         pledger.set_language(None)
     assert first in msg and "同一合同编号" in msg, msg
+
+
+def test_shared_debtor_within_a_bulk_filing(reg, clock) -> None:
+    """The earlier items of the same bulk filing register before it: one
+    under the same contract number with a debtor in common and another
+    key is named as a pledge would be; one with the same key is
+    RC_PRIOR_PLEDGE's to rank."""
+    reg.set_actor("bank-1", Role.APPLICANT)
+    items = reg.file_batch([receivable((A, B), "HT-2024-001", START),
+                            receivable((D, A, B), "HT\u20142024-001", START),
+                            receivable((B, A), "ht-2024-001", START),
+                            receivable((C,), "HT-2024-001", START)])
+    found = [{f.code: f.message for f in it.review} for it in items]
+    assert "RC_SHARED_DEBTOR" not in found[0], found[0]
+    assert "earlier items of this batch (1 of them)" in found[1]["RC_SHARED_DEBTOR"], found[1]
+    assert "(HT-2024-001)" in found[1]["RC_SHARED_DEBTOR"]
+    # the same key as the first: ranked after it, and the second named
+    assert "earlier items of this batch" in found[2]["RC_PRIOR_PLEDGE"], found[2]
+    assert "(1 of them)" in found[2]["RC_SHARED_DEBTOR"], found[2]
+    # no debtor in common with any of them
+    assert "RC_SHARED_DEBTOR" not in found[3], found[3]
+    assert all(it.number for it in items)
