@@ -207,6 +207,50 @@ START_TEST(a_batch_ranks_its_items_after_each_other)
 }
 END_TEST
 
+/* Whether item @i has a finding @code whose message holds @needle. */
+static bool has_finding(const pledger_filing *f, size_t i, const char *code, const char *needle)
+{
+    const pledger_review *r = pledger_filing_review(f, i);
+    for (size_t k = 0; r && k < pledger_review_count(r); k++)
+        if (strcmp(pledger_review_code(r, k), code) == 0 &&
+            strstr(pledger_review_message(r, k), needle))
+            return true;
+    return false;
+}
+
+/* The sample's receivable filed again in the batch with a debtor added
+ * whose identifier sorts first: another key, so RC_PRIOR_PLEDGE does not
+ * rank it after the first item, and RC_SHARED_DEBTOR counts the earlier
+ * items with a debtor in common under the same contract number and
+ * another key (the batch's part of the rule, run under the sanitizers
+ * here). */
+START_TEST(a_batch_counts_its_items_sharing_a_debtor)
+{
+    pledger_application **apps = samples(3);
+    static const char *const added[] = {
+        "rights/right[1]/debtors/party[2]/@type", "organisation",
+        "rights/right[1]/debtors/party[2]/name", "福建三号食品有限公司",
+        "rights/right[1]/debtors/party[2]/id/@type", "uscc",
+        "rights/right[1]/debtors/party[2]/id", "913501001000000326",
+    };
+    for (size_t k = 0; k < sizeof added / sizeof added[0]; k += 2)
+        PL_OK(NULL, pledger_application_set(apps[1], added[k], added[k + 1]));
+    pledger_filing *f = NULL;
+    fx_act(reg, "bank-qh", PLEDGER_ROLE_APPLICANT);
+    PL_OK(reg, pledger_file_batch(&f, reg, apps, 3));
+    ck_assert_uint_eq(pledger_filing_blocked(f), 0);
+    const char *batch = "earlier items of this batch (1 of them) pledge receivables under the "
+                        "same contract number (GY-2024-017)";
+    ck_assert(!has_finding(f, 0, "RC_SHARED_DEBTOR", "earlier items of this batch"));
+    ck_assert(has_finding(f, 1, "RC_SHARED_DEBTOR", batch));
+    /* the third has the first's key: ranked after it, and the second named */
+    ck_assert(has_finding(f, 2, "RC_PRIOR_PLEDGE", "earlier items of this batch"));
+    ck_assert(has_finding(f, 2, "RC_SHARED_DEBTOR", batch));
+    pledger_filing_free(f);
+    free_samples(apps, 3);
+}
+END_TEST
+
 START_TEST(one_bad_item_files_nothing_and_reports_every_item)
 {
     pledger_application **apps = samples(N_ITEMS);
@@ -753,6 +797,7 @@ static Suite *make(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, files_every_item_with_consecutive_numbers);
     tcase_add_test(tc, a_batch_ranks_its_items_after_each_other);
+    tcase_add_test(tc, a_batch_counts_its_items_sharing_a_debtor);
     tcase_add_test(tc, one_bad_item_files_nothing_and_reports_every_item);
     tcase_add_test(tc, who_and_what_may_be_filed_in_bulk);
     tcase_add_test(tc, batches_and_single_steps_interleave_without_gaps);
