@@ -1254,6 +1254,11 @@ START_TEST(typed_fields_as_typed)
           "(or 1 or 0)" },
         { "valuation/date", "2024年2月30日", "is not a real date" },
         { "valuation/date", "2024年-1月1日", "is not a date" },
+        /* no year zero: refused in these words, not in the schema's */
+        { "period/start", "0000-01-01", "period/start: '0000-01-01' is not a real date: type it "
+          "as YYYY-MM-DD, e.g. 2024-03-01" },
+        { "contract/date", "０年１月１日", "contract/date: '０年１月１日' is not a date" },
+        { "contract/date", "００００－１２－３１", "is not a real date" },
     };
 
     set(d, "rights/right[1]/classes", "第２９类、第３０类");

@@ -187,7 +187,9 @@ static const char *wrong(field_type t, const char *v)
         if (n != 10 || !digits(v, 4) || v[4] != '-' || !digits(v + 5, 2) || v[7] != '-' ||
             !digits(v + 8, 2))
             return N_("a date: type it as YYYY-MM-DD, e.g. 2024-03-01");
-        if (!pl_date_valid(atoi(v) ? atoi(v) : 1, (unsigned)atoi(v + 5), (unsigned)atoi(v + 8)))
+        /* the year 0000 is none (xs:date has no year zero: the schema would
+         * refuse it in libxml2's words, naming no form to type) */
+        if (atoi(v) == 0 || !pl_date_valid(atoi(v), (unsigned)atoi(v + 5), (unsigned)atoi(v + 8)))
             return N_("a real date: type it as YYYY-MM-DD, e.g. 2024-03-01");
         return NULL;
     case F_AMOUNT:
