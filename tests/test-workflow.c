@@ -1511,6 +1511,48 @@ START_TEST(test_extend_within_the_rights_term)
 }
 END_TEST
 
+/* A permit or a use right the register does not know lasts as its
+ * application states (the registration refused a period past it:
+ * EM_PERMIT_ENDS_IN_PERIOD, RL_TERM_ENDS_IN_PERIOD), and an extension
+ * cannot outlast it either: the samples' permit is valid until 2027-12-31,
+ * the sea area's term ends 2034-07-31 and the land's 2047-12-31. */
+START_TEST(test_extend_within_the_stated_term)
+{
+    static const struct {
+        pledger_kind kind;
+        const char *end, *after, *path, *code;
+    } cases[] = {
+        { PLEDGER_KIND_EMISSION, "2027-12-31", "2028-01-01", "rights/right[1]/valid_to",
+          "EM_PERMIT_ENDS_IN_PERIOD" },
+        { PLEDGER_KIND_SEA_AREA, "2034-07-31", "2034-08-01", "rights/right[1]/term_end",
+          "RL_TERM_ENDS_IN_PERIOD" },
+        { PLEDGER_KIND_LAND, "2047-12-31", "2048-01-01", "rights/right[1]/term_end",
+          "RL_TERM_ENDS_IN_PERIOD" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *num = registered(cases[i].kind, NULL);
+        act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+        char *before = dump(NULL);
+        PL_FAILS(reg, PLEDGER_EINVAL, pledger_pledge_extend(reg, num, cases[i].after, NULL));
+        const char *m = pledger_errmsg(reg);
+        ck_assert_msg(strstr(m, "new_end") && strstr(m, cases[i].end) &&
+                          strstr(m, cases[i].after) && strstr(m, cases[i].path) &&
+                          strstr(m, cases[i].code),
+                      "%s", m);
+        char *after = dump(NULL);
+        ck_assert_str_eq(before, after);
+        PL_OK(reg, pledger_pledge_extend(reg, num, cases[i].end, NULL));
+        pledger_pledge *p = NULL;
+        PL_OK(reg, pledger_pledge_get(&p, reg, num));
+        ck_assert_str_eq(pledger_pledge_period_end(p), cases[i].end);
+        pledger_pledge_free(p);
+        free(before);
+        free(after);
+        free(num);
+    }
+}
+END_TEST
+
 /* ---- submit needs a clean, current review ---------------------------------------- */
 
 START_TEST(test_submit_needs_clean_review)
@@ -2182,6 +2224,7 @@ static Suite *workflow_suite(void)
     tcase_add_test(tc, test_certificate_of_an_ended_pledge);
     tcase_add_test(tc, test_expired_before_the_sweep);
     tcase_add_test(tc, test_extend_within_the_rights_term);
+    tcase_add_test(tc, test_extend_within_the_stated_term);
     tcase_add_test(tc, test_a_change_of_nothing);
     tcase_add_test(tc, test_a_change_keeps_the_name_as_typed);
     tcase_add_test(tc, test_white_space_is_empty);

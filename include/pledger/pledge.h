@@ -394,7 +394,10 @@ PLEDGER_EXPORT int pledger_pledge_change(pledger_registry *reg, const char *numb
  * modification code.  Not past the term of a pledged right on the
  * reference register (a trademark's, a permit's or certificate's
  * valid_to): #PLEDGER_EINVAL naming the right and its last day, as the
- * registration's review refused (RIGHT_EXPIRES_IN_PERIOD).  An expired
+ * registration's review refused (RIGHT_EXPIRES_IN_PERIOD); for a permit or
+ * a sea-area or land certificate the register does not know, not past the
+ * validity or term its application states (EM_PERMIT_ENDS_IN_PERIOD,
+ * RL_TERM_ENDS_IN_PERIOD), the message naming that field too.  An expired
  * pledge is not extended (#PLEDGER_ESTATE).
  * Role: registrar (receivables also applicant).
  * @param[in] reg the registry.

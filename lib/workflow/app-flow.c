@@ -332,7 +332,7 @@ int pl_wf_correct(const pl_ctx *c, const char *uuid, pl_doc *doc)
 /* ---- review ---------------------------------------------------------------- */
 
 /* The stored document, parsed and extracted. */
-static int stored_app(const pl_ctx *c, const pl_app_row *row, pl_doc **doc, pl_app **app)
+int pl_wf_stored_app(const pl_ctx *c, const pl_app_row *row, pl_doc **doc, pl_app **app)
 {
     int rc;
     *doc = NULL;
@@ -363,7 +363,7 @@ static int review_row(const pl_ctx *c, const pl_app_row *row, int state, const p
 
     pl_review_env env = { .today = pl_ctx_today(c), .application_id = row->id,
                           .memo = c->review_memo };
-    if ((!known && (rc = stored_app(c, row, &doc, &app))) ||
+    if ((!known && (rc = pl_wf_stored_app(c, row, &doc, &app))) ||
         (rc = pl_review_run(c->db, c->e, known ? known : app, &env, out)) ||
         (rc = pl_wf_next_id(c, PL_ID_REVIEW, &review_id)))
         goto done;
@@ -655,7 +655,7 @@ static int check_result(const pl_ctx *c, const pl_app_row *row, const pl_wf_deci
                           "application %s's", in->number, holder);
     pl_doc *doc = NULL;
     pl_app *app = NULL;
-    if (!(rc = stored_app(c, row, &doc, &app)))
+    if (!(rc = pl_wf_stored_app(c, row, &doc, &app)))
         rc = check_certificate(c, row, app, in->number, in->certificate);
     pl_app_free(app);
     pl_doc_free(doc);
@@ -1041,7 +1041,7 @@ int pl_wf_register(const pl_ctx *c, const char *uuid, char **number_out, char **
         goto done;
     }
     pl_review_env env = { .today = pl_ctx_today(c), .application_id = row.id };
-    if ((rc = stored_app(c, &row, &doc, &app)) || (rc = registrable(c, app)) ||
+    if ((rc = pl_wf_stored_app(c, &row, &doc, &app)) || (rc = registrable(c, app)) ||
         (rc = check_not_pledged(c, app)) || (rc = check_reviewed(c, &row, app)) ||
         (rc = pl_review_register_check(c->db, c->e, app, &env)) ||
         (rc = first_version(c, app, &v)) ||

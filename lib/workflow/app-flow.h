@@ -12,6 +12,9 @@
 /* The next id of a row of @table (a backend operation). */
 int pl_wf_next_id(const pl_ctx *c, pl_id_of table, int64_t *out);
 int pl_wf_app_load(const pl_ctx *c, const char *uuid, pl_app_row *out);
+/* The stored document of @row, parsed (its SHA-256 checked) and extracted
+ * at today's date: the caller frees *@app (pl_app_free) before *@doc. */
+int pl_wf_stored_app(const pl_ctx *c, const pl_app_row *row, pl_doc **doc, pl_app **app);
 /* The state of the application @row today: the recorded one, or, at an
  * office, withdrawn when a correction was requested and its 30 days ended
  * before today (deemed withdrawn, whether or not the sweep has recorded it

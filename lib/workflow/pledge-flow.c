@@ -245,18 +245,22 @@ done:
 /* The end of the term of right @r of a pledge of @kind on the reference
  * register, or PL_REF_NO_DATE when the register gives none or does not
  * have the right (kinds whose rights have no term: patents, holdings,
- * receivables).  A failure to read is returned. */
-static int right_term_end(const pl_ctx *c, int kind, const pl_pright *r, int32_t *end)
+ * receivables); *@found: whether the register has the right.  A failure
+ * to read is returned. */
+static int right_term_end(const pl_ctx *c, int kind, const pl_pright *r, int32_t *end,
+                          bool *found)
 {
     int rc = 0;
 
     *end = PL_REF_NO_DATE;
+    *found = false;
     if (!r->identifier)
         return 0;
     if (kind == PLEDGER_KIND_TRADEMARK) {
         pl_ref_trademark tm;
         if (!(rc = pl_refreg_trademark(c->db, c->e, r->identifier, &tm))) {
             *end = tm.r.valid_to;
+            *found = true;
             pl_ref_trademark_clear(&tm);
         }
     } else if (kind == PLEDGER_KIND_EMISSION || kind == PLEDGER_KIND_SEA_AREA ||
@@ -265,6 +269,7 @@ static int right_term_end(const pl_ctx *c, int kind, const pl_pright *r, int32_t
         if (!(rc = pl_refreg_certificate(c->db, c->e, (pledger_kind)kind, r->identifier,
                                          &cert))) {
             *end = cert.r.valid_to;
+            *found = true;
             pl_ref_certificate_clear(&cert);
         }
     }
@@ -275,27 +280,87 @@ static int right_term_end(const pl_ctx *c, int kind, const pl_pright *r, int32_t
     return rc;
 }
 
-/* An extension is refused past the term of a pledged right, as the
- * registration was (RIGHT_EXPIRES_IN_PERIOD): a pledge cannot outlast what
- * it is on. */
-static int check_terms(const pl_ctx *c, const pl_pver *v, int32_t new_end)
+/* The end of the permit's validity or of the use right's term as the
+ * application of pledge @v states it for its right @r, in *@end, its
+ * field's path in @path (the registration took it for the right's term
+ * when the register did not know the right: EM_PERMIT_ENDS_IN_PERIOD,
+ * RL_TERM_ENDS_IN_PERIOD); PL_REF_NO_DATE when it states none.  *@a and
+ * *@doc: the application, read at the first call (freed by the caller). */
+static int stated_term_end(const pl_ctx *c, const pl_pver *v, const pl_pright *r,
+                           pl_app **a, pl_doc **doc, int32_t *end, char path[96])
 {
-    for (size_t i = 0; i < v->n_rights; i++) {
-        int32_t end;
-        int rc = right_term_end(c, v->kind, &v->rights[i], &end);
+    int rc;
+
+    *end = PL_REF_NO_DATE;
+    path[0] = '\0';
+    if (v->kind != PLEDGER_KIND_EMISSION && v->kind != PLEDGER_KIND_SEA_AREA &&
+        v->kind != PLEDGER_KIND_LAND)
+        return 0;
+    if (!*a) {
+        pl_app_row row;
+        if (!v->application_uuid)
+            return 0;
+        if ((rc = pl_wf_app_load(c, v->application_uuid, &row)))
+            return rc;
+        rc = pl_wf_stored_app(c, &row, doc, a);
+        pl_app_row_clear(&row);
         if (rc)
             return rc;
-        if (end != PL_REF_NO_DATE && end < new_end) {
-            char d1[11], d2[11];
-            pl_date_format(end, d1);
-            pl_date_format(new_end, d2);
-            return pl_err_set(c->e, PLEDGER_EINVAL,
-                              "extend: new_end: right %s is in force until %s, before the new "
-                              "end of the period %s (RIGHT_EXPIRES_IN_PERIOD)",
-                              v->rights[i].identifier, d1, d2);
+    }
+    for (size_t i = 0; i < (*a)->n_rights; i++) {
+        const pl_app_right *x = &(*a)->rights[i];
+        const pl_app_date *d = v->kind == PLEDGER_KIND_EMISSION ? &x->valid_to : &x->term_end;
+        if (x->key && r->key && strcmp(x->key, r->key) == 0 && d->valid) {
+            *end = d->days;
+            snprintf(path, 96, "%s", d->path ? d->path : "");
+            return 0;
         }
     }
     return 0;
+}
+
+/* An extension is refused past the term of a pledged right, as the
+ * registration was (RIGHT_EXPIRES_IN_PERIOD; for a permit or a use right
+ * the register does not know, the term its application states,
+ * EM_PERMIT_ENDS_IN_PERIOD, RL_TERM_ENDS_IN_PERIOD): a pledge cannot
+ * outlast what it is on. */
+static int check_terms(const pl_ctx *c, const pl_pver *v, int32_t new_end)
+{
+    pl_app *a = NULL;
+    pl_doc *doc = NULL;
+    int rc = 0;
+
+    for (size_t i = 0; i < v->n_rights && !rc; i++) {
+        char d1[11], d2[11], path[96];
+        int32_t end;
+        bool found;
+        if ((rc = right_term_end(c, v->kind, &v->rights[i], &end, &found)))
+            break;
+        pl_date_format(new_end, d2);
+        if (end != PL_REF_NO_DATE && end < new_end) {
+            pl_date_format(end, d1);
+            rc = pl_err_set(c->e, PLEDGER_EINVAL,
+                            "extend: new_end: right %s is in force until %s, before the new "
+                            "end of the period %s (RIGHT_EXPIRES_IN_PERIOD)",
+                            v->rights[i].identifier, d1, d2);
+            break;
+        }
+        if (found || (rc = stated_term_end(c, v, &v->rights[i], &a, &doc, &end, path)))
+            continue;
+        if (end != PL_REF_NO_DATE && end < new_end) {
+            pl_date_format(end, d1);
+            rc = pl_err_set(c->e, PLEDGER_EINVAL,
+                            "extend: new_end: right %s is in force until %s as its application "
+                            "states (%s; the register does not know it), before the new end of "
+                            "the period %s (%s)",
+                            v->rights[i].identifier, d1, path, d2,
+                            v->kind == PLEDGER_KIND_EMISSION ? "EM_PERMIT_ENDS_IN_PERIOD"
+                                                             : "RL_TERM_ENDS_IN_PERIOD");
+        }
+    }
+    pl_app_free(a);
+    pl_doc_free(doc);
+    return rc;
 }
 
 int pl_wf_extend(const pl_ctx *c, const char *number, int32_t new_end, const char *modcode)
