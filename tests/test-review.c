@@ -847,6 +847,20 @@ static const rcase cases[] = {
                                "364201" },
       "rights/right[1]/area", "364201 m2 (364201.00 m2)",
       { "rights/right[1]/area/@unit", "平方米", "rights/right[1]/area", "364200" } },
+    /* signed ("+18.6", the schema's decimal may be) and too large for millionths in
+     * 64 bits: compared all the same, never let through */
+    { "RL_AREA_EXCEEDS", LD, { "rights/right[1]/area", "+18.6" }, "rights/right[1]/area",
+      "the area pledged, 18.6 mu (12400.00 m2), exceeds the 18.500000 mu",
+      { "rights/right[1]/area", "+18.5" } },
+    { "RL_AREA_EXCEEDS", SA, { "rights/right[1]/area", "\xef\xbc\x8b" "36.43" },
+      "rights/right[1]/area", "exceeds the 36.420000 ha",
+      { "rights/right[1]/area", "\xef\xbc\x8b" "36.42" } },
+    { "RL_AREA_EXCEEDS", LD, { "rights/right[1]/area", "9223372036855" }, "rights/right[1]/area",
+      "the area pledged, 9223372036855 mu, exceeds the 18.500000 mu (12333.33 m2) land "
+      "certificate J110118201800123" },
+    { "RL_AREA_EXCEEDS", SA, { "rights/right[1]/area", "99999999999999999999.5",
+                               "rights/right[1]/area/@unit", "m2" },
+      "rights/right[1]/area", "99999999999999999999.5 m2, exceeds the 36.420000 ha" },
     { "RL_AREA_UNIT_UNKNOWN", LD, { "rights/right[1]/area/@unit", "acre" },
       "rights/right[1]/area/@unit", "'acre' is not a unit of area the registry knows: give "
       "one of m2 (平方米), mu (亩), ha (公顷), km2 (平方公里)",
@@ -867,6 +881,13 @@ static const rcase cases[] = {
       "rights/right[1]/allowance", "9223372036855 t of" },
     { "EM_ALLOWANCE_EXCEEDS", EM, { "rights/right[1]/allowance", "99999999999999999999.5" },
       "rights/right[1]/allowance", "exceeds the permit's 200.000000 t" },
+    /* signed, in either width: the quantity is the digits after the sign */
+    { "EM_ALLOWANCE_EXCEEDS", EM, { "rights/right[1]/allowance", "+200.5" },
+      "rights/right[1]/allowance", "the pledged allowance 200.5 t of",
+      { "rights/right[1]/allowance", "+200" } },
+    { "EM_ALLOWANCE_EXCEEDS", EM, { "rights/right[1]/allowance", "\xef\xbc\x8b" "300" },
+      "rights/right[1]/allowance", "exceeds the permit's 200.000000 t",
+      { "rights/right[1]/allowance", "\xef\xbc\x8b" "125.5" } },
     { "EM_DETAILS_DIFFER", EM, { "rights/right[1]/allowance/@unit", "kg" },
       "rights/right[1]/allowance/@unit", NULL },
     /* the unit in Chinese is the same unit ("吨" is "t"), also for the allowance's

@@ -292,6 +292,10 @@ static void get_measure(ex *x, xmlNodePtr parent, const char *base, const char *
     out->path = join(x, base, name);
     out->unit_path = join(x, out->path, "@unit");
     out->raw = typed_text(x, n, PL_FOLD_VALUE);
+    /* the schema's decimal may be signed ("+300", "＋300" folded): the
+     * rules compare the quantity, which is the digits after it */
+    if (out->raw && out->raw[0] == '+')
+        out->raw++;
     out->unit = node_attr(x, n, "unit");
 }
 

@@ -145,7 +145,8 @@ typedef struct pl_app_amount {
 
 /* A decimal quantity with its unit (emission allowance, area). */
 typedef struct pl_app_measure {
-    const char *raw;       /* trimmed decimal text, folded; NULL when absent */
+    const char *raw;       /* trimmed decimal text, folded, without a leading '+';
+                            * NULL when absent */
     const char *path;
     const char *unit;      /* @unit; NULL when absent */
     const char *unit_path;
