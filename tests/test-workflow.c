@@ -1653,6 +1653,65 @@ START_TEST(test_clock_backwards)
 }
 END_TEST
 
+/* A clock that gives no instant (pledger_set_clock(): before 0000-01-01 or
+ * after 9999-12-31, PLEDGER_AS_OF_CURRENT among them, as the Python
+ * bindings' clock does when it raises) records nothing: every step is
+ * refused naming the clock, on a new registry as on one whose last event
+ * is earlier (which "the clock went backwards" alone did not catch), and
+ * before anything is made at that instant (a certificate). */
+START_TEST(test_clock_outside_the_instants)
+{
+    static const int64_t bad[] = { PLEDGER_INSTANT_MAX + 1, INT64_MAX, PLEDGER_INSTANT_MIN - 1,
+                                   INT64_MIN };
+    const int64_t t0 = fx_now_us;
+    pledger_application *app = fx_ck_sample(PLEDGER_KIND_TRADEMARK);
+    char *num = NULL;
+    pledger_change ch = PLEDGER_CHANGE_INIT;
+    ch.amount = 5;
+
+    act("applicant-1", PLEDGER_ROLE_APPLICANT);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        fx_now_us = bad[i];
+        PL_FAILS(reg, PLEDGER_EINVAL, pledger_application_save(reg, app));
+        ck_assert_msg(strstr(pledger_errmsg(reg), "pledger_set_clock") &&
+                          strstr(pledger_errmsg(reg), "nothing was recorded"),
+                      "%s", pledger_errmsg(reg));
+        ck_assert_ptr_null(pledger_application_uuid(app));
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM journal"), 0);
+    }
+    pledger_application_free(app);
+    fx_now_us = t0;
+    num = registered(PLEDGER_KIND_TRADEMARK, NULL);
+    act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+    char *before = dump(NULL);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        fx_now_us = bad[i];
+        app = fx_ck_sample(PLEDGER_KIND_PATENT);
+        act("applicant-1", PLEDGER_ROLE_APPLICANT);
+        PL_FAILS(reg, PLEDGER_EINVAL, pledger_application_save(reg, app));
+        ck_assert_msg(strstr(pledger_errmsg(reg), "pledger_set_clock"), "%s",
+                      pledger_errmsg(reg));
+        pledger_application_free(app);
+        /* a pledge step, which makes a certificate at its instant: refused first */
+        act("registrar-1", PLEDGER_ROLE_REGISTRAR);
+        PL_FAILS(reg, PLEDGER_EINVAL, pledger_pledge_change(reg, num, &ch, NULL));
+        ck_assert_msg(strstr(pledger_errmsg(reg), "pledger_set_clock"), "%s",
+                      pledger_errmsg(reg));
+        /* the sweep: the pledge is due after 9999, and not recorded so */
+        int n = 0, rc = pledger_registry_expire(&n, reg);
+        ck_assert_int_eq(rc, bad[i] > t0 ? PLEDGER_EINVAL : 0);
+    }
+    char *after = dump(NULL);
+    ck_assert_str_eq(before, after);
+    fx_now_us = t0 + FX_DAY_US;
+    PL_OK(reg, pledger_pledge_change(reg, num, &ch, NULL));
+    assert_journal_intact();
+    free(before);
+    free(after);
+    free(num);
+}
+END_TEST
+
 /* Versions that take effect at one instant (the clock is not moved
  * between them, as a replay's may not be): each superseded certificate
  * is its own version's, terms and code, for every role -- it was the
@@ -2237,6 +2296,7 @@ static Suite *workflow_suite(void)
     tcase_add_test(tc, test_certificate_masks_residents);
     tcase_add_test(tc, test_certificates_of_versions_at_one_instant);
     tcase_add_test(tc, test_clock_backwards);
+    tcase_add_test(tc, test_clock_outside_the_instants);
     tcase_add_test(tc, test_calendar_deadlines);
     tcase_add_test(tc, test_read_only_registry);
     tcase_add_test(tc, test_bad_arguments);

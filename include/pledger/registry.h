@@ -174,7 +174,11 @@ typedef int64_t (*pledger_clock_fn)(void *payload);
  * stores and every deadline it computes uses it, so tests and replays are
  * deterministic.  A step reads it once, when it holds the registry's
  * write lock, so steps by several handles or processes get instants in
- * the order they commit whenever their clocks agree.
+ * the order they commit whenever their clocks agree.  An instant the
+ * clock gives outside #PLEDGER_INSTANT_MIN .. #PLEDGER_INSTANT_MAX (a
+ * Python clock that raised gives #PLEDGER_AS_OF_CURRENT) is no step's:
+ * the step is refused with #PLEDGER_EINVAL naming the clock, nothing
+ * recorded.
  * @param[in] reg     the registry.
  * @param[in] clock   the clock, or NULL for the system clock.
  * @param[in] payload passed to @p clock unchanged.

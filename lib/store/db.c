@@ -3,9 +3,12 @@
  * journal tree's cached edge and the settings, over the backend's
  * connection operations (store/backend.h, pl_conn_ops). */
 #include "store/db.h"
+
+#include <pledger/common.h>
 #include "store/backend.h"
 #include "base/date.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -107,6 +110,17 @@ static int write_begin(pl_db *db, pl_err *e, bool lock_now)
     /* Not before: a commit by another connection while this one waited
      * for the lock would carry a later instant than this step's. */
     db->tx_now = pl_db_clock(db);
+    /* A clock that gives no instant (pledger_set_clock(): a Python clock
+     * that raised gives PLEDGER_AS_OF_CURRENT) is no step's: what it
+     * recorded could never be read back. */
+    if (db->tx_now < PLEDGER_INSTANT_MIN || db->tx_now > PLEDGER_INSTANT_MAX) {
+        int64_t bad = db->tx_now;
+        pl_db_rollback(db);
+        return pl_err_set(e, PLEDGER_EINVAL,
+                          "the registry's clock gives %" PRId64 " microseconds since 1970, not "
+                          "an instant from 0000-01-01 to 9999-12-31: see to the clock set with "
+                          "pledger_set_clock(); nothing was recorded", bad);
+    }
     return 0;
 }
 

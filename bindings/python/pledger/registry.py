@@ -517,7 +517,9 @@ class Registry:
         """Replace the clock "now" is read from (for tests and replays):
         ``clock()`` returns a datetime or microseconds since the epoch.
         None restores the system clock.  An exception in ``clock`` cannot
-        cross the C call: it is printed and the instant taken as 0."""
+        cross the C call: it is printed, and a step that reads the clock
+        then is refused (:class:`pledger.InvalidArgument` naming the clock),
+        nothing recorded -- not recorded at an instant the clock never gave."""
         if clock is None:
             self._check(lib.pledger_set_clock(self._h, ffi.NULL, ffi.NULL))
             self._clock_cb = None
@@ -529,7 +531,13 @@ class Registry:
         def read(payload: Any) -> int:
             return to_us(clock(), "the clock's instant")
 
-        cb = ffi.callback("pledger_clock_fn", read)
+        def failed(exc_type: Any, exc: Any, tb: Any) -> int:
+            import traceback
+            traceback.print_exception(exc_type, exc, tb)
+            # no instant: the library records nothing at it
+            return int(lib.PLEDGER_AS_OF_CURRENT)
+
+        cb = ffi.callback("pledger_clock_fn", read, onerror=failed)
         self._check(lib.pledger_set_clock(self._h, cb, ffi.NULL))
         self._clock_cb = cb
 

@@ -3,6 +3,7 @@ steps and roles of tests/test-workflow.c)."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
 import pytest
 
@@ -361,6 +362,27 @@ def test_clock_and_actor(reg: pledger.Registry, clock) -> None:
     reg.set_actor("clerk-7", "clerk")
     assert reg.actor == "clerk-7"
     assert reg.office == "FZ01"
+
+
+def test_a_clock_that_raises_records_nothing(flow: Flow, db_path: str, capsys) -> None:
+    """The exception cannot cross the C call: it is printed and the step
+    refused, naming the clock -- not recorded at 1970-01-01."""
+    reg = flow.reg
+    flow.act("applicant-1", Role.APPLICANT)
+
+    def broken() -> int:
+        raise OSError("the time server is down")
+
+    reg.set_clock(broken)
+    with sample(Kind.TRADEMARK) as app:
+        with pytest.raises(pledger.InvalidArgument, match="pledger_set_clock"):
+            reg.save(app)
+        assert app.uuid is None
+    assert "the time server is down" in capsys.readouterr().err
+    reg.set_clock(flow.clock)
+    assert list(reg.applications()) == []
+    with sqlite3.connect(db_path) as c:
+        assert c.execute("SELECT count(*) FROM journal").fetchone() == (0,)
 
 
 def test_number_template(flow: Flow) -> None:
