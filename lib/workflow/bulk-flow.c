@@ -31,7 +31,8 @@ int pl_bulk_check_role(const pl_ctx *c)
 {
     if (c->role != PLEDGER_ROLE_APPLICANT)
         return pl_err_set(c->e, PLEDGER_EPERM,
-                          "actor '%s' has role %s; only an applicant (the pledgee) files in bulk",
+                          "file_batch: actor '%s' has role %s; only an applicant (the "
+                          "pledgee) files in bulk",
                           c->actor ? c->actor : "(none)",
                           pl_role_name(c->role) ? pl_role_name(c->role) : "none");
     return 0;

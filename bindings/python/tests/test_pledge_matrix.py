@@ -212,3 +212,25 @@ def test_every_role_on_every_step(tmp_path, kind: Kind) -> None:
                             take(other, step, r2)
                     else:
                         take(other, step, r2)
+
+
+def test_every_role_on_a_bulk_filing(tmp_path) -> None:
+    """A bulk filing is an applicant's (the pledgee's) alone; the refusal
+    names the call, the actor and its role, and files nothing."""
+    path = str(tmp_path / "reg.db")
+    with pledger.open(path, office="FZ01") as reg:
+        reg.set_clock(Clock())
+        for role in Role:
+            if role == Role.APPLICANT:
+                continue
+            reg.set_actor("intruder-7", role)
+            before = dump(path)
+            with sample(Kind.RECEIVABLE) as app, pytest.raises(pledger.PermissionDenied) as e:
+                reg.file_batch([app])
+            assert str(e.value).startswith(
+                f"file_batch: actor 'intruder-7' has role {role.api_name}; only an applicant"), \
+                str(e.value)
+            assert dump(path) == before
+        reg.set_actor("pledgee-bank", Role.APPLICANT)
+        with sample(Kind.RECEIVABLE) as app:
+            assert len(reg.file_batch([app])) == 1
