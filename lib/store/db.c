@@ -118,8 +118,8 @@ static int write_begin(pl_db *db, pl_err *e, bool lock_now)
         pl_db_rollback(db);
         return pl_err_set(e, PLEDGER_EINVAL,
                           "the registry's clock gives %" PRId64 " microseconds since 1970, not "
-                          "an instant from 0000-01-01 to 9999-12-31: see to the clock set with "
-                          "pledger_set_clock(); nothing was recorded", bad);
+                          "an instant from 0000-01-01 to 9999-12-31: see to the clock it was "
+                          "given; nothing was recorded", bad);
     }
     return 0;
 }

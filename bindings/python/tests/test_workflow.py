@@ -375,7 +375,7 @@ def test_a_clock_that_raises_records_nothing(flow: Flow, db_path: str, capsys) -
 
     reg.set_clock(broken)
     with sample(Kind.TRADEMARK) as app:
-        with pytest.raises(pledger.InvalidArgument, match="pledger_set_clock"):
+        with pytest.raises(pledger.InvalidArgument, match="the registry's clock gives"):
             reg.save(app)
         assert app.uuid is None
     assert "the time server is down" in capsys.readouterr().err
