@@ -539,6 +539,10 @@ static const rcase cases[] = {
         "rights/right[1]/number", "201410000001.6" } },
     { "MATERIAL_INCOMPLETE", LD, { "materials/material[1]/size", NULL },
       "materials/material[1]/size", NULL },
+    /* an empty file is no document (the schema takes no negative size) */
+    { "MATERIAL_INCOMPLETE", TM, { "materials/material[4]/size", "０" },
+      "materials/material[4]/size", "is an empty file (0 bytes): attach the document itself",
+      { "materials/material[4]/size", "1" } },
     { "MATERIAL_INCOMPLETE", EQ, { "materials/material[2]/file_name", "\xe3\x80\x80" },
       "materials/material[2]/file_name", "file name" },
     { "MATERIAL_DIGEST_MISSING", SA, { "materials/material[1]/sha256", NULL },

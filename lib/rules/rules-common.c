@@ -754,6 +754,10 @@ static void material_incomplete(pl_rctx *c, const pl_rule *r)
             pl_rule_emit(c, r, m->file_name.path, "the file name of the material is missing");
         if (!m->has_size)
             pl_rule_emit(c, r, m->size_path, "the size of the material is missing");
+        else if (m->size == 0)   /* the schema takes no negative size */
+            pl_rule_emit(c, r, m->size_path, "the material %s is an empty file (0 bytes): "
+                         "attach the document itself",
+                         m->file_name.text ? m->file_name.text : "");
     }
 }
 
@@ -985,7 +989,8 @@ const pl_rule pl_rules_common[] = {
       "rights, scope."), B_CONTRACT, contract_clauses_missing },
     { "MATERIAL_MISSING", C, PL_K_ALL, N_("A material the kind requires is missing."),
       B_MATERIALS, material_missing },
-    { "MATERIAL_INCOMPLETE", C, PL_K_ALL, N_("A material has no kind, file name or size."),
+    { "MATERIAL_INCOMPLETE", C, PL_K_ALL,
+      N_("A material has no kind, file name or size, or is an empty file."),
       B_MATERIALS, material_incomplete },
     { "MATERIAL_DIGEST_MISSING", C, PL_K_ALL, N_("A material has no SHA-256 digest."),
       B_MATERIALS, material_digest_missing },
