@@ -234,3 +234,65 @@ def test_every_role_on_a_bulk_filing(tmp_path) -> None:
         reg.set_actor("pledgee-bank", Role.APPLICANT)
         with sample(Kind.RECEIVABLE) as app:
             assert len(reg.file_batch([app])) == 1
+
+
+def _race(path: str, step: str, number: str, barrier, out) -> None:
+    """One of the processes of test_conflicting_steps_from_processes."""
+    try:
+        with pledger.open(path) as reg:     # the system clock
+            reg.set_actor(f"registrar-{step}", Role.REGISTRAR)
+            barrier.wait(30)
+            take(reg, step, pledger.Registration(number=number, modcode=None))
+            out.put((step, "ok"))
+    except pledger.WrongState as e:
+        out.put((step, f"WrongState: {e}"))
+    except BaseException as e:                 # anything else fails the test
+        out.put((step, f"{type(e).__name__}: {e}"))
+
+
+def test_conflicting_steps_from_processes(tmp_path) -> None:
+    """Four processes on one file, each with its own handle and the real
+    clock, take conflicting steps on one pledge at once: the steps are
+    serialised, the first one's decides, every other is refused by the
+    state it left (not by a lock or a corrupt row), and the journal holds
+    exactly what was done."""
+    import multiprocessing as mp
+    path = str(tmp_path / "reg.db")
+    with pledger.open(path, office="FZ01") as reg:
+        flow = Flow(reg, Clock())
+        flow.act("applicant-1", Role.APPLICANT)
+        with sample(Kind.TRADEMARK) as app:
+            app.set("period/end", "2099-12-31")
+            uuid = reg.save(app)
+        reg.set_clock(None)      # the steps from here on read the system clock
+        review = reg.review(uuid)
+        assert not review.stops_submission, [(f.code, f.path) for f in review]
+        reg.submit(uuid)
+        flow.act("clerk-1", Role.CLERK)
+        reg.accept(uuid)
+        flow.act("registrar-1", Role.REGISTRAR)
+        number = reg.register(uuid).number
+    ctx = mp.get_context("fork")
+    steps = ("cancel", "revoke", "change", "extend")
+    barrier, out = ctx.Barrier(len(steps)), ctx.Queue()
+    procs = [ctx.Process(target=_race, args=(path, s, number, barrier, out)) for s in steps]
+    for p in procs:
+        p.start()
+    results = dict(out.get(timeout=60) for _ in procs)
+    for p in procs:
+        p.join(60)
+    done = [s for s, r in results.items() if r == "ok"]
+    assert len(done) >= 1, results
+    for s, r in results.items():
+        assert r == "ok" or r.startswith(f"WrongState: {s}: pledge {number} is "), results
+    with pledger.open(path, read_only=True) as reg:
+        reg.set_actor("auditor-1", Role.AUDITOR)
+        p = reg.pledge(number)
+        # change and extend leave it active: both may be taken before an end
+        assert p.version == 1 + len(done), (results, p.version)
+        # cancel and revoke end it: at most one of them, and it decides the state
+        ends = [s for s in done if s in ("cancel", "revoke")]
+        assert len(ends) <= 1, results
+        want = {"cancel": PledgeState.CANCELLED, "revoke": PledgeState.REVOKED}
+        assert p.state == (want[ends[0]] if ends else A), (results, p.state)
+        assert reg.journal_verify().intact
