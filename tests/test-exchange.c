@@ -1284,6 +1284,43 @@ START_TEST(lapsed_corrections_are_the_offices_to_decide)
 }
 END_TEST
 
+/* A correction the acceptance point asked for itself, before it forwarded
+ * the application, is the point's to decide, and it decides as its sweep
+ * records it: from the day after the 30 days it reads as withdrawn (load,
+ * list) and is no longer corrected, before the sweep runs as after. */
+START_TEST(a_points_own_correction_lapses_at_the_point)
+{
+    if (!PL_TEST_XMLSIG)
+        return;
+    char *a = accepted_at_ap(PLEDGER_KIND_TRADEMARK, NULL);
+    act(&ap, "clerk-fz", PLEDGER_ROLE_CLERK);
+    PL_OK(ap.reg, pledger_application_request_correction(ap.reg, a, "signature missing"));
+    ck_assert_int_eq(app_state(&ap, a), PLEDGER_APP_CORRECTION_REQUESTED);
+    fx_now_us += 31 * INT64_C(86400000000);
+    ck_assert_int_eq(app_state(&ap, a), PLEDGER_APP_WITHDRAWN);
+    pledger_app_filter f = PLEDGER_APP_FILTER_INIT;
+    f.states = 1u << PLEDGER_APP_WITHDRAWN;
+    pledger_app_list *l = NULL;
+    act(&ap, "clerk-fz", PLEDGER_ROLE_CLERK);
+    PL_OK(ap.reg, pledger_application_list(&l, ap.reg, &f));
+    ck_assert_uint_eq(pledger_app_list_count(l), 1);
+    pledger_app_list_free(l);
+    pledger_application *doc = NULL;
+    PL_OK(ap.reg, pledger_application_load(&doc, ap.reg, a));
+    PL_FAILS(ap.reg, PLEDGER_ESTATE, pledger_application_correct(ap.reg, doc));
+    ck_assert_msg(strstr(pledger_errmsg(ap.reg), "deemed withdrawn"), "%s",
+                  pledger_errmsg(ap.reg));
+    pledger_application_free(doc);
+    int n = -1;
+    act(&ap, "registrar-fz", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(ap.reg, pledger_registry_expire(&n, ap.reg));
+    ck_assert_int_eq(n, 1);
+    ck_assert_int_eq(app_state(&ap, a), PLEDGER_APP_WITHDRAWN);
+    journal_ok(&ap);
+    free(a);
+}
+END_TEST
+
 /* Row of @sql (one text parameter, @arg) in the database at @path: its
  * @n columns as text, NULL for NULL (free with raw_row_free()). */
 static char **raw_row(const char *path, const char *sql, const char *arg, int n)
@@ -1788,6 +1825,7 @@ static Suite *make(void)
     tcase_add_test(tc, a_correction_from_a_clock_ahead_is_refused);
     tcase_add_test(tc, a_point_clock_ahead_never_makes_a_decision_before_its_acceptance);
     tcase_add_test(tc, lapsed_corrections_are_the_offices_to_decide);
+    tcase_add_test(tc, a_points_own_correction_lapses_at_the_point);
     tcase_add_test(tc, every_character_a_field_holds_crosses_the_line);
     tcase_add_test(tc, a_correction_the_office_decided_meanwhile_does_not_stop_the_line);
     tcase_add_test(tc, a_point_corrects_only_its_own_applications);

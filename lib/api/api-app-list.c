@@ -1,5 +1,6 @@
 /* Listing applications: an acceptance point's queue, an applicant's own
  * drafts (pledger_application_list). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +59,7 @@ static int add(void *arg, pl_err *e, const pl_app_entry *a)
     gather *g = arg;
     pledger_app_list *l = g->l;
     pl_app_row row = { .state = a->state, .correction_due = a->correction_due };
+    snprintf(row.uuid, sizeof row.uuid, "%s", a->uuid ? a->uuid : "");
     int state = pl_wf_app_state_on(g->c, &row);
     bool oom = false;
 

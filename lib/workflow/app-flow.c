@@ -53,10 +53,22 @@ int pl_wf_own_application(const pl_ctx *c, const char *what, const pl_app_row *r
 
 int pl_wf_app_state_on(const pl_ctx *c, const pl_app_row *row)
 {
-    if (row->state == PLEDGER_APP_CORRECTION_REQUESTED && row->correction_due != INT32_MIN &&
-        c->site != PLEDGER_SITE_ACCEPTANCE_POINT && row->correction_due < pl_ctx_today(c))
+    if (row->state != PLEDGER_APP_CORRECTION_REQUESTED || row->correction_due == INT32_MIN ||
+        row->correction_due >= pl_ctx_today(c))
+        return row->state;
+    if (c->site != PLEDGER_SITE_ACCEPTANCE_POINT)
         return PLEDGER_APP_WITHDRAWN;
-    return row->state;
+    /* At an acceptance point, what it forwarded its office decides (and
+     * reports); a correction the point asked for before it forwarded the
+     * application is its own to decide, as its sweep does
+     * (PL_SWEEP_CORRECTIONS).  Unreadable: left as stored. */
+    pl_err none = { 0 };
+    int64_t id = row->id;
+    bool forwarded = true;
+    if ((id || !PL_OPS(c->db, exchange)->app_id(c->db, &none, row->uuid, &id)) &&
+        PL_OPS(c->db, exchange)->app_forwarded(c->db, &none, id, &forwarded))
+        forwarded = true;
+    return forwarded ? row->state : PLEDGER_APP_WITHDRAWN;
 }
 
 /* The state check of @step on @row, on today's date: an application whose

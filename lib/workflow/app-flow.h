@@ -18,7 +18,9 @@ int pl_wf_stored_app(const pl_ctx *c, const pl_app_row *row, pl_doc **doc, pl_ap
 /* The state of the application @row today: the recorded one, or, at an
  * office, withdrawn when a correction was requested and its 30 days ended
  * before today (deemed withdrawn, whether or not the sweep has recorded it
- * yet).  An acceptance point leaves that decision to its office. */
+ * yet).  An acceptance point leaves that decision to its office for what
+ * it forwarded, and makes it for a correction it asked for itself before
+ * forwarding, as its sweep does. */
 int pl_wf_app_state_on(const pl_ctx *c, const pl_app_row *row);
 
 /* PLEDGER_EPERM unless the context's actor filed the application @row;
