@@ -510,8 +510,15 @@ class Registry:
     @property
     def now(self) -> _dt.datetime:
         """The registry's current instant (UTC datetime): the clock set
-        with :meth:`set_clock`, else the system clock."""
-        return from_us(lib.pledger_now(self._h))
+        with :meth:`set_clock`, else the system clock
+        (:class:`pledger.InvalidArgument` when that clock gives no instant
+        of the years 1 to 9999 -- one that raised -- as the steps are
+        refused then)."""
+        us = int(lib.pledger_now(self._h))
+        if not lib.PLEDGER_INSTANT_MIN <= us <= lib.PLEDGER_INSTANT_MAX:
+            raise _ffi._invalid(f"the registry's clock gives {us} microseconds since 1970, "
+                                "not an instant from 0000-01-01 to 9999-12-31")
+        return from_us(us)
 
     def set_clock(self, clock: Callable[[], Instant] | None) -> None:
         """Replace the clock "now" is read from (for tests and replays):

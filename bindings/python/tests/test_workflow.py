@@ -379,7 +379,10 @@ def test_a_clock_that_raises_records_nothing(flow: Flow, db_path: str, capsys) -
             reg.save(app)
         assert app.uuid is None
     assert "the time server is down" in capsys.readouterr().err
+    with pytest.raises(pledger.InvalidArgument, match="the registry's clock gives"):
+        reg.now
     reg.set_clock(flow.clock)
+    assert reg.now == dt.datetime(2024, 4, 1, 2, 0, tzinfo=UTC)
     assert list(reg.applications()) == []
     with sqlite3.connect(db_path) as c:
         assert c.execute("SELECT count(*) FROM journal").fetchone() == (0,)
