@@ -20,6 +20,7 @@
 
 #include "testutil.h"
 #include "base/area.h"
+#include "base/micro.h"
 #include "store/sqlite.h"
 #include "api/handle.h"
 #include "base/date.h"
@@ -980,8 +981,8 @@ START_TEST(test_area_units)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int64_t a, r;
         int d, rd;
-        ck_assert(pl_area_parse(cases[i].a, &a, &d));
-        ck_assert(pl_area_parse(cases[i].r, &r, &rd));
+        ck_assert(pl_micro_parse(cases[i].a, strlen(cases[i].a), &a, &d) == PL_MICRO_OK);
+        ck_assert(pl_micro_parse(cases[i].r, strlen(cases[i].r), &r, &rd) == PL_MICRO_OK);
         ck_assert_msg(pl_area_exceeds(a, pl_area_unit_of(cases[i].a_unit), d, r,
                                       pl_area_unit_of(cases[i].r_unit)) == cases[i].exceeds,
                       "%s %s against %s %s", cases[i].a, cases[i].a_unit, cases[i].r,
@@ -999,11 +1000,42 @@ START_TEST(test_area_units)
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         ck_assert_msg(pl_area_unit_of(names[i].name) == names[i].u, "'%s'", names[i].name);
     ck_assert_int_eq(pl_area_unit_of(NULL), PL_AREA_NONE);
+    /* the one reader of quantities: the register's figures, the
+     * allowances and areas the review compares */
+    static const char *const bad[] = { "1.2.3", "", ".", "-1", "+1", " 1", "1 ", "1e3",
+                                       "１", "1,5", "0x10" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int64_t m = -7;
+        int d = -7;
+        ck_assert_msg(pl_micro_parse(bad[i], strlen(bad[i]), &m, &d) == PL_MICRO_BAD, "'%s'",
+                      bad[i]);
+        ck_assert(m == -7 && d == -7);
+    }
+    static const struct { const char *s; int64_t micro; int decimals; } good[] = {
+        { "18.5", 18500000, 1 },       { "300", 300000000, 0 },    { ".5", 500000, 1 },
+        { "5.", 5000000, 0 },          { "0.000001", 1, 6 },       { "0.0000001", 1, 7 },
+        { "0.0000000", 0, 7 },         { "1.0000001", 1000001, 7 }, { "007", 7000000, 0 },
+        { "9223372036854.775799", INT64_MAX - 8, 6 },
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        int64_t m;
+        int d;
+        ck_assert_msg(pl_micro_parse(good[i].s, strlen(good[i].s), &m, &d) == PL_MICRO_OK, "'%s'",
+                      good[i].s);
+        ck_assert_msg(m == good[i].micro && d == good[i].decimals, "'%s': %lld, %d", good[i].s,
+                      (long long)m, d);
+    }
+    static const char *const huge[] = { "9223372036854.775808", "9223372036854.775807", "9223372036854.7758071",
+                                        "9223372036855", "99999999999999999999999999" };
+    for (size_t i = 0; i < sizeof huge / sizeof huge[0]; i++) {
+        int64_t m = -7;
+        ck_assert_msg(pl_micro_parse(huge[i], strlen(huge[i]), &m, NULL) == PL_MICRO_HUGE, "'%s'",
+                      huge[i]);
+        ck_assert(m == -7);
+    }
+    /* a count of bytes, not a string: what follows is not read */
     int64_t m;
-    int d;
-    ck_assert(!pl_area_parse("1.2.3", &m, &d));
-    ck_assert(!pl_area_parse("", &m, &d));
-    ck_assert(!pl_area_parse("-1", &m, &d));
+    ck_assert(pl_micro_parse("12x", 2, &m, NULL) == PL_MICRO_OK && m == 12000000);
     char out[32];
     pl_area_format_m2(out, 18500000, PL_AREA_MU);
     ck_assert_str_eq(out, "12333.33");

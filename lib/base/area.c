@@ -50,46 +50,6 @@ const char *pl_area_unit_chinese(pl_area_unit u)
     return u >= PL_AREA_M2 && u <= PL_AREA_KM2 ? units[u].chinese : NULL;
 }
 
-bool pl_area_parse(const char *s, int64_t *micro, int *decimals)
-{
-    int64_t v = 0;
-    int frac = -1;
-    bool more = false, any = false;
-
-    if (!s)
-        return false;
-    for (; *s; s++) {
-        if (*s == '.' && frac < 0) {
-            frac = 0;
-            continue;
-        }
-        if (*s < '0' || *s > '9')
-            return false;
-        any = true;
-        if (frac >= 6) {
-            more |= *s != '0';
-            continue;
-        }
-        if (v > (INT64_MAX - 9) / 10)
-            return false;
-        v = v * 10 + (*s - '0');
-        if (frac >= 0)
-            frac++;
-    }
-    if (!any)
-        return false;
-    *decimals = frac < 0 ? 0 : frac;
-    for (int k = *decimals; k < 6; k++) {
-        if (v > INT64_MAX / 10)
-            return false;
-        v *= 10;
-    }
-    if (more && v == INT64_MAX)
-        return false;
-    *micro = v + (more ? 1 : 0);
-    return true;
-}
-
 /* @a * @b, or false when it does not fit (both >= 0). */
 static bool mul(int64_t a, int64_t b, int64_t *out)
 {

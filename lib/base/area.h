@@ -33,15 +33,10 @@ const char *pl_area_unit_chinese(pl_area_unit u);
 /* "m2 (平方米), mu (亩), ha (公顷), km2 (平方公里)": the units known. */
 extern const char pl_area_units_known[];
 
-/* A quantity in ASCII digits with at most one '.' ("18.5"), into
- * millionths (*@micro, the 7th decimal on rounded up) and the number of
- * decimals written (*@decimals, 0..6, more counted as 6); false when it
- * is not one or does not fit. */
-bool pl_area_parse(const char *s, int64_t *micro, int *decimals);
-
 /* Whether an area of @a_micro millionths of @a_unit, written with
- * @a_decimals decimals, is larger than @r_micro millionths of @r_unit
- * once both are in the same unit, exactly (no rounding of the mu): larger
+ * @a_decimals decimals (as pl_micro_parse reads it: base/micro.h), is
+ * larger than @r_micro millionths of @r_unit once both are in the same
+ * unit, exactly (no rounding of the mu): larger
  * by more than half a unit of its last written decimal, or of its second
  * when it has fewer, for an area converted and rounded: "666.67 m2" is 1
  * mu, "12333 m2" less than 18.5 mu (12333.33 m2), "12333.34 m2" and "19

@@ -10,6 +10,7 @@
 #include "base/date.h"
 #include "base/i18n.h"
 #include "base/ident.h"
+#include "base/micro.h"
 #include "base/money.h"
 #include "base/text.h"
 #include "model/xml.h"
@@ -146,42 +147,24 @@ static int get_id(where *w, const char *field, pledger_id_type type, const char 
     return 0;
 }
 
-/* "123.5" -> 123500000 millionths.  Returns false on anything else. */
+/* A figure of the register ("123.5" -> 123500000 millionths): white
+ * space around it and a '+' before it taken, at most 6 decimals (the
+ * register's own figure is never rounded).  False on anything else. */
 static bool parse_micro(const char *s, int64_t *out)
 {
-    int64_t v = 0;
-    int frac = -1;
-    bool digit = false;
+    int decimals;
 
     while (pl_refreg_is_ws(*s))
         s++;
     if (*s == '+')
         s++;
-    for (; *s && !pl_refreg_is_ws(*s); s++) {
-        if (*s == '.' && frac < 0) {
-            frac = 0;
-            continue;
-        }
-        if (*s < '0' || *s > '9')
+    size_t n = 0;
+    while (s[n] && !pl_refreg_is_ws(s[n]))
+        n++;
+    for (const char *t = s + n; *t; t++)
+        if (!pl_refreg_is_ws(*t))
             return false;
-        if (frac >= 0 && ++frac > 6)
-            return false;
-        if (v > (INT64_MAX - 9) / 10)
-            return false;
-        v = v * 10 + (*s - '0');
-        digit = true;
-    }
-    while (pl_refreg_is_ws(*s))
-        s++;
-    if (*s || !digit)
-        return false;
-    for (int i = frac < 0 ? 0 : frac; i < 6; i++) {
-        if (v > INT64_MAX / 10)
-            return false;
-        v *= 10;
-    }
-    *out = v;
-    return true;
+    return pl_micro_parse(s, n, out, &decimals) == PL_MICRO_OK && decimals <= 6;
 }
 
 static bool parse_count(const char *s, int64_t *out)
@@ -536,7 +519,6 @@ static int get_area(where *w, xmlNodePtr n, record *r)
     const char *amount = pl_refreg_prop(n, "area"), *unit = pl_refreg_prop(n, "area_unit");
     allowance *a = &r->allowances[0];
     pl_area_unit u;
-    int decimals;
 
     if (!amount && !unit)
         return 0;
@@ -548,7 +530,7 @@ static int get_area(where *w, xmlNodePtr n, record *r)
     if ((u = pl_area_unit_of(unit)) == PL_AREA_NONE)
         return pl_refreg_bad(w, "area_unit '%.30s' is not a unit of area the registry knows: %s",
                              unit, pl_area_units_known);
-    if (!pl_area_parse(amount, &a->micro, &decimals))
+    if (!parse_micro(amount, &a->micro))
         return pl_refreg_bad(w, "area '%.30s' is not a quantity with at most 6 decimals",
                              amount);
     snprintf(a->pollutant, sizeof a->pollutant, "%s", PL_REF_AREA);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "base/micro.h"
 #include "rules/rules.h"
 #include "base/i18n.h"
 
@@ -14,49 +15,6 @@ static const char B_PERMIT[] =
     N_("discharge right pledge measures: the pledged allowance is part of the permit");
 static const char B_TERM[] =
     N_("discharge right pledge measures: the permit in force for the whole period");
-
-/* A decimal quantity in millionths, rounded up, into *@out: QTY_OK; or
- * QTY_HUGE, a quantity beyond what millionths in 64 bits hold (more than
- * any permit allows: the schema bounds none); or QTY_BAD, not one. */
-enum { QTY_BAD, QTY_OK, QTY_HUGE };
-static int parse_micro(const char *s, int64_t *out)
-{
-    int64_t v = 0;
-    int frac = -1;
-    bool more = false, huge = false;
-
-    if (!s || !*s)
-        return QTY_BAD;
-    for (; *s; s++) {
-        if (*s == '.' && frac < 0) {
-            frac = 0;
-            continue;
-        }
-        if (*s < '0' || *s > '9')
-            return QTY_BAD;
-        if (frac >= 6) {
-            more |= *s != '0';
-            continue;
-        }
-        if (huge || v > (INT64_MAX - 9) / 10) {
-            huge = true;   /* read on: what follows must still be digits */
-            continue;
-        }
-        v = v * 10 + (*s - '0');
-        if (frac >= 0)
-            frac++;
-    }
-    for (int k = frac < 0 ? 0 : frac; k < 6 && !huge; k++) {
-        if (v > INT64_MAX / 10)
-            huge = true;
-        else
-            v *= 10;
-    }
-    if (huge || (more && v == INT64_MAX))
-        return QTY_HUGE;
-    *out = v + (more ? 1 : 0);
-    return QTY_OK;
-}
 
 static const pl_ref_certificate *permit(const pl_rctx *c, size_t i)
 {
@@ -147,11 +105,15 @@ static void em_allowance_exceeds(pl_rctx *c, const pl_rule *r)
         const pl_app_right *x = &c->app->rights[i];
         const pl_ref_allowance *a = allowance_of(permit(c, i), x->pollutant.text);
         int64_t want = 0;
-        int q = parse_micro(x->allowance.raw, &want);
+        /* a quantity beyond millionths in 64 bits (PL_MICRO_HUGE) is more
+         * than any permit allows: the schema bounds none */
+        pl_micro_rc q = x->allowance.raw ? pl_micro_parse(x->allowance.raw,
+                                                          strlen(x->allowance.raw), &want, NULL)
+                                         : PL_MICRO_BAD;
         /* without a unit, or in another: EM_DETAILS_DIFFER says so */
-        if (!a || q == QTY_BAD || !x->allowance.unit ||
+        if (!a || q == PL_MICRO_BAD || !x->allowance.unit ||
             !same_unit(x->allowance.unit, a->unit) ||
-            (q == QTY_OK && want <= a->amount_micro))
+            (q == PL_MICRO_OK && want <= a->amount_micro))
             continue;
         pl_rule_emit(c, r, x->allowance.path,
                      "the pledged allowance %s %s of %s exceeds the permit's %lld.%06lld %s",

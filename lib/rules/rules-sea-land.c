@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/area.h"
+#include "base/micro.h"
 #include "base/date.h"
 #include "model/kinds.h"
 #include "rules/rules.h"
@@ -70,23 +71,6 @@ static void rl_area_unit_unknown(pl_rctx *c, const pl_rule *r)
     }
 }
 
-/* Whether @s is a decimal number as the schema takes one once folded and
- * unsigned: digits with at most one '.', one digit at least. */
-static bool decimal_text(const char *s)
-{
-    bool digit = false, dot = false;
-
-    for (; s && *s; s++) {
-        if (*s == '.' && !dot)
-            dot = true;
-        else if (*s >= '0' && *s <= '9')
-            digit = true;
-        else
-            return false;
-    }
-    return digit;
-}
-
 /* The area pledged, converted, larger than the certificate's (more than
  * half a unit of its last written decimal: "666.67 m2" is 1 mu).  An area
  * too large for millionths in 64 bits (over 9,223,372,036,854 of its
@@ -102,9 +86,12 @@ static void rl_area_exceeds(pl_rctx *c, const pl_rule *r)
         char a_m2[32], r_m2[32];
         if (!reg || au == PL_AREA_NONE || (ru = pl_area_unit_of(reg->unit)) == PL_AREA_NONE)
             continue;
-        if (!pl_area_parse(x->area.raw, &micro, &decimals)) {
-            if (!decimal_text(x->area.raw))
-                continue;
+        pl_micro_rc q = x->area.raw ? pl_micro_parse(x->area.raw, strlen(x->area.raw), &micro,
+                                                     &decimals)
+                                    : PL_MICRO_BAD;
+        if (q == PL_MICRO_BAD)
+            continue;
+        if (q == PL_MICRO_HUGE) {
             pl_area_format_m2(r_m2, reg->amount_micro, ru);
             pl_rule_emit(c, r, x->area.path, "the area pledged, %s %s, exceeds the %lld.%06lld "
                          "%s (%s m2) %s %s records on the register", x->area.raw, x->area.unit,
