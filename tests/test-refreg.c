@@ -899,6 +899,7 @@ START_TEST(test_certificate_areas)
         "<sea_area number=\"S-3\" " RL_TERM " area_unit=\"ha\">" OWN_A "</sea_area>\n"
         "<sea_area number=\"S-4\" " RL_TERM " area=\"1.0000001\" area_unit=\"ha\">" OWN_A
         "</sea_area>\n"
+        "<land number=\"L-6\" " RL_TERM " area=\" +7.25 \" area_unit=\"mu\">" OWN_A "</land>\n"
         "</register>\n";
     static const rejection want[] = {
         { 7, "land L-4: area_unit 'acre' is not a unit of area the registry knows: m2 (平方米), "
@@ -917,12 +918,15 @@ START_TEST(test_certificate_areas)
         { PLEDGER_KIND_SEA_AREA, "S-1", "ha", 36420000 },
         { PLEDGER_KIND_SEA_AREA, "S-2", "km2", 500000 },
         { PLEDGER_KIND_LAND, "L-3", NULL, 0 },
+        /* as register.xsd's decimal takes it: white space and a '+' (an
+         * allowance's amount took them, an area was rejected) */
+        { PLEDGER_KIND_LAND, "L-6", "mu", 7250000 },
     };
     pledger_registry *reg = open_registrar();
     pledger_import_report *rep = NULL;
 
     import_text(reg, text, &rep);
-    assert_counts(rep, 5, 0, 0, 4);
+    assert_counts(rep, 6, 0, 0, 4);
     assert_rejections(rep, want, sizeof want / sizeof want[0]);
     pledger_import_report_free(rep);
     for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
@@ -941,7 +945,7 @@ START_TEST(test_certificate_areas)
     }
     /* the same file again: unchanged; an area changed: an update */
     import_text(reg, text, &rep);
-    assert_counts(rep, 0, 0, 5, 4);
+    assert_counts(rep, 0, 0, 6, 4);
     pledger_import_report_free(rep);
     import_text(reg,
                 "<register xmlns=\"urn:pledger:1\">\n"
