@@ -48,7 +48,7 @@ class ApiEnum(enum.IntEnum):
             if name in (m.api_name, m.name, m.name.lower()):
                 return m
         choices = ", ".join(m.api_name for m in cls)
-        raise _ffi._invalid(f"{name!r} is not a {cls.__name__} (one of: {choices})")
+        raise _ffi._invalid(f"{name!r} is not a value of {cls.__name__} (one of: {choices})")
 
     @classmethod
     def c_value(cls, value: Any, what: str) -> int:

@@ -54,6 +54,11 @@ def test_enums_are_intenums_with_api_names() -> None:
     with pytest.raises(ValueError) as e:
         Kind.from_name("car")
     assert "sea_area" in str(e.value)
+    # named whatever the enumeration's name begins with ("a AppState")
+    for cls in (Kind, AppState, Role, pledger.IdType):
+        with pytest.raises(ValueError) as e:
+            cls.from_name("car")
+        assert f"'car' is not a value of {cls.__name__} (one of: " in str(e.value)
 
 
 def test_identifiers() -> None:
