@@ -259,6 +259,48 @@ START_TEST(parse_errors)
 }
 END_TEST
 
+START_TEST(parse_name_controls)
+{
+    /* the name after the kind is a text given to the registry like any
+     * other: no control character, line separator or bidirectional
+     * control in it (pl_text_control); white space around it is not */
+    static const struct {
+        const char *text;
+        unsigned cp;
+        int at;
+    } bad[] = {
+        { "2025-10-01 holiday National\aDay\n", 0x07, 9 },
+        { "2025-10-01 holiday \x1b[31mRed\n", 0x1B, 1 },
+        { "2025-10-01 holiday A\rB\n", 0x0D, 2 },
+        { "2025-10-01 holiday Tab\there\n", 0x09, 4 },
+        { "2025-10-01 workday x\x7f\n", 0x7F, 2 },
+        { "2025-10-01 holiday \xc2\x85next\n", 0x85, 1 },
+        { "2025-10-01 holiday 国庆\xe2\x80\xa8节\n", 0x2028, 3 },
+        { "2025-10-01 holiday \xe2\x80\xaegnp\n", 0x202E, 1 },
+        { "2025-10-01..2025-10-02 holiday \xe2\x81\xa6x\xe2\x81\xa9\n", 0x2066, 1 },
+    };
+    char msg[256];
+
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[128];
+        snprintf(text, sizeof text, "# first\n%s", bad[i].text);
+        snprintf(msg, sizeof msg,
+                 "calendar line 2: the name holds U+%04X at character %d: a control character "
+                 "(or one that turns text around), which no text given to the registry may "
+                 "carry", bad[i].cp, bad[i].at);
+        parse_bad(text, msg);
+    }
+    /* white space around the name, a CRLF line end, a name of any script */
+    static const char good[] = "2025-10-01 holiday\t 国庆节 National Day \t\r\n"
+                               "2025-10-02 holiday\t\r\n2025-10-03 holiday # note\n";
+    pl_calendar *c = pl_calendar_new();
+    pl_err e;
+    ck_assert_msg(pl_calendar_parse(c, &e, good, strlen(good)) == 0, "%s", e.msg);
+    ck_assert_uint_eq(pl_calendar_count(c), 3);
+    pl_calendar_free(c);
+}
+END_TEST
+
 START_TEST(parse_nul_byte)
 {
     static const char text[] = "2025-10-01 holiday\n2025-10-02 hol\0day\n";
@@ -299,6 +341,7 @@ static Suite *calendar_suite(void)
     tcase_add_test(tc, set_and_replace);
     tcase_add_test(tc, parse_forms);
     tcase_add_test(tc, parse_errors);
+    tcase_add_test(tc, parse_name_controls);
     tcase_add_test(tc, parse_nul_byte);
     tcase_add_test(tc, far_ranges);
     suite_add_tcase(s, tc);

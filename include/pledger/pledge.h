@@ -493,7 +493,8 @@ PLEDGER_EXPORT int pledger_registry_expire(int *out, pledger_registry *reg);
  * every deadline counted in working days.  Text format, one entry a line:
  * `YYYY-MM-DD holiday [name]`, `YYYY-MM-DD workday [name]`, ranges
  * `YYYY-MM-DD..YYYY-MM-DD holiday [name]` (at most 366 days), `#`
- * comments; at most 36,600 days in one text, and no day named both a
+ * comments; a name holds no control character, tab, line separator or
+ * bidirectional control (as no text given to the registry does); at most 36,600 days in one text, and no day named both a
  * holiday and a workday in it.  Entries replace those stored for the
  * same days.  Role: registrar.
  * @param[in] reg the registry.

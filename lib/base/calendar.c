@@ -189,6 +189,37 @@ static int kind_in(const pl_calendar *c, int32_t day)
     return i < c->n && c->v[i].day == day ? c->v[i].kind : 0;
 }
 
+/* The name after a line's kind (@p, @n bytes, white space around it not
+ * counted) holds no character that no text given to the registry may
+ * carry (pl_text_control): a tab, a lone carriage return, a line or
+ * paragraph separator, a bidirectional control. */
+static int check_name(pl_err *e, unsigned long lineno, const char *p, size_t n)
+{
+    uint32_t cp;
+    size_t at;
+    char *name;
+    bool bad;
+
+    while (n > 0 && blank(*p)) {
+        p++;
+        n--;
+    }
+    if (n == 0)
+        return 0;
+    if (!(name = malloc(n + 1)))
+        return pl_err_oom(e);
+    memcpy(name, p, n);
+    name[n] = '\0';
+    bad = pl_text_control(name, PL_TEXT_LINE, &cp, &at);
+    free(name);
+    if (!bad)
+        return 0;
+    return pl_err_set(e, PLEDGER_EINVAL,
+                      "calendar line %lu: the name holds U+%04X at character %zu: a control "
+                      "character (or one that turns text around), which no text given to the "
+                      "registry may carry", lineno, (unsigned)cp, at);
+}
+
 /* One line into @c; @seen holds what the text's earlier lines named, so
  * that one text cannot name a day both a holiday and a workday (the later
  * line silently won). */
@@ -242,6 +273,8 @@ static int parse_line(pl_calendar *c, pl_calendar *seen, pl_err *e, unsigned lon
                           "calendar line %lu: expected 'holiday' or 'workday' after the date, "
                           "found '%.*s'",
                           lineno, (int)pl_utf8_prefix(kw, kl, PL_EXCERPT_MAX), kw);
+    if ((rc = check_name(e, lineno, kw + kl, (size_t)(end - kw - kl))))
+        return rc;
     for (d = from;; d++) {
         int before = kind_in(seen, d);
         if (before && before != kind) {
