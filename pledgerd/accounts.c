@@ -2,10 +2,12 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -71,6 +73,46 @@ static account *find(accounts *a, const char *name)
     return a->n ? bsearch(name, a->v, a->n, sizeof *a->v, name_cmp) : NULL;
 }
 
+/* What a file's type is, said when it is not a regular file. */
+static const char *file_kind(mode_t m)
+{
+    return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket"
+           : S_ISCHR(m) || S_ISBLK(m) ? "a device" : "no file";
+}
+
+FILE *open_regular(const char *what, const char *path, char *err, size_t err_size)
+{
+    struct stat st;
+    int fd, flags;
+
+    do
+        fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+        snprintf(err, err_size, "%s %s: %s", what, path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0) {
+        snprintf(err, err_size, "%s %s: %s", what, path, strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, err_size, "%s %s: is %s, not a regular file", what, path,
+                 file_kind(st.st_mode));
+        close(fd);
+        return NULL;
+    }
+    FILE *f = (flags = fcntl(fd, F_GETFL)) >= 0 && fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == 0
+                  ? fdopen(fd, "r")
+                  : NULL;
+    if (!f) {
+        snprintf(err, err_size, "%s %s: %s", what, path, strerror(errno));
+        close(fd);
+    }
+    return f;
+}
+
 int owner_writes_only(FILE *f, const char *what, const char *path, const char *risk,
                       char *err, size_t err_size)
 {
@@ -84,7 +126,7 @@ int owner_writes_only(FILE *f, const char *what, const char *path, const char *r
 
 int accounts_load(accounts *out, const char *path, char *err, size_t err_size)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = open_regular("accounts file", path, err, err_size);
     char *line = NULL;
     size_t line_cap = 0;
     ssize_t got;
@@ -92,10 +134,8 @@ int accounts_load(accounts *out, const char *path, char *err, size_t err_size)
     account *v = NULL;
     size_t n = 0, cap = 0;
 
-    if (!f) {
-        snprintf(err, err_size, "accounts file %s: %s", path, strerror(errno));
+    if (!f)
         return -1;
-    }
     if (owner_writes_only(f, "accounts file", path, "whoever may write it may give "
                           "themselves any role", err, err_size)) {
         fclose(f);
@@ -114,21 +154,46 @@ int accounts_load(accounts *out, const char *path, char *err, size_t err_size)
         char *hash = strchr(line, '#');
         if (hash)
             *hash = '\0';
-        char name[128], role[32], salt[64], h[128], extra[2];
-        int fields = sscanf(line, "%127s %31s %63s %127s %1s", name, role, salt, h, extra);
-        if (fields <= 0)
+        /* NAME ROLE SALT HASH, split on white space: what is wrong is
+         * said naming the field */
+        char *fld[5], *save = NULL;
+        int fields = 0;
+        for (char *p = strtok_r(line, " \t\r\n\v\f", &save); p && fields < 5;
+             p = strtok_r(NULL, " \t\r\n\v\f", &save))
+            fld[fields++] = p;
+        if (fields == 0)
             continue;
         account a;
         memset(&a, 0, sizeof a);
-        int r = pledger_role_from_name(role);
-        if (fields != 4 || !good_name(name) || r <= 0 || !hexbytes(salt, a.salt, 16) ||
-            !hexbytes(h, a.hash, 32)) {
-            snprintf(err, err_size,
-                     "accounts file %s: line %ld: expected NAME ROLE SALT HASH (a name of "
-                     "letters, digits, '.', '_', '-'; a role: bank, applicant, clerk, "
-                     "registrar, auditor; 32 and 64 hex digits)", path, no);
+        if (fields != 4) {
+            snprintf(err, err_size, "accounts file %s: line %ld: %s field%s, expected NAME ROLE "
+                     "SALT HASH", path, no, fields > 4 ? "more than 4" : fields == 1 ? "1"
+                     : fields == 2 ? "2" : "3", fields == 1 ? "" : "s");
             goto fail;
         }
+        int r = pledger_role_from_name(fld[1]);
+        const char *field = NULL, *shown = NULL, *takes = NULL;
+        if (!good_name(fld[0]))
+            field = "NAME", shown = fld[0], takes = "1 to 64 letters, digits, '.', '_', '-'";
+        else if (r <= 0)
+            field = "ROLE", shown = fld[1], takes = "bank, applicant, clerk, registrar or auditor";
+        else if (!hexbytes(fld[2], a.salt, 16))
+            field = "SALT", takes = "32 hex digits";
+        else if (!hexbytes(fld[3], a.hash, 32))
+            field = "HASH", takes = "64 hex digits";
+        if (field) {
+            char said[80] = "";
+            if (shown) /* what was found, its bytes beyond printable ASCII as '?' */
+                for (size_t i = 0; shown[i] && i + 3 < sizeof said; i++) {
+                    unsigned char ch = (unsigned char)shown[i];
+                    said[i] = ch > ' ' && ch < 0x7f ? (char)ch : '?';
+                    said[i + 1] = '\0';
+                }
+            snprintf(err, err_size, "accounts file %s: line %ld: %s%s%s%s: it takes %s", path,
+                     no, field, shown ? " '" : "", said, shown ? "'" : "", takes);
+            goto fail;
+        }
+        const char *name = fld[0];
         memcpy(a.name, name, strlen(name) + 1); /* good_name(): at most 64 */
         a.line = no;
         a.role = (pledger_role)r;

@@ -61,6 +61,12 @@ typedef struct token_memo {
 bool accounts_check_memo(accounts *a, token_memo *memo, const char *token, char actor[65],
                          pledger_role *role);
 
+/* @path opened for reading, when it is a regular file: NULL with @err
+ * ("@what @path: why") when it cannot be opened or is a directory, a
+ * FIFO, a socket or a device (a FIFO without a writer held the start, or
+ * a reload, and every signal after it, for ever). */
+FILE *open_regular(const char *what, const char *path, char *err, size_t err_size);
+
 /* A file that names who may do what (the accounts file, the
  * configuration that names it) is its owner's to write: -1 with @err
  * ("@what @path: writable by ... ; @risk") when its group or anyone may

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char *trim(char *s)
@@ -51,16 +52,78 @@ static bool beyond_loopback(const char *host)
 static const char *const once[] = {
     "listen", "tls", "tls_cert", "tls_key", "tls_priorities", "registry", "accounts",
     "max_request_bytes", "max_connections", "per_ip_connections", "timeout_seconds", "threads",
-    "requests_per_minute", "exchange_key", "report_key", "statement_key",
+    "requests_per_minute", "exchange_key", "report_key", "statement_key", "language",
 };
+
+/* The file the setting @key on line @no names (@spec: NAME=PATH or a
+ * PATH) is a regular file only its owner may write: -1 with @err naming
+ * the configuration, the line, the setting and the file when it is not.
+ * One that cannot be opened is its loader's to say. */
+static int file_owner_writes(const char *path, long no, const char *key, const char *spec,
+                             const char *risk, char *err, size_t err_size)
+{
+    const char *eq = strchr(spec, '='), *file = eq && strcmp(key, "tls_cert") &&
+                                                       strcmp(key, "tls_key") ? eq + 1 : spec;
+    char what[1200];
+    struct stat st;
+    FILE *f;
+    int rc;
+
+    if (!*file || stat(file, &st) != 0)
+        return 0;
+    snprintf(what, sizeof what, "configuration %s: line %ld: %s", path, no, key);
+    if (!(f = open_regular(what, file, err, err_size)))
+        return -1;
+    rc = owner_writes_only(f, what, file, risk, err, err_size);
+    fclose(f);
+    return rc;
+}
+
+/* Every file a setting names (the TLS certificate and key, the signing
+ * keys, the trusted keys) is its owner's to write, as the configuration
+ * and the accounts file are. */
+static int files_owner_writes(const config *c, const char *path, const long *first,
+                              const long *trust_line, char *err, size_t err_size)
+{
+    static const char sign[] = "whoever may write it may have this service sign with a key "
+                               "of their own";
+    const struct {
+        const char *key, *spec, *risk;
+    } files[] = {
+        { "tls_cert", c->tls ? c->tls_cert : "", "whoever may write it may have this service "
+          "show a certificate of their own" },
+        { "tls_key", c->tls ? c->tls_key : "", "whoever may write it may put a key of their "
+          "own in its place" },
+        { "report_key", c->report_key, sign },
+        { "statement_key", c->statement_key, sign },
+        { "exchange_key", c->exchange_key, sign },
+    };
+
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        long no = 0;
+        for (size_t k = 0; k < sizeof once / sizeof once[0]; k++)
+            if (!strcmp(once[k], files[i].key))
+                no = first[k];
+        if (no && file_owner_writes(path, no, files[i].key, files[i].spec, files[i].risk, err,
+                                    err_size))
+            return -1;
+    }
+    for (size_t i = 0; i < c->n_trust; i++)
+        if (file_owner_writes(path, trust_line[i], "exchange_trust", c->exchange_trust[i],
+                              "whoever may write it may have this service trust a key of "
+                              "their own", err, err_size))
+            return -1;
+    return 0;
+}
 
 int config_load(config *c, const char *path, char *err, size_t err_size)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = open_regular("configuration", path, err, err_size);
     char *line = NULL;
     size_t line_cap = 0;
     ssize_t got;
     long no = 0, first[sizeof once / sizeof once[0]] = { 0 };
+    long trust_line[sizeof c->exchange_trust / sizeof c->exchange_trust[0]] = { 0 };
     unsigned long x = 0;
 
     memset(c, 0, sizeof *c);
@@ -74,10 +137,8 @@ int config_load(config *c, const char *path, char *err, size_t err_size)
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     c->threads = cpus > 0 && cpus < 64 ? (unsigned)cpus : 2;
     c->rate_per_minute = 6000;
-    if (!f) {
-        snprintf(err, err_size, "configuration %s: %s", path, strerror(errno));
+    if (!f)
         return -1;
-    }
     /* it names the accounts file and the keys */
     if (owner_writes_only(f, "configuration", path, "whoever may write it may name their "
                           "own accounts file", err, err_size)) {
@@ -217,8 +278,10 @@ int config_load(config *c, const char *path, char *err, size_t err_size)
             snprintf(want, sizeof want, "NAME=PEMFILE, at most %zu bytes, on at most %zu lines",
                      sizeof c->exchange_trust[0] - 1,
                      sizeof c->exchange_trust / sizeof c->exchange_trust[0]);
-            if (ok)
+            if (ok) {
+                trust_line[c->n_trust] = no;
                 snprintf(c->exchange_trust[c->n_trust++], sizeof c->exchange_trust[0], "%s", v);
+            }
         } else if (!strcmp(k, "language")) {
             /* checked here as a name; that pledger speaks it: at start */
             ok = *v && strlen(v) < sizeof c->language &&
@@ -261,7 +324,7 @@ int config_load(config *c, const char *path, char *err, size_t err_size)
                  "tls = off, for a loopback test only)", path);
         return -1;
     }
-    return 0;
+    return files_owner_writes(c, path, first, trust_line, err, err_size);
 bad:
     snprintf(err, err_size, "configuration %s: line %ld: expected key = value", path, no);
 fail:
