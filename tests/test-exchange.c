@@ -1083,6 +1083,11 @@ static const struct {
     { "due: a registered result carries none" },
     /* 11: no instant */
     { "at: -5 is not an instant" },
+    /* 12-14: a text no text given to the registry may carry (one XML
+     * can: a bidirectional override, DEL, a line separator) */
+    { "items/result[2]: @by holds U+202E at character 10: a control character" },
+    { "items/result[2]: ground holds U+007F at character 10: a control character" },
+    { "items/result[2]: note holds U+2028 at character 5: a control character" },
 };
 
 static void forge(pl_xbatch *b, int which)
@@ -1129,6 +1134,18 @@ static void forge(pl_xbatch *b, int which)
         break;
     case 11:
         tm->at_us = -5;
+        break;
+    case 12:
+        set_str(&pt->by, "registrar\xe2\x80\xae" "bj");
+        break;
+    case 13: case 14:
+        pt->state = which == 13 ? PLEDGER_APP_REFUSED : PLEDGER_APP_CORRECTION_REQUESTED;
+        set_str(&pt->number, NULL);
+        set_cert(pt, NULL);
+        if (which == 13)
+            set_str(&pt->ground, "TM_SEIZED\x7f");
+        else
+            set_str(&pt->note, "sign\xe2\x80\xa8page 2");
         break;
     }
 }
@@ -1184,6 +1201,49 @@ START_TEST(an_acceptance_number_is_one_applications)
     pledger_free(x);
     free(a1);
     free(a2);
+}
+END_TEST
+
+/* The clerk an application's item names (signed by the point's key) is
+ * checked as an actor's name given to the registry is: a bidirectional
+ * control, DEL or a C1 control in it refuses the batch, naming the item
+ * and the attribute, and nothing is stored (it was stored as it came). */
+START_TEST(a_batch_text_with_a_control_character_is_refused)
+{
+    if (!PL_TEST_XMLSIG)
+        return;
+    static const struct {
+        const char *by, *needle;
+    } bad[] = {
+        { "clerk\xe2\x80\xae" "fz", "items/application[1]: @by holds U+202E at character 6" },
+        { "clerk\x7f", "items/application[1]: @by holds U+007F at character 6" },
+        { "\xc2\x85" "clerk", "items/application[1]: @by holds U+0085 at character 1" },
+        { "clerk\xe2\x81\xa6", "items/application[1]: @by holds U+2066 at character 6" },
+    };
+    char *a1 = accepted_at_ap(PLEDGER_KIND_TRADEMARK, NULL);
+    char *x = export_from(&ap, &of);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        pl_err e = { 0 };
+        pl_xdoc_kind kind;
+        pl_xbatch b;
+        pl_xreceipt r;
+        ck_assert_int_eq(pl_xdoc_open(&e, x, strlen(x),
+                                      (const pl_doc_key *const *)of.trusted->docs,
+                                      of.trusted->nd, &kind, &b, &r), 0);
+        set_str(&b.items[0].by, bad[i].by);
+        char *y = NULL;
+        size_t len = 0;
+        ck_assert_int_eq(pl_xbatch_make(&e, &b, ap.signers->docs[0], &y, &len), 0);
+        import_fails(&of, y, PLEDGER_EINVAL, bad[i].needle);
+        free(y);
+        pl_xbatch_clear(&b);
+        pl_xreceipt_clear(&r);
+    }
+    pledger_free(import_at(&of, x));
+    ck_assert_int_eq(app_state(&of, a1), PLEDGER_APP_ACCEPTED);
+    journal_ok(&of);
+    pledger_free(x);
+    free(a1);
 }
 END_TEST
 
@@ -1818,6 +1878,7 @@ static Suite *make(void)
                         (int)(sizeof forged / sizeof forged[0]));
     tcase_add_loop_test(tc, a_point_cannot_take_the_offices_numbers, 0, 4);
     tcase_add_test(tc, an_acceptance_number_is_one_applications);
+    tcase_add_test(tc, a_batch_text_with_a_control_character_is_refused);
     tcase_add_test(tc, a_re_encoded_batch_is_the_same_batch);
     tcase_add_test(tc, a_batch_document_is_checked_against_the_schema);
     tcase_add_test(tc, a_key_replaced_while_a_batch_waits_signs_it_anew);

@@ -576,6 +576,36 @@ done:
     return rc;
 }
 
+/* The texts of item @it (at @path) a peer gives this registry hold no
+ * character no text given to the registry may carry (pl_text_control):
+ * the clerk or registrar who did the step (one line, as an actor's name),
+ * the ground (one line) and the note (lines). */
+static int check_item_texts(pl_err *e, const char *path, const pl_xitem *it)
+{
+    const struct {
+        const char *name, *value;
+        pl_text_lines how;
+    } texts[] = {
+        { "@by", it->by, PL_TEXT_LINE },
+        { "@uuid", it->uuid, PL_TEXT_LINE },
+        { "@acceptance_number", it->acceptance_number, PL_TEXT_LINE },
+        { "@office", it->office, PL_TEXT_LINE },
+        { "registration_number", it->number, PL_TEXT_TRIMMED },
+        { "ground", it->ground, PL_TEXT_LINE },
+        { "note", it->note, PL_TEXT_LINES },
+    };
+    uint32_t cp;
+    size_t at;
+
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        if (texts[i].value && pl_text_control(texts[i].value, texts[i].how, &cp, &at))
+            return pl_err_set(e, PLEDGER_EINVAL,
+                              "%s: %s holds U+%04X at character %zu: a control character (or "
+                              "one that turns text around), which no text given to the "
+                              "registry may carry", path, texts[i].name, (unsigned)cp, at);
+    return 0;
+}
+
 static int read_item(pl_err *e, xmlNodePtr n, size_t index, pl_xitem *it)
 {
     char path[64], *s;
@@ -599,6 +629,8 @@ static int read_item(pl_err *e, xmlNodePtr n, size_t index, pl_xitem *it)
         if (!(it->acceptance_number = prop_of(n, "acceptance_number")) ||
             !(it->office = prop_of(n, "office")))
             return pl_err_oom(e);
+        if ((rc = check_item_texts(e, path, it)))
+            return rc;
         strncat(path, "/document", sizeof path - strlen(path) - 1);
         return read_document(e, pl_xml_child(n, "document"), path, &it->document,
                              &it->document_len, it->digest);
@@ -622,6 +654,8 @@ static int read_item(pl_err *e, xmlNodePtr n, size_t index, pl_xitem *it)
         it->due = (int32_t)i64_of(s);
         free(s);
     }
+    if ((rc = check_item_texts(e, path, it)))
+        return rc;
     if ((c = pl_xml_child(n, "certificate"))) {
         strncat(path, "/certificate", sizeof path - strlen(path) - 1);
         if ((rc = read_document(e, c, path, &it->document, &it->document_len, it->digest)))
