@@ -1632,6 +1632,17 @@ START_TEST(test_doctype_and_entities)
     buf_printf(&b, "]>\n<register xmlns=\"urn:pledger:1\"><land number=\"&l9;\"/></register>");
     assert_refused_unchanged(reg, b.s, PLEDGER_EXML, "DOCTYPE");
     free(b.s);
+    /* elements nested past the reader's limit: said in the reader's
+     * words, naming the line (libxml2's advised "use XML_PARSE_HUGE
+     * option", an option of no reader) */
+    buf deep = { 0 };
+    buf_printf(&deep, "<register xmlns=\"urn:pledger:1\">\n");
+    for (int i = 0; i < 300; i++)
+        buf_printf(&deep, "<a>");
+    assert_refused_unchanged(reg, deep.s, PLEDGER_EXML,
+                             "register: line 2: elements nested deeper than 256 levels");
+    ck_assert_msg(!strstr(pledger_errmsg(reg), "XML_PARSE_HUGE"), "%s", pledger_errmsg(reg));
+    free(deep.s);
     /* an entity reference without any declaration */
     assert_refused_unchanged(reg,
                              "<register xmlns=\"urn:pledger:1\">\n"

@@ -158,6 +158,14 @@ void pl_xml_error_words(const xmlError *err, char *en, char *local, size_t size)
         pl_say(en, local, size, N_("the document ends before the element <%s> of line %d is "
             "closed"), s1, err->int1);
         return;
+    case XML_ERR_INTERNAL_ERROR:
+        /* libxml2 says of a document nested past its limit "Excessive
+         * depth in document: 256 use XML_PARSE_HUGE option": an option of
+         * a program, none of the reader's */
+        if (!err->message || strncmp(err->message, "Excessive depth", 15) != 0)
+            break;
+        pl_say(en, local, size, N_("elements nested deeper than %d levels"), err->int1);
+        return;
     case XML_NS_ERR_UNDEFINED_NAMESPACE:
         pl_say(en, local, size, N_("the namespace prefix %s is not declared"), s1);
         return;
