@@ -287,6 +287,70 @@ START_TEST(test_encrypted_key_refused)
 }
 END_TEST
 
+/* @k's private (or, @pub, public) PEM text, appended to the buffer @b. */
+static void pem_of(BIO *b, EVP_PKEY *k, bool pub)
+{
+    ck_assert_int_eq(pub ? PEM_write_bio_PUBKEY(b, k)
+                         : PEM_write_bio_PrivateKey(b, k, NULL, NULL, 0, NULL, NULL), 1);
+}
+
+/* One PEM text is one key: a second, other key in it (two private keys
+ * concatenated, a private key with another's public key) is refused
+ * saying so -- the first was taken without a word, whichever the
+ * operator meant -- while a key with its own public half beside it, or
+ * written twice, is that key. */
+START_TEST(test_one_key_a_pem_text)
+{
+    EVP_PKEY *a = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"),
+             *b = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"),
+             *c = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+    ck_assert(a && b && c);
+    static const struct {
+        int k1, pub1, k2, pub2;
+        bool ok;
+    } cases[] = {
+        { 0, 0, 1, 0, false }, /* two private keys */
+        { 0, 0, 1, 1, false }, /* a private key, another's public key */
+        { 0, 1, 1, 1, false }, /* two public keys */
+        { 1, 1, 0, 0, false }, /* another's public key, then a private key */
+        { 0, 0, 2, 0, false }, /* keys of two algorithms */
+        { 0, 0, 0, 1, true },  /* a private key and its public half */
+        { 0, 1, 0, 0, true },  /* the public half first */
+        { 0, 0, 0, 0, true },  /* one key twice */
+        { 2, 0, -1, 0, true }, /* one key */
+    };
+    EVP_PKEY *keys[] = { a, b, c };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        BIO *bio = BIO_new(BIO_s_mem());
+        ck_assert_ptr_nonnull(bio);
+        pem_of(bio, keys[cases[i].k1], cases[i].pub1);
+        if (cases[i].k2 >= 0)
+            pem_of(bio, keys[cases[i].k2], cases[i].pub2);
+        char *pem = NULL;
+        long n = BIO_get_mem_data(bio, &pem);
+        pledger_keyring *kr = NULL;
+        PL_OK(NULL, pledger_keyring_new(&kr));
+        int rc = pledger_keyring_add_pem(kr, "office", pem, (size_t)n);
+        if (cases[i].ok) {
+            ck_assert_msg(rc == 0, "case %zu: %s", i, pledger_errmsg(NULL));
+            ck_assert_uint_eq(pledger_keyring_count(kr), 1);
+        } else {
+            ck_assert_msg(rc == PLEDGER_EINVAL, "case %zu: %d", i, rc);
+            ck_assert_str_eq(pledger_errmsg(NULL),
+                             "pledger_keyring_add_pem: key 'office': the PEM text holds more "
+                             "than one key; one key is given at a time (a key's public half "
+                             "beside it is the same key)");
+            ck_assert_uint_eq(pledger_keyring_count(kr), 0);
+        }
+        pledger_keyring_free(kr);
+        BIO_free(bio);
+    }
+    EVP_PKEY_free(a);
+    EVP_PKEY_free(b);
+    EVP_PKEY_free(c);
+}
+END_TEST
+
 /* The attack: the file is rewritten so that a registration's amount was
  * always 999 yuan, every event, hash, tree node and state row
  * recomputed -- the rewritten registry is a self-consistent file whose
@@ -684,6 +748,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_every_event_proved);
     tcase_add_test(tc, test_checkpoints_and_keys);
     tcase_add_test(tc, test_encrypted_key_refused);
+    tcase_add_test(tc, test_one_key_a_pem_text);
     tcase_add_test(tc, test_history_rewrite_detected);
     tcase_add_test(tc, test_rewrite_refused_by_own_checkpoints);
     tcase_add_test(tc, test_edited_event_not_proved);

@@ -57,7 +57,9 @@ PLEDGER_EXPORT int pledger_keyring_new(pledger_keyring **out);
  * -algorithm ed25519`, `openssl genpkey -algorithm sm2`); certificate keys
  * (evidence.h) are ECDSA P-256 or RSA of 2048 bits or more (`openssl
  * genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256`).  The same key
- * added twice is kept once.
+ * added twice is kept once.  The file holds one key: a second, other key
+ * in it (two keys concatenated) is refused (#PLEDGER_EINVAL), not passed
+ * over; the key's own public half or a certificate beside it is not.
  * @param[in,out] kr the keyring the key is added to; not NULL.  On
  *            failure it is left as it was.  Failures are reported on the
  *            calling thread (pledger_errmsg(NULL)).

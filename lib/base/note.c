@@ -182,6 +182,53 @@ static int no_passphrase(char *buf, int size, int rwflag, void *asked)
     return -1;
 }
 
+/* The PEM block (@label, its DER @der of @n bytes) as a key: NULL when it
+ * is none or does not decode. */
+static EVP_PKEY *block_key(const char *label, const unsigned char *der, long n)
+{
+    const unsigned char *p = der;
+    size_t l = strlen(label);
+
+    if (strcmp(label, "PUBLIC KEY") == 0)
+        return d2i_PUBKEY(NULL, &p, n);
+    if (l >= 11 && strcmp(label + l - 11, "PRIVATE KEY") == 0 &&
+        strcmp(label, "ENCRYPTED PRIVATE KEY") != 0)
+        return d2i_AutoPrivateKey(NULL, &p, n);
+    return NULL;
+}
+
+/* Whether the PEM text holds a key block (a private or a public key) that
+ * is not @pkey's: one file is one key (with its public half, or a
+ * certificate, beside it); a second key was passed over, the first taken
+ * without a word. */
+static bool other_key_in(const char *pem, size_t len, EVP_PKEY *pkey)
+{
+    BIO *b = BIO_new_mem_buf(pem, (int)len);
+    char *label = NULL, *header = NULL;
+    unsigned char *der = NULL;
+    long n = 0;
+    bool other = false;
+
+    while (b && !other && PEM_read_bio(b, &label, &header, &der, &n) == 1) {
+        size_t l = strlen(label);
+        bool key = strcmp(label, "PUBLIC KEY") == 0 ||
+                   (l >= 11 && strcmp(label + l - 11, "PRIVATE KEY") == 0);
+        if (key) {
+            EVP_PKEY *k = block_key(label, der, n);
+            other = !k || EVP_PKEY_eq(k, pkey) != 1;
+            EVP_PKEY_free(k);
+        }
+        OPENSSL_free(label);
+        OPENSSL_free(header);
+        OPENSSL_clear_free(der, (size_t)n);
+        label = header = NULL;
+        der = NULL;
+    }
+    BIO_free(b);
+    ERR_clear_error();
+    return other;
+}
+
 int pl_pem_key_read(pl_err *e, const char *name, const char *pem, size_t len, EVP_PKEY **out,
                     bool *priv)
 {
@@ -216,6 +263,13 @@ int pl_pem_key_read(pl_err *e, const char *name, const char *pem, size_t len, EV
         return pl_err_set(e, PLEDGER_EINVAL,
                           "key '%s': no PEM private key (PRIVATE KEY) or public key "
                           "(PUBLIC KEY) in it", name);
+    if (other_key_in(pem, len, pkey)) {
+        EVP_PKEY_free(pkey);
+        *priv = false;
+        return pl_err_set(e, PLEDGER_EINVAL,
+                          "key '%s': the PEM text holds more than one key; one key is given "
+                          "at a time (a key's public half beside it is the same key)", name);
+    }
     *out = pkey;
     return 0;
 }
