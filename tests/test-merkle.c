@@ -590,6 +590,41 @@ START_TEST(note_and_checkpoint_malformed)
         ck_assert_msg(rc == PLEDGER_EINVAL || rc == PLEDGER_ECODE, "note %zu: %d", i, rc);
         ck_assert_ptr_null(o.text);
     }
+    /* what is wrong is said naming the line (and the character) */
+    static const struct {
+        const char *note, *msg;
+    } said[] = {
+        { "text\r\n\n\xe2\x80\x94 PeterNeumann x08go/ZJ\n",
+          "note: line 1 ends with a carriage return (a CRLF line end): a signed note's lines "
+          "end with a line feed alone" },
+        { "\xef\xbb\xbftext\n\n\xe2\x80\x94 PeterNeumann x08go/ZJ\n",
+          "note: line 1: it begins with a byte order mark (U+FEFF), which is no part of a "
+          "signed note: save it without one" },
+        { "o\n8\n\xe6\xa0\xb9x\x1b[0m\n\n\xe2\x80\x94 a b\n",
+          "note: line 3: U+001B at character 3: a control character; a note holds none but "
+          "line feeds" },
+        { "o\n\n\xe2\x80\x94 a b\x00" "c\n",
+          "note: line 3: U+0000 at character 6: a control character; a note holds none but "
+          "line feeds" },
+        { "o\nx\ry\n\n\xe2\x80\x94 a b\n",
+          "note: line 2: U+000D at character 2: a control character; a note holds none but "
+          "line feeds" },
+        { "o\n\xe6\xa0\xff\n\n\xe2\x80\x94 a b\n", "note: line 2: not UTF-8 text at character 1" },
+    };
+    for (size_t i = 0; i < sizeof said / sizeof said[0]; i++) {
+        /* (strlen stops at a NUL: the length of the text as written) */
+        size_t n = strlen(said[i].note);
+        if (strstr(said[i].msg, "U+0000"))
+            n += 1 + strlen(said[i].note + n + 1);
+        ck_assert_int_eq(pl_note_open(&e, said[i].note, n, t, 1, &o), PLEDGER_EINVAL);
+        ck_assert_str_eq(e.msg, said[i].msg);
+    }
+    char many[2048] = "o\n\n";
+    for (int i = 0; i < 40; i++)
+        snprintf(many + strlen(many), sizeof many - strlen(many),
+                 "\xe2\x80\x94 k%d AAAAAAAA\n", i);
+    ck_assert_int_eq(pl_note_open(&e, many, strlen(many), t, 1, &o), PLEDGER_EINVAL);
+    ck_assert_str_eq(e.msg, "note: line 35: more than 32 signatures");
     static const char *const cps[] = {
         "", "origin\n", "origin\n8\n", "\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n",
         "o\n08\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n",

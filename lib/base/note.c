@@ -562,6 +562,42 @@ void pl_note_opened_clear(pl_note_opened *o)
     memset(o, 0, sizeof *o);
 }
 
+/* A note is UTF-8 text whose only control character is the line feed:
+ * what is not is refused naming the line and the character (a note saved
+ * with CRLF line ends, or with a byte order mark, said only "not UTF-8
+ * text, or a control character", or that its signature did not verify). */
+static int note_form(pl_err *e, const char *s, size_t n)
+{
+    size_t line = 1, at = 1;
+
+    if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+        return pl_err_set(e, PLEDGER_EINVAL, "note: line 1: it begins with a byte order mark "
+                          "(U+FEFF), which is no part of a signed note: save it without one");
+    for (size_t i = 0; i < n; at++) {
+        uint32_t cp = (unsigned char)s[i];
+        size_t k = cp < 0x80 ? 1 : pl_utf8_decode(s + i, n - i, &cp);
+        if (k == 0)
+            return pl_err_set(e, PLEDGER_EINVAL, "note: line %zu: not UTF-8 text at character "
+                              "%zu", line, at);
+        if (cp == '\r' && i + 1 < n && s[i + 1] == '\n')
+            return pl_err_set(e, PLEDGER_EINVAL, "note: line %zu ends with a carriage return "
+                              "(a CRLF line end): a signed note's lines end with a line feed "
+                              "alone", line);
+        if ((cp < 0x20 && cp != '\n') || cp == 0x7f)
+            return pl_err_set(e, PLEDGER_EINVAL, "note: line %zu: U+%04X at character %zu: a "
+                              "control character; a note holds none but line feeds", line,
+                              (unsigned)cp, at);
+        if (cp == '\n') {
+            line++;
+            at = 0;
+        }
+        i += k;
+    }
+    if (!text_ok(s, n))   /* what pl_note_sign() signs, no other */
+        return pl_err_set(e, PLEDGER_EINVAL, "note: not UTF-8 text");
+    return 0;
+}
+
 /* pl_note_open(), or (!@check) pl_note_text(): the form alone. */
 static int note_read(pl_err *e, const char *note, size_t len, const pl_note_key *const *trusted,
                      size_t n, bool check, pl_note_opened *out)
@@ -572,9 +608,9 @@ static int note_read(pl_err *e, const char *note, size_t len, const pl_note_key 
     if (len > PL_NOTE_MAX_LEN)
         return pl_err_set(e, PLEDGER_EINVAL, "note: %zu bytes, over the %d accepted", len,
                           PL_NOTE_MAX_LEN);
-    if (memchr(note, '\0', len) || !text_ok(note, len))
-        return pl_err_set(e, PLEDGER_EINVAL,
-                          "note: not UTF-8 text, or a control character other than newline");
+    int rc = note_form(e, note, len);
+    if (rc)
+        return rc;
     if (note[len - 1] != '\n')
         return pl_err_set(e, PLEDGER_EINVAL, "note: it does not end in a newline");
     /* the text ends at the last blank line */
@@ -594,7 +630,6 @@ static int note_read(pl_err *e, const char *note, size_t len, const pl_note_key 
     for (const char *q = note; q < note + split; q++)
         line += *q == '\n';
     line++;
-    int rc = 0;
     while (p < end && !rc) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         static const char dash[] = "\xe2\x80\x94 ";
@@ -611,8 +646,8 @@ static int note_read(pl_err *e, const char *note, size_t len, const pl_note_key 
             break;
         }
         if (++sigs > PL_NOTE_MAX_SIGS) {
-            rc = pl_err_set(e, PLEDGER_EINVAL, "note: more than %d signatures",
-                            PL_NOTE_MAX_SIGS);
+            rc = pl_err_set(e, PLEDGER_EINVAL, "note: line %zu: more than %d signatures",
+                            line, PL_NOTE_MAX_SIGS);
             break;
         }
         unsigned char blob[4 + 8192];
