@@ -1140,7 +1140,13 @@ def _keyring(values: Sequence[str], what: str) -> Any:
                                    "key name+id+base64").format(what=what, value=v))
             if not os.path.exists(right):
                 raise FileNotFoundError(2, "No such file or directory", right)
-            kr.add_pem_file(left, right)
+            try:
+                kr.add_pem_file(left, right)
+            except E.Error as e:
+                # said of the option that named the file: "key file ..."
+                # read as the field key became --key, also for --trust
+                raise type(e)(e.code, f"{what} {v}: {_C_CALL.sub('', e.library_message)}") \
+                    from None
         else:
             kr.add_vkey(v)
     return kr
@@ -1276,7 +1282,12 @@ def cmd_verify_log(reg: Registry, a: argparse.Namespace) -> Result:
                             "'#' comments; - reads stdin")))
 def cmd_calendar_load(reg: Registry, a: argparse.Namespace) -> Result:
     text = _read_input(a.file)
-    reg.calendar_load(text)
+    try:
+        reg.calendar_load(text)
+    except E.InvalidArgument as e:
+        # the file named, as the line is ("calendar line 3: ...")
+        name = "standard input" if a.file == "-" else a.file
+        raise type(e)(e.code, f"{name}: {_C_CALL.sub('', e.library_message)}") from None
     n = sum(1 for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#"))
     return Result({"entries": n}, ngettext("loaded {n} calendar entry",
                                            "loaded {n} calendar entries", n).format(n=n))

@@ -232,3 +232,41 @@ def test_a_key_that_is_not_one_names_the_option(tmp_path: pathlib.Path,
     r = run_cli("checkpoint", "--db", registry, "--key", f"office={tmp_path}",
                 "--actor", "registrar-1")
     one_line(r, 5, "Is a directory")
+
+
+def test_a_refused_calendar_or_key_names_its_file_and_option(tmp_path: pathlib.Path,
+                                                             registry: str) -> None:
+    """A calendar the library refuses is said naming the file (or standard
+    input) and the line; a key file refused is said of the option that
+    named it -- a --trust key was said to be "--key file ..." (the
+    library's word "key" read as the command's option)."""
+    cal = tmp_path / "cal.txt"
+    cal.write_text("2025-10-01 holiday\n2025-10-02 holiday 国庆\x1b[31m\n", encoding="utf-8")
+    r = run_cli("calendar-load", str(cal), "--db", registry, "--actor", "registrar-1")
+    one_line(r, 2, f"{cal}: calendar line 2: the name holds U+001B at character 3")
+    r = run_cli("calendar-load", "-", "--db", registry, "--actor", "registrar-1",
+                stdin="2025-13-01 holiday\n")
+    one_line(r, 2, "standard input: calendar line 1: date '2025-13-01'")
+    folder = tmp_path / "keys"
+    folder.mkdir()
+    import subprocess
+    two = tmp_path / "two.pem"
+    for i in range(2):
+        k = tmp_path / f"k{i}.pem"
+        subprocess.run(["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
+                        "ec_paramgen_curve:P-256", "-out", str(k)], check=True)
+        two.write_bytes((two.read_bytes() if two.exists() else b"") + k.read_bytes())
+    batch = tmp_path / "batch.xml"
+    batch.write_text("<batch/>")
+    for option, spec, said in (
+            ("--trust", f"FZ01={folder}", f"--trust FZ01={folder}: key file '{folder}': Is a "
+                                          "directory"),
+            ("--trust", f"FZ01={two}", f"--trust FZ01={two}: key 'FZ01': the PEM text holds "
+                                       "more than one key"),
+            ("--key", f"BJ00={folder}", f"--key BJ00={folder}: key file '{folder}'")):
+        args = ["--trust", f"FZ01={tmp_path / 'k0.pem'}", "--key", f"BJ00={tmp_path / 'k0.pem'}"]
+        args[args.index(option) + 1] = spec
+        r = run_cli("exchange", "import", str(batch), "--db", registry, "--actor", "clerk-1",
+                    "--role", "clerk", *args)
+        err = one_line(r, r.status, said)
+        assert r.status != 0 and ("--key file" not in err or option == "--key"), err
