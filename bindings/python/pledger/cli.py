@@ -1958,6 +1958,12 @@ class _Parser(argparse.ArgumentParser):
         # argparse leaves what no parser took to the top one, which would
         # name no command: name the command that was given
         a, extra = self.parse_known_args(args, namespace)
+        # an optional FILE after the options ("exchange import --trust K=P
+        # batch.xml"): argparse gave it none when it met the options, and
+        # left the file over as unrecognized
+        if len(extra) == 1 and getattr(a, "file", "") is None and \
+                (extra[0] == "-" or not extra[0].startswith("-")):
+            a.file, extra = extra[0], []
         if extra:
             cmd = getattr(a, "command", None)
             prog = f"{self.prog} {cmd}" if cmd else self.prog

@@ -270,3 +270,13 @@ def test_a_refused_calendar_or_key_names_its_file_and_option(tmp_path: pathlib.P
                     "--role", "clerk", *args)
         err = one_line(r, r.status, said)
         assert r.status != 0 and ("--key file" not in err or option == "--key"), err
+    # the file after the options is the file (it was "unrecognized arguments")
+    keys = ["--trust", f"FZ01={tmp_path / 'k0.pem'}", "--key", f"BJ00={tmp_path / 'k0.pem'}"]
+    for name in (str(batch), "-"):
+        r = run_cli("exchange", "import", "--db", registry, "--actor", "clerk-1", "--role",
+                    "clerk", *keys, name, stdin="<batch/>")
+        err = one_line(r, r.status, "exchange document", "<batch>")
+        assert "unrecognized" not in err, err
+    r = run_cli("exchange", "import", "--db", registry, "--actor", "clerk-1", "--role",
+                "clerk", *keys, str(batch), "more")
+    one_line(r, 2, "unrecognized arguments")
