@@ -302,7 +302,8 @@ static const attack attacks[] = {
     /* in a register, a foreign element is a rejected record: see below */
     { "XInclude (http)", xinclude_http, "include", NULL },
     { "schemaLocation (http)", schema_location_http, "schemaLocation", "schemaLocation" },
-    { "nesting 10,000 deep", deep_nesting, "nested deeper than 64", "depth" },
+    { "nesting 10,000 deep", deep_nesting, "nested deeper than 64",
+      "nested deeper than 256 levels" },
     { "100 MB attribute", huge_attribute, "exceeds the limit", "longer than 1048576 bytes" },
     { "invalid UTF-8", invalid_utf8, "UTF-8", "UTF-8" },
     { "overlong UTF-8 and a surrogate", overlong_utf8, "UTF-8", "UTF-8" },
@@ -858,6 +859,14 @@ static const app_case app_cases[] = {
       "more than 100000 elements" },
     { "16 MiB of text", "xxxxxxxxxxxxxxxx", "line 1" },
     { "16 MiB of attributes in one tag", " a=\"\"", "more than 256 attributes" },
+    /* comments and processing instructions are nodes too (none was
+     * counted: 16 MiB of them took some 400 MB) */
+    { "16 MiB of comments", "<!--c-->", "more than 10000 comments and processing "
+      "instructions in a row" },
+    { "16 MiB of processing instructions", "<?p?>", "more than 10000 comments and "
+      "processing instructions in a row" },
+    { "16 MiB of comments between elements", "<!--c--><!--c--><!--c--><a/>",
+      "more than 100000 elements, attributes, namespace declarations, texts and comments" },
 };
 #define N_APP (int)(sizeof app_cases / sizeof app_cases[0])
 
@@ -918,8 +927,9 @@ START_TEST(test_guard_pieces)
     pl_xml_guard whole, g;
     pl_xml_guard_init(&whole);
     ck_assert_int_eq(pl_xml_guard_feed(&whole, ok, sizeof ok - 1), 0);
-    /* two newlines of the prolog, r, a, d, the CDATA section, t, e, the final newline */
-    ck_assert_uint_eq(whole.items, 9);
+    /* two newlines of the prolog, the comment, r, a, d, the CDATA section, t, e, the
+     * final newline (the XML declaration is none) */
+    ck_assert_uint_eq(whole.items, 10);
     for (size_t piece = 1; piece < sizeof bad; piece++) {
         pl_xml_guard_init(&g);
         for (size_t i = 0; i < sizeof ok - 1; i += piece)
@@ -935,6 +945,46 @@ START_TEST(test_guard_pieces)
         ck_assert_int_eq(g.start_line, 4);
         ck_assert_ptr_nonnull(strstr(g.why, "DOCTYPE"));
     }
+}
+END_TEST
+
+/* Comments and processing instructions in a row: 10,000 are read, one
+ * more is refused naming the line of its '<'; a tag (start or end)
+ * between them starts another row; a comment inside a comment's text or
+ * an attribute value is none.  libxml2's streaming reader parses such a
+ * row ahead whole and keeps it until the next tag. */
+START_TEST(test_guard_quiet_rows)
+{
+    size_t cap = 64 * 10003 + 256, n;
+    char *s = malloc(cap);
+    pl_xml_guard g;
+    ck_assert_ptr_nonnull(s);
+    for (int extra = 0; extra < 2; extra++) {
+        n = (size_t)sprintf(s, "<?xml version=\"1.0\"?>\n<r a=\"<!--x-->\">\n");
+        for (int i = 0; i < PL_XML_MAX_QUIET + extra; i++)
+            n += (size_t)sprintf(s + n, i % 2 ? "<!-- c <!-- -->\n" : "<?p d?>\n");
+        n += (size_t)sprintf(s + n, "</r>\n");
+        pl_xml_guard_init(&g);
+        int rc = pl_xml_guard_feed(&g, s, n);
+        if (!extra) {
+            ck_assert_msg(rc == 0, "%s", g.why);
+            continue;
+        }
+        ck_assert_int_eq(rc, -1);
+        ck_assert_int_eq(g.start_line, 2 + PL_XML_MAX_QUIET + 1);
+        ck_assert_str_eq(g.why, "more than 10000 comments and processing instructions in a "
+                                "row (the limit; a tag between them starts another row)");
+    }
+    /* rows of 10,000 with a tag between them: read */
+    n = (size_t)sprintf(s, "<r>");
+    for (int row = 0; row < 3; row++) {
+        for (int i = 0; i < PL_XML_MAX_QUIET; i++)
+            n += (size_t)sprintf(s + n, "<!---->");
+        n += (size_t)sprintf(s + n, row % 2 ? "<e/>" : "</e>");
+    }
+    pl_xml_guard_init(&g);
+    ck_assert_int_eq(pl_xml_guard_feed(&g, s, n), 0);
+    free(s);
 }
 END_TEST
 
@@ -1011,6 +1061,7 @@ static Suite *hostile_suite(void)
     tcase_add_loop_test(tc, test_application_memory, 0, N_APP);
     tcase_add_test(tc, test_application_items);
     tcase_add_test(tc, test_guard_pieces);
+    tcase_add_test(tc, test_guard_quiet_rows);
     tcase_add_test(tc, test_calendar_days);
     tcase_set_timeout(tc, 300);
     suite_add_tcase(s, tc);

@@ -313,6 +313,12 @@ static int guard_fail(pl_xml_guard *g, const char *fmt, ...)
     return -1;
 }
 
+static int quiet_fail(pl_xml_guard *g)
+{
+    return guard_fail(g, "more than %d comments and processing instructions in a row (the "
+                      "limit; a tag between them starts another row)", PL_XML_MAX_QUIET);
+}
+
 const char *pl_xml_guard_why(const pl_xml_guard *g)
 {
     return g->why_local[0] ? pl_frag_pair(g->why, g->why_local) : g->why;
@@ -332,6 +338,7 @@ int pl_xml_guard_feed(pl_xml_guard *g, const char *p, size_t n)
             }
             if (c == '<') {
                 g->state = G_LT;
+                g->begun = g->begun || i > 0 || g->line > 1 || g->items > 0 || g->len > 0;
                 g->len = 1;
                 g->start_line = g->line;
                 g->attrs = 0;
@@ -356,8 +363,14 @@ int pl_xml_guard_feed(pl_xml_guard *g, const char *p, size_t n)
             } else {
                 g->state = c == '?' ? G_PI : G_TAG;
                 g->match = 0;
-                if (c != '/' && c != '?')
-                    g->items++; /* a start tag */
+                /* a start tag; a processing instruction but the XML
+                 * declaration (which begins the document) */
+                if (c != '/' && (c != '?' || g->begun))
+                    g->items++;
+                if (c != '?')
+                    g->quiet = 0;
+                else if (++g->quiet > PL_XML_MAX_QUIET)
+                    return quiet_fail(g);
                 if (c == '>')
                     to_text(g);
             }
@@ -377,8 +390,10 @@ int pl_xml_guard_feed(pl_xml_guard *g, const char *p, size_t n)
                     return guard_fail(g, "a DOCTYPE declaration is not allowed (no DTD, "
                                       "no entities)");
                 g->state = k == 0 ? G_COMMENT : G_CDATA;
-                g->items += k == 1; /* a text */
+                g->items++; /* a comment, a text */
                 g->match = 0;
+                if (k == 0 && ++g->quiet > PL_XML_MAX_QUIET)
+                    return quiet_fail(g);
                 break;
             }
             if (g->state == G_BANG && !g->match)
@@ -507,10 +522,26 @@ static bool count_items(xmlParserCtxtPtr ctxt, size_t n)
     if (!c->have) {
         char msg[128];
         snprintf(msg, sizeof msg, "more than %zu elements, attributes, namespace "
-                 "declarations and texts (the limit of a document)", c->max_items);
+                 "declarations, texts and comments (the limit of a document)",
+                 c->max_items);
         refuse(ctxt, msg);
     }
     return true;
+}
+
+/* A comment or a processing instruction is a node of the tree as an
+ * element is: counted (a 128 MiB batch of comments took 2.6 GB, none of
+ * them counted). */
+static void sax_comment(void *ctx, const xmlChar *value)
+{
+    if (!count_items(ctx, 1))
+        xmlSAX2Comment(ctx, value);
+}
+
+static void sax_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+    if (!count_items(ctx, 1))
+        xmlSAX2ProcessingInstruction(ctx, target, data);
 }
 
 /* Text: a new node unless it continues the text before it. */
@@ -689,6 +720,8 @@ int pl_xml_parse_large(pl_err *e, const char *buf, size_t len, const char *what,
     ctxt->sax->startElementNs = sax_start;
     ctxt->sax->endElementNs = sax_end;
     ctxt->sax->characters = sax_characters;
+    ctxt->sax->comment = sax_comment;
+    ctxt->sax->processingInstruction = sax_pi;
     ctxt->sax->ignorableWhitespace = sax_characters;
 
     handlers_take(&saved, &cap);

@@ -40,11 +40,17 @@
  * XML_PARSE_HUGE, which no parser here sets). */
 #define PL_XML_MAX_MARKUP ((size_t)1 << 20)
 #define PL_XML_MAX_ATTRS 256
+/* Comments and processing instructions in a row, no start or end tag
+ * between them: libxml2's reader parses them all ahead before it gives
+ * the next node (and keeps them until then), so a register file of 200
+ * MB of comments took 5 GB while it was streamed. */
+#define PL_XML_MAX_QUIET 10000
 
 /* A lexical pass over XML bytes before libxml2 sees them, fed in pieces
  * of any size.  It refuses, naming the line: a construct longer than
  * PL_XML_MAX_MARKUP, a tag with more than PL_XML_MAX_ATTRS attributes,
- * and a DOCTYPE declaration (so an internal subset, its entities
+ * more than PL_XML_MAX_QUIET comments and processing instructions with no
+ * tag between them, and a DOCTYPE declaration (so an internal subset, its entities
  * included, never reaches the parser).  It knows comments, processing
  * instructions, CDATA sections and quoted attribute values, so their
  * content does not count as markup. */
@@ -56,8 +62,11 @@ typedef struct pl_xml_guard {
     unsigned attrs;  /* '=' outside quotes in the current tag */
     long line;       /* of the next byte */
     long start_line; /* of the current construct's '<' */
-    size_t items;    /* start tags, attributes and runs of text so far: at least
-                      * what pl_xml_parse counts against PL_XML_MAX_ITEMS */
+    size_t items;    /* start tags, attributes, runs of text, comments and
+                      * processing instructions so far: at least what
+                      * pl_xml_parse counts against PL_XML_MAX_ITEMS */
+    size_t quiet;    /* comments and processing instructions since the last tag */
+    bool begun;      /* a byte was read before the current construct's '<' */
     bool failed;
     char why[160];   /* what was refused; the line is start_line */
     char why_local[480]; /* @why in the messages' language ("" when the same) */
