@@ -55,28 +55,53 @@ static const char *const once[] = {
     "requests_per_minute", "exchange_key", "report_key", "statement_key", "language",
 };
 
-/* The file the setting @key on line @no names (@spec: NAME=PATH or a
- * PATH) is a regular file only its owner may write: -1 with @err naming
- * the configuration, the line, the setting and the file when it is not.
- * One that cannot be opened is its loader's to say. */
-static int file_owner_writes(const char *path, long no, const char *key, const char *spec,
-                             const char *risk, char *err, size_t err_size)
+/* @file (what @what names: "tls_key", "configuration c: line 3:
+ * tls_key") is a regular file only its owner may write: -1 with @err
+ * naming @what and @file when it is not.  One that cannot be opened is
+ * its loader's to say. */
+static int owner_file(const char *what, const char *file, const char *risk, char *err,
+                      size_t err_size)
 {
-    const char *eq = strchr(spec, '='), *file = eq && strcmp(key, "tls_cert") &&
-                                                       strcmp(key, "tls_key") ? eq + 1 : spec;
-    char what[1200];
     struct stat st;
     FILE *f;
     int rc;
 
     if (!*file || stat(file, &st) != 0)
         return 0;
-    snprintf(what, sizeof what, "configuration %s: line %ld: %s", path, no, key);
     if (!(f = open_regular(what, file, err, err_size)))
         return -1;
     rc = owner_writes_only(f, what, file, risk, err, err_size);
     fclose(f);
     return rc;
+}
+
+/* The file the setting @key on line @no names (@spec: NAME=PATH, or a
+ * PATH for tls_cert and tls_key), as owner_file() says, naming the
+ * configuration @path and the line. */
+static int file_owner_writes(const char *path, long no, const char *key, const char *spec,
+                             const char *risk, char *err, size_t err_size)
+{
+    const char *eq = strchr(spec, '='), *file = eq && strcmp(key, "tls_cert") &&
+                                                       strcmp(key, "tls_key") ? eq + 1 : spec;
+    char what[1200];
+
+    snprintf(what, sizeof what, "configuration %s: line %ld: %s", path, no, key);
+    return owner_file(what, file, risk, err, err_size);
+}
+
+static const char risk_cert[] = "whoever may write it may have this service show a "
+                                "certificate of their own";
+static const char risk_tls_key[] = "whoever may write it may put a key of their own in its "
+                                   "place";
+
+int config_tls_files(const config *c, char *err, size_t err_size)
+{
+    if (!c->tls)
+        return 0;
+    return owner_file("tls_cert", c->tls_cert, risk_cert, err, err_size) ||
+                   owner_file("tls_key", c->tls_key, risk_tls_key, err, err_size)
+               ? -1
+               : 0;
 }
 
 /* Every file a setting names (the TLS certificate and key, the signing
@@ -90,10 +115,8 @@ static int files_owner_writes(const config *c, const char *path, const long *fir
     const struct {
         const char *key, *spec, *risk;
     } files[] = {
-        { "tls_cert", c->tls ? c->tls_cert : "", "whoever may write it may have this service "
-          "show a certificate of their own" },
-        { "tls_key", c->tls ? c->tls_key : "", "whoever may write it may put a key of their "
-          "own in its place" },
+        { "tls_cert", c->tls ? c->tls_cert : "", risk_cert },
+        { "tls_key", c->tls ? c->tls_key : "", risk_tls_key },
         { "report_key", c->report_key, sign },
         { "statement_key", c->statement_key, sign },
         { "exchange_key", c->exchange_key, sign },

@@ -117,7 +117,9 @@ int main(int argc, char **argv)
                 fprintf(stderr, "pledgerd: reload refused, the accounts stay: %s\n", err);
             else
                 fprintf(stderr, "pledgerd: accounts reloaded: %s\n", err);
-            int tls = service_reload_tls(s, err, sizeof err);
+            int tls = config_tls_files(&cfg, err, sizeof err)
+                          ? -1
+                          : service_reload_tls(s, err, sizeof err);
             if (tls < 0)
                 fprintf(stderr, "pledgerd: reload refused, the certificate stays: %s\n", err);
             else if (tls > 0)

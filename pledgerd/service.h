@@ -48,6 +48,12 @@ typedef struct config {
  * @err naming the line. */
 int config_load(config *c, const char *path, char *err, size_t err_size);
 
+/* The TLS certificate and key @c names (with tls on) are regular files
+ * only their owner may write, as config_load() checks them at start: 0,
+ * or -1 with @err naming the setting and the file (a reload checks them
+ * again before it reads them). */
+int config_tls_files(const config *c, char *err, size_t err_size);
+
 typedef struct service service;
 
 /* Start serving (an accepting thread, libmicrohttpd's threads); NULL with

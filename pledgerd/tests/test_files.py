@@ -177,3 +177,36 @@ def test_an_accounts_line_refused_names_its_field(files: pathlib.Path,
         assert p.returncode != 0 and f"accounts file {accounts}: line 4: {said}" in p.stderr, \
             (line, p.stderr)
         assert salt[:-1] + "g" not in p.stderr and digest[:-2] not in p.stderr, p.stderr
+
+
+def test_a_reload_refuses_a_certificate_or_key_others_may_write(
+        files: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    """At a SIGHUP the TLS certificate and key are read again: one its group
+    or anyone may write, or a FIFO in its place (reading it waited for
+    ever, and the service took no SIGTERM after), is refused naming the
+    setting and the file, the certificate in service stays, and SIGTERM
+    stops the service."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert.write_bytes((files / "cert.pem").read_bytes())
+    key.write_bytes((files / "key.pem").read_bytes())
+    cert.chmod(0o644)
+    key.chmod(0o600)
+    d = Daemon(files, tls_cert=str(cert), tls_key=str(key))
+    try:
+        assert d.json("/v1/status")["service"] == "pledgerd"
+        key.chmod(0o660)
+        d.proc.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+        key.chmod(0o600)
+        cert.unlink()
+        os.mkfifo(cert, 0o600)
+        d.proc.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+        assert d.json("/v1/status")["service"] == "pledgerd"
+    finally:
+        assert d.stop() == 0
+    err = d.proc.stderr.read()
+    assert (f"reload refused, the certificate stays: tls_key {key}: writable by its group "
+            "(mode 660)") in err, err
+    assert f"reload refused, the certificate stays: tls_cert {cert}: is a FIFO, not a " \
+        "regular file" in err, err
