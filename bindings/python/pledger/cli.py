@@ -867,8 +867,12 @@ def cmd_exchange(reg: Registry, a: argparse.Namespace) -> Result:
     if not a.trust:
         raise UsageError(_("exchange import needs --trust NAME=PEMFILE (the peer's key)"))
     data_in = _read_input(a.file, binary=True, limit=BATCH_MAX)
-    receipt = reg.exchange_import(data_in, _keyring(a.trust, "--trust"),
-                                  _keyring(a.key, "--key") if a.key else None)
+    trusted, signers = _keyring(a.trust, "--trust"), _keyring(a.key, "--key") if a.key else None
+    try:
+        receipt = reg.exchange_import(data_in, trusted, signers)
+    except (E.InvalidDocument, E.InvalidArgument, E.CodeMismatch, E.Conflict,
+            E.WrongState) as e:
+        raise _of_file(a.file, e) from None
     if receipt is None:
         return Result({"file": a.file, "kind": "receipt", "receipt": None},
                       _("receipt taken: the batch it acknowledges is closed"))
@@ -1559,13 +1563,23 @@ def cmd_stats(reg: Registry, a: argparse.Namespace) -> Result:
     return Result(as_dict(s), text)
 
 
+def _of_file(path: str, e: E.Error) -> E.Error:
+    """@e, a refusal of what file @path ("-": standard input) holds, said
+    naming the file (the library was given its bytes, not its name)."""
+    name = "standard input" if path == "-" else path
+    return type(e)(e.code, f"{name}: {_C_CALL.sub('', e.library_message)}")
+
+
 def _offline_check(a: argparse.Namespace, check: Callable[[bytes, Any], Any]) -> Any:
     """Run ``check`` (a signed document's offline check) on ``a.file``
     with the keys of ``--trust``: what it established, or the Result of a
     document that is not genuine (exit status 1)."""
     data = _read_input(a.file, binary=True)
+    trusted = _keyring(a.trust, "--trust")
     try:
-        return check(data, _keyring(a.trust, "--trust"))
+        return check(data, trusted)
+    except (E.InvalidDocument, E.InvalidArgument) as e:
+        raise _of_file(a.file, e) from None
     except E.CodeMismatch as e:
         return Result({"genuine": False, "message": e.message},
                       _("NOT GENUINE: {reason}").format(reason=e.message), EXIT_FAILED)

@@ -236,10 +236,11 @@ def test_a_key_that_is_not_one_names_the_option(tmp_path: pathlib.Path,
 
 def test_a_refused_calendar_or_key_names_its_file_and_option(tmp_path: pathlib.Path,
                                                              registry: str) -> None:
-    """A calendar the library refuses is said naming the file (or standard
-    input) and the line; a key file refused is said of the option that
-    named it -- a --trust key was said to be "--key file ..." (the
-    library's word "key" read as the command's option)."""
+    """A calendar, a batch or a signed document the library refuses is said
+    naming the file (or standard input) and the line; a key file refused
+    is said of the option that named it -- a --trust key was said to be
+    "--key file ..." (the library's word "key" read as the command's
+    option)."""
     cal = tmp_path / "cal.txt"
     cal.write_text("2025-10-01 holiday\n2025-10-02 holiday 国庆\x1b[31m\n", encoding="utf-8")
     r = run_cli("calendar-load", str(cal), "--db", registry, "--actor", "registrar-1")
@@ -270,13 +271,19 @@ def test_a_refused_calendar_or_key_names_its_file_and_option(tmp_path: pathlib.P
                     "--role", "clerk", *args)
         err = one_line(r, r.status, said)
         assert r.status != 0 and ("--key file" not in err or option == "--key"), err
-    # the file after the options is the file (it was "unrecognized arguments")
+    # the file after the options is the file (it was "unrecognized arguments"),
+    # and a refusal of what it holds names it (the library is given its bytes)
     keys = ["--trust", f"FZ01={tmp_path / 'k0.pem'}", "--key", f"BJ00={tmp_path / 'k0.pem'}"]
-    for name in (str(batch), "-"):
+    for name, said in ((str(batch), str(batch)), ("-", "standard input")):
         r = run_cli("exchange", "import", "--db", registry, "--actor", "clerk-1", "--role",
                     "clerk", *keys, name, stdin="<batch/>")
-        err = one_line(r, r.status, "exchange document", "<batch>")
+        err = one_line(r, r.status, f"pledger exchange: {said}: exchange document: line 1: ",
+                       "<batch>")
         assert "unrecognized" not in err, err
+        r = run_cli("verify-certificate", name, "--trust", f"K={tmp_path / 'k0.pem'}",
+                    stdin="<batch/>")
+        one_line(r, r.status, f"pledger verify-certificate: {said}: signed certificate: "
+                              "line 1: ")
     r = run_cli("exchange", "import", "--db", registry, "--actor", "clerk-1", "--role",
                 "clerk", *keys, str(batch), "more")
     one_line(r, 2, "unrecognized arguments")
