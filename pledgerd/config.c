@@ -141,7 +141,9 @@ static int files_owner_writes(const config *c, const char *path, const long *fir
 
 int config_load(config *c, const char *path, char *err, size_t err_size)
 {
-    FILE *f = open_regular("configuration", path, err, err_size);
+    /* read once, at start: it may be a pipe (--config <(...)), unlike the
+     * files it names, which a reload reads again */
+    FILE *f = fopen(path, "r");
     char *line = NULL;
     size_t line_cap = 0;
     ssize_t got;
@@ -160,8 +162,10 @@ int config_load(config *c, const char *path, char *err, size_t err_size)
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     c->threads = cpus > 0 && cpus < 64 ? (unsigned)cpus : 2;
     c->rate_per_minute = 6000;
-    if (!f)
+    if (!f) {
+        snprintf(err, err_size, "configuration %s: %s", path, strerror(errno));
         return -1;
+    }
     /* it names the accounts file and the keys */
     if (owner_writes_only(f, "configuration", path, "whoever may write it may name their "
                           "own accounts file", err, err_size)) {

@@ -65,18 +65,19 @@ def base(tmp: pathlib.Path, **settings: str) -> str:
 
 def test_a_fifo_or_a_directory_in_place_of_a_file_is_refused(files: pathlib.Path,
                                                               tmp_path: pathlib.Path) -> None:
-    """A FIFO opened to be read waits for a writer: in the configuration's
-    or the accounts file's place it held the start for ever, and at a
-    SIGHUP the main thread, which then took no SIGTERM either.  It is
-    refused, as a directory is, naming the file and what it is."""
+    """A FIFO opened to be read waits for a writer: in the accounts file's
+    place it held the start for ever, and at a SIGHUP the main thread,
+    which then took no SIGTERM either.  It is refused, as a directory is,
+    naming the file and what it is.  (The configuration, read once at
+    start, may be a pipe: test_stop_asked_while_starting_is_a_stop.)"""
     fifo, folder = tmp_path / "fifo", tmp_path / "dir"
     os.mkfifo(fifo, 0o600)
     folder.mkdir(mode=0o700)
+    p = subprocess.run([PLEDGERD, "--config", str(folder)], capture_output=True, text=True,
+                       timeout=30)
+    assert p.returncode != 0 and f"configuration {folder}: Is a directory" in p.stderr, \
+        p.stderr
     for path, kind in ((fifo, "a FIFO"), (folder, "a directory")):
-        p = subprocess.run([PLEDGERD, "--config", str(path)], capture_output=True, text=True,
-                           timeout=30)
-        assert p.returncode != 0 and \
-            f"configuration {path}: is {kind}, not a regular file" in p.stderr, p.stderr
         p = start(tmp_path / "c.conf", base(files, accounts=str(path)))
         assert p.returncode != 0 and \
             f"accounts file {path}: is {kind}, not a regular file" in p.stderr, p.stderr
