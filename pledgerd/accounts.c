@@ -73,6 +73,15 @@ static account *find(accounts *a, const char *name)
     return a->n ? bsearch(name, a->v, a->n, sizeof *a->v, name_cmp) : NULL;
 }
 
+void comment_cut(char *line)
+{
+    for (char *p = line; *p; p++)
+        if (*p == '#' && (p == line || isspace((unsigned char)p[-1]))) {
+            *p = '\0';
+            return;
+        }
+}
+
 /* What a file's type is, said when it is not a regular file. */
 static const char *file_kind(mode_t m)
 {
@@ -151,9 +160,7 @@ int accounts_load(accounts *out, const char *path, char *err, size_t err_size)
         /* a byte order mark (an editor on Windows) is not part of line 1 */
         if (no == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0)
             memmove(line, line + 3, strlen(line + 3) + 1);
-        char *hash = strchr(line, '#');
-        if (hash)
-            *hash = '\0';
+        comment_cut(line);
         /* NAME ROLE SALT HASH, split on white space: what is wrong is
          * said naming the field */
         char *fld[5], *save = NULL;

@@ -71,6 +71,11 @@ FILE *open_regular(const char *what, const char *path, char *err, size_t err_siz
  * configuration that names it) is its owner's to write: -1 with @err
  * ("@what @path: writable by ... ; @risk") when its group or anyone may
  * write it (as sshd refuses such an authorized_keys), else 0. */
+/* Cut @line at its comment, as pledgerd's files write one: a '#' that
+ * begins the line or follows white space ("threads = 2  # two cores").
+ * A '#' inside a word is the word's ("registry = /srv/reg#2/reg.db"). */
+void comment_cut(char *line);
+
 int owner_writes_only(FILE *f, const char *what, const char *path, const char *risk,
                       char *err, size_t err_size);
 

@@ -181,9 +181,7 @@ int config_load(config *c, const char *path, char *err, size_t err_size)
         /* a byte order mark (an editor on Windows) is not part of line 1 */
         if (no == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0)
             memmove(line, line + 3, strlen(line + 3) + 1);
-        char *hash = strchr(line, '#');
-        if (hash)
-            *hash = '\0';
+        comment_cut(line);
         char *s = trim(line);
         if (!*s)
             continue;

@@ -211,3 +211,34 @@ def test_a_reload_refuses_a_certificate_or_key_others_may_write(
             "(mode 660)") in err, err
     assert f"reload refused, the certificate stays: tls_cert {cert}: is a FIFO, not a " \
         "regular file" in err, err
+
+
+def test_a_hash_inside_a_value_is_the_values(files: pathlib.Path,
+                                             tmp_path: pathlib.Path) -> None:
+    """A comment begins a line or follows white space ("threads = 2  # two
+    cores"); a '#' inside a word is the word's.  Any '#' began one: a
+    registry in a folder "reg#2" was read as the folder "reg", and an
+    accounts file named "acc#1" as "acc"."""
+    folder = tmp_path / "reg#2"
+    folder.mkdir(mode=0o700)
+    with pledger.open(str(folder / "reg.db"), office="FZ01"):
+        pass
+    accounts = tmp_path / "acc#1"
+    lines = (files / "accounts").read_text().splitlines()
+    accounts.write_text("#no space after the hash: a comment all the same\n" +
+                        "\n".join(f"{s}  # the bank's account" if not s.startswith("#") else s
+                                  for s in lines) + "\n")
+    accounts.chmod(0o600)
+    d = Daemon(files, registry=f"{folder / 'reg.db'}   # the office's registry",
+               accounts=f"{accounts}\t# who may ask", threads="2 # two cores")
+    try:
+        bank = (files / "bank.token").read_text()
+        status, _, body = d.curl("/v1/pledges?page_size=1", bank)
+        assert status == 200, body
+    finally:
+        assert d.stop() == 0
+    assert not (tmp_path / "reg").exists() and not (tmp_path / "acc").exists()
+    # without white space before it, a '#' is part of the value: a file
+    # that is not there is said by its whole name
+    p = start(tmp_path / "c.conf", base(files, accounts=f"{accounts}#x"))
+    assert p.returncode != 0 and f"{accounts}#x" in p.stderr, p.stderr
