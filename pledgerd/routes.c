@@ -758,14 +758,16 @@ static void get_statement(route_ctx *c, const char *number, reply *out)
 
     if (!as_caller(c, c->reader, out))
         return;
+    /* a question asked wrong is refused as such, whatever the service
+     * can answer (it was 501 for any as_of, "-1" or "1e309") */
+    if (!instant_arg(c, "as_of", &o.as_of, out))
+        return;
     if (!c->skey) {
         reply_error(out, 501, PLEDGER_ENOTSUP, "this service has no statement_key "
                                               "configured");
         return;
     }
     o.code = arg(c, "code");
-    if (!instant_arg(c, "as_of", &o.as_of, out))
-        return;
     int rc = pledger_verify_statement(&xml, &len, c->reader, number, &o, c->skey);
     if (rc) {
         verification_refused(c, rc, out);

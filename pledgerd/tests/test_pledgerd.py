@@ -814,6 +814,10 @@ def test_integer_parameters_take_the_range_documented(site: dict) -> None:
                 continue
             name = prm["name"]
             assert "minimum" in schema, f"{template} {name}: no range documented"
+            # a position in the log ends at the log's size, which its
+            # description says; every other number has a fixed end
+            assert "maximum" in schema or name in ("event", "size", "old", "new"), \
+                f"{template} {name}: no maximum documented"
             path = template.replace("{number}", number)
             token = t[_RANGE_ROLE.get(template, "bank")]
 
@@ -843,6 +847,47 @@ def test_integer_parameters_take_the_range_documented(site: dict) -> None:
     got = d.json("/v1/log/consistency?old=1&new=0", t["bank"])
     assert got["new"] == size
     assert got == d.json(f"/v1/log/consistency?old=1&new={size}", t["bank"])
+
+
+#: numbers and instants as a script may spell them wrong: exponent, fraction,
+#: sign, white space, full-width and Arabic-Indic digits, hexadecimal,
+#: a digit separator, empty, NUL, overlong, not a number
+_ODD_NUMBERS = ("1e309", "1.5", "+1", " 1", "1 ", "\uff11", "\u0661", "0x1", "1_0", "",
+                "1\x00", "9" * 300, "NaN", "inf")
+
+
+def test_every_number_and_instant_parameter_refuses_odd_forms(site: dict) -> None:
+    """Every integer, date and instant query parameter of every path of
+    openapi.json, given a number spelt wrong or twice: 400 naming the
+    parameter, never an answer read from part of it, a default, a 5xx.
+    /statement answered any as_of (-1, 1e309) 501 on a service without a
+    statement key; it is checked first there too (test_parity.py)."""
+    d, t, number = site["d"], site["tokens"], site["number"]
+    base = {"/v1/stats": {"from": "2024-01-01", "to": "2024-12-31"}, **_RANGE_BASE}
+    checked = []
+    for template, ops in SPEC["paths"].items():
+        for prm in ops.get("get", {}).get("parameters", []):
+            schema, name = prm.get("schema", {}), prm["name"]
+            if prm.get("in") != "query" or not (
+                    schema.get("type") == "integer" or schema.get("format") == "date"
+                    or name in ("as_of", "from", "to")):
+                continue
+            path = template.replace("{number}", number)
+            token = t[_RANGE_ROLE.get(template, "bank")]
+            for value in _ODD_NUMBERS:
+                q = urllib.parse.urlencode({**base.get(template, {}), name: value})
+                status, _, body = d.curl(f"{path}?{q}", token)
+                assert status == 400, (template, name, value, status, body[:300])
+                msg = json.loads(body)["error"]["message"]
+                assert name in msg, (template, name, value, msg)
+            # given twice: refused, neither value read
+            q = urllib.parse.urlencode({**base.get(template, {})})
+            q += ("&" if q else "") + f"{name}=1&{name}=2"
+            status, _, body = d.curl(f"{path}?{q}", token)
+            assert status == 400 and "given twice" in json.loads(body)["error"]["message"], \
+                (template, name, status, body[:300])
+            checked.append((template, name))
+    assert len(checked) >= 25, checked
 
 
 def test_every_text_parameter_too_long_is_refused_naming_it(site: dict) -> None:
