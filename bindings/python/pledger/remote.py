@@ -654,7 +654,8 @@ class RemoteRegistry:
     def certificate(self, number: str, version: int = 0) -> str:
         """As :meth:`pledger.Registry.certificate`."""
         return self._request("GET", "/v1/pledges/" + self._quote(number, "number") +
-                             "/certificate", {"version": _ffi.cint(version, "version") or None}
+                             "/certificate", {"version": _ffi.cint(version, "version",
+                                                                minimum=0) or None}
                              )[1].decode("utf-8")
 
     def latest_checkpoint(self) -> str | None:
@@ -673,6 +674,12 @@ class RemoteRegistry:
     def office(self) -> str:
         """The registry's office code."""
         return str(self._json("GET", "/v1/status")["office"])
+
+    @property
+    def log_origin(self) -> str:
+        """The first line of the log's checkpoints (as
+        :attr:`pledger.Registry.log_origin`)."""
+        return str(self._json("GET", "/v1/status")["log_origin"])
 
     def log_size(self) -> int:
         """The number of events in the registry's log."""
@@ -926,7 +933,10 @@ class RemoteRegistry:
 
 
 class RemoteCursor(Iterator[SearchHit]):
-    """The hits of a remote search, page by page (as :class:`pledger.Cursor`)."""
+    """The hits of a remote search, page by page (as :class:`pledger.Cursor`):
+    the first page is asked for when the search is made, so a search the
+    service refuses raises there, as a local one does, and
+    :attr:`continuation` and :attr:`page_count` are those of that page."""
 
     def __init__(self, reg: RemoteRegistry, query: dict[str, Any], after: str | None,
                  all_pages: bool) -> None:
@@ -934,26 +944,30 @@ class RemoteCursor(Iterator[SearchHit]):
         self._q = query
         self._all = all_pages
         self._page: list[dict] = []
-        self._next_after = after
-        self._started = False
+        self._count = 0
         self.continuation: str | None = None
+        self._fetch(after)
 
-    def _fetch(self) -> bool:
-        j = self._reg._json("GET", "/v1/pledges", {**self._q, "after": self._next_after})
+    def _fetch(self, after: str | None) -> None:
+        j = self._reg._json("GET", "/v1/pledges", {**self._q, "after": after})
         self._page = list(j["hits"])
-        self.continuation = self._next_after = j.get("continuation")
-        return bool(self._page)
+        self._count = len(self._page)
+        self.continuation = j.get("continuation")
+
+    @property
+    def page_count(self) -> int:
+        """How many hits the current page holds."""
+        return self._count
 
     def __iter__(self) -> "RemoteCursor":
         return self
 
     def __next__(self) -> SearchHit:
-        if not self._page:
-            if self._started and (not self._all or not self._next_after):
+        while not self._page:
+            if not self._all or not self.continuation:
+                self._page, self._all = [], False
                 raise StopIteration
-            self._started = True
-            if not self._fetch():
-                raise StopIteration
+            self._fetch(self.continuation)
         h = self._page.pop(0)
         return SearchHit(
             number=h["number"], kind=Kind.from_name(h["kind"]),
@@ -971,10 +985,7 @@ class RemoteCursor(Iterator[SearchHit]):
     def __exit__(self, *exc: Any) -> None:
         self.close()
 
-    def count(self) -> int:
-        """Hits on the current page not yet read."""
-        return len(self._page)
-
     def close(self) -> None:
+        """Forget the page; iteration ends (nothing is held on the service)."""
         self._page = []
         self._all = False
