@@ -335,6 +335,26 @@ def test_the_checks_and_filing_answer_as_the_file(both: dict) -> None:
                 assert got_l[:3] == got_r[:3], (role, step, got_l, got_r)
 
 
+def test_a_batch_the_file_refuses_is_refused_alike(both: dict) -> None:
+    """file_batch with the same Application object twice filed it twice
+    through the service (the file refuses it), and one already saved was
+    filed again as new: for every role, the client refuses both as the
+    local call does, in its words, and the service files nothing."""
+    local, d = both["local"], both["d"]
+    size = d.json("/v1/status")["log_size"]
+    local.set_actor("applicant-1", Role.APPLICANT)
+    with sample_app("app-receivable.xml") as a, sample_app("app-receivable.xml") as b, \
+            sample_app("app-trademark.xml") as saved:
+        local.save(saved)
+        for role in ROLES:
+            local.set_actor(f"{role}-1", Role.from_name(role))
+            remote = _client(both, role)
+            for apps in ([a, a], [a, b, a], [b, saved], [saved, a, a]):
+                got = [_outcome(reg, "file_batch", (apps,), {}) for reg in (local, remote)]
+                assert got[0] == got[1] and got[0][1] == "InvalidArgument", (role, got)
+    assert d.json("/v1/status")["log_size"] == size
+
+
 def test_a_statement_asked_wrong_is_refused_before_the_key_is_looked_for(
         both: dict, tmp_path: pathlib.Path) -> None:
     """On a service without a statement key, a statement asked for with

@@ -50,6 +50,14 @@ def _instant(t: Instant | None, what: str) -> str | None:
     return from_us(us).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _library_words(msgid: str, *args: Any) -> str:
+    """The library's message @msgid (a C format of its catalogue, in the
+    language these bindings speak) with @args, in the caller's words, as
+    a local call raises it: what the client refuses before it asks."""
+    it = iter(args)
+    return caller_words(re.sub(r"%(?:zu|s|d)", lambda m: str(next(it)), _(msgid)))
+
+
 def connect(url: str, token: str | None = None, *, cafile: str | None = None,
             timeout: float = 30.0) -> "RemoteRegistry":
     """A registry served by pledgerd at ``url`` (``https://host:port``, or
@@ -849,11 +857,27 @@ class RemoteRegistry:
         if isinstance(apps, (str, bytes)) or not isinstance(apps, Sequence):
             raise _ffi._invalid(f"apps must be a sequence of Application, not "
                                 f"{type(apps).__name__}", True)
-        docs = []
         for i, a in enumerate(apps):
             if not isinstance(a, Application):
                 raise _ffi._invalid(f"apps[{i}] must be an Application, not "
                                     f"{type(a).__name__}", True)
+        # refused as the local call refuses them, in its words: an
+        # application saved already (the service would file its document
+        # as a new one), the same object twice (it was filed twice)
+        for i, a in enumerate(apps):
+            if a.uuid:
+                raise _ffi._invalid(_library_words(
+                    "%s: apps[%zu]: application %s is already saved; a batch files new "
+                    "applications", "pledger_file_batch", i, a.uuid))
+        first: dict[int, int] = {}
+        for i, a in enumerate(apps):
+            if id(a) in first:
+                raise _ffi._invalid(_library_words(
+                    "%s: apps[%zu] is the same application handle as apps[%zu]; each item is "
+                    "filed once", "pledger_file_batch", i, first[id(a)]))
+            first[id(a)] = i
+        docs = []
+        for a in apps:
             xml = a.to_xml()
             docs.append(xml.split("?>", 1)[1] if xml.startswith("<?xml") else xml)
         body = ('<?xml version="1.0" encoding="UTF-8"?>\n<filings xmlns="urn:pledger:1">\n'
