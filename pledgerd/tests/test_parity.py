@@ -381,3 +381,37 @@ def test_a_statement_asked_wrong_is_refused_before_the_key_is_looked_for(
         assert status == 501 and json.loads(body)["error"]["name"] == "PLEDGER_ENOTSUP", body
     finally:
         assert d.stop() == 0
+
+
+def test_the_command_line_over_url_refuses_who_acts(both: dict) -> None:
+    """pledger COMMAND --url with --actor or --role: refused, exit status
+    2, naming the option (they were ignored: the service answered as the
+    token's account, a bank's script given --role auditor read a bank's
+    answer as an auditor's).  The same names from the environment
+    ($PLEDGER_ACTOR, $PLEDGER_ROLE, set for the files a shell also asks)
+    are left aside, as before."""
+    import sys
+    local = both["local"]
+    local.set_actor("bank-1", Role.BANK)
+    number = next(local.search(registered_from="2000-01-01")).number
+    d = both["d"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGER_")
+           or k in ("PLEDGER_LIBRARY", "PLEDGER_CDEF", "PLEDGER_LOCALEDIR")}
+    env["LANG"] = "C.UTF-8"
+    base = [sys.executable, "-m", "pledger", "verify", number, "--url", d.url, "--token",
+            both["tokens"]["bank"], "--cacert", str(d.cert)]
+
+    def run(*extra: str, **more: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*base, *extra], capture_output=True, text=True,
+                              env={**env, **more}, timeout=120)
+    plain = run()
+    assert plain.returncode == 0, plain.stderr
+    for extra, option in ((("--actor", "auditor-1"), "--actor"),
+                          (("--role", "auditor"), "--role"), (("--role=bank",), "--role"),
+                          (("--actor", "bank-1", "--role", "bank"), "--")):
+        got = run(*extra)
+        assert got.returncode == 2 and got.stdout == "", (extra, got.stdout, got.stderr)
+        assert f"pledger verify: {option}" in got.stderr and "--url" in got.stderr, \
+            (extra, got.stderr)
+    got = run(PLEDGER_ACTOR="someone", PLEDGER_ROLE="auditor")
+    assert (got.returncode, got.stdout) == (0, plain.stdout), got.stderr

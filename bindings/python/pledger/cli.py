@@ -1959,6 +1959,16 @@ def _nullable_help(cmd: str) -> str:
     return "\n".join(lines) + "\n\n"
 
 
+class _Given(argparse.Action):
+    """An option whose value may also come from the environment, noted as
+    given on the command line (``_given_<dest>``) when it is."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        setattr(namespace, self.dest, values)
+        setattr(namespace, "_given_" + self.dest, option_string)
+
+
 class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # an option is taken as written, never as the start of another: an
@@ -2059,10 +2069,11 @@ def build_parser() -> argparse.ArgumentParser:
                                    "the system's; default $PLEDGER_CACERT"))
         if c.access not in ("init", "none"):
             sp.add_argument("--actor", metavar="NAME", default=os.environ.get("PLEDGER_ACTOR"),
+                            action=_Given,
                             help=(_("who acts (journaled); default $PLEDGER_ACTOR") if c.role
                                   else _("who acts (journaled); default $PLEDGER_ACTOR; "
                                          "optional here")))
-            sp.add_argument("--role", choices=Role.api_names(),
+            sp.add_argument("--role", choices=Role.api_names(), action=_Given,
                             type=_choice("role", Role.api_names()),
                             default=os.environ.get("PLEDGER_ROLE") or c.role,
                             help=_("the actor's role (default: $PLEDGER_ROLE, else "
@@ -2426,6 +2437,14 @@ def _run(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | Non
             return _emit(result, a, out, err)
         if getattr(a, "url", None):
             from .remote import connect
+            # the service acts as the token's account: an --actor or --role
+            # given would be ignored, the answer another account's
+            given = getattr(a, "_given_actor", None) or getattr(a, "_given_role", None)
+            if given:
+                raise UsageError(_("{option} names who acts on a registry file (--db); with "
+                                   "--url the service acts as the account of the token, with "
+                                   "its role: leave {option} out, or give the token of the "
+                                   "account meant").format(option=given))
             if getattr(a, "signed", False):
                 raise UsageError(_("--signed needs the registry file (--db), not --url"))
             with connect(a.url, a.token, cafile=a.cacert) as remote:
