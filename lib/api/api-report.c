@@ -578,8 +578,9 @@ int pledger_report_get(char **note_out, pledger_registry *reg, uint64_t number)
         free(note);
         free(actor);
         return pl_err_set(&reg->err, PLEDGER_EPERM,
-                          "%s: search report %" PRIu64 " was issued to another actor; '%s' "
-                          "sees its own only", fn, number, reg->actor);
+                          "%s: search report %" PRIu64 " was issued to another actor; actor "
+                          "'%s' has role %s and sees its own only", fn, number, reg->actor,
+                          pl_frag_ctx("role", pledger_role_name(reg->role)));
     }
     free(actor);
     *note_out = note;
@@ -680,9 +681,10 @@ int pledger_report_find(pledger_report_list **out, pledger_registry *reg,
             free(party_id);
             free(party_key);
             return pl_err_set(&reg->err, PLEDGER_EPERM,
-                              "%s: actor '%s' lists its own search reports only, not those of "
-                              "'%s'",
-                              fn, reg->actor, f.actor);
+                              "%s: actor '%s' has role %s and lists its own search reports "
+                              "only, not those of '%s'",
+                              fn, reg->actor, pl_frag_ctx("role", pledger_role_name(reg->role)),
+                              f.actor);
         }
         f.actor = reg->actor;
     }

@@ -355,6 +355,30 @@ def test_a_batch_the_file_refuses_is_refused_alike(both: dict) -> None:
     assert d.json("/v1/status")["log_size"] == size
 
 
+def test_a_bank_refused_another_accounts_reports_is_told_its_role(both: dict) -> None:
+    """A bank reads and lists its own search reports only: refused another
+    account's, 403 names the account and its role, as every other refusal
+    does (the two said "actor 'bank-1' lists its own ..." and "'bank-1'
+    sees its own only", without the role)."""
+    d, t = both["d"], both["tokens"]
+    auditor = _client(both, "auditor")
+    local = both["local"]
+    local.set_actor("auditor-1", Role.AUDITOR)
+    auditor.verify(next(local.search(registered_from="2000-01-01")).number)
+    theirs = auditor.last_report
+    assert theirs
+    bank = _client(both, "bank")
+    for call in (lambda: bank.report(theirs), lambda: bank.reports(actor="auditor-1")):
+        with pytest.raises(pledger.PermissionDenied) as e:
+            call()
+        assert "'bank-1' has role bank" in e.value.message, e.value.message
+        assert e.value.http_status == 403
+    for path in (f"/v1/reports/{theirs}", "/v1/reports?actor=auditor-1"):
+        status, _, body = d.curl(path, t["bank"])
+        msg = json.loads(body)["error"]["message"]
+        assert status == 403 and "actor 'bank-1' has role bank" in msg, (path, msg)
+
+
 def test_a_statement_asked_wrong_is_refused_before_the_key_is_looked_for(
         both: dict, tmp_path: pathlib.Path) -> None:
     """On a service without a statement key, a statement asked for with
