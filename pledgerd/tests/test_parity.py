@@ -379,6 +379,28 @@ def test_a_bank_refused_another_accounts_reports_is_told_its_role(both: dict) ->
         assert status == 403 and "actor 'bank-1' has role bank" in msg, (path, msg)
 
 
+def test_a_number_of_no_member_is_refused_in_the_files_words(both: dict) -> None:
+    """A kind, state or side given as a number that is none of them: the
+    client refused it as "kind: 99 is not a Kind", the local call in the
+    library's words for that call ("kind 99 is not a right kind (1 to 7,
+    or 0 for any)"); now the same words, for every call that takes one."""
+    local = both["local"]
+    local.set_actor("clerk-1", Role.CLERK)
+    remote = _client(both, "clerk")
+    calls = {"search kind": lambda r: r.search(kind=99),
+             "search state": lambda r: r.search(state=9),
+             "search side": lambda r: r.search(side=7, party_id="91350100M000100Y43"),
+             "stats kind": lambda r: r.stats("2024-01-01", "2024-12-31", kind=42),
+             "applications kind": lambda r: r.applications(kind=8)}
+    for what, call in calls.items():
+        said = []
+        for reg in (local, remote):
+            with pytest.raises(pledger.InvalidArgument) as e:
+                call(reg)
+            said.append(e.value.message)
+        assert said[0] == said[1], (what, said)
+
+
 def test_a_statement_asked_wrong_is_refused_before_the_key_is_looked_for(
         both: dict, tmp_path: pathlib.Path) -> None:
     """On a service without a statement key, a statement asked for with

@@ -16,7 +16,7 @@ import json
 import os
 import re
 import urllib.parse
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from . import _ffi
 from ._i18n import _, accept_language
@@ -122,7 +122,8 @@ def _loopback(url: str) -> bool:
         return False
 
 
-def _member(cls: Any, value: Any, what: str) -> str | None:
+def _member(cls: Any, value: Any, what: str,
+            refused: Callable[[int], str] | None = None) -> str | None:
     """The API name of @value (a member, its name or its number) for a
     query parameter; None for None and for 0, which the library's query
     reads as "any".  A number that is no member is refused as the library
@@ -135,6 +136,8 @@ def _member(cls: Any, value: Any, what: str) -> str | None:
     try:
         return cls(v).api_name
     except ValueError:
+        if refused:     # the local call's refusal of it, in its words
+            raise _ffi._invalid(refused(v)) from None
         raise _ffi._invalid(f"{what}: {v} is not a {cls.__name__}") from None
 
 def _text(value: Any, what: str) -> str | None:
@@ -587,10 +590,15 @@ class RemoteRegistry:
             if value is not None and not isinstance(value, str):
                 raise _ffi._invalid(f"{arg} must be str, not {type(value).__name__}", True)
         q = {
-            "kind": _member(Kind, kind, "kind"),
+            "kind": _member(Kind, kind, "kind", lambda v: _library_words(
+                "%s: query->kind %d is not a right kind (1 to 7, or 0 for any)",
+                "pledger_search", v)),
             "right": right, "party_id": party_id, "party_name": party_name,
-            "side": _member(_ENUMS["PartySide"], side, "side"),
-            "state": _member(PledgeState, state, "state"),
+            "side": _member(_ENUMS["PartySide"], side, "side", lambda v: _library_words(
+                "%s: query->party_side %d is not a pledger_party_side", "pledger_search", v)),
+            "state": _member(PledgeState, state, "state", lambda v: _library_words(
+                "%s: query->state %d is not a pledge state (1 to 5, or 0 for any)",
+                "pledger_search", v)),
             "registered_from": None if registered_from is None else date_str(
                 registered_from, "registered_from"),
             "registered_to": None if registered_to is None else date_str(
@@ -635,7 +643,8 @@ class RemoteRegistry:
     def stats(self, start: DateLike, end: DateLike, *, kind: Kind | int | str | None = None,
               office: str | None = None) -> Stats:
         """As :meth:`pledger.Registry.stats`."""
-        name = _member(Kind, kind, "kind")
+        name = _member(Kind, kind, "kind", lambda v: _library_words(
+            "%s: q->kind %d is not a right kind (1 to 7, or 0 for all)", "pledger_stats_get", v))
         k = Kind.from_name(name) if name else None
         j = self._json("GET", "/v1/stats", {"from": date_str(start, "start"),
                                             "to": date_str(end, "end"),
@@ -926,7 +935,9 @@ class RemoteRegistry:
         """As :meth:`pledger.Registry.applications` (GET /v1/applications):
         an applicant's own, or (clerk, registrar, auditor) any account's."""
         names = ",".join(st.api_name for st in app_states(states))
-        kind_name = _member(Kind, kind, "kind")
+        kind_name = _member(Kind, kind, "kind", lambda v: _library_words(
+            "%s: %s %s", "pledger_application_list", "filter.kind",
+            _("is not a pledger_kind (1 to 7) or 0")))
         for name, v in (("filed_by", filed_by), ("after", after)):
             if v is not None and not isinstance(v, str):
                 raise _ffi._invalid(f"{name} must be str or None, not {type(v).__name__}", True)
