@@ -138,7 +138,7 @@ def _member(cls: Any, value: Any, what: str,
     except ValueError:
         if refused:     # the local call's refusal of it, in its words
             raise _ffi._invalid(refused(v)) from None
-        raise _ffi._invalid(f"{what}: {v} is not a {cls.__name__}") from None
+        raise _ffi._invalid(f"{what}: {v} is not a value of {cls.__name__}") from None
 
 def _text(value: Any, what: str) -> str | None:
     """@value as the local call takes a text argument: None, or a str --
