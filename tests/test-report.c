@@ -1649,7 +1649,8 @@ START_TEST(test_segments)
     char *dir, *path;
     pledger_registry *reg;
     keys k;
-    enum { BATCH = 4000, SEALED = 2 * PL_REPORT_SEGMENT, TOTAL = SEALED + PL_REPORT_SEGMENT / 2 };
+    /* groups as pledgerd's recorder makes them */
+    enum { BATCH = 64, SEALED = 2 * PL_REPORT_SEGMENT, TOTAL = SEALED + PL_REPORT_SEGMENT / 2 };
 
     fx_ck_setup(&dir, &path, &reg);
     keys_make(&k, dir);
@@ -1661,6 +1662,13 @@ START_TEST(test_segments)
     char **notes = calloc(BATCH, sizeof *notes);
     const char *alice[] = { "alice" }, *bob[] = { "bob" }, *reg_n[] = { n1 };
     uint64_t want_alice = 0, want_reg = 0;
+    /* the index's keys, counted after each group from a handle of its own */
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st;
+    char *sql = NULL;
+    ck_assert_int_eq(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    int64_t indexed = 0;
+    bool attached = false;
     for (int done = 0; done < TOTAL;) {
         int n = TOTAL - done < BATCH ? TOTAL - done : BATCH;
         for (int i = 0; i < n; i++) {
@@ -1680,23 +1688,45 @@ START_TEST(test_segments)
         for (int i = 0; i < n; i++)
             free(notes[i]);
         done += n;
+        if (!attached) {   /* the companion is made by the first group */
+            ck_assert_int_ne(asprintf(&sql, "ATTACH '%s.reports' AS reports", path), -1);
+            ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+            free(sql);
+            sql = NULL;
+            attached = true;
+        }
+        /* no group moves a whole segment's keys (4,096 reports' held the
+         * group that ended a segment some 10 ms): 96 reports' at most
+         * for each 64 recorded, 2 keys each at most here */
+        ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT count(*) FROM reports.report_key", -1, &st,
+                                            NULL), SQLITE_OK);
+        ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+        int64_t now = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        ck_assert_msg(now - indexed <= 2 * 96, "%lld keys indexed by reports %d to %d",
+                      (long long)(now - indexed), done - n + 1, done);
+        indexed = now;
     }
-    /* the full segments' keys are in the index, the rest recent */
-    sqlite3 *h = NULL;
-    ck_assert_int_eq(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    char *sql = NULL;
-    ck_assert_int_ne(asprintf(&sql, "ATTACH '%s.reports' AS reports", path), -1);
-    ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
-    free(sql);
-    sqlite3_stmt *st;
+    /* the index holds the keys of reports 1 to m, the recent rows those
+     * after m: a complete segment's keys move a slice at a time while the
+     * next is recorded (no group waits for a whole segment's move),
+     * keeping pace -- m never past the complete segments' end, never a
+     * segment behind it */
     ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT (SELECT count(*) FROM reports.report_key), "
                                         "(SELECT max(segment) FROM reports.report_key), "
-                                        "(SELECT min(number) FROM reports.report_key_recent)",
+                                        "(SELECT min(number) FROM reports.report_key_recent), "
+                                        "(SELECT max(number) FROM reports.report_key), "
+                                        "(SELECT count(*) FROM reports.report_key_recent)",
                                         -1, &st, NULL), SQLITE_OK);
     ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-    ck_assert_int_eq(sqlite3_column_int64(st, 0), SEALED + (SEALED - 7) / 1000 + 1);
-    ck_assert_int_eq(sqlite3_column_int64(st, 1), SEALED / PL_REPORT_SEGMENT - 1);
-    ck_assert_int_eq(sqlite3_column_int64(st, 2), SEALED + 1);
+    int64_t m = sqlite3_column_int64(st, 2) - 1;
+    ck_assert_int_gt(m, SEALED - PL_REPORT_SEGMENT);
+    ck_assert_int_le(m, SEALED);
+    ck_assert_int_eq(sqlite3_column_int64(st, 3), m);
+    ck_assert_int_eq(sqlite3_column_int64(st, 0), m + (m - 7) / 1000 + 1);
+    ck_assert_int_eq(sqlite3_column_int64(st, 1), (m - 1) / PL_REPORT_SEGMENT);
+    ck_assert_int_eq(sqlite3_column_int64(st, 4),
+                     (TOTAL - m) + (TOTAL - 7) / 1000 - (m - 7) / 1000);
     sqlite3_finalize(st);
     /* the auditor's statement seeks each segment: never reads one whole */
     ck_assert_int_ne(asprintf(&sql, "EXPLAIN QUERY PLAN %s", pl_report_sql_find_party), -1);
@@ -1739,6 +1769,11 @@ START_TEST(test_segments)
         }
         ck_assert_uint_eq(seen, want[w]);
     }
+    /* the auditor's check takes the keys in their two places */
+    uint64_t bad = 1, count = 0;
+    PL_OK(reg, pledger_report_verify(&bad, &count, reg, NULL));
+    ck_assert_uint_eq(bad, 0);
+    ck_assert_uint_eq(count, TOTAL);
     /* and by actor and party together */
     pledger_report_list *l = NULL;
     pledger_report_filter f = PLEDGER_REPORT_FILTER_INIT;
@@ -1751,6 +1786,25 @@ START_TEST(test_segments)
     PL_OK(reg, pledger_report_find(&l, reg, &f));
     ck_assert_uint_eq(pledger_report_list_count(l), 0);
     pledger_report_list_free(l);
+
+    /* a recent report's keys put in the index ahead of the slices (under
+     * their segment's right number) are out of their place: the index
+     * holds reports 1 to m, no later one */
+    sqlite3 *w = NULL;
+    ck_assert_int_eq(sqlite3_open_v2(path, &w, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    ck_assert_int_ne(asprintf(&sql, "ATTACH '%s.reports' AS reports;"
+                              "INSERT INTO reports.report_key SELECT (number - 1) / %d, what, key,"
+                              " number FROM reports.report_key_recent WHERE number = %lld;"
+                              "DELETE FROM reports.report_key_recent WHERE number = %lld",
+                              path, PL_REPORT_SEGMENT, (long long)(m + 5), (long long)(m + 5)),
+                     -1);
+    ck_assert_int_eq(sqlite3_exec(w, sql, NULL, NULL, NULL), SQLITE_OK);
+    free(sql);
+    sqlite3_close(w);
+    fx_act(reg, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    PL_OK(reg, pledger_report_verify(&bad, &count, reg, NULL));
+    ck_assert_uint_eq(bad, (uint64_t)(m + 5));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "out of its place"));
 
     free(r);
     free(notes);

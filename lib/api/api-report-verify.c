@@ -44,7 +44,11 @@ typedef struct verify_ctx {
     const pledger_keyring *trusted;
     const char *origin;
     uint64_t last;          /* the last report's number */
-    uint64_t sealed;        /* reports whose keys are in the sorted index */
+    /* the complete segments' end: the index holds the keys of reports 1
+     * to m <= sealed, the recent rows those after m (they move a slice at
+     * a time: store/report.c) */
+    uint64_t sealed;
+    uint64_t recent_from;   /* the first report with a recent key (0: none yet) */
     uint64_t journal_size;
     uint64_t root_size;     /* the journal's root at root_size (UINT64_MAX: none yet) */
     pl_mhash root;
@@ -325,11 +329,13 @@ static int check_report(void *ctx, pl_err *e, uint64_t number, const pl_report_r
         goto out;
     }
     /* the keys the auditor finds it by: in their place, and what its text names */
+    for (size_t k = 0; k < nk && !v->recent_from; k++)
+        if (keys[k].segment < 0)
+            v->recent_from = number;   /* a report's keys are all in one place */
     for (size_t k = 0; k < nk; k++) {
         bool recent = keys[k].segment < 0;
-        if (recent ? number <= v->sealed
-                   : number > v->sealed ||
-                     keys[k].segment != (int64_t)((number - 1) / PL_REPORT_SEGMENT)) {
+        if (!recent && (number > v->sealed || (v->recent_from && v->recent_from <= number) ||
+                        keys[k].segment != (int64_t)((number - 1) / PL_REPORT_SEGMENT))) {
             rc = report_wrong(v, number, "search report %" PRIu64 ": its key '%.200s' is out "
                               "of its place in the auditor's index", number, keys[k].key);
             goto out;

@@ -364,6 +364,15 @@ static const char sql_seal[] =
     "SELECT (number - 1) / ?1, what, key, number FROM reports.report_key_recent "
     "WHERE number <= ?2 ORDER BY 1, 2, 3, 4";
 static const char sql_seal_drop[] = "DELETE FROM reports.report_key_recent WHERE number <= ?1";
+/* A slice of a complete segment's keys (seal_slice): the recent keys in
+ * the order they were recorded, the first rows of them moved. */
+static const char sql_slice_walk[] =
+    "SELECT rowid, number FROM reports.report_key_recent ORDER BY rowid";
+static const char sql_slice_move[] =
+    "INSERT OR IGNORE INTO reports.report_key (segment, what, key, number) "
+    "SELECT (number - 1) / ?1, what, key, number FROM reports.report_key_recent "
+    "WHERE rowid <= ?2 ORDER BY 1, 2, 3, 4";
+static const char sql_slice_drop[] = "DELETE FROM reports.report_key_recent WHERE rowid <= ?1";
 static const char sql_get[] =
     "SELECT note, actor, checkpoint FROM reports.search_report WHERE number = ?1";
 static const char sql_node_get[] = "SELECT hash FROM reports.report_node WHERE pos = ?1";
@@ -386,7 +395,7 @@ static const char sql_find[] =
  * found through the register's own indexes (store/schema-workflow.c): in
  * each sealed segment of report_key by a seek (CROSS JOIN: the planner
  * would rather read a whole segment's registrations), in the recent keys
- * by reading them through (one segment at most).  The segments walked are
+ * by reading them through (two segments at most).  The segments walked are
  * those kept, each found by a seek past the one before: counting from 0
  * to the largest ran for hours once a key of segment 4e9 was planted. */
 const char pl_report_sql_find_party[] =
@@ -442,8 +451,8 @@ static int sq_next(pl_db *db, pl_err *e, uint64_t *out, uint64_t *checkpoint)
 }
 
 /* The segments up to the one that ends with report @last are complete:
- * their keys move, sorted, to the index (one segment as reports are
- * recorded; all but the last at an upgrade). */
+ * their keys move, sorted, to the index (all but the last at an upgrade;
+ * as reports are recorded, a slice at a time: seal_slice). */
 static int seal(pl_db *db, pl_err *e, uint64_t last)
 {
     sqlite3_stmt *st;
@@ -464,6 +473,67 @@ static int seal(pl_db *db, pl_err *e, uint64_t last)
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0
                              : pl_db_fail(db, e, rc, "search reports: indexing a segment's keys");
+}
+
+/* A complete segment's keys move to the index a slice at a time while the
+ * next segment is recorded: every SLICE_EVERY reports, the keys of the
+ * oldest reports (SLICE_MOVE at most, so a backlog is caught up) of the
+ * complete segments that are still recent.  Moved all at once when the
+ * segment's last report was recorded, 4,096 reports' keys held that
+ * report's group, and the answers waiting behind it, some 10 ms: most of
+ * pledgerd's 99th percentile (docs/performance.md).  The recent keys are
+ * rows in the order they were recorded (by number), so a slice is their
+ * first rows, found by rowid, not by a scan; a slice takes whole reports.
+ * The index then holds the keys of reports 1 to m, the recent rows those
+ * after m, m no more than the complete segments' end. */
+#define SLICE_EVERY 64
+#define SLICE_MOVE 96
+
+static int seal_slice(pl_db *db, pl_err *e, uint64_t last)
+{
+    const char *what = "search reports: indexing a segment's keys";
+    uint64_t complete = last / PL_REPORT_SEGMENT * PL_REPORT_SEGMENT, to = 0;
+    int64_t upto = 0;
+    bool any = false;
+    sqlite3_stmt *st;
+    int rc;
+
+    if (complete == 0)
+        return 0;
+    if ((rc = pl_db_stmt(db, e, sql_slice_walk, &st)))
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t number = sqlite3_column_int64(st, 1);
+        if (!any) {   /* the oldest recent report: the slice starts there */
+            if (number < 1 || (uint64_t)number > complete)
+                break;
+            to = (uint64_t)number + SLICE_MOVE - 1 < complete ? (uint64_t)number + SLICE_MOVE - 1
+                                                              : complete;
+            any = true;
+        }
+        if (number < 1 || (uint64_t)number > to)
+            break;
+        upto = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return pl_db_fail(db, e, rc, what);
+    if (!upto)
+        return 0;
+    if ((rc = pl_db_stmt(db, e, sql_slice_move, &st)))
+        return rc;
+    sqlite3_bind_int64(st, 1, PL_REPORT_SEGMENT);
+    sqlite3_bind_int64(st, 2, upto);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return pl_db_fail(db, e, rc, what);
+    if ((rc = pl_db_stmt(db, e, sql_slice_drop, &st)))
+        return rc;
+    sqlite3_bind_int64(st, 1, upto);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, what);
 }
 
 static int sq_put(pl_db *db, pl_err *e, const pl_report_row *r, const char *const *parties,
@@ -502,8 +572,8 @@ static int sq_put(pl_db *db, pl_err *e, const pl_report_row *r, const char *cons
         if (rc != SQLITE_DONE)
             return pl_db_fail(db, e, rc, "search reports: keeping a report's keys");
     }
-    if (r->number % PL_REPORT_SEGMENT == 0)
-        return seal(db, e, r->number);
+    if (r->number % SLICE_EVERY == 0)
+        return seal_slice(db, e, r->number);
     return 0;
 }
 

@@ -37,10 +37,11 @@
  * it is recorded would write a page anywhere in the index for each one;
  * instead the keys of the reports of the current segment (4,096 reports,
  * store/report.c) are appended to report_key_recent in the order they
- * come, and when the segment's last report is recorded they move, sorted,
- * to report_key under their segment's number -- at the index's right
- * end, a page written once for a hundred keys.  The auditor seeks each
- * segment and reads the recent ones through. */
+ * come, and once the segment is complete they move, sorted, to
+ * report_key under their segment's number -- at the index's right end, a
+ * page written once for a hundred keys -- a slice at a time while the next
+ * segment is recorded (store/report.c, seal_slice).  The auditor seeks
+ * each segment and reads the recent ones through. */
 #define REPORT_KEYS \
     "CREATE TABLE reports.report_key_recent (" \
     "  number INTEGER NOT NULL REFERENCES search_report(number)," \
