@@ -1696,14 +1696,14 @@ START_TEST(test_segments)
             attached = true;
         }
         /* no group moves a whole segment's keys (4,096 reports' held the
-         * group that ended a segment some 10 ms): 96 reports' at most
-         * for each 64 recorded, 2 keys each at most here */
+         * group that ended a segment some 10 ms): 384 reports' at most,
+         * 2 keys each at most here */
         ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT count(*) FROM reports.report_key", -1, &st,
                                             NULL), SQLITE_OK);
         ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
         int64_t now = sqlite3_column_int64(st, 0);
         sqlite3_finalize(st);
-        ck_assert_msg(now - indexed <= 2 * 96, "%lld keys indexed by reports %d to %d",
+        ck_assert_msg(now - indexed <= 2 * 384, "%lld keys indexed by reports %d to %d",
                       (long long)(now - indexed), done - n + 1, done);
         indexed = now;
     }

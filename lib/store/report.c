@@ -481,13 +481,16 @@ static int seal(pl_db *db, pl_err *e, uint64_t last)
  * complete segments that are still recent.  Moved all at once when the
  * segment's last report was recorded, 4,096 reports' keys held that
  * report's group, and the answers waiting behind it, some 10 ms: most of
- * pledgerd's 99th percentile (docs/performance.md).  The recent keys are
+ * pledgerd's 99th percentile (docs/performance.md).  A slice's keys land
+ * anywhere in their segment's part of the index, so smaller slices write
+ * more pages for the same keys: 256 reports a slice kept the answers a
+ * second of 64 reports' slices and the 99th percentile of 1,024's.  The recent keys are
  * rows in the order they were recorded (by number), so a slice is their
  * first rows, found by rowid, not by a scan; a slice takes whole reports.
  * The index then holds the keys of reports 1 to m, the recent rows those
  * after m, m no more than the complete segments' end. */
-#define SLICE_EVERY 64
-#define SLICE_MOVE 96
+#define SLICE_EVERY 256
+#define SLICE_MOVE 384
 
 static int seal_slice(pl_db *db, pl_err *e, uint64_t last)
 {
