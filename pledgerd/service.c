@@ -197,8 +197,8 @@ static void report_recorded(recorder_job *job)
 }
 
 /* On a side thread: answer the request (route(): a write takes the
- * writer's lock; a verification reads on this thread's own handle), then
- * resume its connection (handle() sends the answer). */
+ * writer's lock; a verification reads on this thread's own handle);
+ * send_aside() then resumes its connection (handle() sends the answer). */
 static void answer_aside(side_job *job)
 {
     request *rq = (request *)((char *)job - offsetof(request, job));
@@ -216,6 +216,13 @@ static void answer_aside(side_job *job)
         route(&rq->rc, &rq->out);
     }
     pledger_set_thread_language(NULL);
+}
+
+/* Its answer made (answer_aside), the side thread no longer counts it:
+ * send it. */
+static void send_aside(side_job *job)
+{
+    request *rq = (request *)((char *)job - offsetof(request, job));
     struct MHD_Connection *c = rq->conn;
     atomic_store(&rq->aside_done, true);
     MHD_resume_connection(c); /* rq may be gone from here */
@@ -1175,6 +1182,7 @@ static enum MHD_Result handle_in(void *cls, struct MHD_Connection *c, const char
         rq->conn = c;
         rq->s = s;
         rq->job.run = answer_aside;
+        rq->job.done = send_aside;
         rq->aside = true;
         atomic_store(&rq->aside_done, false);
         MHD_suspend_connection(c);

@@ -31,9 +31,13 @@ static void *side_run(void *arg)
         if (!sd->head)
             sd->tail = NULL;
         pthread_mutex_unlock(&sd->lock);
-        job->run(job); /* may free the job: not touched after */
+        job->run(job);
         pthread_mutex_lock(&sd->lock);
         sd->held--;
+        pthread_mutex_unlock(&sd->lock);
+        if (job->done)
+            job->done(job); /* may free the job: not touched after */
+        pthread_mutex_lock(&sd->lock);
     }
     pthread_mutex_unlock(&sd->lock);
     return NULL;

@@ -16,7 +16,13 @@
 /* One queued request: embedded in the caller's own. */
 typedef struct side_job {
     struct side_job *next;
-    void (*run)(struct side_job *job); /* on the side thread */
+    void (*run)(struct side_job *job); /* on the side thread: the work */
+    /* Then, once the job no longer counts against @max, the hand-off (the
+     * answer sent); may free the job; NULL: none.  A client that asks
+     * again as soon as it has its answer finds the place free: counted
+     * until after the answer had left, the next verification of one that
+     * waited for each was refused as "another is running". */
+    void (*done)(struct side_job *job);
 } side_job;
 
 typedef struct side side;
