@@ -1287,7 +1287,8 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
             return; /* the recorder still holds its job (only when stopping): kept */
         if (rq->aside && !atomic_load(&rq->aside_done))
             return; /* a side thread still holds it (only when stopping): kept */
-        if (rq->waiting) {
+        /* an answer made and never sent: its connection closed first */
+        if (rq->waiting || rq->aside) {
             report_ask_free(rq->out.ask);
             free(rq->out.body);
         }
