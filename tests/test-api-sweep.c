@@ -2610,6 +2610,89 @@ static void sweep_pledger_report_issue(void)
     pledger_keyring_free(pub);
 }
 
+/* A group: its arguments, a bad request in it (refused, the group goes
+ * on), the handle refusing other calls meanwhile. */
+static void sweep_pledger_report_group_begin(void)
+{
+    pledger_report_group *g = (pledger_report_group *)&g;
+    pledger_keyring *kr = sweep_note_signer(), *pub = sweep_ring();
+    as(R, PLEDGER_ROLE_BANK);
+    ERR(NULL, pledger_report_group_begin(&g, NULL, kr));
+    ck_assert_ptr_null(g);
+    ERR(R, pledger_report_group_begin(NULL, R, kr));
+    ERR(R, pledger_report_group_begin(&g, R, NULL));
+    ERR(R, pledger_report_group_begin(&g, R, pub));
+    ERR(RO, pledger_report_group_begin(&g, RO, kr));
+    ck_assert_ptr_null(g);
+    PL_OK(R, pledger_report_group_begin(&g, R, kr));
+    ERR(R, pledger_set_actor(R, "sweeper", PLEDGER_ROLE_BANK));
+    pledger_report_group_abandon(g);
+    pledger_keyring_free(kr);
+    pledger_keyring_free(pub);
+}
+
+static void sweep_pledger_report_group_add(void)
+{
+    pledger_report_group *g = NULL;
+    pledger_keyring *kr = sweep_note_signer();
+    pledger_report_request r = PLEDGER_REPORT_REQUEST_INIT;
+    const char *s;
+    uint64_t number = 0;
+    as(R, PLEDGER_ROLE_BANK);
+    ERR(NULL, pledger_report_group_add(NULL, &r, &number));
+    PL_OK(R, pledger_report_group_begin(&g, R, kr));
+    ERR(R, pledger_report_group_add(g, NULL, &number));
+    EACH_BAD(s) {
+        r.query = s;
+        ERR(R, pledger_report_group_add(g, &r, &number));
+        r.query = "right=x";
+        r.numbers = &s;
+        r.number_count = 1;
+        ERR(R, pledger_report_group_add(g, &r, &number));
+        r.number_count = 0;
+    }
+    r.version = UINT_MAX;
+    ERR(R, pledger_report_group_add(g, &r, &number));
+    r.version = PLEDGER_REPORT_REQUEST_VERSION;
+    r.log_size = UINT64_MAX;
+    ERR(R, pledger_report_group_add(g, &r, &number));
+    r.log_size = 0;
+    ck_assert_uint_eq(pledger_report_group_count(g), 0);
+    PL_OK(R, pledger_report_group_add(g, &r, &number));
+    ck_assert_uint_eq(pledger_report_group_count(g), 1);
+    char *note = NULL;
+    PL_OK(R, pledger_report_group_close(g, &note));
+    ck_assert_ptr_nonnull(note);
+    pledger_free(note);
+    pledger_keyring_free(kr);
+}
+
+static void sweep_pledger_report_group_count(void)
+{
+    NIL(pledger_report_group_count(NULL));
+}
+
+static void sweep_pledger_report_group_close(void)
+{
+    pledger_report_group *g = NULL;
+    pledger_keyring *kr = sweep_note_signer();
+    pledger_report_request r = PLEDGER_REPORT_REQUEST_INIT;
+    r.query = "right=x";
+    as(R, PLEDGER_ROLE_BANK);
+    ERR(NULL, pledger_report_group_close(NULL, NULL));
+    PL_OK(R, pledger_report_group_begin(&g, R, kr));
+    PL_OK(R, pledger_report_group_add(g, &r, NULL));
+    ERR(R, pledger_report_group_close(g, NULL));   /* ends it: nothing kept */
+    PL_OK(R, pledger_report_group_begin(&g, R, kr));
+    PL_OK(R, pledger_report_group_close(g, NULL)); /* empty */
+    pledger_keyring_free(kr);
+}
+
+static void sweep_pledger_report_group_abandon(void)
+{
+    pledger_report_group_abandon(NULL);
+}
+
 static void sweep_pledger_report_get(void)
 {
     char *note = (char *)&note;
@@ -3036,6 +3119,8 @@ static const entry table[] = {
     /* evidence.h */
     /* report.h */
     E(pledger_report_kind_name), E(pledger_report_issue), E(pledger_report_get),
+    E(pledger_report_group_begin), E(pledger_report_group_add), E(pledger_report_group_count),
+    E(pledger_report_group_close), E(pledger_report_group_abandon),
     E(pledger_report_find), E(pledger_report_set_autoflush), E(pledger_report_flush),
     E(pledger_report_set_autosync), E(pledger_report_sync), E(pledger_report_verify),
     E(pledger_report_list_count), E(pledger_report_list_number),

@@ -1641,6 +1641,271 @@ START_TEST(test_upgrade_v1)
 }
 END_TEST
 
+/* A group added to one answer at a time (pledger_report_group_*): the
+ * reports of pledger_report_issue(), each row written as it is added and
+ * naming its group's checkpoint once closed; a refused request leaves the
+ * group as it was; the handle takes no other call while the group is
+ * open; an abandoned group, or one left open at pledger_close(), keeps
+ * nothing; an answer read after the group began waits for the next. */
+START_TEST(test_group)
+{
+    char *dir, *path, *companion = NULL, *notes[3] = { NULL, NULL, NULL }, *got = NULL;
+    pledger_registry *reg;
+    pledger_report_group *g = NULL;
+    keys k;
+
+    fx_ck_setup(&dir, &path, &reg);
+    keys_make(&k, dir);
+    ck_assert_int_ne(asprintf(&companion, "%s.reports", path), -1);
+    /* a registration, asked about in lower case: looked up inside the group */
+    char *n1 = NULL;
+    PL_OK(reg, fx_registered(reg, PLEDGER_KIND_TRADEMARK, &n1, NULL));
+    char *n1_lower = strdup(n1);
+    for (char *c = n1_lower; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+
+    /* arguments */
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_report_group_begin(NULL, reg, k.signer));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_report_group_begin(&g, reg, NULL));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "signers"));
+    ck_assert_ptr_null(g);
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_report_group_add(NULL, NULL, NULL));
+    PL_FAILS(NULL, PLEDGER_EINVAL, pledger_report_group_close(NULL, NULL));
+    pledger_report_group_abandon(NULL);
+    ck_assert_uint_eq(pledger_report_group_count(NULL), 0);
+
+    /* an empty group closes writing nothing */
+    PL_OK(reg, pledger_report_group_begin(&g, reg, k.signer));
+    PL_OK(reg, pledger_report_group_close(g, NULL));
+    ck_assert_int_eq(fx_ck_raw_int(companion, "SELECT count(*) FROM search_report"), 0);
+
+    /* three answers for two banks, a bad one between them */
+    PL_OK(reg, pledger_report_group_begin(&g, reg, k.signer));
+    pledger_report_request r[3] = { PLEDGER_REPORT_REQUEST_INIT, PLEDGER_REPORT_REQUEST_INIT,
+                                    PLEDGER_REPORT_REQUEST_INIT };
+    const char *asked[] = { n1_lower };
+    for (int i = 0; i < 3; i++) {
+        r[i].actor = i == 1 ? "bank-b" : "bank-a";
+        r[i].role = PLEDGER_ROLE_BANK;
+        r[i].kind = PLEDGER_REPORT_VERIFICATION;
+    }
+    r[0].query = "q=1";
+    r[1].query = "q=2";
+    r[2].query = "q=3";
+    r[2].asked = asked;
+    r[2].asked_count = 1;
+    uint64_t number = 0;
+    PL_OK(reg, pledger_report_group_add(g, &r[0], &number));
+    ck_assert_uint_eq(number, 1);
+    /* the handle is the group's until it closes */
+    char *one = NULL;
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_report_issue(&one, NULL, reg, &r[0], 1, k.signer));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "a group of search reports is open"), "%s",
+                  pledger_errmsg(reg));
+    pledger_report_group *other = NULL;
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_report_group_begin(&other, reg, k.signer));
+    ck_assert_ptr_null(other);
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_set_actor(reg, "bank-a", PLEDGER_ROLE_BANK));
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_report_get(&got, reg, 1));
+    /* a refused request: named, and the group goes on without it */
+    pledger_report_request bad = r[1];
+    bad.query = "two\nlines";
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_report_group_add(g, &bad, &number));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "pledger_report_group_add: requests[1].query"),
+                  "%s", pledger_errmsg(reg));
+    bad = r[1];
+    bad.version = 99;
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_report_group_add(g, &bad, NULL));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "requests[1].version"));
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_report_group_add(g, NULL, NULL));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "request"));
+    /* an answer read beyond the journal as the group reads it: the next
+     * group's (the library's own call refuses it as beyond the journal) */
+    uint64_t log = 0;
+    bad = r[1];
+    bad.log_size = 1000;
+    PL_FAILS(reg, PLEDGER_ESTATE, pledger_report_group_add(g, &bad, NULL));
+    ck_assert_msg(strstr(pledger_errmsg(reg), "beyond the journal as this group reads it"),
+                  "%s", pledger_errmsg(reg));
+    PL_OK(reg, pledger_report_group_add(g, &r[1], &number));
+    ck_assert_uint_eq(number, 2);
+    PL_OK(reg, pledger_report_group_add(g, &r[2], &number));
+    ck_assert_uint_eq(number, 3);
+    ck_assert_uint_eq(pledger_report_group_count(g), 3);
+    PL_OK(reg, pledger_report_group_close(g, notes));
+    g = NULL;
+    PL_FAILS(reg, PLEDGER_EINVAL, pledger_report_issue(&one, NULL, reg, &bad, 1, k.signer));
+    ck_assert_ptr_nonnull(strstr(pledger_errmsg(reg), "is beyond the log"));
+    PL_OK(reg, pledger_log_size(reg, &log));
+    ck_assert_uint_lt(log, 1000);
+
+    /* the three reports: one checkpoint, the documents read back alike,
+     * every row naming it, the number asked kept as the register writes it */
+    for (int i = 0; i < 3; i++) {
+        pledger_report *rep = NULL;
+        PL_OK(NULL, pledger_report_open(&rep, notes[i], strlen(notes[i]), k.trusted));
+        ck_assert_uint_eq(pledger_report_number(rep), (uint64_t)i + 1);
+        ck_assert_str_eq(pledger_report_query(rep), r[i].query);
+        ck_assert_str_eq(pledger_report_actor(rep), r[i].actor);
+        if (i == 2)
+            ck_assert_str_eq(pledger_report_asked(rep, 0), n1);
+        pledger_report_free(rep);
+        ck_assert_str_eq(checkpoint_of(notes[i]), checkpoint_of(notes[0]));
+        PL_OK(reg, pledger_report_get(&got, reg, (uint64_t)i + 1));
+        ck_assert_str_eq(got, notes[i]);
+        free(got);
+        got = NULL;
+    }
+    ck_assert_int_eq(strncmp(checkpoint_of(notes[0]), "pledger/FZ01/reports\n3\n", 23), 0);
+    ck_assert_int_eq(fx_ck_raw_int(companion, "SELECT count(*) FROM search_report WHERE "
+                                        "checkpoint = 3"), 3);
+    ck_assert_int_eq(fx_ck_raw_int(companion, "SELECT count(*) FROM report_checkpoint"), 1);
+    /* closed, a row's checkpoint, or anything else of it, is not changed */
+    const char *changes[] = {
+        "UPDATE search_report SET checkpoint = 4 WHERE number = 1",
+        "UPDATE search_report SET query = 'q=9' WHERE number = 1",
+        "UPDATE search_report SET checkpoint = NULL WHERE number = 2",
+        "UPDATE search_report SET note = 'x', checkpoint = 9 WHERE number = 3",
+        "DELETE FROM search_report WHERE number = 3",
+    };
+    for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++) {
+        char *msg = NULL;
+        ck_assert_int_ne(fx_raw_exec(companion, changes[i], &msg), 0);
+        ck_assert_msg(msg && strstr(msg, "append-only"), "%s: %s", changes[i],
+                      msg ? msg : "(no message)");
+        sqlite3_free(msg);
+    }
+    fx_act(reg, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    uint64_t badno = 9, count = 0;
+    PL_OK(reg, pledger_report_verify(&badno, &count, reg, k.trusted));
+    ck_assert_msg(badno == 0, "%s", pledger_errmsg(reg));
+    ck_assert_uint_eq(count, 3);
+    /* the auditor finds the number asked, under the register's spelling,
+     * by the pledgor of that registration */
+    pledger_report_list *l = NULL;
+    pledger_report_filter f = PLEDGER_REPORT_FILTER_INIT;
+    f.actor = "bank-a";
+    PL_OK(reg, pledger_report_find(&l, reg, &f));
+    ck_assert_uint_eq(pledger_report_list_count(l), 2);
+    pledger_report_list_free(l);
+    char *p1 = pledgor_id(reg, n1);
+    fx_act(reg, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    f = (pledger_report_filter)PLEDGER_REPORT_FILTER_INIT;
+    f.party = p1;
+    PL_OK(reg, pledger_report_find(&l, reg, &f));
+    ck_assert_uint_eq(pledger_report_list_count(l), 1);
+    ck_assert_uint_eq(pledger_report_list_number(l, 0), 3);
+    pledger_report_list_free(l);
+    free(p1);
+    for (int i = 0; i < 3; i++)
+        pledger_free(notes[i]);
+
+    /* abandoned, and left open at the handle's close: nothing kept, the
+     * numbers go to the next group */
+    fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    char *before = fx_ck_dump(companion, NULL);
+    PL_OK(reg, pledger_report_group_begin(&g, reg, k.signer));
+    PL_OK(reg, pledger_report_group_add(g, &r[0], &number));
+    ck_assert_uint_eq(number, 4);
+    pledger_report_group_abandon(g);
+    PL_OK(reg, pledger_report_group_begin(&g, reg, k.signer));
+    PL_OK(reg, pledger_report_group_add(g, &r[0], &number));
+    ck_assert_uint_eq(number, 4);
+    pledger_close(reg);
+    char *after = fx_ck_dump(companion, NULL);
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
+    PL_OK(NULL, fx_open(&reg, path, NULL, 0, -1));
+    fx_act(reg, "registrar-1", PLEDGER_ROLE_REGISTRAR);
+    PL_OK(reg, pledger_report_group_begin(&g, reg, k.signer));
+    PL_OK(reg, pledger_report_group_add(g, &r[1], &number));
+    ck_assert_uint_eq(number, 4);
+    PL_OK(reg, pledger_report_group_close(g, notes));
+    ck_assert_int_eq(strncmp(checkpoint_of(notes[0]), "pledger/FZ01/reports\n4\n", 23), 0);
+    pledger_free(notes[0]);
+    /* a bank records its own answers, not another's */
+    fx_act(reg, "bank-a", PLEDGER_ROLE_BANK);
+    PL_OK(reg, pledger_report_group_begin(&g, reg, k.signer));
+    PL_FAILS(reg, PLEDGER_EPERM, pledger_report_group_add(g, &r[1], NULL));
+    pledger_report_request own = PLEDGER_REPORT_REQUEST_INIT;
+    own.query = "mine";
+    PL_OK(reg, pledger_report_group_add(g, &own, &number));
+    ck_assert_uint_eq(number, 5);
+    PL_OK(reg, pledger_report_group_close(g, notes));
+    pledger_free(notes[0]);
+    /* a read-only handle begins none */
+    pledger_registry *ro = NULL;
+    PL_OK(NULL, fx_open(&ro, path, NULL, 1, -1));
+    fx_act(ro, "bank-a", PLEDGER_ROLE_BANK);
+    PL_FAILS(ro, PLEDGER_EREADONLY, pledger_report_group_begin(&g, ro, k.signer));
+    pledger_close(ro);
+
+    free(n1);
+    free(n1_lower);
+    free(companion);
+    keys_free(&k);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
+/* A companion of schema version 2 (its reports each written when its
+ * group closed) is brought to version 3 by the first writable handle; a
+ * read-only handle reads it as it is. */
+START_TEST(test_upgrade_v2)
+{
+    char *dir, *path, *companion = NULL, *note = NULL, *got = NULL;
+    pledger_registry *reg;
+    keys k;
+
+    fx_ck_setup(&dir, &path, &reg);
+    keys_make(&k, dir);
+    ck_assert_int_ne(asprintf(&companion, "%s.reports", path), -1);
+    fx_act(reg, "bank-a", PLEDGER_ROLE_BANK);
+    pledger_report_request r = PLEDGER_REPORT_REQUEST_INIT;
+    r.query = "q=1";
+    PL_OK(reg, pledger_report_issue(&note, NULL, reg, &r, 1, k.signer));
+    pledger_close(reg);
+    fx_ck_raw_exec(companion, "DROP TRIGGER search_report_no_update; "
+                              "CREATE TRIGGER search_report_no_update BEFORE UPDATE ON "
+                              "search_report BEGIN SELECT RAISE(ABORT, 'search_report is "
+                              "append-only'); END; PRAGMA user_version = 2");
+    /* read-only: read as it is, not changed */
+    pledger_registry *ro = NULL;
+    PL_OK(NULL, fx_open(&ro, path, NULL, 1, -1));
+    fx_act(ro, "bank-a", PLEDGER_ROLE_BANK);
+    PL_OK(ro, pledger_report_get(&got, ro, 1));
+    ck_assert_str_eq(got, note);
+    free(got);
+    pledger_close(ro);
+    ck_assert_int_eq(fx_ck_raw_int(companion, "PRAGMA user_version"), 2);
+    /* writable: brought to version 3, and a group is written as it gathers */
+    PL_OK(NULL, fx_open(&reg, path, NULL, 0, -1));
+    fx_act(reg, "bank-a", PLEDGER_ROLE_BANK);
+    pledger_report_group *g = NULL;
+    char *notes[2] = { NULL, NULL };
+    PL_OK(reg, pledger_report_group_begin(&g, reg, k.signer));
+    ck_assert_int_eq(fx_ck_raw_int(companion, "PRAGMA user_version"), 3);
+    PL_OK(reg, pledger_report_group_add(g, &r, NULL));
+    PL_OK(reg, pledger_report_group_add(g, &r, NULL));
+    PL_OK(reg, pledger_report_group_close(g, notes));
+    ck_assert_int_eq(fx_ck_raw_int(companion, "SELECT count(*) FROM search_report WHERE "
+                                              "checkpoint = 3"), 2);
+    fx_act(reg, "auditor-1", PLEDGER_ROLE_AUDITOR);
+    uint64_t bad = 9, count = 0;
+    PL_OK(reg, pledger_report_verify(&bad, &count, reg, k.trusted));
+    ck_assert_msg(bad == 0, "%s", pledger_errmsg(reg));
+    ck_assert_uint_eq(count, 3);
+    pledger_free(notes[0]);
+    pledger_free(notes[1]);
+    pledger_free(note);
+    free(companion);
+    keys_free(&k);
+    fx_ck_teardown(dir, path, reg);
+}
+END_TEST
+
 /* More reports than a segment: the keys of a full segment move to the
  * index, those of the last (partial) one stay recent; the auditor finds both, each
  * once, in order, page by page; the plan seeks each segment. */
@@ -1829,6 +2094,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_reports_beside_a_writer);
     tcase_add_test(tc, test_proofs);
     tcase_add_test(tc, test_upgrade_v1);
+    tcase_add_test(tc, test_upgrade_v2);
+    tcase_add_test(tc, test_group);
     tcase_add_test(tc, test_read_held);
     tcase_add_test(tc, test_flush);
     tcase_add_test(tc, test_sync);

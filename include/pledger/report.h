@@ -191,6 +191,93 @@ PLEDGER_EXPORT int pledger_report_issue(char **notes, uint64_t *numbers, pledger
                                         const pledger_report_request *requests, size_t n,
                                         const pledger_keyring *signers);
 
+/** A group of search reports being recorded (pledger_report_group_begin()). */
+typedef struct pledger_report_group pledger_report_group;
+
+/**
+ * Begin a group of search reports on @p reg, to be added one at a time as
+ * the answers come (pledger_report_group_add()) and sealed together by
+ * one signed checkpoint (pledger_report_group_close()): what
+ * pledger_report_issue() does in one call, for a service whose answers
+ * arrive while the group is open.  Each report's rows are written as it
+ * is added, so closing the group is left with the checkpoint, the proofs
+ * and the commit; the answers that wait for their reports wait that much
+ * less.
+ *
+ * The group is one write transaction of the reports' companion: it holds
+ * the reports' write lock (not the registry's) until it is closed, and
+ * the journal is read as it was when the group began.  Keep a group open
+ * for milliseconds, not for a client's next request.  While it is open,
+ * @p reg takes no other call (#PLEDGER_ESTATE naming the group);
+ * pledger_close() abandons it.
+ *
+ * Who may, and the companion's first use: as pledger_report_issue().
+ *
+ * @param[out] out     the group; NULL on failure.
+ * @param[in]  reg     the registry, opened writable, with an actor set.
+ * @param[in]  signers the checkpoint private keys that will sign the
+ *                     group's checkpoint (as pledger_report_issue()); kept
+ *                     by pointer: it must outlive the group.
+ * @return 0; #PLEDGER_EINVAL naming the argument; #PLEDGER_ESTATE (a
+ *         group is open on @p reg already); #PLEDGER_EPERM;
+ *         #PLEDGER_EREADONLY; the companion's failures as for
+ *         pledger_report_issue().
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_report_group_begin(pledger_report_group **out,
+                                              pledger_registry *reg,
+                                              const pledger_keyring *signers);
+
+/**
+ * Add one answer to @p g as its next report: checked (as a request of
+ * pledger_report_issue(), its fields named requests[i], i its place in
+ * the group), numbered, written.  A request refused leaves the group as
+ * it was; the next may be added.
+ *
+ * @param[in]  g       an open group.
+ * @param[in]  request the answer; read during the call only.
+ * @param[out] number  (may be NULL) the number the report will have once
+ *                     the group is closed; until then it is nobody's.
+ * @return 0; #PLEDGER_EINVAL naming the field; #PLEDGER_ESTATE when the
+ *         request's log_size is beyond the journal as the group reads it
+ *         (the answer was read after the group began: close the group and
+ *         add it to the next), when the group holds 10,000 reports
+ *         already, or when an earlier add failed to write (the group can
+ *         only be abandoned); #PLEDGER_EPERM (another actor's answer on a
+ *         handle that is not the registrar's); the companion's failures
+ *         (then nothing of the group is kept: abandon it).
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_report_group_add(pledger_report_group *g,
+                                            const pledger_report_request *request,
+                                            uint64_t *number);
+
+/** How many reports @p g holds (0 for NULL). @since 0.2 */
+PLEDGER_EXPORT size_t pledger_report_group_count(const pledger_report_group *g);
+
+/**
+ * Seal @p g: sign one checkpoint over its reports, make each report's
+ * document (its text and its proof, as pledger_report_issue() returns
+ * them) and commit, synced unless the handle leaves syncing to
+ * pledger_report_sync().  The group ends and is freed, whatever the
+ * outcome; on failure none of its reports is kept and their numbers go
+ * to the next group.
+ *
+ * @param[in]  g     the group (NULL: #PLEDGER_EINVAL).
+ * @param[out] notes room for pledger_report_group_count() reports, set in
+ *                   the order added (pledger_free() each); on failure all
+ *                   NULL.  May be NULL only for an empty group.
+ * @return 0 (an empty group: nothing is written); #PLEDGER_ESTATE (an add
+ *         failed to write); the companion's failures as for
+ *         pledger_report_issue().  Errors are set on the group's registry
+ *         handle (pledger_errmsg()).
+ * @since 0.2
+ */
+PLEDGER_EXPORT int pledger_report_group_close(pledger_report_group *g, char **notes);
+
+/** End @p g keeping nothing of it, and free it; NULL is a no-op. @since 0.2 */
+PLEDGER_EXPORT void pledger_report_group_abandon(pledger_report_group *g);
+
 /**
  * How the commits of @p reg fold the search reports' write-ahead log back
  * into their file (`<registry>.reports`).

@@ -33,6 +33,9 @@ int pl_api_enter(pledger_registry *reg, const char *fn)
         return pl_err_set(pl_err_thread(), PLEDGER_EINVAL,
                           "%s: the registry handle is NULL", fn);
     pl_err_clear(&reg->err);
+    if (reg->report_group)
+        return pl_err_set(&reg->err, PLEDGER_ESTATE, "%s: a group of search reports is open on "
+                          "this handle: close it first (pledger_report_group_close)", fn);
     return 0;
 }
 
@@ -294,6 +297,7 @@ void pledger_close(pledger_registry *reg)
 {
     if (!reg)
         return;
+    pl_api_report_group_abandon(reg);
     pl_api_reports_mark_at_close(reg);
     pl_db_close(reg->db);
     free(reg->actor);

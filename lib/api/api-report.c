@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include <pledger/report.h>
 
 #include "api/handle.h"
@@ -18,18 +16,8 @@
 #include "base/note.h"
 #include "base/tlog-proof.h"
 #include "base/text.h"
-#include "store/journal.h"
-#include "query/query.h"
 #include "store/report.h"
 #include "workflow/flow.h"
-
-#define MAX_REQUESTS 10000
-#define MAX_QUERY 2000
-#define MAX_PARTIES 100
-#define MAX_PARTY PL_API_PARTY_MAX
-#define MAX_NUMBERS 10000
-#define MAX_NUMBER 64
-#define MAX_ACTOR PL_API_ACTOR_MAX
 
 const char *pledger_report_kind_name(pledger_report_kind kind)
 {
@@ -49,256 +37,7 @@ static int kind_from_name(const char *s)
     return 0;
 }
 
-/* ---- issuing --------------------------------------------------------------------- */
-
-/* Field @field of request @i is wrong: pl_api_bad_arg() naming
- * "requests[i].field", @why a phrase marked N_() (translated for the
- * person, as every argument error). */
-static int bad_request(pledger_registry *reg, const char *fn, size_t i, const char *field,
-                       const char *why)
-{
-    char param[80];
-    snprintf(param, sizeof param, "requests[%zu].%s", i, field);
-    return pl_api_bad_arg(reg, fn, param, why);
-}
-
-static int check_request(pledger_registry *reg, const char *fn, size_t i,
-                         const pledger_report_request *r, uint64_t log_now)
-{
-    char field[48];
-
-    if (r->version != PLEDGER_REPORT_REQUEST_VERSION)
-        return bad_request(reg, fn, i, "version", N_("is not PLEDGER_REPORT_REQUEST_VERSION"));
-    if (!pledger_report_kind_name(r->kind))
-        return bad_request(reg, fn, i, "kind", N_("is neither search nor verification"));
-    if (r->actor && !pl_api_line_ok(r->actor, MAX_ACTOR, false))
-        return bad_request(reg, fn, i, "actor",
-                           N_("must be 1 to 128 bytes of UTF-8 without control characters"));
-    if (r->role && !pledger_role_name(r->role))
-        return bad_request(reg, fn, i, "role", N_("is not a role"));
-    if (!pl_api_line_ok(r->query, MAX_QUERY, false))
-        return bad_request(reg, fn, i, "query",
-                           N_("must be 1 to 2000 bytes of UTF-8 on one line, without control "
-                              "characters"));
-    if (r->party_count > MAX_PARTIES)
-        return bad_request(reg, fn, i, "party_count", N_("must be at most 100"));
-    if (r->party_count && !r->parties)
-        return bad_request(reg, fn, i, "parties", N_("is NULL with party_count above 0"));
-    for (size_t k = 0; k < r->party_count; k++)
-        if (!pl_api_line_ok(r->parties[k], MAX_PARTY, false)) {
-            snprintf(field, sizeof field, "parties[%zu]", k);
-            return bad_request(reg, fn, i, field,
-                               N_("must be 1 to 512 bytes of UTF-8 without control characters"));
-        }
-    if (r->number_count > MAX_NUMBERS)
-        return bad_request(reg, fn, i, "number_count", N_("must be at most 10000"));
-    if (r->number_count && !r->numbers)
-        return bad_request(reg, fn, i, "numbers", N_("is NULL with number_count above 0"));
-    for (size_t k = 0; k < r->number_count; k++)
-        if (!pl_api_line_ok(r->numbers[k], MAX_NUMBER, true)) {
-            snprintf(field, sizeof field, "numbers[%zu]", k);
-            return bad_request(reg, fn, i, field,
-                               N_("must be a registration number: 1 to 64 bytes, no space or "
-                                  "control character"));
-        }
-    if (r->asked_count > MAX_PARTIES)
-        return bad_request(reg, fn, i, "asked_count", N_("must be at most 100"));
-    if (r->asked_count && !r->asked)
-        return bad_request(reg, fn, i, "asked", N_("is NULL with asked_count above 0"));
-    for (size_t k = 0; k < r->asked_count; k++)
-        if (!pl_api_line_ok(r->asked[k], PL_API_NUMBER_MAX, false)) {
-            snprintf(field, sizeof field, "asked[%zu]", k);
-            return bad_request(reg, fn, i, field,
-                               N_("must be a registration number as asked: 1 to 96 bytes of "
-                                  "UTF-8 without control characters"));
-        }
-    if (r->log_size > log_now)
-        return pl_err_set(&reg->err, PLEDGER_EINVAL,
-                          "%s: requests[%zu].log_size %" PRIu64 " is beyond the log (%" PRIu64
-                          " events)", fn, i, r->log_size, log_now);
-    bool other = (r->actor && strcmp(r->actor, reg->actor) != 0) ||
-                 (r->role && r->role != reg->role);
-    if (other && reg->role != PLEDGER_ROLE_REGISTRAR)
-        return pl_err_set(&reg->err, PLEDGER_EPERM,
-                          "%s: requests[%zu]: actor '%s' has role %s; only registrar records "
-                          "reports for another actor", fn, i, reg->actor,
-                          pl_frag_ctx("role", pledger_role_name(reg->role)));
-    return 0;
-}
-
-/* The parties a question named, each once, under the key the auditor's
- * question finds them by (pledger_report_find()): the name key
- * (pl_text_name_key: full-width and case folded, spaces and punctuation
- * removed, a legal form's ending too), which also folds every spelling a
- * search takes for an identifier -- so that no spelling of a party hides
- * a search about it from the auditor. */
-typedef struct party_set {
-    char *v[MAX_PARTIES];
-    size_t n;
-} party_set;
-
-static void party_set_clear(party_set *s)
-{
-    for (size_t i = 0; i < s->n; i++)
-        free(s->v[i]);
-    s->n = 0;
-}
-
-static int party_add(party_set *s, pl_err *e, char *key)
-{
-    if (!key)
-        return pl_err_oom(e);   /* the text was checked UTF-8 before */
-    for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->v[i], key) == 0) {
-            free(key);
-            return 0;
-        }
-    if (!*key) {   /* a name of legal forms alone keeps no key: none to find it by */
-        free(key);
-        return 0;
-    }
-    s->v[s->n++] = key;
-    return 0;
-}
-
-static int collect_parties(const pledger_report_request *r, party_set *s, pl_err *e)
-{
-    int rc = 0;
-
-    party_set_clear(s);
-    for (size_t k = 0; !rc && k < r->party_count && k < MAX_PARTIES; k++)
-        rc = party_add(s, e, pl_text_name_key(r->parties[k]));
-    return rc;
-}
-
-/* The report's text: the leaf of the reports' log (allocated). */
-static int report_text(pl_err *e, const char *origin, uint64_t number, int64_t at,
-                       const char *actor, pledger_role role, const pledger_report_request *r,
-                       const party_set *parties, uint64_t size, const pl_mhash *root,
-                       char **out)
-{
-    char when[32], b64[48];
-    size_t cap = 512 + strlen(origin) + strlen(actor) + strlen(r->query), len;
-
-    *out = NULL;
-    for (size_t k = 0; k < r->number_count; k++)
-        cap += strlen(r->numbers[k]) + 1;
-    for (size_t k = 0; k < parties->n; k++)
-        cap += strlen(parties->v[k]) + 1;
-    for (size_t k = 0; k < r->asked_count; k++)
-        cap += strlen(r->asked[k]) + 1;
-    char *buf = malloc(cap);
-    if (!buf)
-        return pl_err_oom(e);
-    EVP_EncodeBlock((unsigned char *)b64, root->h, sizeof root->h);
-    pl_instant_format(at, when);
-    len = (size_t)snprintf(buf, cap,
-                           "%s search report %" PRIu64 "\nissued %s\nby %s %s\nkind %s\n"
-                           "query %s\nparties %zu\n",
-                           origin, number, when, actor, pledger_role_name(role),
-                           pledger_report_kind_name(r->kind), r->query, parties->n);
-    for (size_t k = 0; k < parties->n && len < cap; k++) {
-        size_t pl = strlen(parties->v[k]);
-        memcpy(buf + len, parties->v[k], pl);
-        len += pl;
-        buf[len++] = '\n';
-    }
-    if (len < cap)
-        len += (size_t)snprintf(buf + len, cap - len, "asked %zu\n", r->asked_count);
-    for (size_t k = 0; k < r->asked_count && len < cap; k++) {
-        size_t al = strlen(r->asked[k]);
-        memcpy(buf + len, r->asked[k], al);
-        len += al;
-        buf[len++] = '\n';
-    }
-    if (len < cap)
-        len += (size_t)snprintf(buf + len, cap - len, "log %" PRIu64 " %s\nresults %zu\n",
-                                size, b64, r->number_count);
-    for (size_t k = 0; k < r->number_count && len < cap; k++) {
-        size_t nl = strlen(r->numbers[k]);
-        memcpy(buf + len, r->numbers[k], nl);
-        len += nl;
-        buf[len++] = '\n';
-    }
-    if (len >= cap) { /* cannot be: the fixed lines are under 512 bytes */
-        free(buf);
-        return pl_err_set(e, PLEDGER_EINVAL, "search report %" PRIu64 ": its text is longer "
-                          "than it can be", number);
-    }
-    buf[len] = '\0';
-    *out = buf;
-    return 0;
-}
-
-/* Before a handle records its first report: the companion holds this
- * registry's reports -- its last checkpoint is of this registry's
- * reports' log, its last report was read from this registry's journal.
- * A companion copied from another registry, or from another copy of this
- * one, would otherwise take reports numbered and signed after another
- * history's (its tail only is checked at each group, pl_report_next). */
-static int vouch_companion(pledger_registry *reg, const char *origin, uint64_t last,
-                           uint64_t log_now)
-{
-    char *note = NULL, *actor = NULL, *path = NULL;
-    uint64_t cp = 0;
-    pledger_report *t = NULL;
-    int rc;
-
-    if (!(path = pl_report_file(reg->db)))
-        return pl_err_oom(&reg->err);
-    if (last == 0) {   /* none kept: unless the registry says some were */
-        rc = pl_report_mark_check(reg, path, 0, NULL, NULL);
-        goto out;
-    }
-    if ((rc = pl_report_get(reg->db, &reg->err, last, &note, &actor, &cp)))
-        goto out;
-    /* its text: the note's, or (the first 0.2 builds) the signed note's */
-    const char *end = cp ? NULL : strstr(note, "\n\n");
-    pl_err why = { 0 };
-    if (pl_report_text_read(&why, note, end ? (size_t)(end - note) + 1 : strlen(note), &t)) {
-        rc = pl_err_set(&reg->err, PLEDGER_ECORRUPT, "search reports: %s: its last report, "
-                        "number %" PRIu64 ", is not a report's text: the file was changed "
-                        "outside pledger (pledger_report_verify says where)", path, last);
-        goto out;
-    }
-    if (strcmp(pledger_report_origin(t), origin) != 0) {
-        rc = pl_err_set(&reg->err, PLEDGER_ECORRUPT, "search reports: %s holds the reports of "
-                        "'%.200s', not of '%s': no report is recorded in it (it was copied "
-                        "from another registry)", path, pledger_report_origin(t), origin);
-        goto out;
-    }
-    uint64_t size = pledger_report_log_size(t);
-    pl_mhash root;
-    if (size > log_now) {
-        rc = pl_err_set(&reg->err, PLEDGER_ECORRUPT, "search reports: %s: its last report was "
-                        "read at log size %" PRIu64 ", beyond this registry's journal (%"
-                        PRIu64 " events): no report is recorded in it (it is another copy's)",
-                        path, size, log_now);
-        goto out;
-    }
-    if ((rc = pl_merkle_root(&reg->err, size, pl_journal_tree_get, reg->db, &root)))
-        goto out;
-    if (memcmp(root.h, pledger_report_log_root(t), sizeof root.h) != 0) {
-        rc = pl_err_set(&reg->err, PLEDGER_ECORRUPT, "search reports: %s: its last report was "
-                        "read from another history than this registry's journal (the log's "
-                        "root at size %" PRIu64 " differs): no report is recorded in it (it is "
-                        "another copy's)", path, size);
-        goto out;
-    }
-    /* this registry's, and every report the registry recorded it held */
-    rc = pl_report_mark_check(reg, path, last, NULL, NULL);
-out:
-    /* and the journal the reports are read at is the one its checkpoints
-     * signed: a handle's reports name no root of a rewritten history */
-    if (!rc)
-        rc = pl_api_latest_checkpoint_holds(reg, pl_frag("no search report is recorded "
-                                                          "over it"));
-    pledger_report_free(t);
-    free(note);
-    free(actor);
-    free(path);
-    return rc;
-}
+/* ---- the registry's mark of the reports ---------------------------------------------- */
 
 /* How often a handle writes the registry's mark of the reports, at most,
  * and at its close: each is a commit of the registry file, after which
@@ -316,18 +55,16 @@ static int64_t monotonic_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* Mark in the registry that the companion holds reports 1 to @size, every
- * one of them synced (store/report.h), when this handle has not done so
- * for a second.  Best effort: a registry whose lock another holds (a bulk
- * filing) or that cannot be written now is marked at a later call; the
- * handle's own message is left as it was. */
+/* Whether this handle's next mark is due (MARK_EVERY_US since its last). */
 static bool mark_due(const pledger_registry *reg)
 {
     return !reg->reports_marked_mono ||
            monotonic_us() - reg->reports_marked_mono >= MARK_EVERY_US;
 }
 
-static void mark_reports(pledger_registry *reg, uint64_t size, bool now_or_never)
+/* A registry whose lock another holds (a bulk filing) or that cannot be
+ * written now is marked at a later call. */
+void pl_api_reports_mark(pledger_registry *reg, uint64_t size, bool now_or_never)
 {
     pl_report_mark m = { .size = size };
     pl_err e = { 0 };
@@ -354,181 +91,6 @@ static void mark_reports(pledger_registry *reg, uint64_t size, bool now_or_never
 
 /* pledger_report_issue() once its arguments are checked and the numbers
  * asked about are the register's. */
-static int issue_reports(const char *fn, char **notes, uint64_t *numbers,
-                         pledger_registry *reg, const pledger_report_request *requests,
-                         size_t n, const pl_note_key *const *keys, size_t nk)
-{
-    party_set parties = { .n = 0 };
-    uint64_t log_now = 0, next = 0, last_cp = 0, root_size = UINT64_MAX;
-    pl_mhash root;
-    int rc;
-
-    bool present;
-    if ((rc = pl_report_attach(reg->db, &reg->err, true, &present)))
-        return pl_err_prefix(&reg->err, "%s", fn);
-    /* the reports' write lock only: a writer of the registry (a bulk
-     * filing's one long transaction) does not hold the answers back */
-    if ((rc = pl_report_write_begin(reg->db, &reg->err)))
-        return rc;
-    /* read in the transaction: outside it the read was a transaction of
-     * its own (locks taken and dropped), a tenth of a small group's cost */
-    const char *origin = pledger_log_origin(reg);
-    if (!(rc = pl_journal_tree_size(reg->db, &reg->err, &log_now)))
-        rc = pl_report_next(reg->db, &reg->err, &next, &last_cp);
-    if (!rc && !reg->reports_vouched)
-        rc = vouch_companion(reg, origin, next - 1, log_now);
-    for (size_t i = 0; !rc && i < n; i++)
-        rc = check_request(reg, fn, i, &requests[i], log_now);
-    int64_t at = pl_db_now(reg->db);
-    pl_report_group *g = NULL;
-    char **texts = rc ? NULL : calloc(n, sizeof *texts);
-    if (!rc && !texts)
-        rc = pl_err_oom(&reg->err);
-    if (!rc)
-        rc = pl_report_group_begin(reg->db, &reg->err, next - 1, last_cp, n, &g);
-    for (size_t i = 0; !rc && i < n; i++) {
-        const pledger_report_request *r = &requests[i];
-        const char *actor = r->actor ? r->actor : reg->actor;
-        pledger_role role = r->role ? r->role : reg->role;
-        uint64_t size = r->log_size ? r->log_size : log_now;
-
-        if (size != root_size) {
-            if ((rc = pl_merkle_root(&reg->err, size, pl_journal_tree_get, reg->db, &root)))
-                break;
-            root_size = size;
-        }
-        if ((rc = collect_parties(r, &parties, &reg->err)))
-            break;
-        if ((rc = report_text(&reg->err, origin, next + i, at, actor, role, r, &parties, size,
-                              &root, &texts[i])) ||
-            (rc = pl_report_group_add(g, &reg->err, texts[i])))
-            break;
-        pl_report_row row = { next + i, at, actor, pledger_role_name(role),
-                              pledger_report_kind_name(r->kind), r->query, r->number_count,
-                              size, texts[i], next - 1 + n };
-        /* the registrations the auditor finds it under: those answered and
-         * those asked about (the same key: a registration it concerns) */
-        const char *const *regs = r->numbers;
-        const char **both = NULL;
-        if (r->asked_count) {
-            if (!(both = malloc((r->number_count + r->asked_count) * sizeof *both))) {
-                rc = pl_err_oom(&reg->err);
-                break;
-            }
-            for (size_t k = 0; k < r->number_count; k++)
-                both[k] = r->numbers[k];
-            for (size_t k = 0; k < r->asked_count; k++)
-                both[r->number_count + k] = r->asked[k];
-            regs = both;
-        }
-        rc = pl_report_put(reg->db, &reg->err, &row, (const char *const *)parties.v, parties.n,
-                           regs, r->number_count + r->asked_count);
-        free(both);
-    }
-    uint64_t sealed = 0;
-    if (!rc)
-        rc = pl_report_group_seal(g, &reg->err, origin, keys, nk, at, &sealed);
-    for (size_t i = 0; !rc && i < n; i++)
-        rc = pl_report_group_document(g, &reg->err, i, texts[i], &notes[i]);
-    pl_report_group_free(g);
-    party_set_clear(&parties);
-    for (size_t i = 0; texts && i < n; i++)
-        free(texts[i]);
-    free(texts);
-    if (!rc)
-        rc = pl_db_commit(reg->db, &reg->err);
-    else
-        pl_db_rollback(reg->db);
-    if (rc) {
-        for (size_t i = 0; i < n; i++) {
-            free(notes[i]);
-            notes[i] = NULL;
-        }
-        if (!strstr(pl_err_text(&reg->err), fn))
-            pl_err_prefix(&reg->err, "%s", fn);
-        return rc;
-    }
-    reg->reports_vouched = true;
-    for (size_t i = 0; numbers && i < n; i++)
-        numbers[i] = next + i;
-    /* synced as it committed: the registry may mark them */
-    if (!reg->reports_unsynced)
-        mark_reports(reg, next - 1 + n, false);
-    return 0;
-}
-
-int pledger_report_issue(char **notes, uint64_t *numbers, pledger_registry *reg,
-                         const pledger_report_request *requests, size_t n,
-                         const pledger_keyring *signers)
-{
-    static const char fn[] = "pledger_report_issue";
-    const pl_note_key *keys[PL_NOTE_MAX_SIGS];
-    size_t nk = 0;
-    int rc;
-
-    for (size_t i = 0; notes && n <= MAX_REQUESTS && i < n; i++)
-        notes[i] = NULL;
-    if ((rc = pl_api_enter(reg, fn)))
-        return rc;
-    if (!notes)
-        return pl_api_bad_arg(reg, fn, "notes", "is NULL");
-    if (n == 0 || n > MAX_REQUESTS)
-        return pl_api_bad_arg(reg, fn, "n", "must be 1 to 10000");
-    if (!requests)
-        return pl_api_bad_arg(reg, fn, "requests", "is NULL");
-    for (size_t i = 0; signers && i < signers->n && nk < PL_NOTE_MAX_SIGS; i++)
-        if (pl_note_key_can_sign(signers->keys[i]))
-            keys[nk++] = signers->keys[i];
-    if (nk == 0)
-        return pl_api_bad_arg(reg, fn, "signers",
-                              "holds no checkpoint private key (Ed25519 or SM2) to sign with");
-    if ((rc = pl_api_writable(reg, fn)))
-        return rc;
-    if (!reg->actor)
-        return pl_err_set(&reg->err, PLEDGER_EPERM,
-                          "%s: no actor is set (call pledger_set_actor first)", fn);
-    /* the registrations asked about as the register writes their numbers
-     * (a verification finds "r-fz01-..." and full-width forms too, and the
-     * auditor's index must hold the register's spelling): read before the
-     * reports' write lock, a lookup only for a number not in that form */
-    pledger_report_request *rq = calloc(n, sizeof *rq);
-    size_t total = 0, done = 0;
-    for (size_t i = 0; i < n; i++)
-        if (requests[i].asked && requests[i].asked_count <= MAX_PARTIES)
-            total += requests[i].asked_count;
-    char **kept = calloc(total ? total : 1, sizeof *kept);
-    if (!rq || !kept) {
-        free(rq);
-        free(kept);
-        return pl_err_oom(&reg->err);
-    }
-    rc = 0;
-    for (size_t i = 0; !rc && i < n; i++) {
-        rq[i] = requests[i];
-        if (!requests[i].asked || requests[i].asked_count > MAX_PARTIES)
-            continue;   /* check_request says what is wrong */
-        rq[i].asked = (const char *const *)(kept + done);
-        for (size_t k = 0; !rc && k < requests[i].asked_count; k++, done++) {
-            char number[PL_API_NUMBER_MAX + 1];
-            const char *a = requests[i].asked[k];
-            /* one that is no number check_request refuses, as given */
-            bool ok = pl_api_line_ok(a, PL_API_NUMBER_MAX, false);
-            if (ok && (rc = pl_q_number_kept(reg->db, &reg->err, a, number, sizeof number)))
-                break;
-            if (!(kept[done] = strdup(ok ? number : a)))
-                rc = pl_err_oom(&reg->err);
-        }
-    }
-    if (!rc)
-        rc = issue_reports(fn, notes, numbers, reg, rq, n, keys, nk);
-    for (size_t j = 0; j < done; j++)
-        free(kept[j]);
-    free(kept);
-    free(rq);
-    if (rc && !strstr(pl_err_text(&reg->err), fn))
-        pl_err_prefix(&reg->err, "%s", fn);
-    return rc;
-}
 
 /* ---- reading them back -------------------------------------------------------------- */
 
@@ -650,10 +212,10 @@ int pledger_report_find(pledger_report_list **out, pledger_registry *reg,
         return pl_api_bad_arg(reg, fn, "filter", "is NULL");
     if (filter->version != PLEDGER_REPORT_FILTER_VERSION)
         return pl_api_bad_arg(reg, fn, "filter.version", "is not PLEDGER_REPORT_FILTER_VERSION");
-    if (filter->party && !pl_api_line_ok(filter->party, MAX_PARTY, false))
+    if (filter->party && !pl_api_line_ok(filter->party, PL_REPORT_MAX_PARTY, false))
         return pl_api_bad_arg(reg, fn, "filter.party",
                               "must be 1 to 512 bytes of UTF-8 without control characters");
-    if (filter->actor && !pl_api_line_ok(filter->actor, MAX_ACTOR, false))
+    if (filter->actor && !pl_api_line_ok(filter->actor, PL_REPORT_MAX_ACTOR, false))
         return pl_api_bad_arg(reg, fn, "filter.actor",
                               "must be 1 to 128 bytes of UTF-8 without control characters");
     if (filter->limit < 1 || filter->limit > 10000)
@@ -854,7 +416,7 @@ static int parse_report(pl_err *e, pledger_report *r)
         return BAD(N_("expected 'kind search' or 'kind verification'"));
     n++;
     if (!(line = next_line(&p)) || strncmp(line, "query ", 6) != 0 || !line[6] ||
-        !pl_api_line_ok(line + 6, MAX_QUERY, false))
+        !pl_api_line_ok(line + 6, PL_REPORT_MAX_QUERY, false))
         return BAD(N_("expected 'query <question>'"));
     r->query = line + 6;
     n++;
@@ -863,14 +425,14 @@ static int parse_report(pl_err *e, pledger_report *r)
     if (line && strncmp(line, "parties ", 8) == 0) {
         /* the keys the auditor finds the report by: the parties asked about */
         uint64_t count;
-        if (!parse_u64(line + 8, &count) || count > MAX_PARTIES)
+        if (!parse_u64(line + 8, &count) || count > PL_REPORT_MAX_PARTIES)
             return BAD(N_("expected 'parties <count>' (at most 100)"));
         if (!(r->parties = calloc(count ? count : 1, sizeof *r->parties)))
             return pl_err_oom(e);
         r->has_parties = true;
         for (; r->n_parties < count; r->n_parties++) {
             n++;
-            if (!(line = next_line(&p)) || !pl_api_line_ok(line, 4 * MAX_PARTY, false))
+            if (!(line = next_line(&p)) || !pl_api_line_ok(line, 4 * PL_REPORT_MAX_PARTY, false))
                 return BAD(N_("expected the key of a party asked about"));
             r->parties[r->n_parties] = line;
         }
@@ -878,7 +440,7 @@ static int parse_report(pl_err *e, pledger_report *r)
         line = next_line(&p);
         /* the registrations the question named */
         if (!line || strncmp(line, "asked ", 6) != 0 || !parse_u64(line + 6, &count) ||
-            count > MAX_PARTIES)
+            count > PL_REPORT_MAX_PARTIES)
             return BAD(N_("expected 'asked <count>' (at most 100)"));
         if (!(r->asked = calloc(count ? count : 1, sizeof *r->asked)))
             return pl_err_oom(e);
@@ -902,13 +464,13 @@ static int parse_report(pl_err *e, pledger_report *r)
     n++;
     uint64_t count;
     if (!(line = next_line(&p)) || strncmp(line, "results ", 8) != 0 ||
-        !parse_u64(line + 8, &count) || count > MAX_NUMBERS)
+        !parse_u64(line + 8, &count) || count > PL_REPORT_MAX_NUMBERS)
         return BAD(N_("expected 'results <count>' (at most 10000)"));
     if (!(r->results = calloc(count ? count : 1, sizeof *r->results)))
         return pl_err_oom(e);
     for (; r->n_results < count; r->n_results++) {
         n++;
-        if (!(line = next_line(&p)) || !pl_api_line_ok(line, MAX_NUMBER, true))
+        if (!(line = next_line(&p)) || !pl_api_line_ok(line, PL_REPORT_MAX_NUMBER, true))
             return BAD(N_("expected a registration number"));
         r->results[r->n_results] = line;
     }
@@ -991,7 +553,7 @@ int pledger_report_open(pledger_report **out, const char *note, size_t len,
         return pl_err_set(e, PLEDGER_EINVAL, "%s: %s is NULL", fn,
                           !out ? "out" : !note ? "note" : "trusted");
     *out = NULL;
-    if (len > PL_NOTE_MAX_LEN + MAX_NUMBERS * (MAX_NUMBER + 1))
+    if (len > PL_NOTE_MAX_LEN + PL_REPORT_MAX_NUMBERS * (PL_REPORT_MAX_NUMBER + 1))
         return pl_err_set(e, PLEDGER_EINVAL, "%s: not a search report (%zu bytes: longer "
                           "than a report can be)", fn, len);
     /* a NUL or another control character (a CR of CRLF lines, a TAB) is
@@ -1184,7 +746,7 @@ static int sync_and_mark(pledger_registry *reg, bool skip_mark)
     if (rc)
         return rc;
     if (mark) {
-        mark_reports(reg, next - 1, true);
+        pl_api_reports_mark(reg, next - 1, true);
         reg->reports_sync_unmarked = reg->reports_marked < next - 1;
     } else if (skip_mark) {
         reg->reports_sync_unmarked = true;
@@ -1223,6 +785,6 @@ void pl_api_reports_mark_at_close(pledger_registry *reg)
     if (reg->reports_sync_unmarked)
         sync_and_mark(reg, false);
     else if (reg->reports_unmarked > reg->reports_marked)
-        mark_reports(reg, reg->reports_unmarked, true);
+        pl_api_reports_mark(reg, reg->reports_unmarked, true);
 }
 

@@ -36,7 +36,19 @@ struct pledger_registry {
      * some were; pledger_close() marks them */
     uint64_t reports_unmarked;
     bool reports_sync_unmarked;
+    /* the group of search reports open on this handle (its transaction),
+     * NULL when none: the handle takes no other call meanwhile */
+    struct pledger_report_group *report_group;
 };
+
+/* pledger_close(): the group of reports left open, abandoned. */
+void pl_api_report_group_abandon(pledger_registry *reg);
+
+/* Mark in the registry that the companion holds reports 1 to @size, every
+ * one of them synced (store/report.h): at once when @now_or_never, else
+ * when this handle has not done so for ten seconds (a later call marks
+ * it then).  Best effort: the handle's own message is left as it was. */
+void pl_api_reports_mark(pledger_registry *reg, uint64_t size, bool now_or_never);
 
 /* pledger_close(): mark in the registry the reports this handle synced
  * since its last mark (best effort, never waiting for the registry). */

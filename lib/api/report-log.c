@@ -32,7 +32,7 @@ struct pl_report_group {
      * base[l], base[l] + 1, ... (an append completes them in order) */
     pl_mhash *made[LEVELS];
     uint64_t base[LEVELS];
-    size_t count[LEVELS];
+    size_t count[LEVELS], room[LEVELS];
     char *checkpoint;        /* the signed note, once sealed */
 };
 
@@ -114,15 +114,22 @@ static int keep(void *ctx, pl_err *e, unsigned level, uint64_t index, const pl_m
 
     if (level >= LEVELS)
         return pl_err_set(e, PLEDGER_EINVAL, "search reports: the tree is full");
-    if (!g->made[level]) {
-        /* at most (cap >> level) + 1 subtrees of this level end in the group */
-        if (!(g->made[level] = malloc(((g->cap >> level) + 1) * sizeof(pl_mhash))))
-            return pl_err_oom(e);
+    if (!g->made[level])
         g->base[level] = index;
-    }
+    /* at most (cap >> level) + 1 subtrees of this level end in the group */
     if (index != g->base[level] + g->count[level] || g->count[level] > (g->cap >> level))
         return pl_err_set(e, PLEDGER_EINVAL, "search reports: subtree (%u, %llu) out of order",
                           level, (unsigned long long)index);
+    if (g->count[level] == g->room[level]) {
+        /* grown as the group is: a group added to one report at a time
+         * does not know its size when it begins */
+        size_t room = g->room[level] ? 2 * g->room[level] : 64;
+        pl_mhash *made = realloc(g->made[level], room * sizeof *made);
+        if (!made)
+            return pl_err_oom(e);
+        g->made[level] = made;
+        g->room[level] = room;
+    }
     g->made[level][g->count[level]++] = *hash;
     return pl_report_node_put(g->db, e, level, index, hash);
 }

@@ -17,6 +17,16 @@
 #include "store/db.h"
 #include "store/report.h"
 
+/* The limits of pledger_report_request (include/pledger/report.h), which
+ * the reader of a report's text keeps too. */
+#define PL_REPORT_MAX_REQUESTS 10000 /* in a group */
+#define PL_REPORT_MAX_QUERY 2000
+#define PL_REPORT_MAX_PARTIES 100     /* parties, and numbers asked */
+#define PL_REPORT_MAX_PARTY PL_API_PARTY_MAX
+#define PL_REPORT_MAX_NUMBERS 10000
+#define PL_REPORT_MAX_NUMBER 64
+#define PL_REPORT_MAX_ACTOR PL_API_ACTOR_MAX
+
 /* The origin line of the reports' checkpoints: "<log origin>/reports". */
 #define PL_REPORT_LOG_SUFFIX "/reports"
 

@@ -169,16 +169,18 @@ int pl_q_number_kept(pl_db *db, pl_err *e, const char *in, char *out, size_t out
                    ? pl_err_oom(e)
                    : pl_err_set(e, PLEDGER_EINVAL, "the registration number is not valid UTF-8");
     bool as_norm = false;
-    if (strcmp(norm, in) != 0 && *norm && !(rc = pl_db_read_begin(db, e))) {
+    /* inside the caller's transaction (a group of search reports), in it */
+    bool own = !pl_db_in_tx(db);
+    if (strcmp(norm, in) != 0 && *norm && !(own && (rc = pl_db_read_begin(db, e)))) {
         /* a number issued in another form (a template with lower-case
          * letters or a space) is found as it was typed; one found in
          * neither form is named as typed */
         rc = PL_OPS(db, query)->pledge_order(db, e, in, &at, &id, &found);
         if (!rc && !found)
             rc = PL_OPS(db, query)->pledge_order(db, e, norm, &at, &id, &as_norm);
-        if (rc)
+        if (own && rc)
             pl_db_rollback(db);
-        else
+        else if (own)
             rc = pl_db_commit(db, e);   /* a read: a batch's step is not failed by it */
     }
     if (!rc)

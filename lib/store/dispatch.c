@@ -100,6 +100,11 @@ int pl_report_put(pl_db *db, pl_err *e, const pl_report_row *r, const char *cons
     return PL_OPS(db, reports)->put(db, e, r, parties, n, results, nr);
 }
 
+int pl_report_close_group(pl_db *db, pl_err *e, uint64_t first, uint64_t last)
+{
+    return PL_OPS(db, reports)->close_group(db, e, first, last);
+}
+
 int pl_report_get(pl_db *db, pl_err *e, uint64_t number, char **note, char **actor,
                   uint64_t *checkpoint)
 {

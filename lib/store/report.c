@@ -20,7 +20,7 @@
 
 /* 'PLDR': PRAGMA application_id of a companion database of reports. */
 #define REPORTS_APPLICATION_ID 0x504C4452
-#define REPORTS_VERSION 2
+#define REPORTS_VERSION 3
 
 static int node_put(void *ctx, pl_err *e, unsigned level, uint64_t index, const pl_mhash *h);
 /* The companion's file name: <registry>.reports; for a URI, before its
@@ -137,7 +137,8 @@ static int upgrade_v1(pl_db *db, pl_err *e, const char *path)
     if ((rc = pragma_int(db, e, "PRAGMA reports.user_version", path, &version)) ||
         version != 1)
         goto out;
-    if ((rc = pl_db_exec(db, e, pl_sql_report_v2))) {
+    if ((rc = pl_db_exec(db, e, pl_sql_report_v2)) ||
+        (rc = pl_db_exec(db, e, pl_sql_report_v3))) {
         /* a file that says version 1 without version 1's tables */
         char why[PL_ERRMSG_MAX], why_local[PL_ERRMSG_MAX];
         snprintf(why, sizeof why, "%s", e->msg);
@@ -181,6 +182,35 @@ static int upgrade_v1(pl_db *db, pl_err *e, const char *path)
         rc = pl_db_exec(db, e, sql);
 out:
     sqlite3_finalize(st);
+    if (!rc)
+        return pl_db_commit(db, e);
+    pl_db_rollback(db);
+    return rc;
+}
+
+/* Version 2 to 3 (store/schema-report.c): the trigger that lets a group's
+ * rows be written as it gathers. */
+static int upgrade_v2(pl_db *db, pl_err *e, const char *path)
+{
+    int64_t version = 0;
+    char sql[64];
+    int rc;
+
+    if ((rc = pl_report_write_begin(db, e)))
+        return rc;
+    /* another handle may have brought it up between the look and the lock */
+    if ((rc = pragma_int(db, e, "PRAGMA reports.user_version", path, &version)) ||
+        version != 2)
+        goto out;
+    if ((rc = pl_db_exec(db, e, pl_sql_report_v3))) {
+        rc = pl_err_set(e, PLEDGER_ECORRUPT, "%s says it holds version 2 of the search "
+                        "reports' schema, but its triggers are not version 2's: the file was "
+                        "changed outside pledger; restore it from a backup", path);
+        goto out;
+    }
+    snprintf(sql, sizeof sql, "PRAGMA reports.user_version = %d", REPORTS_VERSION);
+    rc = pl_db_exec(db, e, sql);
+out:
     if (!rc)
         return pl_db_commit(db, e);
     pl_db_rollback(db);
@@ -326,7 +356,11 @@ static int sq_attach(pl_db *db, pl_err *e, bool create, bool *present)
         if (version == 1) {
             if ((rc = upgrade_v1(db, e, path)))
                 goto fail;
-            version = 2;
+            version = REPORTS_VERSION;
+        } else if (version == 2) {
+            if ((rc = upgrade_v2(db, e, path)))
+                goto fail;
+            version = REPORTS_VERSION;
         }
     }
     if (app != REPORTS_APPLICATION_ID) {
@@ -334,7 +368,8 @@ static int sq_attach(pl_db *db, pl_err *e, bool create, bool *present)
                         "(application_id 0x%08llx)", path, (unsigned long long)app);
         goto fail;
     }
-    if (version != REPORTS_VERSION) {
+    /* version 2 reads as 3 (only a trigger of the writer differs) */
+    if (version != REPORTS_VERSION && !(version == 2 && pl_db_read_only(db))) {
         if (version == 1 && pl_db_read_only(db))
             rc = pl_err_set(e, PLEDGER_EREADONLY, "%s has version 1 of the search reports' "
                             "schema: open the registry writable once to bring it to version "
@@ -373,6 +408,11 @@ static const char sql_slice_move[] =
     "SELECT (number - 1) / ?1, what, key, number FROM reports.report_key_recent "
     "WHERE rowid <= ?2 ORDER BY 1, 2, 3, 4";
 static const char sql_slice_drop[] = "DELETE FROM reports.report_key_recent WHERE rowid <= ?1";
+/* A group's reports but its last name its checkpoint (the trigger lets
+ * a row's checkpoint go from its own number to a later one, nothing else:
+ * store/schema-report.c). */
+static const char sql_close_group[] =
+    "UPDATE reports.search_report SET checkpoint = ?2 WHERE number >= ?1 AND number < ?2";
 static const char sql_get[] =
     "SELECT note, actor, checkpoint FROM reports.search_report WHERE number = ?1";
 static const char sql_node_get[] = "SELECT hash FROM reports.report_node WHERE pos = ?1";
@@ -578,6 +618,22 @@ static int sq_put(pl_db *db, pl_err *e, const pl_report_row *r, const char *cons
     if (r->number % SLICE_EVERY == 0)
         return seal_slice(db, e, r->number);
     return 0;
+}
+
+static int sq_close_group(pl_db *db, pl_err *e, uint64_t first, uint64_t last)
+{
+    sqlite3_stmt *st;
+    int rc = pl_db_stmt(db, e, sql_close_group, &st);
+
+    if (rc)
+        return rc;
+    if (first >= last)
+        return 0;
+    sqlite3_bind_int64(st, 1, (int64_t)first);
+    sqlite3_bind_int64(st, 2, (int64_t)last);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : pl_db_fail(db, e, rc, "search reports: closing a group");
 }
 
 static char *column_dup(sqlite3_stmt *st, int col)
@@ -886,6 +942,7 @@ const pl_reports_ops pl_sqlite_reports_ops = {
     .attach = sq_attach,
     .next = sq_next,
     .put = sq_put,
+    .close_group = sq_close_group,
     .get = sq_get,
     .find = sq_find,
     .node_get = sq_node_get,

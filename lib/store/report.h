@@ -39,7 +39,9 @@ typedef struct pl_report_row {
     const char *note;    /* the report's text (a report of schema version 1:
                           * its signed note); NULL in pl_report_find() */
     uint64_t checkpoint; /* the size of the tree whose checkpoint proves it;
-                          * 0: a report signed on its own (version 1) */
+                          * 0: a report signed on its own (version 1).
+                          * Put with its own number while its group is
+                          * open; pl_report_close_group() sets it */
 } pl_report_row;
 
 /* The number the next report takes (1 for the first), and the size of
@@ -52,6 +54,11 @@ int pl_report_next(pl_db *db, pl_err *e, uint64_t *out, uint64_t *checkpoint);
  * transaction. */
 int pl_report_put(pl_db *db, pl_err *e, const pl_report_row *r, const char *const *parties,
                   size_t n, const char *const *results, size_t nr);
+
+/* The group of reports @first to @last closes: those before @last (put
+ * naming their own number as their checkpoint) name @last's.  Inside the
+ * write transaction that put them. */
+int pl_report_close_group(pl_db *db, pl_err *e, uint64_t first, uint64_t last);
 
 /* Report @number's note and the actor it was issued to (both allocated;
  * free()) and its checkpoint's tree size (0: signed on its own);
@@ -175,6 +182,7 @@ struct pl_reports_ops {
     int (*next)(pl_db *db, pl_err *e, uint64_t *out, uint64_t *checkpoint);
     int (*put)(pl_db *db, pl_err *e, const pl_report_row *r, const char *const *parties, size_t n,
                const char *const *results, size_t nr);
+    int (*close_group)(pl_db *db, pl_err *e, uint64_t first, uint64_t last);
     int (*get)(pl_db *db, pl_err *e, uint64_t number, char **note, char **actor,
                uint64_t *checkpoint);
     int (*node_get)(void *ctx, pl_err *e, unsigned level, uint64_t index, pl_mhash *out);

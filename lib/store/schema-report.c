@@ -81,6 +81,19 @@
     "CREATE TRIGGER reports.report_checkpoint_no_delete BEFORE DELETE ON report_checkpoint " \
     "BEGIN SELECT RAISE(ABORT, 'report_checkpoint is append-only'); END;"
 
+/* A report is written as it is added to its group, before the group's
+ * checkpoint is known: its row names its own number, and when the group
+ * closes, in the same transaction, the rows before its last name the
+ * last's (store/report.c).  That is the one change a row takes. */
+#define REPORT_NO_UPDATE \
+    "CREATE TRIGGER reports.search_report_no_update BEFORE UPDATE ON search_report " \
+    "WHEN NOT coalesce(OLD.checkpoint IS OLD.number AND NEW.checkpoint > OLD.number" \
+    "  AND NEW.number IS OLD.number AND NEW.issued_at IS OLD.issued_at" \
+    "  AND NEW.actor IS OLD.actor AND NEW.role IS OLD.role AND NEW.kind IS OLD.kind" \
+    "  AND NEW.query IS OLD.query AND NEW.result_count IS OLD.result_count" \
+    "  AND NEW.log_size IS OLD.log_size AND NEW.note IS OLD.note, 0) " \
+    "BEGIN SELECT RAISE(ABORT, 'search_report is append-only'); END;"
+
 const char pl_sql_report[] =
     "CREATE TABLE reports.search_report ("
     "  number INTEGER PRIMARY KEY CHECK (number >= 1),"
@@ -96,8 +109,7 @@ const char pl_sql_report[] =
     ") STRICT;"
     "CREATE INDEX reports.search_report_actor ON search_report(actor, number);"
     REPORT_KEYS
-    "CREATE TRIGGER reports.search_report_no_update BEFORE UPDATE ON search_report "
-    "BEGIN SELECT RAISE(ABORT, 'search_report is append-only'); END;"
+    REPORT_NO_UPDATE
     "CREATE TRIGGER reports.search_report_no_delete BEFORE DELETE ON search_report "
     "BEGIN SELECT RAISE(ABORT, 'search_report is append-only'); END;"
     REPORT_TREE;
@@ -116,3 +128,8 @@ const char pl_sql_report_v2[] =
     "  ORDER BY 1;"
     "DROP TABLE reports.search_report_party;"
     "DROP TABLE reports.search_report_result;";
+
+/* Version 2 to 3: a group's rows are written as it gathers (above). */
+const char pl_sql_report_v3[] =
+    "DROP TRIGGER reports.search_report_no_update;"
+    REPORT_NO_UPDATE;

@@ -39,6 +39,7 @@ extern const char pl_sql_rekey[];      /* store/schema-filing.c */
  * migration of the registry: store/report.c creates it. */
 extern const char pl_sql_report[];    /* store/schema-report.c */
 extern const char pl_sql_report_v2[]; /* the same: version 1 to 2 */
+extern const char pl_sql_report_v3[]; /* version 2 to 3 */
 
 /* Register the SQL functions the schema's triggers call (pl_name_core,
  * pl_name_branch) on a connection; an SQLite result code. */
