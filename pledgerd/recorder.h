@@ -1,14 +1,17 @@
 /* Search reports with group commit: every search and verification answered
- * is recorded (pledger_report_issue()) and synced before its answer is
- * sent, and the answers of many requests share one transaction of the
- * writer handle (and, with a syncer, one sync: recorder_start()).
+ * is recorded and synced before its answer is sent, and the answers of
+ * many requests share one group of reports (pledger_report_group_begin():
+ * one transaction of the writer handle, one signed checkpoint) and, with
+ * a syncer, one sync (recorder_start()).  Each answer's report is written
+ * as the answer comes (pledger_report_group_add()), so that closing the
+ * group is left with the checkpoint, the proofs and the commit.
  * The request does not hold its thread while it waits: its connection is
  * suspended (libmicrohttpd) and resumed by the recorder once the group it
- * joined is committed.  The recorder takes whatever is pending once the
- * previous group is committed; under load (a previous group of 8 or more)
- * it waits up to a millisecond while fewer than 48 are (each group costs
- * a commit and a signature): a lone request costs one commit and no wait,
- * a burst shares a few. */
+ * joined is committed.  A group begins with whatever is pending; under
+ * load (a previous group of 8 or more) it takes the answers that come
+ * for up to a millisecond while fewer than GATHER_MIN are in it (each
+ * group costs a commit and a signature): a lone request costs one commit
+ * and no wait, a burst shares a few. */
 #ifndef PLEDGERD_RECORDER_H
 #define PLEDGERD_RECORDER_H
 
