@@ -37,7 +37,8 @@
  *
  * The reports form a transparency log of their own (RFC 9162 hashing):
  * report n is leaf n - 1, its text the leaf's data.  The answers recorded
- * together (pledger_report_issue() with n of them) share one signed
+ * together (pledger_report_issue() with n of them, or a group added to
+ * one answer at a time: pledger_report_group_begin()) share one signed
  * checkpoint, so a service signs once per group, not once per answer,
  * and no report can later be dropped or changed without breaking the
  * checkpoints banks hold.  Reports of pledger's first 0.2 builds were
