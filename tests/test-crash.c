@@ -303,7 +303,17 @@ static void child_pledge(pledger_registry *reg, m_app *a, int r)
             y = 2089;
         snprintf(end, sizeof end, "%04d-%02d-%02d", y + 1, m, d > 28 ? 28 : d);
         fx_say("B extend %s", a->number);
-        if ((rc = pledger_pledge_extend(reg, a->number, end, mc)))
+        rc = pledger_pledge_extend(reg, a->number, end, mc);
+        if (rc == PLEDGER_EINVAL && (strstr(pledger_errmsg(reg), "(EM_PERMIT_ENDS_IN_PERIOD)") ||
+                                     strstr(pledger_errmsg(reg), "(RL_TERM_ENDS_IN_PERIOD)") ||
+                                     strstr(pledger_errmsg(reg), "(RIGHT_EXPIRES_IN_PERIOD)"))) {
+            /* a year more outlasts the pledged right's term (a permit's,
+             * a use right's, as its application states): refused,
+             * nothing changes */
+            fx_say("F extend %s %d", a->number, rc);
+            return;
+        }
+        if (rc)
             fx_fatal(reg, "pledger_pledge_extend", rc);
         fx_say("A extend %s", a->number);
     } else {
