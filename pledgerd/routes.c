@@ -1117,7 +1117,10 @@ static void get_application(route_ctx *c, const char *uuid, reply *out)
     pledger_application *app = NULL;
     if (!as_caller(c, c->reader, out))
         return;
+    char *doc = NULL;
     int rc = pledger_application_load(&app, c->reader, uuid);
+    if (!rc && (rc = pledger_application_to_xml(&doc, NULL, app)))
+        pledger_application_free(app);
     if (rc) {
         reply_library_error(out, rc, c->reader);
         return;
@@ -1130,9 +1133,11 @@ static void get_application(route_ctx *c, const char *uuid, reply *out)
     jw_kstr(&w, "state", pledger_app_state_name(pledger_application_state(app)));
     jw_kstr(&w, "acceptance_number", pledger_application_acceptance_number(app));
     jw_kstr(&w, "registration_number", pledger_application_registration_number(app));
+    jw_kstr(&w, "document", doc);
     jw_end_obj(&w);
     reply_json(out, 200, &w);
     jw_free(&w);
+    pledger_free(doc);
     pledger_application_free(app);
 }
 

@@ -166,6 +166,7 @@ def _cases(numbers: list[str], code: str, uuid: str) -> dict[str, list[tuple]]:
                          ((), {"limit": 0}), ((), {"limit": 1}), ((), {"after": "nope"}),
                          ((), {"after": uuid}), ((), {"kind": "patent"}), (("x",), {})],
         "save": [],         # below, with the steps after it
+        "load": [],         # below: an application compared field by field
         "review": [(("nope",), {}), ((uuid,), {})],
         "submit": [(("nope",), {}), ((uuid,), {})],
         "withdraw": [(("nope",), {}), ((uuid,), {})],
@@ -275,17 +276,20 @@ def test_the_properties_and_the_cursor_are_the_files(both: dict) -> None:
 
 
 def test_an_application_is_shown_to_the_roles_the_file_shows_it_to(both: dict) -> None:
-    """GET /v1/applications/{uuid}, which the client has no method for: for
-    each role, shown exactly when pledger.Registry.load shows it, refused
-    403 naming the account and its role when load refuses it."""
+    """GET /v1/applications/{uuid} and the client's load: for each role,
+    shown exactly when pledger.Registry.load shows it -- the same document,
+    UUID, state and numbers -- refused 403 naming the account and its role
+    when load refuses it, as the same exception from the client."""
     local = both["local"]
     local.set_actor("clerk-1", Role.CLERK)
     uuids = [a.uuid for a in local.applications()][:3] + ["no-such-uuid"]
+    shown = 0
     for role in ROLES:
         local.set_actor(f"{role}-1", Role.from_name(role))
+        remote = _client(both, role)
         for uuid in uuids:
             try:
-                local.load(uuid).close()
+                app = local.load(uuid)
                 want = 200
             except pledger.PermissionDenied:
                 want = 403
@@ -296,6 +300,20 @@ def test_an_application_is_shown_to_the_roles_the_file_shows_it_to(both: dict) -
             if status == 403:
                 msg = json.loads(body)["error"]["message"]
                 assert f"'{role}-1'" in msg and role in msg, (role, msg)
+            if want != 200:
+                with pytest.raises(pledger.PermissionDenied if want == 403 else pledger.NotFound):
+                    remote.load(uuid)
+                continue
+            got = remote.load(uuid)
+            assert (got.uuid, got.kind, got.state, got.acceptance_number,
+                    got.registration_number, got.to_xml()) == \
+                (app.uuid, app.kind, app.state, app.acceptance_number,
+                 app.registration_number, app.to_xml()), (role, uuid)
+            app.close()
+            got.close()
+            shown += 1
+        remote.close()
+    assert shown >= 3   # the clerk, the registrar and the auditor see them
 
 
 def test_the_checks_and_filing_answer_as_the_file(both: dict) -> None:

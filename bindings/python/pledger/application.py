@@ -30,10 +30,13 @@ class Application:
     :meth:`close` or leaving a ``with`` block.
     """
 
-    __slots__ = ("_p", "_saved_as", "__weakref__")
+    __slots__ = ("_p", "_saved_as", "_stored", "__weakref__")
 
     def __init__(self, kind: Kind | int | str) -> None:
         self._saved_as: str | None = None
+        # what a service said of the stored application (its state and
+        # numbers), for one loaded through it: pledger.connect(...).load
+        self._stored: tuple[AppState, str | None, str | None] | None = None
         pp = ffi.new("pledger_application **")
         check(lib.pledger_application_new(pp, Kind.c_value(kind, "kind")))
         self._p = _ffi.gc(pp[0], lib.pledger_application_free)
@@ -42,6 +45,7 @@ class Application:
     def _wrap(cls, p: Any) -> "Application":
         self = cls.__new__(cls)
         self._saved_as = None
+        self._stored = None
         self._p = _ffi.gc(p, lib.pledger_application_free)
         return self
 
@@ -193,14 +197,23 @@ class Application:
     @property
     def state(self) -> AppState:
         """The state when it was loaded or last saved."""
+        if self._stored is not None:
+            _ = self._h   # a closed application raises, as below
+            return self._stored[0]
         return AppState(lib.pledger_application_state(self._h))
 
     @property
     def acceptance_number(self) -> str | None:
+        if self._stored is not None:
+            _ = self._h
+            return self._stored[1]
         return _ffi.string(lib.pledger_application_acceptance_number(self._h))
 
     @property
     def registration_number(self) -> str | None:
+        if self._stored is not None:
+            _ = self._h
+            return self._stored[2]
         return _ffi.string(lib.pledger_application_registration_number(self._h))
 
     def __repr__(self) -> str:

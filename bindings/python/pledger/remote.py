@@ -22,7 +22,7 @@ from . import _ffi
 from ._i18n import _, accept_language
 from .application import Application, app_states
 from .enums import ALL as _ENUMS
-from .enums import Kind, PledgeState, Role, Severity
+from .enums import AppState, Kind, PledgeState, Role, Severity
 from .errors import _CODES, Busy, CodeMismatch, ReviewBlocked, caller_words, error_class, shown
 from .log import HASH_SIZE, Checkpoint, Keyring, Proof, verify_consistency
 from .report import Report, ReportEntry
@@ -846,12 +846,25 @@ class RemoteRegistry:
                 raise _ffi._invalid(f"app: application {app.uuid} is already saved; a key "
                                     f"names the first save of a new application", False)
             self._json("PUT", f"/v1/applications/{self._quote(app.uuid, 'uuid')}", body=body)
+            app._stored = None   # a draft now, without numbers: as the document says
             return app.uuid
         uuid = str(self._json("POST", "/v1/applications", body=body,
                               headers=None if key is None else {"Idempotency-Key": key},
                               names=_KEY)["uuid"])
         app._saved_as = uuid
         return uuid
+
+    def load(self, uuid: str) -> Application:
+        """As :meth:`pledger.Registry.load` (GET /v1/applications/{uuid}): the
+        stored application, identity numbers in full, with its UUID, state
+        and numbers.  Role: as the local call's (a bank, an applicant
+        asking for another's: :class:`pledger.PermissionDenied`)."""
+        j = self._json("GET", f"/v1/applications/{self._quote(uuid, 'uuid')}")
+        app = Application.from_xml(str(j["document"]))
+        app._saved_as = str(j["uuid"])
+        app._stored = (AppState.from_name(str(j["state"])), j["acceptance_number"],
+                       j["registration_number"])
+        return app
 
     def file_batch(self, apps: Sequence[Application], *,
                    key: str | None = None) -> tuple[Filed, ...]:
